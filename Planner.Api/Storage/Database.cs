@@ -1,0 +1,142 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Planner.Api.Storage;
+
+/// <summary>
+/// A database Planner talks to (its own, or one of the source feeds): which provider, and how to reach it.
+/// All SQL goes through Dapper; the few dialect differences live here.
+/// </summary>
+public sealed record Database(DatabaseProvider Provider, string ConnectionString)
+{
+    static Database() => DapperSetup.Ensure();
+
+    public static Database Sqlite(string path) =>
+        new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+
+    public static Database Postgres(string connectionString) => new(DatabaseProvider.Postgres, connectionString);
+
+    /// <summary>Opens a connection; failures become one-line messages naming the database.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        DbConnection connection = Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnection(ConnectionString)
+            : new NpgsqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            if (connection is SqliteConnection)
+            {
+                // WAL lets readers (downloads) run while a plan run writes; foreign keys are off by default in SQLite.
+                await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+            }
+            return connection;
+        }
+        catch (Exception e) when (e is NpgsqlException or SqliteException or ArgumentException or InvalidOperationException)
+        {
+            await connection.DisposeAsync();
+            throw new PlannerException($"Cannot open the {Describe()}: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>"SQLite database data/local/planner.db" or "PostgreSQL database planner on 127.0.0.1:5432".</summary>
+    public string Describe()
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            return $"SQLite database {new SqliteConnectionStringBuilder(ConnectionString).DataSource}";
+        }
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return $"PostgreSQL database {b.Database ?? b.Username} on {b.Host}:{b.Port}";
+    }
+
+    /// <summary>
+    /// Inserts many rows fast: binary-safe text COPY on PostgreSQL, one prepared statement in the caller's
+    /// transaction on SQLite. Values are written in column order; null becomes SQL NULL.
+    /// </summary>
+    public async Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table,
+        IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken ct = default)
+    {
+        var columnList = string.Join(", ", columns);
+        if (connection is NpgsqlConnection pg)
+        {
+            await using var writer = await pg.BeginTextImportAsync($"COPY {table} ({columnList}) FROM STDIN", ct);
+            var line = new StringBuilder();
+            foreach (var row in rows)
+            {
+                line.Clear();
+                for (var i = 0; i < row.Length; i++)
+                {
+                    if (i > 0) line.Append('\t');
+                    AppendCopyValue(line, row[i]);
+                }
+                line.Append('\n');
+                await writer.WriteAsync(line.ToString().AsMemory(), ct);
+            }
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {table} ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)))})";
+        var parameters = columns.Select((_, i) =>
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = "$p" + i.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.Add(p);
+            return p;
+        }).ToArray();
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                parameters[i].Value = ToSqliteValue(row[i]);
+            }
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static object ToSqliteValue(object? value) => value switch
+    {
+        null => DBNull.Value,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        bool b => b ? 1 : 0,
+        _ => value,
+    };
+
+    private static void AppendCopyValue(StringBuilder line, object? value)
+    {
+        var text = value switch
+        {
+            null => null,
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+            bool b => b ? "1" : "0",
+            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString(),
+        };
+        if (text is null)
+        {
+            line.Append("\\N");
+            return;
+        }
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\\': line.Append("\\\\"); break;
+                case '\t': line.Append("\\t"); break;
+                case '\n': line.Append("\\n"); break;
+                case '\r': line.Append("\\r"); break;
+                default: line.Append(c); break;
+            }
+        }
+    }
+
+    internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+}

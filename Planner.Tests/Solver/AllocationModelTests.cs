@@ -1,0 +1,159 @@
+using Planner.Solver.Allocation;
+
+namespace Planner.Tests.Solver;
+
+public class AllocationModelTests
+{
+    private static AllocationProblem Problem(int days, string[] depots, string[] destinations, Supply[] supplies, Demand[] demands, Lane[] lanes) => new()
+    {
+        Days = days,
+        Products = ["N95"],
+        Depots = depots,
+        Destinations = destinations,
+        Supplies = supplies,
+        Demands = demands,
+        Lanes = lanes,
+    };
+
+    private static AllocationResult SolveChecked(AllocationProblem problem, string solver = "GLOP")
+    {
+        var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver });
+        Assert.Equal(PlanStatus.Optimal, result.Status);
+        Assert.Empty(AllocationChecker.Check(problem, result));
+        return result;
+    }
+
+    private static double Served(AllocationResult r, string destination, int tier) =>
+        r.Allocations.Where(a => a.Destination == destination && a.Tier == tier).Sum(a => a.Served);
+
+    [Fact]
+    public void Solve_ServesHigherTierFirst_WhenSupplyIsShort()
+    {
+        // 10 units; X needs 6 at tier 1, Y needs 10 at tier 2: X gets 6, Y the remaining 4.
+        var problem = Problem(1, ["A"], ["X", "Y"],
+            [new Supply("A", "N95", 0, 10)],
+            [new Demand("X", "N95", 0, 1, 6), new Demand("Y", "N95", 0, 2, 10)],
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]);
+
+        var result = SolveChecked(problem);
+
+        Assert.Equal(6, Served(result, "X", 1), 6);
+        Assert.Equal(4, Served(result, "Y", 2), 6);
+        Assert.Equal(0, result.Stages.Single(s => s.Stage == "tier1_shortfall").Objective, 6);
+        Assert.Equal(6, result.Stages.Single(s => s.Stage == "tier2_shortfall").Objective, 6);
+        Assert.Equal(10, result.Objective, 6); // transport: 10 units × cost 1
+    }
+
+    [Fact]
+    public void Solve_LeavesDemandUnmet_WhenLeadTimeMakesItUnreachable()
+    {
+        // Lane takes a day: day-0 demand cannot be served, day-1 demand can.
+        var problem = Problem(2, ["A"], ["X"],
+            [new Supply("A", "N95", 0, 5)],
+            [new Demand("X", "N95", 0, 1, 5), new Demand("X", "N95", 1, 1, 5)],
+            [new Lane("A", "X", 1, 2)]);
+
+        var result = SolveChecked(problem);
+
+        Assert.Equal(0, result.Allocations.Single(a => a.Day == 0).Served, 6);
+        Assert.Equal(5, result.Allocations.Single(a => a.Day == 1).Served, 6);
+        Assert.Equal(5, result.Stages.Single(s => s.Stage == "tier1_shortfall").Objective, 6);
+    }
+
+    [Fact]
+    public void Solve_TransfersBetweenDepots_AndPicksTheCheaperLane()
+    {
+        // X can be served by B (after a 1-day transfer from A, cost 3 + 1) or by C directly (cost 2).
+        // C holds only 3, so 3 go the cheap way and 1 through the transfer: cost 3×2 + 1×(3+1) = 10.
+        var problem = Problem(2, ["A", "B", "C"], ["X"],
+            [new Supply("A", "N95", 0, 10), new Supply("C", "N95", 0, 3)],
+            [new Demand("X", "N95", 1, 1, 4)],
+            [new Lane("A", "B", 1, 3), new Lane("B", "X", 0, 1), new Lane("C", "X", 0, 2)]);
+
+        var result = SolveChecked(problem);
+
+        Assert.Equal(4, Served(result, "X", 1), 6);
+        Assert.Equal(10, result.Objective, 6);
+        Assert.Equal(1, result.Shipments.Single(s => s.From == "A").Quantity, 6);
+        Assert.Equal(3, result.Shipments.Single(s => s.From == "C").Quantity, 6);
+    }
+
+    [Fact]
+    public void Solve_CarriesStockForward_ToServeLaterDays()
+    {
+        var problem = Problem(3, ["A"], ["X"],
+            [new Supply("A", "N95", 0, 9)],
+            [new Demand("X", "N95", 0, 1, 3), new Demand("X", "N95", 1, 1, 3), new Demand("X", "N95", 2, 1, 3)],
+            [new Lane("A", "X", 0, 1)]);
+
+        var result = SolveChecked(problem);
+
+        Assert.All(result.Allocations, a => Assert.Equal(3, a.Served, 6));
+        Assert.Equal(3, result.Stock.Single(s => s.Day == 1).Quantity, 6);
+    }
+
+    [Theory]
+    [InlineData("GLOP")]
+    [InlineData("PDLP")]
+    [InlineData("CLP")]
+    [InlineData("HIGHS_LP")]
+    public void Solve_GivesTheSameOptimum_WithEveryBundledLpSolver(string solver)
+    {
+        var problem = Problem(1, ["A"], ["X", "Y"],
+            [new Supply("A", "N95", 0, 10)],
+            [new Demand("X", "N95", 0, 1, 6), new Demand("Y", "N95", 0, 2, 10)],
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]);
+
+        var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver });
+
+        Assert.NotEqual(PlanStatus.Failed, result.Status);
+        Assert.Equal(6, result.Stages.Single(s => s.Stage == "tier2_shortfall").Objective, 3);
+    }
+
+    [Fact]
+    public void Solve_ReturnsAValidPlan_WithZeroSupply()
+    {
+        var problem = Problem(2, ["A"], ["X"], [], [new Demand("X", "N95", 0, 1, 7)], [new Lane("A", "X", 0, 1)]);
+
+        var result = SolveChecked(problem);
+
+        Assert.Equal(7, result.Allocations.Single().Shortfall, 6);
+        Assert.Empty(result.Shipments);
+    }
+
+    [Fact]
+    public void Solve_ReturnsAValidPlan_WithZeroDemandAndNoLanes()
+    {
+        var problem = Problem(3, ["A"], ["X"], [new Supply("A", "N95", 0, 7)], [], []);
+
+        var result = SolveChecked(problem);
+
+        Assert.Empty(result.Allocations);
+        Assert.Equal(7, result.Stock.Single(s => s.Day == 2).Quantity, 6);
+    }
+
+    [Fact]
+    public void Solve_RejectsBadData_WithEveryErrorNamed()
+    {
+        var problem = Problem(1, ["A"], ["X"],
+            [new Supply("A", "N95", 0, -1)],
+            [new Demand("Nowhere", "N95", 0, 1, 5), new Demand("X", "FFP2", 0, 1, 1)],
+            [new Lane("A", "X", 0, 1)]);
+
+        var e = Assert.Throws<ArgumentException>(() => AllocationModel.Solve(problem));
+
+        Assert.Contains("is -1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown destination Nowhere", e.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown product FFP2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Solve_RejectsAnUnknownSolverName()
+    {
+        var problem = Problem(1, ["A"], ["X"], [], [], []);
+
+        var e = Assert.Throws<ArgumentException>(() => AllocationModel.Solve(problem, new AllocationSettings { Solver = "SIMPLEX9" }));
+
+        Assert.Contains("SIMPLEX9", e.Message, StringComparison.Ordinal);
+    }
+}
