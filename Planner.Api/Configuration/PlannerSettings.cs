@@ -1,0 +1,100 @@
+using Npgsql;
+using Planner.Api.Sources;
+using Planner.Api.Storage;
+using Planner.Solver.Allocation;
+
+namespace Planner.Api.Configuration;
+
+/// <summary>
+/// Where Planner keeps and finds things, resolved once from configuration (appsettings.json, environment
+/// variables such as <c>ConnectionStrings__Planner</c>, and <c>--Key=value</c> command-line switches).
+/// Embedded mode (the default) uses SQLite files under <c>data/local</c>; setting
+/// <c>ConnectionStrings:Planner</c> switches the planner database, and by default the three feeds, to PostgreSQL.
+/// </summary>
+public sealed record PlannerSettings
+{
+    public required string DataDirectory { get; init; }
+    public required string LocalDirectory { get; init; }
+    public required Database Planner { get; init; }
+    public required IReadOnlyList<FeedSource> Sources { get; init; }
+    public required AllocationSettings Solver { get; init; }
+
+    public FeedSource Source(Feed feed) => Sources.Single(s => s.Feed == feed);
+
+    public static PlannerSettings From(IConfiguration configuration)
+    {
+        var dataDirectory = FindOrConfiguredDataDirectory(configuration);
+        if (!File.Exists(Path.Combine(dataDirectory, "zhejiang-divisions.csv")))
+        {
+            throw new PlannerException($"Missing data file {Path.Combine(dataDirectory, "zhejiang-divisions.csv")}; Planner:DataDirectory must point at the repository's data folder.");
+        }
+        var localDirectory = Path.GetFullPath(configuration["Planner:LocalDirectory"] is { Length: > 0 } local ? local : Path.Combine(dataDirectory, "local"));
+
+        var serverConnection = configuration.GetConnectionString("Planner");
+        var planner = string.IsNullOrWhiteSpace(serverConnection)
+            ? Database.Sqlite(Path.Combine(localDirectory, "planner.db"))
+            : Database.Postgres(Validated(serverConnection, "ConnectionStrings:Planner"));
+
+        var sources = Enum.GetValues<Feed>().Select(feed =>
+        {
+            var section = configuration.GetSection($"Planner:Sources:{feed}");
+            var name = feed.ToString().ToLowerInvariant();
+            var connection = section["ConnectionString"];
+            Database database = section["Provider"] switch
+            {
+                { } p when p.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) =>
+                    Database.Sqlite(connection is { Length: > 0 } ? connection : Path.Combine(localDirectory, "sources", name + ".db")),
+                { } p when p.Equals("Postgres", StringComparison.OrdinalIgnoreCase) =>
+                    Database.Postgres(Validated(connection ?? serverConnection ?? "", $"Planner:Sources:{feed}:ConnectionString")),
+                null or "" when planner.Provider == DatabaseProvider.Postgres =>
+                    // Server mode: each feed in its own schema of the planner's database unless configured otherwise.
+                    Database.Postgres(Validated(connection is { Length: > 0 } ? connection
+                        : new NpgsqlConnectionStringBuilder(serverConnection) { SearchPath = "src_" + name }.ToString(), $"Planner:Sources:{feed}:ConnectionString")),
+                null or "" => Database.Sqlite(connection is { Length: > 0 } ? connection : Path.Combine(localDirectory, "sources", name + ".db")),
+                var other => throw new PlannerException($"Planner:Sources:{feed}:Provider is '{other}'; use Sqlite or Postgres."),
+            };
+            var queries = section.GetSection("Queries").GetChildren().ToDictionary(q => q.Key, q => q.Value ?? "", StringComparer.Ordinal);
+            return new FeedSource(feed, database, queries);
+        }).ToList();
+
+        var solver = new AllocationSettings
+        {
+            Solver = configuration["Planner:Solver:Name"] is { Length: > 0 } s ? s : "GLOP",
+            StageTimeLimit = TimeSpan.FromSeconds(configuration.GetValue("Planner:Solver:StageTimeLimitSeconds", 60.0)),
+        };
+        return new PlannerSettings { DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver };
+    }
+
+    public static string FindOrConfiguredDataDirectory(IConfiguration configuration) =>
+        configuration["Planner:DataDirectory"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : FindDataDirectory();
+
+    private static string Validated(string connectionString, string key)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return connectionString;
+        }
+        catch (ArgumentException e)
+        {
+            throw new PlannerException($"{key} is not a valid PostgreSQL connection string: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The repository's <c>data</c> folder, looked for upwards from the working directory and from the program.</summary>
+    private static string FindDataDirectory()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "data");
+                if (File.Exists(Path.Combine(candidate, "zhejiang-divisions.csv")))
+                {
+                    return candidate;
+                }
+            }
+        }
+        throw new PlannerException("Cannot find the data folder (data/zhejiang-divisions.csv) above the working directory; run from the repository or set Planner:DataDirectory.");
+    }
+}

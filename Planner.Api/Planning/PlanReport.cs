@@ -1,0 +1,84 @@
+using Planner.Solver.Allocation;
+
+namespace Planner.Api.Planning;
+
+/// <summary>Demand, served and shortfall for one slice of a plan; fill rate is served ÷ demand (1 when nothing is needed).</summary>
+public sealed record Totals(double Demand, double Served)
+{
+    public double Shortfall => Math.Max(0, Demand - Served);
+
+    public double FillRate => Demand <= 0 ? 1 : Served / Demand;
+
+    public static Totals Of(IEnumerable<Allocation> rows)
+    {
+        double demand = 0, served = 0;
+        foreach (var r in rows)
+        {
+            demand += r.Demand;
+            served += r.Served;
+        }
+        return new Totals(Math.Round(demand, 3), Math.Round(served, 3));
+    }
+}
+
+public sealed record TierTotals(int Tier, string Name, Totals Totals, double MinFillRate);
+
+public sealed record ProductTotals(string Product, string Name, string Unit, Totals Totals, IReadOnlyList<TierTotals> Tiers);
+
+public sealed record RegionTotals(string Code, string Name, string? NameEn, string? CityCode, string Product, Totals Totals, IReadOnlyList<Totals> ByTier);
+
+/// <summary>
+/// The plan summed for people: per product and tier, per city and per destination. The workbook and
+/// <c>summary.json</c> are both written from this one object, so their numbers agree by construction.
+/// </summary>
+public sealed record PlanReport(
+    IReadOnlyList<ProductTotals> Products,
+    IReadOnlyList<RegionTotals> Cities,
+    IReadOnlyList<RegionTotals> Destinations)
+{
+    public static PlanReport From(PlanSnapshot snapshot, AllocationResult result)
+    {
+        var tiers = snapshot.Tiers;
+        var regions = snapshot.Regions.ToDictionary(r => r.Code);
+        var byProduct = result.Allocations.ToLookup(a => a.Product);
+
+        var products = snapshot.Products.Select(p =>
+        {
+            var rows = byProduct[p.Code].ToList();
+            var tierTotals = tiers.Select(t =>
+            {
+                var tierRows = rows.Where(a => a.Tier == t.Tier).ToList();
+                // The worst-served destination of this tier over the horizon.
+                var minFill = tierRows.GroupBy(a => a.Destination).Select(g => Totals.Of(g).FillRate).DefaultIfEmpty(1).Min();
+                return new TierTotals(t.Tier, t.NameEn, Totals.Of(tierRows), Math.Round(minFill, 6));
+            }).ToList();
+            return new ProductTotals(p.Code, p.NameEn, p.Unit, Totals.Of(rows), tierTotals);
+        }).ToList();
+
+        List<Totals> ByTier(IEnumerable<Allocation> rows)
+        {
+            var list = rows.ToList();
+            return tiers.Select(t => Totals.Of(list.Where(a => a.Tier == t.Tier))).ToList();
+        }
+
+        var destinations = snapshot.Problem.Destinations
+            .SelectMany(code => snapshot.Products.Select(p => (code, p)))
+            .Select(x =>
+            {
+                var region = regions[x.code];
+                var rows = result.Allocations.Where(a => a.Destination == x.code && a.Product == x.p.Code).ToList();
+                return new RegionTotals(x.code, region.Name, region.NameEn, region.Level == "county" ? region.ParentCode : null, x.p.Code, Totals.Of(rows), ByTier(rows));
+            }).ToList();
+
+        var cities = snapshot.Regions.Where(r => r.Level == "city")
+            .SelectMany(c => snapshot.Products.Select(p => (c, p)))
+            .Select(x =>
+            {
+                var counties = snapshot.Regions.Where(r => r.ParentCode == x.c.Code).Select(r => r.Code).ToHashSet();
+                var rows = result.Allocations.Where(a => a.Product == x.p.Code && counties.Contains(a.Destination)).ToList();
+                return new RegionTotals(x.c.Code, x.c.Name, x.c.NameEn, x.c.Code, x.p.Code, Totals.Of(rows), ByTier(rows));
+            }).ToList();
+
+        return new PlanReport(products, cities, destinations);
+    }
+}
