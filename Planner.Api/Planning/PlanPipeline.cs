@@ -31,7 +31,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             Directory.CreateDirectory(settings.LocalDirectory);
         }
         progress($"Migrating the {settings.Planner.Describe()}");
-        Migrator.Migrate(settings.Planner);
+        await Migrator.MigrateAsync(settings.Planner, ct);
         if (await ReferenceImporter.ImportIfEmptyAsync(settings.Planner, settings.DataDirectory, ct))
         {
             progress($"Imported reference data from {settings.DataDirectory}");

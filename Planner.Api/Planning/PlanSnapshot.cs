@@ -207,8 +207,9 @@ public sealed record PlanSnapshot(
     }
 
     /// <summary>
-    /// City depot → its counties (same day); city ↔ city transfers (1 day up to 200 km, else 2);
-    /// city → each assistance site (a day per 400 km, at least one). Costs are unit-km.
+    /// City depot → its counties (same day); city ↔ city transfers (next day: no two Zhejiang cities are
+    /// more than a day's drive apart); city → each assistance site (a day per 800 km, the distance a truck on the
+    /// epidemic "green channel" covered in a day). Costs are unit-km.
     /// </summary>
     private static List<Lane> Lanes(List<RegionInfo> cities, List<RegionInfo> counties, List<RegionInfo> sites)
     {
@@ -218,13 +219,12 @@ public sealed record PlanSnapshot(
             lanes.AddRange(counties.Where(c => c.ParentCode == city.Code).Select(c => new Lane(city.Code, c.Code, 0, CountyLegKm)));
             foreach (var other in cities.Where(o => o.Code != city.Code))
             {
-                var km = Distance(city, other);
-                lanes.Add(new Lane(city.Code, other.Code, km <= 200 ? 1 : 2, km));
+                lanes.Add(new Lane(city.Code, other.Code, 1, Distance(city, other)));
             }
             foreach (var site in sites)
             {
                 var km = Distance(city, site);
-                lanes.Add(new Lane(city.Code, site.Code, Math.Max(1, (int)Math.Ceiling(km / 400)), km));
+                lanes.Add(new Lane(city.Code, site.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km));
             }
         }
         return lanes;

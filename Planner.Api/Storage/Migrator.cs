@@ -10,8 +10,11 @@ namespace Planner.Api.Storage;
 /// </summary>
 public static class Migrator
 {
-    public static void Migrate(Database database)
+    public static async Task MigrateAsync(Database database, CancellationToken ct = default)
     {
+        // Reaching the database first gives a clear "cannot open" message instead of DbUp's.
+        await (await database.OpenAsync(ct)).DisposeAsync();
+
         var folder = database.Provider == DatabaseProvider.Sqlite ? ".Migrations.Sqlite." : ".Migrations.Postgres.";
         var builder = database.Provider == DatabaseProvider.Sqlite
             ? DeployChanges.To.SqliteDatabase(database.ConnectionString)
@@ -33,8 +36,8 @@ public static class Migrator
         }
         if (!result.Successful)
         {
-            var script = result.ErrorScript?.Name ?? "a script";
-            throw new PlannerException($"Migration {script} failed on the {database.Describe()}: {Database.FirstLine(result.Error.Message)}", result.Error);
+            var what = result.ErrorScript is { } script ? $"Migration {script.Name} failed on" : "Cannot migrate";
+            throw new PlannerException($"{what} the {database.Describe()}: {Database.FirstLine(result.Error.Message)}", result.Error);
         }
     }
 

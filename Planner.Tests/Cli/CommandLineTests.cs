@@ -1,0 +1,113 @@
+using Planner.Api.Cli;
+using Planner.Api.Configuration;
+using Planner.Api.SampleData;
+using Planner.Api.Storage;
+using Planner.Tests.Infrastructure;
+
+namespace Planner.Tests.Cli;
+
+public class CommandLineTests
+{
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await CommandLine.RunAsync(args, stdout, stderr, TestContext.Current.CancellationToken);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static string LastLine(string text) => text.TrimEnd().Split('\n')[^1];
+
+    [Fact]
+    public async Task Plan_PrintsTheOutputPaths_OnStdout()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var outDir = Path.Combine(db.Directory, "out");
+
+        var (code, stdout, stderr) = await RunAsync("plan", "--out", outDir, "--days", "3", $"--Planner:LocalDirectory={db.Directory}");
+
+        Assert.Equal(0, code);
+        var paths = stdout.TrimEnd().Split('\n');
+        Assert.Equal(2, paths.Length);
+        Assert.EndsWith(".xlsx", paths[0], StringComparison.Ordinal);
+        Assert.True(File.Exists(paths[0]));
+        Assert.Equal(Path.Combine(outDir, "summary.json"), paths[1]);
+        Assert.Contains("Solved with GLOP: Optimal", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_FailsWithOneLine_WhenPostgresIsUnreachable()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+        var (code, stdout, stderr) = await RunAsync("plan", "--out", db.Directory,
+            "--ConnectionStrings:Planner=Host=127.0.0.1;Port=1;Username=planner;Timeout=3", $"--Planner:LocalDirectory={db.Directory}");
+
+        Assert.Equal(1, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith("error: Cannot open the PostgreSQL database planner on 127.0.0.1:1", LastLine(stderr), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_FailsWithOneLine_WhenTheOutputFolderIsUnwritable()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var file = Path.Combine(db.Directory, "a-file");
+        await File.WriteAllTextAsync(file, "not a folder", TestContext.Current.CancellationToken);
+
+        var (code, _, stderr) = await RunAsync("plan", "--out", Path.Combine(file, "out"), $"--Planner:LocalDirectory={db.Directory}");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith($"error: Cannot write to the output folder {Path.Combine(file, "out")}", LastLine(stderr), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(db.Directory, "planner.db")), "nothing should have been started");
+    }
+
+    [Fact]
+    public async Task Plan_FailsWithOneLine_WhenADataFileIsMissing()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var data = Path.Combine(db.Directory, "data");
+        Directory.CreateDirectory(data);
+        var real = PlannerSettings.FindOrConfiguredDataDirectory(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        File.Copy(Path.Combine(real, "zhejiang-divisions.csv"), Path.Combine(data, "zhejiang-divisions.csv"));
+
+        var (code, _, stderr) = await RunAsync("plan", "--out", Path.Combine(db.Directory, "out"), $"--Planner:DataDirectory={data}", $"--Planner:LocalDirectory={db.Directory}");
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: Missing data file {Path.Combine(data, "zhejiang-population.csv")}; restore it from the repository or set Planner:DataDirectory.", LastLine(stderr));
+    }
+
+    [Theory]
+    [InlineData("--days", "0", "--days '0' must be a whole number from 1 to 366.")]
+    [InlineData("--start", "10/02/2020", "--start '10/02/2020' is not a date (yyyy-MM-dd).")]
+    public async Task Plan_RejectsBadOptions(string option, string value, string message)
+    {
+        var (code, _, stderr) = await RunAsync("plan", option, value);
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: {message}", stderr.Trim());
+    }
+
+    [Fact]
+    public void Generate_ReproducesTheShippedSample_ByteForByte()
+    {
+        var data = PlannerSettings.FindOrConfiguredDataDirectory(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var outDir = Directory.CreateTempSubdirectory("planner-generate-").FullName;
+        try
+        {
+            var written = SampleGenerator.Write(data, outDir, 2020, 1.0);
+
+            Assert.NotEmpty(written);
+            foreach (var path in written)
+            {
+                var shipped = Path.Combine(data, "sample", Path.GetFileName(path));
+                Assert.True(File.ReadAllBytes(shipped).AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{Path.GetFileName(path)} differs from data/sample");
+            }
+        }
+        finally
+        {
+            Directory.Delete(outDir, recursive: true);
+        }
+    }
+}

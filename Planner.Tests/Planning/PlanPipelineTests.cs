@@ -1,0 +1,106 @@
+using ClosedXML.Excel;
+using Dapper;
+using Planner.Api.Planning;
+using Planner.Api.Storage;
+using Planner.Solver.Allocation;
+using Planner.Tests.Infrastructure;
+using Planner.Tests.Solver;
+
+namespace Planner.Tests.Planning;
+
+/// <summary>The whole daily plan on the shipped Zhejiang sample: real databases, real solver, real workbook.</summary>
+public class PlanPipelineTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<PlanOutcome> RunAsync(TestDatabase db) =>
+        await TestPlanner.Pipeline(TestPlanner.Settings(db)).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), Ct);
+
+    [Fact]
+    public async Task Run_WritesAWorkbook_WhoseNumbersMatchSummaryJson()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+        var outcome = await RunAsync(db);
+
+        var summary = PlanSummary.FromJson(await File.ReadAllTextAsync(outcome.SummaryPath, Ct));
+        Assert.Equal(outcome.RunId, summary.Run.RunId);
+        Assert.Equal("Optimal", summary.Run.SolverStatus);
+        Assert.Equal(5, summary.Products.Count);
+        using var workbook = new XLWorkbook(outcome.WorkbookPath);
+        Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");
+        Assert.Contains(workbook.Worksheets, w => w.Name == "Counties");
+
+        var byProduct = workbook.Worksheet("Summary").Table("SummaryByProduct").DataRange.Rows()
+            .ToDictionary(r => r.Field("Product").GetString(), r => (Demand: r.Field("Demand").GetDouble(), Served: r.Field("Served").GetDouble()));
+        var counties = workbook.Worksheet("Counties").Table("Counties").DataRange.Rows().ToList();
+        Assert.Equal(92 * 5, counties.Count); // 90 counties and 2 Hubei sites, 5 products
+        foreach (var product in summary.Products)
+        {
+            Assert.Equal(product.Totals.Demand, byProduct[product.Product].Demand, 3);
+            Assert.Equal(product.Totals.Served, byProduct[product.Product].Served, 3);
+            var rows = counties.Where(r => r.Field("Product").GetString() == product.Product).ToList();
+            Assert.Equal(product.Totals.Demand, rows.Sum(r => r.Field("Demand").GetDouble()), 0);
+            Assert.Equal(product.Totals.Served, rows.Sum(r => r.Field("Served").GetDouble()), 0);
+            Assert.True(product.Totals.Served > 0);
+            Assert.Equal(product.Totals.Demand, product.Tiers.Sum(t => t.Demand), 0);
+        }
+        // Codes are text, never numbers.
+        Assert.All(counties, r => Assert.Equal(XLDataType.Text, r.Field("Code").DataType));
+        Assert.Equal("330102", counties[0].Field("Code").GetString());
+    }
+
+    [Fact]
+    public async Task Run_RecordsAPlanThatPassesTheIndependentChecker()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = TestPlanner.Settings(db);
+
+        var outcome = await RunAsync(db);
+
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        var snapshot = await PlanSnapshot.ReadAsync(connection);
+        var result = await StoredResultAsync(connection, outcome.RunId, snapshot.Problem);
+        Assert.Empty(AllocationChecker.Check(snapshot.Problem, result));
+        var run = await connection.QuerySingleAsync<(string Status, string SolverStatus)>("SELECT status, solver_status FROM plan_runs WHERE id = @id", new { id = outcome.RunId });
+        Assert.Equal(("succeeded", "Optimal"), run);
+        var published = await connection.QuerySingleAsync<(string File, string Sha)>("SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id", new { id = outcome.RunId });
+        Assert.Equal(Path.GetFileName(outcome.WorkbookPath), published.File);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(outcome.WorkbookPath, Ct))), published.Sha);
+        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_run_inputs WHERE run_id = @id", new { id = outcome.RunId }));
+    }
+
+    [Fact]
+    public async Task Run_GivesTheSameAllocation_OnSqliteAndPostgres()
+    {
+        await using var sqlite = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var postgres = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+
+        var a = await RunAsync(sqlite);
+        var b = await RunAsync(postgres);
+
+        Assert.Equal(a.Summary.Products, b.Summary.Products, (x, y) => x.Totals == y.Totals && x.Tiers.SequenceEqual(y.Tiers));
+        Assert.Equal(a.Summary.Run.Objective, b.Summary.Run.Objective);
+        Assert.Equal(await AllocationsAsync(sqlite, a.RunId), await AllocationsAsync(postgres, b.RunId));
+    }
+
+    private static async Task<List<string>> AllocationsAsync(TestDatabase db, string runId)
+    {
+        await using var connection = await new Database(db.Provider, db.ConnectionString).OpenAsync(Ct);
+        var rows = await connection.QueryAsync<(string Destination, string Product, long Day, long Tier, double Served)>(
+            "SELECT destination_code, product_code, day, tier, served FROM plan_allocations WHERE run_id = @runId", new { runId });
+        return rows.Select(r => $"{r.Destination}|{r.Product}|{r.Day}|{r.Tier}|{r.Served:R}").Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<AllocationResult> StoredResultAsync(System.Data.Common.DbConnection connection, string runId, AllocationProblem problem)
+    {
+        var allocations = (await connection.QueryAsync<(string Destination, string Product, long Day, long Tier, double Demand, double Served)>(
+                "SELECT destination_code, product_code, day, tier, demand, served FROM plan_allocations WHERE run_id = @runId", new { runId }))
+            .Select(r => new Allocation(r.Destination, r.Product, (int)r.Day, (int)r.Tier, r.Demand, r.Served)).ToList();
+        var lanes = problem.Lanes.ToDictionary(l => (l.From, l.To));
+        var shipments = (await connection.QueryAsync<(string From, string To, string Product, long Day, double Quantity)>(
+                "SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @runId", new { runId }))
+            .Select(r => new Shipment(r.From, r.To, r.Product, (int)r.Day, (int)r.Day + lanes[(r.From, r.To)].LeadDays, r.Quantity)).ToList();
+        return new AllocationResult(PlanStatus.Optimal, [], allocations, shipments, []);
+    }
+}

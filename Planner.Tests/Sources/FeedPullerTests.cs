@@ -1,0 +1,130 @@
+using Dapper;
+using Planner.Api;
+using Planner.Api.Sources;
+using Planner.Api.Storage;
+using Planner.Tests.Infrastructure;
+
+namespace Planner.Tests.Sources;
+
+/// <summary>Pulls from real source databases (SQLite files, or PostgreSQL schemas) into a real planner database.</summary>
+public class FeedPullerTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<(Api.Configuration.PlannerSettings Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
+    {
+        var settings = TestPlanner.Settings(db);
+        var pipeline = TestPlanner.Pipeline(settings);
+        await pipeline.PrepareAsync(Ct);
+        await pipeline.SeedSourcesAsync(Ct);
+        return (settings, new FeedPuller(settings.Planner, TimeProvider.System));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pull_ChangesNothing_WhenPulledTwice(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var (settings, puller) = await SeededAsync(db);
+
+        var first = await puller.PullAsync(settings.Source(Feed.Production), Ct);
+        var second = await puller.PullAsync(settings.Source(Feed.Production), Ct);
+
+        Assert.True(first.RowsRead > 1000);
+        Assert.Equal(first.RowsRead, first.RowsChanged);
+        Assert.Equal(0, first.RowsRejected);
+        Assert.Equal(0, second.RowsRead); // nothing above the watermark
+        Assert.Equal(first.Watermark, second.Watermark);
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        var produced = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports");
+        await using var source = await settings.Source(Feed.Production).Database.OpenAsync(Ct);
+        Assert.Equal(await source.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM daily_output"), produced);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pull_ReadsOnlyNewRows_AndUpsertsChangedOnes(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var (settings, puller) = await SeededAsync(db);
+        var source = settings.Source(Feed.Production);
+        var first = await puller.PullAsync(source, Ct);
+
+        // The source corrects one report and re-sends an unchanged one, both with new row versions.
+        await using (var connection = await source.Database.OpenAsync(Ct))
+        {
+            var key = await connection.QuerySingleAsync<(string Enterprise, string Product, string Date)>(
+                "SELECT enterprise_code, product_code, report_date FROM daily_output ORDER BY row_version LIMIT 1");
+            await connection.ExecuteAsync("UPDATE daily_output SET quantity = 123456, row_version = @v WHERE enterprise_code = @e AND product_code = @p AND report_date = @d",
+                new { v = first.Watermark + 1, e = key.Enterprise, p = key.Product, d = key.Date });
+            await connection.ExecuteAsync("UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MAX(row_version) FROM daily_output WHERE row_version <= @w)",
+                new { v = first.Watermark + 2, w = first.Watermark });
+        }
+        var second = await puller.PullAsync(source, Ct);
+
+        Assert.Equal(2, second.RowsRead);
+        Assert.Equal(1, second.RowsChanged);
+        Assert.Equal(first.Watermark + 2, second.Watermark);
+        await using var planner = await settings.Planner.OpenAsync(Ct);
+        Assert.Equal(1, await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports WHERE output = 123456"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pull_RejectsBadRows_WithTheirReasons_AndKeepsTheRest(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var (settings, puller) = await SeededAsync(db);
+        var source = settings.Source(Feed.Hospitals);
+        await using (var connection = await source.Database.OpenAsync(Ct))
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO hospitals (code, name, county_code, designated, grade, row_version) VALUES ('H-BAD', '无名医院', '999999', 1, '三级甲等', 100000);
+                INSERT INTO capacity_reports (hospital_code, report_date, beds_general_total, beds_general_occupied, beds_isolation_total, beds_isolation_occupied,
+                    beds_icu_total, beds_icu_occupied, severe_patients, critical_patients, ventilators_total, ventilators_in_use, ecmo_total, ecmo_in_use, staff_on_duty, row_version)
+                VALUES ('H-0001', '2020-02-31', 10, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -5, 100001);
+                """);
+        }
+
+        var run = await puller.PullAsync(source, Ct);
+
+        Assert.Equal(2, run.RowsRejected);
+        Assert.Equal(run.RowsRead - 2, run.RowsChanged);
+        await using var planner = await settings.Planner.OpenAsync(Ct);
+        var reasons = (await planner.QueryAsync<(string Key, string Reason)>("SELECT row_key, reason FROM rejected_rows WHERE pull_run_id = @id ORDER BY row_key", new { id = run.Id })).ToList();
+        Assert.Collection(reasons,
+            r =>
+            {
+                Assert.Equal("capacity_reports: capacity H-0001 2020-02-31", r.Key);
+                Assert.Contains("report_date '2020-02-31' is not a date", r.Reason, StringComparison.Ordinal);
+                Assert.Contains("staff_on_duty is -5", r.Reason, StringComparison.Ordinal);
+                Assert.Contains("beds_general_occupied exceeds beds_general_total", r.Reason, StringComparison.Ordinal);
+            },
+            r =>
+            {
+                Assert.Equal("hospitals: hospital H-BAD", r.Key);
+                Assert.Contains("county_code 999999 is not a Zhejiang county", r.Reason, StringComparison.Ordinal);
+            });
+        Assert.Equal(0, await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM hospitals WHERE code = 'H-BAD'"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pull_KeepsTheDataHeld_WhenTheSourceFails(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var (settings, puller) = await SeededAsync(db);
+        var good = settings.Source(Feed.Teams);
+        await puller.PullAsync(good, Ct);
+        var broken = good with { Queries = new Dictionary<string, string> { ["team_members"] = "SELECT * FROM no_such_table WHERE 1 > @watermark" } };
+        await using (var connection = await good.Database.OpenAsync(Ct))
+        {
+            await connection.ExecuteAsync("UPDATE teams SET name = 'renamed', row_version = 999999 WHERE code = 'T-001'");
+        }
+
+        var e = await Assert.ThrowsAsync<PlannerException>(() => puller.PullAsync(broken, Ct));
+
+        Assert.Contains("team_members query failed", e.Message, StringComparison.Ordinal);
+        await using var planner = await settings.Planner.OpenAsync(Ct);
+        Assert.NotEqual("renamed", await planner.ExecuteScalarAsync<string>("SELECT name FROM medical_teams WHERE code = 'T-001'"));
+        var runs = (await planner.QueryAsync<(string Status, string? Error)>("SELECT status, error FROM pull_runs WHERE source = 'teams' ORDER BY started_at")).ToList();
+        Assert.Equal(["succeeded", "failed"], runs.Select(r => r.Status));
+        Assert.Contains("no_such_table", runs[1].Error, StringComparison.Ordinal);
+    }
+}
