@@ -57,13 +57,21 @@ public sealed record PlannerSettings
             return new FeedSource(feed, database, queries);
         }).ToList();
 
-        var solver = new AllocationSettings
+        var defaults = new AllocationSettings();
+        var solver = defaults with
         {
-            Solver = configuration["Planner:Solver:Name"] is { Length: > 0 } s ? s : "GLOP",
-            StageTimeLimit = TimeSpan.FromSeconds(configuration.GetValue("Planner:Solver:StageTimeLimitSeconds", 60.0)),
+            Solver = configuration["Planner:Solver:Name"] is { Length: > 0 } s ? s : defaults.Solver,
+            StageTimeLimit = TimeSpan.FromSeconds(configuration.GetValue("Planner:Solver:StageTimeLimitSeconds", defaults.StageTimeLimit.TotalSeconds)),
+            Policy = configuration["Planner:Solver:Policy"] is { Length: > 0 } p ? ParsePolicy(p) : defaults.Policy,
         };
         return new PlannerSettings { DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver };
     }
+
+    /// <summary>optimized, pro-rata, population-share or no-sharing (case and dashes ignored).</summary>
+    public static Policy ParsePolicy(string text) =>
+        Enum.TryParse<Policy>(text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var policy) && Enum.IsDefined(policy)
+            ? policy
+            : throw new PlannerException($"Unknown policy '{text}'; use optimized, pro-rata, population-share or no-sharing.");
 
     public static string FindOrConfiguredDataDirectory(IConfiguration configuration) =>
         configuration["Planner:DataDirectory"] is { Length: > 0 } configured ? Path.GetFullPath(configured) : FindDataDirectory();

@@ -57,26 +57,39 @@ public sealed record PlanSnapshot(
         FROM regions WHERE level IN ('province', 'city', 'county', 'external') ORDER BY code
         """;
 
-    private const string SupplySql = """
-        SELECT c.parent_code AS depot, p.product_code AS product, p.report_date AS day, SUM(p.output) AS quantity
+    /// <summary>
+    /// Where a supplier's goods enter the network: provincial reserves and national allocations at the province's
+    /// depot, everyone else at their city's.
+    /// </summary>
+    private const string DepotOfSupplier = """
+        CASE WHEN s.kind IN ('provincial_reserve', 'national_allocation') THEN (SELECT r.code FROM regions r WHERE r.level = 'province') ELSE c.parent_code END
+        """;
+
+    private const string SupplySql = $"""
+        SELECT {DepotOfSupplier} AS depot, p.product_code AS product, p.report_date AS day, SUM(p.output) AS quantity
         FROM production_reports p
         JOIN suppliers s ON s.code = p.supplier_code
         JOIN regions c ON c.code = s.county_code
         WHERE p.report_date >= @start AND p.report_date < @end
-        GROUP BY c.parent_code, p.product_code, p.report_date
+        GROUP BY 1, 2, 3
         ORDER BY 1, 2, 3
         """;
 
     /// <summary>Each supplier's latest stock report before the first planned day.</summary>
-    private const string OpeningStockSql = """
-        SELECT c.parent_code AS depot, k.product_code AS product, SUM(k.quantity) AS quantity
+    private const string OpeningStockSql = $"""
+        SELECT {DepotOfSupplier} AS depot, k.product_code AS product, SUM(k.quantity) AS quantity
         FROM stock_reports k
         JOIN suppliers s ON s.code = k.supplier_code
         JOIN regions c ON c.code = s.county_code
         WHERE k.as_of = (SELECT MAX(k2.as_of) FROM stock_reports k2
                          WHERE k2.supplier_code = k.supplier_code AND k2.product_code = k.product_code AND k2.as_of < @start)
-        GROUP BY c.parent_code, k.product_code
+        GROUP BY 1, 2
         ORDER BY 1, 2
+        """;
+
+    /// <summary>The city whose depot hosts the provincial reserve (the reserve supplier's city).</summary>
+    private const string ReserveCitySql = """
+        SELECT MIN(c.parent_code) FROM suppliers s JOIN regions c ON c.code = s.county_code WHERE s.kind = 'provincial_reserve'
         """;
 
     /// <summary>Each hospital's latest capacity report before the first planned day, summed per county.</summary>
@@ -123,11 +136,13 @@ public sealed record PlanSnapshot(
         var multipliers = (await db.QueryAsync<RiskRow>("SELECT level, multiplier FROM risk_levels"))
             .ToDictionary(r => r.Level, r => r.Multiplier);
 
+        var province = regions.Single(r => r.Level == "province");
         var cities = regions.Where(r => r.Level == "city").ToList();
         var counties = regions.Where(r => r.Level == "county").ToList();
         var sites = regions.Where(r => r.Level == "external").ToList();
 
         var supplies = new List<Supply>();
+        var openingReserve = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var s in await db.QueryAsync<SupplyRow>(SupplySql, window))
         {
             supplies.Add(new Supply(s.Depot, s.Product, s.Day.DayNumber - planStart.DayNumber, s.Quantity));
@@ -135,7 +150,13 @@ public sealed record PlanSnapshot(
         foreach (var s in await db.QueryAsync<SupplyRow>(OpeningStockSql, window))
         {
             supplies.Add(new Supply(s.Depot, s.Product, 0, s.Quantity));
+            if (s.Depot == province.Code) openingReserve[s.Product] = s.Quantity;
         }
+        // The provincial reserve keeps a share of its opening stock as a floor that only tier-1 needs may breach.
+        var floorShare = parameters.TryGetValue("provincial_reserve_floor_share", out var share) ? double.Parse(share, CultureInfo.InvariantCulture) : 0;
+        var floors = openingReserve.Where(r => r.Value > 0 && floorShare > 0)
+            .Select(r => new ReserveFloor(province.Code, r.Key, Math.Floor(r.Value * floorShare))).OrderBy(f => f.Product, StringComparer.Ordinal).ToList();
+        var reserveCity = await db.ExecuteScalarAsync<string?>(ReserveCitySql) ?? cities[0].Code;
 
         var drivers = await CountyDriversAsync(db, window, counties, returnShare);
         var demands = new List<Demand>();
@@ -170,11 +191,13 @@ public sealed record PlanSnapshot(
         {
             Days = horizon,
             Products = products.Select(p => p.Code).ToList(),
-            Depots = cities.Select(c => c.Code).ToList(),
+            Depots = [province.Code, .. cities.Select(c => c.Code)],
             Destinations = counties.Concat(sites).Select(r => r.Code).ToList(),
             Supplies = supplies,
             Demands = demands,
-            Lanes = Lanes(cities, counties, sites),
+            Lanes = Lanes(province, cities.Single(c => c.Code == reserveCity), cities, counties, sites),
+            ReserveFloors = floors,
+            Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
         return new PlanSnapshot(planStart, horizon, regions, products, tiers, problem);
     }
@@ -207,11 +230,12 @@ public sealed record PlanSnapshot(
     }
 
     /// <summary>
-    /// City depot → its counties (same day); city ↔ city transfers (next day: no two Zhejiang cities are
-    /// more than a day's drive apart); city → each assistance site (a day per 800 km, the distance a truck on the
+    /// City depot → its counties (same day); city ↔ city transfers (next day: no two Zhejiang cities are more than a
+    /// day's drive apart); the provincial depot, which sits in the reserve's city, → every city (same day to its own,
+    /// next day to the others); every depot → each assistance site (a day per 800 km, the distance a truck on the
     /// epidemic "green channel" covered in a day). Costs are unit-km.
     /// </summary>
-    private static List<Lane> Lanes(List<RegionInfo> cities, List<RegionInfo> counties, List<RegionInfo> sites)
+    private static List<Lane> Lanes(RegionInfo province, RegionInfo reserveCity, List<RegionInfo> cities, List<RegionInfo> counties, List<RegionInfo> sites)
     {
         var lanes = new List<Lane>();
         foreach (var city in cities)
@@ -219,12 +243,16 @@ public sealed record PlanSnapshot(
             lanes.AddRange(counties.Where(c => c.ParentCode == city.Code).Select(c => new Lane(city.Code, c.Code, 0, CountyLegKm)));
             foreach (var other in cities.Where(o => o.Code != city.Code))
             {
-                lanes.Add(new Lane(city.Code, other.Code, 1, Distance(city, other)));
+                lanes.Add(new Lane(city.Code, other.Code, 1, Distance(city, other), Kind: LaneKind.Transfer));
             }
-            foreach (var site in sites)
+            lanes.Add(new Lane(province.Code, city.Code, city.Code == reserveCity.Code ? 0 : 1, Distance(reserveCity, city), Kind: LaneKind.Provincial));
+        }
+        foreach (var site in sites)
+        {
+            foreach (var from in cities.Prepend(reserveCity with { Code = province.Code }))
             {
-                var km = Distance(city, site);
-                lanes.Add(new Lane(city.Code, site.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km));
+                var km = Distance(from, site);
+                lanes.Add(new Lane(from.Code, site.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km));
             }
         }
         return lanes;

@@ -12,10 +12,10 @@ public sealed record AllocationProblem
     /// <summary>Product codes; products do not share lanes or stock, so each is planned independently.</summary>
     public required IReadOnlyList<string> Products { get; init; }
 
-    /// <summary>Distribution centres (one per city) that receive production and hold stock.</summary>
+    /// <summary>Distribution centres (the province's and one per city) that receive supply and hold stock.</summary>
     public required IReadOnlyList<string> Depots { get; init; }
 
-    /// <summary>Places where demand is served: counties and external assistance sites.</summary>
+    /// <summary>Places where demand is served and stock may be held: counties and external assistance sites.</summary>
     public required IReadOnlyList<string> Destinations { get; init; }
 
     /// <summary>Quantities becoming available at a depot on a day (opening stock is supply on day 0).</summary>
@@ -26,6 +26,15 @@ public sealed record AllocationProblem
 
     /// <summary>Depot → depot transfers and depot → destination deliveries.</summary>
     public required IReadOnlyList<Lane> Lanes { get; init; }
+
+    /// <summary>Stock a depot keeps untouched unless a tier-1 need would otherwise go unmet.</summary>
+    public IReadOnlyList<ReserveFloor> ReserveFloors { get; init; } = [];
+
+    /// <summary>Residents per destination, for the population-share policy (destinations missing here are served without a quota).</summary>
+    public IReadOnlyDictionary<string, double> Population { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The plan being revised, when re-planning: changes against it are penalised and its dispatched shipments kept.</summary>
+    public PreviousPlan? Previous { get; init; }
 
     /// <summary>
     /// Checks the data before any model is built, so bad input is rejected with a message that names the record.
@@ -49,7 +58,7 @@ public sealed record AllocationProblem
             Check(products.Contains(s.Product), $"Supply at {s.Depot} names unknown product {s.Product}.");
             Check(depots.Contains(s.Depot), $"Supply of {s.Product} names unknown depot {s.Depot}.");
             Check(s.Day >= 0 && s.Day < Days, $"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
-            Check(s.Quantity >= 0 && double.IsFinite(s.Quantity), $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite and ≥ 0.");
+            Check(NonNegative(s.Quantity), $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite and ≥ 0.");
         }
         foreach (var d in Demands)
         {
@@ -57,7 +66,7 @@ public sealed record AllocationProblem
             Check(destinations.Contains(d.Destination), $"Demand for {d.Product} names unknown destination {d.Destination}.");
             Check(d.Day >= 0 && d.Day < Days, $"Demand for {d.Product} at {d.Destination} is on day {d.Day}, outside 0..{Days - 1}.");
             Check(d.Tier >= 1, $"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
-            Check(d.Quantity >= 0 && double.IsFinite(d.Quantity), $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be finite and ≥ 0.");
+            Check(NonNegative(d.Quantity), $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be finite and ≥ 0.");
         }
         foreach (var l in Lanes)
         {
@@ -65,11 +74,33 @@ public sealed record AllocationProblem
             Check(depots.Contains(l.To) || destinations.Contains(l.To), $"Lane {l.From} → {l.To} ends at unknown node {l.To}.");
             Check(l.From != l.To, $"Lane {l.From} → {l.To} is a loop.");
             Check(l.LeadDays >= 0, $"Lane {l.From} → {l.To} has lead time {l.LeadDays} days; it must be ≥ 0.");
-            Check(l.CostPerUnit >= 0 && double.IsFinite(l.CostPerUnit), $"Lane {l.From} → {l.To} has cost {l.CostPerUnit}; it must be finite and ≥ 0.");
+            Check(NonNegative(l.CostPerUnit), $"Lane {l.From} → {l.To} has cost {l.CostPerUnit}; it must be finite and ≥ 0.");
+            Check(l.DailyCapacity is null || NonNegative(l.DailyCapacity.Value), $"Lane {l.From} → {l.To} has daily capacity {l.DailyCapacity}; it must be finite and ≥ 0.");
         }
         foreach (var lane in Lanes.GroupBy(l => (l.From, l.To)).Where(g => g.Count() > 1))
         {
             errors.Add($"Lane {lane.Key.From} → {lane.Key.To} is listed {lane.Count()} times.");
+        }
+        foreach (var f in ReserveFloors)
+        {
+            Check(depots.Contains(f.Depot), $"Reserve floor of {f.Product} names unknown depot {f.Depot}.");
+            Check(products.Contains(f.Product), $"Reserve floor at {f.Depot} names unknown product {f.Product}.");
+            Check(NonNegative(f.Floor), $"Reserve floor of {f.Product} at {f.Depot} is {f.Floor}; it must be finite and ≥ 0.");
+        }
+        foreach (var (code, population) in Population)
+        {
+            Check(destinations.Contains(code), $"Population names unknown destination {code}.");
+            Check(NonNegative(population), $"Population of {code} is {population}; it must be finite and ≥ 0.");
+        }
+        if (Previous is { } previous)
+        {
+            var lanes = Lanes.Select(l => (l.From, l.To)).ToHashSet();
+            foreach (var s in previous.Shipments)
+            {
+                Check(lanes.Contains((s.From, s.To)), $"Previous shipment {s.From} → {s.To} uses a lane that does not exist.");
+                Check(products.Contains(s.Product), $"Previous shipment {s.From} → {s.To} names unknown product {s.Product}.");
+                Check(NonNegative(s.Quantity), $"Previous shipment {s.From} → {s.To} of {s.Product} on day {s.Day} is {s.Quantity}; it must be ≥ 0.");
+            }
         }
         return errors;
 
@@ -78,6 +109,8 @@ public sealed record AllocationProblem
             if (!ok) errors.Add(message);
         }
     }
+
+    private static bool NonNegative(double value) => value >= 0 && double.IsFinite(value);
 
     private static void Duplicates(IEnumerable<string> codes, string what, List<string> errors)
     {
@@ -94,5 +127,24 @@ public sealed record Supply(string Depot, string Product, int Day, double Quanti
 /// <summary>Units of a product a destination needs on a day, at a priority tier (1 = highest).</summary>
 public sealed record Demand(string Destination, string Product, int Day, int Tier, double Quantity);
 
-/// <summary>A lane from a depot: what ships on day t arrives on day t + LeadDays.</summary>
-public sealed record Lane(string From, string To, int LeadDays, double CostPerUnit);
+/// <summary>What a lane is for; the no-sharing policy closes <see cref="Transfer"/> lanes, and transfers are counted.</summary>
+public enum LaneKind
+{
+    /// <summary>A depot delivering to a destination (a city to its counties, or to an assistance site).</summary>
+    Delivery,
+
+    /// <summary>A transfer between two city depots, ordered by the province.</summary>
+    Transfer,
+
+    /// <summary>The provincial depot supplying a city depot.</summary>
+    Provincial,
+}
+
+/// <summary>A lane from a depot: what ships on day t arrives on day t + LeadDays; at most DailyCapacity units a day when set.</summary>
+public sealed record Lane(string From, string To, int LeadDays, double CostPerUnit, double? DailyCapacity = null, LaneKind Kind = LaneKind.Delivery);
+
+/// <summary>Stock of a product a depot keeps on hand every day, unless tier-1 needs would otherwise go unmet.</summary>
+public sealed record ReserveFloor(string Depot, string Product, double Floor);
+
+/// <summary>The plan being revised: its shipments, of which those leaving on or before <see cref="DispatchedThroughDay"/> are already on the road.</summary>
+public sealed record PreviousPlan(IReadOnlyList<Shipment> Shipments, int DispatchedThroughDay);

@@ -6,30 +6,68 @@ public enum PlanStatus
     /// <summary>Every stage reached its proven optimum.</summary>
     Optimal,
 
-    /// <summary>A stage stopped at its time limit with a feasible but unproven solution.</summary>
+    /// <summary>A stage stopped at its limit with a feasible but unproven solution (the transfers MIP reports its gap).</summary>
     Feasible,
 
     /// <summary>A stage failed; the result holds no allocation.</summary>
     Failed,
 }
 
-/// <summary>The plan: served demand per destination, product, day and tier, the shipments, and the stage optima.</summary>
+/// <summary>Why part of a need goes unmet.</summary>
+public enum ShortfallReason
+{
+    /// <summary>No supply could reach the destination by that day.</summary>
+    LeadTime,
+
+    /// <summary>A lane into the destination (or its depot) was full.</summary>
+    LaneCapacity,
+
+    /// <summary>Units were held in the provincial reserve, which only tier-1 needs may draw below its floor.</summary>
+    ReserveFloor,
+
+    /// <summary>The units that could have come went to higher tiers.</summary>
+    LowerPriority,
+
+    /// <summary>Everything that could reach the destination in time was used.</summary>
+    SupplyExhausted,
+
+    /// <summary>The policy's rule (equal fill rate, population quota) held the units back.</summary>
+    PolicyRule,
+
+    /// <summary>No open lane reaches the destination from any supply.</summary>
+    NoRoute,
+}
+
+/// <summary>The plan: served demand, shipments, stock, the stage optima, and why needs go unmet.</summary>
 public sealed record AllocationResult(
     PlanStatus Status,
+    Policy Policy,
     IReadOnlyList<StageResult> Stages,
     IReadOnlyList<Allocation> Allocations,
     IReadOnlyList<Shipment> Shipments,
     IReadOnlyList<StockLevel> Stock)
 {
-    /// <summary>The final stage's objective: the transport cost of the plan.</summary>
-    public double Objective => Stages.Count == 0 ? 0 : Stages[^1].Objective;
+    /// <summary>Draws on reserves below their floor, each with the tier-1 needs it served.</summary>
+    public IReadOnlyList<ReserveRelease> ReserveReleases { get; init; } = [];
+
+    /// <summary>The constraints that shaped the plan: full lanes, reserve floors, unreachable days, exhausted supply.</summary>
+    public IReadOnlyList<BindingConstraint> Binding { get; init; } = [];
+
+    /// <summary>Per product and tier: extra shortfall if the minimum fill rate were maximised before the shortfall.</summary>
+    public IReadOnlyList<FairnessCost> FairnessCosts { get; init; } = [];
+
+    /// <summary>The final stage's objective: the transport cost of the plan (plus the change penalty when re-planning).</summary>
+    public double Objective => Stages.LastOrDefault(s => s.Stage == "transport_cost")?.Objective ?? 0;
+
+    /// <summary>City-to-city transfers (lane-days with a positive shipment).</summary>
+    public int Transfers { get; init; }
 }
 
-/// <summary>One lexicographic stage: its name, product, sense and optimal value.</summary>
-public sealed record StageResult(string Stage, string Product, string Sense, double Objective, string SolverStatus);
+/// <summary>One lexicographic stage: its name, product, sense and value; Gap is the relative MIP gap when not proven.</summary>
+public sealed record StageResult(string Stage, string Product, string Sense, double Objective, string SolverStatus, double Gap = 0);
 
-/// <summary>Demand and the part of it the plan serves.</summary>
-public sealed record Allocation(string Destination, string Product, int Day, int Tier, double Demand, double Served)
+/// <summary>Demand and the part of it the plan serves; Reason says why the rest goes unmet.</summary>
+public sealed record Allocation(string Destination, string Product, int Day, int Tier, double Demand, double Served, ShortfallReason? Reason = null)
 {
     /// <summary>Unmet demand.</summary>
     public double Shortfall => Math.Max(0, Demand - Served);
@@ -38,5 +76,18 @@ public sealed record Allocation(string Destination, string Product, int Day, int
 /// <summary>Units leaving <see cref="From"/> on <see cref="Day"/> and arriving on <see cref="ArrivalDay"/>.</summary>
 public sealed record Shipment(string From, string To, string Product, int Day, int ArrivalDay, double Quantity);
 
-/// <summary>Units held at a depot at the end of a day.</summary>
-public sealed record StockLevel(string Depot, string Product, int Day, double Quantity);
+/// <summary>Units held at a depot or destination at the end of a day.</summary>
+public sealed record StockLevel(string Node, string Product, int Day, double Quantity);
+
+/// <summary>A reserve drawn below its floor on a day, and the tier-1 destinations served that day.</summary>
+public sealed record ReserveRelease(string Depot, string Product, int Day, double BelowFloor, IReadOnlyList<string> TierOneDestinations);
+
+/// <summary>A constraint at its limit: Kind is lane_capacity, reserve_floor, lead_time or supply_exhausted.</summary>
+public sealed record BindingConstraint(string Kind, string Subject, string Product, int FirstDay, int LastDay, string Detail);
+
+/// <summary>Shortfall of the optimized stage order vs maximising the minimum fill rate first, for one product and tier.</summary>
+public sealed record FairnessCost(string Product, int Tier, double MinShortfall, double ShortfallIfFairFirst, double MaxMinFillRate)
+{
+    /// <summary>How many more units go unmet when fairness comes first.</summary>
+    public double Cost => Math.Max(0, ShortfallIfFairFirst - MinShortfall);
+}

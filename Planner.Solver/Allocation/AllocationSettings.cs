@@ -1,11 +1,54 @@
 namespace Planner.Solver.Allocation;
 
-/// <summary>Which OR-Tools LP solver to use and how long each stage may take.</summary>
+/// <summary>The allocation rule a run follows; the non-optimized ones are the spreadsheet rules to compare against.</summary>
+public enum Policy
+{
+    /// <summary>Lexicographic by tier: least unmet demand, then the best minimum fill rate; then least transport and fewest transfers.</summary>
+    Optimized,
+
+    /// <summary>Every destination and tier gets the same fill rate.</summary>
+    ProRata,
+
+    /// <summary>Each county's quota is its population share of the province's supply; tiers in order within the quota.</summary>
+    PopulationShare,
+
+    /// <summary>As optimized, but no transfers between cities: each city lives on its own supply and the provincial reserve.</summary>
+    NoSharing,
+}
+
+/// <summary>How to solve: which OR-Tools LP solver, limits, the policy and the re-planning penalty.</summary>
 public sealed record AllocationSettings
 {
-    /// <summary>An OR-Tools MPSolver id: GLOP (default), PDLP, CLP or HIGHS_LP.</summary>
-    public string Solver { get; init; } = "GLOP";
+    /// <summary>An OR-Tools MPSolver id: CLP (default, fastest on this model: see docs/benchmarks.md), GLOP, PDLP or HIGHS_LP.</summary>
+    public string Solver { get; init; } = "CLP";
 
     /// <summary>Time limit per LP stage; no solver has one by default, and a plan must always come back.</summary>
     public TimeSpan StageTimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The allocation rule.</summary>
+    public Policy Policy { get; init; } = Policy.Optimized;
+
+    /// <summary>Cost per unit moved differently from the previous plan, in unit-km (re-planning only).</summary>
+    public double ChangePenalty { get; init; } = 100;
+
+    /// <summary>Whether to run the last stage, a MIP that minimises the number of city-to-city transfers at least cost.</summary>
+    public bool MinimizeTransfers { get; init; } = true;
+
+    /// <summary>Time limit of the transfers MIP; its incumbent is used, and the gap reported, if it is not proven optimal in time.</summary>
+    public TimeSpan TransferTimeLimit { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether to measure the cost of fairness: the shortfall if each tier maximised its minimum fill rate first.</summary>
+    public bool MeasureFairnessCost { get; init; } = true;
+
+    /// <summary>Products solved at once; they share nothing, so they run in parallel. Results do not depend on it.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Called after each LP stage with its name, sense, objective and a function returning the model as MPS
+    /// (with the earlier stages' fixings in it), so a caller can export it. The solver itself does no I/O.
+    /// </summary>
+    public Action<StageModel>? OnStage { get; init; }
 }
+
+/// <summary>An LP stage as solved, for export: <see cref="ToMps"/> renders the model in free MPS format.</summary>
+public sealed record StageModel(string Stage, string Product, string Sense, double Objective, Func<string> ToMps);

@@ -101,6 +101,6 @@ public class PlanPipelineTests
         var shipments = (await connection.QueryAsync<(string From, string To, string Product, long Day, double Quantity)>(
                 "SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @runId", new { runId }))
             .Select(r => new Shipment(r.From, r.To, r.Product, (int)r.Day, (int)r.Day + lanes[(r.From, r.To)].LeadDays, r.Quantity)).ToList();
-        return new AllocationResult(PlanStatus.Optimal, [], allocations, shipments, []);
+        return new AllocationResult(PlanStatus.Optimal, Policy.Optimized, [], allocations, shipments, []);
     }
 }

@@ -3,8 +3,8 @@ using Planner.Solver.Allocation;
 namespace Planner.Tests.Solver;
 
 /// <summary>
-/// Checks a plan against the problem without using the model's code: it replays the shipments day by day
-/// and recomputes every depot's stock, then checks deliveries, bounds and tier order.
+/// Checks a plan against the problem without the model's code: it replays every node's stock day by day from
+/// supplies, shipments and served demand, then checks lanes, capacities, reserve floors, bounds and tier order.
 /// Returns every violation found.
 /// </summary>
 public static class AllocationChecker
@@ -18,9 +18,9 @@ public static class AllocationChecker
         var supplies = problem.Supplies.ToLookup(s => (s.Depot, s.Product, s.Day));
         var arrivals = result.Shipments.ToLookup(s => (s.To, s.Product, s.ArrivalDay));
         var departures = result.Shipments.ToLookup(s => (s.From, s.Product, s.Day));
-        var stock = result.Stock.ToDictionary(s => (s.Depot, s.Product, s.Day));
         var allocations = result.Allocations.ToLookup(a => (a.Destination, a.Product, a.Day));
         var demands = problem.Demands.ToLookup(d => (d.Destination, d.Product, d.Day));
+        var released = result.ReserveReleases.ToDictionary(r => (r.Depot, r.Product, r.Day), r => r.BelowFloor);
 
         foreach (var s in result.Shipments)
         {
@@ -32,21 +32,31 @@ public static class AllocationChecker
             if (s.ArrivalDay != s.Day + lane.LeadDays) errors.Add($"{s.Product}: {s.From} → {s.To} day {s.Day} arrives {s.ArrivalDay}, lead is {lane.LeadDays}.");
             if (s.ArrivalDay >= problem.Days) errors.Add($"{s.Product}: {s.From} → {s.To} arrives after the horizon.");
             if (s.Quantity < -Eps) errors.Add($"{s.Product}: negative shipment {s.Quantity}.");
+            if (lane.DailyCapacity is { } cap && s.Quantity > cap + Eps * Math.Max(1, cap)) errors.Add($"{s.Product}: {s.From} → {s.To} day {s.Day} carries {s.Quantity}, capacity {cap}.");
+            if (result.Policy == Policy.NoSharing && lane.Kind == LaneKind.Transfer) errors.Add($"{s.Product}: no-sharing plan transfers {s.From} → {s.To}.");
         }
 
         foreach (var product in problem.Products)
         {
-            // Replay each depot: nothing may leave that has not arrived.
-            foreach (var depot in problem.Depots)
+            var tierOneDemand = problem.Demands.Any(d => d.Product == product && d.Tier == 1 && d.Quantity > 0);
+            foreach (var node in problem.Depots.Concat(problem.Destinations))
             {
+                var floor = problem.ReserveFloors.Where(f => f.Depot == node && f.Product == product).Sum(f => f.Floor);
                 double held = 0;
                 for (var day = 0; day < problem.Days; day++)
                 {
-                    held += supplies[(depot, product, day)].Sum(s => s.Quantity);
-                    held += arrivals[(depot, product, day)].Sum(s => s.Quantity);
-                    held -= departures[(depot, product, day)].Sum(s => s.Quantity);
-                    if (held < -Eps * Math.Max(1, Math.Abs(held))) errors.Add($"{product}: depot {depot} ships more than it holds on day {day} (balance {held}).");
-                    if (stock.TryGetValue((depot, product, day), out var reported) && Math.Abs(reported.Quantity - held) > Eps * Math.Max(1, held)) errors.Add($"{product}: depot {depot} day {day} reports stock {reported.Quantity}, replay gives {held}.");
+                    held += supplies[(node, product, day)].Sum(s => s.Quantity);
+                    held += arrivals[(node, product, day)].Sum(s => s.Quantity);
+                    held -= departures[(node, product, day)].Sum(s => s.Quantity);
+                    held -= allocations[(node, product, day)].Sum(a => a.Served);
+                    var tol = Eps * Math.Max(1, Math.Abs(held));
+                    if (held < -tol) errors.Add($"{product}: {node} ships or serves more than it holds on day {day} (balance {held}).");
+                    if (floor > 0)
+                    {
+                        var below = released.GetValueOrDefault((node, product, day));
+                        if (held < floor - below - Eps * Math.Max(1, floor)) errors.Add($"{product}: reserve {node} holds {held} on day {day}, under its floor {floor} by more than the {below} released.");
+                        if (below > Eps && !tierOneDemand) errors.Add($"{product}: reserve {node} released {below} on day {day} with no tier-1 need.");
+                    }
                 }
             }
 
@@ -54,18 +64,17 @@ public static class AllocationChecker
             {
                 for (var day = 0; day < problem.Days; day++)
                 {
-                    var arrived = arrivals[(destination, product, day)].Sum(s => s.Quantity);
                     var rows = allocations[(destination, product, day)].OrderBy(a => a.Tier).ToList();
-                    var served = rows.Sum(a => a.Served);
-                    if (Math.Abs(arrived - served) > Eps * Math.Max(1, arrived)) errors.Add($"{product}: {destination} day {day} receives {arrived} but serves {served}.");
-                    var demand = demands[(destination, product, day)]
-                        .GroupBy(d => d.Tier).ToDictionary(g => g.Key, g => g.Sum(d => d.Quantity));
+                    var demand = demands[(destination, product, day)].GroupBy(d => d.Tier).ToDictionary(g => g.Key, g => g.Sum(d => d.Quantity));
                     foreach (var a in rows)
                     {
                         if (Math.Abs(demand.GetValueOrDefault(a.Tier) - a.Demand) > Eps) errors.Add($"{product}: {destination} day {day} tier {a.Tier} demand {a.Demand}, problem says {demand.GetValueOrDefault(a.Tier)}.");
                         if (a.Served < -Eps || a.Served > a.Demand + Eps) errors.Add($"{product}: {destination} day {day} tier {a.Tier} serves {a.Served} of {a.Demand}.");
+                        if (a.Shortfall > Eps * Math.Max(1, a.Demand) && a.Reason is null) errors.Add($"{product}: {destination} day {day} tier {a.Tier} is short by {a.Shortfall} without a reason.");
                     }
-                    // Tier order: the same units could have served the higher tier, so a lower tier may be served only when every higher tier there is full.
+                    if (result.Policy is Policy.ProRata) continue;
+                    // Tier order: units at a destination on a day could serve any of its tiers, so a lower tier is served
+                    // only when every higher tier there is full.
                     for (var i = 0; i < rows.Count; i++)
                     {
                         if (rows[i].Shortfall <= Eps * Math.Max(1, rows[i].Demand)) continue;
@@ -78,9 +87,10 @@ public static class AllocationChecker
             }
         }
 
-        if (result.Status != PlanStatus.Failed && result.Allocations.Count != problem.Demands.Select(d => (d.Destination, d.Product, d.Day, d.Tier)).Distinct().Count())
+        var keys = problem.Demands.Select(d => (d.Destination, d.Product, d.Day, d.Tier)).Distinct().Count();
+        if (result.Status != PlanStatus.Failed && result.Allocations.Count != keys)
         {
-            errors.Add($"The result has {result.Allocations.Count} allocation rows for {problem.Demands.Select(d => (d.Destination, d.Product, d.Day, d.Tier)).Distinct().Count()} demand keys.");
+            errors.Add($"The result has {result.Allocations.Count} allocation rows for {keys} demand keys.");
         }
         return errors;
     }

@@ -15,7 +15,7 @@ public class AllocationModelTests
         Lanes = lanes,
     };
 
-    private static AllocationResult SolveChecked(AllocationProblem problem, string solver = "GLOP")
+    private static AllocationResult SolveChecked(AllocationProblem problem, string solver = "CLP")
     {
         var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver });
         Assert.Equal(PlanStatus.Optimal, result.Status);
@@ -39,9 +39,10 @@ public class AllocationModelTests
 
         Assert.Equal(6, Served(result, "X", 1), 6);
         Assert.Equal(4, Served(result, "Y", 2), 6);
-        Assert.Equal(0, result.Stages.Single(s => s.Stage == "tier1_shortfall").Objective, 6);
-        Assert.Equal(6, result.Stages.Single(s => s.Stage == "tier2_shortfall").Objective, 6);
+        Assert.Equal(6, result.Stages.Single(s => s.Stage == "tier1_served").Objective, 6);
+        Assert.Equal(4, result.Stages.Single(s => s.Stage == "tier2_served").Objective, 6);
         Assert.Equal(10, result.Objective, 6); // transport: 10 units × cost 1
+        Assert.Equal(ShortfallReason.LowerPriority, result.Allocations.Single(a => a.Tier == 2).Reason);
     }
 
     [Fact]
@@ -57,7 +58,9 @@ public class AllocationModelTests
 
         Assert.Equal(0, result.Allocations.Single(a => a.Day == 0).Served, 6);
         Assert.Equal(5, result.Allocations.Single(a => a.Day == 1).Served, 6);
-        Assert.Equal(5, result.Stages.Single(s => s.Stage == "tier1_shortfall").Objective, 6);
+        Assert.Equal(5, result.Stages.Single(s => s.Stage == "tier1_served").Objective, 6);
+        Assert.Equal(ShortfallReason.LeadTime, result.Allocations.Single(a => a.Day == 0).Reason);
+        Assert.Contains(result.Binding, b => b is { Kind: "lead_time", Subject: "X", FirstDay: 0, LastDay: 0 });
     }
 
     [Fact]
@@ -89,7 +92,7 @@ public class AllocationModelTests
         var result = SolveChecked(problem);
 
         Assert.All(result.Allocations, a => Assert.Equal(3, a.Served, 6));
-        Assert.Equal(3, result.Stock.Single(s => s.Day == 1).Quantity, 6);
+        Assert.Equal(3, result.Stock.Where(s => s.Day == 1).Sum(s => s.Quantity), 6);
     }
 
     [Theory]
@@ -107,7 +110,7 @@ public class AllocationModelTests
         var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver });
 
         Assert.NotEqual(PlanStatus.Failed, result.Status);
-        Assert.Equal(6, result.Stages.Single(s => s.Stage == "tier2_shortfall").Objective, 3);
+        Assert.Equal(4, result.Stages.Single(s => s.Stage == "tier2_served").Objective, 3);
     }
 
     [Fact]
@@ -118,6 +121,7 @@ public class AllocationModelTests
         var result = SolveChecked(problem);
 
         Assert.Equal(7, result.Allocations.Single().Shortfall, 6);
+        Assert.Equal(ShortfallReason.SupplyExhausted, result.Allocations.Single().Reason);
         Assert.Empty(result.Shipments);
     }
 
@@ -129,7 +133,7 @@ public class AllocationModelTests
         var result = SolveChecked(problem);
 
         Assert.Empty(result.Allocations);
-        Assert.Equal(7, result.Stock.Single(s => s.Day == 2).Quantity, 6);
+        Assert.Equal(7, result.Stock.Single(s => s.Node == "A" && s.Day == 2).Quantity, 6);
     }
 
     [Fact]

@@ -1,0 +1,175 @@
+using Google.OrTools.LinearSolver;
+using LpSolver = Google.OrTools.LinearSolver.Solver;
+
+namespace Planner.Solver.Allocation;
+
+/// <summary>
+/// The time-expanded network of one product, built on one OR-Tools solver:
+/// <list type="bullet">
+/// <item>ship[lane, day] — units leaving on a lane on a day (none if it would arrive after the horizon; bounded by the lane's capacity);</item>
+/// <item>stock[node, day] — units held at a depot or destination at the end of a day;</item>
+/// <item>served[destination, day, tier] — demand met, at most the demand, so unmet demand is a slack and every instance is feasible;</item>
+/// <item>below[reserve depot, day] — how far a reserve is drawn under its floor (zero unless tier 1 needs it).</item>
+/// </list>
+/// Constraints: stock balance at every node and day (what ships on day t arrives on t + lead); the reserve floor.
+/// The stages (<see cref="Stages"/>) set objectives and fix their optima as constraints.
+/// </summary>
+internal sealed class ProductModel : IDisposable
+{
+    public sealed record Ship(Lane Lane, int Day, Variable Var);
+
+    public sealed record Served(string Destination, int Day, int Tier, double Demand, Variable Var);
+
+    public sealed record Below(ReserveFloor Floor, int Day, Variable Var);
+
+    public ProductModel(AllocationProblem problem, string product, AllocationSettings settings, string solverId)
+    {
+        Problem = problem;
+        Product = product;
+        Settings = settings;
+        Solver = LpSolver.CreateSolver(solverId)
+            ?? throw new ArgumentException($"OR-Tools has no solver called '{solverId}' here; use GLOP, PDLP, CLP or HIGHS_LP.", nameof(settings));
+        Solver.SuppressOutput();
+        Build();
+    }
+
+    public AllocationProblem Problem { get; }
+    public string Product { get; }
+    public AllocationSettings Settings { get; }
+    public LpSolver Solver { get; }
+    public List<Ship> Ships { get; } = [];
+    public Dictionary<(string Node, int Day), Variable> Stock { get; } = [];
+    public List<Served> ServedVars { get; } = [];
+    public List<Below> BelowFloor { get; } = [];
+
+    /// <summary>Per destination and tier: the total demand over the horizon and its served variables.</summary>
+    public Dictionary<(string Destination, int Tier), (double Demand, List<Variable> Vars)> ByDestinationTier { get; } = [];
+
+    /// <summary>Per (depot, day): units of dispatched shipments the depot could not have held (re-planning only).</summary>
+    public List<Variable> LockedDeficit { get; } = [];
+
+    public Dictionary<(Lane Lane, int Day), double> PreviousShipments { get; } = [];
+
+    public bool TransfersAllowed => Settings.Policy != Policy.NoSharing;
+
+    private void Build()
+    {
+        // Destinations hold stock too, but where every lane in is same-day and uncapped the depot can hold for
+        // them at no difference in what can be served; leaving those out removes many equivalent optima.
+        var holding = Problem.Lanes.Where(l => l.LeadDays > 0 || l.DailyCapacity is not null).Select(l => l.To).ToHashSet(StringComparer.Ordinal);
+        var nodes = Problem.Depots.Concat(Problem.Destinations.Where(holding.Contains)).Order(StringComparer.Ordinal).ToList();
+        foreach (var node in nodes)
+        {
+            for (var day = 0; day < Problem.Days; day++)
+            {
+                Stock[(node, day)] = Solver.MakeNumVar(0, double.PositiveInfinity, $"stock[{node},{day}]");
+            }
+        }
+
+        var previous = Problem.Previous?.Shipments.Where(s => s.Product == Product)
+            .GroupBy(s => (s.From, s.To, s.Day)).ToDictionary(g => g.Key, g => g.Sum(s => s.Quantity)) ?? [];
+        foreach (var lane in Problem.Lanes.OrderBy(l => l.From, StringComparer.Ordinal).ThenBy(l => l.To, StringComparer.Ordinal))
+        {
+            if (lane.Kind == LaneKind.Transfer && !TransfersAllowed) continue;
+            for (var day = 0; day + lane.LeadDays < Problem.Days; day++)
+            {
+                var upper = lane.DailyCapacity ?? double.PositiveInfinity;
+                var ship = new Ship(lane, day, Solver.MakeNumVar(0, upper, $"ship[{lane.From}>{lane.To},{day}]"));
+                Ships.Add(ship);
+                if (Problem.Previous is { } plan)
+                {
+                    var before = previous.GetValueOrDefault((lane.From, lane.To, day));
+                    PreviousShipments[(lane, day)] = before;
+                    if (day <= plan.DispatchedThroughDay)
+                    {
+                        // Already on the road: it happens whatever the new plan says.
+                        ship.Var.SetBounds(before, before);
+                    }
+                }
+            }
+        }
+
+        var demands = Problem.Demands.Where(d => d.Product == Product)
+            .GroupBy(d => (d.Destination, d.Day, d.Tier))
+            .OrderBy(g => g.Key.Destination, StringComparer.Ordinal).ThenBy(g => g.Key.Day).ThenBy(g => g.Key.Tier);
+        foreach (var g in demands)
+        {
+            var quantity = g.Sum(d => d.Quantity);
+            var served = new Served(g.Key.Destination, g.Key.Day, g.Key.Tier, quantity,
+                Solver.MakeNumVar(0, quantity, $"served[{g.Key.Destination},{g.Key.Day},t{g.Key.Tier}]"));
+            ServedVars.Add(served);
+            var key = (g.Key.Destination, g.Key.Tier);
+            var entry = ByDestinationTier.TryGetValue(key, out var e) ? e : (0.0, new List<Variable>());
+            entry.Item2.Add(served.Var);
+            ByDestinationTier[key] = (entry.Item1 + quantity, entry.Item2);
+        }
+
+        AddBalance();
+        AddReserveFloors();
+    }
+
+    /// <summary>
+    /// stock[t−1] + supply[t] + arrivals[t] − departures[t] − served[t] − stock[t] = 0 at every node and day; at a
+    /// node that holds no stock, what is left over is lost (≥ 0), which only a same-day surplus can be.
+    /// </summary>
+    private void AddBalance()
+    {
+        var supply = Problem.Supplies.Where(s => s.Product == Product)
+            .GroupBy(s => (s.Depot, s.Day)).ToDictionary(g => g.Key, g => g.Sum(s => s.Quantity));
+        var arrivals = Ships.ToLookup(s => (s.Lane.To, s.Day + s.Lane.LeadDays));
+        var departures = Ships.ToLookup(s => (s.Lane.From, s.Day));
+        var served = ServedVars.ToLookup(s => (s.Destination, s.Day));
+        var nodes = Problem.Depots.Concat(Problem.Destinations).Order(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            for (var day = 0; day < Problem.Days; day++)
+            {
+                var available = supply.GetValueOrDefault((node, day));
+                var terms = arrivals[(node, day)].Select(a => (a.Var, 1.0))
+                    .Concat(departures[(node, day)].Select(d => (d.Var, -1.0)))
+                    .Concat(served[(node, day)].Select(s => (s.Var, -1.0)))
+                    .ToList();
+                if (Stock.TryGetValue((node, day), out var stock))
+                {
+                    terms.Add((stock, -1));
+                    if (day > 0) terms.Add((Stock[(node, day - 1)], 1));
+                }
+                if (terms.Count == 0 && available == 0) continue;
+                var balance = Solver.MakeConstraint(-available, Stock.ContainsKey((node, day)) ? -available : double.PositiveInfinity, $"balance[{node},{day}]");
+                foreach (var (v, coef) in terms) balance.SetCoefficient(v, coef);
+                if (Problem.Previous is not null && departures[(node, day)].Any(d => d.Var.Lb() > 0))
+                {
+                    // Dispatched shipments are facts; if the depot's reported stock cannot cover them, the gap shows here.
+                    var deficit = Solver.MakeNumVar(0, double.PositiveInfinity, $"locked_deficit[{node},{day}]");
+                    balance.SetCoefficient(deficit, 1);
+                    LockedDeficit.Add(deficit);
+                }
+            }
+        }
+    }
+
+    /// <summary>stock[reserve, t] + below[reserve, t] ≥ floor; below is zero unless a stage lets tier 1 use it.</summary>
+    private void AddReserveFloors()
+    {
+        foreach (var floor in Problem.ReserveFloors.Where(f => f.Product == Product && f.Floor > 0).OrderBy(f => f.Depot, StringComparer.Ordinal))
+        {
+            for (var day = 0; day < Problem.Days; day++)
+            {
+                var below = new Below(floor, day, Solver.MakeNumVar(0, floor.Floor, $"below_floor[{floor.Depot},{day}]"));
+                BelowFloor.Add(below);
+                var c = Solver.MakeConstraint(floor.Floor, double.PositiveInfinity, $"reserve_floor[{floor.Depot},{day}]");
+                c.SetCoefficient(Stock[(floor.Depot, day)], 1);
+                c.SetCoefficient(below.Var, 1);
+            }
+        }
+    }
+
+    /// <summary>Fixes a stage's optimum: lower ≤ Σ coef·var ≤ upper.</summary>
+    public void Fix(string name, IEnumerable<(Variable Var, double Coef)> terms, double lower, double upper)
+    {
+        var c = Solver.MakeConstraint(lower, upper, name);
+        foreach (var (v, coef) in terms) c.SetCoefficient(v, c.GetCoefficient(v) + coef);
+    }
+
+    public void Dispose() => Solver.Dispose();
+}

@@ -1,0 +1,158 @@
+namespace Planner.Solver.Allocation;
+
+/// <summary>
+/// Reads a solved plan of one product and says why each unmet need is unmet, checking the causes in order:
+/// <list type="number">
+/// <item>no route: no open lane chain reaches the destination from any supply;</item>
+/// <item>lead time: nothing could have arrived by that day;</item>
+/// <item>lane capacity: a lane into the destination, or into the depot that delivers to it, was full on the way;</item>
+/// <item>reserve floor: a reserve sat at its floor while this lower-tier need went short;</item>
+/// <item>policy rule: a spreadsheet policy held back supply that was still in stock;</item>
+/// <item>lower priority: higher tiers of the product took the supply;</item>
+/// <item>supply exhausted: everything that could get there was used.</item>
+/// </list>
+/// </summary>
+internal sealed class ShortfallExplainer
+{
+    private const double Eps = 1e-6;
+
+    private readonly AllocationProblem _problem;
+    private readonly string _product;
+    private readonly Policy _policy;
+    private readonly IReadOnlyList<Lane> _lanes;
+    private readonly IReadOnlyList<Shipment> _shipments;
+    private readonly IReadOnlyList<StockLevel> _stock;
+    private readonly IReadOnlyList<Allocation> _allocations;
+    private readonly IReadOnlyList<(ReserveFloor Floor, int Day, double Quantity)> _below;
+    private readonly Dictionary<string, int> _earliest;
+    private readonly Dictionary<(string, int), double> _stockIndex;
+    private readonly bool _anySupply;
+
+    public ShortfallExplainer(AllocationProblem problem, string product, Policy policy, IReadOnlyList<Lane> openLanes,
+        IReadOnlyList<Shipment> shipments, IReadOnlyList<StockLevel> stock, IReadOnlyList<Allocation> allocations,
+        IReadOnlyList<(ReserveFloor Floor, int Day, double Quantity)> below)
+    {
+        _problem = problem;
+        _product = product;
+        _policy = policy;
+        _lanes = openLanes;
+        _shipments = shipments;
+        _stock = stock;
+        _allocations = allocations;
+        _below = below;
+        _stockIndex = stock.ToDictionary(s => (s.Node, s.Day), s => s.Quantity);
+        _anySupply = problem.Supplies.Any(s => s.Product == product && s.Quantity > 0);
+        _earliest = EarliestArrival();
+    }
+
+    /// <summary>The allocations with a reason on every row that falls short.</summary>
+    public IReadOnlyList<Allocation> Explained()
+    {
+        var saturated = SaturatedLanes().ToLookup(s => s.Lane.To);
+        var deliveredBy = _lanes.Where(l => l.Kind == LaneKind.Delivery).ToLookup(l => l.To, l => l.From);
+        var floorDays = _below.Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps).Select(b => b.Day).ToList();
+        var firstFloorDay = floorDays.Count > 0 ? floorDays.Min() : int.MaxValue;
+        var topTier = _allocations.Select(a => a.Tier).DefaultIfEmpty(1).Min();
+        var higherServedFrom = _allocations.Where(a => a.Served > Eps).GroupBy(a => a.Tier).ToDictionary(g => g.Key, g => g.Min(a => a.Day));
+        var floors = _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor);
+        var unused = Enumerable.Range(0, _problem.Days).ToDictionary(d => d, d => _problem.Depots.Sum(n => StockAt(n, d)) - floors);
+
+        return _allocations.Select(a =>
+        {
+            if (a.Shortfall <= Eps * Math.Max(1, a.Demand)) return a;
+            var reason = Reason(a);
+            return a with { Reason = reason };
+        }).ToList();
+
+        ShortfallReason Reason(Allocation a)
+        {
+            if (!_anySupply) return ShortfallReason.SupplyExhausted;
+            if (!_earliest.TryGetValue(a.Destination, out var earliest)) return ShortfallReason.NoRoute;
+            if (a.Day < earliest) return ShortfallReason.LeadTime;
+            var feeders = deliveredBy[a.Destination].Append(a.Destination);
+            if (feeders.SelectMany(n => saturated[n]).Any(s => s.Day + s.Lane.LeadDays <= a.Day)) return ShortfallReason.LaneCapacity;
+            if (a.Tier > 1 && firstFloorDay <= a.Day) return ShortfallReason.ReserveFloor;
+            if (_policy is Policy.ProRata or Policy.PopulationShare && unused.GetValueOrDefault(a.Day) > Eps) return ShortfallReason.PolicyRule;
+            if (a.Tier > topTier && higherServedFrom.Any(kv => kv.Key < a.Tier && kv.Value <= a.Day)) return ShortfallReason.LowerPriority;
+            return ShortfallReason.SupplyExhausted;
+        }
+    }
+
+    /// <summary>Each day a reserve was drawn below its floor, with the tier-1 destinations served that day.</summary>
+    public IReadOnlyList<ReserveRelease> ReserveReleases() =>
+        _below.Where(b => b.Quantity > Eps)
+            .Select(b => new ReserveRelease(b.Floor.Depot, _product, b.Day, b.Quantity,
+                _allocations.Where(a => a.Tier == 1 && a.Day == b.Day && a.Served > Eps).Select(a => a.Destination).Distinct().Order(StringComparer.Ordinal).ToList()))
+            .ToList();
+
+    /// <summary>The constraints at their limits, grouped into day ranges.</summary>
+    public IReadOnlyList<BindingConstraint> Binding()
+    {
+        var binding = new List<BindingConstraint>();
+        foreach (var g in SaturatedLanes().GroupBy(s => s.Lane))
+        {
+            binding.Add(new("lane_capacity", $"{g.Key.From}>{g.Key.To}", _product, g.Min(s => s.Day), g.Max(s => s.Day),
+                $"full ({g.Key.DailyCapacity:0.##} a day) on {g.Count()} day(s)"));
+        }
+        foreach (var g in _below.Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps).GroupBy(b => b.Floor))
+        {
+            var released = g.Sum(b => b.Quantity);
+            binding.Add(new("reserve_floor", g.Key.Depot, _product, g.Min(b => b.Day), g.Max(b => b.Day),
+                released > Eps ? $"at or below its floor of {g.Key.Floor:0.##}; {released:0.##} unit-days released for tier 1" : $"held at its floor of {g.Key.Floor:0.##}"));
+        }
+        foreach (var g in _allocations.Where(a => _anySupply && a.Demand > 0 && (!_earliest.TryGetValue(a.Destination, out var e) || a.Day < e)).GroupBy(a => a.Destination).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            binding.Add(new(_earliest.ContainsKey(g.Key) ? "lead_time" : "no_route", g.Key, _product, g.Min(a => a.Day), g.Max(a => a.Day),
+                _earliest.TryGetValue(g.Key, out var first) ? $"nothing can arrive before day {first}" : "no lane reaches it from any supply"));
+        }
+        var exhausted = Enumerable.Range(0, _problem.Days)
+            .Where(d => _problem.Depots.Sum(n => StockAt(n, d)) - _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor) <= Eps
+                && _allocations.Any(a => a.Day == d && a.Shortfall > Eps)).ToList();
+        if (exhausted.Count > 0)
+        {
+            binding.Add(new("supply_exhausted", "province", _product, exhausted.Min(), exhausted.Max(), $"no free stock left at any depot on {exhausted.Count} day(s) with unmet needs"));
+        }
+        return binding;
+    }
+
+    private double StockAt(string node, int day) => _stockIndex.GetValueOrDefault((node, day));
+
+    private IEnumerable<(Lane Lane, int Day)> SaturatedLanes()
+    {
+        var byLane = _lanes.Where(l => l.DailyCapacity is not null).ToDictionary(l => (l.From, l.To));
+        foreach (var s in _shipments)
+        {
+            if (byLane.TryGetValue((s.From, s.To), out var lane) && s.Quantity >= lane.DailyCapacity!.Value - Eps * Math.Max(1, lane.DailyCapacity.Value))
+            {
+                yield return (lane, s.Day);
+            }
+        }
+        foreach (var lane in byLane.Values.Where(l => l.DailyCapacity <= Eps))
+        {
+            for (var day = 0; day + lane.LeadDays < _problem.Days; day++) yield return (lane, day);
+        }
+    }
+
+    /// <summary>The first day any unit of the product can be at each node (Bellman-Ford over the open lanes).</summary>
+    private Dictionary<string, int> EarliestArrival()
+    {
+        var earliest = _problem.Supplies.Where(s => s.Product == _product && s.Quantity > 0)
+            .GroupBy(s => s.Depot).ToDictionary(g => g.Key, g => g.Min(s => s.Day), StringComparer.Ordinal);
+        var open = _lanes.Where(l => l.DailyCapacity is null or > 0).ToList();
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var lane in open)
+            {
+                if (!earliest.TryGetValue(lane.From, out var from)) continue;
+                var arrival = from + lane.LeadDays;
+                if (arrival < _problem.Days && (!earliest.TryGetValue(lane.To, out var to) || arrival < to))
+                {
+                    earliest[lane.To] = arrival;
+                    changed = true;
+                }
+            }
+        }
+        return earliest;
+    }
+}

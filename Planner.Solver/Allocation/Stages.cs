@@ -1,0 +1,274 @@
+using Google.OrTools.LinearSolver;
+using LpSolver = Google.OrTools.LinearSolver.Solver;
+
+namespace Planner.Solver.Allocation;
+
+/// <summary>
+/// The lexicographic solve of one product under a policy. Each stage sets an objective, solves, and fixes its
+/// optimum (with a tolerance of 1e-9 of its size) before the next:
+/// <list type="number">
+/// <item>per tier, highest first: most demand served; then (optimized) the best minimum fill rate over destinations;
+/// after tier 1, the least draw on reserves below their floor;</item>
+/// <item>least transport cost (plus the change penalty when re-planning);</item>
+/// <item>fewest city-to-city transfers at that cost (a MIP on a rebuilt model).</item>
+/// </list>
+/// </summary>
+internal sealed class Stages(ProductModel model)
+{
+    private const double Tolerance = 1e-9;
+
+    private readonly List<StageResult> _results = [];
+    private readonly List<FairnessCost> _fairness = [];
+
+    public IReadOnlyList<StageResult> Results => _results;
+
+    public IReadOnlyList<FairnessCost> Fairness => _fairness;
+
+    public PlanStatus Status { get; private set; } = PlanStatus.Optimal;
+
+    public int Transfers { get; private set; }
+
+    private IEnumerable<int> Tiers => model.ServedVars.Select(s => s.Tier).Distinct().Order();
+
+    public void Run()
+    {
+        if (model.LockedDeficit.Count > 0 && !Minimize("locked_deficit", model.LockedDeficit.Select(v => (v, 1.0)), fix: true)) return;
+        switch (model.Settings.Policy)
+        {
+            case Policy.ProRata:
+                ClosePositive(model.BelowFloor.Select(b => b.Var));
+                if (!EqualFill()) return;
+                break;
+            case Policy.PopulationShare:
+                ClosePositive(model.BelowFloor.Select(b => b.Var));
+                AddPopulationQuotas();
+                foreach (var tier in Tiers)
+                {
+                    if (MaximizeServed(tier) is null) return;
+                }
+                break;
+            default:
+                if (Tiers.FirstOrDefault() != 1)
+                {
+                    // Only tier-1 needs may draw a reserve below its floor.
+                    ClosePositive(model.BelowFloor.Select(b => b.Var));
+                }
+                foreach (var tier in Tiers)
+                {
+                    var demand = Served(tier).Sum(x => x.Demand);
+                    var served = Solve($"tier{tier}_served", "max", Served(tier).Select(x => (x.Var, 1.0)).ToList());
+                    if (served is null) return;
+                    // A tier served in full is fair already (every fill rate is 1): no probe, no min-fill stage.
+                    var full = served.Value >= demand - Slack(demand);
+                    if (!full && model.Settings.MeasureFairnessCost)
+                    {
+                        var fair = MeasureFairness(tier);
+                        if (fair is null) return;
+                        _fairness.Add(new FairnessCost(model.Product, tier, Round(demand - served.Value), Round(demand - fair.Value.Served), Math.Round(fair.Value.Fill, 9)));
+                    }
+                    model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), served.Value - Slack(served.Value), double.PositiveInfinity);
+                    if (tier == 1 && model.BelowFloor.Count > 0 && !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), fix: true)) return;
+                    if (!full && !MaximizeMinFill(tier)) return;
+                }
+                break;
+        }
+        var cost = CostTerms().ToList();
+        var costValue = Solve("transport_cost", "min", cost);
+        if (costValue is null) return;
+        if (model.Settings.MinimizeTransfers && model.TransfersAllowed) ReduceTransfers(cost, costValue.Value);
+    }
+
+    private double? MaximizeServed(int tier)
+    {
+        var terms = Served(tier).Select(s => (s.Var, 1.0)).ToList();
+        var value = Solve($"tier{tier}_served", "max", terms);
+        if (value is null) return null;
+        model.Fix($"fix_tier{tier}_served", terms, value.Value - Slack(value.Value), double.PositiveInfinity);
+        return value;
+    }
+
+    /// <summary>max z: every destination's fill rate in the tier (over the horizon) is at least z; then fixed per destination.</summary>
+    private bool MaximizeMinFill(int tier)
+    {
+        var (z, value) = MinFill(tier, $"tier{tier}_min_fill");
+        if (value is null) return false;
+        z.SetBounds(0, 0);
+        FixFill(tier, value.Value, exact: false);
+        return true;
+    }
+
+    /// <summary>
+    /// The cost of fairness: maximise the tier's minimum fill rate first, then its served total at that rate.
+    /// Compared with the plain maximum (the stage before) this gives the units fairness-first would cost.
+    /// Nothing is fixed: the probe is undone.
+    /// </summary>
+    private (double Fill, double Served)? MeasureFairness(int tier)
+    {
+        var (z, fill) = MinFill(tier, $"tier{tier}_fair_first_min_fill");
+        if (fill is null) return null;
+        z.SetLb(Math.Max(0, fill.Value - Tolerance));
+        var served = Solve($"tier{tier}_fair_first_served", "max", Served(tier).Select(s => (s.Var, 1.0)).ToList());
+        z.SetBounds(0, 0);
+        return served is null ? null : (fill.Value, served.Value);
+    }
+
+    private (Variable Z, double? Value) MinFill(int tier, string stage)
+    {
+        var z = model.Solver.MakeNumVar(0, 1, $"z[{stage}]");
+        foreach (var ((_, t), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0))
+        {
+            var c = model.Solver.MakeConstraint(0, double.PositiveInfinity, $"{stage}_row");
+            foreach (var v in vars) c.SetCoefficient(v, 1);
+            c.SetCoefficient(z, -demand);
+        }
+        return (z, Solve(stage, "max", [(z, 1.0)]));
+    }
+
+    /// <summary>Each destination's served total in the tier at least (or, for pro-rata, exactly) fill × demand.</summary>
+    private void FixFill(int tier, double fill, bool exact)
+    {
+        foreach (var ((destination, t), (demand, _)) in model.ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0).OrderBy(kv => kv.Key.Destination, StringComparer.Ordinal))
+        {
+            var target = fill * demand;
+            model.Fix($"fix_fill[{destination},t{tier}]", model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)),
+                target - Slack(target), exact ? target + Slack(target) : double.PositiveInfinity);
+        }
+    }
+
+    /// <summary>Pro-rata: one fill rate f for every destination and tier, as high as supply allows.</summary>
+    private bool EqualFill()
+    {
+        var f = model.Solver.MakeNumVar(0, 1, "f[pro_rata]");
+        foreach (var ((_, _), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Value.Demand > 0))
+        {
+            var c = model.Solver.MakeConstraint(0, 0, "pro_rata_row");
+            foreach (var v in vars) c.SetCoefficient(v, 1);
+            c.SetCoefficient(f, -demand);
+        }
+        var value = Solve("pro_rata_fill", "max", [(f, 1.0)]);
+        if (value is null) return false;
+        f.SetBounds(value.Value, 1);
+        foreach (var tier in Tiers) FixFill(tier, value.Value, exact: true);
+        f.SetBounds(0, 1);
+        return true;
+    }
+
+    /// <summary>
+    /// Population share: each destination with a population may receive at most its share of what the province
+    /// can hand out over the horizon (supply less reserve floors less the needs of places without a population).
+    /// </summary>
+    private void AddPopulationQuotas()
+    {
+        var population = model.Problem.Population;
+        var total = population.Values.Sum();
+        if (total <= 0) return;
+        var supply = model.Problem.Supplies.Where(s => s.Product == model.Product).Sum(s => s.Quantity);
+        var floors = model.Problem.ReserveFloors.Where(f => f.Product == model.Product).Sum(f => f.Floor);
+        var unquoted = model.ServedVars.Where(s => !population.ContainsKey(s.Destination)).Sum(s => s.Demand);
+        var pool = Math.Max(0, supply - floors - unquoted);
+        foreach (var destination in model.ByDestinationTier.Keys.Select(k => k.Destination).Distinct().Where(population.ContainsKey).Order(StringComparer.Ordinal))
+        {
+            var quota = pool * population[destination] / total;
+            model.Fix($"quota[{destination}]", model.ByDestinationTier.Where(kv => kv.Key.Destination == destination).SelectMany(kv => kv.Value.Vars).Select(v => (v, 1.0)),
+                double.NegativeInfinity, quota);
+        }
+    }
+
+    private IEnumerable<(Variable, double)> CostTerms()
+    {
+        foreach (var s in model.Ships.Where(s => s.Lane.CostPerUnit > 0))
+        {
+            yield return (s.Var, s.Lane.CostPerUnit);
+        }
+        if (model.Problem.Previous is null || model.Settings.ChangePenalty <= 0) yield break;
+        // |ship − previous| through a deviation variable on every shipment the new plan may still change.
+        foreach (var s in model.Ships.Where(s => s.Var.Lb() != s.Var.Ub()))
+        {
+            var before = model.PreviousShipments.GetValueOrDefault((s.Lane, s.Day));
+            var dev = model.Solver.MakeNumVar(0, double.PositiveInfinity, $"change[{s.Lane.From}>{s.Lane.To},{s.Day}]");
+            var up = model.Solver.MakeConstraint(-before, double.PositiveInfinity, "change_up");
+            up.SetCoefficient(dev, 1);
+            up.SetCoefficient(s.Var, -1);
+            var down = model.Solver.MakeConstraint(before, double.PositiveInfinity, "change_down");
+            down.SetCoefficient(dev, 1);
+            down.SetCoefficient(s.Var, 1);
+            yield return (dev, model.Settings.ChangePenalty);
+        }
+    }
+
+    private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms, bool fix)
+    {
+        var list = terms.ToList();
+        var value = Solve(stage, "min", list);
+        if (value is null) return false;
+        if (fix && list.Count > 0)
+        {
+            model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Fewer city-to-city transfers at the least cost: with the cost fixed, minimise Σ ship / (previous ship + δ) over
+    /// transfer lane-days, twice (iteratively reweighted L1, a standard heuristic for the number of non-zeros that
+    /// keeps every step an LP). It does not prove the minimum; the stage reports the count reached.
+    /// </summary>
+    private void ReduceTransfers(List<(Variable, double)> cost, double costValue)
+    {
+        var transfers = model.Ships.Where(s => s.Lane.Kind == LaneKind.Transfer).ToList();
+        var count = Count();
+        if (count <= 1) return;
+        // Fixed only now: adding a constraint discards the solution the plan is otherwise read from.
+        model.Fix("fix_transport_cost", cost, double.NegativeInfinity, costValue + Slack(costValue));
+        for (var round = 1; round <= 2; round++)
+        {
+            var flows = transfers.Select(s => s.Var.SolutionValue()).ToList();
+            var delta = Math.Max(1, flows.Where(f => f > 1e-6).DefaultIfEmpty(1).Average() * 0.01);
+            var terms = transfers.Select((s, i) => (s.Var, 1 / (flows[i] + delta))).ToList();
+            if (Solve($"transfers_round{round}", "min", terms, record: true) is null) return;
+            var next = Count();
+            _results[^1] = _results[^1] with { Objective = next };
+            if (next >= count) break;
+            count = next;
+        }
+
+        int Count() => Transfers = transfers.Count(s => s.Var.SolutionValue() > 1e-6);
+    }
+
+    private IEnumerable<ProductModel.Served> Served(int tier) => model.ServedVars.Where(s => s.Tier == tier);
+
+    private static void ClosePositive(IEnumerable<Variable> vars)
+    {
+        foreach (var v in vars) v.SetBounds(0, 0);
+    }
+
+    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool record = true)
+    {
+        var objective = model.Solver.Objective();
+        objective.Clear();
+        foreach (var (v, coef) in terms) objective.SetCoefficient(v, objective.GetCoefficient(v) + coef);
+        if (sense == "max") objective.SetMaximization(); else objective.SetMinimization();
+        model.Solver.SetTimeLimit((long)model.Settings.StageTimeLimit.TotalMilliseconds);
+        var status = model.Solver.Solve();
+        var ok = status is LpSolver.ResultStatus.OPTIMAL or LpSolver.ResultStatus.FEASIBLE;
+        var value = ok ? objective.Value() : double.NaN;
+        if (record)
+        {
+            _results.Add(new StageResult(stage, model.Product, sense, value, status.ToString()));
+            model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, () => model.Solver.ExportModelAsMpsFormat(false, false)));
+        }
+        if (!ok)
+        {
+            Status = PlanStatus.Failed;
+            return null;
+        }
+        if (status == LpSolver.ResultStatus.FEASIBLE) Status = Max(Status, PlanStatus.Feasible);
+        return value;
+    }
+
+    private static double Slack(double value) => Tolerance * Math.Max(1, Math.Abs(value));
+
+    private static double Round(double value) => Math.Round(value, 6);
+
+    private static PlanStatus Max(PlanStatus a, PlanStatus b) => (PlanStatus)Math.Max((int)a, (int)b);
+}
