@@ -19,6 +19,10 @@ public static class CommandLine
                            --out DIR        output folder (default: out)
                            --start DATE     first planned day, yyyy-MM-dd (default: planning parameter plan_start)
                            --days N         horizon in days (default: planning parameter horizon_days)
+                           --policy P       optimized (default), pro-rata, population-share or no-sharing
+                           --export-model DIR   write every LP stage as DIR/<stage>.mps and DIR/stages.json
+                           --replan RUN_ID  re-plan against an earlier run: keep its dispatched shipments, change little
+                           --dispatched-through N   last day (0-based) of that run whose shipments have left (default: none)
           migrate        create or upgrade the planner database and import reference data
           seed-sources   fill the three sample source databases from data/sample when empty
           pull           pull the three feeds into the planner database
@@ -29,7 +33,8 @@ public static class CommandLine
         Configuration (appsettings.json, environment variables, or --Key=value):
           ConnectionStrings:Planner        PostgreSQL connection string; unset = embedded SQLite under data/local
           Planner:DataDirectory            the data folder (default: found above the working directory)
-          Planner:Solver:Name              GLOP (default), PDLP, CLP or HIGHS_LP
+          Planner:Solver:Name              CLP (default), GLOP, PDLP or HIGHS_LP
+          Planner:Solver:Policy            optimized (default), pro-rata, population-share or no-sharing
         """;
 
     private static readonly string[] Commands = ["plan", "migrate", "seed-sources", "pull", "generate", "help", "--help", "-h"];
@@ -76,7 +81,13 @@ public static class CommandLine
                     var outcome = await pipeline.RunAsync(new PlanRequest(
                         options.GetValueOrDefault("out") ?? "out",
                         PlanStart: options.TryGetValue("start", out var start) ? ParseDate(start) : null,
-                        HorizonDays: options.TryGetValue("days", out var days) ? ParseDays(days) : null), ct);
+                        HorizonDays: options.TryGetValue("days", out var days) ? ParseDays(days) : null)
+                    {
+                        Policy = options.TryGetValue("policy", out var policy) ? PlannerSettings.ParsePolicy(policy) : null,
+                        ExportModelDirectory = options.GetValueOrDefault("export-model"),
+                        ReplanRunId = options.GetValueOrDefault("replan"),
+                        DispatchedThroughDay = options.TryGetValue("dispatched-through", out var through) ? ParseDay(through) : -1,
+                    }, ct);
                     await stdout.WriteLineAsync(outcome.WorkbookPath);
                     await stdout.WriteLineAsync(outcome.SummaryPath);
                     return 0;
@@ -130,6 +141,10 @@ public static class CommandLine
     private static DateOnly ParseDate(string text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d : throw new ArgumentException($"--start '{text}' is not a date (yyyy-MM-dd).");
+
+    private static int ParseDay(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var d)
+            ? d : throw new ArgumentException($"--dispatched-through '{text}' must be a day number (0 = the first planned day).");
 
     private static int ParseDays(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d is >= 1 and <= 366

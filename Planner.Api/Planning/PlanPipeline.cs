@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Dapper;
 using Planner.Api.Configuration;
 using Planner.Api.ReferenceData;
@@ -13,10 +14,23 @@ using Planner.Solver.Allocation;
 namespace Planner.Api.Planning;
 
 /// <summary>What to plan and where to put the files.</summary>
-public sealed record PlanRequest(string OutputDirectory, string Scenario = "baseline", DateOnly? PlanStart = null, int? HorizonDays = null);
+public sealed record PlanRequest(string OutputDirectory, string Scenario = "baseline", DateOnly? PlanStart = null, int? HorizonDays = null)
+{
+    /// <summary>The allocation rule; null means the configured one.</summary>
+    public Policy? Policy { get; init; }
+
+    /// <summary>When set, every LP stage is written there as MPS, with stages.json listing them in solve order.</summary>
+    public string? ExportModelDirectory { get; init; }
+
+    /// <summary>Re-plan against this earlier run: changes are penalised and its shipments up to <see cref="DispatchedThroughDay"/> kept.</summary>
+    public string? ReplanRunId { get; init; }
+
+    /// <summary>Last day (of this plan) whose shipments of the earlier run have left; −1 when none has.</summary>
+    public int DispatchedThroughDay { get; init; } = -1;
+}
 
 /// <summary>What a finished run produced.</summary>
-public sealed record PlanOutcome(string RunId, PlanStatus Status, string WorkbookPath, string SummaryPath, PlanSummary Summary);
+public sealed record PlanOutcome(string RunId, PlanStatus Status, string WorkbookPath, string SummaryPath, PlanSummary Summary, AllocationProblem Problem, AllocationResult Result);
 
 /// <summary>
 /// The daily plan, end to end: migrate → reference data and sample sources on first use → pull the three feeds
@@ -73,24 +87,42 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         await using var db = await settings.Planner.OpenAsync(ct);
         var snapshot = await PlanSnapshot.ReadAsync(db, request.PlanStart, request.HorizonDays);
         var problem = snapshot.Problem;
+        if (request.ReplanRunId is { } previousRun)
+        {
+            problem = problem with { Previous = await PreviousPlanAsync(db, previousRun, snapshot, request.DispatchedThroughDay) };
+        }
         progress($"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, {problem.Products.Count} products, {problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}");
 
-        var runId = $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-        await StartRunAsync(db, runId, request, snapshot, pulls, ct);
+        var exporter = request.ExportModelDirectory is { } exportDirectory ? new ModelExporter(PrepareOutput(exportDirectory)) : null;
+        var solverSettings = settings.Solver with
+        {
+            Policy = request.Policy ?? settings.Solver.Policy,
+            OnStage = exporter is null ? null : exporter.Write,
+            // Exported stages are listed in the order they were solved: one product after another.
+            Parallelism = exporter is null ? settings.Solver.Parallelism : 1,
+        };
+        var digest = InputDigest(problem, solverSettings, request.Scenario);
+        var runId = await NewRunIdAsync(db, digest);
+        await StartRunAsync(db, runId, request, snapshot, solverSettings, digest, pulls, ct);
         try
         {
             var watch = Stopwatch.StartNew();
-            var result = AllocationModel.Solve(problem, settings.Solver);
-            progress($"Solved with {settings.Solver.Solver}: {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s, {result.Stages.Count} stages");
+            var result = AllocationModel.Solve(problem, solverSettings);
+            progress($"Solved with {solverSettings.Solver} ({PolicyName(solverSettings.Policy)}): {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s, {result.Stages.Count} stages");
             if (result.Status == PlanStatus.Failed)
             {
-                var stage = result.Stages.Count > 0 ? result.Stages[^1] : null;
-                throw new PlannerException($"The solver failed at stage {stage?.Stage} ({stage?.Product}): {stage?.SolverStatus}.");
+                var stage = result.Stages.FirstOrDefault(s => s.SolverStatus is not ("OPTIMAL" or "FEASIBLE"));
+                throw new PlannerException($"The solver failed at stage {stage?.Stage} ({stage?.Product}): {stage?.SolverStatus}; a longer Planner:Solver:StageTimeLimitSeconds or another Planner:Solver:Name may help.");
+            }
+            if (exporter is not null)
+            {
+                await exporter.FinishAsync(ct);
+                progress($"Exported {exporter.Count} LP stages to {exporter.Directory}");
             }
 
             var report = PlanReport.From(snapshot, result);
-            var info = new PlanRunInfo(runId, request.Scenario, snapshot.PlanStart, snapshot.HorizonDays, "optimized",
-                settings.Solver.Solver, result.Status.ToString(), Math.Round(result.Objective, 3), Freshness(pulls));
+            var info = new PlanRunInfo(runId, request.Scenario, snapshot.PlanStart, snapshot.HorizonDays, PolicyName(result.Policy),
+                solverSettings.Solver, result.Status.ToString(), Math.Round(result.Objective, 3), result.Transfers, digest, Freshness(pulls));
             var workbookName = $"plan-province-{snapshot.PlanStart:yyyyMMdd}-{runId}.xlsx";
             var workbookPath = Path.Combine(output, workbookName);
             var summaryPath = Path.Combine(output, "summary.json");
@@ -99,11 +131,11 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
                 [workbookName]);
 
             // Files are written under temporary names and moved into place, so a failed run leaves no half-written file.
-            await WriteAtomicallyAsync(workbookPath, tmp => { ProvinceWorkbook.Write(tmp, info, snapshot, report, result.Shipments); return Task.CompletedTask; });
+            await WriteAtomicallyAsync(workbookPath, tmp => { ProvinceWorkbook.Write(tmp, info, snapshot, report, result); return Task.CompletedTask; });
             await WriteAtomicallyAsync(summaryPath, tmp => File.WriteAllTextAsync(tmp, summary.ToJson(), ct));
             await RecordAsync(db, runId, info, result, workbookPath, ct);
             progress($"Wrote {workbookPath} and {summaryPath}");
-            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary);
+            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result);
         }
         catch (Exception e)
         {
@@ -111,6 +143,55 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
                 new { id = runId, at = clock.GetUtcNow(), error = Database.FirstLine(e.Message) });
             throw;
         }
+    }
+
+    public static string PolicyName(Policy policy) => policy switch
+    {
+        Policy.Optimized => "optimized",
+        Policy.ProRata => "pro-rata",
+        Policy.PopulationShare => "population-share",
+        Policy.NoSharing => "no-sharing",
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
+    };
+
+    /// <summary>sha256 of the problem and the settings that shape the plan: the same digest means the same plan.</summary>
+    private static string InputDigest(AllocationProblem problem, AllocationSettings solver, string scenario)
+    {
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(new { problem, solver = solver.Solver, policy = solver.Policy, scenario, solver.ChangePenalty, solver.MeasureFairnessCost, solver.MinimizeTransfers });
+        return Convert.ToHexStringLower(SHA256.HashData(canonical));
+    }
+
+    /// <summary>Time of the run and the start of its input digest; a second run of the same inputs in the same second gets a suffix.</summary>
+    private async Task<string> NewRunIdAsync(DbConnection db, string digest)
+    {
+        var id = $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{digest[..8]}";
+        var taken = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE id = @id OR id LIKE @prefix", new { id, prefix = id + "-%" });
+        return taken == 0 ? id : $"{id}-{taken + 1}";
+    }
+
+    /// <summary>The earlier run's shipments, moved onto this plan's days (those before its first day are dropped).</summary>
+    private static async Task<PreviousPlan> PreviousPlanAsync(DbConnection db, string runId, PlanSnapshot snapshot, int dispatchedThroughDay)
+    {
+        var start = await db.QuerySingleOrDefaultAsync<DateOnly?>("SELECT plan_start FROM plan_runs WHERE id = @runId AND status = 'succeeded'", new { runId })
+            ?? throw new PlannerException($"There is no succeeded plan run {runId} to re-plan against.");
+        var offset = snapshot.PlanStart.DayNumber - start.DayNumber;
+        var lanes = snapshot.Problem.Lanes.ToDictionary(l => (l.From, l.To));
+        var rows = await db.QueryAsync<ShipmentRow>("SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @runId", new { runId });
+        var shipments = rows
+            .Where(r => r.Day - offset >= 0 && lanes.ContainsKey((r.FromCode, r.ToCode)))
+            .Select(r => new Shipment(r.FromCode, r.ToCode, r.ProductCode, r.Day - offset, r.Day - offset + lanes[(r.FromCode, r.ToCode)].LeadDays, r.Quantity))
+            .OrderBy(s => s.Day).ThenBy(s => s.From, StringComparer.Ordinal).ThenBy(s => s.To, StringComparer.Ordinal).ThenBy(s => s.Product, StringComparer.Ordinal)
+            .ToList();
+        return new PreviousPlan(shipments, dispatchedThroughDay);
+    }
+
+    private sealed class ShipmentRow
+    {
+        public string FromCode { get; set; } = "";
+        public string ToCode { get; set; } = "";
+        public string ProductCode { get; set; } = "";
+        public int Day { get; set; }
+        public double Quantity { get; set; }
     }
 
     private static string PrepareOutput(string directory)
@@ -133,13 +214,13 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     private static string Freshness(IReadOnlyList<PullRun> pulls) =>
         string.Join("; ", pulls.Select(p => $"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})"));
 
-    private async Task StartRunAsync(DbConnection db, string runId, PlanRequest request, PlanSnapshot snapshot, IReadOnlyList<PullRun> pulls, CancellationToken ct)
+    private async Task StartRunAsync(DbConnection db, string runId, PlanRequest request, PlanSnapshot snapshot, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls, CancellationToken ct)
     {
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.ExecuteAsync("""
-            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, started_at)
-            VALUES (@id, @scenario, 'running', 'optimized', @solver, @start, @days, @at)
-            """, new { id = runId, scenario = request.Scenario, solver = settings.Solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, at = clock.GetUtcNow() }, tx);
+            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at)
+            VALUES (@id, @scenario, 'running', @policy, @solver, @start, @days, @digest, @at)
+            """, new { id = runId, scenario = request.Scenario, policy = PolicyName(solver.Policy), solver = solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, digest, at = clock.GetUtcNow() }, tx);
         await db.ExecuteAsync("INSERT INTO plan_run_inputs (run_id, pull_run_id) VALUES (@run, @pull)",
             pulls.Select(p => new { run = runId, pull = p.Id }), tx);
         await tx.CommitAsync(ct);
@@ -155,8 +236,8 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         }
         await using var tx = await db.BeginTransactionAsync(ct);
         await settings.Planner.BulkInsertAsync(db, tx, "plan_allocations",
-            ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served"],
-            result.Allocations.Select(a => new object?[] { runId, a.Destination, a.Product, a.Day, a.Tier, a.Demand, a.Served }), ct);
+            ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served", "reason"],
+            result.Allocations.Select(a => new object?[] { runId, a.Destination, a.Product, a.Day, a.Tier, a.Demand, a.Served, a.Reason is { } r ? ShortfallReasons.Code(r) : null }), ct);
         await settings.Planner.BulkInsertAsync(db, tx, "plan_shipments",
             ["run_id", "from_code", "to_code", "product_code", "day", "quantity"],
             result.Shipments.Select(s => new object?[] { runId, s.From, s.To, s.Product, s.Day, s.Quantity }), ct);
@@ -165,8 +246,8 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             VALUES (@id, @run, 'province', @file, @sha, @bytes, @at)
             """, new { id = Guid.NewGuid().ToString("N"), run = runId, file = Path.GetFileName(workbookPath), sha, bytes = new FileInfo(workbookPath).Length, at = clock.GetUtcNow() }, tx);
         await db.ExecuteAsync("""
-            UPDATE plan_runs SET status = 'succeeded', solver_status = @status, objective = @objective, finished_at = @at WHERE id = @id
-            """, new { id = runId, status = info.SolverStatus, objective = info.Objective, at = clock.GetUtcNow() }, tx);
+            UPDATE plan_runs SET status = 'succeeded', solver_status = @status, objective = @objective, transfers = @transfers, finished_at = @at WHERE id = @id
+            """, new { id = runId, status = info.SolverStatus, objective = info.Objective, transfers = info.Transfers, at = clock.GetUtcNow() }, tx);
         await tx.CommitAsync(ct);
     }
 

@@ -1,4 +1,5 @@
 using Planner.Solver.Allocation;
+using Planner.Solver.Breakdown;
 
 namespace Planner.Api.Planning;
 
@@ -27,6 +28,9 @@ public sealed record ProductTotals(string Product, string Name, string Unit, Tot
 
 public sealed record RegionTotals(string Code, string Name, string? NameEn, string? CityCode, string Product, Totals Totals, IReadOnlyList<Totals> ByTier);
 
+/// <summary>Unmet need of one destination, product and tier for one reason, over the days it happens.</summary>
+public sealed record ShortfallGroup(string Destination, string Name, string? NameEn, string Product, int Tier, ShortfallReason Reason, int FirstDay, int LastDay, double Demand, double Shortfall);
+
 /// <summary>
 /// The plan summed for people: per product and tier, per city and per destination. The workbook and
 /// <c>summary.json</c> are both written from this one object, so their numbers agree by construction.
@@ -34,7 +38,9 @@ public sealed record RegionTotals(string Code, string Name, string? NameEn, stri
 public sealed record PlanReport(
     IReadOnlyList<ProductTotals> Products,
     IReadOnlyList<RegionTotals> Cities,
-    IReadOnlyList<RegionTotals> Destinations)
+    IReadOnlyList<RegionTotals> Destinations,
+    IReadOnlyList<ShortfallGroup> Shortfalls,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Breakdown)
 {
     public static PlanReport From(PlanSnapshot snapshot, AllocationResult result)
     {
@@ -79,6 +85,20 @@ public sealed record PlanReport(
                 return new RegionTotals(x.c.Code, x.c.Name, x.c.NameEn, x.c.Code, x.p.Code, Totals.Of(rows), ByTier(rows));
             }).ToList();
 
-        return new PlanReport(products, cities, destinations);
+        var shortfalls = result.Allocations
+            .Where(a => a.Reason is not null)
+            .GroupBy(a => (a.Destination, a.Product, a.Tier, Reason: a.Reason!.Value))
+            .Select(g => new ShortfallGroup(g.Key.Destination, regions[g.Key.Destination].Name, regions[g.Key.Destination].NameEn, g.Key.Product, g.Key.Tier, g.Key.Reason,
+                g.Min(a => a.Day), g.Max(a => a.Day), Math.Round(g.Sum(a => a.Demand), 3), Math.Round(g.Sum(a => a.Shortfall), 3)))
+            .OrderBy(s => s.Tier).ThenByDescending(s => s.Shortfall).ThenBy(s => s.Destination, StringComparer.Ordinal).ThenBy(s => s.Product, StringComparer.Ordinal).ThenBy(s => s.Reason)
+            .ToList();
+        // Whole units served over the horizon at every level, province down to village, per product.
+        var breakdown = snapshot.Products.ToDictionary(p => p.Code, p =>
+        {
+            var planned = result.Allocations.Where(a => a.Product == p.Code && regions.TryGetValue(a.Destination, out var r) && r.Level == "county")
+                .GroupBy(a => a.Destination).ToDictionary(g => g.Key, g => g.Sum(a => a.Served), StringComparer.Ordinal);
+            return FiveLevelBreakdown.Build(snapshot.Tree, planned);
+        }, StringComparer.Ordinal);
+        return new PlanReport(products, cities, destinations, shortfalls, breakdown);
     }
 }

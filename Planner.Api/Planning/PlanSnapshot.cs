@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Planner.Solver.Allocation;
+using Planner.Solver.Breakdown;
 
 namespace Planner.Api.Planning;
 
@@ -47,14 +48,15 @@ public sealed record PlanSnapshot(
     IReadOnlyList<RegionInfo> Regions,
     IReadOnlyList<ProductInfo> Products,
     IReadOnlyList<TierInfo> Tiers,
-    AllocationProblem Problem)
+    AllocationProblem Problem,
+    IReadOnlyList<RegionNode> Tree)
 {
     /// <summary>Unit cost of the last leg from a city's depot to one of its counties, in unit-km (no county coordinates).</summary>
     public const double CountyLegKm = 30;
 
     private const string RegionsSql = """
         SELECT code, name, name_en, level, parent_code, population, risk_level, lat, lon
-        FROM regions WHERE level IN ('province', 'city', 'county', 'external') ORDER BY code
+        FROM regions ORDER BY code
         """;
 
     /// <summary>
@@ -199,7 +201,9 @@ public sealed record PlanSnapshot(
             ReserveFloors = floors,
             Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
-        return new PlanSnapshot(planStart, horizon, regions, products, tiers, problem);
+        // The whole five-level tree, weighted by population, for breaking county plans down to villages.
+        var tree = regions.Where(r => r.Level != "external").Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0)).ToList();
+        return new PlanSnapshot(planStart, horizon, regions, products, tiers, problem, tree);
     }
 
     /// <summary>

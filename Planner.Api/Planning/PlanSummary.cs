@@ -15,6 +15,8 @@ public sealed record PlanRunInfo(
     string Solver,
     string SolverStatus,
     double Objective,
+    int Transfers,
+    string InputDigest,
     string DataFreshness);
 
 /// <summary>The machine-readable <c>summary.json</c> written beside the workbooks.</summary>
@@ -22,14 +24,17 @@ public sealed record PlanSummary(
     PlanRunInfo Run,
     IReadOnlyList<StageResult> Stages,
     IReadOnlyList<PlanSummary.ProductEntry> Products,
+    IReadOnlyList<ReserveRelease> ReserveReleases,
+    IReadOnlyList<BindingConstraint> Binding,
     IReadOnlyList<PlanSummary.SourceEntry> Sources,
     IReadOnlyList<string> Outputs)
 {
     public sealed record Figures(double Demand, double Served, double Shortfall, double FillRate);
 
-    public sealed record TierEntry(int Tier, string Name, double Demand, double Served, double Shortfall, double FillRate, double MinFillRate);
+    /// <summary>A tier of a product; ShortfallIfFairFirst is the shortfall had the minimum fill rate been maximised first (null when the tier is served in full).</summary>
+    public sealed record TierEntry(int Tier, string Name, string Policy, double Demand, double Served, double Shortfall, double FillRate, double MinFillRate, double? ShortfallIfFairFirst, double? CostOfFairness);
 
-    public sealed record ProductEntry(string Product, string Name, string Unit, Figures Totals, IReadOnlyList<TierEntry> Tiers);
+    public sealed record ProductEntry(string Product, string Name, string Unit, Figures Totals, IReadOnlyDictionary<string, double> ShortfallByReason, IReadOnlyList<TierEntry> Tiers);
 
     public sealed record SourceEntry(string Source, string PullRunId, long RowsRead, long RowsChanged, long RowsRejected, long Watermark);
 
@@ -42,11 +47,21 @@ public sealed record PlanSummary(
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static PlanSummary From(PlanRunInfo run, AllocationResult result, PlanReport report, IReadOnlyList<SourceEntry> sources, IReadOnlyList<string> outputs) =>
-        new(run, result.Stages,
-            report.Products.Select(p => new ProductEntry(p.Product, p.Name, p.Unit, FiguresOf(p.Totals),
-                p.Tiers.Select(t => new TierEntry(t.Tier, t.Name, t.Totals.Demand, t.Totals.Served, t.Totals.Shortfall, Math.Round(t.Totals.FillRate, 6), t.MinFillRate)).ToList())).ToList(),
-            sources, outputs);
+    public static PlanSummary From(PlanRunInfo run, AllocationResult result, PlanReport report, IReadOnlyList<SourceEntry> sources, IReadOnlyList<string> outputs)
+    {
+        var fairness = result.FairnessCosts.ToDictionary(f => (f.Product, f.Tier));
+        var products = report.Products.Select(p => new ProductEntry(p.Product, p.Name, p.Unit, FiguresOf(p.Totals),
+            report.Shortfalls.Where(s => s.Product == p.Product).GroupBy(s => ShortfallReasons.Code(s.Reason)).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Math.Round(g.Sum(s => s.Shortfall), 3)),
+            p.Tiers.Select(t =>
+            {
+                var f = fairness.GetValueOrDefault((p.Product, t.Tier));
+                return new TierEntry(t.Tier, t.Name, run.Policy, t.Totals.Demand, t.Totals.Served, t.Totals.Shortfall, Math.Round(t.Totals.FillRate, 6), t.MinFillRate,
+                    f is null ? null : Math.Round(f.ShortfallIfFairFirst, 3), f is null ? null : Math.Round(f.Cost, 3));
+            }).ToList())).ToList();
+        var stages = result.Stages.Select(s => s with { Objective = Math.Round(s.Objective, 6) }).ToList();
+        return new PlanSummary(run, stages, products, result.ReserveReleases, result.Binding, sources, outputs);
+    }
 
     private static Figures FiguresOf(Totals t) => new(t.Demand, t.Served, t.Shortfall, Math.Round(t.FillRate, 6));
 

@@ -42,9 +42,11 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     public async Task<PullRun> PullAsync(FeedSource source, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
-        var runId = NewId(source.Feed);
         var name = source.Feed.ToString().ToLowerInvariant();
         await using var connection = await planner.OpenAsync(ct);
+        // Time and sequence number, not a random id: the same pulls at the same time give the same ids (and plans).
+        var sequence = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pull_runs WHERE source = @source", new { source = name }) + 1;
+        var runId = $"pull-{name}-{clock.GetUtcNow():yyyyMMddHHmmss}-{sequence}";
         var previous = await connection.ExecuteScalarAsync<string?>(LastWatermarkSql, new { source = name });
         var watermark = previous is null ? 0 : long.Parse(previous, CultureInfo.InvariantCulture);
         await connection.ExecuteAsync(StartRunSql, new { id = runId, source = name, started_at = clock.GetUtcNow() });
@@ -133,9 +135,6 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
             Teams = await Codes("SELECT code FROM medical_teams"),
         };
     }
-
-    private string NewId(Feed feed) =>
-        $"pull-{feed.ToString().ToLowerInvariant()}-{clock.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
 
     private sealed record FinishRow(string id, DateTimeOffset finished_at, string status, long rows_read, long rows_changed, long rows_rejected, string watermark, string? error);
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using ClosedXML.Excel;
 using Planner.Api.Planning;
+using Planner.Solver.Allocation;
 
 namespace Planner.Api.Workbooks;
 
 /// <summary>
 /// The province plan workbook a logistics officer downloads: <c>Summary</c>, <c>Cities</c>, <c>Counties</c>
-/// (with Hubei sites) and <c>Shipments</c>, written from the same <see cref="PlanReport"/> as <c>summary.json</c>.
+/// (with Hubei sites), <c>Shipments</c> and <c>Shortfalls</c> (with reasons), written from the same
+/// <see cref="PlanReport"/> as <c>summary.json</c>.
 /// </summary>
 public static class ProvinceWorkbook
 {
@@ -14,7 +16,7 @@ public static class ProvinceWorkbook
     private const string Percent = "0.0%";
     private static readonly XLColor HeaderFill = XLColor.FromHtml("#1F4E79");
 
-    public static void Write(string path, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, IReadOnlyList<Planner.Solver.Allocation.Shipment> shipments)
+    public static void Write(string path, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, AllocationResult result)
     {
         using var workbook = new XLWorkbook();
         workbook.Properties.Title = $"Planner allocation plan {run.RunId}";
@@ -24,7 +26,9 @@ public static class ProvinceWorkbook
         Summary(workbook.Worksheets.Add("Summary"), run, snapshot, report);
         Regions(workbook.Worksheets.Add("Cities"), "Cities", snapshot, report.Cities, withCity: false);
         Regions(workbook.Worksheets.Add("Counties"), "Counties", snapshot, report.Destinations, withCity: true);
-        Shipments(workbook.Worksheets.Add("Shipments"), run, snapshot, shipments);
+        Towns(workbook.Worksheets.Add("Towns"), snapshot, report);
+        Shipments(workbook.Worksheets.Add("Shipments"), run, snapshot, result.Shipments);
+        Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, report);
         workbook.SaveAs(path);
     }
 
@@ -43,6 +47,7 @@ public static class ProvinceWorkbook
             ("Solver", run.Solver),
             ("Solver status", run.SolverStatus),
             ("Objective (transport, unit-km)", run.Objective),
+            ("City-to-city transfers", run.Transfers),
             ("Data pulled", run.DataFreshness),
         };
         var row = 3;
@@ -116,7 +121,7 @@ public static class ProvinceWorkbook
         PrintSetup(ws, null, null);
     }
 
-    private static void Shipments(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, IReadOnlyList<Planner.Solver.Allocation.Shipment> shipments)
+    private static void Shipments(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, IReadOnlyList<Shipment> shipments)
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name);
         Header(ws, 1, ["From", "From name", "To", "To name", "Product", "Ship date", "Arrival date", "Quantity"]);
@@ -136,6 +141,61 @@ public static class ProvinceWorkbook
         ws.Range(1, 1, Math.Max(row, 2), 8).CreateTable("Shipments");
         ws.SheetView.FreezeRows(1);
         Widths(ws, 10, 16, 10, 16, 11, 12, 12, 15);
+        PrintSetup(ws, null, null);
+    }
+
+    /// <summary>Whole units per town over the horizon, one column per product; they add up to the county rows exactly.</summary>
+    private static void Towns(IXLWorksheet ws, PlanSnapshot snapshot, PlanReport report)
+    {
+        var byCode = snapshot.Regions.ToDictionary(r => r.Code);
+        var products = snapshot.Products.Select(p => p.Code).ToList();
+        Header(ws, 1, ["City code", "City", "County code", "County", "Town code", "Town", .. products]);
+        var row = 1;
+        foreach (var town in snapshot.Regions.Where(r => r.Level == "town"))
+        {
+            var county = byCode[town.ParentCode!];
+            var city = byCode[county.ParentCode!];
+            row++;
+            ws.Cell(row, 1).SetValue(city.Code);
+            ws.Cell(row, 2).SetValue(city.Name);
+            ws.Cell(row, 3).SetValue(county.Code);
+            ws.Cell(row, 4).SetValue(county.Name);
+            ws.Cell(row, 5).SetValue(town.Code);
+            ws.Cell(row, 6).SetValue(town.Name);
+            for (var i = 0; i < products.Count; i++)
+            {
+                ws.Cell(row, 7 + i).SetValue(report.Breakdown[products[i]].GetValueOrDefault(town.Code)).Style.NumberFormat.Format = Count;
+            }
+        }
+        ws.Range(1, 1, Math.Max(row, 2), 6 + products.Count).CreateTable("Towns");
+        ws.SheetView.FreezeRows(1);
+        Widths(ws, [10, 10, 10, 14, 12, 22, .. products.Select(_ => 14.0)]);
+        PrintSetup(ws, null, null);
+    }
+
+    private static void Shortfalls(IXLWorksheet ws, PlanRunInfo run, PlanReport report)
+    {
+        Header(ws, 1, ["Code", "Name", "Name (EN)", "Product", "Tier", "Reason", "Explanation", "From", "To", "Demand", "Shortfall", "Share short"]);
+        var row = 1;
+        foreach (var s in report.Shortfalls)
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(s.Destination);
+            ws.Cell(row, 2).SetValue(s.Name);
+            ws.Cell(row, 3).SetValue(s.NameEn ?? "");
+            ws.Cell(row, 4).SetValue(s.Product);
+            ws.Cell(row, 5).SetValue(s.Tier);
+            ws.Cell(row, 6).SetValue(ShortfallReasons.Code(s.Reason));
+            ws.Cell(row, 7).SetValue(ShortfallReasons.Explain(s.Reason));
+            ws.Cell(row, 8).SetValue(run.PlanStart.AddDays(s.FirstDay).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
+            ws.Cell(row, 9).SetValue(run.PlanStart.AddDays(s.LastDay).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
+            ws.Cell(row, 10).SetValue(s.Demand).Style.NumberFormat.Format = Count;
+            ws.Cell(row, 11).SetValue(s.Shortfall).Style.NumberFormat.Format = Count;
+            ws.Cell(row, 12).SetValue(s.Demand > 0 ? s.Shortfall / s.Demand : 0).Style.NumberFormat.Format = Percent;
+        }
+        ws.Range(1, 1, Math.Max(row, 2), 12).CreateTable("Shortfalls");
+        ws.SheetView.FreezeRows(1);
+        Widths(ws, 11, 14, 22, 11, 6, 16, 44, 11, 11, 14, 14, 10);
         PrintSetup(ws, null, null);
     }
 

@@ -65,6 +65,10 @@ public static class AllocationModel
             .ToList();
         var stock = model.Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(kv.Value.SolutionValue()))).ToList();
         var allocations = model.ServedVars.Select(s => new Allocation(s.Destination, product, s.Day, s.Tier, s.Demand, Math.Min(s.Demand, Clean(s.Var.SolutionValue())))).ToList();
+        if (settings.Policy != Policy.ProRata)
+        {
+            allocations = InTierOrder(allocations);
+        }
         var below = model.BelowFloor.Select(b => (b.Floor, b.Day, Quantity: Clean(b.Var.SolutionValue()))).ToList();
 
         var explainer = new ShortfallExplainer(problem, product, settings.Policy, model.Ships.Select(s => s.Lane).Distinct().ToList(), shipments, stock, allocations, below);
@@ -76,6 +80,23 @@ public static class AllocationModel
             Transfers = stages.Transfers,
         };
     }
+
+    /// <summary>
+    /// The units a destination has on a day can serve any of its tiers, so they are handed out again highest tier
+    /// first. Flows and stock do not change; this only removes the crumbs (≤ the stage tolerance) that a later stage
+    /// may move from a higher tier to a lower one within the tolerance of the higher tier's fixed optimum.
+    /// </summary>
+    private static List<Allocation> InTierOrder(List<Allocation> allocations) =>
+        allocations.GroupBy(a => (a.Destination, a.Day)).SelectMany(g =>
+        {
+            var left = g.Sum(a => a.Served);
+            return g.OrderBy(a => a.Tier).Select(a =>
+            {
+                var served = Clean(Math.Min(a.Demand, left));
+                left = Math.Max(0, left - served);
+                return a with { Served = served };
+            }).ToList();
+        }).ToList();
 
     /// <summary>Solver noise (1e-12, −0.0) would otherwise show up in workbooks and break byte-identical output.</summary>
     internal static double Clean(double value)

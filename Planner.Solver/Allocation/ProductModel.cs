@@ -62,7 +62,7 @@ internal sealed class ProductModel : IDisposable
         {
             for (var day = 0; day < Problem.Days; day++)
             {
-                Stock[(node, day)] = Solver.MakeNumVar(0, double.PositiveInfinity, $"stock[{node},{day}]");
+                Stock[(node, day)] = NewVar(0, double.PositiveInfinity, $"stock[{node},{day}]");
             }
         }
 
@@ -74,7 +74,7 @@ internal sealed class ProductModel : IDisposable
             for (var day = 0; day + lane.LeadDays < Problem.Days; day++)
             {
                 var upper = lane.DailyCapacity ?? double.PositiveInfinity;
-                var ship = new Ship(lane, day, Solver.MakeNumVar(0, upper, $"ship[{lane.From}>{lane.To},{day}]"));
+                var ship = new Ship(lane, day, NewVar(0, upper, $"ship[{lane.From}>{lane.To},{day}]"));
                 Ships.Add(ship);
                 if (Problem.Previous is { } plan)
                 {
@@ -96,7 +96,7 @@ internal sealed class ProductModel : IDisposable
         {
             var quantity = g.Sum(d => d.Quantity);
             var served = new Served(g.Key.Destination, g.Key.Day, g.Key.Tier, quantity,
-                Solver.MakeNumVar(0, quantity, $"served[{g.Key.Destination},{g.Key.Day},t{g.Key.Tier}]"));
+                NewVar(0, quantity, $"served[{g.Key.Destination},{g.Key.Day},t{g.Key.Tier}]"));
             ServedVars.Add(served);
             var key = (g.Key.Destination, g.Key.Tier);
             var entry = ByDestinationTier.TryGetValue(key, out var e) ? e : (0.0, new List<Variable>());
@@ -135,15 +135,14 @@ internal sealed class ProductModel : IDisposable
                     if (day > 0) terms.Add((Stock[(node, day - 1)], 1));
                 }
                 if (terms.Count == 0 && available == 0) continue;
-                var balance = Solver.MakeConstraint(-available, Stock.ContainsKey((node, day)) ? -available : double.PositiveInfinity, $"balance[{node},{day}]");
-                foreach (var (v, coef) in terms) balance.SetCoefficient(v, coef);
                 if (Problem.Previous is not null && departures[(node, day)].Any(d => d.Var.Lb() > 0))
                 {
                     // Dispatched shipments are facts; if the depot's reported stock cannot cover them, the gap shows here.
-                    var deficit = Solver.MakeNumVar(0, double.PositiveInfinity, $"locked_deficit[{node},{day}]");
-                    balance.SetCoefficient(deficit, 1);
+                    var deficit = NewVar(0, double.PositiveInfinity, $"locked_deficit[{node},{day}]");
+                    terms.Add((deficit, 1));
                     LockedDeficit.Add(deficit);
                 }
+                AddRow($"balance[{node},{day}]", -available, Stock.ContainsKey((node, day)) ? -available : double.PositiveInfinity, terms);
             }
         }
     }
@@ -155,21 +154,40 @@ internal sealed class ProductModel : IDisposable
         {
             for (var day = 0; day < Problem.Days; day++)
             {
-                var below = new Below(floor, day, Solver.MakeNumVar(0, floor.Floor, $"below_floor[{floor.Depot},{day}]"));
+                var below = new Below(floor, day, NewVar(0, floor.Floor, $"below_floor[{floor.Depot},{day}]"));
                 BelowFloor.Add(below);
-                var c = Solver.MakeConstraint(floor.Floor, double.PositiveInfinity, $"reserve_floor[{floor.Depot},{day}]");
-                c.SetCoefficient(Stock[(floor.Depot, day)], 1);
-                c.SetCoefficient(below.Var, 1);
+                AddRow($"reserve_floor[{floor.Depot},{day}]", floor.Floor, double.PositiveInfinity, [(Stock[(floor.Depot, day)], 1), (below.Var, 1)]);
             }
         }
     }
 
     /// <summary>Fixes a stage's optimum: lower ≤ Σ coef·var ≤ upper.</summary>
-    public void Fix(string name, IEnumerable<(Variable Var, double Coef)> terms, double lower, double upper)
+    public void Fix(string name, IEnumerable<(Variable Var, double Coef)> terms, double lower, double upper) => AddRow(name, lower, upper, terms);
+
+    /// <summary>A new variable, recorded for the MPS export.</summary>
+    public Variable NewVar(double lower, double upper, string name)
     {
-        var c = Solver.MakeConstraint(lower, upper, name);
-        foreach (var (v, coef) in terms) c.SetCoefficient(v, c.GetCoefficient(v) + coef);
+        var v = Solver.MakeNumVar(lower, upper, name);
+        Variables.Add(v);
+        return v;
     }
+
+    /// <summary>A new constraint lower ≤ Σ coef·var ≤ upper (repeated variables are added up), recorded for the MPS export.</summary>
+    public void AddRow(string name, double lower, double upper, IEnumerable<(Variable Var, double Coef)> terms)
+    {
+        var merged = new Dictionary<Variable, double>();
+        foreach (var (v, coef) in terms) merged[v] = merged.GetValueOrDefault(v) + coef;
+        var c = Solver.MakeConstraint(lower, upper, name);
+        foreach (var (v, coef) in merged) c.SetCoefficient(v, coef);
+        Rows.Add(new Row(name, c, merged.Select(kv => (kv.Key, kv.Value)).ToList()));
+    }
+
+    /// <summary>Every variable in creation order, and every constraint with its terms: the model as the export writes it.</summary>
+    public List<Variable> Variables { get; } = [];
+
+    public sealed record Row(string Name, Constraint Constraint, List<(Variable Var, double Coef)> Terms);
+
+    public List<Row> Rows { get; } = [];
 
     public void Dispose() => Solver.Dispose();
 }

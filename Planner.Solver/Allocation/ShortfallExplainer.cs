@@ -16,6 +16,9 @@ internal sealed class ShortfallExplainer
 {
     private const double Eps = 1e-6;
 
+    /// <summary>The smallest shortfall that gets a reason.</summary>
+    public const double HalfUnit = 0.5;
+
     private readonly AllocationProblem _problem;
     private readonly string _product;
     private readonly Policy _policy;
@@ -57,25 +60,29 @@ internal sealed class ShortfallExplainer
         var floors = _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor);
         var unused = Enumerable.Range(0, _problem.Days).ToDictionary(d => d, d => _problem.Depots.Sum(n => StockAt(n, d)) - floors);
 
-        return _allocations.Select(a =>
-        {
-            if (a.Shortfall <= Eps * Math.Max(1, a.Demand)) return a;
-            var reason = Reason(a);
-            return a with { Reason = reason };
-        }).ToList();
+        // The reserve floor holds back units from the first tier below tier 1 that runs short; tiers under that one
+        // are short because it comes first.
+        var firstShortTier = _allocations.Where(a => a.Tier > 1 && Short(a) && Reachable(a) && !Saturated(a)).Select(a => a.Tier).DefaultIfEmpty(int.MaxValue).Min();
+        return _allocations.Select(a => Short(a) ? a with { Reason = Reason(a) } : a).ToList();
 
         ShortfallReason Reason(Allocation a)
         {
             if (!_anySupply) return ShortfallReason.SupplyExhausted;
             if (!_earliest.TryGetValue(a.Destination, out var earliest)) return ShortfallReason.NoRoute;
             if (a.Day < earliest) return ShortfallReason.LeadTime;
-            var feeders = deliveredBy[a.Destination].Append(a.Destination);
-            if (feeders.SelectMany(n => saturated[n]).Any(s => s.Day + s.Lane.LeadDays <= a.Day)) return ShortfallReason.LaneCapacity;
-            if (a.Tier > 1 && firstFloorDay <= a.Day) return ShortfallReason.ReserveFloor;
+            if (Saturated(a)) return ShortfallReason.LaneCapacity;
+            if (a.Tier == firstShortTier && firstFloorDay <= a.Day) return ShortfallReason.ReserveFloor;
             if (_policy is Policy.ProRata or Policy.PopulationShare && unused.GetValueOrDefault(a.Day) > Eps) return ShortfallReason.PolicyRule;
             if (a.Tier > topTier && higherServedFrom.Any(kv => kv.Key < a.Tier && kv.Value <= a.Day)) return ShortfallReason.LowerPriority;
             return ShortfallReason.SupplyExhausted;
         }
+
+        // Less than half a unit short is the solver's tolerance, not a shortfall of whole items.
+        bool Short(Allocation a) => a.Shortfall >= HalfUnit;
+
+        bool Reachable(Allocation a) => _anySupply && _earliest.TryGetValue(a.Destination, out var e) && a.Day >= e;
+
+        bool Saturated(Allocation a) => deliveredBy[a.Destination].Append(a.Destination).SelectMany(n => saturated[n]).Any(s => s.Day + s.Lane.LeadDays <= a.Day);
     }
 
     /// <summary>Each day a reserve was drawn below its floor, with the tier-1 destinations served that day.</summary>
@@ -107,7 +114,7 @@ internal sealed class ShortfallExplainer
         }
         var exhausted = Enumerable.Range(0, _problem.Days)
             .Where(d => _problem.Depots.Sum(n => StockAt(n, d)) - _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor) <= Eps
-                && _allocations.Any(a => a.Day == d && a.Shortfall > Eps)).ToList();
+                && _allocations.Any(a => a.Day == d && a.Shortfall >= HalfUnit)).ToList();
         if (exhausted.Count > 0)
         {
             binding.Add(new("supply_exhausted", "province", _product, exhausted.Min(), exhausted.Max(), $"no free stock left at any depot on {exhausted.Count} day(s) with unmet needs"));

@@ -15,7 +15,7 @@ namespace Planner.Solver.Allocation;
 /// </summary>
 internal sealed class Stages(ProductModel model)
 {
-    private const double Tolerance = 1e-9;
+    private const double Tolerance = 1e-7;
 
     private readonly List<StageResult> _results = [];
     private readonly List<FairnessCost> _fairness = [];
@@ -114,12 +114,10 @@ internal sealed class Stages(ProductModel model)
 
     private (Variable Z, double? Value) MinFill(int tier, string stage)
     {
-        var z = model.Solver.MakeNumVar(0, 1, $"z[{stage}]");
-        foreach (var ((_, t), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0))
+        var z = model.NewVar(0, 1, $"z[{stage}]");
+        foreach (var ((destination, _), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0))
         {
-            var c = model.Solver.MakeConstraint(0, double.PositiveInfinity, $"{stage}_row");
-            foreach (var v in vars) c.SetCoefficient(v, 1);
-            c.SetCoefficient(z, -demand);
+            model.AddRow($"{stage}[{destination}]", 0, double.PositiveInfinity, vars.Select(v => (v, 1.0)).Append((z, -demand)));
         }
         return (z, Solve(stage, "max", [(z, 1.0)]));
     }
@@ -138,12 +136,10 @@ internal sealed class Stages(ProductModel model)
     /// <summary>Pro-rata: one fill rate f for every destination and tier, as high as supply allows.</summary>
     private bool EqualFill()
     {
-        var f = model.Solver.MakeNumVar(0, 1, "f[pro_rata]");
-        foreach (var ((_, _), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Value.Demand > 0))
+        var f = model.NewVar(0, 1, "f[pro_rata]");
+        foreach (var ((destination, tier), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Value.Demand > 0))
         {
-            var c = model.Solver.MakeConstraint(0, 0, "pro_rata_row");
-            foreach (var v in vars) c.SetCoefficient(v, 1);
-            c.SetCoefficient(f, -demand);
+            model.AddRow($"pro_rata[{destination},t{tier}]", 0, 0, vars.Select(v => (v, 1.0)).Append((f, -demand)));
         }
         var value = Solve("pro_rata_fill", "max", [(f, 1.0)]);
         if (value is null) return false;
@@ -185,13 +181,9 @@ internal sealed class Stages(ProductModel model)
         foreach (var s in model.Ships.Where(s => s.Var.Lb() != s.Var.Ub()))
         {
             var before = model.PreviousShipments.GetValueOrDefault((s.Lane, s.Day));
-            var dev = model.Solver.MakeNumVar(0, double.PositiveInfinity, $"change[{s.Lane.From}>{s.Lane.To},{s.Day}]");
-            var up = model.Solver.MakeConstraint(-before, double.PositiveInfinity, "change_up");
-            up.SetCoefficient(dev, 1);
-            up.SetCoefficient(s.Var, -1);
-            var down = model.Solver.MakeConstraint(before, double.PositiveInfinity, "change_down");
-            down.SetCoefficient(dev, 1);
-            down.SetCoefficient(s.Var, 1);
+            var dev = model.NewVar(0, double.PositiveInfinity, $"change[{s.Lane.From}>{s.Lane.To},{s.Day}]");
+            model.AddRow($"change_up[{s.Lane.From}>{s.Lane.To},{s.Day}]", -before, double.PositiveInfinity, [(dev, 1), (s.Var, -1)]);
+            model.AddRow($"change_down[{s.Lane.From}>{s.Lane.To},{s.Day}]", before, double.PositiveInfinity, [(dev, 1), (s.Var, 1)]);
             yield return (dev, model.Settings.ChangePenalty);
         }
     }
@@ -209,7 +201,7 @@ internal sealed class Stages(ProductModel model)
     }
 
     /// <summary>
-    /// Fewer city-to-city transfers at the least cost: with the cost fixed, minimise Σ ship / (previous ship + δ) over
+    /// Fewer city-to-city transfers at the least cost: with the cost fixed, minimise Σ δ·ship / (previous ship + δ) over
     /// transfer lane-days, twice (iteratively reweighted L1, a standard heuristic for the number of non-zeros that
     /// keeps every step an LP). It does not prove the minimum; the stage reports the count reached.
     /// </summary>
@@ -218,16 +210,18 @@ internal sealed class Stages(ProductModel model)
         var transfers = model.Ships.Where(s => s.Lane.Kind == LaneKind.Transfer).ToList();
         var count = Count();
         if (count <= 1) return;
-        // Fixed only now: adding a constraint discards the solution the plan is otherwise read from.
-        model.Fix("fix_transport_cost", cost, double.NegativeInfinity, costValue + Slack(costValue));
+        // Fixed only now: adding a constraint discards the solution the plan is otherwise read from. A cost within
+        // one part in a million of the least is accepted for fewer transfers; a tighter band makes this LP ill-conditioned.
+        model.Fix("fix_transport_cost", cost, double.NegativeInfinity, costValue + 1e-6 * Math.Max(1, Math.Abs(costValue)));
         for (var round = 1; round <= 2; round++)
         {
             var flows = transfers.Select(s => s.Var.SolutionValue()).ToList();
             var delta = Math.Max(1, flows.Where(f => f > 1e-6).DefaultIfEmpty(1).Average() * 0.01);
-            var terms = transfers.Select((s, i) => (s.Var, 1 / (flows[i] + delta))).ToList();
+            // Weights δ / (flow + δ) lie in (0, 1]: 1 for an unused lane, small for a busy one. Kept near 1 rather
+            // than 1 / (flow + δ), so that they stay far above the solvers' reduced-cost tolerances.
+            var terms = transfers.Select((s, i) => (s.Var, delta / (flows[i] + delta))).ToList();
             if (Solve($"transfers_round{round}", "min", terms, record: true) is null) return;
             var next = Count();
-            _results[^1] = _results[^1] with { Objective = next };
             if (next >= count) break;
             count = next;
         }
@@ -255,7 +249,8 @@ internal sealed class Stages(ProductModel model)
         if (record)
         {
             _results.Add(new StageResult(stage, model.Product, sense, value, status.ToString()));
-            model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, () => model.Solver.ExportModelAsMpsFormat(false, false)));
+            // OR-Tools' own MPS export keeps 6 significant digits; MpsWriter writes every number exactly.
+            model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, () => MpsWriter.Write($"{model.Product}-{stage}", model, sense, terms)));
         }
         if (!ok)
         {

@@ -32,7 +32,7 @@ public class CommandLineTests
         Assert.EndsWith(".xlsx", paths[0], StringComparison.Ordinal);
         Assert.True(File.Exists(paths[0]));
         Assert.Equal(Path.Combine(outDir, "summary.json"), paths[1]);
-        Assert.Contains("Solved with GLOP: Optimal", stderr, StringComparison.Ordinal);
+        Assert.Contains("Solved with CLP (optimized): Optimal", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public static class AllocationChecker
                     {
                         if (Math.Abs(demand.GetValueOrDefault(a.Tier) - a.Demand) > Eps) errors.Add($"{product}: {destination} day {day} tier {a.Tier} demand {a.Demand}, problem says {demand.GetValueOrDefault(a.Tier)}.");
                         if (a.Served < -Eps || a.Served > a.Demand + Eps) errors.Add($"{product}: {destination} day {day} tier {a.Tier} serves {a.Served} of {a.Demand}.");
-                        if (a.Shortfall > Eps * Math.Max(1, a.Demand) && a.Reason is null) errors.Add($"{product}: {destination} day {day} tier {a.Tier} is short by {a.Shortfall} without a reason.");
+                        if (a.Shortfall >= 0.5 && a.Reason is null) errors.Add($"{product}: {destination} day {day} tier {a.Tier} is short by {a.Shortfall} without a reason.");
                     }
                     if (result.Policy is Policy.ProRata) continue;
                     // Tier order: units at a destination on a day could serve any of its tiers, so a lower tier is served
