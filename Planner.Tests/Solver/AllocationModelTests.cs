@@ -1,31 +1,10 @@
 using Planner.Solver.Allocation;
+using static Planner.Tests.Solver.TinyProblems;
 
 namespace Planner.Tests.Solver;
 
 public class AllocationModelTests
 {
-    private static AllocationProblem Problem(int days, string[] depots, string[] destinations, Supply[] supplies, Demand[] demands, Lane[] lanes) => new()
-    {
-        Days = days,
-        Products = ["N95"],
-        Depots = depots,
-        Destinations = destinations,
-        Supplies = supplies,
-        Demands = demands,
-        Lanes = lanes,
-    };
-
-    private static AllocationResult SolveChecked(AllocationProblem problem, string solver = "CLP")
-    {
-        var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver });
-        Assert.Equal(PlanStatus.Optimal, result.Status);
-        Assert.Empty(AllocationChecker.Check(problem, result));
-        return result;
-    }
-
-    private static double Served(AllocationResult r, string destination, int tier) =>
-        r.Allocations.Where(a => a.Destination == destination && a.Tier == tier).Sum(a => a.Served);
-
     [Fact]
     public void Solve_ServesHigherTierFirst_WhenSupplyIsShort()
     {

@@ -1,32 +1,12 @@
 using System.Text.Json;
 using Planner.Solver.Allocation;
+using static Planner.Tests.Solver.TinyProblems;
 
 namespace Planner.Tests.Solver;
 
 /// <summary>Fairness, reserves, lane capacity, the comparison policies, re-planning and determinism, on hand-computed instances.</summary>
 public class AllocationPoliciesTests
 {
-    private static AllocationProblem Problem(int days, string[] depots, string[] destinations, Supply[] supplies, Demand[] demands, Lane[] lanes) => new()
-    {
-        Days = days,
-        Products = ["N95"],
-        Depots = depots,
-        Destinations = destinations,
-        Supplies = supplies,
-        Demands = demands,
-        Lanes = lanes,
-    };
-
-    private static AllocationResult SolveChecked(AllocationProblem problem, AllocationSettings? settings = null)
-    {
-        var result = AllocationModel.Solve(problem, settings ?? new AllocationSettings());
-        Assert.Equal(PlanStatus.Optimal, result.Status);
-        Assert.Empty(AllocationChecker.Check(problem, result));
-        return result;
-    }
-
-    private static double Served(AllocationResult r, string destination) => r.Allocations.Where(a => a.Destination == destination).Sum(a => a.Served);
-
     [Fact]
     public void Solve_GivesEqualNeedsEqualFillRates()
     {
