@@ -6,7 +6,7 @@ public enum PlanStatus
     /// <summary>Every stage reached its proven optimum.</summary>
     Optimal,
 
-    /// <summary>A stage stopped at its limit with a feasible but unproven solution (the transfers MIP reports its gap).</summary>
+    /// <summary>A stage stopped at its limit with a feasible but unproven solution.</summary>
     Feasible,
 
     /// <summary>A stage failed; the result holds no allocation.</summary>
@@ -63,8 +63,8 @@ public sealed record AllocationResult(
     public int Transfers { get; init; }
 }
 
-/// <summary>One lexicographic stage: its name, product, sense and value; Gap is the relative MIP gap when not proven.</summary>
-public sealed record StageResult(string Stage, string Product, string Sense, double Objective, string SolverStatus, double Gap = 0);
+/// <summary>One lexicographic stage: its name, product, sense ("min" or "max"), optimal value and the solver's status.</summary>
+public sealed record StageResult(string Stage, string Product, string Sense, double Objective, string SolverStatus);
 
 /// <summary>Demand and the part of it the plan serves; Reason says why the rest goes unmet.</summary>
 public sealed record Allocation(string Destination, string Product, int Day, int Tier, double Demand, double Served, ShortfallReason? Reason = null)

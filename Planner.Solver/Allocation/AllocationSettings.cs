@@ -31,11 +31,8 @@ public sealed record AllocationSettings
     /// <summary>Cost per unit moved differently from the previous plan, in unit-km (re-planning only).</summary>
     public double ChangePenalty { get; init; } = 100;
 
-    /// <summary>Whether to run the last stage, a MIP that minimises the number of city-to-city transfers at least cost.</summary>
+    /// <summary>Whether to run the last stages, which reduce the number of city-to-city transfers at least cost.</summary>
     public bool MinimizeTransfers { get; init; } = true;
-
-    /// <summary>Time limit of the transfers MIP; its incumbent is used, and the gap reported, if it is not proven optimal in time.</summary>
-    public TimeSpan TransferTimeLimit { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Whether to measure the cost of fairness: the shortfall if each tier maximised its minimum fill rate first.</summary>
     public bool MeasureFairnessCost { get; init; } = true;

@@ -5,12 +5,12 @@ namespace Planner.Solver.Allocation;
 
 /// <summary>
 /// The lexicographic solve of one product under a policy. Each stage sets an objective, solves, and fixes its
-/// optimum (with a tolerance of 1e-9 of its size) before the next:
+/// optimum (with a tolerance of 1e-7 of its size: tighter made GLOP and CLP fail on some stages) before the next:
 /// <list type="number">
 /// <item>per tier, highest first: most demand served; then (optimized) the best minimum fill rate over destinations;
 /// after tier 1, the least draw on reserves below their floor;</item>
 /// <item>least transport cost (plus the change penalty when re-planning);</item>
-/// <item>fewest city-to-city transfers at that cost (a MIP on a rebuilt model).</item>
+/// <item>fewer city-to-city transfers at that cost (reweighted LP rounds).</item>
 /// </list>
 /// </summary>
 internal sealed class Stages(ProductModel model)
@@ -32,7 +32,7 @@ internal sealed class Stages(ProductModel model)
 
     public void Run()
     {
-        if (model.LockedDeficit.Count > 0 && !Minimize("locked_deficit", model.LockedDeficit.Select(v => (v, 1.0)), fix: true)) return;
+        if (model.LockedDeficit.Count > 0 && !Minimize("locked_deficit", model.LockedDeficit.Select(v => (v, 1.0)))) return;
         switch (model.Settings.Policy)
         {
             case Policy.ProRata:
@@ -67,7 +67,7 @@ internal sealed class Stages(ProductModel model)
                         _fairness.Add(new FairnessCost(model.Product, tier, Round(demand - served.Value), Round(demand - fair.Value.Served), Math.Round(fair.Value.Fill, 9)));
                     }
                     model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), served.Value - Slack(served.Value), double.PositiveInfinity);
-                    if (tier == 1 && model.BelowFloor.Count > 0 && !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), fix: true)) return;
+                    if (tier == 1 && model.BelowFloor.Count > 0 && !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)))) return;
                     if (!full && !MaximizeMinFill(tier)) return;
                 }
                 break;
@@ -188,15 +188,13 @@ internal sealed class Stages(ProductModel model)
         }
     }
 
-    private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms, bool fix)
+    /// <summary>Minimises and fixes the optimum.</summary>
+    private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms)
     {
         var list = terms.ToList();
         var value = Solve(stage, "min", list);
         if (value is null) return false;
-        if (fix && list.Count > 0)
-        {
-            model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
-        }
+        model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
         return true;
     }
 
@@ -220,7 +218,7 @@ internal sealed class Stages(ProductModel model)
             // Weights δ / (flow + δ) lie in (0, 1]: 1 for an unused lane, small for a busy one. Kept near 1 rather
             // than 1 / (flow + δ), so that they stay far above the solvers' reduced-cost tolerances.
             var terms = transfers.Select((s, i) => (s.Var, delta / (flows[i] + delta))).ToList();
-            if (Solve($"transfers_round{round}", "min", terms, record: true) is null) return;
+            if (Solve($"transfers_round{round}", "min", terms) is null) return;
             var next = Count();
             if (next >= count) break;
             count = next;
@@ -236,7 +234,7 @@ internal sealed class Stages(ProductModel model)
         foreach (var v in vars) v.SetBounds(0, 0);
     }
 
-    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool record = true)
+    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms)
     {
         var objective = model.Solver.Objective();
         objective.Clear();
@@ -246,12 +244,9 @@ internal sealed class Stages(ProductModel model)
         var status = model.Solver.Solve();
         var ok = status is LpSolver.ResultStatus.OPTIMAL or LpSolver.ResultStatus.FEASIBLE;
         var value = ok ? objective.Value() : double.NaN;
-        if (record)
-        {
-            _results.Add(new StageResult(stage, model.Product, sense, value, status.ToString()));
-            // OR-Tools' own MPS export keeps 6 significant digits; MpsWriter writes every number exactly.
-            model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, () => MpsWriter.Write($"{model.Product}-{stage}", model, sense, terms)));
-        }
+        _results.Add(new StageResult(stage, model.Product, sense, value, status.ToString()));
+        // OR-Tools' own MPS export keeps 6 significant digits; MpsWriter writes every number exactly.
+        model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, () => MpsWriter.Write($"{model.Product}-{stage}", model, sense, terms)));
         if (!ok)
         {
             Status = PlanStatus.Failed;
