@@ -24,7 +24,7 @@ public sealed class ModelExporter(string directory)
         File.WriteAllText(Path.Combine(Directory, name + ".mps"), stage.ToMps());
         lock (_lock)
         {
-            _entries.Add(new Entry(name, name + ".mps", stage.Sense, stage.Objective));
+            _entries.Add(new Entry(name, name + ".mps", stage.Sense, stage.Objective, stage.Scale));
         }
     }
 
@@ -33,5 +33,6 @@ public sealed class ModelExporter(string directory)
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private sealed record Entry(string Stage, string File, string Sense, double Objective);
+    /// <summary>Scale: the model's quantities are product units divided by it.</summary>
+    private sealed record Entry(string Stage, string File, string Sense, double Objective, double Scale);
 }

@@ -56,8 +56,8 @@ public sealed record AllocationResult(
     /// <summary>Per product and tier: extra shortfall if the minimum fill rate were maximised before the shortfall.</summary>
     public IReadOnlyList<FairnessCost> FairnessCosts { get; init; } = [];
 
-    /// <summary>The final stage's objective: the transport cost of the plan (plus the change penalty when re-planning).</summary>
-    public double Objective => Stages.LastOrDefault(s => s.Stage == "transport_cost")?.Objective ?? 0;
+    /// <summary>The transport cost of the plan (plus the change penalty when re-planning): its stage's optimum summed over products.</summary>
+    public double Objective => Stages.Where(s => s.Stage == "transport_cost").Sum(s => s.Objective);
 
     /// <summary>City-to-city transfers (lane-days with a positive shipment).</summary>
     public int Transfers { get; init; }

@@ -47,5 +47,8 @@ public sealed record AllocationSettings
     public Action<StageModel>? OnStage { get; init; }
 }
 
-/// <summary>An LP stage as solved, for export: <see cref="ToMps"/> renders the model in free MPS format.</summary>
-public sealed record StageModel(string Stage, string Product, string Sense, double Objective, Func<string> ToMps);
+/// <summary>
+/// An LP stage as solved, for export: <see cref="ToMps"/> renders the model in free MPS format. Quantities in it
+/// (and in <see cref="Objective"/>, unless the stage optimises a fill rate) are product units divided by <see cref="Scale"/>.
+/// </summary>
+public sealed record StageModel(string Stage, string Product, string Sense, double Objective, double Scale, Func<string> ToMps);

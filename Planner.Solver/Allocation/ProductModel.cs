@@ -18,6 +18,7 @@ internal sealed class ProductModel : IDisposable
 {
     public sealed record Ship(Lane Lane, int Day, Variable Var);
 
+    /// <summary>Served demand of a destination, day and tier; Demand is in LP units (divided by <see cref="Scale"/>).</summary>
     public sealed record Served(string Destination, int Day, int Tier, double Demand, Variable Var);
 
     public sealed record Below(ReserveFloor Floor, int Day, Variable Var);
@@ -30,7 +31,25 @@ internal sealed class ProductModel : IDisposable
         Solver = LpSolver.CreateSolver(solverId)
             ?? throw new ArgumentException($"OR-Tools has no solver called '{solverId}' here; use GLOP, PDLP, CLP or HIGHS_LP.", nameof(settings));
         Solver.SuppressOutput();
+        Scale = ScaleOf(problem, product);
         Build();
+    }
+
+    /// <summary>
+    /// Quantities enter the LP divided by this power of ten, so that the largest is at most 10,000: LP solvers'
+    /// tolerances are absolute, and with tens of millions of masks on the right-hand sides they failed or stopped
+    /// short. Results are multiplied back.
+    /// </summary>
+    public double Scale { get; }
+
+    private static double ScaleOf(AllocationProblem problem, string product)
+    {
+        var largest = problem.Supplies.Where(s => s.Product == product).Select(s => s.Quantity)
+            .Concat(problem.Demands.Where(d => d.Product == product).Select(d => d.Quantity))
+            .Concat(problem.ReserveFloors.Where(f => f.Product == product).Select(f => f.Floor))
+            .Concat(problem.Lanes.Where(l => l.DailyCapacity is not null).Select(l => l.DailyCapacity!.Value))
+            .DefaultIfEmpty(0).Max();
+        return largest <= 1e4 ? 1 : Math.Pow(10, Math.Ceiling(Math.Log10(largest)) - 4);
     }
 
     public AllocationProblem Problem { get; }
@@ -73,12 +92,12 @@ internal sealed class ProductModel : IDisposable
             if (lane.Kind == LaneKind.Transfer && !TransfersAllowed) continue;
             for (var day = 0; day + lane.LeadDays < Problem.Days; day++)
             {
-                var upper = lane.DailyCapacity ?? double.PositiveInfinity;
+                var upper = lane.DailyCapacity / Scale ?? double.PositiveInfinity;
                 var ship = new Ship(lane, day, NewVar(0, upper, $"ship[{lane.From}>{lane.To},{day}]"));
                 Ships.Add(ship);
                 if (Problem.Previous is { } plan)
                 {
-                    var before = previous.GetValueOrDefault((lane.From, lane.To, day));
+                    var before = previous.GetValueOrDefault((lane.From, lane.To, day)) / Scale;
                     PreviousShipments[(lane, day)] = before;
                     if (day <= plan.DispatchedThroughDay)
                     {
@@ -94,7 +113,7 @@ internal sealed class ProductModel : IDisposable
             .OrderBy(g => g.Key.Destination, StringComparer.Ordinal).ThenBy(g => g.Key.Day).ThenBy(g => g.Key.Tier);
         foreach (var g in demands)
         {
-            var quantity = g.Sum(d => d.Quantity);
+            var quantity = g.Sum(d => d.Quantity) / Scale;
             var served = new Served(g.Key.Destination, g.Key.Day, g.Key.Tier, quantity,
                 NewVar(0, quantity, $"served[{g.Key.Destination},{g.Key.Day},t{g.Key.Tier}]"));
             ServedVars.Add(served);
@@ -115,7 +134,7 @@ internal sealed class ProductModel : IDisposable
     private void AddBalance()
     {
         var supply = Problem.Supplies.Where(s => s.Product == Product)
-            .GroupBy(s => (s.Depot, s.Day)).ToDictionary(g => g.Key, g => g.Sum(s => s.Quantity));
+            .GroupBy(s => (s.Depot, s.Day)).ToDictionary(g => g.Key, g => g.Sum(s => s.Quantity) / Scale);
         var arrivals = Ships.ToLookup(s => (s.Lane.To, s.Day + s.Lane.LeadDays));
         var departures = Ships.ToLookup(s => (s.Lane.From, s.Day));
         var served = ServedVars.ToLookup(s => (s.Destination, s.Day));
@@ -154,15 +173,32 @@ internal sealed class ProductModel : IDisposable
         {
             for (var day = 0; day < Problem.Days; day++)
             {
-                var below = new Below(floor, day, NewVar(0, floor.Floor, $"below_floor[{floor.Depot},{day}]"));
+                var below = new Below(floor, day, NewVar(0, floor.Floor / Scale, $"below_floor[{floor.Depot},{day}]"));
                 BelowFloor.Add(below);
-                AddRow($"reserve_floor[{floor.Depot},{day}]", floor.Floor, double.PositiveInfinity, [(Stock[(floor.Depot, day)], 1), (below.Var, 1)]);
+                AddRow($"reserve_floor[{floor.Depot},{day}]", floor.Floor / Scale, double.PositiveInfinity, [(Stock[(floor.Depot, day)], 1), (below.Var, 1)]);
             }
         }
     }
 
     /// <summary>Fixes a stage's optimum: lower ≤ Σ coef·var ≤ upper.</summary>
-    public void Fix(string name, IEnumerable<(Variable Var, double Coef)> terms, double lower, double upper) => AddRow(name, lower, upper, terms);
+    public void Fix(string name, IEnumerable<(Variable Var, double Coef)> terms, double lower, double upper)
+    {
+        AddRow(name, lower, upper, terms);
+        _fixings.Add((Rows[^1].Constraint, lower, upper));
+    }
+
+    private readonly List<(Constraint Constraint, double Lower, double Upper)> _fixings = [];
+
+    public int FixingCount => _fixings.Count;
+
+    /// <summary>Widens every fixing by <paramref name="relative"/> of its bound: the fallback when a stage fails numerically.</summary>
+    public void RelaxFixings(double relative)
+    {
+        foreach (var (c, lower, upper) in _fixings)
+        {
+            c.SetBounds(lower - relative * Math.Max(1, Math.Abs(lower)), upper + relative * Math.Max(1, Math.Abs(upper)));
+        }
+    }
 
     /// <summary>A new variable, recorded for the MPS export.</summary>
     public Variable NewVar(double lower, double upper, string name)

@@ -64,7 +64,7 @@ internal sealed class Stages(ProductModel model)
                     {
                         var fair = MeasureFairness(tier);
                         if (fair is null) return;
-                        _fairness.Add(new FairnessCost(model.Product, tier, Round(demand - served.Value), Round(demand - fair.Value.Served), Math.Round(fair.Value.Fill, 9)));
+                        _fairness.Add(new FairnessCost(model.Product, tier, Round((demand - served.Value) * model.Scale), Round((demand - fair.Value.Served) * model.Scale), Math.Round(fair.Value.Fill, 9)));
                     }
                     model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), served.Value - Slack(served.Value), double.PositiveInfinity);
                     if (tier == 1 && model.BelowFloor.Count > 0 && !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)))) return;
@@ -119,7 +119,7 @@ internal sealed class Stages(ProductModel model)
         {
             model.AddRow($"{stage}[{destination}]", 0, double.PositiveInfinity, vars.Select(v => (v, 1.0)).Append((z, -demand)));
         }
-        return (z, Solve(stage, "max", [(z, 1.0)]));
+        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false));
     }
 
     /// <summary>Each destination's served total in the tier at least (or, for pro-rata, exactly) fill × demand.</summary>
@@ -141,7 +141,7 @@ internal sealed class Stages(ProductModel model)
         {
             model.AddRow($"pro_rata[{destination},t{tier}]", 0, 0, vars.Select(v => (v, 1.0)).Append((f, -demand)));
         }
-        var value = Solve("pro_rata_fill", "max", [(f, 1.0)]);
+        var value = Solve("pro_rata_fill", "max", [(f, 1.0)], perUnit: false);
         if (value is null) return false;
         f.SetBounds(value.Value, 1);
         foreach (var tier in Tiers) FixFill(tier, value.Value, exact: true);
@@ -158,8 +158,8 @@ internal sealed class Stages(ProductModel model)
         var population = model.Problem.Population;
         var total = population.Values.Sum();
         if (total <= 0) return;
-        var supply = model.Problem.Supplies.Where(s => s.Product == model.Product).Sum(s => s.Quantity);
-        var floors = model.Problem.ReserveFloors.Where(f => f.Product == model.Product).Sum(f => f.Floor);
+        var supply = model.Problem.Supplies.Where(s => s.Product == model.Product).Sum(s => s.Quantity) / model.Scale;
+        var floors = model.Problem.ReserveFloors.Where(f => f.Product == model.Product).Sum(f => f.Floor) / model.Scale;
         var unquoted = model.ServedVars.Where(s => !population.ContainsKey(s.Destination)).Sum(s => s.Demand);
         var pool = Math.Max(0, supply - floors - unquoted);
         foreach (var destination in model.ByDestinationTier.Keys.Select(k => k.Destination).Distinct().Where(population.ContainsKey).Order(StringComparer.Ordinal))
@@ -234,7 +234,13 @@ internal sealed class Stages(ProductModel model)
         foreach (var v in vars) v.SetBounds(0, 0);
     }
 
-    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms)
+    /// <summary>
+    /// Solves one stage and records it (objective in product units unless <paramref name="perUnit"/> is false, as for
+    /// fill rates). If the solver fails, which happens only numerically since every stage is feasible by
+    /// construction, the earlier stages' fixings are widened to 1e-5 and then 1e-3 of their values and the stage is
+    /// tried again; the stage's status says so, and the plan counts as feasible rather than proven optimal.
+    /// </summary>
+    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool perUnit = true)
     {
         var objective = model.Solver.Objective();
         objective.Clear();
@@ -242,18 +248,29 @@ internal sealed class Stages(ProductModel model)
         if (sense == "max") objective.SetMaximization(); else objective.SetMinimization();
         model.Solver.SetTimeLimit((long)model.Settings.StageTimeLimit.TotalMilliseconds);
         var status = model.Solver.Solve();
-        var ok = status is LpSolver.ResultStatus.OPTIMAL or LpSolver.ResultStatus.FEASIBLE;
-        var value = ok ? objective.Value() : double.NaN;
-        _results.Add(new StageResult(stage, model.Product, sense, value, status.ToString()));
-        // OR-Tools' own MPS export keeps 6 significant digits; MpsWriter writes every number exactly.
-        model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, () => MpsWriter.Write($"{model.Product}-{stage}", model, sense, terms)));
-        if (!ok)
+        var note = "";
+        foreach (var relax in new[] { 1e-5, 1e-3 })
+        {
+            if (Ok(status) || model.FixingCount == 0) break;
+            model.RelaxFixings(relax);
+            status = model.Solver.Solve();
+            note = $" (fixings widened to {relax:0e0})";
+            Status = Max(Status, PlanStatus.Feasible);
+        }
+        var value = Ok(status) ? objective.Value() : double.NaN;
+        _results.Add(new StageResult(stage, model.Product, sense, perUnit ? value * model.Scale : value, status + note));
+        // OR-Tools' own MPS export keeps 6 significant digits; MpsWriter writes every number exactly. The exported
+        // LP is in the model's units (quantities ÷ scale), and so is the objective given with it.
+        model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, model.Scale, () => MpsWriter.Write($"{model.Product}-{stage}", model, sense, terms)));
+        if (!Ok(status))
         {
             Status = PlanStatus.Failed;
             return null;
         }
         if (status == LpSolver.ResultStatus.FEASIBLE) Status = Max(Status, PlanStatus.Feasible);
         return value;
+
+        static bool Ok(LpSolver.ResultStatus s) => s is LpSolver.ResultStatus.OPTIMAL or LpSolver.ResultStatus.FEASIBLE;
     }
 
     private static double Slack(double value) => Tolerance * Math.Max(1, Math.Abs(value));

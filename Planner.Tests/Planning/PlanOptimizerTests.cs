@@ -148,4 +148,36 @@ public class PlanOptimizerTests
         Assert.Equal(await Early(first.RunId), await Early(second.RunId));
         Assert.NotEqual(first.RunId, second.RunId);
     }
+
+    [Fact]
+    public async Task EveryPolicy_PlansTheStressScenario_AndOptimizedServesTierOneBest()
+    {
+        // The sample with each product's supply and reserve floor scaled to 60% of its demand over the horizon.
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var pipeline = TestPlanner.Pipeline(TestPlanner.Settings(db));
+        await pipeline.PrepareAsync(Ct);
+        await pipeline.SeedSourcesAsync(Ct);
+        await pipeline.PullAsync(Ct);
+        await using var connection = await TestPlanner.Settings(db).Planner.OpenAsync(Ct);
+        var problem = (await PlanSnapshot.ReadAsync(connection)).Problem;
+        var factor = problem.Products.ToDictionary(p => p, p =>
+            0.6 * problem.Demands.Where(d => d.Product == p).Sum(d => d.Quantity) / problem.Supplies.Where(s => s.Product == p).Sum(s => s.Quantity));
+        var stress = problem with
+        {
+            Supplies = problem.Supplies.Select(s => s with { Quantity = Math.Round(s.Quantity * factor[s.Product]) }).ToList(),
+            ReserveFloors = problem.ReserveFloors.Select(f => f with { Floor = Math.Round(f.Floor * factor[f.Product]) }).ToList(),
+        };
+
+        var results = Enum.GetValues<Policy>().ToDictionary(p => p, p => AllocationModel.Solve(stress, new AllocationSettings { Policy = p }));
+
+        foreach (var (policy, result) in results)
+        {
+            Assert.True(result.Status != PlanStatus.Failed, $"{policy}: {string.Join(", ", result.Stages.Where(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal)).Select(s => $"{s.Product}/{s.Stage} {s.SolverStatus}"))}");
+            var errors = Solver.AllocationChecker.Check(stress, result);
+            Assert.True(errors.Count == 0, $"{policy}: " + string.Join("\n", errors.Take(10)));
+        }
+        double TierOne(Policy p) => results[p].Allocations.Where(a => a.Tier == 1).Sum(a => a.Shortfall);
+        Assert.All(results.Keys, p => Assert.True(TierOne(Policy.Optimized) <= TierOne(p) + 1, $"{p}: {TierOne(p)} < optimized {TierOne(Policy.Optimized)}"));
+        Assert.True(TierOne(Policy.Optimized) < TierOne(Policy.ProRata));
+    }
 }
