@@ -1,0 +1,14 @@
+using Planner.Benchmarks;
+
+// dotnet run -c Release --project Planner.Benchmarks -- allocation [options]   (see AllocationBenchmark.Usage)
+// The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
+if (args is ["--child", var job, .. var rest])
+{
+    return await ChildJobs.RunAsync(job, rest);
+}
+if (args is ["allocation", .. var options])
+{
+    return await AllocationBenchmark.RunAsync(options, Console.Out, Console.Error);
+}
+await Console.Error.WriteLineAsync(AllocationBenchmark.Usage);
+return 2;
