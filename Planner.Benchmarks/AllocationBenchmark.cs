@@ -70,6 +70,18 @@ public static class AllocationBenchmark
             }
         }
 
+        List<string> variants = national switch
+        {
+            "none" => [],
+            "auto" => ["default@CLP"],
+            _ => national.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+        };
+        if (variants.FirstOrDefault(v => v.Split('@')[0] is not ("default" or "lean")) is { } unknown)
+        {
+            await log.WriteLineAsync($"Unknown national run {unknown}: use default or lean, optionally @SOLVER.\n{Usage}");
+            return 2;
+        }
+
         var failures = new List<string>();
         var peaks = new Dictionary<string, double>(StringComparer.Ordinal);
         var solverLogs = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
@@ -97,20 +109,9 @@ public static class AllocationBenchmark
             }
 
             var nationalRuns = new List<NationalRun>();
-            List<string> variants = national switch
-            {
-                "none" => [],
-                "auto" => ["default@CLP"],
-                _ => national.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-            };
             for (var v = 0; v < variants.Count; v++)
             {
                 var (variant, solver) = variants[v].Split('@') is [var name, var s] ? (name, s) : (variants[v], "CLP");
-                if (variant is not ("default" or "lean"))
-                {
-                    await log.WriteLineAsync($"Unknown national run {variants[v]}: use default or lean, optionally @SOLVER.\n{Usage}");
-                    return 2;
-                }
                 await log.WriteLineAsync($"National instance: {variant} settings, {solver}");
                 var key = $"national {variant}@{solver}";
                 var run = await Child<NationalRun>("national", [variant, solver, Text(seed), Text(nationalLimit)], TimeSpan.FromSeconds(nationalTimeout), key);

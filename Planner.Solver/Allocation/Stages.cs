@@ -208,12 +208,13 @@ internal sealed class Stages(ProductModel model)
         var transfers = model.Ships.Where(s => s.Lane.Kind == LaneKind.Transfer).ToList();
         var count = Count();
         if (count <= 1) return;
-        // Fixed only now: adding a constraint discards the solution the plan is otherwise read from. A cost within
-        // one part in a million of the least is accepted for fewer transfers; a tighter band makes this LP ill-conditioned.
+        // Read before the cost is fixed: adding a constraint discards the solution. A cost within one part in a
+        // million of the least is accepted for fewer transfers; a tighter band makes this LP ill-conditioned.
+        var flows = transfers.Select(s => s.Var.SolutionValue()).ToList();
         model.Fix("fix_transport_cost", cost, double.NegativeInfinity, costValue + 1e-6 * Math.Max(1, Math.Abs(costValue)));
         for (var round = 1; round <= 2; round++)
         {
-            var flows = transfers.Select(s => s.Var.SolutionValue()).ToList();
+            if (round > 1) flows = transfers.Select(s => s.Var.SolutionValue()).ToList();
             var delta = Math.Max(1, flows.Where(f => f > 1e-6).DefaultIfEmpty(1).Average() * 0.01);
             // Weights δ / (flow + δ) lie in (0, 1]: 1 for an unused lane, small for a busy one. Kept near 1 rather
             // than 1 / (flow + δ), so that they stay far above the solvers' reduced-cost tolerances.
@@ -267,10 +268,11 @@ internal sealed class Stages(ProductModel model)
             Status = PlanStatus.Failed;
             return null;
         }
-        if (status == LpSolver.ResultStatus.FEASIBLE) Status = Max(Status, PlanStatus.Feasible);
         return value;
 
-        static bool Ok(LpSolver.ResultStatus s) => s is LpSolver.ResultStatus.OPTIMAL or LpSolver.ResultStatus.FEASIBLE;
+        // Only a proven optimum is used: an LP stopped at its time limit reports FEASIBLE for a point that may break
+        // the earlier stages' optima (seen on the national benchmark), so it fails the plan instead.
+        static bool Ok(LpSolver.ResultStatus s) => s is LpSolver.ResultStatus.OPTIMAL;
     }
 
     private static double Slack(double value) => Tolerance * Math.Max(1, Math.Abs(value));
