@@ -20,6 +20,9 @@ public sealed class CsvFile
 
     public string Path { get; }
 
+    /// <summary>The header's column names, in file order.</summary>
+    public IReadOnlyList<string> Columns => _columns.OrderBy(c => c.Value).Select(c => c.Key).ToList();
+
     public static CsvFile Read(string path)
     {
         if (!File.Exists(path))

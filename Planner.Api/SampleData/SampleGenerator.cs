@@ -1,3 +1,4 @@
+using Planner.Api.ReferenceData;
 using System.Globalization;
 using System.Text;
 
@@ -598,21 +599,11 @@ public static class SampleGenerator
         return path;
     }
 
-    /// <summary>Reads a simple CSV (no quoting: no field in these files contains a comma) into header-keyed rows.</summary>
+    /// <summary>Header-keyed rows of a data file, read by the same reader (and with the same errors) as the importer.</summary>
     private static List<Dictionary<string, string>> ReadCsv(string path)
     {
-        var lines = File.ReadAllLines(path, Encoding.UTF8).Where(l => l.Length > 0).ToList();
-        var header = lines[0].Split(',');
-        return lines.Skip(1).Select(line =>
-        {
-            var fields = line.Split(',');
-            if (fields.Length != header.Length)
-            {
-                throw new InvalidDataException($"{path}: expected {header.Length} fields in '{line}'");
-            }
-
-            return header.Zip(fields).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
-        }).ToList();
+        var file = CsvFile.Read(path);
+        return file.Rows.Select(r => file.Columns.ToDictionary(c => c, r.Text, StringComparer.Ordinal)).ToList();
     }
 
     private static Regions LoadRegions(string dataDir)
