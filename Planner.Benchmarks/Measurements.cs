@@ -57,7 +57,7 @@ public sealed record SolveOutcome(
             result.Status.ToString(),
             elapsed.TotalSeconds,
             result.Stages.Count,
-            result.Stages.Where(s => s.SolverStatus != "OPTIMAL").Select(s => $"{s.Product}/{s.Stage}: {s.SolverStatus}").ToList(),
+            result.Stages.Where(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal)).Select(s => $"{s.Product}/{s.Stage}: {s.SolverStatus}").ToList(),
             Sum(problem.Demands.Select(d => (d.Product, d.Tier, d.Quantity))),
             Sum(result.Allocations.Select(a => (a.Product, a.Tier, a.Served))),
             result.Stages.Where(s => s.Stage == "transport_cost").Select(s => new TierAmount(s.Product, 0, s.Objective)).ToList(),

@@ -134,7 +134,7 @@ public static class StressScenario
             minFill,
             result.FairnessCosts.Select(f => new TierAmount(f.Product, f.Tier, f.Cost)).ToList(),
             result.Transfers,
-            result.Stages.Where(s => s.SolverStatus != "OPTIMAL").Select(s => $"{s.Product}/{s.Stage}: {s.SolverStatus}").ToList());
+            result.Stages.Where(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal)).Select(s => $"{s.Product}/{s.Stage}: {s.SolverStatus}").ToList());
     }
 
     /// <summary>

@@ -111,7 +111,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             progress($"Solved with {solverSettings.Solver} ({PolicyName(solverSettings.Policy)}): {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s, {result.Stages.Count} stages");
             if (result.Status == PlanStatus.Failed)
             {
-                var stage = result.Stages.FirstOrDefault(s => s.SolverStatus is not ("OPTIMAL" or "FEASIBLE"));
+                var stage = result.Stages.FirstOrDefault(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal) && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal));
                 throw new PlannerException($"The solver failed at stage {stage?.Stage} ({stage?.Product}): {stage?.SolverStatus}; a longer Planner:Solver:StageTimeLimitSeconds or another Planner:Solver:Name may help.");
             }
             if (exporter is not null)

@@ -60,7 +60,7 @@ public static class AllocationModel
         }
         var scale = model.Scale;
         var shipments = model.Ships
-            .Select(s => (s, q: Clean(s.Var.SolutionValue() * scale)))
+            .Select(s => (s, q: Clean(s.Value * scale)))
             .Where(x => x.q > 0)
             .Select(x => new Shipment(x.s.Lane.From, x.s.Lane.To, product, x.s.Day, x.s.Day + x.s.Lane.LeadDays, x.q))
             .ToList();

@@ -37,6 +37,13 @@ public sealed record AllocationSettings
     /// <summary>Whether to measure the cost of fairness: the shortfall if each tier maximised its minimum fill rate first.</summary>
     public bool MeasureFairnessCost { get; init; } = true;
 
+    /// <summary>
+    /// Models with more variables than this solve their service stages with CLP's presolve and its own choice of
+    /// algorithm; smaller ones, and every least-cost and transfers stage, continue from the previous basis with primal
+    /// simplex. Measured in docs/benchmarks.md; CLP only (other solvers ignore it).
+    /// </summary>
+    public int WarmStartVariableLimit { get; init; } = 100_000;
+
     /// <summary>Products solved at once; they share nothing, so they run in parallel. Results do not depend on it.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 

@@ -16,7 +16,16 @@ namespace Planner.Solver.Allocation;
 /// </summary>
 internal sealed class ProductModel : IDisposable
 {
-    public sealed record Ship(Lane Lane, int Day, Variable Var);
+    /// <summary>
+    /// Units leaving on a lane on a day: a variable, or for a folded delivery lane (<see cref="Folds"/>) exactly what
+    /// its destination serves that day.
+    /// </summary>
+    public sealed record Ship(Lane Lane, int Day, Variable? Var, IReadOnlyList<Variable> Carried)
+    {
+        public IEnumerable<(Variable Var, double Coef)> Terms(double coef) => Var is null ? Carried.Select(v => (v, coef)) : [(Var, coef)];
+
+        public double Value => Var?.SolutionValue() ?? Carried.Sum(v => v.SolutionValue());
+    }
 
     /// <summary>Served demand of a destination, day and tier; Demand is in LP units (divided by <see cref="Scale"/>).</summary>
     public sealed record Served(string Destination, int Day, int Tier, double Demand, Variable Var);
@@ -85,29 +94,6 @@ internal sealed class ProductModel : IDisposable
             }
         }
 
-        var previous = Problem.Previous?.Shipments.Where(s => s.Product == Product)
-            .GroupBy(s => (s.From, s.To, s.Day)).ToDictionary(g => g.Key, g => g.Sum(s => s.Quantity)) ?? [];
-        foreach (var lane in Problem.Lanes.OrderBy(l => l.From, StringComparer.Ordinal).ThenBy(l => l.To, StringComparer.Ordinal))
-        {
-            if (lane.Kind == LaneKind.Transfer && !TransfersAllowed) continue;
-            for (var day = 0; day + lane.LeadDays < Problem.Days; day++)
-            {
-                var upper = lane.DailyCapacity / Scale ?? double.PositiveInfinity;
-                var ship = new Ship(lane, day, NewVar(0, upper, $"ship[{lane.From}>{lane.To},{day}]"));
-                Ships.Add(ship);
-                if (Problem.Previous is { } plan)
-                {
-                    var before = previous.GetValueOrDefault((lane.From, lane.To, day)) / Scale;
-                    PreviousShipments[(lane, day)] = before;
-                    if (day <= plan.DispatchedThroughDay)
-                    {
-                        // Already on the road: it happens whatever the new plan says.
-                        ship.Var.SetBounds(before, before);
-                    }
-                }
-            }
-        }
-
         var demands = Problem.Demands.Where(d => d.Product == Product)
             .GroupBy(d => (d.Destination, d.Day, d.Tier))
             .OrderBy(g => g.Key.Destination, StringComparer.Ordinal).ThenBy(g => g.Key.Day).ThenBy(g => g.Key.Tier);
@@ -123,8 +109,53 @@ internal sealed class ProductModel : IDisposable
             ByDestinationTier[key] = (entry.Item1 + quantity, entry.Item2);
         }
 
+        var servedAt = ServedVars.ToLookup(s => (s.Destination, s.Day), s => s.Var);
+        var folds = Folds(holding);
+        var previous = Problem.Previous?.Shipments.Where(s => s.Product == Product)
+            .GroupBy(s => (s.From, s.To, s.Day)).ToDictionary(g => g.Key, g => g.Sum(s => s.Quantity)) ?? [];
+        foreach (var lane in Problem.Lanes.OrderBy(l => l.From, StringComparer.Ordinal).ThenBy(l => l.To, StringComparer.Ordinal))
+        {
+            if (lane.Kind == LaneKind.Transfer && !TransfersAllowed) continue;
+            for (var day = 0; day + lane.LeadDays < Problem.Days; day++)
+            {
+                if (folds.Contains(lane))
+                {
+                    Ships.Add(new Ship(lane, day, null, servedAt[(lane.To, day)].ToList()));
+                    continue;
+                }
+                var upper = lane.DailyCapacity / Scale ?? double.PositiveInfinity;
+                var ship = new Ship(lane, day, NewVar(0, upper, $"ship[{lane.From}>{lane.To},{day}]"), []);
+                Ships.Add(ship);
+                if (Problem.Previous is { } plan)
+                {
+                    var before = previous.GetValueOrDefault((lane.From, lane.To, day)) / Scale;
+                    PreviousShipments[(lane, day)] = before;
+                    if (day <= plan.DispatchedThroughDay)
+                    {
+                        // Already on the road: it happens whatever the new plan says.
+                        ship.Var!.SetBounds(before, before);
+                    }
+                }
+            }
+        }
+
         AddBalance();
         AddReserveFloors();
+    }
+
+    /// <summary>
+    /// Same-day, uncapped delivery lanes that are the only way into a destination holding no stock and supplying
+    /// nothing: what they carry is exactly what the destination serves, so the lane needs no variable and the
+    /// destination no balance row; its served variables sit in the sending depot's balance instead. On the national
+    /// instance this removes nine in ten balance rows. Re-planning keeps every lane a variable (dispatched shipments
+    /// are fixed per lane).
+    /// </summary>
+    private HashSet<Lane> Folds(HashSet<string> holding)
+    {
+        if (Problem.Previous is not null) return [];
+        var inbound = Problem.Lanes.GroupBy(l => l.To, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var senders = Problem.Lanes.Select(l => l.From).Concat(Problem.Supplies.Select(s => s.Depot)).Concat(Problem.Depots).ToHashSet(StringComparer.Ordinal);
+        return Problem.Lanes.Where(l => l.LeadDays == 0 && l.DailyCapacity is null && inbound[l.To] == 1 && !holding.Contains(l.To) && !senders.Contains(l.To)).ToHashSet();
     }
 
     /// <summary>
@@ -138,14 +169,15 @@ internal sealed class ProductModel : IDisposable
         var arrivals = Ships.ToLookup(s => (s.Lane.To, s.Day + s.Lane.LeadDays));
         var departures = Ships.ToLookup(s => (s.Lane.From, s.Day));
         var served = ServedVars.ToLookup(s => (s.Destination, s.Day));
-        var nodes = Problem.Depots.Concat(Problem.Destinations).Order(StringComparer.Ordinal);
+        var folded = Ships.Where(s => s.Var is null).Select(s => s.Lane.To).ToHashSet(StringComparer.Ordinal);
+        var nodes = Problem.Depots.Concat(Problem.Destinations).Where(n => !folded.Contains(n)).Order(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
             for (var day = 0; day < Problem.Days; day++)
             {
                 var available = supply.GetValueOrDefault((node, day));
-                var terms = arrivals[(node, day)].Select(a => (a.Var, 1.0))
-                    .Concat(departures[(node, day)].Select(d => (d.Var, -1.0)))
+                var terms = arrivals[(node, day)].SelectMany(a => a.Terms(1.0))
+                    .Concat(departures[(node, day)].SelectMany(d => d.Terms(-1.0)))
                     .Concat(served[(node, day)].Select(s => (s.Var, -1.0)))
                     .ToList();
                 if (Stock.TryGetValue((node, day), out var stock))
@@ -154,7 +186,7 @@ internal sealed class ProductModel : IDisposable
                     if (day > 0) terms.Add((Stock[(node, day - 1)], 1));
                 }
                 if (terms.Count == 0 && available == 0) continue;
-                if (Problem.Previous is not null && departures[(node, day)].Any(d => d.Var.Lb() > 0))
+                if (Problem.Previous is not null && departures[(node, day)].Any(d => d.Var?.Lb() > 0))
                 {
                     // Dispatched shipments are facts; if the depot's reported stock cannot cover them, the gap shows here.
                     var deficit = NewVar(0, double.PositiveInfinity, $"locked_deficit[{node},{day}]");
