@@ -60,6 +60,30 @@ public static class StressScenario
     }
 
     /// <summary>
+    /// An outbreak concentrated in one city: per product, the tier-1 demand of the city's counties scaled so that they
+    /// hold <paramref name="share"/> of the tier-1 demand of all counties (assistance sites unchanged). The scenario in
+    /// which sharing between cities matters for tier 1: elsewhere every city covers its own tier-1 needs.
+    /// </summary>
+    public static AllocationProblem Epicentre(AllocationProblem problem, string city, double share)
+    {
+        // Counties have one delivery lane in (from their city), assistance sites one from every depot.
+        var delivery = problem.Lanes.Where(l => l.Kind == LaneKind.Delivery).GroupBy(l => l.To).Where(g => g.Count() == 1).Select(g => g.Single()).ToList();
+        var counties = delivery.Where(l => l.From == city).Select(l => l.To).ToHashSet(StringComparer.Ordinal);
+        var allCounties = delivery.Select(l => l.To).ToHashSet(StringComparer.Ordinal);
+        var factors = problem.Products.ToDictionary(p => p, p =>
+        {
+            var tierOne = problem.Demands.Where(d => d.Product == p && d.Tier == 1 && allCounties.Contains(d.Destination)).ToList();
+            var inCity = tierOne.Where(d => counties.Contains(d.Destination)).Sum(d => d.Quantity);
+            var rest = tierOne.Sum(d => d.Quantity) - inCity;
+            return inCity > 0 ? Math.Max(1, share * rest / ((1 - share) * inCity)) : 1;
+        }, StringComparer.Ordinal);
+        return problem with
+        {
+            Demands = problem.Demands.Select(d => d.Tier == 1 && counties.Contains(d.Destination) ? d with { Quantity = d.Quantity * factors[d.Product] } : d).ToList(),
+        };
+    }
+
+    /// <summary>
     /// The same supply held entirely by the cities: the provincial depot's supply moves, day by day, to the city depots in
     /// proportion to each city's own supply of the product, and its reserve floor goes. Models a province whose reserve
     /// was already handed out (or a province without one).

@@ -195,12 +195,13 @@ internal sealed class Stages(ProductModel model)
 
     /// <summary>
     /// Minimises and fixes the optimum. <paramref name="current"/>, if given, is the objective at the current point:
-    /// when it is zero and every term is non-negative, that point is optimal and the LP is not run again.
+    /// when it is zero (up to solver noise of 1e-9) and every term is non-negative, that point is optimal and the LP
+    /// is not run again.
     /// </summary>
     private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms, double? current = null)
     {
         var list = terms.ToList();
-        var value = Solve(stage, "min", list, proven: current is 0 ? 0.0 : null);
+        var value = Solve(stage, "min", list, proven: current <= 1e-9 ? current : null);
         if (value is null) return false;
         model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
         return true;

@@ -1,0 +1,239 @@
+using Planner.Solver.Allocation;
+using Planner.Solver.Care;
+
+namespace Planner.Tests.Solver;
+
+/// <summary>Team deployment, patient transfers and their coupling to the supply plan, on hand-computed instances.</summary>
+public class CareTests
+{
+    private static readonly Dictionary<(string, string), double> Distances = new()
+    {
+        [("C1", "HB")] = 800, [("C2", "HB")] = 900, [("C1", "C2")] = 100, [("C2", "C1")] = 100,
+    };
+
+    private static double Km(string from, string to) => from == to ? 0 : Distances.GetValueOrDefault((from, to), 500);
+
+    private static MedicalTeam Team(string code, string city, params (string Specialty, int Members)[] members) =>
+        new(code, city, -30, 120, 14, members.ToDictionary(m => m.Specialty, m => m.Members));
+
+    private static StaffNeed Need(string code, string site, string city, NeedKind kind, int start, int days, params (string Specialty, int Count)[] required) =>
+        new(code, site, city, site, kind, start, days, required.ToDictionary(r => r.Specialty, r => r.Count));
+
+    private static TeamPlan SolveChecked(TeamProblem problem, TeamSettings settings)
+    {
+        var plan = TeamDeployment.Solve(problem, settings);
+        TeamPlanChecker.Check(problem, settings, plan);
+        Assert.Equal("Optimal", plan.Status);
+        Assert.Equal(0, plan.Gap);
+        return plan;
+    }
+
+    [Fact]
+    public void Solve_SendsBothTeams_WhenTheHomeCityMayLetThemGo()
+    {
+        // Hubei asks 10 critical-care staff for two weeks; A has 8, B 4: both go, 10 covered each week (weight 4): 80.
+        var problem = new TeamProblem
+        {
+            Weeks = 2, Km = Km,
+            Teams = [Team("A", "C1", ("critical_care", 8)), Team("B", "C1", ("critical_care", 4))],
+            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 10))],
+        };
+
+        var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
+
+        Assert.Equal(80, plan.Coverage);
+        Assert.Equal(["A", "B"], plan.Assignments.Select(a => a.Team).Order());
+        Assert.Empty(plan.Unmet);
+        Assert.Equal(1600, plan.Travel);
+    }
+
+    [Fact]
+    public void Solve_KeepsHalfOfTheCitysIcuStaff_AndSaysSo()
+    {
+        // The city has 12 ICU-capable staff and keeps half: away at most 6, so only B (4) may go. 6 a week stay unmet.
+        var problem = new TeamProblem
+        {
+            Weeks = 2, Km = Km,
+            Teams = [Team("A", "C1", ("critical_care", 8)), Team("B", "C1", ("critical_care", 4))],
+            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 10))],
+        };
+
+        var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0.5 });
+
+        Assert.Equal(32, plan.Coverage);
+        Assert.Equal("B", Assert.Single(plan.Assignments).Team);
+        Assert.All(plan.Unmet, u => Assert.Equal((6, UnmetReason.HomeCityFloor), (u.Required - u.Covered, u.Reason)));
+        Assert.Equal(2, plan.Unmet.Count);
+    }
+
+    [Fact]
+    public void Solve_PutsCriticalCareBeforeSevere_AndTheNearerTeamFirst()
+    {
+        // One ICU-nursing team in C1 and one in C2; needs: critical in C2 (5), severe in C2 (5) — both covered, and
+        // with only one team the critical need wins. With both, each stays within 100 km rather than ... (no travel in C2).
+        var critical = Need("H1-critical", "H1", "C2", NeedKind.Critical, 0, 7, ("icu_nursing", 5));
+        var severe = Need("H2-severe", "H2", "C2", NeedKind.Severe, 0, 7, ("icu_nursing", 5));
+        var one = new TeamProblem { Weeks = 1, Km = Km, Teams = [Team("A", "C1", ("icu_nursing", 5))], Needs = [severe, critical] };
+
+        var plan = SolveChecked(one, new TeamSettings { HomeFloorShare = 0 });
+
+        Assert.Equal("H1-critical", Assert.Single(plan.Assignments).Need);
+        Assert.Equal(UnmetReason.LowerPriority, Assert.Single(plan.Unmet).Reason);
+
+        // Two teams, one need: the one at home (0 km) goes, not the one 100 km away.
+        var two = new TeamProblem { Weeks = 1, Km = Km, Teams = [Team("A", "C1", ("icu_nursing", 5)), Team("B", "C2", ("icu_nursing", 5))], Needs = [critical] };
+        var near = SolveChecked(two, new TeamSettings { HomeFloorShare = 0 });
+        Assert.Equal("B", Assert.Single(near.Assignments).Team);
+        Assert.Equal(0, near.Travel);
+    }
+
+    [Fact]
+    public void Solve_BringsATeamHome_AfterItsLongestDeployment_AndLetsItRest()
+    {
+        // A has been in Hubei for 8 weeks (the longest deployment): it comes home in week 0 and rests 14 days (weeks 0–1).
+        // Its site still needs staff, no one else can go: unmet by the rest rule in weeks 0 and 1; week 2 A may go again.
+        var team = Team("A", "C1", ("critical_care", 6)) with { CurrentSite = "HB", DeployedSince = -56 };
+        var problem = new TeamProblem
+        {
+            Weeks = 3, Km = Km, Teams = [team],
+            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 21, ("critical_care", 6))],
+        };
+
+        var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
+
+        Assert.Equal([(0, UnmetReason.RestRule), (1, UnmetReason.RestRule)], plan.Unmet.Select(u => (u.Week, u.Reason)));
+        var back = Assert.Single(plan.Assignments);
+        Assert.Equal((14, 21), (back.FromDay, back.ToDay));
+    }
+
+    [Fact]
+    public void Solve_KeepsDeployedTeamsWhereTheyAre()
+    {
+        // B is already in Hubei; A and B are alike, A is nearer (800 vs 900 km). B stays: no new trip at all.
+        var problem = new TeamProblem
+        {
+            Weeks = 2, Km = Km,
+            Teams = [Team("A", "C1", ("critical_care", 6)), Team("B", "C2", ("critical_care", 6)) with { CurrentSite = "HB", DeployedSince = -7 }],
+            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 6))],
+        };
+
+        var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
+
+        Assert.Equal("B", Assert.Single(plan.Assignments).Team);
+        Assert.Equal(0, plan.Travel);
+    }
+
+    [Fact]
+    public void Solve_SaysNoTeamIsAvailable_OutsideEveryWindow()
+    {
+        var problem = new TeamProblem
+        {
+            Weeks = 2, Km = Km,
+            Teams = [Team("A", "C1", ("critical_care", 6)) with { AvailableFrom = 7 }],
+            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 6))],
+        };
+
+        var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
+
+        Assert.Equal((0, UnmetReason.NoTeamAvailable), plan.Unmet.Select(u => (u.Week, u.Reason)).Single());
+        Assert.Equal((7, 14), (plan.Assignments.Single().FromDay, plan.Assignments.Single().ToDay));
+    }
+
+    [Fact]
+    public void Solve_RejectsBadTeams_BeforeSolving()
+    {
+        var problem = new TeamProblem
+        {
+            Weeks = 1,
+            Teams = [Team("A", "C1"), Team("B", "C1", ("critical_care", 2)) with { AvailableFrom = 10, AvailableTo = 5 }, Team("B", "C1", ("critical_care", 1))],
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => TeamDeployment.Solve(problem));
+
+        Assert.Contains("team A has no members", error.Message, StringComparison.Ordinal);
+        Assert.Contains("team B is listed 2 times", error.Message, StringComparison.Ordinal);
+        Assert.Contains("team B is available to day 5, before day 10", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KitDemands_RaiseHubeisTierOneDemand_ByTheTeamsKit()
+    {
+        var problem = new TeamProblem
+        {
+            Weeks = 2, Km = Km,
+            Teams = [Team("A", "C1", ("critical_care", 6), ("icu_nursing", 4))],
+            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 7, ("critical_care", 6))],
+        };
+        var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
+
+        var kit = CareCoupling.KitDemands(plan, problem, new Dictionary<string, double> { ["N95"] = 4, ["COVERALL"] = 1.5 }, 10, 1);
+
+        // 10 members for days 0–6: 40 N95 and 15 coveralls a day at the site, tier 1; nothing after the week.
+        Assert.Equal(14, kit.Count);
+        Assert.All(kit, d => Assert.Equal(("HB", 1), (d.Destination, d.Tier)));
+        Assert.Equal(7 * 40, kit.Where(d => d.Product == "N95").Sum(d => d.Quantity));
+        Assert.Equal(7 * 15, kit.Where(d => d.Product == "COVERALL").Sum(d => d.Quantity));
+        Assert.Equal(6, kit.Max(d => d.Day));
+    }
+
+    private static HospitalCensus Hospital(string code, string city, bool designated, int icu, int icuOccupied, int critical) =>
+        new(code, code + "-county", city, designated, 100, icu, icuOccupied, icu, icuOccupied, 0, critical, 50);
+
+    private static double HospitalKm(HospitalCensus a, HospitalCensus b) => (a.Code, b.Code) switch
+    {
+        ("H1", "H2") => 50,
+        ("H1", "H3") => 150,
+        _ => 1000,
+    };
+
+    [Fact]
+    public void Transfers_MoveOverflowToTheNearestFreeBeds()
+    {
+        // H1: 5 critical, 2 ICU beds → 3 over. H2 (50 km) has 2 free, H3 (150 km) 5 free: 2 to H2, 1 to H3.
+        var hospitals = new[] { Hospital("H1", "C1", true, 2, 2, 5), Hospital("H2", "C1", true, 6, 4, 4), Hospital("H3", "C2", true, 10, 5, 5) };
+
+        var plan = PatientTransfers.Solve(hospitals, HospitalKm);
+
+        Assert.Equal([("H1", "H2", 2), ("H1", "H3", 1)], plan.Transfers.Select(t => (t.From, t.To, t.Patients)));
+        Assert.Empty(plan.Unplaced);
+        Assert.Equal([2, 6, 6], plan.Census.Select(h => h.Critical));
+        Assert.Equal(hospitals.Sum(h => h.Critical), plan.Census.Sum(h => h.Critical));
+        Assert.All(plan.Census, h => Assert.True(h.Critical <= Math.Min(h.IcuBeds, h.Ventilators) || h.Code == "H1"));
+    }
+
+    [Fact]
+    public void Transfers_LeavePatients_BeyondTheDistanceLimit_WithTheReason()
+    {
+        var hospitals = new[] { Hospital("H1", "C1", true, 2, 2, 5), Hospital("H2", "C1", true, 6, 4, 4), Hospital("H3", "C2", true, 10, 5, 5) };
+
+        var plan = PatientTransfers.Solve(hospitals, HospitalKm, new TransferSettings { MaxKm = 100 });
+
+        Assert.Equal(("H1", "H2", 2), plan.Transfers.Select(t => (t.From, t.To, t.Patients)).Single());
+        var left = Assert.Single(plan.Unplaced);
+        Assert.Equal((1, "designated ICU beds within 100 km are full"), (left.Patients, left.Reason));
+    }
+
+    [Fact]
+    public void Transfers_FlagAHospitalReportingMoreCriticalPatientsThanBeds()
+    {
+        var hospitals = new[] { Hospital("H1", "C1", true, 2, 2, 500), Hospital("H2", "C1", true, 6, 4, 4) };
+
+        var plan = PatientTransfers.Solve(hospitals, HospitalKm);
+
+        Assert.Empty(plan.Transfers);
+        Assert.Contains("hospital H1: reports 500 critical patients but has 100 beds", Assert.Single(plan.Flags), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StaffNeeds_SetCriticalBeforeSevere_AgainstTheHospitalsOwnStaff()
+    {
+        // 10 critical × 0.5 = 5 ICU nurses, 20 severe × 0.25 = 5; own ICU nurses: 40 × 0.1 = 4. Critical gap 1, severe gap 5.
+        var census = new[] { new HospitalCensus("H1", "K1", "C1", true, 100, 20, 10, 20, 10, 20, 10, 40) };
+        var ratios = new[] { new StaffingRatio("icu_nursing", 0.5, 0.25, 0.1) };
+
+        var needs = CareCoupling.StaffNeeds(census, ratios, 14);
+
+        Assert.Equal([("H1-critical", NeedKind.Critical, 1), ("H1-severe", NeedKind.Severe, 5)], needs.Select(n => (n.Code, n.Kind, n.Required["icu_nursing"])));
+        Assert.All(needs, n => Assert.Equal(("K1", "C1", 14), (n.Destination, n.City, n.Days)));
+    }
+}
