@@ -2,6 +2,7 @@ using Npgsql;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Solver.Allocation;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Configuration;
 
@@ -18,6 +19,9 @@ public sealed record PlannerSettings
     public required Database Planner { get; init; }
     public required IReadOnlyList<FeedSource> Sources { get; init; }
     public required AllocationSettings Solver { get; init; }
+
+    /// <summary>CP-SAT knobs of the team plan (Planner:Teams:TimeLimitSeconds, Workers, Seed); the rules come from planning parameters.</summary>
+    public TeamSettings Teams { get; init; } = new();
 
     public FeedSource Source(Feed feed) => Sources.Single(s => s.Feed == feed);
 
@@ -64,7 +68,14 @@ public sealed record PlannerSettings
             StageTimeLimit = TimeSpan.FromSeconds(configuration.GetValue("Planner:Solver:StageTimeLimitSeconds", defaults.StageTimeLimit.TotalSeconds)),
             Policy = configuration["Planner:Solver:Policy"] is { Length: > 0 } p ? ParsePolicy(p) : defaults.Policy,
         };
-        return new PlannerSettings { DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver };
+        var teamDefaults = new TeamSettings();
+        var teams = teamDefaults with
+        {
+            TimeLimit = TimeSpan.FromSeconds(configuration.GetValue("Planner:Teams:TimeLimitSeconds", teamDefaults.TimeLimit.TotalSeconds)),
+            Workers = configuration.GetValue("Planner:Teams:Workers", teamDefaults.Workers),
+            Seed = configuration.GetValue("Planner:Teams:Seed", teamDefaults.Seed),
+        };
+        return new PlannerSettings { DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver, Teams = teams };
     }
 
     /// <summary>optimized, pro-rata, population-share or no-sharing (case and dashes ignored).</summary>

@@ -10,6 +10,7 @@ using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
 
@@ -30,7 +31,7 @@ public sealed record PlanRequest(string OutputDirectory, string Scenario = "base
 }
 
 /// <summary>What a finished run produced.</summary>
-public sealed record PlanOutcome(string RunId, PlanStatus Status, string WorkbookPath, string SummaryPath, PlanSummary Summary, AllocationProblem Problem, AllocationResult Result);
+public sealed record PlanOutcome(string RunId, PlanStatus Status, string WorkbookPath, string SummaryPath, PlanSummary Summary, AllocationProblem Problem, AllocationResult Result, CareOutcome Care);
 
 /// <summary>
 /// The daily plan, end to end: migrate → reference data and sample sources on first use → pull the three feeds
@@ -86,7 +87,11 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
 
         await using var db = await settings.Planner.OpenAsync(ct);
         var snapshot = await PlanSnapshot.ReadAsync(db, request.PlanStart, request.HorizonDays);
-        var problem = snapshot.Problem;
+        var previousTeams = request.ReplanRunId is { } replanned ? await PreviousTeamsAsync(db, replanned, snapshot) : [];
+        var care = CarePlanning.Run(snapshot.Care, snapshot, settings.Teams, snapshot.Tiers.Min(t => t.Tier), previousTeams);
+        progress($"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, {care.Teams.Assignments.Count} team assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) in {care.Teams.Seconds:0.00} s");
+        foreach (var flag in care.Flags) progress($"warning: {flag}");
+        var problem = snapshot.WithCare(care);
         if (request.ReplanRunId is { } previousRun)
         {
             problem = problem with { Previous = await PreviousPlanAsync(db, previousRun, snapshot, request.DispatchedThroughDay) };
@@ -128,14 +133,14 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             var summaryPath = Path.Combine(output, "summary.json");
             var summary = PlanSummary.From(info, result, report,
                 pulls.Select(p => new PlanSummary.SourceEntry(p.Feed.ToString().ToLowerInvariant(), p.Id, p.RowsRead, p.RowsChanged, p.RowsRejected, p.Watermark)).ToList(),
-                [workbookName]);
+                [workbookName], care);
 
             // Files are written under temporary names and moved into place, so a failed run leaves no half-written file.
-            await WriteAtomicallyAsync(workbookPath, tmp => { ProvinceWorkbook.Write(tmp, info, snapshot, report, result); return Task.CompletedTask; });
+            await WriteAtomicallyAsync(workbookPath, tmp => { ProvinceWorkbook.Write(tmp, info, snapshot, report, result, care); return Task.CompletedTask; });
             await WriteAtomicallyAsync(summaryPath, tmp => File.WriteAllTextAsync(tmp, summary.ToJson(), ct));
-            await RecordAsync(db, runId, info, result, workbookPath, ct);
+            await RecordAsync(db, runId, info, result, care, workbookPath, ct);
             progress($"Wrote {workbookPath} and {summaryPath}");
-            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result);
+            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result, care);
         }
         catch (Exception e)
         {
@@ -185,6 +190,28 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         return new PreviousPlan(shipments, dispatchedThroughDay);
     }
 
+    /// <summary>The earlier run's team assignments, moved onto this plan's days.</summary>
+    private static async Task<IReadOnlyList<TeamAssignment>> PreviousTeamsAsync(DbConnection db, string runId, PlanSnapshot snapshot)
+    {
+        var start = await db.QuerySingleOrDefaultAsync<DateOnly?>("SELECT plan_start FROM plan_runs WHERE id = @runId AND status = 'succeeded'", new { runId })
+            ?? throw new PlannerException($"There is no succeeded plan run {runId} to re-plan against.");
+        var offset = snapshot.PlanStart.DayNumber - start.DayNumber;
+        var rows = await db.QueryAsync<AssignmentRow>("SELECT team_code, need_code, site_code, from_day, to_day, specialties FROM plan_team_assignments WHERE run_id = @runId ORDER BY team_code, from_day", new { runId });
+        return rows.Where(r => r.ToDay - offset > 0)
+            .Select(r => new TeamAssignment(r.TeamCode, r.NeedCode, r.SiteCode, Math.Max(0, r.FromDay - offset), r.ToDay - offset, r.Specialties.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            .ToList();
+    }
+
+    private sealed class AssignmentRow
+    {
+        public string TeamCode { get; set; } = "";
+        public string NeedCode { get; set; } = "";
+        public string SiteCode { get; set; } = "";
+        public int FromDay { get; set; }
+        public int ToDay { get; set; }
+        public string Specialties { get; set; } = "";
+    }
+
     private sealed class ShipmentRow
     {
         public string FromCode { get; set; } = "";
@@ -227,7 +254,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     }
 
     /// <summary>Results, the published file with its sha256, and the run's end state, in one transaction.</summary>
-    private async Task RecordAsync(DbConnection db, string runId, PlanRunInfo info, AllocationResult result, string workbookPath, CancellationToken ct)
+    private async Task RecordAsync(DbConnection db, string runId, PlanRunInfo info, AllocationResult result, CareOutcome care, string workbookPath, CancellationToken ct)
     {
         string sha;
         await using (var file = File.OpenRead(workbookPath))
@@ -241,6 +268,15 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         await settings.Planner.BulkInsertAsync(db, tx, "plan_shipments",
             ["run_id", "from_code", "to_code", "product_code", "day", "quantity"],
             result.Shipments.Select(s => new object?[] { runId, s.From, s.To, s.Product, s.Day, s.Quantity }), ct);
+        await settings.Planner.BulkInsertAsync(db, tx, "plan_team_assignments",
+            ["run_id", "team_code", "need_code", "site_code", "from_day", "to_day", "specialties"],
+            care.Teams.Assignments.Select(a => new object?[] { runId, a.Team, a.Need, a.Site, a.FromDay, a.ToDay, string.Join(" ", a.Specialties) }), ct);
+        await settings.Planner.BulkInsertAsync(db, tx, "plan_unmet_needs",
+            ["run_id", "need_code", "site_code", "kind", "specialty", "week", "required", "covered", "reason"],
+            care.Teams.Unmet.Select(u => new object?[] { runId, u.Need, u.Site, u.Kind.ToString(), u.Specialty, u.Week, u.Required, u.Covered, u.Reason.ToString() }), ct);
+        await settings.Planner.BulkInsertAsync(db, tx, "plan_patient_transfers",
+            ["run_id", "from_hospital", "to_hospital", "patients", "km"],
+            care.Transfers.Transfers.Select(t => new object?[] { runId, t.From, t.To, t.Patients, t.Km }), ct);
         await db.ExecuteAsync("""
             INSERT INTO published_workbooks (id, run_id, kind, file_name, sha256, bytes, created_at)
             VALUES (@id, @run, 'province', @file, @sha, @bytes, @at)

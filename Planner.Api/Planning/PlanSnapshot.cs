@@ -49,8 +49,43 @@ public sealed record PlanSnapshot(
     IReadOnlyList<ProductInfo> Products,
     IReadOnlyList<TierInfo> Tiers,
     AllocationProblem Problem,
-    IReadOnlyList<RegionNode> Tree)
+    IReadOnlyList<RegionNode> Tree,
+    CareInputs Care,
+    IReadOnlyList<(string Product, double Rate, int Tier)> CriticalCareRates)
 {
+    /// <summary>The segment whose driver is the severe and critical census, which patient transfers change.</summary>
+    public const string CriticalCareSegment = "critical_care";
+
+    /// <summary>The segment of deployed teams' PPE kits.</summary>
+    public const string TeamKitSegment = "team_kit";
+
+    /// <summary>
+    /// The allocation problem with the care plan in it: critical-care demand recomputed from the census after the
+    /// patient transfers (for the counties whose census changed) and the teams' PPE kits added as tier-1 demand.
+    /// </summary>
+    public AllocationProblem WithCare(CareOutcome care)
+    {
+        var before = Census(Care.Hospitals);
+        var after = Census(care.Transfers.Census);
+        var changed = after.Where(kv => before.GetValueOrDefault(kv.Key) != kv.Value).Select(kv => kv.Key)
+            .Concat(before.Keys.Where(k => !after.ContainsKey(k))).ToHashSet(StringComparer.Ordinal);
+        var demands = Problem.Demands.Where(d => !(d.Segment == CriticalCareSegment && changed.Contains(d.Destination))).ToList();
+        foreach (var county in changed.Order(StringComparer.Ordinal))
+        {
+            foreach (var (product, rate, tier) in CriticalCareRates)
+            {
+                var daily = Math.Round(after.GetValueOrDefault(county) * rate, MidpointRounding.AwayFromZero);
+                if (daily <= 0) continue;
+                for (var day = 0; day < HorizonDays; day++) demands.Add(new Demand(county, product, day, tier, daily, CriticalCareSegment));
+            }
+        }
+        demands.AddRange(care.KitDemands.Where(d => Problem.Products.Contains(d.Product)).Select(d => d with { Segment = TeamKitSegment }));
+        return Problem with { Demands = demands };
+
+        static Dictionary<string, long> Census(IEnumerable<Planner.Solver.Care.HospitalCensus> hospitals) =>
+            hospitals.GroupBy(h => h.County, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(h => (long)h.Severe + h.Critical), StringComparer.Ordinal);
+    }
+
     /// <summary>Unit cost of the last leg from a city's depot to one of its counties, in unit-km (no county coordinates).</summary>
     public const double CountyLegKm = 30;
 
@@ -162,7 +197,8 @@ public sealed record PlanSnapshot(
 
         var drivers = await CountyDriversAsync(db, window, counties, returnShare);
         var demands = new List<Demand>();
-        foreach (var rate in await db.QueryAsync<RateRow>(RatesSql))
+        var rates = (await db.QueryAsync<RateRow>(RatesSql)).ToList();
+        foreach (var rate in rates)
         {
             foreach (var county in counties)
             {
@@ -172,7 +208,7 @@ public sealed record PlanSnapshot(
                 if (daily <= 0) continue;
                 for (var day = 0; day < horizon; day++)
                 {
-                    demands.Add(new Demand(county.Code, rate.Product, day, rate.Tier, daily));
+                    demands.Add(new Demand(county.Code, rate.Product, day, rate.Tier, daily, rate.Segment));
                 }
             }
         }
@@ -184,7 +220,7 @@ public sealed record PlanSnapshot(
                 var date = planStart.AddDays(day);
                 if (date >= r.StartDate && date < r.StartDate.AddDays(r.DurationDays))
                 {
-                    demands.Add(new Demand(r.Site, r.Product, day, hubeiTier, r.Quantity));
+                    demands.Add(new Demand(r.Site, r.Product, day, hubeiTier, r.Quantity, "hubei"));
                 }
             }
         }
@@ -203,7 +239,9 @@ public sealed record PlanSnapshot(
         };
         // The whole five-level tree, weighted by population, for breaking county plans down to villages.
         var tree = regions.Where(r => r.Level != "external").Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0)).ToList();
-        return new PlanSnapshot(planStart, horizon, regions, products, tiers, problem, tree);
+        var care = await CarePlanning.ReadAsync(db, planStart, parameters);
+        var criticalCare = rates.Where(r => r.Segment == CriticalCareSegment).Select(r => (r.Product, r.Rate, r.Tier)).ToList();
+        return new PlanSnapshot(planStart, horizon, regions, products, tiers, problem, tree, care, criticalCare);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Planner.Solver.Allocation;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
 
@@ -27,8 +28,18 @@ public sealed record PlanSummary(
     IReadOnlyList<ReserveRelease> ReserveReleases,
     IReadOnlyList<BindingConstraint> Binding,
     IReadOnlyList<PlanSummary.SourceEntry> Sources,
-    IReadOnlyList<string> Outputs)
+    IReadOnlyList<string> Outputs,
+    PlanSummary.CareEntry Care)
 {
+    /// <summary>
+    /// The care plan: the team plan's status (Optimal, or Feasible with the proven relative gap), weighted coverage and
+    /// CP-SAT's bound, travel (km) and changes against the previous plan; assignments, uncovered needs with reasons,
+    /// critical-patient transfers, patients left over capacity, and data flagged before solving.
+    /// </summary>
+    public sealed record CareEntry(string TeamStatus, double Coverage, double CoverageBound, double Gap, long TravelKm, int Changes,
+        IReadOnlyList<TeamAssignment> Assignments, IReadOnlyList<UnmetNeed> UnmetNeeds, IReadOnlyList<PatientTransfer> Transfers,
+        IReadOnlyList<Unplaced> Unplaced, IReadOnlyList<string> Flags);
+
     public sealed record Figures(double Demand, double Served, double Shortfall, double FillRate);
 
     /// <summary>A tier of a product; ShortfallIfFairFirst is the shortfall had the minimum fill rate been maximised first (null when the tier is served in full).</summary>
@@ -47,7 +58,7 @@ public sealed record PlanSummary(
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static PlanSummary From(PlanRunInfo run, AllocationResult result, PlanReport report, IReadOnlyList<SourceEntry> sources, IReadOnlyList<string> outputs)
+    public static PlanSummary From(PlanRunInfo run, AllocationResult result, PlanReport report, IReadOnlyList<SourceEntry> sources, IReadOnlyList<string> outputs, CareOutcome care)
     {
         var fairness = result.FairnessCosts.ToDictionary(f => (f.Product, f.Tier));
         var products = report.Products.Select(p => new ProductEntry(p.Product, p.Name, p.Unit, FiguresOf(p.Totals),
@@ -60,7 +71,10 @@ public sealed record PlanSummary(
                     f is null ? null : Math.Round(f.ShortfallIfFairFirst, 3), f is null ? null : Math.Round(f.Cost, 3));
             }).ToList())).ToList();
         var stages = result.Stages.Select(s => s with { Objective = Math.Round(s.Objective, 6) }).ToList();
-        return new PlanSummary(run, stages, products, result.ReserveReleases, result.Binding, sources, outputs);
+        var teams = care.Teams;
+        var careEntry = new CareEntry(teams.Status, teams.Coverage, Math.Round(teams.CoverageBound, 3), teams.Gap, teams.Travel, teams.Changes,
+            teams.Assignments, teams.Unmet, care.Transfers.Transfers, care.Transfers.Unplaced, care.Flags);
+        return new PlanSummary(run, stages, products, result.ReserveReleases, result.Binding, sources, outputs, careEntry);
     }
 
     private static Figures FiguresOf(Totals t) => new(t.Demand, t.Served, t.Shortfall, Math.Round(t.FillRate, 6));

@@ -13,8 +13,15 @@ public static class ReferenceImporter
     /// <summary>The statistics-only Wenzhou development zone: not one of the 90 official county-level divisions.</summary>
     private const string StatisticsOnlyZone = "330371";
 
-    /// <summary>Imports unless regions are already there; returns whether it imported.</summary>
+    /// <summary>Imports unless regions are already there; returns whether it imported. Care reference data added later is imported into a database that lacks it.</summary>
     public static async Task<bool> ImportIfEmptyAsync(Database database, string dataDirectory, CancellationToken ct = default)
+    {
+        var imported = await ImportCoreIfEmptyAsync(database, dataDirectory, ct);
+        await ImportCareIfEmptyAsync(database, dataDirectory, ct);
+        return imported;
+    }
+
+    private static async Task<bool> ImportCoreIfEmptyAsync(Database database, string dataDirectory, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM regions") > 0)
@@ -51,6 +58,28 @@ public static class ReferenceImporter
 
         Task Insert(CsvFile file, string table, string[] columns, Func<CsvRow, object?[]> map) =>
             database.BulkInsertAsync(connection, tx, table, columns, file.Rows.Select(map).ToList(), ct);
+    }
+
+    /// <summary>
+    /// Staffing ratios and team PPE kits, and planning parameters the database does not have yet (a database created
+    /// before care planning existed gets them on its next start). One transaction.
+    /// </summary>
+    private static async Task ImportCareIfEmptyAsync(Database database, string dataDirectory, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var files = new DataFiles(dataDirectory);
+        var known = (await connection.QueryAsync<string>("SELECT name FROM planning_parameters")).ToHashSet(StringComparer.Ordinal);
+        var parameters = files.Read("reference/planning-parameters.csv").Rows.Where(r => !known.Contains(r.Text("name"))).Select(r => new object?[] { r.Text("name"), r.Text("value"), r.Text("note") }).ToList();
+        var ratios = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staffing_ratios") > 0 ? [] :
+            files.Read("reference/staffing.csv").Rows.Select(r => new object?[] { r.Text("specialty"), r.Text("name"), r.Text("name_en"), r.Number("per_critical_patient"), r.Number("per_severe_patient"), r.Number("share_of_staff_on_duty"), r.Text("note") }).ToList();
+        var kits = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM team_kits") > 0 ? [] :
+            files.Read("reference/team-kit.csv").Rows.Select(r => new object?[] { r.Text("product_code"), r.Number("per_member_day"), r.Text("note") }).ToList();
+        if (parameters.Count + ratios.Count + kits.Count == 0) return;
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await database.BulkInsertAsync(connection, tx, "planning_parameters", ["name", "value", "note"], parameters, ct);
+        await database.BulkInsertAsync(connection, tx, "staffing_ratios", ["specialty", "name", "name_en", "per_critical_patient", "per_severe_patient", "share_of_staff_on_duty", "note"], ratios, ct);
+        await database.BulkInsertAsync(connection, tx, "team_kits", ["product_code", "per_member_day", "note"], kits, ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using ClosedXML.Excel;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Workbooks;
 
@@ -12,11 +13,11 @@ namespace Planner.Api.Workbooks;
 /// </summary>
 public static class ProvinceWorkbook
 {
-    private const string Count = "#,##0";
+    internal const string Count = "#,##0";
     private const string Percent = "0.0%";
     private static readonly XLColor HeaderFill = XLColor.FromHtml("#1F4E79");
 
-    public static void Write(string path, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, AllocationResult result)
+    public static void Write(string path, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, AllocationResult result, CareOutcome care)
     {
         using var workbook = new XLWorkbook();
         workbook.Properties.Title = $"Planner allocation plan {run.RunId}";
@@ -29,6 +30,9 @@ public static class ProvinceWorkbook
         Towns(workbook.Worksheets.Add("Towns"), snapshot, report);
         Shipments(workbook.Worksheets.Add("Shipments"), run, snapshot, result.Shipments);
         Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, report);
+        CareSheets.Hubei(workbook.Worksheets.Add("Hubei"), run, snapshot, report, care);
+        CareSheets.Teams(workbook.Worksheets.Add("Teams"), run, snapshot, care);
+        CareSheets.Transfers(workbook.Worksheets.Add("Transfers"), snapshot, care);
         workbook.SaveAs(path);
     }
 
@@ -199,7 +203,7 @@ public static class ProvinceWorkbook
         PrintSetup(ws, null, null);
     }
 
-    private static void Header(IXLWorksheet ws, int row, IReadOnlyList<string> titles)
+    internal static void Header(IXLWorksheet ws, int row, IReadOnlyList<string> titles)
     {
         for (var i = 0; i < titles.Count; i++)
         {
@@ -220,7 +224,7 @@ public static class ProvinceWorkbook
     }
 
     /// <summary>AdjustToContents needs GDI+ and throws on Linux, so widths are set by hand.</summary>
-    private static void Widths(IXLWorksheet ws, params double[] widths)
+    internal static void Widths(IXLWorksheet ws, params double[] widths)
     {
         for (var i = 0; i < widths.Length; i++)
         {
@@ -228,7 +232,7 @@ public static class ProvinceWorkbook
         }
     }
 
-    private static void PrintSetup(IXLWorksheet ws, PlanRunInfo? run, string? area)
+    internal static void PrintSetup(IXLWorksheet ws, PlanRunInfo? run, string? area)
     {
         ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
         ws.PageSetup.FitToPages(1, 0);

@@ -125,7 +125,7 @@ public sealed record AllocationProblem
 public sealed record Supply(string Depot, string Product, int Day, double Quantity);
 
 /// <summary>Units of a product a destination needs on a day, at a priority tier (1 = highest).</summary>
-public sealed record Demand(string Destination, string Product, int Day, int Tier, double Quantity);
+public sealed record Demand(string Destination, string Product, int Day, int Tier, double Quantity, string? Segment = null);
 
 /// <summary>What a lane is for; the no-sharing policy closes <see cref="Transfer"/> lanes, and transfers are counted.</summary>
 public enum LaneKind

@@ -141,7 +141,7 @@ public enum UnmetReason
     /// <summary>A team could go but its home city must keep its share of ICU-capable staff.</summary>
     HomeCityFloor,
 
-    /// <summary>A team could go but is resting after a deployment or has reached the longest deployment.</summary>
+    /// <summary>A team could go but the rotation holds it: resting after a deployment, at its longest deployment, or kept for a later deployment that weighs more.</summary>
     RestRule,
 
     /// <summary>The teams that could go serve needs that weigh at least as much.</summary>

@@ -1,0 +1,149 @@
+using ClosedXML.Excel;
+using Planner.Api.Planning;
+using Planner.Solver.Care;
+using static Planner.Api.Workbooks.ProvinceWorkbook;
+
+namespace Planner.Api.Workbooks;
+
+/// <summary>The care plan's sheets of the province workbook: Hubei commitments, team assignments, patient transfers.</summary>
+internal static class CareSheets
+{
+    /// <summary>Per Hubei site: supplies promised and planned per product, then the teams sent there and what stays uncovered.</summary>
+    public static void Hubei(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, CareOutcome care)
+    {
+        var sites = snapshot.Regions.Where(r => r.Level == "external").ToList();
+        Header(ws, 1, ["Site", "Name", "Name (EN)", "Product", "Requested", "Planned", "Short", "Fill rate"]);
+        var row = 1;
+        foreach (var d in report.Destinations.Where(d => sites.Any(s => s.Code == d.Code)).OrderBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Product, StringComparer.Ordinal))
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(d.Code);
+            ws.Cell(row, 2).SetValue(d.Name);
+            ws.Cell(row, 3).SetValue(d.NameEn ?? "");
+            ws.Cell(row, 4).SetValue(d.Product);
+            ws.Cell(row, 5).SetValue(d.Totals.Demand).Style.NumberFormat.Format = Count;
+            ws.Cell(row, 6).SetValue(d.Totals.Served).Style.NumberFormat.Format = Count;
+            ws.Cell(row, 7).SetValue(d.Totals.Shortfall).Style.NumberFormat.Format = Count;
+            ws.Cell(row, 8).SetValue(d.Totals.FillRate).Style.NumberFormat.Format = "0.0%";
+        }
+        ws.Range(1, 1, Math.Max(row, 2), 8).CreateTable("HubeiSupplies");
+
+        row += 2;
+        var teams = care.TeamProblem.Teams.ToDictionary(t => t.Code, StringComparer.Ordinal);
+        var hubei = care.Teams.Assignments.Where(a => sites.Any(s => s.Code == a.Site)).ToList();
+        var first = row;
+        Header(ws, row, ["Site", "Team", "Home city", "From", "To", "Members", "Specialties", ""]);
+        foreach (var a in hubei)
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(a.Site);
+            ws.Cell(row, 2).SetValue(a.Team);
+            ws.Cell(row, 3).SetValue(teams[a.Team].HomeCity);
+            Date(ws.Cell(row, 4), run, a.FromDay);
+            Date(ws.Cell(row, 5), run, a.ToDay - 1);
+            ws.Cell(row, 6).SetValue(teams[a.Team].Size);
+            ws.Cell(row, 7).SetValue(string.Join(", ", a.Specialties));
+        }
+        ws.Range(first, 1, Math.Max(row, first + 1), 7).CreateTable("HubeiTeams");
+        ws.SheetView.FreezeRows(1);
+        Widths(ws, 12, 12, 12, 12, 14, 14, 40, 10);
+        PrintSetup(ws, run, null);
+    }
+
+    /// <summary>Every assignment (team, destination, dates, specialties), then every uncovered specialty-week with its reason.</summary>
+    public static void Teams(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, CareOutcome care)
+    {
+        var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
+        var teams = care.TeamProblem.Teams.ToDictionary(t => t.Code, StringComparer.Ordinal);
+        var needs = care.TeamProblem.Needs.ToDictionary(n => n.Code, StringComparer.Ordinal);
+        Header(ws, 1, ["Team", "Home city", "Home city name", "Need", "Kind", "Site", "Site area", "From", "To", "Members", "Specialties covered"]);
+        var row = 1;
+        foreach (var a in care.Teams.Assignments)
+        {
+            var need = needs[a.Need];
+            row++;
+            ws.Cell(row, 1).SetValue(a.Team);
+            ws.Cell(row, 2).SetValue(teams[a.Team].HomeCity);
+            ws.Cell(row, 3).SetValue(names.GetValueOrDefault(teams[a.Team].HomeCity, ""));
+            ws.Cell(row, 4).SetValue(a.Need);
+            ws.Cell(row, 5).SetValue(need.Kind.ToString());
+            ws.Cell(row, 6).SetValue(a.Site);
+            ws.Cell(row, 7).SetValue(names.GetValueOrDefault(need.Destination, ""));
+            Date(ws.Cell(row, 8), run, a.FromDay);
+            Date(ws.Cell(row, 9), run, a.ToDay - 1);
+            ws.Cell(row, 10).SetValue(teams[a.Team].Size);
+            ws.Cell(row, 11).SetValue(string.Join(", ", a.Specialties));
+        }
+        ws.Range(1, 1, Math.Max(row, 2), 11).CreateTable("TeamAssignments");
+
+        row += 2;
+        var first = row;
+        Header(ws, row, ["Need", "Kind", "Site", "Specialty", "Week from", "Required", "Covered", "Reason"]);
+        foreach (var u in care.Teams.Unmet)
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(u.Need);
+            ws.Cell(row, 2).SetValue(u.Kind.ToString());
+            ws.Cell(row, 3).SetValue(u.Site);
+            ws.Cell(row, 4).SetValue(u.Specialty);
+            Date(ws.Cell(row, 5), run, 7 * u.Week);
+            ws.Cell(row, 6).SetValue(u.Required);
+            ws.Cell(row, 7).SetValue(u.Covered);
+            ws.Cell(row, 8).SetValue(Explain(u.Reason));
+        }
+        ws.Range(first, 1, Math.Max(row, first + 1), 8).CreateTable("UnmetNeeds");
+        ws.SheetView.FreezeRows(1);
+        Widths(ws, 10, 10, 14, 22, 10, 12, 14, 12, 12, 10, 44);
+        PrintSetup(ws, run, null);
+    }
+
+    /// <summary>Critical patients moved (from, to, patients, km), those left over capacity, and reports set aside.</summary>
+    public static void Transfers(IXLWorksheet ws, PlanSnapshot snapshot, CareOutcome care)
+    {
+        var hospitals = snapshot.Care.Hospitals.ToDictionary(h => h.Code, StringComparer.Ordinal);
+        var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
+        Header(ws, 1, ["From hospital", "From county", "To hospital", "To county", "Patients", "km"]);
+        var row = 1;
+        foreach (var t in care.Transfers.Transfers)
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(t.From);
+            ws.Cell(row, 2).SetValue(names.GetValueOrDefault(hospitals[t.From].County, ""));
+            ws.Cell(row, 3).SetValue(t.To);
+            ws.Cell(row, 4).SetValue(names.GetValueOrDefault(hospitals[t.To].County, ""));
+            ws.Cell(row, 5).SetValue(t.Patients);
+            ws.Cell(row, 6).SetValue(t.Km);
+        }
+        ws.Range(1, 1, Math.Max(row, 2), 6).CreateTable("PatientTransfers");
+        row += 2;
+        var first = row;
+        Header(ws, row, ["Hospital", "Patients left over capacity", "Reason"]);
+        foreach (var u in care.Transfers.Unplaced)
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(u.Hospital);
+            ws.Cell(row, 2).SetValue(u.Patients);
+            ws.Cell(row, 3).SetValue(u.Reason);
+        }
+        ws.Range(first, 1, Math.Max(row, first + 1), 3).CreateTable("Unplaced");
+        foreach (var flag in care.Flags)
+        {
+            row += 2;
+            ws.Cell(row, 1).SetValue("Data flag: " + flag);
+        }
+        ws.SheetView.FreezeRows(1);
+        Widths(ws, 14, 16, 14, 16, 24, 40);
+        PrintSetup(ws, null, null);
+    }
+
+    private static string Explain(UnmetReason reason) => reason switch
+    {
+        UnmetReason.NoTeamAvailable => "No team with this specialty is available that week",
+        UnmetReason.HomeCityFloor => "Teams that could go must stay: their city keeps its share of ICU-capable staff",
+        UnmetReason.RestRule => "Teams that could go are resting after a deployment or at their longest deployment",
+        _ => "The teams that could go serve needs of higher or equal priority",
+    };
+
+    private static void Date(IXLCell cell, PlanRunInfo run, int day) =>
+        cell.SetValue(run.PlanStart.AddDays(day).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
+}
