@@ -1,6 +1,7 @@
 using Planner.Benchmarks;
 
 // dotnet run -c Release --project Planner.Benchmarks -- allocation [options]   (see AllocationBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- teams [options]        (see TeamsBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var job, .. var rest])
 {
@@ -10,5 +11,10 @@ if (args is ["allocation", .. var options])
 {
     return await AllocationBenchmark.RunAsync(options, Console.Out, Console.Error);
 }
+if (args is ["teams", .. var teamOptions])
+{
+    return TeamsBenchmark.Run(teamOptions, Console.Out, Console.Error);
+}
 await Console.Error.WriteLineAsync(AllocationBenchmark.Usage);
+await Console.Error.WriteLineAsync(TeamsBenchmark.Usage);
 return 2;

@@ -62,10 +62,10 @@ public static class Report
     }
 
     /// <summary>Replaces the section from its heading to the next level-2 heading, or adds it at the end.</summary>
-    public static void WriteSection(string path, string section)
+    public static void WriteSection(string path, string section, string heading = Heading)
     {
         var lines = File.Exists(path) ? File.ReadAllLines(path).ToList() : ["# Benchmarks", ""];
-        var start = lines.FindIndex(l => l.TrimEnd() == Heading);
+        var start = lines.FindIndex(l => l.TrimEnd() == heading);
         var body = section.TrimEnd('\n').Split('\n');
         if (start < 0)
         {
@@ -386,7 +386,7 @@ public static class Report
     private static double Max(IReadOnlyList<double> values) => values.Count == 0 ? double.NaN : values.Max();
 
     /// <summary>The machine, from lscpu, nproc and free -g.</summary>
-    private static string Machine()
+    internal static string Machine()
     {
         var lscpu = Run("lscpu").Split('\n').Select(l => l.Split(':', 2)).Where(p => p.Length == 2).GroupBy(p => p[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.Ordinal);
         var memory = Run("free", "-g").Split('\n').FirstOrDefault(l => l.StartsWith("Mem:", StringComparison.Ordinal))?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) ?? "?";
@@ -394,7 +394,7 @@ public static class Report
             + $"`nproc` {Run("nproc").Trim()}, {memory} GiB RAM (`free -g` total), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
     }
 
-    private static string Run(string program, string arguments = "")
+    internal static string Run(string program, string arguments = "")
     {
         try
         {

@@ -29,8 +29,7 @@ public static class TeamDeployment
             throw new ArgumentException("The team problem is invalid:\n" + string.Join("\n", errors.Select(e => " - " + e)), nameof(problem));
         }
         var watch = Stopwatch.StartNew();
-        var m = new Model(problem, settings);
-        var plan = m.Solve();
+        var plan = new Model(problem, settings, watch).Solve();
         return plan with { Seconds = Math.Round(watch.Elapsed.TotalSeconds, 3) };
     }
 
@@ -53,15 +52,20 @@ public static class TeamDeployment
     /// <summary>Whether the team counts as away from its home city when at the need.</summary>
     public static bool Away(MedicalTeam team, StaffNeed need) => !string.Equals(team.HomeCity, need.City, StringComparison.Ordinal);
 
-    private sealed class Model(TeamProblem problem, TeamSettings settings)
+    private sealed class Model(TeamProblem problem, TeamSettings settings, Stopwatch watch)
     {
         private readonly CpModel _cp = new();
         private readonly Dictionary<(int Team, int Need, int Week), BoolVar> _x = [];
         private readonly Dictionary<(int Need, string Specialty, int Week), IntVar> _cov = [];
         private readonly List<(IntVar Var, long Weight)> _coverage = [];
         private readonly List<(ILiteral Var, long Cost)> _cost = [];
+        private readonly List<(BoolVar Trip, long Km)> _trips = [];
+        private readonly Dictionary<BoolVar, (int Team, int Need)> _tripOf = [];
         private readonly HashSet<(int Team, int Week)> _forced = [];
         private readonly Dictionary<(string City, int Week), long> _floors = [];
+        private readonly Dictionary<(int Team, int Week), List<(int Need, BoolVar X)>> _byTeamWeek = [];
+        private readonly Dictionary<(int Need, int Week), List<(int Team, BoolVar X)>> _byNeedWeek = [];
+        private readonly Dictionary<(int Team, int Week), BoolVar> _deployed = [];
 
         private IReadOnlyList<MedicalTeam> Teams => problem.Teams;
         private IReadOnlyList<StaffNeed> Needs => problem.Needs;
@@ -70,12 +74,19 @@ public static class TeamDeployment
         public TeamPlan Solve()
         {
             Build();
-            var solver = new CpSolver
+            // Phase 1: coverage, from a greedy plan that keeps every rule (a feasible start for CP-SAT's search).
+            var greedy = Greedy();
+            foreach (var (key, x) in _x) _cp.AddHint(x, greedy.Contains(key));
+            var busy = greedy.Select(g => (g.Team, g.Week)).ToHashSet();
+            foreach (var ((t, w), d) in _deployed) _cp.AddHint(d, busy.Contains((t, w)));
+            foreach (var ((n, specialty, w), cov) in _cov)
             {
-                StringParameters = string.Create(CultureInfo.InvariantCulture,
-                    $"max_time_in_seconds:{settings.TimeLimit.TotalSeconds / 2} num_workers:{Math.Max(1, settings.Workers)} random_seed:{settings.Seed}"),
-            };
-            // Phase 1: coverage.
+                var covered = (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => greedy.Contains((h.Team, n, w))).Sum(h => (long)Teams[h.Team].Members.GetValueOrDefault(specialty));
+                _cp.AddHint(cov, Math.Min(covered, Needs[n].Required[specialty]));
+            }
+            // The time limit covers everything from the call: building, the greedy start and both phases, coverage
+            // getting up to 60 % of it.
+            var solver = new CpSolver { StringParameters = Parameters(Math.Max(0.5, 0.6 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds)) };
             _cp.Maximize(Sum(_coverage));
             var status = solver.Solve(_cp);
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -86,11 +97,13 @@ public static class TeamDeployment
             var coverage = (long)Math.Round(solver.ObjectiveValue);
             var bound = solver.BestObjectiveBound;
             var optimal = status == CpSolverStatus.Optimal;
-            Hint(solver);
 
             // Phase 2: keep the coverage, least travel and change.
+            AddCosts();
+            Hint(solver);
             _cp.Add(Sum(_coverage) >= coverage);
             _cp.Minimize(Sum(_cost));
+            solver.StringParameters = Parameters(Math.Max(0.5, 0.9 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds));
             var second = solver.Solve(_cp);
             if (second is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
             {
@@ -98,10 +111,18 @@ public static class TeamDeployment
                 throw new InvalidOperationException($"CP-SAT returned {second} in the travel phase of the team plan.");
             }
             var assignments = Assignments(solver);
+            coverage = _cov.Sum(c => settings.Weight(Needs[c.Key.Need].Kind) * (long)Covered(solver, c.Key.Need, c.Key.Specialty, c.Key.Week));
             var gap = bound > 0 ? Math.Max(0, (bound - coverage) / bound) : 0;
             var label = optimal && second == CpSolverStatus.Optimal ? "Optimal" : optimal ? "Optimal coverage; travel feasible" : "Feasible";
             return new TeamPlan(label, coverage, bound, Math.Round(gap, 6), Travel(solver), Changes(solver), assignments, Unmet(solver), 0);
         }
+
+        /// <summary>
+        /// Light presolve: CP-SAT's full presolve took longer than the whole time limit on the 300-team benchmark, and
+        /// the greedy start gives the search a feasible point from the first second.
+        /// </summary>
+        private string Parameters(double seconds) => string.Create(CultureInfo.InvariantCulture,
+            $"max_time_in_seconds:{seconds:0.###} num_workers:{Math.Max(1, settings.Workers)} random_seed:{settings.Seed} max_presolve_iterations:1 cp_model_probing_level:0 symmetry_level:0");
 
         private void Build()
         {
@@ -119,16 +140,28 @@ public static class TeamDeployment
                     }
                 }
             }
-            var byTeamWeek = _x.GroupBy(kv => (kv.Key.Team, kv.Key.Week)).ToDictionary(g => g.Key, g => g.Select(kv => (kv.Key.Need, kv.Value)).ToList());
+            foreach (var ((t, n, w), x) in _x.OrderBy(kv => kv.Key.Team).ThenBy(kv => kv.Key.Need).ThenBy(kv => kv.Key.Week))
+            {
+                (_byTeamWeek.TryGetValue((t, w), out var here) ? here : _byTeamWeek[(t, w)] = []).Add((n, x));
+                (_byNeedWeek.TryGetValue((n, w), out var there) ? there : _byNeedWeek[(n, w)] = []).Add((t, x));
+            }
             for (var t = 0; t < Teams.Count; t++)
             {
                 var team = Teams[t];
+                // d[w] = 1 when the team is deployed in week w (at one need at most).
                 var deployed = new LinearExpr[W];
                 for (var w = 0; w < W; w++)
                 {
-                    var here = byTeamWeek.GetValueOrDefault((t, w)) ?? [];
-                    deployed[w] = Sum(here.Select(h => ((IntVar)h.Value, 1L)));
-                    if (here.Count > 1) _cp.AddAtMostOne(here.Select(h => (ILiteral)h.Value));
+                    var here = _byTeamWeek.GetValueOrDefault((t, w)) ?? [];
+                    if (here.Count == 0)
+                    {
+                        deployed[w] = LinearExpr.Constant(0);
+                        continue;
+                    }
+                    var d = _cp.NewBoolVar($"d[{team.Code},{w}]");
+                    _cp.Add(Sum(here.Select(h => ((IntVar)h.X, 1L))) == d);
+                    _deployed[(t, w)] = d;
+                    deployed[w] = d;
                 }
                 var served = WeeksServed(team);
                 // At most maxWeeks deployed in any maxWeeks + 1 consecutive weeks, the weeks served before day 0 included.
@@ -136,7 +169,8 @@ public static class TeamDeployment
                 {
                     var window = Enumerable.Range(start, maxWeeks + 1);
                     var before = window.Count(w => w < 0);
-                    _cp.Add(Sum(window.Where(w => w >= 0).Select(w => deployed[w])) <= maxWeeks - before);
+                    // A team already out longer than the longest deployment comes home at once (never an infeasible plan).
+                    _cp.Add(Sum(window.Where(w => w >= 0).Select(w => deployed[w])) <= Math.Max(0, maxWeeks - before));
                 }
                 // Rest: home at the end of week w (deployed in w, not in w + 1) means not deployed in w + 2 … w + R.
                 var rest = RestWeeks(team);
@@ -153,7 +187,6 @@ public static class TeamDeployment
 
             AddHomeFloors();
             AddCoverage();
-            AddCosts();
         }
 
         /// <summary>A team on deployment stays at its site for each week the site needs it, until its rotation ends.</summary>
@@ -161,7 +194,7 @@ public static class TeamDeployment
         {
             for (var w = 0; w < W && served + w < maxWeeks; w++)
             {
-                var there = _x.Where(kv => kv.Key.Team == t && kv.Key.Week == w && Needs[kv.Key.Need].Site == site).Select(kv => (ILiteral)kv.Value).ToList();
+                var there = (_byTeamWeek.GetValueOrDefault((t, w)) ?? []).Where(h => Needs[h.Need].Site == site).Select(h => (ILiteral)h.X).ToList();
                 if (there.Count == 0) break;
                 _cp.AddBoolOr(there);
                 _forced.Add((t, w));
@@ -181,8 +214,8 @@ public static class TeamDeployment
                 if (total == 0) continue;
                 for (var w = 0; w < W; w++)
                 {
-                    var away = _x.Where(kv => kv.Key.Week == w && Teams[kv.Key.Team].HomeCity == city && Away(Teams[kv.Key.Team], Needs[kv.Key.Need]) && Teams[kv.Key.Team].IcuCapable > 0)
-                        .Select(kv => ((IntVar)kv.Value, (long)Teams[kv.Key.Team].IcuCapable)).ToList();
+                    var away = members.Where(t => Teams[t].IcuCapable > 0).SelectMany(t => (_byTeamWeek.GetValueOrDefault((t, w)) ?? []).Where(h => Away(Teams[t], Needs[h.Need]))
+                        .Select(h => ((IntVar)h.X, (long)Teams[t].IcuCapable))).ToList();
                     if (away.Count == 0) continue;
                     var forced = members.Where(t => _forced.Contains((t, w)) && Teams[t].CurrentSite is { } s && Needs.Any(n => n.Site == s && Away(Teams[t], n))).Sum(t => Teams[t].IcuCapable);
                     var limit = Math.Max((long)Math.Floor((1 - settings.HomeFloorShare) * total + 1e-9), forced);
@@ -201,8 +234,8 @@ public static class TeamDeployment
                 {
                     foreach (var (specialty, required) in need.Required.Where(r => r.Value > 0).OrderBy(r => r.Key, StringComparer.Ordinal))
                     {
-                        var supply = _x.Where(kv => kv.Key.Need == n && kv.Key.Week == w && Teams[kv.Key.Team].Members.GetValueOrDefault(specialty) > 0)
-                            .Select(kv => ((IntVar)kv.Value, (long)Teams[kv.Key.Team].Members[specialty])).ToList();
+                        var supply = (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => Teams[h.Team].Members.GetValueOrDefault(specialty) > 0)
+                            .Select(h => ((IntVar)h.X, (long)Teams[h.Team].Members[specialty])).ToList();
                         var cov = _cp.NewIntVar(0, required, $"cov[{need.Code},{specialty},{w}]");
                         _cov[(n, specialty, w)] = cov;
                         _cp.Add(cov <= Sum(supply));
@@ -213,27 +246,23 @@ public static class TeamDeployment
         }
 
         /// <summary>Travel: km from home for each arrival at a need (a week there not preceded by a week there); change: team-weeks unlike the previous plan.</summary>
+        /// <summary>
+        /// Travel: km from home for each team sent to a need it is not already at (one trip per team and need, through
+        /// trip[t, n] ≥ x[t, n, w]); change: team-weeks unlike the previous plan. Added after the coverage phase, which
+        /// does not need them.
+        /// </summary>
         private void AddCosts()
         {
-            foreach (var ((t, n, w), x) in _x)
+            foreach (var group in _x.GroupBy(kv => (kv.Key.Team, kv.Key.Need)).OrderBy(g => g.Key.Team).ThenBy(g => g.Key.Need))
             {
-                var team = Teams[t];
-                var need = Needs[n];
+                var (team, need) = (Teams[group.Key.Team], Needs[group.Key.Need]);
                 var km = (long)Math.Round(problem.Km(team.HomeCity, need.City));
-                if (km <= 0) continue;
-                if (w == 0)
-                {
-                    if (team.CurrentSite != need.Site) _cost.Add((x, km));
-                    continue;
-                }
-                if (!_x.TryGetValue((t, n, w - 1), out var before))
-                {
-                    _cost.Add((x, km));
-                    continue;
-                }
-                var arrive = _cp.NewBoolVar($"arrive[{team.Code},{need.Code},{w}]");
-                _cp.Add(arrive >= x - before);
-                _cost.Add((arrive, km));
+                if (km <= 0 || team.CurrentSite == need.Site) continue;
+                var trip = _cp.NewBoolVar($"trip[{team.Code},{need.Code}]");
+                foreach (var (_, x) in group) _cp.AddImplication(x, trip);
+                _trips.Add((trip, km));
+                _tripOf[trip] = group.Key;
+                _cost.Add((trip, km));
             }
             if (problem.Previous.Count == 0 || settings.ChangePenaltyKm <= 0) return;
             var previous = new HashSet<(string, string, int)>();
@@ -248,9 +277,76 @@ public static class TeamDeployment
             }
         }
 
+        /// <summary>
+        /// A plan that keeps every hard rule, built week by week: teams kept at their sites first, then each need in
+        /// order of weight takes the team that covers most of what it still lacks (nearer first on ties), as long as
+        /// the team's rotation and its city's floor allow.
+        /// </summary>
+        private HashSet<(int Team, int Need, int Week)> Greedy()
+        {
+            var chosen = new HashSet<(int Team, int Need, int Week)>();
+            var on = new HashSet<(int Team, int Week)>();
+            var away = new Dictionary<(string City, int Week), long>();
+            var maxWeeks = MaxWeeks(settings);
+            bool On(int t, int w) => w < 0 ? WeeksServed(Teams[t]) >= -w : on.Contains((t, w));
+            void Take(int t, int n, int w)
+            {
+                chosen.Add((t, n, w));
+                on.Add((t, w));
+                if (Away(Teams[t], Needs[n])) away[(Teams[t].HomeCity, w)] = away.GetValueOrDefault((Teams[t].HomeCity, w)) + Teams[t].IcuCapable;
+            }
+            bool Allowed(int t, int n, int w)
+            {
+                if (on.Contains((t, w))) return false;
+                var run = 0;
+                for (var k = w - 1; On(t, k); k--) run++;
+                if (run + 1 > maxWeeks) return false;
+                for (var k = w - 2; k >= -1; k--)
+                {
+                    // The latest return home (end of week k): rest through week k + R.
+                    if (!On(t, k) || On(t, k + 1)) continue;
+                    if (w <= k + RestWeeks(Teams[t])) return false;
+                    break;
+                }
+                var team = Teams[t];
+                return !Away(team, Needs[n]) || team.IcuCapable == 0 || !_floors.TryGetValue((team.HomeCity, w), out var limit)
+                    || away.GetValueOrDefault((team.HomeCity, w)) + team.IcuCapable <= limit;
+            }
+
+            for (var w = 0; w < W; w++)
+            {
+                foreach (var (t, _) in _forced.Where(f => f.Week == w).Order())
+                {
+                    var n = _byTeamWeek[(t, w)].First(h => Needs[h.Need].Site == Teams[t].CurrentSite).Need;
+                    Take(t, n, w);
+                }
+                foreach (var n in Enumerable.Range(0, Needs.Count).OrderByDescending(n => settings.Weight(Needs[n].Kind)).ThenBy(n => n))
+                {
+                    var options = _byNeedWeek.GetValueOrDefault((n, w)) ?? [];
+                    var lacking = Needs[n].Required.ToDictionary(r => r.Key, r => r.Value - chosen.Where(c => c.Need == n && c.Week == w).Sum(c => Teams[c.Team].Members.GetValueOrDefault(r.Key)), StringComparer.Ordinal);
+                    while (true)
+                    {
+                        var best = options.Where(o => Allowed(o.Team, n, w))
+                            .Select(o => (o.Team, Gain: lacking.Sum(l => Math.Min(Math.Max(0, l.Value), Teams[o.Team].Members.GetValueOrDefault(l.Key))), Km: problem.Km(Teams[o.Team].HomeCity, Needs[n].City)))
+                            .Where(o => o.Gain > 0).OrderByDescending(o => o.Gain).ThenBy(o => o.Km).ThenBy(o => o.Team).FirstOrDefault();
+                        if (best.Gain <= 0) break;
+                        Take(best.Team, n, w);
+                        foreach (var key in lacking.Keys.ToList()) lacking[key] -= Teams[best.Team].Members.GetValueOrDefault(key);
+                    }
+                }
+            }
+            return chosen;
+        }
+
+        /// <summary>Phase 1's plan as the hint of phase 2, trips included (a trip wherever the team works at the need).</summary>
         private void Hint(CpSolver solver)
         {
+            _cp.ClearHints();
             foreach (var x in _x.Values) _cp.AddHint(x, solver.BooleanValue(x));
+            foreach (var d in _deployed.Values) _cp.AddHint(d, solver.BooleanValue(d));
+            foreach (var cov in _cov.Values) _cp.AddHint(cov, solver.Value(cov));
+            var used = _x.Where(kv => solver.BooleanValue(kv.Value)).Select(kv => (kv.Key.Team, kv.Key.Need)).ToHashSet();
+            foreach (var (trip, key) in _tripOf) _cp.AddHint(trip, used.Contains(key));
         }
 
         private List<TeamAssignment> Assignments(CpSolver solver)
@@ -275,9 +371,7 @@ public static class TeamDeployment
             return list.OrderBy(a => a.Team, StringComparer.Ordinal).ThenBy(a => a.FromDay).ToList();
         }
 
-        private long Travel(CpSolver solver) =>
-            _cost.Where(c => c.Var is BoolVar b && b.Name().StartsWith("arrive", StringComparison.Ordinal) || c.Var is BoolVar x && x.Name().StartsWith("x[", StringComparison.Ordinal) && c.Cost != settings.ChangePenaltyKm)
-                .Sum(c => solver.BooleanValue(c.Var) ? c.Cost : 0);
+        private long Travel(CpSolver solver) => _trips.Sum(t => solver.BooleanValue(t.Trip) ? t.Km : 0);
 
         private int Changes(CpSolver solver)
         {
@@ -295,19 +389,23 @@ public static class TeamDeployment
             {
                 var need = Needs[n];
                 var required = need.Required[specialty];
-                var covered = solver is null ? 0 : (int)solver.Value(cov);
+                // From the assignments, not from cov: after the coverage phase cov may sit below what the teams bring.
+                var covered = solver is null ? 0 : Covered(solver, n, specialty, w);
                 if (covered >= required) continue;
                 list.Add(new UnmetNeed(need.Code, need.Site, need.Kind, specialty, w, required, covered, Reason(solver, n, specialty, w)));
             }
             return list;
         }
 
+        private int Covered(CpSolver solver, int n, string specialty, int w) =>
+            Math.Min(Needs[n].Required[specialty], (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => solver.BooleanValue(h.X)).Sum(h => Teams[h.Team].Members.GetValueOrDefault(specialty)));
+
         private UnmetReason Reason(CpSolver? solver, int n, string specialty, int w)
         {
             var candidates = Enumerable.Range(0, Teams.Count).Where(t => Teams[t].Members.GetValueOrDefault(specialty) > 0 && Available(Teams[t], w)).ToList();
             if (candidates.Count == 0) return UnmetReason.NoTeamAvailable;
             if (solver is null) return UnmetReason.LowerPriority;
-            var idle = candidates.Where(t => !Enumerable.Range(0, Needs.Count).Any(k => _x.TryGetValue((t, k, w), out var x) && solver.BooleanValue(x))).ToList();
+            var idle = candidates.Where(t => !(_deployed.TryGetValue((t, w), out var d) && solver.BooleanValue(d))).ToList();
             if (idle.Count == 0) return UnmetReason.LowerPriority;
             // An idle team that would take its city's ICU-capable staff away below the floor is held by the floor; one
             // that is free of it is held by the rotation (resting now, or kept for a deployment that weighs more later).
@@ -318,8 +416,9 @@ public static class TeamDeployment
         {
             var team = Teams[t];
             if (!Away(team, Needs[n]) || team.IcuCapable == 0 || !_floors.TryGetValue((team.HomeCity, w), out var limit)) return false;
-            var away = _x.Where(kv => kv.Key.Week == w && Teams[kv.Key.Team].HomeCity == team.HomeCity && Away(Teams[kv.Key.Team], Needs[kv.Key.Need]) && solver.BooleanValue(kv.Value))
-                .Sum(kv => Teams[kv.Key.Team].IcuCapable);
+            var away = Enumerable.Range(0, Teams.Count).Where(o => Teams[o].HomeCity == team.HomeCity)
+                .SelectMany(o => (_byTeamWeek.GetValueOrDefault((o, w)) ?? []).Where(h => Away(Teams[o], Needs[h.Need]) && solver.BooleanValue(h.X)).Select(_ => Teams[o].IcuCapable))
+                .Sum();
             return away + team.IcuCapable > limit;
         }
 

@@ -139,6 +139,39 @@ public class CareTests
         Assert.Equal((7, 14), (plan.Assignments.Single().FromDay, plan.Assignments.Single().ToDay));
     }
 
+    /// <summary>
+    /// A seeded instance with tight floors, teams on deployment, short windows and more needs than teams can cover:
+    /// every rule holds whatever the search reaches in its time, and the status and gap are stated.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void Solve_KeepsEveryRule_OnASeededInstance(int seed)
+    {
+        var random = new Random(seed);
+        var cities = new[] { "C1", "C2", "C3" };
+        var teams = Enumerable.Range(0, 40).Select(i =>
+        {
+            var members = Specialties.All.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToDictionary(s => s, _ => random.Next(1, 9));
+            var deployed = random.Next(5) == 0;
+            return new MedicalTeam($"T{i:00}", cities[random.Next(3)], 7 * random.Next(0, 2), 7 * random.Next(3, 7) - 1, 7 * random.Next(1, 3), members,
+                deployed ? "HB" : null, deployed ? -7 * random.Next(1, 8) : 0);
+        }).ToList();
+        var needs = Enumerable.Range(0, 12).Select(i => i < 4
+            ? Need($"HB{i}", "HB", "HB", NeedKind.Hubei, 7 * random.Next(0, 3), 7 * random.Next(1, 4), Specialties.All.Take(3).Select(s => (s, random.Next(5, 20))).ToArray())
+            : Need($"H{i}", $"H{i}", cities[random.Next(3)], i % 2 == 0 ? NeedKind.Critical : NeedKind.Severe, 0, 42, Specialties.All.Skip(random.Next(4)).Take(2).Select(s => (s, random.Next(3, 15))).ToArray())).ToList();
+        var problem = new TeamProblem { Weeks = 6, Km = Km, Teams = teams, Needs = needs };
+        var settings = new TeamSettings { HomeFloorShare = 0.6, MaxDeploymentDays = 28, TimeLimit = TimeSpan.FromSeconds(3) };
+
+        var plan = TeamDeployment.Solve(problem, settings);
+
+        TeamPlanChecker.Check(problem, settings, plan);
+        Assert.True(plan.Status is "Optimal" or "Optimal coverage; travel feasible" or "Feasible", plan.Status);
+        Assert.InRange(plan.Gap, 0, 1);
+        Assert.True(plan.Coverage <= plan.CoverageBound + 1e-9);
+        Assert.NotEmpty(plan.Unmet);
+    }
+
     [Fact]
     public void Solve_RejectsBadTeams_BeforeSolving()
     {

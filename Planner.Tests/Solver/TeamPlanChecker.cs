@@ -42,7 +42,8 @@ public static class TeamPlanChecker
             for (var w = -served; w < problem.Weeks; w++)
             {
                 run = On(w) ? run + 1 : 0;
-                Assert.True(run <= maxWeeks, $"{team.Code} deployed {run} weeks in a row by week {w}");
+                // Weeks before day 0 are history: a team already past the limit must not stay on.
+                Assert.True(run <= maxWeeks || w < 0, $"{team.Code} deployed {run} weeks in a row by week {w}");
             }
             var rest = (int)Math.Ceiling(team.RestDays / 7.0);
             for (var w = -1; w + 1 < problem.Weeks; w++)
