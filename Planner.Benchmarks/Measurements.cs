@@ -21,12 +21,17 @@ public sealed record ModelSize(int ShipVariables, int ServedVariables, int Stock
     /// <summary>Counts the variables and balance rows of one product's network, following <c>ProductModel.Build</c>.</summary>
     public static ModelSize Of(AllocationProblem problem, string product, Policy policy = Policy.Optimized)
     {
-        var ships = problem.Lanes.Where(l => policy != Policy.NoSharing || l.Kind != LaneKind.Transfer).Sum(l => Math.Max(0, problem.Days - l.LeadDays));
-        var served = problem.Demands.Where(d => d.Product == product).Select(d => (d.Destination, d.Day, d.Tier)).Distinct().Count();
         var holding = problem.Lanes.Where(l => l.LeadDays > 0 || l.DailyCapacity is not null).Select(l => l.To).ToHashSet(StringComparer.Ordinal);
+        // Same-day uncapped lanes that are the only way into a destination that holds and sends nothing are folded
+        // into the sending depot's balance: no variable, no destination row (ProductModel.Folds).
+        var inbound = problem.Lanes.GroupBy(l => l.To).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var senders = problem.Lanes.Select(l => l.From).Concat(problem.Supplies.Select(s => s.Depot)).Concat(problem.Depots).ToHashSet(StringComparer.Ordinal);
+        var folded = problem.Previous is not null ? [] : problem.Lanes.Where(l => l.LeadDays == 0 && l.DailyCapacity is null && inbound[l.To] == 1 && !holding.Contains(l.To) && !senders.Contains(l.To)).ToHashSet();
+        var ships = problem.Lanes.Where(l => (policy != Policy.NoSharing || l.Kind != LaneKind.Transfer) && !folded.Contains(l)).Sum(l => Math.Max(0, problem.Days - l.LeadDays));
+        var served = problem.Demands.Where(d => d.Product == product).Select(d => (d.Destination, d.Day, d.Tier)).Distinct().Count();
         var stockNodes = problem.Depots.Count + problem.Destinations.Count(holding.Contains);
         var floors = problem.ReserveFloors.Count(f => f.Product == product && f.Floor > 0);
-        var rows = (problem.Depots.Count + problem.Destinations.Count) * problem.Days;
+        var rows = (problem.Depots.Count + problem.Destinations.Count - folded.Select(l => l.To).Distinct().Count()) * problem.Days;
         return new ModelSize(ships, served, stockNodes * problem.Days, floors * problem.Days, rows);
     }
 }
