@@ -111,8 +111,8 @@ public static class ChildJobs
                         "supply scaled as in stress-60, then the provincial depot's supply handed to the city depots beforehand (day by day, in proportion to each city's own supply of the product) and no reserve floor",
                         problem, 0.60, solver, [], log, moveReserve: true),
                     StressScenario.Run("stress-60-epicentre",
-                        "an outbreak concentrated in Wenzhou (330300), the province's epicentre in February 2020: its counties' tier-1 demand scaled up to 40 % of the province's county tier-1 demand, then supply scaled to 60 % of demand and the provincial stock handed to the cities as in stress-60-no-provincial-stock",
-                        StressScenario.Epicentre(problem, "330300", 0.40), 0.60, solver, [], log, moveReserve: true),
+                        "as stress-60-no-provincial-stock, then an outbreak concentrated in Wenzhou (330300), the province's epicentre in February 2020: its counties' tier-1 demand raised to 1.5 × the supply its depot receives, so that Wenzhou cannot cover its own critical care (supply then covers a little under 60 % of demand)",
+                        problem, 0.60, solver, [], log, moveReserve: true, after: p => StressScenario.Epicentre(p, "330300", 1.5)),
                 };
                 Measure.Emit(runs);
                 return 0;

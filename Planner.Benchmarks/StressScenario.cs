@@ -60,26 +60,25 @@ public static class StressScenario
     }
 
     /// <summary>
-    /// An outbreak concentrated in one city: per product, the tier-1 demand of the city's counties scaled so that they
-    /// hold <paramref name="share"/> of the tier-1 demand of all counties (assistance sites unchanged). The scenario in
-    /// which sharing between cities matters for tier 1: elsewhere every city covers its own tier-1 needs.
+    /// An outbreak concentrated in one city: per product, the tier-1 demand of the city's counties raised (never
+    /// lowered) to <paramref name="multiple"/> × the supply the city's depot receives over the horizon. Applied after
+    /// the scaling, so the city cannot cover its own critical care and sharing between cities matters for tier 1;
+    /// elsewhere every city covers its own tier-1 needs.
     /// </summary>
-    public static AllocationProblem Epicentre(AllocationProblem problem, string city, double share)
+    public static AllocationProblem Epicentre(AllocationProblem problem, string city, double multiple)
     {
         // Counties have one delivery lane in (from their city), assistance sites one from every depot.
-        var delivery = problem.Lanes.Where(l => l.Kind == LaneKind.Delivery).GroupBy(l => l.To).Where(g => g.Count() == 1).Select(g => g.Single()).ToList();
-        var counties = delivery.Where(l => l.From == city).Select(l => l.To).ToHashSet(StringComparer.Ordinal);
-        var allCounties = delivery.Select(l => l.To).ToHashSet(StringComparer.Ordinal);
+        var counties = problem.Lanes.Where(l => l.Kind == LaneKind.Delivery).GroupBy(l => l.To).Where(g => g.Count() == 1)
+            .Select(g => g.Single()).Where(l => l.From == city).Select(l => l.To).ToHashSet(StringComparer.Ordinal);
         var factors = problem.Products.ToDictionary(p => p, p =>
         {
-            var tierOne = problem.Demands.Where(d => d.Product == p && d.Tier == 1 && allCounties.Contains(d.Destination)).ToList();
-            var inCity = tierOne.Where(d => counties.Contains(d.Destination)).Sum(d => d.Quantity);
-            var rest = tierOne.Sum(d => d.Quantity) - inCity;
-            return inCity > 0 ? Math.Max(1, share * rest / ((1 - share) * inCity)) : 1;
+            var need = problem.Demands.Where(d => d.Product == p && d.Tier == 1 && counties.Contains(d.Destination)).Sum(d => d.Quantity);
+            var own = problem.Supplies.Where(s => s.Product == p && s.Depot == city).Sum(s => s.Quantity);
+            return need > 0 ? Math.Max(1, multiple * own / need) : 1;
         }, StringComparer.Ordinal);
         return problem with
         {
-            Demands = problem.Demands.Select(d => d.Tier == 1 && counties.Contains(d.Destination) ? d with { Quantity = d.Quantity * factors[d.Product] } : d).ToList(),
+            Demands = problem.Demands.Select(d => d.Tier == 1 && counties.Contains(d.Destination) ? d with { Quantity = Math.Round(d.Quantity * factors[d.Product]) } : d).ToList(),
         };
     }
 
@@ -118,10 +117,11 @@ public static class StressScenario
     /// policies with each of <paramref name="crossCheckSolvers"/> (their LPs are the ones the solvers disagree on).
     /// </summary>
     public static StressRun Run(string name, string description, AllocationProblem problem, double share, string solver,
-        IReadOnlyList<string> crossCheckSolvers, TextWriter progress, bool moveReserve = false)
+        IReadOnlyList<string> crossCheckSolvers, TextWriter progress, bool moveReserve = false, Func<AllocationProblem, AllocationProblem>? after = null)
     {
         var (scaled, factors) = Scale(problem, share);
         if (moveReserve) scaled = WithoutProvincialReserve(scaled);
+        if (after is not null) scaled = after(scaled);
         var runs = Policies.Select(p => Solve(p, solver)).ToList();
         var crossCheck = crossCheckSolvers.Where(s => s != solver)
             .SelectMany(s => new[] { Policy.ProRata, Policy.NoSharing }.Select(p => Solve(p, s))).ToList();

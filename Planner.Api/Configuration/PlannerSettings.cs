@@ -20,7 +20,7 @@ public sealed record PlannerSettings
     public required IReadOnlyList<FeedSource> Sources { get; init; }
     public required AllocationSettings Solver { get; init; }
 
-    /// <summary>CP-SAT knobs of the team plan (Planner:Teams:TimeLimitSeconds, Workers, Seed); the rules come from planning parameters.</summary>
+    /// <summary>CP-SAT knobs of the team plan (Planner:Teams:TimeLimitSeconds, Workers, Seed) and whether deployed teams stay (KeepCurrent); the rules come from planning parameters.</summary>
     public TeamSettings Teams { get; init; } = new();
 
     public FeedSource Source(Feed feed) => Sources.Single(s => s.Feed == feed);
@@ -74,6 +74,7 @@ public sealed record PlannerSettings
             TimeLimit = TimeSpan.FromSeconds(configuration.GetValue("Planner:Teams:TimeLimitSeconds", teamDefaults.TimeLimit.TotalSeconds)),
             Workers = configuration.GetValue("Planner:Teams:Workers", teamDefaults.Workers),
             Seed = configuration.GetValue("Planner:Teams:Seed", teamDefaults.Seed),
+            KeepCurrent = configuration.GetValue("Planner:Teams:KeepCurrent", teamDefaults.KeepCurrent),
         };
         return new PlannerSettings { DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver, Teams = teams };
     }

@@ -195,13 +195,13 @@ internal sealed class Stages(ProductModel model)
 
     /// <summary>
     /// Minimises and fixes the optimum. <paramref name="current"/>, if given, is the objective at the current point:
-    /// when it is zero (up to solver noise of 1e-9) and every term is non-negative, that point is optimal and the LP
+    /// when it is zero (up to the stage tolerance) and every term is non-negative, that point is optimal and the LP
     /// is not run again.
     /// </summary>
     private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms, double? current = null)
     {
         var list = terms.ToList();
-        var value = Solve(stage, "min", list, proven: current <= 1e-9 ? current : null);
+        var value = Solve(stage, "min", list, proven: current <= Tolerance ? current : null);
         if (value is null) return false;
         model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
         return true;
@@ -249,7 +249,8 @@ internal sealed class Stages(ProductModel model)
     /// <summary>
     /// Solves one stage and records it (objective in product units unless <paramref name="perUnit"/> is false, as for
     /// fill rates). If the solver fails, which happens only numerically since every stage is feasible by
-    /// construction, the earlier stages' fixings are widened to 1e-5 and then 1e-3 of their values and the stage is
+    /// construction, the stage is tried again with CLP's default parameters (presolve, its own algorithm); if that
+    /// fails too, the earlier stages' fixings are widened to 1e-5 and then 1e-3 of their values and the stage is
     /// tried again; the stage's status says so, and the plan counts as feasible rather than proven optimal.
     /// </summary>
     private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool perUnit = true, double? proven = null)
@@ -265,6 +266,11 @@ internal sealed class Stages(ProductModel model)
         if (sense == "max") objective.SetMaximization(); else objective.SetMinimization();
         model.Solver.SetTimeLimit((long)model.Settings.StageTimeLimit.TotalMilliseconds);
         var status = model.Solver.Solve(Parameters(stage));
+        if (!Ok(status))
+        {
+            // A warm primal start can stall where CLP's own choice (with presolve) finishes: try that first.
+            status = model.Solver.Solve(new MPSolverParameters());
+        }
         var note = "";
         foreach (var relax in new[] { 1e-5, 1e-3 })
         {

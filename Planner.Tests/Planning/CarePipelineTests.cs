@@ -1,5 +1,6 @@
 using ClosedXML.Excel;
 using Dapper;
+using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
@@ -14,6 +15,16 @@ public class CarePipelineTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>A planner database with reference data and seeded (not yet pulled) sources, for a test to edit a source first.</summary>
+    private static async Task<(PlannerSettings Settings, PlanPipeline Pipeline)> SeededAsync(TestDatabase db)
+    {
+        var settings = TestPlanner.Settings(db);
+        var pipeline = TestPlanner.Pipeline(settings);
+        await pipeline.PrepareAsync(Ct);
+        await pipeline.SeedSourcesAsync(Ct);
+        return (settings, pipeline);
+    }
+
     /// <summary>
     /// H-0001 reports 6 more critical patients than it has ICU beds (its latest report before the plan). They move to
     /// designated hospitals with free beds; critical-care PPE demand follows them; teams' kits show up in Hubei.
@@ -22,10 +33,7 @@ public class CarePipelineTests
     public async Task Run_MovesOverflowPatients_AndTheirPpe_AndDeploysTeamsWithTheirKits()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
+        var (settings, pipeline) = await SeededAsync(db);
         await using (var source = await settings.Source(Feed.Hospitals).Database.OpenAsync(Ct))
         {
             await source.ExecuteAsync("""
@@ -90,10 +98,7 @@ public class CarePipelineTests
     public async Task Run_FlagsATeamWithNoMembers_AndPlansTheRest()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
+        var (settings, pipeline) = await SeededAsync(db);
         await using (var source = await settings.Source(Feed.Teams).Database.OpenAsync(Ct))
         {
             await source.ExecuteAsync("""

@@ -172,7 +172,9 @@ public class PlanOptimizerTests
 
         foreach (var (policy, result) in results)
         {
-            Assert.True(result.Status != PlanStatus.Failed, $"{policy}: {string.Join(", ", result.Stages.Where(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal)).Select(s => $"{s.Product}/{s.Stage} {s.SolverStatus}"))}");
+            // No-sharing's last tier needs its fixings widened to 1e-5 on this scenario (CLP, numerically): a valid
+            // plan that says it is not proven optimal. The optimized policy must prove every stage.
+            Assert.True(result.Status == PlanStatus.Optimal || (policy == Policy.NoSharing && result.Status == PlanStatus.Feasible), $"{policy}: {string.Join(", ", result.Stages.Where(s => s.SolverStatus != "OPTIMAL").Select(s => $"{s.Product}/{s.Stage} {s.SolverStatus}"))}");
             var errors = Solver.AllocationChecker.Check(stress, result);
             Assert.True(errors.Count == 0, $"{policy}: " + string.Join("\n", errors.Take(10)));
         }

@@ -28,16 +28,19 @@ public class CareTests
         return plan;
     }
 
+    /// <summary>Hubei asks 10 critical-care staff for two weeks; C1's team A has 8 of them, B 4.</summary>
+    private static readonly TeamProblem TwoTeamsForHubei = new()
+    {
+        Weeks = 2, Km = Km,
+        Teams = [Team("A", "C1", ("critical_care", 8)), Team("B", "C1", ("critical_care", 4))],
+        Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 10))],
+    };
+
     [Fact]
     public void Solve_SendsBothTeams_WhenTheHomeCityMayLetThemGo()
     {
         // Hubei asks 10 critical-care staff for two weeks; A has 8, B 4: both go, 10 covered each week (weight 4): 80.
-        var problem = new TeamProblem
-        {
-            Weeks = 2, Km = Km,
-            Teams = [Team("A", "C1", ("critical_care", 8)), Team("B", "C1", ("critical_care", 4))],
-            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 10))],
-        };
+        var problem = TwoTeamsForHubei;
 
         var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
 
@@ -51,12 +54,7 @@ public class CareTests
     public void Solve_KeepsHalfOfTheCitysIcuStaff_AndSaysSo()
     {
         // The city has 12 ICU-capable staff and keeps half: away at most 6, so only B (4) may go. 6 a week stay unmet.
-        var problem = new TeamProblem
-        {
-            Weeks = 2, Km = Km,
-            Teams = [Team("A", "C1", ("critical_care", 8)), Team("B", "C1", ("critical_care", 4))],
-            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 10))],
-        };
+        var problem = TwoTeamsForHubei;
 
         var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0.5 });
 
