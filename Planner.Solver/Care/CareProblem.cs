@@ -152,7 +152,8 @@ public enum UnmetReason
 public sealed record UnmetNeed(string Need, string Site, NeedKind Kind, string Specialty, int Week, int Required, int Covered, UnmetReason Reason);
 
 /// <summary>
-/// The team plan: status (Optimal, or Feasible with <see cref="Gap"/> the proven relative gap of the coverage), the
+/// The team plan: status (Optimal; Optimal coverage with travel feasible or not improved in the time left; or Feasible
+/// with <see cref="Gap"/> the proven relative gap of the coverage), the
 /// weighted coverage reached and CP-SAT's bound on it, travel in km, changes against the previous plan.
 /// </summary>
 public sealed record TeamPlan(string Status, double Coverage, double CoverageBound, double Gap, long Travel, int Changes,

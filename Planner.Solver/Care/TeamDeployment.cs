@@ -59,7 +59,6 @@ public static class TeamDeployment
         private readonly Dictionary<(int Need, string Specialty, int Week), IntVar> _cov = [];
         private readonly List<(IntVar Var, long Weight)> _coverage = [];
         private readonly List<(ILiteral Var, long Cost)> _cost = [];
-        private readonly List<(BoolVar Trip, long Km)> _trips = [];
         private readonly Dictionary<BoolVar, (int Team, int Need)> _tripOf = [];
         private readonly HashSet<(int Team, int Week)> _forced = [];
         private readonly Dictionary<(string City, int Week), long> _floors = [];
@@ -86,7 +85,7 @@ public static class TeamDeployment
             }
             // The time limit covers everything from the call: building, the greedy start and both phases, coverage
             // getting up to 60 % of it.
-            var solver = new CpSolver { StringParameters = Parameters(Math.Max(0.5, 0.6 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds)) };
+            var solver = new CpSolver { StringParameters = Parameters(Math.Max(0.25 * settings.TimeLimit.TotalSeconds, 0.6 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds)) };
             _cp.Maximize(Sum(_coverage));
             var status = solver.Solve(_cp);
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -97,24 +96,23 @@ public static class TeamDeployment
             var coverage = (long)Math.Round(solver.ObjectiveValue);
             var bound = solver.BestObjectiveBound;
             var optimal = status == CpSolverStatus.Optimal;
+            var first = Chosen(solver);
 
             // Phase 2: keep the coverage, least travel and change.
             AddCosts();
             Hint(solver);
             _cp.Add(Sum(_coverage) >= coverage);
             _cp.Minimize(Sum(_cost));
-            solver.StringParameters = Parameters(Math.Max(0.5, 0.9 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds));
+            solver.StringParameters = Parameters(Math.Max(0.25 * settings.TimeLimit.TotalSeconds, 0.9 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds));
             var second = solver.Solve(_cp);
-            if (second is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
-            {
-                // The hint is feasible, so this means the time ran out before CP-SAT re-checked it; rare. Use phase 1.
-                throw new InvalidOperationException($"CP-SAT returned {second} in the travel phase of the team plan.");
-            }
-            var assignments = Assignments(solver);
-            coverage = _cov.Sum(c => settings.Weight(Needs[c.Key.Need].Kind) * (long)Covered(solver, c.Key.Need, c.Key.Specialty, c.Key.Week));
+            // Without a travel solution in the time left (CP-SAT still presolving), phase 1's plan stands.
+            var travelled = second is CpSolverStatus.Optimal or CpSolverStatus.Feasible;
+            var chosen = travelled ? Chosen(solver) : first;
+            var assignments = Assignments(chosen);
+            coverage = _cov.Keys.Sum(c => settings.Weight(Needs[c.Need].Kind) * (long)Covered(chosen, c.Need, c.Specialty, c.Week));
             var gap = bound > 0 ? Math.Max(0, (bound - coverage) / bound) : 0;
-            var label = optimal && second == CpSolverStatus.Optimal ? "Optimal" : optimal ? "Optimal coverage; travel feasible" : "Feasible";
-            return new TeamPlan(label, coverage, bound, Math.Round(gap, 6), Travel(solver), Changes(solver), assignments, Unmet(solver), 0);
+            var label = !optimal ? "Feasible" : second == CpSolverStatus.Optimal ? "Optimal" : travelled ? "Optimal coverage; travel feasible" : "Optimal coverage; travel not improved";
+            return new TeamPlan(label, coverage, bound, Math.Round(gap, 6), Travel(chosen), Changes(chosen), assignments, Unmet(chosen), 0);
         }
 
         /// <summary>
@@ -260,7 +258,6 @@ public static class TeamDeployment
                 if (km <= 0 || team.CurrentSite == need.Site) continue;
                 var trip = _cp.NewBoolVar($"trip[{team.Code},{need.Code}]");
                 foreach (var (_, x) in group) _cp.AddImplication(x, trip);
-                _trips.Add((trip, km));
                 _tripOf[trip] = group.Key;
                 _cost.Add((trip, km));
             }
@@ -349,14 +346,16 @@ public static class TeamDeployment
             foreach (var (trip, key) in _tripOf) _cp.AddHint(trip, used.Contains(key));
         }
 
-        private List<TeamAssignment> Assignments(CpSolver solver)
+        private HashSet<(int Team, int Need, int Week)> Chosen(CpSolver solver) => _x.Where(kv => solver.BooleanValue(kv.Value)).Select(kv => kv.Key).ToHashSet();
+
+        private List<TeamAssignment> Assignments(HashSet<(int Team, int Need, int Week)> chosen)
         {
             var list = new List<TeamAssignment>();
             for (var t = 0; t < Teams.Count; t++)
             {
                 for (var n = 0; n < Needs.Count; n++)
                 {
-                    var weeks = Enumerable.Range(0, W).Where(w => _x.TryGetValue((t, n, w), out var x) && solver.BooleanValue(x)).ToList();
+                    var weeks = Enumerable.Range(0, W).Where(w => chosen.Contains((t, n, w))).ToList();
                     // One assignment per run of consecutive weeks.
                     for (var i = 0; i < weeks.Count;)
                     {
@@ -371,18 +370,20 @@ public static class TeamDeployment
             return list.OrderBy(a => a.Team, StringComparer.Ordinal).ThenBy(a => a.FromDay).ToList();
         }
 
-        private long Travel(CpSolver solver) => _trips.Sum(t => solver.BooleanValue(t.Trip) ? t.Km : 0);
+        private long Travel(HashSet<(int Team, int Need, int Week)> chosen) =>
+            chosen.Select(c => (c.Team, c.Need)).Distinct().Where(c => Teams[c.Team].CurrentSite != Needs[c.Need].Site)
+                .Sum(c => (long)Math.Round(problem.Km(Teams[c.Team].HomeCity, Needs[c.Need].City)));
 
-        private int Changes(CpSolver solver)
+        private int Changes(HashSet<(int Team, int Need, int Week)> chosen)
         {
             if (problem.Previous.Count == 0) return 0;
             var before = problem.Previous.SelectMany(a => Enumerable.Range(a.FromDay / 7, Math.Max(0, (a.ToDay - a.FromDay + 6) / 7)).Select(w => (a.Team, a.Need, w))).ToHashSet();
-            var now = _x.Where(kv => solver.BooleanValue(kv.Value)).Select(kv => (Teams[kv.Key.Team].Code, Needs[kv.Key.Need].Code, kv.Key.Week)).ToHashSet();
+            var now = chosen.Select(c => (Teams[c.Team].Code, Needs[c.Need].Code, c.Week)).ToHashSet();
             return before.Where(b => b.w < W).Count(b => !now.Contains(b)) + now.Count(n => !before.Contains(n));
         }
 
         /// <summary>Each uncovered specialty-week of a need with its reason (see <see cref="UnmetReason"/>).</summary>
-        private List<UnmetNeed> Unmet(CpSolver? solver)
+        private List<UnmetNeed> Unmet(HashSet<(int Team, int Need, int Week)>? chosen)
         {
             var list = new List<UnmetNeed>();
             foreach (var ((n, specialty, w), cov) in _cov.OrderBy(c => c.Key.Need).ThenBy(c => c.Key.Week).ThenBy(c => c.Key.Specialty, StringComparer.Ordinal))
@@ -390,34 +391,35 @@ public static class TeamDeployment
                 var need = Needs[n];
                 var required = need.Required[specialty];
                 // From the assignments, not from cov: after the coverage phase cov may sit below what the teams bring.
-                var covered = solver is null ? 0 : Covered(solver, n, specialty, w);
+                var covered = chosen is null ? 0 : Covered(chosen, n, specialty, w);
                 if (covered >= required) continue;
-                list.Add(new UnmetNeed(need.Code, need.Site, need.Kind, specialty, w, required, covered, Reason(solver, n, specialty, w)));
+                list.Add(new UnmetNeed(need.Code, need.Site, need.Kind, specialty, w, required, covered, Reason(chosen, n, specialty, w)));
             }
             return list;
         }
 
-        private int Covered(CpSolver solver, int n, string specialty, int w) =>
-            Math.Min(Needs[n].Required[specialty], (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => solver.BooleanValue(h.X)).Sum(h => Teams[h.Team].Members.GetValueOrDefault(specialty)));
+        private int Covered(HashSet<(int Team, int Need, int Week)> chosen, int n, string specialty, int w) =>
+            Math.Min(Needs[n].Required[specialty], (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => chosen.Contains((h.Team, n, w))).Sum(h => Teams[h.Team].Members.GetValueOrDefault(specialty)));
 
-        private UnmetReason Reason(CpSolver? solver, int n, string specialty, int w)
+        private UnmetReason Reason(HashSet<(int Team, int Need, int Week)>? chosen, int n, string specialty, int w)
         {
             var candidates = Enumerable.Range(0, Teams.Count).Where(t => Teams[t].Members.GetValueOrDefault(specialty) > 0 && Available(Teams[t], w)).ToList();
             if (candidates.Count == 0) return UnmetReason.NoTeamAvailable;
-            if (solver is null) return UnmetReason.LowerPriority;
-            var idle = candidates.Where(t => !(_deployed.TryGetValue((t, w), out var d) && solver.BooleanValue(d))).ToList();
+            if (chosen is null) return UnmetReason.LowerPriority;
+            var busy = chosen.Select(c => (c.Team, c.Week)).ToHashSet();
+            var idle = candidates.Where(t => !busy.Contains((t, w))).ToList();
             if (idle.Count == 0) return UnmetReason.LowerPriority;
             // An idle team that would take its city's ICU-capable staff away below the floor is held by the floor; one
             // that is free of it is held by the rotation (resting now, or kept for a deployment that weighs more later).
-            return idle.Any(t => FloorHolds(solver, t, n, w)) ? UnmetReason.HomeCityFloor : UnmetReason.RestRule;
+            return idle.Any(t => FloorHolds(chosen, t, n, w)) ? UnmetReason.HomeCityFloor : UnmetReason.RestRule;
         }
 
-        private bool FloorHolds(CpSolver solver, int t, int n, int w)
+        private bool FloorHolds(HashSet<(int Team, int Need, int Week)> chosen, int t, int n, int w)
         {
             var team = Teams[t];
             if (!Away(team, Needs[n]) || team.IcuCapable == 0 || !_floors.TryGetValue((team.HomeCity, w), out var limit)) return false;
             var away = Enumerable.Range(0, Teams.Count).Where(o => Teams[o].HomeCity == team.HomeCity)
-                .SelectMany(o => (_byTeamWeek.GetValueOrDefault((o, w)) ?? []).Where(h => Away(Teams[o], Needs[h.Need]) && solver.BooleanValue(h.X)).Select(_ => Teams[o].IcuCapable))
+                .SelectMany(o => (_byTeamWeek.GetValueOrDefault((o, w)) ?? []).Where(h => Away(Teams[o], Needs[h.Need]) && chosen.Contains((o, h.Need, w))).Select(_ => Teams[o].IcuCapable))
                 .Sum();
             return away + team.IcuCapable > limit;
         }
