@@ -122,6 +122,33 @@ public class CareTests
     }
 
     [Fact]
+    public void Solve_KeepsThePreviousPlan_WhenAnotherIsAsGood()
+    {
+        // A and B are alike and equally far; the previous plan sent B, so re-planning keeps B (no change).
+        var previous = new TeamAssignment("B", "HB1", "HB", 0, 14, ["critical_care"]);
+        var problem = new TeamProblem
+        {
+            Weeks = 2, Km = Km,
+            Teams = [Team("A", "C1", ("critical_care", 6)), Team("B", "C1", ("critical_care", 6))],
+            Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 6))],
+            Previous = [previous],
+        };
+
+        var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
+
+        Assert.Equal(previous, Assert.Single(plan.Assignments), new AssignmentComparer());
+        Assert.Equal(0, plan.Changes);
+    }
+
+    private sealed class AssignmentComparer : IEqualityComparer<TeamAssignment>
+    {
+        public bool Equals(TeamAssignment? x, TeamAssignment? y) =>
+            x is not null && y is not null && (x.Team, x.Need, x.FromDay, x.ToDay) == (y.Team, y.Need, y.FromDay, y.ToDay) && x.Specialties.SequenceEqual(y.Specialties);
+
+        public int GetHashCode(TeamAssignment obj) => HashCode.Combine(obj.Team, obj.Need, obj.FromDay);
+    }
+
+    [Fact]
     public void Solve_SaysNoTeamIsAvailable_OutsideEveryWindow()
     {
         var problem = new TeamProblem
