@@ -5,7 +5,7 @@ namespace Planner.Solver.Allocation;
 
 /// <summary>
 /// The lexicographic solve of one product under a policy. Each stage sets an objective, solves, and fixes its
-/// optimum (with a tolerance of 1e-7 of its size: tighter made GLOP and CLP fail on some stages) before the next:
+/// optimum (with a tolerance of 1e-7 of its size, at least 1e-6: tighter made GLOP and CLP fail on some stages) before the next:
 /// <list type="number">
 /// <item>per tier, highest first: most demand served; then (optimized) the best minimum fill rate over destinations;
 /// after tier 1, the least draw on reserves below their floor;</item>
@@ -319,7 +319,11 @@ internal sealed class Stages(ProductModel model)
         return p;
     }
 
-    private static double Slack(double value) => Tolerance * Math.Max(1, Math.Abs(value));
+    /// <summary>
+    /// How far a fixed optimum may give: 1e-7 of it, but never less than 1e-6 in LP units. At 1e-7 absolute (CLP's
+    /// own feasibility tolerance) small per-destination fill fixings left later stages unsolvable until widened.
+    /// </summary>
+    private static double Slack(double value) => Math.Max(1e-6, Tolerance * Math.Abs(value));
 
     private static double Round(double value) => Math.Round(value, 6);
 
