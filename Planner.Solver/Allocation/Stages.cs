@@ -62,15 +62,19 @@ internal sealed class Stages(ProductModel model)
                     var drawn = model.BelowFloor.Sum(b => b.Var.SolutionValue());
                     // A tier served in full is fair already (every fill rate is 1): no probe, no min-fill stage.
                     var full = served.Value >= demand - Slack(demand);
+                    double? provenFill = null;
                     if (!full && model.Settings.MeasureFairnessCost)
                     {
                         var fair = MeasureFairness(tier, served.Value);
                         if (fair is null) return;
+                        // The fairest point serving the maximum also solves the min-fill stage below (its fixings hold
+                        // there); below tier 1 nothing comes between, and in tier 1 only when no reserve can be drawn.
+                        if (fair.Value.AtMaximum && (tier != 1 || model.BelowFloor.Count == 0)) provenFill = fair.Value.Fill;
                         _fairness.Add(new FairnessCost(model.Product, tier, Round((demand - served.Value) * model.Scale), Round((demand - fair.Value.Served) * model.Scale), Math.Round(fair.Value.Fill, 9)));
                     }
                     model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), served.Value - Slack(served.Value), double.PositiveInfinity);
                     if (tier == 1 && model.BelowFloor.Count > 0 && !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn)) return;
-                    if (!full && !MaximizeMinFill(tier)) return;
+                    if (!full && !MaximizeMinFill(tier, provenFill)) return;
                 }
                 break;
         }
@@ -90,9 +94,9 @@ internal sealed class Stages(ProductModel model)
     }
 
     /// <summary>max z: every destination's fill rate in the tier (over the horizon) is at least z; then fixed per destination.</summary>
-    private bool MaximizeMinFill(int tier)
+    private bool MaximizeMinFill(int tier, double? proven)
     {
-        var (z, value) = MinFill(tier, $"tier{tier}_min_fill");
+        var (z, value) = MinFill(tier, $"tier{tier}_min_fill", proven);
         if (value is null) return false;
         z.SetBounds(0, 0);
         FixFill(tier, value.Value, exact: false);
@@ -104,7 +108,7 @@ internal sealed class Stages(ProductModel model)
     /// Compared with the plain maximum (the stage before) this gives the units fairness-first would cost.
     /// Nothing is fixed: the probe is undone.
     /// </summary>
-    private (double Fill, double Served)? MeasureFairness(int tier, double maximum)
+    private (double Fill, double Served, bool AtMaximum)? MeasureFairness(int tier, double maximum)
     {
         var (z, fill) = MinFill(tier, $"tier{tier}_fair_first_min_fill");
         if (fill is null) return null;
@@ -112,19 +116,20 @@ internal sealed class Stages(ProductModel model)
         var terms = Served(tier).Select(s => (s.Var, 1.0)).ToList();
         var atFairest = terms.Sum(t => t.Var.SolutionValue());
         z.SetLb(Math.Max(0, fill.Value - Tolerance));
-        var served = Solve($"tier{tier}_fair_first_served", "max", terms, proven: atFairest >= maximum - Slack(maximum) ? maximum : null);
+        var atMaximum = atFairest >= maximum - Slack(maximum);
+        var served = Solve($"tier{tier}_fair_first_served", "max", terms, proven: atMaximum ? maximum : null);
         z.SetBounds(0, 0);
-        return served is null ? null : (fill.Value, served.Value);
+        return served is null ? null : (fill.Value, served.Value, atMaximum);
     }
 
-    private (Variable Z, double? Value) MinFill(int tier, string stage)
+    private (Variable Z, double? Value) MinFill(int tier, string stage, double? proven = null)
     {
         var z = model.NewVar(0, 1, $"z[{stage}]");
         foreach (var ((destination, _), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0))
         {
             model.AddRow($"{stage}[{destination}]", 0, double.PositiveInfinity, vars.Select(v => (v, 1.0)).Append((z, -demand)));
         }
-        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false));
+        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false, proven: proven));
     }
 
     /// <summary>Each destination's served total in the tier at least (or, for pro-rata, exactly) fill × demand.</summary>
