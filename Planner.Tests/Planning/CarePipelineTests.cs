@@ -15,14 +15,18 @@ public class CarePipelineTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A planner database with reference data and seeded (not yet pulled) sources, for a test to edit a source first.</summary>
-    private static async Task<(PlannerSettings Settings, PlanPipeline Pipeline)> SeededAsync(TestDatabase db)
+    /// <summary>Seeds the sample sources, changes one of them with <paramref name="sql"/>, then runs the daily plan (which pulls it).</summary>
+    private static async Task<(PlannerSettings Settings, PlanOutcome Outcome)> PlanAfterAsync(TestDatabase db, Feed feed, string sql)
     {
         var settings = TestPlanner.Settings(db);
         var pipeline = TestPlanner.Pipeline(settings);
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
-        return (settings, pipeline);
+        await using (var source = await settings.Source(feed).Database.OpenAsync(Ct))
+        {
+            await source.ExecuteAsync(sql);
+        }
+        return (settings, await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), Ct));
     }
 
     /// <summary>
@@ -33,16 +37,10 @@ public class CarePipelineTests
     public async Task Run_MovesOverflowPatients_AndTheirPpe_AndDeploysTeamsWithTheirKits()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var (settings, pipeline) = await SeededAsync(db);
-        await using (var source = await settings.Source(Feed.Hospitals).Database.OpenAsync(Ct))
-        {
-            await source.ExecuteAsync("""
-                UPDATE capacity_reports SET critical_patients = MIN(beds_icu_total, ventilators_total) + 6, row_version = 900000
-                WHERE hospital_code = 'H-0001' AND report_date = (SELECT MAX(report_date) FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date < '2020-02-10')
-                """);
-        }
-
-        var outcome = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), Ct);
+        var (settings, outcome) = await PlanAfterAsync(db, Feed.Hospitals, """
+            UPDATE capacity_reports SET critical_patients = MIN(beds_icu_total, ventilators_total) + 6, row_version = 900000
+            WHERE hospital_code = 'H-0001' AND report_date = (SELECT MAX(report_date) FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date < '2020-02-10')
+            """);
 
         var care = outcome.Care;
         var moved = care.Transfers.Transfers.Where(t => t.From == "H-0001").ToList();
@@ -98,16 +96,10 @@ public class CarePipelineTests
     public async Task Run_FlagsATeamWithNoMembers_AndPlansTheRest()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var (settings, pipeline) = await SeededAsync(db);
-        await using (var source = await settings.Source(Feed.Teams).Database.OpenAsync(Ct))
-        {
-            await source.ExecuteAsync("""
-                INSERT INTO teams (code, name, home_city_code, level, available_from, available_to, rest_days, current_site, row_version)
-                VALUES ('T-999', '空队', '330100', 'city', '2020-02-01', '2020-04-30', 14, NULL, 900000)
-                """);
-        }
-
-        var outcome = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), Ct);
+        var (_, outcome) = await PlanAfterAsync(db, Feed.Teams, """
+            INSERT INTO teams (code, name, home_city_code, level, available_from, available_to, rest_days, current_site, row_version)
+            VALUES ('T-999', '空队', '330100', 'city', '2020-02-01', '2020-04-30', 14, NULL, 900000)
+            """);
 
         Assert.Contains("team T-999 has no members. Left out of the team plan.", outcome.Summary.Care.Flags);
         Assert.DoesNotContain(outcome.Care.TeamProblem.Teams, t => t.Code == "T-999");
