@@ -174,12 +174,18 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         return taken == 0 ? id : $"{id}-{taken + 1}";
     }
 
-    /// <summary>The earlier run's shipments, moved onto this plan's days (those before its first day are dropped).</summary>
-    private static async Task<PreviousPlan> PreviousPlanAsync(DbConnection db, string runId, PlanSnapshot snapshot, int dispatchedThroughDay)
+    /// <summary>Days from the earlier run's first day to this plan's: its day d is this plan's day d − offset.</summary>
+    private static async Task<int> DaysSinceAsync(DbConnection db, string runId, PlanSnapshot snapshot)
     {
         var start = await db.QuerySingleOrDefaultAsync<DateOnly?>("SELECT plan_start FROM plan_runs WHERE id = @runId AND status = 'succeeded'", new { runId })
             ?? throw new PlannerException($"There is no succeeded plan run {runId} to re-plan against.");
-        var offset = snapshot.PlanStart.DayNumber - start.DayNumber;
+        return snapshot.PlanStart.DayNumber - start.DayNumber;
+    }
+
+    /// <summary>The earlier run's shipments, moved onto this plan's days (those before its first day are dropped).</summary>
+    private static async Task<PreviousPlan> PreviousPlanAsync(DbConnection db, string runId, PlanSnapshot snapshot, int dispatchedThroughDay)
+    {
+        var offset = await DaysSinceAsync(db, runId, snapshot);
         var lanes = snapshot.Problem.Lanes.ToDictionary(l => (l.From, l.To));
         var rows = await db.QueryAsync<ShipmentRow>("SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @runId", new { runId });
         var shipments = rows
@@ -193,9 +199,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     /// <summary>The earlier run's team assignments, moved onto this plan's days.</summary>
     private static async Task<IReadOnlyList<TeamAssignment>> PreviousTeamsAsync(DbConnection db, string runId, PlanSnapshot snapshot)
     {
-        var start = await db.QuerySingleOrDefaultAsync<DateOnly?>("SELECT plan_start FROM plan_runs WHERE id = @runId AND status = 'succeeded'", new { runId })
-            ?? throw new PlannerException($"There is no succeeded plan run {runId} to re-plan against.");
-        var offset = snapshot.PlanStart.DayNumber - start.DayNumber;
+        var offset = await DaysSinceAsync(db, runId, snapshot);
         var rows = await db.QueryAsync<AssignmentRow>("SELECT team_code, need_code, site_code, from_day, to_day, specialties FROM plan_team_assignments WHERE run_id = @runId ORDER BY team_code, from_day", new { runId });
         return rows.Where(r => r.ToDay - offset > 0)
             .Select(r => new TeamAssignment(r.TeamCode, r.NeedCode, r.SiteCode, Math.Max(0, r.FromDay - offset), r.ToDay - offset, r.Specialties.Split(' ', StringSplitOptions.RemoveEmptyEntries)))

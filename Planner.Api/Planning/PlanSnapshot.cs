@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
 
@@ -82,7 +83,7 @@ public sealed record PlanSnapshot(
         demands.AddRange(care.KitDemands.Where(d => Problem.Products.Contains(d.Product)).Select(d => d with { Segment = TeamKitSegment }));
         return Problem with { Demands = demands };
 
-        static Dictionary<string, long> Census(IEnumerable<Planner.Solver.Care.HospitalCensus> hospitals) =>
+        static Dictionary<string, long> Census(IEnumerable<HospitalCensus> hospitals) =>
             hospitals.GroupBy(h => h.County, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(h => (long)h.Severe + h.Critical), StringComparer.Ordinal);
     }
 

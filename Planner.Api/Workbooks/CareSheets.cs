@@ -11,10 +11,10 @@ internal static class CareSheets
     /// <summary>Per Hubei site: supplies promised and planned per product, then the teams sent there and what stays uncovered.</summary>
     public static void Hubei(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, CareOutcome care)
     {
-        var sites = snapshot.Regions.Where(r => r.Level == "external").ToList();
+        var sites = snapshot.Regions.Where(r => r.Level == "external").Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
         Header(ws, 1, ["Site", "Name", "Name (EN)", "Product", "Requested", "Planned", "Short", "Fill rate"]);
         var row = 1;
-        foreach (var d in report.Destinations.Where(d => sites.Any(s => s.Code == d.Code)).OrderBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Product, StringComparer.Ordinal))
+        foreach (var d in report.Destinations.Where(d => sites.Contains(d.Code)).OrderBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Product, StringComparer.Ordinal))
         {
             row++;
             ws.Cell(row, 1).SetValue(d.Code);
@@ -30,7 +30,7 @@ internal static class CareSheets
 
         row += 2;
         var teams = care.TeamProblem.Teams.ToDictionary(t => t.Code, StringComparer.Ordinal);
-        var hubei = care.Teams.Assignments.Where(a => sites.Any(s => s.Code == a.Site)).ToList();
+        var hubei = care.Teams.Assignments.Where(a => sites.Contains(a.Site)).ToList();
         var first = row;
         Header(ws, row, ["Site", "Team", "Home city", "From", "To", "Members", "Specialties", ""]);
         foreach (var a in hubei)

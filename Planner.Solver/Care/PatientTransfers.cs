@@ -47,18 +47,21 @@ public static class PatientTransfers
         ArgumentNullException.ThrowIfNull(km);
         settings ??= new TransferSettings();
         var flags = new List<string>();
+        var flagged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in hospitals)
         {
             if (new[] { h.Beds, h.IcuBeds, h.IcuOccupied, h.Ventilators, h.VentilatorsInUse, h.Severe, h.Critical, h.StaffOnDuty }.Any(v => v < 0))
             {
                 flags.Add($"hospital {h.Code}: a negative count in its report; left out of the transfers.");
+                flagged.Add(h.Code);
             }
             else if (h.Critical > h.Beds)
             {
                 flags.Add($"hospital {h.Code}: reports {h.Critical} critical patients but has {h.Beds} beds; left out of the transfers until corrected.");
+                flagged.Add(h.Code);
             }
         }
-        var usable = hospitals.Where(h => !flags.Any(f => f.StartsWith($"hospital {h.Code}:", StringComparison.Ordinal))).OrderBy(h => h.Code, StringComparer.Ordinal).ToList();
+        var usable = hospitals.Where(h => !flagged.Contains(h.Code)).OrderBy(h => h.Code, StringComparer.Ordinal).ToList();
         var senders = usable.Where(h => h.Overflow > 0).ToList();
         var receivers = usable.Where(h => h.Free > 0).ToList();
         if (senders.Count == 0)

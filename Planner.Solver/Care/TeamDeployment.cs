@@ -386,7 +386,7 @@ public static class TeamDeployment
         private List<UnmetNeed> Unmet(HashSet<(int Team, int Need, int Week)>? chosen)
         {
             var list = new List<UnmetNeed>();
-            foreach (var ((n, specialty, w), cov) in _cov.OrderBy(c => c.Key.Need).ThenBy(c => c.Key.Week).ThenBy(c => c.Key.Specialty, StringComparer.Ordinal))
+            foreach (var (n, specialty, w) in _cov.Keys.OrderBy(c => c.Need).ThenBy(c => c.Week).ThenBy(c => c.Specialty, StringComparer.Ordinal))
             {
                 var need = Needs[n];
                 var required = need.Required[specialty];

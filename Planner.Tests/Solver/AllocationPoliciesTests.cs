@@ -217,16 +217,6 @@ public class AllocationPoliciesTests
         var supplies = depots.SelectMany(d => Enumerable.Range(0, 5).Select(day => new Supply(d, "N95", day, random.Next(0, 120)))).ToList();
         var demands = destinations.SelectMany(c => Enumerable.Range(0, 5).SelectMany(day => Enumerable.Range(1, 3)
             .Select(tier => new Demand(c, "N95", day, tier, random.Next(5, 60))))).ToList();
-        return new AllocationProblem
-        {
-            Days = 5,
-            Products = ["N95"],
-            Depots = depots,
-            Destinations = destinations,
-            Supplies = supplies,
-            Demands = demands,
-            Lanes = lanes,
-            ReserveFloors = [new ReserveFloor("D1", "N95", 30)],
-        };
+        return Problem(5, depots, destinations, [.. supplies], [.. demands], [.. lanes]) with { ReserveFloors = [new ReserveFloor("D1", "N95", 30)] };
     }
 }
