@@ -1,5 +1,6 @@
 using Planner.Api.Cli;
 using Planner.Api.Configuration;
+using Planner.Api.Jobs;
 
 if (CommandLine.IsCommand(args))
 {
@@ -7,11 +8,13 @@ if (CommandLine.IsCommand(args))
 }
 
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "serve").ToArray());
-builder.Services.AddSingleton(PlannerSettings.From(builder.Configuration));
 builder.Services.AddProblemDetails();
+builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UsePlannerDashboard();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapOperations();
 await app.RunAsync();
 return 0;

@@ -1,7 +1,11 @@
 using System.Globalization;
 using Planner.Api.Configuration;
 using Planner.Api.Planning;
+using Hangfire;
+using Planner.Api.Jobs;
 using Planner.Api.SampleData;
+using Planner.Api.Sources;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
 
@@ -26,6 +30,13 @@ public static class CommandLine
           migrate        create or upgrade the planner database and import reference data
           seed-sources   fill the three sample source databases from data/sample when empty
           pull           pull the three feeds into the planner database
+                           --feed F         only this feed: production, hospitals or teams
+          sources        each feed's freshness and the recent pull runs
+          worker         run a worker node: process the pulls, plans and scenarios queues (server mode)
+          enqueue        queue a plan run for the workers (server mode); prints the run's request id
+                           --scenario S, --start DATE, --days N, --policy P   as for plan
+          runs           the recent queued runs and their state
+          cancel ID      cancel a queued or running run (it stops between steps and publishes nothing)
           generate       regenerate the synthetic sample data
                            --seed N (default 2020)  --scale X (default 1)  --out DIR (default data/sample)
           serve          run the web application (the default without a command)
@@ -35,9 +46,13 @@ public static class CommandLine
           Planner:DataDirectory            the data folder (default: found above the working directory)
           Planner:Solver:Name              CLP (default), GLOP, PDLP or HIGHS_LP
           Planner:Solver:Policy            optimized (default), pro-rata, population-share or no-sharing
+          Planner:Jobs:Roles               web, worker or web,worker (default); Planner:Jobs:Queues, WorkerCount
+          Planner:Jobs:PullCron, DailyPlanCron, TimeZone   schedules (default */15 * * * *, 0 6 * * *, Asia/Shanghai)
+          Planner:Freshness:Mode           refuse (default) or warn when a feed is older than its limit
+          Planner:Freshness:MaxAgeMinutes:<feed>   the limit per feed (default 60)
         """;
 
-    private static readonly string[] Commands = ["plan", "migrate", "seed-sources", "pull", "generate", "help", "--help", "-h"];
+    private static readonly string[] Commands = ["plan", "migrate", "seed-sources", "pull", "sources", "worker", "enqueue", "runs", "cancel", "generate", "help", "--help", "-h"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -51,7 +66,8 @@ public static class CommandLine
         }
         try
         {
-            var (options, configArgs) = Split(args.Skip(1).ToArray());
+            var id = command == "cancel" ? (args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : throw new ArgumentException("cancel needs the run's request id.")) : null;
+            var (options, configArgs) = Split(args.Skip(id is null ? 1 : 2).ToArray());
             if (command == "generate")
             {
                 var written = SampleGenerator.Write(DataDirectory(configArgs), options.GetValueOrDefault("out") ?? Path.Combine(DataDirectory(configArgs), "sample"),
@@ -61,10 +77,35 @@ public static class CommandLine
                 return 0;
             }
 
+            if (command == "worker")
+            {
+                await RunWorkerAsync(configArgs, ct);
+                return 0;
+            }
             var settings = PlannerSettings.From(Configuration(configArgs));
             var pipeline = new PlanPipeline(settings, TimeProvider.System, message => stderr.WriteLine(message));
             switch (command)
             {
+                case "sources":
+                    await pipeline.PrepareAsync(ct);
+                    await WriteSourcesAsync(settings, stdout);
+                    return 0;
+                case "enqueue":
+                    await pipeline.PrepareAsync(ct);
+                    await stdout.WriteLineAsync(await EnqueueAsync(settings, PlanRequestFrom(options)));
+                    return 0;
+                case "runs":
+                    await pipeline.PrepareAsync(ct);
+                    await WriteRunsAsync(settings, stdout);
+                    return 0;
+                case "cancel":
+                    await pipeline.PrepareAsync(ct);
+                    await using (var db = await settings.Planner.OpenAsync(ct))
+                    {
+                        var state = await RunRequests.CancelAsync(db, id!, DateTimeOffset.UtcNow) ?? throw new PlannerException($"There is no run {id}.");
+                        await stdout.WriteLineAsync($"{state.Id}\t{state.Status}{(state.CancelRequested && state.Status == "running" ? " (cancellation asked for; it stops at its next heartbeat)" : "")}");
+                    }
+                    return 0;
                 case "migrate":
                     await pipeline.PrepareAsync(ct);
                     await stdout.WriteLineAsync(settings.Planner.Describe());
@@ -75,21 +116,21 @@ public static class CommandLine
                     return 0;
                 case "pull":
                     await pipeline.PrepareAsync(ct);
-                    foreach (var run in await pipeline.PullAsync(ct)) await stdout.WriteLineAsync(run.Id);
-                    return 0;
+                    var pulls = await pipeline.PullAsync(options.TryGetValue("feed", out var feed) ? ParseFeed(feed) : null, ct);
+                    foreach (var pull in pulls.Where(p => p.Run is not null)) await stdout.WriteLineAsync(pull.Run!.Id);
+                    foreach (var failed in pulls.Where(p => p.Error is not null)) await stderr.WriteLineAsync($"error: {failed.Error}");
+                    return pulls.Any(p => p.Error is not null) ? 1 : 0;
                 default:
-                    var outcome = await pipeline.RunAsync(new PlanRequest(
-                        options.GetValueOrDefault("out") ?? "out",
-                        PlanStart: options.TryGetValue("start", out var start) ? ParseDate(start) : null,
-                        HorizonDays: options.TryGetValue("days", out var days) ? ParseDays(days) : null)
+                    var outcome = await pipeline.RunAsync(PlanRequestFrom(options) with
                     {
-                        Policy = options.TryGetValue("policy", out var policy) ? PlannerSettings.ParsePolicy(policy) : null,
+                        OutputDirectory = options.GetValueOrDefault("out") ?? "out",
                         ExportModelDirectory = options.GetValueOrDefault("export-model"),
                         ReplanRunId = options.GetValueOrDefault("replan"),
                         DispatchedThroughDay = options.TryGetValue("dispatched-through", out var through) ? ParseDay(through) : -1,
-                    }, ct);
+                    }, ct: ct);
                     await stdout.WriteLineAsync(outcome.WorkbookPath);
                     await stdout.WriteLineAsync(outcome.SummaryPath);
+                    foreach (var warning in outcome.Warnings) await stderr.WriteLineAsync($"warning: {warning}");
                     return 0;
             }
         }
@@ -104,6 +145,62 @@ public static class CommandLine
             return 2;
         }
     }
+
+    private static PlanRequest PlanRequestFrom(Dictionary<string, string> options) => new(
+        Scenario: options.GetValueOrDefault("scenario") ?? "baseline",
+        PlanStart: options.TryGetValue("start", out var start) ? ParseDate(start) : null,
+        HorizonDays: options.TryGetValue("days", out var days) ? ParseDays(days) : null)
+    {
+        Policy = options.TryGetValue("policy", out var policy) ? PlannerSettings.ParsePolicy(policy) : null,
+    };
+
+    /// <summary>A worker node: Hangfire server on the configured queues until stopped (Ctrl+C or SIGTERM).</summary>
+    private static async Task RunWorkerAsync(string[] configArgs, CancellationToken ct)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configArgs, ContentRootPath = AppContext.BaseDirectory });
+        var settings = PlannerSettings.From(builder.Configuration);
+        if (settings.Planner.Provider != DatabaseProvider.Postgres)
+        {
+            throw new PlannerException("A separate worker needs server mode (ConnectionStrings:Planner, PostgreSQL): in embedded mode the web process runs the jobs itself.");
+        }
+        builder.Services.AddPlannerJobs(settings with { Jobs = settings.Jobs with { Web = false, Worker = true } });
+        await builder.Build().RunAsync(ct);
+    }
+
+    private static async Task<string> EnqueueAsync(PlannerSettings settings, PlanRequest request)
+    {
+        if (settings.Planner.Provider != DatabaseProvider.Postgres)
+        {
+            throw new PlannerException("Queueing from the command line needs server mode (ConnectionStrings:Planner, PostgreSQL); in embedded mode use POST /api/runs, or plan.");
+        }
+        var kind = request.Scenario == "baseline" ? "daily" : "scenario";
+        await using var db = await settings.Planner.OpenAsync();
+        var id = await RunRequests.CreateAsync(db, kind, request, null, DateTimeOffset.UtcNow);
+        PlanJobs.Enqueue(new BackgroundJobClient(JobsSetup.CreateStorage(settings)), id, kind);
+        return id;
+    }
+
+    private static async Task WriteSourcesAsync(PlannerSettings settings, TextWriter stdout)
+    {
+        await using var db = await settings.Planner.OpenAsync();
+        foreach (var age in await SourceFreshness.ReadAsync(db, settings.Freshness, DateTimeOffset.UtcNow))
+        {
+            await stdout.WriteLineAsync($"{(age.Fresh ? "fresh" : "STALE")}\t{SourceFreshness.Describe(age)}\tlast attempt {age.LastAttemptId ?? "none"} {age.LastAttemptStatus}{(age.LastAttemptError is { } e ? ": " + e : "")}");
+        }
+    }
+
+    private static async Task WriteRunsAsync(PlannerSettings settings, TextWriter stdout)
+    {
+        await using var db = await settings.Planner.OpenAsync();
+        foreach (var r in await RunRequests.RecentAsync(db, 20))
+        {
+            await stdout.WriteLineAsync($"{r.Id}\t{r.Kind}\t{r.ScenarioId}\t{r.Status}\tattempts {r.Attempts}\t{r.Worker}\t{r.RunId}\t{r.Step ?? r.Error}");
+        }
+    }
+
+    private static Feed ParseFeed(string text) =>
+        Enum.TryParse<Feed>(text, ignoreCase: true, out var feed) && Enum.IsDefined(feed)
+            ? feed : throw new ArgumentException($"--feed '{text}' is not a feed; use production, hospitals or teams.");
 
     /// <summary>Known options (<c>--out DIR</c>) apart from configuration switches (<c>--Key=value</c>).</summary>
     private static (Dictionary<string, string> Options, string[] ConfigArgs) Split(string[] args)

@@ -1,4 +1,5 @@
 using Npgsql;
+using Planner.Api.Jobs;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Solver.Allocation;
@@ -22,6 +23,12 @@ public sealed record PlannerSettings
 
     /// <summary>CP-SAT knobs of the team plan (Planner:Teams:TimeLimitSeconds, Workers, Seed) and whether deployed teams stay (KeepCurrent); the rules come from planning parameters.</summary>
     public TeamSettings Teams { get; init; } = new();
+
+    /// <summary>This node's roles, queues and schedules (Planner:Jobs:*).</summary>
+    public JobSettings Jobs { get; init; } = new();
+
+    /// <summary>How old a feed's data may be when a plan uses it (Planner:Freshness:*).</summary>
+    public FreshnessSettings Freshness { get; init; } = new();
 
     public FeedSource Source(Feed feed) => Sources.Single(s => s.Feed == feed);
 
@@ -76,7 +83,11 @@ public sealed record PlannerSettings
             Seed = configuration.GetValue("Planner:Teams:Seed", teamDefaults.Seed),
             KeepCurrent = configuration.GetValue("Planner:Teams:KeepCurrent", teamDefaults.KeepCurrent),
         };
-        return new PlannerSettings { DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver, Teams = teams };
+        return new PlannerSettings
+        {
+            DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver, Teams = teams,
+            Jobs = JobSettings.From(configuration), Freshness = FreshnessSettings.From(configuration),
+        };
     }
 
     /// <summary>optimized, pro-rata, population-share or no-sharing (case and dashes ignored).</summary>

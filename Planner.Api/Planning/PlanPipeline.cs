@@ -15,7 +15,7 @@ using Planner.Solver.Care;
 namespace Planner.Api.Planning;
 
 /// <summary>What to plan and where to put the files.</summary>
-public sealed record PlanRequest(string OutputDirectory, string Scenario = "baseline", DateOnly? PlanStart = null, int? HorizonDays = null)
+public sealed record PlanRequest(string? OutputDirectory = null, string Scenario = "baseline", DateOnly? PlanStart = null, int? HorizonDays = null)
 {
     /// <summary>The allocation rule; null means the configured one.</summary>
     public Policy? Policy { get; init; }
@@ -30,8 +30,15 @@ public sealed record PlanRequest(string OutputDirectory, string Scenario = "base
     public int DispatchedThroughDay { get; init; } = -1;
 }
 
-/// <summary>What a finished run produced.</summary>
-public sealed record PlanOutcome(string RunId, PlanStatus Status, string WorkbookPath, string SummaryPath, PlanSummary Summary, AllocationProblem Problem, AllocationResult Result, CareOutcome Care);
+/// <summary>What a finished run produced; the paths are null when the request named no output folder (the files are in the database).</summary>
+public sealed record PlanOutcome(string RunId, PlanStatus Status, string? WorkbookPath, string? SummaryPath, PlanSummary Summary, AllocationProblem Problem, AllocationResult Result, CareOutcome Care)
+{
+    /// <summary>Freshness warnings the run was published with.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>One feed's pull in a run: the pull run, or why it failed (the data held before is kept).</summary>
+public sealed record PullAttempt(Sources.Feed Feed, PullRun? Run, string? Error);
 
 /// <summary>
 /// The daily plan, end to end: migrate → reference data and sample sources on first use → pull the three feeds
@@ -45,6 +52,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         {
             Directory.CreateDirectory(settings.LocalDirectory);
         }
+        await using var setupLock = await SetupLockAsync(ct);
         progress($"Migrating the {settings.Planner.Describe()}");
         await Migrator.MigrateAsync(settings.Planner, ct);
         if (await ReferenceImporter.ImportIfEmptyAsync(settings.Planner, settings.DataDirectory, ct))
@@ -53,8 +61,33 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         }
     }
 
+    /// <summary>
+    /// Several nodes may start at once on one PostgreSQL database: a session advisory lock lets one migrate, import
+    /// and seed while the others wait (SQLite serialises writers itself). The lock is released explicitly: a pooled
+    /// connection keeps its session, and its locks, after it is closed.
+    /// </summary>
+    private async Task<SetupLock?> SetupLockAsync(CancellationToken ct)
+    {
+        if (settings.Planner.Provider != DatabaseProvider.Postgres) return null;
+        var connection = await settings.Planner.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_advisory_lock({SetupLock.Key})", cancellationToken: ct));
+        return new SetupLock(connection);
+    }
+
+    private sealed class SetupLock(DbConnection connection) : IAsyncDisposable
+    {
+        public const long Key = 20200210;
+
+        public async ValueTask DisposeAsync()
+        {
+            await connection.ExecuteAsync($"SELECT pg_advisory_unlock({Key})");
+            await connection.DisposeAsync();
+        }
+    }
+
     public async Task SeedSourcesAsync(CancellationToken ct = default)
     {
+        await using var setupLock = await SetupLockAsync(ct);
         foreach (var source in settings.Sources)
         {
             var rows = await SourceSeeder.SeedIfEmptyAsync(source, settings.DataDirectory, ct);
@@ -65,29 +98,50 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         }
     }
 
-    public async Task<IReadOnlyList<PullRun>> PullAsync(CancellationToken ct = default)
+    /// <summary>Pulls every feed; a feed that fails is reported (and its pull run marked failed) and the others go on.</summary>
+    public async Task<IReadOnlyList<PullAttempt>> PullAsync(Sources.Feed? only = null, CancellationToken ct = default)
     {
         var puller = new FeedPuller(settings.Planner, clock);
-        var runs = new List<PullRun>();
-        foreach (var source in settings.Sources)
+        var attempts = new List<PullAttempt>();
+        foreach (var source in settings.Sources.Where(s => only is null || s.Feed == only))
         {
-            var run = await puller.PullAsync(source, ct);
-            progress($"Pulled {source.Feed.ToString().ToLowerInvariant()}: {run.RowsRead:N0} rows read, {run.RowsChanged:N0} changed, {run.RowsRejected:N0} rejected ({run.Duration.TotalSeconds:0.0} s)");
-            runs.Add(run);
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                var run = await puller.PullAsync(source, ct);
+                progress($"Pulled {source.Feed.ToString().ToLowerInvariant()}: {run.RowsRead:N0} rows read, {run.RowsChanged:N0} changed, {run.RowsRejected:N0} rejected ({run.Duration.TotalSeconds:0.0} s)");
+                attempts.Add(new PullAttempt(source.Feed, run, null));
+            }
+            catch (PlannerException e)
+            {
+                progress($"warning: {e.Message}");
+                attempts.Add(new PullAttempt(source.Feed, null, e.Message));
+            }
         }
-        return runs;
+        return attempts;
     }
 
-    public async Task<PlanOutcome> RunAsync(PlanRequest request, CancellationToken ct = default)
+    /// <summary>
+    /// Runs the plan. With a <paramref name="claim"/> (a queued run a worker holds), the run is published only while
+    /// the claim holds, in the same transaction as its results; files go to the request's output folder, if any,
+    /// only after that transaction commits.
+    /// </summary>
+    public async Task<PlanOutcome> RunAsync(PlanRequest request, Jobs.RunClaim? claim = null, CancellationToken ct = default)
     {
-        var output = PrepareOutput(request.OutputDirectory);
+        var output = request.OutputDirectory is { } outputDirectory ? PrepareOutput(outputDirectory) : null;
         await PrepareAsync(ct);
         await SeedSourcesAsync(ct);
-        var pulls = await PullAsync(ct);
+        await PullAsync(ct: ct);
+        ct.ThrowIfCancellationRequested();
 
+        var watch = Stopwatch.StartNew();
         await using var db = await settings.Planner.OpenAsync(ct);
+        var (inputs, warnings) = await CheckFreshnessAsync(db);
         var snapshot = await PlanSnapshot.ReadAsync(db, request.PlanStart, request.HorizonDays);
         var previousTeams = request.ReplanRunId is { } replanned ? await PreviousTeamsAsync(db, replanned, snapshot) : [];
+        var snapshotSeconds = watch.Elapsed.TotalSeconds;
+        ct.ThrowIfCancellationRequested();
+        watch.Restart();
         var care = CarePlanning.Run(snapshot.Care, snapshot, settings.Teams, snapshot.Tiers.Min(t => t.Tier), previousTeams);
         progress($"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, {care.Teams.Assignments.Count} team assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) in {care.Teams.Seconds:0.00} s");
         foreach (var flag in care.Flags) progress($"warning: {flag}");
@@ -97,6 +151,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             problem = problem with { Previous = await PreviousPlanAsync(db, previousRun, snapshot, request.DispatchedThroughDay) };
         }
         progress($"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, {problem.Products.Count} products, {problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}");
+        ct.ThrowIfCancellationRequested();
 
         var exporter = request.ExportModelDirectory is { } exportDirectory ? new ModelExporter(PrepareOutput(exportDirectory)) : null;
         var solverSettings = settings.Solver with
@@ -105,15 +160,17 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             OnStage = exporter is null ? null : exporter.Write,
             // Exported stages are listed in the order they were solved: one product after another.
             Parallelism = exporter is null ? settings.Solver.Parallelism : 1,
+            Cancellation = ct,
         };
         var digest = InputDigest(problem, solverSettings, request.Scenario);
         var runId = await NewRunIdAsync(db, digest);
-        await StartRunAsync(db, runId, request, snapshot, solverSettings, digest, pulls, ct);
+        await StartRunAsync(db, runId, request, snapshot, solverSettings, digest, inputs, claim, ct);
+        var work = Directory.CreateTempSubdirectory("planner-run-");
         try
         {
-            var watch = Stopwatch.StartNew();
             var result = AllocationModel.Solve(problem, solverSettings);
-            progress($"Solved with {solverSettings.Solver} ({PolicyName(solverSettings.Policy)}): {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s, {result.Stages.Count} stages");
+            var solveSeconds = watch.Elapsed.TotalSeconds;
+            progress($"Solved with {solverSettings.Solver} ({PolicyName(solverSettings.Policy)}): {result.Status} in {solveSeconds:0.00} s, {result.Stages.Count} stages");
             if (result.Status == PlanStatus.Failed)
             {
                 var stage = result.Stages.FirstOrDefault(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal) && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal));
@@ -124,31 +181,96 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
                 await exporter.FinishAsync(ct);
                 progress($"Exported {exporter.Count} LP stages to {exporter.Directory}");
             }
+            ct.ThrowIfCancellationRequested();
 
+            watch.Restart();
             var report = PlanReport.From(snapshot, result);
             var info = new PlanRunInfo(runId, request.Scenario, snapshot.PlanStart, snapshot.HorizonDays, PolicyName(result.Policy),
-                solverSettings.Solver, result.Status.ToString(), Math.Round(result.Objective, 3), result.Transfers, digest, Freshness(pulls));
+                solverSettings.Solver, result.Status.ToString(), Math.Round(result.Objective, 3), result.Transfers, digest, Freshness(inputs));
             var workbookName = $"plan-province-{snapshot.PlanStart:yyyyMMdd}-{runId}.xlsx";
-            var workbookPath = Path.Combine(output, workbookName);
-            var summaryPath = Path.Combine(output, "summary.json");
             var summary = PlanSummary.From(info, result, report,
-                pulls.Select(p => new PlanSummary.SourceEntry(p.Feed.ToString().ToLowerInvariant(), p.Id, p.RowsRead, p.RowsChanged, p.RowsRejected, p.Watermark)).ToList(),
-                [workbookName], care);
+                inputs.Select(p => new PlanSummary.SourceEntry(p.Feed.ToString().ToLowerInvariant(), p.Id, p.RowsRead, p.RowsChanged, p.RowsRejected, p.Watermark)).ToList(),
+                [workbookName], care) with { Warnings = warnings };
 
-            // Files are written under temporary names and moved into place, so a failed run leaves no half-written file.
-            await WriteAtomicallyAsync(workbookPath, tmp => { ProvinceWorkbook.Write(tmp, info, snapshot, report, result, care); return Task.CompletedTask; });
-            await WriteAtomicallyAsync(summaryPath, tmp => File.WriteAllTextAsync(tmp, summary.ToJson(), ct));
-            await RecordAsync(db, runId, info, result, care, workbookPath, ct);
-            progress($"Wrote {workbookPath} and {summaryPath}");
-            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result, care);
+            // Written in a folder of this attempt's own, published from the database in one transaction with the
+            // results, and copied to the output folder only after that: a failed or killed run publishes nothing.
+            var workbook = Path.Combine(work.FullName, workbookName);
+            ProvinceWorkbook.Write(workbook, info, snapshot, report, result, care);
+            var summaryFile = Path.Combine(work.FullName, "summary.json");
+            await File.WriteAllTextAsync(summaryFile, summary.ToJson(), ct);
+            ct.ThrowIfCancellationRequested();
+            var timings = new RunTimings(snapshotSeconds, solveSeconds, watch.Elapsed.TotalSeconds);
+            await RecordAsync(db, runId, info, result, care, [("province", workbook), ("summary", summaryFile)], timings, warnings, claim, ct);
+
+            string? workbookPath = null, summaryPath = null;
+            if (output is not null)
+            {
+                workbookPath = await PlaceAsync(workbook, output);
+                summaryPath = await PlaceAsync(summaryFile, output);
+                progress($"Wrote {workbookPath} and {summaryPath}");
+            }
+            else
+            {
+                progress($"Published {workbookName} and summary.json (run {runId})");
+            }
+            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result, care) { Warnings = warnings };
         }
         catch (Exception e)
         {
-            await db.ExecuteAsync("UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id",
-                new { id = runId, at = clock.GetUtcNow(), error = Database.FirstLine(e.Message) });
+            var error = e is OperationCanceledException or AggregateException { InnerException: OperationCanceledException } ? "cancelled" : Database.FirstLine(e.Message);
+            await db.ExecuteAsync("UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND status = 'running'",
+                new { id = runId, at = clock.GetUtcNow(), error });
+            if (e is AggregateException { InnerException: OperationCanceledException cancelled }) throw cancelled;
             throw;
         }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
     }
+
+    /// <summary>
+    /// Freshness gate and lineage: the last successful pull of each feed is what the snapshot reflects. A feed
+    /// older than its limit refuses the run or, with <c>Planner:Freshness:Mode=warn</c>, is published with a warning.
+    /// </summary>
+    private async Task<(IReadOnlyList<PullRun> Inputs, IReadOnlyList<string> Warnings)> CheckFreshnessAsync(DbConnection db)
+    {
+        var ages = await SourceFreshness.ReadAsync(db, settings.Freshness, clock.GetUtcNow());
+        var stale = ages.Where(a => !a.Fresh).Select(SourceFreshness.Describe).ToList();
+        if (stale.Count > 0 && (settings.Freshness.Refuse || ages.Any(a => a.PullRunId is null)))
+        {
+            throw new PlannerException($"Data too old to plan with: {string.Join("; ", stale)}. Pull the feeds again, or raise Planner:Freshness:MaxAgeMinutes (Planner:Freshness:Mode=warn publishes with a warning).");
+        }
+        var warnings = stale.Select(s => $"stale data: {s}").ToList();
+        foreach (var warning in warnings) progress($"warning: {warning}");
+        var inputs = new List<PullRun>();
+        foreach (var age in ages)
+        {
+            inputs.Add(await db.QuerySingleAsync<PullRunRow>("""
+                SELECT id AS Id, source AS Source, rows_read AS RowsRead, rows_changed AS RowsChanged, rows_rejected AS RowsRejected, watermark AS Watermark,
+                       started_at AS StartedAt, finished_at AS FinishedAt
+                FROM pull_runs WHERE id = @id
+                """, new { id = age.PullRunId }) is var row ? row.ToPullRun() : throw new InvalidOperationException());
+        }
+        return (inputs, warnings);
+    }
+
+    private sealed class PullRunRow
+    {
+        public string Id { get; set; } = "";
+        public string Source { get; set; } = "";
+        public long RowsRead { get; set; }
+        public long RowsChanged { get; set; }
+        public long RowsRejected { get; set; }
+        public string? Watermark { get; set; }
+        public DateTimeOffset StartedAt { get; set; }
+        public DateTimeOffset FinishedAt { get; set; }
+
+        public PullRun ToPullRun() => new(Id, Enum.Parse<Sources.Feed>(Source, ignoreCase: true), "succeeded", RowsRead, RowsChanged, RowsRejected,
+            long.Parse(Watermark ?? "0", CultureInfo.InvariantCulture), FinishedAt - StartedAt, null);
+    }
+
+    private sealed record RunTimings(double SnapshotSeconds, double SolveSeconds, double PublishSeconds);
 
     public static string PolicyName(Policy policy) => policy switch
     {
@@ -245,27 +367,25 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     private static string Freshness(IReadOnlyList<PullRun> pulls) =>
         string.Join("; ", pulls.Select(p => $"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})"));
 
-    private async Task StartRunAsync(DbConnection db, string runId, PlanRequest request, PlanSnapshot snapshot, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls, CancellationToken ct)
+    private async Task StartRunAsync(DbConnection db, string runId, PlanRequest request, PlanSnapshot snapshot, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls, Jobs.RunClaim? claim, CancellationToken ct)
     {
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.ExecuteAsync("""
-            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at)
-            VALUES (@id, @scenario, 'running', @policy, @solver, @start, @days, @digest, @at)
-            """, new { id = runId, scenario = request.Scenario, policy = PolicyName(solver.Policy), solver = solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, digest, at = clock.GetUtcNow() }, tx);
+            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at, request_id, attempt)
+            VALUES (@id, @scenario, 'running', @policy, @solver, @start, @days, @digest, @at, @request, @attempt)
+            """, new { id = runId, scenario = request.Scenario, policy = PolicyName(solver.Policy), solver = solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, digest, at = clock.GetUtcNow(),
+                request = claim?.RequestId, attempt = claim?.Attempt }, tx);
         await db.ExecuteAsync("INSERT INTO plan_run_inputs (run_id, pull_run_id) VALUES (@run, @pull)",
             pulls.Select(p => new { run = runId, pull = p.Id }), tx);
         await tx.CommitAsync(ct);
     }
 
     /// <summary>Results, the published file with its sha256, and the run's end state, in one transaction.</summary>
-    private async Task RecordAsync(DbConnection db, string runId, PlanRunInfo info, AllocationResult result, CareOutcome care, string workbookPath, CancellationToken ct)
+    private async Task RecordAsync(DbConnection db, string runId, PlanRunInfo info, AllocationResult result, CareOutcome care,
+        IReadOnlyList<(string Kind, string Path)> files, RunTimings timings, IReadOnlyList<string> warnings, Jobs.RunClaim? claim, CancellationToken ct)
     {
-        string sha;
-        await using (var file = File.OpenRead(workbookPath))
-        {
-            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
-        }
         await using var tx = await db.BeginTransactionAsync(ct);
+        if (claim is not null) await Jobs.RunRequests.FinishAsync(db, tx, claim, runId, clock.GetUtcNow());
         await settings.Planner.BulkInsertAsync(db, tx, "plan_allocations",
             ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served", "reason"],
             result.Allocations.Select(a => new object?[] { runId, a.Destination, a.Product, a.Day, a.Tier, a.Demand, a.Served, a.Reason is { } r ? ShortfallReasons.Code(r) : null }), ct);
@@ -281,24 +401,39 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         await settings.Planner.BulkInsertAsync(db, tx, "plan_patient_transfers",
             ["run_id", "from_hospital", "to_hospital", "patients", "km"],
             care.Transfers.Transfers.Select(t => new object?[] { runId, t.From, t.To, t.Patients, t.Km }), ct);
+        foreach (var (kind, path) in files)
+        {
+            var content = await File.ReadAllBytesAsync(path, ct);
+            await db.ExecuteAsync("""
+                INSERT INTO published_workbooks (id, run_id, kind, file_name, sha256, bytes, created_at, content)
+                VALUES (@id, @run, @kind, @file, @sha, @bytes, @at, @content)
+                """, new { id = Guid.NewGuid().ToString("N"), run = runId, kind, file = Path.GetFileName(path), sha = Convert.ToHexStringLower(SHA256.HashData(content)), bytes = content.LongLength, at = clock.GetUtcNow(), content }, tx);
+        }
         await db.ExecuteAsync("""
-            INSERT INTO published_workbooks (id, run_id, kind, file_name, sha256, bytes, created_at)
-            VALUES (@id, @run, 'province', @file, @sha, @bytes, @at)
-            """, new { id = Guid.NewGuid().ToString("N"), run = runId, file = Path.GetFileName(workbookPath), sha, bytes = new FileInfo(workbookPath).Length, at = clock.GetUtcNow() }, tx);
-        await db.ExecuteAsync("""
-            UPDATE plan_runs SET status = 'succeeded', solver_status = @status, objective = @objective, transfers = @transfers, finished_at = @at WHERE id = @id
-            """, new { id = runId, status = info.SolverStatus, objective = info.Objective, transfers = info.Transfers, at = clock.GetUtcNow() }, tx);
+            UPDATE plan_runs SET status = 'succeeded', solver_status = @status, objective = @objective, transfers = @transfers, finished_at = @at,
+                snapshot_seconds = @snapshot, solve_seconds = @solve, publish_seconds = @publish, warnings = @warnings
+            WHERE id = @id
+            """, new { id = runId, status = info.SolverStatus, objective = info.Objective, transfers = info.Transfers, at = clock.GetUtcNow(),
+                snapshot = Math.Round(timings.SnapshotSeconds, 3), solve = Math.Round(timings.SolveSeconds, 3), publish = Math.Round(timings.PublishSeconds, 3),
+                warnings = warnings.Count == 0 ? null : string.Join("\n", warnings) }, tx);
         await tx.CommitAsync(ct);
     }
 
-    private static async Task WriteAtomicallyAsync(string path, Func<string, Task> write)
+    /// <summary>Copies a published file into the output folder under a temporary name, then moves it into place.</summary>
+    private static async Task<string> PlaceAsync(string file, string output)
     {
-        // Same extension: ClosedXML refuses to save under any other.
-        var tmp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileNameWithoutExtension(path)}.partial{Path.GetExtension(path)}");
+        var path = Path.Combine(output, Path.GetFileName(file));
+        // Same extension: tools that look at it (and ClosedXML) see the right type even for the partial file.
+        var tmp = Path.Combine(output, $".{Path.GetFileNameWithoutExtension(path)}.partial{Path.GetExtension(path)}");
         try
         {
-            await write(tmp);
+            await using (var source = File.OpenRead(file))
+            await using (var target = File.Create(tmp))
+            {
+                await source.CopyToAsync(target);
+            }
             File.Move(tmp, path, overwrite: true);
+            return path;
         }
         finally
         {

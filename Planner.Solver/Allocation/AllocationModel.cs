@@ -36,7 +36,7 @@ public static class AllocationModel
             .OrderByDescending(i => problem.Demands.Where(d => d.Product == products[i]).Select(d => d.Tier).Distinct().Count())
             .ThenByDescending(i => problem.Demands.Count(d => d.Product == products[i])).ThenBy(i => i).ToList();
         Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Parallelism) },
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Parallelism), CancellationToken = settings.Cancellation },
             i => parts[i] = SolveProduct(problem, products[i], settings));
 
         var status = parts.Select(p => p.Status).DefaultIfEmpty(PlanStatus.Optimal).Max();

@@ -47,6 +47,9 @@ public sealed record AllocationSettings
     /// <summary>Products solved at once; they share nothing, so they run in parallel. Results do not depend on it.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Checked before every LP stage: a cancelled run stops there with <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>
     /// Called after each LP stage with its name, sense, objective and a function returning the model as MPS
     /// (with the earlier stages' fixings in it), so a caller can export it. The solver itself does no I/O.

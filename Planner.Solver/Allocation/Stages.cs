@@ -265,6 +265,7 @@ internal sealed class Stages(ProductModel model)
             // The current point is optimal for this stage (see the callers); the stage is recorded and exported all the same.
             return Record(stage, sense, terms, perUnit, known, "OPTIMAL (current point)");
         }
+        model.Settings.Cancellation.ThrowIfCancellationRequested();
         var objective = model.Solver.Objective();
         objective.Clear();
         foreach (var (v, coef) in terms) objective.SetCoefficient(v, objective.GetCoefficient(v) + coef);

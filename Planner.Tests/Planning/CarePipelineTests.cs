@@ -26,7 +26,7 @@ public class CarePipelineTests
         {
             await source.ExecuteAsync(sql);
         }
-        return (settings, await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), Ct));
+        return (settings, await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct));
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public class PlanOptimizerTests
 
     private static Task<PlanOutcome> RunAsync(TestDatabase db, PlanRequest? request = null, TimeProvider? clock = null) =>
         new PlanPipeline(TestPlanner.Settings(db), clock ?? TimeProvider.System, _ => { })
-            .RunAsync(request ?? new PlanRequest(Path.Combine(db.Directory, "out")), Ct);
+            .RunAsync(request ?? new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
 
     [Fact]
     public async Task Run_ExplainsEveryShortfall_InTheWorkbookAndTheSummary()
@@ -114,7 +114,7 @@ public class PlanOptimizerTests
         var first = await RunAsync(a, clock: new FixedClock(Noon));
         var second = await RunAsync(b, clock: new FixedClock(Noon));
 
-        Assert.Equal(await File.ReadAllBytesAsync(first.SummaryPath, Ct), await File.ReadAllBytesAsync(second.SummaryPath, Ct));
+        Assert.Equal(await File.ReadAllBytesAsync(first.SummaryPath!, Ct), await File.ReadAllBytesAsync(second.SummaryPath!, Ct));
         Assert.Equal(first.RunId, second.RunId);
     }
 
@@ -157,7 +157,7 @@ public class PlanOptimizerTests
         var pipeline = TestPlanner.Pipeline(TestPlanner.Settings(db));
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
-        await pipeline.PullAsync(Ct);
+        await pipeline.PullAsync(ct: Ct);
         await using var connection = await TestPlanner.Settings(db).Planner.OpenAsync(Ct);
         var problem = (await PlanSnapshot.ReadAsync(connection)).Problem;
         var factor = problem.Products.ToDictionary(p => p, p =>

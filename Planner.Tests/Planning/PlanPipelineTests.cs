@@ -14,7 +14,7 @@ public class PlanPipelineTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<PlanOutcome> RunAsync(TestDatabase db) =>
-        await TestPlanner.Pipeline(TestPlanner.Settings(db)).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), Ct);
+        await TestPlanner.Pipeline(TestPlanner.Settings(db)).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
 
     [Fact]
     public async Task Run_WritesAWorkbook_WhoseNumbersMatchSummaryJson()
@@ -23,7 +23,7 @@ public class PlanPipelineTests
 
         var outcome = await RunAsync(db);
 
-        var summary = PlanSummary.FromJson(await File.ReadAllTextAsync(outcome.SummaryPath, Ct));
+        var summary = PlanSummary.FromJson(await File.ReadAllTextAsync(outcome.SummaryPath!, Ct));
         Assert.Equal(outcome.RunId, summary.Run.RunId);
         Assert.Equal("Optimal", summary.Run.SolverStatus);
         Assert.Equal(5, summary.Products.Count);
@@ -69,7 +69,7 @@ public class PlanPipelineTests
         Assert.Equal(("succeeded", "Optimal"), run);
         var published = await connection.QuerySingleAsync<(string File, string Sha)>("SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id", new { id = outcome.RunId });
         Assert.Equal(Path.GetFileName(outcome.WorkbookPath), published.File);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(outcome.WorkbookPath, Ct))), published.Sha);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(outcome.WorkbookPath!, Ct))), published.Sha);
         Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_run_inputs WHERE run_id = @id", new { id = outcome.RunId }));
 
         static List<string> Rows(IEnumerable<(string, string, long, long, double, string?)> rows) =>

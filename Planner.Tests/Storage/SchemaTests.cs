@@ -47,7 +47,7 @@ public class SchemaTests
         {
             foreach (var c in await connection.QueryAsync<(long Cid, string Name, string Type)>($"SELECT cid, name, type FROM pragma_table_info('{table}')"))
             {
-                columns.Add((table, c.Name, c.Type switch { "TEXT" => "text", "INTEGER" => "integer", "REAL" => "real", var t => t }));
+                columns.Add((table, c.Name, c.Type switch { "TEXT" => "text", "INTEGER" => "integer", "REAL" => "real", "BLOB" => "blob", var t => t }));
             }
         }
         return columns.OrderBy(c => c.Item1, StringComparer.Ordinal).ThenBy(c => c.Item2, StringComparer.Ordinal).ToList();
@@ -60,12 +60,13 @@ public class SchemaTests
             SELECT table_name, column_name, data_type FROM information_schema.columns
             WHERE table_schema = 'public' AND table_name <> 'schemaversions'
             """);
-        // Dates and timestamps are ISO text in SQLite; integer widths do not matter to the application.
+        // Dates and timestamps are ISO text in SQLite, booleans 0/1; integer widths do not matter to the application.
         return rows.Select(r => (r.Table, r.Column, r.Type switch
             {
                 "text" or "date" or "timestamp with time zone" => "text",
-                "integer" or "bigint" or "smallint" => "integer",
+                "integer" or "bigint" or "smallint" or "boolean" => "integer",
                 "double precision" => "real",
+                "bytea" => "blob",
                 var t => t,
             }))
             .OrderBy(c => c.Item1, StringComparer.Ordinal).ThenBy(c => c.Item2, StringComparer.Ordinal).ToList();

@@ -1,0 +1,90 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Planner.Api.Configuration;
+using Planner.Api.Planning;
+using Planner.Api.Storage;
+
+namespace Planner.Api.Jobs;
+
+/// <summary>Hangfire for this node: storage by mode, the server when the node is a worker, the dashboard when it is a web node.</summary>
+public static class JobsSetup
+{
+    /// <summary>
+    /// Embedded mode (SQLite): Hangfire's in-memory storage, so web and worker must be one process, and a restart
+    /// loses the queue (the recover job queues unfinished runs again). Server mode (PostgreSQL): Hangfire.PostgreSql
+    /// in schema <c>hangfire</c> of the planner database, with the sliding invisibility timeout, so a long plan run
+    /// is not delivered to a second worker while its worker is alive.
+    /// </summary>
+    public static JobStorage CreateStorage(PlannerSettings settings)
+    {
+        if (settings.Planner.Provider == DatabaseProvider.Sqlite)
+        {
+            return new InMemoryStorage();
+        }
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = settings.Jobs.InvisibilityTimeout,
+            QueuePollInterval = settings.Jobs.PollInterval,
+            PrepareSchemaIfNecessary = true,
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(settings.Planner.ConnectionString, options), options);
+    }
+
+    /// <summary>Registers the jobs, Hangfire (storage, and a server for worker nodes) and the start-up work.</summary>
+    public static IServiceCollection AddPlannerJobs(this IServiceCollection services, PlannerSettings settings)
+    {
+        if (settings.Planner.Provider == DatabaseProvider.Sqlite && !(settings.Jobs.Web && settings.Jobs.Worker))
+        {
+            throw new PlannerException("Embedded mode keeps its job queue in memory, so one process must be both web and worker (Planner:Jobs:Roles=web,worker); separate worker nodes need ConnectionStrings:Planner (PostgreSQL).");
+        }
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RunExecutor>();
+        services.AddTransient<PlanJobs>();
+        var storage = CreateStorage(settings);
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseStorage(storage));
+        // Before the Hangfire server: the database is migrated and the recurring jobs registered before any job runs.
+        services.AddHostedService<StartupTasks>();
+        if (settings.Jobs.Worker)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.ServerName = RunExecutor.WorkerName;
+                o.Queues = settings.Jobs.Queues.ToArray();
+                o.WorkerCount = settings.Jobs.WorkerCount;
+                o.SchedulePollingInterval = settings.Jobs.PollInterval;
+            });
+        }
+        return services;
+    }
+
+    /// <summary>The dashboard at <c>/hangfire</c>, for requests from this machine only until sign-in exists.</summary>
+    public static IApplicationBuilder UsePlannerDashboard(this IApplicationBuilder app) =>
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            DashboardTitle = "Planner jobs",
+            DisplayStorageConnectionString = false,
+        });
+
+    private sealed class StartupTasks(PlannerSettings settings, IRecurringJobManager recurring, ILogger<StartupTasks> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await new PlanPipeline(settings, TimeProvider.System, m => JobLog.Setup(logger, m)).PrepareAsync(cancellationToken);
+            RecurringJobs.Register(recurring, settings.Jobs);
+            JobLog.Node(logger, RunExecutor.WorkerName, settings.Jobs.Web, settings.Jobs.Worker, settings.Jobs.Queues);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using Dapper;
+using Hangfire;
+using Planner.Api.Configuration;
+using Planner.Api.Planning;
+using Planner.Api.Sources;
+
+namespace Planner.Api.Jobs;
+
+/// <summary>
+/// Operations over HTTP: feed freshness and recent pull runs, triggering a pull or a plan run, a run's state,
+/// cancelling it and downloading what it published. Local requests only until sign-in exists (issue 7).
+/// </summary>
+public static class OperationsEndpoints
+{
+    /// <summary>What a planner may ask for when queueing a run.</summary>
+    public sealed record RunOrder(string? Scenario, DateOnly? Start, int? Days, string? Policy);
+
+    /// <summary>Maps the endpoints under <c>/api</c>.</summary>
+    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
+            IsLocal(context.HttpContext) ? await next(context) : Results.Problem("Operations are open to requests from this machine only until sign-in exists.", statusCode: StatusCodes.Status403Forbidden));
+
+        api.MapGet("/sources", async (PlannerSettings settings, TimeProvider clock) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return Results.Ok(await SourceFreshness.ReadAsync(db, settings.Freshness, clock.GetUtcNow()));
+        });
+        api.MapGet("/sources/pulls", async (PlannerSettings settings, int? limit) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return Results.Ok(await RecentPullsAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
+        });
+        api.MapPost("/sources/{feed}/pull", (string feed, IBackgroundJobClient jobs) =>
+            Enum.TryParse<Feed>(feed, ignoreCase: true, out var f) && Enum.IsDefined(f)
+                ? Results.Accepted(value: new { job = jobs.Enqueue<PlanJobs>(j => j.PullAsync(f, CancellationToken.None)) })
+                : Results.Problem($"There is no feed '{feed}'; the feeds are production, hospitals and teams.", statusCode: StatusCodes.Status404NotFound));
+
+        api.MapPost("/runs", async (RunOrder? order, PlannerSettings settings, TimeProvider clock, IBackgroundJobClient jobs) =>
+        {
+            PlanRequest request;
+            try
+            {
+                request = new PlanRequest(Scenario: order?.Scenario ?? "baseline", PlanStart: order?.Start, HorizonDays: order?.Days is { } d and (< 1 or > 366) ? throw new PlannerException($"days is {d}; it must be from 1 to 366.") : order?.Days)
+                {
+                    Policy = order?.Policy is { } p ? PlannerSettings.ParsePolicy(p) : null,
+                };
+                var kind = request.Scenario == "baseline" ? "daily" : "scenario";
+                await using var db = await settings.Planner.OpenAsync();
+                var id = await RunRequests.CreateAsync(db, kind, request, null, clock.GetUtcNow());
+                PlanJobs.Enqueue(jobs, id, kind);
+                return Results.Accepted($"/api/runs/{id}", await RunRequests.GetAsync(db, id));
+            }
+            catch (PlannerException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
+        });
+        api.MapGet("/runs", async (PlannerSettings settings, int? limit) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return Results.Ok(await RunRequests.RecentAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
+        });
+        api.MapGet("/runs/{id}", async (string id, PlannerSettings settings) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return await RunRequests.GetAsync(db, id) is { } state ? Results.Ok(state) : NoRun(id);
+        });
+        api.MapPost("/runs/{id}/cancel", async (string id, PlannerSettings settings, TimeProvider clock) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is { } state ? Results.Accepted($"/api/runs/{id}", state) : NoRun(id);
+        });
+        api.MapGet("/runs/{id}/files/{kind}", async (string id, string kind, PlannerSettings settings) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            var file = await db.QuerySingleOrDefaultAsync<PublishedFile>("""
+                SELECT w.file_name AS FileName, w.content AS Content FROM published_workbooks w
+                JOIN run_requests r ON r.run_id = w.run_id
+                WHERE r.id = @id AND w.kind = @kind
+                """, new { id, kind });
+            return file?.Content is { } content
+                ? Results.File(content, kind == "summary" ? "application/json" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.FileName)
+                : Results.Problem($"Run {id} has published no '{kind}' file (yet); kinds are province and summary.", statusCode: StatusCodes.Status404NotFound);
+        });
+        return app;
+    }
+
+    private static IResult NoRun(string id) => Results.Problem($"There is no run {id}.", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>Loopback, or the machine's own address: the rule of Hangfire's LocalRequestsOnlyAuthorizationFilter.</summary>
+    private static bool IsLocal(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        return remote is not null && (IPAddress.IsLoopback(remote) || remote.Equals(context.Connection.LocalIpAddress));
+    }
+
+    private static async Task<IReadOnlyList<PullRunEntry>> RecentPullsAsync(System.Data.Common.DbConnection db, int limit) =>
+        (await db.QueryAsync<PullRunEntry>("""
+            SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, rows_read AS RowsRead,
+                   rows_changed AS RowsChanged, rows_rejected AS RowsRejected, watermark AS Watermark, error AS Error
+            FROM pull_runs ORDER BY started_at DESC, id DESC LIMIT @limit
+            """, new { limit })).ToList();
+
+    /// <summary>A pull run as operators see it.</summary>
+    public sealed class PullRunEntry
+    {
+        /// <summary>Pull run id.</summary>
+        public string Id { get; set; } = "";
+        /// <summary>production, hospitals or teams.</summary>
+        public string Source { get; set; } = "";
+        /// <summary>running, succeeded or failed.</summary>
+        public string Status { get; set; } = "";
+        /// <summary>Start.</summary>
+        public DateTimeOffset StartedAt { get; set; }
+        /// <summary>End, if finished.</summary>
+        public DateTimeOffset? FinishedAt { get; set; }
+        /// <summary>Rows read from the source.</summary>
+        public long RowsRead { get; set; }
+        /// <summary>Rows inserted or changed.</summary>
+        public long RowsChanged { get; set; }
+        /// <summary>Rows rejected, with reasons in rejected_rows.</summary>
+        public long RowsRejected { get; set; }
+        /// <summary>Highest row_version taken.</summary>
+        public string? Watermark { get; set; }
+        /// <summary>Why it failed.</summary>
+        public string? Error { get; set; }
+    }
+
+    private sealed class PublishedFile
+    {
+        public string FileName { get; set; } = "";
+        public byte[]? Content { get; set; }
+    }
+}

@@ -1,0 +1,69 @@
+using Hangfire;
+using Planner.Api.Configuration;
+using Planner.Api.Planning;
+using Planner.Api.Sources;
+
+namespace Planner.Api.Jobs;
+
+/// <summary>
+/// The Hangfire jobs. Hangfire delivers each at least once: pulls are idempotent, and plan runs go through
+/// <see cref="RunExecutor"/>, which makes a delivered-twice run publish once.
+/// </summary>
+public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunExecutor executor, IBackgroundJobClient jobs, ILogger<PlanJobs> logger)
+{
+    /// <summary>Pulls one feed. A source that cannot be reached fails the pull run (the data held stays) and is retried with back-off.</summary>
+    [Queue("pulls")]
+    [AutomaticRetry(Attempts = 4, DelaysInSeconds = [30, 120, 300, 600])]
+    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    public async Task PullAsync(Feed feed, CancellationToken ct)
+    {
+        var run = await new FeedPuller(settings.Planner, clock).PullAsync(settings.Source(feed), ct);
+        JobLog.Pulled(logger, run.Id, run.RowsRead, run.RowsChanged, run.RowsRejected);
+    }
+
+    /// <summary>
+    /// The daily plan: one request per calendar day in the configured time zone (a second firing the same day
+    /// finds it and does nothing), run at once on this worker: pull, solve, publish.
+    /// </summary>
+    [Queue("plans")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
+    public async Task DailyPlanAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), settings.Jobs.Zone()).DateTime);
+        string id;
+        await using (var db = await settings.Planner.OpenAsync(ct))
+        {
+            id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), $"daily-{today:yyyy-MM-dd}", clock.GetUtcNow());
+        }
+        await executor.ExecuteAsync(id, ct);
+    }
+
+    /// <summary>A plan run queued by an operator.</summary>
+    [Queue("plans")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
+    public Task RunPlanAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct);
+
+    /// <summary>A scenario run queued by a planner.</summary>
+    [Queue("scenarios")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
+    public Task RunScenarioAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct);
+
+    /// <summary>
+    /// Hands queued runs and runs whose worker stopped heartbeating to Hangfire again: an embedded node's queue is
+    /// lost when it restarts, and a job may have run out of retries. A run delivered twice still runs once.
+    /// </summary>
+    [Queue("plans")]
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        await using var db = await settings.Planner.OpenAsync(ct);
+        foreach (var (id, kind) in await RunRequests.StrandedAsync(db, clock.GetUtcNow(), settings.Jobs.Lease))
+        {
+            Enqueue(jobs, id, kind);
+        }
+    }
+
+    /// <summary>Queues the job that runs a request, on the queue of its kind.</summary>
+    public static string Enqueue(IBackgroundJobClient client, string requestId, string kind) => kind == "scenario"
+        ? client.Enqueue<PlanJobs>(j => j.RunScenarioAsync(requestId, CancellationToken.None))
+        : client.Enqueue<PlanJobs>(j => j.RunPlanAsync(requestId, CancellationToken.None));
+}

@@ -1,0 +1,106 @@
+using System.Data.Common;
+using Planner.Api.Configuration;
+using Planner.Api.Planning;
+
+namespace Planner.Api.Jobs;
+
+/// <summary>Another worker holds the run and is alive; the job is retried later (by then it has finished or stopped heartbeating).</summary>
+public sealed class RunBusyException(string message) : Exception(message);
+
+/// <summary>
+/// Runs a queued plan request on this worker: claims it, heartbeats while the pipeline runs (a cancellation asked
+/// for through the database stops the run between steps or LP stages), and records how the attempt ended.
+/// Used by the Hangfire jobs; the same pipeline runs in-process for the CLI.
+/// </summary>
+public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, ILogger<RunExecutor> logger)
+{
+    /// <summary>This process, as it appears in run requests and on the dashboard.</summary>
+    public static string WorkerName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Runs the request; returns how it ended (succeeded, failed, cancelled, or already finished elsewhere).</summary>
+    public async Task<string> ExecuteAsync(string requestId, CancellationToken ct)
+    {
+        RunClaim? claim;
+        bool busy;
+        await using (var db = await settings.Planner.OpenAsync(ct))
+        {
+            (claim, busy) = await RunRequests.ClaimAsync(db, requestId, WorkerName, clock.GetUtcNow(), settings.Jobs.Lease);
+        }
+        if (claim is null)
+        {
+            if (busy) throw new RunBusyException($"Run {requestId} is running on another worker.");
+            JobLog.Ended(logger, requestId, "already finished; nothing to do");
+            return "already finished";
+        }
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        string? step = null;
+        var heartbeat = HeartbeatAsync(claim, () => Volatile.Read(ref step), cts);
+        var pipeline = new PlanPipeline(settings, clock, message =>
+        {
+            Volatile.Write(ref step, message.Length <= 200 ? message : message[..200]);
+            JobLog.Progress(logger, requestId, message);
+        });
+        try
+        {
+            var outcome = await pipeline.RunAsync(claim.Request, claim, cts.Token);
+            JobLog.Published(logger, requestId, outcome.RunId);
+            return "succeeded";
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The worker is stopping: give the run back so that the next delivery starts it at once.
+            await RunRequests.ReleaseAsync(settings.Planner, claim);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await RunRequests.EndAsync(settings.Planner, claim, "cancelled", "cancelled while running; nothing was published", clock.GetUtcNow());
+            JobLog.Ended(logger, requestId, "cancelled");
+            return "cancelled";
+        }
+        catch (PlannerException e)
+        {
+            // Bad data, stale feeds, a solver failure: trying again gives the same answer, so the run ends here.
+            await RunRequests.EndAsync(settings.Planner, claim, "failed", e.Message, clock.GetUtcNow());
+            JobLog.Failed(logger, requestId, e.Message);
+            return "failed";
+        }
+        catch (Exception e) when (e is DbException or IOException)
+        {
+            // Transient: back to the queue, and Hangfire retries the job with its back-off.
+            await RunRequests.ReleaseAsync(settings.Planner, claim);
+            throw;
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await heartbeat;
+        }
+    }
+
+    private async Task HeartbeatAsync(RunClaim claim, Func<string?> step, CancellationTokenSource cts)
+    {
+        using var timer = new PeriodicTimer(settings.Jobs.Heartbeat);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cts.Token))
+            {
+                if (!await RunRequests.HeartbeatAsync(settings.Planner, claim, clock.GetUtcNow(), step()))
+                {
+                    JobLog.Progress(logger, claim.RequestId, "cancellation asked for, or the run was taken over; stopping");
+                    await cts.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is PlannerException or DbException)
+        {
+            // Without heartbeats the lease runs out and another worker takes over; this attempt can no longer publish.
+            JobLog.HeartbeatFailed(logger, claim.RequestId, e.Message);
+        }
+    }
+}

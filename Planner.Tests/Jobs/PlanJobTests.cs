@@ -1,0 +1,242 @@
+using System.Security.Cryptography;
+using Dapper;
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Planner.Api;
+using Planner.Api.Configuration;
+using Planner.Api.Jobs;
+using Planner.Api.Planning;
+using Planner.Api.Storage;
+using Planner.Tests.Infrastructure;
+
+namespace Planner.Tests.Jobs;
+
+/// <summary>Plan runs as jobs, in process: claims, publishing once, cancellation, freshness gating and the schedules.</summary>
+public class PlanJobTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly DateTimeOffset Noon = new(2020, 2, 10, 4, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A short horizon and a short team-plan limit: these tests are about the run, not the plan.</summary>
+    private static PlannerSettings Settings(TestDatabase db, params (string, string)[] extra) =>
+        TestPlanner.Settings(db, [("Planner:Teams:TimeLimitSeconds", "2"), ("Planner:Jobs:HeartbeatSeconds", "0.2"), ("Planner:Jobs:LeaseSeconds", "30"), .. extra]);
+
+    private static async Task<string> QueueAsync(PlannerSettings settings, TimeProvider clock, PlanRequest? request = null)
+    {
+        await new PlanPipeline(settings, clock, _ => { }).PrepareAsync(Ct);
+        await using var db = await settings.Planner.OpenAsync(Ct);
+        return await RunRequests.CreateAsync(db, "scenario", request ?? new PlanRequest(HorizonDays: 3), null, clock.GetUtcNow());
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task PlanJob_DeliveredTwice_PublishesOnce(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var settings = Settings(db);
+        var id = await QueueAsync(settings, TimeProvider.System);
+        var executor = new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance);
+
+        Assert.Equal("succeeded", await executor.ExecuteAsync(id, Ct));
+        Assert.Equal("already finished", await executor.ExecuteAsync(id, Ct));
+
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        var request = await RunRequests.GetAsync(connection, id);
+        Assert.Equal(("succeeded", 1), (request!.Status, request.Attempts));
+        var runs = (await connection.QueryAsync<string>("SELECT id FROM plan_runs WHERE request_id = @id", new { id })).ToList();
+        Assert.Equal([request.RunId!], runs);
+        var files = (await connection.QueryAsync<(string Kind, string Sha, byte[] Content)>(
+            "SELECT kind, sha256, content FROM published_workbooks WHERE run_id = @run ORDER BY kind", new { run = request.RunId })).ToList();
+        Assert.Equal(["province", "summary"], files.Select(f => f.Kind));
+        Assert.All(files, f => Assert.Equal(f.Sha, Convert.ToHexStringLower(SHA256.HashData(f.Content))));
+        // The published workbook is a real workbook.
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(files[0].Content));
+        Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");
+    }
+
+    [Fact]
+    public async Task PlanJob_DeliveredTwiceAtOnce_RunsOnce_TheOtherDeliveryWaits()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var settings = Settings(db);
+        var id = await QueueAsync(settings, TimeProvider.System);
+        var executors = Enumerable.Range(0, 2).Select(_ => new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance)).ToList();
+
+        var outcomes = await Task.WhenAll(executors.Select(async e =>
+        {
+            try { return await e.ExecuteAsync(id, Ct); }
+            catch (RunBusyException) { return "busy"; }
+        }));
+
+        // One ran it; the other found it running (Hangfire retries that delivery later) or already finished.
+        Assert.Single(outcomes, o => o == "succeeded");
+        Assert.Single(outcomes, o => o is "busy" or "already finished");
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE request_id = @id", new { id }));
+        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id = @id", new { id }));
+    }
+
+    [Fact]
+    public async Task Cancel_BeforeTheRunStarts_EndsItWithoutRunning()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(db);
+        var id = await QueueAsync(settings, TimeProvider.System);
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+
+        var state = await RunRequests.CancelAsync(connection, id, DateTimeOffset.UtcNow);
+        var outcome = await new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance).ExecuteAsync(id, Ct);
+
+        Assert.Equal("cancelled", state!.Status);
+        Assert.Equal("already finished", outcome);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs"));
+    }
+
+    [Fact]
+    public async Task Cancel_WhileRunning_StopsAtTheNextHeartbeat_AndPublishesNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(db);
+        var id = await QueueAsync(settings, TimeProvider.System, new PlanRequest());
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        // The run asks for its own cancellation as soon as it has built the problem, as a planner pressing
+        // "cancel" at that moment would: the heartbeat sees it and the solver stops at its next LP stage.
+        var logger = new CancellingLogger(settings, id, "Built the problem");
+
+        var outcome = await new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, Ct);
+
+        Assert.Equal("cancelled", outcome);
+        var request = await RunRequests.GetAsync(connection, id);
+        Assert.Equal("cancelled", request!.Status);
+        Assert.Null(request.RunId);
+        // Stopped before or after its plan run was recorded as started; if after, that run says why it failed.
+        Assert.All(await connection.QueryAsync<(string Status, string Error)>("SELECT status, error FROM plan_runs WHERE request_id = @id", new { id }),
+            r => Assert.Equal(("failed", "cancelled"), r));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_allocations"));
+    }
+
+    [Theory]
+    [InlineData("refuse")]
+    [InlineData("warn")]
+    public async Task StaleFeed_RefusesThePlan_OrPublishesItWithAWarning(string mode)
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        // Hospitals pulled at noon; two hours later their source is down, so the data held is two hours old.
+        var settings = Settings(db, ("Planner:Freshness:Mode", mode));
+        var pipeline = new PlanPipeline(settings, new FixedClock(Noon), _ => { });
+        await pipeline.PrepareAsync(Ct);
+        await pipeline.SeedSourcesAsync(Ct);
+        Assert.All(await pipeline.PullAsync(ct: Ct), p => Assert.Null(p.Error));
+        var broken = Settings(db, ("Planner:Freshness:Mode", mode), ("Planner:Sources:Hospitals:Queries:capacity_reports", "SELECT * FROM no_such_table"));
+        var later = new PlanPipeline(broken, new FixedClock(Noon.AddHours(2)), _ => { });
+
+        var run = () => later.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out"), HorizonDays: 3), ct: Ct);
+
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        var hospitalsPull = await connection.ExecuteScalarAsync<string>("SELECT id FROM pull_runs WHERE source = 'hospitals' AND status = 'succeeded'");
+        if (mode == "refuse")
+        {
+            var error = await Assert.ThrowsAsync<PlannerException>(run);
+            Assert.Contains("hospitals: last good pull 2 h 00 min ago", error.Message, StringComparison.Ordinal);
+            Assert.Contains(hospitalsPull!, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("production:", error.Message, StringComparison.Ordinal);
+            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs"));
+        }
+        else
+        {
+            var outcome = await run();
+            var warning = Assert.Single(outcome.Summary.Warnings);
+            Assert.StartsWith("stale data: hospitals: last good pull 2 h 00 min ago", warning, StringComparison.Ordinal);
+            Assert.Equal(warning, await connection.ExecuteScalarAsync<string>("SELECT warnings FROM plan_runs WHERE id = @id", new { id = outcome.RunId }));
+            // Lineage: the hospitals data used is the noon pull; the other feeds' are the fresh pulls of this run.
+            var inputs = (await connection.QueryAsync<(string Source, string Id)>(
+                "SELECT p.source, p.id FROM plan_run_inputs i JOIN pull_runs p ON p.id = i.pull_run_id WHERE i.run_id = @id ORDER BY p.source", new { id = outcome.RunId })).ToList();
+            Assert.Equal(["hospitals", "production", "teams"], inputs.Select(i => i.Source));
+            Assert.Equal(hospitalsPull, inputs[0].Id);
+            Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pull_runs WHERE source = 'hospitals' AND status = 'failed'"));
+        }
+    }
+
+    [Fact]
+    public async Task SourceDownThenUp_KeepsTheData_ThenResumesFromTheLastGoodWatermark()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(db);
+        var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
+        await pipeline.PrepareAsync(Ct);
+        await pipeline.SeedSourcesAsync(Ct);
+        var first = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct)).Run!;
+        await using var source = await settings.Source(Api.Sources.Feed.Production).Database.OpenAsync(Ct);
+        await source.ExecuteAsync("ALTER TABLE daily_output RENAME TO daily_output_moved");
+        await source.ExecuteAsync("UPDATE daily_output_moved SET quantity = quantity + 1, row_version = row_version + 1000000 WHERE rowid IN (SELECT rowid FROM daily_output_moved LIMIT 7)");
+
+        var down = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct));
+        await source.ExecuteAsync("ALTER TABLE daily_output_moved RENAME TO daily_output");
+        var up = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct));
+
+        Assert.Null(down.Run);
+        Assert.Contains("daily_output", down.Error, StringComparison.Ordinal);
+        Assert.NotNull(up.Run);
+        // Only what changed since the last good pull is read again: the seven rows changed while the source was down.
+        Assert.Equal((7, 7), (up.Run!.RowsRead, up.Run.RowsChanged));
+        Assert.True(up.Run.Watermark > first.Watermark);
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        Assert.Equal(["succeeded", "failed", "succeeded"], await connection.QueryAsync<string>("SELECT status FROM pull_runs WHERE source = 'production' ORDER BY started_at, id"));
+    }
+
+    [Fact]
+    public void RecurringJobs_AreRegisteredInOnePlace_WithStableIds_CronAndTimeZone()
+    {
+        using var storage = new InMemoryStorage();
+        var manager = new RecurringJobManager(storage);
+        var settings = new JobSettings { PullCron = "*/10 * * * *" };
+
+        RecurringJobs.Register(manager, settings);
+        RecurringJobs.Register(manager, settings);
+
+        using var connection = storage.GetConnection();
+        var jobs = connection.GetRecurringJobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
+        Assert.Equal(RecurringJobs.Ids.Order(StringComparer.Ordinal), jobs.Select(j => j.Id));
+        Assert.All(jobs, j => Assert.Equal("Asia/Shanghai", j.TimeZoneId));
+        Assert.Equal(("0 6 * * *", nameof(PlanJobs.DailyPlanAsync)), (jobs.Single(j => j.Id == "daily-plan").Cron, jobs.Single(j => j.Id == "daily-plan").Job.Method.Name));
+        Assert.All(jobs.Where(j => j.Id.StartsWith("pull-", StringComparison.Ordinal)), j =>
+            Assert.Equal(("*/10 * * * *", nameof(PlanJobs.PullAsync), j.Id["pull-".Length..]), (j.Cron, j.Job.Method.Name, j.Job.Args[0]!.ToString()!.ToLowerInvariant())));
+        // Queues come from the job methods' [Queue] attributes: pulls, plans and scenarios.
+        Assert.Equal("pulls", QueueOf(nameof(PlanJobs.PullAsync)));
+        Assert.Equal("plans", QueueOf(nameof(PlanJobs.DailyPlanAsync)));
+        Assert.Equal("scenarios", QueueOf(nameof(PlanJobs.RunScenarioAsync)));
+
+        static string? QueueOf(string method) => typeof(PlanJobs).GetMethod(method)!.GetCustomAttributes(typeof(QueueAttribute), false).Cast<QueueAttribute>().Single().Queue;
+    }
+
+    [Fact]
+    public void JobSettings_RejectBadValues_NamingTheKey()
+    {
+        static string Error(string key, string value) => Assert.Throws<PlannerException>(() => JobSettings.From(
+            new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build())).Message;
+
+        Assert.Contains("Planner:Jobs:Roles", Error("Planner:Jobs:Roles", "web,cook"), StringComparison.Ordinal);
+        Assert.Contains("Planner:Jobs:Queues", Error("Planner:Jobs:Queues", "pulls,urgent"), StringComparison.Ordinal);
+        Assert.Contains("Planner:Jobs:TimeZone", Error("Planner:Jobs:TimeZone", "Mars/Olympus"), StringComparison.Ordinal);
+        Assert.Contains("Planner:Jobs:LeaseSeconds", Error("Planner:Jobs:LeaseSeconds", "1"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Asks for the run's cancellation, through the database as the API does, when a progress message starts with a prefix.</summary>
+    private sealed class CancellingLogger(PlannerSettings settings, string requestId, string prefix) : Microsoft.Extensions.Logging.ILogger<RunExecutor>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!formatter(state, exception).Contains($": {prefix}", StringComparison.Ordinal)) return;
+            using var db = settings.Planner.OpenAsync().GetAwaiter().GetResult();
+            RunRequests.CancelAsync(db, requestId, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
+        }
+    }
+}
