@@ -374,7 +374,7 @@ public static class Report
 
     private static string Percent(double share) => double.IsNaN(share) ? "–" : share.ToString("0.0%", CultureInfo.InvariantCulture);
 
-    private static double Median(IReadOnlyList<double> values)
+    internal static double Median(IReadOnlyList<double> values)
     {
         if (values.Count == 0) return double.NaN;
         var sorted = values.Order().ToList();

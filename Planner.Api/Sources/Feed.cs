@@ -25,7 +25,21 @@ internal sealed class KnownCodes
 
 /// <summary>
 /// One table of a feed: the default Dapper query against the source (overridable in configuration, must
-/// return <c>row_version</c> and take <c>@watermark</c>), how a row is checked and mapped, and the upsert
-/// into the planner database that changes nothing when the row is unchanged.
+/// return <c>row_version</c> and take <c>@watermark</c>), how a row is checked and mapped, and where it goes in
+/// the planner database. <see cref="Map"/> returns the values of <see cref="Columns"/> in that order: the
+/// <see cref="Keys"/> the upsert conflicts on, then the <see cref="Values"/> it compares, so that an unchanged
+/// row changes nothing. <see cref="StampsPullRun"/> tables also record which pull run last changed a row.
+/// <see cref="Describe"/> names a row in <c>rejected_rows</c>.
 /// </summary>
-internal sealed record FeedTable(string Name, string DefaultQuery, string Upsert, Func<SourceRow, KnownCodes, object> Map, Func<SourceRow, string> Key);
+internal sealed record FeedTable(
+    string Name,
+    string DefaultQuery,
+    string Target,
+    string[] Keys,
+    string[] Values,
+    bool StampsPullRun,
+    Func<SourceRow, KnownCodes, object?[]> Map,
+    Func<SourceRow, string> Describe)
+{
+    public string[] Columns { get; } = [.. Keys, .. Values];
+}

@@ -29,7 +29,7 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
     public long Count(string column)
     {
         var raw = Value(column);
-        if (raw is null || !long.TryParse(Convert.ToString(raw, CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+        if (!TryWholeNumber(raw, out var v))
         {
             Problems.Add($"{column} '{raw}' is not a whole number");
             return 0;
@@ -39,6 +39,18 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
             Problems.Add($"{column} is {v}; it must be ≥ 0");
         }
         return v;
+    }
+
+    private static bool TryWholeNumber(object? raw, out long value)
+    {
+        switch (raw)
+        {
+            // Most sources return integers already; only other types go through text.
+            case long l: value = l; return true;
+            case int i: value = i; return true;
+            case null: value = 0; return false;
+            default: return long.TryParse(Convert.ToString(raw, CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+        }
     }
 
     public DateOnly Date(string column)

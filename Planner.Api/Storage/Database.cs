@@ -100,7 +100,7 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
         }
     }
 
-    private static object ToSqliteValue(object? value) => value switch
+    internal static object ToSqliteValue(object? value) => value switch
     {
         null => DBNull.Value,
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

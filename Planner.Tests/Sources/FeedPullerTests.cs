@@ -68,6 +68,40 @@ public class FeedPullerTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pull_KeepsTheHighestRowVersion_WhenOnePullReadsAKeyTwice(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var (settings, puller) = await SeededAsync(db);
+        var source = settings.Source(Feed.Production);
+        var first = await puller.PullAsync(source, Ct);
+        await using (var connection = await source.Database.OpenAsync(Ct))
+        {
+            await connection.ExecuteAsync("UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MIN(row_version) FROM daily_output)",
+                new { v = first.Watermark + 1 });
+        }
+        // The newer version of the report comes first, so keeping the last row read would keep the older one.
+        var twice = source with
+        {
+            Queries = new Dictionary<string, string>
+            {
+                ["daily_output"] = """
+                    SELECT enterprise_code, product_code, report_date, 222 AS quantity, row_version + 1 AS row_version FROM daily_output WHERE row_version > @watermark
+                    UNION ALL
+                    SELECT enterprise_code, product_code, report_date, 111 AS quantity, row_version FROM daily_output WHERE row_version > @watermark
+                    """,
+            },
+        };
+
+        var second = await puller.PullAsync(twice, Ct);
+
+        Assert.Equal(2, second.RowsRead);
+        Assert.Equal(1, second.RowsChanged);
+        Assert.Equal(first.Watermark + 2, second.Watermark);
+        await using var planner = await settings.Planner.OpenAsync(Ct);
+        Assert.Equal([222L], await planner.QueryAsync<long>("SELECT output FROM production_reports WHERE output IN (111, 222)"));
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Pull_RejectsBadRows_WithTheirReasons_AndKeepsTheRest(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

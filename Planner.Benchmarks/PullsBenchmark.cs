@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Planner.Api.Configuration;
+using Planner.Api.ReferenceData;
+using Planner.Api.Sources;
+using Planner.Api.Storage;
+
+namespace Planner.Benchmarks;
+
+/// <summary>
+/// The pull benchmark of issue 5: a production source with the sample enterprises and a seeded set of valid
+/// <c>daily_output</c> rows (default 100,000), pulled into a fresh planner database on SQLite and on PostgreSQL:
+/// the first pull, a second with nothing new, and a re-pull of every row with a tenth of the quantities changed.
+/// </summary>
+public static class PullsBenchmark
+{
+    /// <summary>The heading of this benchmark's section in docs/benchmarks.md.</summary>
+    public const string Heading = "## Pulls (issue 5)";
+
+    /// <summary>The options, printed when they are wrong.</summary>
+    public const string Usage = """
+        usage: dotnet run -c Release --project Planner.Benchmarks -- pulls [options]
+          --rows N         daily_output rows in the source (default 100000)
+          --repeat N       runs per database, each on fresh databases; the report gives the median (default 3)
+          --seed N         seed of the quantities (default 20200210)
+          --write FILE     replace (or add) the "## Pulls (issue 5)" section of FILE
+        PostgreSQL: the admin connection string in PLANNER_BENCH_POSTGRES if set, else a throwaway cluster
+        from /usr/lib/postgresql/*/bin.
+        """;
+
+    /// <summary>The environment variable naming a PostgreSQL server to use instead of a throwaway cluster.</summary>
+    public const string PostgresVariable = "PLANNER_BENCH_POSTGRES";
+
+    private const double TargetRowsPerSecond = 100_000;
+
+    private static readonly string[] Scenarios = ["first pull (all new)", "second pull (nothing new)", "re-pull (all bumped, 10 % changed)"];
+
+    private static readonly string[] OutputColumns = ["enterprise_code", "product_code", "report_date", "quantity", "row_version"];
+
+    /// <summary>One timed pull.</summary>
+    private sealed record Timing(long Read, long Changed, double Seconds);
+
+    /// <summary>Runs the benchmark and writes its report section; returns the exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
+    {
+        var (rows, repeat, seed, write) = (100_000, 3, 20200210, (string?)null);
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            switch (args[i])
+            {
+                case "--rows": rows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--repeat": repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--write": write = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+            }
+        }
+        var data = PlannerSettings.FindOrConfiguredDataDirectory(new ConfigurationBuilder().Build());
+
+        var sqlite = new List<Timing[]>();
+        for (var r = 0; r < repeat; r++)
+        {
+            var directory = Directory.CreateTempSubdirectory("planner-bench-pulls-");
+            try
+            {
+                sqlite.Add(await MeasureAsync(Database.Sqlite(Path.Combine(directory.FullName, "planner.db")), Database.Sqlite(Path.Combine(directory.FullName, "production.db")), data, rows, seed, log));
+            }
+            finally
+            {
+                directory.Delete(recursive: true);
+            }
+            Log(log, "SQLite", sqlite[^1]);
+        }
+
+        var postgres = new List<Timing[]>();
+        var configured = Environment.GetEnvironmentVariable(PostgresVariable);
+        using (var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null)
+        {
+            var admin = cluster?.ConnectionString ?? configured!;
+            for (var r = 0; r < repeat; r++)
+            {
+                var name = "planner_bench_pulls_" + Guid.NewGuid().ToString("N")[..12];
+                await AdminAsync(admin, $"CREATE DATABASE {name}");
+                try
+                {
+                    var planner = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+                    var source = new NpgsqlConnectionStringBuilder(admin) { Database = name, SearchPath = "src_production" };
+                    postgres.Add(await MeasureAsync(Database.Postgres(planner.ConnectionString), Database.Postgres(source.ConnectionString), data, rows, seed, log));
+                }
+                finally
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    await AdminAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                }
+                Log(log, "PostgreSQL", postgres[^1]);
+            }
+        }
+
+        var md = Markdown(args, rows, repeat, seed, string.IsNullOrWhiteSpace(configured), [("SQLite", sqlite), ("PostgreSQL", postgres)]);
+        output.Write(md);
+        if (write is not null) Report.WriteSection(write, md, Heading);
+        return 0;
+    }
+
+    /// <summary>Prepares a planner database and a production source as <c>PlanPipeline.PrepareAsync</c> and the seeder do, then times the three pulls.</summary>
+    private static async Task<Timing[]> MeasureAsync(Database planner, Database sourceDatabase, string data, int rows, int seed, TextWriter log)
+    {
+        await Migrator.MigrateAsync(planner);
+        await ReferenceImporter.ImportIfEmptyAsync(planner, data);
+        var source = new FeedSource(Feed.Production, sourceDatabase, new Dictionary<string, string>());
+        await SourceSeeder.SeedIfEmptyAsync(source, data);
+        await FillSourceAsync(planner, sourceDatabase, rows, seed);
+        log.WriteLine(FormattableString.Invariant($"pulls: {sourceDatabase.Describe()} holds {rows:N0} daily_output rows"));
+
+        var puller = new FeedPuller(planner, TimeProvider.System);
+        var first = await TimedAsync(puller, source);
+        var second = await TimedAsync(puller, source);
+        await using (var connection = await sourceDatabase.OpenAsync())
+        {
+            // Every row gets a new version; one in ten (by version) a new quantity.
+            await connection.ExecuteAsync("UPDATE daily_output SET quantity = CASE WHEN row_version % 10 = 0 THEN quantity + 1 ELSE quantity END, row_version = row_version + @bump",
+                new { bump = 10_000_000L });
+        }
+        var third = await TimedAsync(puller, source);
+        return [first, second, third];
+    }
+
+    /// <summary>
+    /// Keeps the sample enterprises and replaces the rest of the feed with <paramref name="rows"/> valid daily reports:
+    /// every enterprise × product, day after day from 2020-01-01, seeded quantities, versions above the seeder's.
+    /// </summary>
+    private static async Task FillSourceAsync(Database planner, Database sourceDatabase, int rows, int seed)
+    {
+        await using var plannerConnection = await planner.OpenAsync();
+        var products = (await plannerConnection.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
+        await using var connection = await sourceDatabase.OpenAsync();
+        var enterprises = (await connection.QueryAsync<string>("SELECT code FROM enterprises ORDER BY code")).ToList();
+        var random = new Random(seed);
+        var reports = new List<object?[]>(rows);
+        for (var day = new DateOnly(2020, 1, 1); reports.Count < rows; day = day.AddDays(1))
+        {
+            foreach (var (enterprise, product) in enterprises.SelectMany(e => products.Select(p => (e, p))).Take(rows - reports.Count))
+            {
+                reports.Add([enterprise, product, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (long)random.Next(0, 20_000), 10_000L + reports.Count]);
+            }
+        }
+        await using var tx = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("DELETE FROM daily_output; DELETE FROM stock_on_hand; DELETE FROM enterprise_products", transaction: tx);
+        await sourceDatabase.BulkInsertAsync(connection, tx, "daily_output", OutputColumns, reports);
+        await tx.CommitAsync();
+    }
+
+    private static async Task<Timing> TimedAsync(FeedPuller puller, FeedSource source)
+    {
+        var watch = Stopwatch.StartNew();
+        var run = await puller.PullAsync(source);
+        watch.Stop();
+        return new Timing(run.RowsRead, run.RowsChanged, watch.Elapsed.TotalSeconds);
+    }
+
+    private static async Task AdminAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync(sql);
+    }
+
+    private static void Log(TextWriter log, string database, Timing[] runs)
+    {
+        for (var i = 0; i < runs.Length; i++)
+        {
+            log.WriteLine(FormattableString.Invariant($"pulls: {database}, {Scenarios[i]}: {runs[i].Read:N0} read, {runs[i].Changed:N0} changed in {runs[i].Seconds:0.000} s ({RowsPerSecond(runs[i]):N0} rows/s)"));
+        }
+    }
+
+    private static double RowsPerSecond(Timing t) => t.Read / t.Seconds;
+
+    private static string Markdown(IReadOnlyList<string> args, int rows, int repeat, int seed, bool throwaway, IReadOnlyList<(string Database, List<Timing[]> Runs)> results)
+    {
+        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
+        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
+        var md = new StringBuilder();
+        md.Append(Heading).Append("\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n");
+        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- pulls ").Append(string.Join(' ', args)).Append("\n```\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"The production feed (`PullsBenchmark`, seed {seed}): the sample enterprises and {rows:N0} valid `daily_output` rows (every enterprise × product, day after day), ");
+        md.Append("pulled by `FeedPuller` into a freshly migrated planner database with the reference data imported. The source is a second SQLite file, or a schema of the same PostgreSQL database ");
+        md.Append(throwaway ? "(a throwaway local cluster, fsync and synchronous commit off, as in the tests). " : $"(the server in {PostgresVariable}). ");
+        md.Append("Time is the whole `PullAsync` call (read through Dapper, check, write, commit); rows/s is rows read ÷ that time. ");
+        md.Append(CultureInfo.InvariantCulture, $"Each database was measured {repeat} times on fresh databases; the table gives the median and every run.\n\n");
+        md.Append("| database | pull | rows read | rows changed | seconds (median) | rows/s (median) | runs, seconds |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---|\n");
+        foreach (var (database, runs) in results)
+        {
+            for (var s = 0; s < Scenarios.Length; s++)
+            {
+                var timings = runs.Select(r => r[s]).ToList();
+                var rate = timings[0].Read == 0 ? "–" : Report.Median(timings.Select(RowsPerSecond).ToList()).ToString("N0", CultureInfo.InvariantCulture);
+                md.Append(CultureInfo.InvariantCulture, $"| {database} | {Scenarios[s]} | {timings[0].Read:N0} | {timings[0].Changed:N0} | {Report.Median(timings.Select(t => t.Seconds).ToList()):0.000} | {rate} | {string.Join(", ", timings.Select(t => t.Seconds.ToString("0.000", CultureInfo.InvariantCulture)))} |\n");
+            }
+        }
+        md.Append(CultureInfo.InvariantCulture, $"\nPeak memory of the benchmark process (both databases, all runs): {Measure.PeakMegabytes():N0} MiB.\n\n");
+        md.Append("### Targets (issue 5)\n\n");
+        md.Append("| target | measured (median) | met |\n|---|---:|---|\n");
+        foreach (var (database, runs) in results)
+        {
+            foreach (var s in new[] { 0, 2 })
+            {
+                var rate = Report.Median(runs.Select(r => RowsPerSecond(r[s])).ToList());
+                md.Append(CultureInfo.InvariantCulture, $"| ≥ {TargetRowsPerSecond:N0} rows/s on {database}, {Scenarios[s]} | {rate:N0} rows/s | {(rate >= TargetRowsPerSecond ? "yes" : "no")} |\n");
+            }
+        }
+        return md.ToString();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Planner.Benchmarks;
+
+/// <summary>
+/// A PostgreSQL cluster in a temp folder for one benchmark run, started from the newest <c>/usr/lib/postgresql/*/bin</c>
+/// (as the tests' <c>PostgresServer</c> does, without its fallbacks); run as <c>postgres</c> via runuser when this
+/// process is root, since PostgreSQL refuses root. Disposing it stops the server and deletes the folder.
+/// </summary>
+public sealed class ThrowawayPostgres : IDisposable
+{
+    private readonly string bin;
+    private readonly string root;
+    private readonly bool asPostgres = OperatingSystem.IsLinux() && Environment.UserName == "root";
+
+    private ThrowawayPostgres(string bin)
+    {
+        this.bin = bin;
+        // As root, the postgres user must be able to reach the folder, so stay out of a private TMPDIR.
+        root = Path.Combine(asPostgres ? "/tmp" : Path.GetTempPath(), "planner-bench-pg-" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    /// <summary>An admin connection string (user postgres, database postgres).</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    private string DataDirectory => Path.Combine(root, "data");
+
+    /// <summary>Creates and starts the cluster; the same server settings as the tests' (fsync and synchronous commit off).</summary>
+    public static ThrowawayPostgres Start()
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.EnumerateDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => double.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0)
+                .FirstOrDefault()
+            : null;
+        var cluster = new ThrowawayPostgres(bin ?? throw new InvalidOperationException("No /usr/lib/postgresql/*/bin/initdb; set PLANNER_BENCH_POSTGRES to an admin connection string."));
+        try
+        {
+            Directory.CreateDirectory(cluster.root);
+            if (cluster.asPostgres) Run("chown", ["postgres:postgres", cluster.root], asPostgres: false);
+            cluster.Run(Path.Combine(bin, "initdb"), ["-D", cluster.DataDirectory, "-A", "trust", "-U", "postgres", "--encoding=UTF8", "--no-locale", "--no-sync"]);
+            var port = FreePort();
+            var options = string.Create(CultureInfo.InvariantCulture,
+                $"-p {port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            cluster.Run(Path.Combine(bin, "pg_ctl"), ["-D", cluster.DataDirectory, "-l", Path.Combine(cluster.root, "postgres.log"), "-w", "-t", "30", "-o", options, "start"]);
+            cluster.ConnectionString = string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres");
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Stops the server and deletes its folder.</summary>
+    public void Dispose()
+    {
+        if (File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
+        {
+            Run(Path.Combine(bin, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "15", "stop"]);
+        }
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+
+    private void Run(string file, string[] arguments) => Run(file, arguments, asPostgres);
+
+    private static void Run(string file, string[] arguments, bool asPostgres)
+    {
+        var info = new ProcessStartInfo(asPostgres ? "runuser" : file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (asPostgres ? ["-u", "postgres", "--", file] : Array.Empty<string>()).Concat(arguments))
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {file}.");
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {output} {error.Result}");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
