@@ -56,6 +56,10 @@ public static class JobsSetup
         services.AddHostedService<StartupTasks>();
         if (settings.Jobs.Worker)
         {
+            // A plan run keeps pool threads busy with the solver; heartbeats (ours and Hangfire's sliding
+            // invisibility) must not wait for the pool to grow, or a live run looks dead and is taken over.
+            ThreadPool.GetMinThreads(out var workers, out var io);
+            ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
             services.AddHangfireServer(o =>
             {
                 o.ServerName = RunExecutor.WorkerName;
