@@ -46,12 +46,12 @@ public static class JobsSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<RunExecutor>();
         services.AddTransient<PlanJobs>();
-        var storage = CreateStorage(settings);
+        // The storage is made when the host is built, after Hangfire's (process-wide) log provider points at this host.
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseStorage(storage));
+            .UseStorage(CreateStorage(settings)));
         // Before the Hangfire server: the database is migrated and the recurring jobs registered before any job runs.
         services.AddHostedService<StartupTasks>();
         if (settings.Jobs.Worker)

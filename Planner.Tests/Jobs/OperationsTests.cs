@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ClosedXML.Excel;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Planner.Api.Storage;
+using Planner.Tests.Infrastructure;
+
+namespace Planner.Tests.Jobs;
+
+/// <summary>The web node in embedded mode: the dashboard and the operations endpoints, local requests only.</summary>
+public class OperationsTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static WebApplicationFactory<Program> Factory(TestDatabase db, IPAddress remote) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Planner:LocalDirectory", db.Directory);
+            b.UseSetting("Planner:Teams:TimeLimitSeconds", "2");
+            b.UseSetting("Planner:Jobs:PollIntervalSeconds", "0.2");
+            // The schedules do not fire during a test.
+            b.UseSetting("Planner:Jobs:PullCron", "0 0 1 1 *");
+            b.UseSetting("Planner:Jobs:DailyPlanCron", "0 0 1 1 *");
+            b.UseSetting("Planner:Jobs:RecoverCron", "0 0 1 1 *");
+            b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new RemoteAddress(remote)));
+        });
+
+    [Fact]
+    public async Task DashboardAndOperations_RefuseRequestsFromOtherMachines()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var factory = Factory(db, IPAddress.Parse("203.0.113.7"));
+        using var client = factory.CreateClient();
+
+        var dashboard = await client.GetAsync(new Uri("/hangfire", UriKind.Relative), Ct);
+        var sources = await client.GetAsync(new Uri("/api/sources", UriKind.Relative), Ct);
+        var trigger = await client.PostAsJsonAsync("/api/runs", new { days = 2 }, Ct);
+
+        Assert.Contains(dashboard.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
+        Assert.Equal(HttpStatusCode.Forbidden, sources.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, trigger.StatusCode);
+        Assert.Contains("this machine only", await sources.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal("ok", (await client.GetFromJsonAsync<JsonElement>("/health", Ct)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Operations_TriggerARun_FollowIt_AndDownloadWhatItPublished()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var factory = Factory(db, IPAddress.Loopback);
+        using var client = factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative), Ct)).StatusCode);
+        var queued = await client.PostAsJsonAsync("/api/runs", new { days = 2 }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        Assert.Equal($"/api/runs/{id}", queued.Headers.Location?.ToString());
+
+        JsonElement state;
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run did not finish in 3 minutes");
+            await Task.Delay(100, Ct);
+            state = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct);
+        }
+        while (state.GetProperty("status").GetString() is "queued" or "running");
+
+        Assert.Equal("succeeded", state.GetProperty("status").GetString());
+        var workbook = await client.GetAsync(new Uri($"/api/runs/{id}/files/province", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, workbook.StatusCode);
+        using (var book = new XLWorkbook(await workbook.Content.ReadAsStreamAsync(Ct)))
+        {
+            Assert.Equal(5, book.Worksheet("Summary").Table("SummaryByProduct").DataRange.RowCount());
+        }
+        var sources = await client.GetFromJsonAsync<JsonElement>("/api/sources", Ct);
+        Assert.Equal(3, sources.GetArrayLength());
+        Assert.All(sources.EnumerateArray(), s => Assert.True(s.GetProperty("fresh").GetBoolean()));
+        var pulls = await client.GetFromJsonAsync<JsonElement>("/api/sources/pulls?limit=3", Ct);
+        Assert.Equal(3, pulls.GetArrayLength());
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri("/api/sources/production/pull", UriKind.Relative), null, Ct)).StatusCode);
+        var unknownFeed = await client.PostAsync(new Uri("/api/sources/masks/pull", UriKind.Relative), null, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknownFeed.StatusCode);
+        Assert.Contains("production, hospitals and teams", await unknownFeed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var unknownRun = await client.PostAsync(new Uri("/api/runs/req-nope/cancel", UriKind.Relative), null, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknownRun.StatusCode);
+        var badDays = await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
+        Assert.Contains("days is 400", await badDays.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    /// <summary>Makes every request come from <paramref name="address"/>, as the test server has no network.</summary>
+    private sealed class RemoteAddress(IPAddress address) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                context.Connection.RemoteIpAddress = address;
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
