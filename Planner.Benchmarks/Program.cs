@@ -2,6 +2,7 @@ using Planner.Benchmarks;
 
 // dotnet run -c Release --project Planner.Benchmarks -- allocation [options]   (see AllocationBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- teams [options]        (see TeamsBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- jobs [options]         (see JobsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- pulls [options]        (see PullsBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var job, .. var rest])
@@ -20,7 +21,12 @@ if (args is ["pulls", .. var pullOptions])
 {
     return await PullsBenchmark.RunAsync(pullOptions, Console.Out, Console.Error);
 }
+if (args is ["jobs", .. var jobOptions])
+{
+    return await JobsBenchmark.RunAsync(jobOptions, Console.Out, Console.Error);
+}
 await Console.Error.WriteLineAsync(AllocationBenchmark.Usage);
 await Console.Error.WriteLineAsync(TeamsBenchmark.Usage);
 await Console.Error.WriteLineAsync(PullsBenchmark.Usage);
+await Console.Error.WriteLineAsync(JobsBenchmark.Usage);
 return 2;

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Hangfire;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Planner.Api.Configuration;
+using Planner.Api.Jobs;
+using Planner.Api.Planning;
+
+namespace Planner.Benchmarks;
+
+/// <summary>
+/// Plan jobs per minute in server mode: the Zhejiang daily plan queued N times on Hangfire.PostgreSql and worked
+/// off by one, then by two worker processes (<c>Planner.Api worker</c>), each on a fresh database.
+/// </summary>
+public static class JobsBenchmark
+{
+    /// <summary>The heading of this benchmark's section in docs/benchmarks.md.</summary>
+    public const string Heading = "## Plan jobs (issue 5)";
+
+    /// <summary>The options, printed when they are wrong.</summary>
+    public const string Usage = """
+        usage: dotnet run -c Release --project Planner.Benchmarks -- jobs [options]
+          --runs N         plan runs queued per measurement (default 12)
+          --days N         horizon of each run (default: the planning parameter, 14)
+          --write FILE     replace (or add) the "## Plan jobs (issue 5)" section of FILE
+        PostgreSQL: PLANNER_BENCH_POSTGRES if set, else a throwaway cluster from /usr/lib/postgresql/*/bin.
+        """;
+
+    private sealed record Measurement(int Workers, int Runs, double Seconds, int Succeeded, int WorkersUsed, double MedianRunSeconds);
+
+    /// <summary>Runs the benchmark and writes its report section; returns the exit code.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
+    {
+        var (runs, days, write) = (12, (int?)null, (string?)null);
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            switch (args[i])
+            {
+                case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--days": days = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--write": write = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+            }
+        }
+        var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
+        using var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null;
+        var admin = cluster?.ConnectionString ?? configured!;
+        var results = new List<Measurement>();
+        foreach (var workers in new[] { 1, 2 })
+        {
+            await log.WriteLineAsync($"[jobs] {workers} worker(s), {runs} runs");
+            results.Add(await MeasureAsync(admin, workers, runs, days, log));
+            var m = results[^1];
+            await log.WriteLineAsync($"[jobs] {workers} worker(s): {m.Succeeded}/{m.Runs} in {m.Seconds:0.0} s = {m.Runs / m.Seconds * 60:0.0} per minute");
+        }
+        var md = Markdown(args, cluster is not null, results);
+        await output.WriteAsync(md);
+        if (write is not null) Report.WriteSection(write, md, Heading);
+        return results.All(r => r.Succeeded == r.Runs) ? 0 : 1;
+    }
+
+    private static async Task<Measurement> MeasureAsync(string admin, int workerCount, int runs, int? days, TextWriter log)
+    {
+        var name = $"planner_jobs_{workerCount}_{Guid.NewGuid():N}"[..30];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.ExecuteAsync($"CREATE DATABASE {name}");
+        }
+        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString();
+        var local = Directory.CreateTempSubdirectory("planner-jobs-bench-");
+        var settings = PlannerSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Planner"] = connectionString,
+            ["Planner:LocalDirectory"] = local.FullName,
+        }).Build());
+        var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
+        await pipeline.PrepareAsync();
+        await pipeline.SeedSourcesAsync();
+        await pipeline.PullAsync();
+        var storage = JobsSetup.CreateStorage(settings);
+        var processes = Enumerable.Range(0, workerCount).Select(_ => StartWorker(connectionString, local.FullName)).ToList();
+        try
+        {
+            while (storage.GetMonitoringApi().Servers().Count < workerCount) await Task.Delay(100);
+            await using var db = await settings.Planner.OpenAsync();
+            var client = new BackgroundJobClient(storage);
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < runs; i++)
+            {
+                var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(HorizonDays: days), null, DateTimeOffset.UtcNow);
+                PlanJobs.Enqueue(client, id, "daily");
+            }
+            while (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')") < runs)
+            {
+                if (processes.Any(p => p.HasExited)) throw new InvalidOperationException("A worker process exited.");
+                await Task.Delay(100);
+            }
+            var seconds = watch.Elapsed.TotalSeconds;
+            var succeeded = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM run_requests WHERE status = 'succeeded' AND attempts = 1");
+            var used = await db.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT worker) FROM run_requests");
+            var durations = (await db.QueryAsync<double>("SELECT snapshot_seconds + solve_seconds + publish_seconds FROM plan_runs WHERE status = 'succeeded'")).Order().ToList();
+            return new Measurement(workerCount, runs, seconds, (int)succeeded, (int)used, durations.Count > 0 ? durations[durations.Count / 2] : double.NaN);
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+                p.Dispose();
+            }
+            NpgsqlConnection.ClearAllPools();
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            }
+            local.Delete(recursive: true);
+        }
+    }
+
+    private static Process StartWorker(string connectionString, string local)
+    {
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"), "worker",
+            $"--ConnectionStrings:Planner={connectionString}", $"--Planner:LocalDirectory={local}",
+            "--Planner:Jobs:PollIntervalSeconds=0.2", "--Logging:LogLevel:Default=Warning",
+            "--Planner:Jobs:PullCron=0 0 1 1 *", "--Planner:Jobs:DailyPlanCron=0 0 1 1 *", "--Planner:Jobs:RecoverCron=0 0 1 1 *",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static string Markdown(IReadOnlyList<string> args, bool throwaway, IReadOnlyList<Measurement> results)
+    {
+        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
+        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
+        var md = new StringBuilder();
+        md.Append(Heading).Append("\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n");
+        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- jobs ").Append(string.Join(' ', args)).Append("\n```\n\n");
+        md.Append("Server mode: a fresh PostgreSQL database per measurement ");
+        md.Append(throwaway ? "(a throwaway local cluster, fsync and synchronous commit off). " : $"(the server in {PullsBenchmark.PostgresVariable}). ");
+        md.Append("The database is migrated, the sample sources seeded and pulled; then the worker processes (`Planner.Api worker`, one Hangfire worker each, default settings) are started and, once registered, ");
+        md.Append("the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records it). ");
+        md.Append("Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at their first attempt.\n\n");
+        md.Append("| workers | runs | seconds | plan jobs per minute | runs once | workers used | median run (snapshot + solve + publish) s |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var r in results)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {r.Workers} | {r.Runs} | {r.Seconds:0.0} | {r.Runs / r.Seconds * 60:0.0} | {r.Succeeded} | {r.WorkersUsed} | {r.MedianRunSeconds:0.00} |\n");
+        }
+        if (results.Count == 2)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\nTwo workers against one: {results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the throughput. A run already solves its products on both cores, so a second worker on this 2-core machine mainly overlaps one run's single-threaded steps (pulls, care, workbook) with another's solve; more workers pay on more cores or machines.\n");
+        }
+        return md.ToString();
+    }
+}
