@@ -9,6 +9,7 @@ using Planner.Tests.Infrastructure;
 namespace Planner.Tests.Jobs;
 
 /// <summary>Server mode: separate worker processes on one PostgreSQL database, Hangfire.PostgreSql between them.</summary>
+[Collection(HangfireState.Name)]
 public class DistributedWorkerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -21,6 +22,7 @@ public class DistributedWorkerTests
         await pipeline.SeedSourcesAsync(Ct);
         await pipeline.PullAsync(ct: Ct);
         // Creating the storage installs Hangfire's schema before the workers start.
+        HangfireState.ResetLogging();
         return (settings, JobsSetup.CreateStorage(settings));
     }
 

@@ -12,6 +12,7 @@ using Planner.Tests.Infrastructure;
 namespace Planner.Tests.Jobs;
 
 /// <summary>The web node in embedded mode: the dashboard and the operations endpoints, local requests only.</summary>
+[Collection(HangfireState.Name)]
 public class OperationsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

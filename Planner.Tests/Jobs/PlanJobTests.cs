@@ -15,6 +15,7 @@ using Planner.Tests.Infrastructure;
 namespace Planner.Tests.Jobs;
 
 /// <summary>Plan runs as jobs, in process: claims, publishing once, cancellation, freshness gating and the schedules.</summary>
+[Collection(HangfireState.Name)]
 public class PlanJobTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -191,6 +192,7 @@ public class PlanJobTests
     [Fact]
     public void RecurringJobs_AreRegisteredInOnePlace_WithStableIds_CronAndTimeZone()
     {
+        HangfireState.ResetLogging();
         using var storage = new InMemoryStorage();
         var manager = new RecurringJobManager(storage);
         var settings = new JobSettings { PullCron = "*/10 * * * *" };

@@ -67,7 +67,7 @@ public class PlanPipelineTests
         Assert.Equal(outcome.Result.Shipments.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_shipments WHERE run_id = @id", new { id = outcome.RunId }));
         var run = await connection.QuerySingleAsync<(string Status, string SolverStatus)>("SELECT status, solver_status FROM plan_runs WHERE id = @id", new { id = outcome.RunId });
         Assert.Equal(("succeeded", "Optimal"), run);
-        var published = await connection.QuerySingleAsync<(string File, string Sha)>("SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id", new { id = outcome.RunId });
+        var published = await connection.QuerySingleAsync<(string File, string Sha)>("SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id AND kind = 'province'", new { id = outcome.RunId });
         Assert.Equal(Path.GetFileName(outcome.WorkbookPath), published.File);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(outcome.WorkbookPath!, Ct))), published.Sha);
         Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_run_inputs WHERE run_id = @id", new { id = outcome.RunId }));
