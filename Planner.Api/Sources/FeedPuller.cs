@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -21,6 +22,9 @@ public sealed record PullRun(string Id, Feed Feed, string Status, long RowsRead,
 /// </summary>
 public sealed class FeedPuller(Database planner, TimeProvider clock)
 {
+    /// <summary>Rows read and checked before they are handed to the writer; the next chunk is read while this one is written.</summary>
+    private const int ChunkRows = 10_000;
+
     private const string LastWatermarkSql = """
         SELECT watermark FROM pull_runs
         WHERE source = @source AND status = 'succeeded'
@@ -56,22 +60,29 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         try
         {
             await using var sourceConnection = await source.Database.OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var known = await KnownCodesAsync(connection, tx);
-            foreach (var table in Feeds.Tables(source.Feed))
+            // SQLite checks foreign keys row by row; the puller checks every code against the same tables in the same
+            // transaction, so its own connection skips them (the pragma only takes effect outside a transaction).
+            await SetSqliteForeignKeysAsync(connection, false);
+            try
             {
-                var query = source.Queries.GetValueOrDefault(table.Name) ?? table.DefaultQuery;
-                var batch = await ReadAsync(sourceConnection, table, query, watermark, known, runId, ct);
-                read += batch.Read;
-                rejected += batch.Rejected.Count;
-                newWatermark = Math.Max(newWatermark, batch.Watermark);
-                if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
-                changed += connection is NpgsqlConnection
-                    ? await UpsertPostgresAsync(connection, tx, table, batch.Rows, runId, ct)
-                    : await UpsertSqliteAsync((SqliteConnection)connection, (SqliteTransaction)tx, table, batch.Rows, runId, ct);
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                var known = await KnownCodesAsync(connection, tx);
+                foreach (var table in Feeds.Tables(source.Feed))
+                {
+                    var query = source.Queries.GetValueOrDefault(table.Name) ?? table.DefaultQuery;
+                    var batch = await PullTableAsync(connection, tx, sourceConnection, table, query, watermark, known, runId, ct);
+                    read += batch.Read;
+                    rejected += batch.Rejected.Count;
+                    newWatermark = Math.Max(newWatermark, batch.Watermark);
+                    changed += batch.Changed;
+                }
+                await connection.ExecuteAsync(FinishRunSql, Finish("succeeded", null), tx);
+                await tx.CommitAsync(ct);
             }
-            await connection.ExecuteAsync(FinishRunSql, Finish("succeeded", null), tx);
-            await tx.CommitAsync(ct);
+            finally
+            {
+                await SetSqliteForeignKeysAsync(connection, true);
+            }
             return new PullRun(runId, source.Feed, "succeeded", read, changed, rejected, newWatermark, watch.Elapsed, null);
         }
         catch (Exception e) when (e is PlannerException or DbException)
@@ -87,12 +98,72 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     }
 
     /// <summary>
-    /// Reads the table's rows above the watermark through Dapper (unbuffered) and checks each one: rejected rows
-    /// with their reasons, valid rows as values in <see cref="FeedTable.Columns"/> order, one per key.
+    /// Pulls one table: the rows are read and checked in chunks while the previous chunk is copied into a staging
+    /// table (on another thread, so reading and writing overlap), then one upsert moves them into the target.
     /// </summary>
-    private static async Task<Batch> ReadAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known, string runId, CancellationToken ct)
+    private async Task<Batch> PullTableAsync(DbConnection connection, DbTransaction tx, DbConnection source, FeedTable table, string query,
+        long watermark, KnownCodes known, string runId, CancellationToken ct)
+    {
+        var staging = $"pull_{table.Target}";
+        string[] stagingColumns = [.. table.Columns, "seq"];
+        var create = connection is NpgsqlConnection
+            ? $"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {string.Join(", ", table.Columns)}, 0::bigint AS seq FROM {table.Target} WITH NO DATA"
+            : $"CREATE TEMP TABLE {staging} AS SELECT {string.Join(", ", table.Columns)}, 0 AS seq FROM {table.Target} WHERE false";
+        await connection.ExecuteAsync(create, transaction: tx);
+
+        var chunks = Channel.CreateBounded<List<object?[]>>(2);
+        var writing = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
+                {
+                    await planner.BulkInsertAsync(connection, tx, staging, stagingColumns, chunk, ct);
+                }
+            }
+            finally
+            {
+                // A failed write closes the channel, so the reader stops at its next chunk.
+                chunks.Writer.TryComplete();
+            }
+        }, ct);
+        Batch batch;
+        try
+        {
+            batch = await ReadAsync(source, table, query, watermark, known, runId, chunks.Writer, ct);
+        }
+        finally
+        {
+            // If the writer failed, the reader stopped on the closed channel and awaiting the writer throws why.
+            chunks.Writer.TryComplete();
+            await writing;
+        }
+
+        if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
+        if (batch.Duplicates)
+        {
+            // A key read more than once keeps its last staged row (rows with a lower row_version were never staged).
+            var sameKey = string.Join(" AND ", table.Keys.Select(k => $"later.{k} = {staging}.{k}"));
+            await connection.ExecuteAsync($"DELETE FROM {staging} WHERE EXISTS (SELECT 1 FROM {staging} later WHERE {sameKey} AND later.seq > {staging}.seq)", transaction: tx);
+        }
+        var stamp = table.StampsPullRun ? ", @pull_run_id" : "";
+        var upsert = UpsertSql(table, $"SELECT {string.Join(", ", table.Columns)}{stamp} FROM {staging} WHERE true");
+        batch.Changed = await connection.ExecuteAsync(new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct));
+        // PostgreSQL drops the staging table at commit; SQLite has no ON COMMIT DROP.
+        if (connection is SqliteConnection) await connection.ExecuteAsync($"DROP TABLE temp.{staging}", transaction: tx);
+        return batch;
+    }
+
+    /// <summary>
+    /// Reads the table's rows above the watermark through Dapper (unbuffered) and checks each one: rejected rows
+    /// are kept with their reasons, valid rows go to <paramref name="chunks"/> in chunks of <see cref="ChunkRows"/>,
+    /// as values in <see cref="FeedTable.Columns"/> order followed by their place in the read (<c>seq</c>).
+    /// </summary>
+    private static async Task<Batch> ReadAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known, string runId,
+        ChannelWriter<List<object?[]>> chunks, CancellationToken ct)
     {
         var batch = new Batch(table.Keys.Length);
+        var chunk = new List<object?[]>(ChunkRows);
         try
         {
             await foreach (IDictionary<string, object?> values in source.QueryUnbufferedAsync(query, new { watermark }).WithCancellation(ct))
@@ -107,13 +178,20 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     batch.Rejected.Add([Guid.NewGuid().ToString("N"), runId, $"{table.Name}: {table.Describe(row)}", string.Join("; ", row.Problems), row.Payload()]);
                     continue;
                 }
-                batch.Add(mapped, version);
+                if (!batch.IsLatest(mapped, version)) continue;
+                chunk.Add([.. mapped, batch.Read]);
+                if (chunk.Count == ChunkRows)
+                {
+                    await chunks.WriteAsync(chunk, ct);
+                    chunk = new List<object?[]>(ChunkRows);
+                }
             }
         }
         catch (DbException e)
         {
             throw new PlannerException($"The {table.Name} query failed: {Database.FirstLine(e.Message)}", e);
         }
+        if (chunk.Count > 0) await chunks.WriteAsync(chunk, ct);
         return batch;
     }
 
@@ -126,7 +204,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
 
     /// <summary>
     /// The upsert that changes a held row only when a compared value differs (so its count is the rows really
-    /// changed); <paramref name="rows"/> is a VALUES list or a SELECT giving the columns and then the pull run id.
+    /// changed); <paramref name="rows"/> is a SELECT giving the columns and then the pull run id.
     /// </summary>
     private static string UpsertSql(FeedTable table, string rows)
     {
@@ -141,44 +219,9 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
             """;
     }
 
-    /// <summary>
-    /// PostgreSQL: COPY the rows into a staging table shaped like the target (dropped at commit), then one upsert from it.
-    /// </summary>
-    private async Task<long> UpsertPostgresAsync(DbConnection connection, DbTransaction tx, FeedTable table, List<object?[]> rows, string runId, CancellationToken ct)
+    private static async Task SetSqliteForeignKeysAsync(DbConnection connection, bool on)
     {
-        if (rows.Count == 0) return 0;
-        var staging = $"pull_{table.Target}";
-        var columns = string.Join(", ", table.Columns);
-        await connection.ExecuteAsync($"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {columns} FROM {table.Target} WITH NO DATA", transaction: tx);
-        await planner.BulkInsertAsync(connection, tx, staging, table.Columns, rows, ct);
-        var stamp = table.StampsPullRun ? ", @pull_run_id" : "";
-        var sql = UpsertSql(table, $"SELECT {columns}{stamp} FROM {staging}");
-        return await connection.ExecuteAsync(new CommandDefinition(sql, new { pull_run_id = runId }, tx, cancellationToken: ct));
-    }
-
-    /// <summary>SQLite: one prepared upsert, executed once per row inside the transaction.</summary>
-    private static async Task<long> UpsertSqliteAsync(SqliteConnection connection, SqliteTransaction tx, FeedTable table, List<object?[]> rows, string runId, CancellationToken ct)
-    {
-        if (rows.Count == 0) return 0;
-        var names = table.Columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)).ToList();
-        if (table.StampsPullRun) names.Add("$pull_run_id");
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = UpsertSql(table, $"VALUES ({string.Join(", ", names)})");
-        var parameters = names.Select(n => command.Parameters.AddWithValue(n, DBNull.Value)).ToArray();
-        if (table.StampsPullRun) parameters[^1].Value = runId;
-        command.Prepare();
-        long changed = 0;
-        foreach (var row in rows)
-        {
-            ct.ThrowIfCancellationRequested();
-            for (var i = 0; i < row.Length; i++)
-            {
-                parameters[i].Value = Database.ToSqliteValue(row[i]);
-            }
-            changed += command.ExecuteNonQuery();
-        }
-        return changed;
+        if (connection is SqliteConnection) await connection.ExecuteAsync(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
     }
 
     private static async Task<KnownCodes> KnownCodesAsync(DbConnection connection, DbTransaction tx)
@@ -196,32 +239,30 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         };
     }
 
-    /// <summary>What one table's read gave: valid rows (the latest version of each key), rejected rows, counts.</summary>
+    /// <summary>What one table's pull gave: counts, rejected rows, and whether a key was read more than once.</summary>
     private sealed class Batch(int keyCount)
     {
-        private readonly Dictionary<object?[], int> _index = new(new KeyComparer(keyCount));
-        private readonly List<long> _versions = [];
+        private readonly Dictionary<object?[], long> _versions = new(new KeyComparer(keyCount));
 
-        public List<object?[]> Rows { get; } = [];
         public List<object?[]> Rejected { get; } = [];
         public long Read { get; set; }
+        public long Changed { get; set; }
         public long Watermark { get; set; }
+        public bool Duplicates { get; private set; }
 
-        /// <summary>Adds a valid row; a key seen before keeps the row with the highest row_version, so an upsert never meets a key twice.</summary>
-        public void Add(object?[] values, long version)
+        /// <summary>
+        /// Whether a valid row is the latest of its key read so far (a key read again keeps the highest row_version,
+        /// the later row on a tie), so that the upsert never meets a key twice once older rows are dropped.
+        /// </summary>
+        public bool IsLatest(object?[] values, long version)
         {
-            if (_index.TryGetValue(values, out var i))
+            if (_versions.TryGetValue(values, out var held))
             {
-                if (version >= _versions[i])
-                {
-                    Rows[i] = values;
-                    _versions[i] = version;
-                }
-                return;
+                if (version < held) return false;
+                Duplicates = true;
             }
-            _index.Add(values, Rows.Count);
-            Rows.Add(values);
-            _versions.Add(version);
+            _versions[values] = version;
+            return true;
         }
     }
 

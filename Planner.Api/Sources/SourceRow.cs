@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Planner.Api.Sources;
 
@@ -8,7 +9,10 @@ namespace Planner.Api.Sources;
 /// </summary>
 internal sealed class SourceRow(IDictionary<string, object?> values)
 {
-    public List<string> Problems { get; } = [];
+    private List<string>? _problems;
+
+    /// <summary>What is wrong with the row; empty (and never allocated) for a valid one.</summary>
+    public IReadOnlyList<string> Problems => (IReadOnlyList<string>?)_problems ?? [];
 
     public long RowVersion => Convert.ToInt64(Value("row_version"), CultureInfo.InvariantCulture);
 
@@ -17,7 +21,7 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
         var text = Convert.ToString(Value(column), CultureInfo.InvariantCulture)?.Trim();
         if (string.IsNullOrEmpty(text))
         {
-            Problems.Add($"{column} is empty");
+            AddProblem($"{column} is empty");
             return "";
         }
         return text;
@@ -31,12 +35,12 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
         var raw = Value(column);
         if (!TryWholeNumber(raw, out var v))
         {
-            Problems.Add($"{column} '{raw}' is not a whole number");
+            AddProblem($"{column} '{raw}' is not a whole number");
             return 0;
         }
         if (v < 0)
         {
-            Problems.Add($"{column} is {v}; it must be ≥ 0");
+            AddProblem($"{column} is {v}; it must be ≥ 0");
         }
         return v;
     }
@@ -65,15 +69,23 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
         {
             return date;
         }
-        Problems.Add($"{column} '{raw}' is not a date (yyyy-MM-dd)");
+        AddProblem($"{column} '{raw}' is not a date (yyyy-MM-dd)");
         return default;
     }
 
     /// <summary>Adds a problem unless the condition holds.</summary>
     public void Require(bool condition, string problem)
     {
-        if (!condition) Problems.Add(problem);
+        if (!condition) AddProblem(problem);
     }
+
+    /// <summary>Adds a problem unless the condition holds; the message is only formatted when it does not.</summary>
+    public void Require(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref ProblemHandler problem)
+    {
+        if (!condition) AddProblem(problem.ToStringAndClear());
+    }
+
+    private void AddProblem(string problem) => (_problems ??= []).Add(problem);
 
     public string Payload() => string.Join(", ", values.Select(kv => $"{kv.Key}={kv.Value}"));
 
@@ -83,7 +95,28 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
         {
             return value is DBNull ? null : value;
         }
-        Problems.Add($"the query returns no column {column}");
+        AddProblem($"the query returns no column {column}");
         return null;
     }
+}
+
+/// <summary>Formats an interpolated problem message only when its condition fails, so a valid row builds no text.</summary>
+[InterpolatedStringHandler]
+internal ref struct ProblemHandler
+{
+    private DefaultInterpolatedStringHandler _text;
+
+    public ProblemHandler(int literalLength, int formattedCount, bool condition, out bool shouldAppend)
+    {
+        shouldAppend = !condition;
+        if (shouldAppend) _text = new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture);
+    }
+
+    public void AppendLiteral(string value) => _text.AppendLiteral(value);
+
+    public void AppendFormatted<T>(T value) => _text.AppendFormatted(value);
+
+    public void AppendFormatted<T>(T value, string? format) => _text.AppendFormatted(value, format);
+
+    public string ToStringAndClear() => _text.ToStringAndClear();
 }

@@ -102,6 +102,40 @@ public class FeedPullerTests
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Pull_KeepsTheHighestRowVersion_WhenAKeyComesInSeveralChunks(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var (settings, puller) = await SeededAsync(db);
+        // Every report forty times, one copy after another, so one key lands in several chunks: copy 20 carries the
+        // highest row_version, the copies after it come later with lower ones, and each copy adds 1000 × copy to the quantity.
+        var source = settings.Source(Feed.Production) with
+        {
+            Queries = new Dictionary<string, string>
+            {
+                ["daily_output"] = """
+                    WITH RECURSIVE copies (copy) AS (SELECT 0 UNION ALL SELECT copy + 1 FROM copies WHERE copy < 39)
+                    SELECT enterprise_code, product_code, report_date, quantity + 1000 * copy AS quantity,
+                           row_version * 100 + CASE copy WHEN 20 THEN 99 ELSE copy END AS row_version
+                    FROM daily_output CROSS JOIN copies
+                    WHERE row_version > @watermark ORDER BY copy, row_version
+                    """,
+            },
+        };
+        await using var sourceConnection = await source.Database.OpenAsync(Ct);
+        var reports = await sourceConnection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM daily_output");
+        var quantities = await sourceConnection.ExecuteScalarAsync<long>("SELECT SUM(quantity) FROM daily_output");
+
+        var run = await puller.PullAsync(source, Ct);
+
+        Assert.True(reports > 500, "the pull must span several chunks");
+        await using var planner = await settings.Planner.OpenAsync(Ct);
+        Assert.Equal(reports, await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports"));
+        Assert.Equal(quantities + 20_000 * reports, await planner.ExecuteScalarAsync<long>("SELECT SUM(output) FROM production_reports"));
+        var others = run.RowsRead - 40 * reports; // enterprises, enterprise_products and stock_on_hand, each read once
+        Assert.Equal(reports + others, run.RowsChanged);
+    }
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Pull_RejectsBadRows_WithTheirReasons_AndKeepsTheRest(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
