@@ -163,7 +163,7 @@ public static class JobsBenchmark
         }
         if (results.Count == 2)
         {
-            md.Append(CultureInfo.InvariantCulture, $"\nTwo workers against one: {results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the throughput. A run already solves its products on both cores, so a second worker on this 2-core machine mainly overlaps one run's single-threaded steps (pulls, care, workbook) with another's solve; more workers pay on more cores or machines.\n");
+            md.Append(CultureInfo.InvariantCulture, $"\nTwo workers against one: {results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the throughput. A run already keeps both cores of this machine busy (its products solve in parallel), so two runs at once each take about twice as long (median run above); more workers pay on more cores or more machines, not here.\n");
         }
         return md.ToString();
     }

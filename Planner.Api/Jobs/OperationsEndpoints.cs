@@ -30,7 +30,7 @@ public static class OperationsEndpoints
         api.MapGet("/sources/pulls", async (PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();
-            return Results.Ok(await RecentPullsAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
+            return Results.Ok(await SourceFreshness.RecentPullRunsAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
         });
         api.MapPost("/sources/{feed}/pull", (string feed, IBackgroundJobClient jobs) =>
             Enum.TryParse<Feed>(feed, ignoreCase: true, out var f) && Enum.IsDefined(f)
@@ -94,38 +94,6 @@ public static class OperationsEndpoints
     {
         var remote = context.Connection.RemoteIpAddress;
         return remote is not null && (IPAddress.IsLoopback(remote) || remote.Equals(context.Connection.LocalIpAddress));
-    }
-
-    private static async Task<IReadOnlyList<PullRunEntry>> RecentPullsAsync(System.Data.Common.DbConnection db, int limit) =>
-        (await db.QueryAsync<PullRunEntry>("""
-            SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, rows_read AS RowsRead,
-                   rows_changed AS RowsChanged, rows_rejected AS RowsRejected, watermark AS Watermark, error AS Error
-            FROM pull_runs ORDER BY started_at DESC, id DESC LIMIT @limit
-            """, new { limit })).ToList();
-
-    /// <summary>A pull run as operators see it.</summary>
-    public sealed class PullRunEntry
-    {
-        /// <summary>Pull run id.</summary>
-        public string Id { get; set; } = "";
-        /// <summary>production, hospitals or teams.</summary>
-        public string Source { get; set; } = "";
-        /// <summary>running, succeeded or failed.</summary>
-        public string Status { get; set; } = "";
-        /// <summary>Start.</summary>
-        public DateTimeOffset StartedAt { get; set; }
-        /// <summary>End, if finished.</summary>
-        public DateTimeOffset? FinishedAt { get; set; }
-        /// <summary>Rows read from the source.</summary>
-        public long RowsRead { get; set; }
-        /// <summary>Rows inserted or changed.</summary>
-        public long RowsChanged { get; set; }
-        /// <summary>Rows rejected, with reasons in rejected_rows.</summary>
-        public long RowsRejected { get; set; }
-        /// <summary>Highest row_version taken.</summary>
-        public string? Watermark { get; set; }
-        /// <summary>Why it failed.</summary>
-        public string? Error { get; set; }
     }
 
     private sealed class PublishedFile

@@ -246,28 +246,9 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         var inputs = new List<PullRun>();
         foreach (var age in ages)
         {
-            inputs.Add(await db.QuerySingleAsync<PullRunRow>("""
-                SELECT id AS Id, source AS Source, rows_read AS RowsRead, rows_changed AS RowsChanged, rows_rejected AS RowsRejected, watermark AS Watermark,
-                       started_at AS StartedAt, finished_at AS FinishedAt
-                FROM pull_runs WHERE id = @id
-                """, new { id = age.PullRunId }) is var row ? row.ToPullRun() : throw new InvalidOperationException());
+            inputs.Add((await SourceFreshness.PullRunAsync(db, age.PullRunId!)).ToPullRun());
         }
         return (inputs, warnings);
-    }
-
-    private sealed class PullRunRow
-    {
-        public string Id { get; set; } = "";
-        public string Source { get; set; } = "";
-        public long RowsRead { get; set; }
-        public long RowsChanged { get; set; }
-        public long RowsRejected { get; set; }
-        public string? Watermark { get; set; }
-        public DateTimeOffset StartedAt { get; set; }
-        public DateTimeOffset FinishedAt { get; set; }
-
-        public PullRun ToPullRun() => new(Id, Enum.Parse<Sources.Feed>(Source, ignoreCase: true), "succeeded", RowsRead, RowsChanged, RowsRejected,
-            long.Parse(Watermark ?? "0", CultureInfo.InvariantCulture), FinishedAt - StartedAt, null);
     }
 
     private sealed record RunTimings(double SnapshotSeconds, double SolveSeconds, double PublishSeconds);

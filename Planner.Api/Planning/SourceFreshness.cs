@@ -38,6 +38,20 @@ public static class SourceFreshness
         return ages;
     }
 
+    private const string PullRunSql = """
+        SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, rows_read AS RowsRead,
+               rows_changed AS RowsChanged, rows_rejected AS RowsRejected, watermark AS Watermark, error AS Error
+        FROM pull_runs
+        """;
+
+    /// <summary>The most recent pull runs, newest first.</summary>
+    public static async Task<IReadOnlyList<PullRunRecord>> RecentPullRunsAsync(DbConnection db, int limit) =>
+        (await db.QueryAsync<PullRunRecord>($"{PullRunSql} ORDER BY started_at DESC, id DESC LIMIT @limit", new { limit })).ToList();
+
+    /// <summary>One pull run.</summary>
+    public static async Task<PullRunRecord> PullRunAsync(DbConnection db, string id) =>
+        await db.QuerySingleAsync<PullRunRecord>($"{PullRunSql} WHERE id = @id", new { id });
+
     /// <summary>"hospitals: last good pull 3 h 05 min ago (limit 60 min)" or "hospitals: never pulled successfully".</summary>
     public static string Describe(SourceAge age) => age.Age is { } a
         ? $"{age.Source}: last good pull {Span(a)} ago ({age.PullRunId}; limit {Span(age.MaxAge)})"
@@ -59,4 +73,42 @@ public static class SourceFreshness
         public string PullRunId { get; set; } = "";
         public DateTimeOffset PulledAt { get; set; }
     }
+}
+
+/// <summary>A pull run as recorded in <c>pull_runs</c>.</summary>
+public sealed class PullRunRecord
+{
+    /// <summary>Pull run id.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>production, hospitals or teams.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>running, succeeded or failed.</summary>
+    public string Status { get; set; } = "";
+
+    /// <summary>Start.</summary>
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>End, if finished.</summary>
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Rows read from the source.</summary>
+    public long RowsRead { get; set; }
+
+    /// <summary>Rows inserted or changed.</summary>
+    public long RowsChanged { get; set; }
+
+    /// <summary>Rows rejected, with their reasons in rejected_rows.</summary>
+    public long RowsRejected { get; set; }
+
+    /// <summary>Highest row_version taken.</summary>
+    public string? Watermark { get; set; }
+
+    /// <summary>Why it failed.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>As the puller reports it.</summary>
+    public PullRun ToPullRun() => new(Id, Enum.Parse<Feed>(Source, ignoreCase: true), Status, RowsRead, RowsChanged, RowsRejected,
+        long.Parse(Watermark ?? "0", System.Globalization.CultureInfo.InvariantCulture), (FinishedAt ?? StartedAt) - StartedAt, Error);
 }
