@@ -6,8 +6,9 @@ namespace Planner.Tests.Jobs;
 
 /// <summary>
 /// A worker node in a process of its own (<c>dotnet Planner.Api.dll worker</c>), pointed at a test's PostgreSQL
-/// database, with short heartbeats, lease and invisibility timeout so that a killed worker's run is taken over in
-/// seconds. Its output is kept for the failure message. Disposing kills it.
+/// database, with a lease (15 s) and invisibility timeout (20 s) short enough that a killed worker's run is taken
+/// over within the test, and long enough that a live worker starved of CPU by the rest of the suite keeps its runs.
+/// Its output is kept for the failure message. Disposing kills it.
 /// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
@@ -40,9 +41,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
             $"--Planner:LocalDirectory={db.Directory}",
             "--Planner:Jobs:WorkerCount=1",
             "--Planner:Jobs:PollIntervalSeconds=0.2",
-            "--Planner:Jobs:HeartbeatSeconds=0.5",
-            "--Planner:Jobs:LeaseSeconds=5",
-            "--Planner:Jobs:InvisibilityTimeoutSeconds=8",
+            "--Planner:Jobs:HeartbeatSeconds=1",
+            "--Planner:Jobs:LeaseSeconds=15",
+            "--Planner:Jobs:InvisibilityTimeoutSeconds=20",
             // The schedules do not fire during a test.
             "--Planner:Jobs:PullCron=0 0 1 1 *",
             "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
