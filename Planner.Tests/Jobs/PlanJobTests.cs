@@ -190,6 +190,51 @@ public class PlanJobTests
     }
 
     [Fact]
+    public async Task DailyPlan_FiredTwiceOnOneDay_PlansOnce()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(db);
+        HangfireState.ResetLogging();
+        using var storage = new InMemoryStorage();
+        var clock = new FixedClock(Noon);
+        // As a node's start-up does before any job runs.
+        await new PlanPipeline(settings, clock, _ => { }).PrepareAsync(Ct);
+        var jobs = new PlanJobs(settings, clock, new RunExecutor(settings, clock, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), NullLogger<PlanJobs>.Instance);
+
+        await jobs.DailyPlanAsync(Ct);
+        await jobs.DailyPlanAsync(Ct);
+
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        // Noon UTC is 20:00 in Shanghai: the request is that day's.
+        var requests = (await connection.QueryAsync<(string Key, string Status, long Attempts)>("SELECT request_key, status, attempts FROM run_requests")).ToList();
+        Assert.Equal([("daily-2020-02-10", "succeeded", 1L)], requests);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs"));
+    }
+
+    [Fact]
+    public async Task Recover_QueuesRunsThatNoJobWillRun_OnTheirKindsQueue()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(db);
+        var clock = new FixedClock(Noon);
+        // Queued before an embedded node restarted (its in-memory queue is gone), and one a dead worker held.
+        var queued = await QueueAsync(settings, clock);
+        var held = await QueueAsync(settings, clock);
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        Assert.NotNull((await RunRequests.ClaimAsync(connection, held, "dead:1", Noon, settings.Jobs.Lease)).Claim);
+        HangfireState.ResetLogging();
+        using var storage = new InMemoryStorage();
+        var later = new FixedClock(Noon + settings.Jobs.Lease + TimeSpan.FromSeconds(1));
+        var jobs = new PlanJobs(settings, later, new RunExecutor(settings, later, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), NullLogger<PlanJobs>.Instance);
+
+        await jobs.RecoverAsync(Ct);
+
+        var monitoring = storage.GetMonitoringApi();
+        var enqueued = monitoring.EnqueuedJobs("scenarios", 0, 10).Select(j => j.Value.Job.Args[0]).ToList();
+        Assert.Equal(new[] { queued, held }.Order(StringComparer.Ordinal), enqueued.Cast<string>().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void RecurringJobs_AreRegisteredInOnePlace_WithStableIds_CronAndTimeZone()
     {
         HangfireState.ResetLogging();
