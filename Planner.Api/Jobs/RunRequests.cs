@@ -81,10 +81,13 @@ public static class RunRequests
     public static async Task<IReadOnlyList<RunRequestState>> RecentAsync(DbConnection db, int limit) =>
         (await db.QueryAsync<RequestRow>($"{StateSql} ORDER BY created_at DESC, id DESC LIMIT @limit", new { limit })).Select(r => r.State()).ToList();
 
-    /// <summary>Requests a worker should (re)start: queued, or running without a heartbeat for longer than the lease.</summary>
+    /// <summary>
+    /// Requests a worker should (re)start: queued for longer than the lease (a job just queued is not stranded), or
+    /// running without a heartbeat for longer than the lease.
+    /// </summary>
     public static async Task<IReadOnlyList<(string Id, string Kind)>> StrandedAsync(DbConnection db, DateTimeOffset now, TimeSpan lease) =>
         (await db.QueryAsync<(string, string)>(
-            "SELECT id, kind FROM run_requests WHERE status = 'queued' OR (status = 'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
+            "SELECT id, kind FROM run_requests WHERE (status = 'queued' AND created_at < @stale) OR (status = 'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
             new { stale = now - lease })).ToList();
 
     /// <summary>

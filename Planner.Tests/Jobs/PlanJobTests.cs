@@ -217,7 +217,8 @@ public class PlanJobTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = Settings(db);
         var clock = new FixedClock(Noon);
-        // Queued before an embedded node restarted (its in-memory queue is gone), and one a dead worker held.
+        // Queued before an embedded node restarted (its in-memory queue is gone), one a dead worker held, and one
+        // just queued (its job is on its way).
         var queued = await QueueAsync(settings, clock);
         var held = await QueueAsync(settings, clock);
         await using var connection = await settings.Planner.OpenAsync(Ct);
@@ -225,6 +226,7 @@ public class PlanJobTests
         HangfireState.ResetLogging();
         using var storage = new InMemoryStorage();
         var later = new FixedClock(Noon + settings.Jobs.Lease + TimeSpan.FromSeconds(1));
+        await QueueAsync(settings, later);
         var jobs = new PlanJobs(settings, later, new RunExecutor(settings, later, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), NullLogger<PlanJobs>.Instance);
 
         await jobs.RecoverAsync(Ct);
