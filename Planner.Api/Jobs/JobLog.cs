@@ -24,6 +24,6 @@ internal static partial class JobLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {Request} failed: {Error}")]
     public static partial void Failed(ILogger logger, string request, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Request}: heartbeat failed ({Error})")]
-    public static partial void HeartbeatFailed(ILogger logger, string request, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Request}: could not update its claim ({Error}); its lease will run out")]
+    public static partial void ClaimUpdateFailed(ILogger logger, string request, string error);
 }

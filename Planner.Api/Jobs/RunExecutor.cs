@@ -68,8 +68,16 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
         }
         catch (Exception e) when (e is DbException or IOException)
         {
-            // Transient: back to the queue, and Hangfire retries the job with its back-off.
-            await RunRequests.ReleaseAsync(settings.Planner, claim);
+            // Transient: back to the queue, and Hangfire retries the job with its back-off. If the database is what
+            // failed, the release may fail too: the lease then runs out and the next delivery takes the run over.
+            try
+            {
+                await RunRequests.ReleaseAsync(settings.Planner, claim);
+            }
+            catch (Exception release) when (release is DbException or PlannerException)
+            {
+                JobLog.ClaimUpdateFailed(logger, claim.RequestId, release.Message);
+            }
             throw;
         }
         finally
@@ -100,7 +108,7 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
         catch (Exception e) when (e is PlannerException or DbException)
         {
             // Without heartbeats the lease runs out and another worker takes over; this attempt can no longer publish.
-            JobLog.HeartbeatFailed(logger, claim.RequestId, e.Message);
+            JobLog.ClaimUpdateFailed(logger, claim.RequestId, e.Message);
         }
     }
 }

@@ -205,8 +205,8 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             string? workbookPath = null, summaryPath = null;
             if (output is not null)
             {
-                workbookPath = await PlaceAsync(workbook, output);
-                summaryPath = await PlaceAsync(summaryFile, output);
+                workbookPath = Place(workbook, output);
+                summaryPath = Place(summaryFile, output);
                 progress($"Wrote {workbookPath} and {summaryPath}");
             }
             else
@@ -401,18 +401,14 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     }
 
     /// <summary>Copies a published file into the output folder under a temporary name, then moves it into place.</summary>
-    private static async Task<string> PlaceAsync(string file, string output)
+    private static string Place(string file, string output)
     {
         var path = Path.Combine(output, Path.GetFileName(file));
         // Same extension: tools that look at it (and ClosedXML) see the right type even for the partial file.
         var tmp = Path.Combine(output, $".{Path.GetFileNameWithoutExtension(path)}.partial{Path.GetExtension(path)}");
         try
         {
-            await using (var source = File.OpenRead(file))
-            await using (var target = File.Create(tmp))
-            {
-                await source.CopyToAsync(target);
-            }
+            File.Copy(file, tmp, overwrite: true);
             File.Move(tmp, path, overwrite: true);
             return path;
         }
