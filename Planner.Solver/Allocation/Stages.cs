@@ -44,6 +44,7 @@ internal sealed class Stages(ProductModel model)
                 AddPopulationQuotas();
                 foreach (var tier in Tiers)
                 {
+                    OpenThrough(tier);
                     if (MaximizeServed(tier) is null) return;
                 }
                 break;
@@ -55,6 +56,7 @@ internal sealed class Stages(ProductModel model)
                 }
                 foreach (var tier in Tiers)
                 {
+                    OpenThrough(tier);
                     var demand = Served(tier).Sum(x => x.Demand);
                     var served = Solve($"tier{tier}_served", "max", Served(tier).Select(x => (x.Var, 1.0)).ToList());
                     if (served is null) return;
@@ -78,10 +80,21 @@ internal sealed class Stages(ProductModel model)
                 }
                 break;
         }
+        OpenThrough(int.MaxValue);
         var cost = CostTerms().ToList();
         var costValue = Solve("transport_cost", "min", cost);
         if (costValue is null) return;
         if (model.Settings.MinimizeTransfers && model.TransfersAllowed) ReduceTransfers(cost, costValue.Value);
+    }
+
+    /// <summary>
+    /// Lets tiers up to <paramref name="tier"/> be served and holds the later ones at zero. A tier's stages never
+    /// gain from serving a later tier (that only uses supply), so their optima are the same; the solver just has
+    /// fewer columns to price and presolve removes the rest.
+    /// </summary>
+    private void OpenThrough(int tier)
+    {
+        foreach (var s in model.ServedVars) s.Var.SetBounds(0, s.Tier <= tier ? s.Demand : 0);
     }
 
     private double? MaximizeServed(int tier)
