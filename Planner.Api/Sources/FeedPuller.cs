@@ -66,6 +66,14 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
             try
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
+                if (connection is NpgsqlConnection)
+                {
+                    // One pull of a feed at a time, whoever starts it (a worker, the CLI): a second waits here rather
+                    // than racing the first's inserts (MERGE, unlike ON CONFLICT, would then fail on the key).
+                    await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", new { key = "planner-pull-" + name }, tx);
+                    // The MERGE sorts the staged rows: 100,000 of them spill to disk at the default 4 MB.
+                    await connection.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: tx);
+                }
                 var known = await KnownCodesAsync(connection, tx);
                 foreach (var table in Feeds.Tables(source.Feed))
                 {
@@ -146,8 +154,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
             var sameKey = string.Join(" AND ", table.Keys.Select(k => $"later.{k} = {staging}.{k}"));
             await connection.ExecuteAsync($"DELETE FROM {staging} WHERE EXISTS (SELECT 1 FROM {staging} later WHERE {sameKey} AND later.seq > {staging}.seq)", transaction: tx);
         }
-        var stamp = table.StampsPullRun ? ", @pull_run_id" : "";
-        var upsert = UpsertSql(table, $"SELECT {string.Join(", ", table.Columns)}{stamp} FROM {staging} WHERE true");
+        var upsert = connection is NpgsqlConnection { PostgreSqlVersion.Major: >= 15 } ? MergeSql(table, staging) : UpsertSql(table, staging);
         batch.Changed = await connection.ExecuteAsync(new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct));
         // PostgreSQL drops the staging table at commit; SQLite has no ON COMMIT DROP.
         if (connection is SqliteConnection) await connection.ExecuteAsync($"DROP TABLE temp.{staging}", transaction: tx);
@@ -203,25 +210,47 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     }
 
     /// <summary>
-    /// The upsert that changes a held row only when a compared value differs (so its count is the rows really
-    /// changed); <paramref name="rows"/> is a SELECT giving the columns and then the pull run id.
+    /// The upsert from the staging table that changes a held row only when a compared value differs (so its count
+    /// is the rows really changed).
     /// </summary>
-    private static string UpsertSql(FeedTable table, string rows)
+    private static string UpsertSql(FeedTable table, string staging)
     {
         var stamp = table.StampsPullRun ? ", pull_run_id" : "";
         var set = string.Join(", ", table.Values.Select(c => $"{c} = excluded.{c}")) + (table.StampsPullRun ? ", pull_run_id = excluded.pull_run_id" : "");
         var differs = string.Join(" OR ", table.Values.Select(c => $"{table.Target}.{c} IS DISTINCT FROM excluded.{c}"));
         return $"""
             INSERT INTO {table.Target} ({string.Join(", ", table.Columns)}{stamp})
-            {rows}
+            SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM {staging} WHERE true
             ON CONFLICT ({string.Join(", ", table.Keys)}) DO UPDATE SET {set}
             WHERE {differs}
             """;
     }
 
+    /// <summary>
+    /// The same upsert as a MERGE (PostgreSQL 15 and later): it joins the staging table to the target instead of
+    /// trying each row's insertion first (half the time or less for 100,000 rows here; docs/benchmarks.md), in key
+    /// order, which is cheaper for the key's index. The staging table holds each key once, and the advisory lock
+    /// keeps other pulls of the feed out, so no row is matched or inserted twice.
+    /// </summary>
+    private static string MergeSql(FeedTable table, string staging)
+    {
+        var stamp = table.StampsPullRun ? ", pull_run_id" : "";
+        var set = string.Join(", ", table.Values.Select(c => $"{c} = s.{c}")) + (table.StampsPullRun ? ", pull_run_id = @pull_run_id" : "");
+        var differs = string.Join(" OR ", table.Values.Select(c => $"t.{c} IS DISTINCT FROM s.{c}"));
+        return $"""
+            MERGE INTO {table.Target} t
+            USING (SELECT * FROM {staging} ORDER BY {string.Join(", ", table.Keys)}) s ON {string.Join(" AND ", table.Keys.Select(k => $"t.{k} = s.{k}"))}
+            WHEN MATCHED AND ({differs}) THEN UPDATE SET {set}
+            WHEN NOT MATCHED THEN INSERT ({string.Join(", ", table.Columns)}{stamp}) VALUES ({string.Join(", ", table.Columns.Select(c => "s." + c))}{(table.StampsPullRun ? ", @pull_run_id" : "")})
+            """;
+    }
+
     private static async Task SetSqliteForeignKeysAsync(DbConnection connection, bool on)
     {
-        if (connection is SqliteConnection) await connection.ExecuteAsync(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+        if (connection is not SqliteConnection) return;
+        // Also, for this connection only: a page cache that holds the table being pulled (64 MB instead of 2 MB)
+        // and the staging table in memory instead of a temporary file.
+        await connection.ExecuteAsync(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
     }
 
     private static async Task<KnownCodes> KnownCodesAsync(DbConnection connection, DbTransaction tx)

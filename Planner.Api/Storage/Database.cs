@@ -65,18 +65,21 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
         if (connection is NpgsqlConnection pg)
         {
             await using var writer = await pg.BeginTextImportAsync($"COPY {table} ({columnList}) FROM STDIN", ct);
-            var line = new StringBuilder();
+            // Rows are collected into blocks of about 64 KB: one write per row cost as much as formatting it.
+            var block = new StringBuilder(1 << 16);
             foreach (var row in rows)
             {
-                line.Clear();
                 for (var i = 0; i < row.Length; i++)
                 {
-                    if (i > 0) line.Append('\t');
-                    AppendCopyValue(line, row[i]);
+                    if (i > 0) block.Append('\t');
+                    AppendCopyValue(block, row[i]);
                 }
-                line.Append('\n');
-                await writer.WriteAsync(line.ToString().AsMemory(), ct);
+                block.Append('\n');
+                if (block.Length < 1 << 16) continue;
+                await writer.WriteAsync(block, ct);
+                block.Clear();
             }
+            if (block.Length > 0) await writer.WriteAsync(block, ct);
             return;
         }
 
