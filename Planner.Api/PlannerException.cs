@@ -4,7 +4,7 @@ namespace Planner.Api;
 /// A failure a person can act on (bad configuration, unreachable database, missing data file).
 /// The CLI prints its message as one line, without a stack trace.
 /// </summary>
-public sealed class PlannerException : Exception
+public class PlannerException : Exception
 {
     public PlannerException(string message) : base(message) { }
 

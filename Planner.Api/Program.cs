@@ -1,6 +1,7 @@
 using Planner.Api.Cli;
 using Planner.Api.Configuration;
 using Planner.Api.Jobs;
+using Planner.Api.Uploads;
 
 if (CommandLine.IsCommand(args))
 {
@@ -16,5 +17,6 @@ app.UseExceptionHandler();
 app.UsePlannerDashboard();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
 app.MapOperations();
+app.MapUploads();
 await app.RunAsync();
 return 0;

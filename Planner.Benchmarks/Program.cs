@@ -4,6 +4,7 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- teams [options]        (see TeamsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- jobs [options]         (see JobsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- pulls [options]        (see PullsBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- workbooks [options]    (see WorkbooksBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var job, .. var rest])
 {
@@ -21,6 +22,10 @@ if (args is ["pulls", .. var pullOptions])
 {
     return await PullsBenchmark.RunAsync(pullOptions, Console.Out, Console.Error);
 }
+if (args is ["workbooks", .. var workbookOptions])
+{
+    return await WorkbooksBenchmark.RunAsync(workbookOptions, Console.Out, Console.Error);
+}
 if (args is ["jobs", .. var jobOptions])
 {
     return await JobsBenchmark.RunAsync(jobOptions, Console.Out, Console.Error);
@@ -29,4 +34,5 @@ await Console.Error.WriteLineAsync(AllocationBenchmark.Usage);
 await Console.Error.WriteLineAsync(TeamsBenchmark.Usage);
 await Console.Error.WriteLineAsync(PullsBenchmark.Usage);
 await Console.Error.WriteLineAsync(JobsBenchmark.Usage);
+await Console.Error.WriteLineAsync(WorkbooksBenchmark.Usage);
 return 2;

@@ -6,6 +6,8 @@ using Planner.Api.Jobs;
 using Planner.Api.SampleData;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
+using Planner.Api.Uploads;
+using Planner.Api.Workbooks;
 
 namespace Planner.Api.Cli;
 
@@ -37,6 +39,11 @@ public static class CommandLine
                            --scenario S, --start DATE, --days N, --policy P   as for plan
           runs           the recent queued runs and their state
           cancel ID      cancel a queued or running run (it stops between steps and publishes nothing)
+          template       write the hospital capacity template (every hospital, or --hospitals A,B)
+                           --out FILE       where to write it (default: capacity-template-<date>.xlsx)
+          upload FILE    upload a filled capacity template: every problem is listed; nothing is saved unless all is right
+          compare A B    a workbook comparing plan run B with plan run A (run or request ids), region by region
+                           --out FILE       where to write it (default: compare-A-B.xlsx)
           generate       regenerate the synthetic sample data
                            --seed N (default 2020)  --scale X (default 1)  --out DIR (default data/sample)
           serve          run the web application (the default without a command)
@@ -52,7 +59,7 @@ public static class CommandLine
           Planner:Freshness:MaxAgeMinutes:<feed>   the limit per feed (default 60)
         """;
 
-    private static readonly string[] Commands = ["plan", "migrate", "seed-sources", "pull", "sources", "worker", "enqueue", "runs", "cancel", "generate", "help", "--help", "-h"];
+    private static readonly string[] Commands = ["plan", "template", "upload", "compare", "migrate", "seed-sources", "pull", "sources", "worker", "enqueue", "runs", "cancel", "generate", "help", "--help", "-h"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -66,8 +73,20 @@ public static class CommandLine
         }
         try
         {
-            var id = command == "cancel" ? (args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : throw new ArgumentException("cancel needs the run's request id.")) : null;
-            var (options, configArgs) = Split(args.Skip(id is null ? 1 : 2).ToArray());
+            // cancel ID, upload FILE and compare RUN RUN take their arguments first; everything else is --options.
+            var needed = command switch { "cancel" or "upload" => 1, "compare" => 2, _ => 0 };
+            var positional = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Take(needed).ToArray();
+            if (positional.Length < needed)
+            {
+                throw new ArgumentException(command switch
+                {
+                    "cancel" => "cancel needs the run's request id.",
+                    "upload" => "upload needs the file to upload.",
+                    _ => "compare needs two run ids: the first (e.g. the baseline) and the second.",
+                });
+            }
+            var id = positional.FirstOrDefault();
+            var (options, configArgs) = Split(args.Skip(1 + needed).ToArray());
             if (command == "generate")
             {
                 var written = SampleGenerator.Write(DataDirectory(configArgs), options.GetValueOrDefault("out") ?? Path.Combine(DataDirectory(configArgs), "sample"),
@@ -106,6 +125,24 @@ public static class CommandLine
                         await stdout.WriteLineAsync($"{state.Id}\t{state.Status}{(state.CancelRequested && state.Status == "running" ? " (cancellation asked for; it stops at its next heartbeat)" : "")}");
                     }
                     return 0;
+                case "template":
+                    await pipeline.PrepareAsync(ct);
+                    var hospitals = (options.GetValueOrDefault("hospitals") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    var (template, templateName) = await CapacityTemplate.BuildAsync(settings.Planner, hospitals, DateOnly.FromDateTime(DateTime.UtcNow), ct);
+                    var templatePath = Path.GetFullPath(options.GetValueOrDefault("out") ?? templateName);
+                    await File.WriteAllBytesAsync(templatePath, template, ct);
+                    await stdout.WriteLineAsync(templatePath);
+                    return 0;
+                case "upload":
+                    await pipeline.PrepareAsync(ct);
+                    return await UploadAsync(settings, id!, stdout, stderr, ct);
+                case "compare":
+                    await pipeline.PrepareAsync(ct);
+                    var (comparison, comparisonName) = await ComparisonWorkbook.BuildAsync(settings.Planner, positional[0], positional[1], ct);
+                    var comparisonPath = Path.GetFullPath(options.GetValueOrDefault("out") ?? comparisonName);
+                    await File.WriteAllBytesAsync(comparisonPath, comparison, ct);
+                    await stdout.WriteLineAsync(comparisonPath);
+                    return 0;
                 case "migrate":
                     await pipeline.PrepareAsync(ct);
                     await stdout.WriteLineAsync(settings.Planner.Describe());
@@ -129,6 +166,7 @@ public static class CommandLine
                         DispatchedThroughDay = options.TryGetValue("dispatched-through", out var through) ? ParseDay(through) : -1,
                     }, ct: ct);
                     await stdout.WriteLineAsync(outcome.WorkbookPath);
+                    foreach (var city in outcome.CityWorkbookPaths) await stdout.WriteLineAsync(city);
                     await stdout.WriteLineAsync(outcome.SummaryPath);
                     foreach (var warning in outcome.Warnings) await stderr.WriteLineAsync($"warning: {warning}");
                     return 0;
@@ -178,6 +216,31 @@ public static class CommandLine
         var id = await RunRequests.CreateAsync(db, kind, request, null, DateTimeOffset.UtcNow);
         PlanJobs.Enqueue(new BackgroundJobClient(JobsSetup.CreateStorage(settings)), id, kind);
         return id;
+    }
+
+    private static async Task<int> UploadAsync(PlannerSettings settings, string file, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    {
+        byte[] content;
+        try
+        {
+            content = await File.ReadAllBytesAsync(file, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PlannerException($"Cannot read {file}: {e.Message}", e);
+        }
+        try
+        {
+            var result = await new CapacityUpload(settings.Planner, settings.Uploads, TimeProvider.System).UploadAsync(file, content, Environment.UserName, ct);
+            await stdout.WriteLineAsync($"{result.UploadId}\t{result.RowsRead} rows\t{result.RowsChanged} changed{(result.AlreadyUploaded ? "\t(already uploaded: nothing written)" : "")}");
+            return 0;
+        }
+        catch (UploadInvalid e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            foreach (var error in e.Errors) await stderr.WriteLineAsync("  " + UploadInvalid.Describe(error));
+            return 1;
+        }
     }
 
     private static async Task WriteSourcesAsync(PlannerSettings settings, TextWriter stdout)

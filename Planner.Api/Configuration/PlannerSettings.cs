@@ -2,6 +2,7 @@ using Npgsql;
 using Planner.Api.Jobs;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
+using Planner.Api.Uploads;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 
@@ -29,6 +30,12 @@ public sealed record PlannerSettings
 
     /// <summary>How old a feed's data may be when a plan uses it (Planner:Freshness:*).</summary>
     public FreshnessSettings Freshness { get; init; } = new();
+
+    /// <summary>Whether a run publishes one workbook per city besides the province's (Planner:Workbooks:Cities, default true).</summary>
+    public bool CityWorkbooks { get; init; } = true;
+
+    /// <summary>Limits on uploaded files (Planner:Uploads:*).</summary>
+    public UploadLimits Uploads { get; init; } = new();
 
     public FeedSource Source(Feed feed) => Sources.Single(s => s.Feed == feed);
 
@@ -86,7 +93,8 @@ public sealed record PlannerSettings
         return new PlannerSettings
         {
             DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver, Teams = teams,
-            Jobs = JobSettings.From(configuration), Freshness = FreshnessSettings.From(configuration),
+            Jobs = JobSettings.From(configuration), Freshness = FreshnessSettings.From(configuration), Uploads = UploadLimits.From(configuration),
+            CityWorkbooks = configuration.GetValue("Planner:Workbooks:Cities", true),
         };
     }
 

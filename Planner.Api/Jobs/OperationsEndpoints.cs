@@ -19,8 +19,7 @@ public static class OperationsEndpoints
     /// <summary>Maps the endpoints under <c>/api</c>.</summary>
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
-            IsLocal(context.HttpContext) ? await next(context) : Results.Problem("Operations are open to requests from this machine only until sign-in exists.", statusCode: StatusCodes.Status403Forbidden));
+        var api = app.MapGroup("/api").LocalOnly();
 
         api.MapGet("/sources", async (PlannerSettings settings, TimeProvider clock) =>
         {
@@ -72,6 +71,19 @@ public static class OperationsEndpoints
             await using var db = await settings.Planner.OpenAsync();
             return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is { } state ? Results.Accepted($"/api/runs/{id}", state) : NoRun(id);
         });
+        api.MapGet("/runs/compare", async (string? first, string? second, PlannerSettings settings, CancellationToken ct) =>
+        {
+            if (first is null || second is null) return Results.Problem("Give the two runs to compare: ?first=RUN&second=RUN (run or request ids).", statusCode: StatusCodes.Status400BadRequest);
+            try
+            {
+                var (content, name) = await Workbooks.ComparisonWorkbook.BuildAsync(settings.Planner, first, second, ct);
+                return Results.File(content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name);
+            }
+            catch (PlannerException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+            }
+        });
         api.MapGet("/runs/{id}/files/{kind}", async (string id, string kind, PlannerSettings settings) =>
         {
             await using var db = await settings.Planner.OpenAsync();
@@ -82,7 +94,7 @@ public static class OperationsEndpoints
                 """, new { id, kind });
             return file?.Content is { } content
                 ? Results.File(content, kind == "summary" ? "application/json" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.FileName)
-                : Results.Problem($"Run {id} has published no '{kind}' file (yet); kinds are province and summary.", statusCode: StatusCodes.Status404NotFound);
+                : Results.Problem($"Run {id} has published no '{kind}' file (yet); kinds are province, city-<city code> (e.g. city-330100) and summary.", statusCode: StatusCodes.Status404NotFound);
         });
         return app;
     }
@@ -90,6 +102,10 @@ public static class OperationsEndpoints
     private static IResult NoRun(string id) => Results.Problem($"There is no run {id}.", statusCode: StatusCodes.Status404NotFound);
 
     /// <summary>Loopback, or the machine's own address: the rule of Hangfire's LocalRequestsOnlyAuthorizationFilter.</summary>
+    /// <summary>Refuses requests from other machines: the API has no sign-in yet (issue 7).</summary>
+    public static RouteGroupBuilder LocalOnly(this RouteGroupBuilder group) => group.AddEndpointFilter(async (context, next) =>
+        IsLocal(context.HttpContext) ? await next(context) : Results.Problem("The API is open to requests from this machine only until sign-in exists.", statusCode: StatusCodes.Status403Forbidden));
+
     private static bool IsLocal(HttpContext context)
     {
         var remote = context.Connection.RemoteIpAddress;

@@ -35,6 +35,12 @@ public sealed record PlanOutcome(string RunId, PlanStatus Status, string? Workbo
 {
     /// <summary>Freshness warnings the run was published with.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The city workbooks written to the output folder, in city code order (none without an output folder).</summary>
+    public IReadOnlyList<string> CityWorkbookPaths { get; init; } = [];
+
+    /// <summary>What the workbooks were written from (for re-publishing and benchmarks).</summary>
+    public (PlanRunInfo Info, PlanSnapshot Snapshot, PlanReport Report)? Published { get; init; }
 }
 
 /// <summary>One feed's pull in a run: the pull run, or why it failed (the data held before is kept).</summary>
@@ -188,32 +194,38 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             var info = new PlanRunInfo(runId, request.Scenario, snapshot.PlanStart, snapshot.HorizonDays, PolicyName(result.Policy),
                 solverSettings.Solver, result.Status.ToString(), Math.Round(result.Objective, 3), result.Transfers, digest, Freshness(inputs));
             var workbookName = $"plan-province-{snapshot.PlanStart:yyyyMMdd}-{runId}.xlsx";
+            var cities = settings.CityWorkbooks ? snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList() : [];
             var summary = PlanSummary.From(info, result, report,
                 inputs.Select(p => new PlanSummary.SourceEntry(p.Feed.ToString().ToLowerInvariant(), p.Id, p.RowsRead, p.RowsChanged, p.RowsRejected, p.Watermark)).ToList(),
-                [workbookName], care) with { Warnings = warnings };
+                [workbookName, .. cities.Select(c => CityWorkbook.FileName(c, info))], care) with { Warnings = warnings };
 
             // Written in a folder of this attempt's own, published from the database in one transaction with the
             // results, and copied to the output folder only after that: a failed or killed run publishes nothing.
-            var workbook = Path.Combine(work.FullName, workbookName);
-            ProvinceWorkbook.Write(workbook, info, snapshot, report, result, care);
-            var summaryFile = Path.Combine(work.FullName, "summary.json");
-            await File.WriteAllTextAsync(summaryFile, summary.ToJson(), ct);
+            var files = new List<(string Kind, string Path)> { ("province", Path.Combine(work.FullName, workbookName)) };
+            ProvinceWorkbook.Write(files[0].Path, info, snapshot, report, result, care);
+            foreach (var city in cities)
+            {
+                ct.ThrowIfCancellationRequested();
+                files.Add(($"city-{city}", Path.Combine(work.FullName, CityWorkbook.FileName(city, info))));
+                CityWorkbook.Write(files[^1].Path, city, info, snapshot, report, result);
+            }
+            files.Add(("summary", Path.Combine(work.FullName, "summary.json")));
+            await File.WriteAllTextAsync(files[^1].Path, summary.ToJson(), ct);
             ct.ThrowIfCancellationRequested();
             var timings = new RunTimings(snapshotSeconds, solveSeconds, watch.Elapsed.TotalSeconds);
-            await RecordAsync(db, runId, info, result, care, [("province", workbook), ("summary", summaryFile)], timings, warnings, claim, ct);
+            await RecordAsync(db, runId, info, result, care, files, timings, warnings, claim, ct);
 
-            string? workbookPath = null, summaryPath = null;
-            if (output is not null)
+            var placed = output is null ? [] : files.Select(f => Place(f.Path, output)).ToList();
+            progress(output is null
+                ? $"Published {files.Count - 1} workbooks and summary.json (run {runId})"
+                : $"Wrote {placed.Count - 1} workbooks and summary.json to {output}");
+            string? workbookPath = placed.FirstOrDefault(), summaryPath = placed.LastOrDefault();
+            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result, care)
             {
-                workbookPath = Place(workbook, output);
-                summaryPath = Place(summaryFile, output);
-                progress($"Wrote {workbookPath} and {summaryPath}");
-            }
-            else
-            {
-                progress($"Published {workbookName} and summary.json (run {runId})");
-            }
-            return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result, care) { Warnings = warnings };
+                Warnings = warnings,
+                CityWorkbookPaths = placed.Count == 0 ? [] : placed.Skip(1).SkipLast(1).ToList(),
+                Published = (info, snapshot, report),
+            };
         }
         catch (Exception e)
         {
@@ -358,6 +370,13 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
                 request = claim?.RequestId, attempt = claim?.Attempt }, tx);
         await db.ExecuteAsync("INSERT INTO plan_run_inputs (run_id, pull_run_id) VALUES (@run, @pull)",
             pulls.Select(p => new { run = runId, pull = p.Id }), tx);
+        // The uploads behind the capacity reports this plan reads (each hospital's latest before the plan starts).
+        await db.ExecuteAsync("""
+            INSERT INTO plan_run_uploads (run_id, upload_id)
+            SELECT DISTINCT @run, r.upload_id FROM capacity_reports r
+            WHERE r.upload_id IS NOT NULL
+              AND r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2 WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
+            """, new { run = runId, start = snapshot.PlanStart }, tx);
         await tx.CommitAsync(ct);
     }
 

@@ -1,7 +1,7 @@
 using ClosedXML.Excel;
 using Planner.Api.Planning;
 using Planner.Solver.Care;
-using static Planner.Api.Workbooks.ProvinceWorkbook;
+using static Planner.Api.Workbooks.Sheet;
 
 namespace Planner.Api.Workbooks;
 
@@ -17,10 +17,10 @@ internal static class CareSheets
         foreach (var d in report.Destinations.Where(d => sites.Contains(d.Code)).OrderBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Product, StringComparer.Ordinal))
         {
             row++;
-            ws.Cell(row, 1).SetValue(d.Code);
+            Text(ws.Cell(row, 1), d.Code);
             ws.Cell(row, 2).SetValue(d.Name);
             ws.Cell(row, 3).SetValue(d.NameEn ?? "");
-            ws.Cell(row, 4).SetValue(d.Product);
+            Text(ws.Cell(row, 4), d.Product);
             ws.Cell(row, 5).SetValue(d.Totals.Demand).Style.NumberFormat.Format = Count;
             ws.Cell(row, 6).SetValue(d.Totals.Served).Style.NumberFormat.Format = Count;
             ws.Cell(row, 7).SetValue(d.Totals.Shortfall).Style.NumberFormat.Format = Count;
@@ -36,18 +36,17 @@ internal static class CareSheets
         foreach (var a in hubei)
         {
             row++;
-            ws.Cell(row, 1).SetValue(a.Site);
-            ws.Cell(row, 2).SetValue(a.Team);
-            ws.Cell(row, 3).SetValue(teams[a.Team].HomeCity);
+            Text(ws.Cell(row, 1), a.Site);
+            Text(ws.Cell(row, 2), a.Team);
+            Text(ws.Cell(row, 3), teams[a.Team].HomeCity);
             Date(ws.Cell(row, 4), run, a.FromDay);
             Date(ws.Cell(row, 5), run, a.ToDay - 1);
             ws.Cell(row, 6).SetValue(teams[a.Team].Size);
             ws.Cell(row, 7).SetValue(string.Join(", ", a.Specialties));
         }
         ws.Range(first, 1, Math.Max(row, first + 1), 7).CreateTable("HubeiTeams");
-        ws.SheetView.FreezeRows(1);
         Widths(ws, 12, 12, 12, 12, 14, 14, 40, 10);
-        PrintSetup(ws, run, null);
+        Finish(ws, run);
     }
 
     /// <summary>Every assignment (team, destination, dates, specialties), then every uncovered specialty-week with its reason.</summary>
@@ -62,12 +61,12 @@ internal static class CareSheets
         {
             var need = needs[a.Need];
             row++;
-            ws.Cell(row, 1).SetValue(a.Team);
-            ws.Cell(row, 2).SetValue(teams[a.Team].HomeCity);
+            Text(ws.Cell(row, 1), a.Team);
+            Text(ws.Cell(row, 2), teams[a.Team].HomeCity);
             ws.Cell(row, 3).SetValue(names.GetValueOrDefault(teams[a.Team].HomeCity, ""));
-            ws.Cell(row, 4).SetValue(a.Need);
+            Text(ws.Cell(row, 4), a.Need);
             ws.Cell(row, 5).SetValue(need.Kind.ToString());
-            ws.Cell(row, 6).SetValue(a.Site);
+            Text(ws.Cell(row, 6), a.Site);
             ws.Cell(row, 7).SetValue(names.GetValueOrDefault(need.Destination, ""));
             Date(ws.Cell(row, 8), run, a.FromDay);
             Date(ws.Cell(row, 9), run, a.ToDay - 1);
@@ -82,9 +81,9 @@ internal static class CareSheets
         foreach (var u in care.Teams.Unmet)
         {
             row++;
-            ws.Cell(row, 1).SetValue(u.Need);
+            Text(ws.Cell(row, 1), u.Need);
             ws.Cell(row, 2).SetValue(u.Kind.ToString());
-            ws.Cell(row, 3).SetValue(u.Site);
+            Text(ws.Cell(row, 3), u.Site);
             ws.Cell(row, 4).SetValue(u.Specialty);
             Date(ws.Cell(row, 5), run, 7 * u.Week);
             ws.Cell(row, 6).SetValue(u.Required);
@@ -92,13 +91,12 @@ internal static class CareSheets
             ws.Cell(row, 8).SetValue(Explain(u.Reason));
         }
         ws.Range(first, 1, Math.Max(row, first + 1), 8).CreateTable("UnmetNeeds");
-        ws.SheetView.FreezeRows(1);
         Widths(ws, 10, 10, 14, 22, 10, 12, 14, 12, 12, 10, 44);
-        PrintSetup(ws, run, null);
+        Finish(ws, run);
     }
 
     /// <summary>Critical patients moved (from, to, patients, km), those left over capacity, and reports set aside.</summary>
-    public static void Transfers(IXLWorksheet ws, PlanSnapshot snapshot, CareOutcome care)
+    public static void Transfers(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, CareOutcome care)
     {
         var hospitals = snapshot.Care.Hospitals.ToDictionary(h => h.Code, StringComparer.Ordinal);
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
@@ -107,9 +105,9 @@ internal static class CareSheets
         foreach (var t in care.Transfers.Transfers)
         {
             row++;
-            ws.Cell(row, 1).SetValue(t.From);
+            Text(ws.Cell(row, 1), t.From);
             ws.Cell(row, 2).SetValue(names.GetValueOrDefault(hospitals[t.From].County, ""));
-            ws.Cell(row, 3).SetValue(t.To);
+            Text(ws.Cell(row, 3), t.To);
             ws.Cell(row, 4).SetValue(names.GetValueOrDefault(hospitals[t.To].County, ""));
             ws.Cell(row, 5).SetValue(t.Patients);
             ws.Cell(row, 6).SetValue(t.Km);
@@ -121,7 +119,7 @@ internal static class CareSheets
         foreach (var u in care.Transfers.Unplaced)
         {
             row++;
-            ws.Cell(row, 1).SetValue(u.Hospital);
+            Text(ws.Cell(row, 1), u.Hospital);
             ws.Cell(row, 2).SetValue(u.Patients);
             ws.Cell(row, 3).SetValue(u.Reason);
         }
@@ -131,9 +129,8 @@ internal static class CareSheets
             row += 2;
             ws.Cell(row, 1).SetValue("Data flag: " + flag);
         }
-        ws.SheetView.FreezeRows(1);
         Widths(ws, 14, 16, 14, 16, 24, 40);
-        PrintSetup(ws, null, null);
+        Finish(ws, run);
     }
 
     private static string Explain(UnmetReason reason) => reason switch
@@ -143,7 +140,4 @@ internal static class CareSheets
         UnmetReason.RestRule => "Teams that could go are resting after a deployment or at their longest deployment",
         _ => "The teams that could go serve needs of higher or equal priority",
     };
-
-    private static void Date(IXLCell cell, PlanRunInfo run, int day) =>
-        cell.SetValue(run.PlanStart.AddDays(day).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
 }

@@ -3,42 +3,55 @@ using ClosedXML.Excel;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
+using static Planner.Api.Workbooks.Sheet;
 
 namespace Planner.Api.Workbooks;
 
 /// <summary>
-/// The province plan workbook a logistics officer downloads: <c>Summary</c>, <c>Cities</c>, <c>Counties</c>
-/// (with Hubei sites), <c>Shipments</c> and <c>Shortfalls</c> (with reasons), written from the same
-/// <see cref="PlanReport"/> as <c>summary.json</c>.
+/// The province plan workbook the provincial logistics office downloads (DESIGN §7): <c>Summary</c>, <c>Cities</c>,
+/// <c>Counties</c> (grouped under their city, with subtotals), <c>Towns</c>, <c>Shipments</c> (the dispatch list),
+/// <c>Daily</c>, <c>Hubei</c>, <c>Teams</c>, <c>Transfers</c>, <c>Shortfalls</c> (with reasons) and <c>Inputs</c>,
+/// written from the same <see cref="PlanReport"/> as <c>summary.json</c>.
 /// </summary>
 public static class ProvinceWorkbook
 {
-    internal const string Count = "#,##0";
-    private const string Percent = "0.0%";
-    private static readonly XLColor HeaderFill = XLColor.FromHtml("#1F4E79");
-
     public static void Write(string path, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, AllocationResult result, CareOutcome care)
     {
-        using var workbook = new XLWorkbook();
-        workbook.Properties.Title = $"Planner allocation plan {run.RunId}";
-        workbook.Properties.Subject = $"Scenario {run.Scenario}, plan start {run.PlanStart:yyyy-MM-dd}, {run.HorizonDays} days";
-        workbook.Properties.Author = "Planner";
-
-        Summary(workbook.Worksheets.Add("Summary"), run, snapshot, report);
-        Regions(workbook.Worksheets.Add("Cities"), "Cities", snapshot, report.Cities, withCity: false);
-        Regions(workbook.Worksheets.Add("Counties"), "Counties", snapshot, report.Destinations, withCity: true);
-        Towns(workbook.Worksheets.Add("Towns"), snapshot, report);
-        Shipments(workbook.Worksheets.Add("Shipments"), run, snapshot, result.Shipments);
-        Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, report);
+        using var workbook = NewWorkbook(run, "Zhejiang province");
+        Summary(workbook.Worksheets.Add("Summary"), run, snapshot, report, "Zhejiang medical supplies allocation plan · 浙江省医疗物资调配方案", report.Products);
+        Regions(workbook.Worksheets.Add("Cities"), run, snapshot, report.Cities);
+        Counties(workbook.Worksheets.Add("Counties"), run, snapshot, report, snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList(), withSites: true);
+        Towns(workbook.Worksheets.Add("Towns"), run, snapshot, report, cityCode: null);
+        Shipments(workbook.Worksheets.Add("Shipments"), "Shipments", run, snapshot, result.Shipments);
+        Daily(workbook.Worksheets.Add("Daily"), run, snapshot, result);
         CareSheets.Hubei(workbook.Worksheets.Add("Hubei"), run, snapshot, report, care);
         CareSheets.Teams(workbook.Worksheets.Add("Teams"), run, snapshot, care);
-        CareSheets.Transfers(workbook.Worksheets.Add("Transfers"), snapshot, care);
+        CareSheets.Transfers(workbook.Worksheets.Add("Transfers"), run, snapshot, care);
+        Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, report.Shortfalls);
+        Inputs(workbook.Worksheets.Add("Inputs"), run, snapshot);
         workbook.SaveAs(path);
     }
 
-    private static void Summary(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report)
+    /// <summary>A workbook whose properties carry the run id, scenario and data freshness.</summary>
+    internal static XLWorkbook NewWorkbook(PlanRunInfo run, string level)
     {
-        ws.Cell(1, 1).SetValue("Zhejiang medical supplies allocation plan · 浙江省医疗物资调配方案");
+        var workbook = new XLWorkbook();
+        workbook.Properties.Title = $"Planner allocation plan {run.RunId} · {level}";
+        workbook.Properties.Subject = $"Scenario {run.Scenario}, plan start {run.PlanStart:yyyy-MM-dd}, {run.HorizonDays} days";
+        workbook.Properties.Author = "Planner";
+        workbook.Properties.Keywords = $"run {run.RunId}; scenario {run.Scenario}";
+        workbook.Properties.Comments = $"Data: {run.DataFreshness}";
+        // Fixed, so that identical runs give identical files; the run's own time is in plan_runs.
+        workbook.Properties.Created = run.PlanStart.ToDateTime(TimeOnly.MinValue);
+        workbook.Properties.Modified = run.PlanStart.ToDateTime(TimeOnly.MinValue);
+        return workbook;
+    }
+
+    /// <summary>Run facts, totals and fill rate by tier per product, the tiers and the largest shortfalls: one printed page.</summary>
+    internal static void Summary(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string title, IReadOnlyList<ProductTotals> products,
+        IReadOnlyList<ShortfallGroup>? shortfalls = null)
+    {
+        ws.Cell(1, 1).SetValue(title);
         ws.Cell(1, 1).Style.Font.Bold = true;
         ws.Cell(1, 1).Style.Font.FontSize = 14;
         var facts = new (string Label, object Value)[]
@@ -58,27 +71,29 @@ public static class ProvinceWorkbook
         foreach (var (label, value) in facts)
         {
             ws.Cell(row, 1).SetValue(label).Style.Font.Bold = true;
-            if (value is string text) ws.Cell(row, 2).SetValue(text);
-            else ws.Cell(row, 2).SetValue(Convert.ToDouble(value, CultureInfo.InvariantCulture)).Style.NumberFormat.Format = Count;
+            if (value is string text) Text(ws.Cell(row, 2), text);
+            else Number(ws.Cell(row, 2), Convert.ToDouble(value, CultureInfo.InvariantCulture));
             row++;
         }
 
         row++;
         var headerRow = row;
+        var lastColumn = 7 + snapshot.Tiers.Count;
         Header(ws, row, ["Product", "Name", "Unit", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} fill")]);
-        foreach (var p in report.Products)
+        foreach (var p in products)
         {
             row++;
-            ws.Cell(row, 1).SetValue(p.Product);
+            Text(ws.Cell(row, 1), p.Product);
             ws.Cell(row, 2).SetValue(p.Name);
             ws.Cell(row, 3).SetValue(p.Unit);
-            Numbers(ws, row, 4, p.Totals);
+            Totals(ws, row, 4, p.Totals);
             for (var i = 0; i < p.Tiers.Count; i++)
             {
-                ws.Cell(row, 8 + i).SetValue(p.Tiers[i].Totals.FillRate).Style.NumberFormat.Format = Percent;
+                Number(ws.Cell(row, 8 + i), p.Tiers[i].Totals.FillRate, Percent);
             }
         }
-        ws.Range(headerRow, 1, row, 7 + snapshot.Tiers.Count).CreateTable("SummaryByProduct").ShowAutoFilter = false;
+        List(ws, "SummaryByProduct", headerRow, row, lastColumn).ShowAutoFilter = false;
+        FillRateScale(ws.Range(headerRow + 1, 7, Math.Max(row, headerRow + 1), lastColumn));
 
         row += 2;
         ws.Cell(row, 1).SetValue("Tiers").Style.Font.Bold = true;
@@ -88,157 +103,307 @@ public static class ProvinceWorkbook
             ws.Cell(row, 1).SetValue($"Tier {t.Tier}");
             ws.Cell(row, 2).SetValue($"{t.NameEn} · {t.Name}");
         }
-        Widths(ws, 30, 36, 10, 16, 16, 16, 11, 11, 11, 11, 11, 11);
-        PrintSetup(ws, run, $"A1:{XLHelper.GetColumnLetterFromNumber(7 + snapshot.Tiers.Count)}{row}");
+
+        var top = (shortfalls ?? report.Shortfalls).Take(5).ToList();
+        if (top.Count > 0)
+        {
+            row += 2;
+            ws.Cell(row, 1).SetValue("Largest shortfalls (highest tier first; all in Shortfalls)").Style.Font.Bold = true;
+            foreach (var s in top)
+            {
+                row++;
+                ws.Cell(row, 1).SetValue($"{s.Name} ({s.Destination})");
+                ws.Cell(row, 2).SetValue($"{s.Product}, tier {s.Tier}: {ShortfallReasons.Explain(s.Reason)}");
+                Number(ws.Cell(row, 6), s.Shortfall);
+            }
+        }
+        Widths(ws, [30, 36, 10, 16, 16, 16, 11, .. snapshot.Tiers.Select(_ => 11.0)]);
+        Finish(ws, run, headerRows: 0, area: $"A1:{XLHelper.GetColumnLetterFromNumber(lastColumn)}{row}", onePage: true);
     }
 
-    private static void Regions(IXLWorksheet ws, string table, PlanSnapshot snapshot, IReadOnlyList<RegionTotals> rows, bool withCity)
+    /// <summary>One row per region and product (cities, or the Hubei sites), with shortfall per tier.</summary>
+    private static void Regions(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, IReadOnlyList<RegionTotals> rows)
     {
-        var cityNames = snapshot.Regions.Where(r => r.Level == "city").ToDictionary(r => r.Code, r => r.Name);
-        string[] identity = withCity ? ["City code", "City", "Code", "Name", "Name (EN)"] : ["Code", "Name", "Name (EN)"];
-        Header(ws, 1, [.. identity, "Product", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall")]);
+        var lastColumn = 8 + snapshot.Tiers.Count;
+        Header(ws, 1, ["Code", "Name", "Name (EN)", "Product", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall")]);
         var row = 1;
         foreach (var r in rows)
         {
             row++;
-            var c = 1;
-            if (withCity)
-            {
-                ws.Cell(row, c++).SetValue(r.CityCode ?? "");
-                ws.Cell(row, c++).SetValue(r.CityCode is null ? "湖北 (assistance)" : cityNames[r.CityCode]);
-            }
-            ws.Cell(row, c++).SetValue(r.Code);
-            ws.Cell(row, c++).SetValue(r.Name);
-            ws.Cell(row, c++).SetValue(r.NameEn ?? "");
-            ws.Cell(row, c++).SetValue(r.Product);
-            Numbers(ws, row, c, r.Totals);
-            c += 4;
-            foreach (var t in r.ByTier)
-            {
-                ws.Cell(row, c++).SetValue(t.Shortfall).Style.NumberFormat.Format = Count;
-            }
+            Text(ws.Cell(row, 1), r.Code);
+            ws.Cell(row, 2).SetValue(r.Name);
+            ws.Cell(row, 3).SetValue(r.NameEn ?? "");
+            Text(ws.Cell(row, 4), r.Product);
+            Totals(ws, row, 5, r.Totals);
+            for (var t = 0; t < r.ByTier.Count; t++) Number(ws.Cell(row, 9 + t), r.ByTier[t].Shortfall);
         }
-        var lastColumn = identity.Length + 5 + snapshot.Tiers.Count;
-        ws.Range(1, 1, Math.Max(row, 2), lastColumn).CreateTable(table);
-        ws.SheetView.FreezeRows(1);
-        Widths(ws, withCity ? [10, 12, 10, 16, 26, 11, 15, 15, 15, 10, 14, 14, 14, 14, 14] : [10, 12, 18, 11, 15, 15, 15, 10, 14, 14, 14, 14, 14]);
-        PrintSetup(ws, null, null);
+        List(ws, "Cities", 1, row, lastColumn);
+        FillRateScale(ws.Range(2, 8, Math.Max(row, 2), 8));
+        Widths(ws, [10, 12, 18, 11, 15, 15, 15, 10, .. snapshot.Tiers.Select(_ => 14.0)]);
+        Finish(ws, run);
     }
 
-    private static void Shipments(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, IReadOnlyList<Shipment> shipments)
+    /// <summary>
+    /// Counties grouped under their city: per city and product a subtotal row (level "city") followed by its
+    /// counties (level "county", outline level 1, so a city folds to its subtotal), then the Hubei sites. The
+    /// subtotals are the sums of the rows under them. The whole list is the named range <c>Counties</c> with a filter.
+    /// </summary>
+    internal static void Counties(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, IReadOnlyList<string> cities, bool withSites)
     {
-        var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name);
-        Header(ws, 1, ["From", "From name", "To", "To name", "Product", "Ship date", "Arrival date", "Quantity"]);
+        var names = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var lastColumn = 10 + snapshot.Tiers.Count;
+        Header(ws, 1, ["Level", "City code", "City", "Code", "Name", "Name (EN)", "Product", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall")]);
+        ws.Outline.SummaryVLocation = XLOutlineSummaryVLocation.Top;
+        var byCity = report.Destinations.Where(d => d.CityCode is not null).ToLookup(d => (d.CityCode!, d.Product));
+        var cityTotals = report.Cities.ToDictionary(c => (c.Code, c.Product));
+        var row = 1;
+        foreach (var city in cities)
+        {
+            foreach (var product in snapshot.Products.Select(p => p.Code))
+            {
+                row++;
+                var total = cityTotals[(city, product)];
+                Line(row, "city", city, city, names[city].Name, names[city].NameEn, total);
+                Subtotal(ws.Range(row, 1, row, lastColumn));
+                var first = row + 1;
+                foreach (var county in byCity[(city, product)])
+                {
+                    row++;
+                    Line(row, "county", city, county.Code, county.Name, county.NameEn, county);
+                }
+                if (row >= first) ws.Rows(first, row).Group();
+            }
+        }
+        if (withSites)
+        {
+            foreach (var site in report.Destinations.Where(d => d.CityCode is null && names[d.Code].Level == "external"))
+            {
+                row++;
+                Line(row, "site", null, site.Code, site.Name, site.NameEn, site);
+            }
+        }
+        var list = ws.Range(1, 1, Math.Max(row, 2), lastColumn);
+        list.SetAutoFilter();
+        ws.Workbook.NamedRanges.Add("Counties", list);
+        FillRateScale(ws.Range(2, 11, Math.Max(row, 2), 11));
+        Widths(ws, [8, 10, 12, 10, 16, 24, 11, 15, 15, 15, 10, .. snapshot.Tiers.Select(_ => 14.0)]);
+        Finish(ws, run);
+
+        void Line(int r, string level, string? cityCode, string code, string name, string? nameEn, RegionTotals totals)
+        {
+            Text(ws.Cell(r, 1), level);
+            Text(ws.Cell(r, 2), cityCode);
+            ws.Cell(r, 3).SetValue(cityCode is null ? "湖北 (assistance)" : names[cityCode].Name);
+            Text(ws.Cell(r, 4), code);
+            ws.Cell(r, 5).SetValue(name);
+            ws.Cell(r, 6).SetValue(nameEn ?? "");
+            Text(ws.Cell(r, 7), totals.Product);
+            Totals(ws, r, 8, totals.Totals);
+            for (var t = 0; t < totals.ByTier.Count; t++) Number(ws.Cell(r, 12 + t), totals.ByTier[t].Shortfall);
+        }
+    }
+
+    /// <summary>The dispatch list: one row per consignment (from, to, lane, product, ship and arrival dates, quantity).</summary>
+    internal static void Shipments(IXLWorksheet ws, string table, PlanRunInfo run, PlanSnapshot snapshot, IEnumerable<Shipment> shipments)
+    {
+        var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
+        var lanes = snapshot.Problem.Lanes.GroupBy(l => (l.From, l.To)).ToDictionary(g => g.Key, g => g.First());
+        Header(ws, 1, ["From", "From name", "To", "To name", "Lane", "Lead days", "Product", "Ship date", "Arrival date", "Quantity"]);
         var row = 1;
         foreach (var s in shipments.OrderBy(s => s.Day).ThenBy(s => s.From, StringComparer.Ordinal).ThenBy(s => s.To, StringComparer.Ordinal).ThenBy(s => s.Product, StringComparer.Ordinal))
         {
             row++;
-            ws.Cell(row, 1).SetValue(s.From);
+            var lane = lanes.GetValueOrDefault((s.From, s.To));
+            Text(ws.Cell(row, 1), s.From);
             ws.Cell(row, 2).SetValue(names[s.From]);
-            ws.Cell(row, 3).SetValue(s.To);
+            Text(ws.Cell(row, 3), s.To);
             ws.Cell(row, 4).SetValue(names[s.To]);
-            ws.Cell(row, 5).SetValue(s.Product);
-            ws.Cell(row, 6).SetValue(run.PlanStart.AddDays(s.Day).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
-            ws.Cell(row, 7).SetValue(run.PlanStart.AddDays(s.ArrivalDay).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
-            ws.Cell(row, 8).SetValue(Math.Round(s.Quantity, 3)).Style.NumberFormat.Format = Count;
+            ws.Cell(row, 5).SetValue(lane is null ? "" : LaneName(lane.Kind));
+            ws.Cell(row, 6).SetValue(s.ArrivalDay - s.Day);
+            Text(ws.Cell(row, 7), s.Product);
+            ws.Cell(row, 8).SetValue(run.PlanStart.AddDays(s.Day).ToDateTime(TimeOnly.MinValue));
+            ws.Cell(row, 9).SetValue(run.PlanStart.AddDays(s.ArrivalDay).ToDateTime(TimeOnly.MinValue));
+            ws.Cell(row, 10).SetValue(Math.Round(s.Quantity, 3));
         }
-        ws.Range(1, 1, Math.Max(row, 2), 8).CreateTable("Shipments");
-        ws.SheetView.FreezeRows(1);
-        Widths(ws, 10, 16, 10, 16, 11, 12, 12, 15);
-        PrintSetup(ws, null, null);
+        ws.Range(2, 8, Math.Max(row, 2), 9).Style.DateFormat.Format = DateFormat;
+        ws.Range(2, 10, Math.Max(row, 2), 10).Style.NumberFormat.Format = Count;
+        List(ws, table, 1, row, 10);
+        Widths(ws, 10, 16, 12, 16, 12, 8, 11, 12, 12, 15);
+        Finish(ws, run);
     }
 
-    /// <summary>Whole units per town over the horizon, one column per product; they add up to the county rows exactly.</summary>
-    private static void Towns(IXLWorksheet ws, PlanSnapshot snapshot, PlanReport report)
+    private static string LaneName(LaneKind kind) => kind switch
     {
-        var byCode = snapshot.Regions.ToDictionary(r => r.Code);
-        var products = snapshot.Products.Select(p => p.Code).ToList();
-        Header(ws, 1, ["City code", "City", "County code", "County", "Town code", "Town", .. products]);
+        LaneKind.Transfer => "transfer",
+        LaneKind.Delivery => "delivery",
+        _ => "provincial",
+    };
+
+    /// <summary>Per day and product: demand, served, shortfall, fill rate, units shipped and transferred, stock held at the end of the day.</summary>
+    private static void Daily(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, AllocationResult result)
+    {
+        var transfers = snapshot.Problem.Lanes.Where(l => l.Kind == LaneKind.Transfer).Select(l => (l.From, l.To)).ToHashSet();
+        var allocations = result.Allocations.ToLookup(a => (a.Day, a.Product));
+        var shipped = result.Shipments.ToLookup(s => (s.Day, s.Product));
+        var stock = result.Stock.ToLookup(s => (s.Day, s.Product));
+        Header(ws, 1, ["Date", "Product", "Demand", "Served", "Shortfall", "Fill rate", "Shipped", "Transferred between cities", "Stock at end of day"]);
         var row = 1;
-        foreach (var town in snapshot.Regions.Where(r => r.Level == "town"))
+        for (var day = 0; day < run.HorizonDays; day++)
         {
-            var county = byCode[town.ParentCode!];
-            var city = byCode[county.ParentCode!];
-            row++;
-            ws.Cell(row, 1).SetValue(city.Code);
-            ws.Cell(row, 2).SetValue(city.Name);
-            ws.Cell(row, 3).SetValue(county.Code);
-            ws.Cell(row, 4).SetValue(county.Name);
-            ws.Cell(row, 5).SetValue(town.Code);
-            ws.Cell(row, 6).SetValue(town.Name);
-            for (var i = 0; i < products.Count; i++)
+            foreach (var product in snapshot.Products.Select(p => p.Code))
             {
-                ws.Cell(row, 7 + i).SetValue(report.Breakdown[products[i]].GetValueOrDefault(town.Code)).Style.NumberFormat.Format = Count;
+                row++;
+                Date(ws.Cell(row, 1), run, day);
+                Text(ws.Cell(row, 2), product);
+                Totals(ws, row, 3, Planning.Totals.Of(allocations[(day, product)]));
+                var leaving = shipped[(day, product)].ToList();
+                Number(ws.Cell(row, 7), Math.Round(leaving.Sum(s => s.Quantity), 3));
+                Number(ws.Cell(row, 8), Math.Round(leaving.Where(s => transfers.Contains((s.From, s.To))).Sum(s => s.Quantity), 3));
+                Number(ws.Cell(row, 9), Math.Round(stock[(day, product)].Sum(s => s.Quantity), 3));
             }
         }
-        ws.Range(1, 1, Math.Max(row, 2), 6 + products.Count).CreateTable("Towns");
-        ws.SheetView.FreezeRows(1);
-        Widths(ws, [10, 10, 10, 14, 12, 22, .. products.Select(_ => 14.0)]);
-        PrintSetup(ws, null, null);
+        List(ws, "Daily", 1, row, 9);
+        FillRateScale(ws.Range(2, 6, Math.Max(row, 2), 6));
+        Widths(ws, 12, 11, 15, 15, 15, 10, 15, 15, 15);
+        Finish(ws, run);
     }
 
-    private static void Shortfalls(IXLWorksheet ws, PlanRunInfo run, PlanReport report)
+    /// <summary>Whole units per town over the horizon, one column per product; they add up to the county totals exactly.</summary>
+    internal static void Towns(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string? cityCode) =>
+        Units(ws, run, snapshot, report, "town", cityCode, "Towns");
+
+    /// <summary>Whole units per village over the horizon (a city's workbook only: about 25,600 in the province).</summary>
+    internal static void Villages(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string cityCode) =>
+        Units(ws, run, snapshot, report, "village", cityCode, "Villages");
+
+    private static void Units(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string level, string? cityCode, string table)
+    {
+        var byCode = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var products = snapshot.Products.Select(p => p.Code).ToList();
+        string[] identity = level == "village"
+            ? ["City code", "County code", "County", "Town code", "Town", "Village code", "Village"]
+            : ["City code", "City", "County code", "County", "Town code", "Town"];
+        Header(ws, 1, [.. identity, .. products]);
+        var row = 1;
+        foreach (var region in snapshot.Regions.Where(r => r.Level == level))
+        {
+            var chain = Ancestors(region).ToList(); // [county, city] for a town; [town, county, city] for a village
+            var city = chain[^1];
+            if (cityCode is not null && city.Code != cityCode) continue;
+            row++;
+            var c = 1;
+            if (level == "village")
+            {
+                var (town, county) = (chain[0], chain[1]);
+                Text(ws.Cell(row, c++), city.Code);
+                Text(ws.Cell(row, c++), county.Code);
+                ws.Cell(row, c++).SetValue(county.Name);
+                Text(ws.Cell(row, c++), town.Code);
+                ws.Cell(row, c++).SetValue(town.Name);
+            }
+            else
+            {
+                var county = chain[0];
+                Text(ws.Cell(row, c++), city.Code);
+                ws.Cell(row, c++).SetValue(city.Name);
+                Text(ws.Cell(row, c++), county.Code);
+                ws.Cell(row, c++).SetValue(county.Name);
+            }
+            Text(ws.Cell(row, c++), region.Code);
+            ws.Cell(row, c++).SetValue(region.Name);
+            foreach (var product in products)
+            {
+                ws.Cell(row, c++).SetValue(report.Breakdown[product].GetValueOrDefault(region.Code));
+            }
+        }
+        // One style for the whole block: a style per cell made the villages sheet several times slower to write.
+        ws.Range(2, identity.Length + 1, Math.Max(row, 2), identity.Length + products.Count).Style.NumberFormat.Format = Count;
+        List(ws, table, 1, row, identity.Length + products.Count);
+        Widths(ws, [.. identity.Select(h => h.EndsWith("code", StringComparison.Ordinal) ? 14.0 : 18.0), .. products.Select(_ => 13.0)]);
+        Finish(ws, run);
+
+        IEnumerable<Planning.RegionInfo> Ancestors(Planning.RegionInfo r)
+        {
+            for (var p = r.ParentCode; p is not null && byCode.TryGetValue(p, out var parent) && parent.Level != "province"; p = parent.ParentCode)
+            {
+                yield return parent;
+            }
+        }
+    }
+
+    internal static void Shortfalls(IXLWorksheet ws, PlanRunInfo run, IEnumerable<ShortfallGroup> shortfalls)
     {
         Header(ws, 1, ["Code", "Name", "Name (EN)", "Product", "Tier", "Reason", "Explanation", "From", "To", "Demand", "Shortfall", "Share short"]);
         var row = 1;
-        foreach (var s in report.Shortfalls)
+        foreach (var s in shortfalls)
         {
             row++;
-            ws.Cell(row, 1).SetValue(s.Destination);
+            Text(ws.Cell(row, 1), s.Destination);
             ws.Cell(row, 2).SetValue(s.Name);
             ws.Cell(row, 3).SetValue(s.NameEn ?? "");
-            ws.Cell(row, 4).SetValue(s.Product);
+            Text(ws.Cell(row, 4), s.Product);
             ws.Cell(row, 5).SetValue(s.Tier);
-            ws.Cell(row, 6).SetValue(ShortfallReasons.Code(s.Reason));
+            Text(ws.Cell(row, 6), ShortfallReasons.Code(s.Reason));
             ws.Cell(row, 7).SetValue(ShortfallReasons.Explain(s.Reason));
-            ws.Cell(row, 8).SetValue(run.PlanStart.AddDays(s.FirstDay).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
-            ws.Cell(row, 9).SetValue(run.PlanStart.AddDays(s.LastDay).ToDateTime(TimeOnly.MinValue)).Style.DateFormat.Format = "yyyy-mm-dd";
-            ws.Cell(row, 10).SetValue(s.Demand).Style.NumberFormat.Format = Count;
-            ws.Cell(row, 11).SetValue(s.Shortfall).Style.NumberFormat.Format = Count;
-            ws.Cell(row, 12).SetValue(s.Demand > 0 ? s.Shortfall / s.Demand : 0).Style.NumberFormat.Format = Percent;
+            Date(ws.Cell(row, 8), run, s.FirstDay);
+            Date(ws.Cell(row, 9), run, s.LastDay);
+            Number(ws.Cell(row, 10), s.Demand);
+            Number(ws.Cell(row, 11), s.Shortfall);
+            Number(ws.Cell(row, 12), s.Demand > 0 ? s.Shortfall / s.Demand : 0, Percent);
         }
-        ws.Range(1, 1, Math.Max(row, 2), 12).CreateTable("Shortfalls");
-        ws.SheetView.FreezeRows(1);
-        Widths(ws, 11, 14, 22, 11, 6, 16, 44, 11, 11, 14, 14, 10);
-        PrintSetup(ws, null, null);
+        List(ws, "Shortfalls", 1, row, 12);
+        Widths(ws, 11, 14, 22, 11, 6, 16, 44, 12, 12, 14, 14, 10);
+        Finish(ws, run);
     }
 
-    internal static void Header(IXLWorksheet ws, int row, IReadOnlyList<string> titles)
+    /// <summary>What the plan was made from: the run, the data pulled, the tiers, supply per depot and demand per segment.</summary>
+    private static void Inputs(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot)
     {
-        for (var i = 0; i < titles.Count; i++)
+        var problem = snapshot.Problem;
+        var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
+        Header(ws, 1, ["Setting", "Value"]);
+        var row = 1;
+        foreach (var (label, value) in new (string, string)[]
         {
-            var cell = ws.Cell(row, i + 1);
-            cell.SetValue(titles[i]);
-            cell.Style.Font.Bold = true;
-            cell.Style.Font.FontColor = XLColor.White;
-            cell.Style.Fill.BackgroundColor = HeaderFill;
-        }
-    }
-
-    private static void Numbers(IXLWorksheet ws, int row, int column, Totals totals)
-    {
-        ws.Cell(row, column).SetValue(totals.Demand).Style.NumberFormat.Format = Count;
-        ws.Cell(row, column + 1).SetValue(totals.Served).Style.NumberFormat.Format = Count;
-        ws.Cell(row, column + 2).SetValue(totals.Shortfall).Style.NumberFormat.Format = Count;
-        ws.Cell(row, column + 3).SetValue(totals.FillRate).Style.NumberFormat.Format = Percent;
-    }
-
-    /// <summary>AdjustToContents needs GDI+ and throws on Linux, so widths are set by hand.</summary>
-    internal static void Widths(IXLWorksheet ws, params double[] widths)
-    {
-        for (var i = 0; i < widths.Length; i++)
+            ("Run", run.RunId), ("Scenario", run.Scenario), ("Plan start", run.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("Horizon (days)", run.HorizonDays.ToString(CultureInfo.InvariantCulture)), ("Policy", run.Policy), ("Solver", run.Solver),
+            ("Input digest (sha256)", run.InputDigest), ("Data pulled", run.DataFreshness),
+        })
         {
-            ws.Column(i + 1).Width = widths[i];
+            row++;
+            ws.Cell(row, 1).SetValue(label);
+            Text(ws.Cell(row, 2), value);
         }
-    }
+        List(ws, "RunSettings", 1, row, 2).ShowAutoFilter = false;
 
-    internal static void PrintSetup(IXLWorksheet ws, PlanRunInfo? run, string? area)
-    {
-        ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
-        ws.PageSetup.FitToPages(1, 0);
-        ws.PageSetup.SetRowsToRepeatAtTop(1, 1);
-        if (area is not null) ws.PageSetup.PrintAreas.Add(area);
-        ws.PageSetup.Footer.Center.AddText("Page &P of &N");
-        if (run is not null) ws.PageSetup.Footer.Left.AddText($"Run {run.RunId}");
+        row += 2;
+        var first = row;
+        Header(ws, row, ["Depot", "Depot name", "Product", "Supply over the horizon", "Reserve floor"]);
+        var floors = problem.ReserveFloors.ToDictionary(f => (f.Depot, f.Product), f => f.Floor);
+        foreach (var g in problem.Supplies.GroupBy(s => (s.Depot, s.Product)).OrderBy(g => g.Key.Depot, StringComparer.Ordinal).ThenBy(g => g.Key.Product, StringComparer.Ordinal))
+        {
+            row++;
+            Text(ws.Cell(row, 1), g.Key.Depot);
+            ws.Cell(row, 2).SetValue(names.GetValueOrDefault(g.Key.Depot, ""));
+            Text(ws.Cell(row, 3), g.Key.Product);
+            Number(ws.Cell(row, 4), Math.Round(g.Sum(s => s.Quantity), 3));
+            Number(ws.Cell(row, 5), floors.GetValueOrDefault(g.Key));
+        }
+        List(ws, "Supply", first, row, 5);
+
+        row += 2;
+        first = row;
+        Header(ws, row, ["Segment", "Tier", "Product", "Demand over the horizon"]);
+        foreach (var g in problem.Demands.GroupBy(d => (d.Segment, d.Tier, d.Product)).OrderBy(g => g.Key.Tier).ThenBy(g => g.Key.Segment, StringComparer.Ordinal).ThenBy(g => g.Key.Product, StringComparer.Ordinal))
+        {
+            row++;
+            Text(ws.Cell(row, 1), g.Key.Segment);
+            ws.Cell(row, 2).SetValue(g.Key.Tier);
+            Text(ws.Cell(row, 3), g.Key.Product);
+            Number(ws.Cell(row, 4), Math.Round(g.Sum(d => d.Quantity), 3));
+        }
+        List(ws, "DemandBySegment", first, row, 4);
+        Widths(ws, 26, 40, 12, 22, 16);
+        Finish(ws, run);
     }
 }

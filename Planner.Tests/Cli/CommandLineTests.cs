@@ -28,10 +28,12 @@ public class CommandLineTests
 
         Assert.Equal(0, code);
         var paths = stdout.TrimEnd().Split('\n');
-        Assert.Equal(2, paths.Length);
-        Assert.EndsWith(".xlsx", paths[0], StringComparison.Ordinal);
-        Assert.True(File.Exists(paths[0]));
-        Assert.Equal(Path.Combine(outDir, "summary.json"), paths[1]);
+        // The province workbook, one per city (11), then summary.json.
+        Assert.Equal(13, paths.Length);
+        Assert.StartsWith("plan-province-", Path.GetFileName(paths[0]), StringComparison.Ordinal);
+        Assert.All(paths[1..12], p => Assert.StartsWith("plan-city-", Path.GetFileName(p), StringComparison.Ordinal));
+        Assert.All(paths[..12], p => Assert.True(File.Exists(p), p));
+        Assert.Equal(Path.Combine(outDir, "summary.json"), paths[^1]);
         Assert.Contains("Solved with CLP (optimized): Optimal", stderr, StringComparison.Ordinal);
     }
 

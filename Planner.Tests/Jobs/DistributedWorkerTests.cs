@@ -52,7 +52,7 @@ public class DistributedWorkerTests
             "SELECT id, status, attempts, worker, run_id FROM run_requests")).ToList();
         Assert.Equal(ids.Order(StringComparer.Ordinal), requests.Select(r => r.Id).Order(StringComparer.Ordinal));
         Assert.All(requests, r => Assert.Equal(("succeeded", 1L), (r.Status, r.Attempts)));
-        // Each request ran once: one plan run, succeeded, publishing one workbook and one summary.
+        // Each request ran once: one plan run, succeeded, publishing one workbook (city workbooks are off here) and one summary.
         var runs = (await connection.QueryAsync<(string RequestId, string Status, long Files)>("""
             SELECT r.request_id, r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r
             """)).ToList();

@@ -78,6 +78,9 @@ public class OperationsTests
         {
             Assert.Equal(5, book.Worksheet("Summary").Table("SummaryByProduct").DataRange.RowCount());
         }
+        var city = await client.GetAsync(new Uri($"/api/runs/{id}/files/city-330100", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, city.StatusCode);
+        Assert.StartsWith("plan-city-330100-", city.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
         var sources = await client.GetFromJsonAsync<JsonElement>("/api/sources", Ct);
         Assert.Equal(3, sources.GetArrayLength());
         Assert.All(sources.EnumerateArray(), s => Assert.True(s.GetProperty("fresh").GetBoolean()));
@@ -92,6 +95,47 @@ public class OperationsTests
         var badDays = await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
         Assert.Contains("days is 400", await badDays.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Uploads_TemplateIn_FilledTemplateOut_ProblemsAsProblemDetails()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await Uploads.HospitalsDatabase.PrepareAsync(db);
+        await using var factory = Factory(db, IPAddress.Loopback);
+        using var client = factory.CreateClient();
+
+        var template = await client.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0002", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, template.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", template.Content.Headers.ContentType?.MediaType);
+        var bytes = await template.Content.ReadAsByteArrayAsync(Ct);
+        var good = Uploads.UploadFiles.Edit(bytes, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        var bad = Uploads.UploadFiles.Edit(good, wb => wb.Worksheet("Capacity").Cell(3, 9).SetValue(-4));
+
+        var accepted = await Post(good, "filled.xlsx");
+        var refused = await Post(bad, "broken.xlsx");
+        var notExcel = await Post("hospital,beds\nH-0001,3\n"u8.ToArray(), "capacity.xlsx");
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var result = await accepted.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal((2, 2), (result.GetProperty("rowsRead").GetInt32(), result.GetProperty("rowsChanged").GetInt32()));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal(("Capacity", 3, "I", "ICU beds total"), (error.GetProperty("sheet").GetString(), error.GetProperty("row").GetInt32(), error.GetProperty("column").GetString(), error.GetProperty("field").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, notExcel.StatusCode);
+        Assert.Contains("not an Excel workbook", await notExcel.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
+        var unknown = await client.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-NOPE", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        async Task<HttpResponseMessage> Post(byte[] file, string name)
+        {
+            using var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(file), "file", name);
+            return await client.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form, Ct);
+        }
     }
 
     /// <summary>Makes every request come from <paramref name="address"/>, as the test server has no network.</summary>

@@ -51,10 +51,11 @@ public class PlanJobTests
         Assert.Equal([request.RunId!], runs);
         var files = (await connection.QueryAsync<(string Kind, string Sha, byte[] Content)>(
             "SELECT kind, sha256, content FROM published_workbooks WHERE run_id = @run ORDER BY kind", new { run = request.RunId })).ToList();
-        Assert.Equal(["province", "summary"], files.Select(f => f.Kind));
+        Assert.Equal(["city-330100", "city-330200", "city-330300", "city-330400", "city-330500", "city-330600", "city-330700", "city-330800", "city-330900", "city-331000", "city-331100", "province", "summary"],
+            files.Select(f => f.Kind));
         Assert.All(files, f => Assert.Equal(f.Sha, Convert.ToHexStringLower(SHA256.HashData(f.Content))));
         // The published workbook is a real workbook.
-        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(files[0].Content));
+        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(files.Single(f => f.Kind == "province").Content));
         Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");
     }
 
@@ -77,7 +78,7 @@ public class PlanJobTests
         Assert.Single(outcomes, o => o is "busy" or "already finished");
         await using var connection = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE request_id = @id", new { id }));
-        Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id = @id", new { id }));
+        Assert.Equal(13, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id = @id", new { id }));
     }
 
     [Fact]

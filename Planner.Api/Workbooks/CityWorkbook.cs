@@ -1,0 +1,51 @@
+using ClosedXML.Excel;
+using Planner.Api.Planning;
+using Planner.Solver.Allocation;
+using static Planner.Api.Workbooks.Sheet;
+
+namespace Planner.Api.Workbooks;
+
+/// <summary>
+/// The workbook for one city's logistics office: its plan down to the villages. <c>Summary</c> (the city's totals
+/// per product and tier), <c>Counties</c> (grouped under the city subtotal), <c>Towns</c>, <c>Villages</c> (whole
+/// units that add up exactly to their town, county and city), <c>Inbound</c> and <c>Outbound</c> (its
+/// consignments: from suppliers' depots, the provincial depot and other cities; to its counties, other cities
+/// and the Hubei sites) and <c>Shortfalls</c>.
+/// </summary>
+public static class CityWorkbook
+{
+    /// <summary>The file name: level, city code, plan start and run id, so that downloads never collide.</summary>
+    public static string FileName(string cityCode, PlanRunInfo run) => $"plan-city-{cityCode}-{run.PlanStart:yyyyMMdd}-{run.RunId}.xlsx";
+
+    public static void Write(string path, string cityCode, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, AllocationResult result)
+    {
+        var city = snapshot.Regions.Single(r => r.Code == cityCode && r.Level == "city");
+        var counties = snapshot.Regions.Where(r => r.ParentCode == cityCode).Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        var products = snapshot.Products.Select(p =>
+        {
+            var tiers = snapshot.Tiers.Select((t, i) =>
+            {
+                var cityTier = report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code).ByTier[i];
+                var minFill = report.Destinations.Where(d => d.CityCode == cityCode && d.Product == p.Code && d.ByTier[i].Demand > 0)
+                    .Select(d => d.ByTier[i].FillRate).DefaultIfEmpty(1).Min();
+                return new TierTotals(t.Tier, t.NameEn, cityTier, minFill);
+            }).ToList();
+            return new ProductTotals(p.Code, p.NameEn, p.Unit, report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code).Totals, tiers);
+        }).ToList();
+        var shortfalls = report.Shortfalls.Where(s => counties.Contains(s.Destination)).ToList();
+        // The city's depot is the node with the city's code; its consignments are the lanes into and out of it or its counties.
+        var inbound = result.Shipments.Where(s => s.To == cityCode || (counties.Contains(s.To) && s.From != cityCode));
+        var outbound = result.Shipments.Where(s => s.From == cityCode);
+
+        using var workbook = ProvinceWorkbook.NewWorkbook(run, $"{city.Name} {city.NameEn}".Trim());
+        ProvinceWorkbook.Summary(workbook.Worksheets.Add("Summary"), run, snapshot, report,
+            $"{city.Name} medical supplies allocation plan · {city.NameEn ?? city.Code}", products, shortfalls);
+        ProvinceWorkbook.Counties(workbook.Worksheets.Add("Counties"), run, snapshot, report, [cityCode], withSites: false);
+        ProvinceWorkbook.Towns(workbook.Worksheets.Add("Towns"), run, snapshot, report, cityCode);
+        ProvinceWorkbook.Villages(workbook.Worksheets.Add("Villages"), run, snapshot, report, cityCode);
+        ProvinceWorkbook.Shipments(workbook.Worksheets.Add("Inbound"), "Inbound", run, snapshot, inbound);
+        ProvinceWorkbook.Shipments(workbook.Worksheets.Add("Outbound"), "Outbound", run, snapshot, outbound);
+        ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, shortfalls);
+        workbook.SaveAs(path);
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using ClosedXML.Excel;
+using Dapper;
+using Planner.Api.Storage;
+using static Planner.Api.Workbooks.Sheet;
+
+namespace Planner.Api.Workbooks;
+
+/// <summary>
+/// Two plan runs side by side (a scenario against the baseline, say), from what each recorded: <c>Summary</c>
+/// (both runs' settings, then per product and tier demand, served, shortfall and fill rate of each and the
+/// differences), <c>Cities</c> and <c>Counties</c> (per region and product: served, shortfall and fill rate of
+/// each, the differences, and the shortfall difference per tier). Differences are the second run minus the first.
+/// </summary>
+public static class ComparisonWorkbook
+{
+    private const string RunSql = """
+        SELECT id AS Id, scenario_id AS Scenario, policy AS Policy, solver AS Solver, solver_status AS SolverStatus, plan_start AS PlanStart,
+               horizon_days AS Days, objective AS Objective
+        FROM plan_runs WHERE id = COALESCE((SELECT run_id FROM run_requests WHERE id = @id), @id) AND status = 'succeeded'
+        """;
+
+    private const string TotalsSql = """
+        SELECT destination_code AS Destination, product_code AS Product, tier AS Tier, SUM(demand) AS Demand, SUM(served) AS Served
+        FROM plan_allocations WHERE run_id = @run
+        GROUP BY destination_code, product_code, tier
+        """;
+
+    private const string RegionsSql = "SELECT code AS Code, name AS Name, name_en AS NameEn, level AS Level, parent_code AS ParentCode FROM regions WHERE level IN ('city', 'county', 'external')";
+
+    private sealed class RunRow
+    {
+        public string Id { get; set; } = "";
+        public string Scenario { get; set; } = "";
+        public string Policy { get; set; } = "";
+        public string Solver { get; set; } = "";
+        public string? SolverStatus { get; set; }
+        public DateOnly PlanStart { get; set; }
+        public long Days { get; set; }
+        public double? Objective { get; set; }
+    }
+
+    private sealed class TotalRow
+    {
+        public string Destination { get; set; } = "";
+        public string Product { get; set; } = "";
+        public long Tier { get; set; }
+        public double Demand { get; set; }
+        public double Served { get; set; }
+    }
+
+    private sealed class RegionRow
+    {
+        public string Code { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string? NameEn { get; set; }
+        public string Level { get; set; } = "";
+        public string? ParentCode { get; set; }
+    }
+
+    private sealed record Side(double Demand, double Served)
+    {
+        public double Shortfall => Math.Max(0, Demand - Served);
+        public double Fill => Demand <= 0 ? 1 : Served / Demand;
+        public static Side Of(IEnumerable<TotalRow> rows) => rows.Aggregate(new Side(0, 0), (s, r) => new Side(s.Demand + r.Demand, s.Served + r.Served));
+    }
+
+    /// <summary>The workbook comparing run <paramref name="first"/> with run <paramref name="second"/> (plan run ids or run request ids).</summary>
+    public static async Task<(byte[] Content, string FileName)> BuildAsync(Database database, string first, string second, CancellationToken ct = default)
+    {
+        await using var db = await database.OpenAsync(ct);
+        var a = await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id = first }) ?? throw new PlannerException($"There is no succeeded plan run {first}.");
+        var b = await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id = second }) ?? throw new PlannerException($"There is no succeeded plan run {second}.");
+        var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = a.Id })).ToList();
+        var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = b.Id })).ToList();
+        var regions = (await db.QueryAsync<RegionRow>(RegionsSql)).ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var products = totalsA.Concat(totalsB).Select(t => t.Product).Distinct().Order(StringComparer.Ordinal).ToList();
+        var tiers = totalsA.Concat(totalsB).Select(t => t.Tier).Distinct().Order().ToList();
+
+        using var workbook = new XLWorkbook();
+        workbook.Properties.Title = $"Planner comparison: {b.Id} against {a.Id}";
+        workbook.Properties.Subject = $"Scenario {b.Scenario} against {a.Scenario}";
+        workbook.Properties.Author = "Planner";
+        workbook.Properties.Created = a.PlanStart.ToDateTime(TimeOnly.MinValue);
+        workbook.Properties.Modified = a.PlanStart.ToDateTime(TimeOnly.MinValue);
+        var footer = new Planning.PlanRunInfo($"{b.Id} vs {a.Id}", b.Scenario, b.PlanStart, (int)b.Days, b.Policy, b.Solver, b.SolverStatus ?? "", b.Objective ?? 0, 0, "", "");
+        Summary(workbook.Worksheets.Add("Summary"), footer, a, b, totalsA, totalsB, products, tiers);
+        Regions(workbook.Worksheets.Add("Cities"), "Cities", footer, products, tiers, regions.Values.Where(r => r.Level == "city").Select(r => r.Code).Order(StringComparer.Ordinal).ToList(),
+            code => regions.Values.Where(r => r.ParentCode == code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal), regions, totalsA, totalsB);
+        Regions(workbook.Worksheets.Add("Counties"), "Counties", footer, products, tiers,
+            totalsA.Concat(totalsB).Select(t => t.Destination).Distinct().Order(StringComparer.Ordinal).ToList(), code => [code], regions, totalsA, totalsB);
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return (stream.ToArray(), $"compare-{a.Id}-{b.Id}.xlsx");
+    }
+
+    private static void Summary(IXLWorksheet ws, Planning.PlanRunInfo footer, RunRow a, RunRow b, List<TotalRow> totalsA, List<TotalRow> totalsB, List<string> products, List<long> tiers)
+    {
+        ws.Cell(1, 1).SetValue("Plan comparison · 方案对比").Style.Font.Bold = true;
+        ws.Cell(1, 1).Style.Font.FontSize = 14;
+        Header(ws, 3, ["", "First run", "Second run"]);
+        var facts = new (string Label, string A, string B)[]
+        {
+            ("Run", a.Id, b.Id), ("Scenario", a.Scenario, b.Scenario), ("Policy", a.Policy, b.Policy), ("Solver", a.Solver, b.Solver),
+            ("Solver status", a.SolverStatus ?? "", b.SolverStatus ?? ""),
+            ("Plan start", a.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("Horizon (days)", a.Days.ToString(CultureInfo.InvariantCulture), b.Days.ToString(CultureInfo.InvariantCulture)),
+        };
+        var row = 3;
+        foreach (var (label, va, vb) in facts)
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(label).Style.Font.Bold = true;
+            Text(ws.Cell(row, 2), va);
+            Text(ws.Cell(row, 3), vb);
+        }
+        row += 2;
+        var header = row;
+        Header(ws, row, ["Product", "Tier", "Demand (first)", "Served (first)", "Shortfall (first)", "Fill (first)",
+            "Demand (second)", "Served (second)", "Shortfall (second)", "Fill (second)", "Served Δ", "Shortfall Δ", "Fill Δ"]);
+        foreach (var product in products)
+        {
+            foreach (var tier in tiers)
+            {
+                var sa = Side.Of(totalsA.Where(t => t.Product == product && t.Tier == tier));
+                var sb = Side.Of(totalsB.Where(t => t.Product == product && t.Tier == tier));
+                if (sa.Demand <= 0 && sb.Demand <= 0) continue;
+                row++;
+                Text(ws.Cell(row, 1), product);
+                ws.Cell(row, 2).SetValue(tier);
+                Sides(ws, row, 3, sa, sb);
+            }
+        }
+        List(ws, "ComparisonByProductTier", header, row, 13);
+        DeltaScale(ws.Range(header + 1, 11, Math.Max(row, header + 1), 11));
+        Widths(ws, 16, 30, 30, 14, 14, 10, 14, 14, 14, 10, 14, 14, 9);
+        Finish(ws, footer, headerRows: 0, onePage: true);
+    }
+
+    private static void Regions(IXLWorksheet ws, string table, Planning.PlanRunInfo footer, List<string> products, List<long> tiers, List<string> codes,
+        Func<string, HashSet<string>> members, Dictionary<string, RegionRow> regions, List<TotalRow> totalsA, List<TotalRow> totalsB)
+    {
+        var byA = totalsA.ToLookup(t => (t.Destination, t.Product));
+        var byB = totalsB.ToLookup(t => (t.Destination, t.Product));
+        Header(ws, 1, ["Code", "Name", "Name (EN)", "Product", "Demand (first)", "Served (first)", "Shortfall (first)", "Fill (first)",
+            "Demand (second)", "Served (second)", "Shortfall (second)", "Fill (second)", "Served Δ", "Shortfall Δ", "Fill Δ", .. tiers.Select(t => $"Tier {t} shortfall Δ")]);
+        var row = 1;
+        foreach (var code in codes)
+        {
+            var inside = members(code);
+            foreach (var product in products)
+            {
+                var rowsA = inside.SelectMany(m => byA[(m, product)]).ToList();
+                var rowsB = inside.SelectMany(m => byB[(m, product)]).ToList();
+                if (rowsA.Count == 0 && rowsB.Count == 0) continue;
+                row++;
+                var region = regions.GetValueOrDefault(code);
+                Text(ws.Cell(row, 1), code);
+                ws.Cell(row, 2).SetValue(region?.Name ?? "");
+                ws.Cell(row, 3).SetValue(region?.NameEn ?? "");
+                Text(ws.Cell(row, 4), product);
+                Sides(ws, row, 5, Side.Of(rowsA), Side.Of(rowsB));
+                for (var i = 0; i < tiers.Count; i++)
+                {
+                    var delta = Side.Of(rowsB.Where(r => r.Tier == tiers[i])).Shortfall - Side.Of(rowsA.Where(r => r.Tier == tiers[i])).Shortfall;
+                    Number(ws.Cell(row, 16 + i), Math.Round(delta, 3));
+                }
+            }
+        }
+        List(ws, table, 1, row, 15 + tiers.Count);
+        DeltaScale(ws.Range(2, 13, Math.Max(row, 2), 13));
+        Widths(ws, [11, 14, 20, 11, 14, 14, 14, 9, 14, 14, 14, 9, 13, 13, 9, .. tiers.Select(_ => 13.0)]);
+        Finish(ws, footer);
+    }
+
+    private static void Sides(IXLWorksheet ws, int row, int column, Side a, Side b)
+    {
+        Number(ws.Cell(row, column), Math.Round(a.Demand, 3));
+        Number(ws.Cell(row, column + 1), Math.Round(a.Served, 3));
+        Number(ws.Cell(row, column + 2), Math.Round(a.Shortfall, 3));
+        Number(ws.Cell(row, column + 3), a.Fill, Percent);
+        Number(ws.Cell(row, column + 4), Math.Round(b.Demand, 3));
+        Number(ws.Cell(row, column + 5), Math.Round(b.Served, 3));
+        Number(ws.Cell(row, column + 6), Math.Round(b.Shortfall, 3));
+        Number(ws.Cell(row, column + 7), b.Fill, Percent);
+        Number(ws.Cell(row, column + 8), Math.Round(b.Served - a.Served, 3));
+        Number(ws.Cell(row, column + 9), Math.Round(b.Shortfall - a.Shortfall, 3));
+        Number(ws.Cell(row, column + 10), b.Fill - a.Fill, "+0.0%;-0.0%;0.0%");
+    }
+
+    /// <summary>Red for less served, green for more, white for no change.</summary>
+    private static void DeltaScale(IXLRange range) =>
+        range.AddConditionalFormat().ColorScale()
+            .LowestValue(XLColor.FromHtml("#F8696B"))
+            .Midpoint(XLCFContentType.Number, "0", XLColor.White)
+            .HighestValue(XLColor.FromHtml("#63BE7B"));
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ClosedXML.Excel;
+using Microsoft.Extensions.Configuration;
+using Planner.Api.Configuration;
+using Planner.Api.Planning;
+using Planner.Api.Uploads;
+using Planner.Api.Workbooks;
+
+namespace Planner.Benchmarks;
+
+/// <summary>
+/// The workbook benchmark of issue 6: publishing every Zhejiang workbook (province and 11 cities, down to the
+/// villages) from one plan, and uploading a 10,000-row capacity workbook (200 hospitals × 50 days) — validation
+/// alone (a file with one bad row at its end, so every row is read and nothing is written) and a full upload.
+/// </summary>
+public static class WorkbooksBenchmark
+{
+    public const string Heading = "## Workbooks and uploads (issue 6)";
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project Planner.Benchmarks -- workbooks [options]
+          --repeat N       timed repetitions of each measurement; the report gives the median (default 3)
+          --write FILE     replace (or add) the "## Workbooks and uploads (issue 6)" section of FILE
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
+    {
+        var (repeat, write) = (3, (string?)null);
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            switch (args[i])
+            {
+                case "--repeat": repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--write": write = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+            }
+        }
+        var folder = Directory.CreateTempSubdirectory("planner-bench-workbooks-");
+        try
+        {
+            var settings = PlannerSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Planner:LocalDirectory"] = folder.FullName }).Build());
+            var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
+            var outcome = await pipeline.RunAsync(new PlanRequest(Path.Combine(folder.FullName, "out")));
+            var (info, snapshot, report) = outcome.Published!.Value;
+            var cities = snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList();
+            var afterPlan = Measure.PeakMegabytes();
+            log.WriteLine(FormattableString.Invariant($"workbooks: planned run {outcome.RunId}; peak so far {afterPlan:0} MiB"));
+
+            var publish = new List<(double Province, double Cities)>();
+            long bytes = 0;
+            for (var r = 0; r < repeat; r++)
+            {
+                var dir = Directory.CreateDirectory(Path.Combine(folder.FullName, $"publish-{r}"));
+                var watch = Stopwatch.StartNew();
+                ProvinceWorkbook.Write(Path.Combine(dir.FullName, "province.xlsx"), info, snapshot, report, outcome.Result, outcome.Care);
+                var province = watch.Elapsed.TotalSeconds;
+                foreach (var city in cities) CityWorkbook.Write(Path.Combine(dir.FullName, $"{city}.xlsx"), city, info, snapshot, report, outcome.Result);
+                publish.Add((province, watch.Elapsed.TotalSeconds - province));
+                bytes = dir.GetFiles().Sum(f => f.Length);
+                log.WriteLine(FormattableString.Invariant($"workbooks: province {province:0.00} s, 11 cities {publish[^1].Cities:0.00} s"));
+            }
+            var afterPublish = Measure.PeakMegabytes();
+
+            var hospitals = snapshot.Care.Hospitals.Count;
+            var (template, _) = await CapacityTemplate.BuildAsync(settings.Planner, [], new DateOnly(2020, 2, 10));
+            var good = UploadRows(template, hospitals, 50, breakLast: false);
+            var bad = UploadRows(template, hospitals, 50, breakLast: true);
+            var validate = new List<double>();
+            var upload = new List<double>();
+            var uploader = new CapacityUpload(settings.Planner, settings.Uploads, TimeProvider.System);
+            for (var r = 0; r < repeat; r++)
+            {
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    await uploader.UploadAsync("bad.xlsx", bad, null);
+                    throw new InvalidOperationException("the broken upload was accepted");
+                }
+                catch (UploadInvalid e) when (e.Errors.Count == 1)
+                {
+                    validate.Add(watch.Elapsed.TotalSeconds);
+                }
+                // A different file each time (the same bytes would be recognised and skipped).
+                var file = r == 0 ? good : Resave(good, r);
+                watch.Restart();
+                var result = await uploader.UploadAsync($"good-{r}.xlsx", file, null);
+                upload.Add(watch.Elapsed.TotalSeconds);
+                log.WriteLine(FormattableString.Invariant($"workbooks: validate {validate[^1]:0.00} s, upload {upload[^1]:0.00} s ({result.RowsRead} rows, {result.RowsChanged} changed)"));
+            }
+            var afterUpload = Measure.PeakMegabytes();
+
+            var md = Markdown(args, repeat, publish, bytes, validate, upload, good.Length, (afterPlan, afterPublish, afterUpload), settings.Planner.Describe());
+            output.Write(md);
+            if (write is not null) Report.WriteSection(write, md, Heading);
+            return 0;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The template's columns with every hospital reported on <paramref name="days"/> days (its held numbers); optionally the last row broken.</summary>
+    private static byte[] UploadRows(byte[] template, int hospitals, int days, bool breakLast)
+    {
+        using var workbook = new XLWorkbook(new MemoryStream(template));
+        var ws = workbook.Worksheet(CapacityTemplate.SheetName);
+        var columns = ws.LastColumnUsed()!.ColumnNumber();
+        // The template's own rows (identity and held numbers), repeated for each day.
+        var held = Enumerable.Range(2, hospitals).Select(r => Enumerable.Range(1, columns).Select(c => ws.Cell(r, c)).Select(c => c.IsEmpty() ? null : (object)(c.DataType == XLDataType.Number ? c.GetDouble() : c.GetString())).ToArray()).ToList();
+        var row = 2;
+        for (var day = 0; day < days; day++)
+        {
+            foreach (var values in held)
+            {
+                for (var c = 0; c < columns; c++)
+                {
+                    switch (values[c])
+                    {
+                        case double d: ws.Cell(row, c + 1).SetValue(d); break;
+                        case string t: ws.Cell(row, c + 1).SetValue(t); break;
+                    }
+                }
+                ws.Cell(row, 4).SetValue(new DateTime(2020, 1, 1).AddDays(day));
+                row++;
+            }
+        }
+        if (breakLast) ws.Cell(row - 1, 9).SetValue(-1);
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    private static byte[] Resave(byte[] file, int n)
+    {
+        using var workbook = new XLWorkbook(new MemoryStream(file));
+        workbook.Properties.Title = $"copy {n}";
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return stream.ToArray();
+    }
+
+    private static string Markdown(IReadOnlyList<string> args, int repeat, List<(double Province, double Cities)> publish, long bytes,
+        List<double> validate, List<double> upload, long uploadBytes, (double Plan, double Publish, double Upload) peaks, string database)
+    {
+        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
+        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
+        var total = publish.Select(p => p.Province + p.Cities).ToList();
+        var md = new StringBuilder();
+        md.Append(Heading).Append("\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, ClosedXML 0.95.4, Release build of commit {commit}{dirty}.\n\n");
+        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- workbooks ").Append(string.Join(' ', args)).Append("\n```\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"One Zhejiang plan (the sample, {database.Split(' ')[0]} planner database, default settings), then its workbooks written again {repeat} times in the same process: the province workbook and the 11 city workbooks (their villages: about 25,600 rows in all), {bytes / 1024.0 / 1024.0:0.0} MB of files each time. ");
+        md.Append(CultureInfo.InvariantCulture, $"Then a capacity upload of 10,000 rows (the 200 sample hospitals on 50 days, {uploadBytes / 1024.0 / 1024.0:0.0} MB): validation alone (the last row broken, so every row is read and the file refused, nothing written) and a full upload (guard, read, validate, write in one transaction). Median of {repeat}, every run in brackets.\n\n");
+        md.Append("| measurement | seconds (median) | runs | target | met |\n|---|---:|---|---|---|\n");
+        md.Append(CultureInfo.InvariantCulture, $"| province workbook | {Report.Median(publish.Select(p => p.Province).ToList()):0.00} | {Runs(publish.Select(p => p.Province))} | | |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| 11 city workbooks | {Report.Median(publish.Select(p => p.Cities).ToList()):0.00} | {Runs(publish.Select(p => p.Cities))} | | |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| all workbooks | {Report.Median(total):0.00} | {Runs(total)} | < 15 s | {(Report.Median(total) < 15 ? "yes" : "no")} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| validate a 10,000-row upload | {Report.Median(validate):0.00} | {Runs(validate)} | < 5 s | {(Report.Median(validate) < 5 ? "yes" : "no")} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| upload 10,000 rows (validate and write) | {Report.Median(upload):0.00} | {Runs(upload)} | < 5 s | {(Report.Median(upload) < 5 ? "yes" : "no")} |\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Peak memory of the process (VmHWM): {peaks.Plan:0} MiB after the plan (pull, solve, first publication), {peaks.Publish:0} MiB after the {repeat} publications, {peaks.Upload:0} MiB after the uploads.\n");
+        return md.ToString();
+
+        static string Runs(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
+    }
+}

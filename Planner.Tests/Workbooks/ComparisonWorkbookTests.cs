@@ -1,0 +1,55 @@
+using ClosedXML.Excel;
+using Planner.Api;
+using Planner.Api.Planning;
+using Planner.Api.Storage;
+using Planner.Api.Workbooks;
+using Planner.Solver.Allocation;
+using Planner.Tests.Infrastructure;
+
+namespace Planner.Tests.Workbooks;
+
+/// <summary>Two runs of the same data under different policies, compared in a workbook read back against both plans.</summary>
+public class ComparisonWorkbookTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Comparison_ShowsBothRunsAndTheirDifferences_ByProductTierAndRegion()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = TestPlanner.Settings(db);
+        var pipeline = TestPlanner.Pipeline(settings);
+        var optimized = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "a"), HorizonDays: 5), ct: Ct);
+        var proRata = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "b"), HorizonDays: 5) { Policy = Policy.ProRata }, ct: Ct);
+
+        var (content, name) = await ComparisonWorkbook.BuildAsync(settings.Planner, optimized.RunId, proRata.RunId, Ct);
+
+        Assert.Equal($"compare-{optimized.RunId}-{proRata.RunId}.xlsx", name);
+        using var workbook = new XLWorkbook(new MemoryStream(content));
+        Assert.Equal(["Summary", "Cities", "Counties"], workbook.Worksheets.Select(w => w.Name));
+        var summary = workbook.Worksheet("Summary").Table("ComparisonByProductTier").DataRange.Rows().ToList();
+        foreach (var row in summary)
+        {
+            var (product, tier) = (row.Field("Product").GetString(), (int)row.Field("Tier").GetDouble());
+            var a = optimized.Result.Allocations.Where(x => x.Product == product && x.Tier == tier).Sum(x => x.Served);
+            var b = proRata.Result.Allocations.Where(x => x.Product == product && x.Tier == tier).Sum(x => x.Served);
+            Assert.Equal(a, row.Field("Served (first)").GetDouble(), 1);
+            Assert.Equal(b, row.Field("Served (second)").GetDouble(), 1);
+            Assert.Equal(b - a, row.Field("Served Δ").GetDouble(), 1);
+        }
+        // Tier 1 is served better under the optimized plan than under pro-rata: the comparison shows it.
+        Assert.Contains(summary, r => (int)r.Field("Tier").GetDouble() == 1 && r.Field("Shortfall Δ").GetDouble() > 0);
+        var counties = workbook.Worksheet("Counties").Table("Counties").DataRange.Rows().ToList();
+        var cities = workbook.Worksheet("Cities").Table("Cities").DataRange.Rows().ToList();
+        foreach (var product in optimized.Summary.Products.Select(p => p.Product))
+        {
+            var total = optimized.Result.Allocations.Where(x => x.Product == product).Sum(x => x.Served);
+            Assert.Equal(total, counties.Where(r => r.Field("Product").GetString() == product).Sum(r => r.Field("Served (first)").GetDouble()), 0);
+            var sites = counties.Where(r => r.Field("Product").GetString() == product && !r.Field("Code").GetString().StartsWith("33", StringComparison.Ordinal)).Sum(r => r.Field("Served (first)").GetDouble());
+            Assert.Equal(total - sites, cities.Where(r => r.Field("Product").GetString() == product).Sum(r => r.Field("Served (first)").GetDouble()), 0);
+        }
+
+        var missing = await Assert.ThrowsAsync<PlannerException>(() => ComparisonWorkbook.BuildAsync(settings.Planner, optimized.RunId, "no-such-run", Ct));
+        Assert.Contains("no succeeded plan run no-such-run", missing.Message, StringComparison.Ordinal);
+    }
+}
