@@ -38,6 +38,44 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task TemplateUploadAndCompare_WorkFromTheCommandLine()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var local = $"--Planner:LocalDirectory={db.Directory}";
+        var first = await RunAsync("plan", "--out", Path.Combine(db.Directory, "a"), "--days", "2", local);
+        var second = await RunAsync("plan", "--out", Path.Combine(db.Directory, "b"), "--days", "2", "--policy", "pro-rata", local);
+        Assert.Equal((0, 0), (first.Code, second.Code));
+        // plan-province-<date>-<run id>.xlsx
+        string RunId(string stdout) => Path.GetFileNameWithoutExtension(stdout.Split('\n')[0].Trim())["plan-province-20200210-".Length..];
+
+        var comparison = Path.Combine(db.Directory, "compare.xlsx");
+        var compare = await RunAsync("compare", RunId(first.Out), RunId(second.Out), "--out", comparison, local);
+        Assert.Equal(0, compare.Code);
+        using (var workbook = new ClosedXML.Excel.XLWorkbook(comparison))
+        {
+            Assert.Equal(["Summary", "Cities", "Counties"], workbook.Worksheets.Select(w => w.Name));
+        }
+
+        var template = Path.Combine(db.Directory, "template.xlsx");
+        Assert.Equal((0, template), ((await RunAsync("template", "--hospitals", "H-0001", "--out", template, local)) is var t ? (t.Code, t.Out.Trim()) : default));
+        var filled = Path.Combine(db.Directory, "filled.xlsx");
+        await File.WriteAllBytesAsync(filled, Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(template, TestContext.Current.CancellationToken),
+            wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10))), TestContext.Current.CancellationToken);
+        var broken = Path.Combine(db.Directory, "broken.xlsx");
+        await File.WriteAllBytesAsync(broken, Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(filled, TestContext.Current.CancellationToken),
+            wb => wb.Worksheet("Capacity").Cell(2, 9).SetValue("many")), TestContext.Current.CancellationToken);
+
+        var refused = await RunAsync("upload", broken, local);
+        var accepted = await RunAsync("upload", filled, local);
+
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("error: The upload has 1 problem; nothing was saved.", refused.Err, StringComparison.Ordinal);
+        Assert.Contains("  Capacity row 2 column I (ICU beds total) 'many': This is not a whole number.", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(0, accepted.Code);
+        Assert.Matches(@"^upload-\d{14}-[0-9a-f]{8}\t1 rows\t1 changed$", accepted.Out.Trim());
+    }
+
+    [Fact]
     public async Task Plan_FailsWithOneLine_WhenPostgresIsUnreachable()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);

@@ -173,6 +173,33 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     }
 
     [Theory]
+    [InlineData("+86 571 8888 0000")]
+    [InlineData("-2 beds out of order")]
+    [InlineData("@ward 3 closed")]
+    [InlineData("=HYPERLINK(\"http://example.invalid\")")]
+    public async Task TextThatLooksLikeAFormula_IsStoredAndPublishedAsText(string notes)
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = await HospitalsDatabase.PrepareAsync(db);
+        var (template, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0003"], new DateOnly(2020, 2, 10), Ct);
+
+        await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync("notes.xlsx", UploadFiles.Edit(template, wb =>
+        {
+            UploadFiles.Report(wb, new DateTime(2020, 2, 10));
+            var ws = wb.Worksheet("Capacity");
+            ws.Cell(2, UploadFiles.Column(ws, "Notes")).SetValue(notes);
+        }), null, Ct);
+
+        var (again, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0003"], new DateOnly(2020, 2, 11), Ct);
+        using var workbook = new XLWorkbook(new MemoryStream(again));
+        var ws = workbook.Worksheet("Capacity");
+        var cell = ws.Cell(2, UploadFiles.Column(ws, "Notes"));
+        Assert.False(cell.HasFormula);
+        Assert.Equal(XLDataType.Text, cell.DataType);
+        Assert.Equal(notes, cell.GetString());
+    }
+
+    [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SameFileTwice_IsWrittenOnce(DatabaseProvider provider)
     {
