@@ -92,7 +92,50 @@ public static class WorkbooksBenchmark
             }
             var afterUpload = Measure.PeakMegabytes();
 
-            var md = Markdown(args, repeat, publish, bytes, validate, upload, good.Length, (afterPlan, afterPublish, afterUpload), settings.Planner.Describe());
+            // The same uploads on PostgreSQL (server mode): a throwaway local cluster, or the server in PLANNER_BENCH_POSTGRES.
+            var pgValidate = new List<double>();
+            var pgUpload = new List<double>();
+            var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
+            using (var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null)
+            {
+                var admin = cluster?.ConnectionString ?? configured!;
+                var name = "planner_bench_uploads_" + Guid.NewGuid().ToString("N")[..12];
+                await using (var connection = new Npgsql.NpgsqlConnection(admin))
+                {
+                    await connection.OpenAsync();
+                    await new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
+                }
+                var pgSettings = PlannerSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Planner:LocalDirectory"] = folder.FullName,
+                    ["ConnectionStrings:Planner"] = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString,
+                }).Build());
+                var pgPipeline = new PlanPipeline(pgSettings, TimeProvider.System, _ => { });
+                await pgPipeline.PrepareAsync();
+                await pgPipeline.SeedSourcesAsync();
+                await pgPipeline.PullAsync(Api.Sources.Feed.Hospitals);
+                var pgUploader = new CapacityUpload(pgSettings.Planner, pgSettings.Uploads, TimeProvider.System);
+                for (var r = 0; r < repeat; r++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    try
+                    {
+                        await pgUploader.UploadAsync("bad.xlsx", bad, null);
+                        throw new InvalidOperationException("the broken upload was accepted");
+                    }
+                    catch (UploadInvalid e) when (e.Errors.Count == 1)
+                    {
+                        pgValidate.Add(watch.Elapsed.TotalSeconds);
+                    }
+                    watch.Restart();
+                    var result = await pgUploader.UploadAsync($"good-{r}.xlsx", Resave(good, 100 + r), null);
+                    pgUpload.Add(watch.Elapsed.TotalSeconds);
+                    log.WriteLine(FormattableString.Invariant($"workbooks: PostgreSQL validate {pgValidate[^1]:0.00} s, upload {pgUpload[^1]:0.00} s ({result.RowsRead} rows, {result.RowsChanged} changed)"));
+                }
+                Npgsql.NpgsqlConnection.ClearAllPools();
+            }
+
+            var md = Markdown(args, repeat, publish, bytes, validate, upload, pgValidate, pgUpload, good.Length, (afterPlan, afterPublish, afterUpload));
             output.Write(md);
             if (write is not null) Report.WriteSection(write, md, Heading);
             return 0;
@@ -144,7 +187,7 @@ public static class WorkbooksBenchmark
     }
 
     private static string Markdown(IReadOnlyList<string> args, int repeat, List<(double Province, double Cities)> publish, long bytes,
-        List<double> validate, List<double> upload, long uploadBytes, (double Plan, double Publish, double Upload) peaks, string database)
+        List<double> validate, List<double> upload, List<double> pgValidate, List<double> pgUpload, long uploadBytes, (double Plan, double Publish, double Upload) peaks)
     {
         var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
         var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
@@ -153,14 +196,18 @@ public static class WorkbooksBenchmark
         md.Append(Heading).Append("\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, ClosedXML 0.95.4, Release build of commit {commit}{dirty}.\n\n");
         md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- workbooks ").Append(string.Join(' ', args)).Append("\n```\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"One Zhejiang plan (the sample, {database.Split(' ')[0]} planner database, default settings), then its workbooks written again {repeat} times in the same process: the province workbook and the 11 city workbooks (their villages: about 25,600 rows in all), {bytes / 1024.0 / 1024.0:0.0} MB of files each time. ");
-        md.Append(CultureInfo.InvariantCulture, $"Then a capacity upload of 10,000 rows (the 200 sample hospitals on 50 days, {uploadBytes / 1024.0 / 1024.0:0.0} MB): validation alone (the last row broken, so every row is read and the file refused, nothing written) and a full upload (guard, read, validate, write in one transaction). Median of {repeat}, every run in brackets.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"One Zhejiang plan (the sample, embedded SQLite planner database, default settings), then its workbooks written again {repeat} times in the same process: the province workbook and the 11 city workbooks (their villages: about 25,600 rows in all), {bytes / 1024.0 / 1024.0:0.0} MB of files each time. ");
+        md.Append(CultureInfo.InvariantCulture, $"Then a capacity upload of 10,000 rows (the 200 sample hospitals on 50 days, {uploadBytes / 1024.0 / 1024.0:0.0} MB): validation alone (the last row broken, so every row is read and the file refused, nothing written) and a full upload (guard, read, validate, write in one transaction), on the SQLite database and on PostgreSQL (a throwaway local cluster, fsync off). Median of {repeat}, every run listed.\n\n");
         md.Append("| measurement | seconds (median) | runs | target | met |\n|---|---:|---|---|---|\n");
         md.Append(CultureInfo.InvariantCulture, $"| province workbook | {Report.Median(publish.Select(p => p.Province).ToList()):0.00} | {Runs(publish.Select(p => p.Province))} | | |\n");
         md.Append(CultureInfo.InvariantCulture, $"| 11 city workbooks | {Report.Median(publish.Select(p => p.Cities).ToList()):0.00} | {Runs(publish.Select(p => p.Cities))} | | |\n");
         md.Append(CultureInfo.InvariantCulture, $"| all workbooks | {Report.Median(total):0.00} | {Runs(total)} | < 15 s | {(Report.Median(total) < 15 ? "yes" : "no")} |\n");
-        md.Append(CultureInfo.InvariantCulture, $"| validate a 10,000-row upload | {Report.Median(validate):0.00} | {Runs(validate)} | < 5 s | {(Report.Median(validate) < 5 ? "yes" : "no")} |\n");
-        md.Append(CultureInfo.InvariantCulture, $"| upload 10,000 rows (validate and write) | {Report.Median(upload):0.00} | {Runs(upload)} | < 5 s | {(Report.Median(upload) < 5 ? "yes" : "no")} |\n\n");
+        foreach (var (label, values) in new[] { ("validate a 10,000-row upload, SQLite", validate), ("upload 10,000 rows (validate and write), SQLite", upload),
+            ("validate a 10,000-row upload, PostgreSQL", pgValidate), ("upload 10,000 rows (validate and write), PostgreSQL", pgUpload) })
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {label} | {Report.Median(values):0.00} | {Runs(values)} | < 5 s | {(Report.Median(values) < 5 ? "yes" : "no")} |\n");
+        }
+        md.Append('\n');
         md.Append(CultureInfo.InvariantCulture, $"Peak memory of the process (VmHWM): {peaks.Plan:0} MiB after the plan (pull, solve, first publication), {peaks.Publish:0} MiB after the {repeat} publications, {peaks.Upload:0} MiB after the uploads.\n");
         return md.ToString();
 

@@ -26,4 +26,7 @@ internal static partial class JobLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Request}: could not update its claim ({Error}); its lease will run out")]
     public static partial void ClaimUpdateFailed(ILogger logger, string request, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Request}: heartbeat failed ({Error}); trying again at the next one")]
+    public static partial void HeartbeatFailed(ILogger logger, string request, string error);
 }

@@ -94,21 +94,26 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
         {
             while (await timer.WaitForNextTickAsync(cts.Token))
             {
-                if (!await RunRequests.HeartbeatAsync(settings.Planner, claim, clock.GetUtcNow(), step()))
+                try
                 {
-                    JobLog.Progress(logger, claim.RequestId, "cancellation asked for, or the run was taken over; stopping");
-                    await cts.CancelAsync();
-                    return;
+                    if (!await RunRequests.HeartbeatAsync(settings.Planner, claim, clock.GetUtcNow(), step()))
+                    {
+                        JobLog.Progress(logger, claim.RequestId, "cancellation asked for, or the run was taken over; stopping");
+                        await cts.CancelAsync();
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is PlannerException or DbException)
+                {
+                    // A failed heartbeat (the database busy or briefly away) is tried again at the next tick; only if
+                    // they keep failing for the whole lease does another worker take over, and then this attempt
+                    // can no longer publish (its fence is gone).
+                    JobLog.HeartbeatFailed(logger, claim.RequestId, e.Message);
                 }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (Exception e) when (e is PlannerException or DbException)
-        {
-            // Without heartbeats the lease runs out and another worker takes over; this attempt can no longer publish.
-            JobLog.ClaimUpdateFailed(logger, claim.RequestId, e.Message);
         }
     }
 }

@@ -44,10 +44,12 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         "severe_patients", "critical_patients", "ventilators_total", "ventilators_in_use", "ecmo_total", "ecmo_in_use", "staff_on_duty",
     ];
 
+    private const string Staging = "upload_capacity";
+
     /// <summary>Replaces the held report of the same hospital and day; counts as changed only when a value differs.</summary>
     private static readonly string UpsertReportSql = $"""
         INSERT INTO capacity_reports (hospital_code, report_date, {string.Join(", ", ReportFields)}, upload_id, notes, pull_run_id)
-        VALUES (@hospital_code, @report_date, {string.Join(", ", ReportFields.Select(f => "@" + f))}, @upload_id, @notes, NULL)
+        SELECT hospital_code, report_date, {string.Join(", ", ReportFields)}, @upload_id, notes, NULL FROM {Staging} WHERE true
         ON CONFLICT (hospital_code, report_date) DO UPDATE SET
             {string.Join(", ", ReportFields.Select(f => $"{f} = excluded.{f}"))}, upload_id = excluded.upload_id, notes = excluded.notes, pull_run_id = NULL
         WHERE {string.Join(" OR ", ReportFields.Append("notes").Select(f => $"capacity_reports.{f} IS DISTINCT FROM excluded.{f}"))}
@@ -77,21 +79,27 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
             INSERT INTO uploads (id, kind, file_name, sha256, bytes, rows_read, rows_changed, uploaded_by, uploaded_at)
             VALUES (@id, 'capacity', @file, @sha, @bytes, @rows, 0, @user, @at)
             """, new { id, file = Path.GetFileName(fileName), sha, bytes = content.LongLength, rows = reports.Count, user, at = clock.GetUtcNow() }, tx);
-        long changed = 0;
-        foreach (var r in reports)
+        // Set-based: the reports are copied into a staging table and upserted in one statement; staff and supplies of
+        // the reported days are replaced. One command per row was the slowest part of a 10,000-row upload.
+        string[] stagingColumns = ["hospital_code", "report_date", .. ReportFields, "notes"];
+        await db.ExecuteAsync(db is Npgsql.NpgsqlConnection
+            ? $"CREATE TEMP TABLE {Staging} ON COMMIT DROP AS SELECT {string.Join(", ", stagingColumns)} FROM capacity_reports WITH NO DATA"
+            : $"CREATE TEMP TABLE {Staging} AS SELECT {string.Join(", ", stagingColumns)} FROM capacity_reports WHERE false", transaction: tx);
+        await planner.BulkInsertAsync(db, tx, Staging, stagingColumns,
+            reports.Select(r => (object?[])[r.Hospital, r.Date, .. ReportFields.Select(f => (object?)r.Counts[f]), r.Notes]), ct);
+        var changed = await db.ExecuteAsync(UpsertReportSql, new { upload_id = id }, tx);
+        foreach (var table in new[] { "capacity_staff", "capacity_supplies" })
         {
-            var values = new DynamicParameters(new { hospital_code = r.Hospital, report_date = r.Date, upload_id = id, notes = r.Notes });
-            foreach (var (field, value) in r.Counts) values.Add(field, value);
-            changed += await db.ExecuteAsync(UpsertReportSql, values, tx);
-            var key = new { hospital = r.Hospital, date = r.Date };
-            await db.ExecuteAsync("DELETE FROM capacity_staff WHERE hospital_code = @hospital AND report_date = @date", key, tx);
-            await db.ExecuteAsync("DELETE FROM capacity_supplies WHERE hospital_code = @hospital AND report_date = @date", key, tx);
-            await db.ExecuteAsync("INSERT INTO capacity_staff (hospital_code, report_date, specialty, staff, upload_id) VALUES (@hospital, @date, @specialty, @staff, @id)",
-                r.Staff.Select(s => new { hospital = r.Hospital, date = r.Date, specialty = s.Key, staff = s.Value, id }), tx);
-            await db.ExecuteAsync("INSERT INTO capacity_supplies (hospital_code, report_date, product_code, days_on_hand, can_obtain, upload_id) VALUES (@hospital, @date, @product, @days, @obtain, @id)",
-                r.Supplies.Where(s => s.Value.Days is not null && s.Value.Obtain is not null)
-                    .Select(s => new { hospital = r.Hospital, date = r.Date, product = s.Key, days = s.Value.Days, obtain = s.Value.Obtain!.Value ? 1 : 0, id }), tx);
+            await db.ExecuteAsync($"""
+                DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {Staging} u WHERE u.hospital_code = {table}.hospital_code AND u.report_date = {table}.report_date)
+                """, transaction: tx);
         }
+        await planner.BulkInsertAsync(db, tx, "capacity_staff", ["hospital_code", "report_date", "specialty", "staff", "upload_id"],
+            reports.SelectMany(r => r.Staff.Select(x => new object?[] { r.Hospital, r.Date, x.Key, x.Value, id })), ct);
+        await planner.BulkInsertAsync(db, tx, "capacity_supplies", ["hospital_code", "report_date", "product_code", "days_on_hand", "can_obtain", "upload_id"],
+            reports.SelectMany(r => r.Supplies.Where(x => x.Value.Days is not null && x.Value.Obtain is not null)
+                .Select(x => new object?[] { r.Hospital, r.Date, x.Key, x.Value.Days, x.Value.Obtain!.Value ? 1 : 0, id })), ct);
+        if (db is Microsoft.Data.Sqlite.SqliteConnection) await db.ExecuteAsync($"DROP TABLE temp.{Staging}", transaction: tx);
         await db.ExecuteAsync("UPDATE uploads SET rows_changed = @changed WHERE id = @id", new { id, changed }, tx);
         await tx.CommitAsync(ct);
         return new UploadResult(id, Path.GetFileName(fileName), sha, reports.Count, changed, false);

@@ -45,8 +45,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
             "--Planner:Workbooks:Cities=false",
             "--Planner:Jobs:PollIntervalSeconds=0.2",
             "--Planner:Jobs:HeartbeatSeconds=1",
-            "--Planner:Jobs:LeaseSeconds=15",
-            "--Planner:Jobs:InvisibilityTimeoutSeconds=20",
+            // A lease of 30 s: a live worker starved of CPU by the rest of the suite (two cores) keeps its runs.
+            "--Planner:Jobs:LeaseSeconds=30",
+            "--Planner:Jobs:InvisibilityTimeoutSeconds=40",
             // The schedules do not fire during a test.
             "--Planner:Jobs:PullCron=0 0 1 1 *",
             "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
