@@ -151,7 +151,7 @@ public static class ProvinceWorkbook
     internal static void Counties(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, IReadOnlyList<string> cities, bool withSites)
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
-        var lastColumn = 10 + snapshot.Tiers.Count;
+        var lastColumn = 11 + snapshot.Tiers.Count;
         Header(ws, 1, ["Level", "City code", "City", "Code", "Name", "Name (EN)", "Product", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall")]);
         ws.Outline.SummaryVLocation = XLOutlineSummaryVLocation.Top;
         var byCity = report.Destinations.Where(d => d.CityCode is not null).ToLookup(d => (d.CityCode!, d.Product));

@@ -67,6 +67,51 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         Assert.Contains("production watermark", workbook.Properties.Comments, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The structure of the province workbook and of a city's, compared with the golden files in
+    /// <c>Workbooks/Golden/</c>: sheets in order, frozen rows, page set-up, every table and named range with its
+    /// columns, and the conditional formats. To accept a deliberate change, run the test with
+    /// <c>PLANNER_UPDATE_GOLDEN=1</c> and review the diff of the golden files.
+    /// </summary>
+    [Theory]
+    [InlineData("province")]
+    [InlineData("city-330300")]
+    public void Workbooks_MatchTheirGoldenStructure(string which)
+    {
+        var path = which == "province" ? Outcome.WorkbookPath! : Outcome.CityWorkbookPaths.Single(p => Path.GetFileName(p).StartsWith("plan-" + which + "-", StringComparison.Ordinal));
+        using var workbook = new XLWorkbook(path);
+        var actual = Structure(workbook);
+        var golden = Path.Combine(SourceDirectory(), "Golden", which + ".txt");
+        if (Environment.GetEnvironmentVariable("PLANNER_UPDATE_GOLDEN") == "1") File.WriteAllText(golden, actual);
+        Assert.True(File.Exists(golden), $"no golden file {golden}; run with PLANNER_UPDATE_GOLDEN=1 to write it");
+        Assert.Equal(File.ReadAllText(golden).ReplaceLineEndings("\n"), actual);
+    }
+
+    private static string Structure(XLWorkbook workbook)
+    {
+        var lines = new List<string>();
+        foreach (var ws in workbook.Worksheets)
+        {
+            lines.Add($"sheet {ws.Name}: frozen rows {ws.SheetView.SplitRow}, {ws.PageSetup.PageOrientation}, {ws.PageSetup.PagesWide} page(s) wide, {(ws.PageSetup.PagesTall == 0 ? "any" : ws.PageSetup.PagesTall.ToString(System.Globalization.CultureInfo.InvariantCulture))} tall");
+            foreach (var table in ws.Tables.OrderBy(t => t.RangeAddress.FirstAddress.RowNumber))
+            {
+                lines.Add($"  table {table.Name}: {string.Join(" | ", table.Fields.Select(f => f.Name))}");
+            }
+            foreach (var format in ws.ConditionalFormats)
+            {
+                lines.Add($"  {format.ConditionalFormatType} on column(s) {string.Join(",", format.Ranges.Select(r => $"{r.FirstColumn().ColumnLetter()}-{r.LastColumn().ColumnLetter()}"))}");
+            }
+        }
+        foreach (var range in workbook.NamedRanges)
+        {
+            var r = range.Ranges.Single();
+            lines.Add($"named range {range.Name}: {r.Worksheet.Name}, {string.Join(" | ", r.FirstRow().Cells().Select(c => c.GetString()))}");
+        }
+        return string.Join("\n", lines) + "\n";
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;
+
     [Fact]
     public void CityWorkbooks_OnePerCity_WithTheirSheets()
     {
