@@ -114,10 +114,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     {
         var staging = $"pull_{table.Target}";
         string[] stagingColumns = [.. table.Columns, "seq"];
-        var create = connection is NpgsqlConnection
-            ? $"CREATE TEMP TABLE {staging} ON COMMIT DROP AS SELECT {string.Join(", ", table.Columns)}, 0::bigint AS seq FROM {table.Target} WITH NO DATA"
-            : $"CREATE TEMP TABLE {staging} AS SELECT {string.Join(", ", table.Columns)}, 0 AS seq FROM {table.Target} WHERE false";
-        await connection.ExecuteAsync(create, transaction: tx);
+        await Database.CreateStagingTableAsync(connection, tx, staging, $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq", table.Target);
 
         var chunks = Channel.CreateBounded<List<object?[]>>(2);
         var writing = Task.Run(async () =>
@@ -156,8 +153,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         }
         var upsert = connection is NpgsqlConnection { PostgreSqlVersion.Major: >= 15 } ? MergeSql(table, staging) : UpsertSql(table, staging);
         batch.Changed = await connection.ExecuteAsync(new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct));
-        // PostgreSQL drops the staging table at commit; SQLite has no ON COMMIT DROP.
-        if (connection is SqliteConnection) await connection.ExecuteAsync($"DROP TABLE temp.{staging}", transaction: tx);
+        await Database.DropStagingTableAsync(connection, tx, staging);
         return batch;
     }
 

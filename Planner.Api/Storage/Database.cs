@@ -55,6 +55,22 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
     }
 
     /// <summary>
+    /// A temporary table for bulk writes, shaped like <paramref name="select"/> (a select list over
+    /// <paramref name="from"/>) and empty; it lives until the transaction ends (<see cref="DropStagingTableAsync"/>
+    /// after use: SQLite has no ON COMMIT DROP).
+    /// </summary>
+    public static Task CreateStagingTableAsync(DbConnection connection, DbTransaction transaction, string name, string select, string from) =>
+        connection.ExecuteAsync(connection is NpgsqlConnection
+            ? $"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {select} FROM {from} WITH NO DATA"
+            : $"CREATE TEMP TABLE {name} AS SELECT {select} FROM {from} WHERE false", transaction: transaction);
+
+    /// <summary>Drops a staging table on SQLite; PostgreSQL drops it at commit.</summary>
+    public static async Task DropStagingTableAsync(DbConnection connection, DbTransaction transaction, string name)
+    {
+        if (connection is SqliteConnection) await connection.ExecuteAsync($"DROP TABLE temp.{name}", transaction: transaction);
+    }
+
+    /// <summary>
     /// Inserts many rows fast: binary-safe text COPY on PostgreSQL, one prepared statement in the caller's
     /// transaction on SQLite. Values are written in column order; null becomes SQL NULL.
     /// </summary>

@@ -82,9 +82,7 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         // Set-based: the reports are copied into a staging table and upserted in one statement; staff and supplies of
         // the reported days are replaced. One command per row was the slowest part of a 10,000-row upload.
         string[] stagingColumns = ["hospital_code", "report_date", .. ReportFields, "notes"];
-        await db.ExecuteAsync(db is Npgsql.NpgsqlConnection
-            ? $"CREATE TEMP TABLE {Staging} ON COMMIT DROP AS SELECT {string.Join(", ", stagingColumns)} FROM capacity_reports WITH NO DATA"
-            : $"CREATE TEMP TABLE {Staging} AS SELECT {string.Join(", ", stagingColumns)} FROM capacity_reports WHERE false", transaction: tx);
+        await Database.CreateStagingTableAsync(db, tx, Staging, string.Join(", ", stagingColumns), "capacity_reports");
         await planner.BulkInsertAsync(db, tx, Staging, stagingColumns,
             reports.Select(r => (object?[])[r.Hospital, r.Date, .. ReportFields.Select(f => (object?)r.Counts[f]), r.Notes]), ct);
         var changed = await db.ExecuteAsync(UpsertReportSql, new { upload_id = id }, tx);
@@ -99,7 +97,7 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         await planner.BulkInsertAsync(db, tx, "capacity_supplies", ["hospital_code", "report_date", "product_code", "days_on_hand", "can_obtain", "upload_id"],
             reports.SelectMany(r => r.Supplies.Where(x => x.Value.Days is not null && x.Value.Obtain is not null)
                 .Select(x => new object?[] { r.Hospital, r.Date, x.Key, x.Value.Days, x.Value.Obtain!.Value ? 1 : 0, id })), ct);
-        if (db is Microsoft.Data.Sqlite.SqliteConnection) await db.ExecuteAsync($"DROP TABLE temp.{Staging}", transaction: tx);
+        await Database.DropStagingTableAsync(db, tx, Staging);
         await db.ExecuteAsync("UPDATE uploads SET rows_changed = @changed WHERE id = @id", new { id, changed }, tx);
         await tx.CommitAsync(ct);
         return new UploadResult(id, Path.GetFileName(fileName), sha, reports.Count, changed, false);

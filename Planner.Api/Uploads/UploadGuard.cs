@@ -83,6 +83,7 @@ public static class UploadGuard
             }
             using (var scan = new ZipArchive(new MemoryStream(copy.ToArray(), writable: false), ZipArchiveMode.Read))
             {
+                CheckContentTypes(scan);
                 foreach (var entry in scan.Entries.Where(e => e.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)))
                 {
                     using var stream = entry.Open();
@@ -102,7 +103,7 @@ public static class UploadGuard
     private static void Check(ZipArchive zip, UploadLimits limits)
     {
         if (zip.Entries.Count > 10_000) throw new UploadRejected($"The workbook has {zip.Entries.Count:N0} parts; a capacity report has a few dozen.");
-        var types = zip.GetEntry("[Content_Types].xml") ?? throw new UploadRejected("The file is a zip archive but not an Excel workbook (.xlsx): it has no [Content_Types].xml.");
+        if (zip.GetEntry("[Content_Types].xml") is null) throw new UploadRejected("The file is a zip archive but not an Excel workbook (.xlsx): it has no [Content_Types].xml.");
         if (zip.Entries.Any(e => e.FullName.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase)))
         {
             throw new UploadRejected("The workbook contains macros (a VBA project); save it as an Excel workbook (.xlsx) without macros.");
@@ -120,8 +121,12 @@ public static class UploadGuard
         {
             throw new UploadRejected($"The workbook unpacks to {Megabytes(total)}; the limit is {Megabytes(limits.MaxUncompressedBytes)}.");
         }
-        if (types.Length > RatioFloor) throw new UploadRejected("The workbook's [Content_Types].xml is implausibly large.");
-        using var reader = new StreamReader(types.Open(), Encoding.UTF8);
+    }
+
+    /// <summary>What the package says it is (read from the checked copy): a workbook, and not a macro-enabled one.</summary>
+    private static void CheckContentTypes(ZipArchive copy)
+    {
+        using var reader = new StreamReader(copy.GetEntry("[Content_Types].xml")!.Open(), Encoding.UTF8);
         var declared = reader.ReadToEnd();
         if (declared.Contains("macroEnabled", StringComparison.OrdinalIgnoreCase))
         {

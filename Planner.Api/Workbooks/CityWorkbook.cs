@@ -21,16 +21,14 @@ public static class CityWorkbook
     {
         var city = snapshot.Regions.Single(r => r.Code == cityCode && r.Level == "city");
         var counties = snapshot.Regions.Where(r => r.ParentCode == cityCode).Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        // The city's totals per product and tier, and the worst-served county's fill rate in each tier.
         var products = snapshot.Products.Select(p =>
         {
-            var tiers = snapshot.Tiers.Select((t, i) =>
-            {
-                var cityTier = report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code).ByTier[i];
-                var minFill = report.Destinations.Where(d => d.CityCode == cityCode && d.Product == p.Code && d.ByTier[i].Demand > 0)
-                    .Select(d => d.ByTier[i].FillRate).DefaultIfEmpty(1).Min();
-                return new TierTotals(t.Tier, t.NameEn, cityTier, minFill);
-            }).ToList();
-            return new ProductTotals(p.Code, p.NameEn, p.Unit, report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code).Totals, tiers);
+            var totals = report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code);
+            var counties = report.Destinations.Where(d => d.CityCode == cityCode && d.Product == p.Code).ToList();
+            var tiers = snapshot.Tiers.Select((t, i) => new TierTotals(t.Tier, t.NameEn, totals.ByTier[i],
+                counties.Where(d => d.ByTier[i].Demand > 0).Select(d => d.ByTier[i].FillRate).DefaultIfEmpty(1).Min())).ToList();
+            return new ProductTotals(p.Code, p.NameEn, p.Unit, totals.Totals, tiers);
         }).ToList();
         var shortfalls = report.Shortfalls.Where(s => counties.Contains(s.Destination)).ToList();
         // The city's depot is the node with the city's code; its consignments are the lanes into and out of it or its counties.
