@@ -9,8 +9,11 @@ namespace Planner.Api.Jobs;
 /// The Hangfire jobs. Hangfire delivers each at least once: pulls are idempotent, and plan runs go through
 /// <see cref="RunExecutor"/>, which makes a delivered-twice run publish once.
 /// </summary>
-public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunExecutor executor, IBackgroundJobClient jobs, ILogger<PlanJobs> logger)
+public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunExecutor executor, IBackgroundJobClient jobs,
+    IHostApplicationLifetime lifetime, ILogger<PlanJobs> logger)
 {
+    private CancellationToken Stopping => lifetime.ApplicationStopping;
+
     /// <summary>Pulls one feed. A source that cannot be reached fails the pull run (the data held stays) and is retried with back-off.</summary>
     [Queue("pulls")]
     [AutomaticRetry(Attempts = 4, DelaysInSeconds = [30, 120, 300, 600])]
@@ -35,18 +38,18 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
         {
             id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), $"daily-{today:yyyy-MM-dd}", clock.GetUtcNow());
         }
-        await executor.ExecuteAsync(id, ct);
+        await executor.ExecuteAsync(id, ct, Stopping);
     }
 
     /// <summary>A plan run queued by an operator.</summary>
     [Queue("plans")]
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
-    public Task RunPlanAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct);
+    public Task RunPlanAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct, Stopping);
 
     /// <summary>A scenario run queued by a planner.</summary>
     [Queue("scenarios")]
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
-    public Task RunScenarioAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct);
+    public Task RunScenarioAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct, Stopping);
 
     /// <summary>
     /// Hands queued runs and runs whose worker stopped heartbeating to Hangfire again: an embedded node's queue is

@@ -18,11 +18,20 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
     public static string WorkerName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>Runs the request; returns how it ended (succeeded, failed, cancelled, or already finished elsewhere).</summary>
-    public async Task<string> ExecuteAsync(string requestId, CancellationToken ct)
+    /// <param name="requestId">The queued request.</param>
+    /// <param name="delivery">
+    /// Hangfire's token for this delivery of the job, observed until the request is claimed. Hangfire also cancels
+    /// it when the job's state changes elsewhere, as a second delivery of the same job does (Hangfire.PostgreSql
+    /// can deliver a job again while it runs): the claim, not the delivery, owns the run, so once claimed the run
+    /// stops only for <paramref name="stopping"/>, a cancellation asked for through the database, or a lost claim.
+    /// </param>
+    /// <param name="stopping">This worker is shutting down: the run is given back to the queue.</param>
+    public async Task<string> ExecuteAsync(string requestId, CancellationToken delivery, CancellationToken stopping)
     {
         RunClaim? claim;
         bool busy;
-        await using (var db = await settings.Planner.OpenAsync(ct))
+        using (var claiming = CancellationTokenSource.CreateLinkedTokenSource(delivery, stopping))
+        await using (var db = await settings.Planner.OpenAsync(claiming.Token))
         {
             (claim, busy) = await RunRequests.ClaimAsync(db, requestId, WorkerName, clock.GetUtcNow(), settings.Jobs.Lease);
         }
@@ -33,7 +42,7 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
             return "already finished";
         }
 
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         string? step = null;
         var heartbeat = HeartbeatAsync(claim, () => Volatile.Read(ref step), cts);
         var pipeline = new PlanPipeline(settings, clock, message =>
@@ -47,7 +56,7 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
             JobLog.Published(logger, requestId, outcome.RunId);
             return "succeeded";
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The worker is stopping: give the run back so that the next delivery starts it at once.
             await RunRequests.ReleaseAsync(settings.Planner, claim);

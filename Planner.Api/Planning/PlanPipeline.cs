@@ -169,8 +169,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             Cancellation = ct,
         };
         var digest = InputDigest(problem, solverSettings, request.Scenario);
-        var runId = await NewRunIdAsync(db, digest);
-        await StartRunAsync(db, runId, request, snapshot, solverSettings, digest, inputs, claim, ct);
+        var runId = await StartRunAsync(db, request, snapshot, solverSettings, digest, inputs, claim, ct);
         var work = Directory.CreateTempSubdirectory("planner-run-");
         try
         {
@@ -282,13 +281,6 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     }
 
     /// <summary>Time of the run and the start of its input digest; a second run of the same inputs in the same second gets a suffix.</summary>
-    private async Task<string> NewRunIdAsync(DbConnection db, string digest)
-    {
-        var id = $"{clock.GetUtcNow():yyyyMMdd-HHmmss}-{digest[..8]}";
-        var taken = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE id = @id OR id LIKE @prefix", new { id, prefix = id + "-%" });
-        return taken == 0 ? id : $"{id}-{taken + 1}";
-    }
-
     /// <summary>Days from the earlier run's first day to this plan's: its day d is this plan's day d − offset.</summary>
     private static async Task<int> DaysSinceAsync(DbConnection db, string runId, PlanSnapshot snapshot)
     {
@@ -360,14 +352,26 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     private static string Freshness(IReadOnlyList<PullRun> pulls) =>
         string.Join("; ", pulls.Select(p => $"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})"));
 
-    private async Task StartRunAsync(DbConnection db, string runId, PlanRequest request, PlanSnapshot snapshot, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls, Jobs.RunClaim? claim, CancellationToken ct)
+    /// <summary>
+    /// Records the run as started, with its inputs, and returns its id: the start time and the input digest
+    /// (<c>yyyyMMdd-HHmmss-digest</c>), then <c>-2</c>, <c>-3</c>… when that is taken. The insert itself decides,
+    /// not a check before it: two workers starting identical runs in the same second get one id each.
+    /// </summary>
+    private async Task<string> StartRunAsync(DbConnection db, PlanRequest request, PlanSnapshot snapshot, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls, Jobs.RunClaim? claim, CancellationToken ct)
     {
+        var at = clock.GetUtcNow();
+        var stem = $"{at:yyyyMMdd-HHmmss}-{digest[..8]}";
         await using var tx = await db.BeginTransactionAsync(ct);
-        await db.ExecuteAsync("""
+        var runId = stem;
+        for (var n = 2; await db.ExecuteAsync("""
             INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at, request_id, attempt)
             VALUES (@id, @scenario, 'running', @policy, @solver, @start, @days, @digest, @at, @request, @attempt)
-            """, new { id = runId, scenario = request.Scenario, policy = PolicyName(solver.Policy), solver = solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, digest, at = clock.GetUtcNow(),
-                request = claim?.RequestId, attempt = claim?.Attempt }, tx);
+            ON CONFLICT (id) DO NOTHING
+            """, new { id = runId, scenario = request.Scenario, policy = PolicyName(solver.Policy), solver = solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, digest, at,
+                request = claim?.RequestId, attempt = claim?.Attempt }, tx) == 0; n++)
+        {
+            runId = $"{stem}-{n}";
+        }
         await db.ExecuteAsync("INSERT INTO plan_run_inputs (run_id, pull_run_id) VALUES (@run, @pull)",
             pulls.Select(p => new { run = runId, pull = p.Id }), tx);
         // The uploads behind the capacity reports this plan reads (each hospital's latest before the plan starts).
@@ -378,6 +382,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
               AND r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2 WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
             """, new { run = runId, start = snapshot.PlanStart }, tx);
         await tx.CommitAsync(ct);
+        return runId;
     }
 
     /// <summary>Results, the published file with its sha256, and the run's end state, in one transaction.</summary>

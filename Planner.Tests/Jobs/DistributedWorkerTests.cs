@@ -51,7 +51,8 @@ public class DistributedWorkerTests
         var requests = (await connection.QueryAsync<(string Id, string Status, long Attempts, string Worker, string RunId)>(
             "SELECT id, status, attempts, worker, run_id FROM run_requests")).ToList();
         Assert.Equal(ids.Order(StringComparer.Ordinal), requests.Select(r => r.Id).Order(StringComparer.Ordinal));
-        Assert.All(requests, r => Assert.Equal(("succeeded", 1L), (r.Status, r.Attempts)));
+        var retried = requests.Where(r => (r.Status, r.Attempts) != ("succeeded", 1L)).ToList();
+        Assert.True(retried.Count == 0, $"Not succeeded at the first attempt: {string.Join(", ", retried)}. Worker output:\n{Output(a, b)}");
         // Each request ran once: one plan run, succeeded, publishing one workbook (city workbooks are off here) and one summary.
         var runs = (await connection.QueryAsync<(string RequestId, string Status, long Files)>("""
             SELECT r.request_id, r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r
@@ -99,6 +100,8 @@ public class DistributedWorkerTests
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_allocations a JOIN plan_runs r ON r.id = a.run_id WHERE r.status <> 'succeeded'"));
     }
 
+    private static string Output(params WorkerProcess[] workers) => string.Join("\n---\n", workers.Select(w => w.Output));
+
     /// <summary>Polls a condition (a database fact, not a fixed delay) until it holds or the deadline passes.</summary>
     private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, params WorkerProcess[] workers)
     {
@@ -107,7 +110,7 @@ public class DistributedWorkerTests
         {
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}. Worker output:\n{string.Join("\n---\n", workers.Select(w => w.Output))}");
+                Assert.Fail($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}. Worker output:\n{Output(workers)}");
             }
             await Task.Delay(100, Ct);
         }

@@ -41,8 +41,8 @@ public class PlanJobTests
         var id = await QueueAsync(settings, TimeProvider.System);
         var executor = new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance);
 
-        Assert.Equal("succeeded", await executor.ExecuteAsync(id, Ct));
-        Assert.Equal("already finished", await executor.ExecuteAsync(id, Ct));
+        Assert.Equal("succeeded", await executor.ExecuteAsync(id, Ct, Ct));
+        Assert.Equal("already finished", await executor.ExecuteAsync(id, Ct, Ct));
 
         await using var connection = await settings.Planner.OpenAsync(Ct);
         var request = await RunRequests.GetAsync(connection, id);
@@ -69,7 +69,7 @@ public class PlanJobTests
 
         var outcomes = await Task.WhenAll(executors.Select(async e =>
         {
-            try { return await e.ExecuteAsync(id, Ct); }
+            try { return await e.ExecuteAsync(id, Ct, Ct); }
             catch (RunBusyException) { return "busy"; }
         }));
 
@@ -82,6 +82,42 @@ public class PlanJobTests
     }
 
     [Fact]
+    public async Task IdenticalRuns_StartedInTheSameSecond_GetOneIdEach()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var settings = Settings(db);
+        var request = new PlanRequest(HorizonDays: 2);
+        await new PlanPipeline(settings, new FixedClock(Noon), _ => { }).PrepareAsync(Ct);
+        var first = await new PlanPipeline(settings, new FixedClock(Noon), _ => { }).RunAsync(request, ct: Ct);
+        // Another worker has just recorded a run of the same inputs, started a minute later, and not committed yet.
+        var later = new FixedClock(Noon.AddMinutes(1));
+        var contested = $"{later.GetUtcNow():yyyyMMdd-HHmmss}-{first.RunId.Split('-')[2]}";
+        await using var other = await settings.Planner.OpenAsync(Ct);
+        await using var tx = await other.BeginTransactionAsync(Ct);
+        await other.ExecuteAsync("""
+            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at)
+            SELECT @contested, scenario_id, 'running', policy, solver, plan_start, horizon_days, input_digest, started_at FROM plan_runs WHERE id = @first
+            """, new { contested, first = first.RunId }, tx);
+
+        var second = Task.Run(() => new PlanPipeline(settings, later, _ => { }).RunAsync(request, ct: Ct), Ct);
+        // Commit once the second run waits on that row (or has ended).
+        await using (var watcher = await settings.Planner.OpenAsync(Ct))
+        {
+            while (!second.IsCompleted && await watcher.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0)
+            {
+                await Task.Delay(50, Ct);
+            }
+        }
+        await tx.CommitAsync(Ct);
+
+        var outcome = await second;
+        Assert.Equal($"{contested}-2", outcome.RunId);
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        Assert.Equal("succeeded", await connection.ExecuteScalarAsync<string>("SELECT status FROM plan_runs WHERE id = @id", new { id = outcome.RunId }));
+    }
+
+    [Fact]
     public async Task Cancel_BeforeTheRunStarts_EndsItWithoutRunning()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
@@ -90,7 +126,7 @@ public class PlanJobTests
         await using var connection = await settings.Planner.OpenAsync(Ct);
 
         var state = await RunRequests.CancelAsync(connection, id, DateTimeOffset.UtcNow);
-        var outcome = await new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance).ExecuteAsync(id, Ct);
+        var outcome = await new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance).ExecuteAsync(id, Ct, Ct);
 
         Assert.Equal("cancelled", state!.Status);
         Assert.Equal("already finished", outcome);
@@ -106,9 +142,9 @@ public class PlanJobTests
         await using var connection = await settings.Planner.OpenAsync(Ct);
         // The run asks for its own cancellation as soon as it has built the problem, as a planner pressing
         // "cancel" at that moment would: the heartbeat sees it and the solver stops at its next LP stage.
-        var logger = new CancellingLogger(settings, id, "Built the problem");
+        var logger = StepLogger.Cancelling(settings, id, "Built the problem");
 
-        var outcome = await new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, Ct);
+        var outcome = await new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, Ct, Ct);
 
         Assert.Equal("cancelled", outcome);
         var request = await RunRequests.GetAsync(connection, id);
@@ -119,6 +155,54 @@ public class PlanJobTests
             r => Assert.Equal(("failed", "cancelled"), r));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_allocations"));
+    }
+
+    [Fact]
+    public async Task DeliveryAbortedByHangfire_AfterTheClaim_TheRunGoesOn_AndPublishesOnce()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(db);
+        var id = await QueueAsync(settings, TimeProvider.System);
+        // Hangfire cancels a delivery's token when the job's state changes elsewhere, as a second delivery of the
+        // same job does: here, once the run has built its problem.
+        using var delivery = new CancellationTokenSource();
+        var logger = new StepLogger("Built the problem", delivery.Cancel);
+
+        var outcome = await new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, delivery.Token, Ct);
+
+        Assert.True(delivery.IsCancellationRequested);
+        Assert.Equal("succeeded", outcome);
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        var request = await RunRequests.GetAsync(connection, id);
+        Assert.Equal(("succeeded", 1), (request!.Status, request.Attempts));
+        Assert.Equal([("succeeded", 13L)], await connection.QueryAsync<(string, long)>(
+            "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r WHERE r.request_id = @id", new { id }));
+    }
+
+    [Fact]
+    public async Task WorkerStopping_WhileRunning_GivesTheRunBack_AndTheNextDeliveryRunsIt()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var settings = Settings(db);
+        var id = await QueueAsync(settings, TimeProvider.System);
+        using var stopping = new CancellationTokenSource();
+        var logger = new StepLogger("Built the problem", stopping.Cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, Ct, stopping.Token));
+
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        var given = await RunRequests.GetAsync(connection, id);
+        Assert.Equal(("queued", 1), (given!.Status, given.Attempts));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
+
+        // The next delivery (Hangfire re-queues a job its stopping server gave back) takes it at once.
+        Assert.Equal("succeeded", await new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance).ExecuteAsync(id, Ct, Ct));
+        var request = await RunRequests.GetAsync(connection, id);
+        Assert.Equal(("succeeded", 2), (request!.Status, request.Attempts));
+        // The first attempt stopped before or after recording its plan run; if after, the second marked it abandoned.
+        Assert.Equal([(2L, "succeeded")], await connection.QueryAsync<(long, string)>(
+            "SELECT attempt, status FROM plan_runs WHERE request_id = @id AND status <> 'failed'", new { id }));
+        Assert.Equal(13, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
     }
 
     [Theory]
@@ -200,7 +284,7 @@ public class PlanJobTests
         var clock = new FixedClock(Noon);
         // As a node's start-up does before any job runs.
         await new PlanPipeline(settings, clock, _ => { }).PrepareAsync(Ct);
-        var jobs = new PlanJobs(settings, clock, new RunExecutor(settings, clock, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), NullLogger<PlanJobs>.Instance);
+        var jobs = new PlanJobs(settings, clock, new RunExecutor(settings, clock, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), Lifetime(), NullLogger<PlanJobs>.Instance);
 
         await jobs.DailyPlanAsync(Ct);
         await jobs.DailyPlanAsync(Ct);
@@ -228,7 +312,7 @@ public class PlanJobTests
         using var storage = new InMemoryStorage();
         var later = new FixedClock(Noon + settings.Jobs.Lease + TimeSpan.FromSeconds(1));
         await QueueAsync(settings, later);
-        var jobs = new PlanJobs(settings, later, new RunExecutor(settings, later, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), NullLogger<PlanJobs>.Instance);
+        var jobs = new PlanJobs(settings, later, new RunExecutor(settings, later, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), Lifetime(), NullLogger<PlanJobs>.Instance);
 
         await jobs.RecoverAsync(Ct);
 
@@ -275,18 +359,26 @@ public class PlanJobTests
         Assert.Contains("Planner:Jobs:LeaseSeconds", Error("Planner:Jobs:LeaseSeconds", "1"), StringComparison.Ordinal);
     }
 
-    /// <summary>Asks for the run's cancellation, through the database as the API does, when a progress message starts with a prefix.</summary>
-    private sealed class CancellingLogger(PlannerSettings settings, string requestId, string prefix) : Microsoft.Extensions.Logging.ILogger<RunExecutor>
+    private static Microsoft.Extensions.Hosting.Internal.ApplicationLifetime Lifetime() =>
+        new(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance);
+
+    /// <summary>Does something when the run reports a progress message that starts with a prefix.</summary>
+    private sealed class StepLogger(string prefix, Action act) : Microsoft.Extensions.Logging.ILogger<RunExecutor>
     {
+        /// <summary>Asks for the run's cancellation at that step, through the database as the API does.</summary>
+        public static StepLogger Cancelling(PlannerSettings settings, string requestId, string prefix) => new(prefix, () =>
+        {
+            using var db = settings.Planner.OpenAsync().GetAwaiter().GetResult();
+            RunRequests.CancelAsync(db, requestId, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
+        });
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
         public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
 
         public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (!formatter(state, exception).Contains($": {prefix}", StringComparison.Ordinal)) return;
-            using var db = settings.Planner.OpenAsync().GetAwaiter().GetResult();
-            RunRequests.CancelAsync(db, requestId, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
+            if (formatter(state, exception).Contains($": {prefix}", StringComparison.Ordinal)) act();
         }
     }
 }
