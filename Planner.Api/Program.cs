@@ -1,3 +1,4 @@
+using Planner.Api.Access;
 using Planner.Api.Cli;
 using Planner.Api.Configuration;
 using Planner.Api.Jobs;
@@ -11,12 +12,18 @@ if (CommandLine.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "serve").ToArray());
 builder.Services.AddProblemDetails();
 builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
+builder.Services.AddPlannerAccess();
+builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Denied"));
 
 var app = builder.Build();
 app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UsePlannerAccess();
 app.UsePlannerDashboard();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+app.MapAccount();
 app.MapOperations();
 app.MapUploads();
+app.MapRazorPages();
 await app.RunAsync();
 return 0;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Planner.Api.Access;
 using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Hangfire;
@@ -44,6 +45,13 @@ public static class CommandLine
           upload FILE    upload a filled capacity template: every problem is listed; nothing is saved unless all is right
           compare A B    a workbook comparing plan run B with plan run A (run or request ids), region by region
                            --out FILE       where to write it (default: compare-A-B.xlsx)
+          user NAME      add a user or replace one (role, scope, password); the password is read from stdin
+                           --role R         planner, logistics or hospital
+                           --city CODE      a logistics officer's city (e.g. 330100); none = the province
+                           --hospitals A,B  a hospital administrator's hospitals
+                           --name TEXT      the name shown on the pages (default: NAME)
+          api-key NAME   make an API key for a user and print it (shown once; send it as X-Api-Key)
+                           --label TEXT     where it will be used (default: api)
           generate       regenerate the synthetic sample data
                            --seed N (default 2020)  --scale X (default 1)  --out DIR (default data/sample)
           serve          run the web application (the default without a command)
@@ -59,11 +67,15 @@ public static class CommandLine
           Planner:Freshness:MaxAgeMinutes:<feed>   the limit per feed (default 60)
         """;
 
-    private static readonly string[] Commands = ["plan", "template", "upload", "compare", "migrate", "seed-sources", "pull", "sources", "worker", "enqueue", "runs", "cancel", "generate", "help", "--help", "-h"];
+    private static readonly string[] Commands = ["plan", "template", "upload", "compare", "user", "api-key", "migrate", "seed-sources", "pull", "sources", "worker", "enqueue", "runs", "cancel", "generate", "help", "--help", "-h"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default) =>
+        RunAsync(args, Console.In, stdout, stderr, ct);
+
+    /// <summary>Runs a command; <paramref name="stdin"/> gives the password for <c>user</c>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
         var command = args[0];
         if (command is "help" or "--help" or "-h")
@@ -74,7 +86,7 @@ public static class CommandLine
         try
         {
             // cancel ID, upload FILE and compare RUN RUN take their arguments first; everything else is --options.
-            var needed = command switch { "cancel" or "upload" => 1, "compare" => 2, _ => 0 };
+            var needed = command switch { "cancel" or "upload" or "user" or "api-key" => 1, "compare" => 2, _ => 0 };
             var positional = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Take(needed).ToArray();
             if (positional.Length < needed)
             {
@@ -82,6 +94,7 @@ public static class CommandLine
                 {
                     "cancel" => "cancel needs the run's request id.",
                     "upload" => "upload needs the file to upload.",
+                    "user" or "api-key" => $"{command} needs the user name.",
                     _ => "compare needs two run ids: the first (e.g. the baseline) and the second.",
                 });
             }
@@ -142,6 +155,24 @@ public static class CommandLine
                     var comparisonPath = Path.GetFullPath(options.GetValueOrDefault("out") ?? comparisonName);
                     await File.WriteAllBytesAsync(comparisonPath, comparison, ct);
                     await stdout.WriteLineAsync(comparisonPath);
+                    return 0;
+                case "user":
+                    await pipeline.PrepareAsync(ct);
+                    var user = new PlannerUser(id!, options.GetValueOrDefault("name") ?? id!, options.GetValueOrDefault("role") ?? throw new PlannerException("Give the user's --role: planner, logistics or hospital."),
+                        options.GetValueOrDefault("city"), (options.GetValueOrDefault("hospitals") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    var password = await stdin.ReadLineAsync(ct) ?? throw new PlannerException("Give the password on stdin (one line).");
+                    await using (var db = await settings.Planner.OpenAsync(ct))
+                    {
+                        await Users.SaveAsync(db, user, password, DateTimeOffset.UtcNow);
+                    }
+                    await stdout.WriteLineAsync($"{user.UserName}\t{user.Role}\t{user.CityCode ?? string.Join(",", user.Hospitals)}");
+                    return 0;
+                case "api-key":
+                    await pipeline.PrepareAsync(ct);
+                    await using (var db = await settings.Planner.OpenAsync(ct))
+                    {
+                        await stdout.WriteLineAsync(await Users.CreateApiKeyAsync(db, id!, options.GetValueOrDefault("label") ?? "api", DateTimeOffset.UtcNow));
+                    }
                     return 0;
                 case "migrate":
                     await pipeline.PrepareAsync(ct);

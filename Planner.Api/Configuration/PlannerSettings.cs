@@ -1,4 +1,5 @@
 using Npgsql;
+using Planner.Api.Access;
 using Planner.Api.Jobs;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
@@ -36,6 +37,9 @@ public sealed record PlannerSettings
 
     /// <summary>Limits on uploaded files (Planner:Uploads:*).</summary>
     public UploadLimits Uploads { get; init; } = new();
+
+    /// <summary>Sign-in (Planner:Access:*).</summary>
+    public AccessSettings Access { get; init; } = new();
 
     public FeedSource Source(Feed feed) => Sources.Single(s => s.Feed == feed);
 
@@ -94,6 +98,7 @@ public sealed record PlannerSettings
         {
             DataDirectory = dataDirectory, LocalDirectory = localDirectory, Planner = planner, Sources = sources, Solver = solver, Teams = teams,
             Jobs = JobSettings.From(configuration), Freshness = FreshnessSettings.From(configuration), Uploads = UploadLimits.From(configuration),
+            Access = AccessSettings.From(configuration),
             CityWorkbooks = configuration.GetValue("Planner:Workbooks:Cities", true),
         };
     }

@@ -6,6 +6,9 @@ internal static partial class JobLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Message}")]
     public static partial void Setup(ILogger logger, string message);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the sample users {Users}: for trying Planner out only (README, \"Signing in\"); set Planner:Access:SampleUsers=false before real use")]
+    public static partial void SampleUsers(ILogger logger, IReadOnlyList<string> users);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Worker}: web {Web}, worker {IsWorker} on queues {Queues}")]
     public static partial void Node(ILogger logger, string worker, bool web, bool isWorker, IReadOnlyList<string> queues);
 

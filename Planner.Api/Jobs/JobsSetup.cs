@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -71,20 +70,28 @@ public static class JobsSetup
         return services;
     }
 
-    /// <summary>The dashboard at <c>/hangfire</c>, for requests from this machine only until sign-in exists.</summary>
+    /// <summary>The dashboard at <c>/hangfire</c>, for signed-in planners only.</summary>
     public static IApplicationBuilder UsePlannerDashboard(this IApplicationBuilder app) =>
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            Authorization = [new Access.AccessSetup.PlannersOnlyDashboard()],
             DashboardTitle = "Planner jobs",
             DisplayStorageConnectionString = false,
         });
 
-    private sealed class StartupTasks(PlannerSettings settings, IRecurringJobManager recurring, ILogger<StartupTasks> logger) : IHostedService
+    private sealed class StartupTasks(PlannerSettings settings, IRecurringJobManager recurring, TimeProvider clock, ILogger<StartupTasks> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await new PlanPipeline(settings, TimeProvider.System, m => JobLog.Setup(logger, m)).PrepareAsync(cancellationToken);
+            await new PlanPipeline(settings, clock, m => JobLog.Setup(logger, m)).PrepareAsync(cancellationToken);
+            if (settings.Planner.Provider == DatabaseProvider.Sqlite && settings.Access.SampleUsers)
+            {
+                await using var db = await settings.Planner.OpenAsync(cancellationToken);
+                if (await Access.Users.AddSamplesIfNoneAsync(db, clock.GetUtcNow()))
+                {
+                    JobLog.SampleUsers(logger, Access.Users.SampleNames);
+                }
+            }
             RecurringJobs.Register(recurring, settings.Jobs);
             JobLog.Node(logger, RunExecutor.WorkerName, settings.Jobs.Web, settings.Jobs.Worker, settings.Jobs.Queues);
         }

@@ -1,6 +1,7 @@
-using System.Net;
+using System.Security.Claims;
 using Dapper;
 using Hangfire;
+using Planner.Api.Access;
 using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
@@ -9,7 +10,9 @@ namespace Planner.Api.Jobs;
 
 /// <summary>
 /// Operations over HTTP: feed freshness and recent pull runs, triggering a pull or a plan run, a run's state,
-/// cancelling it and downloading what it published. Local requests only until sign-in exists (issue 7).
+/// cancelling it and downloading what it published. Every signed-in user sees freshness; logistics officers and
+/// planners see runs and download plans (a city's officer only their city's workbook); planners alone trigger,
+/// cancel and compare.
 /// </summary>
 public static class OperationsEndpoints
 {
@@ -19,7 +22,7 @@ public static class OperationsEndpoints
     /// <summary>Maps the endpoints under <c>/api</c>.</summary>
     public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").LocalOnly();
+        var api = app.MapGroup("/api").RequireAuthorization();
 
         api.MapGet("/sources", async (PlannerSettings settings, TimeProvider clock) =>
         {
@@ -34,7 +37,8 @@ public static class OperationsEndpoints
         api.MapPost("/sources/{feed}/pull", (string feed, IBackgroundJobClient jobs) =>
             Enum.TryParse<Feed>(feed, ignoreCase: true, out var f) && Enum.IsDefined(f)
                 ? Results.Accepted(value: new { job = jobs.Enqueue<PlanJobs>(j => j.PullAsync(f, CancellationToken.None)) })
-                : Results.Problem($"There is no feed '{feed}'; the feeds are production, hospitals and teams.", statusCode: StatusCodes.Status404NotFound));
+                : Results.Problem($"There is no feed '{feed}'; the feeds are production, hospitals and teams.", statusCode: StatusCodes.Status404NotFound))
+            .RequireAuthorization(AccessSetup.Planners);
 
         api.MapPost("/runs", async (RunOrder? order, PlannerSettings settings, TimeProvider clock, IBackgroundJobClient jobs) =>
         {
@@ -55,22 +59,22 @@ public static class OperationsEndpoints
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
             }
-        });
+        }).RequireAuthorization(AccessSetup.Planners);
         api.MapGet("/runs", async (PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return Results.Ok(await RunRequests.RecentAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
-        });
+        }).RequireAuthorization(AccessSetup.PlansReaders);
         api.MapGet("/runs/{id}", async (string id, PlannerSettings settings) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return await RunRequests.GetAsync(db, id) is { } state ? Results.Ok(state) : NoRun(id);
-        });
+        }).RequireAuthorization(AccessSetup.PlansReaders);
         api.MapPost("/runs/{id}/cancel", async (string id, PlannerSettings settings, TimeProvider clock) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is { } state ? Results.Accepted($"/api/runs/{id}", state) : NoRun(id);
-        });
+        }).RequireAuthorization(AccessSetup.Planners);
         api.MapGet("/runs/compare", async (string? first, string? second, PlannerSettings settings, CancellationToken ct) =>
         {
             if (first is null || second is null) return Results.Problem("Give the two runs to compare: ?first=RUN&second=RUN (run or request ids).", statusCode: StatusCodes.Status400BadRequest);
@@ -83,9 +87,13 @@ public static class OperationsEndpoints
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
             }
-        });
-        api.MapGet("/runs/{id}/files/{kind}", async (string id, string kind, PlannerSettings settings) =>
+        }).RequireAuthorization(AccessSetup.Planners);
+        api.MapGet("/runs/{id}/files/{kind}", async (string id, string kind, ClaimsPrincipal user, PlannerSettings settings) =>
         {
+            if (!user.MaySee(kind))
+            {
+                return Results.Problem($"You may download the workbook of city {user.City()} only (city-{user.City()}), not '{kind}'.", statusCode: StatusCodes.Status403Forbidden);
+            }
             await using var db = await settings.Planner.OpenAsync();
             var file = await db.QuerySingleOrDefaultAsync<PublishedFile>("""
                 SELECT w.file_name AS FileName, w.content AS Content FROM published_workbooks w
@@ -95,22 +103,11 @@ public static class OperationsEndpoints
             return file?.Content is { } content
                 ? Results.File(content, kind == "summary" ? "application/json" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.FileName)
                 : Results.Problem($"Run {id} has published no '{kind}' file (yet); kinds are province, city-<city code> (e.g. city-330100) and summary.", statusCode: StatusCodes.Status404NotFound);
-        });
+        }).RequireAuthorization(AccessSetup.PlansReaders);
         return app;
     }
 
     private static IResult NoRun(string id) => Results.Problem($"There is no run {id}.", statusCode: StatusCodes.Status404NotFound);
-
-    /// <summary>Loopback, or the machine's own address: the rule of Hangfire's LocalRequestsOnlyAuthorizationFilter.</summary>
-    /// <summary>Refuses requests from other machines: the API has no sign-in yet (issue 7).</summary>
-    public static RouteGroupBuilder LocalOnly(this RouteGroupBuilder group) => group.AddEndpointFilter(async (context, next) =>
-        IsLocal(context.HttpContext) ? await next(context) : Results.Problem("The API is open to requests from this machine only until sign-in exists.", statusCode: StatusCodes.Status403Forbidden));
-
-    private static bool IsLocal(HttpContext context)
-    {
-        var remote = context.Connection.RemoteIpAddress;
-        return remote is not null && (IPAddress.IsLoopback(remote) || remote.Equals(context.Connection.LocalIpAddress));
-    }
 
     private sealed class PublishedFile
     {

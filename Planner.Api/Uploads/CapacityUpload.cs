@@ -59,6 +59,9 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
     private sealed record Report(string Hospital, DateOnly Date, Dictionary<string, long> Counts, Dictionary<string, long> Staff,
         Dictionary<string, (long? Days, bool? Obtain)> Supplies, string? Notes);
 
+    /// <summary>The hospitals the uploader reports for (a hospital administrator's); null for all.</summary>
+    public IReadOnlySet<string>? Hospitals { get; init; }
+
     public async Task<UploadResult> UploadAsync(string fileName, byte[] content, string? user, CancellationToken ct = default)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
@@ -134,7 +137,7 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
             var last = ws.LastRowUsed()?.RowNumber() ?? 1;
             for (var row = 2; row <= last; row++)
             {
-                var report = ReadRow(ws, row, columns, hospitals, today, errors);
+                var report = ReadRow(ws, row, columns, hospitals, Hospitals, today, errors);
                 if (report is null) continue;
                 if (seen.TryGetValue((report.Hospital, report.Date), out var first))
                 {
@@ -193,7 +196,8 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         }
     }
 
-    private static Report? ReadRow(IXLWorksheet ws, int row, IReadOnlyList<CapacityColumn> columns, HashSet<string> hospitals, DateOnly today, List<UploadError> errors)
+    private static Report? ReadRow(IXLWorksheet ws, int row, IReadOnlyList<CapacityColumn> columns, HashSet<string> hospitals, IReadOnlySet<string>? allowed,
+        DateOnly today, List<UploadError> errors)
     {
         var before = errors.Count;
         var cells = Enumerable.Range(1, columns.Count).Select(c => ws.Cell(row, c)).ToList();
@@ -208,6 +212,8 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         var hospital = cells[0].GetString().Trim();
         if (hospital.Length == 0) Error(cells[0], columns[0], "The hospital code is empty.");
         else if (!hospitals.Contains(hospital)) Error(cells[0], columns[0], $"There is no hospital {hospital}; use the codes the template came with.");
+        else if (allowed is not null && !allowed.Contains(hospital))
+            Error(cells[0], columns[0], $"Hospital {hospital} is not one of yours; you report for {string.Join(", ", allowed.Order(StringComparer.Ordinal))}.");
         var date = ReadDate(cells[3], columns[3], today);
 
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);

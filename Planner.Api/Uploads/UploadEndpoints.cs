@@ -1,6 +1,7 @@
+using System.Security.Claims;
 using Dapper;
+using Planner.Api.Access;
 using Planner.Api.Configuration;
-using Planner.Api.Jobs;
 
 namespace Planner.Api.Uploads;
 
@@ -8,15 +9,25 @@ namespace Planner.Api.Uploads;
 /// The capacity template and its upload over HTTP: download the template (all hospitals, or <c>?hospitals=A,B</c>),
 /// upload a filled one (multipart field <c>file</c>), list recent uploads. A refused file or row comes back as
 /// ProblemDetails; row problems are all listed in its <c>errors</c> (sheet, row, column, field, value, message).
+/// Planners and hospital administrators only; an administrator's template, rows and upload history are limited
+/// to their own hospitals and uploads.
 /// </summary>
 public static class UploadEndpoints
 {
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
     {
-        var uploads = app.MapGroup("/api/uploads").LocalOnly();
-        uploads.MapGet("/capacity/template", async (string? hospitals, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
+        var uploads = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters);
+        uploads.MapGet("/capacity/template", async (string? hospitals, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
         {
-            var codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            IReadOnlyCollection<string> codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (user.Hospitals() is { } own)
+            {
+                if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
+                {
+                    return Results.Problem($"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.", statusCode: StatusCodes.Status403Forbidden);
+                }
+                if (codes.Count == 0) codes = own;
+            }
             try
             {
                 var (content, name) = await CapacityTemplate.BuildAsync(settings.Planner, codes, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
@@ -27,7 +38,7 @@ public static class UploadEndpoints
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
             }
         });
-        uploads.MapPost("/capacity", async (IFormFile? file, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
+        uploads.MapPost("/capacity", async (IFormFile? file, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
         {
             if (file is null) return Results.Problem("Send the filled template as the multipart form field 'file'.", statusCode: StatusCodes.Status400BadRequest);
             if (file.Length > settings.Uploads.MaxBytes)
@@ -38,7 +49,8 @@ public static class UploadEndpoints
             await file.CopyToAsync(buffer, ct);
             try
             {
-                var result = await new CapacityUpload(settings.Planner, settings.Uploads, clock).UploadAsync(file.FileName, buffer.ToArray(), user: null, ct);
+                var upload = new CapacityUpload(settings.Planner, settings.Uploads, clock) { Hospitals = user.Hospitals() };
+                var result = await upload.UploadAsync(file.FileName, buffer.ToArray(), user.Identity?.Name, ct);
                 return Results.Ok(result);
             }
             catch (UploadInvalid e)
@@ -50,14 +62,17 @@ public static class UploadEndpoints
             {
                 return Results.Problem(e.Message, statusCode: e.Status, title: "The file was refused");
             }
-        }).DisableAntiforgery();
-        uploads.MapGet("/", async (PlannerSettings settings, int? limit) =>
+        })
+        // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
+        // SameSite=Strict, so no other site can post here in a user's name.
+        .DisableAntiforgery();
+        uploads.MapGet("/", async (ClaimsPrincipal user, PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return Results.Ok(await db.QueryAsync<UploadRecord>("""
-                SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_at AS UploadedAt
-                FROM uploads ORDER BY uploaded_at DESC, id DESC LIMIT @limit
-                """, new { limit = Math.Clamp(limit ?? 20, 1, 500) }));
+                SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
+                FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
+                """, new { everyone = user.IsInRole(Roles.Planner), name = user.Identity?.Name, limit = Math.Clamp(limit ?? 20, 1, 500) }));
         });
         return app;
     }
@@ -72,6 +87,7 @@ public static class UploadEndpoints
         public string Sha256 { get; set; } = "";
         public long RowsRead { get; set; }
         public long RowsChanged { get; set; }
+        public string? UploadedBy { get; set; }
         public DateTimeOffset UploadedAt { get; set; }
     }
 }

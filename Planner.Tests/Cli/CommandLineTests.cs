@@ -19,6 +19,30 @@ public class CommandLineTests
     private static string LastLine(string text) => text.TrimEnd().Split('\n')[^1];
 
     [Fact]
+    public async Task UserAndApiKey_AddAUserWithAPasswordFromStdin_ThenAKeyThatSignsThemIn()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var config = $"--Planner:LocalDirectory={db.Directory}";
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var added = await CommandLine.RunAsync(["user", "wenzhou", "--role", "logistics", "--city", "330300", "--name", "温州物资保障组", config],
+            new StringReader("a long enough password\n"), stdout, stderr, TestContext.Current.CancellationToken);
+        var badCity = await CommandLine.RunAsync(["user", "x", "--role", "logistics", "--city", "999999", config], new StringReader("a long enough password\n"), stdout, stderr, TestContext.Current.CancellationToken);
+        var (keyCode, keyOut, _) = await RunAsync("api-key", "wenzhou", "--label", "dispatch", config);
+
+        Assert.Equal(0, added);
+        Assert.Contains("wenzhou\tlogistics\t330300", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, badCity);
+        Assert.Contains("There is no city 999999", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, keyCode);
+        var settings = TestPlanner.Settings(db);
+        await using var connection = await settings.Planner.OpenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(("温州物资保障组", "330300"), (await Planner.Api.Access.Users.FindByApiKeyAsync(connection, LastLine(keyOut).Trim())) is { } user ? (user.DisplayName, user.CityCode) : default);
+        Assert.NotNull(await Planner.Api.Access.Users.VerifyPasswordAsync(connection, "wenzhou", "a long enough password"));
+    }
+
+    [Fact]
     public async Task Plan_PrintsTheOutputPaths_OnStdout()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);

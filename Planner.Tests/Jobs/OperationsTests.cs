@@ -2,58 +2,23 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ClosedXML.Excel;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Jobs;
 
-/// <summary>The web node in embedded mode: the dashboard and the operations endpoints, local requests only.</summary>
+/// <summary>The web node in embedded mode: the dashboard and the operations endpoints, as a planner (access: AccessTests).</summary>
 [Collection(HangfireState.Name)]
 public class OperationsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static WebApplicationFactory<Program> Factory(TestDatabase db, IPAddress remote) =>
-        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Planner:LocalDirectory", db.Directory);
-            b.UseSetting("Planner:Teams:TimeLimitSeconds", "2");
-            b.UseSetting("Planner:Jobs:PollIntervalSeconds", "0.2");
-            // The schedules do not fire during a test.
-            b.UseSetting("Planner:Jobs:PullCron", "0 0 1 1 *");
-            b.UseSetting("Planner:Jobs:DailyPlanCron", "0 0 1 1 *");
-            b.UseSetting("Planner:Jobs:RecoverCron", "0 0 1 1 *");
-            b.ConfigureServices(s => s.AddSingleton<IStartupFilter>(new RemoteAddress(remote)));
-        });
-
-    [Fact]
-    public async Task DashboardAndOperations_RefuseRequestsFromOtherMachines()
-    {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var factory = Factory(db, IPAddress.Parse("203.0.113.7"));
-        using var client = factory.CreateClient();
-
-        var dashboard = await client.GetAsync(new Uri("/hangfire", UriKind.Relative), Ct);
-        var sources = await client.GetAsync(new Uri("/api/sources", UriKind.Relative), Ct);
-        var trigger = await client.PostAsJsonAsync("/api/runs", new { days = 2 }, Ct);
-
-        Assert.Contains(dashboard.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden });
-        Assert.Equal(HttpStatusCode.Forbidden, sources.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, trigger.StatusCode);
-        Assert.Contains("this machine only", await sources.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-        Assert.Equal("ok", (await client.GetFromJsonAsync<JsonElement>("/health", Ct)).GetProperty("status").GetString());
-    }
-
     [Fact]
     public async Task Operations_TriggerARun_FollowIt_AndDownloadWhatItPublished()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var factory = Factory(db, IPAddress.Loopback);
-        using var client = factory.CreateClient();
+        await using var app = TestWebApp.Start(db);
+        using var client = await app.WithApiKeyAsync("planner");
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative), Ct)).StatusCode);
         var queued = await client.PostAsJsonAsync("/api/runs", new { days = 2 }, Ct);
@@ -95,6 +60,21 @@ public class OperationsTests
         var badDays = await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
         Assert.Contains("days is 400", await badDays.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // Hangzhou's logistics officer, signed in on the pages, sees and downloads Hangzhou's workbook only.
+        using var officer = await app.SignedInAsync("hangzhou");
+        var plans = await officer.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
+        Assert.Contains($"/api/runs/{id}/files/city-330100", plans, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/api/runs/{id}/files/city-330200", plans, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/api/runs/{id}/files/province", plans, StringComparison.Ordinal);
+        using var own = await officer.GetAsync(new Uri($"/api/runs/{id}/files/city-330100", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        using (var book = new XLWorkbook(await own.Content.ReadAsStreamAsync(Ct)))
+        {
+            Assert.Contains(book.Worksheets, w => w.Name == "Villages");
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(new Uri($"/api/runs/{id}/files/city-330200", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(new Uri($"/api/runs/{id}/files/province", UriKind.Relative), Ct)).StatusCode);
     }
 
     [Fact]
@@ -102,8 +82,8 @@ public class OperationsTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await Uploads.HospitalsDatabase.PrepareAsync(db);
-        await using var factory = Factory(db, IPAddress.Loopback);
-        using var client = factory.CreateClient();
+        await using var app = TestWebApp.Start(db);
+        using var client = await app.WithApiKeyAsync("planner");
 
         var template = await client.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0002", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, template.StatusCode);
@@ -136,19 +116,5 @@ public class OperationsTests
             form.Add(new ByteArrayContent(file), "file", name);
             return await client.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form, Ct);
         }
-    }
-
-    /// <summary>Makes every request come from <paramref name="address"/>, as the test server has no network.</summary>
-    private sealed class RemoteAddress(IPAddress address) : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use((context, nextMiddleware) =>
-            {
-                context.Connection.RemoteIpAddress = address;
-                return nextMiddleware(context);
-            });
-            next(app);
-        };
     }
 }

@@ -1,0 +1,183 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
+using Hangfire.Dashboard;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
+using Planner.Api.Configuration;
+
+namespace Planner.Api.Access;
+
+/// <summary>
+/// Sign-in and access: a cookie for the pages, an API key (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>)
+/// for the API, one policy per role, and a rate limit on sign-in attempts. Scopes (a city, some hospitals) are
+/// claims that the endpoints check against what is asked for.
+/// </summary>
+public static class AccessSetup
+{
+    /// <summary>The scheme that picks the API key when a request carries one, and the cookie otherwise.</summary>
+    public const string Scheme = "planner";
+
+    public const string ApiKeyScheme = "api-key";
+
+    /// <summary>Policies by who may use an endpoint.</summary>
+    public const string Planners = "planners";
+    public const string PlansReaders = "plans-readers";
+    public const string CapacityReporters = "capacity-reporters";
+
+    public const string CityClaim = "planner:city";
+    public const string HospitalClaim = "planner:hospital";
+
+    public static IServiceCollection AddPlannerAccess(this IServiceCollection services)
+    {
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyHandler.Header) || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+                    ? ApiKeyScheme
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/signin";
+                o.AccessDeniedPath = "/denied";
+                o.Cookie.Name = "planner";
+                o.Cookie.HttpOnly = true;
+                // Strict: a page on another site cannot make the browser send it (no cross-site form posts to the API).
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(10);
+                o.SlidingExpiration = true;
+                // The API answers 401/403 with ProblemDetails; only pages are sent to the sign-in page.
+                o.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized, "Sign in first: send an API key (X-Api-Key) or sign in at /signin.");
+                o.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden, "Your role does not allow this.");
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null);
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Planners, p => p.RequireRole(Roles.Planner))
+            .AddPolicy(PlansReaders, p => p.RequireRole(Roles.Planner, Roles.Logistics))
+            .AddPolicy(CapacityReporters, p => p.RequireRole(Roles.Planner, Roles.Hospital));
+
+        services.AddSingleton<SignInThrottle>();
+        return services;
+    }
+
+    /// <summary>Authentication, then authorization (before the dashboard and the endpoints).</summary>
+    public static IApplicationBuilder UsePlannerAccess(this IApplicationBuilder app) =>
+        app.UseAuthentication().UseAuthorization();
+
+    /// <summary>The claims of a signed-in user (cookie or API key).</summary>
+    public static ClaimsPrincipal Principal(PlannerUser user, string scheme)
+    {
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.GivenName, user.DisplayName), new(ClaimTypes.Role, user.Role) };
+        if (user.CityCode is not null) claims.Add(new Claim(CityClaim, user.CityCode));
+        claims.AddRange(user.Hospitals.Select(h => new Claim(HospitalClaim, h)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    /// <summary>The city a logistics officer is limited to; null for the province and for planners.</summary>
+    public static string? City(this ClaimsPrincipal user) => user.FindFirst(CityClaim)?.Value;
+
+    /// <summary>The hospitals a hospital administrator reports for; null (all) for a planner.</summary>
+    public static IReadOnlySet<string>? Hospitals(this ClaimsPrincipal user) =>
+        user.IsInRole(Roles.Planner) ? null : user.FindAll(HospitalClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Whether the user may download a published file of this kind (province, city-CODE, summary).</summary>
+    public static bool MaySee(this ClaimsPrincipal user, string kind) =>
+        user.IsInRole(Roles.Planner) || (user.IsInRole(Roles.Logistics) && (user.City() is not { } city || kind == $"city-{city}"));
+
+    private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string detail)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
+        context.Response.StatusCode = status;
+        return context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context.HttpContext,
+            ProblemDetails = { Status = status, Detail = detail },
+        }).AsTask();
+    }
+
+    /// <summary>The Hangfire dashboard: planners only.</summary>
+    public sealed class PlannersOnlyDashboard : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Planner);
+    }
+}
+
+/// <summary>Sign-in attempts per address and minute (Planner:Access:SignInAttemptsPerMinute), so passwords cannot be guessed at speed.</summary>
+public sealed class SignInThrottle(PlannerSettings settings) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = settings.Access.SignInAttemptsPerMinute,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    /// <summary>Whether this attempt may go ahead.</summary>
+    public bool TryAttempt(HttpContext context)
+    {
+        using var lease = _limiter.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return lease.IsAcquired;
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
+/// <summary>Authenticates API requests by key: <c>X-Api-Key: pk_…</c> or <c>Authorization: Bearer pk_…</c>.</summary>
+public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PlannerSettings settings)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string Header = "X-Api-Key";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var key = Request.Headers[Header].ToString();
+        if (key.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            key = authorization["Bearer ".Length..].Trim();
+        }
+        if (key.Length == 0) return AuthenticateResult.NoResult();
+        await using var db = await settings.Planner.OpenAsync(Context.RequestAborted);
+        return await Users.FindByApiKeyAsync(db, key) is { } user
+            ? AuthenticateResult.Success(new AuthenticationTicket(AccessSetup.Principal(user, Scheme.Name), Scheme.Name))
+            : AuthenticateResult.Fail("The API key is unknown or revoked.");
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => Problem(StatusCodes.Status401Unauthorized, "The API key is missing, unknown or revoked.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => Problem(StatusCodes.Status403Forbidden, "Your role does not allow this.");
+
+    private Task Problem(int status, string detail)
+    {
+        Response.StatusCode = status;
+        return Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = { Status = status, Detail = detail },
+        }).AsTask();
+    }
+}
+
+/// <summary>Sign-in settings (Planner:Access:*).</summary>
+public sealed record AccessSettings
+{
+    /// <summary>Sign-in attempts allowed per minute from one address (default 10).</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 10;
+
+    /// <summary>Whether an embedded node creates the sample users on first start (default true; never in server mode).</summary>
+    public bool SampleUsers { get; init; } = true;
+
+    public static AccessSettings From(IConfiguration configuration)
+    {
+        var d = new AccessSettings();
+        var attempts = configuration.GetValue("Planner:Access:SignInAttemptsPerMinute", d.SignInAttemptsPerMinute);
+        if (attempts < 1) throw new PlannerException($"Planner:Access:SignInAttemptsPerMinute is {attempts}; it must be at least 1.");
+        return new AccessSettings { SignInAttemptsPerMinute = attempts, SampleUsers = configuration.GetValue("Planner:Access:SampleUsers", d.SampleUsers) };
+    }
+}

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Planner.Api.Storage;
+using Planner.Tests.Infrastructure;
+using Planner.Tests.Jobs;
+
+namespace Planner.Tests.Access;
+
+/// <summary>Sign-in, API keys and who may use what: every endpoint, for every role and for anonymous requests.</summary>
+[Collection(HangfireState.Name)]
+public class AccessTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>The callers of the matrix, in the order of its expectation strings.</summary>
+    private static readonly string?[] Callers = [null, "planner", "province", "hangzhou", "hospital"];
+
+    /// <summary>
+    /// One request per endpoint (two where a scope matters) and what each caller gets: A allowed (neither 401, 403
+    /// nor a redirect to sign-in; the probe is chosen to change nothing), D denied (403), U not signed in (401,
+    /// or a redirect to /signin for pages), F the 403 page itself. Callers: anonymous, planner, province officer,
+    /// Hangzhou officer, hospital administrator.
+    /// </summary>
+    private static readonly (string Endpoint, string Method, string Url, string Expected)[] Matrix =
+    [
+        ("GET /health", "GET", "/health", "AAAAA"),
+        ("GET /api/me/", "GET", "/api/me", "UAAAA"),
+        ("POST /api/me/keys", "POST", "/api/me/keys", "UAAAA"),
+        ("GET /api/sources", "GET", "/api/sources", "UAAAA"),
+        ("GET /api/sources/pulls", "GET", "/api/sources/pulls", "UAAAA"),
+        ("POST /api/sources/{feed}/pull", "POST", "/api/sources/nope/pull", "UADDD"),
+        ("POST /api/runs", "POST", "/api/runs?probe=days", "UADDD"),
+        ("GET /api/runs", "GET", "/api/runs", "UAAAD"),
+        ("GET /api/runs/{id}", "GET", "/api/runs/req-nope", "UAAAD"),
+        ("POST /api/runs/{id}/cancel", "POST", "/api/runs/req-nope/cancel", "UADDD"),
+        ("GET /api/runs/compare", "GET", "/api/runs/compare", "UADDD"),
+        ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/province", "UAADD"),
+        ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/city-330100", "UAAAD"),
+        ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/city-330200", "UAADD"),
+        ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/summary", "UAADD"),
+        ("GET /api/uploads/capacity/template", "GET", "/api/uploads/capacity/template", "UADDA"),
+        ("POST /api/uploads/capacity", "POST", "/api/uploads/capacity", "UADDA"),
+        ("GET /api/uploads/", "GET", "/api/uploads", "UADDA"),
+        ("PAGE ", "GET", "/", "UAAAA"),
+        ("PAGE Index", "GET", "/Index", "UAAAA"),
+        ("PAGE signin", "GET", "/signin", "AAAAA"),
+        ("PAGE signin", "POST", "/signin", "AAAAA"),
+        ("PAGE SignOut", "POST", "/SignOut", "UAAAA"),
+        ("PAGE denied", "GET", "/denied", "FFFFF"),
+        ("DASHBOARD /hangfire", "GET", "/hangfire", "UADDD"),
+    ];
+
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AuthorizationMatrix_EveryEndpoint_ForEveryRoleAndAnonymous(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var app = TestWebApp.Start(db);
+
+        // Every endpoint the application maps is in the matrix, so a new one cannot go unchecked.
+        var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Select(Name).ToHashSet(StringComparer.Ordinal);
+        Assert.Empty(mapped.Except(Matrix.Select(m => m.Endpoint), StringComparer.Ordinal));
+        Assert.Empty(Matrix.Select(m => m.Endpoint).Where(e => !e.StartsWith("DASHBOARD", StringComparison.Ordinal)).Except(mapped, StringComparer.Ordinal));
+
+        // API requests carry an API key; page requests a sign-in cookie (pages are what a browser uses).
+        var keys = new List<HttpClient?>();
+        var cookies = new List<HttpClient?>();
+        foreach (var caller in Callers)
+        {
+            keys.Add(caller is null ? app.Anonymous() : await app.WithApiKeyAsync(caller));
+            cookies.Add(caller is null ? app.Anonymous() : await app.SignedInAsync(caller));
+        }
+        var failures = new List<string>();
+        foreach (var (endpoint, method, url, expected) in Matrix)
+        {
+            for (var c = 0; c < Callers.Length; c++)
+            {
+                var client = endpoint.StartsWith("PAGE", StringComparison.Ordinal) ? cookies[c]! : keys[c]!;
+                using var response = await SendAsync(client, method, url);
+                var got = Outcome(response, endpoint);
+                if (got != expected[c]) failures.Add($"{method} {url} as {Callers[c] ?? "anonymous"}: expected {expected[c]}, got {got} ({(int)response.StatusCode})");
+            }
+        }
+        Assert.Empty(failures);
+        // A refusal explains itself as ProblemDetails.
+        using var refused = await keys[3]!.GetAsync(new Uri("/api/runs/req-nope/files/city-330200", UriKind.Relative), Ct);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("city 330100 only", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        using var anonymous = await keys[0]!.GetAsync(new Uri("/api/sources", UriKind.Relative), Ct);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPasswordIsRefused_AttemptsAreRateLimited_AndSignOutEndsTheSession()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = TestWebApp.Start(db, ("Planner:Access:SignInAttemptsPerMinute", "3"));
+        using var client = app.Anonymous();
+
+        using var wrong = await TestWebApp.SignInAsync(client, "planner", "not-the-password");
+        using var unknown = await TestWebApp.SignInAsync(client, "nobody", "planner-2020");
+        using var right = await TestWebApp.SignInAsync(client, "planner", "planner-2020");
+        using var me = await client.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
+        using var fourth = await TestWebApp.SignInAsync(client, "planner", "planner-2020");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Contains("The user name or password is wrong.", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal((HttpStatusCode.Redirect, "/"), (right.StatusCode, right.Headers.Location?.ToString()));
+        Assert.Equal("planner", (await me.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("role").GetString());
+        Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
+        Assert.Contains("Too many sign-in attempts", await fourth.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // The cookie is HttpOnly and SameSite=Strict; signing out ends the session.
+        var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("planner=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        var index = await client.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
+        var token = System.Text.RegularExpressions.Regex.Match(index, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]);
+        using var signOut = await client.PostAsync(new Uri("/SignOut", UriKind.Relative), form, Ct);
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        using var after = await client.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task ApiKeys_UnknownOrRevokedKeysAreRefused_AndAUserCanMakeTheirOwn()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = TestWebApp.Start(db);
+        using var officer = await app.SignedInAsync("hangzhou");
+
+        var made = await (await officer.PostAsJsonAsync("/api/me/keys", new { label = "dispatch desk" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var key = made.GetProperty("key").GetString()!;
+        using var byKey = app.Anonymous();
+        byKey.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var me = await byKey.GetFromJsonAsync<JsonElement>("/api/me", Ct);
+        using var wrongKey = app.Anonymous();
+        wrongKey.DefaultRequestHeaders.Add("X-Api-Key", key + "x");
+        using var refused = await wrongKey.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
+        await using (var connection = await app.Settings.Planner.OpenAsync(Ct))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE api_keys SET revoked_at = @now", new { now = DateTimeOffset.UtcNow });
+        }
+        using var revoked = await byKey.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
+
+        Assert.StartsWith("pk_", key, StringComparison.Ordinal);
+        Assert.Equal(("hangzhou", "logistics", "330100"), (me.GetProperty("user").GetString(), me.GetProperty("role").GetString(), me.GetProperty("city").GetString()));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        await using var check = await app.Settings.Planner.OpenAsync(Ct);
+        // Only the key's hash is stored.
+        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(check, "SELECT COUNT(*) FROM api_keys WHERE key_sha256 = @key", new { key }));
+    }
+
+    [Fact]
+    public async Task HospitalAdministrator_SeesAndReportsForTheirOwnHospitalsOnly()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await Uploads.HospitalsDatabase.PrepareAsync(db);
+        await using var app = TestWebApp.Start(db);
+        using var admin = await app.SignedInAsync("hospital");
+        using var planner = await app.WithApiKeyAsync("planner");
+
+        var template = await admin.GetByteArrayAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
+        using (var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(template)))
+        {
+            var sheet = book.Worksheet("Capacity");
+            Assert.Equal(["H-0001", "H-0002"], Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString()));
+        }
+        using var otherTemplate = await admin.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-0003", UriKind.Relative), Ct);
+        var foreign = Uploads.UploadFiles.Edit(await planner.GetByteArrayAsync(new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0003", UriKind.Relative), Ct),
+            wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        var own = Uploads.UploadFiles.Edit(template, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+
+        using var refused = await PostAsync(admin, foreign, "foreign.xlsx");
+        using var accepted = await PostAsync(admin, own, "own.xlsx");
+        using var byPlanner = await PostAsync(planner, foreign, "foreign.xlsx");
+
+        Assert.Equal(HttpStatusCode.Forbidden, otherTemplate.StatusCode);
+        Assert.Contains("H-0003 is not one of yours", await otherTemplate.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        // The whole file is refused, its own hospital's row too, with the row that is not theirs named.
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = Assert.Single((await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").EnumerateArray());
+        Assert.Equal(("Capacity", 3, "A", "H-0003"), (error.GetProperty("sheet").GetString(), error.GetProperty("row").GetInt32(), error.GetProperty("column").GetString(), error.GetProperty("value").GetString()));
+        Assert.Contains("not one of yours; you report for H-0001, H-0002", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byPlanner.StatusCode);
+        // Each sees the uploads they may: the administrator their own, the planner all.
+        var seenByAdmin = await admin.GetFromJsonAsync<JsonElement>("/api/uploads", Ct);
+        Assert.Equal(["own.xlsx"], seenByAdmin.EnumerateArray().Select(u => u.GetProperty("fileName").GetString()));
+        Assert.Equal("hospital", seenByAdmin[0].GetProperty("uploadedBy").GetString());
+        Assert.Equal(2, (await planner.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
+
+        static async Task<HttpResponseMessage> PostAsync(HttpClient client, byte[] file, string name)
+        {
+            using var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(file), "file", name);
+            return await client.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form, Ct);
+        }
+    }
+
+    private static string Name(RouteEndpoint endpoint)
+    {
+        var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+        return methods is null ? $"PAGE {endpoint.RoutePattern.RawText}" : $"{string.Join(",", methods)} {endpoint.RoutePattern.RawText}";
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url)
+    {
+        // Probes that would change something are made to fail validation after the access check.
+        if (url == "/api/runs?probe=days") return await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
+        if (method == "POST" && url == "/api/me/keys") request.Content = JsonContent.Create(new { label = "matrix" });
+        return await client.SendAsync(request, Ct);
+    }
+
+    private static char Outcome(HttpResponseMessage response, string endpoint) => response.StatusCode switch
+    {
+        HttpStatusCode.Unauthorized => 'U',
+        HttpStatusCode.Redirect when response.Headers.Location is { } to
+            && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith("/signin", StringComparison.OrdinalIgnoreCase) => 'U',
+        HttpStatusCode.Forbidden => endpoint == "PAGE denied" ? 'F' : 'D',
+        _ => 'A',
+    };
+}
