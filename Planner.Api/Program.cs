@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args.Where(a => a != "serve").ToArray
 builder.Services.AddProblemDetails();
 builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
 builder.Services.AddPlannerAccess();
+builder.Services.AddPlannerApiDocs();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Denied"));
 
 var app = builder.Build();
@@ -20,6 +21,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePlannerAccess();
 app.UsePlannerDashboard();
+app.MapPlannerApiDocs();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
 app.MapAccount();
 app.MapOperations();

@@ -11,7 +11,7 @@ public static class AccountEndpoints
 
     public static IEndpointRouteBuilder MapAccount(this IEndpointRouteBuilder app)
     {
-        var me = app.MapGroup("/api/me").RequireAuthorization();
+        var me = app.MapGroup("/api/me").RequireAuthorization().WithTags("Account");
         me.MapGet("/", (ClaimsPrincipal user) => Results.Ok(new
         {
             user = user.Identity!.Name,
@@ -19,14 +19,14 @@ public static class AccountEndpoints
             role = user.FindFirstValue(ClaimTypes.Role),
             city = user.City(),
             hospitals = user.FindAll(AccessSetup.HospitalClaim).Select(c => c.Value).ToList(),
-        }));
+        })).WithSummary("Who you are: user, role, city, hospitals");
         me.MapPost("/keys", async (KeyOrder? order, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock) =>
         {
             var label = order?.Label?.Trim() is { Length: > 0 } l ? l : "api";
             await using var db = await settings.Planner.OpenAsync();
             var key = await Users.CreateApiKeyAsync(db, user.Identity!.Name!, label, clock.GetUtcNow());
             return Results.Ok(new { key, label, use = $"send it as the header {ApiKeyHandler.Header}: {key}; it is shown this once" });
-        });
+        }).WithSummary("Make an API key for yourself (shown once)");
         return app;
     }
 }

@@ -28,17 +28,17 @@ public static class OperationsEndpoints
         {
             await using var db = await settings.Planner.OpenAsync();
             return Results.Ok(await SourceFreshness.ReadAsync(db, settings.Freshness, clock.GetUtcNow()));
-        });
+        }).WithTags("Sources").WithSummary("Each feed's last good pull and its age against its limit");
         api.MapGet("/sources/pulls", async (PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return Results.Ok(await SourceFreshness.RecentPullRunsAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
-        });
+        }).WithTags("Sources").WithSummary("Recent pull runs: rows read, changed, rejected, status, error");
         api.MapPost("/sources/{feed}/pull", (string feed, IBackgroundJobClient jobs) =>
             Enum.TryParse<Feed>(feed, ignoreCase: true, out var f) && Enum.IsDefined(f)
                 ? Results.Accepted(value: new { job = jobs.Enqueue<PlanJobs>(j => j.PullAsync(f, CancellationToken.None)) })
                 : Results.Problem($"There is no feed '{feed}'; the feeds are production, hospitals and teams.", statusCode: StatusCodes.Status404NotFound))
-            .RequireAuthorization(AccessSetup.Planners);
+            .RequireAuthorization(AccessSetup.Planners).WithTags("Sources").WithSummary("Pull a feed now (production, hospitals or teams); planners");
 
         api.MapPost("/runs", async (RunOrder? order, PlannerSettings settings, TimeProvider clock, IBackgroundJobClient jobs) =>
         {
@@ -59,22 +59,22 @@ public static class OperationsEndpoints
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
             }
-        }).RequireAuthorization(AccessSetup.Planners);
+        }).RequireAuthorization(AccessSetup.Planners).WithTags("Runs").WithSummary("Queue a plan run (scenario, start, days, policy); planners");
         api.MapGet("/runs", async (PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return Results.Ok(await RunRequests.RecentAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
-        }).RequireAuthorization(AccessSetup.PlansReaders);
+        }).RequireAuthorization(AccessSetup.PlansReaders).WithTags("Runs").WithSummary("Recent runs, newest first");
         api.MapGet("/runs/{id}", async (string id, PlannerSettings settings) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return await RunRequests.GetAsync(db, id) is { } state ? Results.Ok(state) : NoRun(id);
-        }).RequireAuthorization(AccessSetup.PlansReaders);
+        }).RequireAuthorization(AccessSetup.PlansReaders).WithTags("Runs").WithSummary("A run's status, step (progress), attempts, worker and plan run");
         api.MapPost("/runs/{id}/cancel", async (string id, PlannerSettings settings, TimeProvider clock) =>
         {
             await using var db = await settings.Planner.OpenAsync();
             return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is { } state ? Results.Accepted($"/api/runs/{id}", state) : NoRun(id);
-        }).RequireAuthorization(AccessSetup.Planners);
+        }).RequireAuthorization(AccessSetup.Planners).WithTags("Runs").WithSummary("Cancel a run: a queued one at once, a running one at its next heartbeat; planners");
         api.MapGet("/runs/compare", async (string? first, string? second, PlannerSettings settings, CancellationToken ct) =>
         {
             if (first is null || second is null) return Results.Problem("Give the two runs to compare: ?first=RUN&second=RUN (run or request ids).", statusCode: StatusCodes.Status400BadRequest);
@@ -87,7 +87,7 @@ public static class OperationsEndpoints
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
             }
-        }).RequireAuthorization(AccessSetup.Planners);
+        }).RequireAuthorization(AccessSetup.Planners).WithTags("Plans").WithSummary("The comparison workbook of two runs (run or request ids); planners");
         api.MapGet("/runs/{id}/files/{kind}", async (string id, string kind, ClaimsPrincipal user, PlannerSettings settings) =>
         {
             if (!user.MaySee(kind))
@@ -103,7 +103,8 @@ public static class OperationsEndpoints
             return file?.Content is { } content
                 ? Results.File(content, kind == "summary" ? "application/json" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file.FileName)
                 : Results.Problem($"Run {id} has published no '{kind}' file (yet); kinds are province, city-<city code> (e.g. city-330100) and summary.", statusCode: StatusCodes.Status404NotFound);
-        }).RequireAuthorization(AccessSetup.PlansReaders);
+        }).RequireAuthorization(AccessSetup.PlansReaders).WithTags("Plans")
+            .WithSummary("Download a published file: province, city-<code> (a city officer: their city only) or summary");
         return app;
     }
 

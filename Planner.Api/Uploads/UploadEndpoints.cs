@@ -16,7 +16,7 @@ public static class UploadEndpoints
 {
     public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
     {
-        var uploads = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters);
+        var uploads = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters).WithTags("Uploads");
         uploads.MapGet("/capacity/template", async (string? hospitals, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
         {
             IReadOnlyCollection<string> codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -37,9 +37,11 @@ public static class UploadEndpoints
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
             }
-        });
-        uploads.MapPost("/capacity", async (IFormFile? file, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
+        }).WithSummary("The capacity template (your hospitals, or ?hospitals=A,B)");
+        uploads.MapPost("/capacity", async (HttpRequest request, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
         {
+            // Read by hand rather than bound, so that a request without a form gets this message, not a binding error.
+            var file = request.HasFormContentType ? (await request.ReadFormAsync(ct)).Files["file"] : null;
             if (file is null) return Results.Problem("Send the filled template as the multipart form field 'file'.", statusCode: StatusCodes.Status400BadRequest);
             if (file.Length > settings.Uploads.MaxBytes)
             {
@@ -65,7 +67,7 @@ public static class UploadEndpoints
         })
         // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
         // SameSite=Strict, so no other site can post here in a user's name.
-        .DisableAntiforgery();
+        .DisableAntiforgery().WithSummary("Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed");
         uploads.MapGet("/", async (ClaimsPrincipal user, PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();
@@ -73,7 +75,7 @@ public static class UploadEndpoints
                 SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
                 FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
                 """, new { everyone = user.IsInRole(Roles.Planner), name = user.Identity?.Name, limit = Math.Clamp(limit ?? 20, 1, 500) }));
-        });
+        }).WithSummary("Recent accepted uploads (a hospital administrator: their own)");
         return app;
     }
 

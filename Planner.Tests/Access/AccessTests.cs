@@ -51,7 +51,9 @@ public class AccessTests
         ("PAGE signin", "POST", "/signin", "AAAAA"),
         ("PAGE SignOut", "POST", "/SignOut", "UAAAA"),
         ("PAGE denied", "GET", "/denied", "FFFFF"),
+        ("GET /openapi/{documentName}.json", "GET", "/openapi/v1.json", "AAAAA"),
         ("DASHBOARD /hangfire", "GET", "/hangfire", "UADDD"),
+        ("DOCS /api/docs", "GET", "/api/docs/index.html", "AAAAA"),
     ];
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -63,7 +65,7 @@ public class AccessTests
         // Every endpoint the application maps is in the matrix, so a new one cannot go unchecked.
         var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Select(Name).ToHashSet(StringComparer.Ordinal);
         Assert.Empty(mapped.Except(Matrix.Select(m => m.Endpoint), StringComparer.Ordinal));
-        Assert.Empty(Matrix.Select(m => m.Endpoint).Where(e => !e.StartsWith("DASHBOARD", StringComparison.Ordinal)).Except(mapped, StringComparer.Ordinal));
+        Assert.Empty(Matrix.Select(m => m.Endpoint).Where(e => !e.StartsWith("DASHBOARD", StringComparison.Ordinal) && !e.StartsWith("DOCS", StringComparison.Ordinal)).Except(mapped, StringComparer.Ordinal));
 
         // API requests carry an API key; page requests a sign-in cookie (pages are what a browser uses).
         var keys = new List<HttpClient?>();
@@ -202,6 +204,27 @@ public class AccessTests
             form.Add(new ByteArrayContent(file), "file", name);
             return await client.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form, Ct);
         }
+    }
+
+    [Fact]
+    public async Task OpenApi_DocumentsEveryApiEndpoint_WithASummaryAndTheKeyScheme()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var app = TestWebApp.Start(db);
+        using var client = app.Anonymous();
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        using var ui = await client.GetAsync(new Uri("/api/docs/index.html", UriKind.Relative), Ct);
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Route: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value))).ToList();
+        var apiEndpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)).Select(Name).ToList();
+        Assert.Equal(apiEndpoints.Count, operations.Count);
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation.TryGetProperty("summary", out var s) ? s.GetString() : null), o.Route));
+        Assert.Equal("apiKey", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("X-Api-Key").GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
 
     private static string Name(RouteEndpoint endpoint)
