@@ -71,13 +71,17 @@ public static class UploadEndpoints
         uploads.MapGet("/", async (ClaimsPrincipal user, PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();
-            return Results.Ok(await db.QueryAsync<UploadRecord>("""
-                SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
-                FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
-                """, new { everyone = user.IsInRole(Roles.Planner), name = user.Identity?.Name, limit = Math.Clamp(limit ?? 20, 1, 500) }));
+            return Results.Ok(await RecentAsync(db, user, Math.Clamp(limit ?? 20, 1, 500)));
         }).WithSummary("Recent accepted uploads (a hospital administrator: their own)");
         return app;
     }
+
+    /// <summary>Recent accepted uploads, newest first: all of them for a planner, their own for anyone else.</summary>
+    public static async Task<IReadOnlyList<UploadRecord>> RecentAsync(System.Data.Common.DbConnection db, ClaimsPrincipal user, int limit) =>
+        (await db.QueryAsync<UploadRecord>("""
+            SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
+            FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
+            """, new { everyone = user.IsInRole(Roles.Planner), name = user.Identity?.Name, limit })).ToList();
 
     private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -51,6 +51,8 @@ public class AccessTests
         ("PAGE signin", "POST", "/signin", "AAAAA"),
         ("PAGE SignOut", "POST", "/SignOut", "UAAAA"),
         ("PAGE denied", "GET", "/denied", "FFFFF"),
+        ("PAGE uploads", "GET", "/uploads", "UADDA"),
+        ("PAGE uploads", "POST", "/uploads", "UADDA"),
         ("GET /openapi/{documentName}.json", "GET", "/openapi/v1.json", "AAAAA"),
         ("DASHBOARD /hangfire", "GET", "/hangfire", "UADDD"),
         ("DOCS /api/docs", "GET", "/api/docs/index.html", "AAAAA"),
@@ -227,6 +229,46 @@ public class AccessTests
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
 
+    [Fact]
+    public async Task UploadPage_ListsEveryProblemOfARefusedFile_AndAcceptsAGoodOne()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await Uploads.HospitalsDatabase.PrepareAsync(db);
+        await using var app = TestWebApp.Start(db);
+        using var admin = await app.SignedInAsync("hospital");
+        var template = await admin.GetByteArrayAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
+        var good = Uploads.UploadFiles.Edit(template, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        var bad = Uploads.UploadFiles.Edit(good, wb =>
+        {
+            wb.Worksheet("Capacity").Cell(2, 9).SetValue(-4);
+            wb.Worksheet("Capacity").Cell(3, 9).SetValue("many");
+        });
+
+        using var refused = await PostAsync(bad, "bad.xlsx");
+        var refusedPage = await refused.Content.ReadAsStringAsync(Ct);
+        using var accepted = await PostAsync(good, "good.xlsx");
+        var acceptedPage = await accepted.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var table = refusedPage[refusedPage.IndexOf("id=\"upload-errors\"", StringComparison.Ordinal)..];
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(table[..table.IndexOf("</table>", StringComparison.Ordinal)], "<tr><td>Capacity</td>"));
+        Assert.Contains("<td>2</td><td>I</td><td>ICU beds total</td><td>-4</td>", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("<td>3</td><td>I</td><td>ICU beds total</td><td>many</td>", refusedPage, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Contains("Accepted good.xlsx: 2 rows read, 2 changed.", acceptedPage, StringComparison.Ordinal);
+        Assert.Contains("<td>good.xlsx</td>", acceptedPage, StringComparison.Ordinal);
+
+        async Task<HttpResponseMessage> PostAsync(byte[] file, string name)
+        {
+            var page = await admin.GetStringAsync(new Uri("/uploads", UriKind.Relative), Ct);
+            var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+            using var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(file), "file", name);
+            form.Add(new StringContent(token), "__RequestVerificationToken");
+            return await admin.PostAsync(new Uri("/uploads", UriKind.Relative), form, Ct);
+        }
+    }
+
     private static string Name(RouteEndpoint endpoint)
     {
         var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
@@ -247,6 +289,8 @@ public class AccessTests
         HttpStatusCode.Unauthorized => 'U',
         HttpStatusCode.Redirect when response.Headers.Location is { } to
             && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith("/signin", StringComparison.OrdinalIgnoreCase) => 'U',
+        HttpStatusCode.Redirect when response.Headers.Location is { } to
+            && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith("/denied", StringComparison.OrdinalIgnoreCase) => 'D',
         HttpStatusCode.Forbidden => endpoint == "PAGE denied" ? 'F' : 'D',
         _ => 'A',
     };

@@ -1,0 +1,67 @@
+using Dapper;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Planner.Api.Access;
+using Planner.Api.Configuration;
+using Planner.Api.Uploads;
+
+namespace Planner.Api.Pages;
+
+/// <summary>
+/// The hospital administrator's page: the template of their hospitals, the upload form, every problem of a
+/// refused file in one table, and their recent uploads.
+/// </summary>
+[Authorize(Policy = AccessSetup.CapacityReporters)]
+public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) : PageModel
+{
+    public UploadResult? Accepted { get; private set; }
+
+    /// <summary>Why the file was refused as a whole (not an xlsx, too big, …), or the summary of its row problems.</summary>
+    public string? Refused { get; private set; }
+
+    public IReadOnlyList<UploadError> Errors { get; private set; } = [];
+
+    public IReadOnlyList<UploadEndpoints.UploadRecord> History { get; private set; } = [];
+
+    public async Task OnGetAsync() => History = await HistoryAsync();
+
+    public async Task<IActionResult> OnPostAsync(IFormFile? file)
+    {
+        if (file is null || file.Length == 0)
+        {
+            Refused = "Choose the filled template to upload.";
+        }
+        else if (file.Length > settings.Uploads.MaxBytes)
+        {
+            Refused = $"The file is {file.Length / 1048576.0:0.#} MB; the limit is {settings.Uploads.MaxBytes / 1048576.0:0.#} MB.";
+        }
+        else
+        {
+            using var buffer = new MemoryStream();
+            await file.CopyToAsync(buffer, HttpContext.RequestAborted);
+            try
+            {
+                Accepted = await new CapacityUpload(settings.Planner, settings.Uploads, clock) { Hospitals = User.Hospitals() }
+                    .UploadAsync(file.FileName, buffer.ToArray(), User.Identity?.Name, HttpContext.RequestAborted);
+            }
+            catch (UploadInvalid e)
+            {
+                (Refused, Errors) = (e.Message, e.Errors);
+            }
+            catch (UploadRejected e)
+            {
+                Refused = e.Message;
+            }
+        }
+        if (Refused is not null) Response.StatusCode = StatusCodes.Status400BadRequest;
+        History = await HistoryAsync();
+        return Page();
+    }
+
+    private async Task<IReadOnlyList<UploadEndpoints.UploadRecord>> HistoryAsync()
+    {
+        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        return await UploadEndpoints.RecentAsync(db, User, 20);
+    }
+}
