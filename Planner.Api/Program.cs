@@ -2,6 +2,7 @@ using Planner.Api.Access;
 using Planner.Api.Cli;
 using Planner.Api.Configuration;
 using Planner.Api.Jobs;
+using Planner.Api.Scenarios;
 using Planner.Api.Uploads;
 
 if (CommandLine.IsCommand(args))
@@ -26,6 +27,7 @@ app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
 app.MapAccount();
 app.MapOperations();
 app.MapUploads();
+app.MapScenarios();
 app.MapRazorPages();
 await app.RunAsync();
 return 0;

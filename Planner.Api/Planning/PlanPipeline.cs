@@ -143,7 +143,8 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         var watch = Stopwatch.StartNew();
         await using var db = await settings.Planner.OpenAsync(ct);
         var (inputs, warnings) = await CheckFreshnessAsync(db);
-        var snapshot = await PlanSnapshot.ReadAsync(db, request.PlanStart, request.HorizonDays);
+        var scenario = await Scenarios.ScenarioStore.GetAsync(db, request.Scenario) ?? throw new Scenarios.ScenarioNotFound(request.Scenario);
+        var snapshot = await PlanSnapshot.ReadAsync(db, request.PlanStart, request.HorizonDays, scenario.Overrides);
         var previousTeams = request.ReplanRunId is { } replanned ? await PreviousTeamsAsync(db, replanned, snapshot) : [];
         var snapshotSeconds = watch.Elapsed.TotalSeconds;
         ct.ThrowIfCancellationRequested();
@@ -162,14 +163,14 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         var exporter = request.ExportModelDirectory is { } exportDirectory ? new ModelExporter(PrepareOutput(exportDirectory)) : null;
         var solverSettings = settings.Solver with
         {
-            Policy = request.Policy ?? settings.Solver.Policy,
+            Policy = request.Policy ?? (scenario.Overrides.Policy is { } policy ? PlannerSettings.ParsePolicy(policy) : settings.Solver.Policy),
             OnStage = exporter is null ? null : exporter.Write,
             // Exported stages are listed in the order they were solved: one product after another.
             Parallelism = exporter is null ? settings.Solver.Parallelism : 1,
             Cancellation = ct,
         };
         var digest = InputDigest(problem, solverSettings, request.Scenario);
-        var runId = await StartRunAsync(db, request, snapshot, solverSettings, digest, inputs, claim, ct);
+        var runId = await StartRunAsync(db, request, scenario.Version, snapshot, solverSettings, digest, inputs, claim, ct);
         var work = Directory.CreateTempSubdirectory("planner-run-");
         try
         {
@@ -357,17 +358,17 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     /// (<c>yyyyMMdd-HHmmss-digest</c>), then <c>-2</c>, <c>-3</c>… when that is taken. The insert itself decides,
     /// not a check before it: two workers starting identical runs in the same second get one id each.
     /// </summary>
-    private async Task<string> StartRunAsync(DbConnection db, PlanRequest request, PlanSnapshot snapshot, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls, Jobs.RunClaim? claim, CancellationToken ct)
+    private async Task<string> StartRunAsync(DbConnection db, PlanRequest request, int scenarioVersion, PlanSnapshot snapshot, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls, Jobs.RunClaim? claim, CancellationToken ct)
     {
         var at = clock.GetUtcNow();
         var stem = $"{at:yyyyMMdd-HHmmss}-{digest[..8]}";
         await using var tx = await db.BeginTransactionAsync(ct);
         var runId = stem;
         for (var n = 2; await db.ExecuteAsync("""
-            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at, request_id, attempt)
-            VALUES (@id, @scenario, 'running', @policy, @solver, @start, @days, @digest, @at, @request, @attempt)
+            INSERT INTO plan_runs (id, scenario_id, scenario_version, status, policy, solver, plan_start, horizon_days, input_digest, started_at, request_id, attempt)
+            VALUES (@id, @scenario, @scenarioVersion, 'running', @policy, @solver, @start, @days, @digest, @at, @request, @attempt)
             ON CONFLICT (id) DO NOTHING
-            """, new { id = runId, scenario = request.Scenario, policy = PolicyName(solver.Policy), solver = solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, digest, at,
+            """, new { id = runId, scenario = request.Scenario, scenarioVersion, policy = PolicyName(solver.Policy), solver = solver.Solver, start = snapshot.PlanStart, days = snapshot.HorizonDays, digest, at,
                 request = claim?.RequestId, attempt = claim?.Attempt }, tx) == 0; n++)
         {
             runId = $"{stem}-{n}";

@@ -159,12 +159,14 @@ public sealed record PlanSnapshot(
         FROM assistance_requests WHERE kind = 'supply' ORDER BY code
         """;
 
-    public static async Task<PlanSnapshot> ReadAsync(DbConnection db, DateOnly? start = null, int? days = null)
+    /// <summary>Reads the inputs; a scenario's <paramref name="overrides"/> scale production, demand and Hubei's quota and take teams out.</summary>
+    public static async Task<PlanSnapshot> ReadAsync(DbConnection db, DateOnly? start = null, int? days = null, Scenarios.ScenarioOverrides? overrides = null)
     {
+        overrides ??= new Scenarios.ScenarioOverrides();
         var parameters = (await db.QueryAsync<ParameterRow>("SELECT name, value FROM planning_parameters"))
             .ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
         var planStart = start ?? DateOnly.ParseExact(Parameter(parameters, "plan_start"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var horizon = days ?? int.Parse(Parameter(parameters, "horizon_days"), CultureInfo.InvariantCulture);
+        var horizon = days ?? overrides.HorizonDays ?? int.Parse(Parameter(parameters, "horizon_days"), CultureInfo.InvariantCulture);
         var returnShare = double.Parse(Parameter(parameters, "return_to_work_share"), CultureInfo.InvariantCulture);
         var window = new { start = planStart, end = planStart.AddDays(horizon) };
 
@@ -183,7 +185,9 @@ public sealed record PlanSnapshot(
         var openingReserve = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var s in await db.QueryAsync<SupplyRow>(SupplySql, window))
         {
-            supplies.Add(new Supply(s.Depot, s.Product, s.Day.DayNumber - planStart.DayNumber, s.Quantity));
+            // A scenario's production factor applies to production, not to stock already held.
+            var quantity = Math.Round(s.Quantity * overrides.Production(s.Product, s.Depot), MidpointRounding.AwayFromZero);
+            supplies.Add(new Supply(s.Depot, s.Product, s.Day.DayNumber - planStart.DayNumber, quantity));
         }
         foreach (var s in await db.QueryAsync<SupplyRow>(OpeningStockSql, window))
         {
@@ -205,7 +209,7 @@ public sealed record PlanSnapshot(
             {
                 var driver = drivers.GetValueOrDefault((county.Code, rate.Segment));
                 var scale = rate.RiskScaled ? multipliers.GetValueOrDefault(county.RiskLevel ?? 3, 1.0) : 1.0;
-                var daily = Math.Round(driver * rate.Rate * scale, MidpointRounding.AwayFromZero);
+                var daily = Math.Round(driver * rate.Rate * scale * overrides.Demand(county.Code, rate.Tier), MidpointRounding.AwayFromZero);
                 if (daily <= 0) continue;
                 for (var day = 0; day < horizon; day++)
                 {
@@ -221,7 +225,8 @@ public sealed record PlanSnapshot(
                 var date = planStart.AddDays(day);
                 if (date >= r.StartDate && date < r.StartDate.AddDays(r.DurationDays))
                 {
-                    demands.Add(new Demand(r.Site, r.Product, day, hubeiTier, r.Quantity, "hubei"));
+                    var quantity = Math.Round(r.Quantity * (overrides.HubeiQuota ?? 1), MidpointRounding.AwayFromZero);
+                    if (quantity > 0) demands.Add(new Demand(r.Site, r.Product, day, hubeiTier, quantity, "hubei"));
                 }
             }
         }
@@ -241,6 +246,8 @@ public sealed record PlanSnapshot(
         // The whole five-level tree, weighted by population, for breaking county plans down to villages.
         var tree = regions.Where(r => r.Level != "external").Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0)).ToList();
         var care = await CarePlanning.ReadAsync(db, planStart, parameters);
+        var (teams, hubeiNeeds) = overrides.Care(care.Teams, care.HubeiNeeds);
+        care = care with { Teams = teams, HubeiNeeds = hubeiNeeds };
         var criticalCare = rates.Where(r => r.Segment == CriticalCareSegment).Select(r => (r.Product, r.Rate, r.Tier)).ToList();
         return new PlanSnapshot(planStart, horizon, regions, products, tiers, problem, tree, care, criticalCare);
     }
