@@ -58,6 +58,13 @@ public class AccessTests
         ("PAGE denied", "GET", "/denied", "FFFFF"),
         ("PAGE uploads", "GET", "/uploads", "UADDA"),
         ("PAGE uploads", "POST", "/uploads", "UADDA"),
+        ("PAGE scenarios", "GET", "/scenarios", "UADDD"),
+        ("PAGE scenarios/edit/{id?}", "GET", "/scenarios/edit", "UADDD"),
+        ("PAGE scenarios/edit/{id?}", "POST", "/scenarios/edit", "UADDD"),
+        ("PAGE scenarios/edit/{id?}", "POST", "/scenarios/edit/nope?handler=Run", "UADDD"),
+        ("PAGE runs/{id}", "GET", "/runs/req-nope", "UAAAD"),
+        ("PAGE runs/{id}", "POST", "/runs/req-nope?handler=Cancel", "UADDD"),
+        ("PAGE compare", "GET", "/compare", "UADDD"),
         ("GET /openapi/{documentName}.json", "GET", "/openapi/v1.json", "AAAAA"),
         ("DASHBOARD /hangfire", "GET", "/hangfire", "UADDD"),
         ("DOCS /api/docs", "GET", "/api/docs/index.html", "AAAAA"),
@@ -286,10 +293,15 @@ public class AccessTests
         if (url == "/api/runs?probe=days") return await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
         if (method == "POST" && url == "/api/me/keys") request.Content = JsonContent.Create(new { label = "matrix" });
+        // The cancel button's handler checks the role itself: the form carries its anti-forgery token to get there.
+        if (url.EndsWith("handler=Cancel", StringComparison.Ordinal)) request.Content = new FormUrlEncodedContent([new("__RequestVerificationToken", await TokenAsync(client))]);
         // An empty scenario: refused for its missing name, after the access check.
         if (url.StartsWith("/api/scenarios", StringComparison.Ordinal) && method is "POST" or "PUT") request.Content = JsonContent.Create(new { });
         return await client.SendAsync(request, Ct);
     }
+
+    private static async Task<string> TokenAsync(HttpClient client) =>
+        System.Text.RegularExpressions.Regex.Match(await client.GetStringAsync(new Uri("/signin", UriKind.Relative), Ct), "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
 
     private static char Outcome(HttpResponseMessage response, string endpoint) => response.StatusCode switch
     {
