@@ -1,0 +1,112 @@
+using ClosedXML.Excel;
+using OpenQA.Selenium;
+using Planner.Api.Storage;
+using Planner.Tests.Infrastructure;
+using Planner.Tests.Jobs;
+using Planner.Tests.Uploads;
+
+namespace Planner.Tests.Browser;
+
+/// <summary>The three roles' tasks in a real browser (headless Chromium) against Planner served on loopback.</summary>
+[Collection(HangfireState.Name)]
+public class BrowserTests
+{
+    [Fact]
+    public async Task HospitalAdministrator_DownloadsTheTemplate_UploadsAGoodFile_ThenABadOne_AndSeesTheErrors()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await HospitalsDatabase.PrepareAsync(db);
+        await using var browser = await BrowserSession.StartAsync(db);
+
+        browser.SignIn("hospital", "hospital-2020");
+        browser.Go("/uploads");
+        browser.Driver.FindElement(By.LinkText("capacity template")).Click();
+        var template = await File.ReadAllBytesAsync(browser.Downloaded("capacity-template"), TestContext.Current.CancellationToken);
+        using (var book = new XLWorkbook(new MemoryStream(template)))
+        {
+            var sheet = book.Worksheet("Capacity");
+            Assert.Equal(["H-0001", "H-0002"], Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString()));
+        }
+        var good = Path.Combine(db.Directory, "good.xlsx");
+        var bad = Path.Combine(db.Directory, "bad.xlsx");
+        await File.WriteAllBytesAsync(good, UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10))), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(bad, UploadFiles.Edit(await File.ReadAllBytesAsync(good, TestContext.Current.CancellationToken),
+            wb => wb.Worksheet("Capacity").Cell(3, 9).SetValue(-4)), TestContext.Current.CancellationToken);
+
+        Upload(good);
+        var accepted = browser.Until(d => d.FindElements(By.CssSelector("[role=status]")).FirstOrDefault()?.Text, "the upload's result");
+        Upload(bad);
+        var errors = browser.Until(d => d.FindElements(By.CssSelector("#upload-errors tbody tr")).Select(r => r.Text).ToList() is { Count: > 0 } rows ? rows : null, "the error table");
+
+        Assert.Contains("Accepted good.xlsx: 2 rows read, 2 changed.", accepted, StringComparison.Ordinal);
+        var error = Assert.Single(errors!);
+        Assert.Contains("Capacity 3 I ICU beds total -4", error, StringComparison.Ordinal);
+        Assert.Contains("nothing was saved", browser.Driver.FindElement(By.CssSelector("[role=alert]")).Text, StringComparison.OrdinalIgnoreCase);
+        // The history lists the accepted file only.
+        Assert.Equal(["good.xlsx"], browser.Driver.FindElements(By.CssSelector("table[aria-label='Recent uploads'] tbody tr td:first-child")).Select(c => c.Text));
+
+        void Upload(string path)
+        {
+            browser.Go("/uploads");
+            browser.Driver.FindElement(By.Id("file")).SendKeys(path);
+            browser.Driver.FindElement(By.CssSelector("form[enctype] button[type=submit]")).Click();
+        }
+    }
+
+    [Fact]
+    public async Task Planner_CreatesAndRunsAScenario_ComparesItWithTheBaseline_ThenACityOfficerGetsOnlyTheirCity()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var browser = await BrowserSession.StartAsync(db);
+        var driver = browser.Driver;
+
+        browser.SignIn("planner", "planner-2020");
+        browser.Go("/scenarios/edit");
+        driver.FindElement(By.Id("NewId")).SendKeys("surge");
+        driver.FindElement(By.Id("Name")).SendKeys("Surge in Shangcheng");
+        driver.FindElement(By.CssSelector("select[name='Demand[0].Code'] option[value='330102']")).Click();
+        driver.FindElement(By.CssSelector("select[name='Demand[0].Scope'] option[value='1']")).Click();
+        driver.FindElement(By.Name("Demand[0].Multiplier")).SendKeys("3");
+        driver.FindElement(By.Id("HorizonDays")).SendKeys("3");
+        driver.FindElement(By.CssSelector("button[name=run][value=true]")).Click();
+        var scenarioRun = Finished();
+
+        browser.Go("/scenarios");
+        Assert.Contains("demand tier 1 in 330102 ×3; 3 days", driver.FindElement(By.CssSelector("table[aria-label=Scenarios]")).Text, StringComparison.Ordinal);
+        driver.FindElement(By.XPath("//button[text()='Run baseline']")).Click();
+        var baselineRun = Finished();
+
+        browser.Go("/scenarios");
+        driver.FindElement(By.CssSelector($"#first option[value='{baselineRun}']")).Click();
+        driver.FindElement(By.CssSelector($"#second option[value='{scenarioRun}']")).Click();
+        driver.FindElement(By.XPath("//button[text()='Compare']")).Click();
+        browser.Until(d => d.FindElements(By.CssSelector("#compare-tiers tbody tr")).Count > 0, "the comparison");
+        Assert.Equal(5, driver.FindElements(By.CssSelector("#compare-tiers tbody tr")).Count);
+        Assert.Equal(10, driver.FindElements(By.CssSelector("svg[role=img] rect title")).Count);
+        Assert.Contains("(surge)", driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
+
+        // Hangzhou's logistics officer: their city's workbook of the latest plan, and no other city's.
+        browser.SignOut();
+        browser.SignIn("hangzhou", "hangzhou-2020");
+        Assert.Empty(driver.FindElements(By.CssSelector("a[href$='/files/city-330200']")));
+        Assert.Empty(driver.FindElements(By.CssSelector("a[href$='/files/province']")));
+        driver.FindElement(By.CssSelector($"a[href='/api/runs/{baselineRun}/files/city-330100']")).Click();
+        using (var book = new XLWorkbook(browser.Downloaded("plan-city-330100-")))
+        {
+            Assert.Contains(book.Worksheets, w => w.Name == "Villages");
+        }
+        browser.Go($"/api/runs/{baselineRun}/files/city-330200");
+        Assert.Contains("city 330100 only", driver.PageSource, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(browser.Downloads, "plan-city-330200-*"));
+
+        string Finished()
+        {
+            browser.Until(d => d.Url.Contains("/runs/req-", StringComparison.Ordinal), "the run's page");
+            var id = driver.Url[(driver.Url.LastIndexOf('/') + 1)..];
+            var status = browser.Until(d => d.FindElements(By.Id("run-status")).FirstOrDefault()?.Text is { } s && s is "succeeded" or "failed" or "cancelled" ? s : null,
+                $"run {id} to finish", seconds: 240);
+            Assert.Equal("succeeded", status);
+            return id;
+        }
+    }
+}
