@@ -5,6 +5,7 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- jobs [options]         (see JobsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- pulls [options]        (see PullsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- workbooks [options]    (see WorkbooksBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- web [options]          (see WebBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var job, .. var rest])
 {
@@ -26,6 +27,10 @@ if (args is ["workbooks", .. var workbookOptions])
 {
     return await WorkbooksBenchmark.RunAsync(workbookOptions, Console.Out, Console.Error);
 }
+if (args is ["web", .. var webOptions])
+{
+    return await WebBenchmark.RunAsync(webOptions, Console.Out, Console.Error);
+}
 if (args is ["jobs", .. var jobOptions])
 {
     return await JobsBenchmark.RunAsync(jobOptions, Console.Out, Console.Error);
@@ -35,4 +40,5 @@ await Console.Error.WriteLineAsync(TeamsBenchmark.Usage);
 await Console.Error.WriteLineAsync(PullsBenchmark.Usage);
 await Console.Error.WriteLineAsync(JobsBenchmark.Usage);
 await Console.Error.WriteLineAsync(WorkbooksBenchmark.Usage);
+await Console.Error.WriteLineAsync(WebBenchmark.Usage);
 return 2;
