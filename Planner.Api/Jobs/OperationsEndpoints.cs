@@ -60,6 +60,18 @@ public static class OperationsEndpoints
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
             }
         }).RequireAuthorization(AccessSetup.Planners).WithTags("Runs").WithSummary("Queue a plan run (scenario, start, days, policy); planners");
+        api.MapGet("/plans", async (ClaimsPrincipal user, PlannerSettings settings, int? limit) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return Results.Ok(await PublishedPlans.LatestAsync(db, user, Math.Clamp(limit ?? 10, 1, 100)));
+        }).RequireAuthorization(AccessSetup.PlansReaders).WithTags("Plans").WithSummary("The latest published plans with the files you may download");
+        api.MapGet("/plans/{id}", async (string id, ClaimsPrincipal user, PlannerSettings settings) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return await PublishedPlans.LatestAsync(db, user, 1, id) is [var plan]
+                ? Results.Ok(plan)
+                : Results.Problem($"There is no published plan of run {id}.", statusCode: StatusCodes.Status404NotFound);
+        }).RequireAuthorization(AccessSetup.PlansReaders).WithTags("Plans").WithSummary("One published plan (by its run's request id) with the files you may download");
         api.MapGet("/runs", async (PlannerSettings settings, int? limit) =>
         {
             await using var db = await settings.Planner.OpenAsync();

@@ -34,6 +34,8 @@ public class AccessTests
         ("GET /api/sources/pulls", "GET", "/api/sources/pulls", "UAAAA"),
         ("POST /api/sources/{feed}/pull", "POST", "/api/sources/nope/pull", "UADDD"),
         ("POST /api/runs", "POST", "/api/runs?probe=days", "UADDD"),
+        ("GET /api/plans", "GET", "/api/plans", "UAAAD"),
+        ("GET /api/plans/{id}", "GET", "/api/plans/req-nope", "UAAAD"),
         ("GET /api/runs", "GET", "/api/runs", "UAAAD"),
         ("GET /api/runs/{id}", "GET", "/api/runs/req-nope", "UAAAD"),
         ("POST /api/runs/{id}/cancel", "POST", "/api/runs/req-nope/cancel", "UADDD"),

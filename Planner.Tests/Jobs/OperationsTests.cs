@@ -67,6 +67,10 @@ public class OperationsTests
         Assert.Contains($"/api/runs/{id}/files/city-330100", plans, StringComparison.Ordinal);
         Assert.DoesNotContain($"/api/runs/{id}/files/city-330200", plans, StringComparison.Ordinal);
         Assert.DoesNotContain($"/api/runs/{id}/files/province", plans, StringComparison.Ordinal);
+        var published = await officer.GetFromJsonAsync<JsonElement>($"/api/plans/{id}", Ct);
+        Assert.Equal(["city-330100"], published.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        var all = await client.GetFromJsonAsync<JsonElement>("/api/plans", Ct);
+        Assert.Equal(13, Assert.Single(all.EnumerateArray()).GetProperty("files").GetArrayLength());
         using var own = await officer.GetAsync(new Uri($"/api/runs/{id}/files/city-330100", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         using (var book = new XLWorkbook(await own.Content.ReadAsStreamAsync(Ct)))
