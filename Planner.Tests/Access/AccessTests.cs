@@ -136,9 +136,7 @@ public class AccessTests
         var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("planner=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
-        var index = await client.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
-        var token = System.Text.RegularExpressions.Regex.Match(index, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]);
+        using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", await TestWebApp.TokenAsync(client, "/"))]);
         using var signOut = await client.PostAsync(new Uri("/SignOut", UriKind.Relative), form, Ct);
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         using var after = await client.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
@@ -214,12 +212,7 @@ public class AccessTests
         Assert.Equal("hospital", seenByAdmin[0].GetProperty("uploadedBy").GetString());
         Assert.Equal(2, (await planner.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
 
-        static async Task<HttpResponseMessage> PostAsync(HttpClient client, byte[] file, string name)
-        {
-            using var form = new MultipartFormDataContent();
-            form.Add(new ByteArrayContent(file), "file", name);
-            return await client.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form, Ct);
-        }
+        static Task<HttpResponseMessage> PostAsync(HttpClient client, byte[] file, string name) => TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
     }
 
     [Fact]
@@ -272,15 +265,8 @@ public class AccessTests
         Assert.Contains("Accepted good.xlsx: 2 rows read, 2 changed.", acceptedPage, StringComparison.Ordinal);
         Assert.Contains("<td>good.xlsx</td>", acceptedPage, StringComparison.Ordinal);
 
-        async Task<HttpResponseMessage> PostAsync(byte[] file, string name)
-        {
-            var page = await admin.GetStringAsync(new Uri("/uploads", UriKind.Relative), Ct);
-            var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-            using var form = new MultipartFormDataContent();
-            form.Add(new ByteArrayContent(file), "file", name);
-            form.Add(new StringContent(token), "__RequestVerificationToken");
-            return await admin.PostAsync(new Uri("/uploads", UriKind.Relative), form, Ct);
-        }
+        async Task<HttpResponseMessage> PostAsync(byte[] file, string name) =>
+            await TestWebApp.PostFileAsync(admin, "/uploads", file, name, await TestWebApp.TokenAsync(admin, "/uploads"));
     }
 
     private static string Name(RouteEndpoint endpoint)
@@ -296,14 +282,11 @@ public class AccessTests
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
         if (method == "POST" && url == "/api/me/keys") request.Content = JsonContent.Create(new { label = "matrix" });
         // The cancel button's handler checks the role itself: the form carries its anti-forgery token to get there.
-        if (url.EndsWith("handler=Cancel", StringComparison.Ordinal)) request.Content = new FormUrlEncodedContent([new("__RequestVerificationToken", await TokenAsync(client))]);
+        if (url.EndsWith("handler=Cancel", StringComparison.Ordinal)) request.Content = new FormUrlEncodedContent([new("__RequestVerificationToken", await TestWebApp.TokenAsync(client))]);
         // An empty scenario: refused for its missing name, after the access check.
         if (url.StartsWith("/api/scenarios", StringComparison.Ordinal) && method is "POST" or "PUT") request.Content = JsonContent.Create(new { });
         return await client.SendAsync(request, Ct);
     }
-
-    private static async Task<string> TokenAsync(HttpClient client) =>
-        System.Text.RegularExpressions.Regex.Match(await client.GetStringAsync(new Uri("/signin", UriKind.Relative), Ct), "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
 
     private static char Outcome(HttpResponseMessage response, string endpoint) => response.StatusCode switch
     {

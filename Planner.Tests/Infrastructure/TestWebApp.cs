@@ -72,10 +72,22 @@ public sealed partial class TestWebApp : IAsyncDisposable
     /// <summary>Posts the sign-in form with the token of a freshly loaded sign-in page.</summary>
     public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string userName, string password)
     {
-        var page = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        var token = TokenField().Match(page).Groups[1].Value;
+        var token = await TokenAsync(client);
         using var form = new FormUrlEncodedContent([new("UserName", userName), new("Password", password), new("__RequestVerificationToken", token)]);
         return await client.PostAsync(new Uri("/signin", UriKind.Relative), form);
+    }
+
+    /// <summary>The anti-forgery token of a form on <paramref name="page"/>, for this client (its cookie and user).</summary>
+    public static async Task<string> TokenAsync(HttpClient client, string page = "/signin") =>
+        TokenField().Match(await client.GetStringAsync(new Uri(page, UriKind.Relative))).Groups[1].Value;
+
+    /// <summary>Posts a file as the multipart field <c>file</c>, with the form's anti-forgery token when one is given.</summary>
+    public static async Task<HttpResponseMessage> PostFileAsync(HttpClient client, string url, byte[] file, string name, string? token = null)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(file), "file", name);
+        if (token is not null) form.Add(new StringContent(token), "__RequestVerificationToken");
+        return await client.PostAsync(new Uri(url, UriKind.Relative), form);
     }
 
     /// <summary>Server mode creates no sample users: a test that signs in as one saves it first.</summary>

@@ -114,11 +114,6 @@ public class OperationsTests
         var unknown = await client.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-NOPE", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        async Task<HttpResponseMessage> Post(byte[] file, string name)
-        {
-            using var form = new MultipartFormDataContent();
-            form.Add(new ByteArrayContent(file), "file", name);
-            return await client.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form, Ct);
-        }
+        Task<HttpResponseMessage> Post(byte[] file, string name) => TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
     }
 }
