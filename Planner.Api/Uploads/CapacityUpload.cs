@@ -66,15 +66,14 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         await using var db = await planner.OpenAsync(ct);
-        var earlier = await db.QueryAsync<(string Id, string File, string Sha, long Read, long Changed)>(EarlierSql, new { sha });
-        foreach (var e in earlier)
-        {
-            return new UploadResult(e.Id, e.File, e.Sha, e.Read, e.Changed, AlreadyUploaded: true);
-        }
+        // The same file again: its earlier upload. An uploader limited to some hospitals gets that answer only once
+        // the file has passed the checks, so that it never learns of an upload holding other hospitals' rows.
+        if (Hospitals is null && await EarlierAsync(db, sha) is { } known) return known;
         using var package = UploadGuard.Open(content, limits);
         var hospitals = (await db.QueryAsync<string>("SELECT code FROM hospitals")).ToHashSet(StringComparer.Ordinal);
         var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
         var reports = Read(package, CapacityTemplate.Columns(products), hospitals, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        if (Hospitals is not null && await EarlierAsync(db, sha) is { } again) return again;
 
         var id = $"upload-{clock.GetUtcNow():yyyyMMddHHmmss}-{sha[..8]}";
         await using var tx = await db.BeginTransactionAsync(ct);
@@ -105,6 +104,10 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         await tx.CommitAsync(ct);
         return new UploadResult(id, Path.GetFileName(fileName), sha, reports.Count, changed, false);
     }
+
+    private static async Task<UploadResult?> EarlierAsync(System.Data.Common.DbConnection db, string sha) =>
+        (await db.QueryAsync<(string Id, string File, string Sha, long Read, long Changed)>(EarlierSql, new { sha }))
+            .Select(e => new UploadResult(e.Id, e.File, e.Sha, e.Read, e.Changed, AlreadyUploaded: true)).FirstOrDefault();
 
     private List<Report> Read(Stream package, IReadOnlyList<CapacityColumn> columns, HashSet<string> hospitals, DateOnly today)
     {

@@ -22,6 +22,8 @@ public static class UploadEndpoints
             IReadOnlyCollection<string> codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (user.Hospitals() is { } own)
             {
+                // No codes means every hospital: an administrator without hospitals gets none, not all.
+                if (own.Count == 0) return Results.Problem("You report for no hospital; ask a planner to add yours to your user.", statusCode: StatusCodes.Status403Forbidden);
                 if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
                 {
                     return Results.Problem($"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.", statusCode: StatusCodes.Status403Forbidden);

@@ -206,11 +206,23 @@ public class AccessTests
         Assert.Contains("not one of yours; you report for H-0001, H-0002", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byPlanner.StatusCode);
+        // The very file the planner has uploaded is still refused to the administrator, not answered as "uploaded before".
+        using var again = await PostAsync(admin, foreign, "foreign.xlsx");
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         // Each sees the uploads they may: the administrator their own, the planner all.
         var seenByAdmin = await admin.GetFromJsonAsync<JsonElement>("/api/uploads", Ct);
         Assert.Equal(["own.xlsx"], seenByAdmin.EnumerateArray().Select(u => u.GetProperty("fileName").GetString()));
         Assert.Equal("hospital", seenByAdmin[0].GetProperty("uploadedBy").GetString());
         Assert.Equal(2, (await planner.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
+
+        // An administrator whose hospitals were all taken away gets no template at all (not every hospital's).
+        await using (var connection = await app.Settings.Planner.OpenAsync(Ct))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM user_hospitals WHERE user_name = 'hospital'");
+        }
+        using var emptied = await app.WithApiKeyAsync("hospital");
+        using var none = await emptied.GetAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
 
         static Task<HttpResponseMessage> PostAsync(HttpClient client, byte[] file, string name) => TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
     }

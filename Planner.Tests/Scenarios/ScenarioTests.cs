@@ -64,10 +64,10 @@ public class ScenarioTests
         Assert.Equal((7, 5), (scenario.HorizonDays, shorter.HorizonDays));
     }
 
-    [Fact]
-    public async Task Scenario_CreatedEditedRunAndCompared_OverTheApi()
+    [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Scenario_CreatedEditedRunAndCompared_OverTheApi(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var app = TestWebApp.Start(db);
         using var planner = await app.WithApiKeyAsync("planner");
 
