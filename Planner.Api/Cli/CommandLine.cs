@@ -242,11 +242,8 @@ public static class CommandLine
         {
             throw new PlannerException("Queueing from the command line needs server mode (ConnectionStrings:Planner, PostgreSQL); in embedded mode use POST /api/runs, or plan.");
         }
-        var kind = request.Scenario == "baseline" ? "daily" : "scenario";
         await using var db = await settings.Planner.OpenAsync();
-        var id = await RunRequests.CreateAsync(db, kind, request, null, DateTimeOffset.UtcNow);
-        PlanJobs.Enqueue(new BackgroundJobClient(JobsSetup.CreateStorage(settings)), id, kind);
-        return id;
+        return await PlanJobs.QueueAsync(db, new BackgroundJobClient(JobsSetup.CreateStorage(settings)), request, DateTimeOffset.UtcNow);
     }
 
     private static async Task<int> UploadAsync(PlannerSettings settings, string file, TextWriter stdout, TextWriter stderr, CancellationToken ct)

@@ -49,10 +49,8 @@ public static class OperationsEndpoints
                 {
                     Policy = order?.Policy is { } p ? PlannerSettings.ParsePolicy(p) : null,
                 };
-                var kind = request.Scenario == "baseline" ? "daily" : "scenario";
                 await using var db = await settings.Planner.OpenAsync();
-                var id = await RunRequests.CreateAsync(db, kind, request, null, clock.GetUtcNow());
-                PlanJobs.Enqueue(jobs, id, kind);
+                var id = await PlanJobs.QueueAsync(db, jobs, request, clock.GetUtcNow());
                 return Results.Accepted($"/api/runs/{id}", await RunRequests.GetAsync(db, id));
             }
             catch (PlannerException e)

@@ -65,6 +65,18 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
         }
     }
 
+    /// <summary>
+    /// Records a plan run request and queues its job: the baseline as a daily plan (queue <c>plans</c>), any other
+    /// scenario on <c>scenarios</c>. Returns the request id.
+    /// </summary>
+    public static async Task<string> QueueAsync(System.Data.Common.DbConnection db, IBackgroundJobClient client, PlanRequest request, DateTimeOffset now)
+    {
+        var kind = request.Scenario == Scenarios.ScenarioStore.Baseline ? "daily" : "scenario";
+        var id = await RunRequests.CreateAsync(db, kind, request, null, now);
+        Enqueue(client, id, kind);
+        return id;
+    }
+
     /// <summary>Queues the job that runs a request, on the queue of its kind.</summary>
     public static string Enqueue(IBackgroundJobClient client, string requestId, string kind) => kind == "scenario"
         ? client.Enqueue<PlanJobs>(j => j.RunScenarioAsync(requestId, CancellationToken.None))

@@ -32,18 +32,11 @@ public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) :
         {
             Refused = "Choose the filled template to upload.";
         }
-        else if (file.Length > settings.Uploads.MaxBytes)
-        {
-            Refused = $"The file is {file.Length / 1048576.0:0.#} MB; the limit is {settings.Uploads.MaxBytes / 1048576.0:0.#} MB.";
-        }
         else
         {
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, HttpContext.RequestAborted);
             try
             {
-                Accepted = await new CapacityUpload(settings.Planner, settings.Uploads, clock) { Hospitals = User.Hospitals() }
-                    .UploadAsync(file.FileName, buffer.ToArray(), User.Identity?.Name, HttpContext.RequestAborted);
+                Accepted = await CapacityUpload.FromFormAsync(file, settings, clock, User, HttpContext.RequestAborted);
             }
             catch (UploadInvalid e)
             {

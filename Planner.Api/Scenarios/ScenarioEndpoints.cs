@@ -46,9 +46,7 @@ public static class ScenarioEndpoints
             if (order?.Days is { } d and (< 1 or > 366)) return Results.Problem($"days is {d}; it must be from 1 to 366.", statusCode: StatusCodes.Status400BadRequest);
             await using var db = await settings.Planner.OpenAsync();
             if (await ScenarioStore.GetAsync(db, id) is null) return Results.Problem($"There is no scenario '{id}'.", statusCode: StatusCodes.Status404NotFound);
-            var kind = id == ScenarioStore.Baseline ? "daily" : "scenario";
-            var request = await RunRequests.CreateAsync(db, kind, new PlanRequest(Scenario: id, PlanStart: order?.Start, HorizonDays: order?.Days), null, clock.GetUtcNow());
-            PlanJobs.Enqueue(jobs, request, kind);
+            var request = await PlanJobs.QueueAsync(db, jobs, new PlanRequest(Scenario: id, PlanStart: order?.Start, HorizonDays: order?.Days), clock.GetUtcNow());
             return Results.Accepted($"/api/runs/{request}", await RunRequests.GetAsync(db, request));
         }).WithSummary("Queue a run of the scenario; follow it at the Location");
         return app;

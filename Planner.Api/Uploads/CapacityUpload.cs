@@ -59,6 +59,22 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
     private sealed record Report(string Hospital, DateOnly Date, Dictionary<string, long> Counts, Dictionary<string, long> Staff,
         Dictionary<string, (long? Days, bool? Obtain)> Supplies, string? Notes);
 
+    /// <summary>
+    /// Uploads a file posted in a form by a signed-in user, limited to their hospitals; a file over the size limit
+    /// is refused before it is read into memory.
+    /// </summary>
+    public static async Task<UploadResult> FromFormAsync(IFormFile file, Configuration.PlannerSettings settings, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (file.Length > settings.Uploads.MaxBytes)
+        {
+            throw new UploadRejected($"The file is {file.Length / 1048576.0:0.#} MB; the limit is {settings.Uploads.MaxBytes / 1048576.0:0.#} MB.", StatusCodes.Status413PayloadTooLarge);
+        }
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        return await new CapacityUpload(settings.Planner, settings.Uploads, clock) { Hospitals = Access.AccessSetup.Hospitals(user) }
+            .UploadAsync(file.FileName, buffer.ToArray(), user.Identity?.Name, ct);
+    }
+
     /// <summary>The hospitals the uploader reports for (a hospital administrator's); null for all.</summary>
     public IReadOnlySet<string>? Hospitals { get; init; }
 

@@ -45,17 +45,9 @@ public static class UploadEndpoints
             // Read by hand rather than bound, so that a request without a form gets this message, not a binding error.
             var file = request.HasFormContentType ? (await request.ReadFormAsync(ct)).Files["file"] : null;
             if (file is null) return Results.Problem("Send the filled template as the multipart form field 'file'.", statusCode: StatusCodes.Status400BadRequest);
-            if (file.Length > settings.Uploads.MaxBytes)
-            {
-                return Results.Problem($"The file is {file.Length / 1048576.0:0.#} MB; the limit is {settings.Uploads.MaxBytes / 1048576.0:0.#} MB.", statusCode: StatusCodes.Status413PayloadTooLarge);
-            }
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, ct);
             try
             {
-                var upload = new CapacityUpload(settings.Planner, settings.Uploads, clock) { Hospitals = user.Hospitals() };
-                var result = await upload.UploadAsync(file.FileName, buffer.ToArray(), user.Identity?.Name, ct);
-                return Results.Ok(result);
+                return Results.Ok(await CapacityUpload.FromFormAsync(file, settings, clock, user, ct));
             }
             catch (UploadInvalid e)
             {

@@ -76,8 +76,7 @@ public static class ComparisonWorkbook
     public static async Task<(string A, string ScenarioA, string B, string ScenarioB, IReadOnlyList<TierComparison> Tiers)> ByTierAsync(
         System.Data.Common.DbConnection db, string first, string second)
     {
-        var a = await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id = first }) ?? throw new PlannerException($"There is no succeeded plan run {first}.");
-        var b = await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id = second }) ?? throw new PlannerException($"There is no succeeded plan run {second}.");
+        var (a, b) = (await RunAsync(db, first), await RunAsync(db, second));
         var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = a.Id })).ToLookup(t => t.Tier);
         var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = b.Id })).ToLookup(t => t.Tier);
         var tiers = totalsA.Select(g => g.Key).Union(totalsB.Select(g => g.Key)).Order().Select(tier =>
@@ -88,12 +87,15 @@ public static class ComparisonWorkbook
         return (a.Id, a.Scenario, b.Id, b.Scenario, tiers);
     }
 
+    /// <summary>A succeeded plan run by its id or its request's id.</summary>
+    private static async Task<RunRow> RunAsync(System.Data.Common.DbConnection db, string id) =>
+        await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id }) ?? throw new PlannerException($"There is no succeeded plan run {id}.");
+
     /// <summary>The workbook comparing run <paramref name="first"/> with run <paramref name="second"/> (plan run ids or run request ids).</summary>
     public static async Task<(byte[] Content, string FileName)> BuildAsync(Database database, string first, string second, CancellationToken ct = default)
     {
         await using var db = await database.OpenAsync(ct);
-        var a = await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id = first }) ?? throw new PlannerException($"There is no succeeded plan run {first}.");
-        var b = await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id = second }) ?? throw new PlannerException($"There is no succeeded plan run {second}.");
+        var (a, b) = (await RunAsync(db, first), await RunAsync(db, second));
         var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = a.Id })).ToList();
         var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = b.Id })).ToList();
         var regions = (await db.QueryAsync<RegionRow>(RegionsSql)).ToDictionary(r => r.Code, StringComparer.Ordinal);

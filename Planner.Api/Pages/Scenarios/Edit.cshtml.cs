@@ -124,10 +124,7 @@ public sealed class EditModel(PlannerSettings settings, TimeProvider clock, IBac
 
     private async Task<IActionResult> RunAsync(System.Data.Common.DbConnection db, string id)
     {
-        var kind = id == ScenarioStore.Baseline ? "daily" : "scenario";
-        var request = await RunRequests.CreateAsync(db, kind, new PlanRequest(Scenario: id), null, clock.GetUtcNow());
-        PlanJobs.Enqueue(jobs, request, kind);
-        return Redirect($"/runs/{request}");
+        return Redirect($"/runs/{await PlanJobs.QueueAsync(db, jobs, new PlanRequest(Scenario: id), clock.GetUtcNow())}");
     }
 
     private async Task LoadChoicesAsync(System.Data.Common.DbConnection db)
