@@ -103,8 +103,10 @@ public class BrowserTests
         {
             browser.Until(d => d.Url.Contains("/runs/req-", StringComparison.Ordinal), "the run's page");
             var id = driver.Url[(driver.Url.LastIndexOf('/') + 1)..];
-            var status = browser.Until(d => d.FindElements(By.Id("run-status")).FirstOrDefault()?.Text is { } s && s is "succeeded" or "failed" or "cancelled" ? s : null,
-                $"run {id} to finish", seconds: 240);
+            // Read in one script call: the page reloads itself every 2 s, and an element found before a reload can
+            // no longer be read after it (Chromium does not always report that as a stale element).
+            var status = browser.Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return document.getElementById('run-status')?.textContent ?? null") is string s
+                && s is "succeeded" or "failed" or "cancelled" ? s : null, $"run {id} to finish", seconds: 240);
             Assert.Equal("succeeded", status);
             return id;
         }
