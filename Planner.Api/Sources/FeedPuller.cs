@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -132,9 +133,11 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     await UpsertRowsAsync(sqlite, table, runId, chunks.Reader, changed, ct);
                     return;
                 }
+                // seq: a row's place among the staged rows, which are staged in the order read.
+                long seq = 0;
                 await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
                 {
-                    await planner.BulkInsertAsync(connection, tx, staging, stagingColumns, chunk, ct);
+                    await planner.BulkInsertAsync(connection, tx, staging, stagingColumns, chunk.Select(row => (object?[])[.. row, ++seq]), ct);
                 }
             }
             finally
@@ -227,7 +230,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     /// <summary>
     /// Reads the table's rows above the watermark through Dapper (unbuffered) and checks each one: rejected rows
     /// are kept with their reasons, valid rows go to <paramref name="chunks"/> in chunks of <see cref="ChunkRows"/>,
-    /// as values in <see cref="FeedTable.Columns"/> order followed by their place in the read (<c>seq</c>).
+    /// as values in <see cref="FeedTable.Columns"/> order.
     /// </summary>
     private static async Task<Batch> ReadAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known, string runId,
         ChannelWriter<List<object?[]>> chunks, CancellationToken ct)
@@ -249,7 +252,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     continue;
                 }
                 if (!batch.IsLatest(mapped, version)) continue;
-                chunk.Add([.. mapped, batch.Read]);
+                chunk.Add(mapped);
                 if (chunk.Count == ChunkRows)
                 {
                     await chunks.WriteAsync(chunk, ct);
@@ -347,12 +350,13 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         /// </summary>
         public bool IsLatest(object?[] values, long version)
         {
-            if (_versions.TryGetValue(values, out var held))
+            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_versions, values, out var exists);
+            if (exists)
             {
                 if (version < held) return false;
                 Duplicates = true;
             }
-            _versions[values] = version;
+            held = version;
             return true;
         }
     }
