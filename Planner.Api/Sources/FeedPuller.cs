@@ -133,12 +133,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     await UpsertRowsAsync(sqlite, table, runId, chunks.Reader, changed, ct);
                     return;
                 }
-                // seq: a row's place among the staged rows, which are staged in the order read.
-                long seq = 0;
-                await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
-                {
-                    await planner.BulkInsertAsync(connection, tx, staging, stagingColumns, chunk.Select(row => (object?[])[.. row, ++seq]), ct);
-                }
+                await CopyRowsAsync((NpgsqlConnection)connection, staging, stagingColumns, chunks.Reader, ct);
             }
             finally
             {
@@ -176,6 +171,36 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
             : UpsertSql(table, $"SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM {staging} WHERE true");
         batch.Changed = await connection.ExecuteAsync(new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct));
         return batch;
+    }
+
+    /// <summary>
+    /// Copies the rows into the staging table in PostgreSQL's binary format, each followed by its place among the
+    /// staged rows (<c>seq</c>: they are staged in the order read).
+    /// </summary>
+    private static async Task CopyRowsAsync(NpgsqlConnection connection, string staging, string[] columns, ChannelReader<List<object?[]>> chunks, CancellationToken ct)
+    {
+        var types = new string[columns.Length];
+        await using (var command = new NpgsqlCommand($"SELECT {string.Join(", ", columns)} FROM {staging}", connection))
+        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SchemaOnly, ct))
+        {
+            for (var i = 0; i < types.Length; i++) types[i] = reader.GetDataTypeName(i);
+        }
+        long seq = 0;
+        await foreach (var chunk in chunks.ReadAllAsync(ct))
+        {
+            await using var importer = await connection.BeginBinaryImportAsync($"COPY {staging} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var row in chunk)
+            {
+                await importer.StartRowAsync(ct);
+                for (var i = 0; i < row.Length; i++)
+                {
+                    if (row[i] is { } value) await importer.WriteAsync(value, types[i], ct);
+                    else await importer.WriteNullAsync(ct);
+                }
+                await importer.WriteAsync(++seq, types[^1], ct);
+            }
+            await importer.CompleteAsync(ct);
+        }
     }
 
     /// <summary>
