@@ -128,12 +128,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         {
             try
             {
-                if (connection is SqliteConnection sqlite)
-                {
-                    await UpsertRowsAsync(sqlite, table, runId, chunks.Reader, changed, ct);
-                    return;
-                }
-                await CopyRowsAsync((NpgsqlConnection)connection, staging, stagingColumns, chunks.Reader, ct);
+                if (connection is SqliteConnection sqlite) await UpsertRowsAsync(sqlite, table, runId, chunks.Reader, changed, ct);
+                else await CopyRowsAsync((NpgsqlConnection)connection, staging, stagingColumns, chunks.Reader, ct);
             }
             finally
             {
@@ -156,7 +152,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
         if (connection is SqliteConnection)
         {
-            // A key changed by two of the rows read is one row changed.
+            // A key changed by two of the rows read is one row changed (also if the second put back what the first replaced).
             batch.Changed = batch.Duplicates ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count() : changed.Count;
             return batch;
         }
@@ -239,6 +235,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         }
     }
 
+    /// <summary>Binds a mapped value as the planner's SQLite tables hold it (dates as yyyy-MM-dd text).</summary>
     private static int Bind(sqlite3_stmt statement, int index, object? value)
     {
         Span<char> date = stackalloc char[10];
