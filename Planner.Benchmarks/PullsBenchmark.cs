@@ -217,7 +217,7 @@ public static class PullsBenchmark
             foreach (var s in new[] { 0, 2 })
             {
                 var warmup = runs[0][s];
-                md.Append(CultureInfo.InvariantCulture, $"| {database} | warm-up: {Scenarios[s]}, the first in this process on {database} | {warmup.Read:N0} | {warmup.Changed:N0} | {warmup.Seconds:0.000} | {RowsPerSecond(warmup):N0} | {warmup.Seconds:0.000} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {database} | warm-up run, the first on {database} in this process: {Scenarios[s]} | {warmup.Read:N0} | {warmup.Changed:N0} | {warmup.Seconds:0.000} | {RowsPerSecond(warmup):N0} | {warmup.Seconds:0.000} |\n");
             }
         }
         md.Append(CultureInfo.InvariantCulture, $"\nPeak memory of the benchmark process (both databases, all runs): {Measure.PeakMegabytes():N0} MiB.\n\n");
