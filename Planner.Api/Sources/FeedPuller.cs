@@ -1,10 +1,12 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
@@ -71,7 +73,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     // One pull of a feed at a time, whoever starts it (a worker, the CLI): a second waits here rather
                     // than racing the first's inserts (MERGE, unlike ON CONFLICT, would then fail on the key).
                     await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", new { key = "planner-pull-" + name }, tx);
-                    // The MERGE sorts the staged rows: 100,000 of them spill to disk at the default 4 MB.
+                    // The MERGE's join may hold the 100,000 staged rows in memory (about 10 MB): more than the default 4 MB.
                     await connection.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: tx);
                 }
                 var known = await KnownCodesAsync(connection, tx);
@@ -106,25 +108,28 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     }
 
     /// <summary>
-    /// Pulls one table: the rows are read and checked in chunks while the previous chunk is copied into a staging
-    /// table (on another thread, so reading and writing overlap), then one upsert moves them into the target.
+    /// Pulls one table: the rows are read and checked in chunks while another thread writes the previous chunk
+    /// (so reading and writing overlap). SQLite upserts each row as it comes; PostgreSQL copies the rows into a
+    /// staging table and moves them into the target with one upsert at the end.
     /// </summary>
     private async Task<Batch> PullTableAsync(DbConnection connection, DbTransaction tx, DbConnection source, FeedTable table, string query,
         long watermark, KnownCodes known, string runId, CancellationToken ct)
     {
         var staging = $"pull_{table.Target}";
         string[] stagingColumns = [.. table.Columns, "seq"];
-        await Database.CreateStagingTableAsync(connection, tx, staging, $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq", table.Target);
+        if (connection is NpgsqlConnection)
+        {
+            await Database.CreateStagingTableAsync(connection, tx, staging, $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq", table.Target);
+        }
 
         var chunks = Channel.CreateBounded<List<object?[]>>(2);
+        var changed = new List<object?[]>();
         var writing = Task.Run(async () =>
         {
             try
             {
-                await foreach (var chunk in chunks.Reader.ReadAllAsync(ct))
-                {
-                    await planner.BulkInsertAsync(connection, tx, staging, stagingColumns, chunk, ct);
-                }
+                if (connection is SqliteConnection sqlite) await UpsertRowsAsync(sqlite, table, runId, chunks.Reader, changed, ct);
+                else await CopyRowsAsync((NpgsqlConnection)connection, staging, stagingColumns, chunks.Reader, ct);
             }
             finally
             {
@@ -145,22 +150,109 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         }
 
         if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
+        if (connection is SqliteConnection)
+        {
+            // A key changed by two of the rows read is one row changed (also if the second put back what the first replaced).
+            batch.Changed = batch.Duplicates ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count() : changed.Count;
+            return batch;
+        }
         if (batch.Duplicates)
         {
             // A key read more than once keeps its last staged row (rows with a lower row_version were never staged).
             var sameKey = string.Join(" AND ", table.Keys.Select(k => $"later.{k} = {staging}.{k}"));
             await connection.ExecuteAsync($"DELETE FROM {staging} WHERE EXISTS (SELECT 1 FROM {staging} later WHERE {sameKey} AND later.seq > {staging}.seq)", transaction: tx);
         }
-        var upsert = connection is NpgsqlConnection { PostgreSqlVersion.Major: >= 15 } ? MergeSql(table, staging) : UpsertSql(table, staging);
+        var upsert = connection is NpgsqlConnection { PostgreSqlVersion.Major: >= 15 }
+            ? MergeSql(table, staging)
+            : UpsertSql(table, $"SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM {staging} WHERE true");
         batch.Changed = await connection.ExecuteAsync(new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct));
-        await Database.DropStagingTableAsync(connection, tx, staging);
         return batch;
+    }
+
+    /// <summary>
+    /// Copies the rows into the staging table in PostgreSQL's binary format, each followed by its place among the
+    /// staged rows (<c>seq</c>: they are staged in the order read).
+    /// </summary>
+    private static async Task CopyRowsAsync(NpgsqlConnection connection, string staging, string[] columns, ChannelReader<List<object?[]>> chunks, CancellationToken ct)
+    {
+        var types = new string[columns.Length];
+        await using (var command = new NpgsqlCommand($"SELECT {string.Join(", ", columns)} FROM {staging}", connection))
+        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SchemaOnly, ct))
+        {
+            for (var i = 0; i < types.Length; i++) types[i] = reader.GetDataTypeName(i);
+        }
+        long seq = 0;
+        await foreach (var chunk in chunks.ReadAllAsync(ct))
+        {
+            await using var importer = await connection.BeginBinaryImportAsync($"COPY {staging} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var row in chunk)
+            {
+                await importer.StartRowAsync(ct);
+                for (var i = 0; i < row.Length; i++)
+                {
+                    if (row[i] is { } value) await importer.WriteAsync(value, types[i], ct);
+                    else await importer.WriteNullAsync(ct);
+                }
+                await importer.WriteAsync(++seq, types[^1], ct);
+            }
+            await importer.CompleteAsync(ct);
+        }
+    }
+
+    /// <summary>
+    /// Upserts each row on SQLite with one prepared statement, in the order read (so a key read again ends with its
+    /// latest row); <paramref name="changed"/> gets the rows that added a row or changed a held one. The statement
+    /// runs on the connection's SQLite handle: through <c>SqliteCommand</c> (a data reader per call, parameters bound
+    /// by name, text converted to UTF-8 in .NET) the same upserts took half as long again (docs/benchmarks.md).
+    /// </summary>
+    private static async Task UpsertRowsAsync(SqliteConnection connection, FeedTable table, string runId,
+        ChannelReader<List<object?[]>> chunks, List<object?[]> changed, CancellationToken ct)
+    {
+        var db = connection.Handle!;
+        var columns = table.Columns.Length;
+        var placeholders = string.Join(", ", Enumerable.Range(1, columns + (table.StampsPullRun ? 1 : 0)).Select(i => "?" + i.ToString(CultureInfo.InvariantCulture)));
+        Check(raw.sqlite3_prepare_v2(db, UpsertSql(table, $"VALUES ({placeholders})"), out var statement));
+        using (statement)
+        {
+            if (table.StampsPullRun) Check(raw.sqlite3_bind_text16(statement, columns + 1, runId));
+            await foreach (var chunk in chunks.ReadAllAsync(ct))
+            {
+                foreach (var row in chunk)
+                {
+                    for (var i = 0; i < columns; i++) Check(Bind(statement, i + 1, row[i]));
+                    var done = raw.sqlite3_step(statement);
+                    // Reset before checking, so that a failed statement gives its error and can be finalized.
+                    raw.sqlite3_reset(statement);
+                    if (done != raw.SQLITE_DONE) Check(done);
+                    if (raw.sqlite3_changes(db) > 0) changed.Add(row);
+                }
+            }
+        }
+
+        void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    /// <summary>Binds a mapped value as the planner's SQLite tables hold it (dates as yyyy-MM-dd text).</summary>
+    private static int Bind(sqlite3_stmt statement, int index, object? value)
+    {
+        Span<char> date = stackalloc char[10];
+        return value switch
+        {
+            null => raw.sqlite3_bind_null(statement, index),
+            string s => raw.sqlite3_bind_text16(statement, index, s),
+            long l => raw.sqlite3_bind_int64(statement, index, l),
+            DateOnly d when d.TryFormat(date, out var length, "yyyy-MM-dd", CultureInfo.InvariantCulture) => raw.sqlite3_bind_text16(statement, index, date[..length]),
+            _ => throw new InvalidOperationException($"Cannot bind a {value.GetType().Name} to SQLite."),
+        };
     }
 
     /// <summary>
     /// Reads the table's rows above the watermark through Dapper (unbuffered) and checks each one: rejected rows
     /// are kept with their reasons, valid rows go to <paramref name="chunks"/> in chunks of <see cref="ChunkRows"/>,
-    /// as values in <see cref="FeedTable.Columns"/> order followed by their place in the read (<c>seq</c>).
+    /// as values in <see cref="FeedTable.Columns"/> order.
     /// </summary>
     private static async Task<Batch> ReadAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known, string runId,
         ChannelWriter<List<object?[]>> chunks, CancellationToken ct)
@@ -182,7 +274,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     continue;
                 }
                 if (!batch.IsLatest(mapped, version)) continue;
-                chunk.Add([.. mapped, batch.Read]);
+                chunk.Add(mapped);
                 if (chunk.Count == ChunkRows)
                 {
                     await chunks.WriteAsync(chunk, ct);
@@ -206,17 +298,17 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     }
 
     /// <summary>
-    /// The upsert from the staging table that changes a held row only when a compared value differs (so its count
-    /// is the rows really changed).
+    /// The upsert of <paramref name="rows"/> (a VALUES list or a SELECT of the columns, then the pull run if stamped)
+    /// that changes a held row only when a compared value differs, so that its count is the rows really changed.
     /// </summary>
-    private static string UpsertSql(FeedTable table, string staging)
+    private static string UpsertSql(FeedTable table, string rows)
     {
         var stamp = table.StampsPullRun ? ", pull_run_id" : "";
         var set = string.Join(", ", table.Values.Select(c => $"{c} = excluded.{c}")) + (table.StampsPullRun ? ", pull_run_id = excluded.pull_run_id" : "");
         var differs = string.Join(" OR ", table.Values.Select(c => $"{table.Target}.{c} IS DISTINCT FROM excluded.{c}"));
         return $"""
             INSERT INTO {table.Target} ({string.Join(", ", table.Columns)}{stamp})
-            SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM {staging} WHERE true
+            {rows}
             ON CONFLICT ({string.Join(", ", table.Keys)}) DO UPDATE SET {set}
             WHERE {differs}
             """;
@@ -224,9 +316,11 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
 
     /// <summary>
     /// The same upsert as a MERGE (PostgreSQL 15 and later): it joins the staging table to the target instead of
-    /// trying each row's insertion first (half the time or less for 100,000 rows here; docs/benchmarks.md), in key
-    /// order, which is cheaper for the key's index. The staging table holds each key once, and the advisory lock
-    /// keeps other pulls of the feed out, so no row is matched or inserted twice.
+    /// trying each row's insertion first (half the time or less for 100,000 rows here; docs/benchmarks.md). The
+    /// staged rows are not sorted first: sorting them by key took 0.2 s of the 100,000 rows' merge and led the
+    /// planner to an index probe per row when the target is full (a re-pull merged in 0.45-0.6 s instead of
+    /// 0.25-0.35 s). The staging table holds each key once, and the advisory lock keeps other pulls of the feed
+    /// out, so no row is matched or inserted twice.
     /// </summary>
     private static string MergeSql(FeedTable table, string staging)
     {
@@ -235,7 +329,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         var differs = string.Join(" OR ", table.Values.Select(c => $"t.{c} IS DISTINCT FROM s.{c}"));
         return $"""
             MERGE INTO {table.Target} t
-            USING (SELECT * FROM {staging} ORDER BY {string.Join(", ", table.Keys)}) s ON {string.Join(" AND ", table.Keys.Select(k => $"t.{k} = s.{k}"))}
+            USING {staging} s ON {string.Join(" AND ", table.Keys.Select(k => $"t.{k} = s.{k}"))}
             WHEN MATCHED AND ({differs}) THEN UPDATE SET {set}
             WHEN NOT MATCHED THEN INSERT ({string.Join(", ", table.Columns)}{stamp}) VALUES ({string.Join(", ", table.Columns.Select(c => "s." + c))}{(table.StampsPullRun ? ", @pull_run_id" : "")})
             """;
@@ -244,9 +338,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     private static async Task SetSqliteForeignKeysAsync(DbConnection connection, bool on)
     {
         if (connection is not SqliteConnection) return;
-        // Also, for this connection only: a page cache that holds the table being pulled (64 MB instead of 2 MB)
-        // and the staging table in memory instead of a temporary file.
-        await connection.ExecuteAsync(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY");
+        // Also, for this connection only: a page cache that holds the table being pulled (64 MB instead of 2 MB).
+        await connection.ExecuteAsync(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536");
     }
 
     private static async Task<KnownCodes> KnownCodesAsync(DbConnection connection, DbTransaction tx)
@@ -281,12 +374,13 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         /// </summary>
         public bool IsLatest(object?[] values, long version)
         {
-            if (_versions.TryGetValue(values, out var held))
+            ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_versions, values, out var exists);
+            if (exists)
             {
                 if (version < held) return false;
                 Duplicates = true;
             }
-            _versions[values] = version;
+            held = version;
             return true;
         }
     }
