@@ -235,19 +235,15 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         }
     }
 
-    /// <summary>Binds a mapped value as the planner's SQLite tables hold it (dates as yyyy-MM-dd text).</summary>
-    private static int Bind(sqlite3_stmt statement, int index, object? value)
+    /// <summary>Binds a mapped value as the planner's SQLite tables hold it (<see cref="Database.ToSqliteValue"/>).</summary>
+    private static int Bind(sqlite3_stmt statement, int index, object? value) => Database.ToSqliteValue(value) switch
     {
-        Span<char> date = stackalloc char[10];
-        return value switch
-        {
-            null => raw.sqlite3_bind_null(statement, index),
-            string s => raw.sqlite3_bind_text16(statement, index, s),
-            long l => raw.sqlite3_bind_int64(statement, index, l),
-            DateOnly d when d.TryFormat(date, out var length, "yyyy-MM-dd", CultureInfo.InvariantCulture) => raw.sqlite3_bind_text16(statement, index, date[..length]),
-            _ => throw new InvalidOperationException($"Cannot bind a {value.GetType().Name} to SQLite."),
-        };
-    }
+        DBNull => raw.sqlite3_bind_null(statement, index),
+        string s => raw.sqlite3_bind_text16(statement, index, s),
+        long l => raw.sqlite3_bind_int64(statement, index, l),
+        int i => raw.sqlite3_bind_int64(statement, index, i),
+        var other => throw new InvalidOperationException($"Cannot bind a {other.GetType().Name} to SQLite."),
+    };
 
     /// <summary>
     /// Reads the table's rows above the watermark through Dapper (unbuffered) and checks each one: rejected rows
