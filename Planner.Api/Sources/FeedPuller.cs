@@ -109,53 +109,53 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
 
     /// <summary>
     /// Pulls one table: the rows are read and checked in chunks while another thread writes the previous chunk
-    /// (so reading and writing overlap). SQLite upserts each row as it comes; PostgreSQL copies the rows into a
-    /// staging table and moves them into the target with one upsert at the end.
+    /// (so reading and writing overlap). SQLite upserts each row as it comes. PostgreSQL copies the rows into a
+    /// staging table and moves them into the target with one upsert at the end, except into an empty target (a
+    /// source's first load): there every row is new, so they are copied straight into it while the next chunk is
+    /// read. A key read twice, or another writer reaching the table first, sends it back to the staged path.
     /// </summary>
     private async Task<Batch> PullTableAsync(DbConnection connection, DbTransaction tx, DbConnection source, FeedTable table, string query,
         long watermark, KnownCodes known, string runId, CancellationToken ct)
     {
-        var staging = $"pull_{table.Target}";
-        string[] stagingColumns = [.. table.Columns, "seq"];
-        if (connection is NpgsqlConnection)
+        if (connection is NpgsqlConnection pg && await IsEmptyAsync(pg, tx, table.Target))
         {
-            await Database.CreateStagingTableAsync(connection, tx, staging, $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq", table.Target);
-        }
-
-        var chunks = Channel.CreateBounded<List<object?[]>>(2);
-        var changed = new List<object?[]>();
-        var writing = Task.Run(async () =>
-        {
+            await tx.SaveAsync("first_load", ct);
             try
             {
-                if (connection is SqliteConnection sqlite) await UpsertRowsAsync(sqlite, table, runId, chunks.Reader, changed, ct);
-                else await CopyRowsAsync((NpgsqlConnection)connection, staging, stagingColumns, chunks.Reader, ct);
+                string[] columns = table.StampsPullRun ? [.. table.Columns, "pull_run_id"] : table.Columns;
+                Func<object>? stamp = table.StampsPullRun ? () => runId : null;
+                var loaded = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: true,
+                    chunks => LoadEmptyTableAsync(pg, tx, table.Target, columns, stamp, chunks, ct), ct);
+                // Later writes of the pull would otherwise run in the savepoint's subtransaction.
+                await tx.ReleaseAsync("first_load", ct);
+                await InsertRejectedAsync(connection, tx, loaded, ct);
+                loaded.Changed = loaded.Staged;
+                return loaded;
             }
-            finally
+            catch (FirstLoadAbandonedException)
             {
-                // A failed write closes the channel, so the reader stops at its next chunk.
-                chunks.Writer.TryComplete();
+                // Undoes the copy, puts the indexes back and releases the lock; the staged path reads the rows again.
+                await tx.RollbackAsync("first_load", ct);
             }
-        }, ct);
-        Batch batch;
-        try
-        {
-            batch = await ReadAsync(source, table, query, watermark, known, runId, chunks.Writer, ct);
-        }
-        finally
-        {
-            // If the writer failed, the reader stopped on the closed channel and awaiting the writer throws why.
-            chunks.Writer.TryComplete();
-            await writing;
         }
 
-        if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
-        if (connection is SqliteConnection)
+        var changed = new List<object?[]>();
+        if (connection is SqliteConnection sqlite)
         {
+            var upserted = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: false,
+                chunks => UpsertRowsAsync(sqlite, table, runId, chunks, changed, ct), ct);
+            await InsertRejectedAsync(connection, tx, upserted, ct);
             // A key changed by two of the rows read is one row changed (also if the second put back what the first replaced).
-            batch.Changed = batch.Duplicates ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count() : changed.Count;
-            return batch;
+            upserted.Changed = upserted.Duplicates ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count() : changed.Count;
+            return upserted;
         }
+
+        var staging = $"pull_{table.Target}";
+        await Database.CreateStagingTableAsync(connection, tx, staging, $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq", table.Target);
+        long seq = 0;
+        var batch = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: false,
+            chunks => CopyRowsAsync((NpgsqlConnection)connection, staging, [.. table.Columns, "seq"], () => ++seq, chunks, ct), ct);
+        await InsertRejectedAsync(connection, tx, batch, ct);
         if (batch.Duplicates)
         {
             // A key read more than once keeps its last staged row (rows with a lower row_version were never staged).
@@ -169,22 +169,98 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         return batch;
     }
 
+    private static Task<bool> IsEmptyAsync(NpgsqlConnection connection, DbTransaction tx, string table) =>
+        connection.ExecuteScalarAsync<bool>($"SELECT NOT EXISTS (SELECT 1 FROM {table})", transaction: tx);
+
     /// <summary>
-    /// Copies the rows into the staging table in PostgreSQL's binary format, each followed by its place among the
-    /// staged rows (<c>seq</c>: they are staged in the order read).
+    /// Copies the rows straight into an empty table (a source's first load: every row is new) while the next chunk
+    /// is read, with the table's indexes dropped during the copy and built again over the rows loaded: 100,000
+    /// production reports copied into the empty table in 0.6-0.7 s with its primary key and in 0.08 s without it,
+    /// and the key was then built in 0.16 s (psql, this machine). Once a row has arrived the table is locked, so that
+    /// nothing reads or writes it without its indexes (a pull with nothing to load takes no lock), and its emptiness
+    /// is checked again under the lock.
     /// </summary>
-    private static async Task CopyRowsAsync(NpgsqlConnection connection, string staging, string[] columns, ChannelReader<List<object?[]>> chunks, CancellationToken ct)
+    private static async Task LoadEmptyTableAsync(NpgsqlConnection connection, DbTransaction tx, string table, string[] columns, Func<object>? trailing,
+        ChannelReader<List<object?[]>> chunks, CancellationToken ct)
+    {
+        if (!await chunks.WaitToReadAsync(ct)) return;
+        await connection.ExecuteAsync($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", transaction: tx);
+        if (!await IsEmptyAsync(connection, tx, table)) throw new FirstLoadAbandonedException();
+        var indexes = (await connection.QueryAsync<DeferredIndex>(DeferredIndexesSql, new { table }, tx)).AsList();
+        foreach (var index in indexes) await connection.ExecuteAsync(index.DropSql, transaction: tx);
+        await CopyRowsAsync(connection, table, columns, trailing, chunks, ct);
+        foreach (var index in indexes) await connection.ExecuteAsync(new CommandDefinition(index.CreateSql, transaction: tx, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// The indexes of a table, with the statements that drop each and make it again, except those a foreign key
+    /// refers to (they cannot go while the foreign key stays).
+    /// </summary>
+    private const string DeferredIndexesSql = """
+        SELECT CASE WHEN con.oid IS NULL THEN 'DROP INDEX ' || i.indexrelid::regclass
+                    ELSE 'ALTER TABLE ' || i.indrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(con.conname) END AS drop_sql,
+               CASE WHEN con.oid IS NULL THEN pg_get_indexdef(i.indexrelid)
+                    ELSE 'ALTER TABLE ' || i.indrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(con.conname) || ' ' || pg_get_constraintdef(con.oid) END AS create_sql
+        FROM pg_index i
+        LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
+        WHERE i.indrelid = CAST(@table AS regclass)
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.conindid = i.indexrelid)
+        ORDER BY i.indexrelid
+        """;
+
+    private sealed record DeferredIndex(string DropSql, string CreateSql);
+
+    /// <summary>Reads the table (<see cref="ReadAsync"/>) while <paramref name="write"/> writes the chunks read on another thread.</summary>
+    private static async Task<Batch> ReadAndWriteAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known,
+        string runId, bool stopAtDuplicate, Func<ChannelReader<List<object?[]>>, Task> write, CancellationToken ct)
+    {
+        var chunks = Channel.CreateBounded<List<object?[]>>(2);
+        var writing = Task.Run(async () =>
+        {
+            try
+            {
+                await write(chunks.Reader);
+            }
+            finally
+            {
+                // A failed write closes the channel, so the reader stops at its next chunk.
+                chunks.Writer.TryComplete();
+            }
+        }, ct);
+        try
+        {
+            return await ReadAsync(source, table, query, watermark, known, runId, stopAtDuplicate, chunks.Writer, ct);
+        }
+        finally
+        {
+            // If the writer failed, the reader stopped on the closed channel and awaiting the writer throws why.
+            chunks.Writer.TryComplete();
+            await writing;
+        }
+    }
+
+    private async Task InsertRejectedAsync(DbConnection connection, DbTransaction tx, Batch batch, CancellationToken ct)
+    {
+        if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
+    }
+
+    /// <summary>
+    /// Copies the rows into <paramref name="table"/> in PostgreSQL's binary format, typed like its columns; when
+    /// <paramref name="trailing"/> is given, each row is followed by its value for the last column (the staged row's
+    /// place, <c>seq</c>, or the pull run that wrote the row).
+    /// </summary>
+    private static async Task CopyRowsAsync(NpgsqlConnection connection, string table, string[] columns, Func<object>? trailing,
+        ChannelReader<List<object?[]>> chunks, CancellationToken ct)
     {
         var types = new string[columns.Length];
-        await using (var command = new NpgsqlCommand($"SELECT {string.Join(", ", columns)} FROM {staging}", connection))
+        await using (var command = new NpgsqlCommand($"SELECT {string.Join(", ", columns)} FROM {table}", connection))
         await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SchemaOnly, ct))
         {
             for (var i = 0; i < types.Length; i++) types[i] = reader.GetDataTypeName(i);
         }
-        long seq = 0;
         await foreach (var chunk in chunks.ReadAllAsync(ct))
         {
-            await using var importer = await connection.BeginBinaryImportAsync($"COPY {staging} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", ct);
+            await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", ct);
             foreach (var row in chunk)
             {
                 await importer.StartRowAsync(ct);
@@ -193,7 +269,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     if (row[i] is { } value) await importer.WriteAsync(value, types[i], ct);
                     else await importer.WriteNullAsync(ct);
                 }
-                await importer.WriteAsync(++seq, types[^1], ct);
+                if (trailing is not null) await importer.WriteAsync(trailing(), types[^1], ct);
             }
             await importer.CompleteAsync(ct);
         }
@@ -251,7 +327,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     /// as values in <see cref="FeedTable.Columns"/> order.
     /// </summary>
     private static async Task<Batch> ReadAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known, string runId,
-        ChannelWriter<List<object?[]>> chunks, CancellationToken ct)
+        bool stopAtDuplicate, ChannelWriter<List<object?[]>> chunks, CancellationToken ct)
     {
         var batch = new Batch(table.Keys.Length);
         var chunk = new List<object?[]>(ChunkRows);
@@ -270,7 +346,9 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     continue;
                 }
                 if (!batch.IsLatest(mapped, version)) continue;
+                if (stopAtDuplicate && batch.Duplicates) throw new FirstLoadAbandonedException();
                 chunk.Add(mapped);
+                batch.Staged++;
                 if (chunk.Count == ChunkRows)
                 {
                     await chunks.WriteAsync(chunk, ct);
@@ -361,6 +439,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         public List<object?[]> Rejected { get; } = [];
         public long Read { get; set; }
         public long Changed { get; set; }
+        /// <summary>Valid rows handed to the writer (the latest of their key when read).</summary>
+        public long Staged { get; set; }
         public long Watermark { get; set; }
         public bool Duplicates { get; private set; }
 
@@ -401,6 +481,12 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
             return hash.ToHashCode();
         }
     }
+
+    /// <summary>
+    /// A first load that only the staged path can do: a key was read twice (only the merge keeps its latest row) or
+    /// the table was written by another transaction before the lock.
+    /// </summary>
+    private sealed class FirstLoadAbandonedException : Exception;
 
     private sealed record FinishRow(string id, DateTimeOffset finished_at, string status, long rows_read, long rows_changed, long rows_rejected, string watermark, string? error);
 }
