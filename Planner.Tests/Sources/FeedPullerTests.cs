@@ -11,7 +11,8 @@ public class FeedPullerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(Api.Configuration.PlannerSettings Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
+    /// <summary>A migrated planner database with the sample sources seeded, and a puller for it.</summary>
+    internal static async Task<(Api.Configuration.PlannerSettings Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
     {
         var settings = TestPlanner.Settings(db);
         var pipeline = TestPlanner.Pipeline(settings);

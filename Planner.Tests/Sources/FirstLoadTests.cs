@@ -18,15 +18,6 @@ public class FirstLoadTests
 
     private const string FeedTablesSql = "('suppliers', 'supplier_products', 'production_reports', 'stock_reports', 'hospitals', 'capacity_reports', 'medical_teams', 'team_members')";
 
-    private static async Task<(Api.Configuration.PlannerSettings Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
-    {
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
-        return (settings, new FeedPuller(settings.Planner, TimeProvider.System));
-    }
-
     /// <summary>Every index and constraint of the feeds' tables, as PostgreSQL would make them again.</summary>
     private static async Task<List<string>> SchemaAsync(NpgsqlConnection connection) =>
         (await connection.QueryAsync<string>($"""
@@ -40,7 +31,7 @@ public class FirstLoadTests
     public async Task FirstLoad_FillsEmptyTables_AndKeepsEveryIndexAndConstraint()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        var (settings, puller) = await SeededAsync(db);
+        var (settings, puller) = await FeedPullerTests.SeededAsync(db);
         await using var planner = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
         var before = await SchemaAsync(planner);
 
@@ -66,7 +57,7 @@ public class FirstLoadTests
     public async Task FirstLoad_ThatFails_LeavesTheTablesEmpty_WithTheirIndexes()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        var (settings, puller) = await SeededAsync(db);
+        var (settings, puller) = await FeedPullerTests.SeededAsync(db);
         await using var planner = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
         var before = await SchemaAsync(planner);
         // production_reports is loaded, then the last table's query fails.
@@ -87,7 +78,7 @@ public class FirstLoadTests
     public async Task FirstLoad_TakesTheMerge_WhenAnotherTransactionWritesTheTableFirst()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        var (settings, puller) = await SeededAsync(db);
+        var (settings, puller) = await FeedPullerTests.SeededAsync(db);
         var source = settings.Source(Feed.Production);
         await using var sourceConnection = await source.Database.OpenAsync(Ct);
         var key = await sourceConnection.QuerySingleAsync<(string Enterprise, string Product, DateTime Date, long Quantity)>(
@@ -126,7 +117,7 @@ public class FirstLoadTests
     public async Task Pull_WithNothingToLoad_DoesNotLockAnEmptyTable()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        var (settings, puller) = await SeededAsync(db);
+        var (settings, puller) = await FeedPullerTests.SeededAsync(db);
         var source = settings.Source(Feed.Production) with { Queries = new Dictionary<string, string> { ["stock_on_hand"] = "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE false AND row_version > @watermark" } };
         // A plan reading the (empty) stock reports holds its lock until it commits: the pull must not wait for it.
         await using var reader = await settings.Planner.OpenAsync(Ct);
