@@ -112,7 +112,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     /// (so reading and writing overlap). SQLite upserts each row as it comes. PostgreSQL copies the rows into a
     /// staging table and moves them into the target with one upsert at the end, except into an empty target (a
     /// source's first load): there every row is new, so they are copied straight into it while the next chunk is
-    /// read. A key read twice, or another writer reaching the table first, sends it back to the staged path.
+    /// read. A key read twice, another writer reaching the table first, or others holding it past a short lock
+    /// timeout send it back to the staged path.
     /// </summary>
     private async Task<Batch> PullTableAsync(DbConnection connection, DbTransaction tx, DbConnection source, FeedTable table, string query,
         long watermark, KnownCodes known, string runId, CancellationToken ct)
@@ -169,6 +170,9 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         return batch;
     }
 
+    /// <summary>How long a first load waits for others to leave the empty table before it takes the staged path.</summary>
+    private const string FirstLoadLockTimeout = "2s";
+
     private static Task<bool> IsEmptyAsync(NpgsqlConnection connection, DbTransaction tx, string table) =>
         connection.ExecuteScalarAsync<bool>($"SELECT NOT EXISTS (SELECT 1 FROM {table})", transaction: tx);
 
@@ -184,7 +188,16 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         ChannelReader<List<object?[]>> chunks, CancellationToken ct)
     {
         if (!await chunks.WaitToReadAsync(ct)) return;
-        await connection.ExecuteAsync($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE", transaction: tx);
+        try
+        {
+            // A lock waited for holds up every later reader of the table: past the timeout the merge, which lets
+            // readers be, does the load instead.
+            await connection.ExecuteAsync($"SET LOCAL lock_timeout = '{FirstLoadLockTimeout}'; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; RESET lock_timeout", transaction: tx);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            throw new FirstLoadAbandonedException();
+        }
         if (!await IsEmptyAsync(connection, tx, table)) throw new FirstLoadAbandonedException();
         var indexes = (await connection.QueryAsync<DeferredIndex>(DeferredIndexesSql, new { table }, tx)).AsList();
         foreach (var index in indexes) await connection.ExecuteAsync(index.DropSql, transaction: tx);
@@ -483,8 +496,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
     }
 
     /// <summary>
-    /// A first load that only the staged path can do: a key was read twice (only the merge keeps its latest row) or
-    /// the table was written by another transaction before the lock.
+    /// A first load that only the staged path can do: a key was read twice (only the merge keeps its latest row),
+    /// the table was written by another transaction before the lock, or others held the table past the lock timeout.
     /// </summary>
     private sealed class FirstLoadAbandonedException : Exception;
 

@@ -129,4 +129,25 @@ public class FirstLoadTests
         Assert.Equal("succeeded", run.Status);
         Assert.True(run.RowsChanged > 0);
     }
+
+    [Fact]
+    public async Task FirstLoad_TakesTheMerge_WhenAReaderHoldsTheTable()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var (settings, puller) = await FeedPullerTests.SeededAsync(db);
+        // A reader keeps the empty table open for the whole pull: the first load may not wait on it for long (every
+        // later reader would queue behind its lock), so it merges, which readers do not hold up.
+        await using var reader = await settings.Planner.OpenAsync(Ct);
+        await using var readTx = await reader.BeginTransactionAsync(Ct);
+        Assert.Equal(0, await reader.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports", transaction: readTx));
+
+        var run = await puller.PullAsync(settings.Source(Feed.Production), Ct).WaitAsync(TimeSpan.FromMinutes(2), Ct);
+
+        await readTx.CommitAsync(Ct);
+        Assert.Equal(run.RowsRead, run.RowsChanged);
+        await using var source = await settings.Source(Feed.Production).Database.OpenAsync(Ct);
+        await using var planner = await settings.Planner.OpenAsync(Ct);
+        Assert.Equal(await source.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM daily_output"),
+            await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports WHERE pull_run_id = @id", new { id = run.Id }));
+    }
 }
