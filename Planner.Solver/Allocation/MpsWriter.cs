@@ -38,7 +38,10 @@ internal static class MpsWriter
         text.Append("COLUMNS\n");
         for (var j = 0; j < model.Variables.Count; j++)
         {
-            foreach (var (row, coef) in columns[model.Variables[j]])
+            var entries = columns[model.Variables[j]];
+            // A variable in no row (a released fill rate) is still declared, since BOUNDS names it.
+            if (entries.Count == 0) entries.Add(("OBJ", 0));
+            foreach (var (row, coef) in entries)
             {
                 text.Append("    ").Append(varNames[j]).Append(' ').Append(row).Append(' ').Append(Number(coef)).Append('\n');
             }

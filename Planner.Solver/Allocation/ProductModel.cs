@@ -250,6 +250,13 @@ internal sealed class ProductModel : IDisposable
         Rows.Add(new Row(name, c, merged.Select(kv => (kv.Key, kv.Value)).ToList()));
     }
 
+    /// <summary>Empties rows that no longer constrain anything (the solver keeps an empty row; the export leaves them out).</summary>
+    public void DropRows(int first, int count)
+    {
+        foreach (var row in Rows.GetRange(first, count)) row.Constraint.Clear();
+        Rows.RemoveRange(first, count);
+    }
+
     /// <summary>Every variable in creation order, and every constraint with its terms: the model as the export writes it.</summary>
     public List<Variable> Variables { get; } = [];
 
