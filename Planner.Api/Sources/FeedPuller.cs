@@ -140,9 +140,9 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
             }
         }
 
-        var changed = new List<object?[]>();
         if (connection is SqliteConnection sqlite)
         {
+            var changed = new List<object?[]>();
             var upserted = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: false,
                 chunks => UpsertRowsAsync(sqlite, table, runId, chunks, changed, ct), ct);
             await InsertRejectedAsync(connection, tx, upserted, ct);
