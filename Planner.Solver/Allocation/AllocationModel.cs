@@ -68,22 +68,22 @@ public static class AllocationModel
         }
         var scale = model.Scale;
         var shipments = model.Ships
-            .Select(s => (s, q: Clean(s.Value * scale)))
+            .Select(s => (s, q: Clean(model.Value(s) * scale)))
             .Where(x => x.q > 0)
             .Select(x => new Shipment(x.s.Lane.From, x.s.Lane.To, product, x.s.Day, x.s.Day + x.s.Lane.LeadDays, x.q))
             .ToList();
-        var stock = model.Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(kv.Value.SolutionValue() * scale))).ToList();
+        var stock = model.Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(model.Value(kv.Value) * scale))).ToList();
         var demand = problem.Demands.Where(d => d.Product == product).GroupBy(d => (d.Destination, d.Day, d.Tier)).ToDictionary(g => g.Key, g => g.Sum(d => d.Quantity));
         var allocations = model.ServedVars.Select(s =>
         {
             var need = demand[(s.Destination, s.Day, s.Tier)];
-            return new Allocation(s.Destination, product, s.Day, s.Tier, need, Math.Min(need, Clean(s.Var.SolutionValue() * scale)));
+            return new Allocation(s.Destination, product, s.Day, s.Tier, need, Math.Min(need, Clean(model.Value(s.Var) * scale)));
         }).ToList();
         if (settings.Policy != Policy.ProRata)
         {
             allocations = InTierOrder(allocations);
         }
-        var below = model.BelowFloor.Select(b => (b.Floor, b.Day, Quantity: Clean(b.Var.SolutionValue() * scale))).ToList();
+        var below = model.BelowFloor.Select(b => (b.Floor, b.Day, Quantity: Clean(model.Value(b.Var) * scale))).ToList();
 
         var explainer = new ShortfallExplainer(problem, product, settings.Policy, model.Ships.Select(s => s.Lane).Distinct().ToList(), shipments, stock, allocations, below);
         return new AllocationResult(stages.Status, settings.Policy, stages.Results, explainer.Explained(), shipments, stock)

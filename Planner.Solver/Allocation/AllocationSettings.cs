@@ -19,7 +19,10 @@ public enum Policy
 /// <summary>How to solve: which OR-Tools LP solver, limits, the policy and the re-planning penalty.</summary>
 public sealed record AllocationSettings
 {
-    /// <summary>An OR-Tools MPSolver id: CLP (default, fastest on this model: see docs/benchmarks.md), GLOP, PDLP or HIGHS_LP.</summary>
+    /// <summary>
+    /// The OR-Tools MPSolver id for the stages solved as LPs (see <see cref="NetworkFlow"/>): CLP (default, fastest on
+    /// this model: see docs/benchmarks.md), GLOP, PDLP or HIGHS_LP.
+    /// </summary>
     public string Solver { get; init; } = "CLP";
 
     /// <summary>Time limit per LP stage; no solver has one by default, and a plan must always come back.</summary>
@@ -43,6 +46,13 @@ public sealed record AllocationSettings
     /// simplex. Measured in docs/benchmarks.md; CLP only (other solvers ignore it).
     /// </summary>
     public int WarmStartVariableLimit { get; init; } = 100_000;
+
+    /// <summary>
+    /// Whether the optimized and no-sharing stages are solved as network flows (OR-Tools max flow and min-cost flow,
+    /// see <see cref="ProductNetwork"/>) rather than by the LP solver, which then solves only what is not a network
+    /// flow: the transfers stage, re-planning, the other policies, and a tier-1 draw on a reserve floor.
+    /// </summary>
+    public bool NetworkFlow { get; init; } = true;
 
     /// <summary>Products solved at once; they share nothing, so they run in parallel. Results do not depend on it.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;

@@ -23,8 +23,6 @@ internal sealed class ProductModel : IDisposable
     public sealed record Ship(Lane Lane, int Day, Variable? Var, IReadOnlyList<Variable> Carried)
     {
         public IEnumerable<(Variable Var, double Coef)> Terms(double coef) => Var is null ? Carried.Select(v => (v, coef)) : [(Var, coef)];
-
-        public double Value => Var?.SolutionValue() ?? Carried.Sum(v => v.SolutionValue());
     }
 
     /// <summary>Served demand of a destination, day and tier; Demand is in LP units (divided by <see cref="Scale"/>).</summary>
@@ -194,6 +192,7 @@ internal sealed class ProductModel : IDisposable
                     LockedDeficit.Add(deficit);
                 }
                 AddRow($"balance[{node},{day}]", -available, Stock.ContainsKey((node, day)) ? -available : double.PositiveInfinity, terms);
+                BalanceRows.Add(Rows[^1]);
             }
         }
     }
@@ -263,6 +262,24 @@ internal sealed class ProductModel : IDisposable
     public sealed record Row(string Name, Constraint Constraint, List<(Variable Var, double Coef)> Terms);
 
     public List<Row> Rows { get; } = [];
+
+    /// <summary>The stock balance rows (see <see cref="AddBalance"/>), in <see cref="Rows"/> too.</summary>
+    public List<Row> BalanceRows { get; } = [];
+
+    /// <summary>
+    /// The current plan: the last LP solution, or a plan found without the LP solver (<see cref="SetValues"/>) until
+    /// the LP is solved again (<see cref="ClearValues"/>).
+    /// </summary>
+    public double Value(Variable v) => _values is { } values ? values.GetValueOrDefault(v) : v.SolutionValue();
+
+    public double Value(Ship ship) => ship.Var is { } v ? Value(v) : ship.Carried.Sum(Value);
+
+    private Dictionary<Variable, double>? _values;
+
+    /// <summary>Sets the plan's values (variables left out are zero).</summary>
+    public void SetValues(Dictionary<Variable, double> values) => _values = values;
+
+    public void ClearValues() => _values = null;
 
     public void Dispose() => Solver.Dispose();
 }

@@ -85,12 +85,32 @@ internal sealed class ShortfallExplainer
         bool Saturated(Allocation a) => deliveredBy[a.Destination].Append(a.Destination).SelectMany(n => saturated[n]).Any(s => s.Day + s.Lane.LeadDays <= a.Day);
     }
 
-    /// <summary>Each day a reserve was drawn below its floor, with the tier-1 destinations served that day.</summary>
+    /// <summary>
+    /// Each day a reserve was drawn below its floor, with the tier-1 destinations served that day. A reserve that has
+    /// not received its floor yet is short of it by the difference whatever the plan does: only what it lacks beyond
+    /// that was released.
+    /// </summary>
     public IReadOnlyList<ReserveRelease> ReserveReleases() =>
-        _below.Where(b => b.Quantity > Eps)
-            .Select(b => new ReserveRelease(b.Floor.Depot, _product, b.Day, b.Quantity,
+        _below.Select(b => (b.Floor, b.Day, Quantity: b.Quantity - Unreceived(b.Floor, b.Day))).Where(b => b.Quantity > Eps)
+            .Select(b => new ReserveRelease(b.Floor.Depot, _product, b.Day, AllocationModel.Clean(b.Quantity),
                 _allocations.Where(a => a.Tier == 1 && a.Day == b.Day && a.Served > Eps).Select(a => a.Destination).Distinct().Order(StringComparer.Ordinal).ToList()))
             .ToList();
+
+    /// <summary>How far the floor is above everything the depot has received by the day (supply and arrivals).</summary>
+    private double Unreceived(ReserveFloor floor, int day) => Math.Max(0, floor.Floor - Received(floor.Depot)[day]);
+
+    private readonly Dictionary<string, double[]> _received = [];
+
+    /// <summary>What a depot has received by each day, supply and arrivals added up.</summary>
+    private double[] Received(string depot)
+    {
+        if (_received.TryGetValue(depot, out var received)) return received;
+        received = new double[_problem.Days];
+        foreach (var s in _problem.Supplies.Where(s => s.Product == _product && s.Depot == depot)) received[s.Day] += s.Quantity;
+        foreach (var s in _shipments.Where(s => s.To == depot && s.ArrivalDay < _problem.Days)) received[s.ArrivalDay] += s.Quantity;
+        for (var day = 1; day < received.Length; day++) received[day] += received[day - 1];
+        return _received[depot] = received;
+    }
 
     /// <summary>The constraints at their limits, grouped into day ranges.</summary>
     public IReadOnlyList<BindingConstraint> Binding()
@@ -103,7 +123,7 @@ internal sealed class ShortfallExplainer
         }
         foreach (var g in _below.Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps).GroupBy(b => b.Floor))
         {
-            var released = g.Sum(b => b.Quantity);
+            var released = g.Sum(b => Math.Max(0, b.Quantity - Unreceived(b.Floor, b.Day)));
             binding.Add(new("reserve_floor", g.Key.Depot, _product, g.Min(b => b.Day), g.Max(b => b.Day),
                 released > Eps ? $"at or below its floor of {g.Key.Floor:0.##}; {released:0.##} unit-days released for tier 1" : $"held at its floor of {g.Key.Floor:0.##}"));
         }

@@ -12,12 +12,20 @@ namespace Planner.Solver.Allocation;
 /// <item>least transport cost (plus the change penalty when re-planning);</item>
 /// <item>fewer city-to-city transfers at that cost (reweighted LP rounds).</item>
 /// </list>
+/// Under the optimized and no-sharing policies each stage is solved as a network flow (<see cref="ProductNetwork"/>)
+/// as long as the model is one; the LP gets the same fixings, so that it can take over and every stage can be exported.
 /// </summary>
 internal sealed class Stages(ProductModel model)
 {
     private const double Tolerance = 1e-7;
 
     private readonly List<StageResult> _results = [];
+
+    /// <summary>The model as a network while its stages can be solved as one (see <see cref="ProductNetwork"/>); null once they cannot.</summary>
+    private ProductNetwork? _network = model.Settings.NetworkFlow ? ProductNetwork.For(model) : null;
+
+    /// <summary>Whether the LP solver has solved a stage of this model, so that its basis is a start for the next one.</summary>
+    private bool _lpSolved;
     private readonly List<FairnessCost> _fairness = [];
 
     public IReadOnlyList<StageResult> Results => _results;
@@ -36,11 +44,12 @@ internal sealed class Stages(ProductModel model)
         switch (model.Settings.Policy)
         {
             case Policy.ProRata:
-                ClosePositive(model.BelowFloor.Select(b => b.Var));
+                if (!KeepReserves()) return;
+                OpenThrough(int.MaxValue);
                 if (!EqualFill()) return;
                 break;
             case Policy.PopulationShare:
-                ClosePositive(model.BelowFloor.Select(b => b.Var));
+                if (!KeepReserves()) return;
                 AddPopulationQuotas();
                 foreach (var tier in Tiers)
                 {
@@ -49,19 +58,16 @@ internal sealed class Stages(ProductModel model)
                 }
                 break;
             default:
-                if (Tiers.FirstOrDefault() != 1)
-                {
-                    // Only tier-1 needs may draw a reserve below its floor.
-                    ClosePositive(model.BelowFloor.Select(b => b.Var));
-                }
+                // Only tier-1 needs may draw a reserve below its floor.
+                if (Tiers.FirstOrDefault() != 1 && !KeepReserves()) return;
                 foreach (var tier in Tiers)
                 {
                     OpenThrough(tier);
                     var demand = Served(tier).Sum(x => x.Demand);
-                    var served = Solve($"tier{tier}_served", "max", Served(tier).Select(x => (x.Var, 1.0)).ToList());
+                    var served = Solve($"tier{tier}_served", "max", Served(tier).Select(x => (x.Var, 1.0)).ToList(), network: n => n.MaxServed(tier));
                     if (served is null) return;
                     // Read before anything changes the model (a change discards the solution).
-                    var drawn = model.BelowFloor.Sum(b => b.Var.SolutionValue());
+                    var drawn = model.BelowFloor.Sum(b => model.Value(b.Var));
                     // A tier served in full is fair already (every fill rate is 1): no probe, no min-fill stage.
                     var full = served.Value >= demand - Slack(demand);
                     double? provenFill = null;
@@ -75,16 +81,36 @@ internal sealed class Stages(ProductModel model)
                         _fairness.Add(new FairnessCost(model.Product, tier, Round((demand - served.Value) * model.Scale), Round((demand - fair.Value.Served) * model.Scale), Math.Round(fair.Value.Fill, 9)));
                     }
                     model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), served.Value - Slack(served.Value), double.PositiveInfinity);
-                    if (tier == 1 && model.BelowFloor.Count > 0 && !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn)) return;
+                    _network?.FixServed(tier, served.Value - Slack(served.Value));
+                    if (tier == 1 && model.BelowFloor.Count > 0)
+                    {
+                        if (!Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn, n => n.MinReserveDraw())) return;
+                        // A draw could be spread over the days in other ways, which a network cannot keep open: the LP goes on.
+                        if (_network?.HoldReserves(Slack(0)) == false) _network = null;
+                    }
                     if (!full && !MaximizeMinFill(tier, provenFill)) return;
                 }
                 break;
         }
         OpenThrough(int.MaxValue);
         var cost = CostTerms().ToList();
-        var costValue = Solve("transport_cost", "min", cost);
+        var costValue = Solve("transport_cost", "min", cost, network: n => n.MinCost());
         if (costValue is null) return;
         if (model.Settings.MinimizeTransfers && model.TransfersAllowed) ReduceTransfers(cost, costValue.Value);
+    }
+
+    /// <summary>
+    /// Where no tier-1 need may draw on a reserve (the policy rules, or no tier 1), each reserve is kept at its floor as
+    /// far as supply allows: the least draw with nothing served, fixed. That is zero unless a floor is more than its
+    /// depot has received by some day; closing the draws outright made such a plan infeasible.
+    /// </summary>
+    private bool KeepReserves()
+    {
+        if (model.BelowFloor.Count == 0) return true;
+        OpenThrough(0);
+        if (!Minimize("reserve_unavoidable", model.BelowFloor.Select(b => (b.Var, 1.0)), network: n => n.MinReserveDraw())) return false;
+        if (_network?.HoldReserves(Slack(0)) == false) _network = null;
+        return true;
     }
 
     /// <summary>
@@ -95,6 +121,7 @@ internal sealed class Stages(ProductModel model)
     private void OpenThrough(int tier)
     {
         foreach (var s in model.ServedVars) s.Var.SetBounds(0, s.Tier <= tier ? s.Demand : 0);
+        _network?.OpenThrough(tier);
     }
 
     private double? MaximizeServed(int tier)
@@ -127,11 +154,13 @@ internal sealed class Stages(ProductModel model)
         if (fill is null) return null;
         // If the fairest point already serves the tier's maximum, no point at that fill rate serves more.
         var terms = Served(tier).Select(s => (s.Var, 1.0)).ToList();
-        var atFairest = terms.Sum(t => t.Var.SolutionValue());
+        var atFairest = terms.Sum(t => model.Value(t.Var));
         z.SetLb(Math.Max(0, fill.Value - Tolerance));
+        _network?.SetFill(tier, Math.Max(0, fill.Value - Tolerance));
         var atMaximum = atFairest >= maximum - Slack(maximum);
-        var served = Solve($"tier{tier}_fair_first_served", "max", terms, proven: atMaximum ? maximum : null);
+        var served = Solve($"tier{tier}_fair_first_served", "max", terms, proven: atMaximum ? maximum : null, network: n => n.MaxServed(tier));
         Release(z);
+        _network?.SetFill(tier, 0);
         return served is null ? null : (fill.Value, served.Value, atMaximum);
     }
 
@@ -144,7 +173,7 @@ internal sealed class Stages(ProductModel model)
             model.AddRow($"{stage}[{destination}]", 0, double.PositiveInfinity, vars.Select(v => (v, 1.0)).Append((z, -demand)));
         }
         _fillRows = (first, model.Rows.Count - first);
-        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false, proven: proven));
+        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false, proven: proven, network: n => n.MaxMinFill(tier)));
     }
 
     /// <summary>The rows of the min-fill LP in use (one at a time), from <see cref="MinFill"/> to <see cref="Release"/>.</summary>
@@ -171,6 +200,7 @@ internal sealed class Stages(ProductModel model)
             // rate of zero (a tier some destination cannot get at all) that is every destination's row, and later
             // stages, which run without presolve, would carry them all.
             if (!exact && target - Slack(target) <= 0) continue;
+            if (!exact) _network?.FixFill(destination, tier, target - Slack(target));
             model.Fix($"fix_fill[{destination},t{tier}]", model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)),
                 target - Slack(target), exact ? target + Slack(target) : double.PositiveInfinity);
         }
@@ -236,10 +266,10 @@ internal sealed class Stages(ProductModel model)
     /// when it is zero (up to the stage tolerance) and every term is non-negative, that point is optimal and the LP
     /// is not run again.
     /// </summary>
-    private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms, double? current = null)
+    private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms, double? current = null, Func<ProductNetwork, double?>? network = null)
     {
         var list = terms.ToList();
-        var value = Solve(stage, "min", list, proven: current <= Tolerance ? current : null);
+        var value = Solve(stage, "min", list, proven: current <= Tolerance ? current : null, network: network);
         if (value is null) return false;
         model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
         return true;
@@ -258,11 +288,18 @@ internal sealed class Stages(ProductModel model)
         if (count <= 1) return;
         // Read before the cost is fixed: adding a constraint discards the solution. A cost within one part in a
         // million of the least is accepted for fewer transfers; a tighter band makes this LP ill-conditioned.
-        var flows = transfers.Select(v => v.SolutionValue()).ToList();
+        var flows = transfers.Select(model.Value).ToList();
         model.Fix("fix_transport_cost", cost, double.NegativeInfinity, costValue + 1e-6 * Math.Max(1, Math.Abs(costValue)));
+        // After a least-cost network flow, what is the same in every least-cost plan is held as is: the LP that is left
+        // (solved here by the LP solver, which the export and CBC then agree with) is small, and presolve finds it so.
+        if (_network is { } net)
+        {
+            foreach (var (v, value) in net.LeastCostFixed()) v.SetBounds(value, value);
+            _network = null;
+        }
         for (var round = 1; round <= 2; round++)
         {
-            if (round > 1) flows = transfers.Select(v => v.SolutionValue()).ToList();
+            if (round > 1) flows = transfers.Select(model.Value).ToList();
             var delta = Math.Max(1, flows.Where(f => f > 1e-6).DefaultIfEmpty(1).Average() * 0.01);
             // Weights δ / (flow + δ) lie in (0, 1]: 1 for an unused lane, small for a busy one. Kept near 1 rather
             // than 1 / (flow + δ), so that they stay far above the solvers' reduced-cost tolerances. Up to 1 % more
@@ -274,15 +311,10 @@ internal sealed class Stages(ProductModel model)
             count = next;
         }
 
-        int Count() => Transfers = transfers.Count(v => v.SolutionValue() > 1e-6);
+        int Count() => Transfers = transfers.Count(v => model.Value(v) > 1e-6);
     }
 
     private IEnumerable<ProductModel.Served> Served(int tier) => model.ServedVars.Where(s => s.Tier == tier);
-
-    private static void ClosePositive(IEnumerable<Variable> vars)
-    {
-        foreach (var v in vars) v.SetBounds(0, 0);
-    }
 
     /// <summary>
     /// Solves one stage and records it (objective in product units unless <paramref name="perUnit"/> is false, as for
@@ -291,7 +323,8 @@ internal sealed class Stages(ProductModel model)
     /// fails too, the earlier stages' fixings are widened to 1e-5 and then 1e-3 of their values and the stage is
     /// tried again; the stage's status says so, and the plan counts as feasible rather than proven optimal.
     /// </summary>
-    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool perUnit = true, double? proven = null)
+    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool perUnit = true, double? proven = null,
+        Func<ProductNetwork, double?>? network = null)
     {
         if (proven is { } known)
         {
@@ -299,12 +332,20 @@ internal sealed class Stages(ProductModel model)
             return Record(stage, sense, terms, perUnit, known, "OPTIMAL (current point)");
         }
         model.Settings.Cancellation.ThrowIfCancellationRequested();
+        if (_network is { } net && network is not null)
+        {
+            if (network(net) is { } flowValue) return Record(stage, sense, terms, perUnit, flowValue, "OPTIMAL (network flow)");
+            // Only rounding to the network's grains can make a stage infeasible there: the LP takes over.
+            _network = null;
+        }
         var objective = model.Solver.Objective();
         objective.Clear();
         foreach (var (v, coef) in terms) objective.SetCoefficient(v, objective.GetCoefficient(v) + coef);
         if (sense == "max") objective.SetMaximization(); else objective.SetMinimization();
         model.Solver.SetTimeLimit((long)model.Settings.StageTimeLimit.TotalMilliseconds);
         var status = model.Solver.Solve(Parameters(stage));
+        model.ClearValues();
+        _lpSolved = true;
         if (!Ok(status))
         {
             // A warm primal start can stall where CLP's own choice (with presolve) finishes: try that first.
@@ -352,7 +393,7 @@ internal sealed class Stages(ProductModel model)
     {
         var p = new MPSolverParameters();
         var service = !stage.StartsWith("transport", StringComparison.Ordinal) && !stage.StartsWith("transfers", StringComparison.Ordinal);
-        if (service && model.Variables.Count > model.Settings.WarmStartVariableLimit) return p;
+        if (!_lpSolved || (service && model.Variables.Count > model.Settings.WarmStartVariableLimit)) return p;
         p.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
         p.SetIntegerParam(MPSolverParameters.IntegerParam.LP_ALGORITHM, (int)MPSolverParameters.LpAlgorithmValues.PRIMAL);
         return p;

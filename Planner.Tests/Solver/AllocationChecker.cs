@@ -47,9 +47,10 @@ public static class AllocationChecker
             foreach (var node in problem.Depots.Concat(problem.Destinations))
             {
                 var floor = problem.ReserveFloors.Where(f => f.Depot == node && f.Product == product).Sum(f => f.Floor);
-                double held = 0;
+                double held = 0, received = 0;
                 for (var day = 0; day < problem.Days; day++)
                 {
+                    received += supplies[(node, product, day)].Sum(s => s.Quantity) + arrivals[(node, product, day)].Sum(s => s.Quantity);
                     held += supplies[(node, product, day)].Sum(s => s.Quantity);
                     held += arrivals[(node, product, day)].Sum(s => s.Quantity);
                     held -= departures[(node, product, day)].Sum(s => s.Quantity);
@@ -58,8 +59,10 @@ public static class AllocationChecker
                     if (held < -tol) errors.Add($"{product}: {node} ships or serves more than it holds on day {day} (balance {held}).");
                     if (floor > 0)
                     {
+                        // What a reserve has received, up to its floor, it keeps, unless released for tier 1.
                         var below = released.GetValueOrDefault((node, product, day));
-                        if (held < floor - below - Eps * Math.Max(1, floor)) errors.Add($"{product}: reserve {node} holds {held} on day {day}, under its floor {floor} by more than the {below} released.");
+                        var keep = Math.Min(floor, received);
+                        if (held < keep - below - Eps * Math.Max(1, floor)) errors.Add($"{product}: reserve {node} holds {held} on day {day}, under {keep} (its floor {floor}, or all it received) by more than the {below} released.");
                         if (below > Eps && !tierOneDemand) errors.Add($"{product}: reserve {node} released {below} on day {day} with no tier-1 need.");
                     }
                 }

@@ -86,10 +86,31 @@ public class AllocationModelTests
             [new Demand("X", "N95", 0, 1, 6), new Demand("Y", "N95", 0, 2, 10)],
             [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]);
 
-        var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver });
+        var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver, NetworkFlow = false });
 
         Assert.NotEqual(PlanStatus.Failed, result.Status);
         Assert.Equal(4, result.Stages.Single(s => s.Stage == "tier2_served").Objective, 3);
+    }
+
+    [Theory]
+    [InlineData(Policy.Optimized)]
+    [InlineData(Policy.ProRata)]
+    [InlineData(Policy.PopulationShare)]
+    [InlineData(Policy.NoSharing)]
+    public void Solve_ReturnsAValidPlan_WhenAReserveFloorIsMoreThanTheDepotEverHolds(Policy policy)
+    {
+        // R's floor is 10 but it only ever receives 6 (on day 1); tier 2 is the highest tier, so nothing may be drawn
+        // for it: R keeps all it has, 10 below the floor on day 0 and 4 below on day 1.
+        var problem = Problem(2, ["R"], ["X"],
+            [new Supply("R", "N95", 1, 6)],
+            [new Demand("X", "N95", 1, 2, 5)],
+            [new Lane("R", "X", 0, 1)]) with { ReserveFloors = [new ReserveFloor("R", "N95", 10)], Population = new Dictionary<string, double> { ["X"] = 100 } };
+
+        var result = SolveChecked(problem, new AllocationSettings { Policy = policy });
+
+        Assert.Equal(14, result.Stages.Single(s => s.Stage == "reserve_unavoidable").Objective, 5);
+        Assert.Equal(0, Served(result, "X"), 5);
+        Assert.Equal(6, result.Stock.Single(s => s.Node == "R" && s.Day == 1).Quantity, 5);
     }
 
     [Fact]

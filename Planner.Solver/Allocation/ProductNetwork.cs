@@ -1,0 +1,206 @@
+using Google.OrTools.LinearSolver;
+
+namespace Planner.Solver.Allocation;
+
+/// <summary>
+/// A product's LP read as the network it is (stock balances are flow conservation), so that the optimized and
+/// no-sharing stages can be solved with max-flow and min-cost-flow algorithms instead of the LP solver; on the national
+/// instance that is the difference between minutes and seconds (docs/decisions/0002). Nodes: every balance row,
+/// a node per destination and tier (its served variables flow into it), a node per tier, and a hub that supplies
+/// each balance row what becomes available there and takes back stock left at the end, surplus lost at a node that
+/// holds none, and each tier's served total. The stages' fixings become arc bounds: a tier's served total is the
+/// flow on its tier → hub arc, a destination's served total in a tier the flow on its destination → tier arc.
+/// A reserve floor splits the depot's stock arc in two: the part up to the floor, and the rest; what the first part
+/// lacks of the floor is drawn below it.
+/// </summary>
+internal sealed class ProductNetwork
+{
+    private readonly ProductModel _model;
+    private readonly FlowNetwork _network;
+    private readonly Dictionary<Variable, int> _arcOf = [];
+    private readonly Dictionary<int, int> _tierArc = [];
+    private readonly Dictionary<int, double> _tierDemand = [];
+    private readonly Dictionary<(string Destination, int Tier), (int Arc, double Demand)> _fillArc = [];
+    private readonly List<(ProductModel.Below Below, int Arc)> _reserveArcs = [];
+    private double[] _costs = [];
+
+    private ProductNetwork(ProductModel model)
+    {
+        _model = model;
+        // One product unit in the LP's units: whole quantities stay whole in the network.
+        _network = new FlowNetwork(1 / model.Scale);
+    }
+
+    /// <summary>
+    /// The network of the model, or null if the model is not one: when re-planning (dispatched shipments and change
+    /// penalties), under the pro-rata and population-share policies (their rows tie destinations together), or if a
+    /// variable is not an arc between at most two balance rows.
+    /// </summary>
+    public static ProductNetwork? For(ProductModel model)
+    {
+        if (model.Problem.Previous is not null || model.Settings.Policy is Policy.ProRata or Policy.PopulationShare) return null;
+        var network = new ProductNetwork(model);
+        return network.Build() ? network : null;
+    }
+
+    private bool Build()
+    {
+        var hub = _network.AddNode();
+        var rowNode = new Dictionary<ProductModel.Row, int>();
+        var ends = new Dictionary<Variable, (int From, int To)>();
+        foreach (var row in _model.BalanceRows)
+        {
+            var node = _network.AddNode();
+            rowNode[row] = node;
+            var available = -row.Constraint.Lb();
+            _network.AddArc(hub, node, available, available);
+            if (double.IsPositiveInfinity(row.Constraint.Ub())) _network.AddArc(node, hub, 0, double.PositiveInfinity);
+            foreach (var (v, coef) in row.Terms)
+            {
+                var (from, to) = ends.GetValueOrDefault(v, (-1, -1));
+                if (coef == -1 && from < 0) from = node;
+                else if (coef == 1 && to < 0) to = node;
+                else return false;
+                ends[v] = (from, to);
+            }
+        }
+
+        var tierNode = new Dictionary<int, int>();
+        foreach (var tier in _model.ServedVars.Select(s => s.Tier).Distinct().Order())
+        {
+            tierNode[tier] = _network.AddNode();
+            var demand = _model.ServedVars.Where(s => s.Tier == tier).Sum(s => s.Demand);
+            _tierArc[tier] = _network.AddArc(tierNode[tier], hub, 0, demand);
+            _tierDemand[tier] = demand;
+        }
+        var destinationNode = new Dictionary<(string, int), int>();
+        foreach (var ((destination, tier), (demand, _)) in _model.ByDestinationTier.Where(kv => kv.Value.Demand > 0))
+        {
+            var node = _network.AddNode();
+            destinationNode[(destination, tier)] = node;
+            _fillArc[(destination, tier)] = (_network.AddArc(node, tierNode[tier], 0, demand), demand);
+        }
+        var servedInto = _model.ServedVars.ToDictionary(s => s.Var, s => destinationNode.GetValueOrDefault((s.Destination, s.Tier), -1));
+
+        var belowVars = _model.BelowFloor.Select(b => b.Var).ToHashSet();
+        foreach (var v in _model.Variables.Where(v => !belowVars.Contains(v)))
+        {
+            var (from, to) = ends.GetValueOrDefault(v, (-1, -1));
+            if (servedInto.TryGetValue(v, out var into))
+            {
+                if (into < 0 || to >= 0) continue; // no demand: held at zero
+                to = into;
+            }
+            if (from < 0 && to < 0) return false;
+            _arcOf[v] = _network.AddArc(from < 0 ? hub : from, to < 0 ? hub : to, v.Lb(), v.Ub());
+        }
+        foreach (var below in _model.BelowFloor)
+        {
+            var stock = _arcOf[_model.Stock[(below.Floor.Depot, below.Day)]];
+            if (_reserveArcs.Any(r => r.Below.Day == below.Day && r.Below.Floor.Depot == below.Floor.Depot)) return false;
+            var floor = below.Var.Ub();
+            _reserveArcs.Add((below, _network.AddArc(_network.Tail(stock), _network.Head(stock), 0, floor)));
+        }
+
+        _costs = new double[_network.Arcs];
+        foreach (var ship in _model.Ships.Where(s => s.Lane.CostPerUnit > 0))
+        {
+            foreach (var (v, coef) in ship.Terms(ship.Lane.CostPerUnit))
+            {
+                if (_arcOf.TryGetValue(v, out var arc)) _costs[arc] += coef;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Tiers after <paramref name="tier"/> get nothing (see <c>Stages.OpenThrough</c>).</summary>
+    public void OpenThrough(int tier)
+    {
+        foreach (var (t, arc) in _tierArc) _network.SetBounds(arc, _network.Lower(arc), t <= tier ? _tierDemand[t] : 0);
+    }
+
+    /// <summary>The most the tier can be served, with a plan serving it.</summary>
+    public double? MaxServed(int tier) => Apply(_network.MaxFlowOn(_tierArc[tier])) is { } flow ? flow[_tierArc[tier]] : null;
+
+    /// <summary>The tier's served total is at least <paramref name="lower"/>.</summary>
+    public void FixServed(int tier, double lower) => SetLower(_tierArc[tier], lower);
+
+    /// <summary>The tier's best minimum fill rate over destinations, with a plan reaching it.</summary>
+    public double? MaxMinFill(int tier)
+    {
+        var arcs = _fillArc.Where(kv => kv.Key.Tier == tier).OrderBy(kv => kv.Key.Destination, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
+        foreach (var (arc, _) in arcs) SetLower(arc, 0);
+        if (_network.MaxRate(arcs.Select(a => a.Arc).ToList(), arcs.Select(a => a.Demand).ToList(), 1) is not { } best) return null;
+        Apply(best.Flow);
+        return best.Rate;
+    }
+
+    /// <summary>Every destination gets at least <paramref name="rate"/> of its demand in the tier (zero undoes it).</summary>
+    public void SetFill(int tier, double rate)
+    {
+        foreach (var ((_, t), (arc, demand)) in _fillArc.Where(kv => kv.Key.Tier == tier)) SetLower(arc, rate * demand);
+    }
+
+    /// <summary>The destination's served total in the tier is at least <paramref name="lower"/>.</summary>
+    public void FixFill(string destination, int tier, double lower) => SetLower(_fillArc[(destination, tier)].Arc, lower);
+
+    /// <summary>The least drawn below the reserve floors (summed over depots and days), with a plan drawing it.</summary>
+    public double? MinReserveDraw()
+    {
+        var costs = new double[_network.Arcs];
+        foreach (var (_, arc) in _reserveArcs) costs[arc] = -1;
+        return Apply(_network.MinCost(costs)) is null ? null : _reserveArcs.Sum(r => _model.Value(r.Below.Var));
+    }
+
+    /// <summary>
+    /// Keeps each day's draw below the floor as in the current plan. That is the LP's fixing (at most the least total
+    /// draw) only when the draw is zero; otherwise the draws could be spread differently, and false says the network
+    /// cannot go on.
+    /// </summary>
+    public bool HoldReserves(double tolerance)
+    {
+        if (_reserveArcs.Sum(r => _model.Value(r.Below.Var)) > tolerance) return false;
+        foreach (var (below, arc) in _reserveArcs) _network.SetBounds(arc, below.Var.Ub() - _model.Value(below.Var), below.Var.Ub());
+        return true;
+    }
+
+    /// <summary>The least transport cost (the LP's cost terms: shipments times lane cost), with a plan reaching it.</summary>
+    public double? MinCost()
+    {
+        if (Apply(_network.MinCost(_costs)) is not { } flow) return null;
+        var cost = 0.0;
+        for (var arc = 0; arc < flow.Length; arc++) cost += _costs[arc] * flow[arc];
+        return cost;
+    }
+
+    /// <summary>
+    /// After <see cref="MinCost"/>: the model's variables whose value is the same in all least-cost plans (every arc
+    /// they are has a reduced cost other than zero at the optimum), with their values.
+    /// </summary>
+    public List<(Variable Var, double Value)> LeastCostFixed()
+    {
+        var pinned = _network.Pinned;
+        var reserveArc = _reserveArcs.ToDictionary(r => _model.Stock[(r.Below.Floor.Depot, r.Below.Day)], r => r.Arc);
+        return _arcOf.Where(kv => pinned[kv.Value] && (!reserveArc.TryGetValue(kv.Key, out var split) || pinned[split]))
+            .Select(kv => (kv.Key, _model.Value(kv.Key))).ToList();
+    }
+
+    private void SetLower(int arc, double lower) => _network.SetBounds(arc, lower, _network.Upper(arc));
+
+    /// <summary>Makes the flow the model's current plan; returns it in the model's units.</summary>
+    private double[]? Apply(long[]? grains)
+    {
+        if (grains is null) return null;
+        var grain = _network.Grain;
+        var flow = grains.Select(g => g * grain).ToArray();
+        var values = new Dictionary<Variable, double>(_arcOf.Count + _reserveArcs.Count);
+        foreach (var (v, arc) in _arcOf) values[v] = flow[arc];
+        foreach (var (below, arc) in _reserveArcs)
+        {
+            values[_model.Stock[(below.Floor.Depot, below.Day)]] += flow[arc];
+            values[below.Var] = Math.Max(0, below.Var.Ub() - flow[arc]);
+        }
+        _model.SetValues(values);
+        return flow;
+    }
+}
