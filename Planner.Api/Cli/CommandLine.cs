@@ -60,6 +60,7 @@ public static class CommandLine
           ConnectionStrings:Planner        PostgreSQL connection string; unset = embedded SQLite under data/local
           Planner:DataDirectory            the data folder (default: found above the working directory)
           Planner:Solver:Name              CLP (default), GLOP, PDLP or HIGHS_LP
+          Planner:Solver:NetworkFlow       true (default): optimized and no-sharing stages as network flows; false: all by the LP solver
           Planner:Solver:Policy            optimized (default), pro-rata, population-share or no-sharing
           Planner:Jobs:Roles               web, worker or web,worker (default); Planner:Jobs:Queues, WorkerCount
           Planner:Jobs:PullCron, DailyPlanCron, TimeZone   schedules (default */15 * * * *, 0 6 * * *, Asia/Shanghai)

@@ -85,6 +85,7 @@ public sealed record PlannerSettings
             Solver = configuration["Planner:Solver:Name"] is { Length: > 0 } s ? s : defaults.Solver,
             StageTimeLimit = TimeSpan.FromSeconds(configuration.GetValue("Planner:Solver:StageTimeLimitSeconds", defaults.StageTimeLimit.TotalSeconds)),
             Policy = configuration["Planner:Solver:Policy"] is { Length: > 0 } p ? ParsePolicy(p) : defaults.Policy,
+            NetworkFlow = configuration.GetValue("Planner:Solver:NetworkFlow", defaults.NetworkFlow),
         };
         var teamDefaults = new TeamSettings();
         var teams = teamDefaults with
