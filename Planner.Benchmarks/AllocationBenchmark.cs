@@ -24,10 +24,12 @@ public static class AllocationBenchmark
         usage: dotnet run -c Release --project Planner.Benchmarks -- allocation [options]
           --write FILE                replace (or add) the "## Allocation (issue 3)" section of FILE with the report
           --repeat N                  warm Zhejiang solves after the first (default 3)
-          --solvers A,B,...           LP solvers to compare on Zhejiang (default CLP,GLOP,HIGHS_LP,PDLP)
+          --solvers A,B,...           solvers to compare on Zhejiang (default FLOW,CLP,GLOP,HIGHS_LP,PDLP); FLOW is the
+                                      default (network flows, CLP for the LP's stages), any other name an LP solver alone
           --solver-stage-limit S      stage time limit for the comparison, seconds (default 60)
           --national LIST             auto (default: default settings, then lean if that misses 60 s), none, or a list of
-                                      default|lean[@SOLVER]; lean = MeasureFairnessCost and MinimizeTransfers off
+                                      default|lean[@SOLVER] (SOLVER as in --solvers, default FLOW); lean = MeasureFairnessCost
+                                      and MinimizeTransfers off
           --national-stage-limit S    stage time limit of national runs, seconds (default 120)
           --national-timeout S        stop a national run after S seconds (default 1800)
           --seed N                    seed of the national instance (default 20200210)
@@ -41,7 +43,7 @@ public static class AllocationBenchmark
     {
         string? write = null;
         var repeat = 3;
-        var solvers = new[] { "CLP", "GLOP", "HIGHS_LP", "PDLP" };
+        var solvers = new[] { "FLOW", "CLP", "GLOP", "HIGHS_LP", "PDLP" };
         var solverLimit = 60.0;
         var national = "auto";
         var nationalLimit = 120.0;
@@ -73,7 +75,7 @@ public static class AllocationBenchmark
         List<string> variants = national switch
         {
             "none" => [],
-            "auto" => ["default@CLP"],
+            "auto" => ["default@FLOW"],
             _ => national.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
         };
         if (variants.FirstOrDefault(v => v.Split('@')[0] is not ("default" or "lean")) is { } unknown)
@@ -111,13 +113,13 @@ public static class AllocationBenchmark
             var nationalRuns = new List<NationalRun>();
             for (var v = 0; v < variants.Count; v++)
             {
-                var (variant, solver) = variants[v].Split('@') is [var name, var s] ? (name, s) : (variants[v], "CLP");
+                var (variant, solver) = variants[v].Split('@') is [var name, var s] ? (name, s) : (variants[v], "FLOW");
                 await log.WriteLineAsync($"National instance: {variant} settings, {solver}");
                 var key = $"national {variant}@{solver}";
                 var run = await Child<NationalRun>("national", [variant, solver, Text(seed), Text(nationalLimit)], TimeSpan.FromSeconds(nationalTimeout), key);
                 if (run is not null) nationalRuns.Add(run);
                 var missed = run is null || run.Outcome.Status == "Failed" || run.Outcome.Seconds > NationalTargetSeconds;
-                if (national == "auto" && variant == "default" && missed) variants.Add("lean@CLP");
+                if (national == "auto" && variant == "default" && missed) variants.Add("lean@FLOW");
             }
 
             var runs = new BenchmarkRuns(CommandLine(args), zhejiang, solverRuns, stressRuns, nationalRuns, failures, peaks, solverLogs);

@@ -83,7 +83,7 @@ public static class ChildJobs
             {
                 // A first solve loads the solver; a second one, timed, unless the first took long (PDLP can take minutes).
                 var problem = ZhejiangInstance.Load(args[0]);
-                var settings = new AllocationSettings { Solver = args[1], StageTimeLimit = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)) };
+                var settings = Settings(args[1]) with { StageTimeLimit = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)) };
                 var watch = Stopwatch.StartNew();
                 var result = AllocationModel.Solve(problem, settings);
                 var first = watch.Elapsed;
@@ -129,9 +129,8 @@ public static class ChildJobs
                 await log.WriteLineAsync(FormattableString.Invariant(
                     $"built in {build:0.0} s: {shape.Counties} counties, {shape.Lanes} lanes, {shape.Demands} demand rows; largest product model {Largest(problem).Variables:N0} variables; solving ({variant}, {solver})"));
                 var clock = new StageClock(new AllocationSettings().Parallelism, log);
-                var settings = new AllocationSettings
+                var settings = Settings(solver) with
                 {
-                    Solver = solver,
                     StageTimeLimit = TimeSpan.FromSeconds(limit),
                     MeasureFairnessCost = !lean,
                     MinimizeTransfers = !lean,
@@ -150,6 +149,9 @@ public static class ChildJobs
                 return 2;
         }
     }
+
+    /// <summary>FLOW: the model's defaults (network flows, CLP for what is not one); any other name: that LP solver for every stage.</summary>
+    private static AllocationSettings Settings(string solver) => solver == "FLOW" ? new AllocationSettings() : new AllocationSettings { Solver = solver, NetworkFlow = false };
 
     private static ModelSize Largest(AllocationProblem problem) =>
         problem.Products.Select(p => ModelSize.Of(problem, p)).MaxBy(m => m.Variables) ?? new ModelSize(0, 0, 0, 0, 0);
