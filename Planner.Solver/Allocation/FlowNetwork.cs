@@ -4,7 +4,7 @@ namespace Planner.Solver.Allocation;
 
 /// <summary>
 /// A circulation: a flow on every arc between its lower and upper bound (the upper may be +∞), conserved at every
-/// node. Solved with OR-Tools' max-flow and min-cost-flow, which work in integers: quantities are counted in grains,
+/// node. Solved with OR-Tools' max flow and <see cref="NetworkSimplex"/>, which work in integers: quantities are counted in grains,
 /// the data's unit divided by a power of two such that the network's volume (every finite bound added up) is at most
 /// 2⁴⁸ grains. Quantities that are whole units are then whole grains; others have lower bounds rounded up and upper
 /// bounds down, so that a flow found here keeps the real bounds. A flow is returned in grains.
