@@ -108,7 +108,6 @@ internal sealed class NetworkSimplex
 
     private bool Run()
     {
-        InitialPivots();
         while (FindEnteringArc())
         {
             FindJoinNode();
@@ -128,45 +127,16 @@ internal sealed class NetworkSimplex
         return true;
     }
 
-    /// <summary>
-    /// LEMON's start for a balanced problem: into each node with a demand, the cheapest arc is pivoted in first (if it
-    /// prices out), which replaces most artificial arcs at once instead of one block search at a time.
-    /// </summary>
-    private void InitialPivots()
-    {
-        var cheapest = new int[_nodes];
-        Array.Fill(cheapest, -1);
-        for (var e = 0; e < _arcs; e++)
-        {
-            var v = _target[e];
-            if (_flow[_pred[v]] > 0 && _predDir[v] == Down && (cheapest[v] < 0 || _cost[e] < _cost[cheapest[v]])) cheapest[v] = e;
-        }
-        foreach (var e in cheapest)
-        {
-            if (e < 0 || _state[e] * ReducedCost(e) >= 0) continue;
-            _inArc = e;
-            FindJoinNode();
-            var change = FindLeavingArc();
-            if (_delta == Unbounded) throw new InvalidOperationException("The min-cost flow is unbounded (a negative-cost cycle without capacity).");
-            ChangeFlow(change);
-            if (change)
-            {
-                UpdateTreeStructure();
-                UpdatePotential();
-            }
-        }
-    }
-
     private long ReducedCost(int e) => _cost[e] + _pi[_source[e]] - _pi[_target[e]];
 
-    /// <summary>Block search: the most violating arc of the first block (of √arcs) that has one.</summary>
+    /// <summary>Block search: the most violating arc of the first block (of √arcs) that has one, going round from the last.</summary>
     private bool FindEnteringArc()
     {
         long min = 0;
         var count = _blockSize;
-        int e;
-        for (e = _nextArc; e < _arcs; e++)
+        for (var i = 0; i < _arcs; i++)
         {
+            var e = _nextArc + i < _arcs ? _nextArc + i : _nextArc + i - _arcs;
             var c = _state[e] * ReducedCost(e);
             if (c < min)
             {
@@ -175,28 +145,15 @@ internal sealed class NetworkSimplex
             }
             if (--count == 0)
             {
-                if (min < 0) goto Found;
+                if (min < 0)
+                {
+                    _nextArc = e;
+                    return true;
+                }
                 count = _blockSize;
             }
         }
-        for (e = 0; e < _nextArc; e++)
-        {
-            var c = _state[e] * ReducedCost(e);
-            if (c < min)
-            {
-                min = c;
-                _inArc = e;
-            }
-            if (--count == 0)
-            {
-                if (min < 0) goto Found;
-                count = _blockSize;
-            }
-        }
-        if (min >= 0) return false;
-        Found:
-        _nextArc = e;
-        return true;
+        return min < 0;
     }
 
     private void FindJoinNode()
