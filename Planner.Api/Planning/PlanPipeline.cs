@@ -176,7 +176,8 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         {
             var result = AllocationModel.Solve(problem, solverSettings);
             var solveSeconds = watch.Elapsed.TotalSeconds;
-            progress($"Solved with {solverSettings.Solver} ({PolicyName(solverSettings.Policy)}): {result.Status} in {solveSeconds:0.00} s, {result.Stages.Count} stages");
+            var flows = result.Stages.Count(s => s.SolverStatus.EndsWith("(network flow)", StringComparison.Ordinal));
+            progress($"Solved with {solverSettings.Solver} ({PolicyName(solverSettings.Policy)}): {result.Status} in {solveSeconds:0.00} s, {result.Stages.Count} stages, {flows} of them as network flows");
             if (result.Status == PlanStatus.Failed)
             {
                 var stage = result.Stages.FirstOrDefault(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal) && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal));
