@@ -48,9 +48,9 @@ public sealed record AllocationSettings
     public int WarmStartVariableLimit { get; init; } = 100_000;
 
     /// <summary>
-    /// Whether the optimized and no-sharing stages are solved as network flows (OR-Tools max flow and min-cost flow,
-    /// see <see cref="ProductNetwork"/>) rather than by the LP solver, which then solves only what is not a network
-    /// flow: the transfers stage, re-planning, the other policies, and a tier-1 draw on a reserve floor.
+    /// Whether the optimized and no-sharing stages are solved as network flows (OR-Tools max flow and a network
+    /// simplex, see <see cref="ProductNetwork"/>) rather than by the LP solver, which then solves only what is not a
+    /// network flow: the transfers stage, re-planning, the other policies, and a tier-1 draw on a reserve floor.
     /// </summary>
     public bool NetworkFlow { get; init; } = true;
 

@@ -134,6 +134,8 @@ internal sealed class FlowNetwork(double unit)
         var bounds = Bounds(null, 0, null);
         var (lo, hi, live) = bounds;
         var largest = costs.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        Pinned = new bool[Arcs];
+        // Without costs every feasible flow costs the least, and no arc is pinned.
         if (largest == 0) return Feasible(bounds).Flow;
         var unit = Math.Pow(2, Math.Ceiling(Math.Log2(largest)) - 30);
         var supply = new long[Nodes];
@@ -166,9 +168,7 @@ internal sealed class FlowNetwork(double unit)
     /// After <see cref="MinCost"/>: the arcs whose flow is the same in every least-cost flow (a reduced cost other than
     /// zero at the optimum, or an arc that can carry nothing). Fixing them at their flows leaves exactly the least-cost flows.
     /// </summary>
-    public bool[] Pinned => _pinned.Length == Arcs ? _pinned : _pinned = new bool[Arcs];
-
-    private bool[] _pinned = [];
+    public bool[] Pinned { get; private set; } = [];
 
     /// <summary>
     /// The bounds in grains, with the rated arcs at the rate, and which arcs are live: an arc whose tail nothing can

@@ -46,12 +46,10 @@ internal sealed class ProductNetwork
     private bool Build()
     {
         var hub = _network.AddNode();
-        var rowNode = new Dictionary<ProductModel.Row, int>();
         var ends = new Dictionary<Variable, (int From, int To)>();
         foreach (var row in _model.BalanceRows)
         {
             var node = _network.AddNode();
-            rowNode[row] = node;
             var available = -row.Constraint.Lb();
             _network.AddArc(hub, node, available, available);
             if (double.IsPositiveInfinity(row.Constraint.Ub())) _network.AddArc(node, hub, 0, double.PositiveInfinity);
@@ -94,10 +92,12 @@ internal sealed class ProductNetwork
             if (from < 0 && to < 0) return false;
             _arcOf[v] = _network.AddArc(from < 0 ? hub : from, to < 0 ? hub : to, v.Lb(), v.Ub());
         }
+        var split = new HashSet<(string Depot, int Day)>();
         foreach (var below in _model.BelowFloor)
         {
             var stock = _arcOf[_model.Stock[(below.Floor.Depot, below.Day)]];
-            if (_reserveArcs.Any(r => r.Below.Day == below.Day && r.Below.Floor.Depot == below.Floor.Depot)) return false;
+            // Two floors on one depot's stock would tie two draws to one arc.
+            if (!split.Add((below.Floor.Depot, below.Day))) return false;
             var floor = below.Var.Ub();
             _reserveArcs.Add((below, _network.AddArc(_network.Tail(stock), _network.Head(stock), 0, floor)));
         }

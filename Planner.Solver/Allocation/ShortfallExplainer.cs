@@ -91,13 +91,17 @@ internal sealed class ShortfallExplainer
     /// that was released.
     /// </summary>
     public IReadOnlyList<ReserveRelease> ReserveReleases() =>
-        _below.Select(b => (b.Floor, b.Day, Quantity: b.Quantity - Unreceived(b.Floor, b.Day))).Where(b => b.Quantity > Eps)
+        _below.Select(b => (b.Floor, b.Day, Quantity: Released(b))).Where(b => b.Quantity > Eps)
             .Select(b => new ReserveRelease(b.Floor.Depot, _product, b.Day, AllocationModel.Clean(b.Quantity),
                 _allocations.Where(a => a.Tier == 1 && a.Day == b.Day && a.Served > Eps).Select(a => a.Destination).Distinct().Order(StringComparer.Ordinal).ToList()))
             .ToList();
 
-    /// <summary>How far the floor is above everything the depot has received by the day (supply and arrivals).</summary>
-    private double Unreceived(ReserveFloor floor, int day) => Math.Max(0, floor.Floor - Received(floor.Depot)[day]);
+    /// <summary>
+    /// What a reserve lacks of its floor beyond how far the floor is above everything the depot has received by the
+    /// day (supply and arrivals): that much it lacks whatever the plan does.
+    /// </summary>
+    private double Released((ReserveFloor Floor, int Day, double Quantity) below) =>
+        Math.Max(0, below.Quantity - Math.Max(0, below.Floor.Floor - Received(below.Floor.Depot)[below.Day]));
 
     private readonly Dictionary<string, double[]> _received = [];
 
@@ -123,7 +127,7 @@ internal sealed class ShortfallExplainer
         }
         foreach (var g in _below.Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps).GroupBy(b => b.Floor))
         {
-            var released = g.Sum(b => Math.Max(0, b.Quantity - Unreceived(b.Floor, b.Day)));
+            var released = g.Sum(Released);
             binding.Add(new("reserve_floor", g.Key.Depot, _product, g.Min(b => b.Day), g.Max(b => b.Day),
                 released > Eps ? $"at or below its floor of {g.Key.Floor:0.##}; {released:0.##} unit-days released for tier 1" : $"held at its floor of {g.Key.Floor:0.##}"));
         }

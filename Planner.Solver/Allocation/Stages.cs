@@ -26,6 +26,7 @@ internal sealed class Stages(ProductModel model)
 
     /// <summary>Whether the LP solver has solved a stage of this model, so that its basis is a start for the next one.</summary>
     private bool _lpSolved;
+
     private readonly List<FairnessCost> _fairness = [];
 
     public IReadOnlyList<StageResult> Results => _results;
@@ -80,8 +81,9 @@ internal sealed class Stages(ProductModel model)
                         if (fair.Value.AtMaximum && (tier != 1 || model.BelowFloor.Count == 0)) provenFill = fair.Value.Fill;
                         _fairness.Add(new FairnessCost(model.Product, tier, Round((demand - served.Value) * model.Scale), Round((demand - fair.Value.Served) * model.Scale), Math.Round(fair.Value.Fill, 9)));
                     }
-                    model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), served.Value - Slack(served.Value), double.PositiveInfinity);
-                    _network?.FixServed(tier, served.Value - Slack(served.Value));
+                    var least = served.Value - Slack(served.Value);
+                    model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), least, double.PositiveInfinity);
+                    _network?.FixServed(tier, least);
                     if (tier == 1 && model.BelowFloor.Count > 0)
                     {
                         if (!Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn, n => n.MinReserveDraw())) return;
@@ -199,8 +201,11 @@ internal sealed class Stages(ProductModel model)
             // Served variables are never negative: a lower bound at or below zero holds anyway. At a minimum fill
             // rate of zero (a tier some destination cannot get at all) that is every destination's row, and later
             // stages, which run without presolve, would carry them all.
-            if (!exact && target - Slack(target) <= 0) continue;
-            if (!exact) _network?.FixFill(destination, tier, target - Slack(target));
+            if (!exact)
+            {
+                if (target - Slack(target) <= 0) continue;
+                _network?.FixFill(destination, tier, target - Slack(target));
+            }
             model.Fix($"fix_fill[{destination},t{tier}]", model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)),
                 target - Slack(target), exact ? target + Slack(target) : double.PositiveInfinity);
         }
