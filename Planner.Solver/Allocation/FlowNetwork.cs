@@ -18,6 +18,9 @@ internal sealed class FlowNetwork(double unit)
     private double _grain;
     private long _infinity;
 
+    /// <summary>The last flow found: where the next min-cost solve starts from.</summary>
+    private long[]? _last;
+
     public int Nodes { get; private set; }
 
     public int Arcs => _tail.Count;
@@ -56,8 +59,11 @@ internal sealed class FlowNetwork(double unit)
     {
         var bounds = Bounds(null, 0, null);
         var (lo, hi, live) = bounds;
-        if (Feasible(bounds).Flow is not { } flow) return null;
-        if (!live[arc]) return flow;
+        // The last flow usually still fits (a stage only fixes what the flow reached, or opens a tier): then it is
+        // the start, and one max flow of two is saved.
+        var flow = Fits(_last, bounds) ? (long[])_last!.Clone() : Feasible(bounds).Flow;
+        if (flow is null) return null;
+        if (!live[arc]) return _last = flow;
         // Push more round the cycle through the arc: from its head back to its tail in the residual network.
         using var graph = new MaxFlow();
         var moves = new List<(int Arc, int Sign)>();
@@ -81,7 +87,7 @@ internal sealed class FlowNetwork(double unit)
         if (status != MaxFlow.Status.OPTIMAL) throw new InvalidOperationException($"Max flow ended {status}.");
         for (var i = 0; i < moves.Count; i++) flow[moves[i].Arc] += moves[i].Sign * graph.Flow(i);
         flow[arc] += graph.OptimalFlow();
-        return flow;
+        return _last = flow;
     }
 
     /// <summary>
@@ -100,7 +106,7 @@ internal sealed class FlowNetwork(double unit)
         {
             var bounds = Bounds(arcs, rate, weights);
             var (flow, sourceSide, missing) = Feasible(bounds);
-            if (flow is not null) return (rate, flow);
+            if (flow is not null) return (rate, _last = flow);
             double a = 0, b = 0;
             for (var e = 0; e < Arcs; e++)
             {
@@ -125,6 +131,17 @@ internal sealed class FlowNetwork(double unit)
         throw new InvalidOperationException("The maximum rate did not converge.");
     }
 
+    /// <summary>Whether a flow found before keeps the current bounds (and carries nothing on arcs that cannot).</summary>
+    private bool Fits(long[]? flow, (long[] Lo, long[] Hi, bool[] Live) bounds)
+    {
+        if (flow?.Length != Arcs) return false;
+        for (var e = 0; e < Arcs; e++)
+        {
+            if (flow[e] < bounds.Lo[e] || flow[e] > bounds.Hi[e] || (!bounds.Live[e] && flow[e] != 0)) return false;
+        }
+        return true;
+    }
+
     /// <summary>
     /// A feasible flow of least Σ cost·flow, or null if the bounds admit none, by <see cref="NetworkSimplex"/>. Costs
     /// are rounded to 2⁻³⁰ of the largest.
@@ -136,11 +153,13 @@ internal sealed class FlowNetwork(double unit)
         var largest = costs.Select(Math.Abs).DefaultIfEmpty(0).Max();
         Pinned = new bool[Arcs];
         // Without costs every feasible flow costs the least, and no arc is pinned.
-        if (largest == 0) return Feasible(bounds).Flow;
+        if (largest == 0) return _last = Feasible(bounds).Flow;
         var unit = Math.Pow(2, Math.Ceiling(Math.Log2(largest)) - 30);
         var supply = new long[Nodes];
         var used = new List<int>();
         var (tails, heads, capacities, unitCosts) = (new List<int>(), new List<int>(), new List<long>(), new List<long>());
+        // The last flow, where it still fits, is the start (its part above the lower bounds).
+        var start = Fits(_last, bounds) ? new List<long>() : null;
         for (var e = 0; e < Arcs; e++)
         {
             // The lower bound is sent already: the head must pass it on, the tail must be given it.
@@ -152,8 +171,9 @@ internal sealed class FlowNetwork(double unit)
             heads.Add(_head[e]);
             capacities.Add(hi[e] == _infinity ? NetworkSimplex.Unbounded : hi[e] - lo[e]);
             unitCosts.Add((long)Math.Round(costs[e] / unit));
+            start?.Add(_last![e] - lo[e]);
         }
-        if (NetworkSimplex.Solve(Nodes, tails, heads, capacities, unitCosts, supply) is not { } solved) return null;
+        if (NetworkSimplex.Solve(Nodes, tails, heads, capacities, unitCosts, supply, start) is not { } solved) return null;
         var flow = (long[])lo.Clone();
         Array.Fill(Pinned, true);
         for (var i = 0; i < used.Count; i++)
@@ -161,7 +181,7 @@ internal sealed class FlowNetwork(double unit)
             flow[used[i]] += solved.Flow[i];
             Pinned[used[i]] = solved.ReducedCost[i] != 0;
         }
-        return flow;
+        return _last = flow;
     }
 
     /// <summary>
@@ -189,7 +209,8 @@ internal sealed class FlowNetwork(double unit)
                 lo[e] = hi[e] = (long)Math.Round(lower / _grain);
                 continue;
             }
-            lo[e] = Up(lower);
+            // Flows are never negative: a lower bound below zero (a fixed optimum of zero less its tolerance) is zero.
+            lo[e] = Math.Max(0, Up(lower));
             hi[e] = double.IsPositiveInfinity(upper) ? _infinity : Math.Max(lo[e], Down(upper));
         }
         for (var i = 0; i < (rated?.Count ?? 0); i++)

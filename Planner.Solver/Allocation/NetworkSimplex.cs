@@ -43,7 +43,7 @@ internal sealed class NetworkSimplex
     private int _nextArc;
     private readonly int _blockSize;
 
-    private NetworkSimplex(int nodes, IReadOnlyList<int> tail, IReadOnlyList<int> head, IReadOnlyList<long> capacity, IReadOnlyList<long> cost, IReadOnlyList<long> supply)
+    private NetworkSimplex(int nodes, IReadOnlyList<int> tail, IReadOnlyList<int> head, IReadOnlyList<long> capacity, IReadOnlyList<long> cost, IReadOnlyList<long> supply, IReadOnlyList<long>? start)
     {
         _nodes = nodes;
         _arcs = tail.Count;
@@ -59,17 +59,24 @@ internal sealed class NetworkSimplex
             largest = Math.Max(largest, Math.Abs(cost[e]));
         }
         _blockSize = Math.Max(10, (int)Math.Ceiling(Math.Sqrt(_arcs)));
-
-        // The starting tree: an artificial arc between the root and every node, carrying the node's supply, at a cost
-        // so high that any flow left on one at the end means there is no feasible flow.
-        var artificial = checked((largest + 1) * (nodes + 1));
+        for (var e = _arcs; e < all; e++) _cap[e] = Unbounded;
         _parent[_root] = -1;
         _pred[_root] = -1;
+        if (start is null) ColdStart(supply, checked((largest + 1) * (nodes + 1)));
+        else WarmStart(start, supply);
+    }
+
+    /// <summary>
+    /// LEMON's starting tree: an artificial arc between the root and every node, carrying the node's supply, at a cost
+    /// so high that any flow left on one at the end means there is no feasible flow.
+    /// </summary>
+    private void ColdStart(IReadOnlyList<long> supply, long artificial)
+    {
         _thread[_root] = 0;
         _revThread[0] = _root;
-        _succNum[_root] = nodes + 1;
+        _succNum[_root] = _nodes + 1;
         _lastSucc[_root] = _root - 1;
-        for (int u = 0, e = _arcs; u < nodes; u++, e++)
+        for (int u = 0, e = _arcs; u < _nodes; u++, e++)
         {
             _parent[u] = _root;
             _pred[u] = e;
@@ -77,7 +84,6 @@ internal sealed class NetworkSimplex
             _revThread[u + 1] = u;
             _succNum[u] = 1;
             _lastSucc[u] = u;
-            _cap[e] = Unbounded;
             _state[e] = Tree;
             if (supply[u] >= 0)
             {
@@ -91,15 +97,185 @@ internal sealed class NetworkSimplex
     }
 
     /// <summary>
+    /// A starting tree made from a feasible flow: the arcs strictly between their bounds, made a forest by pushing
+    /// flow round every cycle they close (the cheaper way) until an arc on it reaches a bound; each tree of the forest
+    /// hangs from the root by an artificial arc that carries nothing. The simplex then only lowers the cost.
+    /// </summary>
+    private void WarmStart(IReadOnlyList<long> start, IReadOnlyList<long> supply)
+    {
+        var parent = new int[_nodes];
+        var parentArc = new int[_nodes];
+        var stamp = new int[_nodes];
+        Array.Fill(parent, -1);
+        Array.Fill(parentArc, -1);
+        var visit = 0;
+        var balance = supply.ToArray();
+        for (var e = 0; e < _arcs; e++)
+        {
+            _flow[e] = start[e];
+            if (start[e] < 0 || start[e] > _cap[e]) throw new ArgumentException($"The starting flow is outside arc {e}'s bounds.", nameof(start));
+            balance[_source[e]] -= start[e];
+            balance[_target[e]] += start[e];
+        }
+        if (balance.Any(b => b != 0)) throw new ArgumentException("The starting flow does not meet the supplies.", nameof(start));
+        for (var e = _arcs; e < _arcs + _nodes; e++) _state[e] = LowerState;
+        for (var e = 0; e < _arcs; e++)
+        {
+            if (!Free(e)) continue;
+            int u = _source[e], v = _target[e];
+            if (u == v)
+            {
+                _flow[e] = 0;
+                continue;
+            }
+            // The nearest common ancestor of u and v, if they are in one tree: mark u's way up, then climb from v.
+            visit++;
+            for (var a = u; a >= 0; a = parent[a]) stamp[a] = visit;
+            var join = v;
+            while (join >= 0 && stamp[join] != visit) join = parent[join];
+            if (join < 0)
+            {
+                Reroot(u);
+                (parent[u], parentArc[u]) = (v, e);
+                continue;
+            }
+            // The cycle: e from u to v, up from v to the join, down from the join to u. Forward raises e.
+            long forward = Residual(e), backward = _flow[e], cycleCost = _cost[e];
+            for (var a = v; a != join; a = parent[a]) Step(parentArc[a], _source[parentArc[a]] == a);
+            for (var a = u; a != join; a = parent[a]) Step(parentArc[a], _source[parentArc[a]] != a);
+            // The cheaper way round, unless only the other way is bounded.
+            var sign = forward == Unbounded ? -1 : backward == Unbounded ? 1 : cycleCost > 0 ? -1 : 1;
+            var delta = sign > 0 ? forward : backward;
+            _flow[e] += sign * delta;
+            var blocked = -1;
+            for (var a = v; a != join; a = parent[a]) Push(a, _source[parentArc[a]] == a);
+            for (var a = u; a != join; a = parent[a]) Push(a, _source[parentArc[a]] != a);
+            if (!Free(e) || blocked < 0) continue;
+            // An arc of the tree reached a bound: it leaves the forest and e takes its place.
+            parent[blocked] = -1;
+            parentArc[blocked] = -1;
+            var inside = Below(u, blocked) ? u : v;
+            Reroot(inside);
+            (parent[inside], parentArc[inside]) = (inside == u ? v : u, e);
+
+            // Along the cycle's direction an arc traversed with (along) its orientation gains flow.
+            void Step(int arc, bool along)
+            {
+                var (gain, loss) = along ? (Residual(arc), _flow[arc]) : (_flow[arc], Residual(arc));
+                forward = Math.Min(forward, gain);
+                backward = Math.Min(backward, loss);
+                cycleCost += along ? _cost[arc] : -_cost[arc];
+            }
+
+            void Push(int child, bool along)
+            {
+                var arc = parentArc[child];
+                _flow[arc] += (along ? sign : -sign) * delta;
+                if (blocked < 0 && !Free(arc)) blocked = child;
+            }
+        }
+
+        // Every tree arc left at a bound becomes a non-tree arc at that bound: both sides stay balanced.
+        for (var a = 0; a < _nodes; a++)
+        {
+            if (parentArc[a] >= 0 && !Free(parentArc[a])) (parent[a], parentArc[a]) = (-1, -1);
+        }
+        for (var e = 0; e < _arcs; e++) _state[e] = _flow[e] > 0 && _flow[e] == _cap[e] ? Upper : LowerState;
+        BuildTree(parent, parentArc);
+
+        bool Free(int arc) => _flow[arc] > 0 && (_cap[arc] == Unbounded || _flow[arc] < _cap[arc]);
+
+        bool Below(int node, int top)
+        {
+            for (var a = node; a >= 0; a = parent[a])
+            {
+                if (a == top) return true;
+            }
+            return false;
+        }
+
+        // Makes node the root of its tree: the parent links on its way up are turned round.
+        void Reroot(int node)
+        {
+            int previous = -1, previousArc = -1;
+            for (var a = node; a >= 0;)
+            {
+                var (up, upArc) = (parent[a], parentArc[a]);
+                (parent[a], parentArc[a]) = (previous, previousArc);
+                (previous, previousArc) = (a, upArc);
+                a = up;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The simplex's tree from a forest of free arcs (given by parent links): each forest root hangs from the root by
+    /// its artificial arc, carrying nothing; thread order, subtree sizes and potentials follow from a depth-first walk.
+    /// </summary>
+    private void BuildTree(int[] parent, int[] parentArc)
+    {
+        var childStart = new int[_nodes + 2];
+        for (var a = 0; a < _nodes; a++) childStart[(parent[a] < 0 ? _root : parent[a]) + 1]++;
+        for (var a = 0; a <= _nodes; a++) childStart[a + 1] += childStart[a];
+        var children = new int[_nodes];
+        var fill = (int[])childStart.Clone();
+        for (var a = 0; a < _nodes; a++) children[fill[parent[a] < 0 ? _root : parent[a]]++] = a;
+
+        var previous = _root;
+        var stack = new Stack<int>();
+        stack.Push(_root);
+        while (stack.TryPop(out var a))
+        {
+            if (a != _root)
+            {
+                _thread[previous] = a;
+                _revThread[a] = previous;
+                previous = a;
+                var up = parent[a] < 0 ? _root : parent[a];
+                _parent[a] = up;
+                if (parent[a] < 0)
+                {
+                    var e = _arcs + a;
+                    (_pred[a], _predDir[a], _source[e], _target[e], _flow[e], _cost[e], _state[e]) = (e, Up, a, _root, 0, 0, Tree);
+                    _pi[a] = 0;
+                }
+                else
+                {
+                    var e = parentArc[a];
+                    _pred[a] = e;
+                    _state[e] = Tree;
+                    _predDir[a] = _source[e] == a ? Up : Down;
+                    _pi[a] = _predDir[a] == Up ? _pi[up] - _cost[e] : _pi[up] + _cost[e];
+                }
+            }
+            for (var k = childStart[a + 1] - 1; k >= childStart[a]; k--) stack.Push(children[k]);
+        }
+        _thread[previous] = _root;
+        _revThread[_root] = previous;
+        // Subtree sizes, children before parents (reverse thread order); a subtree is a run of the thread, so its last
+        // successor is the node its size on from it.
+        var order = new int[_nodes + 1];
+        for (int a = _root, k = 0; k <= _nodes; a = _thread[a], k++) order[k] = a;
+        foreach (var a in order) _succNum[a] = 1;
+        for (var k = _nodes; k > 0; k--) _succNum[_parent[order[k]]] += _succNum[order[k]];
+        for (var k = 0; k <= _nodes; k++) _lastSucc[order[k]] = order[k + _succNum[order[k]] - 1];
+        for (var e = 0; e < _arcs; e++)
+        {
+            if (_state[e] != Tree && _flow[e] != 0 && _flow[e] != _cap[e]) throw new InvalidOperationException("The starting tree left a free arc out.");
+        }
+    }
+
+    /// <summary>
     /// A least-cost flow with 0 ≤ flow ≤ capacity (<see cref="Unbounded"/> for none) on every arc and, at every node,
     /// outflow − inflow = supply, with each arc's reduced cost at the optimum (cost + potential of tail − potential of
     /// head: every least-cost flow keeps an arc whose reduced cost is not zero at the same bound); null if there is no
-    /// such flow. Supplies must add up to zero.
+    /// such flow. Supplies must add up to zero. A feasible <paramref name="start"/> flow, if known, saves most of the
+    /// pivots (<see cref="WarmStart"/>).
     /// </summary>
-    public static (long[] Flow, long[] ReducedCost)? Solve(int nodes, IReadOnlyList<int> tail, IReadOnlyList<int> head, IReadOnlyList<long> capacity, IReadOnlyList<long> cost, IReadOnlyList<long> supply)
+    public static (long[] Flow, long[] ReducedCost)? Solve(int nodes, IReadOnlyList<int> tail, IReadOnlyList<int> head, IReadOnlyList<long> capacity, IReadOnlyList<long> cost, IReadOnlyList<long> supply, IReadOnlyList<long>? start = null)
     {
         if (supply.Sum() != 0) throw new ArgumentException("Supplies must add up to zero.", nameof(supply));
-        var simplex = new NetworkSimplex(nodes, tail, head, capacity, cost, supply);
+        var simplex = new NetworkSimplex(nodes, tail, head, capacity, cost, supply, start);
         if (!simplex.Run()) return null;
         var reduced = new long[simplex._arcs];
         for (var e = 0; e < reduced.Length; e++) reduced[e] = simplex.ReducedCost(e);

@@ -21,58 +21,57 @@ public class NetworkFlowTests
     [InlineData(8)]
     public void NetworkSimplex_FindsTheLeastCost_ThatOrToolsMinCostFlowFinds(int seed)
     {
-        var random = new Random(seed);
-        var nodes = random.Next(5, 40);
-        var (tail, head, capacity, cost) = (new List<int>(), new List<int>(), new List<long>(), new List<long>());
-        for (var e = 0; e < nodes * 5; e++)
-        {
-            var (u, v) = (random.Next(nodes), random.Next(nodes));
-            if (u == v) continue;
-            var unbounded = random.Next(4) == 0;
-            tail.Add(u);
-            head.Add(v);
-            capacity.Add(unbounded ? NetworkSimplex.Unbounded : random.Next(0, 50));
-            // Negative costs only on bounded arcs: a negative cycle of unbounded arcs has no least cost.
-            cost.Add(unbounded ? random.Next(0, 30) : random.Next(-10, 30));
-        }
-        var supply = new long[nodes];
-        for (var i = 0; i < nodes; i++)
-        {
-            var q = random.Next(0, 40);
-            supply[random.Next(nodes)] += q;
-            supply[random.Next(nodes)] -= q;
-        }
+        var (nodes, tail, head, capacity, cost, supply) = RandomGraph(seed);
 
         var solved = NetworkSimplex.Solve(nodes, tail, head, capacity, cost, supply);
 
-        using var reference = new MinCostFlow();
-        var big = supply.Where(s => s > 0).Sum() + capacity.Where(c => c != NetworkSimplex.Unbounded).Sum() + 1;
-        for (var e = 0; e < tail.Count; e++) reference.AddArcWithCapacityAndUnitCost(tail[e], head[e], capacity[e] == NetworkSimplex.Unbounded ? big : capacity[e], cost[e]);
-        for (var v = 0; v < nodes; v++) reference.SetNodeSupply(v, supply[v]);
-        var status = reference.Solve();
-        if (status == MinCostFlowBase.Status.INFEASIBLE)
-        {
-            Assert.Null(solved);
-            return;
-        }
-        Assert.Equal(MinCostFlowBase.Status.OPTIMAL, status);
+        AssertLeastCost(nodes, tail, head, capacity, cost, supply, solved);
+    }
+
+    /// <summary>
+    /// A start from a feasible flow: the sum of two least-cost flows (one for other costs) on the graph with doubled
+    /// capacities and supplies, which is feasible there and has cycles of arcs strictly between their bounds.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void NetworkSimplex_FromAFeasibleFlow_FindsTheLeastCost_ThatOrToolsMinCostFlowFinds(int seed)
+    {
+        var (nodes, tail, head, capacity, cost, supply) = RandomGraph(seed);
+        var random = new Random(seed + 100);
+        var otherCost = cost.Select(_ => (long)random.Next(0, 30)).ToList();
+        if (NetworkSimplex.Solve(nodes, tail, head, capacity, cost, supply) is not { } first) return;
+        var second = NetworkSimplex.Solve(nodes, tail, head, capacity, otherCost, supply)!.Value;
+        var doubled = capacity.Select(c => c == NetworkSimplex.Unbounded ? c : 2 * c).ToList();
+        var twice = supply.Select(s => 2 * s).ToArray();
+        var start = first.Flow.Select((f, e) => f + second.Flow[e]).ToList();
+
+        var solved = NetworkSimplex.Solve(nodes, tail, head, doubled, cost, twice, start);
+
+        AssertLeastCost(nodes, tail, head, doubled, cost, twice, solved);
+    }
+
+    [Fact]
+    public void NetworkSimplex_FromAFeasibleFlow_CancelsItsCycles()
+    {
+        // 8 units from 0 to 2, split 4 / 4 over a cheap path (cost 1 + 1) and a dear arc (cost 5) with room for all:
+        // the free arcs form a cycle, and the least cost sends everything the cheap way, 8 × 2 = 16.
+        var solved = NetworkSimplex.Solve(3, [0, 1, 0], [1, 2, 2], [10, NetworkSimplex.Unbounded, 10], [1, 1, 5], [8, 0, -8], [4, 4, 4]);
+
         Assert.NotNull(solved);
-        var (flow, reduced) = solved.Value;
-        var balance = new long[nodes];
-        for (var e = 0; e < tail.Count; e++)
-        {
-            Assert.InRange(flow[e], 0, capacity[e]);
-            balance[tail[e]] += flow[e];
-            balance[head[e]] -= flow[e];
-        }
-        Assert.Equal(supply, balance);
-        Assert.Equal(reference.OptimalCost(), tail.Select((_, e) => flow[e] * cost[e]).Sum());
-        // Optimality conditions: an arc priced above zero carries nothing, one priced below zero is full.
-        for (var e = 0; e < tail.Count; e++)
-        {
-            if (reduced[e] > 0) Assert.Equal(0, flow[e]);
-            if (reduced[e] < 0) Assert.Equal(capacity[e], flow[e]);
-        }
+        Assert.Equal([8L, 8, 0], solved.Value.Flow);
+    }
+
+    [Fact]
+    public void NetworkSimplex_RejectsAStart_ThatDoesNotMeetTheSupplies()
+    {
+        Assert.Throws<ArgumentException>(() => NetworkSimplex.Solve(2, [0], [1], [10], [1], [5, -5], [4]));
     }
 
     [Fact]
@@ -157,9 +156,10 @@ public class NetworkFlowTests
     }
 
     [Theory]
-    [InlineData(32)]
     [InlineData(33)]
     [InlineData(34)]
+    [InlineData(35)]
+    [InlineData(36)]
     public void NetworkFlow_LeavesTheTransfersStage_TheLeastCostPlansOnly(int seed)
     {
         // Without reserve floors, so that no draw hands the stages over to the LP.
@@ -177,6 +177,7 @@ public class NetworkFlowTests
             Assert.InRange(cost, least * (1 - 1e-8), least * (1 + 2e-6));
             Assert.Equal("OPTIMAL (network flow)", stages.Single(s => s.Stage == "transport_cost").SolverStatus);
         }
+        // Seeds whose least-cost plan uses more than one transfer lane, so that the stage runs (32, 37 and 38 use one).
         Assert.Contains(result.Stages, s => s.Stage == "transfers_round1");
     }
 
@@ -219,6 +220,65 @@ public class NetworkFlowTests
     /// Two products over six days: a provincial depot with a reserve floor and two city depots with transfers between
     /// them (lead times, one capped), counties on same-day delivery, a remote site two days out; three tiers.
     /// </summary>
+    private static (int Nodes, List<int> Tail, List<int> Head, List<long> Capacity, List<long> Cost, long[] Supply) RandomGraph(int seed)
+    {
+        var random = new Random(seed);
+        var nodes = random.Next(5, 40);
+        var (tail, head, capacity, cost) = (new List<int>(), new List<int>(), new List<long>(), new List<long>());
+        for (var e = 0; e < nodes * 5; e++)
+        {
+            var (u, v) = (random.Next(nodes), random.Next(nodes));
+            if (u == v) continue;
+            var unbounded = random.Next(4) == 0;
+            tail.Add(u);
+            head.Add(v);
+            capacity.Add(unbounded ? NetworkSimplex.Unbounded : random.Next(0, 50));
+            // Negative costs only on bounded arcs: a negative cycle of unbounded arcs has no least cost.
+            cost.Add(unbounded ? random.Next(0, 30) : random.Next(-10, 30));
+        }
+        var supply = new long[nodes];
+        for (var i = 0; i < nodes; i++)
+        {
+            var q = random.Next(0, 40);
+            supply[random.Next(nodes)] += q;
+            supply[random.Next(nodes)] -= q;
+        }
+        return (nodes, tail, head, capacity, cost, supply);
+    }
+
+    /// <summary>The flow meets the supplies within the capacities, costs what OR-Tools' min-cost flow finds, and its reduced costs prove it.</summary>
+    private static void AssertLeastCost(int nodes, List<int> tail, List<int> head, List<long> capacity, List<long> cost, long[] supply, (long[] Flow, long[] ReducedCost)? solved)
+    {
+        using var reference = new MinCostFlow();
+        var big = supply.Where(s => s > 0).Sum() + capacity.Where(c => c != NetworkSimplex.Unbounded).Sum() + 1;
+        for (var e = 0; e < tail.Count; e++) reference.AddArcWithCapacityAndUnitCost(tail[e], head[e], capacity[e] == NetworkSimplex.Unbounded ? big : capacity[e], cost[e]);
+        for (var v = 0; v < nodes; v++) reference.SetNodeSupply(v, supply[v]);
+        var status = reference.Solve();
+        if (status == MinCostFlowBase.Status.INFEASIBLE)
+        {
+            Assert.Null(solved);
+            return;
+        }
+        Assert.Equal(MinCostFlowBase.Status.OPTIMAL, status);
+        Assert.NotNull(solved);
+        var (flow, reduced) = solved.Value;
+        var balance = new long[nodes];
+        for (var e = 0; e < tail.Count; e++)
+        {
+            Assert.InRange(flow[e], 0, capacity[e]);
+            balance[tail[e]] += flow[e];
+            balance[head[e]] -= flow[e];
+        }
+        Assert.Equal(supply, balance);
+        Assert.Equal(reference.OptimalCost(), tail.Select((_, e) => flow[e] * cost[e]).Sum());
+        // Optimality conditions: an arc priced above zero carries nothing, one priced below zero is full.
+        for (var e = 0; e < tail.Count; e++)
+        {
+            if (reduced[e] > 0) Assert.Equal(0, flow[e]);
+            if (reduced[e] < 0) Assert.Equal(capacity[e], flow[e]);
+        }
+    }
+
     private static AllocationProblem RandomProblem(int seed)
     {
         var random = new Random(seed);
