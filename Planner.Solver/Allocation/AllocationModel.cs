@@ -32,9 +32,11 @@ public static class AllocationModel
         var parts = new AllocationResult[products.Count];
         // Largest first, each thread taking the next product when it is free: five products on two cores otherwise
         // leave one core idle at the end. Sizes are demand rows (distinct tiers weigh most in the stage count).
+        var size = problem.Demands.GroupBy(d => d.Product, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (Tiers: g.Select(d => d.Tier).Distinct().Count(), Rows: g.Count()), StringComparer.Ordinal);
         var order = Enumerable.Range(0, products.Count)
-            .OrderByDescending(i => problem.Demands.Where(d => d.Product == products[i]).Select(d => d.Tier).Distinct().Count())
-            .ThenByDescending(i => problem.Demands.Count(d => d.Product == products[i])).ThenBy(i => i).ToList();
+            .OrderByDescending(i => size.GetValueOrDefault(products[i]).Tiers).ThenByDescending(i => size.GetValueOrDefault(products[i]).Rows)
+            .ThenBy(i => i).ToList();
         Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Parallelism), CancellationToken = settings.Cancellation },
             i => parts[i] = SolveProduct(problem, products[i], settings));
@@ -73,12 +75,8 @@ public static class AllocationModel
             .Select(x => new Shipment(x.s.Lane.From, x.s.Lane.To, product, x.s.Day, x.s.Day + x.s.Lane.LeadDays, x.q))
             .ToList();
         var stock = model.Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(model.Value(kv.Value) * scale))).ToList();
-        var demand = problem.Demands.Where(d => d.Product == product).GroupBy(d => (d.Destination, d.Day, d.Tier)).ToDictionary(g => g.Key, g => g.Sum(d => d.Quantity));
-        var allocations = model.ServedVars.Select(s =>
-        {
-            var need = demand[(s.Destination, s.Day, s.Tier)];
-            return new Allocation(s.Destination, product, s.Day, s.Tier, need, Math.Min(need, Clean(model.Value(s.Var) * scale)));
-        }).ToList();
+        var allocations = model.ServedVars
+            .Select(s => new Allocation(s.Destination, product, s.Day, s.Tier, s.Need, Math.Min(s.Need, Clean(model.Value(s.Var) * scale)))).ToList();
         if (settings.Policy != Policy.ProRata)
         {
             allocations = InTierOrder(allocations);
@@ -100,17 +98,26 @@ public static class AllocationModel
     /// first. Flows and stock do not change; this only removes the crumbs (≤ the stage tolerance) that a later stage
     /// may move from a higher tier to a lower one within the tolerance of the higher tier's fixed optimum.
     /// </summary>
-    private static List<Allocation> InTierOrder(List<Allocation> allocations) =>
-        allocations.GroupBy(a => (a.Destination, a.Day)).SelectMany(g =>
+    private static List<Allocation> InTierOrder(List<Allocation> allocations)
+    {
+        // The served variables, and so the allocations, are ordered by destination, day and tier (ProductModel.Build):
+        // a destination-day's tiers are consecutive, highest first.
+        var ordered = new List<Allocation>(allocations.Count);
+        for (var start = 0; start < allocations.Count;)
         {
-            var left = g.Sum(a => a.Served);
-            return g.OrderBy(a => a.Tier).Select(a =>
+            var (destination, day) = (allocations[start].Destination, allocations[start].Day);
+            var end = start;
+            var left = 0.0;
+            while (end < allocations.Count && allocations[end].Day == day && allocations[end].Destination == destination) left += allocations[end++].Served;
+            for (; start < end; start++)
             {
-                var served = Clean(Math.Min(a.Demand, left));
+                var served = Clean(Math.Min(allocations[start].Demand, left));
                 left = Math.Max(0, left - served);
-                return a with { Served = served };
-            }).ToList();
-        }).ToList();
+                ordered.Add(allocations[start] with { Served = served });
+            }
+        }
+        return ordered;
+    }
 
     /// <summary>Solver noise (1e-12, −0.0) would otherwise show up in workbooks and break byte-identical output.</summary>
     internal static double Clean(double value)

@@ -55,27 +55,27 @@ public sealed record AllocationProblem
 
         foreach (var s in Supplies)
         {
-            Check(products.Contains(s.Product), $"Supply at {s.Depot} names unknown product {s.Product}.");
-            Check(depots.Contains(s.Depot), $"Supply of {s.Product} names unknown depot {s.Depot}.");
-            Check(s.Day >= 0 && s.Day < Days, $"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
-            Check(NonNegative(s.Quantity), $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite and ≥ 0.");
+            if (!products.Contains(s.Product)) errors.Add($"Supply at {s.Depot} names unknown product {s.Product}.");
+            if (!depots.Contains(s.Depot)) errors.Add($"Supply of {s.Product} names unknown depot {s.Depot}.");
+            if (s.Day < 0 || s.Day >= Days) errors.Add($"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
+            if (!NonNegative(s.Quantity)) errors.Add($"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite and ≥ 0.");
         }
         foreach (var d in Demands)
         {
-            Check(products.Contains(d.Product), $"Demand at {d.Destination} names unknown product {d.Product}.");
-            Check(destinations.Contains(d.Destination), $"Demand for {d.Product} names unknown destination {d.Destination}.");
-            Check(d.Day >= 0 && d.Day < Days, $"Demand for {d.Product} at {d.Destination} is on day {d.Day}, outside 0..{Days - 1}.");
-            Check(d.Tier >= 1, $"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
-            Check(NonNegative(d.Quantity), $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be finite and ≥ 0.");
+            if (!products.Contains(d.Product)) errors.Add($"Demand at {d.Destination} names unknown product {d.Product}.");
+            if (!destinations.Contains(d.Destination)) errors.Add($"Demand for {d.Product} names unknown destination {d.Destination}.");
+            if (d.Day < 0 || d.Day >= Days) errors.Add($"Demand for {d.Product} at {d.Destination} is on day {d.Day}, outside 0..{Days - 1}.");
+            if (d.Tier < 1) errors.Add($"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
+            if (!NonNegative(d.Quantity)) errors.Add($"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be finite and ≥ 0.");
         }
         foreach (var l in Lanes)
         {
-            Check(depots.Contains(l.From), $"Lane {l.From} → {l.To} starts at {l.From}, which is not a depot.");
-            Check(depots.Contains(l.To) || destinations.Contains(l.To), $"Lane {l.From} → {l.To} ends at unknown node {l.To}.");
-            Check(l.From != l.To, $"Lane {l.From} → {l.To} is a loop.");
-            Check(l.LeadDays >= 0, $"Lane {l.From} → {l.To} has lead time {l.LeadDays} days; it must be ≥ 0.");
-            Check(NonNegative(l.CostPerUnit), $"Lane {l.From} → {l.To} has cost {l.CostPerUnit}; it must be finite and ≥ 0.");
-            Check(l.DailyCapacity is null || NonNegative(l.DailyCapacity.Value), $"Lane {l.From} → {l.To} has daily capacity {l.DailyCapacity}; it must be finite and ≥ 0.");
+            if (!depots.Contains(l.From)) errors.Add($"Lane {l.From} → {l.To} starts at {l.From}, which is not a depot.");
+            if (!(depots.Contains(l.To) || destinations.Contains(l.To))) errors.Add($"Lane {l.From} → {l.To} ends at unknown node {l.To}.");
+            if (l.From == l.To) errors.Add($"Lane {l.From} → {l.To} is a loop.");
+            if (l.LeadDays < 0) errors.Add($"Lane {l.From} → {l.To} has lead time {l.LeadDays} days; it must be ≥ 0.");
+            if (!NonNegative(l.CostPerUnit)) errors.Add($"Lane {l.From} → {l.To} has cost {l.CostPerUnit}; it must be finite and ≥ 0.");
+            if (!(l.DailyCapacity is null || NonNegative(l.DailyCapacity.Value))) errors.Add($"Lane {l.From} → {l.To} has daily capacity {l.DailyCapacity}; it must be finite and ≥ 0.");
         }
         foreach (var lane in Lanes.GroupBy(l => (l.From, l.To)).Where(g => g.Count() > 1))
         {
@@ -83,31 +83,26 @@ public sealed record AllocationProblem
         }
         foreach (var f in ReserveFloors)
         {
-            Check(depots.Contains(f.Depot), $"Reserve floor of {f.Product} names unknown depot {f.Depot}.");
-            Check(products.Contains(f.Product), $"Reserve floor at {f.Depot} names unknown product {f.Product}.");
-            Check(NonNegative(f.Floor), $"Reserve floor of {f.Product} at {f.Depot} is {f.Floor}; it must be finite and ≥ 0.");
+            if (!depots.Contains(f.Depot)) errors.Add($"Reserve floor of {f.Product} names unknown depot {f.Depot}.");
+            if (!products.Contains(f.Product)) errors.Add($"Reserve floor at {f.Depot} names unknown product {f.Product}.");
+            if (!NonNegative(f.Floor)) errors.Add($"Reserve floor of {f.Product} at {f.Depot} is {f.Floor}; it must be finite and ≥ 0.");
         }
         foreach (var (code, population) in Population)
         {
-            Check(destinations.Contains(code), $"Population names unknown destination {code}.");
-            Check(NonNegative(population), $"Population of {code} is {population}; it must be finite and ≥ 0.");
+            if (!destinations.Contains(code)) errors.Add($"Population names unknown destination {code}.");
+            if (!NonNegative(population)) errors.Add($"Population of {code} is {population}; it must be finite and ≥ 0.");
         }
         if (Previous is { } previous)
         {
             var lanes = Lanes.Select(l => (l.From, l.To)).ToHashSet();
             foreach (var s in previous.Shipments)
             {
-                Check(lanes.Contains((s.From, s.To)), $"Previous shipment {s.From} → {s.To} uses a lane that does not exist.");
-                Check(products.Contains(s.Product), $"Previous shipment {s.From} → {s.To} names unknown product {s.Product}.");
-                Check(NonNegative(s.Quantity), $"Previous shipment {s.From} → {s.To} of {s.Product} on day {s.Day} is {s.Quantity}; it must be ≥ 0.");
+                if (!lanes.Contains((s.From, s.To))) errors.Add($"Previous shipment {s.From} → {s.To} uses a lane that does not exist.");
+                if (!products.Contains(s.Product)) errors.Add($"Previous shipment {s.From} → {s.To} names unknown product {s.Product}.");
+                if (!NonNegative(s.Quantity)) errors.Add($"Previous shipment {s.From} → {s.To} of {s.Product} on day {s.Day} is {s.Quantity}; it must be ≥ 0.");
             }
         }
         return errors;
-
-        void Check(bool ok, string message)
-        {
-            if (!ok) errors.Add(message);
-        }
     }
 
     private static bool NonNegative(double value) => value >= 0 && double.IsFinite(value);

@@ -25,8 +25,8 @@ internal sealed class ProductModel : IDisposable
         public IEnumerable<(Variable Var, double Coef)> Terms(double coef) => Var is null ? Carried.Select(v => (v, coef)) : [(Var, coef)];
     }
 
-    /// <summary>Served demand of a destination, day and tier; Demand is in LP units (divided by <see cref="Scale"/>).</summary>
-    public sealed record Served(string Destination, int Day, int Tier, double Demand, Variable Var);
+    /// <summary>Served demand of a destination, day and tier; Demand is in LP units (divided by <see cref="Scale"/>), Need in the data's.</summary>
+    public sealed record Served(string Destination, int Day, int Tier, double Demand, Variable Var, double Need);
 
     public sealed record Below(ReserveFloor Floor, int Day, Variable Var);
 
@@ -97,9 +97,10 @@ internal sealed class ProductModel : IDisposable
             .OrderBy(g => g.Key.Destination, StringComparer.Ordinal).ThenBy(g => g.Key.Day).ThenBy(g => g.Key.Tier);
         foreach (var g in demands)
         {
-            var quantity = g.Sum(d => d.Quantity) / Scale;
+            var need = g.Sum(d => d.Quantity);
+            var quantity = need / Scale;
             var served = new Served(g.Key.Destination, g.Key.Day, g.Key.Tier, quantity,
-                NewVar(0, quantity, $"served[{g.Key.Destination},{g.Key.Day},t{g.Key.Tier}]"));
+                NewVar(0, quantity, $"served[{g.Key.Destination},{g.Key.Day},t{g.Key.Tier}]"), need);
             ServedVars.Add(served);
             var key = (g.Key.Destination, g.Key.Tier);
             var entry = ByDestinationTier.TryGetValue(key, out var e) ? e : (0.0, new List<Variable>());
@@ -235,15 +236,22 @@ internal sealed class ProductModel : IDisposable
     public Variable NewVar(double lower, double upper, string name)
     {
         var v = Solver.MakeNumVar(lower, upper, name);
+        _index[v] = Variables.Count;
         Variables.Add(v);
         return v;
     }
 
+    private readonly Dictionary<Variable, int> _index = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The variable's position in <see cref="Variables"/>.</summary>
+    public int IndexOf(Variable v) => _index[v];
+
     /// <summary>A new constraint lower ≤ Σ coef·var ≤ upper (repeated variables are added up), recorded for the MPS export.</summary>
     public void AddRow(string name, double lower, double upper, IEnumerable<(Variable Var, double Coef)> terms)
     {
-        var merged = new Dictionary<Variable, double>();
-        foreach (var (v, coef) in terms) merged[v] = merged.GetValueOrDefault(v) + coef;
+        var list = terms as IReadOnlyCollection<(Variable Var, double Coef)> ?? terms.ToList();
+        var merged = new Dictionary<Variable, double>(list.Count, ReferenceEqualityComparer.Instance);
+        foreach (var (v, coef) in list) merged[v] = merged.GetValueOrDefault(v) + coef;
         var c = Solver.MakeConstraint(lower, upper, name);
         foreach (var (v, coef) in merged) c.SetCoefficient(v, coef);
         Rows.Add(new Row(name, c, merged.Select(kv => (kv.Key, kv.Value)).ToList()));
@@ -270,14 +278,14 @@ internal sealed class ProductModel : IDisposable
     /// The current plan: the last LP solution, or a plan found without the LP solver (<see cref="SetValues"/>) until
     /// the LP is solved again (<see cref="ClearValues"/>).
     /// </summary>
-    public double Value(Variable v) => _values is { } values ? values.GetValueOrDefault(v) : v.SolutionValue();
+    public double Value(Variable v) => _values is { } values ? (_index[v] < values.Length ? values[_index[v]] : 0) : v.SolutionValue();
 
     public double Value(Ship ship) => ship.Var is { } v ? Value(v) : ship.Carried.Sum(Value);
 
-    private Dictionary<Variable, double>? _values;
+    private double[]? _values;
 
-    /// <summary>Sets the plan's values (variables left out are zero).</summary>
-    public void SetValues(Dictionary<Variable, double> values) => _values = values;
+    /// <summary>Sets the plan's values, by position in <see cref="Variables"/> (variables created since are zero).</summary>
+    public void SetValues(double[] values) => _values = values;
 
     public void ClearValues() => _values = null;
 

@@ -22,6 +22,10 @@ internal sealed class ProductNetwork
     private readonly Dictionary<int, double> _tierDemand = [];
     private readonly Dictionary<(string Destination, int Tier), (int Arc, double Demand)> _fillArc = [];
     private readonly List<(ProductModel.Below Below, int Arc)> _reserveArcs = [];
+
+    /// <summary>By position in the model's variables, for reading a flow back: each variable's arc, each reserve's stock and draw.</summary>
+    private readonly List<(int Variable, int Arc)> _variableArcs = [];
+    private readonly List<(int Stock, int Below)> _reserveIndices = [];
     private double[] _costs = [];
 
     private ProductNetwork(ProductModel model)
@@ -81,8 +85,10 @@ internal sealed class ProductNetwork
         var servedInto = _model.ServedVars.ToDictionary(s => s.Var, s => destinationNode.GetValueOrDefault((s.Destination, s.Tier), -1));
 
         var belowVars = _model.BelowFloor.Select(b => b.Var).ToHashSet();
-        foreach (var v in _model.Variables.Where(v => !belowVars.Contains(v)))
+        for (var index = 0; index < _model.Variables.Count; index++)
         {
+            var v = _model.Variables[index];
+            if (belowVars.Contains(v)) continue;
             var (from, to) = ends.GetValueOrDefault(v, (-1, -1));
             if (servedInto.TryGetValue(v, out var into))
             {
@@ -91,6 +97,7 @@ internal sealed class ProductNetwork
             }
             if (from < 0 && to < 0) return false;
             _arcOf[v] = _network.AddArc(from < 0 ? hub : from, to < 0 ? hub : to, v.Lb(), v.Ub());
+            _variableArcs.Add((index, _arcOf[v]));
         }
         var split = new HashSet<(string Depot, int Day)>();
         foreach (var below in _model.BelowFloor)
@@ -100,6 +107,7 @@ internal sealed class ProductNetwork
             if (!split.Add((below.Floor.Depot, below.Day))) return false;
             var floor = below.Var.Ub();
             _reserveArcs.Add((below, _network.AddArc(_network.Tail(stock), _network.Head(stock), 0, floor)));
+            _reserveIndices.Add((_model.IndexOf(_model.Stock[(below.Floor.Depot, below.Day)]), _model.IndexOf(below.Var)));
         }
 
         _costs = new double[_network.Arcs];
@@ -193,12 +201,13 @@ internal sealed class ProductNetwork
         if (grains is null) return null;
         var grain = _network.Grain;
         var flow = grains.Select(g => g * grain).ToArray();
-        var values = new Dictionary<Variable, double>(_arcOf.Count + _reserveArcs.Count);
-        foreach (var (v, arc) in _arcOf) values[v] = flow[arc];
-        foreach (var (below, arc) in _reserveArcs)
+        var values = new double[_model.Variables.Count];
+        foreach (var (v, arc) in _variableArcs) values[v] = flow[arc];
+        for (var i = 0; i < _reserveArcs.Count; i++)
         {
-            values[_model.Stock[(below.Floor.Depot, below.Day)]] += flow[arc];
-            values[below.Var] = Math.Max(0, below.Var.Ub() - flow[arc]);
+            var ((below, arc), (stock, drawn)) = (_reserveArcs[i], _reserveIndices[i]);
+            values[stock] += flow[arc];
+            values[drawn] = Math.Max(0, below.Var.Ub() - flow[arc]);
         }
         _model.SetValues(values);
         return flow;

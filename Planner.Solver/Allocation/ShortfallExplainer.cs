@@ -90,11 +90,14 @@ internal sealed class ShortfallExplainer
     /// not received its floor yet is short of it by the difference whatever the plan does: only what it lacks beyond
     /// that was released.
     /// </summary>
-    public IReadOnlyList<ReserveRelease> ReserveReleases() =>
-        _below.Select(b => (b.Floor, b.Day, Quantity: Released(b))).Where(b => b.Quantity > Eps)
+    public IReadOnlyList<ReserveRelease> ReserveReleases()
+    {
+        var servedOn = _allocations.Where(a => a.Tier == 1 && a.Served > Eps).ToLookup(a => a.Day, a => a.Destination);
+        return _below.Select(b => (b.Floor, b.Day, Quantity: Released(b))).Where(b => b.Quantity > Eps)
             .Select(b => new ReserveRelease(b.Floor.Depot, _product, b.Day, AllocationModel.Clean(b.Quantity),
-                _allocations.Where(a => a.Tier == 1 && a.Day == b.Day && a.Served > Eps).Select(a => a.Destination).Distinct().Order(StringComparer.Ordinal).ToList()))
+                servedOn[b.Day].Distinct().Order(StringComparer.Ordinal).ToList()))
             .ToList();
+    }
 
     /// <summary>
     /// What a reserve lacks of its floor beyond how far the floor is above everything the depot has received by the

@@ -122,9 +122,17 @@ internal sealed class Stages(ProductModel model)
     /// </summary>
     private void OpenThrough(int tier)
     {
-        foreach (var s in model.ServedVars) s.Var.SetBounds(0, s.Tier <= tier ? s.Demand : 0);
+        // Only the tiers between the last call's and this one change (the model starts with every tier open).
+        foreach (var s in model.ServedVars)
+        {
+            if (s.Tier <= tier != s.Tier <= _open) s.Var.SetBounds(0, s.Tier <= tier ? s.Demand : 0);
+        }
+        _open = tier;
         _network?.OpenThrough(tier);
     }
+
+    /// <summary>The tiers open to be served: up to this one.</summary>
+    private int _open = int.MaxValue;
 
     private double? MaximizeServed(int tier)
     {
