@@ -101,7 +101,7 @@ internal sealed class FlowNetwork(double unit)
     {
         var rated = new Dictionary<int, double>(arcs.Count);
         for (var i = 0; i < arcs.Count; i++) rated[arcs[i]] = weights[i];
-        var rate = ceiling;
+        var rate = Math.Min(ceiling, Reach(arcs, weights));
         for (var step = 0; step < 100; step++)
         {
             var bounds = Bounds(arcs, rate, weights);
@@ -140,6 +140,32 @@ internal sealed class FlowNetwork(double unit)
             if (flow[e] < bounds.Lo[e] || flow[e] > bounds.Hi[e] || (!bounds.Live[e] && flow[e] != 0)) return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// An upper bound on the rate: no rated arc can carry more than the arcs into its tail can bring, and the cut round
+    /// a single tail is often the one that binds (a destination that most days' deliveries cannot reach).
+    /// </summary>
+    private double Reach(IReadOnlyList<int> arcs, IReadOnlyList<double> weights)
+    {
+        var (_, hi, live) = Bounds(null, 0, null);
+        var (start, incident) = _incident!.Value;
+        var reach = double.PositiveInfinity;
+        for (var i = 0; i < arcs.Count; i++)
+        {
+            if (weights[i] <= 0) continue;
+            var node = _tail[arcs[i]];
+            double into = 0;
+            for (var k = start[node]; k < start[node + 1]; k++)
+            {
+                var e = incident[k];
+                if (_head[e] != node || !live[e]) continue;
+                if (hi[e] == _infinity) { into = double.PositiveInfinity; break; }
+                into += hi[e] * _grain;
+            }
+            reach = Math.Min(reach, into / weights[i]);
+        }
+        return reach;
     }
 
     /// <summary>

@@ -26,7 +26,13 @@ internal sealed class ProductNetwork
     /// <summary>By position in the model's variables, for reading a flow back: each variable's arc, each reserve's stock and draw.</summary>
     private readonly List<(int Variable, int Arc)> _variableArcs = [];
     private readonly List<(int Stock, int Below)> _reserveIndices = [];
-    private double[] _costs = [];
+    private readonly List<(ProductModel.Row Row, int Arc)> _surplusArcs = [];
+
+    /// <summary>Stock variables split in two arcs at a reserve floor (see <see cref="Build"/>).</summary>
+    private readonly HashSet<Variable> _splitStocks = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The current plan's flow, in the model's units.</summary>
+    private double[] _flow = [];
 
     private ProductNetwork(ProductModel model)
     {
@@ -56,7 +62,7 @@ internal sealed class ProductNetwork
             var node = _network.AddNode();
             var available = -row.Constraint.Lb();
             _network.AddArc(hub, node, available, available);
-            if (double.IsPositiveInfinity(row.Constraint.Ub())) _network.AddArc(node, hub, 0, double.PositiveInfinity);
+            if (double.IsPositiveInfinity(row.Constraint.Ub())) _surplusArcs.Add((row, _network.AddArc(node, hub, 0, double.PositiveInfinity)));
             foreach (var (v, coef) in row.Terms)
             {
                 var (from, to) = ends.GetValueOrDefault(v, (-1, -1));
@@ -105,18 +111,10 @@ internal sealed class ProductNetwork
             var stock = _arcOf[_model.Stock[(below.Floor.Depot, below.Day)]];
             // Two floors on one depot's stock would tie two draws to one arc.
             if (!split.Add((below.Floor.Depot, below.Day))) return false;
+            _splitStocks.Add(_model.Stock[(below.Floor.Depot, below.Day)]);
             var floor = below.Var.Ub();
             _reserveArcs.Add((below, _network.AddArc(_network.Tail(stock), _network.Head(stock), 0, floor)));
             _reserveIndices.Add((_model.IndexOf(_model.Stock[(below.Floor.Depot, below.Day)]), _model.IndexOf(below.Var)));
-        }
-
-        _costs = new double[_network.Arcs];
-        foreach (var ship in _model.Ships.Where(s => s.Lane.CostPerUnit > 0))
-        {
-            foreach (var (v, coef) in ship.Terms(ship.Lane.CostPerUnit))
-            {
-                if (_arcOf.TryGetValue(v, out var arc)) _costs[arc] += coef;
-            }
         }
         return true;
     }
@@ -172,25 +170,61 @@ internal sealed class ProductNetwork
         return true;
     }
 
-    /// <summary>The least transport cost (the LP's cost terms: shipments times lane cost), with a plan reaching it.</summary>
-    public double? MinCost()
+    /// <summary>
+    /// The least Σ coef·variable (the transport cost, or a transfer round's weights), with a plan reaching it; null if
+    /// a term is not the flow on one arc (a split stock), which leaves the stage to the LP.
+    /// </summary>
+    public double? MinCost(IReadOnlyList<(Variable Var, double Coef)> terms)
     {
-        if (Apply(_network.MinCost(_costs)) is not { } flow) return null;
-        var cost = 0.0;
-        for (var arc = 0; arc < flow.Length; arc++) cost += _costs[arc] * flow[arc];
-        return cost;
+        var costs = new double[_network.Arcs];
+        foreach (var (v, coef) in terms)
+        {
+            if (!_arcOf.TryGetValue(v, out var arc) || _splitStocks.Contains(v)) return null;
+            costs[arc] += coef;
+        }
+        return Apply(_network.MinCost(costs)) is null ? null : terms.Sum(t => t.Coef * _model.Value(t.Var));
     }
 
     /// <summary>
-    /// After <see cref="MinCost"/>: the model's variables whose value is the same in all least-cost plans (every arc
-    /// they are has a reduced cost other than zero at the optimum), with their values.
+    /// After <see cref="MinCost"/>: holds, in the network and in the LP alike, every quantity that is the same in all
+    /// least-cost plans (an arc whose reduced cost is not zero at the optimum): the variables on such arcs, and the
+    /// totals the other arcs stand for (a tier's or a destination's served total, a surplus, a draw below a floor).
+    /// Every plan left costs the least, so the transfer rounds run on the network, and the LP they export is the same
+    /// problem (the cost band the LP also has then holds anyway).
     /// </summary>
-    public List<(Variable Var, double Value)> LeastCostFixed()
+    public void HoldLeastCost()
     {
         var pinned = _network.Pinned;
-        var reserveArc = _reserveArcs.ToDictionary(r => _model.Stock[(r.Below.Floor.Depot, r.Below.Day)], r => r.Arc);
-        return _arcOf.Where(kv => pinned[kv.Value] && (!reserveArc.TryGetValue(kv.Key, out var split) || pinned[split]))
-            .Select(kv => (kv.Key, _model.Value(kv.Key))).ToList();
+        foreach (var (v, arc) in _arcOf.Where(kv => pinned[kv.Value]))
+        {
+            if (!_splitStocks.Contains(v)) v.SetBounds(_flow[arc], _flow[arc]);
+        }
+        foreach (var (below, arc) in _reserveArcs)
+        {
+            var stock = _model.Stock[(below.Floor.Depot, below.Day)];
+            if (pinned[arc]) below.Var.SetBounds(_model.Value(below.Var), _model.Value(below.Var));
+            // The stock's part above the floor: stock + below − floor.
+            var total = _model.Value(stock) + _model.Value(below.Var);
+            if (pinned[_arcOf[stock]]) _model.Fix($"hold_stock[{below.Floor.Depot},{below.Day}]", [(stock, 1.0), (below.Var, 1.0)], total, total);
+        }
+        foreach (var (tier, arc) in _tierArc.Where(t => pinned[t.Value]))
+        {
+            _model.Fix($"hold_tier{tier}_served", _model.ServedVars.Where(s => s.Tier == tier).Select(s => (s.Var, 1.0)), _flow[arc], _flow[arc]);
+        }
+        foreach (var ((destination, tier), (arc, _)) in _fillArc.Where(f => pinned[f.Value.Arc]).OrderBy(f => f.Key.Destination, StringComparer.Ordinal).ThenBy(f => f.Key.Tier))
+        {
+            _model.Fix($"hold_fill[{destination},t{tier}]", _model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)), _flow[arc], _flow[arc]);
+        }
+        foreach (var (row, arc) in _surplusArcs.Where(r => pinned[r.Arc]))
+        {
+            // Σ terms = surplus − available (see Build).
+            var activity = _flow[arc] + row.Constraint.Lb();
+            _model.Fix($"hold_{row.Name}", row.Terms, activity, activity);
+        }
+        for (var arc = 0; arc < _network.Arcs; arc++)
+        {
+            if (pinned[arc]) _network.SetBounds(arc, _flow[arc], _flow[arc]);
+        }
     }
 
     private void SetLower(int arc, double lower) => _network.SetBounds(arc, lower, _network.Upper(arc));
@@ -200,7 +234,7 @@ internal sealed class ProductNetwork
     {
         if (grains is null) return null;
         var grain = _network.Grain;
-        var flow = grains.Select(g => g * grain).ToArray();
+        var flow = _flow = grains.Select(g => g * grain).ToArray();
         var values = new double[_model.Variables.Count];
         foreach (var (v, arc) in _variableArcs) values[v] = flow[arc];
         for (var i = 0; i < _reserveArcs.Count; i++)

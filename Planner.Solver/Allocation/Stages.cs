@@ -10,7 +10,7 @@ namespace Planner.Solver.Allocation;
 /// <item>per tier, highest first: most demand served; then (optimized) the best minimum fill rate over destinations;
 /// after tier 1, the least draw on reserves below their floor;</item>
 /// <item>least transport cost (plus the change penalty when re-planning);</item>
-/// <item>fewer city-to-city transfers at that cost (reweighted LP rounds).</item>
+/// <item>fewer city-to-city transfers at that cost (reweighted rounds).</item>
 /// </list>
 /// Under the optimized and no-sharing policies each stage is solved as a network flow (<see cref="ProductNetwork"/>)
 /// as long as the model is one; the LP gets the same fixings, so that it can take over and every stage can be exported.
@@ -96,7 +96,7 @@ internal sealed class Stages(ProductModel model)
         }
         OpenThrough(int.MaxValue);
         var cost = CostTerms().ToList();
-        var costValue = Solve("transport_cost", "min", cost, network: n => n.MinCost());
+        var costValue = Solve("transport_cost", "min", cost, network: n => n.MinCost(cost));
         if (costValue is null) return;
         if (model.Settings.MinimizeTransfers && model.TransfersAllowed) ReduceTransfers(cost, costValue.Value);
     }
@@ -303,13 +303,9 @@ internal sealed class Stages(ProductModel model)
         // million of the least is accepted for fewer transfers; a tighter band makes this LP ill-conditioned.
         var flows = transfers.Select(model.Value).ToList();
         model.Fix("fix_transport_cost", cost, double.NegativeInfinity, costValue + 1e-6 * Math.Max(1, Math.Abs(costValue)));
-        // After a least-cost network flow, what is the same in every least-cost plan is held as is: the LP that is left
-        // (solved here by the LP solver, which the export and CBC then agree with) is small, and presolve finds it so.
-        if (_network is { } net)
-        {
-            foreach (var (v, value) in net.LeastCostFixed()) v.SetBounds(value, value);
-            _network = null;
-        }
+        // After a least-cost network flow, what is the same in every least-cost plan is held as is, in the network and
+        // the LP alike: the rounds are network flows too, and the LP (exported, or taking over) is the same problem.
+        _network?.HoldLeastCost();
         for (var round = 1; round <= 2; round++)
         {
             if (round > 1) flows = transfers.Select(model.Value).ToList();
@@ -318,7 +314,7 @@ internal sealed class Stages(ProductModel model)
             // than 1 / (flow + δ), so that they stay far above the solvers' reduced-cost tolerances. Up to 1 % more
             // for later days breaks ties between equal splits towards sending sooner, in one consignment.
             var terms = transfers.Select((v, i) => (v, delta / (flows[i] + delta) * (1 + 0.01 * ships[i].Day / model.Problem.Days))).ToList();
-            if (Solve($"transfers_round{round}", "min", terms) is null) return;
+            if (Solve($"transfers_round{round}", "min", terms, network: n => n.MinCost(terms)) is null) return;
             var next = Count();
             if (next >= count) break;
             count = next;
@@ -348,7 +344,7 @@ internal sealed class Stages(ProductModel model)
         if (_network is { } net && network is not null)
         {
             if (network(net) is { } flowValue) return Record(stage, sense, terms, perUnit, flowValue, "OPTIMAL (network flow)");
-            // Only rounding to the network's grains can make a stage infeasible there: the LP takes over.
+            // Rounding to the network's grains can make a stage infeasible there, and an objective may not be arcs: the LP takes over.
             _network = null;
         }
         var objective = model.Solver.Objective();

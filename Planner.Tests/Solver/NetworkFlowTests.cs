@@ -176,6 +176,8 @@ public class NetworkFlowTests
             // The transfers stage may give up to 1e-6 of the least cost for fewer transfers (and the LP's tolerance a hair).
             Assert.InRange(cost, least * (1 - 1e-8), least * (1 + 2e-6));
             Assert.Equal("OPTIMAL (network flow)", stages.Single(s => s.Stage == "transport_cost").SolverStatus);
+            // The rounds run on the least-cost plans held in the network (and in the LP alike).
+            Assert.All(stages.Where(s => s.Stage.StartsWith("transfers_round", StringComparison.Ordinal)), s => Assert.Equal("OPTIMAL (network flow)", s.SolverStatus));
         }
         // Seeds whose least-cost plan uses more than one transfer lane, so that the stage runs (32, 37 and 38 use one).
         Assert.Contains(result.Stages, s => s.Stage == "transfers_round1");
