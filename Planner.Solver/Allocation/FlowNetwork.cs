@@ -191,7 +191,8 @@ internal sealed class FlowNetwork(double unit)
             // The lower bound is sent already: the head must pass it on, the tail must be given it.
             supply[_tail[e]] -= lo[e];
             supply[_head[e]] += lo[e];
-            if (!live[e]) continue;
+            // An arc held at one value (as most are in the transfer rounds) carries it already: the simplex is spared it.
+            if (!live[e] || hi[e] == lo[e]) continue;
             used.Add(e);
             tails.Add(_tail[e]);
             heads.Add(_head[e]);
@@ -212,7 +213,7 @@ internal sealed class FlowNetwork(double unit)
 
     /// <summary>
     /// After <see cref="MinCost"/>: the arcs whose flow is the same in every least-cost flow (a reduced cost other than
-    /// zero at the optimum, or an arc that can carry nothing). Fixing them at their flows leaves exactly the least-cost flows.
+    /// zero at the optimum, an arc held at one value, or one that can carry nothing). Fixing them at their flows leaves exactly the least-cost flows.
     /// </summary>
     public bool[] Pinned { get; private set; } = [];
 
@@ -341,7 +342,7 @@ internal sealed class FlowNetwork(double unit)
         {
             excess[_head[e]] += lo[e];
             excess[_tail[e]] -= lo[e];
-            if (!live[e]) continue;
+            if (!live[e] || hi[e] == lo[e]) continue;
             Add(_tail[e], _head[e], hi[e] - lo[e]);
             used.Add(e);
         }
