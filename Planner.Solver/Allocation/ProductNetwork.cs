@@ -131,12 +131,12 @@ internal sealed class ProductNetwork
     /// <summary>The tier's served total is at least <paramref name="lower"/>.</summary>
     public void FixServed(int tier, double lower) => SetLower(_tierArc[tier], lower);
 
-    /// <summary>The tier's best minimum fill rate over destinations, with a plan reaching it.</summary>
-    public double? MaxMinFill(int tier)
+    /// <summary>The tier's best minimum fill rate over destinations (known to be at most <paramref name="ceiling"/>), with a plan reaching it.</summary>
+    public double? MaxMinFill(int tier, double ceiling)
     {
         var arcs = _fillArc.Where(kv => kv.Key.Tier == tier).OrderBy(kv => kv.Key.Destination, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
         foreach (var (arc, _) in arcs) SetLower(arc, 0);
-        if (_network.MaxRate(arcs.Select(a => a.Arc).ToList(), arcs.Select(a => a.Demand).ToList(), 1) is not { } best) return null;
+        if (_network.MaxRate(arcs.Select(a => a.Arc).ToList(), arcs.Select(a => a.Demand).ToList(), ceiling) is not { } best) return null;
         Apply(best.Flow);
         return best.Rate;
     }

@@ -71,7 +71,7 @@ internal sealed class Stages(ProductModel model)
                     var drawn = model.BelowFloor.Sum(b => model.Value(b.Var));
                     // A tier served in full is fair already (every fill rate is 1): no probe, no min-fill stage.
                     var full = served.Value >= demand - Slack(demand);
-                    double? provenFill = null;
+                    double? provenFill = null, fairest = null;
                     if (!full && model.Settings.MeasureFairnessCost)
                     {
                         var fair = MeasureFairness(tier, served.Value);
@@ -79,6 +79,8 @@ internal sealed class Stages(ProductModel model)
                         // The fairest point serving the maximum also solves the min-fill stage below (its fixings hold
                         // there); below tier 1 nothing comes between, and in tier 1 only when no reserve can be drawn.
                         if (fair.Value.AtMaximum && (tier != 1 || model.BelowFloor.Count == 0)) provenFill = fair.Value.Fill;
+                        // Otherwise it bounds the min-fill stage from above (that stage only adds constraints).
+                        fairest = fair.Value.Fill;
                         _fairness.Add(new FairnessCost(model.Product, tier, Round((demand - served.Value) * model.Scale), Round((demand - fair.Value.Served) * model.Scale), Math.Round(fair.Value.Fill, 9)));
                     }
                     var least = served.Value - Slack(served.Value);
@@ -90,7 +92,7 @@ internal sealed class Stages(ProductModel model)
                         // A draw could be spread over the days in other ways, which a network cannot keep open: the LP goes on.
                         if (_network?.HoldReserves(Slack(0)) == false) _network = null;
                     }
-                    if (!full && !MaximizeMinFill(tier, provenFill)) return;
+                    if (!full && !MaximizeMinFill(tier, provenFill, fairest)) return;
                 }
                 break;
         }
@@ -144,9 +146,9 @@ internal sealed class Stages(ProductModel model)
     }
 
     /// <summary>max z: every destination's fill rate in the tier (over the horizon) is at least z; then fixed per destination.</summary>
-    private bool MaximizeMinFill(int tier, double? proven)
+    private bool MaximizeMinFill(int tier, double? proven, double? ceiling)
     {
-        var (z, value) = MinFill(tier, $"tier{tier}_min_fill", proven);
+        var (z, value) = MinFill(tier, $"tier{tier}_min_fill", proven, ceiling);
         if (value is null) return false;
         Release(z);
         FixFill(tier, value.Value, exact: false);
@@ -174,7 +176,7 @@ internal sealed class Stages(ProductModel model)
         return served is null ? null : (fill.Value, served.Value, atMaximum);
     }
 
-    private (Variable Z, double? Value) MinFill(int tier, string stage, double? proven = null)
+    private (Variable Z, double? Value) MinFill(int tier, string stage, double? proven = null, double? ceiling = null)
     {
         var z = model.NewVar(0, 1, $"z[{stage}]");
         var first = model.Rows.Count;
@@ -183,7 +185,7 @@ internal sealed class Stages(ProductModel model)
             model.AddRow($"{stage}[{destination}]", 0, double.PositiveInfinity, vars.Select(v => (v, 1.0)).Append((z, -demand)));
         }
         _fillRows = (first, model.Rows.Count - first);
-        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false, proven: proven, network: n => n.MaxMinFill(tier)));
+        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false, proven: proven, network: n => n.MaxMinFill(tier, ceiling ?? 1)));
     }
 
     /// <summary>The rows of the min-fill LP in use (one at a time), from <see cref="MinFill"/> to <see cref="Release"/>.</summary>
