@@ -11,6 +11,12 @@ public static class Report
     public const string Heading = "## Allocation (issue 3)";
 
     private const double Agreement = 1e-6;
+
+    /// <summary>
+    /// Transport costs agree within the transfer rounds' band (a plan may cost up to 1e-6 more than the least for fewer
+    /// transfers, and the LP solvers spend it where the network flows hold the least-cost plans) plus <see cref="Agreement"/>.
+    /// </summary>
+    private const double CostAgreement = 2e-6;
     private static readonly int[] Tiers = [1, 2, 3, 4, 5];
 
     public static string Markdown(BenchmarkRuns runs)
@@ -171,7 +177,7 @@ public static class Report
         md.Line("### Solvers on the Zhejiang problem");
         md.Line();
         md.Line($"Same problem, default settings except `Solver` (and a stage limit of the comparison's). Each solver runs in its own process: a first solve (loading the solver), then the timed second one, which the other columns describe (if the first took 20 s or more, there is no second and they describe the first). "
-            + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" the transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest relative difference; they agree when it is ≤ {Agreement:0e0}. "
+            + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" the transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest relative difference; they agree when it is ≤ {Agreement:0e0} for served and ≤ {CostAgreement:0e0} for cost (the transfer rounds may give up to 1e-6 of the least cost for fewer transfers). "
             + "\"Served below own stage optimum\" checks each plan against itself: the largest relative amount by which a product's served total in a tier ends below that tier's `tierN_served` stage optimum, which later stages keep (up to a 1e-7 slack).");
         md.Line();
         md.Line("| solver | first solve: status, s | status | solve s | stages | stages not OPTIMAL | served: max rel. diff | transport cost | cost: rel. diff | agrees | served below own stage optimum | peak MiB |");
@@ -180,7 +186,7 @@ public static class Report
         {
             var served = Relative(r.Outcome.Served, reference.Outcome.Served);
             var cost = RelativeDiff(r.Outcome.TransportCost, reference.Outcome.TransportCost);
-            var agrees = r.Outcome.Status != "Failed" && served <= Agreement && cost <= Agreement;
+            var agrees = r.Outcome.Status != "Failed" && served <= Agreement && cost <= CostAgreement;
             var odd = r.Outcome.NonOptimalStages.Count == 0 ? "none" : string.Join("; ", r.Outcome.NonOptimalStages.Take(4)) + (r.Outcome.NonOptimalStages.Count > 4 ? $"; … ({r.Outcome.NonOptimalStages.Count})" : "");
             md.Line($"| {r.Solver} | {r.FirstStatus}, {r.FirstSeconds:0.00} | {r.Outcome.Status} | {r.Outcome.Seconds:0.00} | {r.Outcome.Stages} | {odd} | {served:0.0e0} | {r.Outcome.TransportCost:N0} | {cost:0.0e0} | {(agrees ? "yes" : "**no**")} | {r.Outcome.ServedBelowStageOptimum():0.0e0} | {r.PeakMb:0} |");
         }

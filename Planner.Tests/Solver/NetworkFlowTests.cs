@@ -10,15 +10,10 @@ namespace Planner.Tests.Solver;
 /// </summary>
 public class NetworkFlowTests
 {
+    public static TheoryData<int> GraphSeeds => [1, 2, 3, 4, 5, 6, 7, 8];
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
+    [MemberData(nameof(GraphSeeds))]
     public void NetworkSimplex_FindsTheLeastCost_ThatOrToolsMinCostFlowFinds(int seed)
     {
         var (nodes, tail, head, capacity, cost, supply) = RandomGraph(seed);
@@ -33,14 +28,7 @@ public class NetworkFlowTests
     /// capacities and supplies, which is feasible there and has cycles of arcs strictly between their bounds.
     /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
+    [MemberData(nameof(GraphSeeds))]
     public void NetworkSimplex_FromAFeasibleFlow_FindsTheLeastCost_ThatOrToolsMinCostFlowFinds(int seed)
     {
         var (nodes, tail, head, capacity, cost, supply) = RandomGraph(seed);
