@@ -50,7 +50,7 @@ public sealed record AllocationSettings
     /// <summary>
     /// Whether the optimized and no-sharing stages are solved as network flows (OR-Tools max flow and a network
     /// simplex, see <see cref="ProductNetwork"/>) rather than by the LP solver, which then solves only what is not a
-    /// network flow: the transfers stage, re-planning, the other policies, and a tier-1 draw on a reserve floor.
+    /// network flow: re-planning, the other policies, and the stages after a tier-1 draw on a reserve floor.
     /// </summary>
     public bool NetworkFlow { get; init; } = true;
 
