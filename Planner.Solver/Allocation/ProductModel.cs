@@ -283,7 +283,7 @@ internal sealed class ProductModel : IDisposable
     /// The current plan: the last LP solution, or a plan found without the LP solver (<see cref="SetValues"/>) until
     /// the LP is solved again (<see cref="ClearValues"/>).
     /// </summary>
-    public double Value(Variable v) => _values is { } values ? (_index[v] < values.Length ? values[_index[v]] : 0) : v.SolutionValue();
+    public double Value(Variable v) => _values is not { } values ? v.SolutionValue() : _index[v] is var i && i < values.Length ? values[i] : 0;
 
     public double Value(Ship ship) => ship.Var is { } v ? Value(v) : ship.Carried.Sum(Value);
 

@@ -23,9 +23,8 @@ internal sealed class ProductNetwork
     private readonly Dictionary<(string Destination, int Tier), (int Arc, double Demand)> _fillArc = [];
     private readonly List<(ProductModel.Below Below, int Arc)> _reserveArcs = [];
 
-    /// <summary>By position in the model's variables, for reading a flow back: each variable's arc, each reserve's stock and draw.</summary>
+    /// <summary>Each variable's arc, by the variable's position in the model: how a flow is read back.</summary>
     private readonly List<(int Variable, int Arc)> _variableArcs = [];
-    private readonly List<(int Stock, int Below)> _reserveIndices = [];
     private readonly List<(ProductModel.Row Row, int Arc)> _surplusArcs = [];
 
     /// <summary>Stock variables split in two arcs at a reserve floor (see <see cref="Build"/>).</summary>
@@ -105,16 +104,13 @@ internal sealed class ProductNetwork
             _arcOf[v] = _network.AddArc(from < 0 ? hub : from, to < 0 ? hub : to, v.Lb(), v.Ub());
             _variableArcs.Add((index, _arcOf[v]));
         }
-        var split = new HashSet<(string Depot, int Day)>();
         foreach (var below in _model.BelowFloor)
         {
-            var stock = _arcOf[_model.Stock[(below.Floor.Depot, below.Day)]];
+            var stockVar = _model.Stock[(below.Floor.Depot, below.Day)];
             // Two floors on one depot's stock would tie two draws to one arc.
-            if (!split.Add((below.Floor.Depot, below.Day))) return false;
-            _splitStocks.Add(_model.Stock[(below.Floor.Depot, below.Day)]);
-            var floor = below.Var.Ub();
-            _reserveArcs.Add((below, _network.AddArc(_network.Tail(stock), _network.Head(stock), 0, floor)));
-            _reserveIndices.Add((_model.IndexOf(_model.Stock[(below.Floor.Depot, below.Day)]), _model.IndexOf(below.Var)));
+            if (!_splitStocks.Add(stockVar)) return false;
+            var stock = _arcOf[stockVar];
+            _reserveArcs.Add((below, _network.AddArc(_network.Tail(stock), _network.Head(stock), 0, below.Var.Ub())));
         }
         return true;
     }
@@ -237,11 +233,10 @@ internal sealed class ProductNetwork
         var flow = _flow = grains.Select(g => g * grain).ToArray();
         var values = new double[_model.Variables.Count];
         foreach (var (v, arc) in _variableArcs) values[v] = flow[arc];
-        for (var i = 0; i < _reserveArcs.Count; i++)
+        foreach (var (below, arc) in _reserveArcs)
         {
-            var ((below, arc), (stock, drawn)) = (_reserveArcs[i], _reserveIndices[i]);
-            values[stock] += flow[arc];
-            values[drawn] = Math.Max(0, below.Var.Ub() - flow[arc]);
+            values[_model.IndexOf(_model.Stock[(below.Floor.Depot, below.Day)])] += flow[arc];
+            values[_model.IndexOf(below.Var)] = Math.Max(0, below.Var.Ub() - flow[arc]);
         }
         _model.SetValues(values);
         return flow;
