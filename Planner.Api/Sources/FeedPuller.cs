@@ -22,8 +22,11 @@ public sealed record PullRun(string Id, Feed Feed, string Status, long RowsRead,
 /// upserted so that pulling twice changes nothing, rejected rows kept with their reasons. All or nothing:
 /// a failure rolls the data back, keeps what was held before, and marks the pull run failed.
 /// </summary>
-public sealed class FeedPuller(Database planner, TimeProvider clock)
+public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? lease = null, string? worker = null)
 {
+    /// <summary>This process, as <c>feed_claims.worker</c> names it.</summary>
+    private readonly string _worker = worker ?? $"{Environment.MachineName}:{Environment.ProcessId}";
+
     /// <summary>Rows read and checked before they are handed to the writer; the next chunk is read while this one is written.</summary>
     private const int ChunkRows = 10_000;
 
@@ -51,6 +54,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         var watch = Stopwatch.StartNew();
         var name = source.Feed.ToString().ToLowerInvariant();
         await using var connection = await planner.OpenAsync(ct);
+        await using var claim = await FeedClaim.TakeAsync(planner, connection, clock, name, _worker, lease ?? PullLease.Default, ct);
         // Time and sequence number, not a random id: the same pulls at the same time give the same ids (and plans).
         var sequence = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pull_runs WHERE source = @source", new { source = name }) + 1;
         var runId = $"pull-{name}-{clock.GetUtcNow():yyyyMMddHHmmss}-{sequence}";
@@ -70,8 +74,10 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                 await using var tx = await connection.BeginTransactionAsync(ct);
                 if (connection is NpgsqlConnection)
                 {
-                    // One pull of a feed at a time, whoever starts it (a worker, the CLI): a second waits here rather
-                    // than racing the first's inserts (MERGE, unlike ON CONFLICT, would then fail on the key).
+                    // The claim keeps other pulls of the feed out; this lock is for the one case it cannot cover, a
+                    // holder stalled past its lease while its transaction is still open: the claim's next holder waits
+                    // here rather than racing its inserts (MERGE, unlike ON CONFLICT, would then fail on the key).
+                    // A killed holder's server session ends with its connection, and the lock with it.
                     await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", new { key = "planner-pull-" + name }, tx);
                     // The MERGE's join may hold the 100,000 staged rows in memory (about 10 MB): more than the default 4 MB.
                     await connection.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: tx);
@@ -87,6 +93,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
                     changed += batch.Changed;
                 }
                 await connection.ExecuteAsync(FinishRunSql, Finish("succeeded", null), tx);
+                await claim.FenceAsync(connection, tx, runId);
                 await tx.CommitAsync(ct);
             }
             finally
@@ -97,9 +104,17 @@ public sealed class FeedPuller(Database planner, TimeProvider clock)
         }
         catch (Exception e) when (e is PlannerException or DbException)
         {
-            // The transaction is gone; record the failure on its own so the data held before stays as it was.
+            // The transaction is gone; record the failure on its own so the data held before stays as it was. If the
+            // database itself is away, that fails too: the next claimant marks the run abandoned.
             var message = e is PlannerException ? e.Message : $"Pulling {name} failed: {Database.FirstLine(e.Message)}";
-            await connection.ExecuteAsync(FinishRunSql, Finish("failed", message) with { rows_changed = 0, watermark = watermark.ToString(CultureInfo.InvariantCulture) });
+            try
+            {
+                await connection.ExecuteAsync(FinishRunSql, Finish("failed", message) with { rows_changed = 0, watermark = watermark.ToString(CultureInfo.InvariantCulture) });
+            }
+            catch (DbException lost) when (Database.ForgetBrokenConnections(lost))
+            {
+            }
+            Database.ForgetBrokenConnections(e);
             throw new PlannerException(message, e);
         }
 
