@@ -19,6 +19,9 @@ public sealed record PlannerSettings
 {
     public required string DataDirectory { get; init; }
     public required string LocalDirectory { get; init; }
+
+    /// <summary>Where runs write their files before publishing them (Planner:WorkDirectory; default planner-work in the temporary folder).</summary>
+    public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "planner-work");
     public required Database Planner { get; init; }
     public required IReadOnlyList<FeedSource> Sources { get; init; }
     public required AllocationSettings Solver { get; init; }
@@ -101,6 +104,7 @@ public sealed record PlannerSettings
             Jobs = JobSettings.From(configuration), Freshness = FreshnessSettings.From(configuration), Uploads = UploadLimits.From(configuration),
             Access = AccessSettings.From(configuration),
             CityWorkbooks = configuration.GetValue("Planner:Workbooks:Cities", true),
+            WorkDirectory = configuration["Planner:WorkDirectory"] is { Length: > 0 } work ? Path.GetFullPath(work) : Path.Combine(Path.GetTempPath(), "planner-work"),
         };
     }
 

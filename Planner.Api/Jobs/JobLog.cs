@@ -15,6 +15,12 @@ internal static partial class JobLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Feed}: {Read} read, {Changed} changed, {Rejected} rejected")]
     public static partial void Pulled(ILogger logger, string feed, long read, long changed, long rejected);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Message} Trying again in {Seconds:0} s")]
+    public static partial void PullBusy(ILogger logger, string message, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} abandoned work folders of stopped processes")]
+    public static partial void WorkFoldersRemoved(ILogger logger, int count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Request}: {Message}")]
     public static partial void Progress(ILogger logger, string request, string message);
 
@@ -29,6 +35,9 @@ internal static partial class JobLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Request}: could not update its claim ({Error}); its lease will run out")]
     public static partial void ClaimUpdateFailed(ILogger logger, string request, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Request}: the database connection was lost ({Error}); the pools are cleared and the run starts again in {Seconds} s")]
+    public static partial void Reconnecting(ILogger logger, string request, string error, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Request}: heartbeat failed ({Error}); trying again at the next one")]
     public static partial void HeartbeatFailed(ILogger logger, string request, string error);

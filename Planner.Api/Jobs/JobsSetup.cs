@@ -92,6 +92,11 @@ public static class JobsSetup
                     JobLog.SampleUsers(logger, Access.Users.SampleNames);
                 }
             }
+            if (settings.Jobs.Worker)
+            {
+                await using var db = await settings.Planner.OpenAsync(cancellationToken);
+                await PlanJobs.CleanUpAfterStoppedWorkersAsync(db, settings, clock, logger);
+            }
             RecurringJobs.Register(recurring, settings.Jobs);
             JobLog.Node(logger, RunExecutor.WorkerName, settings.Jobs.Web, settings.Jobs.Worker, settings.Jobs.Queues);
         }

@@ -14,15 +14,29 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
 {
     private CancellationToken Stopping => lifetime.ApplicationStopping;
 
-    /// <summary>Pulls one feed. A source that cannot be reached fails the pull run (the data held stays) and is retried with back-off.</summary>
+    /// <summary>
+    /// Pulls one feed. A source that cannot be reached fails the pull run (the data held stays) and is retried with
+    /// back-off. One pull of a feed at a time is kept by the feed's claim, not by a Hangfire lock: a feed another
+    /// process is pulling is tried again when that holder's lease would run out, and this worker is free meanwhile.
+    /// </summary>
     [Queue("pulls")]
     [AutomaticRetry(Attempts = 4, DelaysInSeconds = [30, 120, 300, 600])]
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
     public async Task PullAsync(Feed feed, CancellationToken ct)
     {
-        var run = await new FeedPuller(settings.Planner, clock).PullAsync(settings.Source(feed), ct);
-        JobLog.Pulled(logger, run.Id, run.RowsRead, run.RowsChanged, run.RowsRejected);
+        try
+        {
+            var run = await Puller().PullAsync(settings.Source(feed), ct);
+            JobLog.Pulled(logger, run.Id, run.RowsRead, run.RowsChanged, run.RowsRejected);
+        }
+        catch (FeedBusyException busy)
+        {
+            JobLog.PullBusy(logger, busy.Message, busy.RetryAfter.TotalSeconds);
+            jobs.Schedule<PlanJobs>(j => j.PullAsync(feed, CancellationToken.None), busy.RetryAfter + TimeSpan.FromSeconds(1));
+        }
     }
+
+    /// <summary>A puller that claims feeds as this worker, with the plan runs' lease.</summary>
+    private FeedPuller Puller() => new(settings.Planner, clock, new PullLease(settings.Jobs.Lease, settings.Jobs.Heartbeat), RunExecutor.WorkerName);
 
     /// <summary>
     /// The daily plan: one request per calendar day in the configured time zone (a second firing the same day
@@ -63,6 +77,17 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
         {
             Enqueue(jobs, id, kind);
         }
+        await CleanUpAfterStoppedWorkersAsync(db, settings, clock, logger);
+    }
+
+    /// <summary>
+    /// What a killed worker leaves behind besides its runs: pull runs marked running for ever, and the files of its
+    /// unfinished runs in its work folder. Done when a worker starts and by the recover job.
+    /// </summary>
+    public static async Task CleanUpAfterStoppedWorkersAsync(System.Data.Common.DbConnection db, PlannerSettings settings, TimeProvider clock, ILogger logger)
+    {
+        await FeedClaim.AbandonStaleAsync(db, clock.GetUtcNow(), settings.Jobs.Lease);
+        if (WorkFolders.RemoveAbandoned(settings.WorkDirectory) is var removed and > 0) JobLog.WorkFoldersRemoved(logger, removed);
     }
 
     /// <summary>
@@ -71,11 +96,14 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
     /// </summary>
     public static async Task<string> QueueAsync(System.Data.Common.DbConnection db, IBackgroundJobClient client, PlanRequest request, DateTimeOffset now)
     {
-        var kind = request.Scenario == Scenarios.ScenarioStore.Baseline ? "daily" : "scenario";
+        var kind = KindOf(request);
         var id = await RunRequests.CreateAsync(db, kind, request, null, now);
         Enqueue(client, id, kind);
         return id;
     }
+
+    /// <summary>The baseline is a daily plan; any other scenario a scenario run.</summary>
+    public static string KindOf(PlanRequest request) => request.Scenario == Scenarios.ScenarioStore.Baseline ? "daily" : "scenario";
 
     /// <summary>Queues the job that runs a request, on the queue of its kind.</summary>
     public static string Enqueue(IBackgroundJobClient client, string requestId, string kind) => kind == "scenario"

@@ -43,6 +43,39 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
         }
     }
 
+    /// <summary>
+    /// After a connection-level failure on PostgreSQL (the server restarted or went away), every idle connection in
+    /// Npgsql's pool is as dead as the one that failed, but the pool hands them out one by one, each to fail once:
+    /// a run retried on them fails again. At the first such failure the pools are cleared, so the next attempt
+    /// connects afresh. Returns whether <paramref name="e"/> was such a failure.
+    /// </summary>
+    public static bool ForgetBrokenConnections(Exception e)
+    {
+        if (!IsConnectionLost(e)) return false;
+        NpgsqlConnection.ClearAllPools();
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="e"/> (or an exception inside it) says the connection to PostgreSQL was lost.</summary>
+    public static bool IsConnectionLost(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                // 57P01-57P03: the server shut down or is starting; class 08: connection exceptions.
+                case PostgresException p when p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal):
+                    return true;
+                case PostgresException:
+                    return false;
+                case NpgsqlException { IsTransient: true }:
+                case NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException }:
+                    return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>"SQLite database data/local/planner.db" or "PostgreSQL database planner on 127.0.0.1:5432".</summary>
     public string Describe()
     {

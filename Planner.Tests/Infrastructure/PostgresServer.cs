@@ -70,7 +70,8 @@ internal static class PostgresServer
 
         try
         {
-            return await LocalCluster.StartAsync(bin, StartupBudget);
+            var cluster = await LocalCluster.StartAsync(bin, StartupBudget);
+            return cluster.AdminConnectionString;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException
                                        or OperationCanceledException or NpgsqlException or SocketException
@@ -78,6 +79,20 @@ internal static class PostgresServer
         {
             return Unavailable($"starting a throwaway cluster from {bin} failed: {OneLine(ex.Message)}");
         }
+    }
+
+    /// <summary>
+    /// A throwaway cluster of the caller's own, for tests that stop or restart the server (the shared one must stay
+    /// up for every other test). Without PostgreSQL binaries it skips locally and fails when <c>CI=true</c>.
+    /// </summary>
+    public static async Task<LocalCluster> StartPrivateAsync()
+    {
+        var bin = FindBinDirectory();
+        if (bin is null || IsSet(DisableVariable))
+        {
+            TestDatabase.FailOrSkip(bin is null ? "no initdb was found under /usr/lib/postgresql/*/bin or on PATH for a private cluster" : $"disabled by {DisableVariable}");
+        }
+        return await LocalCluster.StartAsync(bin, StartupBudget);
     }
 
     private static string? Unavailable(string reason)
@@ -128,8 +143,10 @@ internal static class PostgresServer
     }
 
     /// <summary>A cluster in a temp directory, run as <c>postgres</c> via runuser when this process is root.</summary>
-    private sealed class LocalCluster
+    internal sealed class LocalCluster : IAsyncDisposable
     {
+        private string options = "";
+
         private readonly string bin;
         private readonly string root;
         private readonly string dataDirectory;
@@ -143,7 +160,10 @@ internal static class PostgresServer
             this.asPostgresUser = asPostgresUser;
         }
 
-        public static async Task<string> StartAsync(string bin, TimeSpan budget)
+        /// <summary>A connection string with rights to create and drop databases.</summary>
+        public string AdminConnectionString { get; private set; } = "";
+
+        public static async Task<LocalCluster> StartAsync(string bin, TimeSpan budget)
         {
             using var deadline = new CancellationTokenSource(budget);
             var cancellationToken = deadline.Token;
@@ -184,7 +204,8 @@ internal static class PostgresServer
 
                     var connectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres";
                     await ProbeAsync(connectionString, cancellationToken);
-                    return connectionString;
+                    cluster.AdminConnectionString = connectionString;
+                    return cluster;
                 }
 
                 throw lastFailure ?? new InvalidOperationException("pg_ctl start failed");
@@ -213,11 +234,26 @@ internal static class PostgresServer
 
         private Task PgCtlStartAsync(int port, CancellationToken cancellationToken)
         {
-            var options = string.Create(CultureInfo.InvariantCulture,
+            options = string.Create(CultureInfo.InvariantCulture,
                 $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
             return RunAsync(Path.Combine(bin, "pg_ctl"),
                 ["-D", dataDirectory, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "30", "-o", options, "start"],
                 asPostgresUser, cancellationToken);
+        }
+
+        /// <summary>
+        /// Restarts the server as an operator would (<c>pg_ctl restart -m fast</c>): every session is ended
+        /// (57P01, "terminating connection due to administrator command") and the server is back on the same port.
+        /// </summary>
+        public Task RestartAsync(CancellationToken cancellationToken) =>
+            RunAsync(Path.Combine(bin, "pg_ctl"),
+                ["-D", dataDirectory, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "30", "-m", "fast", "-o", options, "restart"],
+                asPostgresUser, cancellationToken);
+
+        public ValueTask DisposeAsync()
+        {
+            Stop();
+            return ValueTask.CompletedTask;
         }
 
         /// <summary>Stops the server and deletes the directory; safe to call more than once.</summary>

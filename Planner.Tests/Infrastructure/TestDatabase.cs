@@ -66,16 +66,21 @@ public sealed class TestDatabase : IAsyncDisposable
                         FailOrSkip(PostgresServer.UnavailableReason ?? "unknown reason");
                     }
 
-                    var name = "planner_t_" + Guid.NewGuid().ToString("N");
-                    await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"", TestContext.Current.CancellationToken);
-
-                    var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-                    return new TestDatabase(provider, builder.ConnectionString, CreateDirectory(), name, admin);
+                    return await CreateOnAsync(admin);
                 }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
         }
+    }
+
+    /// <summary>A fresh PostgreSQL database on the server <paramref name="admin"/> reaches (a private cluster's, say).</summary>
+    public static async Task<TestDatabase> CreateOnAsync(string admin)
+    {
+        var name = "planner_t_" + Guid.NewGuid().ToString("N");
+        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"", TestContext.Current.CancellationToken);
+        var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+        return new TestDatabase(DatabaseProvider.Postgres, builder.ConnectionString, CreateDirectory(), name, admin);
     }
 
     /// <summary>"sqlite" or "postgres", for messages.</summary>
@@ -119,7 +124,7 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     [DoesNotReturn]
-    private static void FailOrSkip(string reason)
+    internal static void FailOrSkip(string reason)
     {
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {

@@ -1,8 +1,10 @@
 using Dapper;
 using Hangfire;
 using Planner.Api.Configuration;
+using Npgsql;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
+using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
 
@@ -80,10 +82,14 @@ public class DistributedWorkerTests
         // A has recorded its plan run as started: it is solving. Kill it there.
         await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'", new { id }) == 1,
             TimeSpan.FromMinutes(3), "worker A solving", a);
+        var killedFolders = Directory.GetDirectories(WorkerProcess.WorkDirectory(db), $"{a.Id}-*");
+        Assert.Single(killedFolders);
         a.Kill();
         await using var b = WorkerProcess.Start(db);
         await WaitAsync(async () => (await RunRequests.GetAsync(connection, id))!.Status is "succeeded" or "failed" or "cancelled",
             TimeSpan.FromMinutes(3), "the run finished on worker B", b);
+        // B removed the files A's unfinished run left behind when it started.
+        Assert.False(Directory.Exists(killedFolders[0]), $"{killedFolders[0]} is still there");
 
         var request = (await RunRequests.GetAsync(connection, id))!;
         Assert.Equal(("succeeded", 2), (request.Status, request.Attempts));
@@ -98,6 +104,110 @@ public class DistributedWorkerTests
         Assert.StartsWith("abandoned", runs[0].Error, StringComparison.Ordinal);
         Assert.Equal((2L, "succeeded", 2L), (runs[1].Attempt, runs[1].Status, runs[1].Files));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_allocations a JOIN plan_runs r ON r.id = a.run_id WHERE r.status <> 'succeeded'"));
+    }
+
+    [Fact]
+    public async Task WorkerKilledMidPull_LeavesTheFeedTablesAsTheyWere_AndAnotherWorkerPullsAndPlansWithinALease()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var (settings, storage) = await PrepareAsync(db);
+        await using var connection = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
+        await using (var source = await settings.Source(Feed.Production).Database.OpenAsync(Ct))
+        {
+            // Every report and stock count changes at the source, so the next pull rewrites both tables.
+            await source.ExecuteAsync("UPDATE daily_output SET quantity = quantity + 1, row_version = row_version + 1000000000");
+            await source.ExecuteAsync("UPDATE stock_on_hand SET quantity = quantity + 1, row_version = row_version + 1000000000");
+        }
+        var before = await Sources.FeedClaimTests.FeedTablesDigestAsync(connection);
+        var client = new BackgroundJobClient(storage);
+
+        // Worker A's pull stops at its last merge, production_reports already rewritten in its transaction: kill it there.
+        await using var blocker = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
+        await using (var hold = await blocker.BeginTransactionAsync(Ct))
+        {
+            await blocker.ExecuteAsync("LOCK TABLE stock_reports IN EXCLUSIVE MODE", transaction: hold);
+            await using var a = WorkerProcess.Start(db);
+            client.Enqueue<PlanJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
+            await Sources.FeedClaimTests.WaitForQueryAsync(connection, "MERGE INTO stock_reports%");
+            a.Kill();
+        }
+        var killedAt = DateTimeOffset.UtcNow;
+        // The server ends the dead worker's session (and rolls its transaction back) once the lock lets it go on.
+        await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'MERGE INTO stock_reports%'") == 0,
+            TimeSpan.FromMinutes(1), "the killed worker's session to end");
+        Assert.Equal(before, await Sources.FeedClaimTests.FeedTablesDigestAsync(connection));
+
+        // Worker B: a pull of the same feed and a plan run are asked for at once.
+        await using var b = WorkerProcess.Start(db);
+        client.Enqueue<PlanJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
+        var id = await RunRequests.CreateAsync(connection, "daily", new PlanRequest(HorizonDays: 2), null, DateTimeOffset.UtcNow);
+        PlanJobs.Enqueue(client, id, "daily");
+        await WaitAsync(async () => (await RunRequests.GetAsync(connection, id))!.Status is "succeeded" or "failed",
+            TimeSpan.FromMinutes(3), "the plan run on worker B", b);
+        await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > @killedAt", new { killedAt }) == 1,
+            TimeSpan.FromMinutes(2), "worker B's pull of production", b);
+
+        var lease = TimeSpan.FromSeconds(30);
+        // The plan run did not wait for the dead worker's lease: it ran with the production data held.
+        var planStarted = await connection.ExecuteScalarAsync<DateTimeOffset>("SELECT started_at FROM plan_runs WHERE request_id = @id", new { id });
+        Assert.Equal("succeeded", (await RunRequests.GetAsync(connection, id))!.Status);
+        Assert.True(planStarted - killedAt < lease, $"The plan run started {(planStarted - killedAt).TotalSeconds:0.0} s after the kill.\n{Output(b)}");
+        // The pull waited for the lease, no longer.
+        var pullStarted = await connection.ExecuteScalarAsync<DateTimeOffset>("SELECT started_at FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > @killedAt", new { killedAt });
+        Assert.True(pullStarted - killedAt < lease + TimeSpan.FromSeconds(10), $"The next pull started {(pullStarted - killedAt).TotalSeconds:0.0} s after the kill.\n{Output(b)}");
+        var killed = await connection.QuerySingleAsync<(string Status, string Error)>("SELECT status, error FROM pull_runs WHERE source = 'production' AND started_at < @killedAt AND status <> 'succeeded'", new { killedAt });
+        Assert.Equal("failed", killed.Status);
+        Assert.StartsWith("abandoned", killed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DatabaseRestartMidRun_TheRunSucceedsWithinAMinute_AndIsPublishedOnce()
+    {
+        await using var cluster = await PostgresServer.StartPrivateAsync();
+        await using var db = await TestDatabase.CreateOnAsync(cluster.AdminConnectionString);
+        var (_, storage) = await PrepareAsync(db);
+        await using var a = WorkerProcess.Start(db);
+        await WaitAsync(() => Task.FromResult(storage.GetMonitoringApi().Servers().Count == 1), TimeSpan.FromSeconds(90), "worker A registered", a);
+        string id;
+        await using (var connection = await OpenUnpooledAsync(db))
+        {
+            id = await RunRequests.CreateAsync(connection, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
+            PlanJobs.Enqueue(new BackgroundJobClient(storage), id, "daily");
+            await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'", new { id }) == 1,
+                TimeSpan.FromMinutes(3), "worker A solving", a);
+        }
+
+        var restartedAt = DateTimeOffset.UtcNow;
+        await cluster.RestartAsync(Ct);
+
+        // Polled on a connection of its own each time: the restart broke every pooled one.
+        await WaitAsync(async () =>
+        {
+            try
+            {
+                await using var connection = await OpenUnpooledAsync(db);
+                return (await RunRequests.GetAsync(connection, id))!.Status is "succeeded" or "failed" or "cancelled";
+            }
+            catch (NpgsqlException)
+            {
+                return false; // still starting
+            }
+        }, TimeSpan.FromMinutes(3), "the run to finish after the restart", a);
+        await using var after = await OpenUnpooledAsync(db);
+        var request = (await RunRequests.GetAsync(after, id))!;
+        Assert.Equal("succeeded", request.Status);
+        Assert.True(request.FinishedAt - restartedAt < TimeSpan.FromMinutes(1), $"The run succeeded {(request.FinishedAt - restartedAt)?.TotalSeconds:0.0} s after the restart.\n{Output(a)}");
+        var published = await after.QueryAsync<(string Status, long Files)>(
+            "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r WHERE r.request_id = @id", new { id });
+        Assert.Equal([("succeeded", 2L)], published.Where(p => p.Status == "succeeded"));
+        Assert.All(published.Where(p => p.Status != "succeeded"), p => Assert.Equal(("failed", 0L), p));
+    }
+
+    private static async Task<NpgsqlConnection> OpenUnpooledAsync(TestDatabase db)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(db.ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(Ct);
+        return connection;
     }
 
     private static string Output(params WorkerProcess[] workers) => string.Join("\n---\n", workers.Select(w => w.Output));

@@ -39,6 +39,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             $"--ConnectionStrings:Planner={db.ConnectionString}",
             $"--Planner:LocalDirectory={db.Directory}",
+            // Run folders of the test's own, so that what a killed worker leaves behind can be looked for.
+            $"--Planner:WorkDirectory={WorkDirectory(db)}",
             "--Planner:Jobs:WorkerCount=1",
             // These tests are about who runs a plan, not what it publishes (PlanJobTests check all 13 files):
             // the 11 city workbooks would make 50 runs several minutes longer.
@@ -67,6 +69,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         return worker;
     }
+
+    /// <summary>Where the workers of <paramref name="db"/>'s test write their runs' files before publishing them.</summary>
+    public static string WorkDirectory(TestDatabase db) => Path.Combine(db.Directory, "work");
 
     /// <summary>Kills the process at once, as a crash or an operator's kill -9 would.</summary>
     public void Kill()
