@@ -190,17 +190,28 @@ public static class CommandLine
                     foreach (var failed in pulls.Where(p => p.Error is not null)) await stderr.WriteLineAsync($"error: {failed.Error}");
                     return pulls.Any(p => p.Error is not null) ? 1 : 0;
                 default:
-                    var outcome = await pipeline.RunAsync(PlanRequestFrom(options) with
+                    // A run like any other: recorded, claimed and heartbeating as a worker's would be, so that the web
+                    // app lists it with its files; only the output folder is this command's own (checked first).
+                    var request = PlanRequestFrom(options) with
                     {
                         OutputDirectory = options.GetValueOrDefault("out") ?? "out",
                         ExportModelDirectory = options.GetValueOrDefault("export-model"),
                         ReplanRunId = options.GetValueOrDefault("replan"),
                         DispatchedThroughDay = options.TryGetValue("dispatched-through", out var through) ? ParseDay(through) : -1,
-                    }, ct: ct);
+                    };
+                    PlanPipeline.PrepareOutput(request.OutputDirectory);
+                    await pipeline.PrepareAsync(ct);
+                    await pipeline.SeedSourcesAsync(ct);
+                    var executor = new RunExecutor(settings, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<RunExecutor>.Instance);
+                    var outcome = await executor.RunHereAsync(request, message => stderr.WriteLine(message), ct);
                     await stdout.WriteLineAsync(outcome.WorkbookPath);
                     foreach (var city in outcome.CityWorkbookPaths) await stdout.WriteLineAsync(city);
                     await stdout.WriteLineAsync(outcome.SummaryPath);
                     foreach (var warning in outcome.Warnings) await stderr.WriteLineAsync($"warning: {warning}");
+                    await stderr.WriteLineAsync($"""
+                        Done. The province's workbook: {outcome.WorkbookPath}
+                        The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
+                        """);
                     return 0;
             }
         }

@@ -9,7 +9,11 @@ namespace Planner.Api.Jobs;
 
 /// <summary>A plan run as queued: what to plan, its state, and who holds it.</summary>
 public sealed record RunRequestState(string Id, string Kind, string ScenarioId, string Status, int Attempts, string? Worker,
-    DateTimeOffset? HeartbeatAt, bool CancelRequested, string? Step, string? RunId, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? Error);
+    DateTimeOffset? HeartbeatAt, bool CancelRequested, string? Step, string? RunId, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    /// <summary><c>queue</c> (the web app, the API, a schedule, <c>enqueue</c>) or <c>cli</c> (the <c>plan</c> command in its own process).</summary>
+    public string Origin { get; init; } = RunRequests.FromQueue;
+}
 
 /// <summary>A worker's hold on a request: the request, and the attempt number that fences its writes.</summary>
 public sealed record RunClaim(string RequestId, int Attempt, string Worker, PlanRequest Request);
@@ -21,11 +25,17 @@ public sealed record RunClaim(string RequestId, int Attempt, string Worker, Plan
 /// </summary>
 public static class RunRequests
 {
+    /// <summary>The origin of a run queued for the workers.</summary>
+    public const string FromQueue = "queue";
+
+    /// <summary>The origin of a run made by the <c>plan</c> command in its own process.</summary>
+    public const string FromCommandLine = "cli";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private const string InsertSql = """
-        INSERT INTO run_requests (id, kind, scenario_id, request_json, request_key, status, created_at)
-        VALUES (@id, @kind, @scenario, @json, @key, 'queued', @at)
+        INSERT INTO run_requests (id, kind, scenario_id, request_json, request_key, status, created_at, origin)
+        VALUES (@id, @kind, @scenario, @json, @key, 'queued', @at, @origin)
         """;
 
     private const string ClaimSql = """
@@ -41,7 +51,7 @@ public static class RunRequests
     private const string StateSql = """
         SELECT id AS Id, kind AS Kind, scenario_id AS ScenarioId, request_json AS RequestJson, status AS Status, attempts AS Attempts, worker AS Worker,
                heartbeat_at AS HeartbeatAt, cancel_requested AS CancelRequested, step AS Step, run_id AS RunId,
-               created_at AS CreatedAt, finished_at AS FinishedAt, error AS Error
+               created_at AS CreatedAt, finished_at AS FinishedAt, error AS Error, origin AS Origin
         FROM run_requests
         """;
 
@@ -49,7 +59,7 @@ public static class RunRequests
     /// Queues a run. With a <paramref name="key"/> (the daily plan's date), a second request with the same key
     /// returns the first one's id instead of queueing a second run.
     /// </summary>
-    public static async Task<string> CreateAsync(DbConnection db, string kind, PlanRequest request, string? key, DateTimeOffset now)
+    public static async Task<string> CreateAsync(DbConnection db, string kind, PlanRequest request, string? key, DateTimeOffset now, string origin = FromQueue)
     {
         if (key is not null && await db.ExecuteScalarAsync<string?>("SELECT id FROM run_requests WHERE request_key = @key", new { key }) is { } existing)
         {
@@ -63,7 +73,7 @@ public static class RunRequests
         var stored = request with { OutputDirectory = null, ExportModelDirectory = null };
         try
         {
-            await db.ExecuteAsync(InsertSql, new { id, kind, scenario = request.Scenario, json = JsonSerializer.Serialize(stored, Json), key, at = now });
+            await db.ExecuteAsync(InsertSql, new { id, kind, scenario = request.Scenario, json = JsonSerializer.Serialize(stored, Json), key, at = now, origin });
         }
         catch (DbException) when (key is not null)
         {
@@ -187,7 +197,11 @@ public static class RunRequests
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset? FinishedAt { get; set; }
         public string? Error { get; set; }
+        public string Origin { get; set; } = FromQueue;
 
-        public RunRequestState State() => new(Id, Kind, ScenarioId, Status, (int)Attempts, Worker, HeartbeatAt, CancelRequested, Step, RunId, CreatedAt, FinishedAt, Error);
+        public RunRequestState State() => new(Id, Kind, ScenarioId, Status, (int)Attempts, Worker, HeartbeatAt, CancelRequested, Step, RunId, CreatedAt, FinishedAt, Error)
+        {
+            Origin = Origin,
+        };
     }
 }

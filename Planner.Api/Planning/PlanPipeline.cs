@@ -33,6 +33,9 @@ public sealed record PlanRequest(string? OutputDirectory = null, string Scenario
 /// <summary>What a finished run produced; the paths are null when the request named no output folder (the files are in the database).</summary>
 public sealed record PlanOutcome(string RunId, PlanStatus Status, string? WorkbookPath, string? SummaryPath, PlanSummary Summary, AllocationProblem Problem, AllocationResult Result, CareOutcome Care)
 {
+    /// <summary>The run request the run was made for (null when it ran without one).</summary>
+    public string? RequestId { get; init; }
+
     /// <summary>Freshness warnings the run was published with.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -107,7 +110,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
     /// <summary>Pulls every feed; a feed that fails is reported (and its pull run marked failed) and the others go on.</summary>
     public async Task<IReadOnlyList<PullAttempt>> PullAsync(Sources.Feed? only = null, CancellationToken ct = default)
     {
-        var puller = new FeedPuller(settings.Planner, clock);
+        var puller = new FeedPuller(settings.Planner, clock, new PullLease(settings.Jobs.Lease, settings.Jobs.Heartbeat));
         var attempts = new List<PullAttempt>();
         foreach (var source in settings.Sources.Where(s => only is null || s.Feed == only))
         {
@@ -171,7 +174,7 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         };
         var digest = InputDigest(problem, solverSettings, request.Scenario);
         var runId = await StartRunAsync(db, request, scenario.Version, snapshot, solverSettings, digest, inputs, claim, ct);
-        var work = Directory.CreateTempSubdirectory("planner-run-");
+        var work = WorkFolders.CreateRunFolder(settings.WorkDirectory);
         try
         {
             var result = AllocationModel.Solve(problem, solverSettings);
@@ -203,10 +206,13 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             // Written in a folder of this attempt's own, published from the database in one transaction with the
             // results, and copied to the output folder only after that: a failed or killed run publishes nothing.
             var files = new List<(string Kind, string Path)> { ("province", Path.Combine(work.FullName, workbookName)) };
+            var count = 1 + cities.Count;
+            progress($"Writing workbook 1 of {count}: the province's");
             ProvinceWorkbook.Write(files[0].Path, info, snapshot, report, result, care);
             foreach (var city in cities)
             {
                 ct.ThrowIfCancellationRequested();
+                progress($"Writing workbook {files.Count + 1} of {count}: {snapshot.Regions.First(r => r.Code == city).Name} ({city})");
                 files.Add(($"city-{city}", Path.Combine(work.FullName, CityWorkbook.FileName(city, info))));
                 CityWorkbook.Write(files[^1].Path, city, info, snapshot, report, result);
             }
@@ -216,13 +222,16 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
             var timings = new RunTimings(snapshotSeconds, solveSeconds, watch.Elapsed.TotalSeconds);
             await RecordAsync(db, runId, info, result, care, files, timings, warnings, claim, ct);
 
-            var placed = output is null ? [] : files.Select(f => Place(f.Path, output)).ToList();
-            progress(output is null
+            // Each run in a folder of its own: two runs into one --out never mix their files.
+            var runOutput = output is null ? null : Directory.CreateDirectory(Path.Combine(output, runId)).FullName;
+            var placed = runOutput is null ? [] : files.Select(f => Place(f.Path, runOutput)).ToList();
+            progress(runOutput is null
                 ? $"Published {files.Count - 1} workbooks and summary.json (run {runId})"
-                : $"Wrote {placed.Count - 1} workbooks and summary.json to {output}");
+                : $"Published run {runId} and wrote its {placed.Count - 1} workbooks and summary.json to {runOutput}");
             string? workbookPath = placed.FirstOrDefault(), summaryPath = placed.LastOrDefault();
             return new PlanOutcome(runId, result.Status, workbookPath, summaryPath, summary, problem, result, care)
             {
+                RequestId = claim?.RequestId,
                 Warnings = warnings,
                 CityWorkbookPaths = placed.Count == 0 ? [] : placed.Skip(1).SkipLast(1).ToList(),
                 Published = (info, snapshot, report),
@@ -231,8 +240,15 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         catch (Exception e)
         {
             var error = e is OperationCanceledException or AggregateException { InnerException: OperationCanceledException } ? "cancelled" : Database.FirstLine(e.Message);
-            await db.ExecuteAsync("UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND status = 'running'",
-                new { id = runId, at = clock.GetUtcNow(), error });
+            try
+            {
+                await db.ExecuteAsync("UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND status = 'running'",
+                    new { id = runId, at = clock.GetUtcNow(), error });
+            }
+            catch (DbException lost) when (Database.IsConnectionLost(lost))
+            {
+                // The database went away under the run: the next claim of the request marks this run abandoned.
+            }
             if (e is AggregateException { InnerException: OperationCanceledException cancelled }) throw cancelled;
             throw;
         }
@@ -334,7 +350,8 @@ public sealed class PlanPipeline(PlannerSettings settings, TimeProvider clock, A
         public double Quantity { get; set; }
     }
 
-    private static string PrepareOutput(string directory)
+    /// <summary>The output folder, made if needed and checked writable; a clear error when it is not.</summary>
+    public static string PrepareOutput(string directory)
     {
         var full = Path.GetFullPath(directory);
         try

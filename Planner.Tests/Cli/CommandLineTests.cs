@@ -57,8 +57,49 @@ public class CommandLineTests
         Assert.StartsWith("plan-province-", Path.GetFileName(paths[0]), StringComparison.Ordinal);
         Assert.All(paths[1..12], p => Assert.StartsWith("plan-city-", Path.GetFileName(p), StringComparison.Ordinal));
         Assert.All(paths[..12], p => Assert.True(File.Exists(p), p));
-        Assert.Equal(Path.Combine(outDir, "summary.json"), paths[^1]);
+        // Each run in a folder of its own, named by its plan run id, with its summary.json beside its workbooks.
+        var runFolder = Path.GetDirectoryName(paths[0])!;
+        Assert.Equal(outDir, Path.GetDirectoryName(runFolder));
+        Assert.Equal(Path.Combine(runFolder, "summary.json"), paths[^1]);
+        Assert.Equal(Path.GetFileName(runFolder), Planner.Api.Planning.PlanSummary.FromJson(await File.ReadAllTextAsync(paths[^1], TestContext.Current.CancellationToken)).Run.RunId);
         Assert.Matches(@"Solved with CLP \(optimized\): Optimal in [0-9.]+ s, [0-9]+ stages, [1-9][0-9]* of them as network flows", stderr);
+        // Writing the workbooks is not silent, and the end says where to look next.
+        Assert.Contains("Writing workbook 1 of 12: the province's", stderr, StringComparison.Ordinal);
+        Assert.Contains("Writing workbook 12 of 12: ", stderr, StringComparison.Ordinal);
+        Assert.Contains($"Done. The province's workbook: {paths[0]}", stderr, StringComparison.Ordinal);
+        Assert.Matches(@"The plan in the web app \(dotnet run --project Planner.Api, then sign in\): /runs/req-\d{14}-[0-9a-f]{8}", stderr);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Plan_TwiceIntoOneFolder_KeepsEachRunApart_AndTheWebAppListsBothAsFromTheCommandLine(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var outDir = Path.Combine(db.Directory, "out");
+        string[] config = [$"--Planner:LocalDirectory={db.Directory}", .. provider == DatabaseProvider.Postgres ? [$"--ConnectionStrings:Planner={db.ConnectionString}"] : Array.Empty<string>()];
+
+        var first = await RunAsync(["plan", "--out", outDir, "--days", "2", "--Planner:Workbooks:Cities=false", .. config]);
+        var second = await RunAsync(["plan", "--out", outDir, "--days", "3", "--Planner:Workbooks:Cities=false", .. config]);
+
+        Assert.Equal((0, 0), (first.Code, second.Code));
+        var summaries = new[] { first.Out, second.Out }.Select(o => o.TrimEnd().Split('\n')[^1]).ToList();
+        Assert.NotEqual(Path.GetDirectoryName(summaries[0]), Path.GetDirectoryName(summaries[1]));
+        Assert.Equal([2, 3], summaries.Select(p => Planner.Api.Planning.PlanSummary.FromJson(File.ReadAllText(p)).Run.HorizonDays));
+        Assert.Equal(2, Directory.GetDirectories(outDir).Length);
+
+        await using var app = TestWebApp.Start(db);
+        using var planner = await app.WithApiKeyAsync("planner");
+        var runs = System.Text.Json.JsonDocument.Parse(await planner.GetStringAsync("/api/runs", TestContext.Current.CancellationToken)).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["cli", "cli"], runs.Select(r => r.GetProperty("origin").GetString()));
+        Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+        // The files the web app serves are the files the command wrote.
+        var latest = runs[0].GetProperty("id").GetString();
+        Assert.Equal(await File.ReadAllBytesAsync(summaries[1], TestContext.Current.CancellationToken),
+            await planner.GetByteArrayAsync($"/api/runs/{latest}/files/summary", TestContext.Current.CancellationToken));
+        using var officer = await app.SignedInAsync("province");
+        var home = await officer.GetStringAsync("/", TestContext.Current.CancellationToken);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(home, "made from the command line"));
     }
 
     [Fact]
