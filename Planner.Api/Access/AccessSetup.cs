@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using System.Threading.RateLimiting;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -11,8 +11,8 @@ namespace Planner.Api.Access;
 
 /// <summary>
 /// Sign-in and access: a cookie for the pages, an API key (<c>X-Api-Key</c> or <c>Authorization: Bearer</c>)
-/// for the API, one policy per role, and a rate limit on sign-in attempts. Scopes (a city, some hospitals) are
-/// claims that the endpoints check against what is asked for.
+/// for the API, one policy per role, and limits on failed sign-ins (<see cref="SignInThrottle"/>). Scopes (a city,
+/// some hospitals) are claims that the endpoints check against what is asked for.
 /// </summary>
 public static class AccessSetup
 {
@@ -58,7 +58,8 @@ public static class AccessSetup
             .AddPolicy(PlansReaders, p => p.RequireRole(Roles.Planner, Roles.Logistics))
             .AddPolicy(CapacityReporters, p => p.RequireRole(Roles.Planner, Roles.Hospital));
 
-        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton(sp =>
+            new SignInThrottle(sp.GetRequiredService<PlannerSettings>().Access, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
@@ -108,27 +109,6 @@ public static class AccessSetup
     }
 }
 
-/// <summary>Sign-in attempts per address and minute (Planner:Access:SignInAttemptsPerMinute), so passwords cannot be guessed at speed.</summary>
-public sealed class SignInThrottle(PlannerSettings settings) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(address =>
-        RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = settings.Access.SignInAttemptsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
-
-    /// <summary>Whether this attempt may go ahead.</summary>
-    public bool TryAttempt(HttpContext context)
-    {
-        using var lease = _limiter.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => _limiter.Dispose();
-}
-
 /// <summary>Authenticates API requests by key: <c>X-Api-Key: pk_…</c> or <c>Authorization: Bearer pk_…</c>.</summary>
 public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PlannerSettings settings)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
@@ -167,17 +147,53 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
 /// <summary>Sign-in settings (Planner:Access:*).</summary>
 public sealed record AccessSettings
 {
-    /// <summary>Sign-in attempts allowed per minute from one address (default 10).</summary>
-    public int SignInAttemptsPerMinute { get; init; } = 10;
+    /// <summary>
+    /// Failed sign-ins allowed for one user name within the window (default 5): more typos than a person makes
+    /// before stopping to look (and a success forgets them), while someone guessing one name gets 5 tries per
+    /// 5 minutes, about 1,400 a day, against a password of at least 10 characters.
+    /// </summary>
+    public int SignInFailuresPerUser { get; init; } = 5;
+
+    /// <summary>
+    /// Failed sign-ins allowed from one address within the window (default 30): the staff of a command centre
+    /// share one address, and a typo or two each at a change of shift stays under it, while one address trying
+    /// many user names (each under its own limit) is held to 30 guesses per 5 minutes.
+    /// </summary>
+    public int SignInFailuresPerAddress { get; init; } = 30;
+
+    /// <summary>How long a failure counts (default 5 minutes): the longest a locked-out person waits.</summary>
+    public TimeSpan SignInFailureWindow { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether an embedded node creates the sample users on first start (default true; never in server mode).</summary>
     public bool SampleUsers { get; init; } = true;
 
     public static AccessSettings From(IConfiguration configuration)
     {
+        if (configuration["Planner:Access:SignInAttemptsPerMinute"] is not null)
+        {
+            throw new PlannerException("Planner:Access:SignInAttemptsPerMinute is no longer read: sign-in now "
+                + "counts failures only, per user name and per address; remove it and set "
+                + "Planner:Access:SignInFailuresPerUser, SignInFailuresPerAddress and SignInFailureWindowSeconds "
+                + "instead if the defaults (5, 30, 300) do not suit.");
+        }
         var d = new AccessSettings();
-        var attempts = configuration.GetValue("Planner:Access:SignInAttemptsPerMinute", d.SignInAttemptsPerMinute);
-        if (attempts < 1) throw new PlannerException($"Planner:Access:SignInAttemptsPerMinute is {attempts}; it must be at least 1.");
-        return new AccessSettings { SignInAttemptsPerMinute = attempts, SampleUsers = configuration.GetValue("Planner:Access:SampleUsers", d.SampleUsers) };
+        var window = AtLeastOne(configuration, "SignInFailureWindowSeconds", (int)d.SignInFailureWindow.TotalSeconds);
+        return new AccessSettings
+        {
+            SignInFailuresPerUser = AtLeastOne(configuration, "SignInFailuresPerUser", d.SignInFailuresPerUser),
+            SignInFailuresPerAddress =
+                AtLeastOne(configuration, "SignInFailuresPerAddress", d.SignInFailuresPerAddress),
+            SignInFailureWindow = TimeSpan.FromSeconds(window),
+            SampleUsers = configuration.GetValue("Planner:Access:SampleUsers", d.SampleUsers),
+        };
+    }
+
+    private static int AtLeastOne(IConfiguration configuration, string name, int fallback)
+    {
+        var key = $"Planner:Access:{name}";
+        if (configuration[key] is not { } text) return fallback;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1
+            ? value
+            : throw new PlannerException($"{key} is '{text}'; it must be a whole number, at least 1.");
     }
 }

@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
@@ -33,13 +35,20 @@ public static class Users
         """;
 
     /// <summary>
+    /// A user name in any case finds its user: the same expression as the unique index of migration 0011, so the
+    /// lookup uses it. SQLite's lower() folds A-Z only, and <see cref="Check"/> keeps other cased letters out of
+    /// new names, so both databases match alike.
+    /// </summary>
+    private const string ByName = "WHERE lower(user_name) = lower(@userName)";
+
+    /// <summary>
     /// The user, when the password is theirs; null otherwise (an unknown name costs a hash too, so timing does
     /// not tell which names exist).
     /// </summary>
     public static async Task<PlannerUser?> VerifyPasswordAsync(DbConnection db, string userName, string password)
     {
-        var row = await db.QuerySingleOrDefaultAsync<UserRow>($"{UserSql} WHERE user_name = @userName", new { userName });
-        var verdict = Hasher.VerifyHashedPassword(userName, row?.PasswordHash ?? DummyHash, password);
+        var row = await db.QuerySingleOrDefaultAsync<UserRow>($"{UserSql} {ByName}", new { userName });
+        var verdict = Hasher.VerifyHashedPassword(row?.UserName ?? "", row?.PasswordHash ?? DummyHash, password);
         return row is not null && verdict != PasswordVerificationResult.Failed ? await WithHospitalsAsync(db, row) : null;
     }
 
@@ -52,17 +61,40 @@ public static class Users
         return row is null ? null : await WithHospitalsAsync(db, row);
     }
 
-    /// <summary>The user, or null.</summary>
+    /// <summary>The user, whatever the case of <paramref name="userName"/>, or null.</summary>
     public static async Task<PlannerUser?> FindAsync(DbConnection db, string userName) =>
-        await db.QuerySingleOrDefaultAsync<UserRow>($"{UserSql} WHERE user_name = @userName", new { userName }) is { } row ? await WithHospitalsAsync(db, row) : null;
+        await db.QuerySingleOrDefaultAsync<UserRow>($"{UserSql} {ByName}", new { userName }) is { } row
+            ? await WithHospitalsAsync(db, row)
+            : null;
 
-    /// <summary>Adds a user, or replaces one of the same name (role, scope and password), in one transaction.</summary>
+    /// <summary>
+    /// Adds a user, or replaces one of the same name (role, scope and password), in one transaction. A name that
+    /// differs from an existing one only in case is refused: it would sign in as that user.
+    /// </summary>
     public static async Task SaveAsync(DbConnection db, PlannerUser user, string password, DateTimeOffset now)
     {
         Check(user, password);
         var cityKnown = user.CityCode is null || await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM regions WHERE code = @code AND level = 'city'", new { code = user.CityCode }) == 1;
         if (!cityKnown) throw new PlannerException($"There is no city {user.CityCode}; a logistics officer's scope is a city code such as 330100, or none for the province.");
         await using var tx = await db.BeginTransactionAsync();
+        var existing = await db.QuerySingleOrDefaultAsync<string>(
+            $"SELECT user_name FROM users {ByName}", new { userName = user.UserName }, tx);
+        if (existing is not null && existing != user.UserName) throw CaseClash(user.UserName, existing);
+        try
+        {
+            await InsertOrReplaceAsync(db, tx, user, password, now);
+        }
+        catch (DbException e) when (IsUniqueViolation(e))
+        {
+            // Another session added the same name in another case between the check above and this insert.
+            throw CaseClash(user.UserName, null);
+        }
+        await tx.CommitAsync();
+    }
+
+    private static async Task InsertOrReplaceAsync(
+        DbConnection db, DbTransaction tx, PlannerUser user, string password, DateTimeOffset now)
+    {
         await db.ExecuteAsync("""
             INSERT INTO users (user_name, display_name, role, city_code, password_hash, created_at)
             VALUES (@UserName, @DisplayName, @Role, @CityCode, @hash, @now)
@@ -72,16 +104,31 @@ public static class Users
         await db.ExecuteAsync("DELETE FROM user_hospitals WHERE user_name = @UserName", new { user.UserName }, tx);
         await db.ExecuteAsync("INSERT INTO user_hospitals (user_name, hospital_code) VALUES (@user, @hospital)",
             user.Hospitals.Distinct(StringComparer.Ordinal).Select(h => new { user = user.UserName, hospital = h }), tx);
-        await tx.CommitAsync();
     }
+
+    private static PlannerException CaseClash(string userName, string? existing) => new(existing is null
+        ? $"A user whose name differs from {userName} only in case already exists; user names are matched "
+            + "without regard to case."
+        : $"There is already a user {existing}; user names are matched without regard to case, so {userName} would be "
+            + $"the same user. To change that user's role, scope or password, give the name as {existing}.");
+
+    /// <summary>The unique index on lower(user_name) refused a row (SQLITE_CONSTRAINT_UNIQUE, or 23505).</summary>
+    private static bool IsUniqueViolation(DbException e) =>
+        e is SqliteException { SqliteExtendedErrorCode: 2067 }
+            or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <summary>Makes a new API key for the user and returns it; only its hash is kept, so it is shown once.</summary>
     public static async Task<string> CreateApiKeyAsync(DbConnection db, string userName, string label, DateTimeOffset now)
     {
-        if (await FindAsync(db, userName) is null) throw new PlannerException($"There is no user {userName}.");
+        // The key belongs to the name as stored (the one api_keys refers to), whatever case it was asked for in.
+        var user = await FindAsync(db, userName) ?? throw new PlannerException($"There is no user {userName}.");
         var key = "pk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         await db.ExecuteAsync("INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) VALUES (@id, @userName, @sha, @label, @now)",
-            new { id = "key-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), userName, sha = Sha256(key), label, now });
+            new
+            {
+                id = "key-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)),
+                userName = user.UserName, sha = Sha256(key), label, now,
+            });
         return key;
     }
 
@@ -116,6 +163,14 @@ public static class Users
     {
         if (string.IsNullOrWhiteSpace(user.UserName) || user.UserName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
             throw new PlannerException("A user name must not be empty or contain spaces.");
+        // Names are matched without regard to case, and SQLite's lower() folds A-Z only: another letter with a
+        // case would match one way on SQLite and another on PostgreSQL. Letters without case (Chinese) are fine.
+        var cased = user.UserName
+            .Where(c => c > '\u007f' && char.ToUpperInvariant(c) != char.ToLowerInvariant(c)).Distinct().ToList();
+        if (cased.Count > 0)
+            throw new PlannerException($"The user name {user.UserName} has {string.Join(", ", cased)}: letters "
+                + "that have upper and lower case must be A-Z in a user name (names are matched without regard to "
+                + "case).");
         if (!Roles.All.Contains(user.Role)) throw new PlannerException($"The role is '{user.Role}'; it must be planner, logistics or hospital.");
         if (user.CityCode is not null && user.Role != Roles.Logistics) throw new PlannerException("Only a logistics officer has a city.");
         if (user.Hospitals.Count > 0 && user.Role != Roles.Hospital) throw new PlannerException("Only a hospital administrator has hospitals.");

@@ -45,7 +45,8 @@ public static class CommandLine
           upload FILE    upload a filled capacity template: every problem is listed; nothing is saved unless all is right
           compare A B    a workbook comparing plan run B with plan run A (run or request ids), region by region
                            --out FILE       where to write it (default: compare-A-B.xlsx)
-          user NAME      add a user or replace one (role, scope, password); the password is read from stdin
+          user NAME      add a user or replace one (role, scope, password); the password is read from stdin;
+                         names are matched without regard to case (Planner is refused when planner exists)
                            --role R         planner, logistics or hospital
                            --city CODE      a logistics officer's city (e.g. 330100); none = the province
                            --hospitals A,B  a hospital administrator's hospitals
