@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args.Where(a => a != "serve").ToArray
 builder.Services.AddProblemDetails();
 builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
 builder.Services.AddPlannerAccess();
+builder.Services.AddUploads(builder.Configuration);
 builder.Services.AddPlannerApiDocs();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Denied"));
 
@@ -21,6 +22,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePlannerAccess();
+app.UseRateLimiter();
 app.UsePlannerDashboard();
 app.MapPlannerApiDocs();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
