@@ -116,7 +116,15 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         }
         // Pre-filled with the latest report held, so that only what changed needs typing.
         Assert.Equal(2483, ws.Cell(2, UploadFiles.Column(ws, "General beds total")).GetDouble());
-        Assert.Contains(workbook.Worksheet("Instructions").CellsUsed(), c => c.GetString().Contains("formula", StringComparison.Ordinal));
+        var instructions = string.Join("\n", workbook.Worksheet("Instructions").CellsUsed().Select(c => c.GetString()));
+        Assert.Contains("formula", instructions, StringComparison.Ordinal);
+        // Every limit a person meets is written where they read: size, rows, cells, characters, notes, uploads at once.
+        string[] limits =
+        [
+            "at most 10 MB", "20,000 rows", "1,000,000 cells", "20,000,000 characters",
+            "notes of at most 1,000 characters", "upload(s) at a time", "#N/A",
+        ];
+        Assert.All(limits, limit => Assert.Contains(limit, instructions, StringComparison.Ordinal));
     }
 
     [Fact]
