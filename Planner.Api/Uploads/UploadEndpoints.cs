@@ -24,8 +24,8 @@ public static class UploadEndpoints
     public const string ConcurrencyPolicy = "uploads";
 
     /// <summary>
-    /// Seconds a refused uploader is asked to wait: about what one upload at the limits takes to read on a 2-core
-    /// machine (docs/benchmarks.md, "Uploads"), so that a permit is likely free again by then.
+    /// Seconds a refused uploader is asked to wait: more than twice what an upload at the limits takes to read on a
+    /// 2-core machine (1.8 s; docs/benchmarks.md, "Uploads: hostile files"), so that a permit is likely free again.
     /// </summary>
     public const int RetryAfterSeconds = 5;
 
