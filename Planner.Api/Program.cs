@@ -14,9 +14,9 @@ var builder = WebApplication.CreateBuilder(args.Where(a => a != "serve").ToArray
 builder.Services.AddProblemDetails();
 builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
 builder.Services.AddPlannerAccess();
-builder.Services.AddUploads(builder.Configuration);
 builder.Services.AddPlannerApiDocs();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Denied"));
+builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
 
 var app = builder.Build();
 app.UseExceptionHandler();

@@ -28,7 +28,9 @@ internal sealed class ProblemList(int cap)
 /// listed, the rest counted): a formula is reported and its cached value left unused while the row's other cells
 /// are still checked; a rule between fields (ICU beds occupied against ICU beds) runs whenever both fields can be
 /// read. Only headers that are not the template's, in its own columns, stop the row checks: the rows cannot then
-/// be read by column.
+/// be read by column. Rules: rows without a report date are skipped; a formula is refused (its cached value is
+/// not trusted), and so is an error value; text is taken exactly as typed, even when it starts with =, +, - or @;
+/// dates are date cells, yyyy-mm-dd text or Excel date serials.
 /// </summary>
 internal static class CapacityRows
 {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Dapper;
 using Planner.Api.Storage;
@@ -104,7 +103,6 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var columns = CapacityTemplate.Columns(products);
         var reports = CapacityRows.Read(package, columns, hospitals, Hospitals, today, limits);
-
         if (Hospitals is not null && await EarlierAsync(db, sha) is { } again) return again;
 
         var id = $"upload-{clock.GetUtcNow():yyyyMMddHHmmss}-{sha[..8]}";
@@ -131,7 +129,6 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         await planner.BulkInsertAsync(db, tx, "capacity_supplies", ["hospital_code", "report_date", "product_code", "days_on_hand", "can_obtain", "upload_id"],
             reports.SelectMany(r => r.Supplies.Select(x =>
                 new object?[] { r.Hospital, r.Date, x.Key, x.Value.Days, x.Value.Obtain ? 1 : 0, id })), ct);
-
         await Database.DropStagingTableAsync(db, tx, Staging);
         await db.ExecuteAsync("UPDATE uploads SET rows_changed = @changed WHERE id = @id", new { id, changed }, tx);
         await tx.CommitAsync(ct);

@@ -63,6 +63,8 @@ public static class UploadEndpoints
                 });
             };
         });
+        // The /uploads page posts files too. Registered before AddRazorPages, this convention never ran (seen in
+        // the tests): Program.cs calls AddUploads after it.
         services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention("/Uploads",
             page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy))));
         return services;

@@ -26,6 +26,8 @@ public class UploadServerTests
         var template = await planner.GetByteArrayAsync(
             new Uri("/api/uploads/capacity/template?hospitals=H-0001", UriKind.Relative), Ct);
         var file = UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        using var browser = await app.SignedInAsync("planner");
+        var token = await TestWebApp.TokenAsync(browser, "/uploads");
 
         // The rate limiter's documented metric says when an upload holds a permit, so the test knows without
         // waiting that the first upload, its body held back, is inside the limit.
@@ -55,6 +57,11 @@ public class UploadServerTests
         var first = PostAsync(planner, new HeldBackStream(file, release.Task));
         await inside.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
         using var refused = await PostAsync(planner, new MemoryStream(file));
+        // The page's form takes from the same permits; reading the page or the template takes none.
+        using var refusedOnThePage = await TestWebApp.PostFileAsync(browser, "/uploads", file, "capacity.xlsx", token);
+        using var page = await browser.GetAsync(new Uri("/uploads", UriKind.Relative), Ct);
+        using var templateAgain = await planner.GetAsync(
+            new Uri("/api/uploads/capacity/template?hospitals=H-0001", UriKind.Relative), Ct);
         release.SetResult();
         using var accepted = await first;
         using var next = await PostAsync(planner, new MemoryStream(file));
@@ -64,6 +71,8 @@ public class UploadServerTests
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Contains("1 upload at a time (Planner:Uploads:MaxConcurrent)", problem.GetProperty("detail").GetString(),
             StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refusedOnThePage.StatusCode);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (page.StatusCode, templateAgain.StatusCode));
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
         var again = await next.Content.ReadFromJsonAsync<JsonElement>(Ct);
