@@ -16,11 +16,13 @@ builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
 builder.Services.AddPlannerAccess();
 builder.Services.AddPlannerApiDocs();
 builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Denied"));
+builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UsePlannerAccess();
+app.UseRateLimiter();
 app.UsePlannerDashboard();
 app.MapPlannerApiDocs();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));

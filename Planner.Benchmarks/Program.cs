@@ -6,7 +6,12 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- pulls [options]        (see PullsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- workbooks [options]    (see WorkbooksBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- web [options]          (see WebBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- uploads [options]      (see UploadsBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
+if (args is ["--child", var upload, .. var uploadArgs] && upload.StartsWith("uploads-", StringComparison.Ordinal))
+{
+    return await UploadsBenchmark.ChildAsync(upload["uploads-".Length..], uploadArgs);
+}
 if (args is ["--child", var job, .. var rest])
 {
     return await ChildJobs.RunAsync(job, rest);
@@ -31,6 +36,10 @@ if (args is ["web", .. var webOptions])
 {
     return await WebBenchmark.RunAsync(webOptions, Console.Out, Console.Error);
 }
+if (args is ["uploads", .. var uploadOptions])
+{
+    return await UploadsBenchmark.RunAsync(uploadOptions, Console.Out, Console.Error);
+}
 if (args is ["jobs", .. var jobOptions])
 {
     return await JobsBenchmark.RunAsync(jobOptions, Console.Out, Console.Error);
@@ -41,4 +50,5 @@ await Console.Error.WriteLineAsync(PullsBenchmark.Usage);
 await Console.Error.WriteLineAsync(JobsBenchmark.Usage);
 await Console.Error.WriteLineAsync(WorkbooksBenchmark.Usage);
 await Console.Error.WriteLineAsync(WebBenchmark.Usage);
+await Console.Error.WriteLineAsync(UploadsBenchmark.Usage);
 return 2;

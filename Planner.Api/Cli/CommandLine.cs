@@ -143,14 +143,14 @@ public static class CommandLine
                 case "template":
                     await pipeline.PrepareAsync(ct);
                     var hospitals = (options.GetValueOrDefault("hospitals") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    var (template, templateName) = await CapacityTemplate.BuildAsync(settings.Planner, hospitals, DateOnly.FromDateTime(DateTime.UtcNow), ct);
+                    var (template, templateName) = await CapacityTemplate.BuildAsync(settings.Planner, hospitals,
+                        DateOnly.FromDateTime(DateTime.UtcNow), settings.Uploads, ct);
                     var templatePath = Path.GetFullPath(options.GetValueOrDefault("out") ?? templateName);
                     await File.WriteAllBytesAsync(templatePath, template, ct);
                     await stdout.WriteLineAsync(templatePath);
                     return 0;
                 case "upload":
-                    await pipeline.PrepareAsync(ct);
-                    return await UploadAsync(settings, id!, stdout, stderr, ct);
+                    return await UploadAsync(settings, pipeline, id!, stdout, stderr, ct);
                 case "compare":
                     await pipeline.PrepareAsync(ct);
                     var (comparison, comparisonName) = await ComparisonWorkbook.BuildAsync(settings.Planner, positional[0], positional[1], ct);
@@ -259,11 +259,22 @@ public static class CommandLine
         return await PlanJobs.QueueAsync(db, new BackgroundJobClient(JobsSetup.CreateStorage(settings)), request, DateTimeOffset.UtcNow);
     }
 
-    private static async Task<int> UploadAsync(PlannerSettings settings, string file, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    /// <summary>
+    /// Uploads a filled template. The file is checked before the database is touched, and a file over the size
+    /// limit is refused before it is read, so a hostile file costs what the limits allow and no more.
+    /// </summary>
+    private static async Task<int> UploadAsync(PlannerSettings settings, PlanPipeline pipeline, string file,
+        TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         byte[] content;
         try
         {
+            var length = new FileInfo(file).Length;
+            if (length > settings.Uploads.MaxBytes)
+            {
+                throw new UploadRejected($"The file is {UploadLimits.Megabytes(length)}; the limit is "
+                    + $"{UploadLimits.Megabytes(settings.Uploads.MaxBytes)} ({UploadLimits.Section}:MaxBytes).");
+            }
             content = await File.ReadAllBytesAsync(file, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -272,7 +283,11 @@ public static class CommandLine
         }
         try
         {
-            var result = await new CapacityUpload(settings.Planner, settings.Uploads, TimeProvider.System).UploadAsync(file, content, Environment.UserName, ct);
+            using var package = UploadGuard.Open(content, settings.Uploads);
+            await pipeline.PrepareAsync(ct);
+            var result = await new CapacityUpload(settings.Planner, settings.Uploads, TimeProvider.System)
+                .UploadAsync(file, package, Environment.UserName, ct);
+
             await stdout.WriteLineAsync($"{result.UploadId}\t{result.RowsRead} rows\t{result.RowsChanged} changed{(result.AlreadyUploaded ? "\t(already uploaded: nothing written)" : "")}");
             return 0;
         }
@@ -280,6 +295,7 @@ public static class CommandLine
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
             foreach (var error in e.Errors) await stderr.WriteLineAsync("  " + UploadInvalid.Describe(error));
+            if (e.NotListed > 0) await stderr.WriteLineAsync($"  ... and {e.NotListed:N0} more");
             return 1;
         }
     }

@@ -87,8 +87,17 @@ public static class CapacityTemplate
         WHERE p.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r WHERE r.hospital_code = p.hospital_code)
         """;
 
-    /// <summary>Writes the template for <paramref name="hospitalCodes"/> (every hospital when empty).</summary>
-    public static async Task<(byte[] Content, string FileName)> BuildAsync(Database database, IReadOnlyCollection<string> hospitalCodes, DateOnly today, CancellationToken ct = default)
+    /// <summary>The template for <paramref name="hospitalCodes"/> (all when empty), with the default limits.</summary>
+    public static Task<(byte[] Content, string FileName)> BuildAsync(Database database,
+        IReadOnlyCollection<string> hospitalCodes, DateOnly today, CancellationToken ct = default) =>
+        BuildAsync(database, hospitalCodes, today, new UploadLimits(), ct);
+
+    /// <summary>
+    /// Writes the template for <paramref name="hospitalCodes"/> (every hospital when empty); its instructions state
+    /// the upload <paramref name="limits"/>.
+    /// </summary>
+    public static async Task<(byte[] Content, string FileName)> BuildAsync(Database database,
+        IReadOnlyCollection<string> hospitalCodes, DateOnly today, UploadLimits limits, CancellationToken ct = default)
     {
         await using var db = await database.OpenAsync(ct);
         var hospitals = (await db.QueryAsync<(string Code, string Name, string County)>(HospitalsSql)).ToList();
@@ -172,6 +181,10 @@ public static class CapacityTemplate
                 case CapacityKind.Notes:
                     range.Style.Protection.Locked = false;
                     range.Style.NumberFormat.Format = "@";
+                    var note = range.SetDataValidation();
+                    note.TextLength.EqualOrLessThan(limits.MaxNoteLength);
+                    note.ErrorTitle = columns[i].Title;
+                    note.ErrorMessage = $"At most {limits.MaxNoteLength:N0} characters.";
                     break;
             }
         }
@@ -184,14 +197,14 @@ public static class CapacityTemplate
         ws.PageSetup.FitToPages(1, 0);
         ws.PageSetup.SetRowsToRepeatAtTop(1, 1);
 
-        Instructions(workbook.Worksheets.Add(InstructionsSheet), columns);
+        Instructions(workbook.Worksheets.Add(InstructionsSheet), columns, limits);
         workbook.Worksheet(SheetName).SetTabActive();
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         return (stream.ToArray(), $"capacity-template-{today:yyyyMMdd}.xlsx");
     }
 
-    private static void Instructions(IXLWorksheet ws, IReadOnlyList<CapacityColumn> columns)
+    private static void Instructions(IXLWorksheet ws, IReadOnlyList<CapacityColumn> columns, UploadLimits limits)
     {
         string[] lines =
         [
@@ -204,9 +217,20 @@ public static class CapacityTemplate
             "4. Staff on duty by specialty, days on hand and can obtain may be left empty. Days on hand: how many days the",
             "   hospital's stock of each product lasts at today's use. Can obtain: Yes or No. Specialties cannot add up to more than the staff on duty.",
             "5. Type values, not formulas: a cell with a formula is refused (copy and paste as values instead).",
+            "   A cell showing an error (#N/A, #DIV/0!, ...) is refused too: type the value.",
+            "   Dates typed as text are yyyy-mm-dd (2020-02-10, not 2020/02/10).",
             "6. Do not add, remove, rename, reorder, merge or hide rows, columns or sheets.",
-            "7. Upload the file as it is (.xlsx). Every problem is reported at once with its sheet, row and column;",
-            "   nothing is saved until the whole file is right. Uploading the same file again changes nothing.",
+            "7. Upload the file as it is (.xlsx). Every problem is reported at once with its sheet, row and column",
+            $"   (the first {CapacityRows.Listed:N0} listed, the others counted); nothing is saved until the whole",
+            "   file is right. Uploading the same file again changes nothing.",
+            $"8. Limits: a file of at most {UploadLimits.Megabytes(limits.MaxBytes)}; at most {limits.MaxRows:N0} rows",
+            $"   under the header, {limits.MaxCells:N0} cells and {limits.MaxCharacters:N0} characters of text in all;",
+            $"   notes of at most {limits.MaxNoteLength:N0} characters. A file past a limit is refused whole:",
+            $"   split it. Planner reads {limits.MaxConcurrent} upload(s) at a time; when it is busy, try again",
+            "   a few seconds later.",
+
+
+
             "",
             "Columns:",
         ];

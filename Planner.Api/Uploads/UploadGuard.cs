@@ -1,203 +1,339 @@
 using System.IO.Compression;
-using System.Text;
 using System.Xml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace Planner.Api.Uploads;
 
-/// <summary>Limits on what an upload may be (Planner:Uploads:*).</summary>
-public sealed record UploadLimits
-{
-    /// <summary>The largest file accepted, in bytes (default 10 MB).</summary>
-    public long MaxBytes { get; init; } = 10 * 1024 * 1024;
-
-    /// <summary>The most data rows read from a sheet (default 20,000).</summary>
-    public int MaxRows { get; init; } = 20_000;
-
-    /// <summary>The most bytes all the parts of the workbook may hold once unpacked (default 100 MB).</summary>
-    public long MaxUncompressedBytes { get; init; } = 100 * 1024 * 1024;
-
-    /// <summary>The largest unpacked-to-packed ratio of one part (default 100; parts under 1 MB unpacked are not held to it).</summary>
-    public double MaxRatio { get; init; } = 100;
-
-    public static UploadLimits From(IConfiguration configuration)
-    {
-        var d = new UploadLimits();
-        return new UploadLimits
-        {
-            MaxBytes = configuration.GetValue("Planner:Uploads:MaxBytes", d.MaxBytes),
-            MaxRows = configuration.GetValue("Planner:Uploads:MaxRows", d.MaxRows),
-            MaxUncompressedBytes = configuration.GetValue("Planner:Uploads:MaxUncompressedBytes", d.MaxUncompressedBytes),
-            MaxRatio = configuration.GetValue("Planner:Uploads:MaxRatio", d.MaxRatio),
-        };
-    }
-}
-
 /// <summary>
-/// Looks at an uploaded file before any spreadsheet library does. ClosedXML 0.95.4 unpacks whatever it is given,
-/// with no limit, and reads numbers as empty cells in a workbook without a styles part; so the file is checked as
-/// a zip first (size, what each part declares and what it really unpacks to, the ratio, no macros, no DTDs in the
-/// XML) and copied, part by part and within those limits, into a fresh package that gets a minimal styles part if
-/// it had none. Only that copy is handed to ClosedXML.
+/// Looks at an uploaded file as a package before anything reads it as a spreadsheet, and reads it only as a
+/// stream: size; OLE2 (old .xls, encrypted) and non-zip content; every part's declared size, the total and the
+/// ratio from the zip directory; part names (two that differ only in case are one name in OPC); what each part
+/// is, judged by what the package declares (its content type in [Content_Types].xml and the relationship types
+/// pointing at it, never its name), so that macros, macro sheets, ActiveX and embedded objects are refused
+/// whatever they are called; no DTD in any XML part. Then the parts the upload needs, and only those, are read
+/// with every limit counted as they stream (<see cref="UploadPackage"/>): workbook, styles, shared strings, and
+/// the one data sheet, whose rows, cells and characters are counted from its XML, forward only, stopping at the
+/// first limit crossed, before anything reads its values. A relationship the upload does not need may be broken
+/// (workbooks saved by other tools have external links with malformed addresses, or point at parts they left
+/// out): it is not followed. Every zip or XML failure becomes an <see cref="UploadRejected"/> naming the part.
 /// </summary>
 public static class UploadGuard
 {
-    private const string WorkbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml";
+    public const string WorkbookType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml";
+    public const string WorksheetType = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+    private const string ContentTypesPart = "/[Content_Types].xml";
     private const long RatioFloor = 1024 * 1024;
+    private const int MaxParts = 10_000;
+    private const string SaveAgain = "the file is damaged: save it again from Excel.";
 
-    /// <summary>A checked copy of <paramref name="content"/>, safe to open; or a <see cref="UploadRejected"/> saying why not.</summary>
-    public static MemoryStream Open(ReadOnlySpan<byte> content, UploadLimits limits)
+    /// <summary>What a part must never be, by the last segment of a relationship type pointing at it.</summary>
+    private static readonly Dictionary<string, string> ForbiddenRelationships = new(StringComparer.OrdinalIgnoreCase)
     {
-        if (content.Length > limits.MaxBytes)
-        {
-            throw new UploadRejected($"The file is {Megabytes(content.Length)}; the limit is {Megabytes(limits.MaxBytes)}.", StatusCodes.Status413PayloadTooLarge);
-        }
-        if (content.StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0]))
-        {
-            throw new UploadRejected("The file is an old-style .xls workbook or a password-protected one; save it as an Excel workbook (.xlsx) without a password.");
-        }
-        if (!content.StartsWith("PK\u0003\u0004"u8))
-        {
-            throw new UploadRejected("The file is not an Excel workbook (.xlsx): use the capacity template and save it as .xlsx.");
-        }
+        ["vbaProject"] = "macros (a VBA project)",
+        ["vbaProjectSignature"] = "macros (a VBA project's signature)",
+        ["xlMacrosheet"] = "macros (an Excel 4 macro sheet)",
+        ["xlIntlMacrosheet"] = "macros (an Excel 4 macro sheet)",
+        ["dialogsheet"] = "macros (a dialog sheet)",
+        ["attachedToolbars"] = "macros (attached toolbars)",
+        ["control"] = "ActiveX controls",
+        ["activeXControlBinary"] = "ActiveX controls",
+        ["oleObject"] = "embedded objects (OLE)",
+        ["package"] = "embedded documents",
+    };
 
-        var copy = new MemoryStream();
-        try
+    /// <summary>Programs a part could be declared as; a capacity report embeds none.</summary>
+    private static readonly HashSet<string> Programs = new(StringComparer.Ordinal)
+    {
+        "application/x-msdownload", "application/x-msdos-program", "application/x-dosexec", "application/x-executable",
+        "application/vnd.microsoft.portable-executable", "application/x-ms-installer", "application/x-msi",
+        "application/java-archive", "application/x-sh", "application/hta",
+    };
+
+    /// <summary>What a part declared as <paramref name="contentType"/> is, when no upload may carry it.</summary>
+    private static string? Forbidden(string contentType)
+    {
+        var t = MediaType(contentType).ToLowerInvariant();
+        return t switch
         {
-            using (var source = new ZipArchive(new MemoryStream(content.ToArray(), writable: false), ZipArchiveMode.Read))
-            using (var target = new ZipArchive(copy, ZipArchiveMode.Create, leaveOpen: true))
-            {
-                Check(source, limits);
-                foreach (var entry in source.Entries)
-                {
-                    var part = target.CreateEntry(entry.FullName, CompressionLevel.Fastest);
-                    using var input = entry.Open();
-                    using var output = part.Open();
-                    var unpacked = Copy(input, output, entry.Length);
-                    if (unpacked != entry.Length)
-                    {
-                        throw new UploadRejected($"The part {entry.FullName} unpacks to more or less than it declares; the file is damaged or crafted.");
-                    }
-                }
-            }
-            using (var scan = new ZipArchive(new MemoryStream(copy.ToArray(), writable: false), ZipArchiveMode.Read))
-            {
-                CheckContentTypes(scan);
-                foreach (var entry in scan.Entries.Where(e => e.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)))
-                {
-                    using var stream = entry.Open();
-                    RefuseDtd(stream, entry.FullName);
-                }
-            }
-            AddStylesIfMissing(copy);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UploadRejected($"The file is not a readable Excel workbook (.xlsx): {e.Message}");
-        }
-        copy.Position = 0;
-        return copy;
+            _ when t.Contains("macroenabled", StringComparison.Ordinal) => "macros (a macro-enabled workbook, .xlsm)",
+            _ when t.StartsWith("application/vnd.ms-office.vbaproject", StringComparison.Ordinal) =>
+                "macros (a VBA project)",
+            _ when t.Contains("macrosheet", StringComparison.Ordinal) => "macros (an Excel 4 macro sheet)",
+            _ when t.EndsWith("dialogsheet+xml", StringComparison.Ordinal) => "macros (a dialog sheet)",
+            "application/vnd.ms-excel.attachedtoolbars" => "macros (attached toolbars)",
+            _ when t.StartsWith("application/vnd.ms-office.activex", StringComparison.Ordinal) => "ActiveX controls",
+            "application/vnd.openxmlformats-officedocument.oleobject" => "embedded objects (OLE)",
+            _ when Programs.Contains(t) => "an embedded program",
+            _ => null,
+        };
     }
 
-    private static void Check(ZipArchive zip, UploadLimits limits)
+    /// <summary>The checked package of <paramref name="content"/>, or an <see cref="UploadRejected"/>.</summary>
+    public static UploadPackage Open(byte[] content, UploadLimits limits)
     {
-        if (zip.Entries.Count > 10_000) throw new UploadRejected($"The workbook has {zip.Entries.Count:N0} parts; a capacity report has a few dozen.");
-        if (zip.GetEntry("[Content_Types].xml") is null) throw new UploadRejected("The file is a zip archive but not an Excel workbook (.xlsx): it has no [Content_Types].xml.");
-        if (zip.Entries.Any(e => e.FullName.EndsWith("vbaProject.bin", StringComparison.OrdinalIgnoreCase)))
+        if (content.LongLength > limits.MaxBytes)
         {
-            throw new UploadRejected("The workbook contains macros (a VBA project); save it as an Excel workbook (.xlsx) without macros.");
+            throw new UploadRejected($"The file is {UploadLimits.Megabytes(content.LongLength)}; the limit is "
+                + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+                StatusCodes.Status413PayloadTooLarge);
         }
+        if (content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0]))
+        {
+            throw new UploadRejected("The file is an old-style .xls workbook or a password-protected one; "
+                + "save it as an Excel workbook (.xlsx) without a password.");
+        }
+        if (!content.AsSpan().StartsWith("PK\u0003\u0004"u8))
+        {
+            throw new UploadRejected(
+                "The file is not an Excel workbook (.xlsx): use the capacity template and save it as .xlsx.");
+        }
+
+        var zip = SafeXml.Reading("the zip directory",
+            () => new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read));
+        try
+        {
+            var parts = SafeXml.Reading("the zip directory", () => Parts(zip, limits));
+            var types = SafeXml.Reading(ContentTypesPart, () => ContentTypes(parts));
+            foreach (var name in parts.Keys)
+            {
+                var type = types.Of(name) ?? throw new UploadRejected($"The part {name} has no content type in "
+                    + "[Content_Types].xml, so it is no part of a workbook; the file is damaged or was altered: "
+                    + "save it again from Excel.");
+                if (Forbidden(type) is { } what)
+                {
+                    throw new UploadRejected(what.StartsWith("macros (a macro-enabled", StringComparison.Ordinal)
+                        ? $"The workbook is macro-enabled (.xlsm: {name} is declared {type}); "
+                            + "save it as an Excel workbook (.xlsx) without macros."
+                        : $"The workbook contains {what}: the part {name} is declared {type}. "
+                            + "Save it as an Excel workbook (.xlsx) without them.");
+                }
+            }
+
+            var relationships = new Dictionary<string, IReadOnlyList<Relationship>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, entry) in parts.Where(p => IsRelationshipsPart(p.Key)))
+            {
+                var source = SourceOf(name);
+                var read = SafeXml.Reading(name, () => ReadRelationships(entry, name, source));
+                if (read.FirstOrDefault(r => ForbiddenRelationships.ContainsKey(LastSegment(r.Type))) is { } forbidden)
+                {
+                    var what = ForbiddenRelationships[LastSegment(forbidden.Type)];
+                    throw new UploadRejected($"The workbook contains {what}: {name} relates "
+                        + $"{(source == "/" ? "the package" : source)} to {forbidden.Target} as {forbidden.Type}. "
+                        + "Save it as an Excel workbook (.xlsx) without them.");
+                }
+                relationships[source] = read;
+            }
+
+            // Every XML part is looked at up to its root element; those the upload reads are read whole below.
+            var xml = parts.Where(p => MediaType(types.Of(p.Key)!).EndsWith("xml", StringComparison.OrdinalIgnoreCase));
+            foreach (var (name, entry) in xml)
+            {
+                SafeXml.Reading(name, () => SafeXml.CheckPrologue(entry, name));
+            }
+
+            var workbook = Workbook(relationships.GetValueOrDefault("/") ?? [], parts, types);
+            var package = UploadPackage.Read(content, zip, parts, types, relationships, workbook, limits);
+            package.Measure(CapacityTemplate.SheetName);
+            return package;
+        }
+        catch
+        {
+            zip.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What reading a zip or an XML part can throw on a damaged or crafted file (not our refusals).</summary>
+    internal static bool IsReadFailure(Exception e) => e is InvalidDataException or IOException or XmlException
+        or NotSupportedException or ArgumentException or FormatException or OverflowException;
+
+    /// <summary>The workbook part the package's relationships name as its main document, an Excel workbook's.</summary>
+    private static string Workbook(IReadOnlyList<Relationship> root, Dictionary<string, ZipArchiveEntry> parts,
+        DeclaredTypes types)
+    {
+        var officeDocument = root.FirstOrDefault(r => LastSegment(r.Type) == "officeDocument" && !r.External)
+            ?? throw new UploadRejected(
+                "The file is not an Excel workbook (.xlsx): its /_rels/.rels names no main document. Save as .xlsx.");
+        if (officeDocument.Part is not { } workbook || !parts.ContainsKey(workbook))
+        {
+            throw new UploadRejected(
+                $"The file's main document {officeDocument.Target} (in /_rels/.rels) is not in the file; {SaveAgain}");
+        }
+        var type = types.Of(workbook)!;
+        if (!string.Equals(MediaType(type), WorkbookType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UploadRejected("The file is not an Excel workbook (.xlsx) (a template, add-in or other document "
+                + $"type: {type}); save it as .xlsx.");
+        }
+        return workbook;
+    }
+
+    /// <summary>The parts by name (leading '/', compared ignoring case as OPC does), checked as listed.</summary>
+    private static Dictionary<string, ZipArchiveEntry> Parts(ZipArchive zip, UploadLimits limits)
+    {
+        if (zip.Entries.Count > MaxParts)
+        {
+            throw new UploadRejected($"The workbook has {zip.Entries.Count:N0} parts; a capacity report has a few "
+                + $"dozen, and more than {MaxParts:N0} are refused.");
+        }
+        var parts = new Dictionary<string, ZipArchiveEntry>(StringComparer.OrdinalIgnoreCase);
         long total = 0;
         foreach (var entry in zip.Entries)
         {
-            total += entry.Length;
-            if (entry.Length > RatioFloor && entry.CompressedLength > 0 && (double)entry.Length / entry.CompressedLength > limits.MaxRatio)
+            // Folders are not parts; some zip tools list them anyway.
+            if (entry.FullName.EndsWith('/') && entry.Length == 0) continue;
+            var name = "/" + entry.FullName.Replace('\\', '/').TrimStart('/');
+            if (parts.TryGetValue(name, out var other))
             {
-                throw new UploadRejected($"The part {entry.FullName} unpacks {entry.Length / (double)entry.CompressedLength:0}-fold; more than {limits.MaxRatio:0} is refused as a zip bomb.");
+                throw new UploadRejected(string.Equals(other.FullName, entry.FullName, StringComparison.Ordinal)
+                    ? $"The file holds the part {name} twice; it is damaged or crafted."
+                    : $"The parts /{other.FullName} and /{entry.FullName} differ only in case, which makes them one "
+                        + "name in a workbook package; the file is refused.");
+            }
+            parts[name] = entry;
+            total += entry.Length;
+            var ratio = entry.CompressedLength > 0 ? (double)entry.Length / entry.CompressedLength : 0;
+            if (entry.Length > RatioFloor && ratio > limits.MaxRatio)
+            {
+                throw new UploadRejected($"The part {name} unpacks {ratio:0}-fold; more than {limits.MaxRatio:0} "
+                    + $"({UploadLimits.Section}:MaxRatio) is refused as a zip bomb.",
+                    StatusCodes.Status413PayloadTooLarge);
             }
         }
         if (total > limits.MaxUncompressedBytes)
         {
-            throw new UploadRejected($"The workbook unpacks to {Megabytes(total)}; the limit is {Megabytes(limits.MaxUncompressedBytes)}.");
+            throw new UploadRejected($"The workbook unpacks to {UploadLimits.Megabytes(total)}; the limit is "
+                + $"{UploadLimits.Megabytes(limits.MaxUncompressedBytes)} "
+                + $"({UploadLimits.Section}:MaxUncompressedBytes).",
+                StatusCodes.Status413PayloadTooLarge);
+        }
+        if (!parts.ContainsKey(ContentTypesPart))
+        {
+            throw new UploadRejected(
+                "The file is a zip archive but not an Excel workbook (.xlsx): it has no [Content_Types].xml.");
+        }
+        return parts;
+    }
+
+    /// <summary>[Content_Types].xml: a type per extension (Default) and per part (Override).</summary>
+    internal sealed class DeclaredTypes
+    {
+        public Dictionary<string, string> Defaults { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public Dictionary<string, string> Overrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The declared type of a part; null when it has none.</summary>
+        public string? Of(string part)
+        {
+            if (string.Equals(part, ContentTypesPart, StringComparison.OrdinalIgnoreCase)) return "application/xml";
+            if (Overrides.TryGetValue(part, out var type)) return type;
+            var slash = part.LastIndexOf('/');
+            var dot = part.LastIndexOf('.');
+            return dot > slash && Defaults.TryGetValue(part[(dot + 1)..], out type) ? type : null;
         }
     }
 
-    /// <summary>What the package says it is (read from the checked copy): a workbook, and not a macro-enabled one.</summary>
-    private static void CheckContentTypes(ZipArchive copy)
+    private static DeclaredTypes ContentTypes(Dictionary<string, ZipArchiveEntry> parts)
     {
-        using var reader = new StreamReader(copy.GetEntry("[Content_Types].xml")!.Open(), Encoding.UTF8);
-        var declared = reader.ReadToEnd();
-        if (declared.Contains("macroEnabled", StringComparison.OrdinalIgnoreCase))
+        var types = new DeclaredTypes();
+        using var reader = SafeXml.Open(parts[ContentTypesPart], ContentTypesPart);
+        while (SafeXml.Read(reader, ContentTypesPart))
         {
-            throw new UploadRejected("The workbook is macro-enabled (.xlsm); save it as an Excel workbook (.xlsx) without macros.");
-        }
-        if (!declared.Contains(WorkbookType, StringComparison.Ordinal))
-        {
-            throw new UploadRejected("The file is not an Excel workbook (.xlsx) (a template, add-in or other document type); save it as .xlsx.");
-        }
-    }
-
-    /// <summary>Copies at most <paramref name="declared"/> + 1 bytes, so a part that lies about its size is caught without unpacking it all.</summary>
-    private static long Copy(Stream input, Stream output, long declared)
-    {
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            total += read;
-            if (total > declared) return total;
-            output.Write(buffer, 0, read);
-        }
-        return total;
-    }
-
-    /// <summary>Document type definitions have no place in a workbook and are how entity-expansion and external-entity attacks start.</summary>
-    private static void RefuseDtd(Stream xml, string part)
-    {
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
-        try
-        {
-            using var reader = XmlReader.Create(xml, settings);
-            while (reader.Read())
+            if (reader is not { NodeType: XmlNodeType.Element, Depth: 1 }
+                || reader.GetAttribute("ContentType") is not { } type)
             {
-                // Only the prologue can hold a DTD: stop at the root element.
-                if (reader.NodeType == XmlNodeType.Element) return;
+                continue;
+            }
+            if (reader.LocalName == "Default" && reader.GetAttribute("Extension") is { } extension)
+            {
+                types.Defaults[extension.TrimStart('.')] = type;
+            }
+            else if (reader.LocalName == "Override" && reader.GetAttribute("PartName") is { } name)
+            {
+                types.Overrides["/" + Uri.UnescapeDataString(name).TrimStart('/')] = type;
+            }
+            if (types.Defaults.Count + types.Overrides.Count > 2 * MaxParts)
+            {
+                throw new UploadRejected(
+                    $"The part {ContentTypesPart} declares more types than a workbook has parts; the file is refused.");
             }
         }
-        catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new UploadRejected($"The part {part} declares a document type (DTD), which workbooks never need; the file is refused.");
-        }
-        catch (XmlException e)
-        {
-            throw new UploadRejected($"The part {part} is not well-formed XML: {e.Message}");
-        }
+        return types;
     }
 
-    /// <summary>Workbooks written by some tools have no styles part; ClosedXML then reads every number as empty, so one is added.</summary>
-    private static void AddStylesIfMissing(MemoryStream package)
+    /// <summary>A relationship; <see cref="Part"/>: its target as a part, null when external or malformed.</summary>
+
+    internal sealed record Relationship(string Id, string Type, string Target, bool External, string? Part);
+
+    private static List<Relationship> ReadRelationships(ZipArchiveEntry entry, string name, string source)
     {
-        package.Position = 0;
-        using var document = SpreadsheetDocument.Open(package, isEditable: true);
-        var workbook = document.WorkbookPart ?? throw new UploadRejected("The file is not an Excel workbook (.xlsx): it has no workbook part.");
-        if (workbook.WorkbookStylesPart is not null) return;
-        var styles = workbook.AddNewPart<WorkbookStylesPart>();
-        styles.Stylesheet = new Stylesheet(
-            new Fonts(new Font()) { Count = 1 },
-            new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }), new Fill(new PatternFill { PatternType = PatternValues.Gray125 })) { Count = 2 },
-            new Borders(new Border()) { Count = 1 },
-            new CellStyleFormats(new CellFormat()) { Count = 1 },
-            new CellFormats(new CellFormat()) { Count = 1 });
-        styles.Stylesheet.Save();
+        var list = new List<Relationship>();
+        using var reader = SafeXml.Open(entry, name);
+        while (SafeXml.Read(reader, name))
+        {
+            if (reader is not { NodeType: XmlNodeType.Element, Depth: 1, LocalName: "Relationship" }) continue;
+            var external = "External".Equals(reader.GetAttribute("TargetMode"), StringComparison.OrdinalIgnoreCase);
+            var target = reader.GetAttribute("Target") ?? "";
+            list.Add(new Relationship(reader.GetAttribute("Id") ?? "", reader.GetAttribute("Type") ?? "", target,
+                external, external ? null : Resolve(source, target)));
+            if (list.Count > MaxParts)
+            {
+                throw new UploadRejected($"The part {name} holds more than {MaxParts:N0} relationships; a workbook has "
+                    + "a few dozen. The file is refused.");
+            }
+        }
+        return list;
     }
 
-    private static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.#} MB";
+    /// <summary>A relative or absolute part address resolved against its source part; null when it is none.</summary>
+    internal static string? Resolve(string source, string target)
+    {
+        var path = target.Split('#', 2)[0].Replace('\\', '/');
+        if (path.Length == 0 || path.Contains(':', StringComparison.Ordinal)) return null;
+        path = Uri.UnescapeDataString(path);
+        var folder = path.StartsWith('/') ? "" : source[..source.LastIndexOf('/')];
+        var segments = new List<string>();
+        foreach (var segment in (folder + "/" + path).Split('/'))
+        {
+            if (segment is "" or ".") continue;
+            if (segment != "..")
+            {
+                segments.Add(segment);
+            }
+            else if (segments.Count > 0)
+            {
+                segments.RemoveAt(segments.Count - 1);
+            }
+            else
+            {
+                return null;
+            }
+        }
+        return segments.Count == 0 ? null : "/" + string.Join('/', segments);
+    }
+
+    private static bool IsRelationshipsPart(string name) =>
+        name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)
+        && name.Contains("/_rels/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The part whose relationships these are: /xl/workbook.xml for /xl/_rels/workbook.xml.rels.</summary>
+
+    private static string SourceOf(string relationshipsPart)
+    {
+        var i = relationshipsPart.LastIndexOf("/_rels/", StringComparison.OrdinalIgnoreCase);
+        var file = relationshipsPart[(i + "/_rels/".Length)..^".rels".Length];
+        return file.Length == 0 ? "/" : relationshipsPart[..i] + "/" + file;
+    }
+
+    internal static string LastSegment(string type) => type[(type.LastIndexOf('/') + 1)..];
+
+    /// <summary>A content type without its parameters.</summary>
+    internal static string MediaType(string contentType) => contentType.Split(';', 2)[0].Trim();
 }
 
-/// <summary>An upload refused as a whole (what it is, not what its rows say), with the HTTP status to answer with.</summary>
-public sealed class UploadRejected(string message, int status = StatusCodes.Status400BadRequest) : PlannerException(message)
+/// <summary>An upload refused as a whole (what it is, not what its rows say), with the HTTP status to answer.</summary>
+public sealed class UploadRejected(string message, int status = StatusCodes.Status400BadRequest)
+    : PlannerException(message)
+
 {
     public int Status { get; } = status;
 }

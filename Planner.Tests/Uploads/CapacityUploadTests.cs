@@ -116,7 +116,15 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         }
         // Pre-filled with the latest report held, so that only what changed needs typing.
         Assert.Equal(2483, ws.Cell(2, UploadFiles.Column(ws, "General beds total")).GetDouble());
-        Assert.Contains(workbook.Worksheet("Instructions").CellsUsed(), c => c.GetString().Contains("formula", StringComparison.Ordinal));
+        var instructions = string.Join("\n", workbook.Worksheet("Instructions").CellsUsed().Select(c => c.GetString()));
+        Assert.Contains("formula", instructions, StringComparison.Ordinal);
+        // Every limit a person meets is written where they read: size, rows, cells, characters, notes, uploads at once.
+        string[] limits =
+        [
+            "at most 10 MB", "20,000 rows", "1,000,000 cells", "20,000,000 characters",
+            "notes of at most 1,000 characters", "upload(s) at a time", "#N/A",
+        ];
+        Assert.All(limits, limit => Assert.Contains(limit, instructions, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -259,10 +267,23 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     }
 
     [Fact]
-    public async Task TooManyRows_IsRefused()
+    public async Task TooManyRows_AreRefused_AtTheFirstRowPastTheLimit()
     {
-        var e = await RefusedRowsAsync(Filled(), new UploadLimits { MaxRows = 100 });
-        Assert.Contains(e.Errors, x => x.Message.Contains("200 rows; the limit is 100", StringComparison.Ordinal));
+        var e = await RefusedFileAsync(Filled(), new UploadLimits { MaxRows = 100 });
+        Assert.Contains("data in row 102: more than 100 rows under its header, the limit (Planner:Uploads:MaxRows)",
+            e.Message, StringComparison.Ordinal);
+        Assert.Equal(413, e.Status);
+    }
+
+    [Fact]
+    public async Task TooManyCellsOrCharacters_AreRefused_NamingTheSetting()
+    {
+        var cells = await RefusedFileAsync(Filled(), new UploadLimits { MaxCells = 1_000 });
+        Assert.Contains("more than 1,000 cells, the limit (Planner:Uploads:MaxCells)", cells.Message,
+            StringComparison.Ordinal);
+        var characters = await RefusedFileAsync(Filled(), new UploadLimits { MaxCharacters = 5_000 });
+        Assert.Contains("past 5,000 characters, the limit (Planner:Uploads:MaxCharacters)", characters.Message,
+            StringComparison.Ordinal);
     }
 
     [Theory]
@@ -297,9 +318,33 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         var e = await RefusedFileAsync(UploadFiles.Zip(parts));
         Assert.Contains("macro", e.Message, StringComparison.Ordinal);
 
-        var withProject = UploadFiles.Parts(Filled());
-        withProject["xl/vbaProject.bin"] = "not really a VBA project";
-        Assert.Contains("macros", (await RefusedFileAsync(UploadFiles.Zip(withProject))).Message, StringComparison.Ordinal);
+        // A VBA project is what the package declares it to be, whatever the part is called: by its content type ...
+        var byType = UploadFiles.Parts(Filled());
+        byType["xl/media/image7.png"] = "not really a picture";
+        byType["[Content_Types].xml"] = byType["[Content_Types].xml"].Replace("</Types>",
+            """
+            <Override PartName="/xl/media/image7.png" ContentType="application/vnd.ms-office.vbaProject" /></Types>
+            """,
+            StringComparison.Ordinal);
+        Assert.Contains("macros (a VBA project): the part /xl/media/image7.png",
+            (await RefusedFileAsync(UploadFiles.Zip(byType))).Message, StringComparison.Ordinal);
+
+        // ... or by the relationship that points at it.
+        var byRelationship = UploadFiles.Parts(Filled());
+        byRelationship["xl/theme/picture.xml"] = "<x/>";
+        byRelationship["xl/_rels/workbook.xml.rels"] = byRelationship["xl/_rels/workbook.xml.rels"].Replace(
+            "</Relationships>", """
+            <Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+              Target="/xl/theme/picture.xml" Id="rId99" /></Relationships>
+            """, StringComparison.Ordinal);
+        Assert.Contains("macros (a VBA project)", (await RefusedFileAsync(UploadFiles.Zip(byRelationship))).Message,
+            StringComparison.Ordinal);
+
+        // A part the package does not declare at all is no part of a workbook.
+        var undeclared = UploadFiles.Parts(Filled());
+        undeclared["xl/vbaProject.bin"] = "not really a VBA project";
+        Assert.Contains("/xl/vbaProject.bin has no content type",
+            (await RefusedFileAsync(UploadFiles.Zip(undeclared))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -436,10 +481,16 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     }
 
     [Fact]
-    public void TheGuard_PassesATemplateThrough_AndGivesAWorkbookWithStyles()
+    public void TheGuard_ReadsAWorkbookWithoutStyles_ItsNumbersAsNumbers()
     {
-        using var copy = UploadGuard.Open(UploadFiles.Raw(HandWritten("2020-02-09"), inlineStrings: true, styles: false), new UploadLimits());
-        using var zip = new ZipArchive(copy, ZipArchiveMode.Read);
-        Assert.Contains(zip.Entries, e => e.FullName.EndsWith("styles.xml", StringComparison.Ordinal));
+        var file = UploadFiles.Raw(HandWritten("2020-02-09"), inlineStrings: true, styles: false);
+        using var package = UploadGuard.Open(file, new UploadLimits());
+
+        using var sheet = package.OpenSheet("Capacity");
+        Assert.Equal(["Capacity"], package.Sheets);
+        Assert.NotNull(sheet.Next());
+        var row = sheet.Next()!;
+        Assert.Equal((CellKind.Number, 2483.0), (row.Cells[4].Kind, row.Cells[4].Number));
+        Assert.Null(sheet.Next());
     }
 }

@@ -1,11 +1,16 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Security;
 using System.Text;
+using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 
 namespace Planner.Tests.Uploads;
 
-/// <summary>Builds upload files: a filled template (edited with ClosedXML) or a workbook written by hand, as other tools write them.</summary>
+/// <summary>
+/// Builds upload files: a filled template (edited with ClosedXML), a workbook written by hand as other tools write
+/// them, and hostile ones written as a stream (many rows, a huge shared-strings part). Nothing is kept on disk.
+/// </summary>
 internal static class UploadFiles
 {
     /// <summary>The template with <paramref name="edit"/> applied to the workbook, saved again.</summary>
@@ -109,5 +114,117 @@ internal static class UploadFiles
             using var reader = new StreamReader(e.Open());
             return reader.ReadToEnd();
         });
+    }
+
+    /// <summary>The file with the XML of one cell of the Capacity sheet (sheet1.xml, as ClosedXML writes it).</summary>
+    public static byte[] WithCell(byte[] xlsx, string reference, string cellXml)
+    {
+        var parts = Parts(xlsx);
+        const string sheet = "xl/worksheets/sheet1.xml";
+        var pattern = new Regex($"<x:c r=\"{reference}\"[^>]*?(/>|>.*?</x:c>)");
+        Assert.Matches(pattern, parts[sheet]);
+        parts[sheet] = pattern.Replace(parts[sheet], cellXml, 1);
+        return Zip(parts);
+    }
+
+    /// <summary>
+    /// A workbook whose Capacity sheet has a header and <paramref name="rows"/> rows of <paramref name="cells"/>
+    /// numbers each (the hostile files of issue 17: 300,000 one-cell rows make 1.5 MB), written as a stream.
+    /// </summary>
+    public static byte[] ManyRows(int rows, int cells) => Streamed(sheet =>
+    {
+        sheet.Write("""<row r="1"><c r="A1" t="inlineStr"><is><t>Hospital code</t></is></c></row>""");
+        for (var r = 2; r <= rows + 1; r++)
+        {
+            sheet.Write("<row r=\"");
+            sheet.Write(r.ToString(CultureInfo.InvariantCulture));
+            sheet.Write("\">");
+            for (var c = 1; c <= cells; c++)
+            {
+                var reference = XLHelper.GetColumnLetterFromNumber(c) + r.ToString(CultureInfo.InvariantCulture);
+                var value = ((r * 7 + c) % 1000).ToString(CultureInfo.InvariantCulture);
+                sheet.Write($"<c r=\"{reference}\"><v>{value}</v></c>");
+            }
+            sheet.Write("</row>");
+        }
+    }, sharedStrings: null);
+
+    /// <summary>
+    /// A workbook with a shared-strings part of about <paramref name="bytes"/> bytes unpacked, compressing about
+    /// 20-fold (so that neither the size nor the ratio limit is what refuses it), and a one-row sheet.
+    /// </summary>
+    public static byte[] HugeSharedStrings(long bytes) => Streamed(
+        sheet => sheet.Write("""<row r="1"><c r="A1" t="s"><v>0</v></c></row>"""),
+        sharedStrings =>
+        {
+            long written = 0;
+            for (var i = 0; written < bytes; i++)
+            {
+                var item = string.Create(CultureInfo.InvariantCulture,
+                    $"<si><t>note {i:00000000} ward bed oxygen supply short</t></si>");
+                sharedStrings.Write(item);
+                written += item.Length;
+            }
+        });
+
+    /// <summary>A one-sheet workbook (Capacity) whose rows and shared strings the given actions write.</summary>
+    private static byte[] Streamed(Action<TextWriter> sheetData, Action<TextWriter>? sharedStrings)
+    {
+        using var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var parts = Raw([], inlineStrings: true, styles: true);
+            foreach (var (name, text) in Parts(parts).Where(p => p.Key != "xl/worksheets/sheet1.xml"))
+            {
+                var content = text;
+                if (sharedStrings is not null && name == "[Content_Types].xml")
+                {
+                    content = text.Replace("</Types>", """
+                        <Override PartName="/xl/sharedStrings.xml"
+                          ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
+                        </Types>
+                        """, StringComparison.Ordinal);
+                }
+                if (sharedStrings is not null && name == "xl/_rels/workbook.xml.rels")
+                {
+                    content = text.Replace("</Relationships>", """
+                        <Relationship Id="rId2" Target="sharedStrings.xml"
+                          Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>
+                        </Relationships>
+
+                        """, StringComparison.Ordinal);
+                }
+                Write(name, w => w.Write(content));
+            }
+            Write("xl/worksheets/sheet1.xml", w =>
+            {
+                w.Write("""
+                    <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                    <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+                    """);
+                sheetData(w);
+                w.Write("</sheetData></worksheet>");
+            });
+            if (sharedStrings is not null)
+            {
+                Write("xl/sharedStrings.xml", w =>
+                {
+                    w.Write("""
+                        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                        <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+                        """);
+
+                    sharedStrings(w);
+                    w.Write("</sst>");
+                });
+            }
+
+            void Write(string name, Action<TextWriter> write)
+            {
+                using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false), 1 << 16);
+                write(writer);
+            }
+        }
+        return output.ToArray();
     }
 }
