@@ -146,7 +146,9 @@ public static partial class WebBenchmark
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"), "--urls=http://127.0.0.1:0", $"--Planner:LocalDirectory={folder}",
-            "--Planner:Jobs:PullCron=0 0 1 1 *", "--Planner:Jobs:DailyPlanCron=0 0 1 1 *", "--Planner:Jobs:RecoverCron=0 0 1 1 *" })
+            "--Planner:Jobs:PullCron=0 0 1 1 *", "--Planner:Jobs:DailyPlanCron=0 0 1 1 *", "--Planner:Jobs:RecoverCron=0 0 1 1 *",
+            // Every upload of a burst is read, to measure their latency; by default past the number of cores they get 429.
+            $"--Planner:Uploads:MaxConcurrent={Uploads}" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -178,7 +180,7 @@ public static partial class WebBenchmark
         md.Append(Heading).Append("\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n");
         md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- web").Append(args.Count > 0 ? " " + string.Join(" ", args) : "").Append("\n```\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users), one Zhejiang daily plan published (province workbook and 11 city workbooks). Each round: {Downloads} downloads at once through the API (half the province workbook as the planner, half Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once (the 200-hospital template, {templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from sending the request to the last byte of the answer; an error is any answer other than 2xx, or no answer.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users), one Zhejiang daily plan published (province workbook and 11 city workbooks). Each round: {Downloads} downloads at once through the API (half the province workbook as the planner, half Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all read (`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has cores and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, {templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from sending the request to the last byte of the answer; an error is any answer other than 2xx, or no answer.\n\n");
         md.Append("| burst | round | requests | wall s | p50 s | p95 s | max s | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         void Rows(string label, List<Burst> bursts)
         {

@@ -28,7 +28,14 @@ public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) :
 
     public async Task<IActionResult> OnPostAsync(IFormFile? file)
     {
-        if (file is null || file.Length == 0)
+        var status = StatusCodes.Status400BadRequest;
+        if (Request.ContentLength > settings.Uploads.MaxBytes + 64 * 1024)
+        {
+            // The server stopped reading the form at its cap: say why rather than "choose a file".
+            (Refused, status) = ($"The file is larger than the {UploadLimits.Megabytes(settings.Uploads.MaxBytes)} an upload may be "
+                + $"({UploadLimits.Section}:MaxBytes); nothing was read or saved.", StatusCodes.Status413PayloadTooLarge);
+        }
+        else if (file is null || file.Length == 0)
         {
             Refused = "Choose the filled template to upload.";
         }
@@ -44,10 +51,10 @@ public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) :
             }
             catch (UploadRejected e)
             {
-                Refused = e.Message;
+                (Refused, status) = (e.Message, e.Status);
             }
         }
-        if (Refused is not null) Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (Refused is not null) Response.StatusCode = status;
         History = await HistoryAsync();
         return Page();
     }

@@ -65,8 +65,14 @@ public static class UploadEndpoints
         });
         // The /uploads page posts files too. Registered before AddRazorPages, this convention never ran (seen in
         // the tests): Program.cs calls AddUploads after it.
-        services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention("/Uploads",
-            page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy))));
+        // Its body is capped like the API's: past the file limit the server stops reading.
+        services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention("/Uploads", page =>
+        {
+            page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
+            page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
+            page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
+            page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxBytes + FormOverhead });
+        }));
         return services;
     }
 

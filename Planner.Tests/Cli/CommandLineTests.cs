@@ -6,6 +6,7 @@ using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Cli;
 
+[Collection(Jobs.HangfireState.Name)]
 public class CommandLineTests
 {
     private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)

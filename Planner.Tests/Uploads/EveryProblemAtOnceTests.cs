@@ -12,6 +12,7 @@ namespace Planner.Tests.Uploads;
 /// Every problem at once, truly: one file with one mistake of each kind the rules know comes back in one answer
 /// with all of them (and nothing else), and past a thousand the answer lists a thousand and counts the rest.
 /// </summary>
+[Collection(Jobs.HangfireState.Name)]
 public class EveryProblemAtOnceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
