@@ -3,9 +3,6 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
-using Npgsql;
-using Planner.Api.Configuration;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
 
@@ -65,29 +62,15 @@ public static class JobsBenchmark
 
     private static async Task<Measurement> MeasureAsync(string admin, int workerCount, int runs, int? days, TextWriter log)
     {
-        var name = $"planner_jobs_{workerCount}_{Guid.NewGuid():N}"[..30];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.ExecuteAsync($"CREATE DATABASE {name}");
-        }
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString();
-        var local = Directory.CreateTempSubdirectory("planner-jobs-bench-");
-        var settings = PlannerSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Planner"] = connectionString,
-            ["Planner:LocalDirectory"] = local.FullName,
-        }).Build());
-        var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
-        await pipeline.PrepareAsync();
-        await pipeline.SeedSourcesAsync();
-        await pipeline.PullAsync();
-        var storage = JobsSetup.CreateStorage(settings);
-        var processes = Enumerable.Range(0, workerCount).Select(_ => StartWorker(connectionString, local.FullName)).ToList();
+        await using var database = await ServerModeDatabase.CreateAsync(admin, $"planner_jobs_{workerCount}");
+        string[] polling = ["--Planner:Jobs:PollIntervalSeconds=0.2"];
+        var processes = Enumerable.Range(0, workerCount)
+            .Select(_ => WorkerProcess.Start(AppContext.BaseDirectory, database, polling)).ToList();
         try
         {
-            while (storage.GetMonitoringApi().Servers().Count < workerCount) await Task.Delay(100);
-            await using var db = await settings.Planner.OpenAsync();
-            var client = new BackgroundJobClient(storage);
+            await database.WaitForServersAsync(workerCount, processes);
+            await using var db = await database.Settings.Planner.OpenAsync();
+            var client = new BackgroundJobClient(database.Storage);
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < runs; i++)
             {
@@ -96,7 +79,7 @@ public static class JobsBenchmark
             }
             while (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')") < runs)
             {
-                if (processes.Any(p => p.HasExited)) throw new InvalidOperationException("A worker process exited.");
+                WorkerProcess.ThrowIfAnyExited(processes);
                 await Task.Delay(100);
             }
             var seconds = watch.Elapsed.TotalSeconds;
@@ -107,40 +90,8 @@ public static class JobsBenchmark
         }
         finally
         {
-            foreach (var p in processes)
-            {
-                if (!p.HasExited) p.Kill(entireProcessTree: true);
-                await p.WaitForExitAsync();
-                p.Dispose();
-            }
-            NpgsqlConnection.ClearAllPools();
-            await using (var connection = new NpgsqlConnection(admin))
-            {
-                await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            }
-            local.Delete(recursive: true);
+            foreach (var p in processes) await p.DisposeAsync();
         }
-    }
-
-    private static Process StartWorker(string connectionString, string local)
-    {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"), "worker",
-            $"--ConnectionStrings:Planner={connectionString}", $"--Planner:LocalDirectory={local}",
-            "--Planner:Jobs:PollIntervalSeconds=0.2", "--Logging:LogLevel:Default=Warning",
-            "--Planner:Jobs:PullCron=0 0 1 1 *", "--Planner:Jobs:DailyPlanCron=0 0 1 1 *", "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-        })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
     }
 
     private static string Markdown(IReadOnlyList<string> args, bool throwaway, IReadOnlyList<Measurement> results)

@@ -7,6 +7,7 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- workbooks [options]    (see WorkbooksBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- web [options]          (see WebBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- uploads [options]      (see UploadsBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- recovery [options]     (see RecoveryBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var upload, .. var uploadArgs] && upload.StartsWith("uploads-", StringComparison.Ordinal))
 {
@@ -44,6 +45,10 @@ if (args is ["jobs", .. var jobOptions])
 {
     return await JobsBenchmark.RunAsync(jobOptions, Console.Out, Console.Error);
 }
+if (args is ["recovery", .. var recoveryOptions])
+{
+    return await RecoveryBenchmark.RunAsync(recoveryOptions, Console.Out, Console.Error);
+}
 await Console.Error.WriteLineAsync(AllocationBenchmark.Usage);
 await Console.Error.WriteLineAsync(TeamsBenchmark.Usage);
 await Console.Error.WriteLineAsync(PullsBenchmark.Usage);
@@ -51,4 +56,5 @@ await Console.Error.WriteLineAsync(JobsBenchmark.Usage);
 await Console.Error.WriteLineAsync(WorkbooksBenchmark.Usage);
 await Console.Error.WriteLineAsync(WebBenchmark.Usage);
 await Console.Error.WriteLineAsync(UploadsBenchmark.Usage);
+await Console.Error.WriteLineAsync(RecoveryBenchmark.Usage);
 return 2;

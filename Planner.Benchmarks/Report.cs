@@ -416,6 +416,31 @@ public static class Report
         }
     }
 
+    /// <summary>Runs a program and waits for it; throws with the end of its output when it fails.</summary>
+    internal static void RunChecked(string file, IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {file}.");
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            var text = $"{output} {error.Result}".Trim();
+            var end = text.Length <= 4000 ? text : text[^4000..];
+            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {end}");
+        }
+    }
+
     /// <summary>A Markdown builder whose interpolated lines are formatted with the invariant culture.</summary>
     private sealed class MarkdownText
     {

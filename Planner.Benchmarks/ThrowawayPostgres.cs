@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -15,6 +14,7 @@ public sealed class ThrowawayPostgres : IDisposable
     private readonly string bin;
     private readonly string root;
     private readonly bool asPostgres = OperatingSystem.IsLinux() && Environment.UserName == "root";
+    private string options = "";
 
     private ThrowawayPostgres(string bin)
     {
@@ -27,6 +27,8 @@ public sealed class ThrowawayPostgres : IDisposable
     public string ConnectionString { get; private set; } = "";
 
     private string DataDirectory => Path.Combine(root, "data");
+
+    private string LogFile => Path.Combine(root, "postgres.log");
 
     /// <summary>Creates and starts the cluster; the same server settings as the tests' (fsync and synchronous commit off).</summary>
     public static ThrowawayPostgres Start()
@@ -43,9 +45,10 @@ public sealed class ThrowawayPostgres : IDisposable
             if (cluster.asPostgres) Run("chown", ["postgres:postgres", cluster.root], asPostgres: false);
             cluster.Run(Path.Combine(bin, "initdb"), ["-D", cluster.DataDirectory, "-A", "trust", "-U", "postgres", "--encoding=UTF8", "--no-locale", "--no-sync"]);
             var port = FreePort();
-            var options = string.Create(CultureInfo.InvariantCulture,
+            cluster.options = string.Create(CultureInfo.InvariantCulture,
                 $"-p {port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-            cluster.Run(Path.Combine(bin, "pg_ctl"), ["-D", cluster.DataDirectory, "-l", Path.Combine(cluster.root, "postgres.log"), "-w", "-t", "30", "-o", options, "start"]);
+            cluster.Run(Path.Combine(bin, "pg_ctl"),
+                ["-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "30", "-o", cluster.options, "start"]);
             cluster.ConnectionString = string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres");
             return cluster;
         }
@@ -55,6 +58,13 @@ public sealed class ThrowawayPostgres : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Restarts the server as an operator would (<c>pg_ctl restart -m fast</c>): every session is ended, open
+    /// transactions roll back, and the server is back on the same port when this returns.
+    /// </summary>
+    public void Restart() => Run(Path.Combine(bin, "pg_ctl"),
+        ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-m", "fast", "-o", options, "restart"]);
 
     /// <summary>Stops the server and deletes its folder.</summary>
     public void Dispose()
@@ -68,22 +78,8 @@ public sealed class ThrowawayPostgres : IDisposable
 
     private void Run(string file, string[] arguments) => Run(file, arguments, asPostgres);
 
-    private static void Run(string file, string[] arguments, bool asPostgres)
-    {
-        var info = new ProcessStartInfo(asPostgres ? "runuser" : file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (asPostgres ? ["-u", "postgres", "--", file] : Array.Empty<string>()).Concat(arguments))
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {file}.");
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} exited with {process.ExitCode}: {output} {error.Result}");
-        }
-    }
+    private static void Run(string file, string[] arguments, bool asPostgres) => Report.RunChecked(
+        asPostgres ? "runuser" : file, asPostgres ? ["-u", "postgres", "--", file, .. arguments] : arguments);
 
     private static int FreePort()
     {
