@@ -9,7 +9,10 @@ namespace Planner.Api.Jobs;
 /// </summary>
 public sealed record JobSettings
 {
-    /// <summary>The queues, in the order a worker takes from them.</summary>
+    /// <summary>
+    /// The queues. Hangfire.PostgreSql takes jobs by queue name in alphabetical order (plans, pulls, scenarios),
+    /// not in this order: a queued plan run goes before a pull that fell due at the same time.
+    /// </summary>
     public static readonly IReadOnlyList<string> AllQueues = ["pulls", "plans", "scenarios"];
 
     /// <summary>Serves the web application and the dashboard (<c>Planner:Jobs:Roles</c> contains <c>web</c>).</summary>
