@@ -2,6 +2,7 @@ using Planner.Api.Access;
 using Planner.Api.Cli;
 using Planner.Api.Configuration;
 using Planner.Api.Jobs;
+using Planner.Api.Runs;
 using Planner.Api.Scenarios;
 using Planner.Api.Uploads;
 
@@ -15,7 +16,12 @@ builder.Services.AddProblemDetails();
 builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
 builder.Services.AddPlannerAccess();
 builder.Services.AddPlannerApiDocs();
-builder.Services.AddRazorPages(o => o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/SignIn").AllowAnonymousToPage("/Denied"));
+builder.Services.AddRazorPages(o =>
+{
+    // Pages live in the folder of the resource they show, beside its endpoints.
+    o.RootDirectory = "/";
+    o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Access/SignIn").AllowAnonymousToPage("/Access/Denied");
+});
 builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
 
 var app = builder.Build();

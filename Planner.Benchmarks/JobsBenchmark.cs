@@ -5,6 +5,7 @@ using Dapper;
 using Hangfire;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
+using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;
 

@@ -9,6 +9,7 @@ using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using static System.FormattableString;
+using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;
 

@@ -7,6 +7,7 @@ using Npgsql;
 using Planner.Api.Configuration;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
+using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;
 

@@ -10,6 +10,7 @@ using Planner.Api.Access;
 using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Uploads;
+using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;
 

@@ -7,6 +7,7 @@ using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Uploads;
 using Planner.Api.Workbooks;
+using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
+using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;
 

@@ -9,6 +9,7 @@ using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Api.Uploads;
 using Planner.Api.Workbooks;
+using Planner.Api.Runs;
 
 namespace Planner.Api.Cli;
 

@@ -5,6 +5,8 @@ using Hangfire.PostgreSql.Factories;
 using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Storage;
+using Planner.Api.Runs;
+using Planner.Api.Startup;
 
 namespace Planner.Api.Jobs;
 

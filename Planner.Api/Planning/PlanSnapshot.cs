@@ -160,9 +160,9 @@ public sealed record PlanSnapshot(
         """;
 
     /// <summary>Reads the inputs; a scenario's <paramref name="overrides"/> scale production, demand and Hubei's quota and take teams out.</summary>
-    public static async Task<PlanSnapshot> ReadAsync(DbConnection db, DateOnly? start = null, int? days = null, Scenarios.ScenarioOverrides? overrides = null)
+    public static async Task<PlanSnapshot> ReadAsync(DbConnection db, DateOnly? start = null, int? days = null, Planner.Api.Planning.ScenarioOverrides? overrides = null)
     {
-        overrides ??= new Scenarios.ScenarioOverrides();
+        overrides ??= new Planner.Api.Planning.ScenarioOverrides();
         var parameters = (await db.QueryAsync<ParameterRow>("SELECT name, value FROM planning_parameters"))
             .ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
         var planStart = start ?? DateOnly.ParseExact(Parameter(parameters, "plan_start"), "yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Planner.Api.Configuration;
+using Planner.Api.Planning;
 
 namespace Planner.Api.Scenarios;
 

@@ -59,7 +59,6 @@ public class AccessTests
         ("PUT /api/scenarios/{id}", "PUT", "/api/scenarios/nope", "UADDD"),
         ("POST /api/scenarios/{id}/runs", "POST", "/api/scenarios/nope/runs", "UADDD"),
         ("PAGE ", "GET", "/", "UAAAA"),
-        ("PAGE Index", "GET", "/Index", "UAAAA"),
         ("PAGE signin", "GET", "/signin", "AAAAA"),
         ("PAGE signin", "POST", "/signin", "AAAAA"),
         ("PAGE SignOut", "POST", "/SignOut", "UAAAA"),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Storage;
+using Planner.Api.Runs;
 
 namespace Planner.Tests.Infrastructure;
 

@@ -11,6 +11,8 @@ using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
+using Planner.Api.Runs;
+using Planner.Api.Startup;
 
 namespace Planner.Tests.Jobs;
 

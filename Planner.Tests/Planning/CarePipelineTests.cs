@@ -7,6 +7,7 @@ using Planner.Api.Storage;
 using Planner.Solver.Care;
 using Planner.Tests.Infrastructure;
 using Planner.Tests.Solver;
+using Planner.Api.Runs;
 
 namespace Planner.Tests.Planning;
 

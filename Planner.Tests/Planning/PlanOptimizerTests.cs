@@ -6,6 +6,7 @@ using Planner.Api.Storage;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 using Planner.Tests.Infrastructure;
+using Planner.Api.Runs;
 
 namespace Planner.Tests.Planning;
 

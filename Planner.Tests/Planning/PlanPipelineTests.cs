@@ -5,6 +5,7 @@ using Planner.Api.Storage;
 using Planner.Solver.Allocation;
 using Planner.Tests.Infrastructure;
 using Planner.Tests.Solver;
+using Planner.Api.Runs;
 
 namespace Planner.Tests.Planning;
 

@@ -7,6 +7,7 @@ using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Api.Uploads;
 using Planner.Tests.Infrastructure;
+using Planner.Api.Runs;
 
 namespace Planner.Tests.Uploads;
 

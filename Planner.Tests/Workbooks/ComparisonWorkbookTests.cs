@@ -5,6 +5,7 @@ using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
 using Planner.Tests.Infrastructure;
+using Planner.Api.Runs;
 
 namespace Planner.Tests.Workbooks;
 

@@ -2,6 +2,7 @@ using ClosedXML.Excel;
 using Planner.Api.Planning;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
+using Planner.Api.Runs;
 
 namespace Planner.Tests.Workbooks;
 

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Planner.Solver.Care;
+
+namespace Planner.Api.Planning;
+
+/// <summary>Production at one city's depot (or all, when <see cref="City"/> is null) of one product (or all), times a factor.</summary>
+public sealed record ProductionMultiplier(string? Product, string? City, double Multiplier);
+
+/// <summary>Demand of one county (or all) in one tier (or all), times a factor.</summary>
+public sealed record DemandMultiplier(string? County, int? Tier, double Multiplier);
+
+/// <summary>
+/// What a scenario changes against the baseline (stored as <c>scenarios.overrides_json</c>): production by product
+/// and city, demand by county and tier, the Hubei assistance quota (a factor on Hubei's requests, supplies and
+/// teams), medical teams made unavailable, the horizon and the fairness policy. Empty: the baseline.
+/// </summary>
+public sealed record ScenarioOverrides
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public IReadOnlyList<ProductionMultiplier> ProductionMultipliers { get; init; } = [];
+
+    public IReadOnlyList<DemandMultiplier> DemandMultipliers { get; init; } = [];
+
+    /// <summary>A factor on Hubei's supply requests and team requests (1: as requested, 0: none).</summary>
+    public double? HubeiQuota { get; init; }
+
+    public IReadOnlyList<string> UnavailableTeams { get; init; } = [];
+
+    public int? HorizonDays { get; init; }
+
+    /// <summary>optimized, pro-rata, population-share or no-sharing.</summary>
+    public string? Policy { get; init; }
+
+    public static ScenarioOverrides Parse(string json) => JsonSerializer.Deserialize<ScenarioOverrides>(json, Json) ?? new ScenarioOverrides();
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The factor on a product's production at a depot: the product of every matching multiplier.</summary>
+    public double Production(string product, string depot) =>
+        ProductionMultipliers.Where(m => (m.Product is null || m.Product == product) && (m.City is null || m.City == depot)).Aggregate(1.0, (f, m) => f * m.Multiplier);
+
+    /// <summary>The factor on a county's demand in a tier.</summary>
+    public double Demand(string county, int tier) =>
+        DemandMultipliers.Where(m => (m.County is null || m.County == county) && (m.Tier is null || m.Tier == tier)).Aggregate(1.0, (f, m) => f * m.Multiplier);
+
+    /// <summary>The teams the scenario leaves available, and Hubei's team requests scaled by the quota (rounded to whole members).</summary>
+    public (IReadOnlyList<MedicalTeam> Teams, IReadOnlyList<StaffNeed> HubeiNeeds) Care(IReadOnlyList<MedicalTeam> teams, IReadOnlyList<StaffNeed> hubeiNeeds)
+    {
+        var unavailable = UnavailableTeams.ToHashSet(StringComparer.Ordinal);
+        var quota = HubeiQuota ?? 1;
+        return (teams.Where(t => !unavailable.Contains(t.Code)).ToList(),
+            quota == 1 ? hubeiNeeds : hubeiNeeds
+                .Select(n => n with { Required = n.Required.ToDictionary(r => r.Key, r => (int)Math.Round(r.Value * quota, MidpointRounding.AwayFromZero), StringComparer.Ordinal) })
+                .Where(n => n.Required.Values.Any(v => v > 0)).ToList());
+    }
+}

@@ -1,0 +1,113 @@
+using Hangfire;
+using Planner.Api.Configuration;
+using Planner.Api.Planning;
+using Planner.Api.Sources;
+using Planner.Api.Jobs;
+
+namespace Planner.Api.Runs;
+
+/// <summary>
+/// The Hangfire jobs. Hangfire delivers each at least once: pulls are idempotent, and plan runs go through
+/// <see cref="RunExecutor"/>, which makes a delivered-twice run publish once.
+/// </summary>
+public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunExecutor executor, IBackgroundJobClient jobs,
+    IHostApplicationLifetime lifetime, ILogger<PlanJobs> logger)
+{
+    private CancellationToken Stopping => lifetime.ApplicationStopping;
+
+    /// <summary>
+    /// Pulls one feed. A source that cannot be reached fails the pull run (the data held stays) and is retried with
+    /// back-off. One pull of a feed at a time is kept by the feed's claim, not by a Hangfire lock: a feed another
+    /// process is pulling is tried again when that holder's lease would run out, and this worker is free meanwhile.
+    /// </summary>
+    [Queue("pulls")]
+    [AutomaticRetry(Attempts = 4, DelaysInSeconds = [30, 120, 300, 600])]
+    public async Task PullAsync(Feed feed, CancellationToken ct)
+    {
+        try
+        {
+            var run = await Puller().PullAsync(settings.Source(feed), ct);
+            JobLog.Pulled(logger, run.Id, run.RowsRead, run.RowsChanged, run.RowsRejected);
+        }
+        catch (FeedBusyException busy)
+        {
+            JobLog.PullBusy(logger, busy.Message, busy.RetryAfter.TotalSeconds);
+            jobs.Schedule<PlanJobs>(j => j.PullAsync(feed, CancellationToken.None), busy.RetryAfter + TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>A puller that claims feeds as this worker, with the plan runs' lease.</summary>
+    private FeedPuller Puller() => new(settings.Planner, clock, new PullLease(settings.Jobs.Lease, settings.Jobs.Heartbeat), RunExecutor.WorkerName);
+
+    /// <summary>
+    /// The daily plan: one request per calendar day in the configured time zone (a second firing the same day
+    /// finds it and does nothing), run at once on this worker: pull, solve, publish.
+    /// </summary>
+    [Queue("plans")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
+    public async Task DailyPlanAsync(CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), settings.Jobs.Zone()).DateTime);
+        string id;
+        await using (var db = await settings.Planner.OpenAsync(ct))
+        {
+            id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), $"daily-{today:yyyy-MM-dd}", clock.GetUtcNow());
+        }
+        await executor.ExecuteAsync(id, ct, Stopping);
+    }
+
+    /// <summary>A plan run queued by an operator.</summary>
+    [Queue("plans")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
+    public Task RunPlanAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct, Stopping);
+
+    /// <summary>A scenario run queued by a planner.</summary>
+    [Queue("scenarios")]
+    [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
+    public Task RunScenarioAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct, Stopping);
+
+    /// <summary>
+    /// Hands queued runs and runs whose worker stopped heartbeating to Hangfire again: an embedded node's queue is
+    /// lost when it restarts, and a job may have run out of retries. A run delivered twice still runs once.
+    /// </summary>
+    [Queue("plans")]
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        await using var db = await settings.Planner.OpenAsync(ct);
+        foreach (var (id, kind) in await RunRequests.StrandedAsync(db, clock.GetUtcNow(), settings.Jobs.Lease))
+        {
+            Enqueue(jobs, id, kind);
+        }
+        await CleanUpAfterStoppedWorkersAsync(db, settings, clock, logger);
+    }
+
+    /// <summary>
+    /// What a killed worker leaves behind besides its runs: pull runs marked running for ever, and the files of its
+    /// unfinished runs in its work folder. Done when a worker starts and by the recover job.
+    /// </summary>
+    public static async Task CleanUpAfterStoppedWorkersAsync(System.Data.Common.DbConnection db, PlannerSettings settings, TimeProvider clock, ILogger logger)
+    {
+        await FeedClaim.AbandonStaleAsync(db, clock.GetUtcNow(), settings.Jobs.Lease);
+        if (WorkFolders.RemoveAbandoned(settings.WorkDirectory) is var removed and > 0) JobLog.WorkFoldersRemoved(logger, removed);
+    }
+
+    /// <summary>
+    /// Records a plan run request and queues its job: the baseline as a daily plan (queue <c>plans</c>), any other
+    /// scenario on <c>scenarios</c>. Returns the request id.
+    /// </summary>
+    public static async Task<string> QueueAsync(System.Data.Common.DbConnection db, IBackgroundJobClient client, PlanRequest request, DateTimeOffset now)
+    {
+        var kind = KindOf(request);
+        var id = await RunRequests.CreateAsync(db, kind, request, null, now);
+        Enqueue(client, id, kind);
+        return id;
+    }
+
+    /// <summary>The baseline is a daily plan; any other scenario a scenario run.</summary>
+    public static string KindOf(PlanRequest request) => request.Scenario == Scenarios.ScenarioStore.Baseline ? "daily" : "scenario";
+
+    /// <summary>Queues the job that runs a request, on the queue of its kind.</summary>
+    public static string Enqueue(IBackgroundJobClient client, string requestId, string kind) => kind == "scenario"
+        ? client.Enqueue<PlanJobs>(j => j.RunScenarioAsync(requestId, CancellationToken.None))
+        : client.Enqueue<PlanJobs>(j => j.RunPlanAsync(requestId, CancellationToken.None));
+}

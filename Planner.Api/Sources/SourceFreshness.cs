@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Dapper;
+using Planner.Api.Jobs;
+using Planner.Api.Sources;
+
+namespace Planner.Api.Sources;
+
+/// <summary>How old one feed's data is: its last successful pull, and its last attempt whatever the outcome.</summary>
+public sealed record SourceAge(string Source, string? PullRunId, DateTimeOffset? PulledAt, TimeSpan? Age, TimeSpan MaxAge, bool Fresh,
+    string? LastAttemptId, string? LastAttemptStatus, string? LastAttemptError);
+
+/// <summary>Feed freshness, for the plan's gate and lineage and for operators.</summary>
+public static class SourceFreshness
+{
+    private const string LastSucceededSql = """
+        SELECT id AS PullRunId, finished_at AS PulledAt FROM pull_runs
+        WHERE source = @source AND status = 'succeeded'
+        ORDER BY finished_at DESC, id DESC LIMIT 1
+        """;
+
+    private const string LastAttemptSql = """
+        SELECT id AS Id, status AS Status, error AS Error FROM pull_runs WHERE source = @source ORDER BY started_at DESC, id DESC LIMIT 1
+        """;
+
+    /// <summary>Every feed's age at <paramref name="now"/>.</summary>
+    public static async Task<IReadOnlyList<SourceAge>> ReadAsync(DbConnection db, FreshnessSettings settings, DateTimeOffset now)
+    {
+        var ages = new List<SourceAge>();
+        foreach (var feed in Enum.GetValues<Feed>())
+        {
+            var source = feed.ToString().ToLowerInvariant();
+            var last = await db.QuerySingleOrDefaultAsync<LastPull>(LastSucceededSql, new { source });
+            var attempt = await db.QuerySingleOrDefaultAsync<LastAttempt>(LastAttemptSql, new { source });
+            var age = last?.PulledAt is { } at ? now - at : (TimeSpan?)null;
+            var max = settings.MaxAge[feed];
+            ages.Add(new SourceAge(source, last?.PullRunId, last?.PulledAt, age, max, age <= max, attempt?.Id, attempt?.Status, attempt?.Error));
+        }
+        return ages;
+    }
+
+    private const string PullRunSql = """
+        SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, rows_read AS RowsRead,
+               rows_changed AS RowsChanged, rows_rejected AS RowsRejected, watermark AS Watermark, error AS Error
+        FROM pull_runs
+        """;
+
+    /// <summary>The most recent pull runs, newest first.</summary>
+    public static async Task<IReadOnlyList<PullRunRecord>> RecentPullRunsAsync(DbConnection db, int limit) =>
+        (await db.QueryAsync<PullRunRecord>($"{PullRunSql} ORDER BY started_at DESC, id DESC LIMIT @limit", new { limit })).ToList();
+
+    /// <summary>One pull run.</summary>
+    public static async Task<PullRunRecord> PullRunAsync(DbConnection db, string id) =>
+        await db.QuerySingleAsync<PullRunRecord>($"{PullRunSql} WHERE id = @id", new { id });
+
+    /// <summary>"hospitals: last good pull 3 h 05 min ago (limit 60 min)" or "hospitals: never pulled successfully".</summary>
+    public static string Describe(SourceAge age) => age.Age is { } a
+        ? $"{age.Source}: last good pull {Span(a)} ago ({age.PullRunId}; limit {Span(age.MaxAge)})"
+        : $"{age.Source}: never pulled successfully";
+
+    private static string Span(TimeSpan t) => t.TotalMinutes < 60
+        ? $"{Math.Floor(t.TotalMinutes):0} min"
+        : $"{Math.Floor(t.TotalHours):0} h {t.Minutes:00} min";
+
+    private sealed class LastAttempt
+    {
+        public string Id { get; set; } = "";
+        public string Status { get; set; } = "";
+        public string? Error { get; set; }
+    }
+
+    private sealed class LastPull
+    {
+        public string PullRunId { get; set; } = "";
+        public DateTimeOffset PulledAt { get; set; }
+    }
+}
+
+/// <summary>A pull run as recorded in <c>pull_runs</c>.</summary>
+public sealed class PullRunRecord
+{
+    /// <summary>Pull run id.</summary>
+    public string Id { get; set; } = "";
+
+    /// <summary>production, hospitals or teams.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary>running, succeeded or failed.</summary>
+    public string Status { get; set; } = "";
+
+    /// <summary>Start.</summary>
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>End, if finished.</summary>
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Rows read from the source.</summary>
+    public long RowsRead { get; set; }
+
+    /// <summary>Rows inserted or changed.</summary>
+    public long RowsChanged { get; set; }
+
+    /// <summary>Rows rejected, with their reasons in rejected_rows.</summary>
+    public long RowsRejected { get; set; }
+
+    /// <summary>Highest row_version taken.</summary>
+    public string? Watermark { get; set; }
+
+    /// <summary>Why it failed.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>As the puller reports it.</summary>
+    public PullRun ToPullRun() => new(Id, Enum.Parse<Feed>(Source, ignoreCase: true), Status, RowsRead, RowsChanged, RowsRejected,
+        long.Parse(Watermark ?? "0", System.Globalization.CultureInfo.InvariantCulture), (FinishedAt ?? StartedAt) - StartedAt, Error);
+}

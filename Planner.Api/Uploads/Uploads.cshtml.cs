@@ -1,0 +1,67 @@
+using Dapper;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Planner.Api.Access;
+using Planner.Api.Configuration;
+using Planner.Api.Uploads;
+
+namespace Planner.Api.Uploads;
+
+/// <summary>
+/// The hospital administrator's page: the template of their hospitals, the upload form, every problem of a
+/// refused file in one table, and their recent uploads.
+/// </summary>
+[Authorize(Policy = AccessSetup.CapacityReporters)]
+public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) : PageModel
+{
+    public UploadResult? Accepted { get; private set; }
+
+    /// <summary>Why the file was refused as a whole (not an xlsx, too big, …), or the summary of its row problems.</summary>
+    public string? Refused { get; private set; }
+
+    public IReadOnlyList<UploadError> Errors { get; private set; } = [];
+
+    public IReadOnlyList<UploadEndpoints.UploadRecord> History { get; private set; } = [];
+
+    public async Task OnGetAsync() => History = await HistoryAsync();
+
+    public async Task<IActionResult> OnPostAsync(IFormFile? file)
+    {
+        var status = StatusCodes.Status400BadRequest;
+        if (Request.ContentLength > settings.Uploads.MaxBytes + 64 * 1024)
+        {
+            // The server stopped reading the form at its cap: say why rather than "choose a file".
+            (Refused, status) = ($"The file is larger than the {UploadLimits.Megabytes(settings.Uploads.MaxBytes)} an upload may be "
+                + $"({UploadLimits.Section}:MaxBytes); nothing was read or saved.", StatusCodes.Status413PayloadTooLarge);
+        }
+        else if (file is null || file.Length == 0)
+        {
+            Refused = "Choose the filled template to upload.";
+        }
+        else
+        {
+            try
+            {
+                Accepted = await CapacityUpload.FromFormAsync(file, settings, clock, User, HttpContext.RequestAborted);
+            }
+            catch (UploadInvalid e)
+            {
+                (Refused, Errors) = (e.Message, e.Errors);
+            }
+            catch (UploadRejected e)
+            {
+                (Refused, status) = (e.Message, e.Status);
+            }
+        }
+        if (Refused is not null) Response.StatusCode = status;
+        History = await HistoryAsync();
+        return Page();
+    }
+
+    private async Task<IReadOnlyList<UploadEndpoints.UploadRecord>> HistoryAsync()
+    {
+        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        return await UploadEndpoints.RecentAsync(db, User, 20);
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Dapper;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Planner.Api.Access;
+using Planner.Api.Configuration;
+
+namespace Planner.Api.Uploads;
+
+/// <summary>
+/// The capacity template and its upload over HTTP: download the template (all hospitals, or <c>?hospitals=A,B</c>),
+/// upload a filled one (multipart field <c>file</c>), list recent uploads. A refused file or row comes back as
+/// ProblemDetails; row problems are all listed in its <c>errors</c> (sheet, row, column, field, value, message).
+/// Planners and hospital administrators only; an administrator's template, rows and upload history are limited
+/// to their own hospitals and uploads. Uploads are read at most <see cref="UploadLimits.MaxConcurrent"/> at a time
+/// (the API and the /uploads page together); beyond that the answer is 429 with Retry-After, and a body larger
+/// than the file limit allows is refused (413) before it is read.
+/// </summary>
+public static class UploadEndpoints
+{
+    public const string ConcurrencyPolicy = "uploads";
+
+    /// <summary>
+    /// Seconds a refused uploader is asked to wait: more than twice what an upload at the limits takes to read on a
+    /// 2-core machine (1.8 s; docs/benchmarks.md, "Uploads: hostile files"), so that a permit is likely free again.
+    /// </summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>Room for the multipart form around the file (boundaries, headers, the anti-forgery token).</summary>
+    private const long FormOverhead = 64 * 1024;
+
+    /// <summary>The concurrency limit on uploads (the API's POST and the /uploads page's): 429 beyond it.</summary>
+    public static IServiceCollection AddUploads(this IServiceCollection services, IConfiguration configuration)
+    {
+        var limits = UploadLimits.From(configuration);
+        var permits = new ConcurrencyLimiterOptions { PermitLimit = limits.MaxConcurrent, QueueLimit = 0 };
+        services.AddRateLimiter(options =>
+        {
+            // Reading the page or the template takes no permit: only posting a file does.
+            options.AddPolicy(ConcurrencyPolicy, context => HttpMethods.IsPost(context.Request.Method)
+                ? RateLimitPartition.GetConcurrencyLimiter(ConcurrencyPolicy, _ => permits)
+                : RateLimitPartition.GetNoLimiter(""));
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (rejected, ct) =>
+            {
+                var http = rejected.HttpContext;
+                http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                var uploads = $"{limits.MaxConcurrent} upload{(limits.MaxConcurrent == 1 ? "" : "s")}";
+                var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many uploads at once",
+                        Detail = $"Planner reads {uploads} at a time ({UploadLimits.Section}:MaxConcurrent) and all "
+                            + $"are busy; nothing was read or saved. Try again in {RetryAfterSeconds} seconds.",
+                    },
+                });
+            };
+        });
+        // The /uploads page posts files too. Registered before AddRazorPages, this convention never ran (seen in
+        // the tests): Program.cs calls AddUploads after it.
+        // Its body is capped like the API's: past the file limit the server stops reading.
+        services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention("/Uploads/Uploads", page =>
+        {
+            page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
+            page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
+            page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
+            page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxBytes + FormOverhead });
+        }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
+    {
+        var limits = app.ServiceProvider.GetRequiredService<PlannerSettings>().Uploads;
+        var uploads = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters).WithTags("Uploads");
+        uploads.MapGet("/capacity/template", async (string? hospitals, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
+        {
+            IReadOnlyCollection<string> codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (user.Hospitals() is { } own)
+            {
+                // No codes means every hospital: an administrator without hospitals gets none, not all.
+                if (own.Count == 0) return Results.Problem("You report for no hospital; ask a planner to add yours to your user.", statusCode: StatusCodes.Status403Forbidden);
+                if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
+                {
+                    return Results.Problem($"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.", statusCode: StatusCodes.Status403Forbidden);
+                }
+                if (codes.Count == 0) codes = own;
+            }
+            try
+            {
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                var (content, name) = await CapacityTemplate.BuildAsync(settings.Planner, codes, today,
+                    settings.Uploads, ct);
+                return Results.File(content, Xlsx, name);
+            }
+            catch (PlannerException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+            }
+        }).WithSummary("The capacity template (your hospitals, or ?hospitals=A,B)");
+        uploads.MapPost("/capacity", async (HttpRequest request, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (request.ContentLength > limits.MaxBytes + FormOverhead) return TooLarge(request.ContentLength, limits);
+            IFormFile? file;
+            try
+            {
+                // Read by hand rather than bound, so that a request without a form gets this message, not a
+                // binding error.
+                file = request.HasFormContentType ? (await request.ReadFormAsync(ct)).Files["file"] : null;
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return TooLarge(null, limits);
+            }
+            catch (InvalidDataException e)
+            {
+                // The form reader's own limits (FormOptions), the multipart body's among them.
+                return Results.Problem($"The form cannot be read: {e.Message}",
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+            if (file is null) return Results.Problem("Send the filled template as the multipart form field 'file'.", statusCode: StatusCodes.Status400BadRequest);
+            try
+            {
+                return Results.Ok(await CapacityUpload.FromFormAsync(file, settings, clock, user, ct));
+            }
+            catch (UploadInvalid e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The upload has problems",
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["errors"] = e.Errors,
+                        ["errorsNotListed"] = e.NotListed,
+                    });
+
+            }
+            catch (UploadRejected e)
+            {
+                return Results.Problem(e.Message, statusCode: e.Status, title: "The file was refused");
+            }
+        })
+        // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
+        // SameSite=Strict, so no other site can post here in a user's name.
+        .DisableAntiforgery()
+        // Kestrel stops reading a body past this (chunked bodies have no length to check first).
+        .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead))
+        .WithFormOptions(multipartBodyLengthLimit: limits.MaxBytes + FormOverhead)
+        .RequireRateLimiting(ConcurrencyPolicy)
+        .WithSummary(
+            "Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed");
+
+        uploads.MapGet("/", async (ClaimsPrincipal user, PlannerSettings settings, int? limit) =>
+        {
+            await using var db = await settings.Planner.OpenAsync();
+            return Results.Ok(await RecentAsync(db, user, Math.Clamp(limit ?? 20, 1, 500)));
+        }).WithSummary("Recent accepted uploads (a hospital administrator: their own)");
+        return app;
+    }
+
+    /// <summary>Recent accepted uploads, newest first: all of them for a planner, their own for anyone else.</summary>
+    public static async Task<IReadOnlyList<UploadRecord>> RecentAsync(System.Data.Common.DbConnection db, ClaimsPrincipal user, int limit) =>
+        (await db.QueryAsync<UploadRecord>("""
+            SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
+            FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
+            """, new { everyone = user.IsInRole(Roles.Planner), name = user.Identity?.Name, limit })).ToList();
+
+    private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    private static IResult TooLarge(long? bytes, UploadLimits limits) => Results.Problem(
+        $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be at most "
+            + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+
+        statusCode: StatusCodes.Status413PayloadTooLarge, title: "The file was refused");
+
+    /// <summary>An accepted upload as listed.</summary>
+    public sealed class UploadRecord
+    {
+        public string Id { get; set; } = "";
+        public string FileName { get; set; } = "";
+        public string Sha256 { get; set; } = "";
+        public long RowsRead { get; set; }
+        public long RowsChanged { get; set; }
+        public string? UploadedBy { get; set; }
+        public DateTimeOffset UploadedAt { get; set; }
+    }
+}
