@@ -1,41 +1,47 @@
 using Planner.Api.Access;
 using Planner.Api.Cli;
-using Planner.Api.Configuration;
 using Planner.Api.Jobs;
+using Planner.Api.Plans;
 using Planner.Api.Runs;
 using Planner.Api.Scenarios;
+using Planner.Api.Sources;
+using Planner.Api.Startup;
 using Planner.Api.Uploads;
 
-if (CommandLine.IsCommand(args))
+// A command (plan, pull, worker, …; see Cli/), or without one the web application below.
+return await CommandLine.RunAsync(args, ServeAsync);
+
+static async Task<int> ServeAsync(string[] args)
 {
-    return await CommandLine.RunAsync(args, Console.Out, Console.Error);
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Services.AddPlanner(builder.Configuration);   // options, the database, jobs, the plan pipeline, start-up work
+    builder.Services.AddPlannerAccess();
+    builder.Services.AddPlannerApiDocs();
+    builder.Services.AddPlannerHealthChecks();
+    builder.Services.AddProblemDetails();
+    builder.Services.AddRazorPages(o =>
+    {
+        // Pages live in the folder of the resource they show, beside its endpoints.
+        o.RootDirectory = "/";
+        o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Access/SignIn").AllowAnonymousToPage("/Access/Denied");
+    });
+    builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
+
+    var app = builder.Build();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UsePlannerAccess();
+    app.UseRateLimiter();
+    app.UsePlannerDashboard();
+    app.MapPlannerApiDocs();
+    app.MapPlannerHealth();
+    app.MapAccountApi();
+    app.MapSourcesApi();
+    app.MapRunsApi();
+    app.MapPlansApi();
+    app.MapScenariosApi();
+    app.MapUploadsApi();
+    app.MapRazorPages();
+    await app.RunAsync();
+    return 0;
 }
-
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "serve").ToArray());
-builder.Services.AddProblemDetails();
-builder.Services.AddPlannerJobs(PlannerSettings.From(builder.Configuration));
-builder.Services.AddPlannerAccess();
-builder.Services.AddPlannerApiDocs();
-builder.Services.AddRazorPages(o =>
-{
-    // Pages live in the folder of the resource they show, beside its endpoints.
-    o.RootDirectory = "/";
-    o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Access/SignIn").AllowAnonymousToPage("/Access/Denied");
-});
-builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
-
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UsePlannerAccess();
-app.UseRateLimiter();
-app.UsePlannerDashboard();
-app.MapPlannerApiDocs();
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
-app.MapAccount();
-app.MapOperations();
-app.MapUploads();
-app.MapScenarios();
-app.MapRazorPages();
-await app.RunAsync();
-return 0;

@@ -6,6 +6,7 @@ using Hangfire;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
+using Planner.Api.Sources;
 
 namespace Planner.Benchmarks;
 
@@ -76,7 +77,7 @@ public static class JobsBenchmark
             for (var i = 0; i < runs; i++)
             {
                 var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(HorizonDays: days), null, DateTimeOffset.UtcNow);
-                PlanJobs.Enqueue(client, id, "daily");
+                RunJobs.Enqueue(client, id, "daily");
             }
             while (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')") < runs)
             {

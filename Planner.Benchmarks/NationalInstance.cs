@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using RegionInfo = Planner.Api.Planning.RegionInfo;
 using Planner.Solver.Allocation;
@@ -64,14 +63,14 @@ public static class NationalInstance
 
     private sealed record Place(string Code, double Lat, double Lon)
     {
-        public RegionInfo Region => new() { Code = Code, Lat = Lat, Lon = Lon };
+        public LanePlace Region => new(Code, null, Lat, Lon);
     }
 
     private sealed record Segment(string Code, int Tier, string Driver, bool RiskScaled);
 
     public static (AllocationProblem Problem, NationalShape Shape) Build(int seed, int days = 28, string? dataDirectory = null)
     {
-        var data = dataDirectory ?? PlannerSettings.FindOrConfiguredDataDirectory(new ConfigurationBuilder().Build());
+        var data = dataDirectory ?? (Planner.Api.Storage.StorageOptions.FindDataDirectory() ?? throw new InvalidOperationException("No data folder found."));
         var segments = Csv(Path.Combine(data, "reference", "segments.csv"))
             .Select(r => new Segment(r[0], int.Parse(r[^3], CultureInfo.InvariantCulture), r[^2], r[^1] == "1"))
             .ToDictionary(s => s.Code, StringComparer.Ordinal);
@@ -163,9 +162,9 @@ public static class NationalInstance
             var host = group.First().City;
             foreach (var (_, city) in group)
             {
-                lanes.AddRange(counties.Where(k => k.City == city).Select(k => new Lane(city.Code, k.Code, 0, PlanSnapshot.CountyLegKm)));
-                lanes.AddRange(group.Where(o => o.City != city).Select(o => new Lane(city.Code, o.City.Code, 1, PlanSnapshot.Distance(city.Region, o.City.Region), Kind: LaneKind.Transfer)));
-                lanes.Add(new Lane(group.Key.Code, city.Code, city == host ? 0 : 1, PlanSnapshot.Distance(host.Region, city.Region), Kind: LaneKind.Provincial));
+                lanes.AddRange(counties.Where(k => k.City == city).Select(k => new Lane(city.Code, k.Code, 0, LaneRules.CountyLegKm)));
+                lanes.AddRange(group.Where(o => o.City != city).Select(o => new Lane(city.Code, o.City.Code, 1, LaneRules.Distance(city.Region, o.City.Region), Kind: LaneKind.Transfer)));
+                lanes.Add(new Lane(group.Key.Code, city.Code, city == host ? 0 : 1, LaneRules.Distance(host.Region, city.Region), Kind: LaneKind.Provincial));
             }
         }
         var depotAt = cities.GroupBy(c => c.Province).ToDictionary(g => g.Key.Code, g => g.First().City with { Code = g.Key.Code }, StringComparer.Ordinal);
@@ -173,12 +172,12 @@ public static class NationalInstance
         {
             foreach (var to in provinces.Where(p => p.Code != from.Code).Select(p => depotAt[p.Code]))
             {
-                var km = PlanSnapshot.Distance(from.Region, to.Region);
+                var km = LaneRules.Distance(from.Region, to.Region);
                 lanes.Add(new Lane(from.Code, to.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km, Kind: LaneKind.Transfer));
             }
             foreach (var site in sites)
             {
-                var km = PlanSnapshot.Distance(from.Region, site.Region);
+                var km = LaneRules.Distance(from.Region, site.Region);
                 lanes.Add(new Lane(from.Code, site.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km));
             }
         }

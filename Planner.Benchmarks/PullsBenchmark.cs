@@ -4,7 +4,6 @@ using System.Text;
 using Dapper;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Planner.Api.Configuration;
 using Planner.Api.ReferenceData;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
@@ -64,7 +63,7 @@ public static class PullsBenchmark
                 default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
             }
         }
-        var data = PlannerSettings.FindOrConfiguredDataDirectory(new ConfigurationBuilder().Build());
+        var data = (Planner.Api.Storage.StorageOptions.FindDataDirectory() ?? throw new InvalidOperationException("No data folder found."));
 
         var sqlite = new List<Timing[]>();
         for (var r = 0; r <= repeat; r++)

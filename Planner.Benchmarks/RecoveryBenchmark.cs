@@ -40,9 +40,9 @@ public static class RecoveryBenchmark
     private static readonly TimeSpan GiveUp = TimeSpan.FromMinutes(20);
 
     /// <summary>The job settings a worker has unless told otherwise.</summary>
-    private static readonly JobSettings Shipped = new();
+    private static readonly JobOptions Shipped = new();
 
-    /// <summary>What <c>PlanJobs.PullAsync</c> logs when it puts off the pull of a feed another worker holds.</summary>
+    /// <summary>What <c>PullJobs.PullAsync</c> logs when it puts off the pull of a feed another worker holds.</summary>
     private const string PutOffLine = "Trying again in";
 
     /// <summary>A pull waiting on a lock at its last merge: the moment to kill its worker.</summary>
@@ -180,10 +180,10 @@ public static class RecoveryBenchmark
         await using var hold = await blocker.BeginTransactionAsync();
         await blocker.ExecuteAsync("LOCK TABLE stock_reports IN EXCLUSIVE MODE", transaction: hold);
         // The pull job's own lines (a pull put off because the feed is held) are counted in B's output.
-        string[] logged = [.. settings, "--Logging:LogLevel:Planner.Api.Jobs.PlanJobs=Information"];
+        string[] logged = [.. settings, "--Logging:LogLevel:Planner.Api.Sources.PullJobs=Information"];
         // A alone first, so that the pull is A's; B once A is stuck, so that B is up and idle when A dies.
         await using var a = WorkerProcess.Start(api, database, logged);
-        client.Enqueue<PlanJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
+        client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
         await WaitAsync(async () => await db.ExecuteScalarAsync<long>(BlockedMergeSql) > 0,
             "worker A's pull at its merge into stock_reports", a);
         await using var b = WorkerProcess.Start(api, database, logged);
@@ -198,11 +198,11 @@ public static class RecoveryBenchmark
             new { killedAt });
         // What the pull schedule (or an operator) would ask for next; the plan run once B has taken that pull, so that
         // it comes after the pull as in the issue (queued together, Hangfire.PostgreSql would hand B the plan first).
-        var pullJob = client.Enqueue<PlanJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
+        var pullJob = client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
         await WaitAsync(() => Task.FromResult(StateOf(database.Storage, pullJob) != EnqueuedState.StateName),
             "worker B taking the pull", b);
         var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-        PlanJobs.Enqueue(client, id, "daily");
+        RunJobs.Enqueue(client, id, "daily");
         var planQueued = (DateTimeOffset.UtcNow - killedAt).TotalSeconds;
 
         PullTimes? pull = null;
@@ -253,7 +253,7 @@ public static class RecoveryBenchmark
         {
             await db.OpenAsync();
             id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-            PlanJobs.Enqueue(new BackgroundJobClient(database.Storage), id, "daily");
+            RunJobs.Enqueue(new BackgroundJobClient(database.Storage), id, "daily");
             await WaitAsync(async () => await db.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'", new { id }) == 1,
                 "a worker solving the plan run", a, b);

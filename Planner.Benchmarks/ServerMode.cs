@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Dapper;
 using Hangfire;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Planner.Api.Configuration;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
@@ -22,13 +20,13 @@ internal sealed class ServerModeDatabase : IAsyncDisposable
     private readonly string _name;
     private readonly DirectoryInfo _local;
 
-    private ServerModeDatabase(string admin, string name, DirectoryInfo local, PlannerSettings settings)
+    private ServerModeDatabase(string admin, string name, DirectoryInfo local, Node settings)
     {
         (_admin, _name, _local, Settings) = (admin, name, local, settings);
-        Storage = JobsSetup.CreateStorage(settings);
+        Storage = JobsSetup.CreateStorage(settings.Planner, settings.Jobs);
     }
 
-    public PlannerSettings Settings { get; }
+    public Node Settings { get; }
 
     public JobStorage Storage { get; }
 
@@ -46,20 +44,13 @@ internal sealed class ServerModeDatabase : IAsyncDisposable
             await connection.ExecuteAsync($"CREATE DATABASE {name}");
         }
         var local = Directory.CreateTempSubdirectory("planner-server-bench-");
-        var settings = PlannerSettings.From(new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Planner"] = new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString(),
-                ["Planner:LocalDirectory"] = local.FullName,
-            })
-            .Build());
+        var settings = Node.Create(("ConnectionStrings:Planner", new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString()),
+            ("Planner:LocalDirectory", local.FullName));
         var database = new ServerModeDatabase(admin, name, local, settings);
         try
         {
-            var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
-            await pipeline.PrepareAsync();
-            await pipeline.SeedSourcesAsync();
-            await pipeline.PullAsync();
+            await settings.PrepareAsync();
+            await settings.PullAsync();
             return database;
         }
         catch

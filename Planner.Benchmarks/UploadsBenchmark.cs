@@ -7,7 +7,6 @@ using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using Microsoft.Extensions.Configuration;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Uploads;
 using Planner.Api.Runs;
@@ -66,11 +65,9 @@ public static partial class UploadsBenchmark
         try
         {
             var local = Path.Combine(folder.FullName, "local");
-            var settings = Settings(local);
-            var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
-            await pipeline.PrepareAsync();
-            await pipeline.SeedSourcesAsync();
-            await pipeline.PullAsync(Api.Sources.Feed.Hospitals);
+            var settings = Node.Create(("Planner:LocalDirectory", local));
+            await settings.PrepareAsync();
+            await settings.PullAsync(Api.Sources.Feed.Hospitals);
 
             var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var (name, _) in Files)
@@ -131,7 +128,7 @@ public static partial class UploadsBenchmark
         }
         else
         {
-            var settings = Settings(args[1]);
+            var settings = Node.Create(("Planner:LocalDirectory", args[1]));
             var uploader = new CapacityUpload(settings.Planner, settings.Uploads, TimeProvider.System);
             try
             {
@@ -162,9 +159,6 @@ public static partial class UploadsBenchmark
         return run.Result
             ?? new UploadChildRun($"failed: {run.Error}", double.NaN, double.NaN, double.NaN, run.PolledPeakMb);
     }
-
-    private static PlannerSettings Settings(string local) => PlannerSettings.From(new ConfigurationBuilder()
-        .AddInMemoryCollection(new Dictionary<string, string?> { ["Planner:LocalDirectory"] = local }).Build());
 
     /// <summary>One file, written as a stream: hostile ones as issue 17 describes them, or one at the limits.</summary>
     private static byte[] Make(string name) => name switch
@@ -322,7 +316,7 @@ public static partial class UploadsBenchmark
         var server = StartServer(local, permits, out var address, log);
         try
         {
-            await using var db = await Settings(local).Planner.OpenAsync();
+            await using var db = await Node.Create(("Planner:LocalDirectory", local)).Planner.OpenAsync();
             using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };
             var key = await Users.CreateApiKeyAsync(db, "planner", "benchmark", DateTimeOffset.UtcNow);
             client.DefaultRequestHeaders.Add(ApiKeyHandler.Header, key);

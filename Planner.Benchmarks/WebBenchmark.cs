@@ -7,7 +7,6 @@ using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using Microsoft.Extensions.Configuration;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
 using Planner.Api.Uploads;
 
 namespace Planner.Benchmarks;
@@ -47,7 +46,7 @@ public static partial class WebBenchmark
         var server = StartServer(folder.FullName, out var address, log);
         try
         {
-            var settings = PlannerSettings.From(new ConfigurationBuilder().AddInMemoryCollection([new("Planner:LocalDirectory", folder.FullName)]).Build());
+            var settings = Node.Create(("Planner:LocalDirectory", folder.FullName));
             using var planner = await ClientAsync(settings, address, "planner");
             using var officer = await ClientAsync(settings, address, "hangzhou");
 
@@ -134,7 +133,7 @@ public static partial class WebBenchmark
         return stream.ToArray();
     }
 
-    private static async Task<HttpClient> ClientAsync(PlannerSettings settings, Uri address, string user)
+    private static async Task<HttpClient> ClientAsync(Node settings, Uri address, string user)
     {
         await using var db = await settings.Planner.OpenAsync();
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(5) };

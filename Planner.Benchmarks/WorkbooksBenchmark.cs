@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using ClosedXML.Excel;
 using Microsoft.Extensions.Configuration;
-using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Uploads;
 using Planner.Api.Workbooks;
@@ -42,9 +41,9 @@ public static class WorkbooksBenchmark
         var folder = Directory.CreateTempSubdirectory("planner-bench-workbooks-");
         try
         {
-            var settings = PlannerSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Planner:LocalDirectory"] = folder.FullName }).Build());
-            var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
-            var outcome = await pipeline.RunAsync(new PlanRequest(Path.Combine(folder.FullName, "out")));
+            var settings = Node.Create(("Planner:LocalDirectory", folder.FullName));
+            await settings.PrepareAsync();
+            var outcome = await settings.PlanAsync(new PlanRequest(Path.Combine(folder.FullName, "out")));
             var (info, snapshot, report) = outcome.Published!.Value;
             var cities = snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList();
             var afterPlan = Measure.PeakMegabytes();
@@ -84,15 +83,10 @@ public static class WorkbooksBenchmark
                     await connection.OpenAsync();
                     await new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
                 }
-                var pgSettings = PlannerSettings.From(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Planner:LocalDirectory"] = folder.FullName,
-                    ["ConnectionStrings:Planner"] = new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString,
-                }).Build());
-                var pgPipeline = new PlanPipeline(pgSettings, TimeProvider.System, _ => { });
-                await pgPipeline.PrepareAsync();
-                await pgPipeline.SeedSourcesAsync();
-                await pgPipeline.PullAsync(Api.Sources.Feed.Hospitals);
+                var pgSettings = Node.Create(("Planner:LocalDirectory", folder.FullName),
+                    ("ConnectionStrings:Planner", new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString));
+                await pgSettings.PrepareAsync();
+                await pgSettings.PullAsync(Api.Sources.Feed.Hospitals);
                 (pgValidate, pgUpload) = await MeasureUploadsAsync(new CapacityUpload(pgSettings.Planner, pgSettings.Uploads, TimeProvider.System), good, bad, repeat, 100, "PostgreSQL", log);
                 Npgsql.NpgsqlConnection.ClearAllPools();
             }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
-using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
 using Planner.Api.Runs;
@@ -26,21 +25,18 @@ public static class ZhejiangInstance
         var folder = Directory.CreateTempSubdirectory("planner-benchmark-");
         try
         {
-            var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Planner:LocalDirectory"] = folder.FullName })
-                .Build();
-            var settings = PlannerSettings.From(configuration);
-            var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
+            var settings = Node.Create(("Planner:LocalDirectory", folder.FullName));
+            var pipeline = settings;
 
             var watch = Stopwatch.StartNew();
-            await pipeline.PrepareAsync();
+            await pipeline.PrepareDatabaseAsync();
             var prepare = Lap(watch);
             await pipeline.SeedSourcesAsync();
             var seed = Lap(watch);
             await pipeline.PullAsync();
             var pull = Lap(watch);
             await using var connection = await settings.Planner.OpenAsync();
-            var snapshot = await PlanSnapshot.ReadAsync(connection);
+            var snapshot = ProblemBuilder.Build(await InputsReader.ReadAsync(connection, PlanScenario.Baseline));
             var read = Lap(watch);
             return (snapshot.Problem, new BuildTimes(prepare, seed, pull, read));
         }

@@ -5,7 +5,7 @@ using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
-using Planner.Api.Configuration;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 
@@ -58,8 +58,7 @@ public static class AccessSetup
             .AddPolicy(PlansReaders, p => p.RequireRole(Roles.Planner, Roles.Logistics))
             .AddPolicy(CapacityReporters, p => p.RequireRole(Roles.Planner, Roles.Hospital));
 
-        services.AddSingleton(sp =>
-            new SignInThrottle(sp.GetRequiredService<PlannerSettings>().Access, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SignInThrottle>();
         return services;
     }
 
@@ -110,7 +109,7 @@ public static class AccessSetup
 }
 
 /// <summary>Authenticates API requests by key: <c>X-Api-Key: pk_…</c> or <c>Authorization: Bearer pk_…</c>.</summary>
-public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PlannerSettings settings)
+public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Database planner)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Header = "X-Api-Key";
@@ -123,7 +122,7 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
             key = authorization["Bearer ".Length..].Trim();
         }
         if (key.Length == 0) return AuthenticateResult.NoResult();
-        await using var db = await settings.Planner.OpenAsync(Context.RequestAborted);
+        await using var db = await planner.OpenAsync(Context.RequestAborted);
         return await Users.FindByApiKeyAsync(db, key) is { } user
             ? AuthenticateResult.Success(new AuthenticationTicket(AccessSetup.Principal(user, Scheme.Name), Scheme.Name))
             : AuthenticateResult.Fail("The API key is unknown or revoked.");
@@ -141,59 +140,5 @@ public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> o
             HttpContext = Context,
             ProblemDetails = { Status = status, Detail = detail },
         }).AsTask();
-    }
-}
-
-/// <summary>Sign-in settings (Planner:Access:*).</summary>
-public sealed record AccessSettings
-{
-    /// <summary>
-    /// Failed sign-ins allowed for one user name within the window (default 5): more typos than a person makes
-    /// before stopping to look (and a success forgets them), while someone guessing one name gets 5 tries per
-    /// 5 minutes, about 1,400 a day, against a password of at least 10 characters.
-    /// </summary>
-    public int SignInFailuresPerUser { get; init; } = 5;
-
-    /// <summary>
-    /// Failed sign-ins allowed from one address within the window (default 30): the staff of a command centre
-    /// share one address, and a typo or two each at a change of shift stays under it, while one address trying
-    /// many user names (each under its own limit) is held to 30 guesses per 5 minutes.
-    /// </summary>
-    public int SignInFailuresPerAddress { get; init; } = 30;
-
-    /// <summary>How long a failure counts (default 5 minutes): the longest a locked-out person waits.</summary>
-    public TimeSpan SignInFailureWindow { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>Whether an embedded node creates the sample users on first start (default true; never in server mode).</summary>
-    public bool SampleUsers { get; init; } = true;
-
-    public static AccessSettings From(IConfiguration configuration)
-    {
-        if (configuration["Planner:Access:SignInAttemptsPerMinute"] is not null)
-        {
-            throw new PlannerException("Planner:Access:SignInAttemptsPerMinute is no longer read: sign-in now "
-                + "counts failures only, per user name and per address; remove it and set "
-                + "Planner:Access:SignInFailuresPerUser, SignInFailuresPerAddress and SignInFailureWindowSeconds "
-                + "instead if the defaults (5, 30, 300) do not suit.");
-        }
-        var d = new AccessSettings();
-        var window = AtLeastOne(configuration, "SignInFailureWindowSeconds", (int)d.SignInFailureWindow.TotalSeconds);
-        return new AccessSettings
-        {
-            SignInFailuresPerUser = AtLeastOne(configuration, "SignInFailuresPerUser", d.SignInFailuresPerUser),
-            SignInFailuresPerAddress =
-                AtLeastOne(configuration, "SignInFailuresPerAddress", d.SignInFailuresPerAddress),
-            SignInFailureWindow = TimeSpan.FromSeconds(window),
-            SampleUsers = configuration.GetValue("Planner:Access:SampleUsers", d.SampleUsers),
-        };
-    }
-
-    private static int AtLeastOne(IConfiguration configuration, string name, int fallback)
-    {
-        var key = $"Planner:Access:{name}";
-        if (configuration[key] is not { } text) return fallback;
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1
-            ? value
-            : throw new PlannerException($"{key} is '{text}'; it must be a whole number, at least 1.");
     }
 }

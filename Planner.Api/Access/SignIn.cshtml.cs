@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Planner.Api.Access;
-using Planner.Api.Configuration;
+using Microsoft.Extensions.Options;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 
@@ -12,7 +12,7 @@ namespace Planner.Api.Access;
 /// Cookie sign-in with a user name (in any case) and password; failed attempts are limited per user name and per
 /// address (<see cref="SignInThrottle"/>).
 /// </summary>
-public sealed class SignInModel(PlannerSettings settings, SignInThrottle throttle) : PageModel
+public sealed class SignInModel(Database planner, IOptions<AccessOptions> options, SignInThrottle throttle) : PageModel
 {
     [BindProperty]
     public string UserName { get; set; } = "";
@@ -41,7 +41,7 @@ public sealed class SignInModel(PlannerSettings settings, SignInThrottle throttl
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         if (await Users.VerifyPasswordAsync(db, userName, Password) is not { } user)
         {
             Error = "The user name or password is wrong.";
@@ -55,7 +55,7 @@ public sealed class SignInModel(PlannerSettings settings, SignInThrottle throttl
 
     private string Refused(SignInRefusal refusal, string userName)
     {
-        var access = settings.Access;
+        var access = options.Value;
         var window = access.SignInFailureWindow.TotalSeconds % 60 == 0
             ? Plural((int)access.SignInFailureWindow.TotalMinutes, "minute")
             : Plural((int)access.SignInFailureWindow.TotalSeconds, "second");

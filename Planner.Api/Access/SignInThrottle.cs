@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Net;
 using System.Net.Sockets;
 
@@ -28,7 +29,7 @@ public sealed record SignInRefusal(SignInLimit Limit, int WaitSeconds);
 /// turns out right. Entries live while they hold a failure within the window; a sweep once per window drops the
 /// rest, so memory follows the failures of the last two windows, and each of those cost a password hash.
 /// </remarks>
-public sealed class SignInThrottle(AccessSettings settings, TimeProvider clock)
+public sealed class SignInThrottle(IOptions<AccessOptions> options, TimeProvider clock)
 {
     /// <summary>
     /// Names share an entry up to this length: the form accepts megabytes, the store should not keep them.
@@ -36,8 +37,8 @@ public sealed class SignInThrottle(AccessSettings settings, TimeProvider clock)
     private const int KeyLength = 128;
 
     private readonly Lock _gate = new();
-    private readonly Failures _byUser = new(settings.SignInFailuresPerUser, settings.SignInFailureWindow);
-    private readonly Failures _byAddress = new(settings.SignInFailuresPerAddress, settings.SignInFailureWindow);
+    private readonly Failures _byUser = new(options.Value.SignInFailuresPerUser, options.Value.SignInFailureWindow);
+    private readonly Failures _byAddress = new(options.Value.SignInFailuresPerAddress, options.Value.SignInFailureWindow);
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     /// <summary>
@@ -113,7 +114,7 @@ public sealed class SignInThrottle(AccessSettings settings, TimeProvider clock)
         if (now < _nextSweep) return;
         _byUser.Sweep(now);
         _byAddress.Sweep(now);
-        _nextSweep = now + settings.SignInFailureWindow;
+        _nextSweep = now + options.Value.SignInFailureWindow;
     }
 
     /// <summary>The times of each key's failures within the window, oldest first; never more than the limit.</summary>

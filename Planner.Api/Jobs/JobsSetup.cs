@@ -2,26 +2,26 @@ using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
-using Planner.Api.Configuration;
-using Planner.Api.Planning;
+using Microsoft.Extensions.Options;
 using Planner.Api.Storage;
-using Planner.Api.Runs;
-using Planner.Api.Startup;
 
 namespace Planner.Api.Jobs;
 
 /// <summary>Hangfire for this node: storage by mode, the server when the node is a worker, the dashboard when it is a web node.</summary>
 public static class JobsSetup
 {
+    /// <summary>This process, as claims, run requests and the dashboard name it.</summary>
+    public static string WorkerName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
     /// <summary>
     /// Embedded mode (SQLite): Hangfire's in-memory storage, so web and worker must be one process, and a restart
     /// loses the queue (the recover job queues unfinished runs again). Server mode (PostgreSQL): Hangfire.PostgreSql
     /// in schema <c>hangfire</c> of the planner database, with the sliding invisibility timeout, so a long plan run
     /// is not delivered to a second worker while its worker is alive.
     /// </summary>
-    public static JobStorage CreateStorage(PlannerSettings settings)
+    public static JobStorage CreateStorage(Database planner, JobOptions jobs)
     {
-        if (settings.Planner.Provider == DatabaseProvider.Sqlite)
+        if (planner.Provider == DatabaseProvider.Sqlite)
         {
             return new InMemoryStorage();
         }
@@ -29,33 +29,28 @@ public static class JobsSetup
         {
             SchemaName = "hangfire",
             UseSlidingInvisibilityTimeout = true,
-            InvisibilityTimeout = settings.Jobs.InvisibilityTimeout,
-            QueuePollInterval = settings.Jobs.PollInterval,
+            InvisibilityTimeout = jobs.InvisibilityTimeout,
+            QueuePollInterval = jobs.PollInterval,
             PrepareSchemaIfNecessary = true,
         };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(settings.Planner.ConnectionString, options), options);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(planner.ConnectionString, options), options);
     }
 
-    /// <summary>Registers the jobs, Hangfire (storage, and a server for worker nodes) and the start-up work.</summary>
-    public static IServiceCollection AddPlannerJobs(this IServiceCollection services, PlannerSettings settings)
+    /// <summary>
+    /// Hangfire (storage, and a server for worker nodes). Which node this is decides what is registered, so the job
+    /// options are read here, from <paramref name="configuration"/>; they are checked with the others at start.
+    /// </summary>
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        if (settings.Planner.Provider == DatabaseProvider.Sqlite && !(settings.Jobs.Web && settings.Jobs.Worker))
-        {
-            throw new PlannerException("Embedded mode keeps its job queue in memory, so one process must be both web and worker (Planner:Jobs:Roles=web,worker); separate worker nodes need ConnectionStrings:Planner (PostgreSQL).");
-        }
-        services.AddSingleton(settings);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<RunExecutor>();
-        services.AddTransient<PlanJobs>();
+        services.AddValidatedOptions<JobOptions, JobOptions.Validator>(JobOptions.Section);
+        var jobs = JobOptions.Bind(configuration);
         // The storage is made when the host is built, after Hangfire's (process-wide) log provider points at this host.
-        services.AddHangfire(c => c
+        services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UseStorage(CreateStorage(settings)));
-        // Before the Hangfire server: the database is migrated and the recurring jobs registered before any job runs.
-        services.AddHostedService<StartupTasks>();
-        if (settings.Jobs.Worker)
+            .UseStorage(CreateStorage(sp.GetRequiredService<Database>(), sp.GetRequiredService<IOptions<JobOptions>>().Value)));
+        if (jobs.Worker)
         {
             // A plan run keeps pool threads busy with the solver; heartbeats (ours and Hangfire's sliding
             // invisibility) must not wait for the pool to grow, or a live run looks dead and is taken over.
@@ -63,10 +58,10 @@ public static class JobsSetup
             ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
             services.AddHangfireServer(o =>
             {
-                o.ServerName = RunExecutor.WorkerName;
-                o.Queues = settings.Jobs.Queues.ToArray();
-                o.WorkerCount = settings.Jobs.WorkerCount;
-                o.SchedulePollingInterval = settings.Jobs.PollInterval;
+                o.ServerName = WorkerName;
+                o.Queues = jobs.QueueList.ToArray();
+                o.WorkerCount = jobs.WorkerCount;
+                o.SchedulePollingInterval = jobs.PollInterval;
             });
         }
         return services;
@@ -80,29 +75,4 @@ public static class JobsSetup
             DashboardTitle = "Planner jobs",
             DisplayStorageConnectionString = false,
         });
-
-    private sealed class StartupTasks(PlannerSettings settings, IRecurringJobManager recurring, TimeProvider clock, ILogger<StartupTasks> logger) : IHostedService
-    {
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            await new PlanPipeline(settings, clock, m => JobLog.Setup(logger, m)).PrepareAsync(cancellationToken);
-            if (settings.Planner.Provider == DatabaseProvider.Sqlite && settings.Access.SampleUsers)
-            {
-                await using var db = await settings.Planner.OpenAsync(cancellationToken);
-                if (await Access.Users.AddSamplesIfNoneAsync(db, clock.GetUtcNow()))
-                {
-                    JobLog.SampleUsers(logger, Access.Users.SampleNames);
-                }
-            }
-            if (settings.Jobs.Worker)
-            {
-                await using var db = await settings.Planner.OpenAsync(cancellationToken);
-                await PlanJobs.CleanUpAfterStoppedWorkersAsync(db, settings, clock, logger);
-            }
-            RecurringJobs.Register(recurring, settings.Jobs);
-            JobLog.Node(logger, RunExecutor.WorkerName, settings.Jobs.Web, settings.Jobs.Worker, settings.Jobs.Queues);
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
 }

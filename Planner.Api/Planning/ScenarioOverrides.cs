@@ -4,6 +4,16 @@ using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
 
+/// <summary>A scenario as a plan uses it: its id, the version read, and its overrides.</summary>
+public sealed record PlanScenario(string Id, int Version, ScenarioOverrides Overrides)
+{
+    /// <summary>The baseline with no overrides (version 1), for plans outside a saved scenario.</summary>
+    public static PlanScenario Baseline { get; } = new(ScenarioOverrides.Baseline, 1, new ScenarioOverrides());
+}
+
+/// <summary>There is no scenario of that id.</summary>
+public sealed class ScenarioNotFound(string id) : PlannerException($"There is no scenario '{id}'.");
+
 /// <summary>Production at one city's depot (or all, when <see cref="City"/> is null) of one product (or all), times a factor.</summary>
 public sealed record ProductionMultiplier(string? Product, string? City, double Multiplier);
 
@@ -17,6 +27,9 @@ public sealed record DemandMultiplier(string? County, int? Tier, double Multipli
 /// </summary>
 public sealed record ScenarioOverrides
 {
+    /// <summary>The scenario of the daily plan: no overrides.</summary>
+    public const string Baseline = "baseline";
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public IReadOnlyList<ProductionMultiplier> ProductionMultipliers { get; init; } = [];

@@ -2,14 +2,14 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
+using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 
 namespace Planner.Api.Plans;
 
 /// <summary>Two runs side by side: demand, service and fill rate by tier with the differences, and a chart of fill by tier.</summary>
 [Authorize(Policy = AccessSetup.Planners)]
-public sealed class CompareModel(PlannerSettings settings) : PageModel
+public sealed class CompareModel(Database planner) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? First { get; set; }
@@ -28,7 +28,7 @@ public sealed class CompareModel(PlannerSettings settings) : PageModel
             Error = "Choose two runs to compare on the scenarios page.";
             return Page();
         }
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         try
         {
             Comparison = await ComparisonWorkbook.ByTierAsync(db, First, Second);

@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
+using Planner.Api.Storage;
+using Microsoft.Extensions.Options;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 
 namespace Planner.Api.Plans;
 
 /// <summary>The latest published plans with the files this user may download, and how fresh the feeds are.</summary>
-public sealed class IndexModel(PlannerSettings settings, TimeProvider clock) : PageModel
+public sealed class IndexModel(Database planner, IOptions<FreshnessOptions> freshness, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<PublishedPlan> Plans { get; private set; } = [];
 
@@ -15,8 +16,8 @@ public sealed class IndexModel(PlannerSettings settings, TimeProvider clock) : P
 
     public async Task OnGetAsync()
     {
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
-        Sources = await SourceFreshness.ReadAsync(db, settings.Freshness, clock.GetUtcNow());
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
+        Sources = await SourceFreshness.ReadAsync(db, freshness.Value, clock.GetUtcNow());
         if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics)) return;
         Plans = await PublishedPlans.LatestAsync(db, User, 10);
     }

@@ -3,14 +3,13 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
-using Planner.Api.Jobs;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 
 /// <summary>One run: its state and step while it runs (the page reloads itself every 2 s), then what it published.</summary>
 [Authorize(Policy = AccessSetup.PlansReaders)]
-public sealed class DetailModel(PlannerSettings settings, TimeProvider clock) : PageModel
+public sealed class DetailModel(Database planner, TimeProvider clock) : PageModel
 {
     public RunRequestState? Run { get; private set; }
 
@@ -20,7 +19,7 @@ public sealed class DetailModel(PlannerSettings settings, TimeProvider clock) : 
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         Run = await RunRequests.GetAsync(db, id);
         if (Run is null) return NotFound();
         Files = (await db.QueryAsync<string>("SELECT kind FROM published_workbooks WHERE run_id = @run ORDER BY kind", new { run = Run.RunId }))
@@ -32,7 +31,7 @@ public sealed class DetailModel(PlannerSettings settings, TimeProvider clock) : 
     public async Task<IActionResult> OnPostCancelAsync(string id)
     {
         if (!User.IsInRole(Roles.Planner)) return Forbid();
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is null ? NotFound() : Redirect($"/runs/{id}");
     }
 }

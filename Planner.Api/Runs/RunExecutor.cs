@@ -1,8 +1,8 @@
 using System.Data.Common;
-using Planner.Api.Configuration;
+using Microsoft.Extensions.Options;
+using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Storage;
-using Planner.Api.Jobs;
 
 namespace Planner.Api.Runs;
 
@@ -18,13 +18,10 @@ public sealed record RunEnd(string Status, PlanOutcome? Outcome = null, string? 
 /// jobs run queued requests through it; the <c>plan</c> command runs its own request through it in-process, so
 /// that a run from the command line is a run like any other.
 /// </summary>
-public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, ILogger<RunExecutor> logger)
+public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOptions<JobOptions> options, TimeProvider clock, ILogger<RunExecutor> logger)
 {
     /// <summary>Waits before each in-process retry after the database connection was lost (a restart takes about a second).</summary>
     private static readonly TimeSpan[] ReconnectDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
-
-    /// <summary>This process, as it appears in run requests and on the dashboard.</summary>
-    public static string WorkerName { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     /// <summary>Runs the request; returns how it ended (succeeded, failed, cancelled, or already finished elsewhere).</summary>
     /// <param name="requestId">The queued request.</param>
@@ -46,9 +43,9 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
     public async Task<PlanOutcome> RunHereAsync(PlanRequest request, Action<string> progress, CancellationToken ct)
     {
         string id;
-        await using (var db = await settings.Planner.OpenAsync(ct))
+        await using (var db = await planner.OpenAsync(ct))
         {
-            id = await RunRequests.CreateAsync(db, PlanJobs.KindOf(request), request, null, clock.GetUtcNow(), RunRequests.FromCommandLine);
+            id = await RunRequests.CreateAsync(db, RunJobs.KindOf(request), request, null, clock.GetUtcNow(), RunRequests.FromCommandLine);
         }
         progress($"Run {id} recorded: it is listed in the web app while it runs and after");
         var end = await ExecuteAsync(id, request, progress, ct, ct);
@@ -71,9 +68,9 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
             {
                 bool busy;
                 using (var claiming = CancellationTokenSource.CreateLinkedTokenSource(delivery, stopping))
-                await using (var db = await settings.Planner.OpenAsync(claiming.Token))
+                await using (var db = await planner.OpenAsync(claiming.Token))
                 {
-                    (claim, busy) = await RunRequests.ClaimAsync(db, requestId, WorkerName, clock.GetUtcNow(), settings.Jobs.Lease);
+                    (claim, busy) = await RunRequests.ClaimAsync(db, requestId, JobsSetup.WorkerName, clock.GetUtcNow(), options.Value.Lease);
                 }
                 if (claim is null)
                 {
@@ -100,14 +97,14 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         string? step = null;
         var heartbeat = HeartbeatAsync(claim, () => Volatile.Read(ref step), cts);
-        var pipeline = new PlanPipeline(settings, clock, message =>
+        void Report(string message)
         {
             Volatile.Write(ref step, message.Length <= 200 ? message : message[..200]);
             progress(message);
-        });
+        }
         try
         {
-            var outcome = await pipeline.RunAsync(claim.Request, claim, cts.Token);
+            var outcome = await pipeline.RunAsync(claim.Request, Report, claim, cts.Token);
             JobLog.Published(logger, claim.RequestId, outcome.RunId);
             return new RunEnd("succeeded", outcome);
         }
@@ -119,14 +116,14 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
         }
         catch (OperationCanceledException)
         {
-            await RunRequests.EndAsync(settings.Planner, claim, "cancelled", "cancelled while running; nothing was published", clock.GetUtcNow());
+            await RunRequests.EndAsync(planner, claim, "cancelled", "cancelled while running; nothing was published", clock.GetUtcNow());
             JobLog.Ended(logger, claim.RequestId, "cancelled");
             return new RunEnd("cancelled", Error: "cancelled while running; nothing was published");
         }
         catch (PlannerException e) when (!Database.IsConnectionLost(e))
         {
             // Bad data, stale feeds, a solver failure: trying again gives the same answer, so the run ends here.
-            await RunRequests.EndAsync(settings.Planner, claim, "failed", e.Message, clock.GetUtcNow());
+            await RunRequests.EndAsync(planner, claim, "failed", e.Message, clock.GetUtcNow());
             JobLog.Failed(logger, claim.RequestId, e.Message);
             return new RunEnd("failed", Error: e.Message);
         }
@@ -148,7 +145,7 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
     {
         try
         {
-            await RunRequests.ReleaseAsync(settings.Planner, claim);
+            await RunRequests.ReleaseAsync(planner, claim);
         }
         catch (Exception release) when (release is DbException or PlannerException)
         {
@@ -159,14 +156,14 @@ public sealed class RunExecutor(PlannerSettings settings, TimeProvider clock, IL
 
     private async Task HeartbeatAsync(RunClaim claim, Func<string?> step, CancellationTokenSource cts)
     {
-        using var timer = new PeriodicTimer(settings.Jobs.Heartbeat);
+        using var timer = new PeriodicTimer(options.Value.Heartbeat);
         try
         {
             while (await timer.WaitForNextTickAsync(cts.Token))
             {
                 try
                 {
-                    if (!await RunRequests.HeartbeatAsync(settings.Planner, claim, clock.GetUtcNow(), step()))
+                    if (!await RunRequests.HeartbeatAsync(planner, claim, clock.GetUtcNow(), step()))
                     {
                         JobLog.Progress(logger, claim.RequestId, "cancellation asked for, or the run was taken over; stopping");
                         await cts.CancelAsync();

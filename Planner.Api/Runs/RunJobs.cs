@@ -1,43 +1,20 @@
 using Hangfire;
-using Planner.Api.Configuration;
+using Microsoft.Extensions.Options;
+using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
-using Planner.Api.Jobs;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 
 /// <summary>
-/// The Hangfire jobs. Hangfire delivers each at least once: pulls are idempotent, and plan runs go through
+/// The Hangfire jobs that make plans. Hangfire delivers each at least once: plan runs go through
 /// <see cref="RunExecutor"/>, which makes a delivered-twice run publish once.
 /// </summary>
-public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunExecutor executor, IBackgroundJobClient jobs,
-    IHostApplicationLifetime lifetime, ILogger<PlanJobs> logger)
+public sealed class RunJobs(Database planner, IOptions<JobOptions> options, IOptions<StorageOptions> storage, TimeProvider clock,
+    RunExecutor executor, IBackgroundJobClient jobs, IHostApplicationLifetime lifetime, ILogger<RunJobs> logger)
 {
     private CancellationToken Stopping => lifetime.ApplicationStopping;
-
-    /// <summary>
-    /// Pulls one feed. A source that cannot be reached fails the pull run (the data held stays) and is retried with
-    /// back-off. One pull of a feed at a time is kept by the feed's claim, not by a Hangfire lock: a feed another
-    /// process is pulling is tried again when that holder's lease would run out, and this worker is free meanwhile.
-    /// </summary>
-    [Queue("pulls")]
-    [AutomaticRetry(Attempts = 4, DelaysInSeconds = [30, 120, 300, 600])]
-    public async Task PullAsync(Feed feed, CancellationToken ct)
-    {
-        try
-        {
-            var run = await Puller().PullAsync(settings.Source(feed), ct);
-            JobLog.Pulled(logger, run.Id, run.RowsRead, run.RowsChanged, run.RowsRejected);
-        }
-        catch (FeedBusyException busy)
-        {
-            JobLog.PullBusy(logger, busy.Message, busy.RetryAfter.TotalSeconds);
-            jobs.Schedule<PlanJobs>(j => j.PullAsync(feed, CancellationToken.None), busy.RetryAfter + TimeSpan.FromSeconds(1));
-        }
-    }
-
-    /// <summary>A puller that claims feeds as this worker, with the plan runs' lease.</summary>
-    private FeedPuller Puller() => new(settings.Planner, clock, new PullLease(settings.Jobs.Lease, settings.Jobs.Heartbeat), RunExecutor.WorkerName);
 
     /// <summary>
     /// The daily plan: one request per calendar day in the configured time zone (a second firing the same day
@@ -47,9 +24,9 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
     public async Task DailyPlanAsync(CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), settings.Jobs.Zone()).DateTime);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), options.Value.Zone()).DateTime);
         string id;
-        await using (var db = await settings.Planner.OpenAsync(ct))
+        await using (var db = await planner.OpenAsync(ct))
         {
             id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), $"daily-{today:yyyy-MM-dd}", clock.GetUtcNow());
         }
@@ -68,27 +45,29 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
 
     /// <summary>
     /// Hands queued runs and runs whose worker stopped heartbeating to Hangfire again: an embedded node's queue is
-    /// lost when it restarts, and a job may have run out of retries. A run delivered twice still runs once.
+    /// lost when it restarts, and a job may have run out of retries. A run delivered twice still runs once. Also
+    /// cleans up after stopped workers (<see cref="CleanUpAfterStoppedWorkersAsync"/>).
     /// </summary>
     [Queue("plans")]
     public async Task RecoverAsync(CancellationToken ct)
     {
-        await using var db = await settings.Planner.OpenAsync(ct);
-        foreach (var (id, kind) in await RunRequests.StrandedAsync(db, clock.GetUtcNow(), settings.Jobs.Lease))
+        await using var db = await planner.OpenAsync(ct);
+        foreach (var (id, kind) in await RunRequests.StrandedAsync(db, clock.GetUtcNow(), options.Value.Lease))
         {
             Enqueue(jobs, id, kind);
         }
-        await CleanUpAfterStoppedWorkersAsync(db, settings, clock, logger);
+        await CleanUpAfterStoppedWorkersAsync(db, options.Value, storage.Value, clock, logger);
     }
 
     /// <summary>
     /// What a killed worker leaves behind besides its runs: pull runs marked running for ever, and the files of its
     /// unfinished runs in its work folder. Done when a worker starts and by the recover job.
     /// </summary>
-    public static async Task CleanUpAfterStoppedWorkersAsync(System.Data.Common.DbConnection db, PlannerSettings settings, TimeProvider clock, ILogger logger)
+    public static async Task CleanUpAfterStoppedWorkersAsync(System.Data.Common.DbConnection db, JobOptions jobs, StorageOptions storage,
+        TimeProvider clock, ILogger logger)
     {
-        await FeedClaim.AbandonStaleAsync(db, clock.GetUtcNow(), settings.Jobs.Lease);
-        if (WorkFolders.RemoveAbandoned(settings.WorkDirectory) is var removed and > 0) JobLog.WorkFoldersRemoved(logger, removed);
+        await FeedClaim.AbandonStaleAsync(db, clock.GetUtcNow(), jobs.Lease);
+        if (WorkFolders.RemoveAbandoned(storage.WorkDirectory) is var removed and > 0) JobLog.WorkFoldersRemoved(logger, removed);
     }
 
     /// <summary>
@@ -104,10 +83,10 @@ public sealed class PlanJobs(PlannerSettings settings, TimeProvider clock, RunEx
     }
 
     /// <summary>The baseline is a daily plan; any other scenario a scenario run.</summary>
-    public static string KindOf(PlanRequest request) => request.Scenario == Scenarios.ScenarioStore.Baseline ? "daily" : "scenario";
+    public static string KindOf(PlanRequest request) => request.Scenario == ScenarioOverrides.Baseline ? "daily" : "scenario";
 
     /// <summary>Queues the job that runs a request, on the queue of its kind.</summary>
     public static string Enqueue(IBackgroundJobClient client, string requestId, string kind) => kind == "scenario"
-        ? client.Enqueue<PlanJobs>(j => j.RunScenarioAsync(requestId, CancellationToken.None))
-        : client.Enqueue<PlanJobs>(j => j.RunPlanAsync(requestId, CancellationToken.None));
+        ? client.Enqueue<RunJobs>(j => j.RunScenarioAsync(requestId, CancellationToken.None))
+        : client.Enqueue<RunJobs>(j => j.RunPlanAsync(requestId, CancellationToken.None));
 }

@@ -16,7 +16,11 @@ public sealed record RunRequestState(string Id, string Kind, string ScenarioId, 
 }
 
 /// <summary>A worker's hold on a request: the request, and the attempt number that fences its writes.</summary>
-public sealed record RunClaim(string RequestId, int Attempt, string Worker, PlanRequest Request);
+public sealed record RunClaim(string RequestId, int Attempt, string Worker, PlanRequest Request) : IRunFence
+{
+    /// <summary>Publishes only while the request still carries this attempt (see <see cref="RunRequests.FinishAsync"/>).</summary>
+    public Task HoldAsync(DbConnection db, DbTransaction tx, string runId, DateTimeOffset now) => RunRequests.FinishAsync(db, tx, this, runId, now);
+}
 
 /// <summary>
 /// Plan runs queued as jobs. Hangfire delivers a job at least once; these rows make a run happen once in effect:

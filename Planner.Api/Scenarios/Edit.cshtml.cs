@@ -5,8 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
-using Planner.Api.Jobs;
+using Planner.Api.Storage;
 using Planner.Api.Planning;
 using Planner.Api.Scenarios;
 using Planner.Api.Runs;
@@ -15,7 +14,7 @@ namespace Planner.Api.Scenarios;
 
 /// <summary>The scenario editor: a new scenario, or a new version of one; save, or save and run.</summary>
 [Authorize(Policy = AccessSetup.Planners)]
-public sealed class EditModel(PlannerSettings settings, TimeProvider clock, IBackgroundJobClient jobs) : PageModel
+public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJobClient jobs) : PageModel
 {
     /// <summary>Rows offered for multipliers; empty rows are ignored.</summary>
     public const int Rows = 5;
@@ -73,7 +72,7 @@ public sealed class EditModel(PlannerSettings settings, TimeProvider clock, IBac
 
     public async Task<IActionResult> OnGetAsync()
     {
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         if (Id is not null)
         {
             if (await ScenarioStore.GetAsync(db, Id) is not { } scenario) return NotFound();
@@ -90,7 +89,7 @@ public sealed class EditModel(PlannerSettings settings, TimeProvider clock, IBac
     /// <summary>Saves; with <paramref name="run"/> also queues a run and shows its progress.</summary>
     public async Task<IActionResult> OnPostAsync(bool run)
     {
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         var id = Id ?? NewId?.Trim() ?? "";
         var overrides = new ScenarioOverrides
         {
@@ -119,13 +118,13 @@ public sealed class EditModel(PlannerSettings settings, TimeProvider clock, IBac
     /// <summary>Queues a run of a saved scenario (the Run buttons of the scenario list).</summary>
     public async Task<IActionResult> OnPostRunAsync()
     {
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         return Id is not null && await ScenarioStore.GetAsync(db, Id) is not null ? await RunAsync(db, Id) : NotFound();
     }
 
     private async Task<IActionResult> RunAsync(System.Data.Common.DbConnection db, string id)
     {
-        return Redirect($"/runs/{await PlanJobs.QueueAsync(db, jobs, new PlanRequest(Scenario: id), clock.GetUtcNow())}");
+        return Redirect($"/runs/{await RunJobs.QueueAsync(db, jobs, new PlanRequest(Scenario: id), clock.GetUtcNow())}");
     }
 
     private async Task LoadChoicesAsync(System.Data.Common.DbConnection db)

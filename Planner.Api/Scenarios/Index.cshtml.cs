@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
-using Planner.Api.Jobs;
+using Planner.Api.Storage;
 using Planner.Api.Scenarios;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
@@ -11,7 +10,7 @@ namespace Planner.Api.Scenarios;
 
 /// <summary>The planner's scenarios, their recent runs, and a choice of two runs to compare.</summary>
 [Authorize(Policy = AccessSetup.Planners)]
-public sealed class IndexModel(PlannerSettings settings) : PageModel
+public sealed class IndexModel(Database planner) : PageModel
 {
     public IReadOnlyList<Scenario> Scenarios { get; private set; } = [];
 
@@ -19,7 +18,7 @@ public sealed class IndexModel(PlannerSettings settings) : PageModel
 
     public async Task OnGetAsync()
     {
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         Scenarios = await ScenarioStore.ListAsync(db);
         Runs = await RunRequests.RecentAsync(db, 20);
     }

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Planner.Api.Configuration;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Scenarios;
@@ -24,7 +23,7 @@ public sealed class ScenarioInvalid(IReadOnlyList<ScenarioError> errors)
 /// <summary>Scenarios with their overrides and the history of their versions.</summary>
 public static class ScenarioStore
 {
-    public const string Baseline = "baseline";
+    public const string Baseline = ScenarioOverrides.Baseline;
 
     private const string ScenarioSql = "SELECT id AS Id, name AS Name, description AS Description, overrides_json AS OverridesJson, version AS Version FROM scenarios";
 
@@ -102,7 +101,7 @@ public static class ScenarioStore
         {
             try
             {
-                PlannerSettings.ParsePolicy(policy);
+                Policies.Parse(policy);
             }
             catch (PlannerException e)
             {
@@ -138,6 +137,3 @@ public static class ScenarioStore
         public DateTimeOffset SavedAt { get; set; }
     }
 }
-
-/// <summary>There is no scenario with that id.</summary>
-public sealed class ScenarioNotFound(string id) : PlannerException($"There is no scenario '{id}'.");

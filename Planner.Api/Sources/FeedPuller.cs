@@ -6,13 +6,9 @@ using System.Threading.Channels;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using SQLitePCL;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
-
-/// <summary>Where a feed lives and, optionally, the queries that replace the defaults for its tables.</summary>
-public sealed record FeedSource(Feed Feed, Database Database, IReadOnlyDictionary<string, string> Queries);
 
 /// <summary>What one pull did.</summary>
 public sealed record PullRun(string Id, Feed Feed, string Status, long RowsRead, long RowsChanged, long RowsRejected, long Watermark, TimeSpan Duration, string? Error);
@@ -159,7 +155,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         {
             var changed = new List<object?[]>();
             var upserted = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: false,
-                chunks => UpsertRowsAsync(sqlite, table, runId, chunks, changed, ct), ct);
+                chunks => BulkWriter.StepAsync(sqlite, UpsertSql(table, $"VALUES ({BulkWriter.Placeholders(table.Columns.Length + (table.StampsPullRun ? 1 : 0))})"),
+                    table.Columns.Length, table.StampsPullRun ? [runId] : [], chunks.ReadAllAsync(ct), changed.Add, ct), ct);
             await InsertRejectedAsync(connection, tx, upserted, ct);
             // A key changed by two of the rows read is one row changed (also if the second put back what the first replaced).
             upserted.Changed = upserted.Duplicates ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count() : changed.Count;
@@ -170,7 +167,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         await Database.CreateStagingTableAsync(connection, tx, staging, $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq", table.Target);
         long seq = 0;
         var batch = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: false,
-            chunks => CopyRowsAsync((NpgsqlConnection)connection, staging, [.. table.Columns, "seq"], () => ++seq, chunks, ct), ct);
+            chunks => BulkWriter.CopyAsync((NpgsqlConnection)connection, staging, [.. table.Columns, "seq"], chunks.ReadAllAsync(ct), () => ++seq, ct), ct);
         await InsertRejectedAsync(connection, tx, batch, ct);
         if (batch.Duplicates)
         {
@@ -216,7 +213,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         if (!await IsEmptyAsync(connection, tx, table)) throw new FirstLoadAbandonedException();
         var indexes = (await connection.QueryAsync<DeferredIndex>(DeferredIndexesSql, new { table }, tx)).AsList();
         foreach (var index in indexes) await connection.ExecuteAsync(index.DropSql, transaction: tx);
-        await CopyRowsAsync(connection, table, columns, trailing, chunks, ct);
+        await BulkWriter.CopyAsync(connection, table, columns, chunks.ReadAllAsync(ct), trailing, ct);
         foreach (var index in indexes) await connection.ExecuteAsync(new CommandDefinition(index.CreateSql, transaction: tx, cancellationToken: ct));
     }
 
@@ -271,83 +268,6 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     {
         if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
     }
-
-    /// <summary>
-    /// Copies the rows into <paramref name="table"/> in PostgreSQL's binary format, typed like its columns; when
-    /// <paramref name="trailing"/> is given, each row is followed by its value for the last column (the staged row's
-    /// place, <c>seq</c>, or the pull run that wrote the row).
-    /// </summary>
-    private static async Task CopyRowsAsync(NpgsqlConnection connection, string table, string[] columns, Func<object>? trailing,
-        ChannelReader<List<object?[]>> chunks, CancellationToken ct)
-    {
-        var types = new string[columns.Length];
-        await using (var command = new NpgsqlCommand($"SELECT {string.Join(", ", columns)} FROM {table}", connection))
-        await using (var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SchemaOnly, ct))
-        {
-            for (var i = 0; i < types.Length; i++) types[i] = reader.GetDataTypeName(i);
-        }
-        await foreach (var chunk in chunks.ReadAllAsync(ct))
-        {
-            await using var importer = await connection.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", ct);
-            foreach (var row in chunk)
-            {
-                await importer.StartRowAsync(ct);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (row[i] is { } value) await importer.WriteAsync(value, types[i], ct);
-                    else await importer.WriteNullAsync(ct);
-                }
-                if (trailing is not null) await importer.WriteAsync(trailing(), types[^1], ct);
-            }
-            await importer.CompleteAsync(ct);
-        }
-    }
-
-    /// <summary>
-    /// Upserts each row on SQLite with one prepared statement, in the order read (so a key read again ends with its
-    /// latest row); <paramref name="changed"/> gets the rows that added a row or changed a held one. The statement
-    /// runs on the connection's SQLite handle: through <c>SqliteCommand</c> (a data reader per call, parameters bound
-    /// by name, text converted to UTF-8 in .NET) the same upserts took half as long again (docs/benchmarks.md).
-    /// </summary>
-    private static async Task UpsertRowsAsync(SqliteConnection connection, FeedTable table, string runId,
-        ChannelReader<List<object?[]>> chunks, List<object?[]> changed, CancellationToken ct)
-    {
-        var db = connection.Handle!;
-        var columns = table.Columns.Length;
-        var placeholders = string.Join(", ", Enumerable.Range(1, columns + (table.StampsPullRun ? 1 : 0)).Select(i => "?" + i.ToString(CultureInfo.InvariantCulture)));
-        Check(raw.sqlite3_prepare_v2(db, UpsertSql(table, $"VALUES ({placeholders})"), out var statement));
-        using (statement)
-        {
-            if (table.StampsPullRun) Check(raw.sqlite3_bind_text16(statement, columns + 1, runId));
-            await foreach (var chunk in chunks.ReadAllAsync(ct))
-            {
-                foreach (var row in chunk)
-                {
-                    for (var i = 0; i < columns; i++) Check(Bind(statement, i + 1, row[i]));
-                    var done = raw.sqlite3_step(statement);
-                    // Reset before checking, so that a failed statement gives its error and can be finalized.
-                    raw.sqlite3_reset(statement);
-                    if (done != raw.SQLITE_DONE) Check(done);
-                    if (raw.sqlite3_changes(db) > 0) changed.Add(row);
-                }
-            }
-        }
-
-        void Check(int rc)
-        {
-            if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
-        }
-    }
-
-    /// <summary>Binds a mapped value as the planner's SQLite tables hold it (<see cref="Database.ToSqliteValue"/>).</summary>
-    private static int Bind(sqlite3_stmt statement, int index, object? value) => Database.ToSqliteValue(value) switch
-    {
-        DBNull => raw.sqlite3_bind_null(statement, index),
-        string s => raw.sqlite3_bind_text16(statement, index, s),
-        long l => raw.sqlite3_bind_int64(statement, index, l),
-        int i => raw.sqlite3_bind_int64(statement, index, i),
-        var other => throw new InvalidOperationException($"Cannot bind a {other.GetType().Name} to SQLite."),
-    };
 
     /// <summary>
     /// Reads the table's rows above the watermark through Dapper (unbuffered) and checks each one: rejected rows

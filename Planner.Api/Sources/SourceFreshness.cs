@@ -1,7 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Planner.Api.Jobs;
-using Planner.Api.Sources;
 
 namespace Planner.Api.Sources;
 
@@ -23,7 +21,7 @@ public static class SourceFreshness
         """;
 
     /// <summary>Every feed's age at <paramref name="now"/>.</summary>
-    public static async Task<IReadOnlyList<SourceAge>> ReadAsync(DbConnection db, FreshnessSettings settings, DateTimeOffset now)
+    public static async Task<IReadOnlyList<SourceAge>> ReadAsync(DbConnection db, FreshnessOptions settings, DateTimeOffset now)
     {
         var ages = new List<SourceAge>();
         foreach (var feed in Enum.GetValues<Feed>())
@@ -32,11 +30,39 @@ public static class SourceFreshness
             var last = await db.QuerySingleOrDefaultAsync<LastPull>(LastSucceededSql, new { source });
             var attempt = await db.QuerySingleOrDefaultAsync<LastAttempt>(LastAttemptSql, new { source });
             var age = last?.PulledAt is { } at ? now - at : (TimeSpan?)null;
-            var max = settings.MaxAge[feed];
+            var max = settings.MaxAge(feed);
             ages.Add(new SourceAge(source, last?.PullRunId, last?.PulledAt, age, max, age <= max, attempt?.Id, attempt?.Status, attempt?.Error));
         }
         return ages;
     }
+
+    /// <summary>
+    /// The plan's freshness gate and lineage: the last successful pull of each feed is what a plan reflects. A feed
+    /// older than its limit refuses the run or, with <c>Planner:Freshness:Mode=warn</c>, is published with a warning.
+    /// </summary>
+    public static async Task<(IReadOnlyList<PullRun> Inputs, IReadOnlyList<string> Warnings)> GateAsync(DbConnection db,
+        FreshnessOptions options, DateTimeOffset now, Action<string> progress)
+    {
+        var ages = await ReadAsync(db, options, now);
+        var stale = ages.Where(a => !a.Fresh).Select(Describe).ToList();
+        if (stale.Count > 0 && (options.Refuse || ages.Any(a => a.PullRunId is null)))
+        {
+            throw new PlannerException($"Data too old to plan with: {string.Join("; ", stale)}. Pull the feeds again, or raise "
+                + "Planner:Freshness:MaxAgeMinutes (Planner:Freshness:Mode=warn publishes with a warning).");
+        }
+        var warnings = stale.Select(s => $"stale data: {s}").ToList();
+        foreach (var warning in warnings) progress($"warning: {warning}");
+        var inputs = new List<PullRun>();
+        foreach (var age in ages)
+        {
+            inputs.Add((await PullRunAsync(db, age.PullRunId!)).ToPullRun());
+        }
+        return (inputs, warnings);
+    }
+
+    /// <summary>The lineage as the workbooks print it: each feed's watermark and pull run.</summary>
+    public static string Lineage(IReadOnlyList<PullRun> pulls) =>
+        string.Join("; ", pulls.Select(p => $"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})"));
 
     private const string PullRunSql = """
         SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, rows_read AS RowsRead,

@@ -1,7 +1,7 @@
 using Hangfire;
-using Planner.Api.Sources;
 using Planner.Api.Jobs;
 using Planner.Api.Runs;
+using Planner.Api.Sources;
 
 namespace Planner.Api.Startup;
 
@@ -11,15 +11,19 @@ public static class RecurringJobs
     /// <summary>The ids, for operators and tests.</summary>
     public static readonly IReadOnlyList<string> Ids = ["pull-production", "pull-hospitals", "pull-teams", "daily-plan", "recover-runs"];
 
-    /// <summary>Adds or updates the recurring jobs (idempotent: every node may call it on start). Queues come from the methods' [Queue] attributes.</summary>
-    public static void Register(IRecurringJobManager manager, JobSettings settings)
+    /// <summary>
+    /// Adds or updates the recurring jobs (idempotent: every node may call it on start). Queues come from the methods'
+    /// [Queue] attributes.
+    /// </summary>
+    public static void Register(IRecurringJobManager manager, JobOptions jobs)
     {
-        var options = new RecurringJobOptions { TimeZone = settings.Zone() };
+        var options = new RecurringJobOptions { TimeZone = jobs.Zone() };
         foreach (var feed in Enum.GetValues<Feed>())
         {
-            manager.AddOrUpdate<PlanJobs>($"pull-{feed.ToString().ToLowerInvariant()}", j => j.PullAsync(feed, CancellationToken.None), settings.PullCron, options);
+            manager.AddOrUpdate<PullJobs>($"pull-{feed.ToString().ToLowerInvariant()}", j => j.PullAsync(feed, CancellationToken.None),
+                jobs.PullCron, options);
         }
-        manager.AddOrUpdate<PlanJobs>("daily-plan", j => j.DailyPlanAsync(CancellationToken.None), settings.DailyPlanCron, options);
-        manager.AddOrUpdate<PlanJobs>("recover-runs", j => j.RecoverAsync(CancellationToken.None), settings.RecoverCron, options);
+        manager.AddOrUpdate<RunJobs>("daily-plan", j => j.DailyPlanAsync(CancellationToken.None), jobs.DailyPlanCron, options);
+        manager.AddOrUpdate<RunJobs>("recover-runs", j => j.RecoverAsync(CancellationToken.None), jobs.RecoverCron, options);
     }
 }

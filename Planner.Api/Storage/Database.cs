@@ -103,54 +103,15 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
         if (connection is SqliteConnection) await connection.ExecuteAsync($"DROP TABLE temp.{name}", transaction: transaction);
     }
 
-    /// <summary>
-    /// Inserts many rows fast: binary-safe text COPY on PostgreSQL, one prepared statement in the caller's
-    /// transaction on SQLite. Values are written in column order; null becomes SQL NULL.
-    /// </summary>
-    public async Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table,
-        IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken ct = default)
+    /// <summary>Inserts many rows fast in the caller's transaction (<see cref="BulkWriter"/>).</summary>
+    public Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table,
+        IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken ct = default) => connection switch
     {
-        var columnList = string.Join(", ", columns);
-        if (connection is NpgsqlConnection pg)
-        {
-            await using var writer = await pg.BeginTextImportAsync($"COPY {table} ({columnList}) FROM STDIN", ct);
-            // Rows are collected into blocks of about 64 KB: one write per row cost as much as formatting it.
-            var block = new StringBuilder(1 << 16);
-            foreach (var row in rows)
-            {
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (i > 0) block.Append('\t');
-                    AppendCopyValue(block, row[i]);
-                }
-                block.Append('\n');
-                if (block.Length < 1 << 16) continue;
-                await writer.WriteAsync(block, ct);
-                block.Clear();
-            }
-            if (block.Length > 0) await writer.WriteAsync(block, ct);
-            return;
-        }
-
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {table} ({columnList}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)))})";
-        var parameters = columns.Select((_, i) =>
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = "$p" + i.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.Add(p);
-            return p;
-        }).ToArray();
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                parameters[i].Value = ToSqliteValue(row[i]);
-            }
-            await command.ExecuteNonQueryAsync(ct);
-        }
-    }
+        NpgsqlConnection pg => BulkWriter.CopyAsync(pg, table, columns, BulkWriter.OneChunk(rows), null, ct),
+        SqliteConnection sqlite => BulkWriter.StepAsync(sqlite, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({BulkWriter.Placeholders(columns.Count)})",
+            columns.Count, [], BulkWriter.OneChunk(rows), null, ct),
+        _ => throw new NotSupportedException(connection.GetType().Name),
+    };
 
     internal static object ToSqliteValue(object? value) => value switch
     {
@@ -160,35 +121,6 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
         bool b => b ? 1 : 0,
         _ => value,
     };
-
-    private static void AppendCopyValue(StringBuilder line, object? value)
-    {
-        var text = value switch
-        {
-            null => null,
-            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
-            bool b => b ? "1" : "0",
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString(),
-        };
-        if (text is null)
-        {
-            line.Append("\\N");
-            return;
-        }
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '\\': line.Append("\\\\"); break;
-                case '\t': line.Append("\\t"); break;
-                case '\n': line.Append("\\n"); break;
-                case '\r': line.Append("\\r"); break;
-                default: line.Append(c); break;
-            }
-        }
-    }
 
     internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

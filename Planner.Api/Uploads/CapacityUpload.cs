@@ -65,17 +65,18 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
     /// Uploads a file posted in a form by a signed-in user, limited to their hospitals; a file over the size limit
     /// is refused before it is read into memory.
     /// </summary>
-    public static async Task<UploadResult> FromFormAsync(IFormFile file, Configuration.PlannerSettings settings, TimeProvider clock, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<UploadResult> FromFormAsync(IFormFile file, Database planner, UploadLimits limits, TimeProvider clock,
+        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {
-        if (file.Length > settings.Uploads.MaxBytes)
+        if (file.Length > limits.MaxBytes)
         {
             throw new UploadRejected($"The file is {UploadLimits.Megabytes(file.Length)}; the limit is "
-                + $"{UploadLimits.Megabytes(settings.Uploads.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+                + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
                 StatusCodes.Status413PayloadTooLarge);
         }
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
-        return await new CapacityUpload(settings.Planner, settings.Uploads, clock) { Hospitals = Access.AccessSetup.Hospitals(user) }
+        return await new CapacityUpload(planner, limits, clock) { Hospitals = Access.AccessSetup.Hospitals(user) }
             .UploadAsync(file.FileName, buffer.ToArray(), user.Identity?.Name, ct);
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Planner.Api.Uploads;
 
 /// <summary>
@@ -44,27 +46,36 @@ public sealed record UploadLimits
     /// </summary>
     public int MaxConcurrent { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// The limits of <paramref name="configuration"/> as bound, for the registrations that need them (the web
+    /// server's concurrency limit); they are checked with the others at start.
+    /// </summary>
     public static UploadLimits From(IConfiguration configuration)
     {
-        var d = new UploadLimits();
-        var limits = new UploadLimits
+        try
         {
-            MaxBytes = configuration.GetValue($"{Section}:MaxBytes", d.MaxBytes),
-            MaxRows = configuration.GetValue($"{Section}:MaxRows", d.MaxRows),
-            MaxCells = configuration.GetValue($"{Section}:MaxCells", d.MaxCells),
-            MaxCharacters = configuration.GetValue($"{Section}:MaxCharacters", d.MaxCharacters),
-            MaxNoteLength = configuration.GetValue($"{Section}:MaxNoteLength", d.MaxNoteLength),
-            MaxUncompressedBytes = configuration.GetValue($"{Section}:MaxUncompressedBytes", d.MaxUncompressedBytes),
-            MaxRatio = configuration.GetValue($"{Section}:MaxRatio", d.MaxRatio),
-            MaxConcurrent = configuration.GetValue($"{Section}:MaxConcurrent", d.MaxConcurrent),
-        };
-        if (limits.MaxBytes < 1 || limits.MaxRows < 1 || limits.MaxCells < 1 || limits.MaxCharacters < 1
-            || limits.MaxNoteLength < 1 || limits.MaxUncompressedBytes < 1 || limits.MaxRatio < 1
-            || limits.MaxConcurrent < 1)
-        {
-            throw new PlannerException($"Every {Section}:* limit must be 1 or more.");
+            return configuration.GetSection(Section).Get<UploadLimits>() ?? new UploadLimits();
         }
-        return limits;
+        catch (InvalidOperationException)
+        {
+            return new UploadLimits();
+        }
+    }
+
+    /// <summary>Every limit must be 1 or more.</summary>
+    internal sealed class Validator : IValidateOptions<UploadLimits>
+    {
+        public ValidateOptionsResult Validate(string? name, UploadLimits o)
+        {
+            var values = new (string Key, double Value)[]
+            {
+                ("MaxBytes", o.MaxBytes), ("MaxRows", o.MaxRows), ("MaxCells", o.MaxCells), ("MaxCharacters", o.MaxCharacters),
+                ("MaxNoteLength", o.MaxNoteLength), ("MaxUncompressedBytes", o.MaxUncompressedBytes), ("MaxRatio", o.MaxRatio),
+                ("MaxConcurrent", o.MaxConcurrent),
+            };
+            var failures = values.Where(v => v.Value < 1).Select(v => $"{Section}:{v.Key} is {v.Value}; it must be 1 or more.").ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
     }
 
     /// <summary>A size for messages: "10 MB".</summary>

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
+using Microsoft.Extensions.Options;
+using Planner.Api.Storage;
 using Planner.Api.Uploads;
 
 namespace Planner.Api.Uploads;
@@ -13,7 +14,7 @@ namespace Planner.Api.Uploads;
 /// refused file in one table, and their recent uploads.
 /// </summary>
 [Authorize(Policy = AccessSetup.CapacityReporters)]
-public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) : PageModel
+public sealed class UploadsModel(Database planner, IOptions<UploadLimits> options, TimeProvider clock) : PageModel
 {
     public UploadResult? Accepted { get; private set; }
 
@@ -22,17 +23,17 @@ public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) :
 
     public IReadOnlyList<UploadError> Errors { get; private set; } = [];
 
-    public IReadOnlyList<UploadEndpoints.UploadRecord> History { get; private set; } = [];
+    public IReadOnlyList<UploadsApi.UploadRecord> History { get; private set; } = [];
 
     public async Task OnGetAsync() => History = await HistoryAsync();
 
     public async Task<IActionResult> OnPostAsync(IFormFile? file)
     {
         var status = StatusCodes.Status400BadRequest;
-        if (Request.ContentLength > settings.Uploads.MaxBytes + 64 * 1024)
+        if (Request.ContentLength > options.Value.MaxBytes + 64 * 1024)
         {
             // The server stopped reading the form at its cap: say why rather than "choose a file".
-            (Refused, status) = ($"The file is larger than the {UploadLimits.Megabytes(settings.Uploads.MaxBytes)} an upload may be "
+            (Refused, status) = ($"The file is larger than the {UploadLimits.Megabytes(options.Value.MaxBytes)} an upload may be "
                 + $"({UploadLimits.Section}:MaxBytes); nothing was read or saved.", StatusCodes.Status413PayloadTooLarge);
         }
         else if (file is null || file.Length == 0)
@@ -43,7 +44,7 @@ public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) :
         {
             try
             {
-                Accepted = await CapacityUpload.FromFormAsync(file, settings, clock, User, HttpContext.RequestAborted);
+                Accepted = await CapacityUpload.FromFormAsync(file, planner, options.Value, clock, User, HttpContext.RequestAborted);
             }
             catch (UploadInvalid e)
             {
@@ -59,9 +60,9 @@ public sealed class UploadsModel(PlannerSettings settings, TimeProvider clock) :
         return Page();
     }
 
-    private async Task<IReadOnlyList<UploadEndpoints.UploadRecord>> HistoryAsync()
+    private async Task<IReadOnlyList<UploadsApi.UploadRecord>> HistoryAsync()
     {
-        await using var db = await settings.Planner.OpenAsync(HttpContext.RequestAborted);
-        return await UploadEndpoints.RecentAsync(db, User, 20);
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
+        return await UploadsApi.RecentAsync(db, User, 20);
     }
 }

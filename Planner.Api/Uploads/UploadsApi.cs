@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Uploads;
 
@@ -19,7 +21,7 @@ namespace Planner.Api.Uploads;
 /// (the API and the /uploads page together); beyond that the answer is 429 with Retry-After, and a body larger
 /// than the file limit allows is refused (413) before it is read.
 /// </summary>
-public static class UploadEndpoints
+public static class UploadsApi
 {
     public const string ConcurrencyPolicy = "uploads";
 
@@ -76,91 +78,100 @@ public static class UploadEndpoints
         return services;
     }
 
-    public static IEndpointRouteBuilder MapUploads(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapUploadsApi(this IEndpointRouteBuilder app)
     {
-        var limits = app.ServiceProvider.GetRequiredService<PlannerSettings>().Uploads;
-        var uploads = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters).WithTags("Uploads");
-        uploads.MapGet("/capacity/template", async (string? hospitals, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
-        {
-            IReadOnlyCollection<string> codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (user.Hospitals() is { } own)
-            {
-                // No codes means every hospital: an administrator without hospitals gets none, not all.
-                if (own.Count == 0) return Results.Problem("You report for no hospital; ask a planner to add yours to your user.", statusCode: StatusCodes.Status403Forbidden);
-                if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
-                {
-                    return Results.Problem($"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.", statusCode: StatusCodes.Status403Forbidden);
-                }
-                if (codes.Count == 0) codes = own;
-            }
-            try
-            {
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                var (content, name) = await CapacityTemplate.BuildAsync(settings.Planner, codes, today,
-                    settings.Uploads, ct);
-                return Results.File(content, Xlsx, name);
-            }
-            catch (PlannerException e)
-            {
-                return Results.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
-            }
-        }).WithSummary("The capacity template (your hospitals, or ?hospitals=A,B)");
-        uploads.MapPost("/capacity", async (HttpRequest request, ClaimsPrincipal user, PlannerSettings settings, TimeProvider clock, CancellationToken ct) =>
-        {
-            if (request.ContentLength > limits.MaxBytes + FormOverhead) return TooLarge(request.ContentLength, limits);
-            IFormFile? file;
-            try
-            {
-                // Read by hand rather than bound, so that a request without a form gets this message, not a
-                // binding error.
-                file = request.HasFormContentType ? (await request.ReadFormAsync(ct)).Files["file"] : null;
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                return TooLarge(null, limits);
-            }
-            catch (InvalidDataException e)
-            {
-                // The form reader's own limits (FormOptions), the multipart body's among them.
-                return Results.Problem($"The form cannot be read: {e.Message}",
-                    statusCode: StatusCodes.Status400BadRequest);
-            }
-            if (file is null) return Results.Problem("Send the filled template as the multipart form field 'file'.", statusCode: StatusCodes.Status400BadRequest);
-            try
-            {
-                return Results.Ok(await CapacityUpload.FromFormAsync(file, settings, clock, user, ct));
-            }
-            catch (UploadInvalid e)
-            {
-                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The upload has problems",
-                    extensions: new Dictionary<string, object?>
-                    {
-                        ["errors"] = e.Errors,
-                        ["errorsNotListed"] = e.NotListed,
-                    });
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<UploadLimits>>().Value;
+        var api = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters).WithTags("Uploads");
 
-            }
-            catch (UploadRejected e)
-            {
-                return Results.Problem(e.Message, statusCode: e.Status, title: "The file was refused");
-            }
-        })
-        // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
-        // SameSite=Strict, so no other site can post here in a user's name.
-        .DisableAntiforgery()
-        // Kestrel stops reading a body past this (chunked bodies have no length to check first).
-        .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead))
-        .WithFormOptions(multipartBodyLengthLimit: limits.MaxBytes + FormOverhead)
-        .RequireRateLimiting(ConcurrencyPolicy)
-        .WithSummary(
-            "Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed");
+        api.MapGet("/capacity/template", GetTemplate).WithName("GetCapacityTemplate")
+            .WithSummary("The capacity template (your hospitals, or ?hospitals=A,B)");
+        api.MapPost("/capacity", UploadCapacity).WithName("UploadCapacity")
+            // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
+            // SameSite=Strict, so no other site can post here in a user's name.
+            .DisableAntiforgery()
+            // Kestrel stops reading a body past this (chunked bodies have no length to check first).
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead))
+            .WithFormOptions(multipartBodyLengthLimit: limits.MaxBytes + FormOverhead)
+            .RequireRateLimiting(ConcurrencyPolicy)
+            .WithSummary("Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed");
+        api.MapGet("/", GetUploads).WithName("GetUploads").WithSummary("Recent accepted uploads (a hospital administrator: their own)");
+        return api;
+    }
 
-        uploads.MapGet("/", async (ClaimsPrincipal user, PlannerSettings settings, int? limit) =>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTemplate(string? hospitals, ClaimsPrincipal user,
+        Database planner, IOptions<UploadLimits> limits, TimeProvider clock, CancellationToken ct)
+    {
+        IReadOnlyCollection<string> codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (user.Hospitals() is { } own)
         {
-            await using var db = await settings.Planner.OpenAsync();
-            return Results.Ok(await RecentAsync(db, user, Math.Clamp(limit ?? 20, 1, 500)));
-        }).WithSummary("Recent accepted uploads (a hospital administrator: their own)");
-        return app;
+            // No codes means every hospital: an administrator without hospitals gets none, not all.
+            if (own.Count == 0)
+            {
+                return TypedResults.Problem("You report for no hospital; ask a planner to add yours to your user.",
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+            if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
+            {
+                return TypedResults.Problem($"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.",
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+            if (codes.Count == 0) codes = own;
+        }
+        try
+        {
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var (content, name) = await CapacityTemplate.BuildAsync(planner, codes, today, limits.Value, ct);
+            return TypedResults.File(content, Xlsx, name);
+        }
+        catch (PlannerException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+        }
+    }
+
+    public static async Task<Results<Ok<UploadResult>, ProblemHttpResult>> UploadCapacity(HttpRequest request, ClaimsPrincipal user,
+        Database planner, IOptions<UploadLimits> options, TimeProvider clock, CancellationToken ct)
+    {
+        var limits = options.Value;
+        if (request.ContentLength > limits.MaxBytes + FormOverhead) return TooLarge(request.ContentLength, limits);
+        IFormFile? file;
+        try
+        {
+            // Read by hand rather than bound, so that a request without a form gets this message, not a binding error.
+            file = request.HasFormContentType ? (await request.ReadFormAsync(ct)).Files["file"] : null;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(null, limits);
+        }
+        catch (InvalidDataException e)
+        {
+            // The form reader's own limits (FormOptions), the multipart body's among them.
+            return TypedResults.Problem($"The form cannot be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (file is null)
+        {
+            return TypedResults.Problem("Send the filled template as the multipart form field 'file'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+        try
+        {
+            return TypedResults.Ok(await CapacityUpload.FromFormAsync(file, planner, limits, clock, user, ct));
+        }
+        catch (UploadInvalid e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The upload has problems",
+                extensions: new Dictionary<string, object?> { ["errors"] = e.Errors, ["errorsNotListed"] = e.NotListed });
+        }
+        catch (UploadRejected e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: e.Status, title: "The file was refused");
+        }
+    }
+
+    public static async Task<Ok<IReadOnlyList<UploadRecord>>> GetUploads(ClaimsPrincipal user, Database planner, int? limit, CancellationToken ct)
+    {
+        await using var db = await planner.OpenAsync(ct);
+        return TypedResults.Ok(await RecentAsync(db, user, Math.Clamp(limit ?? 20, 1, 500)));
     }
 
     /// <summary>Recent accepted uploads, newest first: all of them for a planner, their own for anyone else.</summary>
@@ -172,7 +183,7 @@ public static class UploadEndpoints
 
     private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    private static IResult TooLarge(long? bytes, UploadLimits limits) => Results.Problem(
+    private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) => TypedResults.Problem(
         $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be at most "
             + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
 

@@ -210,7 +210,7 @@ public class AccessTests
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         await using var app = TestWebApp.Start(db);
-        await using (var connection = await app.Settings.Planner.OpenAsync(Ct))
+        await using (var connection = await app.Planner.OpenAsync(Ct))
         {
             var (sample, password) = Users.Samples.Single(s => s.User.UserName == "planner");
             // Server mode (PostgreSQL) creates no sample users.
@@ -228,7 +228,7 @@ public class AccessTests
         using var anonymous = app.Anonymous();
         using var wrongPassword = await TestWebApp.SignInAsync(anonymous, "PLANNER", "Planner-2020");
         string key;
-        await using (var connection = await app.Settings.Planner.OpenAsync(Ct))
+        await using (var connection = await app.Planner.OpenAsync(Ct))
         {
             key = await Users.CreateApiKeyAsync(connection, "ZHANGWEI", "desk", DateTimeOffset.UtcNow);
         }
@@ -257,8 +257,8 @@ public class AccessTests
         DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var settings = TestPlanner.Settings(db);
-        await TestPlanner.Pipeline(settings).PrepareAsync(Ct);
+        var settings = TestPlanner.Node(db);
+        await settings.PrepareAsync(Ct);
         await using var connection = await settings.Planner.OpenAsync(Ct);
         var planner = new PlannerUser("planner", "Planner", Roles.Planner, null, []);
         await Users.SaveAsync(connection, planner, "planner-2020", DateTimeOffset.UtcNow);
@@ -308,8 +308,8 @@ public class AccessTests
         DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var settings = TestPlanner.Settings(db);
-        await TestPlanner.Pipeline(settings).PrepareAsync(Ct);
+        var settings = TestPlanner.Node(db);
+        await settings.PrepareAsync(Ct);
         await using (var connection = await settings.Planner.OpenAsync(Ct))
         {
             // Back to before 0011: its index gone and DbUp's journal without it.
@@ -359,7 +359,7 @@ public class AccessTests
         using var wrongKey = app.Anonymous();
         wrongKey.DefaultRequestHeaders.Add("X-Api-Key", key + "x");
         using var refused = await wrongKey.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
-        await using (var connection = await app.Settings.Planner.OpenAsync(Ct))
+        await using (var connection = await app.Planner.OpenAsync(Ct))
         {
             await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE api_keys SET revoked_at = @now", new { now = DateTimeOffset.UtcNow });
         }
@@ -369,7 +369,7 @@ public class AccessTests
         Assert.Equal(("hangzhou", "logistics", "330100"), (me.GetProperty("user").GetString(), me.GetProperty("role").GetString(), me.GetProperty("city").GetString()));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
-        await using var check = await app.Settings.Planner.OpenAsync(Ct);
+        await using var check = await app.Planner.OpenAsync(Ct);
         // Only the key's hash is stored.
         Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(check, "SELECT COUNT(*) FROM api_keys WHERE key_sha256 = @key", new { key }));
     }
@@ -417,7 +417,7 @@ public class AccessTests
         Assert.Equal(2, (await planner.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
 
         // An administrator whose hospitals were all taken away gets no template at all (not every hospital's).
-        await using (var connection = await app.Settings.Planner.OpenAsync(Ct))
+        await using (var connection = await app.Planner.OpenAsync(Ct))
         {
             await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM user_hospitals WHERE user_name = 'hospital'");
         }

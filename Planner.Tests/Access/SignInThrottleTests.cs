@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Options;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Planner.Api;
 using Planner.Api.Access;
+using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Access;
 
@@ -19,13 +21,13 @@ public class SignInThrottleTests
         int perUser, int perAddress, int windowSeconds = 300)
     {
         var clock = new ManualClock(Noon);
-        var settings = new AccessSettings
+        var settings = new AccessOptions
         {
             SignInFailuresPerUser = perUser,
             SignInFailuresPerAddress = perAddress,
-            SignInFailureWindow = TimeSpan.FromSeconds(windowSeconds),
+            SignInFailureWindowSeconds = windowSeconds,
         };
-        return (new SignInThrottle(settings, clock), clock);
+        return (new SignInThrottle(Options.Create(settings), clock), clock);
     }
 
     /// <summary>An attempt whose password is wrong: let through, and left counted.</summary>
@@ -170,29 +172,26 @@ public class SignInThrottleTests
     }
 
     [Theory]
-    [InlineData("Planner:Access:SignInFailuresPerUser", "0")]
-    [InlineData("Planner:Access:SignInFailuresPerAddress", "many")]
-    [InlineData("Planner:Access:SignInFailureWindowSeconds", "-5")]
-    public void AccessSettings_From_RefusesALimitBelowOne_NamingTheKey(string key, string value)
+    [InlineData("Planner:Access:SignInFailuresPerUser", "0", "Planner:Access:SignInFailuresPerUser is 0; it must be a whole number, at least 1.")]
+    [InlineData("Planner:Access:SignInFailuresPerAddress", "many", "'Planner:Access:SignInFailuresPerAddress'")]
+    [InlineData("Planner:Access:SignInFailureWindowSeconds", "-5", "Planner:Access:SignInFailureWindowSeconds is -5; it must be a whole number, at least 1.")]
+    public void AccessOptions_ALimitBelowOneOrNotANumber_StopsStartUp_NamingTheKey(string key, string value, string message)
     {
-        var error = Assert.Throws<PlannerException>(() => AccessSettings.From(Configuration((key, value))));
-
-        Assert.Equal($"{key} is '{value}'; it must be a whole number, at least 1.", error.Message);
+        Assert.Contains(message, TestOptions.StartupError((key, value)), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void AccessSettings_From_RefusesTheOldAttemptsSetting_NamingItsReplacements()
+    public void AccessOptions_TheOldAttemptsSetting_StopsStartUp_NamingItsReplacements()
     {
-        var error = Assert.Throws<PlannerException>(() =>
-            AccessSettings.From(Configuration(("Planner:Access:SignInAttemptsPerMinute", "10"))));
-        var defaults = AccessSettings.From(Configuration());
+        var error = TestOptions.StartupError(("Planner:Access:SignInAttemptsPerMinute", "10"));
+        var defaults = new AccessOptions();
 
-        Assert.StartsWith("Planner:Access:SignInAttemptsPerMinute is no longer read", error.Message,
-            StringComparison.Ordinal);
+        Assert.StartsWith("Planner:Access:SignInAttemptsPerMinute is no longer read", error, StringComparison.Ordinal);
         Assert.Contains("Planner:Access:SignInFailuresPerUser, SignInFailuresPerAddress and SignInFailureWindowSeconds",
-            error.Message, StringComparison.Ordinal);
+            error, StringComparison.Ordinal);
         Assert.Equal((5, 30, TimeSpan.FromMinutes(5)),
             (defaults.SignInFailuresPerUser, defaults.SignInFailuresPerAddress, defaults.SignInFailureWindow));
+        Assert.Null(TestOptions.StartupError());
     }
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>

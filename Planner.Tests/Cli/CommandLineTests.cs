@@ -1,5 +1,4 @@
 using Planner.Api.Cli;
-using Planner.Api.Configuration;
 using Planner.Api.SampleData;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
@@ -37,7 +36,7 @@ public class CommandLineTests
         Assert.Equal(1, badCity);
         Assert.Contains("There is no city 999999", stderr.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, keyCode);
-        var settings = TestPlanner.Settings(db);
+        var settings = TestPlanner.Node(db);
         await using var connection = await settings.Planner.OpenAsync(TestContext.Current.CancellationToken);
         Assert.Equal(("温州物资保障组", "330300"), (await Planner.Api.Access.Users.FindByApiKeyAsync(connection, LastLine(keyOut).Trim())) is { } user ? (user.DisplayName, user.CityCode) : default);
         Assert.NotNull(await Planner.Api.Access.Users.VerifyPasswordAsync(connection, "wenzhou", "a long enough password"));
@@ -175,7 +174,7 @@ public class CommandLineTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var data = Path.Combine(db.Directory, "data");
         Directory.CreateDirectory(data);
-        var real = PlannerSettings.FindOrConfiguredDataDirectory(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var real = TestPlanner.DataDirectory;
         File.Copy(Path.Combine(real, "zhejiang-divisions.csv"), Path.Combine(data, "zhejiang-divisions.csv"));
 
         var (code, _, stderr) = await RunAsync("plan", "--out", Path.Combine(db.Directory, "out"), $"--Planner:DataDirectory={data}", $"--Planner:LocalDirectory={db.Directory}");
@@ -191,14 +190,94 @@ public class CommandLineTests
     {
         var (code, _, stderr) = await RunAsync("plan", option, value);
 
-        Assert.Equal(2, code);
-        Assert.Equal($"error: {message}", stderr.Trim());
+        Assert.Equal(CommandLine.UsageError, code);
+        Assert.Equal($"error: {message}", stderr.Trim().Split('\n')[0]);
+    }
+
+    [Theory]
+    [InlineData(new[] { "pln" }, "'pln'", "Did you mean 'plan'?")]
+    [InlineData(new[] { "plan", "--dayz", "7" }, "'--dayz'", "Did you mean '--days'?")]
+    [InlineData(new[] { "pull", "--feed", "masks" }, "--feed 'masks' is not a feed", null)]
+    [InlineData(new[] { "cancel" }, "ID", null)]
+    [InlineData(new[] { "upload" }, "FILE", null)]
+    [InlineData(new[] { "user", "zhang" }, "--role", null)]
+    public async Task Usage_AMisspeltOrMissingCommandOrOption_IsAnErrorWithExitCode2_AndRunsNothing(string[] args, string named, string? suggestion)
+    {
+        var served = false;
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = await CommandLine.RunAsync([.. args, "--Planner:LocalDirectory=/nonexistent/never-created"], TextReader.Null, stdout, stderr,
+            _ => { served = true; return Task.FromResult(0); }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(CommandLine.UsageError, code);
+        Assert.False(served, "a misspelt command must not start the web node");
+        Assert.StartsWith("error: ", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains(named, stderr.ToString(), StringComparison.Ordinal);
+        if (suggestion is not null) Assert.Contains(suggestion, stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists("/nonexistent/never-created"));
+    }
+
+    [Fact]
+    public async Task NoCommand_StartsTheWebApplication_WithTheConfigurationSwitches()
+    {
+        string[]? served = null;
+
+        var code = await CommandLine.RunAsync(["--urls=http://127.0.0.1:0", "--Planner:Jobs:Roles=web,worker"], TextReader.Null, TextWriter.Null,
+            TextWriter.Null, a => { served = a; return Task.FromResult(0); }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, code);
+        Assert.Equal(["--urls=http://127.0.0.1:0", "--Planner:Jobs:Roles=web,worker"], served!);
+    }
+
+    [Fact]
+    public async Task Settings_AWrongOne_StopsTheCommand_NamingTheKey()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+        var (code, _, stderr) = await RunAsync("sources", "--Planner:Jobs:LeaseSeconds=1", "--Planner:Freshness:Mode=maybe",
+            $"--Planner:LocalDirectory={db.Directory}");
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
+        Assert.Contains("Planner:Jobs:LeaseSeconds (1) must be longer than Planner:Jobs:HeartbeatSeconds (10).", stderr, StringComparison.Ordinal);
+        Assert.Contains("Planner:Freshness:Mode is 'maybe'; use refuse or warn.", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(db.Directory, "planner.db")), "nothing should have been started");
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryCommand_AndTheReadmeListsTheSameCommandsAndOptions()
+    {
+        var (code, stdout, _) = await RunAsync("help");
+        var root = CommandLine.Build(new CliContext([], TextReader.Null, TextWriter.Null, TextWriter.Null, null));
+        var parser = root.Subcommands.Where(c => c.Name != "help")
+            .ToDictionary(c => c.Name, c => c.Options.Where(o => !o.Name.StartsWith("-h", StringComparison.Ordinal) && o.Name != "--help")
+                .Select(o => o.Name).Order(StringComparer.Ordinal).ToList());
+
+        Assert.Equal(0, code);
+        Assert.All(parser.Keys, c => Assert.Contains(c, stdout, StringComparison.Ordinal));
+        var readme = ReadmeCommands();
+        Assert.Equal(parser.Keys.Order(StringComparer.Ordinal), readme.Keys.Order(StringComparer.Ordinal));
+        Assert.All(parser, c => Assert.Equal(c.Value, readme[c.Key]));
+    }
+
+    /// <summary>The README's "Commands" table: each row's command (first column) and the options it names (second).</summary>
+    private static Dictionary<string, List<string>> ReadmeCommands()
+    {
+        var readme = File.ReadAllLines(Path.Combine(TestPlanner.DataDirectory, "..", "README.md"));
+        var section = readme.SkipWhile(l => l != "## Commands").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal));
+        return section.Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+            .ToDictionary(
+                cells => System.Text.RegularExpressions.Regex.Match(cells[1], "`([a-z-]+)").Groups[1].Value,
+                cells => System.Text.RegularExpressions.Regex.Matches(cells[2], "`(--[a-z-]+)").Select(m => m.Groups[1].Value)
+                    .Order(StringComparer.Ordinal).ToList());
     }
 
     [Fact]
     public void Generate_ReproducesTheShippedSample_ByteForByte()
     {
-        var data = PlannerSettings.FindOrConfiguredDataDirectory(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var data = TestPlanner.DataDirectory;
         var outDir = Directory.CreateTempSubdirectory("planner-generate-").FullName;
         try
         {

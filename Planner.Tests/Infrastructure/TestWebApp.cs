@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Planner.Api.Access;
-using Planner.Api.Configuration;
 using Planner.Api.Storage;
 
 namespace Planner.Tests.Infrastructure;
@@ -17,7 +16,8 @@ public sealed partial class TestWebApp : IAsyncDisposable
 
     private TestWebApp(WebApplicationFactory<Program> factory) => _factory = factory;
 
-    public PlannerSettings Settings => _factory.Services.GetRequiredService<PlannerSettings>();
+    /// <summary>The app's planner database.</summary>
+    public Database Planner => _factory.Services.GetRequiredService<Database>();
 
     public IServiceProvider Services => _factory.Services;
 
@@ -26,6 +26,7 @@ public sealed partial class TestWebApp : IAsyncDisposable
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Planner:LocalDirectory", db.Directory);
+            b.UseSetting("Planner:WorkDirectory", Path.Combine(db.Directory, "work"));
             if (db.Provider == DatabaseProvider.Postgres)
             {
                 b.UseSetting("ConnectionStrings:Planner", db.ConnectionString);
@@ -49,7 +50,7 @@ public sealed partial class TestWebApp : IAsyncDisposable
     /// <summary>A client sending a new API key of the user (one of <see cref="Users.Samples"/>, or any saved user).</summary>
     public async Task<HttpClient> WithApiKeyAsync(string userName)
     {
-        await using var db = await Settings.Planner.OpenAsync();
+        await using var db = await Planner.OpenAsync();
         await EnsureSampleAsync(db, userName);
         var client = Anonymous();
         client.DefaultRequestHeaders.Add(ApiKeyHandler.Header, await Users.CreateApiKeyAsync(db, userName, "test", DateTimeOffset.UtcNow));
@@ -59,7 +60,7 @@ public sealed partial class TestWebApp : IAsyncDisposable
     /// <summary>A client signed in through the sign-in page (its anti-forgery token and cookie), as a browser does.</summary>
     public async Task<HttpClient> SignedInAsync(string userName, string? password = null)
     {
-        await using (var db = await Settings.Planner.OpenAsync())
+        await using (var db = await Planner.OpenAsync())
         {
             await EnsureSampleAsync(db, userName);
         }

@@ -1,6 +1,5 @@
 using Dapper;
 using Hangfire;
-using Planner.Api.Configuration;
 using Npgsql;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
@@ -17,16 +16,16 @@ public class DistributedWorkerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(PlannerSettings Settings, JobStorage Storage)> PrepareAsync(TestDatabase db)
+    private static async Task<(TestNode Settings, JobStorage Storage)> PrepareAsync(TestDatabase db)
     {
-        var settings = TestPlanner.Settings(db);
-        var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
+        var settings = TestPlanner.Node(db);
+        var pipeline = settings;
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         await pipeline.PullAsync(ct: Ct);
         // Creating the storage installs Hangfire's schema before the workers start.
         HangfireState.ResetLogging();
-        return (settings, JobsSetup.CreateStorage(settings));
+        return (settings, JobsSetup.CreateStorage(settings.Planner, settings.Jobs));
     }
 
     [Fact]
@@ -45,7 +44,7 @@ public class DistributedWorkerTests
         for (var i = 0; i < 50; i++)
         {
             var id = await RunRequests.CreateAsync(connection, "scenario", new PlanRequest(Scenario: "surge", HorizonDays: 2), null, DateTimeOffset.UtcNow);
-            PlanJobs.Enqueue(client, id, "scenario");
+            RunJobs.Enqueue(client, id, "scenario");
             ids.Add(id);
         }
         await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')") == 50,
@@ -78,7 +77,7 @@ public class DistributedWorkerTests
         await using var a = WorkerProcess.Start(db);
         await WaitAsync(() => Task.FromResult(storage.GetMonitoringApi().Servers().Count == 1), TimeSpan.FromSeconds(90), "worker A registered", a);
         var id = await RunRequests.CreateAsync(connection, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-        PlanJobs.Enqueue(new BackgroundJobClient(storage), id, "daily");
+        RunJobs.Enqueue(new BackgroundJobClient(storage), id, "daily");
 
         // A has recorded its plan run as started: it is solving. Kill it there.
         await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'", new { id }) == 1,
@@ -128,7 +127,7 @@ public class DistributedWorkerTests
         {
             await blocker.ExecuteAsync("LOCK TABLE stock_reports IN EXCLUSIVE MODE", transaction: hold);
             await using var a = WorkerProcess.Start(db);
-            client.Enqueue<PlanJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
+            client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
             await Sources.FeedClaimTests.WaitForQueryAsync(connection, "MERGE INTO stock_reports%");
             a.Kill();
         }
@@ -140,9 +139,9 @@ public class DistributedWorkerTests
 
         // Worker B: a pull of the same feed and a plan run are asked for at once.
         await using var b = WorkerProcess.Start(db);
-        client.Enqueue<PlanJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
+        client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
         var id = await RunRequests.CreateAsync(connection, "daily", new PlanRequest(HorizonDays: 2), null, DateTimeOffset.UtcNow);
-        PlanJobs.Enqueue(client, id, "daily");
+        RunJobs.Enqueue(client, id, "daily");
         await WaitAsync(async () => (await RunRequests.GetAsync(connection, id))!.Status is "succeeded" or "failed",
             TimeSpan.FromMinutes(3), "the plan run on worker B", b);
         await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > @killedAt", new { killedAt }) == 1,
@@ -173,7 +172,7 @@ public class DistributedWorkerTests
         await using (var connection = await OpenUnpooledAsync(db))
         {
             id = await RunRequests.CreateAsync(connection, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-            PlanJobs.Enqueue(new BackgroundJobClient(storage), id, "daily");
+            RunJobs.Enqueue(new BackgroundJobClient(storage), id, "daily");
             await WaitAsync(async () => await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'", new { id }) == 1,
                 TimeSpan.FromMinutes(3), "worker A solving", a);
         }

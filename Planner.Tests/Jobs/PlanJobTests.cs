@@ -3,15 +3,14 @@ using Dapper;
 using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.Storage;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Planner.Api;
-using Planner.Api.Configuration;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
 using Planner.Api.Runs;
+using Planner.Api.Sources;
 using Planner.Api.Startup;
 
 namespace Planner.Tests.Jobs;
@@ -25,12 +24,13 @@ public class PlanJobTests
     private static readonly DateTimeOffset Noon = new(2020, 2, 10, 4, 0, 0, TimeSpan.Zero);
 
     /// <summary>A short horizon and a short team-plan limit: these tests are about the run, not the plan.</summary>
-    private static PlannerSettings Settings(TestDatabase db, params (string, string)[] extra) =>
-        TestPlanner.Settings(db, [("Planner:Teams:TimeLimitSeconds", "2"), ("Planner:Jobs:HeartbeatSeconds", "0.2"), ("Planner:Jobs:LeaseSeconds", "30"), .. extra]);
+    private static TestNode Settings(TestDatabase db, params (string, string)[] extra) =>
+        TestPlanner.Node(db, [("Planner:Teams:TimeLimitSeconds", "2"), ("Planner:Jobs:HeartbeatSeconds", "0.2"), ("Planner:Jobs:LeaseSeconds", "30"), .. extra]);
 
-    private static async Task<string> QueueAsync(PlannerSettings settings, TimeProvider clock, PlanRequest? request = null)
+    private static async Task<string> QueueAsync(TestNode settings, TimeProvider clock, PlanRequest? request = null)
     {
-        await new PlanPipeline(settings, clock, _ => { }).PrepareAsync(Ct);
+        await settings.At(clock).PrepareAsync(Ct);
+        await settings.SeedSourcesAsync(Ct);
         await using var db = await settings.Planner.OpenAsync(Ct);
         return await RunRequests.CreateAsync(db, "scenario", request ?? new PlanRequest(HorizonDays: 3), null, clock.GetUtcNow());
     }
@@ -41,7 +41,7 @@ public class PlanJobTests
         await using var db = await TestDatabase.CreateAsync(provider);
         var settings = Settings(db);
         var id = await QueueAsync(settings, TimeProvider.System);
-        var executor = new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance);
+        var executor = settings.Executor();
 
         Assert.Equal("succeeded", await executor.ExecuteAsync(id, Ct, Ct));
         Assert.Equal("already finished", await executor.ExecuteAsync(id, Ct, Ct));
@@ -67,7 +67,7 @@ public class PlanJobTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
         var settings = Settings(db);
         var id = await QueueAsync(settings, TimeProvider.System);
-        var executors = Enumerable.Range(0, 2).Select(_ => new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance)).ToList();
+        var executors = Enumerable.Range(0, 2).Select(_ => settings.Executor()).ToList();
 
         var outcomes = await Task.WhenAll(executors.Select(async e =>
         {
@@ -89,8 +89,8 @@ public class PlanJobTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
         var settings = Settings(db);
         var request = new PlanRequest(HorizonDays: 2);
-        await new PlanPipeline(settings, new FixedClock(Noon), _ => { }).PrepareAsync(Ct);
-        var first = await new PlanPipeline(settings, new FixedClock(Noon), _ => { }).RunAsync(request, ct: Ct);
+        await settings.At(new FixedClock(Noon)).PrepareAsync(Ct);
+        var first = await settings.At(new FixedClock(Noon)).RunAsync(request, ct: Ct);
         // Another worker has just recorded a run of the same inputs, started a minute later, and not committed yet.
         var later = new FixedClock(Noon.AddMinutes(1));
         var contested = $"{later.GetUtcNow():yyyyMMdd-HHmmss}-{first.RunId.Split('-')[2]}";
@@ -101,7 +101,7 @@ public class PlanJobTests
             SELECT @contested, scenario_id, 'running', policy, solver, plan_start, horizon_days, input_digest, started_at FROM plan_runs WHERE id = @first
             """, new { contested, first = first.RunId }, tx);
 
-        var second = Task.Run(() => new PlanPipeline(settings, later, _ => { }).RunAsync(request, ct: Ct), Ct);
+        var second = Task.Run(() => settings.At(later).RunAsync(request, ct: Ct), Ct);
         // Commit once the second run waits on that row (or has ended).
         await using (var watcher = await settings.Planner.OpenAsync(Ct))
         {
@@ -128,7 +128,7 @@ public class PlanJobTests
         await using var connection = await settings.Planner.OpenAsync(Ct);
 
         var state = await RunRequests.CancelAsync(connection, id, DateTimeOffset.UtcNow);
-        var outcome = await new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance).ExecuteAsync(id, Ct, Ct);
+        var outcome = await settings.Executor().ExecuteAsync(id, Ct, Ct);
 
         Assert.Equal("cancelled", state!.Status);
         Assert.Equal("already finished", outcome);
@@ -146,7 +146,7 @@ public class PlanJobTests
         // "cancel" at that moment would: the heartbeat sees it and the solver stops at its next LP stage.
         var logger = StepLogger.Cancelling(settings, id, "Built the problem");
 
-        var outcome = await new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, Ct, Ct);
+        var outcome = await settings.Executor(logger).ExecuteAsync(id, Ct, Ct);
 
         Assert.Equal("cancelled", outcome);
         var request = await RunRequests.GetAsync(connection, id);
@@ -170,7 +170,7 @@ public class PlanJobTests
         using var delivery = new CancellationTokenSource();
         var logger = new StepLogger("Built the problem", delivery.Cancel);
 
-        var outcome = await new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, delivery.Token, Ct);
+        var outcome = await settings.Executor(logger).ExecuteAsync(id, delivery.Token, Ct);
 
         Assert.True(delivery.IsCancellationRequested);
         Assert.Equal("succeeded", outcome);
@@ -190,7 +190,7 @@ public class PlanJobTests
         using var stopping = new CancellationTokenSource();
         var logger = new StepLogger("Built the problem", stopping.Cancel);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new RunExecutor(settings, TimeProvider.System, logger).ExecuteAsync(id, Ct, stopping.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => settings.Executor(logger).ExecuteAsync(id, Ct, stopping.Token));
 
         await using var connection = await settings.Planner.OpenAsync(Ct);
         var given = await RunRequests.GetAsync(connection, id);
@@ -198,7 +198,7 @@ public class PlanJobTests
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
 
         // The next delivery (Hangfire re-queues a job its stopping server gave back) takes it at once.
-        Assert.Equal("succeeded", await new RunExecutor(settings, TimeProvider.System, NullLogger<RunExecutor>.Instance).ExecuteAsync(id, Ct, Ct));
+        Assert.Equal("succeeded", await settings.Executor().ExecuteAsync(id, Ct, Ct));
         var request = await RunRequests.GetAsync(connection, id);
         Assert.Equal(("succeeded", 2), (request!.Status, request.Attempts));
         // The first attempt stopped before or after recording its plan run; if after, the second marked it abandoned.
@@ -215,12 +215,12 @@ public class PlanJobTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         // Hospitals pulled at noon; two hours later their source is down, so the data held is two hours old.
         var settings = Settings(db, ("Planner:Freshness:Mode", mode));
-        var pipeline = new PlanPipeline(settings, new FixedClock(Noon), _ => { });
+        var pipeline = settings.At(new FixedClock(Noon));
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         Assert.All(await pipeline.PullAsync(ct: Ct), p => Assert.Null(p.Error));
         var broken = Settings(db, ("Planner:Freshness:Mode", mode), ("Planner:Sources:Hospitals:Queries:capacity_reports", "SELECT * FROM no_such_table"));
-        var later = new PlanPipeline(broken, new FixedClock(Noon.AddHours(2)), _ => { });
+        var later = broken.At(new FixedClock(Noon.AddHours(2)));
 
         var run = () => later.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out"), HorizonDays: 3), ct: Ct);
 
@@ -254,7 +254,7 @@ public class PlanJobTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = Settings(db);
-        var pipeline = new PlanPipeline(settings, TimeProvider.System, _ => { });
+        var pipeline = settings.At(TimeProvider.System);
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         var first = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct)).Run!;
@@ -285,8 +285,9 @@ public class PlanJobTests
         using var storage = new InMemoryStorage();
         var clock = new FixedClock(Noon);
         // As a node's start-up does before any job runs.
-        await new PlanPipeline(settings, clock, _ => { }).PrepareAsync(Ct);
-        var jobs = new PlanJobs(settings, clock, new RunExecutor(settings, clock, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), Lifetime(), NullLogger<PlanJobs>.Instance);
+        await settings.At(clock).PrepareAsync(Ct);
+        await settings.SeedSourcesAsync(Ct);
+        var jobs = settings.At(clock).RunJobs(new BackgroundJobClient(storage), Lifetime());
 
         await jobs.DailyPlanAsync(Ct);
         await jobs.DailyPlanAsync(Ct);
@@ -314,7 +315,7 @@ public class PlanJobTests
         using var storage = new InMemoryStorage();
         var later = new FixedClock(Noon + settings.Jobs.Lease + TimeSpan.FromSeconds(1));
         await QueueAsync(settings, later);
-        var jobs = new PlanJobs(settings, later, new RunExecutor(settings, later, NullLogger<RunExecutor>.Instance), new BackgroundJobClient(storage), Lifetime(), NullLogger<PlanJobs>.Instance);
+        var jobs = settings.At(later).RunJobs(new BackgroundJobClient(storage), Lifetime());
 
         await jobs.RecoverAsync(Ct);
 
@@ -329,7 +330,7 @@ public class PlanJobTests
         HangfireState.ResetLogging();
         using var storage = new InMemoryStorage();
         var manager = new RecurringJobManager(storage);
-        var settings = new JobSettings { PullCron = "*/10 * * * *" };
+        var settings = new JobOptions { PullCron = "*/10 * * * *" };
 
         RecurringJobs.Register(manager, settings);
         RecurringJobs.Register(manager, settings);
@@ -338,27 +339,26 @@ public class PlanJobTests
         var jobs = connection.GetRecurringJobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
         Assert.Equal(RecurringJobs.Ids.Order(StringComparer.Ordinal), jobs.Select(j => j.Id));
         Assert.All(jobs, j => Assert.Equal("Asia/Shanghai", j.TimeZoneId));
-        Assert.Equal(("0 6 * * *", nameof(PlanJobs.DailyPlanAsync)), (jobs.Single(j => j.Id == "daily-plan").Cron, jobs.Single(j => j.Id == "daily-plan").Job.Method.Name));
+        Assert.Equal(("0 6 * * *", nameof(RunJobs.DailyPlanAsync)), (jobs.Single(j => j.Id == "daily-plan").Cron, jobs.Single(j => j.Id == "daily-plan").Job.Method.Name));
         Assert.All(jobs.Where(j => j.Id.StartsWith("pull-", StringComparison.Ordinal)), j =>
-            Assert.Equal(("*/10 * * * *", nameof(PlanJobs.PullAsync), j.Id["pull-".Length..]), (j.Cron, j.Job.Method.Name, j.Job.Args[0]!.ToString()!.ToLowerInvariant())));
+            Assert.Equal(("*/10 * * * *", nameof(PullJobs.PullAsync), j.Id["pull-".Length..]), (j.Cron, j.Job.Method.Name, j.Job.Args[0]!.ToString()!.ToLowerInvariant())));
         // Queues come from the job methods' [Queue] attributes: pulls, plans and scenarios.
-        Assert.Equal("pulls", QueueOf(nameof(PlanJobs.PullAsync)));
-        Assert.Equal("plans", QueueOf(nameof(PlanJobs.DailyPlanAsync)));
-        Assert.Equal("scenarios", QueueOf(nameof(PlanJobs.RunScenarioAsync)));
+        Assert.Equal("pulls", QueueOf(typeof(PullJobs), nameof(PullJobs.PullAsync)));
+        Assert.Equal("plans", QueueOf(typeof(RunJobs), nameof(RunJobs.DailyPlanAsync)));
+        Assert.Equal("scenarios", QueueOf(typeof(RunJobs), nameof(RunJobs.RunScenarioAsync)));
 
-        static string? QueueOf(string method) => typeof(PlanJobs).GetMethod(method)!.GetCustomAttributes(typeof(QueueAttribute), false).Cast<QueueAttribute>().Single().Queue;
+        static string? QueueOf(Type type, string method) =>
+            type.GetMethod(method)!.GetCustomAttributes(typeof(QueueAttribute), false).Cast<QueueAttribute>().Single().Queue;
     }
 
-    [Fact]
-    public void JobSettings_RejectBadValues_NamingTheKey()
+    [Theory]
+    [InlineData("Planner:Jobs:Roles", "web,cook")]
+    [InlineData("Planner:Jobs:Queues", "pulls,urgent")]
+    [InlineData("Planner:Jobs:TimeZone", "Mars/Olympus")]
+    [InlineData("Planner:Jobs:LeaseSeconds", "1")]
+    public void JobOptions_BadValues_StopStartUp_NamingTheKey(string key, string value)
     {
-        static string Error(string key, string value) => Assert.Throws<PlannerException>(() => JobSettings.From(
-            new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build())).Message;
-
-        Assert.Contains("Planner:Jobs:Roles", Error("Planner:Jobs:Roles", "web,cook"), StringComparison.Ordinal);
-        Assert.Contains("Planner:Jobs:Queues", Error("Planner:Jobs:Queues", "pulls,urgent"), StringComparison.Ordinal);
-        Assert.Contains("Planner:Jobs:TimeZone", Error("Planner:Jobs:TimeZone", "Mars/Olympus"), StringComparison.Ordinal);
-        Assert.Contains("Planner:Jobs:LeaseSeconds", Error("Planner:Jobs:LeaseSeconds", "1"), StringComparison.Ordinal);
+        Assert.Contains(key, TestOptions.StartupError((key, value)), StringComparison.Ordinal);
     }
 
     private static Microsoft.Extensions.Hosting.Internal.ApplicationLifetime Lifetime() =>
@@ -368,7 +368,7 @@ public class PlanJobTests
     private sealed class StepLogger(string prefix, Action act) : Microsoft.Extensions.Logging.ILogger<RunExecutor>
     {
         /// <summary>Asks for the run's cancellation at that step, through the database as the API does.</summary>
-        public static StepLogger Cancelling(PlannerSettings settings, string requestId, string prefix) => new(prefix, () =>
+        public static StepLogger Cancelling(TestNode settings, string requestId, string prefix) => new(prefix, () =>
         {
             using var db = settings.Planner.OpenAsync().GetAwaiter().GetResult();
             RunRequests.CancelAsync(db, requestId, DateTimeOffset.UtcNow).GetAwaiter().GetResult();

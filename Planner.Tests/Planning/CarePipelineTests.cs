@@ -1,6 +1,5 @@
 using ClosedXML.Excel;
 using Dapper;
-using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
@@ -17,10 +16,10 @@ public class CarePipelineTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Seeds the sample sources, changes one of them with <paramref name="sql"/>, then runs the daily plan (which pulls it).</summary>
-    private static async Task<(PlannerSettings Settings, PlanOutcome Outcome)> PlanAfterAsync(TestDatabase db, Feed feed, string sql)
+    private static async Task<(TestNode Settings, PlanOutcome Outcome)> PlanAfterAsync(TestDatabase db, Feed feed, string sql)
     {
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
+        var settings = TestPlanner.Node(db);
+        var pipeline = settings;
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         await using (var source = await settings.Source(feed).Database.OpenAsync(Ct))

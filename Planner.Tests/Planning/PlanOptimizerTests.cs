@@ -18,7 +18,7 @@ public class PlanOptimizerTests
     private static readonly DateTimeOffset Noon = new(2020, 2, 9, 12, 0, 0, TimeSpan.Zero);
 
     private static Task<PlanOutcome> RunAsync(TestDatabase db, PlanRequest? request = null, TimeProvider? clock = null) =>
-        new PlanPipeline(TestPlanner.Settings(db), clock ?? TimeProvider.System, _ => { })
+        TestPlanner.Node(db).At(clock ?? TimeProvider.System)
             .RunAsync(request ?? new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
 
     [Fact]
@@ -53,8 +53,8 @@ public class PlanOptimizerTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var outcome = await RunAsync(db);
-        await using var connection = await TestPlanner.Settings(db).Planner.OpenAsync(Ct);
-        var snapshot = await PlanSnapshot.ReadAsync(connection);
+        await using var connection = await TestPlanner.Node(db).Planner.OpenAsync(Ct);
+        var snapshot = await TestPlanner.SnapshotAsync(connection);
         var served = (await connection.QueryAsync<(string Destination, string Product, double Served)>(
             "SELECT destination_code, product_code, SUM(served) FROM plan_allocations WHERE run_id = @id GROUP BY destination_code, product_code", new { id = outcome.RunId })).ToList();
 
@@ -142,7 +142,7 @@ public class PlanOptimizerTests
 
         var second = await RunAsync(db, new PlanRequest(Path.Combine(db.Directory, "again")) { ReplanRunId = first.RunId, DispatchedThroughDay = 1 });
 
-        await using var connection = await TestPlanner.Settings(db).Planner.OpenAsync(Ct);
+        await using var connection = await TestPlanner.Node(db).Planner.OpenAsync(Ct);
         async Task<List<string>> Early(string run) => (await connection.QueryAsync<(string From, string To, string Product, long Day, double Quantity)>(
                 "SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @run AND day <= 1", new { run }))
             .Select(s => $"{s.From}>{s.To} {s.Product} d{s.Day} {s.Quantity:0.###}").Order(StringComparer.Ordinal).ToList();
@@ -156,12 +156,12 @@ public class PlanOptimizerTests
     {
         // The sample with each product's supply and reserve floor scaled to 60% of its demand over the horizon.
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var pipeline = TestPlanner.Pipeline(TestPlanner.Settings(db));
+        var pipeline = TestPlanner.Node(db);
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         await pipeline.PullAsync(ct: Ct);
-        await using var connection = await TestPlanner.Settings(db).Planner.OpenAsync(Ct);
-        var problem = (await PlanSnapshot.ReadAsync(connection)).Problem;
+        await using var connection = await TestPlanner.Node(db).Planner.OpenAsync(Ct);
+        var problem = (await TestPlanner.SnapshotAsync(connection)).Problem;
         var factor = problem.Products.ToDictionary(p => p, p =>
             0.6 * problem.Demands.Where(d => d.Product == p).Sum(d => d.Quantity) / problem.Supplies.Where(s => s.Product == p).Sum(s => s.Quantity));
         var stress = problem with

@@ -15,7 +15,7 @@ public class PlanPipelineTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static async Task<PlanOutcome> RunAsync(TestDatabase db) =>
-        await TestPlanner.Pipeline(TestPlanner.Settings(db)).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
+        await TestPlanner.Node(db).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
 
     [Fact]
     public async Task Run_WritesAWorkbook_WhoseNumbersMatchSummaryJson()
@@ -64,7 +64,7 @@ public class PlanPipelineTests
     public async Task Run_RecordsAPlanThatPassesTheIndependentChecker()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var settings = TestPlanner.Settings(db);
+        var settings = TestPlanner.Node(db);
 
         var outcome = await RunAsync(db);
 

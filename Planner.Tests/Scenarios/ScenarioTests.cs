@@ -21,13 +21,15 @@ public class ScenarioTests
     public async Task Overrides_ScaleProductionDemandAndHubei_TakeTeamsOut_AndSetTheHorizon()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
+        var settings = TestPlanner.Node(db);
+        var pipeline = settings;
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         await pipeline.PullAsync(ct: Ct);
         await using var connection = await settings.Planner.OpenAsync(Ct);
-        var baseline = await PlanSnapshot.ReadAsync(connection, days: 7);
+        // Read once; the overrides are applied by the problem builder alone, without the database.
+        var inputs = await InputsReader.ReadAsync(connection, PlanScenario.Baseline, days: 7);
+        var baseline = ProblemBuilder.Build(inputs);
         var county = baseline.Problem.Demands.First(d => d.Tier == 2 && d.Segment != "hubei").Destination;
         var team = baseline.Care.Teams[0].Code;
         var overrides = new ScenarioOverrides
@@ -39,8 +41,8 @@ public class ScenarioTests
             HorizonDays = 5,
         };
 
-        var scenario = await PlanSnapshot.ReadAsync(connection, days: 7, overrides: overrides);
-        var shorter = await PlanSnapshot.ReadAsync(connection, overrides: overrides);
+        var scenario = ProblemBuilder.Build(inputs with { Overrides = overrides });
+        var shorter = await TestPlanner.SnapshotAsync(connection, overrides: overrides);
 
         // Production at Hangzhou's depot of N95 halves (stock held on day 0 is not production: compare later days).
         double Supply(PlanSnapshot s, string depot, string product) => s.Problem.Supplies.Where(x => x.Depot == depot && x.Product == product && x.Day > 0).Sum(x => x.Quantity);
@@ -104,7 +106,7 @@ public class ScenarioTests
 
         var scenarioRun = await RunAsync("/api/scenarios/surge/runs", new { });
         var baselineRun = await RunAsync("/api/scenarios/baseline/runs", new { days = 2 });
-        await using var connection = await app.Settings.Planner.OpenAsync(Ct);
+        await using var connection = await app.Planner.OpenAsync(Ct);
         var recorded = await connection.QuerySingleAsync<(string Scenario, long Version, long Days, string Policy)>(
             "SELECT r.scenario_id, r.scenario_version, r.horizon_days, r.policy FROM plan_runs r JOIN run_requests q ON q.run_id = r.id WHERE q.id = @scenarioRun", new { scenarioRun });
         Assert.Equal(("surge", 2L, 2L, "pro-rata"), recorded);

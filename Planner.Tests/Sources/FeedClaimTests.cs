@@ -18,7 +18,7 @@ public class FeedClaimTests
     private static readonly PullLease Lease = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10));
     private static readonly DateTimeOffset Now = new(2020, 2, 10, 6, 0, 0, TimeSpan.Zero);
 
-    private static async Task<(Api.Configuration.PlannerSettings Settings, FeedPuller Puller)> PreparedAsync(TestDatabase db)
+    private static async Task<(TestNode Settings, FeedPuller Puller)> PreparedAsync(TestDatabase db)
     {
         var (settings, _) = await FeedPullerTests.SeededAsync(db);
         return (settings, new FeedPuller(settings.Planner, new FixedClock(Now), Lease, "this-worker"));

@@ -12,10 +12,10 @@ public class FeedPullerTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A migrated planner database with the sample sources seeded, and a puller for it.</summary>
-    internal static async Task<(Api.Configuration.PlannerSettings Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
+    internal static async Task<(TestNode Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
     {
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
+        var settings = TestPlanner.Node(db);
+        var pipeline = settings;
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         return (settings, new FeedPuller(settings.Planner, TimeProvider.System));

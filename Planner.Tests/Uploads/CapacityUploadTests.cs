@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using ClosedXML.Excel;
 using Dapper;
-using Planner.Api.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
@@ -16,14 +15,14 @@ public sealed class HospitalsDatabase : IAsyncLifetime
 {
     private TestDatabase? _db;
 
-    public PlannerSettings Settings { get; private set; } = null!;
+    public TestNode Settings { get; private set; } = null!;
 
     public byte[] Template { get; private set; } = [];
 
-    public static async Task<PlannerSettings> PrepareAsync(TestDatabase db)
+    public static async Task<TestNode> PrepareAsync(TestDatabase db)
     {
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
+        var settings = TestPlanner.Node(db);
+        var pipeline = settings;
         await pipeline.PrepareAsync(TestContext.Current.CancellationToken);
         await pipeline.SeedSourcesAsync(TestContext.Current.CancellationToken);
         await pipeline.PullAsync(Feed.Hospitals, TestContext.Current.CancellationToken);
@@ -133,7 +132,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = await HospitalsDatabase.PrepareAsync(db);
-        var before = await TestPlanner.Pipeline(settings).RunAsync(new PlanRequest(Path.Combine(db.Directory, "before")), ct: Ct);
+        var before = await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "before")), ct: Ct);
         var (template, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0001", "H-0002"], new DateOnly(2020, 2, 10), Ct);
         var file = UploadFiles.Edit(template, wb =>
         {
@@ -171,7 +170,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
 
         // The next plan reads it (plan start 2020-02-10: the latest report before it) and records the upload: 57 more
         // critical patients than the pulled report mean more critical-care demand in the province.
-        var outcome = await TestPlanner.Pipeline(settings).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
+        var outcome = await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
         await using (var connection = await settings.Planner.OpenAsync(Ct))
         {
             Assert.Equal([result.UploadId], await connection.QueryAsync<string>("SELECT upload_id FROM plan_run_uploads WHERE run_id = @id", new { id = outcome.RunId }));

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Planner.Api.Configuration;
+using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Uploads;
 
@@ -35,9 +34,7 @@ public class HostileFileTests
                 _ => UploadFiles.HugeSharedStrings(95L * 1024 * 1024),
             }, TestContext.Current.CancellationToken);
             var local = Path.Combine(folder.FullName, "local");
-            var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection([new("Planner:LocalDirectory", local)]).Build();
-            var data = PlannerSettings.From(configuration).DataDirectory;
+            var data = TestPlanner.DataDirectory;
 
             var run = await MeasuredProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "Planner.Api"),
                 ["upload", path, $"--Planner:LocalDirectory={local}", $"--Planner:DataDirectory={data}"],

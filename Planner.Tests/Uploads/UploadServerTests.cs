@@ -101,7 +101,7 @@ public class UploadServerTests
         using var onThePage = await TestWebApp.PostFileAsync(browser, "/uploads", new byte[1_000_000], "big.xlsx",
             await TestWebApp.TokenAsync(browser, "/uploads"));
         Assert.Contains(onThePage.StatusCode, new[] { HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.BadRequest });
-        await using var connection = await app.Settings.Planner.OpenAsync(Ct);
+        await using var connection = await app.Planner.OpenAsync(Ct);
         Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM uploads"));
     }
 

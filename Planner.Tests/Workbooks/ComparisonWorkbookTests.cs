@@ -18,8 +18,8 @@ public class ComparisonWorkbookTests
     public async Task Comparison_ShowsBothRunsAndTheirDifferences_ByProductTierAndRegion()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var settings = TestPlanner.Settings(db);
-        var pipeline = TestPlanner.Pipeline(settings);
+        var settings = TestPlanner.Node(db);
+        var pipeline = settings;
         var optimized = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "a"), HorizonDays: 5), ct: Ct);
         var proRata = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "b"), HorizonDays: 5) { Policy = Policy.ProRata }, ct: Ct);
 

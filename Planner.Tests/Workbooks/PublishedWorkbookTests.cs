@@ -25,7 +25,7 @@ public sealed class PublishedPlan : IAsyncLifetime
 
     /// <summary>The daily plan at a fixed clock, so that two databases give the same run and pull ids.</summary>
     public static Task<PlanOutcome> Publish(TestDatabase db, string output) =>
-        new PlanPipeline(TestPlanner.Settings(db), new FixedClock(Noon), _ => { }).RunAsync(new PlanRequest(output), ct: TestContext.Current.CancellationToken);
+        TestPlanner.Node(db).At(new FixedClock(Noon)).RunAsync(new PlanRequest(output), ct: TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

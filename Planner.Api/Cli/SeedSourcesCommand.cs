@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Planner.Api.Startup;
+
+namespace Planner.Api.Cli;
+
+/// <summary><c>seed-sources</c>: fill the sample source databases from data/sample when they are empty.</summary>
+internal static class SeedSourcesCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("seed-sources", "fill the sample source databases from data/sample when empty");
+        command.SetAction(async (_, ct) =>
+        {
+            await using var services = cli.Services();
+            await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
+            return 0;
+        });
+        return command;
+    }
+}

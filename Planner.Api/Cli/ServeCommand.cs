@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Planner.Api.Cli;
+
+/// <summary><c>serve</c> (or no command): the web application, a web and worker node by default.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var command = new Command("serve", "run the web application (the default without a command)");
+        command.SetAction((_, _) => cli.ServeAsync());
+        return command;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+
+namespace Planner.Api.Planning;
+
+/// <summary>
+/// Reads what a plan is made from (<see cref="PlanInputs"/>): SQL only, every list ordered by code so that the same
+/// data reads the same on SQLite and PostgreSQL. The window of days comes from the request, else the scenario,
+/// else the planning parameters.
+/// </summary>
+public static class InputsReader
+{
+    private const string RegionsSql = """
+        SELECT code, name, name_en, level, parent_code, population, risk_level, lat, lon
+        FROM regions ORDER BY code
+        """;
+
+    private const string ScenarioSql = "SELECT version AS Version, overrides_json AS OverridesJson FROM scenarios WHERE id = @id";
+
+    /// <summary>
+    /// Where a supplier's goods enter the network: provincial reserves and national allocations at the province's
+    /// depot, everyone else at their city's.
+    /// </summary>
+    private const string DepotOfSupplier = """
+        CASE WHEN s.kind IN ('provincial_reserve', 'national_allocation') THEN (SELECT r.code FROM regions r WHERE r.level = 'province') ELSE c.parent_code END
+        """;
+
+    private const string ProductionSql = $"""
+        SELECT {DepotOfSupplier} AS depot, p.product_code AS product, p.report_date AS day, SUM(p.output) AS quantity
+        FROM production_reports p
+        JOIN suppliers s ON s.code = p.supplier_code
+        JOIN regions c ON c.code = s.county_code
+        WHERE p.report_date >= @start AND p.report_date < @end
+        GROUP BY 1, 2, 3
+        ORDER BY 1, 2, 3
+        """;
+
+    /// <summary>Each supplier's latest stock report before the first planned day.</summary>
+    private const string OpeningStockSql = $"""
+        SELECT {DepotOfSupplier} AS depot, k.product_code AS product, SUM(k.quantity) AS quantity
+        FROM stock_reports k
+        JOIN suppliers s ON s.code = k.supplier_code
+        JOIN regions c ON c.code = s.county_code
+        WHERE k.as_of = (SELECT MAX(k2.as_of) FROM stock_reports k2
+                         WHERE k2.supplier_code = k.supplier_code AND k2.product_code = k.product_code AND k2.as_of < @start)
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        """;
+
+    /// <summary>The city whose depot hosts the provincial reserve (the reserve supplier's city).</summary>
+    private const string ReserveCitySql = """
+        SELECT MIN(c.parent_code) FROM suppliers s JOIN regions c ON c.code = s.county_code WHERE s.kind = 'provincial_reserve'
+        """;
+
+    /// <summary>Each hospital's latest capacity report before the first planned day, summed per county.</summary>
+    private const string HospitalDriversSql = """
+        SELECT h.county_code AS county,
+               SUM(r.severe_patients + r.critical_patients) AS severe_critical,
+               SUM(r.beds_general_occupied + r.beds_isolation_occupied - r.severe_patients - r.critical_patients) AS other_inpatients,
+               SUM(r.staff_on_duty) AS staff
+        FROM capacity_reports r
+        JOIN hospitals h ON h.code = r.hospital_code
+        WHERE r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
+                               WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
+        GROUP BY h.county_code
+        ORDER BY 1
+        """;
+
+    private const string CountyDriversSql = """
+        SELECT county_code AS county, employees, key_population, fever_clinic_visits, checkpoints FROM county_drivers ORDER BY county_code
+        """;
+
+    private const string RatesSql = """
+        SELECT r.segment_code AS segment, r.product_code AS product, r.rate, s.tier, s.driver, s.risk_scaled
+        FROM consumption_rates r JOIN demand_segments s ON s.code = r.segment_code
+        ORDER BY r.segment_code, r.product_code
+        """;
+
+    private const string HubeiSupplySql = """
+        SELECT site_code AS site, product_code AS product, quantity, start_date, duration_days
+        FROM assistance_requests WHERE kind = 'supply' ORDER BY code
+        """;
+
+    /// <summary>Each hospital's latest capacity report before the first planned day.</summary>
+    private const string HospitalsSql = """
+        SELECT h.code, h.county_code AS county, c.parent_code AS city, h.designated,
+               r.beds_general_total + r.beds_isolation_total + r.beds_icu_total AS beds,
+               r.beds_icu_total AS icu_beds, r.beds_icu_occupied AS icu_occupied,
+               r.ventilators_total AS ventilators, r.ventilators_in_use,
+               r.severe_patients AS severe, r.critical_patients AS critical, r.staff_on_duty
+        FROM capacity_reports r
+        JOIN hospitals h ON h.code = r.hospital_code
+        JOIN regions c ON c.code = h.county_code
+        WHERE r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
+                               WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
+        ORDER BY h.code
+        """;
+
+    private const string TeamsSql = """
+        SELECT code, home_city_code AS home_city, available_from, available_to, rest_days, current_site
+        FROM medical_teams ORDER BY code
+        """;
+
+    private const string HubeiTeamRequestsSql = """
+        SELECT site_code AS site, specialty, quantity, start_date, duration_days
+        FROM assistance_requests WHERE kind = 'team' ORDER BY code
+        """;
+
+    /// <summary>The saved scenario <paramref name="id"/>: its version and overrides.</summary>
+    public static async Task<PlanScenario> ScenarioAsync(DbConnection db, string id)
+    {
+        var row = await db.QuerySingleOrDefaultAsync<ScenarioRow>(ScenarioSql, new { id }) ?? throw new ScenarioNotFound(id);
+        return new PlanScenario(id, (int)row.Version, ScenarioOverrides.Parse(row.OverridesJson));
+    }
+
+    /// <summary>The inputs of a plan of <paramref name="scenario"/> from <paramref name="start"/> for <paramref name="days"/> days.</summary>
+    public static async Task<PlanInputs> ReadAsync(DbConnection db, PlanScenario scenario, DateOnly? start = null, int? days = null)
+    {
+        var parameters = (await db.QueryAsync<ParameterRow>("SELECT name, value FROM planning_parameters"))
+            .ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        var overrides = scenario.Overrides;
+        var planStart = start ?? DateOnly.ParseExact(Parameter(parameters, "plan_start"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var horizon = days ?? overrides.HorizonDays ?? int.Parse(Parameter(parameters, "horizon_days"), CultureInfo.InvariantCulture);
+        var window = new { start = planStart, end = planStart.AddDays(horizon) };
+        return new PlanInputs
+        {
+            PlanStart = planStart,
+            HorizonDays = horizon,
+            ScenarioId = scenario.Id,
+            ScenarioVersion = scenario.Version,
+            Overrides = overrides,
+            Parameters = parameters,
+            Regions = (await db.QueryAsync<RegionInfo>(RegionsSql)).ToList(),
+            Products = (await db.QueryAsync<ProductInfo>("SELECT code, name, name_en, unit FROM products ORDER BY code")).ToList(),
+            Tiers = (await db.QueryAsync<TierInfo>("SELECT tier, name, name_en FROM priority_tiers ORDER BY tier")).ToList(),
+            RiskMultipliers = (await db.QueryAsync<RiskRow>("SELECT level, multiplier FROM risk_levels"))
+                .ToDictionary(r => r.Level, r => r.Multiplier),
+            Production = (await db.QueryAsync<SupplyRow>(ProductionSql, window)).ToList(),
+            OpeningStock = (await db.QueryAsync<SupplyRow>(OpeningStockSql, window)).ToList(),
+            ReserveCity = await db.ExecuteScalarAsync<string?>(ReserveCitySql),
+            HospitalDrivers = (await db.QueryAsync<HospitalDriverRow>(HospitalDriversSql, window)).ToList(),
+            CountyDrivers = (await db.QueryAsync<CountyDriverRow>(CountyDriversSql)).ToList(),
+            Rates = (await db.QueryAsync<RateRow>(RatesSql)).ToList(),
+            HubeiSupplyRequests = (await db.QueryAsync<SupplyRequestRow>(HubeiSupplySql)).ToList(),
+            Care = await CareAsync(db, planStart),
+        };
+    }
+
+    private static async Task<CareRows> CareAsync(DbConnection db, DateOnly planStart) => new(
+        (await db.QueryAsync<HospitalRow>(HospitalsSql, new { start = planStart })).ToList(),
+        (await db.QueryAsync<TeamRow>(TeamsSql)).ToList(),
+        (await db.QueryAsync<MemberRow>("SELECT team_code, specialty, members FROM team_members ORDER BY team_code, specialty")).ToList(),
+        (await db.QueryAsync<TeamRequestRow>(HubeiTeamRequestsSql)).ToList(),
+        (await db.QueryAsync<RatioRow>(
+            "SELECT specialty, per_critical_patient, per_severe_patient, share_of_staff_on_duty FROM staffing_ratios ORDER BY specialty")).ToList(),
+        (await db.QueryAsync<KitRow>("SELECT product_code, per_member_day FROM team_kits ORDER BY product_code"))
+            .ToDictionary(k => k.ProductCode, k => k.PerMemberDay, StringComparer.Ordinal));
+
+    /// <summary>A planning parameter, or a message naming the file it comes from.</summary>
+    public static string Parameter(IReadOnlyDictionary<string, string> parameters, string name) =>
+        parameters.TryGetValue(name, out var value)
+            ? value
+            : throw new PlannerException($"Planning parameter {name} is missing from data/reference/planning-parameters.csv.");
+
+    private sealed class ParameterRow { public string Name { get; set; } = ""; public string Value { get; set; } = ""; }
+
+    private sealed class RiskRow { public int Level { get; set; } public double Multiplier { get; set; } }
+
+    private sealed class KitRow { public string ProductCode { get; set; } = ""; public double PerMemberDay { get; set; } }
+
+    private sealed class ScenarioRow
+    {
+        public long Version { get; set; }
+        public string OverridesJson { get; set; } = "";
+    }
+}

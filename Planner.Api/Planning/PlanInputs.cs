@@ -1,0 +1,172 @@
+namespace Planner.Api.Planning;
+
+// Rows as read with Dapper: settable properties, because Dapper converts column types (SQLite's Int64,
+// PostgreSQL's int4 or numeric) only when it maps to properties, not to constructor parameters. Dates stay dates:
+// the problem builder turns them into day numbers.
+
+public sealed record RegionInfo
+{
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? NameEn { get; init; }
+    public string Level { get; init; } = "";
+    public string? ParentCode { get; init; }
+    public long? Population { get; init; }
+    public int? RiskLevel { get; init; }
+    public double? Lat { get; init; }
+    public double? Lon { get; init; }
+}
+
+public sealed record ProductInfo
+{
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string NameEn { get; init; } = "";
+    public string Unit { get; init; } = "";
+}
+
+public sealed record TierInfo
+{
+    public int Tier { get; init; }
+    public string Name { get; init; } = "";
+    public string NameEn { get; init; } = "";
+}
+
+/// <summary>Production (or, for opening stock, the stock held) of a product entering the network at a depot on a date.</summary>
+public sealed record SupplyRow
+{
+    public string Depot { get; init; } = "";
+    public string Product { get; init; } = "";
+    public DateOnly Day { get; init; }
+    public long Quantity { get; init; }
+}
+
+/// <summary>A segment's consumption rate of a product, the segment's tier and driver, and whether risk scales it.</summary>
+public sealed record RateRow
+{
+    public string Segment { get; init; } = "";
+    public string Product { get; init; } = "";
+    public double Rate { get; init; }
+    public int Tier { get; init; }
+    public string Driver { get; init; } = "";
+    public bool RiskScaled { get; init; }
+}
+
+/// <summary>A Hubei site's daily request of a product from a date, for a number of days.</summary>
+public sealed record SupplyRequestRow
+{
+    public string Site { get; init; } = "";
+    public string Product { get; init; } = "";
+    public long Quantity { get; init; }
+    public DateOnly StartDate { get; init; }
+    public int DurationDays { get; init; }
+}
+
+/// <summary>A county's hospitals, summed from each one's latest capacity report before the plan.</summary>
+public sealed record HospitalDriverRow
+{
+    public string County { get; init; } = "";
+    public long SevereCritical { get; init; }
+    public long OtherInpatients { get; init; }
+    public long Staff { get; init; }
+}
+
+/// <summary>A county's drivers other than its hospitals.</summary>
+public sealed record CountyDriverRow
+{
+    public string County { get; init; } = "";
+    public long Employees { get; init; }
+    public long KeyPopulation { get; init; }
+    public long FeverClinicVisits { get; init; }
+    public long Checkpoints { get; init; }
+}
+
+/// <summary>A hospital's latest capacity report before the plan.</summary>
+public sealed record HospitalRow
+{
+    public string Code { get; init; } = "";
+    public string County { get; init; } = "";
+    public string City { get; init; } = "";
+    public long Designated { get; init; }
+    public long Beds { get; init; }
+    public long IcuBeds { get; init; }
+    public long IcuOccupied { get; init; }
+    public long Ventilators { get; init; }
+    public long VentilatorsInUse { get; init; }
+    public long Severe { get; init; }
+    public long Critical { get; init; }
+    public long StaffOnDuty { get; init; }
+}
+
+/// <summary>A medical team and its availability window.</summary>
+public sealed record TeamRow
+{
+    public string Code { get; init; } = "";
+    public string HomeCity { get; init; } = "";
+    public DateOnly AvailableFrom { get; init; }
+    public DateOnly AvailableTo { get; init; }
+    public long RestDays { get; init; }
+    public string? CurrentSite { get; init; }
+}
+
+/// <summary>How many members of a specialty a team has.</summary>
+public sealed record MemberRow
+{
+    public string TeamCode { get; init; } = "";
+    public string Specialty { get; init; } = "";
+    public long Members { get; init; }
+}
+
+/// <summary>A Hubei site's request for staff of a specialty from a date, for a number of days.</summary>
+public sealed record TeamRequestRow
+{
+    public string Site { get; init; } = "";
+    public string Specialty { get; init; } = "";
+    public long Quantity { get; init; }
+    public DateOnly StartDate { get; init; }
+    public long DurationDays { get; init; }
+}
+
+/// <summary>Staff a specialty needs per critical and per severe patient, and its share of staff on duty.</summary>
+public sealed record RatioRow
+{
+    public string Specialty { get; init; } = "";
+    public double PerCriticalPatient { get; init; }
+    public double PerSeverePatient { get; init; }
+    public double ShareOfStaffOnDuty { get; init; }
+}
+
+/// <summary>What the care models read, as rows: hospitals, teams, Hubei's team requests, ratios and kits.</summary>
+public sealed record CareRows(
+    IReadOnlyList<HospitalRow> Hospitals,
+    IReadOnlyList<TeamRow> Teams,
+    IReadOnlyList<MemberRow> Members,
+    IReadOnlyList<TeamRequestRow> HubeiRequests,
+    IReadOnlyList<RatioRow> Ratios,
+    IReadOnlyDictionary<string, double> Kit);
+
+/// <summary>
+/// Everything a plan is made from, as read from the planner database for one window of days: reference data,
+/// planning parameters, the scenario, the latest reports before the first day and the production inside the window.
+/// </summary>
+public sealed record PlanInputs
+{
+    public required DateOnly PlanStart { get; init; }
+    public required int HorizonDays { get; init; }
+    public required string ScenarioId { get; init; }
+    public required int ScenarioVersion { get; init; }
+    public required ScenarioOverrides Overrides { get; init; }
+    public required IReadOnlyDictionary<string, string> Parameters { get; init; }
+    public required IReadOnlyList<RegionInfo> Regions { get; init; }
+    public required IReadOnlyList<ProductInfo> Products { get; init; }
+    public required IReadOnlyList<TierInfo> Tiers { get; init; }
+    public required IReadOnlyDictionary<int, double> RiskMultipliers { get; init; }
+    public required IReadOnlyList<SupplyRow> Production { get; init; }
+    public required IReadOnlyList<SupplyRow> OpeningStock { get; init; }
+    public required string? ReserveCity { get; init; }
+    public required IReadOnlyList<HospitalDriverRow> HospitalDrivers { get; init; }
+    public required IReadOnlyList<CountyDriverRow> CountyDrivers { get; init; }
+    public required IReadOnlyList<RateRow> Rates { get; init; }
+    public required IReadOnlyList<SupplyRequestRow> HubeiSupplyRequests { get; init; }
+    public required CareRows Care { get; init; }
+}

@@ -1,0 +1,185 @@
+using System.Globalization;
+using Planner.Solver.Allocation;
+using Planner.Solver.Breakdown;
+using Planner.Solver.Care;
+
+namespace Planner.Api.Planning;
+
+/// <summary>
+/// Builds the allocation problem from what was read (<see cref="PlanInputs"/>), without the database: dates become
+/// day numbers of the plan, demand is drivers × consumption rates × the county's risk multiplier, the lanes follow
+/// <see cref="LaneRules"/>, and the scenario's overrides are applied here and only here.
+/// </summary>
+public static class ProblemBuilder
+{
+    /// <summary>The plan's problem, its context (regions, products, tiers, the five-level tree) and the care inputs.</summary>
+    public static PlanSnapshot Build(PlanInputs inputs)
+    {
+        var regions = inputs.Regions;
+        var province = regions.Single(r => r.Level == "province");
+        var cities = regions.Where(r => r.Level == "city").ToList();
+        var counties = regions.Where(r => r.Level == "county").ToList();
+        var sites = regions.Where(r => r.Level == "external").ToList();
+        var (supplies, floors) = Supplies(inputs, province.Code);
+        var reserveCity = inputs.ReserveCity ?? cities[0].Code;
+        var problem = new AllocationProblem
+        {
+            Days = inputs.HorizonDays,
+            Products = inputs.Products.Select(p => p.Code).ToList(),
+            Depots = [province.Code, .. cities.Select(c => c.Code)],
+            Destinations = counties.Concat(sites).Select(r => r.Code).ToList(),
+            Supplies = supplies,
+            Demands = [.. CountyDemands(inputs, counties), .. HubeiDemands(inputs)],
+            Lanes = Lanes(province, cities.Single(c => c.Code == reserveCity), cities, counties, sites),
+            ReserveFloors = floors,
+            Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
+        };
+        // The whole five-level tree, weighted by population, for breaking county plans down to villages.
+        var tree = regions.Where(r => r.Level != "external").Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0)).ToList();
+        var criticalCare = inputs.Rates.Where(r => r.Segment == PlanSnapshot.CriticalCareSegment).Select(r => (r.Product, r.Rate, r.Tier)).ToList();
+        return new PlanSnapshot(inputs.PlanStart, inputs.HorizonDays, regions, inputs.Products, inputs.Tiers, problem, tree, Care(inputs),
+            criticalCare);
+    }
+
+    /// <summary>
+    /// Production in the window (a scenario's factor applies to production, not to stock already held) and each
+    /// depot's opening stock on day 0; the provincial reserve keeps a share of its opening stock as a floor that only
+    /// tier-1 needs may breach.
+    /// </summary>
+    private static (List<Supply> Supplies, List<ReserveFloor> Floors) Supplies(PlanInputs inputs, string province)
+    {
+        var supplies = new List<Supply>();
+        foreach (var s in inputs.Production)
+        {
+            var quantity = Math.Round(s.Quantity * inputs.Overrides.Production(s.Product, s.Depot), MidpointRounding.AwayFromZero);
+            supplies.Add(new Supply(s.Depot, s.Product, s.Day.DayNumber - inputs.PlanStart.DayNumber, quantity));
+        }
+        var openingReserve = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var s in inputs.OpeningStock)
+        {
+            supplies.Add(new Supply(s.Depot, s.Product, 0, s.Quantity));
+            if (s.Depot == province) openingReserve[s.Product] = s.Quantity;
+        }
+        var floorShare = inputs.Parameters.TryGetValue("provincial_reserve_floor_share", out var share)
+            ? double.Parse(share, CultureInfo.InvariantCulture) : 0;
+        var floors = openingReserve.Where(r => r.Value > 0 && floorShare > 0)
+            .Select(r => new ReserveFloor(province, r.Key, Math.Floor(r.Value * floorShare))).OrderBy(f => f.Product, StringComparer.Ordinal).ToList();
+        return (supplies, floors);
+    }
+
+    /// <summary>Every county's daily demand per segment and product: its driver × the rate × risk × the scenario's factor.</summary>
+    private static List<Demand> CountyDemands(PlanInputs inputs, List<RegionInfo> counties)
+    {
+        var returnShare = double.Parse(InputsReader.Parameter(inputs.Parameters, "return_to_work_share"), CultureInfo.InvariantCulture);
+        var drivers = Drivers(inputs, counties, returnShare);
+        var demands = new List<Demand>();
+        foreach (var rate in inputs.Rates)
+        {
+            foreach (var county in counties)
+            {
+                var driver = drivers.GetValueOrDefault((county.Code, rate.Segment));
+                var scale = rate.RiskScaled ? inputs.RiskMultipliers.GetValueOrDefault(county.RiskLevel ?? 3, 1.0) : 1.0;
+                var daily = Math.Round(driver * rate.Rate * scale * inputs.Overrides.Demand(county.Code, rate.Tier), MidpointRounding.AwayFromZero);
+                if (daily <= 0) continue;
+                for (var day = 0; day < inputs.HorizonDays; day++)
+                {
+                    demands.Add(new Demand(county.Code, rate.Product, day, rate.Tier, daily, rate.Segment));
+                }
+            }
+        }
+        return demands;
+    }
+
+    /// <summary>
+    /// The driver of every segment in every county: hospital census and staff from capacity reports, the rest from the
+    /// county drivers, return-to-work employees at the target share, residents for the public.
+    /// </summary>
+    private static Dictionary<(string County, string Segment), double> Drivers(PlanInputs inputs, List<RegionInfo> counties, double returnShare)
+    {
+        var drivers = new Dictionary<(string, string), double>();
+        foreach (var h in inputs.HospitalDrivers)
+        {
+            drivers[(h.County, "critical_care")] = h.SevereCritical;
+            drivers[(h.County, "inpatient")] = Math.Max(0, h.OtherInpatients);
+            drivers[(h.County, "staff")] = h.Staff;
+        }
+        foreach (var c in inputs.CountyDrivers)
+        {
+            drivers[(c.County, "fever_clinic")] = c.FeverClinicVisits;
+            drivers[(c.County, "small_gates")] = c.Checkpoints;
+            drivers[(c.County, "key_population")] = c.KeyPopulation;
+            drivers[(c.County, "return_to_work")] = c.Employees * returnShare;
+        }
+        foreach (var county in counties)
+        {
+            drivers[(county.Code, "public")] = county.Population ?? 0;
+        }
+        return drivers;
+    }
+
+    /// <summary>The Hubei sites' supply requests on the days they cover, scaled by the scenario's quota, in the first tier.</summary>
+    private static List<Demand> HubeiDemands(PlanInputs inputs)
+    {
+        var tier = inputs.Tiers.Min(t => t.Tier);
+        var demands = new List<Demand>();
+        foreach (var r in inputs.HubeiSupplyRequests)
+        {
+            for (var day = 0; day < inputs.HorizonDays; day++)
+            {
+                var date = inputs.PlanStart.AddDays(day);
+                if (date < r.StartDate || date >= r.StartDate.AddDays(r.DurationDays)) continue;
+                var quantity = Math.Round(r.Quantity * (inputs.Overrides.HubeiQuota ?? 1), MidpointRounding.AwayFromZero);
+                if (quantity > 0) demands.Add(new Demand(r.Site, r.Product, day, tier, quantity, "hubei"));
+            }
+        }
+        return demands;
+    }
+
+    private static List<Lane> Lanes(RegionInfo province, RegionInfo reserveCity, List<RegionInfo> cities, List<RegionInfo> counties,
+        List<RegionInfo> sites)
+    {
+        try
+        {
+            return LaneRules.Build(province.Code, Place(reserveCity), cities.Select(Place).ToList(), counties.Select(Place).ToList(),
+                sites.Select(Place).ToList());
+        }
+        catch (ArgumentException e)
+        {
+            throw new PlannerException($"{e.Message} Add the coordinates to data/city-coordinates.csv.", e);
+        }
+    }
+
+    /// <summary>A region as the lane rules see it.</summary>
+    public static LanePlace Place(RegionInfo region) => new(region.Code, region.ParentCode, region.Lat, region.Lon);
+
+    /// <summary>
+    /// The care models' inputs on the plan's days: a team on deployment left on the first day of its availability (the
+    /// roster keeps no departure date); the scenario takes teams out and scales Hubei's team requests.
+    /// </summary>
+    private static CareInputs Care(PlanInputs inputs)
+    {
+        var start = inputs.PlanStart;
+        var rows = inputs.Care;
+        var hospitals = rows.Hospitals.Select(h => new HospitalCensus(h.Code, h.County, h.City, h.Designated != 0, (int)h.Beds, (int)h.IcuBeds,
+            (int)h.IcuOccupied, (int)h.Ventilators, (int)h.VentilatorsInUse, (int)h.Severe, (int)h.Critical, (int)h.StaffOnDuty)).ToList();
+        var members = rows.Members.GroupBy(m => m.TeamCode).ToDictionary(g => g.Key,
+            g => (IReadOnlyDictionary<string, int>)g.ToDictionary(m => m.Specialty, m => (int)m.Members, StringComparer.Ordinal), StringComparer.Ordinal);
+        var teams = rows.Teams.Select(t =>
+        {
+            var from = t.AvailableFrom.DayNumber - start.DayNumber;
+            return new MedicalTeam(t.Code, t.HomeCity, from, t.AvailableTo.DayNumber - start.DayNumber, (int)t.RestDays,
+                members.GetValueOrDefault(t.Code) ?? new Dictionary<string, int>(), t.CurrentSite, t.CurrentSite is null ? 0 : Math.Min(0, from));
+        }).ToList();
+        var hubei = rows.HubeiRequests.GroupBy(r => (r.Site, r.StartDate, r.DurationDays))
+            .Select(g => new StaffNeed($"{g.Key.Site}@{g.Key.StartDate:yyyy-MM-dd}", g.Key.Site, g.Key.Site, g.Key.Site, NeedKind.Hubei,
+                g.Key.StartDate.DayNumber - start.DayNumber, (int)g.Key.DurationDays,
+                g.GroupBy(r => r.Specialty).ToDictionary(s => s.Key, s => (int)s.Sum(r => r.Quantity), StringComparer.Ordinal)))
+            .ToList();
+        var ratios = rows.Ratios.Select(r => new StaffingRatio(r.Specialty, r.PerCriticalPatient, r.PerSeverePatient, r.ShareOfStaffOnDuty)).ToList();
+        var (available, needs) = inputs.Overrides.Care(teams, hubei);
+        return new CareInputs(hospitals, available, needs, ratios, rows.Kit, Number("home_city_floor_share"),
+            (int)Number("max_deployment_days"), Number("patient_transfer_max_km"));
+
+        double Number(string name) => double.Parse(InputsReader.Parameter(inputs.Parameters, name), CultureInfo.InvariantCulture);
+    }
+}
