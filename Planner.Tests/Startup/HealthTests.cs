@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Planner.Tests.Infrastructure;
+using Planner.Tests.Jobs;
+
+namespace Planner.Tests.Startup;
+
+/// <summary><c>/health</c> checks the planner database and Hangfire's storage, and says which one fails.</summary>
+[Collection(HangfireState.Name)]
+public class HealthTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Health_IsOk_WhenBothAnswer_And503NamingTheDatabase_WhenItIsDown()
+    {
+        await using var cluster = await PostgresServer.StartPrivateAsync();
+        await using var db = await TestDatabase.CreateOnAsync(cluster.AdminConnectionString);
+        await using var app = TestWebApp.Start(db);
+        using var client = app.Anonymous();
+
+        using var up = await client.GetAsync(new Uri("/health", UriKind.Relative), Ct);
+        var healthy = await up.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        cluster.Stop();
+        using var down = await client.GetAsync(new Uri("/health", UriKind.Relative), Ct);
+        var unhealthy = await down.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, up.StatusCode);
+        Assert.Equal("ok", healthy.GetProperty("status").GetString());
+        Assert.Equal([("database", "healthy"), ("jobs", "healthy")], Checks(healthy));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.Equal("unhealthy", unhealthy.GetProperty("status").GetString());
+        Assert.Contains(("database", "unhealthy"), Checks(unhealthy));
+        var detail = unhealthy.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "database")
+            .GetProperty("detail").GetString();
+        Assert.StartsWith("Cannot open the PostgreSQL database", detail, StringComparison.Ordinal);
+    }
+
+    private static List<(string, string)> Checks(JsonElement report) => report.GetProperty("checks").EnumerateArray()
+        .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("status").GetString()!)).OrderBy(c => c.Item1, StringComparer.Ordinal).ToList();
+}
