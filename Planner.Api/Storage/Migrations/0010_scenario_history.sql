@@ -1,12 +1,12 @@
 -- Every saved version of a scenario (the scenarios row holds the latest); a plan run records the version it used.
 CREATE TABLE scenario_versions (
-    scenario_id    TEXT    NOT NULL REFERENCES scenarios (id),
-    version        INTEGER NOT NULL,
-    name           TEXT    NOT NULL,
-    description    TEXT    NOT NULL,
-    overrides_json TEXT    NOT NULL,
+    scenario_id    TEXT        NOT NULL REFERENCES scenarios (id),
+    version        INTEGER     NOT NULL,
+    name           TEXT        NOT NULL,
+    description    TEXT        NOT NULL,
+    overrides_json TEXT        NOT NULL,
     saved_by       TEXT,
-    saved_at       TEXT    NOT NULL,
+    saved_at       $timestamp$ NOT NULL,
     PRIMARY KEY (scenario_id, version)
 );
 

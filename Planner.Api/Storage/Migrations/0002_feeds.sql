@@ -1,13 +1,13 @@
 -- What the planner pulls from the three source feeds, and the record of every pull.
 CREATE TABLE pull_runs (
-    id            TEXT    NOT NULL PRIMARY KEY,
-    source        TEXT    NOT NULL CHECK (source IN ('production', 'hospitals', 'teams')),
-    started_at    TEXT    NOT NULL,
-    finished_at   TEXT,
-    status        TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
-    rows_read     INTEGER NOT NULL DEFAULT 0,
-    rows_changed  INTEGER NOT NULL DEFAULT 0,
-    rows_rejected INTEGER NOT NULL DEFAULT 0,
+    id            TEXT        NOT NULL PRIMARY KEY,
+    source        TEXT        NOT NULL CHECK (source IN ('production', 'hospitals', 'teams')),
+    started_at    $timestamp$ NOT NULL,
+    finished_at   $timestamp$,
+    status        TEXT        NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+    rows_read     $bigint$    NOT NULL DEFAULT 0,
+    rows_changed  $bigint$    NOT NULL DEFAULT 0,
+    rows_rejected $bigint$    NOT NULL DEFAULT 0,
     watermark     TEXT,
     error         TEXT
 );
@@ -30,27 +30,27 @@ CREATE TABLE suppliers (
 );
 
 CREATE TABLE supplier_products (
-    supplier_code  TEXT    NOT NULL REFERENCES suppliers (code),
-    product_code   TEXT    NOT NULL REFERENCES products (code),
-    daily_capacity INTEGER NOT NULL CHECK (daily_capacity >= 0),
+    supplier_code  TEXT     NOT NULL REFERENCES suppliers (code),
+    product_code   TEXT     NOT NULL REFERENCES products (code),
+    daily_capacity $bigint$ NOT NULL CHECK (daily_capacity >= 0),
     PRIMARY KEY (supplier_code, product_code)
 );
 
 CREATE TABLE production_reports (
-    supplier_code TEXT    NOT NULL REFERENCES suppliers (code),
-    product_code  TEXT    NOT NULL REFERENCES products (code),
-    report_date   TEXT    NOT NULL,
-    output        INTEGER NOT NULL CHECK (output >= 0),
-    pull_run_id   TEXT    NOT NULL REFERENCES pull_runs (id),
+    supplier_code TEXT     NOT NULL REFERENCES suppliers (code),
+    product_code  TEXT     NOT NULL REFERENCES products (code),
+    report_date   $date$   NOT NULL,
+    output        $bigint$ NOT NULL CHECK (output >= 0),
+    pull_run_id   TEXT     NOT NULL REFERENCES pull_runs (id),
     PRIMARY KEY (supplier_code, product_code, report_date)
 );
 
 CREATE TABLE stock_reports (
-    supplier_code TEXT    NOT NULL REFERENCES suppliers (code),
-    product_code  TEXT    NOT NULL REFERENCES products (code),
-    as_of         TEXT    NOT NULL,
-    quantity      INTEGER NOT NULL CHECK (quantity >= 0),
-    pull_run_id   TEXT    NOT NULL REFERENCES pull_runs (id),
+    supplier_code TEXT     NOT NULL REFERENCES suppliers (code),
+    product_code  TEXT     NOT NULL REFERENCES products (code),
+    as_of         $date$   NOT NULL,
+    quantity      $bigint$ NOT NULL CHECK (quantity >= 0),
+    pull_run_id   TEXT     NOT NULL REFERENCES pull_runs (id),
     PRIMARY KEY (supplier_code, product_code, as_of)
 );
 
@@ -65,7 +65,7 @@ CREATE TABLE hospitals (
 
 CREATE TABLE capacity_reports (
     hospital_code           TEXT    NOT NULL REFERENCES hospitals (code),
-    report_date             TEXT    NOT NULL,
+    report_date             $date$  NOT NULL,
     beds_general_total      INTEGER NOT NULL,
     beds_general_occupied   INTEGER NOT NULL,
     beds_isolation_total    INTEGER NOT NULL,
@@ -88,8 +88,8 @@ CREATE TABLE medical_teams (
     name           TEXT    NOT NULL,
     home_city_code TEXT    NOT NULL REFERENCES regions (code),
     level          TEXT    NOT NULL CHECK (level IN ('provincial', 'city')),
-    available_from TEXT    NOT NULL,
-    available_to   TEXT    NOT NULL,
+    available_from $date$  NOT NULL,
+    available_to   $date$  NOT NULL,
     rest_days      INTEGER NOT NULL,
     current_site   TEXT    REFERENCES regions (code),
     pull_run_id    TEXT    NOT NULL REFERENCES pull_runs (id)
@@ -103,12 +103,12 @@ CREATE TABLE team_members (
 );
 
 CREATE TABLE assistance_requests (
-    code          TEXT    NOT NULL PRIMARY KEY,
-    site_code     TEXT    NOT NULL REFERENCES regions (code),
-    kind          TEXT    NOT NULL CHECK (kind IN ('supply', 'team')),
-    product_code  TEXT    REFERENCES products (code),
+    code          TEXT     NOT NULL PRIMARY KEY,
+    site_code     TEXT     NOT NULL REFERENCES regions (code),
+    kind          TEXT     NOT NULL CHECK (kind IN ('supply', 'team')),
+    product_code  TEXT     REFERENCES products (code),
     specialty     TEXT,
-    quantity      INTEGER NOT NULL CHECK (quantity >= 0),
-    start_date    TEXT    NOT NULL,
-    duration_days INTEGER NOT NULL CHECK (duration_days > 0)
+    quantity      $bigint$ NOT NULL CHECK (quantity >= 0),
+    start_date    $date$   NOT NULL,
+    duration_days INTEGER  NOT NULL CHECK (duration_days > 0)
 );

@@ -1,15 +1,15 @@
 -- Hospital capacity uploaded by hospital administrators through the capacity template. One row per accepted
 -- file; the same file uploaded again (same sha256) finds its earlier upload and writes nothing.
 CREATE TABLE uploads (
-    id           TEXT    NOT NULL PRIMARY KEY,
-    kind         TEXT    NOT NULL CHECK (kind IN ('capacity')),
-    file_name    TEXT    NOT NULL,
-    sha256       TEXT    NOT NULL,
-    bytes        INTEGER NOT NULL,
-    rows_read    INTEGER NOT NULL,
-    rows_changed INTEGER NOT NULL,
+    id           TEXT        NOT NULL PRIMARY KEY,
+    kind         TEXT        NOT NULL CHECK (kind IN ('capacity')),
+    file_name    TEXT        NOT NULL,
+    sha256       TEXT        NOT NULL,
+    bytes        INTEGER     NOT NULL,
+    rows_read    INTEGER     NOT NULL,
+    rows_changed INTEGER     NOT NULL,
     uploaded_by  TEXT,
-    uploaded_at  TEXT    NOT NULL,
+    uploaded_at  $timestamp$ NOT NULL,
     UNIQUE (kind, sha256)
 );
 
@@ -22,7 +22,7 @@ ALTER TABLE capacity_reports ADD COLUMN notes TEXT;
 -- (the NHSN/SANER supply-pathway fields), as uploaded with a capacity report.
 CREATE TABLE capacity_staff (
     hospital_code TEXT    NOT NULL REFERENCES hospitals (code),
-    report_date   TEXT NOT NULL,
+    report_date   $date$  NOT NULL,
     specialty     TEXT    NOT NULL,
     staff         INTEGER NOT NULL CHECK (staff >= 0),
     upload_id     TEXT    NOT NULL REFERENCES uploads (id),
@@ -30,7 +30,7 @@ CREATE TABLE capacity_staff (
 );
 CREATE TABLE capacity_supplies (
     hospital_code TEXT    NOT NULL REFERENCES hospitals (code),
-    report_date   TEXT NOT NULL,
+    report_date   $date$  NOT NULL,
     product_code  TEXT    NOT NULL REFERENCES products (code),
     days_on_hand  INTEGER NOT NULL CHECK (days_on_hand >= 0),
     can_obtain    INTEGER NOT NULL CHECK (can_obtain IN (0, 1)),

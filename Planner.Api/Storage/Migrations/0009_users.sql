@@ -1,12 +1,12 @@
 -- People who sign in, with their role and scope: a planner sees everything; a logistics officer the province
 -- (city_code NULL) or one city; a hospital administrator the hospitals listed in user_hospitals.
 CREATE TABLE users (
-    user_name     TEXT NOT NULL PRIMARY KEY,
-    display_name  TEXT NOT NULL,
-    role          TEXT NOT NULL CHECK (role IN ('planner', 'logistics', 'hospital')),
-    city_code     TEXT REFERENCES regions (code),
-    password_hash TEXT NOT NULL,
-    created_at    TEXT NOT NULL,
+    user_name     TEXT        NOT NULL PRIMARY KEY,
+    display_name  TEXT        NOT NULL,
+    role          TEXT        NOT NULL CHECK (role IN ('planner', 'logistics', 'hospital')),
+    city_code     TEXT        REFERENCES regions (code),
+    password_hash TEXT        NOT NULL,
+    created_at    $timestamp$ NOT NULL,
     CHECK (role = 'logistics' OR city_code IS NULL)
 );
 
@@ -19,10 +19,10 @@ CREATE TABLE user_hospitals (
 
 -- Keys for the API; only their SHA-256 is stored (a key is 32 random bytes, so a plain hash is enough).
 CREATE TABLE api_keys (
-    id         TEXT NOT NULL PRIMARY KEY,
-    user_name  TEXT NOT NULL REFERENCES users (user_name) ON DELETE CASCADE,
-    key_sha256 TEXT NOT NULL UNIQUE,
-    label      TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
+    id         TEXT        NOT NULL PRIMARY KEY,
+    user_name  TEXT        NOT NULL REFERENCES users (user_name) ON DELETE CASCADE,
+    key_sha256 TEXT        NOT NULL UNIQUE,
+    label      TEXT        NOT NULL,
+    created_at $timestamp$ NOT NULL,
+    revoked_at $timestamp$
 );

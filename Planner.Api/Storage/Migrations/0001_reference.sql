@@ -5,11 +5,11 @@ CREATE TABLE regions (
     name_en              TEXT,
     level                TEXT    NOT NULL CHECK (level IN ('province', 'city', 'county', 'town', 'village', 'external')),
     parent_code          TEXT    REFERENCES regions (code),
-    population           INTEGER,
+    population           $bigint$,
     population_estimated INTEGER NOT NULL DEFAULT 0,
     risk_level           INTEGER,
-    lat                  REAL,
-    lon                  REAL
+    lat                  $double$,
+    lon                  $double$
 );
 CREATE INDEX ix_regions_parent ON regions (parent_code);
 
@@ -38,19 +38,19 @@ CREATE TABLE demand_segments (
 );
 
 CREATE TABLE consumption_rates (
-    segment_code TEXT NOT NULL REFERENCES demand_segments (code),
-    product_code TEXT NOT NULL REFERENCES products (code),
-    rate         REAL NOT NULL CHECK (rate >= 0),
-    note         TEXT NOT NULL,
+    segment_code TEXT     NOT NULL REFERENCES demand_segments (code),
+    product_code TEXT     NOT NULL REFERENCES products (code),
+    rate         $double$ NOT NULL CHECK (rate >= 0),
+    note         TEXT     NOT NULL,
     PRIMARY KEY (segment_code, product_code)
 );
 
 CREATE TABLE risk_levels (
-    level      INTEGER NOT NULL PRIMARY KEY,
-    name       TEXT    NOT NULL,
-    name_en    TEXT    NOT NULL,
-    colour     TEXT    NOT NULL,
-    multiplier REAL    NOT NULL
+    level      INTEGER  NOT NULL PRIMARY KEY,
+    name       TEXT     NOT NULL,
+    name_en    TEXT     NOT NULL,
+    colour     TEXT     NOT NULL,
+    multiplier $double$ NOT NULL
 );
 
 CREATE TABLE planning_parameters (
@@ -60,9 +60,9 @@ CREATE TABLE planning_parameters (
 );
 
 CREATE TABLE county_drivers (
-    county_code         TEXT    NOT NULL PRIMARY KEY REFERENCES regions (code),
-    employees           INTEGER NOT NULL,
-    key_population      INTEGER NOT NULL,
-    fever_clinic_visits INTEGER NOT NULL,
-    checkpoints         INTEGER NOT NULL
+    county_code         TEXT     NOT NULL PRIMARY KEY REFERENCES regions (code),
+    employees           $bigint$ NOT NULL,
+    key_population      $bigint$ NOT NULL,
+    fever_clinic_visits $bigint$ NOT NULL,
+    checkpoints         $bigint$ NOT NULL
 );
