@@ -1,3 +1,4 @@
+using Dapper;
 using DbUp;
 using DbUp.Engine;
 using DbUp.Engine.Output;
@@ -5,22 +6,63 @@ using DbUp.Engine.Output;
 namespace Planner.Api.Storage;
 
 /// <summary>
-/// Applies the numbered scripts in <c>Storage/Migrations/&lt;dialect&gt;</c> (embedded in the assembly),
-/// each once, recorded in DbUp's journal table. Both dialects carry the same numbers.
+/// Applies the numbered scripts in <c>Storage/Migrations</c> (embedded in the assembly), each once, recorded in
+/// DbUp's journal table under the script's file name.
 /// </summary>
+/// <remarks>
+/// <para>One script serves both dialects: where their types differ it names the type as a DbUp variable, which is
+/// replaced before the script runs (DbUp also replaces variables inside string literals, not in comments):</para>
+/// <code>
+/// variable      SQLite    PostgreSQL         for
+/// $bigint$      INTEGER   bigint             counts that may pass 2^31 (people, quantities, bytes)
+/// $double$      REAL      double precision   8-byte floating point on both
+/// $date$        TEXT      date               SQLite holds yyyy-MM-dd
+/// $timestamp$   TEXT      timestamptz        SQLite holds ISO 8601 UTC text (Database.ToSqliteValue)
+/// $boolean$     INTEGER   boolean            SQLite holds 0 or 1
+/// $false$       0         false              the default of a $boolean$ column
+/// $blob$        BLOB      bytea
+/// </code>
+/// <para>TEXT and INTEGER mean the same on both and are written as they are. A migration that needs different SQL
+/// on each side, not only different types, is a pair of scripts named for the dialect
+/// (<c>0011_user_names.sqlite.sql</c> and <c>0011_user_names.postgres.sql</c>), or one script for the only side
+/// it concerns (<c>0007_pull_speed.postgres.sql</c>); either way it is journaled without the dialect
+/// (<c>0011_user_names.sql</c>).</para>
+/// </remarks>
 public static class Migrator
 {
+    private const string Folder = "Planner.Api.Storage.Migrations.";
+
+    private static readonly Dictionary<string, string> SqliteTypes = new()
+    {
+        ["bigint"] = "INTEGER",
+        ["double"] = "REAL",
+        ["date"] = "TEXT",
+        ["timestamp"] = "TEXT",
+        ["boolean"] = "INTEGER",
+        ["false"] = "0",
+        ["blob"] = "BLOB",
+    };
+
+    private static readonly Dictionary<string, string> PostgresTypes = new()
+    {
+        ["bigint"] = "bigint",
+        ["double"] = "double precision",
+        ["date"] = "date",
+        ["timestamp"] = "timestamptz",
+        ["boolean"] = "boolean",
+        ["false"] = "false",
+        ["blob"] = "bytea",
+    };
+
     public static async Task MigrateAsync(Database database, CancellationToken ct = default)
     {
-        // Reaching the database first gives a clear "cannot open" message instead of DbUp's.
-        await (await database.OpenAsync(ct)).DisposeAsync();
-
-        var folder = database.Provider == DatabaseProvider.Sqlite ? ".Migrations.Sqlite." : ".Migrations.Postgres.";
-        var builder = database.Provider == DatabaseProvider.Sqlite
+        var sqlite = database.Provider == DatabaseProvider.Sqlite;
+        var builder = sqlite
             ? DeployChanges.To.SqliteDatabase(database.ConnectionString)
             : DeployChanges.To.PostgresqlDatabase(database.ConnectionString);
         var upgrader = builder
-            .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(folder, StringComparison.Ordinal))
+            .WithScripts(Scripts(database.Provider))
+            .WithVariables(sqlite ? SqliteTypes : PostgresTypes)
             .WithTransactionPerScript()
             .LogTo(new QuietLog())
             .Build();
@@ -28,6 +70,8 @@ public static class Migrator
         DatabaseUpgradeResult result;
         try
         {
+            // Opening first also gives a clear "cannot open" message instead of DbUp's.
+            await RenameJournalEntriesAsync(database, ct);
             result = upgrader.PerformUpgrade();
         }
         catch (Exception e) when (e is not PlannerException)
@@ -37,8 +81,61 @@ public static class Migrator
         if (!result.Successful)
         {
             var what = result.ErrorScript is { } script ? $"Migration {script.Name} failed on" : "Cannot migrate";
-            throw new PlannerException($"{what} the {database.Describe()}: {Database.FirstLine(result.Error.Message)}", result.Error);
+            throw new PlannerException(
+                $"{what} the {database.Describe()}: {Database.FirstLine(result.Error.Message)}", result.Error);
         }
+    }
+
+    /// <summary>
+    /// The scripts for <paramref name="provider"/>, each named by its file name without the dialect: the
+    /// shared ones, and those named for this dialect.
+    /// </summary>
+    internal static List<SqlScript> Scripts(DatabaseProvider provider)
+    {
+        var own = provider == DatabaseProvider.Sqlite ? ".sqlite.sql" : ".postgres.sql";
+        var other = provider == DatabaseProvider.Sqlite ? ".postgres.sql" : ".sqlite.sql";
+        var assembly = typeof(Migrator).Assembly;
+        var scripts = new List<SqlScript>();
+        var resources = assembly.GetManifestResourceNames().Where(n => n.StartsWith(Folder, StringComparison.Ordinal));
+        foreach (var resource in resources)
+        {
+            var file = resource[Folder.Length..];
+            if (file.EndsWith(other, StringComparison.Ordinal)) continue;
+            var name = file.EndsWith(own, StringComparison.Ordinal) ? file[..^own.Length] + ".sql" : file;
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            scripts.Add(SqlScript.FromStream(name, stream));
+        }
+        // Both a shared script and one for this dialect would both run, under one journal name.
+        var twice = scripts.GroupBy(s => s.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (twice.Count > 0)
+        {
+            throw new InvalidOperationException($"Migrations given twice for {provider}: {string.Join(", ", twice)}");
+        }
+        return scripts;
+    }
+
+    /// <summary>
+    /// Until issue 18 each dialect had a folder of its own and DbUp journaled a script under its resource name
+    /// (<c>Planner.Api.Storage.Migrations.Sqlite.0001_reference.sql</c>); now it is the file name alone
+    /// (<c>0001_reference.sql</c>). Databases migrated before are renamed to match, once and all together, so that
+    /// DbUp finds their scripts applied and runs none of them again.
+    /// </summary>
+    private static async Task RenameJournalEntriesAsync(Database database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var journalExists = await connection.ExecuteScalarAsync<bool>(database.Provider == DatabaseProvider.Sqlite
+            ? "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'SchemaVersions'"
+            : "SELECT to_regclass('schemaversions') IS NOT NULL", transaction: tx);
+        if (!journalExists) return;
+        // Unquoted, the journal's table and column names are the same on both: SQLite ignores their case, and
+        // PostgreSQL folds them to the lower case DbUp created them in.
+        await connection.ExecuteAsync("""
+            UPDATE SchemaVersions SET ScriptName = substr(ScriptName, length(@prefix) + 1)
+            WHERE substr(ScriptName, 1, length(@prefix)) = @prefix
+            """, new { prefix = Folder + (database.Provider == DatabaseProvider.Sqlite ? "Sqlite." : "Postgres.") },
+            tx);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>DbUp logs every script to the console by default; the CLI keeps stdout for results.</summary>

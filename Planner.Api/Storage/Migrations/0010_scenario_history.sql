@@ -1,0 +1,17 @@
+-- Every saved version of a scenario (the scenarios row holds the latest); a plan run records the version it used.
+CREATE TABLE scenario_versions (
+    scenario_id    TEXT        NOT NULL REFERENCES scenarios (id),
+    version        INTEGER     NOT NULL,
+    name           TEXT        NOT NULL,
+    description    TEXT        NOT NULL,
+    overrides_json TEXT        NOT NULL,
+    saved_by       TEXT,
+    saved_at       $timestamp$ NOT NULL,
+    PRIMARY KEY (scenario_id, version)
+);
+
+INSERT INTO scenario_versions (scenario_id, version, name, description, overrides_json, saved_by, saved_at)
+SELECT id, 1, name, description, overrides_json, NULL, created_at FROM scenarios;
+
+ALTER TABLE scenarios ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE plan_runs ADD COLUMN scenario_version INTEGER;
