@@ -124,7 +124,7 @@ public partial class SchemaTests
 
     /// <summary>
     /// A database migrated by the scripts as they were deployed before issue 18, up to <paramref name="deployed"/>
-    /// (<c>DeployedMigrations/</c>, applied as that Migrator did, journaled under their embedded resource names),
+    /// (<c>DeployedMigrations.zip</c>, applied as that Migrator did, journaled under their embedded resource names),
     /// is upgraded without running any of them again: their journal entries are kept, renamed, and only later
     /// scripts are applied. Its schema is then exactly a new database's.
     /// </summary>
@@ -397,16 +397,22 @@ public partial class SchemaTests
     }
 
     /// <summary>
-    /// Applies the first <paramref name="count"/> scripts of <c>DeployedMigrations/</c> as the Migrator before issue
-    /// 18 did: DbUp, one transaction per script, each named by its resource name in that Migrator's assembly.
+    /// Applies the first <paramref name="count"/> scripts of <c>DeployedMigrations.zip</c> as the Migrator before
+    /// issue 18 did: DbUp, one transaction per script, each named by its resource name in that Migrator's assembly.
+    /// The archive holds the scripts exactly as <c>Planner.Api/Storage/Migrations/Sqlite</c> and <c>…/Postgres</c>
+    /// held them up to commit 3180b97, frozen: it is never edited, and new migrations never go there.
     /// </summary>
     private static void ApplyDeployedScripts(Database db, int count)
     {
         var dialect = Dialect(db.Provider);
-        var scripts = Directory.GetFiles(Path.Combine(SourceDirectory(), "DeployedMigrations", dialect), "*.sql")
-            .Order(StringComparer.Ordinal).Take(count)
-            .Select(f => new SqlScript(
-                $"Planner.Api.Storage.Migrations.{dialect}.{Path.GetFileName(f)}", File.ReadAllText(f)))
+        using var archive = System.IO.Compression.ZipFile.OpenRead(Path.Combine(SourceDirectory(), "DeployedMigrations.zip"));
+        var scripts = archive.Entries.Where(e => e.FullName.StartsWith(dialect + "/", StringComparison.Ordinal))
+            .OrderBy(e => e.Name, StringComparer.Ordinal).Take(count)
+            .Select(e =>
+            {
+                using var reader = new StreamReader(e.Open());
+                return new SqlScript($"Planner.Api.Storage.Migrations.{dialect}.{e.Name}", reader.ReadToEnd());
+            })
             .ToList();
         Assert.Equal(count, scripts.Count);
         var builder = db.Provider == DatabaseProvider.Sqlite
