@@ -6,7 +6,9 @@ namespace Planner.Api;
 /// </summary>
 public class PlannerException : Exception
 {
-    public PlannerException(string message) : base(message) { }
+    public PlannerException(string message)
+        : base(message) { }
 
-    public PlannerException(string message, Exception inner) : base(message, inner) { }
+    public PlannerException(string message, Exception inner)
+        : base(message, inner) { }
 }

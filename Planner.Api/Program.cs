@@ -14,7 +14,7 @@ return await CommandLine.RunAsync(args, ServeAsync);
 static async Task<int> ServeAsync(string[] args)
 {
     var builder = WebApplication.CreateBuilder(args);
-    builder.Services.AddPlanner(builder.Configuration);   // options, the database, jobs, the plan pipeline, start-up work
+    builder.Services.AddPlanner(builder.Configuration); // options, the database, jobs, the plan pipeline, start-up work
     builder.Services.AddPlannerAccess();
     builder.Services.AddPlannerApiDocs();
     builder.Services.AddPlannerHealthChecks();
@@ -23,7 +23,9 @@ static async Task<int> ServeAsync(string[] args)
     {
         // Pages live in the folder of the resource they show, beside its endpoints.
         o.RootDirectory = "/";
-        o.Conventions.AuthorizeFolder("/").AllowAnonymousToPage("/Access/SignIn").AllowAnonymousToPage("/Access/Denied");
+        o.Conventions.AuthorizeFolder("/")
+            .AllowAnonymousToPage("/Access/SignIn")
+            .AllowAnonymousToPage("/Access/Denied");
     });
     builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
 

@@ -11,7 +11,8 @@ public sealed record BenchmarkRuns(
     IReadOnlyList<NationalRun> National,
     IReadOnlyList<string> Failures,
     IReadOnlyDictionary<string, double> ChildPeakMb,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> SolverLogs);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> SolverLogs
+);
 
 /// <summary>
 /// The allocation benchmark of issue 3: the Zhejiang sample (build, solve, memory), the LP solvers on it, a 60 % stress
@@ -53,19 +54,40 @@ public static class AllocationBenchmark
         var stressSolver = "CLP";
         for (var i = 0; i < args.Count; i++)
         {
-            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            string Next() =>
+                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             switch (args[i])
             {
-                case "--write": write = Next(); break;
-                case "--repeat": repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--solvers": solvers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
-                case "--solver-stage-limit": solverLimit = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--national": national = Next(); break;
-                case "--national-stage-limit": nationalLimit = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--national-timeout": nationalTimeout = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--no-stress": stress = false; break;
-                case "--stress-solver": stressSolver = Next(); break;
+                case "--write":
+                    write = Next();
+                    break;
+                case "--repeat":
+                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--solvers":
+                    solvers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    break;
+                case "--solver-stage-limit":
+                    solverLimit = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--national":
+                    national = Next();
+                    break;
+                case "--national-stage-limit":
+                    nationalLimit = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--national-timeout":
+                    nationalTimeout = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--seed":
+                    seed = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--no-stress":
+                    stress = false;
+                    break;
+                case "--stress-solver":
+                    stressSolver = Next();
+                    break;
                 default:
                     await log.WriteLineAsync($"Unknown option {args[i]}.\n{Usage}");
                     return 2;
@@ -80,7 +102,9 @@ public static class AllocationBenchmark
         };
         if (variants.FirstOrDefault(v => v.Split('@')[0] is not ("default" or "lean")) is { } unknown)
         {
-            await log.WriteLineAsync($"Unknown national run {unknown}: use default or lean, optionally @SOLVER.\n{Usage}");
+            await log.WriteLineAsync(
+                $"Unknown national run {unknown}: use default or lean, optionally @SOLVER.\n{Usage}"
+            );
             return 2;
         }
 
@@ -101,12 +125,24 @@ public static class AllocationBenchmark
                 foreach (var solver in solvers)
                 {
                     await log.WriteLineAsync($"Solver comparison: {solver}");
-                    if (await Child<SolverRun>("solver", [problemPath, solver, Text(solverLimit)], TimeSpan.FromMinutes(30), solver) is { } run) solverRuns.Add(run);
+                    if (
+                        await Child<SolverRun>(
+                            "solver",
+                            [problemPath, solver, Text(solverLimit)],
+                            TimeSpan.FromMinutes(30),
+                            solver
+                        ) is
+                        { } run
+                    )
+                        solverRuns.Add(run);
                 }
                 if (stress)
                 {
                     await log.WriteLineAsync("Stress scenarios");
-                    stressRuns.AddRange(await Child<List<StressRun>>("stress", [problemPath, stressSolver], TimeSpan.FromMinutes(30)) ?? []);
+                    stressRuns.AddRange(
+                        await Child<List<StressRun>>("stress", [problemPath, stressSolver], TimeSpan.FromMinutes(30))
+                            ?? []
+                    );
                 }
             }
 
@@ -116,13 +152,30 @@ public static class AllocationBenchmark
                 var (variant, solver) = variants[v].Split('@') is [var name, var s] ? (name, s) : (variants[v], "FLOW");
                 await log.WriteLineAsync($"National instance: {variant} settings, {solver}");
                 var key = $"national {variant}@{solver}";
-                var run = await Child<NationalRun>("national", [variant, solver, Text(seed), Text(nationalLimit)], TimeSpan.FromSeconds(nationalTimeout), key);
-                if (run is not null) nationalRuns.Add(run);
-                var missed = run is null || run.Outcome.Status == "Failed" || run.Outcome.Seconds > NationalTargetSeconds;
-                if (national == "auto" && variant == "default" && missed) variants.Add("lean@FLOW");
+                var run = await Child<NationalRun>(
+                    "national",
+                    [variant, solver, Text(seed), Text(nationalLimit)],
+                    TimeSpan.FromSeconds(nationalTimeout),
+                    key
+                );
+                if (run is not null)
+                    nationalRuns.Add(run);
+                var missed =
+                    run is null || run.Outcome.Status == "Failed" || run.Outcome.Seconds > NationalTargetSeconds;
+                if (national == "auto" && variant == "default" && missed)
+                    variants.Add("lean@FLOW");
             }
 
-            var runs = new BenchmarkRuns(CommandLine(args), zhejiang, solverRuns, stressRuns, nationalRuns, failures, peaks, solverLogs);
+            var runs = new BenchmarkRuns(
+                CommandLine(args),
+                zhejiang,
+                solverRuns,
+                stressRuns,
+                nationalRuns,
+                failures,
+                peaks,
+                solverLogs
+            );
             var markdown = Report.Markdown(runs);
             await output.WriteAsync(markdown);
             if (write is not null)
@@ -143,8 +196,15 @@ public static class AllocationBenchmark
             var outcome = await Measure.ChildAsync<T>(job, childArgs, timeout, log);
             var key = label ?? job;
             peaks[key] = outcome.PolledPeakMb;
-            if (outcome.SolverLog.Count > 0) solverLogs[key] = outcome.SolverLog;
-            if (outcome.Error is not null) failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}: {outcome.Error} (peak memory seen {outcome.PolledPeakMb:0} MiB)"));
+            if (outcome.SolverLog.Count > 0)
+                solverLogs[key] = outcome.SolverLog;
+            if (outcome.Error is not null)
+                failures.Add(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{key}: {outcome.Error} (peak memory seen {outcome.PolledPeakMb:0} MiB)"
+                    )
+                );
             return outcome.Result;
         }
     }

@@ -4,9 +4,23 @@ using Planner.Solver.Allocation;
 
 namespace Planner.Benchmarks;
 
-/// <summary>The Zhejiang problem built and solved with the default settings: one cold solve, then warm repeats.</summary>
-public sealed record ZhejiangRun(BuildTimes Build, int Depots, int Destinations, int Lanes, int Days, int Products, int Demands, int Supplies,
-    ModelSize LargestModel, SolveOutcome First, IReadOnlyList<double> RepeatSeconds, IReadOnlyList<TierAmount> Supply, double PeakMb)
+/// <summary>The Zhejiang problem built and solved with the default settings: one cold solve, then warm
+/// repeats.</summary>
+public sealed record ZhejiangRun(
+    BuildTimes Build,
+    int Depots,
+    int Destinations,
+    int Lanes,
+    int Days,
+    int Products,
+    int Demands,
+    int Supplies,
+    ModelSize LargestModel,
+    SolveOutcome First,
+    IReadOnlyList<double> RepeatSeconds,
+    IReadOnlyList<TierAmount> Supply,
+    double PeakMb
+)
 {
     /// <summary>Stage times of one more warm solve, timed through the stage callback.</summary>
     public IReadOnlyList<StageTime> Stages { get; init; } = [];
@@ -19,14 +33,35 @@ public sealed record ZhejiangRun(BuildTimes Build, int Depots, int Destinations,
     public double AfterLastStageSeconds { get; init; }
 }
 
-/// <summary>The Zhejiang problem solved with one LP solver: a first solve (loading the solver) and, if that took under 20 s, a second one that <see cref="Outcome"/> describes.</summary>
-public sealed record SolverRun(string Solver, double FirstSeconds, string FirstStatus, SolveOutcome Outcome, double PeakMb);
+/// <summary>The Zhejiang problem solved with one LP solver: a first solve (loading the solver) and, if that took under
+/// 20 s, a second one that <see cref="Outcome"/> describes.</summary>
+public sealed record SolverRun(
+    string Solver,
+    double FirstSeconds,
+    string FirstStatus,
+    SolveOutcome Outcome,
+    double PeakMb
+);
 
 /// <summary>The national instance solved with one group of settings.</summary>
-public sealed record NationalRun(string Variant, string Solver, bool MeasureFairnessCost, bool MinimizeTransfers, double StageLimitSeconds, int Seed,
-    NationalShape Shape, double BuildSeconds, ModelSize LargestModel, SolveOutcome Outcome, IReadOnlyList<StageTime> Stages, double AfterLastStageSeconds, double PeakMb)
+public sealed record NationalRun(
+    string Variant,
+    string Solver,
+    bool MeasureFairnessCost,
+    bool MinimizeTransfers,
+    double StageLimitSeconds,
+    int Seed,
+    NationalShape Shape,
+    double BuildSeconds,
+    ModelSize LargestModel,
+    SolveOutcome Outcome,
+    IReadOnlyList<StageTime> Stages,
+    double AfterLastStageSeconds,
+    double PeakMb
+)
 {
-    /// <summary>Stages whose solve failed (product/stage), from the stage callback: a failed result lists no allocations.</summary>
+    /// <summary>Stages whose solve failed (product/stage), from the stage callback: a failed result lists no
+    /// allocations.</summary>
     public IReadOnlyList<string> FailedStages { get; init; } = [];
 }
 
@@ -68,22 +103,40 @@ public static class ChildJobs
                 clock.Stop();
                 var peak = Measure.PeakMegabytes();
                 ZhejiangInstance.Save(problem, args[0]);
-                Measure.Emit(new ZhejiangRun(times, problem.Depots.Count, problem.Destinations.Count, problem.Lanes.Count, problem.Days,
-                    problem.Products.Count, problem.Demands.Count, problem.Supplies.Count, Largest(problem),
-                    first, repeats, SolveOutcome.Sum(problem.Supplies.Select(s => (s.Product, 0, s.Quantity))), peak)
-                {
-                    Stages = clock.ByStage(),
-                    LeanRepeatSeconds = leanRepeats,
-                    StagedSolveSeconds = clock.Elapsed.TotalSeconds,
-                    AfterLastStageSeconds = clock.AfterLastStage,
-                });
+                Measure.Emit(
+                    new ZhejiangRun(
+                        times,
+                        problem.Depots.Count,
+                        problem.Destinations.Count,
+                        problem.Lanes.Count,
+                        problem.Days,
+                        problem.Products.Count,
+                        problem.Demands.Count,
+                        problem.Supplies.Count,
+                        Largest(problem),
+                        first,
+                        repeats,
+                        SolveOutcome.Sum(problem.Supplies.Select(s => (s.Product, 0, s.Quantity))),
+                        peak
+                    )
+                    {
+                        Stages = clock.ByStage(),
+                        LeanRepeatSeconds = leanRepeats,
+                        StagedSolveSeconds = clock.Elapsed.TotalSeconds,
+                        AfterLastStageSeconds = clock.AfterLastStage,
+                    }
+                );
                 return 0;
             }
             case "solver":
             {
-                // A first solve loads the solver; a second one, timed, unless the first took long (PDLP can take minutes).
+                // A first solve loads the solver; a second one, timed, unless the first took long (PDLP can take
+                // minutes).
                 var problem = ZhejiangInstance.Load(args[0]);
-                var settings = Settings(args[1]) with { StageTimeLimit = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)) };
+                var settings = Settings(args[1]) with
+                {
+                    StageTimeLimit = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)),
+                };
                 var watch = Stopwatch.StartNew();
                 var result = AllocationModel.Solve(problem, settings);
                 var first = watch.Elapsed;
@@ -95,7 +148,9 @@ public static class ChildJobs
                     result = AllocationModel.Solve(problem, settings);
                     outcome = SolveOutcome.From(problem, result, watch.Elapsed);
                 }
-                await log.WriteLineAsync(FormattableString.Invariant($"{args[1]}: {result.Status} in {outcome.Seconds:0.00} s"));
+                await log.WriteLineAsync(
+                    FormattableString.Invariant($"{args[1]}: {result.Status} in {outcome.Seconds:0.00} s")
+                );
                 Measure.Emit(new SolverRun(args[1], first.TotalSeconds, firstStatus, outcome, Measure.PeakMegabytes()));
                 return 0;
             }
@@ -106,13 +161,36 @@ public static class ChildJobs
                 string[] others = ["CLP", "GLOP", "HIGHS_LP"];
                 var runs = new List<StressRun>
                 {
-                    StressScenario.Run("stress-60", "every product's supply (and the provincial reserve floor) scaled to 60 % of its demand over the horizon", problem, 0.60, solver, others, log),
-                    StressScenario.Run("stress-60-no-provincial-stock",
+                    StressScenario.Run(
+                        "stress-60",
+                        "every product's supply (and the provincial reserve floor) scaled to 60 % of its demand over the horizon",
+                        problem,
+                        0.60,
+                        solver,
+                        others,
+                        log
+                    ),
+                    StressScenario.Run(
+                        "stress-60-no-provincial-stock",
                         "supply scaled as in stress-60, then the provincial depot's supply handed to the city depots beforehand (day by day, in proportion to each city's own supply of the product) and no reserve floor",
-                        problem, 0.60, solver, [], log, moveReserve: true),
-                    StressScenario.Run("stress-60-epicentre",
+                        problem,
+                        0.60,
+                        solver,
+                        [],
+                        log,
+                        moveReserve: true
+                    ),
+                    StressScenario.Run(
+                        "stress-60-epicentre",
                         "as stress-60-no-provincial-stock, then an outbreak concentrated in Wenzhou (330300), the province's epicentre in February 2020: its counties' tier-1 demand raised to 1.5 × the supply its depot receives, so that Wenzhou cannot cover its own critical care (supply then covers a little under 60 % of demand)",
-                        problem, 0.60, solver, [], log, moveReserve: true, after: p => StressScenario.Epicentre(p, "330300", 1.5)),
+                        problem,
+                        0.60,
+                        solver,
+                        [],
+                        log,
+                        moveReserve: true,
+                        after: p => StressScenario.Epicentre(p, "330300", 1.5)
+                    ),
                 };
                 Measure.Emit(runs);
                 return 0;
@@ -126,8 +204,11 @@ public static class ChildJobs
                 var watch = Stopwatch.StartNew();
                 var (problem, shape) = NationalInstance.Build(seed);
                 var build = watch.Elapsed.TotalSeconds;
-                await log.WriteLineAsync(FormattableString.Invariant(
-                    $"built in {build:0.0} s: {shape.Counties} counties, {shape.Lanes} lanes, {shape.Demands} demand rows; largest product model {Largest(problem).Variables:N0} variables; solving ({variant}, {solver})"));
+                await log.WriteLineAsync(
+                    FormattableString.Invariant(
+                        $"built in {build:0.0} s: {shape.Counties} counties, {shape.Lanes} lanes, {shape.Demands} demand rows; largest product model {Largest(problem).Variables:N0} variables; solving ({variant}, {solver})"
+                    )
+                );
                 var clock = new StageClock(new AllocationSettings().Parallelism, log);
                 var settings = Settings(solver) with
                 {
@@ -140,8 +221,26 @@ public static class ChildJobs
                 var result = AllocationModel.Solve(problem, settings);
                 clock.Stop();
                 var outcome = SolveOutcome.From(problem, result, clock.Elapsed);
-                Measure.Emit(new NationalRun(variant, solver, settings.MeasureFairnessCost, settings.MinimizeTransfers, limit, seed, shape, build,
-                    Largest(problem), outcome, clock.ByStage(), clock.AfterLastStage, Measure.PeakMegabytes()) { FailedStages = clock.Failed() });
+                Measure.Emit(
+                    new NationalRun(
+                        variant,
+                        solver,
+                        settings.MeasureFairnessCost,
+                        settings.MinimizeTransfers,
+                        limit,
+                        seed,
+                        shape,
+                        build,
+                        Largest(problem),
+                        outcome,
+                        clock.ByStage(),
+                        clock.AfterLastStage,
+                        Measure.PeakMegabytes()
+                    )
+                    {
+                        FailedStages = clock.Failed(),
+                    }
+                );
                 return 0;
             }
             default:
@@ -150,8 +249,10 @@ public static class ChildJobs
         }
     }
 
-    /// <summary>FLOW: the model's defaults (network flows, CLP for what is not one); any other name: that LP solver for every stage.</summary>
-    private static AllocationSettings Settings(string solver) => solver == "FLOW" ? new AllocationSettings() : new AllocationSettings { Solver = solver, NetworkFlow = false };
+    /// <summary>FLOW: the model's defaults (network flows, CLP for what is not one); any other name: that LP solver for
+    /// every stage.</summary>
+    private static AllocationSettings Settings(string solver) =>
+        solver == "FLOW" ? new AllocationSettings() : new AllocationSettings { Solver = solver, NetworkFlow = false };
 
     private static ModelSize Largest(AllocationProblem problem) =>
         problem.Products.Select(p => ModelSize.Of(problem, p)).MaxBy(m => m.Variables) ?? new ModelSize(0, 0, 0, 0, 0);

@@ -28,7 +28,14 @@ public static class JobsBenchmark
         PostgreSQL: PLANNER_BENCH_POSTGRES if set, else a throwaway cluster from /usr/lib/postgresql/*/bin.
         """;
 
-    private sealed record Measurement(int Workers, int Runs, double Seconds, int Succeeded, int WorkersUsed, double MedianRunSeconds);
+    private sealed record Measurement(
+        int Workers,
+        int Runs,
+        double Seconds,
+        int Succeeded,
+        int WorkersUsed,
+        double MedianRunSeconds
+    );
 
     /// <summary>Runs the benchmark and writes its report section; returns the exit code.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
@@ -36,13 +43,21 @@ public static class JobsBenchmark
         var (runs, days, write) = (12, (int?)null, (string?)null);
         for (var i = 0; i < args.Count; i++)
         {
-            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            string Next() =>
+                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             switch (args[i])
             {
-                case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--days": days = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--write": write = Next(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+                case "--runs":
+                    runs = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--days":
+                    days = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--write":
+                    write = Next();
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
             }
         }
         var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
@@ -54,20 +69,31 @@ public static class JobsBenchmark
             await log.WriteLineAsync($"[jobs] {workers} worker(s), {runs} runs");
             results.Add(await MeasureAsync(admin, workers, runs, days, log));
             var m = results[^1];
-            await log.WriteLineAsync($"[jobs] {workers} worker(s): {m.Succeeded}/{m.Runs} in {m.Seconds:0.0} s = {m.Runs / m.Seconds * 60:0.0} per minute");
+            await log.WriteLineAsync(
+                $"[jobs] {workers} worker(s): {m.Succeeded}/{m.Runs} in {m.Seconds:0.0} s = {m.Runs / m.Seconds * 60:0.0} per minute"
+            );
         }
         var md = Markdown(args, cluster is not null, results);
         await output.WriteAsync(md);
-        if (write is not null) Report.WriteSection(write, md, Heading);
+        if (write is not null)
+            Report.WriteSection(write, md, Heading);
         return results.All(r => r.Succeeded == r.Runs) ? 0 : 1;
     }
 
-    private static async Task<Measurement> MeasureAsync(string admin, int workerCount, int runs, int? days, TextWriter log)
+    private static async Task<Measurement> MeasureAsync(
+        string admin,
+        int workerCount,
+        int runs,
+        int? days,
+        TextWriter log
+    )
     {
         await using var database = await ServerModeDatabase.CreateAsync(admin, $"planner_jobs_{workerCount}");
         string[] polling = ["--Planner:Jobs:PollIntervalSeconds=0.2"];
-        var processes = Enumerable.Range(0, workerCount)
-            .Select(_ => WorkerProcess.Start(AppContext.BaseDirectory, database, polling)).ToList();
+        var processes = Enumerable
+            .Range(0, workerCount)
+            .Select(_ => WorkerProcess.Start(AppContext.BaseDirectory, database, polling))
+            .ToList();
         try
         {
             await database.WaitForServersAsync(workerCount, processes);
@@ -76,23 +102,49 @@ public static class JobsBenchmark
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < runs; i++)
             {
-                var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(HorizonDays: days), null, DateTimeOffset.UtcNow);
+                var id = await RunRequests.CreateAsync(
+                    db,
+                    "daily",
+                    new PlanRequest(HorizonDays: days),
+                    null,
+                    DateTimeOffset.UtcNow
+                );
                 RunJobs.Enqueue(client, id, "daily");
             }
-            while (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')") < runs)
+            while (
+                await db.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')"
+                ) < runs
+            )
             {
                 WorkerProcess.ThrowIfAnyExited(processes);
                 await Task.Delay(100);
             }
             var seconds = watch.Elapsed.TotalSeconds;
-            var succeeded = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM run_requests WHERE status = 'succeeded' AND attempts = 1");
+            var succeeded = await db.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM run_requests WHERE status = 'succeeded' AND attempts = 1"
+            );
             var used = await db.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT worker) FROM run_requests");
-            var durations = (await db.QueryAsync<double>("SELECT snapshot_seconds + solve_seconds + publish_seconds FROM plan_runs WHERE status = 'succeeded'")).Order().ToList();
-            return new Measurement(workerCount, runs, seconds, (int)succeeded, (int)used, durations.Count > 0 ? durations[durations.Count / 2] : double.NaN);
+            var durations = (
+                await db.QueryAsync<double>(
+                    "SELECT snapshot_seconds + solve_seconds + publish_seconds FROM plan_runs WHERE status = 'succeeded'"
+                )
+            )
+                .Order()
+                .ToList();
+            return new Measurement(
+                workerCount,
+                runs,
+                seconds,
+                (int)succeeded,
+                (int)used,
+                durations.Count > 0 ? durations[durations.Count / 2] : double.NaN
+            );
         }
         finally
         {
-            foreach (var p in processes) await p.DisposeAsync();
+            foreach (var p in processes)
+                await p.DisposeAsync();
         }
     }
 
@@ -102,21 +154,44 @@ public static class JobsBenchmark
         var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
         var md = new StringBuilder();
         md.Append(Heading).Append("\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n");
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- jobs ").Append(string.Join(' ', args)).Append("\n```\n\n");
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n"
+        );
+        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- jobs ")
+            .Append(string.Join(' ', args))
+            .Append("\n```\n\n");
         md.Append("Server mode: a fresh PostgreSQL database per measurement ");
-        md.Append(throwaway ? "(a throwaway local cluster, fsync and synchronous commit off). " : $"(the server in {PullsBenchmark.PostgresVariable}). ");
-        md.Append("The database is migrated, the sample sources seeded and pulled; then the worker processes (`Planner.Api worker`, one Hangfire worker each, default settings) are started and, once registered, ");
-        md.Append("the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records it). ");
-        md.Append("Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at their first attempt.\n\n");
-        md.Append("| workers | runs | seconds | plan jobs per minute | runs once | workers used | median run (snapshot + solve + publish) s |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append(
+            throwaway
+                ? "(a throwaway local cluster, fsync and synchronous commit off). "
+                : $"(the server in {PullsBenchmark.PostgresVariable}). "
+        );
+        md.Append(
+            "The database is migrated, the sample sources seeded and pulled; then the worker processes (`Planner.Api worker`, one Hangfire worker each, default settings) are started and, once registered, "
+        );
+        md.Append(
+            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records it). "
+        );
+        md.Append(
+            "Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at their first attempt.\n\n"
+        );
+        md.Append(
+            "| workers | runs | seconds | plan jobs per minute | runs once | workers used | median run (snapshot + solve + publish) s |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+        );
         foreach (var r in results)
         {
-            md.Append(CultureInfo.InvariantCulture, $"| {r.Workers} | {r.Runs} | {r.Seconds:0.0} | {r.Runs / r.Seconds * 60:0.0} | {r.Succeeded} | {r.WorkersUsed} | {r.MedianRunSeconds:0.00} |\n");
+            md.Append(
+                CultureInfo.InvariantCulture,
+                $"| {r.Workers} | {r.Runs} | {r.Seconds:0.0} | {r.Runs / r.Seconds * 60:0.0} | {r.Succeeded} | {r.WorkersUsed} | {r.MedianRunSeconds:0.00} |\n"
+            );
         }
         if (results.Count == 2)
         {
-            md.Append(CultureInfo.InvariantCulture, $"\nTwo workers against one: {results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the throughput. A run already keeps both cores of this machine busy (its products solve in parallel), so two runs at once each take about twice as long (median run above); more workers pay on more cores or more machines, not here.\n");
+            md.Append(
+                CultureInfo.InvariantCulture,
+                $"\nTwo workers against one: {results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the throughput. A run already keeps both cores of this machine busy (its products solve in parallel), so two runs at once each take about twice as long (median run above); more workers pay on more cores or more machines, not here.\n"
+            );
         }
         return md.ToString();
     }

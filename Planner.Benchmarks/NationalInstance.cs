@@ -1,14 +1,23 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Planner.Api.Planning;
-using RegionInfo = Planner.Api.Planning.RegionInfo;
 using Planner.Solver.Allocation;
+using RegionInfo = Planner.Api.Planning.RegionInfo;
 
 namespace Planner.Benchmarks;
 
 /// <summary>The national instance's shape, and its supply against demand per product.</summary>
-public sealed record NationalShape(int Provinces, int Cities, int Counties, int Sites, int Lanes, int Supplies, int Demands, double Population,
-    IReadOnlyList<TierAmount> Supply)
+public sealed record NationalShape(
+    int Provinces,
+    int Cities,
+    int Counties,
+    int Sites,
+    int Lanes,
+    int Supplies,
+    int Demands,
+    double Population,
+    IReadOnlyList<TierAmount> Supply
+)
 {
     public int TransferLanes { get; init; }
 }
@@ -16,16 +25,20 @@ public sealed record NationalShape(int Provinces, int Cities, int Counties, int 
 /// <summary>
 /// A national-scale synthetic problem, generated deterministically from a seed (<c>new Random(seed)</c>):
 /// 31 provinces, 340 cities, 2,850 counties (split by random weights with largest remainders), 28 days, the products
-/// and consumption rates of data/reference. The network mirrors the Zhejiang one (<c>PlanSnapshot.Lanes</c>), one level up:
+/// and consumption rates of data/reference. The network mirrors the Zhejiang one (<c>PlanSnapshot.Lanes</c>), one level
+/// up:
 /// <list type="bullet">
 /// <item>each city depot delivers to its counties (same day, 30 unit-km a unit);</item>
 /// <item>city ↔ city within a province (next day, transfer); each province's depot, which sits in its first city,
 /// supplies its cities (same day there, next day elsewhere);</item>
-/// <item>province depot ↔ province depot (a day per 800 km, transfer), and province depots → the two Hubei sites;</item>
+/// <item>province depot ↔ province depot (a day per 800 km, transfer), and province depots → the two Hubei
+/// sites;</item>
 /// </list>
 /// Demand comes from the county population through per-capita drivers calibrated on the Zhejiang sample (see
-/// <see cref="DriversPerResident"/>) and the rates in data/reference/consumption-rates.csv, risk-scaled like the sample;
-/// the Hubei sites ask what Zhejiang's requests ask per resident, scaled to the whole country. Supply is sized per product
+/// <see cref="DriversPerResident"/>) and the rates in data/reference/consumption-rates.csv, risk-scaled like the
+/// sample;
+/// the Hubei sites ask what Zhejiang's requests ask per resident, scaled to the whole country. Supply is sized per
+/// product
 /// to tiers 1–3 plus half of tier 4 over the horizon: 35 % as opening stock of the provincial reserves (10 % of it a
 /// reserve floor), 65 % produced by factories in about a quarter of the cities, ramping up over the horizon.
 /// </summary>
@@ -40,7 +53,9 @@ public static class NationalInstance
     /// Drivers per resident in the Zhejiang sample (64.6 million residents; hospital census of 2020-02-09, county
     /// drivers; employees on post at the 70 % return-to-work share).
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, double> DriversPerResident = new Dictionary<string, double>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, double> DriversPerResident = new Dictionary<string, double>(
+        StringComparer.Ordinal
+    )
     {
         ["severe_critical_patients"] = 162 / 64.6e6,
         ["other_inpatients"] = 103_098 / 64.6e6,
@@ -52,13 +67,20 @@ public static class NationalInstance
         ["population"] = 1,
     };
 
-    /// <summary>Zhejiang's first-week daily requests per million residents (data/sample/assistance-requests.csv), for the whole country.</summary>
+    /// <summary>Zhejiang's first-week daily requests per million residents (data/sample/assistance-requests.csv), for
+    /// the whole country.</summary>
     private static readonly Dictionary<(string Site, string Product), double> HubeiPerMillion = new()
     {
-        [("HB-WUHAN", "N95")] = 19_000 / 64.6, [("HB-WUHAN", "SURGICAL")] = 73_500 / 64.6, [("HB-WUHAN", "COVERALL")] = 8_200 / 64.6,
-        [("HB-WUHAN", "GOGGLES")] = 3_200 / 64.6, [("HB-WUHAN", "GLOVES")] = 31_100 / 64.6,
-        [("HB-JINGMEN", "N95")] = 5_800 / 64.6, [("HB-JINGMEN", "SURGICAL")] = 24_500 / 64.6, [("HB-JINGMEN", "COVERALL")] = 2_600 / 64.6,
-        [("HB-JINGMEN", "GOGGLES")] = 900 / 64.6, [("HB-JINGMEN", "GLOVES")] = 8_500 / 64.6,
+        [("HB-WUHAN", "N95")] = 19_000 / 64.6,
+        [("HB-WUHAN", "SURGICAL")] = 73_500 / 64.6,
+        [("HB-WUHAN", "COVERALL")] = 8_200 / 64.6,
+        [("HB-WUHAN", "GOGGLES")] = 3_200 / 64.6,
+        [("HB-WUHAN", "GLOVES")] = 31_100 / 64.6,
+        [("HB-JINGMEN", "N95")] = 5_800 / 64.6,
+        [("HB-JINGMEN", "SURGICAL")] = 24_500 / 64.6,
+        [("HB-JINGMEN", "COVERALL")] = 2_600 / 64.6,
+        [("HB-JINGMEN", "GOGGLES")] = 900 / 64.6,
+        [("HB-JINGMEN", "GLOVES")] = 8_500 / 64.6,
     };
 
     private sealed record Place(string Code, double Lat, double Lon)
@@ -68,53 +90,114 @@ public static class NationalInstance
 
     private sealed record Segment(string Code, int Tier, string Driver, bool RiskScaled);
 
-    public static (AllocationProblem Problem, NationalShape Shape) Build(int seed, int days = 28, string? dataDirectory = null)
+    public static (AllocationProblem Problem, NationalShape Shape) Build(
+        int seed,
+        int days = 28,
+        string? dataDirectory = null
+    )
     {
-        var data = dataDirectory ?? (Planner.Api.Storage.StorageOptions.FindDataDirectory() ?? throw new InvalidOperationException("No data folder found."));
+        var data = dataDirectory
+            ?? (
+                Planner.Api.Storage.StorageOptions.FindDataDirectory()
+                ?? throw new InvalidOperationException("No data folder found.")
+            );
         var segments = Csv(Path.Combine(data, "reference", "segments.csv"))
             .Select(r => new Segment(r[0], int.Parse(r[^3], CultureInfo.InvariantCulture), r[^2], r[^1] == "1"))
             .ToDictionary(s => s.Code, StringComparer.Ordinal);
         var rates = Csv(Path.Combine(data, "reference", "consumption-rates.csv"))
-            .Select(r => (Segment: segments[r[0]], Product: r[1], Rate: double.Parse(r[2], CultureInfo.InvariantCulture)))
+            .Select(r =>
+                (Segment: segments[r[0]], Product: r[1], Rate: double.Parse(r[2], CultureInfo.InvariantCulture))
+            )
             .ToList();
         var multipliers = Csv(Path.Combine(data, "reference", "risk-levels.csv"))
-            .ToDictionary(r => int.Parse(r[0], CultureInfo.InvariantCulture), r => double.Parse(r[^1], CultureInfo.InvariantCulture));
+            .ToDictionary(
+                r => int.Parse(r[0], CultureInfo.InvariantCulture),
+                r => double.Parse(r[^1], CultureInfo.InvariantCulture)
+            );
         var products = rates.Select(r => r.Product).Distinct().Order(StringComparer.Ordinal).ToList();
 
         var random = new Random(seed);
         double Uniform(double low, double high) => low + (high - low) * random.NextDouble();
-        double LogNormal(double sigma) => Math.Exp(sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        double LogNormal(double sigma) =>
+            Math.Exp(
+                sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())
+            );
 
         // Regions: province centres in China's rough box, cities around them, counties under cities.
-        var provinces = Enumerable.Range(1, ProvinceCount)
-            .Select(p => new Place($"P{p:00}", Math.Round(Uniform(21, 47), 2), Math.Round(Uniform(86, 128), 2))).ToList();
+        var provinces = Enumerable
+            .Range(1, ProvinceCount)
+            .Select(p => new Place($"P{p:00}", Math.Round(Uniform(21, 47), 2), Math.Round(Uniform(86, 128), 2)))
+            .ToList();
         var citiesPer = Split(CityCount, provinces.Count, 5, () => Uniform(0.6, 1.4));
-        var cities = provinces.SelectMany((p, i) => Enumerable.Range(1, citiesPer[i])
-            .Select(c => (Province: p, City: new Place($"{p.Code}-C{c:00}", Math.Round(p.Lat + Uniform(-1.8, 1.8), 2), Math.Round(p.Lon + Uniform(-2.2, 2.2), 2))))).ToList();
+        var cities = provinces
+            .SelectMany(
+                (p, i) =>
+                    Enumerable
+                        .Range(1, citiesPer[i])
+                        .Select(c =>
+                            (
+                                Province: p,
+                                City: new Place(
+                                    $"{p.Code}-C{c:00}",
+                                    Math.Round(p.Lat + Uniform(-1.8, 1.8), 2),
+                                    Math.Round(p.Lon + Uniform(-2.2, 2.2), 2)
+                                )
+                            )
+                        )
+            )
+            .ToList();
         var countiesPer = Split(CountyCount, cities.Count, 3, () => Uniform(0.5, 1.5));
-        var counties = cities.SelectMany((c, i) => Enumerable.Range(1, countiesPer[i])
-            .Select(k => (c.Province, c.City, Code: $"{c.City.Code}-K{k:00}", Weight: LogNormal(0.6)))).ToList();
+        var counties = cities
+            .SelectMany(
+                (c, i) =>
+                    Enumerable
+                        .Range(1, countiesPer[i])
+                        .Select(k => (c.Province, c.City, Code: $"{c.City.Code}-K{k:00}", Weight: LogNormal(0.6)))
+            )
+            .ToList();
         var weightSum = counties.Sum(c => c.Weight);
-        var population = counties.ToDictionary(c => c.Code, c => Math.Round(TotalPopulation * c.Weight / weightSum), StringComparer.Ordinal);
+        var population = counties.ToDictionary(
+            c => c.Code,
+            c => Math.Round(TotalPopulation * c.Weight / weightSum),
+            StringComparer.Ordinal
+        );
         var sites = new[] { new Place("HB-WUHAN", 30.59, 114.31), new Place("HB-JINGMEN", 31.04, 112.20) };
 
-        // Demand: drivers from population, rounded per segment like PlanSnapshot, summed per tier; constant over the horizon.
+        // Demand: drivers from population, rounded per segment like PlanSnapshot, summed per tier; constant over the
+        // horizon.
         var demands = new List<Demand>();
         var riskWeights = new[] { 0.15, 0.30, 0.30, 0.17, 0.08 };
         foreach (var county in counties)
         {
             var risk = Pick(riskWeights, random.NextDouble()) + 1;
-            var drivers = DriversPerResident.ToDictionary(d => d.Key, d => population[county.Code] * d.Value * (d.Key == "population" ? 1 : LogNormal(0.3)), StringComparer.Ordinal);
+            var drivers = DriversPerResident.ToDictionary(
+                d => d.Key,
+                d => population[county.Code] * d.Value * (d.Key == "population" ? 1 : LogNormal(0.3)),
+                StringComparer.Ordinal
+            );
             drivers["severe_critical_patients"] = Math.Round(drivers["severe_critical_patients"] * multipliers[risk]);
             var daily = rates
-                .Select(r => (r.Product, r.Segment.Tier, Quantity: Math.Round(drivers.GetValueOrDefault(r.Segment.Driver) * r.Rate * (r.Segment.RiskScaled ? multipliers[risk] : 1), MidpointRounding.AwayFromZero)))
+                .Select(r =>
+                    (
+                        r.Product,
+                        r.Segment.Tier,
+                        Quantity: Math.Round(
+                            drivers.GetValueOrDefault(r.Segment.Driver)
+                                * r.Rate
+                                * (r.Segment.RiskScaled ? multipliers[risk] : 1),
+                            MidpointRounding.AwayFromZero
+                        )
+                    )
+                )
                 .Where(x => x.Quantity > 0)
                 .GroupBy(x => (x.Product, x.Tier))
-                .OrderBy(g => g.Key.Product, StringComparer.Ordinal).ThenBy(g => g.Key.Tier);
+                .OrderBy(g => g.Key.Product, StringComparer.Ordinal)
+                .ThenBy(g => g.Key.Tier);
             foreach (var g in daily)
             {
                 var quantity = g.Sum(x => x.Quantity);
-                for (var day = 0; day < days; day++) demands.Add(new Demand(county.Code, g.Key.Product, day, g.Key.Tier, quantity));
+                for (var day = 0; day < days; day++)
+                    demands.Add(new Demand(county.Code, g.Key.Product, day, g.Key.Tier, quantity));
             }
         }
         var hubeiTier = segments.Values.Min(s => s.Tier);
@@ -122,20 +205,30 @@ public static class NationalInstance
         {
             foreach (var product in products)
             {
-                var perDay = Math.Round(HubeiPerMillion.GetValueOrDefault((site.Code, product)) * TotalPopulation / 1e6);
-                if (perDay <= 0) continue;
-                for (var day = 0; day < days; day++) demands.Add(new Demand(site.Code, product, day, hubeiTier, Math.Round(perDay * (1 + 0.15 * (day / 7)))));
+                var perDay = Math.Round(
+                    HubeiPerMillion.GetValueOrDefault((site.Code, product)) * TotalPopulation / 1e6
+                );
+                if (perDay <= 0)
+                    continue;
+                for (var day = 0; day < days; day++)
+                    demands.Add(
+                        new Demand(site.Code, product, day, hubeiTier, Math.Round(perDay * (1 + 0.15 * (day / 7))))
+                    );
             }
         }
 
         // Supply: tiers 1–3 plus half of tier 4 over the horizon; 35 % provincial reserves, 65 % factories.
         var supplies = new List<Supply>();
         var floors = new List<ReserveFloor>();
-        var provincePopulation = counties.GroupBy(c => c.Province.Code).ToDictionary(g => g.Key, g => g.Sum(c => population[c.Code]), StringComparer.Ordinal);
+        var provincePopulation = counties
+            .GroupBy(c => c.Province.Code)
+            .ToDictionary(g => g.Key, g => g.Sum(c => population[c.Code]), StringComparer.Ordinal);
         var ramp = Enumerable.Range(0, days).Select(d => 0.6 + 0.8 * d / Math.Max(1, days - 1)).ToList();
         foreach (var product in products)
         {
-            var need = demands.Where(d => d.Product == product && d.Tier <= 4).Sum(d => d.Tier == 4 ? d.Quantity / 2 : d.Quantity);
+            var need = demands
+                .Where(d => d.Product == product && d.Tier <= 4)
+                .Sum(d => d.Tier == 4 ? d.Quantity / 2 : d.Quantity);
             var shares = provinces.Select(p => provincePopulation[p.Code] * Uniform(0.6, 1.4)).ToList();
             for (var i = 0; i < provinces.Count; i++)
             {
@@ -143,14 +236,25 @@ public static class NationalInstance
                 supplies.Add(new Supply(provinces[i].Code, product, 0, reserve));
                 floors.Add(new ReserveFloor(provinces[i].Code, product, Math.Floor(0.1 * reserve)));
             }
-            var factories = cities.Where(_ => random.NextDouble() < 0.25).Select(c => (c.City.Code, Weight: LogNormal(0.8))).ToList();
-            if (factories.Count == 0) factories.Add((cities[0].City.Code, 1));
+            var factories = cities
+                .Where(_ => random.NextDouble() < 0.25)
+                .Select(c => (c.City.Code, Weight: LogNormal(0.8)))
+                .ToList();
+            if (factories.Count == 0)
+                factories.Add((cities[0].City.Code, 1));
             var factoryWeight = factories.Sum(f => f.Weight);
             foreach (var (code, weight) in factories)
             {
                 for (var day = 0; day < days; day++)
                 {
-                    supplies.Add(new Supply(code, product, day, Math.Round(0.65 * need * weight / factoryWeight * ramp[day] / ramp.Sum())));
+                    supplies.Add(
+                        new Supply(
+                            code,
+                            product,
+                            day,
+                            Math.Round(0.65 * need * weight / factoryWeight * ramp[day] / ramp.Sum())
+                        )
+                    );
                 }
             }
         }
@@ -162,18 +266,44 @@ public static class NationalInstance
             var host = group.First().City;
             foreach (var (_, city) in group)
             {
-                lanes.AddRange(counties.Where(k => k.City == city).Select(k => new Lane(city.Code, k.Code, 0, LaneRules.CountyLegKm)));
-                lanes.AddRange(group.Where(o => o.City != city).Select(o => new Lane(city.Code, o.City.Code, 1, LaneRules.Distance(city.Region, o.City.Region), Kind: LaneKind.Transfer)));
-                lanes.Add(new Lane(group.Key.Code, city.Code, city == host ? 0 : 1, LaneRules.Distance(host.Region, city.Region), Kind: LaneKind.Provincial));
+                lanes.AddRange(
+                    counties
+                        .Where(k => k.City == city)
+                        .Select(k => new Lane(city.Code, k.Code, 0, LaneRules.CountyLegKm))
+                );
+                lanes.AddRange(
+                    group
+                        .Where(o => o.City != city)
+                        .Select(o => new Lane(
+                            city.Code,
+                            o.City.Code,
+                            1,
+                            LaneRules.Distance(city.Region, o.City.Region),
+                            Kind: LaneKind.Transfer
+                        ))
+                );
+                lanes.Add(
+                    new Lane(
+                        group.Key.Code,
+                        city.Code,
+                        city == host ? 0 : 1,
+                        LaneRules.Distance(host.Region, city.Region),
+                        Kind: LaneKind.Provincial
+                    )
+                );
             }
         }
-        var depotAt = cities.GroupBy(c => c.Province).ToDictionary(g => g.Key.Code, g => g.First().City with { Code = g.Key.Code }, StringComparer.Ordinal);
+        var depotAt = cities
+            .GroupBy(c => c.Province)
+            .ToDictionary(g => g.Key.Code, g => g.First().City with { Code = g.Key.Code }, StringComparer.Ordinal);
         foreach (var from in provinces.Select(p => depotAt[p.Code]))
         {
             foreach (var to in provinces.Where(p => p.Code != from.Code).Select(p => depotAt[p.Code]))
             {
                 var km = LaneRules.Distance(from.Region, to.Region);
-                lanes.Add(new Lane(from.Code, to.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km, Kind: LaneKind.Transfer));
+                lanes.Add(
+                    new Lane(from.Code, to.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km, Kind: LaneKind.Transfer)
+                );
             }
             foreach (var site in sites)
             {
@@ -194,22 +324,38 @@ public static class NationalInstance
             ReserveFloors = floors,
             Population = population,
         };
-        var shape = new NationalShape(provinces.Count, cities.Count, counties.Count, sites.Length, lanes.Count, supplies.Count, demands.Count,
-            population.Values.Sum(), SolveOutcome.Sum(supplies.Select(s => (s.Product, 0, s.Quantity))))
+        var shape = new NationalShape(
+            provinces.Count,
+            cities.Count,
+            counties.Count,
+            sites.Length,
+            lanes.Count,
+            supplies.Count,
+            demands.Count,
+            population.Values.Sum(),
+            SolveOutcome.Sum(supplies.Select(s => (s.Product, 0, s.Quantity)))
+        )
         {
             TransferLanes = lanes.Count(l => l.Kind == LaneKind.Transfer),
         };
         return (problem, shape);
     }
 
-    /// <summary>Splits total into parts of at least minimum each, in proportion to random weights, by largest remainder.</summary>
+    /// <summary>Splits total into parts of at least minimum each, in proportion to random weights, by largest
+    /// remainder.</summary>
     private static int[] Split(int total, int parts, int minimum, Func<double> weight)
     {
         var weights = Enumerable.Range(0, parts).Select(_ => weight()).ToArray();
         var free = total - parts * minimum;
         var exact = weights.Select(w => free * w / weights.Sum()).ToArray();
         var counts = exact.Select(e => minimum + (int)Math.Floor(e)).ToArray();
-        foreach (var i in Enumerable.Range(0, parts).OrderByDescending(i => exact[i] - Math.Floor(exact[i])).ThenBy(i => i).Take(total - counts.Sum()))
+        foreach (
+            var i in Enumerable
+                .Range(0, parts)
+                .OrderByDescending(i => exact[i] - Math.Floor(exact[i]))
+                .ThenBy(i => i)
+                .Take(total - counts.Sum())
+        )
         {
             counts[i]++;
         }
@@ -221,7 +367,8 @@ public static class NationalInstance
         for (var i = 0; i < weights.Length; i++)
         {
             u -= weights[i];
-            if (u < 0) return i;
+            if (u < 0)
+                return i;
         }
         return weights.Length - 1;
     }

@@ -11,12 +11,18 @@ using Planner.Api.Uploads;
 
 namespace Planner.Benchmarks;
 
-/// <summary>A node's services for a benchmark (the registrations a web node and the CLI use) on the given settings.</summary>
+/// <summary>A node's services for a benchmark (the registrations a web node and the CLI use) on the given
+/// settings.</summary>
 internal sealed class Node(ServiceProvider services)
 {
     public static Node Create(params (string Key, string? Value)[] values) =>
-        new(PlannerServices.BuildProvider(new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value))).Build()));
+        new(
+            PlannerServices.BuildProvider(
+                new ConfigurationBuilder()
+                    .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value)))
+                    .Build()
+            )
+        );
 
     public Database Planner => Get<Database>();
 
@@ -28,7 +34,8 @@ internal sealed class Node(ServiceProvider services)
 
     public FeedSource Source(Feed feed) => Get<FeedSources>()[feed];
 
-    public T Get<T>() where T : notnull => services.GetRequiredService<T>();
+    public T Get<T>()
+        where T : notnull => services.GetRequiredService<T>();
 
     /// <summary>Migrated, reference data imported, the sample sources seeded.</summary>
     public Task PrepareAsync() => Get<StartupWork>().PrepareAsync(_ => { }, CancellationToken.None);
@@ -38,7 +45,8 @@ internal sealed class Node(ServiceProvider services)
 
     public Task SeedSourcesAsync() => Get<StartupWork>().SeedSampleSourcesAsync(_ => { }, CancellationToken.None);
 
-    public Task<IReadOnlyList<PullAttempt>> PullAsync(Feed? only = null) => Get<SourcePulls>().PullAsync(only, _ => { });
+    public Task<IReadOnlyList<PullAttempt>> PullAsync(Feed? only = null) =>
+        Get<SourcePulls>().PullAsync(only, _ => { });
 
     public Task<PlanOutcome> PlanAsync(PlanRequest request) => Get<PlanPipeline>().RunAsync(request, _ => { });
 }

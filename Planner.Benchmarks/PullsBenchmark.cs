@@ -40,9 +40,21 @@ public static class PullsBenchmark
 
     private const double TargetRowsPerSecond = 100_000;
 
-    private static readonly string[] Scenarios = ["first pull (all new)", "second pull (nothing new)", "re-pull (all bumped, 10 % changed)"];
+    private static readonly string[] Scenarios =
+    [
+        "first pull (all new)",
+        "second pull (nothing new)",
+        "re-pull (all bumped, 10 % changed)",
+    ];
 
-    private static readonly string[] OutputColumns = ["enterprise_code", "product_code", "report_date", "quantity", "row_version"];
+    private static readonly string[] OutputColumns =
+    [
+        "enterprise_code",
+        "product_code",
+        "report_date",
+        "quantity",
+        "row_version",
+    ];
 
     /// <summary>One timed pull.</summary>
     private sealed record Timing(long Read, long Changed, double Seconds);
@@ -53,17 +65,30 @@ public static class PullsBenchmark
         var (rows, repeat, seed, write) = (100_000, 3, 20200210, (string?)null);
         for (var i = 0; i < args.Count; i++)
         {
-            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            string Next() =>
+                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             switch (args[i])
             {
-                case "--rows": rows = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--repeat": repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--write": write = Next(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+                case "--rows":
+                    rows = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--repeat":
+                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--seed":
+                    seed = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--write":
+                    write = Next();
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
             }
         }
-        var data = (Planner.Api.Storage.StorageOptions.FindDataDirectory() ?? throw new InvalidOperationException("No data folder found."));
+        var data = (
+            Planner.Api.Storage.StorageOptions.FindDataDirectory()
+            ?? throw new InvalidOperationException("No data folder found.")
+        );
 
         var sqlite = new List<Timing[]>();
         for (var r = 0; r <= repeat; r++)
@@ -71,7 +96,16 @@ public static class PullsBenchmark
             var directory = Directory.CreateTempSubdirectory("planner-bench-pulls-");
             try
             {
-                sqlite.Add(await MeasureAsync(Database.Sqlite(Path.Combine(directory.FullName, "planner.db")), Database.Sqlite(Path.Combine(directory.FullName, "production.db")), data, rows, seed, log));
+                sqlite.Add(
+                    await MeasureAsync(
+                        Database.Sqlite(Path.Combine(directory.FullName, "planner.db")),
+                        Database.Sqlite(Path.Combine(directory.FullName, "production.db")),
+                        data,
+                        rows,
+                        seed,
+                        log
+                    )
+                );
             }
             finally
             {
@@ -92,8 +126,21 @@ public static class PullsBenchmark
                 try
                 {
                     var planner = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-                    var source = new NpgsqlConnectionStringBuilder(admin) { Database = name, SearchPath = "src_production" };
-                    postgres.Add(await MeasureAsync(Database.Postgres(planner.ConnectionString), Database.Postgres(source.ConnectionString), data, rows, seed, log));
+                    var source = new NpgsqlConnectionStringBuilder(admin)
+                    {
+                        Database = name,
+                        SearchPath = "src_production",
+                    };
+                    postgres.Add(
+                        await MeasureAsync(
+                            Database.Postgres(planner.ConnectionString),
+                            Database.Postgres(source.ConnectionString),
+                            data,
+                            rows,
+                            seed,
+                            log
+                        )
+                    );
                 }
                 finally
                 {
@@ -104,21 +151,39 @@ public static class PullsBenchmark
             }
         }
 
-        var md = Markdown(args, rows, repeat, seed, string.IsNullOrWhiteSpace(configured), [("SQLite", sqlite), ("PostgreSQL", postgres)]);
+        var md = Markdown(
+            args,
+            rows,
+            repeat,
+            seed,
+            string.IsNullOrWhiteSpace(configured),
+            [("SQLite", sqlite), ("PostgreSQL", postgres)]
+        );
         output.Write(md);
-        if (write is not null) Report.WriteSection(write, md, Heading);
+        if (write is not null)
+            Report.WriteSection(write, md, Heading);
         return 0;
     }
 
-    /// <summary>Prepares a planner database and a production source as <c>PlanPipeline.PrepareAsync</c> and the seeder do, then times the three pulls.</summary>
-    private static async Task<Timing[]> MeasureAsync(Database planner, Database sourceDatabase, string data, int rows, int seed, TextWriter log)
+    /// <summary>Prepares a planner database and a production source as <c>PlanPipeline.PrepareAsync</c> and the seeder
+    /// do, then times the three pulls.</summary>
+    private static async Task<Timing[]> MeasureAsync(
+        Database planner,
+        Database sourceDatabase,
+        string data,
+        int rows,
+        int seed,
+        TextWriter log
+    )
     {
         await Migrator.MigrateAsync(planner);
         await ReferenceImporter.ImportIfEmptyAsync(planner, data);
         var source = new FeedSource(Feed.Production, sourceDatabase, new Dictionary<string, string>());
         await SourceSeeder.SeedIfEmptyAsync(source, data);
         await FillSourceAsync(planner, sourceDatabase, rows, seed);
-        log.WriteLine(FormattableString.Invariant($"pulls: {sourceDatabase.Describe()} holds {rows:N0} daily_output rows"));
+        log.WriteLine(
+            FormattableString.Invariant($"pulls: {sourceDatabase.Describe()} holds {rows:N0} daily_output rows")
+        );
 
         var puller = new FeedPuller(planner, TimeProvider.System);
         var first = await TimedAsync(puller, source);
@@ -126,8 +191,10 @@ public static class PullsBenchmark
         await using (var connection = await sourceDatabase.OpenAsync())
         {
             // Every row gets a new version; one in ten (by version) a new quantity.
-            await connection.ExecuteAsync("UPDATE daily_output SET quantity = CASE WHEN row_version % 10 = 0 THEN quantity + 1 ELSE quantity END, row_version = row_version + @bump",
-                new { bump = 10_000_000L });
+            await connection.ExecuteAsync(
+                "UPDATE daily_output SET quantity = CASE WHEN row_version % 10 = 0 THEN quantity + 1 ELSE quantity END, row_version = row_version + @bump",
+                new { bump = 10_000_000L }
+            );
         }
         var third = await TimedAsync(puller, source);
         return [first, second, third];
@@ -147,13 +214,26 @@ public static class PullsBenchmark
         var reports = new List<object?[]>(rows);
         for (var day = new DateOnly(2020, 1, 1); reports.Count < rows; day = day.AddDays(1))
         {
-            foreach (var (enterprise, product) in enterprises.SelectMany(e => products.Select(p => (e, p))).Take(rows - reports.Count))
+            foreach (
+                var (enterprise, product) in enterprises
+                    .SelectMany(e => products.Select(p => (e, p)))
+                    .Take(rows - reports.Count)
+            )
             {
-                reports.Add([enterprise, product, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (long)random.Next(0, 20_000), 10_000L + reports.Count]);
+                reports.Add([
+                    enterprise,
+                    product,
+                    day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    (long)random.Next(0, 20_000),
+                    10_000L + reports.Count,
+                ]);
             }
         }
         await using var tx = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync("DELETE FROM daily_output; DELETE FROM stock_on_hand; DELETE FROM enterprise_products", transaction: tx);
+        await connection.ExecuteAsync(
+            "DELETE FROM daily_output; DELETE FROM stock_on_hand; DELETE FROM enterprise_products",
+            transaction: tx
+        );
         await sourceDatabase.BulkInsertAsync(connection, tx, "daily_output", OutputColumns, reports);
         await tx.CommitAsync();
     }
@@ -177,38 +257,82 @@ public static class PullsBenchmark
     {
         for (var i = 0; i < runs.Length; i++)
         {
-            log.WriteLine(FormattableString.Invariant($"pulls: {database}, {Scenarios[i]}: {runs[i].Read:N0} read, {runs[i].Changed:N0} changed in {runs[i].Seconds:0.000} s ({RowsPerSecond(runs[i]):N0} rows/s)"));
+            log.WriteLine(
+                FormattableString.Invariant(
+                    $"pulls: {database}, {Scenarios[i]}: {runs[i].Read:N0} read, {runs[i].Changed:N0} changed in {runs[i].Seconds:0.000} s ({RowsPerSecond(runs[i]):N0} rows/s)"
+                )
+            );
         }
     }
 
     private static double RowsPerSecond(Timing t) => t.Read / t.Seconds;
 
     /// <summary>Writes the report; the first of each database's runs is its warm-up, the rest are timed.</summary>
-    private static string Markdown(IReadOnlyList<string> args, int rows, int repeat, int seed, bool throwaway, IReadOnlyList<(string Database, List<Timing[]> Runs)> measured)
+    private static string Markdown(
+        IReadOnlyList<string> args,
+        int rows,
+        int repeat,
+        int seed,
+        bool throwaway,
+        IReadOnlyList<(string Database, List<Timing[]> Runs)> measured
+    )
     {
         var results = measured.Select(m => (m.Database, Runs: m.Runs.Skip(1).ToList())).ToList();
         var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
         var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
         var md = new StringBuilder();
         md.Append(Heading).Append("\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n");
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- pulls ").Append(string.Join(' ', args)).Append("\n```\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"The production feed (`PullsBenchmark`, seed {seed}): the sample enterprises and {rows:N0} valid `daily_output` rows (every enterprise × product, day after day), ");
-        md.Append("pulled by `FeedPuller` into a freshly migrated planner database with the reference data imported. The source is a second SQLite file, or a schema of the same PostgreSQL database ");
-        md.Append(throwaway ? "(a throwaway local cluster, fsync and synchronous commit off, as in the tests). " : $"(the server in {PostgresVariable}). ");
-        md.Append("Time is the whole `PullAsync` call (read through Dapper, check, write, commit); rows/s is rows read ÷ that time. ");
-        md.Append(CultureInfo.InvariantCulture, $"Each database was measured {repeat} times on fresh databases, after one warm-up measurement in the same process (SQLite first, then PostgreSQL): ");
-        md.Append("the pulls run in long-lived worker processes, where their code has long been compiled, whereas this process's first pull also waits for the JIT. ");
-        md.Append("The table gives the median and every timed run, and the warm-up on its own rows, left out of the medians and targets.\n\n");
-        md.Append("| database | pull | rows read | rows changed | seconds (median) | rows/s (median) | runs, seconds |\n");
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n"
+        );
+        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- pulls ")
+            .Append(string.Join(' ', args))
+            .Append("\n```\n\n");
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"The production feed (`PullsBenchmark`, seed {seed}): the sample enterprises and {rows:N0} valid `daily_output` rows (every enterprise × product, day after day), "
+        );
+        md.Append(
+            "pulled by `FeedPuller` into a freshly migrated planner database with the reference data imported. The source is a second SQLite file, or a schema of the same PostgreSQL database "
+        );
+        md.Append(
+            throwaway
+                ? "(a throwaway local cluster, fsync and synchronous commit off, as in the tests). "
+                : $"(the server in {PostgresVariable}). "
+        );
+        md.Append(
+            "Time is the whole `PullAsync` call (read through Dapper, check, write, commit); rows/s is rows read ÷ that time. "
+        );
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"Each database was measured {repeat} times on fresh databases, after one warm-up measurement in the same process (SQLite first, then PostgreSQL): "
+        );
+        md.Append(
+            "the pulls run in long-lived worker processes, where their code has long been compiled, whereas this process's first pull also waits for the JIT. "
+        );
+        md.Append(
+            "The table gives the median and every timed run, and the warm-up on its own rows, left out of the medians and targets.\n\n"
+        );
+        md.Append(
+            "| database | pull | rows read | rows changed | seconds (median) | rows/s (median) | runs, seconds |\n"
+        );
         md.Append("|---|---|---:|---:|---:|---:|---|\n");
         foreach (var (database, runs) in results)
         {
             for (var s = 0; s < Scenarios.Length; s++)
             {
                 var timings = runs.Select(r => r[s]).ToList();
-                var rate = timings[0].Read == 0 ? "–" : Report.Median(timings.Select(RowsPerSecond).ToList()).ToString("N0", CultureInfo.InvariantCulture);
-                md.Append(CultureInfo.InvariantCulture, $"| {database} | {Scenarios[s]} | {timings[0].Read:N0} | {timings[0].Changed:N0} | {Report.Median(timings.Select(t => t.Seconds).ToList()):0.000} | {rate} | {string.Join(", ", timings.Select(t => t.Seconds.ToString("0.000", CultureInfo.InvariantCulture)))} |\n");
+                var rate =
+                    timings[0].Read == 0
+                        ? "–"
+                        : Report
+                            .Median(timings.Select(RowsPerSecond).ToList())
+                            .ToString("N0", CultureInfo.InvariantCulture);
+                md.Append(
+                    CultureInfo.InvariantCulture,
+                    $"| {database} | {Scenarios[s]} | {timings[0].Read:N0} | {timings[0].Changed:N0} | {Report.Median(timings.Select(t => t.Seconds).ToList()):0.000} | {rate} | {string.Join(", ", timings.Select(t => t.Seconds.ToString("0.000", CultureInfo.InvariantCulture)))} |\n"
+                );
             }
         }
         foreach (var (database, runs) in measured)
@@ -216,10 +340,16 @@ public static class PullsBenchmark
             foreach (var s in new[] { 0, 2 })
             {
                 var warmup = runs[0][s];
-                md.Append(CultureInfo.InvariantCulture, $"| {database} | warm-up run, the first on {database} in this process: {Scenarios[s]} | {warmup.Read:N0} | {warmup.Changed:N0} | {warmup.Seconds:0.000} | {RowsPerSecond(warmup):N0} | {warmup.Seconds:0.000} |\n");
+                md.Append(
+                    CultureInfo.InvariantCulture,
+                    $"| {database} | warm-up run, the first on {database} in this process: {Scenarios[s]} | {warmup.Read:N0} | {warmup.Changed:N0} | {warmup.Seconds:0.000} | {RowsPerSecond(warmup):N0} | {warmup.Seconds:0.000} |\n"
+                );
             }
         }
-        md.Append(CultureInfo.InvariantCulture, $"\nPeak memory of the benchmark process (both databases, all runs): {Measure.PeakMegabytes():N0} MiB.\n\n");
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"\nPeak memory of the benchmark process (both databases, all runs): {Measure.PeakMegabytes():N0} MiB.\n\n"
+        );
         md.Append("### Targets (issue 5)\n\n");
         md.Append("| target | measured (median) | met |\n|---|---:|---|\n");
         foreach (var (database, runs) in results)
@@ -227,7 +357,10 @@ public static class PullsBenchmark
             foreach (var s in new[] { 0, 2 })
             {
                 var rate = Report.Median(runs.Select(r => RowsPerSecond(r[s])).ToList());
-                md.Append(CultureInfo.InvariantCulture, $"| ≥ {TargetRowsPerSecond:N0} rows/s on {database}, {Scenarios[s]} | {rate:N0} rows/s | {(rate >= TargetRowsPerSecond ? "yes" : "no")} |\n");
+                md.Append(
+                    CultureInfo.InvariantCulture,
+                    $"| ≥ {TargetRowsPerSecond:N0} rows/s on {database}, {Scenarios[s]} | {rate:N0} rows/s | {(rate >= TargetRowsPerSecond ? "yes" : "no")} |\n"
+                );
             }
         }
         return md.ToString();

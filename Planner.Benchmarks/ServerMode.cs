@@ -44,8 +44,10 @@ internal sealed class ServerModeDatabase : IAsyncDisposable
             await connection.ExecuteAsync($"CREATE DATABASE {name}");
         }
         var local = Directory.CreateTempSubdirectory("planner-server-bench-");
-        var settings = Node.Create(("ConnectionStrings:Planner", new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString()),
-            ("Planner:LocalDirectory", local.FullName));
+        var settings = Node.Create(
+            ("ConnectionStrings:Planner", new NpgsqlConnectionStringBuilder(admin) { Database = name }.ToString()),
+            ("Planner:LocalDirectory", local.FullName)
+        );
         var database = new ServerModeDatabase(admin, name, local, settings);
         try
         {
@@ -104,7 +106,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
     }
 
     /// <summary>
@@ -119,19 +125,22 @@ internal sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[]
-        {
-            Path.Combine(apiDirectory, "Planner.Api.dll"), "worker",
-            $"--ConnectionStrings:Planner={db.Settings.Planner.ConnectionString}",
-            $"--Planner:LocalDirectory={db.LocalDirectory}",
-            $"--Planner:DataDirectory={db.Settings.DataDirectory}",
-            $"--Planner:WorkDirectory={db.WorkDirectory}",
-            "--Logging:LogLevel:Default=Warning",
-            // Once a year, on 1 January.
-            "--Planner:Jobs:PullCron=0 0 1 1 *",
-            "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
-            "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-        }.Concat(settings))
+        foreach (
+            var arg in new[]
+            {
+                Path.Combine(apiDirectory, "Planner.Api.dll"),
+                "worker",
+                $"--ConnectionStrings:Planner={db.Settings.Planner.ConnectionString}",
+                $"--Planner:LocalDirectory={db.LocalDirectory}",
+                $"--Planner:DataDirectory={db.Settings.DataDirectory}",
+                $"--Planner:WorkDirectory={db.WorkDirectory}",
+                "--Logging:LogLevel:Default=Warning",
+                // Once a year, on 1 January.
+                "--Planner:Jobs:PullCron=0 0 1 1 *",
+                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
+                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
+            }.Concat(settings)
+        )
         {
             info.ArgumentList.Add(arg);
         }
@@ -157,7 +166,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <summary>Kills the process at once, as a crash or <c>kill -9</c> would.</summary>
     public void Kill()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
 
@@ -170,7 +180,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private void Append(string? line)
     {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
     }
 }

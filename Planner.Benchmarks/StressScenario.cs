@@ -14,22 +14,40 @@ public sealed record PolicyRun(
     IReadOnlyList<TierAmount> MinFill,
     IReadOnlyList<TierAmount> FairnessCost,
     int Transfers,
-    IReadOnlyList<string> NonOptimalStages)
+    IReadOnlyList<string> NonOptimalStages
+)
 {
     public double ShortfallOf(int tier) => Shortfall.Where(s => s.Tier == tier).Sum(s => s.Amount);
 
     /// <summary>The lowest fill rate of the tier over its products (NaN when no product has demand in it).</summary>
-    public double MinFillOf(int tier) => MinFill.Where(s => s.Tier == tier).Select(s => s.Amount).DefaultIfEmpty(double.NaN).Min();
+    public double MinFillOf(int tier) =>
+        MinFill.Where(s => s.Tier == tier).Select(s => s.Amount).DefaultIfEmpty(double.NaN).Min();
 }
 
-/// <summary>Per product: how far a city's own supply covers its counties' tier-1 needs (for the no-sharing comparison).</summary>
-public sealed record SelfSufficiency(string Product, double Factor, double TierOneDemand, double ProvincialSupply, double ProvincialFloor,
-    int Cities, int SelfSufficientCities, double TierOneDemandElsewhere, double UnreachableTierOne);
+/// <summary>Per product: how far a city's own supply covers its counties' tier-1 needs (for the no-sharing
+/// comparison).</summary>
+public sealed record SelfSufficiency(
+    string Product,
+    double Factor,
+    double TierOneDemand,
+    double ProvincialSupply,
+    double ProvincialFloor,
+    int Cities,
+    int SelfSufficientCities,
+    double TierOneDemandElsewhere,
+    double UnreachableTierOne
+);
 
 /// <summary>A stress scenario solved under every policy.</summary>
 /// <see cref="CrossCheck"/> holds the same scenario under the spreadsheet policies solved with other LP solvers.
-public sealed record StressRun(string Name, string Description, double TargetShare, IReadOnlyList<TierAmount> Factors,
-    IReadOnlyList<PolicyRun> Policies, IReadOnlyList<SelfSufficiency> SelfSufficiency)
+public sealed record StressRun(
+    string Name,
+    string Description,
+    double TargetShare,
+    IReadOnlyList<TierAmount> Factors,
+    IReadOnlyList<PolicyRun> Policies,
+    IReadOnlyList<SelfSufficiency> SelfSufficiency
+)
 {
     public IReadOnlyList<PolicyRun> CrossCheck { get; init; } = [];
 }
@@ -40,23 +58,39 @@ public sealed record StressRun(string Name, string Description, double TargetSha
 /// </summary>
 public static class StressScenario
 {
-    public static readonly Policy[] Policies = [Policy.Optimized, Policy.ProRata, Policy.PopulationShare, Policy.NoSharing];
+    public static readonly Policy[] Policies =
+    [
+        Policy.Optimized,
+        Policy.ProRata,
+        Policy.PopulationShare,
+        Policy.NoSharing,
+    ];
 
     /// <summary>Supply and reserve floors of each product × (share × demand / supply).</summary>
-    public static (AllocationProblem Problem, IReadOnlyList<TierAmount> Factors) Scale(AllocationProblem problem, double share)
+    public static (AllocationProblem Problem, IReadOnlyList<TierAmount> Factors) Scale(
+        AllocationProblem problem,
+        double share
+    )
     {
-        var factors = problem.Products.ToDictionary(p => p, p =>
-        {
-            var supply = problem.Supplies.Where(s => s.Product == p).Sum(s => s.Quantity);
-            var demand = problem.Demands.Where(d => d.Product == p).Sum(d => d.Quantity);
-            return supply > 0 ? share * demand / supply : 1;
-        }, StringComparer.Ordinal);
+        var factors = problem.Products.ToDictionary(
+            p => p,
+            p =>
+            {
+                var supply = problem.Supplies.Where(s => s.Product == p).Sum(s => s.Quantity);
+                var demand = problem.Demands.Where(d => d.Product == p).Sum(d => d.Quantity);
+                return supply > 0 ? share * demand / supply : 1;
+            },
+            StringComparer.Ordinal
+        );
         var scaled = problem with
         {
             Supplies = problem.Supplies.Select(s => s with { Quantity = s.Quantity * factors[s.Product] }).ToList(),
             ReserveFloors = problem.ReserveFloors.Select(f => f with { Floor = f.Floor * factors[f.Product] }).ToList(),
         };
-        return (scaled, factors.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new TierAmount(f.Key, 0, f.Value)).ToList());
+        return (
+            scaled,
+            factors.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new TierAmount(f.Key, 0, f.Value)).ToList()
+        );
     }
 
     /// <summary>
@@ -68,36 +102,68 @@ public static class StressScenario
     public static AllocationProblem Epicentre(AllocationProblem problem, string city, double multiple)
     {
         // Counties have one delivery lane in (from their city), assistance sites one from every depot.
-        var counties = problem.Lanes.Where(l => l.Kind == LaneKind.Delivery).GroupBy(l => l.To).Where(g => g.Count() == 1)
-            .Select(g => g.Single()).Where(l => l.From == city).Select(l => l.To).ToHashSet(StringComparer.Ordinal);
-        var factors = problem.Products.ToDictionary(p => p, p =>
-        {
-            var need = problem.Demands.Where(d => d.Product == p && d.Tier == 1 && counties.Contains(d.Destination)).Sum(d => d.Quantity);
-            var own = problem.Supplies.Where(s => s.Product == p && s.Depot == city).Sum(s => s.Quantity);
-            return need > 0 ? Math.Max(1, multiple * own / need) : 1;
-        }, StringComparer.Ordinal);
+        var counties = problem
+            .Lanes.Where(l => l.Kind == LaneKind.Delivery)
+            .GroupBy(l => l.To)
+            .Where(g => g.Count() == 1)
+            .Select(g => g.Single())
+            .Where(l => l.From == city)
+            .Select(l => l.To)
+            .ToHashSet(StringComparer.Ordinal);
+        var factors = problem.Products.ToDictionary(
+            p => p,
+            p =>
+            {
+                var need = problem
+                    .Demands.Where(d => d.Product == p && d.Tier == 1 && counties.Contains(d.Destination))
+                    .Sum(d => d.Quantity);
+                var own = problem.Supplies.Where(s => s.Product == p && s.Depot == city).Sum(s => s.Quantity);
+                return need > 0 ? Math.Max(1, multiple * own / need) : 1;
+            },
+            StringComparer.Ordinal
+        );
         return problem with
         {
-            Demands = problem.Demands.Select(d => d.Tier == 1 && counties.Contains(d.Destination) ? d with { Quantity = Math.Round(d.Quantity * factors[d.Product]) } : d).ToList(),
+            Demands = problem
+                .Demands.Select(d =>
+                    d.Tier == 1 && counties.Contains(d.Destination)
+                        ? d with
+                        {
+                            Quantity = Math.Round(d.Quantity * factors[d.Product]),
+                        }
+                        : d
+                )
+                .ToList(),
         };
     }
 
     /// <summary>
-    /// The same supply held entirely by the cities: the provincial depot's supply moves, day by day, to the city depots in
+    /// The same supply held entirely by the cities: the provincial depot's supply moves, day by day, to the city depots
+    /// in
     /// proportion to each city's own supply of the product, and its reserve floor goes. Models a province whose reserve
     /// was already handed out (or a province without one).
     /// </summary>
     public static AllocationProblem WithoutProvincialReserve(AllocationProblem problem)
     {
         var province = ProvincialDepots(problem);
-        var cityShare = problem.Supplies.Where(s => !province.Contains(s.Depot))
+        var cityShare = problem
+            .Supplies.Where(s => !province.Contains(s.Depot))
             .GroupBy(s => s.Product)
-            .ToDictionary(g => g.Key, g =>
-            {
-                var byCity = g.GroupBy(s => s.Depot).ToDictionary(c => c.Key, c => c.Sum(s => s.Quantity), StringComparer.Ordinal);
-                var total = byCity.Values.Sum();
-                return byCity.ToDictionary(c => c.Key, c => total > 0 ? c.Value / total : 0, StringComparer.Ordinal);
-            }, StringComparer.Ordinal);
+            .ToDictionary(
+                g => g.Key,
+                g =>
+                {
+                    var byCity = g.GroupBy(s => s.Depot)
+                        .ToDictionary(c => c.Key, c => c.Sum(s => s.Quantity), StringComparer.Ordinal);
+                    var total = byCity.Values.Sum();
+                    return byCity.ToDictionary(
+                        c => c.Key,
+                        c => total > 0 ? c.Value / total : 0,
+                        StringComparer.Ordinal
+                    );
+                },
+                StringComparer.Ordinal
+            );
         var supplies = new List<Supply>();
         foreach (var s in problem.Supplies)
         {
@@ -106,9 +172,16 @@ public static class StressScenario
                 supplies.Add(s);
                 continue;
             }
-            supplies.AddRange(shares.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => s with { Depot = c.Key, Quantity = s.Quantity * c.Value }));
+            supplies.AddRange(
+                shares
+                    .OrderBy(c => c.Key, StringComparer.Ordinal)
+                    .Select(c => s with { Depot = c.Key, Quantity = s.Quantity * c.Value })
+            );
         }
-        var merged = supplies.GroupBy(s => (s.Depot, s.Product, s.Day)).Select(g => new Supply(g.Key.Depot, g.Key.Product, g.Key.Day, g.Sum(s => s.Quantity))).ToList();
+        var merged = supplies
+            .GroupBy(s => (s.Depot, s.Product, s.Day))
+            .Select(g => new Supply(g.Key.Depot, g.Key.Product, g.Key.Day, g.Sum(s => s.Quantity)))
+            .ToList();
         return problem with { Supplies = merged, ReserveFloors = [] };
     }
 
@@ -116,23 +189,43 @@ public static class StressScenario
     /// Solves the scaled problem under every policy with <paramref name="solver"/>, then the pro-rata and no-sharing
     /// policies with each of <paramref name="crossCheckSolvers"/> (their LPs are the ones the solvers disagree on).
     /// </summary>
-    public static StressRun Run(string name, string description, AllocationProblem problem, double share, string solver,
-        IReadOnlyList<string> crossCheckSolvers, TextWriter progress, bool moveReserve = false, Func<AllocationProblem, AllocationProblem>? after = null)
+    public static StressRun Run(
+        string name,
+        string description,
+        AllocationProblem problem,
+        double share,
+        string solver,
+        IReadOnlyList<string> crossCheckSolvers,
+        TextWriter progress,
+        bool moveReserve = false,
+        Func<AllocationProblem, AllocationProblem>? after = null
+    )
     {
         var (scaled, factors) = Scale(problem, share);
-        if (moveReserve) scaled = WithoutProvincialReserve(scaled);
-        if (after is not null) scaled = after(scaled);
+        if (moveReserve)
+            scaled = WithoutProvincialReserve(scaled);
+        if (after is not null)
+            scaled = after(scaled);
         var runs = Policies.Select(p => Solve(p, solver)).ToList();
-        var crossCheck = crossCheckSolvers.Where(s => s != solver)
-            .SelectMany(s => new[] { Policy.ProRata, Policy.NoSharing }.Select(p => Solve(p, s))).ToList();
-        return new StressRun(name, description, share, factors, runs, SelfSufficient(scaled, factors)) { CrossCheck = crossCheck };
+        var crossCheck = crossCheckSolvers
+            .Where(s => s != solver)
+            .SelectMany(s => new[] { Policy.ProRata, Policy.NoSharing }.Select(p => Solve(p, s)))
+            .ToList();
+        return new StressRun(name, description, share, factors, runs, SelfSufficient(scaled, factors))
+        {
+            CrossCheck = crossCheck,
+        };
 
         PolicyRun Solve(Policy policy, string lpSolver)
         {
             var watch = Stopwatch.StartNew();
             var result = AllocationModel.Solve(scaled, new AllocationSettings { Policy = policy, Solver = lpSolver });
             watch.Stop();
-            progress.WriteLine(FormattableString.Invariant($"{name}: {policy} with {lpSolver}: {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s"));
+            progress.WriteLine(
+                FormattableString.Invariant(
+                    $"{name}: {policy} with {lpSolver}: {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s"
+                )
+            );
             return Measure(policy, lpSolver, result, watch.Elapsed);
         }
     }
@@ -143,22 +236,32 @@ public static class StressScenario
     /// </summary>
     private static PolicyRun Measure(Policy policy, string solver, AllocationResult result, TimeSpan elapsed)
     {
-        var byDestination = result.Allocations
-            .GroupBy(a => (a.Product, a.Tier, a.Destination))
+        var byDestination = result
+            .Allocations.GroupBy(a => (a.Product, a.Tier, a.Destination))
             .Select(g => (g.Key.Product, g.Key.Tier, Demand: g.Sum(a => a.Demand), Served: g.Sum(a => a.Served)))
             .Where(x => x.Demand > 0)
             .ToList();
-        var minFill = byDestination.GroupBy(x => (x.Product, x.Tier))
-            .OrderBy(g => g.Key.Product, StringComparer.Ordinal).ThenBy(g => g.Key.Tier)
+        var minFill = byDestination
+            .GroupBy(x => (x.Product, x.Tier))
+            .OrderBy(g => g.Key.Product, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Tier)
             .Select(g => new TierAmount(g.Key.Product, g.Key.Tier, g.Min(x => x.Served / x.Demand)))
             .ToList();
-        return new PolicyRun(policy.ToString(), solver, result.Status.ToString(), elapsed.TotalSeconds,
+        return new PolicyRun(
+            policy.ToString(),
+            solver,
+            result.Status.ToString(),
+            elapsed.TotalSeconds,
             SolveOutcome.Sum(result.Allocations.Select(a => (a.Product, a.Tier, a.Demand))),
             SolveOutcome.Sum(result.Allocations.Select(a => (a.Product, a.Tier, a.Shortfall))),
             minFill,
             result.FairnessCosts.Select(f => new TierAmount(f.Product, f.Tier, f.Cost)).ToList(),
             result.Transfers,
-            result.Stages.Where(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal)).Select(s => $"{s.Product}/{s.Stage}: {s.SolverStatus}").ToList());
+            result
+                .Stages.Where(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal))
+                .Select(s => $"{s.Product}/{s.Stage}: {s.SolverStatus}")
+                .ToList()
+        );
     }
 
     /// <summary>
@@ -170,10 +273,15 @@ public static class StressScenario
     private static List<SelfSufficiency> SelfSufficient(AllocationProblem problem, IReadOnlyList<TierAmount> factors)
     {
         var province = ProvincialDepots(problem);
-        var delivering = problem.Lanes.Where(l => l.Kind == LaneKind.Delivery).GroupBy(l => l.To)
-            .Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().From, StringComparer.Ordinal);
+        var delivering = problem
+            .Lanes.Where(l => l.Kind == LaneKind.Delivery)
+            .GroupBy(l => l.To)
+            .Where(g => g.Count() == 1)
+            .ToDictionary(g => g.Key, g => g.Single().From, StringComparer.Ordinal);
         var cities = problem.Depots.Where(d => !province.Contains(d)).ToList();
-        var firstArrival = problem.Lanes.GroupBy(l => l.To).ToDictionary(g => g.Key, g => g.Min(l => l.LeadDays), StringComparer.Ordinal);
+        var firstArrival = problem
+            .Lanes.GroupBy(l => l.To)
+            .ToDictionary(g => g.Key, g => g.Min(l => l.LeadDays), StringComparer.Ordinal);
         var list = new List<SelfSufficiency>();
         foreach (var product in problem.Products.Order(StringComparer.Ordinal))
         {
@@ -184,14 +292,28 @@ public static class StressScenario
             {
                 var need = tierOne.Where(d => delivering.GetValueOrDefault(d.Destination) == city).Sum(d => d.Quantity);
                 var own = problem.Supplies.Where(s => s.Product == product && s.Depot == city).Sum(s => s.Quantity);
-                if (own >= need) self++;
-                else elsewhere += need - own;
+                if (own >= need)
+                    self++;
+                else
+                    elsewhere += need - own;
             }
-            list.Add(new SelfSufficiency(product, factors.Single(f => f.Product == product).Amount, tierOne.Sum(d => d.Quantity),
-                problem.Supplies.Where(s => s.Product == product && province.Contains(s.Depot)).Sum(s => s.Quantity),
-                problem.ReserveFloors.Where(f => f.Product == product).Sum(f => f.Floor),
-                cities.Count, self, elsewhere,
-                tierOne.Where(d => d.Day < firstArrival.GetValueOrDefault(d.Destination, int.MaxValue)).Sum(d => d.Quantity)));
+            list.Add(
+                new SelfSufficiency(
+                    product,
+                    factors.Single(f => f.Product == product).Amount,
+                    tierOne.Sum(d => d.Quantity),
+                    problem
+                        .Supplies.Where(s => s.Product == product && province.Contains(s.Depot))
+                        .Sum(s => s.Quantity),
+                    problem.ReserveFloors.Where(f => f.Product == product).Sum(f => f.Floor),
+                    cities.Count,
+                    self,
+                    elsewhere,
+                    tierOne
+                        .Where(d => d.Day < firstArrival.GetValueOrDefault(d.Destination, int.MaxValue))
+                        .Sum(d => d.Quantity)
+                )
+            );
         }
         return list;
     }

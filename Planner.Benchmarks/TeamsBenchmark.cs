@@ -26,20 +26,44 @@ public static class TeamsBenchmark
 
     public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
-        var (teams, needs, weeks, seed, limit, workers, write) = (300, 60, 8, 20200210, 10.0, new[] { 1, 2 }, (string?)null);
+        var (teams, needs, weeks, seed, limit, workers, write) = (
+            300,
+            60,
+            8,
+            20200210,
+            10.0,
+            new[] { 1, 2 },
+            (string?)null
+        );
         for (var i = 0; i < args.Count; i++)
         {
-            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            string Next() =>
+                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             switch (args[i])
             {
-                case "--teams": teams = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--needs": needs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--weeks": weeks = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--seed": seed = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--limit": limit = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--workers": workers = Next().Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray(); break;
-                case "--write": write = Next(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+                case "--teams":
+                    teams = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--needs":
+                    needs = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--weeks":
+                    weeks = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--seed":
+                    seed = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--limit":
+                    limit = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--workers":
+                    workers = Next().Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+                    break;
+                case "--write":
+                    write = Next();
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
             }
         }
         var build = Stopwatch.StartNew();
@@ -52,37 +76,69 @@ public static class TeamsBenchmark
             var watch = Stopwatch.StartNew();
             var plan = TeamDeployment.Solve(problem, settings);
             watch.Stop();
-            log.WriteLine(FormattableString.Invariant($"teams: {w} worker(s): {plan.Status} in {watch.Elapsed.TotalSeconds:0.00} s, coverage {plan.Coverage} of bound {plan.CoverageBound}, gap {plan.Gap:0.####}"));
-            rows.Add(FormattableString.Invariant($"| {w} | {watch.Elapsed.TotalSeconds:0.00} | {plan.Status} | {plan.Coverage:N0} | {plan.CoverageBound:N0} | {plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} | {plan.Travel:N0} | {Met(watch.Elapsed.TotalSeconds < 10)} |"));
+            log.WriteLine(
+                FormattableString.Invariant(
+                    $"teams: {w} worker(s): {plan.Status} in {watch.Elapsed.TotalSeconds:0.00} s, coverage {plan.Coverage} of bound {plan.CoverageBound}, gap {plan.Gap:0.####}"
+                )
+            );
+            rows.Add(
+                FormattableString.Invariant(
+                    $"| {w} | {watch.Elapsed.TotalSeconds:0.00} | {plan.Status} | {plan.Coverage:N0} | {plan.CoverageBound:N0} | {plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} | {plan.Travel:N0} | {Met(watch.Elapsed.TotalSeconds < 10)} |"
+                )
+            );
         }
 
         var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
         var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
         var md = new StringBuilder();
         md.Append(Heading).Append("\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n");
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- teams ").Append(string.Join(' ', args)).Append("\n```\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Synthetic instance (`TeamsBenchmark.Instance`, seed {seed}): {problem.Teams.Count} teams in 11 cities ({problem.Teams.Count(t => t.CurrentSite is not null)} already on deployment), ");
-        md.Append(CultureInfo.InvariantCulture, $"{problem.Needs.Count} needs ({problem.Needs.Count(n => n.Kind == NeedKind.Hubei)} Hubei, {problem.Needs.Count(n => n.Kind == NeedKind.Critical)} critical, {problem.Needs.Count(n => n.Kind == NeedKind.Severe)} severe), {weeks} weeks; generated in {build.Elapsed.TotalSeconds:0.00} s. ");
-        md.Append("Settings are the model's defaults (home-city floor 50 %, 8-week longest deployment, teams on deployment kept) except the worker count; the time limit covers both phases (coverage, then travel and change). ");
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n"
+        );
+        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- teams ")
+            .Append(string.Join(' ', args))
+            .Append("\n```\n\n");
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"Synthetic instance (`TeamsBenchmark.Instance`, seed {seed}): {problem.Teams.Count} teams in 11 cities ({problem.Teams.Count(t => t.CurrentSite is not null)} already on deployment), "
+        );
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"{problem.Needs.Count} needs ({problem.Needs.Count(n => n.Kind == NeedKind.Hubei)} Hubei, {problem.Needs.Count(n => n.Kind == NeedKind.Critical)} critical, {problem.Needs.Count(n => n.Kind == NeedKind.Severe)} severe), {weeks} weeks; generated in {build.Elapsed.TotalSeconds:0.00} s. "
+        );
+        md.Append(
+            "Settings are the model's defaults (home-city floor 50 %, 8-week longest deployment, teams on deployment kept) except the worker count; the time limit covers both phases (coverage, then travel and change). "
+        );
         md.Append("Gap is (bound − coverage) ÷ bound on the weighted coverage, as CP-SAT proves it.\n\n");
-        md.Append("| workers | seconds | status | weighted coverage | bound | gap | assignments | uncovered specialty-weeks | travel km | under 10 s |\n");
+        md.Append(
+            "| workers | seconds | status | weighted coverage | bound | gap | assignments | uncovered specialty-weeks | travel km | under 10 s |\n"
+        );
         md.Append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
-        foreach (var r in rows) md.Append(r).Append('\n');
+        foreach (var r in rows)
+            md.Append(r).Append('\n');
         output.Write(md.ToString());
-        if (write is not null) Report.WriteSection(write, md.ToString(), Heading);
+        if (write is not null)
+            Report.WriteSection(write, md.ToString(), Heading);
         return 0;
     }
 
-    /// <summary>A seeded instance: teams with 2–4 specialties, windows of 5–8 weeks, some on deployment; Hubei needs over a few weeks, hospital needs over the horizon.</summary>
+    /// <summary>A seeded instance: teams with 2–4 specialties, windows of 5–8 weeks, some on deployment; Hubei needs
+    /// over a few weeks, hospital needs over the horizon.</summary>
     public static TeamProblem Instance(int teamCount, int needCount, int weeks, int seed)
     {
         var random = new Random(seed);
         var cities = Enumerable.Range(1, 11).Select(i => $"33{i:00}00").ToList();
-        var places = cities.ToDictionary(c => c, _ => (X: random.NextDouble() * 300, Y: random.NextDouble() * 300), StringComparer.Ordinal);
+        var places = cities.ToDictionary(
+            c => c,
+            _ => (X: random.NextDouble() * 300, Y: random.NextDouble() * 300),
+            StringComparer.Ordinal
+        );
         var sites = new[] { "HB-WUHAN", "HB-JINGMEN", "HB-XIAOGAN" };
-        foreach (var s in sites) places[s] = (X: -700 - random.NextDouble() * 100, Y: random.NextDouble() * 300);
-        string[] Pick(int n) => Specialties.All.OrderBy(_ => random.Next()).Take(n).Order(StringComparer.Ordinal).ToArray();
+        foreach (var s in sites)
+            places[s] = (X: -700 - random.NextDouble() * 100, Y: random.NextDouble() * 300);
+        string[] Pick(int n) =>
+            Specialties.All.OrderBy(_ => random.Next()).Take(n).Order(StringComparer.Ordinal).ToArray();
 
         var teams = new List<MedicalTeam>();
         for (var i = 0; i < teamCount; i++)
@@ -91,8 +147,18 @@ public static class TeamsBenchmark
             var from = 7 * random.Next(0, 3);
             var to = Math.Min(7 * weeks, from + 7 * random.Next(5, 9)) - 1;
             var deployed = random.NextDouble() < 0.15;
-            teams.Add(new MedicalTeam($"T-{i + 1:000}", cities[random.Next(cities.Count)], deployed ? -7 * random.Next(1, 7) : from, to, 14, members,
-                deployed ? sites[random.Next(sites.Length)] : null, deployed ? -7 * random.Next(1, 7) : 0));
+            teams.Add(
+                new MedicalTeam(
+                    $"T-{i + 1:000}",
+                    cities[random.Next(cities.Count)],
+                    deployed ? -7 * random.Next(1, 7) : from,
+                    to,
+                    14,
+                    members,
+                    deployed ? sites[random.Next(sites.Length)] : null,
+                    deployed ? -7 * random.Next(1, 7) : 0
+                )
+            );
         }
         var needs = new List<StaffNeed>();
         for (var i = 0; i < needCount; i++)
@@ -101,15 +167,35 @@ public static class TeamsBenchmark
             {
                 var site = sites[i % sites.Length];
                 var start = 7 * random.Next(0, Math.Max(1, weeks - 2));
-                needs.Add(new StaffNeed($"{site}-{i + 1:00}", site, site, site, NeedKind.Hubei, start, 7 * random.Next(2, 7),
-                    Pick(random.Next(3, 6)).ToDictionary(s => s, _ => random.Next(10, 61), StringComparer.Ordinal)));
+                needs.Add(
+                    new StaffNeed(
+                        $"{site}-{i + 1:00}",
+                        site,
+                        site,
+                        site,
+                        NeedKind.Hubei,
+                        start,
+                        7 * random.Next(2, 7),
+                        Pick(random.Next(3, 6)).ToDictionary(s => s, _ => random.Next(10, 61), StringComparer.Ordinal)
+                    )
+                );
             }
             else
             {
                 var city = cities[random.Next(cities.Count)];
                 var kind = random.NextDouble() < 0.5 ? NeedKind.Critical : NeedKind.Severe;
-                needs.Add(new StaffNeed($"H-{i + 1:000}-{kind.ToString().ToLowerInvariant()}", $"H-{i + 1:000}", city, city, kind, 0, 7 * weeks,
-                    Pick(random.Next(1, 4)).ToDictionary(s => s, _ => random.Next(4, 25), StringComparer.Ordinal)));
+                needs.Add(
+                    new StaffNeed(
+                        $"H-{i + 1:000}-{kind.ToString().ToLowerInvariant()}",
+                        $"H-{i + 1:000}",
+                        city,
+                        city,
+                        kind,
+                        0,
+                        7 * weeks,
+                        Pick(random.Next(1, 4)).ToDictionary(s => s, _ => random.Next(4, 25), StringComparer.Ordinal)
+                    )
+                );
             }
         }
         return new TeamProblem
@@ -117,7 +203,8 @@ public static class TeamsBenchmark
             Weeks = weeks,
             Teams = teams,
             Needs = needs,
-            Km = (a, b) => Math.Round(Math.Sqrt(Math.Pow(places[a].X - places[b].X, 2) + Math.Pow(places[a].Y - places[b].Y, 2))),
+            Km = (a, b) =>
+                Math.Round(Math.Sqrt(Math.Pow(places[a].X - places[b].X, 2) + Math.Pow(places[a].Y - places[b].Y, 2))),
         };
     }
 

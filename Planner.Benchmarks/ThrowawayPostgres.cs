@@ -5,7 +5,8 @@ using System.Net.Sockets;
 namespace Planner.Benchmarks;
 
 /// <summary>
-/// A PostgreSQL cluster in a temp folder for one benchmark run, started from the newest <c>/usr/lib/postgresql/*/bin</c>
+/// A PostgreSQL cluster in a temp folder for one benchmark run, started from the newest
+/// <c>/usr/lib/postgresql/*/bin</c>
 /// (as the tests' <c>PostgresServer</c> does, without its fallbacks); run as <c>postgres</c> via runuser when this
 /// process is root, since PostgreSQL refuses root. Disposing it stops the server and deletes the folder.
 /// </summary>
@@ -20,7 +21,10 @@ public sealed class ThrowawayPostgres : IDisposable
     {
         this.bin = bin;
         // As root, the postgres user must be able to reach the folder, so stay out of a private TMPDIR.
-        root = Path.Combine(asPostgres ? "/tmp" : Path.GetTempPath(), "planner-bench-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        root = Path.Combine(
+            asPostgres ? "/tmp" : Path.GetTempPath(),
+            "planner-bench-pg-" + Guid.NewGuid().ToString("N")[..12]
+        );
     }
 
     /// <summary>An admin connection string (user postgres, database postgres).</summary>
@@ -30,26 +34,65 @@ public sealed class ThrowawayPostgres : IDisposable
 
     private string LogFile => Path.Combine(root, "postgres.log");
 
-    /// <summary>Creates and starts the cluster; the same server settings as the tests' (fsync and synchronous commit off).</summary>
+    /// <summary>Creates and starts the cluster; the same server settings as the tests' (fsync and synchronous commit
+    /// off).</summary>
     public static ThrowawayPostgres Start()
     {
         var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.EnumerateDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
-                .OrderByDescending(d => double.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0)
+            ? Directory
+                .EnumerateDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d =>
+                    double.TryParse(
+                        Path.GetFileName(Path.GetDirectoryName(d)),
+                        NumberStyles.Float,
+                        CultureInfo.InvariantCulture,
+                        out var v
+                    )
+                        ? v
+                        : 0
+                )
                 .FirstOrDefault()
             : null;
-        var cluster = new ThrowawayPostgres(bin ?? throw new InvalidOperationException("No /usr/lib/postgresql/*/bin/initdb; set PLANNER_BENCH_POSTGRES to an admin connection string."));
+        var cluster = new ThrowawayPostgres(
+            bin
+                ?? throw new InvalidOperationException(
+                    "No /usr/lib/postgresql/*/bin/initdb; set PLANNER_BENCH_POSTGRES to an admin connection string."
+                )
+        );
         try
         {
             Directory.CreateDirectory(cluster.root);
-            if (cluster.asPostgres) Run("chown", ["postgres:postgres", cluster.root], asPostgres: false);
-            cluster.Run(Path.Combine(bin, "initdb"), ["-D", cluster.DataDirectory, "-A", "trust", "-U", "postgres", "--encoding=UTF8", "--no-locale", "--no-sync"]);
+            if (cluster.asPostgres)
+                Run("chown", ["postgres:postgres", cluster.root], asPostgres: false);
+            cluster.Run(
+                Path.Combine(bin, "initdb"),
+                [
+                    "-D",
+                    cluster.DataDirectory,
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "--encoding=UTF8",
+                    "--no-locale",
+                    "--no-sync",
+                ]
+            );
             var port = FreePort();
-            cluster.options = string.Create(CultureInfo.InvariantCulture,
-                $"-p {port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-            cluster.Run(Path.Combine(bin, "pg_ctl"),
-                ["-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "30", "-o", cluster.options, "start"]);
-            cluster.ConnectionString = string.Create(CultureInfo.InvariantCulture, $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres");
+            cluster.options = string.Create(
+                CultureInfo.InvariantCulture,
+                $"-p {port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            );
+            cluster.Run(
+                Path.Combine(bin, "pg_ctl"),
+                ["-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "30", "-o", cluster.options, "start"]
+            );
+            cluster.ConnectionString = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres"
+            );
             return cluster;
         }
         catch
@@ -63,8 +106,11 @@ public sealed class ThrowawayPostgres : IDisposable
     /// Restarts the server as an operator would (<c>pg_ctl restart -m fast</c>): every session is ended, open
     /// transactions roll back, and the server is back on the same port when this returns.
     /// </summary>
-    public void Restart() => Run(Path.Combine(bin, "pg_ctl"),
-        ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-m", "fast", "-o", options, "restart"]);
+    public void Restart() =>
+        Run(
+            Path.Combine(bin, "pg_ctl"),
+            ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-m", "fast", "-o", options, "restart"]
+        );
 
     /// <summary>Stops the server and deletes its folder.</summary>
     public void Dispose()
@@ -73,13 +119,17 @@ public sealed class ThrowawayPostgres : IDisposable
         {
             Run(Path.Combine(bin, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "15", "stop"]);
         }
-        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        if (Directory.Exists(root))
+            Directory.Delete(root, recursive: true);
     }
 
     private void Run(string file, string[] arguments) => Run(file, arguments, asPostgres);
 
-    private static void Run(string file, string[] arguments, bool asPostgres) => Report.RunChecked(
-        asPostgres ? "runuser" : file, asPostgres ? ["-u", "postgres", "--", file, .. arguments] : arguments);
+    private static void Run(string file, string[] arguments, bool asPostgres) =>
+        Report.RunChecked(
+            asPostgres ? "runuser" : file,
+            asPostgres ? ["-u", "postgres", "--", file, .. arguments] : arguments
+        );
 
     private static int FreePort()
     {

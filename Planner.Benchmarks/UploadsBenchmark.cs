@@ -8,8 +8,8 @@ using ClosedXML.Excel;
 using Microsoft.Extensions.Configuration;
 using Planner.Api.Access;
 using Planner.Api.Planning;
-using Planner.Api.Uploads;
 using Planner.Api.Runs;
+using Planner.Api.Uploads;
 
 namespace Planner.Benchmarks;
 
@@ -50,13 +50,18 @@ public static partial class UploadsBenchmark
         var (repeat, write) = (3, (string?)null);
         for (var i = 0; i < args.Count; i++)
         {
-            string Next() => i + 1 < args.Count ? args[++i]
-                : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            string Next() =>
+                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             switch (args[i])
             {
-                case "--repeat": repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--write": write = Next(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
+                case "--repeat":
+                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--write":
+                    write = Next();
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
             }
         }
         // The children read uploads with the server garbage collector, as Planner.Api (a web project) does.
@@ -105,7 +110,8 @@ public static partial class UploadsBenchmark
 
             var md = Markdown(args, repeat, sizes, runs, closedXml, web);
             output.Write(md);
-            if (write is not null) Report.WriteSection(write, md, Heading);
+            if (write is not null)
+                Report.WriteSection(write, md, Heading);
             return 0;
         }
         finally
@@ -161,25 +167,31 @@ public static partial class UploadsBenchmark
     }
 
     /// <summary>One file, written as a stream: hostile ones as issue 17 describes them, or one at the limits.</summary>
-    private static byte[] Make(string name) => name switch
-    {
-        "rows-100k" => Workbook(sheet => Rows(sheet, 100_000, 1), null),
-        "rows-300k" => Workbook(sheet => Rows(sheet, 300_000, 1), null),
-        "rows-1m" => Workbook(sheet => Rows(sheet, 1_000_000, 1), null),
-        "rows-100k-10" => Workbook(sheet => Rows(sheet, 100_000, 10), null),
-        "strings-95mb" => Workbook(sheet => sheet.Write("""<row r="1"><c r="A1" t="s"><v>0</v></c></row>"""), strings =>
+    private static byte[] Make(string name) =>
+        name switch
         {
-            // About 20-fold compressible: neither the file size nor the ratio limit is what refuses it.
-            for (long i = 0, written = 0; written < 95L * 1024 * 1024; i++)
-            {
-                var item = string.Create(CultureInfo.InvariantCulture,
-                    $"<si><t>note {i:00000000} ward bed oxygen supply short</t></si>");
-                strings.Write(item);
-                written += item.Length;
-            }
-        }),
-        _ => Workbook(AtLimits, null),
-    };
+            "rows-100k" => Workbook(sheet => Rows(sheet, 100_000, 1), null),
+            "rows-300k" => Workbook(sheet => Rows(sheet, 300_000, 1), null),
+            "rows-1m" => Workbook(sheet => Rows(sheet, 1_000_000, 1), null),
+            "rows-100k-10" => Workbook(sheet => Rows(sheet, 100_000, 10), null),
+            "strings-95mb" => Workbook(
+                sheet => sheet.Write("""<row r="1"><c r="A1" t="s"><v>0</v></c></row>"""),
+                strings =>
+                {
+                    // About 20-fold compressible: neither the file size nor the ratio limit is what refuses it.
+                    for (long i = 0, written = 0; written < 95L * 1024 * 1024; i++)
+                    {
+                        var item = string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"<si><t>note {i:00000000} ward bed oxygen supply short</t></si>"
+                        );
+                        strings.Write(item);
+                        written += item.Length;
+                    }
+                }
+            ),
+            _ => Workbook(AtLimits, null),
+        };
 
     private static void Rows(TextWriter sheet, int rows, int cells)
     {
@@ -203,11 +215,16 @@ public static partial class UploadsBenchmark
         var columns = CapacityTemplate.Columns(["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"]);
         long[] counts = [2483, 1889, 214, 82, 93, 41, 11, 3, 112, 22, 2, 0, 1696];
         void Cell(int row, int column, string cell) =>
-            sheet.Write(string.Create(CultureInfo.InvariantCulture,
-                $"<c r=\"{XLHelper.GetColumnLetterFromNumber(column)}{row}\"{cell}</c>"));
+            sheet.Write(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"<c r=\"{XLHelper.GetColumnLetterFromNumber(column)}{row}\"{cell}</c>"
+                )
+            );
         string Text(string text) => $" t=\"inlineStr\"><is><t>{System.Security.SecurityElement.Escape(text)}</t></is>";
         sheet.Write("<row r=\"1\">");
-        for (var c = 0; c < columns.Count; c++) Cell(1, c + 1, Text(columns[c].Title));
+        for (var c = 0; c < columns.Count; c++)
+            Cell(1, c + 1, Text(columns[c].Title));
         sheet.Write("</row>");
         var row = 1;
         for (var day = 0; day < 100; day++)
@@ -246,42 +263,54 @@ public static partial class UploadsBenchmark
                 using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false), 1 << 16);
                 write(writer);
             }
-            var strings = sharedStrings is null ? ""
+            var strings = sharedStrings is null
+                ? ""
                 : $"""<Override PartName="/xl/sharedStrings.xml" ContentType="{Types}.sharedStrings+xml"/>""";
-            Part("[Content_Types].xml", w => w.Write($"""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-                <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-                <Default Extension="xml" ContentType="application/xml"/>
-                <Override PartName="/xl/workbook.xml" ContentType="{Types}.sheet.main+xml"/>
-                <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{Types}.worksheet+xml"/>
-                <Override PartName="/xl/styles.xml" ContentType="{Types}.styles+xml"/>{strings}</Types>
-                """));
-            Part("_rels/.rels", w => w.Write($"""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                <Relationship Id="rId1" Type="{Relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>
-                """));
-            Part("xl/workbook.xml", w => w.Write($"""
-                <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="{Relationships}">
-                <sheets><sheet name="Capacity" sheetId="1" r:id="rId1"/></sheets></workbook>
-                """));
-            var stringsRelationship = sharedStrings is null ? ""
+            Part("[Content_Types].xml", w => w.Write(
+                    $"""
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+                    <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+                    <Default Extension="xml" ContentType="application/xml"/>
+                    <Override PartName="/xl/workbook.xml" ContentType="{Types}.sheet.main+xml"/>
+                    <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{Types}.worksheet+xml"/>
+                    <Override PartName="/xl/styles.xml" ContentType="{Types}.styles+xml"/>{strings}</Types>
+                    """
+                ));
+            Part("_rels/.rels", w => w.Write(
+                    $"""
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+                    <Relationship Id="rId1" Type="{Relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>
+                    """
+                ));
+            Part("xl/workbook.xml", w => w.Write(
+                    $"""
+                    <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="{Relationships}">
+                    <sheets><sheet name="Capacity" sheetId="1" r:id="rId1"/></sheets></workbook>
+                    """
+                ));
+            var stringsRelationship = sharedStrings is null
+                ? ""
                 : $"""<Relationship Id="rId2" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>""";
-            Part("xl/_rels/workbook.xml.rels", w => w.Write($"""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                <Relationship Id="rId1" Type="{Relationships}/worksheet" Target="worksheets/sheet1.xml"/>
-                <Relationship Id="rId3" Type="{Relationships}/styles" Target="styles.xml"/>{stringsRelationship}
-                </Relationships>
-                """));
+            Part("xl/_rels/workbook.xml.rels", w => w.Write(
+                    $"""
+                    <?xml version="1.0" encoding="UTF-8"?>
+                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+                    <Relationship Id="rId1" Type="{Relationships}/worksheet" Target="worksheets/sheet1.xml"/>
+                    <Relationship Id="rId3" Type="{Relationships}/styles" Target="styles.xml"/>{stringsRelationship}
+                    </Relationships>
+                    """
+                ));
             // A styles part, without which ClosedXML reads numbers as empty cells (the comparison would flatter it).
-            Part("xl/styles.xml", w => w.Write($"""
-                <?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><fonts count="1"><font/></fonts>
-                <fills count="1"><fill/></fills><borders count="1"><border/></borders>
-                <cellStyleXfs count="1"><xf/></cellStyleXfs>
-                <cellXfs count="1"><xf/></cellXfs></styleSheet>
-                """));
+            Part("xl/styles.xml", w => w.Write(
+                    $"""
+                    <?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><fonts count="1"><font/></fonts>
+                    <fills count="1"><fill/></fills><borders count="1"><border/></borders>
+                    <cellStyleXfs count="1"><xf/></cellStyleXfs>
+                    <cellXfs count="1"><xf/></cellXfs></styleSheet>
+                    """
+                ));
             Part("xl/worksheets/sheet1.xml", w =>
             {
                 w.Write($"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{Main}"><sheetData>""");
@@ -302,8 +331,15 @@ public static partial class UploadsBenchmark
     }
 
     /// <summary>20 hostile uploads at once against one server: answers, latency, the server's memory.</summary>
-    private sealed record WebBurst(int Permits, IReadOnlyDictionary<int, int> Statuses, double Wall, double P50,
-        double Max, double IdleMb, double PeakMb)
+    private sealed record WebBurst(
+        int Permits,
+        IReadOnlyDictionary<int, int> Statuses,
+        double Wall,
+        double P50,
+        double Max,
+        double IdleMb,
+        double PeakMb
+    )
     {
         public string Answers => string.Join(", ", Statuses.Select(s => $"{s.Value} × {s.Key}"));
 
@@ -324,21 +360,33 @@ public static partial class UploadsBenchmark
             using (var warm = await PostAsync(client, file)) { }
             var idle = Memory(server.Id, "VmRSS:");
             var wall = Stopwatch.StartNew();
-            var answers = await Task.WhenAll(Enumerable.Range(0, Burst).Select(async _ =>
-            {
-                var watch = Stopwatch.StartNew();
-                using var response = await PostAsync(client, file);
-                await response.Content.ReadAsByteArrayAsync();
-                return ((int)response.StatusCode, watch.Elapsed.TotalSeconds);
-            }));
+            var answers = await Task.WhenAll(
+                Enumerable
+                    .Range(0, Burst)
+                    .Select(async _ =>
+                    {
+                        var watch = Stopwatch.StartNew();
+                        using var response = await PostAsync(client, file);
+                        await response.Content.ReadAsByteArrayAsync();
+                        return ((int)response.StatusCode, watch.Elapsed.TotalSeconds);
+                    })
+            );
             var seconds = answers.Select(a => a.Item2).Order().ToList();
             var statuses = answers.GroupBy(a => a.Item1).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count());
-            return new WebBurst(permits, statuses, wall.Elapsed.TotalSeconds, seconds[seconds.Count / 2], seconds[^1],
-                idle, Memory(server.Id, "VmHWM:"));
+            return new WebBurst(
+                permits,
+                statuses,
+                wall.Elapsed.TotalSeconds,
+                seconds[seconds.Count / 2],
+                seconds[^1],
+                idle,
+                Memory(server.Id, "VmHWM:")
+            );
         }
         finally
         {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
+            if (!server.HasExited)
+                server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
         }
     }
@@ -364,14 +412,20 @@ public static partial class UploadsBenchmark
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"), "--urls=http://127.0.0.1:0",
-            $"--Planner:LocalDirectory={local}", $"--Planner:Uploads:MaxConcurrent={permits}",
-            "--Planner:Jobs:PullCron=0 0 1 1 *", "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
-            "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-            "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
-        })
+        foreach (
+            var arg in new[]
+            {
+                Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"),
+                "--urls=http://127.0.0.1:0",
+                $"--Planner:LocalDirectory={local}",
+                $"--Planner:Uploads:MaxConcurrent={permits}",
+                "--Planner:Jobs:PullCron=0 0 1 1 *",
+                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
+                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
+                "--Logging:LogLevel:Default=Warning",
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            }
+        )
         {
             info.ArgumentList.Add(arg);
         }
@@ -385,17 +439,27 @@ public static partial class UploadsBenchmark
             {
                 address = new Uri(m.Groups[1].Value);
                 log.WriteLine($"uploads: Planner listening on {address} with {permits} upload permits");
-                _ = Task.Run(async () => { while (await process.StandardOutput.ReadLineAsync() is not null) { } });
+                _ = Task.Run(async () =>
+                {
+                    while (await process.StandardOutput.ReadLineAsync() is not null) { }
+                });
                 return process;
             }
-            if (DateTime.UtcNow > deadline) break;
+            if (DateTime.UtcNow > deadline)
+                break;
         }
         process.Kill(entireProcessTree: true);
         throw new InvalidOperationException("Planner did not start listening within 2 minutes.");
     }
 
-    private static string Markdown(IReadOnlyList<string> args, int repeat, Dictionary<string, long> sizes,
-        Dictionary<string, List<UploadChildRun>> runs, Dictionary<string, UploadChildRun> closedXml, List<WebBurst> web)
+    private static string Markdown(
+        IReadOnlyList<string> args,
+        int repeat,
+        Dictionary<string, long> sizes,
+        Dictionary<string, List<UploadChildRun>> runs,
+        Dictionary<string, UploadChildRun> closedXml,
+        List<WebBurst> web
+    )
     {
         var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
         var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
@@ -403,19 +467,23 @@ public static partial class UploadsBenchmark
         void Line(string text) => md.Append(text).Append('\n');
         Line(Heading);
         Line("");
-        Line(Inv($"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, ")
-            + Inv($"Release build of commit {commit}{dirty}."));
+        Line(
+            Inv($"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, ")
+                + Inv($"Release build of commit {commit}{dirty}.")
+        );
         Line("");
         Line("```sh");
         Line("dotnet run -c Release --project Planner.Benchmarks -- uploads " + string.Join(' ', args));
         Line("```");
         Line("");
-        Line(Inv($"Each file is uploaded {repeat} times, each time in a fresh process (server garbage collector, as ")
-            + "Planner.Api runs) through `CapacityUpload.UploadAsync` against an embedded planner database holding the "
-            + "sample hospitals, with the default limits (10 MB, 20,000 rows, 1,000,000 cells, 20,000,000 characters). "
-            + "Seconds and CPU seconds are the upload call's; peak is the process's VmHWM at the end, start is its "
-            + "VmHWM before the call (the runtime and the loaded assemblies). "
-            + Inv($"Medians of {repeat}; the outcome is the last run's."));
+        Line(
+            Inv($"Each file is uploaded {repeat} times, each time in a fresh process (server garbage collector, as ")
+                + "Planner.Api runs) through `CapacityUpload.UploadAsync` against an embedded planner database holding the "
+                + "sample hospitals, with the default limits (10 MB, 20,000 rows, 1,000,000 cells, 20,000,000 characters). "
+                + "Seconds and CPU seconds are the upload call's; peak is the process's VmHWM at the end, start is its "
+                + "VmHWM before the call (the runtime and the loaded assemblies). "
+                + Inv($"Medians of {repeat}; the outcome is the last run's.")
+        );
         Line("");
         Line("| file | size MB | outcome | seconds | CPU s | start MB | peak MB |");
         Line("|---|---:|---|---:|---:|---:|---:|");
@@ -423,34 +491,44 @@ public static partial class UploadsBenchmark
         {
             var r = runs[name];
             double Median(Func<UploadChildRun, double> value) => Report.Median(r.Select(value).ToList());
-            Line(Inv($"| {label} | {sizes[name] / 1048576.0:0.0} | {Short(r[^1].Outcome)} | ")
-                + Inv($"{Median(x => x.Seconds):0.00} | {Median(x => x.CpuSeconds):0.00} | ")
-                + Inv($"{Median(x => x.StartMb):0} | {Median(x => x.PeakMb):0} |"));
+            Line(
+                Inv($"| {label} | {sizes[name] / 1048576.0:0.0} | {Short(r[^1].Outcome)} | ")
+                    + Inv($"{Median(x => x.Seconds):0.00} | {Median(x => x.CpuSeconds):0.00} | ")
+                    + Inv($"{Median(x => x.StartMb):0} | {Median(x => x.PeakMb):0} |")
+            );
         }
         Line("");
-        Line("For comparison, ClosedXML 0.95.4 opening the same files in a fresh process (`new XLWorkbook(path)`), "
-            + "which is what the upload did before issue 17, once the old guard had checked only the package:");
+        Line(
+            "For comparison, ClosedXML 0.95.4 opening the same files in a fresh process (`new XLWorkbook(path)`), "
+                + "which is what the upload did before issue 17, once the old guard had checked only the package:"
+        );
         Line("");
         Line("| file | outcome | seconds | CPU s | start MB | peak MB |");
         Line("|---|---|---:|---:|---:|---:|");
         foreach (var (name, run) in closedXml)
         {
             var label = Files.Single(f => f.Name == name).Label;
-            Line(Inv($"| {label} | {Short(run.Outcome)} | {run.Seconds:0.00} | {run.CpuSeconds:0.00} | ")
-                + Inv($"{run.StartMb:0} | {run.PeakMb:0} |"));
+            Line(
+                Inv($"| {label} | {Short(run.Outcome)} | {run.Seconds:0.00} | {run.CpuSeconds:0.00} | ")
+                    + Inv($"{run.StartMb:0} | {run.PeakMb:0} |")
+            );
         }
         Line("");
-        Line(Inv($"{Burst} uploads at once of the 300,000-row file ({sizes["rows-300k"] / 1048576.0:0.0} MB) against ")
-            + "Planner in its own process on loopback (embedded mode, API key of the sample planner), after one upload "
-            + "to warm it up; its resident memory before the burst (VmRSS) and its peak (VmHWM) after it. Permits are "
-            + "Planner:Uploads:MaxConcurrent: the default (the number of cores) and one per upload.");
+        Line(
+            Inv($"{Burst} uploads at once of the 300,000-row file ({sizes["rows-300k"] / 1048576.0:0.0} MB) against ")
+                + "Planner in its own process on loopback (embedded mode, API key of the sample planner), after one upload "
+                + "to warm it up; its resident memory before the burst (VmRSS) and its peak (VmHWM) after it. Permits are "
+                + "Planner:Uploads:MaxConcurrent: the default (the number of cores) and one per upload."
+        );
         Line("");
         Line("| permits | answers | wall s | p50 s | max s | server MB before | server peak MB |");
         Line("|---:|---|---:|---:|---:|---:|---:|");
         foreach (var b in web)
         {
-            Line(Inv($"| {b.Permits} | {b.Answers} | {b.Wall:0.00} | {b.P50:0.000} | {b.Max:0.000} | {b.IdleMb:0} | ")
-                + Inv($"{b.PeakMb:0} |"));
+            Line(
+                Inv($"| {b.Permits} | {b.Answers} | {b.Wall:0.00} | {b.P50:0.000} | {b.Max:0.000} | {b.IdleMb:0} | ")
+                    + Inv($"{b.PeakMb:0} |")
+            );
         }
         return md.ToString();
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Planner.Api.Planning;
-using Planner.Solver.Allocation;
 using Planner.Api.Runs;
+using Planner.Solver.Allocation;
 
 namespace Planner.Benchmarks;
 
@@ -46,13 +46,14 @@ public static class ZhejiangInstance
         }
     }
 
-    /// <summary>Saves the problem for the other child processes (doubles round-trip exactly in System.Text.Json).</summary>
+    /// <summary>Saves the problem for the other child processes (doubles round-trip exactly in
+    /// System.Text.Json).</summary>
     public static void Save(AllocationProblem problem, string path) =>
         File.WriteAllText(path, JsonSerializer.Serialize(problem, Measure.Json));
 
     public static AllocationProblem Load(string path) =>
         JsonSerializer.Deserialize<AllocationProblem>(File.ReadAllText(path), Measure.Json)
-            ?? throw new InvalidDataException($"{path} holds no allocation problem.");
+        ?? throw new InvalidDataException($"{path} holds no allocation problem.");
 
     private static double Lap(Stopwatch watch)
     {

@@ -24,10 +24,12 @@ public sealed class AccessOptions
     /// <summary>How long a failure counts (default 300 s): the longest a locked-out person waits.</summary>
     public int SignInFailureWindowSeconds { get; set; } = 300;
 
-    /// <summary>Whether an embedded node creates the sample users on first start (default true; never in server mode).</summary>
+    /// <summary>Whether an embedded node creates the sample users on first start (default true; never in server
+    /// mode).</summary>
     public bool SampleUsers { get; set; } = true;
 
-    /// <summary>The setting before issue 17, which counted successes too; refused so that a deployed value is not silently ignored.</summary>
+    /// <summary>The setting before issue 17, which counted successes too; refused so that a deployed value is not
+    /// silently ignored.</summary>
     public int? SignInAttemptsPerMinute { get; set; }
 
     public TimeSpan SignInFailureWindow => TimeSpan.FromSeconds(SignInFailureWindowSeconds);
@@ -39,14 +41,23 @@ public sealed class AccessOptions
             var failures = new List<string>();
             if (o.SignInAttemptsPerMinute is not null)
             {
-                failures.Add($"{Section}:SignInAttemptsPerMinute is no longer read: sign-in now counts failures only, per user "
-                    + $"name and per address; remove it and set {Section}:SignInFailuresPerUser, SignInFailuresPerAddress and "
-                    + "SignInFailureWindowSeconds instead if the defaults (5, 30, 300) do not suit.");
+                failures.Add(
+                    $"{Section}:SignInAttemptsPerMinute is no longer read: sign-in now counts failures only, per user "
+                        + $"name and per address; remove it and set {Section}:SignInFailuresPerUser, SignInFailuresPerAddress and "
+                        + "SignInFailureWindowSeconds instead if the defaults (5, 30, 300) do not suit."
+                );
             }
-            foreach (var (key, value) in new[] { ("SignInFailuresPerUser", o.SignInFailuresPerUser),
-                ("SignInFailuresPerAddress", o.SignInFailuresPerAddress), ("SignInFailureWindowSeconds", o.SignInFailureWindowSeconds) })
+            foreach (
+                var (key, value) in new[]
+                {
+                    ("SignInFailuresPerUser", o.SignInFailuresPerUser),
+                    ("SignInFailuresPerAddress", o.SignInFailuresPerAddress),
+                    ("SignInFailureWindowSeconds", o.SignInFailureWindowSeconds),
+                }
+            )
             {
-                if (value < 1) failures.Add($"{Section}:{key} is {value}; it must be a whole number, at least 1.");
+                if (value < 1)
+                    failures.Add($"{Section}:{key} is {value}; it must be a whole number, at least 1.");
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

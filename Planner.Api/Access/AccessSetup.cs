@@ -31,11 +31,15 @@ public static class AccessSetup
 
     public static IServiceCollection AddPlannerAccess(this IServiceCollection services)
     {
-        services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.ContainsKey(ApiKeyHandler.Header) || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
-                    ? ApiKeyScheme
-                    : CookieAuthenticationDefaults.AuthenticationScheme)
+        services
+            .AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or API key", o =>
+                o.ForwardDefaultSelector = context =>
+                    context.Request.Headers.ContainsKey(ApiKeyHandler.Header)
+                    || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+                        ? ApiKeyScheme
+                        : CookieAuthenticationDefaults.AuthenticationScheme
+            )
             .AddCookie(o =>
             {
                 o.LoginPath = "/signin";
@@ -48,12 +52,19 @@ public static class AccessSetup
                 o.ExpireTimeSpan = TimeSpan.FromHours(10);
                 o.SlidingExpiration = true;
                 // The API answers 401/403 with ProblemDetails; only pages are sent to the sign-in page.
-                o.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized, "Sign in first: send an API key (X-Api-Key) or sign in at /signin.");
-                o.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden, "Your role does not allow this.");
+                o.Events.OnRedirectToLogin = context =>
+                    ApiOrRedirect(
+                        context,
+                        StatusCodes.Status401Unauthorized,
+                        "Sign in first: send an API key (X-Api-Key) or sign in at /signin."
+                    );
+                o.Events.OnRedirectToAccessDenied = context =>
+                    ApiOrRedirect(context, StatusCodes.Status403Forbidden, "Your role does not allow this.");
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null);
 
-        services.AddAuthorizationBuilder()
+        services
+            .AddAuthorizationBuilder()
             .AddPolicy(Planners, p => p.RequireRole(Roles.Planner))
             .AddPolicy(PlansReaders, p => p.RequireRole(Roles.Planner, Roles.Logistics))
             .AddPolicy(CapacityReporters, p => p.RequireRole(Roles.Planner, Roles.Hospital));
@@ -69,8 +80,14 @@ public static class AccessSetup
     /// <summary>The claims of a signed-in user (cookie or API key).</summary>
     public static ClaimsPrincipal Principal(PlannerUser user, string scheme)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, user.UserName), new(ClaimTypes.GivenName, user.DisplayName), new(ClaimTypes.Role, user.Role) };
-        if (user.CityCode is not null) claims.Add(new Claim(CityClaim, user.CityCode));
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, user.UserName),
+            new(ClaimTypes.GivenName, user.DisplayName),
+            new(ClaimTypes.Role, user.Role),
+        };
+        if (user.CityCode is not null)
+            claims.Add(new Claim(CityClaim, user.CityCode));
         claims.AddRange(user.Hospitals.Select(h => new Claim(HospitalClaim, h)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
@@ -80,11 +97,14 @@ public static class AccessSetup
 
     /// <summary>The hospitals a hospital administrator reports for; null (all) for a planner.</summary>
     public static IReadOnlySet<string>? Hospitals(this ClaimsPrincipal user) =>
-        user.IsInRole(Roles.Planner) ? null : user.FindAll(HospitalClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        user.IsInRole(Roles.Planner)
+            ? null
+            : user.FindAll(HospitalClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether the user may download a published file of this kind (province, city-CODE, summary).</summary>
     public static bool MaySee(this ClaimsPrincipal user, string kind) =>
-        user.IsInRole(Roles.Planner) || (user.IsInRole(Roles.Logistics) && (user.City() is not { } city || kind == $"city-{city}"));
+        user.IsInRole(Roles.Planner)
+        || (user.IsInRole(Roles.Logistics) && (user.City() is not { } city || kind == $"city-{city}"));
 
     private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string detail)
     {
@@ -94,11 +114,16 @@ public static class AccessSetup
             return Task.CompletedTask;
         }
         context.Response.StatusCode = status;
-        return context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context.HttpContext,
-            ProblemDetails = { Status = status, Detail = detail },
-        }).AsTask();
+        return context
+            .HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(
+                new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails = { Status = status, Detail = detail },
+                }
+            )
+            .AsTask();
     }
 
     /// <summary>The Hangfire dashboard: planners only.</summary>
@@ -109,36 +134,54 @@ public static class AccessSetup
 }
 
 /// <summary>Authenticates API requests by key: <c>X-Api-Key: pk_…</c> or <c>Authorization: Bearer pk_…</c>.</summary>
-public sealed class ApiKeyHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Database planner)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class ApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    Database planner
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string Header = "X-Api-Key";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = Request.Headers[Header].ToString();
-        if (key.Length == 0 && Request.Headers.Authorization.ToString() is { } authorization && authorization.StartsWith("Bearer ", StringComparison.Ordinal))
+        if (
+            key.Length == 0
+            && Request.Headers.Authorization.ToString() is { } authorization
+            && authorization.StartsWith("Bearer ", StringComparison.Ordinal)
+        )
         {
             key = authorization["Bearer ".Length..].Trim();
         }
-        if (key.Length == 0) return AuthenticateResult.NoResult();
+        if (key.Length == 0)
+            return AuthenticateResult.NoResult();
         await using var db = await planner.OpenAsync(Context.RequestAborted);
         return await Users.FindByApiKeyAsync(db, key) is { } user
-            ? AuthenticateResult.Success(new AuthenticationTicket(AccessSetup.Principal(user, Scheme.Name), Scheme.Name))
+            ? AuthenticateResult.Success(
+                new AuthenticationTicket(AccessSetup.Principal(user, Scheme.Name), Scheme.Name)
+            )
             : AuthenticateResult.Fail("The API key is unknown or revoked.");
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => Problem(StatusCodes.Status401Unauthorized, "The API key is missing, unknown or revoked.");
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Problem(StatusCodes.Status401Unauthorized, "The API key is missing, unknown or revoked.");
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => Problem(StatusCodes.Status403Forbidden, "Your role does not allow this.");
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problem(StatusCodes.Status403Forbidden, "Your role does not allow this.");
 
     private Task Problem(int status, string detail)
     {
         Response.StatusCode = status;
-        return Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Detail = detail },
-        }).AsTask();
+        return Context
+            .RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(
+                new ProblemDetailsContext
+                {
+                    HttpContext = Context,
+                    ProblemDetails = { Status = status, Detail = detail },
+                }
+            )
+            .AsTask();
     }
 }

@@ -4,7 +4,8 @@ using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 
-/// <summary>Who the caller is, and API keys for their own use (the pages sign in with a cookie at <c>/signin</c>).</summary>
+/// <summary>Who the caller is, and API keys for their own use (the pages sign in with a cookie at
+/// <c>/signin</c>).</summary>
 public static class AccountApi
 {
     public static RouteGroupBuilder MapAccountApi(this IEndpointRouteBuilder app)
@@ -12,7 +13,9 @@ public static class AccountApi
         var api = app.MapGroup("/api/me").RequireAuthorization().WithTags("Account");
 
         api.MapGet("/", GetMe).WithName("GetMe").WithSummary("Who you are: user, role, city, hospitals");
-        api.MapPost("/keys", CreateKey).WithName("CreateApiKey").WithSummary("Make an API key for yourself (shown once)");
+        api.MapPost("/keys", CreateKey)
+            .WithName("CreateApiKey")
+            .WithSummary("Make an API key for yourself (shown once)");
         return api;
     }
 
@@ -20,19 +23,41 @@ public static class AccountApi
     public sealed record KeyOrder(string? Label);
 
     /// <summary>The signed-in user.</summary>
-    public sealed record CurrentUser(string User, string? Name, string? Role, string? City, IReadOnlyList<string> Hospitals);
+    public sealed record CurrentUser(
+        string User,
+        string? Name,
+        string? Role,
+        string? City,
+        IReadOnlyList<string> Hospitals
+    );
 
     /// <summary>A new key, shown this once.</summary>
     public sealed record NewKey(string Key, string Label, string Use);
 
-    public static Ok<CurrentUser> GetMe(ClaimsPrincipal user) => TypedResults.Ok(new CurrentUser(user.Identity!.Name!, user.FindFirstValue(ClaimTypes.GivenName),
-        user.FindFirstValue(ClaimTypes.Role), user.City(), user.FindAll(AccessSetup.HospitalClaim).Select(c => c.Value).ToList()));
+    public static Ok<CurrentUser> GetMe(ClaimsPrincipal user) =>
+        TypedResults.Ok(
+            new CurrentUser(
+                user.Identity!.Name!,
+                user.FindFirstValue(ClaimTypes.GivenName),
+                user.FindFirstValue(ClaimTypes.Role),
+                user.City(),
+                user.FindAll(AccessSetup.HospitalClaim).Select(c => c.Value).ToList()
+            )
+        );
 
-    public static async Task<Ok<NewKey>> CreateKey(KeyOrder? order, ClaimsPrincipal user, Database planner, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<NewKey>> CreateKey(
+        KeyOrder? order,
+        ClaimsPrincipal user,
+        Database planner,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var label = order?.Label?.Trim() is { Length: > 0 } l ? l : "api";
         await using var db = await planner.OpenAsync(ct);
         var key = await Users.CreateApiKeyAsync(db, user.Identity!.Name!, label, clock.GetUtcNow());
-        return TypedResults.Ok(new NewKey(key, label, $"send it as the header {ApiKeyHandler.Header}: {key}; it is shown this once"));
+        return TypedResults.Ok(
+            new NewKey(key, label, $"send it as the header {ApiKeyHandler.Header}: {key}; it is shown this once")
+        );
     }
 }

@@ -25,9 +25,7 @@ public sealed class SignInModel(Database planner, IOptions<AccessOptions> option
 
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    public void OnGet() { }
 
     public async Task<IActionResult> OnPostAsync()
     {
@@ -49,16 +47,20 @@ public sealed class SignInModel(Database planner, IOptions<AccessOptions> option
             return Page();
         }
         throttle.Succeeded(userName, address);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccessSetup.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
+        await HttpContext.SignInAsync(
+            CookieAuthenticationDefaults.AuthenticationScheme,
+            AccessSetup.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme)
+        );
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 
     private string Refused(SignInRefusal refusal, string userName)
     {
         var access = options.Value;
-        var window = access.SignInFailureWindow.TotalSeconds % 60 == 0
-            ? Plural((int)access.SignInFailureWindow.TotalMinutes, "minute")
-            : Plural((int)access.SignInFailureWindow.TotalSeconds, "second");
+        var window =
+            access.SignInFailureWindow.TotalSeconds % 60 == 0
+                ? Plural((int)access.SignInFailureWindow.TotalMinutes, "minute")
+                : Plural((int)access.SignInFailureWindow.TotalSeconds, "second");
         var wait = Plural(refusal.WaitSeconds, "second");
         return refusal.Limit == SignInLimit.UserName
             ? $"Too many failed sign-ins for the user name {userName} ({access.SignInFailuresPerUser} within "

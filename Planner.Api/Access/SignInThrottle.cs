@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Options;
 
 namespace Planner.Api.Access;
 
@@ -38,7 +38,10 @@ public sealed class SignInThrottle(IOptions<AccessOptions> options, TimeProvider
 
     private readonly Lock _gate = new();
     private readonly Failures _byUser = new(options.Value.SignInFailuresPerUser, options.Value.SignInFailureWindow);
-    private readonly Failures _byAddress = new(options.Value.SignInFailuresPerAddress, options.Value.SignInFailureWindow);
+    private readonly Failures _byAddress = new(
+        options.Value.SignInFailuresPerAddress,
+        options.Value.SignInFailureWindow
+    );
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     /// <summary>
@@ -82,7 +85,8 @@ public sealed class SignInThrottle(IOptions<AccessOptions> options, TimeProvider
     {
         get
         {
-            lock (_gate) return _byUser.Count + _byAddress.Count;
+            lock (_gate)
+                return _byUser.Count + _byAddress.Count;
         }
     }
 
@@ -99,9 +103,12 @@ public sealed class SignInThrottle(IOptions<AccessOptions> options, TimeProvider
     /// </summary>
     internal static string AddressKey(IPAddress? address)
     {
-        if (address is null) return "unknown";
-        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4().ToString();
-        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        if (address is null)
+            return "unknown";
+        if (address.IsIPv4MappedToIPv6)
+            return address.MapToIPv4().ToString();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
+            return address.ToString();
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
@@ -111,7 +118,8 @@ public sealed class SignInThrottle(IOptions<AccessOptions> options, TimeProvider
 
     private void Sweep(DateTimeOffset now)
     {
-        if (now < _nextSweep) return;
+        if (now < _nextSweep)
+            return;
         _byUser.Sweep(now);
         _byAddress.Sweep(now);
         _nextSweep = now + options.Value.SignInFailureWindow;
@@ -127,14 +135,16 @@ public sealed class SignInThrottle(IOptions<AccessOptions> options, TimeProvider
         /// <summary>Zero while the key has fewer failures than the limit, else until its oldest one expires.</summary>
         public TimeSpan Wait(string key, DateTimeOffset now)
         {
-            if (!_times.TryGetValue(key, out var times)) return TimeSpan.Zero;
+            if (!_times.TryGetValue(key, out var times))
+                return TimeSpan.Zero;
             times.RemoveAll(t => t + window <= now);
             return times.Count < limit ? TimeSpan.Zero : times[0] + window - now;
         }
 
         public void Add(string key, DateTimeOffset now)
         {
-            if (!_times.TryGetValue(key, out var times)) _times[key] = times = [];
+            if (!_times.TryGetValue(key, out var times))
+                _times[key] = times = [];
             times.Add(now);
         }
 
@@ -143,16 +153,20 @@ public sealed class SignInThrottle(IOptions<AccessOptions> options, TimeProvider
         /// <summary>Takes back the newest failure: the succeeding attempt's own, or one made moments later.</summary>
         public void TakeBackLatest(string key)
         {
-            if (!_times.TryGetValue(key, out var times) || times.Count == 0) return;
+            if (!_times.TryGetValue(key, out var times) || times.Count == 0)
+                return;
             times.RemoveAt(times.Count - 1);
-            if (times.Count == 0) _times.Remove(key);
+            if (times.Count == 0)
+                _times.Remove(key);
         }
 
         /// <summary>Drops the keys whose failures have all left the window.</summary>
         public void Sweep(DateTimeOffset now)
         {
-            var expired = _times.Where(e => e.Value.Count == 0 || e.Value[^1] + window <= now)
-                .Select(e => e.Key).ToList();
+            var expired = _times
+                .Where(e => e.Value.Count == 0 || e.Value[^1] + window <= now)
+                .Select(e => e.Key)
+                .ToList();
             foreach (var key in expired)
             {
                 _times.Remove(key);

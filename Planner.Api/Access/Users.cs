@@ -22,7 +22,13 @@ public static class Roles
 /// A person who signs in: a planner (everything), a logistics officer (the province when <see cref="CityCode"/>
 /// is null, else one city) or a hospital administrator (<see cref="Hospitals"/>).
 /// </summary>
-public sealed record PlannerUser(string UserName, string DisplayName, string Role, string? CityCode, IReadOnlyList<string> Hospitals);
+public sealed record PlannerUser(
+    string UserName,
+    string DisplayName,
+    string Role,
+    string? CityCode,
+    IReadOnlyList<string> Hospitals
+);
 
 /// <summary>Users, their passwords (ASP.NET Core's PBKDF2 password hasher) and their API keys.</summary>
 public static class Users
@@ -49,15 +55,20 @@ public static class Users
     {
         var row = await db.QuerySingleOrDefaultAsync<UserRow>($"{UserSql} {ByName}", new { userName });
         var verdict = Hasher.VerifyHashedPassword(row?.UserName ?? "", row?.PasswordHash ?? DummyHash, password);
-        return row is not null && verdict != PasswordVerificationResult.Failed ? await WithHospitalsAsync(db, row) : null;
+        return row is not null && verdict != PasswordVerificationResult.Failed
+            ? await WithHospitalsAsync(db, row)
+            : null;
     }
 
     /// <summary>The user holding an API key that is not revoked, or null.</summary>
     public static async Task<PlannerUser?> FindByApiKeyAsync(DbConnection db, string key)
     {
-        var row = await db.QuerySingleOrDefaultAsync<UserRow>($"""
+        var row = await db.QuerySingleOrDefaultAsync<UserRow>(
+            $"""
             {UserSql} WHERE user_name = (SELECT k.user_name FROM api_keys k WHERE k.key_sha256 = @sha AND k.revoked_at IS NULL)
-            """, new { sha = Sha256(key) });
+            """,
+            new { sha = Sha256(key) }
+        );
         return row is null ? null : await WithHospitalsAsync(db, row);
     }
 
@@ -74,12 +85,24 @@ public static class Users
     public static async Task SaveAsync(DbConnection db, PlannerUser user, string password, DateTimeOffset now)
     {
         Check(user, password);
-        var cityKnown = user.CityCode is null || await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM regions WHERE code = @code AND level = 'city'", new { code = user.CityCode }) == 1;
-        if (!cityKnown) throw new PlannerException($"There is no city {user.CityCode}; a logistics officer's scope is a city code such as 330100, or none for the province.");
+        var cityKnown =
+            user.CityCode is null
+            || await db.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM regions WHERE code = @code AND level = 'city'",
+                new { code = user.CityCode }
+            ) == 1;
+        if (!cityKnown)
+            throw new PlannerException(
+                $"There is no city {user.CityCode}; a logistics officer's scope is a city code such as 330100, or none for the province."
+            );
         await using var tx = await db.BeginTransactionAsync();
         var existing = await db.QuerySingleOrDefaultAsync<string>(
-            $"SELECT user_name FROM users {ByName}", new { userName = user.UserName }, tx);
-        if (existing is not null && existing != user.UserName) throw CaseClash(user.UserName, existing);
+            $"SELECT user_name FROM users {ByName}",
+            new { userName = user.UserName },
+            tx
+        );
+        if (existing is not null && existing != user.UserName)
+            throw CaseClash(user.UserName, existing);
         try
         {
             await InsertOrReplaceAsync(db, tx, user, password, now);
@@ -93,42 +116,76 @@ public static class Users
     }
 
     private static async Task InsertOrReplaceAsync(
-        DbConnection db, DbTransaction tx, PlannerUser user, string password, DateTimeOffset now)
+        DbConnection db,
+        DbTransaction tx,
+        PlannerUser user,
+        string password,
+        DateTimeOffset now
+    )
     {
-        await db.ExecuteAsync("""
+        await db.ExecuteAsync(
+            """
             INSERT INTO users (user_name, display_name, role, city_code, password_hash, created_at)
             VALUES (@UserName, @DisplayName, @Role, @CityCode, @hash, @now)
             ON CONFLICT (user_name) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
                 city_code = excluded.city_code, password_hash = excluded.password_hash
-            """, new { user.UserName, user.DisplayName, user.Role, user.CityCode, hash = Hasher.HashPassword(user.UserName, password), now }, tx);
+            """,
+            new
+            {
+                user.UserName,
+                user.DisplayName,
+                user.Role,
+                user.CityCode,
+                hash = Hasher.HashPassword(user.UserName, password),
+                now,
+            },
+            tx
+        );
         await db.ExecuteAsync("DELETE FROM user_hospitals WHERE user_name = @UserName", new { user.UserName }, tx);
-        await db.ExecuteAsync("INSERT INTO user_hospitals (user_name, hospital_code) VALUES (@user, @hospital)",
-            user.Hospitals.Distinct(StringComparer.Ordinal).Select(h => new { user = user.UserName, hospital = h }), tx);
+        await db.ExecuteAsync(
+            "INSERT INTO user_hospitals (user_name, hospital_code) VALUES (@user, @hospital)",
+            user.Hospitals.Distinct(StringComparer.Ordinal).Select(h => new { user = user.UserName, hospital = h }),
+            tx
+        );
     }
 
-    private static PlannerException CaseClash(string userName, string? existing) => new(existing is null
-        ? $"A user whose name differs from {userName} only in case already exists; user names are matched "
-            + "without regard to case."
-        : $"There is already a user {existing}; user names are matched without regard to case, so {userName} would be "
-            + $"the same user. To change that user's role, scope or password, give the name as {existing}.");
+    private static PlannerException CaseClash(string userName, string? existing) =>
+        new(
+            existing is null
+                ? $"A user whose name differs from {userName} only in case already exists; user names are matched "
+                    + "without regard to case."
+                : $"There is already a user {existing}; user names are matched without regard to case, so {userName} would be "
+                    + $"the same user. To change that user's role, scope or password, give the name as {existing}."
+        );
 
     /// <summary>The unique index on lower(user_name) refused a row (SQLITE_CONSTRAINT_UNIQUE, or 23505).</summary>
     private static bool IsUniqueViolation(DbException e) =>
-        e is SqliteException { SqliteExtendedErrorCode: 2067 }
-            or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+        e
+            is SqliteException { SqliteExtendedErrorCode: 2067 }
+                or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <summary>Makes a new API key for the user and returns it; only its hash is kept, so it is shown once.</summary>
-    public static async Task<string> CreateApiKeyAsync(DbConnection db, string userName, string label, DateTimeOffset now)
+    public static async Task<string> CreateApiKeyAsync(
+        DbConnection db,
+        string userName,
+        string label,
+        DateTimeOffset now
+    )
     {
         // The key belongs to the name as stored (the one api_keys refers to), whatever case it was asked for in.
         var user = await FindAsync(db, userName) ?? throw new PlannerException($"There is no user {userName}.");
         var key = "pk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
-        await db.ExecuteAsync("INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) VALUES (@id, @userName, @sha, @label, @now)",
+        await db.ExecuteAsync(
+            "INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) VALUES (@id, @userName, @sha, @label, @now)",
             new
             {
                 id = "key-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)),
-                userName = user.UserName, sha = Sha256(key), label, now,
-            });
+                userName = user.UserName,
+                sha = Sha256(key),
+                label,
+                now,
+            }
+        );
         return key;
     }
 
@@ -138,7 +195,8 @@ public static class Users
     /// </summary>
     public static async Task<bool> AddSamplesIfNoneAsync(DbConnection db, DateTimeOffset now)
     {
-        if (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users") > 0) return false;
+        if (await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users") > 0)
+            return false;
         foreach (var (user, password) in Samples)
         {
             await SaveAsync(db, user, password, now);
@@ -150,10 +208,25 @@ public static class Users
     public static readonly (PlannerUser User, string Password)[] Samples =
     [
         (new PlannerUser("planner", "Provincial planner (sample)", Roles.Planner, null, []), "planner-2020"),
-        (new PlannerUser("province", "Provincial logistics officer (sample)", Roles.Logistics, null, []), "province-2020"),
-        (new PlannerUser("hangzhou", "Hangzhou logistics officer (sample)", Roles.Logistics, "330100", []), "hangzhou-2020"),
+        (
+            new PlannerUser("province", "Provincial logistics officer (sample)", Roles.Logistics, null, []),
+            "province-2020"
+        ),
+        (
+            new PlannerUser("hangzhou", "Hangzhou logistics officer (sample)", Roles.Logistics, "330100", []),
+            "hangzhou-2020"
+        ),
         (new PlannerUser("ningbo", "Ningbo logistics officer (sample)", Roles.Logistics, "330200", []), "ningbo-2020"),
-        (new PlannerUser("hospital", "Hospital administrator, H-0001 and H-0002 (sample)", Roles.Hospital, null, ["H-0001", "H-0002"]), "hospital-2020"),
+        (
+            new PlannerUser(
+                "hospital",
+                "Hospital administrator, H-0001 and H-0002 (sample)",
+                Roles.Hospital,
+                null,
+                ["H-0001", "H-0002"]
+            ),
+            "hospital-2020"
+        ),
     ];
 
     /// <summary>The sample users' names.</summary>
@@ -161,35 +234,57 @@ public static class Users
 
     private static void Check(PlannerUser user, string password)
     {
-        if (string.IsNullOrWhiteSpace(user.UserName) || user.UserName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (
+            string.IsNullOrWhiteSpace(user.UserName)
+            || user.UserName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        )
             throw new PlannerException("A user name must not be empty or contain spaces.");
         // Names are matched without regard to case, and SQLite's lower() folds A-Z only: another letter with a
         // case would match one way on SQLite and another on PostgreSQL. Letters without case (Chinese) are fine.
-        var cased = user.UserName
-            .Where(c => c > '\u007f' && char.ToUpperInvariant(c) != char.ToLowerInvariant(c)).Distinct().ToList();
+        var cased = user
+            .UserName.Where(c => c > '\u007f' && char.ToUpperInvariant(c) != char.ToLowerInvariant(c))
+            .Distinct()
+            .ToList();
         if (cased.Count > 0)
-            throw new PlannerException($"The user name {user.UserName} has {string.Join(", ", cased)}: letters "
-                + "that have upper and lower case must be A-Z in a user name (names are matched without regard to "
-                + "case).");
-        if (!Roles.All.Contains(user.Role)) throw new PlannerException($"The role is '{user.Role}'; it must be planner, logistics or hospital.");
-        if (user.CityCode is not null && user.Role != Roles.Logistics) throw new PlannerException("Only a logistics officer has a city.");
-        if (user.Hospitals.Count > 0 && user.Role != Roles.Hospital) throw new PlannerException("Only a hospital administrator has hospitals.");
-        if (user.Role == Roles.Hospital && user.Hospitals.Count == 0) throw new PlannerException("A hospital administrator needs at least one hospital.");
-        if (password.Length < 10) throw new PlannerException("The password must have at least 10 characters.");
+            throw new PlannerException(
+                $"The user name {user.UserName} has {string.Join(", ", cased)}: letters "
+                    + "that have upper and lower case must be A-Z in a user name (names are matched without regard to "
+                    + "case)."
+            );
+        if (!Roles.All.Contains(user.Role))
+            throw new PlannerException($"The role is '{user.Role}'; it must be planner, logistics or hospital.");
+        if (user.CityCode is not null && user.Role != Roles.Logistics)
+            throw new PlannerException("Only a logistics officer has a city.");
+        if (user.Hospitals.Count > 0 && user.Role != Roles.Hospital)
+            throw new PlannerException("Only a hospital administrator has hospitals.");
+        if (user.Role == Roles.Hospital && user.Hospitals.Count == 0)
+            throw new PlannerException("A hospital administrator needs at least one hospital.");
+        if (password.Length < 10)
+            throw new PlannerException("The password must have at least 10 characters.");
     }
 
     private static async Task<PlannerUser> WithHospitalsAsync(DbConnection db, UserRow row)
     {
-        var hospitals = (await db.QueryAsync<string>("SELECT hospital_code FROM user_hospitals WHERE user_name = @UserName ORDER BY hospital_code", new { row.UserName })).ToList();
+        var hospitals = (
+            await db.QueryAsync<string>(
+                "SELECT hospital_code FROM user_hospitals WHERE user_name = @UserName ORDER BY hospital_code",
+                new { row.UserName }
+            )
+        ).ToList();
         return new PlannerUser(row.UserName, row.DisplayName, row.Role, row.CityCode, hospitals);
     }
 
-    private static string Sha256(string key) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+    private static string Sha256(string key) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Verified against when the user name is unknown, so that the answer takes as long.</summary>
-    private static readonly string DummyHash = Hasher.HashPassword("", Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+    private static readonly string DummyHash = Hasher.HashPassword(
+        "",
+        Convert.ToHexString(RandomNumberGenerator.GetBytes(16))
+    );
 
     private sealed class UserRow
     {

@@ -12,15 +12,31 @@ internal static class ApiKeyCommand
     {
         var name = new Argument<string>("NAME") { Description = "the user" };
         var label = new Option<string?>("--label") { Description = "where it will be used (default: api)" };
-        var command = new Command("api-key", "make an API key for a user and print it (shown once; send it as X-Api-Key)") { name, label };
-        command.SetAction(async (r, ct) =>
+        var command = new Command(
+            "api-key",
+            "make an API key for a user and print it (shown once; send it as X-Api-Key)"
+        )
         {
-            await using var services = cli.Services();
-            await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-            await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
-            await cli.Out.WriteLineAsync(await Users.CreateApiKeyAsync(db, r.GetValue(name)!, r.GetValue(label) ?? "api", DateTimeOffset.UtcNow));
-            return 0;
-        });
+            name,
+            label,
+        };
+        command.SetAction(
+            async (r, ct) =>
+            {
+                await using var services = cli.Services();
+                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
+                await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
+                await cli.Out.WriteLineAsync(
+                    await Users.CreateApiKeyAsync(
+                        db,
+                        r.GetValue(name)!,
+                        r.GetValue(label) ?? "api",
+                        DateTimeOffset.UtcNow
+                    )
+                );
+                return 0;
+            }
+        );
         return command;
     }
 }

@@ -7,7 +7,13 @@ namespace Planner.Api.Cli;
 /// What every command shares: the configuration switches (<c>--Key=value</c>), stdin/stdout/stderr, the services
 /// (the same registrations as a web node's, options checked before anything runs) and the web application to start.
 /// </summary>
-public sealed class CliContext(string[] configArgs, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<string[], Task<int>>? serve)
+public sealed class CliContext(
+    string[] configArgs,
+    TextReader stdin,
+    TextWriter stdout,
+    TextWriter stderr,
+    Func<string[], Task<int>>? serve
+)
 {
     public string[] ConfigArgs { get; } = configArgs;
     public TextReader In { get; } = stdin;
@@ -15,18 +21,22 @@ public sealed class CliContext(string[] configArgs, TextReader stdin, TextWriter
     public TextWriter Error { get; } = stderr;
 
     /// <summary>Starts the web application with the configuration switches (the default without a command).</summary>
-    public Task<int> ServeAsync() => serve?.Invoke(ConfigArgs) ?? throw new PlannerException("This program cannot serve the web application.");
+    public Task<int> ServeAsync() =>
+        serve?.Invoke(ConfigArgs) ?? throw new PlannerException("This program cannot serve the web application.");
 
     /// <summary>Progress lines go to stderr, so that stdout keeps only results.</summary>
     public void Progress(string message) => Error.WriteLine(message);
 
-    /// <summary>appsettings.json beside the program, environment variables, then the switches (<paramref name="extra"/> last).</summary>
-    public IConfiguration Configuration(params string[] extra) => new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-        .AddEnvironmentVariables()
-        .AddCommandLine([.. ConfigArgs, .. extra])
-        .Build();
+    /// <summary>appsettings.json beside the program, environment variables, then the switches (<paramref name="extra"/>
+    /// last).</summary>
+    public IConfiguration Configuration(params string[] extra) =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine([.. ConfigArgs, .. extra])
+            .Build();
 
-    /// <summary>The services of a node, every option checked (a wrong setting stops the command naming its key).</summary>
+    /// <summary>The services of a node, every option checked (a wrong setting stops the command naming its
+    /// key).</summary>
     public ServiceProvider Services() => PlannerServices.BuildProvider(Configuration());
 }

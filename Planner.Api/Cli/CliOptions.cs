@@ -9,40 +9,76 @@ namespace Planner.Api.Cli;
 /// <summary>Options more than one command takes, with their parsing and the messages a wrong value gets.</summary>
 internal static class CliOptions
 {
-    public static Option<string?> Scenario() => new("--scenario") { Description = "the scenario to plan (default: baseline)" };
+    public static Option<string?> Scenario() =>
+        new("--scenario") { Description = "the scenario to plan (default: baseline)" };
 
-    public static Option<DateOnly?> Start() => new("--start")
-    {
-        Description = "first planned day, yyyy-MM-dd (default: planning parameter plan_start)",
-        CustomParser = r => DateOnly.TryParseExact(Token(r), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d : Error<DateOnly?>(r, $"--start '{Token(r)}' is not a date (yyyy-MM-dd)."),
-    };
+    public static Option<DateOnly?> Start() =>
+        new("--start")
+        {
+            Description = "first planned day, yyyy-MM-dd (default: planning parameter plan_start)",
+            CustomParser = r =>
+                DateOnly.TryParseExact(
+                    Token(r),
+                    "yyyy-MM-dd",
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.None,
+                    out var d
+                )
+                    ? d
+                    : Error<DateOnly?>(r, $"--start '{Token(r)}' is not a date (yyyy-MM-dd)."),
+        };
 
-    public static Option<int?> Days() => new("--days")
-    {
-        Description = "horizon in days, 1 to 366 (default: planning parameter horizon_days)",
-        CustomParser = r => int.TryParse(Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d) && d is >= 1 and <= 366
-            ? d : Error<int?>(r, $"--days '{Token(r)}' must be a whole number from 1 to 366."),
-    };
+    public static Option<int?> Days() =>
+        new("--days")
+        {
+            Description = "horizon in days, 1 to 366 (default: planning parameter horizon_days)",
+            CustomParser = r =>
+                int.TryParse(Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d)
+                && d is >= 1 and <= 366
+                    ? d
+                    : Error<int?>(r, $"--days '{Token(r)}' must be a whole number from 1 to 366."),
+        };
 
-    public static Option<string?> Policy() => new("--policy")
-    {
-        Description = $"the allocation rule: {Policies.Names} (default: the scenario's, else Planner:Solver:Policy)",
-        Validators = { r => { if (r.Tokens.Count > 0 && !Policies.TryParse(Token(r), out _)) r.AddError($"Unknown policy '{Token(r)}'; use {Policies.Names}."); } },
-    };
+    public static Option<string?> Policy() =>
+        new("--policy")
+        {
+            Description =
+                $"the allocation rule: {Policies.Names} (default: the scenario's, else Planner:Solver:Policy)",
+            Validators =
+            {
+                r =>
+                {
+                    if (r.Tokens.Count > 0 && !Policies.TryParse(Token(r), out _))
+                        r.AddError($"Unknown policy '{Token(r)}'; use {Policies.Names}.");
+                },
+            },
+        };
 
-    public static Option<Feed?> Feed() => new("--feed")
-    {
-        Description = "only this feed: production, hospitals or teams",
-        CustomParser = r => Enum.TryParse<Feed>(Token(r), ignoreCase: true, out var f) && Enum.IsDefined(f)
-            ? f : Error<Feed?>(r, $"--feed '{Token(r)}' is not a feed; use production, hospitals or teams."),
-    };
+    public static Option<Feed?> Feed() =>
+        new("--feed")
+        {
+            Description = "only this feed: production, hospitals or teams",
+            CustomParser = r =>
+                Enum.TryParse<Feed>(Token(r), ignoreCase: true, out var f) && Enum.IsDefined(f)
+                    ? f
+                    : Error<Feed?>(r, $"--feed '{Token(r)}' is not a feed; use production, hospitals or teams."),
+        };
 
     public static Option<string?> Out(string description) => new("--out") { Description = description };
 
     /// <summary>The plan request the scenario, start, days and policy options describe.</summary>
-    public static PlanRequest Request(ParseResult r, Option<string?> scenario, Option<DateOnly?> start, Option<int?> days, Option<string?> policy) =>
-        new(Scenario: r.GetValue(scenario) ?? ScenarioOverrides.Baseline, PlanStart: r.GetValue(start), HorizonDays: r.GetValue(days))
+    public static PlanRequest Request(
+        ParseResult r,
+        Option<string?> scenario,
+        Option<DateOnly?> start,
+        Option<int?> days,
+        Option<string?> policy
+    ) =>
+        new(
+            Scenario: r.GetValue(scenario) ?? ScenarioOverrides.Baseline,
+            PlanStart: r.GetValue(start),
+            HorizonDays: r.GetValue(days)
+        )
         {
             Policy = r.GetValue(policy) is { } p ? Policies.Parse(p) : null,
         };

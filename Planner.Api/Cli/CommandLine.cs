@@ -18,18 +18,34 @@ public static class CommandLine
     /// <summary>The commands, as help lists them (the README's command table lists the same).</summary>
     public static RootCommand Build(CliContext cli)
     {
-        var root = new RootCommand("Planner: medical supplies and treatment resources for a province fighting an epidemic. Without a command, "
-            + "the web application starts. Configuration switches: --Key=value (e.g. --ConnectionStrings:Planner=...).");
+        var root = new RootCommand(
+            "Planner: medical supplies and treatment resources for a province fighting an epidemic. Without a command, "
+                + "the web application starts. Configuration switches: --Key=value (e.g. --ConnectionStrings:Planner=...)."
+        );
         Command[] commands =
         [
-            PlanCommand.Create(cli), MigrateCommand.Create(cli), SeedSourcesCommand.Create(cli), PullCommand.Create(cli),
-            SourcesCommand.Create(cli), WorkerCommand.Create(cli), EnqueueCommand.Create(cli), RunsCommand.Create(cli),
-            CancelCommand.Create(cli), TemplateCommand.Create(cli), UploadCommand.Create(cli), CompareCommand.Create(cli),
-            UserCommand.Create(cli), ApiKeyCommand.Create(cli), ServeCommand.Create(cli),
+            PlanCommand.Create(cli),
+            MigrateCommand.Create(cli),
+            SeedSourcesCommand.Create(cli),
+            PullCommand.Create(cli),
+            SourcesCommand.Create(cli),
+            WorkerCommand.Create(cli),
+            EnqueueCommand.Create(cli),
+            RunsCommand.Create(cli),
+            CancelCommand.Create(cli),
+            TemplateCommand.Create(cli),
+            UploadCommand.Create(cli),
+            CompareCommand.Create(cli),
+            UserCommand.Create(cli),
+            ApiKeyCommand.Create(cli),
+            ServeCommand.Create(cli),
         ];
-        foreach (var command in commands) root.Subcommands.Add(command);
+        foreach (var command in commands)
+            root.Subcommands.Add(command);
         var help = new Command("help", "list the commands and their options (the same as --help)");
-        help.SetAction(_ => root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = cli.Out, Error = cli.Error }));
+        help.SetAction(_ =>
+            root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = cli.Out, Error = cli.Error })
+        );
         root.Subcommands.Add(help);
         root.SetAction((_, _) => cli.ServeAsync());
         return root;
@@ -38,15 +54,30 @@ public static class CommandLine
     public static Task<int> RunAsync(string[] args, Func<string[], Task<int>>? serve = null) =>
         RunAsync(args, Console.In, Console.Out, Console.Error, serve);
 
-    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default) =>
-        RunAsync(args, Console.In, stdout, stderr, null, ct);
+    public static Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        CancellationToken ct = default
+    ) => RunAsync(args, Console.In, stdout, stderr, null, ct);
 
-    public static Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken ct) =>
-        RunAsync(args, stdin, stdout, stderr, null, ct);
+    public static Task<int> RunAsync(
+        string[] args,
+        TextReader stdin,
+        TextWriter stdout,
+        TextWriter stderr,
+        CancellationToken ct
+    ) => RunAsync(args, stdin, stdout, stderr, null, ct);
 
     /// <summary>Runs a command; <paramref name="stdin"/> gives the password for <c>user</c>.</summary>
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr,
-        Func<string[], Task<int>>? serve = null, CancellationToken ct = default)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextReader stdin,
+        TextWriter stdout,
+        TextWriter stderr,
+        Func<string[], Task<int>>? serve = null,
+        CancellationToken ct = default
+    )
     {
         var configArgs = args.Where(IsConfiguration).ToArray();
         var cli = new CliContext(configArgs, stdin, stdout, stderr, serve);
@@ -56,14 +87,24 @@ public static class CommandLine
         {
             foreach (var error in result.Errors)
             {
-                await stderr.WriteLineAsync($"error: {error.Message}{Suggestion(result, error.Message)}{Arguments(result, error.Message)}");
+                await stderr.WriteLineAsync(
+                    $"error: {error.Message}{Suggestion(result, error.Message)}{Arguments(result, error.Message)}"
+                );
             }
             await stderr.WriteLineAsync("Run with --help for the commands and their options.");
             return UsageError;
         }
         try
         {
-            return await result.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, ct);
+            return await result.InvokeAsync(
+                new InvocationConfiguration
+                {
+                    Output = stdout,
+                    Error = stderr,
+                    EnableDefaultExceptionHandler = false,
+                },
+                ct
+            );
         }
         catch (PlannerException e)
         {
@@ -77,35 +118,50 @@ public static class CommandLine
         }
     }
 
-    /// <summary>The wrong settings an exception reports (a host's start gathers several into one AggregateException), or null.</summary>
-    private static string? SettingFailures(Exception e) => e switch
-    {
-        OptionsValidationException o => string.Join(" ", o.Failures),
-        AggregateException a when a.InnerExceptions.All(x => x is OptionsValidationException) =>
-            string.Join(" ", a.InnerExceptions.SelectMany(x => ((OptionsValidationException)x).Failures)),
-        // The configuration binder: "Failed to convert configuration value at 'Planner:…' to type …".
-        InvalidOperationException { Message: var m } when m.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => m,
-        _ => null,
-    };
+    /// <summary>The wrong settings an exception reports (a host's start gathers several into one AggregateException),
+    /// or null.</summary>
+    private static string? SettingFailures(Exception e) =>
+        e switch
+        {
+            OptionsValidationException o => string.Join(" ", o.Failures),
+            AggregateException a when a.InnerExceptions.All(x => x is OptionsValidationException) => string.Join(
+                " ",
+                a.InnerExceptions.SelectMany(x => ((OptionsValidationException)x).Failures)
+            ),
+            // The configuration binder: "Failed to convert configuration value at 'Planner:…' to type …".
+            InvalidOperationException { Message: var m }
+                when m.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => m,
+            _ => null,
+        };
 
     /// <summary>A configuration switch: <c>--Key=value</c>.</summary>
-    private static bool IsConfiguration(string arg) => arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal);
+    private static bool IsConfiguration(string arg) =>
+        arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal);
 
-    /// <summary>" Did you mean 'plan'?" for a token close to a command or option of the command it was given to.</summary>
+    /// <summary>" Did you mean 'plan'?" for a token close to a command or option of the command it was given
+    /// to.</summary>
     private static string Suggestion(ParseResult result, string message)
     {
         var token = result.UnmatchedTokens.FirstOrDefault(t => message.Contains($"'{t}'", StringComparison.Ordinal));
-        if (token is null) return "";
+        if (token is null)
+            return "";
         var command = result.CommandResult.Command;
-        var names = command.Subcommands.Select(c => c.Name).Concat(command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)));
-        var best = names.Select(n => (Name: n, Distance: Distance(token, n))).Where(n => n.Distance <= Math.Max(2, token.Length / 3))
-            .OrderBy(n => n.Distance).ThenBy(n => n.Name, StringComparer.Ordinal).FirstOrDefault();
+        var names = command
+            .Subcommands.Select(c => c.Name)
+            .Concat(command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)));
+        var best = names
+            .Select(n => (Name: n, Distance: Distance(token, n)))
+            .Where(n => n.Distance <= Math.Max(2, token.Length / 3))
+            .OrderBy(n => n.Distance)
+            .ThenBy(n => n.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
         return best.Name is null ? "" : $" Did you mean '{best.Name}'?";
     }
 
     /// <summary>" It takes FILE." when an argument is missing.</summary>
     private static string Arguments(ParseResult result, string message) =>
-        message.StartsWith("Required argument missing", StringComparison.Ordinal) && result.CommandResult.Command.Arguments.Count > 0
+        message.StartsWith("Required argument missing", StringComparison.Ordinal)
+        && result.CommandResult.Command.Arguments.Count > 0
             ? $" It takes {string.Join(" ", result.CommandResult.Command.Arguments.Select(a => a.Name))}."
             : "";
 
@@ -119,7 +175,10 @@ public static class CommandLine
             current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                current[j] = Math.Min(
+                    Math.Min(current[j - 1] + 1, previous[j] + 1),
+                    previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                );
             }
             previous = current;
         }

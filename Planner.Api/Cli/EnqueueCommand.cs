@@ -11,27 +11,48 @@ internal static class EnqueueCommand
 {
     public static Command Create(CliContext cli)
     {
-        var (scenario, start, days, policy) = (CliOptions.Scenario(), CliOptions.Start(), CliOptions.Days(), CliOptions.Policy());
-        var command = new Command("enqueue", "queue a plan run for the workers (server mode); prints the run's request id")
+        var (scenario, start, days, policy) = (
+            CliOptions.Scenario(),
+            CliOptions.Start(),
+            CliOptions.Days(),
+            CliOptions.Policy()
+        );
+        var command = new Command(
+            "enqueue",
+            "queue a plan run for the workers (server mode); prints the run's request id"
+        )
         {
-            scenario, start, days, policy,
+            scenario,
+            start,
+            days,
+            policy,
         };
-        command.SetAction(async (r, ct) =>
-        {
-            var request = CliOptions.Request(r, scenario, start, days, policy);
-            await using var services = cli.Services();
-            var planner = services.GetRequiredService<Database>();
-            if (planner.Provider != DatabaseProvider.Postgres)
+        command.SetAction(
+            async (r, ct) =>
             {
-                throw new PlannerException("Queueing from the command line needs server mode (ConnectionStrings:Planner, PostgreSQL); in "
-                    + "embedded mode use POST /api/runs, or plan.");
+                var request = CliOptions.Request(r, scenario, start, days, policy);
+                await using var services = cli.Services();
+                var planner = services.GetRequiredService<Database>();
+                if (planner.Provider != DatabaseProvider.Postgres)
+                {
+                    throw new PlannerException(
+                        "Queueing from the command line needs server mode (ConnectionStrings:Planner, PostgreSQL); in "
+                            + "embedded mode use POST /api/runs, or plan."
+                    );
+                }
+                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
+                await using var db = await planner.OpenAsync(ct);
+                await cli.Out.WriteLineAsync(
+                    await RunJobs.QueueAsync(
+                        db,
+                        services.GetRequiredService<IBackgroundJobClient>(),
+                        request,
+                        TimeProvider.System.GetUtcNow()
+                    )
+                );
+                return 0;
             }
-            await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-            await using var db = await planner.OpenAsync(ct);
-            await cli.Out.WriteLineAsync(await RunJobs.QueueAsync(db, services.GetRequiredService<IBackgroundJobClient>(), request,
-                TimeProvider.System.GetUtcNow()));
-            return 0;
-        });
+        );
         return command;
     }
 }

@@ -14,42 +14,71 @@ internal static class PlanCommand
     public static Command Create(CliContext cli)
     {
         var output = CliOptions.Out("the parent of the run's output folder (default: out)");
-        var (scenario, start, days, policy) = (CliOptions.Scenario(), CliOptions.Start(), CliOptions.Days(), CliOptions.Policy());
-        var export = new Option<string?>("--export-model") { Description = "write every LP stage as DIR/<stage>.mps and DIR/stages.json" };
-        var replan = new Option<string?>("--replan") { Description = "re-plan against an earlier run: keep its dispatched shipments, change little" };
+        var (scenario, start, days, policy) = (
+            CliOptions.Scenario(),
+            CliOptions.Start(),
+            CliOptions.Days(),
+            CliOptions.Policy()
+        );
+        var export = new Option<string?>("--export-model")
+        {
+            Description = "write every LP stage as DIR/<stage>.mps and DIR/stages.json",
+        };
+        var replan = new Option<string?>("--replan")
+        {
+            Description = "re-plan against an earlier run: keep its dispatched shipments, change little",
+        };
         var through = new Option<int?>("--dispatched-through")
         {
             Description = "last day (0-based) of that run whose shipments have left (default: none)",
-            CustomParser = r => int.TryParse(CliOptions.Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d)
-                ? d : CliOptions.Error<int?>(r, $"--dispatched-through '{CliOptions.Token(r)}' must be a day number (0 = the first planned day)."),
+            CustomParser = r =>
+                int.TryParse(CliOptions.Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d)
+                    ? d
+                    : CliOptions.Error<int?>(
+                        r,
+                        $"--dispatched-through '{CliOptions.Token(r)}' must be a day number (0 = the first planned day)."
+                    ),
         };
         var command = new Command("plan", "migrate, seed the sample sources when empty, pull, solve and publish")
         {
-            output, scenario, start, days, policy, export, replan, through,
+            output,
+            scenario,
+            start,
+            days,
+            policy,
+            export,
+            replan,
+            through,
         };
-        command.SetAction(async (r, ct) =>
-        {
-            var request = CliOptions.Request(r, scenario, start, days, policy) with
+        command.SetAction(
+            async (r, ct) =>
             {
-                OutputDirectory = r.GetValue(output) ?? "out",
-                ExportModelDirectory = r.GetValue(export),
-                ReplanRunId = r.GetValue(replan),
-                DispatchedThroughDay = r.GetValue(through) ?? -1,
-            };
-            PlanPipeline.PrepareOutput(request.OutputDirectory);
-            await using var services = cli.Services();
-            await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
-            var outcome = await services.GetRequiredService<RunExecutor>().RunHereAsync(request, cli.Progress, ct);
-            await cli.Out.WriteLineAsync(outcome.WorkbookPath);
-            foreach (var city in outcome.CityWorkbookPaths) await cli.Out.WriteLineAsync(city);
-            await cli.Out.WriteLineAsync(outcome.SummaryPath);
-            foreach (var warning in outcome.Warnings) await cli.Error.WriteLineAsync($"warning: {warning}");
-            await cli.Error.WriteLineAsync($"""
-                Done. The province's workbook: {outcome.WorkbookPath}
-                The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
-                """);
-            return 0;
-        });
+                var request = CliOptions.Request(r, scenario, start, days, policy) with
+                {
+                    OutputDirectory = r.GetValue(output) ?? "out",
+                    ExportModelDirectory = r.GetValue(export),
+                    ReplanRunId = r.GetValue(replan),
+                    DispatchedThroughDay = r.GetValue(through) ?? -1,
+                };
+                PlanPipeline.PrepareOutput(request.OutputDirectory);
+                await using var services = cli.Services();
+                await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
+                var outcome = await services.GetRequiredService<RunExecutor>().RunHereAsync(request, cli.Progress, ct);
+                await cli.Out.WriteLineAsync(outcome.WorkbookPath);
+                foreach (var city in outcome.CityWorkbookPaths)
+                    await cli.Out.WriteLineAsync(city);
+                await cli.Out.WriteLineAsync(outcome.SummaryPath);
+                foreach (var warning in outcome.Warnings)
+                    await cli.Error.WriteLineAsync($"warning: {warning}");
+                await cli.Error.WriteLineAsync(
+                    $"""
+                    Done. The province's workbook: {outcome.WorkbookPath}
+                    The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
+                    """
+                );
+                return 0;
+            }
+        );
         return command;
     }
 }

@@ -4,22 +4,29 @@ using Planner.Api.Startup;
 
 namespace Planner.Api.Cli;
 
-/// <summary><c>pull</c>: pull the feeds (or one) into the planner database; a feed that fails is an error, the others go on.</summary>
+/// <summary><c>pull</c>: pull the feeds (or one) into the planner database; a feed that fails is an error, the others
+/// go on.</summary>
 internal static class PullCommand
 {
     public static Command Create(CliContext cli)
     {
         var feed = CliOptions.Feed();
         var command = new Command("pull", "pull the feeds into the planner database") { feed };
-        command.SetAction(async (r, ct) =>
-        {
-            await using var services = cli.Services();
-            await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-            var pulls = await services.GetRequiredService<SourcePulls>().PullAsync(r.GetValue(feed), cli.Progress, ct);
-            foreach (var pull in pulls.Where(p => p.Run is not null)) await cli.Out.WriteLineAsync(pull.Run!.Id);
-            foreach (var failed in pulls.Where(p => p.Error is not null)) await cli.Error.WriteLineAsync($"error: {failed.Error}");
-            return pulls.Any(p => p.Error is not null) ? 1 : 0;
-        });
+        command.SetAction(
+            async (r, ct) =>
+            {
+                await using var services = cli.Services();
+                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
+                var pulls = await services
+                    .GetRequiredService<SourcePulls>()
+                    .PullAsync(r.GetValue(feed), cli.Progress, ct);
+                foreach (var pull in pulls.Where(p => p.Run is not null))
+                    await cli.Out.WriteLineAsync(pull.Run!.Id);
+                foreach (var failed in pulls.Where(p => p.Error is not null))
+                    await cli.Error.WriteLineAsync($"error: {failed.Error}");
+                return pulls.Any(p => p.Error is not null) ? 1 : 0;
+            }
+        );
         return command;
     }
 }

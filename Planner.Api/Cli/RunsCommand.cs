@@ -11,17 +11,21 @@ internal static class RunsCommand
     public static Command Create(CliContext cli)
     {
         var command = new Command("runs", "the recent queued runs and their state");
-        command.SetAction(async (_, ct) =>
-        {
-            await using var services = cli.Services();
-            await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-            await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
-            foreach (var r in await RunRequests.RecentAsync(db, 20))
+        command.SetAction(
+            async (_, ct) =>
             {
-                await cli.Out.WriteLineAsync($"{r.Id}\t{r.Kind}\t{r.ScenarioId}\t{r.Status}\tattempts {r.Attempts}\t{r.Worker}\t{r.RunId}\t{r.Step ?? r.Error}");
+                await using var services = cli.Services();
+                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
+                await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
+                foreach (var r in await RunRequests.RecentAsync(db, 20))
+                {
+                    await cli.Out.WriteLineAsync(
+                        $"{r.Id}\t{r.Kind}\t{r.ScenarioId}\t{r.Status}\tattempts {r.Attempts}\t{r.Worker}\t{r.RunId}\t{r.Step ?? r.Error}"
+                    );
+                }
+                return 0;
             }
-            return 0;
-        });
+        );
         return command;
     }
 }

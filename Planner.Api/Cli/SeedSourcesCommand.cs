@@ -9,12 +9,14 @@ internal static class SeedSourcesCommand
     public static Command Create(CliContext cli)
     {
         var command = new Command("seed-sources", "fill the sample source databases from data/sample when empty");
-        command.SetAction(async (_, ct) =>
-        {
-            await using var services = cli.Services();
-            await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
-            return 0;
-        });
+        command.SetAction(
+            async (_, ct) =>
+            {
+                await using var services = cli.Services();
+                await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
+                return 0;
+            }
+        );
         return command;
     }
 }

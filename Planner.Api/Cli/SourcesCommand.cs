@@ -12,19 +12,23 @@ internal static class SourcesCommand
     public static Command Create(CliContext cli)
     {
         var command = new Command("sources", "each feed's freshness and the recent pull runs");
-        command.SetAction(async (_, ct) =>
-        {
-            await using var services = cli.Services();
-            await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-            await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
-            var freshness = services.GetRequiredService<IOptions<FreshnessOptions>>().Value;
-            foreach (var age in await SourceFreshness.ReadAsync(db, freshness, TimeProvider.System.GetUtcNow()))
+        command.SetAction(
+            async (_, ct) =>
             {
-                await cli.Out.WriteLineAsync($"{(age.Fresh ? "fresh" : "STALE")}\t{SourceFreshness.Describe(age)}\tlast attempt "
-                    + $"{age.LastAttemptId ?? "none"} {age.LastAttemptStatus}{(age.LastAttemptError is { } e ? ": " + e : "")}");
+                await using var services = cli.Services();
+                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
+                await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
+                var freshness = services.GetRequiredService<IOptions<FreshnessOptions>>().Value;
+                foreach (var age in await SourceFreshness.ReadAsync(db, freshness, TimeProvider.System.GetUtcNow()))
+                {
+                    await cli.Out.WriteLineAsync(
+                        $"{(age.Fresh ? "fresh" : "STALE")}\t{SourceFreshness.Describe(age)}\tlast attempt "
+                            + $"{age.LastAttemptId ?? "none"} {age.LastAttemptStatus}{(age.LastAttemptError is { } e ? ": " + e : "")}"
+                    );
+                }
+                return 0;
             }
-            return 0;
-        });
+        );
         return command;
     }
 }

@@ -15,34 +15,46 @@ internal static class UploadCommand
     public static Command Create(CliContext cli)
     {
         var file = new Argument<string>("FILE") { Description = "the filled template (.xlsx)" };
-        var command = new Command("upload", "upload a filled capacity template: every problem is listed; nothing is saved unless all is right")
+        var command = new Command(
+            "upload",
+            "upload a filled capacity template: every problem is listed; nothing is saved unless all is right"
+        )
         {
             file,
         };
-        command.SetAction(async (r, ct) =>
-        {
-            await using var services = cli.Services();
-            var limits = services.GetRequiredService<IOptions<UploadLimits>>().Value;
-            var path = r.GetValue(file)!;
-            var content = await ReadAsync(path, limits, ct);
-            try
+        command.SetAction(
+            async (r, ct) =>
             {
-                using var package = UploadGuard.Open(content, limits);
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-                var result = await new CapacityUpload(services.GetRequiredService<Database>(), limits, TimeProvider.System)
-                    .UploadAsync(path, package, Environment.UserName, ct);
-                await cli.Out.WriteLineAsync($"{result.UploadId}\t{result.RowsRead} rows\t{result.RowsChanged} changed"
-                    + (result.AlreadyUploaded ? "\t(already uploaded: nothing written)" : ""));
-                return 0;
+                await using var services = cli.Services();
+                var limits = services.GetRequiredService<IOptions<UploadLimits>>().Value;
+                var path = r.GetValue(file)!;
+                var content = await ReadAsync(path, limits, ct);
+                try
+                {
+                    using var package = UploadGuard.Open(content, limits);
+                    await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
+                    var result = await new CapacityUpload(
+                        services.GetRequiredService<Database>(),
+                        limits,
+                        TimeProvider.System
+                    ).UploadAsync(path, package, Environment.UserName, ct);
+                    await cli.Out.WriteLineAsync(
+                        $"{result.UploadId}\t{result.RowsRead} rows\t{result.RowsChanged} changed"
+                            + (result.AlreadyUploaded ? "\t(already uploaded: nothing written)" : "")
+                    );
+                    return 0;
+                }
+                catch (UploadInvalid e)
+                {
+                    await cli.Error.WriteLineAsync($"error: {e.Message}");
+                    foreach (var error in e.Errors)
+                        await cli.Error.WriteLineAsync("  " + UploadInvalid.Describe(error));
+                    if (e.NotListed > 0)
+                        await cli.Error.WriteLineAsync($"  ... and {e.NotListed:N0} more");
+                    return 1;
+                }
             }
-            catch (UploadInvalid e)
-            {
-                await cli.Error.WriteLineAsync($"error: {e.Message}");
-                foreach (var error in e.Errors) await cli.Error.WriteLineAsync("  " + UploadInvalid.Describe(error));
-                if (e.NotListed > 0) await cli.Error.WriteLineAsync($"  ... and {e.NotListed:N0} more");
-                return 1;
-            }
-        });
+        );
         return command;
     }
 
@@ -53,8 +65,10 @@ internal static class UploadCommand
             var length = new FileInfo(path).Length;
             if (length > limits.MaxBytes)
             {
-                throw new UploadRejected($"The file is {UploadLimits.Megabytes(length)}; the limit is "
-                    + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).");
+                throw new UploadRejected(
+                    $"The file is {UploadLimits.Megabytes(length)}; the limit is "
+                        + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes)."
+                );
             }
             return await File.ReadAllBytesAsync(path, ct);
         }

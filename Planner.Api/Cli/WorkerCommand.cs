@@ -3,28 +3,38 @@ using Planner.Api.Startup;
 
 namespace Planner.Api.Cli;
 
-/// <summary><c>worker</c>: a worker node, processing the pulls, plans and scenarios queues until stopped (server mode).</summary>
+/// <summary><c>worker</c>: a worker node, processing the pulls, plans and scenarios queues until stopped (server
+/// mode).</summary>
 internal static class WorkerCommand
 {
     public static Command Create(CliContext cli)
     {
-        var command = new Command("worker", "run a worker node: process the pulls, plans and scenarios queues (server mode)");
-        command.SetAction(async (_, ct) =>
-        {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var command = new Command(
+            "worker",
+            "run a worker node: process the pulls, plans and scenarios queues (server mode)"
+        );
+        command.SetAction(
+            async (_, ct) =>
             {
-                Args = [.. cli.ConfigArgs, "--Planner:Jobs:Roles=worker"],
-                ContentRootPath = AppContext.BaseDirectory,
-            });
-            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Planner")))
-            {
-                throw new PlannerException("A separate worker needs server mode (ConnectionStrings:Planner, PostgreSQL): in embedded mode the "
-                    + "web process runs the jobs itself.");
+                var builder = Host.CreateApplicationBuilder(
+                    new HostApplicationBuilderSettings
+                    {
+                        Args = [.. cli.ConfigArgs, "--Planner:Jobs:Roles=worker"],
+                        ContentRootPath = AppContext.BaseDirectory,
+                    }
+                );
+                if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Planner")))
+                {
+                    throw new PlannerException(
+                        "A separate worker needs server mode (ConnectionStrings:Planner, PostgreSQL): in embedded mode the "
+                            + "web process runs the jobs itself."
+                    );
+                }
+                builder.Services.AddPlanner(builder.Configuration);
+                await builder.Build().RunAsync(ct);
+                return 0;
             }
-            builder.Services.AddPlanner(builder.Configuration);
-            await builder.Build().RunAsync(ct);
-            return 0;
-        });
+        );
         return command;
     }
 }

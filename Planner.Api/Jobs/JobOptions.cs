@@ -17,7 +17,8 @@ public sealed class JobOptions
     /// </summary>
     public static readonly IReadOnlyList<string> AllQueues = ["pulls", "plans", "scenarios"];
 
-    /// <summary><c>web</c>, <c>worker</c> or both, comma-separated: serves the pages and API; processes the queues.</summary>
+    /// <summary><c>web</c>, <c>worker</c> or both, comma-separated: serves the pages and API; processes the
+    /// queues.</summary>
     public string Roles { get; set; } = "web,worker";
 
     /// <summary>Queues this worker takes jobs from, comma-separated.</summary>
@@ -35,16 +36,19 @@ public sealed class JobOptions
     /// <summary>When the daily plan (pull, solve, publish) runs.</summary>
     public string DailyPlanCron { get; set; } = "0 6 * * *";
 
-    /// <summary>When queued or abandoned runs are handed to Hangfire again (a restart of an embedded node loses its queue).</summary>
+    /// <summary>When queued or abandoned runs are handed to Hangfire again (a restart of an embedded node loses its
+    /// queue).</summary>
     public string RecoverCron { get; set; } = "*/5 * * * *";
 
-    /// <summary>How often a running run or pull records that it is alive (and a run looks for a cancellation).</summary>
+    /// <summary>How often a running run or pull records that it is alive (and a run looks for a
+    /// cancellation).</summary>
     public double HeartbeatSeconds { get; set; } = 10;
 
     /// <summary>A run or pull without a heartbeat for this long is taken over by the next claimant.</summary>
     public double LeaseSeconds { get; set; } = 60;
 
-    /// <summary>Hangfire.PostgreSql: a fetched job whose worker stopped heartbeating is delivered again after this.</summary>
+    /// <summary>Hangfire.PostgreSql: a fetched job whose worker stopped heartbeating is delivered again after
+    /// this.</summary>
     public double InvisibilityTimeoutSeconds { get; set; } = 300;
 
     /// <summary>How often an idle worker polls its queues (Hangfire.PostgreSql) and scheduled jobs.</summary>
@@ -81,9 +85,12 @@ public sealed class JobOptions
     }
 
     private static string[] Split(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s => s.ToLowerInvariant()).ToArray();
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(s => s.ToLowerInvariant())
+            .ToArray();
 
-    /// <summary>Every key checked, and embedded mode (no <c>ConnectionStrings:Planner</c>) kept to one web and worker process.</summary>
+    /// <summary>Every key checked, and embedded mode (no <c>ConnectionStrings:Planner</c>) kept to one web and worker
+    /// process.</summary>
     internal sealed class Validator(IConfiguration configuration) : IValidateOptions<JobOptions>
     {
         public ValidateOptionsResult Validate(string? name, JobOptions o)
@@ -91,8 +98,10 @@ public sealed class JobOptions
             var failures = new List<string>();
             if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Planner")) && !(o.Web && o.Worker))
             {
-                failures.Add("Embedded mode keeps its job queue in memory, so one process must be both web and worker "
-                    + $"({Section}:Roles=web,worker); separate worker nodes need ConnectionStrings:Planner (PostgreSQL).");
+                failures.Add(
+                    "Embedded mode keeps its job queue in memory, so one process must be both web and worker "
+                        + $"({Section}:Roles=web,worker); separate worker nodes need ConnectionStrings:Planner (PostgreSQL)."
+                );
             }
             if (o.RoleList.Count == 0 || o.RoleList.FirstOrDefault(r => r is not ("web" or "worker")) is { } role)
             {
@@ -102,15 +111,26 @@ public sealed class JobOptions
             {
                 failures.Add($"{Section}:Queues contains '{queue}'; the queues are {string.Join(", ", AllQueues)}.");
             }
-            if (o.WorkerCount < 1) failures.Add($"{Section}:WorkerCount is {o.WorkerCount}; it must be at least 1.");
-            foreach (var (key, value) in new[] { ("HeartbeatSeconds", o.HeartbeatSeconds), ("LeaseSeconds", o.LeaseSeconds),
-                ("InvisibilityTimeoutSeconds", o.InvisibilityTimeoutSeconds), ("PollIntervalSeconds", o.PollIntervalSeconds) })
+            if (o.WorkerCount < 1)
+                failures.Add($"{Section}:WorkerCount is {o.WorkerCount}; it must be at least 1.");
+            foreach (
+                var (key, value) in new[]
+                {
+                    ("HeartbeatSeconds", o.HeartbeatSeconds),
+                    ("LeaseSeconds", o.LeaseSeconds),
+                    ("InvisibilityTimeoutSeconds", o.InvisibilityTimeoutSeconds),
+                    ("PollIntervalSeconds", o.PollIntervalSeconds),
+                }
+            )
             {
-                if (value <= 0) failures.Add($"{Section}:{key} is {value}; it must be more than 0.");
+                if (value <= 0)
+                    failures.Add($"{Section}:{key} is {value}; it must be more than 0.");
             }
             if (o.LeaseSeconds <= o.HeartbeatSeconds)
             {
-                failures.Add($"{Section}:LeaseSeconds ({o.LeaseSeconds}) must be longer than {Section}:HeartbeatSeconds ({o.HeartbeatSeconds}).");
+                failures.Add(
+                    $"{Section}:LeaseSeconds ({o.LeaseSeconds}) must be longer than {Section}:HeartbeatSeconds ({o.HeartbeatSeconds})."
+                );
             }
             try
             {
@@ -118,7 +138,9 @@ public sealed class JobOptions
             }
             catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
             {
-                failures.Add($"{Section}:TimeZone '{o.TimeZone}' is not a known time zone (use an IANA id such as Asia/Shanghai).");
+                failures.Add(
+                    $"{Section}:TimeZone '{o.TimeZone}' is not a known time zone (use an IANA id such as Asia/Shanghai)."
+                );
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

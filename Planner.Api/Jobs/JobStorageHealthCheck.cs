@@ -6,12 +6,17 @@ namespace Planner.Api.Jobs;
 /// <summary>Hangfire's storage answers: the servers it knows of (workers that heartbeat) can be listed.</summary>
 public sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         try
         {
             var servers = storage.GetMonitoringApi().Servers().Count;
-            return Task.FromResult(HealthCheckResult.Healthy($"{servers} worker{(servers == 1 ? "" : "s")} registered"));
+            return Task.FromResult(
+                HealthCheckResult.Healthy($"{servers} worker{(servers == 1 ? "" : "s")} registered")
+            );
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

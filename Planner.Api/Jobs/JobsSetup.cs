@@ -7,7 +7,8 @@ using Planner.Api.Storage;
 
 namespace Planner.Api.Jobs;
 
-/// <summary>Hangfire for this node: storage by mode, the server when the node is a worker, the dashboard when it is a web node.</summary>
+/// <summary>Hangfire for this node: storage by mode, the server when the node is a worker, the dashboard when it is a
+/// web node.</summary>
 public static class JobsSetup
 {
     /// <summary>This process, as claims, run requests and the dashboard name it.</summary>
@@ -45,11 +46,18 @@ public static class JobsSetup
         services.AddValidatedOptions<JobOptions, JobOptions.Validator>(JobOptions.Section);
         var jobs = JobOptions.Bind(configuration);
         // The storage is made when the host is built, after Hangfire's (process-wide) log provider points at this host.
-        services.AddHangfire((sp, c) => c
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseStorage(CreateStorage(sp.GetRequiredService<Database>(), sp.GetRequiredService<IOptions<JobOptions>>().Value)));
+        services.AddHangfire(
+            (sp, c) =>
+                c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                    .UseSimpleAssemblyNameTypeSerializer()
+                    .UseRecommendedSerializerSettings()
+                    .UseStorage(
+                        CreateStorage(
+                            sp.GetRequiredService<Database>(),
+                            sp.GetRequiredService<IOptions<JobOptions>>().Value
+                        )
+                    )
+        );
         if (jobs.Worker)
         {
             // A plan run keeps pool threads busy with the solver; heartbeats (ours and Hangfire's sliding
@@ -69,10 +77,13 @@ public static class JobsSetup
 
     /// <summary>The dashboard at <c>/hangfire</c>, for signed-in planners only.</summary>
     public static IApplicationBuilder UsePlannerDashboard(this IApplicationBuilder app) =>
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
-        {
-            Authorization = [new Access.AccessSetup.PlannersOnlyDashboard()],
-            DashboardTitle = "Planner jobs",
-            DisplayStorageConnectionString = false,
-        });
+        app.UseHangfireDashboard(
+            "/hangfire",
+            new DashboardOptions
+            {
+                Authorization = [new Access.AccessSetup.PlannersOnlyDashboard()],
+                DashboardTitle = "Planner jobs",
+                DisplayStorageConnectionString = false,
+            }
+        );
 }

@@ -16,7 +16,8 @@ public static class InputsReader
         FROM regions ORDER BY code
         """;
 
-    private const string ScenarioSql = "SELECT version AS Version, overrides_json AS OverridesJson FROM scenarios WHERE id = @id";
+    private const string ScenarioSql =
+        "SELECT version AS Version, overrides_json AS OverridesJson FROM scenarios WHERE id = @id";
 
     /// <summary>
     /// Where a supplier's goods enter the network: provincial reserves and national allocations at the province's
@@ -110,18 +111,29 @@ public static class InputsReader
     /// <summary>The saved scenario <paramref name="id"/>: its version and overrides.</summary>
     public static async Task<PlanScenario> ScenarioAsync(DbConnection db, string id)
     {
-        var row = await db.QuerySingleOrDefaultAsync<ScenarioRow>(ScenarioSql, new { id }) ?? throw new ScenarioNotFound(id);
+        var row = await db.QuerySingleOrDefaultAsync<ScenarioRow>(ScenarioSql, new { id })
+            ?? throw new ScenarioNotFound(id);
         return new PlanScenario(id, (int)row.Version, ScenarioOverrides.Parse(row.OverridesJson));
     }
 
-    /// <summary>The inputs of a plan of <paramref name="scenario"/> from <paramref name="start"/> for <paramref name="days"/> days.</summary>
-    public static async Task<PlanInputs> ReadAsync(DbConnection db, PlanScenario scenario, DateOnly? start = null, int? days = null)
+    /// <summary>The inputs of a plan of <paramref name="scenario"/> from <paramref name="start"/> for
+    /// <paramref name="days"/> days.</summary>
+    public static async Task<PlanInputs> ReadAsync(
+        DbConnection db,
+        PlanScenario scenario,
+        DateOnly? start = null,
+        int? days = null
+    )
     {
-        var parameters = (await db.QueryAsync<ParameterRow>("SELECT name, value FROM planning_parameters"))
-            .ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        var parameters = (
+            await db.QueryAsync<ParameterRow>("SELECT name, value FROM planning_parameters")
+        ).ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
         var overrides = scenario.Overrides;
-        var planStart = start ?? DateOnly.ParseExact(Parameter(parameters, "plan_start"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var horizon = days ?? overrides.HorizonDays ?? int.Parse(Parameter(parameters, "horizon_days"), CultureInfo.InvariantCulture);
+        var planStart = start
+            ?? DateOnly.ParseExact(Parameter(parameters, "plan_start"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var horizon = days
+            ?? overrides.HorizonDays
+            ?? int.Parse(Parameter(parameters, "horizon_days"), CultureInfo.InvariantCulture);
         var window = new { start = planStart, end = planStart.AddDays(horizon) };
         return new PlanInputs
         {
@@ -132,10 +144,16 @@ public static class InputsReader
             Overrides = overrides,
             Parameters = parameters,
             Regions = (await db.QueryAsync<RegionInfo>(RegionsSql)).ToList(),
-            Products = (await db.QueryAsync<ProductInfo>("SELECT code, name, name_en, unit FROM products ORDER BY code")).ToList(),
-            Tiers = (await db.QueryAsync<TierInfo>("SELECT tier, name, name_en FROM priority_tiers ORDER BY tier")).ToList(),
-            RiskMultipliers = (await db.QueryAsync<RiskRow>("SELECT level, multiplier FROM risk_levels"))
-                .ToDictionary(r => r.Level, r => r.Multiplier),
+            Products = (
+                await db.QueryAsync<ProductInfo>("SELECT code, name, name_en, unit FROM products ORDER BY code")
+            ).ToList(),
+            Tiers = (
+                await db.QueryAsync<TierInfo>("SELECT tier, name, name_en FROM priority_tiers ORDER BY tier")
+            ).ToList(),
+            RiskMultipliers = (await db.QueryAsync<RiskRow>("SELECT level, multiplier FROM risk_levels")).ToDictionary(
+                r => r.Level,
+                r => r.Multiplier
+            ),
             Production = (await db.QueryAsync<SupplyRow>(ProductionSql, window)).ToList(),
             OpeningStock = (await db.QueryAsync<SupplyRow>(OpeningStockSql, window)).ToList(),
             ReserveCity = await db.ExecuteScalarAsync<string?>(ReserveCitySql),
@@ -147,27 +165,51 @@ public static class InputsReader
         };
     }
 
-    private static async Task<CareRows> CareAsync(DbConnection db, DateOnly planStart) => new(
-        (await db.QueryAsync<HospitalRow>(HospitalsSql, new { start = planStart })).ToList(),
-        (await db.QueryAsync<TeamRow>(TeamsSql)).ToList(),
-        (await db.QueryAsync<MemberRow>("SELECT team_code, specialty, members FROM team_members ORDER BY team_code, specialty")).ToList(),
-        (await db.QueryAsync<TeamRequestRow>(HubeiTeamRequestsSql)).ToList(),
-        (await db.QueryAsync<RatioRow>(
-            "SELECT specialty, per_critical_patient, per_severe_patient, share_of_staff_on_duty FROM staffing_ratios ORDER BY specialty")).ToList(),
-        (await db.QueryAsync<KitRow>("SELECT product_code, per_member_day FROM team_kits ORDER BY product_code"))
-            .ToDictionary(k => k.ProductCode, k => k.PerMemberDay, StringComparer.Ordinal));
+    private static async Task<CareRows> CareAsync(DbConnection db, DateOnly planStart) =>
+        new(
+            (await db.QueryAsync<HospitalRow>(HospitalsSql, new { start = planStart })).ToList(),
+            (await db.QueryAsync<TeamRow>(TeamsSql)).ToList(),
+            (
+                await db.QueryAsync<MemberRow>(
+                    "SELECT team_code, specialty, members FROM team_members ORDER BY team_code, specialty"
+                )
+            ).ToList(),
+            (await db.QueryAsync<TeamRequestRow>(HubeiTeamRequestsSql)).ToList(),
+            (
+                await db.QueryAsync<RatioRow>(
+                    "SELECT specialty, per_critical_patient, per_severe_patient, share_of_staff_on_duty FROM staffing_ratios ORDER BY specialty"
+                )
+            ).ToList(),
+            (
+                await db.QueryAsync<KitRow>("SELECT product_code, per_member_day FROM team_kits ORDER BY product_code")
+            ).ToDictionary(k => k.ProductCode, k => k.PerMemberDay, StringComparer.Ordinal)
+        );
 
     /// <summary>A planning parameter, or a message naming the file it comes from.</summary>
     public static string Parameter(IReadOnlyDictionary<string, string> parameters, string name) =>
         parameters.TryGetValue(name, out var value)
             ? value
-            : throw new PlannerException($"Planning parameter {name} is missing from data/reference/planning-parameters.csv.");
+            : throw new PlannerException(
+                $"Planning parameter {name} is missing from data/reference/planning-parameters.csv."
+            );
 
-    private sealed class ParameterRow { public string Name { get; set; } = ""; public string Value { get; set; } = ""; }
+    private sealed class ParameterRow
+    {
+        public string Name { get; set; } = "";
+        public string Value { get; set; } = "";
+    }
 
-    private sealed class RiskRow { public int Level { get; set; } public double Multiplier { get; set; } }
+    private sealed class RiskRow
+    {
+        public int Level { get; set; }
+        public double Multiplier { get; set; }
+    }
 
-    private sealed class KitRow { public string ProductCode { get; set; } = ""; public double PerMemberDay { get; set; } }
+    private sealed class KitRow
+    {
+        public string ProductCode { get; set; } = "";
+        public double PerMemberDay { get; set; }
+    }
 
     private sealed class ScenarioRow
     {

@@ -29,9 +29,17 @@ public sealed class ModelExporter(string directory)
     }
 
     public Task FinishAsync(CancellationToken ct) =>
-        File.WriteAllTextAsync(Path.Combine(Directory, "stages.json"), JsonSerializer.Serialize(_entries, Options) + "\n", ct);
+        File.WriteAllTextAsync(
+            Path.Combine(Directory, "stages.json"),
+            JsonSerializer.Serialize(_entries, Options) + "\n",
+            ct
+        );
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+    };
 
     /// <summary>Scale: the model's quantities are product units divided by it.</summary>
     private sealed record Entry(string Stage, string File, string Sense, double Objective, double Scale);

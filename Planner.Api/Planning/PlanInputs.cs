@@ -32,7 +32,8 @@ public sealed record TierInfo
     public string NameEn { get; init; } = "";
 }
 
-/// <summary>Production (or, for opening stock, the stock held) of a product entering the network at a depot on a date.</summary>
+/// <summary>Production (or, for opening stock, the stock held) of a product entering the network at a depot on a
+/// date.</summary>
 public sealed record SupplyRow
 {
     public string Depot { get; init; } = "";
@@ -41,7 +42,8 @@ public sealed record SupplyRow
     public long Quantity { get; init; }
 }
 
-/// <summary>A segment's consumption rate of a product, the segment's tier and driver, and whether risk scales it.</summary>
+/// <summary>A segment's consumption rate of a product, the segment's tier and driver, and whether risk scales
+/// it.</summary>
 public sealed record RateRow
 {
     public string Segment { get; init; } = "";
@@ -143,7 +145,8 @@ public sealed record CareRows(
     IReadOnlyList<MemberRow> Members,
     IReadOnlyList<TeamRequestRow> HubeiRequests,
     IReadOnlyList<RatioRow> Ratios,
-    IReadOnlyDictionary<string, double> Kit);
+    IReadOnlyDictionary<string, double> Kit
+);
 
 /// <summary>
 /// Everything a plan is made from, as read from the planner database for one window of days: reference data,

@@ -3,7 +3,8 @@ using Planner.Solver.Breakdown;
 
 namespace Planner.Api.Planning;
 
-/// <summary>Demand, served and shortfall for one slice of a plan; fill rate is served ÷ demand (1 when nothing is needed).</summary>
+/// <summary>Demand, served and shortfall for one slice of a plan; fill rate is served ÷ demand (1 when nothing is
+/// needed).</summary>
 public sealed record Totals(double Demand, double Served)
 {
     public double Shortfall => Math.Max(0, Demand - Served);
@@ -12,7 +13,8 @@ public sealed record Totals(double Demand, double Served)
 
     public static Totals Of(IEnumerable<Allocation> rows)
     {
-        double demand = 0, served = 0;
+        double demand = 0,
+            served = 0;
         foreach (var r in rows)
         {
             demand += r.Demand;
@@ -24,12 +26,37 @@ public sealed record Totals(double Demand, double Served)
 
 public sealed record TierTotals(int Tier, string Name, Totals Totals, double MinFillRate);
 
-public sealed record ProductTotals(string Product, string Name, string Unit, Totals Totals, IReadOnlyList<TierTotals> Tiers);
+public sealed record ProductTotals(
+    string Product,
+    string Name,
+    string Unit,
+    Totals Totals,
+    IReadOnlyList<TierTotals> Tiers
+);
 
-public sealed record RegionTotals(string Code, string Name, string? NameEn, string? CityCode, string Product, Totals Totals, IReadOnlyList<Totals> ByTier);
+public sealed record RegionTotals(
+    string Code,
+    string Name,
+    string? NameEn,
+    string? CityCode,
+    string Product,
+    Totals Totals,
+    IReadOnlyList<Totals> ByTier
+);
 
 /// <summary>Unmet need of one destination, product and tier for one reason, over the days it happens.</summary>
-public sealed record ShortfallGroup(string Destination, string Name, string? NameEn, string Product, int Tier, ShortfallReason Reason, int FirstDay, int LastDay, double Demand, double Shortfall);
+public sealed record ShortfallGroup(
+    string Destination,
+    string Name,
+    string? NameEn,
+    string Product,
+    int Tier,
+    ShortfallReason Reason,
+    int FirstDay,
+    int LastDay,
+    double Demand,
+    double Shortfall
+);
 
 /// <summary>
 /// The plan summed for people: per product and tier, per city and per destination. The workbook and
@@ -40,7 +67,8 @@ public sealed record PlanReport(
     IReadOnlyList<RegionTotals> Cities,
     IReadOnlyList<RegionTotals> Destinations,
     IReadOnlyList<ShortfallGroup> Shortfalls,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Breakdown)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Breakdown
+)
 {
     public static PlanReport From(PlanSnapshot snapshot, AllocationResult result)
     {
@@ -48,18 +76,26 @@ public sealed record PlanReport(
         var regions = snapshot.Regions.ToDictionary(r => r.Code);
         var byProduct = result.Allocations.ToLookup(a => a.Product);
 
-        var products = snapshot.Products.Select(p =>
-        {
-            var rows = byProduct[p.Code].ToList();
-            var tierTotals = tiers.Select(t =>
+        var products = snapshot
+            .Products.Select(p =>
             {
-                var tierRows = rows.Where(a => a.Tier == t.Tier).ToList();
-                // The worst-served destination of this tier over the horizon.
-                var minFill = tierRows.GroupBy(a => a.Destination).Select(g => Totals.Of(g).FillRate).DefaultIfEmpty(1).Min();
-                return new TierTotals(t.Tier, t.NameEn, Totals.Of(tierRows), Math.Round(minFill, 6));
-            }).ToList();
-            return new ProductTotals(p.Code, p.NameEn, p.Unit, Totals.Of(rows), tierTotals);
-        }).ToList();
+                var rows = byProduct[p.Code].ToList();
+                var tierTotals = tiers
+                    .Select(t =>
+                    {
+                        var tierRows = rows.Where(a => a.Tier == t.Tier).ToList();
+                        // The worst-served destination of this tier over the horizon.
+                        var minFill = tierRows
+                            .GroupBy(a => a.Destination)
+                            .Select(g => Totals.Of(g).FillRate)
+                            .DefaultIfEmpty(1)
+                            .Min();
+                        return new TierTotals(t.Tier, t.NameEn, Totals.Of(tierRows), Math.Round(minFill, 6));
+                    })
+                    .ToList();
+                return new ProductTotals(p.Code, p.NameEn, p.Unit, Totals.Of(rows), tierTotals);
+            })
+            .ToList();
 
         List<Totals> ByTier(IEnumerable<Allocation> rows)
         {
@@ -67,38 +103,81 @@ public sealed record PlanReport(
             return tiers.Select(t => Totals.Of(list.Where(a => a.Tier == t.Tier))).ToList();
         }
 
-        var destinations = snapshot.Problem.Destinations
-            .SelectMany(code => snapshot.Products.Select(p => (code, p)))
+        var destinations = snapshot
+            .Problem.Destinations.SelectMany(code => snapshot.Products.Select(p => (code, p)))
             .Select(x =>
             {
                 var region = regions[x.code];
                 var rows = result.Allocations.Where(a => a.Destination == x.code && a.Product == x.p.Code).ToList();
-                return new RegionTotals(x.code, region.Name, region.NameEn, region.Level == "county" ? region.ParentCode : null, x.p.Code, Totals.Of(rows), ByTier(rows));
-            }).ToList();
+                return new RegionTotals(
+                    x.code,
+                    region.Name,
+                    region.NameEn,
+                    region.Level == "county" ? region.ParentCode : null,
+                    x.p.Code,
+                    Totals.Of(rows),
+                    ByTier(rows)
+                );
+            })
+            .ToList();
 
-        var cities = snapshot.Regions.Where(r => r.Level == "city")
+        var cities = snapshot
+            .Regions.Where(r => r.Level == "city")
             .SelectMany(c => snapshot.Products.Select(p => (c, p)))
             .Select(x =>
             {
                 var counties = snapshot.Regions.Where(r => r.ParentCode == x.c.Code).Select(r => r.Code).ToHashSet();
-                var rows = result.Allocations.Where(a => a.Product == x.p.Code && counties.Contains(a.Destination)).ToList();
-                return new RegionTotals(x.c.Code, x.c.Name, x.c.NameEn, x.c.Code, x.p.Code, Totals.Of(rows), ByTier(rows));
-            }).ToList();
+                var rows = result
+                    .Allocations.Where(a => a.Product == x.p.Code && counties.Contains(a.Destination))
+                    .ToList();
+                return new RegionTotals(
+                    x.c.Code,
+                    x.c.Name,
+                    x.c.NameEn,
+                    x.c.Code,
+                    x.p.Code,
+                    Totals.Of(rows),
+                    ByTier(rows)
+                );
+            })
+            .ToList();
 
-        var shortfalls = result.Allocations
-            .Where(a => a.Reason is not null)
+        var shortfalls = result
+            .Allocations.Where(a => a.Reason is not null)
             .GroupBy(a => (a.Destination, a.Product, a.Tier, Reason: a.Reason!.Value))
-            .Select(g => new ShortfallGroup(g.Key.Destination, regions[g.Key.Destination].Name, regions[g.Key.Destination].NameEn, g.Key.Product, g.Key.Tier, g.Key.Reason,
-                g.Min(a => a.Day), g.Max(a => a.Day), Math.Round(g.Sum(a => a.Demand), 3), Math.Round(g.Sum(a => a.Shortfall), 3)))
-            .OrderBy(s => s.Tier).ThenByDescending(s => s.Shortfall).ThenBy(s => s.Destination, StringComparer.Ordinal).ThenBy(s => s.Product, StringComparer.Ordinal).ThenBy(s => s.Reason)
+            .Select(g => new ShortfallGroup(
+                g.Key.Destination,
+                regions[g.Key.Destination].Name,
+                regions[g.Key.Destination].NameEn,
+                g.Key.Product,
+                g.Key.Tier,
+                g.Key.Reason,
+                g.Min(a => a.Day),
+                g.Max(a => a.Day),
+                Math.Round(g.Sum(a => a.Demand), 3),
+                Math.Round(g.Sum(a => a.Shortfall), 3)
+            ))
+            .OrderBy(s => s.Tier)
+            .ThenByDescending(s => s.Shortfall)
+            .ThenBy(s => s.Destination, StringComparer.Ordinal)
+            .ThenBy(s => s.Product, StringComparer.Ordinal)
+            .ThenBy(s => s.Reason)
             .ToList();
         // Whole units served over the horizon at every level, province down to village, per product.
-        var breakdown = snapshot.Products.ToDictionary(p => p.Code, p =>
-        {
-            var planned = result.Allocations.Where(a => a.Product == p.Code && regions.TryGetValue(a.Destination, out var r) && r.Level == "county")
-                .GroupBy(a => a.Destination).ToDictionary(g => g.Key, g => g.Sum(a => a.Served), StringComparer.Ordinal);
-            return FiveLevelBreakdown.Build(snapshot.Tree, planned);
-        }, StringComparer.Ordinal);
+        var breakdown = snapshot.Products.ToDictionary(
+            p => p.Code,
+            p =>
+            {
+                var planned = result
+                    .Allocations.Where(a =>
+                        a.Product == p.Code && regions.TryGetValue(a.Destination, out var r) && r.Level == "county"
+                    )
+                    .GroupBy(a => a.Destination)
+                    .ToDictionary(g => g.Key, g => g.Sum(a => a.Served), StringComparer.Ordinal);
+                return FiveLevelBreakdown.Build(snapshot.Tree, planned);
+            },
+            StringComparer.Ordinal
+        );
         return new PlanReport(products, cities, destinations, shortfalls, breakdown);
     }
 }

@@ -3,15 +3,22 @@ using Planner.Solver.Allocation;
 namespace Planner.Api.Planning;
 
 /// <summary>What to plan and where to put the files.</summary>
-public sealed record PlanRequest(string? OutputDirectory = null, string Scenario = "baseline", DateOnly? PlanStart = null, int? HorizonDays = null)
+public sealed record PlanRequest(
+    string? OutputDirectory = null,
+    string Scenario = "baseline",
+    DateOnly? PlanStart = null,
+    int? HorizonDays = null
+)
 {
     /// <summary>The allocation rule; null means the scenario's, else the configured one.</summary>
     public Policy? Policy { get; init; }
 
-    /// <summary>When set, every LP stage is written there as MPS, with stages.json listing them in solve order.</summary>
+    /// <summary>When set, every LP stage is written there as MPS, with stages.json listing them in solve
+    /// order.</summary>
     public string? ExportModelDirectory { get; init; }
 
-    /// <summary>Re-plan against this earlier run: changes are penalised and its shipments up to <see cref="DispatchedThroughDay"/> kept.</summary>
+    /// <summary>Re-plan against this earlier run: changes are penalised and its shipments up to
+    /// <see cref="DispatchedThroughDay"/> kept.</summary>
     public string? ReplanRunId { get; init; }
 
     /// <summary>Last day (of this plan) whose shipments of the earlier run have left; −1 when none has.</summary>
@@ -30,6 +37,12 @@ public interface IRunFence
     /// <summary>Its attempt, recorded with the run.</summary>
     int Attempt { get; }
 
-    /// <summary>Throws when the run may no longer publish; otherwise marks its request as published by <paramref name="runId"/>.</summary>
-    Task HoldAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, string runId, DateTimeOffset now);
+    /// <summary>Throws when the run may no longer publish; otherwise marks its request as published by
+    /// <paramref name="runId"/>.</summary>
+    Task HoldAsync(
+        System.Data.Common.DbConnection db,
+        System.Data.Common.DbTransaction tx,
+        string runId,
+        DateTimeOffset now
+    );
 }

@@ -17,7 +17,8 @@ public sealed record PlanSnapshot(
     AllocationProblem Problem,
     IReadOnlyList<RegionNode> Tree,
     CareInputs Care,
-    IReadOnlyList<(string Product, double Rate, int Tier)> CriticalCareRates)
+    IReadOnlyList<(string Product, double Rate, int Tier)> CriticalCareRates
+)
 {
     /// <summary>The segment whose driver is the severe and critical census, which patient transfers change.</summary>
     public const string CriticalCareSegment = "critical_care";
@@ -33,22 +34,34 @@ public sealed record PlanSnapshot(
     {
         var before = Census(Care.Hospitals);
         var after = Census(care.Transfers.Census);
-        var changed = after.Where(kv => before.GetValueOrDefault(kv.Key) != kv.Value).Select(kv => kv.Key)
-            .Concat(before.Keys.Where(k => !after.ContainsKey(k))).ToHashSet(StringComparer.Ordinal);
-        var demands = Problem.Demands.Where(d => !(d.Segment == CriticalCareSegment && changed.Contains(d.Destination))).ToList();
+        var changed = after
+            .Where(kv => before.GetValueOrDefault(kv.Key) != kv.Value)
+            .Select(kv => kv.Key)
+            .Concat(before.Keys.Where(k => !after.ContainsKey(k)))
+            .ToHashSet(StringComparer.Ordinal);
+        var demands = Problem
+            .Demands.Where(d => !(d.Segment == CriticalCareSegment && changed.Contains(d.Destination)))
+            .ToList();
         foreach (var county in changed.Order(StringComparer.Ordinal))
         {
             foreach (var (product, rate, tier) in CriticalCareRates)
             {
                 var daily = Math.Round(after.GetValueOrDefault(county) * rate, MidpointRounding.AwayFromZero);
-                if (daily <= 0) continue;
-                for (var day = 0; day < HorizonDays; day++) demands.Add(new Demand(county, product, day, tier, daily, CriticalCareSegment));
+                if (daily <= 0)
+                    continue;
+                for (var day = 0; day < HorizonDays; day++)
+                    demands.Add(new Demand(county, product, day, tier, daily, CriticalCareSegment));
             }
         }
-        demands.AddRange(care.KitDemands.Where(d => Problem.Products.Contains(d.Product)).Select(d => d with { Segment = TeamKitSegment }));
+        demands.AddRange(
+            care.KitDemands.Where(d => Problem.Products.Contains(d.Product))
+                .Select(d => d with { Segment = TeamKitSegment })
+        );
         return Problem with { Demands = demands };
 
         static Dictionary<string, long> Census(IEnumerable<HospitalCensus> hospitals) =>
-            hospitals.GroupBy(h => h.County, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(h => (long)h.Severe + h.Critical), StringComparer.Ordinal);
+            hospitals
+                .GroupBy(h => h.County, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Sum(h => (long)h.Severe + h.Critical), StringComparer.Ordinal);
     }
 }

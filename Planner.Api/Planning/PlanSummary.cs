@@ -18,7 +18,8 @@ public sealed record PlanRunInfo(
     double Objective,
     int Transfers,
     string InputDigest,
-    string DataFreshness);
+    string DataFreshness
+);
 
 /// <summary>The machine-readable <c>summary.json</c> written beside the workbooks.</summary>
 public sealed record PlanSummary(
@@ -29,7 +30,8 @@ public sealed record PlanSummary(
     IReadOnlyList<BindingConstraint> Binding,
     IReadOnlyList<PlanSummary.SourceEntry> Sources,
     IReadOnlyList<string> Outputs,
-    PlanSummary.CareEntry Care)
+    PlanSummary.CareEntry Care
+)
 {
     /// <summary>Warnings the run was published with (stale feeds under <c>Planner:Freshness:Mode=warn</c>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -39,18 +41,54 @@ public sealed record PlanSummary(
     /// CP-SAT's bound, travel (km) and changes against the previous plan; assignments, uncovered needs with reasons,
     /// critical-patient transfers, patients left over capacity, and data flagged before solving.
     /// </summary>
-    public sealed record CareEntry(string TeamStatus, double Coverage, double CoverageBound, double Gap, long TravelKm, int Changes,
-        IReadOnlyList<TeamAssignment> Assignments, IReadOnlyList<UnmetNeed> UnmetNeeds, IReadOnlyList<PatientTransfer> Transfers,
-        IReadOnlyList<Unplaced> Unplaced, IReadOnlyList<string> Flags);
+    public sealed record CareEntry(
+        string TeamStatus,
+        double Coverage,
+        double CoverageBound,
+        double Gap,
+        long TravelKm,
+        int Changes,
+        IReadOnlyList<TeamAssignment> Assignments,
+        IReadOnlyList<UnmetNeed> UnmetNeeds,
+        IReadOnlyList<PatientTransfer> Transfers,
+        IReadOnlyList<Unplaced> Unplaced,
+        IReadOnlyList<string> Flags
+    );
 
     public sealed record Figures(double Demand, double Served, double Shortfall, double FillRate);
 
-    /// <summary>A tier of a product; ShortfallIfFairFirst is the shortfall had the minimum fill rate been maximised first (null when the tier is served in full).</summary>
-    public sealed record TierEntry(int Tier, string Name, string Policy, double Demand, double Served, double Shortfall, double FillRate, double MinFillRate, double? ShortfallIfFairFirst, double? CostOfFairness);
+    /// <summary>A tier of a product; ShortfallIfFairFirst is the shortfall had the minimum fill rate been maximised
+    /// first (null when the tier is served in full).</summary>
+    public sealed record TierEntry(
+        int Tier,
+        string Name,
+        string Policy,
+        double Demand,
+        double Served,
+        double Shortfall,
+        double FillRate,
+        double MinFillRate,
+        double? ShortfallIfFairFirst,
+        double? CostOfFairness
+    );
 
-    public sealed record ProductEntry(string Product, string Name, string Unit, Figures Totals, IReadOnlyDictionary<string, double> ShortfallByReason, IReadOnlyList<TierEntry> Tiers);
+    public sealed record ProductEntry(
+        string Product,
+        string Name,
+        string Unit,
+        Figures Totals,
+        IReadOnlyDictionary<string, double> ShortfallByReason,
+        IReadOnlyList<TierEntry> Tiers
+    );
 
-    public sealed record SourceEntry(string Source, string PullRunId, long RowsRead, long RowsChanged, long RowsRejected, long Watermark);
+    public sealed record SourceEntry(
+        string Source,
+        string PullRunId,
+        long RowsRead,
+        long RowsChanged,
+        long RowsRejected,
+        long Watermark
+    );
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -61,29 +99,77 @@ public sealed record PlanSummary(
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static PlanSummary From(PlanRunInfo run, AllocationResult result, PlanReport report, IReadOnlyList<SourceEntry> sources, IReadOnlyList<string> outputs, CareOutcome care)
+    public static PlanSummary From(
+        PlanRunInfo run,
+        AllocationResult result,
+        PlanReport report,
+        IReadOnlyList<SourceEntry> sources,
+        IReadOnlyList<string> outputs,
+        CareOutcome care
+    )
     {
         var fairness = result.FairnessCosts.ToDictionary(f => (f.Product, f.Tier));
-        var products = report.Products.Select(p => new ProductEntry(p.Product, p.Name, p.Unit, FiguresOf(p.Totals),
-            report.Shortfalls.Where(s => s.Product == p.Product).GroupBy(s => ShortfallReasons.Code(s.Reason)).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => Math.Round(g.Sum(s => s.Shortfall), 3)),
-            p.Tiers.Select(t =>
-            {
-                var f = fairness.GetValueOrDefault((p.Product, t.Tier));
-                return new TierEntry(t.Tier, t.Name, run.Policy, t.Totals.Demand, t.Totals.Served, t.Totals.Shortfall, Math.Round(t.Totals.FillRate, 6), t.MinFillRate,
-                    f is null ? null : Math.Round(f.ShortfallIfFairFirst, 3), f is null ? null : Math.Round(f.Cost, 3));
-            }).ToList())).ToList();
+        var products = report
+            .Products.Select(p => new ProductEntry(
+                p.Product,
+                p.Name,
+                p.Unit,
+                FiguresOf(p.Totals),
+                report
+                    .Shortfalls.Where(s => s.Product == p.Product)
+                    .GroupBy(s => ShortfallReasons.Code(s.Reason))
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => Math.Round(g.Sum(s => s.Shortfall), 3)),
+                p.Tiers.Select(t =>
+                    {
+                        var f = fairness.GetValueOrDefault((p.Product, t.Tier));
+                        return new TierEntry(
+                            t.Tier,
+                            t.Name,
+                            run.Policy,
+                            t.Totals.Demand,
+                            t.Totals.Served,
+                            t.Totals.Shortfall,
+                            Math.Round(t.Totals.FillRate, 6),
+                            t.MinFillRate,
+                            f is null ? null : Math.Round(f.ShortfallIfFairFirst, 3),
+                            f is null ? null : Math.Round(f.Cost, 3)
+                        );
+                    })
+                    .ToList()
+            ))
+            .ToList();
         var stages = result.Stages.Select(s => s with { Objective = Math.Round(s.Objective, 6) }).ToList();
         var teams = care.Teams;
-        var careEntry = new CareEntry(teams.Status, teams.Coverage, Math.Round(teams.CoverageBound, 3), teams.Gap, teams.Travel, teams.Changes,
-            teams.Assignments, teams.Unmet, care.Transfers.Transfers, care.Transfers.Unplaced, care.Flags);
-        return new PlanSummary(run, stages, products, result.ReserveReleases, result.Binding, sources, outputs, careEntry);
+        var careEntry = new CareEntry(
+            teams.Status,
+            teams.Coverage,
+            Math.Round(teams.CoverageBound, 3),
+            teams.Gap,
+            teams.Travel,
+            teams.Changes,
+            teams.Assignments,
+            teams.Unmet,
+            care.Transfers.Transfers,
+            care.Transfers.Unplaced,
+            care.Flags
+        );
+        return new PlanSummary(
+            run,
+            stages,
+            products,
+            result.ReserveReleases,
+            result.Binding,
+            sources,
+            outputs,
+            careEntry
+        );
     }
 
     private static Figures FiguresOf(Totals t) => new(t.Demand, t.Served, t.Shortfall, Math.Round(t.FillRate, 6));
 
     public string ToJson() => JsonSerializer.Serialize(this, Options) + "\n";
 
-    public static PlanSummary FromJson(string json) => JsonSerializer.Deserialize<PlanSummary>(json, Options)
-        ?? throw new JsonException("summary.json is empty.");
+    public static PlanSummary FromJson(string json) =>
+        JsonSerializer.Deserialize<PlanSummary>(json, Options) ?? throw new JsonException("summary.json is empty.");
 }

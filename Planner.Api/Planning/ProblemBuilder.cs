@@ -12,7 +12,8 @@ namespace Planner.Api.Planning;
 /// </summary>
 public static class ProblemBuilder
 {
-    /// <summary>The plan's problem, its context (regions, products, tiers, the five-level tree) and the care inputs.</summary>
+    /// <summary>The plan's problem, its context (regions, products, tiers, the five-level tree) and the care
+    /// inputs.</summary>
     public static PlanSnapshot Build(PlanInputs inputs)
     {
         var regions = inputs.Regions;
@@ -35,10 +36,25 @@ public static class ProblemBuilder
             Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
         // The whole five-level tree, weighted by population, for breaking county plans down to villages.
-        var tree = regions.Where(r => r.Level != "external").Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0)).ToList();
-        var criticalCare = inputs.Rates.Where(r => r.Segment == PlanSnapshot.CriticalCareSegment).Select(r => (r.Product, r.Rate, r.Tier)).ToList();
-        return new PlanSnapshot(inputs.PlanStart, inputs.HorizonDays, regions, inputs.Products, inputs.Tiers, problem, tree, Care(inputs),
-            criticalCare);
+        var tree = regions
+            .Where(r => r.Level != "external")
+            .Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0))
+            .ToList();
+        var criticalCare = inputs
+            .Rates.Where(r => r.Segment == PlanSnapshot.CriticalCareSegment)
+            .Select(r => (r.Product, r.Rate, r.Tier))
+            .ToList();
+        return new PlanSnapshot(
+            inputs.PlanStart,
+            inputs.HorizonDays,
+            regions,
+            inputs.Products,
+            inputs.Tiers,
+            problem,
+            tree,
+            Care(inputs),
+            criticalCare
+        );
     }
 
     /// <summary>
@@ -51,26 +67,38 @@ public static class ProblemBuilder
         var supplies = new List<Supply>();
         foreach (var s in inputs.Production)
         {
-            var quantity = Math.Round(s.Quantity * inputs.Overrides.Production(s.Product, s.Depot), MidpointRounding.AwayFromZero);
+            var quantity = Math.Round(
+                s.Quantity * inputs.Overrides.Production(s.Product, s.Depot),
+                MidpointRounding.AwayFromZero
+            );
             supplies.Add(new Supply(s.Depot, s.Product, s.Day.DayNumber - inputs.PlanStart.DayNumber, quantity));
         }
         var openingReserve = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var s in inputs.OpeningStock)
         {
             supplies.Add(new Supply(s.Depot, s.Product, 0, s.Quantity));
-            if (s.Depot == province) openingReserve[s.Product] = s.Quantity;
+            if (s.Depot == province)
+                openingReserve[s.Product] = s.Quantity;
         }
         var floorShare = inputs.Parameters.TryGetValue("provincial_reserve_floor_share", out var share)
-            ? double.Parse(share, CultureInfo.InvariantCulture) : 0;
-        var floors = openingReserve.Where(r => r.Value > 0 && floorShare > 0)
-            .Select(r => new ReserveFloor(province, r.Key, Math.Floor(r.Value * floorShare))).OrderBy(f => f.Product, StringComparer.Ordinal).ToList();
+            ? double.Parse(share, CultureInfo.InvariantCulture)
+            : 0;
+        var floors = openingReserve
+            .Where(r => r.Value > 0 && floorShare > 0)
+            .Select(r => new ReserveFloor(province, r.Key, Math.Floor(r.Value * floorShare)))
+            .OrderBy(f => f.Product, StringComparer.Ordinal)
+            .ToList();
         return (supplies, floors);
     }
 
-    /// <summary>Every county's daily demand per segment and product: its driver × the rate × risk × the scenario's factor.</summary>
+    /// <summary>Every county's daily demand per segment and product: its driver × the rate × risk × the scenario's
+    /// factor.</summary>
     private static List<Demand> CountyDemands(PlanInputs inputs, List<RegionInfo> counties)
     {
-        var returnShare = double.Parse(InputsReader.Parameter(inputs.Parameters, "return_to_work_share"), CultureInfo.InvariantCulture);
+        var returnShare = double.Parse(
+            InputsReader.Parameter(inputs.Parameters, "return_to_work_share"),
+            CultureInfo.InvariantCulture
+        );
         var drivers = Drivers(inputs, counties, returnShare);
         var demands = new List<Demand>();
         foreach (var rate in inputs.Rates)
@@ -78,9 +106,15 @@ public static class ProblemBuilder
             foreach (var county in counties)
             {
                 var driver = drivers.GetValueOrDefault((county.Code, rate.Segment));
-                var scale = rate.RiskScaled ? inputs.RiskMultipliers.GetValueOrDefault(county.RiskLevel ?? 3, 1.0) : 1.0;
-                var daily = Math.Round(driver * rate.Rate * scale * inputs.Overrides.Demand(county.Code, rate.Tier), MidpointRounding.AwayFromZero);
-                if (daily <= 0) continue;
+                var scale = rate.RiskScaled
+                    ? inputs.RiskMultipliers.GetValueOrDefault(county.RiskLevel ?? 3, 1.0)
+                    : 1.0;
+                var daily = Math.Round(
+                    driver * rate.Rate * scale * inputs.Overrides.Demand(county.Code, rate.Tier),
+                    MidpointRounding.AwayFromZero
+                );
+                if (daily <= 0)
+                    continue;
                 for (var day = 0; day < inputs.HorizonDays; day++)
                 {
                     demands.Add(new Demand(county.Code, rate.Product, day, rate.Tier, daily, rate.Segment));
@@ -94,7 +128,11 @@ public static class ProblemBuilder
     /// The driver of every segment in every county: hospital census and staff from capacity reports, the rest from the
     /// county drivers, return-to-work employees at the target share, residents for the public.
     /// </summary>
-    private static Dictionary<(string County, string Segment), double> Drivers(PlanInputs inputs, List<RegionInfo> counties, double returnShare)
+    private static Dictionary<(string County, string Segment), double> Drivers(
+        PlanInputs inputs,
+        List<RegionInfo> counties,
+        double returnShare
+    )
     {
         var drivers = new Dictionary<(string, string), double>();
         foreach (var h in inputs.HospitalDrivers)
@@ -117,7 +155,8 @@ public static class ProblemBuilder
         return drivers;
     }
 
-    /// <summary>The Hubei sites' supply requests on the days they cover, scaled by the scenario's quota, in the first tier.</summary>
+    /// <summary>The Hubei sites' supply requests on the days they cover, scaled by the scenario's quota, in the first
+    /// tier.</summary>
     private static List<Demand> HubeiDemands(PlanInputs inputs)
     {
         var tier = inputs.Tiers.Min(t => t.Tier);
@@ -127,21 +166,36 @@ public static class ProblemBuilder
             for (var day = 0; day < inputs.HorizonDays; day++)
             {
                 var date = inputs.PlanStart.AddDays(day);
-                if (date < r.StartDate || date >= r.StartDate.AddDays(r.DurationDays)) continue;
-                var quantity = Math.Round(r.Quantity * (inputs.Overrides.HubeiQuota ?? 1), MidpointRounding.AwayFromZero);
-                if (quantity > 0) demands.Add(new Demand(r.Site, r.Product, day, tier, quantity, "hubei"));
+                if (date < r.StartDate || date >= r.StartDate.AddDays(r.DurationDays))
+                    continue;
+                var quantity = Math.Round(
+                    r.Quantity * (inputs.Overrides.HubeiQuota ?? 1),
+                    MidpointRounding.AwayFromZero
+                );
+                if (quantity > 0)
+                    demands.Add(new Demand(r.Site, r.Product, day, tier, quantity, "hubei"));
             }
         }
         return demands;
     }
 
-    private static List<Lane> Lanes(RegionInfo province, RegionInfo reserveCity, List<RegionInfo> cities, List<RegionInfo> counties,
-        List<RegionInfo> sites)
+    private static List<Lane> Lanes(
+        RegionInfo province,
+        RegionInfo reserveCity,
+        List<RegionInfo> cities,
+        List<RegionInfo> counties,
+        List<RegionInfo> sites
+    )
     {
         try
         {
-            return LaneRules.Build(province.Code, Place(reserveCity), cities.Select(Place).ToList(), counties.Select(Place).ToList(),
-                sites.Select(Place).ToList());
+            return LaneRules.Build(
+                province.Code,
+                Place(reserveCity),
+                cities.Select(Place).ToList(),
+                counties.Select(Place).ToList(),
+                sites.Select(Place).ToList()
+            );
         }
         catch (ArgumentException e)
         {
@@ -160,26 +214,82 @@ public static class ProblemBuilder
     {
         var start = inputs.PlanStart;
         var rows = inputs.Care;
-        var hospitals = rows.Hospitals.Select(h => new HospitalCensus(h.Code, h.County, h.City, h.Designated != 0, (int)h.Beds, (int)h.IcuBeds,
-            (int)h.IcuOccupied, (int)h.Ventilators, (int)h.VentilatorsInUse, (int)h.Severe, (int)h.Critical, (int)h.StaffOnDuty)).ToList();
-        var members = rows.Members.GroupBy(m => m.TeamCode).ToDictionary(g => g.Key,
-            g => (IReadOnlyDictionary<string, int>)g.ToDictionary(m => m.Specialty, m => (int)m.Members, StringComparer.Ordinal), StringComparer.Ordinal);
-        var teams = rows.Teams.Select(t =>
-        {
-            var from = t.AvailableFrom.DayNumber - start.DayNumber;
-            return new MedicalTeam(t.Code, t.HomeCity, from, t.AvailableTo.DayNumber - start.DayNumber, (int)t.RestDays,
-                members.GetValueOrDefault(t.Code) ?? new Dictionary<string, int>(), t.CurrentSite, t.CurrentSite is null ? 0 : Math.Min(0, from));
-        }).ToList();
-        var hubei = rows.HubeiRequests.GroupBy(r => (r.Site, r.StartDate, r.DurationDays))
-            .Select(g => new StaffNeed($"{g.Key.Site}@{g.Key.StartDate:yyyy-MM-dd}", g.Key.Site, g.Key.Site, g.Key.Site, NeedKind.Hubei,
-                g.Key.StartDate.DayNumber - start.DayNumber, (int)g.Key.DurationDays,
-                g.GroupBy(r => r.Specialty).ToDictionary(s => s.Key, s => (int)s.Sum(r => r.Quantity), StringComparer.Ordinal)))
+        var hospitals = rows
+            .Hospitals.Select(h => new HospitalCensus(
+                h.Code,
+                h.County,
+                h.City,
+                h.Designated != 0,
+                (int)h.Beds,
+                (int)h.IcuBeds,
+                (int)h.IcuOccupied,
+                (int)h.Ventilators,
+                (int)h.VentilatorsInUse,
+                (int)h.Severe,
+                (int)h.Critical,
+                (int)h.StaffOnDuty
+            ))
             .ToList();
-        var ratios = rows.Ratios.Select(r => new StaffingRatio(r.Specialty, r.PerCriticalPatient, r.PerSeverePatient, r.ShareOfStaffOnDuty)).ToList();
+        var members = rows
+            .Members.GroupBy(m => m.TeamCode)
+            .ToDictionary(
+                g => g.Key,
+                g =>
+                    (IReadOnlyDictionary<string, int>)
+                        g.ToDictionary(m => m.Specialty, m => (int)m.Members, StringComparer.Ordinal),
+                StringComparer.Ordinal
+            );
+        var teams = rows
+            .Teams.Select(t =>
+            {
+                var from = t.AvailableFrom.DayNumber - start.DayNumber;
+                return new MedicalTeam(
+                    t.Code,
+                    t.HomeCity,
+                    from,
+                    t.AvailableTo.DayNumber - start.DayNumber,
+                    (int)t.RestDays,
+                    members.GetValueOrDefault(t.Code) ?? new Dictionary<string, int>(),
+                    t.CurrentSite,
+                    t.CurrentSite is null ? 0 : Math.Min(0, from)
+                );
+            })
+            .ToList();
+        var hubei = rows
+            .HubeiRequests.GroupBy(r => (r.Site, r.StartDate, r.DurationDays))
+            .Select(g => new StaffNeed(
+                $"{g.Key.Site}@{g.Key.StartDate:yyyy-MM-dd}",
+                g.Key.Site,
+                g.Key.Site,
+                g.Key.Site,
+                NeedKind.Hubei,
+                g.Key.StartDate.DayNumber - start.DayNumber,
+                (int)g.Key.DurationDays,
+                g.GroupBy(r => r.Specialty)
+                    .ToDictionary(s => s.Key, s => (int)s.Sum(r => r.Quantity), StringComparer.Ordinal)
+            ))
+            .ToList();
+        var ratios = rows
+            .Ratios.Select(r => new StaffingRatio(
+                r.Specialty,
+                r.PerCriticalPatient,
+                r.PerSeverePatient,
+                r.ShareOfStaffOnDuty
+            ))
+            .ToList();
         var (available, needs) = inputs.Overrides.Care(teams, hubei);
-        return new CareInputs(hospitals, available, needs, ratios, rows.Kit, Number("home_city_floor_share"),
-            (int)Number("max_deployment_days"), Number("patient_transfer_max_km"));
+        return new CareInputs(
+            hospitals,
+            available,
+            needs,
+            ratios,
+            rows.Kit,
+            Number("home_city_floor_share"),
+            (int)Number("max_deployment_days"),
+            Number("patient_transfer_max_km")
+        );
 
-        double Number(string name) => double.Parse(InputsReader.Parameter(inputs.Parameters, name), CultureInfo.InvariantCulture);
+        double Number(string name) =>
+            double.Parse(InputsReader.Parameter(inputs.Parameters, name), CultureInfo.InvariantCulture);
     }
 }

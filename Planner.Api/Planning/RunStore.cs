@@ -9,7 +9,8 @@ using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
 
-/// <summary>A file a run publishes: its kind (province, city-CODE, summary), where it was written, its sha256 and size.</summary>
+/// <summary>A file a run publishes: its kind (province, city-CODE, summary), where it was written, its sha256 and
+/// size.</summary>
 public sealed record PublishedFile(string Kind, string Path, string Sha256, long Bytes);
 
 /// <summary>How long a run took to read its inputs, to solve and to publish.</summary>
@@ -29,7 +30,8 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         ON CONFLICT (id) DO NOTHING
         """;
 
-    /// <summary>The uploads behind the capacity reports a plan reads (each hospital's latest before the plan starts).</summary>
+    /// <summary>The uploads behind the capacity reports a plan reads (each hospital's latest before the plan
+    /// starts).</summary>
     private const string UploadsSql = """
         INSERT INTO plan_run_uploads (run_id, upload_id)
         SELECT DISTINCT @run, r.upload_id FROM capacity_reports r
@@ -43,11 +45,22 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         WHERE id = @id
         """;
 
-    /// <summary>sha256 of the problem and the settings that shape the plan: the same digest means the same plan.</summary>
+    /// <summary>sha256 of the problem and the settings that shape the plan: the same digest means the same
+    /// plan.</summary>
     public static string InputDigest(AllocationProblem problem, AllocationSettings solver, string scenario)
     {
-        var canonical = JsonSerializer.SerializeToUtf8Bytes(new { problem, solver = solver.Solver, policy = solver.Policy, scenario,
-            solver.ChangePenalty, solver.MeasureFairnessCost, solver.MinimizeTransfers });
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(
+            new
+            {
+                problem,
+                solver = solver.Solver,
+                policy = solver.Policy,
+                scenario,
+                solver.ChangePenalty,
+                solver.MeasureFairnessCost,
+                solver.MinimizeTransfers,
+            }
+        );
         return Convert.ToHexStringLower(SHA256.HashData(canonical));
     }
 
@@ -56,8 +69,14 @@ public sealed class RunStore(Database planner, TimeProvider clock)
     /// (<c>yyyyMMdd-HHmmss-digest</c>), then <c>-2</c>, <c>-3</c>… when that is taken. The insert itself decides,
     /// not a check before it: two workers starting identical runs in the same second get one id each.
     /// </summary>
-    public async Task<string> StartAsync(PlanInputs inputs, AllocationSettings solver, string digest, IReadOnlyList<PullRun> pulls,
-        IRunFence? fence, CancellationToken ct)
+    public async Task<string> StartAsync(
+        PlanInputs inputs,
+        AllocationSettings solver,
+        string digest,
+        IReadOnlyList<PullRun> pulls,
+        IRunFence? fence,
+        CancellationToken ct
+    )
     {
         var at = clock.GetUtcNow();
         var stem = $"{at:yyyyMMdd-HHmmss}-{digest[..8]}";
@@ -66,14 +85,26 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         var runId = stem;
         var run = new
         {
-            scenario = inputs.ScenarioId, scenarioVersion = inputs.ScenarioVersion, policy = Policies.Name(solver.Policy), solver = solver.Solver,
-            start = inputs.PlanStart, days = inputs.HorizonDays, digest, at, request = fence?.RequestId, attempt = fence?.Attempt,
+            scenario = inputs.ScenarioId,
+            scenarioVersion = inputs.ScenarioVersion,
+            policy = Policies.Name(solver.Policy),
+            solver = solver.Solver,
+            start = inputs.PlanStart,
+            days = inputs.HorizonDays,
+            digest,
+            at,
+            request = fence?.RequestId,
+            attempt = fence?.Attempt,
         };
         for (var n = 2; await db.ExecuteAsync(StartSql, WithId(run, runId), tx) == 0; n++)
         {
             runId = $"{stem}-{n}";
         }
-        await db.ExecuteAsync("INSERT INTO plan_run_inputs (run_id, pull_run_id) VALUES (@run, @pull)", pulls.Select(p => new { run = runId, pull = p.Id }), tx);
+        await db.ExecuteAsync(
+            "INSERT INTO plan_run_inputs (run_id, pull_run_id) VALUES (@run, @pull)",
+            pulls.Select(p => new { run = runId, pull = p.Id }),
+            tx
+        );
         await db.ExecuteAsync(UploadsSql, new { run = runId, start = inputs.PlanStart }, tx);
         await tx.CommitAsync(ct);
         return runId;
@@ -86,56 +117,159 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         return parameters;
     }
 
-    /// <summary>Results, the published files and the run's end state, in one transaction that the fence may refuse.</summary>
-    public async Task RecordAsync(string runId, PlanRunInfo info, AllocationResult result, CareOutcome care, IReadOnlyList<PublishedFile> files,
-        RunTimings timings, IReadOnlyList<string> warnings, IRunFence? fence, CancellationToken ct)
+    /// <summary>Results, the published files and the run's end state, in one transaction that the fence may
+    /// refuse.</summary>
+    public async Task RecordAsync(
+        string runId,
+        PlanRunInfo info,
+        AllocationResult result,
+        CareOutcome care,
+        IReadOnlyList<PublishedFile> files,
+        RunTimings timings,
+        IReadOnlyList<string> warnings,
+        IRunFence? fence,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
-        if (fence is not null) await fence.HoldAsync(db, tx, runId, clock.GetUtcNow());
+        if (fence is not null)
+            await fence.HoldAsync(db, tx, runId, clock.GetUtcNow());
         await ResultsAsync(db, tx, runId, result, care, ct);
         foreach (var file in files)
         {
-            await db.ExecuteAsync("""
+            await db.ExecuteAsync(
+                """
                 INSERT INTO published_workbooks (id, run_id, kind, file_name, sha256, bytes, created_at, content)
                 VALUES (@id, @run, @kind, @file, @sha, @bytes, @at, @content)
-                """, new { id = Guid.NewGuid().ToString("N"), run = runId, kind = file.Kind, file = Path.GetFileName(file.Path), sha = file.Sha256,
-                    bytes = file.Bytes, at = clock.GetUtcNow(), content = await File.ReadAllBytesAsync(file.Path, ct) }, tx);
+                """,
+                new
+                {
+                    id = Guid.NewGuid().ToString("N"),
+                    run = runId,
+                    kind = file.Kind,
+                    file = Path.GetFileName(file.Path),
+                    sha = file.Sha256,
+                    bytes = file.Bytes,
+                    at = clock.GetUtcNow(),
+                    content = await File.ReadAllBytesAsync(file.Path, ct),
+                },
+                tx
+            );
         }
-        await db.ExecuteAsync(SucceededSql, new
-        {
-            id = runId, status = info.SolverStatus, objective = info.Objective, transfers = info.Transfers, at = clock.GetUtcNow(),
-            snapshot = Math.Round(timings.SnapshotSeconds, 3), solve = Math.Round(timings.SolveSeconds, 3), publish = Math.Round(timings.PublishSeconds, 3),
-            warnings = warnings.Count == 0 ? null : string.Join("\n", warnings),
-        }, tx);
+        await db.ExecuteAsync(
+            SucceededSql,
+            new
+            {
+                id = runId,
+                status = info.SolverStatus,
+                objective = info.Objective,
+                transfers = info.Transfers,
+                at = clock.GetUtcNow(),
+                snapshot = Math.Round(timings.SnapshotSeconds, 3),
+                solve = Math.Round(timings.SolveSeconds, 3),
+                publish = Math.Round(timings.PublishSeconds, 3),
+                warnings = warnings.Count == 0 ? null : string.Join("\n", warnings),
+            },
+            tx
+        );
         await tx.CommitAsync(ct);
     }
 
-    private async Task ResultsAsync(DbConnection db, DbTransaction tx, string runId, AllocationResult result, CareOutcome care, CancellationToken ct)
+    private async Task ResultsAsync(
+        DbConnection db,
+        DbTransaction tx,
+        string runId,
+        AllocationResult result,
+        CareOutcome care,
+        CancellationToken ct
+    )
     {
-        await planner.BulkInsertAsync(db, tx, "plan_allocations", ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served", "reason"],
-            result.Allocations.Select(a => new object?[] { runId, a.Destination, a.Product, a.Day, a.Tier, a.Demand, a.Served,
-                a.Reason is { } r ? ShortfallReasons.Code(r) : null }), ct);
-        await planner.BulkInsertAsync(db, tx, "plan_shipments", ["run_id", "from_code", "to_code", "product_code", "day", "quantity"],
-            result.Shipments.Select(s => new object?[] { runId, s.From, s.To, s.Product, s.Day, s.Quantity }), ct);
-        await planner.BulkInsertAsync(db, tx, "plan_team_assignments", ["run_id", "team_code", "need_code", "site_code", "from_day", "to_day", "specialties"],
-            care.Teams.Assignments.Select(a => new object?[] { runId, a.Team, a.Need, a.Site, a.FromDay, a.ToDay, string.Join(" ", a.Specialties) }), ct);
-        await planner.BulkInsertAsync(db, tx, "plan_unmet_needs",
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            "plan_allocations",
+            ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served", "reason"],
+            result.Allocations.Select(a =>
+                new object?[]
+                {
+                    runId,
+                    a.Destination,
+                    a.Product,
+                    a.Day,
+                    a.Tier,
+                    a.Demand,
+                    a.Served,
+                    a.Reason is { } r ? ShortfallReasons.Code(r) : null,
+                }
+            ),
+            ct
+        );
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            "plan_shipments",
+            ["run_id", "from_code", "to_code", "product_code", "day", "quantity"],
+            result.Shipments.Select(s => new object?[] { runId, s.From, s.To, s.Product, s.Day, s.Quantity }),
+            ct
+        );
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            "plan_team_assignments",
+            ["run_id", "team_code", "need_code", "site_code", "from_day", "to_day", "specialties"],
+            care.Teams.Assignments.Select(a =>
+                new object?[] { runId, a.Team, a.Need, a.Site, a.FromDay, a.ToDay, string.Join(" ", a.Specialties) }
+            ),
+            ct
+        );
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            "plan_unmet_needs",
             ["run_id", "need_code", "site_code", "kind", "specialty", "week", "required", "covered", "reason"],
-            care.Teams.Unmet.Select(u => new object?[] { runId, u.Need, u.Site, u.Kind.ToString(), u.Specialty, u.Week, u.Required, u.Covered,
-                u.Reason.ToString() }), ct);
-        await planner.BulkInsertAsync(db, tx, "plan_patient_transfers", ["run_id", "from_hospital", "to_hospital", "patients", "km"],
-            care.Transfers.Transfers.Select(t => new object?[] { runId, t.From, t.To, t.Patients, t.Km }), ct);
+            care.Teams.Unmet.Select(u =>
+                new object?[]
+                {
+                    runId,
+                    u.Need,
+                    u.Site,
+                    u.Kind.ToString(),
+                    u.Specialty,
+                    u.Week,
+                    u.Required,
+                    u.Covered,
+                    u.Reason.ToString(),
+                }
+            ),
+            ct
+        );
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            "plan_patient_transfers",
+            ["run_id", "from_hospital", "to_hospital", "patients", "km"],
+            care.Transfers.Transfers.Select(t => new object?[] { runId, t.From, t.To, t.Patients, t.Km }),
+            ct
+        );
     }
 
-    /// <summary>Marks a started run failed (or cancelled); if the database itself is away, the next claim marks it abandoned.</summary>
+    /// <summary>Marks a started run failed (or cancelled); if the database itself is away, the next claim marks it
+    /// abandoned.</summary>
     public async Task FailAsync(string runId, string error)
     {
         try
         {
             await using var db = await planner.OpenAsync();
-            await db.ExecuteAsync("UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND status = 'running'",
-                new { id = runId, at = clock.GetUtcNow(), error });
+            await db.ExecuteAsync(
+                "UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND status = 'running'",
+                new
+                {
+                    id = runId,
+                    at = clock.GetUtcNow(),
+                    error,
+                }
+            );
         }
         catch (Exception e) when ((e is DbException or PlannerException) && Database.IsConnectionLost(e))
         {
@@ -143,17 +277,29 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         }
     }
 
-    /// <summary>The earlier run's shipments, moved onto this plan's days (those before its first day are dropped).</summary>
+    /// <summary>The earlier run's shipments, moved onto this plan's days (those before its first day are
+    /// dropped).</summary>
     public async Task<PreviousPlan> PreviousPlanAsync(string runId, PlanSnapshot snapshot, int dispatchedThroughDay)
     {
         await using var db = await planner.OpenAsync();
         var offset = await DaysSinceAsync(db, runId, snapshot);
         var lanes = snapshot.Problem.Lanes.ToDictionary(l => (l.From, l.To));
-        var rows = await db.QueryAsync<ShipmentRow>("SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @runId", new { runId });
-        var shipments = rows
-            .Where(r => r.Day - offset >= 0 && lanes.ContainsKey((r.FromCode, r.ToCode)))
-            .Select(r => new Shipment(r.FromCode, r.ToCode, r.ProductCode, r.Day - offset, r.Day - offset + lanes[(r.FromCode, r.ToCode)].LeadDays, r.Quantity))
-            .OrderBy(s => s.Day).ThenBy(s => s.From, StringComparer.Ordinal).ThenBy(s => s.To, StringComparer.Ordinal)
+        var rows = await db.QueryAsync<ShipmentRow>(
+            "SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @runId",
+            new { runId }
+        );
+        var shipments = rows.Where(r => r.Day - offset >= 0 && lanes.ContainsKey((r.FromCode, r.ToCode)))
+            .Select(r => new Shipment(
+                r.FromCode,
+                r.ToCode,
+                r.ProductCode,
+                r.Day - offset,
+                r.Day - offset + lanes[(r.FromCode, r.ToCode)].LeadDays,
+                r.Quantity
+            ))
+            .OrderBy(s => s.Day)
+            .ThenBy(s => s.From, StringComparer.Ordinal)
+            .ThenBy(s => s.To, StringComparer.Ordinal)
             .ThenBy(s => s.Product, StringComparer.Ordinal)
             .ToList();
         return new PreviousPlan(shipments, dispatchedThroughDay);
@@ -164,20 +310,32 @@ public sealed class RunStore(Database planner, TimeProvider clock)
     {
         await using var db = await planner.OpenAsync();
         var offset = await DaysSinceAsync(db, runId, snapshot);
-        var rows = await db.QueryAsync<AssignmentRow>("""
+        var rows = await db.QueryAsync<AssignmentRow>(
+            """
             SELECT team_code, need_code, site_code, from_day, to_day, specialties FROM plan_team_assignments WHERE run_id = @runId ORDER BY team_code, from_day
-            """, new { runId });
+            """,
+            new { runId }
+        );
         return rows.Where(r => r.ToDay - offset > 0)
-            .Select(r => new TeamAssignment(r.TeamCode, r.NeedCode, r.SiteCode, Math.Max(0, r.FromDay - offset), r.ToDay - offset,
-                r.Specialties.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            .Select(r => new TeamAssignment(
+                r.TeamCode,
+                r.NeedCode,
+                r.SiteCode,
+                Math.Max(0, r.FromDay - offset),
+                r.ToDay - offset,
+                r.Specialties.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            ))
             .ToList();
     }
 
-    /// <summary>Days from the earlier run's first day to this plan's: its day d is this plan's day d − offset.</summary>
+    /// <summary>Days from the earlier run's first day to this plan's: its day d is this plan's day d −
+    /// offset.</summary>
     private static async Task<int> DaysSinceAsync(DbConnection db, string runId, PlanSnapshot snapshot)
     {
-        var start = await db.QuerySingleOrDefaultAsync<DateOnly?>("SELECT plan_start FROM plan_runs WHERE id = @runId AND status = 'succeeded'", new { runId })
-            ?? throw new PlannerException($"There is no succeeded plan run {runId} to re-plan against.");
+        var start = await db.QuerySingleOrDefaultAsync<DateOnly?>(
+            "SELECT plan_start FROM plan_runs WHERE id = @runId AND status = 'succeeded'",
+            new { runId }
+        ) ?? throw new PlannerException($"There is no succeeded plan run {runId} to re-plan against.");
         return snapshot.PlanStart.DayNumber - start.DayNumber;
     }
 

@@ -14,7 +14,8 @@ public sealed record PlanScenario(string Id, int Version, ScenarioOverrides Over
 /// <summary>There is no scenario of that id.</summary>
 public sealed class ScenarioNotFound(string id) : PlannerException($"There is no scenario '{id}'.");
 
-/// <summary>Production at one city's depot (or all, when <see cref="City"/> is null) of one product (or all), times a factor.</summary>
+/// <summary>Production at one city's depot (or all, when <see cref="City"/> is null) of one product (or all), times a
+/// factor.</summary>
 public sealed record ProductionMultiplier(string? Product, string? City, double Multiplier);
 
 /// <summary>Demand of one county (or all) in one tier (or all), times a factor.</summary>
@@ -30,7 +31,10 @@ public sealed record ScenarioOverrides
     /// <summary>The scenario of the daily plan: no overrides.</summary>
     public const string Baseline = "baseline";
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public IReadOnlyList<ProductionMultiplier> ProductionMultipliers { get; init; } = [];
 
@@ -46,26 +50,49 @@ public sealed record ScenarioOverrides
     /// <summary>optimized, pro-rata, population-share or no-sharing.</summary>
     public string? Policy { get; init; }
 
-    public static ScenarioOverrides Parse(string json) => JsonSerializer.Deserialize<ScenarioOverrides>(json, Json) ?? new ScenarioOverrides();
+    public static ScenarioOverrides Parse(string json) =>
+        JsonSerializer.Deserialize<ScenarioOverrides>(json, Json) ?? new ScenarioOverrides();
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>The factor on a product's production at a depot: the product of every matching multiplier.</summary>
     public double Production(string product, string depot) =>
-        ProductionMultipliers.Where(m => (m.Product is null || m.Product == product) && (m.City is null || m.City == depot)).Aggregate(1.0, (f, m) => f * m.Multiplier);
+        ProductionMultipliers
+            .Where(m => (m.Product is null || m.Product == product) && (m.City is null || m.City == depot))
+            .Aggregate(1.0, (f, m) => f * m.Multiplier);
 
     /// <summary>The factor on a county's demand in a tier.</summary>
     public double Demand(string county, int tier) =>
-        DemandMultipliers.Where(m => (m.County is null || m.County == county) && (m.Tier is null || m.Tier == tier)).Aggregate(1.0, (f, m) => f * m.Multiplier);
+        DemandMultipliers
+            .Where(m => (m.County is null || m.County == county) && (m.Tier is null || m.Tier == tier))
+            .Aggregate(1.0, (f, m) => f * m.Multiplier);
 
-    /// <summary>The teams the scenario leaves available, and Hubei's team requests scaled by the quota (rounded to whole members).</summary>
-    public (IReadOnlyList<MedicalTeam> Teams, IReadOnlyList<StaffNeed> HubeiNeeds) Care(IReadOnlyList<MedicalTeam> teams, IReadOnlyList<StaffNeed> hubeiNeeds)
+    /// <summary>The teams the scenario leaves available, and Hubei's team requests scaled by the quota (rounded to
+    /// whole members).</summary>
+    public (IReadOnlyList<MedicalTeam> Teams, IReadOnlyList<StaffNeed> HubeiNeeds) Care(
+        IReadOnlyList<MedicalTeam> teams,
+        IReadOnlyList<StaffNeed> hubeiNeeds
+    )
     {
         var unavailable = UnavailableTeams.ToHashSet(StringComparer.Ordinal);
         var quota = HubeiQuota ?? 1;
-        return (teams.Where(t => !unavailable.Contains(t.Code)).ToList(),
-            quota == 1 ? hubeiNeeds : hubeiNeeds
-                .Select(n => n with { Required = n.Required.ToDictionary(r => r.Key, r => (int)Math.Round(r.Value * quota, MidpointRounding.AwayFromZero), StringComparer.Ordinal) })
-                .Where(n => n.Required.Values.Any(v => v > 0)).ToList());
+        return (
+            teams.Where(t => !unavailable.Contains(t.Code)).ToList(),
+            quota == 1
+                ? hubeiNeeds
+                : hubeiNeeds
+                    .Select(n =>
+                        n with
+                        {
+                            Required = n.Required.ToDictionary(
+                                r => r.Key,
+                                r => (int)Math.Round(r.Value * quota, MidpointRounding.AwayFromZero),
+                                StringComparer.Ordinal
+                            ),
+                        }
+                    )
+                    .Where(n => n.Required.Values.Any(v => v > 0))
+                    .ToList()
+        );
     }
 }

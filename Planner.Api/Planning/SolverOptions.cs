@@ -20,17 +20,19 @@ public sealed class SolverOptions
     /// <summary><c>optimized</c>, <c>pro-rata</c>, <c>population-share</c> or <c>no-sharing</c>.</summary>
     public string Policy { get; set; } = "optimized";
 
-    /// <summary>Solve the optimized and no-sharing stages as network flows (false: every stage by the LP solver).</summary>
+    /// <summary>Solve the optimized and no-sharing stages as network flows (false: every stage by the LP
+    /// solver).</summary>
     public bool NetworkFlow { get; set; } = true;
 
     /// <summary>The solver's settings these options stand for.</summary>
-    public AllocationSettings ToSettings() => new AllocationSettings() with
-    {
-        Solver = Name,
-        StageTimeLimit = TimeSpan.FromSeconds(StageTimeLimitSeconds),
-        Policy = Policies.Parse(Policy),
-        NetworkFlow = NetworkFlow,
-    };
+    public AllocationSettings ToSettings() =>
+        new AllocationSettings() with
+        {
+            Solver = Name,
+            StageTimeLimit = TimeSpan.FromSeconds(StageTimeLimitSeconds),
+            Policy = Policies.Parse(Policy),
+            NetworkFlow = NetworkFlow,
+        };
 
     internal sealed class Validator : IValidateOptions<SolverOptions>
     {
@@ -41,14 +43,17 @@ public sealed class SolverOptions
             {
                 failures.Add($"{Section}:Name is '{o.Name}'; use {string.Join(", ", LpSolvers)}.");
             }
-            if (o.StageTimeLimitSeconds <= 0) failures.Add($"{Section}:StageTimeLimitSeconds is {o.StageTimeLimitSeconds}; it must be more than 0.");
-            if (!Policies.TryParse(o.Policy, out _)) failures.Add($"{Section}:Policy is '{o.Policy}'; use {Policies.Names}.");
+            if (o.StageTimeLimitSeconds <= 0)
+                failures.Add($"{Section}:StageTimeLimitSeconds is {o.StageTimeLimitSeconds}; it must be more than 0.");
+            if (!Policies.TryParse(o.Policy, out _))
+                failures.Add($"{Section}:Policy is '{o.Policy}'; use {Policies.Names}.");
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 }
 
-/// <summary>The CP-SAT knobs of the team plan (<c>Planner:Teams:*</c>); the rules come from planning parameters.</summary>
+/// <summary>The CP-SAT knobs of the team plan (<c>Planner:Teams:*</c>); the rules come from planning
+/// parameters.</summary>
 public sealed class TeamOptions
 {
     public const string Section = "Planner:Teams";
@@ -64,21 +69,24 @@ public sealed class TeamOptions
     /// <summary>Teams on deployment stay at their site while it needs them and their rotation allows.</summary>
     public bool KeepCurrent { get; set; } = new TeamSettings().KeepCurrent;
 
-    public TeamSettings ToSettings() => new TeamSettings() with
-    {
-        TimeLimit = TimeSpan.FromSeconds(TimeLimitSeconds),
-        Workers = Workers,
-        Seed = Seed,
-        KeepCurrent = KeepCurrent,
-    };
+    public TeamSettings ToSettings() =>
+        new TeamSettings() with
+        {
+            TimeLimit = TimeSpan.FromSeconds(TimeLimitSeconds),
+            Workers = Workers,
+            Seed = Seed,
+            KeepCurrent = KeepCurrent,
+        };
 
     internal sealed class Validator : IValidateOptions<TeamOptions>
     {
         public ValidateOptionsResult Validate(string? name, TeamOptions o)
         {
             var failures = new List<string>();
-            if (o.TimeLimitSeconds <= 0) failures.Add($"{Section}:TimeLimitSeconds is {o.TimeLimitSeconds}; it must be more than 0.");
-            if (o.Workers < 1) failures.Add($"{Section}:Workers is {o.Workers}; it must be at least 1.");
+            if (o.TimeLimitSeconds <= 0)
+                failures.Add($"{Section}:TimeLimitSeconds is {o.TimeLimitSeconds}; it must be more than 0.");
+            if (o.Workers < 1)
+                failures.Add($"{Section}:Workers is {o.Workers}; it must be at least 1.");
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
@@ -91,18 +99,22 @@ public static class Policies
 
     /// <summary>optimized, pro-rata, population-share or no-sharing (case and dashes ignored).</summary>
     public static bool TryParse(string text, out Policy policy) =>
-        Enum.TryParse(text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out policy)
-        && Enum.IsDefined(policy);
+        Enum.TryParse(
+            text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal),
+            ignoreCase: true,
+            out policy
+        ) && Enum.IsDefined(policy);
 
     public static Policy Parse(string text) =>
         TryParse(text, out var policy) ? policy : throw new PlannerException($"Unknown policy '{text}'; use {Names}.");
 
-    public static string Name(Policy policy) => policy switch
-    {
-        Policy.Optimized => "optimized",
-        Policy.ProRata => "pro-rata",
-        Policy.PopulationShare => "population-share",
-        Policy.NoSharing => "no-sharing",
-        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
-    };
+    public static string Name(Policy policy) =>
+        policy switch
+        {
+            Policy.Optimized => "optimized",
+            Policy.ProRata => "pro-rata",
+            Policy.PopulationShare => "population-share",
+            Policy.NoSharing => "no-sharing",
+            _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
+        };
 }

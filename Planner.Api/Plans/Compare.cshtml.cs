@@ -7,7 +7,8 @@ using Planner.Api.Workbooks;
 
 namespace Planner.Api.Plans;
 
-/// <summary>Two runs side by side: demand, service and fill rate by tier with the differences, and a chart of fill by tier.</summary>
+/// <summary>Two runs side by side: demand, service and fill rate by tier with the differences, and a chart of fill by
+/// tier.</summary>
 [Authorize(Policy = AccessSetup.Planners)]
 public sealed class CompareModel(Database planner) : PageModel
 {
@@ -17,7 +18,13 @@ public sealed class CompareModel(Database planner) : PageModel
     [BindProperty(SupportsGet = true)]
     public string? Second { get; set; }
 
-    public (string A, string ScenarioA, string B, string ScenarioB, IReadOnlyList<ComparisonWorkbook.TierComparison> Tiers)? Comparison { get; private set; }
+    public (
+        string A,
+        string ScenarioA,
+        string B,
+        string ScenarioB,
+        IReadOnlyList<ComparisonWorkbook.TierComparison> Tiers
+    )? Comparison { get; private set; }
 
     public string? Error { get; private set; }
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Planner.Api.Access;
-using Planner.Api.Storage;
 using Microsoft.Extensions.Options;
+using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Plans;
 
@@ -18,7 +18,8 @@ public sealed class IndexModel(Database planner, IOptions<FreshnessOptions> fres
     {
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         Sources = await SourceFreshness.ReadAsync(db, freshness.Value, clock.GetUtcNow());
-        if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics)) return;
+        if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics))
+            return;
         Plans = await PublishedPlans.LatestAsync(db, User, 10);
     }
 }

@@ -18,37 +18,64 @@ public static class PlansApi
     public static RouteGroupBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(AccessSetup.PlansReaders).WithTags("Plans");
-        api.MapGet("/plans", GetPlans).WithName("GetPlans").WithSummary("The latest published plans with the files you may download");
-        api.MapGet("/plans/{id}", GetPlan).WithName("GetPlan").WithSummary("One published plan (by its run's request id) with the files you may download");
-        api.MapGet("/runs/compare", Compare).WithName("CompareRuns").RequireAuthorization(AccessSetup.Planners)
+        api.MapGet("/plans", GetPlans)
+            .WithName("GetPlans")
+            .WithSummary("The latest published plans with the files you may download");
+        api.MapGet("/plans/{id}", GetPlan)
+            .WithName("GetPlan")
+            .WithSummary("One published plan (by its run's request id) with the files you may download");
+        api.MapGet("/runs/compare", Compare)
+            .WithName("CompareRuns")
+            .RequireAuthorization(AccessSetup.Planners)
             .WithSummary("The comparison workbook of two runs (run or request ids); planners");
-        api.MapGet("/runs/{id}/files/{kind}", GetFile).WithName("GetPlanFile")
-            .WithSummary("Download a published file: province, city-<code> (a city officer: their city only) or summary");
+        api.MapGet("/runs/{id}/files/{kind}", GetFile)
+            .WithName("GetPlanFile")
+            .WithSummary(
+                "Download a published file: province, city-<code> (a city officer: their city only) or summary"
+            );
         return api;
     }
 
-    public static async Task<Ok<IReadOnlyList<PublishedPlan>>> GetPlans(ClaimsPrincipal user, Database planner, int? limit, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<PublishedPlan>>> GetPlans(
+        ClaimsPrincipal user,
+        Database planner,
+        int? limit,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         return TypedResults.Ok(await PublishedPlans.LatestAsync(db, user, Math.Clamp(limit ?? 10, 1, 100)));
     }
 
-    public static async Task<Results<Ok<PublishedPlan>, ProblemHttpResult>> GetPlan(string id, ClaimsPrincipal user, Database planner,
-        CancellationToken ct)
+    public static async Task<Results<Ok<PublishedPlan>, ProblemHttpResult>> GetPlan(
+        string id,
+        ClaimsPrincipal user,
+        Database planner,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         return await PublishedPlans.LatestAsync(db, user, 1, id) is [var plan]
             ? TypedResults.Ok(plan)
-            : TypedResults.Problem($"There is no published plan of run {id}.", statusCode: StatusCodes.Status404NotFound);
+            : TypedResults.Problem(
+                $"There is no published plan of run {id}.",
+                statusCode: StatusCodes.Status404NotFound
+            );
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Compare(string? first, string? second, Database planner,
-        CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Compare(
+        string? first,
+        string? second,
+        Database planner,
+        CancellationToken ct
+    )
     {
         if (first is null || second is null)
         {
-            return TypedResults.Problem("Give the two runs to compare: ?first=RUN&second=RUN (run or request ids).",
-                statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(
+                "Give the two runs to compare: ?first=RUN&second=RUN (run or request ids).",
+                statusCode: StatusCodes.Status400BadRequest
+            );
         }
         try
         {
@@ -61,24 +88,37 @@ public static class PlansApi
         }
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(string id, string kind, ClaimsPrincipal user,
-        Database planner, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(
+        string id,
+        string kind,
+        ClaimsPrincipal user,
+        Database planner,
+        CancellationToken ct
+    )
     {
         if (!user.MaySee(kind))
         {
-            return TypedResults.Problem($"You may download the workbook of city {user.City()} only (city-{user.City()}), not '{kind}'.",
-                statusCode: StatusCodes.Status403Forbidden);
+            return TypedResults.Problem(
+                $"You may download the workbook of city {user.City()} only (city-{user.City()}), not '{kind}'.",
+                statusCode: StatusCodes.Status403Forbidden
+            );
         }
         await using var db = await planner.OpenAsync(ct);
-        var file = await db.QuerySingleOrDefaultAsync<PublishedFileRow>("""
+        var file = await db.QuerySingleOrDefaultAsync<PublishedFileRow>(
+            """
             SELECT w.file_name AS FileName, w.content AS Content FROM published_workbooks w
             JOIN run_requests r ON r.run_id = w.run_id
             WHERE r.id = @id AND w.kind = @kind
-            """, new { id, kind });
+            """,
+            new { id, kind }
+        );
         return file?.Content is { } content
             ? TypedResults.File(content, kind == "summary" ? "application/json" : Xlsx, file.FileName)
-            : TypedResults.Problem($"Run {id} has published no '{kind}' file (yet); kinds are province, city-<city code> (e.g. city-330100) "
-                + "and summary.", statusCode: StatusCodes.Status404NotFound);
+            : TypedResults.Problem(
+                $"Run {id} has published no '{kind}' file (yet); kinds are province, city-<city code> (e.g. city-330100) "
+                    + "and summary.",
+                statusCode: StatusCodes.Status404NotFound
+            );
     }
 
     private sealed class PublishedFileRow

@@ -5,8 +5,17 @@ using Planner.Api.Access;
 
 namespace Planner.Api.Plans;
 
-/// <summary>A published plan: its request and plan run, scenario, when it finished, and the files the caller may download.</summary>
-public sealed record PublishedPlan(string RequestId, string RunId, string Scenario, DateOnly PlanStart, int HorizonDays, DateTimeOffset? FinishedAt, IReadOnlyList<string> Files)
+/// <summary>A published plan: its request and plan run, scenario, when it finished, and the files the caller may
+/// download.</summary>
+public sealed record PublishedPlan(
+    string RequestId,
+    string RunId,
+    string Scenario,
+    DateOnly PlanStart,
+    int HorizonDays,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<string> Files
+)
 {
     /// <summary>Made by the <c>plan</c> command rather than by a worker from the queue.</summary>
     public bool FromCommandLine { get; init; }
@@ -23,11 +32,26 @@ public static class PublishedPlans
         ORDER BY q.finished_at DESC, q.id DESC, w.kind
         """;
 
-    public static async Task<IReadOnlyList<PublishedPlan>> LatestAsync(DbConnection db, ClaimsPrincipal user, int limit, string? requestId = null) =>
+    public static async Task<IReadOnlyList<PublishedPlan>> LatestAsync(
+        DbConnection db,
+        ClaimsPrincipal user,
+        int limit,
+        string? requestId = null
+    ) =>
         (await db.QueryAsync<Row>(PlansSql, new { id = requestId, limit }))
             .GroupBy(r => (r.RequestId, r.RunId, r.Scenario, r.PlanStart, r.HorizonDays, r.FinishedAt, r.Origin))
-            .Select(g => new PublishedPlan(g.Key.RequestId, g.Key.RunId, g.Key.Scenario, g.Key.PlanStart, (int)g.Key.HorizonDays, g.Key.FinishedAt,
-                g.Select(f => f.Kind).Where(user.MaySee).ToList()) { FromCommandLine = g.Key.Origin == Planner.Api.Runs.RunRequests.FromCommandLine })
+            .Select(g => new PublishedPlan(
+                g.Key.RequestId,
+                g.Key.RunId,
+                g.Key.Scenario,
+                g.Key.PlanStart,
+                (int)g.Key.HorizonDays,
+                g.Key.FinishedAt,
+                g.Select(f => f.Kind).Where(user.MaySee).ToList()
+            )
+            {
+                FromCommandLine = g.Key.Origin == Planner.Api.Runs.RunRequests.FromCommandLine,
+            })
             .ToList();
 
     private sealed class Row

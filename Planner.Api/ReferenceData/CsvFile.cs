@@ -27,7 +27,9 @@ public sealed class CsvFile
     {
         if (!File.Exists(path))
         {
-            throw new PlannerException($"Missing data file {path}; restore it from the repository or set Planner:DataDirectory.");
+            throw new PlannerException(
+                $"Missing data file {path}; restore it from the repository or set Planner:DataDirectory."
+            );
         }
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0)
@@ -39,11 +41,14 @@ public sealed class CsvFile
         var rows = new List<string[]>(lines.Length - 1);
         for (var i = 1; i < lines.Length; i++)
         {
-            if (lines[i].Length == 0) continue;
+            if (lines[i].Length == 0)
+                continue;
             var fields = lines[i].Split(',');
             if (fields.Length != header.Length)
             {
-                throw new PlannerException($"{path}:{i + 1}: expected {header.Length} fields ({string.Join(",", header)}), found {fields.Length}.");
+                throw new PlannerException(
+                    $"{path}:{i + 1}: expected {header.Length} fields ({string.Join(",", header)}), found {fields.Length}."
+                );
             }
             rows.Add(fields);
         }
@@ -53,9 +58,8 @@ public sealed class CsvFile
     /// <summary>The data rows; line numbers in messages count the header as line 1.</summary>
     public IEnumerable<CsvRow> Rows => _rows.Select((fields, i) => new CsvRow(this, fields, i + 2));
 
-    internal int Column(string name) => _columns.TryGetValue(name, out var i)
-        ? i
-        : throw new PlannerException($"{Path}: missing column '{name}'.");
+    internal int Column(string name) =>
+        _columns.TryGetValue(name, out var i) ? i : throw new PlannerException($"{Path}: missing column '{name}'.");
 }
 
 /// <summary>One row of a <see cref="CsvFile"/> with typed accessors that name the place of a bad value.</summary>
@@ -65,16 +69,22 @@ public readonly record struct CsvRow(CsvFile File, string[] Fields, int Line)
 
     public string? OptionalText(string column) => Text(column) is { Length: > 0 } s ? s : null;
 
-    public long WholeNumber(string column) => long.TryParse(Text(column), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-        ? v : throw Bad(column, "a whole number");
+    public long WholeNumber(string column) =>
+        long.TryParse(Text(column), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw Bad(column, "a whole number");
 
-    public double Number(string column) => double.TryParse(Text(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-        ? v : throw Bad(column, "a number");
+    public double Number(string column) =>
+        double.TryParse(Text(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw Bad(column, "a number");
 
     public double? OptionalNumber(string column) => OptionalText(column) is null ? null : Number(column);
 
-    public DateOnly Date(string column) => DateOnly.TryParseExact(Text(column), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v)
-        ? v : throw Bad(column, "a date (yyyy-MM-dd)");
+    public DateOnly Date(string column) =>
+        DateOnly.TryParseExact(Text(column), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v)
+            ? v
+            : throw Bad(column, "a date (yyyy-MM-dd)");
 
     private PlannerException Bad(string column, string expected) =>
         new($"{File.Path}:{Line}, column {column}: '{Text(column)}' is not {expected}.");

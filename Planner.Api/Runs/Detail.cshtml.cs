@@ -7,7 +7,8 @@ using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 
-/// <summary>One run: its state and step while it runs (the page reloads itself every 2 s), then what it published.</summary>
+/// <summary>One run: its state and step while it runs (the page reloads itself every 2 s), then what it
+/// published.</summary>
 [Authorize(Policy = AccessSetup.PlansReaders)]
 public sealed class DetailModel(Database planner, TimeProvider clock) : PageModel
 {
@@ -21,16 +22,24 @@ public sealed class DetailModel(Database planner, TimeProvider clock) : PageMode
     {
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         Run = await RunRequests.GetAsync(db, id);
-        if (Run is null) return NotFound();
-        Files = (await db.QueryAsync<string>("SELECT kind FROM published_workbooks WHERE run_id = @run ORDER BY kind", new { run = Run.RunId }))
-            .Where(User.MaySee).ToList();
+        if (Run is null)
+            return NotFound();
+        Files = (
+            await db.QueryAsync<string>(
+                "SELECT kind FROM published_workbooks WHERE run_id = @run ORDER BY kind",
+                new { run = Run.RunId }
+            )
+        )
+            .Where(User.MaySee)
+            .ToList();
         return Page();
     }
 
     /// <summary>Planners only (the page itself is open to logistics officers too).</summary>
     public async Task<IActionResult> OnPostCancelAsync(string id)
     {
-        if (!User.IsInRole(Roles.Planner)) return Forbid();
+        if (!User.IsInRole(Roles.Planner))
+            return Forbid();
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is null ? NotFound() : Redirect($"/runs/{id}");
     }

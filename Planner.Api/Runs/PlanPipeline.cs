@@ -9,9 +9,18 @@ using Planner.Solver.Care;
 
 namespace Planner.Api.Runs;
 
-/// <summary>What a finished run produced; the paths are null when the request named no output folder (the files are in the database).</summary>
-public sealed record PlanOutcome(string RunId, PlanStatus Status, string? WorkbookPath, string? SummaryPath, PlanSummary Summary,
-    AllocationProblem Problem, AllocationResult Result, CareOutcome Care)
+/// <summary>What a finished run produced; the paths are null when the request named no output folder (the files are in
+/// the database).</summary>
+public sealed record PlanOutcome(
+    string RunId,
+    PlanStatus Status,
+    string? WorkbookPath,
+    string? SummaryPath,
+    PlanSummary Summary,
+    AllocationProblem Problem,
+    AllocationResult Result,
+    CareOutcome Care
+)
 {
     /// <summary>The run request the run was made for (null when it ran without one).</summary>
     public string? RequestId { get; init; }
@@ -19,7 +28,8 @@ public sealed record PlanOutcome(string RunId, PlanStatus Status, string? Workbo
     /// <summary>Freshness warnings the run was published with.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>The city workbooks written to the output folder, in city code order (none without an output folder).</summary>
+    /// <summary>The city workbooks written to the output folder, in city code order (none without an output
+    /// folder).</summary>
     public IReadOnlyList<string> CityWorkbookPaths { get; init; } = [];
 
     /// <summary>What the workbooks were written from (for re-publishing and benchmarks).</summary>
@@ -31,15 +41,29 @@ public sealed record PlanOutcome(string RunId, PlanStatus Status, string? Workbo
 /// problem → plan care → solve → write the files → record the run with its results (fenced by the job's claim) →
 /// place the files in the output folder. The CLI and the Hangfire jobs run the same steps.
 /// </summary>
-public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore store, PlanPublisher publisher, IOptions<FreshnessOptions> freshness,
-    IOptions<SolverOptions> solver, IOptions<TeamOptions> teams, IOptions<StorageOptions> storage, TimeProvider clock)
+public sealed class PlanPipeline(
+    Database planner,
+    SourcePulls pulls,
+    RunStore store,
+    PlanPublisher publisher,
+    IOptions<FreshnessOptions> freshness,
+    IOptions<SolverOptions> solver,
+    IOptions<TeamOptions> teams,
+    IOptions<StorageOptions> storage,
+    TimeProvider clock
+)
 {
     /// <summary>
     /// Runs the plan. With a <paramref name="fence"/> (a queued run a worker holds), the run is published only while
     /// the fence holds, in the same transaction as its results; files go to the request's output folder, if any,
     /// only after that transaction commits.
     /// </summary>
-    public async Task<PlanOutcome> RunAsync(PlanRequest request, Action<string> progress, IRunFence? fence = null, CancellationToken ct = default)
+    public async Task<PlanOutcome> RunAsync(
+        PlanRequest request,
+        Action<string> progress,
+        IRunFence? fence = null,
+        CancellationToken ct = default
+    )
     {
         var output = request.OutputDirectory is { } folder ? PrepareOutput(folder) : null;
         await pulls.PullAsync(null, progress, ct);
@@ -48,15 +72,27 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
         var snapshot = ProblemBuilder.Build(inputs);
         var care = await PlanCareAsync(request, snapshot, progress);
         var problem = await WithPreviousPlanAsync(request, snapshot.WithCare(care), snapshot);
-        progress($"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, {problem.Products.Count} products, "
-            + $"{problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}");
+        progress(
+            $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, {problem.Products.Count} products, "
+                + $"{problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}"
+        );
         ct.ThrowIfCancellationRequested();
 
         var exporter = request.ExportModelDirectory is { } exportTo ? new ModelExporter(PrepareOutput(exportTo)) : null;
         var settings = Settings(request, inputs, exporter, ct);
         var digest = RunStore.InputDigest(problem, settings, request.Scenario);
-        var run = new Run(await store.StartAsync(inputs, settings, digest, lineage, fence, ct), request, snapshot, care, problem, settings,
-            digest, lineage, warnings, watch.Elapsed.TotalSeconds);
+        var run = new Run(
+            await store.StartAsync(inputs, settings, digest, lineage, fence, ct),
+            request,
+            snapshot,
+            care,
+            problem,
+            settings,
+            digest,
+            lineage,
+            warnings,
+            watch.Elapsed.TotalSeconds
+        );
         var work = WorkFolders.CreateRunFolder(storage.Value.WorkDirectory);
         try
         {
@@ -64,9 +100,14 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
         }
         catch (Exception e)
         {
-            await store.FailAsync(run.Id, e is OperationCanceledException or AggregateException { InnerException: OperationCanceledException }
-                ? "cancelled" : Database.FirstLine(e.Message));
-            if (e is AggregateException { InnerException: OperationCanceledException cancelled }) throw cancelled;
+            await store.FailAsync(
+                run.Id,
+                e is OperationCanceledException or AggregateException { InnerException: OperationCanceledException }
+                    ? "cancelled"
+                    : Database.FirstLine(e.Message)
+            );
+            if (e is AggregateException { InnerException: OperationCanceledException cancelled })
+                throw cancelled;
             throw;
         }
         finally
@@ -76,12 +117,30 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
     }
 
     /// <summary>A started run: its id, what it plans and what it was made from.</summary>
-    private sealed record Run(string Id, PlanRequest Request, PlanSnapshot Snapshot, CareOutcome Care, AllocationProblem Problem,
-        AllocationSettings Settings, string Digest, IReadOnlyList<PullRun> Lineage, IReadOnlyList<string> Warnings, double SnapshotSeconds);
+    private sealed record Run(
+        string Id,
+        PlanRequest Request,
+        PlanSnapshot Snapshot,
+        CareOutcome Care,
+        AllocationProblem Problem,
+        AllocationSettings Settings,
+        string Digest,
+        IReadOnlyList<PullRun> Lineage,
+        IReadOnlyList<string> Warnings,
+        double SnapshotSeconds
+    );
 
-    /// <summary>Solve, write the files into <paramref name="work"/>, record the run (fenced), then place the files.</summary>
-    private async Task<PlanOutcome> SolveAndPublishAsync(Run run, ModelExporter? exporter, string work, string? output, IRunFence? fence,
-        Action<string> progress, CancellationToken ct)
+    /// <summary>Solve, write the files into <paramref name="work"/>, record the run (fenced), then place the
+    /// files.</summary>
+    private async Task<PlanOutcome> SolveAndPublishAsync(
+        Run run,
+        ModelExporter? exporter,
+        string work,
+        string? output,
+        IRunFence? fence,
+        Action<string> progress,
+        CancellationToken ct
+    )
     {
         var watch = Stopwatch.StartNew();
         var result = await SolveAsync(run.Problem, run.Settings, exporter, progress, ct);
@@ -89,15 +148,54 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
         watch.Restart();
         var snapshot = run.Snapshot;
         var report = PlanReport.From(snapshot, result);
-        var info = new PlanRunInfo(run.Id, run.Request.Scenario, snapshot.PlanStart, snapshot.HorizonDays, Policies.Name(result.Policy),
-            run.Settings.Solver, result.Status.ToString(), Math.Round(result.Objective, 3), result.Transfers, run.Digest,
-            SourceFreshness.Lineage(run.Lineage));
-        var (summary, files) = await publisher.WriteAsync(work, info, snapshot, report, result, run.Care, run.Lineage, run.Warnings, progress, ct);
+        var info = new PlanRunInfo(
+            run.Id,
+            run.Request.Scenario,
+            snapshot.PlanStart,
+            snapshot.HorizonDays,
+            Policies.Name(result.Policy),
+            run.Settings.Solver,
+            result.Status.ToString(),
+            Math.Round(result.Objective, 3),
+            result.Transfers,
+            run.Digest,
+            SourceFreshness.Lineage(run.Lineage)
+        );
+        var (summary, files) = await publisher.WriteAsync(
+            work,
+            info,
+            snapshot,
+            report,
+            result,
+            run.Care,
+            run.Lineage,
+            run.Warnings,
+            progress,
+            ct
+        );
         ct.ThrowIfCancellationRequested();
-        await store.RecordAsync(run.Id, info, result, run.Care, files, new RunTimings(run.SnapshotSeconds, solveSeconds, watch.Elapsed.TotalSeconds),
-            run.Warnings, fence, ct);
+        await store.RecordAsync(
+            run.Id,
+            info,
+            result,
+            run.Care,
+            files,
+            new RunTimings(run.SnapshotSeconds, solveSeconds, watch.Elapsed.TotalSeconds),
+            run.Warnings,
+            fence,
+            ct
+        );
         var placed = Place(files, output, run.Id, progress);
-        return new PlanOutcome(run.Id, result.Status, placed.FirstOrDefault(), placed.LastOrDefault(), summary, run.Problem, result, run.Care)
+        return new PlanOutcome(
+            run.Id,
+            result.Status,
+            placed.FirstOrDefault(),
+            placed.LastOrDefault(),
+            summary,
+            run.Problem,
+            result,
+            run.Care
+        )
         {
             RequestId = fence?.RequestId,
             Warnings = run.Warnings,
@@ -107,8 +205,11 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
     }
 
     /// <summary>The freshness gate and lineage, then the inputs, on one connection.</summary>
-    private async Task<(IReadOnlyList<PullRun> Lineage, IReadOnlyList<string> Warnings, PlanInputs Inputs)> ReadAsync(PlanRequest request,
-        Action<string> progress, CancellationToken ct)
+    private async Task<(IReadOnlyList<PullRun> Lineage, IReadOnlyList<string> Warnings, PlanInputs Inputs)> ReadAsync(
+        PlanRequest request,
+        Action<string> progress,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         var (lineage, warnings) = await SourceFreshness.GateAsync(db, freshness.Value, clock.GetUtcNow(), progress);
@@ -116,49 +217,84 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
         return (lineage, warnings, await InputsReader.ReadAsync(db, scenario, request.PlanStart, request.HorizonDays));
     }
 
-    /// <summary>Patient transfers, staffing needs and the team plan (against the earlier run's teams when re-planning).</summary>
+    /// <summary>Patient transfers, staffing needs and the team plan (against the earlier run's teams when
+    /// re-planning).</summary>
     private async Task<CareOutcome> PlanCareAsync(PlanRequest request, PlanSnapshot snapshot, Action<string> progress)
     {
         var previous = request.ReplanRunId is { } replanned ? await store.PreviousTeamsAsync(replanned, snapshot) : [];
-        var care = CarePlanning.Run(snapshot.Care, snapshot, teams.Value.ToSettings(), snapshot.Tiers.Min(t => t.Tier), previous);
-        progress($"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, {care.Teams.Assignments.Count} team "
-            + $"assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) in {care.Teams.Seconds:0.00} s");
-        foreach (var flag in care.Flags) progress($"warning: {flag}");
+        var care = CarePlanning.Run(
+            snapshot.Care,
+            snapshot,
+            teams.Value.ToSettings(),
+            snapshot.Tiers.Min(t => t.Tier),
+            previous
+        );
+        progress(
+            $"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, {care.Teams.Assignments.Count} team "
+                + $"assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) in {care.Teams.Seconds:0.00} s"
+        );
+        foreach (var flag in care.Flags)
+            progress($"warning: {flag}");
         return care;
     }
 
-    private async Task<AllocationProblem> WithPreviousPlanAsync(PlanRequest request, AllocationProblem problem, PlanSnapshot snapshot) =>
+    private async Task<AllocationProblem> WithPreviousPlanAsync(
+        PlanRequest request,
+        AllocationProblem problem,
+        PlanSnapshot snapshot
+    ) =>
         request.ReplanRunId is { } previous
-            ? problem with { Previous = await store.PreviousPlanAsync(previous, snapshot, request.DispatchedThroughDay) }
+            ? problem with
+            {
+                Previous = await store.PreviousPlanAsync(previous, snapshot, request.DispatchedThroughDay),
+            }
             : problem;
 
-    /// <summary>The configured solver with the request's (or else the scenario's) policy; an export solves one product at a time, in order.</summary>
-    private AllocationSettings Settings(PlanRequest request, PlanInputs inputs, ModelExporter? exporter, CancellationToken ct)
+    /// <summary>The configured solver with the request's (or else the scenario's) policy; an export solves one product
+    /// at a time, in order.</summary>
+    private AllocationSettings Settings(
+        PlanRequest request,
+        PlanInputs inputs,
+        ModelExporter? exporter,
+        CancellationToken ct
+    )
     {
         var configured = solver.Value.ToSettings();
         return configured with
         {
-            Policy = request.Policy ?? (inputs.Overrides.Policy is { } policy ? Policies.Parse(policy) : configured.Policy),
+            Policy = request.Policy
+                ?? (inputs.Overrides.Policy is { } policy ? Policies.Parse(policy) : configured.Policy),
             OnStage = exporter is null ? null : exporter.Write,
             Parallelism = exporter is null ? configured.Parallelism : 1,
             Cancellation = ct,
         };
     }
 
-    private static async Task<AllocationResult> SolveAsync(AllocationProblem problem, AllocationSettings settings, ModelExporter? exporter,
-        Action<string> progress, CancellationToken ct)
+    private static async Task<AllocationResult> SolveAsync(
+        AllocationProblem problem,
+        AllocationSettings settings,
+        ModelExporter? exporter,
+        Action<string> progress,
+        CancellationToken ct
+    )
     {
         var watch = Stopwatch.StartNew();
         var result = AllocationModel.Solve(problem, settings);
         var flows = result.Stages.Count(s => s.SolverStatus.EndsWith("(network flow)", StringComparison.Ordinal));
-        progress($"Solved with {settings.Solver} ({Policies.Name(settings.Policy)}): {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s, "
-            + $"{result.Stages.Count} stages, {flows} of them as network flows");
+        progress(
+            $"Solved with {settings.Solver} ({Policies.Name(settings.Policy)}): {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s, "
+                + $"{result.Stages.Count} stages, {flows} of them as network flows"
+        );
         if (result.Status == PlanStatus.Failed)
         {
-            var stage = result.Stages.FirstOrDefault(s => !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal)
-                && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal));
-            throw new PlannerException($"The solver failed at stage {stage?.Stage} ({stage?.Product}): {stage?.SolverStatus}; a longer "
-                + "Planner:Solver:StageTimeLimitSeconds or another Planner:Solver:Name may help.");
+            var stage = result.Stages.FirstOrDefault(s =>
+                !s.SolverStatus.StartsWith("OPTIMAL", StringComparison.Ordinal)
+                && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal)
+            );
+            throw new PlannerException(
+                $"The solver failed at stage {stage?.Stage} ({stage?.Product}): {stage?.SolverStatus}; a longer "
+                    + "Planner:Solver:StageTimeLimitSeconds or another Planner:Solver:Name may help."
+            );
         }
         if (exporter is not null)
         {
@@ -172,7 +308,12 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
     /// Copies the published files into a folder of the run's own under <paramref name="output"/> (two runs into one
     /// folder never mix their files), each under a temporary name first; returns their paths (none without a folder).
     /// </summary>
-    private static List<string> Place(IReadOnlyList<PublishedFile> files, string? output, string runId, Action<string> progress)
+    private static List<string> Place(
+        IReadOnlyList<PublishedFile> files,
+        string? output,
+        string runId,
+        Action<string> progress
+    )
     {
         if (output is null)
         {
@@ -198,7 +339,8 @@ public sealed class PlanPipeline(Database planner, SourcePulls pulls, RunStore s
         }
         finally
         {
-            if (File.Exists(tmp)) File.Delete(tmp);
+            if (File.Exists(tmp))
+                File.Delete(tmp);
         }
     }
 

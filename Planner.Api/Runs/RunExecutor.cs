@@ -6,10 +6,12 @@ using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 
-/// <summary>Another worker holds the run and is alive; the job is retried later (by then it has finished or stopped heartbeating).</summary>
+/// <summary>Another worker holds the run and is alive; the job is retried later (by then it has finished or stopped
+/// heartbeating).</summary>
 public sealed class RunBusyException(string message) : Exception(message);
 
-/// <summary>How a run ended on this worker: succeeded, failed, cancelled or already finished (elsewhere), with its outcome or error.</summary>
+/// <summary>How a run ended on this worker: succeeded, failed, cancelled or already finished (elsewhere), with its
+/// outcome or error.</summary>
 public sealed record RunEnd(string Status, PlanOutcome? Outcome = null, string? Error = null);
 
 /// <summary>
@@ -18,12 +20,25 @@ public sealed record RunEnd(string Status, PlanOutcome? Outcome = null, string? 
 /// jobs run queued requests through it; the <c>plan</c> command runs its own request through it in-process, so
 /// that a run from the command line is a run like any other.
 /// </summary>
-public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOptions<JobOptions> options, TimeProvider clock, ILogger<RunExecutor> logger)
+public sealed class RunExecutor(
+    Database planner,
+    PlanPipeline pipeline,
+    IOptions<JobOptions> options,
+    TimeProvider clock,
+    ILogger<RunExecutor> logger
+)
 {
-    /// <summary>Waits before each in-process retry after the database connection was lost (a restart takes about a second).</summary>
-    private static readonly TimeSpan[] ReconnectDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10)];
+    /// <summary>Waits before each in-process retry after the database connection was lost (a restart takes about a
+    /// second).</summary>
+    private static readonly TimeSpan[] ReconnectDelays =
+    [
+        TimeSpan.FromSeconds(1),
+        TimeSpan.FromSeconds(3),
+        TimeSpan.FromSeconds(10),
+    ];
 
-    /// <summary>Runs the request; returns how it ended (succeeded, failed, cancelled, or already finished elsewhere).</summary>
+    /// <summary>Runs the request; returns how it ended (succeeded, failed, cancelled, or already finished
+    /// elsewhere).</summary>
     /// <param name="requestId">The queued request.</param>
     /// <param name="delivery">
     /// Hangfire's token for this delivery of the job, observed until the request is claimed. Hangfire also cancels
@@ -33,7 +48,15 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
     /// </param>
     /// <param name="stopping">This worker is shutting down: the run is given back to the queue.</param>
     public async Task<string> ExecuteAsync(string requestId, CancellationToken delivery, CancellationToken stopping) =>
-        (await ExecuteAsync(requestId, null, message => JobLog.Progress(logger, requestId, message), delivery, stopping)).Status;
+        (
+            await ExecuteAsync(
+                requestId,
+                null,
+                message => JobLog.Progress(logger, requestId, message),
+                delivery,
+                stopping
+            )
+        ).Status;
 
     /// <summary>
     /// The <c>plan</c> command: records <paramref name="request"/> as a run from the command line, claims it and runs
@@ -45,13 +68,23 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
         string id;
         await using (var db = await planner.OpenAsync(ct))
         {
-            id = await RunRequests.CreateAsync(db, RunJobs.KindOf(request), request, null, clock.GetUtcNow(), RunRequests.FromCommandLine);
+            id = await RunRequests.CreateAsync(
+                db,
+                RunJobs.KindOf(request),
+                request,
+                null,
+                clock.GetUtcNow(),
+                RunRequests.FromCommandLine
+            );
         }
         progress($"Run {id} recorded: it is listed in the web app while it runs and after");
         var end = await ExecuteAsync(id, request, progress, ct, ct);
-        return end.Outcome ?? throw (end.Status == "cancelled"
-            ? new OperationCanceledException($"Run {id} was cancelled; nothing was published.")
-            : new PlannerException(end.Error ?? $"Run {id} ended {end.Status}."));
+        return end.Outcome
+            ?? throw (
+                end.Status == "cancelled"
+                    ? new OperationCanceledException($"Run {id} was cancelled; nothing was published.")
+                    : new PlannerException(end.Error ?? $"Run {id} ended {end.Status}.")
+            );
     }
 
     /// <summary>
@@ -59,7 +92,13 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
     /// pools are cleared at once, the claim is given back and taken again, and the run starts over after a short wait,
     /// a few times, before Hangfire's slower retries take over.
     /// </summary>
-    private async Task<RunEnd> ExecuteAsync(string requestId, PlanRequest? local, Action<string> progress, CancellationToken delivery, CancellationToken stopping)
+    private async Task<RunEnd> ExecuteAsync(
+        string requestId,
+        PlanRequest? local,
+        Action<string> progress,
+        CancellationToken delivery,
+        CancellationToken stopping
+    )
     {
         for (var retry = 0; ; retry++)
         {
@@ -70,23 +109,43 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
                 using (var claiming = CancellationTokenSource.CreateLinkedTokenSource(delivery, stopping))
                 await using (var db = await planner.OpenAsync(claiming.Token))
                 {
-                    (claim, busy) = await RunRequests.ClaimAsync(db, requestId, JobsSetup.WorkerName, clock.GetUtcNow(), options.Value.Lease);
+                    (claim, busy) = await RunRequests.ClaimAsync(
+                        db,
+                        requestId,
+                        JobsSetup.WorkerName,
+                        clock.GetUtcNow(),
+                        options.Value.Lease
+                    );
                 }
                 if (claim is null)
                 {
-                    if (busy) throw new RunBusyException($"Run {requestId} is running on another worker.");
+                    if (busy)
+                        throw new RunBusyException($"Run {requestId} is running on another worker.");
                     JobLog.Ended(logger, requestId, "already finished; nothing to do");
                     return new RunEnd("already finished");
                 }
-                return await RunClaimedAsync(local is null ? claim : claim with { Request = local }, progress, stopping);
+                return await RunClaimedAsync(
+                    local is null ? claim : claim with { Request = local },
+                    progress,
+                    stopping
+                );
             }
             catch (Exception e) when (Database.IsConnectionLost(e) && !stopping.IsCancellationRequested)
             {
                 Database.ForgetBrokenConnections(e);
-                if (claim is not null) await ReleaseAsync(claim);
-                if (retry >= ReconnectDelays.Length) throw;
-                JobLog.Reconnecting(logger, requestId, Database.FirstLine(e.Message), ReconnectDelays[retry].TotalSeconds);
-                progress($"warning: the database connection was lost ({Database.FirstLine(e.Message)}); starting the run again");
+                if (claim is not null)
+                    await ReleaseAsync(claim);
+                if (retry >= ReconnectDelays.Length)
+                    throw;
+                JobLog.Reconnecting(
+                    logger,
+                    requestId,
+                    Database.FirstLine(e.Message),
+                    ReconnectDelays[retry].TotalSeconds
+                );
+                progress(
+                    $"warning: the database connection was lost ({Database.FirstLine(e.Message)}); starting the run again"
+                );
                 await Task.Delay(ReconnectDelays[retry], stopping);
             }
         }
@@ -116,7 +175,13 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
         }
         catch (OperationCanceledException)
         {
-            await RunRequests.EndAsync(planner, claim, "cancelled", "cancelled while running; nothing was published", clock.GetUtcNow());
+            await RunRequests.EndAsync(
+                planner,
+                claim,
+                "cancelled",
+                "cancelled while running; nothing was published",
+                clock.GetUtcNow()
+            );
             JobLog.Ended(logger, claim.RequestId, "cancelled");
             return new RunEnd("cancelled", Error: "cancelled while running; nothing was published");
         }
@@ -140,7 +205,8 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
         }
     }
 
-    /// <summary>Gives the run back to the queue; if the database is what failed, this may fail too, and the lease then runs out.</summary>
+    /// <summary>Gives the run back to the queue; if the database is what failed, this may fail too, and the lease then
+    /// runs out.</summary>
     private async Task ReleaseAsync(RunClaim claim)
     {
         try
@@ -165,7 +231,11 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
                 {
                     if (!await RunRequests.HeartbeatAsync(planner, claim, clock.GetUtcNow(), step()))
                     {
-                        JobLog.Progress(logger, claim.RequestId, "cancellation asked for, or the run was taken over; stopping");
+                        JobLog.Progress(
+                            logger,
+                            claim.RequestId,
+                            "cancellation asked for, or the run was taken over; stopping"
+                        );
                         await cts.CancelAsync();
                         return;
                     }
@@ -180,8 +250,6 @@ public sealed class RunExecutor(Database planner, PlanPipeline pipeline, IOption
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 }

@@ -11,8 +11,16 @@ namespace Planner.Api.Runs;
 /// The Hangfire jobs that make plans. Hangfire delivers each at least once: plan runs go through
 /// <see cref="RunExecutor"/>, which makes a delivered-twice run publish once.
 /// </summary>
-public sealed class RunJobs(Database planner, IOptions<JobOptions> options, IOptions<StorageOptions> storage, TimeProvider clock,
-    RunExecutor executor, IBackgroundJobClient jobs, IHostApplicationLifetime lifetime, ILogger<RunJobs> logger)
+public sealed class RunJobs(
+    Database planner,
+    IOptions<JobOptions> options,
+    IOptions<StorageOptions> storage,
+    TimeProvider clock,
+    RunExecutor executor,
+    IBackgroundJobClient jobs,
+    IHostApplicationLifetime lifetime,
+    ILogger<RunJobs> logger
+)
 {
     private CancellationToken Stopping => lifetime.ApplicationStopping;
 
@@ -28,7 +36,13 @@ public sealed class RunJobs(Database planner, IOptions<JobOptions> options, IOpt
         string id;
         await using (var db = await planner.OpenAsync(ct))
         {
-            id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), $"daily-{today:yyyy-MM-dd}", clock.GetUtcNow());
+            id = await RunRequests.CreateAsync(
+                db,
+                "daily",
+                new PlanRequest(),
+                $"daily-{today:yyyy-MM-dd}",
+                clock.GetUtcNow()
+            );
         }
         await executor.ExecuteAsync(id, ct, Stopping);
     }
@@ -41,7 +55,8 @@ public sealed class RunJobs(Database planner, IOptions<JobOptions> options, IOpt
     /// <summary>A scenario run queued by a planner.</summary>
     [Queue("scenarios")]
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
-    public Task RunScenarioAsync(string requestId, CancellationToken ct) => executor.ExecuteAsync(requestId, ct, Stopping);
+    public Task RunScenarioAsync(string requestId, CancellationToken ct) =>
+        executor.ExecuteAsync(requestId, ct, Stopping);
 
     /// <summary>
     /// Hands queued runs and runs whose worker stopped heartbeating to Hangfire again: an embedded node's queue is
@@ -63,18 +78,29 @@ public sealed class RunJobs(Database planner, IOptions<JobOptions> options, IOpt
     /// What a killed worker leaves behind besides its runs: pull runs marked running for ever, and the files of its
     /// unfinished runs in its work folder. Done when a worker starts and by the recover job.
     /// </summary>
-    public static async Task CleanUpAfterStoppedWorkersAsync(System.Data.Common.DbConnection db, JobOptions jobs, StorageOptions storage,
-        TimeProvider clock, ILogger logger)
+    public static async Task CleanUpAfterStoppedWorkersAsync(
+        System.Data.Common.DbConnection db,
+        JobOptions jobs,
+        StorageOptions storage,
+        TimeProvider clock,
+        ILogger logger
+    )
     {
         await FeedClaim.AbandonStaleAsync(db, clock.GetUtcNow(), jobs.Lease);
-        if (WorkFolders.RemoveAbandoned(storage.WorkDirectory) is var removed and > 0) JobLog.WorkFoldersRemoved(logger, removed);
+        if (WorkFolders.RemoveAbandoned(storage.WorkDirectory) is var removed and > 0)
+            JobLog.WorkFoldersRemoved(logger, removed);
     }
 
     /// <summary>
     /// Records a plan run request and queues its job: the baseline as a daily plan (queue <c>plans</c>), any other
     /// scenario on <c>scenarios</c>. Returns the request id.
     /// </summary>
-    public static async Task<string> QueueAsync(System.Data.Common.DbConnection db, IBackgroundJobClient client, PlanRequest request, DateTimeOffset now)
+    public static async Task<string> QueueAsync(
+        System.Data.Common.DbConnection db,
+        IBackgroundJobClient client,
+        PlanRequest request,
+        DateTimeOffset now
+    )
     {
         var kind = KindOf(request);
         var id = await RunRequests.CreateAsync(db, kind, request, null, now);
@@ -83,10 +109,12 @@ public sealed class RunJobs(Database planner, IOptions<JobOptions> options, IOpt
     }
 
     /// <summary>The baseline is a daily plan; any other scenario a scenario run.</summary>
-    public static string KindOf(PlanRequest request) => request.Scenario == ScenarioOverrides.Baseline ? "daily" : "scenario";
+    public static string KindOf(PlanRequest request) =>
+        request.Scenario == ScenarioOverrides.Baseline ? "daily" : "scenario";
 
     /// <summary>Queues the job that runs a request, on the queue of its kind.</summary>
-    public static string Enqueue(IBackgroundJobClient client, string requestId, string kind) => kind == "scenario"
-        ? client.Enqueue<RunJobs>(j => j.RunScenarioAsync(requestId, CancellationToken.None))
-        : client.Enqueue<RunJobs>(j => j.RunPlanAsync(requestId, CancellationToken.None));
+    public static string Enqueue(IBackgroundJobClient client, string requestId, string kind) =>
+        kind == "scenario"
+            ? client.Enqueue<RunJobs>(j => j.RunScenarioAsync(requestId, CancellationToken.None))
+            : client.Enqueue<RunJobs>(j => j.RunPlanAsync(requestId, CancellationToken.None));
 }

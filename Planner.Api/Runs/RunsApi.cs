@@ -16,11 +16,17 @@ public static class RunsApi
     {
         var api = app.MapGroup("/api").RequireAuthorization(AccessSetup.PlansReaders).WithTags("Runs");
 
-        api.MapPost("/runs", QueueRun).WithName("QueueRun").RequireAuthorization(AccessSetup.Planners)
+        api.MapPost("/runs", QueueRun)
+            .WithName("QueueRun")
+            .RequireAuthorization(AccessSetup.Planners)
             .WithSummary("Queue a plan run (scenario, start, days, policy); planners");
         api.MapGet("/runs", GetRuns).WithName("GetRuns").WithSummary("Recent runs, newest first");
-        api.MapGet("/runs/{id}", GetRun).WithName("GetRun").WithSummary("A run's status, step (progress), attempts, worker and plan run");
-        api.MapPost("/runs/{id}/cancel", CancelRun).WithName("CancelRun").RequireAuthorization(AccessSetup.Planners)
+        api.MapGet("/runs/{id}", GetRun)
+            .WithName("GetRun")
+            .WithSummary("A run's status, step (progress), attempts, worker and plan run");
+        api.MapPost("/runs/{id}/cancel", CancelRun)
+            .WithName("CancelRun")
+            .RequireAuthorization(AccessSetup.Planners)
             .WithSummary("Cancel a run: a queued one at once, a running one at its next heartbeat; planners");
         return api;
     }
@@ -28,13 +34,23 @@ public static class RunsApi
     /// <summary>What a planner may ask for when queueing a run.</summary>
     public sealed record RunOrder(string? Scenario, DateOnly? Start, int? Days, string? Policy);
 
-    public static async Task<Results<Accepted<RunRequestState>, ProblemHttpResult>> QueueRun(RunOrder? order, Database planner, TimeProvider clock,
-        IBackgroundJobClient jobs, CancellationToken ct)
+    public static async Task<Results<Accepted<RunRequestState>, ProblemHttpResult>> QueueRun(
+        RunOrder? order,
+        Database planner,
+        TimeProvider clock,
+        IBackgroundJobClient jobs,
+        CancellationToken ct
+    )
     {
         try
         {
-            if (order?.Days is { } d and (< 1 or > 366)) throw new PlannerException($"days is {d}; it must be from 1 to 366.");
-            var request = new PlanRequest(Scenario: order?.Scenario ?? ScenarioOverrides.Baseline, PlanStart: order?.Start, HorizonDays: order?.Days)
+            if (order?.Days is { } d and (< 1 or > 366))
+                throw new PlannerException($"days is {d}; it must be from 1 to 366.");
+            var request = new PlanRequest(
+                Scenario: order?.Scenario ?? ScenarioOverrides.Baseline,
+                PlanStart: order?.Start,
+                HorizonDays: order?.Days
+            )
             {
                 Policy = order?.Policy is { } p ? Policies.Parse(p) : null,
             };
@@ -48,24 +64,39 @@ public static class RunsApi
         }
     }
 
-    public static async Task<Ok<IReadOnlyList<RunRequestState>>> GetRuns(Database planner, int? limit, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<RunRequestState>>> GetRuns(
+        Database planner,
+        int? limit,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         return TypedResults.Ok(await RunRequests.RecentAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
     }
 
-    public static async Task<Results<Ok<RunRequestState>, ProblemHttpResult>> GetRun(string id, Database planner, CancellationToken ct)
+    public static async Task<Results<Ok<RunRequestState>, ProblemHttpResult>> GetRun(
+        string id,
+        Database planner,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         return await RunRequests.GetAsync(db, id) is { } state ? TypedResults.Ok(state) : NoRun(id);
     }
 
-    public static async Task<Results<Accepted<RunRequestState>, ProblemHttpResult>> CancelRun(string id, Database planner, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<Results<Accepted<RunRequestState>, ProblemHttpResult>> CancelRun(
+        string id,
+        Database planner,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
-        return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is { } state ? TypedResults.Accepted($"/api/runs/{id}", state) : NoRun(id);
+        return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is { } state
+            ? TypedResults.Accepted($"/api/runs/{id}", state)
+            : NoRun(id);
     }
 
-    private static ProblemHttpResult NoRun(string id) => TypedResults.Problem($"There is no run {id}.", statusCode: StatusCodes.Status404NotFound);
+    private static ProblemHttpResult NoRun(string id) =>
+        TypedResults.Problem($"There is no run {id}.", statusCode: StatusCodes.Status404NotFound);
 }

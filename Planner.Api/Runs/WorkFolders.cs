@@ -16,16 +16,20 @@ public static class WorkFolders
     public static DirectoryInfo CreateRunFolder(string root) =>
         Directory.CreateDirectory(Path.Combine(ProcessFolder(root), "run-" + Guid.NewGuid().ToString("N")[..12]));
 
-    /// <summary>Deletes the folders under <paramref name="root"/> whose process has stopped; returns how many.</summary>
+    /// <summary>Deletes the folders under <paramref name="root"/> whose process has stopped; returns how
+    /// many.</summary>
     public static int RemoveAbandoned(string root)
     {
-        if (!Directory.Exists(root)) return 0;
+        if (!Directory.Exists(root))
+            return 0;
         string? mine;
-        lock (Mine) mine = Mine.TryGetValue(Path.GetFullPath(root), out var held) ? held.Folder : null;
+        lock (Mine)
+            mine = Mine.TryGetValue(Path.GetFullPath(root), out var held) ? held.Folder : null;
         var removed = 0;
         foreach (var folder in Directory.EnumerateDirectories(root))
         {
-            if (folder == mine || !Abandoned(folder)) continue;
+            if (folder == mine || !Abandoned(folder))
+                continue;
             try
             {
                 Directory.Delete(folder, recursive: true);
@@ -43,7 +47,8 @@ public static class WorkFolders
     private static bool Abandoned(string folder)
     {
         var lockPath = Path.Combine(folder, LockFile);
-        if (!File.Exists(lockPath)) return Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddMinutes(-1);
+        if (!File.Exists(lockPath))
+            return Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow.AddMinutes(-1);
         try
         {
             using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
@@ -60,10 +65,18 @@ public static class WorkFolders
         var full = Path.GetFullPath(root);
         lock (Mine)
         {
-            if (Mine.TryGetValue(full, out var held)) return held.Folder;
-            var folder = Directory.CreateDirectory(Path.Combine(full, $"{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}")).FullName;
+            if (Mine.TryGetValue(full, out var held))
+                return held.Folder;
+            var folder = Directory
+                .CreateDirectory(Path.Combine(full, $"{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}"))
+                .FullName;
             // Held (FileShare.None, an advisory lock on Unix) until the process ends, however it ends.
-            var holder = new FileStream(Path.Combine(folder, LockFile), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            var holder = new FileStream(
+                Path.Combine(folder, LockFile),
+                FileMode.CreateNew,
+                FileAccess.ReadWrite,
+                FileShare.None
+            );
             Mine[full] = (folder, holder);
             return folder;
         }

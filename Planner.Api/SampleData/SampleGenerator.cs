@@ -1,6 +1,6 @@
-using Planner.Api.ReferenceData;
 using System.Globalization;
 using System.Text;
+using Planner.Api.ReferenceData;
 
 namespace Planner.Api.SampleData;
 
@@ -31,37 +31,80 @@ public static class SampleGenerator
     private static readonly string[] NationalProducts = ["N95", "COVERALL", "GOGGLES"];
 
     private static readonly string[] Specialties =
-        ["critical_care", "respiratory", "infectious_disease", "icu_nursing", "general_nursing", "infection_control"];
+    [
+        "critical_care",
+        "respiratory",
+        "infectious_disease",
+        "icu_nursing",
+        "general_nursing",
+        "infection_control",
+    ];
 
     private static readonly string[] Grades = ["三级甲等", "三级乙等", "二级甲等", "二级乙等"];
 
-    private static readonly string[] ExtraHospitalNames = ["第二人民医院", "中医院", "妇幼保健院", "中西医结合医院", "第三人民医院", "骨伤医院"];
+    private static readonly string[] ExtraHospitalNames =
+    [
+        "第二人民医院",
+        "中医院",
+        "妇幼保健院",
+        "中西医结合医院",
+        "第三人民医院",
+        "骨伤医院",
+    ];
 
     // Confirmed patients in hospital on the last report day, by city: shaped on the public daily reports
     // (about 1,100 cumulative cases by 2020-02-10, Wenzhou first); approximate, not official figures.
     private static readonly Dictionary<string, int> ConfirmedInHospital = new(StringComparer.Ordinal)
     {
-        ["330100"] = 150, ["330200"] = 135, ["330300"] = 410, ["330400"] = 35, ["330500"] = 9, ["330600"] = 37,
-        ["330700"] = 45, ["330800"] = 18, ["330900"] = 9, ["331000"] = 125, ["331100"] = 15,
+        ["330100"] = 150,
+        ["330200"] = 135,
+        ["330300"] = 410,
+        ["330400"] = 35,
+        ["330500"] = 9,
+        ["330600"] = 37,
+        ["330700"] = 45,
+        ["330800"] = 18,
+        ["330900"] = 9,
+        ["331000"] = 125,
+        ["331100"] = 15,
     };
 
     // Where factories are: textile and medical-supply industry is concentrated in these cities.
     private static readonly Dictionary<string, double> IndustryWeight = new(StringComparer.Ordinal)
     {
-        ["330600"] = 3, ["330100"] = 3, ["330200"] = 2.5, ["330500"] = 2, ["331000"] = 2, ["330400"] = 1.5, ["330700"] = 1.5,
+        ["330600"] = 3,
+        ["330100"] = 3,
+        ["330200"] = 2.5,
+        ["330500"] = 2,
+        ["331000"] = 2,
+        ["330400"] = 1.5,
+        ["330700"] = 1.5,
     };
 
     private sealed record Division(string Code, string Name, string Level, string Parent);
 
     private sealed record Regions(
-        List<Division> Cities, Dictionary<string, List<Division>> Children, Dictionary<string, long> CityPopulation)
+        List<Division> Cities,
+        Dictionary<string, List<Division>> Children,
+        Dictionary<string, long> CityPopulation
+    )
     {
         public List<Division> Of(string code) => Children.TryGetValue(code, out var list) ? list : [];
 
         public IEnumerable<Division> Counties => Cities.SelectMany(c => Of(c.Code));
     }
 
-    private sealed record County(Division Division, string City, long Population, int Villages, int Risk, long Employees, long KeyPopulation, long FeverVisits, long Checkpoints);
+    private sealed record County(
+        Division Division,
+        string City,
+        long Population,
+        int Villages,
+        int Risk,
+        long Employees,
+        long KeyPopulation,
+        long FeverVisits,
+        long Checkpoints
+    );
 
     private sealed record Hospital(string Code, string Name, County County, bool Designated, bool Hub, string Grade);
 
@@ -74,13 +117,35 @@ public static class SampleGenerator
         public int OtherInpatients => Values[1] + Values[3] - Values[6] - Values[7];
     }
 
-    private sealed record Request(string Code, string Site, string Kind, string Product, string Specialty, int Quantity, DateOnly Start, int Days);
+    private sealed record Request(
+        string Code,
+        string Site,
+        string Kind,
+        string Product,
+        string Specialty,
+        int Quantity,
+        DateOnly Start,
+        int Days
+    );
 
-    private sealed record Supplier(string Code, string Name, string County, string City, string Kind, List<string> Makes);
+    private sealed record Supplier(
+        string Code,
+        string Name,
+        string County,
+        string City,
+        string Kind,
+        List<string> Makes
+    );
 
     private sealed record Assumptions(
-        DateOnly PlanStart, int HorizonDays, double ReturnToWorkShare, Dictionary<string, (int Tier, bool RiskScaled)> Segments,
-        List<(string Segment, string Product, double Rate)> Rates, Dictionary<int, double> RiskMultiplier, List<string> Sites)
+        DateOnly PlanStart,
+        int HorizonDays,
+        double ReturnToWorkShare,
+        Dictionary<string, (int Tier, bool RiskScaled)> Segments,
+        List<(string Segment, string Product, double Rate)> Rates,
+        Dictionary<int, double> RiskMultiplier,
+        List<string> Sites
+    )
     {
         public DateOnly HorizonEnd => PlanStart.AddDays(HorizonDays - 1);
     }
@@ -95,44 +160,80 @@ public static class SampleGenerator
         var assumptions = LoadAssumptions(Path.Combine(dataDir, "reference"));
         var rng = new Random(seed);
         var written = new List<string>();
-        void Save(string name, string header, IEnumerable<string> rows) => written.Add(WriteCsv(Path.Combine(outDir, name), header, rows));
+        void Save(string name, string header, IEnumerable<string> rows) =>
+            written.Add(WriteCsv(Path.Combine(outDir, name), header, rows));
 
         // The order of the calls below is the order the random stream is consumed in: do not reorder.
         var population = EstimatePopulations(regions);
-        Save("populations.csv", "code,level,population", population.Select(p => Row(p.Key, p.Value.Level, p.Value.Population)));
+        Save(
+            "populations.csv",
+            "code,level,population",
+            population.Select(p => Row(p.Key, p.Value.Level, p.Value.Population))
+        );
 
         var counties = CountyDrivers(rng, regions, population);
-        Save("county-drivers.csv", "county_code,risk_level,employees,key_population,fever_clinic_visits,checkpoints",
-            counties.Select(c => Row(c.Division.Code, c.Risk, c.Employees, c.KeyPopulation, c.FeverVisits, c.Checkpoints)));
+        Save(
+            "county-drivers.csv",
+            "county_code,risk_level,employees,key_population,fever_clinic_visits,checkpoints",
+            counties.Select(c =>
+                Row(c.Division.Code, c.Risk, c.Employees, c.KeyPopulation, c.FeverVisits, c.Checkpoints)
+            )
+        );
 
         var hospitals = Hospitals(rng, regions, counties, scale);
-        Save("hospitals.csv", "code,name,county_code,designated,grade",
-            hospitals.Select(h => Row(h.Code, h.Name, h.County.Division.Code, h.Designated ? 1 : 0, h.Grade)));
+        Save(
+            "hospitals.csv",
+            "code,name,county_code,designated,grade",
+            hospitals.Select(h => Row(h.Code, h.Name, h.County.Division.Code, h.Designated ? 1 : 0, h.Grade))
+        );
 
         var reports = CapacityReports(rng, hospitals, assumptions.PlanStart);
-        Save("capacity.csv", "hospital_code,report_date,beds_general_total,beds_general_occupied,beds_isolation_total,beds_isolation_occupied,beds_icu_total,beds_icu_occupied,severe_patients,critical_patients,ventilators_total,ventilators_in_use,ecmo_total,ecmo_in_use,staff_on_duty",
-            reports.Select(r => Row([r.Hospital.Code, Date(r.Day), .. r.Values.Select(v => (object)v)])));
+        Save(
+            "capacity.csv",
+            "hospital_code,report_date,beds_general_total,beds_general_occupied,beds_isolation_total,beds_isolation_occupied,beds_icu_total,beds_icu_occupied,severe_patients,critical_patients,ventilators_total,ventilators_in_use,ecmo_total,ecmo_in_use,staff_on_duty",
+            reports.Select(r => Row([r.Hospital.Code, Date(r.Day), .. r.Values.Select(v => (object)v)]))
+        );
 
         var (teams, members) = Teams(rng, regions, scale, assumptions);
         Save("teams.csv", "code,name,home_city_code,level,available_from,available_to,rest_days,current_site", teams);
         Save("team-members.csv", "team_code,specialty,members", members);
 
         var requests = AssistanceRequests(rng, assumptions);
-        Save("assistance-requests.csv", "code,site_code,kind,product_code,specialty,quantity,start_date,duration_days",
-            requests.Select(q => Row(q.Code, q.Site, q.Kind, q.Product, q.Specialty, q.Quantity, Date(q.Start), q.Days)));
+        Save(
+            "assistance-requests.csv",
+            "code,site_code,kind,product_code,specialty,quantity,start_date,duration_days",
+            requests.Select(q => Row(q.Code, q.Site, q.Kind, q.Product, q.Specialty, q.Quantity, Date(q.Start), q.Days))
+        );
 
         var demand = HorizonDemandByTier(assumptions, counties, reports, requests);
         var suppliers = Suppliers(rng, regions, scale);
-        Save("suppliers.csv", "code,name,county_code,kind", suppliers.Select(s => Row(s.Code, s.Name, s.County, s.Kind)));
+        Save(
+            "suppliers.csv",
+            "code,name,county_code,kind",
+            suppliers.Select(s => Row(s.Code, s.Name, s.County, s.Kind))
+        );
 
         var capacity = DailyCapacities(rng, suppliers, demand, assumptions);
-        Save("supplier-products.csv", "supplier_code,product_code,daily_capacity", capacity.Select(c => Row(c.Key.Supplier, c.Key.Product, c.Value)));
-        Save("production.csv", "supplier_code,product_code,report_date,output", Production(rng, suppliers, capacity, assumptions));
-        Save("stock.csv", "supplier_code,product_code,as_of,quantity", Stock(regions, suppliers, capacity, demand, assumptions));
+        Save(
+            "supplier-products.csv",
+            "supplier_code,product_code,daily_capacity",
+            capacity.Select(c => Row(c.Key.Supplier, c.Key.Product, c.Value))
+        );
+        Save(
+            "production.csv",
+            "supplier_code,product_code,report_date,output",
+            Production(rng, suppliers, capacity, assumptions)
+        );
+        Save(
+            "stock.csv",
+            "supplier_code,product_code,as_of,quantity",
+            Stock(regions, suppliers, capacity, demand, assumptions)
+        );
         return written;
     }
 
-    /// <summary>Counties (without the statistics-only zone), towns and villages, each with an estimated population.</summary>
+    /// <summary>Counties (without the statistics-only zone), towns and villages, each with an estimated
+    /// population.</summary>
     private static SortedDictionary<string, (string Level, long Population)> EstimatePopulations(Regions regions)
     {
         // Weights are doubled so that 1.0 (村委会) and 2.5 (residents' committees, communities) stay integers
@@ -167,7 +268,11 @@ public static class SampleGenerator
         return result;
     }
 
-    private static List<County> CountyDrivers(Random rng, Regions regions, SortedDictionary<string, (string Level, long Population)> population)
+    private static List<County> CountyDrivers(
+        Random rng,
+        Regions regions,
+        SortedDictionary<string, (string Level, long Population)> population
+    )
     {
         var result = new List<County>();
         foreach (var county in regions.Counties)
@@ -187,7 +292,9 @@ public static class SampleGenerator
             var feverVisits = Round(pop / 10_000.0 * (0.6 + (0.4 * risk)) * (0.8 + (0.4 * rng.NextDouble())));
             // Every village or community ran a gate; add highway exits, stations and ports.
             var checkpoints = villages + 2 + rng.Next(0, 7);
-            result.Add(new County(county, city, pop, villages, risk, employees, keyPopulation, feverVisits, checkpoints));
+            result.Add(
+                new County(county, city, pop, villages, risk, employees, keyPopulation, feverVisits, checkpoints)
+            );
         }
 
         return result;
@@ -196,7 +303,11 @@ public static class SampleGenerator
     private static List<Hospital> Hospitals(Random rng, Regions regions, List<County> counties, double scale)
     {
         // One designated hospital per county and one hub per city are the skeleton; the rest are spread by population.
-        var perCounty = counties.ToDictionary(c => c.Division.Code, _ => new List<(string Name, bool Designated, bool Hub, string Grade)>(), StringComparer.Ordinal);
+        var perCounty = counties.ToDictionary(
+            c => c.Division.Code,
+            _ => new List<(string Name, bool Designated, bool Hub, string Grade)>(),
+            StringComparer.Ordinal
+        );
         foreach (var city in regions.Cities)
         {
             perCounty[regions.Of(city.Code)[0].Code].Add(($"{city.Name}第一人民医院", true, true, Grades[0]));
@@ -205,7 +316,10 @@ public static class SampleGenerator
         foreach (var c in counties)
         {
             var urban = c.Division.Name.EndsWith('区');
-            perCounty[c.Division.Code].Add(($"{c.Division.Name}人民医院", true, false, urban ? Grades[rng.Next(0, 2)] : Grades[rng.Next(1, 3)]));
+            perCounty[c.Division.Code]
+                .Add(
+                    ($"{c.Division.Name}人民医院", true, false, urban ? Grades[rng.Next(0, 2)] : Grades[rng.Next(1, 3)])
+                );
         }
 
         var extra = Math.Max(0, (int)Math.Round(200 * scale) - counties.Count - regions.Cities.Count);
@@ -216,7 +330,14 @@ public static class SampleGenerator
             var list = perCounty[county.Code];
             var n = list.Count(h => !h.Designated);
             var suffix = n >= ExtraHospitalNames.Length ? (n / ExtraHospitalNames.Length + 1).ToString(Inv) : "";
-            list.Add(($"{county.Name}{ExtraHospitalNames[n % ExtraHospitalNames.Length]}{suffix}", false, false, Pick(rng, Grades, [0.15, 0.2, 0.4, 0.25])));
+            list.Add(
+                (
+                    $"{county.Name}{ExtraHospitalNames[n % ExtraHospitalNames.Length]}{suffix}",
+                    false,
+                    false,
+                    Pick(rng, Grades, [0.15, 0.2, 0.4, 0.25])
+                )
+            );
         }
 
         var result = new List<Hospital>();
@@ -231,7 +352,8 @@ public static class SampleGenerator
         return result;
     }
 
-    /// <summary>Three daily reports per hospital before the plan starts; COVID patients only in designated hospitals.</summary>
+    /// <summary>Three daily reports per hospital before the plan starts; COVID patients only in designated
+    /// hospitals.</summary>
     private static List<Report> CapacityReports(Random rng, List<Hospital> hospitals, DateOnly planStart)
     {
         double[] dayFactor = [0.94, 0.97, 1.0]; // cases were still rising slowly
@@ -239,7 +361,12 @@ public static class SampleGenerator
         var confirmed = hospitals.ToDictionary(h => h, _ => new int[days]);
         var severe = hospitals.ToDictionary(h => h, _ => new int[days]);
         var critical = hospitals.ToDictionary(h => h, _ => new int[days]);
-        foreach (var group in hospitals.Where(h => h.Designated).GroupBy(h => h.County.City).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (
+            var group in hospitals
+                .Where(h => h.Designated)
+                .GroupBy(h => h.County.City)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+        )
         {
             var list = group.ToList();
             // Patients were concentrated in the city hubs: half of all cases, three quarters of severe and critical.
@@ -268,14 +395,40 @@ public static class SampleGenerator
         {
             var grade = Array.IndexOf(Grades, h.Grade);
             int Between(int lo, int hi) => rng.Next(lo, hi + 1);
-            var general = grade switch { 0 => Between(800, 2500), 1 => Between(400, 1000), 2 => Between(200, 600), _ => Between(80, 250) };
-            var suspected = Enumerable.Range(0, days).Select(_ => h.Designated ? Between(2, 15) : Between(0, 5)).ToArray();
+            var general = grade switch
+            {
+                0 => Between(800, 2500),
+                1 => Between(400, 1000),
+                2 => Between(200, 600),
+                _ => Between(80, 250),
+            };
+            var suspected = Enumerable
+                .Range(0, days)
+                .Select(_ => h.Designated ? Between(2, 15) : Between(0, 5))
+                .ToArray();
             var isolationNeed = Enumerable.Range(0, days).Max(d => confirmed[h][d] + suspected[d]);
-            var isolation = Math.Max(h.Hub ? Between(100, 300) : h.Designated ? Between(40, 150) : Between(4, 20), isolationNeed + 5);
+            var isolation = Math.Max(
+                h.Hub ? Between(100, 300)
+                    : h.Designated ? Between(40, 150)
+                    : Between(4, 20),
+                isolationNeed + 5
+            );
             var icuNeed = critical[h].Max() + 2;
-            var icu = Math.Max(grade switch { 0 => Between(30, 100), 1 => Between(15, 40), 2 => Between(6, 20), _ => Between(2, 8) }, icuNeed);
+            var icu = Math.Max(
+                grade switch
+                {
+                    0 => Between(30, 100),
+                    1 => Between(15, 40),
+                    2 => Between(6, 20),
+                    _ => Between(2, 8),
+                },
+                icuNeed
+            );
             var ventilators = (int)Math.Max(Round(icu * (0.8 + (0.4 * rng.NextDouble()))), icuNeed);
-            var ecmo = h.Hub ? Between(2, 6) : grade == 0 ? Between(0, 3) : 0;
+            var ecmo =
+                h.Hub ? Between(2, 6)
+                : grade == 0 ? Between(0, 3)
+                : 0;
             var occupancy = 0.55 + (0.2 * rng.NextDouble()); // elective care was postponed
             var icuOccupancy = 0.4 + (0.3 * rng.NextDouble());
             var staffPerBed = 0.45 + (0.15 * rng.NextDouble());
@@ -288,12 +441,18 @@ public static class SampleGenerator
                 var staff = Round((general + isolation + icu) * staffPerBed * jitter) + (confirmed[h][d] * 3 / 2);
                 int[] values =
                 [
-                    general, (int)Math.Min(general, Round(general * occupancy * jitter)),
-                    isolation, confirmed[h][d] + suspected[d],
-                    icu, crit + (int)icuOther,
-                    severe[h][d], crit,
-                    ventilators, ventInUse,
-                    ecmo, Math.Min(ecmo, crit / 5),
+                    general,
+                    (int)Math.Min(general, Round(general * occupancy * jitter)),
+                    isolation,
+                    confirmed[h][d] + suspected[d],
+                    icu,
+                    crit + (int)icuOther,
+                    severe[h][d],
+                    crit,
+                    ventilators,
+                    ventInUse,
+                    ecmo,
+                    Math.Min(ecmo, crit / 5),
                     (int)staff,
                 ];
                 result.Add(new Report(h, planStart.AddDays(d - days), values));
@@ -303,15 +462,22 @@ public static class SampleGenerator
         return result;
     }
 
-    private static (List<string> Teams, List<string> Members) Teams(Random rng, Regions regions, double scale, Assumptions a)
+    private static (List<string> Teams, List<string> Members) Teams(
+        Random rng,
+        Regions regions,
+        double scale,
+        Assumptions a
+    )
     {
         // A quarter are high-level provincial teams drawn from the provincial hospitals in Hangzhou;
         // the rest are city teams in proportion to population. The first few are already in Hubei.
         var total = Math.Max(12, (int)Math.Round(60 * scale));
         var provincial = total / 4;
         var perCity = Split(total - provincial, regions.Cities.Select(c => regions.CityPopulation[c.Code]).ToList());
-        var homes = Enumerable.Repeat((City: regions.Cities[0], Level: "provincial"), provincial)
-            .Concat(regions.Cities.SelectMany((c, i) => Enumerable.Repeat((City: c, Level: "city"), (int)perCity[i]))).ToList();
+        var homes = Enumerable
+            .Repeat((City: regions.Cities[0], Level: "provincial"), provincial)
+            .Concat(regions.Cities.SelectMany((c, i) => Enumerable.Repeat((City: c, Level: "city"), (int)perCity[i])))
+            .ToList();
         var deployed = Math.Max(1, provincial / 3);
         var teams = new List<string>();
         var members = new List<string>();
@@ -323,7 +489,8 @@ public static class SampleGenerator
             var n = seqInCity[city.Code + level] = seqInCity.GetValueOrDefault(city.Code + level) + 1;
             var name = level == "provincial" ? $"浙江省第{n}支高级别医疗队" : $"{city.Name}医疗队{n}";
             var site = i < deployed ? a.Sites[i % a.Sites.Count] : "";
-            var from = site.Length > 0 ? new DateOnly(2020, 1, 25).AddDays(2 * i) : a.PlanStart.AddDays(rng.Next(-7, 4));
+            var from =
+                site.Length > 0 ? new DateOnly(2020, 1, 25).AddDays(2 * i) : a.PlanStart.AddDays(rng.Next(-7, 4));
             teams.Add(Row(code, name, city.Code, level, Date(from), Date(new DateOnly(2020, 4, 30)), 14, site));
             int[] lo = level == "provincial" ? [3, 2, 2, 10, 5, 1] : [0, 1, 0, 3, 3, 0];
             int[] hi = level == "provincial" ? [8, 6, 5, 30, 20, 3] : [3, 3, 2, 10, 10, 1];
@@ -340,7 +507,8 @@ public static class SampleGenerator
         return (teams, members);
     }
 
-    /// <summary>Two weekly supply requests per Hubei site and product (units per day), plus a few team requests.</summary>
+    /// <summary>Two weekly supply requests per Hubei site and product (units per day), plus a few team
+    /// requests.</summary>
     private static List<Request> AssistanceRequests(Random rng, Assumptions a)
     {
         // Per-day base quantities for the first site (Wuhan); the paired city asks for about a third.
@@ -354,31 +522,79 @@ public static class SampleGenerator
             {
                 var week1 = basePerDay[p] * siteFactor * (0.9 + (0.2 * rng.NextDouble()));
                 var week2 = week1 * (1.0 + (0.3 * rng.NextDouble()));
-                result.Add(new Request(NextCode(), a.Sites[s], "supply", Products[p], "", (int)Math.Round(week1 / 100) * 100, a.PlanStart, 7));
-                result.Add(new Request(NextCode(), a.Sites[s], "supply", Products[p], "", (int)Math.Round(week2 / 100) * 100, a.PlanStart.AddDays(7), 7));
+                result.Add(
+                    new Request(
+                        NextCode(),
+                        a.Sites[s],
+                        "supply",
+                        Products[p],
+                        "",
+                        (int)Math.Round(week1 / 100) * 100,
+                        a.PlanStart,
+                        7
+                    )
+                );
+                result.Add(
+                    new Request(
+                        NextCode(),
+                        a.Sites[s],
+                        "supply",
+                        Products[p],
+                        "",
+                        (int)Math.Round(week2 / 100) * 100,
+                        a.PlanStart.AddDays(7),
+                        7
+                    )
+                );
             }
         }
 
         (int Site, string Specialty, int People, int StartOffset, int Days)[] teams =
         [
-            (0, "critical_care", 10, 2, 28), (0, "respiratory", 6, 2, 28), (0, "icu_nursing", 40, 2, 28),
-            (0, "infection_control", 4, 7, 21), (0, "general_nursing", 30, 7, 21),
-            (1, "infectious_disease", 5, 3, 21), (1, "icu_nursing", 15, 3, 21), (1, "general_nursing", 20, 3, 21),
+            (0, "critical_care", 10, 2, 28),
+            (0, "respiratory", 6, 2, 28),
+            (0, "icu_nursing", 40, 2, 28),
+            (0, "infection_control", 4, 7, 21),
+            (0, "general_nursing", 30, 7, 21),
+            (1, "infectious_disease", 5, 3, 21),
+            (1, "icu_nursing", 15, 3, 21),
+            (1, "general_nursing", 20, 3, 21),
         ];
         foreach (var t in teams.Where(t => t.Site < a.Sites.Count))
         {
-            result.Add(new Request(NextCode(), a.Sites[t.Site], "team", "", t.Specialty, t.People, a.PlanStart.AddDays(t.StartOffset), t.Days));
+            result.Add(
+                new Request(
+                    NextCode(),
+                    a.Sites[t.Site],
+                    "team",
+                    "",
+                    t.Specialty,
+                    t.People,
+                    a.PlanStart.AddDays(t.StartOffset),
+                    t.Days
+                )
+            );
         }
 
         return result;
     }
 
-    /// <summary>Demand over the horizon per product and tier, by the same rule the plan uses; only for calibrating supply.</summary>
-    private static Dictionary<(string Product, int Tier), double> HorizonDemandByTier(Assumptions a, List<County> counties, List<Report> reports, List<Request> requests)
+    /// <summary>Demand over the horizon per product and tier, by the same rule the plan uses; only for calibrating
+    /// supply.</summary>
+    private static Dictionary<(string Product, int Tier), double> HorizonDemandByTier(
+        Assumptions a,
+        List<County> counties,
+        List<Report> reports,
+        List<Request> requests
+    )
     {
-        var latest = reports.GroupBy(r => r.Hospital).Select(g => g.MaxBy(r => r.Day)!).ToLookup(r => r.Hospital.County);
+        var latest = reports
+            .GroupBy(r => r.Hospital)
+            .Select(g => g.MaxBy(r => r.Day)!)
+            .ToLookup(r => r.Hospital.County);
         var demand = new Dictionary<(string, int), double>();
-        void Add(string product, int tier, double units) => demand[(product, tier)] = demand.GetValueOrDefault((product, tier)) + units;
+        void Add(string product, int tier, double units) =>
+            demand[(product, tier)] = demand.GetValueOrDefault((product, tier)) + units;
         foreach (var c in counties)
         {
             var hospitalReports = latest[c].ToList();
@@ -394,7 +610,9 @@ public static class SampleGenerator
                     "key_population" => c.KeyPopulation,
                     "return_to_work" => c.Employees * a.ReturnToWorkShare,
                     "public" => c.Population,
-                    _ => throw new InvalidDataException($"consumption-rates.csv: no driver known for segment '{segment}'"),
+                    _ => throw new InvalidDataException(
+                        $"consumption-rates.csv: no driver known for segment '{segment}'"
+                    ),
                 };
                 var (tier, riskScaled) = a.Segments[segment];
                 Add(product, tier, driver * rate * (riskScaled ? a.RiskMultiplier[c.Risk] : 1) * a.HorizonDays);
@@ -428,7 +646,13 @@ public static class SampleGenerator
 
         // The first five factories cover one product line each so every product has a maker at any scale.
         (string Label, string[] Makes)[] lines =
-            [("口罩厂", ["N95", "SURGICAL"]), ("口罩厂", ["SURGICAL"]), ("防护服厂", ["COVERALL"]), ("护目镜厂", ["GOGGLES"]), ("手套厂", ["GLOVES"])];
+        [
+            ("口罩厂", ["N95", "SURGICAL"]),
+            ("口罩厂", ["SURGICAL"]),
+            ("防护服厂", ["COVERALL"]),
+            ("护目镜厂", ["GOGGLES"]),
+            ("手套厂", ["GLOVES"]),
+        ];
         double[] lineWeights = [0.2, 0.25, 0.25, 0.15, 0.15];
         var cityWeights = regions.Cities.Select(c => IndustryWeight.GetValueOrDefault(c.Code, 0.5)).ToArray();
         var factories = Math.Max(lines.Length, (int)Math.Round(40 * scale));
@@ -443,9 +667,14 @@ public static class SampleGenerator
         return result;
     }
 
-    /// <summary>Daily capacity per producing supplier and product, sized so that supply over the horizon meets the calibration target.</summary>
+    /// <summary>Daily capacity per producing supplier and product, sized so that supply over the horizon meets the
+    /// calibration target.</summary>
     private static SortedDictionary<(string Supplier, string Product), long> DailyCapacities(
-        Random rng, List<Supplier> suppliers, Dictionary<(string Product, int Tier), double> demand, Assumptions a)
+        Random rng,
+        List<Supplier> suppliers,
+        Dictionary<(string Product, int Tier), double> demand,
+        Assumptions a
+    )
     {
         var horizonRamp = Dates(a.PlanStart, a.HorizonEnd).Sum(d => Ramp(d, a)) * MeanNoise;
         var result = new SortedDictionary<(string, string), long>();
@@ -457,7 +686,8 @@ public static class SampleGenerator
             var nationalShare = national.Count > 0 ? 0.15 : 0;
             foreach (var s in national)
             {
-                result[(s.Code, product)] = (long)Math.Ceiling(production * nationalShare / national.Count / (a.HorizonDays * MeanNoise));
+                result[(s.Code, product)] = (long)
+                    Math.Ceiling(production * nationalShare / national.Count / (a.HorizonDays * MeanNoise));
             }
 
             var makers = suppliers.Where(s => s.Kind == "factory" && s.Makes.Contains(product)).ToList();
@@ -472,7 +702,12 @@ public static class SampleGenerator
         return result;
     }
 
-    private static List<string> Production(Random rng, List<Supplier> suppliers, SortedDictionary<(string Supplier, string Product), long> capacity, Assumptions a)
+    private static List<string> Production(
+        Random rng,
+        List<Supplier> suppliers,
+        SortedDictionary<(string Supplier, string Product), long> capacity,
+        Assumptions a
+    )
     {
         // A week of history before the plan plus the horizon; output is noisy and never above capacity.
         var kinds = suppliers.ToDictionary(s => s.Code, s => s.Kind, StringComparer.Ordinal);
@@ -489,8 +724,15 @@ public static class SampleGenerator
         return rows;
     }
 
-    /// <summary>Opening stock: the provincial reserve holds 45%, the city reserves 35% (by population), the factories 20% (by capacity).</summary>
-    private static IEnumerable<string> Stock(Regions regions, List<Supplier> suppliers, SortedDictionary<(string Supplier, string Product), long> capacity, Dictionary<(string Product, int Tier), double> demand, Assumptions a)
+    /// <summary>Opening stock: the provincial reserve holds 45%, the city reserves 35% (by population), the factories
+    /// 20% (by capacity).</summary>
+    private static IEnumerable<string> Stock(
+        Regions regions,
+        List<Supplier> suppliers,
+        SortedDictionary<(string Supplier, string Product), long> capacity,
+        Dictionary<(string Product, int Tier), double> demand,
+        Assumptions a
+    )
     {
         var asOf = Date(a.PlanStart.AddDays(-1));
         var stock = new SortedDictionary<(string, string), long>();
@@ -507,7 +749,11 @@ public static class SampleGenerator
                 stock[(cityReserves[i].Code, product)] = cityStock[i];
             }
 
-            var makers = capacity.Where(c => c.Key.Product == product && suppliers.Any(s => s.Code == c.Key.Supplier && s.Kind == "factory")).ToList();
+            var makers = capacity
+                .Where(c =>
+                    c.Key.Product == product && suppliers.Any(s => s.Code == c.Key.Supplier && s.Kind == "factory")
+                )
+                .ToList();
             var factoryStock = Split(byHolder[2], makers.Select(m => m.Value).ToList());
             for (var i = 0; i < makers.Count; i++)
             {
@@ -520,7 +766,8 @@ public static class SampleGenerator
 
     // Calibration target: tiers 1-3 in full plus half of tier 4 (see data/README.md).
     private static double SupplyTarget(Dictionary<(string Product, int Tier), double> demand, string product) =>
-        Enumerable.Range(1, 3).Sum(t => demand.GetValueOrDefault((product, t))) + (Tier4CoverShare * demand.GetValueOrDefault((product, 4)));
+        Enumerable.Range(1, 3).Sum(t => demand.GetValueOrDefault((product, t)))
+        + (Tier4CoverShare * demand.GetValueOrDefault((product, 4)));
 
     // Industry restarting after the holiday: 40% of capacity on the first history day, 100% on the last planned day.
     private static double Ramp(DateOnly day, Assumptions a)
@@ -537,7 +784,8 @@ public static class SampleGenerator
         }
     }
 
-    /// <summary>Splits total proportionally to weights by largest remainder: exact integers summing to total (ties to the earlier part).</summary>
+    /// <summary>Splits total proportionally to weights by largest remainder: exact integers summing to total (ties to
+    /// the earlier part).</summary>
     private static long[] Split(long total, List<long> weights)
     {
         var sum = weights.Sum();
@@ -555,7 +803,13 @@ public static class SampleGenerator
         }
 
         var left = total - result.Sum();
-        foreach (var i in Enumerable.Range(0, weights.Count).OrderByDescending(i => remainders[i]).ThenBy(i => i).Take((int)left))
+        foreach (
+            var i in Enumerable
+                .Range(0, weights.Count)
+                .OrderByDescending(i => remainders[i])
+                .ThenBy(i => i)
+                .Take((int)left)
+        )
         {
             result[i]++;
         }
@@ -599,7 +853,8 @@ public static class SampleGenerator
         return path;
     }
 
-    /// <summary>Header-keyed rows of a data file, read by the same reader (and with the same errors) as the importer.</summary>
+    /// <summary>Header-keyed rows of a data file, read by the same reader (and with the same errors) as the
+    /// importer.</summary>
     private static List<Dictionary<string, string>> ReadCsv(string path)
     {
         var file = CsvFile.Read(path);
@@ -613,7 +868,9 @@ public static class SampleGenerator
             .Where(d => !d.Code.StartsWith(StatisticsOnlyZone, StringComparison.Ordinal))
             .OrderBy(d => d.Code, StringComparer.Ordinal)
             .ToList();
-        var children = divisions.GroupBy(d => d.Parent, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var children = divisions
+            .GroupBy(d => d.Parent, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var population = ReadCsv(Path.Combine(dataDir, "zhejiang-population.csv"))
             .ToDictionary(r => r["code"], r => long.Parse(r["population"], Inv), StringComparer.Ordinal);
         return new Regions(divisions.Where(d => d.Level == "city").ToList(), children, population);
@@ -622,7 +879,8 @@ public static class SampleGenerator
     private static Assumptions LoadAssumptions(string referenceDir)
     {
         List<Dictionary<string, string>> Read(string name) => ReadCsv(Path.Combine(referenceDir, name));
-        var parameters = Read("planning-parameters.csv").ToDictionary(r => r["name"], r => r["value"], StringComparer.Ordinal);
+        var parameters = Read("planning-parameters.csv")
+            .ToDictionary(r => r["name"], r => r["value"], StringComparer.Ordinal);
         var products = Read("products.csv").Select(r => r["code"]).ToHashSet(StringComparer.Ordinal);
         var missing = Products.Where(p => !products.Contains(p)).ToList();
         if (missing.Count > 0)
@@ -634,9 +892,18 @@ public static class SampleGenerator
             DateOnly.ParseExact(parameters["plan_start"], "yyyy-MM-dd", Inv),
             int.Parse(parameters["horizon_days"], Inv),
             double.Parse(parameters["return_to_work_share"], Inv),
-            Read("segments.csv").ToDictionary(r => r["code"], r => (int.Parse(r["tier"], Inv), r["risk_scaled"] == "1"), StringComparer.Ordinal),
-            Read("consumption-rates.csv").Select(r => (r["segment"], r["product_code"], double.Parse(r["rate_per_driver_day"], Inv))).ToList(),
-            Read("risk-levels.csv").ToDictionary(r => int.Parse(r["level"], Inv), r => double.Parse(r["multiplier"], Inv)),
-            Read("external-sites.csv").Select(r => r["code"]).ToList());
+            Read("segments.csv")
+                .ToDictionary(
+                    r => r["code"],
+                    r => (int.Parse(r["tier"], Inv), r["risk_scaled"] == "1"),
+                    StringComparer.Ordinal
+                ),
+            Read("consumption-rates.csv")
+                .Select(r => (r["segment"], r["product_code"], double.Parse(r["rate_per_driver_day"], Inv)))
+                .ToList(),
+            Read("risk-levels.csv")
+                .ToDictionary(r => int.Parse(r["level"], Inv), r => double.Parse(r["multiplier"], Inv)),
+            Read("external-sites.csv").Select(r => r["code"]).ToList()
+        );
     }
 }

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 using Planner.Api.Planning;
-using Planner.Api.Scenarios;
 using Planner.Api.Runs;
+using Planner.Api.Scenarios;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Scenarios;
 
@@ -75,12 +75,32 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         if (Id is not null)
         {
-            if (await ScenarioStore.GetAsync(db, Id) is not { } scenario) return NotFound();
+            if (await ScenarioStore.GetAsync(db, Id) is not { } scenario)
+                return NotFound();
             (Name, Description) = (scenario.Name, scenario.Description);
             var o = scenario.Overrides;
-            Production = o.ProductionMultipliers.Select(m => new MultiplierRow { Code = m.Product, Scope = m.City, Multiplier = m.Multiplier }).ToList();
-            Demand = o.DemandMultipliers.Select(m => new MultiplierRow { Code = m.County, Scope = m.Tier?.ToString(CultureInfo.InvariantCulture), Multiplier = m.Multiplier }).ToList();
-            (HubeiQuota, UnavailableTeams, HorizonDays, Policy) = (o.HubeiQuota, o.UnavailableTeams.ToList(), o.HorizonDays, o.Policy);
+            Production = o
+                .ProductionMultipliers.Select(m => new MultiplierRow
+                {
+                    Code = m.Product,
+                    Scope = m.City,
+                    Multiplier = m.Multiplier,
+                })
+                .ToList();
+            Demand = o
+                .DemandMultipliers.Select(m => new MultiplierRow
+                {
+                    Code = m.County,
+                    Scope = m.Tier?.ToString(CultureInfo.InvariantCulture),
+                    Multiplier = m.Multiplier,
+                })
+                .ToList();
+            (HubeiQuota, UnavailableTeams, HorizonDays, Policy) = (
+                o.HubeiQuota,
+                o.UnavailableTeams.ToList(),
+                o.HorizonDays,
+                o.Policy
+            );
         }
         await LoadChoicesAsync(db);
         return Page();
@@ -93,9 +113,18 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
         var id = Id ?? NewId?.Trim() ?? "";
         var overrides = new ScenarioOverrides
         {
-            ProductionMultipliers = Production.Where(r => r.Multiplier is not null).Select(r => new ProductionMultiplier(Empty(r.Code), Empty(r.Scope), r.Multiplier!.Value)).ToList(),
-            DemandMultipliers = Demand.Where(r => r.Multiplier is not null)
-                .Select(r => new DemandMultiplier(Empty(r.Code), Empty(r.Scope) is { } tier ? int.Parse(tier, CultureInfo.InvariantCulture) : null, r.Multiplier!.Value)).ToList(),
+            ProductionMultipliers = Production
+                .Where(r => r.Multiplier is not null)
+                .Select(r => new ProductionMultiplier(Empty(r.Code), Empty(r.Scope), r.Multiplier!.Value))
+                .ToList(),
+            DemandMultipliers = Demand
+                .Where(r => r.Multiplier is not null)
+                .Select(r => new DemandMultiplier(
+                    Empty(r.Code),
+                    Empty(r.Scope) is { } tier ? int.Parse(tier, CultureInfo.InvariantCulture) : null,
+                    r.Multiplier!.Value
+                ))
+                .ToList(),
             HubeiQuota = HubeiQuota,
             UnavailableTeams = UnavailableTeams,
             HorizonDays = HorizonDays,
@@ -103,7 +132,16 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
         };
         try
         {
-            await ScenarioStore.SaveAsync(db, id, Name, Description, overrides, create: Id is null, User.Identity?.Name, clock.GetUtcNow());
+            await ScenarioStore.SaveAsync(
+                db,
+                id,
+                Name,
+                Description,
+                overrides,
+                create: Id is null,
+                User.Identity?.Name,
+                clock.GetUtcNow()
+            );
         }
         catch (ScenarioInvalid e)
         {
@@ -124,20 +162,27 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
 
     private async Task<IActionResult> RunAsync(System.Data.Common.DbConnection db, string id)
     {
-        return Redirect($"/runs/{await RunJobs.QueueAsync(db, jobs, new PlanRequest(Scenario: id), clock.GetUtcNow())}");
+        return Redirect(
+            $"/runs/{await RunJobs.QueueAsync(db, jobs, new PlanRequest(Scenario: id), clock.GetUtcNow())}"
+        );
     }
 
     private async Task LoadChoicesAsync(System.Data.Common.DbConnection db)
     {
         IsNew = Id is null;
-        async Task<IReadOnlyList<(string, string)>> List(string sql) => (await db.QueryAsync<(string, string)>(sql)).ToList();
+        async Task<IReadOnlyList<(string, string)>> List(string sql) =>
+            (await db.QueryAsync<(string, string)>(sql)).ToList();
         Products = await List("SELECT code, name_en FROM products ORDER BY code");
-        Cities = await List("SELECT code, COALESCE(name_en, name) FROM regions WHERE level IN ('province', 'city') ORDER BY code");
+        Cities = await List(
+            "SELECT code, COALESCE(name_en, name) FROM regions WHERE level IN ('province', 'city') ORDER BY code"
+        );
         Counties = await List("SELECT code, name FROM regions WHERE level = 'county' ORDER BY code");
         Tiers = await List("SELECT CAST(tier AS TEXT), name_en FROM priority_tiers ORDER BY tier");
         Teams = await List("SELECT code, name FROM medical_teams ORDER BY code");
-        while (Production.Count < Rows) Production.Add(new MultiplierRow());
-        while (Demand.Count < Rows) Demand.Add(new MultiplierRow());
+        while (Production.Count < Rows)
+            Production.Add(new MultiplierRow());
+        while (Demand.Count < Rows)
+            Demand.Add(new MultiplierRow());
     }
 
     private static string? Empty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Storage;
-using Planner.Api.Scenarios;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
+using Planner.Api.Scenarios;
+using Planner.Api.Storage;
 
 namespace Planner.Api.Scenarios;
 
@@ -27,12 +27,24 @@ public sealed class IndexModel(Database planner) : PageModel
     public static string Describe(ScenarioOverrides o)
     {
         var parts = new List<string>();
-        parts.AddRange(o.ProductionMultipliers.Select(m => $"production {m.Product ?? "all products"} in {m.City ?? "all cities"} ×{m.Multiplier:0.##}"));
-        parts.AddRange(o.DemandMultipliers.Select(m => $"demand {(m.Tier is { } t ? $"tier {t}" : "all tiers")} in {m.County ?? "all counties"} ×{m.Multiplier:0.##}"));
-        if (o.HubeiQuota is { } q) parts.Add($"Hubei quota ×{q:0.##}");
-        if (o.UnavailableTeams.Count > 0) parts.Add($"{o.UnavailableTeams.Count} team(s) unavailable");
-        if (o.HorizonDays is { } d) parts.Add($"{d} days");
-        if (o.Policy is { } p) parts.Add(p);
+        parts.AddRange(
+            o.ProductionMultipliers.Select(m =>
+                $"production {m.Product ?? "all products"} in {m.City ?? "all cities"} ×{m.Multiplier:0.##}"
+            )
+        );
+        parts.AddRange(
+            o.DemandMultipliers.Select(m =>
+                $"demand {(m.Tier is { } t ? $"tier {t}" : "all tiers")} in {m.County ?? "all counties"} ×{m.Multiplier:0.##}"
+            )
+        );
+        if (o.HubeiQuota is { } q)
+            parts.Add($"Hubei quota ×{q:0.##}");
+        if (o.UnavailableTeams.Count > 0)
+            parts.Add($"{o.UnavailableTeams.Count} team(s) unavailable");
+        if (o.HorizonDays is { } d)
+            parts.Add($"{d} days");
+        if (o.Policy is { } p)
+            parts.Add(p);
         return parts.Count == 0 ? "no overrides" : string.Join("; ", parts);
     }
 }

@@ -39,7 +39,8 @@ internal sealed record FeedTable(
     string[] Values,
     bool StampsPullRun,
     Func<SourceRow, KnownCodes, object?[]> Map,
-    Func<SourceRow, string> Describe)
+    Func<SourceRow, string> Describe
+)
 {
     public string[] Columns { get; } = [.. Keys, .. Values];
 }

@@ -11,12 +11,16 @@ public sealed record PullLease(TimeSpan Lease, TimeSpan Heartbeat)
     public static PullLease Default { get; } = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10));
 }
 
-/// <summary>Another process is pulling the feed and its lease has not run out: try again after <see cref="RetryAfter"/>.</summary>
+/// <summary>Another process is pulling the feed and its lease has not run out: try again after
+/// <see cref="RetryAfter"/>.</summary>
 public sealed class FeedBusyException(string feed, string holder, DateTimeOffset leaseEnds, DateTimeOffset now)
-    : PlannerException($"The {feed} feed is being pulled by {holder}; the data held is used meanwhile (its claim is held until {leaseEnds:HH:mm:ss} UTC unless renewed).")
+    : PlannerException(
+        $"The {feed} feed is being pulled by {holder}; the data held is used meanwhile (its claim is held until {leaseEnds:HH:mm:ss} UTC unless renewed)."
+    )
 {
     /// <summary>When the holder's lease runs out if it stops renewing it (at least one second from now).</summary>
-    public TimeSpan RetryAfter { get; } = leaseEnds - now > TimeSpan.FromSeconds(1) ? leaseEnds - now : TimeSpan.FromSeconds(1);
+    public TimeSpan RetryAfter { get; } =
+        leaseEnds - now > TimeSpan.FromSeconds(1) ? leaseEnds - now : TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
@@ -59,27 +63,66 @@ public sealed class FeedClaim : IAsyncDisposable
     public string Token { get; }
 
     /// <summary>
-    /// Takes the feed for <paramref name="worker"/> and starts renewing the claim; throws <see cref="FeedBusyException"/>
+    /// Takes the feed for <paramref name="worker"/> and starts renewing the claim; throws
+    /// <see cref="FeedBusyException"/>
     /// when a live holder has it. Pull runs left running by a holder whose lease ran out are marked failed.
     /// </summary>
-    public static async Task<FeedClaim> TakeAsync(Database planner, DbConnection db, TimeProvider clock, string source, string worker,
-        PullLease lease, CancellationToken ct)
+    public static async Task<FeedClaim> TakeAsync(
+        Database planner,
+        DbConnection db,
+        TimeProvider clock,
+        string source,
+        string worker,
+        PullLease lease,
+        CancellationToken ct
+    )
     {
         var now = clock.GetUtcNow();
         var token = Guid.NewGuid().ToString("N");
         var previous = await HolderAsync(db, source);
-        if (await db.ExecuteAsync(new CommandDefinition(ClaimSql, new { source, token, worker, now, stale = now - lease.Lease }, cancellationToken: ct)) == 0)
+        if (
+            await db.ExecuteAsync(
+                new CommandDefinition(
+                    ClaimSql,
+                    new
+                    {
+                        source,
+                        token,
+                        worker,
+                        now,
+                        stale = now - lease.Lease,
+                    },
+                    cancellationToken: ct
+                )
+            ) == 0
+        )
         {
             var holder = await HolderAsync(db, source) ?? previous;
-            throw new FeedBusyException(source, holder?.Worker ?? "another process", (holder?.HeartbeatAt ?? now) + lease.Lease, now);
+            throw new FeedBusyException(
+                source,
+                holder?.Worker ?? "another process",
+                (holder?.HeartbeatAt ?? now) + lease.Lease,
+                now
+            );
         }
         // Only the holder of the claim ever has a pull of this feed running: any other is a dead holder's.
-        await db.ExecuteAsync(AbandonSql, new { source, now, holder = previous?.Worker ?? "unknown" });
+        await db.ExecuteAsync(
+            AbandonSql,
+            new
+            {
+                source,
+                now,
+                holder = previous?.Worker ?? "unknown",
+            }
+        );
         return new FeedClaim(planner, clock, source, token, lease.Heartbeat);
     }
 
     private static async Task<Holder?> HolderAsync(DbConnection db, string source) =>
-        await db.QuerySingleOrDefaultAsync<Holder>("SELECT worker AS Worker, heartbeat_at AS HeartbeatAt FROM feed_claims WHERE source = @source", new { source });
+        await db.QuerySingleOrDefaultAsync<Holder>(
+            "SELECT worker AS Worker, heartbeat_at AS HeartbeatAt FROM feed_claims WHERE source = @source",
+            new { source }
+        );
 
     private sealed class Holder
     {
@@ -91,12 +134,16 @@ public sealed class FeedClaim : IAsyncDisposable
     /// Marks failed the pull runs still <c>running</c> whose feed no live process holds (their worker was killed and
     /// no pull of that feed has run since); returns how many. The recover job and a worker's start call it.
     /// </summary>
-    public static Task<int> AbandonStaleAsync(DbConnection db, DateTimeOffset now, TimeSpan lease) => db.ExecuteAsync("""
-        UPDATE pull_runs SET status = 'failed', finished_at = @now,
-            error = 'abandoned: its worker stopped during the pull; nothing it read was kept'
-        WHERE status = 'running'
-          AND NOT EXISTS (SELECT 1 FROM feed_claims c WHERE c.source = pull_runs.source AND c.heartbeat_at >= @stale)
-        """, new { now, stale = now - lease });
+    public static Task<int> AbandonStaleAsync(DbConnection db, DateTimeOffset now, TimeSpan lease) =>
+        db.ExecuteAsync(
+            """
+            UPDATE pull_runs SET status = 'failed', finished_at = @now,
+                error = 'abandoned: its worker stopped during the pull; nothing it read was kept'
+            WHERE status = 'running'
+              AND NOT EXISTS (SELECT 1 FROM feed_claims c WHERE c.source = pull_runs.source AND c.heartbeat_at >= @stale)
+            """,
+            new { now, stale = now - lease }
+        );
 
     /// <summary>
     /// Inside the pull's transaction, just before it commits: renews the claim and names the pull run, or throws when
@@ -106,14 +153,25 @@ public sealed class FeedClaim : IAsyncDisposable
     {
         var held = await db.ExecuteAsync(
             "UPDATE feed_claims SET heartbeat_at = @now, pull_run_id = @pullRunId WHERE source = @source AND token = @token",
-            new { now = _clock.GetUtcNow(), pullRunId, source = Source, token = Token }, tx);
+            new
+            {
+                now = _clock.GetUtcNow(),
+                pullRunId,
+                source = Source,
+                token = Token,
+            },
+            tx
+        );
         if (held != 1)
         {
-            throw new PlannerException($"The pull of the {Source} feed lost its claim (it stalled longer than the lease and another process took the feed); nothing was written.");
+            throw new PlannerException(
+                $"The pull of the {Source} feed lost its claim (it stalled longer than the lease and another process took the feed); nothing was written."
+            );
         }
     }
 
-    /// <summary>Renews the claim until disposed; a failed renewal is tried again at the next tick (the pull itself reports real failures).</summary>
+    /// <summary>Renews the claim until disposed; a failed renewal is tried again at the next tick (the pull itself
+    /// reports real failures).</summary>
     private async Task HeartbeatAsync(TimeSpan every)
     {
         using var timer = new PeriodicTimer(every, _clock);
@@ -124,8 +182,15 @@ public sealed class FeedClaim : IAsyncDisposable
                 try
                 {
                     await using var db = await _planner.OpenAsync(_stop.Token);
-                    await db.ExecuteAsync("UPDATE feed_claims SET heartbeat_at = @now WHERE source = @source AND token = @token",
-                        new { now = _clock.GetUtcNow(), source = Source, token = Token });
+                    await db.ExecuteAsync(
+                        "UPDATE feed_claims SET heartbeat_at = @now WHERE source = @source AND token = @token",
+                        new
+                        {
+                            now = _clock.GetUtcNow(),
+                            source = Source,
+                            token = Token,
+                        }
+                    );
                 }
                 catch (Exception e) when (e is DbException or PlannerException)
                 {
@@ -134,9 +199,7 @@ public sealed class FeedClaim : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>Stops renewing and gives the feed back (if the database is away, the lease runs out instead).</summary>
@@ -148,7 +211,10 @@ public sealed class FeedClaim : IAsyncDisposable
         try
         {
             await using var db = await _planner.OpenAsync();
-            await db.ExecuteAsync("DELETE FROM feed_claims WHERE source = @source AND token = @token", new { source = Source, token = Token });
+            await db.ExecuteAsync(
+                "DELETE FROM feed_claims WHERE source = @source AND token = @token",
+                new { source = Source, token = Token }
+            );
         }
         catch (Exception e) when (e is DbException or PlannerException)
         {

@@ -11,7 +11,17 @@ using Planner.Api.Storage;
 namespace Planner.Api.Sources;
 
 /// <summary>What one pull did.</summary>
-public sealed record PullRun(string Id, Feed Feed, string Status, long RowsRead, long RowsChanged, long RowsRejected, long Watermark, TimeSpan Duration, string? Error);
+public sealed record PullRun(
+    string Id,
+    Feed Feed,
+    string Status,
+    long RowsRead,
+    long RowsChanged,
+    long RowsRejected,
+    long Watermark,
+    TimeSpan Duration,
+    string? Error
+);
 
 /// <summary>
 /// Pulls a feed into the planner database through Dapper: rows above the last watermark, checked one by one,
@@ -23,7 +33,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     /// <summary>This process, as <c>feed_claims.worker</c> names it.</summary>
     private readonly string _worker = worker ?? $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    /// <summary>Rows read and checked before they are handed to the writer; the next chunk is read while this one is written.</summary>
+    /// <summary>Rows read and checked before they are handed to the writer; the next chunk is read while this one is
+    /// written.</summary>
     private const int ChunkRows = 10_000;
 
     private const string LastWatermarkSql = """
@@ -44,21 +55,45 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
 
     private static readonly string[] RejectedColumns = ["id", "pull_run_id", "row_key", "reason", "payload"];
 
-    /// <summary>Pulls one feed in one transaction and records the pull run; a failure keeps the data held before.</summary>
+    /// <summary>Pulls one feed in one transaction and records the pull run; a failure keeps the data held
+    /// before.</summary>
     public async Task<PullRun> PullAsync(FeedSource source, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
         var name = source.Feed.ToString().ToLowerInvariant();
         await using var connection = await planner.OpenAsync(ct);
-        await using var claim = await FeedClaim.TakeAsync(planner, connection, clock, name, _worker, lease ?? PullLease.Default, ct);
+        await using var claim = await FeedClaim.TakeAsync(
+            planner,
+            connection,
+            clock,
+            name,
+            _worker,
+            lease ?? PullLease.Default,
+            ct
+        );
         // Time and sequence number, not a random id: the same pulls at the same time give the same ids (and plans).
-        var sequence = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pull_runs WHERE source = @source", new { source = name }) + 1;
+        var sequence =
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM pull_runs WHERE source = @source",
+                new { source = name }
+            ) + 1;
         var runId = $"pull-{name}-{clock.GetUtcNow():yyyyMMddHHmmss}-{sequence}";
         var previous = await connection.ExecuteScalarAsync<string?>(LastWatermarkSql, new { source = name });
         var watermark = previous is null ? 0 : long.Parse(previous, CultureInfo.InvariantCulture);
-        await connection.ExecuteAsync(StartRunSql, new { id = runId, source = name, started_at = clock.GetUtcNow() });
+        await connection.ExecuteAsync(
+            StartRunSql,
+            new
+            {
+                id = runId,
+                source = name,
+                started_at = clock.GetUtcNow(),
+            }
+        );
 
-        long read = 0, changed = 0, rejected = 0, newWatermark = watermark;
+        long read = 0,
+            changed = 0,
+            rejected = 0,
+            newWatermark = watermark;
         try
         {
             await using var sourceConnection = await source.Database.OpenAsync(ct);
@@ -74,15 +109,30 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
                     // holder stalled past its lease while its transaction is still open: the claim's next holder waits
                     // here rather than racing its inserts (MERGE, unlike ON CONFLICT, would then fail on the key).
                     // A killed holder's server session ends with its connection, and the lock with it.
-                    await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtext(@key))", new { key = "planner-pull-" + name }, tx);
-                    // The MERGE's join may hold the 100,000 staged rows in memory (about 10 MB): more than the default 4 MB.
+                    await connection.ExecuteAsync(
+                        "SELECT pg_advisory_xact_lock(hashtext(@key))",
+                        new { key = "planner-pull-" + name },
+                        tx
+                    );
+                    // The MERGE's join may hold the 100,000 staged rows in memory (about 10 MB): more than the default
+                    // 4 MB.
                     await connection.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: tx);
                 }
                 var known = await KnownCodesAsync(connection, tx);
                 foreach (var table in Feeds.Tables(source.Feed))
                 {
                     var query = source.Queries.GetValueOrDefault(table.Name) ?? table.DefaultQuery;
-                    var batch = await PullTableAsync(connection, tx, sourceConnection, table, query, watermark, known, runId, ct);
+                    var batch = await PullTableAsync(
+                        connection,
+                        tx,
+                        sourceConnection,
+                        table,
+                        query,
+                        watermark,
+                        known,
+                        runId,
+                        ct
+                    );
                     read += batch.Read;
                     rejected += batch.Rejected.Count;
                     newWatermark = Math.Max(newWatermark, batch.Watermark);
@@ -96,7 +146,17 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             {
                 await SetSqliteForeignKeysAsync(connection, true);
             }
-            return new PullRun(runId, source.Feed, "succeeded", read, changed, rejected, newWatermark, watch.Elapsed, null);
+            return new PullRun(
+                runId,
+                source.Feed,
+                "succeeded",
+                read,
+                changed,
+                rejected,
+                newWatermark,
+                watch.Elapsed,
+                null
+            );
         }
         catch (Exception e) when (e is PlannerException or DbException)
         {
@@ -105,17 +165,31 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             var message = e is PlannerException ? e.Message : $"Pulling {name} failed: {Database.FirstLine(e.Message)}";
             try
             {
-                await connection.ExecuteAsync(FinishRunSql, Finish("failed", message) with { rows_changed = 0, watermark = watermark.ToString(CultureInfo.InvariantCulture) });
+                await connection.ExecuteAsync(
+                    FinishRunSql,
+                    Finish("failed", message) with
+                    {
+                        rows_changed = 0,
+                        watermark = watermark.ToString(CultureInfo.InvariantCulture),
+                    }
+                );
             }
-            catch (DbException lost) when (Database.ForgetBrokenConnections(lost))
-            {
-            }
+            catch (DbException lost) when (Database.ForgetBrokenConnections(lost)) { }
             Database.ForgetBrokenConnections(e);
             throw new PlannerException(message, e);
         }
 
-        FinishRow Finish(string status, string? error) => new(runId, clock.GetUtcNow(), status, read, changed, rejected,
-            newWatermark.ToString(CultureInfo.InvariantCulture), error);
+        FinishRow Finish(string status, string? error) =>
+            new(
+                runId,
+                clock.GetUtcNow(),
+                status,
+                read,
+                changed,
+                rejected,
+                newWatermark.ToString(CultureInfo.InvariantCulture),
+                error
+            );
     }
 
     /// <summary>
@@ -126,8 +200,17 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     /// read. A key read twice, another writer reaching the table first, or others holding it past a short lock
     /// timeout send it back to the staged path.
     /// </summary>
-    private async Task<Batch> PullTableAsync(DbConnection connection, DbTransaction tx, DbConnection source, FeedTable table, string query,
-        long watermark, KnownCodes known, string runId, CancellationToken ct)
+    private async Task<Batch> PullTableAsync(
+        DbConnection connection,
+        DbTransaction tx,
+        DbConnection source,
+        FeedTable table,
+        string query,
+        long watermark,
+        KnownCodes known,
+        string runId,
+        CancellationToken ct
+    )
     {
         if (connection is NpgsqlConnection pg && await IsEmptyAsync(pg, tx, table.Target))
         {
@@ -136,8 +219,17 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             {
                 string[] columns = table.StampsPullRun ? [.. table.Columns, "pull_run_id"] : table.Columns;
                 Func<object>? stamp = table.StampsPullRun ? () => runId : null;
-                var loaded = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: true,
-                    chunks => LoadEmptyTableAsync(pg, tx, table.Target, columns, stamp, chunks, ct), ct);
+                var loaded = await ReadAndWriteAsync(
+                    source,
+                    table,
+                    query,
+                    watermark,
+                    known,
+                    runId,
+                    stopAtDuplicate: true,
+                    chunks => LoadEmptyTableAsync(pg, tx, table.Target, columns, stamp, chunks, ct),
+                    ct
+                );
                 // Later writes of the pull would otherwise run in the savepoint's subtransaction.
                 await tx.ReleaseAsync("first_load", ct);
                 await InsertRejectedAsync(connection, tx, loaded, ct);
@@ -154,35 +246,90 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         if (connection is SqliteConnection sqlite)
         {
             var changed = new List<object?[]>();
-            var upserted = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: false,
-                chunks => BulkWriter.StepAsync(sqlite, UpsertSql(table, $"VALUES ({BulkWriter.Placeholders(table.Columns.Length + (table.StampsPullRun ? 1 : 0))})"),
-                    table.Columns.Length, table.StampsPullRun ? [runId] : [], chunks.ReadAllAsync(ct), changed.Add, ct), ct);
+            var upserted = await ReadAndWriteAsync(
+                source,
+                table,
+                query,
+                watermark,
+                known,
+                runId,
+                stopAtDuplicate: false,
+                chunks =>
+                    BulkWriter.StepAsync(
+                        sqlite,
+                        UpsertSql(
+                            table,
+                            $"VALUES ({BulkWriter.Placeholders(table.Columns.Length + (table.StampsPullRun ? 1 : 0))})"
+                        ),
+                        table.Columns.Length,
+                        table.StampsPullRun ? [runId] : [],
+                        chunks.ReadAllAsync(ct),
+                        changed.Add,
+                        ct
+                    ),
+                ct
+            );
             await InsertRejectedAsync(connection, tx, upserted, ct);
-            // A key changed by two of the rows read is one row changed (also if the second put back what the first replaced).
-            upserted.Changed = upserted.Duplicates ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count() : changed.Count;
+            // A key changed by two of the rows read is one row changed (also if the second put back what the first
+            // replaced).
+            upserted.Changed = upserted.Duplicates
+                ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count()
+                : changed.Count;
             return upserted;
         }
 
         var staging = $"pull_{table.Target}";
-        await Database.CreateStagingTableAsync(connection, tx, staging, $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq", table.Target);
+        await Database.CreateStagingTableAsync(
+            connection,
+            tx,
+            staging,
+            $"{string.Join(", ", table.Columns)}, CAST(0 AS bigint) AS seq",
+            table.Target
+        );
         long seq = 0;
-        var batch = await ReadAndWriteAsync(source, table, query, watermark, known, runId, stopAtDuplicate: false,
-            chunks => BulkWriter.CopyAsync((NpgsqlConnection)connection, staging, [.. table.Columns, "seq"], chunks.ReadAllAsync(ct), () => ++seq, ct), ct);
+        var batch = await ReadAndWriteAsync(
+            source,
+            table,
+            query,
+            watermark,
+            known,
+            runId,
+            stopAtDuplicate: false,
+            chunks =>
+                BulkWriter.CopyAsync(
+                    (NpgsqlConnection)connection,
+                    staging,
+                    [.. table.Columns, "seq"],
+                    chunks.ReadAllAsync(ct),
+                    () => ++seq,
+                    ct
+                ),
+            ct
+        );
         await InsertRejectedAsync(connection, tx, batch, ct);
         if (batch.Duplicates)
         {
             // A key read more than once keeps its last staged row (rows with a lower row_version were never staged).
             var sameKey = string.Join(" AND ", table.Keys.Select(k => $"later.{k} = {staging}.{k}"));
-            await connection.ExecuteAsync($"DELETE FROM {staging} WHERE EXISTS (SELECT 1 FROM {staging} later WHERE {sameKey} AND later.seq > {staging}.seq)", transaction: tx);
+            await connection.ExecuteAsync(
+                $"DELETE FROM {staging} WHERE EXISTS (SELECT 1 FROM {staging} later WHERE {sameKey} AND later.seq > {staging}.seq)",
+                transaction: tx
+            );
         }
         var upsert = connection is NpgsqlConnection { PostgreSqlVersion.Major: >= 15 }
             ? MergeSql(table, staging)
-            : UpsertSql(table, $"SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM {staging} WHERE true");
-        batch.Changed = await connection.ExecuteAsync(new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct));
+            : UpsertSql(
+                table,
+                $"SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM {staging} WHERE true"
+            );
+        batch.Changed = await connection.ExecuteAsync(
+            new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct)
+        );
         return batch;
     }
 
-    /// <summary>How long a first load waits for others to leave the empty table before it takes the staged path.</summary>
+    /// <summary>How long a first load waits for others to leave the empty table before it takes the staged
+    /// path.</summary>
     private const string FirstLoadLockTimeout = "2s";
 
     private static Task<bool> IsEmptyAsync(NpgsqlConnection connection, DbTransaction tx, string table) =>
@@ -196,25 +343,41 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     /// nothing reads or writes it without its indexes (a pull with nothing to load takes no lock), and its emptiness
     /// is checked again under the lock.
     /// </summary>
-    private static async Task LoadEmptyTableAsync(NpgsqlConnection connection, DbTransaction tx, string table, string[] columns, Func<object>? trailing,
-        ChannelReader<List<object?[]>> chunks, CancellationToken ct)
+    private static async Task LoadEmptyTableAsync(
+        NpgsqlConnection connection,
+        DbTransaction tx,
+        string table,
+        string[] columns,
+        Func<object>? trailing,
+        ChannelReader<List<object?[]>> chunks,
+        CancellationToken ct
+    )
     {
-        if (!await chunks.WaitToReadAsync(ct)) return;
+        if (!await chunks.WaitToReadAsync(ct))
+            return;
         try
         {
             // A lock waited for holds up every later reader of the table: past the timeout the merge, which lets
             // readers be, does the load instead.
-            await connection.ExecuteAsync($"SET LOCAL lock_timeout = '{FirstLoadLockTimeout}'; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; RESET lock_timeout", transaction: tx);
+            await connection.ExecuteAsync(
+                $"SET LOCAL lock_timeout = '{FirstLoadLockTimeout}'; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; RESET lock_timeout",
+                transaction: tx
+            );
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             throw new FirstLoadAbandonedException();
         }
-        if (!await IsEmptyAsync(connection, tx, table)) throw new FirstLoadAbandonedException();
+        if (!await IsEmptyAsync(connection, tx, table))
+            throw new FirstLoadAbandonedException();
         var indexes = (await connection.QueryAsync<DeferredIndex>(DeferredIndexesSql, new { table }, tx)).AsList();
-        foreach (var index in indexes) await connection.ExecuteAsync(index.DropSql, transaction: tx);
+        foreach (var index in indexes)
+            await connection.ExecuteAsync(index.DropSql, transaction: tx);
         await BulkWriter.CopyAsync(connection, table, columns, chunks.ReadAllAsync(ct), trailing, ct);
-        foreach (var index in indexes) await connection.ExecuteAsync(new CommandDefinition(index.CreateSql, transaction: tx, cancellationToken: ct));
+        foreach (var index in indexes)
+            await connection.ExecuteAsync(
+                new CommandDefinition(index.CreateSql, transaction: tx, cancellationToken: ct)
+            );
     }
 
     /// <summary>
@@ -235,23 +398,36 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
 
     private sealed record DeferredIndex(string DropSql, string CreateSql);
 
-    /// <summary>Reads the table (<see cref="ReadAsync"/>) while <paramref name="write"/> writes the chunks read on another thread.</summary>
-    private static async Task<Batch> ReadAndWriteAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known,
-        string runId, bool stopAtDuplicate, Func<ChannelReader<List<object?[]>>, Task> write, CancellationToken ct)
+    /// <summary>Reads the table (<see cref="ReadAsync"/>) while <paramref name="write"/> writes the chunks read on
+    /// another thread.</summary>
+    private static async Task<Batch> ReadAndWriteAsync(
+        DbConnection source,
+        FeedTable table,
+        string query,
+        long watermark,
+        KnownCodes known,
+        string runId,
+        bool stopAtDuplicate,
+        Func<ChannelReader<List<object?[]>>, Task> write,
+        CancellationToken ct
+    )
     {
         var chunks = Channel.CreateBounded<List<object?[]>>(2);
-        var writing = Task.Run(async () =>
-        {
-            try
+        var writing = Task.Run(
+            async () =>
             {
-                await write(chunks.Reader);
-            }
-            finally
-            {
-                // A failed write closes the channel, so the reader stops at its next chunk.
-                chunks.Writer.TryComplete();
-            }
-        }, ct);
+                try
+                {
+                    await write(chunks.Reader);
+                }
+                finally
+                {
+                    // A failed write closes the channel, so the reader stops at its next chunk.
+                    chunks.Writer.TryComplete();
+                }
+            },
+            ct
+        );
         try
         {
             return await ReadAsync(source, table, query, watermark, known, runId, stopAtDuplicate, chunks.Writer, ct);
@@ -266,7 +442,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
 
     private async Task InsertRejectedAsync(DbConnection connection, DbTransaction tx, Batch batch, CancellationToken ct)
     {
-        if (batch.Rejected.Count > 0) await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
+        if (batch.Rejected.Count > 0)
+            await planner.BulkInsertAsync(connection, tx, "rejected_rows", RejectedColumns, batch.Rejected, ct);
     }
 
     /// <summary>
@@ -274,14 +451,27 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     /// are kept with their reasons, valid rows go to <paramref name="chunks"/> in chunks of <see cref="ChunkRows"/>,
     /// as values in <see cref="FeedTable.Columns"/> order.
     /// </summary>
-    private static async Task<Batch> ReadAsync(DbConnection source, FeedTable table, string query, long watermark, KnownCodes known, string runId,
-        bool stopAtDuplicate, ChannelWriter<List<object?[]>> chunks, CancellationToken ct)
+    private static async Task<Batch> ReadAsync(
+        DbConnection source,
+        FeedTable table,
+        string query,
+        long watermark,
+        KnownCodes known,
+        string runId,
+        bool stopAtDuplicate,
+        ChannelWriter<List<object?[]>> chunks,
+        CancellationToken ct
+    )
     {
         var batch = new Batch(table.Keys.Length);
         var chunk = new List<object?[]>(ChunkRows);
         try
         {
-            await foreach (IDictionary<string, object?> values in source.QueryUnbufferedAsync(query, new { watermark }).WithCancellation(ct))
+            await foreach (
+                IDictionary<string, object?> values in source
+                    .QueryUnbufferedAsync(query, new { watermark })
+                    .WithCancellation(ct)
+            )
             {
                 var row = new SourceRow(values);
                 batch.Read++;
@@ -290,11 +480,19 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
                 batch.Watermark = Math.Max(batch.Watermark, version);
                 if (row.Problems.Count > 0)
                 {
-                    batch.Rejected.Add([Guid.NewGuid().ToString("N"), runId, $"{table.Name}: {table.Describe(row)}", string.Join("; ", row.Problems), row.Payload()]);
+                    batch.Rejected.Add([
+                        Guid.NewGuid().ToString("N"),
+                        runId,
+                        $"{table.Name}: {table.Describe(row)}",
+                        string.Join("; ", row.Problems),
+                        row.Payload(),
+                    ]);
                     continue;
                 }
-                if (!batch.IsLatest(mapped, version)) continue;
-                if (stopAtDuplicate && batch.Duplicates) throw new FirstLoadAbandonedException();
+                if (!batch.IsLatest(mapped, version))
+                    continue;
+                if (stopAtDuplicate && batch.Duplicates)
+                    throw new FirstLoadAbandonedException();
                 chunk.Add(mapped);
                 batch.Staged++;
                 if (chunk.Count == ChunkRows)
@@ -308,15 +506,25 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         {
             throw new PlannerException($"The {table.Name} query failed: {Database.FirstLine(e.Message)}", e);
         }
-        if (chunk.Count > 0) await chunks.WriteAsync(chunk, ct);
+        if (chunk.Count > 0)
+            await chunks.WriteAsync(chunk, ct);
         return batch;
     }
 
     private static long SafeVersion(SourceRow row)
     {
-        try { return row.RowVersion; }
-        catch (FormatException) { return 0; }
-        catch (InvalidCastException) { return 0; }
+        try
+        {
+            return row.RowVersion;
+        }
+        catch (FormatException)
+        {
+            return 0;
+        }
+        catch (InvalidCastException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>
@@ -326,8 +534,13 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     private static string UpsertSql(FeedTable table, string rows)
     {
         var stamp = table.StampsPullRun ? ", pull_run_id" : "";
-        var set = string.Join(", ", table.Values.Select(c => $"{c} = excluded.{c}")) + (table.StampsPullRun ? ", pull_run_id = excluded.pull_run_id" : "");
-        var differs = string.Join(" OR ", table.Values.Select(c => $"{table.Target}.{c} IS DISTINCT FROM excluded.{c}"));
+        var set =
+            string.Join(", ", table.Values.Select(c => $"{c} = excluded.{c}"))
+            + (table.StampsPullRun ? ", pull_run_id = excluded.pull_run_id" : "");
+        var differs = string.Join(
+            " OR ",
+            table.Values.Select(c => $"{table.Target}.{c} IS DISTINCT FROM excluded.{c}")
+        );
         return $"""
             INSERT INTO {table.Target} ({string.Join(", ", table.Columns)}{stamp})
             {rows}
@@ -347,26 +560,35 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     private static string MergeSql(FeedTable table, string staging)
     {
         var stamp = table.StampsPullRun ? ", pull_run_id" : "";
-        var set = string.Join(", ", table.Values.Select(c => $"{c} = s.{c}")) + (table.StampsPullRun ? ", pull_run_id = @pull_run_id" : "");
+        var set =
+            string.Join(", ", table.Values.Select(c => $"{c} = s.{c}"))
+            + (table.StampsPullRun ? ", pull_run_id = @pull_run_id" : "");
         var differs = string.Join(" OR ", table.Values.Select(c => $"t.{c} IS DISTINCT FROM s.{c}"));
         return $"""
             MERGE INTO {table.Target} t
             USING {staging} s ON {string.Join(" AND ", table.Keys.Select(k => $"t.{k} = s.{k}"))}
             WHEN MATCHED AND ({differs}) THEN UPDATE SET {set}
-            WHEN NOT MATCHED THEN INSERT ({string.Join(", ", table.Columns)}{stamp}) VALUES ({string.Join(", ", table.Columns.Select(c => "s." + c))}{(table.StampsPullRun ? ", @pull_run_id" : "")})
+            WHEN NOT MATCHED THEN INSERT ({string.Join(", ", table.Columns)}{stamp}) VALUES ({string.Join(
+                ", ",
+                table.Columns.Select(c => "s." + c)
+            )}{(table.StampsPullRun ? ", @pull_run_id" : "")})
             """;
     }
 
     private static async Task SetSqliteForeignKeysAsync(DbConnection connection, bool on)
     {
-        if (connection is not SqliteConnection) return;
+        if (connection is not SqliteConnection)
+            return;
         // Also, for this connection only: a page cache that holds the table being pulled (64 MB instead of 2 MB).
-        await connection.ExecuteAsync(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536");
+        await connection.ExecuteAsync(
+            on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536"
+        );
     }
 
     private static async Task<KnownCodes> KnownCodesAsync(DbConnection connection, DbTransaction tx)
     {
-        async Task<HashSet<string>> Codes(string sql) => (await connection.QueryAsync<string>(sql, transaction: tx)).ToHashSet(StringComparer.Ordinal);
+        async Task<HashSet<string>> Codes(string sql) =>
+            (await connection.QueryAsync<string>(sql, transaction: tx)).ToHashSet(StringComparer.Ordinal);
         return new KnownCodes
         {
             Counties = await Codes("SELECT code FROM regions WHERE level = 'county'"),
@@ -387,6 +609,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         public List<object?[]> Rejected { get; } = [];
         public long Read { get; set; }
         public long Changed { get; set; }
+
         /// <summary>Valid rows handed to the writer (the latest of their key when read).</summary>
         public long Staged { get; set; }
         public long Watermark { get; set; }
@@ -401,7 +624,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             ref var held = ref CollectionsMarshal.GetValueRefOrAddDefault(_versions, values, out var exists);
             if (exists)
             {
-                if (version < held) return false;
+                if (version < held)
+                    return false;
                 Duplicates = true;
             }
             held = version;
@@ -414,10 +638,12 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     {
         public bool Equals(object?[]? x, object?[]? y)
         {
-            if (x is null || y is null) return ReferenceEquals(x, y);
+            if (x is null || y is null)
+                return ReferenceEquals(x, y);
             for (var i = 0; i < keyCount; i++)
             {
-                if (!object.Equals(x[i], y[i])) return false;
+                if (!object.Equals(x[i], y[i]))
+                    return false;
             }
             return true;
         }
@@ -425,7 +651,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         public int GetHashCode(object?[] values)
         {
             var hash = new HashCode();
-            for (var i = 0; i < keyCount; i++) hash.Add(values[i]);
+            for (var i = 0; i < keyCount; i++)
+                hash.Add(values[i]);
             return hash.ToHashCode();
         }
     }
@@ -436,5 +663,14 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     /// </summary>
     private sealed class FirstLoadAbandonedException : Exception;
 
-    private sealed record FinishRow(string id, DateTimeOffset finished_at, string status, long rows_read, long rows_changed, long rows_rejected, string watermark, string? error);
+    private sealed record FinishRow(
+        string id,
+        DateTimeOffset finished_at,
+        string status,
+        long rows_read,
+        long rows_changed,
+        long rows_rejected,
+        string watermark,
+        string? error
+    );
 }

@@ -3,19 +3,24 @@ namespace Planner.Api.Sources;
 /// <summary>The tables of each feed, in the order they are pulled (parents before children).</summary>
 internal static class Feeds
 {
-    public static IReadOnlyList<FeedTable> Tables(Feed feed) => feed switch
-    {
-        Feed.Production => Production,
-        Feed.Hospitals => Hospitals,
-        Feed.Teams => Teams,
-        _ => throw new ArgumentOutOfRangeException(nameof(feed)),
-    };
+    public static IReadOnlyList<FeedTable> Tables(Feed feed) =>
+        feed switch
+        {
+            Feed.Production => Production,
+            Feed.Hospitals => Hospitals,
+            Feed.Teams => Teams,
+            _ => throw new ArgumentOutOfRangeException(nameof(feed)),
+        };
 
     private static readonly FeedTable[] Production =
     [
-        new("enterprises",
+        new(
+            "enterprises",
             "SELECT code, name, county_code, kind, row_version FROM enterprises WHERE row_version > @watermark ORDER BY row_version",
-            Target: "suppliers", Keys: ["code"], Values: ["name", "county_code", "kind"], StampsPullRun: true,
+            Target: "suppliers",
+            Keys: ["code"],
+            Values: ["name", "county_code", "kind"],
+            StampsPullRun: true,
             (r, known) =>
             {
                 var code = r.Text("code");
@@ -23,33 +28,58 @@ internal static class Feeds
                 var county = r.Text("county_code");
                 var kind = r.Text("kind");
                 r.Require(known.Counties.Contains(county), $"county_code {county} is not a Zhejiang county");
-                r.Require(kind is "factory" or "provincial_reserve" or "city_reserve" or "national_allocation", $"kind '{kind}' is not factory, provincial_reserve, city_reserve or national_allocation");
-                if (r.Problems.Count == 0) known.Suppliers.Add(code);
+                r.Require(
+                    kind is "factory" or "provincial_reserve" or "city_reserve" or "national_allocation",
+                    $"kind '{kind}' is not factory, provincial_reserve, city_reserve or national_allocation"
+                );
+                if (r.Problems.Count == 0)
+                    known.Suppliers.Add(code);
                 return [code, name, county, kind];
             },
-            r => $"enterprise {r.OptionalText("code")}"),
-        new("enterprise_products",
+            r => $"enterprise {r.OptionalText("code")}"
+        ),
+        new(
+            "enterprise_products",
             "SELECT enterprise_code, product_code, daily_capacity, row_version FROM enterprise_products WHERE row_version > @watermark ORDER BY row_version",
-            Target: "supplier_products", Keys: ["supplier_code", "product_code"], Values: ["daily_capacity"], StampsPullRun: false,
+            Target: "supplier_products",
+            Keys: ["supplier_code", "product_code"],
+            Values: ["daily_capacity"],
+            StampsPullRun: false,
             (r, known) => [Supplier(r, known), Product(r, known), r.Count("daily_capacity")],
-            r => $"enterprise {r.OptionalText("enterprise_code")} product {r.OptionalText("product_code")}"),
-        new("daily_output",
+            r => $"enterprise {r.OptionalText("enterprise_code")} product {r.OptionalText("product_code")}"
+        ),
+        new(
+            "daily_output",
             "SELECT enterprise_code, product_code, report_date, quantity, row_version FROM daily_output WHERE row_version > @watermark ORDER BY row_version",
-            Target: "production_reports", Keys: ["supplier_code", "product_code", "report_date"], Values: ["output"], StampsPullRun: true,
+            Target: "production_reports",
+            Keys: ["supplier_code", "product_code", "report_date"],
+            Values: ["output"],
+            StampsPullRun: true,
             (r, known) => [Supplier(r, known), Product(r, known), r.Date("report_date"), r.Count("quantity")],
-            r => $"output {r.OptionalText("enterprise_code")} {r.OptionalText("product_code")} {r.OptionalText("report_date")}"),
-        new("stock_on_hand",
+            r =>
+                $"output {r.OptionalText("enterprise_code")} {r.OptionalText("product_code")} {r.OptionalText("report_date")}"
+        ),
+        new(
+            "stock_on_hand",
             "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE row_version > @watermark ORDER BY row_version",
-            Target: "stock_reports", Keys: ["supplier_code", "product_code", "as_of"], Values: ["quantity"], StampsPullRun: true,
+            Target: "stock_reports",
+            Keys: ["supplier_code", "product_code", "as_of"],
+            Values: ["quantity"],
+            StampsPullRun: true,
             (r, known) => [Supplier(r, known), Product(r, known), r.Date("as_of"), r.Count("quantity")],
-            r => $"stock {r.OptionalText("enterprise_code")} {r.OptionalText("product_code")} {r.OptionalText("as_of")}"),
+            r => $"stock {r.OptionalText("enterprise_code")} {r.OptionalText("product_code")} {r.OptionalText("as_of")}"
+        ),
     ];
 
     private static readonly FeedTable[] Hospitals =
     [
-        new("hospitals",
+        new(
+            "hospitals",
             "SELECT code, name, county_code, designated, grade, row_version FROM hospitals WHERE row_version > @watermark ORDER BY row_version",
-            Target: "hospitals", Keys: ["code"], Values: ["name", "county_code", "designated", "grade"], StampsPullRun: true,
+            Target: "hospitals",
+            Keys: ["code"],
+            Values: ["name", "county_code", "designated", "grade"],
+            StampsPullRun: true,
             (r, known) =>
             {
                 var code = r.Text("code");
@@ -59,20 +89,38 @@ internal static class Feeds
                 var grade = r.Text("grade");
                 r.Require(known.Counties.Contains(county), $"county_code {county} is not a Zhejiang county");
                 r.Require(designated is 0 or 1, $"designated is {designated}; it must be 0 or 1");
-                if (r.Problems.Count == 0) known.Hospitals.Add(code);
+                if (r.Problems.Count == 0)
+                    known.Hospitals.Add(code);
                 return [code, name, county, designated, grade];
             },
-            r => $"hospital {r.OptionalText("code")}"),
-        new("capacity_reports",
+            r => $"hospital {r.OptionalText("code")}"
+        ),
+        new(
+            "capacity_reports",
             """
             SELECT hospital_code, report_date, beds_general_total, beds_general_occupied, beds_isolation_total, beds_isolation_occupied,
                    beds_icu_total, beds_icu_occupied, severe_patients, critical_patients, ventilators_total, ventilators_in_use,
                    ecmo_total, ecmo_in_use, staff_on_duty, row_version
             FROM capacity_reports WHERE row_version > @watermark ORDER BY row_version
             """,
-            Target: "capacity_reports", Keys: ["hospital_code", "report_date"],
-            Values: ["beds_general_total", "beds_general_occupied", "beds_isolation_total", "beds_isolation_occupied", "beds_icu_total", "beds_icu_occupied",
-                "severe_patients", "critical_patients", "ventilators_total", "ventilators_in_use", "ecmo_total", "ecmo_in_use", "staff_on_duty"],
+            Target: "capacity_reports",
+            Keys: ["hospital_code", "report_date"],
+            Values:
+            [
+                "beds_general_total",
+                "beds_general_occupied",
+                "beds_isolation_total",
+                "beds_isolation_occupied",
+                "beds_icu_total",
+                "beds_icu_occupied",
+                "severe_patients",
+                "critical_patients",
+                "ventilators_total",
+                "ventilators_in_use",
+                "ecmo_total",
+                "ecmo_in_use",
+                "staff_on_duty",
+            ],
             StampsPullRun: true,
             (r, known) =>
             {
@@ -97,19 +145,42 @@ internal static class Feeds
                 r.Require(icuOccupied <= icuTotal, "beds_icu_occupied exceeds beds_icu_total");
                 r.Require(ventilatorsInUse <= ventilatorsTotal, "ventilators_in_use exceeds ventilators_total");
                 r.Require(ecmoInUse <= ecmoTotal, "ecmo_in_use exceeds ecmo_total");
-                r.Require(severe + critical <= generalOccupied + isolationOccupied + icuOccupied, "severe + critical patients exceed the occupied beds");
-                return [hospital, date, generalTotal, generalOccupied, isolationTotal, isolationOccupied, icuTotal, icuOccupied,
-                    severe, critical, ventilatorsTotal, ventilatorsInUse, ecmoTotal, ecmoInUse, staff];
+                r.Require(
+                    severe + critical <= generalOccupied + isolationOccupied + icuOccupied,
+                    "severe + critical patients exceed the occupied beds"
+                );
+                return
+                [
+                    hospital,
+                    date,
+                    generalTotal,
+                    generalOccupied,
+                    isolationTotal,
+                    isolationOccupied,
+                    icuTotal,
+                    icuOccupied,
+                    severe,
+                    critical,
+                    ventilatorsTotal,
+                    ventilatorsInUse,
+                    ecmoTotal,
+                    ecmoInUse,
+                    staff,
+                ];
             },
-            r => $"capacity {r.OptionalText("hospital_code")} {r.OptionalText("report_date")}"),
+            r => $"capacity {r.OptionalText("hospital_code")} {r.OptionalText("report_date")}"
+        ),
     ];
 
     private static readonly FeedTable[] Teams =
     [
-        new("teams",
+        new(
+            "teams",
             "SELECT code, name, home_city_code, level, available_from, available_to, rest_days, current_site, row_version FROM teams WHERE row_version > @watermark ORDER BY row_version",
-            Target: "medical_teams", Keys: ["code"],
-            Values: ["name", "home_city_code", "level", "available_from", "available_to", "rest_days", "current_site"], StampsPullRun: true,
+            Target: "medical_teams",
+            Keys: ["code"],
+            Values: ["name", "home_city_code", "level", "available_from", "available_to", "rest_days", "current_site"],
+            StampsPullRun: true,
             (r, known) =>
             {
                 var code = r.Text("code");
@@ -123,24 +194,42 @@ internal static class Feeds
                 r.Require(known.Cities.Contains(city), $"home_city_code {city} is not a Zhejiang city");
                 r.Require(level is "provincial" or "city", $"level '{level}' is not provincial or city");
                 r.Require(from <= to, $"available_from {from:yyyy-MM-dd} is after available_to {to:yyyy-MM-dd}");
-                r.Require(site is null || known.Sites.Contains(site) || known.Counties.Contains(site), $"current_site {site} is not a known site");
-                if (r.Problems.Count == 0) known.Teams.Add(code);
+                r.Require(
+                    site is null || known.Sites.Contains(site) || known.Counties.Contains(site),
+                    $"current_site {site} is not a known site"
+                );
+                if (r.Problems.Count == 0)
+                    known.Teams.Add(code);
                 return [code, name, city, level, from, to, restDays, site];
             },
-            r => $"team {r.OptionalText("code")}"),
-        new("team_members",
+            r => $"team {r.OptionalText("code")}"
+        ),
+        new(
+            "team_members",
             "SELECT team_code, specialty, members, row_version FROM team_members WHERE row_version > @watermark ORDER BY row_version",
-            Target: "team_members", Keys: ["team_code", "specialty"], Values: ["members"], StampsPullRun: false,
+            Target: "team_members",
+            Keys: ["team_code", "specialty"],
+            Values: ["members"],
+            StampsPullRun: false,
             (r, known) =>
             {
                 var team = r.Text("team_code");
                 var specialty = r.Text("specialty");
                 r.Require(known.Teams.Contains(team), $"team_code {team} is not a known team");
-                r.Require(specialty is "critical_care" or "respiratory" or "infectious_disease" or "icu_nursing" or "general_nursing" or "infection_control",
-                    $"specialty '{specialty}' is not one of critical_care, respiratory, infectious_disease, icu_nursing, general_nursing, infection_control");
+                r.Require(
+                    specialty
+                        is "critical_care"
+                            or "respiratory"
+                            or "infectious_disease"
+                            or "icu_nursing"
+                            or "general_nursing"
+                            or "infection_control",
+                    $"specialty '{specialty}' is not one of critical_care, respiratory, infectious_disease, icu_nursing, general_nursing, infection_control"
+                );
                 return [team, specialty, r.Count("members")];
             },
-            r => $"team {r.OptionalText("team_code")} {r.OptionalText("specialty")}"),
+            r => $"team {r.OptionalText("team_code")} {r.OptionalText("specialty")}"
+        ),
     ];
 
     // Both return the known set's own copy of a code, so that the many rows kept until the pull's end share a few

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 namespace Planner.Api.Sources;
 
 /// <summary>
-/// How old each feed's data may be when a plan uses it (<c>Planner:Freshness:MaxAgeMinutes:&lt;feed&gt;</c>, default 60),
-/// and whether an older one refuses the run or only warns (<c>Planner:Freshness:Mode</c>: refuse, the default, or warn).
+/// How old each feed's data may be when a plan uses it (<c>Planner:Freshness:MaxAgeMinutes:&lt;feed&gt;</c>, default
+/// 60),
+/// and whether an older one refuses the run or only warns (<c>Planner:Freshness:Mode</c>: refuse, the default, or
+/// warn).
 /// </summary>
 public sealed class FreshnessOptions
 {
@@ -13,7 +15,8 @@ public sealed class FreshnessOptions
     /// <summary><c>refuse</c> (the default) or <c>warn</c>.</summary>
     public string Mode { get; set; } = "refuse";
 
-    /// <summary>Largest age in minutes per feed (lower-case feed name), from the end of its last successful pull.</summary>
+    /// <summary>Largest age in minutes per feed (lower-case feed name), from the end of its last successful
+    /// pull.</summary>
     public Dictionary<string, double> MaxAgeMinutes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Refuse the run (true) or publish it with a warning (false).</summary>
@@ -28,7 +31,10 @@ public sealed class FreshnessOptions
         public ValidateOptionsResult Validate(string? name, FreshnessOptions o)
         {
             var failures = new List<string>();
-            if (!o.Mode.Equals("refuse", StringComparison.OrdinalIgnoreCase) && !o.Mode.Equals("warn", StringComparison.OrdinalIgnoreCase))
+            if (
+                !o.Mode.Equals("refuse", StringComparison.OrdinalIgnoreCase)
+                && !o.Mode.Equals("warn", StringComparison.OrdinalIgnoreCase)
+            )
             {
                 failures.Add($"{Section}:Mode is '{o.Mode}'; use refuse or warn.");
             }
@@ -36,7 +42,9 @@ public sealed class FreshnessOptions
             {
                 if (!Enum.TryParse<Feed>(feed, ignoreCase: true, out _))
                 {
-                    failures.Add($"{Section}:MaxAgeMinutes:{feed} names no feed; the feeds are {string.Join(", ", Enum.GetNames<Feed>().Select(n => n.ToLowerInvariant()))}.");
+                    failures.Add(
+                        $"{Section}:MaxAgeMinutes:{feed} names no feed; the feeds are {string.Join(", ", Enum.GetNames<Feed>().Select(n => n.ToLowerInvariant()))}."
+                    );
                 }
                 else if (minutes <= 0)
                 {

@@ -3,8 +3,14 @@ using Planner.Api.Jobs;
 
 namespace Planner.Api.Sources;
 
-/// <summary>The pull job. Hangfire delivers it at least once; a pull is idempotent, and one per feed runs at a time.</summary>
-public sealed class PullJobs(SourcePulls pulls, FeedSources sources, IBackgroundJobClient jobs, ILogger<PullJobs> logger)
+/// <summary>The pull job. Hangfire delivers it at least once; a pull is idempotent, and one per feed runs at a
+/// time.</summary>
+public sealed class PullJobs(
+    SourcePulls pulls,
+    FeedSources sources,
+    IBackgroundJobClient jobs,
+    ILogger<PullJobs> logger
+)
 {
     /// <summary>
     /// Pulls one feed. A source that cannot be reached fails the pull run (the data held stays) and is retried with
@@ -23,7 +29,10 @@ public sealed class PullJobs(SourcePulls pulls, FeedSources sources, IBackground
         catch (FeedBusyException busy)
         {
             JobLog.PullBusy(logger, busy.Message, busy.RetryAfter.TotalSeconds);
-            jobs.Schedule<PullJobs>(j => j.PullAsync(feed, CancellationToken.None), busy.RetryAfter + TimeSpan.FromSeconds(1));
+            jobs.Schedule<PullJobs>(
+                j => j.PullAsync(feed, CancellationToken.None),
+                busy.RetryAfter + TimeSpan.FromSeconds(1)
+            );
         }
     }
 }

@@ -4,8 +4,17 @@ using Dapper;
 namespace Planner.Api.Sources;
 
 /// <summary>How old one feed's data is: its last successful pull, and its last attempt whatever the outcome.</summary>
-public sealed record SourceAge(string Source, string? PullRunId, DateTimeOffset? PulledAt, TimeSpan? Age, TimeSpan MaxAge, bool Fresh,
-    string? LastAttemptId, string? LastAttemptStatus, string? LastAttemptError);
+public sealed record SourceAge(
+    string Source,
+    string? PullRunId,
+    DateTimeOffset? PulledAt,
+    TimeSpan? Age,
+    TimeSpan MaxAge,
+    bool Fresh,
+    string? LastAttemptId,
+    string? LastAttemptStatus,
+    string? LastAttemptError
+);
 
 /// <summary>Feed freshness, for the plan's gate and lineage and for operators.</summary>
 public static class SourceFreshness
@@ -21,7 +30,11 @@ public static class SourceFreshness
         """;
 
     /// <summary>Every feed's age at <paramref name="now"/>.</summary>
-    public static async Task<IReadOnlyList<SourceAge>> ReadAsync(DbConnection db, FreshnessOptions settings, DateTimeOffset now)
+    public static async Task<IReadOnlyList<SourceAge>> ReadAsync(
+        DbConnection db,
+        FreshnessOptions settings,
+        DateTimeOffset now
+    )
     {
         var ages = new List<SourceAge>();
         foreach (var feed in Enum.GetValues<Feed>())
@@ -31,7 +44,19 @@ public static class SourceFreshness
             var attempt = await db.QuerySingleOrDefaultAsync<LastAttempt>(LastAttemptSql, new { source });
             var age = last?.PulledAt is { } at ? now - at : (TimeSpan?)null;
             var max = settings.MaxAge(feed);
-            ages.Add(new SourceAge(source, last?.PullRunId, last?.PulledAt, age, max, age <= max, attempt?.Id, attempt?.Status, attempt?.Error));
+            ages.Add(
+                new SourceAge(
+                    source,
+                    last?.PullRunId,
+                    last?.PulledAt,
+                    age,
+                    max,
+                    age <= max,
+                    attempt?.Id,
+                    attempt?.Status,
+                    attempt?.Error
+                )
+            );
         }
         return ages;
     }
@@ -40,18 +65,25 @@ public static class SourceFreshness
     /// The plan's freshness gate and lineage: the last successful pull of each feed is what a plan reflects. A feed
     /// older than its limit refuses the run or, with <c>Planner:Freshness:Mode=warn</c>, is published with a warning.
     /// </summary>
-    public static async Task<(IReadOnlyList<PullRun> Inputs, IReadOnlyList<string> Warnings)> GateAsync(DbConnection db,
-        FreshnessOptions options, DateTimeOffset now, Action<string> progress)
+    public static async Task<(IReadOnlyList<PullRun> Inputs, IReadOnlyList<string> Warnings)> GateAsync(
+        DbConnection db,
+        FreshnessOptions options,
+        DateTimeOffset now,
+        Action<string> progress
+    )
     {
         var ages = await ReadAsync(db, options, now);
         var stale = ages.Where(a => !a.Fresh).Select(Describe).ToList();
         if (stale.Count > 0 && (options.Refuse || ages.Any(a => a.PullRunId is null)))
         {
-            throw new PlannerException($"Data too old to plan with: {string.Join("; ", stale)}. Pull the feeds again, or raise "
-                + "Planner:Freshness:MaxAgeMinutes (Planner:Freshness:Mode=warn publishes with a warning).");
+            throw new PlannerException(
+                $"Data too old to plan with: {string.Join("; ", stale)}. Pull the feeds again, or raise "
+                    + "Planner:Freshness:MaxAgeMinutes (Planner:Freshness:Mode=warn publishes with a warning)."
+            );
         }
         var warnings = stale.Select(s => $"stale data: {s}").ToList();
-        foreach (var warning in warnings) progress($"warning: {warning}");
+        foreach (var warning in warnings)
+            progress($"warning: {warning}");
         var inputs = new List<PullRun>();
         foreach (var age in ages)
         {
@@ -62,7 +94,10 @@ public static class SourceFreshness
 
     /// <summary>The lineage as the workbooks print it: each feed's watermark and pull run.</summary>
     public static string Lineage(IReadOnlyList<PullRun> pulls) =>
-        string.Join("; ", pulls.Select(p => $"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})"));
+        string.Join(
+            "; ",
+            pulls.Select(p => $"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})")
+        );
 
     private const string PullRunSql = """
         SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, rows_read AS RowsRead,
@@ -72,20 +107,28 @@ public static class SourceFreshness
 
     /// <summary>The most recent pull runs, newest first.</summary>
     public static async Task<IReadOnlyList<PullRunRecord>> RecentPullRunsAsync(DbConnection db, int limit) =>
-        (await db.QueryAsync<PullRunRecord>($"{PullRunSql} ORDER BY started_at DESC, id DESC LIMIT @limit", new { limit })).ToList();
+        (
+            await db.QueryAsync<PullRunRecord>(
+                $"{PullRunSql} ORDER BY started_at DESC, id DESC LIMIT @limit",
+                new { limit }
+            )
+        ).ToList();
 
     /// <summary>One pull run.</summary>
     public static async Task<PullRunRecord> PullRunAsync(DbConnection db, string id) =>
         await db.QuerySingleAsync<PullRunRecord>($"{PullRunSql} WHERE id = @id", new { id });
 
-    /// <summary>"hospitals: last good pull 3 h 05 min ago (limit 60 min)" or "hospitals: never pulled successfully".</summary>
-    public static string Describe(SourceAge age) => age.Age is { } a
-        ? $"{age.Source}: last good pull {Span(a)} ago ({age.PullRunId}; limit {Span(age.MaxAge)})"
-        : $"{age.Source}: never pulled successfully";
+    /// <summary>"hospitals: last good pull 3 h 05 min ago (limit 60 min)" or "hospitals: never pulled
+    /// successfully".</summary>
+    public static string Describe(SourceAge age) =>
+        age.Age is { } a
+            ? $"{age.Source}: last good pull {Span(a)} ago ({age.PullRunId}; limit {Span(age.MaxAge)})"
+            : $"{age.Source}: never pulled successfully";
 
-    private static string Span(TimeSpan t) => t.TotalMinutes < 60
-        ? $"{Math.Floor(t.TotalMinutes):0} min"
-        : $"{Math.Floor(t.TotalHours):0} h {t.Minutes:00} min";
+    private static string Span(TimeSpan t) =>
+        t.TotalMinutes < 60
+            ? $"{Math.Floor(t.TotalMinutes):0} min"
+            : $"{Math.Floor(t.TotalHours):0} h {t.Minutes:00} min";
 
     private sealed class LastAttempt
     {
@@ -135,6 +178,16 @@ public sealed class PullRunRecord
     public string? Error { get; set; }
 
     /// <summary>As the puller reports it.</summary>
-    public PullRun ToPullRun() => new(Id, Enum.Parse<Feed>(Source, ignoreCase: true), Status, RowsRead, RowsChanged, RowsRejected,
-        long.Parse(Watermark ?? "0", System.Globalization.CultureInfo.InvariantCulture), (FinishedAt ?? StartedAt) - StartedAt, Error);
+    public PullRun ToPullRun() =>
+        new(
+            Id,
+            Enum.Parse<Feed>(Source, ignoreCase: true),
+            Status,
+            RowsRead,
+            RowsChanged,
+            RowsRejected,
+            long.Parse(Watermark ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+            (FinishedAt ?? StartedAt) - StartedAt,
+            Error
+        );
 }

@@ -17,8 +17,13 @@ public sealed class SourcePulls(Database planner, FeedSources sources, IOptions<
     public FeedPuller Puller() =>
         new(planner, clock, new PullLease(jobs.Value.Lease, jobs.Value.Heartbeat), JobsSetup.WorkerName);
 
-    /// <summary>Pulls every feed, or only <paramref name="only"/>; progress and failures are reported as they happen.</summary>
-    public async Task<IReadOnlyList<PullAttempt>> PullAsync(Feed? only, Action<string> progress, CancellationToken ct = default)
+    /// <summary>Pulls every feed, or only <paramref name="only"/>; progress and failures are reported as they
+    /// happen.</summary>
+    public async Task<IReadOnlyList<PullAttempt>> PullAsync(
+        Feed? only,
+        Action<string> progress,
+        CancellationToken ct = default
+    )
     {
         var puller = Puller();
         var attempts = new List<PullAttempt>();
@@ -28,8 +33,10 @@ public sealed class SourcePulls(Database planner, FeedSources sources, IOptions<
             try
             {
                 var run = await puller.PullAsync(source, ct);
-                progress($"Pulled {source.Feed.ToString().ToLowerInvariant()}: {run.RowsRead:N0} rows read, {run.RowsChanged:N0} changed, "
-                    + $"{run.RowsRejected:N0} rejected ({run.Duration.TotalSeconds:0.0} s)");
+                progress(
+                    $"Pulled {source.Feed.ToString().ToLowerInvariant()}: {run.RowsRead:N0} rows read, {run.RowsChanged:N0} changed, "
+                        + $"{run.RowsRejected:N0} rejected ({run.Duration.TotalSeconds:0.0} s)"
+                );
                 attempts.Add(new PullAttempt(source.Feed, run, null));
             }
             catch (PlannerException e)

@@ -50,10 +50,22 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
         switch (raw)
         {
             // Most sources return integers already; only other types go through text.
-            case long l: value = l; return true;
-            case int i: value = i; return true;
-            case null: value = 0; return false;
-            default: return long.TryParse(Convert.ToString(raw, CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+            case long l:
+                value = l;
+                return true;
+            case int i:
+                value = i;
+                return true;
+            case null:
+                value = 0;
+                return false;
+            default:
+                return long.TryParse(
+                    Convert.ToString(raw, CultureInfo.InvariantCulture),
+                    NumberStyles.Integer,
+                    CultureInfo.InvariantCulture,
+                    out value
+                );
         }
     }
 
@@ -62,14 +74,32 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
         var raw = Value(column);
         switch (raw)
         {
-            case DateOnly d: return d;
-            case DateTime t: return DateOnly.FromDateTime(t);
+            case DateOnly d:
+                return d;
+            case DateTime t:
+                return DateOnly.FromDateTime(t);
             // SQLite returns dates as text: read yyyy-MM-dd directly (a tenth of the general parser's time).
-            case string { Length: 10 } s when s[4] == '-' && s[7] == '-' && Digits(s, 0, 4, out var y) && Digits(s, 5, 2, out var m) && Digits(s, 8, 2, out var day)
-                && y >= 1 && m is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(y, m):
+            case string { Length: 10 } s
+                when s[4] == '-'
+                    && s[7] == '-'
+                    && Digits(s, 0, 4, out var y)
+                    && Digits(s, 5, 2, out var m)
+                    && Digits(s, 8, 2, out var day)
+                    && y >= 1
+                    && m is >= 1 and <= 12
+                    && day >= 1
+                    && day <= DateTime.DaysInMonth(y, m):
                 return new DateOnly(y, m, day);
         }
-        if (DateOnly.TryParseExact(Convert.ToString(raw, CultureInfo.InvariantCulture), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (
+            DateOnly.TryParseExact(
+                Convert.ToString(raw, CultureInfo.InvariantCulture),
+                "yyyy-MM-dd",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out var date
+            )
+        )
         {
             return date;
         }
@@ -82,7 +112,8 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
         value = 0;
         for (var i = start; i < start + length; i++)
         {
-            if (s[i] is < '0' or > '9') return false;
+            if (s[i] is < '0' or > '9')
+                return false;
             value = value * 10 + (s[i] - '0');
         }
         return true;
@@ -91,13 +122,18 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
     /// <summary>Adds a problem unless the condition holds.</summary>
     public void Require(bool condition, string problem)
     {
-        if (!condition) AddProblem(problem);
+        if (!condition)
+            AddProblem(problem);
     }
 
     /// <summary>Adds a problem unless the condition holds; the message is only formatted when it does not.</summary>
-    public void Require(bool condition, [InterpolatedStringHandlerArgument(nameof(condition))] ref ProblemHandler problem)
+    public void Require(
+        bool condition,
+        [InterpolatedStringHandlerArgument(nameof(condition))] ref ProblemHandler problem
+    )
     {
-        if (!condition) AddProblem(problem.ToStringAndClear());
+        if (!condition)
+            AddProblem(problem.ToStringAndClear());
     }
 
     private void AddProblem(string problem) => (_problems ??= []).Add(problem);
@@ -115,7 +151,8 @@ internal sealed class SourceRow(IDictionary<string, object?> values)
     }
 }
 
-/// <summary>Formats an interpolated problem message only when its condition fails, so a valid row builds no text.</summary>
+/// <summary>Formats an interpolated problem message only when its condition fails, so a valid row builds no
+/// text.</summary>
 [InterpolatedStringHandler]
 internal ref struct ProblemHandler
 {
@@ -124,7 +161,8 @@ internal ref struct ProblemHandler
     public ProblemHandler(int literalLength, int formattedCount, bool condition, out bool shouldAppend)
     {
         shouldAppend = !condition;
-        if (shouldAppend) _text = new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture);
+        if (shouldAppend)
+            _text = new DefaultInterpolatedStringHandler(literalLength, formattedCount, CultureInfo.InvariantCulture);
     }
 
     public void AppendLiteral(string value) => _text.AppendLiteral(value);

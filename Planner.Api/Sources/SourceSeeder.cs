@@ -11,8 +11,13 @@ namespace Planner.Api.Sources;
 /// </summary>
 public static class SourceSeeder
 {
-    /// <summary>Creates the feed's tables and fills them when empty; returns the rows written (0 if it was not empty).</summary>
-    public static async Task<int> SeedIfEmptyAsync(FeedSource source, string dataDirectory, CancellationToken ct = default)
+    /// <summary>Creates the feed's tables and fills them when empty; returns the rows written (0 if it was not
+    /// empty).</summary>
+    public static async Task<int> SeedIfEmptyAsync(
+        FeedSource source,
+        string dataDirectory,
+        CancellationToken ct = default
+    )
     {
         var database = source.Database;
         if (database.Provider == DatabaseProvider.Sqlite)
@@ -24,10 +29,14 @@ public static class SourceSeeder
         if (database.Provider == DatabaseProvider.Postgres)
         {
             // Server mode keeps each feed in its own schema, named by the connection's search path.
-            var schema = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).SearchPath?.Split(',')[0].Trim();
+            var schema = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString)
+                .SearchPath?.Split(',')[0]
+                .Trim();
             if (!string.IsNullOrEmpty(schema))
             {
-                await connection.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+                await connection.ExecuteAsync(
+                    $"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\""
+                );
             }
         }
         await connection.ExecuteAsync(Schema(source.Feed));
@@ -61,42 +70,127 @@ public static class SourceSeeder
         return reader.ReadToEnd();
     }
 
-    private static List<(string Table, string[] Columns, List<object?[]> Rows)> Tables(Feed feed, DataFiles files) => feed switch
-    {
-        Feed.Production =>
-        [
-            ("enterprises", ["code", "name", "county_code", "kind"],
-                Rows(files, "sample/suppliers.csv", r => [r.Text("code"), r.Text("name"), r.Text("county_code"), r.Text("kind")])),
-            ("enterprise_products", ["enterprise_code", "product_code", "daily_capacity"],
-                Rows(files, "sample/supplier-products.csv", r => [r.Text("supplier_code"), r.Text("product_code"), r.WholeNumber("daily_capacity")])),
-            ("daily_output", ["enterprise_code", "product_code", "report_date", "quantity"],
-                Rows(files, "sample/production.csv", r => [r.Text("supplier_code"), r.Text("product_code"), r.Text("report_date"), r.WholeNumber("output")])),
-            ("stock_on_hand", ["enterprise_code", "product_code", "as_of", "quantity"],
-                Rows(files, "sample/stock.csv", r => [r.Text("supplier_code"), r.Text("product_code"), r.Text("as_of"), r.WholeNumber("quantity")])),
-        ],
-        Feed.Hospitals =>
-        [
-            ("hospitals", ["code", "name", "county_code", "designated", "grade"],
-                Rows(files, "sample/hospitals.csv", r => [r.Text("code"), r.Text("name"), r.Text("county_code"), r.WholeNumber("designated"), r.Text("grade")])),
-            ("capacity_reports", CapacityColumns,
-                Rows(files, "sample/capacity.csv", r => CapacityColumns.Select(c => c is "hospital_code" or "report_date" ? (object?)r.Text(c) : r.WholeNumber(c)).ToArray())),
-        ],
-        Feed.Teams =>
-        [
-            ("teams", ["code", "name", "home_city_code", "level", "available_from", "available_to", "rest_days", "current_site"],
-                Rows(files, "sample/teams.csv", r => [r.Text("code"), r.Text("name"), r.Text("home_city_code"), r.Text("level"), r.Text("available_from"), r.Text("available_to"), r.WholeNumber("rest_days"), r.OptionalText("current_site")])),
-            ("team_members", ["team_code", "specialty", "members"],
-                Rows(files, "sample/team-members.csv", r => [r.Text("team_code"), r.Text("specialty"), r.WholeNumber("members")])),
-        ],
-        _ => throw new ArgumentOutOfRangeException(nameof(feed)),
-    };
+    private static List<(string Table, string[] Columns, List<object?[]> Rows)> Tables(Feed feed, DataFiles files) =>
+        feed switch
+        {
+            Feed.Production =>
+            [
+                (
+                    "enterprises",
+                    ["code", "name", "county_code", "kind"],
+                    Rows(files, "sample/suppliers.csv", r =>
+                        [r.Text("code"), r.Text("name"), r.Text("county_code"), r.Text("kind")]
+                    )
+                ),
+                (
+                    "enterprise_products",
+                    ["enterprise_code", "product_code", "daily_capacity"],
+                    Rows(files, "sample/supplier-products.csv", r =>
+                        [r.Text("supplier_code"), r.Text("product_code"), r.WholeNumber("daily_capacity")]
+                    )
+                ),
+                (
+                    "daily_output",
+                    ["enterprise_code", "product_code", "report_date", "quantity"],
+                    Rows(files, "sample/production.csv", r =>
+                        [
+                            r.Text("supplier_code"),
+                            r.Text("product_code"),
+                            r.Text("report_date"),
+                            r.WholeNumber("output"),
+                        ]
+                    )
+                ),
+                (
+                    "stock_on_hand",
+                    ["enterprise_code", "product_code", "as_of", "quantity"],
+                    Rows(files, "sample/stock.csv", r =>
+                        [r.Text("supplier_code"), r.Text("product_code"), r.Text("as_of"), r.WholeNumber("quantity")]
+                    )
+                ),
+            ],
+            Feed.Hospitals =>
+            [
+                (
+                    "hospitals",
+                    ["code", "name", "county_code", "designated", "grade"],
+                    Rows(files, "sample/hospitals.csv", r =>
+                        [
+                            r.Text("code"),
+                            r.Text("name"),
+                            r.Text("county_code"),
+                            r.WholeNumber("designated"),
+                            r.Text("grade"),
+                        ]
+                    )
+                ),
+                (
+                    "capacity_reports",
+                    CapacityColumns,
+                    Rows(files, "sample/capacity.csv", r =>
+                        CapacityColumns
+                            .Select(c => c is "hospital_code" or "report_date" ? (object?)r.Text(c) : r.WholeNumber(c))
+                            .ToArray()
+                    )
+                ),
+            ],
+            Feed.Teams =>
+            [
+                (
+                    "teams",
+                    [
+                        "code",
+                        "name",
+                        "home_city_code",
+                        "level",
+                        "available_from",
+                        "available_to",
+                        "rest_days",
+                        "current_site",
+                    ],
+                    Rows(files, "sample/teams.csv", r =>
+                        [
+                            r.Text("code"),
+                            r.Text("name"),
+                            r.Text("home_city_code"),
+                            r.Text("level"),
+                            r.Text("available_from"),
+                            r.Text("available_to"),
+                            r.WholeNumber("rest_days"),
+                            r.OptionalText("current_site"),
+                        ]
+                    )
+                ),
+                (
+                    "team_members",
+                    ["team_code", "specialty", "members"],
+                    Rows(files, "sample/team-members.csv", r =>
+                        [r.Text("team_code"), r.Text("specialty"), r.WholeNumber("members")]
+                    )
+                ),
+            ],
+            _ => throw new ArgumentOutOfRangeException(nameof(feed)),
+        };
 
     private static readonly string[] CapacityColumns =
     [
-        "hospital_code", "report_date", "beds_general_total", "beds_general_occupied", "beds_isolation_total", "beds_isolation_occupied",
-        "beds_icu_total", "beds_icu_occupied", "severe_patients", "critical_patients", "ventilators_total", "ventilators_in_use",
-        "ecmo_total", "ecmo_in_use", "staff_on_duty",
+        "hospital_code",
+        "report_date",
+        "beds_general_total",
+        "beds_general_occupied",
+        "beds_isolation_total",
+        "beds_isolation_occupied",
+        "beds_icu_total",
+        "beds_icu_occupied",
+        "severe_patients",
+        "critical_patients",
+        "ventilators_total",
+        "ventilators_in_use",
+        "ecmo_total",
+        "ecmo_in_use",
+        "staff_on_duty",
     ];
 
-    private static List<object?[]> Rows(DataFiles files, string path, Func<CsvRow, object?[]> map) => files.Read(path).Rows.Select(map).ToList();
+    private static List<object?[]> Rows(DataFiles files, string path, Func<CsvRow, object?[]> map) =>
+        files.Read(path).Rows.Select(map).ToList();
 }

@@ -16,11 +16,15 @@ public static class SourcesApi
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Sources");
 
-        api.MapGet("/sources", GetFreshness).WithName("GetSourceFreshness")
+        api.MapGet("/sources", GetFreshness)
+            .WithName("GetSourceFreshness")
             .WithSummary("Each feed's last good pull and its age against its limit");
-        api.MapGet("/sources/pulls", GetPullRuns).WithName("GetPullRuns")
+        api.MapGet("/sources/pulls", GetPullRuns)
+            .WithName("GetPullRuns")
             .WithSummary("Recent pull runs: rows read, changed, rejected, status, error");
-        api.MapPost("/sources/{feed}/pull", Pull).WithName("PullFeed").RequireAuthorization(AccessSetup.Planners)
+        api.MapPost("/sources/{feed}/pull", Pull)
+            .WithName("PullFeed")
+            .RequireAuthorization(AccessSetup.Planners)
             .WithSummary("Pull a feed now (production, hospitals or teams); planners");
         return api;
     }
@@ -28,14 +32,22 @@ public static class SourcesApi
     /// <summary>A queued pull: the Hangfire job's id.</summary>
     public sealed record QueuedPull(string Job);
 
-    public static async Task<Ok<IReadOnlyList<SourceAge>>> GetFreshness(Database planner, IOptions<FreshnessOptions> freshness,
-        TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<SourceAge>>> GetFreshness(
+        Database planner,
+        IOptions<FreshnessOptions> freshness,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         return TypedResults.Ok(await SourceFreshness.ReadAsync(db, freshness.Value, clock.GetUtcNow()));
     }
 
-    public static async Task<Ok<IReadOnlyList<PullRunRecord>>> GetPullRuns(Database planner, int? limit, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<PullRunRecord>>> GetPullRuns(
+        Database planner,
+        int? limit,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         return TypedResults.Ok(await SourceFreshness.RecentPullRunsAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
@@ -43,7 +55,12 @@ public static class SourcesApi
 
     public static Results<Accepted<QueuedPull>, ProblemHttpResult> Pull(string feed, IBackgroundJobClient jobs) =>
         Enum.TryParse<Feed>(feed, ignoreCase: true, out var f) && Enum.IsDefined(f)
-            ? TypedResults.Accepted((string?)null, new QueuedPull(jobs.Enqueue<PullJobs>(j => j.PullAsync(f, CancellationToken.None))))
-            : TypedResults.Problem($"There is no feed '{feed}'; the feeds are production, hospitals and teams.",
-                statusCode: StatusCodes.Status404NotFound);
+            ? TypedResults.Accepted(
+                (string?)null,
+                new QueuedPull(jobs.Enqueue<PullJobs>(j => j.PullAsync(f, CancellationToken.None)))
+            )
+            : TypedResults.Problem(
+                $"There is no feed '{feed}'; the feeds are production, hospitals and teams.",
+                statusCode: StatusCodes.Status404NotFound
+            );
 }

@@ -9,10 +9,12 @@ public sealed class FeedOptions
     /// <summary><c>Sqlite</c> or <c>Postgres</c>; default: the planner database's provider.</summary>
     public string? Provider { get; set; }
 
-    /// <summary>Default: an SQLite file in <c>LocalDirectory/sources</c>, or in server mode a schema <c>src_&lt;feed&gt;</c> of the planner database.</summary>
+    /// <summary>Default: an SQLite file in <c>LocalDirectory/sources</c>, or in server mode a schema
+    /// <c>src_&lt;feed&gt;</c> of the planner database.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Dapper SQL replacing a source table's default query (by table name); must take <c>@watermark</c> and return <c>row_version</c>.</summary>
+    /// <summary>Dapper SQL replacing a source table's default query (by table name); must take <c>@watermark</c> and
+    /// return <c>row_version</c>.</summary>
     public Dictionary<string, string> Queries { get; set; } = new(StringComparer.Ordinal);
 }
 
@@ -25,15 +27,17 @@ public sealed class SourcesOptions
     public FeedOptions Hospitals { get; set; } = new();
     public FeedOptions Teams { get; set; } = new();
 
-    public FeedOptions Of(Feed feed) => feed switch
-    {
-        Feed.Production => Production,
-        Feed.Hospitals => Hospitals,
-        Feed.Teams => Teams,
-        _ => throw new ArgumentOutOfRangeException(nameof(feed), feed, null),
-    };
+    public FeedOptions Of(Feed feed) =>
+        feed switch
+        {
+            Feed.Production => Production,
+            Feed.Hospitals => Hospitals,
+            Feed.Teams => Teams,
+            _ => throw new ArgumentOutOfRangeException(nameof(feed), feed, null),
+        };
 
-    /// <summary>A provider other than Sqlite or Postgres, or a connection string Npgsql cannot read, stops start-up.</summary>
+    /// <summary>A provider other than Sqlite or Postgres, or a connection string Npgsql cannot read, stops
+    /// start-up.</summary>
     internal sealed class Validator : IValidateOptions<SourcesOptions>
     {
         public ValidateOptionsResult Validate(string? name, SourcesOptions o)
@@ -42,15 +46,23 @@ public sealed class SourcesOptions
             foreach (var feed in Enum.GetValues<Feed>())
             {
                 var f = o.Of(feed);
-                if (f.Provider is { Length: > 0 } p && !p.Equals("Sqlite", StringComparison.OrdinalIgnoreCase)
-                    && !p.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+                if (
+                    f.Provider is { Length: > 0 } p
+                    && !p.Equals("Sqlite", StringComparison.OrdinalIgnoreCase)
+                    && !p.Equals("Postgres", StringComparison.OrdinalIgnoreCase)
+                )
                 {
                     failures.Add($"{Section}:{feed}:Provider is '{p}'; use Sqlite or Postgres.");
                 }
-                if (f.Provider?.Equals("Postgres", StringComparison.OrdinalIgnoreCase) == true && f.ConnectionString is { Length: > 0 } cs
-                    && StorageOptions.ConnectionStringProblem(cs) is { } problem)
+                if (
+                    f.Provider?.Equals("Postgres", StringComparison.OrdinalIgnoreCase) == true
+                    && f.ConnectionString is { Length: > 0 } cs
+                    && StorageOptions.ConnectionStringProblem(cs) is { } problem
+                )
                 {
-                    failures.Add($"{Section}:{feed}:ConnectionString is not a valid PostgreSQL connection string: {problem}");
+                    failures.Add(
+                        $"{Section}:{feed}:ConnectionString is not a valid PostgreSQL connection string: {problem}"
+                    );
                 }
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -72,24 +84,34 @@ public sealed class FeedSources(IOptions<SourcesOptions> sources, IOptions<Stora
     public FeedSource this[Feed feed] => All.Single(s => s.Feed == feed);
 
     private static List<FeedSource> Resolve(SourcesOptions sources, StorageOptions storage) =>
-        Enum.GetValues<Feed>().Select(feed =>
-        {
-            var options = sources.Of(feed);
-            var name = feed.ToString().ToLowerInvariant();
-            var sqlite = Path.Combine(storage.LocalDirectory, "sources", name + ".db");
-            var connection = options.ConnectionString;
-            Database database = options.Provider switch
+        Enum.GetValues<Feed>()
+            .Select(feed =>
             {
-                { } p when p.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) =>
-                    Database.Sqlite(connection is { Length: > 0 } ? connection : sqlite),
-                { } p when p.Equals("Postgres", StringComparison.OrdinalIgnoreCase) =>
-                    Database.Postgres(connection is { Length: > 0 } ? connection : storage.ConnectionString ?? ""),
-                _ when storage.IsServer =>
+                var options = sources.Of(feed);
+                var name = feed.ToString().ToLowerInvariant();
+                var sqlite = Path.Combine(storage.LocalDirectory, "sources", name + ".db");
+                var connection = options.ConnectionString;
+                Database database = options.Provider switch
+                {
+                    { } p when p.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) => Database.Sqlite(
+                        connection is { Length: > 0 } ? connection : sqlite
+                    ),
+                    { } p when p.Equals("Postgres", StringComparison.OrdinalIgnoreCase) => Database.Postgres(
+                        connection is { Length: > 0 } ? connection : storage.ConnectionString ?? ""
+                    ),
+                    _ when storage.IsServer =>
                     // Server mode: each feed in its own schema of the planner's database unless configured otherwise.
-                    Database.Postgres(connection is { Length: > 0 } ? connection
-                        : new Npgsql.NpgsqlConnectionStringBuilder(storage.ConnectionString) { SearchPath = "src_" + name }.ToString()),
-                _ => Database.Sqlite(connection is { Length: > 0 } ? connection : sqlite),
-            };
-            return new FeedSource(feed, database, options.Queries);
-        }).ToList();
+                    Database.Postgres(
+                        connection is { Length: > 0 }
+                            ? connection
+                            : new Npgsql.NpgsqlConnectionStringBuilder(storage.ConnectionString)
+                            {
+                                SearchPath = "src_" + name,
+                            }.ToString()
+                    ),
+                    _ => Database.Sqlite(connection is { Length: > 0 } ? connection : sqlite),
+                };
+                return new FeedSource(feed, database, options.Queries);
+            })
+            .ToList();
 }

@@ -35,7 +35,8 @@ public static class PlannerServices
         services.AddSingleton<RunExecutor>();
         services.AddTransient<RunJobs>();
 
-        // Before the Hangfire server (in AddJobs): the database is migrated and the recurring jobs registered before any job runs.
+        // Before the Hangfire server (in AddJobs): the database is migrated and the recurring jobs registered before
+        // any job runs.
         services.AddSingleton<StartupWork>();
         services.AddHostedService<StartupWork.Service>();
         services.AddJobs(configuration);
@@ -50,7 +51,8 @@ public static class PlannerServices
     {
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        if (clock is not null) services.AddSingleton(clock);
+        if (clock is not null)
+            services.AddSingleton(clock);
         services.AddLogging();
         services.AddPlanner(configuration);
         var provider = services.BuildServiceProvider();
@@ -62,7 +64,11 @@ public static class PlannerServices
         {
             // Every wrong setting at once, as one exception.
             provider.Dispose();
-            throw new OptionsValidationException("Planner", typeof(object), e.InnerExceptions.SelectMany(x => ((OptionsValidationException)x).Failures));
+            throw new OptionsValidationException(
+                "Planner",
+                typeof(object),
+                e.InnerExceptions.SelectMany(x => ((OptionsValidationException)x).Failures)
+            );
         }
         return provider;
     }

@@ -9,7 +9,14 @@ namespace Planner.Api.Startup;
 public static class RecurringJobs
 {
     /// <summary>The ids, for operators and tests.</summary>
-    public static readonly IReadOnlyList<string> Ids = ["pull-production", "pull-hospitals", "pull-teams", "daily-plan", "recover-runs"];
+    public static readonly IReadOnlyList<string> Ids =
+    [
+        "pull-production",
+        "pull-hospitals",
+        "pull-teams",
+        "daily-plan",
+        "recover-runs",
+    ];
 
     /// <summary>
     /// Adds or updates the recurring jobs (idempotent: every node may call it on start). Queues come from the methods'
@@ -20,10 +27,24 @@ public static class RecurringJobs
         var options = new RecurringJobOptions { TimeZone = jobs.Zone() };
         foreach (var feed in Enum.GetValues<Feed>())
         {
-            manager.AddOrUpdate<PullJobs>($"pull-{feed.ToString().ToLowerInvariant()}", j => j.PullAsync(feed, CancellationToken.None),
-                jobs.PullCron, options);
+            manager.AddOrUpdate<PullJobs>(
+                $"pull-{feed.ToString().ToLowerInvariant()}",
+                j => j.PullAsync(feed, CancellationToken.None),
+                jobs.PullCron,
+                options
+            );
         }
-        manager.AddOrUpdate<RunJobs>("daily-plan", j => j.DailyPlanAsync(CancellationToken.None), jobs.DailyPlanCron, options);
-        manager.AddOrUpdate<RunJobs>("recover-runs", j => j.RecoverAsync(CancellationToken.None), jobs.RecoverCron, options);
+        manager.AddOrUpdate<RunJobs>(
+            "daily-plan",
+            j => j.DailyPlanAsync(CancellationToken.None),
+            jobs.DailyPlanCron,
+            options
+        );
+        manager.AddOrUpdate<RunJobs>(
+            "recover-runs",
+            j => j.RecoverAsync(CancellationToken.None),
+            jobs.RecoverCron,
+            options
+        );
     }
 }

@@ -16,8 +16,15 @@ namespace Planner.Api.Startup;
 /// import the reference data, fill the sample sources when they are empty; then, for a web or worker node, create
 /// the sample users (embedded mode), clean up after stopped workers and register the recurring jobs.
 /// </summary>
-public sealed class StartupWork(Database planner, FeedSources sources, IOptions<StorageOptions> storage, IOptions<AccessOptions> access,
-    IOptions<JobOptions> jobs, TimeProvider clock, ILogger<StartupWork> logger)
+public sealed class StartupWork(
+    Database planner,
+    FeedSources sources,
+    IOptions<StorageOptions> storage,
+    IOptions<AccessOptions> access,
+    IOptions<JobOptions> jobs,
+    TimeProvider clock,
+    ILogger<StartupWork> logger
+)
 {
     /// <summary>
     /// Several nodes may start at once on one PostgreSQL database: a session advisory lock lets one migrate, import
@@ -28,7 +35,8 @@ public sealed class StartupWork(Database planner, FeedSources sources, IOptions<
     /// <summary>Migrates and imports the reference data (the commands that only read need no more).</summary>
     public async Task PrepareDatabaseAsync(Action<string> progress, CancellationToken ct)
     {
-        if (planner.Provider == DatabaseProvider.Sqlite) Directory.CreateDirectory(storage.Value.LocalDirectory);
+        if (planner.Provider == DatabaseProvider.Sqlite)
+            Directory.CreateDirectory(storage.Value.LocalDirectory);
         await using var setup = await SetupLockAsync(ct);
         progress($"Migrating the {planner.Describe()}");
         await Migrator.MigrateAsync(planner, ct);
@@ -45,7 +53,10 @@ public sealed class StartupWork(Database planner, FeedSources sources, IOptions<
         foreach (var source in sources.All)
         {
             var rows = await SourceSeeder.SeedIfEmptyAsync(source, storage.Value.DataDirectory, ct);
-            if (rows > 0) progress($"Seeded the {source.Feed.ToString().ToLowerInvariant()} source ({source.Database.Describe()}) with {rows:N0} rows");
+            if (rows > 0)
+                progress(
+                    $"Seeded the {source.Feed.ToString().ToLowerInvariant()} source ({source.Database.Describe()}) with {rows:N0} rows"
+                );
         }
     }
 
@@ -61,21 +72,30 @@ public sealed class StartupWork(Database planner, FeedSources sources, IOptions<
     {
         await PrepareAsync(m => JobLog.Setup(logger, m), ct);
         await using var db = await planner.OpenAsync(ct);
-        if (planner.Provider == DatabaseProvider.Sqlite && access.Value.SampleUsers && await Users.AddSamplesIfNoneAsync(db, clock.GetUtcNow()))
+        if (
+            planner.Provider == DatabaseProvider.Sqlite
+            && access.Value.SampleUsers
+            && await Users.AddSamplesIfNoneAsync(db, clock.GetUtcNow())
+        )
         {
             JobLog.SampleUsers(logger, Users.SampleNames);
         }
-        if (jobs.Value.Worker) await RunJobs.CleanUpAfterStoppedWorkersAsync(db, jobs.Value, storage.Value, clock, logger);
+        if (jobs.Value.Worker)
+            await RunJobs.CleanUpAfterStoppedWorkersAsync(db, jobs.Value, storage.Value, clock, logger);
         RecurringJobs.Register(recurring, jobs.Value);
         JobLog.Node(logger, JobsSetup.WorkerName, jobs.Value.Web, jobs.Value.Worker, jobs.Value.QueueList);
     }
 
-    /// <summary>The lock is released explicitly: a pooled connection keeps its session, and its locks, after it is closed.</summary>
+    /// <summary>The lock is released explicitly: a pooled connection keeps its session, and its locks, after it is
+    /// closed.</summary>
     private async Task<SetupLock?> SetupLockAsync(CancellationToken ct)
     {
-        if (planner.Provider != DatabaseProvider.Postgres) return null;
+        if (planner.Provider != DatabaseProvider.Postgres)
+            return null;
         var connection = await planner.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition($"SELECT pg_advisory_lock({SetupLockKey})", cancellationToken: ct));
+        await connection.ExecuteAsync(
+            new CommandDefinition($"SELECT pg_advisory_lock({SetupLockKey})", cancellationToken: ct)
+        );
         return new SetupLock(connection);
     }
 
@@ -91,7 +111,8 @@ public sealed class StartupWork(Database planner, FeedSources sources, IOptions<
     /// <summary>Runs a node's start before the Hangfire server takes jobs (registered before it).</summary>
     public sealed class Service(StartupWork work, IRecurringJobManager recurring) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => work.StartNodeAsync(recurring, cancellationToken);
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            work.StartNodeAsync(recurring, cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -25,13 +25,14 @@ internal static class DapperSetup
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
-        public override DateOnly Parse(object value) => value switch
-        {
-            DateOnly d => d,
-            DateTime t => DateOnly.FromDateTime(t),
-            string s => DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            _ => throw new DataException($"Cannot read a date from {value.GetType().Name}."),
-        };
+        public override DateOnly Parse(object value) =>
+            value switch
+            {
+                DateOnly d => d,
+                DateTime t => DateOnly.FromDateTime(t),
+                string s => DateOnly.ParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                _ => throw new DataException($"Cannot read a date from {value.GetType().Name}."),
+            };
 
         public override void SetValue(IDbDataParameter parameter, DateOnly value)
         {
@@ -50,13 +51,18 @@ internal static class DapperSetup
 
     private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
     {
-        public override DateTimeOffset Parse(object value) => value switch
-        {
-            DateTimeOffset d => d.ToUniversalTime(),
-            DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
-            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
-            _ => throw new DataException($"Cannot read a timestamp from {value.GetType().Name}."),
-        };
+        public override DateTimeOffset Parse(object value) =>
+            value switch
+            {
+                DateTimeOffset d => d.ToUniversalTime(),
+                DateTime t => new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)),
+                string s => DateTimeOffset.Parse(
+                    s,
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal
+                ),
+                _ => throw new DataException($"Cannot read a timestamp from {value.GetType().Name}."),
+            };
 
         public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
         {
@@ -67,7 +73,10 @@ internal static class DapperSetup
             else
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+                parameter.Value = value.UtcDateTime.ToString(
+                    "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'",
+                    CultureInfo.InvariantCulture
+                );
             }
         }
     }

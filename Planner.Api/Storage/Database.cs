@@ -16,27 +16,34 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
     static Database() => DapperSetup.Ensure();
 
     public static Database Sqlite(string path) =>
-        new(DatabaseProvider.Sqlite, new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        new(
+            DatabaseProvider.Sqlite,
+            new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()
+        );
 
     public static Database Postgres(string connectionString) => new(DatabaseProvider.Postgres, connectionString);
 
     /// <summary>Opens a connection; failures become one-line messages naming the database.</summary>
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
-        DbConnection connection = Provider == DatabaseProvider.Sqlite
-            ? new SqliteConnection(ConnectionString)
-            : new NpgsqlConnection(ConnectionString);
+        DbConnection connection =
+            Provider == DatabaseProvider.Sqlite
+                ? new SqliteConnection(ConnectionString)
+                : new NpgsqlConnection(ConnectionString);
         try
         {
             await connection.OpenAsync(ct);
             if (connection is SqliteConnection)
             {
                 // WAL lets readers (downloads) run while a plan run writes; foreign keys are off by default in SQLite.
-                await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;");
+                await connection.ExecuteAsync(
+                    "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;"
+                );
             }
             return connection;
         }
-        catch (Exception e) when (e is NpgsqlException or SqliteException or ArgumentException or InvalidOperationException)
+        catch (Exception e)
+            when (e is NpgsqlException or SqliteException or ArgumentException or InvalidOperationException)
         {
             await connection.DisposeAsync();
             throw new PlannerException($"Cannot open the {Describe()}: {FirstLine(e.Message)}", e);
@@ -51,12 +58,14 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
     /// </summary>
     public static bool ForgetBrokenConnections(Exception e)
     {
-        if (!IsConnectionLost(e)) return false;
+        if (!IsConnectionLost(e))
+            return false;
         NpgsqlConnection.ClearAllPools();
         return true;
     }
 
-    /// <summary>Whether <paramref name="e"/> (or an exception inside it) says the connection to PostgreSQL was lost.</summary>
+    /// <summary>Whether <paramref name="e"/> (or an exception inside it) says the connection to PostgreSQL was
+    /// lost.</summary>
     public static bool IsConnectionLost(Exception e)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
@@ -64,7 +73,9 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
             switch (x)
             {
                 // 57P01-57P03: the server shut down or is starting; class 08: connection exceptions.
-                case PostgresException p when p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("08", StringComparison.Ordinal):
+                case PostgresException p
+                    when p.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                        || p.SqlState.StartsWith("08", StringComparison.Ordinal):
                     return true;
                 case PostgresException:
                     return false;
@@ -92,35 +103,63 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
     /// <paramref name="from"/>) and empty; it lives until the transaction ends (<see cref="DropStagingTableAsync"/>
     /// after use: SQLite has no ON COMMIT DROP).
     /// </summary>
-    public static Task CreateStagingTableAsync(DbConnection connection, DbTransaction transaction, string name, string select, string from) =>
-        connection.ExecuteAsync(connection is NpgsqlConnection
-            ? $"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {select} FROM {from} WITH NO DATA"
-            : $"CREATE TEMP TABLE {name} AS SELECT {select} FROM {from} WHERE false", transaction: transaction);
+    public static Task CreateStagingTableAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string name,
+        string select,
+        string from
+    ) =>
+        connection.ExecuteAsync(
+            connection is NpgsqlConnection
+                ? $"CREATE TEMP TABLE {name} ON COMMIT DROP AS SELECT {select} FROM {from} WITH NO DATA"
+                : $"CREATE TEMP TABLE {name} AS SELECT {select} FROM {from} WHERE false",
+            transaction: transaction
+        );
 
     /// <summary>Drops a staging table on SQLite; PostgreSQL drops it at commit.</summary>
     public static async Task DropStagingTableAsync(DbConnection connection, DbTransaction transaction, string name)
     {
-        if (connection is SqliteConnection) await connection.ExecuteAsync($"DROP TABLE temp.{name}", transaction: transaction);
+        if (connection is SqliteConnection)
+            await connection.ExecuteAsync($"DROP TABLE temp.{name}", transaction: transaction);
     }
 
     /// <summary>Inserts many rows fast in the caller's transaction (<see cref="BulkWriter"/>).</summary>
-    public Task BulkInsertAsync(DbConnection connection, DbTransaction transaction, string table,
-        IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken ct = default) => connection switch
-    {
-        NpgsqlConnection pg => BulkWriter.CopyAsync(pg, table, columns, BulkWriter.OneChunk(rows), null, ct),
-        SqliteConnection sqlite => BulkWriter.StepAsync(sqlite, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({BulkWriter.Placeholders(columns.Count)})",
-            columns.Count, [], BulkWriter.OneChunk(rows), null, ct),
-        _ => throw new NotSupportedException(connection.GetType().Name),
-    };
+    public Task BulkInsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string table,
+        IReadOnlyList<string> columns,
+        IEnumerable<object?[]> rows,
+        CancellationToken ct = default
+    ) =>
+        connection switch
+        {
+            NpgsqlConnection pg => BulkWriter.CopyAsync(pg, table, columns, BulkWriter.OneChunk(rows), null, ct),
+            SqliteConnection sqlite => BulkWriter.StepAsync(
+                sqlite,
+                $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({BulkWriter.Placeholders(columns.Count)})",
+                columns.Count,
+                [],
+                BulkWriter.OneChunk(rows),
+                null,
+                ct
+            ),
+            _ => throw new NotSupportedException(connection.GetType().Name),
+        };
 
-    internal static object ToSqliteValue(object? value) => value switch
-    {
-        null => DBNull.Value,
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
-        bool b => b ? 1 : 0,
-        _ => value,
-    };
+    internal static object ToSqliteValue(object? value) =>
+        value switch
+        {
+            null => DBNull.Value,
+            DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateTimeOffset t => t.UtcDateTime.ToString(
+                "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'",
+                CultureInfo.InvariantCulture
+            ),
+            bool b => b ? 1 : 0,
+            _ => value,
+        };
 
     internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

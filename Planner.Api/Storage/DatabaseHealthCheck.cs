@@ -6,7 +6,10 @@ namespace Planner.Api.Storage;
 /// <summary>The planner database answers a query.</summary>
 public sealed class DatabaseHealthCheck(Database planner) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         try
         {

@@ -82,7 +82,9 @@ public static class Migrator
         {
             var what = result.ErrorScript is { } script ? $"Migration {script.Name} failed on" : "Cannot migrate";
             throw new PlannerException(
-                $"{what} the {database.Describe()}: {Database.FirstLine(result.Error.Message)}", result.Error);
+                $"{what} the {database.Describe()}: {Database.FirstLine(result.Error.Message)}",
+                result.Error
+            );
         }
     }
 
@@ -100,7 +102,8 @@ public static class Migrator
         foreach (var resource in resources)
         {
             var file = resource[Folder.Length..];
-            if (file.EndsWith(other, StringComparison.Ordinal)) continue;
+            if (file.EndsWith(other, StringComparison.Ordinal))
+                continue;
             var name = file.EndsWith(own, StringComparison.Ordinal) ? file[..^own.Length] + ".sql" : file;
             using var stream = assembly.GetManifestResourceStream(resource)!;
             scripts.Add(SqlScript.FromStream(name, stream));
@@ -124,17 +127,24 @@ public static class Migrator
     {
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var journalExists = await connection.ExecuteScalarAsync<bool>(database.Provider == DatabaseProvider.Sqlite
-            ? "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'SchemaVersions'"
-            : "SELECT to_regclass('schemaversions') IS NOT NULL", transaction: tx);
-        if (!journalExists) return;
+        var journalExists = await connection.ExecuteScalarAsync<bool>(
+            database.Provider == DatabaseProvider.Sqlite
+                ? "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'SchemaVersions'"
+                : "SELECT to_regclass('schemaversions') IS NOT NULL",
+            transaction: tx
+        );
+        if (!journalExists)
+            return;
         // Unquoted, the journal's table and column names are the same on both: SQLite ignores their case, and
         // PostgreSQL folds them to the lower case DbUp created them in.
-        await connection.ExecuteAsync("""
+        await connection.ExecuteAsync(
+            """
             UPDATE SchemaVersions SET ScriptName = substr(ScriptName, length(@prefix) + 1)
             WHERE substr(ScriptName, 1, length(@prefix)) = @prefix
-            """, new { prefix = Folder + (database.Provider == DatabaseProvider.Sqlite ? "Sqlite." : "Postgres.") },
-            tx);
+            """,
+            new { prefix = Folder + (database.Provider == DatabaseProvider.Sqlite ? "Sqlite." : "Postgres.") },
+            tx
+        );
         await tx.CommitAsync(ct);
     }
 
@@ -142,10 +152,15 @@ public static class Migrator
     private sealed class QuietLog : IUpgradeLog
     {
         public void LogTrace(string format, params object[] args) { }
+
         public void LogDebug(string format, params object[] args) { }
+
         public void LogInformation(string format, params object[] args) { }
+
         public void LogWarning(string format, params object[] args) { }
+
         public void LogError(string format, params object[] args) { }
+
         public void LogError(Exception ex, string format, params object[] args) { }
     }
 }

@@ -12,13 +12,15 @@ public sealed class StorageOptions
 {
     public const string Section = "Planner";
 
-    /// <summary>The reference and sample data; default: the repository's <c>data</c> folder, found above the working directory.</summary>
+    /// <summary>The reference and sample data; default: the repository's <c>data</c> folder, found above the working
+    /// directory.</summary>
     public string DataDirectory { get; set; } = "";
 
     /// <summary>Where the embedded databases live; default <c>DataDirectory/local</c>.</summary>
     public string LocalDirectory { get; set; } = "";
 
-    /// <summary>Where runs write their files before publishing them; default <c>planner-work</c> in the temporary folder.</summary>
+    /// <summary>Where runs write their files before publishing them; default <c>planner-work</c> in the temporary
+    /// folder.</summary>
     public string WorkDirectory { get; set; } = "";
 
     /// <summary><c>ConnectionStrings:Planner</c>: a PostgreSQL connection string, or empty for embedded mode.</summary>
@@ -28,9 +30,8 @@ public sealed class StorageOptions
     public bool IsServer => !string.IsNullOrWhiteSpace(ConnectionString);
 
     /// <summary>The planner database these options name.</summary>
-    public Database PlannerDatabase() => IsServer
-        ? Database.Postgres(ConnectionString!)
-        : Database.Sqlite(Path.Combine(LocalDirectory, "planner.db"));
+    public Database PlannerDatabase() =>
+        IsServer ? Database.Postgres(ConnectionString!) : Database.Sqlite(Path.Combine(LocalDirectory, "planner.db"));
 
     /// <summary>The repository's <c>data</c> folder above the working directory or the program, or null.</summary>
     public static string? FindDataDirectory()
@@ -40,7 +41,8 @@ public sealed class StorageOptions
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, "data");
-                if (File.Exists(Path.Combine(candidate, "zhejiang-divisions.csv"))) return candidate;
+                if (File.Exists(Path.Combine(candidate, "zhejiang-divisions.csv")))
+                    return candidate;
             }
         }
         return null;
@@ -52,15 +54,22 @@ public sealed class StorageOptions
         public void PostConfigure(string? name, StorageOptions o)
         {
             o.ConnectionString ??= configuration.GetConnectionString("Planner");
-            o.DataDirectory = o.DataDirectory is { Length: > 0 } data ? Path.GetFullPath(data) : FindDataDirectory() ?? "";
-            o.LocalDirectory = Path.GetFullPath(o.LocalDirectory is { Length: > 0 } local ? local
-                : Path.Combine(o.DataDirectory is { Length: > 0 } d ? d : ".", "local"));
-            o.WorkDirectory = Path.GetFullPath(o.WorkDirectory is { Length: > 0 } work ? work
-                : Path.Combine(Path.GetTempPath(), "planner-work"));
+            o.DataDirectory = o.DataDirectory is { Length: > 0 } data
+                ? Path.GetFullPath(data)
+                : FindDataDirectory() ?? "";
+            o.LocalDirectory = Path.GetFullPath(
+                o.LocalDirectory is { Length: > 0 } local
+                    ? local
+                    : Path.Combine(o.DataDirectory is { Length: > 0 } d ? d : ".", "local")
+            );
+            o.WorkDirectory = Path.GetFullPath(
+                o.WorkDirectory is { Length: > 0 } work ? work : Path.Combine(Path.GetTempPath(), "planner-work")
+            );
         }
     }
 
-    /// <summary>A data folder without the divisions file, or a connection string Npgsql cannot read, stops start-up.</summary>
+    /// <summary>A data folder without the divisions file, or a connection string Npgsql cannot read, stops
+    /// start-up.</summary>
     internal sealed class Validator : IValidateOptions<StorageOptions>
     {
         public ValidateOptionsResult Validate(string? name, StorageOptions o)
@@ -68,13 +77,17 @@ public sealed class StorageOptions
             var failures = new List<string>();
             if (o.DataDirectory.Length == 0)
             {
-                failures.Add("Planner:DataDirectory is not set and no data folder (data/zhejiang-divisions.csv) was found above "
-                    + "the working directory; run from the repository or set it.");
+                failures.Add(
+                    "Planner:DataDirectory is not set and no data folder (data/zhejiang-divisions.csv) was found above "
+                        + "the working directory; run from the repository or set it."
+                );
             }
             else if (!File.Exists(Path.Combine(o.DataDirectory, "zhejiang-divisions.csv")))
             {
-                failures.Add($"Planner:DataDirectory is {o.DataDirectory}, which has no zhejiang-divisions.csv; point it at the "
-                    + "repository's data folder.");
+                failures.Add(
+                    $"Planner:DataDirectory is {o.DataDirectory}, which has no zhejiang-divisions.csv; point it at the "
+                        + "repository's data folder."
+                );
             }
             if (o.IsServer && ConnectionStringProblem(o.ConnectionString!) is { } problem)
             {

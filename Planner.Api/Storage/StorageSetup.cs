@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Planner.Api.Storage;
 
-/// <summary>The storage options and the planner database, injected as a connection factory (<see cref="Database"/>).</summary>
+/// <summary>The storage options and the planner database, injected as a connection factory
+/// (<see cref="Database"/>).</summary>
 public static class StorageSetup
 {
     public static IServiceCollection AddStorage(this IServiceCollection services)
@@ -15,10 +16,14 @@ public static class StorageSetup
     }
 
     /// <summary>
-    /// Options of type <typeparamref name="T"/> bound to <paramref name="section"/>, checked by <typeparamref name="TValidator"/>
+    /// Options of type <typeparamref name="T"/> bound to <paramref name="section"/>, checked by
+    /// <typeparamref name="TValidator"/>
     /// when the host starts: a wrong setting stops start-up with the key named.
     /// </summary>
-    public static IServiceCollection AddValidatedOptions<T, TValidator>(this IServiceCollection services, string section)
+    public static IServiceCollection AddValidatedOptions<T, TValidator>(
+        this IServiceCollection services,
+        string section
+    )
         where T : class
         where TValidator : class, IValidateOptions<T>
     {

@@ -3,8 +3,14 @@ using System.Globalization;
 namespace Planner.Api.Uploads;
 
 /// <summary>A valid row of a capacity upload: counts by field, staff by specialty, supplies by product, note.</summary>
-internal sealed record CapacityReport(string Hospital, DateOnly Date, Dictionary<string, long> Counts,
-    Dictionary<string, long> Staff, Dictionary<string, (long Days, bool Obtain)> Supplies, string? Notes);
+internal sealed record CapacityReport(
+    string Hospital,
+    DateOnly Date,
+    Dictionary<string, long> Counts,
+    Dictionary<string, long> Staff,
+    Dictionary<string, (long Days, bool Obtain)> Supplies,
+    string? Notes
+);
 
 /// <summary>Problems as they are found: the first <c>cap</c> are kept to be listed, all are counted.</summary>
 internal sealed class ProblemList(int cap)
@@ -18,7 +24,8 @@ internal sealed class ProblemList(int cap)
     public void Add(UploadError error)
     {
         Count++;
-        if (_listed.Count < cap) _listed.Add(error);
+        if (_listed.Count < cap)
+            _listed.Add(error);
     }
 }
 
@@ -39,21 +46,44 @@ internal static class CapacityRows
     private const string SeeWhatYouUpload = "so that what is uploaded is what you see.";
 
     /// <summary>The valid reports of the sheet, or an <see cref="UploadInvalid"/> with every problem.</summary>
-    public static List<CapacityReport> Read(UploadPackage package, IReadOnlyList<CapacityColumn> columns,
-        IReadOnlySet<string> hospitals, IReadOnlySet<string>? allowed, DateOnly today, UploadLimits limits)
+    public static List<CapacityReport> Read(
+        UploadPackage package,
+        IReadOnlyList<CapacityColumn> columns,
+        IReadOnlySet<string> hospitals,
+        IReadOnlySet<string>? allowed,
+        DateOnly today,
+        UploadLimits limits
+    )
     {
         var layout = new ProblemList(Listed);
         var rows = new ProblemList(Listed);
         const string Capacity = CapacityTemplate.SheetName;
         foreach (var extra in package.Sheets.Where(s => s is not (Capacity or CapacityTemplate.InstructionsSheet)))
         {
-            layout.Add(new UploadError(extra, null, null, null, null, $"Unexpected sheet '{extra}'; the template has "
-                + $"the sheets {Capacity} and {CapacityTemplate.InstructionsSheet} only: remove it."));
+            layout.Add(
+                new UploadError(
+                    extra,
+                    null,
+                    null,
+                    null,
+                    null,
+                    $"Unexpected sheet '{extra}'; the template has "
+                        + $"the sheets {Capacity} and {CapacityTemplate.InstructionsSheet} only: remove it."
+                )
+            );
         }
         if (!package.Sheets.Contains(Capacity))
         {
-            layout.Add(new UploadError(Capacity, null, null, null, null,
-                $"There is no sheet '{Capacity}': upload the capacity template."));
+            layout.Add(
+                new UploadError(
+                    Capacity,
+                    null,
+                    null,
+                    null,
+                    null,
+                    $"There is no sheet '{Capacity}': upload the capacity template."
+                )
+            );
             throw Invalid(layout, rows);
         }
 
@@ -65,31 +95,66 @@ internal static class CapacityRows
         {
             if (row.Hidden && row.HasData)
             {
-                layout.Add(new UploadError(Capacity, row.Number, null, null, null,
-                    $"Row {row.Number} is hidden; unhide it (or delete it) {SeeWhatYouUpload}"));
+                layout.Add(
+                    new UploadError(
+                        Capacity,
+                        row.Number,
+                        null,
+                        null,
+                        null,
+                        $"Row {row.Number} is hidden; unhide it (or delete it) {SeeWhatYouUpload}"
+                    )
+                );
             }
             readable ??= Header(row.Number == 1 ? row : null, columns, layout);
-            if (row.Number == 1 || readable == false) continue;
-            if (rules.Check(row) is { } report) reports.Add(report);
+            if (row.Number == 1 || readable == false)
+                continue;
+            if (rules.Check(row) is { } report)
+                reports.Add(report);
         }
         readable ??= Header(null, columns, layout);
         foreach (var merged in sheet.Merged)
         {
             var (row, column) = TopLeft(merged);
-            layout.Add(new UploadError(Capacity, row, column, null, merged,
-                $"Cells {merged} are merged; unmerge them, one value per cell."));
+            layout.Add(
+                new UploadError(
+                    Capacity,
+                    row,
+                    column,
+                    null,
+                    merged,
+                    $"Cells {merged} are merged; unmerge them, one value per cell."
+                )
+            );
         }
         foreach (var letters in sheet.HiddenColumns.Select(SheetReader.ColumnLetters))
         {
-            layout.Add(new UploadError(Capacity, null, letters, null, null,
-                $"Column {letters} is hidden; unhide it {SeeWhatYouUpload}"));
+            layout.Add(
+                new UploadError(
+                    Capacity,
+                    null,
+                    letters,
+                    null,
+                    null,
+                    $"Column {letters} is hidden; unhide it {SeeWhatYouUpload}"
+                )
+            );
         }
         if (layout.Count + rows.Count == 0 && reports.Count == 0)
         {
-            rows.Add(new UploadError(Capacity, null, "D", columns[3].Title, null,
-                "No row has a report date, so there is nothing to upload."));
+            rows.Add(
+                new UploadError(
+                    Capacity,
+                    null,
+                    "D",
+                    columns[3].Title,
+                    null,
+                    "No row has a report date, so there is nothing to upload."
+                )
+            );
         }
-        if (layout.Count + rows.Count > 0) throw Invalid(layout, rows);
+        if (layout.Count + rows.Count > 0)
+            throw Invalid(layout, rows);
         return reports;
     }
 
@@ -109,23 +174,40 @@ internal static class CapacityRows
         {
             var actual = titles.GetValueOrDefault(c, "");
             var expected = c <= columns.Count ? columns[c - 1].Title : "";
-            if (string.Equals(actual, expected, StringComparison.Ordinal)) continue;
+            if (string.Equals(actual, expected, StringComparison.Ordinal))
+                continue;
             readable &= c > columns.Count;
-            var message = expected.Length == 0
-                ? $"Unexpected column '{actual}' after the template's last column; remove it."
+            var message =
+                expected.Length == 0 ? $"Unexpected column '{actual}' after the template's last column; remove it."
                 : actual.Length == 0 ? $"The header '{expected}' is missing here."
                 : columns.Any(x => x.Title == actual)
                     ? $"The header here is '{actual}', but the template has '{expected}' in this column: "
                         + "columns were moved."
                 : $"The header here is '{actual}'; the template has '{expected}'.";
-            problems.Add(new UploadError(CapacityTemplate.SheetName, 1, SheetReader.ColumnLetters(c),
-                expected.Length > 0 ? expected : null, actual, message));
+            problems.Add(
+                new UploadError(
+                    CapacityTemplate.SheetName,
+                    1,
+                    SheetReader.ColumnLetters(c),
+                    expected.Length > 0 ? expected : null,
+                    actual,
+                    message
+                )
+            );
         }
         var missing = columns.Select(c => c.Title).Where(t => !titles.ContainsValue(t)).ToList();
         if (!readable && missing.Count > 0)
         {
-            problems.Add(new UploadError(CapacityTemplate.SheetName, 1, null, null, null,
-                $"Missing columns: {string.Join(", ", missing)}. Download a fresh template."));
+            problems.Add(
+                new UploadError(
+                    CapacityTemplate.SheetName,
+                    1,
+                    null,
+                    null,
+                    null,
+                    $"Missing columns: {string.Join(", ", missing)}. Download a fresh template."
+                )
+            );
         }
         return readable;
     }
@@ -135,35 +217,50 @@ internal static class CapacityRows
     {
         var first = range.Split(':')[0];
         var letters = first.TakeWhile(char.IsAsciiLetterUpper).Count();
-        return letters > 0 && int.TryParse(first.AsSpan(letters), NumberStyles.None, CultureInfo.InvariantCulture,
-            out var row) ? (row, first[..letters]) : (null, null);
+        return
+            letters > 0
+            && int.TryParse(first.AsSpan(letters), NumberStyles.None, CultureInfo.InvariantCulture, out var row)
+            ? (row, first[..letters])
+            : (null, null);
     }
 
     /// <summary>Every rule of one row; the hospitals and dates seen so far, for duplicates.</summary>
-    private sealed class RowRules(string sheet, IReadOnlyList<CapacityColumn> columns, IReadOnlySet<string> hospitals,
-        IReadOnlySet<string>? allowed, DateOnly today, UploadLimits limits, ProblemList problems)
+    private sealed class RowRules(
+        string sheet,
+        IReadOnlyList<CapacityColumn> columns,
+        IReadOnlySet<string> hospitals,
+        IReadOnlySet<string>? allowed,
+        DateOnly today,
+        UploadLimits limits,
+        ProblemList problems
+    )
     {
         private readonly Dictionary<(string, DateOnly), int> _seen = [];
 
-        private readonly Dictionary<string, int> _index =
-            columns.Select((c, i) => (c.Field, i)).ToDictionary(x => x.Field, x => x.i, StringComparer.Ordinal);
+        private readonly Dictionary<string, int> _index = columns
+            .Select((c, i) => (c.Field, i))
+            .ToDictionary(x => x.Field, x => x.i, StringComparer.Ordinal);
 
         private readonly string[] _products = columns.Select(c => c.Product).OfType<string>().Distinct().ToArray();
 
         public CapacityReport? Check(SheetRow row)
         {
             var cells = new SheetCell?[columns.Count];
-            foreach (var cell in row.Cells.Where(c => c.Column <= columns.Count)) cells[cell.Column - 1] = cell;
+            foreach (var cell in row.Cells.Where(c => c.Column <= columns.Count))
+                cells[cell.Column - 1] = cell;
             var before = problems.Count;
             // A formula is refused wherever it is, in rows reported or not; its cached value is never used.
             for (var i = 0; i < cells.Length; i++)
             {
-                if (cells[i]?.Formula is not { } formula) continue;
+                if (cells[i]?.Formula is not { } formula)
+                    continue;
                 var shown = formula.Length > 0 ? Shorten("=" + formula) : "shared with another cell";
                 Error(i, $"The cell holds a formula ({shown}); type the value itself (copy and paste as values).");
             }
-            if (cells.All(c => c is null || c.IsEmpty)) return null;
-            if (cells[3] is not { IsEmpty: false }) return null; // not reported this time
+            if (cells.All(c => c is null || c.IsEmpty))
+                return null;
+            if (cells[3] is not { IsEmpty: false })
+                return null; // not reported this time
 
             var hospital = Hospital();
             var date = Date(3);
@@ -183,55 +280,82 @@ internal static class CapacityRows
                     case CapacityKind.Count:
                         var n = Count(i);
                         var key = column.Specialty is not null ? "staff" : column.Product;
-                        if (key is not null && !Readable(i, problemsBefore)) unreadable.Add(key);
-                        if (column.Specialty is { } specialty && n is { } people) staff[specialty] = people;
-                        else if (column.Product is { } product && n is { } onHand) days[product] = onHand;
-                        else if (key is null) counts[column.Field] = n;
+                        if (key is not null && !Readable(i, problemsBefore))
+                            unreadable.Add(key);
+                        if (column.Specialty is { } specialty && n is { } people)
+                            staff[specialty] = people;
+                        else if (column.Product is { } product && n is { } onHand)
+                            days[product] = onHand;
+                        else if (key is null)
+                            counts[column.Field] = n;
                         break;
                     case CapacityKind.YesNo:
-                        if (YesNo(i) is { } yes) obtain[column.Product!] = yes;
-                        if (!Readable(i, problemsBefore)) unreadable.Add(column.Product!);
+                        if (YesNo(i) is { } yes)
+                            obtain[column.Product!] = yes;
+                        if (!Readable(i, problemsBefore))
+                            unreadable.Add(column.Product!);
                         break;
                     case CapacityKind.Notes:
                         notes = Notes(i);
                         break;
                 }
             }
-            foreach (var product in _products.Where(p => !unreadable.Contains(p)
-                && days.ContainsKey(p) != obtain.ContainsKey(p)))
+            foreach (
+                var product in _products.Where(p =>
+                    !unreadable.Contains(p) && days.ContainsKey(p) != obtain.ContainsKey(p)
+                )
+            )
             {
                 var missing = days.ContainsKey(product) ? CapacityKind.YesNo : CapacityKind.Count;
-                Error(columns.ToList().FindIndex(c => c.Product == product && c.Kind == missing),
-                    $"Give both {product} days on hand and whether it can be obtained, or neither.");
+                Error(
+                    columns.ToList().FindIndex(c => c.Product == product && c.Kind == missing),
+                    $"Give both {product} days on hand and whether it can be obtained, or neither."
+                );
             }
 
             Rule("beds_general_occupied", "beds_general_total", "General beds occupied exceed the general beds.");
-            Rule("beds_isolation_occupied", "beds_isolation_total",
-                "Isolation beds occupied exceed the isolation beds.");
+            Rule(
+                "beds_isolation_occupied",
+                "beds_isolation_total",
+                "Isolation beds occupied exceed the isolation beds."
+            );
             Rule("beds_icu_occupied", "beds_icu_total", "ICU beds occupied exceed the ICU beds.");
             Rule("ventilators_in_use", "ventilators_total", "Ventilators in use exceed the ventilators.");
             Rule("ecmo_in_use", "ecmo_total", "ECMO in use exceed the ECMO machines.");
-            var occupied = counts["beds_general_occupied"] + counts["beds_isolation_occupied"]
-                + counts["beds_icu_occupied"];
+            var occupied =
+                counts["beds_general_occupied"] + counts["beds_isolation_occupied"] + counts["beds_icu_occupied"];
             if (counts["severe_patients"] + counts["critical_patients"] is { } patients && patients > occupied)
             {
-                Error(_index["critical_patients"],
-                    $"Severe plus critical patients ({patients:N0}) exceed the occupied beds ({occupied:N0}).");
+                Error(
+                    _index["critical_patients"],
+                    $"Severe plus critical patients ({patients:N0}) exceed the occupied beds ({occupied:N0})."
+                );
             }
             if (counts["staff_on_duty"] is { } onDuty && !unreadable.Contains("staff") && staff.Values.Sum() > onDuty)
             {
-                Error(_index["staff_on_duty"],
-                    $"Staff by specialty add up to {staff.Values.Sum():N0}, more than the {onDuty:N0} on duty.");
+                Error(
+                    _index["staff_on_duty"],
+                    $"Staff by specialty add up to {staff.Values.Sum():N0}, more than the {onDuty:N0} on duty."
+                );
             }
             if (hospital is not null && date is { } day && !_seen.TryAdd((hospital, day), row.Number))
             {
-                Error(0, $"Hospital {hospital} is reported for {day:yyyy-MM-dd} twice "
-                    + $"(rows {_seen[(hospital, day)]} and {row.Number}); keep one row.");
+                Error(
+                    0,
+                    $"Hospital {hospital} is reported for {day:yyyy-MM-dd} twice "
+                        + $"(rows {_seen[(hospital, day)]} and {row.Number}); keep one row."
+                );
             }
-            if (problems.Count > before) return null;
-            return new CapacityReport(hospital!, date!.Value,
-                counts.ToDictionary(c => c.Key, c => c.Value!.Value, StringComparer.Ordinal), staff,
-                days.ToDictionary(d => d.Key, d => (d.Value, obtain[d.Key]), StringComparer.Ordinal), notes);
+            if (problems.Count > before)
+                return null;
+            return new CapacityReport(
+                hospital!,
+                date!.Value,
+                counts.ToDictionary(c => c.Key, c => c.Value!.Value, StringComparer.Ordinal),
+                staff,
+                days.ToDictionary(d => d.Key, d => (d.Value, obtain[d.Key]), StringComparer.Ordinal),
+                notes
+            );
 
             bool Readable(int i, int problemsBefore) => problems.Count == problemsBefore && cells[i]?.Formula is null;
 
@@ -243,27 +367,40 @@ internal static class CapacityRows
                 }
             }
 
-            void Error(int i, string message) => problems.Add(new UploadError(sheet, row.Number,
-                SheetReader.ColumnLetters(i + 1), columns[i].Title, Shorten(cells[i]?.Text ?? ""), message));
+            void Error(int i, string message) =>
+                problems.Add(
+                    new UploadError(
+                        sheet,
+                        row.Number,
+                        SheetReader.ColumnLetters(i + 1),
+                        columns[i].Title,
+                        Shorten(cells[i]?.Text ?? ""),
+                        message
+                    )
+                );
 
             // A cell whose value cannot be used: empty, an error value (reported here) or a formula (reported above).
             bool Unusable(int i, out SheetCell cell, string? emptyMessage)
             {
                 cell = cells[i] ?? new SheetCell(i + 1, CellKind.Empty, "", 0, null);
-                if (cell.Formula is not null) return true;
+                if (cell.Formula is not null)
+                    return true;
                 if (cell.Kind == CellKind.Error)
                 {
                     Error(i, $"The cell holds the error {cell.Text}; type the value.");
                     return true;
                 }
-                if (!cell.IsEmpty) return false;
-                if (emptyMessage is not null) Error(i, emptyMessage);
+                if (!cell.IsEmpty)
+                    return false;
+                if (emptyMessage is not null)
+                    Error(i, emptyMessage);
                 return true;
             }
 
             string? Hospital()
             {
-                if (Unusable(0, out var cell, "The hospital code is empty.")) return null;
+                if (Unusable(0, out var cell, "The hospital code is empty."))
+                    return null;
                 var code = cell.Text.Trim();
                 if (code.Length == 0)
                 {
@@ -288,13 +425,15 @@ internal static class CapacityRows
             long? Count(int i)
             {
                 var required = columns[i].Required ? "The cell is empty; a whole number (0 or more) is needed." : null;
-                if (Unusable(i, out var cell, required)) return null;
+                if (Unusable(i, out var cell, required))
+                    return null;
                 const NumberStyles Decimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
                 double? value = cell.Kind switch
                 {
                     CellKind.Number => cell.Number,
-                    CellKind.Text when double.TryParse(cell.Text.Trim(), Decimal, CultureInfo.InvariantCulture,
-                        out var parsed) => parsed,
+                    CellKind.Text
+                        when double.TryParse(cell.Text.Trim(), Decimal, CultureInfo.InvariantCulture, out var parsed) =>
+                        parsed,
                     _ => null,
                 };
                 if (value is not { } v || v != Math.Floor(v) || double.IsInfinity(v))
@@ -304,8 +443,10 @@ internal static class CapacityRows
                 }
                 if (v < 0 || v > int.MaxValue)
                 {
-                    Error(i, v < 0 ? "The number is negative; it must be 0 or more."
-                        : "The number is implausibly large.");
+                    Error(
+                        i,
+                        v < 0 ? "The number is negative; it must be 0 or more." : "The number is implausibly large."
+                    );
                     return null;
                 }
                 return (long)v;
@@ -313,12 +454,16 @@ internal static class CapacityRows
 
             bool? YesNo(int i)
             {
-                if (Unusable(i, out var cell, null)) return null;
-                if (cell.Kind == CellKind.Boolean) return cell.Number == 1;
+                if (Unusable(i, out var cell, null))
+                    return null;
+                if (cell.Kind == CellKind.Boolean)
+                    return cell.Number == 1;
                 switch (cell.Text.Trim().ToUpperInvariant())
                 {
-                    case "YES" or "Y" or "是": return true;
-                    case "NO" or "N" or "否": return false;
+                    case "YES" or "Y" or "是":
+                        return true;
+                    case "NO" or "N" or "否":
+                        return false;
                     default:
                         Error(i, "Answer Yes or No.");
                         return null;
@@ -327,27 +472,39 @@ internal static class CapacityRows
 
             string? Notes(int i)
             {
-                if (Unusable(i, out var cell, null)) return null;
+                if (Unusable(i, out var cell, null))
+                    return null;
                 if (cell.Text.Length > limits.MaxNoteLength)
                 {
-                    Error(i, $"The note is {cell.Text.Length:N0} characters; the limit is {limits.MaxNoteLength:N0} "
-                        + $"({UploadLimits.Section}:MaxNoteLength).");
+                    Error(
+                        i,
+                        $"The note is {cell.Text.Length:N0} characters; the limit is {limits.MaxNoteLength:N0} "
+                            + $"({UploadLimits.Section}:MaxNoteLength)."
+                    );
                 }
                 return cell.Text;
             }
 
             DateOnly? Date(int i)
             {
-                if (Unusable(i, out var cell, null)) return null;
+                if (Unusable(i, out var cell, null))
+                    return null;
                 // A date cell, an Excel date serial typed as a number, or yyyy-mm-dd text.
                 var serial = cell.Number;
                 DateOnly? date = cell.Kind switch
                 {
                     CellKind.Date when serial is > -657435 and < 2958466 => FromSerial(serial),
-                    CellKind.Number when serial == Math.Floor(serial) && serial is > 0 and < 2958466 =>
-                        FromSerial(serial),
-                    CellKind.Text when DateOnly.TryParseExact(cell.Text.Trim(), "yyyy-MM-dd",
-                        CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) => parsed,
+                    CellKind.Number when serial == Math.Floor(serial) && serial is > 0 and < 2958466 => FromSerial(
+                        serial
+                    ),
+                    CellKind.Text
+                        when DateOnly.TryParseExact(
+                            cell.Text.Trim(),
+                            "yyyy-MM-dd",
+                            CultureInfo.InvariantCulture,
+                            DateTimeStyles.None,
+                            out var parsed
+                        ) => parsed,
 
                     _ => null,
                 };

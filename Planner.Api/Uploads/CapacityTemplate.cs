@@ -6,7 +6,8 @@ using Planner.Api.Workbooks;
 
 namespace Planner.Api.Uploads;
 
-/// <summary>What a template column holds: locked identity, the report date, a whole number ≥ 0, Yes/No, or free text.</summary>
+/// <summary>What a template column holds: locked identity, the report date, a whole number ≥ 0, Yes/No, or free
+/// text.</summary>
 public enum CapacityKind
 {
     Identity,
@@ -17,7 +18,14 @@ public enum CapacityKind
 }
 
 /// <summary>One column of the capacity template: its header, its database field and its kind.</summary>
-public sealed record CapacityColumn(string Title, string Field, CapacityKind Kind, bool Required = true, string? Product = null, string? Specialty = null);
+public sealed record CapacityColumn(
+    string Title,
+    string Field,
+    CapacityKind Kind,
+    bool Required = true,
+    string? Product = null,
+    string? Specialty = null
+);
 
 /// <summary>
 /// The hospital capacity template a hospital administrator downloads: one row per hospital they may update,
@@ -30,36 +38,52 @@ public static class CapacityTemplate
     public const string SheetName = "Capacity";
     public const string InstructionsSheet = "Instructions";
 
-    public static readonly string[] Specialties = ["critical_care", "respiratory", "infectious_disease", "icu_nursing", "general_nursing", "infection_control"];
+    public static readonly string[] Specialties =
+    [
+        "critical_care",
+        "respiratory",
+        "infectious_disease",
+        "icu_nursing",
+        "general_nursing",
+        "infection_control",
+    ];
 
     /// <summary>The columns for the given PPE products, in template order.</summary>
     public static IReadOnlyList<CapacityColumn> Columns(IEnumerable<string> products) =>
-    [
-        new("Hospital code", "hospital_code", CapacityKind.Identity),
-        new("Hospital", "hospital_name", CapacityKind.Identity),
-        new("County", "county_name", CapacityKind.Identity),
-        new("Report date", "report_date", CapacityKind.Date),
-        new("General beds total", "beds_general_total", CapacityKind.Count),
-        new("General beds occupied", "beds_general_occupied", CapacityKind.Count),
-        new("Isolation beds total", "beds_isolation_total", CapacityKind.Count),
-        new("Isolation beds occupied", "beds_isolation_occupied", CapacityKind.Count),
-        new("ICU beds total", "beds_icu_total", CapacityKind.Count),
-        new("ICU beds occupied", "beds_icu_occupied", CapacityKind.Count),
-        new("Severe patients", "severe_patients", CapacityKind.Count),
-        new("Critical patients", "critical_patients", CapacityKind.Count),
-        new("Ventilators total", "ventilators_total", CapacityKind.Count),
-        new("Ventilators in use", "ventilators_in_use", CapacityKind.Count),
-        new("ECMO total", "ecmo_total", CapacityKind.Count),
-        new("ECMO in use", "ecmo_in_use", CapacityKind.Count),
-        new("Staff on duty", "staff_on_duty", CapacityKind.Count),
-        .. Specialties.Select(s => new CapacityColumn($"Staff on duty: {s.Replace('_', ' ')}", $"staff:{s}", CapacityKind.Count, Required: false, Specialty: s)),
-        .. products.SelectMany(p => new CapacityColumn[]
-        {
-            new($"{p} days on hand", $"days:{p}", CapacityKind.Count, Required: false, Product: p),
-            new($"{p} can obtain", $"obtain:{p}", CapacityKind.YesNo, Required: false, Product: p),
-        }),
-        new("Notes", "notes", CapacityKind.Notes, Required: false),
-    ];
+        [
+            new("Hospital code", "hospital_code", CapacityKind.Identity),
+            new("Hospital", "hospital_name", CapacityKind.Identity),
+            new("County", "county_name", CapacityKind.Identity),
+            new("Report date", "report_date", CapacityKind.Date),
+            new("General beds total", "beds_general_total", CapacityKind.Count),
+            new("General beds occupied", "beds_general_occupied", CapacityKind.Count),
+            new("Isolation beds total", "beds_isolation_total", CapacityKind.Count),
+            new("Isolation beds occupied", "beds_isolation_occupied", CapacityKind.Count),
+            new("ICU beds total", "beds_icu_total", CapacityKind.Count),
+            new("ICU beds occupied", "beds_icu_occupied", CapacityKind.Count),
+            new("Severe patients", "severe_patients", CapacityKind.Count),
+            new("Critical patients", "critical_patients", CapacityKind.Count),
+            new("Ventilators total", "ventilators_total", CapacityKind.Count),
+            new("Ventilators in use", "ventilators_in_use", CapacityKind.Count),
+            new("ECMO total", "ecmo_total", CapacityKind.Count),
+            new("ECMO in use", "ecmo_in_use", CapacityKind.Count),
+            new("Staff on duty", "staff_on_duty", CapacityKind.Count),
+            .. Specialties.Select(s => new CapacityColumn(
+                $"Staff on duty: {s.Replace('_', ' ')}",
+                $"staff:{s}",
+                CapacityKind.Count,
+                Required: false,
+                Specialty: s
+            )),
+            .. products.SelectMany(p =>
+                new CapacityColumn[]
+                {
+                    new($"{p} days on hand", $"days:{p}", CapacityKind.Count, Required: false, Product: p),
+                    new($"{p} can obtain", $"obtain:{p}", CapacityKind.YesNo, Required: false, Product: p),
+                }
+            ),
+            new("Notes", "notes", CapacityKind.Notes, Required: false),
+        ];
 
     private const string HospitalsSql = """
         SELECT h.code AS Code, h.name AS Name, c.name AS County
@@ -88,28 +112,40 @@ public static class CapacityTemplate
         """;
 
     /// <summary>The template for <paramref name="hospitalCodes"/> (all when empty), with the default limits.</summary>
-    public static Task<(byte[] Content, string FileName)> BuildAsync(Database database,
-        IReadOnlyCollection<string> hospitalCodes, DateOnly today, CancellationToken ct = default) =>
-        BuildAsync(database, hospitalCodes, today, new UploadLimits(), ct);
+    public static Task<(byte[] Content, string FileName)> BuildAsync(
+        Database database,
+        IReadOnlyCollection<string> hospitalCodes,
+        DateOnly today,
+        CancellationToken ct = default
+    ) => BuildAsync(database, hospitalCodes, today, new UploadLimits(), ct);
 
     /// <summary>
     /// Writes the template for <paramref name="hospitalCodes"/> (every hospital when empty); its instructions state
     /// the upload <paramref name="limits"/>.
     /// </summary>
-    public static async Task<(byte[] Content, string FileName)> BuildAsync(Database database,
-        IReadOnlyCollection<string> hospitalCodes, DateOnly today, UploadLimits limits, CancellationToken ct = default)
+    public static async Task<(byte[] Content, string FileName)> BuildAsync(
+        Database database,
+        IReadOnlyCollection<string> hospitalCodes,
+        DateOnly today,
+        UploadLimits limits,
+        CancellationToken ct = default
+    )
     {
         await using var db = await database.OpenAsync(ct);
         var hospitals = (await db.QueryAsync<(string Code, string Name, string County)>(HospitalsSql)).ToList();
         var unknown = hospitalCodes.Except(hospitals.Select(h => h.Code), StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0) throw new PlannerException($"Unknown hospital code(s): {string.Join(", ", unknown)}.");
-        if (hospitalCodes.Count > 0) hospitals = hospitals.Where(h => hospitalCodes.Contains(h.Code)).ToList();
+        if (unknown.Count > 0)
+            throw new PlannerException($"Unknown hospital code(s): {string.Join(", ", unknown)}.");
+        if (hospitalCodes.Count > 0)
+            hospitals = hospitals.Where(h => hospitalCodes.Contains(h.Code)).ToList();
         var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
-        var latest = (await db.QueryAsync(LatestSql)).Cast<IDictionary<string, object?>>()
+        var latest = (await db.QueryAsync(LatestSql))
+            .Cast<IDictionary<string, object?>>()
             .ToDictionary(r => (string)r["hospital_code"]!, StringComparer.Ordinal);
         foreach (var d in await db.QueryAsync<(string Hospital, string Field, long Value)>(LatestDetailsSql))
         {
-            if (latest.TryGetValue(d.Hospital, out var report)) report[d.Field] = d.Value;
+            if (latest.TryGetValue(d.Hospital, out var report))
+                report[d.Field] = d.Value;
         }
 
         var columns = Columns(products);
@@ -131,14 +167,16 @@ public static class CapacityTemplate
             for (var i = 3; i < columns.Count; i++)
             {
                 var column = columns[i];
-                if (held is null || !held.TryGetValue(column.Field, out var value) || value is null) continue;
+                if (held is null || !held.TryGetValue(column.Field, out var value) || value is null)
+                    continue;
                 if (column.Kind == CapacityKind.Count)
                 {
                     ws.Cell(row, i + 1).SetValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 }
                 else if (column.Kind == CapacityKind.YesNo)
                 {
-                    ws.Cell(row, i + 1).SetValue(Convert.ToInt64(value, CultureInfo.InvariantCulture) == 1 ? "Yes" : "No");
+                    ws.Cell(row, i + 1)
+                        .SetValue(Convert.ToInt64(value, CultureInfo.InvariantCulture) == 1 ? "Yes" : "No");
                 }
                 else if (column.Kind == CapacityKind.Notes && value is string notes)
                 {
@@ -189,7 +227,12 @@ public static class CapacityTemplate
             }
         }
         ws.Range(1, 1, last, columns.Count).SetAutoFilter();
-        ws.Protect().AllowElement(XLSheetProtectionElements.AutoFilter | XLSheetProtectionElements.FormatColumns | XLSheetProtectionElements.SelectEverything);
+        ws.Protect()
+            .AllowElement(
+                XLSheetProtectionElements.AutoFilter
+                    | XLSheetProtectionElements.FormatColumns
+                    | XLSheetProtectionElements.SelectEverything
+            );
         ws.SheetView.Freeze(1, 3);
         Sheet.Widths(ws, [14, 28, 14, 13, .. columns.Skip(4).Select(c => c.Kind == CapacityKind.Notes ? 40.0 : 13.0)]);
         ws.Row(1).Height = 45;
@@ -228,9 +271,6 @@ public static class CapacityTemplate
             $"   notes of at most {limits.MaxNoteLength:N0} characters. A file past a limit is refused whole:",
             $"   split it. Planner reads {limits.MaxConcurrent} upload(s) at a time; when it is busy, try again",
             "   a few seconds later.",
-
-
-
             "",
             "Columns:",
         ];
@@ -245,14 +285,17 @@ public static class CapacityTemplate
         {
             row++;
             Sheet.Text(ws.Cell(row, 1), c.Title);
-            ws.Cell(row, 2).SetValue(c.Kind switch
-            {
-                CapacityKind.Identity => "filled in, locked",
-                CapacityKind.Date => "date, yyyy-mm-dd",
-                CapacityKind.Count => c.Required ? "whole number ≥ 0" : "whole number ≥ 0, or empty",
-                CapacityKind.YesNo => "Yes or No, or empty",
-                _ => "free text, stored as typed",
-            });
+            ws.Cell(row, 2)
+                .SetValue(
+                    c.Kind switch
+                    {
+                        CapacityKind.Identity => "filled in, locked",
+                        CapacityKind.Date => "date, yyyy-mm-dd",
+                        CapacityKind.Count => c.Required ? "whole number ≥ 0" : "whole number ≥ 0, or empty",
+                        CapacityKind.YesNo => "Yes or No, or empty",
+                        _ => "free text, stored as typed",
+                    }
+                );
         }
         Sheet.Widths(ws, 44, 30);
     }

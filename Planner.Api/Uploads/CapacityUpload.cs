@@ -4,7 +4,8 @@ using Planner.Api.Storage;
 
 namespace Planner.Api.Uploads;
 
-/// <summary>One problem in an upload: where (sheet, Excel row, column letter and header), what was there, and what is wrong.</summary>
+/// <summary>One problem in an upload: where (sheet, Excel row, column letter and header), what was there, and what is
+/// wrong.</summary>
 public sealed record UploadError(string Sheet, int? Row, string? Column, string? Field, string? Value, string Message);
 
 /// <summary>
@@ -12,11 +13,18 @@ public sealed record UploadError(string Sheet, int? Row, string? Column, string?
 /// <see cref="CapacityRows.Listed"/>, <see cref="NotListed"/> counts the rest). Nothing was written.
 /// </summary>
 public sealed class UploadInvalid(IReadOnlyList<UploadError> errors, int total)
-    : PlannerException($"The upload has {total:N0} problem{(total == 1 ? "" : "s")}; nothing was saved."
-        + (total > errors.Count ? $" The first {errors.Count:N0} are listed, and {total - errors.Count:N0} more." : "")
-        + $" First: {Describe(errors[0])}")
+    : PlannerException(
+        $"The upload has {total:N0} problem{(total == 1 ? "" : "s")}; nothing was saved."
+            + (
+                total > errors.Count
+                    ? $" The first {errors.Count:N0} are listed, and {total - errors.Count:N0} more."
+                    : ""
+            )
+            + $" First: {Describe(errors[0])}"
+    )
 {
-    public UploadInvalid(IReadOnlyList<UploadError> errors) : this(errors, errors.Count) { }
+    public UploadInvalid(IReadOnlyList<UploadError> errors)
+        : this(errors, errors.Count) { }
 
     public IReadOnlyList<UploadError> Errors { get; } = errors;
 
@@ -27,8 +35,16 @@ public sealed class UploadInvalid(IReadOnlyList<UploadError> errors, int total)
         $"{e.Sheet}{(e.Row is { } r ? $" row {r}" : "")}{(e.Column is { } c ? $" column {c}" : "")}{(e.Field is { } f ? $" ({f})" : "")}{(e.Value is { Length: > 0 } v ? $" '{v}'" : "")}: {e.Message}";
 }
 
-/// <summary>What an accepted upload did; <see cref="AlreadyUploaded"/> when the same file had been accepted before (nothing written again).</summary>
-public sealed record UploadResult(string UploadId, string FileName, string Sha256, long RowsRead, long RowsChanged, bool AlreadyUploaded);
+/// <summary>What an accepted upload did; <see cref="AlreadyUploaded"/> when the same file had been accepted before
+/// (nothing written again).</summary>
+public sealed record UploadResult(
+    string UploadId,
+    string FileName,
+    string Sha256,
+    long RowsRead,
+    long RowsChanged,
+    bool AlreadyUploaded
+);
 
 /// <summary>
 /// Reads a filled capacity template (<see cref="CapacityTemplate"/>) and stores it: the file is checked by
@@ -46,90 +62,174 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
 
     private static readonly string[] ReportFields =
     [
-        "beds_general_total", "beds_general_occupied", "beds_isolation_total", "beds_isolation_occupied", "beds_icu_total", "beds_icu_occupied",
-        "severe_patients", "critical_patients", "ventilators_total", "ventilators_in_use", "ecmo_total", "ecmo_in_use", "staff_on_duty",
+        "beds_general_total",
+        "beds_general_occupied",
+        "beds_isolation_total",
+        "beds_isolation_occupied",
+        "beds_icu_total",
+        "beds_icu_occupied",
+        "severe_patients",
+        "critical_patients",
+        "ventilators_total",
+        "ventilators_in_use",
+        "ecmo_total",
+        "ecmo_in_use",
+        "staff_on_duty",
     ];
 
     private const string Staging = "upload_capacity";
 
-    /// <summary>Replaces the held report of the same hospital and day; counts as changed only when a value differs.</summary>
+    /// <summary>Replaces the held report of the same hospital and day; counts as changed only when a value
+    /// differs.</summary>
     private static readonly string UpsertReportSql = $"""
-        INSERT INTO capacity_reports (hospital_code, report_date, {string.Join(", ", ReportFields)}, upload_id, notes, pull_run_id)
-        SELECT hospital_code, report_date, {string.Join(", ", ReportFields)}, @upload_id, notes, NULL FROM {Staging} WHERE true
+        INSERT INTO capacity_reports (hospital_code, report_date, {string.Join(
+            ", ",
+            ReportFields
+        )}, upload_id, notes, pull_run_id)
+        SELECT hospital_code, report_date, {string.Join(
+            ", ",
+            ReportFields
+        )}, @upload_id, notes, NULL FROM {Staging} WHERE true
         ON CONFLICT (hospital_code, report_date) DO UPDATE SET
-            {string.Join(", ", ReportFields.Select(f => $"{f} = excluded.{f}"))}, upload_id = excluded.upload_id, notes = excluded.notes, pull_run_id = NULL
-        WHERE {string.Join(" OR ", ReportFields.Append("notes").Select(f => $"capacity_reports.{f} IS DISTINCT FROM excluded.{f}"))}
+            {string.Join(
+            ", ",
+            ReportFields.Select(f => $"{f} = excluded.{f}")
+        )}, upload_id = excluded.upload_id, notes = excluded.notes, pull_run_id = NULL
+        WHERE {string.Join(
+            " OR ",
+            ReportFields.Append("notes").Select(f => $"capacity_reports.{f} IS DISTINCT FROM excluded.{f}")
+        )}
         """;
 
     /// <summary>
     /// Uploads a file posted in a form by a signed-in user, limited to their hospitals; a file over the size limit
     /// is refused before it is read into memory.
     /// </summary>
-    public static async Task<UploadResult> FromFormAsync(IFormFile file, Database planner, UploadLimits limits, TimeProvider clock,
-        System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+    public static async Task<UploadResult> FromFormAsync(
+        IFormFile file,
+        Database planner,
+        UploadLimits limits,
+        TimeProvider clock,
+        System.Security.Claims.ClaimsPrincipal user,
+        CancellationToken ct
+    )
     {
         if (file.Length > limits.MaxBytes)
         {
-            throw new UploadRejected($"The file is {UploadLimits.Megabytes(file.Length)}; the limit is "
-                + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
-                StatusCodes.Status413PayloadTooLarge);
+            throw new UploadRejected(
+                $"The file is {UploadLimits.Megabytes(file.Length)}; the limit is "
+                    + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+                StatusCodes.Status413PayloadTooLarge
+            );
         }
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
-        return await new CapacityUpload(planner, limits, clock) { Hospitals = Access.AccessSetup.Hospitals(user) }
-            .UploadAsync(file.FileName, buffer.ToArray(), user.Identity?.Name, ct);
+        return await new CapacityUpload(planner, limits, clock)
+        {
+            Hospitals = Access.AccessSetup.Hospitals(user),
+        }.UploadAsync(file.FileName, buffer.ToArray(), user.Identity?.Name, ct);
     }
 
     /// <summary>The hospitals the uploader reports for (a hospital administrator's); null for all.</summary>
     public IReadOnlySet<string>? Hospitals { get; init; }
 
-    public async Task<UploadResult> UploadAsync(string fileName, byte[] content, string? user, CancellationToken ct = default)
+    public async Task<UploadResult> UploadAsync(
+        string fileName,
+        byte[] content,
+        string? user,
+        CancellationToken ct = default
+    )
     {
         using var package = UploadGuard.Open(content, limits);
         return await UploadAsync(fileName, package, user, ct);
     }
 
     /// <summary>Uploads a package <see cref="UploadGuard"/> opened (the CLI opens it before the database).</summary>
-    public async Task<UploadResult> UploadAsync(string fileName, UploadPackage package, string? user,
-        CancellationToken ct = default)
+    public async Task<UploadResult> UploadAsync(
+        string fileName,
+        UploadPackage package,
+        string? user,
+        CancellationToken ct = default
+    )
     {
         var content = package.Content;
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         await using var db = await planner.OpenAsync(ct);
         // The same file again: its earlier upload. An uploader limited to some hospitals gets that answer only once
         // the file has passed the checks, so that it never learns of an upload holding other hospitals' rows.
-        if (Hospitals is null && await EarlierAsync(db, sha) is { } known) return known;
+        if (Hospitals is null && await EarlierAsync(db, sha) is { } known)
+            return known;
         var hospitals = (await db.QueryAsync<string>("SELECT code FROM hospitals")).ToHashSet(StringComparer.Ordinal);
         var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var columns = CapacityTemplate.Columns(products);
         var reports = CapacityRows.Read(package, columns, hospitals, Hospitals, today, limits);
-        if (Hospitals is not null && await EarlierAsync(db, sha) is { } again) return again;
+        if (Hospitals is not null && await EarlierAsync(db, sha) is { } again)
+            return again;
 
         var id = $"upload-{clock.GetUtcNow():yyyyMMddHHmmss}-{sha[..8]}";
         await using var tx = await db.BeginTransactionAsync(ct);
-        await db.ExecuteAsync("""
+        await db.ExecuteAsync(
+            """
             INSERT INTO uploads (id, kind, file_name, sha256, bytes, rows_read, rows_changed, uploaded_by, uploaded_at)
             VALUES (@id, 'capacity', @file, @sha, @bytes, @rows, 0, @user, @at)
-            """, new { id, file = Path.GetFileName(fileName), sha, bytes = content.LongLength, rows = reports.Count, user, at = clock.GetUtcNow() }, tx);
+            """,
+            new
+            {
+                id,
+                file = Path.GetFileName(fileName),
+                sha,
+                bytes = content.LongLength,
+                rows = reports.Count,
+                user,
+                at = clock.GetUtcNow(),
+            },
+            tx
+        );
         // Set-based: the reports are copied into a staging table and upserted in one statement; staff and supplies of
         // the reported days are replaced. One command per row was the slowest part of a 10,000-row upload.
         string[] stagingColumns = ["hospital_code", "report_date", .. ReportFields, "notes"];
         await Database.CreateStagingTableAsync(db, tx, Staging, string.Join(", ", stagingColumns), "capacity_reports");
-        await planner.BulkInsertAsync(db, tx, Staging, stagingColumns,
-            reports.Select(r => (object?[])[r.Hospital, r.Date, .. ReportFields.Select(f => (object?)r.Counts[f]), r.Notes]), ct);
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            Staging,
+            stagingColumns,
+            reports.Select(r =>
+                (object?[])[r.Hospital, r.Date, .. ReportFields.Select(f => (object?)r.Counts[f]), r.Notes]
+            ),
+            ct
+        );
         var changed = await db.ExecuteAsync(UpsertReportSql, new { upload_id = id }, tx);
         foreach (var table in new[] { "capacity_staff", "capacity_supplies" })
         {
-            await db.ExecuteAsync($"""
+            await db.ExecuteAsync(
+                $"""
                 DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {Staging} u WHERE u.hospital_code = {table}.hospital_code AND u.report_date = {table}.report_date)
-                """, transaction: tx);
+                """,
+                transaction: tx
+            );
         }
-        await planner.BulkInsertAsync(db, tx, "capacity_staff", ["hospital_code", "report_date", "specialty", "staff", "upload_id"],
-            reports.SelectMany(r => r.Staff.Select(x => new object?[] { r.Hospital, r.Date, x.Key, x.Value, id })), ct);
-        await planner.BulkInsertAsync(db, tx, "capacity_supplies", ["hospital_code", "report_date", "product_code", "days_on_hand", "can_obtain", "upload_id"],
-            reports.SelectMany(r => r.Supplies.Select(x =>
-                new object?[] { r.Hospital, r.Date, x.Key, x.Value.Days, x.Value.Obtain ? 1 : 0, id })), ct);
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            "capacity_staff",
+            ["hospital_code", "report_date", "specialty", "staff", "upload_id"],
+            reports.SelectMany(r => r.Staff.Select(x => new object?[] { r.Hospital, r.Date, x.Key, x.Value, id })),
+            ct
+        );
+        await planner.BulkInsertAsync(
+            db,
+            tx,
+            "capacity_supplies",
+            ["hospital_code", "report_date", "product_code", "days_on_hand", "can_obtain", "upload_id"],
+            reports.SelectMany(r =>
+                r.Supplies.Select(x =>
+                    new object?[] { r.Hospital, r.Date, x.Key, x.Value.Days, x.Value.Obtain ? 1 : 0, id }
+                )
+            ),
+            ct
+        );
         await Database.DropStagingTableAsync(db, tx, Staging);
         await db.ExecuteAsync("UPDATE uploads SET rows_changed = @changed WHERE id = @id", new { id, changed }, tx);
         await tx.CommitAsync(ct);
@@ -138,5 +238,6 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
 
     private static async Task<UploadResult?> EarlierAsync(System.Data.Common.DbConnection db, string sha) =>
         (await db.QueryAsync<(string Id, string File, string Sha, long Read, long Changed)>(EarlierSql, new { sha }))
-            .Select(e => new UploadResult(e.Id, e.File, e.Sha, e.Read, e.Changed, AlreadyUploaded: true)).FirstOrDefault();
+            .Select(e => new UploadResult(e.Id, e.File, e.Sha, e.Read, e.Changed, AlreadyUploaded: true))
+            .FirstOrDefault();
 }

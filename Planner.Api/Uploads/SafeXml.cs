@@ -35,11 +35,14 @@ internal static class SafeXml
     /// <summary>Reads on, refusing elements nested deeper than a workbook ever nests them.</summary>
     public static bool Read(XmlReader reader, string part)
     {
-        if (!reader.Read()) return false;
+        if (!reader.Read())
+            return false;
         if (reader.Depth > MaxDepth)
         {
-            throw new UploadRejected($"The part {part} nests elements more than {MaxDepth} deep; a workbook never "
-                + "does. The file is refused.");
+            throw new UploadRejected(
+                $"The part {part} nests elements more than {MaxDepth} deep; a workbook never "
+                    + "does. The file is refused."
+            );
         }
         return true;
     }
@@ -47,15 +50,23 @@ internal static class SafeXml
     /// <summary>The text of the element the reader is on (its descendants' text, for rich text).</summary>
     public static string Text(XmlReader reader, string part)
     {
-        if (reader.IsEmptyElement) return "";
+        if (reader.IsEmptyElement)
+            return "";
         var depth = reader.Depth;
         // Most elements hold one text node: its value is the text, with no copy made.
         string? first = null;
         System.Text.StringBuilder? more = null;
         while (Read(reader, part) && reader.Depth > depth)
         {
-            if (reader.NodeType is not (XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace
-                or XmlNodeType.SignificantWhitespace))
+            if (
+                reader.NodeType
+                is not (
+                    XmlNodeType.Text
+                    or XmlNodeType.CDATA
+                    or XmlNodeType.Whitespace
+                    or XmlNodeType.SignificantWhitespace
+                )
+            )
             {
                 continue;
             }
@@ -78,7 +89,8 @@ internal static class SafeXml
         using var reader = Open(entry, part);
         while (Read(reader, part))
         {
-            if (reader.NodeType == XmlNodeType.Element) return;
+            if (reader.NodeType == XmlNodeType.Element)
+                return;
         }
     }
 
@@ -98,25 +110,29 @@ internal static class SafeXml
         }
         catch (Exception e) when (UploadGuard.IsReadFailure(e))
         {
-            throw new UploadRejected($"The file cannot be read: {part} is damaged "
-                + $"({Storage.Database.FirstLine(e.Message)}); save it again from Excel.");
-
+            throw new UploadRejected(
+                $"The file cannot be read: {part} is damaged "
+                    + $"({Storage.Database.FirstLine(e.Message)}); save it again from Excel."
+            );
         }
     }
 
     public static void Reading(string part, Action read) => Reading(part, () =>
-    {
-        read();
-        return true;
-    });
+        {
+            read();
+            return true;
+        });
 
     /// <summary>What an XML failure says, with the part it happened in.</summary>
     private static UploadRejected Refusal(XmlException e, string part) =>
         e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
-            ? new UploadRejected($"The part {part} declares a document type (DTD), which workbooks never need; "
-                + "the file is refused.")
-            : new UploadRejected($"The part {part} is not well-formed XML ({e.Message}); the file is damaged: "
-                + "save it again from Excel.");
+            ? new UploadRejected(
+                $"The part {part} declares a document type (DTD), which workbooks never need; " + "the file is refused."
+            )
+            : new UploadRejected(
+                $"The part {part} is not well-formed XML ({e.Message}); the file is damaged: "
+                    + "save it again from Excel."
+            );
 
     /// <summary>
     /// The unpacked bytes of a part: refused past the size it declares (a part lying about its size is caught
@@ -135,8 +151,10 @@ internal static class SafeXml
             _read += n;
             if (_read > declared || (n == 0 && buffer.Length > 0 && _read < declared))
             {
-                throw new UploadRejected($"The part {part} unpacks to {(_read > declared ? "more" : "less")} than the "
-                    + $"{declared:N0} bytes it declares; the file is damaged or crafted.");
+                throw new UploadRejected(
+                    $"The part {part} unpacks to {(_read > declared ? "more" : "less")} than the "
+                        + $"{declared:N0} bytes it declares; the file is damaged or crafted."
+                );
             }
             var chunk = buffer[..n];
             var last = chunk.LastIndexOfAny((byte)'<', (byte)'>');
@@ -147,12 +165,15 @@ internal static class SafeXml
             else
             {
                 var first = chunk.IndexOfAny((byte)'<', (byte)'>');
-                if (_run + first > MaxRun) throw LongRun();
+                if (_run + first > MaxRun)
+                    throw LongRun();
                 _run = n - last - 1;
                 // A long run inside one chunk, between two markup bytes, is checked only when it could be long.
-                if (n > MaxRun && LongestRun(chunk) > MaxRun) throw LongRun();
+                if (n > MaxRun && LongestRun(chunk) > MaxRun)
+                    throw LongRun();
             }
-            if (_run > MaxRun) throw LongRun();
+            if (_run > MaxRun)
+                throw LongRun();
             return n;
         }
 
@@ -168,22 +189,33 @@ internal static class SafeXml
         }
 
         private UploadRejected LongRun() =>
-            new($"The part {part} holds a run of over {MaxRun / 1024 / 1024} MB without markup; no workbook part does. "
-                + "The file is refused.");
+            new(
+                $"The part {part} holds a run of over {MaxRun / 1024 / 1024} MB without markup; no workbook part does. "
+                    + "The file is refused."
+            );
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => _read;
+            set => throw new NotSupportedException();
+        }
+
         public override void Flush() { }
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
         public override void SetLength(long value) => throw new NotSupportedException();
+
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing) inner.Dispose();
+            if (disposing)
+                inner.Dispose();
             base.Dispose(disposing);
         }
     }
@@ -207,8 +239,10 @@ internal static class SafeXml
         {
             if (++_count > MaxNames)
             {
-                throw new UploadRejected($"The part {part} uses more than {MaxNames:N0} different element or attribute "
-                    + "names; a workbook uses a few dozen. The file is refused.");
+                throw new UploadRejected(
+                    $"The part {part} uses more than {MaxNames:N0} different element or attribute "
+                        + "names; a workbook uses a few dozen. The file is refused."
+                );
             }
             return name;
         }

@@ -11,9 +11,11 @@ internal enum CellKind
     Number,
     Text,
     Boolean,
+
     /// <summary>A number shown as a date or time by its style, or a date typed in ISO form (t="d").</summary>
     Date,
     Time,
+
     /// <summary>An error value such as #N/A or #DIV/0!.</summary>
     Error,
 }
@@ -80,9 +82,11 @@ internal sealed class SheetReader : IDisposable
     {
         while (SafeXml.Read(_reader, _part))
         {
-            if (_reader.NodeType != XmlNodeType.Element) continue;
+            if (_reader.NodeType != XmlNodeType.Element)
+                continue;
             // Rows, column ranges and merged ranges are read in their lists only (sheetData, cols, mergeCells).
-            if (_reader.Depth == 1) _section = _reader.LocalName;
+            if (_reader.Depth == 1)
+                _section = _reader.LocalName;
             switch (_reader.Depth)
             {
                 case 2 when _section == "sheetData" && _reader.LocalName == "row":
@@ -105,7 +109,8 @@ internal sealed class SheetReader : IDisposable
     private SheetRow ReadRow()
     {
         var number = _reader.GetAttribute("r") is { } r ? Number(r, 1, MaxRowNumber, "a row number") : _lastRow + 1;
-        if (number <= _lastRow) throw Damaged($"lists row {number:N0} after row {_lastRow:N0}");
+        if (number <= _lastRow)
+            throw Damaged($"lists row {number:N0} after row {_lastRow:N0}");
         _lastRow = number;
         var hidden = Hidden();
         var cells = new List<SheetCell>();
@@ -122,16 +127,19 @@ internal sealed class SheetReader : IDisposable
                         throw Damaged($"lists the cells of row {number:N0} out of order");
                     }
                     cells.Add(cell);
-                    if (!cell.IsEmpty) _usedColumns.Add(cell.Column);
+                    if (!cell.IsEmpty)
+                        _usedColumns.Add(cell.Column);
                 }
             }
         }
         var row = new SheetRow(number, hidden, cells);
         if (row.HasData && number > 1 && (++_rowsWithData > _limits.MaxRows || number - 1 > _limits.MaxRows))
         {
-            throw new UploadRejected($"The sheet {Sheet} has data in row {number:N0}: more than {_limits.MaxRows:N0} "
-                + $"rows under its header, the limit ({UploadLimits.Section}:MaxRows). Split the upload.",
-                StatusCodes.Status413PayloadTooLarge);
+            throw new UploadRejected(
+                $"The sheet {Sheet} has data in row {number:N0}: more than {_limits.MaxRows:N0} "
+                    + $"rows under its header, the limit ({UploadLimits.Section}:MaxRows). Split the upload.",
+                StatusCodes.Status413PayloadTooLarge
+            );
         }
         return row;
     }
@@ -140,16 +148,20 @@ internal sealed class SheetReader : IDisposable
     {
         Count(1);
         var column = _reader.GetAttribute("r") is { } reference ? Column(reference, row) : previousColumn + 1;
-        if (column > MaxColumn) throw Damaged($"has a cell past column XFD in row {row:N0}");
+        if (column > MaxColumn)
+            throw Damaged($"has a cell past column XFD in row {row:N0}");
         var type = _reader.GetAttribute("t") ?? "n";
         var style = _reader.GetAttribute("s") is { } s ? Number(s, 0, int.MaxValue, "a style number") : 0;
-        string? value = null, inline = null, formula = null;
+        string? value = null,
+            inline = null,
+            formula = null;
         if (!_reader.IsEmptyElement)
         {
             var depth = _reader.Depth;
             while (SafeXml.Read(_reader, _part) && _reader.Depth > depth)
             {
-                if (_reader.NodeType != XmlNodeType.Element || _reader.Depth != depth + 1) continue;
+                if (_reader.NodeType != XmlNodeType.Element || _reader.Depth != depth + 1)
+                    continue;
                 switch (_reader.LocalName)
                 {
                     case "v":
@@ -185,21 +197,29 @@ internal sealed class SheetReader : IDisposable
 
         SheetCell IsoDate(string text) =>
             DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date)
-                && date.Year >= 1900
-                ? new SheetCell(column, CellKind.Date, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    date.ToOADate(), formula)
+            && date.Year >= 1900
+                ? new SheetCell(
+                    column,
+                    CellKind.Date,
+                    date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    date.ToOADate(),
+                    formula
+                )
                 : new SheetCell(column, CellKind.Text, text, 0, formula);
 
         SheetCell Numeric(string text)
         {
             // A number Excel cannot have written is kept as the text it is, so that the rules call it what it is.
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
-                || !double.IsFinite(n))
+            if (
+                !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+                || !double.IsFinite(n)
+            )
             {
                 return new SheetCell(column, CellKind.Text, text, 0, formula);
             }
             var shown = style < _package.Styles.Count ? _package.Styles[style] : NumberShown.Number;
-            if (_package.Date1904 && shown is NumberShown.Date) n += 1462;
+            if (_package.Date1904 && shown is NumberShown.Date)
+                n += 1462;
             var invariant = n.ToString(CultureInfo.InvariantCulture);
             return shown switch
             {
@@ -215,15 +235,20 @@ internal sealed class SheetReader : IDisposable
     /// <summary>An inline string's text (rich text joined, phonetic runs left out), from its is element.</summary>
     private string InlineText(int depth)
     {
-        if (_reader.IsEmptyElement) return "";
+        if (_reader.IsEmptyElement)
+            return "";
         var text = new System.Text.StringBuilder();
         var phonetic = -1;
         while (SafeXml.Read(_reader, _part) && _reader.Depth > depth)
         {
-            if (_reader.NodeType == XmlNodeType.EndElement && _reader.Depth == phonetic) phonetic = -1;
-            if (_reader.NodeType != XmlNodeType.Element) continue;
-            if (_reader.LocalName == "rPh" && !_reader.IsEmptyElement) phonetic = _reader.Depth;
-            else if (_reader.LocalName == "t" && phonetic < 0) text.Append(SafeXml.Text(_reader, _part));
+            if (_reader.NodeType == XmlNodeType.EndElement && _reader.Depth == phonetic)
+                phonetic = -1;
+            if (_reader.NodeType != XmlNodeType.Element)
+                continue;
+            if (_reader.LocalName == "rPh" && !_reader.IsEmptyElement)
+                phonetic = _reader.Depth;
+            else if (_reader.LocalName == "t" && phonetic < 0)
+                text.Append(SafeXml.Text(_reader, _part));
         }
         return text.ToString();
     }
@@ -233,8 +258,10 @@ internal sealed class SheetReader : IDisposable
         var count = _package.SharedStrings.Count;
         if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) || i >= count)
         {
-            throw Damaged($"refers in cell {ColumnLetters(column)}{row} to shared string {index}, "
-                + $"but the shared strings hold {count:N0}");
+            throw Damaged(
+                $"refers in cell {ColumnLetters(column)}{row} to shared string {index}, "
+                    + $"but the shared strings hold {count:N0}"
+            );
         }
         return _package.SharedStrings[i];
     }
@@ -253,9 +280,11 @@ internal sealed class SheetReader : IDisposable
         _cells += cells;
         if (_cells > _limits.MaxCells)
         {
-            throw new UploadRejected($"The sheet {Sheet} holds more than {_limits.MaxCells:N0} cells, the limit "
-                + $"({UploadLimits.Section}:MaxCells); remove what the template does not have, or split the upload.",
-                StatusCodes.Status413PayloadTooLarge);
+            throw new UploadRejected(
+                $"The sheet {Sheet} holds more than {_limits.MaxCells:N0} cells, the limit "
+                    + $"({UploadLimits.Section}:MaxCells); remove what the template does not have, or split the upload.",
+                StatusCodes.Status413PayloadTooLarge
+            );
         }
     }
 
@@ -275,9 +304,11 @@ internal sealed class SheetReader : IDisposable
             letters++;
         }
         var digits = reference.AsSpan(letters);
-        if (letters == 0 || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var r)
-            || r != row)
-
+        if (
+            letters == 0
+            || !int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var r)
+            || r != row
+        )
         {
             throw Damaged($"has the cell reference '{reference}' in row {row:N0}");
         }
@@ -287,7 +318,8 @@ internal sealed class SheetReader : IDisposable
     public static string ColumnLetters(int column)
     {
         var letters = "";
-        for (; column > 0; column = (column - 1) / 26) letters = (char)('A' + (column - 1) % 26) + letters;
+        for (; column > 0; column = (column - 1) / 26)
+            letters = (char)('A' + (column - 1) % 26) + letters;
         return letters;
     }
 

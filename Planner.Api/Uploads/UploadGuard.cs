@@ -43,9 +43,16 @@ public static class UploadGuard
     /// <summary>Programs a part could be declared as; a capacity report embeds none.</summary>
     private static readonly HashSet<string> Programs = new(StringComparer.Ordinal)
     {
-        "application/x-msdownload", "application/x-msdos-program", "application/x-dosexec", "application/x-executable",
-        "application/vnd.microsoft.portable-executable", "application/x-ms-installer", "application/x-msi",
-        "application/java-archive", "application/x-sh", "application/hta",
+        "application/x-msdownload",
+        "application/x-msdos-program",
+        "application/x-dosexec",
+        "application/x-executable",
+        "application/vnd.microsoft.portable-executable",
+        "application/x-ms-installer",
+        "application/x-msi",
+        "application/java-archive",
+        "application/x-sh",
+        "application/hta",
     };
 
     /// <summary>What a part declared as <paramref name="contentType"/> is, when no upload may carry it.</summary>
@@ -72,39 +79,50 @@ public static class UploadGuard
     {
         if (content.LongLength > limits.MaxBytes)
         {
-            throw new UploadRejected($"The file is {UploadLimits.Megabytes(content.LongLength)}; the limit is "
-                + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
-                StatusCodes.Status413PayloadTooLarge);
+            throw new UploadRejected(
+                $"The file is {UploadLimits.Megabytes(content.LongLength)}; the limit is "
+                    + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+                StatusCodes.Status413PayloadTooLarge
+            );
         }
         if (content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0]))
         {
-            throw new UploadRejected("The file is an old-style .xls workbook or a password-protected one; "
-                + "save it as an Excel workbook (.xlsx) without a password.");
+            throw new UploadRejected(
+                "The file is an old-style .xls workbook or a password-protected one; "
+                    + "save it as an Excel workbook (.xlsx) without a password."
+            );
         }
         if (!content.AsSpan().StartsWith("PK\u0003\u0004"u8))
         {
             throw new UploadRejected(
-                "The file is not an Excel workbook (.xlsx): use the capacity template and save it as .xlsx.");
+                "The file is not an Excel workbook (.xlsx): use the capacity template and save it as .xlsx."
+            );
         }
 
-        var zip = SafeXml.Reading("the zip directory",
-            () => new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read));
+        var zip = SafeXml.Reading("the zip directory", () =>
+            new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read)
+        );
         try
         {
             var parts = SafeXml.Reading("the zip directory", () => Parts(zip, limits));
             var types = SafeXml.Reading(ContentTypesPart, () => ContentTypes(parts));
             foreach (var name in parts.Keys)
             {
-                var type = types.Of(name) ?? throw new UploadRejected($"The part {name} has no content type in "
-                    + "[Content_Types].xml, so it is no part of a workbook; the file is damaged or was altered: "
-                    + "save it again from Excel.");
+                var type = types.Of(name)
+                    ?? throw new UploadRejected(
+                        $"The part {name} has no content type in "
+                            + "[Content_Types].xml, so it is no part of a workbook; the file is damaged or was altered: "
+                            + "save it again from Excel."
+                    );
                 if (Forbidden(type) is { } what)
                 {
-                    throw new UploadRejected(what.StartsWith("macros (a macro-enabled", StringComparison.Ordinal)
-                        ? $"The workbook is macro-enabled (.xlsm: {name} is declared {type}); "
-                            + "save it as an Excel workbook (.xlsx) without macros."
-                        : $"The workbook contains {what}: the part {name} is declared {type}. "
-                            + "Save it as an Excel workbook (.xlsx) without them.");
+                    throw new UploadRejected(
+                        what.StartsWith("macros (a macro-enabled", StringComparison.Ordinal)
+                            ? $"The workbook is macro-enabled (.xlsm: {name} is declared {type}); "
+                                + "save it as an Excel workbook (.xlsx) without macros."
+                            : $"The workbook contains {what}: the part {name} is declared {type}. "
+                                + "Save it as an Excel workbook (.xlsx) without them."
+                    );
                 }
             }
 
@@ -116,9 +134,11 @@ public static class UploadGuard
                 if (read.FirstOrDefault(r => ForbiddenRelationships.ContainsKey(LastSegment(r.Type))) is { } forbidden)
                 {
                     var what = ForbiddenRelationships[LastSegment(forbidden.Type)];
-                    throw new UploadRejected($"The workbook contains {what}: {name} relates "
-                        + $"{(source == "/" ? "the package" : source)} to {forbidden.Target} as {forbidden.Type}. "
-                        + "Save it as an Excel workbook (.xlsx) without them.");
+                    throw new UploadRejected(
+                        $"The workbook contains {what}: {name} relates "
+                            + $"{(source == "/" ? "the package" : source)} to {forbidden.Target} as {forbidden.Type}. "
+                            + "Save it as an Excel workbook (.xlsx) without them."
+                    );
                 }
                 relationships[source] = read;
             }
@@ -143,26 +163,40 @@ public static class UploadGuard
     }
 
     /// <summary>What reading a zip or an XML part can throw on a damaged or crafted file (not our refusals).</summary>
-    internal static bool IsReadFailure(Exception e) => e is InvalidDataException or IOException or XmlException
-        or NotSupportedException or ArgumentException or FormatException or OverflowException;
+    internal static bool IsReadFailure(Exception e) =>
+        e
+            is InvalidDataException
+                or IOException
+                or XmlException
+                or NotSupportedException
+                or ArgumentException
+                or FormatException
+                or OverflowException;
 
     /// <summary>The workbook part the package's relationships name as its main document, an Excel workbook's.</summary>
-    private static string Workbook(IReadOnlyList<Relationship> root, Dictionary<string, ZipArchiveEntry> parts,
-        DeclaredTypes types)
+    private static string Workbook(
+        IReadOnlyList<Relationship> root,
+        Dictionary<string, ZipArchiveEntry> parts,
+        DeclaredTypes types
+    )
     {
         var officeDocument = root.FirstOrDefault(r => LastSegment(r.Type) == "officeDocument" && !r.External)
             ?? throw new UploadRejected(
-                "The file is not an Excel workbook (.xlsx): its /_rels/.rels names no main document. Save as .xlsx.");
+                "The file is not an Excel workbook (.xlsx): its /_rels/.rels names no main document. Save as .xlsx."
+            );
         if (officeDocument.Part is not { } workbook || !parts.ContainsKey(workbook))
         {
             throw new UploadRejected(
-                $"The file's main document {officeDocument.Target} (in /_rels/.rels) is not in the file; {SaveAgain}");
+                $"The file's main document {officeDocument.Target} (in /_rels/.rels) is not in the file; {SaveAgain}"
+            );
         }
         var type = types.Of(workbook)!;
         if (!string.Equals(MediaType(type), WorkbookType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new UploadRejected("The file is not an Excel workbook (.xlsx) (a template, add-in or other document "
-                + $"type: {type}); save it as .xlsx.");
+            throw new UploadRejected(
+                "The file is not an Excel workbook (.xlsx) (a template, add-in or other document "
+                    + $"type: {type}); save it as .xlsx."
+            );
         }
         return workbook;
     }
@@ -172,44 +206,54 @@ public static class UploadGuard
     {
         if (zip.Entries.Count > MaxParts)
         {
-            throw new UploadRejected($"The workbook has {zip.Entries.Count:N0} parts; a capacity report has a few "
-                + $"dozen, and more than {MaxParts:N0} are refused.");
+            throw new UploadRejected(
+                $"The workbook has {zip.Entries.Count:N0} parts; a capacity report has a few "
+                    + $"dozen, and more than {MaxParts:N0} are refused."
+            );
         }
         var parts = new Dictionary<string, ZipArchiveEntry>(StringComparer.OrdinalIgnoreCase);
         long total = 0;
         foreach (var entry in zip.Entries)
         {
             // Folders are not parts; some zip tools list them anyway.
-            if (entry.FullName.EndsWith('/') && entry.Length == 0) continue;
+            if (entry.FullName.EndsWith('/') && entry.Length == 0)
+                continue;
             var name = "/" + entry.FullName.Replace('\\', '/').TrimStart('/');
             if (parts.TryGetValue(name, out var other))
             {
-                throw new UploadRejected(string.Equals(other.FullName, entry.FullName, StringComparison.Ordinal)
-                    ? $"The file holds the part {name} twice; it is damaged or crafted."
-                    : $"The parts /{other.FullName} and /{entry.FullName} differ only in case, which makes them one "
-                        + "name in a workbook package; the file is refused.");
+                throw new UploadRejected(
+                    string.Equals(other.FullName, entry.FullName, StringComparison.Ordinal)
+                        ? $"The file holds the part {name} twice; it is damaged or crafted."
+                        : $"The parts /{other.FullName} and /{entry.FullName} differ only in case, which makes them one "
+                            + "name in a workbook package; the file is refused."
+                );
             }
             parts[name] = entry;
             total += entry.Length;
             var ratio = entry.CompressedLength > 0 ? (double)entry.Length / entry.CompressedLength : 0;
             if (entry.Length > RatioFloor && ratio > limits.MaxRatio)
             {
-                throw new UploadRejected($"The part {name} unpacks {ratio:0}-fold; more than {limits.MaxRatio:0} "
-                    + $"({UploadLimits.Section}:MaxRatio) is refused as a zip bomb.",
-                    StatusCodes.Status413PayloadTooLarge);
+                throw new UploadRejected(
+                    $"The part {name} unpacks {ratio:0}-fold; more than {limits.MaxRatio:0} "
+                        + $"({UploadLimits.Section}:MaxRatio) is refused as a zip bomb.",
+                    StatusCodes.Status413PayloadTooLarge
+                );
             }
         }
         if (total > limits.MaxUncompressedBytes)
         {
-            throw new UploadRejected($"The workbook unpacks to {UploadLimits.Megabytes(total)}; the limit is "
-                + $"{UploadLimits.Megabytes(limits.MaxUncompressedBytes)} "
-                + $"({UploadLimits.Section}:MaxUncompressedBytes).",
-                StatusCodes.Status413PayloadTooLarge);
+            throw new UploadRejected(
+                $"The workbook unpacks to {UploadLimits.Megabytes(total)}; the limit is "
+                    + $"{UploadLimits.Megabytes(limits.MaxUncompressedBytes)} "
+                    + $"({UploadLimits.Section}:MaxUncompressedBytes).",
+                StatusCodes.Status413PayloadTooLarge
+            );
         }
         if (!parts.ContainsKey(ContentTypesPart))
         {
             throw new UploadRejected(
-                "The file is a zip archive but not an Excel workbook (.xlsx): it has no [Content_Types].xml.");
+                "The file is a zip archive but not an Excel workbook (.xlsx): it has no [Content_Types].xml."
+            );
         }
         return parts;
     }
@@ -224,8 +268,10 @@ public static class UploadGuard
         /// <summary>The declared type of a part; null when it has none.</summary>
         public string? Of(string part)
         {
-            if (string.Equals(part, ContentTypesPart, StringComparison.OrdinalIgnoreCase)) return "application/xml";
-            if (Overrides.TryGetValue(part, out var type)) return type;
+            if (string.Equals(part, ContentTypesPart, StringComparison.OrdinalIgnoreCase))
+                return "application/xml";
+            if (Overrides.TryGetValue(part, out var type))
+                return type;
             var slash = part.LastIndexOf('/');
             var dot = part.LastIndexOf('.');
             return dot > slash && Defaults.TryGetValue(part[(dot + 1)..], out type) ? type : null;
@@ -238,8 +284,10 @@ public static class UploadGuard
         using var reader = SafeXml.Open(parts[ContentTypesPart], ContentTypesPart);
         while (SafeXml.Read(reader, ContentTypesPart))
         {
-            if (reader is not { NodeType: XmlNodeType.Element, Depth: 1 }
-                || reader.GetAttribute("ContentType") is not { } type)
+            if (
+                reader is not { NodeType: XmlNodeType.Element, Depth: 1 }
+                || reader.GetAttribute("ContentType") is not { } type
+            )
             {
                 continue;
             }
@@ -254,14 +302,14 @@ public static class UploadGuard
             if (types.Defaults.Count + types.Overrides.Count > 2 * MaxParts)
             {
                 throw new UploadRejected(
-                    $"The part {ContentTypesPart} declares more types than a workbook has parts; the file is refused.");
+                    $"The part {ContentTypesPart} declares more types than a workbook has parts; the file is refused."
+                );
             }
         }
         return types;
     }
 
     /// <summary>A relationship; <see cref="Part"/>: its target as a part, null when external or malformed.</summary>
-
     internal sealed record Relationship(string Id, string Type, string Target, bool External, string? Part);
 
     private static List<Relationship> ReadRelationships(ZipArchiveEntry entry, string name, string source)
@@ -270,15 +318,25 @@ public static class UploadGuard
         using var reader = SafeXml.Open(entry, name);
         while (SafeXml.Read(reader, name))
         {
-            if (reader is not { NodeType: XmlNodeType.Element, Depth: 1, LocalName: "Relationship" }) continue;
+            if (reader is not { NodeType: XmlNodeType.Element, Depth: 1, LocalName: "Relationship" })
+                continue;
             var external = "External".Equals(reader.GetAttribute("TargetMode"), StringComparison.OrdinalIgnoreCase);
             var target = reader.GetAttribute("Target") ?? "";
-            list.Add(new Relationship(reader.GetAttribute("Id") ?? "", reader.GetAttribute("Type") ?? "", target,
-                external, external ? null : Resolve(source, target)));
+            list.Add(
+                new Relationship(
+                    reader.GetAttribute("Id") ?? "",
+                    reader.GetAttribute("Type") ?? "",
+                    target,
+                    external,
+                    external ? null : Resolve(source, target)
+                )
+            );
             if (list.Count > MaxParts)
             {
-                throw new UploadRejected($"The part {name} holds more than {MaxParts:N0} relationships; a workbook has "
-                    + "a few dozen. The file is refused.");
+                throw new UploadRejected(
+                    $"The part {name} holds more than {MaxParts:N0} relationships; a workbook has "
+                        + "a few dozen. The file is refused."
+                );
             }
         }
         return list;
@@ -288,13 +346,15 @@ public static class UploadGuard
     internal static string? Resolve(string source, string target)
     {
         var path = target.Split('#', 2)[0].Replace('\\', '/');
-        if (path.Length == 0 || path.Contains(':', StringComparison.Ordinal)) return null;
+        if (path.Length == 0 || path.Contains(':', StringComparison.Ordinal))
+            return null;
         path = Uri.UnescapeDataString(path);
         var folder = path.StartsWith('/') ? "" : source[..source.LastIndexOf('/')];
         var segments = new List<string>();
         foreach (var segment in (folder + "/" + path).Split('/'))
         {
-            if (segment is "" or ".") continue;
+            if (segment is "" or ".")
+                continue;
             if (segment != "..")
             {
                 segments.Add(segment);
@@ -316,7 +376,6 @@ public static class UploadGuard
         && name.Contains("/_rels/", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The part whose relationships these are: /xl/workbook.xml for /xl/_rels/workbook.xml.rels.</summary>
-
     private static string SourceOf(string relationshipsPart)
     {
         var i = relationshipsPart.LastIndexOf("/_rels/", StringComparison.OrdinalIgnoreCase);
@@ -333,7 +392,6 @@ public static class UploadGuard
 /// <summary>An upload refused as a whole (what it is, not what its rows say), with the HTTP status to answer.</summary>
 public sealed class UploadRejected(string message, int status = StatusCodes.Status400BadRequest)
     : PlannerException(message)
-
 {
     public int Status { get; } = status;
 }

@@ -69,11 +69,19 @@ public sealed record UploadLimits
         {
             var values = new (string Key, double Value)[]
             {
-                ("MaxBytes", o.MaxBytes), ("MaxRows", o.MaxRows), ("MaxCells", o.MaxCells), ("MaxCharacters", o.MaxCharacters),
-                ("MaxNoteLength", o.MaxNoteLength), ("MaxUncompressedBytes", o.MaxUncompressedBytes), ("MaxRatio", o.MaxRatio),
+                ("MaxBytes", o.MaxBytes),
+                ("MaxRows", o.MaxRows),
+                ("MaxCells", o.MaxCells),
+                ("MaxCharacters", o.MaxCharacters),
+                ("MaxNoteLength", o.MaxNoteLength),
+                ("MaxUncompressedBytes", o.MaxUncompressedBytes),
+                ("MaxRatio", o.MaxRatio),
                 ("MaxConcurrent", o.MaxConcurrent),
             };
-            var failures = values.Where(v => v.Value < 1).Select(v => $"{Section}:{v.Key} is {v.Value}; it must be 1 or more.").ToList();
+            var failures = values
+                .Where(v => v.Value < 1)
+                .Select(v => $"{Section}:{v.Key} is {v.Value}; it must be 1 or more.")
+                .ToList();
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

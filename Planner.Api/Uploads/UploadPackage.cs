@@ -30,8 +30,14 @@ public sealed class UploadPackage : IDisposable
     private readonly Dictionary<string, Relationship> _sheetRelationships;
     private readonly UploadLimits _limits;
 
-    private UploadPackage(byte[] content, ZipArchive zip, Dictionary<string, ZipArchiveEntry> parts,
-        DeclaredTypes types, Dictionary<string, Relationship> sheetRelationships, UploadLimits limits)
+    private UploadPackage(
+        byte[] content,
+        ZipArchive zip,
+        Dictionary<string, ZipArchiveEntry> parts,
+        DeclaredTypes types,
+        Dictionary<string, Relationship> sheetRelationships,
+        UploadLimits limits
+    )
     {
         (Content, _zip, _parts, _types) = (content, zip, parts, types);
         (_sheetRelationships, _limits) = (sheetRelationships, limits);
@@ -53,15 +59,24 @@ public sealed class UploadPackage : IDisposable
     /// <summary>Characters read so far, against <see cref="UploadLimits.MaxCharacters"/>.</summary>
     internal long Characters { get; private set; }
 
-    internal static UploadPackage Read(byte[] content, ZipArchive zip, Dictionary<string, ZipArchiveEntry> parts,
-        DeclaredTypes types, Dictionary<string, IReadOnlyList<Relationship>> relationships, string workbook,
-        UploadLimits limits)
+    internal static UploadPackage Read(
+        byte[] content,
+        ZipArchive zip,
+        Dictionary<string, ZipArchiveEntry> parts,
+        DeclaredTypes types,
+        Dictionary<string, IReadOnlyList<Relationship>> relationships,
+        string workbook,
+        UploadLimits limits
+    )
     {
         var related = relationships.GetValueOrDefault(workbook) ?? [];
         var (sheets, date1904) = SafeXml.Reading(workbook, () => ReadWorkbook(parts[workbook], workbook));
-        var byId = related.GroupBy(r => r.Id, StringComparer.Ordinal)
+        var byId = related
+            .GroupBy(r => r.Id, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var sheetRelationships = sheets.Where(s => byId.ContainsKey(s.Id)).GroupBy(s => s.Name, StringComparer.Ordinal)
+        var sheetRelationships = sheets
+            .Where(s => byId.ContainsKey(s.Id))
+            .GroupBy(s => s.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => byId[g.First().Id], StringComparer.Ordinal);
         var package = new UploadPackage(content, zip, parts, types, sheetRelationships, limits)
         {
@@ -85,11 +100,14 @@ public sealed class UploadPackage : IDisposable
     private string? Needed(IReadOnlyList<Relationship> relationships, string type, string source)
     {
         var r = relationships.FirstOrDefault(r => LastSegment(r.Type) == type);
-        if (r is null) return null;
+        if (r is null)
+            return null;
         if (r.External || r.Part is null || !_parts.ContainsKey(r.Part))
         {
-            throw new UploadRejected($"The workbook's relationship {r.Id} to its {type} ({r.Target}, in the "
-                + $"relationships of {source}) points at no part of the file; {SaveAgain}");
+            throw new UploadRejected(
+                $"The workbook's relationship {r.Id} to its {type} ({r.Target}, in the "
+                    + $"relationships of {source}) points at no part of the file; {SaveAgain}"
+            );
         }
         return r.Part;
     }
@@ -97,19 +115,26 @@ public sealed class UploadPackage : IDisposable
     /// <summary>Reads the sheet <paramref name="name"/> row by row; a broken way to it refuses the file.</summary>
     internal SheetReader OpenSheet(string name)
     {
-        var r = _sheetRelationships.GetValueOrDefault(name) ?? throw new UploadRejected(
-            $"The workbook lists the sheet {name} without a relationship to its part; {SaveAgain}");
+        var r = _sheetRelationships.GetValueOrDefault(name)
+            ?? throw new UploadRejected(
+                $"The workbook lists the sheet {name} without a relationship to its part; {SaveAgain}"
+            );
         if (r.External || r.Part is null || !_parts.TryGetValue(r.Part, out var entry))
         {
-            throw new UploadRejected($"The workbook's relationship {r.Id} to the sheet {name} points at {r.Target}, "
-                + $"which is not a part of the file; {SaveAgain}");
+            throw new UploadRejected(
+                $"The workbook's relationship {r.Id} to the sheet {name} points at {r.Target}, "
+                    + $"which is not a part of the file; {SaveAgain}"
+            );
         }
         var type = _types.Of(r.Part)!;
-        if (LastSegment(r.Type) != "worksheet"
-            || !string.Equals(MediaType(type), WorksheetType, StringComparison.OrdinalIgnoreCase))
+        if (
+            LastSegment(r.Type) != "worksheet"
+            || !string.Equals(MediaType(type), WorksheetType, StringComparison.OrdinalIgnoreCase)
+        )
         {
             throw new UploadRejected(
-                $"The sheet {name} ({r.Part}, {type}) is not a worksheet; upload the capacity template.");
+                $"The sheet {name} ({r.Part}, {type}) is not a worksheet; upload the capacity template."
+            );
         }
         return new SheetReader(entry, r.Part, name, this, _limits);
     }
@@ -120,9 +145,12 @@ public sealed class UploadPackage : IDisposable
         Characters += characters;
         if (Characters > _limits.MaxCharacters)
         {
-            throw new UploadRejected("The workbook's text (the data sheet's cells and the shared strings) runs past "
-                + $"{_limits.MaxCharacters:N0} characters, the limit ({UploadLimits.Section}:MaxCharacters); "
-                + "shorten the notes or split the upload.", StatusCodes.Status413PayloadTooLarge);
+            throw new UploadRejected(
+                "The workbook's text (the data sheet's cells and the shared strings) runs past "
+                    + $"{_limits.MaxCharacters:N0} characters, the limit ({UploadLimits.Section}:MaxCharacters); "
+                    + "shorten the notes or split the upload.",
+                StatusCodes.Status413PayloadTooLarge
+            );
         }
     }
 
@@ -132,7 +160,8 @@ public sealed class UploadPackage : IDisposable
     /// </summary>
     internal void Measure(string sheet)
     {
-        if (!Sheets.Contains(sheet)) return;
+        if (!Sheets.Contains(sheet))
+            return;
         var characters = Characters;
         using (var reader = OpenSheet(sheet))
         {
@@ -144,15 +173,18 @@ public sealed class UploadPackage : IDisposable
         Characters = characters;
     }
 
-    private static (List<(string Name, string Id)> Sheets, bool Date1904) ReadWorkbook(ZipArchiveEntry entry,
-        string part)
+    private static (List<(string Name, string Id)> Sheets, bool Date1904) ReadWorkbook(
+        ZipArchiveEntry entry,
+        string part
+    )
     {
         var sheets = new List<(string, string)>();
         var date1904 = false;
         using var reader = SafeXml.Open(entry, part);
         while (SafeXml.Read(reader, part))
         {
-            if (reader.NodeType != XmlNodeType.Element) continue;
+            if (reader.NodeType != XmlNodeType.Element)
+                continue;
             if (reader is { LocalName: "workbookPr", Depth: 1 })
             {
                 date1904 = reader.GetAttribute("date1904") is "1" or "true";
@@ -195,19 +227,24 @@ public sealed class UploadPackage : IDisposable
             string? list = null;
             while (SafeXml.Read(reader, part))
             {
-                if (reader.NodeType != XmlNodeType.Element) continue;
-                if (reader.Depth == 1) list = reader.LocalName;
-                if (reader.Depth != 2) continue;
+                if (reader.NodeType != XmlNodeType.Element)
+                    continue;
+                if (reader.Depth == 1)
+                    list = reader.LocalName;
+                if (reader.Depth != 2)
+                    continue;
                 var id = int.TryParse(reader.GetAttribute("numFmtId"), CultureInfo.InvariantCulture, out var n) ? n : 0;
                 if (list == "numFmts" && reader.LocalName == "numFmt")
                 {
                     formats[id] = reader.GetAttribute("formatCode") ?? "";
                 }
-                else if (list == "cellXfs" && reader.LocalName == "xf") xfs.Add(id);
+                else if (list == "cellXfs" && reader.LocalName == "xf")
+                    xfs.Add(id);
                 if (formats.Count + xfs.Count > 130_000)
                 {
                     throw new UploadRejected(
-                        $"The part {part} holds more cell formats than Excel allows (64,000); the file is refused.");
+                        $"The part {part} holds more cell formats than Excel allows (64,000); the file is refused."
+                    );
                 }
             }
         }
@@ -222,18 +259,23 @@ public sealed class UploadPackage : IDisposable
     {
         switch (id)
         {
-            case 49: return NumberShown.Text;
-            case >= 14 and <= 17 or 22: return NumberShown.Date;
-            case >= 18 and <= 21 or >= 45 and <= 47: return NumberShown.Time;
+            case 49:
+                return NumberShown.Text;
+            case >= 14 and <= 17 or 22:
+                return NumberShown.Date;
+            case >= 18 and <= 21 or >= 45 and <= 47:
+                return NumberShown.Time;
         }
-        if (string.IsNullOrEmpty(code)) return NumberShown.Number;
+        if (string.IsNullOrEmpty(code))
+            return NumberShown.Number;
         for (var i = 0; i < code.Length; i++)
         {
             switch (char.ToLowerInvariant(code[i]))
             {
                 case '"':
                     var close = code.IndexOf('"', i + 1);
-                    if (close < 0) return NumberShown.Number;
+                    if (close < 0)
+                        return NumberShown.Number;
                     i = close;
                     break;
                 case '\\' or '_' or '*':
@@ -241,10 +283,12 @@ public sealed class UploadPackage : IDisposable
                     break;
                 case '[':
                     var end = code.IndexOf(']', i + 1);
-                    if (end < 0) return NumberShown.Number;
+                    if (end < 0)
+                        return NumberShown.Number;
                     // [h], [mm], [ss]: elapsed time; anything else in brackets is a colour or a condition.
                     var inside = code[(i + 1)..end].Trim().ToLowerInvariant();
-                    if (inside.Length > 0 && inside.All(c => c is 'h' or 'm' or 's')) return NumberShown.Time;
+                    if (inside.Length > 0 && inside.All(c => c is 'h' or 'm' or 's'))
+                        return NumberShown.Time;
                     i = end;
                     break;
                 case '0' or '#' or '?':
@@ -276,7 +320,8 @@ public sealed class UploadPackage : IDisposable
             {
                 case XmlNodeType.Element when reader is { LocalName: "si", Depth: 1 }:
                     (text, runs, inString) = (null, null, true);
-                    if (reader.IsEmptyElement) Add();
+                    if (reader.IsEmptyElement)
+                        Add();
                     break;
                 case XmlNodeType.Element when inString && reader.LocalName == "rPh" && !reader.IsEmptyElement:
                     phoneticDepth = reader.Depth;
@@ -310,10 +355,11 @@ public sealed class UploadPackage : IDisposable
             strings.Add(runs?.ToString() ?? text ?? "");
             if (strings.Count > _limits.MaxCells)
             {
-                throw new UploadRejected($"The shared strings ({part}) hold more than {_limits.MaxCells:N0} strings, "
-                    + $"more than the cells allowed ({UploadLimits.Section}:MaxCells); the file is refused.",
-
-                    StatusCodes.Status413PayloadTooLarge);
+                throw new UploadRejected(
+                    $"The shared strings ({part}) hold more than {_limits.MaxCells:N0} strings, "
+                        + $"more than the cells allowed ({UploadLimits.Section}:MaxCells); the file is refused.",
+                    StatusCodes.Status413PayloadTooLarge
+                );
             }
         }
     }

@@ -2,8 +2,8 @@ using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Planner.Api.Access;
 using Microsoft.Extensions.Options;
+using Planner.Api.Access;
 using Planner.Api.Storage;
 using Planner.Api.Uploads;
 
@@ -18,7 +18,8 @@ public sealed class UploadsModel(Database planner, IOptions<UploadLimits> option
 {
     public UploadResult? Accepted { get; private set; }
 
-    /// <summary>Why the file was refused as a whole (not an xlsx, too big, …), or the summary of its row problems.</summary>
+    /// <summary>Why the file was refused as a whole (not an xlsx, too big, …), or the summary of its row
+    /// problems.</summary>
     public string? Refused { get; private set; }
 
     public IReadOnlyList<UploadError> Errors { get; private set; } = [];
@@ -33,8 +34,11 @@ public sealed class UploadsModel(Database planner, IOptions<UploadLimits> option
         if (Request.ContentLength > options.Value.MaxBytes + 64 * 1024)
         {
             // The server stopped reading the form at its cap: say why rather than "choose a file".
-            (Refused, status) = ($"The file is larger than the {UploadLimits.Megabytes(options.Value.MaxBytes)} an upload may be "
-                + $"({UploadLimits.Section}:MaxBytes); nothing was read or saved.", StatusCodes.Status413PayloadTooLarge);
+            (Refused, status) = (
+                $"The file is larger than the {UploadLimits.Megabytes(options.Value.MaxBytes)} an upload may be "
+                    + $"({UploadLimits.Section}:MaxBytes); nothing was read or saved.",
+                StatusCodes.Status413PayloadTooLarge
+            );
         }
         else if (file is null || file.Length == 0)
         {
@@ -44,7 +48,14 @@ public sealed class UploadsModel(Database planner, IOptions<UploadLimits> option
         {
             try
             {
-                Accepted = await CapacityUpload.FromFormAsync(file, planner, options.Value, clock, User, HttpContext.RequestAborted);
+                Accepted = await CapacityUpload.FromFormAsync(
+                    file,
+                    planner,
+                    options.Value,
+                    clock,
+                    User,
+                    HttpContext.RequestAborted
+                );
             }
             catch (UploadInvalid e)
             {
@@ -55,7 +66,8 @@ public sealed class UploadsModel(Database planner, IOptions<UploadLimits> option
                 (Refused, status) = (e.Message, e.Status);
             }
         }
-        if (Refused is not null) Response.StatusCode = status;
+        if (Refused is not null)
+            Response.StatusCode = status;
         History = await HistoryAsync();
         return Page();
     }

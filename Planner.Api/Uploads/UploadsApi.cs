@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
-using Planner.Api.Access;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Planner.Api.Access;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Uploads;
@@ -42,9 +42,11 @@ public static class UploadsApi
         services.AddRateLimiter(options =>
         {
             // Reading the page or the template takes no permit: only posting a file does.
-            options.AddPolicy(ConcurrencyPolicy, context => HttpMethods.IsPost(context.Request.Method)
-                ? RateLimitPartition.GetConcurrencyLimiter(ConcurrencyPolicy, _ => permits)
-                : RateLimitPartition.GetNoLimiter(""));
+            options.AddPolicy(ConcurrencyPolicy, context =>
+                HttpMethods.IsPost(context.Request.Method)
+                    ? RateLimitPartition.GetConcurrencyLimiter(ConcurrencyPolicy, _ => permits)
+                    : RateLimitPartition.GetNoLimiter("")
+            );
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (rejected, ct) =>
             {
@@ -52,29 +54,36 @@ public static class UploadsApi
                 http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
                 var uploads = $"{limits.MaxConcurrent} upload{(limits.MaxConcurrent == 1 ? "" : "s")}";
                 var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails = new ProblemDetails
+                await problems.WriteAsync(
+                    new ProblemDetailsContext
                     {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many uploads at once",
-                        Detail = $"Planner reads {uploads} at a time ({UploadLimits.Section}:MaxConcurrent) and all "
-                            + $"are busy; nothing was read or saved. Try again in {RetryAfterSeconds} seconds.",
-                    },
-                });
+                        HttpContext = http,
+                        ProblemDetails = new ProblemDetails
+                        {
+                            Status = StatusCodes.Status429TooManyRequests,
+                            Title = "Too many uploads at once",
+                            Detail =
+                                $"Planner reads {uploads} at a time ({UploadLimits.Section}:MaxConcurrent) and all "
+                                + $"are busy; nothing was read or saved. Try again in {RetryAfterSeconds} seconds.",
+                        },
+                    }
+                );
             };
         });
         // The /uploads page posts files too. Registered before AddRazorPages, this convention never ran (seen in
         // the tests): Program.cs calls AddUploads after it.
         // Its body is capped like the API's: past the file limit the server stops reading.
-        services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention("/Uploads/Uploads", page =>
-        {
-            page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
-            page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
-            page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
-            page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxBytes + FormOverhead });
-        }));
+        services.Configure<RazorPagesOptions>(o =>
+            o.Conventions.AddPageApplicationModelConvention("/Uploads/Uploads", page =>
+            {
+                page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
+                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
+                page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
+                page.Filters.Add(
+                    new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxBytes + FormOverhead }
+                );
+            })
+        );
         return services;
     }
 
@@ -83,9 +92,11 @@ public static class UploadsApi
         var limits = app.ServiceProvider.GetRequiredService<IOptions<UploadLimits>>().Value;
         var api = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters).WithTags("Uploads");
 
-        api.MapGet("/capacity/template", GetTemplate).WithName("GetCapacityTemplate")
+        api.MapGet("/capacity/template", GetTemplate)
+            .WithName("GetCapacityTemplate")
             .WithSummary("The capacity template (your hospitals, or ?hospitals=A,B)");
-        api.MapPost("/capacity", UploadCapacity).WithName("UploadCapacity")
+        api.MapPost("/capacity", UploadCapacity)
+            .WithName("UploadCapacity")
             // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
             // SameSite=Strict, so no other site can post here in a user's name.
             .DisableAntiforgery()
@@ -93,29 +104,47 @@ public static class UploadsApi
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead))
             .WithFormOptions(multipartBodyLengthLimit: limits.MaxBytes + FormOverhead)
             .RequireRateLimiting(ConcurrencyPolicy)
-            .WithSummary("Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed");
-        api.MapGet("/", GetUploads).WithName("GetUploads").WithSummary("Recent accepted uploads (a hospital administrator: their own)");
+            .WithSummary(
+                "Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed"
+            );
+        api.MapGet("/", GetUploads)
+            .WithName("GetUploads")
+            .WithSummary("Recent accepted uploads (a hospital administrator: their own)");
         return api;
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTemplate(string? hospitals, ClaimsPrincipal user,
-        Database planner, IOptions<UploadLimits> limits, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTemplate(
+        string? hospitals,
+        ClaimsPrincipal user,
+        Database planner,
+        IOptions<UploadLimits> limits,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
-        IReadOnlyCollection<string> codes = (hospitals ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        IReadOnlyCollection<string> codes = (hospitals ?? "").Split(
+            ',',
+            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
+        );
         if (user.Hospitals() is { } own)
         {
             // No codes means every hospital: an administrator without hospitals gets none, not all.
             if (own.Count == 0)
             {
-                return TypedResults.Problem("You report for no hospital; ask a planner to add yours to your user.",
-                    statusCode: StatusCodes.Status403Forbidden);
+                return TypedResults.Problem(
+                    "You report for no hospital; ask a planner to add yours to your user.",
+                    statusCode: StatusCodes.Status403Forbidden
+                );
             }
             if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
             {
-                return TypedResults.Problem($"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.",
-                    statusCode: StatusCodes.Status403Forbidden);
+                return TypedResults.Problem(
+                    $"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.",
+                    statusCode: StatusCodes.Status403Forbidden
+                );
             }
-            if (codes.Count == 0) codes = own;
+            if (codes.Count == 0)
+                codes = own;
         }
         try
         {
@@ -129,11 +158,18 @@ public static class UploadsApi
         }
     }
 
-    public static async Task<Results<Ok<UploadResult>, ProblemHttpResult>> UploadCapacity(HttpRequest request, ClaimsPrincipal user,
-        Database planner, IOptions<UploadLimits> options, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<UploadResult>, ProblemHttpResult>> UploadCapacity(
+        HttpRequest request,
+        ClaimsPrincipal user,
+        Database planner,
+        IOptions<UploadLimits> options,
+        TimeProvider clock,
+        CancellationToken ct
+    )
     {
         var limits = options.Value;
-        if (request.ContentLength > limits.MaxBytes + FormOverhead) return TooLarge(request.ContentLength, limits);
+        if (request.ContentLength > limits.MaxBytes + FormOverhead)
+            return TooLarge(request.ContentLength, limits);
         IFormFile? file;
         try
         {
@@ -147,11 +183,17 @@ public static class UploadsApi
         catch (InvalidDataException e)
         {
             // The form reader's own limits (FormOptions), the multipart body's among them.
-            return TypedResults.Problem($"The form cannot be read: {e.Message}", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(
+                $"The form cannot be read: {e.Message}",
+                statusCode: StatusCodes.Status400BadRequest
+            );
         }
         if (file is null)
         {
-            return TypedResults.Problem("Send the filled template as the multipart form field 'file'.", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem(
+                "Send the filled template as the multipart form field 'file'.",
+                statusCode: StatusCodes.Status400BadRequest
+            );
         }
         try
         {
@@ -159,8 +201,12 @@ public static class UploadsApi
         }
         catch (UploadInvalid e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest, title: "The upload has problems",
-                extensions: new Dictionary<string, object?> { ["errors"] = e.Errors, ["errorsNotListed"] = e.NotListed });
+            return TypedResults.Problem(
+                e.Message,
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The upload has problems",
+                extensions: new Dictionary<string, object?> { ["errors"] = e.Errors, ["errorsNotListed"] = e.NotListed }
+            );
         }
         catch (UploadRejected e)
         {
@@ -168,26 +214,47 @@ public static class UploadsApi
         }
     }
 
-    public static async Task<Ok<IReadOnlyList<UploadRecord>>> GetUploads(ClaimsPrincipal user, Database planner, int? limit, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<UploadRecord>>> GetUploads(
+        ClaimsPrincipal user,
+        Database planner,
+        int? limit,
+        CancellationToken ct
+    )
     {
         await using var db = await planner.OpenAsync(ct);
         return TypedResults.Ok(await RecentAsync(db, user, Math.Clamp(limit ?? 20, 1, 500)));
     }
 
     /// <summary>Recent accepted uploads, newest first: all of them for a planner, their own for anyone else.</summary>
-    public static async Task<IReadOnlyList<UploadRecord>> RecentAsync(System.Data.Common.DbConnection db, ClaimsPrincipal user, int limit) =>
-        (await db.QueryAsync<UploadRecord>("""
-            SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
-            FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
-            """, new { everyone = user.IsInRole(Roles.Planner), name = user.Identity?.Name, limit })).ToList();
+    public static async Task<IReadOnlyList<UploadRecord>> RecentAsync(
+        System.Data.Common.DbConnection db,
+        ClaimsPrincipal user,
+        int limit
+    ) =>
+        (
+            await db.QueryAsync<UploadRecord>(
+                """
+                SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
+                FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
+                """,
+                new
+                {
+                    everyone = user.IsInRole(Roles.Planner),
+                    name = user.Identity?.Name,
+                    limit,
+                }
+            )
+        ).ToList();
 
     private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) => TypedResults.Problem(
-        $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be at most "
-            + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
-
-        statusCode: StatusCodes.Status413PayloadTooLarge, title: "The file was refused");
+    private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) =>
+        TypedResults.Problem(
+            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be at most "
+                + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+            statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: "The file was refused"
+        );
 
     /// <summary>An accepted upload as listed.</summary>
     public sealed class UploadRecord

@@ -5,16 +5,32 @@ using static Planner.Api.Workbooks.Sheet;
 
 namespace Planner.Api.Workbooks;
 
-/// <summary>The care plan's sheets of the province workbook: Hubei commitments, team assignments, patient transfers.</summary>
+/// <summary>The care plan's sheets of the province workbook: Hubei commitments, team assignments, patient
+/// transfers.</summary>
 internal static class CareSheets
 {
-    /// <summary>Per Hubei site: supplies promised and planned per product, then the teams sent there and what stays uncovered.</summary>
-    public static void Hubei(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, CareOutcome care)
+    /// <summary>Per Hubei site: supplies promised and planned per product, then the teams sent there and what stays
+    /// uncovered.</summary>
+    public static void Hubei(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        CareOutcome care
+    )
     {
-        var sites = snapshot.Regions.Where(r => r.Level == "external").Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        var sites = snapshot
+            .Regions.Where(r => r.Level == "external")
+            .Select(r => r.Code)
+            .ToHashSet(StringComparer.Ordinal);
         Header(ws, 1, ["Site", "Name", "Name (EN)", "Product", "Requested", "Planned", "Short", "Fill rate"]);
         var row = 1;
-        foreach (var d in report.Destinations.Where(d => sites.Contains(d.Code)).OrderBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Product, StringComparer.Ordinal))
+        foreach (
+            var d in report
+                .Destinations.Where(d => sites.Contains(d.Code))
+                .OrderBy(d => d.Code, StringComparer.Ordinal)
+                .ThenBy(d => d.Product, StringComparer.Ordinal)
+        )
         {
             row++;
             Text(ws.Cell(row, 1), d.Code);
@@ -49,13 +65,30 @@ internal static class CareSheets
         Finish(ws, run);
     }
 
-    /// <summary>Every assignment (team, destination, dates, specialties), then every uncovered specialty-week with its reason.</summary>
+    /// <summary>Every assignment (team, destination, dates, specialties), then every uncovered specialty-week with its
+    /// reason.</summary>
     public static void Teams(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, CareOutcome care)
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
         var teams = care.TeamProblem.Teams.ToDictionary(t => t.Code, StringComparer.Ordinal);
         var needs = care.TeamProblem.Needs.ToDictionary(n => n.Code, StringComparer.Ordinal);
-        Header(ws, 1, ["Team", "Home city", "Home city name", "Need", "Kind", "Site", "Site area", "From", "To", "Members", "Specialties covered"]);
+        Header(
+            ws,
+            1,
+            [
+                "Team",
+                "Home city",
+                "Home city name",
+                "Need",
+                "Kind",
+                "Site",
+                "Site area",
+                "From",
+                "To",
+                "Members",
+                "Specialties covered",
+            ]
+        );
         var row = 1;
         foreach (var a in care.Teams.Assignments)
         {
@@ -95,7 +128,8 @@ internal static class CareSheets
         Finish(ws, run);
     }
 
-    /// <summary>Critical patients moved (from, to, patients, km), those left over capacity, and reports set aside.</summary>
+    /// <summary>Critical patients moved (from, to, patients, km), those left over capacity, and reports set
+    /// aside.</summary>
     public static void Transfers(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, CareOutcome care)
     {
         var hospitals = snapshot.Care.Hospitals.ToDictionary(h => h.Code, StringComparer.Ordinal);
@@ -133,11 +167,13 @@ internal static class CareSheets
         Finish(ws, run);
     }
 
-    private static string Explain(UnmetReason reason) => reason switch
-    {
-        UnmetReason.NoTeamAvailable => "No team with this specialty is available that week",
-        UnmetReason.HomeCityFloor => "Teams that could go must stay: their city keeps its share of ICU-capable staff",
-        UnmetReason.RestRule => "Teams that could go are resting after a deployment or at their longest deployment",
-        _ => "The teams that could go serve needs of higher or equal priority",
-    };
+    private static string Explain(UnmetReason reason) =>
+        reason switch
+        {
+            UnmetReason.NoTeamAvailable => "No team with this specialty is available that week",
+            UnmetReason.HomeCityFloor =>
+                "Teams that could go must stay: their city keeps its share of ICU-capable staff",
+            UnmetReason.RestRule => "Teams that could go are resting after a deployment or at their longest deployment",
+            _ => "The teams that could go serve needs of higher or equal priority",
+        };
 }

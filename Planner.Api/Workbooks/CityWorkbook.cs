@@ -15,30 +15,71 @@ namespace Planner.Api.Workbooks;
 public static class CityWorkbook
 {
     /// <summary>The file name: level, city code, plan start and run id, so that downloads never collide.</summary>
-    public static string FileName(string cityCode, PlanRunInfo run) => $"plan-city-{cityCode}-{run.PlanStart:yyyyMMdd}-{run.RunId}.xlsx";
+    public static string FileName(string cityCode, PlanRunInfo run) =>
+        $"plan-city-{cityCode}-{run.PlanStart:yyyyMMdd}-{run.RunId}.xlsx";
 
-    public static void Write(string path, string cityCode, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, AllocationResult result)
+    public static void Write(
+        string path,
+        string cityCode,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        AllocationResult result
+    )
     {
         var city = snapshot.Regions.Single(r => r.Code == cityCode && r.Level == "city");
-        var counties = snapshot.Regions.Where(r => r.ParentCode == cityCode).Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        var counties = snapshot
+            .Regions.Where(r => r.ParentCode == cityCode)
+            .Select(r => r.Code)
+            .ToHashSet(StringComparer.Ordinal);
         // The city's totals per product and tier, and the worst-served county's fill rate in each tier.
-        var products = snapshot.Products.Select(p =>
-        {
-            var totals = report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code);
-            var counties = report.Destinations.Where(d => d.CityCode == cityCode && d.Product == p.Code).ToList();
-            var tiers = snapshot.Tiers.Select((t, i) => new TierTotals(t.Tier, t.NameEn, totals.ByTier[i],
-                counties.Where(d => d.ByTier[i].Demand > 0).Select(d => d.ByTier[i].FillRate).DefaultIfEmpty(1).Min())).ToList();
-            return new ProductTotals(p.Code, p.NameEn, p.Unit, totals.Totals, tiers);
-        }).ToList();
+        var products = snapshot
+            .Products.Select(p =>
+            {
+                var totals = report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code);
+                var counties = report.Destinations.Where(d => d.CityCode == cityCode && d.Product == p.Code).ToList();
+                var tiers = snapshot
+                    .Tiers.Select(
+                        (t, i) =>
+                            new TierTotals(
+                                t.Tier,
+                                t.NameEn,
+                                totals.ByTier[i],
+                                counties
+                                    .Where(d => d.ByTier[i].Demand > 0)
+                                    .Select(d => d.ByTier[i].FillRate)
+                                    .DefaultIfEmpty(1)
+                                    .Min()
+                            )
+                    )
+                    .ToList();
+                return new ProductTotals(p.Code, p.NameEn, p.Unit, totals.Totals, tiers);
+            })
+            .ToList();
         var shortfalls = report.Shortfalls.Where(s => counties.Contains(s.Destination)).ToList();
-        // The city's depot is the node with the city's code; its consignments are the lanes into and out of it or its counties.
+        // The city's depot is the node with the city's code; its consignments are the lanes into and out of it or its
+        // counties.
         var inbound = result.Shipments.Where(s => s.To == cityCode || (counties.Contains(s.To) && s.From != cityCode));
         var outbound = result.Shipments.Where(s => s.From == cityCode);
 
         using var workbook = ProvinceWorkbook.NewWorkbook(run, $"{city.Name} {city.NameEn}".Trim());
-        ProvinceWorkbook.Summary(workbook.Worksheets.Add("Summary"), run, snapshot, report,
-            $"{city.Name} medical supplies allocation plan · {city.NameEn ?? city.Code}", products, shortfalls);
-        ProvinceWorkbook.Counties(workbook.Worksheets.Add("Counties"), run, snapshot, report, [cityCode], withSites: false);
+        ProvinceWorkbook.Summary(
+            workbook.Worksheets.Add("Summary"),
+            run,
+            snapshot,
+            report,
+            $"{city.Name} medical supplies allocation plan · {city.NameEn ?? city.Code}",
+            products,
+            shortfalls
+        );
+        ProvinceWorkbook.Counties(
+            workbook.Worksheets.Add("Counties"),
+            run,
+            snapshot,
+            report,
+            [cityCode],
+            withSites: false
+        );
         ProvinceWorkbook.Towns(workbook.Worksheets.Add("Towns"), run, snapshot, report, cityCode);
         ProvinceWorkbook.Villages(workbook.Worksheets.Add("Villages"), run, snapshot, report, cityCode);
         ProvinceWorkbook.Shipments(workbook.Worksheets.Add("Inbound"), "Inbound", run, snapshot, inbound);

@@ -26,7 +26,8 @@ public static class ComparisonWorkbook
         GROUP BY destination_code, product_code, tier
         """;
 
-    private const string RegionsSql = "SELECT code AS Code, name AS Name, name_en AS NameEn, level AS Level, parent_code AS ParentCode FROM regions WHERE level IN ('city', 'county', 'external')";
+    private const string RegionsSql =
+        "SELECT code AS Code, name AS Name, name_en AS NameEn, level AS Level, parent_code AS ParentCode FROM regions WHERE level IN ('city', 'county', 'external')";
 
     private sealed class RunRow
     {
@@ -62,7 +63,9 @@ public static class ComparisonWorkbook
     {
         public double Shortfall => Math.Max(0, Demand - Served);
         public double Fill => Demand <= 0 ? 1 : Served / Demand;
-        public static Side Of(IEnumerable<TotalRow> rows) => rows.Aggregate(new Side(0, 0), (s, r) => new Side(s.Demand + r.Demand, s.Served + r.Served));
+
+        public static Side Of(IEnumerable<TotalRow> rows) =>
+            rows.Aggregate(new Side(0, 0), (s, r) => new Side(s.Demand + r.Demand, s.Served + r.Served));
     }
 
     /// <summary>One tier's demand and service in two runs.</summary>
@@ -73,26 +76,43 @@ public static class ComparisonWorkbook
     }
 
     /// <summary>The two runs' plan run ids and scenarios, and their totals by tier (for the comparison page).</summary>
-    public static async Task<(string A, string ScenarioA, string B, string ScenarioB, IReadOnlyList<TierComparison> Tiers)> ByTierAsync(
-        System.Data.Common.DbConnection db, string first, string second)
+    public static async Task<(
+        string A,
+        string ScenarioA,
+        string B,
+        string ScenarioB,
+        IReadOnlyList<TierComparison> Tiers
+    )> ByTierAsync(System.Data.Common.DbConnection db, string first, string second)
     {
         var (a, b) = (await RunAsync(db, first), await RunAsync(db, second));
         var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = a.Id })).ToLookup(t => t.Tier);
         var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = b.Id })).ToLookup(t => t.Tier);
-        var tiers = totalsA.Select(g => g.Key).Union(totalsB.Select(g => g.Key)).Order().Select(tier =>
-        {
-            var (sideA, sideB) = (Side.Of(totalsA[tier]), Side.Of(totalsB[tier]));
-            return new TierComparison(tier, sideA.Demand, sideA.Served, sideB.Demand, sideB.Served);
-        }).ToList();
+        var tiers = totalsA
+            .Select(g => g.Key)
+            .Union(totalsB.Select(g => g.Key))
+            .Order()
+            .Select(tier =>
+            {
+                var (sideA, sideB) = (Side.Of(totalsA[tier]), Side.Of(totalsB[tier]));
+                return new TierComparison(tier, sideA.Demand, sideA.Served, sideB.Demand, sideB.Served);
+            })
+            .ToList();
         return (a.Id, a.Scenario, b.Id, b.Scenario, tiers);
     }
 
     /// <summary>A succeeded plan run by its id or its request's id.</summary>
     private static async Task<RunRow> RunAsync(System.Data.Common.DbConnection db, string id) =>
-        await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id }) ?? throw new PlannerException($"There is no succeeded plan run {id}.");
+        await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id })
+        ?? throw new PlannerException($"There is no succeeded plan run {id}.");
 
-    /// <summary>The workbook comparing run <paramref name="first"/> with run <paramref name="second"/> (plan run ids or run request ids).</summary>
-    public static async Task<(byte[] Content, string FileName)> BuildAsync(Database database, string first, string second, CancellationToken ct = default)
+    /// <summary>The workbook comparing run <paramref name="first"/> with run <paramref name="second"/> (plan run ids or
+    /// run request ids).</summary>
+    public static async Task<(byte[] Content, string FileName)> BuildAsync(
+        Database database,
+        string first,
+        string second,
+        CancellationToken ct = default
+    )
     {
         await using var db = await database.OpenAsync(ct);
         var (a, b) = (await RunAsync(db, first), await RunAsync(db, second));
@@ -108,28 +128,81 @@ public static class ComparisonWorkbook
         workbook.Properties.Author = "Planner";
         workbook.Properties.Created = a.PlanStart.ToDateTime(TimeOnly.MinValue);
         workbook.Properties.Modified = a.PlanStart.ToDateTime(TimeOnly.MinValue);
-        var footer = new Planning.PlanRunInfo($"{b.Id} vs {a.Id}", b.Scenario, b.PlanStart, (int)b.Days, b.Policy, b.Solver, b.SolverStatus ?? "", b.Objective ?? 0, 0, "", "");
+        var footer = new Planning.PlanRunInfo(
+            $"{b.Id} vs {a.Id}",
+            b.Scenario,
+            b.PlanStart,
+            (int)b.Days,
+            b.Policy,
+            b.Solver,
+            b.SolverStatus ?? "",
+            b.Objective ?? 0,
+            0,
+            "",
+            ""
+        );
         Summary(workbook.Worksheets.Add("Summary"), footer, a, b, totalsA, totalsB, products, tiers);
-        Regions(workbook.Worksheets.Add("Cities"), "Cities", footer, products, tiers, regions.Values.Where(r => r.Level == "city").Select(r => r.Code).Order(StringComparer.Ordinal).ToList(),
-            code => regions.Values.Where(r => r.ParentCode == code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal), regions, totalsA, totalsB);
-        Regions(workbook.Worksheets.Add("Counties"), "Counties", footer, products, tiers,
-            totalsA.Concat(totalsB).Select(t => t.Destination).Distinct().Order(StringComparer.Ordinal).ToList(), code => [code], regions, totalsA, totalsB);
+        Regions(
+            workbook.Worksheets.Add("Cities"),
+            "Cities",
+            footer,
+            products,
+            tiers,
+            regions.Values.Where(r => r.Level == "city").Select(r => r.Code).Order(StringComparer.Ordinal).ToList(),
+            code =>
+                regions.Values.Where(r => r.ParentCode == code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal),
+            regions,
+            totalsA,
+            totalsB
+        );
+        Regions(
+            workbook.Worksheets.Add("Counties"),
+            "Counties",
+            footer,
+            products,
+            tiers,
+            totalsA.Concat(totalsB).Select(t => t.Destination).Distinct().Order(StringComparer.Ordinal).ToList(),
+            code => [code],
+            regions,
+            totalsA,
+            totalsB
+        );
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         return (stream.ToArray(), $"compare-{a.Id}-{b.Id}.xlsx");
     }
 
-    private static void Summary(IXLWorksheet ws, Planning.PlanRunInfo footer, RunRow a, RunRow b, List<TotalRow> totalsA, List<TotalRow> totalsB, List<string> products, List<long> tiers)
+    private static void Summary(
+        IXLWorksheet ws,
+        Planning.PlanRunInfo footer,
+        RunRow a,
+        RunRow b,
+        List<TotalRow> totalsA,
+        List<TotalRow> totalsB,
+        List<string> products,
+        List<long> tiers
+    )
     {
         ws.Cell(1, 1).SetValue("Plan comparison · 方案对比").Style.Font.Bold = true;
         ws.Cell(1, 1).Style.Font.FontSize = 14;
         Header(ws, 3, ["", "First run", "Second run"]);
         var facts = new (string Label, string A, string B)[]
         {
-            ("Run", a.Id, b.Id), ("Scenario", a.Scenario, b.Scenario), ("Policy", a.Policy, b.Policy), ("Solver", a.Solver, b.Solver),
+            ("Run", a.Id, b.Id),
+            ("Scenario", a.Scenario, b.Scenario),
+            ("Policy", a.Policy, b.Policy),
+            ("Solver", a.Solver, b.Solver),
             ("Solver status", a.SolverStatus ?? "", b.SolverStatus ?? ""),
-            ("Plan start", a.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), b.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            ("Horizon (days)", a.Days.ToString(CultureInfo.InvariantCulture), b.Days.ToString(CultureInfo.InvariantCulture)),
+            (
+                "Plan start",
+                a.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                b.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            ),
+            (
+                "Horizon (days)",
+                a.Days.ToString(CultureInfo.InvariantCulture),
+                b.Days.ToString(CultureInfo.InvariantCulture)
+            ),
         };
         var row = 3;
         foreach (var (label, va, vb) in facts)
@@ -141,15 +214,33 @@ public static class ComparisonWorkbook
         }
         row += 2;
         var header = row;
-        Header(ws, row, ["Product", "Tier", "Demand (first)", "Served (first)", "Shortfall (first)", "Fill (first)",
-            "Demand (second)", "Served (second)", "Shortfall (second)", "Fill (second)", "Served Δ", "Shortfall Δ", "Fill Δ"]);
+        Header(
+            ws,
+            row,
+            [
+                "Product",
+                "Tier",
+                "Demand (first)",
+                "Served (first)",
+                "Shortfall (first)",
+                "Fill (first)",
+                "Demand (second)",
+                "Served (second)",
+                "Shortfall (second)",
+                "Fill (second)",
+                "Served Δ",
+                "Shortfall Δ",
+                "Fill Δ",
+            ]
+        );
         foreach (var product in products)
         {
             foreach (var tier in tiers)
             {
                 var sa = Side.Of(totalsA.Where(t => t.Product == product && t.Tier == tier));
                 var sb = Side.Of(totalsB.Where(t => t.Product == product && t.Tier == tier));
-                if (sa.Demand <= 0 && sb.Demand <= 0) continue;
+                if (sa.Demand <= 0 && sb.Demand <= 0)
+                    continue;
                 row++;
                 Text(ws.Cell(row, 1), product);
                 ws.Cell(row, 2).SetValue(tier);
@@ -162,13 +253,43 @@ public static class ComparisonWorkbook
         Finish(ws, footer, headerRows: 0, onePage: true);
     }
 
-    private static void Regions(IXLWorksheet ws, string table, Planning.PlanRunInfo footer, List<string> products, List<long> tiers, List<string> codes,
-        Func<string, HashSet<string>> members, Dictionary<string, RegionRow> regions, List<TotalRow> totalsA, List<TotalRow> totalsB)
+    private static void Regions(
+        IXLWorksheet ws,
+        string table,
+        Planning.PlanRunInfo footer,
+        List<string> products,
+        List<long> tiers,
+        List<string> codes,
+        Func<string, HashSet<string>> members,
+        Dictionary<string, RegionRow> regions,
+        List<TotalRow> totalsA,
+        List<TotalRow> totalsB
+    )
     {
         var byA = totalsA.ToLookup(t => (t.Destination, t.Product));
         var byB = totalsB.ToLookup(t => (t.Destination, t.Product));
-        Header(ws, 1, ["Code", "Name", "Name (EN)", "Product", "Demand (first)", "Served (first)", "Shortfall (first)", "Fill (first)",
-            "Demand (second)", "Served (second)", "Shortfall (second)", "Fill (second)", "Served Δ", "Shortfall Δ", "Fill Δ", .. tiers.Select(t => $"Tier {t} shortfall Δ")]);
+        Header(
+            ws,
+            1,
+            [
+                "Code",
+                "Name",
+                "Name (EN)",
+                "Product",
+                "Demand (first)",
+                "Served (first)",
+                "Shortfall (first)",
+                "Fill (first)",
+                "Demand (second)",
+                "Served (second)",
+                "Shortfall (second)",
+                "Fill (second)",
+                "Served Δ",
+                "Shortfall Δ",
+                "Fill Δ",
+                .. tiers.Select(t => $"Tier {t} shortfall Δ"),
+            ]
+        );
         var row = 1;
         foreach (var code in codes)
         {
@@ -177,7 +298,8 @@ public static class ComparisonWorkbook
             {
                 var rowsA = inside.SelectMany(m => byA[(m, product)]).ToList();
                 var rowsB = inside.SelectMany(m => byB[(m, product)]).ToList();
-                if (rowsA.Count == 0 && rowsB.Count == 0) continue;
+                if (rowsA.Count == 0 && rowsB.Count == 0)
+                    continue;
                 row++;
                 var region = regions.GetValueOrDefault(code);
                 Text(ws.Cell(row, 1), code);
@@ -187,7 +309,9 @@ public static class ComparisonWorkbook
                 Sides(ws, row, 5, Side.Of(rowsA), Side.Of(rowsB));
                 for (var i = 0; i < tiers.Count; i++)
                 {
-                    var delta = Side.Of(rowsB.Where(r => r.Tier == tiers[i])).Shortfall - Side.Of(rowsA.Where(r => r.Tier == tiers[i])).Shortfall;
+                    var delta =
+                        Side.Of(rowsB.Where(r => r.Tier == tiers[i])).Shortfall
+                        - Side.Of(rowsA.Where(r => r.Tier == tiers[i])).Shortfall;
                     Number(ws.Cell(row, 16 + i), Math.Round(delta, 3));
                 }
             }
@@ -215,7 +339,9 @@ public static class ComparisonWorkbook
 
     /// <summary>Red for less served, green for more, white for no change.</summary>
     private static void DeltaScale(IXLRange range) =>
-        range.AddConditionalFormat().ColorScale()
+        range
+            .AddConditionalFormat()
+            .ColorScale()
             .LowestValue(XLColor.FromHtml("#F8696B"))
             .Midpoint(XLCFContentType.Number, "0", XLColor.White)
             .HighestValue(XLColor.FromHtml("#63BE7B"));

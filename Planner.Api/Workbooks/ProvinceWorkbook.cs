@@ -15,12 +15,33 @@ namespace Planner.Api.Workbooks;
 /// </summary>
 public static class ProvinceWorkbook
 {
-    public static void Write(string path, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, AllocationResult result, CareOutcome care)
+    public static void Write(
+        string path,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        AllocationResult result,
+        CareOutcome care
+    )
     {
         using var workbook = NewWorkbook(run, "Zhejiang province");
-        Summary(workbook.Worksheets.Add("Summary"), run, snapshot, report, "Zhejiang medical supplies allocation plan · 浙江省医疗物资调配方案", report.Products);
+        Summary(
+            workbook.Worksheets.Add("Summary"),
+            run,
+            snapshot,
+            report,
+            "Zhejiang medical supplies allocation plan · 浙江省医疗物资调配方案",
+            report.Products
+        );
         Regions(workbook.Worksheets.Add("Cities"), run, snapshot, report.Cities);
-        Counties(workbook.Worksheets.Add("Counties"), run, snapshot, report, snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList(), withSites: true);
+        Counties(
+            workbook.Worksheets.Add("Counties"),
+            run,
+            snapshot,
+            report,
+            snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList(),
+            withSites: true
+        );
         Towns(workbook.Worksheets.Add("Towns"), run, snapshot, report, cityCode: null);
         Shipments(workbook.Worksheets.Add("Shipments"), "Shipments", run, snapshot, result.Shipments);
         Daily(workbook.Worksheets.Add("Daily"), run, snapshot, result);
@@ -37,7 +58,8 @@ public static class ProvinceWorkbook
     {
         var workbook = new XLWorkbook();
         workbook.Properties.Title = $"Planner allocation plan {run.RunId} · {level}";
-        workbook.Properties.Subject = $"Scenario {run.Scenario}, plan start {run.PlanStart:yyyy-MM-dd}, {run.HorizonDays} days";
+        workbook.Properties.Subject =
+            $"Scenario {run.Scenario}, plan start {run.PlanStart:yyyy-MM-dd}, {run.HorizonDays} days";
         workbook.Properties.Author = "Planner";
         workbook.Properties.Keywords = $"run {run.RunId}; scenario {run.Scenario}";
         workbook.Properties.Comments = $"Data: {run.DataFreshness}";
@@ -47,9 +69,17 @@ public static class ProvinceWorkbook
         return workbook;
     }
 
-    /// <summary>Run facts, totals and fill rate by tier per product, the tiers and the largest shortfalls: one printed page.</summary>
-    internal static void Summary(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string title, IReadOnlyList<ProductTotals> products,
-        IReadOnlyList<ShortfallGroup>? shortfalls = null)
+    /// <summary>Run facts, totals and fill rate by tier per product, the tiers and the largest shortfalls: one printed
+    /// page.</summary>
+    internal static void Summary(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        string title,
+        IReadOnlyList<ProductTotals> products,
+        IReadOnlyList<ShortfallGroup>? shortfalls = null
+    )
     {
         ws.Cell(1, 1).SetValue(title);
         ws.Cell(1, 1).Style.Font.Bold = true;
@@ -71,15 +101,30 @@ public static class ProvinceWorkbook
         foreach (var (label, value) in facts)
         {
             ws.Cell(row, 1).SetValue(label).Style.Font.Bold = true;
-            if (value is string text) Text(ws.Cell(row, 2), text);
-            else Number(ws.Cell(row, 2), Convert.ToDouble(value, CultureInfo.InvariantCulture));
+            if (value is string text)
+                Text(ws.Cell(row, 2), text);
+            else
+                Number(ws.Cell(row, 2), Convert.ToDouble(value, CultureInfo.InvariantCulture));
             row++;
         }
 
         row++;
         var headerRow = row;
         var lastColumn = 7 + snapshot.Tiers.Count;
-        Header(ws, row, ["Product", "Name", "Unit", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} fill")]);
+        Header(
+            ws,
+            row,
+            [
+                "Product",
+                "Name",
+                "Unit",
+                "Demand",
+                "Served",
+                "Shortfall",
+                "Fill rate",
+                .. snapshot.Tiers.Select(t => $"Tier {t.Tier} fill"),
+            ]
+        );
         foreach (var p in products)
         {
             row++;
@@ -108,7 +153,8 @@ public static class ProvinceWorkbook
         if (top.Count > 0)
         {
             row += 2;
-            ws.Cell(row, 1).SetValue("Largest shortfalls (highest tier first; all in Shortfalls)").Style.Font.Bold = true;
+            ws.Cell(row, 1).SetValue("Largest shortfalls (highest tier first; all in Shortfalls)").Style.Font.Bold =
+                true;
             foreach (var s in top)
             {
                 row++;
@@ -118,14 +164,39 @@ public static class ProvinceWorkbook
             }
         }
         Widths(ws, [30, 36, 10, 16, 16, 16, 11, .. snapshot.Tiers.Select(_ => 11.0)]);
-        Finish(ws, run, headerRows: 0, area: $"A1:{XLHelper.GetColumnLetterFromNumber(lastColumn)}{row}", onePage: true);
+        Finish(
+            ws,
+            run,
+            headerRows: 0,
+            area: $"A1:{XLHelper.GetColumnLetterFromNumber(lastColumn)}{row}",
+            onePage: true
+        );
     }
 
     /// <summary>One row per region and product (cities, or the Hubei sites), with shortfall per tier.</summary>
-    private static void Regions(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, IReadOnlyList<RegionTotals> rows)
+    private static void Regions(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        IReadOnlyList<RegionTotals> rows
+    )
     {
         var lastColumn = 8 + snapshot.Tiers.Count;
-        Header(ws, 1, ["Code", "Name", "Name (EN)", "Product", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall")]);
+        Header(
+            ws,
+            1,
+            [
+                "Code",
+                "Name",
+                "Name (EN)",
+                "Product",
+                "Demand",
+                "Served",
+                "Shortfall",
+                "Fill rate",
+                .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall"),
+            ]
+        );
         var row = 1;
         foreach (var r in rows)
         {
@@ -135,7 +206,8 @@ public static class ProvinceWorkbook
             ws.Cell(row, 3).SetValue(r.NameEn ?? "");
             Text(ws.Cell(row, 4), r.Product);
             Totals(ws, row, 5, r.Totals);
-            for (var t = 0; t < r.ByTier.Count; t++) Number(ws.Cell(row, 9 + t), r.ByTier[t].Shortfall);
+            for (var t = 0; t < r.ByTier.Count; t++)
+                Number(ws.Cell(row, 9 + t), r.ByTier[t].Shortfall);
         }
         List(ws, "Cities", 1, row, lastColumn);
         FillRateScale(ws.Range(2, 8, Math.Max(row, 2), 8));
@@ -148,11 +220,35 @@ public static class ProvinceWorkbook
     /// counties (level "county", outline level 1, so a city folds to its subtotal), then the Hubei sites. The
     /// subtotals are the sums of the rows under them. The whole list is the named range <c>Counties</c> with a filter.
     /// </summary>
-    internal static void Counties(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, IReadOnlyList<string> cities, bool withSites)
+    internal static void Counties(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        IReadOnlyList<string> cities,
+        bool withSites
+    )
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
         var lastColumn = 11 + snapshot.Tiers.Count;
-        Header(ws, 1, ["Level", "City code", "City", "Code", "Name", "Name (EN)", "Product", "Demand", "Served", "Shortfall", "Fill rate", .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall")]);
+        Header(
+            ws,
+            1,
+            [
+                "Level",
+                "City code",
+                "City",
+                "Code",
+                "Name",
+                "Name (EN)",
+                "Product",
+                "Demand",
+                "Served",
+                "Shortfall",
+                "Fill rate",
+                .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall"),
+            ]
+        );
         ws.Outline.SummaryVLocation = XLOutlineSummaryVLocation.Top;
         var byCity = report.Destinations.Where(d => d.CityCode is not null).ToLookup(d => (d.CityCode!, d.Product));
         var cityTotals = report.Cities.ToDictionary(c => (c.Code, c.Product));
@@ -171,12 +267,15 @@ public static class ProvinceWorkbook
                     row++;
                     Line(row, "county", city, county.Code, county.Name, county.NameEn, county);
                 }
-                if (row >= first) ws.Rows(first, row).Group();
+                if (row >= first)
+                    ws.Rows(first, row).Group();
             }
         }
         if (withSites)
         {
-            foreach (var site in report.Destinations.Where(d => d.CityCode is null && names[d.Code].Level == "external"))
+            foreach (
+                var site in report.Destinations.Where(d => d.CityCode is null && names[d.Code].Level == "external")
+            )
             {
                 row++;
                 Line(row, "site", null, site.Code, site.Name, site.NameEn, site);
@@ -199,18 +298,47 @@ public static class ProvinceWorkbook
             ws.Cell(r, 6).SetValue(nameEn ?? "");
             Text(ws.Cell(r, 7), totals.Product);
             Totals(ws, r, 8, totals.Totals);
-            for (var t = 0; t < totals.ByTier.Count; t++) Number(ws.Cell(r, 12 + t), totals.ByTier[t].Shortfall);
+            for (var t = 0; t < totals.ByTier.Count; t++)
+                Number(ws.Cell(r, 12 + t), totals.ByTier[t].Shortfall);
         }
     }
 
-    /// <summary>The dispatch list: one row per consignment (from, to, lane, product, ship and arrival dates, quantity).</summary>
-    internal static void Shipments(IXLWorksheet ws, string table, PlanRunInfo run, PlanSnapshot snapshot, IEnumerable<Shipment> shipments)
+    /// <summary>The dispatch list: one row per consignment (from, to, lane, product, ship and arrival dates,
+    /// quantity).</summary>
+    internal static void Shipments(
+        IXLWorksheet ws,
+        string table,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        IEnumerable<Shipment> shipments
+    )
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
         var lanes = snapshot.Problem.Lanes.GroupBy(l => (l.From, l.To)).ToDictionary(g => g.Key, g => g.First());
-        Header(ws, 1, ["From", "From name", "To", "To name", "Lane", "Lead days", "Product", "Ship date", "Arrival date", "Quantity"]);
+        Header(
+            ws,
+            1,
+            [
+                "From",
+                "From name",
+                "To",
+                "To name",
+                "Lane",
+                "Lead days",
+                "Product",
+                "Ship date",
+                "Arrival date",
+                "Quantity",
+            ]
+        );
         var row = 1;
-        foreach (var s in shipments.OrderBy(s => s.Day).ThenBy(s => s.From, StringComparer.Ordinal).ThenBy(s => s.To, StringComparer.Ordinal).ThenBy(s => s.Product, StringComparer.Ordinal))
+        foreach (
+            var s in shipments
+                .OrderBy(s => s.Day)
+                .ThenBy(s => s.From, StringComparer.Ordinal)
+                .ThenBy(s => s.To, StringComparer.Ordinal)
+                .ThenBy(s => s.Product, StringComparer.Ordinal)
+        )
         {
             row++;
             var lane = lanes.GetValueOrDefault((s.From, s.To));
@@ -232,21 +360,40 @@ public static class ProvinceWorkbook
         Finish(ws, run);
     }
 
-    private static string LaneName(LaneKind kind) => kind switch
-    {
-        LaneKind.Transfer => "transfer",
-        LaneKind.Delivery => "delivery",
-        _ => "provincial",
-    };
+    private static string LaneName(LaneKind kind) =>
+        kind switch
+        {
+            LaneKind.Transfer => "transfer",
+            LaneKind.Delivery => "delivery",
+            _ => "provincial",
+        };
 
-    /// <summary>Per day and product: demand, served, shortfall, fill rate, units shipped and transferred, stock held at the end of the day.</summary>
+    /// <summary>Per day and product: demand, served, shortfall, fill rate, units shipped and transferred, stock held at
+    /// the end of the day.</summary>
     private static void Daily(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, AllocationResult result)
     {
-        var transfers = snapshot.Problem.Lanes.Where(l => l.Kind == LaneKind.Transfer).Select(l => (l.From, l.To)).ToHashSet();
+        var transfers = snapshot
+            .Problem.Lanes.Where(l => l.Kind == LaneKind.Transfer)
+            .Select(l => (l.From, l.To))
+            .ToHashSet();
         var allocations = result.Allocations.ToLookup(a => (a.Day, a.Product));
         var shipped = result.Shipments.ToLookup(s => (s.Day, s.Product));
         var stock = result.Stock.ToLookup(s => (s.Day, s.Product));
-        Header(ws, 1, ["Date", "Product", "Demand", "Served", "Shortfall", "Fill rate", "Shipped", "Transferred between cities", "Stock at end of day"]);
+        Header(
+            ws,
+            1,
+            [
+                "Date",
+                "Product",
+                "Demand",
+                "Served",
+                "Shortfall",
+                "Fill rate",
+                "Shipped",
+                "Transferred between cities",
+                "Stock at end of day",
+            ]
+        );
         var row = 1;
         for (var day = 0; day < run.HorizonDays; day++)
         {
@@ -258,7 +405,10 @@ public static class ProvinceWorkbook
                 Totals(ws, row, 3, Planning.Totals.Of(allocations[(day, product)]));
                 var leaving = shipped[(day, product)].ToList();
                 Number(ws.Cell(row, 7), Math.Round(leaving.Sum(s => s.Quantity), 3));
-                Number(ws.Cell(row, 8), Math.Round(leaving.Where(s => transfers.Contains((s.From, s.To))).Sum(s => s.Quantity), 3));
+                Number(
+                    ws.Cell(row, 8),
+                    Math.Round(leaving.Where(s => transfers.Contains((s.From, s.To))).Sum(s => s.Quantity), 3)
+                );
                 Number(ws.Cell(row, 9), Math.Round(stock[(day, product)].Sum(s => s.Quantity), 3));
             }
         }
@@ -268,28 +418,50 @@ public static class ProvinceWorkbook
         Finish(ws, run);
     }
 
-    /// <summary>Whole units per town over the horizon, one column per product; they add up to the county totals exactly.</summary>
-    internal static void Towns(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string? cityCode) =>
-        Units(ws, run, snapshot, report, "town", cityCode, "Towns");
+    /// <summary>Whole units per town over the horizon, one column per product; they add up to the county totals
+    /// exactly.</summary>
+    internal static void Towns(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        string? cityCode
+    ) => Units(ws, run, snapshot, report, "town", cityCode, "Towns");
 
-    /// <summary>Whole units per village over the horizon (a city's workbook only: about 25,600 in the province).</summary>
-    internal static void Villages(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string cityCode) =>
-        Units(ws, run, snapshot, report, "village", cityCode, "Villages");
+    /// <summary>Whole units per village over the horizon (a city's workbook only: about 25,600 in the
+    /// province).</summary>
+    internal static void Villages(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        string cityCode
+    ) => Units(ws, run, snapshot, report, "village", cityCode, "Villages");
 
-    private static void Units(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, PlanReport report, string level, string? cityCode, string table)
+    private static void Units(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        string level,
+        string? cityCode,
+        string table
+    )
     {
         var byCode = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
         var products = snapshot.Products.Select(p => p.Code).ToList();
-        string[] identity = level == "village"
-            ? ["City code", "County code", "County", "Town code", "Town", "Village code", "Village"]
-            : ["City code", "City", "County code", "County", "Town code", "Town"];
+        string[] identity =
+            level == "village"
+                ? ["City code", "County code", "County", "Town code", "Town", "Village code", "Village"]
+                : ["City code", "City", "County code", "County", "Town code", "Town"];
         Header(ws, 1, [.. identity, .. products]);
         var row = 1;
         foreach (var region in snapshot.Regions.Where(r => r.Level == level))
         {
             var chain = Ancestors(region).ToList(); // [county, city] for a town; [town, county, city] for a village
             var city = chain[^1];
-            if (cityCode is not null && city.Code != cityCode) continue;
+            if (cityCode is not null && city.Code != cityCode)
+                continue;
             row++;
             var c = 1;
             if (level == "village")
@@ -317,14 +489,25 @@ public static class ProvinceWorkbook
             }
         }
         // One style for the whole block: a style per cell made the villages sheet several times slower to write.
-        ws.Range(2, identity.Length + 1, Math.Max(row, 2), identity.Length + products.Count).Style.NumberFormat.Format = Count;
+        ws.Range(2, identity.Length + 1, Math.Max(row, 2), identity.Length + products.Count).Style.NumberFormat.Format =
+            Count;
         List(ws, table, 1, row, identity.Length + products.Count);
-        Widths(ws, [.. identity.Select(h => h.EndsWith("code", StringComparison.Ordinal) ? 14.0 : 18.0), .. products.Select(_ => 13.0)]);
+        Widths(
+            ws,
+            [
+                .. identity.Select(h => h.EndsWith("code", StringComparison.Ordinal) ? 14.0 : 18.0),
+                .. products.Select(_ => 13.0),
+            ]
+        );
         Finish(ws, run);
 
         IEnumerable<Planning.RegionInfo> Ancestors(Planning.RegionInfo r)
         {
-            for (var p = r.ParentCode; p is not null && byCode.TryGetValue(p, out var parent) && parent.Level != "province"; p = parent.ParentCode)
+            for (
+                var p = r.ParentCode;
+                p is not null && byCode.TryGetValue(p, out var parent) && parent.Level != "province";
+                p = parent.ParentCode
+            )
             {
                 yield return parent;
             }
@@ -333,7 +516,24 @@ public static class ProvinceWorkbook
 
     internal static void Shortfalls(IXLWorksheet ws, PlanRunInfo run, IEnumerable<ShortfallGroup> shortfalls)
     {
-        Header(ws, 1, ["Code", "Name", "Name (EN)", "Product", "Tier", "Reason", "Explanation", "From", "To", "Demand", "Shortfall", "Share short"]);
+        Header(
+            ws,
+            1,
+            [
+                "Code",
+                "Name",
+                "Name (EN)",
+                "Product",
+                "Tier",
+                "Reason",
+                "Explanation",
+                "From",
+                "To",
+                "Demand",
+                "Shortfall",
+                "Share short",
+            ]
+        );
         var row = 1;
         foreach (var s in shortfalls)
         {
@@ -356,19 +556,27 @@ public static class ProvinceWorkbook
         Finish(ws, run);
     }
 
-    /// <summary>What the plan was made from: the run, the data pulled, the tiers, supply per depot and demand per segment.</summary>
+    /// <summary>What the plan was made from: the run, the data pulled, the tiers, supply per depot and demand per
+    /// segment.</summary>
     private static void Inputs(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot)
     {
         var problem = snapshot.Problem;
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
         Header(ws, 1, ["Setting", "Value"]);
         var row = 1;
-        foreach (var (label, value) in new (string, string)[]
-        {
-            ("Run", run.RunId), ("Scenario", run.Scenario), ("Plan start", run.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            ("Horizon (days)", run.HorizonDays.ToString(CultureInfo.InvariantCulture)), ("Policy", run.Policy), ("Solver", run.Solver),
-            ("Input digest (sha256)", run.InputDigest), ("Data pulled", run.DataFreshness),
-        })
+        foreach (
+            var (label, value) in new (string, string)[]
+            {
+                ("Run", run.RunId),
+                ("Scenario", run.Scenario),
+                ("Plan start", run.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                ("Horizon (days)", run.HorizonDays.ToString(CultureInfo.InvariantCulture)),
+                ("Policy", run.Policy),
+                ("Solver", run.Solver),
+                ("Input digest (sha256)", run.InputDigest),
+                ("Data pulled", run.DataFreshness),
+            }
+        )
         {
             row++;
             ws.Cell(row, 1).SetValue(label);
@@ -380,7 +588,12 @@ public static class ProvinceWorkbook
         var first = row;
         Header(ws, row, ["Depot", "Depot name", "Product", "Supply over the horizon", "Reserve floor"]);
         var floors = problem.ReserveFloors.ToDictionary(f => (f.Depot, f.Product), f => f.Floor);
-        foreach (var g in problem.Supplies.GroupBy(s => (s.Depot, s.Product)).OrderBy(g => g.Key.Depot, StringComparer.Ordinal).ThenBy(g => g.Key.Product, StringComparer.Ordinal))
+        foreach (
+            var g in problem
+                .Supplies.GroupBy(s => (s.Depot, s.Product))
+                .OrderBy(g => g.Key.Depot, StringComparer.Ordinal)
+                .ThenBy(g => g.Key.Product, StringComparer.Ordinal)
+        )
         {
             row++;
             Text(ws.Cell(row, 1), g.Key.Depot);
@@ -394,7 +607,13 @@ public static class ProvinceWorkbook
         row += 2;
         first = row;
         Header(ws, row, ["Segment", "Tier", "Product", "Demand over the horizon"]);
-        foreach (var g in problem.Demands.GroupBy(d => (d.Segment, d.Tier, d.Product)).OrderBy(g => g.Key.Tier).ThenBy(g => g.Key.Segment, StringComparer.Ordinal).ThenBy(g => g.Key.Product, StringComparer.Ordinal))
+        foreach (
+            var g in problem
+                .Demands.GroupBy(d => (d.Segment, d.Tier, d.Product))
+                .OrderBy(g => g.Key.Tier)
+                .ThenBy(g => g.Key.Segment, StringComparer.Ordinal)
+                .ThenBy(g => g.Key.Product, StringComparer.Ordinal)
+        )
         {
             row++;
             Text(ws.Cell(row, 1), g.Key.Segment);

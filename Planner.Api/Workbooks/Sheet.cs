@@ -73,9 +73,12 @@ internal static class Sheet
     public static IXLTable List(IXLWorksheet ws, string name, int headerRow, int lastRow, int lastColumn) =>
         ws.Range(headerRow, 1, Math.Max(lastRow, headerRow + 1), lastColumn).CreateTable(name);
 
-    /// <summary>Red (0 %) through yellow to green (100 %) on fill rates, so the worst-served stand out in print too.</summary>
+    /// <summary>Red (0 %) through yellow to green (100 %) on fill rates, so the worst-served stand out in print
+    /// too.</summary>
     public static void FillRateScale(IXLRange range) =>
-        range.AddConditionalFormat().ColorScale()
+        range
+            .AddConditionalFormat()
+            .ColorScale()
             .Minimum(XLCFContentType.Number, "0", XLColor.FromHtml("#F8696B"))
             .Midpoint(XLCFContentType.Number, "0.5", XLColor.FromHtml("#FFEB84"))
             .Maximum(XLCFContentType.Number, "1", XLColor.FromHtml("#63BE7B"));
@@ -95,8 +98,15 @@ internal static class Sheet
         }
     }
 
-    /// <summary>Frozen header row(s) and the print set-up: landscape, fit to one page wide, header rows repeated, run id and page in the footer.</summary>
-    public static void Finish(IXLWorksheet ws, PlanRunInfo run, int headerRows = 1, string? area = null, bool onePage = false)
+    /// <summary>Frozen header row(s) and the print set-up: landscape, fit to one page wide, header rows repeated, run
+    /// id and page in the footer.</summary>
+    public static void Finish(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        int headerRows = 1,
+        string? area = null,
+        bool onePage = false
+    )
     {
         if (headerRows > 0)
         {
@@ -106,7 +116,8 @@ internal static class Sheet
         ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
         ws.PageSetup.PaperSize = XLPaperSize.A4Paper;
         ws.PageSetup.FitToPages(1, onePage ? 1 : 0);
-        if (area is not null) ws.PageSetup.PrintAreas.Add(area);
+        if (area is not null)
+            ws.PageSetup.PrintAreas.Add(area);
         ws.PageSetup.Footer.Left.AddText($"Run {run.RunId}");
         ws.PageSetup.Footer.Center.AddText($"{ws.Name} · page &P of &N");
         ws.PageSetup.Footer.Right.AddText($"Plan start {run.PlanStart:yyyy-MM-dd}");

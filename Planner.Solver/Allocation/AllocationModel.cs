@@ -20,11 +20,17 @@ public static class AllocationModel
         var errors = problem.Validate();
         if (errors.Count > 0)
         {
-            throw new ArgumentException("The allocation problem is invalid:\n" + string.Join("\n", errors.Select(e => " - " + e)), nameof(problem));
+            throw new ArgumentException(
+                "The allocation problem is invalid:\n" + string.Join("\n", errors.Select(e => " - " + e)),
+                nameof(problem)
+            );
         }
         if (Google.OrTools.LinearSolver.Solver.CreateSolver(settings.Solver) is not { } probe)
         {
-            throw new ArgumentException($"OR-Tools has no LP solver called '{settings.Solver}' here; use GLOP, PDLP, CLP or HIGHS_LP.", nameof(settings));
+            throw new ArgumentException(
+                $"OR-Tools has no LP solver called '{settings.Solver}' here; use GLOP, PDLP, CLP or HIGHS_LP.",
+                nameof(settings)
+            );
         }
         probe.Dispose();
 
@@ -32,25 +38,42 @@ public static class AllocationModel
         var parts = new AllocationResult[products.Count];
         // Largest first, each thread taking the next product when it is free: five products on two cores otherwise
         // leave one core idle at the end. Sizes are demand rows (distinct tiers weigh most in the stage count).
-        var size = problem.Demands.GroupBy(d => d.Product, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (Tiers: g.Select(d => d.Tier).Distinct().Count(), Rows: g.Count()), StringComparer.Ordinal);
-        var order = Enumerable.Range(0, products.Count)
-            .OrderByDescending(i => size.GetValueOrDefault(products[i]).Tiers).ThenByDescending(i => size.GetValueOrDefault(products[i]).Rows)
-            .ThenBy(i => i).ToList();
-        Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.Parallelism), CancellationToken = settings.Cancellation },
-            i => parts[i] = SolveProduct(problem, products[i], settings));
+        var size = problem
+            .Demands.GroupBy(d => d.Product, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => (Tiers: g.Select(d => d.Tier).Distinct().Count(), Rows: g.Count()),
+                StringComparer.Ordinal
+            );
+        var order = Enumerable
+            .Range(0, products.Count)
+            .OrderByDescending(i => size.GetValueOrDefault(products[i]).Tiers)
+            .ThenByDescending(i => size.GetValueOrDefault(products[i]).Rows)
+            .ThenBy(i => i)
+            .ToList();
+        Parallel.ForEach(
+            Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Math.Max(1, settings.Parallelism),
+                CancellationToken = settings.Cancellation,
+            },
+            i => parts[i] = SolveProduct(problem, products[i], settings)
+        );
 
         var status = parts.Select(p => p.Status).DefaultIfEmpty(PlanStatus.Optimal).Max();
         if (status == PlanStatus.Failed)
         {
             return new AllocationResult(status, settings.Policy, parts.SelectMany(p => p.Stages).ToList(), [], [], []);
         }
-        return new AllocationResult(status, settings.Policy,
+        return new AllocationResult(
+            status,
+            settings.Policy,
             parts.SelectMany(p => p.Stages).ToList(),
             parts.SelectMany(p => p.Allocations).ToList(),
             parts.SelectMany(p => p.Shipments).ToList(),
-            parts.SelectMany(p => p.Stock).ToList())
+            parts.SelectMany(p => p.Stock).ToList()
+        )
         {
             ReserveReleases = parts.SelectMany(p => p.ReserveReleases).ToList(),
             Binding = parts.SelectMany(p => p.Binding).ToList(),
@@ -69,22 +92,50 @@ public static class AllocationModel
             return new AllocationResult(PlanStatus.Failed, settings.Policy, stages.Results, [], [], []);
         }
         var scale = model.Scale;
-        var shipments = model.Ships
-            .Select(s => (s, q: Clean(model.Value(s) * scale)))
+        var shipments = model
+            .Ships.Select(s => (s, q: Clean(model.Value(s) * scale)))
             .Where(x => x.q > 0)
             .Select(x => new Shipment(x.s.Lane.From, x.s.Lane.To, product, x.s.Day, x.s.Day + x.s.Lane.LeadDays, x.q))
             .ToList();
-        var stock = model.Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(model.Value(kv.Value) * scale))).ToList();
-        var allocations = model.ServedVars
-            .Select(s => new Allocation(s.Destination, product, s.Day, s.Tier, s.Need, Math.Min(s.Need, Clean(model.Value(s.Var) * scale)))).ToList();
+        var stock = model
+            .Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(model.Value(kv.Value) * scale)))
+            .ToList();
+        var allocations = model
+            .ServedVars.Select(s => new Allocation(
+                s.Destination,
+                product,
+                s.Day,
+                s.Tier,
+                s.Need,
+                Math.Min(s.Need, Clean(model.Value(s.Var) * scale))
+            ))
+            .ToList();
         if (settings.Policy != Policy.ProRata)
         {
             allocations = InTierOrder(allocations);
         }
-        var below = model.BelowFloor.Select(b => (b.Floor, b.Day, Quantity: Clean(model.Value(b.Var) * scale))).ToList();
+        var below = model
+            .BelowFloor.Select(b => (b.Floor, b.Day, Quantity: Clean(model.Value(b.Var) * scale)))
+            .ToList();
 
-        var explainer = new ShortfallExplainer(problem, product, settings.Policy, model.Ships.Select(s => s.Lane).Distinct().ToList(), shipments, stock, allocations, below);
-        return new AllocationResult(stages.Status, settings.Policy, stages.Results, explainer.Explained(), shipments, stock)
+        var explainer = new ShortfallExplainer(
+            problem,
+            product,
+            settings.Policy,
+            model.Ships.Select(s => s.Lane).Distinct().ToList(),
+            shipments,
+            stock,
+            allocations,
+            below
+        );
+        return new AllocationResult(
+            stages.Status,
+            settings.Policy,
+            stages.Results,
+            explainer.Explained(),
+            shipments,
+            stock
+        )
         {
             ReserveReleases = explainer.ReserveReleases(),
             Binding = explainer.Binding(),
@@ -103,12 +154,15 @@ public static class AllocationModel
         // The served variables, and so the allocations, are ordered by destination, day and tier (ProductModel.Build):
         // a destination-day's tiers are consecutive, highest first.
         var ordered = new List<Allocation>(allocations.Count);
-        for (var start = 0; start < allocations.Count;)
+        for (var start = 0; start < allocations.Count; )
         {
             var (destination, day) = (allocations[start].Destination, allocations[start].Day);
             var end = start;
             var left = 0.0;
-            while (end < allocations.Count && allocations[end].Day == day && allocations[end].Destination == destination) left += allocations[end++].Served;
+            while (
+                end < allocations.Count && allocations[end].Day == day && allocations[end].Destination == destination
+            )
+                left += allocations[end++].Served;
             for (; start < end; start++)
             {
                 var served = Clean(Math.Min(allocations[start].Demand, left));
@@ -119,7 +173,8 @@ public static class AllocationModel
         return ordered;
     }
 
-    /// <summary>Solver noise (1e-12, −0.0) would otherwise show up in workbooks and break byte-identical output.</summary>
+    /// <summary>Solver noise (1e-12, −0.0) would otherwise show up in workbooks and break byte-identical
+    /// output.</summary>
     internal static double Clean(double value)
     {
         var rounded = Math.Round(value, 6);

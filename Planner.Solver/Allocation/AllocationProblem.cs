@@ -30,10 +30,12 @@ public sealed record AllocationProblem
     /// <summary>Stock a depot keeps untouched unless a tier-1 need would otherwise go unmet.</summary>
     public IReadOnlyList<ReserveFloor> ReserveFloors { get; init; } = [];
 
-    /// <summary>Residents per destination, for the population-share policy (destinations missing here are served without a quota).</summary>
+    /// <summary>Residents per destination, for the population-share policy (destinations missing here are served
+    /// without a quota).</summary>
     public IReadOnlyDictionary<string, double> Population { get; init; } = new Dictionary<string, double>();
 
-    /// <summary>The plan being revised, when re-planning: changes against it are penalised and its dispatched shipments kept.</summary>
+    /// <summary>The plan being revised, when re-planning: changes against it are penalised and its dispatched shipments
+    /// kept.</summary>
     public PreviousPlan? Previous { get; init; }
 
     /// <summary>
@@ -55,27 +57,46 @@ public sealed record AllocationProblem
 
         foreach (var s in Supplies)
         {
-            if (!products.Contains(s.Product)) errors.Add($"Supply at {s.Depot} names unknown product {s.Product}.");
-            if (!depots.Contains(s.Depot)) errors.Add($"Supply of {s.Product} names unknown depot {s.Depot}.");
-            if (s.Day < 0 || s.Day >= Days) errors.Add($"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
-            if (!NonNegative(s.Quantity)) errors.Add($"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite and ≥ 0.");
+            if (!products.Contains(s.Product))
+                errors.Add($"Supply at {s.Depot} names unknown product {s.Product}.");
+            if (!depots.Contains(s.Depot))
+                errors.Add($"Supply of {s.Product} names unknown depot {s.Depot}.");
+            if (s.Day < 0 || s.Day >= Days)
+                errors.Add($"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
+            if (!NonNegative(s.Quantity))
+                errors.Add(
+                    $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite and ≥ 0."
+                );
         }
         foreach (var d in Demands)
         {
-            if (!products.Contains(d.Product)) errors.Add($"Demand at {d.Destination} names unknown product {d.Product}.");
-            if (!destinations.Contains(d.Destination)) errors.Add($"Demand for {d.Product} names unknown destination {d.Destination}.");
-            if (d.Day < 0 || d.Day >= Days) errors.Add($"Demand for {d.Product} at {d.Destination} is on day {d.Day}, outside 0..{Days - 1}.");
-            if (d.Tier < 1) errors.Add($"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
-            if (!NonNegative(d.Quantity)) errors.Add($"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be finite and ≥ 0.");
+            if (!products.Contains(d.Product))
+                errors.Add($"Demand at {d.Destination} names unknown product {d.Product}.");
+            if (!destinations.Contains(d.Destination))
+                errors.Add($"Demand for {d.Product} names unknown destination {d.Destination}.");
+            if (d.Day < 0 || d.Day >= Days)
+                errors.Add($"Demand for {d.Product} at {d.Destination} is on day {d.Day}, outside 0..{Days - 1}.");
+            if (d.Tier < 1)
+                errors.Add($"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
+            if (!NonNegative(d.Quantity))
+                errors.Add(
+                    $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be finite and ≥ 0."
+                );
         }
         foreach (var l in Lanes)
         {
-            if (!depots.Contains(l.From)) errors.Add($"Lane {l.From} → {l.To} starts at {l.From}, which is not a depot.");
-            if (!(depots.Contains(l.To) || destinations.Contains(l.To))) errors.Add($"Lane {l.From} → {l.To} ends at unknown node {l.To}.");
-            if (l.From == l.To) errors.Add($"Lane {l.From} → {l.To} is a loop.");
-            if (l.LeadDays < 0) errors.Add($"Lane {l.From} → {l.To} has lead time {l.LeadDays} days; it must be ≥ 0.");
-            if (!NonNegative(l.CostPerUnit)) errors.Add($"Lane {l.From} → {l.To} has cost {l.CostPerUnit}; it must be finite and ≥ 0.");
-            if (!(l.DailyCapacity is null || NonNegative(l.DailyCapacity.Value))) errors.Add($"Lane {l.From} → {l.To} has daily capacity {l.DailyCapacity}; it must be finite and ≥ 0.");
+            if (!depots.Contains(l.From))
+                errors.Add($"Lane {l.From} → {l.To} starts at {l.From}, which is not a depot.");
+            if (!(depots.Contains(l.To) || destinations.Contains(l.To)))
+                errors.Add($"Lane {l.From} → {l.To} ends at unknown node {l.To}.");
+            if (l.From == l.To)
+                errors.Add($"Lane {l.From} → {l.To} is a loop.");
+            if (l.LeadDays < 0)
+                errors.Add($"Lane {l.From} → {l.To} has lead time {l.LeadDays} days; it must be ≥ 0.");
+            if (!NonNegative(l.CostPerUnit))
+                errors.Add($"Lane {l.From} → {l.To} has cost {l.CostPerUnit}; it must be finite and ≥ 0.");
+            if (!(l.DailyCapacity is null || NonNegative(l.DailyCapacity.Value)))
+                errors.Add($"Lane {l.From} → {l.To} has daily capacity {l.DailyCapacity}; it must be finite and ≥ 0.");
         }
         foreach (var lane in Lanes.GroupBy(l => (l.From, l.To)).Where(g => g.Count() > 1))
         {
@@ -83,23 +104,33 @@ public sealed record AllocationProblem
         }
         foreach (var f in ReserveFloors)
         {
-            if (!depots.Contains(f.Depot)) errors.Add($"Reserve floor of {f.Product} names unknown depot {f.Depot}.");
-            if (!products.Contains(f.Product)) errors.Add($"Reserve floor at {f.Depot} names unknown product {f.Product}.");
-            if (!NonNegative(f.Floor)) errors.Add($"Reserve floor of {f.Product} at {f.Depot} is {f.Floor}; it must be finite and ≥ 0.");
+            if (!depots.Contains(f.Depot))
+                errors.Add($"Reserve floor of {f.Product} names unknown depot {f.Depot}.");
+            if (!products.Contains(f.Product))
+                errors.Add($"Reserve floor at {f.Depot} names unknown product {f.Product}.");
+            if (!NonNegative(f.Floor))
+                errors.Add($"Reserve floor of {f.Product} at {f.Depot} is {f.Floor}; it must be finite and ≥ 0.");
         }
         foreach (var (code, population) in Population)
         {
-            if (!destinations.Contains(code)) errors.Add($"Population names unknown destination {code}.");
-            if (!NonNegative(population)) errors.Add($"Population of {code} is {population}; it must be finite and ≥ 0.");
+            if (!destinations.Contains(code))
+                errors.Add($"Population names unknown destination {code}.");
+            if (!NonNegative(population))
+                errors.Add($"Population of {code} is {population}; it must be finite and ≥ 0.");
         }
         if (Previous is { } previous)
         {
             var lanes = Lanes.Select(l => (l.From, l.To)).ToHashSet();
             foreach (var s in previous.Shipments)
             {
-                if (!lanes.Contains((s.From, s.To))) errors.Add($"Previous shipment {s.From} → {s.To} uses a lane that does not exist.");
-                if (!products.Contains(s.Product)) errors.Add($"Previous shipment {s.From} → {s.To} names unknown product {s.Product}.");
-                if (!NonNegative(s.Quantity)) errors.Add($"Previous shipment {s.From} → {s.To} of {s.Product} on day {s.Day} is {s.Quantity}; it must be ≥ 0.");
+                if (!lanes.Contains((s.From, s.To)))
+                    errors.Add($"Previous shipment {s.From} → {s.To} uses a lane that does not exist.");
+                if (!products.Contains(s.Product))
+                    errors.Add($"Previous shipment {s.From} → {s.To} names unknown product {s.Product}.");
+                if (!NonNegative(s.Quantity))
+                    errors.Add(
+                        $"Previous shipment {s.From} → {s.To} of {s.Product} on day {s.Day} is {s.Quantity}; it must be ≥ 0."
+                    );
             }
         }
         return errors;
@@ -120,9 +151,17 @@ public sealed record AllocationProblem
 public sealed record Supply(string Depot, string Product, int Day, double Quantity);
 
 /// <summary>Units of a product a destination needs on a day, at a priority tier (1 = highest).</summary>
-public sealed record Demand(string Destination, string Product, int Day, int Tier, double Quantity, string? Segment = null);
+public sealed record Demand(
+    string Destination,
+    string Product,
+    int Day,
+    int Tier,
+    double Quantity,
+    string? Segment = null
+);
 
-/// <summary>What a lane is for; the no-sharing policy closes <see cref="Transfer"/> lanes, and transfers are counted.</summary>
+/// <summary>What a lane is for; the no-sharing policy closes <see cref="Transfer"/> lanes, and transfers are
+/// counted.</summary>
 public enum LaneKind
 {
     /// <summary>A depot delivering to a destination (a city to its counties, or to an assistance site).</summary>
@@ -135,11 +174,20 @@ public enum LaneKind
     Provincial,
 }
 
-/// <summary>A lane from a depot: what ships on day t arrives on day t + LeadDays; at most DailyCapacity units a day when set.</summary>
-public sealed record Lane(string From, string To, int LeadDays, double CostPerUnit, double? DailyCapacity = null, LaneKind Kind = LaneKind.Delivery);
+/// <summary>A lane from a depot: what ships on day t arrives on day t + LeadDays; at most DailyCapacity units a day
+/// when set.</summary>
+public sealed record Lane(
+    string From,
+    string To,
+    int LeadDays,
+    double CostPerUnit,
+    double? DailyCapacity = null,
+    LaneKind Kind = LaneKind.Delivery
+);
 
 /// <summary>Stock of a product a depot keeps on hand every day, unless tier-1 needs would otherwise go unmet.</summary>
 public sealed record ReserveFloor(string Depot, string Product, double Floor);
 
-/// <summary>The plan being revised: its shipments, of which those leaving on or before <see cref="DispatchedThroughDay"/> are already on the road.</summary>
+/// <summary>The plan being revised: its shipments, of which those leaving on or before
+/// <see cref="DispatchedThroughDay"/> are already on the road.</summary>
 public sealed record PreviousPlan(IReadOnlyList<Shipment> Shipments, int DispatchedThroughDay);

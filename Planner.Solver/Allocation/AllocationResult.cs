@@ -45,29 +45,42 @@ public sealed record AllocationResult(
     IReadOnlyList<StageResult> Stages,
     IReadOnlyList<Allocation> Allocations,
     IReadOnlyList<Shipment> Shipments,
-    IReadOnlyList<StockLevel> Stock)
+    IReadOnlyList<StockLevel> Stock
+)
 {
     /// <summary>Draws on reserves below their floor, each with the tier-1 needs it served.</summary>
     public IReadOnlyList<ReserveRelease> ReserveReleases { get; init; } = [];
 
-    /// <summary>The constraints that shaped the plan: full lanes, reserve floors, unreachable days, exhausted supply.</summary>
+    /// <summary>The constraints that shaped the plan: full lanes, reserve floors, unreachable days, exhausted
+    /// supply.</summary>
     public IReadOnlyList<BindingConstraint> Binding { get; init; } = [];
 
-    /// <summary>Per product and tier: extra shortfall if the minimum fill rate were maximised before the shortfall.</summary>
+    /// <summary>Per product and tier: extra shortfall if the minimum fill rate were maximised before the
+    /// shortfall.</summary>
     public IReadOnlyList<FairnessCost> FairnessCosts { get; init; } = [];
 
-    /// <summary>The transport cost of the plan (plus the change penalty when re-planning): its stage's optimum summed over products.</summary>
+    /// <summary>The transport cost of the plan (plus the change penalty when re-planning): its stage's optimum summed
+    /// over products.</summary>
     public double Objective => Stages.Where(s => s.Stage == "transport_cost").Sum(s => s.Objective);
 
     /// <summary>City-to-city transfers (lane-days with a positive shipment).</summary>
     public int Transfers { get; init; }
 }
 
-/// <summary>One lexicographic stage: its name, product, sense ("min" or "max"), optimal value and the solver's status.</summary>
+/// <summary>One lexicographic stage: its name, product, sense ("min" or "max"), optimal value and the solver's
+/// status.</summary>
 public sealed record StageResult(string Stage, string Product, string Sense, double Objective, string SolverStatus);
 
 /// <summary>Demand and the part of it the plan serves; Reason says why the rest goes unmet.</summary>
-public sealed record Allocation(string Destination, string Product, int Day, int Tier, double Demand, double Served, ShortfallReason? Reason = null)
+public sealed record Allocation(
+    string Destination,
+    string Product,
+    int Day,
+    int Tier,
+    double Demand,
+    double Served,
+    ShortfallReason? Reason = null
+)
 {
     /// <summary>Unmet demand.</summary>
     public double Shortfall => Math.Max(0, Demand - Served);
@@ -80,13 +93,33 @@ public sealed record Shipment(string From, string To, string Product, int Day, i
 public sealed record StockLevel(string Node, string Product, int Day, double Quantity);
 
 /// <summary>A reserve drawn below its floor on a day, and the tier-1 destinations served that day.</summary>
-public sealed record ReserveRelease(string Depot, string Product, int Day, double BelowFloor, IReadOnlyList<string> TierOneDestinations);
+public sealed record ReserveRelease(
+    string Depot,
+    string Product,
+    int Day,
+    double BelowFloor,
+    IReadOnlyList<string> TierOneDestinations
+);
 
 /// <summary>A constraint at its limit: Kind is lane_capacity, reserve_floor, lead_time or supply_exhausted.</summary>
-public sealed record BindingConstraint(string Kind, string Subject, string Product, int FirstDay, int LastDay, string Detail);
+public sealed record BindingConstraint(
+    string Kind,
+    string Subject,
+    string Product,
+    int FirstDay,
+    int LastDay,
+    string Detail
+);
 
-/// <summary>Shortfall of the optimized stage order vs maximising the minimum fill rate first, for one product and tier.</summary>
-public sealed record FairnessCost(string Product, int Tier, double MinShortfall, double ShortfallIfFairFirst, double MaxMinFillRate)
+/// <summary>Shortfall of the optimized stage order vs maximising the minimum fill rate first, for one product and
+/// tier.</summary>
+public sealed record FairnessCost(
+    string Product,
+    int Tier,
+    double MinShortfall,
+    double ShortfallIfFairFirst,
+    double MaxMinFillRate
+)
 {
     /// <summary>How many more units go unmet when fairness comes first.</summary>
     public double Cost => Math.Max(0, ShortfallIfFairFirst - MinShortfall);

@@ -1,18 +1,22 @@
 namespace Planner.Solver.Allocation;
 
-/// <summary>The allocation rule a run follows; the non-optimized ones are the spreadsheet rules to compare against.</summary>
+/// <summary>The allocation rule a run follows; the non-optimized ones are the spreadsheet rules to compare
+/// against.</summary>
 public enum Policy
 {
-    /// <summary>Lexicographic by tier: least unmet demand, then the best minimum fill rate; then least transport and fewest transfers.</summary>
+    /// <summary>Lexicographic by tier: least unmet demand, then the best minimum fill rate; then least transport and
+    /// fewest transfers.</summary>
     Optimized,
 
     /// <summary>Every destination and tier gets the same fill rate.</summary>
     ProRata,
 
-    /// <summary>Each county's quota is its population share of the province's supply; tiers in order within the quota.</summary>
+    /// <summary>Each county's quota is its population share of the province's supply; tiers in order within the
+    /// quota.</summary>
     PopulationShare,
 
-    /// <summary>As optimized, but no transfers between cities: each city lives on its own supply and the provincial reserve.</summary>
+    /// <summary>As optimized, but no transfers between cities: each city lives on its own supply and the provincial
+    /// reserve.</summary>
     NoSharing,
 }
 
@@ -34,10 +38,12 @@ public sealed record AllocationSettings
     /// <summary>Cost per unit moved differently from the previous plan, in unit-km (re-planning only).</summary>
     public double ChangePenalty { get; init; } = 100;
 
-    /// <summary>Whether to run the last stages, which reduce the number of city-to-city transfers at least cost.</summary>
+    /// <summary>Whether to run the last stages, which reduce the number of city-to-city transfers at least
+    /// cost.</summary>
     public bool MinimizeTransfers { get; init; } = true;
 
-    /// <summary>Whether to measure the cost of fairness: the shortfall if each tier maximised its minimum fill rate first.</summary>
+    /// <summary>Whether to measure the cost of fairness: the shortfall if each tier maximised its minimum fill rate
+    /// first.</summary>
     public bool MeasureFairnessCost { get; init; } = true;
 
     /// <summary>
@@ -54,10 +60,12 @@ public sealed record AllocationSettings
     /// </summary>
     public bool NetworkFlow { get; init; } = true;
 
-    /// <summary>Products solved at once; they share nothing, so they run in parallel. Results do not depend on it.</summary>
+    /// <summary>Products solved at once; they share nothing, so they run in parallel. Results do not depend on
+    /// it.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Checked before every LP stage: a cancelled run stops there with <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>Checked before every LP stage: a cancelled run stops there with
+    /// <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>
@@ -69,6 +77,14 @@ public sealed record AllocationSettings
 
 /// <summary>
 /// An LP stage as solved, for export: <see cref="ToMps"/> renders the model in free MPS format. Quantities in it
-/// (and in <see cref="Objective"/>, unless the stage optimises a fill rate) are product units divided by <see cref="Scale"/>.
+/// (and in <see cref="Objective"/>, unless the stage optimises a fill rate) are product units divided by
+/// <see cref="Scale"/>.
 /// </summary>
-public sealed record StageModel(string Stage, string Product, string Sense, double Objective, double Scale, Func<string> ToMps);
+public sealed record StageModel(
+    string Stage,
+    string Product,
+    string Sense,
+    double Objective,
+    double Scale,
+    Func<string> ToMps
+);

@@ -4,7 +4,8 @@ namespace Planner.Solver.Allocation;
 
 /// <summary>
 /// A circulation: a flow on every arc between its lower and upper bound (the upper may be +∞), conserved at every
-/// node. Solved with OR-Tools' max flow and <see cref="NetworkSimplex"/>, which work in integers: quantities are counted in grains,
+/// node. Solved with OR-Tools' max flow and <see cref="NetworkSimplex"/>, which work in integers: quantities are
+/// counted in grains,
 /// the data's unit divided by a power of two such that the network's volume (every finite bound added up) is at most
 /// 2⁴⁸ grains. Quantities that are whole units are then whole grains; others have lower bounds rounded up and upper
 /// bounds down, so that a flow found here keeps the real bounds. A flow is returned in grains.
@@ -26,7 +27,8 @@ internal sealed class FlowNetwork(double unit)
     public int Arcs => _tail.Count;
 
     /// <summary>The quantity one unit of a returned flow stands for (fixed at the first solve).</summary>
-    public double Grain => _grain > 0 ? _grain : throw new InvalidOperationException("The network has not been solved yet.");
+    public double Grain =>
+        _grain > 0 ? _grain : throw new InvalidOperationException("The network has not been solved yet.");
 
     public int AddNode() => Nodes++;
 
@@ -54,7 +56,8 @@ internal sealed class FlowNetwork(double unit)
         _upper[arc] = upper;
     }
 
-    /// <summary>A feasible flow with the most on <paramref name="arc"/>, or null if the bounds admit no flow at all.</summary>
+    /// <summary>A feasible flow with the most on <paramref name="arc"/>, or null if the bounds admit no flow at
+    /// all.</summary>
     public long[]? MaxFlowOn(int arc)
     {
         var bounds = Bounds(null, 0, null);
@@ -62,14 +65,17 @@ internal sealed class FlowNetwork(double unit)
         // The last flow usually still fits (a stage only fixes what the flow reached, or opens a tier): then it is
         // the start, and one max flow of two is saved.
         var flow = Fits(_last, bounds) ? (long[])_last!.Clone() : Feasible(bounds).Flow;
-        if (flow is null) return null;
-        if (!live[arc]) return _last = flow;
+        if (flow is null)
+            return null;
+        if (!live[arc])
+            return _last = flow;
         // Push more round the cycle through the arc: from its head back to its tail in the residual network.
         using var graph = new MaxFlow();
         var moves = new List<(int Arc, int Sign)>();
         for (var e = 0; e < Arcs; e++)
         {
-            if (e == arc || !live[e]) continue;
+            if (e == arc || !live[e])
+                continue;
             if (hi[e] > flow[e])
             {
                 graph.AddArcWithCapacity(_tail[e], _head[e], hi[e] - flow[e]);
@@ -84,8 +90,10 @@ internal sealed class FlowNetwork(double unit)
         var source = Nodes;
         graph.AddArcWithCapacity(source, _head[arc], hi[arc] - flow[arc]);
         var status = graph.Solve(source, _tail[arc]);
-        if (status != MaxFlow.Status.OPTIMAL) throw new InvalidOperationException($"Max flow ended {status}.");
-        for (var i = 0; i < moves.Count; i++) flow[moves[i].Arc] += moves[i].Sign * graph.Flow(i);
+        if (status != MaxFlow.Status.OPTIMAL)
+            throw new InvalidOperationException($"Max flow ended {status}.");
+        for (var i = 0; i < moves.Count; i++)
+            flow[moves[i].Arc] += moves[i].Sign * graph.Flow(i);
         flow[arc] += graph.OptimalFlow();
         return _last = flow;
     }
@@ -100,44 +108,58 @@ internal sealed class FlowNetwork(double unit)
     public (double Rate, long[] Flow)? MaxRate(IReadOnlyList<int> arcs, IReadOnlyList<double> weights, double ceiling)
     {
         var rated = new Dictionary<int, double>(arcs.Count);
-        for (var i = 0; i < arcs.Count; i++) rated[arcs[i]] = weights[i];
+        for (var i = 0; i < arcs.Count; i++)
+            rated[arcs[i]] = weights[i];
         var rate = Math.Min(ceiling, Reach(arcs, weights));
         for (var step = 0; step < 100; step++)
         {
             var bounds = Bounds(arcs, rate, weights);
             var (flow, sourceSide, missing) = Feasible(bounds);
-            if (flow is not null) return (rate, _last = flow);
-            double a = 0, b = 0;
+            if (flow is not null)
+                return (rate, _last = flow);
+            double a = 0,
+                b = 0;
             for (var e = 0; e < Arcs; e++)
             {
-                if (!bounds.Live[e]) continue;
+                if (!bounds.Live[e])
+                    continue;
                 var fromInside = sourceSide[_tail[e]];
                 var intoInside = sourceSide[_head[e]];
                 // What enters Y can be at most Σ upper(X → Y); what must leave it is at least Σ lower(Y → X).
-                if (fromInside && !intoInside) a += _upper[e];
+                if (fromInside && !intoInside)
+                    a += _upper[e];
                 else if (!fromInside && intoInside)
                 {
-                    if (rated.TryGetValue(e, out var w)) b += w;
-                    else a -= _lower[e];
+                    if (rated.TryGetValue(e, out var w))
+                        b += w;
+                    else
+                        a -= _lower[e];
                 }
             }
-            if (b <= 0 || a < 0) return null;
+            if (b <= 0 || a < 0)
+                return null;
             var next = a / b;
-            // At a / b itself the rounding to grains can still leave a few grains missing on this cut: step below by them.
-            if (next >= rate) next = rate - (missing + 1) * _grain / b;
-            if (next < 0) return null;
+            // At a / b itself the rounding to grains can still leave a few grains missing on this cut: step below by
+            // them.
+            if (next >= rate)
+                next = rate - (missing + 1) * _grain / b;
+            if (next < 0)
+                return null;
             rate = next;
         }
         throw new InvalidOperationException("The maximum rate did not converge.");
     }
 
-    /// <summary>Whether a flow found before keeps the current bounds (and carries nothing on arcs that cannot).</summary>
+    /// <summary>Whether a flow found before keeps the current bounds (and carries nothing on arcs that
+    /// cannot).</summary>
     private bool Fits(long[]? flow, (long[] Lo, long[] Hi, bool[] Live) bounds)
     {
-        if (flow?.Length != Arcs) return false;
+        if (flow?.Length != Arcs)
+            return false;
         for (var e = 0; e < Arcs; e++)
         {
-            if (flow[e] < bounds.Lo[e] || flow[e] > bounds.Hi[e] || (!bounds.Live[e] && flow[e] != 0)) return false;
+            if (flow[e] < bounds.Lo[e] || flow[e] > bounds.Hi[e] || (!bounds.Live[e] && flow[e] != 0))
+                return false;
         }
         return true;
     }
@@ -153,14 +175,20 @@ internal sealed class FlowNetwork(double unit)
         var reach = double.PositiveInfinity;
         for (var i = 0; i < arcs.Count; i++)
         {
-            if (weights[i] <= 0) continue;
+            if (weights[i] <= 0)
+                continue;
             var node = _tail[arcs[i]];
             double into = 0;
             for (var k = start[node]; k < start[node + 1]; k++)
             {
                 var e = incident[k];
-                if (_head[e] != node || !live[e]) continue;
-                if (hi[e] == _infinity) { into = double.PositiveInfinity; break; }
+                if (_head[e] != node || !live[e])
+                    continue;
+                if (hi[e] == _infinity)
+                {
+                    into = double.PositiveInfinity;
+                    break;
+                }
                 into += hi[e] * _grain;
             }
             reach = Math.Min(reach, into / weights[i]);
@@ -179,11 +207,17 @@ internal sealed class FlowNetwork(double unit)
         var largest = costs.Select(Math.Abs).DefaultIfEmpty(0).Max();
         Pinned = new bool[Arcs];
         // Without costs every feasible flow costs the least, and no arc is pinned.
-        if (largest == 0) return _last = Feasible(bounds).Flow;
+        if (largest == 0)
+            return _last = Feasible(bounds).Flow;
         var unit = Math.Pow(2, Math.Ceiling(Math.Log2(largest)) - 30);
         var supply = new long[Nodes];
         var used = new List<int>();
-        var (tails, heads, capacities, unitCosts) = (new List<int>(), new List<int>(), new List<long>(), new List<long>());
+        var (tails, heads, capacities, unitCosts) = (
+            new List<int>(),
+            new List<int>(),
+            new List<long>(),
+            new List<long>()
+        );
         // The last flow, where it still fits, is the start (its part above the lower bounds).
         var start = Fits(_last, bounds) ? new List<long>() : null;
         for (var e = 0; e < Arcs; e++)
@@ -191,8 +225,10 @@ internal sealed class FlowNetwork(double unit)
             // The lower bound is sent already: the head must pass it on, the tail must be given it.
             supply[_tail[e]] -= lo[e];
             supply[_head[e]] += lo[e];
-            // An arc held at one value (as most are in the transfer rounds) carries it already: the simplex is spared it.
-            if (!live[e] || hi[e] == lo[e]) continue;
+            // An arc held at one value (as most are in the transfer rounds) carries it already: the simplex is spared
+            // it.
+            if (!live[e] || hi[e] == lo[e])
+                continue;
             used.Add(e);
             tails.Add(_tail[e]);
             heads.Add(_head[e]);
@@ -200,7 +236,8 @@ internal sealed class FlowNetwork(double unit)
             unitCosts.Add((long)Math.Round(costs[e] / unit));
             start?.Add(_last![e] - lo[e]);
         }
-        if (NetworkSimplex.Solve(Nodes, tails, heads, capacities, unitCosts, supply, start) is not { } solved) return null;
+        if (NetworkSimplex.Solve(Nodes, tails, heads, capacities, unitCosts, supply, start) is not { } solved)
+            return null;
         var flow = (long[])lo.Clone();
         Array.Fill(Pinned, true);
         for (var i = 0; i < used.Count; i++)
@@ -213,19 +250,26 @@ internal sealed class FlowNetwork(double unit)
 
     /// <summary>
     /// After <see cref="MinCost"/>: the arcs whose flow is the same in every least-cost flow (a reduced cost other than
-    /// zero at the optimum, an arc held at one value, or one that can carry nothing). Fixing them at their flows leaves exactly the least-cost flows.
+    /// zero at the optimum, an arc held at one value, or one that can carry nothing). Fixing them at their flows leaves
+    /// exactly the least-cost flows.
     /// </summary>
     public bool[] Pinned { get; private set; } = [];
 
     /// <summary>
     /// The bounds in grains, with the rated arcs at the rate, and which arcs are live: an arc whose tail nothing can
     /// flow into, or whose head nothing can flow out of, carries nothing in any feasible flow (unless its lower
-    /// bound says otherwise, which is then infeasible anyway); the solvers are spared those, such as every served arc of
+    /// bound says otherwise, which is then infeasible anyway); the solvers are spared those, such as every served arc
+    /// of
     /// a tier held at zero.
     /// </summary>
-    private (long[] Lo, long[] Hi, bool[] Live) Bounds(IReadOnlyList<int>? rated, double rate, IReadOnlyList<double>? weights)
+    private (long[] Lo, long[] Hi, bool[] Live) Bounds(
+        IReadOnlyList<int>? rated,
+        double rate,
+        IReadOnlyList<double>? weights
+    )
     {
-        if (_grain == 0) FixGrain();
+        if (_grain == 0)
+            FixGrain();
         var lo = new long[Arcs];
         var hi = new long[Arcs];
         for (var e = 0; e < Arcs; e++)
@@ -252,7 +296,8 @@ internal sealed class FlowNetwork(double unit)
         var (outLive, inLive) = (new int[Nodes], new int[Nodes]);
         for (var e = 0; e < Arcs; e++)
         {
-            if (hi[e] <= 0) continue;
+            if (hi[e] <= 0)
+                continue;
             live[e] = true;
             outLive[_tail[e]]++;
             inLive[_head[e]]++;
@@ -261,7 +306,8 @@ internal sealed class FlowNetwork(double unit)
         var isDead = new bool[Nodes];
         for (var v = 0; v < Nodes; v++)
         {
-            if (outLive[v] == 0 || inLive[v] == 0) Kill(v);
+            if (outLive[v] == 0 || inLive[v] == 0)
+                Kill(v);
         }
         _incident ??= Incidence();
         var (start, incident) = _incident.Value;
@@ -270,17 +316,21 @@ internal sealed class FlowNetwork(double unit)
             for (var k = start[v]; k < start[v + 1]; k++)
             {
                 var e = incident[k];
-                if (!live[e] || lo[e] > 0) continue;
+                if (!live[e] || lo[e] > 0)
+                    continue;
                 live[e] = false;
-                if (--outLive[_tail[e]] == 0) Kill(_tail[e]);
-                if (--inLive[_head[e]] == 0) Kill(_head[e]);
+                if (--outLive[_tail[e]] == 0)
+                    Kill(_tail[e]);
+                if (--inLive[_head[e]] == 0)
+                    Kill(_head[e]);
             }
         }
         return (lo, hi, live);
 
         void Kill(int v)
         {
-            if (isDead[v]) return;
+            if (isDead[v])
+                return;
             isDead[v] = true;
             dead.Enqueue(v);
         }
@@ -288,7 +338,8 @@ internal sealed class FlowNetwork(double unit)
 
     private (int[] Start, int[] Arcs)? _incident;
 
-    /// <summary>The arcs at each node (in and out), grouped by node: node v's are Arcs[Start[v] .. Start[v + 1]).</summary>
+    /// <summary>The arcs at each node (in and out), grouped by node: node v's are Arcs[Start[v] .. Start[v +
+    /// 1]).</summary>
     private (int[] Start, int[] Arcs) Incidence()
     {
         var start = new int[Nodes + 1];
@@ -297,7 +348,8 @@ internal sealed class FlowNetwork(double unit)
             start[_tail[e] + 1]++;
             start[_head[e] + 1]++;
         }
-        for (var v = 0; v < Nodes; v++) start[v + 1] += start[v];
+        for (var v = 0; v < Nodes; v++)
+            start[v + 1] += start[v];
         var fill = (int[])start.Clone();
         var arcs = new int[2 * Arcs];
         for (var e = 0; e < Arcs; e++)
@@ -342,11 +394,13 @@ internal sealed class FlowNetwork(double unit)
         {
             excess[_head[e]] += lo[e];
             excess[_tail[e]] -= lo[e];
-            if (!live[e] || hi[e] == lo[e]) continue;
+            if (!live[e] || hi[e] == lo[e])
+                continue;
             Add(_tail[e], _head[e], hi[e] - lo[e]);
             used.Add(e);
         }
-        int source = Nodes, sink = Nodes + 1;
+        int source = Nodes,
+            sink = Nodes + 1;
         long needed = 0;
         for (var v = 0; v < Nodes; v++)
         {
@@ -360,16 +414,20 @@ internal sealed class FlowNetwork(double unit)
                 Add(v, sink, -excess[v]);
             }
         }
-        if (needed == 0) return ((long[])lo.Clone(), [], 0);
+        if (needed == 0)
+            return ((long[])lo.Clone(), [], 0);
         var status = graph.Solve(source, sink);
-        if (status != MaxFlow.Status.OPTIMAL) throw new InvalidOperationException($"Max flow ended {status}.");
+        if (status != MaxFlow.Status.OPTIMAL)
+            throw new InvalidOperationException($"Max flow ended {status}.");
         var flows = new long[tails.Count];
-        for (var i = 0; i < flows.Length; i++) flows[i] = graph.Flow(i);
+        for (var i = 0; i < flows.Length; i++)
+            flows[i] = graph.Flow(i);
         var missing = needed - graph.OptimalFlow();
         if (missing == 0)
         {
             var flow = (long[])lo.Clone();
-            for (var i = 0; i < used.Count; i++) flow[used[i]] += flows[i];
+            for (var i = 0; i < used.Count; i++)
+                flow[used[i]] += flows[i];
             return (flow, [], 0);
         }
         return (null, SourceSide(Nodes + 2, tails, heads, capacities, flows, source), missing);
@@ -383,8 +441,16 @@ internal sealed class FlowNetwork(double unit)
         }
     }
 
-    /// <summary>The nodes a residual path reaches from <paramref name="source"/>: the source side of a minimum cut.</summary>
-    private static bool[] SourceSide(int nodes, List<int> tail, List<int> head, List<long> capacity, long[] flow, int source)
+    /// <summary>The nodes a residual path reaches from <paramref name="source"/>: the source side of a minimum
+    /// cut.</summary>
+    private static bool[] SourceSide(
+        int nodes,
+        List<int> tail,
+        List<int> head,
+        List<long> capacity,
+        long[] flow,
+        int source
+    )
     {
         var arcs = tail.Count;
         var outStart = new int[nodes + 1];
@@ -415,12 +481,14 @@ internal sealed class FlowNetwork(double unit)
             for (var k = outStart[v]; k < outStart[v + 1]; k++)
             {
                 var i = outArcs[k];
-                if (capacity[i] > flow[i] && !seen[head[i]]) Visit(head[i]);
+                if (capacity[i] > flow[i] && !seen[head[i]])
+                    Visit(head[i]);
             }
             for (var k = inStart[v]; k < inStart[v + 1]; k++)
             {
                 var i = inArcs[k];
-                if (flow[i] > 0 && !seen[tail[i]]) Visit(tail[i]);
+                if (flow[i] > 0 && !seen[tail[i]])
+                    Visit(tail[i]);
             }
         }
         return seen;

@@ -12,8 +12,10 @@ public sealed record LanePlace(string Code, string? City = null, double? Lat = n
 /// <list type="bullet">
 /// <item>A city's depot delivers to each of its counties the same day, at <see cref="CountyLegKm"/> a unit (there are
 /// no county coordinates; a county seat is within a short drive of its city).</item>
-/// <item>City depots transfer to one another the next day: no two Zhejiang cities are more than a day's drive apart.</item>
-/// <item>The provincial depot sits in the reserve's city: it supplies that city the same day and the others the next.</item>
+/// <item>City depots transfer to one another the next day: no two Zhejiang cities are more than a day's drive
+/// apart.</item>
+/// <item>The provincial depot sits in the reserve's city: it supplies that city the same day and the others the
+/// next.</item>
 /// <item>Every depot (the province's from the reserve's city) delivers to each assistance site in a day per
 /// <see cref="KmPerDay"/> km, the distance a truck on the epidemic "green channel" covered in a day.</item>
 /// </list>
@@ -27,25 +29,40 @@ public static class LaneRules
     /// <summary>How far a truck to an assistance site gets in a day.</summary>
     public const double KmPerDay = 800;
 
-    /// <summary>The lanes between the province's depot, its cities' depots, their counties and the assistance sites.</summary>
+    /// <summary>The lanes between the province's depot, its cities' depots, their counties and the assistance
+    /// sites.</summary>
     /// <param name="province">The provincial depot (its coordinates are the reserve city's).</param>
     /// <param name="reserveCity">The city whose depot hosts the provincial reserve.</param>
     /// <param name="cities">The cities, each with its depot.</param>
     /// <param name="counties">The counties, each with its city.</param>
     /// <param name="sites">The assistance sites.</param>
-    public static List<Lane> Build(string province, LanePlace reserveCity, IReadOnlyList<LanePlace> cities,
-        IReadOnlyList<LanePlace> counties, IReadOnlyList<LanePlace> sites)
+    public static List<Lane> Build(
+        string province,
+        LanePlace reserveCity,
+        IReadOnlyList<LanePlace> cities,
+        IReadOnlyList<LanePlace> counties,
+        IReadOnlyList<LanePlace> sites
+    )
     {
         var lanes = new List<Lane>();
         foreach (var city in cities)
         {
-            lanes.AddRange(counties.Where(c => c.City == city.Code).Select(c => new Lane(city.Code, c.Code, 0, CountyLegKm)));
+            lanes.AddRange(
+                counties.Where(c => c.City == city.Code).Select(c => new Lane(city.Code, c.Code, 0, CountyLegKm))
+            );
             foreach (var other in cities.Where(o => o.Code != city.Code))
             {
                 lanes.Add(new Lane(city.Code, other.Code, 1, Distance(city, other), Kind: LaneKind.Transfer));
             }
-            lanes.Add(new Lane(province, city.Code, city.Code == reserveCity.Code ? 0 : 1, Distance(reserveCity, city),
-                Kind: LaneKind.Provincial));
+            lanes.Add(
+                new Lane(
+                    province,
+                    city.Code,
+                    city.Code == reserveCity.Code ? 0 : 1,
+                    Distance(reserveCity, city),
+                    Kind: LaneKind.Provincial
+                )
+            );
         }
         foreach (var site in sites)
         {
@@ -66,7 +83,8 @@ public static class LaneRules
             throw new ArgumentException($"Place {a.Code} or {b.Code} has no coordinates.");
         }
         static double Rad(double deg) => deg * Math.PI / 180;
-        var h = Math.Pow(Math.Sin(Rad(lat2 - lat1) / 2), 2)
+        var h =
+            Math.Pow(Math.Sin(Rad(lat2 - lat1) / 2), 2)
             + Math.Cos(Rad(lat1)) * Math.Cos(Rad(lat2)) * Math.Pow(Math.Sin(Rad(lon2 - lon1) / 2), 2);
         return Math.Round(2 * 6371 * Math.Asin(Math.Sqrt(h)));
     }

@@ -10,7 +10,12 @@ namespace Planner.Solver.Allocation;
 /// </summary>
 internal static class MpsWriter
 {
-    public static string Write(string name, ProductModel model, string sense, IReadOnlyList<(Variable Var, double Coef)> objective)
+    public static string Write(
+        string name,
+        ProductModel model,
+        string sense,
+        IReadOnlyList<(Variable Var, double Coef)> objective
+    )
     {
         var text = new StringBuilder();
         text.Append("NAME ").Append(name).Append('\n');
@@ -21,18 +26,25 @@ internal static class MpsWriter
         for (var i = 0; i < model.Rows.Count; i++)
         {
             var (lb, ub) = (model.Rows[i].Constraint.Lb(), model.Rows[i].Constraint.Ub());
-            var type = lb == ub ? "E" : double.IsNegativeInfinity(lb) ? "L" : "G";
+            var type =
+                lb == ub ? "E"
+                : double.IsNegativeInfinity(lb) ? "L"
+                : "G";
             text.Append(' ').Append(type).Append("  ").Append(rowNames[i]).Append('\n');
         }
 
         var columns = new Dictionary<Variable, List<(string Row, double Coef)>>();
-        foreach (var v in model.Variables) columns[v] = [];
+        foreach (var v in model.Variables)
+            columns[v] = [];
         var objectiveTerms = new Dictionary<Variable, double>();
-        foreach (var (v, coef) in objective) objectiveTerms[v] = objectiveTerms.GetValueOrDefault(v) + coef;
-        foreach (var (v, coef) in objectiveTerms.Where(t => t.Value != 0)) columns[v].Add(("OBJ", coef));
+        foreach (var (v, coef) in objective)
+            objectiveTerms[v] = objectiveTerms.GetValueOrDefault(v) + coef;
+        foreach (var (v, coef) in objectiveTerms.Where(t => t.Value != 0))
+            columns[v].Add(("OBJ", coef));
         for (var i = 0; i < model.Rows.Count; i++)
         {
-            foreach (var (v, coef) in model.Rows[i].Terms.Where(t => t.Coef != 0)) columns[v].Add((rowNames[i], coef));
+            foreach (var (v, coef) in model.Rows[i].Terms.Where(t => t.Coef != 0))
+                columns[v].Add((rowNames[i], coef));
         }
         var varNames = Unique(model.Variables.Select(v => v.Name()));
         text.Append("COLUMNS\n");
@@ -40,10 +52,17 @@ internal static class MpsWriter
         {
             var entries = columns[model.Variables[j]];
             // A variable in no row (a released fill rate) is still declared, since BOUNDS names it.
-            if (entries.Count == 0) entries.Add(("OBJ", 0));
+            if (entries.Count == 0)
+                entries.Add(("OBJ", 0));
             foreach (var (row, coef) in entries)
             {
-                text.Append("    ").Append(varNames[j]).Append(' ').Append(row).Append(' ').Append(Number(coef)).Append('\n');
+                text.Append("    ")
+                    .Append(varNames[j])
+                    .Append(' ')
+                    .Append(row)
+                    .Append(' ')
+                    .Append(Number(coef))
+                    .Append('\n');
             }
         }
 
@@ -53,27 +72,47 @@ internal static class MpsWriter
         {
             var (lb, ub) = (model.Rows[i].Constraint.Lb(), model.Rows[i].Constraint.Ub());
             var rhs = double.IsNegativeInfinity(lb) ? ub : lb;
-            if (rhs != 0 && double.IsFinite(rhs)) text.Append("    RHS ").Append(rowNames[i]).Append(' ').Append(Number(rhs)).Append('\n');
-            if (lb != ub && double.IsFinite(lb) && double.IsFinite(ub)) ranges.Append("    RNG ").Append(rowNames[i]).Append(' ').Append(Number(ub - lb)).Append('\n');
+            if (rhs != 0 && double.IsFinite(rhs))
+                text.Append("    RHS ").Append(rowNames[i]).Append(' ').Append(Number(rhs)).Append('\n');
+            if (lb != ub && double.IsFinite(lb) && double.IsFinite(ub))
+                ranges.Append("    RNG ").Append(rowNames[i]).Append(' ').Append(Number(ub - lb)).Append('\n');
         }
-        if (ranges.Length > 0) text.Append("RANGES\n").Append(ranges);
+        if (ranges.Length > 0)
+            text.Append("RANGES\n").Append(ranges);
 
         text.Append("BOUNDS\n");
         for (var j = 0; j < model.Variables.Count; j++)
         {
             var (lb, ub) = (model.Variables[j].Lb(), model.Variables[j].Ub());
             var n = varNames[j];
-            if (lb == ub) { Bound("FX", n, lb); continue; }
-            if (double.IsNegativeInfinity(lb) && double.IsPositiveInfinity(ub)) { text.Append(" FR BND ").Append(n).Append('\n'); continue; }
-            if (double.IsNegativeInfinity(lb)) text.Append(" MI BND ").Append(n).Append('\n');
-            else if (lb != 0) Bound("LO", n, lb);
-            if (double.IsFinite(ub)) Bound("UP", n, ub);
+            if (lb == ub)
+            {
+                Bound("FX", n, lb);
+                continue;
+            }
+            if (double.IsNegativeInfinity(lb) && double.IsPositiveInfinity(ub))
+            {
+                text.Append(" FR BND ").Append(n).Append('\n');
+                continue;
+            }
+            if (double.IsNegativeInfinity(lb))
+                text.Append(" MI BND ").Append(n).Append('\n');
+            else if (lb != 0)
+                Bound("LO", n, lb);
+            if (double.IsFinite(ub))
+                Bound("UP", n, ub);
         }
         text.Append("ENDATA\n");
         return text.ToString();
 
         void Bound(string kind, string variable, double value) =>
-            text.Append(' ').Append(kind).Append(" BND ").Append(variable).Append(' ').Append(Number(value)).Append('\n');
+            text.Append(' ')
+                .Append(kind)
+                .Append(" BND ")
+                .Append(variable)
+                .Append(' ')
+                .Append(Number(value))
+                .Append('\n');
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -82,11 +121,13 @@ internal static class MpsWriter
     private static List<string> Unique(IEnumerable<string> names)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        return names.Select(n =>
-        {
-            n = n.Replace(' ', '_');
-            var count = seen[n] = seen.GetValueOrDefault(n) + 1;
-            return count == 1 ? n : $"{n}#{count}";
-        }).ToList();
+        return names
+            .Select(n =>
+            {
+                n = n.Replace(' ', '_');
+                var count = seen[n] = seen.GetValueOrDefault(n) + 1;
+                return count == 1 ? n : $"{n}#{count}";
+            })
+            .ToList();
     }
 }

@@ -38,32 +38,68 @@ internal sealed class NetworkSimplex
     private readonly int[] _predDir;
     private readonly List<int> _dirtyRevs = [];
 
-    private int _inArc, _join, _uIn, _vIn, _uOut;
+    private int _inArc,
+        _join,
+        _uIn,
+        _vIn,
+        _uOut;
     private long _delta;
     private int _nextArc;
     private readonly int _blockSize;
 
-    private NetworkSimplex(int nodes, IReadOnlyList<int> tail, IReadOnlyList<int> head, IReadOnlyList<long> capacity, IReadOnlyList<long> cost, IReadOnlyList<long> supply, IReadOnlyList<long>? start)
+    private NetworkSimplex(
+        int nodes,
+        IReadOnlyList<int> tail,
+        IReadOnlyList<int> head,
+        IReadOnlyList<long> capacity,
+        IReadOnlyList<long> cost,
+        IReadOnlyList<long> supply,
+        IReadOnlyList<long>? start
+    )
     {
         _nodes = nodes;
         _arcs = tail.Count;
         _root = nodes;
         var all = _arcs + nodes;
-        (_source, _target, _cap, _cost, _flow, _state) = (new int[all], new int[all], new long[all], new long[all], new long[all], new int[all]);
-        (_pi, _parent, _pred, _thread, _revThread, _succNum, _lastSucc, _predDir) =
-            (new long[nodes + 1], new int[nodes + 1], new int[nodes + 1], new int[nodes + 1], new int[nodes + 1], new int[nodes + 1], new int[nodes + 1], new int[nodes + 1]);
+        (_source, _target, _cap, _cost, _flow, _state) = (
+            new int[all],
+            new int[all],
+            new long[all],
+            new long[all],
+            new long[all],
+            new int[all]
+        );
+        (_pi, _parent, _pred, _thread, _revThread, _succNum, _lastSucc, _predDir) = (
+            new long[nodes + 1],
+            new int[nodes + 1],
+            new int[nodes + 1],
+            new int[nodes + 1],
+            new int[nodes + 1],
+            new int[nodes + 1],
+            new int[nodes + 1],
+            new int[nodes + 1]
+        );
         long largest = 0;
         for (var e = 0; e < _arcs; e++)
         {
-            (_source[e], _target[e], _cap[e], _cost[e], _state[e]) = (tail[e], head[e], capacity[e], cost[e], LowerState);
+            (_source[e], _target[e], _cap[e], _cost[e], _state[e]) = (
+                tail[e],
+                head[e],
+                capacity[e],
+                cost[e],
+                LowerState
+            );
             largest = Math.Max(largest, Math.Abs(cost[e]));
         }
         _blockSize = Math.Max(10, (int)Math.Ceiling(Math.Sqrt(_arcs)));
-        for (var e = _arcs; e < all; e++) _cap[e] = Unbounded;
+        for (var e = _arcs; e < all; e++)
+            _cap[e] = Unbounded;
         _parent[_root] = -1;
         _pred[_root] = -1;
-        if (start is null) ColdStart(supply, checked((largest + 1) * (nodes + 1)));
-        else WarmStart(start, supply);
+        if (start is null)
+            ColdStart(supply, checked((largest + 1) * (nodes + 1)));
+        else
+            WarmStart(start, supply);
     }
 
     /// <summary>
@@ -91,7 +127,14 @@ internal sealed class NetworkSimplex
             }
             else
             {
-                (_predDir[u], _pi[u], _source[e], _target[e], _flow[e], _cost[e]) = (Down, artificial, _root, u, -supply[u], artificial);
+                (_predDir[u], _pi[u], _source[e], _target[e], _flow[e], _cost[e]) = (
+                    Down,
+                    artificial,
+                    _root,
+                    u,
+                    -supply[u],
+                    artificial
+                );
             }
         }
     }
@@ -113,16 +156,21 @@ internal sealed class NetworkSimplex
         for (var e = 0; e < _arcs; e++)
         {
             _flow[e] = start[e];
-            if (start[e] < 0 || start[e] > _cap[e]) throw new ArgumentException($"The starting flow is outside arc {e}'s bounds.", nameof(start));
+            if (start[e] < 0 || start[e] > _cap[e])
+                throw new ArgumentException($"The starting flow is outside arc {e}'s bounds.", nameof(start));
             balance[_source[e]] -= start[e];
             balance[_target[e]] += start[e];
         }
-        if (balance.Any(b => b != 0)) throw new ArgumentException("The starting flow does not meet the supplies.", nameof(start));
-        for (var e = _arcs; e < _arcs + _nodes; e++) _state[e] = LowerState;
+        if (balance.Any(b => b != 0))
+            throw new ArgumentException("The starting flow does not meet the supplies.", nameof(start));
+        for (var e = _arcs; e < _arcs + _nodes; e++)
+            _state[e] = LowerState;
         for (var e = 0; e < _arcs; e++)
         {
-            if (!Free(e)) continue;
-            int u = _source[e], v = _target[e];
+            if (!Free(e))
+                continue;
+            int u = _source[e],
+                v = _target[e];
             if (u == v)
             {
                 _flow[e] = 0;
@@ -130,9 +178,11 @@ internal sealed class NetworkSimplex
             }
             // The nearest common ancestor of u and v, if they are in one tree: mark u's way up, then climb from v.
             visit++;
-            for (var a = u; a >= 0; a = parent[a]) stamp[a] = visit;
+            for (var a = u; a >= 0; a = parent[a])
+                stamp[a] = visit;
             var join = v;
-            while (join >= 0 && stamp[join] != visit) join = parent[join];
+            while (join >= 0 && stamp[join] != visit)
+                join = parent[join];
             if (join < 0)
             {
                 Reroot(u);
@@ -140,17 +190,28 @@ internal sealed class NetworkSimplex
                 continue;
             }
             // The cycle: e from u to v, up from v to the join, down from the join to u. Forward raises e.
-            long forward = Residual(e), backward = _flow[e], cycleCost = _cost[e];
-            for (var a = v; a != join; a = parent[a]) Step(parentArc[a], _source[parentArc[a]] == a);
-            for (var a = u; a != join; a = parent[a]) Step(parentArc[a], _source[parentArc[a]] != a);
+            long forward = Residual(e),
+                backward = _flow[e],
+                cycleCost = _cost[e];
+            for (var a = v; a != join; a = parent[a])
+                Step(parentArc[a], _source[parentArc[a]] == a);
+            for (var a = u; a != join; a = parent[a])
+                Step(parentArc[a], _source[parentArc[a]] != a);
             // The cheaper way round, unless only the other way is bounded.
-            var sign = forward == Unbounded ? -1 : backward == Unbounded ? 1 : cycleCost > 0 ? -1 : 1;
+            var sign =
+                forward == Unbounded ? -1
+                : backward == Unbounded ? 1
+                : cycleCost > 0 ? -1
+                : 1;
             var delta = sign > 0 ? forward : backward;
             _flow[e] += sign * delta;
             var blocked = -1;
-            for (var a = v; a != join; a = parent[a]) Push(a, _source[parentArc[a]] == a);
-            for (var a = u; a != join; a = parent[a]) Push(a, _source[parentArc[a]] != a);
-            if (!Free(e) || blocked < 0) continue;
+            for (var a = v; a != join; a = parent[a])
+                Push(a, _source[parentArc[a]] == a);
+            for (var a = u; a != join; a = parent[a])
+                Push(a, _source[parentArc[a]] != a);
+            if (!Free(e) || blocked < 0)
+                continue;
             // An arc of the tree reached a bound: it leaves the forest and e takes its place.
             parent[blocked] = -1;
             parentArc[blocked] = -1;
@@ -171,16 +232,19 @@ internal sealed class NetworkSimplex
             {
                 var arc = parentArc[child];
                 _flow[arc] += (along ? sign : -sign) * delta;
-                if (blocked < 0 && !Free(arc)) blocked = child;
+                if (blocked < 0 && !Free(arc))
+                    blocked = child;
             }
         }
 
         // Every tree arc left at a bound becomes a non-tree arc at that bound: both sides stay balanced.
         for (var a = 0; a < _nodes; a++)
         {
-            if (parentArc[a] >= 0 && !Free(parentArc[a])) (parent[a], parentArc[a]) = (-1, -1);
+            if (parentArc[a] >= 0 && !Free(parentArc[a]))
+                (parent[a], parentArc[a]) = (-1, -1);
         }
-        for (var e = 0; e < _arcs; e++) _state[e] = _flow[e] > 0 && _flow[e] == _cap[e] ? Upper : LowerState;
+        for (var e = 0; e < _arcs; e++)
+            _state[e] = _flow[e] > 0 && _flow[e] == _cap[e] ? Upper : LowerState;
         BuildTree(parent, parentArc);
 
         bool Free(int arc) => _flow[arc] > 0 && (_cap[arc] == Unbounded || _flow[arc] < _cap[arc]);
@@ -189,7 +253,8 @@ internal sealed class NetworkSimplex
         {
             for (var a = node; a >= 0; a = parent[a])
             {
-                if (a == top) return true;
+                if (a == top)
+                    return true;
             }
             return false;
         }
@@ -197,8 +262,9 @@ internal sealed class NetworkSimplex
         // Makes node the root of its tree: the parent links on its way up are turned round.
         void Reroot(int node)
         {
-            int previous = -1, previousArc = -1;
-            for (var a = node; a >= 0;)
+            int previous = -1,
+                previousArc = -1;
+            for (var a = node; a >= 0; )
             {
                 var (up, upArc) = (parent[a], parentArc[a]);
                 (parent[a], parentArc[a]) = (previous, previousArc);
@@ -215,11 +281,14 @@ internal sealed class NetworkSimplex
     private void BuildTree(int[] parent, int[] parentArc)
     {
         var childStart = new int[_nodes + 2];
-        for (var a = 0; a < _nodes; a++) childStart[(parent[a] < 0 ? _root : parent[a]) + 1]++;
-        for (var a = 0; a <= _nodes; a++) childStart[a + 1] += childStart[a];
+        for (var a = 0; a < _nodes; a++)
+            childStart[(parent[a] < 0 ? _root : parent[a]) + 1]++;
+        for (var a = 0; a <= _nodes; a++)
+            childStart[a + 1] += childStart[a];
         var children = new int[_nodes];
         var fill = (int[])childStart.Clone();
-        for (var a = 0; a < _nodes; a++) children[fill[parent[a] < 0 ? _root : parent[a]]++] = a;
+        for (var a = 0; a < _nodes; a++)
+            children[fill[parent[a] < 0 ? _root : parent[a]]++] = a;
 
         var previous = _root;
         var stack = new Stack<int>();
@@ -236,7 +305,15 @@ internal sealed class NetworkSimplex
                 if (parent[a] < 0)
                 {
                     var e = _arcs + a;
-                    (_pred[a], _predDir[a], _source[e], _target[e], _flow[e], _cost[e], _state[e]) = (e, Up, a, _root, 0, 0, Tree);
+                    (_pred[a], _predDir[a], _source[e], _target[e], _flow[e], _cost[e], _state[e]) = (
+                        e,
+                        Up,
+                        a,
+                        _root,
+                        0,
+                        0,
+                        Tree
+                    );
                     _pi[a] = 0;
                 }
                 else
@@ -248,20 +325,26 @@ internal sealed class NetworkSimplex
                     _pi[a] = _predDir[a] == Up ? _pi[up] - _cost[e] : _pi[up] + _cost[e];
                 }
             }
-            for (var k = childStart[a + 1] - 1; k >= childStart[a]; k--) stack.Push(children[k]);
+            for (var k = childStart[a + 1] - 1; k >= childStart[a]; k--)
+                stack.Push(children[k]);
         }
         _thread[previous] = _root;
         _revThread[_root] = previous;
         // Subtree sizes, children before parents (reverse thread order); a subtree is a run of the thread, so its last
         // successor is the node its size on from it.
         var order = new int[_nodes + 1];
-        for (int a = _root, k = 0; k <= _nodes; a = _thread[a], k++) order[k] = a;
-        foreach (var a in order) _succNum[a] = 1;
-        for (var k = _nodes; k > 0; k--) _succNum[_parent[order[k]]] += _succNum[order[k]];
-        for (var k = 0; k <= _nodes; k++) _lastSucc[order[k]] = order[k + _succNum[order[k]] - 1];
+        for (int a = _root, k = 0; k <= _nodes; a = _thread[a], k++)
+            order[k] = a;
+        foreach (var a in order)
+            _succNum[a] = 1;
+        for (var k = _nodes; k > 0; k--)
+            _succNum[_parent[order[k]]] += _succNum[order[k]];
+        for (var k = 0; k <= _nodes; k++)
+            _lastSucc[order[k]] = order[k + _succNum[order[k]] - 1];
         for (var e = 0; e < _arcs; e++)
         {
-            if (_state[e] != Tree && _flow[e] != 0 && _flow[e] != _cap[e]) throw new InvalidOperationException("The starting tree left a free arc out.");
+            if (_state[e] != Tree && _flow[e] != 0 && _flow[e] != _cap[e])
+                throw new InvalidOperationException("The starting tree left a free arc out.");
         }
     }
 
@@ -272,13 +355,24 @@ internal sealed class NetworkSimplex
     /// such flow. Supplies must add up to zero. A feasible <paramref name="start"/> flow, if known, saves most of the
     /// pivots (<see cref="WarmStart"/>).
     /// </summary>
-    public static (long[] Flow, long[] ReducedCost)? Solve(int nodes, IReadOnlyList<int> tail, IReadOnlyList<int> head, IReadOnlyList<long> capacity, IReadOnlyList<long> cost, IReadOnlyList<long> supply, IReadOnlyList<long>? start = null)
+    public static (long[] Flow, long[] ReducedCost)? Solve(
+        int nodes,
+        IReadOnlyList<int> tail,
+        IReadOnlyList<int> head,
+        IReadOnlyList<long> capacity,
+        IReadOnlyList<long> cost,
+        IReadOnlyList<long> supply,
+        IReadOnlyList<long>? start = null
+    )
     {
-        if (supply.Sum() != 0) throw new ArgumentException("Supplies must add up to zero.", nameof(supply));
+        if (supply.Sum() != 0)
+            throw new ArgumentException("Supplies must add up to zero.", nameof(supply));
         var simplex = new NetworkSimplex(nodes, tail, head, capacity, cost, supply, start);
-        if (!simplex.Run()) return null;
+        if (!simplex.Run())
+            return null;
         var reduced = new long[simplex._arcs];
-        for (var e = 0; e < reduced.Length; e++) reduced[e] = simplex.ReducedCost(e);
+        for (var e = 0; e < reduced.Length; e++)
+            reduced[e] = simplex.ReducedCost(e);
         return (simplex._flow[..simplex._arcs], reduced);
     }
 
@@ -288,7 +382,10 @@ internal sealed class NetworkSimplex
         {
             FindJoinNode();
             var change = FindLeavingArc();
-            if (_delta == Unbounded) throw new InvalidOperationException("The min-cost flow is unbounded (a negative-cost cycle without capacity).");
+            if (_delta == Unbounded)
+                throw new InvalidOperationException(
+                    "The min-cost flow is unbounded (a negative-cost cycle without capacity)."
+                );
             ChangeFlow(change);
             if (change)
             {
@@ -298,14 +395,16 @@ internal sealed class NetworkSimplex
         }
         for (var e = _arcs; e < _arcs + _nodes; e++)
         {
-            if (_flow[e] != 0) return false;
+            if (_flow[e] != 0)
+                return false;
         }
         return true;
     }
 
     private long ReducedCost(int e) => _cost[e] + _pi[_source[e]] - _pi[_target[e]];
 
-    /// <summary>Block search: the most violating arc of the first block (of √arcs) that has one, going round from the last.</summary>
+    /// <summary>Block search: the most violating arc of the first block (of √arcs) that has one, going round from the
+    /// last.</summary>
     private bool FindEnteringArc()
     {
         long min = 0;
@@ -334,21 +433,28 @@ internal sealed class NetworkSimplex
 
     private void FindJoinNode()
     {
-        int u = _source[_inArc], v = _target[_inArc];
+        int u = _source[_inArc],
+            v = _target[_inArc];
         while (u != v)
         {
-            if (_succNum[u] < _succNum[v]) u = _parent[u];
-            else v = _parent[v];
+            if (_succNum[u] < _succNum[v])
+                u = _parent[u];
+            else
+                v = _parent[v];
         }
         _join = u;
     }
 
-    /// <summary>The blocking arc on the cycle; ties go to the last one met from the join, which keeps the tree strongly feasible.</summary>
+    /// <summary>The blocking arc on the cycle; ties go to the last one met from the join, which keeps the tree strongly
+    /// feasible.</summary>
     private bool FindLeavingArc()
     {
-        int first, second;
-        if (_state[_inArc] == LowerState) (first, second) = (_source[_inArc], _target[_inArc]);
-        else (first, second) = (_target[_inArc], _source[_inArc]);
+        int first,
+            second;
+        if (_state[_inArc] == LowerState)
+            (first, second) = (_source[_inArc], _target[_inArc]);
+        else
+            (first, second) = (_target[_inArc], _source[_inArc]);
         _delta = _cap[_inArc];
         var result = 0;
         for (var u = first; u != _join; u = _parent[u])
@@ -373,8 +479,10 @@ internal sealed class NetworkSimplex
                 result = 2;
             }
         }
-        if (result == 1) (_uIn, _vIn) = (first, second);
-        else (_uIn, _vIn) = (second, first);
+        if (result == 1)
+            (_uIn, _vIn) = (first, second);
+        else
+            (_uIn, _vIn) = (second, first);
         return result != 0;
     }
 
@@ -386,8 +494,10 @@ internal sealed class NetworkSimplex
         {
             var val = _state[_inArc] * _delta;
             _flow[_inArc] += val;
-            for (var u = _source[_inArc]; u != _join; u = _parent[u]) _flow[_pred[u]] -= _predDir[u] * val;
-            for (var u = _target[_inArc]; u != _join; u = _parent[u]) _flow[_pred[u]] += _predDir[u] * val;
+            for (var u = _source[_inArc]; u != _join; u = _parent[u])
+                _flow[_pred[u]] -= _predDir[u] * val;
+            for (var u = _target[_inArc]; u != _join; u = _parent[u])
+                _flow[_pred[u]] += _predDir[u] * val;
         }
         if (change)
         {
@@ -465,10 +575,12 @@ internal sealed class NetworkSimplex
                 _revThread[after] = oldRevThread;
             }
 
-            foreach (var u in _dirtyRevs) _revThread[_thread[u]] = u;
+            foreach (var u in _dirtyRevs)
+                _revThread[_thread[u]] = u;
 
             // Predecessor arcs, directions, last successors and subtree sizes along the stem, from u_out to u_in.
-            int tmpSc = 0, tmpLs = _lastSucc[_uOut];
+            int tmpSc = 0,
+                tmpLs = _lastSucc[_uOut];
             for (int u = _uOut, p = _parent[u]; u != _uIn; u = p, p = _parent[u])
             {
                 _pred[u] = _pred[p];
@@ -485,20 +597,25 @@ internal sealed class NetworkSimplex
         // Last successors from v_in towards the root.
         var upLimitOut = _lastSucc[_join] == _vIn ? _join : -1;
         var lastSuccOut = _lastSucc[_uOut];
-        for (var u = _vIn; u != -1 && _lastSucc[u] == _vIn; u = _parent[u]) _lastSucc[u] = lastSuccOut;
+        for (var u = _vIn; u != -1 && _lastSucc[u] == _vIn; u = _parent[u])
+            _lastSucc[u] = lastSuccOut;
 
         // Last successors from v_out towards the root.
         if (_join != oldRevThread && _vIn != oldRevThread)
         {
-            for (var u = vOut; u != upLimitOut && _lastSucc[u] == oldLastSucc; u = _parent[u]) _lastSucc[u] = oldRevThread;
+            for (var u = vOut; u != upLimitOut && _lastSucc[u] == oldLastSucc; u = _parent[u])
+                _lastSucc[u] = oldRevThread;
         }
         else if (lastSuccOut != oldLastSucc)
         {
-            for (var u = vOut; u != upLimitOut && _lastSucc[u] == oldLastSucc; u = _parent[u]) _lastSucc[u] = lastSuccOut;
+            for (var u = vOut; u != upLimitOut && _lastSucc[u] == oldLastSucc; u = _parent[u])
+                _lastSucc[u] = lastSuccOut;
         }
 
-        for (var u = _vIn; u != _join; u = _parent[u]) _succNum[u] += oldSuccNum;
-        for (var u = vOut; u != _join; u = _parent[u]) _succNum[u] -= oldSuccNum;
+        for (var u = _vIn; u != _join; u = _parent[u])
+            _succNum[u] += oldSuccNum;
+        for (var u = vOut; u != _join; u = _parent[u])
+            _succNum[u] -= oldSuccNum;
     }
 
     /// <summary>Shifts the potentials of the moved subtree so that the entering arc's reduced cost is zero.</summary>
@@ -506,6 +623,7 @@ internal sealed class NetworkSimplex
     {
         var sigma = _pi[_vIn] - _pi[_uIn] - _predDir[_uIn] * _cost[_inArc];
         var end = _thread[_lastSucc[_uIn]];
-        for (var u = _uIn; u != end; u = _thread[u]) _pi[u] += sigma;
+        for (var u = _uIn; u != end; u = _thread[u])
+            _pi[u] += sigma;
     }
 }

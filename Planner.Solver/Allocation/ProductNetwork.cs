@@ -47,7 +47,8 @@ internal sealed class ProductNetwork
     /// </summary>
     public static ProductNetwork? For(ProductModel model)
     {
-        if (model.Problem.Previous is not null || model.Settings.Policy is Policy.ProRata or Policy.PopulationShare) return null;
+        if (model.Problem.Previous is not null || model.Settings.Policy is Policy.ProRata or Policy.PopulationShare)
+            return null;
         var network = new ProductNetwork(model);
         return network.Build() ? network : null;
     }
@@ -61,13 +62,17 @@ internal sealed class ProductNetwork
             var node = _network.AddNode();
             var available = -row.Constraint.Lb();
             _network.AddArc(hub, node, available, available);
-            if (double.IsPositiveInfinity(row.Constraint.Ub())) _surplusArcs.Add((row, _network.AddArc(node, hub, 0, double.PositiveInfinity)));
+            if (double.IsPositiveInfinity(row.Constraint.Ub()))
+                _surplusArcs.Add((row, _network.AddArc(node, hub, 0, double.PositiveInfinity)));
             foreach (var (v, coef) in row.Terms)
             {
                 var (from, to) = ends.GetValueOrDefault(v, (-1, -1));
-                if (coef == -1 && from < 0) from = node;
-                else if (coef == 1 && to < 0) to = node;
-                else return false;
+                if (coef == -1 && from < 0)
+                    from = node;
+                else if (coef == 1 && to < 0)
+                    to = node;
+                else
+                    return false;
                 ends[v] = (from, to);
             }
         }
@@ -87,20 +92,26 @@ internal sealed class ProductNetwork
             destinationNode[(destination, tier)] = node;
             _fillArc[(destination, tier)] = (_network.AddArc(node, tierNode[tier], 0, demand), demand);
         }
-        var servedInto = _model.ServedVars.ToDictionary(s => s.Var, s => destinationNode.GetValueOrDefault((s.Destination, s.Tier), -1));
+        var servedInto = _model.ServedVars.ToDictionary(
+            s => s.Var,
+            s => destinationNode.GetValueOrDefault((s.Destination, s.Tier), -1)
+        );
 
         var belowVars = _model.BelowFloor.Select(b => b.Var).ToHashSet();
         for (var index = 0; index < _model.Variables.Count; index++)
         {
             var v = _model.Variables[index];
-            if (belowVars.Contains(v)) continue;
+            if (belowVars.Contains(v))
+                continue;
             var (from, to) = ends.GetValueOrDefault(v, (-1, -1));
             if (servedInto.TryGetValue(v, out var into))
             {
-                if (into < 0 || to >= 0) continue; // no demand: held at zero
+                if (into < 0 || to >= 0)
+                    continue; // no demand: held at zero
                 to = into;
             }
-            if (from < 0 && to < 0) return false;
+            if (from < 0 && to < 0)
+                return false;
             _arcOf[v] = _network.AddArc(from < 0 ? hub : from, to < 0 ? hub : to, v.Lb(), v.Ub());
             _variableArcs.Add((index, _arcOf[v]));
         }
@@ -108,7 +119,8 @@ internal sealed class ProductNetwork
         {
             var stockVar = _model.Stock[(below.Floor.Depot, below.Day)];
             // Two floors on one depot's stock would tie two draws to one arc.
-            if (!_splitStocks.Add(stockVar)) return false;
+            if (!_splitStocks.Add(stockVar))
+                return false;
             var stock = _arcOf[stockVar];
             _reserveArcs.Add((below, _network.AddArc(_network.Tail(stock), _network.Head(stock), 0, below.Var.Ub())));
         }
@@ -118,39 +130,56 @@ internal sealed class ProductNetwork
     /// <summary>Tiers after <paramref name="tier"/> get nothing (see <c>Stages.OpenThrough</c>).</summary>
     public void OpenThrough(int tier)
     {
-        foreach (var (t, arc) in _tierArc) _network.SetBounds(arc, _network.Lower(arc), t <= tier ? _tierDemand[t] : 0);
+        foreach (var (t, arc) in _tierArc)
+            _network.SetBounds(arc, _network.Lower(arc), t <= tier ? _tierDemand[t] : 0);
     }
 
     /// <summary>The most the tier can be served, with a plan serving it.</summary>
-    public double? MaxServed(int tier) => Apply(_network.MaxFlowOn(_tierArc[tier])) is { } flow ? flow[_tierArc[tier]] : null;
+    public double? MaxServed(int tier) =>
+        Apply(_network.MaxFlowOn(_tierArc[tier])) is { } flow ? flow[_tierArc[tier]] : null;
 
     /// <summary>The tier's served total is at least <paramref name="lower"/>.</summary>
     public void FixServed(int tier, double lower) => SetLower(_tierArc[tier], lower);
 
-    /// <summary>The tier's best minimum fill rate over destinations (known to be at most <paramref name="ceiling"/>), with a plan reaching it.</summary>
+    /// <summary>The tier's best minimum fill rate over destinations (known to be at most <paramref name="ceiling"/>),
+    /// with a plan reaching it.</summary>
     public double? MaxMinFill(int tier, double ceiling)
     {
-        var arcs = _fillArc.Where(kv => kv.Key.Tier == tier).OrderBy(kv => kv.Key.Destination, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
-        foreach (var (arc, _) in arcs) SetLower(arc, 0);
-        if (_network.MaxRate(arcs.Select(a => a.Arc).ToList(), arcs.Select(a => a.Demand).ToList(), ceiling) is not { } best) return null;
+        var arcs = _fillArc
+            .Where(kv => kv.Key.Tier == tier)
+            .OrderBy(kv => kv.Key.Destination, StringComparer.Ordinal)
+            .Select(kv => kv.Value)
+            .ToList();
+        foreach (var (arc, _) in arcs)
+            SetLower(arc, 0);
+        if (
+            _network.MaxRate(arcs.Select(a => a.Arc).ToList(), arcs.Select(a => a.Demand).ToList(), ceiling)
+            is not { } best
+        )
+            return null;
         Apply(best.Flow);
         return best.Rate;
     }
 
-    /// <summary>Every destination gets at least <paramref name="rate"/> of its demand in the tier (zero undoes it).</summary>
+    /// <summary>Every destination gets at least <paramref name="rate"/> of its demand in the tier (zero undoes
+    /// it).</summary>
     public void SetFill(int tier, double rate)
     {
-        foreach (var ((_, t), (arc, demand)) in _fillArc.Where(kv => kv.Key.Tier == tier)) SetLower(arc, rate * demand);
+        foreach (var ((_, t), (arc, demand)) in _fillArc.Where(kv => kv.Key.Tier == tier))
+            SetLower(arc, rate * demand);
     }
 
     /// <summary>The destination's served total in the tier is at least <paramref name="lower"/>.</summary>
-    public void FixFill(string destination, int tier, double lower) => SetLower(_fillArc[(destination, tier)].Arc, lower);
+    public void FixFill(string destination, int tier, double lower) =>
+        SetLower(_fillArc[(destination, tier)].Arc, lower);
 
-    /// <summary>The least drawn below the reserve floors (summed over depots and days), with a plan drawing it.</summary>
+    /// <summary>The least drawn below the reserve floors (summed over depots and days), with a plan drawing
+    /// it.</summary>
     public double? MinReserveDraw()
     {
         var costs = new double[_network.Arcs];
-        foreach (var (_, arc) in _reserveArcs) costs[arc] = -1;
+        foreach (var (_, arc) in _reserveArcs)
+            costs[arc] = -1;
         return Apply(_network.MinCost(costs)) is null ? null : _reserveArcs.Sum(r => _model.Value(r.Below.Var));
     }
 
@@ -161,8 +190,10 @@ internal sealed class ProductNetwork
     /// </summary>
     public bool HoldReserves(double tolerance)
     {
-        if (_reserveArcs.Sum(r => _model.Value(r.Below.Var)) > tolerance) return false;
-        foreach (var (below, arc) in _reserveArcs) _network.SetBounds(arc, below.Var.Ub() - _model.Value(below.Var), below.Var.Ub());
+        if (_reserveArcs.Sum(r => _model.Value(r.Below.Var)) > tolerance)
+            return false;
+        foreach (var (below, arc) in _reserveArcs)
+            _network.SetBounds(arc, below.Var.Ub() - _model.Value(below.Var), below.Var.Ub());
         return true;
     }
 
@@ -175,7 +206,8 @@ internal sealed class ProductNetwork
         var costs = new double[_network.Arcs];
         foreach (var (v, coef) in terms)
         {
-            if (!_arcOf.TryGetValue(v, out var arc) || _splitStocks.Contains(v)) return null;
+            if (!_arcOf.TryGetValue(v, out var arc) || _splitStocks.Contains(v))
+                return null;
             costs[arc] += coef;
         }
         return Apply(_network.MinCost(costs)) is null ? null : terms.Sum(t => t.Coef * _model.Value(t.Var));
@@ -193,23 +225,46 @@ internal sealed class ProductNetwork
         var pinned = _network.Pinned;
         foreach (var (v, arc) in _arcOf.Where(kv => pinned[kv.Value]))
         {
-            if (!_splitStocks.Contains(v)) v.SetBounds(_flow[arc], _flow[arc]);
+            if (!_splitStocks.Contains(v))
+                v.SetBounds(_flow[arc], _flow[arc]);
         }
         foreach (var (below, arc) in _reserveArcs)
         {
             var stock = _model.Stock[(below.Floor.Depot, below.Day)];
-            if (pinned[arc]) below.Var.SetBounds(_model.Value(below.Var), _model.Value(below.Var));
+            if (pinned[arc])
+                below.Var.SetBounds(_model.Value(below.Var), _model.Value(below.Var));
             // The stock's part above the floor: stock + below − floor.
             var total = _model.Value(stock) + _model.Value(below.Var);
-            if (pinned[_arcOf[stock]]) _model.Fix($"hold_stock[{below.Floor.Depot},{below.Day}]", [(stock, 1.0), (below.Var, 1.0)], total, total);
+            if (pinned[_arcOf[stock]])
+                _model.Fix(
+                    $"hold_stock[{below.Floor.Depot},{below.Day}]",
+                    [(stock, 1.0), (below.Var, 1.0)],
+                    total,
+                    total
+                );
         }
         foreach (var (tier, arc) in _tierArc.Where(t => pinned[t.Value]))
         {
-            _model.Fix($"hold_tier{tier}_served", _model.ServedVars.Where(s => s.Tier == tier).Select(s => (s.Var, 1.0)), _flow[arc], _flow[arc]);
+            _model.Fix(
+                $"hold_tier{tier}_served",
+                _model.ServedVars.Where(s => s.Tier == tier).Select(s => (s.Var, 1.0)),
+                _flow[arc],
+                _flow[arc]
+            );
         }
-        foreach (var ((destination, tier), (arc, _)) in _fillArc.Where(f => pinned[f.Value.Arc]).OrderBy(f => f.Key.Destination, StringComparer.Ordinal).ThenBy(f => f.Key.Tier))
+        foreach (
+            var ((destination, tier), (arc, _)) in _fillArc
+                .Where(f => pinned[f.Value.Arc])
+                .OrderBy(f => f.Key.Destination, StringComparer.Ordinal)
+                .ThenBy(f => f.Key.Tier)
+        )
         {
-            _model.Fix($"hold_fill[{destination},t{tier}]", _model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)), _flow[arc], _flow[arc]);
+            _model.Fix(
+                $"hold_fill[{destination},t{tier}]",
+                _model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)),
+                _flow[arc],
+                _flow[arc]
+            );
         }
         foreach (var (row, arc) in _surplusArcs.Where(r => pinned[r.Arc]))
         {
@@ -219,7 +274,8 @@ internal sealed class ProductNetwork
         }
         for (var arc = 0; arc < _network.Arcs; arc++)
         {
-            if (pinned[arc]) _network.SetBounds(arc, _flow[arc], _flow[arc]);
+            if (pinned[arc])
+                _network.SetBounds(arc, _flow[arc], _flow[arc]);
         }
     }
 
@@ -228,11 +284,13 @@ internal sealed class ProductNetwork
     /// <summary>Makes the flow the model's current plan; returns it in the model's units.</summary>
     private double[]? Apply(long[]? grains)
     {
-        if (grains is null) return null;
+        if (grains is null)
+            return null;
         var grain = _network.Grain;
         var flow = _flow = grains.Select(g => g * grain).ToArray();
         var values = new double[_model.Variables.Count];
-        foreach (var (v, arc) in _variableArcs) values[v] = flow[arc];
+        foreach (var (v, arc) in _variableArcs)
+            values[v] = flow[arc];
         foreach (var (below, arc) in _reserveArcs)
         {
             values[_model.IndexOf(_model.Stock[(below.Floor.Depot, below.Day)])] += flow[arc];

@@ -31,9 +31,16 @@ internal sealed class ShortfallExplainer
     private readonly Dictionary<(string, int), double> _stockIndex;
     private readonly bool _anySupply;
 
-    public ShortfallExplainer(AllocationProblem problem, string product, Policy policy, IReadOnlyList<Lane> openLanes,
-        IReadOnlyList<Shipment> shipments, IReadOnlyList<StockLevel> stock, IReadOnlyList<Allocation> allocations,
-        IReadOnlyList<(ReserveFloor Floor, int Day, double Quantity)> below)
+    public ShortfallExplainer(
+        AllocationProblem problem,
+        string product,
+        Policy policy,
+        IReadOnlyList<Lane> openLanes,
+        IReadOnlyList<Shipment> shipments,
+        IReadOnlyList<StockLevel> stock,
+        IReadOnlyList<Allocation> allocations,
+        IReadOnlyList<(ReserveFloor Floor, int Day, double Quantity)> below
+    )
     {
         _problem = problem;
         _product = product;
@@ -53,27 +60,46 @@ internal sealed class ShortfallExplainer
     {
         var saturated = SaturatedLanes().ToLookup(s => s.Lane.To);
         var deliveredBy = _lanes.Where(l => l.Kind == LaneKind.Delivery).ToLookup(l => l.To, l => l.From);
-        var floorDays = _below.Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps).Select(b => b.Day).ToList();
+        var floorDays = _below
+            .Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps)
+            .Select(b => b.Day)
+            .ToList();
         var firstFloorDay = floorDays.Count > 0 ? floorDays.Min() : int.MaxValue;
         var topTier = _allocations.Select(a => a.Tier).DefaultIfEmpty(1).Min();
-        var higherServedFrom = _allocations.Where(a => a.Served > Eps).GroupBy(a => a.Tier).ToDictionary(g => g.Key, g => g.Min(a => a.Day));
+        var higherServedFrom = _allocations
+            .Where(a => a.Served > Eps)
+            .GroupBy(a => a.Tier)
+            .ToDictionary(g => g.Key, g => g.Min(a => a.Day));
         var floors = _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor);
-        var unused = Enumerable.Range(0, _problem.Days).ToDictionary(d => d, d => _problem.Depots.Sum(n => StockAt(n, d)) - floors);
+        var unused = Enumerable
+            .Range(0, _problem.Days)
+            .ToDictionary(d => d, d => _problem.Depots.Sum(n => StockAt(n, d)) - floors);
 
         // The reserve floor holds back units from the first tier below tier 1 that runs short; tiers under that one
         // are short because it comes first.
-        var firstShortTier = _allocations.Where(a => a.Tier > 1 && Short(a) && Reachable(a) && !Saturated(a)).Select(a => a.Tier).DefaultIfEmpty(int.MaxValue).Min();
+        var firstShortTier = _allocations
+            .Where(a => a.Tier > 1 && Short(a) && Reachable(a) && !Saturated(a))
+            .Select(a => a.Tier)
+            .DefaultIfEmpty(int.MaxValue)
+            .Min();
         return _allocations.Select(a => Short(a) ? a with { Reason = Reason(a) } : a).ToList();
 
         ShortfallReason Reason(Allocation a)
         {
-            if (!_anySupply) return ShortfallReason.SupplyExhausted;
-            if (!_earliest.TryGetValue(a.Destination, out var earliest)) return ShortfallReason.NoRoute;
-            if (a.Day < earliest) return ShortfallReason.LeadTime;
-            if (Saturated(a)) return ShortfallReason.LaneCapacity;
-            if (a.Tier == firstShortTier && firstFloorDay <= a.Day) return ShortfallReason.ReserveFloor;
-            if (_policy is Policy.ProRata or Policy.PopulationShare && unused.GetValueOrDefault(a.Day) > Eps) return ShortfallReason.PolicyRule;
-            if (a.Tier > topTier && higherServedFrom.Any(kv => kv.Key < a.Tier && kv.Value <= a.Day)) return ShortfallReason.LowerPriority;
+            if (!_anySupply)
+                return ShortfallReason.SupplyExhausted;
+            if (!_earliest.TryGetValue(a.Destination, out var earliest))
+                return ShortfallReason.NoRoute;
+            if (a.Day < earliest)
+                return ShortfallReason.LeadTime;
+            if (Saturated(a))
+                return ShortfallReason.LaneCapacity;
+            if (a.Tier == firstShortTier && firstFloorDay <= a.Day)
+                return ShortfallReason.ReserveFloor;
+            if (_policy is Policy.ProRata or Policy.PopulationShare && unused.GetValueOrDefault(a.Day) > Eps)
+                return ShortfallReason.PolicyRule;
+            if (a.Tier > topTier && higherServedFrom.Any(kv => kv.Key < a.Tier && kv.Value <= a.Day))
+                return ShortfallReason.LowerPriority;
             return ShortfallReason.SupplyExhausted;
         }
 
@@ -82,7 +108,11 @@ internal sealed class ShortfallExplainer
 
         bool Reachable(Allocation a) => _anySupply && _earliest.TryGetValue(a.Destination, out var e) && a.Day >= e;
 
-        bool Saturated(Allocation a) => deliveredBy[a.Destination].Append(a.Destination).SelectMany(n => saturated[n]).Any(s => s.Day + s.Lane.LeadDays <= a.Day);
+        bool Saturated(Allocation a) =>
+            deliveredBy[a.Destination]
+                .Append(a.Destination)
+                .SelectMany(n => saturated[n])
+                .Any(s => s.Day + s.Lane.LeadDays <= a.Day);
     }
 
     /// <summary>
@@ -93,9 +123,16 @@ internal sealed class ShortfallExplainer
     public IReadOnlyList<ReserveRelease> ReserveReleases()
     {
         var servedOn = _allocations.Where(a => a.Tier == 1 && a.Served > Eps).ToLookup(a => a.Day, a => a.Destination);
-        return _below.Select(b => (b.Floor, b.Day, Quantity: Released(b))).Where(b => b.Quantity > Eps)
-            .Select(b => new ReserveRelease(b.Floor.Depot, _product, b.Day, AllocationModel.Clean(b.Quantity),
-                servedOn[b.Day].Distinct().Order(StringComparer.Ordinal).ToList()))
+        return _below
+            .Select(b => (b.Floor, b.Day, Quantity: Released(b)))
+            .Where(b => b.Quantity > Eps)
+            .Select(b => new ReserveRelease(
+                b.Floor.Depot,
+                _product,
+                b.Day,
+                AllocationModel.Clean(b.Quantity),
+                servedOn[b.Day].Distinct().Order(StringComparer.Ordinal).ToList()
+            ))
             .ToList();
     }
 
@@ -111,11 +148,15 @@ internal sealed class ShortfallExplainer
     /// <summary>What a depot has received by each day, supply and arrivals added up.</summary>
     private double[] Received(string depot)
     {
-        if (_received.TryGetValue(depot, out var received)) return received;
+        if (_received.TryGetValue(depot, out var received))
+            return received;
         received = new double[_problem.Days];
-        foreach (var s in _problem.Supplies.Where(s => s.Product == _product && s.Depot == depot)) received[s.Day] += s.Quantity;
-        foreach (var s in _shipments.Where(s => s.To == depot && s.ArrivalDay < _problem.Days)) received[s.ArrivalDay] += s.Quantity;
-        for (var day = 1; day < received.Length; day++) received[day] += received[day - 1];
+        foreach (var s in _problem.Supplies.Where(s => s.Product == _product && s.Depot == depot))
+            received[s.Day] += s.Quantity;
+        foreach (var s in _shipments.Where(s => s.To == depot && s.ArrivalDay < _problem.Days))
+            received[s.ArrivalDay] += s.Quantity;
+        for (var day = 1; day < received.Length; day++)
+            received[day] += received[day - 1];
         return _received[depot] = received;
     }
 
@@ -125,26 +166,76 @@ internal sealed class ShortfallExplainer
         var binding = new List<BindingConstraint>();
         foreach (var g in SaturatedLanes().GroupBy(s => s.Lane))
         {
-            binding.Add(new("lane_capacity", $"{g.Key.From}>{g.Key.To}", _product, g.Min(s => s.Day), g.Max(s => s.Day),
-                $"full ({g.Key.DailyCapacity:0.##} a day) on {g.Count()} day(s)"));
+            binding.Add(
+                new(
+                    "lane_capacity",
+                    $"{g.Key.From}>{g.Key.To}",
+                    _product,
+                    g.Min(s => s.Day),
+                    g.Max(s => s.Day),
+                    $"full ({g.Key.DailyCapacity:0.##} a day) on {g.Count()} day(s)"
+                )
+            );
         }
         foreach (var g in _below.Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps).GroupBy(b => b.Floor))
         {
             var released = g.Sum(Released);
-            binding.Add(new("reserve_floor", g.Key.Depot, _product, g.Min(b => b.Day), g.Max(b => b.Day),
-                released > Eps ? $"at or below its floor of {g.Key.Floor:0.##}; {released:0.##} unit-days released for tier 1" : $"held at its floor of {g.Key.Floor:0.##}"));
+            binding.Add(
+                new(
+                    "reserve_floor",
+                    g.Key.Depot,
+                    _product,
+                    g.Min(b => b.Day),
+                    g.Max(b => b.Day),
+                    released > Eps
+                        ? $"at or below its floor of {g.Key.Floor:0.##}; {released:0.##} unit-days released for tier 1"
+                        : $"held at its floor of {g.Key.Floor:0.##}"
+                )
+            );
         }
-        foreach (var g in _allocations.Where(a => _anySupply && a.Demand > 0 && (!_earliest.TryGetValue(a.Destination, out var e) || a.Day < e)).GroupBy(a => a.Destination).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (
+            var g in _allocations
+                .Where(a =>
+                    _anySupply && a.Demand > 0 && (!_earliest.TryGetValue(a.Destination, out var e) || a.Day < e)
+                )
+                .GroupBy(a => a.Destination)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+        )
         {
-            binding.Add(new(_earliest.ContainsKey(g.Key) ? "lead_time" : "no_route", g.Key, _product, g.Min(a => a.Day), g.Max(a => a.Day),
-                _earliest.TryGetValue(g.Key, out var first) ? $"nothing can arrive before day {first}" : "no lane reaches it from any supply"));
+            binding.Add(
+                new(
+                    _earliest.ContainsKey(g.Key) ? "lead_time" : "no_route",
+                    g.Key,
+                    _product,
+                    g.Min(a => a.Day),
+                    g.Max(a => a.Day),
+                    _earliest.TryGetValue(g.Key, out var first)
+                        ? $"nothing can arrive before day {first}"
+                        : "no lane reaches it from any supply"
+                )
+            );
         }
-        var exhausted = Enumerable.Range(0, _problem.Days)
-            .Where(d => _problem.Depots.Sum(n => StockAt(n, d)) - _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor) <= Eps
-                && _allocations.Any(a => a.Day == d && a.Shortfall >= HalfUnit)).ToList();
+        var exhausted = Enumerable
+            .Range(0, _problem.Days)
+            .Where(d =>
+                _problem.Depots.Sum(n => StockAt(n, d))
+                    - _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor)
+                    <= Eps
+                && _allocations.Any(a => a.Day == d && a.Shortfall >= HalfUnit)
+            )
+            .ToList();
         if (exhausted.Count > 0)
         {
-            binding.Add(new("supply_exhausted", "province", _product, exhausted.Min(), exhausted.Max(), $"no free stock left at any depot on {exhausted.Count} day(s) with unmet needs"));
+            binding.Add(
+                new(
+                    "supply_exhausted",
+                    "province",
+                    _product,
+                    exhausted.Min(),
+                    exhausted.Max(),
+                    $"no free stock left at any depot on {exhausted.Count} day(s) with unmet needs"
+                )
+            );
         }
         return binding;
     }
@@ -156,29 +247,36 @@ internal sealed class ShortfallExplainer
         var byLane = _lanes.Where(l => l.DailyCapacity is not null).ToDictionary(l => (l.From, l.To));
         foreach (var s in _shipments)
         {
-            if (byLane.TryGetValue((s.From, s.To), out var lane) && s.Quantity >= lane.DailyCapacity!.Value - Eps * Math.Max(1, lane.DailyCapacity.Value))
+            if (
+                byLane.TryGetValue((s.From, s.To), out var lane)
+                && s.Quantity >= lane.DailyCapacity!.Value - Eps * Math.Max(1, lane.DailyCapacity.Value)
+            )
             {
                 yield return (lane, s.Day);
             }
         }
         foreach (var lane in byLane.Values.Where(l => l.DailyCapacity <= Eps))
         {
-            for (var day = 0; day + lane.LeadDays < _problem.Days; day++) yield return (lane, day);
+            for (var day = 0; day + lane.LeadDays < _problem.Days; day++)
+                yield return (lane, day);
         }
     }
 
     /// <summary>The first day any unit of the product can be at each node (Bellman-Ford over the open lanes).</summary>
     private Dictionary<string, int> EarliestArrival()
     {
-        var earliest = _problem.Supplies.Where(s => s.Product == _product && s.Quantity > 0)
-            .GroupBy(s => s.Depot).ToDictionary(g => g.Key, g => g.Min(s => s.Day), StringComparer.Ordinal);
+        var earliest = _problem
+            .Supplies.Where(s => s.Product == _product && s.Quantity > 0)
+            .GroupBy(s => s.Depot)
+            .ToDictionary(g => g.Key, g => g.Min(s => s.Day), StringComparer.Ordinal);
         var open = _lanes.Where(l => l.DailyCapacity is null or > 0).ToList();
-        for (var changed = true; changed;)
+        for (var changed = true; changed; )
         {
             changed = false;
             foreach (var lane in open)
             {
-                if (!earliest.TryGetValue(lane.From, out var from)) continue;
+                if (!earliest.TryGetValue(lane.From, out var from))
+                    continue;
                 var arrival = from + lane.LeadDays;
                 if (arrival < _problem.Days && (!earliest.TryGetValue(lane.To, out var to) || arrival < to))
                 {

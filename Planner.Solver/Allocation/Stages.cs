@@ -5,7 +5,8 @@ namespace Planner.Solver.Allocation;
 
 /// <summary>
 /// The lexicographic solve of one product under a policy. Each stage sets an objective, solves, and fixes its
-/// optimum (with a tolerance of 1e-7 of its size, at least 1e-6: tighter made GLOP and CLP fail on some stages) before the next:
+/// optimum (with a tolerance of 1e-7 of its size, at least 1e-6: tighter made GLOP and CLP fail on some stages) before
+/// the next:
 /// <list type="number">
 /// <item>per tier, highest first: most demand served; then (optimized) the best minimum fill rate over destinations;
 /// after tier 1, the least draw on reserves below their floor;</item>
@@ -21,10 +22,12 @@ internal sealed class Stages(ProductModel model)
 
     private readonly List<StageResult> _results = [];
 
-    /// <summary>The model as a network while its stages can be solved as one (see <see cref="ProductNetwork"/>); null once they cannot.</summary>
+    /// <summary>The model as a network while its stages can be solved as one (see <see cref="ProductNetwork"/>); null
+    /// once they cannot.</summary>
     private ProductNetwork? _network = model.Settings.NetworkFlow ? ProductNetwork.For(model) : null;
 
-    /// <summary>Whether the LP solver has solved a stage of this model, so that its basis is a start for the next one.</summary>
+    /// <summary>Whether the LP solver has solved a stage of this model, so that its basis is a start for the next
+    /// one.</summary>
     private bool _lpSolved;
 
     private readonly List<FairnessCost> _fairness = [];
@@ -41,79 +44,125 @@ internal sealed class Stages(ProductModel model)
 
     public void Run()
     {
-        if (model.LockedDeficit.Count > 0 && !Minimize("locked_deficit", model.LockedDeficit.Select(v => (v, 1.0)))) return;
+        if (model.LockedDeficit.Count > 0 && !Minimize("locked_deficit", model.LockedDeficit.Select(v => (v, 1.0))))
+            return;
         switch (model.Settings.Policy)
         {
             case Policy.ProRata:
-                if (!KeepReserves()) return;
+                if (!KeepReserves())
+                    return;
                 OpenThrough(int.MaxValue);
-                if (!EqualFill()) return;
+                if (!EqualFill())
+                    return;
                 break;
             case Policy.PopulationShare:
-                if (!KeepReserves()) return;
+                if (!KeepReserves())
+                    return;
                 AddPopulationQuotas();
                 foreach (var tier in Tiers)
                 {
                     OpenThrough(tier);
-                    if (MaximizeServed(tier) is null) return;
+                    if (MaximizeServed(tier) is null)
+                        return;
                 }
                 break;
             default:
                 // Only tier-1 needs may draw a reserve below its floor.
-                if (Tiers.FirstOrDefault() != 1 && !KeepReserves()) return;
+                if (Tiers.FirstOrDefault() != 1 && !KeepReserves())
+                    return;
                 foreach (var tier in Tiers)
                 {
                     OpenThrough(tier);
                     var demand = Served(tier).Sum(x => x.Demand);
-                    var served = Solve($"tier{tier}_served", "max", Served(tier).Select(x => (x.Var, 1.0)).ToList(), network: n => n.MaxServed(tier));
-                    if (served is null) return;
+                    var served = Solve(
+                        $"tier{tier}_served",
+                        "max",
+                        Served(tier).Select(x => (x.Var, 1.0)).ToList(),
+                        network: n => n.MaxServed(tier)
+                    );
+                    if (served is null)
+                        return;
                     // Read before anything changes the model (a change discards the solution).
                     var drawn = model.BelowFloor.Sum(b => model.Value(b.Var));
                     // A tier served in full is fair already (every fill rate is 1): no probe, no min-fill stage.
                     var full = served.Value >= demand - Slack(demand);
-                    double? provenFill = null, fairest = null;
+                    double? provenFill = null,
+                        fairest = null;
                     if (!full && model.Settings.MeasureFairnessCost)
                     {
                         var fair = MeasureFairness(tier, served.Value);
-                        if (fair is null) return;
+                        if (fair is null)
+                            return;
                         // The fairest point serving the maximum also solves the min-fill stage below (its fixings hold
                         // there); below tier 1 nothing comes between, and in tier 1 only when no reserve can be drawn.
-                        if (fair.Value.AtMaximum && (tier != 1 || model.BelowFloor.Count == 0)) provenFill = fair.Value.Fill;
+                        if (fair.Value.AtMaximum && (tier != 1 || model.BelowFloor.Count == 0))
+                            provenFill = fair.Value.Fill;
                         // Otherwise it bounds the min-fill stage from above (that stage only adds constraints).
                         fairest = fair.Value.Fill;
-                        _fairness.Add(new FairnessCost(model.Product, tier, Round((demand - served.Value) * model.Scale), Round((demand - fair.Value.Served) * model.Scale), Math.Round(fair.Value.Fill, 9)));
+                        _fairness.Add(
+                            new FairnessCost(
+                                model.Product,
+                                tier,
+                                Round((demand - served.Value) * model.Scale),
+                                Round((demand - fair.Value.Served) * model.Scale),
+                                Math.Round(fair.Value.Fill, 9)
+                            )
+                        );
                     }
                     var least = served.Value - Slack(served.Value);
-                    model.Fix($"fix_tier{tier}_served", Served(tier).Select(x => (x.Var, 1.0)), least, double.PositiveInfinity);
+                    model.Fix(
+                        $"fix_tier{tier}_served",
+                        Served(tier).Select(x => (x.Var, 1.0)),
+                        least,
+                        double.PositiveInfinity
+                    );
                     _network?.FixServed(tier, least);
                     if (tier == 1 && model.BelowFloor.Count > 0)
                     {
-                        if (!Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn, n => n.MinReserveDraw())) return;
-                        // A draw could be spread over the days in other ways, which a network cannot keep open: the LP goes on.
-                        if (_network?.HoldReserves(Slack(0)) == false) _network = null;
+                        if (
+                            !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn, n =>
+                                n.MinReserveDraw()
+                            )
+                        )
+                            return;
+                        // A draw could be spread over the days in other ways, which a network cannot keep open: the LP
+                        // goes on.
+                        if (_network?.HoldReserves(Slack(0)) == false)
+                            _network = null;
                     }
-                    if (!full && !MaximizeMinFill(tier, provenFill, fairest)) return;
+                    if (!full && !MaximizeMinFill(tier, provenFill, fairest))
+                        return;
                 }
                 break;
         }
         OpenThrough(int.MaxValue);
         var cost = CostTerms().ToList();
         var costValue = Solve("transport_cost", "min", cost, network: n => n.MinCost(cost));
-        if (costValue is null) return;
-        if (model.Settings.MinimizeTransfers && model.TransfersAllowed) ReduceTransfers(cost, costValue.Value);
+        if (costValue is null)
+            return;
+        if (model.Settings.MinimizeTransfers && model.TransfersAllowed)
+            ReduceTransfers(cost, costValue.Value);
     }
 
     /// <summary>
-    /// Where no tier-1 need may draw on a reserve (the policy rules, or no tier 1), each reserve is kept at its floor as
+    /// Where no tier-1 need may draw on a reserve (the policy rules, or no tier 1), each reserve is kept at its floor
+    /// as
     /// far as supply allows: the least draw with nothing served, fixed. That is zero unless a floor is more than its
     /// depot has received by some day; closing the draws outright made such a plan infeasible.
     /// </summary>
     private bool KeepReserves()
     {
-        if (model.BelowFloor.Count == 0) return true;
+        if (model.BelowFloor.Count == 0)
+            return true;
         OpenThrough(0);
-        if (!Minimize("reserve_unavoidable", model.BelowFloor.Select(b => (b.Var, 1.0)), network: n => n.MinReserveDraw())) return false;
-        if (_network?.HoldReserves(Slack(0)) == false) _network = null;
+        if (
+            !Minimize("reserve_unavoidable", model.BelowFloor.Select(b => (b.Var, 1.0)), network: n =>
+                n.MinReserveDraw()
+            )
+        )
+            return false;
+        if (_network?.HoldReserves(Slack(0)) == false)
+            _network = null;
         return true;
     }
 
@@ -127,7 +176,8 @@ internal sealed class Stages(ProductModel model)
         // Only the tiers between the last call's and this one change (the model starts with every tier open).
         foreach (var s in model.ServedVars)
         {
-            if (s.Tier <= tier != s.Tier <= _open) s.Var.SetBounds(0, s.Tier <= tier ? s.Demand : 0);
+            if (s.Tier <= tier != s.Tier <= _open)
+                s.Var.SetBounds(0, s.Tier <= tier ? s.Demand : 0);
         }
         _open = tier;
         _network?.OpenThrough(tier);
@@ -140,16 +190,19 @@ internal sealed class Stages(ProductModel model)
     {
         var terms = Served(tier).Select(s => (s.Var, 1.0)).ToList();
         var value = Solve($"tier{tier}_served", "max", terms);
-        if (value is null) return null;
+        if (value is null)
+            return null;
         model.Fix($"fix_tier{tier}_served", terms, value.Value - Slack(value.Value), double.PositiveInfinity);
         return value;
     }
 
-    /// <summary>max z: every destination's fill rate in the tier (over the horizon) is at least z; then fixed per destination.</summary>
+    /// <summary>max z: every destination's fill rate in the tier (over the horizon) is at least z; then fixed per
+    /// destination.</summary>
     private bool MaximizeMinFill(int tier, double? proven, double? ceiling)
     {
         var (z, value) = MinFill(tier, $"tier{tier}_min_fill", proven, ceiling);
-        if (value is null) return false;
+        if (value is null)
+            return false;
         Release(z);
         FixFill(tier, value.Value, exact: false);
         return true;
@@ -163,14 +216,21 @@ internal sealed class Stages(ProductModel model)
     private (double Fill, double Served, bool AtMaximum)? MeasureFairness(int tier, double maximum)
     {
         var (z, fill) = MinFill(tier, $"tier{tier}_fair_first_min_fill");
-        if (fill is null) return null;
+        if (fill is null)
+            return null;
         // If the fairest point already serves the tier's maximum, no point at that fill rate serves more.
         var terms = Served(tier).Select(s => (s.Var, 1.0)).ToList();
         var atFairest = terms.Sum(t => model.Value(t.Var));
         z.SetLb(Math.Max(0, fill.Value - Tolerance));
         _network?.SetFill(tier, Math.Max(0, fill.Value - Tolerance));
         var atMaximum = atFairest >= maximum - Slack(maximum);
-        var served = Solve($"tier{tier}_fair_first_served", "max", terms, proven: atMaximum ? maximum : null, network: n => n.MaxServed(tier));
+        var served = Solve(
+            $"tier{tier}_fair_first_served",
+            "max",
+            terms,
+            proven: atMaximum ? maximum : null,
+            network: n => n.MaxServed(tier)
+        );
         Release(z);
         _network?.SetFill(tier, 0);
         return served is null ? null : (fill.Value, served.Value, atMaximum);
@@ -180,15 +240,30 @@ internal sealed class Stages(ProductModel model)
     {
         var z = model.NewVar(0, 1, $"z[{stage}]");
         var first = model.Rows.Count;
-        foreach (var ((destination, _), (demand, vars)) in model.ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0))
+        foreach (
+            var ((destination, _), (demand, vars)) in model.ByDestinationTier.Where(kv =>
+                kv.Key.Tier == tier && kv.Value.Demand > 0
+            )
+        )
         {
-            model.AddRow($"{stage}[{destination}]", 0, double.PositiveInfinity, vars.Select(v => (v, 1.0)).Append((z, -demand)));
+            model.AddRow(
+                $"{stage}[{destination}]",
+                0,
+                double.PositiveInfinity,
+                vars.Select(v => (v, 1.0)).Append((z, -demand))
+            );
         }
         _fillRows = (first, model.Rows.Count - first);
-        return (z, Solve(stage, "max", [(z, 1.0)], perUnit: false, proven: proven, network: n => n.MaxMinFill(tier, ceiling ?? 1)));
+        return (
+            z,
+            Solve(stage, "max", [(z, 1.0)], perUnit: false, proven: proven, network: n =>
+                n.MaxMinFill(tier, ceiling ?? 1)
+            )
+        );
     }
 
-    /// <summary>The rows of the min-fill LP in use (one at a time), from <see cref="MinFill"/> to <see cref="Release"/>.</summary>
+    /// <summary>The rows of the min-fill LP in use (one at a time), from <see cref="MinFill"/> to
+    /// <see cref="Release"/>.</summary>
     private (int First, int Count) _fillRows;
 
     /// <summary>
@@ -202,10 +277,15 @@ internal sealed class Stages(ProductModel model)
         model.DropRows(_fillRows.First, _fillRows.Count);
     }
 
-    /// <summary>Each destination's served total in the tier at least (or, for pro-rata, exactly) fill × demand.</summary>
+    /// <summary>Each destination's served total in the tier at least (or, for pro-rata, exactly) fill ×
+    /// demand.</summary>
     private void FixFill(int tier, double fill, bool exact)
     {
-        foreach (var ((destination, t), (demand, _)) in model.ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0).OrderBy(kv => kv.Key.Destination, StringComparer.Ordinal))
+        foreach (
+            var ((destination, t), (demand, _)) in model
+                .ByDestinationTier.Where(kv => kv.Key.Tier == tier && kv.Value.Demand > 0)
+                .OrderBy(kv => kv.Key.Destination, StringComparer.Ordinal)
+        )
         {
             var target = fill * demand;
             // Served variables are never negative: a lower bound at or below zero holds anyway. At a minimum fill
@@ -213,11 +293,16 @@ internal sealed class Stages(ProductModel model)
             // stages, which run without presolve, would carry them all.
             if (!exact)
             {
-                if (target - Slack(target) <= 0) continue;
+                if (target - Slack(target) <= 0)
+                    continue;
                 _network?.FixFill(destination, tier, target - Slack(target));
             }
-            model.Fix($"fix_fill[{destination},t{tier}]", model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)),
-                target - Slack(target), exact ? target + Slack(target) : double.PositiveInfinity);
+            model.Fix(
+                $"fix_fill[{destination},t{tier}]",
+                model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)),
+                target - Slack(target),
+                exact ? target + Slack(target) : double.PositiveInfinity
+            );
         }
     }
 
@@ -230,9 +315,11 @@ internal sealed class Stages(ProductModel model)
             model.AddRow($"pro_rata[{destination},t{tier}]", 0, 0, vars.Select(v => (v, 1.0)).Append((f, -demand)));
         }
         var value = Solve("pro_rata_fill", "max", [(f, 1.0)], perUnit: false);
-        if (value is null) return false;
+        if (value is null)
+            return false;
         f.SetBounds(value.Value, 1);
-        foreach (var tier in Tiers) FixFill(tier, value.Value, exact: true);
+        foreach (var tier in Tiers)
+            FixFill(tier, value.Value, exact: true);
         f.SetBounds(0, 1);
         return true;
     }
@@ -245,33 +332,60 @@ internal sealed class Stages(ProductModel model)
     {
         var population = model.Problem.Population;
         var total = population.Values.Sum();
-        if (total <= 0) return;
+        if (total <= 0)
+            return;
         var supply = model.Problem.Supplies.Where(s => s.Product == model.Product).Sum(s => s.Quantity) / model.Scale;
         var floors = model.Problem.ReserveFloors.Where(f => f.Product == model.Product).Sum(f => f.Floor) / model.Scale;
         var unquoted = model.ServedVars.Where(s => !population.ContainsKey(s.Destination)).Sum(s => s.Demand);
         var pool = Math.Max(0, supply - floors - unquoted);
-        foreach (var destination in model.ByDestinationTier.Keys.Select(k => k.Destination).Distinct().Where(population.ContainsKey).Order(StringComparer.Ordinal))
+        foreach (
+            var destination in model
+                .ByDestinationTier.Keys.Select(k => k.Destination)
+                .Distinct()
+                .Where(population.ContainsKey)
+                .Order(StringComparer.Ordinal)
+        )
         {
             var quota = pool * population[destination] / total;
-            model.Fix($"quota[{destination}]", model.ByDestinationTier.Where(kv => kv.Key.Destination == destination).SelectMany(kv => kv.Value.Vars).Select(v => (v, 1.0)),
-                double.NegativeInfinity, quota);
+            model.Fix(
+                $"quota[{destination}]",
+                model
+                    .ByDestinationTier.Where(kv => kv.Key.Destination == destination)
+                    .SelectMany(kv => kv.Value.Vars)
+                    .Select(v => (v, 1.0)),
+                double.NegativeInfinity,
+                quota
+            );
         }
     }
 
     private IEnumerable<(Variable, double)> CostTerms()
     {
-        foreach (var term in model.Ships.Where(s => s.Lane.CostPerUnit > 0).SelectMany(s => s.Terms(s.Lane.CostPerUnit)))
+        foreach (
+            var term in model.Ships.Where(s => s.Lane.CostPerUnit > 0).SelectMany(s => s.Terms(s.Lane.CostPerUnit))
+        )
         {
             yield return term;
         }
-        if (model.Problem.Previous is null || model.Settings.ChangePenalty <= 0) yield break;
+        if (model.Problem.Previous is null || model.Settings.ChangePenalty <= 0)
+            yield break;
         // |ship − previous| through a deviation variable on every shipment the new plan may still change.
         foreach (var s in model.Ships.Where(s => s.Var is { } v && v.Lb() != v.Ub()))
         {
             var before = model.PreviousShipments.GetValueOrDefault((s.Lane, s.Day));
             var dev = model.NewVar(0, double.PositiveInfinity, $"change[{s.Lane.From}>{s.Lane.To},{s.Day}]");
-            model.AddRow($"change_up[{s.Lane.From}>{s.Lane.To},{s.Day}]", -before, double.PositiveInfinity, [(dev, 1), (s.Var!, -1)]);
-            model.AddRow($"change_down[{s.Lane.From}>{s.Lane.To},{s.Day}]", before, double.PositiveInfinity, [(dev, 1), (s.Var!, 1)]);
+            model.AddRow(
+                $"change_up[{s.Lane.From}>{s.Lane.To},{s.Day}]",
+                -before,
+                double.PositiveInfinity,
+                [(dev, 1), (s.Var!, -1)]
+            );
+            model.AddRow(
+                $"change_down[{s.Lane.From}>{s.Lane.To},{s.Day}]",
+                before,
+                double.PositiveInfinity,
+                [(dev, 1), (s.Var!, 1)]
+            );
             yield return (dev, model.Settings.ChangePenalty);
         }
     }
@@ -281,17 +395,24 @@ internal sealed class Stages(ProductModel model)
     /// when it is zero (up to the stage tolerance) and every term is non-negative, that point is optimal and the LP
     /// is not run again.
     /// </summary>
-    private bool Minimize(string stage, IEnumerable<(Variable Var, double Coef)> terms, double? current = null, Func<ProductNetwork, double?>? network = null)
+    private bool Minimize(
+        string stage,
+        IEnumerable<(Variable Var, double Coef)> terms,
+        double? current = null,
+        Func<ProductNetwork, double?>? network = null
+    )
     {
         var list = terms.ToList();
         var value = Solve(stage, "min", list, proven: current <= Tolerance ? current : null, network: network);
-        if (value is null) return false;
+        if (value is null)
+            return false;
         model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
         return true;
     }
 
     /// <summary>
-    /// Fewer city-to-city transfers at the least cost: with the cost fixed, minimise Σ δ·ship / (previous ship + δ) over
+    /// Fewer city-to-city transfers at the least cost: with the cost fixed, minimise Σ δ·ship / (previous ship + δ)
+    /// over
     /// transfer lane-days, twice (iteratively reweighted L1, a standard heuristic for the number of non-zeros that
     /// keeps every step an LP). It does not prove the minimum; the stage reports the count reached.
     /// </summary>
@@ -300,25 +421,36 @@ internal sealed class Stages(ProductModel model)
         var ships = model.Ships.Where(s => s.Lane.Kind == LaneKind.Transfer).ToList();
         var transfers = ships.Select(s => s.Var!).ToList();
         var count = Count();
-        if (count <= 1) return;
+        if (count <= 1)
+            return;
         // Read before the cost is fixed: adding a constraint discards the solution. A cost within one part in a
         // million of the least is accepted for fewer transfers; a tighter band makes this LP ill-conditioned.
         var flows = transfers.Select(model.Value).ToList();
-        model.Fix("fix_transport_cost", cost, double.NegativeInfinity, costValue + 1e-6 * Math.Max(1, Math.Abs(costValue)));
+        model.Fix(
+            "fix_transport_cost",
+            cost,
+            double.NegativeInfinity,
+            costValue + 1e-6 * Math.Max(1, Math.Abs(costValue))
+        );
         // After a least-cost network flow, what is the same in every least-cost plan is held as is, in the network and
         // the LP alike: the rounds are network flows too, and the LP (exported, or taking over) is the same problem.
         _network?.HoldLeastCost();
         for (var round = 1; round <= 2; round++)
         {
-            if (round > 1) flows = transfers.Select(model.Value).ToList();
+            if (round > 1)
+                flows = transfers.Select(model.Value).ToList();
             var delta = Math.Max(1, flows.Where(f => f > 1e-6).DefaultIfEmpty(1).Average() * 0.01);
             // Weights δ / (flow + δ) lie in (0, 1]: 1 for an unused lane, small for a busy one. Kept near 1 rather
             // than 1 / (flow + δ), so that they stay far above the solvers' reduced-cost tolerances. Up to 1 % more
             // for later days breaks ties between equal splits towards sending sooner, in one consignment.
-            var terms = transfers.Select((v, i) => (v, delta / (flows[i] + delta) * (1 + 0.01 * ships[i].Day / model.Problem.Days))).ToList();
-            if (Solve($"transfers_round{round}", "min", terms, network: n => n.MinCost(terms)) is null) return;
+            var terms = transfers
+                .Select((v, i) => (v, delta / (flows[i] + delta) * (1 + 0.01 * ships[i].Day / model.Problem.Days)))
+                .ToList();
+            if (Solve($"transfers_round{round}", "min", terms, network: n => n.MinCost(terms)) is null)
+                return;
             var next = Count();
-            if (next >= count) break;
+            if (next >= count)
+                break;
             count = next;
         }
 
@@ -334,25 +466,38 @@ internal sealed class Stages(ProductModel model)
     /// fails too, the earlier stages' fixings are widened to 1e-5 and then 1e-3 of their values and the stage is
     /// tried again; the stage's status says so, and the plan counts as feasible rather than proven optimal.
     /// </summary>
-    private double? Solve(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool perUnit = true, double? proven = null,
-        Func<ProductNetwork, double?>? network = null)
+    private double? Solve(
+        string stage,
+        string sense,
+        IReadOnlyList<(Variable Var, double Coef)> terms,
+        bool perUnit = true,
+        double? proven = null,
+        Func<ProductNetwork, double?>? network = null
+    )
     {
         if (proven is { } known)
         {
-            // The current point is optimal for this stage (see the callers); the stage is recorded and exported all the same.
+            // The current point is optimal for this stage (see the callers); the stage is recorded and exported all the
+            // same.
             return Record(stage, sense, terms, perUnit, known, "OPTIMAL (current point)");
         }
         model.Settings.Cancellation.ThrowIfCancellationRequested();
         if (_network is { } net && network is not null)
         {
-            if (network(net) is { } flowValue) return Record(stage, sense, terms, perUnit, flowValue, "OPTIMAL (network flow)");
-            // Rounding to the network's grains can make a stage infeasible there, and an objective may not be arcs: the LP takes over.
+            if (network(net) is { } flowValue)
+                return Record(stage, sense, terms, perUnit, flowValue, "OPTIMAL (network flow)");
+            // Rounding to the network's grains can make a stage infeasible there, and an objective may not be arcs: the
+            // LP takes over.
             _network = null;
         }
         var objective = model.Solver.Objective();
         objective.Clear();
-        foreach (var (v, coef) in terms) objective.SetCoefficient(v, objective.GetCoefficient(v) + coef);
-        if (sense == "max") objective.SetMaximization(); else objective.SetMinimization();
+        foreach (var (v, coef) in terms)
+            objective.SetCoefficient(v, objective.GetCoefficient(v) + coef);
+        if (sense == "max")
+            objective.SetMaximization();
+        else
+            objective.SetMinimization();
         model.Solver.SetTimeLimit((long)model.Settings.StageTimeLimit.TotalMilliseconds);
         var status = model.Solver.Solve(Parameters(stage));
         model.ClearValues();
@@ -365,7 +510,8 @@ internal sealed class Stages(ProductModel model)
         var note = "";
         foreach (var relax in new[] { 1e-5, 1e-3 })
         {
-            if (Ok(status) || model.FixingCount == 0) break;
+            if (Ok(status) || model.FixingCount == 0)
+                break;
             model.RelaxFixings(relax);
             status = model.Solver.Solve(Parameters(stage));
             note = $" (fixings widened to {relax:0e0})";
@@ -384,12 +530,23 @@ internal sealed class Stages(ProductModel model)
         static bool Ok(LpSolver.ResultStatus s) => s is LpSolver.ResultStatus.OPTIMAL;
     }
 
-    private double Record(string stage, string sense, IReadOnlyList<(Variable Var, double Coef)> terms, bool perUnit, double value, string status)
+    private double Record(
+        string stage,
+        string sense,
+        IReadOnlyList<(Variable Var, double Coef)> terms,
+        bool perUnit,
+        double value,
+        string status
+    )
     {
         _results.Add(new StageResult(stage, model.Product, sense, perUnit ? value * model.Scale : value, status));
         // OR-Tools' own MPS export keeps 6 significant digits; MpsWriter writes every number exactly. The exported
         // LP is in the model's units (quantities ÷ scale), and so is the objective given with it.
-        model.Settings.OnStage?.Invoke(new StageModel(stage, model.Product, sense, value, model.Scale, () => MpsWriter.Write($"{model.Product}-{stage}", model, sense, terms)));
+        model.Settings.OnStage?.Invoke(
+            new StageModel(stage, model.Product, sense, value, model.Scale, () =>
+                MpsWriter.Write($"{model.Product}-{stage}", model, sense, terms)
+            )
+        );
         return value;
     }
 
@@ -403,10 +560,19 @@ internal sealed class Stages(ProductModel model)
     private MPSolverParameters Parameters(string stage)
     {
         var p = new MPSolverParameters();
-        var service = !stage.StartsWith("transport", StringComparison.Ordinal) && !stage.StartsWith("transfers", StringComparison.Ordinal);
-        if (!_lpSolved || (service && model.Variables.Count > model.Settings.WarmStartVariableLimit)) return p;
-        p.SetIntegerParam(MPSolverParameters.IntegerParam.PRESOLVE, (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF);
-        p.SetIntegerParam(MPSolverParameters.IntegerParam.LP_ALGORITHM, (int)MPSolverParameters.LpAlgorithmValues.PRIMAL);
+        var service =
+            !stage.StartsWith("transport", StringComparison.Ordinal)
+            && !stage.StartsWith("transfers", StringComparison.Ordinal);
+        if (!_lpSolved || (service && model.Variables.Count > model.Settings.WarmStartVariableLimit))
+            return p;
+        p.SetIntegerParam(
+            MPSolverParameters.IntegerParam.PRESOLVE,
+            (int)MPSolverParameters.PresolveValues.PRESOLVE_OFF
+        );
+        p.SetIntegerParam(
+            MPSolverParameters.IntegerParam.LP_ALGORITHM,
+            (int)MPSolverParameters.LpAlgorithmValues.PRIMAL
+        );
         return p;
     }
 

@@ -26,7 +26,11 @@ public static class CareCoupling
     /// Per hospital, staff needed beyond its own: critical needs first (ceil(critical × per-critical) − own staff in
     /// the specialty), then severe (what remains after the critical needs are set against its own staff).
     /// </summary>
-    public static List<StaffNeed> StaffNeeds(IEnumerable<HospitalCensus> census, IReadOnlyList<StaffingRatio> ratios, int days)
+    public static List<StaffNeed> StaffNeeds(
+        IEnumerable<HospitalCensus> census,
+        IReadOnlyList<StaffingRatio> ratios,
+        int days
+    )
     {
         var needs = new List<StaffNeed>();
         foreach (var h in census.OrderBy(h => h.Code, StringComparer.Ordinal))
@@ -40,11 +44,19 @@ public static class CareCoupling
                 var forSevere = (int)Math.Ceiling(Math.Max(0, h.Severe) * r.PerSevere - 1e-9);
                 var gapCritical = Math.Max(0, forCritical - own);
                 var gapSevere = Math.Max(0, forCritical + forSevere - own) - gapCritical;
-                if (gapCritical > 0) critical[r.Specialty] = gapCritical;
-                if (gapSevere > 0) severe[r.Specialty] = gapSevere;
+                if (gapCritical > 0)
+                    critical[r.Specialty] = gapCritical;
+                if (gapSevere > 0)
+                    severe[r.Specialty] = gapSevere;
             }
-            if (critical.Count > 0) needs.Add(new StaffNeed($"{h.Code}-critical", h.Code, h.City, h.County, NeedKind.Critical, 0, days, critical));
-            if (severe.Count > 0) needs.Add(new StaffNeed($"{h.Code}-severe", h.Code, h.City, h.County, NeedKind.Severe, 0, days, severe));
+            if (critical.Count > 0)
+                needs.Add(
+                    new StaffNeed($"{h.Code}-critical", h.Code, h.City, h.County, NeedKind.Critical, 0, days, critical)
+                );
+            if (severe.Count > 0)
+                needs.Add(
+                    new StaffNeed($"{h.Code}-severe", h.Code, h.City, h.County, NeedKind.Severe, 0, days, severe)
+                );
         }
         return needs;
     }
@@ -53,7 +65,13 @@ public static class CareCoupling
     /// Each deployed team's PPE kit (units per member per day, per product) as demand of <paramref name="tier"/> at
     /// its need's destination, for the days of its assignments inside the horizon.
     /// </summary>
-    public static List<Demand> KitDemands(TeamPlan plan, TeamProblem problem, IReadOnlyDictionary<string, double> kitPerMemberDay, int days, int tier)
+    public static List<Demand> KitDemands(
+        TeamPlan plan,
+        TeamProblem problem,
+        IReadOnlyDictionary<string, double> kitPerMemberDay,
+        int days,
+        int tier
+    )
     {
         var teams = problem.Teams.ToDictionary(t => t.Code, StringComparer.Ordinal);
         var needs = problem.Needs.ToDictionary(n => n.Code, StringComparer.Ordinal);
@@ -71,8 +89,12 @@ public static class CareCoupling
                 }
             }
         }
-        return demand.Where(d => d.Value > 0)
-            .OrderBy(d => d.Key.Destination, StringComparer.Ordinal).ThenBy(d => d.Key.Product, StringComparer.Ordinal).ThenBy(d => d.Key.Day)
-            .Select(d => new Demand(d.Key.Destination, d.Key.Product, d.Key.Day, tier, Math.Ceiling(d.Value))).ToList();
+        return demand
+            .Where(d => d.Value > 0)
+            .OrderBy(d => d.Key.Destination, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Product, StringComparer.Ordinal)
+            .ThenBy(d => d.Key.Day)
+            .Select(d => new Demand(d.Key.Destination, d.Key.Product, d.Key.Day, tier, Math.Ceiling(d.Value)))
+            .ToList();
     }
 }

@@ -1,13 +1,25 @@
 namespace Planner.Solver.Care;
 
-/// <summary>The specialties teams bring and hospitals need; the ICU-capable ones count for the home-city floor.</summary>
+/// <summary>The specialties teams bring and hospitals need; the ICU-capable ones count for the home-city
+/// floor.</summary>
 public static class Specialties
 {
     /// <summary>Every specialty.</summary>
-    public static readonly IReadOnlyList<string> All = ["critical_care", "respiratory", "infectious_disease", "icu_nursing", "general_nursing", "infection_control"];
+    public static readonly IReadOnlyList<string> All =
+    [
+        "critical_care",
+        "respiratory",
+        "infectious_disease",
+        "icu_nursing",
+        "general_nursing",
+        "infection_control",
+    ];
 
     /// <summary>Specialties that can staff an ICU.</summary>
-    public static readonly IReadOnlySet<string> IcuCapable = new HashSet<string>(["critical_care", "icu_nursing", "respiratory"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> IcuCapable = new HashSet<string>(
+        ["critical_care", "icu_nursing", "respiratory"],
+        StringComparer.Ordinal
+    );
 }
 
 /// <summary>
@@ -15,8 +27,16 @@ public static class Specialties
 /// is the last available day. A team on deployment has <see cref="CurrentSite"/> and the day it left
 /// (<see cref="DeployedSince"/>, usually negative).
 /// </summary>
-public sealed record MedicalTeam(string Code, string HomeCity, int AvailableFrom, int AvailableTo, int RestDays,
-    IReadOnlyDictionary<string, int> Members, string? CurrentSite = null, int DeployedSince = 0)
+public sealed record MedicalTeam(
+    string Code,
+    string HomeCity,
+    int AvailableFrom,
+    int AvailableTo,
+    int RestDays,
+    IReadOnlyDictionary<string, int> Members,
+    string? CurrentSite = null,
+    int DeployedSince = 0
+)
 {
     /// <summary>Members in all.</summary>
     public int Size => Members.Values.Sum();
@@ -43,11 +63,26 @@ public enum NeedKind
 /// Hubei assistance site or a hospital code; <see cref="City"/> is the site's city (a Hubei site is its own city);
 /// <see cref="Destination"/> is where its PPE is planned (the site, or the hospital's county).
 /// </summary>
-public sealed record StaffNeed(string Code, string Site, string City, string Destination, NeedKind Kind, int StartDay, int Days,
-    IReadOnlyDictionary<string, int> Required);
+public sealed record StaffNeed(
+    string Code,
+    string Site,
+    string City,
+    string Destination,
+    NeedKind Kind,
+    int StartDay,
+    int Days,
+    IReadOnlyDictionary<string, int> Required
+);
 
 /// <summary>A team at a need over a run of weeks (days are whole weeks from day 0).</summary>
-public sealed record TeamAssignment(string Team, string Need, string Site, int FromDay, int ToDay, IReadOnlyList<string> Specialties);
+public sealed record TeamAssignment(
+    string Team,
+    string Need,
+    string Site,
+    int FromDay,
+    int ToDay,
+    IReadOnlyList<string> Specialties
+);
 
 /// <summary>The team-deployment instance: weekly periods over the horizon.</summary>
 public sealed record TeamProblem
@@ -71,25 +106,41 @@ public sealed record TeamProblem
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Weeks < 1) errors.Add($"weeks is {Weeks}: the horizon needs at least one week.");
+        if (Weeks < 1)
+            errors.Add($"weeks is {Weeks}: the horizon needs at least one week.");
         foreach (var g in Teams.GroupBy(t => t.Code).Where(g => g.Count() > 1))
         {
-            errors.Add($"team {g.Key} is listed {g.Count()} times; its availability windows overlap. Keep one row per team.");
+            errors.Add(
+                $"team {g.Key} is listed {g.Count()} times; its availability windows overlap. Keep one row per team."
+            );
         }
         foreach (var t in Teams)
         {
-            if (t.Size <= 0) errors.Add($"team {t.Code} has no members.");
-            if (t.Members.Any(m => m.Value < 0)) errors.Add($"team {t.Code} has a negative member count.");
-            if (t.Members.Keys.Any(s => !Specialties.All.Contains(s))) errors.Add($"team {t.Code} has an unknown specialty: {string.Join(", ", t.Members.Keys.Where(s => !Specialties.All.Contains(s)))}.");
-            if (t.AvailableTo < t.AvailableFrom) errors.Add($"team {t.Code} is available to day {t.AvailableTo}, before day {t.AvailableFrom} it starts.");
-            if (t.RestDays < 0) errors.Add($"team {t.Code} has negative rest days.");
+            if (t.Size <= 0)
+                errors.Add($"team {t.Code} has no members.");
+            if (t.Members.Any(m => m.Value < 0))
+                errors.Add($"team {t.Code} has a negative member count.");
+            if (t.Members.Keys.Any(s => !Specialties.All.Contains(s)))
+                errors.Add(
+                    $"team {t.Code} has an unknown specialty: {string.Join(", ", t.Members.Keys.Where(s => !Specialties.All.Contains(s)))}."
+                );
+            if (t.AvailableTo < t.AvailableFrom)
+                errors.Add(
+                    $"team {t.Code} is available to day {t.AvailableTo}, before day {t.AvailableFrom} it starts."
+                );
+            if (t.RestDays < 0)
+                errors.Add($"team {t.Code} has negative rest days.");
         }
-        foreach (var g in Needs.GroupBy(n => n.Code).Where(g => g.Count() > 1)) errors.Add($"need {g.Key} is listed {g.Count()} times.");
+        foreach (var g in Needs.GroupBy(n => n.Code).Where(g => g.Count() > 1))
+            errors.Add($"need {g.Key} is listed {g.Count()} times.");
         foreach (var n in Needs)
         {
-            if (n.Days <= 0) errors.Add($"need {n.Code} lasts {n.Days} days.");
-            if (n.Required.Any(r => r.Value < 0)) errors.Add($"need {n.Code} asks for a negative number of staff.");
-            if (n.Required.Keys.Any(s => !Specialties.All.Contains(s))) errors.Add($"need {n.Code} asks for an unknown specialty.");
+            if (n.Days <= 0)
+                errors.Add($"need {n.Code} lasts {n.Days} days.");
+            if (n.Required.Any(r => r.Value < 0))
+                errors.Add($"need {n.Code} asks for a negative number of staff.");
+            if (n.Required.Keys.Any(s => !Specialties.All.Contains(s)))
+                errors.Add($"need {n.Code} asks for an unknown specialty.");
         }
         return errors;
     }
@@ -104,10 +155,12 @@ public sealed record TeamSettings
     /// <summary>Longest continuous deployment, in days (rounded down to whole weeks).</summary>
     public int MaxDeploymentDays { get; init; } = 56;
 
-    /// <summary>Teams on deployment stay where they are while their site still needs them and their rotation allows.</summary>
+    /// <summary>Teams on deployment stay where they are while their site still needs them and their rotation
+    /// allows.</summary>
     public bool KeepCurrent { get; init; } = true;
 
-    /// <summary>Weight of one covered staff-week per kind of need: Hubei commitments (tier 1), critical, severe.</summary>
+    /// <summary>Weight of one covered staff-week per kind of need: Hubei commitments (tier 1), critical,
+    /// severe.</summary>
     public int HubeiWeight { get; init; } = 4;
 
     /// <summary>Weight of a covered staff-week for critical care.</summary>
@@ -119,7 +172,8 @@ public sealed record TeamSettings
     /// <summary>Cost of a team-week that differs from the previous plan, in km of travel.</summary>
     public int ChangePenaltyKm { get; init; } = 500;
 
-    /// <summary>CP-SAT time limit for the whole plan (half per phase); it reports the gap when it stops short.</summary>
+    /// <summary>CP-SAT time limit for the whole plan (half per phase); it reports the gap when it stops
+    /// short.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>CP-SAT workers. One (the default) gives the same plan for the same input; more search faster.</summary>
@@ -129,7 +183,13 @@ public sealed record TeamSettings
     public int Seed { get; init; } = 20200210;
 
     /// <summary>The weight of a kind of need.</summary>
-    public int Weight(NeedKind kind) => kind switch { NeedKind.Hubei => HubeiWeight, NeedKind.Critical => CriticalWeight, _ => SevereWeight };
+    public int Weight(NeedKind kind) =>
+        kind switch
+        {
+            NeedKind.Hubei => HubeiWeight,
+            NeedKind.Critical => CriticalWeight,
+            _ => SevereWeight,
+        };
 }
 
 /// <summary>Why part of a need stays uncovered.</summary>
@@ -141,7 +201,8 @@ public enum UnmetReason
     /// <summary>A team could go but its home city must keep its share of ICU-capable staff.</summary>
     HomeCityFloor,
 
-    /// <summary>A team could go but the rotation holds it: resting after a deployment, at its longest deployment, or kept for a later deployment that weighs more.</summary>
+    /// <summary>A team could go but the rotation holds it: resting after a deployment, at its longest deployment, or
+    /// kept for a later deployment that weighs more.</summary>
     RestRule,
 
     /// <summary>The teams that could go serve needs that weigh at least as much.</summary>
@@ -149,12 +210,30 @@ public enum UnmetReason
 }
 
 /// <summary>A specialty of a need left (partly) uncovered in a week, with its reason.</summary>
-public sealed record UnmetNeed(string Need, string Site, NeedKind Kind, string Specialty, int Week, int Required, int Covered, UnmetReason Reason);
+public sealed record UnmetNeed(
+    string Need,
+    string Site,
+    NeedKind Kind,
+    string Specialty,
+    int Week,
+    int Required,
+    int Covered,
+    UnmetReason Reason
+);
 
 /// <summary>
 /// The team plan: status (Optimal; Optimal coverage with travel feasible or not improved in the time left; or Feasible
 /// with <see cref="Gap"/> the proven relative gap of the coverage), the
 /// weighted coverage reached and CP-SAT's bound on it, travel in km, changes against the previous plan.
 /// </summary>
-public sealed record TeamPlan(string Status, double Coverage, double CoverageBound, double Gap, long Travel, int Changes,
-    IReadOnlyList<TeamAssignment> Assignments, IReadOnlyList<UnmetNeed> Unmet, double Seconds);
+public sealed record TeamPlan(
+    string Status,
+    double Coverage,
+    double CoverageBound,
+    double Gap,
+    long Travel,
+    int Changes,
+    IReadOnlyList<TeamAssignment> Assignments,
+    IReadOnlyList<UnmetNeed> Unmet,
+    double Seconds
+);

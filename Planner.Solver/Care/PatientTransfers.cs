@@ -2,15 +2,30 @@ using Google.OrTools.Graph;
 
 namespace Planner.Solver.Care;
 
-/// <summary>A hospital's latest report: where it is, its ICU beds and ventilators, its severe and critical census, its staff.</summary>
-public sealed record HospitalCensus(string Code, string County, string City, bool Designated, int Beds, int IcuBeds, int IcuOccupied,
-    int Ventilators, int VentilatorsInUse, int Severe, int Critical, int StaffOnDuty)
+/// <summary>A hospital's latest report: where it is, its ICU beds and ventilators, its severe and critical census, its
+/// staff.</summary>
+public sealed record HospitalCensus(
+    string Code,
+    string County,
+    string City,
+    bool Designated,
+    int Beds,
+    int IcuBeds,
+    int IcuOccupied,
+    int Ventilators,
+    int VentilatorsInUse,
+    int Severe,
+    int Critical,
+    int StaffOnDuty
+)
 {
     /// <summary>Critical patients beyond what its ICU beds and ventilators can take.</summary>
     public int Overflow => Math.Max(0, Critical - Math.Min(IcuBeds, Ventilators));
 
-    /// <summary>Critical patients a designated hospital can still take: the fewer of free ICU beds and free ventilators.</summary>
-    public int Free => Designated && Overflow == 0 ? Math.Max(0, Math.Min(IcuBeds - IcuOccupied, Ventilators - VentilatorsInUse)) : 0;
+    /// <summary>Critical patients a designated hospital can still take: the fewer of free ICU beds and free
+    /// ventilators.</summary>
+    public int Free =>
+        Designated && Overflow == 0 ? Math.Max(0, Math.Min(IcuBeds - IcuOccupied, Ventilators - VentilatorsInUse)) : 0;
 }
 
 /// <summary>Critical patients moved from one hospital to another.</summary>
@@ -19,8 +34,14 @@ public sealed record PatientTransfer(string From, string To, int Patients, doubl
 /// <summary>Critical patients who stay in a hospital over its capacity, and why.</summary>
 public sealed record Unplaced(string Hospital, int Patients, string Reason);
 
-/// <summary>The transfers, the patients left over capacity, the census after the transfers, and reports set aside as implausible.</summary>
-public sealed record TransferPlan(IReadOnlyList<PatientTransfer> Transfers, IReadOnlyList<Unplaced> Unplaced, IReadOnlyList<HospitalCensus> Census, IReadOnlyList<string> Flags);
+/// <summary>The transfers, the patients left over capacity, the census after the transfers, and reports set aside as
+/// implausible.</summary>
+public sealed record TransferPlan(
+    IReadOnlyList<PatientTransfer> Transfers,
+    IReadOnlyList<Unplaced> Unplaced,
+    IReadOnlyList<HospitalCensus> Census,
+    IReadOnlyList<string> Flags
+);
 
 /// <summary>How far and at what price critical patients are moved.</summary>
 public sealed record TransferSettings
@@ -28,7 +49,8 @@ public sealed record TransferSettings
     /// <summary>Longest transfer of a critical patient, in km.</summary>
     public double MaxKm { get; init; } = 200;
 
-    /// <summary>Cost of moving one patient, in km, on top of the distance: moves only when a bed is in reach, fewer moves first.</summary>
+    /// <summary>Cost of moving one patient, in km, on top of the distance: moves only when a bed is in reach, fewer
+    /// moves first.</summary>
     public int PerPatientKm { get; init; } = 100;
 }
 
@@ -41,7 +63,11 @@ public sealed record TransferSettings
 public static class PatientTransfers
 {
     /// <summary>Plans the transfers; <paramref name="km"/> gives the road distance between two hospitals.</summary>
-    public static TransferPlan Solve(IReadOnlyList<HospitalCensus> hospitals, Func<HospitalCensus, HospitalCensus, double> km, TransferSettings? settings = null)
+    public static TransferPlan Solve(
+        IReadOnlyList<HospitalCensus> hospitals,
+        Func<HospitalCensus, HospitalCensus, double> km,
+        TransferSettings? settings = null
+    )
     {
         ArgumentNullException.ThrowIfNull(hospitals);
         ArgumentNullException.ThrowIfNull(km);
@@ -50,18 +76,35 @@ public static class PatientTransfers
         var flagged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in hospitals)
         {
-            if (new[] { h.Beds, h.IcuBeds, h.IcuOccupied, h.Ventilators, h.VentilatorsInUse, h.Severe, h.Critical, h.StaffOnDuty }.Any(v => v < 0))
+            if (
+                new[]
+                {
+                    h.Beds,
+                    h.IcuBeds,
+                    h.IcuOccupied,
+                    h.Ventilators,
+                    h.VentilatorsInUse,
+                    h.Severe,
+                    h.Critical,
+                    h.StaffOnDuty,
+                }.Any(v => v < 0)
+            )
             {
                 flags.Add($"hospital {h.Code}: a negative count in its report; left out of the transfers.");
                 flagged.Add(h.Code);
             }
             else if (h.Critical > h.Beds)
             {
-                flags.Add($"hospital {h.Code}: reports {h.Critical} critical patients but has {h.Beds} beds; left out of the transfers until corrected.");
+                flags.Add(
+                    $"hospital {h.Code}: reports {h.Critical} critical patients but has {h.Beds} beds; left out of the transfers until corrected."
+                );
                 flagged.Add(h.Code);
             }
         }
-        var usable = hospitals.Where(h => !flagged.Contains(h.Code)).OrderBy(h => h.Code, StringComparer.Ordinal).ToList();
+        var usable = hospitals
+            .Where(h => !flagged.Contains(h.Code))
+            .OrderBy(h => h.Code, StringComparer.Ordinal)
+            .ToList();
         var senders = usable.Where(h => h.Overflow > 0).ToList();
         var receivers = usable.Where(h => h.Free > 0).ToList();
         if (senders.Count == 0)
@@ -69,7 +112,8 @@ public static class PatientTransfers
             return new TransferPlan([], [], hospitals, flags);
         }
 
-        // Nodes: senders, receivers, one sink. Arcs: sender → receiver in reach; sender → sink (stays); receiver → sink (free beds).
+        // Nodes: senders, receivers, one sink. Arcs: sender → receiver in reach; sender → sink (stays); receiver → sink
+        // (free beds).
         var flow = new MinCostFlow();
         var sink = senders.Count + receivers.Count;
         const long Stay = 1_000_000;
@@ -80,8 +124,14 @@ public static class PatientTransfers
             for (var r = 0; r < receivers.Count; r++)
             {
                 var distance = km(senders[s], receivers[r]);
-                if (distance > settings.MaxKm) continue;
-                var arc = flow.AddArcWithCapacityAndUnitCost(s, senders.Count + r, senders[s].Overflow, (long)Math.Round(distance) + settings.PerPatientKm);
+                if (distance > settings.MaxKm)
+                    continue;
+                var arc = flow.AddArcWithCapacityAndUnitCost(
+                    s,
+                    senders.Count + r,
+                    senders[s].Overflow,
+                    (long)Math.Round(distance) + settings.PerPatientKm
+                );
                 arcs.Add((arc, s, r, distance));
             }
             flow.AddArcWithCapacityAndUnitCost(s, sink, senders[s].Overflow, Stay);
@@ -94,24 +144,47 @@ public static class PatientTransfers
         var status = flow.Solve();
         if (status != MinCostFlowBase.Status.OPTIMAL)
         {
-            throw new InvalidOperationException($"The patient-transfer flow returned {status}; it is feasible by construction.");
+            throw new InvalidOperationException(
+                $"The patient-transfer flow returned {status}; it is feasible by construction."
+            );
         }
 
         var transfers = arcs.Where(a => flow.Flow(a.Arc) > 0)
-            .Select(a => new PatientTransfer(senders[a.Sender].Code, receivers[a.Receiver].Code, (int)flow.Flow(a.Arc), Math.Round(a.Km, 1)))
-            .OrderBy(t => t.From, StringComparer.Ordinal).ThenBy(t => t.To, StringComparer.Ordinal).ToList();
-        var moved = transfers.GroupBy(t => t.From).ToDictionary(g => g.Key, g => g.Sum(t => t.Patients), StringComparer.Ordinal);
-        var received = transfers.GroupBy(t => t.To).ToDictionary(g => g.Key, g => g.Sum(t => t.Patients), StringComparer.Ordinal);
-        var unplaced = senders.Where(s => s.Overflow > moved.GetValueOrDefault(s.Code))
-            .Select(s => new Unplaced(s.Code, s.Overflow - moved.GetValueOrDefault(s.Code),
-                arcs.Any(a => senders[a.Sender] == s) ? $"designated ICU beds within {settings.MaxKm:0} km are full" : $"no designated hospital with a free ICU bed within {settings.MaxKm:0} km"))
+            .Select(a => new PatientTransfer(
+                senders[a.Sender].Code,
+                receivers[a.Receiver].Code,
+                (int)flow.Flow(a.Arc),
+                Math.Round(a.Km, 1)
+            ))
+            .OrderBy(t => t.From, StringComparer.Ordinal)
+            .ThenBy(t => t.To, StringComparer.Ordinal)
             .ToList();
-        var census = hospitals.Select(h => h with
-        {
-            Critical = h.Critical - moved.GetValueOrDefault(h.Code) + received.GetValueOrDefault(h.Code),
-            IcuOccupied = h.IcuOccupied + received.GetValueOrDefault(h.Code),
-            VentilatorsInUse = h.VentilatorsInUse + received.GetValueOrDefault(h.Code),
-        }).ToList();
+        var moved = transfers
+            .GroupBy(t => t.From)
+            .ToDictionary(g => g.Key, g => g.Sum(t => t.Patients), StringComparer.Ordinal);
+        var received = transfers
+            .GroupBy(t => t.To)
+            .ToDictionary(g => g.Key, g => g.Sum(t => t.Patients), StringComparer.Ordinal);
+        var unplaced = senders
+            .Where(s => s.Overflow > moved.GetValueOrDefault(s.Code))
+            .Select(s => new Unplaced(
+                s.Code,
+                s.Overflow - moved.GetValueOrDefault(s.Code),
+                arcs.Any(a => senders[a.Sender] == s)
+                    ? $"designated ICU beds within {settings.MaxKm:0} km are full"
+                    : $"no designated hospital with a free ICU bed within {settings.MaxKm:0} km"
+            ))
+            .ToList();
+        var census = hospitals
+            .Select(h =>
+                h with
+                {
+                    Critical = h.Critical - moved.GetValueOrDefault(h.Code) + received.GetValueOrDefault(h.Code),
+                    IcuOccupied = h.IcuOccupied + received.GetValueOrDefault(h.Code),
+                    VentilatorsInUse = h.VentilatorsInUse + received.GetValueOrDefault(h.Code),
+                }
+            )
+            .ToList();
         return new TransferPlan(transfers, unplaced, census, flags);
     }
 }

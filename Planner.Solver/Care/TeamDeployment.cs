@@ -26,7 +26,10 @@ public static class TeamDeployment
         var errors = problem.Validate();
         if (errors.Count > 0)
         {
-            throw new ArgumentException("The team problem is invalid:\n" + string.Join("\n", errors.Select(e => " - " + e)), nameof(problem));
+            throw new ArgumentException(
+                "The team problem is invalid:\n" + string.Join("\n", errors.Select(e => " - " + e)),
+                nameof(problem)
+            );
         }
         var watch = Stopwatch.StartNew();
         var plan = new Model(problem, settings, watch).Solve();
@@ -38,10 +41,12 @@ public static class TeamDeployment
         Enumerable.Range(0, weeks).Where(w => need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w);
 
     /// <summary>Whether the team is available the whole week.</summary>
-    public static bool Available(MedicalTeam team, int week) => team.AvailableFrom <= 7 * week && team.AvailableTo >= 7 * week + 6;
+    public static bool Available(MedicalTeam team, int week) =>
+        team.AvailableFrom <= 7 * week && team.AvailableTo >= 7 * week + 6;
 
     /// <summary>Weeks already served by a team on deployment when the plan starts.</summary>
-    public static int WeeksServed(MedicalTeam team) => team.CurrentSite is null ? 0 : Math.Max(1, (int)Math.Ceiling(-team.DeployedSince / 7.0));
+    public static int WeeksServed(MedicalTeam team) =>
+        team.CurrentSite is null ? 0 : Math.Max(1, (int)Math.Ceiling(-team.DeployedSince / 7.0));
 
     /// <summary>Rest after a deployment, in whole weeks.</summary>
     public static int RestWeeks(MedicalTeam team) => (int)Math.Ceiling(team.RestDays / 7.0);
@@ -50,7 +55,8 @@ public static class TeamDeployment
     public static int MaxWeeks(TeamSettings settings) => Math.Max(1, settings.MaxDeploymentDays / 7);
 
     /// <summary>Whether the team counts as away from its home city when at the need.</summary>
-    public static bool Away(MedicalTeam team, StaffNeed need) => !string.Equals(team.HomeCity, need.City, StringComparison.Ordinal);
+    public static bool Away(MedicalTeam team, StaffNeed need) =>
+        !string.Equals(team.HomeCity, need.City, StringComparison.Ordinal);
 
     private sealed class Model(TeamProblem problem, TeamSettings settings, Stopwatch watch)
     {
@@ -75,17 +81,29 @@ public static class TeamDeployment
             Build();
             // Phase 1: coverage, from a greedy plan that keeps every rule (a feasible start for CP-SAT's search).
             var greedy = Greedy();
-            foreach (var (key, x) in _x) _cp.AddHint(x, greedy.Contains(key));
+            foreach (var (key, x) in _x)
+                _cp.AddHint(x, greedy.Contains(key));
             var busy = greedy.Select(g => (g.Team, g.Week)).ToHashSet();
-            foreach (var ((t, w), d) in _deployed) _cp.AddHint(d, busy.Contains((t, w)));
+            foreach (var ((t, w), d) in _deployed)
+                _cp.AddHint(d, busy.Contains((t, w)));
             foreach (var ((n, specialty, w), cov) in _cov)
             {
-                var covered = (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => greedy.Contains((h.Team, n, w))).Sum(h => (long)Teams[h.Team].Members.GetValueOrDefault(specialty));
+                var covered = (_byNeedWeek.GetValueOrDefault((n, w)) ?? [])
+                    .Where(h => greedy.Contains((h.Team, n, w)))
+                    .Sum(h => (long)Teams[h.Team].Members.GetValueOrDefault(specialty));
                 _cp.AddHint(cov, Math.Min(covered, Needs[n].Required[specialty]));
             }
             // The time limit covers everything from the call: building, the greedy start and both phases, coverage
             // getting up to 60 % of it.
-            var solver = new CpSolver { StringParameters = Parameters(Math.Max(0.25 * settings.TimeLimit.TotalSeconds, 0.6 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds)) };
+            var solver = new CpSolver
+            {
+                StringParameters = Parameters(
+                    Math.Max(
+                        0.25 * settings.TimeLimit.TotalSeconds,
+                        0.6 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds
+                    )
+                ),
+            };
             _cp.Maximize(Sum(_coverage));
             var status = solver.Solve(_cp);
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -103,24 +121,48 @@ public static class TeamDeployment
             Hint(solver);
             _cp.Add(Sum(_coverage) >= coverage);
             _cp.Minimize(Sum(_cost));
-            solver.StringParameters = Parameters(Math.Max(0.25 * settings.TimeLimit.TotalSeconds, 0.9 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds));
+            solver.StringParameters = Parameters(
+                Math.Max(
+                    0.25 * settings.TimeLimit.TotalSeconds,
+                    0.9 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds
+                )
+            );
             var second = solver.Solve(_cp);
             // Without a travel solution in the time left (CP-SAT still presolving), phase 1's plan stands.
             var travelled = second is CpSolverStatus.Optimal or CpSolverStatus.Feasible;
             var chosen = travelled ? Chosen(solver) : first;
             var assignments = Assignments(chosen);
-            coverage = _cov.Keys.Sum(c => settings.Weight(Needs[c.Need].Kind) * (long)Covered(chosen, c.Need, c.Specialty, c.Week));
+            coverage = _cov.Keys.Sum(c =>
+                settings.Weight(Needs[c.Need].Kind) * (long)Covered(chosen, c.Need, c.Specialty, c.Week)
+            );
             var gap = bound > 0 ? Math.Max(0, (bound - coverage) / bound) : 0;
-            var label = !optimal ? "Feasible" : second == CpSolverStatus.Optimal ? "Optimal" : travelled ? "Optimal coverage; travel feasible" : "Optimal coverage; travel not improved";
-            return new TeamPlan(label, coverage, bound, Math.Round(gap, 6), Travel(chosen), Changes(chosen), assignments, Unmet(chosen), 0);
+            var label =
+                !optimal ? "Feasible"
+                : second == CpSolverStatus.Optimal ? "Optimal"
+                : travelled ? "Optimal coverage; travel feasible"
+                : "Optimal coverage; travel not improved";
+            return new TeamPlan(
+                label,
+                coverage,
+                bound,
+                Math.Round(gap, 6),
+                Travel(chosen),
+                Changes(chosen),
+                assignments,
+                Unmet(chosen),
+                0
+            );
         }
 
         /// <summary>
         /// Light presolve: CP-SAT's full presolve took longer than the whole time limit on the 300-team benchmark, and
         /// the greedy start gives the search a feasible point from the first second.
         /// </summary>
-        private string Parameters(double seconds) => string.Create(CultureInfo.InvariantCulture,
-            $"max_time_in_seconds:{seconds:0.###} num_workers:{Math.Max(1, settings.Workers)} random_seed:{settings.Seed} max_presolve_iterations:1 cp_model_probing_level:0 symmetry_level:0");
+        private string Parameters(double seconds) =>
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"max_time_in_seconds:{seconds:0.###} num_workers:{Math.Max(1, settings.Workers)} random_seed:{settings.Seed} max_presolve_iterations:1 cp_model_probing_level:0 symmetry_level:0"
+            );
 
         private void Build()
         {
@@ -131,14 +173,17 @@ public static class TeamDeployment
                 for (var n = 0; n < Needs.Count; n++)
                 {
                     var need = Needs[n];
-                    if (!need.Required.Any(r => r.Value > 0 && team.Members.GetValueOrDefault(r.Key) > 0)) continue;
+                    if (!need.Required.Any(r => r.Value > 0 && team.Members.GetValueOrDefault(r.Key) > 0))
+                        continue;
                     foreach (var w in WeeksOf(need, W).Where(w => Available(team, w)))
                     {
                         _x[(t, n, w)] = _cp.NewBoolVar($"x[{team.Code},{need.Code},{w}]");
                     }
                 }
             }
-            foreach (var ((t, n, w), x) in _x.OrderBy(kv => kv.Key.Team).ThenBy(kv => kv.Key.Need).ThenBy(kv => kv.Key.Week))
+            foreach (
+                var ((t, n, w), x) in _x.OrderBy(kv => kv.Key.Team).ThenBy(kv => kv.Key.Need).ThenBy(kv => kv.Key.Week)
+            )
             {
                 (_byTeamWeek.TryGetValue((t, w), out var here) ? here : _byTeamWeek[(t, w)] = []).Add((n, x));
                 (_byNeedWeek.TryGetValue((n, w), out var there) ? there : _byNeedWeek[(n, w)] = []).Add((t, x));
@@ -162,12 +207,14 @@ public static class TeamDeployment
                     deployed[w] = d;
                 }
                 var served = WeeksServed(team);
-                // At most maxWeeks deployed in any maxWeeks + 1 consecutive weeks, the weeks served before day 0 included.
+                // At most maxWeeks deployed in any maxWeeks + 1 consecutive weeks, the weeks served before day 0
+                // included.
                 for (var start = -served; start + maxWeeks < W; start++)
                 {
                     var window = Enumerable.Range(start, maxWeeks + 1);
                     var before = window.Count(w => w < 0);
-                    // A team already out longer than the longest deployment comes home at once (never an infeasible plan).
+                    // A team already out longer than the longest deployment comes home at once (never an infeasible
+                    // plan).
                     _cp.Add(Sum(window.Where(w => w >= 0).Select(w => deployed[w])) <= Math.Max(0, maxWeeks - before));
                 }
                 // Rest: home at the end of week w (deployed in w, not in w + 1) means not deployed in w + 2 … w + R.
@@ -180,28 +227,36 @@ public static class TeamDeployment
                         _cp.Add(now - deployed[w + 1] + deployed[w + k] <= 1);
                     }
                 }
-                if (settings.KeepCurrent && team.CurrentSite is { } site) KeepAtSite(t, site, served, maxWeeks);
+                if (settings.KeepCurrent && team.CurrentSite is { } site)
+                    KeepAtSite(t, site, served, maxWeeks);
             }
 
             AddHomeFloors();
             AddCoverage();
         }
 
-        /// <summary>A team on deployment stays at its site for each week the site needs it, until its rotation ends.</summary>
+        /// <summary>A team on deployment stays at its site for each week the site needs it, until its rotation
+        /// ends.</summary>
         private void KeepAtSite(int t, string site, int served, int maxWeeks)
         {
             for (var w = 0; w < W && served + w < maxWeeks; w++)
             {
-                var there = (_byTeamWeek.GetValueOrDefault((t, w)) ?? []).Where(h => Needs[h.Need].Site == site).Select(h => (ILiteral)h.X).ToList();
-                if (there.Count == 0) break;
+                var there = (_byTeamWeek.GetValueOrDefault((t, w)) ?? [])
+                    .Where(h => Needs[h.Need].Site == site)
+                    .Select(h => (ILiteral)h.X)
+                    .ToList();
+                if (there.Count == 0)
+                    break;
                 _cp.AddBoolOr(there);
                 _forced.Add((t, w));
             }
         }
 
         /// <summary>
-        /// Per home city and week: ICU-capable staff away ≤ (1 − share) × the city's ICU-capable team staff, or what the
-        /// teams kept away by <see cref="KeepAtSite"/> already take, whichever is more (so the rule never makes the plan infeasible).
+        /// Per home city and week: ICU-capable staff away ≤ (1 − share) × the city's ICU-capable team staff, or what
+        /// the
+        /// teams kept away by <see cref="KeepAtSite"/> already take, whichever is more (so the rule never makes the
+        /// plan infeasible).
         /// </summary>
         private void AddHomeFloors()
         {
@@ -209,13 +264,27 @@ public static class TeamDeployment
             {
                 var members = Enumerable.Range(0, Teams.Count).Where(t => Teams[t].HomeCity == city).ToList();
                 var total = members.Sum(t => Teams[t].IcuCapable);
-                if (total == 0) continue;
+                if (total == 0)
+                    continue;
                 for (var w = 0; w < W; w++)
                 {
-                    var away = members.Where(t => Teams[t].IcuCapable > 0).SelectMany(t => (_byTeamWeek.GetValueOrDefault((t, w)) ?? []).Where(h => Away(Teams[t], Needs[h.Need]))
-                        .Select(h => ((IntVar)h.X, (long)Teams[t].IcuCapable))).ToList();
-                    if (away.Count == 0) continue;
-                    var forced = members.Where(t => _forced.Contains((t, w)) && Teams[t].CurrentSite is { } s && Needs.Any(n => n.Site == s && Away(Teams[t], n))).Sum(t => Teams[t].IcuCapable);
+                    var away = members
+                        .Where(t => Teams[t].IcuCapable > 0)
+                        .SelectMany(t =>
+                            (_byTeamWeek.GetValueOrDefault((t, w)) ?? [])
+                                .Where(h => Away(Teams[t], Needs[h.Need]))
+                                .Select(h => ((IntVar)h.X, (long)Teams[t].IcuCapable))
+                        )
+                        .ToList();
+                    if (away.Count == 0)
+                        continue;
+                    var forced = members
+                        .Where(t =>
+                            _forced.Contains((t, w))
+                            && Teams[t].CurrentSite is { } s
+                            && Needs.Any(n => n.Site == s && Away(Teams[t], n))
+                        )
+                        .Sum(t => Teams[t].IcuCapable);
                     var limit = Math.Max((long)Math.Floor((1 - settings.HomeFloorShare) * total + 1e-9), forced);
                     _floors[(city, w)] = limit;
                     _cp.Add(Sum(away) <= limit);
@@ -230,10 +299,16 @@ public static class TeamDeployment
                 var need = Needs[n];
                 foreach (var w in WeeksOf(need, W))
                 {
-                    foreach (var (specialty, required) in need.Required.Where(r => r.Value > 0).OrderBy(r => r.Key, StringComparer.Ordinal))
+                    foreach (
+                        var (specialty, required) in need
+                            .Required.Where(r => r.Value > 0)
+                            .OrderBy(r => r.Key, StringComparer.Ordinal)
+                    )
                     {
-                        var supply = (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => Teams[h.Team].Members.GetValueOrDefault(specialty) > 0)
-                            .Select(h => ((IntVar)h.X, (long)Teams[h.Team].Members[specialty])).ToList();
+                        var supply = (_byNeedWeek.GetValueOrDefault((n, w)) ?? [])
+                            .Where(h => Teams[h.Team].Members.GetValueOrDefault(specialty) > 0)
+                            .Select(h => ((IntVar)h.X, (long)Teams[h.Team].Members[specialty]))
+                            .ToList();
                         var cov = _cp.NewIntVar(0, required, $"cov[{need.Code},{specialty},{w}]");
                         _cov[(n, specialty, w)] = cov;
                         _cp.Add(cov <= Sum(supply));
@@ -243,7 +318,8 @@ public static class TeamDeployment
             }
         }
 
-        /// <summary>Travel: km from home for each arrival at a need (a week there not preceded by a week there); change: team-weeks unlike the previous plan.</summary>
+        /// <summary>Travel: km from home for each arrival at a need (a week there not preceded by a week there);
+        /// change: team-weeks unlike the previous plan.</summary>
         /// <summary>
         /// Travel: km from home for each team sent to a need it is not already at (one trip per team and need, through
         /// trip[t, n] ≥ x[t, n, w]); change: team-weeks unlike the previous plan. Added after the coverage phase, which
@@ -251,26 +327,36 @@ public static class TeamDeployment
         /// </summary>
         private void AddCosts()
         {
-            foreach (var group in _x.GroupBy(kv => (kv.Key.Team, kv.Key.Need)).OrderBy(g => g.Key.Team).ThenBy(g => g.Key.Need))
+            foreach (
+                var group in _x.GroupBy(kv => (kv.Key.Team, kv.Key.Need))
+                    .OrderBy(g => g.Key.Team)
+                    .ThenBy(g => g.Key.Need)
+            )
             {
                 var (team, need) = (Teams[group.Key.Team], Needs[group.Key.Need]);
                 var km = (long)Math.Round(problem.Km(team.HomeCity, need.City));
-                if (km <= 0 || team.CurrentSite == need.Site) continue;
+                if (km <= 0 || team.CurrentSite == need.Site)
+                    continue;
                 var trip = _cp.NewBoolVar($"trip[{team.Code},{need.Code}]");
-                foreach (var (_, x) in group) _cp.AddImplication(x, trip);
+                foreach (var (_, x) in group)
+                    _cp.AddImplication(x, trip);
                 _tripOf[trip] = group.Key;
                 _cost.Add((trip, km));
             }
-            if (problem.Previous.Count == 0 || settings.ChangePenaltyKm <= 0) return;
+            if (problem.Previous.Count == 0 || settings.ChangePenaltyKm <= 0)
+                return;
             var previous = new HashSet<(string, string, int)>();
             foreach (var a in problem.Previous)
             {
-                for (var w = a.FromDay / 7; w * 7 < a.ToDay; w++) previous.Add((a.Team, a.Need, w));
+                for (var w = a.FromDay / 7; w * 7 < a.ToDay; w++)
+                    previous.Add((a.Team, a.Need, w));
             }
             foreach (var ((t, n, w), x) in _x)
             {
-                if (previous.Contains((Teams[t].Code, Needs[n].Code, w))) _cost.Add((x.Not(), settings.ChangePenaltyKm));
-                else _cost.Add((x, settings.ChangePenaltyKm));
+                if (previous.Contains((Teams[t].Code, Needs[n].Code, w)))
+                    _cost.Add((x.Not(), settings.ChangePenaltyKm));
+                else
+                    _cost.Add((x, settings.ChangePenaltyKm));
             }
         }
 
@@ -290,23 +376,31 @@ public static class TeamDeployment
             {
                 chosen.Add((t, n, w));
                 on.Add((t, w));
-                if (Away(Teams[t], Needs[n])) away[(Teams[t].HomeCity, w)] = away.GetValueOrDefault((Teams[t].HomeCity, w)) + Teams[t].IcuCapable;
+                if (Away(Teams[t], Needs[n]))
+                    away[(Teams[t].HomeCity, w)] = away.GetValueOrDefault((Teams[t].HomeCity, w)) + Teams[t].IcuCapable;
             }
             bool Allowed(int t, int n, int w)
             {
-                if (on.Contains((t, w))) return false;
+                if (on.Contains((t, w)))
+                    return false;
                 var run = 0;
-                for (var k = w - 1; On(t, k); k--) run++;
-                if (run + 1 > maxWeeks) return false;
+                for (var k = w - 1; On(t, k); k--)
+                    run++;
+                if (run + 1 > maxWeeks)
+                    return false;
                 for (var k = w - 2; k >= -1; k--)
                 {
                     // The latest return home (end of week k): rest through week k + R.
-                    if (!On(t, k) || On(t, k + 1)) continue;
-                    if (w <= k + RestWeeks(Teams[t])) return false;
+                    if (!On(t, k) || On(t, k + 1))
+                        continue;
+                    if (w <= k + RestWeeks(Teams[t]))
+                        return false;
                     break;
                 }
                 var team = Teams[t];
-                return !Away(team, Needs[n]) || team.IcuCapable == 0 || !_floors.TryGetValue((team.HomeCity, w), out var limit)
+                return !Away(team, Needs[n])
+                    || team.IcuCapable == 0
+                    || !_floors.TryGetValue((team.HomeCity, w), out var limit)
                     || away.GetValueOrDefault((team.HomeCity, w)) + team.IcuCapable <= limit;
             }
 
@@ -317,36 +411,73 @@ public static class TeamDeployment
                     var n = _byTeamWeek[(t, w)].First(h => Needs[h.Need].Site == Teams[t].CurrentSite).Need;
                     Take(t, n, w);
                 }
-                foreach (var n in Enumerable.Range(0, Needs.Count).OrderByDescending(n => settings.Weight(Needs[n].Kind)).ThenBy(n => n))
+                foreach (
+                    var n in Enumerable
+                        .Range(0, Needs.Count)
+                        .OrderByDescending(n => settings.Weight(Needs[n].Kind))
+                        .ThenBy(n => n)
+                )
                 {
                     var options = _byNeedWeek.GetValueOrDefault((n, w)) ?? [];
-                    var lacking = Needs[n].Required.ToDictionary(r => r.Key, r => r.Value - chosen.Where(c => c.Need == n && c.Week == w).Sum(c => Teams[c.Team].Members.GetValueOrDefault(r.Key)), StringComparer.Ordinal);
+                    var lacking = Needs[n]
+                        .Required.ToDictionary(
+                            r => r.Key,
+                            r =>
+                                r.Value
+                                - chosen
+                                    .Where(c => c.Need == n && c.Week == w)
+                                    .Sum(c => Teams[c.Team].Members.GetValueOrDefault(r.Key)),
+                            StringComparer.Ordinal
+                        );
                     while (true)
                     {
-                        var best = options.Where(o => Allowed(o.Team, n, w))
-                            .Select(o => (o.Team, Gain: lacking.Sum(l => Math.Min(Math.Max(0, l.Value), Teams[o.Team].Members.GetValueOrDefault(l.Key))), Km: problem.Km(Teams[o.Team].HomeCity, Needs[n].City)))
-                            .Where(o => o.Gain > 0).OrderByDescending(o => o.Gain).ThenBy(o => o.Km).ThenBy(o => o.Team).FirstOrDefault();
-                        if (best.Gain <= 0) break;
+                        var best = options
+                            .Where(o => Allowed(o.Team, n, w))
+                            .Select(o =>
+                                (
+                                    o.Team,
+                                    Gain: lacking.Sum(l =>
+                                        Math.Min(Math.Max(0, l.Value), Teams[o.Team].Members.GetValueOrDefault(l.Key))
+                                    ),
+                                    Km: problem.Km(Teams[o.Team].HomeCity, Needs[n].City)
+                                )
+                            )
+                            .Where(o => o.Gain > 0)
+                            .OrderByDescending(o => o.Gain)
+                            .ThenBy(o => o.Km)
+                            .ThenBy(o => o.Team)
+                            .FirstOrDefault();
+                        if (best.Gain <= 0)
+                            break;
                         Take(best.Team, n, w);
-                        foreach (var key in lacking.Keys.ToList()) lacking[key] -= Teams[best.Team].Members.GetValueOrDefault(key);
+                        foreach (var key in lacking.Keys.ToList())
+                            lacking[key] -= Teams[best.Team].Members.GetValueOrDefault(key);
                     }
                 }
             }
             return chosen;
         }
 
-        /// <summary>Phase 1's plan as the hint of phase 2, trips included (a trip wherever the team works at the need).</summary>
+        /// <summary>Phase 1's plan as the hint of phase 2, trips included (a trip wherever the team works at the
+        /// need).</summary>
         private void Hint(CpSolver solver)
         {
             _cp.ClearHints();
-            foreach (var x in _x.Values) _cp.AddHint(x, solver.BooleanValue(x));
-            foreach (var d in _deployed.Values) _cp.AddHint(d, solver.BooleanValue(d));
-            foreach (var cov in _cov.Values) _cp.AddHint(cov, solver.Value(cov));
-            var used = _x.Where(kv => solver.BooleanValue(kv.Value)).Select(kv => (kv.Key.Team, kv.Key.Need)).ToHashSet();
-            foreach (var (trip, key) in _tripOf) _cp.AddHint(trip, used.Contains(key));
+            foreach (var x in _x.Values)
+                _cp.AddHint(x, solver.BooleanValue(x));
+            foreach (var d in _deployed.Values)
+                _cp.AddHint(d, solver.BooleanValue(d));
+            foreach (var cov in _cov.Values)
+                _cp.AddHint(cov, solver.Value(cov));
+            var used = _x.Where(kv => solver.BooleanValue(kv.Value))
+                .Select(kv => (kv.Key.Team, kv.Key.Need))
+                .ToHashSet();
+            foreach (var (trip, key) in _tripOf)
+                _cp.AddHint(trip, used.Contains(key));
         }
 
-        private HashSet<(int Team, int Need, int Week)> Chosen(CpSolver solver) => _x.Where(kv => solver.BooleanValue(kv.Value)).Select(kv => kv.Key).ToHashSet();
+        private HashSet<(int Team, int Need, int Week)> Chosen(CpSolver solver) =>
+            _x.Where(kv => solver.BooleanValue(kv.Value)).Select(kv => kv.Key).ToHashSet();
 
         private List<TeamAssignment> Assignments(HashSet<(int Team, int Need, int Week)> chosen)
         {
@@ -357,12 +488,26 @@ public static class TeamDeployment
                 {
                     var weeks = Enumerable.Range(0, W).Where(w => chosen.Contains((t, n, w))).ToList();
                     // One assignment per run of consecutive weeks.
-                    for (var i = 0; i < weeks.Count;)
+                    for (var i = 0; i < weeks.Count; )
                     {
                         var j = i;
-                        while (j + 1 < weeks.Count && weeks[j + 1] == weeks[j] + 1) j++;
-                        var covered = Needs[n].Required.Where(r => r.Value > 0 && Teams[t].Members.GetValueOrDefault(r.Key) > 0).Select(r => r.Key).Order(StringComparer.Ordinal).ToList();
-                        list.Add(new TeamAssignment(Teams[t].Code, Needs[n].Code, Needs[n].Site, 7 * weeks[i], 7 * weeks[j] + 7, covered));
+                        while (j + 1 < weeks.Count && weeks[j + 1] == weeks[j] + 1)
+                            j++;
+                        var covered = Needs[n]
+                            .Required.Where(r => r.Value > 0 && Teams[t].Members.GetValueOrDefault(r.Key) > 0)
+                            .Select(r => r.Key)
+                            .Order(StringComparer.Ordinal)
+                            .ToList();
+                        list.Add(
+                            new TeamAssignment(
+                                Teams[t].Code,
+                                Needs[n].Code,
+                                Needs[n].Site,
+                                7 * weeks[i],
+                                7 * weeks[j] + 7,
+                                covered
+                            )
+                        );
                         i = j + 1;
                     }
                 }
@@ -371,13 +516,23 @@ public static class TeamDeployment
         }
 
         private long Travel(HashSet<(int Team, int Need, int Week)> chosen) =>
-            chosen.Select(c => (c.Team, c.Need)).Distinct().Where(c => Teams[c.Team].CurrentSite != Needs[c.Need].Site)
+            chosen
+                .Select(c => (c.Team, c.Need))
+                .Distinct()
+                .Where(c => Teams[c.Team].CurrentSite != Needs[c.Need].Site)
                 .Sum(c => (long)Math.Round(problem.Km(Teams[c.Team].HomeCity, Needs[c.Need].City)));
 
         private int Changes(HashSet<(int Team, int Need, int Week)> chosen)
         {
-            if (problem.Previous.Count == 0) return 0;
-            var before = problem.Previous.SelectMany(a => Enumerable.Range(a.FromDay / 7, Math.Max(0, (a.ToDay - a.FromDay + 6) / 7)).Select(w => (a.Team, a.Need, w))).ToHashSet();
+            if (problem.Previous.Count == 0)
+                return 0;
+            var before = problem
+                .Previous.SelectMany(a =>
+                    Enumerable
+                        .Range(a.FromDay / 7, Math.Max(0, (a.ToDay - a.FromDay + 6) / 7))
+                        .Select(w => (a.Team, a.Need, w))
+                )
+                .ToHashSet();
             var now = chosen.Select(c => (Teams[c.Team].Code, Needs[c.Need].Code, c.Week)).ToHashSet();
             return before.Where(b => b.w < W).Count(b => !now.Contains(b)) + now.Count(n => !before.Contains(n));
         }
@@ -386,40 +541,80 @@ public static class TeamDeployment
         private List<UnmetNeed> Unmet(HashSet<(int Team, int Need, int Week)>? chosen)
         {
             var list = new List<UnmetNeed>();
-            foreach (var (n, specialty, w) in _cov.Keys.OrderBy(c => c.Need).ThenBy(c => c.Week).ThenBy(c => c.Specialty, StringComparer.Ordinal))
+            foreach (
+                var (n, specialty, w) in _cov
+                    .Keys.OrderBy(c => c.Need)
+                    .ThenBy(c => c.Week)
+                    .ThenBy(c => c.Specialty, StringComparer.Ordinal)
+            )
             {
                 var need = Needs[n];
                 var required = need.Required[specialty];
                 // From the assignments, not from cov: after the coverage phase cov may sit below what the teams bring.
                 var covered = chosen is null ? 0 : Covered(chosen, n, specialty, w);
-                if (covered >= required) continue;
-                list.Add(new UnmetNeed(need.Code, need.Site, need.Kind, specialty, w, required, covered, Reason(chosen, n, specialty, w)));
+                if (covered >= required)
+                    continue;
+                list.Add(
+                    new UnmetNeed(
+                        need.Code,
+                        need.Site,
+                        need.Kind,
+                        specialty,
+                        w,
+                        required,
+                        covered,
+                        Reason(chosen, n, specialty, w)
+                    )
+                );
             }
             return list;
         }
 
         private int Covered(HashSet<(int Team, int Need, int Week)> chosen, int n, string specialty, int w) =>
-            Math.Min(Needs[n].Required[specialty], (_byNeedWeek.GetValueOrDefault((n, w)) ?? []).Where(h => chosen.Contains((h.Team, n, w))).Sum(h => Teams[h.Team].Members.GetValueOrDefault(specialty)));
+            Math.Min(
+                Needs[n].Required[specialty],
+                (_byNeedWeek.GetValueOrDefault((n, w)) ?? [])
+                    .Where(h => chosen.Contains((h.Team, n, w)))
+                    .Sum(h => Teams[h.Team].Members.GetValueOrDefault(specialty))
+            );
 
         private UnmetReason Reason(HashSet<(int Team, int Need, int Week)>? chosen, int n, string specialty, int w)
         {
-            var candidates = Enumerable.Range(0, Teams.Count).Where(t => Teams[t].Members.GetValueOrDefault(specialty) > 0 && Available(Teams[t], w)).ToList();
-            if (candidates.Count == 0) return UnmetReason.NoTeamAvailable;
-            if (chosen is null) return UnmetReason.LowerPriority;
+            var candidates = Enumerable
+                .Range(0, Teams.Count)
+                .Where(t => Teams[t].Members.GetValueOrDefault(specialty) > 0 && Available(Teams[t], w))
+                .ToList();
+            if (candidates.Count == 0)
+                return UnmetReason.NoTeamAvailable;
+            if (chosen is null)
+                return UnmetReason.LowerPriority;
             var busy = chosen.Select(c => (c.Team, c.Week)).ToHashSet();
             var idle = candidates.Where(t => !busy.Contains((t, w))).ToList();
-            if (idle.Count == 0) return UnmetReason.LowerPriority;
+            if (idle.Count == 0)
+                return UnmetReason.LowerPriority;
             // An idle team that would take its city's ICU-capable staff away below the floor is held by the floor; one
-            // that is free of it is held by the rotation (resting now, or kept for a deployment that weighs more later).
+            // that is free of it is held by the rotation (resting now, or kept for a deployment that weighs more
+            // later).
             return idle.Any(t => FloorHolds(chosen, t, n, w)) ? UnmetReason.HomeCityFloor : UnmetReason.RestRule;
         }
 
         private bool FloorHolds(HashSet<(int Team, int Need, int Week)> chosen, int t, int n, int w)
         {
             var team = Teams[t];
-            if (!Away(team, Needs[n]) || team.IcuCapable == 0 || !_floors.TryGetValue((team.HomeCity, w), out var limit)) return false;
-            var away = Enumerable.Range(0, Teams.Count).Where(o => Teams[o].HomeCity == team.HomeCity)
-                .SelectMany(o => (_byTeamWeek.GetValueOrDefault((o, w)) ?? []).Where(h => Away(Teams[o], Needs[h.Need]) && chosen.Contains((o, h.Need, w))).Select(_ => Teams[o].IcuCapable))
+            if (
+                !Away(team, Needs[n])
+                || team.IcuCapable == 0
+                || !_floors.TryGetValue((team.HomeCity, w), out var limit)
+            )
+                return false;
+            var away = Enumerable
+                .Range(0, Teams.Count)
+                .Where(o => Teams[o].HomeCity == team.HomeCity)
+                .SelectMany(o =>
+                    (_byTeamWeek.GetValueOrDefault((o, w)) ?? [])
+                        .Where(h => Away(Teams[o], Needs[h.Need]) && chosen.Contains((o, h.Need, w)))
+                        .Select(_ => Teams[o].IcuCapable)
+                )
                 .Sum();
             return away + team.IcuCapable > limit;
         }
@@ -427,21 +622,24 @@ public static class TeamDeployment
         private static LinearExprBuilder Sum(IEnumerable<(IntVar Var, long Coef)> terms)
         {
             var b = LinearExpr.NewBuilder();
-            foreach (var (v, c) in terms) b.AddTerm(v, c);
+            foreach (var (v, c) in terms)
+                b.AddTerm(v, c);
             return b;
         }
 
         private static LinearExprBuilder Sum(IEnumerable<(ILiteral Var, long Coef)> terms)
         {
             var b = LinearExpr.NewBuilder();
-            foreach (var (v, c) in terms) b.AddTerm(v, c);
+            foreach (var (v, c) in terms)
+                b.AddTerm(v, c);
             return b;
         }
 
         private static LinearExprBuilder Sum(IEnumerable<LinearExpr> terms)
         {
             var b = LinearExpr.NewBuilder();
-            foreach (var e in terms) b.Add(e);
+            foreach (var e in terms)
+                b.Add(e);
             return b;
         }
     }

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dapper;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Planner.Api;
 using Planner.Api.Access;
@@ -16,7 +16,8 @@ using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Access;
 
-/// <summary>Sign-in, API keys and who may use what: every endpoint, for every role and for anonymous requests.</summary>
+/// <summary>Sign-in, API keys and who may use what: every endpoint, for every role and for anonymous
+/// requests.</summary>
 [Collection(HangfireState.Name)]
 public class AccessTests
 {
@@ -84,9 +85,21 @@ public class AccessTests
         await using var app = TestWebApp.Start(db);
 
         // Every endpoint the application maps is in the matrix, so a new one cannot go unchecked.
-        var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Select(Name).ToHashSet(StringComparer.Ordinal);
+        var mapped = app
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .Select(Name)
+            .ToHashSet(StringComparer.Ordinal);
         Assert.Empty(mapped.Except(Matrix.Select(m => m.Endpoint), StringComparer.Ordinal));
-        Assert.Empty(Matrix.Select(m => m.Endpoint).Where(e => !e.StartsWith("DASHBOARD", StringComparison.Ordinal) && !e.StartsWith("DOCS", StringComparison.Ordinal)).Except(mapped, StringComparer.Ordinal));
+        Assert.Empty(
+            Matrix
+                .Select(m => m.Endpoint)
+                .Where(e =>
+                    !e.StartsWith("DASHBOARD", StringComparison.Ordinal)
+                    && !e.StartsWith("DOCS", StringComparison.Ordinal)
+                )
+                .Except(mapped, StringComparer.Ordinal)
+        );
 
         // API requests carry an API key; page requests a sign-in cookie (pages are what a browser uses).
         var keys = new List<HttpClient?>();
@@ -104,12 +117,18 @@ public class AccessTests
                 var client = endpoint.StartsWith("PAGE", StringComparison.Ordinal) ? cookies[c]! : keys[c]!;
                 using var response = await SendAsync(client, method, url);
                 var got = Outcome(response, endpoint);
-                if (got != expected[c]) failures.Add($"{method} {url} as {Callers[c] ?? "anonymous"}: expected {expected[c]}, got {got} ({(int)response.StatusCode})");
+                if (got != expected[c])
+                    failures.Add(
+                        $"{method} {url} as {Callers[c] ?? "anonymous"}: expected {expected[c]}, got {got} ({(int)response.StatusCode})"
+                    );
             }
         }
         Assert.Empty(failures);
         // A refusal explains itself as ProblemDetails.
-        using var refused = await keys[3]!.GetAsync(new Uri("/api/runs/req-nope/files/city-330200", UriKind.Relative), Ct);
+        using var refused = await keys[3]!.GetAsync(
+            new Uri("/api/runs/req-nope/files/city-330200", UriKind.Relative),
+            Ct
+        );
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         Assert.Contains("city 330100 only", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         using var anonymous = await keys[0]!.GetAsync(new Uri("/api/sources", UriKind.Relative), Ct);
@@ -129,18 +148,29 @@ public class AccessTests
         using var me = await client.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Contains("The user name or password is wrong.", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains(
+            "The user name or password is wrong.",
+            await wrong.Content.ReadAsStringAsync(Ct),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-        Assert.Contains("The user name or password is wrong.", await unknown.Content.ReadAsStringAsync(Ct),
-            StringComparison.Ordinal);
+        Assert.Contains(
+            "The user name or password is wrong.",
+            await unknown.Content.ReadAsStringAsync(Ct),
+            StringComparison.Ordinal
+        );
         Assert.Equal((HttpStatusCode.Redirect, "/"), (right.StatusCode, right.Headers.Location?.ToString()));
         Assert.Equal("planner", (await me.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("role").GetString());
 
         // The cookie is HttpOnly and SameSite=Strict; signing out ends the session.
-        var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("planner=", StringComparison.Ordinal));
+        var cookie = right
+            .Headers.GetValues("Set-Cookie")
+            .Single(c => c.StartsWith("planner=", StringComparison.Ordinal));
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
-        using var form = new FormUrlEncodedContent([new("__RequestVerificationToken", await TestWebApp.TokenAsync(client, "/"))]);
+        using var form = new FormUrlEncodedContent([
+            new("__RequestVerificationToken", await TestWebApp.TokenAsync(client, "/")),
+        ]);
         using var signOut = await client.PostAsync(new Uri("/SignOut", UriKind.Relative), form, Ct);
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         using var after = await client.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
@@ -157,35 +187,58 @@ public class AccessTests
     public async Task SignIn_AtASharedAddress_LimitsFailuresPerUserNameAndPerAddress_SayingWhichAndHowLong()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = TestWebApp.Start(db, ("Planner:Access:SignInFailuresPerUser", "2"),
-            ("Planner:Access:SignInFailuresPerAddress", "5"), ("Planner:Access:SignInFailureWindowSeconds", "600"));
+        await using var app = TestWebApp.Start(
+            db,
+            ("Planner:Access:SignInFailuresPerUser", "2"),
+            ("Planner:Access:SignInFailuresPerAddress", "5"),
+            ("Planner:Access:SignInFailureWindowSeconds", "600")
+        );
         using var client = app.Anonymous();
 
         // Four typos at once: an attempt counts while its password is checked, so only two get that far.
         var typos = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => StatusAsync("planner", "planner-202")));
         using var planner = await TestWebApp.SignInAsync(client, "planner", "planner-2020");
         var colleague = new List<HttpStatusCode>();
-        for (var i = 0; i < 6; i++) colleague.Add(await StatusAsync("hangzhou", "hangzhou-2020"));
+        for (var i = 0; i < 6; i++)
+            colleague.Add(await StatusAsync("hangzhou", "hangzhou-2020"));
         var unknown = new[] { await StatusAsync("nobody", "planner-202"), await StatusAsync("nobody", "planner-202") };
         using var nobody = await TestWebApp.SignInAsync(client, "nobody", "planner-2020");
         var lastTypo = await StatusAsync("province", "province-202");
         using var province = await TestWebApp.SignInAsync(client, "province", "province-2020");
 
-        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized,
-            HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], typos.Order());
+        Assert.Equal(
+            [
+                HttpStatusCode.Unauthorized,
+                HttpStatusCode.Unauthorized,
+                HttpStatusCode.TooManyRequests,
+                HttpStatusCode.TooManyRequests,
+            ],
+            typos.Order()
+        );
         var (plannerPage, plannerWait) = await RefusedAsync(planner);
-        Assert.Contains("Too many failed sign-ins for the user name planner (2 within 10 minutes): wait "
-            + $"{plannerWait} second{(plannerWait == 1 ? "" : "s")} before trying it again. "
-            + "Other user names can still sign in from here.", plannerPage, StringComparison.Ordinal);
+        Assert.Contains(
+            "Too many failed sign-ins for the user name planner (2 within 10 minutes): wait "
+                + $"{plannerWait} second{(plannerWait == 1 ? "" : "s")} before trying it again. "
+                + "Other user names can still sign in from here.",
+            plannerPage,
+            StringComparison.Ordinal
+        );
         Assert.All(colleague, status => Assert.Equal(HttpStatusCode.Redirect, status));
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], unknown);
         var (nobodyPage, nobodyWait) = await RefusedAsync(nobody);
-        Assert.Contains($"for the user name nobody (2 within 10 minutes): wait {nobodyWait} second", nobodyPage,
-            StringComparison.Ordinal);
+        Assert.Contains(
+            $"for the user name nobody (2 within 10 minutes): wait {nobodyWait} second",
+            nobodyPage,
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, lastTypo);
         var (provincePage, provinceWait) = await RefusedAsync(province);
-        Assert.Contains("Too many failed sign-ins from your address (5 within 10 minutes, counting everyone who signs "
-            + $"in from it): wait {provinceWait} second", provincePage, StringComparison.Ordinal);
+        Assert.Contains(
+            "Too many failed sign-ins from your address (5 within 10 minutes, counting everyone who signs "
+                + $"in from it): wait {provinceWait} second",
+            provincePage,
+            StringComparison.Ordinal
+        );
 
         async Task<HttpStatusCode> StatusAsync(string userName, string password)
         {
@@ -254,7 +307,8 @@ public class AccessTests
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Users_ANameDifferingOnlyInCase_IsRefused_ByTheStoreTheCommandLineAndTheIndex(
-        DatabaseProvider provider)
+        DatabaseProvider provider
+    )
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var settings = TestPlanner.Node(db);
@@ -264,39 +318,78 @@ public class AccessTests
         await Users.SaveAsync(connection, planner, "planner-2020", DateTimeOffset.UtcNow);
 
         var byStore = await Assert.ThrowsAsync<PlannerException>(() =>
-            Users.SaveAsync(connection, planner with { UserName = "Planner", Role = Roles.Logistics },
-                "another-password", DateTimeOffset.UtcNow));
+            Users.SaveAsync(
+                connection,
+                planner with
+                {
+                    UserName = "Planner",
+                    Role = Roles.Logistics,
+                },
+                "another-password",
+                DateTimeOffset.UtcNow
+            )
+        );
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        string[] config = provider == DatabaseProvider.Postgres
-            ? [$"--Planner:LocalDirectory={db.Directory}", $"--ConnectionStrings:Planner={db.ConnectionString}"]
-            : [$"--Planner:LocalDirectory={db.Directory}"];
-        var byCommandLine = await CommandLine.RunAsync(["user", "PLANNER", "--role", "logistics", .. config],
-            new StringReader("another-password\n"), stdout, stderr, Ct);
-        var byIndex = await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("""
-            INSERT INTO users (user_name, display_name, role, password_hash, created_at)
-            VALUES ('PlAnNeR', 'x', 'planner', 'x', @now)
-            """, new { now = DateTimeOffset.UtcNow }));
+        string[] config =
+            provider == DatabaseProvider.Postgres
+                ? [$"--Planner:LocalDirectory={db.Directory}", $"--ConnectionStrings:Planner={db.ConnectionString}"]
+                : [$"--Planner:LocalDirectory={db.Directory}"];
+        var byCommandLine = await CommandLine.RunAsync(
+            ["user", "PLANNER", "--role", "logistics", .. config],
+            new StringReader("another-password\n"),
+            stdout,
+            stderr,
+            Ct
+        );
+        var byIndex = await Assert.ThrowsAnyAsync<DbException>(() =>
+            connection.ExecuteAsync(
+                """
+                INSERT INTO users (user_name, display_name, role, password_hash, created_at)
+                VALUES ('PlAnNeR', 'x', 'planner', 'x', @now)
+                """,
+                new { now = DateTimeOffset.UtcNow }
+            )
+        );
         var cased = await Assert.ThrowsAsync<PlannerException>(() =>
-            Users.SaveAsync(connection, planner with { UserName = "Émile" }, "a long enough password",
-                DateTimeOffset.UtcNow));
+            Users.SaveAsync(
+                connection,
+                planner with
+                {
+                    UserName = "Émile",
+                },
+                "a long enough password",
+                DateTimeOffset.UtcNow
+            )
+        );
         // The name as created is still the one that can be replaced (role, password), and it signs in.
         var renamed = planner with { DisplayName = "Provincial planner" };
         await Users.SaveAsync(connection, renamed, "planner-2021", DateTimeOffset.UtcNow);
 
-        Assert.Equal("There is already a user planner; user names are matched without regard to case, so Planner "
-            + "would be the same user. To change that user's role, scope or password, give the name as planner.",
-            byStore.Message);
+        Assert.Equal(
+            "There is already a user planner; user names are matched without regard to case, so Planner "
+                + "would be the same user. To change that user's role, scope or password, give the name as planner.",
+            byStore.Message
+        );
         Assert.Equal(1, byCommandLine);
-        Assert.Contains("error: There is already a user planner; user names are matched without regard to case, "
-            + "so PLANNER would be", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "error: There is already a user planner; user names are matched without regard to case, "
+                + "so PLANNER would be",
+            stderr.ToString(),
+            StringComparison.Ordinal
+        );
         Assert.NotNull(byIndex);
-        Assert.StartsWith("The user name Émile has É: letters that have upper and lower case must be A-Z",
-            cased.Message, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "The user name Émile has É: letters that have upper and lower case must be A-Z",
+            cased.Message,
+            StringComparison.Ordinal
+        );
         Assert.Equal(["planner"], await connection.QueryAsync<string>("SELECT user_name FROM users"));
         var signedIn = await Users.VerifyPasswordAsync(connection, "PLANNER", "planner-2021");
-        Assert.Equal(("planner", "Provincial planner", Roles.Planner),
-            (signedIn?.UserName, signedIn?.DisplayName, signedIn?.Role));
+        Assert.Equal(
+            ("planner", "Provincial planner", Roles.Planner),
+            (signedIn?.UserName, signedIn?.DisplayName, signedIn?.Role)
+        );
     }
 
     /// <summary>
@@ -305,7 +398,8 @@ public class AccessTests
     /// </summary>
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Migration0011_NamesDifferingOnlyInCase_StopsNamingThem_UntilOneIsRemoved(
-        DatabaseProvider provider)
+        DatabaseProvider provider
+    )
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var settings = TestPlanner.Node(db);
@@ -315,11 +409,14 @@ public class AccessTests
             // Back to before 0011: its index gone and DbUp's journal without it.
             await connection.ExecuteAsync("DROP INDEX users_user_name_folded");
             await connection.ExecuteAsync("DELETE FROM schemaversions WHERE scriptname LIKE '%0011_user_names.sql'");
-            await connection.ExecuteAsync("""
+            await connection.ExecuteAsync(
+                """
                 INSERT INTO users (user_name, display_name, role, password_hash, created_at)
                 VALUES ('wenzhou', 'Wenzhou', 'logistics', 'x', @now), ('Wenzhou', 'Wenzhou too', 'planner', 'x', @now),
                        ('ningbo', 'Ningbo', 'logistics', 'x', @now)
-                """, new { now = DateTimeOffset.UtcNow });
+                """,
+                new { now = DateTimeOffset.UtcNow }
+            );
         }
 
         var refused = await Assert.ThrowsAsync<PlannerException>(() => Migrator.MigrateAsync(settings.Planner, Ct));
@@ -331,17 +428,22 @@ public class AccessTests
         await Migrator.MigrateAsync(settings.Planner, Ct);
 
         Assert.Contains("0011_user_names.sql failed", refused.Message, StringComparison.Ordinal);
-        Assert.Matches("User names that differ only in case: (wenzhou, Wenzhou|Wenzhou, wenzhou)\\. Names are now "
-            + "matched without regard to case; remove all but one user of each, then migrate again\\.",
-            refused.Message);
+        Assert.Matches(
+            "User names that differ only in case: (wenzhou, Wenzhou|Wenzhou, wenzhou)\\. Names are now "
+                + "matched without regard to case; remove all but one user of each, then migrate again\\.",
+            refused.Message
+        );
         await using var migrated = await settings.Planner.OpenAsync(Ct);
         Assert.Equal("wenzhou", (await Users.FindAsync(migrated, "WENZHOU"))?.UserName);
-        await Assert.ThrowsAnyAsync<DbException>(() => migrated.ExecuteAsync(
-            """
-            INSERT INTO users (user_name, display_name, role, password_hash, created_at)
-            VALUES ('NINGBO', 'x', 'planner', 'x', @now)
-            """,
-            new { now = DateTimeOffset.UtcNow }));
+        await Assert.ThrowsAnyAsync<DbException>(() =>
+            migrated.ExecuteAsync(
+                """
+                INSERT INTO users (user_name, display_name, role, password_hash, created_at)
+                VALUES ('NINGBO', 'x', 'planner', 'x', @now)
+                """,
+                new { now = DateTimeOffset.UtcNow }
+            )
+        );
     }
 
     [Fact]
@@ -351,27 +453,46 @@ public class AccessTests
         await using var app = TestWebApp.Start(db);
         using var officer = await app.SignedInAsync("hangzhou");
 
-        var made = await (await officer.PostAsJsonAsync("/api/me/keys", new { label = "dispatch desk" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var made = await (
+            await officer.PostAsJsonAsync("/api/me/keys", new { label = "dispatch desk" }, Ct)
+        ).Content.ReadFromJsonAsync<JsonElement>(Ct);
         var key = made.GetProperty("key").GetString()!;
         using var byKey = app.Anonymous();
-        byKey.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        byKey.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Bearer",
+            key
+        );
         var me = await byKey.GetFromJsonAsync<JsonElement>("/api/me", Ct);
         using var wrongKey = app.Anonymous();
         wrongKey.DefaultRequestHeaders.Add("X-Api-Key", key + "x");
         using var refused = await wrongKey.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
         await using (var connection = await app.Planner.OpenAsync(Ct))
         {
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE api_keys SET revoked_at = @now", new { now = DateTimeOffset.UtcNow });
+            await Dapper.SqlMapper.ExecuteAsync(
+                connection,
+                "UPDATE api_keys SET revoked_at = @now",
+                new { now = DateTimeOffset.UtcNow }
+            );
         }
         using var revoked = await byKey.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
 
         Assert.StartsWith("pk_", key, StringComparison.Ordinal);
-        Assert.Equal(("hangzhou", "logistics", "330100"), (me.GetProperty("user").GetString(), me.GetProperty("role").GetString(), me.GetProperty("city").GetString()));
+        Assert.Equal(
+            ("hangzhou", "logistics", "330100"),
+            (me.GetProperty("user").GetString(), me.GetProperty("role").GetString(), me.GetProperty("city").GetString())
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
         await using var check = await app.Planner.OpenAsync(Ct);
         // Only the key's hash is stored.
-        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(check, "SELECT COUNT(*) FROM api_keys WHERE key_sha256 = @key", new { key }));
+        Assert.Equal(
+            0,
+            await Dapper.SqlMapper.ExecuteScalarAsync<long>(
+                check,
+                "SELECT COUNT(*) FROM api_keys WHERE key_sha256 = @key",
+                new { key }
+            )
+        );
     }
 
     [Fact]
@@ -387,11 +508,22 @@ public class AccessTests
         using (var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(template)))
         {
             var sheet = book.Worksheet("Capacity");
-            Assert.Equal(["H-0001", "H-0002"], Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString()));
+            Assert.Equal(
+                ["H-0001", "H-0002"],
+                Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString())
+            );
         }
-        using var otherTemplate = await admin.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-0003", UriKind.Relative), Ct);
-        var foreign = Uploads.UploadFiles.Edit(await planner.GetByteArrayAsync(new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0003", UriKind.Relative), Ct),
-            wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        using var otherTemplate = await admin.GetAsync(
+            new Uri("/api/uploads/capacity/template?hospitals=H-0003", UriKind.Relative),
+            Ct
+        );
+        var foreign = Uploads.UploadFiles.Edit(
+            await planner.GetByteArrayAsync(
+                new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0003", UriKind.Relative),
+                Ct
+            ),
+            wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10))
+        );
         var own = Uploads.UploadFiles.Edit(template, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
 
         using var refused = await PostAsync(admin, foreign, "foreign.xlsx");
@@ -399,15 +531,34 @@ public class AccessTests
         using var byPlanner = await PostAsync(planner, foreign, "foreign.xlsx");
 
         Assert.Equal(HttpStatusCode.Forbidden, otherTemplate.StatusCode);
-        Assert.Contains("H-0003 is not one of yours", await otherTemplate.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains(
+            "H-0003 is not one of yours",
+            await otherTemplate.Content.ReadAsStringAsync(Ct),
+            StringComparison.Ordinal
+        );
         // The whole file is refused, its own hospital's row too, with the row that is not theirs named.
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var error = Assert.Single((await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").EnumerateArray());
-        Assert.Equal(("Capacity", 3, "A", "H-0003"), (error.GetProperty("sheet").GetString(), error.GetProperty("row").GetInt32(), error.GetProperty("column").GetString(), error.GetProperty("value").GetString()));
-        Assert.Contains("not one of yours; you report for H-0001, H-0002", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var error = Assert.Single(
+            (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").EnumerateArray()
+        );
+        Assert.Equal(
+            ("Capacity", 3, "A", "H-0003"),
+            (
+                error.GetProperty("sheet").GetString(),
+                error.GetProperty("row").GetInt32(),
+                error.GetProperty("column").GetString(),
+                error.GetProperty("value").GetString()
+            )
+        );
+        Assert.Contains(
+            "not one of yours; you report for H-0001, H-0002",
+            error.GetProperty("message").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byPlanner.StatusCode);
-        // The very file the planner has uploaded is still refused to the administrator, not answered as "uploaded before".
+        // The very file the planner has uploaded is still refused to the administrator, not answered as "uploaded
+        // before".
         using var again = await PostAsync(admin, foreign, "foreign.xlsx");
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         // Each sees the uploads they may: the administrator their own, the planner all.
@@ -425,7 +576,8 @@ public class AccessTests
         using var none = await emptied.GetAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
 
-        static Task<HttpResponseMessage> PostAsync(HttpClient client, byte[] file, string name) => TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
+        static Task<HttpResponseMessage> PostAsync(HttpClient client, byte[] file, string name) =>
+            TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
     }
 
     [Fact]
@@ -438,14 +590,37 @@ public class AccessTests
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
         using var ui = await client.GetAsync(new Uri("/api/docs/index.html", UriKind.Relative), Ct);
 
-        var operations = document.GetProperty("paths").EnumerateObject()
+        var operations = document
+            .GetProperty("paths")
+            .EnumerateObject()
             .Where(p => p.Name.StartsWith("/api/", StringComparison.Ordinal))
-            .SelectMany(p => p.Value.EnumerateObject().Select(o => (Route: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value))).ToList();
-        var apiEndpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)).Select(Name).ToList();
+            .SelectMany(p =>
+                p.Value.EnumerateObject()
+                    .Select(o => (Route: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value))
+            )
+            .ToList();
+        var apiEndpoints = app
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .Select(Name)
+            .ToList();
         Assert.Equal(apiEndpoints.Count, operations.Count);
-        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation.TryGetProperty("summary", out var s) ? s.GetString() : null), o.Route));
-        Assert.Equal("apiKey", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("X-Api-Key").GetProperty("type").GetString());
+        Assert.All(operations, o =>
+            Assert.False(
+                string.IsNullOrWhiteSpace(o.Operation.TryGetProperty("summary", out var s) ? s.GetString() : null),
+                o.Route
+            )
+        );
+        Assert.Equal(
+            "apiKey",
+            document
+                .GetProperty("components")
+                .GetProperty("securitySchemes")
+                .GetProperty("X-Api-Key")
+                .GetProperty("type")
+                .GetString()
+        );
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
 
@@ -471,44 +646,81 @@ public class AccessTests
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var table = refusedPage[refusedPage.IndexOf("id=\"upload-errors\"", StringComparison.Ordinal)..];
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(table[..table.IndexOf("</table>", StringComparison.Ordinal)], "<tr><td>Capacity</td>"));
-        Assert.Contains("<td>2</td><td>I</td><td>ICU beds total</td><td>-4</td>", refusedPage, StringComparison.Ordinal);
-        Assert.Contains("<td>3</td><td>I</td><td>ICU beds total</td><td>many</td>", refusedPage, StringComparison.Ordinal);
+        Assert.Equal(
+            2,
+            System.Text.RegularExpressions.Regex.Count(
+                table[..table.IndexOf("</table>", StringComparison.Ordinal)],
+                "<tr><td>Capacity</td>"
+            )
+        );
+        Assert.Contains(
+            "<td>2</td><td>I</td><td>ICU beds total</td><td>-4</td>",
+            refusedPage,
+            StringComparison.Ordinal
+        );
+        Assert.Contains(
+            "<td>3</td><td>I</td><td>ICU beds total</td><td>many</td>",
+            refusedPage,
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Contains("Accepted good.xlsx: 2 rows read, 2 changed.", acceptedPage, StringComparison.Ordinal);
         Assert.Contains("<td>good.xlsx</td>", acceptedPage, StringComparison.Ordinal);
 
         async Task<HttpResponseMessage> PostAsync(byte[] file, string name) =>
-            await TestWebApp.PostFileAsync(admin, "/uploads", file, name, await TestWebApp.TokenAsync(admin, "/uploads"));
+            await TestWebApp.PostFileAsync(
+                admin,
+                "/uploads",
+                file,
+                name,
+                await TestWebApp.TokenAsync(admin, "/uploads")
+            );
     }
 
     private static string Name(RouteEndpoint endpoint)
     {
         var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
-        return methods is null ? $"PAGE {endpoint.RoutePattern.RawText}" : $"{string.Join(",", methods)} {endpoint.RoutePattern.RawText}";
+        return methods is null
+            ? $"PAGE {endpoint.RoutePattern.RawText}"
+            : $"{string.Join(",", methods)} {endpoint.RoutePattern.RawText}";
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url)
     {
         // Probes that would change something are made to fail validation after the access check.
-        if (url == "/api/runs?probe=days") return await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
+        if (url == "/api/runs?probe=days")
+            return await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
-        if (method == "POST" && url == "/api/me/keys") request.Content = JsonContent.Create(new { label = "matrix" });
+        if (method == "POST" && url == "/api/me/keys")
+            request.Content = JsonContent.Create(new { label = "matrix" });
         // The cancel button's handler checks the role itself: the form carries its anti-forgery token to get there.
-        if (url.EndsWith("handler=Cancel", StringComparison.Ordinal)) request.Content = new FormUrlEncodedContent([new("__RequestVerificationToken", await TestWebApp.TokenAsync(client))]);
+        if (url.EndsWith("handler=Cancel", StringComparison.Ordinal))
+            request.Content = new FormUrlEncodedContent([
+                new("__RequestVerificationToken", await TestWebApp.TokenAsync(client)),
+            ]);
         // An empty scenario: refused for its missing name, after the access check.
-        if (url.StartsWith("/api/scenarios", StringComparison.Ordinal) && method is "POST" or "PUT") request.Content = JsonContent.Create(new { });
+        if (url.StartsWith("/api/scenarios", StringComparison.Ordinal) && method is "POST" or "PUT")
+            request.Content = JsonContent.Create(new { });
         return await client.SendAsync(request, Ct);
     }
 
-    private static char Outcome(HttpResponseMessage response, string endpoint) => response.StatusCode switch
-    {
-        HttpStatusCode.Unauthorized => 'U',
-        HttpStatusCode.Redirect when response.Headers.Location is { } to
-            && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith("/signin", StringComparison.OrdinalIgnoreCase) => 'U',
-        HttpStatusCode.Redirect when response.Headers.Location is { } to
-            && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith("/denied", StringComparison.OrdinalIgnoreCase) => 'D',
-        HttpStatusCode.Forbidden => endpoint == "PAGE denied" ? 'F' : 'D',
-        _ => 'A',
-    };
+    private static char Outcome(HttpResponseMessage response, string endpoint) =>
+        response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => 'U',
+            HttpStatusCode.Redirect
+                when response.Headers.Location is { } to
+                    && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith(
+                        "/signin",
+                        StringComparison.OrdinalIgnoreCase
+                    ) => 'U',
+            HttpStatusCode.Redirect
+                when response.Headers.Location is { } to
+                    && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith(
+                        "/denied",
+                        StringComparison.OrdinalIgnoreCase
+                    ) => 'D',
+            HttpStatusCode.Forbidden => endpoint == "PAGE denied" ? 'F' : 'D',
+            _ => 'A',
+        };
 }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Planner.Api;
 using Planner.Api.Access;
 using Planner.Tests.Infrastructure;
@@ -18,7 +18,10 @@ public class SignInThrottleTests
     private static readonly IPAddress Office = IPAddress.Parse("10.1.2.3");
 
     private static (SignInThrottle Throttle, ManualClock Clock) Start(
-        int perUser, int perAddress, int windowSeconds = 300)
+        int perUser,
+        int perAddress,
+        int windowSeconds = 300
+    )
     {
         var clock = new ManualClock(Noon);
         var settings = new AccessOptions
@@ -39,7 +42,8 @@ public class SignInThrottleTests
     {
         var (throttle, _) = Start(perUser: 3, perAddress: 6);
 
-        for (var i = 0; i < 3; i++) Fail(throttle, "zhang", Office);
+        for (var i = 0; i < 3; i++)
+            Fail(throttle, "zhang", Office);
         var zhang = throttle.TryBegin("zhang", Office);
         var li = throttle.TryBegin("li", Office);
         Fail(throttle, "wang", Office);
@@ -69,7 +73,8 @@ public class SignInThrottleTests
         Assert.Null(throttle.TryBegin("Zhang", Office));
         throttle.Succeeded("Zhang", Office);
         // Forgotten: three more tries before the name is held (the address has counted 5 of its 6).
-        for (var i = 0; i < 3; i++) Fail(throttle, "zhang", Office);
+        for (var i = 0; i < 3; i++)
+            Fail(throttle, "zhang", Office);
         var fourth = throttle.TryBegin("zhang", Office);
 
         Assert.Equal(SignInLimit.UserName, fourth?.Limit);
@@ -123,7 +128,8 @@ public class SignInThrottleTests
         clock.Now = Noon.AddSeconds(10);
         Fail(throttle, "zhang", IPAddress.Parse("10.0.0.1"));
         clock.Now = Noon.AddSeconds(20);
-        foreach (var name in new[] { "li", "wang", "zhao" }) Fail(throttle, name, Office);
+        foreach (var name in new[] { "li", "wang", "zhao" })
+            Fail(throttle, name, Office);
         clock.Now = Noon.AddSeconds(30);
         var addressLater = throttle.TryBegin("zhang", Office);
         clock.Now = Noon.AddSeconds(40);
@@ -159,7 +165,8 @@ public class SignInThrottleTests
     {
         var (throttle, clock) = Start(perUser: 5, perAddress: 30, windowSeconds: 300);
 
-        for (var i = 0; i < 10_000; i++) Fail(throttle, $"guess-{i}", new IPAddress(0x0A000000 + i));
+        for (var i = 0; i < 10_000; i++)
+            Fail(throttle, $"guess-{i}", new IPAddress(0x0A000000 + i));
         var held = throttle.Entries;
         clock.Now = Noon.AddSeconds(300);
         Fail(throttle, "zhang", Office);
@@ -172,10 +179,22 @@ public class SignInThrottleTests
     }
 
     [Theory]
-    [InlineData("Planner:Access:SignInFailuresPerUser", "0", "Planner:Access:SignInFailuresPerUser is 0; it must be a whole number, at least 1.")]
+    [InlineData(
+        "Planner:Access:SignInFailuresPerUser",
+        "0",
+        "Planner:Access:SignInFailuresPerUser is 0; it must be a whole number, at least 1."
+    )]
     [InlineData("Planner:Access:SignInFailuresPerAddress", "many", "'Planner:Access:SignInFailuresPerAddress'")]
-    [InlineData("Planner:Access:SignInFailureWindowSeconds", "-5", "Planner:Access:SignInFailureWindowSeconds is -5; it must be a whole number, at least 1.")]
-    public void AccessOptions_ALimitBelowOneOrNotANumber_StopsStartUp_NamingTheKey(string key, string value, string message)
+    [InlineData(
+        "Planner:Access:SignInFailureWindowSeconds",
+        "-5",
+        "Planner:Access:SignInFailureWindowSeconds is -5; it must be a whole number, at least 1."
+    )]
+    public void AccessOptions_ALimitBelowOneOrNotANumber_StopsStartUp_NamingTheKey(
+        string key,
+        string value,
+        string message
+    )
     {
         Assert.Contains(message, TestOptions.StartupError((key, value)), StringComparison.Ordinal);
     }
@@ -187,10 +206,15 @@ public class SignInThrottleTests
         var defaults = new AccessOptions();
 
         Assert.StartsWith("Planner:Access:SignInAttemptsPerMinute is no longer read", error, StringComparison.Ordinal);
-        Assert.Contains("Planner:Access:SignInFailuresPerUser, SignInFailuresPerAddress and SignInFailureWindowSeconds",
-            error, StringComparison.Ordinal);
-        Assert.Equal((5, 30, TimeSpan.FromMinutes(5)),
-            (defaults.SignInFailuresPerUser, defaults.SignInFailuresPerAddress, defaults.SignInFailureWindow));
+        Assert.Contains(
+            "Planner:Access:SignInFailuresPerUser, SignInFailuresPerAddress and SignInFailureWindowSeconds",
+            error,
+            StringComparison.Ordinal
+        );
+        Assert.Equal(
+            (5, 30, TimeSpan.FromMinutes(5)),
+            (defaults.SignInFailuresPerUser, defaults.SignInFailuresPerAddress, defaults.SignInFailureWindow)
+        );
         Assert.Null(TestOptions.StartupError());
     }
 

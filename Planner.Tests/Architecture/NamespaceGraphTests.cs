@@ -30,10 +30,18 @@ public class NamespaceGraphTests
     {
         var graph = new Dictionary<string, HashSet<string>>
         {
-            ["A"] = ["B"], ["B"] = ["C"], ["C"] = ["A"], ["D"] = ["A"],
+            ["A"] = ["B"],
+            ["B"] = ["C"],
+            ["C"] = ["A"],
+            ["D"] = ["A"],
         };
 
-        Assert.Equal([["A", "B", "C"]], Cycles(graph));
+        Assert.Equal(
+            [
+                ["A", "B", "C"],
+            ],
+            Cycles(graph)
+        );
     }
 
     /// <summary>Namespace (without "Planner.Api.") → the namespaces its types use.</summary>
@@ -42,9 +50,13 @@ public class NamespaceGraphTests
         var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var type in assembly.GetTypes())
         {
-            if (NamespaceOf(type) is not { } from) continue;
-            var edges = graph.TryGetValue(from, out var found) ? found : graph[from] = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var used in Used(type).Select(NamespaceOf).OfType<string>().Where(n => n != from)) edges.Add(used);
+            if (NamespaceOf(type) is not { } from)
+                continue;
+            var edges = graph.TryGetValue(from, out var found)
+                ? found
+                : graph[from] = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var used in Used(type).Select(NamespaceOf).OfType<string>().Where(n => n != from))
+                edges.Add(used);
         }
         return graph;
     }
@@ -52,24 +64,36 @@ public class NamespaceGraphTests
     /// <summary>The namespace a type counts for: its outermost declaring type's, if under Planner.Api.</summary>
     private static string? NamespaceOf(Type type)
     {
-        while (type.IsNested) type = type.DeclaringType!;
-        if (type.IsGenericType && !type.IsGenericTypeDefinition) type = type.GetGenericTypeDefinition();
-        return type.Namespace is { } ns && ns.StartsWith(Root, StringComparison.Ordinal) ? ns[Root.Length..].Split('.')[0] : null;
+        while (type.IsNested)
+            type = type.DeclaringType!;
+        if (type.IsGenericType && !type.IsGenericTypeDefinition)
+            type = type.GetGenericTypeDefinition();
+        return type.Namespace is { } ns && ns.StartsWith(Root, StringComparison.Ordinal)
+            ? ns[Root.Length..].Split('.')[0]
+            : null;
     }
 
-    private const BindingFlags Everything = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+    private const BindingFlags Everything =
+        BindingFlags.Public
+        | BindingFlags.NonPublic
+        | BindingFlags.Instance
+        | BindingFlags.Static
+        | BindingFlags.DeclaredOnly;
 
-    /// <summary>Every type <paramref name="type"/> names: base, interfaces, members' signatures, and its methods' IL.</summary>
+    /// <summary>Every type <paramref name="type"/> names: base, interfaces, members' signatures, and its methods'
+    /// IL.</summary>
     private static IEnumerable<Type> Used(Type type)
     {
         var used = new List<Type>();
-        if (type.BaseType is { } baseType) used.Add(baseType);
+        if (type.BaseType is { } baseType)
+            used.Add(baseType);
         used.AddRange(type.GetInterfaces());
         used.AddRange(type.GetFields(Everything).Select(f => f.FieldType));
         used.AddRange(type.GetProperties(Everything).Select(p => p.PropertyType));
         foreach (var method in type.GetMethods(Everything).Cast<MethodBase>().Concat(type.GetConstructors(Everything)))
         {
-            if (method is MethodInfo info) used.Add(info.ReturnType);
+            if (method is MethodInfo info)
+                used.Add(info.ReturnType);
             used.AddRange(method.GetParameters().Select(p => p.ParameterType));
             used.AddRange(FromIl(method));
         }
@@ -80,28 +104,40 @@ public class NamespaceGraphTests
     private static IEnumerable<Type> Expand(Type type)
     {
         yield return type;
-        if (type.HasElementType) foreach (var t in Expand(type.GetElementType()!)) yield return t;
+        if (type.HasElementType)
+            foreach (var t in Expand(type.GetElementType()!))
+                yield return t;
         if (type.IsGenericType && !type.IsGenericTypeDefinition)
         {
-            foreach (var t in type.GetGenericArguments().SelectMany(Expand)) yield return t;
+            foreach (var t in type.GetGenericArguments().SelectMany(Expand))
+                yield return t;
         }
     }
 
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
+    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (OpCode)f.GetValue(null)!)
+        .ToDictionary(o => o.Value);
 
     /// <summary>The declaring and named types of every member and type token in a method's IL.</summary>
     private static IEnumerable<Type> FromIl(MethodBase method)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
-        if (il is null) yield break;
+        if (il is null)
+            yield break;
         var typeArgs = method.DeclaringType is { IsGenericType: true } d ? d.GetGenericArguments() : null;
         var methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (var i = 0; i < il.Length;)
+        for (var i = 0; i < il.Length; )
         {
             var code = il[i] == 0xFE ? OpCodesByValue[(short)(0xFE00 | il[i + 1])] : OpCodesByValue[il[i]];
             i += code.Size;
-            if (code.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
+            if (
+                code.OperandType
+                is OperandType.InlineMethod
+                    or OperandType.InlineField
+                    or OperandType.InlineType
+                    or OperandType.InlineTok
+            )
             {
                 var member = method.Module.ResolveMember(BitConverter.ToInt32(il, i), typeArgs, methodArgs);
                 switch (member)
@@ -110,11 +146,15 @@ public class NamespaceGraphTests
                         yield return t;
                         break;
                     case MethodBase m:
-                        if (m.DeclaringType is { } declaring) yield return declaring;
-                        if (m is MethodInfo { IsGenericMethod: true } generic) foreach (var a in generic.GetGenericArguments()) yield return a;
+                        if (m.DeclaringType is { } declaring)
+                            yield return declaring;
+                        if (m is MethodInfo { IsGenericMethod: true } generic)
+                            foreach (var a in generic.GetGenericArguments())
+                                yield return a;
                         break;
                     case FieldInfo f:
-                        if (f.DeclaringType is { } owner) yield return owner;
+                        if (f.DeclaringType is { } owner)
+                            yield return owner;
                         break;
                 }
             }
@@ -122,24 +162,28 @@ public class NamespaceGraphTests
         }
     }
 
-    private static int OperandSize(OperandType type, byte[] il, int at) => type switch
-    {
-        OperandType.InlineNone => 0,
-        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-        OperandType.InlineVar => 2,
-        OperandType.InlineI8 or OperandType.InlineR => 8,
-        OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
-        _ => 4,
-    };
+    private static int OperandSize(OperandType type, byte[] il, int at) =>
+        type switch
+        {
+            OperandType.InlineNone => 0,
+            OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+            OperandType.InlineVar => 2,
+            OperandType.InlineI8 or OperandType.InlineR => 8,
+            OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
+            _ => 4,
+        };
 
-    /// <summary>The cycles of a graph (its strongly connected components of more than one namespace), each sorted.</summary>
+    /// <summary>The cycles of a graph (its strongly connected components of more than one namespace), each
+    /// sorted.</summary>
     private static List<List<string>> Cycles(Dictionary<string, HashSet<string>> graph)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var low = new Dictionary<string, int>(StringComparer.Ordinal);
         var stack = new Stack<string>();
         var cycles = new List<List<string>>();
-        foreach (var node in graph.Keys.Order(StringComparer.Ordinal)) if (!index.ContainsKey(node)) Visit(node);
+        foreach (var node in graph.Keys.Order(StringComparer.Ordinal))
+            if (!index.ContainsKey(node))
+                Visit(node);
         return cycles;
 
         void Visit(string node)
@@ -158,16 +202,17 @@ public class NamespaceGraphTests
                     low[node] = Math.Min(low[node], seen);
                 }
             }
-            if (low[node] != index[node]) return;
+            if (low[node] != index[node])
+                return;
             var component = new List<string>();
             string member;
             do
             {
                 member = stack.Pop();
                 component.Add(member);
-            }
-            while (member != node);
-            if (component.Count > 1) cycles.Add(component.Order(StringComparer.Ordinal).ToList());
+            } while (member != node);
+            if (component.Count > 1)
+                cycles.Add(component.Order(StringComparer.Ordinal).ToList());
         }
     }
 }

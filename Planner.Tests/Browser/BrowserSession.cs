@@ -45,14 +45,27 @@ internal sealed partial class BrowserSession : IAsyncDisposable
             }
             Assert.Skip(reason);
         }
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = AppContext.BaseDirectory };
-        foreach (var arg in new[]
+        var info = new ProcessStartInfo("dotnet")
         {
-            Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"), "--urls=http://127.0.0.1:0", $"--Planner:LocalDirectory={db.Directory}",
-            "--Planner:Teams:TimeLimitSeconds=2", "--Planner:Jobs:PollIntervalSeconds=0.2",
-            // The schedules do not fire during a test.
-            "--Planner:Jobs:PullCron=0 0 1 1 *", "--Planner:Jobs:DailyPlanCron=0 0 1 1 *", "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-        })
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (
+            var arg in new[]
+            {
+                Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"),
+                "--urls=http://127.0.0.1:0",
+                $"--Planner:LocalDirectory={db.Directory}",
+                "--Planner:Teams:TimeLimitSeconds=2",
+                "--Planner:Jobs:PollIntervalSeconds=0.2",
+                // The schedules do not fire during a test.
+                "--Planner:Jobs:PullCron=0 0 1 1 *",
+                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
+                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
+            }
+        )
         {
             info.ArgumentList.Add(arg);
         }
@@ -64,15 +77,29 @@ internal sealed partial class BrowserSession : IAsyncDisposable
         session._server.Start();
         session._server.BeginOutputReadLine();
         session._server.BeginErrorReadLine();
-        var started = await Task.WhenAny(listening.Task, Task.Delay(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken));
-        if (started != listening.Task) throw new InvalidOperationException($"Planner did not start in 2 minutes:\n{session.Output}");
+        var started = await Task.WhenAny(
+            listening.Task,
+            Task.Delay(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)
+        );
+        if (started != listening.Task)
+            throw new InvalidOperationException($"Planner did not start in 2 minutes:\n{session.Output}");
         session.BaseAddress = await listening.Task;
 
         var options = new ChromeOptions { BinaryLocation = Chromium };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", "--window-size=1366,900");
+        options.AddArguments(
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-dev-shm-usage",
+            "--window-size=1366,900"
+        );
         options.AddUserProfilePreference("download.default_directory", downloads);
         options.AddUserProfilePreference("download.prompt_for_download", false);
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
+        var service = ChromeDriverService.CreateDefaultService(
+            Path.GetDirectoryName(ChromeDriver)!,
+            Path.GetFileName(ChromeDriver)
+        );
         service.HideCommandPromptWindow = true;
         session.Driver = new ChromeDriver(service, options, TimeSpan.FromMinutes(1));
         return session;
@@ -80,7 +107,11 @@ internal sealed partial class BrowserSession : IAsyncDisposable
 
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
     }
 
     public void Go(string path) => Driver.Navigate().GoToUrl(new Uri(BaseAddress, path));
@@ -98,7 +129,12 @@ internal sealed partial class BrowserSession : IAsyncDisposable
     public void SignOut()
     {
         Driver.FindElement(By.CssSelector("header form button")).Click();
-        Until(d => d.Url.Contains("/signin", StringComparison.OrdinalIgnoreCase) || d.Url.Contains("/SignIn", StringComparison.Ordinal), "the sign-in page after signing out");
+        Until(
+            d =>
+                d.Url.Contains("/signin", StringComparison.OrdinalIgnoreCase)
+                || d.Url.Contains("/SignIn", StringComparison.Ordinal),
+            "the sign-in page after signing out"
+        );
     }
 
     /// <summary>Waits (polling the page, no fixed sleep) until the condition holds.</summary>
@@ -106,35 +142,53 @@ internal sealed partial class BrowserSession : IAsyncDisposable
     {
         try
         {
-            var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds)) { PollingInterval = TimeSpan.FromMilliseconds(200) };
+            var wait = new WebDriverWait(Driver, TimeSpan.FromSeconds(seconds))
+            {
+                PollingInterval = TimeSpan.FromMilliseconds(200),
+            };
             // The run page reloads itself while the run goes on: an element found just before a reload is stale.
             wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
             return wait.Until(condition);
         }
         catch (WebDriverTimeoutException)
         {
-            throw new InvalidOperationException($"Timed out after {seconds} s waiting for {what} at {Driver.Url}. Page:\n{Driver.PageSource}\nServer output:\n{Output}");
+            throw new InvalidOperationException(
+                $"Timed out after {seconds} s waiting for {what} at {Driver.Url}. Page:\n{Driver.PageSource}\nServer output:\n{Output}"
+            );
         }
     }
 
-    /// <summary>Waits for a finished download whose name starts with <paramref name="prefix"/> and returns its path.</summary>
-    public string Downloaded(string prefix) => Until(_ =>
-        Directory.EnumerateFiles(Downloads, prefix + "*").FirstOrDefault(f => !f.EndsWith(".crdownload", StringComparison.Ordinal) && new FileInfo(f).Length > 0), $"the download {prefix}*")!;
+    /// <summary>Waits for a finished download whose name starts with <paramref name="prefix"/> and returns its
+    /// path.</summary>
+    public string Downloaded(string prefix) =>
+        Until(
+            _ =>
+                Directory
+                    .EnumerateFiles(Downloads, prefix + "*")
+                    .FirstOrDefault(f =>
+                        !f.EndsWith(".crdownload", StringComparison.Ordinal) && new FileInfo(f).Length > 0
+                    ),
+            $"the download {prefix}*"
+        )!;
 
     public async ValueTask DisposeAsync()
     {
         Driver?.Quit();
         Driver?.Dispose();
-        if (!_server.HasExited) _server.Kill(entireProcessTree: true);
+        if (!_server.HasExited)
+            _server.Kill(entireProcessTree: true);
         await _server.WaitForExitAsync();
         _server.Dispose();
     }
 
     private void Seen(string? line, TaskCompletionSource<Uri> listening)
     {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
-        if (Listening().Match(line) is { Success: true } m) listening.TrySetResult(new Uri(m.Groups[1].Value));
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+        if (Listening().Match(line) is { Success: true } m)
+            listening.TrySetResult(new Uri(m.Groups[1].Value));
     }
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]

@@ -21,29 +21,63 @@ public class BrowserTests
         browser.SignIn("hospital", "hospital-2020");
         browser.Go("/uploads");
         browser.Driver.FindElement(By.LinkText("capacity template")).Click();
-        var template = await File.ReadAllBytesAsync(browser.Downloaded("capacity-template"), TestContext.Current.CancellationToken);
+        var template = await File.ReadAllBytesAsync(
+            browser.Downloaded("capacity-template"),
+            TestContext.Current.CancellationToken
+        );
         using (var book = new XLWorkbook(new MemoryStream(template)))
         {
             var sheet = book.Worksheet("Capacity");
-            Assert.Equal(["H-0001", "H-0002"], Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString()));
+            Assert.Equal(
+                ["H-0001", "H-0002"],
+                Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString())
+            );
         }
         var good = Path.Combine(db.Directory, "good.xlsx");
         var bad = Path.Combine(db.Directory, "bad.xlsx");
-        await File.WriteAllBytesAsync(good, UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10))), TestContext.Current.CancellationToken);
-        await File.WriteAllBytesAsync(bad, UploadFiles.Edit(await File.ReadAllBytesAsync(good, TestContext.Current.CancellationToken),
-            wb => wb.Worksheet("Capacity").Cell(3, 9).SetValue(-4)), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(
+            good,
+            UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10))),
+            TestContext.Current.CancellationToken
+        );
+        await File.WriteAllBytesAsync(
+            bad,
+            UploadFiles.Edit(await File.ReadAllBytesAsync(good, TestContext.Current.CancellationToken), wb =>
+                wb.Worksheet("Capacity").Cell(3, 9).SetValue(-4)
+            ),
+            TestContext.Current.CancellationToken
+        );
 
         Upload(good);
-        var accepted = browser.Until(d => d.FindElements(By.CssSelector("[role=status]")).FirstOrDefault()?.Text, "the upload's result");
+        var accepted = browser.Until(
+            d => d.FindElements(By.CssSelector("[role=status]")).FirstOrDefault()?.Text,
+            "the upload's result"
+        );
         Upload(bad);
-        var errors = browser.Until(d => d.FindElements(By.CssSelector("#upload-errors tbody tr")).Select(r => r.Text).ToList() is { Count: > 0 } rows ? rows : null, "the error table");
+        var errors = browser.Until(
+            d =>
+                d.FindElements(By.CssSelector("#upload-errors tbody tr")).Select(r => r.Text).ToList()
+                    is { Count: > 0 } rows
+                    ? rows
+                    : null,
+            "the error table"
+        );
 
         Assert.Contains("Accepted good.xlsx: 2 rows read, 2 changed.", accepted, StringComparison.Ordinal);
         var error = Assert.Single(errors!);
         Assert.Contains("Capacity 3 I ICU beds total -4", error, StringComparison.Ordinal);
-        Assert.Contains("nothing was saved", browser.Driver.FindElement(By.CssSelector("[role=alert]")).Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(
+            "nothing was saved",
+            browser.Driver.FindElement(By.CssSelector("[role=alert]")).Text,
+            StringComparison.OrdinalIgnoreCase
+        );
         // The history lists the accepted file only.
-        Assert.Equal(["good.xlsx"], browser.Driver.FindElements(By.CssSelector("table[aria-label='Recent uploads'] tbody tr td:first-child")).Select(c => c.Text));
+        Assert.Equal(
+            ["good.xlsx"],
+            browser
+                .Driver.FindElements(By.CssSelector("table[aria-label='Recent uploads'] tbody tr td:first-child"))
+                .Select(c => c.Text)
+        );
 
         void Upload(string path)
         {
@@ -72,7 +106,11 @@ public class BrowserTests
         var scenarioRun = Finished();
 
         browser.Go("/scenarios");
-        Assert.Contains("demand tier 1 in 330102 ×3; 3 days", driver.FindElement(By.CssSelector("table[aria-label=Scenarios]")).Text, StringComparison.Ordinal);
+        Assert.Contains(
+            "demand tier 1 in 330102 ×3; 3 days",
+            driver.FindElement(By.CssSelector("table[aria-label=Scenarios]")).Text,
+            StringComparison.Ordinal
+        );
         driver.FindElement(By.XPath("//button[text()='Run baseline']")).Click();
         var baselineRun = Finished();
 
@@ -105,8 +143,18 @@ public class BrowserTests
             var id = driver.Url[(driver.Url.LastIndexOf('/') + 1)..];
             // Read in one script call: the page reloads itself every 2 s, and an element found before a reload can
             // no longer be read after it (Chromium does not always report that as a stale element).
-            var status = browser.Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return document.getElementById('run-status')?.textContent ?? null") is string s
-                && s is "succeeded" or "failed" or "cancelled" ? s : null, $"run {id} to finish", seconds: 240);
+            var status = browser.Until(
+                d =>
+                    ((IJavaScriptExecutor)d).ExecuteScript(
+                        "return document.getElementById('run-status')?.textContent ?? null"
+                    )
+                        is string s
+                    && s is "succeeded" or "failed" or "cancelled"
+                        ? s
+                        : null,
+                $"run {id} to finish",
+                seconds: 240
+            );
             Assert.Equal("succeeded", status);
             return id;
         }

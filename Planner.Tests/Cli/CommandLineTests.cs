@@ -26,9 +26,20 @@ public class CommandLineTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var added = await CommandLine.RunAsync(["user", "wenzhou", "--role", "logistics", "--city", "330300", "--name", "温州物资保障组", config],
-            new StringReader("a long enough password\n"), stdout, stderr, TestContext.Current.CancellationToken);
-        var badCity = await CommandLine.RunAsync(["user", "x", "--role", "logistics", "--city", "999999", config], new StringReader("a long enough password\n"), stdout, stderr, TestContext.Current.CancellationToken);
+        var added = await CommandLine.RunAsync(
+            ["user", "wenzhou", "--role", "logistics", "--city", "330300", "--name", "温州物资保障组", config],
+            new StringReader("a long enough password\n"),
+            stdout,
+            stderr,
+            TestContext.Current.CancellationToken
+        );
+        var badCity = await CommandLine.RunAsync(
+            ["user", "x", "--role", "logistics", "--city", "999999", config],
+            new StringReader("a long enough password\n"),
+            stdout,
+            stderr,
+            TestContext.Current.CancellationToken
+        );
         var (keyCode, keyOut, _) = await RunAsync("api-key", "wenzhou", "--label", "dispatch", config);
 
         Assert.Equal(0, added);
@@ -38,8 +49,15 @@ public class CommandLineTests
         Assert.Equal(0, keyCode);
         var settings = TestPlanner.Node(db);
         await using var connection = await settings.Planner.OpenAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(("温州物资保障组", "330300"), (await Planner.Api.Access.Users.FindByApiKeyAsync(connection, LastLine(keyOut).Trim())) is { } user ? (user.DisplayName, user.CityCode) : default);
-        Assert.NotNull(await Planner.Api.Access.Users.VerifyPasswordAsync(connection, "wenzhou", "a long enough password"));
+        Assert.Equal(
+            ("温州物资保障组", "330300"),
+            (await Planner.Api.Access.Users.FindByApiKeyAsync(connection, LastLine(keyOut).Trim())) is { } user
+                ? (user.DisplayName, user.CityCode)
+                : default
+        );
+        Assert.NotNull(
+            await Planner.Api.Access.Users.VerifyPasswordAsync(connection, "wenzhou", "a long enough password")
+        );
     }
 
     [Fact]
@@ -48,7 +66,14 @@ public class CommandLineTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var outDir = Path.Combine(db.Directory, "out");
 
-        var (code, stdout, stderr) = await RunAsync("plan", "--out", outDir, "--days", "3", $"--Planner:LocalDirectory={db.Directory}");
+        var (code, stdout, stderr) = await RunAsync(
+            "plan",
+            "--out",
+            outDir,
+            "--days",
+            "3",
+            $"--Planner:LocalDirectory={db.Directory}"
+        );
 
         Assert.Equal(0, code);
         var paths = stdout.TrimEnd().Split('\n');
@@ -61,42 +86,89 @@ public class CommandLineTests
         var runFolder = Path.GetDirectoryName(paths[0])!;
         Assert.Equal(outDir, Path.GetDirectoryName(runFolder));
         Assert.Equal(Path.Combine(runFolder, "summary.json"), paths[^1]);
-        Assert.Equal(Path.GetFileName(runFolder), Planner.Api.Planning.PlanSummary.FromJson(await File.ReadAllTextAsync(paths[^1], TestContext.Current.CancellationToken)).Run.RunId);
-        Assert.Matches(@"Solved with CLP \(optimized\): Optimal in [0-9.]+ s, [0-9]+ stages, [1-9][0-9]* of them as network flows", stderr);
+        Assert.Equal(
+            Path.GetFileName(runFolder),
+            Planner
+                .Api.Planning.PlanSummary.FromJson(
+                    await File.ReadAllTextAsync(paths[^1], TestContext.Current.CancellationToken)
+                )
+                .Run.RunId
+        );
+        Assert.Matches(
+            @"Solved with CLP \(optimized\): Optimal in [0-9.]+ s, [0-9]+ stages, [1-9][0-9]* of them as network flows",
+            stderr
+        );
         // Writing the workbooks is not silent, and the end says where to look next.
         Assert.Contains("Writing workbook 1 of 12: the province's", stderr, StringComparison.Ordinal);
         Assert.Contains("Writing workbook 12 of 12: ", stderr, StringComparison.Ordinal);
         Assert.Contains($"Done. The province's workbook: {paths[0]}", stderr, StringComparison.Ordinal);
-        Assert.Matches(@"The plan in the web app \(dotnet run --project Planner.Api, then sign in\): /runs/req-\d{14}-[0-9a-f]{8}", stderr);
+        Assert.Matches(
+            @"The plan in the web app \(dotnet run --project Planner.Api, then sign in\): /runs/req-\d{14}-[0-9a-f]{8}",
+            stderr
+        );
     }
 
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
-    public async Task Plan_TwiceIntoOneFolder_KeepsEachRunApart_AndTheWebAppListsBothAsFromTheCommandLine(DatabaseProvider provider)
+    public async Task Plan_TwiceIntoOneFolder_KeepsEachRunApart_AndTheWebAppListsBothAsFromTheCommandLine(
+        DatabaseProvider provider
+    )
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var outDir = Path.Combine(db.Directory, "out");
-        string[] config = [$"--Planner:LocalDirectory={db.Directory}", .. provider == DatabaseProvider.Postgres ? [$"--ConnectionStrings:Planner={db.ConnectionString}"] : Array.Empty<string>()];
+        string[] config =
+        [
+            $"--Planner:LocalDirectory={db.Directory}",
+            .. provider == DatabaseProvider.Postgres
+                ? [$"--ConnectionStrings:Planner={db.ConnectionString}"]
+                : Array.Empty<string>(),
+        ];
 
-        var first = await RunAsync(["plan", "--out", outDir, "--days", "2", "--Planner:Workbooks:Cities=false", .. config]);
-        var second = await RunAsync(["plan", "--out", outDir, "--days", "3", "--Planner:Workbooks:Cities=false", .. config]);
+        var first = await RunAsync([
+            "plan",
+            "--out",
+            outDir,
+            "--days",
+            "2",
+            "--Planner:Workbooks:Cities=false",
+            .. config,
+        ]);
+        var second = await RunAsync([
+            "plan",
+            "--out",
+            outDir,
+            "--days",
+            "3",
+            "--Planner:Workbooks:Cities=false",
+            .. config,
+        ]);
 
         Assert.Equal((0, 0), (first.Code, second.Code));
         var summaries = new[] { first.Out, second.Out }.Select(o => o.TrimEnd().Split('\n')[^1]).ToList();
         Assert.NotEqual(Path.GetDirectoryName(summaries[0]), Path.GetDirectoryName(summaries[1]));
-        Assert.Equal([2, 3], summaries.Select(p => Planner.Api.Planning.PlanSummary.FromJson(File.ReadAllText(p)).Run.HorizonDays));
+        Assert.Equal(
+            [2, 3],
+            summaries.Select(p => Planner.Api.Planning.PlanSummary.FromJson(File.ReadAllText(p)).Run.HorizonDays)
+        );
         Assert.Equal(2, Directory.GetDirectories(outDir).Length);
 
         await using var app = TestWebApp.Start(db);
         using var planner = await app.WithApiKeyAsync("planner");
-        var runs = System.Text.Json.JsonDocument.Parse(await planner.GetStringAsync("/api/runs", TestContext.Current.CancellationToken)).RootElement.EnumerateArray().ToList();
+        var runs = System
+            .Text.Json.JsonDocument.Parse(
+                await planner.GetStringAsync("/api/runs", TestContext.Current.CancellationToken)
+            )
+            .RootElement.EnumerateArray()
+            .ToList();
         Assert.Equal(["cli", "cli"], runs.Select(r => r.GetProperty("origin").GetString()));
         Assert.All(runs, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
         // The files the web app serves are the files the command wrote.
         var latest = runs[0].GetProperty("id").GetString();
-        Assert.Equal(await File.ReadAllBytesAsync(summaries[1], TestContext.Current.CancellationToken),
-            await planner.GetByteArrayAsync($"/api/runs/{latest}/files/summary", TestContext.Current.CancellationToken));
+        Assert.Equal(
+            await File.ReadAllBytesAsync(summaries[1], TestContext.Current.CancellationToken),
+            await planner.GetByteArrayAsync($"/api/runs/{latest}/files/summary", TestContext.Current.CancellationToken)
+        );
         using var officer = await app.SignedInAsync("province");
         var home = await officer.GetStringAsync("/", TestContext.Current.CancellationToken);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(home, "made from the command line"));
@@ -108,10 +180,20 @@ public class CommandLineTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var local = $"--Planner:LocalDirectory={db.Directory}";
         var first = await RunAsync("plan", "--out", Path.Combine(db.Directory, "a"), "--days", "2", local);
-        var second = await RunAsync("plan", "--out", Path.Combine(db.Directory, "b"), "--days", "2", "--policy", "pro-rata", local);
+        var second = await RunAsync(
+            "plan",
+            "--out",
+            Path.Combine(db.Directory, "b"),
+            "--days",
+            "2",
+            "--policy",
+            "pro-rata",
+            local
+        );
         Assert.Equal((0, 0), (first.Code, second.Code));
         // plan-province-<date>-<run id>.xlsx
-        string RunId(string stdout) => Path.GetFileNameWithoutExtension(stdout.Split('\n')[0].Trim())["plan-province-20200210-".Length..];
+        string RunId(string stdout) =>
+            Path.GetFileNameWithoutExtension(stdout.Split('\n')[0].Trim())["plan-province-20200210-".Length..];
 
         var comparison = Path.Combine(db.Directory, "compare.xlsx");
         var compare = await RunAsync("compare", RunId(first.Out), RunId(second.Out), "--out", comparison, local);
@@ -122,20 +204,42 @@ public class CommandLineTests
         }
 
         var template = Path.Combine(db.Directory, "template.xlsx");
-        Assert.Equal((0, template), ((await RunAsync("template", "--hospitals", "H-0001", "--out", template, local)) is var t ? (t.Code, t.Out.Trim()) : default));
+        Assert.Equal(
+            (0, template),
+            (
+                (await RunAsync("template", "--hospitals", "H-0001", "--out", template, local)) is var t
+                    ? (t.Code, t.Out.Trim())
+                    : default
+            )
+        );
         var filled = Path.Combine(db.Directory, "filled.xlsx");
-        await File.WriteAllBytesAsync(filled, Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(template, TestContext.Current.CancellationToken),
-            wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10))), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(
+            filled,
+            Uploads.UploadFiles.Edit(
+                await File.ReadAllBytesAsync(template, TestContext.Current.CancellationToken),
+                wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10))
+            ),
+            TestContext.Current.CancellationToken
+        );
         var broken = Path.Combine(db.Directory, "broken.xlsx");
-        await File.WriteAllBytesAsync(broken, Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(filled, TestContext.Current.CancellationToken),
-            wb => wb.Worksheet("Capacity").Cell(2, 9).SetValue("many")), TestContext.Current.CancellationToken);
+        await File.WriteAllBytesAsync(
+            broken,
+            Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(filled, TestContext.Current.CancellationToken), wb =>
+                wb.Worksheet("Capacity").Cell(2, 9).SetValue("many")
+            ),
+            TestContext.Current.CancellationToken
+        );
 
         var refused = await RunAsync("upload", broken, local);
         var accepted = await RunAsync("upload", filled, local);
 
         Assert.Equal(1, refused.Code);
         Assert.Contains("error: The upload has 1 problem; nothing was saved.", refused.Err, StringComparison.Ordinal);
-        Assert.Contains("  Capacity row 2 column I (ICU beds total) 'many': This is not a whole number.", refused.Err, StringComparison.Ordinal);
+        Assert.Contains(
+            "  Capacity row 2 column I (ICU beds total) 'many': This is not a whole number.",
+            refused.Err,
+            StringComparison.Ordinal
+        );
         Assert.Equal(0, accepted.Code);
         Assert.Matches(@"^upload-\d{14}-[0-9a-f]{8}\t1 rows\t1 changed$", accepted.Out.Trim());
     }
@@ -145,12 +249,21 @@ public class CommandLineTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
 
-        var (code, stdout, stderr) = await RunAsync("plan", "--out", db.Directory,
-            "--ConnectionStrings:Planner=Host=127.0.0.1;Port=1;Username=planner;Timeout=3", $"--Planner:LocalDirectory={db.Directory}");
+        var (code, stdout, stderr) = await RunAsync(
+            "plan",
+            "--out",
+            db.Directory,
+            "--ConnectionStrings:Planner=Host=127.0.0.1;Port=1;Username=planner;Timeout=3",
+            $"--Planner:LocalDirectory={db.Directory}"
+        );
 
         Assert.Equal(1, code);
         Assert.Empty(stdout);
-        Assert.StartsWith("error: Cannot open the PostgreSQL database planner on 127.0.0.1:1", LastLine(stderr), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "error: Cannot open the PostgreSQL database planner on 127.0.0.1:1",
+            LastLine(stderr),
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
     }
 
@@ -161,10 +274,19 @@ public class CommandLineTests
         var file = Path.Combine(db.Directory, "a-file");
         await File.WriteAllTextAsync(file, "not a folder", TestContext.Current.CancellationToken);
 
-        var (code, _, stderr) = await RunAsync("plan", "--out", Path.Combine(file, "out"), $"--Planner:LocalDirectory={db.Directory}");
+        var (code, _, stderr) = await RunAsync(
+            "plan",
+            "--out",
+            Path.Combine(file, "out"),
+            $"--Planner:LocalDirectory={db.Directory}"
+        );
 
         Assert.Equal(1, code);
-        Assert.StartsWith($"error: Cannot write to the output folder {Path.Combine(file, "out")}", LastLine(stderr), StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"error: Cannot write to the output folder {Path.Combine(file, "out")}",
+            LastLine(stderr),
+            StringComparison.Ordinal
+        );
         Assert.False(File.Exists(Path.Combine(db.Directory, "planner.db")), "nothing should have been started");
     }
 
@@ -177,10 +299,19 @@ public class CommandLineTests
         var real = TestPlanner.DataDirectory;
         File.Copy(Path.Combine(real, "zhejiang-divisions.csv"), Path.Combine(data, "zhejiang-divisions.csv"));
 
-        var (code, _, stderr) = await RunAsync("plan", "--out", Path.Combine(db.Directory, "out"), $"--Planner:DataDirectory={data}", $"--Planner:LocalDirectory={db.Directory}");
+        var (code, _, stderr) = await RunAsync(
+            "plan",
+            "--out",
+            Path.Combine(db.Directory, "out"),
+            $"--Planner:DataDirectory={data}",
+            $"--Planner:LocalDirectory={db.Directory}"
+        );
 
         Assert.Equal(1, code);
-        Assert.Equal($"error: Missing data file {Path.Combine(data, "zhejiang-population.csv")}; restore it from the repository or set Planner:DataDirectory.", LastLine(stderr));
+        Assert.Equal(
+            $"error: Missing data file {Path.Combine(data, "zhejiang-population.csv")}; restore it from the repository or set Planner:DataDirectory.",
+            LastLine(stderr)
+        );
     }
 
     [Theory]
@@ -201,20 +332,35 @@ public class CommandLineTests
     [InlineData(new[] { "cancel" }, "ID", null)]
     [InlineData(new[] { "upload" }, "FILE", null)]
     [InlineData(new[] { "user", "zhang" }, "--role", null)]
-    public async Task Usage_AMisspeltOrMissingCommandOrOption_IsAnErrorWithExitCode2_AndRunsNothing(string[] args, string named, string? suggestion)
+    public async Task Usage_AMisspeltOrMissingCommandOrOption_IsAnErrorWithExitCode2_AndRunsNothing(
+        string[] args,
+        string named,
+        string? suggestion
+    )
     {
         var served = false;
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 
-        var code = await CommandLine.RunAsync([.. args, "--Planner:LocalDirectory=/nonexistent/never-created"], TextReader.Null, stdout, stderr,
-            _ => { served = true; return Task.FromResult(0); }, TestContext.Current.CancellationToken);
+        var code = await CommandLine.RunAsync(
+            [.. args, "--Planner:LocalDirectory=/nonexistent/never-created"],
+            TextReader.Null,
+            stdout,
+            stderr,
+            _ =>
+            {
+                served = true;
+                return Task.FromResult(0);
+            },
+            TestContext.Current.CancellationToken
+        );
 
         Assert.Equal(CommandLine.UsageError, code);
         Assert.False(served, "a misspelt command must not start the web node");
         Assert.StartsWith("error: ", stderr.ToString(), StringComparison.Ordinal);
         Assert.Contains(named, stderr.ToString(), StringComparison.Ordinal);
-        if (suggestion is not null) Assert.Contains(suggestion, stderr.ToString(), StringComparison.Ordinal);
+        if (suggestion is not null)
+            Assert.Contains(suggestion, stderr.ToString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists("/nonexistent/never-created"));
     }
 
@@ -223,8 +369,18 @@ public class CommandLineTests
     {
         string[]? served = null;
 
-        var code = await CommandLine.RunAsync(["--urls=http://127.0.0.1:0", "--Planner:Jobs:Roles=web,worker"], TextReader.Null, TextWriter.Null,
-            TextWriter.Null, a => { served = a; return Task.FromResult(0); }, TestContext.Current.CancellationToken);
+        var code = await CommandLine.RunAsync(
+            ["--urls=http://127.0.0.1:0", "--Planner:Jobs:Roles=web,worker"],
+            TextReader.Null,
+            TextWriter.Null,
+            TextWriter.Null,
+            a =>
+            {
+                served = a;
+                return Task.FromResult(0);
+            },
+            TestContext.Current.CancellationToken
+        );
 
         Assert.Equal(0, code);
         Assert.Equal(["--urls=http://127.0.0.1:0", "--Planner:Jobs:Roles=web,worker"], served!);
@@ -235,12 +391,20 @@ public class CommandLineTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
 
-        var (code, _, stderr) = await RunAsync("sources", "--Planner:Jobs:LeaseSeconds=1", "--Planner:Freshness:Mode=maybe",
-            $"--Planner:LocalDirectory={db.Directory}");
+        var (code, _, stderr) = await RunAsync(
+            "sources",
+            "--Planner:Jobs:LeaseSeconds=1",
+            "--Planner:Freshness:Mode=maybe",
+            $"--Planner:LocalDirectory={db.Directory}"
+        );
 
         Assert.Equal(1, code);
         Assert.StartsWith("error: ", stderr, StringComparison.Ordinal);
-        Assert.Contains("Planner:Jobs:LeaseSeconds (1) must be longer than Planner:Jobs:HeartbeatSeconds (10).", stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "Planner:Jobs:LeaseSeconds (1) must be longer than Planner:Jobs:HeartbeatSeconds (10).",
+            stderr,
+            StringComparison.Ordinal
+        );
         Assert.Contains("Planner:Freshness:Mode is 'maybe'; use refuse or warn.", stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(db.Directory, "planner.db")), "nothing should have been started");
     }
@@ -250,9 +414,16 @@ public class CommandLineTests
     {
         var (code, stdout, _) = await RunAsync("help");
         var root = CommandLine.Build(new CliContext([], TextReader.Null, TextWriter.Null, TextWriter.Null, null));
-        var parser = root.Subcommands.Where(c => c.Name != "help")
-            .ToDictionary(c => c.Name, c => c.Options.Where(o => !o.Name.StartsWith("-h", StringComparison.Ordinal) && o.Name != "--help")
-                .Select(o => o.Name).Order(StringComparer.Ordinal).ToList());
+        var parser = root
+            .Subcommands.Where(c => c.Name != "help")
+            .ToDictionary(
+                c => c.Name,
+                c =>
+                    c.Options.Where(o => !o.Name.StartsWith("-h", StringComparison.Ordinal) && o.Name != "--help")
+                        .Select(o => o.Name)
+                        .Order(StringComparer.Ordinal)
+                        .ToList()
+            );
 
         Assert.Equal(0, code);
         Assert.All(parser.Keys, c => Assert.Contains(c, stdout, StringComparison.Ordinal));
@@ -261,17 +432,27 @@ public class CommandLineTests
         Assert.All(parser, c => Assert.Equal(c.Value, readme[c.Key]));
     }
 
-    /// <summary>The README's "Commands" table: each row's command (first column) and the options it names (second).</summary>
+    /// <summary>The README's "Commands" table: each row's command (first column) and the options it names
+    /// (second).</summary>
     private static Dictionary<string, List<string>> ReadmeCommands()
     {
         var readme = File.ReadAllLines(Path.Combine(TestPlanner.DataDirectory, "..", "README.md"));
-        var section = readme.SkipWhile(l => l != "## Commands").Skip(1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal));
-        return section.Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+        var section = readme
+            .SkipWhile(l => l != "## Commands")
+            .Skip(1)
+            .TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal));
+        return section
+            .Where(l => l.StartsWith("| `", StringComparison.Ordinal))
             .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
             .ToDictionary(
                 cells => System.Text.RegularExpressions.Regex.Match(cells[1], "`([a-z-]+)").Groups[1].Value,
-                cells => System.Text.RegularExpressions.Regex.Matches(cells[2], "`(--[a-z-]+)").Select(m => m.Groups[1].Value)
-                    .Order(StringComparer.Ordinal).ToList());
+                cells =>
+                    System
+                        .Text.RegularExpressions.Regex.Matches(cells[2], "`(--[a-z-]+)")
+                        .Select(m => m.Groups[1].Value)
+                        .Order(StringComparer.Ordinal)
+                        .ToList()
+            );
     }
 
     [Fact]
@@ -287,7 +468,10 @@ public class CommandLineTests
             foreach (var path in written)
             {
                 var shipped = Path.Combine(data, "sample", Path.GetFileName(path));
-                Assert.True(File.ReadAllBytes(shipped).AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"{Path.GetFileName(path)} differs from data/sample");
+                Assert.True(
+                    File.ReadAllBytes(shipped).AsSpan().SequenceEqual(File.ReadAllBytes(path)),
+                    $"{Path.GetFileName(path)} differs from data/sample"
+                );
             }
         }
         finally

@@ -15,7 +15,8 @@ public static partial class ExternalSolver
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
         {
             var path = Path.Combine(dir, "cbc");
-            if (File.Exists(path)) return path;
+            if (File.Exists(path))
+                return path;
         }
         const string reason = "CBC is not installed (apt-get install coinor-cbc)";
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
@@ -33,7 +34,10 @@ public static partial class ExternalSolver
         // off: on one badly scaled fairness stage of the sample (tier-5 surgical masks, 4 days) CBC 2.10's presolve
         // stops at 0.0693 where CLP, CBC without presolve and CBC's barrier all reach 0.07058.
         var start = new ProcessStartInfo(cbc) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { mpsFile, maximize ? "-maximize" : "-minimize", "-presolve", "off", "-solve", "-quit" }) start.ArgumentList.Add(arg);
+        foreach (
+            var arg in new[] { mpsFile, maximize ? "-maximize" : "-minimize", "-presolve", "off", "-solve", "-quit" }
+        )
+            start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();

@@ -27,9 +27,13 @@ internal static class PostgresServer
     public const string DisableVariable = "PLANNER_TEST_POSTGRES_DISABLE";
 
     private static readonly TimeSpan StartupBudget = TimeSpan.FromSeconds(60);
-    private static readonly Lazy<Task<string?>> Server = new(() => Task.Run(ResolveAsync), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Task<string?>> Server = new(
+        () => Task.Run(ResolveAsync),
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
-    /// <summary>Why <see cref="GetAdminConnectionStringAsync"/> returned <c>null</c>; <c>null</c> while a server is available or not yet asked for.</summary>
+    /// <summary>Why <see cref="GetAdminConnectionStringAsync"/> returned <c>null</c>; <c>null</c> while a server is
+    /// available or not yet asked for.</summary>
     public static string? UnavailableReason { get; private set; }
 
     /// <summary>
@@ -53,10 +57,19 @@ internal static class PostgresServer
             {
                 await ProbeAsync(configured, timeout.Token);
             }
-            catch (Exception ex) when (ex is NpgsqlException or ArgumentException or InvalidOperationException or OperationCanceledException or SocketException)
+            catch (Exception ex)
+                when (ex
+                        is NpgsqlException
+                            or ArgumentException
+                            or InvalidOperationException
+                            or OperationCanceledException
+                            or SocketException
+                )
             {
                 throw new InvalidOperationException(
-                    $"{ConnectionStringVariable} is set but PostgreSQL cannot be used with it: {OneLine(ex.Message)}", ex);
+                    $"{ConnectionStringVariable} is set but PostgreSQL cannot be used with it: {OneLine(ex.Message)}",
+                    ex
+                );
             }
 
             return configured;
@@ -65,7 +78,9 @@ internal static class PostgresServer
         var bin = FindBinDirectory();
         if (bin is null)
         {
-            return Unavailable($"{ConnectionStringVariable} is not set and no initdb was found under /usr/lib/postgresql/*/bin or on PATH");
+            return Unavailable(
+                $"{ConnectionStringVariable} is not set and no initdb was found under /usr/lib/postgresql/*/bin or on PATH"
+            );
         }
 
         try
@@ -73,9 +88,16 @@ internal static class PostgresServer
             var cluster = await LocalCluster.StartAsync(bin, StartupBudget);
             return cluster.AdminConnectionString;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException
-                                       or OperationCanceledException or NpgsqlException or SocketException
-                                       or System.ComponentModel.Win32Exception)
+        catch (Exception ex)
+            when (ex
+                    is IOException
+                        or UnauthorizedAccessException
+                        or InvalidOperationException
+                        or OperationCanceledException
+                        or NpgsqlException
+                        or SocketException
+                        or System.ComponentModel.Win32Exception
+            )
         {
             return Unavailable($"starting a throwaway cluster from {bin} failed: {OneLine(ex.Message)}");
         }
@@ -90,7 +112,11 @@ internal static class PostgresServer
         var bin = FindBinDirectory();
         if (bin is null || IsSet(DisableVariable))
         {
-            TestDatabase.FailOrSkip(bin is null ? "no initdb was found under /usr/lib/postgresql/*/bin or on PATH for a private cluster" : $"disabled by {DisableVariable}");
+            TestDatabase.FailOrSkip(
+                bin is null
+                    ? "no initdb was found under /usr/lib/postgresql/*/bin or on PATH for a private cluster"
+                    : $"disabled by {DisableVariable}"
+            );
         }
         return await LocalCluster.StartAsync(bin, StartupBudget);
     }
@@ -104,8 +130,7 @@ internal static class PostgresServer
     private static bool IsSet(string variable)
     {
         var value = Environment.GetEnvironmentVariable(variable);
-        return !string.IsNullOrWhiteSpace(value)
-            && value.Trim() is not ("0" or "false" or "False" or "FALSE" or "no");
+        return !string.IsNullOrWhiteSpace(value) && value.Trim() is not ("0" or "false" or "False" or "FALSE" or "no");
     }
 
     internal static string OneLine(string text)
@@ -127,9 +152,14 @@ internal static class PostgresServer
         const string root = "/usr/lib/postgresql";
         if (Directory.Exists(root))
         {
-            var newest = Directory.EnumerateDirectories(root)
+            var newest = Directory
+                .EnumerateDirectories(root)
                 .Where(d => File.Exists(Path.Combine(d, "bin", "initdb")))
-                .OrderByDescending(d => double.TryParse(Path.GetFileName(d), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : 0)
+                .OrderByDescending(d =>
+                    double.TryParse(Path.GetFileName(d), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+                        ? v
+                        : 0
+                )
                 .FirstOrDefault();
             if (newest is not null)
             {
@@ -202,7 +232,8 @@ internal static class PostgresServer
 
                     AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
 
-                    var connectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres";
+                    var connectionString =
+                        $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres";
                     await ProbeAsync(connectionString, cancellationToken);
                     cluster.AdminConnectionString = connectionString;
                     return cluster;
@@ -222,23 +253,49 @@ internal static class PostgresServer
             string[] common = ["-D", dataDirectory, "-A", "trust", "-U", "postgres", "--encoding=UTF8", "--no-sync"];
             try
             {
-                await RunAsync(Path.Combine(bin, "initdb"), [.. common, "--locale=C.UTF-8"], asPostgresUser, cancellationToken);
+                await RunAsync(
+                    Path.Combine(bin, "initdb"),
+                    [.. common, "--locale=C.UTF-8"],
+                    asPostgresUser,
+                    cancellationToken
+                );
             }
             catch (InvalidOperationException)
             {
                 // The C.UTF-8 locale is not installed everywhere; fall back to no locale at all.
                 await RunAsync("rm", ["-rf", dataDirectory], asPostgresUser, cancellationToken);
-                await RunAsync(Path.Combine(bin, "initdb"), [.. common, "--no-locale"], asPostgresUser, cancellationToken);
+                await RunAsync(
+                    Path.Combine(bin, "initdb"),
+                    [.. common, "--no-locale"],
+                    asPostgresUser,
+                    cancellationToken
+                );
             }
         }
 
         private Task PgCtlStartAsync(int port, CancellationToken cancellationToken)
         {
-            options = string.Create(CultureInfo.InvariantCulture,
-                $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
-            return RunAsync(Path.Combine(bin, "pg_ctl"),
-                ["-D", dataDirectory, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "30", "-o", options, "start"],
-                asPostgresUser, cancellationToken);
+            options = string.Create(
+                CultureInfo.InvariantCulture,
+                $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            );
+            return RunAsync(
+                Path.Combine(bin, "pg_ctl"),
+                [
+                    "-D",
+                    dataDirectory,
+                    "-l",
+                    Path.Combine(root, "postgres.log"),
+                    "-w",
+                    "-t",
+                    "30",
+                    "-o",
+                    options,
+                    "start",
+                ],
+                asPostgresUser,
+                cancellationToken
+            );
         }
 
         /// <summary>
@@ -246,9 +303,25 @@ internal static class PostgresServer
         /// (57P01, "terminating connection due to administrator command") and the server is back on the same port.
         /// </summary>
         public Task RestartAsync(CancellationToken cancellationToken) =>
-            RunAsync(Path.Combine(bin, "pg_ctl"),
-                ["-D", dataDirectory, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "30", "-m", "fast", "-o", options, "restart"],
-                asPostgresUser, cancellationToken);
+            RunAsync(
+                Path.Combine(bin, "pg_ctl"),
+                [
+                    "-D",
+                    dataDirectory,
+                    "-l",
+                    Path.Combine(root, "postgres.log"),
+                    "-w",
+                    "-t",
+                    "30",
+                    "-m",
+                    "fast",
+                    "-o",
+                    options,
+                    "restart",
+                ],
+                asPostgresUser,
+                cancellationToken
+            );
 
         public ValueTask DisposeAsync()
         {
@@ -264,11 +337,23 @@ internal static class PostgresServer
                 if (File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
                 {
                     using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                    RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "15", "stop"],
-                        asPostgresUser, timeout.Token).GetAwaiter().GetResult();
+                    RunAsync(
+                            Path.Combine(bin, "pg_ctl"),
+                            ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "15", "stop"],
+                            asPostgresUser,
+                            timeout.Token
+                        )
+                        .GetAwaiter()
+                        .GetResult();
                 }
             }
-            catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException or System.ComponentModel.Win32Exception)
+            catch (Exception ex)
+                when (ex
+                        is InvalidOperationException
+                            or OperationCanceledException
+                            or IOException
+                            or System.ComponentModel.Win32Exception
+                )
             {
                 // Best effort: the watchdog tries again once this process is gone.
             }
@@ -285,7 +370,8 @@ internal static class PostgresServer
 
         /// <summary>
         /// A detached shell that stops the cluster and deletes its directory once this process is gone, for
-        /// when the process is killed and <see cref="AppDomain.ProcessExit"/> never runs. Its output goes to /dev/null so it holds no pipe
+        /// when the process is killed and <see cref="AppDomain.ProcessExit"/> never runs. Its output goes to /dev/null
+        /// so it holds no pipe
         /// that a test runner would wait on.
         /// </summary>
         private void StartWatchdog()
@@ -294,9 +380,11 @@ internal static class PostgresServer
             var stop = asPostgresUser
                 ? $"runuser -u postgres -- {pgCtl} -D {Quote(dataDirectory)} -m immediate -w -t 15 stop"
                 : $"{pgCtl} -D {Quote(dataDirectory)} -m immediate -w -t 15 stop";
-            var script = string.Create(CultureInfo.InvariantCulture,
-                $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 2; done; sleep 1; " +
-                $"if [ -f {Quote(Path.Combine(dataDirectory, "postmaster.pid"))} ]; then {stop}; fi; rm -rf {Quote(root)}");
+            var script = string.Create(
+                CultureInfo.InvariantCulture,
+                $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 2; done; sleep 1; "
+                    + $"if [ -f {Quote(Path.Combine(dataDirectory, "postmaster.pid"))} ]; then {stop}; fi; rm -rf {Quote(root)}"
+            );
             try
             {
                 var info = new ProcessStartInfo("sh")
@@ -325,7 +413,12 @@ internal static class PostgresServer
             return ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        public async Task RunAsync(string file, string[] arguments, bool asPostgres, CancellationToken cancellationToken)
+        public async Task RunAsync(
+            string file,
+            string[] arguments,
+            bool asPostgres,
+            CancellationToken cancellationToken
+        )
         {
             var info = new ProcessStartInfo(asPostgres ? "runuser" : file)
             {
@@ -350,8 +443,20 @@ internal static class PostgresServer
 
             var output = new StringBuilder();
             using var process = new Process { StartInfo = info };
-            process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+            process.OutputDataReceived += (_, e) =>
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            };
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (output)
+                {
+                    output.AppendLine(e.Data);
+                }
+            };
             process.Start();
             process.StandardInput.Close();
             process.BeginOutputReadLine();
@@ -380,8 +485,12 @@ internal static class PostgresServer
                     text += " log: " + File.ReadAllText(log);
                 }
 
-                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.GetFileName(file)} exited with {process.ExitCode}: {OneLine(text)}"));
+                throw new InvalidOperationException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{Path.GetFileName(file)} exited with {process.ExitCode}: {OneLine(text)}"
+                    )
+                );
             }
         }
     }

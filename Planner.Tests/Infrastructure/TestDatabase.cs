@@ -22,8 +22,13 @@ public sealed class TestDatabase : IAsyncDisposable
     private readonly string? postgresAdminConnectionString;
     private int disposed;
 
-    private TestDatabase(DatabaseProvider provider, string connectionString, string directory,
-        string? postgresDatabaseName = null, string? postgresAdminConnectionString = null)
+    private TestDatabase(
+        DatabaseProvider provider,
+        string connectionString,
+        string directory,
+        string? postgresDatabaseName = null,
+        string? postgresAdminConnectionString = null
+    )
     {
         Provider = provider;
         ConnectionString = connectionString;
@@ -37,44 +42,48 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A connection string ready for Npgsql or Microsoft.Data.Sqlite, per <see cref="Provider"/>.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>A fresh temp directory owned by this test (the SQLite file lives here; use it for outputs too).</summary>
+    /// <summary>A fresh temp directory owned by this test (the SQLite file lives here; use it for outputs
+    /// too).</summary>
     public string Directory { get; }
 
-    /// <summary>Every provider, for <c>[Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]</c>.</summary>
-    public static TheoryData<DatabaseProvider> Providers { get; } = new(DatabaseProvider.Sqlite, DatabaseProvider.Postgres);
+    /// <summary>Every provider, for <c>[Theory, MemberData(nameof(TestDatabase.Providers), MemberType =
+    /// typeof(TestDatabase))]</c>.</summary>
+    public static TheoryData<DatabaseProvider> Providers { get; } =
+        new(DatabaseProvider.Sqlite, DatabaseProvider.Postgres);
 
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
     {
         switch (provider)
         {
             case DatabaseProvider.Sqlite:
+            {
+                var directory = CreateDirectory();
+                var builder = new SqliteConnectionStringBuilder
                 {
-                    var directory = CreateDirectory();
-                    var builder = new SqliteConnectionStringBuilder
-                    {
-                        DataSource = Path.Combine(directory, "planner.db"),
-                        Pooling = false,
-                    };
-                    return new TestDatabase(provider, builder.ConnectionString, directory);
-                }
+                    DataSource = Path.Combine(directory, "planner.db"),
+                    Pooling = false,
+                };
+                return new TestDatabase(provider, builder.ConnectionString, directory);
+            }
 
             case DatabaseProvider.Postgres:
+            {
+                var admin = await PostgresServer.GetAdminConnectionStringAsync();
+                if (admin is null)
                 {
-                    var admin = await PostgresServer.GetAdminConnectionStringAsync();
-                    if (admin is null)
-                    {
-                        FailOrSkip(PostgresServer.UnavailableReason ?? "unknown reason");
-                    }
-
-                    return await CreateOnAsync(admin);
+                    FailOrSkip(PostgresServer.UnavailableReason ?? "unknown reason");
                 }
+
+                return await CreateOnAsync(admin);
+            }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider.");
         }
     }
 
-    /// <summary>A fresh PostgreSQL database on the server <paramref name="admin"/> reaches (a private cluster's, say).</summary>
+    /// <summary>A fresh PostgreSQL database on the server <paramref name="admin"/> reaches (a private cluster's,
+    /// say).</summary>
     public static async Task<TestDatabase> CreateOnAsync(string admin)
     {
         var name = "planner_t_" + Guid.NewGuid().ToString("N");
@@ -84,12 +93,13 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>"sqlite" or "postgres", for messages.</summary>
-    public string Describe() => Provider switch
-    {
-        DatabaseProvider.Sqlite => "sqlite",
-        DatabaseProvider.Postgres => "postgres",
-        _ => Provider.ToString().ToLowerInvariant(),
-    };
+    public string Describe() =>
+        Provider switch
+        {
+            DatabaseProvider.Sqlite => "sqlite",
+            DatabaseProvider.Postgres => "postgres",
+            _ => Provider.ToString().ToLowerInvariant(),
+        };
 
     public override string ToString() => Describe();
 
@@ -110,14 +120,14 @@ public sealed class TestDatabase : IAsyncDisposable
                     NpgsqlConnection.ClearPool(connection);
                 }
 
-                await ExecuteAsync(postgresAdminConnectionString, $"DROP DATABASE IF EXISTS \"{postgresDatabaseName}\" WITH (FORCE)", CancellationToken.None);
+                await ExecuteAsync(
+                    postgresAdminConnectionString,
+                    $"DROP DATABASE IF EXISTS \"{postgresDatabaseName}\" WITH (FORCE)",
+                    CancellationToken.None
+                );
             }
-            catch (NpgsqlException)
-            {
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            catch (NpgsqlException) { }
+            catch (InvalidOperationException) { }
         }
 
         DeleteDirectory(Directory);
@@ -129,16 +139,18 @@ public sealed class TestDatabase : IAsyncDisposable
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidOperationException(
-                $"PostgreSQL is not available ({reason}), and PostgreSQL tests must not skip on CI (CI=true). " +
-                $"Run the tests via .ci/run or set {PostgresServer.ConnectionStringVariable}.");
+                $"PostgreSQL is not available ({reason}), and PostgreSQL tests must not skip on CI (CI=true). "
+                    + $"Run the tests via .ci/run or set {PostgresServer.ConnectionStringVariable}."
+            );
         }
 
-        Assert.Skip($"PostgreSQL not available: {reason}; set {PostgresServer.ConnectionStringVariable}=\"Host=...;Port=...;Username=...;Database=postgres\" to run");
+        Assert.Skip(
+            $"PostgreSQL not available: {reason}; set {PostgresServer.ConnectionStringVariable}=\"Host=...;Port=...;Username=...;Database=postgres\" to run"
+        );
         throw new UnreachableException();
     }
 
-    private static string CreateDirectory()
-        => System.IO.Directory.CreateTempSubdirectory("planner-test-").FullName;
+    private static string CreateDirectory() => System.IO.Directory.CreateTempSubdirectory("planner-test-").FullName;
 
     private static void DeleteDirectory(string directory)
     {

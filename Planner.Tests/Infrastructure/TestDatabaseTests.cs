@@ -9,12 +9,13 @@ namespace Planner.Tests.Infrastructure;
 
 public sealed class TestDatabaseTests
 {
-    private static DbConnection Connect(TestDatabase database) => database.Provider switch
-    {
-        DatabaseProvider.Sqlite => new SqliteConnection(database.ConnectionString),
-        DatabaseProvider.Postgres => new NpgsqlConnection(database.ConnectionString),
-        _ => throw new ArgumentOutOfRangeException(nameof(database), database.Provider, "Unknown provider."),
-    };
+    private static DbConnection Connect(TestDatabase database) =>
+        database.Provider switch
+        {
+            DatabaseProvider.Sqlite => new SqliteConnection(database.ConnectionString),
+            DatabaseProvider.Postgres => new NpgsqlConnection(database.ConnectionString),
+            _ => throw new ArgumentOutOfRangeException(nameof(database), database.Provider, "Unknown provider."),
+        };
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CreateAsync_OpensAnEmptyDatabase_ForEachProvider(DatabaseProvider provider)
@@ -22,26 +23,52 @@ public sealed class TestDatabaseTests
         var cancellationToken = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync(provider);
         Assert.Equal(provider, database.Provider);
-        Assert.True(Directory.Exists(database.Directory), $"{database.Describe()}: directory {database.Directory} exists");
+        Assert.True(
+            Directory.Exists(database.Directory),
+            $"{database.Describe()}: directory {database.Directory} exists"
+        );
 
         await using var connection = Connect(database);
         await connection.OpenAsync(cancellationToken);
 
-        var userTables = provider == DatabaseProvider.Sqlite
-            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
-            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
-        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>(new CommandDefinition(userTables, cancellationToken: cancellationToken)));
+        var userTables =
+            provider == DatabaseProvider.Sqlite
+                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+                : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
+        Assert.Equal(
+            0L,
+            await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition(userTables, cancellationToken: cancellationToken)
+            )
+        );
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "CREATE TABLE probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(9,2) NOT NULL)",
-            cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO probe (id, name, amount) VALUES (@Id, @Name, @Amount)",
-            new { Id = 1, Name = "Müller ✓", Amount = 12.5m },
-            cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "CREATE TABLE probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(9,2) NOT NULL)",
+                cancellationToken: cancellationToken
+            )
+        );
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "INSERT INTO probe (id, name, amount) VALUES (@Id, @Name, @Amount)",
+                new
+                {
+                    Id = 1,
+                    Name = "Müller ✓",
+                    Amount = 12.5m,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
 
-        var row = Assert.Single(await connection.QueryAsync<ProbeRow>(new CommandDefinition(
-            "SELECT id AS Id, name AS Name, amount AS Amount FROM probe", cancellationToken: cancellationToken)));
+        var row = Assert.Single(
+            await connection.QueryAsync<ProbeRow>(
+                new CommandDefinition(
+                    "SELECT id AS Id, name AS Name, amount AS Amount FROM probe",
+                    cancellationToken: cancellationToken
+                )
+            )
+        );
         Assert.Equal(1, row.Id);
         Assert.Equal("Müller ✓", row.Name);
         Assert.Equal(12.5m, row.Amount);
@@ -59,17 +86,27 @@ public sealed class TestDatabaseTests
         await using (var connection = Connect(first))
         {
             await connection.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("CREATE TABLE only_in_first (id INTEGER)", cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO only_in_first (id) VALUES (1)", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(
+                new CommandDefinition("CREATE TABLE only_in_first (id INTEGER)", cancellationToken: cancellationToken)
+            );
+            await connection.ExecuteAsync(
+                new CommandDefinition("INSERT INTO only_in_first (id) VALUES (1)", cancellationToken: cancellationToken)
+            );
         }
 
         await using (var connection = Connect(second))
         {
             await connection.OpenAsync(cancellationToken);
-            var tableQuery = provider == DatabaseProvider.Sqlite
-                ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_first'"
-                : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'only_in_first'";
-            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>(new CommandDefinition(tableQuery, cancellationToken: cancellationToken)));
+            var tableQuery =
+                provider == DatabaseProvider.Sqlite
+                    ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_first'"
+                    : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'only_in_first'";
+            Assert.Equal(
+                0L,
+                await connection.ExecuteScalarAsync<long>(
+                    new CommandDefinition(tableQuery, cancellationToken: cancellationToken)
+                )
+            );
         }
     }
 
@@ -81,27 +118,43 @@ public sealed class TestDatabaseTests
         await using (var connection = Connect(database))
         {
             await connection.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition("CREATE TABLE t (id INTEGER)", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(
+                new CommandDefinition("CREATE TABLE t (id INTEGER)", cancellationToken: cancellationToken)
+            );
         }
 
         await database.DisposeAsync();
 
-        Assert.False(Directory.Exists(database.Directory), $"{database.Describe()}: directory {database.Directory} was deleted");
+        Assert.False(
+            Directory.Exists(database.Directory),
+            $"{database.Describe()}: directory {database.Directory} was deleted"
+        );
         if (provider == DatabaseProvider.Postgres)
         {
             var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
             var admin = await PostgresServer.GetAdminConnectionStringAsync();
             await using var connection = new NpgsqlConnection(admin);
             await connection.OpenAsync(cancellationToken);
-            Assert.Equal(0L, await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM pg_database WHERE datname = @name", new { name }, cancellationToken: cancellationToken)));
+            Assert.Equal(
+                0L,
+                await connection.ExecuteScalarAsync<long>(
+                    new CommandDefinition(
+                        "SELECT COUNT(*) FROM pg_database WHERE datname = @name",
+                        new { name },
+                        cancellationToken: cancellationToken
+                    )
+                )
+            );
         }
     }
 
     [Fact]
     public void TestCulture_IsInvariant()
     {
-        Assert.Equal(System.Globalization.CultureInfo.InvariantCulture, System.Globalization.CultureInfo.CurrentCulture);
+        Assert.Equal(
+            System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.CultureInfo.CurrentCulture
+        );
         Assert.Equal("1.5", 1.5.ToString(System.Globalization.CultureInfo.CurrentCulture));
     }
 

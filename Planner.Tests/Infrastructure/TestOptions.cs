@@ -5,7 +5,8 @@ using Planner.Api.Startup;
 
 namespace Planner.Tests.Infrastructure;
 
-/// <summary>What a node's start says of a configuration: the message that stops it, or null when every setting is right.</summary>
+/// <summary>What a node's start says of a configuration: the message that stops it, or null when every setting is
+/// right.</summary>
 public static class TestOptions
 {
     public static string? StartupError(params (string Key, string Value)[] values)

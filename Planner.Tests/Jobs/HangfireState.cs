@@ -12,7 +12,8 @@ public sealed class HangfireState
 {
     public const string Name = "Hangfire (process-wide state)";
 
-    /// <summary>Points Hangfire's logging at nothing, so that a storage made outside a host does not log to a disposed one.</summary>
+    /// <summary>Points Hangfire's logging at nothing, so that a storage made outside a host does not log to a disposed
+    /// one.</summary>
     public static void ResetLogging() => LogProvider.SetCurrentLogProvider(new Silent());
 
     private sealed class Silent : ILogProvider

@@ -7,7 +7,8 @@ using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Jobs;
 
-/// <summary>The web node in embedded mode: the dashboard and the operations endpoints, as a planner (access: AccessTests).</summary>
+/// <summary>The web node in embedded mode: the dashboard and the operations endpoints, as a planner (access:
+/// AccessTests).</summary>
 [Collection(HangfireState.Name)]
 public class OperationsTests
 {
@@ -33,8 +34,7 @@ public class OperationsTests
             Assert.True(DateTime.UtcNow < deadline, "the run did not finish in 3 minutes");
             await Task.Delay(100, Ct);
             state = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct);
-        }
-        while (state.GetProperty("status").GetString() is "queued" or "running");
+        } while (state.GetProperty("status").GetString() is "queued" or "running");
 
         Assert.Equal("succeeded", state.GetProperty("status").GetString());
         var workbook = await client.GetAsync(new Uri($"/api/runs/{id}/files/province", UriKind.Relative), Ct);
@@ -45,16 +45,27 @@ public class OperationsTests
         }
         var city = await client.GetAsync(new Uri($"/api/runs/{id}/files/city-330100", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, city.StatusCode);
-        Assert.StartsWith("plan-city-330100-", city.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "plan-city-330100-",
+            city.Content.Headers.ContentDisposition?.FileName?.Trim('"'),
+            StringComparison.Ordinal
+        );
         var sources = await client.GetFromJsonAsync<JsonElement>("/api/sources", Ct);
         Assert.Equal(3, sources.GetArrayLength());
         Assert.All(sources.EnumerateArray(), s => Assert.True(s.GetProperty("fresh").GetBoolean()));
         var pulls = await client.GetFromJsonAsync<JsonElement>("/api/sources/pulls?limit=3", Ct);
         Assert.Equal(3, pulls.GetArrayLength());
-        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync(new Uri("/api/sources/production/pull", UriKind.Relative), null, Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await client.PostAsync(new Uri("/api/sources/production/pull", UriKind.Relative), null, Ct)).StatusCode
+        );
         var unknownFeed = await client.PostAsync(new Uri("/api/sources/masks/pull", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknownFeed.StatusCode);
-        Assert.Contains("production, hospitals and teams", await unknownFeed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains(
+            "production, hospitals and teams",
+            await unknownFeed.Content.ReadAsStringAsync(Ct),
+            StringComparison.Ordinal
+        );
         var unknownRun = await client.PostAsync(new Uri("/api/runs/req-nope/cancel", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknownRun.StatusCode);
         var badDays = await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
@@ -77,8 +88,14 @@ public class OperationsTests
         {
             Assert.Contains(book.Worksheets, w => w.Name == "Villages");
         }
-        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(new Uri($"/api/runs/{id}/files/city-330200", UriKind.Relative), Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync(new Uri($"/api/runs/{id}/files/province", UriKind.Relative), Ct)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await officer.GetAsync(new Uri($"/api/runs/{id}/files/city-330200", UriKind.Relative), Ct)).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (await officer.GetAsync(new Uri($"/api/runs/{id}/files/province", UriKind.Relative), Ct)).StatusCode
+        );
     }
 
     [Fact]
@@ -89,9 +106,15 @@ public class OperationsTests
         await using var app = TestWebApp.Start(db);
         using var client = await app.WithApiKeyAsync("planner");
 
-        var template = await client.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0002", UriKind.Relative), Ct);
+        var template = await client.GetAsync(
+            new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0002", UriKind.Relative),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.OK, template.StatusCode);
-        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", template.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            template.Content.Headers.ContentType?.MediaType
+        );
         var bytes = await template.Content.ReadAsByteArrayAsync(Ct);
         var good = Uploads.UploadFiles.Edit(bytes, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
         var bad = Uploads.UploadFiles.Edit(good, wb => wb.Worksheet("Capacity").Cell(3, 9).SetValue(-4));
@@ -107,13 +130,29 @@ public class OperationsTests
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
         var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
-        Assert.Equal(("Capacity", 3, "I", "ICU beds total"), (error.GetProperty("sheet").GetString(), error.GetProperty("row").GetInt32(), error.GetProperty("column").GetString(), error.GetProperty("field").GetString()));
+        Assert.Equal(
+            ("Capacity", 3, "I", "ICU beds total"),
+            (
+                error.GetProperty("sheet").GetString(),
+                error.GetProperty("row").GetInt32(),
+                error.GetProperty("column").GetString(),
+                error.GetProperty("field").GetString()
+            )
+        );
         Assert.Equal(HttpStatusCode.BadRequest, notExcel.StatusCode);
-        Assert.Contains("not an Excel workbook", await notExcel.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains(
+            "not an Excel workbook",
+            await notExcel.Content.ReadAsStringAsync(Ct),
+            StringComparison.Ordinal
+        );
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
-        var unknown = await client.GetAsync(new Uri("/api/uploads/capacity/template?hospitals=H-NOPE", UriKind.Relative), Ct);
+        var unknown = await client.GetAsync(
+            new Uri("/api/uploads/capacity/template?hospitals=H-NOPE", UriKind.Relative),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        Task<HttpResponseMessage> Post(byte[] file, string name) => TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
+        Task<HttpResponseMessage> Post(byte[] file, string name) =>
+            TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
     }
 }

@@ -7,15 +7,16 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Planner.Api;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
 using Planner.Api.Startup;
+using Planner.Api.Storage;
+using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Jobs;
 
-/// <summary>Plan runs as jobs, in process: claims, publishing once, cancellation, freshness gating and the schedules.</summary>
+/// <summary>Plan runs as jobs, in process: claims, publishing once, cancellation, freshness gating and the
+/// schedules.</summary>
 [Collection(HangfireState.Name)]
 public class PlanJobTests
 {
@@ -25,14 +26,28 @@ public class PlanJobTests
 
     /// <summary>A short horizon and a short team-plan limit: these tests are about the run, not the plan.</summary>
     private static TestNode Settings(TestDatabase db, params (string, string)[] extra) =>
-        TestPlanner.Node(db, [("Planner:Teams:TimeLimitSeconds", "2"), ("Planner:Jobs:HeartbeatSeconds", "0.2"), ("Planner:Jobs:LeaseSeconds", "30"), .. extra]);
+        TestPlanner.Node(
+            db,
+            [
+                ("Planner:Teams:TimeLimitSeconds", "2"),
+                ("Planner:Jobs:HeartbeatSeconds", "0.2"),
+                ("Planner:Jobs:LeaseSeconds", "30"),
+                .. extra,
+            ]
+        );
 
     private static async Task<string> QueueAsync(TestNode settings, TimeProvider clock, PlanRequest? request = null)
     {
         await settings.At(clock).PrepareAsync(Ct);
         await settings.SeedSourcesAsync(Ct);
         await using var db = await settings.Planner.OpenAsync(Ct);
-        return await RunRequests.CreateAsync(db, "scenario", request ?? new PlanRequest(HorizonDays: 3), null, clock.GetUtcNow());
+        return await RunRequests.CreateAsync(
+            db,
+            "scenario",
+            request ?? new PlanRequest(HorizonDays: 3),
+            null,
+            clock.GetUtcNow()
+        );
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -49,15 +64,39 @@ public class PlanJobTests
         await using var connection = await settings.Planner.OpenAsync(Ct);
         var request = await RunRequests.GetAsync(connection, id);
         Assert.Equal(("succeeded", 1), (request!.Status, request.Attempts));
-        var runs = (await connection.QueryAsync<string>("SELECT id FROM plan_runs WHERE request_id = @id", new { id })).ToList();
+        var runs = (
+            await connection.QueryAsync<string>("SELECT id FROM plan_runs WHERE request_id = @id", new { id })
+        ).ToList();
         Assert.Equal([request.RunId!], runs);
-        var files = (await connection.QueryAsync<(string Kind, string Sha, byte[] Content)>(
-            "SELECT kind, sha256, content FROM published_workbooks WHERE run_id = @run ORDER BY kind", new { run = request.RunId })).ToList();
-        Assert.Equal(["city-330100", "city-330200", "city-330300", "city-330400", "city-330500", "city-330600", "city-330700", "city-330800", "city-330900", "city-331000", "city-331100", "province", "summary"],
-            files.Select(f => f.Kind));
+        var files = (
+            await connection.QueryAsync<(string Kind, string Sha, byte[] Content)>(
+                "SELECT kind, sha256, content FROM published_workbooks WHERE run_id = @run ORDER BY kind",
+                new { run = request.RunId }
+            )
+        ).ToList();
+        Assert.Equal(
+            [
+                "city-330100",
+                "city-330200",
+                "city-330300",
+                "city-330400",
+                "city-330500",
+                "city-330600",
+                "city-330700",
+                "city-330800",
+                "city-330900",
+                "city-331000",
+                "city-331100",
+                "province",
+                "summary",
+            ],
+            files.Select(f => f.Kind)
+        );
         Assert.All(files, f => Assert.Equal(f.Sha, Convert.ToHexStringLower(SHA256.HashData(f.Content))));
         // The published workbook is a real workbook.
-        using var workbook = new ClosedXML.Excel.XLWorkbook(new MemoryStream(files.Single(f => f.Kind == "province").Content));
+        using var workbook = new ClosedXML.Excel.XLWorkbook(
+            new MemoryStream(files.Single(f => f.Kind == "province").Content)
+        );
         Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");
     }
 
@@ -69,18 +108,38 @@ public class PlanJobTests
         var id = await QueueAsync(settings, TimeProvider.System);
         var executors = Enumerable.Range(0, 2).Select(_ => settings.Executor()).ToList();
 
-        var outcomes = await Task.WhenAll(executors.Select(async e =>
-        {
-            try { return await e.ExecuteAsync(id, Ct, Ct); }
-            catch (RunBusyException) { return "busy"; }
-        }));
+        var outcomes = await Task.WhenAll(
+            executors.Select(async e =>
+            {
+                try
+                {
+                    return await e.ExecuteAsync(id, Ct, Ct);
+                }
+                catch (RunBusyException)
+                {
+                    return "busy";
+                }
+            })
+        );
 
         // One ran it; the other found it running (Hangfire retries that delivery later) or already finished.
         Assert.Single(outcomes, o => o == "succeeded");
         Assert.Single(outcomes, o => o is "busy" or "already finished");
         await using var connection = await settings.Planner.OpenAsync(Ct);
-        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs WHERE request_id = @id", new { id }));
-        Assert.Equal(13, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id = @id", new { id }));
+        Assert.Equal(
+            1,
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id",
+                new { id }
+            )
+        );
+        Assert.Equal(
+            13,
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id = @id",
+                new { id }
+            )
+        );
     }
 
     [Fact]
@@ -96,17 +155,25 @@ public class PlanJobTests
         var contested = $"{later.GetUtcNow():yyyyMMdd-HHmmss}-{first.RunId.Split('-')[2]}";
         await using var other = await settings.Planner.OpenAsync(Ct);
         await using var tx = await other.BeginTransactionAsync(Ct);
-        await other.ExecuteAsync("""
+        await other.ExecuteAsync(
+            """
             INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at)
             SELECT @contested, scenario_id, 'running', policy, solver, plan_start, horizon_days, input_digest, started_at FROM plan_runs WHERE id = @first
-            """, new { contested, first = first.RunId }, tx);
+            """,
+            new { contested, first = first.RunId },
+            tx
+        );
 
         var second = Task.Run(() => settings.At(later).RunAsync(request, ct: Ct), Ct);
         // Commit once the second run waits on that row (or has ended).
         await using (var watcher = await settings.Planner.OpenAsync(Ct))
         {
-            while (!second.IsCompleted && await watcher.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == 0)
+            while (
+                !second.IsCompleted
+                && await watcher.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                ) == 0
+            )
             {
                 await Task.Delay(50, Ct);
             }
@@ -116,7 +183,13 @@ public class PlanJobTests
         var outcome = await second;
         Assert.Equal($"{contested}-2", outcome.RunId);
         await using var connection = await settings.Planner.OpenAsync(Ct);
-        Assert.Equal("succeeded", await connection.ExecuteScalarAsync<string>("SELECT status FROM plan_runs WHERE id = @id", new { id = outcome.RunId }));
+        Assert.Equal(
+            "succeeded",
+            await connection.ExecuteScalarAsync<string>(
+                "SELECT status FROM plan_runs WHERE id = @id",
+                new { id = outcome.RunId }
+            )
+        );
     }
 
     [Fact]
@@ -153,8 +226,13 @@ public class PlanJobTests
         Assert.Equal("cancelled", request!.Status);
         Assert.Null(request.RunId);
         // Stopped before or after its plan run was recorded as started; if after, that run says why it failed.
-        Assert.All(await connection.QueryAsync<(string Status, string Error)>("SELECT status, error FROM plan_runs WHERE request_id = @id", new { id }),
-            r => Assert.Equal(("failed", "cancelled"), r));
+        Assert.All(
+            await connection.QueryAsync<(string Status, string Error)>(
+                "SELECT status, error FROM plan_runs WHERE request_id = @id",
+                new { id }
+            ),
+            r => Assert.Equal(("failed", "cancelled"), r)
+        );
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_allocations"));
     }
@@ -177,8 +255,13 @@ public class PlanJobTests
         await using var connection = await settings.Planner.OpenAsync(Ct);
         var request = await RunRequests.GetAsync(connection, id);
         Assert.Equal(("succeeded", 1), (request!.Status, request.Attempts));
-        Assert.Equal([("succeeded", 13L)], await connection.QueryAsync<(string, long)>(
-            "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r WHERE r.request_id = @id", new { id }));
+        Assert.Equal(
+            [("succeeded", 13L)],
+            await connection.QueryAsync<(string, long)>(
+                "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r WHERE r.request_id = @id",
+                new { id }
+            )
+        );
     }
 
     [Fact]
@@ -190,7 +273,9 @@ public class PlanJobTests
         using var stopping = new CancellationTokenSource();
         var logger = new StepLogger("Built the problem", stopping.Cancel);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => settings.Executor(logger).ExecuteAsync(id, Ct, stopping.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            settings.Executor(logger).ExecuteAsync(id, Ct, stopping.Token)
+        );
 
         await using var connection = await settings.Planner.OpenAsync(Ct);
         var given = await RunRequests.GetAsync(connection, id);
@@ -202,8 +287,13 @@ public class PlanJobTests
         var request = await RunRequests.GetAsync(connection, id);
         Assert.Equal(("succeeded", 2), (request!.Status, request.Attempts));
         // The first attempt stopped before or after recording its plan run; if after, the second marked it abandoned.
-        Assert.Equal([(2L, "succeeded")], await connection.QueryAsync<(long, string)>(
-            "SELECT attempt, status FROM plan_runs WHERE request_id = @id AND status <> 'failed'", new { id }));
+        Assert.Equal(
+            [(2L, "succeeded")],
+            await connection.QueryAsync<(long, string)>(
+                "SELECT attempt, status FROM plan_runs WHERE request_id = @id AND status <> 'failed'",
+                new { id }
+            )
+        );
         Assert.Equal(13, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
     }
 
@@ -219,13 +309,19 @@ public class PlanJobTests
         await pipeline.PrepareAsync(Ct);
         await pipeline.SeedSourcesAsync(Ct);
         Assert.All(await pipeline.PullAsync(ct: Ct), p => Assert.Null(p.Error));
-        var broken = Settings(db, ("Planner:Freshness:Mode", mode), ("Planner:Sources:Hospitals:Queries:capacity_reports", "SELECT * FROM no_such_table"));
+        var broken = Settings(
+            db,
+            ("Planner:Freshness:Mode", mode),
+            ("Planner:Sources:Hospitals:Queries:capacity_reports", "SELECT * FROM no_such_table")
+        );
         var later = broken.At(new FixedClock(Noon.AddHours(2)));
 
         var run = () => later.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out"), HorizonDays: 3), ct: Ct);
 
         await using var connection = await settings.Planner.OpenAsync(Ct);
-        var hospitalsPull = await connection.ExecuteScalarAsync<string>("SELECT id FROM pull_runs WHERE source = 'hospitals' AND status = 'succeeded'");
+        var hospitalsPull = await connection.ExecuteScalarAsync<string>(
+            "SELECT id FROM pull_runs WHERE source = 'hospitals' AND status = 'succeeded'"
+        );
         if (mode == "refuse")
         {
             var error = await Assert.ThrowsAsync<PlannerException>(run);
@@ -238,14 +334,33 @@ public class PlanJobTests
         {
             var outcome = await run();
             var warning = Assert.Single(outcome.Summary.Warnings);
-            Assert.StartsWith("stale data: hospitals: last good pull 2 h 00 min ago", warning, StringComparison.Ordinal);
-            Assert.Equal(warning, await connection.ExecuteScalarAsync<string>("SELECT warnings FROM plan_runs WHERE id = @id", new { id = outcome.RunId }));
+            Assert.StartsWith(
+                "stale data: hospitals: last good pull 2 h 00 min ago",
+                warning,
+                StringComparison.Ordinal
+            );
+            Assert.Equal(
+                warning,
+                await connection.ExecuteScalarAsync<string>(
+                    "SELECT warnings FROM plan_runs WHERE id = @id",
+                    new { id = outcome.RunId }
+                )
+            );
             // Lineage: the hospitals data used is the noon pull; the other feeds' are the fresh pulls of this run.
-            var inputs = (await connection.QueryAsync<(string Source, string Id)>(
-                "SELECT p.source, p.id FROM plan_run_inputs i JOIN pull_runs p ON p.id = i.pull_run_id WHERE i.run_id = @id ORDER BY p.source", new { id = outcome.RunId })).ToList();
+            var inputs = (
+                await connection.QueryAsync<(string Source, string Id)>(
+                    "SELECT p.source, p.id FROM plan_run_inputs i JOIN pull_runs p ON p.id = i.pull_run_id WHERE i.run_id = @id ORDER BY p.source",
+                    new { id = outcome.RunId }
+                )
+            ).ToList();
             Assert.Equal(["hospitals", "production", "teams"], inputs.Select(i => i.Source));
             Assert.Equal(hospitalsPull, inputs[0].Id);
-            Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pull_runs WHERE source = 'hospitals' AND status = 'failed'"));
+            Assert.Equal(
+                1,
+                await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM pull_runs WHERE source = 'hospitals' AND status = 'failed'"
+                )
+            );
         }
     }
 
@@ -260,7 +375,9 @@ public class PlanJobTests
         var first = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct)).Run!;
         await using var source = await settings.Source(Api.Sources.Feed.Production).Database.OpenAsync(Ct);
         await source.ExecuteAsync("ALTER TABLE daily_output RENAME TO daily_output_moved");
-        await source.ExecuteAsync("UPDATE daily_output_moved SET quantity = quantity + 1, row_version = row_version + 1000000 WHERE rowid IN (SELECT rowid FROM daily_output_moved LIMIT 7)");
+        await source.ExecuteAsync(
+            "UPDATE daily_output_moved SET quantity = quantity + 1, row_version = row_version + 1000000 WHERE rowid IN (SELECT rowid FROM daily_output_moved LIMIT 7)"
+        );
 
         var down = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct));
         await source.ExecuteAsync("ALTER TABLE daily_output_moved RENAME TO daily_output");
@@ -273,7 +390,12 @@ public class PlanJobTests
         Assert.Equal((7, 7), (up.Run!.RowsRead, up.Run.RowsChanged));
         Assert.True(up.Run.Watermark > first.Watermark);
         await using var connection = await settings.Planner.OpenAsync(Ct);
-        Assert.Equal(["succeeded", "failed", "succeeded"], await connection.QueryAsync<string>("SELECT status FROM pull_runs WHERE source = 'production' ORDER BY started_at, id"));
+        Assert.Equal(
+            ["succeeded", "failed", "succeeded"],
+            await connection.QueryAsync<string>(
+                "SELECT status FROM pull_runs WHERE source = 'production' ORDER BY started_at, id"
+            )
+        );
     }
 
     [Fact]
@@ -294,7 +416,11 @@ public class PlanJobTests
 
         await using var connection = await settings.Planner.OpenAsync(Ct);
         // Noon UTC is 20:00 in Shanghai: the request is that day's.
-        var requests = (await connection.QueryAsync<(string Key, string Status, long Attempts)>("SELECT request_key, status, attempts FROM run_requests")).ToList();
+        var requests = (
+            await connection.QueryAsync<(string Key, string Status, long Attempts)>(
+                "SELECT request_key, status, attempts FROM run_requests"
+            )
+        ).ToList();
         Assert.Equal([("daily-2020-02-10", "succeeded", 1L)], requests);
         Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs"));
     }
@@ -321,7 +447,10 @@ public class PlanJobTests
 
         var monitoring = storage.GetMonitoringApi();
         var enqueued = monitoring.EnqueuedJobs("scenarios", 0, 10).Select(j => j.Value.Job.Args[0]).ToList();
-        Assert.Equal(new[] { queued, held }.Order(StringComparer.Ordinal), enqueued.Cast<string>().Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new[] { queued, held }.Order(StringComparer.Ordinal),
+            enqueued.Cast<string>().Order(StringComparer.Ordinal)
+        );
     }
 
     [Fact]
@@ -339,16 +468,27 @@ public class PlanJobTests
         var jobs = connection.GetRecurringJobs().OrderBy(j => j.Id, StringComparer.Ordinal).ToList();
         Assert.Equal(RecurringJobs.Ids.Order(StringComparer.Ordinal), jobs.Select(j => j.Id));
         Assert.All(jobs, j => Assert.Equal("Asia/Shanghai", j.TimeZoneId));
-        Assert.Equal(("0 6 * * *", nameof(RunJobs.DailyPlanAsync)), (jobs.Single(j => j.Id == "daily-plan").Cron, jobs.Single(j => j.Id == "daily-plan").Job.Method.Name));
+        Assert.Equal(
+            ("0 6 * * *", nameof(RunJobs.DailyPlanAsync)),
+            (jobs.Single(j => j.Id == "daily-plan").Cron, jobs.Single(j => j.Id == "daily-plan").Job.Method.Name)
+        );
         Assert.All(jobs.Where(j => j.Id.StartsWith("pull-", StringComparison.Ordinal)), j =>
-            Assert.Equal(("*/10 * * * *", nameof(PullJobs.PullAsync), j.Id["pull-".Length..]), (j.Cron, j.Job.Method.Name, j.Job.Args[0]!.ToString()!.ToLowerInvariant())));
+            Assert.Equal(
+                ("*/10 * * * *", nameof(PullJobs.PullAsync), j.Id["pull-".Length..]),
+                (j.Cron, j.Job.Method.Name, j.Job.Args[0]!.ToString()!.ToLowerInvariant())
+            )
+        );
         // Queues come from the job methods' [Queue] attributes: pulls, plans and scenarios.
         Assert.Equal("pulls", QueueOf(typeof(PullJobs), nameof(PullJobs.PullAsync)));
         Assert.Equal("plans", QueueOf(typeof(RunJobs), nameof(RunJobs.DailyPlanAsync)));
         Assert.Equal("scenarios", QueueOf(typeof(RunJobs), nameof(RunJobs.RunScenarioAsync)));
 
         static string? QueueOf(Type type, string method) =>
-            type.GetMethod(method)!.GetCustomAttributes(typeof(QueueAttribute), false).Cast<QueueAttribute>().Single().Queue;
+            type.GetMethod(method)!
+                .GetCustomAttributes(typeof(QueueAttribute), false)
+                .Cast<QueueAttribute>()
+                .Single()
+                .Queue;
     }
 
     [Theory]
@@ -369,18 +509,26 @@ public class PlanJobTests
     {
         /// <summary>Asks for the run's cancellation at that step, through the database as the API does.</summary>
         public static StepLogger Cancelling(TestNode settings, string requestId, string prefix) => new(prefix, () =>
-        {
-            using var db = settings.Planner.OpenAsync().GetAwaiter().GetResult();
-            RunRequests.CancelAsync(db, requestId, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
-        });
+            {
+                using var db = settings.Planner.OpenAsync().GetAwaiter().GetResult();
+                RunRequests.CancelAsync(db, requestId, DateTimeOffset.UtcNow).GetAwaiter().GetResult();
+            });
 
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
 
         public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
 
-        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            Microsoft.Extensions.Logging.LogLevel logLevel,
+            Microsoft.Extensions.Logging.EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter
+        )
         {
-            if (formatter(state, exception).Contains($": {prefix}", StringComparison.Ordinal)) act();
+            if (formatter(state, exception).Contains($": {prefix}", StringComparison.Ordinal))
+                act();
         }
     }
 }

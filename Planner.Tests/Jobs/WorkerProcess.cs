@@ -21,7 +21,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public string Output
     {
-        get { lock (_output) return _output.ToString(); }
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
     }
 
     public static WorkerProcess Start(TestDatabase db, params string[] extra)
@@ -35,28 +39,30 @@ internal sealed class WorkerProcess : IAsyncDisposable
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"));
         info.ArgumentList.Add("worker");
-        foreach (var arg in new[]
-        {
-            $"--ConnectionStrings:Planner={db.ConnectionString}",
-            $"--Planner:LocalDirectory={db.Directory}",
-            // Run folders of the test's own, so that what a killed worker leaves behind can be looked for.
-            $"--Planner:WorkDirectory={WorkDirectory(db)}",
-            "--Planner:Jobs:WorkerCount=1",
-            // These tests are about who runs a plan, not what it publishes (PlanJobTests check all 13 files):
-            // the 11 city workbooks would make 50 runs several minutes longer.
-            "--Planner:Workbooks:Cities=false",
-            "--Planner:Jobs:PollIntervalSeconds=0.2",
-            "--Planner:Jobs:HeartbeatSeconds=1",
-            // A lease of 30 s: a live worker starved of CPU by the rest of the suite (two cores) keeps its runs.
-            "--Planner:Jobs:LeaseSeconds=30",
-            "--Planner:Jobs:InvisibilityTimeoutSeconds=40",
-            // The schedules do not fire during a test.
-            "--Planner:Jobs:PullCron=0 0 1 1 *",
-            "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
-            "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-            "--Planner:Teams:TimeLimitSeconds=1",
-            "--Logging:LogLevel:Default=Warning",
-        }.Concat(extra))
+        foreach (
+            var arg in new[]
+            {
+                $"--ConnectionStrings:Planner={db.ConnectionString}",
+                $"--Planner:LocalDirectory={db.Directory}",
+                // Run folders of the test's own, so that what a killed worker leaves behind can be looked for.
+                $"--Planner:WorkDirectory={WorkDirectory(db)}",
+                "--Planner:Jobs:WorkerCount=1",
+                // These tests are about who runs a plan, not what it publishes (PlanJobTests check all 13 files):
+                // the 11 city workbooks would make 50 runs several minutes longer.
+                "--Planner:Workbooks:Cities=false",
+                "--Planner:Jobs:PollIntervalSeconds=0.2",
+                "--Planner:Jobs:HeartbeatSeconds=1",
+                // A lease of 30 s: a live worker starved of CPU by the rest of the suite (two cores) keeps its runs.
+                "--Planner:Jobs:LeaseSeconds=30",
+                "--Planner:Jobs:InvisibilityTimeoutSeconds=40",
+                // The schedules do not fire during a test.
+                "--Planner:Jobs:PullCron=0 0 1 1 *",
+                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
+                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
+                "--Planner:Teams:TimeLimitSeconds=1",
+                "--Logging:LogLevel:Default=Warning",
+            }.Concat(extra)
+        )
         {
             info.ArgumentList.Add(arg);
         }
@@ -70,13 +76,15 @@ internal sealed class WorkerProcess : IAsyncDisposable
         return worker;
     }
 
-    /// <summary>Where the workers of <paramref name="db"/>'s test write their runs' files before publishing them.</summary>
+    /// <summary>Where the workers of <paramref name="db"/>'s test write their runs' files before publishing
+    /// them.</summary>
     public static string WorkDirectory(TestDatabase db) => Path.Combine(db.Directory, "work");
 
     /// <summary>Kills the process at once, as a crash or an operator's kill -9 would.</summary>
     public void Kill()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
     }
 
@@ -89,7 +97,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     private void Append(string? line)
     {
-        if (line is null) return;
-        lock (_output) _output.AppendLine(line);
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
     }
 }

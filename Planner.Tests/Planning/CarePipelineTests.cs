@@ -1,22 +1,28 @@
 using ClosedXML.Excel;
 using Dapper;
 using Planner.Api.Planning;
+using Planner.Api.Runs;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Solver.Care;
 using Planner.Tests.Infrastructure;
 using Planner.Tests.Solver;
-using Planner.Api.Runs;
 
 namespace Planner.Tests.Planning;
 
-/// <summary>The care plan inside the daily plan: real databases, CP-SAT and min-cost flow, the supply plan it feeds, the workbook.</summary>
+/// <summary>The care plan inside the daily plan: real databases, CP-SAT and min-cost flow, the supply plan it feeds,
+/// the workbook.</summary>
 public class CarePipelineTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Seeds the sample sources, changes one of them with <paramref name="sql"/>, then runs the daily plan (which pulls it).</summary>
-    private static async Task<(TestNode Settings, PlanOutcome Outcome)> PlanAfterAsync(TestDatabase db, Feed feed, string sql)
+    /// <summary>Seeds the sample sources, changes one of them with <paramref name="sql"/>, then runs the daily plan
+    /// (which pulls it).</summary>
+    private static async Task<(TestNode Settings, PlanOutcome Outcome)> PlanAfterAsync(
+        TestDatabase db,
+        Feed feed,
+        string sql
+    )
     {
         var settings = TestPlanner.Node(db);
         var pipeline = settings;
@@ -37,35 +43,65 @@ public class CarePipelineTests
     public async Task Run_MovesOverflowPatients_AndTheirPpe_AndDeploysTeamsWithTheirKits()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var (settings, outcome) = await PlanAfterAsync(db, Feed.Hospitals, """
+        var (settings, outcome) = await PlanAfterAsync(
+            db,
+            Feed.Hospitals,
+            """
             UPDATE capacity_reports SET critical_patients = MIN(beds_icu_total, ventilators_total) + 6, row_version = 900000
             WHERE hospital_code = 'H-0001' AND report_date = (SELECT MAX(report_date) FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date < '2020-02-10')
-            """);
+            """
+        );
 
         var care = outcome.Care;
         var moved = care.Transfers.Transfers.Where(t => t.From == "H-0001").ToList();
         Assert.Equal(6, moved.Sum(t => t.Patients));
         Assert.All(moved, t => Assert.True(t.Km <= 200));
         await using var planner = await settings.Planner.OpenAsync(Ct);
-        var reported = await planner.ExecuteScalarAsync<long>("""
+        var reported = await planner.ExecuteScalarAsync<long>(
+            """
             SELECT SUM(critical_patients) FROM capacity_reports r
             WHERE report_date = (SELECT MAX(report_date) FROM capacity_reports r2 WHERE r2.hospital_code = r.hospital_code AND r2.report_date < '2020-02-10')
-            """);
+            """
+        );
         Assert.Equal(reported, care.Transfers.Census.Sum(h => h.Critical)); // patients move, none appear or vanish
         // Every receiver stays within its ICU beds and ventilators.
-        Assert.All(care.Transfers.Census.Where(h => moved.Any(t => t.To == h.Code)), h => Assert.True(h.Critical <= Math.Min(h.IcuBeds, h.Ventilators)));
+        Assert.All(care.Transfers.Census.Where(h => moved.Any(t => t.To == h.Code)), h =>
+            Assert.True(h.Critical <= Math.Min(h.IcuBeds, h.Ventilators))
+        );
 
         // Critical-care demand per county follows the census after the transfers.
         var snapshotRates = new Dictionary<string, double> { ["N95"] = 6 };
-        var census = care.Transfers.Census.GroupBy(h => h.County).ToDictionary(g => g.Key, g => g.Sum(h => (double)h.Severe + h.Critical));
-        foreach (var county in moved.Select(t => care.Transfers.Census.Single(h => h.Code == t.To).County).Append("330102").Distinct())
+        var census = care
+            .Transfers.Census.GroupBy(h => h.County)
+            .ToDictionary(g => g.Key, g => g.Sum(h => (double)h.Severe + h.Critical));
+        foreach (
+            var county in moved
+                .Select(t => care.Transfers.Census.Single(h => h.Code == t.To).County)
+                .Append("330102")
+                .Distinct()
+        )
         {
-            var n95 = outcome.Problem.Demands.Where(d => d.Destination == county && d.Product == "N95" && d.Day == 0 && d.Segment == PlanSnapshot.CriticalCareSegment).Sum(d => d.Quantity);
+            var n95 = outcome
+                .Problem.Demands.Where(d =>
+                    d.Destination == county
+                    && d.Product == "N95"
+                    && d.Day == 0
+                    && d.Segment == PlanSnapshot.CriticalCareSegment
+                )
+                .Sum(d => d.Quantity);
             Assert.Equal(Math.Round(census[county] * snapshotRates["N95"], MidpointRounding.AwayFromZero), n95);
         }
 
         // The team plan keeps every rule, and each deployed team's kit is tier-1 demand at its site.
-        TeamPlanChecker.Check(care.TeamProblem, settings.Teams with { HomeFloorShare = 0.5, MaxDeploymentDays = 56 }, care.Teams);
+        TeamPlanChecker.Check(
+            care.TeamProblem,
+            settings.Teams with
+            {
+                HomeFloorShare = 0.5,
+                MaxDeploymentDays = 56,
+            },
+            care.Teams
+        );
         Assert.Equal("Optimal", care.Teams.Status);
         var teams = care.TeamProblem.Teams.ToDictionary(t => t.Code);
         var atWuhan = care.Teams.Assignments.Where(a => a.Site == "HB-WUHAN").ToList();
@@ -73,33 +109,70 @@ public class CarePipelineTests
         for (var day = 0; day < 14; day++)
         {
             var members = atWuhan.Where(a => a.FromDay <= day && day < a.ToDay).Sum(a => teams[a.Team].Size);
-            var kit = outcome.Problem.Demands.Where(d => d.Destination == "HB-WUHAN" && d.Product == "N95" && d.Day == day && d.Segment == PlanSnapshot.TeamKitSegment).ToList();
+            var kit = outcome
+                .Problem.Demands.Where(d =>
+                    d.Destination == "HB-WUHAN"
+                    && d.Product == "N95"
+                    && d.Day == day
+                    && d.Segment == PlanSnapshot.TeamKitSegment
+                )
+                .ToList();
             Assert.Equal(members * 4.0, kit.Sum(d => d.Quantity));
             Assert.All(kit, d => Assert.Equal(1, d.Tier));
         }
 
         // summary.json, the database and the workbook say the same.
         Assert.Equal(care.Teams.Assignments.Count, outcome.Summary.Care.Assignments.Count);
-        Assert.Equal(care.Teams.Assignments.Count, await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_team_assignments WHERE run_id = @id", new { id = outcome.RunId }));
-        Assert.Equal(6, await planner.ExecuteScalarAsync<long>("SELECT SUM(patients) FROM plan_patient_transfers WHERE run_id = @id AND from_hospital = 'H-0001'", new { id = outcome.RunId }));
+        Assert.Equal(
+            care.Teams.Assignments.Count,
+            await planner.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM plan_team_assignments WHERE run_id = @id",
+                new { id = outcome.RunId }
+            )
+        );
+        Assert.Equal(
+            6,
+            await planner.ExecuteScalarAsync<long>(
+                "SELECT SUM(patients) FROM plan_patient_transfers WHERE run_id = @id AND from_hospital = 'H-0001'",
+                new { id = outcome.RunId }
+            )
+        );
         using var workbook = new XLWorkbook(outcome.WorkbookPath);
-        Assert.Equal(care.Teams.Assignments.Count, workbook.Worksheet("Teams").Table("TeamAssignments").DataRange.Rows().Count(r => !r.Field("Team").IsEmpty()));
+        Assert.Equal(
+            care.Teams.Assignments.Count,
+            workbook.Worksheet("Teams").Table("TeamAssignments").DataRange.Rows().Count(r => !r.Field("Team").IsEmpty())
+        );
         var transfers = workbook.Worksheet("Transfers").Table("PatientTransfers").DataRange.Rows().ToList();
-        Assert.Equal(6, transfers.Where(r => r.Field("From hospital").GetString() == "H-0001").Sum(r => r.Field("Patients").GetDouble()));
+        Assert.Equal(
+            6,
+            transfers
+                .Where(r => r.Field("From hospital").GetString() == "H-0001")
+                .Sum(r => r.Field("Patients").GetDouble())
+        );
         var hubei = workbook.Worksheet("Hubei").Table("HubeiSupplies").DataRange.Rows().ToList();
         Assert.Equal(2 * 5, hubei.Count);
-        Assert.Equal(outcome.Problem.Demands.Where(d => d.Destination == "HB-WUHAN" && d.Product == "N95").Sum(d => d.Quantity),
-            hubei.Single(r => r.Field("Site").GetString() == "HB-WUHAN" && r.Field("Product").GetString() == "N95").Field("Requested").GetDouble(), 3);
+        Assert.Equal(
+            outcome.Problem.Demands.Where(d => d.Destination == "HB-WUHAN" && d.Product == "N95").Sum(d => d.Quantity),
+            hubei
+                .Single(r => r.Field("Site").GetString() == "HB-WUHAN" && r.Field("Product").GetString() == "N95")
+                .Field("Requested")
+                .GetDouble(),
+            3
+        );
     }
 
     [Fact]
     public async Task Run_FlagsATeamWithNoMembers_AndPlansTheRest()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var (_, outcome) = await PlanAfterAsync(db, Feed.Teams, """
+        var (_, outcome) = await PlanAfterAsync(
+            db,
+            Feed.Teams,
+            """
             INSERT INTO teams (code, name, home_city_code, level, available_from, available_to, rest_days, current_site, row_version)
             VALUES ('T-999', '空队', '330100', 'city', '2020-02-01', '2020-04-30', 14, NULL, 900000)
-            """);
+            """
+        );
 
         Assert.Contains("team T-999 has no members. Left out of the team plan.", outcome.Summary.Care.Flags);
         Assert.DoesNotContain(outcome.Care.TeamProblem.Teams, t => t.Code == "T-999");

@@ -1,11 +1,11 @@
 using ClosedXML.Excel;
 using Dapper;
 using Planner.Api.Planning;
+using Planner.Api.Runs;
 using Planner.Api.Storage;
 using Planner.Solver.Allocation;
 using Planner.Tests.Infrastructure;
 using Planner.Tests.Solver;
-using Planner.Api.Runs;
 
 namespace Planner.Tests.Planning;
 
@@ -32,11 +32,23 @@ public class PlanPipelineTests
         Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");
         Assert.Contains(workbook.Worksheets, w => w.Name == "Counties");
 
-        var byProduct = workbook.Worksheet("Summary").Table("SummaryByProduct").DataRange.Rows()
-            .ToDictionary(r => r.Field("Product").GetString(), r => (Demand: r.Field("Demand").GetDouble(), Served: r.Field("Served").GetDouble()));
+        var byProduct = workbook
+            .Worksheet("Summary")
+            .Table("SummaryByProduct")
+            .DataRange.Rows()
+            .ToDictionary(
+                r => r.Field("Product").GetString(),
+                r => (Demand: r.Field("Demand").GetDouble(), Served: r.Field("Served").GetDouble())
+            );
         // The Counties list holds a subtotal row per city and product above that city's counties.
-        var counties = workbook.NamedRange("Counties").Ranges.Single().Rows().Skip(1)
-            .Where(r => r.Cell(1).GetString() is "county" or "site").Select(r => new CountyRow(r)).ToList();
+        var counties = workbook
+            .NamedRange("Counties")
+            .Ranges.Single()
+            .Rows()
+            .Skip(1)
+            .Where(r => r.Cell(1).GetString() is "county" or "site")
+            .Select(r => new CountyRow(r))
+            .ToList();
         Assert.Equal(92 * 5, counties.Count); // 90 counties and 2 Hubei sites, 5 products
         foreach (var product in summary.Products)
         {
@@ -71,19 +83,71 @@ public class PlanPipelineTests
         var errors = AllocationChecker.Check(outcome.Problem, outcome.Result);
         Assert.True(errors.Count == 0, string.Join("\n", errors.Take(20)));
         await using var connection = await settings.Planner.OpenAsync(Ct);
-        Assert.Equal(Rows(outcome.Result.Allocations.Select(a => (a.Destination, a.Product, (long)a.Day, (long)a.Tier, a.Served, a.Reason is { } r ? ShortfallReasons.Code(r) : null))),
-            Rows(await connection.QueryAsync<(string, string, long, long, double, string?)>(
-                "SELECT destination_code, product_code, day, tier, served, reason FROM plan_allocations WHERE run_id = @id", new { id = outcome.RunId })));
-        Assert.Equal(outcome.Result.Shipments.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_shipments WHERE run_id = @id", new { id = outcome.RunId }));
-        var run = await connection.QuerySingleAsync<(string Status, string SolverStatus)>("SELECT status, solver_status FROM plan_runs WHERE id = @id", new { id = outcome.RunId });
+        Assert.Equal(
+            Rows(
+                outcome.Result.Allocations.Select(a =>
+                    (
+                        a.Destination,
+                        a.Product,
+                        (long)a.Day,
+                        (long)a.Tier,
+                        a.Served,
+                        a.Reason is { } r ? ShortfallReasons.Code(r) : null
+                    )
+                )
+            ),
+            Rows(
+                await connection.QueryAsync<(string, string, long, long, double, string?)>(
+                    "SELECT destination_code, product_code, day, tier, served, reason FROM plan_allocations WHERE run_id = @id",
+                    new { id = outcome.RunId }
+                )
+            )
+        );
+        Assert.Equal(
+            outcome.Result.Shipments.Count,
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM plan_shipments WHERE run_id = @id",
+                new { id = outcome.RunId }
+            )
+        );
+        var run = await connection.QuerySingleAsync<(string Status, string SolverStatus)>(
+            "SELECT status, solver_status FROM plan_runs WHERE id = @id",
+            new { id = outcome.RunId }
+        );
         Assert.Equal(("succeeded", "Optimal"), run);
-        var published = await connection.QuerySingleAsync<(string File, string Sha)>("SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id AND kind = 'province'", new { id = outcome.RunId });
+        var published = await connection.QuerySingleAsync<(string File, string Sha)>(
+            "SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id AND kind = 'province'",
+            new { id = outcome.RunId }
+        );
         Assert.Equal(Path.GetFileName(outcome.WorkbookPath), published.File);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(outcome.WorkbookPath!, Ct))), published.Sha);
-        Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_run_inputs WHERE run_id = @id", new { id = outcome.RunId }));
+        Assert.Equal(
+            Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(outcome.WorkbookPath!, Ct))
+            ),
+            published.Sha
+        );
+        Assert.Equal(
+            3,
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM plan_run_inputs WHERE run_id = @id",
+                new { id = outcome.RunId }
+            )
+        );
 
         static List<string> Rows(IEnumerable<(string, string, long, long, double, string?)> rows) =>
-            rows.Select(r => string.Join('|', r.Item1, r.Item2, r.Item3, r.Item4, r.Item5.ToString("R", System.Globalization.CultureInfo.InvariantCulture), r.Item6)).Order(StringComparer.Ordinal).ToList();
+            rows.Select(r =>
+                    string.Join(
+                        '|',
+                        r.Item1,
+                        r.Item2,
+                        r.Item3,
+                        r.Item4,
+                        r.Item5.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                        r.Item6
+                    )
+                )
+                .Order(StringComparer.Ordinal)
+                .ToList();
     }
 
     [Fact]
@@ -95,7 +159,9 @@ public class PlanPipelineTests
         var a = await RunAsync(sqlite);
         var b = await RunAsync(postgres);
 
-        Assert.Equal(a.Summary.Products, b.Summary.Products, (x, y) => x.Totals == y.Totals && x.Tiers.SequenceEqual(y.Tiers));
+        Assert.Equal(a.Summary.Products, b.Summary.Products, (x, y) =>
+            x.Totals == y.Totals && x.Tiers.SequenceEqual(y.Tiers)
+        );
         Assert.Equal(a.Summary.Run.Objective, b.Summary.Run.Objective);
         Assert.Equal(await AllocationsAsync(sqlite, a.RunId), await AllocationsAsync(postgres, b.RunId));
     }
@@ -103,8 +169,18 @@ public class PlanPipelineTests
     private static async Task<List<string>> AllocationsAsync(TestDatabase db, string runId)
     {
         await using var connection = await new Database(db.Provider, db.ConnectionString).OpenAsync(Ct);
-        var rows = await connection.QueryAsync<(string Destination, string Product, long Day, long Tier, double Served)>(
-            "SELECT destination_code, product_code, day, tier, served FROM plan_allocations WHERE run_id = @runId", new { runId });
-        return rows.Select(r => $"{r.Destination}|{r.Product}|{r.Day}|{r.Tier}|{r.Served:R}").Order(StringComparer.Ordinal).ToList();
+        var rows = await connection.QueryAsync<(
+            string Destination,
+            string Product,
+            long Day,
+            long Tier,
+            double Served
+        )>(
+            "SELECT destination_code, product_code, day, tier, served FROM plan_allocations WHERE run_id = @runId",
+            new { runId }
+        );
+        return rows.Select(r => $"{r.Destination}|{r.Product}|{r.Day}|{r.Tier}|{r.Served:R}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 }

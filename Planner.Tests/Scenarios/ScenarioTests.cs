@@ -11,7 +11,8 @@ using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Scenarios;
 
-/// <summary>Scenarios: what their overrides change in a plan's inputs, and creating, editing, running and comparing them.</summary>
+/// <summary>Scenarios: what their overrides change in a plan's inputs, and creating, editing, running and comparing
+/// them.</summary>
 [Collection(HangfireState.Name)]
 public class ScenarioTests
 {
@@ -45,16 +46,32 @@ public class ScenarioTests
         var shorter = await TestPlanner.SnapshotAsync(connection, overrides: overrides);
 
         // Production at Hangzhou's depot of N95 halves (stock held on day 0 is not production: compare later days).
-        double Supply(PlanSnapshot s, string depot, string product) => s.Problem.Supplies.Where(x => x.Depot == depot && x.Product == product && x.Day > 0).Sum(x => x.Quantity);
+        double Supply(PlanSnapshot s, string depot, string product) =>
+            s.Problem.Supplies.Where(x => x.Depot == depot && x.Product == product && x.Day > 0).Sum(x => x.Quantity);
         Assert.True(Supply(baseline, "330100", "N95") > 0);
-        Assert.Equal(Supply(baseline, "330100", "N95") * 0.5, Supply(scenario, "330100", "N95"), 0.5 * baseline.Problem.Days);
+        Assert.Equal(
+            Supply(baseline, "330100", "N95") * 0.5,
+            Supply(scenario, "330100", "N95"),
+            0.5 * baseline.Problem.Days
+        );
         Assert.Equal(Supply(baseline, "330200", "N95"), Supply(scenario, "330200", "N95"));
         Assert.Equal(Supply(baseline, "330100", "SURGICAL"), Supply(scenario, "330100", "SURGICAL"));
         // That county's tier-2 demand triples; its other tiers and other counties stay.
-        double Demand(PlanSnapshot s, Func<Planner.Solver.Allocation.Demand, bool> which) => s.Problem.Demands.Where(which).Sum(d => d.Quantity);
-        Assert.Equal(3 * Demand(baseline, d => d.Destination == county && d.Tier == 2), Demand(scenario, d => d.Destination == county && d.Tier == 2), 0.5 * baseline.Problem.Days * 20);
-        Assert.Equal(Demand(baseline, d => d.Destination == county && d.Tier != 2), Demand(scenario, d => d.Destination == county && d.Tier != 2));
-        Assert.Equal(Demand(baseline, d => d.Destination != county && d.Segment != "hubei"), Demand(scenario, d => d.Destination != county && d.Segment != "hubei"));
+        double Demand(PlanSnapshot s, Func<Planner.Solver.Allocation.Demand, bool> which) =>
+            s.Problem.Demands.Where(which).Sum(d => d.Quantity);
+        Assert.Equal(
+            3 * Demand(baseline, d => d.Destination == county && d.Tier == 2),
+            Demand(scenario, d => d.Destination == county && d.Tier == 2),
+            0.5 * baseline.Problem.Days * 20
+        );
+        Assert.Equal(
+            Demand(baseline, d => d.Destination == county && d.Tier != 2),
+            Demand(scenario, d => d.Destination == county && d.Tier != 2)
+        );
+        Assert.Equal(
+            Demand(baseline, d => d.Destination != county && d.Segment != "hubei"),
+            Demand(scenario, d => d.Destination != county && d.Segment != "hubei")
+        );
         // No Hubei quota: no supplies or teams asked for Hubei; the team made unavailable is gone.
         Assert.True(Demand(baseline, d => d.Segment == "hubei") > 0);
         Assert.Equal(0, Demand(scenario, d => d.Segment == "hubei"));
@@ -73,44 +90,133 @@ public class ScenarioTests
         await using var app = TestWebApp.Start(db);
         using var planner = await app.WithApiKeyAsync("planner");
 
-        using var invalid = await planner.PostAsJsonAsync("/api/scenarios", new
-        {
-            id = "surge",
-            name = "",
-            overrides = new { productionMultipliers = new[] { new { product = "N99", city = "330100", multiplier = 1.0 } }, demandMultipliers = new[] { new { county = "330102", tier = 9, multiplier = -1.0 } }, horizonDays = 0, policy = "greedy" },
-        }, Ct);
-        using var created = await planner.PostAsJsonAsync("/api/scenarios", new
-        {
-            id = "surge",
-            name = "Surge in Hangzhou",
-            description = "Hangzhou's tier-1 demand doubles; half of Ningbo's N95 output.",
-            overrides = new { productionMultipliers = new[] { new { product = "N95", city = "330200", multiplier = 0.5 } }, demandMultipliers = new[] { new { county = "330102", tier = 1, multiplier = 2.0 } } },
-        }, Ct);
-        using var edited = await planner.PutAsJsonAsync("/api/scenarios/surge", new
-        {
-            name = "Surge in Hangzhou, pro-rata",
-            overrides = new { demandMultipliers = new[] { new { county = "330102", tier = 1, multiplier = 2.0 } }, horizonDays = 2, policy = "pro-rata" },
-        }, Ct);
+        using var invalid = await planner.PostAsJsonAsync(
+            "/api/scenarios",
+            new
+            {
+                id = "surge",
+                name = "",
+                overrides = new
+                {
+                    productionMultipliers = new[]
+                    {
+                        new
+                        {
+                            product = "N99",
+                            city = "330100",
+                            multiplier = 1.0,
+                        },
+                    },
+                    demandMultipliers = new[]
+                    {
+                        new
+                        {
+                            county = "330102",
+                            tier = 9,
+                            multiplier = -1.0,
+                        },
+                    },
+                    horizonDays = 0,
+                    policy = "greedy",
+                },
+            },
+            Ct
+        );
+        using var created = await planner.PostAsJsonAsync(
+            "/api/scenarios",
+            new
+            {
+                id = "surge",
+                name = "Surge in Hangzhou",
+                description = "Hangzhou's tier-1 demand doubles; half of Ningbo's N95 output.",
+                overrides = new
+                {
+                    productionMultipliers = new[]
+                    {
+                        new
+                        {
+                            product = "N95",
+                            city = "330200",
+                            multiplier = 0.5,
+                        },
+                    },
+                    demandMultipliers = new[]
+                    {
+                        new
+                        {
+                            county = "330102",
+                            tier = 1,
+                            multiplier = 2.0,
+                        },
+                    },
+                },
+            },
+            Ct
+        );
+        using var edited = await planner.PutAsJsonAsync(
+            "/api/scenarios/surge",
+            new
+            {
+                name = "Surge in Hangzhou, pro-rata",
+                overrides = new
+                {
+                    demandMultipliers = new[]
+                    {
+                        new
+                        {
+                            county = "330102",
+                            tier = 1,
+                            multiplier = 2.0,
+                        },
+                    },
+                    horizonDays = 2,
+                    policy = "pro-rata",
+                },
+            },
+            Ct
+        );
         using var baselineEdit = await planner.PutAsJsonAsync("/api/scenarios/baseline", new { name = "Changed" }, Ct);
         var read = await planner.GetFromJsonAsync<JsonElement>("/api/scenarios/surge", Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
-        var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()).ToList();
-        Assert.Equal(["name", "productionMultipliers[0].product", "demandMultipliers[0].tier", "demandMultipliers[0].multiplier", "horizonDays", "policy"], errors);
+        var errors = (await invalid.Content.ReadFromJsonAsync<JsonElement>(Ct))
+            .GetProperty("errors")
+            .EnumerateArray()
+            .Select(e => e.GetProperty("field").GetString())
+            .ToList();
+        Assert.Equal(
+            [
+                "name",
+                "productionMultipliers[0].product",
+                "demandMultipliers[0].tier",
+                "demandMultipliers[0].multiplier",
+                "horizonDays",
+                "policy",
+            ],
+            errors
+        );
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, baselineEdit.StatusCode);
         Assert.Equal(2, read.GetProperty("scenario").GetProperty("version").GetInt32());
-        Assert.Equal([2, 1], read.GetProperty("history").EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal(
+            [2, 1],
+            read.GetProperty("history").EnumerateArray().Select(v => v.GetProperty("version").GetInt32())
+        );
         Assert.Equal("planner", read.GetProperty("history")[0].GetProperty("savedBy").GetString());
 
         var scenarioRun = await RunAsync("/api/scenarios/surge/runs", new { });
         var baselineRun = await RunAsync("/api/scenarios/baseline/runs", new { days = 2 });
         await using var connection = await app.Planner.OpenAsync(Ct);
         var recorded = await connection.QuerySingleAsync<(string Scenario, long Version, long Days, string Policy)>(
-            "SELECT r.scenario_id, r.scenario_version, r.horizon_days, r.policy FROM plan_runs r JOIN run_requests q ON q.run_id = r.id WHERE q.id = @scenarioRun", new { scenarioRun });
+            "SELECT r.scenario_id, r.scenario_version, r.horizon_days, r.policy FROM plan_runs r JOIN run_requests q ON q.run_id = r.id WHERE q.id = @scenarioRun",
+            new { scenarioRun }
+        );
         Assert.Equal(("surge", 2L, 2L, "pro-rata"), recorded);
-        using var comparison = await planner.GetAsync(new Uri($"/api/runs/compare?first={baselineRun}&second={scenarioRun}", UriKind.Relative), Ct);
+        using var comparison = await planner.GetAsync(
+            new Uri($"/api/runs/compare?first={baselineRun}&second={scenarioRun}", UriKind.Relative),
+            Ct
+        );
         Assert.Equal(HttpStatusCode.OK, comparison.StatusCode);
         using var book = new ClosedXML.Excel.XLWorkbook(await comparison.Content.ReadAsStreamAsync(Ct));
         Assert.NotEmpty(book.Worksheets);
@@ -126,9 +232,10 @@ public class ScenarioTests
             {
                 Assert.True(DateTime.UtcNow < deadline, $"run {id} did not finish in 3 minutes");
                 await Task.Delay(100, Ct);
-                status = (await planner.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct)).GetProperty("status").GetString()!;
-            }
-            while (status is "queued" or "running");
+                status = (await planner.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct))
+                    .GetProperty("status")
+                    .GetString()!;
+            } while (status is "queued" or "running");
             Assert.Equal("succeeded", status);
             return id;
         }

@@ -9,10 +9,14 @@ public class AllocationModelTests
     public void Solve_ServesHigherTierFirst_WhenSupplyIsShort()
     {
         // 10 units; X needs 6 at tier 1, Y needs 10 at tier 2: X gets 6, Y the remaining 4.
-        var problem = Problem(1, ["A"], ["X", "Y"],
+        var problem = Problem(
+            1,
+            ["A"],
+            ["X", "Y"],
             [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 6), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]);
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -28,10 +32,14 @@ public class AllocationModelTests
     public void Solve_LeavesDemandUnmet_WhenLeadTimeMakesItUnreachable()
     {
         // Lane takes a day: day-0 demand cannot be served, day-1 demand can.
-        var problem = Problem(2, ["A"], ["X"],
+        var problem = Problem(
+            2,
+            ["A"],
+            ["X"],
             [new Supply("A", "N95", 0, 5)],
             [new Demand("X", "N95", 0, 1, 5), new Demand("X", "N95", 1, 1, 5)],
-            [new Lane("A", "X", 1, 2)]);
+            [new Lane("A", "X", 1, 2)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -47,10 +55,14 @@ public class AllocationModelTests
     {
         // X can be served by B (after a 1-day transfer from A, cost 3 + 1) or by C directly (cost 2).
         // C holds only 3, so 3 go the cheap way and 1 through the transfer: cost 3×2 + 1×(3+1) = 10.
-        var problem = Problem(2, ["A", "B", "C"], ["X"],
+        var problem = Problem(
+            2,
+            ["A", "B", "C"],
+            ["X"],
             [new Supply("A", "N95", 0, 10), new Supply("C", "N95", 0, 3)],
             [new Demand("X", "N95", 1, 1, 4)],
-            [new Lane("A", "B", 1, 3), new Lane("B", "X", 0, 1), new Lane("C", "X", 0, 2)]);
+            [new Lane("A", "B", 1, 3), new Lane("B", "X", 0, 1), new Lane("C", "X", 0, 2)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -63,10 +75,14 @@ public class AllocationModelTests
     [Fact]
     public void Solve_CarriesStockForward_ToServeLaterDays()
     {
-        var problem = Problem(3, ["A"], ["X"],
+        var problem = Problem(
+            3,
+            ["A"],
+            ["X"],
             [new Supply("A", "N95", 0, 9)],
             [new Demand("X", "N95", 0, 1, 3), new Demand("X", "N95", 1, 1, 3), new Demand("X", "N95", 2, 1, 3)],
-            [new Lane("A", "X", 0, 1)]);
+            [new Lane("A", "X", 0, 1)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -81,10 +97,14 @@ public class AllocationModelTests
     [InlineData("HIGHS_LP")]
     public void Solve_GivesTheSameOptimum_WithEveryBundledLpSolver(string solver)
     {
-        var problem = Problem(1, ["A"], ["X", "Y"],
+        var problem = Problem(
+            1,
+            ["A"],
+            ["X", "Y"],
             [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 6), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]);
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
+        );
 
         var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver, NetworkFlow = false });
 
@@ -101,10 +121,18 @@ public class AllocationModelTests
     {
         // R's floor is 10 but it only ever receives 6 (on day 1); tier 2 is the highest tier, so nothing may be drawn
         // for it: R keeps all it has, 10 below the floor on day 0 and 4 below on day 1.
-        var problem = Problem(2, ["R"], ["X"],
+        var problem = Problem(
+            2,
+            ["R"],
+            ["X"],
             [new Supply("R", "N95", 1, 6)],
             [new Demand("X", "N95", 1, 2, 5)],
-            [new Lane("R", "X", 0, 1)]) with { ReserveFloors = [new ReserveFloor("R", "N95", 10)], Population = new Dictionary<string, double> { ["X"] = 100 } };
+            [new Lane("R", "X", 0, 1)]
+        ) with
+        {
+            ReserveFloors = [new ReserveFloor("R", "N95", 10)],
+            Population = new Dictionary<string, double> { ["X"] = 100 },
+        };
 
         var result = SolveChecked(problem, new AllocationSettings { Policy = policy });
 
@@ -139,10 +167,14 @@ public class AllocationModelTests
     [Fact]
     public void Solve_RejectsBadData_WithEveryErrorNamed()
     {
-        var problem = Problem(1, ["A"], ["X"],
+        var problem = Problem(
+            1,
+            ["A"],
+            ["X"],
             [new Supply("A", "N95", 0, -1)],
             [new Demand("Nowhere", "N95", 0, 1, 5), new Demand("X", "FFP2", 0, 1, 1)],
-            [new Lane("A", "X", 0, 1)]);
+            [new Lane("A", "X", 0, 1)]
+        );
 
         var e = Assert.Throws<ArgumentException>(() => AllocationModel.Solve(problem));
 
@@ -156,7 +188,9 @@ public class AllocationModelTests
     {
         var problem = Problem(1, ["A"], ["X"], [], [], []);
 
-        var e = Assert.Throws<ArgumentException>(() => AllocationModel.Solve(problem, new AllocationSettings { Solver = "SIMPLEX9" }));
+        var e = Assert.Throws<ArgumentException>(() =>
+            AllocationModel.Solve(problem, new AllocationSettings { Solver = "SIMPLEX9" })
+        );
 
         Assert.Contains("SIMPLEX9", e.Message, StringComparison.Ordinal);
     }

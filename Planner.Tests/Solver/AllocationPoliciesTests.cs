@@ -4,16 +4,22 @@ using static Planner.Tests.Solver.TinyProblems;
 
 namespace Planner.Tests.Solver;
 
-/// <summary>Fairness, reserves, lane capacity, the comparison policies, re-planning and determinism, on hand-computed instances.</summary>
+/// <summary>Fairness, reserves, lane capacity, the comparison policies, re-planning and determinism, on hand-computed
+/// instances.</summary>
 public class AllocationPoliciesTests
 {
     [Fact]
     public void Solve_GivesEqualNeedsEqualFillRates()
     {
         // 10 units for two destinations needing 10 each at the same tier: 5 each, not 10 and 0.
-        var problem = Problem(1, ["A"], ["X", "Y"], [new Supply("A", "N95", 0, 10)],
+        var problem = Problem(
+            1,
+            ["A"],
+            ["X", "Y"],
+            [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 10), new Demand("Y", "N95", 0, 1, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]);
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -28,10 +34,19 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_KeepsTheReserveFloor_ForLowerTiers()
     {
-        // P holds 10 with a floor of 6: 4 are free. X (tier 1) needs 3, Y (tier 2) needs 5: Y gets the 1 left, not the reserve.
-        var problem = Problem(1, ["P"], ["X", "Y"], [new Supply("P", "N95", 0, 10)],
+        // P holds 10 with a floor of 6: 4 are free. X (tier 1) needs 3, Y (tier 2) needs 5: Y gets the 1 left, not the
+        // reserve.
+        var problem = Problem(
+            1,
+            ["P"],
+            ["X", "Y"],
+            [new Supply("P", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 3), new Demand("Y", "N95", 0, 2, 5)],
-            [new Lane("P", "X", 0, 1), new Lane("P", "Y", 0, 1)]) with { ReserveFloors = [new ReserveFloor("P", "N95", 6)] };
+            [new Lane("P", "X", 0, 1), new Lane("P", "Y", 0, 1)]
+        ) with
+        {
+            ReserveFloors = [new ReserveFloor("P", "N95", 6)],
+        };
 
         var result = SolveChecked(problem);
 
@@ -46,9 +61,17 @@ public class AllocationPoliciesTests
     public void Solve_DrawsOnTheReserve_OnlyAsFarAsTierOneNeeds()
     {
         // X (tier 1) needs 7: the 4 free units and 3 from below the floor; Y (tier 2) gets nothing more.
-        var problem = Problem(1, ["P"], ["X", "Y"], [new Supply("P", "N95", 0, 10)],
+        var problem = Problem(
+            1,
+            ["P"],
+            ["X", "Y"],
+            [new Supply("P", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 7), new Demand("Y", "N95", 0, 2, 5)],
-            [new Lane("P", "X", 0, 1), new Lane("P", "Y", 0, 1)]) with { ReserveFloors = [new ReserveFloor("P", "N95", 6)] };
+            [new Lane("P", "X", 0, 1), new Lane("P", "Y", 0, 1)]
+        ) with
+        {
+            ReserveFloors = [new ReserveFloor("P", "N95", 6)],
+        };
 
         var result = SolveChecked(problem);
 
@@ -62,9 +85,14 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_RespectsLaneCapacity_AndSaysSo()
     {
-        var problem = Problem(2, ["A"], ["X"], [new Supply("A", "N95", 0, 10)],
+        var problem = Problem(
+            2,
+            ["A"],
+            ["X"],
+            [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 5), new Demand("X", "N95", 1, 1, 5)],
-            [new Lane("A", "X", 0, 1, DailyCapacity: 2)]);
+            [new Lane("A", "X", 0, 1, DailyCapacity: 2)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -77,9 +105,14 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_GivesEveryoneTheSameFillRate_UnderProRata()
     {
-        var problem = Problem(1, ["A"], ["X", "Y"], [new Supply("A", "N95", 0, 10)],
+        var problem = Problem(
+            1,
+            ["A"],
+            ["X", "Y"],
+            [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 10), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]);
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
+        );
 
         var result = SolveChecked(problem, new AllocationSettings { Policy = Policy.ProRata });
 
@@ -92,9 +125,17 @@ public class AllocationPoliciesTests
     public void Solve_CapsEachCountyAtItsPopulationShare()
     {
         // 8 units, X has a quarter of the people: a quota of 2 for X (tier 1) and 6 for Y (tier 2).
-        var problem = Problem(1, ["A"], ["X", "Y"], [new Supply("A", "N95", 0, 8)],
+        var problem = Problem(
+            1,
+            ["A"],
+            ["X", "Y"],
+            [new Supply("A", "N95", 0, 8)],
             [new Demand("X", "N95", 0, 1, 10), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]) with { Population = new Dictionary<string, double> { ["X"] = 100, ["Y"] = 300 } };
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
+        ) with
+        {
+            Population = new Dictionary<string, double> { ["X"] = 100, ["Y"] = 300 },
+        };
 
         var result = SolveChecked(problem, new AllocationSettings { Policy = Policy.PopulationShare });
 
@@ -106,9 +147,14 @@ public class AllocationPoliciesTests
     public void Solve_ClosesTransfers_UnderNoSharing()
     {
         // X is served by B, which has nothing of its own; A can help only through a transfer.
-        var problem = Problem(2, ["A", "B"], ["X"], [new Supply("A", "N95", 0, 10)],
+        var problem = Problem(
+            2,
+            ["A", "B"],
+            ["X"],
+            [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 1, 1, 4)],
-            [new Lane("A", "B", 1, 5, Kind: LaneKind.Transfer), new Lane("B", "X", 0, 1)]);
+            [new Lane("A", "B", 1, 5, Kind: LaneKind.Transfer), new Lane("B", "X", 0, 1)]
+        );
 
         var optimized = SolveChecked(problem);
         var isolated = SolveChecked(problem, new AllocationSettings { Policy = Policy.NoSharing });
@@ -123,9 +169,14 @@ public class AllocationPoliciesTests
     public void Solve_UsesFewerTransfers_WhenCostIsTheSame()
     {
         // Two ways at the same cost: one transfer of 10 on day 0, or 5 on day 0 and 5 on day 1. One transfer is better.
-        var problem = Problem(3, ["A", "B"], ["X"], [new Supply("A", "N95", 0, 10)],
+        var problem = Problem(
+            3,
+            ["A", "B"],
+            ["X"],
+            [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 1, 1, 5), new Demand("X", "N95", 2, 1, 5)],
-            [new Lane("A", "B", 1, 5, Kind: LaneKind.Transfer), new Lane("B", "X", 0, 1)]);
+            [new Lane("A", "B", 1, 5, Kind: LaneKind.Transfer), new Lane("B", "X", 0, 1)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -138,10 +189,21 @@ public class AllocationPoliciesTests
     public void Solve_KeepsDispatchedShipments_AndPrefersThePreviousPlan_WhenReplanning()
     {
         // X can be served from A or B at the same cost. The previous plan used B; day 0 is already on the road.
-        var previous = new PreviousPlan([new Shipment("B", "X", "N95", 0, 0, 3), new Shipment("B", "X", "N95", 1, 1, 3)], DispatchedThroughDay: 0);
-        var problem = Problem(2, ["A", "B"], ["X"], [new Supply("A", "N95", 0, 10), new Supply("B", "N95", 0, 10)],
+        var previous = new PreviousPlan(
+            [new Shipment("B", "X", "N95", 0, 0, 3), new Shipment("B", "X", "N95", 1, 1, 3)],
+            DispatchedThroughDay: 0
+        );
+        var problem = Problem(
+            2,
+            ["A", "B"],
+            ["X"],
+            [new Supply("A", "N95", 0, 10), new Supply("B", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 3), new Demand("X", "N95", 1, 1, 3)],
-            [new Lane("A", "X", 0, 1), new Lane("B", "X", 0, 1)]) with { Previous = previous };
+            [new Lane("A", "X", 0, 1), new Lane("B", "X", 0, 1)]
+        ) with
+        {
+            Previous = previous,
+        };
 
         var result = SolveChecked(problem);
 
@@ -158,7 +220,11 @@ public class AllocationPoliciesTests
         var all = SolveChecked(problem);
         var alone = SolveChecked(tierOneOnly);
 
-        Assert.Equal(alone.Allocations.Sum(a => a.Served), all.Allocations.Where(a => a.Tier == 1).Sum(a => a.Served), 3);
+        Assert.Equal(
+            alone.Allocations.Sum(a => a.Served),
+            all.Allocations.Where(a => a.Tier == 1).Sum(a => a.Served),
+            3
+        );
     }
 
     [Fact]
@@ -175,9 +241,14 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_ReportsNoRoute_ForADestinationWithoutLanes()
     {
-        var problem = Problem(1, ["A"], ["X", "Y"], [new Supply("A", "N95", 0, 10)],
+        var problem = Problem(
+            1,
+            ["A"],
+            ["X", "Y"],
+            [new Supply("A", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 4), new Demand("Y", "N95", 0, 1, 4)],
-            [new Lane("A", "X", 0, 1)]);
+            [new Lane("A", "X", 0, 1)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -189,9 +260,14 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_PlansASingleRegion()
     {
-        var problem = Problem(3, ["A"], ["X"], [new Supply("A", "N95", 1, 4)],
+        var problem = Problem(
+            3,
+            ["A"],
+            ["X"],
+            [new Supply("A", "N95", 1, 4)],
             [new Demand("X", "N95", 0, 1, 2), new Demand("X", "N95", 2, 2, 5)],
-            [new Lane("A", "X", 0, 1)]);
+            [new Lane("A", "X", 0, 1)]
+        );
 
         var result = SolveChecked(problem);
 
@@ -208,15 +284,29 @@ public class AllocationPoliciesTests
         var lanes = new List<Lane>();
         foreach (var d in depots)
         {
-            lanes.AddRange(depots.Where(o => o != d).Select(o => new Lane(d, o, 1, random.Next(50, 300), Kind: LaneKind.Transfer)));
+            lanes.AddRange(
+                depots.Where(o => o != d).Select(o => new Lane(d, o, 1, random.Next(50, 300), Kind: LaneKind.Transfer))
+            );
         }
         for (var i = 0; i < destinations.Length; i++)
         {
             lanes.Add(new Lane(depots[i % 3], destinations[i], 0, 30, DailyCapacity: i == 5 ? 40 : null));
         }
-        var supplies = depots.SelectMany(d => Enumerable.Range(0, 5).Select(day => new Supply(d, "N95", day, random.Next(0, 120)))).ToList();
-        var demands = destinations.SelectMany(c => Enumerable.Range(0, 5).SelectMany(day => Enumerable.Range(1, 3)
-            .Select(tier => new Demand(c, "N95", day, tier, random.Next(5, 60))))).ToList();
-        return Problem(5, depots, destinations, [.. supplies], [.. demands], [.. lanes]) with { ReserveFloors = [new ReserveFloor("D1", "N95", 30)] };
+        var supplies = depots
+            .SelectMany(d => Enumerable.Range(0, 5).Select(day => new Supply(d, "N95", day, random.Next(0, 120))))
+            .ToList();
+        var demands = destinations
+            .SelectMany(c =>
+                Enumerable
+                    .Range(0, 5)
+                    .SelectMany(day =>
+                        Enumerable.Range(1, 3).Select(tier => new Demand(c, "N95", day, tier, random.Next(5, 60)))
+                    )
+            )
+            .ToList();
+        return Problem(5, depots, destinations, [.. supplies], [.. demands], [.. lanes]) with
+        {
+            ReserveFloors = [new ReserveFloor("D1", "N95", 30)],
+        };
     }
 }

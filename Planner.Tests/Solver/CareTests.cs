@@ -3,12 +3,16 @@ using Planner.Solver.Care;
 
 namespace Planner.Tests.Solver;
 
-/// <summary>Team deployment, patient transfers and their coupling to the supply plan, on hand-computed instances.</summary>
+/// <summary>Team deployment, patient transfers and their coupling to the supply plan, on hand-computed
+/// instances.</summary>
 public class CareTests
 {
     private static readonly Dictionary<(string, string), double> Distances = new()
     {
-        [("C1", "HB")] = 800, [("C2", "HB")] = 900, [("C1", "C2")] = 100, [("C2", "C1")] = 100,
+        [("C1", "HB")] = 800,
+        [("C2", "HB")] = 900,
+        [("C1", "C2")] = 100,
+        [("C2", "C1")] = 100,
     };
 
     private static double Km(string from, string to) => from == to ? 0 : Distances.GetValueOrDefault((from, to), 500);
@@ -16,8 +20,15 @@ public class CareTests
     private static MedicalTeam Team(string code, string city, params (string Specialty, int Members)[] members) =>
         new(code, city, -30, 120, 14, members.ToDictionary(m => m.Specialty, m => m.Members));
 
-    private static StaffNeed Need(string code, string site, string city, NeedKind kind, int start, int days, params (string Specialty, int Count)[] required) =>
-        new(code, site, city, site, kind, start, days, required.ToDictionary(r => r.Specialty, r => r.Count));
+    private static StaffNeed Need(
+        string code,
+        string site,
+        string city,
+        NeedKind kind,
+        int start,
+        int days,
+        params (string Specialty, int Count)[] required
+    ) => new(code, site, city, site, kind, start, days, required.ToDictionary(r => r.Specialty, r => r.Count));
 
     private static TeamPlan SolveChecked(TeamProblem problem, TeamSettings settings)
     {
@@ -31,7 +42,8 @@ public class CareTests
     /// <summary>Hubei asks 10 critical-care staff for two weeks; C1's team A has 8 of them, B 4.</summary>
     private static readonly TeamProblem TwoTeamsForHubei = new()
     {
-        Weeks = 2, Km = Km,
+        Weeks = 2,
+        Km = Km,
         Teams = [Team("A", "C1", ("critical_care", 8)), Team("B", "C1", ("critical_care", 4))],
         Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 10))],
     };
@@ -68,10 +80,17 @@ public class CareTests
     public void Solve_PutsCriticalCareBeforeSevere_AndTheNearerTeamFirst()
     {
         // One ICU-nursing team in C1 and one in C2; needs: critical in C2 (5), severe in C2 (5) — both covered, and
-        // with only one team the critical need wins. With both, each stays within 100 km rather than ... (no travel in C2).
+        // with only one team the critical need wins. With both, each stays within 100 km rather than ... (no travel in
+        // C2).
         var critical = Need("H1-critical", "H1", "C2", NeedKind.Critical, 0, 7, ("icu_nursing", 5));
         var severe = Need("H2-severe", "H2", "C2", NeedKind.Severe, 0, 7, ("icu_nursing", 5));
-        var one = new TeamProblem { Weeks = 1, Km = Km, Teams = [Team("A", "C1", ("icu_nursing", 5))], Needs = [severe, critical] };
+        var one = new TeamProblem
+        {
+            Weeks = 1,
+            Km = Km,
+            Teams = [Team("A", "C1", ("icu_nursing", 5))],
+            Needs = [severe, critical],
+        };
 
         var plan = SolveChecked(one, new TeamSettings { HomeFloorShare = 0 });
 
@@ -79,7 +98,13 @@ public class CareTests
         Assert.Equal(UnmetReason.LowerPriority, Assert.Single(plan.Unmet).Reason);
 
         // Two teams, one need: the one at home (0 km) goes, not the one 100 km away.
-        var two = new TeamProblem { Weeks = 1, Km = Km, Teams = [Team("A", "C1", ("icu_nursing", 5)), Team("B", "C2", ("icu_nursing", 5))], Needs = [critical] };
+        var two = new TeamProblem
+        {
+            Weeks = 1,
+            Km = Km,
+            Teams = [Team("A", "C1", ("icu_nursing", 5)), Team("B", "C2", ("icu_nursing", 5))],
+            Needs = [critical],
+        };
         var near = SolveChecked(two, new TeamSettings { HomeFloorShare = 0 });
         Assert.Equal("B", Assert.Single(near.Assignments).Team);
         Assert.Equal(0, near.Travel);
@@ -88,18 +113,25 @@ public class CareTests
     [Fact]
     public void Solve_BringsATeamHome_AfterItsLongestDeployment_AndLetsItRest()
     {
-        // A has been in Hubei for 8 weeks (the longest deployment): it comes home in week 0 and rests 14 days (weeks 0–1).
-        // Its site still needs staff, no one else can go: unmet by the rest rule in weeks 0 and 1; week 2 A may go again.
+        // A has been in Hubei for 8 weeks (the longest deployment): it comes home in week 0 and rests 14 days (weeks
+        // 0–1).
+        // Its site still needs staff, no one else can go: unmet by the rest rule in weeks 0 and 1; week 2 A may go
+        // again.
         var team = Team("A", "C1", ("critical_care", 6)) with { CurrentSite = "HB", DeployedSince = -56 };
         var problem = new TeamProblem
         {
-            Weeks = 3, Km = Km, Teams = [team],
+            Weeks = 3,
+            Km = Km,
+            Teams = [team],
             Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 21, ("critical_care", 6))],
         };
 
         var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
 
-        Assert.Equal([(0, UnmetReason.RestRule), (1, UnmetReason.RestRule)], plan.Unmet.Select(u => (u.Week, u.Reason)));
+        Assert.Equal(
+            [(0, UnmetReason.RestRule), (1, UnmetReason.RestRule)],
+            plan.Unmet.Select(u => (u.Week, u.Reason))
+        );
         var back = Assert.Single(plan.Assignments);
         Assert.Equal((14, 21), (back.FromDay, back.ToDay));
     }
@@ -110,8 +142,17 @@ public class CareTests
         // B is already in Hubei; A and B are alike, A is nearer (800 vs 900 km). B stays: no new trip at all.
         var problem = new TeamProblem
         {
-            Weeks = 2, Km = Km,
-            Teams = [Team("A", "C1", ("critical_care", 6)), Team("B", "C2", ("critical_care", 6)) with { CurrentSite = "HB", DeployedSince = -7 }],
+            Weeks = 2,
+            Km = Km,
+            Teams =
+            [
+                Team("A", "C1", ("critical_care", 6)),
+                Team("B", "C2", ("critical_care", 6)) with
+                {
+                    CurrentSite = "HB",
+                    DeployedSince = -7,
+                },
+            ],
             Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 6))],
         };
 
@@ -128,7 +169,8 @@ public class CareTests
         var previous = new TeamAssignment("B", "HB1", "HB", 0, 14, ["critical_care"]);
         var problem = new TeamProblem
         {
-            Weeks = 2, Km = Km,
+            Weeks = 2,
+            Km = Km,
             Teams = [Team("A", "C1", ("critical_care", 6)), Team("B", "C1", ("critical_care", 6))],
             Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 6))],
             Previous = [previous],
@@ -143,7 +185,10 @@ public class CareTests
     private sealed class AssignmentComparer : IEqualityComparer<TeamAssignment>
     {
         public bool Equals(TeamAssignment? x, TeamAssignment? y) =>
-            x is not null && y is not null && (x.Team, x.Need, x.FromDay, x.ToDay) == (y.Team, y.Need, y.FromDay, y.ToDay) && x.Specialties.SequenceEqual(y.Specialties);
+            x is not null
+            && y is not null
+            && (x.Team, x.Need, x.FromDay, x.ToDay) == (y.Team, y.Need, y.FromDay, y.ToDay)
+            && x.Specialties.SequenceEqual(y.Specialties);
 
         public int GetHashCode(TeamAssignment obj) => HashCode.Combine(obj.Team, obj.Need, obj.FromDay);
     }
@@ -153,7 +198,8 @@ public class CareTests
     {
         var problem = new TeamProblem
         {
-            Weeks = 2, Km = Km,
+            Weeks = 2,
+            Km = Km,
             Teams = [Team("A", "C1", ("critical_care", 6)) with { AvailableFrom = 7 }],
             Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 14, ("critical_care", 6))],
         };
@@ -175,18 +221,64 @@ public class CareTests
     {
         var random = new Random(seed);
         var cities = new[] { "C1", "C2", "C3" };
-        var teams = Enumerable.Range(0, 40).Select(i =>
+        var teams = Enumerable
+            .Range(0, 40)
+            .Select(i =>
+            {
+                var members = Specialties
+                    .All.OrderBy(_ => random.Next())
+                    .Take(random.Next(1, 4))
+                    .ToDictionary(s => s, _ => random.Next(1, 9));
+                var deployed = random.Next(5) == 0;
+                return new MedicalTeam(
+                    $"T{i:00}",
+                    cities[random.Next(3)],
+                    7 * random.Next(0, 2),
+                    7 * random.Next(3, 7) - 1,
+                    7 * random.Next(1, 3),
+                    members,
+                    deployed ? "HB" : null,
+                    deployed ? -7 * random.Next(1, 8) : 0
+                );
+            })
+            .ToList();
+        var needs = Enumerable
+            .Range(0, 12)
+            .Select(i =>
+                i < 4
+                    ? Need(
+                        $"HB{i}",
+                        "HB",
+                        "HB",
+                        NeedKind.Hubei,
+                        7 * random.Next(0, 3),
+                        7 * random.Next(1, 4),
+                        Specialties.All.Take(3).Select(s => (s, random.Next(5, 20))).ToArray()
+                    )
+                    : Need(
+                        $"H{i}",
+                        $"H{i}",
+                        cities[random.Next(3)],
+                        i % 2 == 0 ? NeedKind.Critical : NeedKind.Severe,
+                        0,
+                        42,
+                        Specialties.All.Skip(random.Next(4)).Take(2).Select(s => (s, random.Next(3, 15))).ToArray()
+                    )
+            )
+            .ToList();
+        var problem = new TeamProblem
         {
-            var members = Specialties.All.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToDictionary(s => s, _ => random.Next(1, 9));
-            var deployed = random.Next(5) == 0;
-            return new MedicalTeam($"T{i:00}", cities[random.Next(3)], 7 * random.Next(0, 2), 7 * random.Next(3, 7) - 1, 7 * random.Next(1, 3), members,
-                deployed ? "HB" : null, deployed ? -7 * random.Next(1, 8) : 0);
-        }).ToList();
-        var needs = Enumerable.Range(0, 12).Select(i => i < 4
-            ? Need($"HB{i}", "HB", "HB", NeedKind.Hubei, 7 * random.Next(0, 3), 7 * random.Next(1, 4), Specialties.All.Take(3).Select(s => (s, random.Next(5, 20))).ToArray())
-            : Need($"H{i}", $"H{i}", cities[random.Next(3)], i % 2 == 0 ? NeedKind.Critical : NeedKind.Severe, 0, 42, Specialties.All.Skip(random.Next(4)).Take(2).Select(s => (s, random.Next(3, 15))).ToArray())).ToList();
-        var problem = new TeamProblem { Weeks = 6, Km = Km, Teams = teams, Needs = needs };
-        var settings = new TeamSettings { HomeFloorShare = 0.6, MaxDeploymentDays = 28, TimeLimit = TimeSpan.FromSeconds(3) };
+            Weeks = 6,
+            Km = Km,
+            Teams = teams,
+            Needs = needs,
+        };
+        var settings = new TeamSettings
+        {
+            HomeFloorShare = 0.6,
+            MaxDeploymentDays = 28,
+            TimeLimit = TimeSpan.FromSeconds(3),
+        };
 
         var plan = TeamDeployment.Solve(problem, settings);
 
@@ -203,7 +295,16 @@ public class CareTests
         var problem = new TeamProblem
         {
             Weeks = 1,
-            Teams = [Team("A", "C1"), Team("B", "C1", ("critical_care", 2)) with { AvailableFrom = 10, AvailableTo = 5 }, Team("B", "C1", ("critical_care", 1))],
+            Teams =
+            [
+                Team("A", "C1"),
+                Team("B", "C1", ("critical_care", 2)) with
+                {
+                    AvailableFrom = 10,
+                    AvailableTo = 5,
+                },
+                Team("B", "C1", ("critical_care", 1)),
+            ],
         };
 
         var error = Assert.Throws<ArgumentException>(() => TeamDeployment.Solve(problem));
@@ -218,13 +319,20 @@ public class CareTests
     {
         var problem = new TeamProblem
         {
-            Weeks = 2, Km = Km,
+            Weeks = 2,
+            Km = Km,
             Teams = [Team("A", "C1", ("critical_care", 6), ("icu_nursing", 4))],
             Needs = [Need("HB1", "HB", "HB", NeedKind.Hubei, 0, 7, ("critical_care", 6))],
         };
         var plan = SolveChecked(problem, new TeamSettings { HomeFloorShare = 0 });
 
-        var kit = CareCoupling.KitDemands(plan, problem, new Dictionary<string, double> { ["N95"] = 4, ["COVERALL"] = 1.5 }, 10, 1);
+        var kit = CareCoupling.KitDemands(
+            plan,
+            problem,
+            new Dictionary<string, double> { ["N95"] = 4, ["COVERALL"] = 1.5 },
+            10,
+            1
+        );
 
         // 10 members for days 0–6: 40 N95 and 15 coveralls a day at the site, tier 1; nothing after the week.
         Assert.Equal(14, kit.Count);
@@ -234,21 +342,33 @@ public class CareTests
         Assert.Equal(6, kit.Max(d => d.Day));
     }
 
-    private static HospitalCensus Hospital(string code, string city, bool designated, int icu, int icuOccupied, int critical) =>
-        new(code, code + "-county", city, designated, 100, icu, icuOccupied, icu, icuOccupied, 0, critical, 50);
+    private static HospitalCensus Hospital(
+        string code,
+        string city,
+        bool designated,
+        int icu,
+        int icuOccupied,
+        int critical
+    ) => new(code, code + "-county", city, designated, 100, icu, icuOccupied, icu, icuOccupied, 0, critical, 50);
 
-    private static double HospitalKm(HospitalCensus a, HospitalCensus b) => (a.Code, b.Code) switch
-    {
-        ("H1", "H2") => 50,
-        ("H1", "H3") => 150,
-        _ => 1000,
-    };
+    private static double HospitalKm(HospitalCensus a, HospitalCensus b) =>
+        (a.Code, b.Code) switch
+        {
+            ("H1", "H2") => 50,
+            ("H1", "H3") => 150,
+            _ => 1000,
+        };
 
     [Fact]
     public void Transfers_MoveOverflowToTheNearestFreeBeds()
     {
         // H1: 5 critical, 2 ICU beds → 3 over. H2 (50 km) has 2 free, H3 (150 km) 5 free: 2 to H2, 1 to H3.
-        var hospitals = new[] { Hospital("H1", "C1", true, 2, 2, 5), Hospital("H2", "C1", true, 6, 4, 4), Hospital("H3", "C2", true, 10, 5, 5) };
+        var hospitals = new[]
+        {
+            Hospital("H1", "C1", true, 2, 2, 5),
+            Hospital("H2", "C1", true, 6, 4, 4),
+            Hospital("H3", "C2", true, 10, 5, 5),
+        };
 
         var plan = PatientTransfers.Solve(hospitals, HospitalKm);
 
@@ -262,7 +382,12 @@ public class CareTests
     [Fact]
     public void Transfers_LeavePatients_BeyondTheDistanceLimit_WithTheReason()
     {
-        var hospitals = new[] { Hospital("H1", "C1", true, 2, 2, 5), Hospital("H2", "C1", true, 6, 4, 4), Hospital("H3", "C2", true, 10, 5, 5) };
+        var hospitals = new[]
+        {
+            Hospital("H1", "C1", true, 2, 2, 5),
+            Hospital("H2", "C1", true, 6, 4, 4),
+            Hospital("H3", "C2", true, 10, 5, 5),
+        };
 
         var plan = PatientTransfers.Solve(hospitals, HospitalKm, new TransferSettings { MaxKm = 100 });
 
@@ -279,19 +404,27 @@ public class CareTests
         var plan = PatientTransfers.Solve(hospitals, HospitalKm);
 
         Assert.Empty(plan.Transfers);
-        Assert.Contains("hospital H1: reports 500 critical patients but has 100 beds", Assert.Single(plan.Flags), StringComparison.Ordinal);
+        Assert.Contains(
+            "hospital H1: reports 500 critical patients but has 100 beds",
+            Assert.Single(plan.Flags),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public void StaffNeeds_SetCriticalBeforeSevere_AgainstTheHospitalsOwnStaff()
     {
-        // 10 critical × 0.5 = 5 ICU nurses, 20 severe × 0.25 = 5; own ICU nurses: 40 × 0.1 = 4. Critical gap 1, severe gap 5.
+        // 10 critical × 0.5 = 5 ICU nurses, 20 severe × 0.25 = 5; own ICU nurses: 40 × 0.1 = 4. Critical gap 1, severe
+        // gap 5.
         var census = new[] { new HospitalCensus("H1", "K1", "C1", true, 100, 20, 10, 20, 10, 20, 10, 40) };
         var ratios = new[] { new StaffingRatio("icu_nursing", 0.5, 0.25, 0.1) };
 
         var needs = CareCoupling.StaffNeeds(census, ratios, 14);
 
-        Assert.Equal([("H1-critical", NeedKind.Critical, 1), ("H1-severe", NeedKind.Severe, 5)], needs.Select(n => (n.Code, n.Kind, n.Required["icu_nursing"])));
+        Assert.Equal(
+            [("H1-critical", NeedKind.Critical, 1), ("H1-severe", NeedKind.Severe, 5)],
+            needs.Select(n => (n.Code, n.Kind, n.Required["icu_nursing"]))
+        );
         Assert.All(needs, n => Assert.Equal(("K1", "C1", 14), (n.Destination, n.City, n.Days)));
     }
 }

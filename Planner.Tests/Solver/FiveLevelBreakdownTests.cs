@@ -21,16 +21,28 @@ public class FiveLevelBreakdownTests
     [Fact]
     public void Build_MakesEveryLevelSumToItsParent_FromFractionalCountyPlans()
     {
-        // Province P; cities A, B; counties a1, a2 (planned 2.5 each), b1 (5.4); towns and villages below by population.
+        // Province P; cities A, B; counties a1, a2 (planned 2.5 each), b1 (5.4); towns and villages below by
+        // population.
         RegionNode[] tree =
         [
-            new("P", null, 0), new("A", "P", 0), new("B", "P", 0),
-            new("a1", "A", 0), new("a2", "A", 0), new("b1", "B", 0),
-            new("a1-t1", "a1", 300), new("a1-t2", "a1", 100),
-            new("a1-t1-v1", "a1-t1", 2), new("a1-t1-v2", "a1-t1", 1),
+            new("P", null, 0),
+            new("A", "P", 0),
+            new("B", "P", 0),
+            new("a1", "A", 0),
+            new("a2", "A", 0),
+            new("b1", "B", 0),
+            new("a1-t1", "a1", 300),
+            new("a1-t2", "a1", 100),
+            new("a1-t1-v1", "a1-t1", 2),
+            new("a1-t1-v2", "a1-t1", 1),
             new("b1-t1", "b1", 1),
         ];
-        var planned = new Dictionary<string, double> { ["a1"] = 2.5, ["a2"] = 2.5, ["b1"] = 5.4 };
+        var planned = new Dictionary<string, double>
+        {
+            ["a1"] = 2.5,
+            ["a2"] = 2.5,
+            ["b1"] = 5.4,
+        };
 
         var whole = FiveLevelBreakdown.Build(tree, planned);
 
@@ -50,7 +62,12 @@ public class FiveLevelBreakdownTests
     [Fact]
     public void Build_RejectsAForest()
     {
-        var e = Assert.Throws<ArgumentException>(() => FiveLevelBreakdown.Build([new RegionNode("P", null, 1), new RegionNode("Q", null, 1)], new Dictionary<string, double>()));
+        var e = Assert.Throws<ArgumentException>(() =>
+            FiveLevelBreakdown.Build(
+                [new RegionNode("P", null, 1), new RegionNode("Q", null, 1)],
+                new Dictionary<string, double>()
+            )
+        );
 
         Assert.Contains("one root", e.Message, StringComparison.Ordinal);
     }

@@ -6,7 +6,8 @@ namespace Planner.Tests.Solver;
 
 /// <summary>
 /// The network-flow path of the allocation model: the network simplex against OR-Tools' min-cost flow, the max-rate
-/// search and lower bounds on hand-computed networks, and every stage optimum against the LP solver's on random problems.
+/// search and lower bounds on hand-computed networks, and every stage optimum against the LP solver's on random
+/// problems.
 /// </summary>
 public class NetworkFlowTests
 {
@@ -34,7 +35,8 @@ public class NetworkFlowTests
         var (nodes, tail, head, capacity, cost, supply) = RandomGraph(seed);
         var random = new Random(seed + 100);
         var otherCost = cost.Select(_ => (long)random.Next(0, 30)).ToList();
-        if (NetworkSimplex.Solve(nodes, tail, head, capacity, cost, supply) is not { } first) return;
+        if (NetworkSimplex.Solve(nodes, tail, head, capacity, cost, supply) is not { } first)
+            return;
         var second = NetworkSimplex.Solve(nodes, tail, head, capacity, otherCost, supply)!.Value;
         var doubled = capacity.Select(c => c == NetworkSimplex.Unbounded ? c : 2 * c).ToList();
         var twice = supply.Select(s => 2 * s).ToArray();
@@ -50,7 +52,15 @@ public class NetworkFlowTests
     {
         // 8 units from 0 to 2, split 4 / 4 over a cheap path (cost 1 + 1) and a dear arc (cost 5) with room for all:
         // the free arcs form a cycle, and the least cost sends everything the cheap way, 8 × 2 = 16.
-        var solved = NetworkSimplex.Solve(3, [0, 1, 0], [1, 2, 2], [10, NetworkSimplex.Unbounded, 10], [1, 1, 5], [8, 0, -8], [4, 4, 4]);
+        var solved = NetworkSimplex.Solve(
+            3,
+            [0, 1, 0],
+            [1, 2, 2],
+            [10, NetworkSimplex.Unbounded, 10],
+            [1, 1, 5],
+            [8, 0, -8],
+            [4, 4, 4]
+        );
 
         Assert.NotNull(solved);
         Assert.Equal([8L, 8, 0], solved.Value.Flow);
@@ -122,22 +132,38 @@ public class NetworkFlowTests
     public void NetworkFlow_ReachesEveryStageOptimum_TheLpReaches(int seed, bool fairnessCost)
     {
         var problem = RandomProblem(seed);
-        var lp = SolveChecked(problem, new AllocationSettings { NetworkFlow = false, MeasureFairnessCost = fairnessCost, MinimizeTransfers = false });
+        var lp = SolveChecked(
+            problem,
+            new AllocationSettings
+            {
+                NetworkFlow = false,
+                MeasureFairnessCost = fairnessCost,
+                MinimizeTransfers = false,
+            }
+        );
 
-        var flow = SolveChecked(problem, new AllocationSettings { MeasureFairnessCost = fairnessCost, MinimizeTransfers = false });
+        var flow = SolveChecked(
+            problem,
+            new AllocationSettings { MeasureFairnessCost = fairnessCost, MinimizeTransfers = false }
+        );
 
         Assert.Equal(lp.Stages.Select(s => (s.Product, s.Stage)), flow.Stages.Select(s => (s.Product, s.Stage)));
         foreach (var (a, b) in lp.Stages.Zip(flow.Stages))
         {
-            Assert.True(Math.Abs(a.Objective - b.Objective) <= 1e-6 * Math.Max(1, Math.Abs(a.Objective)),
-                $"{b.Product}/{b.Stage}: LP {a.Objective}, network {b.Objective} ({b.SolverStatus})");
+            Assert.True(
+                Math.Abs(a.Objective - b.Objective) <= 1e-6 * Math.Max(1, Math.Abs(a.Objective)),
+                $"{b.Product}/{b.Stage}: LP {a.Objective}, network {b.Objective} ({b.SolverStatus})"
+            );
         }
-        // Every stage by the network, unless tier 1 draws on a reserve (then the LP from the next stage on), and none by
+        // Every stage by the network, unless tier 1 draws on a reserve (then the LP from the next stage on), and none
+        // by
         // it in the LP run.
         foreach (var product in flow.Stages.GroupBy(s => s.Product))
         {
             var drawn = product.Any(s => s.Stage == "reserve_release" && s.Objective > 1e-6);
-            Assert.All(drawn ? product.TakeWhile(s => s.Stage != "tier1_min_fill") : product, s => Assert.StartsWith("OPTIMAL (", s.SolverStatus, StringComparison.Ordinal));
+            Assert.All(drawn ? product.TakeWhile(s => s.Stage != "tier1_min_fill") : product, s =>
+                Assert.StartsWith("OPTIMAL (", s.SolverStatus, StringComparison.Ordinal)
+            );
         }
         Assert.DoesNotContain(lp.Stages, s => s.SolverStatus == "OPTIMAL (network flow)");
         Assert.Equal(lp.Allocations.Sum(a => a.Served), flow.Allocations.Sum(a => a.Served), 3);
@@ -160,12 +186,17 @@ public class NetworkFlowTests
         {
             var stages = result.Stages.Where(s => s.Product == product).ToList();
             var least = stages.Single(s => s.Stage == "transport_cost").Objective;
-            var cost = result.Shipments.Where(s => s.Product == product).Sum(s => s.Quantity * lanes[(s.From, s.To)].CostPerUnit);
-            // The transfers stage may give up to 1e-6 of the least cost for fewer transfers (and the LP's tolerance a hair).
+            var cost = result
+                .Shipments.Where(s => s.Product == product)
+                .Sum(s => s.Quantity * lanes[(s.From, s.To)].CostPerUnit);
+            // The transfers stage may give up to 1e-6 of the least cost for fewer transfers (and the LP's tolerance a
+            // hair).
             Assert.InRange(cost, least * (1 - 1e-8), least * (1 + 2e-6));
             Assert.Equal("OPTIMAL (network flow)", stages.Single(s => s.Stage == "transport_cost").SolverStatus);
             // The rounds run on the least-cost plans held in the network (and in the LP alike).
-            Assert.All(stages.Where(s => s.Stage.StartsWith("transfers_round", StringComparison.Ordinal)), s => Assert.Equal("OPTIMAL (network flow)", s.SolverStatus));
+            Assert.All(stages.Where(s => s.Stage.StartsWith("transfers_round", StringComparison.Ordinal)), s =>
+                Assert.Equal("OPTIMAL (network flow)", s.SolverStatus)
+            );
         }
         // Seeds whose least-cost plan uses more than one transfer lane, so that the stage runs (32, 37 and 38 use one).
         Assert.Contains(result.Stages, s => s.Stage == "transfers_round1");
@@ -176,10 +207,17 @@ public class NetworkFlowTests
     {
         // The reserve R holds 10 with a floor of 8; tier 1 at X needs 4 on day 0, which only R can send: R is 2 below
         // its floor on day 0 and on day 1, a draw of 4 depot-days.
-        var problem = Problem(2, ["R"], ["X"],
+        var problem = Problem(
+            2,
+            ["R"],
+            ["X"],
             [new Supply("R", "N95", 0, 10)],
             [new Demand("X", "N95", 0, 1, 4), new Demand("X", "N95", 1, 2, 3)],
-            [new Lane("R", "X", 0, 1)]) with { ReserveFloors = [new ReserveFloor("R", "N95", 8)] };
+            [new Lane("R", "X", 0, 1)]
+        ) with
+        {
+            ReserveFloors = [new ReserveFloor("R", "N95", 8)],
+        };
 
         var result = SolveChecked(problem);
 
@@ -188,7 +226,9 @@ public class NetworkFlowTests
         Assert.Equal("OPTIMAL (network flow)", result.Stages.Single(s => s.Stage == "reserve_release").SolverStatus);
         Assert.Equal(4, result.Stages.Single(s => s.Stage == "reserve_release").Objective, 5);
         // From there on the LP solver decides: the draw could be spread over days in ways a network cannot keep open.
-        Assert.All(result.Stages.SkipWhile(s => s.Stage != "reserve_release").Skip(1), s => Assert.DoesNotContain("network", s.SolverStatus, StringComparison.Ordinal));
+        Assert.All(result.Stages.SkipWhile(s => s.Stage != "reserve_release").Skip(1), s =>
+            Assert.DoesNotContain("network", s.SolverStatus, StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -210,7 +250,14 @@ public class NetworkFlowTests
     /// Two products over six days: a provincial depot with a reserve floor and two city depots with transfers between
     /// them (lead times, one capped), counties on same-day delivery, a remote site two days out; three tiers.
     /// </summary>
-    private static (int Nodes, List<int> Tail, List<int> Head, List<long> Capacity, List<long> Cost, long[] Supply) RandomGraph(int seed)
+    private static (
+        int Nodes,
+        List<int> Tail,
+        List<int> Head,
+        List<long> Capacity,
+        List<long> Cost,
+        long[] Supply
+    ) RandomGraph(int seed)
     {
         var random = new Random(seed);
         var nodes = random.Next(5, 40);
@@ -218,7 +265,8 @@ public class NetworkFlowTests
         for (var e = 0; e < nodes * 5; e++)
         {
             var (u, v) = (random.Next(nodes), random.Next(nodes));
-            if (u == v) continue;
+            if (u == v)
+                continue;
             var unbounded = random.Next(4) == 0;
             tail.Add(u);
             head.Add(v);
@@ -236,13 +284,29 @@ public class NetworkFlowTests
         return (nodes, tail, head, capacity, cost, supply);
     }
 
-    /// <summary>The flow meets the supplies within the capacities, costs what OR-Tools' min-cost flow finds, and its reduced costs prove it.</summary>
-    private static void AssertLeastCost(int nodes, List<int> tail, List<int> head, List<long> capacity, List<long> cost, long[] supply, (long[] Flow, long[] ReducedCost)? solved)
+    /// <summary>The flow meets the supplies within the capacities, costs what OR-Tools' min-cost flow finds, and its
+    /// reduced costs prove it.</summary>
+    private static void AssertLeastCost(
+        int nodes,
+        List<int> tail,
+        List<int> head,
+        List<long> capacity,
+        List<long> cost,
+        long[] supply,
+        (long[] Flow, long[] ReducedCost)? solved
+    )
     {
         using var reference = new MinCostFlow();
         var big = supply.Where(s => s > 0).Sum() + capacity.Where(c => c != NetworkSimplex.Unbounded).Sum() + 1;
-        for (var e = 0; e < tail.Count; e++) reference.AddArcWithCapacityAndUnitCost(tail[e], head[e], capacity[e] == NetworkSimplex.Unbounded ? big : capacity[e], cost[e]);
-        for (var v = 0; v < nodes; v++) reference.SetNodeSupply(v, supply[v]);
+        for (var e = 0; e < tail.Count; e++)
+            reference.AddArcWithCapacityAndUnitCost(
+                tail[e],
+                head[e],
+                capacity[e] == NetworkSimplex.Unbounded ? big : capacity[e],
+                cost[e]
+            );
+        for (var v = 0; v < nodes; v++)
+            reference.SetNodeSupply(v, supply[v]);
         var status = reference.Solve();
         if (status == MinCostFlowBase.Status.INFEASIBLE)
         {
@@ -264,8 +328,10 @@ public class NetworkFlowTests
         // Optimality conditions: an arc priced above zero carries nothing, one priced below zero is full.
         for (var e = 0; e < tail.Count; e++)
         {
-            if (reduced[e] > 0) Assert.Equal(0, flow[e]);
-            if (reduced[e] < 0) Assert.Equal(capacity[e], flow[e]);
+            if (reduced[e] > 0)
+                Assert.Equal(0, flow[e]);
+            if (reduced[e] < 0)
+                Assert.Equal(capacity[e], flow[e]);
         }
     }
 
@@ -282,8 +348,11 @@ public class NetworkFlowTests
             new("P", "C2", 1, 3, Kind: LaneKind.Provincial),
             new("C1", "C2", 1, 4, random.Next(20, 60), LaneKind.Transfer),
             new("C2", "C1", 2, 4, Kind: LaneKind.Transfer),
-            new("C1", "X1", 0, 1), new("C1", "X2", 0, 2), new("C1", "X3", 0, 1.5),
-            new("C2", "Y1", 0, 1), new("C2", "Y2", 0, 2.5),
+            new("C1", "X1", 0, 1),
+            new("C1", "X2", 0, 2),
+            new("C1", "X3", 0, 1.5),
+            new("C2", "Y1", 0, 1),
+            new("C2", "Y2", 0, 2.5),
             new("P", "H", 2, 9),
         };
         var supplies = new List<Supply>();
@@ -297,7 +366,8 @@ public class NetworkFlowTests
             {
                 for (var day = 0; day < days; day++)
                 {
-                    if (random.Next(3) > 0) supplies.Add(new Supply(depot, product, day, random.Next(0, 120)));
+                    if (random.Next(3) > 0)
+                        supplies.Add(new Supply(depot, product, day, random.Next(0, 120)));
                 }
             }
             foreach (var destination in destinations)
@@ -306,7 +376,8 @@ public class NetworkFlowTests
                 {
                     for (var tier = 1; tier <= 3; tier++)
                     {
-                        if (random.Next(4) > 0) demands.Add(new Demand(destination, product, day, tier, random.Next(1, 40)));
+                        if (random.Next(4) > 0)
+                            demands.Add(new Demand(destination, product, day, tier, random.Next(1, 40)));
                     }
                 }
             }

@@ -23,13 +23,21 @@ public static class TeamPlanChecker
             var need = needs[a.Need];
             var team = teams[a.Team];
             Assert.Equal(need.Site, a.Site);
-            Assert.Contains(a.Specialties, s => team.Members.GetValueOrDefault(s) > 0 && need.Required.GetValueOrDefault(s) > 0);
+            Assert.Contains(a.Specialties, s =>
+                team.Members.GetValueOrDefault(s) > 0 && need.Required.GetValueOrDefault(s) > 0
+            );
             for (var w = a.FromDay / 7; w < a.ToDay / 7; w++)
             {
                 Assert.True(w < problem.Weeks, $"{a.Team} past the horizon");
                 Assert.True(at.TryAdd((a.Team, w), a.Need), $"{a.Team} in two places in week {w}");
-                Assert.True(team.AvailableFrom <= 7 * w && team.AvailableTo >= 7 * w + 6, $"{a.Team} deployed in week {w} outside its availability");
-                Assert.True(need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w, $"{a.Team} at {a.Need} in week {w}, outside the need's dates");
+                Assert.True(
+                    team.AvailableFrom <= 7 * w && team.AvailableTo >= 7 * w + 6,
+                    $"{a.Team} deployed in week {w} outside its availability"
+                );
+                Assert.True(
+                    need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w,
+                    $"{a.Team} at {a.Need} in week {w}, outside the need's dates"
+                );
             }
         }
 
@@ -48,10 +56,14 @@ public static class TeamPlanChecker
             var rest = (int)Math.Ceiling(team.RestDays / 7.0);
             for (var w = -1; w + 1 < problem.Weeks; w++)
             {
-                if (!On(w) || On(w + 1)) continue;
+                if (!On(w) || On(w + 1))
+                    continue;
                 for (var k = 2; k <= rest && w + k < problem.Weeks; k++)
                 {
-                    Assert.False(On(w + k), $"{team.Code} back at week {w + 1} and out again in week {w + k}, within its {team.RestDays} rest days");
+                    Assert.False(
+                        On(w + k),
+                        $"{team.Code} back at week {w + 1} and out again in week {w + k}, within its {team.RestDays} rest days"
+                    );
                 }
             }
         }
@@ -63,9 +75,13 @@ public static class TeamPlanChecker
             for (var w = 0; w < problem.Weeks; w++)
             {
                 var away = members.Where(t => at.TryGetValue((t.Code, w), out var n) && needs[n].City != city).ToList();
-                var kept = away.Where(t => settings.KeepCurrent && t.CurrentSite == needs[at[(t.Code, w)]].Site).Sum(t => t.IcuCapable);
+                var kept = away.Where(t => settings.KeepCurrent && t.CurrentSite == needs[at[(t.Code, w)]].Site)
+                    .Sum(t => t.IcuCapable);
                 var limit = Math.Max(Math.Floor((1 - settings.HomeFloorShare) * total + 1e-9), kept);
-                Assert.True(away.Sum(t => t.IcuCapable) <= limit, $"{city} keeps too few ICU-capable staff at home in week {w}");
+                Assert.True(
+                    away.Sum(t => t.IcuCapable) <= limit,
+                    $"{city} keeps too few ICU-capable staff at home in week {w}"
+                );
             }
         }
 
@@ -74,18 +90,44 @@ public static class TeamPlanChecker
         {
             for (var w = 0; w < problem.Weeks; w++)
             {
-                if (!(need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w)) continue;
+                if (!(need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w))
+                    continue;
                 foreach (var (specialty, required) in need.Required.Where(r => r.Value > 0))
                 {
-                    var covered = Math.Min(required, at.Where(kv => kv.Key.Week == w && kv.Value == need.Code).Sum(kv => teams[kv.Key.Team].Members.GetValueOrDefault(specialty)));
-                    if (covered < required) expected.Add((need.Code, specialty, w, required, covered));
+                    var covered = Math.Min(
+                        required,
+                        at.Where(kv => kv.Key.Week == w && kv.Value == need.Code)
+                            .Sum(kv => teams[kv.Key.Team].Members.GetValueOrDefault(specialty))
+                    );
+                    if (covered < required)
+                        expected.Add((need.Code, specialty, w, required, covered));
                 }
             }
         }
-        Assert.Equal(expected.OrderBy(e => e.Need).ThenBy(e => e.Week).ThenBy(e => e.Specialty),
-            plan.Unmet.Select(u => (u.Need, u.Specialty, u.Week, u.Required, u.Covered)).OrderBy(e => e.Need).ThenBy(e => e.Week).ThenBy(e => e.Specialty));
-        var coverage = problem.Needs.Sum(n => Enumerable.Range(0, problem.Weeks).Where(w => n.StartDay < 7 * w + 7 && n.StartDay + n.Days > 7 * w)
-            .Sum(w => n.Required.Where(r => r.Value > 0).Sum(r => settings.Weight(n.Kind) * (long)Math.Min(r.Value, at.Where(kv => kv.Key.Week == w && kv.Value == n.Code).Sum(kv => teams[kv.Key.Team].Members.GetValueOrDefault(r.Key))))));
+        Assert.Equal(
+            expected.OrderBy(e => e.Need).ThenBy(e => e.Week).ThenBy(e => e.Specialty),
+            plan.Unmet.Select(u => (u.Need, u.Specialty, u.Week, u.Required, u.Covered))
+                .OrderBy(e => e.Need)
+                .ThenBy(e => e.Week)
+                .ThenBy(e => e.Specialty)
+        );
+        var coverage = problem.Needs.Sum(n =>
+            Enumerable
+                .Range(0, problem.Weeks)
+                .Where(w => n.StartDay < 7 * w + 7 && n.StartDay + n.Days > 7 * w)
+                .Sum(w =>
+                    n.Required.Where(r => r.Value > 0)
+                        .Sum(r =>
+                            settings.Weight(n.Kind)
+                            * (long)
+                                Math.Min(
+                                    r.Value,
+                                    at.Where(kv => kv.Key.Week == w && kv.Value == n.Code)
+                                        .Sum(kv => teams[kv.Key.Team].Members.GetValueOrDefault(r.Key))
+                                )
+                        )
+                )
+        );
         Assert.Equal(coverage, plan.Coverage);
     }
 }

@@ -6,7 +6,8 @@ using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Sources;
 
-/// <summary>Pulls from real source databases (SQLite files, or PostgreSQL schemas) into a real planner database.</summary>
+/// <summary>Pulls from real source databases (SQLite files, or PostgreSQL schemas) into a real planner
+/// database.</summary>
 public class FeedPullerTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -53,11 +54,22 @@ public class FeedPullerTests
         await using (var connection = await source.Database.OpenAsync(Ct))
         {
             var key = await connection.QuerySingleAsync<(string Enterprise, string Product, string Date)>(
-                "SELECT enterprise_code, product_code, report_date FROM daily_output ORDER BY row_version LIMIT 1");
-            await connection.ExecuteAsync("UPDATE daily_output SET quantity = 123456, row_version = @v WHERE enterprise_code = @e AND product_code = @p AND report_date = @d",
-                new { v = first.Watermark + 1, e = key.Enterprise, p = key.Product, d = key.Date });
-            await connection.ExecuteAsync("UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MAX(row_version) FROM daily_output WHERE row_version <= @w)",
-                new { v = first.Watermark + 2, w = first.Watermark });
+                "SELECT enterprise_code, product_code, report_date FROM daily_output ORDER BY row_version LIMIT 1"
+            );
+            await connection.ExecuteAsync(
+                "UPDATE daily_output SET quantity = 123456, row_version = @v WHERE enterprise_code = @e AND product_code = @p AND report_date = @d",
+                new
+                {
+                    v = first.Watermark + 1,
+                    e = key.Enterprise,
+                    p = key.Product,
+                    d = key.Date,
+                }
+            );
+            await connection.ExecuteAsync(
+                "UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MAX(row_version) FROM daily_output WHERE row_version <= @w)",
+                new { v = first.Watermark + 2, w = first.Watermark }
+            );
         }
         var second = await puller.PullAsync(source, Ct);
 
@@ -65,7 +77,10 @@ public class FeedPullerTests
         Assert.Equal(1, second.RowsChanged);
         Assert.Equal(first.Watermark + 2, second.Watermark);
         await using var planner = await settings.Planner.OpenAsync(Ct);
-        Assert.Equal(1, await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports WHERE output = 123456"));
+        Assert.Equal(
+            1,
+            await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports WHERE output = 123456")
+        );
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -77,8 +92,10 @@ public class FeedPullerTests
         var first = await puller.PullAsync(source, Ct);
         await using (var connection = await source.Database.OpenAsync(Ct))
         {
-            await connection.ExecuteAsync("UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MIN(row_version) FROM daily_output)",
-                new { v = first.Watermark + 1 });
+            await connection.ExecuteAsync(
+                "UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MIN(row_version) FROM daily_output)",
+                new { v = first.Watermark + 1 }
+            );
         }
         // The newer version of the report comes first, so keeping the last row read would keep the older one.
         var twice = source with
@@ -99,7 +116,10 @@ public class FeedPullerTests
         Assert.Equal(1, second.RowsChanged);
         Assert.Equal(first.Watermark + 2, second.Watermark);
         await using var planner = await settings.Planner.OpenAsync(Ct);
-        Assert.Equal([222L], await planner.QueryAsync<long>("SELECT output FROM production_reports WHERE output IN (111, 222)"));
+        Assert.Equal(
+            [222L],
+            await planner.QueryAsync<long>("SELECT output FROM production_reports WHERE output IN (111, 222)")
+        );
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -108,7 +128,8 @@ public class FeedPullerTests
         await using var db = await TestDatabase.CreateAsync(provider);
         var (settings, puller) = await SeededAsync(db);
         // Every report forty times, one copy after another, so one key lands in several chunks: copy 20 carries the
-        // highest row_version, the copies after it come later with lower ones, and each copy adds 1000 × copy to the quantity.
+        // highest row_version, the copies after it come later with lower ones, and each copy adds 1000 × copy to the
+        // quantity.
         var source = settings.Source(Feed.Production) with
         {
             Queries = new Dictionary<string, string>
@@ -131,7 +152,10 @@ public class FeedPullerTests
         Assert.True(reports > 500, "the pull must span several chunks");
         await using var planner = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(reports, await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM production_reports"));
-        Assert.Equal(quantities + 20_000 * reports, await planner.ExecuteScalarAsync<long>("SELECT SUM(output) FROM production_reports"));
+        Assert.Equal(
+            quantities + 20_000 * reports,
+            await planner.ExecuteScalarAsync<long>("SELECT SUM(output) FROM production_reports")
+        );
         var others = run.RowsRead - 40 * reports; // enterprises, enterprise_products and stock_on_hand, each read once
         Assert.Equal(reports + others, run.RowsChanged);
     }
@@ -144,12 +168,14 @@ public class FeedPullerTests
         var source = settings.Source(Feed.Hospitals);
         await using (var connection = await source.Database.OpenAsync(Ct))
         {
-            await connection.ExecuteAsync("""
+            await connection.ExecuteAsync(
+                """
                 INSERT INTO hospitals (code, name, county_code, designated, grade, row_version) VALUES ('H-BAD', '无名医院', '999999', 1, '三级甲等', 100000);
                 INSERT INTO capacity_reports (hospital_code, report_date, beds_general_total, beds_general_occupied, beds_isolation_total, beds_isolation_occupied,
                     beds_icu_total, beds_icu_occupied, severe_patients, critical_patients, ventilators_total, ventilators_in_use, ecmo_total, ecmo_in_use, staff_on_duty, row_version)
                 VALUES ('H-0001', '2020-02-31', 10, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -5, 100001);
-                """);
+                """
+            );
         }
 
         var run = await puller.PullAsync(source, Ct);
@@ -157,8 +183,14 @@ public class FeedPullerTests
         Assert.Equal(2, run.RowsRejected);
         Assert.Equal(run.RowsRead - 2, run.RowsChanged);
         await using var planner = await settings.Planner.OpenAsync(Ct);
-        var reasons = (await planner.QueryAsync<(string Key, string Reason)>("SELECT row_key, reason FROM rejected_rows WHERE pull_run_id = @id ORDER BY row_key", new { id = run.Id })).ToList();
-        Assert.Collection(reasons,
+        var reasons = (
+            await planner.QueryAsync<(string Key, string Reason)>(
+                "SELECT row_key, reason FROM rejected_rows WHERE pull_run_id = @id ORDER BY row_key",
+                new { id = run.Id }
+            )
+        ).ToList();
+        Assert.Collection(
+            reasons,
             r =>
             {
                 Assert.Equal("capacity_reports: capacity H-0001 2020-02-31", r.Key);
@@ -170,7 +202,8 @@ public class FeedPullerTests
             {
                 Assert.Equal("hospitals: hospital H-BAD", r.Key);
                 Assert.Contains("county_code 999999 is not a Zhejiang county", r.Reason, StringComparison.Ordinal);
-            });
+            }
+        );
         Assert.Equal(0, await planner.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM hospitals WHERE code = 'H-BAD'"));
     }
 
@@ -181,18 +214,33 @@ public class FeedPullerTests
         var (settings, puller) = await SeededAsync(db);
         var good = settings.Source(Feed.Teams);
         await puller.PullAsync(good, Ct);
-        var broken = good with { Queries = new Dictionary<string, string> { ["team_members"] = "SELECT * FROM no_such_table WHERE 1 > @watermark" } };
+        var broken = good with
+        {
+            Queries = new Dictionary<string, string>
+            {
+                ["team_members"] = "SELECT * FROM no_such_table WHERE 1 > @watermark",
+            },
+        };
         await using (var connection = await good.Database.OpenAsync(Ct))
         {
-            await connection.ExecuteAsync("UPDATE teams SET name = 'renamed', row_version = 999999 WHERE code = 'T-001'");
+            await connection.ExecuteAsync(
+                "UPDATE teams SET name = 'renamed', row_version = 999999 WHERE code = 'T-001'"
+            );
         }
 
         var e = await Assert.ThrowsAsync<PlannerException>(() => puller.PullAsync(broken, Ct));
 
         Assert.Contains("team_members query failed", e.Message, StringComparison.Ordinal);
         await using var planner = await settings.Planner.OpenAsync(Ct);
-        Assert.NotEqual("renamed", await planner.ExecuteScalarAsync<string>("SELECT name FROM medical_teams WHERE code = 'T-001'"));
-        var runs = (await planner.QueryAsync<(string Status, string? Error)>("SELECT status, error FROM pull_runs WHERE source = 'teams' ORDER BY started_at")).ToList();
+        Assert.NotEqual(
+            "renamed",
+            await planner.ExecuteScalarAsync<string>("SELECT name FROM medical_teams WHERE code = 'T-001'")
+        );
+        var runs = (
+            await planner.QueryAsync<(string Status, string? Error)>(
+                "SELECT status, error FROM pull_runs WHERE source = 'teams' ORDER BY started_at"
+            )
+        ).ToList();
         Assert.Equal(["succeeded", "failed"], runs.Select(r => r.Status));
         Assert.Contains("no_such_table", runs[1].Error, StringComparison.Ordinal);
     }

@@ -32,11 +32,20 @@ public class HealthTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         Assert.Equal("unhealthy", unhealthy.GetProperty("status").GetString());
         Assert.Contains(("database", "unhealthy"), Checks(unhealthy));
-        var detail = unhealthy.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "database")
-            .GetProperty("detail").GetString();
+        var detail = unhealthy
+            .GetProperty("checks")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "database")
+            .GetProperty("detail")
+            .GetString();
         Assert.StartsWith("Cannot open the PostgreSQL database", detail, StringComparison.Ordinal);
     }
 
-    private static List<(string, string)> Checks(JsonElement report) => report.GetProperty("checks").EnumerateArray()
-        .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("status").GetString()!)).OrderBy(c => c.Item1, StringComparer.Ordinal).ToList();
+    private static List<(string, string)> Checks(JsonElement report) =>
+        report
+            .GetProperty("checks")
+            .EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("status").GetString()!))
+            .OrderBy(c => c.Item1, StringComparer.Ordinal)
+            .ToList();
 }

@@ -2,11 +2,11 @@ using System.IO.Compression;
 using ClosedXML.Excel;
 using Dapper;
 using Planner.Api.Planning;
+using Planner.Api.Runs;
 using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Api.Uploads;
 using Planner.Tests.Infrastructure;
-using Planner.Api.Runs;
 
 namespace Planner.Tests.Uploads;
 
@@ -38,7 +38,8 @@ public sealed class HospitalsDatabase : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_db is not null) await _db.DisposeAsync();
+        if (_db is not null)
+            await _db.DisposeAsync();
     }
 }
 
@@ -53,19 +54,22 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private CapacityUpload Uploader(UploadLimits? limits = null) => new(hospitals.Settings.Planner, limits ?? new UploadLimits(), TimeProvider.System);
+    private CapacityUpload Uploader(UploadLimits? limits = null) =>
+        new(hospitals.Settings.Planner, limits ?? new UploadLimits(), TimeProvider.System);
 
     private byte[] Filled(Action<IXLWorksheet>? change = null) => UploadFiles.Edit(hospitals.Template, wb =>
-    {
-        UploadFiles.Report(wb, ReportDate);
-        change?.Invoke(wb.Worksheet("Capacity"));
-    });
+        {
+            UploadFiles.Report(wb, ReportDate);
+            change?.Invoke(wb.Worksheet("Capacity"));
+        });
 
     /// <summary>Uploads must fail; returns the errors and checks that nothing at all was written.</summary>
     private async Task<UploadInvalid> RefusedRowsAsync(byte[] file, UploadLimits? limits = null)
     {
         var before = await StateAsync();
-        var e = await Assert.ThrowsAsync<UploadInvalid>(() => Uploader(limits).UploadAsync("capacity.xlsx", file, "test", Ct));
+        var e = await Assert.ThrowsAsync<UploadInvalid>(() =>
+            Uploader(limits).UploadAsync("capacity.xlsx", file, "test", Ct)
+        );
         Assert.Equal(before, await StateAsync());
         return e;
     }
@@ -73,7 +77,9 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     private async Task<UploadRejected> RefusedFileAsync(byte[] file, UploadLimits? limits = null)
     {
         var before = await StateAsync();
-        var e = await Assert.ThrowsAsync<UploadRejected>(() => Uploader(limits).UploadAsync("capacity.xlsx", file, "test", Ct));
+        var e = await Assert.ThrowsAsync<UploadRejected>(() =>
+            Uploader(limits).UploadAsync("capacity.xlsx", file, "test", Ct)
+        );
         Assert.Equal(before, await StateAsync());
         return e;
     }
@@ -82,8 +88,12 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     private async Task<string> StateAsync()
     {
         await using var db = await hospitals.Settings.Planner.OpenAsync(Ct);
-        var reports = await db.QueryAsync<string>("SELECT hospital_code || '|' || report_date || '|' || beds_icu_occupied || '|' || COALESCE(upload_id, '') || '|' || COALESCE(notes, '') FROM capacity_reports ORDER BY 1");
-        var counts = await db.QuerySingleAsync<(long, long, long)>("SELECT (SELECT COUNT(*) FROM uploads), (SELECT COUNT(*) FROM capacity_staff), (SELECT COUNT(*) FROM capacity_supplies)");
+        var reports = await db.QueryAsync<string>(
+            "SELECT hospital_code || '|' || report_date || '|' || beds_icu_occupied || '|' || COALESCE(upload_id, '') || '|' || COALESCE(notes, '') FROM capacity_reports ORDER BY 1"
+        );
+        var counts = await db.QuerySingleAsync<(long, long, long)>(
+            "SELECT (SELECT COUNT(*) FROM uploads), (SELECT COUNT(*) FROM capacity_staff), (SELECT COUNT(*) FROM capacity_supplies)"
+        );
         return $"{counts}\n{string.Join("\n", reports)}";
     }
 
@@ -105,14 +115,18 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         {
             var cell = ws.Cell(2, i + 1);
             Assert.False(cell.Style.Protection.Locked, columns[i].Title);
-            if (columns[i].Kind == CapacityKind.Notes) continue;
+            if (columns[i].Kind == CapacityKind.Notes)
+                continue;
             var validation = ws.DataValidations.Single(v => v.Ranges.Any(r => r.Contains(cell)));
-            Assert.Equal(columns[i].Kind switch
-            {
-                CapacityKind.Date => XLAllowedValues.Date,
-                CapacityKind.Count => XLAllowedValues.WholeNumber,
-                _ => XLAllowedValues.List,
-            }, validation.AllowedValues);
+            Assert.Equal(
+                columns[i].Kind switch
+                {
+                    CapacityKind.Date => XLAllowedValues.Date,
+                    CapacityKind.Count => XLAllowedValues.WholeNumber,
+                    _ => XLAllowedValues.List,
+                },
+                validation.AllowedValues
+            );
         }
         // Pre-filled with the latest report held, so that only what changed needs typing.
         Assert.Equal(2483, ws.Cell(2, UploadFiles.Column(ws, "General beds total")).GetDouble());
@@ -121,8 +135,13 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         // Every limit a person meets is written where they read: size, rows, cells, characters, notes, uploads at once.
         string[] limits =
         [
-            "at most 10 MB", "20,000 rows", "1,000,000 cells", "20,000,000 characters",
-            "notes of at most 1,000 characters", "upload(s) at a time", "#N/A",
+            "at most 10 MB",
+            "20,000 rows",
+            "1,000,000 cells",
+            "20,000,000 characters",
+            "notes of at most 1,000 characters",
+            "upload(s) at a time",
+            "#N/A",
         ];
         Assert.All(limits, limit => Assert.Contains(limit, instructions, StringComparison.Ordinal));
     }
@@ -133,7 +152,12 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = await HospitalsDatabase.PrepareAsync(db);
         var before = await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "before")), ct: Ct);
-        var (template, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0001", "H-0002"], new DateOnly(2020, 2, 10), Ct);
+        var (template, _) = await CapacityTemplate.BuildAsync(
+            settings.Planner,
+            ["H-0001", "H-0002"],
+            new DateOnly(2020, 2, 10),
+            Ct
+        );
         var file = UploadFiles.Edit(template, wb =>
         {
             UploadFiles.Report(wb, ReportDate);
@@ -146,16 +170,27 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
             ws.Cell(2, UploadFiles.Column(ws, "Notes")).SetValue("=oxygen short");
         });
 
-        var result = await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync("h1.xlsx", file, "admin", Ct);
+        var result = await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync(
+            "h1.xlsx",
+            file,
+            "admin",
+            Ct
+        );
 
         // H-0002's row repeats the report the hospitals feed already gave for that day: read, but nothing changes.
         Assert.Equal((2L, 1L, false), (result.RowsRead, result.RowsChanged, result.AlreadyUploaded));
         await using (var connection = await settings.Planner.OpenAsync(Ct))
         {
             var held = await connection.QuerySingleAsync<(long Icu, long Critical, string Notes, string Upload)>(
-                "SELECT beds_icu_occupied, critical_patients, notes, upload_id FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date = '2020-02-09'");
+                "SELECT beds_icu_occupied, critical_patients, notes, upload_id FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date = '2020-02-09'"
+            );
             Assert.Equal((90L, 60L, "=oxygen short", result.UploadId), held);
-            Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM capacity_supplies WHERE hospital_code = 'H-0001' AND product_code = 'N95' AND days_on_hand = 3 AND can_obtain = 0"));
+            Assert.Equal(
+                1L,
+                await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM capacity_supplies WHERE hospital_code = 'H-0001' AND product_code = 'N95' AND days_on_hand = 3 AND can_obtain = 0"
+                )
+            );
         }
         // The text starting with = comes back in the next template as text, not as a formula.
         var (again, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0001"], new DateOnly(2020, 2, 10), Ct);
@@ -173,11 +208,18 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         var outcome = await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
         await using (var connection = await settings.Planner.OpenAsync(Ct))
         {
-            Assert.Equal([result.UploadId], await connection.QueryAsync<string>("SELECT upload_id FROM plan_run_uploads WHERE run_id = @id", new { id = outcome.RunId }));
+            Assert.Equal(
+                [result.UploadId],
+                await connection.QueryAsync<string>(
+                    "SELECT upload_id FROM plan_run_uploads WHERE run_id = @id",
+                    new { id = outcome.RunId }
+                )
+            );
         }
         Assert.True(CriticalCare(outcome) > CriticalCare(before), $"{CriticalCare(outcome)} ≤ {CriticalCare(before)}");
 
-        static double CriticalCare(PlanOutcome o) => o.Problem.Demands.Where(d => d.Segment == PlanSnapshot.CriticalCareSegment).Sum(d => d.Quantity);
+        static double CriticalCare(PlanOutcome o) =>
+            o.Problem.Demands.Where(d => d.Segment == PlanSnapshot.CriticalCareSegment).Sum(d => d.Quantity);
     }
 
     [Theory]
@@ -189,14 +231,24 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = await HospitalsDatabase.PrepareAsync(db);
-        var (template, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0003"], new DateOnly(2020, 2, 10), Ct);
+        var (template, _) = await CapacityTemplate.BuildAsync(
+            settings.Planner,
+            ["H-0003"],
+            new DateOnly(2020, 2, 10),
+            Ct
+        );
 
-        await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync("notes.xlsx", UploadFiles.Edit(template, wb =>
-        {
-            UploadFiles.Report(wb, new DateTime(2020, 2, 10));
-            var ws = wb.Worksheet("Capacity");
-            ws.Cell(2, UploadFiles.Column(ws, "Notes")).SetValue(notes);
-        }), null, Ct);
+        await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync(
+            "notes.xlsx",
+            UploadFiles.Edit(template, wb =>
+            {
+                UploadFiles.Report(wb, new DateTime(2020, 2, 10));
+                var ws = wb.Worksheet("Capacity");
+                ws.Cell(2, UploadFiles.Column(ws, "Notes")).SetValue(notes);
+            }),
+            null,
+            Ct
+        );
 
         var (again, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0003"], new DateOnly(2020, 2, 11), Ct);
         using var workbook = new XLWorkbook(new MemoryStream(again));
@@ -221,7 +273,12 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         var first = await uploader.UploadAsync("a.xlsx", file, null, Ct);
         var second = await uploader.UploadAsync("a.xlsx", file, null, Ct);
         // The same reports in a file saved again (other bytes): read, compared, nothing changes.
-        var resaved = await uploader.UploadAsync("b.xlsx", UploadFiles.Edit(file, wb => wb.Properties.Title = "saved again"), null, Ct);
+        var resaved = await uploader.UploadAsync(
+            "b.xlsx",
+            UploadFiles.Edit(file, wb => wb.Properties.Title = "saved again"),
+            null,
+            Ct
+        );
 
         Assert.Equal(200, first.RowsRead);
         Assert.Equal(200, first.RowsChanged);
@@ -240,20 +297,32 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     [Fact]
     public async Task EveryRowProblem_IsReportedAtOnce_WithSheetRowAndColumn()
     {
-        var e = await RefusedRowsAsync(Filled(ws =>
-        {
-            ws.Cell(3, UploadFiles.Column(ws, "ICU beds occupied")).SetValue(-1);
-            ws.Cell(4, UploadFiles.Column(ws, "General beds total")).SetValue(12.5);
-            ws.Cell(5, UploadFiles.Column(ws, "Ventilators in use")).SetValue(100_000);
-            ws.Cell(6, UploadFiles.Column(ws, "ECMO total")).Clear(XLClearOptions.Contents);
-            ws.Cell(7, UploadFiles.Column(ws, "N95 can obtain")).SetValue("maybe");
-        }));
+        var e = await RefusedRowsAsync(
+            Filled(ws =>
+            {
+                ws.Cell(3, UploadFiles.Column(ws, "ICU beds occupied")).SetValue(-1);
+                ws.Cell(4, UploadFiles.Column(ws, "General beds total")).SetValue(12.5);
+                ws.Cell(5, UploadFiles.Column(ws, "Ventilators in use")).SetValue(100_000);
+                ws.Cell(6, UploadFiles.Column(ws, "ECMO total")).Clear(XLClearOptions.Contents);
+                ws.Cell(7, UploadFiles.Column(ws, "N95 can obtain")).SetValue("maybe");
+            })
+        );
 
         Assert.Equal(5, e.Errors.Count);
-        Assert.Contains(e.Errors, x => x is { Sheet: "Capacity", Row: 3, Field: "ICU beds occupied" } && x.Message.Contains("negative", StringComparison.Ordinal));
-        Assert.Contains(e.Errors, x => x is { Row: 4, Field: "General beds total", Value: "12.5" } && x.Message.Contains("whole number", StringComparison.Ordinal));
-        Assert.Contains(e.Errors, x => x is { Row: 5, Field: "Ventilators in use" } && x.Message.Contains("exceed", StringComparison.Ordinal));
-        Assert.Contains(e.Errors, x => x is { Row: 6, Field: "ECMO total" } && x.Message.Contains("empty", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x =>
+            x is { Sheet: "Capacity", Row: 3, Field: "ICU beds occupied" }
+            && x.Message.Contains("negative", StringComparison.Ordinal)
+        );
+        Assert.Contains(e.Errors, x =>
+            x is { Row: 4, Field: "General beds total", Value: "12.5" }
+            && x.Message.Contains("whole number", StringComparison.Ordinal)
+        );
+        Assert.Contains(e.Errors, x =>
+            x is { Row: 5, Field: "Ventilators in use" } && x.Message.Contains("exceed", StringComparison.Ordinal)
+        );
+        Assert.Contains(e.Errors, x =>
+            x is { Row: 6, Field: "ECMO total" } && x.Message.Contains("empty", StringComparison.Ordinal)
+        );
         Assert.Contains(e.Errors, x => x is { Row: 7, Field: "N95 can obtain", Value: "maybe" });
         Assert.All(e.Errors, x => Assert.Matches("^[A-Z]{1,2}$", x.Column!));
     }
@@ -270,8 +339,11 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     public async Task TooManyRows_AreRefused_AtTheFirstRowPastTheLimit()
     {
         var e = await RefusedFileAsync(Filled(), new UploadLimits { MaxRows = 100 });
-        Assert.Contains("data in row 102: more than 100 rows under its header, the limit (Planner:Uploads:MaxRows)",
-            e.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "data in row 102: more than 100 rows under its header, the limit (Planner:Uploads:MaxRows)",
+            e.Message,
+            StringComparison.Ordinal
+        );
         Assert.Equal(413, e.Status);
     }
 
@@ -279,11 +351,17 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     public async Task TooManyCellsOrCharacters_AreRefused_NamingTheSetting()
     {
         var cells = await RefusedFileAsync(Filled(), new UploadLimits { MaxCells = 1_000 });
-        Assert.Contains("more than 1,000 cells, the limit (Planner:Uploads:MaxCells)", cells.Message,
-            StringComparison.Ordinal);
+        Assert.Contains(
+            "more than 1,000 cells, the limit (Planner:Uploads:MaxCells)",
+            cells.Message,
+            StringComparison.Ordinal
+        );
         var characters = await RefusedFileAsync(Filled(), new UploadLimits { MaxCharacters = 5_000 });
-        Assert.Contains("past 5,000 characters, the limit (Planner:Uploads:MaxCharacters)", characters.Message,
-            StringComparison.Ordinal);
+        Assert.Contains(
+            "past 5,000 characters, the limit (Planner:Uploads:MaxCharacters)",
+            characters.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Theory]
@@ -313,38 +391,59 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     public async Task MacroEnabled_IsRefused_WhateverItsName()
     {
         var parts = UploadFiles.Parts(Filled());
-        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].Replace("spreadsheetml.sheet.main+xml", "sheet.macroEnabled.main+xml", StringComparison.Ordinal)
-            .Replace("application/vnd.openxmlformats-officedocument.sheet.macroEnabled.main+xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml", StringComparison.Ordinal);
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"]
+            .Replace("spreadsheetml.sheet.main+xml", "sheet.macroEnabled.main+xml", StringComparison.Ordinal)
+            .Replace(
+                "application/vnd.openxmlformats-officedocument.sheet.macroEnabled.main+xml",
+                "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                StringComparison.Ordinal
+            );
         var e = await RefusedFileAsync(UploadFiles.Zip(parts));
         Assert.Contains("macro", e.Message, StringComparison.Ordinal);
 
         // A VBA project is what the package declares it to be, whatever the part is called: by its content type ...
         var byType = UploadFiles.Parts(Filled());
         byType["xl/media/image7.png"] = "not really a picture";
-        byType["[Content_Types].xml"] = byType["[Content_Types].xml"].Replace("</Types>",
-            """
-            <Override PartName="/xl/media/image7.png" ContentType="application/vnd.ms-office.vbaProject" /></Types>
-            """,
-            StringComparison.Ordinal);
-        Assert.Contains("macros (a VBA project): the part /xl/media/image7.png",
-            (await RefusedFileAsync(UploadFiles.Zip(byType))).Message, StringComparison.Ordinal);
+        byType["[Content_Types].xml"] = byType["[Content_Types].xml"]
+            .Replace(
+                "</Types>",
+                """
+                <Override PartName="/xl/media/image7.png" ContentType="application/vnd.ms-office.vbaProject" /></Types>
+                """,
+                StringComparison.Ordinal
+            );
+        Assert.Contains(
+            "macros (a VBA project): the part /xl/media/image7.png",
+            (await RefusedFileAsync(UploadFiles.Zip(byType))).Message,
+            StringComparison.Ordinal
+        );
 
         // ... or by the relationship that points at it.
         var byRelationship = UploadFiles.Parts(Filled());
         byRelationship["xl/theme/picture.xml"] = "<x/>";
-        byRelationship["xl/_rels/workbook.xml.rels"] = byRelationship["xl/_rels/workbook.xml.rels"].Replace(
-            "</Relationships>", """
-            <Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-              Target="/xl/theme/picture.xml" Id="rId99" /></Relationships>
-            """, StringComparison.Ordinal);
-        Assert.Contains("macros (a VBA project)", (await RefusedFileAsync(UploadFiles.Zip(byRelationship))).Message,
-            StringComparison.Ordinal);
+        byRelationship["xl/_rels/workbook.xml.rels"] = byRelationship["xl/_rels/workbook.xml.rels"]
+            .Replace(
+                "</Relationships>",
+                """
+                <Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+                  Target="/xl/theme/picture.xml" Id="rId99" /></Relationships>
+                """,
+                StringComparison.Ordinal
+            );
+        Assert.Contains(
+            "macros (a VBA project)",
+            (await RefusedFileAsync(UploadFiles.Zip(byRelationship))).Message,
+            StringComparison.Ordinal
+        );
 
         // A part the package does not declare at all is no part of a workbook.
         var undeclared = UploadFiles.Parts(Filled());
         undeclared["xl/vbaProject.bin"] = "not really a VBA project";
-        Assert.Contains("/xl/vbaProject.bin has no content type",
-            (await RefusedFileAsync(UploadFiles.Zip(undeclared))).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "/xl/vbaProject.bin has no content type",
+            (await RefusedFileAsync(UploadFiles.Zip(undeclared))).Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -355,7 +454,10 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         var e = await RefusedFileAsync(UploadFiles.Zip(parts));
         Assert.Contains("zip bomb", e.Message, StringComparison.Ordinal);
 
-        var e2 = await RefusedFileAsync(UploadFiles.Zip(parts), new UploadLimits { MaxRatio = 10_000, MaxUncompressedBytes = 5 * 1024 * 1024 });
+        var e2 = await RefusedFileAsync(
+            UploadFiles.Zip(parts),
+            new UploadLimits { MaxRatio = 10_000, MaxUncompressedBytes = 5 * 1024 * 1024 }
+        );
         Assert.Contains("unpacks to", e2.Message, StringComparison.Ordinal);
     }
 
@@ -364,18 +466,47 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     {
         var parts = UploadFiles.Parts(Filled());
         var sheet = parts.Keys.Single(k => k.StartsWith("xl/worksheets/sheet1", StringComparison.Ordinal));
-        parts[sheet] = parts[sheet].Replace("<?xml version=\"1.0\" encoding=\"utf-8\"?>", """<?xml version="1.0" encoding="utf-8"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>""", StringComparison.OrdinalIgnoreCase);
+        parts[sheet] = parts[sheet]
+            .Replace(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+                """<?xml version="1.0" encoding="utf-8"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>""",
+                StringComparison.OrdinalIgnoreCase
+            );
         Assert.Contains("<!DOCTYPE", parts[sheet], StringComparison.Ordinal);
         var e = await RefusedFileAsync(UploadFiles.Zip(parts));
         Assert.Contains("DTD", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A row of a hand-written workbook: the template's columns with H-0001's report (numbers as numbers).</summary>
+    /// <summary>A row of a hand-written workbook: the template's columns with H-0001's report (numbers as
+    /// numbers).</summary>
     private static List<IReadOnlyList<object?>> HandWritten(string date)
     {
         var columns = CapacityTemplate.Columns(["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"]);
-        object?[] values = ["H-0001", "Hospital", "County", date, 2483, 1889, 214, 82, 93, 41, 11, 3, 112, 22, 2, 0, 1696];
-        return [columns.Select(c => (object?)c.Title).ToList(), values.Concat(Enumerable.Repeat<object?>(null, columns.Count - values.Length)).ToList()];
+        object?[] values =
+        [
+            "H-0001",
+            "Hospital",
+            "County",
+            date,
+            2483,
+            1889,
+            214,
+            82,
+            93,
+            41,
+            11,
+            3,
+            112,
+            22,
+            2,
+            0,
+            1696,
+        ];
+        return
+        [
+            columns.Select(c => (object?)c.Title).ToList(),
+            values.Concat(Enumerable.Repeat<object?>(null, columns.Count - values.Length)).ToList(),
+        ];
     }
 
     [Theory]
@@ -388,17 +519,29 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         var settings = await HospitalsDatabase.PrepareAsync(db);
         var file = UploadFiles.Raw(HandWritten("2020-02-09"), inlineStrings, styles);
 
-        var result = await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync("other.xlsx", file, null, Ct);
+        var result = await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync(
+            "other.xlsx",
+            file,
+            null,
+            Ct
+        );
 
         Assert.Equal(1, result.RowsRead);
         await using var connection = await settings.Planner.OpenAsync(Ct);
-        Assert.Equal((2483L, 1696L), await connection.QuerySingleAsync<(long, long)>("SELECT beds_general_total, staff_on_duty FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date = '2020-02-09'"));
+        Assert.Equal(
+            (2483L, 1696L),
+            await connection.QuerySingleAsync<(long, long)>(
+                "SELECT beds_general_total, staff_on_duty FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date = '2020-02-09'"
+            )
+        );
     }
 
     [Fact]
     public async Task Formulas_AreRefused_NotReadAsTheirCachedValue()
     {
-        var e = await RefusedRowsAsync(Filled(ws => ws.Cell(2, UploadFiles.Column(ws, "Severe patients")).FormulaA1 = "=5+5"));
+        var e = await RefusedRowsAsync(
+            Filled(ws => ws.Cell(2, UploadFiles.Column(ws, "Severe patients")).FormulaA1 = "=5+5")
+        );
         var error = Assert.Single(e.Errors);
         Assert.Equal((2, "Severe patients"), (error.Row, error.Field));
         Assert.Contains("formula", error.Message, StringComparison.Ordinal);
@@ -420,19 +563,26 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     public async Task MergedCells_AreRefused()
     {
         var e = await RefusedRowsAsync(Filled(ws => ws.Range(3, 5, 3, 6).Merge()));
-        Assert.Contains(e.Errors, x => x.Message.Contains("E3:F3", StringComparison.Ordinal) && x.Message.Contains("merged", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x =>
+            x.Message.Contains("E3:F3", StringComparison.Ordinal)
+            && x.Message.Contains("merged", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public async Task HiddenRows_AreRefused()
     {
-        var e = await RefusedRowsAsync(Filled(ws =>
-        {
-            ws.Row(9).Hide();
-            ws.Column(10).Hide();
-        }));
+        var e = await RefusedRowsAsync(
+            Filled(ws =>
+            {
+                ws.Row(9).Hide();
+                ws.Column(10).Hide();
+            })
+        );
         Assert.Contains(e.Errors, x => x.Row == 9 && x.Message.Contains("Row 9 is hidden", StringComparison.Ordinal));
-        Assert.Contains(e.Errors, x => x.Column == "J" && x.Message.Contains("Column J is hidden", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x =>
+            x.Column == "J" && x.Message.Contains("Column J is hidden", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -444,33 +594,49 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
             wb.Worksheets.Add("My notes").Cell(1, 1).SetValue("scratch");
         });
         var e = await RefusedRowsAsync(file);
-        Assert.Contains(e.Errors, x => x.Sheet == "My notes" && x.Message.Contains("Unexpected sheet", StringComparison.Ordinal));
+        Assert.Contains(e.Errors, x =>
+            x.Sheet == "My notes" && x.Message.Contains("Unexpected sheet", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public async Task MissingOrReorderedColumns_AreRefused()
     {
-        var missing = await RefusedRowsAsync(Filled(ws => ws.Column(UploadFiles.Column(ws, "ECMO total")).Clear(XLClearOptions.Contents)));
-        Assert.Contains(missing.Errors, x => x.Message.Contains("Missing columns: ECMO total", StringComparison.Ordinal));
+        var missing = await RefusedRowsAsync(
+            Filled(ws => ws.Column(UploadFiles.Column(ws, "ECMO total")).Clear(XLClearOptions.Contents))
+        );
+        Assert.Contains(missing.Errors, x =>
+            x.Message.Contains("Missing columns: ECMO total", StringComparison.Ordinal)
+        );
 
-        var reordered = await RefusedRowsAsync(Filled(ws =>
-        {
-            ws.Cell(1, 5).SetValue("General beds occupied");
-            ws.Cell(1, 6).SetValue("General beds total");
-        }));
-        Assert.Contains(reordered.Errors, x => x.Row == 1 && x.Column == "E" && x.Message.Contains("moved", StringComparison.Ordinal));
+        var reordered = await RefusedRowsAsync(
+            Filled(ws =>
+            {
+                ws.Cell(1, 5).SetValue("General beds occupied");
+                ws.Cell(1, 6).SetValue("General beds total");
+            })
+        );
+        Assert.Contains(reordered.Errors, x =>
+            x.Row == 1 && x.Column == "E" && x.Message.Contains("moved", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
     public async Task UnknownHospitalsAndDuplicates_AreRefused()
     {
-        var e = await RefusedRowsAsync(Filled(ws =>
-        {
-            ws.Cell(2, 1).SetValue("H-9999");
-            ws.Cell(4, 1).SetValue("H-0005");
-        }));
-        Assert.Contains(e.Errors, x => x.Row == 2 && x.Message.Contains("no hospital H-9999", StringComparison.Ordinal));
-        Assert.Contains(e.Errors, x => x.Row == 6 && x.Message.Contains("twice (rows 4 and 6)", StringComparison.Ordinal));
+        var e = await RefusedRowsAsync(
+            Filled(ws =>
+            {
+                ws.Cell(2, 1).SetValue("H-9999");
+                ws.Cell(4, 1).SetValue("H-0005");
+            })
+        );
+        Assert.Contains(e.Errors, x =>
+            x.Row == 2 && x.Message.Contains("no hospital H-9999", StringComparison.Ordinal)
+        );
+        Assert.Contains(e.Errors, x =>
+            x.Row == 6 && x.Message.Contains("twice (rows 4 and 6)", StringComparison.Ordinal)
+        );
     }
 
     [Fact]

@@ -63,7 +63,8 @@ public class EveryProblemAtOnceTests
             var held = Enumerable.Range(1, Col("Notes")).Select(c => ws.Cell(2, c).Value).ToList();
             for (var row = 2; row <= 19; row++)
             {
-                for (var c = 1; c <= held.Count; c++) ws.Cell(row, c).Value = held[c - 1];
+                for (var c = 1; c <= held.Count; c++)
+                    ws.Cell(row, c).Value = held[c - 1];
                 ws.Cell(row, 4).SetValue(new DateTime(2020, 1, 12).AddDays(row));
             }
             ws.Cell(2, Col("Severe patients")).FormulaA1 = "=5+5";
@@ -99,17 +100,27 @@ public class EveryProblemAtOnceTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var errors = problem.GetProperty("errors").EnumerateArray().Select(e => (
-            Row: e.GetProperty("row").ValueKind == JsonValueKind.Null ? 0 : e.GetProperty("row").GetInt32(),
-            Column: e.GetProperty("column").GetString(),
-            Message: e.GetProperty("message").GetString()!)).ToList();
+        var errors = problem
+            .GetProperty("errors")
+            .EnumerateArray()
+            .Select(e =>
+                (
+                    Row: e.GetProperty("row").ValueKind == JsonValueKind.Null ? 0 : e.GetProperty("row").GetInt32(),
+                    Column: e.GetProperty("column").GetString(),
+                    Message: e.GetProperty("message").GetString()!
+                )
+            )
+            .ToList();
         bool Is((int Row, string? Column, string Message) e, (int Row, string? Column, string Message) m) =>
-            e.Row == m.Row && (m.Column is null || e.Column == m.Column)
+            e.Row == m.Row
+            && (m.Column is null || e.Column == m.Column)
             && e.Message.Contains(m.Message, StringComparison.Ordinal);
         var missing = Mistakes.Where(m => !errors.Any(e => Is(e, m))).ToList();
         var others = errors.Where(e => !Mistakes.Any(m => Is(e, m))).ToList();
-        Assert.True(missing.Count == 0,
-            $"Not reported: {string.Join("; ", missing)}\nReported: {string.Join("; ", errors)}");
+        Assert.True(
+            missing.Count == 0,
+            $"Not reported: {string.Join("; ", missing)}\nReported: {string.Join("; ", errors)}"
+        );
 
         Assert.True(others.Count == 0, $"Reported besides the mistakes: {string.Join("; ", others)}");
         Assert.Equal(Mistakes.Length, errors.Count);
@@ -125,24 +136,45 @@ public class EveryProblemAtOnceTests
         // 1,200 reports of H-0001 on as many days, each with a negative ICU count: 1,200 problems.
         object?[] values =
         [
-            "H-0001", "Hospital", "County", null, 2483, 1889, 214, 82, 93, -1, 11, 3, 112, 22, 2, 0, 1696,
+            "H-0001",
+            "Hospital",
+            "County",
+            null,
+            2483,
+            1889,
+            214,
+            82,
+            93,
+            -1,
+            11,
+            3,
+            112,
+            22,
+            2,
+            0,
+            1696,
         ];
         var rows = new List<IReadOnlyList<object?>> { columns.Select(c => (object?)c.Title).ToList() };
         for (var day = 0; day < 1200; day++)
         {
-            values[3] = new DateOnly(2019, 12, 1).AddDays(day)
+            values[3] = new DateOnly(2019, 12, 1)
+                .AddDays(day)
                 .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
             rows.Add([.. values]);
         }
 
         var uploader = new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System);
         var e = await Assert.ThrowsAsync<UploadInvalid>(() =>
-            uploader.UploadAsync("many.xlsx", UploadFiles.Raw(rows, inlineStrings: false, styles: true), null, Ct));
+            uploader.UploadAsync("many.xlsx", UploadFiles.Raw(rows, inlineStrings: false, styles: true), null, Ct)
+        );
 
         Assert.Equal(1000, e.Errors.Count);
         Assert.Equal(200, e.NotListed);
-        Assert.Contains("The upload has 1,200 problems; nothing was saved. The first 1,000 are listed, and 200 more.",
-            e.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "The upload has 1,200 problems; nothing was saved. The first 1,000 are listed, and 200 more.",
+            e.Message,
+            StringComparison.Ordinal
+        );
 
         Assert.All(e.Errors, x => Assert.Contains("negative", x.Message, StringComparison.Ordinal));
     }

@@ -27,19 +27,25 @@ public class HostileFileTests
         try
         {
             var path = Path.Combine(folder.FullName, "hostile.xlsx");
-            await File.WriteAllBytesAsync(path, file switch
-            {
-                "300,000 one-cell rows (1.5 MB)" => UploadFiles.ManyRows(300_000, 1),
-                "100,000 rows of 10 cells (4.5 MB)" => UploadFiles.ManyRows(100_000, 10),
-                _ => UploadFiles.HugeSharedStrings(95L * 1024 * 1024),
-            }, TestContext.Current.CancellationToken);
+            await File.WriteAllBytesAsync(
+                path,
+                file switch
+                {
+                    "300,000 one-cell rows (1.5 MB)" => UploadFiles.ManyRows(300_000, 1),
+                    "100,000 rows of 10 cells (4.5 MB)" => UploadFiles.ManyRows(100_000, 10),
+                    _ => UploadFiles.HugeSharedStrings(95L * 1024 * 1024),
+                },
+                TestContext.Current.CancellationToken
+            );
             var local = Path.Combine(folder.FullName, "local");
             var data = TestPlanner.DataDirectory;
 
-            var run = await MeasuredProcess.RunAsync(Path.Combine(AppContext.BaseDirectory, "Planner.Api"),
+            var run = await MeasuredProcess.RunAsync(
+                Path.Combine(AppContext.BaseDirectory, "Planner.Api"),
                 ["upload", path, $"--Planner:LocalDirectory={local}", $"--Planner:DataDirectory={data}"],
-                folder.FullName, TimeSpan.FromMinutes(2));
-
+                folder.FullName,
+                TimeSpan.FromMinutes(2)
+            );
 
             TestContext.Current.TestOutputHelper?.WriteLine($"{file}: {run}");
             Assert.True(run.ExitCode == 1, run.ToString());

@@ -17,8 +17,14 @@ namespace Planner.Tests.Uploads;
 /// </summary>
 internal static class MeasuredProcess
 {
-    public sealed record Outcome(int ExitCode, string Stdout, string Stderr, TimeSpan Wall, TimeSpan Cpu,
-        double PeakMegabytes)
+    public sealed record Outcome(
+        int ExitCode,
+        string Stdout,
+        string Stderr,
+        TimeSpan Wall,
+        TimeSpan Cpu,
+        double PeakMegabytes
+    )
     {
         public override string ToString() =>
             FormattableString.Invariant($"exit {ExitCode}, {Wall.TotalSeconds:0.00} s wall, ")
@@ -26,20 +32,29 @@ internal static class MeasuredProcess
             + FormattableString.Invariant($"{PeakMegabytes:0} MB peak; stderr: {Stderr.Trim()}");
     }
 
-    public static async Task<Outcome> RunAsync(string program, IReadOnlyList<string> args, string folder,
-        TimeSpan timeout)
+    public static async Task<Outcome> RunAsync(
+        string program,
+        IReadOnlyList<string> args,
+        string folder,
+        TimeSpan timeout
+    )
     {
         var stdout = Path.Combine(folder, "stdout.txt");
         var stderr = Path.Combine(folder, "stderr.txt");
         const string Redirect = "o=$1; e=$2; shift 2; exec \"$@\" >\"$o\" 2>\"$e\"";
         string[] argv = ["/bin/sh", "-c", Redirect, "sh", stdout, stderr, program, .. args];
-        var environment = Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
-            .Select(e => $"{e.Key}={e.Value}").ToArray();
+        var environment = Environment
+            .GetEnvironmentVariables()
+            .Cast<DictionaryEntry>()
+            .Select(e => $"{e.Key}={e.Value}")
+            .ToArray();
         var watch = Stopwatch.StartNew();
         var pid = Spawn(argv, environment);
         var wait = Task.Run(() => Wait(pid));
-        var peak = Task.Factory.StartNew(() => PeakKilobytes(pid, Path.GetFileName(program), wait),
-            TaskCreationOptions.LongRunning);
+        var peak = Task.Factory.StartNew(
+            () => PeakKilobytes(pid, Path.GetFileName(program), wait),
+            TaskCreationOptions.LongRunning
+        );
         try
         {
             await wait.WaitAsync(timeout);
@@ -53,9 +68,14 @@ internal static class MeasuredProcess
         var (status, cpu) = await wait;
         var wall = watch.Elapsed;
         var exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f);
-        return new Outcome(exitCode, await File.ReadAllTextAsync(stdout), await File.ReadAllTextAsync(stderr), wall,
-            cpu, await peak / 1024.0);
-
+        return new Outcome(
+            exitCode,
+            await File.ReadAllTextAsync(stdout),
+            await File.ReadAllTextAsync(stderr),
+            wall,
+            cpu,
+            await peak / 1024.0
+        );
     }
 
     private static int Spawn(string[] argv, string[] environment)
@@ -64,14 +84,22 @@ internal static class MeasuredProcess
         try
         {
             var args = Block(argv);
-            var error = posix_spawn(out var pid, Marshal.ReadIntPtr(args), IntPtr.Zero, IntPtr.Zero, args,
-                Block(environment));
-            if (error != 0) throw new InvalidOperationException($"posix_spawn failed with error {error}.");
+            var error = posix_spawn(
+                out var pid,
+                Marshal.ReadIntPtr(args),
+                IntPtr.Zero,
+                IntPtr.Zero,
+                args,
+                Block(environment)
+            );
+            if (error != 0)
+                throw new InvalidOperationException($"posix_spawn failed with error {error}.");
             return pid;
         }
         finally
         {
-            foreach (var p in allocated) Marshal.FreeCoTaskMem(p);
+            foreach (var p in allocated)
+                Marshal.FreeCoTaskMem(p);
         }
 
         // A NULL-terminated array of UTF-8 strings (C's char *[]), freed above once the child is started.
@@ -137,7 +165,8 @@ internal static class MeasuredProcess
                 }
                 const int EINTR = 4;
                 var error = Marshal.GetLastPInvokeError();
-                if (error != EINTR) throw new InvalidOperationException($"wait4 failed with error {error}.");
+                if (error != EINTR)
+                    throw new InvalidOperationException($"wait4 failed with error {error}.");
             }
         }
         finally
@@ -147,8 +176,14 @@ internal static class MeasuredProcess
     }
 
     [DllImport("libc", SetLastError = true)]
-    private static extern int posix_spawn(out int pid, IntPtr path, IntPtr fileActions, IntPtr attributes, IntPtr argv,
-        IntPtr environment);
+    private static extern int posix_spawn(
+        out int pid,
+        IntPtr path,
+        IntPtr fileActions,
+        IntPtr attributes,
+        IntPtr argv,
+        IntPtr environment
+    );
 
     [DllImport("libc", SetLastError = true)]
     private static extern int wait4(int pid, out int status, int options, IntPtr usage);

@@ -23,7 +23,8 @@ internal static class UploadFiles
         return output.ToArray();
     }
 
-    /// <summary>Every row of the template reported for <paramref name="date"/> (the numbers it came with are the latest held ones).</summary>
+    /// <summary>Every row of the template reported for <paramref name="date"/> (the numbers it came with are the latest
+    /// held ones).</summary>
     public static void Report(XLWorkbook workbook, DateTime date, int? rows = null)
     {
         var ws = workbook.Worksheet("Capacity");
@@ -35,16 +36,24 @@ internal static class UploadFiles
     }
 
     /// <summary>The column of a header in the template's first row.</summary>
-    public static int Column(IXLWorksheet ws, string header) => ws.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber;
+    public static int Column(IXLWorksheet ws, string header) =>
+        ws.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber;
 
     /// <summary>
     /// A minimal workbook as some tools write it: one sheet, every string inline or in a shared-strings part, and
     /// optionally no styles part at all. Numbers are numbers; strings are strings.
     /// </summary>
-    public static byte[] Raw(IReadOnlyList<IReadOnlyList<object?>> rows, bool inlineStrings, bool styles, string sheetName = "Capacity")
+    public static byte[] Raw(
+        IReadOnlyList<IReadOnlyList<object?>> rows,
+        bool inlineStrings,
+        bool styles,
+        string sheetName = "Capacity"
+    )
     {
         var shared = new List<string>();
-        var sheet = new StringBuilder("""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>""");
+        var sheet = new StringBuilder(
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"""
+        );
         for (var r = 0; r < rows.Count; r++)
         {
             sheet.Append(System.Globalization.CultureInfo.InvariantCulture, $"""<row r="{r + 1}">""");
@@ -56,14 +65,23 @@ internal static class UploadFiles
                     case null:
                         break;
                     case string s when inlineStrings:
-                        sheet.Append(System.Globalization.CultureInfo.InvariantCulture, $"""<c r="{reference}" t="inlineStr"><is><t>{SecurityElement.Escape(s)}</t></is></c>""");
+                        sheet.Append(
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            $"""<c r="{reference}" t="inlineStr"><is><t>{SecurityElement.Escape(s)}</t></is></c>"""
+                        );
                         break;
                     case string s:
                         shared.Add(s);
-                        sheet.Append(System.Globalization.CultureInfo.InvariantCulture, $"""<c r="{reference}" t="s"><v>{shared.Count - 1}</v></c>""");
+                        sheet.Append(
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            $"""<c r="{reference}" t="s"><v>{shared.Count - 1}</v></c>"""
+                        );
                         break;
                     case var n:
-                        sheet.Append(System.Globalization.CultureInfo.InvariantCulture, $"""<c r="{reference}"><v>{Convert.ToString(n, System.Globalization.CultureInfo.InvariantCulture)}</v></c>""");
+                        sheet.Append(
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            $"""<c r="{reference}"><v>{Convert.ToString(n, System.Globalization.CultureInfo.InvariantCulture)}</v></c>"""
+                        );
                         break;
                 }
             }
@@ -73,19 +91,25 @@ internal static class UploadFiles
 
         var parts = new Dictionary<string, string>
         {
-            ["[Content_Types].xml"] = $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{(shared.Count > 0 ? """<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>""" : "")}{(styles ? """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""" : "")}</Types>""",
-            ["_rels/.rels"] = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""",
-            ["xl/workbook.xml"] = $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>""",
-            ["xl/_rels/workbook.xml.rels"] = $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>{(shared.Count > 0 ? """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""" : "")}{(styles ? """<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" : "")}</Relationships>""",
+            ["[Content_Types].xml"] =
+                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{(shared.Count > 0 ? """<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>""" : "")}{(styles ? """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""" : "")}</Types>""",
+            ["_rels/.rels"] =
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""",
+            ["xl/workbook.xml"] =
+                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>""",
+            ["xl/_rels/workbook.xml.rels"] =
+                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>{(shared.Count > 0 ? """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""" : "")}{(styles ? """<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" : "")}</Relationships>""",
             ["xl/worksheets/sheet1.xml"] = sheet.ToString(),
         };
         if (shared.Count > 0)
         {
-            parts["xl/sharedStrings.xml"] = $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{shared.Count}" uniqueCount="{shared.Count}">{string.Concat(shared.Select(s => $"<si><t>{SecurityElement.Escape(s)}</t></si>"))}</sst>""";
+            parts["xl/sharedStrings.xml"] =
+                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{shared.Count}" uniqueCount="{shared.Count}">{string.Concat(shared.Select(s => $"<si><t>{SecurityElement.Escape(s)}</t></si>"))}</sst>""";
         }
         if (styles)
         {
-            parts["xl/styles.xml"] = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>""";
+            parts["xl/styles.xml"] =
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>""";
         }
         return Zip(parts);
     }
@@ -109,11 +133,14 @@ internal static class UploadFiles
     public static Dictionary<string, string> Parts(byte[] xlsx)
     {
         using var zip = new ZipArchive(new MemoryStream(xlsx), ZipArchiveMode.Read);
-        return zip.Entries.ToDictionary(e => e.FullName, e =>
-        {
-            using var reader = new StreamReader(e.Open());
-            return reader.ReadToEnd();
-        });
+        return zip.Entries.ToDictionary(
+            e => e.FullName,
+            e =>
+            {
+                using var reader = new StreamReader(e.Open());
+                return reader.ReadToEnd();
+            }
+        );
     }
 
     /// <summary>The file with the XML of one cell of the Capacity sheet (sheet1.xml, as ClosedXML writes it).</summary>
@@ -131,41 +158,50 @@ internal static class UploadFiles
     /// A workbook whose Capacity sheet has a header and <paramref name="rows"/> rows of <paramref name="cells"/>
     /// numbers each (the hostile files of issue 17: 300,000 one-cell rows make 1.5 MB), written as a stream.
     /// </summary>
-    public static byte[] ManyRows(int rows, int cells) => Streamed(sheet =>
-    {
-        sheet.Write("""<row r="1"><c r="A1" t="inlineStr"><is><t>Hospital code</t></is></c></row>""");
-        for (var r = 2; r <= rows + 1; r++)
-        {
-            sheet.Write("<row r=\"");
-            sheet.Write(r.ToString(CultureInfo.InvariantCulture));
-            sheet.Write("\">");
-            for (var c = 1; c <= cells; c++)
+    public static byte[] ManyRows(int rows, int cells) =>
+        Streamed(
+            sheet =>
             {
-                var reference = XLHelper.GetColumnLetterFromNumber(c) + r.ToString(CultureInfo.InvariantCulture);
-                var value = ((r * 7 + c) % 1000).ToString(CultureInfo.InvariantCulture);
-                sheet.Write($"<c r=\"{reference}\"><v>{value}</v></c>");
-            }
-            sheet.Write("</row>");
-        }
-    }, sharedStrings: null);
+                sheet.Write("""<row r="1"><c r="A1" t="inlineStr"><is><t>Hospital code</t></is></c></row>""");
+                for (var r = 2; r <= rows + 1; r++)
+                {
+                    sheet.Write("<row r=\"");
+                    sheet.Write(r.ToString(CultureInfo.InvariantCulture));
+                    sheet.Write("\">");
+                    for (var c = 1; c <= cells; c++)
+                    {
+                        var reference =
+                            XLHelper.GetColumnLetterFromNumber(c) + r.ToString(CultureInfo.InvariantCulture);
+                        var value = ((r * 7 + c) % 1000).ToString(CultureInfo.InvariantCulture);
+                        sheet.Write($"<c r=\"{reference}\"><v>{value}</v></c>");
+                    }
+                    sheet.Write("</row>");
+                }
+            },
+            sharedStrings: null
+        );
 
     /// <summary>
     /// A workbook with a shared-strings part of about <paramref name="bytes"/> bytes unpacked, compressing about
     /// 20-fold (so that neither the size nor the ratio limit is what refuses it), and a one-row sheet.
     /// </summary>
-    public static byte[] HugeSharedStrings(long bytes) => Streamed(
-        sheet => sheet.Write("""<row r="1"><c r="A1" t="s"><v>0</v></c></row>"""),
-        sharedStrings =>
-        {
-            long written = 0;
-            for (var i = 0; written < bytes; i++)
+    public static byte[] HugeSharedStrings(long bytes) =>
+        Streamed(
+            sheet => sheet.Write("""<row r="1"><c r="A1" t="s"><v>0</v></c></row>"""),
+            sharedStrings =>
             {
-                var item = string.Create(CultureInfo.InvariantCulture,
-                    $"<si><t>note {i:00000000} ward bed oxygen supply short</t></si>");
-                sharedStrings.Write(item);
-                written += item.Length;
+                long written = 0;
+                for (var i = 0; written < bytes; i++)
+                {
+                    var item = string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"<si><t>note {i:00000000} ward bed oxygen supply short</t></si>"
+                    );
+                    sharedStrings.Write(item);
+                    written += item.Length;
+                }
             }
-        });
+        );
 
     /// <summary>A one-sheet workbook (Capacity) whose rows and shared strings the given actions write.</summary>
     private static byte[] Streamed(Action<TextWriter> sheetData, Action<TextWriter>? sharedStrings)
@@ -179,29 +215,39 @@ internal static class UploadFiles
                 var content = text;
                 if (sharedStrings is not null && name == "[Content_Types].xml")
                 {
-                    content = text.Replace("</Types>", """
+                    content = text.Replace(
+                        "</Types>",
+                        """
                         <Override PartName="/xl/sharedStrings.xml"
                           ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
                         </Types>
-                        """, StringComparison.Ordinal);
+                        """,
+                        StringComparison.Ordinal
+                    );
                 }
                 if (sharedStrings is not null && name == "xl/_rels/workbook.xml.rels")
                 {
-                    content = text.Replace("</Relationships>", """
+                    content = text.Replace(
+                        "</Relationships>",
+                        """
                         <Relationship Id="rId2" Target="sharedStrings.xml"
                           Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>
                         </Relationships>
 
-                        """, StringComparison.Ordinal);
+                        """,
+                        StringComparison.Ordinal
+                    );
                 }
                 Write(name, w => w.Write(content));
             }
             Write("xl/worksheets/sheet1.xml", w =>
             {
-                w.Write("""
+                w.Write(
+                    """
                     <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
                     <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
-                    """);
+                    """
+                );
                 sheetData(w);
                 w.Write("</sheetData></worksheet>");
             });
@@ -209,10 +255,12 @@ internal static class UploadFiles
             {
                 Write("xl/sharedStrings.xml", w =>
                 {
-                    w.Write("""
+                    w.Write(
+                        """
                         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
                         <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-                        """);
+                        """
+                    );
 
                     sharedStrings(w);
                     w.Write("</sst>");

@@ -58,10 +58,15 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
                 Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"/>
             </Relationships>
             """;
-        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].Replace("</Relationships>", """
-            <Relationship Id="rId98" Target="/xl/calcChain.xml"
-              Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" /></Relationships>
-            """, StringComparison.Ordinal);
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"]
+            .Replace(
+                "</Relationships>",
+                """
+                <Relationship Id="rId98" Target="/xl/calcChain.xml"
+                  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" /></Relationships>
+                """,
+                StringComparison.Ordinal
+            );
 
         Assert.Equal(200, await ValidateAsync(UploadFiles.Zip(parts)));
     }
@@ -71,8 +76,11 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
     {
         var parts = UploadFiles.Parts(Filled());
         parts.Remove("xl/worksheets/sheet1.xml");
-        parts["[Content_Types].xml"] = System.Text.RegularExpressions.Regex.Replace(parts["[Content_Types].xml"],
-            """<Override PartName="/xl/worksheets/sheet1.xml"[^>]*>""", "");
+        parts["[Content_Types].xml"] = System.Text.RegularExpressions.Regex.Replace(
+            parts["[Content_Types].xml"],
+            """<Override PartName="/xl/worksheets/sheet1.xml"[^>]*>""",
+            ""
+        );
 
         var e = await RefusedAsync(UploadFiles.Zip(parts));
 
@@ -89,9 +97,12 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
     {
         var parts = UploadFiles.Parts(Filled(2));
         parts["xl/media/harmless.txt"] = "MZ";
-        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].Replace("<Override ",
-            $"""<Override PartName="/xl/media/harmless.txt" ContentType="{contentType}" /><Override """,
-            StringComparison.Ordinal);
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"]
+            .Replace(
+                "<Override ",
+                $"""<Override PartName="/xl/media/harmless.txt" ContentType="{contentType}" /><Override """,
+                StringComparison.Ordinal
+            );
 
         var e = await RefusedAsync(UploadFiles.Zip(parts));
 
@@ -132,8 +143,11 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
             "run" => "<x:extLst>" + new string('a', 3 * 1024 * 1024) + "</x:extLst>",
             _ => "<x:extLst>" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"<n{i}/>")) + "</x:extLst>",
         };
-        parts["xl/worksheets/sheet1.xml"] = sheet.Replace("</x:sheetData>", "</x:sheetData>" + padding,
-            StringComparison.Ordinal);
+        parts["xl/worksheets/sheet1.xml"] = sheet.Replace(
+            "</x:sheetData>",
+            "</x:sheetData>" + padding,
+            StringComparison.Ordinal
+        );
 
         // Such padding compresses far past the ratio limit, which would refuse it first: that limit is lifted here.
         var e = await RefusedAsync(UploadFiles.Zip(parts), new UploadLimits { MaxRatio = 1e9 });
@@ -179,21 +193,51 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         // The mutations reach every outcome, so the test exercises the refusals and not only the happy path.
-        Assert.All(new[] { "accepted", nameof(UploadRejected), nameof(UploadInvalid) },
-            k => Assert.True(outcomes.GetValueOrDefault(k) > 0, $"no {k}: {string.Join(", ", outcomes)}"));
+        Assert.All(new[] { "accepted", nameof(UploadRejected), nameof(UploadInvalid) }, k =>
+            Assert.True(outcomes.GetValueOrDefault(k) > 0, $"no {k}: {string.Join(", ", outcomes)}")
+        );
     }
 
     private static readonly string[] Tokens =
     [
-        "<", ">", "&", "\"", "<x>", "</x:row>", "<!DOCTYPE a []>", "&#0;", "<x:c r=\"ZZZ99\"><x:v>1</x:v></x:c>",
-        " t=\"e\"", " r=\"0\"", "<![CDATA[x]]>", "<x:row r=\"1\"/>", "<x:f>1+1</x:f>", "<x:is><x:t>é</x:t></x:is>",
-        "\uFFFE", "<x:mergeCell ref=\"A1:\"/>",
+        "<",
+        ">",
+        "&",
+        "\"",
+        "<x>",
+        "</x:row>",
+        "<!DOCTYPE a []>",
+        "&#0;",
+        "<x:c r=\"ZZZ99\"><x:v>1</x:v></x:c>",
+        " t=\"e\"",
+        " r=\"0\"",
+        "<![CDATA[x]]>",
+        "<x:row r=\"1\"/>",
+        "<x:f>1+1</x:f>",
+        "<x:is><x:t>é</x:t></x:is>",
+        "\uFFFE",
+        "<x:mergeCell ref=\"A1:\"/>",
     ];
 
     private static readonly string[] Values =
     [
-        "", "-1", "A0", "XFE1", "99999999999", "../../x", "http://[::1", "%zz", "rId999", "1E400", "NaN", "s", "e", "b",
-        "d", "inlineStr", "/",
+        "",
+        "-1",
+        "A0",
+        "XFE1",
+        "99999999999",
+        "../../x",
+        "http://[::1",
+        "%zz",
+        "rId999",
+        "1E400",
+        "NaN",
+        "s",
+        "e",
+        "b",
+        "d",
+        "inlineStr",
+        "/",
     ];
 
     private static (string What, byte[] File) Mutate(byte[] file, Random random)
@@ -228,14 +272,16 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
                 return ($"'{token}' inserted in {name}", UploadFiles.Zip(parts));
             case 5:
                 var attributes = System.Text.RegularExpressions.Regex.Matches(text, "=\"[^\"]*\"");
-                if (attributes.Count == 0) goto default;
+                if (attributes.Count == 0)
+                    goto default;
                 var attribute = attributes[random.Next(attributes.Count)];
                 var value = Values[random.Next(Values.Length)];
                 parts[name] = text.Remove(attribute.Index, attribute.Length).Insert(attribute.Index, $"=\"{value}\"");
                 return ($"attribute {attribute.Value} set to '{value}' in {name}", UploadFiles.Zip(parts));
             case 6:
                 parts[name.ToUpperInvariant()] = text;
-                if (random.Next(2) == 0) parts.Remove(name);
+                if (random.Next(2) == 0)
+                    parts.Remove(name);
                 return ($"{name} renamed in capitals", UploadFiles.Zip(parts));
             case 7:
                 parts.Remove(name);
@@ -243,14 +289,18 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
             case 8:
                 var rels = names.Where(n => n.EndsWith(".rels", StringComparison.Ordinal)).ToList();
                 var target = rels[random.Next(rels.Count)];
-                var broken = random.Next(2) == 0
-                    ? """Target="http://[::1 bad" TargetMode="External" """
-                    : """Target="../missing/part.xml" """;
-                const string Hyperlink = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-                    + "hyperlink";
-                parts[target] = parts[target].Replace("</Relationships>",
-                    $"""<Relationship Id="rIdX" Type="{Hyperlink}" {broken}/></Relationships>""",
-                    StringComparison.Ordinal);
+                var broken =
+                    random.Next(2) == 0
+                        ? """Target="http://[::1 bad" TargetMode="External" """
+                        : """Target="../missing/part.xml" """;
+                const string Hyperlink =
+                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/" + "hyperlink";
+                parts[target] = parts[target]
+                    .Replace(
+                        "</Relationships>",
+                        $"""<Relationship Id="rIdX" Type="{Hyperlink}" {broken}/></Relationships>""",
+                        StringComparison.Ordinal
+                    );
 
                 return ($"broken relationship added to {target}", UploadFiles.Zip(parts));
             case 9:

@@ -25,7 +25,9 @@ public class UploadServerTests
         await using var app = TestWebApp.Start(db, ("Planner:Uploads:MaxConcurrent", "1"));
         using var planner = await app.WithApiKeyAsync("planner");
         var template = await planner.GetByteArrayAsync(
-            new Uri("/api/uploads/capacity/template?hospitals=H-0001", UriKind.Relative), Ct);
+            new Uri("/api/uploads/capacity/template?hospitals=H-0001", UriKind.Relative),
+            Ct
+        );
         var file = UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
         using var browser = await app.SignedInAsync("planner");
         var token = await TestWebApp.TokenAsync(browser, "/uploads");
@@ -42,16 +44,18 @@ public class UploadServerTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, change, tags, _) =>
-        {
-            foreach (var tag in tags)
+        listener.SetMeasurementEventCallback<long>(
+            (_, change, tags, _) =>
             {
-                if (change > 0 && tag is { Key: "aspnetcore.rate_limiting.policy", Value: "uploads" })
+                foreach (var tag in tags)
                 {
-                    inside.TrySetResult();
+                    if (change > 0 && tag is { Key: "aspnetcore.rate_limiting.policy", Value: "uploads" })
+                    {
+                        inside.TrySetResult();
+                    }
                 }
             }
-        });
+        );
         listener.Start();
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -62,7 +66,9 @@ public class UploadServerTests
         using var refusedOnThePage = await TestWebApp.PostFileAsync(browser, "/uploads", file, "capacity.xlsx", token);
         using var page = await browser.GetAsync(new Uri("/uploads", UriKind.Relative), Ct);
         using var templateAgain = await planner.GetAsync(
-            new Uri("/api/uploads/capacity/template?hospitals=H-0001", UriKind.Relative), Ct);
+            new Uri("/api/uploads/capacity/template?hospitals=H-0001", UriKind.Relative),
+            Ct
+        );
         release.SetResult();
         using var accepted = await first;
         using var next = await PostAsync(planner, new MemoryStream(file));
@@ -70,8 +76,11 @@ public class UploadServerTests
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
         var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.Contains("1 upload at a time (Planner:Uploads:MaxConcurrent)", problem.GetProperty("detail").GetString(),
-            StringComparison.Ordinal);
+        Assert.Contains(
+            "1 upload at a time (Planner:Uploads:MaxConcurrent)",
+            problem.GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(HttpStatusCode.TooManyRequests, refusedOnThePage.StatusCode);
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (page.StatusCode, templateAgain.StatusCode));
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
@@ -87,20 +96,35 @@ public class UploadServerTests
         await using var app = TestWebApp.Start(db, ("Planner:Uploads:MaxBytes", "100000"));
         using var planner = await app.WithApiKeyAsync("planner");
 
-        using var response = await TestWebApp.PostFileAsync(planner, "/api/uploads/capacity", new byte[1_000_000],
-            "big.xlsx");
+        using var response = await TestWebApp.PostFileAsync(
+            planner,
+            "/api/uploads/capacity",
+            new byte[1_000_000],
+            "big.xlsx"
+        );
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        Assert.Contains("at most 0.1 MB (Planner:Uploads:MaxBytes)", problem.GetProperty("detail").GetString(),
-            StringComparison.Ordinal);
+        Assert.Contains(
+            "at most 0.1 MB (Planner:Uploads:MaxBytes)",
+            problem.GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
         // The page's form is capped the same way. Kestrel answers 413 when the cap stops its read; the test server
         // does not enforce body sizes, so here the form's own limit stops the anti-forgery check's read (400).
         // Either way nothing is read into an upload, nothing saved, and it is no server error.
         using var browser = await app.SignedInAsync("planner");
-        using var onThePage = await TestWebApp.PostFileAsync(browser, "/uploads", new byte[1_000_000], "big.xlsx",
-            await TestWebApp.TokenAsync(browser, "/uploads"));
-        Assert.Contains(onThePage.StatusCode, new[] { HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.BadRequest });
+        using var onThePage = await TestWebApp.PostFileAsync(
+            browser,
+            "/uploads",
+            new byte[1_000_000],
+            "big.xlsx",
+            await TestWebApp.TokenAsync(browser, "/uploads")
+        );
+        Assert.Contains(
+            onThePage.StatusCode,
+            new[] { HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.BadRequest }
+        );
         await using var connection = await app.Planner.OpenAsync(Ct);
         Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM uploads"));
     }
@@ -117,30 +141,44 @@ public class UploadServerTests
         private const int Head = 1024;
         private int _position;
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer,
-            CancellationToken cancellationToken = default)
+        public override async ValueTask<int> ReadAsync(
+            Memory<byte> buffer,
+            CancellationToken cancellationToken = default
+        )
         {
-            if (_position >= Head) await gate.WaitAsync(cancellationToken);
+            if (_position >= Head)
+                await gate.WaitAsync(cancellationToken);
             var n = Math.Min(buffer.Length, Math.Min(data.Length, _position < Head ? Head : data.Length) - _position);
             data.AsMemory(_position, n).CopyTo(buffer);
             _position += n;
             return n;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count,
-            CancellationToken cancellationToken) =>
-
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override Task<int> ReadAsync(
+            byte[] buffer,
+            int offset,
+            int count,
+            CancellationToken cancellationToken
+        ) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => _position;
+            set => throw new NotSupportedException();
+        }
+
         public override void Flush() { }
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
         public override void SetLength(long value) => throw new NotSupportedException();
+
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,15 +1,16 @@
 using ClosedXML.Excel;
 using Planner.Api;
 using Planner.Api.Planning;
+using Planner.Api.Runs;
 using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
 using Planner.Tests.Infrastructure;
-using Planner.Api.Runs;
 
 namespace Planner.Tests.Workbooks;
 
-/// <summary>Two runs of the same data under different policies, compared in a workbook read back against both plans.</summary>
+/// <summary>Two runs of the same data under different policies, compared in a workbook read back against both
+/// plans.</summary>
 public class ComparisonWorkbookTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -20,8 +21,14 @@ public class ComparisonWorkbookTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = TestPlanner.Node(db);
         var pipeline = settings;
-        var optimized = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "a"), HorizonDays: 5), ct: Ct);
-        var proRata = await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "b"), HorizonDays: 5) { Policy = Policy.ProRata }, ct: Ct);
+        var optimized = await pipeline.RunAsync(
+            new PlanRequest(Path.Combine(db.Directory, "a"), HorizonDays: 5),
+            ct: Ct
+        );
+        var proRata = await pipeline.RunAsync(
+            new PlanRequest(Path.Combine(db.Directory, "b"), HorizonDays: 5) { Policy = Policy.ProRata },
+            ct: Ct
+        );
 
         var (content, name) = await ComparisonWorkbook.BuildAsync(settings.Planner, optimized.RunId, proRata.RunId, Ct);
 
@@ -45,12 +52,31 @@ public class ComparisonWorkbookTests
         foreach (var product in optimized.Summary.Products.Select(p => p.Product))
         {
             var total = optimized.Result.Allocations.Where(x => x.Product == product).Sum(x => x.Served);
-            Assert.Equal(total, counties.Where(r => r.Field("Product").GetString() == product).Sum(r => r.Field("Served (first)").GetDouble()), 0);
-            var sites = counties.Where(r => r.Field("Product").GetString() == product && !r.Field("Code").GetString().StartsWith("33", StringComparison.Ordinal)).Sum(r => r.Field("Served (first)").GetDouble());
-            Assert.Equal(total - sites, cities.Where(r => r.Field("Product").GetString() == product).Sum(r => r.Field("Served (first)").GetDouble()), 0);
+            Assert.Equal(
+                total,
+                counties
+                    .Where(r => r.Field("Product").GetString() == product)
+                    .Sum(r => r.Field("Served (first)").GetDouble()),
+                0
+            );
+            var sites = counties
+                .Where(r =>
+                    r.Field("Product").GetString() == product
+                    && !r.Field("Code").GetString().StartsWith("33", StringComparison.Ordinal)
+                )
+                .Sum(r => r.Field("Served (first)").GetDouble());
+            Assert.Equal(
+                total - sites,
+                cities
+                    .Where(r => r.Field("Product").GetString() == product)
+                    .Sum(r => r.Field("Served (first)").GetDouble()),
+                0
+            );
         }
 
-        var missing = await Assert.ThrowsAsync<PlannerException>(() => ComparisonWorkbook.BuildAsync(settings.Planner, optimized.RunId, "no-such-run", Ct));
+        var missing = await Assert.ThrowsAsync<PlannerException>(() =>
+            ComparisonWorkbook.BuildAsync(settings.Planner, optimized.RunId, "no-such-run", Ct)
+        );
         Assert.Contains("no succeeded plan run no-such-run", missing.Message, StringComparison.Ordinal);
     }
 }

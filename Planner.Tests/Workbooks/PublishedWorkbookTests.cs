@@ -1,12 +1,13 @@
 using ClosedXML.Excel;
 using Planner.Api.Planning;
+using Planner.Api.Runs;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
-using Planner.Api.Runs;
 
 namespace Planner.Tests.Workbooks;
 
-/// <summary>One plan of the Zhejiang sample, published once for the whole class: the province and city workbooks as files.</summary>
+/// <summary>One plan of the Zhejiang sample, published once for the whole class: the province and city workbooks as
+/// files.</summary>
 public sealed class PublishedPlan : IAsyncLifetime
 {
     public static readonly DateTimeOffset Noon = new(2020, 2, 10, 4, 0, 0, TimeSpan.Zero);
@@ -25,11 +26,15 @@ public sealed class PublishedPlan : IAsyncLifetime
 
     /// <summary>The daily plan at a fixed clock, so that two databases give the same run and pull ids.</summary>
     public static Task<PlanOutcome> Publish(TestDatabase db, string output) =>
-        TestPlanner.Node(db).At(new FixedClock(Noon)).RunAsync(new PlanRequest(output), ct: TestContext.Current.CancellationToken);
+        TestPlanner
+            .Node(db)
+            .At(new FixedClock(Noon))
+            .RunAsync(new PlanRequest(output), ct: TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        if (_db is not null) await _db.DisposeAsync();
+        if (_db is not null)
+            await _db.DisposeAsync();
     }
 }
 
@@ -40,8 +45,30 @@ public sealed class PublishedPlan : IAsyncLifetime
 /// </summary>
 public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<PublishedPlan>
 {
-    private static readonly string[] ProvinceSheets = ["Summary", "Cities", "Counties", "Towns", "Shipments", "Daily", "Hubei", "Teams", "Transfers", "Shortfalls", "Inputs"];
-    private static readonly string[] CitySheets = ["Summary", "Counties", "Towns", "Villages", "Inbound", "Outbound", "Shortfalls"];
+    private static readonly string[] ProvinceSheets =
+    [
+        "Summary",
+        "Cities",
+        "Counties",
+        "Towns",
+        "Shipments",
+        "Daily",
+        "Hubei",
+        "Teams",
+        "Transfers",
+        "Shortfalls",
+        "Inputs",
+    ];
+    private static readonly string[] CitySheets =
+    [
+        "Summary",
+        "Counties",
+        "Towns",
+        "Villages",
+        "Inbound",
+        "Outbound",
+        "Shortfalls",
+    ];
 
     private PlanOutcome Outcome => plan.Outcome;
 
@@ -51,18 +78,67 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         using var workbook = new XLWorkbook(Outcome.WorkbookPath);
 
         Assert.Equal(ProvinceSheets, workbook.Worksheets.Select(w => w.Name));
-        var tables = workbook.Worksheets.SelectMany(w => w.Tables.Select(t => $"{w.Name}!{t.Name}")).Order(StringComparer.Ordinal).ToList();
+        var tables = workbook
+            .Worksheets.SelectMany(w => w.Tables.Select(t => $"{w.Name}!{t.Name}"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
         Assert.Equal(
-            ["Cities!Cities", "Daily!Daily", "Hubei!HubeiSupplies", "Hubei!HubeiTeams", "Inputs!DemandBySegment", "Inputs!RunSettings", "Inputs!Supply",
-             "Shipments!Shipments", "Shortfalls!Shortfalls", "Summary!SummaryByProduct", "Teams!TeamAssignments", "Teams!UnmetNeeds",
-             "Towns!Towns", "Transfers!PatientTransfers", "Transfers!Unplaced"],
-            tables);
+            [
+                "Cities!Cities",
+                "Daily!Daily",
+                "Hubei!HubeiSupplies",
+                "Hubei!HubeiTeams",
+                "Inputs!DemandBySegment",
+                "Inputs!RunSettings",
+                "Inputs!Supply",
+                "Shipments!Shipments",
+                "Shortfalls!Shortfalls",
+                "Summary!SummaryByProduct",
+                "Teams!TeamAssignments",
+                "Teams!UnmetNeeds",
+                "Towns!Towns",
+                "Transfers!PatientTransfers",
+                "Transfers!Unplaced",
+            ],
+            tables
+        );
         Assert.True(workbook.NamedRanges.Contains("Counties"));
-        Assert.Equal(["From", "From name", "To", "To name", "Lane", "Lead days", "Product", "Ship date", "Arrival date", "Quantity"],
-            workbook.Worksheet("Shipments").Table("Shipments").Fields.Select(f => f.Name));
-        Assert.Equal(["Level", "City code", "City", "Code", "Name", "Name (EN)", "Product", "Demand", "Served", "Shortfall", "Fill rate",
-                "Tier 1 shortfall", "Tier 2 shortfall", "Tier 3 shortfall", "Tier 4 shortfall", "Tier 5 shortfall"],
-            workbook.Worksheet("Counties").Row(1).CellsUsed().Select(c => c.GetString()));
+        Assert.Equal(
+            [
+                "From",
+                "From name",
+                "To",
+                "To name",
+                "Lane",
+                "Lead days",
+                "Product",
+                "Ship date",
+                "Arrival date",
+                "Quantity",
+            ],
+            workbook.Worksheet("Shipments").Table("Shipments").Fields.Select(f => f.Name)
+        );
+        Assert.Equal(
+            [
+                "Level",
+                "City code",
+                "City",
+                "Code",
+                "Name",
+                "Name (EN)",
+                "Product",
+                "Demand",
+                "Served",
+                "Shortfall",
+                "Fill rate",
+                "Tier 1 shortfall",
+                "Tier 2 shortfall",
+                "Tier 3 shortfall",
+                "Tier 4 shortfall",
+                "Tier 5 shortfall",
+            ],
+            workbook.Worksheet("Counties").Row(1).CellsUsed().Select(c => c.GetString())
+        );
         Assert.Contains(Outcome.RunId, workbook.Properties.Title, StringComparison.Ordinal);
         Assert.Contains("baseline", workbook.Properties.Subject, StringComparison.Ordinal);
         Assert.Contains("production watermark", workbook.Properties.Comments, StringComparison.Ordinal);
@@ -79,11 +155,17 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [InlineData("city-330300")]
     public void Workbooks_MatchTheirGoldenStructure(string which)
     {
-        var path = which == "province" ? Outcome.WorkbookPath! : Outcome.CityWorkbookPaths.Single(p => Path.GetFileName(p).StartsWith("plan-" + which + "-", StringComparison.Ordinal));
+        var path =
+            which == "province"
+                ? Outcome.WorkbookPath!
+                : Outcome.CityWorkbookPaths.Single(p =>
+                    Path.GetFileName(p).StartsWith("plan-" + which + "-", StringComparison.Ordinal)
+                );
         using var workbook = new XLWorkbook(path);
         var actual = Structure(workbook);
         var golden = Path.Combine(SourceDirectory(), "Golden", which + ".txt");
-        if (Environment.GetEnvironmentVariable("PLANNER_UPDATE_GOLDEN") == "1") File.WriteAllText(golden, actual);
+        if (Environment.GetEnvironmentVariable("PLANNER_UPDATE_GOLDEN") == "1")
+            File.WriteAllText(golden, actual);
         Assert.True(File.Exists(golden), $"no golden file {golden}; run with PLANNER_UPDATE_GOLDEN=1 to write it");
         Assert.Equal(File.ReadAllText(golden).ReplaceLineEndings("\n"), actual);
     }
@@ -93,25 +175,32 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         var lines = new List<string>();
         foreach (var ws in workbook.Worksheets)
         {
-            lines.Add($"sheet {ws.Name}: frozen rows {ws.SheetView.SplitRow}, {ws.PageSetup.PageOrientation}, {ws.PageSetup.PagesWide} page(s) wide, {(ws.PageSetup.PagesTall == 0 ? "any" : ws.PageSetup.PagesTall.ToString(System.Globalization.CultureInfo.InvariantCulture))} tall");
+            lines.Add(
+                $"sheet {ws.Name}: frozen rows {ws.SheetView.SplitRow}, {ws.PageSetup.PageOrientation}, {ws.PageSetup.PagesWide} page(s) wide, {(ws.PageSetup.PagesTall == 0 ? "any" : ws.PageSetup.PagesTall.ToString(System.Globalization.CultureInfo.InvariantCulture))} tall"
+            );
             foreach (var table in ws.Tables.OrderBy(t => t.RangeAddress.FirstAddress.RowNumber))
             {
                 lines.Add($"  table {table.Name}: {string.Join(" | ", table.Fields.Select(f => f.Name))}");
             }
             foreach (var format in ws.ConditionalFormats)
             {
-                lines.Add($"  {format.ConditionalFormatType} on column(s) {string.Join(",", format.Ranges.Select(r => $"{r.FirstColumn().ColumnLetter()}-{r.LastColumn().ColumnLetter()}"))}");
+                lines.Add(
+                    $"  {format.ConditionalFormatType} on column(s) {string.Join(",", format.Ranges.Select(r => $"{r.FirstColumn().ColumnLetter()}-{r.LastColumn().ColumnLetter()}"))}"
+                );
             }
         }
         foreach (var range in workbook.NamedRanges)
         {
             var r = range.Ranges.Single();
-            lines.Add($"named range {range.Name}: {r.Worksheet.Name}, {string.Join(" | ", r.FirstRow().Cells().Select(c => c.GetString()))}");
+            lines.Add(
+                $"named range {range.Name}: {r.Worksheet.Name}, {string.Join(" | ", r.FirstRow().Cells().Select(c => c.GetString()))}"
+            );
         }
         return string.Join("\n", lines) + "\n";
     }
 
-    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string file = "") => Path.GetDirectoryName(file)!;
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
+        Path.GetDirectoryName(file)!;
 
     [Fact]
     public void CityWorkbooks_OnePerCity_WithTheirSheets()
@@ -123,14 +212,21 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             using var workbook = new XLWorkbook(path);
             Assert.Equal(CitySheets, workbook.Worksheets.Select(w => w.Name));
         });
-        Assert.Equal([Path.GetFileName(Outcome.WorkbookPath)!, .. Outcome.CityWorkbookPaths.Select(p => Path.GetFileName(p))], Outcome.Summary.Outputs);
+        Assert.Equal(
+            [Path.GetFileName(Outcome.WorkbookPath)!, .. Outcome.CityWorkbookPaths.Select(p => Path.GetFileName(p))],
+            Outcome.Summary.Outputs
+        );
     }
 
     [Fact]
     public void ProvinceWorkbook_NumbersReconcile_ProvinceCitiesCountiesAndPlan()
     {
         using var workbook = new XLWorkbook(Outcome.WorkbookPath);
-        var summary = workbook.Worksheet("Summary").Table("SummaryByProduct").DataRange.Rows().ToDictionary(r => r.Field("Product").GetString(), r => Served(r.Field("Served")));
+        var summary = workbook
+            .Worksheet("Summary")
+            .Table("SummaryByProduct")
+            .DataRange.Rows()
+            .ToDictionary(r => r.Field("Product").GetString(), r => Served(r.Field("Served")));
         var cities = workbook.Worksheet("Cities").Table("Cities").DataRange.Rows().ToList();
         var counties = Rows(workbook, "Counties");
         var daily = workbook.Worksheet("Daily").Table("Daily").DataRange.Rows().ToList();
@@ -141,20 +237,44 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             var served = Outcome.Result.Allocations.Where(a => a.Product == product.Product).Sum(a => a.Served);
             Assert.Equal(served, summary[product.Product], 0);
             // Province = cities + Hubei sites = the county rows; each city subtotal = its counties.
-            var countyRows = counties.Where(r => r["Product"].GetString() == product.Product && r["Level"].GetString() is "county" or "site").ToList();
+            var countyRows = counties
+                .Where(r => r["Product"].GetString() == product.Product && r["Level"].GetString() is "county" or "site")
+                .ToList();
             Assert.Equal(served, countyRows.Sum(r => Number(r["Served"])), 0);
             var siteServed = countyRows.Where(r => r["Level"].GetString() == "site").Sum(r => Number(r["Served"]));
-            Assert.Equal(served, cities.Where(r => r.Field("Product").GetString() == product.Product).Sum(r => Served(r.Field("Served"))) + siteServed, 0);
-            foreach (var city in counties.Where(r => r["Product"].GetString() == product.Product && r["Level"].GetString() == "city"))
+            Assert.Equal(
+                served,
+                cities.Where(r => r.Field("Product").GetString() == product.Product).Sum(r => Served(r.Field("Served")))
+                    + siteServed,
+                0
+            );
+            foreach (
+                var city in counties.Where(r =>
+                    r["Product"].GetString() == product.Product && r["Level"].GetString() == "city"
+                )
+            )
             {
-                var under = countyRows.Where(r => r["Level"].GetString() == "county" && r["City code"].GetString() == city["Code"].GetString()).ToList();
+                var under = countyRows
+                    .Where(r =>
+                        r["Level"].GetString() == "county" && r["City code"].GetString() == city["Code"].GetString()
+                    )
+                    .ToList();
                 Assert.NotEmpty(under);
                 Assert.Equal(Number(city["Served"]), under.Sum(r => Number(r["Served"])), 0);
                 Assert.Equal(Number(city["Demand"]), under.Sum(r => Number(r["Demand"])), 0);
             }
-            Assert.Equal(served, daily.Where(r => r.Field("Product").GetString() == product.Product).Sum(r => Served(r.Field("Served"))), 0);
-            Assert.Equal(Outcome.Result.Shipments.Where(s => s.Product == product.Product).Sum(s => s.Quantity),
-                shipments.Where(r => r.Field("Product").GetString() == product.Product).Sum(r => Served(r.Field("Quantity"))), 0);
+            Assert.Equal(
+                served,
+                daily.Where(r => r.Field("Product").GetString() == product.Product).Sum(r => Served(r.Field("Served"))),
+                0
+            );
+            Assert.Equal(
+                Outcome.Result.Shipments.Where(s => s.Product == product.Product).Sum(s => s.Quantity),
+                shipments
+                    .Where(r => r.Field("Product").GetString() == product.Product)
+                    .Sum(r => Served(r.Field("Quantity"))),
+                0
+            );
         }
     }
 
@@ -164,7 +284,9 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         using var province = new XLWorkbook(Outcome.WorkbookPath);
         var towns = province.Worksheet("Towns").Table("Towns").DataRange.Rows().ToList();
         var products = Outcome.Summary.Products.Select(p => p.Product).ToList();
-        var countyServed = Outcome.Result.Allocations.GroupBy(a => (a.Destination, a.Product)).ToDictionary(g => g.Key, g => g.Sum(a => a.Served));
+        var countyServed = Outcome
+            .Result.Allocations.GroupBy(a => (a.Destination, a.Product))
+            .ToDictionary(g => g.Key, g => g.Sum(a => a.Served));
         var villageCount = 0;
 
         foreach (var path in Outcome.CityWorkbookPaths)
@@ -176,7 +298,10 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             var cityCode = cityTowns[0].Field("City code").GetString();
             foreach (var product in products)
             {
-                var townUnits = cityTowns.ToDictionary(r => r.Field("Town code").GetString(), r => Whole(r.Field(product)));
+                var townUnits = cityTowns.ToDictionary(
+                    r => r.Field("Town code").GetString(),
+                    r => Whole(r.Field(product))
+                );
                 // Villages add up to their town exactly, in whole units.
                 foreach (var g in villages.GroupBy(r => r.Field("Town code").GetString()))
                 {
@@ -188,14 +313,21 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
                     Assert.InRange(g.Sum(r => Whole(r.Field(product))) - countyServed[(g.Key, product)], -1, 1);
                 }
                 // The city workbook's towns are the province workbook's towns of that city.
-                Assert.Equal(towns.Where(r => r.Field("City code").GetString() == cityCode).Sum(r => Whole(r.Field(product))), townUnits.Values.Sum());
+                Assert.Equal(
+                    towns.Where(r => r.Field("City code").GetString() == cityCode).Sum(r => Whole(r.Field(product))),
+                    townUnits.Values.Sum()
+                );
             }
         }
         Assert.InRange(villageCount, 20_000, 30_000);
         // And the province's towns add up to the province's whole units served to counties.
         foreach (var product in products)
         {
-            var counties = Outcome.Result.Allocations.Where(a => a.Product == product && a.Destination.StartsWith("33", StringComparison.Ordinal)).Sum(a => a.Served);
+            var counties = Outcome
+                .Result.Allocations.Where(a =>
+                    a.Product == product && a.Destination.StartsWith("33", StringComparison.Ordinal)
+                )
+                .Sum(a => a.Served);
             Assert.InRange(towns.Sum(r => Whole(r.Field(product))) - counties, -1, 1);
         }
     }
@@ -203,18 +335,28 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [Fact]
     public void CityWorkbook_ShipmentsAndShortfalls_AreTheCitysOwn()
     {
-        var path = Outcome.CityWorkbookPaths.Single(p => Path.GetFileName(p).StartsWith("plan-city-330300-", StringComparison.Ordinal));
+        var path = Outcome.CityWorkbookPaths.Single(p =>
+            Path.GetFileName(p).StartsWith("plan-city-330300-", StringComparison.Ordinal)
+        );
         using var workbook = new XLWorkbook(path);
         var outbound = workbook.Worksheet("Outbound").Table("Outbound").DataRange.Rows().ToList();
         var inbound = workbook.Worksheet("Inbound").Table("Inbound").DataRange.Rows().ToList();
 
         Assert.All(outbound, r => Assert.Equal("330300", r.Field("From").GetString()));
         Assert.Equal(Outcome.Result.Shipments.Count(s => s.From == "330300"), outbound.Count);
-        Assert.Equal(Outcome.Result.Shipments.Where(s => s.From == "330300").Sum(s => s.Quantity), outbound.Sum(r => Served(r.Field("Quantity"))), 0);
+        Assert.Equal(
+            Outcome.Result.Shipments.Where(s => s.From == "330300").Sum(s => s.Quantity),
+            outbound.Sum(r => Served(r.Field("Quantity"))),
+            0
+        );
         Assert.All(inbound, r => Assert.NotEqual("330300", r.Field("From").GetString()));
-        Assert.All(workbook.Worksheet("Shortfalls").Table("Shortfalls").DataRange.Rows(), r => Assert.StartsWith("3303", r.Field("Code").GetString(), StringComparison.Ordinal));
+        Assert.All(workbook.Worksheet("Shortfalls").Table("Shortfalls").DataRange.Rows(), r =>
+            Assert.StartsWith("3303", r.Field("Code").GetString(), StringComparison.Ordinal)
+        );
         var counties = Rows(workbook, "Counties");
-        Assert.All(counties.Where(r => r["Level"].GetString() == "county"), r => Assert.Equal("330300", r["City code"].GetString()));
+        Assert.All(counties.Where(r => r["Level"].GetString() == "county"), r =>
+            Assert.Equal("330300", r["City code"].GetString())
+        );
     }
 
     [Fact]
@@ -230,7 +372,9 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             Assert.Matches(@"^\d{12}$", cell.GetString());
         });
         using var province = new XLWorkbook(Outcome.WorkbookPath);
-        Assert.All(province.Worksheet("Shipments").Table("Shipments").DataRange.Rows(), r => Assert.Equal(XLDataType.Text, r.Field("From").DataType));
+        Assert.All(province.Worksheet("Shipments").Table("Shipments").DataRange.Rows(), r =>
+            Assert.Equal(XLDataType.Text, r.Field("From").DataType)
+        );
     }
 
     [Fact]
@@ -242,26 +386,38 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         {
             Assert.Equal(XLPageOrientation.Landscape, ws.PageSetup.PageOrientation);
             Assert.Equal(1, ws.PageSetup.PagesWide);
-            Assert.All(ws.ColumnsUsed(), c => Assert.True(c.Width > 5, $"{ws.Name} column {c.ColumnNumber()} has no width set"));
-            if (ws.Name != "Summary") Assert.Equal(1, ws.SheetView.SplitRow);
+            Assert.All(ws.ColumnsUsed(), c =>
+                Assert.True(c.Width > 5, $"{ws.Name} column {c.ColumnNumber()} has no width set")
+            );
+            if (ws.Name != "Summary")
+                Assert.Equal(1, ws.SheetView.SplitRow);
         }
         Assert.Equal(1, workbook.Worksheet("Summary").PageSetup.PagesTall);
         // ClosedXML does not read footers back; the sheets' XML has them: run id left, page number centre.
         using (var zip = System.IO.Compression.ZipFile.OpenRead(Outcome.WorkbookPath!))
         {
-            var sheets = zip.Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal)).ToList();
+            var sheets = zip
+                .Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal))
+                .ToList();
             Assert.Equal(11, sheets.Count);
             Assert.All(sheets, e =>
             {
                 using var reader = new StreamReader(e.Open());
-                var footer = System.Text.RegularExpressions.Regex.Match(reader.ReadToEnd(), "<x:oddFooter>([^<]*)</x:oddFooter>").Groups[1].Value;
+                var footer = System
+                    .Text.RegularExpressions.Regex.Match(reader.ReadToEnd(), "<x:oddFooter>([^<]*)</x:oddFooter>")
+                    .Groups[1]
+                    .Value;
                 Assert.Contains($"&amp;LRun {Outcome.RunId}", footer, StringComparison.Ordinal);
                 Assert.Contains("page &amp;P of &amp;N", footer, StringComparison.Ordinal);
             });
         }
         // Fill rates carry a colour scale; counties fold under their city.
-        Assert.Contains(workbook.Worksheet("Cities").ConditionalFormats, f => f.ConditionalFormatType == XLConditionalFormatType.ColorScale);
-        Assert.Contains(workbook.Worksheet("Counties").ConditionalFormats, f => f.ConditionalFormatType == XLConditionalFormatType.ColorScale);
+        Assert.Contains(workbook.Worksheet("Cities").ConditionalFormats, f =>
+            f.ConditionalFormatType == XLConditionalFormatType.ColorScale
+        );
+        Assert.Contains(workbook.Worksheet("Counties").ConditionalFormats, f =>
+            f.ConditionalFormatType == XLConditionalFormatType.ColorScale
+        );
         var counties = workbook.Worksheet("Counties");
         Assert.Equal(0, counties.Row(2).OutlineLevel);
         Assert.Equal("city", counties.Cell(2, 1).GetString());
@@ -276,7 +432,13 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         var again = await PublishedPlan.Publish(other, Path.Combine(other.Directory, "out"));
 
         Assert.Equal(Outcome.RunId, again.RunId);
-        foreach (var (a, b) in new[] { (Outcome.WorkbookPath!, again.WorkbookPath!), (Outcome.CityWorkbookPaths[^1], again.CityWorkbookPaths[^1]) })
+        foreach (
+            var (a, b) in new[]
+            {
+                (Outcome.WorkbookPath!, again.WorkbookPath!),
+                (Outcome.CityWorkbookPaths[^1], again.CityWorkbookPaths[^1]),
+            }
+        )
         {
             Assert.Equal(Path.GetFileName(a), Path.GetFileName(b));
             Assert.Equal(Cells(a), Cells(b));
@@ -286,7 +448,11 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     private static List<string> Cells(string path)
     {
         using var workbook = new XLWorkbook(path);
-        return workbook.Worksheets.SelectMany(ws => ws.CellsUsed().Select(c => $"{ws.Name}!{c.Address}={c.DataType}:{c.GetString()}")).ToList();
+        return workbook
+            .Worksheets.SelectMany(ws =>
+                ws.CellsUsed().Select(c => $"{ws.Name}!{c.Address}={c.DataType}:{c.GetString()}")
+            )
+            .ToList();
     }
 
     /// <summary>The rows of a named list as dictionaries by header.</summary>
@@ -294,7 +460,11 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     {
         var range = workbook.NamedRange(name).Ranges.Single();
         var headers = range.FirstRow().Cells().Select(c => c.GetString()).ToList();
-        return range.Rows().Skip(1).Select(r => headers.Select((h, i) => (h, r.Cell(i + 1))).ToDictionary(x => x.h, x => x.Item2)).ToList();
+        return range
+            .Rows()
+            .Skip(1)
+            .Select(r => headers.Select((h, i) => (h, r.Cell(i + 1))).ToDictionary(x => x.h, x => x.Item2))
+            .ToList();
     }
 
     private static double Number(IXLCell cell) => cell.GetDouble();
