@@ -88,8 +88,7 @@ public sealed record SolveOutcome(
     /// <summary>
     /// Reads the result. The transport cost is recomputed from the shipments and the lanes' unit costs (independent
     /// of the stage values); <see cref="TransportCostByStage"/> holds each product's <c>transport_cost</c> stage
-    /// optimum
-    /// (as Amount, with tier 0).
+    /// optimum (as Amount, with tier 0).
     /// </summary>
     public static SolveOutcome From(AllocationProblem problem, AllocationResult result, TimeSpan elapsed)
     {

@@ -36,11 +36,9 @@ public sealed record NationalShape(
 /// </list>
 /// Demand comes from the county population through per-capita drivers calibrated on the Zhejiang sample (see
 /// <see cref="DriversPerResident"/>) and the rates in data/reference/consumption-rates.csv, risk-scaled like the
-/// sample;
-/// the Hubei sites ask what Zhejiang's requests ask per resident, scaled to the whole country. Supply is sized per
-/// product
-/// to tiers 1–3 plus half of tier 4 over the horizon: 35 % as opening stock of the provincial reserves (10 % of it a
-/// reserve floor), 65 % produced by factories in about a quarter of the cities, ramping up over the horizon.
+/// sample; the Hubei sites ask what Zhejiang's requests ask per resident, scaled to the whole country. Supply is sized
+/// per product to tiers 1–3 plus half of tier 4 over the horizon: 35 % as opening stock of the provincial reserves (10
+/// % of it a reserve floor), 65 % produced by factories in about a quarter of the cities, ramping up over the horizon.
 /// </summary>
 public static class NationalInstance
 {

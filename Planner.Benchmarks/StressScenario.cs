@@ -139,9 +139,8 @@ public static class StressScenario
 
     /// <summary>
     /// The same supply held entirely by the cities: the provincial depot's supply moves, day by day, to the city depots
-    /// in
-    /// proportion to each city's own supply of the product, and its reserve floor goes. Models a province whose reserve
-    /// was already handed out (or a province without one).
+    /// in proportion to each city's own supply of the product, and its reserve floor goes. Models a province whose
+    /// reserve was already handed out (or a province without one).
     /// </summary>
     public static AllocationProblem WithoutProvincialReserve(AllocationProblem problem)
     {

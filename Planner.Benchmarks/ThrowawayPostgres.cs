@@ -6,9 +6,9 @@ namespace Planner.Benchmarks;
 
 /// <summary>
 /// A PostgreSQL cluster in a temp folder for one benchmark run, started from the newest
-/// <c>/usr/lib/postgresql/*/bin</c>
-/// (as the tests' <c>PostgresServer</c> does, without its fallbacks); run as <c>postgres</c> via runuser when this
-/// process is root, since PostgreSQL refuses root. Disposing it stops the server and deletes the folder.
+/// <c>/usr/lib/postgresql/*/bin</c> (as the tests' <c>PostgresServer</c> does, without its fallbacks); run as
+/// <c>postgres</c> via runuser when this process is root, since PostgreSQL refuses root. Disposing it stops the server
+/// and deletes the folder.
 /// </summary>
 public sealed class ThrowawayPostgres : IDisposable
 {

@@ -214,9 +214,8 @@ public static class WorkbooksBenchmark
 
     /// <summary>
     /// Times validation alone (the broken file: every row read, then refused) and a full upload,
-    /// <paramref name="repeat"/>
-    /// times each; every upload is a different file (the same bytes again would be recognised and skipped), made
-    /// before its clock starts.
+    /// <paramref name="repeat"/> times each; every upload is a different file (the same bytes again would be recognised
+    /// and skipped), made before its clock starts.
     /// </summary>
     private static async Task<(List<double> Validate, List<double> Upload)> MeasureUploadsAsync(
         CapacityUpload uploader,

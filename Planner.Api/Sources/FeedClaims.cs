@@ -64,8 +64,8 @@ public sealed class FeedClaim : IAsyncDisposable
 
     /// <summary>
     /// Takes the feed for <paramref name="worker"/> and starts renewing the claim; throws
-    /// <see cref="FeedBusyException"/>
-    /// when a live holder has it. Pull runs left running by a holder whose lease ran out are marked failed.
+    /// <see cref="FeedBusyException"/> when a live holder has it. Pull runs left running by a holder whose lease ran
+    /// out are marked failed.
     /// </summary>
     public static async Task<FeedClaim> TakeAsync(
         Database planner,

@@ -4,8 +4,7 @@ namespace Planner.Api.Sources;
 
 /// <summary>
 /// How old each feed's data may be when a plan uses it (<c>Planner:Freshness:MaxAgeMinutes:&lt;feed&gt;</c>, default
-/// 60),
-/// and whether an older one refuses the run or only warns (<c>Planner:Freshness:Mode</c>: refuse, the default, or
+/// 60), and whether an older one refuses the run or only warns (<c>Planner:Freshness:Mode</c>: refuse, the default, or
 /// warn).
 /// </summary>
 public sealed class FreshnessOptions

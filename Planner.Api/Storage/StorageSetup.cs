@@ -17,8 +17,7 @@ public static class StorageSetup
 
     /// <summary>
     /// Options of type <typeparamref name="T"/> bound to <paramref name="section"/>, checked by
-    /// <typeparamref name="TValidator"/>
-    /// when the host starts: a wrong setting stops start-up with the key named.
+    /// <typeparamref name="TValidator"/> when the host starts: a wrong setting stops start-up with the key named.
     /// </summary>
     public static IServiceCollection AddValidatedOptions<T, TValidator>(
         this IServiceCollection services,

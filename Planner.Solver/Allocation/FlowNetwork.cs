@@ -5,10 +5,9 @@ namespace Planner.Solver.Allocation;
 /// <summary>
 /// A circulation: a flow on every arc between its lower and upper bound (the upper may be +∞), conserved at every
 /// node. Solved with OR-Tools' max flow and <see cref="NetworkSimplex"/>, which work in integers: quantities are
-/// counted in grains,
-/// the data's unit divided by a power of two such that the network's volume (every finite bound added up) is at most
-/// 2⁴⁸ grains. Quantities that are whole units are then whole grains; others have lower bounds rounded up and upper
-/// bounds down, so that a flow found here keeps the real bounds. A flow is returned in grains.
+/// counted in grains, the data's unit divided by a power of two such that the network's volume (every finite bound
+/// added up) is at most 2⁴⁸ grains. Quantities that are whole units are then whole grains; others have lower bounds
+/// rounded up and upper bounds down, so that a flow found here keeps the real bounds. A flow is returned in grains.
 /// </summary>
 internal sealed class FlowNetwork(double unit)
 {
@@ -259,8 +258,7 @@ internal sealed class FlowNetwork(double unit)
     /// The bounds in grains, with the rated arcs at the rate, and which arcs are live: an arc whose tail nothing can
     /// flow into, or whose head nothing can flow out of, carries nothing in any feasible flow (unless its lower
     /// bound says otherwise, which is then infeasible anyway); the solvers are spared those, such as every served arc
-    /// of
-    /// a tier held at zero.
+    /// of a tier held at zero.
     /// </summary>
     private (long[] Lo, long[] Hi, bool[] Live) Bounds(
         IReadOnlyList<int>? rated,

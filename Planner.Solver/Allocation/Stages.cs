@@ -146,8 +146,7 @@ internal sealed class Stages(ProductModel model)
 
     /// <summary>
     /// Where no tier-1 need may draw on a reserve (the policy rules, or no tier 1), each reserve is kept at its floor
-    /// as
-    /// far as supply allows: the least draw with nothing served, fixed. That is zero unless a floor is more than its
+    /// as far as supply allows: the least draw with nothing served, fixed. That is zero unless a floor is more than its
     /// depot has received by some day; closing the draws outright made such a plan infeasible.
     /// </summary>
     private bool KeepReserves()
@@ -412,8 +411,7 @@ internal sealed class Stages(ProductModel model)
 
     /// <summary>
     /// Fewer city-to-city transfers at the least cost: with the cost fixed, minimise Σ δ·ship / (previous ship + δ)
-    /// over
-    /// transfer lane-days, twice (iteratively reweighted L1, a standard heuristic for the number of non-zeros that
+    /// over transfer lane-days, twice (iteratively reweighted L1, a standard heuristic for the number of non-zeros that
     /// keeps every step an LP). It does not prove the minimum; the stage reports the count reached.
     /// </summary>
     private void ReduceTransfers(List<(Variable, double)> cost, double costValue)

@@ -254,8 +254,7 @@ public static class TeamDeployment
 
         /// <summary>
         /// Per home city and week: ICU-capable staff away ≤ (1 − share) × the city's ICU-capable team staff, or what
-        /// the
-        /// teams kept away by <see cref="KeepAtSite"/> already take, whichever is more (so the rule never makes the
+        /// the teams kept away by <see cref="KeepAtSite"/> already take, whichever is more (so the rule never makes the
         /// plan infeasible).
         /// </summary>
         private void AddHomeFloors()

@@ -88,7 +88,8 @@ public class CodeLayoutTests
         Assert.Equal([("Short", 1), ("Long", 8), ("Local", 4)], Functions(code).Select(f => (f.Name, f.Lines)));
     }
 
-    /// <summary>Every method, constructor, accessor, operator and local function with its first line and length in lines.</summary>
+    /// <summary>Every method, constructor, accessor, operator and local function with its first line and length in
+    /// lines.</summary>
     private static IEnumerable<(string Name, int Line, int Lines)> Functions(string code)
     {
         var root = CSharpSyntaxTree.ParseText(code).GetRoot();

@@ -371,8 +371,7 @@ internal static class PostgresServer
         /// <summary>
         /// A detached shell that stops the cluster and deletes its directory once this process is gone, for
         /// when the process is killed and <see cref="AppDomain.ProcessExit"/> never runs. Its output goes to /dev/null
-        /// so it holds no pipe
-        /// that a test runner would wait on.
+        /// so it holds no pipe that a test runner would wait on.
         /// </summary>
         private void StartWatchdog()
         {

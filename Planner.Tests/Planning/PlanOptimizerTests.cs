@@ -39,8 +39,7 @@ public class PlanOptimizerTests
         Assert.All(summary.Products, p =>
         {
             // Rows short by less than half a unit (solver tolerance) carry no reason; each shortfall group is rounded
-            // to
-            // 3 decimals (thousands of groups: their sum can pass the total by a hundredth).
+            // to 3 decimals (thousands of groups: their sum can pass the total by a hundredth).
             Assert.InRange(
                 p.ShortfallByReason.Values.Sum(),
                 p.Totals.Shortfall * (1 - 1e-6) - 1,

@@ -120,8 +120,7 @@ public static class AllocationChecker
                     if (result.Policy is Policy.ProRata)
                         continue;
                     // Tier order: units at a destination on a day could serve any of its tiers, so a lower tier is
-                    // served
-                    // only when every higher tier there is full.
+                    // served only when every higher tier there is full.
                     for (var i = 0; i < rows.Count; i++)
                     {
                         if (rows[i].Shortfall <= Eps * Math.Max(1, rows[i].Demand))

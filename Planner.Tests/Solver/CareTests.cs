@@ -114,9 +114,8 @@ public class CareTests
     public void Solve_BringsATeamHome_AfterItsLongestDeployment_AndLetsItRest()
     {
         // A has been in Hubei for 8 weeks (the longest deployment): it comes home in week 0 and rests 14 days (weeks
-        // 0–1).
-        // Its site still needs staff, no one else can go: unmet by the rest rule in weeks 0 and 1; week 2 A may go
-        // again.
+        // 0–1). Its site still needs staff, no one else can go: unmet by the rest rule in weeks 0 and 1; week 2 A may
+        // go again.
         var team = Team("A", "C1", ("critical_care", 6)) with { CurrentSite = "HB", DeployedSince = -56 };
         var problem = new TeamProblem
         {

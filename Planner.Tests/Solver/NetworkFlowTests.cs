@@ -156,8 +156,7 @@ public class NetworkFlowTests
             );
         }
         // Every stage by the network, unless tier 1 draws on a reserve (then the LP from the next stage on), and none
-        // by
-        // it in the LP run.
+        // by it in the LP run.
         foreach (var product in flow.Stages.GroupBy(s => s.Product))
         {
             var drawn = product.Any(s => s.Stage == "reserve_release" && s.Objective > 1e-6);
