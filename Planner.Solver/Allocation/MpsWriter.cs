@@ -8,6 +8,11 @@ namespace Planner.Solver.Allocation;
 /// Writes a product model as it stands, with a stage's objective, in free MPS with round-trip number formatting,
 /// so an external solver sees exactly the LP that was solved (names are the model's, made unique).
 /// </summary>
+/// <remarks>
+/// Hand-written because OR-Tools' own MPS exporter keeps 6 significant digits: a fixed optimum such as
+/// 1234567.89 comes out as 1.23457e+06, and CBC then finds the exported stage infeasible or its optimum moved, so it
+/// could not confirm the tight stages (decision 0002). Every number here is written with "R" (round-trip).
+/// </remarks>
 internal static class MpsWriter
 {
     public static string Write(

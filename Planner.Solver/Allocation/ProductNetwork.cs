@@ -1,4 +1,5 @@
 using Google.OrTools.LinearSolver;
+using Planner.Solver.Flows;
 
 namespace Planner.Solver.Allocation;
 

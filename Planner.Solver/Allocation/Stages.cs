@@ -22,9 +22,8 @@ internal sealed class Stages(ProductModel model)
 
     private readonly List<StageResult> _results = [];
 
-    /// <summary>The model as a network while its stages can be solved as one (see <see cref="ProductNetwork"/>); null
-    /// once they cannot.</summary>
-    private ProductNetwork? _network = model.Settings.NetworkFlow ? ProductNetwork.For(model) : null;
+    /// <summary>The LP and, while the model is one, the network: where each stage's optimum is fixed.</summary>
+    private readonly StageForms _forms = new(model);
 
     /// <summary>Whether the LP solver has solved a stage of this model, so that its basis is a start for the next
     /// one.</summary>
@@ -51,7 +50,7 @@ internal sealed class Stages(ProductModel model)
             case Policy.ProRata:
                 if (!KeepReserves())
                     return;
-                OpenThrough(int.MaxValue);
+                _forms.OpenThrough(int.MaxValue);
                 if (!EqualFill())
                     return;
                 break;
@@ -61,7 +60,7 @@ internal sealed class Stages(ProductModel model)
                 AddPopulationQuotas();
                 foreach (var tier in Tiers)
                 {
-                    OpenThrough(tier);
+                    _forms.OpenThrough(tier);
                     if (MaximizeServed(tier) is null)
                         return;
                 }
@@ -72,7 +71,7 @@ internal sealed class Stages(ProductModel model)
                     return;
                 foreach (var tier in Tiers)
                 {
-                    OpenThrough(tier);
+                    _forms.OpenThrough(tier);
                     var demand = Served(tier).Sum(x => x.Demand);
                     var served = Solve(
                         $"tier{tier}_served",
@@ -110,13 +109,7 @@ internal sealed class Stages(ProductModel model)
                         );
                     }
                     var least = served.Value - Slack(served.Value);
-                    model.Fix(
-                        $"fix_tier{tier}_served",
-                        Served(tier).Select(x => (x.Var, 1.0)),
-                        least,
-                        double.PositiveInfinity
-                    );
-                    _network?.FixServed(tier, least);
+                    _forms.FixServed(tier, Served(tier).Select(x => (x.Var, 1.0)), least);
                     if (tier == 1 && model.BelowFloor.Count > 0)
                     {
                         if (
@@ -125,17 +118,14 @@ internal sealed class Stages(ProductModel model)
                             )
                         )
                             return;
-                        // A draw could be spread over the days in other ways, which a network cannot keep open: the LP
-                        // goes on.
-                        if (_network?.HoldReserves(Slack(0)) == false)
-                            _network = null;
+                        _forms.HoldReserves(Slack(0));
                     }
                     if (!full && !MaximizeMinFill(tier, provenFill, fairest))
                         return;
                 }
                 break;
         }
-        OpenThrough(int.MaxValue);
+        _forms.OpenThrough(int.MaxValue);
         var cost = CostTerms().ToList();
         var costValue = Solve("transport_cost", "min", cost, network: n => n.MinCost(cost));
         if (costValue is null)
@@ -153,37 +143,16 @@ internal sealed class Stages(ProductModel model)
     {
         if (model.BelowFloor.Count == 0)
             return true;
-        OpenThrough(0);
+        _forms.OpenThrough(0);
         if (
             !Minimize("reserve_unavoidable", model.BelowFloor.Select(b => (b.Var, 1.0)), network: n =>
                 n.MinReserveDraw()
             )
         )
             return false;
-        if (_network?.HoldReserves(Slack(0)) == false)
-            _network = null;
+        _forms.HoldReserves(Slack(0));
         return true;
     }
-
-    /// <summary>
-    /// Lets tiers up to <paramref name="tier"/> be served and holds the later ones at zero. A tier's stages never
-    /// gain from serving a later tier (that only uses supply), so their optima are the same; the solver just has
-    /// fewer columns to price and presolve removes the rest.
-    /// </summary>
-    private void OpenThrough(int tier)
-    {
-        // Only the tiers between the last call's and this one change (the model starts with every tier open).
-        foreach (var s in model.ServedVars)
-        {
-            if (s.Tier <= tier != s.Tier <= _open)
-                s.Var.SetBounds(0, s.Tier <= tier ? s.Demand : 0);
-        }
-        _open = tier;
-        _network?.OpenThrough(tier);
-    }
-
-    /// <summary>The tiers open to be served: up to this one.</summary>
-    private int _open = int.MaxValue;
 
     private double? MaximizeServed(int tier)
     {
@@ -191,7 +160,7 @@ internal sealed class Stages(ProductModel model)
         var value = Solve($"tier{tier}_served", "max", terms);
         if (value is null)
             return null;
-        model.Fix($"fix_tier{tier}_served", terms, value.Value - Slack(value.Value), double.PositiveInfinity);
+        _forms.FixServed(tier, terms, value.Value - Slack(value.Value));
         return value;
     }
 
@@ -220,8 +189,7 @@ internal sealed class Stages(ProductModel model)
         // If the fairest point already serves the tier's maximum, no point at that fill rate serves more.
         var terms = Served(tier).Select(s => (s.Var, 1.0)).ToList();
         var atFairest = terms.Sum(t => model.Value(t.Var));
-        z.SetLb(Math.Max(0, fill.Value - Tolerance));
-        _network?.SetFill(tier, Math.Max(0, fill.Value - Tolerance));
+        _forms.HoldFill(z, tier, Math.Max(0, fill.Value - Tolerance));
         var atMaximum = atFairest >= maximum - Slack(maximum);
         var served = Solve(
             $"tier{tier}_fair_first_served",
@@ -231,7 +199,7 @@ internal sealed class Stages(ProductModel model)
             network: n => n.MaxServed(tier)
         );
         Release(z);
-        _network?.SetFill(tier, 0);
+        _forms.HoldFill(z, tier, 0);
         return served is null ? null : (fill.Value, served.Value, atMaximum);
     }
 
@@ -290,15 +258,11 @@ internal sealed class Stages(ProductModel model)
             // Served variables are never negative: a lower bound at or below zero holds anyway. At a minimum fill
             // rate of zero (a tier some destination cannot get at all) that is every destination's row, and later
             // stages, which run without presolve, would carry them all.
-            if (!exact)
-            {
-                if (target - Slack(target) <= 0)
-                    continue;
-                _network?.FixFill(destination, tier, target - Slack(target));
-            }
-            model.Fix(
-                $"fix_fill[{destination},t{tier}]",
-                model.ByDestinationTier[(destination, tier)].Vars.Select(v => (v, 1.0)),
+            if (!exact && target - Slack(target) <= 0)
+                continue;
+            _forms.FixFill(
+                destination,
+                tier,
                 target - Slack(target),
                 exact ? target + Slack(target) : double.PositiveInfinity
             );
@@ -424,15 +388,7 @@ internal sealed class Stages(ProductModel model)
         // Read before the cost is fixed: adding a constraint discards the solution. A cost within one part in a
         // million of the least is accepted for fewer transfers; a tighter band makes this LP ill-conditioned.
         var flows = transfers.Select(model.Value).ToList();
-        model.Fix(
-            "fix_transport_cost",
-            cost,
-            double.NegativeInfinity,
-            costValue + 1e-6 * Math.Max(1, Math.Abs(costValue))
-        );
-        // After a least-cost network flow, what is the same in every least-cost plan is held as is, in the network and
-        // the LP alike: the rounds are network flows too, and the LP (exported, or taking over) is the same problem.
-        _network?.HoldLeastCost();
+        _forms.FixCost(cost, costValue + 1e-6 * Math.Max(1, Math.Abs(costValue)));
         for (var round = 1; round <= 2; round++)
         {
             if (round > 1)
@@ -480,13 +436,13 @@ internal sealed class Stages(ProductModel model)
             return Record(stage, sense, terms, perUnit, known, "OPTIMAL (current point)");
         }
         model.Settings.Cancellation.ThrowIfCancellationRequested();
-        if (_network is { } net && network is not null)
+        if (_forms.Network is { } net && network is not null)
         {
             if (network(net) is { } flowValue)
                 return Record(stage, sense, terms, perUnit, flowValue, "OPTIMAL (network flow)");
             // Rounding to the network's grains can make a stage infeasible there, and an objective may not be arcs: the
             // LP takes over.
-            _network = null;
+            _forms.DropNetwork();
         }
         var objective = model.Solver.Objective();
         objective.Clear();

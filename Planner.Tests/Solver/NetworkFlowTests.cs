@@ -1,5 +1,6 @@
 using Google.OrTools.Graph;
 using Planner.Solver.Allocation;
+using Planner.Solver.Flows;
 using static Planner.Tests.Solver.TinyProblems;
 
 namespace Planner.Tests.Solver;

@@ -1,4 +1,4 @@
-namespace Planner.Solver.Allocation;
+namespace Planner.Solver.Flows;
 
 /// <summary>
 /// Primal network simplex for min-cost flow, after LEMON's NetworkSimplex (Király and Kovács, "Efficient
