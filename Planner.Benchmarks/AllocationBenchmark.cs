@@ -26,11 +26,13 @@ public static class AllocationBenchmark
           --write FILE                replace (or add) the "## Allocation (issue 3)" section of FILE with the report
           --repeat N                  warm Zhejiang solves after the first (default 3)
           --solvers A,B,...           solvers to compare on Zhejiang (default FLOW,CLP,GLOP,HIGHS_LP,PDLP); FLOW is the
-                                      default (network flows, CLP for the LP's stages), any other name an LP solver alone
+                                      default (network flows, CLP for the LP's stages), any other name an LP solver
+                                      alone
           --solver-stage-limit S      stage time limit for the comparison, seconds (default 60)
-          --national LIST             auto (default: default settings, then lean if that misses 60 s), none, or a list of
-                                      default|lean[@SOLVER] (SOLVER as in --solvers, default FLOW); lean = MeasureFairnessCost
-                                      and MinimizeTransfers off
+          --national LIST             auto (default: default settings, then lean if that misses 60 s), none, or a list
+          of
+                                      default|lean[@SOLVER] (SOLVER as in --solvers, default FLOW); lean =
+                                      MeasureFairnessCost and MinimizeTransfers off
           --national-stage-limit S    stage time limit of national runs, seconds (default 120)
           --national-timeout S        stop a national run after S seconds (default 1800)
           --seed N                    seed of the national instance (default 20200210)

@@ -70,7 +70,8 @@ public static class JobsBenchmark
             results.Add(await MeasureAsync(admin, workers, runs, days, log));
             var m = results[^1];
             await log.WriteLineAsync(
-                $"[jobs] {workers} worker(s): {m.Succeeded}/{m.Runs} in {m.Seconds:0.0} s = {m.Runs / m.Seconds * 60:0.0} per minute"
+                $"[jobs] {workers} worker(s): {m.Succeeded}/{m.Runs} in {m.Seconds:0.0} s = "
+                    + $"{m.Runs / m.Seconds * 60:0.0} per minute"
             );
         }
         var md = Markdown(args, cluster is not null, results);
@@ -127,7 +128,8 @@ public static class JobsBenchmark
             var used = await db.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT worker) FROM run_requests");
             var durations = (
                 await db.QueryAsync<double>(
-                    "SELECT snapshot_seconds + solve_seconds + publish_seconds FROM plan_runs WHERE status = 'succeeded'"
+                    "SELECT snapshot_seconds + solve_seconds + publish_seconds FROM plan_runs WHERE status = "
+                        + "'succeeded'"
                 )
             )
                 .Order()
@@ -156,7 +158,8 @@ public static class JobsBenchmark
         md.Append(Heading).Append("\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n"
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
+                + $"Release build of commit {commit}{dirty}.\n\n"
         );
         md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- jobs ")
             .Append(string.Join(' ', args))
@@ -168,29 +171,40 @@ public static class JobsBenchmark
                 : $"(the server in {PullsBenchmark.PostgresVariable}). "
         );
         md.Append(
-            "The database is migrated, the sample sources seeded and pulled; then the worker processes (`Planner.Api worker`, one Hangfire worker each, default settings) are started and, once registered, "
+            "The database is migrated, the sample sources seeded and pulled; then the worker processes "
+                + "(`Planner.Api worker`, one Hangfire worker each, default settings) are started and, once "
+                + "registered, "
         );
         md.Append(
-            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records it). "
+            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, "
+                + "plans care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and "
+                + "records it). "
         );
         md.Append(
-            "Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at their first attempt.\n\n"
+            "Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at "
+                + "their first attempt.\n\n"
         );
         md.Append(
-            "| workers | runs | seconds | plan jobs per minute | runs once | workers used | median run (snapshot + solve + publish) s |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+            "| workers | runs | seconds | plan jobs per minute | runs once | workers used | median run (snapshot + "
+                + "solve + publish) s |\n|---:|---:|---:|---:|---:|---:|---:|\n"
         );
         foreach (var r in results)
         {
             md.Append(
                 CultureInfo.InvariantCulture,
-                $"| {r.Workers} | {r.Runs} | {r.Seconds:0.0} | {r.Runs / r.Seconds * 60:0.0} | {r.Succeeded} | {r.WorkersUsed} | {r.MedianRunSeconds:0.00} |\n"
+                $"| {r.Workers} | {r.Runs} | {r.Seconds:0.0} | {r.Runs / r.Seconds * 60:0.0} | {r.Succeeded} | "
+                    + $"{r.WorkersUsed} | {r.MedianRunSeconds:0.00} |\n"
             );
         }
         if (results.Count == 2)
         {
             md.Append(
                 CultureInfo.InvariantCulture,
-                $"\nTwo workers against one: {results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the throughput. A run already keeps both cores of this machine busy (its products solve in parallel), so two runs at once each take about twice as long (median run above); more workers pay on more cores or more machines, not here.\n"
+                $"\nTwo workers against one: "
+                    + $"{results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the "
+                    + $"throughput. A run already keeps both cores of this machine busy (its products solve in "
+                    + $"parallel), so two runs at once each take about twice as long (median run above); more "
+                    + $"workers pay on more cores or more machines, not here.\n"
             );
         }
         return md.ToString();

@@ -78,13 +78,17 @@ public static class TeamsBenchmark
             watch.Stop();
             log.WriteLine(
                 FormattableString.Invariant(
-                    $"teams: {w} worker(s): {plan.Status} in {watch.Elapsed.TotalSeconds:0.00} s, coverage {plan.Coverage} of bound {plan.CoverageBound}, gap {plan.Gap:0.####}"
-                )
+                    $"teams: {w} worker(s): {plan.Status} in {watch.Elapsed.TotalSeconds:0.00} s, coverage "
+                ) + FormattableString.Invariant($"{plan.Coverage} of bound {plan.CoverageBound}, gap {plan.Gap:0.####}")
             );
             rows.Add(
                 FormattableString.Invariant(
-                    $"| {w} | {watch.Elapsed.TotalSeconds:0.00} | {plan.Status} | {plan.Coverage:N0} | {plan.CoverageBound:N0} | {plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} | {plan.Travel:N0} | {Met(watch.Elapsed.TotalSeconds < 10)} |"
+                    $"| {w} | {watch.Elapsed.TotalSeconds:0.00} | {plan.Status} | {plan.Coverage:N0} | "
                 )
+                    + FormattableString.Invariant(
+                        $"{plan.CoverageBound:N0} | {plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} "
+                    )
+                    + FormattableString.Invariant($"| {plan.Travel:N0} | {Met(watch.Elapsed.TotalSeconds < 10)} |")
             );
         }
 
@@ -94,25 +98,33 @@ public static class TeamsBenchmark
         md.Append(Heading).Append("\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n"
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
+                + $"Release build of commit {commit}{dirty}.\n\n"
         );
         md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- teams ")
             .Append(string.Join(' ', args))
             .Append("\n```\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Synthetic instance (`TeamsBenchmark.Instance`, seed {seed}): {problem.Teams.Count} teams in 11 cities ({problem.Teams.Count(t => t.CurrentSite is not null)} already on deployment), "
+            $"Synthetic instance (`TeamsBenchmark.Instance`, seed {seed}): {problem.Teams.Count} teams in 11 cities "
+                + $"({problem.Teams.Count(t => t.CurrentSite is not null)} already on deployment), "
         );
         md.Append(
             CultureInfo.InvariantCulture,
-            $"{problem.Needs.Count} needs ({problem.Needs.Count(n => n.Kind == NeedKind.Hubei)} Hubei, {problem.Needs.Count(n => n.Kind == NeedKind.Critical)} critical, {problem.Needs.Count(n => n.Kind == NeedKind.Severe)} severe), {weeks} weeks; generated in {build.Elapsed.TotalSeconds:0.00} s. "
+            $"{problem.Needs.Count} needs ({problem.Needs.Count(n => n.Kind == NeedKind.Hubei)} Hubei, "
+                + $"{problem.Needs.Count(n => n.Kind == NeedKind.Critical)} critical, "
+                + $"{problem.Needs.Count(n => n.Kind == NeedKind.Severe)} severe), {weeks} weeks; generated in "
+                + $"{build.Elapsed.TotalSeconds:0.00} s. "
         );
         md.Append(
-            "Settings are the model's defaults (home-city floor 50 %, 8-week longest deployment, teams on deployment kept) except the worker count; the time limit covers both phases (coverage, then travel and change). "
+            "Settings are the model's defaults (home-city floor 50 %, 8-week longest deployment, teams on "
+                + "deployment kept) except the worker count; the time limit covers both phases (coverage, then "
+                + "travel and change). "
         );
         md.Append("Gap is (bound − coverage) ÷ bound on the weighted coverage, as CP-SAT proves it.\n\n");
         md.Append(
-            "| workers | seconds | status | weighted coverage | bound | gap | assignments | uncovered specialty-weeks | travel km | under 10 s |\n"
+            "| workers | seconds | status | weighted coverage | bound | gap | assignments | uncovered "
+                + "specialty-weeks | travel km | under 10 s |\n"
         );
         md.Append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
         foreach (var r in rows)

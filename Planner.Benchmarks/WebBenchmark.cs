@@ -90,9 +90,8 @@ public static partial class WebBenchmark
                     )
                 );
                 log.WriteLine(
-                    FormattableString.Invariant(
-                        $"web: downloads round {r + 1}: p50 {downloads[^1].P50:0.000} s, p95 {downloads[^1].P95:0.000} s, errors {downloads[^1].Errors}"
-                    )
+                    FormattableString.Invariant($"web: downloads round {r + 1}: p50 {downloads[^1].P50:0.000} s, p95 ")
+                        + FormattableString.Invariant($"{downloads[^1].P95:0.000} s, errors {downloads[^1].Errors}")
                 );
                 // Every upload is another file (another report date), made before the clock starts.
                 var files = Enumerable
@@ -109,8 +108,8 @@ public static partial class WebBenchmark
                     }));
                 log.WriteLine(
                     FormattableString.Invariant(
-                        $"web: uploads round {r + 1}: p50 {uploads[^1].P50:0.000} s, p95 {uploads[^1].P95:0.000} s, errors {uploads[^1].Errors}"
-                    )
+                        $"web: uploads round {r + 1}: p50 {uploads[^1].P50:0.000} s, p95 {uploads[^1].P95:0.000} s, "
+                    ) + FormattableString.Invariant($"errors {uploads[^1].Errors}")
                 );
             }
             var md = Markdown(args, template.Length, downloads, uploads);
@@ -250,17 +249,24 @@ public static partial class WebBenchmark
         md.Append(Heading).Append("\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build of commit {commit}{dirty}.\n\n"
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
+                + $"Release build of commit {commit}{dirty}.\n\n"
         );
         md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- web")
             .Append(args.Count > 0 ? " " + string.Join(" ", args) : "")
             .Append("\n```\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users), one Zhejiang daily plan published (province workbook and 11 city workbooks). Each round: {Downloads} downloads at once through the API (half the province workbook as the planner, half Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all read (`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has cores and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, {templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from sending the request to the last byte of the answer; an error is any answer other than 2xx, or no answer.\n\n"
+            $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users), "
+                + $"one Zhejiang daily plan published (province workbook and 11 city workbooks). Each round: "
+                + $"{Downloads} downloads at once through the API (half the province workbook as the planner, half "
+                + $"Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all "
+                + $"read (`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has "
+                + $"cores and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, {templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from sending the request to the last byte of the answer; an error is any answer other than 2xx, or no answer.\n\n"
         );
         md.Append(
-            "| burst | round | requests | wall s | p50 s | p95 s | max s | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            "| burst | round | requests | wall s | p50 s | p95 s | max s | errors "
+                + "|\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
         );
         void Rows(string label, List<Burst> bursts)
         {
@@ -269,7 +275,8 @@ public static partial class WebBenchmark
                 var b = bursts[r];
                 md.Append(
                     CultureInfo.InvariantCulture,
-                    $"| {label} | {r + 1} | {b.Seconds.Count} | {b.Wall:0.00} | {b.P50:0.000} | {b.P95:0.000} | {b.Seconds[^1]:0.000} | {b.Errors} |\n"
+                    $"| {label} | {r + 1} | {b.Seconds.Count} | {b.Wall:0.00} | {b.P50:0.000} | {b.P95:0.000} | "
+                        + $"{b.Seconds[^1]:0.000} | {b.Errors} |\n"
                 );
             }
         }

@@ -246,8 +246,8 @@ public static class WorkbooksBenchmark
             upload.Add(watch.Elapsed.TotalSeconds);
             log.WriteLine(
                 FormattableString.Invariant(
-                    $"workbooks: {database} validate {validate[^1]:0.00} s, upload {upload[^1]:0.00} s ({result.RowsRead} rows, {result.RowsChanged} changed)"
-                )
+                    $"workbooks: {database} validate {validate[^1]:0.00} s, upload {upload[^1]:0.00} s "
+                ) + FormattableString.Invariant($"({result.RowsRead} rows, {result.RowsChanged} changed)")
             );
         }
         return (validate, upload);
@@ -282,31 +282,42 @@ public static class WorkbooksBenchmark
         md.Append(Heading).Append("\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, ClosedXML 0.95.4, Release build of commit {commit}{dirty}.\n\n"
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
+                + $"ClosedXML 0.95.4, Release build of commit {commit}{dirty}.\n\n"
         );
         md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- workbooks ")
             .Append(string.Join(' ', args))
             .Append("\n```\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"One Zhejiang plan (the sample, embedded SQLite planner database, default settings), then its workbooks written again {repeat} times in the same process: the province workbook and the 11 city workbooks (their villages: about 25,600 rows in all), {bytes / 1024.0 / 1024.0:0.0} MB of files each time. "
+            $"One Zhejiang plan (the sample, embedded SQLite planner database, default settings), then its "
+                + $"workbooks written again {repeat} times in the same process: the province workbook and the 11 "
+                + $"city workbooks (their villages: about 25,600 rows in all), {bytes / 1024.0 / 1024.0:0.0} MB of "
+                + $"files each time. "
         );
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Then a capacity upload of 10,000 rows (the 200 sample hospitals on 50 days, {uploadBytes / 1024.0 / 1024.0:0.0} MB): validation alone (the last row broken, so every row is read and the file refused, nothing written) and a full upload (guard, read, validate, write in one transaction), on the SQLite database and on PostgreSQL (a throwaway local cluster, fsync off). Median of {repeat}, every run listed.\n\n"
+            $"Then a capacity upload of 10,000 rows (the 200 sample hospitals on 50 days, "
+                + $"{uploadBytes / 1024.0 / 1024.0:0.0} MB): validation alone (the last row broken, so every row is "
+                + $"read and the file refused, nothing written) and a full upload (guard, read, validate, write in "
+                + $"one transaction), on the SQLite database and on PostgreSQL (a throwaway local cluster, fsync "
+                + $"off). Median of {repeat}, every run listed.\n\n"
         );
         md.Append("| measurement | seconds (median) | runs | target | met |\n|---|---:|---|---|---|\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"| province workbook | {Report.Median(publish.Select(p => p.Province).ToList()):0.00} | {Runs(publish.Select(p => p.Province))} | | |\n"
+            $"| province workbook | {Report.Median(publish.Select(p => p.Province).ToList()):0.00} | "
+                + $"{Runs(publish.Select(p => p.Province))} | | |\n"
         );
         md.Append(
             CultureInfo.InvariantCulture,
-            $"| 11 city workbooks | {Report.Median(publish.Select(p => p.Cities).ToList()):0.00} | {Runs(publish.Select(p => p.Cities))} | | |\n"
+            $"| 11 city workbooks | {Report.Median(publish.Select(p => p.Cities).ToList()):0.00} | "
+                + $"{Runs(publish.Select(p => p.Cities))} | | |\n"
         );
         md.Append(
             CultureInfo.InvariantCulture,
-            $"| all workbooks | {Report.Median(total):0.00} | {Runs(total)} | < 15 s | {(Report.Median(total) < 15 ? "yes" : "no")} |\n"
+            $"| all workbooks | {Report.Median(total):0.00} | {Runs(total)} | < 15 s | "
+                + $"{(Report.Median(total) < 15 ? "yes" : "no")} |\n"
         );
         foreach (
             var (label, values) in new[]
@@ -320,13 +331,16 @@ public static class WorkbooksBenchmark
         {
             md.Append(
                 CultureInfo.InvariantCulture,
-                $"| {label} | {Report.Median(values):0.00} | {Runs(values)} | < 5 s | {(Report.Median(values) < 5 ? "yes" : "no")} |\n"
+                $"| {label} | {Report.Median(values):0.00} | {Runs(values)} | < 5 s | "
+                    + $"{(Report.Median(values) < 5 ? "yes" : "no")} |\n"
             );
         }
         md.Append('\n');
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Peak memory of the process (VmHWM): {peaks.Plan:0} MiB after the plan (pull, solve, first publication), {peaks.Publish:0} MiB after the {repeat} publications, {peaks.Upload:0} MiB after the uploads.\n"
+            $"Peak memory of the process (VmHWM): {peaks.Plan:0} MiB after the plan (pull, solve, first "
+                + $"publication), {peaks.Publish:0} MiB after the {repeat} publications, {peaks.Upload:0} MiB after "
+                + $"the uploads.\n"
         );
         return md.ToString();
 

@@ -18,7 +18,9 @@ public static class ApiDocs
                         Title = "Planner API",
                         Version = "v1",
                         Description =
-                            "Medical supplies and treatment resources planning. Send an API key (X-Api-Key or Authorization: Bearer); make one with POST /api/me/keys after signing in, or with the CLI's api-key command.",
+                            "Medical supplies and treatment resources planning. Send an API key (X-Api-Key or "
+                            + "Authorization: Bearer); make one with POST /api/me/keys after signing in, or with "
+                            + "the CLI's api-key command.",
                     };
                     document.Components ??= new OpenApiComponents();
                     document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>

@@ -36,8 +36,8 @@ public static class Users
     private static readonly PasswordHasher<string> Hasher = new();
 
     private const string UserSql = """
-        SELECT user_name AS UserName, display_name AS DisplayName, role AS Role, city_code AS CityCode, password_hash AS PasswordHash
-        FROM users
+        SELECT user_name AS UserName, display_name AS DisplayName, role AS Role, city_code AS CityCode, password_hash AS
+        PasswordHash FROM users
         """;
 
     /// <summary>
@@ -65,7 +65,8 @@ public static class Users
     {
         var row = await db.QuerySingleOrDefaultAsync<UserRow>(
             $"""
-            {UserSql} WHERE user_name = (SELECT k.user_name FROM api_keys k WHERE k.key_sha256 = @sha AND k.revoked_at IS NULL)
+            {UserSql} WHERE user_name = (SELECT k.user_name FROM api_keys k WHERE k.key_sha256 = @sha
+            AND k.revoked_at IS NULL)
             """,
             new { sha = Sha256(key) }
         );
@@ -93,7 +94,8 @@ public static class Users
             ) == 1;
         if (!cityKnown)
             throw new PlannerException(
-                $"There is no city {user.CityCode}; a logistics officer's scope is a city code such as 330100, or none for the province."
+                $"There is no city {user.CityCode}; a logistics officer's scope is a city code such as 330100, or "
+                    + $"none for the province."
             );
         await using var tx = await db.BeginTransactionAsync();
         var existing = await db.QuerySingleOrDefaultAsync<string>(
@@ -154,7 +156,8 @@ public static class Users
             existing is null
                 ? $"A user whose name differs from {userName} only in case already exists; user names are matched "
                     + "without regard to case."
-                : $"There is already a user {existing}; user names are matched without regard to case, so {userName} would be "
+                : $"There is already a user {existing}; user names are matched without regard to case, so "
+                    + $"{userName} would be "
                     + $"the same user. To change that user's role, scope or password, give the name as {existing}."
         );
 
@@ -176,7 +179,8 @@ public static class Users
         var user = await FindAsync(db, userName) ?? throw new PlannerException($"There is no user {userName}.");
         var key = "pk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         await db.ExecuteAsync(
-            "INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) VALUES (@id, @userName, @sha, @label, @now)",
+            "INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) VALUES (@id, @userName, @sha, "
+                + "@label, @now)",
             new
             {
                 id = "key-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)),

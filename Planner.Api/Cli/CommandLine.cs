@@ -20,7 +20,8 @@ public static class CommandLine
     {
         var root = new RootCommand(
             "Planner: medical supplies and treatment resources for a province fighting an epidemic. Without a command, "
-                + "the web application starts. Configuration switches: --Key=value (e.g. --ConnectionStrings:Planner=...)."
+                + "the web application starts. Configuration switches: --Key=value (e.g. "
+                + "--ConnectionStrings:Planner=...)."
         );
         Command[] commands =
         [

@@ -36,7 +36,8 @@ internal static class PlanCommand
                     ? d
                     : CliOptions.Error<int?>(
                         r,
-                        $"--dispatched-through '{CliOptions.Token(r)}' must be a day number (0 = the first planned day)."
+                        $"--dispatched-through '{CliOptions.Token(r)}' must be a day number (0 = the first planned "
+                            + $"day)."
                     ),
         };
         var command = new Command("plan", "migrate, seed the sample sources when empty, pull, solve and publish")

@@ -20,7 +20,8 @@ internal static class RunsCommand
                 foreach (var r in await RunRequests.RecentAsync(db, 20))
                 {
                     await cli.Out.WriteLineAsync(
-                        $"{r.Id}\t{r.Kind}\t{r.ScenarioId}\t{r.Status}\tattempts {r.Attempts}\t{r.Worker}\t{r.RunId}\t{r.Step ?? r.Error}"
+                        $"{r.Id}\t{r.Kind}\t{r.ScenarioId}\t{r.Status}\tattempts "
+                            + $"{r.Attempts}\t{r.Worker}\t{r.RunId}\t{r.Step ?? r.Error}"
                     );
                 }
                 return 0;

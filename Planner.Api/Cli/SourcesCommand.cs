@@ -23,7 +23,8 @@ internal static class SourcesCommand
                 {
                     await cli.Out.WriteLineAsync(
                         $"{(age.Fresh ? "fresh" : "STALE")}\t{SourceFreshness.Describe(age)}\tlast attempt "
-                            + $"{age.LastAttemptId ?? "none"} {age.LastAttemptStatus}{(age.LastAttemptError is { } e ? ": " + e : "")}"
+                            + $"{age.LastAttemptId ?? "none"} "
+                            + $"{age.LastAttemptStatus}{(age.LastAttemptError is { } e ? ": " + e : "")}"
                     );
                 }
                 return 0;

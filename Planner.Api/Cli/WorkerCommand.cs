@@ -26,7 +26,8 @@ internal static class WorkerCommand
                 if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Planner")))
                 {
                     throw new PlannerException(
-                        "A separate worker needs server mode (ConnectionStrings:Planner, PostgreSQL): in embedded mode the "
+                        "A separate worker needs server mode (ConnectionStrings:Planner, PostgreSQL): in embedded "
+                            + "mode the "
                             + "web process runs the jobs itself."
                     );
                 }

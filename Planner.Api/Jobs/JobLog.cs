@@ -8,7 +8,8 @@ internal static partial class JobLog
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "Created the sample users {Users}: for trying Planner out only (README, \"Signing in\"); set Planner:Access:SampleUsers=false before real use"
+        Message = "Created the sample users {Users}: for trying Planner out only (README, \"Signing in\"); set "
+            + "Planner:Access:SampleUsers=false before real use"
     )]
     public static partial void SampleUsers(ILogger logger, IReadOnlyList<string> users);
 
@@ -59,7 +60,8 @@ internal static partial class JobLog
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "Run {Request}: the database connection was lost ({Error}); the pools are cleared and the run starts again in {Seconds} s"
+        Message = "Run {Request}: the database connection was lost ({Error}); the pools are cleared and the run "
+            + "starts again in {Seconds} s"
     )]
     public static partial void Reconnecting(ILogger logger, string request, string error, double seconds);
 

@@ -100,7 +100,8 @@ public sealed class JobOptions
             {
                 failures.Add(
                     "Embedded mode keeps its job queue in memory, so one process must be both web and worker "
-                        + $"({Section}:Roles=web,worker); separate worker nodes need ConnectionStrings:Planner (PostgreSQL)."
+                        + $"({Section}:Roles=web,worker); separate worker nodes need ConnectionStrings:Planner "
+                        + $"(PostgreSQL)."
                 );
             }
             if (o.RoleList.Count == 0 || o.RoleList.FirstOrDefault(r => r is not ("web" or "worker")) is { } role)
@@ -129,7 +130,8 @@ public sealed class JobOptions
             if (o.LeaseSeconds <= o.HeartbeatSeconds)
             {
                 failures.Add(
-                    $"{Section}:LeaseSeconds ({o.LeaseSeconds}) must be longer than {Section}:HeartbeatSeconds ({o.HeartbeatSeconds})."
+                    $"{Section}:LeaseSeconds ({o.LeaseSeconds}) must be longer than {Section}:HeartbeatSeconds "
+                        + $"({o.HeartbeatSeconds})."
                 );
             }
             try
@@ -139,7 +141,8 @@ public sealed class JobOptions
             catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
             {
                 failures.Add(
-                    $"{Section}:TimeZone '{o.TimeZone}' is not a known time zone (use an IANA id such as Asia/Shanghai)."
+                    $"{Section}:TimeZone '{o.TimeZone}' is not a known time zone (use an IANA id such as "
+                        + $"Asia/Shanghai)."
                 );
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

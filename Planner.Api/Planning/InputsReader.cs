@@ -24,7 +24,8 @@ public static class InputsReader
     /// depot, everyone else at their city's.
     /// </summary>
     private const string DepotOfSupplier = """
-        CASE WHEN s.kind IN ('provincial_reserve', 'national_allocation') THEN (SELECT r.code FROM regions r WHERE r.level = 'province') ELSE c.parent_code END
+        CASE WHEN s.kind IN ('provincial_reserve', 'national_allocation') THEN (SELECT r.code FROM regions r
+        WHERE r.level = 'province') ELSE c.parent_code END
         """;
 
     private const string ProductionSql = $"""
@@ -44,22 +45,24 @@ public static class InputsReader
         JOIN suppliers s ON s.code = k.supplier_code
         JOIN regions c ON c.code = s.county_code
         WHERE k.as_of = (SELECT MAX(k2.as_of) FROM stock_reports k2
-                         WHERE k2.supplier_code = k.supplier_code AND k2.product_code = k.product_code AND k2.as_of < @start)
+                         WHERE k2.supplier_code = k.supplier_code AND k2.product_code = k.product_code
+                         AND k2.as_of < @start)
         GROUP BY 1, 2
         ORDER BY 1, 2
         """;
 
     /// <summary>The city whose depot hosts the provincial reserve (the reserve supplier's city).</summary>
     private const string ReserveCitySql = """
-        SELECT MIN(c.parent_code) FROM suppliers s JOIN regions c ON c.code = s.county_code WHERE s.kind = 'provincial_reserve'
+        SELECT MIN(c.parent_code) FROM suppliers s JOIN regions c ON c.code = s.county_code
+        WHERE s.kind = 'provincial_reserve'
         """;
 
     /// <summary>Each hospital's latest capacity report before the first planned day, summed per county.</summary>
     private const string HospitalDriversSql = """
         SELECT h.county_code AS county,
                SUM(r.severe_patients + r.critical_patients) AS severe_critical,
-               SUM(r.beds_general_occupied + r.beds_isolation_occupied - r.severe_patients - r.critical_patients) AS other_inpatients,
-               SUM(r.staff_on_duty) AS staff
+               SUM(r.beds_general_occupied + r.beds_isolation_occupied - r.severe_patients - r.critical_patients) AS
+               other_inpatients, SUM(r.staff_on_duty) AS staff
         FROM capacity_reports r
         JOIN hospitals h ON h.code = r.hospital_code
         WHERE r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
@@ -69,7 +72,8 @@ public static class InputsReader
         """;
 
     private const string CountyDriversSql = """
-        SELECT county_code AS county, employees, key_population, fever_clinic_visits, checkpoints FROM county_drivers ORDER BY county_code
+        SELECT county_code AS county, employees, key_population, fever_clinic_visits, checkpoints FROM county_drivers
+        ORDER BY county_code
         """;
 
     private const string RatesSql = """
@@ -177,7 +181,8 @@ public static class InputsReader
             (await db.QueryAsync<TeamRequestRow>(HubeiTeamRequestsSql)).ToList(),
             (
                 await db.QueryAsync<RatioRow>(
-                    "SELECT specialty, per_critical_patient, per_severe_patient, share_of_staff_on_duty FROM staffing_ratios ORDER BY specialty"
+                    "SELECT specialty, per_critical_patient, per_severe_patient, share_of_staff_on_duty FROM "
+                        + "staffing_ratios ORDER BY specialty"
                 )
             ).ToList(),
             (

@@ -25,9 +25,9 @@ public sealed record RunTimings(double SnapshotSeconds, double SolveSeconds, dou
 public sealed class RunStore(Database planner, TimeProvider clock)
 {
     private const string StartSql = """
-        INSERT INTO plan_runs (id, scenario_id, scenario_version, status, policy, solver, plan_start, horizon_days, input_digest, started_at, request_id, attempt)
-        VALUES (@id, @scenario, @scenarioVersion, 'running', @policy, @solver, @start, @days, @digest, @at, @request, @attempt)
-        ON CONFLICT (id) DO NOTHING
+        INSERT INTO plan_runs (id, scenario_id, scenario_version, status, policy, solver, plan_start, horizon_days,
+        input_digest, started_at, request_id, attempt) VALUES (@id, @scenario, @scenarioVersion, 'running', @policy,
+        @solver, @start, @days, @digest, @at, @request, @attempt) ON CONFLICT (id) DO NOTHING
         """;
 
     /// <summary>The uploads behind the capacity reports a plan reads (each hospital's latest before the plan
@@ -36,11 +36,13 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         INSERT INTO plan_run_uploads (run_id, upload_id)
         SELECT DISTINCT @run, r.upload_id FROM capacity_reports r
         WHERE r.upload_id IS NOT NULL
-          AND r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2 WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
+          AND r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
+          WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
         """;
 
     private const string SucceededSql = """
-        UPDATE plan_runs SET status = 'succeeded', solver_status = @status, objective = @objective, transfers = @transfers, finished_at = @at,
+        UPDATE plan_runs SET status = 'succeeded', solver_status = @status, objective = @objective,
+        transfers = @transfers, finished_at = @at,
             snapshot_seconds = @snapshot, solve_seconds = @solve, publish_seconds = @publish, warnings = @warnings
         WHERE id = @id
         """;
@@ -262,7 +264,8 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         {
             await using var db = await planner.OpenAsync();
             await db.ExecuteAsync(
-                "UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND status = 'running'",
+                "UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND "
+                    + "status = 'running'",
                 new
                 {
                     id = runId,
@@ -312,7 +315,8 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         var offset = await DaysSinceAsync(db, runId, snapshot);
         var rows = await db.QueryAsync<AssignmentRow>(
             """
-            SELECT team_code, need_code, site_code, from_day, to_day, specialties FROM plan_team_assignments WHERE run_id = @runId ORDER BY team_code, from_day
+            SELECT team_code, need_code, site_code, from_day, to_day, specialties FROM plan_team_assignments
+            WHERE run_id = @runId ORDER BY team_code, from_day
             """,
             new { runId }
         );

@@ -25,10 +25,12 @@ public sealed record PublishedPlan(
 public static class PublishedPlans
 {
     private const string PlansSql = """
-        SELECT q.id AS RequestId, q.run_id AS RunId, r.scenario_id AS Scenario, r.plan_start AS PlanStart, r.horizon_days AS HorizonDays,
+        SELECT q.id AS RequestId, q.run_id AS RunId, r.scenario_id AS Scenario, r.plan_start AS PlanStart,
+        r.horizon_days AS HorizonDays,
                q.finished_at AS FinishedAt, w.kind AS Kind, q.origin AS Origin
         FROM run_requests q JOIN plan_runs r ON r.id = q.run_id JOIN published_workbooks w ON w.run_id = q.run_id
-        WHERE q.id IN (SELECT id FROM run_requests WHERE status = 'succeeded' AND (@id IS NULL OR id = @id) ORDER BY finished_at DESC, id DESC LIMIT @limit)
+        WHERE q.id IN (SELECT id FROM run_requests WHERE status = 'succeeded' AND (@id IS NULL OR id = @id)
+        ORDER BY finished_at DESC, id DESC LIMIT @limit)
         ORDER BY q.finished_at DESC, q.id DESC, w.kind
         """;
 

@@ -47,7 +47,8 @@ public sealed class CsvFile
             if (fields.Length != header.Length)
             {
                 throw new PlannerException(
-                    $"{path}:{i + 1}: expected {header.Length} fields ({string.Join(",", header)}), found {fields.Length}."
+                    $"{path}:{i + 1}: expected {header.Length} fields ({string.Join(",", header)}), found "
+                        + $"{fields.Length}."
                 );
             }
             rows.Add(fields);

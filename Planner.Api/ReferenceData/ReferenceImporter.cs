@@ -262,7 +262,8 @@ public static class ReferenceImporter
             if (population is null)
             {
                 throw new PlannerException(
-                    $"{r.File.Path}:{r.Line}: no population for {code} {r.Text("name")} in zhejiang-population.csv or sample/populations.csv."
+                    $"{r.File.Path}:{r.Line}: no population for {code} {r.Text("name")} in zhejiang-population.csv "
+                        + $"or sample/populations.csv."
                 );
             }
             var estimated = census.ContainsKey(code) ? 0 : 1;

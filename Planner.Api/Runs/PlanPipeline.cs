@@ -73,7 +73,8 @@ public sealed class PlanPipeline(
         var care = await PlanCareAsync(request, snapshot, progress);
         var problem = await WithPreviousPlanAsync(request, snapshot.WithCare(care), snapshot);
         progress(
-            $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, {problem.Products.Count} products, "
+            $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, "
+                + $"{problem.Products.Count} products, "
                 + $"{problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}"
         );
         ct.ThrowIfCancellationRequested();
@@ -230,7 +231,8 @@ public sealed class PlanPipeline(
             previous
         );
         progress(
-            $"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, {care.Teams.Assignments.Count} team "
+            $"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, "
+                + $"{care.Teams.Assignments.Count} team "
                 + $"assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) in {care.Teams.Seconds:0.00} s"
         );
         foreach (var flag in care.Flags)
@@ -282,7 +284,8 @@ public sealed class PlanPipeline(
         var result = AllocationModel.Solve(problem, settings);
         var flows = result.Stages.Count(s => s.SolverStatus.EndsWith("(network flow)", StringComparison.Ordinal));
         progress(
-            $"Solved with {settings.Solver} ({Policies.Name(settings.Policy)}): {result.Status} in {watch.Elapsed.TotalSeconds:0.00} s, "
+            $"Solved with {settings.Solver} ({Policies.Name(settings.Policy)}): {result.Status} in "
+                + $"{watch.Elapsed.TotalSeconds:0.00} s, "
                 + $"{result.Stages.Count} stages, {flows} of them as network flows"
         );
         if (result.Status == PlanStatus.Failed)

@@ -62,8 +62,10 @@ public static class RunRequests
         """;
 
     private const string ClaimSql = """
-        UPDATE run_requests SET status = 'running', attempts = attempts + 1, worker = @worker, heartbeat_at = @now, step = 'claimed'
-        WHERE id = @id AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < @stale)))
+        UPDATE run_requests SET status = 'running', attempts = attempts + 1, worker = @worker, heartbeat_at = @now,
+        step = 'claimed'
+        WHERE id = @id AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL
+        OR heartbeat_at < @stale)))
         """;
 
     private const string HeartbeatSql = """
@@ -72,7 +74,8 @@ public static class RunRequests
         """;
 
     private const string StateSql = """
-        SELECT id AS Id, kind AS Kind, scenario_id AS ScenarioId, request_json AS RequestJson, status AS Status, attempts AS Attempts, worker AS Worker,
+        SELECT id AS Id, kind AS Kind, scenario_id AS ScenarioId, request_json AS RequestJson, status AS Status,
+        attempts AS Attempts, worker AS Worker,
                heartbeat_at AS HeartbeatAt, cancel_requested AS CancelRequested, step AS Step, run_id AS RunId,
                created_at AS CreatedAt, finished_at AS FinishedAt, error AS Error, origin AS Origin
         FROM run_requests
@@ -158,7 +161,8 @@ public static class RunRequests
     ) =>
         (
             await db.QueryAsync<(string, string)>(
-                "SELECT id, kind FROM run_requests WHERE (status = 'queued' AND created_at < @stale) OR (status = 'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
+                "SELECT id, kind FROM run_requests WHERE (status = 'queued' AND created_at < @stale) OR (status = "
+                    + "'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
                 new { stale = now - lease }
             )
         ).ToList();
@@ -197,7 +201,8 @@ public static class RunRequests
         // An earlier attempt that died leaves its plan run 'running': it never published, and never will.
         await db.ExecuteAsync(
             """
-            UPDATE plan_runs SET status = 'failed', finished_at = @now, error = 'abandoned: its worker stopped; the run was taken over'
+            UPDATE plan_runs SET status = 'failed', finished_at = @now,
+            error = 'abandoned: its worker stopped; the run was taken over'
             WHERE request_id = @id AND status = 'running'
             """,
             new { id, now },
@@ -246,7 +251,8 @@ public static class RunRequests
     {
         var done = await db.ExecuteAsync(
             """
-            UPDATE run_requests SET status = 'succeeded', run_id = @runId, finished_at = @now, step = 'published', error = NULL
+            UPDATE run_requests SET status = 'succeeded', run_id = @runId, finished_at = @now, step = 'published',
+            error = NULL
             WHERE id = @id AND attempts = @attempt AND status = 'running' AND NOT cancel_requested
             """,
             new
@@ -271,7 +277,8 @@ public static class RunRequests
                 throw new OperationCanceledException($"Run {claim.RequestId} was cancelled; nothing was published.");
             }
             throw new PlannerException(
-                $"Run {claim.RequestId} attempt {claim.Attempt} no longer holds its request (taken over or cancelled); nothing was published."
+                $"Run {claim.RequestId} attempt {claim.Attempt} no longer holds its request (taken over or "
+                    + $"cancelled); nothing was published."
             );
         }
     }
@@ -282,7 +289,8 @@ public static class RunRequests
         await using var db = await planner.OpenAsync();
         await db.ExecuteAsync(
             """
-            UPDATE run_requests SET status = @status, error = @error, finished_at = @now WHERE id = @id AND attempts = @attempt AND status = 'running'
+            UPDATE run_requests SET status = @status, error = @error, finished_at = @now WHERE id = @id
+            AND attempts = @attempt AND status = 'running'
             """,
             new
             {
@@ -300,7 +308,8 @@ public static class RunRequests
     {
         await using var db = await planner.OpenAsync();
         await db.ExecuteAsync(
-            "UPDATE run_requests SET status = 'queued', heartbeat_at = NULL WHERE id = @id AND attempts = @attempt AND status = 'running'",
+            "UPDATE run_requests SET status = 'queued', heartbeat_at = NULL WHERE id = @id AND attempts = @attempt "
+                + "AND status = 'running'",
             new { id = claim.RequestId, attempt = claim.Attempt }
         );
     }
@@ -313,7 +322,8 @@ public static class RunRequests
     public static async Task<RunRequestState?> CancelAsync(DbConnection db, string id, DateTimeOffset now)
     {
         await db.ExecuteAsync(
-            "UPDATE run_requests SET status = 'cancelled', finished_at = @now, error = 'cancelled before it started' WHERE id = @id AND status = 'queued'",
+            "UPDATE run_requests SET status = 'cancelled', finished_at = @now, error = 'cancelled before it "
+                + "started' WHERE id = @id AND status = 'queued'",
             new { id, now }
         );
         await db.ExecuteAsync(

@@ -34,7 +34,8 @@ public sealed class IndexModel(Database planner) : PageModel
         );
         parts.AddRange(
             o.DemandMultipliers.Select(m =>
-                $"demand {(m.Tier is { } t ? $"tier {t}" : "all tiers")} in {m.County ?? "all counties"} ×{m.Multiplier:0.##}"
+                $"demand {(m.Tier is { } t ? $"tier {t}" : "all tiers")} in {m.County ?? "all counties"} "
+                + $"×{m.Multiplier:0.##}"
             )
         );
         if (o.HubeiQuota is { } q)

@@ -23,7 +23,8 @@ public sealed record ScenarioError(string Field, string Message);
 /// <summary>The scenario cannot be saved as given; every problem is listed.</summary>
 public sealed class ScenarioInvalid(IReadOnlyList<ScenarioError> errors)
     : PlannerException(
-        $"The scenario has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}: {string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"))}"
+        $"The scenario has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}: "
+            + $"{string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"))}"
     )
 {
     public IReadOnlyList<ScenarioError> Errors { get; } = errors;
@@ -35,7 +36,8 @@ public static class ScenarioStore
     public const string Baseline = ScenarioOverrides.Baseline;
 
     private const string ScenarioSql =
-        "SELECT id AS Id, name AS Name, description AS Description, overrides_json AS OverridesJson, version AS Version FROM scenarios";
+        "SELECT id AS Id, name AS Name, description AS Description, overrides_json AS OverridesJson, version AS "
+        + "Version FROM scenarios";
 
     public static async Task<IReadOnlyList<Scenario>> ListAsync(DbConnection db) =>
         (await db.QueryAsync<ScenarioRow>($"{ScenarioSql} ORDER BY id")).Select(r => r.Scenario()).ToList();
@@ -46,8 +48,9 @@ public static class ScenarioStore
     public static async Task<IReadOnlyList<ScenarioVersion>> HistoryAsync(DbConnection db, string id) => (
             await db.QueryAsync<VersionRow>(
                 """
-                SELECT version AS Version, name AS Name, description AS Description, overrides_json AS OverridesJson, saved_by AS SavedBy, saved_at AS SavedAt
-                FROM scenario_versions WHERE scenario_id = @id ORDER BY version DESC
+                SELECT version AS Version, name AS Name, description AS Description, overrides_json AS OverridesJson,
+                saved_by AS SavedBy, saved_at AS SavedAt FROM scenario_versions WHERE scenario_id = @id
+                ORDER BY version DESC
                 """,
                 new { id }
             )
@@ -81,8 +84,10 @@ public static class ScenarioStore
         await using var tx = await db.BeginTransactionAsync();
         await db.ExecuteAsync(
             create
-                ? "INSERT INTO scenarios (id, name, description, overrides_json, created_at, version) VALUES (@id, @name, @description, @json, @now, @version)"
-                : "UPDATE scenarios SET name = @name, description = @description, overrides_json = @json, version = @version WHERE id = @id",
+                ? "INSERT INTO scenarios (id, name, description, overrides_json, created_at, version) VALUES (@id, "
+                    + "@name, @description, @json, @now, @version)"
+                : "UPDATE scenarios SET name = @name, description = @description, overrides_json = @json, version = "
+                    + "@version WHERE id = @id",
             new
             {
                 id,

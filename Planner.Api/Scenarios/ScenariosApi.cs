@@ -28,7 +28,8 @@ public static class ScenariosApi
         api.MapPost("/", CreateScenario)
             .WithName("CreateScenario")
             .WithSummary(
-                "Create a scenario: production multipliers by product and city, demand multipliers by county and tier, Hubei quota, "
+                "Create a scenario: production multipliers by product and city, demand multipliers by county and "
+                    + "tier, Hubei quota, "
                     + "unavailable teams, horizon, policy"
             );
         api.MapPut("/{id}", SaveScenario).WithName("SaveScenario").WithSummary("Save a new version of a scenario");

@@ -15,7 +15,8 @@ public sealed record PullLease(TimeSpan Lease, TimeSpan Heartbeat)
 /// <see cref="RetryAfter"/>.</summary>
 public sealed class FeedBusyException(string feed, string holder, DateTimeOffset leaseEnds, DateTimeOffset now)
     : PlannerException(
-        $"The {feed} feed is being pulled by {holder}; the data held is used meanwhile (its claim is held until {leaseEnds:HH:mm:ss} UTC unless renewed)."
+        $"The {feed} feed is being pulled by {holder}; the data held is used meanwhile (its claim is held until "
+            + $"{leaseEnds:HH:mm:ss} UTC unless renewed)."
     )
 {
     /// <summary>When the holder's lease runs out if it stops renewing it (at least one second from now).</summary>
@@ -33,7 +34,8 @@ public sealed class FeedBusyException(string feed, string holder, DateTimeOffset
 public sealed class FeedClaim : IAsyncDisposable
 {
     private const string ClaimSql = """
-        INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at) VALUES (@source, @token, @worker, @now, @now)
+        INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at) VALUES (@source, @token, @worker,
+        @now, @now)
         ON CONFLICT (source) DO UPDATE SET token = excluded.token, worker = excluded.worker, pull_run_id = NULL,
             claimed_at = excluded.claimed_at, heartbeat_at = excluded.heartbeat_at
         WHERE feed_claims.heartbeat_at < @stale
@@ -140,7 +142,8 @@ public sealed class FeedClaim : IAsyncDisposable
             UPDATE pull_runs SET status = 'failed', finished_at = @now,
                 error = 'abandoned: its worker stopped during the pull; nothing it read was kept'
             WHERE status = 'running'
-              AND NOT EXISTS (SELECT 1 FROM feed_claims c WHERE c.source = pull_runs.source AND c.heartbeat_at >= @stale)
+              AND NOT EXISTS (SELECT 1 FROM feed_claims c WHERE c.source = pull_runs.source
+              AND c.heartbeat_at >= @stale)
             """,
             new { now, stale = now - lease }
         );
@@ -152,7 +155,8 @@ public sealed class FeedClaim : IAsyncDisposable
     public async Task FenceAsync(DbConnection db, DbTransaction tx, string pullRunId)
     {
         var held = await db.ExecuteAsync(
-            "UPDATE feed_claims SET heartbeat_at = @now, pull_run_id = @pullRunId WHERE source = @source AND token = @token",
+            "UPDATE feed_claims SET heartbeat_at = @now, pull_run_id = @pullRunId WHERE source = @source AND token "
+                + "= @token",
             new
             {
                 now = _clock.GetUtcNow(),
@@ -165,7 +169,8 @@ public sealed class FeedClaim : IAsyncDisposable
         if (held != 1)
         {
             throw new PlannerException(
-                $"The pull of the {Source} feed lost its claim (it stalled longer than the lease and another process took the feed); nothing was written."
+                $"The pull of the {Source} feed lost its claim (it stalled longer than the lease and another "
+                    + $"process took the feed); nothing was written."
             );
         }
     }

@@ -48,7 +48,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         """;
 
     private const string FinishRunSql = """
-        UPDATE pull_runs SET finished_at = @finished_at, status = @status, rows_read = @rows_read, rows_changed = @rows_changed,
+        UPDATE pull_runs SET finished_at = @finished_at, status = @status, rows_read = @rows_read,
+        rows_changed = @rows_changed,
             rows_rejected = @rows_rejected, watermark = @watermark, error = @error
         WHERE id = @id
         """;
@@ -312,7 +313,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             // A key read more than once keeps its last staged row (rows with a lower row_version were never staged).
             var sameKey = string.Join(" AND ", table.Keys.Select(k => $"later.{k} = {staging}.{k}"));
             await connection.ExecuteAsync(
-                $"DELETE FROM {staging} WHERE EXISTS (SELECT 1 FROM {staging} later WHERE {sameKey} AND later.seq > {staging}.seq)",
+                $"DELETE FROM {staging} WHERE EXISTS (SELECT 1 FROM {staging} later WHERE {sameKey} AND later.seq > "
+                    + $"{staging}.seq)",
                 transaction: tx
             );
         }
@@ -320,7 +322,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             ? MergeSql(table, staging)
             : UpsertSql(
                 table,
-                $"SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM {staging} WHERE true"
+                $"SELECT {string.Join(", ", table.Columns)}{(table.StampsPullRun ? ", @pull_run_id" : "")} FROM "
+                    + $"{staging} WHERE true"
             );
         batch.Changed = await connection.ExecuteAsync(
             new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct)
@@ -360,7 +363,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             // A lock waited for holds up every later reader of the table: past the timeout the merge, which lets
             // readers be, does the load instead.
             await connection.ExecuteAsync(
-                $"SET LOCAL lock_timeout = '{FirstLoadLockTimeout}'; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; RESET lock_timeout",
+                $"SET LOCAL lock_timeout = '{FirstLoadLockTimeout}'; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE; "
+                    + $"RESET lock_timeout",
                 transaction: tx
             );
         }
@@ -386,11 +390,14 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     /// </summary>
     private const string DeferredIndexesSql = """
         SELECT CASE WHEN con.oid IS NULL THEN 'DROP INDEX ' || i.indexrelid::regclass
-                    ELSE 'ALTER TABLE ' || i.indrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(con.conname) END AS drop_sql,
+                    ELSE 'ALTER TABLE ' || i.indrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(con.conname) END
+                    AS drop_sql,
                CASE WHEN con.oid IS NULL THEN pg_get_indexdef(i.indexrelid)
-                    ELSE 'ALTER TABLE ' || i.indrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(con.conname) || ' ' || pg_get_constraintdef(con.oid) END AS create_sql
+                    ELSE 'ALTER TABLE ' || i.indrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(con.conname) || ' '
+                    || pg_get_constraintdef(con.oid) END AS create_sql
         FROM pg_index i
-        LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
+        LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+        AND con.contype IN ('p', 'u', 'x')
         WHERE i.indrelid = CAST(@table AS regclass)
           AND NOT EXISTS (SELECT 1 FROM pg_constraint fk WHERE fk.contype = 'f' AND fk.conindid = i.indexrelid)
         ORDER BY i.indexrelid

@@ -16,7 +16,8 @@ internal static class Feeds
     [
         new(
             "enterprises",
-            "SELECT code, name, county_code, kind, row_version FROM enterprises WHERE row_version > @watermark ORDER BY row_version",
+            "SELECT code, name, county_code, kind, row_version FROM enterprises WHERE row_version > @watermark "
+                + "ORDER BY row_version",
             Target: "suppliers",
             Keys: ["code"],
             Values: ["name", "county_code", "kind"],
@@ -40,7 +41,8 @@ internal static class Feeds
         ),
         new(
             "enterprise_products",
-            "SELECT enterprise_code, product_code, daily_capacity, row_version FROM enterprise_products WHERE row_version > @watermark ORDER BY row_version",
+            "SELECT enterprise_code, product_code, daily_capacity, row_version FROM enterprise_products WHERE "
+                + "row_version > @watermark ORDER BY row_version",
             Target: "supplier_products",
             Keys: ["supplier_code", "product_code"],
             Values: ["daily_capacity"],
@@ -50,18 +52,21 @@ internal static class Feeds
         ),
         new(
             "daily_output",
-            "SELECT enterprise_code, product_code, report_date, quantity, row_version FROM daily_output WHERE row_version > @watermark ORDER BY row_version",
+            "SELECT enterprise_code, product_code, report_date, quantity, row_version FROM daily_output WHERE "
+                + "row_version > @watermark ORDER BY row_version",
             Target: "production_reports",
             Keys: ["supplier_code", "product_code", "report_date"],
             Values: ["output"],
             StampsPullRun: true,
             (r, known) => [Supplier(r, known), Product(r, known), r.Date("report_date"), r.Count("quantity")],
             r =>
-                $"output {r.OptionalText("enterprise_code")} {r.OptionalText("product_code")} {r.OptionalText("report_date")}"
+                $"output {r.OptionalText("enterprise_code")} {r.OptionalText("product_code")} "
+                + $"{r.OptionalText("report_date")}"
         ),
         new(
             "stock_on_hand",
-            "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE row_version > @watermark ORDER BY row_version",
+            "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE "
+                + "row_version > @watermark ORDER BY row_version",
             Target: "stock_reports",
             Keys: ["supplier_code", "product_code", "as_of"],
             Values: ["quantity"],
@@ -75,7 +80,8 @@ internal static class Feeds
     [
         new(
             "hospitals",
-            "SELECT code, name, county_code, designated, grade, row_version FROM hospitals WHERE row_version > @watermark ORDER BY row_version",
+            "SELECT code, name, county_code, designated, grade, row_version FROM hospitals WHERE row_version > "
+                + "@watermark ORDER BY row_version",
             Target: "hospitals",
             Keys: ["code"],
             Values: ["name", "county_code", "designated", "grade"],
@@ -98,9 +104,10 @@ internal static class Feeds
         new(
             "capacity_reports",
             """
-            SELECT hospital_code, report_date, beds_general_total, beds_general_occupied, beds_isolation_total, beds_isolation_occupied,
-                   beds_icu_total, beds_icu_occupied, severe_patients, critical_patients, ventilators_total, ventilators_in_use,
-                   ecmo_total, ecmo_in_use, staff_on_duty, row_version
+            SELECT hospital_code, report_date, beds_general_total, beds_general_occupied, beds_isolation_total,
+            beds_isolation_occupied,
+                   beds_icu_total, beds_icu_occupied, severe_patients, critical_patients, ventilators_total,
+                   ventilators_in_use, ecmo_total, ecmo_in_use, staff_on_duty, row_version
             FROM capacity_reports WHERE row_version > @watermark ORDER BY row_version
             """,
             Target: "capacity_reports",
@@ -176,7 +183,8 @@ internal static class Feeds
     [
         new(
             "teams",
-            "SELECT code, name, home_city_code, level, available_from, available_to, rest_days, current_site, row_version FROM teams WHERE row_version > @watermark ORDER BY row_version",
+            "SELECT code, name, home_city_code, level, available_from, available_to, rest_days, current_site, "
+                + "row_version FROM teams WHERE row_version > @watermark ORDER BY row_version",
             Target: "medical_teams",
             Keys: ["code"],
             Values: ["name", "home_city_code", "level", "available_from", "available_to", "rest_days", "current_site"],
@@ -206,7 +214,8 @@ internal static class Feeds
         ),
         new(
             "team_members",
-            "SELECT team_code, specialty, members, row_version FROM team_members WHERE row_version > @watermark ORDER BY row_version",
+            "SELECT team_code, specialty, members, row_version FROM team_members WHERE row_version > @watermark "
+                + "ORDER BY row_version",
             Target: "team_members",
             Keys: ["team_code", "specialty"],
             Values: ["members"],
@@ -224,7 +233,8 @@ internal static class Feeds
                             or "icu_nursing"
                             or "general_nursing"
                             or "infection_control",
-                    $"specialty '{specialty}' is not one of critical_care, respiratory, infectious_disease, icu_nursing, general_nursing, infection_control"
+                    $"specialty '{specialty}' is not one of critical_care, respiratory, infectious_disease, "
+                        + $"icu_nursing, general_nursing, infection_control"
                 );
                 return [team, specialty, r.Count("members")];
             },

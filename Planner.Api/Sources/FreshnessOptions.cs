@@ -42,7 +42,8 @@ public sealed class FreshnessOptions
                 if (!Enum.TryParse<Feed>(feed, ignoreCase: true, out _))
                 {
                     failures.Add(
-                        $"{Section}:MaxAgeMinutes:{feed} names no feed; the feeds are {string.Join(", ", Enum.GetNames<Feed>().Select(n => n.ToLowerInvariant()))}."
+                        $"{Section}:MaxAgeMinutes:{feed} names no feed; the feeds are "
+                            + $"{string.Join(", ", Enum.GetNames<Feed>().Select(n => n.ToLowerInvariant()))}."
                     );
                 }
                 else if (minutes <= 0)

@@ -26,7 +26,8 @@ public static class SourceFreshness
         """;
 
     private const string LastAttemptSql = """
-        SELECT id AS Id, status AS Status, error AS Error FROM pull_runs WHERE source = @source ORDER BY started_at DESC, id DESC LIMIT 1
+        SELECT id AS Id, status AS Status, error AS Error FROM pull_runs WHERE source = @source
+        ORDER BY started_at DESC, id DESC LIMIT 1
         """;
 
     /// <summary>Every feed's age at <paramref name="now"/>.</summary>
@@ -100,7 +101,8 @@ public static class SourceFreshness
         );
 
     private const string PullRunSql = """
-        SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt, rows_read AS RowsRead,
+        SELECT id AS Id, source AS Source, status AS Status, started_at AS StartedAt, finished_at AS FinishedAt,
+        rows_read AS RowsRead,
                rows_changed AS RowsChanged, rows_rejected AS RowsRejected, watermark AS Watermark, error AS Error
         FROM pull_runs
         """;

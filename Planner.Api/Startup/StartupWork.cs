@@ -55,7 +55,8 @@ public sealed class StartupWork(
             var rows = await SourceSeeder.SeedIfEmptyAsync(source, storage.Value.DataDirectory, ct);
             if (rows > 0)
                 progress(
-                    $"Seeded the {source.Feed.ToString().ToLowerInvariant()} source ({source.Database.Describe()}) with {rows:N0} rows"
+                    $"Seeded the {source.Feed.ToString().ToLowerInvariant()} source ({source.Database.Describe()}) "
+                        + $"with {rows:N0} rows"
                 );
         }
     }

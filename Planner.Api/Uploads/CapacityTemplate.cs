@@ -93,22 +93,28 @@ public static class CapacityTemplate
 
     /// <summary>Per hospital the latest report held (any source), to pre-fill the template.</summary>
     private const string LatestSql = """
-        SELECT r.hospital_code AS hospital_code, r.beds_general_total, r.beds_general_occupied, r.beds_isolation_total, r.beds_isolation_occupied,
-               r.beds_icu_total, r.beds_icu_occupied, r.severe_patients, r.critical_patients, r.ventilators_total, r.ventilators_in_use,
-               r.ecmo_total, r.ecmo_in_use, r.staff_on_duty, r.notes
+        SELECT r.hospital_code AS hospital_code, r.beds_general_total, r.beds_general_occupied, r.beds_isolation_total,
+        r.beds_isolation_occupied,
+               r.beds_icu_total, r.beds_icu_occupied, r.severe_patients, r.critical_patients, r.ventilators_total,
+               r.ventilators_in_use, r.ecmo_total, r.ecmo_in_use, r.staff_on_duty, r.notes
         FROM capacity_reports r
-        WHERE r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2 WHERE r2.hospital_code = r.hospital_code)
+        WHERE r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
+        WHERE r2.hospital_code = r.hospital_code)
         """;
 
     private const string LatestDetailsSql = """
-        SELECT s.hospital_code AS Hospital, 'staff:' || s.specialty AS Field, CAST(s.staff AS bigint) AS Value FROM capacity_staff s
-        WHERE s.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r WHERE r.hospital_code = s.hospital_code)
+        SELECT s.hospital_code AS Hospital, 'staff:' || s.specialty AS Field, CAST(s.staff AS bigint) AS Value
+        FROM capacity_staff s
+        WHERE s.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r
+        WHERE r.hospital_code = s.hospital_code)
         UNION ALL
         SELECT p.hospital_code, 'days:' || p.product_code, CAST(p.days_on_hand AS bigint) FROM capacity_supplies p
-        WHERE p.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r WHERE r.hospital_code = p.hospital_code)
+        WHERE p.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r
+        WHERE r.hospital_code = p.hospital_code)
         UNION ALL
         SELECT p.hospital_code, 'obtain:' || p.product_code, CAST(p.can_obtain AS bigint) FROM capacity_supplies p
-        WHERE p.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r WHERE r.hospital_code = p.hospital_code)
+        WHERE p.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r
+        WHERE r.hospital_code = p.hospital_code)
         """;
 
     /// <summary>The template for <paramref name="hospitalCodes"/> (all when empty), with the default limits.</summary>
@@ -255,10 +261,14 @@ public static class CapacityTemplate
             "",
             "1. One row per hospital. The grey columns (code, hospital, county) are filled in for you and locked.",
             "2. Type the report date (yyyy-mm-dd) on every row you report. Rows without a report date are skipped.",
-            "3. Numbers are whole numbers, 0 or more. Occupied beds cannot exceed the beds, devices in use cannot exceed the devices,",
-            "   and severe plus critical patients cannot exceed the occupied beds. The numbers shown are the latest report Planner holds.",
-            "4. Staff on duty by specialty, days on hand and can obtain may be left empty. Days on hand: how many days the",
-            "   hospital's stock of each product lasts at today's use. Can obtain: Yes or No. Specialties cannot add up to more than the staff on duty.",
+            "3. Numbers are whole numbers, 0 or more. Occupied beds cannot exceed the beds, devices in use cannot "
+                + "exceed the devices,",
+            "   and severe plus critical patients cannot exceed the occupied beds. The numbers shown are the latest "
+                + "report Planner holds.",
+            "4. Staff on duty by specialty, days on hand and can obtain may be left empty. Days on hand: how many "
+                + "days the",
+            "   hospital's stock of each product lasts at today's use. Can obtain: Yes or No. Specialties cannot "
+                + "add up to more than the staff on duty.",
             "5. Type values, not formulas: a cell with a formula is refused (copy and paste as values instead).",
             "   A cell showing an error (#N/A, #DIV/0!, ...) is refused too: type the value.",
             "   Dates typed as text are yyyy-mm-dd (2020-02-10, not 2020/02/10).",

@@ -205,7 +205,8 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         {
             await db.ExecuteAsync(
                 $"""
-                DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {Staging} u WHERE u.hospital_code = {table}.hospital_code AND u.report_date = {table}.report_date)
+                DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {Staging} u
+                WHERE u.hospital_code = {table}.hospital_code AND u.report_date = {table}.report_date)
                 """,
                 transaction: tx
             );

@@ -282,7 +282,8 @@ internal sealed class SheetReader : IDisposable
         {
             throw new UploadRejected(
                 $"The sheet {Sheet} holds more than {_limits.MaxCells:N0} cells, the limit "
-                    + $"({UploadLimits.Section}:MaxCells); remove what the template does not have, or split the upload.",
+                    + $"({UploadLimits.Section}:MaxCells); remove what the template does not have, or split the "
+                    + $"upload.",
                 StatusCodes.Status413PayloadTooLarge
             );
         }

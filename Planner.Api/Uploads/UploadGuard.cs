@@ -111,7 +111,8 @@ public static class UploadGuard
                 var type = types.Of(name)
                     ?? throw new UploadRejected(
                         $"The part {name} has no content type in "
-                            + "[Content_Types].xml, so it is no part of a workbook; the file is damaged or was altered: "
+                            + "[Content_Types].xml, so it is no part of a workbook; the file is damaged or was "
+                            + "altered: "
                             + "save it again from Excel."
                     );
                 if (Forbidden(type) is { } what)
@@ -224,7 +225,8 @@ public static class UploadGuard
                 throw new UploadRejected(
                     string.Equals(other.FullName, entry.FullName, StringComparison.Ordinal)
                         ? $"The file holds the part {name} twice; it is damaged or crafted."
-                        : $"The parts /{other.FullName} and /{entry.FullName} differ only in case, which makes them one "
+                        : $"The parts /{other.FullName} and /{entry.FullName} differ only in case, which makes them "
+                            + $"one "
                             + "name in a workbook package; the file is refused."
                 );
             }

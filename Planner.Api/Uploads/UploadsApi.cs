@@ -139,7 +139,8 @@ public static class UploadsApi
             if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
             {
                 return TypedResults.Problem(
-                    $"Hospital {other} is not one of yours; you report for {string.Join(", ", own.Order(StringComparer.Ordinal))}.",
+                    $"Hospital {other} is not one of yours; you report for "
+                        + $"{string.Join(", ", own.Order(StringComparer.Ordinal))}.",
                     statusCode: StatusCodes.Status403Forbidden
                 );
             }
@@ -234,8 +235,9 @@ public static class UploadsApi
         (
             await db.QueryAsync<UploadRecord>(
                 """
-                SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
-                FROM uploads WHERE @everyone OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
+                SELECT id AS Id, file_name AS FileName, sha256 AS Sha256, rows_read AS RowsRead, rows_changed AS
+                RowsChanged, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt FROM uploads WHERE @everyone
+                OR uploaded_by = @name ORDER BY uploaded_at DESC, id DESC LIMIT @limit
                 """,
                 new
                 {
@@ -250,7 +252,8 @@ public static class UploadsApi
 
     private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) =>
         TypedResults.Problem(
-            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be at most "
+            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be "
+                + $"at most "
                 + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "The file was refused"

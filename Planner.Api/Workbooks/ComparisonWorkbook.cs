@@ -15,19 +15,22 @@ namespace Planner.Api.Workbooks;
 public static class ComparisonWorkbook
 {
     private const string RunSql = """
-        SELECT id AS Id, scenario_id AS Scenario, policy AS Policy, solver AS Solver, solver_status AS SolverStatus, plan_start AS PlanStart,
+        SELECT id AS Id, scenario_id AS Scenario, policy AS Policy, solver AS Solver, solver_status AS SolverStatus,
+        plan_start AS PlanStart,
                horizon_days AS Days, objective AS Objective
-        FROM plan_runs WHERE id = COALESCE((SELECT run_id FROM run_requests WHERE id = @id), @id) AND status = 'succeeded'
+        FROM plan_runs WHERE id = COALESCE((SELECT run_id FROM run_requests WHERE id = @id), @id)
+        AND status = 'succeeded'
         """;
 
     private const string TotalsSql = """
-        SELECT destination_code AS Destination, product_code AS Product, tier AS Tier, SUM(demand) AS Demand, SUM(served) AS Served
-        FROM plan_allocations WHERE run_id = @run
+        SELECT destination_code AS Destination, product_code AS Product, tier AS Tier, SUM(demand) AS Demand,
+        SUM(served) AS Served FROM plan_allocations WHERE run_id = @run
         GROUP BY destination_code, product_code, tier
         """;
 
     private const string RegionsSql =
-        "SELECT code AS Code, name AS Name, name_en AS NameEn, level AS Level, parent_code AS ParentCode FROM regions WHERE level IN ('city', 'county', 'external')";
+        "SELECT code AS Code, name AS Name, name_en AS NameEn, level AS Level, parent_code AS ParentCode FROM "
+        + "regions WHERE level IN ('city', 'county', 'external')";
 
     private sealed class RunRow
     {

@@ -65,7 +65,8 @@ public sealed record AllocationProblem
                 errors.Add($"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
             if (!NonNegative(s.Quantity))
                 errors.Add(
-                    $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite and ≥ 0."
+                    $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite "
+                        + $"and ≥ 0."
                 );
         }
         foreach (var d in Demands)
@@ -80,7 +81,8 @@ public sealed record AllocationProblem
                 errors.Add($"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
             if (!NonNegative(d.Quantity))
                 errors.Add(
-                    $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be finite and ≥ 0."
+                    $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be "
+                        + $"finite and ≥ 0."
                 );
         }
         foreach (var l in Lanes)
@@ -129,7 +131,8 @@ public sealed record AllocationProblem
                     errors.Add($"Previous shipment {s.From} → {s.To} names unknown product {s.Product}.");
                 if (!NonNegative(s.Quantity))
                     errors.Add(
-                        $"Previous shipment {s.From} → {s.To} of {s.Product} on day {s.Day} is {s.Quantity}; it must be ≥ 0."
+                        $"Previous shipment {s.From} → {s.To} of {s.Product} on day {s.Day} is {s.Quantity}; it "
+                            + $"must be ≥ 0."
                     );
             }
         }

@@ -122,7 +122,8 @@ public sealed record TeamProblem
                 errors.Add($"team {t.Code} has a negative member count.");
             if (t.Members.Keys.Any(s => !Specialties.All.Contains(s)))
                 errors.Add(
-                    $"team {t.Code} has an unknown specialty: {string.Join(", ", t.Members.Keys.Where(s => !Specialties.All.Contains(s)))}."
+                    $"team {t.Code} has an unknown specialty: "
+                        + $"{string.Join(", ", t.Members.Keys.Where(s => !Specialties.All.Contains(s)))}."
                 );
             if (t.AvailableTo < t.AvailableFrom)
                 errors.Add(

@@ -96,7 +96,8 @@ public static class PatientTransfers
             else if (h.Critical > h.Beds)
             {
                 flags.Add(
-                    $"hospital {h.Code}: reports {h.Critical} critical patients but has {h.Beds} beds; left out of the transfers until corrected."
+                    $"hospital {h.Code}: reports {h.Critical} critical patients but has {h.Beds} beds; left out of "
+                        + $"the transfers until corrected."
                 );
                 flagged.Add(h.Code);
             }

@@ -161,7 +161,8 @@ public static class TeamDeployment
         private string Parameters(double seconds) =>
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"max_time_in_seconds:{seconds:0.###} num_workers:{Math.Max(1, settings.Workers)} random_seed:{settings.Seed} max_presolve_iterations:1 cp_model_probing_level:0 symmetry_level:0"
+                $"max_time_in_seconds:{seconds:0.###} num_workers:{Math.Max(1, settings.Workers)} "
+                    + $"random_seed:{settings.Seed} max_presolve_iterations:1 cp_model_probing_level:0 symmetry_level:0"
             );
 
         private void Build()

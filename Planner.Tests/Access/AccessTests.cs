@@ -119,7 +119,8 @@ public class AccessTests
                 var got = Outcome(response, endpoint);
                 if (got != expected[c])
                     failures.Add(
-                        $"{method} {url} as {Callers[c] ?? "anonymous"}: expected {expected[c]}, got {got} ({(int)response.StatusCode})"
+                        $"{method} {url} as {Callers[c] ?? "anonymous"}: expected {expected[c]}, got {got} "
+                            + $"({(int)response.StatusCode})"
                     );
             }
         }

@@ -153,7 +153,8 @@ internal sealed partial class BrowserSession : IAsyncDisposable
         catch (WebDriverTimeoutException)
         {
             throw new InvalidOperationException(
-                $"Timed out after {seconds} s waiting for {what} at {Driver.Url}. Page:\n{Driver.PageSource}\nServer output:\n{Output}"
+                $"Timed out after {seconds} s waiting for {what} at {Driver.Url}. "
+                    + $"Page:\n{Driver.PageSource}\nServer output:\n{Output}"
             );
         }
     }

@@ -309,7 +309,8 @@ public class CommandLineTests
 
         Assert.Equal(1, code);
         Assert.Equal(
-            $"error: Missing data file {Path.Combine(data, "zhejiang-population.csv")}; restore it from the repository or set Planner:DataDirectory.",
+            $"error: Missing data file {Path.Combine(data, "zhejiang-population.csv")}; restore it from the "
+                + $"repository or set Planner:DataDirectory.",
             LastLine(stderr)
         );
     }

@@ -79,7 +79,8 @@ internal static class PostgresServer
         if (bin is null)
         {
             return Unavailable(
-                $"{ConnectionStringVariable} is not set and no initdb was found under /usr/lib/postgresql/*/bin or on PATH"
+                $"{ConnectionStringVariable} is not set and no initdb was found under /usr/lib/postgresql/*/bin or "
+                    + $"on PATH"
             );
         }
 
@@ -277,7 +278,8 @@ internal static class PostgresServer
         {
             options = string.Create(
                 CultureInfo.InvariantCulture,
-                $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c "
+                    + $"full_page_writes=off -c max_connections=200"
             );
             return RunAsync(
                 Path.Combine(bin, "pg_ctl"),
@@ -382,7 +384,8 @@ internal static class PostgresServer
             var script = string.Create(
                 CultureInfo.InvariantCulture,
                 $"exec </dev/null >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 2; done; sleep 1; "
-                    + $"if [ -f {Quote(Path.Combine(dataDirectory, "postmaster.pid"))} ]; then {stop}; fi; rm -rf {Quote(root)}"
+                    + $"if [ -f {Quote(Path.Combine(dataDirectory, "postmaster.pid"))} ]; then {stop}; fi; rm -rf "
+                    + $"{Quote(root)}"
             );
             try
             {

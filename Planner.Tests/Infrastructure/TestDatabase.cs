@@ -145,7 +145,9 @@ public sealed class TestDatabase : IAsyncDisposable
         }
 
         Assert.Skip(
-            $"PostgreSQL not available: {reason}; set {PostgresServer.ConnectionStringVariable}=\"Host=...;Port=...;Username=...;Database=postgres\" to run"
+            $"PostgreSQL not available: {reason}; set "
+                + $"{PostgresServer.ConnectionStringVariable}=\"Host=...;Port=...;Username=...;Database=postgres\" "
+                + $"to run"
         );
         throw new UnreachableException();
     }

@@ -36,7 +36,8 @@ public class DistributedWorkerTests
         var (settings, storage) = await PrepareAsync(db);
         await using var connection = await settings.Planner.OpenAsync(Ct);
         await connection.ExecuteAsync(
-            "INSERT INTO scenarios (id, name, description, overrides_json, created_at) VALUES ('surge', 'Surge', 'test', '{}', @at)",
+            "INSERT INTO scenarios (id, name, description, overrides_json, created_at) VALUES ('surge', 'Surge', "
+                + "'test', '{}', @at)",
             new { at = DateTimeOffset.UtcNow }
         );
         await using var a = WorkerProcess.Start(db);
@@ -90,7 +91,8 @@ public class DistributedWorkerTests
         var runs = (
             await connection.QueryAsync<(string RequestId, string Status, long Files)>(
                 """
-                SELECT r.request_id, r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r
+                SELECT r.request_id, r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id)
+                FROM plan_runs r
                 """
             )
         ).ToList();
@@ -160,7 +162,8 @@ public class DistributedWorkerTests
         var runs = (
             await connection.QueryAsync<(long Attempt, string Status, string? Error, long Files)>(
                 """
-                SELECT r.attempt, r.status, r.error, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r
+                SELECT r.attempt, r.status, r.error, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id)
+                FROM plan_runs r
                 WHERE r.request_id = @id ORDER BY r.attempt
                 """,
                 new { id }
@@ -174,7 +177,8 @@ public class DistributedWorkerTests
         Assert.Equal(
             0,
             await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM plan_allocations a JOIN plan_runs r ON r.id = a.run_id WHERE r.status <> 'succeeded'"
+                "SELECT COUNT(*) FROM plan_allocations a JOIN plan_runs r ON r.id = a.run_id WHERE r.status <> "
+                    + "'succeeded'"
             )
         );
     }
@@ -241,7 +245,8 @@ public class DistributedWorkerTests
         await WaitAsync(
             async () =>
                 await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > @killedAt",
+                    "SELECT COUNT(*) FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND "
+                        + "started_at > @killedAt",
                     new { killedAt }
                 ) == 1,
             TimeSpan.FromMinutes(2),
@@ -262,7 +267,8 @@ public class DistributedWorkerTests
         );
         // The pull waited for the lease, no longer.
         var pullStarted = await connection.ExecuteScalarAsync<DateTimeOffset>(
-            "SELECT started_at FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > @killedAt",
+            "SELECT started_at FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > "
+                + "@killedAt",
             new { killedAt }
         );
         Assert.True(
@@ -270,7 +276,8 @@ public class DistributedWorkerTests
             $"The next pull started {(pullStarted - killedAt).TotalSeconds:0.0} s after the kill.\n{Output(b)}"
         );
         var killed = await connection.QuerySingleAsync<(string Status, string Error)>(
-            "SELECT status, error FROM pull_runs WHERE source = 'production' AND started_at < @killedAt AND status <> 'succeeded'",
+            "SELECT status, error FROM pull_runs WHERE source = 'production' AND started_at < @killedAt AND status "
+                + "<> 'succeeded'",
             new { killedAt }
         );
         Assert.Equal("failed", killed.Status);
@@ -336,10 +343,12 @@ public class DistributedWorkerTests
         Assert.Equal("succeeded", request.Status);
         Assert.True(
             request.FinishedAt - restartedAt < TimeSpan.FromMinutes(1),
-            $"The run succeeded {(request.FinishedAt - restartedAt)?.TotalSeconds:0.0} s after the restart.\n{Output(a)}"
+            $"The run succeeded {(request.FinishedAt - restartedAt)?.TotalSeconds:0.0} s after the "
+                + $"restart.\n{Output(a)}"
         );
         var published = await after.QueryAsync<(string Status, long Files)>(
-            "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r WHERE r.request_id = @id",
+            "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r "
+                + "WHERE r.request_id = @id",
             new { id }
         );
         Assert.Equal([("succeeded", 2L)], published.Where(p => p.Status == "succeeded"));

@@ -136,7 +136,8 @@ public class PlanJobTests
         Assert.Equal(
             13,
             await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id = @id",
+                "SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id "
+                    + "= @id",
                 new { id }
             )
         );
@@ -157,8 +158,9 @@ public class PlanJobTests
         await using var tx = await other.BeginTransactionAsync(Ct);
         await other.ExecuteAsync(
             """
-            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest, started_at)
-            SELECT @contested, scenario_id, 'running', policy, solver, plan_start, horizon_days, input_digest, started_at FROM plan_runs WHERE id = @first
+            INSERT INTO plan_runs (id, scenario_id, status, policy, solver, plan_start, horizon_days, input_digest,
+            started_at) SELECT @contested, scenario_id, 'running', policy, solver, plan_start, horizon_days,
+            input_digest, started_at FROM plan_runs WHERE id = @first
             """,
             new { contested, first = first.RunId },
             tx
@@ -171,7 +173,8 @@ public class PlanJobTests
             while (
                 !second.IsCompleted
                 && await watcher.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = "
+                        + "'Lock'"
                 ) == 0
             )
             {
@@ -258,7 +261,8 @@ public class PlanJobTests
         Assert.Equal(
             [("succeeded", 13L)],
             await connection.QueryAsync<(string, long)>(
-                "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs r WHERE r.request_id = @id",
+                "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs "
+                    + "r WHERE r.request_id = @id",
                 new { id }
             )
         );
@@ -349,7 +353,8 @@ public class PlanJobTests
             // Lineage: the hospitals data used is the noon pull; the other feeds' are the fresh pulls of this run.
             var inputs = (
                 await connection.QueryAsync<(string Source, string Id)>(
-                    "SELECT p.source, p.id FROM plan_run_inputs i JOIN pull_runs p ON p.id = i.pull_run_id WHERE i.run_id = @id ORDER BY p.source",
+                    "SELECT p.source, p.id FROM plan_run_inputs i JOIN pull_runs p ON p.id = i.pull_run_id WHERE "
+                        + "i.run_id = @id ORDER BY p.source",
                     new { id = outcome.RunId }
                 )
             ).ToList();
@@ -376,7 +381,8 @@ public class PlanJobTests
         await using var source = await settings.Source(Api.Sources.Feed.Production).Database.OpenAsync(Ct);
         await source.ExecuteAsync("ALTER TABLE daily_output RENAME TO daily_output_moved");
         await source.ExecuteAsync(
-            "UPDATE daily_output_moved SET quantity = quantity + 1, row_version = row_version + 1000000 WHERE rowid IN (SELECT rowid FROM daily_output_moved LIMIT 7)"
+            "UPDATE daily_output_moved SET quantity = quantity + 1, row_version = row_version + 1000000 WHERE rowid "
+                + "IN (SELECT rowid FROM daily_output_moved LIMIT 7)"
         );
 
         var down = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct));

@@ -47,8 +47,10 @@ public class CarePipelineTests
             db,
             Feed.Hospitals,
             """
-            UPDATE capacity_reports SET critical_patients = MIN(beds_icu_total, ventilators_total) + 6, row_version = 900000
-            WHERE hospital_code = 'H-0001' AND report_date = (SELECT MAX(report_date) FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date < '2020-02-10')
+            UPDATE capacity_reports SET critical_patients = MIN(beds_icu_total, ventilators_total) + 6,
+            row_version = 900000
+            WHERE hospital_code = 'H-0001' AND report_date = (SELECT MAX(report_date) FROM capacity_reports
+            WHERE hospital_code = 'H-0001' AND report_date < '2020-02-10')
             """
         );
 
@@ -60,7 +62,8 @@ public class CarePipelineTests
         var reported = await planner.ExecuteScalarAsync<long>(
             """
             SELECT SUM(critical_patients) FROM capacity_reports r
-            WHERE report_date = (SELECT MAX(report_date) FROM capacity_reports r2 WHERE r2.hospital_code = r.hospital_code AND r2.report_date < '2020-02-10')
+            WHERE report_date = (SELECT MAX(report_date) FROM capacity_reports r2
+            WHERE r2.hospital_code = r.hospital_code AND r2.report_date < '2020-02-10')
             """
         );
         Assert.Equal(reported, care.Transfers.Census.Sum(h => h.Critical)); // patients move, none appear or vanish
@@ -169,8 +172,8 @@ public class CarePipelineTests
             db,
             Feed.Teams,
             """
-            INSERT INTO teams (code, name, home_city_code, level, available_from, available_to, rest_days, current_site, row_version)
-            VALUES ('T-999', '空队', '330100', 'city', '2020-02-01', '2020-04-30', 14, NULL, 900000)
+            INSERT INTO teams (code, name, home_city_code, level, available_from, available_to, rest_days, current_site,
+            row_version) VALUES ('T-999', '空队', '330100', 'city', '2020-02-01', '2020-04-30', 14, NULL, 900000)
             """
         );
 

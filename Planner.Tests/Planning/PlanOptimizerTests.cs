@@ -76,7 +76,8 @@ public class PlanOptimizerTests
         var snapshot = await TestPlanner.SnapshotAsync(connection);
         var served = (
             await connection.QueryAsync<(string Destination, string Product, double Served)>(
-                "SELECT destination_code, product_code, SUM(served) FROM plan_allocations WHERE run_id = @id GROUP BY destination_code, product_code",
+                "SELECT destination_code, product_code, SUM(served) FROM plan_allocations WHERE run_id = @id GROUP "
+                    + "BY destination_code, product_code",
                 new { id = outcome.RunId }
             )
         ).ToList();
@@ -199,7 +200,8 @@ public class PlanOptimizerTests
         async Task<List<string>> Early(string run) =>
             (
                 await connection.QueryAsync<(string From, string To, string Product, long Day, double Quantity)>(
-                    "SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @run AND day <= 1",
+                    "SELECT from_code, to_code, product_code, day, quantity FROM plan_shipments WHERE run_id = @run "
+                        + "AND day <= 1",
                     new { run }
                 )
             )

@@ -98,7 +98,8 @@ public class PlanPipelineTests
             ),
             Rows(
                 await connection.QueryAsync<(string, string, long, long, double, string?)>(
-                    "SELECT destination_code, product_code, day, tier, served, reason FROM plan_allocations WHERE run_id = @id",
+                    "SELECT destination_code, product_code, day, tier, served, reason FROM plan_allocations WHERE "
+                        + "run_id = @id",
                     new { id = outcome.RunId }
                 )
             )

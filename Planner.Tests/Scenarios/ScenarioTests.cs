@@ -209,7 +209,8 @@ public class ScenarioTests
         var baselineRun = await RunAsync("/api/scenarios/baseline/runs", new { days = 2 });
         await using var connection = await app.Planner.OpenAsync(Ct);
         var recorded = await connection.QuerySingleAsync<(string Scenario, long Version, long Days, string Policy)>(
-            "SELECT r.scenario_id, r.scenario_version, r.horizon_days, r.policy FROM plan_runs r JOIN run_requests q ON q.run_id = r.id WHERE q.id = @scenarioRun",
+            "SELECT r.scenario_id, r.scenario_version, r.horizon_days, r.policy FROM plan_runs r JOIN run_requests "
+                + "q ON q.run_id = r.id WHERE q.id = @scenarioRun",
             new { scenarioRun }
         );
         Assert.Equal(("surge", 2L, 2L, "pro-rata"), recorded);

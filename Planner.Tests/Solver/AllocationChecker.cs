@@ -86,7 +86,8 @@ public static class AllocationChecker
                         var keep = Math.Min(floor, received);
                         if (held < keep - below - Eps * Math.Max(1, floor))
                             errors.Add(
-                                $"{product}: reserve {node} holds {held} on day {day}, under {keep} (its floor {floor}, or all it received) by more than the {below} released."
+                                $"{product}: reserve {node} holds {held} on day {day}, under {keep} (its floor "
+                                    + $"{floor}, or all it received) by more than the {below} released."
                             );
                         if (below > Eps && !tierOneDemand)
                             errors.Add($"{product}: reserve {node} released {below} on day {day} with no tier-1 need.");
@@ -106,7 +107,8 @@ public static class AllocationChecker
                     {
                         if (Math.Abs(demand.GetValueOrDefault(a.Tier) - a.Demand) > Eps)
                             errors.Add(
-                                $"{product}: {destination} day {day} tier {a.Tier} demand {a.Demand}, problem says {demand.GetValueOrDefault(a.Tier)}."
+                                $"{product}: {destination} day {day} tier {a.Tier} demand {a.Demand}, problem says "
+                                    + $"{demand.GetValueOrDefault(a.Tier)}."
                             );
                         if (a.Served < -Eps || a.Served > a.Demand + Eps)
                             errors.Add(
@@ -114,7 +116,8 @@ public static class AllocationChecker
                             );
                         if (a.Shortfall >= 0.5 && a.Reason is null)
                             errors.Add(
-                                $"{product}: {destination} day {day} tier {a.Tier} is short by {a.Shortfall} without a reason."
+                                $"{product}: {destination} day {day} tier {a.Tier} is short by {a.Shortfall} "
+                                    + $"without a reason."
                             );
                     }
                     if (result.Policy is Policy.ProRata)
@@ -128,7 +131,8 @@ public static class AllocationChecker
                         foreach (var lower in rows.Skip(i + 1).Where(r => r.Served > Eps))
                         {
                             errors.Add(
-                                $"{product}: {destination} day {day} serves tier {lower.Tier} ({lower.Served}) while tier {rows[i].Tier} is short by {rows[i].Shortfall}."
+                                $"{product}: {destination} day {day} serves tier {lower.Tier} ({lower.Served}) "
+                                    + $"while tier {rows[i].Tier} is short by {rows[i].Shortfall}."
                             );
                         }
                     }

@@ -62,7 +62,8 @@ public static class TeamPlanChecker
                 {
                     Assert.False(
                         On(w + k),
-                        $"{team.Code} back at week {w + 1} and out again in week {w + k}, within its {team.RestDays} rest days"
+                        $"{team.Code} back at week {w + 1} and out again in week {w + k}, within its "
+                            + $"{team.RestDays} rest days"
                     );
                 }
             }

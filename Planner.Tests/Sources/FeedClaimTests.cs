@@ -31,7 +31,8 @@ public class FeedClaimTests
         DateTimeOffset heartbeat
     ) =>
         connection.ExecuteAsync(
-            "INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at) VALUES (@source, 'theirs', @worker, @heartbeat, @heartbeat)",
+            "INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at) VALUES (@source, 'theirs', "
+                + "@worker, @heartbeat, @heartbeat)",
             new
             {
                 source,
@@ -78,7 +79,8 @@ public class FeedClaimTests
         // running.
         await HoldAsync(connection, "production", "dead:7", Now.AddSeconds(-61));
         await connection.ExecuteAsync(
-            "INSERT INTO pull_runs (id, source, started_at, status) VALUES ('pull-production-dead', 'production', @at, 'running')",
+            "INSERT INTO pull_runs (id, source, started_at, status) VALUES ('pull-production-dead', 'production', "
+                + "@at, 'running')",
             new { at = Now.AddSeconds(-90) }
         );
 
@@ -179,10 +181,13 @@ public class FeedClaimTests
         connection.ExecuteScalarAsync<string>(
             """
             SELECT md5(string_agg(t, '|' ORDER BY t)) FROM (
-                SELECT 'p' || supplier_code || product_code || report_date::text || output::text || pull_run_id AS t FROM production_reports
-                UNION ALL SELECT 's' || supplier_code || product_code || as_of::text || quantity::text || pull_run_id FROM stock_reports
+                SELECT 'p' || supplier_code || product_code || report_date::text || output::text || pull_run_id AS t
+                FROM production_reports
+                UNION ALL SELECT 's' || supplier_code || product_code || as_of::text || quantity::text || pull_run_id
+                FROM stock_reports
                 UNION ALL SELECT 'e' || code || name || county_code || kind || pull_run_id FROM suppliers
-                UNION ALL SELECT 'c' || supplier_code || product_code || daily_capacity::text FROM supplier_products) rows
+                UNION ALL SELECT 'c' || supplier_code || product_code || daily_capacity::text
+                FROM supplier_products) rows
             """
         )!;
 
@@ -193,7 +198,8 @@ public class FeedClaimTests
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (
             await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE @pattern AND pid <> pg_backend_pid()",
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE @pattern AND "
+                    + "pid <> pg_backend_pid()",
                 new { pattern }
             ) == 0
         )

@@ -57,7 +57,8 @@ public class FeedPullerTests
                 "SELECT enterprise_code, product_code, report_date FROM daily_output ORDER BY row_version LIMIT 1"
             );
             await connection.ExecuteAsync(
-                "UPDATE daily_output SET quantity = 123456, row_version = @v WHERE enterprise_code = @e AND product_code = @p AND report_date = @d",
+                "UPDATE daily_output SET quantity = 123456, row_version = @v WHERE enterprise_code = @e AND "
+                    + "product_code = @p AND report_date = @d",
                 new
                 {
                     v = first.Watermark + 1,
@@ -67,7 +68,8 @@ public class FeedPullerTests
                 }
             );
             await connection.ExecuteAsync(
-                "UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MAX(row_version) FROM daily_output WHERE row_version <= @w)",
+                "UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MAX(row_version) FROM "
+                    + "daily_output WHERE row_version <= @w)",
                 new { v = first.Watermark + 2, w = first.Watermark }
             );
         }
@@ -93,7 +95,8 @@ public class FeedPullerTests
         await using (var connection = await source.Database.OpenAsync(Ct))
         {
             await connection.ExecuteAsync(
-                "UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MIN(row_version) FROM daily_output)",
+                "UPDATE daily_output SET row_version = @v WHERE row_version = (SELECT MIN(row_version) FROM "
+                    + "daily_output)",
                 new { v = first.Watermark + 1 }
             );
         }
@@ -103,9 +106,11 @@ public class FeedPullerTests
             Queries = new Dictionary<string, string>
             {
                 ["daily_output"] = """
-                    SELECT enterprise_code, product_code, report_date, 222 AS quantity, row_version + 1 AS row_version FROM daily_output WHERE row_version > @watermark
+                    SELECT enterprise_code, product_code, report_date, 222 AS quantity, row_version + 1 AS row_version
+                    FROM daily_output WHERE row_version > @watermark
                     UNION ALL
-                    SELECT enterprise_code, product_code, report_date, 111 AS quantity, row_version FROM daily_output WHERE row_version > @watermark
+                    SELECT enterprise_code, product_code, report_date, 111 AS quantity, row_version FROM daily_output
+                    WHERE row_version > @watermark
                     """,
             },
         };
@@ -170,9 +175,12 @@ public class FeedPullerTests
         {
             await connection.ExecuteAsync(
                 """
-                INSERT INTO hospitals (code, name, county_code, designated, grade, row_version) VALUES ('H-BAD', '无名医院', '999999', 1, '三级甲等', 100000);
-                INSERT INTO capacity_reports (hospital_code, report_date, beds_general_total, beds_general_occupied, beds_isolation_total, beds_isolation_occupied,
-                    beds_icu_total, beds_icu_occupied, severe_patients, critical_patients, ventilators_total, ventilators_in_use, ecmo_total, ecmo_in_use, staff_on_duty, row_version)
+                INSERT INTO hospitals (code, name, county_code, designated, grade, row_version) VALUES ('H-BAD', '无名医院',
+                '999999', 1, '三级甲等', 100000);
+                INSERT INTO capacity_reports (hospital_code, report_date, beds_general_total, beds_general_occupied,
+                beds_isolation_total, beds_isolation_occupied,
+                    beds_icu_total, beds_icu_occupied, severe_patients, critical_patients, ventilators_total,
+                    ventilators_in_use, ecmo_total, ecmo_in_use, staff_on_duty, row_version)
                 VALUES ('H-0001', '2020-02-31', 10, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -5, 100001);
                 """
             );

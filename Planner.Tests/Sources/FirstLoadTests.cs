@@ -17,7 +17,8 @@ public class FirstLoadTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private const string FeedTablesSql =
-        "('suppliers', 'supplier_products', 'production_reports', 'stock_reports', 'hospitals', 'capacity_reports', 'medical_teams', 'team_members')";
+        "('suppliers', 'supplier_products', 'production_reports', 'stock_reports', 'hospitals', 'capacity_reports', "
+        + "'medical_teams', 'team_members')";
 
     /// <summary>Every index and constraint of the feeds' tables, as PostgreSQL would make them again.</summary>
     private static async Task<List<string>> SchemaAsync(NpgsqlConnection connection) =>
@@ -26,7 +27,8 @@ public class FirstLoadTests
                 $"""
                 SELECT tablename || ': ' || indexdef FROM pg_indexes WHERE tablename IN {FeedTablesSql}
                 UNION ALL
-                SELECT conrelid::regclass::text || ': ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid::regclass::text IN {FeedTablesSql}
+                SELECT conrelid::regclass::text || ': ' || conname || ' ' || pg_get_constraintdef(oid)
+                FROM pg_constraint WHERE conrelid::regclass::text IN {FeedTablesSql}
                 ORDER BY 1
                 """
             )
@@ -62,7 +64,8 @@ public class FirstLoadTests
         // The key is enforced again: a second report for a key already held is refused.
         var e = await Assert.ThrowsAsync<PostgresException>(() =>
             planner.ExecuteAsync(
-                "INSERT INTO production_reports SELECT supplier_code, product_code, report_date, 1, pull_run_id FROM production_reports LIMIT 1"
+                "INSERT INTO production_reports SELECT supplier_code, product_code, report_date, 1, pull_run_id "
+                    + "FROM production_reports LIMIT 1"
             )
         );
         Assert.Equal(PostgresErrorCodes.UniqueViolation, e.SqlState);
@@ -134,7 +137,8 @@ public class FirstLoadTests
         {
             while (
                 !await watcher.ExecuteScalarAsync<bool>(
-                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND relation = CAST('production_reports' AS regclass))"
+                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND relation = "
+                        + "CAST('production_reports' AS regclass))"
                 )
             )
             {
@@ -157,7 +161,8 @@ public class FirstLoadTests
         Assert.Equal(
             key.Quantity,
             await planner.ExecuteScalarAsync<long>(
-                "SELECT output FROM production_reports WHERE supplier_code = @e AND product_code = @p AND report_date = @d",
+                "SELECT output FROM production_reports WHERE supplier_code = @e AND product_code = @p AND "
+                    + "report_date = @d",
                 new
                 {
                     e = key.Enterprise,
@@ -179,7 +184,8 @@ public class FirstLoadTests
             Queries = new Dictionary<string, string>
             {
                 ["stock_on_hand"] =
-                    "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE false AND row_version > @watermark",
+                    "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE "
+                    + "false AND row_version > @watermark",
             },
         };
         // A plan reading the (empty) stock reports holds its lock until it commits: the pull must not wait for it.

@@ -471,7 +471,8 @@ public partial class SchemaTests
                 FROM pg_attribute a
                 JOIN pg_class c ON c.oid = a.attrelid
                 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-                WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND c.relname <> 'schemaversions'
+                WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+                AND c.relname <> 'schemaversions'
                   AND a.attnum > 0 AND NOT a.attisdropped
                 UNION ALL
                 SELECT format('constraint %s on %s: %s', con.conname, cl.relname, pg_get_constraintdef(con.oid))

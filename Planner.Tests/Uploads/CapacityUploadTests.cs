@@ -89,10 +89,12 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     {
         await using var db = await hospitals.Settings.Planner.OpenAsync(Ct);
         var reports = await db.QueryAsync<string>(
-            "SELECT hospital_code || '|' || report_date || '|' || beds_icu_occupied || '|' || COALESCE(upload_id, '') || '|' || COALESCE(notes, '') FROM capacity_reports ORDER BY 1"
+            "SELECT hospital_code || '|' || report_date || '|' || beds_icu_occupied || '|' || COALESCE(upload_id, "
+                + "'') || '|' || COALESCE(notes, '') FROM capacity_reports ORDER BY 1"
         );
         var counts = await db.QuerySingleAsync<(long, long, long)>(
-            "SELECT (SELECT COUNT(*) FROM uploads), (SELECT COUNT(*) FROM capacity_staff), (SELECT COUNT(*) FROM capacity_supplies)"
+            "SELECT (SELECT COUNT(*) FROM uploads), (SELECT COUNT(*) FROM capacity_staff), (SELECT COUNT(*) FROM "
+                + "capacity_supplies)"
         );
         return $"{counts}\n{string.Join("\n", reports)}";
     }
@@ -182,13 +184,15 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         await using (var connection = await settings.Planner.OpenAsync(Ct))
         {
             var held = await connection.QuerySingleAsync<(long Icu, long Critical, string Notes, string Upload)>(
-                "SELECT beds_icu_occupied, critical_patients, notes, upload_id FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date = '2020-02-09'"
+                "SELECT beds_icu_occupied, critical_patients, notes, upload_id FROM capacity_reports WHERE "
+                    + "hospital_code = 'H-0001' AND report_date = '2020-02-09'"
             );
             Assert.Equal((90L, 60L, "=oxygen short", result.UploadId), held);
             Assert.Equal(
                 1L,
                 await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM capacity_supplies WHERE hospital_code = 'H-0001' AND product_code = 'N95' AND days_on_hand = 3 AND can_obtain = 0"
+                    "SELECT COUNT(*) FROM capacity_supplies WHERE hospital_code = 'H-0001' AND product_code = 'N95' "
+                        + "AND days_on_hand = 3 AND can_obtain = 0"
                 )
             );
         }
@@ -531,7 +535,8 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         Assert.Equal(
             (2483L, 1696L),
             await connection.QuerySingleAsync<(long, long)>(
-                "SELECT beds_general_total, staff_on_duty FROM capacity_reports WHERE hospital_code = 'H-0001' AND report_date = '2020-02-09'"
+                "SELECT beds_general_total, staff_on_duty FROM capacity_reports WHERE hospital_code = 'H-0001' AND "
+                    + "report_date = '2020-02-09'"
             )
         );
     }

@@ -63,7 +63,8 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
                 "</Relationships>",
                 """
                 <Relationship Id="rId98" Target="/xl/calcChain.xml"
-                  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain" /></Relationships>
+                  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+                  /></Relationships>
                 """,
                 StringComparison.Ordinal
             );

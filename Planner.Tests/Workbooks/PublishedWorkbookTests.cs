@@ -176,7 +176,9 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         foreach (var ws in workbook.Worksheets)
         {
             lines.Add(
-                $"sheet {ws.Name}: frozen rows {ws.SheetView.SplitRow}, {ws.PageSetup.PageOrientation}, {ws.PageSetup.PagesWide} page(s) wide, {(ws.PageSetup.PagesTall == 0 ? "any" : ws.PageSetup.PagesTall.ToString(System.Globalization.CultureInfo.InvariantCulture))} tall"
+                $"sheet {ws.Name}: frozen rows {ws.SheetView.SplitRow}, {ws.PageSetup.PageOrientation}, "
+                    + $"{ws.PageSetup.PagesWide} page(s) wide, "
+                    + $"{(ws.PageSetup.PagesTall == 0 ? "any" : ws.PageSetup.PagesTall.ToString(System.Globalization.CultureInfo.InvariantCulture))} tall"
             );
             foreach (var table in ws.Tables.OrderBy(t => t.RangeAddress.FirstAddress.RowNumber))
             {
@@ -185,7 +187,8 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             foreach (var format in ws.ConditionalFormats)
             {
                 lines.Add(
-                    $"  {format.ConditionalFormatType} on column(s) {string.Join(",", format.Ranges.Select(r => $"{r.FirstColumn().ColumnLetter()}-{r.LastColumn().ColumnLetter()}"))}"
+                    $"  {format.ConditionalFormatType} on column(s) "
+                        + $"{string.Join(",", format.Ranges.Select(r => $"{r.FirstColumn().ColumnLetter()}-{r.LastColumn().ColumnLetter()}"))}"
                 );
             }
         }
@@ -193,7 +196,8 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         {
             var r = range.Ranges.Single();
             lines.Add(
-                $"named range {range.Name}: {r.Worksheet.Name}, {string.Join(" | ", r.FirstRow().Cells().Select(c => c.GetString()))}"
+                $"named range {range.Name}: {r.Worksheet.Name}, "
+                    + $"{string.Join(" | ", r.FirstRow().Cells().Select(c => c.GetString()))}"
             );
         }
         return string.Join("\n", lines) + "\n";

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS capacity_reports (
     row_version             BIGINT  NOT NULL,
     PRIMARY KEY (hospital_code, report_date)
 );
--- The planner reads rows above its watermark in row_version order: an index makes that a range scan, not a sort of the table.
+-- The planner reads rows above its watermark in row_version order: an index makes that a range scan, not a sort of the
+-- table.
 CREATE INDEX IF NOT EXISTS ix_hospitals_row_version ON hospitals (row_version);
 CREATE INDEX IF NOT EXISTS ix_capacity_reports_row_version ON capacity_reports (row_version);

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS stock_on_hand (
     row_version     BIGINT NOT NULL,
     PRIMARY KEY (enterprise_code, product_code, as_of)
 );
--- The planner reads rows above its watermark in row_version order: an index makes that a range scan, not a sort of the table.
+-- The planner reads rows above its watermark in row_version order: an index makes that a range scan, not a sort of the
+-- table.
 CREATE INDEX IF NOT EXISTS ix_enterprises_row_version ON enterprises (row_version);
 CREATE INDEX IF NOT EXISTS ix_enterprise_products_row_version ON enterprise_products (row_version);
 CREATE INDEX IF NOT EXISTS ix_daily_output_row_version ON daily_output (row_version);

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS team_members (
     row_version BIGINT  NOT NULL,
     PRIMARY KEY (team_code, specialty)
 );
--- The planner reads rows above its watermark in row_version order: an index makes that a range scan, not a sort of the table.
+-- The planner reads rows above its watermark in row_version order: an index makes that a range scan, not a sort of the
+-- table.
 CREATE INDEX IF NOT EXISTS ix_teams_row_version ON teams (row_version);
 CREATE INDEX IF NOT EXISTS ix_team_members_row_version ON team_members (row_version);

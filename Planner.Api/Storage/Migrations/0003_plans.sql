@@ -63,4 +63,5 @@ CREATE TABLE published_workbooks (
 );
 
 INSERT INTO scenarios (id, name, description, overrides_json, created_at)
-VALUES ('baseline', 'Baseline', 'The daily plan from the latest pulled data, without overrides.', '{}', '2020-02-01T00:00:00Z');
+VALUES ('baseline', 'Baseline', 'The daily plan from the latest pulled data, without overrides.', '{}',
+'2020-02-01T00:00:00Z');
