@@ -337,11 +337,15 @@ public static class PullsBenchmark
                         : Report
                             .Median(timings.Select(RowsPerSecond).ToList())
                             .ToString("N0", CultureInfo.InvariantCulture);
+                var all = string.Join(
+                    ", ",
+                    timings.Select(t => t.Seconds.ToString("0.000", CultureInfo.InvariantCulture))
+                );
                 md.Append(
                     CultureInfo.InvariantCulture,
                     $"| {database} | {Scenarios[s]} | {timings[0].Read:N0} | {timings[0].Changed:N0} | "
                         + $"{Report.Median(timings.Select(t => t.Seconds).ToList()):0.000} | {rate} | "
-                        + $"{string.Join(", ", timings.Select(t => t.Seconds.ToString("0.000", CultureInfo.InvariantCulture)))} |\n"
+                        + $"{all} |\n"
                 );
             }
         }

@@ -358,7 +358,13 @@ public static class Report
                     .First();
                 md.Line(
                     $"| {product} | {p.Policy} | "
-                        + $"{string.Join(" | ", Tiers.Select(t => $"{p.Shortfall.Where(x => x.Product == product && x.Tier == t).Sum(x => x.Amount):N0}"))} | {Percent(fill)} |"
+                        + string.Join(
+                            " | ",
+                            Tiers.Select(t =>
+                                $"{p.Shortfall.Where(x => x.Product == product && x.Tier == t).Sum(x => x.Amount):N0}"
+                            )
+                        )
+                        + $" | {Percent(fill)} |"
                 );
             }
         }

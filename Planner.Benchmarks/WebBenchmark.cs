@@ -262,7 +262,10 @@ public static partial class WebBenchmark
                 + $"{Downloads} downloads at once through the API (half the province workbook as the planner, half "
                 + $"Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all "
                 + $"read (`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has "
-                + $"cores and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, {templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from sending the request to the last byte of the answer; an error is any answer other than 2xx, or no answer.\n\n"
+                + $"cores and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, "
+                + $"{templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is "
+                + $"from sending the request to the last byte of the answer; an error is any answer other than 2xx, "
+                + $"or no answer.\n\n"
         );
         md.Append(
             "| burst | round | requests | wall s | p50 s | p95 s | max s | errors "

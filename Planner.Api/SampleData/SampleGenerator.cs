@@ -190,7 +190,9 @@ public static class SampleGenerator
         var reports = CapacityReports(rng, hospitals, assumptions.PlanStart);
         Save(
             "capacity.csv",
-            "hospital_code,report_date,beds_general_total,beds_general_occupied,beds_isolation_total,beds_isolation_occupied,beds_icu_total,beds_icu_occupied,severe_patients,critical_patients,ventilators_total,ventilators_in_use,ecmo_total,ecmo_in_use,staff_on_duty",
+            "hospital_code,report_date,beds_general_total,beds_general_occupied,beds_isolation_total,"
+                + "beds_isolation_occupied,beds_icu_total,beds_icu_occupied,severe_patients,critical_patients,"
+                + "ventilators_total,ventilators_in_use,ecmo_total,ecmo_in_use,staff_on_duty",
             reports.Select(r => Row([r.Hospital.Code, Date(r.Day), .. r.Values.Select(v => (object)v)]))
         );
 

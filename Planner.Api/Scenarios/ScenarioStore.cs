@@ -45,16 +45,26 @@ public static class ScenarioStore
     public static async Task<Scenario?> GetAsync(DbConnection db, string id) =>
         (await db.QuerySingleOrDefaultAsync<ScenarioRow>($"{ScenarioSql} WHERE id = @id", new { id }))?.Scenario();
 
-    public static async Task<IReadOnlyList<ScenarioVersion>> HistoryAsync(DbConnection db, string id) => (
-            await db.QueryAsync<VersionRow>(
-                """
-                SELECT version AS Version, name AS Name, description AS Description, overrides_json AS OverridesJson,
-                saved_by AS SavedBy, saved_at AS SavedAt FROM scenario_versions WHERE scenario_id = @id
-                ORDER BY version DESC
-                """,
-                new { id }
-            )
-        ).Select(v => new ScenarioVersion((int)v.Version, v.Name, v.Description, ScenarioOverrides.Parse(v.OverridesJson), v.SavedBy, v.SavedAt)).ToList();
+    public static async Task<IReadOnlyList<ScenarioVersion>> HistoryAsync(DbConnection db, string id)
+    {
+        var rows = await db.QueryAsync<VersionRow>(
+            """
+            SELECT version AS Version, name AS Name, description AS Description, overrides_json AS OverridesJson,
+            saved_by AS SavedBy, saved_at AS SavedAt FROM scenario_versions WHERE scenario_id = @id
+            ORDER BY version DESC
+            """,
+            new { id }
+        );
+        return rows.Select(v => new ScenarioVersion(
+                (int)v.Version,
+                v.Name,
+                v.Description,
+                ScenarioOverrides.Parse(v.OverridesJson),
+                v.SavedBy,
+                v.SavedAt
+            ))
+            .ToList();
+    }
 
     /// <summary>
     /// Saves a new scenario (<paramref name="create"/>) or a new version of an existing one, after checking every

@@ -32,7 +32,12 @@ public sealed class UploadInvalid(IReadOnlyList<UploadError> errors, int total)
     public int NotListed { get; } = total - errors.Count;
 
     public static string Describe(UploadError e) =>
-        $"{e.Sheet}{(e.Row is { } r ? $" row {r}" : "")}{(e.Column is { } c ? $" column {c}" : "")}{(e.Field is { } f ? $" ({f})" : "")}{(e.Value is { Length: > 0 } v ? $" '{v}'" : "")}: {e.Message}";
+        e.Sheet
+        + (e.Row is { } r ? $" row {r}" : "")
+        + (e.Column is { } c ? $" column {c}" : "")
+        + (e.Field is { } f ? $" ({f})" : "")
+        + (e.Value is { Length: > 0 } v ? $" '{v}'" : "")
+        + $": {e.Message}";
 }
 
 /// <summary>What an accepted upload did; <see cref="AlreadyUploaded"/> when the same file had been accepted before

@@ -234,7 +234,8 @@ internal static class PostgresServer
                     AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
 
                     var connectionString =
-                        $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres";
+                        $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};"
+                        + "Username=postgres;Database=postgres";
                     await ProbeAsync(connectionString, cancellationToken);
                     cluster.AdminConnectionString = connectionString;
                     return cluster;

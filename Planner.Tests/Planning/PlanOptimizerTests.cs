@@ -250,7 +250,13 @@ public class PlanOptimizerTests
             // absolute, no-sharing's last tier did not solve until the fixings were widened.
             Assert.True(
                 result.Status == PlanStatus.Optimal,
-                $"{policy}: {string.Join(", ", result.Stages.Where(s => s.SolverStatus != "OPTIMAL").Select(s => $"{s.Product}/{s.Stage} {s.SolverStatus}"))}"
+                $"{policy}: "
+                    + string.Join(
+                        ", ",
+                        result
+                            .Stages.Where(s => s.SolverStatus != "OPTIMAL")
+                            .Select(s => $"{s.Product}/{s.Stage} {s.SolverStatus}")
+                    )
             );
             var errors = Solver.AllocationChecker.Check(stress, result);
             Assert.True(errors.Count == 0, $"{policy}: " + string.Join("\n", errors.Take(10)));

@@ -473,7 +473,8 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         parts[sheet] = parts[sheet]
             .Replace(
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
-                """<?xml version="1.0" encoding="utf-8"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>""",
+                """<?xml version="1.0" encoding="utf-8"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">"""
+                    + """<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>""",
                 StringComparison.OrdinalIgnoreCase
             );
         Assert.Contains("<!DOCTYPE", parts[sheet], StringComparison.Ordinal);

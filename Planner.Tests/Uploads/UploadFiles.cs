@@ -52,7 +52,8 @@ internal static class UploadFiles
     {
         var shared = new List<string>();
         var sheet = new StringBuilder(
-            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"""
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"""
         );
         for (var r = 0; r < rows.Count; r++)
         {
@@ -80,7 +81,9 @@ internal static class UploadFiles
                     case var n:
                         sheet.Append(
                             System.Globalization.CultureInfo.InvariantCulture,
-                            $"""<c r="{reference}"><v>{Convert.ToString(n, System.Globalization.CultureInfo.InvariantCulture)}</v></c>"""
+                            $"""<c r="{reference}">"""
+                                + $"""<v>{Convert.ToString(n, System.Globalization.CultureInfo.InvariantCulture)}</v>"""
+                                + $"""</c>"""
                         );
                         break;
                 }
@@ -92,27 +95,69 @@ internal static class UploadFiles
         var parts = new Dictionary<string, string>
         {
             ["[Content_Types].xml"] =
-                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{(shared.Count > 0 ? """<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>""" : "")}{(styles ? """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""" : "")}</Types>""",
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"""
+                + """<Default Extension="rels" """
+                + """ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"""
+                + """<Default Extension="xml" ContentType="application/xml"/>"""
+                + """<Override PartName="/xl/workbook.xml" """
+                + """ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"""
+                + """<Override PartName="/xl/worksheets/sheet1.xml" """
+                + """ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"""
+                + (shared.Count > 0 ? Override("/xl/sharedStrings.xml", "sharedStrings") : "")
+                + (styles ? Override("/xl/styles.xml", "styles") : "")
+                + "</Types>",
             ["_rels/.rels"] =
-                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""",
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
+                + """<Relationship Id="rId1" """
+                + """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" """
+                + """Target="xl/workbook.xml"/>"""
+                + """</Relationships>""",
             ["xl/workbook.xml"] =
-                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>""",
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" """
+                + """xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"""
+                + $"""<sheets><sheet name="{sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>""",
             ["xl/_rels/workbook.xml.rels"] =
-                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>{(shared.Count > 0 ? """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""" : "")}{(styles ? """<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" : "")}</Relationships>""",
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
+                + """<Relationship Id="rId1" """
+                + """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" """
+                + """Target="worksheets/sheet1.xml"/>"""
+                + (shared.Count > 0 ? Relationship("rId2", "sharedStrings", "sharedStrings.xml") : "")
+                + (styles ? Relationship("rId3", "styles", "styles.xml") : "")
+                + "</Relationships>",
             ["xl/worksheets/sheet1.xml"] = sheet.ToString(),
         };
         if (shared.Count > 0)
         {
             parts["xl/sharedStrings.xml"] =
-                $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{shared.Count}" uniqueCount="{shared.Count}">{string.Concat(shared.Select(s => $"<si><t>{SecurityElement.Escape(s)}</t></si>"))}</sst>""";
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" """
+                + $"""count="{shared.Count}" uniqueCount="{shared.Count}">"""
+                + string.Concat(shared.Select(s => $"<si><t>{SecurityElement.Escape(s)}</t></si>"))
+                + "</sst>";
         }
         if (styles)
         {
             parts["xl/styles.xml"] =
-                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/></cellXfs></styleSheet>""";
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"""
+                + """<fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1">"""
+                + """<border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf/>"""
+                + """</cellXfs></styleSheet>""";
         }
         return Zip(parts);
     }
+
+    private static string Override(string part, string type) =>
+        $"""<Override PartName="{part}" ContentType="application/vnd.openxmlformats-officedocument."""
+        + $"""spreadsheetml.{type}+xml"/>""";
+
+    private static string Relationship(string id, string type, string target) =>
+        $"""<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/"""
+        + $"""{type}" Target="{target}"/>""";
 
     /// <summary>A zip of the given parts (name → text).</summary>
     public static byte[] Zip(IReadOnlyDictionary<string, string> parts)

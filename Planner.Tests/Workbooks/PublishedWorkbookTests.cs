@@ -178,7 +178,12 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             lines.Add(
                 $"sheet {ws.Name}: frozen rows {ws.SheetView.SplitRow}, {ws.PageSetup.PageOrientation}, "
                     + $"{ws.PageSetup.PagesWide} page(s) wide, "
-                    + $"{(ws.PageSetup.PagesTall == 0 ? "any" : ws.PageSetup.PagesTall.ToString(System.Globalization.CultureInfo.InvariantCulture))} tall"
+                    + (
+                        ws.PageSetup.PagesTall == 0
+                            ? "any"
+                            : ws.PageSetup.PagesTall.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    )
+                    + " tall"
             );
             foreach (var table in ws.Tables.OrderBy(t => t.RangeAddress.FirstAddress.RowNumber))
             {
@@ -188,7 +193,12 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             {
                 lines.Add(
                     $"  {format.ConditionalFormatType} on column(s) "
-                        + $"{string.Join(",", format.Ranges.Select(r => $"{r.FirstColumn().ColumnLetter()}-{r.LastColumn().ColumnLetter()}"))}"
+                        + string.Join(
+                            ",",
+                            format.Ranges.Select(r =>
+                                $"{r.FirstColumn().ColumnLetter()}-{r.LastColumn().ColumnLetter()}"
+                            )
+                        )
                 );
             }
         }
