@@ -85,16 +85,7 @@ public static class CommandLine
         var root = Build(cli);
         var result = root.Parse(args.Where(a => !IsConfiguration(a)).ToArray());
         if (result.Errors.Count > 0)
-        {
-            foreach (var error in result.Errors)
-            {
-                await stderr.WriteLineAsync(
-                    $"error: {error.Message}{Suggestion(result, error.Message)}{Arguments(result, error.Message)}"
-                );
-            }
-            await stderr.WriteLineAsync("Run with --help for the commands and their options.");
-            return UsageError;
-        }
+            return await ReportUsageErrorsAsync(result, stderr);
         try
         {
             return await result.InvokeAsync(
@@ -117,6 +108,22 @@ public static class CommandLine
             await stderr.WriteLineAsync($"error: {failures}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// Writes every parse error, each with a suggestion where a token is close to a command or option, and returns
+    /// <see cref="UsageError"/>; shared with the development tools so that they answer a misspelling alike.
+    /// </summary>
+    public static async Task<int> ReportUsageErrorsAsync(ParseResult result, TextWriter stderr)
+    {
+        foreach (var error in result.Errors)
+        {
+            await stderr.WriteLineAsync(
+                $"error: {error.Message}{Suggestion(result, error.Message)}{Arguments(result, error.Message)}"
+            );
+        }
+        await stderr.WriteLineAsync("Run with --help for the commands and their options.");
+        return UsageError;
     }
 
     /// <summary>The wrong settings an exception reports (a host's start gathers several into one AggregateException),

@@ -1,5 +1,4 @@
 using Planner.Api.Cli;
-using Planner.Api.SampleData;
 using Planner.Api.Storage;
 using Planner.Tests.Infrastructure;
 
@@ -454,30 +453,5 @@ public class CommandLineTests
                         .Order(StringComparer.Ordinal)
                         .ToList()
             );
-    }
-
-    [Fact]
-    public void Generate_ReproducesTheShippedSample_ByteForByte()
-    {
-        var data = TestPlanner.DataDirectory;
-        var outDir = Directory.CreateTempSubdirectory("planner-generate-").FullName;
-        try
-        {
-            var written = SampleGenerator.Write(data, outDir, 2020, 1.0);
-
-            Assert.NotEmpty(written);
-            foreach (var path in written)
-            {
-                var shipped = Path.Combine(data, "sample", Path.GetFileName(path));
-                Assert.True(
-                    File.ReadAllBytes(shipped).AsSpan().SequenceEqual(File.ReadAllBytes(path)),
-                    $"{Path.GetFileName(path)} differs from data/sample"
-                );
-            }
-        }
-        finally
-        {
-            Directory.Delete(outDir, recursive: true);
-        }
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Planner.Api.ReferenceData;
 
-namespace Planner.Api.SampleData;
+namespace Planner.SampleData;
 
 /// <summary>
 /// Writes the synthetic Zhejiang sample (data/sample/*.csv) from the real division and census files
