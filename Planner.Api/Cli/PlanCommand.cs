@@ -28,18 +28,7 @@ internal static class PlanCommand
         {
             Description = "re-plan against an earlier run: keep its dispatched shipments, change little",
         };
-        var through = new Option<int?>("--dispatched-through")
-        {
-            Description = "last day (0-based) of that run whose shipments have left (default: none)",
-            CustomParser = r =>
-                int.TryParse(CliOptions.Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d)
-                    ? d
-                    : CliOptions.Error<int?>(
-                        r,
-                        $"--dispatched-through '{CliOptions.Token(r)}' must be a day number (0 = the first planned "
-                            + $"day)."
-                    ),
-        };
+        var through = DispatchedThrough();
         var command = new Command("plan", "migrate, seed the sample sources when empty, pull, solve and publish")
         {
             output,
@@ -65,21 +54,42 @@ internal static class PlanCommand
                 await using var services = cli.Services();
                 await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
                 var outcome = await services.GetRequiredService<RunExecutor>().RunHereAsync(request, cli.Progress, ct);
-                await cli.Out.WriteLineAsync(outcome.WorkbookPath);
-                foreach (var city in outcome.CityWorkbookPaths)
-                    await cli.Out.WriteLineAsync(city);
-                await cli.Out.WriteLineAsync(outcome.SummaryPath);
-                foreach (var warning in outcome.Warnings)
-                    await cli.Error.WriteLineAsync($"warning: {warning}");
-                await cli.Error.WriteLineAsync(
-                    $"""
-                    Done. The province's workbook: {outcome.WorkbookPath}
-                    The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
-                    """
-                );
+                await ReportAsync(cli, outcome);
                 return 0;
             }
         );
         return command;
+    }
+
+    private static Option<int?> DispatchedThrough() =>
+        new("--dispatched-through")
+        {
+            Description = "last day (0-based) of that run whose shipments have left (default: none)",
+            CustomParser = r =>
+                int.TryParse(CliOptions.Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d)
+                    ? d
+                    : CliOptions.Error<int?>(
+                        r,
+                        $"--dispatched-through '{CliOptions.Token(r)}' must be a day number (0 = the first planned "
+                            + $"day)."
+                    ),
+        };
+
+    /// <summary>The files on stdout (province, cities, summary.json), warnings and where to see the run on
+    /// stderr.</summary>
+    private static async Task ReportAsync(CliContext cli, PlanOutcome outcome)
+    {
+        await cli.Out.WriteLineAsync(outcome.WorkbookPath);
+        foreach (var city in outcome.CityWorkbookPaths)
+            await cli.Out.WriteLineAsync(city);
+        await cli.Out.WriteLineAsync(outcome.SummaryPath);
+        foreach (var warning in outcome.Warnings)
+            await cli.Error.WriteLineAsync($"warning: {warning}");
+        await cli.Error.WriteLineAsync(
+            $"""
+            Done. The province's workbook: {outcome.WorkbookPath}
+            The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
+            """
+        );
     }
 }
