@@ -1,6 +1,5 @@
 using Planner.Api.Cli;
 using Planner.SampleData;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.SampleData;
 
@@ -65,9 +64,8 @@ public class SampleDataToolTests
     [Fact]
     public void TheApplication_DoesNotContainTheGenerator()
     {
-        Assert.DoesNotContain(
-            typeof(CommandLine).Assembly.GetTypes(),
-            t => t.Name.Contains("SampleGenerator", StringComparison.Ordinal)
+        Assert.DoesNotContain(typeof(CommandLine).Assembly.GetTypes(), t =>
+            t.Name.Contains("SampleGenerator", StringComparison.Ordinal)
         );
     }
 }
