@@ -50,26 +50,7 @@ internal static class PostgresServer
         var configured = Environment.GetEnvironmentVariable(ConnectionStringVariable);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await ProbeAsync(configured, timeout.Token);
-            }
-            catch (Exception ex)
-                when (ex
-                        is NpgsqlException
-                            or ArgumentException
-                            or InvalidOperationException
-                            or OperationCanceledException
-                            or SocketException
-                )
-            {
-                throw new InvalidOperationException(
-                    $"{ConnectionStringVariable} is set but PostgreSQL cannot be used with it: {OneLine(ex.Message)}",
-                    ex
-                );
-            }
-
+            await ProbeConfiguredAsync(configured);
             return configured;
         }
 
@@ -81,7 +62,37 @@ internal static class PostgresServer
                     + $"on PATH"
             );
         }
+        return await StartThrowawayAsync(bin);
+    }
 
+    /// <summary>The server <see cref="ConnectionStringVariable"/> names must answer within 30 s; otherwise every
+    /// PostgreSQL test fails with a message naming the variable.</summary>
+    private static async Task ProbeConfiguredAsync(string configured)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await ProbeAsync(configured, timeout.Token);
+        }
+        catch (Exception ex)
+            when (ex
+                    is NpgsqlException
+                        or ArgumentException
+                        or InvalidOperationException
+                        or OperationCanceledException
+                        or SocketException
+            )
+        {
+            throw new InvalidOperationException(
+                $"{ConnectionStringVariable} is set but PostgreSQL cannot be used with it: {OneLine(ex.Message)}",
+                ex
+            );
+        }
+    }
+
+    /// <summary>A throwaway cluster's admin connection string, or null (and why) when it cannot be started.</summary>
+    private static async Task<string?> StartThrowawayAsync(string bin)
+    {
         try
         {
             var cluster = await LocalCluster.StartAsync(bin, StartupBudget);
@@ -280,23 +291,7 @@ internal static class PostgresServer
                 $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c "
                     + $"full_page_writes=off -c max_connections=200"
             );
-            return RunAsync(
-                Path.Combine(bin, "pg_ctl"),
-                [
-                    "-D",
-                    dataDirectory,
-                    "-l",
-                    Path.Combine(root, "postgres.log"),
-                    "-w",
-                    "-t",
-                    "30",
-                    "-o",
-                    options,
-                    "start",
-                ],
-                asPostgresUser,
-                cancellationToken
-            );
+            return PgCtlAsync([], "start", cancellationToken);
         }
 
         /// <summary>
@@ -304,6 +299,11 @@ internal static class PostgresServer
         /// (57P01, "terminating connection due to administrator command") and the server is back on the same port.
         /// </summary>
         public Task RestartAsync(CancellationToken cancellationToken) =>
+            PgCtlAsync(["-m", "fast"], "restart", cancellationToken);
+
+        /// <summary><c>pg_ctl</c> on this cluster's data and log, waiting up to 30 s, with the server's
+        /// options.</summary>
+        private Task PgCtlAsync(string[] mode, string command, CancellationToken cancellationToken) =>
             RunAsync(
                 Path.Combine(bin, "pg_ctl"),
                 [
@@ -314,11 +314,10 @@ internal static class PostgresServer
                     "-w",
                     "-t",
                     "30",
-                    "-m",
-                    "fast",
+                    .. mode,
                     "-o",
                     options,
-                    "restart",
+                    command,
                 ],
                 asPostgresUser,
                 cancellationToken
@@ -421,29 +420,8 @@ internal static class PostgresServer
             CancellationToken cancellationToken
         )
         {
-            var info = new ProcessStartInfo(asPostgres ? "runuser" : file)
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = root,
-            };
-            if (asPostgres)
-            {
-                foreach (var prefix in new[] { "-u", "postgres", "--", file })
-                {
-                    info.ArgumentList.Add(prefix);
-                }
-            }
-
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-
             var output = new StringBuilder();
-            using var process = new Process { StartInfo = info };
+            using var process = new Process { StartInfo = StartInfo(file, arguments, asPostgres) };
             process.OutputDataReceived += (_, e) =>
             {
                 lock (output)
@@ -479,20 +457,52 @@ internal static class PostgresServer
                 {
                     text = output.ToString();
                 }
-
-                var log = Path.Combine(root, "postgres.log");
-                if (File.Exists(log))
-                {
-                    text += " log: " + File.ReadAllText(log);
-                }
-
-                throw new InvalidOperationException(
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{Path.GetFileName(file)} exited with {process.ExitCode}: {OneLine(text)}"
-                    )
-                );
+                throw Failed(file, process.ExitCode, text);
             }
+        }
+
+        /// <summary>The program in the cluster's directory, run as <c>postgres</c> through runuser when
+        /// <paramref name="asPostgres"/>.</summary>
+        private ProcessStartInfo StartInfo(string file, string[] arguments, bool asPostgres)
+        {
+            var info = new ProcessStartInfo(asPostgres ? "runuser" : file)
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = root,
+            };
+            if (asPostgres)
+            {
+                foreach (var prefix in new[] { "-u", "postgres", "--", file })
+                {
+                    info.ArgumentList.Add(prefix);
+                }
+            }
+
+            foreach (var argument in arguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+            return info;
+        }
+
+        /// <summary>Why a program failed: its exit code, its output and the server's log.</summary>
+        private InvalidOperationException Failed(string file, int exitCode, string text)
+        {
+            var log = Path.Combine(root, "postgres.log");
+            if (File.Exists(log))
+            {
+                text += " log: " + File.ReadAllText(log);
+            }
+
+            return new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{Path.GetFileName(file)} exited with {exitCode}: {OneLine(text)}"
+                )
+            );
         }
     }
 }

@@ -6,18 +6,36 @@ namespace Planner.Tests.Infrastructure;
 
 public sealed class TestDatabaseTests
 {
-    private static DbConnection Connect(TestDatabase database) =>
-        database.Provider switch
+    /// <summary>An open connection to the test database, of its provider.</summary>
+    private static async Task<DbConnection> OpenAsync(TestDatabase database)
+    {
+        DbConnection connection = database.Provider switch
         {
             DatabaseProvider.Sqlite => new SqliteConnection(database.ConnectionString),
             DatabaseProvider.Postgres => new NpgsqlConnection(database.ConnectionString),
             _ => throw new ArgumentOutOfRangeException(nameof(database), database.Provider, "Unknown provider."),
         };
+        await connection.OpenAsync(Ct);
+        return connection;
+    }
+
+    /// <summary>How many tables match <paramref name="condition"/>, in the provider's own catalogue.</summary>
+    private static Task<long> TablesAsync(DbConnection connection, DatabaseProvider provider, string condition) =>
+        connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(
+                provider == DatabaseProvider.Sqlite
+                    ? $"SELECT COUNT(*) FROM sqlite_master WHERE {condition}"
+                    : $"SELECT COUNT(*) FROM information_schema.tables WHERE {condition}",
+                cancellationToken: Ct
+            )
+        );
+
+    private static Task<int> ExecuteAsync(DbConnection connection, string sql, object? parameters = null) =>
+        connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: Ct));
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CreateAsync_OpensAnEmptyDatabase_ForEachProvider(DatabaseProvider provider)
     {
-        var cancellationToken = Ct;
         await using var database = await TestDatabase.CreateAsync(provider);
         Assert.Equal(provider, database.Provider);
         Assert.True(
@@ -25,44 +43,37 @@ public sealed class TestDatabaseTests
             $"{database.Describe()}: directory {database.Directory} exists"
         );
 
-        await using var connection = Connect(database);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(database);
 
-        var userTables =
-            provider == DatabaseProvider.Sqlite
-                ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
-                : "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
         Assert.Equal(
             0L,
-            await connection.ExecuteScalarAsync<long>(
-                new CommandDefinition(userTables, cancellationToken: cancellationToken)
+            await TablesAsync(
+                connection,
+                provider,
+                provider == DatabaseProvider.Sqlite ? "type = 'table'" : "table_schema = 'public'"
             )
         );
 
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                "CREATE TABLE probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(9,2) NOT NULL)",
-                cancellationToken: cancellationToken
-            )
+        await ExecuteAsync(
+            connection,
+            "CREATE TABLE probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL, amount NUMERIC(9,2) NOT NULL)"
         );
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                "INSERT INTO probe (id, name, amount) VALUES (@Id, @Name, @Amount)",
-                new
-                {
-                    Id = 1,
-                    Name = "Müller ✓",
-                    Amount = 12.5m,
-                },
-                cancellationToken: cancellationToken
-            )
+        await ExecuteAsync(
+            connection,
+            "INSERT INTO probe (id, name, amount) VALUES (@Id, @Name, @Amount)",
+            new
+            {
+                Id = 1,
+                Name = "Müller ✓",
+                Amount = 12.5m,
+            }
         );
 
         var row = Assert.Single(
             await connection.QueryAsync<ProbeRow>(
                 new CommandDefinition(
                     "SELECT id AS Id, name AS Name, amount AS Amount FROM probe",
-                    cancellationToken: cancellationToken
+                    cancellationToken: Ct
                 )
             )
         );
@@ -74,34 +85,25 @@ public sealed class TestDatabaseTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CreateAsync_GivesEachTestItsOwnDatabase(DatabaseProvider provider)
     {
-        var cancellationToken = Ct;
         await using var first = await TestDatabase.CreateAsync(provider);
         await using var second = await TestDatabase.CreateAsync(provider);
         Assert.NotEqual(first.ConnectionString, second.ConnectionString);
         Assert.NotEqual(first.Directory, second.Directory);
 
-        await using (var connection = Connect(first))
+        await using (var connection = await OpenAsync(first))
         {
-            await connection.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(
-                new CommandDefinition("CREATE TABLE only_in_first (id INTEGER)", cancellationToken: cancellationToken)
-            );
-            await connection.ExecuteAsync(
-                new CommandDefinition("INSERT INTO only_in_first (id) VALUES (1)", cancellationToken: cancellationToken)
-            );
+            await ExecuteAsync(connection, "CREATE TABLE only_in_first (id INTEGER)");
+            await ExecuteAsync(connection, "INSERT INTO only_in_first (id) VALUES (1)");
         }
 
-        await using (var connection = Connect(second))
+        await using (var connection = await OpenAsync(second))
         {
-            await connection.OpenAsync(cancellationToken);
-            var tableQuery =
-                provider == DatabaseProvider.Sqlite
-                    ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'only_in_first'"
-                    : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'only_in_first'";
             Assert.Equal(
                 0L,
-                await connection.ExecuteScalarAsync<long>(
-                    new CommandDefinition(tableQuery, cancellationToken: cancellationToken)
+                await TablesAsync(
+                    connection,
+                    provider,
+                    provider == DatabaseProvider.Sqlite ? "name = 'only_in_first'" : "table_name = 'only_in_first'"
                 )
             );
         }
@@ -110,14 +112,10 @@ public sealed class TestDatabaseTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task DisposeAsync_RemovesTheDatabaseAndItsDirectory(DatabaseProvider provider)
     {
-        var cancellationToken = Ct;
         var database = await TestDatabase.CreateAsync(provider);
-        await using (var connection = Connect(database))
+        await using (var connection = await OpenAsync(database))
         {
-            await connection.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(
-                new CommandDefinition("CREATE TABLE t (id INTEGER)", cancellationToken: cancellationToken)
-            );
+            await ExecuteAsync(connection, "CREATE TABLE t (id INTEGER)");
         }
 
         await database.DisposeAsync();
@@ -131,14 +129,14 @@ public sealed class TestDatabaseTests
             var name = new NpgsqlConnectionStringBuilder(database.ConnectionString).Database;
             var admin = await PostgresServer.GetAdminConnectionStringAsync();
             await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync(cancellationToken);
+            await connection.OpenAsync(Ct);
             Assert.Equal(
                 0L,
                 await connection.ExecuteScalarAsync<long>(
                     new CommandDefinition(
                         "SELECT COUNT(*) FROM pg_database WHERE datname = @name",
                         new { name },
-                        cancellationToken: cancellationToken
+                        cancellationToken: Ct
                     )
                 )
             );

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Planner.Api.Access;
 
 namespace Planner.Tests.Infrastructure;
@@ -12,6 +11,7 @@ namespace Planner.Tests.Infrastructure;
 public sealed partial class TestWebApp : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
+    private TestDatabase? _owned;
 
     private TestWebApp(WebApplicationFactory<Program> factory) => _factory = factory;
 
@@ -22,26 +22,52 @@ public sealed partial class TestWebApp : IAsyncDisposable
 
     public static TestWebApp Start(TestDatabase db, params (string Key, string Value)[] settings)
     {
+        var values = TestPlanner.Values(
+            db,
+            [
+                ("Planner:Teams:TimeLimitSeconds", "2"),
+                ("Planner:Jobs:PollIntervalSeconds", "0.2"),
+                .. TestPlanner.NoSchedules,
+                .. settings,
+            ]
+        );
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("Planner:LocalDirectory", db.Directory);
-            b.UseSetting("Planner:WorkDirectory", Path.Combine(db.Directory, "work"));
-            if (db.Provider == DatabaseProvider.Postgres)
-            {
-                b.UseSetting("ConnectionStrings:Planner", db.ConnectionString);
-            }
-            b.UseSetting("Planner:Teams:TimeLimitSeconds", "2");
-            b.UseSetting("Planner:Jobs:PollIntervalSeconds", "0.2");
-            // The schedules do not fire during a test.
-            b.UseSetting("Planner:Jobs:PullCron", "0 0 1 1 *");
-            b.UseSetting("Planner:Jobs:DailyPlanCron", "0 0 1 1 *");
-            b.UseSetting("Planner:Jobs:RecoverCron", "0 0 1 1 *");
-            foreach (var (key, value) in settings)
+            foreach (var (key, value) in values)
                 b.UseSetting(key, value);
         });
         var app = new TestWebApp(factory);
         _ = factory.Server; // starts the host: migrations, and the sample users in embedded mode
         return app;
+    }
+
+    /// <summary>The app on a new database of its own, disposed with the app.</summary>
+    public static Task<TestWebApp> StartAsync(
+        DatabaseProvider provider,
+        params (string Key, string Value)[] settings
+    ) => StartAsync(provider, _ => Task.CompletedTask, settings);
+
+    /// <summary>The app on a new database of its own, disposed with the app, once <paramref name="prepare"/> has
+    /// filled it.</summary>
+    public static async Task<TestWebApp> StartAsync(
+        DatabaseProvider provider,
+        Func<TestDatabase, Task> prepare,
+        params (string Key, string Value)[] settings
+    )
+    {
+        var db = await TestDatabase.CreateAsync(provider);
+        try
+        {
+            await prepare(db);
+            var app = Start(db, settings);
+            app._owned = db;
+            return app;
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>A client that is not signed in and does not follow redirects.</summary>
@@ -115,8 +141,25 @@ public sealed partial class TestWebApp : IAsyncDisposable
         return await client.PostAsync(new Uri(url, UriKind.Relative), form);
     }
 
+    /// <summary>Follows a queued run over the API (no fixed delay: its status, every 100 ms) until it has finished,
+    /// for at most 3 minutes, and says how it finished.</summary>
+    public static async Task<string> FinishedRunStatusAsync(HttpClient client, string id)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        string status;
+        do
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"run {id} did not finish in 3 minutes");
+            await Task.Delay(100, Ct);
+            status = (await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct))
+                .GetProperty("status")
+                .GetString()!;
+        } while (status is "queued" or "running");
+        return status;
+    }
+
     /// <summary>Server mode creates no sample users: a test that signs in as one saves it first.</summary>
-    private static async Task EnsureSampleAsync(System.Data.Common.DbConnection db, string userName)
+    public static async Task EnsureSampleAsync(System.Data.Common.DbConnection db, string userName)
     {
         if (await Users.FindAsync(db, userName) is not null)
             return;
@@ -125,7 +168,12 @@ public sealed partial class TestWebApp : IAsyncDisposable
         await Users.SaveAsync(db, user, password, DateTimeOffset.UtcNow);
     }
 
-    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        if (_owned is not null)
+            await _owned.DisposeAsync();
+    }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex TokenField();

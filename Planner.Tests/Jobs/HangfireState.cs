@@ -26,3 +26,8 @@ public sealed class HangfireState
         }
     }
 }
+
+/// <summary>A test class that touches Hangfire's process-wide state (a web host, a storage, a worker): its tests run
+/// in the <see cref="HangfireState"/> collection, one such class at a time.</summary>
+[Collection(HangfireState.Name)]
+public abstract class HangfireTests;
