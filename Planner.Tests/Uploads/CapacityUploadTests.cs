@@ -1,44 +1,7 @@
-using System.IO.Compression;
 using ClosedXML.Excel;
-using Planner.Api.Planning;
-using Planner.Api.Runs;
-using Planner.Api.Sources;
 using Planner.Api.Uploads;
 
 namespace Planner.Tests.Uploads;
-
-/// <summary>A planner database with the sample hospitals pulled, and the capacity template for all of them.</summary>
-public sealed class HospitalsDatabase : IAsyncLifetime
-{
-    private TestDatabase? _db;
-
-    public TestNode Settings { get; private set; } = null!;
-
-    public byte[] Template { get; private set; } = [];
-
-    public static async Task<TestNode> PrepareAsync(TestDatabase db)
-    {
-        var settings = TestPlanner.Node(db);
-        var pipeline = settings;
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
-        await pipeline.PullAsync(Feed.Hospitals, Ct);
-        return settings;
-    }
-
-    public async ValueTask InitializeAsync()
-    {
-        _db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        Settings = await PrepareAsync(_db);
-        Template = (await CapacityTemplate.BuildAsync(Settings.Planner, [], new DateOnly(2020, 2, 10))).Content;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_db is not null)
-            await _db.DisposeAsync();
-    }
-}
 
 /// <summary>
 /// The capacity template and its upload: the template's protections and validations, the round trip into the next
@@ -50,7 +13,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     private static readonly DateTime ReportDate = new(2020, 2, 9);
 
     private CapacityUpload Uploader(UploadLimits? limits = null) =>
-        new(hospitals.Settings.Planner, limits ?? new UploadLimits(), TimeProvider.System);
+        HospitalsDatabase.Uploader(hospitals.Settings, limits);
 
     private byte[] Filled(Action<IXLWorksheet>? change = null) => UploadFiles.Edit(hospitals.Template, wb =>
         {
@@ -106,7 +69,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         Assert.True(ws.Cell(2, 1).Style.Protection.Locked);
         Assert.Equal(XLDataType.Text, ws.Cell(2, 1).DataType);
         Assert.Equal("H-0001", ws.Cell(2, 1).GetString());
-        var columns = CapacityTemplate.Columns(["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"]);
+        var columns = CapacityTemplate.Columns(UploadFiles.Products);
         Assert.Equal(columns.Select(c => c.Title), ws.Row(1).CellsUsed().Select(c => c.GetString()));
         for (var i = 3; i < columns.Count; i++)
         {
@@ -149,12 +112,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = await HospitalsDatabase.PrepareAsync(db);
         var before = await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "before")), ct: Ct);
-        var (template, _) = await CapacityTemplate.BuildAsync(
-            settings.Planner,
-            ["H-0001", "H-0002"],
-            new DateOnly(2020, 2, 10),
-            Ct
-        );
+        var template = await HospitalsDatabase.TemplateAsync(settings, ["H-0001", "H-0002"], new DateOnly(2020, 2, 10));
         var file = UploadFiles.Edit(template, wb =>
         {
             UploadFiles.Report(wb, ReportDate);
@@ -167,40 +125,12 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
             ws.Cell(2, UploadFiles.Column(ws, "Notes")).SetValue("=oxygen short");
         });
 
-        var result = await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync(
-            "h1.xlsx",
-            file,
-            "admin",
-            Ct
-        );
+        var result = await HospitalsDatabase.Uploader(settings).UploadAsync("h1.xlsx", file, "admin", Ct);
 
         // H-0002's row repeats the report the hospitals feed already gave for that day: read, but nothing changes.
         Assert.Equal((2L, 1L, false), (result.RowsRead, result.RowsChanged, result.AlreadyUploaded));
-        await using (var connection = await settings.Planner.OpenAsync(Ct))
-        {
-            var held = await connection.QuerySingleAsync<(long Icu, long Critical, string Notes, string Upload)>(
-                "SELECT beds_icu_occupied, critical_patients, notes, upload_id FROM capacity_reports WHERE "
-                    + "hospital_code = 'H-0001' AND report_date = '2020-02-09'"
-            );
-            Assert.Equal((90L, 60L, "=oxygen short", result.UploadId), held);
-            Assert.Equal(
-                1L,
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM capacity_supplies WHERE hospital_code = 'H-0001' AND product_code = 'N95' "
-                        + "AND days_on_hand = 3 AND can_obtain = 0"
-                )
-            );
-        }
-        // The text starting with = comes back in the next template as text, not as a formula.
-        var (again, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0001"], new DateOnly(2020, 2, 10), Ct);
-        using (var workbook = new XLWorkbook(new MemoryStream(again)))
-        {
-            var ws = workbook.Worksheet("Capacity");
-            var notes = ws.Cell(2, UploadFiles.Column(ws, "Notes"));
-            Assert.False(notes.HasFormula);
-            Assert.Equal("=oxygen short", notes.GetString());
-            Assert.Equal(40, ws.Cell(2, UploadFiles.Column(ws, "Staff on duty: critical care")).GetDouble());
-        }
+        await AssertH0001StoredAsync(settings, result.UploadId);
+        await AssertTheNextTemplateHasTheNotesAsTextAsync(settings);
 
         // The next plan reads it (plan start 2020-02-10: the latest report before it) and records the upload: 57 more
         // critical patients than the pulled report mean more critical-care demand in the province.
@@ -221,6 +151,37 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
             o.Problem.Demands.Where(d => d.Segment == PlanSnapshot.CriticalCareSegment).Sum(d => d.Quantity);
     }
 
+    /// <summary>H-0001's report of 2020-02-09 as uploaded: its counts, notes and PPE, traced to the upload.</summary>
+    private static async Task AssertH0001StoredAsync(TestNode settings, string uploadId)
+    {
+        await using var connection = await settings.Planner.OpenAsync(Ct);
+        var held = await connection.QuerySingleAsync<(long Icu, long Critical, string Notes, string Upload)>(
+            "SELECT beds_icu_occupied, critical_patients, notes, upload_id FROM capacity_reports WHERE "
+                + "hospital_code = 'H-0001' AND report_date = '2020-02-09'"
+        );
+        Assert.Equal((90L, 60L, "=oxygen short", uploadId), held);
+        Assert.Equal(
+            1L,
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM capacity_supplies WHERE hospital_code = 'H-0001' AND product_code = 'N95' "
+                    + "AND days_on_hand = 3 AND can_obtain = 0"
+            )
+        );
+    }
+
+    /// <summary>The text starting with = comes back in the next template as text, not as a formula, with the
+    /// staff by specialty.</summary>
+    private static async Task AssertTheNextTemplateHasTheNotesAsTextAsync(TestNode settings)
+    {
+        var again = await HospitalsDatabase.TemplateAsync(settings, ["H-0001"], new DateOnly(2020, 2, 10));
+        using var workbook = new XLWorkbook(new MemoryStream(again));
+        var ws = workbook.Worksheet("Capacity");
+        var notes = ws.Cell(2, UploadFiles.Column(ws, "Notes"));
+        Assert.False(notes.HasFormula);
+        Assert.Equal("=oxygen short", notes.GetString());
+        Assert.Equal(40, ws.Cell(2, UploadFiles.Column(ws, "Staff on duty: critical care")).GetDouble());
+    }
+
     [Theory]
     [InlineData("+86 571 8888 0000")]
     [InlineData("-2 beds out of order")]
@@ -230,26 +191,18 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = await HospitalsDatabase.PrepareAsync(db);
-        var (template, _) = await CapacityTemplate.BuildAsync(
-            settings.Planner,
-            ["H-0003"],
-            new DateOnly(2020, 2, 10),
-            Ct
-        );
+        var template = await HospitalsDatabase.TemplateAsync(settings, ["H-0003"], new DateOnly(2020, 2, 10));
 
-        await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync(
-            "notes.xlsx",
-            UploadFiles.Edit(template, wb =>
-            {
-                UploadFiles.Report(wb, new DateTime(2020, 2, 10));
-                var ws = wb.Worksheet("Capacity");
-                ws.Cell(2, UploadFiles.Column(ws, "Notes")).SetValue(notes);
-            }),
-            null,
-            Ct
-        );
+        await HospitalsDatabase
+            .Uploader(settings)
+            .UploadAsync("notes.xlsx", UploadFiles.Edit(template, wb =>
+                {
+                    UploadFiles.Report(wb, new DateTime(2020, 2, 10));
+                    var ws = wb.Worksheet("Capacity");
+                    ws.Cell(2, UploadFiles.Column(ws, "Notes")).SetValue(notes);
+                }), null, Ct);
 
-        var (again, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0003"], new DateOnly(2020, 2, 11), Ct);
+        var again = await HospitalsDatabase.TemplateAsync(settings, ["H-0003"], new DateOnly(2020, 2, 11));
         using var workbook = new XLWorkbook(new MemoryStream(again));
         var ws = workbook.Worksheet("Capacity");
         var cell = ws.Cell(2, UploadFiles.Column(ws, "Notes"));
@@ -264,10 +217,10 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var settings = await HospitalsDatabase.PrepareAsync(db);
-        var (template, _) = await CapacityTemplate.BuildAsync(settings.Planner, [], new DateOnly(2020, 2, 10), Ct);
+        var template = await HospitalsDatabase.TemplateAsync(settings, [], new DateOnly(2020, 2, 10));
         // A day the feed has not reported yet: every row is new.
-        var file = UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
-        var uploader = new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System);
+        var file = UploadFiles.Reported(template, new DateTime(2020, 2, 10));
+        var uploader = HospitalsDatabase.Uploader(settings);
 
         var first = await uploader.UploadAsync("a.xlsx", file, null, Ct);
         var second = await uploader.UploadAsync("a.xlsx", file, null, Ct);
@@ -288,7 +241,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         await using var connection = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM uploads"));
         // The next template starts from the uploaded reports.
-        var (next, _) = await CapacityTemplate.BuildAsync(settings.Planner, ["H-0001"], new DateOnly(2020, 2, 11), Ct);
+        var next = await HospitalsDatabase.TemplateAsync(settings, ["H-0001"], new DateOnly(2020, 2, 11));
         using var workbook = new XLWorkbook(new MemoryStream(next));
         Assert.Equal(2, workbook.Worksheet("Capacity").LastRowUsed()!.RowNumber());
     }
@@ -403,47 +356,45 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         // A VBA project is what the package declares it to be, whatever the part is called: by its content type ...
         var byType = UploadFiles.Parts(Filled());
         byType["xl/media/image7.png"] = "not really a picture";
-        byType["[Content_Types].xml"] = byType["[Content_Types].xml"]
-            .Replace(
-                "</Types>",
-                """
-                <Override PartName="/xl/media/image7.png" ContentType="application/vnd.ms-office.vbaProject" /></Types>
-                """,
-                StringComparison.Ordinal
-            );
+        UploadFiles.InsertBefore(
+            byType,
+            "[Content_Types].xml",
+            "</Types>",
+            """<Override PartName="/xl/media/image7.png" ContentType="application/vnd.ms-office.vbaProject" />"""
+        );
         Assert.Contains(
             "macros (a VBA project): the part /xl/media/image7.png",
-            (await RefusedFileAsync(UploadFiles.Zip(byType))).Message,
+            await RefusedMessageAsync(byType),
             StringComparison.Ordinal
         );
 
         // ... or by the relationship that points at it.
         var byRelationship = UploadFiles.Parts(Filled());
         byRelationship["xl/theme/picture.xml"] = "<x/>";
-        byRelationship["xl/_rels/workbook.xml.rels"] = byRelationship["xl/_rels/workbook.xml.rels"]
-            .Replace(
-                "</Relationships>",
-                """
-                <Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"
-                  Target="/xl/theme/picture.xml" Id="rId99" /></Relationships>
-                """,
-                StringComparison.Ordinal
-            );
-        Assert.Contains(
-            "macros (a VBA project)",
-            (await RefusedFileAsync(UploadFiles.Zip(byRelationship))).Message,
-            StringComparison.Ordinal
+        UploadFiles.InsertBefore(
+            byRelationship,
+            "xl/_rels/workbook.xml.rels",
+            "</Relationships>",
+            """
+            <Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+              Target="/xl/theme/picture.xml" Id="rId99" />
+            """
         );
+        Assert.Contains("macros (a VBA project)", await RefusedMessageAsync(byRelationship), StringComparison.Ordinal);
 
         // A part the package does not declare at all is no part of a workbook.
         var undeclared = UploadFiles.Parts(Filled());
         undeclared["xl/vbaProject.bin"] = "not really a VBA project";
         Assert.Contains(
             "/xl/vbaProject.bin has no content type",
-            (await RefusedFileAsync(UploadFiles.Zip(undeclared))).Message,
+            await RefusedMessageAsync(undeclared),
             StringComparison.Ordinal
         );
     }
+
+    /// <summary>The message of the refusal of a file made of <paramref name="parts"/>.</summary>
+    private async Task<string> RefusedMessageAsync(Dictionary<string, string> parts) =>
+        (await RefusedFileAsync(UploadFiles.Zip(parts))).Message;
 
     [Fact]
     public async Task ZipBomb_IsRefused_BeforeItIsUnpacked()
@@ -477,37 +428,9 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         Assert.Contains("DTD", e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A row of a hand-written workbook: the template's columns with H-0001's report (numbers as
-    /// numbers).</summary>
-    private static List<IReadOnlyList<object?>> HandWritten(string date)
-    {
-        var columns = CapacityTemplate.Columns(["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"]);
-        object?[] values =
-        [
-            "H-0001",
-            "Hospital",
-            "County",
-            date,
-            2483,
-            1889,
-            214,
-            82,
-            93,
-            41,
-            11,
-            3,
-            112,
-            22,
-            2,
-            0,
-            1696,
-        ];
-        return
-        [
-            columns.Select(c => (object?)c.Title).ToList(),
-            values.Concat(Enumerable.Repeat<object?>(null, columns.Count - values.Length)).ToList(),
-        ];
-    }
+    /// <summary>A hand-written workbook's rows: the template's header and H-0001's report.</summary>
+    private static List<IReadOnlyList<object?>> HandWritten(string date) =>
+        [UploadFiles.HeaderRow(), UploadFiles.H0001Row(date)];
 
     [Theory]
     [InlineData(true, false)]
@@ -519,12 +442,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         var settings = await HospitalsDatabase.PrepareAsync(db);
         var file = UploadFiles.Raw(HandWritten("2020-02-09"), inlineStrings, styles);
 
-        var result = await new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System).UploadAsync(
-            "other.xlsx",
-            file,
-            null,
-            Ct
-        );
+        var result = await HospitalsDatabase.Uploader(settings).UploadAsync("other.xlsx", file, null, Ct);
 
         Assert.Equal(1, result.RowsRead);
         await using var connection = await settings.Planner.OpenAsync(Ct);

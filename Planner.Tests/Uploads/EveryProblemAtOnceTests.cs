@@ -7,8 +7,7 @@ namespace Planner.Tests.Uploads;
 /// Every problem at once, truly: one file with one mistake of each kind the rules know comes back in one answer
 /// with all of them (and nothing else), and past a thousand the answer lists a thousand and counts the rest.
 /// </summary>
-[Collection(Jobs.HangfireState.Name)]
-public class EveryProblemAtOnceTests
+public class EveryProblemAtOnceTests : Jobs.HangfireTests
 {
     /// <summary>The mistakes, one per row unless said otherwise: (row, column, what the message says).</summary>
     private static readonly (int Row, string? Column, string Message)[] Mistakes =
@@ -42,12 +41,34 @@ public class EveryProblemAtOnceTests
     [Fact]
     public async Task OneFileWithOneMistakeOfEachKind_GetsThemAllInOneAnswer()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await HospitalsDatabase.PrepareAsync(db);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite, HospitalsDatabase.PrepareAsync);
         using var admin = await app.WithApiKeyAsync("hospital");
-        var template = await admin.GetByteArrayAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
+        var file = OneMistakeOfEachKind(await UploadFiles.TemplateAsync(admin));
 
+        using var response = await TestWebApp.PostFileAsync(admin, "/api/uploads/capacity", file, "every-mistake.xlsx");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var refused = await RefusedUpload.ReadAsync(response);
+        var errors = refused.Errors.Select(e => (Row: e.Row ?? 0, e.Column, e.Message)).ToList();
+        bool Is((int Row, string? Column, string Message) e, (int Row, string? Column, string Message) m) =>
+            e.Row == m.Row
+            && (m.Column is null || e.Column == m.Column)
+            && e.Message.Contains(m.Message, StringComparison.Ordinal);
+        var missing = Mistakes.Where(m => !errors.Any(e => Is(e, m))).ToList();
+        var others = errors.Where(e => !Mistakes.Any(m => Is(e, m))).ToList();
+        Assert.True(
+            missing.Count == 0,
+            $"Not reported: {string.Join("; ", missing)}\nReported: {string.Join("; ", errors)}"
+        );
+
+        Assert.True(others.Count == 0, $"Reported besides the mistakes: {string.Join("; ", others)}");
+        Assert.Equal(Mistakes.Length, errors.Count);
+        Assert.Equal(0, refused.NotListed);
+    }
+
+    /// <summary>The template with the <see cref="Mistakes"/> made in it.</summary>
+    private static byte[] OneMistakeOfEachKind(byte[] template)
+    {
         var file = UploadFiles.Edit(template, wb =>
         {
             var ws = wb.Worksheet("Capacity");
@@ -87,37 +108,7 @@ public class EveryProblemAtOnceTests
             wb.Worksheets.Add("My notes").Cell(1, 1).SetValue("scratch");
         });
         // An error value cannot be typed through ClosedXML 0.95: it is written into the sheet as Excel stores it.
-        file = UploadFiles.WithCell(file, "E3", """<x:c r="E3" t="e"><x:v>#N/A</x:v></x:c>""");
-
-        using var response = await TestWebApp.PostFileAsync(admin, "/api/uploads/capacity", file, "every-mistake.xlsx");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var errors = problem
-            .GetProperty("errors")
-            .EnumerateArray()
-            .Select(e =>
-                (
-                    Row: e.GetProperty("row").ValueKind == JsonValueKind.Null ? 0 : e.GetProperty("row").GetInt32(),
-                    Column: e.GetProperty("column").GetString(),
-                    Message: e.GetProperty("message").GetString()!
-                )
-            )
-            .ToList();
-        bool Is((int Row, string? Column, string Message) e, (int Row, string? Column, string Message) m) =>
-            e.Row == m.Row
-            && (m.Column is null || e.Column == m.Column)
-            && e.Message.Contains(m.Message, StringComparison.Ordinal);
-        var missing = Mistakes.Where(m => !errors.Any(e => Is(e, m))).ToList();
-        var others = errors.Where(e => !Mistakes.Any(m => Is(e, m))).ToList();
-        Assert.True(
-            missing.Count == 0,
-            $"Not reported: {string.Join("; ", missing)}\nReported: {string.Join("; ", errors)}"
-        );
-
-        Assert.True(others.Count == 0, $"Reported besides the mistakes: {string.Join("; ", others)}");
-        Assert.Equal(Mistakes.Length, errors.Count);
-        Assert.Equal(0, problem.GetProperty("errorsNotListed").GetInt32());
+        return UploadFiles.WithCell(file, "E3", """<x:c r="E3" t="e"><x:v>#N/A</x:v></x:c>""");
     }
 
     [Fact]
@@ -125,38 +116,17 @@ public class EveryProblemAtOnceTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = await HospitalsDatabase.PrepareAsync(db);
-        var columns = CapacityTemplate.Columns(["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"]);
         // 1,200 reports of H-0001 on as many days, each with a negative ICU count: 1,200 problems.
-        object?[] values =
-        [
-            "H-0001",
-            "Hospital",
-            "County",
-            null,
-            2483,
-            1889,
-            214,
-            82,
-            93,
-            -1,
-            11,
-            3,
-            112,
-            22,
-            2,
-            0,
-            1696,
-        ];
-        var rows = new List<IReadOnlyList<object?>> { columns.Select(c => (object?)c.Title).ToList() };
+        var report = UploadFiles.H0001Row(null);
+        report[9] = -1;
+        var rows = new List<IReadOnlyList<object?>> { UploadFiles.HeaderRow() };
         for (var day = 0; day < 1200; day++)
         {
-            values[3] = new DateOnly(2019, 12, 1)
-                .AddDays(day)
-                .ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            rows.Add([.. values]);
+            report[3] = new DateOnly(2019, 12, 1).AddDays(day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            rows.Add([.. report]);
         }
 
-        var uploader = new CapacityUpload(settings.Planner, new UploadLimits(), TimeProvider.System);
+        var uploader = HospitalsDatabase.Uploader(settings);
         var e = await Assert.ThrowsAsync<UploadInvalid>(() =>
             uploader.UploadAsync("many.xlsx", UploadFiles.Raw(rows, inlineStrings: false, styles: true), null, Ct)
         );

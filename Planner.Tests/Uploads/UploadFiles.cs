@@ -3,6 +3,7 @@ using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
+using Planner.Api.Uploads;
 
 namespace Planner.Tests.Uploads;
 
@@ -12,6 +13,18 @@ namespace Planner.Tests.Uploads;
 /// </summary>
 internal static class UploadFiles
 {
+    /// <summary>The sample's PPE products, the template's product columns.</summary>
+    public static readonly string[] Products = ["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"];
+
+    /// <summary>The template's header row, for a workbook written by hand.</summary>
+    public static List<object?> HeaderRow() =>
+        CapacityTemplate.Columns(Products).Select(c => (object?)c.Title).ToList();
+
+    /// <summary>H-0001's report as a row of a workbook written by hand: its identity, <paramref name="date"/>, then
+    /// its counts as numbers (ICU beds occupied at index 9); the template's later columns are left empty.</summary>
+    public static object?[] H0001Row(string? date) =>
+        ["H-0001", "Hospital", "County", date, 2483, 1889, 214, 82, 93, 41, 11, 3, 112, 22, 2, 0, 1696];
+
     /// <summary>The template with <paramref name="edit"/> applied to the workbook, saved again.</summary>
     public static byte[] Edit(byte[] template, Action<XLWorkbook> edit)
     {
@@ -34,6 +47,31 @@ internal static class UploadFiles
         }
     }
 
+    /// <summary>The capacity template the API hands <paramref name="client"/> (for <paramref name="hospitals"/>, or
+    /// every hospital it may report for).</summary>
+    public static Task<byte[]> TemplateAsync(HttpClient client, string? hospitals = null) =>
+        client.GetByteArrayAsync(
+            new Uri(
+                "/api/uploads/capacity/template" + (hospitals is null ? "" : $"?hospitals={hospitals}"),
+                UriKind.Relative
+            ),
+            Ct
+        );
+
+    /// <summary>The template with every row reported for <paramref name="date"/>, as a person fills it in.</summary>
+    public static byte[] Reported(byte[] template, DateTime date) => Edit(template, wb => Report(wb, date));
+
+    /// <summary>The hospitals of a template's rows, in order.</summary>
+    public static List<string> Hospitals(byte[] template)
+    {
+        using var book = new XLWorkbook(new MemoryStream(template));
+        var sheet = book.Worksheet("Capacity");
+        return Enumerable
+            .Range(2, sheet.LastRowUsed()!.RowNumber() - 1)
+            .Select(r => sheet.Cell(r, 1).GetString())
+            .ToList();
+    }
+
     /// <summary>The column of a header in the template's first row.</summary>
     public static int Column(IXLWorksheet ws, string header) =>
         ws.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber;
@@ -50,85 +88,7 @@ internal static class UploadFiles
     )
     {
         var shared = new List<string>();
-        var sheet = new StringBuilder(
-            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
-                + """<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"""
-        );
-        for (var r = 0; r < rows.Count; r++)
-        {
-            sheet.Append(System.Globalization.CultureInfo.InvariantCulture, $"""<row r="{r + 1}">""");
-            for (var c = 0; c < rows[r].Count; c++)
-            {
-                var reference = XLHelper.GetColumnLetterFromNumber(c + 1) + (r + 1);
-                switch (rows[r][c])
-                {
-                    case null:
-                        break;
-                    case string s when inlineStrings:
-                        sheet.Append(
-                            System.Globalization.CultureInfo.InvariantCulture,
-                            $"""<c r="{reference}" t="inlineStr"><is><t>{SecurityElement.Escape(s)}</t></is></c>"""
-                        );
-                        break;
-                    case string s:
-                        shared.Add(s);
-                        sheet.Append(
-                            System.Globalization.CultureInfo.InvariantCulture,
-                            $"""<c r="{reference}" t="s"><v>{shared.Count - 1}</v></c>"""
-                        );
-                        break;
-                    case var n:
-                        sheet.Append(
-                            System.Globalization.CultureInfo.InvariantCulture,
-                            $"""<c r="{reference}">"""
-                                + $"""<v>{Convert.ToString(n, System.Globalization.CultureInfo.InvariantCulture)}</v>"""
-                                + $"""</c>"""
-                        );
-                        break;
-                }
-            }
-            sheet.Append("</row>");
-        }
-        sheet.Append("</sheetData></worksheet>");
-
-        var parts = new Dictionary<string, string>
-        {
-            ["[Content_Types].xml"] =
-                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
-                + """<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"""
-                + """<Default Extension="rels" """
-                + """ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"""
-                + """<Default Extension="xml" ContentType="application/xml"/>"""
-                + """<Override PartName="/xl/workbook.xml" """
-                + """ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"""
-                + """<Override PartName="/xl/worksheets/sheet1.xml" """
-                + """ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"""
-                + (shared.Count > 0 ? Override("/xl/sharedStrings.xml", "sharedStrings") : "")
-                + (styles ? Override("/xl/styles.xml", "styles") : "")
-                + "</Types>",
-            ["_rels/.rels"] =
-                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
-                + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
-                + """<Relationship Id="rId1" """
-                + """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" """
-                + """Target="xl/workbook.xml"/>"""
-                + """</Relationships>""",
-            ["xl/workbook.xml"] =
-                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
-                + """<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" """
-                + """xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"""
-                + $"""<sheets><sheet name="{sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>""",
-            ["xl/_rels/workbook.xml.rels"] =
-                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
-                + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
-                + """<Relationship Id="rId1" """
-                + """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" """
-                + """Target="worksheets/sheet1.xml"/>"""
-                + (shared.Count > 0 ? Relationship("rId2", "sharedStrings", "sharedStrings.xml") : "")
-                + (styles ? Relationship("rId3", "styles", "styles.xml") : "")
-                + "</Relationships>",
-            ["xl/worksheets/sheet1.xml"] = sheet.ToString(),
-        };
+        var parts = PackageParts(SheetXml(rows, inlineStrings, shared), sheetName, shared.Count > 0, styles);
         if (shared.Count > 0)
         {
             parts["xl/sharedStrings.xml"] =
@@ -149,6 +109,90 @@ internal static class UploadFiles
         }
         return Zip(parts);
     }
+
+    /// <summary>The sheet's XML, its strings inline or added to <paramref name="shared"/>.</summary>
+    private static string SheetXml(IReadOnlyList<IReadOnlyList<object?>> rows, bool inlineStrings, List<string> shared)
+    {
+        var sheet = new StringBuilder(
+            """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"""
+        );
+        for (var r = 0; r < rows.Count; r++)
+        {
+            sheet.Append(CultureInfo.InvariantCulture, $"""<row r="{r + 1}">""");
+            for (var c = 0; c < rows[r].Count; c++)
+            {
+                var reference = XLHelper.GetColumnLetterFromNumber(c + 1) + (r + 1);
+                sheet.Append(CellXml(reference, rows[r][c], inlineStrings, shared));
+            }
+            sheet.Append("</row>");
+        }
+        sheet.Append("</sheetData></worksheet>");
+        return sheet.ToString();
+    }
+
+    /// <summary>A cell's XML: nothing for an empty cell, a string inline or shared, a number as a number.</summary>
+    private static string CellXml(string reference, object? value, bool inlineStrings, List<string> shared)
+    {
+        switch (value)
+        {
+            case null:
+                return "";
+            case string s when inlineStrings:
+                return $"""<c r="{reference}" t="inlineStr"><is><t>{SecurityElement.Escape(s)}</t></is></c>""";
+            case string s:
+                shared.Add(s);
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"""<c r="{reference}" t="s"><v>{shared.Count - 1}</v></c>"""
+                );
+            default:
+                return $"""<c r="{reference}">"""
+                    + $"""<v>{Convert.ToString(value, CultureInfo.InvariantCulture)}</v>"""
+                    + $"""</c>""";
+        }
+    }
+
+    /// <summary>The package around a sheet: content types, relationships and the workbook naming the sheet.</summary>
+    private static Dictionary<string, string> PackageParts(string sheet, string sheetName, bool shared, bool styles) =>
+        new()
+        {
+            ["[Content_Types].xml"] =
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"""
+                + """<Default Extension="rels" """
+                + """ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"""
+                + """<Default Extension="xml" ContentType="application/xml"/>"""
+                + """<Override PartName="/xl/workbook.xml" """
+                + """ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"""
+                + """<Override PartName="/xl/worksheets/sheet1.xml" """
+                + """ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"""
+                + (shared ? Override("/xl/sharedStrings.xml", "sharedStrings") : "")
+                + (styles ? Override("/xl/styles.xml", "styles") : "")
+                + "</Types>",
+            ["_rels/.rels"] =
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
+                + """<Relationship Id="rId1" """
+                + """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" """
+                + """Target="xl/workbook.xml"/>"""
+                + """</Relationships>""",
+            ["xl/workbook.xml"] =
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" """
+                + """xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"""
+                + $"""<sheets><sheet name="{sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>""",
+            ["xl/_rels/workbook.xml.rels"] =
+                """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"""
+                + """<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"""
+                + """<Relationship Id="rId1" """
+                + """Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" """
+                + """Target="worksheets/sheet1.xml"/>"""
+                + (shared ? Relationship("rId2", "sharedStrings", "sharedStrings.xml") : "")
+                + (styles ? Relationship("rId3", "styles", "styles.xml") : "")
+                + "</Relationships>",
+            ["xl/worksheets/sheet1.xml"] = sheet,
+        };
 
     private static string Override(string part, string type) =>
         $"""<Override PartName="{part}" ContentType="application/vnd.openxmlformats-officedocument."""
@@ -186,6 +230,11 @@ internal static class UploadFiles
             }
         );
     }
+
+    /// <summary>Adds <paramref name="xml"/> to a part of <paramref name="parts"/>, just before its
+    /// <paramref name="closing"/> tag.</summary>
+    public static void InsertBefore(Dictionary<string, string> parts, string part, string closing, string xml) =>
+        parts[part] = parts[part].Replace(closing, xml + closing, StringComparison.Ordinal);
 
     /// <summary>The file with the XML of one cell of the Capacity sheet (sheet1.xml, as ClosedXML writes it).</summary>
     public static byte[] WithCell(byte[] xlsx, string reference, string cellXml)
@@ -256,35 +305,10 @@ internal static class UploadFiles
             var parts = Raw([], inlineStrings: true, styles: true);
             foreach (var (name, text) in Parts(parts).Where(p => p.Key != "xl/worksheets/sheet1.xml"))
             {
-                var content = text;
-                if (sharedStrings is not null && name == "[Content_Types].xml")
-                {
-                    content = text.Replace(
-                        "</Types>",
-                        """
-                        <Override PartName="/xl/sharedStrings.xml"
-                          ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
-                        </Types>
-                        """,
-                        StringComparison.Ordinal
-                    );
-                }
-                if (sharedStrings is not null && name == "xl/_rels/workbook.xml.rels")
-                {
-                    content = text.Replace(
-                        "</Relationships>",
-                        """
-                        <Relationship Id="rId2" Target="sharedStrings.xml"
-                          Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>
-                        </Relationships>
-
-                        """,
-                        StringComparison.Ordinal
-                    );
-                }
-                Write(name, w => w.Write(content));
+                var content = sharedStrings is null ? text : DeclaringSharedStrings(name, text);
+                Write(zip, name, w => w.Write(content));
             }
-            Write("xl/worksheets/sheet1.xml", w =>
+            Write(zip, "xl/worksheets/sheet1.xml", w =>
             {
                 w.Write(
                     """
@@ -297,7 +321,7 @@ internal static class UploadFiles
             });
             if (sharedStrings is not null)
             {
-                Write("xl/sharedStrings.xml", w =>
+                Write(zip, "xl/sharedStrings.xml", w =>
                 {
                     w.Write(
                         """
@@ -310,13 +334,41 @@ internal static class UploadFiles
                     w.Write("</sst>");
                 });
             }
-
-            void Write(string name, Action<TextWriter> write)
-            {
-                using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false), 1 << 16);
-                write(writer);
-            }
         }
         return output.ToArray();
+    }
+
+    /// <summary>A part of the package with the shared-strings part declared in it (its content type, its
+    /// relationship); any other part as it is.</summary>
+    private static string DeclaringSharedStrings(string name, string text) =>
+        name switch
+        {
+            "[Content_Types].xml" => text.Replace(
+                "</Types>",
+                """
+                <Override PartName="/xl/sharedStrings.xml"
+                  ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
+                </Types>
+                """,
+                StringComparison.Ordinal
+            ),
+            "xl/_rels/workbook.xml.rels" => text.Replace(
+                "</Relationships>",
+                """
+                <Relationship Id="rId2" Target="sharedStrings.xml"
+                  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>
+                </Relationships>
+
+                """,
+                StringComparison.Ordinal
+            ),
+            _ => text,
+        };
+
+    /// <summary>Writes a part of the zip as a stream, in UTF-8 without a byte order mark.</summary>
+    private static void Write(ZipArchive zip, string name, Action<TextWriter> write)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false), 1 << 16);
+        write(writer);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Planner.Api.Uploads;
 
 namespace Planner.Tests.Uploads;
@@ -10,8 +9,6 @@ namespace Planner.Tests.Uploads;
 /// </summary>
 public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<HospitalsDatabase>
 {
-    private static readonly string[] Products = ["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"];
-
     private byte[] Filled(int rows = 200) =>
         UploadFiles.Edit(hospitals.Template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 9), rows));
 
@@ -22,7 +19,7 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
         var codes = (await db.QueryAsync<string>("SELECT code FROM hospitals")).ToHashSet(StringComparer.Ordinal);
         limits ??= new UploadLimits();
         using var package = UploadGuard.Open(file, limits);
-        var columns = CapacityTemplate.Columns(Products);
+        var columns = CapacityTemplate.Columns(UploadFiles.Products);
         return CapacityRows.Read(package, columns, codes, null, new DateOnly(2020, 2, 10), limits).Count;
     }
 
@@ -57,16 +54,16 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
                 Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"/>
             </Relationships>
             """;
-        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"]
-            .Replace(
-                "</Relationships>",
-                """
-                <Relationship Id="rId98" Target="/xl/calcChain.xml"
-                  Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
-                  /></Relationships>
-                """,
-                StringComparison.Ordinal
-            );
+        UploadFiles.InsertBefore(
+            parts,
+            "xl/_rels/workbook.xml.rels",
+            "</Relationships>",
+            """
+            <Relationship Id="rId98" Target="/xl/calcChain.xml"
+              Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+              />
+            """
+        );
 
         Assert.Equal(200, await ValidateAsync(UploadFiles.Zip(parts)));
     }
@@ -176,7 +173,7 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
         var failures = new List<string>();
         for (var n = 0; n < 400; n++)
         {
-            var (what, file) = Mutate(original, random);
+            var (what, file) = PackageMutation.Of(original, random);
             try
             {
                 await ValidateAsync(file);
@@ -196,126 +193,5 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
         Assert.All(new[] { "accepted", nameof(UploadRejected), nameof(UploadInvalid) }, k =>
             Assert.True(outcomes.GetValueOrDefault(k) > 0, $"no {k}: {string.Join(", ", outcomes)}")
         );
-    }
-
-    private static readonly string[] Tokens =
-    [
-        "<",
-        ">",
-        "&",
-        "\"",
-        "<x>",
-        "</x:row>",
-        "<!DOCTYPE a []>",
-        "&#0;",
-        "<x:c r=\"ZZZ99\"><x:v>1</x:v></x:c>",
-        " t=\"e\"",
-        " r=\"0\"",
-        "<![CDATA[x]]>",
-        "<x:row r=\"1\"/>",
-        "<x:f>1+1</x:f>",
-        "<x:is><x:t>é</x:t></x:is>",
-        "\uFFFE",
-        "<x:mergeCell ref=\"A1:\"/>",
-    ];
-
-    private static readonly string[] Values =
-    [
-        "",
-        "-1",
-        "A0",
-        "XFE1",
-        "99999999999",
-        "../../x",
-        "http://[::1",
-        "%zz",
-        "rId999",
-        "1E400",
-        "NaN",
-        "s",
-        "e",
-        "b",
-        "d",
-        "inlineStr",
-        "/",
-    ];
-
-    private static (string What, byte[] File) Mutate(byte[] file, Random random)
-    {
-        var parts = UploadFiles.Parts(file);
-        var names = parts.Keys.Order(StringComparer.Ordinal).ToList();
-        var name = names[random.Next(names.Count)];
-        var text = parts[name];
-        switch (random.Next(11))
-        {
-            case 0:
-                var flipped = (byte[])file.Clone();
-                for (var i = random.Next(1, 9); i > 0; i--)
-                {
-                    flipped[random.Next(flipped.Length)] ^= (byte)random.Next(1, 256);
-                }
-                return ("bytes flipped", flipped);
-            case 1:
-                return ("cut short", file[..random.Next(file.Length)]);
-            case 2:
-                var start = random.Next(text.Length);
-                parts[name] = text.Remove(start, Math.Min(text.Length - start, random.Next(1, 60)));
-                return ($"span deleted in {name}", UploadFiles.Zip(parts));
-            case 3:
-                var from = random.Next(text.Length);
-                var span = text.Substring(from, Math.Min(text.Length - from, random.Next(1, 400)));
-                parts[name] = text.Insert(random.Next(text.Length), span);
-                return ($"span repeated in {name}", UploadFiles.Zip(parts));
-            case 4:
-                var token = Tokens[random.Next(Tokens.Length)];
-                parts[name] = text.Insert(random.Next(text.Length), token);
-                return ($"'{token}' inserted in {name}", UploadFiles.Zip(parts));
-            case 5:
-                var attributes = System.Text.RegularExpressions.Regex.Matches(text, "=\"[^\"]*\"");
-                if (attributes.Count == 0)
-                    goto default;
-                var attribute = attributes[random.Next(attributes.Count)];
-                var value = Values[random.Next(Values.Length)];
-                parts[name] = text.Remove(attribute.Index, attribute.Length).Insert(attribute.Index, $"=\"{value}\"");
-                return ($"attribute {attribute.Value} set to '{value}' in {name}", UploadFiles.Zip(parts));
-            case 6:
-                parts[name.ToUpperInvariant()] = text;
-                if (random.Next(2) == 0)
-                    parts.Remove(name);
-                return ($"{name} renamed in capitals", UploadFiles.Zip(parts));
-            case 7:
-                parts.Remove(name);
-                return ($"{name} removed", UploadFiles.Zip(parts));
-            case 8:
-                var rels = names.Where(n => n.EndsWith(".rels", StringComparison.Ordinal)).ToList();
-                var target = rels[random.Next(rels.Count)];
-                var broken =
-                    random.Next(2) == 0
-                        ? """Target="http://[::1 bad" TargetMode="External" """
-                        : """Target="../missing/part.xml" """;
-                const string Hyperlink =
-                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/" + "hyperlink";
-                parts[target] = parts[target]
-                    .Replace(
-                        "</Relationships>",
-                        $"""<Relationship Id="rIdX" Type="{Hyperlink}" {broken}/></Relationships>""",
-                        StringComparison.Ordinal
-                    );
-
-                return ($"broken relationship added to {target}", UploadFiles.Zip(parts));
-            case 9:
-                var other = names[random.Next(names.Count)];
-                (parts[name], parts[other]) = (parts[other], parts[name]);
-                return ($"{name} and {other} swapped", UploadFiles.Zip(parts));
-            default:
-                var bytes = Encoding.UTF8.GetBytes(text);
-                for (var i = random.Next(1, 5); i > 0 && bytes.Length > 0; i--)
-                {
-                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-                }
-
-                parts[name] = Encoding.UTF8.GetString(bytes);
-                return ($"bytes changed in {name}", UploadFiles.Zip(parts));
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Planner.Tests.Uploads;
 
@@ -7,49 +6,22 @@ namespace Planner.Tests.Uploads;
 /// What the web server takes: at most Planner:Uploads:MaxConcurrent uploads at a time (429 with Retry-After beyond
 /// them), and no body larger than the file limit allows (413 before it is read).
 /// </summary>
-[Collection(Jobs.HangfireState.Name)]
-public class UploadServerTests
+public class UploadServerTests : Jobs.HangfireTests
 {
     [Fact]
     public async Task PastMaxConcurrentUploads_TheServerAnswers429WithRetryAfter_AndTakesTheNextOnceOneEnds()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await HospitalsDatabase.PrepareAsync(db);
-        await using var app = TestWebApp.Start(db, ("Planner:Uploads:MaxConcurrent", "1"));
-        using var planner = await app.WithApiKeyAsync("planner");
-        var template = await planner.GetByteArrayAsync(
-            new Uri("/api/uploads/capacity/template?hospitals=H-0001", UriKind.Relative),
-            Ct
+        await using var app = await TestWebApp.StartAsync(
+            DatabaseProvider.Sqlite,
+            HospitalsDatabase.PrepareAsync,
+            ("Planner:Uploads:MaxConcurrent", "1")
         );
-        var file = UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        using var planner = await app.WithApiKeyAsync("planner");
+        var file = UploadFiles.Reported(await UploadFiles.TemplateAsync(planner, "H-0001"), new DateTime(2020, 2, 10));
         using var browser = await app.SignedInAsync("planner");
         var token = await TestWebApp.TokenAsync(browser, "/uploads");
-
-        // The rate limiter's documented metric says when an upload holds a permit, so the test knows without
-        // waiting that the first upload, its body held back, is inside the limit.
-        var meters = app.Services.GetRequiredService<IMeterFactory>();
         var inside = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == meters && instrument.Name == "aspnetcore.rate_limiting.active_request_leases")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>(
-            (_, change, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (change > 0 && tag is { Key: "aspnetcore.rate_limiting.policy", Value: "uploads" })
-                    {
-                        inside.TrySetResult();
-                    }
-                }
-            }
-        );
-        listener.Start();
+        using var listener = ListenForUploadPermits(app, inside);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var first = PostAsync(planner, new HeldBackStream(file, release.Task));
@@ -85,8 +57,10 @@ public class UploadServerTests
     [Fact]
     public async Task ABodyPastTheFileLimit_IsRefusedWith413_NamingTheSetting()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = TestWebApp.Start(db, ("Planner:Uploads:MaxBytes", "100000"));
+        await using var app = await TestWebApp.StartAsync(
+            DatabaseProvider.Sqlite,
+            ("Planner:Uploads:MaxBytes", "100000")
+        );
         using var planner = await app.WithApiKeyAsync("planner");
 
         using var response = await TestWebApp.PostFileAsync(
@@ -119,7 +93,38 @@ public class UploadServerTests
             new[] { HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.BadRequest }
         );
         await using var connection = await app.Planner.OpenAsync(Ct);
-        Assert.Equal(0, await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM uploads"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM uploads"));
+    }
+
+    /// <summary>
+    /// The rate limiter's documented metric says when an upload holds a permit, so the test knows without waiting
+    /// that the first upload, its body held back, is inside the limit: <paramref name="inside"/> is set then.
+    /// </summary>
+    private static MeterListener ListenForUploadPermits(TestWebApp app, TaskCompletionSource inside)
+    {
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "aspnetcore.rate_limiting.active_request_leases")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>(
+            (_, change, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (change > 0 && tag is { Key: "aspnetcore.rate_limiting.policy", Value: "uploads" })
+                    {
+                        inside.TrySetResult();
+                    }
+                }
+            }
+        );
+        listener.Start();
+        return listener;
     }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, Stream file)
