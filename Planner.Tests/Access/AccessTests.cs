@@ -1,18 +1,17 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Planner.Api;
 using Planner.Api.Access;
 using Planner.Api.Cli;
 using Planner.Tests.Jobs;
+using Planner.Tests.Uploads;
 
 namespace Planner.Tests.Access;
 
 /// <summary>Sign-in, API keys and who may use what: every endpoint, for every role and for anonymous
 /// requests.</summary>
-[Collection(HangfireState.Name)]
-public class AccessTests
+public class AccessTests : HangfireTests
 {
     /// <summary>The callers of the matrix, in the order of its expectation strings.</summary>
     private static readonly string?[] Callers = [null, "planner", "province", "hangzhou", "hospital"];
@@ -72,8 +71,7 @@ public class AccessTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task AuthorizationMatrix_EveryEndpoint_ForEveryRoleAndAnonymous(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(provider);
 
         // Every endpoint the application maps is in the matrix, so a new one cannot go unchecked.
         var mapped = app
@@ -130,8 +128,7 @@ public class AccessTests
     [Fact]
     public async Task SignIn_WrongPasswordIsRefused_AndSignOutEndsTheSession()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
         using var client = app.Anonymous();
 
         using var wrong = await TestWebApp.SignInAsync(client, "planner", "not-the-password");
@@ -139,18 +136,8 @@ public class AccessTests
         using var right = await TestWebApp.SignInAsync(client, "planner", "planner-2020");
         using var me = await client.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-        Assert.Contains(
-            "The user name or password is wrong.",
-            await wrong.Content.ReadAsStringAsync(Ct),
-            StringComparison.Ordinal
-        );
-        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-        Assert.Contains(
-            "The user name or password is wrong.",
-            await unknown.Content.ReadAsStringAsync(Ct),
-            StringComparison.Ordinal
-        );
+        await Answer.AssertSaysAsync(wrong, HttpStatusCode.Unauthorized, "The user name or password is wrong.");
+        await Answer.AssertSaysAsync(unknown, HttpStatusCode.Unauthorized, "The user name or password is wrong.");
         Assert.Equal((HttpStatusCode.Redirect, "/"), (right.StatusCode, right.Headers.Location?.ToString()));
         Assert.Equal("planner", (await me.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("role").GetString());
 
@@ -178,9 +165,8 @@ public class AccessTests
     [Fact]
     public async Task SignIn_AtASharedAddress_LimitsFailuresPerUserNameAndPerAddress_SayingWhichAndHowLong()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = TestWebApp.Start(
-            db,
+        await using var app = await TestWebApp.StartAsync(
+            DatabaseProvider.Sqlite,
             ("Planner:Access:SignInFailuresPerUser", "2"),
             ("Planner:Access:SignInFailuresPerAddress", "5"),
             ("Planner:Access:SignInFailureWindowSeconds", "600")
@@ -207,29 +193,18 @@ public class AccessTests
             ],
             typos.Order()
         );
-        var (plannerPage, plannerWait) = await RefusedAsync(planner);
-        Assert.Contains(
+        await AssertHeldAsync(planner, wait =>
             "Too many failed sign-ins for the user name planner (2 within 10 minutes): wait "
-                + $"{plannerWait} second{(plannerWait == 1 ? "" : "s")} before trying it again. "
-                + "Other user names can still sign in from here.",
-            plannerPage,
-            StringComparison.Ordinal
+            + $"{wait} second{(wait == 1 ? "" : "s")} before trying it again. "
+            + "Other user names can still sign in from here."
         );
         Assert.All(colleague, status => Assert.Equal(HttpStatusCode.Redirect, status));
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], unknown);
-        var (nobodyPage, nobodyWait) = await RefusedAsync(nobody);
-        Assert.Contains(
-            $"for the user name nobody (2 within 10 minutes): wait {nobodyWait} second",
-            nobodyPage,
-            StringComparison.Ordinal
-        );
+        await AssertHeldAsync(nobody, wait => $"for the user name nobody (2 within 10 minutes): wait {wait} second");
         Assert.Equal(HttpStatusCode.Unauthorized, lastTypo);
-        var (provincePage, provinceWait) = await RefusedAsync(province);
-        Assert.Contains(
+        await AssertHeldAsync(province, wait =>
             "Too many failed sign-ins from your address (5 within 10 minutes, counting everyone who signs "
-                + $"in from it): wait {provinceWait} second",
-            provincePage,
-            StringComparison.Ordinal
+            + $"in from it): wait {wait} second"
         );
 
         async Task<HttpStatusCode> StatusAsync(string userName, string password)
@@ -238,31 +213,26 @@ public class AccessTests
             using var response = await TestWebApp.SignInAsync(another, userName, password);
             return response.StatusCode;
         }
+    }
 
-        // The wait is computed (the window less the time since the oldest failure), and sent as Retry-After too.
-        static async Task<(string Page, int Wait)> RefusedAsync(HttpResponseMessage response)
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-            var page = await response.Content.ReadAsStringAsync(Ct);
-            var wait = int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
-            Assert.InRange(wait, 1, 600);
-            return (page, wait);
-        }
+    /// <summary>A sign-in refused for a limit: 429 and a page that says <paramref name="message"/> of the wait. The
+    /// wait is computed (the window less the time since the oldest failure), and sent as Retry-After too.</summary>
+    private static async Task AssertHeldAsync(HttpResponseMessage response, Func<int, string> message)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync(Ct);
+        var wait = int.Parse(response.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
+        Assert.InRange(wait, 1, 600);
+        Assert.Contains(message(wait), page, StringComparison.Ordinal);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task SignIn_UserNameInAnyCase_SignsInAsTheUserAsCreated(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(provider);
         await using (var connection = await app.Planner.OpenAsync(Ct))
         {
-            var (sample, password) = Users.Samples.Single(s => s.User.UserName == "planner");
-            // Server mode (PostgreSQL) creates no sample users.
-            if (await Users.FindAsync(connection, "planner") is null)
-            {
-                await Users.SaveAsync(connection, sample, password, DateTimeOffset.UtcNow);
-            }
+            await TestWebApp.EnsureSampleAsync(connection, "planner");
             var zhang = new PlannerUser("ZhangWei", "Zhang Wei", Roles.Logistics, null, []);
             await Users.SaveAsync(connection, zhang, "zhang-wei-2020", DateTimeOffset.UtcNow);
         }
@@ -303,60 +273,21 @@ public class AccessTests
     )
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var settings = TestPlanner.Node(db);
-        await settings.PrepareAsync(Ct);
+        var settings = await PreparedAsync(db);
         await using var connection = await settings.Planner.OpenAsync(Ct);
         var planner = new PlannerUser("planner", "Planner", Roles.Planner, null, []);
-        await Users.SaveAsync(connection, planner, "planner-2020", DateTimeOffset.UtcNow);
+        await SaveAsync(connection, planner, "planner-2020");
 
         var byStore = await Assert.ThrowsAsync<PlannerException>(() =>
-            Users.SaveAsync(
-                connection,
-                planner with
-                {
-                    UserName = "Planner",
-                    Role = Roles.Logistics,
-                },
-                "another-password",
-                DateTimeOffset.UtcNow
-            )
+            SaveAsync(connection, planner with { UserName = "Planner", Role = Roles.Logistics }, "another-password")
         );
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        string[] config =
-            provider == DatabaseProvider.Postgres
-                ? [$"--Planner:LocalDirectory={db.Directory}", $"--ConnectionStrings:Planner={db.ConnectionString}"]
-                : [$"--Planner:LocalDirectory={db.Directory}"];
-        var byCommandLine = await CommandLine.RunAsync(
-            ["user", "PLANNER", "--role", "logistics", .. config],
-            new StringReader("another-password\n"),
-            stdout,
-            stderr,
-            Ct
-        );
-        var byIndex = await Assert.ThrowsAnyAsync<DbException>(() =>
-            connection.ExecuteAsync(
-                """
-                INSERT INTO users (user_name, display_name, role, password_hash, created_at)
-                VALUES ('PlAnNeR', 'x', 'planner', 'x', @now)
-                """,
-                new { now = DateTimeOffset.UtcNow }
-            )
-        );
+        var (byCommandLine, stderr) = await UserCommandAsync(db, "PLANNER", "logistics", "another-password");
+        var byIndex = await Assert.ThrowsAnyAsync<DbException>(() => InsertUserRowAsync(connection, "PlAnNeR"));
         var cased = await Assert.ThrowsAsync<PlannerException>(() =>
-            Users.SaveAsync(
-                connection,
-                planner with
-                {
-                    UserName = "Émile",
-                },
-                "a long enough password",
-                DateTimeOffset.UtcNow
-            )
+            SaveAsync(connection, planner with { UserName = "Émile" }, "a long enough password")
         );
         // The name as created is still the one that can be replaced (role, password), and it signs in.
-        var renamed = planner with { DisplayName = "Provincial planner" };
-        await Users.SaveAsync(connection, renamed, "planner-2021", DateTimeOffset.UtcNow);
+        await SaveAsync(connection, planner with { DisplayName = "Provincial planner" }, "planner-2021");
 
         Assert.Equal(
             "There is already a user planner; user names are matched without regard to case, so Planner "
@@ -367,7 +298,7 @@ public class AccessTests
         Assert.Contains(
             "error: There is already a user planner; user names are matched without regard to case, "
                 + "so PLANNER would be",
-            stderr.ToString(),
+            stderr,
             StringComparison.Ordinal
         );
         Assert.NotNull(byIndex);
@@ -384,6 +315,53 @@ public class AccessTests
         );
     }
 
+    /// <summary>A node on <paramref name="db"/> with the database migrated and the reference data in.</summary>
+    private static async Task<TestNode> PreparedAsync(TestDatabase db)
+    {
+        var settings = TestPlanner.Node(db);
+        await settings.PrepareAsync(Ct);
+        return settings;
+    }
+
+    private static Task SaveAsync(DbConnection connection, PlannerUser user, string password) =>
+        Users.SaveAsync(connection, user, password, DateTimeOffset.UtcNow);
+
+    /// <summary><c>planner user NAME --role ROLE</c> on <paramref name="db"/>, the password typed at its prompt: the
+    /// exit code and what it wrote to stderr.</summary>
+    private static async Task<(int Exit, string Stderr)> UserCommandAsync(
+        TestDatabase db,
+        string userName,
+        string role,
+        string password
+    )
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        string[] config =
+            db.Provider == DatabaseProvider.Postgres
+                ? [$"--Planner:LocalDirectory={db.Directory}", $"--ConnectionStrings:Planner={db.ConnectionString}"]
+                : [$"--Planner:LocalDirectory={db.Directory}"];
+        var exit = await CommandLine.RunAsync(
+            ["user", userName, "--role", role, .. config],
+            new StringReader(password + "\n"),
+            stdout,
+            stderr,
+            Ct
+        );
+        return (exit, stderr.ToString());
+    }
+
+    /// <summary>A user row written straight into the table, past <see cref="Users"/>' checks: only the database's
+    /// own index stands in its way.</summary>
+    private static Task<int> InsertUserRowAsync(DbConnection connection, string userName) =>
+        connection.ExecuteAsync(
+            """
+            INSERT INTO users (user_name, display_name, role, password_hash, created_at)
+            VALUES (@userName, 'x', 'planner', 'x', @now)
+            """,
+            new { userName, now = DateTimeOffset.UtcNow }
+        );
+
     /// <summary>
     /// A database from before migration 0011 where two users' names differ only in case: the migration stops,
     /// names them and changes nothing, and goes through once one of them is removed.
@@ -394,8 +372,7 @@ public class AccessTests
     )
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var settings = TestPlanner.Node(db);
-        await settings.PrepareAsync(Ct);
+        var settings = await PreparedAsync(db);
         await using (var connection = await settings.Planner.OpenAsync(Ct))
         {
             // Back to before 0011: its index gone and DbUp's journal without it.
@@ -427,22 +404,13 @@ public class AccessTests
         );
         await using var migrated = await settings.Planner.OpenAsync(Ct);
         Assert.Equal("wenzhou", (await Users.FindAsync(migrated, "WENZHOU"))?.UserName);
-        await Assert.ThrowsAnyAsync<DbException>(() =>
-            migrated.ExecuteAsync(
-                """
-                INSERT INTO users (user_name, display_name, role, password_hash, created_at)
-                VALUES ('NINGBO', 'x', 'planner', 'x', @now)
-                """,
-                new { now = DateTimeOffset.UtcNow }
-            )
-        );
+        await Assert.ThrowsAnyAsync<DbException>(() => InsertUserRowAsync(migrated, "NINGBO"));
     }
 
     [Fact]
     public async Task ApiKeys_UnknownOrRevokedKeysAreRefused_AndAUserCanMakeTheirOwn()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
         using var officer = await app.SignedInAsync("hangzhou");
 
         var made = await (
@@ -460,11 +428,7 @@ public class AccessTests
         using var refused = await wrongKey.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
         await using (var connection = await app.Planner.OpenAsync(Ct))
         {
-            await Dapper.SqlMapper.ExecuteAsync(
-                connection,
-                "UPDATE api_keys SET revoked_at = @now",
-                new { now = DateTimeOffset.UtcNow }
-            );
+            await connection.ExecuteAsync("UPDATE api_keys SET revoked_at = @now", new { now = DateTimeOffset.UtcNow });
         }
         using var revoked = await byKey.GetAsync(new Uri("/api/me", UriKind.Relative), Ct);
 
@@ -479,104 +443,73 @@ public class AccessTests
         // Only the key's hash is stored.
         Assert.Equal(
             0,
-            await Dapper.SqlMapper.ExecuteScalarAsync<long>(
-                check,
-                "SELECT COUNT(*) FROM api_keys WHERE key_sha256 = @key",
-                new { key }
-            )
+            await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE key_sha256 = @key", new { key })
         );
     }
 
     [Fact]
     public async Task HospitalAdministrator_SeesAndReportsForTheirOwnHospitalsOnly()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await Uploads.HospitalsDatabase.PrepareAsync(db);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite, HospitalsDatabase.PrepareAsync);
         using var admin = await app.SignedInAsync("hospital");
         using var planner = await app.WithApiKeyAsync("planner");
 
-        var template = await admin.GetByteArrayAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
-        using (var book = new ClosedXML.Excel.XLWorkbook(new MemoryStream(template)))
-        {
-            var sheet = book.Worksheet("Capacity");
-            Assert.Equal(
-                ["H-0001", "H-0002"],
-                Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString())
-            );
-        }
+        var template = await UploadFiles.TemplateAsync(admin);
+        Assert.Equal(["H-0001", "H-0002"], UploadFiles.Hospitals(template));
         using var otherTemplate = await admin.GetAsync(
             new Uri("/api/uploads/capacity/template?hospitals=H-0003", UriKind.Relative),
             Ct
         );
-        var foreign = Uploads.UploadFiles.Edit(
-            await planner.GetByteArrayAsync(
-                new Uri("/api/uploads/capacity/template?hospitals=H-0001,H-0003", UriKind.Relative),
-                Ct
-            ),
-            wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10))
+        var foreign = UploadFiles.Reported(
+            await UploadFiles.TemplateAsync(planner, "H-0001,H-0003"),
+            new DateTime(2020, 2, 10)
         );
-        var own = Uploads.UploadFiles.Edit(template, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        var own = UploadFiles.Reported(template, new DateTime(2020, 2, 10));
 
-        using var refused = await PostAsync(admin, foreign, "foreign.xlsx");
-        using var accepted = await PostAsync(admin, own, "own.xlsx");
-        using var byPlanner = await PostAsync(planner, foreign, "foreign.xlsx");
+        using var refused = await PostUploadAsync(admin, foreign, "foreign.xlsx");
+        using var accepted = await PostUploadAsync(admin, own, "own.xlsx");
+        using var byPlanner = await PostUploadAsync(planner, foreign, "foreign.xlsx");
 
-        Assert.Equal(HttpStatusCode.Forbidden, otherTemplate.StatusCode);
-        Assert.Contains(
-            "H-0003 is not one of yours",
-            await otherTemplate.Content.ReadAsStringAsync(Ct),
-            StringComparison.Ordinal
-        );
+        await Answer.AssertSaysAsync(otherTemplate, HttpStatusCode.Forbidden, "H-0003 is not one of yours");
         // The whole file is refused, its own hospital's row too, with the row that is not theirs named.
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        var error = Assert.Single(
-            (await refused.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("errors").EnumerateArray()
-        );
-        Assert.Equal(
-            ("Capacity", 3, "A", "H-0003"),
-            (
-                error.GetProperty("sheet").GetString(),
-                error.GetProperty("row").GetInt32(),
-                error.GetProperty("column").GetString(),
-                error.GetProperty("value").GetString()
-            )
-        );
-        Assert.Contains(
-            "not one of yours; you report for H-0001, H-0002",
-            error.GetProperty("message").GetString(),
-            StringComparison.Ordinal
-        );
+        var error = Assert.Single((await RefusedUpload.ReadAsync(refused)).Errors);
+        Assert.Equal(("Capacity", 3, "A", "H-0003"), (error.Sheet, error.Row, error.Column, error.Value));
+        Assert.Contains("not one of yours; you report for H-0001, H-0002", error.Message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byPlanner.StatusCode);
         // The very file the planner has uploaded is still refused to the administrator, not answered as "uploaded
         // before".
-        using var again = await PostAsync(admin, foreign, "foreign.xlsx");
+        using var again = await PostUploadAsync(admin, foreign, "foreign.xlsx");
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         // Each sees the uploads they may: the administrator their own, the planner all.
         var seenByAdmin = await admin.GetFromJsonAsync<JsonElement>("/api/uploads", Ct);
         Assert.Equal(["own.xlsx"], seenByAdmin.EnumerateArray().Select(u => u.GetProperty("fileName").GetString()));
         Assert.Equal("hospital", seenByAdmin[0].GetProperty("uploadedBy").GetString());
         Assert.Equal(2, (await planner.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
+        await AssertNoTemplateOnceTheirHospitalsAreGoneAsync(app);
+    }
 
-        // An administrator whose hospitals were all taken away gets no template at all (not every hospital's).
+    /// <summary>An administrator whose hospitals were all taken away gets no template at all (not every
+    /// hospital's).</summary>
+    private static async Task AssertNoTemplateOnceTheirHospitalsAreGoneAsync(TestWebApp app)
+    {
         await using (var connection = await app.Planner.OpenAsync(Ct))
         {
-            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM user_hospitals WHERE user_name = 'hospital'");
+            await connection.ExecuteAsync("DELETE FROM user_hospitals WHERE user_name = 'hospital'");
         }
         using var emptied = await app.WithApiKeyAsync("hospital");
         using var none = await emptied.GetAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
-
-        static Task<HttpResponseMessage> PostAsync(HttpClient client, byte[] file, string name) =>
-            TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
     }
+
+    private static Task<HttpResponseMessage> PostUploadAsync(HttpClient client, byte[] file, string name) =>
+        TestWebApp.PostFileAsync(client, "/api/uploads/capacity", file, name);
 
     [Fact]
     public async Task OpenApi_DocumentsEveryApiEndpoint_WithASummaryAndTheKeyScheme()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
         using var client = app.Anonymous();
 
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
@@ -619,13 +552,11 @@ public class AccessTests
     [Fact]
     public async Task UploadPage_ListsEveryProblemOfARefusedFile_AndAcceptsAGoodOne()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await Uploads.HospitalsDatabase.PrepareAsync(db);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite, HospitalsDatabase.PrepareAsync);
         using var admin = await app.SignedInAsync("hospital");
-        var template = await admin.GetByteArrayAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative), Ct);
-        var good = Uploads.UploadFiles.Edit(template, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
-        var bad = Uploads.UploadFiles.Edit(good, wb =>
+        var template = await UploadFiles.TemplateAsync(admin);
+        var good = UploadFiles.Reported(template, new DateTime(2020, 2, 10));
+        var bad = UploadFiles.Edit(good, wb =>
         {
             wb.Worksheet("Capacity").Cell(2, 9).SetValue(-4);
             wb.Worksheet("Capacity").Cell(3, 9).SetValue("many");

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Planner.Api;
 using Planner.Api.Access;
 
 namespace Planner.Tests.Access;
@@ -215,11 +213,6 @@ public class SignInThrottleTests
         );
         Assert.Null(TestOptions.StartupError());
     }
-
-    private static IConfiguration Configuration(params (string Key, string Value)[] values) =>
-        new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value)))
-            .Build();
 
     /// <summary>A clock the test moves on by hand (no sleeps).</summary>
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
