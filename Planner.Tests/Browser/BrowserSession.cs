@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
@@ -17,14 +15,9 @@ internal sealed partial class BrowserSession : IAsyncDisposable
     private const string Chromium = "/usr/bin/chromium";
     private const string ChromeDriver = "/usr/bin/chromedriver";
 
-    private readonly Process _server;
-    private readonly StringBuilder _output = new();
+    private ApiProcess _server = null!;
 
-    private BrowserSession(Process server, string downloads)
-    {
-        _server = server;
-        Downloads = downloads;
-    }
+    private BrowserSession(string downloads) => Downloads = downloads;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -35,52 +28,51 @@ internal sealed partial class BrowserSession : IAsyncDisposable
 
     public static async Task<BrowserSession> StartAsync(TestDatabase db)
     {
-        if (!File.Exists(Chromium) || !File.Exists(ChromeDriver))
+        SkipWithoutChromium();
+        var session = new BrowserSession(Directory.CreateDirectory(Path.Combine(db.Directory, "downloads")).FullName);
+        session.BaseAddress = await session.StartServerAsync(db);
+        session.Driver = StartChromium(session.Downloads);
+        return session;
+    }
+
+    private static void SkipWithoutChromium()
+    {
+        if (File.Exists(Chromium) && File.Exists(ChromeDriver))
+            return;
+        const string reason = "Chromium is not installed (apt-get install chromium chromium-driver)";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            const string reason = "Chromium is not installed (apt-get install chromium chromium-driver)";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"{reason}; on CI it must be, .ci/run installs it.");
-            }
-            Assert.Skip(reason);
+            throw new InvalidOperationException($"{reason}; on CI it must be, .ci/run installs it.");
         }
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (
-            var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"),
+        Assert.Skip(reason);
+    }
+
+    /// <summary>Starts Planner on a free loopback port and waits until it says where it listens.</summary>
+    private async Task<Uri> StartServerAsync(TestDatabase db)
+    {
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server = ApiProcess.Start(
+            [
                 "--urls=http://127.0.0.1:0",
                 $"--Planner:LocalDirectory={db.Directory}",
                 "--Planner:Teams:TimeLimitSeconds=2",
                 "--Planner:Jobs:PollIntervalSeconds=0.2",
-                // The schedules do not fire during a test.
-                "--Planner:Jobs:PullCron=0 0 1 1 *",
-                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
-                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
+                .. TestPlanner.NoSchedules.Select(s => $"--{s.Key}={s.Value}"),
+            ],
+            line =>
+            {
+                if (Listening().Match(line) is { Success: true } m)
+                    listening.TrySetResult(new Uri(m.Groups[1].Value));
             }
-        )
-        {
-            info.ArgumentList.Add(arg);
-        }
-        var downloads = Directory.CreateDirectory(Path.Combine(db.Directory, "downloads")).FullName;
-        var session = new BrowserSession(new Process { StartInfo = info }, downloads);
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        session._server.OutputDataReceived += (_, e) => session.Seen(e.Data, listening);
-        session._server.ErrorDataReceived += (_, e) => session.Seen(e.Data, listening);
-        session._server.Start();
-        session._server.BeginOutputReadLine();
-        session._server.BeginErrorReadLine();
+        );
         var started = await Task.WhenAny(listening.Task, Task.Delay(TimeSpan.FromMinutes(2), Ct));
         if (started != listening.Task)
-            throw new InvalidOperationException($"Planner did not start in 2 minutes:\n{session.Output}");
-        session.BaseAddress = await listening.Task;
+            throw new InvalidOperationException($"Planner did not start in 2 minutes:\n{Output}");
+        return await listening.Task;
+    }
 
+    private static ChromeDriver StartChromium(string downloads)
+    {
         var options = new ChromeOptions { BinaryLocation = Chromium };
         options.AddArguments(
             "--headless=new",
@@ -97,18 +89,10 @@ internal sealed partial class BrowserSession : IAsyncDisposable
             Path.GetFileName(ChromeDriver)
         );
         service.HideCommandPromptWindow = true;
-        session.Driver = new ChromeDriver(service, options, TimeSpan.FromMinutes(1));
-        return session;
+        return new ChromeDriver(service, options, TimeSpan.FromMinutes(1));
     }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-                return _output.ToString();
-        }
-    }
+    public string Output => _server.Output;
 
     public void Go(string path) => Driver.Navigate().GoToUrl(new Uri(BaseAddress, path));
 
@@ -172,20 +156,7 @@ internal sealed partial class BrowserSession : IAsyncDisposable
     {
         Driver?.Quit();
         Driver?.Dispose();
-        if (!_server.HasExited)
-            _server.Kill(entireProcessTree: true);
-        await _server.WaitForExitAsync();
-        _server.Dispose();
-    }
-
-    private void Seen(string? line, TaskCompletionSource<Uri> listening)
-    {
-        if (line is null)
-            return;
-        lock (_output)
-            _output.AppendLine(line);
-        if (Listening().Match(line) is { Success: true } m)
-            listening.TrySetResult(new Uri(m.Groups[1].Value));
+        await _server.DisposeAsync();
     }
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]

@@ -6,8 +6,7 @@ using Planner.Tests.Uploads;
 namespace Planner.Tests.Browser;
 
 /// <summary>The three roles' tasks in a real browser (headless Chromium) against Planner served on loopback.</summary>
-[Collection(HangfireState.Name)]
-public class BrowserTests
+public class BrowserTests : HangfireTests
 {
     [Fact]
     public async Task HospitalAdministrator_DownloadsTheTemplate_UploadsAGoodFile_ThenABadOne_AndSeesTheErrors()
@@ -20,21 +19,10 @@ public class BrowserTests
         browser.Go("/uploads");
         browser.Driver.FindElement(By.LinkText("capacity template")).Click();
         var template = await File.ReadAllBytesAsync(browser.Downloaded("capacity-template"), Ct);
-        using (var book = new XLWorkbook(new MemoryStream(template)))
-        {
-            var sheet = book.Worksheet("Capacity");
-            Assert.Equal(
-                ["H-0001", "H-0002"],
-                Enumerable.Range(2, sheet.LastRowUsed()!.RowNumber() - 1).Select(r => sheet.Cell(r, 1).GetString())
-            );
-        }
+        Assert.Equal(["H-0001", "H-0002"], UploadFiles.Hospitals(template));
         var good = Path.Combine(db.Directory, "good.xlsx");
         var bad = Path.Combine(db.Directory, "bad.xlsx");
-        await File.WriteAllBytesAsync(
-            good,
-            UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10))),
-            Ct
-        );
+        await File.WriteAllBytesAsync(good, UploadFiles.Reported(template, new DateTime(2020, 2, 10)), Ct);
         await File.WriteAllBytesAsync(
             bad,
             UploadFiles.Edit(await File.ReadAllBytesAsync(good, Ct), wb =>
@@ -43,12 +31,12 @@ public class BrowserTests
             Ct
         );
 
-        Upload(good);
+        Upload(browser, good);
         var accepted = browser.Until(
             d => d.FindElements(By.CssSelector("[role=status]")).FirstOrDefault()?.Text,
             "the upload's result"
         );
-        Upload(bad);
+        Upload(browser, bad);
         var errors = browser.Until(
             d =>
                 d.FindElements(By.CssSelector("#upload-errors tbody tr")).Select(r => r.Text).ToList()
@@ -73,13 +61,13 @@ public class BrowserTests
                 .Driver.FindElements(By.CssSelector("table[aria-label='Recent uploads'] tbody tr td:first-child"))
                 .Select(c => c.Text)
         );
+    }
 
-        void Upload(string path)
-        {
-            browser.Go("/uploads");
-            browser.Driver.FindElement(By.Id("file")).SendKeys(path);
-            browser.Driver.FindElement(By.CssSelector("form[enctype] button[type=submit]")).Click();
-        }
+    private static void Upload(BrowserSession browser, string path)
+    {
+        browser.Go("/uploads");
+        browser.Driver.FindElement(By.Id("file")).SendKeys(path);
+        browser.Driver.FindElement(By.CssSelector("form[enctype] button[type=submit]")).Click();
     }
 
     [Fact]
@@ -98,7 +86,7 @@ public class BrowserTests
         driver.FindElement(By.Name("Demand[0].Multiplier")).SendKeys("3");
         driver.FindElement(By.Id("HorizonDays")).SendKeys("3");
         driver.FindElement(By.CssSelector("button[name=run][value=true]")).Click();
-        var scenarioRun = Finished();
+        var scenarioRun = Finished(browser);
 
         browser.Go("/scenarios");
         Assert.Contains(
@@ -107,7 +95,7 @@ public class BrowserTests
             StringComparison.Ordinal
         );
         driver.FindElement(By.XPath("//button[text()='Run baseline']")).Click();
-        var baselineRun = Finished();
+        var baselineRun = Finished(browser);
 
         browser.Go("/scenarios");
         driver.FindElement(By.CssSelector($"#first option[value='{baselineRun}']")).Click();
@@ -118,40 +106,48 @@ public class BrowserTests
         Assert.Equal(10, driver.FindElements(By.CssSelector("svg[role=img] rect title")).Count);
         Assert.Contains("(surge)", driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
 
-        // Hangzhou's logistics officer: their city's workbook of the latest plan, and no other city's.
+        AssertHangzhouGetsItsCityOnly(browser, baselineRun);
+    }
+
+    /// <summary>Hangzhou's logistics officer: their city's workbook of the latest plan, and no other city's.</summary>
+    private static void AssertHangzhouGetsItsCityOnly(BrowserSession browser, string run)
+    {
+        var driver = browser.Driver;
         browser.SignOut();
         browser.SignIn("hangzhou", "hangzhou-2020");
         Assert.Empty(driver.FindElements(By.CssSelector("a[href$='/files/city-330200']")));
         Assert.Empty(driver.FindElements(By.CssSelector("a[href$='/files/province']")));
-        driver.FindElement(By.CssSelector($"a[href='/api/runs/{baselineRun}/files/city-330100']")).Click();
+        driver.FindElement(By.CssSelector($"a[href='/api/runs/{run}/files/city-330100']")).Click();
         using (var book = new XLWorkbook(browser.Downloaded("plan-city-330100-")))
         {
             Assert.Contains(book.Worksheets, w => w.Name == "Villages");
         }
-        browser.Go($"/api/runs/{baselineRun}/files/city-330200");
+        browser.Go($"/api/runs/{run}/files/city-330200");
         Assert.Contains("city 330100 only", driver.PageSource, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(browser.Downloads, "plan-city-330200-*"));
+    }
 
-        string Finished()
-        {
-            browser.Until(d => d.Url.Contains("/runs/req-", StringComparison.Ordinal), "the run's page");
-            var id = driver.Url[(driver.Url.LastIndexOf('/') + 1)..];
-            // Read in one script call: the page reloads itself every 2 s, and an element found before a reload can
-            // no longer be read after it (Chromium does not always report that as a stale element).
-            var status = browser.Until(
-                d =>
-                    ((IJavaScriptExecutor)d).ExecuteScript(
-                        "return document.getElementById('run-status')?.textContent ?? null"
-                    )
-                        is string s
-                    && s is "succeeded" or "failed" or "cancelled"
-                        ? s
-                        : null,
-                $"run {id} to finish",
-                seconds: 240
-            );
-            Assert.Equal("succeeded", status);
-            return id;
-        }
+    /// <summary>Waits on the run's page until the run has finished, checks it succeeded, and gives its id.</summary>
+    private static string Finished(BrowserSession browser)
+    {
+        var driver = browser.Driver;
+        browser.Until(d => d.Url.Contains("/runs/req-", StringComparison.Ordinal), "the run's page");
+        var id = driver.Url[(driver.Url.LastIndexOf('/') + 1)..];
+        // Read in one script call: the page reloads itself every 2 s, and an element found before a reload can
+        // no longer be read after it (Chromium does not always report that as a stale element).
+        var status = browser.Until(
+            d =>
+                ((IJavaScriptExecutor)d).ExecuteScript(
+                    "return document.getElementById('run-status')?.textContent ?? null"
+                )
+                    is string s
+                && s is "succeeded" or "failed" or "cancelled"
+                    ? s
+                    : null,
+            $"run {id} to finish",
+            seconds: 240
+        );
+        Assert.Equal("succeeded", status);
+        return id;
     }
 }

@@ -1,24 +1,18 @@
+using System.Data.Common;
 using Hangfire;
 using Npgsql;
 using Planner.Api.Jobs;
-using Planner.Api.Planning;
-using Planner.Api.Runs;
 using Planner.Api.Sources;
 
 namespace Planner.Tests.Jobs;
 
 /// <summary>Server mode: separate worker processes on one PostgreSQL database, Hangfire.PostgreSql between
 /// them.</summary>
-[Collection(HangfireState.Name)]
-public class DistributedWorkerTests
+public class DistributedWorkerTests : HangfireTests
 {
     private static async Task<(TestNode Settings, JobStorage Storage)> PrepareAsync(TestDatabase db)
     {
-        var settings = TestPlanner.Node(db);
-        var pipeline = settings;
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
-        await pipeline.PullAsync(ct: Ct);
+        var settings = await TestPlanner.PulledAsync(db);
         // Creating the storage installs Hangfire's schema before the workers start.
         HangfireState.ResetLogging();
         return (settings, JobsSetup.CreateStorage(settings.Planner, settings.Jobs));
@@ -37,28 +31,14 @@ public class DistributedWorkerTests
         );
         await using var a = WorkerProcess.Start(db);
         await using var b = WorkerProcess.Start(db);
-        await WaitAsync(
-            () => Task.FromResult(storage.GetMonitoringApi().Servers().Count == 2),
-            TimeSpan.FromSeconds(90),
-            "both workers registered",
-            a,
-            b
-        );
+        await WaitRegisteredAsync(storage, "both workers registered", a, b);
 
         var client = new BackgroundJobClient(storage);
         var ids = new List<string>();
         for (var i = 0; i < 50; i++)
-        {
-            var id = await RunRequests.CreateAsync(
-                connection,
-                "scenario",
-                new PlanRequest(Scenario: "surge", HorizonDays: 2),
-                null,
-                DateTimeOffset.UtcNow
+            ids.Add(
+                await QueueAsync(connection, client, "scenario", new PlanRequest(Scenario: "surge", HorizonDays: 2))
             );
-            RunJobs.Enqueue(client, id, "scenario");
-            ids.Add(id);
-        }
         await WaitAsync(
             async () =>
                 await connection.ExecuteScalarAsync<long>(
@@ -70,6 +50,18 @@ public class DistributedWorkerTests
             b
         );
 
+        await AssertEachRanOnceAtTheFirstAttemptAsync(connection, ids, a, b);
+    }
+
+    /// <summary>Each request succeeded at its first attempt with one plan run, publishing one workbook (city
+    /// workbooks are off here) and one summary, and both processes took part.</summary>
+    private static async Task AssertEachRanOnceAtTheFirstAttemptAsync(
+        DbConnection connection,
+        List<string> ids,
+        ApiProcess a,
+        ApiProcess b
+    )
+    {
         var requests = (
             await connection.QueryAsync<(string Id, string Status, long Attempts, string Worker, string RunId)>(
                 "SELECT id, status, attempts, worker, run_id FROM run_requests"
@@ -81,8 +73,6 @@ public class DistributedWorkerTests
             retried.Count == 0,
             $"Not succeeded at the first attempt: {string.Join(", ", retried)}. Worker output:\n{Output(a, b)}"
         );
-        // Each request ran once: one plan run, succeeded, publishing one workbook (city workbooks are off here) and one
-        // summary.
         var runs = (
             await connection.QueryAsync<(string RequestId, string Status, long Files)>(
                 """
@@ -98,15 +88,12 @@ public class DistributedWorkerTests
             requests.Select(r => r.RunId).Order(StringComparer.Ordinal),
             (await connection.QueryAsync<string>("SELECT id FROM plan_runs")).Order(StringComparer.Ordinal)
         );
-        // Both processes took part.
         var pids = requests
             .Select(r => r.Worker[(r.Worker.LastIndexOf(':') + 1)..])
             .Distinct()
             .Order(StringComparer.Ordinal);
         Assert.Equal(
-            new[] { a.Id, b.Id }
-                .Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Order(StringComparer.Ordinal),
+            new[] { a.Id, b.Id }.Select(p => p.ToString(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal),
             pids
         );
     }
@@ -118,26 +105,11 @@ public class DistributedWorkerTests
         var (settings, storage) = await PrepareAsync(db);
         await using var connection = await settings.Planner.OpenAsync(Ct);
         await using var a = WorkerProcess.Start(db);
-        await WaitAsync(
-            () => Task.FromResult(storage.GetMonitoringApi().Servers().Count == 1),
-            TimeSpan.FromSeconds(90),
-            "worker A registered",
-            a
-        );
-        var id = await RunRequests.CreateAsync(connection, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-        RunJobs.Enqueue(new BackgroundJobClient(storage), id, "daily");
+        await WaitRegisteredAsync(storage, "worker A registered", a);
+        var id = await QueueAsync(connection, new BackgroundJobClient(storage), "daily", new PlanRequest());
 
         // A has recorded its plan run as started: it is solving. Kill it there.
-        await WaitAsync(
-            async () =>
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
-                    new { id }
-                ) == 1,
-            TimeSpan.FromMinutes(3),
-            "worker A solving",
-            a
-        );
+        await WaitUntilSolvingAsync(connection, id, a);
         var killedFolders = Directory.GetDirectories(WorkerProcess.WorkDirectory(db), $"{a.Id}-*");
         Assert.Single(killedFolders);
         a.Kill();
@@ -186,51 +158,18 @@ public class DistributedWorkerTests
         await using var connection = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
         await using (var source = await settings.Source(Feed.Production).Database.OpenAsync(Ct))
         {
-            // Every report and stock count changes at the source, so the next pull rewrites both tables.
-            await source.ExecuteAsync(
-                "UPDATE daily_output SET quantity = quantity + 1, row_version = row_version + 1000000000"
-            );
-            await source.ExecuteAsync(
-                "UPDATE stock_on_hand SET quantity = quantity + 1, row_version = row_version + 1000000000"
-            );
+            await Sources.FeedClaimTests.ChangeEveryReportAndStockCountAsync(source);
         }
         var before = await Sources.FeedClaimTests.FeedTablesDigestAsync(connection);
         var client = new BackgroundJobClient(storage);
 
-        // Worker A's pull stops at its last merge, production_reports already rewritten in its transaction: kill it
-        // there.
-        await using var blocker = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
-        await using (var hold = await blocker.BeginTransactionAsync(Ct))
-        {
-            await blocker.ExecuteAsync("LOCK TABLE stock_reports IN EXCLUSIVE MODE", transaction: hold);
-            await using var a = WorkerProcess.Start(db);
-            client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
-            await Sources.FeedClaimTests.WaitForQueryAsync(connection, "MERGE INTO stock_reports%");
-            a.Kill();
-        }
-        var killedAt = DateTimeOffset.UtcNow;
-        // The server ends the dead worker's session (and rolls its transaction back) once the lock lets it go on.
-        await WaitAsync(
-            async () =>
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'MERGE INTO stock_reports%'"
-                ) == 0,
-            TimeSpan.FromMinutes(1),
-            "the killed worker's session to end"
-        );
+        var killedAt = await KillAWorkerAtItsLastMergeAsync(db, settings, client, connection);
         Assert.Equal(before, await Sources.FeedClaimTests.FeedTablesDigestAsync(connection));
 
         // Worker B: a pull of the same feed and a plan run are asked for at once.
         await using var b = WorkerProcess.Start(db);
         client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
-        var id = await RunRequests.CreateAsync(
-            connection,
-            "daily",
-            new PlanRequest(HorizonDays: 2),
-            null,
-            DateTimeOffset.UtcNow
-        );
-        RunJobs.Enqueue(client, id, "daily");
+        var id = await QueueAsync(connection, client, "daily", new PlanRequest(HorizonDays: 2));
         await WaitAsync(
             async () => (await RunRequests.GetAsync(connection, id))!.Status is "succeeded" or "failed",
             TimeSpan.FromMinutes(3),
@@ -249,8 +188,52 @@ public class DistributedWorkerTests
             b
         );
 
+        await AssertThePlanDidNotWaitForTheLease_AndThePullNoLongerAsync(connection, id, killedAt, b);
+    }
+
+    /// <summary>
+    /// Worker A's pull of production stops at its last merge, production_reports already rewritten in its
+    /// transaction: it is killed there. Returns once the server has ended the dead worker's session (and rolled its
+    /// transaction back), which it does once the lock lets it go on.
+    /// </summary>
+    private static async Task<DateTimeOffset> KillAWorkerAtItsLastMergeAsync(
+        TestDatabase db,
+        TestNode settings,
+        BackgroundJobClient client,
+        NpgsqlConnection connection
+    )
+    {
+        await using var blocker = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
+        await using (var hold = await blocker.BeginTransactionAsync(Ct))
+        {
+            await blocker.ExecuteAsync("LOCK TABLE stock_reports IN EXCLUSIVE MODE", transaction: hold);
+            await using var a = WorkerProcess.Start(db);
+            client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
+            await Sources.FeedClaimTests.WaitForQueryAsync(connection, "MERGE INTO stock_reports%");
+            a.Kill();
+        }
+        var killedAt = DateTimeOffset.UtcNow;
+        await WaitAsync(
+            async () =>
+                await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'MERGE INTO stock_reports%'"
+                ) == 0,
+            TimeSpan.FromMinutes(1),
+            "the killed worker's session to end"
+        );
+        return killedAt;
+    }
+
+    /// <summary>The plan run did not wait for the dead worker's lease: it ran with the production data held. The pull
+    /// waited for the lease, no longer, and the dead worker's pull run is marked abandoned.</summary>
+    private static async Task AssertThePlanDidNotWaitForTheLease_AndThePullNoLongerAsync(
+        NpgsqlConnection connection,
+        string id,
+        DateTimeOffset killedAt,
+        ApiProcess b
+    )
+    {
         var lease = TimeSpan.FromSeconds(30);
-        // The plan run did not wait for the dead worker's lease: it ran with the production data held.
         var planStarted = await connection.ExecuteScalarAsync<DateTimeOffset>(
             "SELECT started_at FROM plan_runs WHERE request_id = @id",
             new { id }
@@ -260,7 +243,6 @@ public class DistributedWorkerTests
             planStarted - killedAt < lease,
             $"The plan run started {(planStarted - killedAt).TotalSeconds:0.0} s after the kill.\n{Output(b)}"
         );
-        // The pull waited for the lease, no longer.
         var pullStarted = await connection.ExecuteScalarAsync<DateTimeOffset>(
             "SELECT started_at FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > "
                 + "@killedAt",
@@ -286,27 +268,12 @@ public class DistributedWorkerTests
         await using var db = await TestDatabase.CreateOnAsync(cluster.AdminConnectionString);
         var (_, storage) = await PrepareAsync(db);
         await using var a = WorkerProcess.Start(db);
-        await WaitAsync(
-            () => Task.FromResult(storage.GetMonitoringApi().Servers().Count == 1),
-            TimeSpan.FromSeconds(90),
-            "worker A registered",
-            a
-        );
+        await WaitRegisteredAsync(storage, "worker A registered", a);
         string id;
         await using (var connection = await OpenUnpooledAsync(db))
         {
-            id = await RunRequests.CreateAsync(connection, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-            RunJobs.Enqueue(new BackgroundJobClient(storage), id, "daily");
-            await WaitAsync(
-                async () =>
-                    await connection.ExecuteScalarAsync<long>(
-                        "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
-                        new { id }
-                    ) == 1,
-                TimeSpan.FromMinutes(3),
-                "worker A solving",
-                a
-            );
+            id = await QueueAsync(connection, new BackgroundJobClient(storage), "daily", new PlanRequest());
+            await WaitUntilSolvingAsync(connection, id, a);
         }
 
         var restartedAt = DateTimeOffset.UtcNow;
@@ -350,6 +317,41 @@ public class DistributedWorkerTests
         Assert.All(published.Where(p => p.Status != "succeeded"), p => Assert.Equal(("failed", 0L), p));
     }
 
+    /// <summary>Records a run request and queues its job, as the API and the schedules do.</summary>
+    private static async Task<string> QueueAsync(
+        DbConnection connection,
+        IBackgroundJobClient client,
+        string kind,
+        PlanRequest request
+    )
+    {
+        var id = await RunRequests.CreateAsync(connection, kind, request, null, DateTimeOffset.UtcNow);
+        RunJobs.Enqueue(client, id, kind);
+        return id;
+    }
+
+    /// <summary>Waits until Hangfire knows as many servers as there are <paramref name="workers"/>.</summary>
+    private static Task WaitRegisteredAsync(JobStorage storage, string what, params ApiProcess[] workers) =>
+        WaitAsync(
+            () => Task.FromResult(storage.GetMonitoringApi().Servers().Count == workers.Length),
+            TimeSpan.FromSeconds(90),
+            what,
+            workers
+        );
+
+    /// <summary>Waits until the worker has recorded the request's plan run as started: it is solving.</summary>
+    private static Task WaitUntilSolvingAsync(DbConnection connection, string id, ApiProcess worker) =>
+        WaitAsync(
+            async () =>
+                await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
+                    new { id }
+                ) == 1,
+            TimeSpan.FromMinutes(3),
+            "worker A solving",
+            worker
+        );
+
     private static async Task<NpgsqlConnection> OpenUnpooledAsync(TestDatabase db)
     {
         var connection = new NpgsqlConnection(
@@ -359,15 +361,14 @@ public class DistributedWorkerTests
         return connection;
     }
 
-    private static string Output(params WorkerProcess[] workers) =>
-        string.Join("\n---\n", workers.Select(w => w.Output));
+    private static string Output(params ApiProcess[] workers) => string.Join("\n---\n", workers.Select(w => w.Output));
 
     /// <summary>Polls a condition (a database fact, not a fixed delay) until it holds or the deadline passes.</summary>
     private static async Task WaitAsync(
         Func<Task<bool>> condition,
         TimeSpan timeout,
         string what,
-        params WorkerProcess[] workers
+        params ApiProcess[] workers
     )
     {
         var deadline = DateTime.UtcNow + timeout;

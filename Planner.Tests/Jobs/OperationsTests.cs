@@ -4,14 +4,12 @@ namespace Planner.Tests.Jobs;
 
 /// <summary>The web node in embedded mode: the dashboard and the operations endpoints, as a planner (access:
 /// AccessTests).</summary>
-[Collection(HangfireState.Name)]
-public class OperationsTests
+public class OperationsTests : HangfireTests
 {
     [Fact]
     public async Task Operations_TriggerARun_FollowIt_AndDownloadWhatItPublished()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
         using var client = await app.WithApiKeyAsync("planner");
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/hangfire", UriKind.Relative), Ct)).StatusCode);
@@ -20,16 +18,15 @@ public class OperationsTests
         var id = (await queued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
         Assert.Equal($"/api/runs/{id}", queued.Headers.Location?.ToString());
 
-        JsonElement state;
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        do
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the run did not finish in 3 minutes");
-            await Task.Delay(100, Ct);
-            state = await client.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct);
-        } while (state.GetProperty("status").GetString() is "queued" or "running");
+        Assert.Equal("succeeded", await TestWebApp.FinishedRunStatusAsync(client, id));
+        await AssertPublishedAsync(client, id);
+        await AssertSourcesAndRefusalsAsync(client);
+        await AssertACityOfficerGetsTheirCityOnlyAsync(app, client, id);
+    }
 
-        Assert.Equal("succeeded", state.GetProperty("status").GetString());
+    /// <summary>The run's province workbook and one city's, downloaded.</summary>
+    private static async Task AssertPublishedAsync(HttpClient client, string id)
+    {
         var workbook = await client.GetAsync(new Uri($"/api/runs/{id}/files/province", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, workbook.StatusCode);
         using (var book = new XLWorkbook(await workbook.Content.ReadAsStreamAsync(Ct)))
@@ -43,6 +40,12 @@ public class OperationsTests
             city.Content.Headers.ContentDisposition?.FileName?.Trim('"'),
             StringComparison.Ordinal
         );
+    }
+
+    /// <summary>The feeds' freshness and pulls, a pull asked for, and what is refused: an unknown feed or run, a
+    /// horizon too long.</summary>
+    private static async Task AssertSourcesAndRefusalsAsync(HttpClient client)
+    {
         var sources = await client.GetFromJsonAsync<JsonElement>("/api/sources", Ct);
         Assert.Equal(3, sources.GetArrayLength());
         Assert.All(sources.EnumerateArray(), s => Assert.True(s.GetProperty("fresh").GetBoolean()));
@@ -53,19 +56,17 @@ public class OperationsTests
             (await client.PostAsync(new Uri("/api/sources/production/pull", UriKind.Relative), null, Ct)).StatusCode
         );
         var unknownFeed = await client.PostAsync(new Uri("/api/sources/masks/pull", UriKind.Relative), null, Ct);
-        Assert.Equal(HttpStatusCode.NotFound, unknownFeed.StatusCode);
-        Assert.Contains(
-            "production, hospitals and teams",
-            await unknownFeed.Content.ReadAsStringAsync(Ct),
-            StringComparison.Ordinal
-        );
+        await Answer.AssertSaysAsync(unknownFeed, HttpStatusCode.NotFound, "production, hospitals and teams");
         var unknownRun = await client.PostAsync(new Uri("/api/runs/req-nope/cancel", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknownRun.StatusCode);
         var badDays = await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, badDays.StatusCode);
-        Assert.Contains("days is 400", await badDays.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await Answer.AssertSaysAsync(badDays, HttpStatusCode.BadRequest, "days is 400");
+    }
 
-        // Hangzhou's logistics officer, signed in on the pages, sees and downloads Hangzhou's workbook only.
+    /// <summary>Hangzhou's logistics officer, signed in on the pages, sees and downloads Hangzhou's workbook of the run
+    /// only; the planner sees all 13 files.</summary>
+    private static async Task AssertACityOfficerGetsTheirCityOnlyAsync(TestWebApp app, HttpClient planner, string id)
+    {
         using var officer = await app.SignedInAsync("hangzhou");
         var plans = await officer.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
         Assert.Contains($"/api/runs/{id}/files/city-330100", plans, StringComparison.Ordinal);
@@ -73,7 +74,7 @@ public class OperationsTests
         Assert.DoesNotContain($"/api/runs/{id}/files/province", plans, StringComparison.Ordinal);
         var published = await officer.GetFromJsonAsync<JsonElement>($"/api/plans/{id}", Ct);
         Assert.Equal(["city-330100"], published.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
-        var all = await client.GetFromJsonAsync<JsonElement>("/api/plans", Ct);
+        var all = await planner.GetFromJsonAsync<JsonElement>("/api/plans", Ct);
         Assert.Equal(13, Assert.Single(all.EnumerateArray()).GetProperty("files").GetArrayLength());
         using var own = await officer.GetAsync(new Uri($"/api/runs/{id}/files/city-330100", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
@@ -94,9 +95,10 @@ public class OperationsTests
     [Fact]
     public async Task Uploads_TemplateIn_FilledTemplateOut_ProblemsAsProblemDetails()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await Uploads.HospitalsDatabase.PrepareAsync(db);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(
+            DatabaseProvider.Sqlite,
+            Uploads.HospitalsDatabase.PrepareAsync
+        );
         using var client = await app.WithApiKeyAsync("planner");
 
         var template = await client.GetAsync(
@@ -109,7 +111,7 @@ public class OperationsTests
             template.Content.Headers.ContentType?.MediaType
         );
         var bytes = await template.Content.ReadAsByteArrayAsync(Ct);
-        var good = Uploads.UploadFiles.Edit(bytes, wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10)));
+        var good = Uploads.UploadFiles.Reported(bytes, new DateTime(2020, 2, 10));
         var bad = Uploads.UploadFiles.Edit(good, wb => wb.Worksheet("Capacity").Cell(3, 9).SetValue(-4));
 
         var accepted = await Post(good, "filled.xlsx");
@@ -121,23 +123,9 @@ public class OperationsTests
         Assert.Equal((2, 2), (result.GetProperty("rowsRead").GetInt32(), result.GetProperty("rowsChanged").GetInt32()));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>(Ct);
-        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
-        Assert.Equal(
-            ("Capacity", 3, "I", "ICU beds total"),
-            (
-                error.GetProperty("sheet").GetString(),
-                error.GetProperty("row").GetInt32(),
-                error.GetProperty("column").GetString(),
-                error.GetProperty("field").GetString()
-            )
-        );
-        Assert.Equal(HttpStatusCode.BadRequest, notExcel.StatusCode);
-        Assert.Contains(
-            "not an Excel workbook",
-            await notExcel.Content.ReadAsStringAsync(Ct),
-            StringComparison.Ordinal
-        );
+        var error = Assert.Single((await Uploads.RefusedUpload.ReadAsync(refused)).Errors);
+        Assert.Equal(("Capacity", 3, "I", "ICU beds total"), (error.Sheet, error.Row, error.Column, error.Field));
+        await Answer.AssertSaysAsync(notExcel, HttpStatusCode.BadRequest, "not an Excel workbook");
         Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>("/api/uploads", Ct)).GetArrayLength());
         var unknown = await client.GetAsync(
             new Uri("/api/uploads/capacity/template?hospitals=H-NOPE", UriKind.Relative),

@@ -5,8 +5,6 @@ using Hangfire.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Planner.Api;
 using Planner.Api.Jobs;
-using Planner.Api.Planning;
-using Planner.Api.Runs;
 using Planner.Api.Sources;
 using Planner.Api.Startup;
 
@@ -14,8 +12,7 @@ namespace Planner.Tests.Jobs;
 
 /// <summary>Plan runs as jobs, in process: claims, publishing once, cancellation, freshness gating and the
 /// schedules.</summary>
-[Collection(HangfireState.Name)]
-public class PlanJobTests
+public class PlanJobTests : HangfireTests
 {
     private static readonly DateTimeOffset Noon = new(2020, 2, 10, 4, 0, 0, TimeSpan.Zero);
 
@@ -305,8 +302,7 @@ public class PlanJobTests
         // Hospitals pulled at noon; two hours later their source is down, so the data held is two hours old.
         var settings = Settings(db, ("Planner:Freshness:Mode", mode));
         var pipeline = settings.At(new FixedClock(Noon));
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
+        await pipeline.PrepareWithSourcesAsync(Ct);
         Assert.All(await pipeline.PullAsync(ct: Ct), p => Assert.Null(p.Error));
         var broken = Settings(
             db,
@@ -322,46 +318,58 @@ public class PlanJobTests
             "SELECT id FROM pull_runs WHERE source = 'hospitals' AND status = 'succeeded'"
         );
         if (mode == "refuse")
-        {
-            var error = await Assert.ThrowsAsync<PlannerException>(run);
-            Assert.Contains("hospitals: last good pull 2 h 00 min ago", error.Message, StringComparison.Ordinal);
-            Assert.Contains(hospitalsPull!, error.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("production:", error.Message, StringComparison.Ordinal);
-            Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs"));
-        }
+            await AssertRefusedAsStaleAsync(run, connection, hospitalsPull!);
         else
-        {
-            var outcome = await run();
-            var warning = Assert.Single(outcome.Summary.Warnings);
-            Assert.StartsWith(
-                "stale data: hospitals: last good pull 2 h 00 min ago",
-                warning,
-                StringComparison.Ordinal
-            );
-            Assert.Equal(
-                warning,
-                await connection.ExecuteScalarAsync<string>(
-                    "SELECT warnings FROM plan_runs WHERE id = @id",
-                    new { id = outcome.RunId }
-                )
-            );
-            // Lineage: the hospitals data used is the noon pull; the other feeds' are the fresh pulls of this run.
-            var inputs = (
-                await connection.QueryAsync<(string Source, string Id)>(
-                    "SELECT p.source, p.id FROM plan_run_inputs i JOIN pull_runs p ON p.id = i.pull_run_id WHERE "
-                        + "i.run_id = @id ORDER BY p.source",
-                    new { id = outcome.RunId }
-                )
-            ).ToList();
-            Assert.Equal(["hospitals", "production", "teams"], inputs.Select(i => i.Source));
-            Assert.Equal(hospitalsPull, inputs[0].Id);
-            Assert.Equal(
-                1,
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM pull_runs WHERE source = 'hospitals' AND status = 'failed'"
-                )
-            );
-        }
+            await AssertPublishedWithAWarningAsync(await run(), connection, hospitalsPull!);
+    }
+
+    /// <summary>The plan is refused, naming the stale feed and its last good pull (and no fresh feed), and nothing
+    /// is recorded.</summary>
+    private static async Task AssertRefusedAsStaleAsync(
+        Func<Task<PlanOutcome>> run,
+        System.Data.Common.DbConnection connection,
+        string hospitalsPull
+    )
+    {
+        var error = await Assert.ThrowsAsync<PlannerException>(run);
+        Assert.Contains("hospitals: last good pull 2 h 00 min ago", error.Message, StringComparison.Ordinal);
+        Assert.Contains(hospitalsPull, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("production:", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM plan_runs"));
+    }
+
+    /// <summary>The plan is published with a warning, recorded with the run, and its lineage names the noon pull of
+    /// the hospitals and this run's fresh pulls of the other feeds.</summary>
+    private static async Task AssertPublishedWithAWarningAsync(
+        PlanOutcome outcome,
+        System.Data.Common.DbConnection connection,
+        string hospitalsPull
+    )
+    {
+        var warning = Assert.Single(outcome.Summary.Warnings);
+        Assert.StartsWith("stale data: hospitals: last good pull 2 h 00 min ago", warning, StringComparison.Ordinal);
+        Assert.Equal(
+            warning,
+            await connection.ExecuteScalarAsync<string>(
+                "SELECT warnings FROM plan_runs WHERE id = @id",
+                new { id = outcome.RunId }
+            )
+        );
+        var inputs = (
+            await connection.QueryAsync<(string Source, string Id)>(
+                "SELECT p.source, p.id FROM plan_run_inputs i JOIN pull_runs p ON p.id = i.pull_run_id WHERE "
+                    + "i.run_id = @id ORDER BY p.source",
+                new { id = outcome.RunId }
+            )
+        ).ToList();
+        Assert.Equal(["hospitals", "production", "teams"], inputs.Select(i => i.Source));
+        Assert.Equal(hospitalsPull, inputs[0].Id);
+        Assert.Equal(
+            1,
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM pull_runs WHERE source = 'hospitals' AND status = 'failed'"
+            )
+        );
     }
 
     [Fact]
@@ -370,8 +378,7 @@ public class PlanJobTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var settings = Settings(db);
         var pipeline = settings.At(TimeProvider.System);
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
+        await pipeline.PrepareWithSourcesAsync(Ct);
         var first = Assert.Single(await pipeline.PullAsync(Api.Sources.Feed.Production, Ct)).Run!;
         await using var source = await settings.Source(Api.Sources.Feed.Production).Database.OpenAsync(Ct);
         await source.ExecuteAsync("ALTER TABLE daily_output RENAME TO daily_output_moved");
@@ -491,6 +498,12 @@ public class PlanJobTests
                 .Single()
                 .Queue;
     }
+
+    /// <summary>The test classes that touch Hangfire's state inherit <see cref="HangfireTests"/>, and with it their
+    /// place in the collection that runs them one at a time.</summary>
+    [Fact]
+    public void HangfireTests_RunInTheHangfireCollection() =>
+        Assert.Equal(HangfireState.Name, TestContext.Current.TestCollection?.TestCollectionDisplayName);
 
     [Theory]
     [InlineData("Planner:Jobs:Roles", "web,cook")]

@@ -1,24 +1,16 @@
-using Planner.Api.Planning;
-using Planner.Api.Scenarios;
-using Planner.Api.Sources;
 using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Scenarios;
 
 /// <summary>Scenarios: what their overrides change in a plan's inputs, and creating, editing, running and comparing
 /// them.</summary>
-[Collection(HangfireState.Name)]
-public class ScenarioTests
+public class ScenarioTests : HangfireTests
 {
     [Fact]
     public async Task Overrides_ScaleProductionDemandAndHubei_TakeTeamsOut_AndSetTheHorizon()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var settings = TestPlanner.Node(db);
-        var pipeline = settings;
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
-        await pipeline.PullAsync(ct: Ct);
+        var settings = await TestPlanner.PulledAsync(db);
         await using var connection = await settings.Planner.OpenAsync(Ct);
         // Read once; the overrides are applied by the problem builder alone, without the database.
         var inputs = await InputsReader.ReadAsync(connection, PlanScenario.Baseline, days: 7);
@@ -38,8 +30,6 @@ public class ScenarioTests
         var shorter = await TestPlanner.SnapshotAsync(connection, overrides: overrides);
 
         // Production at Hangzhou's depot of N95 halves (stock held on day 0 is not production: compare later days).
-        double Supply(PlanSnapshot s, string depot, string product) =>
-            s.Problem.Supplies.Where(x => x.Depot == depot && x.Product == product && x.Day > 0).Sum(x => x.Quantity);
         Assert.True(Supply(baseline, "330100", "N95") > 0);
         Assert.Equal(
             Supply(baseline, "330100", "N95") * 0.5,
@@ -49,8 +39,6 @@ public class ScenarioTests
         Assert.Equal(Supply(baseline, "330200", "N95"), Supply(scenario, "330200", "N95"));
         Assert.Equal(Supply(baseline, "330100", "SURGICAL"), Supply(scenario, "330100", "SURGICAL"));
         // That county's tier-2 demand triples; its other tiers and other counties stay.
-        double Demand(PlanSnapshot s, Func<Planner.Solver.Allocation.Demand, bool> which) =>
-            s.Problem.Demands.Where(which).Sum(d => d.Quantity);
         Assert.Equal(
             3 * Demand(baseline, d => d.Destination == county && d.Tier == 2),
             Demand(scenario, d => d.Destination == county && d.Tier == 2),
@@ -75,98 +63,101 @@ public class ScenarioTests
         Assert.Equal((7, 5), (scenario.HorizonDays, shorter.HorizonDays));
     }
 
+    /// <summary>A depot's production of a product over the horizon (stock held on day 0 is not production).</summary>
+    private static double Supply(PlanSnapshot s, string depot, string product) =>
+        s.Problem.Supplies.Where(x => x.Depot == depot && x.Product == product && x.Day > 0).Sum(x => x.Quantity);
+
+    private static double Demand(PlanSnapshot s, Func<Planner.Solver.Allocation.Demand, bool> which) =>
+        s.Problem.Demands.Where(which).Sum(d => d.Quantity);
+
+    /// <summary>A scenario the API refuses, field by field: no name, an unknown product, a tier and a multiplier out
+    /// of range, no horizon, an unknown policy.</summary>
+    private static readonly object InvalidSurge = new
+    {
+        id = "surge",
+        name = "",
+        overrides = new
+        {
+            productionMultipliers = new[]
+            {
+                new
+                {
+                    product = "N99",
+                    city = "330100",
+                    multiplier = 1.0,
+                },
+            },
+            demandMultipliers = new[]
+            {
+                new
+                {
+                    county = "330102",
+                    tier = 9,
+                    multiplier = -1.0,
+                },
+            },
+            horizonDays = 0,
+            policy = "greedy",
+        },
+    };
+
+    private static readonly object Surge = new
+    {
+        id = "surge",
+        name = "Surge in Hangzhou",
+        description = "Hangzhou's tier-1 demand doubles; half of Ningbo's N95 output.",
+        overrides = new
+        {
+            productionMultipliers = new[]
+            {
+                new
+                {
+                    product = "N95",
+                    city = "330200",
+                    multiplier = 0.5,
+                },
+            },
+            demandMultipliers = new[]
+            {
+                new
+                {
+                    county = "330102",
+                    tier = 1,
+                    multiplier = 2.0,
+                },
+            },
+        },
+    };
+
+    /// <summary><see cref="Surge"/> edited: Ningbo's output as it is, two days, pro-rata.</summary>
+    private static readonly object SurgeProRata = new
+    {
+        name = "Surge in Hangzhou, pro-rata",
+        overrides = new
+        {
+            demandMultipliers = new[]
+            {
+                new
+                {
+                    county = "330102",
+                    tier = 1,
+                    multiplier = 2.0,
+                },
+            },
+            horizonDays = 2,
+            policy = "pro-rata",
+        },
+    };
+
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Scenario_CreatedEditedRunAndCompared_OverTheApi(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider);
-        await using var app = TestWebApp.Start(db);
+        await using var app = await TestWebApp.StartAsync(provider);
         using var planner = await app.WithApiKeyAsync("planner");
 
-        using var invalid = await planner.PostAsJsonAsync(
-            "/api/scenarios",
-            new
-            {
-                id = "surge",
-                name = "",
-                overrides = new
-                {
-                    productionMultipliers = new[]
-                    {
-                        new
-                        {
-                            product = "N99",
-                            city = "330100",
-                            multiplier = 1.0,
-                        },
-                    },
-                    demandMultipliers = new[]
-                    {
-                        new
-                        {
-                            county = "330102",
-                            tier = 9,
-                            multiplier = -1.0,
-                        },
-                    },
-                    horizonDays = 0,
-                    policy = "greedy",
-                },
-            },
-            Ct
-        );
-        using var created = await planner.PostAsJsonAsync(
-            "/api/scenarios",
-            new
-            {
-                id = "surge",
-                name = "Surge in Hangzhou",
-                description = "Hangzhou's tier-1 demand doubles; half of Ningbo's N95 output.",
-                overrides = new
-                {
-                    productionMultipliers = new[]
-                    {
-                        new
-                        {
-                            product = "N95",
-                            city = "330200",
-                            multiplier = 0.5,
-                        },
-                    },
-                    demandMultipliers = new[]
-                    {
-                        new
-                        {
-                            county = "330102",
-                            tier = 1,
-                            multiplier = 2.0,
-                        },
-                    },
-                },
-            },
-            Ct
-        );
-        using var edited = await planner.PutAsJsonAsync(
-            "/api/scenarios/surge",
-            new
-            {
-                name = "Surge in Hangzhou, pro-rata",
-                overrides = new
-                {
-                    demandMultipliers = new[]
-                    {
-                        new
-                        {
-                            county = "330102",
-                            tier = 1,
-                            multiplier = 2.0,
-                        },
-                    },
-                    horizonDays = 2,
-                    policy = "pro-rata",
-                },
-            },
-            Ct
-        );
+        using var invalid = await planner.PostAsJsonAsync("/api/scenarios", InvalidSurge, Ct);
+        using var created = await planner.PostAsJsonAsync("/api/scenarios", Surge, Ct);
+        using var edited = await planner.PutAsJsonAsync("/api/scenarios/surge", SurgeProRata, Ct);
         using var baselineEdit = await planner.PutAsJsonAsync("/api/scenarios/baseline", new { name = "Changed" }, Ct);
         var read = await planner.GetFromJsonAsync<JsonElement>("/api/scenarios/surge", Ct);
 
@@ -196,7 +187,13 @@ public class ScenarioTests
             read.GetProperty("history").EnumerateArray().Select(v => v.GetProperty("version").GetInt32())
         );
         Assert.Equal("planner", read.GetProperty("history")[0].GetProperty("savedBy").GetString());
+        await AssertRunAndComparedAsync(app, planner);
+    }
 
+    /// <summary>The edited scenario and the baseline run: the scenario's run records its version, horizon and
+    /// policy, and the two compare in a workbook.</summary>
+    private static async Task AssertRunAndComparedAsync(TestWebApp app, HttpClient planner)
+    {
         var scenarioRun = await RunAsync("/api/scenarios/surge/runs", new { });
         var baselineRun = await RunAsync("/api/scenarios/baseline/runs", new { days = 2 });
         await using var connection = await app.Planner.OpenAsync(Ct);
@@ -219,17 +216,7 @@ public class ScenarioTests
             using var queued = await planner.PostAsJsonAsync(url, body, Ct);
             Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
             var id = (await queued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            string status;
-            do
-            {
-                Assert.True(DateTime.UtcNow < deadline, $"run {id} did not finish in 3 minutes");
-                await Task.Delay(100, Ct);
-                status = (await planner.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct))
-                    .GetProperty("status")
-                    .GetString()!;
-            } while (status is "queued" or "running");
-            Assert.Equal("succeeded", status);
+            Assert.Equal("succeeded", await TestWebApp.FinishedRunStatusAsync(planner, id));
             return id;
         }
     }

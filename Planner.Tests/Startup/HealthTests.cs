@@ -3,8 +3,7 @@ using Planner.Tests.Jobs;
 namespace Planner.Tests.Startup;
 
 /// <summary><c>/health</c> checks the planner database and Hangfire's storage, and says which one fails.</summary>
-[Collection(HangfireState.Name)]
-public class HealthTests
+public class HealthTests : HangfireTests
 {
     [Fact]
     public async Task Health_IsOk_WhenBothAnswer_And503NamingTheDatabase_WhenItIsDown()
