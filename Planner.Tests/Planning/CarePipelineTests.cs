@@ -1,6 +1,4 @@
 using ClosedXML.Excel;
-using Planner.Api.Planning;
-using Planner.Api.Runs;
 using Planner.Api.Sources;
 using Planner.Solver.Care;
 using Planner.Tests.Solver;
@@ -19,15 +17,12 @@ public class CarePipelineTests
         string sql
     )
     {
-        var settings = TestPlanner.Node(db);
-        var pipeline = settings;
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
+        var settings = await TestPlanner.SeededAsync(db);
         await using (var source = await settings.Source(feed).Database.OpenAsync(Ct))
         {
             await source.ExecuteAsync(sql);
         }
-        return (settings, await pipeline.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct));
+        return (settings, await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct));
     }
 
     /// <summary>
@@ -49,6 +44,19 @@ public class CarePipelineTests
             """
         );
 
+        var moved = await AssertOverflowMovedWithinReachAndCapacityAsync(settings, outcome);
+        AssertCriticalCareDemandFollowsTheCensus(outcome, moved);
+        AssertTeamPlanKeepsTheRules_AndKitsAreTierOneDemand(settings, outcome);
+        await AssertSummaryDatabaseAndWorkbookSayTheSameAsync(settings, outcome);
+    }
+
+    /// <summary>H-0001's 6 overflow patients move within 200 km to hospitals that stay within their ICU beds and
+    /// ventilators; patients move, none appear or vanish.</summary>
+    private static async Task<List<PatientTransfer>> AssertOverflowMovedWithinReachAndCapacityAsync(
+        TestNode settings,
+        PlanOutcome outcome
+    )
+    {
         var care = outcome.Care;
         var moved = care.Transfers.Transfers.Where(t => t.From == "H-0001").ToList();
         Assert.Equal(6, moved.Sum(t => t.Patients));
@@ -61,13 +69,18 @@ public class CarePipelineTests
             WHERE r2.hospital_code = r.hospital_code AND r2.report_date < '2020-02-10')
             """
         );
-        Assert.Equal(reported, care.Transfers.Census.Sum(h => h.Critical)); // patients move, none appear or vanish
-        // Every receiver stays within its ICU beds and ventilators.
+        Assert.Equal(reported, care.Transfers.Census.Sum(h => h.Critical));
         Assert.All(care.Transfers.Census.Where(h => moved.Any(t => t.To == h.Code)), h =>
             Assert.True(h.Critical <= Math.Min(h.IcuBeds, h.Ventilators))
         );
+        return moved;
+    }
 
-        // Critical-care demand per county follows the census after the transfers.
+    /// <summary>Critical-care demand per county (the receivers' and Shangcheng's) follows the census after the
+    /// transfers.</summary>
+    private static void AssertCriticalCareDemandFollowsTheCensus(PlanOutcome outcome, List<PatientTransfer> moved)
+    {
+        var care = outcome.Care;
         var snapshotRates = new Dictionary<string, double> { ["N95"] = 6 };
         var census = care
             .Transfers.Census.GroupBy(h => h.County)
@@ -89,8 +102,12 @@ public class CarePipelineTests
                 .Sum(d => d.Quantity);
             Assert.Equal(Math.Round(census[county] * snapshotRates["N95"], MidpointRounding.AwayFromZero), n95);
         }
+    }
 
-        // The team plan keeps every rule, and each deployed team's kit is tier-1 demand at its site.
+    /// <summary>The team plan keeps every rule, and each deployed team's kit is tier-1 demand at its site.</summary>
+    private static void AssertTeamPlanKeepsTheRules_AndKitsAreTierOneDemand(TestNode settings, PlanOutcome outcome)
+    {
+        var care = outcome.Care;
         TeamPlanChecker.Check(
             care.TeamProblem,
             settings.Teams with
@@ -118,8 +135,14 @@ public class CarePipelineTests
             Assert.Equal(members * 4.0, kit.Sum(d => d.Quantity));
             Assert.All(kit, d => Assert.Equal(1, d.Tier));
         }
+    }
 
-        // summary.json, the database and the workbook say the same.
+    /// <summary>summary.json, the database and the workbook say the same: team assignments, H-0001's transfers and
+    /// Hubei's supplies.</summary>
+    private static async Task AssertSummaryDatabaseAndWorkbookSayTheSameAsync(TestNode settings, PlanOutcome outcome)
+    {
+        var care = outcome.Care;
+        await using var planner = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(care.Teams.Assignments.Count, outcome.Summary.Care.Assignments.Count);
         Assert.Equal(
             care.Teams.Assignments.Count,

@@ -1,6 +1,4 @@
 using ClosedXML.Excel;
-using Planner.Api.Planning;
-using Planner.Api.Runs;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 
@@ -212,11 +210,8 @@ public class PlanOptimizerTests
     {
         // The sample with each product's supply and reserve floor scaled to 60% of its demand over the horizon.
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var pipeline = TestPlanner.Node(db);
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
-        await pipeline.PullAsync(ct: Ct);
-        await using var connection = await TestPlanner.Node(db).Planner.OpenAsync(Ct);
+        var node = await TestPlanner.PulledAsync(db);
+        await using var connection = await node.Planner.OpenAsync(Ct);
         var problem = (await TestPlanner.SnapshotAsync(connection)).Problem;
         var factor = problem.Products.ToDictionary(
             p => p,

@@ -1,7 +1,4 @@
 using ClosedXML.Excel;
-using Planner.Api.Planning;
-using Planner.Api.Runs;
-using Planner.Solver.Allocation;
 using Planner.Tests.Solver;
 
 namespace Planner.Tests.Planning;
@@ -111,6 +108,32 @@ public class PlanPipelineTests
             new { id = outcome.RunId }
         );
         Assert.Equal(("succeeded", "Optimal"), run);
+        await AssertPublishedWithItsLineageAsync(connection, outcome);
+    }
+
+    /// <summary>Allocations as text in one order, to compare the plan with what was recorded of it.</summary>
+    private static List<string> Rows(IEnumerable<(string, string, long, long, double, string?)> rows) =>
+        rows.Select(r =>
+                string.Join(
+                    '|',
+                    r.Item1,
+                    r.Item2,
+                    r.Item3,
+                    r.Item4,
+                    r.Item5.ToString("R", CultureInfo.InvariantCulture),
+                    r.Item6
+                )
+            )
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>The province workbook is recorded as published, with the file's name and sha256, and the run's
+    /// inputs (one pull per feed).</summary>
+    private static async Task AssertPublishedWithItsLineageAsync(
+        System.Data.Common.DbConnection connection,
+        PlanOutcome outcome
+    )
+    {
         var published = await connection.QuerySingleAsync<(string File, string Sha)>(
             "SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id AND kind = 'province'",
             new { id = outcome.RunId }
@@ -129,21 +152,6 @@ public class PlanPipelineTests
                 new { id = outcome.RunId }
             )
         );
-
-        static List<string> Rows(IEnumerable<(string, string, long, long, double, string?)> rows) =>
-            rows.Select(r =>
-                    string.Join(
-                        '|',
-                        r.Item1,
-                        r.Item2,
-                        r.Item3,
-                        r.Item4,
-                        r.Item5.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-                        r.Item6
-                    )
-                )
-                .Order(StringComparer.Ordinal)
-                .ToList();
     }
 
     [Fact]

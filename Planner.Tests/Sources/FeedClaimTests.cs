@@ -134,13 +134,7 @@ public class FeedClaimTests
         await puller.PullAsync(source, Ct);
         await using var planner = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
         await using var sourceDb = (NpgsqlConnection)await source.Database.OpenAsync(Ct);
-        // Every report and stock count changes at the source, so the next pull rewrites both tables.
-        await sourceDb.ExecuteAsync(
-            "UPDATE daily_output SET quantity = quantity + 1, row_version = row_version + 1000000000"
-        );
-        await sourceDb.ExecuteAsync(
-            "UPDATE stock_on_hand SET quantity = quantity + 1, row_version = row_version + 1000000000"
-        );
+        await ChangeEveryReportAndStockCountAsync(sourceDb);
         var before = await FeedTablesDigestAsync(planner);
 
         // The pull stops at the source's last table, with production_reports already merged in its transaction.
@@ -168,6 +162,18 @@ public class FeedClaimTests
         Assert.Equal(
             "other:1",
             await planner.ExecuteScalarAsync<string>("SELECT worker FROM feed_claims WHERE source = 'production'")
+        );
+    }
+
+    /// <summary>Every report and stock count changes at the production source, so the next pull rewrites both
+    /// tables.</summary>
+    internal static async Task ChangeEveryReportAndStockCountAsync(System.Data.Common.DbConnection source)
+    {
+        await source.ExecuteAsync(
+            "UPDATE daily_output SET quantity = quantity + 1, row_version = row_version + 1000000000"
+        );
+        await source.ExecuteAsync(
+            "UPDATE stock_on_hand SET quantity = quantity + 1, row_version = row_version + 1000000000"
         );
     }
 

@@ -10,11 +10,27 @@ public class FeedPullerTests
     /// <summary>A migrated planner database with the sample sources seeded, and a puller for it.</summary>
     internal static async Task<(TestNode Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
     {
-        var settings = TestPlanner.Node(db);
-        var pipeline = settings;
-        await pipeline.PrepareAsync(Ct);
-        await pipeline.SeedSourcesAsync(Ct);
+        var settings = await TestPlanner.SeededAsync(db);
         return (settings, new FeedPuller(settings.Planner, TimeProvider.System));
+    }
+
+    /// <summary>A seeded database whose production feed has been pulled once.</summary>
+    private static async Task<(TestNode Settings, FeedPuller Puller, FeedSource Source, PullRun First)> PulledOnceAsync(
+        TestDatabase db
+    )
+    {
+        var (settings, puller) = await SeededAsync(db);
+        var source = settings.Source(Feed.Production);
+        return (settings, puller, source, await puller.PullAsync(source, Ct));
+    }
+
+    /// <summary>The second pull read the two rows with row versions above the first's watermark, changed one of
+    /// the reports held, and moved the watermark to the higher.</summary>
+    private static void AssertReadTwoChangedOne(PullRun first, PullRun second)
+    {
+        Assert.Equal(2, second.RowsRead);
+        Assert.Equal(1, second.RowsChanged);
+        Assert.Equal(first.Watermark + 2, second.Watermark);
     }
 
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
@@ -41,9 +57,7 @@ public class FeedPullerTests
     public async Task Pull_ReadsOnlyNewRows_AndUpsertsChangedOnes(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var (settings, puller) = await SeededAsync(db);
-        var source = settings.Source(Feed.Production);
-        var first = await puller.PullAsync(source, Ct);
+        var (settings, puller, source, first) = await PulledOnceAsync(db);
 
         // The source corrects one report and re-sends an unchanged one, both with new row versions.
         await using (var connection = await source.Database.OpenAsync(Ct))
@@ -70,9 +84,7 @@ public class FeedPullerTests
         }
         var second = await puller.PullAsync(source, Ct);
 
-        Assert.Equal(2, second.RowsRead);
-        Assert.Equal(1, second.RowsChanged);
-        Assert.Equal(first.Watermark + 2, second.Watermark);
+        AssertReadTwoChangedOne(first, second);
         await using var planner = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(
             1,
@@ -84,9 +96,7 @@ public class FeedPullerTests
     public async Task Pull_KeepsTheHighestRowVersion_WhenOnePullReadsAKeyTwice(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var (settings, puller) = await SeededAsync(db);
-        var source = settings.Source(Feed.Production);
-        var first = await puller.PullAsync(source, Ct);
+        var (settings, puller, source, first) = await PulledOnceAsync(db);
         await using (var connection = await source.Database.OpenAsync(Ct))
         {
             await connection.ExecuteAsync(
@@ -96,25 +106,20 @@ public class FeedPullerTests
             );
         }
         // The newer version of the report comes first, so keeping the last row read would keep the older one.
-        var twice = source with
-        {
-            Queries = new Dictionary<string, string>
-            {
-                ["daily_output"] = """
-                    SELECT enterprise_code, product_code, report_date, 222 AS quantity, row_version + 1 AS row_version
-                    FROM daily_output WHERE row_version > @watermark
-                    UNION ALL
-                    SELECT enterprise_code, product_code, report_date, 111 AS quantity, row_version FROM daily_output
-                    WHERE row_version > @watermark
-                    """,
-            },
-        };
+        var twice = source.WithQuery(
+            "daily_output",
+            """
+            SELECT enterprise_code, product_code, report_date, 222 AS quantity, row_version + 1 AS row_version
+            FROM daily_output WHERE row_version > @watermark
+            UNION ALL
+            SELECT enterprise_code, product_code, report_date, 111 AS quantity, row_version FROM daily_output
+            WHERE row_version > @watermark
+            """
+        );
 
         var second = await puller.PullAsync(twice, Ct);
 
-        Assert.Equal(2, second.RowsRead);
-        Assert.Equal(1, second.RowsChanged);
-        Assert.Equal(first.Watermark + 2, second.Watermark);
+        AssertReadTwoChangedOne(first, second);
         await using var planner = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(
             [222L],
@@ -130,19 +135,18 @@ public class FeedPullerTests
         // Every report forty times, one copy after another, so one key lands in several chunks: copy 20 carries the
         // highest row_version, the copies after it come later with lower ones, and each copy adds 1000 × copy to the
         // quantity.
-        var source = settings.Source(Feed.Production) with
-        {
-            Queries = new Dictionary<string, string>
-            {
-                ["daily_output"] = """
-                    WITH RECURSIVE copies (copy) AS (SELECT 0 UNION ALL SELECT copy + 1 FROM copies WHERE copy < 39)
-                    SELECT enterprise_code, product_code, report_date, quantity + 1000 * copy AS quantity,
-                           row_version * 100 + CASE copy WHEN 20 THEN 99 ELSE copy END AS row_version
-                    FROM daily_output CROSS JOIN copies
-                    WHERE row_version > @watermark ORDER BY copy, row_version
-                    """,
-            },
-        };
+        var source = settings
+            .Source(Feed.Production)
+            .WithQuery(
+                "daily_output",
+                """
+                WITH RECURSIVE copies (copy) AS (SELECT 0 UNION ALL SELECT copy + 1 FROM copies WHERE copy < 39)
+                SELECT enterprise_code, product_code, report_date, quantity + 1000 * copy AS quantity,
+                       row_version * 100 + CASE copy WHEN 20 THEN 99 ELSE copy END AS row_version
+                FROM daily_output CROSS JOIN copies
+                WHERE row_version > @watermark ORDER BY copy, row_version
+                """
+            );
         await using var sourceConnection = await source.Database.OpenAsync(Ct);
         var reports = await sourceConnection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM daily_output");
         var quantities = await sourceConnection.ExecuteScalarAsync<long>("SELECT SUM(quantity) FROM daily_output");
@@ -217,13 +221,7 @@ public class FeedPullerTests
         var (settings, puller) = await SeededAsync(db);
         var good = settings.Source(Feed.Teams);
         await puller.PullAsync(good, Ct);
-        var broken = good with
-        {
-            Queries = new Dictionary<string, string>
-            {
-                ["team_members"] = "SELECT * FROM no_such_table WHERE 1 > @watermark",
-            },
-        };
+        var broken = good.WithQuery("team_members", "SELECT * FROM no_such_table WHERE 1 > @watermark");
         await using (var connection = await good.Database.OpenAsync(Ct))
         {
             await connection.ExecuteAsync(

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using Planner.Api;
 using Planner.Api.Sources;
@@ -76,13 +77,9 @@ public class FirstLoadTests
         await using var planner = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
         var before = await SchemaAsync(planner);
         // production_reports is loaded, then the last table's query fails.
-        var broken = settings.Source(Feed.Production) with
-        {
-            Queries = new Dictionary<string, string>
-            {
-                ["stock_on_hand"] = "SELECT * FROM no_such_table WHERE 1 > @watermark",
-            },
-        };
+        var broken = settings
+            .Source(Feed.Production)
+            .WithQuery("stock_on_hand", "SELECT * FROM no_such_table WHERE 1 > @watermark");
 
         var e = await Assert.ThrowsAsync<PlannerException>(() => puller.PullAsync(broken, Ct));
 
@@ -128,19 +125,7 @@ public class FirstLoadTests
             otherTx
         );
         var pull = puller.PullAsync(source, Ct);
-        await using (var watcher = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct))
-        {
-            while (
-                !await watcher.ExecuteScalarAsync<bool>(
-                    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND relation = "
-                        + "CAST('production_reports' AS regclass))"
-                )
-            )
-            {
-                Assert.False(pull.IsCompleted, "the pull finished without waiting for the other writer");
-                await Task.Yield();
-            }
-        }
+        await WaitUntilThePullWaitsForTheOtherWriterAsync(settings, pull);
         await otherTx.CommitAsync(Ct);
         var run = await pull.WaitAsync(TimeSpan.FromMinutes(2), Ct);
 
@@ -153,20 +138,37 @@ public class FirstLoadTests
                 new { id = run.Id }
             )
         );
-        Assert.Equal(
-            key.Quantity,
-            await planner.ExecuteScalarAsync<long>(
-                "SELECT output FROM production_reports WHERE supplier_code = @e AND product_code = @p AND "
-                    + "report_date = @d",
-                new
-                {
-                    e = key.Enterprise,
-                    p = key.Product,
-                    d = DateOnly.FromDateTime(key.Date),
-                }
-            )
-        );
+        Assert.Equal(key.Quantity, await HeldOutputAsync(planner, key.Enterprise, key.Product, key.Date));
         Assert.Equal(run.RowsRead, run.RowsChanged);
+    }
+
+    /// <summary>The output the planner database holds for one report.</summary>
+    private static Task<long> HeldOutputAsync(DbConnection planner, string enterprise, string product, DateTime date) =>
+        planner.ExecuteScalarAsync<long>(
+            "SELECT output FROM production_reports WHERE supplier_code = @e AND product_code = @p AND report_date = @d",
+            new
+            {
+                e = enterprise,
+                p = product,
+                d = DateOnly.FromDateTime(date),
+            }
+        );
+
+    /// <summary>Waits until a session (the pull) waits for a lock on production_reports; the pull must not finish
+    /// before.</summary>
+    private static async Task WaitUntilThePullWaitsForTheOtherWriterAsync(TestNode settings, Task pull)
+    {
+        await using var watcher = (NpgsqlConnection)await settings.Planner.OpenAsync(Ct);
+        while (
+            !await watcher.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND relation = "
+                    + "CAST('production_reports' AS regclass))"
+            )
+        )
+        {
+            Assert.False(pull.IsCompleted, "the pull finished without waiting for the other writer");
+            await Task.Yield();
+        }
     }
 
     [Fact]
@@ -174,15 +176,13 @@ public class FirstLoadTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
         var (settings, puller) = await FeedPullerTests.SeededAsync(db);
-        var source = settings.Source(Feed.Production) with
-        {
-            Queries = new Dictionary<string, string>
-            {
-                ["stock_on_hand"] =
-                    "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE "
-                    + "false AND row_version > @watermark",
-            },
-        };
+        var source = settings
+            .Source(Feed.Production)
+            .WithQuery(
+                "stock_on_hand",
+                "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE "
+                    + "false AND row_version > @watermark"
+            );
         // A plan reading the (empty) stock reports holds its lock until it commits: the pull must not wait for it.
         await using var reader = await settings.Planner.OpenAsync(Ct);
         await using var readTx = await reader.BeginTransactionAsync(Ct);

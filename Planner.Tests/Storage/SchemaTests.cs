@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.RegularExpressions;
 using DbUp;
 using DbUp.Engine;
@@ -246,73 +247,94 @@ public partial class SchemaTests
         foreach (var table in tables)
         {
             facts.Add($"table {table}");
-            var columns = (
-                await connection.QueryAsync<(string Name, string Type, long NotNull, string? Value, long Pk)>(
-                    $"SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{table}')"
-                )
-            ).AsList();
-            foreach (var c in columns)
-                facts.Add(Column(table, c.Name, c.Type, c.NotNull != 0, c.Value));
-            var key = columns.Where(c => c.Pk > 0).OrderBy(c => c.Pk).Select(c => c.Name).ToList();
-            if (key.Count > 0)
-                facts.Add($"primary key {table} ({string.Join(", ", key)})");
-
-            var references = await connection.QueryAsync<(
-                long Id,
-                string Table,
-                string From,
-                string To,
-                string OnDelete
-            )>(
-                $"""
-                SELECT id, "table", "from", "to", on_delete FROM pragma_foreign_key_list('{table}') ORDER BY id, seq
-                """
-            );
-            foreach (var r in references.GroupBy(k => k.Id))
-            {
-                var first = r.First();
-                facts.Add(ForeignKey(table, r.Select(k => k.From), first.Table, r.Select(k => k.To), first.OnDelete));
-            }
-
-            var indexes = await connection.QueryAsync<(string Name, long Unique, string Origin)>(
-                $"SELECT name, \"unique\", origin FROM pragma_index_list('{table}')"
-            );
-            foreach (var index in indexes)
-            {
-                if (index.Origin == "u")
-                {
-                    var unique = await connection.QueryAsync<string>(
-                        $"SELECT name FROM pragma_index_info('{index.Name}') ORDER BY seqno"
-                    );
-                    facts.Add($"unique {table} ({string.Join(", ", unique)})");
-                }
-                else if (index.Origin == "c")
-                {
-                    var sql = await connection.ExecuteScalarAsync<string>(
-                        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = @name",
-                        new { name = index.Name }
-                    );
-                    var parts = CreateIndexPattern().Match(OneLine(sql!));
-                    Assert.True(parts.Success, $"cannot read SQLite's index {index.Name}: {sql}");
-                    facts.Add(
-                        Index(
-                            index.Name,
-                            table,
-                            index.Unique != 0,
-                            parts.Groups["columns"].Value,
-                            parts.Groups["where"].Success ? parts.Groups["where"].Value : null
-                        )
-                    );
-                }
-            }
+            await AddSqliteColumnsAsync(connection, table, facts);
+            await AddSqliteForeignKeysAsync(connection, table, facts);
+            await AddSqliteIndexesAsync(connection, table, facts);
         }
         return facts;
     }
 
+    /// <summary>A SQLite table's columns and its primary key.</summary>
+    private static async Task AddSqliteColumnsAsync(DbConnection connection, string table, SortedSet<string> facts)
+    {
+        var columns = (
+            await connection.QueryAsync<(string Name, string Type, long NotNull, string? Value, long Pk)>(
+                $"SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{table}')"
+            )
+        ).AsList();
+        foreach (var c in columns)
+            facts.Add(Column(table, c.Name, c.Type, c.NotNull != 0, c.Value));
+        var key = columns.Where(c => c.Pk > 0).OrderBy(c => c.Pk).Select(c => c.Name).ToList();
+        if (key.Count > 0)
+            facts.Add($"primary key {table} ({string.Join(", ", key)})");
+    }
+
+    private static async Task AddSqliteForeignKeysAsync(DbConnection connection, string table, SortedSet<string> facts)
+    {
+        var references = await connection.QueryAsync<(long Id, string Table, string From, string To, string OnDelete)>(
+            $"""
+            SELECT id, "table", "from", "to", on_delete FROM pragma_foreign_key_list('{table}') ORDER BY id, seq
+            """
+        );
+        foreach (var r in references.GroupBy(k => k.Id))
+        {
+            var first = r.First();
+            facts.Add(ForeignKey(table, r.Select(k => k.From), first.Table, r.Select(k => k.To), first.OnDelete));
+        }
+    }
+
+    /// <summary>A SQLite table's unique constraints (origin u) and the indexes created for themselves (origin c),
+    /// read back from their CREATE INDEX text.</summary>
+    private static async Task AddSqliteIndexesAsync(DbConnection connection, string table, SortedSet<string> facts)
+    {
+        var indexes = await connection.QueryAsync<(string Name, long Unique, string Origin)>(
+            $"SELECT name, \"unique\", origin FROM pragma_index_list('{table}')"
+        );
+        foreach (var index in indexes)
+        {
+            if (index.Origin == "u")
+            {
+                var unique = await connection.QueryAsync<string>(
+                    $"SELECT name FROM pragma_index_info('{index.Name}') ORDER BY seqno"
+                );
+                facts.Add($"unique {table} ({string.Join(", ", unique)})");
+            }
+            else if (index.Origin == "c")
+            {
+                var sql = await connection.ExecuteScalarAsync<string>(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = @name",
+                    new { name = index.Name }
+                );
+                var parts = CreateIndexPattern().Match(OneLine(sql!));
+                Assert.True(parts.Success, $"cannot read SQLite's index {index.Name}: {sql}");
+                facts.Add(
+                    Index(
+                        index.Name,
+                        table,
+                        index.Unique != 0,
+                        parts.Groups["columns"].Value,
+                        parts.Groups["where"].Success ? parts.Groups["where"].Value : null
+                    )
+                );
+            }
+        }
+    }
+
+    /// <summary>The same facts as <see cref="SqliteFactsAsync"/>, from PostgreSQL's catalogue.</summary>
     private static async Task<SortedSet<string>> PostgresFactsAsync(Database db)
     {
         await using var connection = await db.OpenAsync(Ct);
         var facts = new SortedSet<string>(StringComparer.Ordinal);
+        await AddPostgresColumnsAsync(connection, facts);
+        await AddPostgresConstraintsAsync(connection, facts);
+        await AddPostgresIndexesAsync(connection, facts);
+        return facts;
+    }
+
+    /// <summary>Every table and column; types and defaults as SQLite shows them: without PostgreSQL's casts, a
+    /// boolean as 0 or 1.</summary>
+    private static async Task AddPostgresColumnsAsync(DbConnection connection, SortedSet<string> facts)
+    {
         var columns = await connection.QueryAsync<(
             string Table,
             string Column,
@@ -333,7 +355,6 @@ public partial class SchemaTests
         foreach (var c in columns)
         {
             facts.Add($"table {c.Table}");
-            // Defaults as SQLite shows them: without PostgreSQL's casts, a boolean as 0 or 1.
             var value = c.Value is null
                 ? null
                 : CastPattern().Replace(c.Value, "") switch
@@ -344,7 +365,11 @@ public partial class SchemaTests
                 };
             facts.Add(Column(c.Table, c.Column, SqliteTypeOf.GetValueOrDefault(c.Type, c.Type), c.NotNull, value));
         }
+    }
 
+    /// <summary>Primary keys, foreign keys and unique constraints.</summary>
+    private static async Task AddPostgresConstraintsAsync(DbConnection connection, SortedSet<string> facts)
+    {
         var constraints = await connection.QueryAsync<(
             string Kind,
             string Table,
@@ -386,8 +411,11 @@ public partial class SchemaTests
                 }
             );
         }
+    }
 
-        // Indexes of their own, not those behind a primary key or unique constraint.
+    /// <summary>Indexes of their own, not those behind a primary key or unique constraint.</summary>
+    private static async Task AddPostgresIndexesAsync(DbConnection connection, SortedSet<string> facts)
+    {
         var indexes = await connection.QueryAsync<(
             string Name,
             string Table,
@@ -414,7 +442,6 @@ public partial class SchemaTests
             var where = i.Where is null ? null : CastPattern().Replace(i.Where, "");
             facts.Add(Index(i.Name, i.Table, i.Unique, i.Columns, where));
         }
-        return facts;
     }
 
     private static string Column(string table, string column, string type, bool notNull, string? value) =>

@@ -1,6 +1,4 @@
 using ClosedXML.Excel;
-using Planner.Api.Planning;
-using Planner.Api.Runs;
 
 namespace Planner.Tests.Workbooks;
 
@@ -65,6 +63,62 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Shortfalls",
     ];
 
+    /// <summary>The province workbook's tables, as sheet!table in order.</summary>
+    private static readonly string[] ProvinceTables =
+    [
+        "Cities!Cities",
+        "Daily!Daily",
+        "Hubei!HubeiSupplies",
+        "Hubei!HubeiTeams",
+        "Inputs!DemandBySegment",
+        "Inputs!RunSettings",
+        "Inputs!Supply",
+        "Shipments!Shipments",
+        "Shortfalls!Shortfalls",
+        "Summary!SummaryByProduct",
+        "Teams!TeamAssignments",
+        "Teams!UnmetNeeds",
+        "Towns!Towns",
+        "Transfers!PatientTransfers",
+        "Transfers!Unplaced",
+    ];
+
+    /// <summary>The dispatch list's columns.</summary>
+    private static readonly string[] ShipmentsFields =
+    [
+        "From",
+        "From name",
+        "To",
+        "To name",
+        "Lane",
+        "Lead days",
+        "Product",
+        "Ship date",
+        "Arrival date",
+        "Quantity",
+    ];
+
+    /// <summary>The grouped Counties list's headers, one shortfall column per tier.</summary>
+    private static readonly string[] CountiesHeaders =
+    [
+        "Level",
+        "City code",
+        "City",
+        "Code",
+        "Name",
+        "Name (EN)",
+        "Product",
+        "Demand",
+        "Served",
+        "Shortfall",
+        "Fill rate",
+        "Tier 1 shortfall",
+        "Tier 2 shortfall",
+        "Tier 3 shortfall",
+        "Tier 4 shortfall",
+        "Tier 5 shortfall",
+    ];
+
     private PlanOutcome Outcome => plan.Outcome;
 
     [Fact]
@@ -77,63 +131,10 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             .Worksheets.SelectMany(w => w.Tables.Select(t => $"{w.Name}!{t.Name}"))
             .Order(StringComparer.Ordinal)
             .ToList();
-        Assert.Equal(
-            [
-                "Cities!Cities",
-                "Daily!Daily",
-                "Hubei!HubeiSupplies",
-                "Hubei!HubeiTeams",
-                "Inputs!DemandBySegment",
-                "Inputs!RunSettings",
-                "Inputs!Supply",
-                "Shipments!Shipments",
-                "Shortfalls!Shortfalls",
-                "Summary!SummaryByProduct",
-                "Teams!TeamAssignments",
-                "Teams!UnmetNeeds",
-                "Towns!Towns",
-                "Transfers!PatientTransfers",
-                "Transfers!Unplaced",
-            ],
-            tables
-        );
+        Assert.Equal(ProvinceTables, tables);
         Assert.True(workbook.NamedRanges.Contains("Counties"));
-        Assert.Equal(
-            [
-                "From",
-                "From name",
-                "To",
-                "To name",
-                "Lane",
-                "Lead days",
-                "Product",
-                "Ship date",
-                "Arrival date",
-                "Quantity",
-            ],
-            workbook.Worksheet("Shipments").Table("Shipments").Fields.Select(f => f.Name)
-        );
-        Assert.Equal(
-            [
-                "Level",
-                "City code",
-                "City",
-                "Code",
-                "Name",
-                "Name (EN)",
-                "Product",
-                "Demand",
-                "Served",
-                "Shortfall",
-                "Fill rate",
-                "Tier 1 shortfall",
-                "Tier 2 shortfall",
-                "Tier 3 shortfall",
-                "Tier 4 shortfall",
-                "Tier 5 shortfall",
-            ],
-            workbook.Worksheet("Counties").Row(1).CellsUsed().Select(c => c.GetString())
-        );
+        Assert.Equal(ShipmentsFields, workbook.Worksheet("Shipments").Table("Shipments").Fields.Select(f => f.Name));
+        Assert.Equal(CountiesHeaders, workbook.Worksheet("Counties").Row(1).CellsUsed().Select(c => c.GetString()));
         Assert.Contains(Outcome.RunId, workbook.Properties.Title, StringComparison.Ordinal);
         Assert.Contains("baseline", workbook.Properties.Subject, StringComparison.Ordinal);
         Assert.Contains("production watermark", workbook.Properties.Comments, StringComparison.Ordinal);
