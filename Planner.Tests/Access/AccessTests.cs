@@ -631,19 +631,17 @@ public class AccessTests : HangfireTests
         response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => 'U',
-            HttpStatusCode.Redirect
-                when response.Headers.Location is { } to
-                    && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith(
-                        "/signin",
-                        StringComparison.OrdinalIgnoreCase
-                    ) => 'U',
-            HttpStatusCode.Redirect
-                when response.Headers.Location is { } to
-                    && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith(
-                        "/denied",
-                        StringComparison.OrdinalIgnoreCase
-                    ) => 'D',
+            HttpStatusCode.Redirect when RedirectsTo(response, "/signin") => 'U',
+            HttpStatusCode.Redirect when RedirectsTo(response, "/denied") => 'D',
             HttpStatusCode.Forbidden => endpoint == "PAGE denied" ? 'F' : 'D',
             _ => 'A',
         };
+
+    /// <summary>Whether the answer sends the browser to <paramref name="path"/> (in any case).</summary>
+    private static bool RedirectsTo(HttpResponseMessage response, string path) =>
+        response.Headers.Location is { } to
+        && (to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString).StartsWith(
+            path,
+            StringComparison.OrdinalIgnoreCase
+        );
 }

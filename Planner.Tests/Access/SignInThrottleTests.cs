@@ -33,6 +33,13 @@ public class SignInThrottleTests
     private static void Fail(SignInThrottle throttle, string userName, IPAddress address) =>
         Assert.Null(throttle.TryBegin(userName, address));
 
+    /// <summary>Failed attempts, in order: each user name from its address.</summary>
+    private static void FailEach(SignInThrottle throttle, params (string UserName, string Address)[] attempts)
+    {
+        foreach (var (userName, address) in attempts)
+            Fail(throttle, userName, IPAddress.Parse(address));
+    }
+
     [Fact]
     public void TryBegin_OnePersonsTypos_DoNotLockOutOthersAtTheSameAddress_UntilTheAddressLimit()
     {
@@ -81,9 +88,7 @@ public class SignInThrottleTests
     {
         var (throttle, _) = Start(perUser: 3, perAddress: 30);
 
-        Fail(throttle, "zhang", IPAddress.Parse("10.0.0.1"));
-        Fail(throttle, "ZHANG", IPAddress.Parse("10.0.0.2"));
-        Fail(throttle, " Zhang ", IPAddress.Parse("10.0.0.3"));
+        FailEach(throttle, ("zhang", "10.0.0.1"), ("ZHANG", "10.0.0.2"), (" Zhang ", "10.0.0.3"));
         var fourthAddress = throttle.TryBegin("zhang", IPAddress.Parse("10.0.0.4"));
         var otherName = throttle.TryBegin("zhangwei", IPAddress.Parse("10.0.0.4"));
 
@@ -143,9 +148,7 @@ public class SignInThrottleTests
     {
         var (throttle, _) = Start(perUser: 10, perAddress: 2);
 
-        Fail(throttle, "a", IPAddress.Parse("2001:db8:1:2::a"));
-        Fail(throttle, "b", IPAddress.Parse("2001:db8:1:2:ffff::1"));
-        Fail(throttle, "c", IPAddress.Parse("::ffff:10.1.2.3"));
+        FailEach(throttle, ("a", "2001:db8:1:2::a"), ("b", "2001:db8:1:2:ffff::1"), ("c", "::ffff:10.1.2.3"));
         Fail(throttle, "d", Office);
         var sameSlash64 = throttle.TryBegin("e", IPAddress.Parse("2001:db8:1:2::77"));
         var otherSlash64 = throttle.TryBegin("e", IPAddress.Parse("2001:db8:1:3::a"));

@@ -19,13 +19,18 @@ public sealed class TestDatabaseTests
         return connection;
     }
 
-    /// <summary>How many tables match <paramref name="condition"/>, in the provider's own catalogue.</summary>
-    private static Task<long> TablesAsync(DbConnection connection, DatabaseProvider provider, string condition) =>
+    /// <summary>How many tables the provider's own catalogue lists that match its condition.</summary>
+    private static Task<long> TablesAsync(
+        DbConnection connection,
+        DatabaseProvider provider,
+        string sqliteCondition,
+        string postgresCondition
+    ) =>
         connection.ExecuteScalarAsync<long>(
             new CommandDefinition(
                 provider == DatabaseProvider.Sqlite
-                    ? $"SELECT COUNT(*) FROM sqlite_master WHERE {condition}"
-                    : $"SELECT COUNT(*) FROM information_schema.tables WHERE {condition}",
+                    ? $"SELECT COUNT(*) FROM sqlite_master WHERE {sqliteCondition}"
+                    : $"SELECT COUNT(*) FROM information_schema.tables WHERE {postgresCondition}",
                 cancellationToken: Ct
             )
         );
@@ -45,14 +50,7 @@ public sealed class TestDatabaseTests
 
         await using var connection = await OpenAsync(database);
 
-        Assert.Equal(
-            0L,
-            await TablesAsync(
-                connection,
-                provider,
-                provider == DatabaseProvider.Sqlite ? "type = 'table'" : "table_schema = 'public'"
-            )
-        );
+        Assert.Equal(0L, await TablesAsync(connection, provider, "type = 'table'", "table_schema = 'public'"));
 
         await ExecuteAsync(
             connection,
@@ -100,11 +98,7 @@ public sealed class TestDatabaseTests
         {
             Assert.Equal(
                 0L,
-                await TablesAsync(
-                    connection,
-                    provider,
-                    provider == DatabaseProvider.Sqlite ? "name = 'only_in_first'" : "table_name = 'only_in_first'"
-                )
+                await TablesAsync(connection, provider, "name = 'only_in_first'", "table_name = 'only_in_first'")
             );
         }
     }

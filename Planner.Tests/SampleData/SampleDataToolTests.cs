@@ -13,14 +13,19 @@ public class SampleDataToolTests
         var outDir = Directory.CreateTempSubdirectory("planner-generate-").FullName;
         try
         {
-            var (stdout, stderr) = (new StringWriter(), new StringWriter());
-            var code = await SampleDataTool.RunAsync(
-                ["generate", "--seed", "2020", "--scale", "1", "--data", data, "--out", outDir],
-                stdout,
-                stderr
-            );
+            var (code, stdout, stderr) = await RunAsync([
+                "generate",
+                "--seed",
+                "2020",
+                "--scale",
+                "1",
+                "--data",
+                data,
+                "--out",
+                outDir,
+            ]);
 
-            Assert.True(code == 0, stderr.ToString());
+            Assert.True(code == 0, stderr);
             var written = Directory.GetFiles(outDir);
             Assert.Equal(Directory.GetFiles(Path.Combine(data, "sample"), "*.csv").Length, written.Length);
             foreach (var path in written)
@@ -31,7 +36,7 @@ public class SampleDataToolTests
                     $"{Path.GetFileName(path)} differs from data/sample"
                 );
             }
-            Assert.Contains($"Done: {written.Length} files.", stdout.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"Done: {written.Length} files.", stdout, StringComparison.Ordinal);
         }
         finally
         {
@@ -42,23 +47,28 @@ public class SampleDataToolTests
     [Fact]
     public async Task AMisspeltOption_IsAUsageError_WithASuggestion_AndTheSameExitCodeAsThePlanner()
     {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-
-        var code = await SampleDataTool.RunAsync(["generate", "--sede", "7"], stdout, stderr);
+        var (code, _, stderr) = await RunAsync(["generate", "--sede", "7"]);
 
         Assert.Equal(CommandLine.UsageError, code);
-        Assert.Contains("--seed", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--seed", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task AScaleOfZero_IsRefused_NamingTheOption()
     {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-
-        var code = await SampleDataTool.RunAsync(["generate", "--scale", "0"], stdout, stderr);
+        var (code, _, stderr) = await RunAsync(["generate", "--scale", "0"]);
 
         Assert.Equal(CommandLine.UsageError, code);
-        Assert.Contains("--scale must be greater than 0.", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--scale must be greater than 0.", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>The tool run with <paramref name="args"/>: its exit code and what it wrote.</summary>
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await SampleDataTool.RunAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Fact]

@@ -19,6 +19,8 @@ public class FeedClaimTests
         return (settings, new FeedPuller(settings.Planner, new FixedClock(Now), Lease, "this-worker"));
     }
 
+    /// <summary>A claim on <paramref name="source"/> held by another worker, last heartbeat at
+    /// <paramref name="heartbeat"/>.</summary>
     private static Task<int> HoldAsync(
         System.Data.Common.DbConnection connection,
         string source,
@@ -33,6 +35,23 @@ public class FeedClaimTests
                 source,
                 worker,
                 heartbeat,
+            }
+        );
+
+    /// <summary>A pull run recorded as started and still running, as its worker left it.</summary>
+    private static Task<int> RunningPullAsync(
+        System.Data.Common.DbConnection connection,
+        string id,
+        string source,
+        DateTimeOffset at
+    ) =>
+        connection.ExecuteAsync(
+            "INSERT INTO pull_runs (id, source, started_at, status) VALUES (@id, @source, @at, 'running')",
+            new
+            {
+                id,
+                source,
+                at,
             }
         );
 
@@ -73,11 +92,7 @@ public class FeedClaimTests
         // A worker killed during its pull: its claim's last heartbeat is older than the lease, its pull run still
         // running.
         await HoldAsync(connection, "production", "dead:7", Now.AddSeconds(-61));
-        await connection.ExecuteAsync(
-            "INSERT INTO pull_runs (id, source, started_at, status) VALUES ('pull-production-dead', 'production', "
-                + "@at, 'running')",
-            new { at = Now.AddSeconds(-90) }
-        );
+        await RunningPullAsync(connection, "pull-production-dead", "production", Now.AddSeconds(-90));
 
         var run = await puller.PullAsync(settings.Source(Feed.Production), Ct);
 
@@ -103,17 +118,7 @@ public class FeedClaimTests
         await HoldAsync(connection, "hospitals", "alive:1", Now.AddSeconds(-5));
         await HoldAsync(connection, "teams", "dead:2", Now.AddMinutes(-5));
         foreach (var source in new[] { "production", "hospitals", "teams" })
-        {
-            await connection.ExecuteAsync(
-                "INSERT INTO pull_runs (id, source, started_at, status) VALUES (@id, @source, @at, 'running')",
-                new
-                {
-                    id = "pull-" + source,
-                    source,
-                    at = Now.AddMinutes(-6),
-                }
-            );
-        }
+            await RunningPullAsync(connection, "pull-" + source, source, Now.AddMinutes(-6));
 
         var marked = await FeedClaim.AbandonStaleAsync(connection, Now, Lease.Lease);
 
