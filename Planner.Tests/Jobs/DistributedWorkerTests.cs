@@ -39,11 +39,11 @@ public class DistributedWorkerTests : HangfireTests
             ids.Add(
                 await QueueAsync(connection, client, "scenario", new PlanRequest(Scenario: "surge", HorizonDays: 2))
             );
-        await WaitAsync(
-            async () =>
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')"
-                ) == 50,
+        await WaitForCountAsync(
+            connection,
+            "SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')",
+            null,
+            50,
             TimeSpan.FromMinutes(8),
             "all 50 runs finished",
             a,
@@ -176,13 +176,12 @@ public class DistributedWorkerTests : HangfireTests
             "the plan run on worker B",
             b
         );
-        await WaitAsync(
-            async () =>
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND "
-                        + "started_at > @killedAt",
-                    new { killedAt }
-                ) == 1,
+        await WaitForCountAsync(
+            connection,
+            "SELECT COUNT(*) FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND "
+                + "started_at > @killedAt",
+            new { killedAt },
+            1,
             TimeSpan.FromMinutes(2),
             "worker B's pull of production",
             b
@@ -213,11 +212,11 @@ public class DistributedWorkerTests : HangfireTests
             a.Kill();
         }
         var killedAt = DateTimeOffset.UtcNow;
-        await WaitAsync(
-            async () =>
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'MERGE INTO stock_reports%'"
-                ) == 0,
+        await WaitForCountAsync(
+            connection,
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'MERGE INTO stock_reports%'",
+            null,
+            0,
             TimeSpan.FromMinutes(1),
             "the killed worker's session to end"
         );
@@ -341,15 +340,31 @@ public class DistributedWorkerTests : HangfireTests
 
     /// <summary>Waits until the worker has recorded the request's plan run as started: it is solving.</summary>
     private static Task WaitUntilSolvingAsync(DbConnection connection, string id, ApiProcess worker) =>
-        WaitAsync(
-            async () =>
-                await connection.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
-                    new { id }
-                ) == 1,
+        WaitForCountAsync(
+            connection,
+            "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
+            new { id },
+            1,
             TimeSpan.FromMinutes(3),
             "worker A solving",
             worker
+        );
+
+    /// <summary>Polls a count in the database (a fact, not a fixed delay) until it is <paramref name="count"/>.</summary>
+    private static Task WaitForCountAsync(
+        DbConnection connection,
+        string sql,
+        object? parameters,
+        long count,
+        TimeSpan timeout,
+        string what,
+        params ApiProcess[] workers
+    ) =>
+        WaitAsync(
+            async () => await connection.ExecuteScalarAsync<long>(sql, parameters) == count,
+            timeout,
+            what,
+            workers
         );
 
     private static async Task<NpgsqlConnection> OpenUnpooledAsync(TestDatabase db)
