@@ -350,7 +350,8 @@ public class DistributedWorkerTests : HangfireTests
             worker
         );
 
-    /// <summary>Polls a count in the database (a fact, not a fixed delay) until it is <paramref name="count"/>.</summary>
+    /// <summary>Polls a count in the database (a fact, not a fixed delay) until it is
+    /// <paramref name="count"/>.</summary>
     private static Task WaitForCountAsync(
         DbConnection connection,
         string sql,
