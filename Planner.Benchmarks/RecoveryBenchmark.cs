@@ -109,35 +109,39 @@ public static class RecoveryBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (repeat, lease, before, write) = (3, (double?)null, (string?)null, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--repeat":
-                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--lease":
-                    lease = double.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--before":
-                    before = Next();
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage)
+            .Int("--repeat", v => repeat = v)
+            .Double("--lease", v => lease = v)
+            .Text("--before", v => before = v)
+            .Text("--write", v => write = v)
+            .ParseOrThrow(args);
         var loadAtStart = LoadAverage();
         string[] settings = lease is { } seconds ? [Invariant($"--Planner:Jobs:LeaseSeconds={seconds}")] : [];
         var leaseSeconds = lease ?? Shipped.Lease.TotalSeconds;
-        var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
-        using var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null;
-        var admin = cluster?.ConnectionString ?? configured!;
+        using var postgres = BenchmarkPostgres.Open();
+        var (cluster, admin) = (postgres.Cluster, postgres.Admin);
 
+        var (kills, old) = await KilledPullsAsync(admin, repeat, before, settings, leaseSeconds, log);
+        var restarts = await RestartsAsync(cluster, repeat, settings, log);
+        var md = Markdown(args, cluster is not null, leaseSeconds, (loadAtStart, LoadAverage()), kills, old, restarts);
+        Section.Publish(md, Heading, write, output);
+        var recovered =
+            kills.All(k => k.PullStarted is not null && k.PlanStatus == "succeeded")
+            && restarts.All(r => r.Status == "succeeded" && r.Succeeded == 1 && r.FilesIntact);
+        return recovered ? 0 : 1;
+    }
+
+    /// <summary>The killed pull <paramref name="repeat"/> times, then once with the workers of
+    /// <paramref name="before"/> if given.</summary>
+    private static async Task<(List<KilledPull> Kills, KilledPull? Old)> KilledPullsAsync(
+        string admin,
+        int repeat,
+        string? before,
+        string[] settings,
+        double leaseSeconds,
+        TextWriter log
+    )
+    {
         // The other commit is built first, so that a build that fails stops the benchmark before it measures.
         var build = before is null ? null : await BuildAsync(before, log);
         var kills = new List<KilledPull>();
@@ -164,11 +168,22 @@ public static class RecoveryBenchmark
         {
             build?.Delete(recursive: true);
         }
+        return (kills, old);
+    }
+
+    /// <summary>The database restart <paramref name="repeat"/> times, on this benchmark's own cluster only.</summary>
+    private static async Task<List<Restart>> RestartsAsync(
+        ThrowawayPostgres? cluster,
+        int repeat,
+        string[] settings,
+        TextWriter log
+    )
+    {
         var restarts = new List<Restart>();
         if (cluster is null)
         {
             await log.WriteLineAsync(
-                $"[recovery] not restarting the server in {PullsBenchmark.PostgresVariable}: "
+                $"[recovery] not restarting the server in {BenchmarkPostgres.Variable}: "
                     + "it is not this benchmark's own"
             );
         }
@@ -178,14 +193,7 @@ public static class RecoveryBenchmark
             restarts.Add(await RestartMidRunAsync(cluster, settings, log));
             await log.WriteLineAsync($"[recovery] {restarts[^1]}");
         }
-        var md = Markdown(args, cluster is not null, leaseSeconds, (loadAtStart, LoadAverage()), kills, old, restarts);
-        await output.WriteAsync(md);
-        if (write is not null)
-            Report.WriteSection(write, md, Heading);
-        var recovered =
-            kills.All(k => k.PullStarted is not null && k.PlanStatus == "succeeded")
-            && restarts.All(r => r.Status == "succeeded" && r.Succeeded == 1 && r.FilesIntact);
-        return recovered ? 0 : 1;
+        return restarts;
     }
 
     /// <summary>
@@ -469,32 +477,27 @@ public static class RecoveryBenchmark
         IReadOnlyList<Restart> restarts
     )
     {
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty =
-            Report.Run("git", "status --porcelain --untracked-files=no").Trim().Length > 0
-                ? " with uncommitted changes"
-                : "";
         var leaseSet = lease == Shipped.Lease.TotalSeconds ? "" : Invariant($" the lease ({lease:0} s, `--lease`) and");
         var server = ownCluster
             ? "a throwaway local cluster, fsync and synchronous commit off"
-            : $"the server in {PullsBenchmark.PostgresVariable}";
+            : $"the server in {BenchmarkPostgres.Variable}";
         var md = new StringBuilder();
         md.Append(Heading).Append("\n\n");
         md.Append(
             Paragraph(
                 Invariant(
                     $"""
-                    Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, Release build
-                    of commit {commit}{dirty}. Load average (1 minute, `/proc/loadavg`): {load.Start} at the start, {load.End}
+                    Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version},
+                    Release build of commit {Section.Commit(
+                        untracked: false
+                    )}. Load average (1 minute, `/proc/loadavg`): {load.Start} at the start, {load.End}
                     at the end, on {Environment.ProcessorCount} cores; above the core count, other processes were competing for
                     them, which lengthens the plan runs, not the waits that the lease and the polling set.
                     """
                 )
             )
         );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- recovery ")
-            .Append(string.Join(' ', args))
-            .Append("\n```\n\n");
+        md.Append("```sh\n").Append(Section.Command("recovery", args)).Append("\n```\n\n");
         md.Append(
             Paragraph(
                 Invariant(
@@ -647,7 +650,7 @@ public static class RecoveryBenchmark
             md.Append(
                 Paragraph(
                     $"""
-                    Not measured: the server in {PullsBenchmark.PostgresVariable} is not this benchmark's own, and
+                    Not measured: the server in {BenchmarkPostgres.Variable} is not this benchmark's own, and
                     restarting it would end every other session on it. Unset the variable to measure on a throwaway cluster.
                     """
                 )
