@@ -598,16 +598,7 @@ public static class Report
     /// <summary>Runs a program and waits for it; throws with the end of its output when it fails.</summary>
     internal static void RunChecked(string file, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = ApiProcess.Redirected(file, arguments);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {file}.");
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
