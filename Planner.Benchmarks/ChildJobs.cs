@@ -163,7 +163,8 @@ public static class ChildJobs
                 {
                     StressScenario.Run(
                         "stress-60",
-                        "every product's supply (and the provincial reserve floor) scaled to 60 % of its demand over the horizon",
+                        "every product's supply (and the provincial reserve floor) scaled to 60 % of its demand over "
+                            + "the horizon",
                         problem,
                         0.60,
                         solver,
@@ -172,7 +173,9 @@ public static class ChildJobs
                     ),
                     StressScenario.Run(
                         "stress-60-no-provincial-stock",
-                        "supply scaled as in stress-60, then the provincial depot's supply handed to the city depots beforehand (day by day, in proportion to each city's own supply of the product) and no reserve floor",
+                        "supply scaled as in stress-60, then the provincial depot's supply handed to the city depots "
+                            + "beforehand (day by day, in proportion to each city's own supply of the product) and no "
+                            + "reserve floor",
                         problem,
                         0.60,
                         solver,
@@ -182,7 +185,10 @@ public static class ChildJobs
                     ),
                     StressScenario.Run(
                         "stress-60-epicentre",
-                        "as stress-60-no-provincial-stock, then an outbreak concentrated in Wenzhou (330300), the province's epicentre in February 2020: its counties' tier-1 demand raised to 1.5 × the supply its depot receives, so that Wenzhou cannot cover its own critical care (supply then covers a little under 60 % of demand)",
+                        "as stress-60-no-provincial-stock, then an outbreak concentrated in Wenzhou (330300), the "
+                            + "province's epicentre in February 2020: its counties' tier-1 demand raised to 1.5 × the "
+                            + "supply its depot receives, so that Wenzhou cannot cover its own critical care (supply "
+                            + "then covers a little under 60 % of demand)",
                         problem,
                         0.60,
                         solver,
@@ -205,8 +211,11 @@ public static class ChildJobs
                 var (problem, shape) = NationalInstance.Build(seed);
                 var build = watch.Elapsed.TotalSeconds;
                 await log.WriteLineAsync(
-                    FormattableString.Invariant(
-                        $"built in {build:0.0} s: {shape.Counties} counties, {shape.Lanes} lanes, {shape.Demands} demand rows; largest product model {Largest(problem).Variables:N0} variables; solving ({variant}, {solver})"
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"built in {build:0.0} s: {shape.Counties} counties, {shape.Lanes} lanes, {shape.Demands} "
+                            + $"demand rows; largest product model {Largest(problem).Variables:N0} variables; solving "
+                            + $"({variant}, {solver})"
                     )
                 );
                 var clock = new StageClock(new AllocationSettings().Parallelism, log);

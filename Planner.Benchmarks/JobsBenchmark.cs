@@ -152,29 +152,39 @@ public static class JobsBenchmark
                 : $"(the server in {BenchmarkPostgres.Variable}). "
         );
         md.Append(
-            "The database is migrated, the sample sources seeded and pulled; then the worker processes (`Planner.Api worker`, one Hangfire worker each, default settings) are started and, once registered, "
+            "The database is migrated, the sample sources seeded and pulled; then the worker processes (`Planner.Api "
+                + "worker`, one Hangfire worker each, default settings) are started and, once registered, "
         );
         md.Append(
-            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records it). "
+            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans "
+                + "care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records "
+                + "it). "
         );
         md.Append(
-            "Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at their first attempt.\n\n"
+            "Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at "
+                + "their first attempt.\n\n"
         );
         md.Append(
-            "| workers | runs | seconds | plan jobs per minute | runs once | workers used | median run (snapshot + solve + publish) s |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+            "| workers | runs | seconds | plan jobs per minute | runs once | workers used | median run (snapshot + "
+                + "solve + publish) s |\n|---:|---:|---:|---:|---:|---:|---:|\n"
         );
         foreach (var r in results)
         {
             md.Append(
                 CultureInfo.InvariantCulture,
-                $"| {r.Workers} | {r.Runs} | {r.Seconds:0.0} | {r.Runs / r.Seconds * 60:0.0} | {r.Succeeded} | {r.WorkersUsed} | {r.MedianRunSeconds:0.00} |\n"
+                $"| {r.Workers} | {r.Runs} | {r.Seconds:0.0} | {r.Runs / r.Seconds * 60:0.0} | {r.Succeeded} | "
+                    + $"{r.WorkersUsed} | {r.MedianRunSeconds:0.00} |\n"
             );
         }
         if (results.Count == 2)
         {
             md.Append(
                 CultureInfo.InvariantCulture,
-                $"\nTwo workers against one: {results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the throughput. A run already keeps both cores of this machine busy (its products solve in parallel), so two runs at once each take about twice as long (median run above); more workers pay on more cores or more machines, not here.\n"
+                $"\nTwo workers against one: "
+                    + $"{results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the "
+                    + $"throughput. A run already keeps both cores of this machine busy (its products solve in "
+                    + $"parallel), so two runs at once each take about twice as long (median run above); more workers "
+                    + $"pay on more cores or more machines, not here.\n"
             );
         }
         return md.ToString();

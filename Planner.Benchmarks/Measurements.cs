@@ -203,7 +203,8 @@ public sealed class StageClock(int parallelism, TextWriter? progress = null)
             progress?.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"  {now, 8:0.0} s  {stage.Product, -9} {stage.Stage, -28} {seconds, 7:0.00} s  objective {stage.Objective:G8}"
+                    $"  {now, 8:0.0} s  {stage.Product, -9} {stage.Stage, -28} {seconds, 7:0.00} s  objective "
+                        + $"{stage.Objective:G8}"
                 )
             );
         }

@@ -165,7 +165,8 @@ public static class PullsBenchmark
         {
             // Every row gets a new version; one in ten (by version) a new quantity.
             await connection.ExecuteAsync(
-                "UPDATE daily_output SET quantity = CASE WHEN row_version % 10 = 0 THEN quantity + 1 ELSE quantity END, row_version = row_version + @bump",
+                "UPDATE daily_output SET quantity = CASE WHEN row_version % 10 = 0 THEN quantity + 1 ELSE quantity "
+                    + "END, row_version = row_version + @bump",
                 new { bump = 10_000_000L }
             );
         }
@@ -231,14 +232,18 @@ public static class PullsBenchmark
         for (var i = 0; i < runs.Length; i++)
         {
             log.WriteLine(
-                FormattableString.Invariant(
-                    $"pulls: {database}, {Scenarios[i]}: {runs[i].Read:N0} read, {runs[i].Changed:N0} changed in {runs[i].Seconds:0.000} s ({RowsPerSecond(runs[i]):N0} rows/s)"
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"pulls: {database}, {Scenarios[i]}: {runs[i].Read:N0} read, {runs[i].Changed:N0} changed in "
+                        + $"{runs[i].Seconds:0.000} s ({RowsPerSecond(runs[i]):N0} rows/s)"
                 )
             );
         }
     }
 
     private static double RowsPerSecond(Timing t) => t.Read / t.Seconds;
+
+    private static string Seconds(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
 
     /// <summary>Writes the report; the first of each database's runs is its warm-up, the rest are timed.</summary>
     private static string Markdown(
@@ -254,10 +259,12 @@ public static class PullsBenchmark
         var md = Section.Start(Heading, "pulls", args);
         md.Append(
             CultureInfo.InvariantCulture,
-            $"The production feed (`PullsBenchmark`, seed {seed}): the sample enterprises and {rows:N0} valid `daily_output` rows (every enterprise × product, day after day), "
+            $"The production feed (`PullsBenchmark`, seed {seed}): the sample enterprises and {rows:N0} valid "
+                + $"`daily_output` rows (every enterprise × product, day after day), "
         );
         md.Append(
-            "pulled by `FeedPuller` into a freshly migrated planner database with the reference data imported. The source is a second SQLite file, or a schema of the same PostgreSQL database "
+            "pulled by `FeedPuller` into a freshly migrated planner database with the reference data imported. The "
+                + "source is a second SQLite file, or a schema of the same PostgreSQL database "
         );
         md.Append(
             throwaway
@@ -265,17 +272,21 @@ public static class PullsBenchmark
                 : $"(the server in {BenchmarkPostgres.Variable}). "
         );
         md.Append(
-            "Time is the whole `PullAsync` call (read through Dapper, check, write, commit); rows/s is rows read ÷ that time. "
+            "Time is the whole `PullAsync` call (read through Dapper, check, write, commit); rows/s is rows read ÷ "
+                + "that time. "
         );
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Each database was measured {repeat} times on fresh databases, after one warm-up measurement in the same process (SQLite first, then PostgreSQL): "
+            $"Each database was measured {repeat} times on fresh databases, after one warm-up measurement in the same "
+                + $"process (SQLite first, then PostgreSQL): "
         );
         md.Append(
-            "the pulls run in long-lived worker processes, where their code has long been compiled, whereas this process's first pull also waits for the JIT. "
+            "the pulls run in long-lived worker processes, where their code has long been compiled, whereas this "
+                + "process's first pull also waits for the JIT. "
         );
         md.Append(
-            "The table gives the median and every timed run, and the warm-up on its own rows, left out of the medians and targets.\n\n"
+            "The table gives the median and every timed run, and the warm-up on its own rows, left out of the medians "
+                + "and targets.\n\n"
         );
         Timings(md, results, measured);
         md.Append(
@@ -310,7 +321,10 @@ public static class PullsBenchmark
                             .ToString("N0", CultureInfo.InvariantCulture);
                 md.Append(
                     CultureInfo.InvariantCulture,
-                    $"| {database} | {Scenarios[s]} | {timings[0].Read:N0} | {timings[0].Changed:N0} | {Report.Median(timings.Select(t => t.Seconds).ToList()):0.000} | {rate} | {string.Join(", ", timings.Select(t => t.Seconds.ToString("0.000", CultureInfo.InvariantCulture)))} |\n"
+                    $"| {database} | {Scenarios[s]} | {timings[0].Read:N0} | {timings[0].Changed:N0} | "
+                        + $"{Report.Median(timings.Select(t => t.Seconds).ToList()):0.000} | {rate} | "
+                        + $"{string.Join(", ", timings.Select(t => Seconds(t.Seconds)))} "
+                        + $"|\n"
                 );
             }
         }
@@ -321,7 +335,9 @@ public static class PullsBenchmark
                 var warmup = runs[0][s];
                 md.Append(
                     CultureInfo.InvariantCulture,
-                    $"| {database} | warm-up run, the first on {database} in this process: {Scenarios[s]} | {warmup.Read:N0} | {warmup.Changed:N0} | {warmup.Seconds:0.000} | {RowsPerSecond(warmup):N0} | {warmup.Seconds:0.000} |\n"
+                    $"| {database} | warm-up run, the first on {database} in this process: {Scenarios[s]} | "
+                        + $"{warmup.Read:N0} | {warmup.Changed:N0} | {warmup.Seconds:0.000} | "
+                        + $"{RowsPerSecond(warmup):N0} | {warmup.Seconds:0.000} |\n"
                 );
             }
         }
@@ -338,7 +354,8 @@ public static class PullsBenchmark
                 var rate = Report.Median(runs.Select(r => RowsPerSecond(r[s])).ToList());
                 md.Append(
                     CultureInfo.InvariantCulture,
-                    $"| ≥ {TargetRowsPerSecond:N0} rows/s on {database}, {Scenarios[s]} | {rate:N0} rows/s | {(rate >= TargetRowsPerSecond ? "yes" : "no")} |\n"
+                    $"| ≥ {TargetRowsPerSecond:N0} rows/s on {database}, {Scenarios[s]} | {rate:N0} rows/s | "
+                        + $"{(rate >= TargetRowsPerSecond ? "yes" : "no")} |\n"
                 );
             }
         }

@@ -488,11 +488,10 @@ public static class RecoveryBenchmark
                 Invariant(
                     $"""
                     Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version},
-                    Release build of commit {Section.Commit(
-                        untracked: false
-                    )}. Load average (1 minute, `/proc/loadavg`): {load.Start} at the start, {load.End}
-                    at the end, on {Environment.ProcessorCount} cores; above the core count, other processes were competing for
-                    them, which lengthens the plan runs, not the waits that the lease and the polling set.
+                    Release build of commit {Section.Commit(untracked: false)}. Load average (1 minute,
+                    `/proc/loadavg`): {load.Start} at the start, {load.End} at the end, on {Environment.ProcessorCount}
+                    cores; above the core count, other processes were competing for them, which lengthens the plan runs,
+                    not the waits that the lease and the polling set.
                     """
                 )
             )
@@ -502,12 +501,13 @@ public static class RecoveryBenchmark
             Paragraph(
                 Invariant(
                     $"""
-                    Server mode, two worker processes (`Planner.Api worker`) on a fresh PostgreSQL database per measurement
-                    ({server}), migrated, the sample sources seeded and pulled. Job settings are the shipped defaults (lease
-                    {Shipped.Lease.TotalSeconds:0} s, heartbeat {Shipped.Heartbeat.TotalSeconds:0} s, Hangfire's invisibility
-                    timeout {Shipped.InvisibilityTimeout.TotalMinutes:0} min, queues and schedules polled every
-                    {Shipped.PollInterval.TotalSeconds:0} s, {Shipped.WorkerCount} Hangfire worker per process),
-                    except{leaseSet} the recurring jobs, off so that no pull or plan fires in the middle of a measurement.
+                    Server mode, two worker processes (`Planner.Api worker`) on a fresh PostgreSQL database per
+                    measurement ({server}), migrated, the sample sources seeded and pulled. Job settings are the shipped
+                    defaults (lease {Shipped.Lease.TotalSeconds:0} s, heartbeat {Shipped.Heartbeat.TotalSeconds:0} s,
+                    Hangfire's invisibility timeout {Shipped.InvisibilityTimeout.TotalMinutes:0} min, queues and
+                    schedules polled every {Shipped.PollInterval.TotalSeconds:0} s, {Shipped.WorkerCount} Hangfire
+                    worker per process), except{leaseSet} the recurring jobs, off so that no pull or plan fires in the
+                    middle of a measurement.
                     """
                 )
             )
@@ -523,20 +523,20 @@ public static class RecoveryBenchmark
         md.Append(
             Paragraph(
                 """
-                Every production row is changed at the source, so that the pull rewrites its tables. Another session holds
-                `LOCK TABLE stock_reports IN EXCLUSIVE MODE`; worker A is started and a production pull queued; when A's
-                pull waits at its last merge (`MERGE INTO stock_reports`, waiting on a lock in `pg_stat_activity`), worker B
-                is started, and once it is registered A is killed (SIGKILL) and the lock let go. Right after the kill a pull
-                of production is queued (as the next firing of the pull schedule, or an operator, would); once B has taken
-                it (its Hangfire state no longer `Enqueued`), the daily plan (14 days, every workbook), so that the plan
-                comes after the pull as in the issue. Queued together, the plan would go first: Hangfire.PostgreSql hands
-                out queued jobs by queue name (`ORDER BY fetchedat NULLS FIRST, queue, jobid`), `plans` before `pulls`,
-                whatever order `Planner:Jobs:Queues` gives. Times are seconds from the kill, read from the database
-                (`pull_runs.started_at` and `finished_at` of the first successful production pull after the kill;
-                `run_requests.finished_at`), except 'plan queued' and 'plan claimed', on the benchmark's own clock (it polls
-                every 0.1 s). 'Lease left' is how long A's claim on the feed still ran at the kill (A's last heartbeat plus
-                the lease): no other worker may pull the feed before then. 'Put off' counts B's log lines saying that the
-                feed is held and when the pull will be tried again.
+                Every production row is changed at the source, so that the pull rewrites its tables. Another session
+                holds `LOCK TABLE stock_reports IN EXCLUSIVE MODE`; worker A is started and a production pull queued;
+                when A's pull waits at its last merge (`MERGE INTO stock_reports`, waiting on a lock in
+                `pg_stat_activity`), worker B is started, and once it is registered A is killed (SIGKILL) and the lock
+                let go. Right after the kill a pull of production is queued (as the next firing of the pull schedule, or
+                an operator, would); once B has taken it (its Hangfire state no longer `Enqueued`), the daily plan (14
+                days, every workbook), so that the plan comes after the pull as in the issue. Queued together, the plan
+                would go first: Hangfire.PostgreSql hands out queued jobs by queue name (`ORDER BY fetchedat NULLS
+                FIRST, queue, jobid`), `plans` before `pulls`, whatever order `Planner:Jobs:Queues` gives. Times are
+                seconds from the kill, read from the database (`pull_runs.started_at` and `finished_at` of the first
+                successful production pull after the kill; `run_requests.finished_at`), except 'plan queued' and 'plan
+                claimed', on the benchmark's own clock (it polls every 0.1 s). 'Lease left' is how long A's claim on the
+                feed still ran at the kill (A's last heartbeat plus the lease): no other worker may pull the feed before
+                then. 'Put off' counts B's log lines saying that the feed is held and when the pull will be tried again.
                 """
             )
         );
@@ -580,14 +580,13 @@ public static class RecoveryBenchmark
                 Paragraph(
                     Invariant(
                         $"""
-                        B put the queued pull off {howOften}: the feed was held by A, so the pull was scheduled again for when
-                        A's lease ends, plus 1 s, and B was free for the plan run meanwhile. The next pull started
-                        {Range(
-                            afterLease
-                        )} s after A's lease ran out. Hangfire's schedule poll and B's queue poll ({poll:0} s
-                        each) account for up to {polls:0} s of that. B has one Hangfire worker (a plan run keeps both cores
-                        busy), so a pull that falls due while B is planning waits for the plan to finish{waited}. So the next
-                        pull comes once what is left of A's lease and B's current plan run are over, plus the polls.
+                        B put the queued pull off {howOften}: the feed was held by A, so the pull was scheduled again
+                        for when A's lease ends, plus 1 s, and B was free for the plan run meanwhile. The next pull
+                        started {Range(afterLease)} s after A's lease ran out. Hangfire's schedule poll and B's queue
+                        poll ({poll:0} s each) account for up to {polls:0} s of that. B has one Hangfire worker (a plan
+                        run keeps both cores busy), so a pull that falls due while B is planning waits for the plan to
+                        finish{waited}. So the next pull comes once what is left of A's lease and B's current plan run
+                        are over, plus the polls.
                         """
                     )
                 )
@@ -595,10 +594,10 @@ public static class RecoveryBenchmark
             md.Append(
                 Paragraph(
                     """
-                    The plan run does not wait for the lease: its own pull of production finds the feed held, and it plans
-                    with the production data already held (pulled minutes before, within the freshness limit). From 'plan
-                    queued' to 'plan claimed' is B's queue poll; the rest is one plan run on this machine under the load
-                    above.
+                    The plan run does not wait for the lease: its own pull of production finds the feed held, and it
+                    plans with the production data already held (pulled minutes before, within the freshness limit).
+                    From 'plan queued' to 'plan claimed' is B's queue poll; the rest is one plan run on this machine
+                    under the load above.
                     """
                 )
             );
@@ -608,11 +607,11 @@ public static class RecoveryBenchmark
             md.Append(
                 Paragraph(
                     """
-                    Before issue 17 (not measured here; `--before ca77138` does), pull jobs were kept apart by Hangfire's
-                    `DisableConcurrentExecution(timeoutInSeconds: 300)`: a killed worker's lock outlives it, B's pull job
-                    waits on it up to 300 s holding B's only worker (the plan run queued behind it waits as long), then
-                    fails and is retried; the issue reported 5–10 minutes to the next pull and 5 minutes for the queued
-                    plan.
+                    Before issue 17 (not measured here; `--before ca77138` does), pull jobs were kept apart by
+                    Hangfire's `DisableConcurrentExecution(timeoutInSeconds: 300)`: a killed worker's lock outlives it,
+                    B's pull job waits on it up to 300 s holding B's only worker (the plan run queued behind it waits as
+                    long), then fails and is retried; the issue reported 5–10 minutes to the next pull and 5 minutes for
+                    the queued plan.
                     """
                 )
             );
@@ -632,11 +631,12 @@ public static class RecoveryBenchmark
         md.Append(
             Paragraph(
                 $"""
-                'Before issue 17' is the same measurement once, with both workers built from commit {old.Workers} (before
-                the per-feed claim), where pull jobs were kept apart by Hangfire's
-                `DisableConcurrentExecution(timeoutInSeconds: 300)`: B's pull job waits on the lock the dead worker still
-                holds, keeping B's only worker busy, so the plan run queued behind it waits too. {pullThen}, and the plan
-                run {planThen} (the issue reported 5–10 minutes to the next pull and 5 minutes for the queued plan).
+                'Before issue 17' is the same measurement once, with both workers built from commit {old.Workers}
+                (before the per-feed claim), where pull jobs were kept apart by Hangfire's
+                `DisableConcurrentExecution(timeoutInSeconds: 300)`: B's pull job waits on the lock the dead worker
+                still holds, keeping B's only worker busy, so the plan run queued behind it waits too. {pullThen}, and
+                the plan run {planThen} (the issue reported 5–10 minutes to the next pull and 5 minutes for the queued
+                plan).
                 """
             )
         );
@@ -650,8 +650,8 @@ public static class RecoveryBenchmark
             md.Append(
                 Paragraph(
                     $"""
-                    Not measured: the server in {BenchmarkPostgres.Variable} is not this benchmark's own, and
-                    restarting it would end every other session on it. Unset the variable to measure on a throwaway cluster.
+                    Not measured: the server in {BenchmarkPostgres.Variable} is not this benchmark's own, and restarting
+                    it would end every other session on it. Unset the variable to measure on a throwaway cluster.
                     """
                 )
             );
@@ -662,13 +662,14 @@ public static class RecoveryBenchmark
                 """
                 Both workers up, the daily plan queued (14 days, every workbook); once a worker is solving it (its
                 `plan_runs` row `running`), `pg_ctl restart -m fast` on the cluster: every session is ended and open
-                transactions roll back. 'Restart' is `pg_ctl`'s wall time (it returns when the server accepts connections
-                again). Times after it run from just before `pg_ctl` starts: 'claimed again' when the benchmark first saw
-                the run's attempt count go up (polled every 0.1 s once the server answers), 'succeeded' at
-                `run_requests.finished_at`. 'Attempts' counts claims of the run (an in-process start-over claims it again);
-                'reconnects', the workers' log lines saying the connection was lost and the run starts again; 'plan runs',
-                the request's `plan_runs` rows that succeeded and failed; 'files', the succeeded run's published files,
-                'intact' when there is exactly one succeeded run and each of its files hashes to its recorded sha256.
+                transactions roll back. 'Restart' is `pg_ctl`'s wall time (it returns when the server accepts
+                connections again). Times after it run from just before `pg_ctl` starts: 'claimed again' when the
+                benchmark first saw the run's attempt count go up (polled every 0.1 s once the server answers),
+                'succeeded' at `run_requests.finished_at`. 'Attempts' counts claims of the run (an in-process start-over
+                claims it again); 'reconnects', the workers' log lines saying the connection was lost and the run starts
+                again; 'plan runs', the request's `plan_runs` rows that succeeded and failed; 'files', the succeeded
+                run's published files, 'intact' when there is exactly one succeeded run and each of its files hashes to
+                its recorded sha256.
                 """
             )
         );
@@ -705,15 +706,14 @@ public static class RecoveryBenchmark
                     Paragraph(
                         Invariant(
                             $"""
-                            In {again.Count} of {restarts.Count} measurements the worker that was solving started the run over
-                            in-process. It finds its connection gone when the run next uses it (the run holds one connection from
-                            reading its inputs to publishing its results; solving and writing the workbooks do not touch the
-                            database), clears Npgsql's pools, gives the run back and claims it again after 1 s (then 3 s and 10 s
-                            while the server is not back): {Range(
-                                again
-                            )} s after the restart began, that is, the rest of the solve
-                            and the workbooks, plus that second. The rest of 'succeeded' is the whole run done again (pulls, care
-                            plan, solve, the workbooks) under the load above: what the first attempt had done is not kept.
+                            In {again.Count} of {restarts.Count} measurements the worker that was solving started the
+                            run over in-process. It finds its connection gone when the run next uses it (the run holds
+                            one connection from reading its inputs to publishing its results; solving and writing the
+                            workbooks do not touch the database), clears Npgsql's pools, gives the run back and claims
+                            it again after 1 s (then 3 s and 10 s while the server is not back): {Range(again)} s
+                            after the restart began, that is, the rest of the solve and the workbooks, plus that second.
+                            The rest of 'succeeded' is the whole run done again (pulls, care plan, solve, the workbooks)
+                            under the load above: what the first attempt had done is not kept.
                             """
                         )
                     )

@@ -30,7 +30,9 @@ public static class Report
         var dirty =
             Run("git", "status --porcelain --untracked-files=no").Trim().Length > 0 ? " plus uncommitted changes" : "";
         md.Line(
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Machine()}; .NET {Environment.Version}, OR-Tools {typeof(Google.OrTools.LinearSolver.Solver).Assembly.GetName().Version}, Release build of commit {(commit.Length > 0 ? commit : "?")}{dirty}."
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Machine()}; .NET {Environment.Version}, OR-Tools "
+                + $"{typeof(Google.OrTools.LinearSolver.Solver).Assembly.GetName().Version}, Release build of commit "
+                + $"{(commit.Length > 0 ? commit : "?")}{dirty}."
         );
         md.Line();
         md.Line("```sh");
@@ -38,10 +40,15 @@ public static class Report
         md.Line("```");
         md.Line();
         md.Line(
-            "Each instance runs in a child process of its own (the benchmark re-launches itself), so its peak memory (VmHWM, the process's peak resident set) is its own."
+            "Each instance runs in a child process of its own (the benchmark re-launches itself), so its peak memory "
+                + "(VmHWM, the process's peak resident set) is its own."
         );
         md.Line(
-            "All solves use the model's default settings (`new AllocationSettings()`: optimized policy, its stages solved as network flows and CLP for any stage that is not one, fairness cost measured, transfers minimised, 60 s per LP stage, products in parallel on both cores) unless a table says otherwise. A solver named FLOW is those defaults; any other name (CLP, GLOP, HIGHS_LP, PDLP) is that LP solver for every stage (`NetworkFlow = false`)."
+            "All solves use the model's default settings (`new AllocationSettings()`: optimized policy, its stages "
+                + "solved as network flows and CLP for any stage that is not one, fairness cost measured, transfers "
+                + "minimised, 60 s per LP stage, products in parallel on both cores) unless a table says otherwise. A "
+                + "solver named FLOW is those defaults; any other name (CLP, GLOP, HIGHS_LP, PDLP) is that LP solver "
+                + "for every stage (`NetworkFlow = false`)."
         );
         md.Line();
         Targets(md, runs);
@@ -59,8 +66,10 @@ public static class Report
             md.Line();
             md.Line(
                 "Native log lines the solver wrote to stderr (counted, not shown), per child process. "
-                    + "\"The model has been changed since the solution was last computed\" means a variable's value was read after the model changed; OR-Tools then returns 0 for it. "
-                    + "On Zhejiang it is 1,430 lines per product and solve: one per city-to-city transfer variable (110 lanes × 13 days)."
+                    + "\"The model has been changed since the solution was last computed\" means a variable's value "
+                    + "was read after the model changed; OR-Tools then returns 0 for it. "
+                    + "On Zhejiang it is 1,430 lines per product and solve: one per city-to-city transfer variable "
+                    + "(110 lanes × 13 days)."
             );
             md.Line();
             md.Line("| run | lines | message |");
@@ -117,13 +126,16 @@ public static class Report
         {
             var warm = Median(z.RepeatSeconds);
             md.Line(
-                $"| Zhejiang solve < 1 s | {warm:0.00} s warm (median of {z.RepeatSeconds.Count}); {z.First.Seconds:0.00} s for the first solve in a fresh process | {Met(warm < 1)} (warm), {Met(z.First.Seconds < 1)} (first) |"
+                $"| Zhejiang solve < 1 s | {warm:0.00} s warm (median of {z.RepeatSeconds.Count}); "
+                    + $"{z.First.Seconds:0.00} s for the first solve in a fresh process | {Met(warm < 1)} (warm), "
+                    + $"{Met(z.First.Seconds < 1)} (first) |"
             );
             if (z.LeanRepeatSeconds.Count > 0)
             {
                 var lean = Median(z.LeanRepeatSeconds);
                 md.Line(
-                    $"| Zhejiang solve < 1 s, lean settings | {lean:0.00} s warm (median of {z.LeanRepeatSeconds.Count}) | {Met(lean < 1)} |"
+                    $"| Zhejiang solve < 1 s, lean settings | {lean:0.00} s warm (median of "
+                        + $"{z.LeanRepeatSeconds.Count}) | {Met(lean < 1)} |"
                 );
             }
         }
@@ -131,7 +143,8 @@ public static class Report
         {
             var label = $"{n.Variant} settings, {n.Solver}";
             md.Line(
-                $"| national solve < 60 s ({label}) | {n.Outcome.Seconds:0.0} s, {n.Outcome.Status} | {Met(n.Outcome.Seconds < 60 && n.Outcome.Status != "Failed")} |"
+                $"| national solve < 60 s ({label}) | {n.Outcome.Seconds:0.0} s, {n.Outcome.Status} | "
+                    + $"{Met(n.Outcome.Seconds < 60 && n.Outcome.Status != "Failed")} |"
             );
             md.Line($"| national peak memory < 4 GB ({label}) | {n.PeakMb / 1024:0.00} GiB | {Met(n.PeakMb < 4096)} |");
         }
@@ -149,7 +162,8 @@ public static class Report
             var check = TierOneChecks(s);
             var failed = s.Policies.Any(p => p.Status == "Failed") ? " (a policy's solve failed: not verifiable)" : "";
             md.Line(
-                $"| {s.Name}: optimized tier-1 shortfall ≤ every other policy | {check.Text} | {Met(check.AtMost)}{failed} |"
+                $"| {s.Name}: optimized tier-1 shortfall ≤ every other policy | {check.Text} | "
+                    + $"{Met(check.AtMost)}{failed} |"
             );
             md.Line($"| {s.Name}: … strictly < pro-rata | | {Met(check.StrictProRata)} |");
             md.Line($"| {s.Name}: … strictly < no-sharing | | {Met(check.StrictNoSharing)} |");
@@ -162,8 +176,11 @@ public static class Report
         md.Line("### Zhejiang sample");
         md.Line();
         md.Line(
-            $"Built as `plan` builds it (new SQLite planner database in a temporary folder → `PlanPipeline.PrepareAsync`, `SeedSourcesAsync`, `PullAsync` → `PlanSnapshot.ReadAsync`): "
-                + $"{z.Destinations} destinations (counties and Hubei sites), {z.Depots} depots, {z.Lanes} lanes, {z.Products} products, {z.Days} days; {z.Demands:N0} demand rows, {z.Supplies:N0} supply rows. "
+            $"Built as `plan` builds it (new SQLite planner database in a temporary folder → "
+                + $"`PlanPipeline.PrepareAsync`, `SeedSourcesAsync`, `PullAsync` → `PlanSnapshot.ReadAsync`): "
+                + $"{z.Destinations} destinations (counties and Hubei sites), {z.Depots} depots, {z.Lanes} lanes, "
+                + $"{z.Products} products, {z.Days} days; {z.Demands:N0} demand rows, {z.Supplies:N0} supply rows. "
+                + $""
                 + $"Largest product LP before the stages add rows: {Size(z.LargestModel)}."
         );
         md.Line();
@@ -176,24 +193,29 @@ public static class Report
         md.Line($"| **problem build, total** | **{z.Build.Total:0.00}** |");
         md.Line($"| solve, first in the process (loads OR-Tools, JIT) | {z.First.Seconds:0.00} |");
         md.Line(
-            $"| solve, warm: median (min … max) of {z.RepeatSeconds.Count} | {Median(z.RepeatSeconds):0.00} ({Min(z.RepeatSeconds):0.00} … {Max(z.RepeatSeconds):0.00}) |"
+            $"| solve, warm: median (min … max) of {z.RepeatSeconds.Count} | {Median(z.RepeatSeconds):0.00} "
+                + $"({Min(z.RepeatSeconds):0.00} … {Max(z.RepeatSeconds):0.00}) |"
         );
         if (z.LeanRepeatSeconds.Count > 0)
         {
             md.Line(
-                $"| solve, warm, lean settings (`MeasureFairnessCost = false`, `MinimizeTransfers = false`): median (min … max) of {z.LeanRepeatSeconds.Count} | {Median(z.LeanRepeatSeconds):0.00} ({Min(z.LeanRepeatSeconds):0.00} … {Max(z.LeanRepeatSeconds):0.00}) |"
+                $"| solve, warm, lean settings (`MeasureFairnessCost = false`, `MinimizeTransfers = false`): median "
+                    + $"(min … max) of {z.LeanRepeatSeconds.Count} | {Median(z.LeanRepeatSeconds):0.00} "
+                    + $"({Min(z.LeanRepeatSeconds):0.00} … {Max(z.LeanRepeatSeconds):0.00}) |"
             );
         }
         md.Line();
         md.Line(
-            $"Status {z.First.Status}, {z.First.Stages} LP stages over {z.Products} products, {z.First.Transfers} city-to-city transfers, transport cost {z.First.TransportCost:N0} unit-km. "
+            $"Status {z.First.Status}, {z.First.Stages} LP stages over {z.Products} products, {z.First.Transfers} "
+                + $"city-to-city transfers, transport cost {z.First.TransportCost:N0} unit-km. "
                 + $"Peak memory of the process (build and all solves): **{z.PeakMb:0} MiB**."
         );
         md.Line();
         if (z.Stages.Count > 0)
         {
             md.Line(
-                $"Where the time goes (one more warm solve, {z.StagedSolveSeconds:0.00} s wall; {z.AfterLastStageSeconds:0.00} s after the last stage, reading back and explaining the plan):"
+                $"Where the time goes (one more warm solve, {z.StagedSolveSeconds:0.00} s wall; "
+                    + $"{z.AfterLastStageSeconds:0.00} s after the last stage, reading back and explaining the plan):"
             );
             md.Line();
             StageTable(md, z.Stages, "0.000");
@@ -202,7 +224,8 @@ public static class Report
         md.Line("Supply and service with the default settings (what the stress scenario starts from):");
         md.Line();
         md.Line(
-            "| product | supply over horizon | demand | supply ÷ demand | served tier 1 | tier 2 | tier 3 | tier 4 | tier 5 |"
+            "| product | supply over horizon | demand | supply ÷ demand | served tier 1 | tier 2 | tier 3 | tier 4 | "
+                + "tier 5 |"
         );
         md.Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var product in z.Supply.Select(s => s.Product))
@@ -210,7 +233,8 @@ public static class Report
             var demand = z.First.Demand.Where(d => d.Product == product).Sum(d => d.Amount);
             var supply = z.Supply.Single(s => s.Product == product).Amount;
             md.Line(
-                $"| {product} | {supply:N0} | {demand:N0} | {Percent(supply / demand)} | {string.Join(" | ", Tiers.Select(t => ServedShare(z.First, product, t)))} |"
+                $"| {product} | {supply:N0} | {demand:N0} | {Percent(supply / demand)} | "
+                    + $"{string.Join(" | ", Tiers.Select(t => ServedShare(z.First, product, t)))} |"
             );
         }
         md.Line();
@@ -222,13 +246,23 @@ public static class Report
         md.Line("### Solvers on the Zhejiang problem");
         md.Line();
         md.Line(
-            $"Same problem, default settings except `Solver` (and a stage limit of the comparison's). Each solver runs in its own process: a first solve (loading the solver), then the timed second one, which the other columns describe (if the first took 20 s or more, there is no second and they describe the first). "
-                + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" the transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest relative difference; they agree when it is ≤ {Agreement:0e0} for served and ≤ {CostAgreement:0e0} for cost (the transfer rounds may give up to 1e-6 of the least cost for fewer transfers). "
-                + "\"Served below own stage optimum\" checks each plan against itself: the largest relative amount by which a product's served total in a tier ends below that tier's `tierN_served` stage optimum, which later stages keep (up to a 1e-7 slack)."
+            $"Same problem, default settings except `Solver` (and a stage limit of the comparison's). Each solver runs "
+                + $"in its own process: a first solve (loading the solver), then the timed second one, which the other "
+                + $"columns describe (if the first took 20 s or more, there is no second and they describe the first). "
+                + $""
+                + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" the "
+                + $"transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest "
+                + $"relative difference; they agree when it is ≤ {Agreement:0e0} for served and ≤ "
+                + $"{CostAgreement:0e0} for cost (the transfer rounds may give up to 1e-6 of the least cost for "
+                + $"fewer transfers). "
+                + "\"Served below own stage optimum\" checks each plan against itself: the largest relative amount by "
+                + "which a product's served total in a tier ends below that tier's `tierN_served` stage optimum, "
+                + "which later stages keep (up to a 1e-7 slack)."
         );
         md.Line();
         md.Line(
-            "| solver | first solve: status, s | status | solve s | stages | stages not OPTIMAL | served: max rel. diff | transport cost | cost: rel. diff | agrees | served below own stage optimum | peak MiB |"
+            "| solver | first solve: status, s | status | solve s | stages | stages not OPTIMAL | served: max rel. "
+                + "diff | transport cost | cost: rel. diff | agrees | served below own stage optimum | peak MiB |"
         );
         md.Line("|---|---|---|---:|---:|---|---:|---:|---:|---|---:|---:|");
         foreach (var r in runs)
@@ -242,7 +276,10 @@ public static class Report
                     : string.Join("; ", r.Outcome.NonOptimalStages.Take(4))
                         + (r.Outcome.NonOptimalStages.Count > 4 ? $"; … ({r.Outcome.NonOptimalStages.Count})" : "");
             md.Line(
-                $"| {r.Solver} | {r.FirstStatus}, {r.FirstSeconds:0.00} | {r.Outcome.Status} | {r.Outcome.Seconds:0.00} | {r.Outcome.Stages} | {odd} | {served:0.0e0} | {r.Outcome.TransportCost:N0} | {cost:0.0e0} | {(agrees ? "yes" : "**no**")} | {r.Outcome.ServedBelowStageOptimum():0.0e0} | {r.PeakMb:0} |"
+                $"| {r.Solver} | {r.FirstStatus}, {r.FirstSeconds:0.00} | {r.Outcome.Status} | "
+                    + $"{r.Outcome.Seconds:0.00} | {r.Outcome.Stages} | {odd} | {served:0.0e0} | "
+                    + $"{r.Outcome.TransportCost:N0} | {cost:0.0e0} | {(agrees ? "yes" : "**no**")} | "
+                    + $"{r.Outcome.ServedBelowStageOptimum():0.0e0} | {r.PeakMb:0} |"
             );
         }
         var fastest = runs.Where(r => r.Outcome.Status != "Failed").MinBy(r => r.Outcome.Seconds);
@@ -250,7 +287,8 @@ public static class Report
         {
             md.Line();
             md.Line(
-                $"Fastest here: {fastest.Solver} ({fastest.Outcome.Seconds:0.00} s); the default is FLOW (network flows, CLP for the LP's stages)."
+                $"Fastest here: {fastest.Solver} ({fastest.Outcome.Seconds:0.00} s); the default is FLOW (network "
+                    + $"flows, CLP for the LP's stages)."
             );
         }
         var objective = reference.Outcome;
@@ -259,7 +297,9 @@ public static class Report
         {
             md.Line();
             md.Line(
-                $"Note: `AllocationResult.Objective` is {objective.ResultObjective:N0}, the `transport_cost` stage of the last product only; the products' stages sum to {stageSum:N0} (and the shipments cost {objective.TransportCost:N0})."
+                $"Note: `AllocationResult.Objective` is {objective.ResultObjective:N0}, the `transport_cost` stage of "
+                    + $"the last product only; the products' stages sum to {stageSum:N0} (and the shipments cost "
+                    + $"{objective.TransportCost:N0})."
             );
         }
         md.Line();
@@ -271,14 +311,19 @@ public static class Report
         md.Line($"### Stress scenario `{s.Name}`");
         md.Line();
         md.Line(
-            $"The Zhejiang problem with {s.Description}. Factors: {string.Join(", ", s.Factors.Select(f => $"{f.Product} × {f.Amount:0.000}"))}. "
-                + $"Each policy is solved with the default settings ({solver}) and `Policy` set. Shortfall is summed over products (units of different products added up) and over destinations and days. "
-                + "Minimum fill rate: for each product and tier, every destination's served ÷ demand over the whole horizon, the lowest over destinations with demand in the tier; the table gives the lowest over products. "
+            $"The Zhejiang problem with {s.Description}. Factors: "
+                + $"{string.Join(", ", s.Factors.Select(f => $"{f.Product} × {f.Amount:0.000}"))}. "
+                + $"Each policy is solved with the default settings ({solver}) and `Policy` set. Shortfall is summed "
+                + $"over products (units of different products added up) and over destinations and days. "
+                + "Minimum fill rate: for each product and tier, every destination's served ÷ demand over the whole "
+                + "horizon, the lowest over destinations with demand in the tier; the table gives the lowest over "
+                + "products. "
                 + "A failed solve returns no allocation, so it has no figures."
         );
         md.Line();
         md.Line(
-            "| policy | status | solve s | demand t1 | shortfall t1 | t2 | t3 | t4 | t5 | min fill t1 | t2 | t3 | t4 | t5 |"
+            "| policy | status | solve s | demand t1 | shortfall t1 | t2 | t3 | t4 | t5 | min fill t1 | t2 | t3 | t4 | "
+                + "t5 |"
         );
         md.Line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Policies)
@@ -286,13 +331,16 @@ public static class Report
             if (p.Status == "Failed")
             {
                 md.Line(
-                    $"| {p.Policy} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | {p.Seconds:0.00} | | | | | | | | | | | |"
+                    $"| {p.Policy} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | {p.Seconds:0.00} | | | | | "
+                        + $"| | | | | | |"
                 );
                 continue;
             }
             var demand1 = p.Demand.Where(d => d.Tier == 1).Sum(d => d.Amount);
             md.Line(
-                $"| {p.Policy} | {p.Status} | {p.Seconds:0.00} | {demand1:N0} | {string.Join(" | ", Tiers.Select(t => $"{p.ShortfallOf(t):N0}"))} | {string.Join(" | ", Tiers.Select(t => Percent(p.MinFillOf(t))))} |"
+                $"| {p.Policy} | {p.Status} | {p.Seconds:0.00} | {demand1:N0} | "
+                    + $"{string.Join(" | ", Tiers.Select(t => $"{p.ShortfallOf(t):N0}"))} | "
+                    + $"{string.Join(" | ", Tiers.Select(t => Percent(p.MinFillOf(t))))} |"
             );
         }
         md.Line();
@@ -310,7 +358,9 @@ public static class Report
                     .DefaultIfEmpty(double.NaN)
                     .First();
                 md.Line(
-                    $"| {product} | {p.Policy} | {string.Join(" | ", Tiers.Select(t => $"{p.Shortfall.Where(x => x.Product == product && x.Tier == t).Sum(x => x.Amount):N0}"))} | {Percent(fill)} |"
+                    $"| {product} | {p.Policy} | "
+                        + $"{string.Join(" | ", Tiers.Select(t => $"{ShortfallOf(p, product, t):N0}"))} "
+                        + $"| {Percent(fill)} |"
                 );
             }
         }
@@ -318,7 +368,8 @@ public static class Report
         if (s.Policies.FirstOrDefault(p => p.Policy == "Optimized" && p.Status != "Failed") is { } opt)
         {
             md.Line(
-                "Cost of fairness (`result.FairnessCosts`, optimized): extra shortfall if each tier maximised its minimum fill rate before its served total. "
+                "Cost of fairness (`result.FairnessCosts`, optimized): extra shortfall if each tier maximised its "
+                    + "minimum fill rate before its served total. "
                     + (
                         opt.FairnessCost.Count == 0
                             ? "No tier was short, so none was measured."
@@ -336,24 +387,34 @@ public static class Report
         }
         var check = TierOneChecks(s);
         md.Line(
-            $"Tier-1 check: {check.Text}. Optimized ≤ every other policy: **{Met(check.AtMost)}**; strictly below pro-rata: **{Met(check.StrictProRata)}**; strictly below no-sharing: **{Met(check.StrictNoSharing)}**."
+            $"Tier-1 check: {check.Text}. Optimized ≤ every other policy: **{Met(check.AtMost)}**; strictly below "
+                + $"pro-rata: **{Met(check.StrictProRata)}**; strictly below no-sharing: "
+                + $"**{Met(check.StrictNoSharing)}**."
         );
         md.Line();
         var unreachable = s.SelfSufficiency.Sum(x => x.UnreachableTierOne);
         md.Line(
-            $"The least tier-1 shortfall any plan can have is the tier-1 demand no lane delivers in time: {unreachable:N0} units (demand on days before the shortest lead time into its destination: day 0 at the Hubei sites, a day's drive or more from every depot). "
-                + "Under no-sharing a city still draws on its own supply and on the provincial depot, and every depot still delivers to the Hubei sites (only city ↔ city transfers close). "
-                + "Per product, the cities whose own supply over the horizon covers their counties' tier-1 demand, and what is left for the provincial depot and the transfers (the other cities' gaps plus the Hubei sites):"
+            $"The least tier-1 shortfall any plan can have is the tier-1 demand no lane delivers in time: "
+                + $"{unreachable:N0} units (demand on days before the shortest lead time into its destination: day 0 "
+                + $"at the Hubei sites, a day's drive or more from every depot). "
+                + "Under no-sharing a city still draws on its own supply and on the provincial depot, and every depot "
+                + "still delivers to the Hubei sites (only city ↔ city transfers close). "
+                + "Per product, the cities whose own supply over the horizon covers their counties' tier-1 demand, and "
+                + "what is left for the provincial depot and the transfers (the other cities' gaps plus the Hubei "
+                + "sites):"
         );
         md.Line();
         md.Line(
-            "| product | factor | tier-1 demand | unreachable in time | self-sufficient cities | tier-1 demand not covered by own city supply | provincial depot supply | of which floor |"
+            "| product | factor | tier-1 demand | unreachable in time | self-sufficient cities | tier-1 demand not "
+                + "covered by own city supply | provincial depot supply | of which floor |"
         );
         md.Line("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var x in s.SelfSufficiency)
         {
             md.Line(
-                $"| {x.Product} | {x.Factor:0.000} | {x.TierOneDemand:N0} | {x.UnreachableTierOne:N0} | {x.SelfSufficientCities} of {x.Cities} | {x.TierOneDemandElsewhere:N0} | {x.ProvincialSupply:N0} | {x.ProvincialFloor:N0} |"
+                $"| {x.Product} | {x.Factor:0.000} | {x.TierOneDemand:N0} | {x.UnreachableTierOne:N0} | "
+                    + $"{x.SelfSufficientCities} of {x.Cities} | {x.TierOneDemandElsewhere:N0} | "
+                    + $"{x.ProvincialSupply:N0} | {x.ProvincialFloor:N0} |"
             );
         }
         md.Line();
@@ -361,11 +422,14 @@ public static class Report
         {
             var products = s.Factors.Select(f => f.Product).ToList();
             md.Line(
-                "Cross-check: pro-rata and no-sharing solved with other LP solvers. Pro-rata maximises one fill rate f per product, a unique optimum, yet the solvers return different f while all report OPTIMAL (f per product is the tier-1 minimum fill rate below):"
+                "Cross-check: pro-rata and no-sharing solved with other LP solvers. Pro-rata maximises one fill rate f "
+                    + "per product, a unique optimum, yet the solvers return different f while all report OPTIMAL (f "
+                    + "per product is the tier-1 minimum fill rate below):"
             );
             md.Line();
             md.Line(
-                $"| policy | solver | status | tier-1 shortfall | all tiers shortfall | {string.Join(" | ", products.Select(p => $"f {p}"))} |"
+                $"| policy | solver | status | tier-1 shortfall | all tiers shortfall | "
+                    + $"{string.Join(" | ", products.Select(p => $"f {p}"))} |"
             );
             md.Line($"|---|---|---|---:|---:|{string.Concat(products.Select(_ => "---:|"))}");
             foreach (
@@ -378,7 +442,8 @@ public static class Report
                 if (p.Status == "Failed")
                 {
                     md.Line(
-                        $"| {p.Policy} | {p.Solver} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | | |{string.Concat(products.Select(_ => " |"))}"
+                        $"| {p.Policy} | {p.Solver} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | | "
+                            + $"|{string.Concat(products.Select(_ => " |"))}"
                     );
                     continue;
                 }
@@ -391,7 +456,8 @@ public static class Report
                     )
                 );
                 md.Line(
-                    $"| {p.Policy} | {p.Solver} | {p.Status} | {p.ShortfallOf(1):N0} | {Tiers.Sum(p.ShortfallOf):N0} | {string.Join(" | ", fills)} |"
+                    $"| {p.Policy} | {p.Solver} | {p.Status} | {p.ShortfallOf(1):N0} | {Tiers.Sum(p.ShortfallOf):N0} | "
+                        + $"{string.Join(" | ", fills)} |"
                 );
             }
             md.Line();
@@ -405,14 +471,20 @@ public static class Report
         md.Line("### National synthetic instance");
         md.Line();
         md.Line(
-            $"Generated by `NationalInstance.Build(seed {first.Seed})`: {shape.Provinces} provinces, {shape.Cities} cities, {shape.Counties:N0} counties and {shape.Sites} Hubei sites, "
-                + $"{shape.Population / 1e9:0.00} billion residents, 28 days, {first.Outcome.Demand.Select(d => d.Product).Distinct().Count()} products; {shape.Lanes:N0} lanes ({shape.TransferLanes:N0} of them transfers), "
-                + $"{shape.Demands:N0} demand rows (per county, product, day and tier), {shape.Supplies:N0} supply rows. "
-                + $"Largest product LP before the stages add rows: {Size(first.LargestModel)}; five such LPs, two solved at a time. Problem generation: {first.BuildSeconds:0.0} s."
+            $"Generated by `NationalInstance.Build(seed {first.Seed})`: {shape.Provinces} provinces, {shape.Cities} "
+                + $"cities, {shape.Counties:N0} counties and {shape.Sites} Hubei sites, "
+                + $"{shape.Population / 1e9:0.00} billion residents, 28 days, "
+                + $"{first.Outcome.Demand.Select(d => d.Product).Distinct().Count()} products; {shape.Lanes:N0} "
+                + $"lanes ({shape.TransferLanes:N0} of them transfers), "
+                + $"{shape.Demands:N0} demand rows (per county, product, day and tier), {shape.Supplies:N0} supply "
+                + $"rows. "
+                + $"Largest product LP before the stages add rows: {Size(first.LargestModel)}; five such LPs, two "
+                + $"solved at a time. Problem generation: {first.BuildSeconds:0.0} s."
         );
         md.Line();
         md.Line(
-            "| run | solver | fairness cost | transfers stage | stage limit | status | solve s | peak MiB | stages | stages not OPTIMAL | served below own stage optimum | read-back after last stage s |"
+            "| run | solver | fairness cost | transfers stage | stage limit | status | solve s | peak MiB | stages | "
+                + "stages not OPTIMAL | served below own stage optimum | read-back after last stage s |"
         );
         md.Line("|---|---|---|---|---:|---|---:|---:|---:|---|---:|---:|");
         foreach (var n in runs)
@@ -423,13 +495,18 @@ public static class Report
                     : string.Join("; ", n.Outcome.NonOptimalStages.Take(3))
                         + (n.Outcome.NonOptimalStages.Count > 3 ? $"; … ({n.Outcome.NonOptimalStages.Count})" : "");
             md.Line(
-                $"| {n.Variant} | {n.Solver} | {(n.MeasureFairnessCost ? "measured" : "off")} | {(n.MinimizeTransfers ? "on" : "off")} | {n.StageLimitSeconds:0} s | {n.Outcome.Status} | {n.Outcome.Seconds:0.0} | {n.PeakMb:0} | {n.Outcome.Stages} | {odd} | {n.Outcome.ServedBelowStageOptimum():0.0e0} | {n.AfterLastStageSeconds:0.0} |"
+                $"| {n.Variant} | {n.Solver} | {(n.MeasureFairnessCost ? "measured" : "off")} | "
+                    + $"{(n.MinimizeTransfers ? "on" : "off")} | {n.StageLimitSeconds:0} s | {n.Outcome.Status} | "
+                    + $"{n.Outcome.Seconds:0.0} | {n.PeakMb:0} | {n.Outcome.Stages} | {odd} | "
+                    + $"{n.Outcome.ServedBelowStageOptimum():0.0e0} | {n.AfterLastStageSeconds:0.0} |"
             );
         }
         md.Line();
         md.Line(
-            "\"Served below own stage optimum\" is the check described under the solver comparison. A stage reported FEASIBLE stopped at the stage time limit; "
-                + "the plan read back after such a stage need not keep the earlier stages' optima, which this column shows."
+            "\"Served below own stage optimum\" is the check described under the solver comparison. A stage reported "
+                + "FEASIBLE stopped at the stage time limit; "
+                + "the plan read back after such a stage need not keep the earlier stages' optima, which this column "
+                + "shows."
         );
         md.Line();
         md.Line(
@@ -446,7 +523,9 @@ public static class Report
                     .Outcome.Demand.Where(d => d.Product == product && d.Tier <= 4)
                     .Sum(d => d.Tier == 4 ? d.Amount / 2 : d.Amount);
                 md.Line(
-                    $"| {n.Variant} | {product} | {Percent(n.Shape.Supply.Single(s => s.Product == product).Amount / need)} | {string.Join(" | ", Tiers.Select(t => ServedShare(n.Outcome, product, t)))} |"
+                    $"| {n.Variant} | {product} | "
+                        + $"{Percent(n.Shape.Supply.Single(s => s.Product == product).Amount / need)} | "
+                        + $"{string.Join(" | ", Tiers.Select(t => ServedShare(n.Outcome, product, t)))} |"
                 );
             }
         }
@@ -458,7 +537,8 @@ public static class Report
             StageTable(md, n.Stages, "0.0");
             if (n.FailedStages.Count > 0)
                 md.Line(
-                    $"Failed stages: {string.Join(", ", n.FailedStages)}; a failed product fails the whole result (no allocation is returned)."
+                    $"Failed stages: {string.Join(", ", n.FailedStages)}; a failed product fails the whole result (no "
+                        + $"allocation is returned)."
                 );
             md.Line();
         }
@@ -471,18 +551,22 @@ public static class Report
     private static void StageTable(MarkdownText md, IReadOnlyList<StageTime> stages, string format)
     {
         md.Line(
-            "Seconds per stage, summed over the products (two run at a time, so the sum can exceed the wall time), from the `OnStage` callback: each interval runs from the previous callback on the same thread. "
-                + "A product's first stage (`+ model build`) also holds building its LP and reading back the plan of the product solved before it on that thread."
+            "Seconds per stage, summed over the products (two run at a time, so the sum can exceed the wall time), "
+                + "from the `OnStage` callback: each interval runs from the previous callback on the same thread. "
+                + "A product's first stage (`+ model build`) also holds building its LP and reading back the plan of "
+                + "the product solved before it on that thread."
         );
         md.Line();
         md.Line("| stage | products | total s | slowest s | objective returned |");
         md.Line("|---|---:|---:|---:|---|");
         foreach (var t in stages)
             md.Line(
-                $"| {t.Stage} | {t.Count} | {t.TotalSeconds.ToString(format, CultureInfo.InvariantCulture)} | {t.MaxSeconds.ToString(format, CultureInfo.InvariantCulture)} | {t.Statuses} |"
+                $"| {t.Stage} | {t.Count} | {t.TotalSeconds.ToString(format, CultureInfo.InvariantCulture)} | "
+                    + $"{t.MaxSeconds.ToString(format, CultureInfo.InvariantCulture)} | {t.Statuses} |"
             );
         md.Line(
-            $"| **all stages** | {stages.Sum(t => t.Count)} | **{stages.Sum(t => t.TotalSeconds).ToString(format, CultureInfo.InvariantCulture)}** | | |"
+            $"| **all stages** | {stages.Sum(t => t.Count)} | "
+                + $"**{stages.Sum(t => t.TotalSeconds).ToString(format, CultureInfo.InvariantCulture)}** | | |"
         );
     }
 
@@ -522,8 +606,11 @@ public static class Report
     }
 
     private static string Size(ModelSize m) =>
-        FormattableString.Invariant(
-            $"{m.Variables:N0} variables ({m.ShipVariables:N0} shipments, {m.ServedVariables:N0} served, {m.StockVariables:N0} stock, {m.BelowFloorVariables:N0} below-floor) and about {m.BalanceRows:N0} balance rows"
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{m.Variables:N0} variables ({m.ShipVariables:N0} shipments, {m.ServedVariables:N0} served, "
+                + $"{m.StockVariables:N0} stock, {m.BelowFloorVariables:N0} below-floor) and about {m.BalanceRows:N0} "
+                + $"balance rows"
         );
 
     private static double Relative(IReadOnlyList<TierAmount> values, IReadOnlyList<TierAmount> reference)
@@ -539,6 +626,9 @@ public static class Report
         double.IsNaN(value) ? double.PositiveInfinity : Math.Abs(value - reference) / Math.Max(1, Math.Abs(reference));
 
     private static string Met(bool met) => met ? "yes" : "no";
+
+    private static double ShortfallOf(PolicyRun p, string product, int tier) =>
+        p.Shortfall.Where(x => x.Product == product && x.Tier == tier).Sum(x => x.Amount);
 
     private static string Percent(double share) =>
         double.IsNaN(share) ? "–" : share.ToString("0.0%", CultureInfo.InvariantCulture);
@@ -572,8 +662,10 @@ public static class Report
             ?.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .ElementAtOrDefault(1)
             ?? "?";
-        return $"{lscpu.GetValueOrDefault("Model name", "?")} ({lscpu.GetValueOrDefault("Architecture", "?")}, {lscpu.GetValueOrDefault("Hypervisor vendor", "bare metal")} guest), "
-            + $"`nproc` {Run("nproc").Trim()}, {memory} GiB RAM (`free -g` total), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+        return $"{lscpu.GetValueOrDefault("Model name", "?")} ({lscpu.GetValueOrDefault("Architecture", "?")}, "
+            + $"{lscpu.GetValueOrDefault("Hypervisor vendor", "bare metal")} guest), "
+            + $"`nproc` {Run("nproc").Trim()}, {memory} GiB RAM (`free -g` total), "
+            + $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
     }
 
     internal static string Run(string program, string arguments = "")

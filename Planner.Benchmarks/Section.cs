@@ -21,7 +21,8 @@ internal static class Section
         md.Append(heading).Append("\n\n");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}{libraries}, "
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET "
+                + $"{Environment.Version}{libraries}, "
         );
         md.Append(CultureInfo.InvariantCulture, $"Release build of commit {Commit(untracked: true)}.\n\n");
         md.Append("```sh\n").Append(Command(benchmark, args)).Append("\n```\n\n");

@@ -78,8 +78,10 @@ public static class TeamsBenchmark
         return FormattableString.Invariant(
                 $"| {workers} | {seconds:0.00} | {plan.Status} | {plan.Coverage:N0} | {plan.CoverageBound:N0} | "
             )
-            + FormattableString.Invariant(
-                $"{plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} | {plan.Travel:N0} | {Met(seconds < 10)} |"
+            + string.Create(
+                CultureInfo.InvariantCulture,
+                $"{plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} | {plan.Travel:N0} | "
+                    + $"{Met(seconds < 10)} |"
             );
     }
 
@@ -99,7 +101,8 @@ public static class TeamsBenchmark
         );
         md.Append(
             "Settings are the model's defaults (home-city floor 50 %, 8-week longest deployment, teams on deployment "
-                + "kept) except the worker count; the time limit covers both phases (coverage, then travel and change). "
+                + "kept) except the worker count; the time limit covers both phases (coverage, then travel and "
+                + "change). "
         );
         md.Append("Gap is (bound − coverage) ÷ bound on the weighted coverage, as CP-SAT proves it.\n\n");
     }

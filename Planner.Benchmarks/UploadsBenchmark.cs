@@ -245,6 +245,7 @@ public static class UploadsBenchmark
         const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
         const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
         const string Types = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+        const string OfficeDocument = $"{Relationships}/officeDocument";
         using var output = new MemoryStream();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -271,7 +272,7 @@ public static class UploadsBenchmark
                     $"""
                     <?xml version="1.0" encoding="UTF-8"?>
                     <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                    <Relationship Id="rId1" Type="{Relationships}/officeDocument" Target="xl/workbook.xml"/></Relationships>
+                    <Relationship Id="rId1" Type="{OfficeDocument}" Target="xl/workbook.xml"/></Relationships>
                     """
                 ));
             Part("xl/workbook.xml", w => w.Write(
@@ -427,8 +428,10 @@ public static class UploadsBenchmark
         Line(
             md,
             Inv($"Each file is uploaded {repeat} times, each time in a fresh process (server garbage collector, as ")
-                + "Planner.Api runs) through `CapacityUpload.UploadAsync` against an embedded planner database holding the "
-                + "sample hospitals, with the default limits (10 MB, 20,000 rows, 1,000,000 cells, 20,000,000 characters). "
+                + "Planner.Api runs) through `CapacityUpload.UploadAsync` against an embedded planner database holding "
+                + "the "
+                + "sample hospitals, with the default limits (10 MB, 20,000 rows, 1,000,000 cells, 20,000,000 "
+                + "characters). "
                 + "Seconds and CPU seconds are the upload call's; peak is the process's VmHWM at the end, start is its "
                 + "VmHWM before the call (the runtime and the loaded assemblies). "
                 + Inv($"Medians of {repeat}; the outcome is the last run's.")
@@ -477,8 +480,10 @@ public static class UploadsBenchmark
         Line(
             md,
             Inv($"{Burst} uploads at once of the 300,000-row file ({sizes["rows-300k"] / 1048576.0:0.0} MB) against ")
-                + "Planner in its own process on loopback (embedded mode, API key of the sample planner), after one upload "
-                + "to warm it up; its resident memory before the burst (VmRSS) and its peak (VmHWM) after it. Permits are "
+                + "Planner in its own process on loopback (embedded mode, API key of the sample planner), after one "
+                + "upload "
+                + "to warm it up; its resident memory before the burst (VmRSS) and its peak (VmHWM) after it. Permits "
+                + "are "
                 + "Planner:Uploads:MaxConcurrent: the default (the number of cores) and one per upload."
         );
         Line(md, "");

@@ -192,10 +192,19 @@ public static class WebBenchmark
         var md = Section.Start(Heading, "web", args);
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users), one Zhejiang daily plan published (province workbook and 11 city workbooks). Each round: {Downloads} downloads at once through the API (half the province workbook as the planner, half Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all read (`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has cores and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, {templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from sending the request to the last byte of the answer; an error is any answer other than 2xx, or no answer.\n\n"
+            $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users), "
+                + $"one Zhejiang daily plan published (province workbook and 11 city workbooks). Each round: "
+                + $"{Downloads} downloads at once through the API (half the province workbook as the planner, half "
+                + $"Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all read "
+                + $"(`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has cores "
+                + $"and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, "
+                + $"{templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from "
+                + $"sending the request to the last byte of the answer; an error is any answer other than 2xx, or no "
+                + $"answer.\n\n"
         );
         md.Append(
-            "| burst | round | requests | wall s | p50 s | p95 s | max s | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            "| burst | round | requests | wall s | p50 s | p95 s | max s | errors "
+                + "|\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
         );
         void Rows(string label, List<Burst> bursts)
         {
@@ -204,7 +213,8 @@ public static class WebBenchmark
                 var b = bursts[r];
                 md.Append(
                     CultureInfo.InvariantCulture,
-                    $"| {label} | {r + 1} | {b.Seconds.Count} | {b.Wall:0.00} | {b.P50:0.000} | {b.P95:0.000} | {b.Seconds[^1]:0.000} | {b.Errors} |\n"
+                    $"| {label} | {r + 1} | {b.Seconds.Count} | {b.Wall:0.00} | {b.P50:0.000} | {b.P95:0.000} | "
+                        + $"{b.Seconds[^1]:0.000} | {b.Errors} |\n"
                 );
             }
         }

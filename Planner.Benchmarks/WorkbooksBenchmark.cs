@@ -244,8 +244,10 @@ public static class WorkbooksBenchmark
             var result = await uploader.UploadAsync($"good-{copy + r}.xlsx", file, null);
             upload.Add(watch.Elapsed.TotalSeconds);
             log.WriteLine(
-                FormattableString.Invariant(
-                    $"workbooks: {database} validate {validate[^1]:0.00} s, upload {upload[^1]:0.00} s ({result.RowsRead} rows, {result.RowsChanged} changed)"
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"workbooks: {database} validate {validate[^1]:0.00} s, upload {upload[^1]:0.00} s "
+                        + $"({result.RowsRead} rows, {result.RowsChanged} changed)"
                 )
             );
         }
