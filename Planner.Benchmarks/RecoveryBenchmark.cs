@@ -109,35 +109,39 @@ public static class RecoveryBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (repeat, lease, before, write) = (3, (double?)null, (string?)null, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--repeat":
-                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--lease":
-                    lease = double.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--before":
-                    before = Next();
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage)
+            .Int("--repeat", v => repeat = v)
+            .Double("--lease", v => lease = v)
+            .Text("--before", v => before = v)
+            .Text("--write", v => write = v)
+            .ParseOrThrow(args);
         var loadAtStart = LoadAverage();
         string[] settings = lease is { } seconds ? [Invariant($"--Planner:Jobs:LeaseSeconds={seconds}")] : [];
         var leaseSeconds = lease ?? Shipped.Lease.TotalSeconds;
-        var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
-        using var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null;
-        var admin = cluster?.ConnectionString ?? configured!;
+        using var postgres = BenchmarkPostgres.Open();
+        var (cluster, admin) = (postgres.Cluster, postgres.Admin);
 
+        var (kills, old) = await KilledPullsAsync(admin, repeat, before, settings, leaseSeconds, log);
+        var restarts = await RestartsAsync(cluster, repeat, settings, log);
+        var md = Markdown(args, cluster is not null, leaseSeconds, (loadAtStart, LoadAverage()), kills, old, restarts);
+        Section.Publish(md, Heading, write, output);
+        var recovered =
+            kills.All(k => k.PullStarted is not null && k.PlanStatus == "succeeded")
+            && restarts.All(r => r.Status == "succeeded" && r.Succeeded == 1 && r.FilesIntact);
+        return recovered ? 0 : 1;
+    }
+
+    /// <summary>The killed pull <paramref name="repeat"/> times, then once with the workers of
+    /// <paramref name="before"/> if given.</summary>
+    private static async Task<(List<KilledPull> Kills, KilledPull? Old)> KilledPullsAsync(
+        string admin,
+        int repeat,
+        string? before,
+        string[] settings,
+        double leaseSeconds,
+        TextWriter log
+    )
+    {
         // The other commit is built first, so that a build that fails stops the benchmark before it measures.
         var build = before is null ? null : await BuildAsync(before, log);
         var kills = new List<KilledPull>();
@@ -164,11 +168,22 @@ public static class RecoveryBenchmark
         {
             build?.Delete(recursive: true);
         }
+        return (kills, old);
+    }
+
+    /// <summary>The database restart <paramref name="repeat"/> times, on this benchmark's own cluster only.</summary>
+    private static async Task<List<Restart>> RestartsAsync(
+        ThrowawayPostgres? cluster,
+        int repeat,
+        string[] settings,
+        TextWriter log
+    )
+    {
         var restarts = new List<Restart>();
         if (cluster is null)
         {
             await log.WriteLineAsync(
-                $"[recovery] not restarting the server in {PullsBenchmark.PostgresVariable}: "
+                $"[recovery] not restarting the server in {BenchmarkPostgres.Variable}: "
                     + "it is not this benchmark's own"
             );
         }
@@ -178,14 +193,7 @@ public static class RecoveryBenchmark
             restarts.Add(await RestartMidRunAsync(cluster, settings, log));
             await log.WriteLineAsync($"[recovery] {restarts[^1]}");
         }
-        var md = Markdown(args, cluster is not null, leaseSeconds, (loadAtStart, LoadAverage()), kills, old, restarts);
-        await output.WriteAsync(md);
-        if (write is not null)
-            Report.WriteSection(write, md, Heading);
-        var recovered =
-            kills.All(k => k.PullStarted is not null && k.PlanStatus == "succeeded")
-            && restarts.All(r => r.Status == "succeeded" && r.Succeeded == 1 && r.FilesIntact);
-        return recovered ? 0 : 1;
+        return restarts;
     }
 
     /// <summary>
@@ -469,15 +477,10 @@ public static class RecoveryBenchmark
         IReadOnlyList<Restart> restarts
     )
     {
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty =
-            Report.Run("git", "status --porcelain --untracked-files=no").Trim().Length > 0
-                ? " with uncommitted changes"
-                : "";
         var leaseSet = lease == Shipped.Lease.TotalSeconds ? "" : Invariant($" the lease ({lease:0} s, `--lease`) and");
         var server = ownCluster
             ? "a throwaway local cluster, fsync and synchronous commit off"
-            : $"the server in {PullsBenchmark.PostgresVariable}";
+            : $"the server in {BenchmarkPostgres.Variable}";
         var md = new StringBuilder();
         md.Append(Heading).Append("\n\n");
         md.Append(
@@ -485,17 +488,15 @@ public static class RecoveryBenchmark
                 Invariant(
                     $"""
                     Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version},
-                    Release build of commit {commit}{dirty}. Load average (1 minute, `/proc/loadavg`): {load.Start} at
-                    the start, {load.End} at the end, on {Environment.ProcessorCount} cores; above the core count, other
-                    processes were competing for them, which lengthens the plan runs, not the waits that the lease and
-                    the polling set.
+                    Release build of commit {Section.Commit(untracked: false)}. Load average (1 minute,
+                    `/proc/loadavg`): {load.Start} at the start, {load.End} at the end, on {Environment.ProcessorCount}
+                    cores; above the core count, other processes were competing for them, which lengthens the plan runs,
+                    not the waits that the lease and the polling set.
                     """
                 )
             )
         );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- recovery ")
-            .Append(string.Join(' ', args))
-            .Append("\n```\n\n");
+        md.Append("```sh\n").Append(Section.Command("recovery", args)).Append("\n```\n\n");
         md.Append(
             Paragraph(
                 Invariant(
@@ -529,14 +530,13 @@ public static class RecoveryBenchmark
                 let go. Right after the kill a pull of production is queued (as the next firing of the pull schedule, or
                 an operator, would); once B has taken it (its Hangfire state no longer `Enqueued`), the daily plan (14
                 days, every workbook), so that the plan comes after the pull as in the issue. Queued together, the plan
-                would go first: Hangfire.PostgreSql hands out queued jobs by queue name
-                (`ORDER BY fetchedat NULLS FIRST, queue, jobid`), `plans` before `pulls`, whatever order
-                `Planner:Jobs:Queues` gives. Times are seconds from the kill, read from the database
-                (`pull_runs.started_at` and `finished_at` of the first successful production pull after the kill;
-                `run_requests.finished_at`), except 'plan queued' and 'plan claimed', on the benchmark's own clock (it
-                polls every 0.1 s). 'Lease left' is how long A's claim on the feed still ran at the kill (A's last
-                heartbeat plus the lease): no other worker may pull the feed before then. 'Put off' counts B's log lines
-                saying that the feed is held and when the pull will be tried again.
+                would go first: Hangfire.PostgreSql hands out queued jobs by queue name (`ORDER BY fetchedat NULLS
+                FIRST, queue, jobid`), `plans` before `pulls`, whatever order `Planner:Jobs:Queues` gives. Times are
+                seconds from the kill, read from the database (`pull_runs.started_at` and `finished_at` of the first
+                successful production pull after the kill; `run_requests.finished_at`), except 'plan queued' and 'plan
+                claimed', on the benchmark's own clock (it polls every 0.1 s). 'Lease left' is how long A's claim on the
+                feed still ran at the kill (A's last heartbeat plus the lease): no other worker may pull the feed before
+                then. 'Put off' counts B's log lines saying that the feed is held and when the pull will be tried again.
                 """
             )
         );
@@ -582,13 +582,11 @@ public static class RecoveryBenchmark
                         $"""
                         B put the queued pull off {howOften}: the feed was held by A, so the pull was scheduled again
                         for when A's lease ends, plus 1 s, and B was free for the plan run meanwhile. The next pull
-                        started {Range(
-                            afterLease
-                        )} s after A's lease ran out. Hangfire's schedule poll and B's queue poll ({poll:0} s
-                        each) account for up to {polls:0} s of that. B has one Hangfire worker (a plan run keeps both
-                        cores busy), so a pull that falls due while B is planning waits for the plan to finish{waited}.
-                        So the next pull comes once what is left of A's lease and B's current plan run are over, plus
-                        the polls.
+                        started {Range(afterLease)} s after A's lease ran out. Hangfire's schedule poll and B's queue
+                        poll ({poll:0} s each) account for up to {polls:0} s of that. B has one Hangfire worker (a plan
+                        run keeps both cores busy), so a pull that falls due while B is planning waits for the plan to
+                        finish{waited}. So the next pull comes once what is left of A's lease and B's current plan run
+                        are over, plus the polls.
                         """
                     )
                 )
@@ -652,9 +650,8 @@ public static class RecoveryBenchmark
             md.Append(
                 Paragraph(
                     $"""
-                    Not measured: the server in {PullsBenchmark.PostgresVariable} is not this benchmark's own, and
-                    restarting it would end every other session on it. Unset the variable to measure on a throwaway
-                    cluster.
+                    Not measured: the server in {BenchmarkPostgres.Variable} is not this benchmark's own, and restarting
+                    it would end every other session on it. Unset the variable to measure on a throwaway cluster.
                     """
                 )
             );
@@ -713,12 +710,10 @@ public static class RecoveryBenchmark
                             run over in-process. It finds its connection gone when the run next uses it (the run holds
                             one connection from reading its inputs to publishing its results; solving and writing the
                             workbooks do not touch the database), clears Npgsql's pools, gives the run back and claims
-                            it again after 1 s (then 3 s and 10 s while the server is not back): {Range(
-                                again
-                            )} s after the restart began, that is, the rest of the solve
-                            and the workbooks, plus that second. The rest of 'succeeded' is the whole run done again
-                            (pulls, care plan, solve, the workbooks) under the load above: what the first attempt had
-                            done is not kept.
+                            it again after 1 s (then 3 s and 10 s while the server is not back): {Range(again)} s
+                            after the restart began, that is, the rest of the solve and the workbooks, plus that second.
+                            The rest of 'succeeded' is the whole run done again (pulls, care plan, solve, the workbooks)
+                            under the load above: what the first attempt had done is not kept.
                             """
                         )
                     )

@@ -31,8 +31,8 @@ public static class Report
             Run("git", "status --porcelain --untracked-files=no").Trim().Length > 0 ? " plus uncommitted changes" : "";
         md.Line(
             $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Machine()}; .NET {Environment.Version}, OR-Tools "
-                + $"{typeof(Google.OrTools.LinearSolver.Solver).Assembly.GetName().Version}, Release build of "
-                + $"commit {(commit.Length > 0 ? commit : "?")}{dirty}."
+                + $"{typeof(Google.OrTools.LinearSolver.Solver).Assembly.GetName().Version}, Release build of commit "
+                + $"{(commit.Length > 0 ? commit : "?")}{dirty}."
         );
         md.Line();
         md.Line("```sh");
@@ -40,15 +40,15 @@ public static class Report
         md.Line("```");
         md.Line();
         md.Line(
-            "Each instance runs in a child process of its own (the benchmark re-launches itself), so its peak "
-                + "memory (VmHWM, the process's peak resident set) is its own."
+            "Each instance runs in a child process of its own (the benchmark re-launches itself), so its peak memory "
+                + "(VmHWM, the process's peak resident set) is its own."
         );
         md.Line(
             "All solves use the model's default settings (`new AllocationSettings()`: optimized policy, its stages "
                 + "solved as network flows and CLP for any stage that is not one, fairness cost measured, transfers "
-                + "minimised, 60 s per LP stage, products in parallel on both cores) unless a table says otherwise. "
-                + "A solver named FLOW is those defaults; any other name (CLP, GLOP, HIGHS_LP, PDLP) is that LP "
-                + "solver for every stage (`NetworkFlow = false`)."
+                + "minimised, 60 s per LP stage, products in parallel on both cores) unless a table says otherwise. A "
+                + "solver named FLOW is those defaults; any other name (CLP, GLOP, HIGHS_LP, PDLP) is that LP solver "
+                + "for every stage (`NetworkFlow = false`)."
         );
         md.Line();
         Targets(md, runs);
@@ -180,6 +180,7 @@ public static class Report
                 + $"`PlanPipeline.PrepareAsync`, `SeedSourcesAsync`, `PullAsync` → `PlanSnapshot.ReadAsync`): "
                 + $"{z.Destinations} destinations (counties and Hubei sites), {z.Depots} depots, {z.Lanes} lanes, "
                 + $"{z.Products} products, {z.Days} days; {z.Demands:N0} demand rows, {z.Supplies:N0} supply rows. "
+                + $""
                 + $"Largest product LP before the stages add rows: {Size(z.LargestModel)}."
         );
         md.Line();
@@ -223,8 +224,8 @@ public static class Report
         md.Line("Supply and service with the default settings (what the stress scenario starts from):");
         md.Line();
         md.Line(
-            "| product | supply over horizon | demand | supply ÷ demand | served tier 1 | tier 2 | tier 3 | tier 4 "
-                + "| tier 5 |"
+            "| product | supply over horizon | demand | supply ÷ demand | served tier 1 | tier 2 | tier 3 | tier 4 | "
+                + "tier 5 |"
         );
         md.Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var product in z.Supply.Select(s => s.Product))
@@ -245,17 +246,17 @@ public static class Report
         md.Line("### Solvers on the Zhejiang problem");
         md.Line();
         md.Line(
-            $"Same problem, default settings except `Solver` (and a stage limit of the comparison's). Each solver "
-                + $"runs in its own process: a first solve (loading the solver), then the timed second one, which "
-                + $"the other columns describe (if the first took 20 s or more, there is no second and they "
-                + $"describe the first). "
-                + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" "
-                + $"the transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest "
+            $"Same problem, default settings except `Solver` (and a stage limit of the comparison's). Each solver runs "
+                + $"in its own process: a first solve (loading the solver), then the timed second one, which the other "
+                + $"columns describe (if the first took 20 s or more, there is no second and they describe the first). "
+                + $""
+                + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" the "
+                + $"transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest "
                 + $"relative difference; they agree when it is ≤ {Agreement:0e0} for served and ≤ "
                 + $"{CostAgreement:0e0} for cost (the transfer rounds may give up to 1e-6 of the least cost for "
                 + $"fewer transfers). "
-                + "\"Served below own stage optimum\" checks each plan against itself: the largest relative amount "
-                + "by which a product's served total in a tier ends below that tier's `tierN_served` stage optimum, "
+                + "\"Served below own stage optimum\" checks each plan against itself: the largest relative amount by "
+                + "which a product's served total in a tier ends below that tier's `tierN_served` stage optimum, "
                 + "which later stages keep (up to a 1e-7 slack)."
         );
         md.Line();
@@ -296,8 +297,8 @@ public static class Report
         {
             md.Line();
             md.Line(
-                $"Note: `AllocationResult.Objective` is {objective.ResultObjective:N0}, the `transport_cost` stage "
-                    + $"of the last product only; the products' stages sum to {stageSum:N0} (and the shipments cost "
+                $"Note: `AllocationResult.Objective` is {objective.ResultObjective:N0}, the `transport_cost` stage of "
+                    + $"the last product only; the products' stages sum to {stageSum:N0} (and the shipments cost "
                     + $"{objective.TransportCost:N0})."
             );
         }
@@ -312,8 +313,8 @@ public static class Report
         md.Line(
             $"The Zhejiang problem with {s.Description}. Factors: "
                 + $"{string.Join(", ", s.Factors.Select(f => $"{f.Product} × {f.Amount:0.000}"))}. "
-                + $"Each policy is solved with the default settings ({solver}) and `Policy` set. Shortfall is "
-                + $"summed over products (units of different products added up) and over destinations and days. "
+                + $"Each policy is solved with the default settings ({solver}) and `Policy` set. Shortfall is summed "
+                + $"over products (units of different products added up) and over destinations and days. "
                 + "Minimum fill rate: for each product and tier, every destination's served ÷ demand over the whole "
                 + "horizon, the lowest over destinations with demand in the tier; the table gives the lowest over "
                 + "products. "
@@ -321,8 +322,8 @@ public static class Report
         );
         md.Line();
         md.Line(
-            "| policy | status | solve s | demand t1 | shortfall t1 | t2 | t3 | t4 | t5 | min fill t1 | t2 | t3 | "
-                + "t4 | t5 |"
+            "| policy | status | solve s | demand t1 | shortfall t1 | t2 | t3 | t4 | t5 | min fill t1 | t2 | t3 | t4 | "
+                + "t5 |"
         );
         md.Line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Policies)
@@ -330,8 +331,8 @@ public static class Report
             if (p.Status == "Failed")
             {
                 md.Line(
-                    $"| {p.Policy} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | {p.Seconds:0.00} | | | | "
-                        + $"| | | | | | | |"
+                    $"| {p.Policy} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | {p.Seconds:0.00} | | | | | "
+                        + $"| | | | | | |"
                 );
                 continue;
             }
@@ -358,13 +359,8 @@ public static class Report
                     .First();
                 md.Line(
                     $"| {product} | {p.Policy} | "
-                        + string.Join(
-                            " | ",
-                            Tiers.Select(t =>
-                                $"{p.Shortfall.Where(x => x.Product == product && x.Tier == t).Sum(x => x.Amount):N0}"
-                            )
-                        )
-                        + $" | {Percent(fill)} |"
+                        + $"{string.Join(" | ", Tiers.Select(t => $"{ShortfallOf(p, product, t):N0}"))} "
+                        + $"| {Percent(fill)} |"
                 );
             }
         }
@@ -399,13 +395,13 @@ public static class Report
         var unreachable = s.SelfSufficiency.Sum(x => x.UnreachableTierOne);
         md.Line(
             $"The least tier-1 shortfall any plan can have is the tier-1 demand no lane delivers in time: "
-                + $"{unreachable:N0} units (demand on days before the shortest lead time into its destination: day "
-                + $"0 at the Hubei sites, a day's drive or more from every depot). "
-                + "Under no-sharing a city still draws on its own supply and on the provincial depot, and every "
-                + "depot still delivers to the Hubei sites (only city ↔ city transfers close). "
-                + "Per product, the cities whose own supply over the horizon covers their counties' tier-1 demand, "
-                + "and what is left for the provincial depot and the transfers (the other cities' gaps plus the "
-                + "Hubei sites):"
+                + $"{unreachable:N0} units (demand on days before the shortest lead time into its destination: day 0 "
+                + $"at the Hubei sites, a day's drive or more from every depot). "
+                + "Under no-sharing a city still draws on its own supply and on the provincial depot, and every depot "
+                + "still delivers to the Hubei sites (only city ↔ city transfers close). "
+                + "Per product, the cities whose own supply over the horizon covers their counties' tier-1 demand, and "
+                + "what is left for the provincial depot and the transfers (the other cities' gaps plus the Hubei "
+                + "sites):"
         );
         md.Line();
         md.Line(
@@ -426,9 +422,9 @@ public static class Report
         {
             var products = s.Factors.Select(f => f.Product).ToList();
             md.Line(
-                "Cross-check: pro-rata and no-sharing solved with other LP solvers. Pro-rata maximises one fill "
-                    + "rate f per product, a unique optimum, yet the solvers return different f while all report "
-                    + "OPTIMAL (f per product is the tier-1 minimum fill rate below):"
+                "Cross-check: pro-rata and no-sharing solved with other LP solvers. Pro-rata maximises one fill rate f "
+                    + "per product, a unique optimum, yet the solvers return different f while all report OPTIMAL (f "
+                    + "per product is the tier-1 minimum fill rate below):"
             );
             md.Line();
             md.Line(
@@ -460,8 +456,8 @@ public static class Report
                     )
                 );
                 md.Line(
-                    $"| {p.Policy} | {p.Solver} | {p.Status} | {p.ShortfallOf(1):N0} | "
-                        + $"{Tiers.Sum(p.ShortfallOf):N0} | {string.Join(" | ", fills)} |"
+                    $"| {p.Policy} | {p.Solver} | {p.Status} | {p.ShortfallOf(1):N0} | {Tiers.Sum(p.ShortfallOf):N0} | "
+                        + $"{string.Join(" | ", fills)} |"
                 );
             }
             md.Line();
@@ -487,8 +483,8 @@ public static class Report
         );
         md.Line();
         md.Line(
-            "| run | solver | fairness cost | transfers stage | stage limit | status | solve s | peak MiB | stages "
-                + "| stages not OPTIMAL | served below own stage optimum | read-back after last stage s |"
+            "| run | solver | fairness cost | transfers stage | stage limit | status | solve s | peak MiB | stages | "
+                + "stages not OPTIMAL | served below own stage optimum | read-back after last stage s |"
         );
         md.Line("|---|---|---|---|---:|---|---:|---:|---:|---|---:|---:|");
         foreach (var n in runs)
@@ -507,10 +503,10 @@ public static class Report
         }
         md.Line();
         md.Line(
-            "\"Served below own stage optimum\" is the check described under the solver comparison. A stage "
-                + "reported FEASIBLE stopped at the stage time limit; "
-                + "the plan read back after such a stage need not keep the earlier stages' optima, which this "
-                + "column shows."
+            "\"Served below own stage optimum\" is the check described under the solver comparison. A stage reported "
+                + "FEASIBLE stopped at the stage time limit; "
+                + "the plan read back after such a stage need not keep the earlier stages' optima, which this column "
+                + "shows."
         );
         md.Line();
         md.Line(
@@ -541,8 +537,8 @@ public static class Report
             StageTable(md, n.Stages, "0.0");
             if (n.FailedStages.Count > 0)
                 md.Line(
-                    $"Failed stages: {string.Join(", ", n.FailedStages)}; a failed product fails the whole result "
-                        + $"(no allocation is returned)."
+                    $"Failed stages: {string.Join(", ", n.FailedStages)}; a failed product fails the whole result (no "
+                        + $"allocation is returned)."
                 );
             md.Line();
         }
@@ -557,8 +553,8 @@ public static class Report
         md.Line(
             "Seconds per stage, summed over the products (two run at a time, so the sum can exceed the wall time), "
                 + "from the `OnStage` callback: each interval runs from the previous callback on the same thread. "
-                + "A product's first stage (`+ model build`) also holds building its LP and reading back the plan "
-                + "of the product solved before it on that thread."
+                + "A product's first stage (`+ model build`) also holds building its LP and reading back the plan of "
+                + "the product solved before it on that thread."
         );
         md.Line();
         md.Line("| stage | products | total s | slowest s | objective returned |");
@@ -610,13 +606,12 @@ public static class Report
     }
 
     private static string Size(ModelSize m) =>
-        FormattableString.Invariant(
+        string.Create(
+            CultureInfo.InvariantCulture,
             $"{m.Variables:N0} variables ({m.ShipVariables:N0} shipments, {m.ServedVariables:N0} served, "
-        )
-        + FormattableString.Invariant(
-            $"{m.StockVariables:N0} stock, {m.BelowFloorVariables:N0} below-floor) and about "
-        )
-        + FormattableString.Invariant($"{m.BalanceRows:N0} balance rows");
+                + $"{m.StockVariables:N0} stock, {m.BelowFloorVariables:N0} below-floor) and about {m.BalanceRows:N0} "
+                + $"balance rows"
+        );
 
     private static double Relative(IReadOnlyList<TierAmount> values, IReadOnlyList<TierAmount> reference)
     {
@@ -631,6 +626,9 @@ public static class Report
         double.IsNaN(value) ? double.PositiveInfinity : Math.Abs(value - reference) / Math.Max(1, Math.Abs(reference));
 
     private static string Met(bool met) => met ? "yes" : "no";
+
+    private static double ShortfallOf(PolicyRun p, string product, int tier) =>
+        p.Shortfall.Where(x => x.Product == product && x.Tier == tier).Sum(x => x.Amount);
 
     private static string Percent(double share) =>
         double.IsNaN(share) ? "–" : share.ToString("0.0%", CultureInfo.InvariantCulture);
@@ -692,16 +690,7 @@ public static class Report
     /// <summary>Runs a program and waits for it; throws with the end of its output when it fails.</summary>
     internal static void RunChecked(string file, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = ApiProcess.Redirected(file, arguments);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {file}.");
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();

@@ -83,8 +83,8 @@ public sealed class ThrowawayPostgres : IDisposable
             var port = FreePort();
             cluster.options = string.Create(
                 CultureInfo.InvariantCulture,
-                $"-p {port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                    + $"-c full_page_writes=off"
+                $"-p {port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c "
+                    + $"full_page_writes=off"
             );
             cluster.Run(
                 Path.Combine(bin, "pg_ctl"),
