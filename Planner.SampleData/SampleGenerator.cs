@@ -43,33 +43,25 @@ public static class SampleGenerator
         "骨伤医院",
     ];
 
-    // Confirmed patients in hospital on the last report day, by city: shaped on the public daily reports
-    // (about 1,100 cumulative cases by 2020-02-10, Wenzhou first); approximate, not official figures.
-    private static readonly Dictionary<string, int> ConfirmedInHospital = new(StringComparer.Ordinal)
+    // Per city: confirmed patients in hospital on the last report day, shaped on the public daily reports (about
+    // 1,100 cumulative cases by 2020-02-10, Wenzhou first; approximate, not official figures), and the weight by which
+    // factories are placed there (textile and medical-supply industry is concentrated in Shaoxing, Hangzhou, Ningbo,
+    // Huzhou and Taizhou).
+    private static readonly Dictionary<string, (int ConfirmedInHospital, double IndustryWeight)> CityFigures = new(
+        StringComparer.Ordinal
+    )
     {
-        ["330100"] = 150,
-        ["330200"] = 135,
-        ["330300"] = 410,
-        ["330400"] = 35,
-        ["330500"] = 9,
-        ["330600"] = 37,
-        ["330700"] = 45,
-        ["330800"] = 18,
-        ["330900"] = 9,
-        ["331000"] = 125,
-        ["331100"] = 15,
-    };
-
-    // Where factories are: textile and medical-supply industry is concentrated in these cities.
-    private static readonly Dictionary<string, double> IndustryWeight = new(StringComparer.Ordinal)
-    {
-        ["330600"] = 3,
-        ["330100"] = 3,
-        ["330200"] = 2.5,
-        ["330500"] = 2,
-        ["331000"] = 2,
-        ["330400"] = 1.5,
-        ["330700"] = 1.5,
+        ["330100"] = (150, 3), // Hangzhou
+        ["330200"] = (135, 2.5), // Ningbo
+        ["330300"] = (410, 0.5), // Wenzhou
+        ["330400"] = (35, 1.5), // Jiaxing
+        ["330500"] = (9, 2), // Huzhou
+        ["330600"] = (37, 3), // Shaoxing
+        ["330700"] = (45, 1.5), // Jinhua
+        ["330800"] = (18, 0.5), // Quzhou
+        ["330900"] = (9, 0.5), // Zhoushan
+        ["331000"] = (125, 2), // Taizhou
+        ["331100"] = (15, 0.5), // Lishui
     };
 
     private sealed record Division(string Code, string Name, string Level, string Parent);
@@ -437,7 +429,7 @@ public static class SampleGenerator
             var sickWeights = list.Select(h => h.Hub ? Math.Max(1, 3 * others) : h.County.Risk).ToList();
             for (var d = 0; d < days; d++)
             {
-                var total = (long)Math.Round(ConfirmedInHospital[group.Key] * dayFactor[d]);
+                var total = (long)Math.Round(CityFigures[group.Key].ConfirmedInHospital * dayFactor[d]);
                 var sev = Round(total * (0.10 + (0.05 * rng.NextDouble())));
                 var crit = Round(total * (0.02 + (0.02 * rng.NextDouble())));
                 var sevSplit = Split(sev, sickWeights);
@@ -706,7 +698,7 @@ public static class SampleGenerator
             ("手套厂", ["GLOVES"]),
         ];
         double[] lineWeights = [0.2, 0.25, 0.25, 0.15, 0.15];
-        var cityWeights = regions.Cities.Select(c => IndustryWeight.GetValueOrDefault(c.Code, 0.5)).ToArray();
+        var cityWeights = regions.Cities.Select(c => CityFigures[c.Code].IndustryWeight).ToArray();
         var factories = Math.Max(lines.Length, (int)Math.Round(40 * scale));
         for (var i = 0; i < factories; i++)
         {
