@@ -226,14 +226,9 @@ public class CommandLineTests
     public async Task Plan_FailsWithOneLine_WhenPostgresIsUnreachable()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var unreachable = "--ConnectionStrings:Planner=Host=127.0.0.1;Port=1;Username=planner;Timeout=3";
 
-        var (code, stdout, stderr) = await RunAsync(
-            db,
-            "plan",
-            "--out",
-            db.Directory,
-            "--ConnectionStrings:Planner=Host=127.0.0.1;Port=1;Username=planner;Timeout=3"
-        );
+        var (code, stdout, stderr) = await RunAsync(db, "plan", "--out", db.Directory, unreachable);
 
         Assert.Equal(1, code);
         Assert.Empty(stdout);
