@@ -105,7 +105,8 @@ internal static class CapacityRows
         return reports;
     }
 
-    /// <summary>A problem with the file's layout (sheets, header, hidden or merged cells) rather than a field.</summary>
+    /// <summary>A problem with the file's layout (sheets, header, hidden or merged cells), not with a
+    /// field.</summary>
     private static UploadError Layout(string sheet, int? row, string? column, string? value, string message) =>
         new(sheet, row, column, null, value, message);
 

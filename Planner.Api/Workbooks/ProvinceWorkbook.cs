@@ -448,7 +448,8 @@ public static class ProvinceWorkbook
         var row = 1;
         foreach (var region in snapshot.Regions.Where(r => r.Level == level))
         {
-            var chain = Ancestors(byCode, region).ToList(); // [county, city] for a town; [town, county, city] for a village
+            // [county, city] for a town; [town, county, city] for a village
+            var chain = Ancestors(byCode, region).ToList();
             var city = chain[^1];
             if (cityCode is not null && city.Code != cityCode)
                 continue;
