@@ -173,7 +173,7 @@ public static class ProblemBuilder
                     MidpointRounding.AwayFromZero
                 );
                 if (quantity > 0)
-                    demands.Add(new Demand(r.Site, r.Product, day, tier, quantity, "hubei"));
+                    demands.Add(new Demand(r.Site, r.Product!, day, tier, quantity, "hubei"));
             }
         }
         return demands;
@@ -264,8 +264,8 @@ public static class ProblemBuilder
                 g.Key.Site,
                 NeedKind.Hubei,
                 g.Key.StartDate.DayNumber - start.DayNumber,
-                (int)g.Key.DurationDays,
-                g.GroupBy(r => r.Specialty)
+                g.Key.DurationDays,
+                g.GroupBy(r => r.Specialty!)
                     .ToDictionary(s => s.Key, s => (int)s.Sum(r => r.Quantity), StringComparer.Ordinal)
             ))
             .ToList();

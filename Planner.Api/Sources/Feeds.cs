@@ -1,3 +1,5 @@
+using Planner.Api.Storage;
+
 namespace Planner.Api.Sources;
 
 /// <summary>The tables of each feed, in the order they are pulled (parents before children).</summary>
@@ -112,22 +114,7 @@ internal static class Feeds
             """,
             Target: "capacity_reports",
             Keys: ["hospital_code", "report_date"],
-            Values:
-            [
-                "beds_general_total",
-                "beds_general_occupied",
-                "beds_isolation_total",
-                "beds_isolation_occupied",
-                "beds_icu_total",
-                "beds_icu_occupied",
-                "severe_patients",
-                "critical_patients",
-                "ventilators_total",
-                "ventilators_in_use",
-                "ecmo_total",
-                "ecmo_in_use",
-                "staff_on_duty",
-            ],
+            Values: [.. CapacityCounts.Columns],
             StampsPullRun: true,
             (r, known) =>
             {
