@@ -149,19 +149,7 @@ public sealed class PlanPipeline(
         watch.Restart();
         var snapshot = run.Snapshot;
         var report = PlanReport.From(snapshot, result);
-        var info = new PlanRunInfo(
-            run.Id,
-            run.Request.Scenario,
-            snapshot.PlanStart,
-            snapshot.HorizonDays,
-            Policies.Name(result.Policy),
-            run.Settings.Solver,
-            result.Status.ToString(),
-            Math.Round(result.Objective, 3),
-            result.Transfers,
-            run.Digest,
-            SourceFreshness.Lineage(run.Lineage)
-        );
+        var info = Info(run, result);
         var (summary, files) = await publisher.WriteAsync(
             work,
             info,
@@ -204,6 +192,22 @@ public sealed class PlanPipeline(
             Published = (info, snapshot, report),
         };
     }
+
+    /// <summary>What the published files say of the run.</summary>
+    private static PlanRunInfo Info(Run run, AllocationResult result) =>
+        new(
+            run.Id,
+            run.Request.Scenario,
+            run.Snapshot.PlanStart,
+            run.Snapshot.HorizonDays,
+            Policies.Name(result.Policy),
+            run.Settings.Solver,
+            result.Status.ToString(),
+            Math.Round(result.Objective, 3),
+            result.Transfers,
+            run.Digest,
+            SourceFreshness.Lineage(run.Lineage)
+        );
 
     /// <summary>The freshness gate and lineage, then the inputs, on one connection.</summary>
     private async Task<(IReadOnlyList<PullRun> Lineage, IReadOnlyList<string> Warnings, PlanInputs Inputs)> ReadAsync(
