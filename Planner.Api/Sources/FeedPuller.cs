@@ -239,6 +239,9 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     )
     {
         var table = read.Table;
+        var values = $"VALUES ({BulkWriter.Placeholders(table.Columns.Length + (table.StampsPullRun ? 1 : 0))})";
+        var upsert = UpsertSql(table, values);
+        object?[] stamp = table.StampsPullRun ? [read.RunId] : [];
         var changed = new List<object?[]>();
         var upserted = await ReadAndWriteAsync(
             read,
@@ -246,12 +249,9 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             chunks =>
                 BulkWriter.StepAsync(
                     connection,
-                    UpsertSql(
-                        table,
-                        $"VALUES ({BulkWriter.Placeholders(table.Columns.Length + (table.StampsPullRun ? 1 : 0))})"
-                    ),
+                    upsert,
                     table.Columns.Length,
-                    table.StampsPullRun ? [read.RunId] : [],
+                    stamp,
                     chunks.ReadAllAsync(ct),
                     changed.Add,
                     ct

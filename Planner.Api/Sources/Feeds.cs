@@ -1,4 +1,5 @@
 using Planner.Api.Storage;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Sources;
 
@@ -213,15 +214,8 @@ internal static class Feeds
                 var specialty = r.Text("specialty");
                 r.Require(known.Teams.Contains(team), $"team_code {team} is not a known team");
                 r.Require(
-                    specialty
-                        is "critical_care"
-                            or "respiratory"
-                            or "infectious_disease"
-                            or "icu_nursing"
-                            or "general_nursing"
-                            or "infection_control",
-                    $"specialty '{specialty}' is not one of critical_care, respiratory, infectious_disease, "
-                        + $"icu_nursing, general_nursing, infection_control"
+                    Specialties.All.Contains(specialty),
+                    $"specialty '{specialty}' is not one of {string.Join(", ", Specialties.All)}"
                 );
                 return [team, specialty, r.Count("members")];
             },

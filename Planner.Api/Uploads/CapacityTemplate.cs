@@ -4,6 +4,7 @@ using ClosedXML.Excel;
 using Dapper;
 using Planner.Api.Storage;
 using Planner.Api.Workbooks;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Uploads;
 
@@ -39,16 +40,6 @@ public static class CapacityTemplate
     public const string SheetName = "Capacity";
     public const string InstructionsSheet = "Instructions";
 
-    public static readonly string[] Specialties =
-    [
-        "critical_care",
-        "respiratory",
-        "infectious_disease",
-        "icu_nursing",
-        "general_nursing",
-        "infection_control",
-    ];
-
     /// <summary>The columns for the given PPE products, in template order.</summary>
     public static IReadOnlyList<CapacityColumn> Columns(IEnumerable<string> products) =>
         [
@@ -69,7 +60,7 @@ public static class CapacityTemplate
             new("ECMO total", "ecmo_total", CapacityKind.Count),
             new("ECMO in use", "ecmo_in_use", CapacityKind.Count),
             new("Staff on duty", "staff_on_duty", CapacityKind.Count),
-            .. Specialties.Select(s => new CapacityColumn(
+            .. Specialties.All.Select(s => new CapacityColumn(
                 $"Staff on duty: {s.Replace('_', ' ')}",
                 $"staff:{s}",
                 CapacityKind.Count,
