@@ -1,6 +1,5 @@
 using Planner.Api.Cli;
 using Planner.SampleData;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.SampleData;
 
