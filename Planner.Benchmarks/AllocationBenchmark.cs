@@ -43,42 +43,27 @@ public static class AllocationBenchmark
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
-        string? write = null;
-        var repeat = 3;
-        var solvers = new[] { "FLOW", "CLP", "GLOP", "HIGHS_LP", "PDLP" };
-        var solverLimit = 60.0;
-        var national = "auto";
-        var nationalLimit = 120.0;
-        var nationalTimeout = 1800.0;
-        var seed = 20200210;
-        var stress = true;
-        var stressSolver = "CLP";
+        var chosen = new Choices();
         var unknownOption = new Options(Usage)
-            .Text("--write", v => write = v)
-            .Int("--repeat", v => repeat = v)
+            .Text("--write", v => chosen.Write = v)
+            .Int("--repeat", v => chosen.Repeat = v)
             .Text("--solvers", v =>
-                solvers = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                chosen.Solvers = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             )
-            .Double("--solver-stage-limit", v => solverLimit = v)
-            .Text("--national", v => national = v)
-            .Double("--national-stage-limit", v => nationalLimit = v)
-            .Double("--national-timeout", v => nationalTimeout = v)
-            .Int("--seed", v => seed = v)
-            .Flag("--no-stress", () => stress = false)
-            .Text("--stress-solver", v => stressSolver = v)
+            .Double("--solver-stage-limit", v => chosen.SolverLimit = v)
+            .Text("--national", v => chosen.National = v)
+            .Double("--national-stage-limit", v => chosen.NationalLimit = v)
+            .Double("--national-timeout", v => chosen.NationalTimeout = v)
+            .Int("--seed", v => chosen.Seed = v)
+            .Flag("--no-stress", () => chosen.Stress = false)
+            .Text("--stress-solver", v => chosen.StressSolver = v)
             .Parse(args);
         if (unknownOption is not null)
         {
             await log.WriteLineAsync($"Unknown option {unknownOption}.\n{Usage}");
             return 2;
         }
-
-        List<string> variants = national switch
-        {
-            "none" => [],
-            "auto" => ["default@FLOW"],
-            _ => national.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-        };
+        var variants = chosen.NationalVariants();
         if (variants.FirstOrDefault(v => v.Split('@')[0] is not ("default" or "lean")) is { } unknown)
         {
             await log.WriteLineAsync(
@@ -92,60 +77,97 @@ public static class AllocationBenchmark
         try
         {
             var problemPath = Path.Combine(folder.FullName, "zhejiang.json");
-            await log.WriteLineAsync("Zhejiang sample: building and solving");
-            var zhejiang = await children.RunAsync<ZhejiangRun>(
-                "zhejiang",
-                [problemPath, Text(repeat)],
-                TimeSpan.FromMinutes(10)
-            );
-            var solverRuns = new List<SolverRun>();
-            var stressRuns = new List<StressRun>();
-            if (zhejiang is not null)
-            {
-                solverRuns = await SolversAsync(children, problemPath, solvers, solverLimit, log);
-                if (stress)
-                {
-                    await log.WriteLineAsync("Stress scenarios");
-                    stressRuns.AddRange(
-                        await children.RunAsync<List<StressRun>>(
-                            "stress",
-                            [problemPath, stressSolver],
-                            TimeSpan.FromMinutes(30)
-                        ) ?? []
-                    );
-                }
-            }
-            var nationalRuns = await NationalAsync(
-                children,
-                variants,
-                national == "auto",
-                [Text(seed), Text(nationalLimit)],
-                TimeSpan.FromSeconds(nationalTimeout),
-                log
-            );
-            var runs = new BenchmarkRuns(
-                Section.Command("allocation", args),
-                zhejiang,
-                solverRuns,
-                stressRuns,
-                nationalRuns,
-                children.Failures,
-                children.Peaks,
-                children.SolverLogs
-            );
-            var markdown = Report.Markdown(runs);
-            await output.WriteAsync(markdown);
-            if (write is not null)
-            {
-                Report.WriteSection(write, markdown);
-                await log.WriteLineAsync($"Wrote the section to {Path.GetFullPath(write)}");
-            }
+            var command = Section.Command("allocation", args);
+            var runs = await MeasureAsync(children, chosen, variants, problemPath, command, log);
+            Section.Publish(Report.Markdown(runs), Report.Heading, chosen.Write, output);
+            if (chosen.Write is not null)
+                await log.WriteLineAsync($"Wrote the section to {Path.GetFullPath(chosen.Write)}");
             return children.Failures.Count == 0 ? 0 : 1;
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>What the command line chose (see <see cref="Usage"/>), the defaults until it does.</summary>
+    private sealed class Choices
+    {
+        public string? Write { get; set; }
+        public int Repeat { get; set; } = 3;
+        public string[] Solvers { get; set; } = ["FLOW", "CLP", "GLOP", "HIGHS_LP", "PDLP"];
+        public double SolverLimit { get; set; } = 60;
+        public string National { get; set; } = "auto";
+        public double NationalLimit { get; set; } = 120;
+        public double NationalTimeout { get; set; } = 1800;
+        public int Seed { get; set; } = 20200210;
+        public bool Stress { get; set; } = true;
+        public string StressSolver { get; set; } = "CLP";
+
+        /// <summary>The national runs to start with, as VARIANT[@SOLVER].</summary>
+        public List<string> NationalVariants() =>
+            National switch
+            {
+                "none" => [],
+                "auto" => ["default@FLOW"],
+                _ => National
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .ToList(),
+            };
+    }
+
+    /// <summary>Every child: the Zhejiang sample, then (if it was built) the solvers and the stress scenarios, then
+    /// the national runs.</summary>
+    private static async Task<BenchmarkRuns> MeasureAsync(
+        Children children,
+        Choices chosen,
+        List<string> variants,
+        string problemPath,
+        string command,
+        TextWriter log
+    )
+    {
+        await log.WriteLineAsync("Zhejiang sample: building and solving");
+        var zhejiang = await children.RunAsync<ZhejiangRun>(
+            "zhejiang",
+            [problemPath, Text(chosen.Repeat)],
+            TimeSpan.FromMinutes(10)
+        );
+        var solverRuns = new List<SolverRun>();
+        var stressRuns = new List<StressRun>();
+        if (zhejiang is not null)
+        {
+            solverRuns = await SolversAsync(children, problemPath, chosen.Solvers, chosen.SolverLimit, log);
+            if (chosen.Stress)
+            {
+                await log.WriteLineAsync("Stress scenarios");
+                stressRuns.AddRange(
+                    await children.RunAsync<List<StressRun>>(
+                        "stress",
+                        [problemPath, chosen.StressSolver],
+                        TimeSpan.FromMinutes(30)
+                    ) ?? []
+                );
+            }
+        }
+        var nationalRuns = await NationalAsync(
+            children,
+            variants,
+            chosen.National == "auto",
+            [Text(chosen.Seed), Text(chosen.NationalLimit)],
+            TimeSpan.FromSeconds(chosen.NationalTimeout),
+            log
+        );
+        return new BenchmarkRuns(
+            command,
+            zhejiang,
+            solverRuns,
+            stressRuns,
+            nationalRuns,
+            children.Failures,
+            children.Peaks,
+            children.SolverLogs
+        );
     }
 
     /// <summary>Each solver on the Zhejiang problem, in a process of its own.</summary>

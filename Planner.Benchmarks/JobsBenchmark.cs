@@ -1,13 +1,10 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Dapper;
 using Hangfire;
-using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Sources;
 
 namespace Planner.Benchmarks;
 

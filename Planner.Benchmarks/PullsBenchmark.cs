@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dapper;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Planner.Api.ReferenceData;
 using Planner.Api.Sources;

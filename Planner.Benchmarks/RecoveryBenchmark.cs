@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -56,6 +57,12 @@ public static class RecoveryBenchmark
                EXTRACT(EPOCH FROM finished_at - @since)::float8 AS Finished
         FROM pull_runs WHERE source = 'production' AND status = 'succeeded' AND started_at > @since
         ORDER BY started_at LIMIT 1
+        """;
+
+    /// <summary>The killed worker's pull run: its status, and the kind of error it ended with.</summary>
+    private const string KilledRunSql = """
+        SELECT status || COALESCE(' (' || split_part(error, ':', 1) || ')', '') FROM pull_runs
+        WHERE source = 'production' AND started_at < @killedAt ORDER BY started_at DESC LIMIT 1
         """;
 
     /// <summary>A plan run request, its end in seconds from <c>@since</c>.</summary>
@@ -211,16 +218,7 @@ public static class RecoveryBenchmark
     )
     {
         await using var database = await ServerModeDatabase.CreateAsync(admin, "planner_recovery_kill");
-        await using (var source = await database.Settings.Source(Feed.Production).Database.OpenAsync())
-        {
-            // Every report and stock count changes at the source, so that the pull rewrites both tables.
-            foreach (var table in new[] { "daily_output", "stock_on_hand" })
-            {
-                await source.ExecuteAsync(
-                    $"UPDATE {table} SET quantity = quantity + 1, row_version = row_version + 1000000000"
-                );
-            }
-        }
+        await ChangeEveryProductionRowAsync(database);
         await using var db = await database.Settings.Planner.OpenAsync();
         var client = new BackgroundJobClient(database.Storage);
         await using var blocker = await database.Settings.Planner.OpenAsync();
@@ -247,8 +245,49 @@ public static class RecoveryBenchmark
             "SELECT EXTRACT(EPOCH FROM heartbeat_at - @killedAt)::float8 FROM feed_claims WHERE source = 'production'",
             new { killedAt }
         );
-        // What the pull schedule (or an operator) would ask for next; the plan run once B has taken that pull, so that
-        // it comes after the pull as in the issue (queued together, Hangfire.PostgreSql would hand B the plan first).
+        var (id, planQueued) = await QueuePullThenPlanAsync(database, client, db, b, killedAt);
+        var (pull, claimed, plan) = await WatchAfterKillAsync(db, b, id, killedAt, log);
+        var killedRun = await db.ExecuteScalarAsync<string>(KilledRunSql, new { killedAt });
+        var putOff = b.Output.Split('\n').Count(l => l.Contains(PutOffLine, StringComparison.Ordinal));
+        return new KilledPull(
+            workers,
+            lease + heartbeatAge,
+            putOff,
+            pull?.Started,
+            pull?.Finished,
+            planQueued,
+            claimed,
+            plan.Finished,
+            plan.Status,
+            killedRun ?? "?"
+        );
+    }
+
+    /// <summary>Every report and stock count changes at the source, so that the pull rewrites both tables.</summary>
+    private static async Task ChangeEveryProductionRowAsync(ServerModeDatabase database)
+    {
+        await using var source = await database.Settings.Source(Feed.Production).Database.OpenAsync();
+        foreach (var table in new[] { "daily_output", "stock_on_hand" })
+        {
+            await source.ExecuteAsync(
+                $"UPDATE {table} SET quantity = quantity + 1, row_version = row_version + 1000000000"
+            );
+        }
+    }
+
+    /// <summary>
+    /// What the pull schedule (or an operator) would ask for next; the plan run once B has taken that pull, so that
+    /// it comes after the pull as in the issue (queued together, Hangfire.PostgreSql would hand B the plan first).
+    /// Returns the run request and when it was queued, in seconds from the kill.
+    /// </summary>
+    private static async Task<(string Id, double Queued)> QueuePullThenPlanAsync(
+        ServerModeDatabase database,
+        BackgroundJobClient client,
+        DbConnection db,
+        WorkerProcess b,
+        DateTimeOffset killedAt
+    )
+    {
         var pullJob = client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
         await WaitAsync(
             () => Task.FromResult(StateOf(database.Storage, pullJob) != EnqueuedState.StateName),
@@ -257,8 +296,19 @@ public static class RecoveryBenchmark
         );
         var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
         RunJobs.Enqueue(client, id, "daily");
-        var planQueued = (DateTimeOffset.UtcNow - killedAt).TotalSeconds;
+        return (id, (DateTimeOffset.UtcNow - killedAt).TotalSeconds);
+    }
 
+    /// <summary>Polls until the next pull has succeeded and the plan run has ended, or <see cref="GiveUp"/>; logs
+    /// progress every minute.</summary>
+    private static async Task<(PullTimes? Pull, double? Claimed, RunState Plan)> WatchAfterKillAsync(
+        DbConnection db,
+        WorkerProcess b,
+        string id,
+        DateTimeOffset killedAt,
+        TextWriter log
+    )
+    {
         PullTimes? pull = null;
         double? claimed = null;
         RunState plan;
@@ -283,26 +333,7 @@ public static class RecoveryBenchmark
             }
             await Task.Delay(100);
         }
-        var killedRun = await db.ExecuteScalarAsync<string>(
-            """
-            SELECT status || COALESCE(' (' || split_part(error, ':', 1) || ')', '') FROM pull_runs
-            WHERE source = 'production' AND started_at < @killedAt ORDER BY started_at DESC LIMIT 1
-            """,
-            new { killedAt }
-        );
-        var putOff = b.Output.Split('\n').Count(l => l.Contains(PutOffLine, StringComparison.Ordinal));
-        return new KilledPull(
-            workers,
-            lease + heartbeatAge,
-            putOff,
-            pull?.Started,
-            pull?.Finished,
-            planQueued,
-            claimed,
-            plan.Finished,
-            plan.Status,
-            killedRun ?? "?"
-        );
+        return (pull, claimed, plan);
     }
 
     /// <summary>Both workers up, the daily plan solving on one, <c>pg_ctl restart -m fast</c>, until it ends.</summary>
@@ -324,28 +355,7 @@ public static class RecoveryBenchmark
         {
             Pooling = false,
         }.ToString();
-        string id;
-        (string? Worker, long Attempts) solving;
-        await using (var db = new NpgsqlConnection(unpooled))
-        {
-            await db.OpenAsync();
-            id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-            RunJobs.Enqueue(new BackgroundJobClient(database.Storage), id, "daily");
-            await WaitAsync(
-                async () =>
-                    await db.ExecuteScalarAsync<long>(
-                        "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
-                        new { id }
-                    ) == 1,
-                "a worker solving the plan run",
-                a,
-                b
-            );
-            solving = await db.QuerySingleAsync<(string?, long)>(
-                "SELECT worker, attempts::bigint FROM run_requests WHERE id = @id",
-                new { id }
-            );
-        }
+        var (id, solving) = await PlanUntilSolvingAsync(unpooled, database, a, b);
 
         var restartedAt = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
@@ -372,6 +382,52 @@ public static class RecoveryBenchmark
                 // Still starting.
             }
         }
+        return await RestartAsync(unpooled, id, solving.Worker, (restart, claimedAgain, state), a, b, log);
+    }
+
+    /// <summary>Queues the daily plan and waits until a worker is solving it; the request, and the worker and
+    /// attempt count then.</summary>
+    private static async Task<(string Id, (string? Worker, long Attempts) Solving)> PlanUntilSolvingAsync(
+        string unpooled,
+        ServerModeDatabase database,
+        WorkerProcess a,
+        WorkerProcess b
+    )
+    {
+        await using var db = new NpgsqlConnection(unpooled);
+        await db.OpenAsync();
+        var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
+        RunJobs.Enqueue(new BackgroundJobClient(database.Storage), id, "daily");
+        await WaitAsync(
+            async () =>
+                await db.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
+                    new { id }
+                ) == 1,
+            "a worker solving the plan run",
+            a,
+            b
+        );
+        var solving = await db.QuerySingleAsync<(string?, long)>(
+            "SELECT worker, attempts::bigint FROM run_requests WHERE id = @id",
+            new { id }
+        );
+        return (id, solving);
+    }
+
+    /// <summary>The restart's measurement: what the run ended as, its plan runs and files, the workers' reconnect
+    /// lines (logged).</summary>
+    private static async Task<Restart> RestartAsync(
+        string unpooled,
+        string id,
+        string? solvingWorker,
+        (double Seconds, double? ClaimedAgain, RunState? State) seen,
+        WorkerProcess a,
+        WorkerProcess b,
+        TextWriter log
+    )
+    {
+        var state = seen.State;
         await using var after = new NpgsqlConnection(unpooled);
         await after.OpenAsync();
         var worker = await after.ExecuteScalarAsync<string?>(
@@ -390,12 +446,12 @@ public static class RecoveryBenchmark
         foreach (var line in lost)
             await log.WriteLineAsync($"[recovery] worker: {line.Trim()}");
         return new Restart(
-            restart,
-            claimedAgain,
+            seen.Seconds,
+            seen.ClaimedAgain,
             state?.Finished,
             state?.Status ?? "?",
             (int)(state?.Attempts ?? 0),
-            worker == solving.Worker,
+            worker == solvingWorker,
             succeeded.Count,
             runs.Count(r => r.Status == "failed"),
             succeeded.Sum(r => r.Files),
@@ -559,6 +615,13 @@ public static class RecoveryBenchmark
         if (old is not null)
             KillRow(md, "before issue 17", old);
         md.Append('\n');
+        AfterTheKills(md, kills);
+        BeforeIssue17(md, old);
+    }
+
+    /// <summary>What the measurements show: how long B put the pull off, and what the plan run waited for.</summary>
+    private static void AfterTheKills(StringBuilder md, IReadOnlyList<KilledPull> kills)
+    {
         var pulled = kills.Where(k => k.PullStarted is not null && k.LeaseLeft is not null).ToList();
         if (pulled.Count > 0)
         {
@@ -602,6 +665,11 @@ public static class RecoveryBenchmark
                 )
             );
         }
+    }
+
+    /// <summary>The killed pull before issue 17: measured with <c>--before</c>, or what the issue reported.</summary>
+    private static void BeforeIssue17(StringBuilder md, KilledPull? old)
+    {
         if (old is null)
         {
             md.Append(
@@ -695,6 +763,12 @@ public static class RecoveryBenchmark
                     + "| | | | | | | |\n"
             );
         }
+        StartedOver(md, restarts);
+    }
+
+    /// <summary>How the worker that was solving started the run over, where it did.</summary>
+    private static void StartedOver(StringBuilder md, IReadOnlyList<Restart> restarts)
+    {
         var again = restarts
             .Where(r => r.ClaimedAgain is not null && r.SameWorker)
             .Select(r => r.ClaimedAgain!.Value)

@@ -24,6 +24,32 @@ public static class Report
     {
         ArgumentNullException.ThrowIfNull(runs);
         var md = new MarkdownText();
+        Opening(md, runs.Command);
+        Targets(md, runs);
+        if (runs.Zhejiang is { } z)
+            Zhejiang(md, z);
+        if (runs.Solvers.Count > 0)
+            Solvers(md, runs.Solvers);
+        foreach (var stress in runs.Stress)
+            Stress(md, stress);
+        if (runs.National.Count > 0)
+            National(md, runs.National);
+        if (runs.SolverLogs.Count > 0)
+            SolverLogs(md, runs.SolverLogs);
+        if (runs.Failures.Count > 0)
+        {
+            md.Line("### Runs that did not finish");
+            md.Line();
+            foreach (var f in runs.Failures)
+                md.Line($"- {f}");
+            md.Line();
+        }
+        return md.ToString();
+    }
+
+    /// <summary>The heading, when and where, the command, and what every table shares.</summary>
+    private static void Opening(MarkdownText md, string command)
+    {
         md.Line(Heading);
         md.Line();
         var commit = Run("git", "rev-parse --short HEAD").Trim();
@@ -36,7 +62,7 @@ public static class Report
         );
         md.Line();
         md.Line("```sh");
-        md.Line(runs.Command);
+        md.Line(command);
         md.Line("```");
         md.Line();
         md.Line(
@@ -51,45 +77,32 @@ public static class Report
                 + "for every stage (`NetworkFlow = false`)."
         );
         md.Line();
-        Targets(md, runs);
-        if (runs.Zhejiang is { } z)
-            Zhejiang(md, z);
-        if (runs.Solvers.Count > 0)
-            Solvers(md, runs.Solvers);
-        foreach (var stress in runs.Stress)
-            Stress(md, stress);
-        if (runs.National.Count > 0)
-            National(md, runs.National);
-        if (runs.SolverLogs.Count > 0)
+    }
+
+    /// <summary>OR-Tools' native log lines, counted per child process and message.</summary>
+    private static void SolverLogs(
+        MarkdownText md,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> solverLogs
+    )
+    {
+        md.Line("### OR-Tools log");
+        md.Line();
+        md.Line(
+            "Native log lines the solver wrote to stderr (counted, not shown), per child process. "
+                + "\"The model has been changed since the solution was last computed\" means a variable's value "
+                + "was read after the model changed; OR-Tools then returns 0 for it. "
+                + "On Zhejiang it is 1,430 lines per product and solve: one per city-to-city transfer variable "
+                + "(110 lanes × 13 days)."
+        );
+        md.Line();
+        md.Line("| run | lines | message |");
+        md.Line("|---|---:|---|");
+        foreach (var (job, messages) in solverLogs)
         {
-            md.Line("### OR-Tools log");
-            md.Line();
-            md.Line(
-                "Native log lines the solver wrote to stderr (counted, not shown), per child process. "
-                    + "\"The model has been changed since the solution was last computed\" means a variable's value "
-                    + "was read after the model changed; OR-Tools then returns 0 for it. "
-                    + "On Zhejiang it is 1,430 lines per product and solve: one per city-to-city transfer variable "
-                    + "(110 lanes × 13 days)."
-            );
-            md.Line();
-            md.Line("| run | lines | message |");
-            md.Line("|---|---:|---|");
-            foreach (var (job, messages) in runs.SolverLogs)
-            {
-                foreach (var (message, count) in messages.OrderByDescending(m => m.Value))
-                    md.Line($"| {job} | {count:N0} | `{message}` |");
-            }
-            md.Line();
+            foreach (var (message, count) in messages.OrderByDescending(m => m.Value))
+                md.Line($"| {job} | {count:N0} | `{message}` |");
         }
-        if (runs.Failures.Count > 0)
-        {
-            md.Line("### Runs that did not finish");
-            md.Line();
-            foreach (var f in runs.Failures)
-                md.Line($"- {f}");
-            md.Line();
-        }
-        return md.ToString();
+        md.Line();
     }
 
     /// <summary>Replaces the section from its heading to the next level-2 heading, or adds it at the end.</summary>
@@ -180,10 +193,33 @@ public static class Report
                 + $"`PlanPipeline.PrepareAsync`, `SeedSourcesAsync`, `PullAsync` → `PlanSnapshot.ReadAsync`): "
                 + $"{z.Destinations} destinations (counties and Hubei sites), {z.Depots} depots, {z.Lanes} lanes, "
                 + $"{z.Products} products, {z.Days} days; {z.Demands:N0} demand rows, {z.Supplies:N0} supply rows. "
-                + $""
                 + $"Largest product LP before the stages add rows: {Size(z.LargestModel)}."
         );
         md.Line();
+        ZhejiangTimes(md, z);
+        md.Line();
+        md.Line(
+            $"Status {z.First.Status}, {z.First.Stages} LP stages over {z.Products} products, {z.First.Transfers} "
+                + $"city-to-city transfers, transport cost {z.First.TransportCost:N0} unit-km. "
+                + $"Peak memory of the process (build and all solves): **{z.PeakMb:0} MiB**."
+        );
+        md.Line();
+        if (z.Stages.Count > 0)
+        {
+            md.Line(
+                $"Where the time goes (one more warm solve, {z.StagedSolveSeconds:0.00} s wall; "
+                    + $"{z.AfterLastStageSeconds:0.00} s after the last stage, reading back and explaining the plan):"
+            );
+            md.Line();
+            StageTable(md, z.Stages, "0.000");
+            md.Line();
+        }
+        ZhejiangSupply(md, z);
+    }
+
+    /// <summary>The problem build step by step, then the solves.</summary>
+    private static void ZhejiangTimes(MarkdownText md, ZhejiangRun z)
+    {
         md.Line("| step | seconds |");
         md.Line("|---|---:|");
         md.Line($"| migrate + import reference data | {z.Build.Prepare:0.00} |");
@@ -204,23 +240,10 @@ public static class Report
                     + $"({Min(z.LeanRepeatSeconds):0.00} … {Max(z.LeanRepeatSeconds):0.00}) |"
             );
         }
-        md.Line();
-        md.Line(
-            $"Status {z.First.Status}, {z.First.Stages} LP stages over {z.Products} products, {z.First.Transfers} "
-                + $"city-to-city transfers, transport cost {z.First.TransportCost:N0} unit-km. "
-                + $"Peak memory of the process (build and all solves): **{z.PeakMb:0} MiB**."
-        );
-        md.Line();
-        if (z.Stages.Count > 0)
-        {
-            md.Line(
-                $"Where the time goes (one more warm solve, {z.StagedSolveSeconds:0.00} s wall; "
-                    + $"{z.AfterLastStageSeconds:0.00} s after the last stage, reading back and explaining the plan):"
-            );
-            md.Line();
-            StageTable(md, z.Stages, "0.000");
-            md.Line();
-        }
+    }
+
+    private static void ZhejiangSupply(MarkdownText md, ZhejiangRun z)
+    {
         md.Line("Supply and service with the default settings (what the stress scenario starts from):");
         md.Line();
         md.Line(
@@ -266,22 +289,7 @@ public static class Report
         );
         md.Line("|---|---|---|---:|---:|---|---:|---:|---:|---|---:|---:|");
         foreach (var r in runs)
-        {
-            var served = Relative(r.Outcome.Served, reference.Outcome.Served);
-            var cost = RelativeDiff(r.Outcome.TransportCost, reference.Outcome.TransportCost);
-            var agrees = r.Outcome.Status != "Failed" && served <= Agreement && cost <= CostAgreement;
-            var odd =
-                r.Outcome.NonOptimalStages.Count == 0
-                    ? "none"
-                    : string.Join("; ", r.Outcome.NonOptimalStages.Take(4))
-                        + (r.Outcome.NonOptimalStages.Count > 4 ? $"; … ({r.Outcome.NonOptimalStages.Count})" : "");
-            md.Line(
-                $"| {r.Solver} | {r.FirstStatus}, {r.FirstSeconds:0.00} | {r.Outcome.Status} | "
-                    + $"{r.Outcome.Seconds:0.00} | {r.Outcome.Stages} | {odd} | {served:0.0e0} | "
-                    + $"{r.Outcome.TransportCost:N0} | {cost:0.0e0} | {(agrees ? "yes" : "**no**")} | "
-                    + $"{r.Outcome.ServedBelowStageOptimum():0.0e0} | {r.PeakMb:0} |"
-            );
-        }
+            SolverRow(md, r, reference.Outcome);
         var fastest = runs.Where(r => r.Outcome.Status != "Failed").MinBy(r => r.Outcome.Seconds);
         if (fastest is not null)
         {
@@ -304,6 +312,27 @@ public static class Report
         }
         md.Line();
     }
+
+    /// <summary>One solver's row, compared with the reference solver's plan.</summary>
+    private static void SolverRow(MarkdownText md, SolverRun r, SolveOutcome reference)
+    {
+        var served = Relative(r.Outcome.Served, reference.Served);
+        var cost = RelativeDiff(r.Outcome.TransportCost, reference.TransportCost);
+        var agrees = r.Outcome.Status != "Failed" && served <= Agreement && cost <= CostAgreement;
+        md.Line(
+            $"| {r.Solver} | {r.FirstStatus}, {r.FirstSeconds:0.00} | {r.Outcome.Status} | "
+                + $"{r.Outcome.Seconds:0.00} | {r.Outcome.Stages} | {NonOptimal(r.Outcome, 4)} | {served:0.0e0} | "
+                + $"{r.Outcome.TransportCost:N0} | {cost:0.0e0} | {(agrees ? "yes" : "**no**")} | "
+                + $"{r.Outcome.ServedBelowStageOptimum():0.0e0} | {r.PeakMb:0} |"
+        );
+    }
+
+    /// <summary>The stages not solved to optimality, the first <paramref name="shown"/> named.</summary>
+    private static string NonOptimal(SolveOutcome outcome, int shown) =>
+        outcome.NonOptimalStages.Count == 0
+            ? "none"
+            : string.Join("; ", outcome.NonOptimalStages.Take(shown))
+                + (outcome.NonOptimalStages.Count > shown ? $"; … ({outcome.NonOptimalStages.Count})" : "");
 
     private static void Stress(MarkdownText md, StressRun s)
     {
@@ -344,6 +373,14 @@ public static class Report
             );
         }
         md.Line();
+        StressPerProduct(md, s);
+        FairnessCost(md, s);
+        TierOneCheck(md, s);
+        CrossCheck(md, s);
+    }
+
+    private static void StressPerProduct(MarkdownText md, StressRun s)
+    {
         md.Line("Shortfall per product (units), tiers 1–5, and the tier-1 minimum fill rate:");
         md.Line();
         md.Line("| product | policy | t1 | t2 | t3 | t4 | t5 | min fill t1 |");
@@ -352,19 +389,19 @@ public static class Report
         {
             foreach (var p in s.Policies.Where(p => p.Status != "Failed"))
             {
-                var fill = p
-                    .MinFill.Where(m => m.Product == product && m.Tier == 1)
-                    .Select(m => m.Amount)
-                    .DefaultIfEmpty(double.NaN)
-                    .First();
                 md.Line(
                     $"| {product} | {p.Policy} | "
                         + $"{string.Join(" | ", Tiers.Select(t => $"{ShortfallOf(p, product, t):N0}"))} "
-                        + $"| {Percent(fill)} |"
+                        + $"| {Percent(TierOneFill(p, product))} |"
                 );
             }
         }
         md.Line();
+    }
+
+    /// <summary>What fairness cost under the optimized policy, if it solved.</summary>
+    private static void FairnessCost(MarkdownText md, StressRun s)
+    {
         if (s.Policies.FirstOrDefault(p => p.Policy == "Optimized" && p.Status != "Failed") is { } opt)
         {
             md.Line(
@@ -385,6 +422,12 @@ public static class Report
             );
             md.Line();
         }
+    }
+
+    /// <summary>The tier-1 targets, and what bounds tier-1 shortfall: demand no lane reaches in time, cities' own
+    /// supply.</summary>
+    private static void TierOneCheck(MarkdownText md, StressRun s)
+    {
         var check = TierOneChecks(s);
         md.Line(
             $"Tier-1 check: {check.Text}. Optimized ≤ every other policy: **{Met(check.AtMost)}**; strictly below "
@@ -418,6 +461,11 @@ public static class Report
             );
         }
         md.Line();
+    }
+
+    /// <summary>The spreadsheet policies solved with other LP solvers, if any were.</summary>
+    private static void CrossCheck(MarkdownText md, StressRun s)
+    {
         if (s.CrossCheck.Count > 0)
         {
             var products = s.Factors.Select(f => f.Product).ToList();
@@ -447,14 +495,7 @@ public static class Report
                     );
                     continue;
                 }
-                var fills = products.Select(product =>
-                    Percent(
-                        p.MinFill.Where(m => m.Product == product && m.Tier == 1)
-                            .Select(m => m.Amount)
-                            .DefaultIfEmpty(double.NaN)
-                            .First()
-                    )
-                );
+                var fills = products.Select(product => Percent(TierOneFill(p, product)));
                 md.Line(
                     $"| {p.Policy} | {p.Solver} | {p.Status} | {p.ShortfallOf(1):N0} | {Tiers.Sum(p.ShortfallOf):N0} | "
                         + $"{string.Join(" | ", fills)} |"
@@ -463,6 +504,14 @@ public static class Report
             md.Line();
         }
     }
+
+    /// <summary>The policy's tier-1 minimum fill rate for the product (NaN when it has no tier-1 demand).</summary>
+    private static double TierOneFill(PolicyRun p, string product) =>
+        p
+            .MinFill.Where(m => m.Product == product && m.Tier == 1)
+            .Select(m => m.Amount)
+            .DefaultIfEmpty(double.NaN)
+            .First();
 
     private static void National(MarkdownText md, IReadOnlyList<NationalRun> runs)
     {
@@ -489,15 +538,10 @@ public static class Report
         md.Line("|---|---|---|---|---:|---|---:|---:|---:|---|---:|---:|");
         foreach (var n in runs)
         {
-            var odd =
-                n.Outcome.NonOptimalStages.Count == 0
-                    ? "none"
-                    : string.Join("; ", n.Outcome.NonOptimalStages.Take(3))
-                        + (n.Outcome.NonOptimalStages.Count > 3 ? $"; … ({n.Outcome.NonOptimalStages.Count})" : "");
             md.Line(
                 $"| {n.Variant} | {n.Solver} | {(n.MeasureFairnessCost ? "measured" : "off")} | "
                     + $"{(n.MinimizeTransfers ? "on" : "off")} | {n.StageLimitSeconds:0} s | {n.Outcome.Status} | "
-                    + $"{n.Outcome.Seconds:0.0} | {n.PeakMb:0} | {n.Outcome.Stages} | {odd} | "
+                    + $"{n.Outcome.Seconds:0.0} | {n.PeakMb:0} | {n.Outcome.Stages} | {NonOptimal(n.Outcome, 3)} | "
                     + $"{n.Outcome.ServedBelowStageOptimum():0.0e0} | {n.AfterLastStageSeconds:0.0} |"
             );
         }
@@ -509,6 +553,12 @@ public static class Report
                 + "shows."
         );
         md.Line();
+        NationalSupply(md, runs);
+        NationalStages(md, runs);
+    }
+
+    private static void NationalSupply(MarkdownText md, IReadOnlyList<NationalRun> runs)
+    {
         md.Line(
             "Supply against demand (supply sized to tiers 1–3 plus half of tier 4) and the share of each tier served:"
         );
@@ -530,6 +580,10 @@ public static class Report
             }
         }
         md.Line();
+    }
+
+    private static void NationalStages(MarkdownText md, IReadOnlyList<NationalRun> runs)
+    {
         foreach (var n in runs)
         {
             md.Line($"Where the time goes ({n.Variant} settings, {n.Solver}; {n.Outcome.Seconds:0.0} s wall):");
@@ -544,8 +598,6 @@ public static class Report
         }
     }
 
-    /// <summary>Optimized against the others on tier-1 shortfall, within 1e-6 of the tier-1 demand; failed solves
-    /// cannot count.</summary>
     /// <summary>Seconds per stage name, summed over products; a product's first stage includes building its
     /// model.</summary>
     private static void StageTable(MarkdownText md, IReadOnlyList<StageTime> stages, string format)
@@ -570,6 +622,8 @@ public static class Report
         );
     }
 
+    /// <summary>Optimized against the others on tier-1 shortfall, within 1e-6 of the tier-1 demand; failed solves
+    /// cannot count.</summary>
     private static (bool AtMost, bool StrictProRata, bool StrictNoSharing, string Text) TierOneChecks(StressRun s)
     {
         var opt = s.Policies.FirstOrDefault(p => p.Policy == "Optimized");

@@ -4,7 +4,6 @@ using Dapper;
 using Hangfire;
 using Npgsql;
 using Planner.Api.Jobs;
-using Planner.Api.Planning;
 using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;

@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
 using ClosedXML.Excel;
-using Microsoft.Extensions.Configuration;
 using Planner.Api.Access;
-using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Uploads;
 
@@ -33,6 +30,11 @@ public static class UploadsBenchmark
         """;
 
     private const int Burst = 20;
+
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    private const string Types = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+    private const string OfficeDocument = $"{Relationships}/officeDocument";
 
     private static readonly (string Name, string Label)[] Files =
     [
@@ -242,10 +244,6 @@ public static class UploadsBenchmark
     /// <summary>A one-sheet workbook (Capacity) whose rows, and shared strings if any, the actions write.</summary>
     private static byte[] Workbook(Action<TextWriter> rows, Action<TextWriter>? sharedStrings)
     {
-        const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-        const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-        const string Types = "application/vnd.openxmlformats-officedocument.spreadsheetml";
-        const string OfficeDocument = $"{Relationships}/officeDocument";
         using var output = new MemoryStream();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -254,54 +252,8 @@ public static class UploadsBenchmark
                 using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false), 1 << 16);
                 write(writer);
             }
-            var strings = sharedStrings is null
-                ? ""
-                : $"""<Override PartName="/xl/sharedStrings.xml" ContentType="{Types}.sharedStrings+xml"/>""";
-            Part("[Content_Types].xml", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-                    <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-                    <Default Extension="xml" ContentType="application/xml"/>
-                    <Override PartName="/xl/workbook.xml" ContentType="{Types}.sheet.main+xml"/>
-                    <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{Types}.worksheet+xml"/>
-                    <Override PartName="/xl/styles.xml" ContentType="{Types}.styles+xml"/>{strings}</Types>
-                    """
-                ));
-            Part("_rels/.rels", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                    <Relationship Id="rId1" Type="{OfficeDocument}" Target="xl/workbook.xml"/></Relationships>
-                    """
-                ));
-            Part("xl/workbook.xml", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="{Relationships}">
-                    <sheets><sheet name="Capacity" sheetId="1" r:id="rId1"/></sheets></workbook>
-                    """
-                ));
-            var stringsRelationship = sharedStrings is null
-                ? ""
-                : $"""<Relationship Id="rId2" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>""";
-            Part("xl/_rels/workbook.xml.rels", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                    <Relationship Id="rId1" Type="{Relationships}/worksheet" Target="worksheets/sheet1.xml"/>
-                    <Relationship Id="rId3" Type="{Relationships}/styles" Target="styles.xml"/>{stringsRelationship}
-                    </Relationships>
-                    """
-                ));
-            // A styles part, without which ClosedXML reads numbers as empty cells (the comparison would flatter it).
-            Part("xl/styles.xml", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><fonts count="1"><font/></fonts>
-                    <fills count="1"><fill/></fills><borders count="1"><border/></borders>
-                    <cellStyleXfs count="1"><xf/></cellStyleXfs>
-                    <cellXfs count="1"><xf/></cellXfs></styleSheet>
-                    """
-                ));
+            foreach (var (name, text) in PackageParts(sharedStrings is not null))
+                Part(name, writer => writer.Write(text));
             Part("xl/worksheets/sheet1.xml", w =>
             {
                 w.Write($"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{Main}"><sheetData>""");
@@ -319,6 +271,65 @@ public static class UploadsBenchmark
             }
         }
         return output.ToArray();
+    }
+
+    /// <summary>The parts of the package besides the sheet and the shared strings, which they name if there are
+    /// any.</summary>
+    private static IEnumerable<(string Name, string Text)> PackageParts(bool sharedStrings)
+    {
+        var (strings, stringsRelationship) = sharedStrings
+            ? (
+                $"""<Override PartName="/xl/sharedStrings.xml" ContentType="{Types}.sharedStrings+xml"/>""",
+                $"""<Relationship Id="rId2" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>"""
+            )
+            : ("", "");
+        yield return (
+            "[Content_Types].xml",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+            <Default Extension="xml" ContentType="application/xml"/>
+            <Override PartName="/xl/workbook.xml" ContentType="{Types}.sheet.main+xml"/>
+            <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{Types}.worksheet+xml"/>
+            <Override PartName="/xl/styles.xml" ContentType="{Types}.styles+xml"/>{strings}</Types>
+            """
+        );
+        yield return (
+            "_rels/.rels",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+            <Relationship Id="rId1" Type="{OfficeDocument}" Target="xl/workbook.xml"/></Relationships>
+            """
+        );
+        yield return (
+            "xl/workbook.xml",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="{Relationships}">
+            <sheets><sheet name="Capacity" sheetId="1" r:id="rId1"/></sheets></workbook>
+            """
+        );
+        yield return (
+            "xl/_rels/workbook.xml.rels",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+            <Relationship Id="rId1" Type="{Relationships}/worksheet" Target="worksheets/sheet1.xml"/>
+            <Relationship Id="rId3" Type="{Relationships}/styles" Target="styles.xml"/>{stringsRelationship}
+            </Relationships>
+            """
+        );
+        // A styles part, without which ClosedXML reads numbers as empty cells (the comparison would flatter it).
+        yield return (
+            "xl/styles.xml",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><fonts count="1"><font/></fonts>
+            <fills count="1"><fill/></fills><borders count="1"><border/></borders>
+            <cellStyleXfs count="1"><xf/></cellStyleXfs>
+            <cellXfs count="1"><xf/></cellXfs></styleSheet>
+            """
+        );
     }
 
     /// <summary>20 hostile uploads at once against one server: answers, latency, the server's memory.</summary>

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using ClosedXML.Excel;
-using Microsoft.Extensions.Configuration;
 using Planner.Api.Access;
 using Planner.Api.Uploads;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClosedXML.Excel;
-using Microsoft.Extensions.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Uploads;
