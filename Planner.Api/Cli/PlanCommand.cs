@@ -14,12 +14,7 @@ internal static class PlanCommand
     public static Command Create(CliContext cli)
     {
         var output = CliOptions.Out("the parent of the run's output folder (default: out)");
-        var (scenario, start, days, policy) = (
-            CliOptions.Scenario(),
-            CliOptions.Start(),
-            CliOptions.Days(),
-            CliOptions.Policy()
-        );
+        var plan = CliOptions.PlanRequest();
         var export = new Option<string?>("--export-model")
         {
             Description = "write every LP stage as DIR/<stage>.mps and DIR/stages.json",
@@ -29,21 +24,13 @@ internal static class PlanCommand
             Description = "re-plan against an earlier run: keep its dispatched shipments, change little",
         };
         var through = DispatchedThrough();
-        var command = new Command("plan", "migrate, seed the sample sources when empty, pull, solve and publish")
-        {
-            output,
-            scenario,
-            start,
-            days,
-            policy,
-            export,
-            replan,
-            through,
-        };
-        command.SetAction(
+        return CliCommand.Create(
+            "plan",
+            "migrate, seed the sample sources when empty, pull, solve and publish",
+            [output, .. plan.All, export, replan, through],
             async (r, ct) =>
             {
-                var request = CliOptions.Request(r, scenario, start, days, policy) with
+                var request = plan.Request(r) with
                 {
                     OutputDirectory = r.GetValue(output) ?? "out",
                     ExportModelDirectory = r.GetValue(export),
@@ -58,7 +45,6 @@ internal static class PlanCommand
                 return 0;
             }
         );
-        return command;
     }
 
     private static Option<int?> DispatchedThrough() =>

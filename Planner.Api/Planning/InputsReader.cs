@@ -82,9 +82,11 @@ public static class InputsReader
         ORDER BY r.segment_code, r.product_code
         """;
 
-    private const string HubeiSupplySql = """
-        SELECT site_code AS site, product_code AS product, quantity, start_date, duration_days
-        FROM assistance_requests WHERE kind = 'supply' ORDER BY code
+    /// <summary>Hubei's requests of one kind: <c>supply</c> (of a product) or <c>team</c> (staff of a
+    /// specialty).</summary>
+    private const string HubeiRequestsSql = """
+        SELECT site_code AS site, product_code AS product, specialty, quantity, start_date, duration_days
+        FROM assistance_requests WHERE kind = @kind ORDER BY code
         """;
 
     /// <summary>Each hospital's latest capacity report before the first planned day.</summary>
@@ -105,11 +107,6 @@ public static class InputsReader
     private const string TeamsSql = """
         SELECT code, home_city_code AS home_city, available_from, available_to, rest_days, current_site
         FROM medical_teams ORDER BY code
-        """;
-
-    private const string HubeiTeamRequestsSql = """
-        SELECT site_code AS site, specialty, quantity, start_date, duration_days
-        FROM assistance_requests WHERE kind = 'team' ORDER BY code
         """;
 
     /// <summary>The saved scenario <paramref name="id"/>: its version and overrides.</summary>
@@ -164,7 +161,9 @@ public static class InputsReader
             HospitalDrivers = (await db.QueryAsync<HospitalDriverRow>(HospitalDriversSql, window)).ToList(),
             CountyDrivers = (await db.QueryAsync<CountyDriverRow>(CountyDriversSql)).ToList(),
             Rates = (await db.QueryAsync<RateRow>(RatesSql)).ToList(),
-            HubeiSupplyRequests = (await db.QueryAsync<SupplyRequestRow>(HubeiSupplySql)).ToList(),
+            HubeiSupplyRequests = (
+                await db.QueryAsync<AssistanceRequestRow>(HubeiRequestsSql, new { kind = "supply" })
+            ).ToList(),
             Care = await CareAsync(db, planStart),
         };
     }
@@ -178,7 +177,7 @@ public static class InputsReader
                     "SELECT team_code, specialty, members FROM team_members ORDER BY team_code, specialty"
                 )
             ).ToList(),
-            (await db.QueryAsync<TeamRequestRow>(HubeiTeamRequestsSql)).ToList(),
+            (await db.QueryAsync<AssistanceRequestRow>(HubeiRequestsSql, new { kind = "team" })).ToList(),
             (
                 await db.QueryAsync<RatioRow>(
                     "SELECT specialty, per_critical_patient, per_severe_patient, share_of_staff_on_duty FROM "

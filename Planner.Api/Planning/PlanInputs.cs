@@ -54,11 +54,15 @@ public sealed record RateRow
     public bool RiskScaled { get; init; }
 }
 
-/// <summary>A Hubei site's daily request of a product from a date, for a number of days.</summary>
-public sealed record SupplyRequestRow
+/// <summary>
+/// A Hubei site's daily request (<c>assistance_requests</c>) from a date, for a number of days: of a product (a
+/// supply request) or of staff of a specialty (a team request).
+/// </summary>
+public sealed record AssistanceRequestRow
 {
     public string Site { get; init; } = "";
-    public string Product { get; init; } = "";
+    public string? Product { get; init; }
+    public string? Specialty { get; init; }
     public long Quantity { get; init; }
     public DateOnly StartDate { get; init; }
     public int DurationDays { get; init; }
@@ -119,16 +123,6 @@ public sealed record MemberRow
     public long Members { get; init; }
 }
 
-/// <summary>A Hubei site's request for staff of a specialty from a date, for a number of days.</summary>
-public sealed record TeamRequestRow
-{
-    public string Site { get; init; } = "";
-    public string Specialty { get; init; } = "";
-    public long Quantity { get; init; }
-    public DateOnly StartDate { get; init; }
-    public long DurationDays { get; init; }
-}
-
 /// <summary>Staff a specialty needs per critical and per severe patient, and its share of staff on duty.</summary>
 public sealed record RatioRow
 {
@@ -143,7 +137,7 @@ public sealed record CareRows(
     IReadOnlyList<HospitalRow> Hospitals,
     IReadOnlyList<TeamRow> Teams,
     IReadOnlyList<MemberRow> Members,
-    IReadOnlyList<TeamRequestRow> HubeiRequests,
+    IReadOnlyList<AssistanceRequestRow> HubeiRequests,
     IReadOnlyList<RatioRow> Ratios,
     IReadOnlyDictionary<string, double> Kit
 );
@@ -170,6 +164,6 @@ public sealed record PlanInputs
     public required IReadOnlyList<HospitalDriverRow> HospitalDrivers { get; init; }
     public required IReadOnlyList<CountyDriverRow> CountyDrivers { get; init; }
     public required IReadOnlyList<RateRow> Rates { get; init; }
-    public required IReadOnlyList<SupplyRequestRow> HubeiSupplyRequests { get; init; }
+    public required IReadOnlyList<AssistanceRequestRow> HubeiSupplyRequests { get; init; }
     public required CareRows Care { get; init; }
 }

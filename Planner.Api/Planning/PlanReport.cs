@@ -72,16 +72,24 @@ public sealed record PlanReport(
 {
     public static PlanReport From(PlanSnapshot snapshot, AllocationResult result)
     {
-        var tiers = snapshot.Tiers;
         var regions = snapshot.Regions.ToDictionary(r => r.Code);
-        var byProduct = result.Allocations.ToLookup(a => a.Product);
+        var products = ProductsOf(snapshot, result);
+        var destinations = DestinationsOf(snapshot, result, regions);
+        var cities = CitiesOf(snapshot, result);
+        var shortfalls = ShortfallsOf(result, regions);
+        return new PlanReport(products, cities, destinations, shortfalls, BreakdownOf(snapshot, result, regions));
+    }
 
-        var products = snapshot
+    /// <summary>Per product its totals, and per tier its totals and its worst-served destination's fill rate.</summary>
+    private static List<ProductTotals> ProductsOf(PlanSnapshot snapshot, AllocationResult result)
+    {
+        var byProduct = result.Allocations.ToLookup(a => a.Product);
+        return snapshot
             .Products.Select(p =>
             {
                 var rows = byProduct[p.Code].ToList();
-                var tierTotals = tiers
-                    .Select(t =>
+                var tierTotals = snapshot
+                    .Tiers.Select(t =>
                     {
                         var tierRows = rows.Where(a => a.Tier == t.Tier).ToList();
                         // The worst-served destination of this tier over the horizon.
@@ -96,14 +104,21 @@ public sealed record PlanReport(
                 return new ProductTotals(p.Code, p.NameEn, p.Unit, Totals.Of(rows), tierTotals);
             })
             .ToList();
+    }
 
-        List<Totals> ByTier(IEnumerable<Allocation> rows)
-        {
-            var list = rows.ToList();
-            return tiers.Select(t => Totals.Of(list.Where(a => a.Tier == t.Tier))).ToList();
-        }
+    private static List<Totals> ByTier(IReadOnlyList<TierInfo> tiers, IEnumerable<Allocation> rows)
+    {
+        var list = rows.ToList();
+        return tiers.Select(t => Totals.Of(list.Where(a => a.Tier == t.Tier))).ToList();
+    }
 
-        var destinations = snapshot
+    /// <summary>Per destination of the problem (counties and Hubei sites) and product.</summary>
+    private static List<RegionTotals> DestinationsOf(
+        PlanSnapshot snapshot,
+        AllocationResult result,
+        Dictionary<string, RegionInfo> regions
+    ) =>
+        snapshot
             .Problem.Destinations.SelectMany(code => snapshot.Products.Select(p => (code, p)))
             .Select(x =>
             {
@@ -116,12 +131,14 @@ public sealed record PlanReport(
                     region.Level == "county" ? region.ParentCode : null,
                     x.p.Code,
                     Totals.Of(rows),
-                    ByTier(rows)
+                    ByTier(snapshot.Tiers, rows)
                 );
             })
             .ToList();
 
-        var cities = snapshot
+    /// <summary>Per city and product, over the city's counties.</summary>
+    private static List<RegionTotals> CitiesOf(PlanSnapshot snapshot, AllocationResult result) =>
+        snapshot
             .Regions.Where(r => r.Level == "city")
             .SelectMany(c => snapshot.Products.Select(p => (c, p)))
             .Select(x =>
@@ -137,12 +154,15 @@ public sealed record PlanReport(
                     x.c.Code,
                     x.p.Code,
                     Totals.Of(rows),
-                    ByTier(rows)
+                    ByTier(snapshot.Tiers, rows)
                 );
             })
             .ToList();
 
-        var shortfalls = result
+    /// <summary>The unmet needs grouped by destination, product, tier and reason: highest tier, then largest,
+    /// first.</summary>
+    private static List<ShortfallGroup> ShortfallsOf(AllocationResult result, Dictionary<string, RegionInfo> regions) =>
+        result
             .Allocations.Where(a => a.Reason is not null)
             .GroupBy(a => (a.Destination, a.Product, a.Tier, Reason: a.Reason!.Value))
             .Select(g => new ShortfallGroup(
@@ -163,8 +183,14 @@ public sealed record PlanReport(
             .ThenBy(s => s.Product, StringComparer.Ordinal)
             .ThenBy(s => s.Reason)
             .ToList();
-        // Whole units served over the horizon at every level, province down to village, per product.
-        var breakdown = snapshot.Products.ToDictionary(
+
+    /// <summary>Whole units served over the horizon at every level, province down to village, per product.</summary>
+    private static Dictionary<string, IReadOnlyDictionary<string, long>> BreakdownOf(
+        PlanSnapshot snapshot,
+        AllocationResult result,
+        Dictionary<string, RegionInfo> regions
+    ) =>
+        snapshot.Products.ToDictionary(
             p => p.Code,
             p =>
             {
@@ -178,6 +204,4 @@ public sealed record PlanReport(
             },
             StringComparer.Ordinal
         );
-        return new PlanReport(products, cities, destinations, shortfalls, breakdown);
-    }
 }

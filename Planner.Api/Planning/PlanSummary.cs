@@ -108,8 +108,25 @@ public sealed record PlanSummary(
         CareOutcome care
     )
     {
+        var stages = result.Stages.Select(s => s with { Objective = Math.Round(s.Objective, 6) }).ToList();
+        return new PlanSummary(
+            run,
+            stages,
+            ProductEntries(run.Policy, result, report),
+            result.ReserveReleases,
+            result.Binding,
+            sources,
+            outputs,
+            CareEntryOf(care)
+        );
+    }
+
+    /// <summary>Per product its figures, its shortfall by reason, and per tier its figures with the cost of
+    /// fairness.</summary>
+    private static List<ProductEntry> ProductEntries(string policy, AllocationResult result, PlanReport report)
+    {
         var fairness = result.FairnessCosts.ToDictionary(f => (f.Product, f.Tier));
-        var products = report
+        return report
             .Products.Select(p => new ProductEntry(
                 p.Product,
                 p.Name,
@@ -126,7 +143,7 @@ public sealed record PlanSummary(
                         return new TierEntry(
                             t.Tier,
                             t.Name,
-                            run.Policy,
+                            policy,
                             t.Totals.Demand,
                             t.Totals.Served,
                             t.Totals.Shortfall,
@@ -139,9 +156,12 @@ public sealed record PlanSummary(
                     .ToList()
             ))
             .ToList();
-        var stages = result.Stages.Select(s => s with { Objective = Math.Round(s.Objective, 6) }).ToList();
+    }
+
+    private static CareEntry CareEntryOf(CareOutcome care)
+    {
         var teams = care.Teams;
-        var careEntry = new CareEntry(
+        return new CareEntry(
             teams.Status,
             teams.Coverage,
             Math.Round(teams.CoverageBound, 3),
@@ -153,16 +173,6 @@ public sealed record PlanSummary(
             care.Transfers.Transfers,
             care.Transfers.Unplaced,
             care.Flags
-        );
-        return new PlanSummary(
-            run,
-            stages,
-            products,
-            result.ReserveReleases,
-            result.Binding,
-            sources,
-            outputs,
-            careEntry
         );
     }
 

@@ -173,7 +173,7 @@ public static class ProblemBuilder
                     MidpointRounding.AwayFromZero
                 );
                 if (quantity > 0)
-                    demands.Add(new Demand(r.Site, r.Product, day, tier, quantity, "hubei"));
+                    demands.Add(new Demand(r.Site, r.Product!, day, tier, quantity, "hubei"));
             }
         }
         return demands;
@@ -230,6 +230,33 @@ public static class ProblemBuilder
                 (int)h.StaffOnDuty
             ))
             .ToList();
+        var ratios = rows
+            .Ratios.Select(r => new StaffingRatio(
+                r.Specialty,
+                r.PerCriticalPatient,
+                r.PerSeverePatient,
+                r.ShareOfStaffOnDuty
+            ))
+            .ToList();
+        var (available, needs) = inputs.Overrides.Care(Teams(rows, start), HubeiNeeds(rows, start));
+        return new CareInputs(
+            hospitals,
+            available,
+            needs,
+            ratios,
+            rows.Kit,
+            Number("home_city_floor_share"),
+            (int)Number("max_deployment_days"),
+            Number("patient_transfer_max_km")
+        );
+
+        double Number(string name) =>
+            double.Parse(InputsReader.Parameter(inputs.Parameters, name), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The teams with their members by specialty and their availability as day numbers of the plan.</summary>
+    private static List<MedicalTeam> Teams(CareRows rows, DateOnly start)
+    {
         var members = rows
             .Members.GroupBy(m => m.TeamCode)
             .ToDictionary(
@@ -239,7 +266,7 @@ public static class ProblemBuilder
                         g.ToDictionary(m => m.Specialty, m => (int)m.Members, StringComparer.Ordinal),
                 StringComparer.Ordinal
             );
-        var teams = rows
+        return rows
             .Teams.Select(t =>
             {
                 var from = t.AvailableFrom.DayNumber - start.DayNumber;
@@ -255,7 +282,12 @@ public static class ProblemBuilder
                 );
             })
             .ToList();
-        var hubei = rows
+    }
+
+    /// <summary>Hubei's team requests as staff needs: one per site and period, with the staff asked per
+    /// specialty.</summary>
+    private static List<StaffNeed> HubeiNeeds(CareRows rows, DateOnly start) =>
+        rows
             .HubeiRequests.GroupBy(r => (r.Site, r.StartDate, r.DurationDays))
             .Select(g => new StaffNeed(
                 $"{g.Key.Site}@{g.Key.StartDate:yyyy-MM-dd}",
@@ -264,32 +296,9 @@ public static class ProblemBuilder
                 g.Key.Site,
                 NeedKind.Hubei,
                 g.Key.StartDate.DayNumber - start.DayNumber,
-                (int)g.Key.DurationDays,
-                g.GroupBy(r => r.Specialty)
+                g.Key.DurationDays,
+                g.GroupBy(r => r.Specialty!)
                     .ToDictionary(s => s.Key, s => (int)s.Sum(r => r.Quantity), StringComparer.Ordinal)
             ))
             .ToList();
-        var ratios = rows
-            .Ratios.Select(r => new StaffingRatio(
-                r.Specialty,
-                r.PerCriticalPatient,
-                r.PerSeverePatient,
-                r.ShareOfStaffOnDuty
-            ))
-            .ToList();
-        var (available, needs) = inputs.Overrides.Care(teams, hubei);
-        return new CareInputs(
-            hospitals,
-            available,
-            needs,
-            ratios,
-            rows.Kit,
-            Number("home_city_floor_share"),
-            (int)Number("max_deployment_days"),
-            Number("patient_transfer_max_km")
-        );
-
-        double Number(string name) =>
-            double.Parse(InputsReader.Parameter(inputs.Parameters, name), CultureInfo.InvariantCulture);
-    }
 }

@@ -6,6 +6,7 @@ using Planner.Api.Sources;
 using Planner.Api.Storage;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
+using ResultTable = (string Table, string[] Columns, System.Collections.Generic.IEnumerable<object?[]> Rows);
 
 namespace Planner.Api.Planning;
 
@@ -187,74 +188,71 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         CancellationToken ct
     )
     {
-        await planner.BulkInsertAsync(
-            db,
-            tx,
-            "plan_allocations",
-            ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served", "reason"],
-            result.Allocations.Select(a =>
-                new object?[]
-                {
-                    runId,
-                    a.Destination,
-                    a.Product,
-                    a.Day,
-                    a.Tier,
-                    a.Demand,
-                    a.Served,
-                    a.Reason is { } r ? ShortfallReasons.Code(r) : null,
-                }
-            ),
-            ct
-        );
-        await planner.BulkInsertAsync(
-            db,
-            tx,
-            "plan_shipments",
-            ["run_id", "from_code", "to_code", "product_code", "day", "quantity"],
-            result.Shipments.Select(s => new object?[] { runId, s.From, s.To, s.Product, s.Day, s.Quantity }),
-            ct
-        );
-        await planner.BulkInsertAsync(
-            db,
-            tx,
-            "plan_team_assignments",
-            ["run_id", "team_code", "need_code", "site_code", "from_day", "to_day", "specialties"],
-            care.Teams.Assignments.Select(a =>
-                new object?[] { runId, a.Team, a.Need, a.Site, a.FromDay, a.ToDay, string.Join(" ", a.Specialties) }
-            ),
-            ct
-        );
-        await planner.BulkInsertAsync(
-            db,
-            tx,
-            "plan_unmet_needs",
-            ["run_id", "need_code", "site_code", "kind", "specialty", "week", "required", "covered", "reason"],
-            care.Teams.Unmet.Select(u =>
-                new object?[]
-                {
-                    runId,
-                    u.Need,
-                    u.Site,
-                    u.Kind.ToString(),
-                    u.Specialty,
-                    u.Week,
-                    u.Required,
-                    u.Covered,
-                    u.Reason.ToString(),
-                }
-            ),
-            ct
-        );
-        await planner.BulkInsertAsync(
-            db,
-            tx,
-            "plan_patient_transfers",
-            ["run_id", "from_hospital", "to_hospital", "patients", "km"],
-            care.Transfers.Transfers.Select(t => new object?[] { runId, t.From, t.To, t.Patients, t.Km }),
-            ct
-        );
+        foreach (var (table, columns, rows) in AllocationTables(runId, result).Concat(CareTables(runId, care)))
+            await planner.BulkInsertAsync(db, tx, table, columns, rows, ct);
     }
+
+    /// <summary>The allocation plan's rows: what each destination was given, and the shipments.</summary>
+    private static ResultTable[] AllocationTables(string runId, AllocationResult result) =>
+        [
+            (
+                "plan_allocations",
+                ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served", "reason"],
+                result.Allocations.Select(a =>
+                    new object?[]
+                    {
+                        runId,
+                        a.Destination,
+                        a.Product,
+                        a.Day,
+                        a.Tier,
+                        a.Demand,
+                        a.Served,
+                        a.Reason is { } r ? ShortfallReasons.Code(r) : null,
+                    }
+                )
+            ),
+            (
+                "plan_shipments",
+                ["run_id", "from_code", "to_code", "product_code", "day", "quantity"],
+                result.Shipments.Select(s => new object?[] { runId, s.From, s.To, s.Product, s.Day, s.Quantity })
+            ),
+        ];
+
+    /// <summary>The care plan's rows: team assignments, needs left uncovered, and patient transfers.</summary>
+    private static ResultTable[] CareTables(string runId, CareOutcome care) =>
+        [
+            (
+                "plan_team_assignments",
+                ["run_id", "team_code", "need_code", "site_code", "from_day", "to_day", "specialties"],
+                care.Teams.Assignments.Select(a =>
+                    new object?[] { runId, a.Team, a.Need, a.Site, a.FromDay, a.ToDay, string.Join(" ", a.Specialties) }
+                )
+            ),
+            (
+                "plan_unmet_needs",
+                ["run_id", "need_code", "site_code", "kind", "specialty", "week", "required", "covered", "reason"],
+                care.Teams.Unmet.Select(u =>
+                    new object?[]
+                    {
+                        runId,
+                        u.Need,
+                        u.Site,
+                        u.Kind.ToString(),
+                        u.Specialty,
+                        u.Week,
+                        u.Required,
+                        u.Covered,
+                        u.Reason.ToString(),
+                    }
+                )
+            ),
+            (
+                "plan_patient_transfers",
+                ["run_id", "from_hospital", "to_hospital", "patients", "km"],
+                care.Transfers.Transfers.Select(t => new object?[] { runId, t.From, t.To, t.Patients, t.Km })
+            ),
+        ];
 
     /// <summary>Marks a started run failed (or cancelled); if the database itself is away, the next claim marks it
     /// abandoned.</summary>

@@ -34,7 +34,7 @@ public static class ReferenceImporter
     )
     {
         await using var connection = await database.OpenAsync(ct);
-        if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM regions") > 0)
+        if (!await IsEmptyAsync(connection, "regions"))
         {
             return false;
         }
@@ -44,103 +44,11 @@ public static class ReferenceImporter
         var regions = Regions(files);
 
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await database.BulkInsertAsync(
-            connection,
-            tx,
-            "regions",
-            [
-                "code",
-                "name",
-                "name_en",
-                "level",
-                "parent_code",
-                "population",
-                "population_estimated",
-                "risk_level",
-                "lat",
-                "lon",
-            ],
-            regions,
-            ct
-        );
-        await Insert(
-            files.Read("reference/products.csv"),
-            "products",
-            ["code", "name", "name_en", "unit", "durable"],
-            r => [r.Text("code"), r.Text("name"), r.Text("name_en"), r.Text("unit"), r.WholeNumber("durable")]
-        );
-        await Insert(
-            files.Read("reference/priority-tiers.csv"),
-            "priority_tiers",
-            ["tier", "name", "name_en", "description"],
-            r => [r.WholeNumber("tier"), r.Text("name"), r.Text("name_en"), r.Text("description")]
-        );
-        await Insert(
-            files.Read("reference/segments.csv"),
-            "demand_segments",
-            ["code", "name", "name_en", "tier", "driver", "risk_scaled"],
-            r =>
-                [
-                    r.Text("code"),
-                    r.Text("name"),
-                    r.Text("name_en"),
-                    r.WholeNumber("tier"),
-                    r.Text("driver"),
-                    r.WholeNumber("risk_scaled"),
-                ]
-        );
-        await Insert(
-            files.Read("reference/consumption-rates.csv"),
-            "consumption_rates",
-            ["segment_code", "product_code", "rate", "note"],
-            r => [r.Text("segment"), r.Text("product_code"), r.Number("rate_per_driver_day"), r.Text("note")]
-        );
-        await Insert(
-            files.Read("reference/risk-levels.csv"),
-            "risk_levels",
-            ["level", "name", "name_en", "colour", "multiplier"],
-            r => [r.WholeNumber("level"), r.Text("name"), r.Text("name_en"), r.Text("colour"), r.Number("multiplier")]
-        );
-        await Insert(
-            files.Read("reference/planning-parameters.csv"),
-            "planning_parameters",
-            ["name", "value", "note"],
-            r => [r.Text("name"), r.Text("value"), r.Text("note")]
-        );
-        await Insert(
-            files.Read("sample/county-drivers.csv"),
-            "county_drivers",
-            ["county_code", "employees", "key_population", "fever_clinic_visits", "checkpoints"],
-            r =>
-                [
-                    r.Text("county_code"),
-                    r.WholeNumber("employees"),
-                    r.WholeNumber("key_population"),
-                    r.WholeNumber("fever_clinic_visits"),
-                    r.WholeNumber("checkpoints"),
-                ]
-        );
-        await Insert(
-            files.Read("sample/assistance-requests.csv"),
-            "assistance_requests",
-            ["code", "site_code", "kind", "product_code", "specialty", "quantity", "start_date", "duration_days"],
-            r =>
-                [
-                    r.Text("code"),
-                    r.Text("site_code"),
-                    r.Text("kind"),
-                    r.OptionalText("product_code"),
-                    r.OptionalText("specialty"),
-                    r.WholeNumber("quantity"),
-                    r.Date("start_date"),
-                    r.WholeNumber("duration_days"),
-                ]
-        );
+        await database.BulkInsertAsync(connection, tx, "regions", RegionColumns, regions, ct);
+        foreach (var table in CoreTables)
+            await database.BulkInsertAsync(connection, tx, table.Table, table.Columns, table.Rows(files), ct);
         await tx.CommitAsync(ct);
         return true;
-
-        Task Insert(CsvFile file, string table, string[] columns, Func<CsvRow, object?[]> map) =>
-            database.BulkInsertAsync(connection, tx, table, columns, file.Rows.Select(map).ToList(), ct);
     }
 
     /// <summary>
@@ -154,75 +62,145 @@ public static class ReferenceImporter
         var known = (await connection.QueryAsync<string>("SELECT name FROM planning_parameters")).ToHashSet(
             StringComparer.Ordinal
         );
-        var parameters = files
-            .Read("reference/planning-parameters.csv")
-            .Rows.Where(r => !known.Contains(r.Text("name")))
-            .Select(r => new object?[] { r.Text("name"), r.Text("value"), r.Text("note") })
-            .ToList();
-        var ratios =
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM staffing_ratios") > 0
-                ? []
-                : files
-                    .Read("reference/staffing.csv")
-                    .Rows.Select(r =>
-                        new object?[]
-                        {
-                            r.Text("specialty"),
-                            r.Text("name"),
-                            r.Text("name_en"),
-                            r.Number("per_critical_patient"),
-                            r.Number("per_severe_patient"),
-                            r.Number("share_of_staff_on_duty"),
-                            r.Text("note"),
-                        }
-                    )
-                    .ToList();
-        var kits =
-            await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM team_kits") > 0
-                ? []
-                : files
-                    .Read("reference/team-kit.csv")
-                    .Rows.Select(r =>
-                        new object?[] { r.Text("product_code"), r.Number("per_member_day"), r.Text("note") }
-                    )
-                    .ToList();
+        var parameters = PlanningParameters.Rows(files, r => !known.Contains(r.Text("name")));
+        var ratios = await IsEmptyAsync(connection, StaffingRatios.Table) ? StaffingRatios.Rows(files) : [];
+        var kits = await IsEmptyAsync(connection, TeamKits.Table) ? TeamKits.Rows(files) : [];
         if (parameters.Count + ratios.Count + kits.Count == 0)
             return;
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await database.BulkInsertAsync(
-            connection,
-            tx,
-            "planning_parameters",
-            ["name", "value", "note"],
-            parameters,
-            ct
-        );
-        await database.BulkInsertAsync(
-            connection,
-            tx,
-            "staffing_ratios",
-            [
-                "specialty",
-                "name",
-                "name_en",
-                "per_critical_patient",
-                "per_severe_patient",
-                "share_of_staff_on_duty",
-                "note",
-            ],
-            ratios,
-            ct
-        );
-        await database.BulkInsertAsync(
-            connection,
-            tx,
-            "team_kits",
-            ["product_code", "per_member_day", "note"],
-            kits,
-            ct
-        );
+        foreach (
+            var (table, rows) in new[] { (PlanningParameters, parameters), (StaffingRatios, ratios), (TeamKits, kits) }
+        )
+            await database.BulkInsertAsync(connection, tx, table.Table, table.Columns, rows, ct);
         await tx.CommitAsync(ct);
     }
+
+    private static async Task<bool> IsEmptyAsync(System.Data.Common.DbConnection connection, string table) =>
+        await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}") == 0;
+
+    /// <summary>A table filled from one CSV file of the data folder, each row mapped to the table's columns.</summary>
+    private sealed record CsvTable(string File, string Table, string[] Columns, Func<CsvRow, object?[]> Map)
+    {
+        /// <summary>The file's rows (those <paramref name="where"/> keeps) as the table's values.</summary>
+        public List<object?[]> Rows(DataFiles files, Func<CsvRow, bool>? where = null) =>
+            files.Read(File).Rows.Where(where ?? (_ => true)).Select(Map).ToList();
+    }
+
+    private static readonly CsvTable PlanningParameters = new(
+        "reference/planning-parameters.csv",
+        "planning_parameters",
+        ["name", "value", "note"],
+        r => [r.Text("name"), r.Text("value"), r.Text("note")]
+    );
+
+    /// <summary>The tables filled with the regions on first start, in this order.</summary>
+    private static readonly CsvTable[] CoreTables =
+    [
+        new("reference/products.csv", "products", ["code", "name", "name_en", "unit", "durable"], r =>
+            [r.Text("code"), r.Text("name"), r.Text("name_en"), r.Text("unit"), r.WholeNumber("durable")]
+        ),
+        new("reference/priority-tiers.csv", "priority_tiers", ["tier", "name", "name_en", "description"], r =>
+            [r.WholeNumber("tier"), r.Text("name"), r.Text("name_en"), r.Text("description")]
+        ),
+        new(
+            "reference/segments.csv",
+            "demand_segments",
+            ["code", "name", "name_en", "tier", "driver", "risk_scaled"],
+            r =>
+                [
+                    r.Text("code"),
+                    r.Text("name"),
+                    r.Text("name_en"),
+                    r.WholeNumber("tier"),
+                    r.Text("driver"),
+                    r.WholeNumber("risk_scaled"),
+                ]
+        ),
+        new(
+            "reference/consumption-rates.csv",
+            "consumption_rates",
+            ["segment_code", "product_code", "rate", "note"],
+            r => [r.Text("segment"), r.Text("product_code"), r.Number("rate_per_driver_day"), r.Text("note")]
+        ),
+        new("reference/risk-levels.csv", "risk_levels", ["level", "name", "name_en", "colour", "multiplier"], r =>
+            [r.WholeNumber("level"), r.Text("name"), r.Text("name_en"), r.Text("colour"), r.Number("multiplier")]
+        ),
+        PlanningParameters,
+        new(
+            "sample/county-drivers.csv",
+            "county_drivers",
+            ["county_code", "employees", "key_population", "fever_clinic_visits", "checkpoints"],
+            r =>
+                [
+                    r.Text("county_code"),
+                    r.WholeNumber("employees"),
+                    r.WholeNumber("key_population"),
+                    r.WholeNumber("fever_clinic_visits"),
+                    r.WholeNumber("checkpoints"),
+                ]
+        ),
+        new(
+            "sample/assistance-requests.csv",
+            "assistance_requests",
+            ["code", "site_code", "kind", "product_code", "specialty", "quantity", "start_date", "duration_days"],
+            r =>
+                [
+                    r.Text("code"),
+                    r.Text("site_code"),
+                    r.Text("kind"),
+                    r.OptionalText("product_code"),
+                    r.OptionalText("specialty"),
+                    r.WholeNumber("quantity"),
+                    r.Date("start_date"),
+                    r.WholeNumber("duration_days"),
+                ]
+        ),
+    ];
+
+    private static readonly CsvTable StaffingRatios = new(
+        "reference/staffing.csv",
+        "staffing_ratios",
+        [
+            "specialty",
+            "name",
+            "name_en",
+            "per_critical_patient",
+            "per_severe_patient",
+            "share_of_staff_on_duty",
+            "note",
+        ],
+        r =>
+            [
+                r.Text("specialty"),
+                r.Text("name"),
+                r.Text("name_en"),
+                r.Number("per_critical_patient"),
+                r.Number("per_severe_patient"),
+                r.Number("share_of_staff_on_duty"),
+                r.Text("note"),
+            ]
+    );
+
+    private static readonly CsvTable TeamKits = new(
+        "reference/team-kit.csv",
+        "team_kits",
+        ["product_code", "per_member_day", "note"],
+        r => [r.Text("product_code"), r.Number("per_member_day"), r.Text("note")]
+    );
+
+    private static readonly string[] RegionColumns =
+    [
+        "code",
+        "name",
+        "name_en",
+        "level",
+        "parent_code",
+        "population",
+        "population_estimated",
+        "risk_level",
+        "lat",
+        "lon",
+    ];
 
     /// <summary>
     /// The administrative tree with populations (census for province and cities, estimates below), county risk
@@ -255,17 +233,7 @@ public static class ReferenceImporter
                 continue;
             }
             var level = r.Text("level");
-            long? population =
-                census.TryGetValue(code, out var p) ? p
-                : estimates.TryGetValue(code, out var e) ? e
-                : null;
-            if (population is null)
-            {
-                throw new PlannerException(
-                    $"{r.File.Path}:{r.Line}: no population for {code} {r.Text("name")} in zhejiang-population.csv "
-                        + $"or sample/populations.csv."
-                );
-            }
+            var population = Population(r, code, census, estimates);
             var estimated = census.ContainsKey(code) ? 0 : 1;
             coordinates.TryGetValue(code, out var at);
             rows.Add([
@@ -281,23 +249,45 @@ public static class ReferenceImporter
                 coordinates.ContainsKey(code) ? at.Lon : null,
             ]);
         }
-        foreach (var r in files.Read("reference/external-sites.csv").Rows)
-        {
-            rows.Add([
-                r.Text("code"),
-                r.Text("name"),
-                r.Text("name_en"),
-                "external",
-                null,
-                null,
-                0,
-                null,
-                r.Number("lat"),
-                r.Number("lon"),
-            ]);
-        }
+        rows.AddRange(files.Read("reference/external-sites.csv").Rows.Select(ExternalSite));
         return rows;
     }
+
+    /// <summary>A division's population: the census's, else the sample's estimate; one of them must have it.</summary>
+    private static long? Population(
+        CsvRow r,
+        string code,
+        Dictionary<string, long> census,
+        Dictionary<string, long> estimates
+    )
+    {
+        long? population =
+            census.TryGetValue(code, out var p) ? p
+            : estimates.TryGetValue(code, out var e) ? e
+            : null;
+        if (population is null)
+        {
+            throw new PlannerException(
+                $"{r.File.Path}:{r.Line}: no population for {code} {r.Text("name")} in zhejiang-population.csv "
+                    + $"or sample/populations.csv."
+            );
+        }
+        return population;
+    }
+
+    private static object?[] ExternalSite(CsvRow r) =>
+        [
+            r.Text("code"),
+            r.Text("name"),
+            r.Text("name_en"),
+            "external",
+            null,
+            null,
+            0,
+            null,
+            r.Number("lat"),
+            r.Number("lon"),
+        ];
 }
 
 /// <summary>The data folder: resolves names relative to it and says which file is missing.</summary>

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Scenarios;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Scenarios;

@@ -150,43 +150,12 @@ public static class ScenarioStore
             errors.Add(new("id", $"'{id}' is not a scenario id: 1 to 40 letters, digits, '-' or '_'."));
         if (string.IsNullOrWhiteSpace(name))
             errors.Add(new("name", "Give the scenario a name."));
-        async Task<HashSet<string>> Codes(string sql) =>
-            (await db.QueryAsync<string>(sql)).ToHashSet(StringComparer.Ordinal);
-        var products = await Codes("SELECT code FROM products");
-        var cities = await Codes("SELECT code FROM regions WHERE level IN ('city', 'province')");
-        var counties = await Codes("SELECT code FROM regions WHERE level = 'county'");
-        var tiers = (await db.QueryAsync<long>("SELECT tier FROM priority_tiers")).Select(t => (int)t).ToHashSet();
-        var teams = await Codes("SELECT code FROM medical_teams");
-        for (var i = 0; i < o.ProductionMultipliers.Count; i++)
-        {
-            var m = o.ProductionMultipliers[i];
-            var field = $"productionMultipliers[{i}]";
-            if (m.Product is not null && !products.Contains(m.Product))
-                errors.Add(new($"{field}.product", $"There is no product '{m.Product}'."));
-            if (m.City is not null && !cities.Contains(m.City))
-                errors.Add(
-                    new(
-                        $"{field}.city",
-                        $"There is no city '{m.City}' (a city code such as 330100, or the province 330000)."
-                    )
-                );
-            CheckFactor(errors, $"{field}.multiplier", m.Multiplier);
-        }
-        for (var i = 0; i < o.DemandMultipliers.Count; i++)
-        {
-            var m = o.DemandMultipliers[i];
-            var field = $"demandMultipliers[{i}]";
-            if (m.County is not null && !counties.Contains(m.County))
-                errors.Add(new($"{field}.county", $"There is no county '{m.County}'."));
-            if (m.Tier is { } tier && !tiers.Contains(tier))
-                errors.Add(
-                    new($"{field}.tier", $"There is no tier {tier}; the tiers are {string.Join(", ", tiers.Order())}.")
-                );
-            CheckFactor(errors, $"{field}.multiplier", m.Multiplier);
-        }
+        var known = await KnownAsync(db);
+        CheckProduction(errors, o, known);
+        CheckDemand(errors, o, known);
         if (o.HubeiQuota is { } quota)
             CheckFactor(errors, "hubeiQuota", quota);
-        foreach (var team in o.UnavailableTeams.Where(t => !teams.Contains(t)))
+        foreach (var team in o.UnavailableTeams.Where(t => !known.Teams.Contains(t)))
             errors.Add(new("unavailableTeams", $"There is no medical team '{team}'."));
         if (o.HorizonDays is { } days and (< 1 or > 366))
             errors.Add(new("horizonDays", $"{days} days; the horizon is 1 to 366 days."));
@@ -202,6 +171,65 @@ public static class ScenarioStore
             }
         }
         return errors;
+    }
+
+    /// <summary>The codes an override may name.</summary>
+    private sealed record KnownCodes(
+        HashSet<string> Products,
+        HashSet<string> Cities,
+        HashSet<string> Counties,
+        HashSet<int> Tiers,
+        HashSet<string> Teams
+    );
+
+    private static async Task<KnownCodes> KnownAsync(DbConnection db)
+    {
+        async Task<HashSet<string>> Codes(string sql) =>
+            (await db.QueryAsync<string>(sql)).ToHashSet(StringComparer.Ordinal);
+        var products = await Codes("SELECT code FROM products");
+        var cities = await Codes("SELECT code FROM regions WHERE level IN ('city', 'province')");
+        var counties = await Codes("SELECT code FROM regions WHERE level = 'county'");
+        var tiers = (await db.QueryAsync<long>("SELECT tier FROM priority_tiers")).Select(t => (int)t).ToHashSet();
+        var teams = await Codes("SELECT code FROM medical_teams");
+        return new KnownCodes(products, cities, counties, tiers, teams);
+    }
+
+    private static void CheckProduction(List<ScenarioError> errors, ScenarioOverrides o, KnownCodes known)
+    {
+        for (var i = 0; i < o.ProductionMultipliers.Count; i++)
+        {
+            var m = o.ProductionMultipliers[i];
+            var field = $"productionMultipliers[{i}]";
+            if (m.Product is not null && !known.Products.Contains(m.Product))
+                errors.Add(new($"{field}.product", $"There is no product '{m.Product}'."));
+            if (m.City is not null && !known.Cities.Contains(m.City))
+                errors.Add(
+                    new(
+                        $"{field}.city",
+                        $"There is no city '{m.City}' (a city code such as 330100, or the province 330000)."
+                    )
+                );
+            CheckFactor(errors, $"{field}.multiplier", m.Multiplier);
+        }
+    }
+
+    private static void CheckDemand(List<ScenarioError> errors, ScenarioOverrides o, KnownCodes known)
+    {
+        for (var i = 0; i < o.DemandMultipliers.Count; i++)
+        {
+            var m = o.DemandMultipliers[i];
+            var field = $"demandMultipliers[{i}]";
+            if (m.County is not null && !known.Counties.Contains(m.County))
+                errors.Add(new($"{field}.county", $"There is no county '{m.County}'."));
+            if (m.Tier is { } tier && !known.Tiers.Contains(tier))
+                errors.Add(
+                    new(
+                        $"{field}.tier",
+                        $"There is no tier {tier}; the tiers are {string.Join(", ", known.Tiers.Order())}."
+                    )
+                );
+            CheckFactor(errors, $"{field}.multiplier", m.Multiplier);
+        }
     }
 
     private static void CheckFactor(List<ScenarioError> errors, string field, double value)

@@ -67,32 +67,27 @@ public static class ScenariosApi
             : NoScenario(id);
     }
 
-    public static async Task<Results<Created<Scenario>, ProblemHttpResult>> CreateScenario(
+    public static Task<Results<Created<Scenario>, ProblemHttpResult>> CreateScenario(
         ScenarioForm? form,
         ClaimsPrincipal user,
         Database planner,
         TimeProvider clock,
         CancellationToken ct
     ) =>
-        await SaveAsync(form?.Id ?? "", form, create: true, user, planner, clock, ct) switch
-        {
-            (Scenario saved, _) => TypedResults.Created($"/api/scenarios/{saved.Id}", saved),
-            (_, var problem) => problem!,
-        };
+        SaveAsync(
+            new(form?.Id ?? "", form, Create: true, user, planner, clock),
+            saved => TypedResults.Created($"/api/scenarios/{saved.Id}", saved),
+            ct
+        );
 
-    public static async Task<Results<Ok<Scenario>, ProblemHttpResult>> SaveScenario(
+    public static Task<Results<Ok<Scenario>, ProblemHttpResult>> SaveScenario(
         string id,
         ScenarioForm? form,
         ClaimsPrincipal user,
         Database planner,
         TimeProvider clock,
         CancellationToken ct
-    ) =>
-        await SaveAsync(id, form, create: false, user, planner, clock, ct) switch
-        {
-            (Scenario saved, _) => TypedResults.Ok(saved),
-            (_, var problem) => problem!,
-        };
+    ) => SaveAsync(new(id, form, Create: false, user, planner, clock), TypedResults.Ok, ct);
 
     public static async Task<Results<Accepted<RunRequestState>, ProblemHttpResult>> RunScenario(
         string id,
@@ -122,48 +117,53 @@ public static class ScenariosApi
         return TypedResults.Accepted($"/api/runs/{request}", await RunRequests.GetAsync(db, request));
     }
 
-    private static async Task<(Scenario? Saved, ProblemHttpResult? Problem)> SaveAsync(
-        string id,
-        ScenarioForm? form,
-        bool create,
-        ClaimsPrincipal user,
-        Database planner,
-        TimeProvider clock,
+    /// <summary>A scenario to save: its id, the form, whether it is new, who saves it and when.</summary>
+    private sealed record Save(
+        string Id,
+        ScenarioForm? Form,
+        bool Create,
+        ClaimsPrincipal User,
+        Database Planner,
+        TimeProvider Clock
+    );
+
+    /// <summary>Saves the scenario and answers with <paramref name="saved"/>, or with its problems.</summary>
+    private static async Task<Results<TSaved, ProblemHttpResult>> SaveAsync<TSaved>(
+        Save save,
+        Func<Scenario, TSaved> saved,
         CancellationToken ct
     )
+        where TSaved : IResult
     {
-        await using var db = await planner.OpenAsync(ct);
+        var form = save.Form;
+        await using var db = await save.Planner.OpenAsync(ct);
         try
         {
-            return (
+            return saved(
                 await ScenarioStore.SaveAsync(
                     db,
-                    id,
+                    save.Id,
                     form?.Name,
                     form?.Description,
                     form?.Overrides ?? new ScenarioOverrides(),
-                    create,
-                    user.Identity?.Name,
-                    clock.GetUtcNow()
-                ),
-                null
+                    save.Create,
+                    save.User.Identity?.Name,
+                    save.Clock.GetUtcNow()
+                )
             );
         }
         catch (ScenarioInvalid e)
         {
-            return (
-                null,
-                TypedResults.Problem(
-                    e.Message,
-                    statusCode: StatusCodes.Status400BadRequest,
-                    title: "The scenario has problems",
-                    extensions: new Dictionary<string, object?> { ["errors"] = e.Errors }
-                )
+            return TypedResults.Problem(
+                e.Message,
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The scenario has problems",
+                extensions: new Dictionary<string, object?> { ["errors"] = e.Errors }
             );
         }
         catch (ScenarioNotFound e)
         {
-            return (null, TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound));
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
         }
     }
 

@@ -72,6 +72,52 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             lease ?? PullLease.Default,
             ct
         );
+        var (runId, watermark) = await StartRunAsync(connection, name);
+        var totals = new Totals(watermark);
+        try
+        {
+            await using var sourceConnection = await source.Database.OpenAsync(ct);
+            // SQLite checks foreign keys row by row; the puller checks every code against the same tables in the same
+            // transaction, so its own connection skips them (the pragma only takes effect outside a transaction).
+            await SetSqliteForeignKeysAsync(connection, false);
+            try
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await LockFeedAsync(connection, tx, name);
+                var known = await KnownCodesAsync(connection, tx);
+                foreach (var table in Feeds.Tables(source.Feed))
+                {
+                    var query = source.Queries.GetValueOrDefault(table.Name) ?? table.DefaultQuery;
+                    var read = new TableRead(sourceConnection, table, query, watermark, known, runId);
+                    totals.Add(await PullTableAsync(connection, tx, read, ct));
+                }
+                await connection.ExecuteAsync(
+                    FinishRunSql,
+                    totals.Finish(runId, clock.GetUtcNow(), "succeeded", null),
+                    tx
+                );
+                await claim.FenceAsync(connection, tx, runId);
+                await tx.CommitAsync(ct);
+            }
+            finally
+            {
+                await SetSqliteForeignKeysAsync(connection, true);
+            }
+            return totals.Succeeded(runId, source.Feed, watch.Elapsed);
+        }
+        catch (Exception e) when (e is PlannerException or DbException)
+        {
+            var message = e is PlannerException ? e.Message : $"Pulling {name} failed: {Database.FirstLine(e.Message)}";
+            await RecordFailureAsync(connection, totals.Failed(runId, clock.GetUtcNow(), message));
+            Database.ForgetBrokenConnections(e);
+            throw new PlannerException(message, e);
+        }
+    }
+
+    /// <summary>Records the pull run as running; returns its id and the watermark of the feed's last good
+    /// pull.</summary>
+    private async Task<(string RunId, long Watermark)> StartRunAsync(DbConnection connection, string name)
+    {
         // Time and sequence number, not a random id: the same pulls at the same time give the same ids (and plans).
         var sequence =
             await connection.ExecuteScalarAsync<long>(
@@ -90,107 +136,37 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
                 started_at = clock.GetUtcNow(),
             }
         );
+        return (runId, watermark);
+    }
 
-        long read = 0,
-            changed = 0,
-            rejected = 0,
-            newWatermark = watermark;
+    private static async Task LockFeedAsync(DbConnection connection, DbTransaction tx, string name)
+    {
+        if (connection is not NpgsqlConnection)
+            return;
+        // The claim keeps other pulls of the feed out; this lock is for the one case it cannot cover, a holder stalled
+        // past its lease while its transaction is still open: the claim's next holder waits here rather than racing
+        // its inserts (MERGE, unlike ON CONFLICT, would then fail on the key). A killed holder's server session ends
+        // with its connection, and the lock with it.
+        await connection.ExecuteAsync(
+            "SELECT pg_advisory_xact_lock(hashtext(@key))",
+            new { key = "planner-pull-" + name },
+            tx
+        );
+        // The MERGE's join may hold the 100,000 staged rows in memory (about 10 MB): more than the default 4 MB.
+        await connection.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: tx);
+    }
+
+    /// <summary>
+    /// Records a failed pull on its own, the transaction being gone, so that the data held before stays as it was. If
+    /// the database itself is away, that fails too: the next claimant marks the run abandoned.
+    /// </summary>
+    private static async Task RecordFailureAsync(DbConnection connection, FinishRow failed)
+    {
         try
         {
-            await using var sourceConnection = await source.Database.OpenAsync(ct);
-            // SQLite checks foreign keys row by row; the puller checks every code against the same tables in the same
-            // transaction, so its own connection skips them (the pragma only takes effect outside a transaction).
-            await SetSqliteForeignKeysAsync(connection, false);
-            try
-            {
-                await using var tx = await connection.BeginTransactionAsync(ct);
-                if (connection is NpgsqlConnection)
-                {
-                    // The claim keeps other pulls of the feed out; this lock is for the one case it cannot cover, a
-                    // holder stalled past its lease while its transaction is still open: the claim's next holder waits
-                    // here rather than racing its inserts (MERGE, unlike ON CONFLICT, would then fail on the key).
-                    // A killed holder's server session ends with its connection, and the lock with it.
-                    await connection.ExecuteAsync(
-                        "SELECT pg_advisory_xact_lock(hashtext(@key))",
-                        new { key = "planner-pull-" + name },
-                        tx
-                    );
-                    // The MERGE's join may hold the 100,000 staged rows in memory (about 10 MB): more than the default
-                    // 4 MB.
-                    await connection.ExecuteAsync("SET LOCAL work_mem = '64MB'", transaction: tx);
-                }
-                var known = await KnownCodesAsync(connection, tx);
-                foreach (var table in Feeds.Tables(source.Feed))
-                {
-                    var query = source.Queries.GetValueOrDefault(table.Name) ?? table.DefaultQuery;
-                    var batch = await PullTableAsync(
-                        connection,
-                        tx,
-                        sourceConnection,
-                        table,
-                        query,
-                        watermark,
-                        known,
-                        runId,
-                        ct
-                    );
-                    read += batch.Read;
-                    rejected += batch.Rejected.Count;
-                    newWatermark = Math.Max(newWatermark, batch.Watermark);
-                    changed += batch.Changed;
-                }
-                await connection.ExecuteAsync(FinishRunSql, Finish("succeeded", null), tx);
-                await claim.FenceAsync(connection, tx, runId);
-                await tx.CommitAsync(ct);
-            }
-            finally
-            {
-                await SetSqliteForeignKeysAsync(connection, true);
-            }
-            return new PullRun(
-                runId,
-                source.Feed,
-                "succeeded",
-                read,
-                changed,
-                rejected,
-                newWatermark,
-                watch.Elapsed,
-                null
-            );
+            await connection.ExecuteAsync(FinishRunSql, failed);
         }
-        catch (Exception e) when (e is PlannerException or DbException)
-        {
-            // The transaction is gone; record the failure on its own so the data held before stays as it was. If the
-            // database itself is away, that fails too: the next claimant marks the run abandoned.
-            var message = e is PlannerException ? e.Message : $"Pulling {name} failed: {Database.FirstLine(e.Message)}";
-            try
-            {
-                await connection.ExecuteAsync(
-                    FinishRunSql,
-                    Finish("failed", message) with
-                    {
-                        rows_changed = 0,
-                        watermark = watermark.ToString(CultureInfo.InvariantCulture),
-                    }
-                );
-            }
-            catch (DbException lost) when (Database.ForgetBrokenConnections(lost)) { }
-            Database.ForgetBrokenConnections(e);
-            throw new PlannerException(message, e);
-        }
-
-        FinishRow Finish(string status, string? error) =>
-            new(
-                runId,
-                clock.GetUtcNow(),
-                status,
-                read,
-                changed,
-                rejected,
-                newWatermark.ToString(CultureInfo.InvariantCulture),
-                error
-            );
+        catch (DbException lost) when (Database.ForgetBrokenConnections(lost)) { }
     }
 
     /// <summary>
@@ -204,81 +180,103 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     private async Task<Batch> PullTableAsync(
         DbConnection connection,
         DbTransaction tx,
-        DbConnection source,
-        FeedTable table,
-        string query,
-        long watermark,
-        KnownCodes known,
-        string runId,
+        TableRead read,
         CancellationToken ct
     )
     {
-        if (connection is NpgsqlConnection pg && await IsEmptyAsync(pg, tx, table.Target))
-        {
-            await tx.SaveAsync("first_load", ct);
-            try
-            {
-                string[] columns = table.StampsPullRun ? [.. table.Columns, "pull_run_id"] : table.Columns;
-                Func<object>? stamp = table.StampsPullRun ? () => runId : null;
-                var loaded = await ReadAndWriteAsync(
-                    source,
-                    table,
-                    query,
-                    watermark,
-                    known,
-                    runId,
-                    stopAtDuplicate: true,
-                    chunks => LoadEmptyTableAsync(pg, tx, table.Target, columns, stamp, chunks, ct),
-                    ct
-                );
-                // Later writes of the pull would otherwise run in the savepoint's subtransaction.
-                await tx.ReleaseAsync("first_load", ct);
-                await InsertRejectedAsync(connection, tx, loaded, ct);
-                loaded.Changed = loaded.Staged;
-                return loaded;
-            }
-            catch (FirstLoadAbandonedException)
-            {
-                // Undoes the copy, puts the indexes back and releases the lock; the staged path reads the rows again.
-                await tx.RollbackAsync("first_load", ct);
-            }
-        }
-
+        if (
+            connection is NpgsqlConnection pg
+            && await IsEmptyAsync(pg, tx, read.Table.Target)
+            && await FirstLoadAsync(pg, tx, read, ct) is { } loaded
+        )
+            return loaded;
         if (connection is SqliteConnection sqlite)
+            return await UpsertEachAsync(sqlite, tx, read, ct);
+        return await StageAndMergeAsync(connection, tx, read, ct);
+    }
+
+    /// <summary>Copies the rows straight into the empty target (<see cref="LoadEmptyTableAsync"/>); null, with the
+    /// copy undone, when only the staged path can load it.</summary>
+    private async Task<Batch?> FirstLoadAsync(
+        NpgsqlConnection connection,
+        DbTransaction tx,
+        TableRead read,
+        CancellationToken ct
+    )
+    {
+        var table = read.Table;
+        await tx.SaveAsync("first_load", ct);
+        try
         {
-            var changed = new List<object?[]>();
-            var upserted = await ReadAndWriteAsync(
-                source,
-                table,
-                query,
-                watermark,
-                known,
-                runId,
-                stopAtDuplicate: false,
-                chunks =>
-                    BulkWriter.StepAsync(
-                        sqlite,
-                        UpsertSql(
-                            table,
-                            $"VALUES ({BulkWriter.Placeholders(table.Columns.Length + (table.StampsPullRun ? 1 : 0))})"
-                        ),
-                        table.Columns.Length,
-                        table.StampsPullRun ? [runId] : [],
-                        chunks.ReadAllAsync(ct),
-                        changed.Add,
-                        ct
-                    ),
+            string[] columns = table.StampsPullRun ? [.. table.Columns, "pull_run_id"] : table.Columns;
+            Func<object>? stamp = table.StampsPullRun ? () => read.RunId : null;
+            var loaded = await ReadAndWriteAsync(
+                read,
+                stopAtDuplicate: true,
+                chunks => LoadEmptyTableAsync(connection, tx, table.Target, columns, stamp, chunks, ct),
                 ct
             );
-            await InsertRejectedAsync(connection, tx, upserted, ct);
-            // A key changed by two of the rows read is one row changed (also if the second put back what the first
-            // replaced).
-            upserted.Changed = upserted.Duplicates
-                ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count()
-                : changed.Count;
-            return upserted;
+            // Later writes of the pull would otherwise run in the savepoint's subtransaction.
+            await tx.ReleaseAsync("first_load", ct);
+            await InsertRejectedAsync(connection, tx, loaded, ct);
+            loaded.Changed = loaded.Staged;
+            return loaded;
         }
+        catch (FirstLoadAbandonedException)
+        {
+            // Undoes the copy, puts the indexes back and releases the lock; the staged path reads the rows again.
+            await tx.RollbackAsync("first_load", ct);
+            return null;
+        }
+    }
 
+    /// <summary>SQLite: upserts each row as it is read.</summary>
+    private async Task<Batch> UpsertEachAsync(
+        SqliteConnection connection,
+        DbTransaction tx,
+        TableRead read,
+        CancellationToken ct
+    )
+    {
+        var table = read.Table;
+        var values = $"VALUES ({BulkWriter.Placeholders(table.Columns.Length + (table.StampsPullRun ? 1 : 0))})";
+        var upsert = UpsertSql(table, values);
+        object?[] stamp = table.StampsPullRun ? [read.RunId] : [];
+        var changed = new List<object?[]>();
+        var upserted = await ReadAndWriteAsync(
+            read,
+            stopAtDuplicate: false,
+            chunks =>
+                BulkWriter.StepAsync(
+                    connection,
+                    upsert,
+                    table.Columns.Length,
+                    stamp,
+                    chunks.ReadAllAsync(ct),
+                    changed.Add,
+                    ct
+                ),
+            ct
+        );
+        await InsertRejectedAsync(connection, tx, upserted, ct);
+        // A key changed by two of the rows read is one row changed (also if the second put back what the first
+        // replaced).
+        upserted.Changed = upserted.Duplicates
+            ? changed.Distinct(new KeyComparer(table.Keys.Length)).Count()
+            : changed.Count;
+        return upserted;
+    }
+
+    /// <summary>PostgreSQL: copies the rows into a staging table, then moves them into the target with one
+    /// upsert.</summary>
+    private async Task<Batch> StageAndMergeAsync(
+        DbConnection connection,
+        DbTransaction tx,
+        TableRead read,
+        CancellationToken ct
+    )
+    {
+        var table = read.Table;
         var staging = $"pull_{table.Target}";
         await Database.CreateStagingTableAsync(
             connection,
@@ -289,12 +287,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         );
         long seq = 0;
         var batch = await ReadAndWriteAsync(
-            source,
-            table,
-            query,
-            watermark,
-            known,
-            runId,
+            read,
             stopAtDuplicate: false,
             chunks =>
                 BulkWriter.CopyAsync(
@@ -326,7 +319,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
                     + $"{staging} WHERE true"
             );
         batch.Changed = await connection.ExecuteAsync(
-            new CommandDefinition(upsert, new { pull_run_id = runId }, tx, cancellationToken: ct)
+            new CommandDefinition(upsert, new { pull_run_id = read.RunId }, tx, cancellationToken: ct)
         );
         return batch;
     }
@@ -405,15 +398,21 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
 
     private sealed record DeferredIndex(string DropSql, string CreateSql);
 
+    /// <summary>One table to read in a pull: from the source, by the query, the rows above the watermark, checked
+    /// against the codes known; rejected rows are kept under the pull run.</summary>
+    private sealed record TableRead(
+        DbConnection Source,
+        FeedTable Table,
+        string Query,
+        long Watermark,
+        KnownCodes Known,
+        string RunId
+    );
+
     /// <summary>Reads the table (<see cref="ReadAsync"/>) while <paramref name="write"/> writes the chunks read on
     /// another thread.</summary>
     private static async Task<Batch> ReadAndWriteAsync(
-        DbConnection source,
-        FeedTable table,
-        string query,
-        long watermark,
-        KnownCodes known,
-        string runId,
+        TableRead read,
         bool stopAtDuplicate,
         Func<ChannelReader<List<object?[]>>, Task> write,
         CancellationToken ct
@@ -437,7 +436,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         );
         try
         {
-            return await ReadAsync(source, table, query, watermark, known, runId, stopAtDuplicate, chunks.Writer, ct);
+            return await ReadAsync(read, stopAtDuplicate, chunks.Writer, ct);
         }
         finally
         {
@@ -459,17 +458,13 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
     /// as values in <see cref="FeedTable.Columns"/> order.
     /// </summary>
     private static async Task<Batch> ReadAsync(
-        DbConnection source,
-        FeedTable table,
-        string query,
-        long watermark,
-        KnownCodes known,
-        string runId,
+        TableRead read,
         bool stopAtDuplicate,
         ChannelWriter<List<object?[]>> chunks,
         CancellationToken ct
     )
     {
+        var (source, table, query, watermark, known, runId) = read;
         var batch = new Batch(table.Keys.Length);
         var chunk = new List<object?[]>(ChunkRows);
         try
@@ -606,6 +601,40 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
             Hospitals = await Codes("SELECT code FROM hospitals"),
             Teams = await Codes("SELECT code FROM medical_teams"),
         };
+    }
+
+    /// <summary>What the pull's tables gave so far: counts and the highest row_version read.</summary>
+    private sealed class Totals(long watermark)
+    {
+        private readonly long _previousWatermark = watermark;
+
+        public long Read { get; private set; }
+        public long Changed { get; private set; }
+        public long Rejected { get; private set; }
+        public long Watermark { get; private set; } = watermark;
+
+        public void Add(Batch batch)
+        {
+            Read += batch.Read;
+            Rejected += batch.Rejected.Count;
+            Watermark = Math.Max(Watermark, batch.Watermark);
+            Changed += batch.Changed;
+        }
+
+        /// <summary>The pull run's row in <c>pull_runs</c> as it ends.</summary>
+        public FinishRow Finish(string id, DateTimeOffset at, string status, string? error) =>
+            new(id, at, status, Read, Changed, Rejected, Watermark.ToString(CultureInfo.InvariantCulture), error);
+
+        /// <summary>A failed pull run's row: it changed nothing and keeps the watermark it started from.</summary>
+        public FinishRow Failed(string id, DateTimeOffset at, string error) =>
+            Finish(id, at, "failed", error) with
+            {
+                rows_changed = 0,
+                watermark = _previousWatermark.ToString(CultureInfo.InvariantCulture),
+            };
+
+        public PullRun Succeeded(string id, Feed feed, TimeSpan duration) =>
+            new(id, feed, "succeeded", Read, Changed, Rejected, Watermark, duration, null);
     }
 
     /// <summary>What one table's pull gave: counts, rejected rows, and whether a key was read more than once.</summary>

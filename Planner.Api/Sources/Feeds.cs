@@ -1,3 +1,6 @@
+using Planner.Api.Storage;
+using Planner.Solver.Care;
+
 namespace Planner.Api.Sources;
 
 /// <summary>The tables of each feed, in the order they are pulled (parents before children).</summary>
@@ -112,22 +115,7 @@ internal static class Feeds
             """,
             Target: "capacity_reports",
             Keys: ["hospital_code", "report_date"],
-            Values:
-            [
-                "beds_general_total",
-                "beds_general_occupied",
-                "beds_isolation_total",
-                "beds_isolation_occupied",
-                "beds_icu_total",
-                "beds_icu_occupied",
-                "severe_patients",
-                "critical_patients",
-                "ventilators_total",
-                "ventilators_in_use",
-                "ecmo_total",
-                "ecmo_in_use",
-                "staff_on_duty",
-            ],
+            Values: [.. CapacityCounts.Columns],
             StampsPullRun: true,
             (r, known) =>
             {
@@ -226,15 +214,8 @@ internal static class Feeds
                 var specialty = r.Text("specialty");
                 r.Require(known.Teams.Contains(team), $"team_code {team} is not a known team");
                 r.Require(
-                    specialty
-                        is "critical_care"
-                            or "respiratory"
-                            or "infectious_disease"
-                            or "icu_nursing"
-                            or "general_nursing"
-                            or "infection_control",
-                    $"specialty '{specialty}' is not one of critical_care, respiratory, infectious_disease, "
-                        + $"icu_nursing, general_nursing, infection_control"
+                    Specialties.All.Contains(specialty),
+                    $"specialty '{specialty}' is not one of {string.Join(", ", Specialties.All)}"
                 );
                 return [team, specialty, r.Count("members")];
             },

@@ -1,6 +1,7 @@
 using Dapper;
 using Planner.Api.ReferenceData;
 using Planner.Api.Storage;
+using SeedTable = (string Table, string[] Columns, System.Collections.Generic.List<object?[]> Rows);
 
 namespace Planner.Api.Sources;
 
@@ -70,126 +71,110 @@ public static class SourceSeeder
         return reader.ReadToEnd();
     }
 
-    private static List<(string Table, string[] Columns, List<object?[]> Rows)> Tables(Feed feed, DataFiles files) =>
+    private static List<SeedTable> Tables(Feed feed, DataFiles files) =>
         feed switch
         {
-            Feed.Production =>
-            [
-                (
-                    "enterprises",
-                    ["code", "name", "county_code", "kind"],
-                    Rows(files, "sample/suppliers.csv", r =>
-                        [r.Text("code"), r.Text("name"), r.Text("county_code"), r.Text("kind")]
-                    )
-                ),
-                (
-                    "enterprise_products",
-                    ["enterprise_code", "product_code", "daily_capacity"],
-                    Rows(files, "sample/supplier-products.csv", r =>
-                        [r.Text("supplier_code"), r.Text("product_code"), r.WholeNumber("daily_capacity")]
-                    )
-                ),
-                (
-                    "daily_output",
-                    ["enterprise_code", "product_code", "report_date", "quantity"],
-                    Rows(files, "sample/production.csv", r =>
-                        [
-                            r.Text("supplier_code"),
-                            r.Text("product_code"),
-                            r.Text("report_date"),
-                            r.WholeNumber("output"),
-                        ]
-                    )
-                ),
-                (
-                    "stock_on_hand",
-                    ["enterprise_code", "product_code", "as_of", "quantity"],
-                    Rows(files, "sample/stock.csv", r =>
-                        [r.Text("supplier_code"), r.Text("product_code"), r.Text("as_of"), r.WholeNumber("quantity")]
-                    )
-                ),
-            ],
-            Feed.Hospitals =>
-            [
-                (
-                    "hospitals",
-                    ["code", "name", "county_code", "designated", "grade"],
-                    Rows(files, "sample/hospitals.csv", r =>
-                        [
-                            r.Text("code"),
-                            r.Text("name"),
-                            r.Text("county_code"),
-                            r.WholeNumber("designated"),
-                            r.Text("grade"),
-                        ]
-                    )
-                ),
-                (
-                    "capacity_reports",
-                    CapacityColumns,
-                    Rows(files, "sample/capacity.csv", r =>
-                        CapacityColumns
-                            .Select(c => c is "hospital_code" or "report_date" ? (object?)r.Text(c) : r.WholeNumber(c))
-                            .ToArray()
-                    )
-                ),
-            ],
-            Feed.Teams =>
-            [
-                (
-                    "teams",
-                    [
-                        "code",
-                        "name",
-                        "home_city_code",
-                        "level",
-                        "available_from",
-                        "available_to",
-                        "rest_days",
-                        "current_site",
-                    ],
-                    Rows(files, "sample/teams.csv", r =>
-                        [
-                            r.Text("code"),
-                            r.Text("name"),
-                            r.Text("home_city_code"),
-                            r.Text("level"),
-                            r.Text("available_from"),
-                            r.Text("available_to"),
-                            r.WholeNumber("rest_days"),
-                            r.OptionalText("current_site"),
-                        ]
-                    )
-                ),
-                (
-                    "team_members",
-                    ["team_code", "specialty", "members"],
-                    Rows(files, "sample/team-members.csv", r =>
-                        [r.Text("team_code"), r.Text("specialty"), r.WholeNumber("members")]
-                    )
-                ),
-            ],
+            Feed.Production => ProductionTables(files),
+            Feed.Hospitals => HospitalTables(files),
+            Feed.Teams => TeamTables(files),
             _ => throw new ArgumentOutOfRangeException(nameof(feed)),
         };
 
-    private static readonly string[] CapacityColumns =
-    [
-        "hospital_code",
-        "report_date",
-        "beds_general_total",
-        "beds_general_occupied",
-        "beds_isolation_total",
-        "beds_isolation_occupied",
-        "beds_icu_total",
-        "beds_icu_occupied",
-        "severe_patients",
-        "critical_patients",
-        "ventilators_total",
-        "ventilators_in_use",
-        "ecmo_total",
-        "ecmo_in_use",
-        "staff_on_duty",
-    ];
+    private static List<SeedTable> ProductionTables(DataFiles files) =>
+        [
+            (
+                "enterprises",
+                ["code", "name", "county_code", "kind"],
+                Rows(files, "sample/suppliers.csv", r =>
+                    [r.Text("code"), r.Text("name"), r.Text("county_code"), r.Text("kind")]
+                )
+            ),
+            (
+                "enterprise_products",
+                ["enterprise_code", "product_code", "daily_capacity"],
+                Rows(files, "sample/supplier-products.csv", r =>
+                    [r.Text("supplier_code"), r.Text("product_code"), r.WholeNumber("daily_capacity")]
+                )
+            ),
+            (
+                "daily_output",
+                ["enterprise_code", "product_code", "report_date", "quantity"],
+                Rows(files, "sample/production.csv", r =>
+                    [r.Text("supplier_code"), r.Text("product_code"), r.Text("report_date"), r.WholeNumber("output")]
+                )
+            ),
+            (
+                "stock_on_hand",
+                ["enterprise_code", "product_code", "as_of", "quantity"],
+                Rows(files, "sample/stock.csv", r =>
+                    [r.Text("supplier_code"), r.Text("product_code"), r.Text("as_of"), r.WholeNumber("quantity")]
+                )
+            ),
+        ];
+
+    private static List<SeedTable> HospitalTables(DataFiles files) =>
+        [
+            (
+                "hospitals",
+                ["code", "name", "county_code", "designated", "grade"],
+                Rows(files, "sample/hospitals.csv", r =>
+                    [
+                        r.Text("code"),
+                        r.Text("name"),
+                        r.Text("county_code"),
+                        r.WholeNumber("designated"),
+                        r.Text("grade"),
+                    ]
+                )
+            ),
+            (
+                "capacity_reports",
+                CapacityColumns,
+                Rows(files, "sample/capacity.csv", r =>
+                    CapacityColumns
+                        .Select(c => c is "hospital_code" or "report_date" ? (object?)r.Text(c) : r.WholeNumber(c))
+                        .ToArray()
+                )
+            ),
+        ];
+
+    private static List<SeedTable> TeamTables(DataFiles files) =>
+        [
+            (
+                "teams",
+                [
+                    "code",
+                    "name",
+                    "home_city_code",
+                    "level",
+                    "available_from",
+                    "available_to",
+                    "rest_days",
+                    "current_site",
+                ],
+                Rows(files, "sample/teams.csv", r =>
+                    [
+                        r.Text("code"),
+                        r.Text("name"),
+                        r.Text("home_city_code"),
+                        r.Text("level"),
+                        r.Text("available_from"),
+                        r.Text("available_to"),
+                        r.WholeNumber("rest_days"),
+                        r.OptionalText("current_site"),
+                    ]
+                )
+            ),
+            (
+                "team_members",
+                ["team_code", "specialty", "members"],
+                Rows(files, "sample/team-members.csv", r =>
+                    [r.Text("team_code"), r.Text("specialty"), r.WholeNumber("members")]
+                )
+            ),
+        ];
+
+    private static readonly string[] CapacityColumns = ["hospital_code", "report_date", .. CapacityCounts.Columns];
 
     private static List<object?[]> Rows(DataFiles files, string path, Func<CsvRow, object?[]> map) =>
         files.Read(path).Rows.Select(map).ToList();

@@ -32,27 +32,17 @@ public static class Migrator
 {
     private const string Folder = "Planner.Api.Storage.Migrations.";
 
-    private static readonly Dictionary<string, string> SqliteTypes = new()
-    {
-        ["bigint"] = "INTEGER",
-        ["double"] = "REAL",
-        ["date"] = "TEXT",
-        ["timestamp"] = "TEXT",
-        ["boolean"] = "INTEGER",
-        ["false"] = "0",
-        ["blob"] = "BLOB",
-    };
-
-    private static readonly Dictionary<string, string> PostgresTypes = new()
-    {
-        ["bigint"] = "bigint",
-        ["double"] = "double precision",
-        ["date"] = "date",
-        ["timestamp"] = "timestamptz",
-        ["boolean"] = "boolean",
-        ["false"] = "false",
-        ["blob"] = "bytea",
-    };
+    /// <summary>Each type variable and what it stands for on SQLite and on PostgreSQL.</summary>
+    private static readonly (string Variable, string Sqlite, string Postgres)[] Types =
+    [
+        ("bigint", "INTEGER", "bigint"),
+        ("double", "REAL", "double precision"),
+        ("date", "TEXT", "date"),
+        ("timestamp", "TEXT", "timestamptz"),
+        ("boolean", "INTEGER", "boolean"),
+        ("false", "0", "false"),
+        ("blob", "BLOB", "bytea"),
+    ];
 
     public static async Task MigrateAsync(Database database, CancellationToken ct = default)
     {
@@ -62,7 +52,7 @@ public static class Migrator
             : DeployChanges.To.PostgresqlDatabase(database.ConnectionString);
         var upgrader = builder
             .WithScripts(Scripts(database.Provider))
-            .WithVariables(sqlite ? SqliteTypes : PostgresTypes)
+            .WithVariables(Types.ToDictionary(t => t.Variable, t => sqlite ? t.Sqlite : t.Postgres))
             .WithTransactionPerScript()
             .LogTo(new QuietLog())
             .Build();

@@ -61,9 +61,8 @@ internal static class CapacityRows
         foreach (var extra in package.Sheets.Where(s => s is not (Capacity or CapacityTemplate.InstructionsSheet)))
         {
             layout.Add(
-                new UploadError(
+                Layout(
                     extra,
-                    null,
                     null,
                     null,
                     null,
@@ -75,71 +74,19 @@ internal static class CapacityRows
         if (!package.Sheets.Contains(Capacity))
         {
             layout.Add(
-                new UploadError(
-                    Capacity,
-                    null,
-                    null,
-                    null,
-                    null,
-                    $"There is no sheet '{Capacity}': upload the capacity template."
-                )
+                Layout(Capacity, null, null, null, $"There is no sheet '{Capacity}': upload the capacity template.")
             );
             throw Invalid(layout, rows);
         }
 
         using var sheet = package.OpenSheet(Capacity);
-        var rules = new RowRules(Capacity, columns, hospitals, allowed, today, limits, rows);
-        var reports = new List<CapacityReport>();
-        bool? readable = null;
-        while (sheet.Next() is { } row)
-        {
-            if (row.Hidden && row.HasData)
-            {
-                layout.Add(
-                    new UploadError(
-                        Capacity,
-                        row.Number,
-                        null,
-                        null,
-                        null,
-                        $"Row {row.Number} is hidden; unhide it (or delete it) {SeeWhatYouUpload}"
-                    )
-                );
-            }
-            readable ??= Header(row.Number == 1 ? row : null, columns, layout);
-            if (row.Number == 1 || readable == false)
-                continue;
-            if (rules.Check(row) is { } report)
-                reports.Add(report);
-        }
-        readable ??= Header(null, columns, layout);
-        foreach (var merged in sheet.Merged)
-        {
-            var (row, column) = TopLeft(merged);
-            layout.Add(
-                new UploadError(
-                    Capacity,
-                    row,
-                    column,
-                    null,
-                    merged,
-                    $"Cells {merged} are merged; unmerge them, one value per cell."
-                )
-            );
-        }
-        foreach (var letters in sheet.HiddenColumns.Select(SheetReader.ColumnLetters))
-        {
-            layout.Add(
-                new UploadError(
-                    Capacity,
-                    null,
-                    letters,
-                    null,
-                    null,
-                    $"Column {letters} is hidden; unhide it {SeeWhatYouUpload}"
-                )
-            );
-        }
+        var reports = ReadRows(
+            sheet,
+            columns,
+            new RowRules(Capacity, columns, hospitals, allowed, today, limits, rows),
+            layout
+        );
+        MergedAndHidden(sheet, layout);
         if (layout.Count + rows.Count == 0 && reports.Count == 0)
         {
             rows.Add(
@@ -156,6 +103,63 @@ internal static class CapacityRows
         if (layout.Count + rows.Count > 0)
             throw Invalid(layout, rows);
         return reports;
+    }
+
+    /// <summary>A problem with the file's layout (sheets, header, hidden or merged cells), not with a
+    /// field.</summary>
+    private static UploadError Layout(string sheet, int? row, string? column, string? value, string message) =>
+        new(sheet, row, column, null, value, message);
+
+    /// <summary>The header, then the reports of the rows under it when it lets them be read by column; hidden rows
+    /// holding data are problems.</summary>
+    private static List<CapacityReport> ReadRows(
+        SheetReader sheet,
+        IReadOnlyList<CapacityColumn> columns,
+        RowRules rules,
+        ProblemList layout
+    )
+    {
+        var reports = new List<CapacityReport>();
+        bool? readable = null;
+        while (sheet.Next() is { } row)
+        {
+            if (row.Hidden && row.HasData)
+            {
+                layout.Add(
+                    Layout(
+                        CapacityTemplate.SheetName,
+                        row.Number,
+                        null,
+                        null,
+                        $"Row {row.Number} is hidden; unhide it (or delete it) {SeeWhatYouUpload}"
+                    )
+                );
+            }
+            readable ??= Header(row.Number == 1 ? row : null, columns, layout);
+            if (row.Number == 1 || readable == false)
+                continue;
+            if (rules.Check(row) is { } report)
+                reports.Add(report);
+        }
+        readable ??= Header(null, columns, layout);
+        return reports;
+    }
+
+    /// <summary>Merged cells and hidden columns, once the sheet has been read through.</summary>
+    private static void MergedAndHidden(SheetReader sheet, ProblemList layout)
+    {
+        const string Capacity = CapacityTemplate.SheetName;
+        foreach (var merged in sheet.Merged)
+        {
+            var (row, column) = TopLeft(merged);
+            layout.Add(
+                Layout(Capacity, row, column, merged, $"Cells {merged} are merged; unmerge them, one value per cell.")
+            );
+        }
+        foreach (var letters in sheet.HiddenColumns.Select(SheetReader.ColumnLetters))
+            layout.Add(
+                Layout(Capacity, null, letters, null, $"Column {letters} is hidden; unhide it {SeeWhatYouUpload}")
+            );
     }
 
     private static UploadInvalid Invalid(ProblemList layout, ProblemList rows) =>
@@ -199,10 +203,9 @@ internal static class CapacityRows
         if (!readable && missing.Count > 0)
         {
             problems.Add(
-                new UploadError(
+                Layout(
                     CapacityTemplate.SheetName,
                     1,
-                    null,
                     null,
                     null,
                     $"Missing columns: {string.Join(", ", missing)}. Download a fresh template."
@@ -224,6 +227,21 @@ internal static class CapacityRows
             : (null, null);
     }
 
+    /// <summary>What a row gives, as its cells are checked.</summary>
+    private sealed class RowValues
+    {
+        public Dictionary<string, long?> Counts { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, long> Staff { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, long> Days { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, bool> Obtain { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Products (and "staff", for the specialties) with a cell that could not be read: no rule across
+        /// them runs.</summary>
+        public HashSet<string> Unreadable { get; } = new(StringComparer.Ordinal);
+
+        public string? Notes { get; set; }
+    }
+
     /// <summary>Every rule of one row; the hospitals and dates seen so far, for duplicates.</summary>
     private sealed class RowRules(
         string sheet,
@@ -243,101 +261,28 @@ internal static class CapacityRows
 
         private readonly string[] _products = columns.Select(c => c.Product).OfType<string>().Distinct().ToArray();
 
+        /// <summary>The row being checked, and its cells by column (null where the sheet has none).</summary>
+        private SheetRow _row = null!;
+        private SheetCell?[] _cells = [];
+
         public CapacityReport? Check(SheetRow row)
         {
-            var cells = new SheetCell?[columns.Count];
+            _row = row;
+            _cells = new SheetCell?[columns.Count];
             foreach (var cell in row.Cells.Where(c => c.Column <= columns.Count))
-                cells[cell.Column - 1] = cell;
+                _cells[cell.Column - 1] = cell;
             var before = problems.Count;
-            // A formula is refused wherever it is, in rows reported or not; its cached value is never used.
-            for (var i = 0; i < cells.Length; i++)
-            {
-                if (cells[i]?.Formula is not { } formula)
-                    continue;
-                var shown = formula.Length > 0 ? Shorten("=" + formula) : "shared with another cell";
-                Error(i, $"The cell holds a formula ({shown}); type the value itself (copy and paste as values).");
-            }
-            if (cells.All(c => c is null || c.IsEmpty))
+            Formulas();
+            if (_cells.All(c => c is null || c.IsEmpty))
                 return null;
-            if (cells[3] is not { IsEmpty: false })
+            if (_cells[3] is not { IsEmpty: false })
                 return null; // not reported this time
 
             var hospital = Hospital();
             var date = Date(3);
-            var counts = new Dictionary<string, long?>(StringComparer.Ordinal);
-            var staff = new Dictionary<string, long>(StringComparer.Ordinal);
-            var days = new Dictionary<string, long>(StringComparer.Ordinal);
-            var obtain = new Dictionary<string, bool>(StringComparer.Ordinal);
-            // Products (and "staff", for the specialties) with a cell that could not be read: no rule across them runs.
-            var unreadable = new HashSet<string>(StringComparer.Ordinal);
-            string? notes = null;
-            for (var i = 4; i < columns.Count; i++)
-            {
-                var column = columns[i];
-                var problemsBefore = problems.Count;
-                switch (column.Kind)
-                {
-                    case CapacityKind.Count:
-                        var n = Count(i);
-                        var key = column.Specialty is not null ? "staff" : column.Product;
-                        if (key is not null && !Readable(i, problemsBefore))
-                            unreadable.Add(key);
-                        if (column.Specialty is { } specialty && n is { } people)
-                            staff[specialty] = people;
-                        else if (column.Product is { } product && n is { } onHand)
-                            days[product] = onHand;
-                        else if (key is null)
-                            counts[column.Field] = n;
-                        break;
-                    case CapacityKind.YesNo:
-                        if (YesNo(i) is { } yes)
-                            obtain[column.Product!] = yes;
-                        if (!Readable(i, problemsBefore))
-                            unreadable.Add(column.Product!);
-                        break;
-                    case CapacityKind.Notes:
-                        notes = Notes(i);
-                        break;
-                }
-            }
-            foreach (
-                var product in _products.Where(p =>
-                    !unreadable.Contains(p) && days.ContainsKey(p) != obtain.ContainsKey(p)
-                )
-            )
-            {
-                var missing = days.ContainsKey(product) ? CapacityKind.YesNo : CapacityKind.Count;
-                Error(
-                    columns.ToList().FindIndex(c => c.Product == product && c.Kind == missing),
-                    $"Give both {product} days on hand and whether it can be obtained, or neither."
-                );
-            }
-
-            Rule("beds_general_occupied", "beds_general_total", "General beds occupied exceed the general beds.");
-            Rule(
-                "beds_isolation_occupied",
-                "beds_isolation_total",
-                "Isolation beds occupied exceed the isolation beds."
-            );
-            Rule("beds_icu_occupied", "beds_icu_total", "ICU beds occupied exceed the ICU beds.");
-            Rule("ventilators_in_use", "ventilators_total", "Ventilators in use exceed the ventilators.");
-            Rule("ecmo_in_use", "ecmo_total", "ECMO in use exceed the ECMO machines.");
-            var occupied =
-                counts["beds_general_occupied"] + counts["beds_isolation_occupied"] + counts["beds_icu_occupied"];
-            if (counts["severe_patients"] + counts["critical_patients"] is { } patients && patients > occupied)
-            {
-                Error(
-                    _index["critical_patients"],
-                    $"Severe plus critical patients ({patients:N0}) exceed the occupied beds ({occupied:N0})."
-                );
-            }
-            if (counts["staff_on_duty"] is { } onDuty && !unreadable.Contains("staff") && staff.Values.Sum() > onDuty)
-            {
-                Error(
-                    _index["staff_on_duty"],
-                    $"Staff by specialty add up to {staff.Values.Sum():N0}, more than the {onDuty:N0} on duty."
-                );
-            }
+            var values = Values();
+            BothOrNeither(values);
+            AcrossFields(values);
             if (hospital is not null && date is { } day && !_seen.TryAdd((hospital, day), row.Number))
             {
                 Error(
@@ -351,176 +296,283 @@ internal static class CapacityRows
             return new CapacityReport(
                 hospital!,
                 date!.Value,
-                counts.ToDictionary(c => c.Key, c => c.Value!.Value, StringComparer.Ordinal),
-                staff,
-                days.ToDictionary(d => d.Key, d => (d.Value, obtain[d.Key]), StringComparer.Ordinal),
-                notes
+                values.Counts.ToDictionary(c => c.Key, c => c.Value!.Value, StringComparer.Ordinal),
+                values.Staff,
+                values.Days.ToDictionary(d => d.Key, d => (d.Value, values.Obtain[d.Key]), StringComparer.Ordinal),
+                values.Notes
+            );
+        }
+
+        /// <summary>A formula is refused wherever it is, in rows reported or not; its cached value is never
+        /// used.</summary>
+        private void Formulas()
+        {
+            for (var i = 0; i < _cells.Length; i++)
+            {
+                if (_cells[i]?.Formula is not { } formula)
+                    continue;
+                var shown = formula.Length > 0 ? Shorten("=" + formula) : "shared with another cell";
+                Error(i, $"The cell holds a formula ({shown}); type the value itself (copy and paste as values).");
+            }
+        }
+
+        /// <summary>The values of the columns after the report date, each checked.</summary>
+        private RowValues Values()
+        {
+            var values = new RowValues();
+            for (var i = 4; i < columns.Count; i++)
+            {
+                var column = columns[i];
+                var problemsBefore = problems.Count;
+                switch (column.Kind)
+                {
+                    case CapacityKind.Count:
+                        var n = Count(i);
+                        var key = column.Specialty is not null ? "staff" : column.Product;
+                        if (key is not null && !Readable(i, problemsBefore))
+                            values.Unreadable.Add(key);
+                        if (column.Specialty is { } specialty && n is { } people)
+                            values.Staff[specialty] = people;
+                        else if (column.Product is { } product && n is { } onHand)
+                            values.Days[product] = onHand;
+                        else if (key is null)
+                            values.Counts[column.Field] = n;
+                        break;
+                    case CapacityKind.YesNo:
+                        if (YesNo(i) is { } yes)
+                            values.Obtain[column.Product!] = yes;
+                        if (!Readable(i, problemsBefore))
+                            values.Unreadable.Add(column.Product!);
+                        break;
+                    case CapacityKind.Notes:
+                        values.Notes = Notes(i);
+                        break;
+                }
+            }
+            return values;
+        }
+
+        /// <summary>A product's days on hand and whether it can be obtained are given together or not at
+        /// all.</summary>
+        private void BothOrNeither(RowValues values)
+        {
+            var (days, obtain) = (values.Days, values.Obtain);
+            foreach (
+                var product in _products.Where(p =>
+                    !values.Unreadable.Contains(p) && days.ContainsKey(p) != obtain.ContainsKey(p)
+                )
+            )
+            {
+                var missing = days.ContainsKey(product) ? CapacityKind.YesNo : CapacityKind.Count;
+                Error(
+                    columns.ToList().FindIndex(c => c.Product == product && c.Kind == missing),
+                    $"Give both {product} days on hand and whether it can be obtained, or neither."
+                );
+            }
+        }
+
+        /// <summary>The rules between fields, each run when the fields it compares could be read.</summary>
+        private void AcrossFields(RowValues values)
+        {
+            var counts = values.Counts;
+            Rule(
+                counts,
+                "beds_general_occupied",
+                "beds_general_total",
+                "General beds occupied exceed the general beds."
+            );
+            Rule(
+                counts,
+                "beds_isolation_occupied",
+                "beds_isolation_total",
+                "Isolation beds occupied exceed the isolation beds."
+            );
+            Rule(counts, "beds_icu_occupied", "beds_icu_total", "ICU beds occupied exceed the ICU beds.");
+            Rule(counts, "ventilators_in_use", "ventilators_total", "Ventilators in use exceed the ventilators.");
+            Rule(counts, "ecmo_in_use", "ecmo_total", "ECMO in use exceed the ECMO machines.");
+            var occupied =
+                counts["beds_general_occupied"] + counts["beds_isolation_occupied"] + counts["beds_icu_occupied"];
+            if (counts["severe_patients"] + counts["critical_patients"] is { } patients && patients > occupied)
+            {
+                Error(
+                    _index["critical_patients"],
+                    $"Severe plus critical patients ({patients:N0}) exceed the occupied beds ({occupied:N0})."
+                );
+            }
+            var staff = values.Staff;
+            if (
+                counts["staff_on_duty"] is { } onDuty
+                && !values.Unreadable.Contains("staff")
+                && staff.Values.Sum() > onDuty
+            )
+            {
+                Error(
+                    _index["staff_on_duty"],
+                    $"Staff by specialty add up to {staff.Values.Sum():N0}, more than the {onDuty:N0} on duty."
+                );
+            }
+        }
+
+        private bool Readable(int i, int problemsBefore) =>
+            problems.Count == problemsBefore && _cells[i]?.Formula is null;
+
+        private void Rule(Dictionary<string, long?> counts, string part, string whole, string message)
+        {
+            if (counts[part] is { } p && counts[whole] is { } w && p > w)
+            {
+                Error(_index[part], $"{message} ({p:N0} > {w:N0})");
+            }
+        }
+
+        private void Error(int i, string message) =>
+            problems.Add(
+                new UploadError(
+                    sheet,
+                    _row.Number,
+                    SheetReader.ColumnLetters(i + 1),
+                    columns[i].Title,
+                    Shorten(_cells[i]?.Text ?? ""),
+                    message
+                )
             );
 
-            bool Readable(int i, int problemsBefore) => problems.Count == problemsBefore && cells[i]?.Formula is null;
-
-            void Rule(string part, string whole, string message)
+        /// <summary>A cell whose value cannot be used: empty, an error value (reported here) or a formula (reported by
+        /// <see cref="Formulas"/>).</summary>
+        private bool Unusable(int i, out SheetCell cell, string? emptyMessage)
+        {
+            cell = _cells[i] ?? new SheetCell(i + 1, CellKind.Empty, "", 0, null);
+            if (cell.Formula is not null)
+                return true;
+            if (cell.Kind == CellKind.Error)
             {
-                if (counts[part] is { } p && counts[whole] is { } w && p > w)
-                {
-                    Error(_index[part], $"{message} ({p:N0} > {w:N0})");
-                }
-            }
-
-            void Error(int i, string message) =>
-                problems.Add(
-                    new UploadError(
-                        sheet,
-                        row.Number,
-                        SheetReader.ColumnLetters(i + 1),
-                        columns[i].Title,
-                        Shorten(cells[i]?.Text ?? ""),
-                        message
-                    )
-                );
-
-            // A cell whose value cannot be used: empty, an error value (reported here) or a formula (reported above).
-            bool Unusable(int i, out SheetCell cell, string? emptyMessage)
-            {
-                cell = cells[i] ?? new SheetCell(i + 1, CellKind.Empty, "", 0, null);
-                if (cell.Formula is not null)
-                    return true;
-                if (cell.Kind == CellKind.Error)
-                {
-                    Error(i, $"The cell holds the error {cell.Text}; type the value.");
-                    return true;
-                }
-                if (!cell.IsEmpty)
-                    return false;
-                if (emptyMessage is not null)
-                    Error(i, emptyMessage);
+                Error(i, $"The cell holds the error {cell.Text}; type the value.");
                 return true;
             }
+            if (!cell.IsEmpty)
+                return false;
+            if (emptyMessage is not null)
+                Error(i, emptyMessage);
+            return true;
+        }
 
-            string? Hospital()
+        private string? Hospital()
+        {
+            if (Unusable(0, out var cell, "The hospital code is empty."))
+                return null;
+            var code = cell.Text.Trim();
+            if (code.Length == 0)
             {
-                if (Unusable(0, out var cell, "The hospital code is empty."))
-                    return null;
-                var code = cell.Text.Trim();
-                if (code.Length == 0)
-                {
-                    Error(0, "The hospital code is empty.");
-                }
-                else if (!hospitals.Contains(code))
-                {
-                    Error(0, $"There is no hospital {code}; use the codes the template came with.");
-                }
-                else if (allowed is not null && !allowed.Contains(code))
-                {
-                    var own = string.Join(", ", allowed.Order(StringComparer.Ordinal));
-                    Error(0, $"Hospital {code} is not one of yours; you report for {own}.");
-                }
-                else
-                {
-                    return code;
-                }
+                Error(0, "The hospital code is empty.");
+            }
+            else if (!hospitals.Contains(code))
+            {
+                Error(0, $"There is no hospital {code}; use the codes the template came with.");
+            }
+            else if (allowed is not null && !allowed.Contains(code))
+            {
+                var own = string.Join(", ", allowed.Order(StringComparer.Ordinal));
+                Error(0, $"Hospital {code} is not one of yours; you report for {own}.");
+            }
+            else
+            {
+                return code;
+            }
+            return null;
+        }
+
+        private long? Count(int i)
+        {
+            var required = columns[i].Required ? "The cell is empty; a whole number (0 or more) is needed." : null;
+            if (Unusable(i, out var cell, required))
+                return null;
+            const NumberStyles Decimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
+            double? value = cell.Kind switch
+            {
+                CellKind.Number => cell.Number,
+                CellKind.Text
+                    when double.TryParse(cell.Text.Trim(), Decimal, CultureInfo.InvariantCulture, out var parsed) =>
+                    parsed,
+                _ => null,
+            };
+            if (value is not { } v || v != Math.Floor(v) || double.IsInfinity(v))
+            {
+                Error(i, "This is not a whole number.");
                 return null;
             }
-
-            long? Count(int i)
+            if (v < 0 || v > int.MaxValue)
             {
-                var required = columns[i].Required ? "The cell is empty; a whole number (0 or more) is needed." : null;
-                if (Unusable(i, out var cell, required))
-                    return null;
-                const NumberStyles Decimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
-                double? value = cell.Kind switch
-                {
-                    CellKind.Number => cell.Number,
-                    CellKind.Text
-                        when double.TryParse(cell.Text.Trim(), Decimal, CultureInfo.InvariantCulture, out var parsed) =>
-                        parsed,
-                    _ => null,
-                };
-                if (value is not { } v || v != Math.Floor(v) || double.IsInfinity(v))
-                {
-                    Error(i, "This is not a whole number.");
-                    return null;
-                }
-                if (v < 0 || v > int.MaxValue)
-                {
-                    Error(
-                        i,
-                        v < 0 ? "The number is negative; it must be 0 or more." : "The number is implausibly large."
-                    );
-                    return null;
-                }
-                return (long)v;
+                Error(i, v < 0 ? "The number is negative; it must be 0 or more." : "The number is implausibly large.");
+                return null;
             }
+            return (long)v;
+        }
 
-            bool? YesNo(int i)
+        private bool? YesNo(int i)
+        {
+            if (Unusable(i, out var cell, null))
+                return null;
+            if (cell.Kind == CellKind.Boolean)
+                return cell.Number == 1;
+            switch (cell.Text.Trim().ToUpperInvariant())
             {
-                if (Unusable(i, out var cell, null))
+                case "YES" or "Y" or "是":
+                    return true;
+                case "NO" or "N" or "否":
+                    return false;
+                default:
+                    Error(i, "Answer Yes or No.");
                     return null;
-                if (cell.Kind == CellKind.Boolean)
-                    return cell.Number == 1;
-                switch (cell.Text.Trim().ToUpperInvariant())
-                {
-                    case "YES" or "Y" or "是":
-                        return true;
-                    case "NO" or "N" or "否":
-                        return false;
-                    default:
-                        Error(i, "Answer Yes or No.");
-                        return null;
-                }
             }
+        }
 
-            string? Notes(int i)
+        private string? Notes(int i)
+        {
+            if (Unusable(i, out var cell, null))
+                return null;
+            if (cell.Text.Length > limits.MaxNoteLength)
             {
-                if (Unusable(i, out var cell, null))
-                    return null;
-                if (cell.Text.Length > limits.MaxNoteLength)
-                {
-                    Error(
-                        i,
-                        $"The note is {cell.Text.Length:N0} characters; the limit is {limits.MaxNoteLength:N0} "
-                            + $"({UploadLimits.Section}:MaxNoteLength)."
-                    );
-                }
-                return cell.Text;
+                Error(
+                    i,
+                    $"The note is {cell.Text.Length:N0} characters; the limit is {limits.MaxNoteLength:N0} "
+                        + $"({UploadLimits.Section}:MaxNoteLength)."
+                );
             }
+            return cell.Text;
+        }
 
-            DateOnly? Date(int i)
+        private DateOnly? Date(int i)
+        {
+            if (Unusable(i, out var cell, null))
+                return null;
+            // A date cell, an Excel date serial typed as a number, or yyyy-mm-dd text.
+            var serial = cell.Number;
+            DateOnly? date = cell.Kind switch
             {
-                if (Unusable(i, out var cell, null))
-                    return null;
-                // A date cell, an Excel date serial typed as a number, or yyyy-mm-dd text.
-                var serial = cell.Number;
-                DateOnly? date = cell.Kind switch
-                {
-                    CellKind.Date when serial is > -657435 and < 2958466 => FromSerial(serial),
-                    CellKind.Number when serial == Math.Floor(serial) && serial is > 0 and < 2958466 => FromSerial(
-                        serial
-                    ),
-                    CellKind.Text
-                        when DateOnly.TryParseExact(
-                            cell.Text.Trim(),
-                            "yyyy-MM-dd",
-                            CultureInfo.InvariantCulture,
-                            DateTimeStyles.None,
-                            out var parsed
-                        ) => parsed,
+                CellKind.Date when serial is > -657435 and < 2958466 => FromSerial(serial),
+                CellKind.Number when serial == Math.Floor(serial) && serial is > 0 and < 2958466 => FromSerial(serial),
+                CellKind.Text
+                    when DateOnly.TryParseExact(
+                        cell.Text.Trim(),
+                        "yyyy-MM-dd",
+                        CultureInfo.InvariantCulture,
+                        DateTimeStyles.None,
+                        out var parsed
+                    ) => parsed,
 
-                    _ => null,
-                };
+                _ => null,
+            };
 
-                if (date is null)
-                {
-                    Error(i, "This is not a date; type it as yyyy-mm-dd, e.g. 2020-02-10.");
-                    return null;
-                }
-                if (date < new DateOnly(2019, 12, 1) || date > today.AddDays(1))
-                {
-                    Error(i, $"The report date must be from 2019-12-01 to {today.AddDays(1):yyyy-MM-dd}.");
-                    return null;
-                }
-                return date;
+            if (date is null)
+            {
+                Error(i, "This is not a date; type it as yyyy-mm-dd, e.g. 2020-02-10.");
+                return null;
             }
+            if (date < new DateOnly(2019, 12, 1) || date > today.AddDays(1))
+            {
+                Error(i, $"The report date must be from 2019-12-01 to {today.AddDays(1):yyyy-MM-dd}.");
+                return null;
+            }
+            return date;
         }
 
         private static DateOnly FromSerial(double serial) => DateOnly.FromDateTime(DateTime.FromOADate(serial));

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using System.Globalization;
 using ClosedXML.Excel;
 using Dapper;
 using Planner.Api.Storage;
 using Planner.Api.Workbooks;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Uploads;
 
@@ -38,16 +40,6 @@ public static class CapacityTemplate
     public const string SheetName = "Capacity";
     public const string InstructionsSheet = "Instructions";
 
-    public static readonly string[] Specialties =
-    [
-        "critical_care",
-        "respiratory",
-        "infectious_disease",
-        "icu_nursing",
-        "general_nursing",
-        "infection_control",
-    ];
-
     /// <summary>The columns for the given PPE products, in template order.</summary>
     public static IReadOnlyList<CapacityColumn> Columns(IEnumerable<string> products) =>
         [
@@ -68,7 +60,7 @@ public static class CapacityTemplate
             new("ECMO total", "ecmo_total", CapacityKind.Count),
             new("ECMO in use", "ecmo_in_use", CapacityKind.Count),
             new("Staff on duty", "staff_on_duty", CapacityKind.Count),
-            .. Specialties.Select(s => new CapacityColumn(
+            .. Specialties.All.Select(s => new CapacityColumn(
                 $"Staff on duty: {s.Replace('_', ' ')}",
                 $"staff:{s}",
                 CapacityKind.Count,
@@ -138,21 +130,9 @@ public static class CapacityTemplate
     )
     {
         await using var db = await database.OpenAsync(ct);
-        var hospitals = (await db.QueryAsync<(string Code, string Name, string County)>(HospitalsSql)).ToList();
-        var unknown = hospitalCodes.Except(hospitals.Select(h => h.Code), StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-            throw new PlannerException($"Unknown hospital code(s): {string.Join(", ", unknown)}.");
-        if (hospitalCodes.Count > 0)
-            hospitals = hospitals.Where(h => hospitalCodes.Contains(h.Code)).ToList();
+        var hospitals = await HospitalsAsync(db, hospitalCodes);
         var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
-        var latest = (await db.QueryAsync(LatestSql))
-            .Cast<IDictionary<string, object?>>()
-            .ToDictionary(r => (string)r["hospital_code"]!, StringComparer.Ordinal);
-        foreach (var d in await db.QueryAsync<(string Hospital, string Field, long Value)>(LatestDetailsSql))
-        {
-            if (latest.TryGetValue(d.Hospital, out var report))
-                report[d.Field] = d.Value;
-        }
+        var latest = await LatestAsync(db);
 
         var columns = Columns(products);
         using var workbook = new XLWorkbook();
@@ -162,6 +142,55 @@ public static class CapacityTemplate
         workbook.Properties.Modified = today.ToDateTime(TimeOnly.MinValue);
         var ws = workbook.Worksheets.Add(SheetName);
         Sheet.Header(ws, 1, columns.Select(c => c.Title).ToList());
+        var last = Math.Max(Rows(ws, columns, hospitals, latest), 2);
+        Validation(ws, columns, last, today, limits);
+        Layout(ws, columns, last);
+
+        Instructions(workbook.Worksheets.Add(InstructionsSheet), columns, limits);
+        workbook.Worksheet(SheetName).SetTabActive();
+        using var stream = new MemoryStream();
+        workbook.SaveAs(stream);
+        return (stream.ToArray(), $"capacity-template-{today:yyyyMMdd}.xlsx");
+    }
+
+    /// <summary>The hospitals asked for (every hospital when none are named); an unknown code is refused.</summary>
+    private static async Task<List<(string Code, string Name, string County)>> HospitalsAsync(
+        DbConnection db,
+        IReadOnlyCollection<string> hospitalCodes
+    )
+    {
+        var hospitals = (await db.QueryAsync<(string Code, string Name, string County)>(HospitalsSql)).ToList();
+        var unknown = hospitalCodes.Except(hospitals.Select(h => h.Code), StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+            throw new PlannerException($"Unknown hospital code(s): {string.Join(", ", unknown)}.");
+        if (hospitalCodes.Count > 0)
+            hospitals = hospitals.Where(h => hospitalCodes.Contains(h.Code)).ToList();
+        return hospitals;
+    }
+
+    /// <summary>Per hospital its latest report held, by field (counts, notes, staff by specialty and
+    /// supplies).</summary>
+    private static async Task<Dictionary<string, IDictionary<string, object?>>> LatestAsync(DbConnection db)
+    {
+        var latest = (await db.QueryAsync(LatestSql))
+            .Cast<IDictionary<string, object?>>()
+            .ToDictionary(r => (string)r["hospital_code"]!, StringComparer.Ordinal);
+        foreach (var d in await db.QueryAsync<(string Hospital, string Field, long Value)>(LatestDetailsSql))
+        {
+            if (latest.TryGetValue(d.Hospital, out var report))
+                report[d.Field] = d.Value;
+        }
+        return latest;
+    }
+
+    /// <summary>A row per hospital, pre-filled with its latest report; returns the last row written.</summary>
+    private static int Rows(
+        IXLWorksheet ws,
+        IReadOnlyList<CapacityColumn> columns,
+        List<(string Code, string Name, string County)> hospitals,
+        Dictionary<string, IDictionary<string, object?>> latest
+    )
+    {
         var row = 1;
         foreach (var h in hospitals)
         {
@@ -190,7 +219,18 @@ public static class CapacityTemplate
                 }
             }
         }
-        var last = Math.Max(row, 2);
+        return row;
+    }
+
+    /// <summary>Each column's Excel validation, format and lock, over rows 2 to <paramref name="last"/>.</summary>
+    private static void Validation(
+        IXLWorksheet ws,
+        IReadOnlyList<CapacityColumn> columns,
+        int last,
+        DateOnly today,
+        UploadLimits limits
+    )
+    {
         for (var i = 0; i < columns.Count; i++)
         {
             var range = ws.Range(2, i + 1, last, i + 1);
@@ -232,6 +272,11 @@ public static class CapacityTemplate
                     break;
             }
         }
+    }
+
+    /// <summary>The filter, the sheet's protection, frozen identity columns, widths and the print set-up.</summary>
+    private static void Layout(IXLWorksheet ws, IReadOnlyList<CapacityColumn> columns, int last)
+    {
         ws.Range(1, 1, last, columns.Count).SetAutoFilter();
         ws.Protect()
             .AllowElement(
@@ -245,12 +290,6 @@ public static class CapacityTemplate
         ws.PageSetup.PageOrientation = XLPageOrientation.Landscape;
         ws.PageSetup.FitToPages(1, 0);
         ws.PageSetup.SetRowsToRepeatAtTop(1, 1);
-
-        Instructions(workbook.Worksheets.Add(InstructionsSheet), columns, limits);
-        workbook.Worksheet(SheetName).SetTabActive();
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        return (stream.ToArray(), $"capacity-template-{today:yyyyMMdd}.xlsx");
     }
 
     private static void Instructions(IXLWorksheet ws, IReadOnlyList<CapacityColumn> columns, UploadLimits limits)

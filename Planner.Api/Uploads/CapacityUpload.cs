@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using Planner.Api.Storage;
@@ -65,46 +66,33 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         FROM uploads WHERE kind = 'capacity' AND sha256 = @sha
         """;
 
-    private static readonly string[] ReportFields =
-    [
-        "beds_general_total",
-        "beds_general_occupied",
-        "beds_isolation_total",
-        "beds_isolation_occupied",
-        "beds_icu_total",
-        "beds_icu_occupied",
-        "severe_patients",
-        "critical_patients",
-        "ventilators_total",
-        "ventilators_in_use",
-        "ecmo_total",
-        "ecmo_in_use",
-        "staff_on_duty",
-    ];
+    private const string InsertUploadSql = """
+        INSERT INTO uploads (id, kind, file_name, sha256, bytes, rows_read, rows_changed, uploaded_by, uploaded_at)
+        VALUES (@id, 'capacity', @file, @sha, @bytes, @rows, 0, @user, @at)
+        """;
 
     private const string Staging = "upload_capacity";
 
     /// <summary>Replaces the held report of the same hospital and day; counts as changed only when a value
     /// differs.</summary>
-    private static readonly string UpsertReportSql = $"""
-        INSERT INTO capacity_reports (hospital_code, report_date, {string.Join(
-            ", ",
-            ReportFields
-        )}, upload_id, notes, pull_run_id)
-        SELECT hospital_code, report_date, {string.Join(
-            ", ",
-            ReportFields
-        )}, @upload_id, notes, NULL FROM {Staging} WHERE true
-        ON CONFLICT (hospital_code, report_date) DO UPDATE SET
-            {string.Join(
-            ", ",
-            ReportFields.Select(f => $"{f} = excluded.{f}")
-        )}, upload_id = excluded.upload_id, notes = excluded.notes, pull_run_id = NULL
-        WHERE {string.Join(
+    private static readonly string UpsertReportSql = UpsertReport();
+
+    private static string UpsertReport()
+    {
+        var counts = string.Join(", ", CapacityCounts.Columns);
+        var set = string.Join(", ", CapacityCounts.Columns.Select(f => $"{f} = excluded.{f}"));
+        var differs = string.Join(
             " OR ",
-            ReportFields.Append("notes").Select(f => $"capacity_reports.{f} IS DISTINCT FROM excluded.{f}")
-        )}
-        """;
+            CapacityCounts.Columns.Append("notes").Select(f => $"capacity_reports.{f} IS DISTINCT FROM excluded.{f}")
+        );
+        return $"""
+            INSERT INTO capacity_reports (hospital_code, report_date, {counts}, upload_id, notes, pull_run_id)
+            SELECT hospital_code, report_date, {counts}, @upload_id, notes, NULL FROM {Staging} WHERE true
+            ON CONFLICT (hospital_code, report_date) DO UPDATE SET
+                {set}, upload_id = excluded.upload_id, notes = excluded.notes, pull_run_id = NULL
+            WHERE {differs}
+            """;
+    }
 
     /// <summary>
     /// Uploads a file posted in a form by a signed-in user, limited to their hospitals; a file over the size limit
@@ -164,21 +152,14 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         // the file has passed the checks, so that it never learns of an upload holding other hospitals' rows.
         if (Hospitals is null && await EarlierAsync(db, sha) is { } known)
             return known;
-        var hospitals = (await db.QueryAsync<string>("SELECT code FROM hospitals")).ToHashSet(StringComparer.Ordinal);
-        var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var columns = CapacityTemplate.Columns(products);
-        var reports = CapacityRows.Read(package, columns, hospitals, Hospitals, today, limits);
+        var reports = await CheckAsync(db, package);
         if (Hospitals is not null && await EarlierAsync(db, sha) is { } again)
             return again;
 
         var id = $"upload-{clock.GetUtcNow():yyyyMMddHHmmss}-{sha[..8]}";
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.ExecuteAsync(
-            """
-            INSERT INTO uploads (id, kind, file_name, sha256, bytes, rows_read, rows_changed, uploaded_by, uploaded_at)
-            VALUES (@id, 'capacity', @file, @sha, @bytes, @rows, 0, @user, @at)
-            """,
+            InsertUploadSql,
             new
             {
                 id,
@@ -191,9 +172,39 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
             },
             tx
         );
-        // Set-based: the reports are copied into a staging table and upserted in one statement; staff and supplies of
-        // the reported days are replaced. One command per row was the slowest part of a 10,000-row upload.
-        string[] stagingColumns = ["hospital_code", "report_date", .. ReportFields, "notes"];
+        var changed = await UpsertReportsAsync(db, tx, id, reports, ct);
+        await ReplaceStaffAndSuppliesAsync(db, tx, id, reports, ct);
+        await Database.DropStagingTableAsync(db, tx, Staging);
+        await db.ExecuteAsync("UPDATE uploads SET rows_changed = @changed WHERE id = @id", new { id, changed }, tx);
+        await tx.CommitAsync(ct);
+        return new UploadResult(id, Path.GetFileName(fileName), sha, reports.Count, changed, false);
+    }
+
+    /// <summary>The valid reports of the package, checked against the hospitals and products held, or an
+    /// <see cref="UploadInvalid"/> with every problem.</summary>
+    private async Task<List<CapacityReport>> CheckAsync(DbConnection db, UploadPackage package)
+    {
+        var hospitals = (await db.QueryAsync<string>("SELECT code FROM hospitals")).ToHashSet(StringComparer.Ordinal);
+        var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var columns = CapacityTemplate.Columns(products);
+        return CapacityRows.Read(package, columns, hospitals, Hospitals, today, limits);
+    }
+
+    /// <summary>
+    /// Copies the reports into a staging table (left for <see cref="ReplaceStaffAndSuppliesAsync"/>) and upserts
+    /// them in one statement; returns the reports changed. Set-based: one command per row was the slowest part of a
+    /// 10,000-row upload.
+    /// </summary>
+    private async Task<int> UpsertReportsAsync(
+        DbConnection db,
+        DbTransaction tx,
+        string id,
+        List<CapacityReport> reports,
+        CancellationToken ct
+    )
+    {
+        string[] stagingColumns = ["hospital_code", "report_date", .. CapacityCounts.Columns, "notes"];
         await Database.CreateStagingTableAsync(db, tx, Staging, string.Join(", ", stagingColumns), "capacity_reports");
         await planner.BulkInsertAsync(
             db,
@@ -201,11 +212,22 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
             Staging,
             stagingColumns,
             reports.Select(r =>
-                (object?[])[r.Hospital, r.Date, .. ReportFields.Select(f => (object?)r.Counts[f]), r.Notes]
+                (object?[])[r.Hospital, r.Date, .. CapacityCounts.Columns.Select(f => (object?)r.Counts[f]), r.Notes]
             ),
             ct
         );
-        var changed = await db.ExecuteAsync(UpsertReportSql, new { upload_id = id }, tx);
+        return await db.ExecuteAsync(UpsertReportSql, new { upload_id = id }, tx);
+    }
+
+    /// <summary>Replaces the staff and supplies of the staged reports' hospitals and days.</summary>
+    private async Task ReplaceStaffAndSuppliesAsync(
+        DbConnection db,
+        DbTransaction tx,
+        string id,
+        List<CapacityReport> reports,
+        CancellationToken ct
+    )
+    {
         foreach (var table in new[] { "capacity_staff", "capacity_supplies" })
         {
             await db.ExecuteAsync(
@@ -236,13 +258,9 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
             ),
             ct
         );
-        await Database.DropStagingTableAsync(db, tx, Staging);
-        await db.ExecuteAsync("UPDATE uploads SET rows_changed = @changed WHERE id = @id", new { id, changed }, tx);
-        await tx.CommitAsync(ct);
-        return new UploadResult(id, Path.GetFileName(fileName), sha, reports.Count, changed, false);
     }
 
-    private static async Task<UploadResult?> EarlierAsync(System.Data.Common.DbConnection db, string sha) =>
+    private static async Task<UploadResult?> EarlierAsync(DbConnection db, string sha) =>
         (await db.QueryAsync<(string Id, string File, string Sha, long Read, long Changed)>(EarlierSql, new { sha }))
             .Select(e => new UploadResult(e.Id, e.File, e.Sha, e.Read, e.Changed, AlreadyUploaded: true))
             .FirstOrDefault();

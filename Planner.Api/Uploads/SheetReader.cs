@@ -152,84 +152,88 @@ internal sealed class SheetReader : IDisposable
             throw Damaged($"has a cell past column XFD in row {row:N0}");
         var type = _reader.GetAttribute("t") ?? "n";
         var style = _reader.GetAttribute("s") is { } s ? Number(s, 0, int.MaxValue, "a style number") : 0;
-        string? value = null,
-            inline = null,
-            formula = null;
-        if (!_reader.IsEmptyElement)
-        {
-            var depth = _reader.Depth;
-            while (SafeXml.Read(_reader, _part) && _reader.Depth > depth)
-            {
-                if (_reader.NodeType != XmlNodeType.Element || _reader.Depth != depth + 1)
-                    continue;
-                switch (_reader.LocalName)
-                {
-                    case "v":
-                        value = Counted(SafeXml.Text(_reader, _part));
-                        break;
-                    case "f":
-                        formula = Counted(SafeXml.Text(_reader, _part));
-                        break;
-                    case "is":
-                        inline = Counted(InlineText(_reader.Depth));
-                        break;
-                }
-            }
-        }
+        var (value, inline, formula) = ReadCellContent();
         return type switch
         {
-            "s" when value is null or "" => Empty(),
-            "s" => Text(SharedString(value, row, column)),
-            "inlineStr" or "str" => Text(inline ?? value),
+            "s" when value is null or "" => Empty(column, formula),
+            "s" => Text(column, SharedString(value, row, column), formula),
+            "inlineStr" or "str" => Text(column, inline ?? value, formula),
             "b" when value is { Length: > 0 } => value is "1" or "true"
                 ? new SheetCell(column, CellKind.Boolean, "TRUE", 1, formula)
                 : new SheetCell(column, CellKind.Boolean, "FALSE", 0, formula),
             "e" when value is { Length: > 0 } => new SheetCell(column, CellKind.Error, value, 0, formula),
-            "d" when value is { Length: > 0 } => IsoDate(value),
-            _ when value is null or "" => Empty(),
-            _ => Numeric(value),
+            "d" when value is { Length: > 0 } => IsoDate(column, value, formula),
+            _ when value is null or "" => Empty(column, formula),
+            _ => Numeric(column, value, style, formula),
         };
+    }
 
-        SheetCell Empty() => new(column, CellKind.Empty, "", 0, formula);
-
-        SheetCell Text(string? text) =>
-            text is { Length: > 0 } ? new(column, CellKind.Text, text, 0, formula) : Empty();
-
-        SheetCell IsoDate(string text) =>
-            DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date)
-            && date.Year >= 1900
-                ? new SheetCell(
-                    column,
-                    CellKind.Date,
-                    date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    date.ToOADate(),
-                    formula
-                )
-                : new SheetCell(column, CellKind.Text, text, 0, formula);
-
-        SheetCell Numeric(string text)
+    /// <summary>The cell's value (v), formula (f) and inline string (is), each counted against the characters
+    /// limit.</summary>
+    private (string? Value, string? Inline, string? Formula) ReadCellContent()
+    {
+        string? value = null,
+            inline = null,
+            formula = null;
+        if (_reader.IsEmptyElement)
+            return (value, inline, formula);
+        var depth = _reader.Depth;
+        while (SafeXml.Read(_reader, _part) && _reader.Depth > depth)
         {
-            // A number Excel cannot have written is kept as the text it is, so that the rules call it what it is.
-            if (
-                !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
-                || !double.IsFinite(n)
-            )
+            if (_reader.NodeType != XmlNodeType.Element || _reader.Depth != depth + 1)
+                continue;
+            switch (_reader.LocalName)
             {
-                return new SheetCell(column, CellKind.Text, text, 0, formula);
+                case "v":
+                    value = Counted(SafeXml.Text(_reader, _part));
+                    break;
+                case "f":
+                    formula = Counted(SafeXml.Text(_reader, _part));
+                    break;
+                case "is":
+                    inline = Counted(InlineText(_reader.Depth));
+                    break;
             }
-            var shown = style < _package.Styles.Count ? _package.Styles[style] : NumberShown.Number;
-            if (_package.Date1904 && shown is NumberShown.Date)
-                n += 1462;
-            var invariant = n.ToString(CultureInfo.InvariantCulture);
-            return shown switch
-            {
-                NumberShown.Date => new SheetCell(column, CellKind.Date, invariant, n, formula),
-                NumberShown.Time => new SheetCell(column, CellKind.Time, invariant, n, formula),
-                // Format @ (text): Excel shows the number as the text typed, and so it is read.
-                NumberShown.Text => new SheetCell(column, CellKind.Text, invariant, 0, formula),
-                _ => new SheetCell(column, CellKind.Number, invariant, n, formula),
-            };
         }
+        return (value, inline, formula);
+    }
+
+    private static SheetCell Empty(int column, string? formula) => new(column, CellKind.Empty, "", 0, formula);
+
+    private static SheetCell Text(int column, string? text, string? formula) =>
+        text is { Length: > 0 } ? new(column, CellKind.Text, text, 0, formula) : Empty(column, formula);
+
+    private static SheetCell IsoDate(int column, string text, string? formula) =>
+        DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var date)
+        && date.Year >= 1900
+            ? new SheetCell(
+                column,
+                CellKind.Date,
+                date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                date.ToOADate(),
+                formula
+            )
+            : new SheetCell(column, CellKind.Text, text, 0, formula);
+
+    private SheetCell Numeric(int column, string text, int style, string? formula)
+    {
+        // A number Excel cannot have written is kept as the text it is, so that the rules call it what it is.
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !double.IsFinite(n))
+        {
+            return new SheetCell(column, CellKind.Text, text, 0, formula);
+        }
+        var shown = style < _package.Styles.Count ? _package.Styles[style] : NumberShown.Number;
+        if (_package.Date1904 && shown is NumberShown.Date)
+            n += 1462;
+        var invariant = n.ToString(CultureInfo.InvariantCulture);
+        return shown switch
+        {
+            NumberShown.Date => new SheetCell(column, CellKind.Date, invariant, n, formula),
+            NumberShown.Time => new SheetCell(column, CellKind.Time, invariant, n, formula),
+            // Format @ (text): Excel shows the number as the text typed, and so it is read.
+            NumberShown.Text => new SheetCell(column, CellKind.Text, invariant, 0, formula),
+            _ => new SheetCell(column, CellKind.Number, invariant, n, formula),
+        };
     }
 
     /// <summary>An inline string's text (rich text joined, phonetic runs left out), from its is element.</summary>

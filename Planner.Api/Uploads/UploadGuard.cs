@@ -77,6 +77,39 @@ public static class UploadGuard
     /// <summary>The checked package of <paramref name="content"/>, or an <see cref="UploadRejected"/>.</summary>
     public static UploadPackage Open(byte[] content, UploadLimits limits)
     {
+        CheckFile(content, limits);
+        var zip = SafeXml.Reading("the zip directory", () =>
+            new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read)
+        );
+        try
+        {
+            var parts = SafeXml.Reading("the zip directory", () => Parts(zip, limits));
+            var types = SafeXml.Reading(ContentTypesPart, () => ContentTypes(parts));
+            CheckContentTypes(parts, types);
+            var relationships = Relationships(parts);
+            // Every XML part is looked at up to its root element; those the upload reads are read whole below.
+            var xml = parts.Where(p => MediaType(types.Of(p.Key)!).EndsWith("xml", StringComparison.OrdinalIgnoreCase));
+            foreach (var (name, entry) in xml)
+            {
+                SafeXml.Reading(name, () => SafeXml.CheckPrologue(entry, name));
+            }
+
+            var workbook = Workbook(relationships.GetValueOrDefault("/") ?? [], parts, types);
+            var package = UploadPackage.Read(content, zip, parts, types, relationships, workbook, limits);
+            package.Measure(CapacityTemplate.SheetName);
+            return package;
+        }
+        catch
+        {
+            zip.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file's size, and what its first bytes say it is: an old or encrypted workbook, or no zip at
+    /// all, is refused.</summary>
+    private static void CheckFile(byte[] content, UploadLimits limits)
+    {
         if (content.LongLength > limits.MaxBytes)
         {
             throw new UploadRejected(
@@ -98,69 +131,54 @@ public static class UploadGuard
                 "The file is not an Excel workbook (.xlsx): use the capacity template and save it as .xlsx."
             );
         }
+    }
 
-        var zip = SafeXml.Reading("the zip directory", () =>
-            new ZipArchive(new MemoryStream(content, writable: false), ZipArchiveMode.Read)
-        );
-        try
+    /// <summary>Every part has a declared content type, and none is one no upload may carry.</summary>
+    private static void CheckContentTypes(Dictionary<string, ZipArchiveEntry> parts, DeclaredTypes types)
+    {
+        foreach (var name in parts.Keys)
         {
-            var parts = SafeXml.Reading("the zip directory", () => Parts(zip, limits));
-            var types = SafeXml.Reading(ContentTypesPart, () => ContentTypes(parts));
-            foreach (var name in parts.Keys)
+            var type = types.Of(name)
+                ?? throw new UploadRejected(
+                    $"The part {name} has no content type in [Content_Types].xml, so it is no part of a workbook; "
+                        + "the file is damaged or was altered: save it again from Excel."
+                );
+            if (Forbidden(type) is { } what)
             {
-                var type = types.Of(name)
-                    ?? throw new UploadRejected(
-                        $"The part {name} has no content type in "
-                            + "[Content_Types].xml, so it is no part of a workbook; the file is damaged or was "
-                            + "altered: "
-                            + "save it again from Excel."
-                    );
-                if (Forbidden(type) is { } what)
-                {
-                    throw new UploadRejected(
-                        what.StartsWith("macros (a macro-enabled", StringComparison.Ordinal)
-                            ? $"The workbook is macro-enabled (.xlsm: {name} is declared {type}); "
-                                + "save it as an Excel workbook (.xlsx) without macros."
-                            : $"The workbook contains {what}: the part {name} is declared {type}. "
-                                + "Save it as an Excel workbook (.xlsx) without them."
-                    );
-                }
-            }
-
-            var relationships = new Dictionary<string, IReadOnlyList<Relationship>>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, entry) in parts.Where(p => IsRelationshipsPart(p.Key)))
-            {
-                var source = SourceOf(name);
-                var read = SafeXml.Reading(name, () => ReadRelationships(entry, name, source));
-                if (read.FirstOrDefault(r => ForbiddenRelationships.ContainsKey(LastSegment(r.Type))) is { } forbidden)
-                {
-                    var what = ForbiddenRelationships[LastSegment(forbidden.Type)];
-                    throw new UploadRejected(
-                        $"The workbook contains {what}: {name} relates "
-                            + $"{(source == "/" ? "the package" : source)} to {forbidden.Target} as {forbidden.Type}. "
+                throw new UploadRejected(
+                    what.StartsWith("macros (a macro-enabled", StringComparison.Ordinal)
+                        ? $"The workbook is macro-enabled (.xlsm: {name} is declared {type}); "
+                            + "save it as an Excel workbook (.xlsx) without macros."
+                        : $"The workbook contains {what}: the part {name} is declared {type}. "
                             + "Save it as an Excel workbook (.xlsx) without them."
-                    );
-                }
-                relationships[source] = read;
+                );
             }
-
-            // Every XML part is looked at up to its root element; those the upload reads are read whole below.
-            var xml = parts.Where(p => MediaType(types.Of(p.Key)!).EndsWith("xml", StringComparison.OrdinalIgnoreCase));
-            foreach (var (name, entry) in xml)
-            {
-                SafeXml.Reading(name, () => SafeXml.CheckPrologue(entry, name));
-            }
-
-            var workbook = Workbook(relationships.GetValueOrDefault("/") ?? [], parts, types);
-            var package = UploadPackage.Read(content, zip, parts, types, relationships, workbook, limits);
-            package.Measure(CapacityTemplate.SheetName);
-            return package;
         }
-        catch
+    }
+
+    /// <summary>The relationships of every part that has some, by the part they start from; a relationship type no
+    /// upload may carry is refused.</summary>
+    private static Dictionary<string, IReadOnlyList<Relationship>> Relationships(
+        Dictionary<string, ZipArchiveEntry> parts
+    )
+    {
+        var relationships = new Dictionary<string, IReadOnlyList<Relationship>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, entry) in parts.Where(p => IsRelationshipsPart(p.Key)))
         {
-            zip.Dispose();
-            throw;
+            var source = SourceOf(name);
+            var read = SafeXml.Reading(name, () => ReadRelationships(entry, name, source));
+            if (read.FirstOrDefault(r => ForbiddenRelationships.ContainsKey(LastSegment(r.Type))) is { } forbidden)
+            {
+                var what = ForbiddenRelationships[LastSegment(forbidden.Type)];
+                throw new UploadRejected(
+                    $"The workbook contains {what}: {name} relates "
+                        + $"{(source == "/" ? "the package" : source)} to {forbidden.Target} as {forbidden.Type}. "
+                        + "Save it as an Excel workbook (.xlsx) without them."
+                );
+            }
+            relationships[source] = read;
         }
+        return relationships;
     }
 
     /// <summary>What reading a zip or an XML part can throw on a damaged or crafted file (not our refusals).</summary>

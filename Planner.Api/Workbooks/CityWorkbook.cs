@@ -32,30 +32,7 @@ public static class CityWorkbook
             .Regions.Where(r => r.ParentCode == cityCode)
             .Select(r => r.Code)
             .ToHashSet(StringComparer.Ordinal);
-        // The city's totals per product and tier, and the worst-served county's fill rate in each tier.
-        var products = snapshot
-            .Products.Select(p =>
-            {
-                var totals = report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code);
-                var counties = report.Destinations.Where(d => d.CityCode == cityCode && d.Product == p.Code).ToList();
-                var tiers = snapshot
-                    .Tiers.Select(
-                        (t, i) =>
-                            new TierTotals(
-                                t.Tier,
-                                t.NameEn,
-                                totals.ByTier[i],
-                                counties
-                                    .Where(d => d.ByTier[i].Demand > 0)
-                                    .Select(d => d.ByTier[i].FillRate)
-                                    .DefaultIfEmpty(1)
-                                    .Min()
-                            )
-                    )
-                    .ToList();
-                return new ProductTotals(p.Code, p.NameEn, p.Unit, totals.Totals, tiers);
-            })
-            .ToList();
+        var products = Products(snapshot, report, cityCode);
         var shortfalls = report.Shortfalls.Where(s => counties.Contains(s.Destination)).ToList();
         // The city's depot is the node with the city's code; its consignments are the lanes into and out of it or its
         // counties.
@@ -87,4 +64,30 @@ public static class CityWorkbook
         ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, shortfalls);
         workbook.SaveAs(path);
     }
+
+    /// <summary>The city's totals per product and tier, and the worst-served county's fill rate in each tier.</summary>
+    private static List<ProductTotals> Products(PlanSnapshot snapshot, PlanReport report, string cityCode) =>
+        snapshot
+            .Products.Select(p =>
+            {
+                var totals = report.Cities.Single(c => c.Code == cityCode && c.Product == p.Code);
+                var counties = report.Destinations.Where(d => d.CityCode == cityCode && d.Product == p.Code).ToList();
+                var tiers = snapshot
+                    .Tiers.Select(
+                        (t, i) =>
+                            new TierTotals(
+                                t.Tier,
+                                t.NameEn,
+                                totals.ByTier[i],
+                                counties
+                                    .Where(d => d.ByTier[i].Demand > 0)
+                                    .Select(d => d.ByTier[i].FillRate)
+                                    .DefaultIfEmpty(1)
+                                    .Min()
+                            )
+                    )
+                    .ToList();
+                return new ProductTotals(p.Code, p.NameEn, p.Unit, totals.Totals, tiers);
+            })
+            .ToList();
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using ClosedXML.Excel;
 using Dapper;
+using Planner.Api.Planning;
 using Planner.Api.Storage;
 using static Planner.Api.Workbooks.Sheet;
+using RegionInfo = Planner.Api.Planning.RegionInfo;
 
 namespace Planner.Api.Workbooks;
 
@@ -51,15 +53,6 @@ public static class ComparisonWorkbook
         public long Tier { get; set; }
         public double Demand { get; set; }
         public double Served { get; set; }
-    }
-
-    private sealed class RegionRow
-    {
-        public string Code { get; set; } = "";
-        public string Name { get; set; } = "";
-        public string? NameEn { get; set; }
-        public string Level { get; set; } = "";
-        public string? ParentCode { get; set; }
     }
 
     private sealed record Side(double Demand, double Served)
@@ -121,9 +114,8 @@ public static class ComparisonWorkbook
         var (a, b) = (await RunAsync(db, first), await RunAsync(db, second));
         var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = a.Id })).ToList();
         var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = b.Id })).ToList();
-        var regions = (await db.QueryAsync<RegionRow>(RegionsSql)).ToDictionary(r => r.Code, StringComparer.Ordinal);
-        var products = totalsA.Concat(totalsB).Select(t => t.Product).Distinct().Order(StringComparer.Ordinal).ToList();
-        var tiers = totalsA.Concat(totalsB).Select(t => t.Tier).Distinct().Order().ToList();
+        var regions = (await db.QueryAsync<RegionInfo>(RegionsSql)).ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var compared = new Compared(a, b, totalsA, totalsB, regions);
 
         using var workbook = new XLWorkbook();
         workbook.Properties.Title = $"Planner comparison: {b.Id} against {a.Id}";
@@ -131,63 +123,104 @@ public static class ComparisonWorkbook
         workbook.Properties.Author = "Planner";
         workbook.Properties.Created = a.PlanStart.ToDateTime(TimeOnly.MinValue);
         workbook.Properties.Modified = a.PlanStart.ToDateTime(TimeOnly.MinValue);
-        var footer = new Planning.PlanRunInfo(
-            $"{b.Id} vs {a.Id}",
-            b.Scenario,
-            b.PlanStart,
-            (int)b.Days,
-            b.Policy,
-            b.Solver,
-            b.SolverStatus ?? "",
-            b.Objective ?? 0,
-            0,
-            "",
-            ""
-        );
-        Summary(workbook.Worksheets.Add("Summary"), footer, a, b, totalsA, totalsB, products, tiers);
+        Summary(workbook.Worksheets.Add("Summary"), compared);
         Regions(
             workbook.Worksheets.Add("Cities"),
             "Cities",
-            footer,
-            products,
-            tiers,
+            compared,
             regions.Values.Where(r => r.Level == "city").Select(r => r.Code).Order(StringComparer.Ordinal).ToList(),
             code =>
-                regions.Values.Where(r => r.ParentCode == code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal),
-            regions,
-            totalsA,
-            totalsB
+                regions.Values.Where(r => r.ParentCode == code).Select(r => r.Code).ToHashSet(StringComparer.Ordinal)
         );
         Regions(
             workbook.Worksheets.Add("Counties"),
             "Counties",
-            footer,
-            products,
-            tiers,
+            compared,
             totalsA.Concat(totalsB).Select(t => t.Destination).Distinct().Order(StringComparer.Ordinal).ToList(),
-            code => [code],
-            regions,
-            totalsA,
-            totalsB
+            code => [code]
         );
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         return (stream.ToArray(), $"compare-{a.Id}-{b.Id}.xlsx");
     }
 
-    private static void Summary(
-        IXLWorksheet ws,
-        Planning.PlanRunInfo footer,
-        RunRow a,
-        RunRow b,
-        List<TotalRow> totalsA,
-        List<TotalRow> totalsB,
-        List<string> products,
-        List<long> tiers
+    /// <summary>The two runs and their totals, with what every sheet of the comparison is laid out by: the products
+    /// and tiers either run has, and the footer naming both runs.</summary>
+    private sealed record Compared(
+        RunRow A,
+        RunRow B,
+        List<TotalRow> TotalsA,
+        List<TotalRow> TotalsB,
+        Dictionary<string, RegionInfo> Regions
     )
+    {
+        public List<string> Products { get; } =
+            TotalsA.Concat(TotalsB).Select(t => t.Product).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        public List<long> Tiers { get; } = TotalsA.Concat(TotalsB).Select(t => t.Tier).Distinct().Order().ToList();
+
+        public PlanRunInfo Footer { get; } =
+            new(
+                $"{B.Id} vs {A.Id}",
+                B.Scenario,
+                B.PlanStart,
+                (int)B.Days,
+                B.Policy,
+                B.Solver,
+                B.SolverStatus ?? "",
+                B.Objective ?? 0,
+                0,
+                "",
+                ""
+            );
+    }
+
+    /// <summary>The titles of the columns <see cref="Sides"/> writes.</summary>
+    private static readonly string[] SideTitles =
+    [
+        "Demand (first)",
+        "Served (first)",
+        "Shortfall (first)",
+        "Fill (first)",
+        "Demand (second)",
+        "Served (second)",
+        "Shortfall (second)",
+        "Fill (second)",
+        "Served Δ",
+        "Shortfall Δ",
+        "Fill Δ",
+    ];
+
+    private static void Summary(IXLWorksheet ws, Compared compared)
     {
         ws.Cell(1, 1).SetValue("Plan comparison · 方案对比").Style.Font.Bold = true;
         ws.Cell(1, 1).Style.Font.FontSize = 14;
+        var row = Settings(ws, compared.A, compared.B) + 2;
+        var header = row;
+        Header(ws, row, ["Product", "Tier", .. SideTitles]);
+        foreach (var product in compared.Products)
+        {
+            foreach (var tier in compared.Tiers)
+            {
+                var sa = Side.Of(compared.TotalsA.Where(t => t.Product == product && t.Tier == tier));
+                var sb = Side.Of(compared.TotalsB.Where(t => t.Product == product && t.Tier == tier));
+                if (sa.Demand <= 0 && sb.Demand <= 0)
+                    continue;
+                row++;
+                Text(ws.Cell(row, 1), product);
+                ws.Cell(row, 2).SetValue(tier);
+                Sides(ws, row, 3, sa, sb);
+            }
+        }
+        List(ws, "ComparisonByProductTier", header, row, 13);
+        DeltaScale(ws.Range(header + 1, 11, Math.Max(row, header + 1), 11));
+        Widths(ws, 16, 30, 30, 14, 14, 10, 14, 14, 14, 10, 14, 14, 9);
+        Finish(ws, compared.Footer, headerRows: 0, onePage: true);
+    }
+
+    /// <summary>Both runs' settings side by side under a header on row 3; returns the last row written.</summary>
+    private static int Settings(IXLWorksheet ws, RunRow a, RunRow b)
+    {
         Header(ws, 3, ["", "First run", "Second run"]);
         var facts = new (string Label, string A, string B)[]
         {
@@ -215,96 +248,41 @@ public static class ComparisonWorkbook
             Text(ws.Cell(row, 2), va);
             Text(ws.Cell(row, 3), vb);
         }
-        row += 2;
-        var header = row;
-        Header(
-            ws,
-            row,
-            [
-                "Product",
-                "Tier",
-                "Demand (first)",
-                "Served (first)",
-                "Shortfall (first)",
-                "Fill (first)",
-                "Demand (second)",
-                "Served (second)",
-                "Shortfall (second)",
-                "Fill (second)",
-                "Served Δ",
-                "Shortfall Δ",
-                "Fill Δ",
-            ]
-        );
-        foreach (var product in products)
-        {
-            foreach (var tier in tiers)
-            {
-                var sa = Side.Of(totalsA.Where(t => t.Product == product && t.Tier == tier));
-                var sb = Side.Of(totalsB.Where(t => t.Product == product && t.Tier == tier));
-                if (sa.Demand <= 0 && sb.Demand <= 0)
-                    continue;
-                row++;
-                Text(ws.Cell(row, 1), product);
-                ws.Cell(row, 2).SetValue(tier);
-                Sides(ws, row, 3, sa, sb);
-            }
-        }
-        List(ws, "ComparisonByProductTier", header, row, 13);
-        DeltaScale(ws.Range(header + 1, 11, Math.Max(row, header + 1), 11));
-        Widths(ws, 16, 30, 30, 14, 14, 10, 14, 14, 14, 10, 14, 14, 9);
-        Finish(ws, footer, headerRows: 0, onePage: true);
+        return row;
     }
 
+    /// <summary>
+    /// A row per region of <paramref name="codes"/> and product either run served there, the region's totals taken
+    /// over its <paramref name="members"/> (a city's counties, or the county itself).
+    /// </summary>
     private static void Regions(
         IXLWorksheet ws,
         string table,
-        Planning.PlanRunInfo footer,
-        List<string> products,
-        List<long> tiers,
+        Compared compared,
         List<string> codes,
-        Func<string, HashSet<string>> members,
-        Dictionary<string, RegionRow> regions,
-        List<TotalRow> totalsA,
-        List<TotalRow> totalsB
+        Func<string, HashSet<string>> members
     )
     {
-        var byA = totalsA.ToLookup(t => (t.Destination, t.Product));
-        var byB = totalsB.ToLookup(t => (t.Destination, t.Product));
+        var tiers = compared.Tiers;
+        var byA = compared.TotalsA.ToLookup(t => (t.Destination, t.Product));
+        var byB = compared.TotalsB.ToLookup(t => (t.Destination, t.Product));
         Header(
             ws,
             1,
-            [
-                "Code",
-                "Name",
-                "Name (EN)",
-                "Product",
-                "Demand (first)",
-                "Served (first)",
-                "Shortfall (first)",
-                "Fill (first)",
-                "Demand (second)",
-                "Served (second)",
-                "Shortfall (second)",
-                "Fill (second)",
-                "Served Δ",
-                "Shortfall Δ",
-                "Fill Δ",
-                .. tiers.Select(t => $"Tier {t} shortfall Δ"),
-            ]
+            ["Code", "Name", "Name (EN)", "Product", .. SideTitles, .. tiers.Select(t => $"Tier {t} shortfall Δ")]
         );
         var row = 1;
         foreach (var code in codes)
         {
             var inside = members(code);
-            foreach (var product in products)
+            foreach (var product in compared.Products)
             {
                 var rowsA = inside.SelectMany(m => byA[(m, product)]).ToList();
                 var rowsB = inside.SelectMany(m => byB[(m, product)]).ToList();
                 if (rowsA.Count == 0 && rowsB.Count == 0)
                     continue;
                 row++;
-                var region = regions.GetValueOrDefault(code);
+                var region = compared.Regions.GetValueOrDefault(code);
                 Text(ws.Cell(row, 1), code);
                 ws.Cell(row, 2).SetValue(region?.Name ?? "");
                 ws.Cell(row, 3).SetValue(region?.NameEn ?? "");
@@ -322,7 +300,7 @@ public static class ComparisonWorkbook
         List(ws, table, 1, row, 15 + tiers.Count);
         DeltaScale(ws.Range(2, 13, Math.Max(row, 2), 13));
         Widths(ws, [11, 14, 20, 11, 14, 14, 14, 9, 14, 14, 14, 9, 13, 13, 9, .. tiers.Select(_ => 13.0)]);
-        Finish(ws, footer);
+        Finish(ws, compared.Footer);
     }
 
     private static void Sides(IXLWorksheet ws, int row, int column, Side a, Side b)

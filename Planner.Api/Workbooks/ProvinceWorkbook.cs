@@ -4,6 +4,7 @@ using Planner.Api.Planning;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 using static Planner.Api.Workbooks.Sheet;
+using RegionInfo = Planner.Api.Planning.RegionInfo;
 
 namespace Planner.Api.Workbooks;
 
@@ -84,61 +85,8 @@ public static class ProvinceWorkbook
         ws.Cell(1, 1).SetValue(title);
         ws.Cell(1, 1).Style.Font.Bold = true;
         ws.Cell(1, 1).Style.Font.FontSize = 14;
-        var facts = new (string Label, object Value)[]
-        {
-            ("Run", run.RunId),
-            ("Scenario", run.Scenario),
-            ("Plan start", run.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            ("Horizon (days)", run.HorizonDays),
-            ("Policy", run.Policy),
-            ("Solver", run.Solver),
-            ("Solver status", run.SolverStatus),
-            ("Objective (transport, unit-km)", run.Objective),
-            ("City-to-city transfers", run.Transfers),
-            ("Data pulled", run.DataFreshness),
-        };
-        var row = 3;
-        foreach (var (label, value) in facts)
-        {
-            ws.Cell(row, 1).SetValue(label).Style.Font.Bold = true;
-            if (value is string text)
-                Text(ws.Cell(row, 2), text);
-            else
-                Number(ws.Cell(row, 2), Convert.ToDouble(value, CultureInfo.InvariantCulture));
-            row++;
-        }
-
-        row++;
-        var headerRow = row;
-        var lastColumn = 7 + snapshot.Tiers.Count;
-        Header(
-            ws,
-            row,
-            [
-                "Product",
-                "Name",
-                "Unit",
-                "Demand",
-                "Served",
-                "Shortfall",
-                "Fill rate",
-                .. snapshot.Tiers.Select(t => $"Tier {t.Tier} fill"),
-            ]
-        );
-        foreach (var p in products)
-        {
-            row++;
-            Text(ws.Cell(row, 1), p.Product);
-            ws.Cell(row, 2).SetValue(p.Name);
-            ws.Cell(row, 3).SetValue(p.Unit);
-            Totals(ws, row, 4, p.Totals);
-            for (var i = 0; i < p.Tiers.Count; i++)
-            {
-                Number(ws.Cell(row, 8 + i), p.Tiers[i].Totals.FillRate, Percent);
-            }
-        }
-        List(ws, "SummaryByProduct", headerRow, row, lastColumn).ShowAutoFilter = false;
-        FillRateScale(ws.Range(headerRow + 1, 7, Math.Max(row, headerRow + 1), lastColumn));
+        var row = RunFacts(ws, run);
+        row = ProductTotalsList(ws, row + 1, snapshot, products);
 
         row += 2;
         ws.Cell(row, 1).SetValue("Tiers").Style.Font.Bold = true;
@@ -163,6 +111,7 @@ public static class ProvinceWorkbook
                 Number(ws.Cell(row, 6), s.Shortfall);
             }
         }
+        var lastColumn = 7 + snapshot.Tiers.Count;
         Widths(ws, [30, 36, 10, 16, 16, 16, 11, .. snapshot.Tiers.Select(_ => 11.0)]);
         Finish(
             ws,
@@ -171,6 +120,68 @@ public static class ProvinceWorkbook
             area: $"A1:{XLHelper.GetColumnLetterFromNumber(lastColumn)}{row}",
             onePage: true
         );
+    }
+
+    /// <summary>The run's facts, a row each from row 3; returns the row after them.</summary>
+    private static int RunFacts(IXLWorksheet ws, PlanRunInfo run)
+    {
+        var facts = new (string Label, object Value)[]
+        {
+            ("Run", run.RunId),
+            ("Scenario", run.Scenario),
+            ("Plan start", run.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("Horizon (days)", run.HorizonDays),
+            ("Policy", run.Policy),
+            ("Solver", run.Solver),
+            ("Solver status", run.SolverStatus),
+            ("Objective (transport, unit-km)", run.Objective),
+            ("City-to-city transfers", run.Transfers),
+            ("Data pulled", run.DataFreshness),
+        };
+        var row = 3;
+        foreach (var (label, value) in facts)
+        {
+            ws.Cell(row, 1).SetValue(label).Style.Font.Bold = true;
+            if (value is string text)
+                Text(ws.Cell(row, 2), text);
+            else
+                Number(ws.Cell(row, 2), Convert.ToDouble(value, CultureInfo.InvariantCulture));
+            row++;
+        }
+        return row;
+    }
+
+    /// <summary>Totals and fill rate by tier per product, under a header on <paramref name="headerRow"/>; returns the
+    /// last row written.</summary>
+    private static int ProductTotalsList(
+        IXLWorksheet ws,
+        int headerRow,
+        PlanSnapshot snapshot,
+        IReadOnlyList<ProductTotals> products
+    )
+    {
+        var row = headerRow;
+        var lastColumn = 7 + snapshot.Tiers.Count;
+        Header(
+            ws,
+            row,
+            ["Product", "Name", "Unit", .. TotalsTitles, .. snapshot.Tiers.Select(t => $"Tier {t.Tier} fill")]
+        );
+        foreach (var p in products)
+        {
+            row++;
+            Text(ws.Cell(row, 1), p.Product);
+            ws.Cell(row, 2).SetValue(p.Name);
+            ws.Cell(row, 3).SetValue(p.Unit);
+            Totals(ws, row, 4, p.Totals);
+            for (var i = 0; i < p.Tiers.Count; i++)
+            {
+                Number(ws.Cell(row, 8 + i), p.Tiers[i].Totals.FillRate, Percent);
+            }
+        }
+        List(ws, "SummaryByProduct", headerRow, row, lastColumn).ShowAutoFilter = false;
+        FillRateScale(ws.Range(headerRow + 1, 7, Math.Max(row, headerRow + 1), lastColumn));
+        return row;
     }
 
     /// <summary>One row per region and product (cities, or the Hubei sites), with shortfall per tier.</summary>
@@ -182,37 +193,49 @@ public static class ProvinceWorkbook
     )
     {
         var lastColumn = 8 + snapshot.Tiers.Count;
-        Header(
-            ws,
-            1,
-            [
-                "Code",
-                "Name",
-                "Name (EN)",
-                "Product",
-                "Demand",
-                "Served",
-                "Shortfall",
-                "Fill rate",
-                .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall"),
-            ]
-        );
+        Header(ws, 1, RegionTitles(snapshot));
         var row = 1;
         foreach (var r in rows)
         {
             row++;
-            Text(ws.Cell(row, 1), r.Code);
-            ws.Cell(row, 2).SetValue(r.Name);
-            ws.Cell(row, 3).SetValue(r.NameEn ?? "");
-            Text(ws.Cell(row, 4), r.Product);
-            Totals(ws, row, 5, r.Totals);
-            for (var t = 0; t < r.ByTier.Count; t++)
-                Number(ws.Cell(row, 9 + t), r.ByTier[t].Shortfall);
+            RegionColumns(ws, row, 1, r.Code, r.Name, r.NameEn, r);
         }
         List(ws, "Cities", 1, row, lastColumn);
         FillRateScale(ws.Range(2, 8, Math.Max(row, 2), 8));
         Widths(ws, [10, 12, 18, 11, 15, 15, 15, 10, .. snapshot.Tiers.Select(_ => 14.0)]);
         Finish(ws, run);
+    }
+
+    /// <summary>The titles of the columns <see cref="RegionColumns"/> writes.</summary>
+    private static string[] RegionTitles(PlanSnapshot snapshot) =>
+        [
+            "Code",
+            "Name",
+            "Name (EN)",
+            "Product",
+            .. TotalsTitles,
+            .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall"),
+        ];
+
+    /// <summary>A region's code and names, the product, its totals and its shortfall per tier, from
+    /// <paramref name="column"/>.</summary>
+    private static void RegionColumns(
+        IXLWorksheet ws,
+        int row,
+        int column,
+        string code,
+        string name,
+        string? nameEn,
+        RegionTotals totals
+    )
+    {
+        Text(ws.Cell(row, column), code);
+        ws.Cell(row, column + 1).SetValue(name);
+        ws.Cell(row, column + 2).SetValue(nameEn ?? "");
+        Text(ws.Cell(row, column + 3), totals.Product);
+        Totals(ws, row, column + 4, totals.Totals);
+        for (var t = 0; t < totals.ByTier.Count; t++)
+            Number(ws.Cell(row, column + 8 + t), totals.ByTier[t].Shortfall);
     }
 
     /// <summary>
@@ -231,24 +254,7 @@ public static class ProvinceWorkbook
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
         var lastColumn = 11 + snapshot.Tiers.Count;
-        Header(
-            ws,
-            1,
-            [
-                "Level",
-                "City code",
-                "City",
-                "Code",
-                "Name",
-                "Name (EN)",
-                "Product",
-                "Demand",
-                "Served",
-                "Shortfall",
-                "Fill rate",
-                .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall"),
-            ]
-        );
+        Header(ws, 1, ["Level", "City code", "City", .. RegionTitles(snapshot)]);
         ws.Outline.SummaryVLocation = XLOutlineSummaryVLocation.Top;
         var byCity = report.Destinations.Where(d => d.CityCode is not null).ToLookup(d => (d.CityCode!, d.Product));
         var cityTotals = report.Cities.ToDictionary(c => (c.Code, c.Product));
@@ -293,13 +299,7 @@ public static class ProvinceWorkbook
             Text(ws.Cell(r, 1), level);
             Text(ws.Cell(r, 2), cityCode);
             ws.Cell(r, 3).SetValue(cityCode is null ? "湖北 (assistance)" : names[cityCode].Name);
-            Text(ws.Cell(r, 4), code);
-            ws.Cell(r, 5).SetValue(name);
-            ws.Cell(r, 6).SetValue(nameEn ?? "");
-            Text(ws.Cell(r, 7), totals.Product);
-            Totals(ws, r, 8, totals.Totals);
-            for (var t = 0; t < totals.ByTier.Count; t++)
-                Number(ws.Cell(r, 12 + t), totals.ByTier[t].Shortfall);
+            RegionColumns(ws, r, 4, code, name, nameEn, totals);
         }
     }
 
@@ -382,17 +382,7 @@ public static class ProvinceWorkbook
         Header(
             ws,
             1,
-            [
-                "Date",
-                "Product",
-                "Demand",
-                "Served",
-                "Shortfall",
-                "Fill rate",
-                "Shipped",
-                "Transferred between cities",
-                "Stock at end of day",
-            ]
+            ["Date", "Product", .. TotalsTitles, "Shipped", "Transferred between cities", "Stock at end of day"]
         );
         var row = 1;
         for (var day = 0; day < run.HorizonDays; day++)
@@ -458,29 +448,13 @@ public static class ProvinceWorkbook
         var row = 1;
         foreach (var region in snapshot.Regions.Where(r => r.Level == level))
         {
-            var chain = Ancestors(region).ToList(); // [county, city] for a town; [town, county, city] for a village
+            // [county, city] for a town; [town, county, city] for a village
+            var chain = Ancestors(byCode, region).ToList();
             var city = chain[^1];
             if (cityCode is not null && city.Code != cityCode)
                 continue;
             row++;
-            var c = 1;
-            if (level == "village")
-            {
-                var (town, county) = (chain[0], chain[1]);
-                Text(ws.Cell(row, c++), city.Code);
-                Text(ws.Cell(row, c++), county.Code);
-                ws.Cell(row, c++).SetValue(county.Name);
-                Text(ws.Cell(row, c++), town.Code);
-                ws.Cell(row, c++).SetValue(town.Name);
-            }
-            else
-            {
-                var county = chain[0];
-                Text(ws.Cell(row, c++), city.Code);
-                ws.Cell(row, c++).SetValue(city.Name);
-                Text(ws.Cell(row, c++), county.Code);
-                ws.Cell(row, c++).SetValue(county.Name);
-            }
+            var c = Places(ws, row, level, chain);
             Text(ws.Cell(row, c++), region.Code);
             ws.Cell(row, c++).SetValue(region.Name);
             foreach (var product in products)
@@ -500,17 +474,44 @@ public static class ProvinceWorkbook
             ]
         );
         Finish(ws, run);
+    }
 
-        IEnumerable<Planning.RegionInfo> Ancestors(Planning.RegionInfo r)
+    /// <summary>The places a town or village lies in, from column 1: the city's code, then the county's and (for a
+    /// village) the town's code and name, with the city's name for a town. Returns the next column.</summary>
+    private static int Places(IXLWorksheet ws, int row, string level, List<RegionInfo> chain)
+    {
+        var city = chain[^1];
+        var c = 1;
+        if (level == "village")
         {
-            for (
-                var p = r.ParentCode;
-                p is not null && byCode.TryGetValue(p, out var parent) && parent.Level != "province";
-                p = parent.ParentCode
-            )
-            {
-                yield return parent;
-            }
+            var (town, county) = (chain[0], chain[1]);
+            Text(ws.Cell(row, c++), city.Code);
+            Text(ws.Cell(row, c++), county.Code);
+            ws.Cell(row, c++).SetValue(county.Name);
+            Text(ws.Cell(row, c++), town.Code);
+            ws.Cell(row, c++).SetValue(town.Name);
+        }
+        else
+        {
+            var county = chain[0];
+            Text(ws.Cell(row, c++), city.Code);
+            ws.Cell(row, c++).SetValue(city.Name);
+            Text(ws.Cell(row, c++), county.Code);
+            ws.Cell(row, c++).SetValue(county.Name);
+        }
+        return c;
+    }
+
+    /// <summary>The regions above <paramref name="region"/>, nearest first, up to its city.</summary>
+    private static IEnumerable<RegionInfo> Ancestors(Dictionary<string, RegionInfo> byCode, RegionInfo region)
+    {
+        for (
+            var p = region.ParentCode;
+            p is not null && byCode.TryGetValue(p, out var parent) && parent.Level != "province";
+            p = parent.ParentCode
+        )
+        {
+            yield return parent;
         }
     }
 
@@ -560,8 +561,16 @@ public static class ProvinceWorkbook
     /// segment.</summary>
     private static void Inputs(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot)
     {
-        var problem = snapshot.Problem;
-        var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
+        var row = RunSettings(ws, run);
+        row = SupplyList(ws, row + 2, snapshot);
+        row = DemandList(ws, row + 2, snapshot.Problem);
+        Widths(ws, 26, 40, 12, 22, 16);
+        Finish(ws, run);
+    }
+
+    /// <summary>The run's settings as a list from row 1; returns its last row.</summary>
+    private static int RunSettings(IXLWorksheet ws, PlanRunInfo run)
+    {
         Header(ws, 1, ["Setting", "Value"]);
         var row = 1;
         foreach (
@@ -583,9 +592,16 @@ public static class ProvinceWorkbook
             Text(ws.Cell(row, 2), value);
         }
         List(ws, "RunSettings", 1, row, 2).ShowAutoFilter = false;
+        return row;
+    }
 
-        row += 2;
-        var first = row;
+    /// <summary>Supply over the horizon and reserve floor per depot and product, from <paramref name="first"/> (the
+    /// header); returns the last row.</summary>
+    private static int SupplyList(IXLWorksheet ws, int first, PlanSnapshot snapshot)
+    {
+        var problem = snapshot.Problem;
+        var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
+        var row = first;
         Header(ws, row, ["Depot", "Depot name", "Product", "Supply over the horizon", "Reserve floor"]);
         var floors = problem.ReserveFloors.ToDictionary(f => (f.Depot, f.Product), f => f.Floor);
         foreach (
@@ -603,9 +619,14 @@ public static class ProvinceWorkbook
             Number(ws.Cell(row, 5), floors.GetValueOrDefault(g.Key));
         }
         List(ws, "Supply", first, row, 5);
+        return row;
+    }
 
-        row += 2;
-        first = row;
+    /// <summary>Demand over the horizon per segment, tier and product, from <paramref name="first"/> (the header);
+    /// returns the last row.</summary>
+    private static int DemandList(IXLWorksheet ws, int first, AllocationProblem problem)
+    {
+        var row = first;
         Header(ws, row, ["Segment", "Tier", "Product", "Demand over the horizon"]);
         foreach (
             var g in problem
@@ -622,7 +643,6 @@ public static class ProvinceWorkbook
             Number(ws.Cell(row, 4), Math.Round(g.Sum(d => d.Quantity), 3));
         }
         List(ws, "DemandBySegment", first, row, 4);
-        Widths(ws, 26, 40, 12, 22, 16);
-        Finish(ws, run);
+        return row;
     }
 }

@@ -57,6 +57,9 @@ internal static class Sheet
         return cell;
     }
 
+    /// <summary>The titles of the columns <see cref="Totals"/> writes.</summary>
+    public static readonly string[] TotalsTitles = ["Demand", "Served", "Shortfall", "Fill rate"];
+
     /// <summary>Demand, served, shortfall and fill rate in four cells from <paramref name="column"/>.</summary>
     public static void Totals(IXLWorksheet ws, int row, int column, Totals totals)
     {

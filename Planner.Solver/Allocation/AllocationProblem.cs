@@ -71,17 +71,12 @@ public sealed record AllocationProblem
     {
         foreach (var s in Supplies)
         {
-            if (!known.Products.Contains(s.Product))
-                errors.Add($"Supply at {s.Depot} names unknown product {s.Product}.");
-            if (!known.Depots.Contains(s.Depot))
-                errors.Add($"Supply of {s.Product} names unknown depot {s.Depot}.");
-            if (s.Day < 0 || s.Day >= Days)
-                errors.Add($"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
-            if (!NonNegative(s.Quantity))
-                errors.Add(
-                    $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite "
-                        + $"and ≥ 0."
-                );
+            ValidateDated(
+                new Dated("Supply", "of", s.Product, "depot", s.Depot, s.Day, null, s.Quantity),
+                known.Products,
+                known.Depots,
+                errors
+            );
         }
     }
 
@@ -89,20 +84,46 @@ public sealed record AllocationProblem
     {
         foreach (var d in Demands)
         {
-            if (!known.Products.Contains(d.Product))
-                errors.Add($"Demand at {d.Destination} names unknown product {d.Product}.");
-            if (!known.Destinations.Contains(d.Destination))
-                errors.Add($"Demand for {d.Product} names unknown destination {d.Destination}.");
-            if (d.Day < 0 || d.Day >= Days)
-                errors.Add($"Demand for {d.Product} at {d.Destination} is on day {d.Day}, outside 0..{Days - 1}.");
-            if (d.Tier < 1)
-                errors.Add($"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
-            if (!NonNegative(d.Quantity))
-                errors.Add(
-                    $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be "
-                        + $"finite and ≥ 0."
-                );
+            ValidateDated(
+                new Dated("Demand", "for", d.Product, "destination", d.Destination, d.Day, d.Tier, d.Quantity),
+                known.Products,
+                known.Destinations,
+                errors
+            );
         }
+    }
+
+    /// <summary>A supply or a demand, as their checks see it: "Supply of N95 at A", "Demand for N95 at X".</summary>
+    private readonly record struct Dated(
+        string Kind,
+        string Of,
+        string Product,
+        string PlaceKind,
+        string Place,
+        int Day,
+        int? Tier,
+        double Quantity
+    );
+
+    /// <summary>
+    /// The checks a supply and a demand share: a known product and place, a day inside the horizon, a tier from 1
+    /// (demands only), a finite quantity ≥ 0.
+    /// </summary>
+    private void ValidateDated(Dated r, HashSet<string> products, HashSet<string> places, List<string> errors)
+    {
+        if (!products.Contains(r.Product))
+            errors.Add($"{r.Kind} at {r.Place} names unknown product {r.Product}.");
+        if (!places.Contains(r.Place))
+            errors.Add($"{r.Kind} {r.Of} {r.Product} names unknown {r.PlaceKind} {r.Place}.");
+        if (r.Day < 0 || r.Day >= Days)
+            errors.Add($"{r.Kind} {r.Of} {r.Product} at {r.Place} is on day {r.Day}, outside 0..{Days - 1}.");
+        if (r.Tier < 1)
+            errors.Add($"{r.Kind} {r.Of} {r.Product} at {r.Place} has tier {r.Tier}; tiers start at 1.");
+        if (!NonNegative(r.Quantity))
+            errors.Add(
+                $"{r.Kind} {r.Of} {r.Product} at {r.Place} on day {r.Day} is {r.Quantity}; quantities must be finite "
+                    + $"and ≥ 0."
+            );
     }
 
     private void ValidateLanes(Known known, List<string> errors)

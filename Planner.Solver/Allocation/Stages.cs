@@ -375,7 +375,7 @@ internal sealed class Stages(ProductModel model)
         var value = Solve(stage, "min", list, proven: current <= Tolerance ? current : null, network: network);
         if (value is null)
             return false;
-        model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
+        _forms.FixAtMost(stage, list, value.Value + Slack(value.Value));
         return true;
     }
 

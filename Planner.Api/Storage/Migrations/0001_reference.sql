@@ -3,8 +3,9 @@ CREATE TABLE regions (
     code                 TEXT    NOT NULL PRIMARY KEY,
     name                 TEXT    NOT NULL,
     name_en              TEXT,
-    level                TEXT    NOT NULL CHECK (level IN ('province', 'city', 'county', 'town', 'village',
-    'external')), parent_code          TEXT    REFERENCES regions (code),
+    level                TEXT    NOT NULL
+                                 CHECK (level IN ('province', 'city', 'county', 'town', 'village', 'external')),
+    parent_code          TEXT    REFERENCES regions (code),
     population           $bigint$,
     population_estimated INTEGER NOT NULL DEFAULT 0,
     risk_level           INTEGER,

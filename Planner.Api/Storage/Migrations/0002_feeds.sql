@@ -97,8 +97,9 @@ CREATE TABLE medical_teams (
 
 CREATE TABLE team_members (
     team_code TEXT    NOT NULL REFERENCES medical_teams (code),
-    specialty TEXT    NOT NULL CHECK (specialty IN ('critical_care', 'respiratory', 'infectious_disease', 'icu_nursing',
-    'general_nursing', 'infection_control')), members   INTEGER NOT NULL CHECK (members >= 0),
+    specialty TEXT    NOT NULL CHECK (specialty IN ('critical_care', 'respiratory', 'infectious_disease',
+                                                    'icu_nursing', 'general_nursing', 'infection_control')),
+    members   INTEGER NOT NULL CHECK (members >= 0),
     PRIMARY KEY (team_code, specialty)
 );
 
