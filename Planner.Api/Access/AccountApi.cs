@@ -12,10 +12,8 @@ public static class AccountApi
     {
         var api = app.MapGroup("/api/me").RequireAuthorization().WithTags("Account");
 
-        api.MapGet("/", GetMe).WithName("GetMe").WithSummary("Who you are: user, role, city, hospitals");
-        api.MapPost("/keys", CreateKey)
-            .WithName("CreateApiKey")
-            .WithSummary("Make an API key for yourself (shown once)");
+        api.Get("/", GetMe, "Who you are: user, role, city, hospitals");
+        api.Post("/keys", CreateApiKey, "Make an API key for yourself (shown once)");
         return api;
     }
 
@@ -45,7 +43,7 @@ public static class AccountApi
             )
         );
 
-    public static async Task<Ok<NewKey>> CreateKey(
+    public static async Task<Ok<NewKey>> CreateApiKey(
         KeyOrder? order,
         ClaimsPrincipal user,
         Database planner,

@@ -92,28 +92,24 @@ public static class UploadsApi
         var limits = app.ServiceProvider.GetRequiredService<IOptions<UploadLimits>>().Value;
         var api = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters).WithTags("Uploads");
 
-        api.MapGet("/capacity/template", GetTemplate)
-            .WithName("GetCapacityTemplate")
-            .WithSummary("The capacity template (your hospitals, or ?hospitals=A,B)");
-        api.MapPost("/capacity", UploadCapacity)
-            .WithName("UploadCapacity")
+        api.Get("/capacity/template", GetCapacityTemplate, "The capacity template (your hospitals, or ?hospitals=A,B)");
+        api.Post(
+                "/capacity",
+                UploadCapacity,
+                "Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed"
+            )
             // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
             // SameSite=Strict, so no other site can post here in a user's name.
             .DisableAntiforgery()
             // Kestrel stops reading a body past this (chunked bodies have no length to check first).
             .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead))
             .WithFormOptions(multipartBodyLengthLimit: limits.MaxBytes + FormOverhead)
-            .RequireRateLimiting(ConcurrencyPolicy)
-            .WithSummary(
-                "Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed"
-            );
-        api.MapGet("/", GetUploads)
-            .WithName("GetUploads")
-            .WithSummary("Recent accepted uploads (a hospital administrator: their own)");
+            .RequireRateLimiting(ConcurrencyPolicy);
+        api.Get("/", GetUploads, "Recent accepted uploads (a hospital administrator: their own)");
         return api;
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTemplate(
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetCapacityTemplate(
         string? hospitals,
         ClaimsPrincipal user,
         Database planner,
