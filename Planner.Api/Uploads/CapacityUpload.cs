@@ -107,14 +107,7 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         CancellationToken ct
     )
     {
-        if (file.Length > limits.MaxBytes)
-        {
-            throw new UploadRejected(
-                $"The file is {UploadLimits.Megabytes(file.Length)}; the limit is "
-                    + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
-                StatusCodes.Status413PayloadTooLarge
-            );
-        }
+        limits.CheckFileSize(file.Length);
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
         return await new CapacityUpload(planner, limits, clock)

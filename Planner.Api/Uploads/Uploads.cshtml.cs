@@ -31,7 +31,7 @@ public sealed class UploadsModel(Database planner, IOptions<UploadLimits> option
     public async Task<IActionResult> OnPostAsync(IFormFile? file)
     {
         var status = StatusCodes.Status400BadRequest;
-        if (Request.ContentLength > options.Value.MaxBytes + 64 * 1024)
+        if (Request.ContentLength > options.Value.MaxRequestBytes)
         {
             // The server stopped reading the form at its cap: say why rather than "choose a file".
             (Refused, status) = (

@@ -31,9 +31,6 @@ public static class UploadsApi
     /// </summary>
     public const int RetryAfterSeconds = 5;
 
-    /// <summary>Room for the multipart form around the file (boundaries, headers, the anti-forgery token).</summary>
-    private const long FormOverhead = 64 * 1024;
-
     /// <summary>The concurrency limit on uploads (the API's POST and the /uploads page's): 429 beyond it.</summary>
     public static IServiceCollection AddUploads(this IServiceCollection services, IConfiguration configuration)
     {
@@ -77,11 +74,9 @@ public static class UploadsApi
             o.Conventions.AddPageApplicationModelConvention("/Uploads/Uploads", page =>
             {
                 page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
-                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
-                page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
-                page.Filters.Add(
-                    new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxBytes + FormOverhead }
-                );
+                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxRequestBytes });
             })
         );
         return services;
@@ -102,8 +97,8 @@ public static class UploadsApi
             // SameSite=Strict, so no other site can post here in a user's name.
             .DisableAntiforgery()
             // Kestrel stops reading a body past this (chunked bodies have no length to check first).
-            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead))
-            .WithFormOptions(multipartBodyLengthLimit: limits.MaxBytes + FormOverhead)
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes))
+            .WithFormOptions(multipartBodyLengthLimit: limits.MaxRequestBytes)
             .RequireRateLimiting(ConcurrencyPolicy);
         api.Get("/", GetUploads, "Recent accepted uploads (a hospital administrator: their own)");
         return api;
@@ -165,7 +160,7 @@ public static class UploadsApi
     )
     {
         var limits = options.Value;
-        if (request.ContentLength > limits.MaxBytes + FormOverhead)
+        if (request.ContentLength > limits.MaxRequestBytes)
             return TooLarge(request.ContentLength, limits);
         IFormFile? file;
         try
@@ -248,9 +243,8 @@ public static class UploadsApi
 
     private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) =>
         TypedResults.Problem(
-            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be "
-                + $"at most "
-                + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; "
+                + $"a file may be at most {UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "The file was refused"
         );
