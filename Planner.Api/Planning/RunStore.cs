@@ -262,8 +262,8 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         {
             await using var db = await planner.OpenAsync();
             await db.ExecuteAsync(
-                "UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND "
-                    + "status = 'running'",
+                "UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error "
+                    + "WHERE id = @id AND status = 'running'",
                 new
                 {
                     id = runId,

@@ -109,9 +109,8 @@ public static class PlansApi
         return file?.Content is { } content
             ? TypedResults.File(content, kind == "summary" ? "application/json" : Xlsx, file.FileName)
             : TypedResults.Problem(
-                $"Run {id} has published no '{kind}' file (yet); kinds are province, city-<city code> (e.g. "
-                    + $"city-330100) "
-                    + "and summary.",
+                $"Run {id} has published no '{kind}' file (yet); "
+                    + "kinds are province, city-<city code> (e.g. city-330100) and summary.",
                 statusCode: StatusCodes.Status404NotFound
             );
     }

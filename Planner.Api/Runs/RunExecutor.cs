@@ -144,8 +144,8 @@ public sealed class RunExecutor(
                     ReconnectDelays[retry].TotalSeconds
                 );
                 progress(
-                    $"warning: the database connection was lost ({Database.FirstLine(e.Message)}); starting the run "
-                        + $"again"
+                    $"warning: the database connection was lost ({Database.FirstLine(e.Message)}); "
+                        + "starting the run again"
                 );
                 await Task.Delay(ReconnectDelays[retry], stopping);
             }

@@ -161,8 +161,8 @@ public static class RunRequests
     ) =>
         (
             await db.QueryAsync<(string, string)>(
-                "SELECT id, kind FROM run_requests WHERE (status = 'queued' AND created_at < @stale) OR (status = "
-                    + "'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
+                "SELECT id, kind FROM run_requests WHERE (status = 'queued' AND created_at < @stale) "
+                    + "OR (status = 'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
                 new { stale = now - lease }
             )
         ).ToList();
@@ -308,8 +308,8 @@ public static class RunRequests
     {
         await using var db = await planner.OpenAsync();
         await db.ExecuteAsync(
-            "UPDATE run_requests SET status = 'queued', heartbeat_at = NULL WHERE id = @id AND attempts = @attempt "
-                + "AND status = 'running'",
+            "UPDATE run_requests SET status = 'queued', heartbeat_at = NULL "
+                + "WHERE id = @id AND attempts = @attempt AND status = 'running'",
             new { id = claim.RequestId, attempt = claim.Attempt }
         );
     }
@@ -322,8 +322,8 @@ public static class RunRequests
     public static async Task<RunRequestState?> CancelAsync(DbConnection db, string id, DateTimeOffset now)
     {
         await db.ExecuteAsync(
-            "UPDATE run_requests SET status = 'cancelled', finished_at = @now, error = 'cancelled before it "
-                + "started' WHERE id = @id AND status = 'queued'",
+            "UPDATE run_requests SET status = 'cancelled', finished_at = @now, "
+                + "error = 'cancelled before it started' WHERE id = @id AND status = 'queued'",
             new { id, now }
         );
         await db.ExecuteAsync(

@@ -155,8 +155,8 @@ public sealed class FeedClaim : IAsyncDisposable
     public async Task FenceAsync(DbConnection db, DbTransaction tx, string pullRunId)
     {
         var held = await db.ExecuteAsync(
-            "UPDATE feed_claims SET heartbeat_at = @now, pull_run_id = @pullRunId WHERE source = @source AND token "
-                + "= @token",
+            "UPDATE feed_claims SET heartbeat_at = @now, pull_run_id = @pullRunId "
+                + "WHERE source = @source AND token = @token",
             new
             {
                 now = _clock.GetUtcNow(),
