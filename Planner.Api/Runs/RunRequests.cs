@@ -63,9 +63,9 @@ public static class RunRequests
 
     private const string ClaimSql = """
         UPDATE run_requests SET status = 'running', attempts = attempts + 1, worker = @worker, heartbeat_at = @now,
-        step = 'claimed'
-        WHERE id = @id AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL
-        OR heartbeat_at < @stale)))
+            step = 'claimed'
+        WHERE id = @id
+          AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < @stale)))
         """;
 
     private const string HeartbeatSql = """
@@ -75,9 +75,9 @@ public static class RunRequests
 
     private const string StateSql = """
         SELECT id AS Id, kind AS Kind, scenario_id AS ScenarioId, request_json AS RequestJson, status AS Status,
-        attempts AS Attempts, worker AS Worker,
-               heartbeat_at AS HeartbeatAt, cancel_requested AS CancelRequested, step AS Step, run_id AS RunId,
-               created_at AS CreatedAt, finished_at AS FinishedAt, error AS Error, origin AS Origin
+               attempts AS Attempts, worker AS Worker, heartbeat_at AS HeartbeatAt, cancel_requested AS CancelRequested,
+               step AS Step, run_id AS RunId, created_at AS CreatedAt, finished_at AS FinishedAt, error AS Error,
+               origin AS Origin
         FROM run_requests
         """;
 

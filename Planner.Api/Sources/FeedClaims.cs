@@ -34,8 +34,8 @@ public sealed class FeedBusyException(string feed, string holder, DateTimeOffset
 public sealed class FeedClaim : IAsyncDisposable
 {
     private const string ClaimSql = """
-        INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at) VALUES (@source, @token, @worker,
-        @now, @now)
+        INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at)
+        VALUES (@source, @token, @worker, @now, @now)
         ON CONFLICT (source) DO UPDATE SET token = excluded.token, worker = excluded.worker, pull_run_id = NULL,
             claimed_at = excluded.claimed_at, heartbeat_at = excluded.heartbeat_at
         WHERE feed_claims.heartbeat_at < @stale

@@ -49,8 +49,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
 
     private const string FinishRunSql = """
         UPDATE pull_runs SET finished_at = @finished_at, status = @status, rows_read = @rows_read,
-        rows_changed = @rows_changed,
-            rows_rejected = @rows_rejected, watermark = @watermark, error = @error
+            rows_changed = @rows_changed, rows_rejected = @rows_rejected, watermark = @watermark, error = @error
         WHERE id = @id
         """;
 
