@@ -25,14 +25,13 @@ public static class AllocationBenchmark
         usage: dotnet run -c Release --project Planner.Benchmarks -- allocation [options]
           --write FILE                replace (or add) the "## Allocation (issue 3)" section of FILE with the report
           --repeat N                  warm Zhejiang solves after the first (default 3)
-          --solvers A,B,...           solvers to compare on Zhejiang (default FLOW,CLP,GLOP,HIGHS_LP,PDLP); FLOW is the
-                                      default (network flows, CLP for the LP's stages), any other name an LP solver
-                                      alone
+          --solvers A,B,...           solvers to compare on Zhejiang (default FLOW,CLP,GLOP,HIGHS_LP,PDLP); FLOW is
+                                      the default (network flows, CLP for the LP's stages), any other name an LP
+                                      solver alone
           --solver-stage-limit S      stage time limit for the comparison, seconds (default 60)
-          --national LIST             auto (default: default settings, then lean if that misses 60 s), none, or a list
-          of
-                                      default|lean[@SOLVER] (SOLVER as in --solvers, default FLOW); lean =
-                                      MeasureFairnessCost and MinimizeTransfers off
+          --national LIST             auto (default: default settings, then lean if that misses 60 s), none, or a
+                                      list of default|lean[@SOLVER] (SOLVER as in --solvers, default FLOW);
+                                      lean = MeasureFairnessCost and MinimizeTransfers off
           --national-stage-limit S    stage time limit of national runs, seconds (default 120)
           --national-timeout S        stop a national run after S seconds (default 1800)
           --seed N                    seed of the national instance (default 20200210)
@@ -44,64 +43,27 @@ public static class AllocationBenchmark
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
-        string? write = null;
-        var repeat = 3;
-        var solvers = new[] { "FLOW", "CLP", "GLOP", "HIGHS_LP", "PDLP" };
-        var solverLimit = 60.0;
-        var national = "auto";
-        var nationalLimit = 120.0;
-        var nationalTimeout = 1800.0;
-        var seed = 20200210;
-        var stress = true;
-        var stressSolver = "CLP";
-        for (var i = 0; i < args.Count; i++)
+        var chosen = new Choices();
+        var unknownOption = new Options(Usage)
+            .Text("--write", v => chosen.Write = v)
+            .Int("--repeat", v => chosen.Repeat = v)
+            .Text("--solvers", v =>
+                chosen.Solvers = v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            )
+            .Double("--solver-stage-limit", v => chosen.SolverLimit = v)
+            .Text("--national", v => chosen.National = v)
+            .Double("--national-stage-limit", v => chosen.NationalLimit = v)
+            .Double("--national-timeout", v => chosen.NationalTimeout = v)
+            .Int("--seed", v => chosen.Seed = v)
+            .Flag("--no-stress", () => chosen.Stress = false)
+            .Text("--stress-solver", v => chosen.StressSolver = v)
+            .Parse(args);
+        if (unknownOption is not null)
         {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--write":
-                    write = Next();
-                    break;
-                case "--repeat":
-                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--solvers":
-                    solvers = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                    break;
-                case "--solver-stage-limit":
-                    solverLimit = double.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--national":
-                    national = Next();
-                    break;
-                case "--national-stage-limit":
-                    nationalLimit = double.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--national-timeout":
-                    nationalTimeout = double.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--seed":
-                    seed = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--no-stress":
-                    stress = false;
-                    break;
-                case "--stress-solver":
-                    stressSolver = Next();
-                    break;
-                default:
-                    await log.WriteLineAsync($"Unknown option {args[i]}.\n{Usage}");
-                    return 2;
-            }
+            await log.WriteLineAsync($"Unknown option {unknownOption}.\n{Usage}");
+            return 2;
         }
-
-        List<string> variants = national switch
-        {
-            "none" => [],
-            "auto" => ["default@FLOW"],
-            _ => national.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
-        };
+        var variants = chosen.NationalVariants();
         if (variants.FirstOrDefault(v => v.Split('@')[0] is not ("default" or "lean")) is { } unknown)
         {
             await log.WriteLineAsync(
@@ -110,98 +72,188 @@ public static class AllocationBenchmark
             return 2;
         }
 
-        var failures = new List<string>();
-        var peaks = new Dictionary<string, double>(StringComparer.Ordinal);
-        var solverLogs = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
+        var children = new Children(log);
         var folder = Directory.CreateTempSubdirectory("planner-benchmark-");
         try
         {
             var problemPath = Path.Combine(folder.FullName, "zhejiang.json");
-            await log.WriteLineAsync("Zhejiang sample: building and solving");
-            var zhejiang = await Child<ZhejiangRun>("zhejiang", [problemPath, Text(repeat)], TimeSpan.FromMinutes(10));
-
-            var solverRuns = new List<SolverRun>();
-            var stressRuns = new List<StressRun>();
-            if (zhejiang is not null)
-            {
-                foreach (var solver in solvers)
-                {
-                    await log.WriteLineAsync($"Solver comparison: {solver}");
-                    if (
-                        await Child<SolverRun>(
-                            "solver",
-                            [problemPath, solver, Text(solverLimit)],
-                            TimeSpan.FromMinutes(30),
-                            solver
-                        ) is
-                        { } run
-                    )
-                        solverRuns.Add(run);
-                }
-                if (stress)
-                {
-                    await log.WriteLineAsync("Stress scenarios");
-                    stressRuns.AddRange(
-                        await Child<List<StressRun>>("stress", [problemPath, stressSolver], TimeSpan.FromMinutes(30))
-                            ?? []
-                    );
-                }
-            }
-
-            var nationalRuns = new List<NationalRun>();
-            for (var v = 0; v < variants.Count; v++)
-            {
-                var (variant, solver) = variants[v].Split('@') is [var name, var s] ? (name, s) : (variants[v], "FLOW");
-                await log.WriteLineAsync($"National instance: {variant} settings, {solver}");
-                var key = $"national {variant}@{solver}";
-                var run = await Child<NationalRun>(
-                    "national",
-                    [variant, solver, Text(seed), Text(nationalLimit)],
-                    TimeSpan.FromSeconds(nationalTimeout),
-                    key
-                );
-                if (run is not null)
-                    nationalRuns.Add(run);
-                var missed =
-                    run is null || run.Outcome.Status == "Failed" || run.Outcome.Seconds > NationalTargetSeconds;
-                if (national == "auto" && variant == "default" && missed)
-                    variants.Add("lean@FLOW");
-            }
-
-            var runs = new BenchmarkRuns(
-                CommandLine(args),
-                zhejiang,
-                solverRuns,
-                stressRuns,
-                nationalRuns,
-                failures,
-                peaks,
-                solverLogs
-            );
-            var markdown = Report.Markdown(runs);
-            await output.WriteAsync(markdown);
-            if (write is not null)
-            {
-                Report.WriteSection(write, markdown);
-                await log.WriteLineAsync($"Wrote the section to {Path.GetFullPath(write)}");
-            }
-            return failures.Count == 0 ? 0 : 1;
+            var command = Section.Command("allocation", args);
+            var runs = await MeasureAsync(children, chosen, variants, problemPath, command, log);
+            Section.Publish(Report.Markdown(runs), Report.Heading, chosen.Write, output);
+            if (chosen.Write is not null)
+                await log.WriteLineAsync($"Wrote the section to {Path.GetFullPath(chosen.Write)}");
+            return children.Failures.Count == 0 ? 0 : 1;
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
 
-        async Task<T?> Child<T>(string job, IReadOnlyList<string> childArgs, TimeSpan timeout, string? label = null)
+    /// <summary>What the command line chose (see <see cref="Usage"/>), the defaults until it does.</summary>
+    private sealed class Choices
+    {
+        public string? Write { get; set; }
+        public int Repeat { get; set; } = 3;
+        public string[] Solvers { get; set; } = ["FLOW", "CLP", "GLOP", "HIGHS_LP", "PDLP"];
+        public double SolverLimit { get; set; } = 60;
+        public string National { get; set; } = "auto";
+        public double NationalLimit { get; set; } = 120;
+        public double NationalTimeout { get; set; } = 1800;
+        public int Seed { get; set; } = 20200210;
+        public bool Stress { get; set; } = true;
+        public string StressSolver { get; set; } = "CLP";
+
+        /// <summary>The national runs to start with, as VARIANT[@SOLVER].</summary>
+        public List<string> NationalVariants() =>
+            National switch
+            {
+                "none" => [],
+                "auto" => ["default@FLOW"],
+                _ => National
+                    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .ToList(),
+            };
+    }
+
+    /// <summary>Every child: the Zhejiang sample, then (if it was built) the solvers and the stress scenarios, then
+    /// the national runs.</summary>
+    private static async Task<BenchmarkRuns> MeasureAsync(
+        Children children,
+        Choices chosen,
+        List<string> variants,
+        string problemPath,
+        string command,
+        TextWriter log
+    )
+    {
+        await log.WriteLineAsync("Zhejiang sample: building and solving");
+        var zhejiang = await children.RunAsync<ZhejiangRun>(
+            "zhejiang",
+            [problemPath, Text(chosen.Repeat)],
+            TimeSpan.FromMinutes(10)
+        );
+        var solverRuns = new List<SolverRun>();
+        var stressRuns = new List<StressRun>();
+        if (zhejiang is not null)
+        {
+            solverRuns = await SolversAsync(children, problemPath, chosen.Solvers, chosen.SolverLimit, log);
+            if (chosen.Stress)
+            {
+                await log.WriteLineAsync("Stress scenarios");
+                stressRuns.AddRange(
+                    await children.RunAsync<List<StressRun>>(
+                        "stress",
+                        [problemPath, chosen.StressSolver],
+                        TimeSpan.FromMinutes(30)
+                    ) ?? []
+                );
+            }
+        }
+        var nationalRuns = await NationalAsync(
+            children,
+            variants,
+            chosen.National == "auto",
+            [Text(chosen.Seed), Text(chosen.NationalLimit)],
+            TimeSpan.FromSeconds(chosen.NationalTimeout),
+            log
+        );
+        return new BenchmarkRuns(
+            command,
+            zhejiang,
+            solverRuns,
+            stressRuns,
+            nationalRuns,
+            children.Failures,
+            children.Peaks,
+            children.SolverLogs
+        );
+    }
+
+    /// <summary>Each solver on the Zhejiang problem, in a process of its own.</summary>
+    private static async Task<List<SolverRun>> SolversAsync(
+        Children children,
+        string problemPath,
+        string[] solvers,
+        double solverLimit,
+        TextWriter log
+    )
+    {
+        var solverRuns = new List<SolverRun>();
+        foreach (var solver in solvers)
+        {
+            await log.WriteLineAsync($"Solver comparison: {solver}");
+            var run = await children.RunAsync<SolverRun>(
+                "solver",
+                [problemPath, solver, Text(solverLimit)],
+                TimeSpan.FromMinutes(30),
+                solver
+            );
+            if (run is not null)
+                solverRuns.Add(run);
+        }
+        return solverRuns;
+    }
+
+    /// <summary>The national runs asked for; with <paramref name="auto"/>, lean settings too if the default
+    /// settings miss the target.</summary>
+    private static async Task<List<NationalRun>> NationalAsync(
+        Children children,
+        List<string> variants,
+        bool auto,
+        string[] seedAndLimit,
+        TimeSpan timeout,
+        TextWriter log
+    )
+    {
+        var nationalRuns = new List<NationalRun>();
+        for (var v = 0; v < variants.Count; v++)
+        {
+            var (variant, solver) = variants[v].Split('@') is [var name, var s] ? (name, s) : (variants[v], "FLOW");
+            await log.WriteLineAsync($"National instance: {variant} settings, {solver}");
+            var key = $"national {variant}@{solver}";
+            var run = await children.RunAsync<NationalRun>(
+                "national",
+                [variant, solver, .. seedAndLimit],
+                timeout,
+                key
+            );
+            if (run is not null)
+                nationalRuns.Add(run);
+            var missed = run is null || run.Outcome.Status == "Failed" || run.Outcome.Seconds > NationalTargetSeconds;
+            if (auto && variant == "default" && missed)
+                variants.Add("lean@FLOW");
+        }
+        return nationalRuns;
+    }
+
+    private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The child processes of one run: what each measured, its peak memory, its solver log, its
+    /// failure.</summary>
+    private sealed class Children(TextWriter log)
+    {
+        public List<string> Failures { get; } = [];
+
+        public Dictionary<string, double> Peaks { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, IReadOnlyDictionary<string, int>> SolverLogs { get; } = new(StringComparer.Ordinal);
+
+        public async Task<T?> RunAsync<T>(
+            string job,
+            IReadOnlyList<string> childArgs,
+            TimeSpan timeout,
+            string? label = null
+        )
             where T : class
         {
             var outcome = await Measure.ChildAsync<T>(job, childArgs, timeout, log);
             var key = label ?? job;
-            peaks[key] = outcome.PolledPeakMb;
+            Peaks[key] = outcome.PolledPeakMb;
             if (outcome.SolverLog.Count > 0)
-                solverLogs[key] = outcome.SolverLog;
+                SolverLogs[key] = outcome.SolverLog;
             if (outcome.Error is not null)
-                failures.Add(
+                Failures.Add(
                     string.Create(
                         CultureInfo.InvariantCulture,
                         $"{key}: {outcome.Error} (peak memory seen {outcome.PolledPeakMb:0} MiB)"
@@ -210,9 +262,4 @@ public static class AllocationBenchmark
             return outcome.Result;
         }
     }
-
-    private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string CommandLine(IReadOnlyList<string> args) =>
-        "dotnet run -c Release --project Planner.Benchmarks -- allocation" + string.Concat(args.Select(a => " " + a));
 }

@@ -1,12 +1,10 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Dapper;
 using Hangfire;
-using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Sources;
 
 namespace Planner.Benchmarks;
 
@@ -41,43 +39,24 @@ public static class JobsBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (runs, days, write) = (12, (int?)null, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--runs":
-                    runs = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--days":
-                    days = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
-        var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
-        using var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null;
-        var admin = cluster?.ConnectionString ?? configured!;
+        new Options(Usage)
+            .Int("--runs", v => runs = v)
+            .Int("--days", v => days = v)
+            .Text("--write", v => write = v)
+            .ParseOrThrow(args);
+        using var postgres = BenchmarkPostgres.Open();
         var results = new List<Measurement>();
         foreach (var workers in new[] { 1, 2 })
         {
             await log.WriteLineAsync($"[jobs] {workers} worker(s), {runs} runs");
-            results.Add(await MeasureAsync(admin, workers, runs, days, log));
+            results.Add(await MeasureAsync(postgres.Admin, workers, runs, days, log));
             var m = results[^1];
             await log.WriteLineAsync(
                 $"[jobs] {workers} worker(s): {m.Succeeded}/{m.Runs} in {m.Seconds:0.0} s = "
                     + $"{m.Runs / m.Seconds * 60:0.0} per minute"
             );
         }
-        var md = Markdown(args, cluster is not null, results);
-        await output.WriteAsync(md);
-        if (write is not null)
-            Report.WriteSection(write, md, Heading);
+        Section.Publish(Markdown(args, postgres.Cluster is not null, results), Heading, write, output);
         return results.All(r => r.Succeeded == r.Runs) ? 0 : 1;
     }
 
@@ -101,47 +80,13 @@ public static class JobsBenchmark
             await using var db = await database.Settings.Planner.OpenAsync();
             var client = new BackgroundJobClient(database.Storage);
             var watch = Stopwatch.StartNew();
-            for (var i = 0; i < runs; i++)
-            {
-                var id = await RunRequests.CreateAsync(
-                    db,
-                    "daily",
-                    new PlanRequest(HorizonDays: days),
-                    null,
-                    DateTimeOffset.UtcNow
-                );
-                RunJobs.Enqueue(client, id, "daily");
-            }
-            while (
-                await db.ExecuteScalarAsync<long>(
-                    "SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')"
-                ) < runs
-            )
+            await EnqueueAsync(db, client, runs, days);
+            while (await db.ExecuteScalarAsync<long>(FinishedSql) < runs)
             {
                 WorkerProcess.ThrowIfAnyExited(processes);
                 await Task.Delay(100);
             }
-            var seconds = watch.Elapsed.TotalSeconds;
-            var succeeded = await db.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM run_requests WHERE status = 'succeeded' AND attempts = 1"
-            );
-            var used = await db.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT worker) FROM run_requests");
-            var durations = (
-                await db.QueryAsync<double>(
-                    "SELECT snapshot_seconds + solve_seconds + publish_seconds FROM plan_runs WHERE status = "
-                        + "'succeeded'"
-                )
-            )
-                .Order()
-                .ToList();
-            return new Measurement(
-                workerCount,
-                runs,
-                seconds,
-                (int)succeeded,
-                (int)used,
-                durations.Count > 0 ? durations[durations.Count / 2] : double.NaN
-            );
+            return await ReadAsync(db, workerCount, runs, watch.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -150,35 +95,67 @@ public static class JobsBenchmark
         }
     }
 
+    private const string FinishedSql =
+        "SELECT COUNT(*) FROM run_requests WHERE status IN ('succeeded', 'failed', 'cancelled')";
+
+    /// <summary>Queues the daily plan <paramref name="runs"/> times.</summary>
+    private static async Task EnqueueAsync(DbConnection db, BackgroundJobClient client, int runs, int? days)
+    {
+        for (var i = 0; i < runs; i++)
+        {
+            var id = await RunRequests.CreateAsync(
+                db,
+                "daily",
+                new PlanRequest(HorizonDays: days),
+                null,
+                DateTimeOffset.UtcNow
+            );
+            RunJobs.Enqueue(client, id, "daily");
+        }
+    }
+
+    /// <summary>What the finished runs recorded.</summary>
+    private static async Task<Measurement> ReadAsync(DbConnection db, int workerCount, int runs, double seconds)
+    {
+        var succeeded = await db.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM run_requests WHERE status = 'succeeded' AND attempts = 1"
+        );
+        var used = await db.ExecuteScalarAsync<long>("SELECT COUNT(DISTINCT worker) FROM run_requests");
+        var durations = (
+            await db.QueryAsync<double>(
+                "SELECT snapshot_seconds + solve_seconds + publish_seconds FROM plan_runs "
+                    + "WHERE status = 'succeeded'"
+            )
+        )
+            .Order()
+            .ToList();
+        return new Measurement(
+            workerCount,
+            runs,
+            seconds,
+            (int)succeeded,
+            (int)used,
+            durations.Count > 0 ? durations[durations.Count / 2] : double.NaN
+        );
+    }
+
     private static string Markdown(IReadOnlyList<string> args, bool throwaway, IReadOnlyList<Measurement> results)
     {
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
-        var md = new StringBuilder();
-        md.Append(Heading).Append("\n\n");
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
-                + $"Release build of commit {commit}{dirty}.\n\n"
-        );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- jobs ")
-            .Append(string.Join(' ', args))
-            .Append("\n```\n\n");
+        var md = Section.Start(Heading, "jobs", args);
         md.Append("Server mode: a fresh PostgreSQL database per measurement ");
         md.Append(
             throwaway
                 ? "(a throwaway local cluster, fsync and synchronous commit off). "
-                : $"(the server in {PullsBenchmark.PostgresVariable}). "
+                : $"(the server in {BenchmarkPostgres.Variable}). "
         );
         md.Append(
-            "The database is migrated, the sample sources seeded and pulled; then the worker processes "
-                + "(`Planner.Api worker`, one Hangfire worker each, default settings) are started and, once "
-                + "registered, "
+            "The database is migrated, the sample sources seeded and pulled; then the worker processes (`Planner.Api "
+                + "worker`, one Hangfire worker each, default settings) are started and, once registered, "
         );
         md.Append(
-            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, "
-                + "plans care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and "
-                + "records it). "
+            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans "
+                + "care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records "
+                + "it). "
         );
         md.Append(
             "Time runs from the first enqueue to the last run finished; 'runs once' counts runs that succeeded at "
@@ -203,8 +180,8 @@ public static class JobsBenchmark
                 $"\nTwo workers against one: "
                     + $"{results[1].Runs / results[1].Seconds / (results[0].Runs / results[0].Seconds):0.00}× the "
                     + $"throughput. A run already keeps both cores of this machine busy (its products solve in "
-                    + $"parallel), so two runs at once each take about twice as long (median run above); more "
-                    + $"workers pay on more cores or more machines, not here.\n"
+                    + $"parallel), so two runs at once each take about twice as long (median run above); more workers "
+                    + $"pay on more cores or more machines, not here.\n"
             );
         }
         return md.ToString();

@@ -293,24 +293,12 @@ public static class Measure
     )
         where T : class
     {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
         var host = Environment.ProcessPath
             ?? throw new InvalidOperationException("Cannot tell which program to re-launch.");
-        start.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
-        {
-            // Run as "dotnet Planner.Benchmarks.dll": the child needs the assembly too.
-            start.ArgumentList.Add(typeof(Measure).Assembly.Location);
-        }
-        start.ArgumentList.Add("--child");
-        start.ArgumentList.Add(job);
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
+        // Run as "dotnet Planner.Benchmarks.dll": the child needs the assembly too.
+        IEnumerable<string> self =
+            Path.GetFileNameWithoutExtension(host) == "dotnet" ? [typeof(Measure).Assembly.Location] : [];
+        var start = ApiProcess.Redirected(host, [.. self, "--child", job, .. args]);
 
         using var child = Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {host}.");
         string? resultLine = null;
@@ -323,24 +311,47 @@ public static class Measure
                     resultLine = line[ResultMarker.Length..];
             }
         });
-        var stderr = Task.Run(async () =>
-        {
-            while (await child.StandardError.ReadLineAsync() is { } line)
-            {
-                if (NativeLog.Match(line) is { Success: true } m)
-                {
-                    var key = $"{m.Groups[1].Value} {m.Groups[2].Value}] {m.Groups[3].Value}";
-                    solverLog[key] = solverLog.GetValueOrDefault(key) + 1;
-                }
-                else if (
-                    !line.StartsWith("WARNING: All log messages before absl::InitializeLog()", StringComparison.Ordinal)
-                )
-                {
-                    await log.WriteLineAsync($"[{job}] {line}");
-                }
-            }
-        });
+        var stderr = Task.Run(() => ReadErrorsAsync(child, job, solverLog, log));
+        var (peak, timedOut) = await PollAsync(child, timeout);
+        await child.WaitForExitAsync();
+        await Task.WhenAll(stdout, stderr);
+        string? error =
+            timedOut ? string.Create(CultureInfo.InvariantCulture, $"stopped after {timeout.TotalSeconds:0} s")
+            : child.ExitCode != 0 || resultLine is null
+                ? string.Create(CultureInfo.InvariantCulture, $"exit code {child.ExitCode}")
+            : null;
+        var result = error is null ? JsonSerializer.Deserialize<T>(resultLine!, Json) : null;
+        return new ChildOutcome<T>(result, peak, error, solverLog);
+    }
 
+    /// <summary>Counts the child's OR-Tools log lines per message; forwards its other lines to
+    /// <paramref name="log"/>.</summary>
+    private static async Task ReadErrorsAsync(
+        Process child,
+        string job,
+        Dictionary<string, int> solverLog,
+        TextWriter log
+    )
+    {
+        while (await child.StandardError.ReadLineAsync() is { } line)
+        {
+            if (NativeLog.Match(line) is { Success: true } m)
+            {
+                var key = $"{m.Groups[1].Value} {m.Groups[2].Value}] {m.Groups[3].Value}";
+                solverLog[key] = solverLog.GetValueOrDefault(key) + 1;
+            }
+            else if (
+                !line.StartsWith("WARNING: All log messages before absl::InitializeLog()", StringComparison.Ordinal)
+            )
+            {
+                await log.WriteLineAsync($"[{job}] {line}");
+            }
+        }
+    }
+
+    /// <summary>Polls the child's peak memory until it exits, or kills it at <paramref name="timeout"/>.</summary>
+    private static async Task<(double Peak, bool TimedOut)> PollAsync(Process child, TimeSpan timeout)
+    {
         var peak = 0.0;
         var deadline = Stopwatch.StartNew();
         var timedOut = false;
@@ -363,15 +374,7 @@ public static class Measure
             }
             await Task.Delay(250);
         }
-        await child.WaitForExitAsync();
-        await Task.WhenAll(stdout, stderr);
-        string? error =
-            timedOut ? string.Create(CultureInfo.InvariantCulture, $"stopped after {timeout.TotalSeconds:0} s")
-            : child.ExitCode != 0 || resultLine is null
-                ? string.Create(CultureInfo.InvariantCulture, $"exit code {child.ExitCode}")
-            : null;
-        var result = error is null ? JsonSerializer.Deserialize<T>(resultLine!, Json) : null;
-        return new ChildOutcome<T>(result, peak, error, solverLog);
+        return (peak, timedOut);
     }
 
     /// <summary>An absl log line: severity letter, date and time, thread, then "file.cc:line] message".</summary>

@@ -1,8 +1,5 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Planner.Api.Planning;
 using Planner.Solver.Allocation;
-using RegionInfo = Planner.Api.Planning.RegionInfo;
 
 namespace Planner.Benchmarks;
 
@@ -88,6 +85,23 @@ public static class NationalInstance
 
     private sealed record Segment(string Code, int Tier, string Driver, bool RiskScaled);
 
+    private sealed record Reference(
+        Dictionary<string, Segment> Segments,
+        List<(Segment Segment, string Product, double Rate)> Rates,
+        Dictionary<int, double> Multipliers,
+        List<string> Products
+    );
+
+    /// <summary>The generated regions: provinces, their cities and counties (with a random weight each), the county
+    /// populations, and the Hubei sites.</summary>
+    private sealed record Map(
+        List<Place> Provinces,
+        List<(Place Province, Place City)> Cities,
+        List<(Place Province, Place City, string Code, double Weight)> Counties,
+        Dictionary<string, double> Population,
+        Place[] Sites
+    );
+
     public static (AllocationProblem Problem, NationalShape Shape) Build(
         int seed,
         int days = 28,
@@ -99,6 +113,48 @@ public static class NationalInstance
                 Planner.Api.Storage.StorageOptions.FindDataDirectory()
                 ?? throw new InvalidOperationException("No data folder found.")
             );
+        var reference = ReadReference(data);
+        var random = new Random(seed);
+        var map = Regions(random);
+        var demands = Demands(random, reference, map, days);
+        var (supplies, floors) = Supplies(random, reference.Products, map, demands, days);
+        var lanes = new List<Lane>();
+        CityLanes(lanes, map);
+        ProvinceLanes(lanes, map);
+        var (provinces, cities, counties, population, sites) = map;
+        var products = reference.Products;
+        var problem = new AllocationProblem
+        {
+            Days = days,
+            Products = products,
+            Depots = [.. provinces.Select(p => p.Code), .. cities.Select(c => c.City.Code)],
+            Destinations = [.. counties.Select(c => c.Code), .. sites.Select(s => s.Code)],
+            Supplies = supplies,
+            Demands = demands,
+            Lanes = lanes,
+            ReserveFloors = floors,
+            Population = population,
+        };
+        var shape = new NationalShape(
+            provinces.Count,
+            cities.Count,
+            counties.Count,
+            sites.Length,
+            lanes.Count,
+            supplies.Count,
+            demands.Count,
+            population.Values.Sum(),
+            SolveOutcome.Sum(supplies.Select(s => (s.Product, 0, s.Quantity)))
+        )
+        {
+            TransferLanes = lanes.Count(l => l.Kind == LaneKind.Transfer),
+        };
+        return (problem, shape);
+    }
+
+    /// <summary>The segments, consumption rates and risk multipliers of data/reference.</summary>
+    private static Reference ReadReference(string data)
+    {
         var segments = Csv(Path.Combine(data, "reference", "segments.csv"))
             .Select(r => new Segment(r[0], int.Parse(r[^3], CultureInfo.InvariantCulture), r[^2], r[^1] == "1"))
             .ToDictionary(s => s.Code, StringComparer.Ordinal);
@@ -114,45 +170,35 @@ public static class NationalInstance
             );
         var products = rates.Select(r => r.Product).Distinct().Order(StringComparer.Ordinal).ToList();
 
-        var random = new Random(seed);
-        double Uniform(double low, double high) => low + (high - low) * random.NextDouble();
-        double LogNormal(double sigma) =>
-            Math.Exp(
-                sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())
-            );
+        return new Reference(segments, rates, multipliers, products);
+    }
 
+    private static Map Regions(Random random)
+    {
         // Regions: province centres in China's rough box, cities around them, counties under cities.
         var provinces = Enumerable
             .Range(1, ProvinceCount)
-            .Select(p => new Place($"P{p:00}", Math.Round(Uniform(21, 47), 2), Math.Round(Uniform(86, 128), 2)))
+            .Select(p => new Place(
+                $"P{p:00}",
+                Math.Round(Uniform(random, 21, 47), 2),
+                Math.Round(Uniform(random, 86, 128), 2)
+            ))
             .ToList();
-        var citiesPer = Split(CityCount, provinces.Count, 5, () => Uniform(0.6, 1.4));
-        var cities = provinces
-            .SelectMany(
-                (p, i) =>
-                    Enumerable
-                        .Range(1, citiesPer[i])
-                        .Select(c =>
-                            (
-                                Province: p,
-                                City: new Place(
-                                    $"{p.Code}-C{c:00}",
-                                    Math.Round(p.Lat + Uniform(-1.8, 1.8), 2),
-                                    Math.Round(p.Lon + Uniform(-2.2, 2.2), 2)
-                                )
-                            )
-                        )
+        var citiesPer = Split(CityCount, provinces.Count, 5, () => Uniform(random, 0.6, 1.4));
+        var cities = Number(provinces, citiesPer, (p, c) =>
+            (
+                Province: p,
+                City: new Place(
+                    $"{p.Code}-C{c:00}",
+                    Math.Round(p.Lat + Uniform(random, -1.8, 1.8), 2),
+                    Math.Round(p.Lon + Uniform(random, -2.2, 2.2), 2)
+                )
             )
-            .ToList();
-        var countiesPer = Split(CountyCount, cities.Count, 3, () => Uniform(0.5, 1.5));
-        var counties = cities
-            .SelectMany(
-                (c, i) =>
-                    Enumerable
-                        .Range(1, countiesPer[i])
-                        .Select(k => (c.Province, c.City, Code: $"{c.City.Code}-K{k:00}", Weight: LogNormal(0.6)))
-            )
-            .ToList();
+        );
+        var countiesPer = Split(CountyCount, cities.Count, 3, () => Uniform(random, 0.5, 1.5));
+        var counties = Number(cities, countiesPer, (c, k) =>
+            (c.Province, c.City, Code: $"{c.City.Code}-K{k:00}", Weight: LogNormal(random, 0.6))
+        );
         var weightSum = counties.Sum(c => c.Weight);
         var population = counties.ToDictionary(
             c => c.Code,
@@ -160,7 +206,13 @@ public static class NationalInstance
             StringComparer.Ordinal
         );
         var sites = new[] { new Place("HB-WUHAN", 30.59, 114.31), new Place("HB-JINGMEN", 31.04, 112.20) };
+        return new Map(provinces, cities, counties, population, sites);
+    }
 
+    private static List<Demand> Demands(Random random, Reference reference, Map map, int days)
+    {
+        var (_, _, counties, population, sites) = map;
+        var (segments, rates, multipliers, products) = reference;
         // Demand: drivers from population, rounded per segment like PlanSnapshot, summed per tier; constant over the
         // horizon.
         var demands = new List<Demand>();
@@ -170,7 +222,7 @@ public static class NationalInstance
             var risk = Pick(riskWeights, random.NextDouble()) + 1;
             var drivers = DriversPerResident.ToDictionary(
                 d => d.Key,
-                d => population[county.Code] * d.Value * (d.Key == "population" ? 1 : LogNormal(0.3)),
+                d => population[county.Code] * d.Value * (d.Key == "population" ? 1 : LogNormal(random, 0.3)),
                 StringComparer.Ordinal
             );
             drivers["severe_critical_patients"] = Math.Round(drivers["severe_critical_patients"] * multipliers[risk]);
@@ -214,7 +266,18 @@ public static class NationalInstance
                     );
             }
         }
+        return demands;
+    }
 
+    private static (List<Supply> Supplies, List<ReserveFloor> Floors) Supplies(
+        Random random,
+        List<string> products,
+        Map map,
+        List<Demand> demands,
+        int days
+    )
+    {
+        var (provinces, cities, counties, population, _) = map;
         // Supply: tiers 1–3 plus half of tier 4 over the horizon; 35 % provincial reserves, 65 % factories.
         var supplies = new List<Supply>();
         var floors = new List<ReserveFloor>();
@@ -227,7 +290,7 @@ public static class NationalInstance
             var need = demands
                 .Where(d => d.Product == product && d.Tier <= 4)
                 .Sum(d => d.Tier == 4 ? d.Quantity / 2 : d.Quantity);
-            var shares = provinces.Select(p => provincePopulation[p.Code] * Uniform(0.6, 1.4)).ToList();
+            var shares = provinces.Select(p => provincePopulation[p.Code] * Uniform(random, 0.6, 1.4)).ToList();
             for (var i = 0; i < provinces.Count; i++)
             {
                 var reserve = Math.Round(0.35 * need * shares[i] / shares.Sum());
@@ -236,7 +299,7 @@ public static class NationalInstance
             }
             var factories = cities
                 .Where(_ => random.NextDouble() < 0.25)
-                .Select(c => (c.City.Code, Weight: LogNormal(0.8)))
+                .Select(c => (c.City.Code, Weight: LogNormal(random, 0.8)))
                 .ToList();
             if (factories.Count == 0)
                 factories.Add((cities[0].City.Code, 1));
@@ -256,9 +319,15 @@ public static class NationalInstance
                 }
             }
         }
+        return (supplies, floors);
+    }
 
+    /// <summary>Lanes within each province: city depot to its counties, city to city, province depot to its
+    /// cities.</summary>
+    private static void CityLanes(List<Lane> lanes, Map map)
+    {
+        var (_, cities, counties, _, _) = map;
         // Lanes, as in PlanSnapshot.Lanes: costs in unit-km, a day per 800 km between provinces.
-        var lanes = new List<Lane>();
         foreach (var group in cities.GroupBy(c => c.Province))
         {
             var host = group.First().City;
@@ -291,6 +360,12 @@ public static class NationalInstance
                 );
             }
         }
+    }
+
+    /// <summary>Lanes between province depots, and from each to the Hubei sites.</summary>
+    private static void ProvinceLanes(List<Lane> lanes, Map map)
+    {
+        var (provinces, cities, _, _, sites) = map;
         var depotAt = cities
             .GroupBy(c => c.Province)
             .ToDictionary(g => g.Key.Code, g => g.First().City with { Code = g.Key.Code }, StringComparer.Ordinal);
@@ -309,35 +384,22 @@ public static class NationalInstance
                 lanes.Add(new Lane(from.Code, site.Code, Math.Max(1, (int)Math.Ceiling(km / 800)), km));
             }
         }
-
-        var problem = new AllocationProblem
-        {
-            Days = days,
-            Products = products,
-            Depots = [.. provinces.Select(p => p.Code), .. cities.Select(c => c.City.Code)],
-            Destinations = [.. counties.Select(c => c.Code), .. sites.Select(s => s.Code)],
-            Supplies = supplies,
-            Demands = demands,
-            Lanes = lanes,
-            ReserveFloors = floors,
-            Population = population,
-        };
-        var shape = new NationalShape(
-            provinces.Count,
-            cities.Count,
-            counties.Count,
-            sites.Length,
-            lanes.Count,
-            supplies.Count,
-            demands.Count,
-            population.Values.Sum(),
-            SolveOutcome.Sum(supplies.Select(s => (s.Product, 0, s.Quantity)))
-        )
-        {
-            TransferLanes = lanes.Count(l => l.Kind == LaneKind.Transfer),
-        };
-        return (problem, shape);
     }
+
+    private static double Uniform(Random random, double low, double high) => low + (high - low) * random.NextDouble();
+
+    private static double LogNormal(Random random, double sigma) =>
+        Math.Exp(
+            sigma * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())
+        );
+
+    /// <summary>The children of each parent, numbered from 1, as many as <paramref name="counts"/> says; made in
+    /// order, parent by parent (the random draws depend on it).</summary>
+    private static List<TChild> Number<TParent, TChild>(
+        List<TParent> parents,
+        int[] counts,
+        Func<TParent, int, TChild> child
+    ) => parents.SelectMany((parent, i) => Enumerable.Range(1, counts[i]).Select(n => child(parent, n))).ToList();
 
     /// <summary>Splits total into parts of at least minimum each, in proportion to random weights, by largest
     /// remainder.</summary>

@@ -17,44 +17,27 @@ if (args is ["--child", var job, .. var rest])
 {
     return await ChildJobs.RunAsync(job, rest);
 }
-if (args is ["allocation", .. var options])
+(string Name, Func<IReadOnlyList<string>, TextWriter, TextWriter, Task<int>> RunAsync, string Usage)[] benchmarks =
+[
+    ("allocation", AllocationBenchmark.RunAsync, AllocationBenchmark.Usage),
+    (
+        "teams",
+        (options, output, log) => Task.FromResult(TeamsBenchmark.Run(options, output, log)),
+        TeamsBenchmark.Usage
+    ),
+    ("pulls", PullsBenchmark.RunAsync, PullsBenchmark.Usage),
+    ("jobs", JobsBenchmark.RunAsync, JobsBenchmark.Usage),
+    ("workbooks", WorkbooksBenchmark.RunAsync, WorkbooksBenchmark.Usage),
+    ("web", WebBenchmark.RunAsync, WebBenchmark.Usage),
+    ("uploads", UploadsBenchmark.RunAsync, UploadsBenchmark.Usage),
+    ("recovery", RecoveryBenchmark.RunAsync, RecoveryBenchmark.Usage),
+];
+if (args is [var name, .. var options] && benchmarks.FirstOrDefault(b => b.Name == name) is { RunAsync: { } run })
 {
-    return await AllocationBenchmark.RunAsync(options, Console.Out, Console.Error);
+    return await run(options, Console.Out, Console.Error);
 }
-if (args is ["teams", .. var teamOptions])
+foreach (var benchmark in benchmarks)
 {
-    return TeamsBenchmark.Run(teamOptions, Console.Out, Console.Error);
+    await Console.Error.WriteLineAsync(benchmark.Usage);
 }
-if (args is ["pulls", .. var pullOptions])
-{
-    return await PullsBenchmark.RunAsync(pullOptions, Console.Out, Console.Error);
-}
-if (args is ["workbooks", .. var workbookOptions])
-{
-    return await WorkbooksBenchmark.RunAsync(workbookOptions, Console.Out, Console.Error);
-}
-if (args is ["web", .. var webOptions])
-{
-    return await WebBenchmark.RunAsync(webOptions, Console.Out, Console.Error);
-}
-if (args is ["uploads", .. var uploadOptions])
-{
-    return await UploadsBenchmark.RunAsync(uploadOptions, Console.Out, Console.Error);
-}
-if (args is ["jobs", .. var jobOptions])
-{
-    return await JobsBenchmark.RunAsync(jobOptions, Console.Out, Console.Error);
-}
-if (args is ["recovery", .. var recoveryOptions])
-{
-    return await RecoveryBenchmark.RunAsync(recoveryOptions, Console.Out, Console.Error);
-}
-await Console.Error.WriteLineAsync(AllocationBenchmark.Usage);
-await Console.Error.WriteLineAsync(TeamsBenchmark.Usage);
-await Console.Error.WriteLineAsync(PullsBenchmark.Usage);
-await Console.Error.WriteLineAsync(JobsBenchmark.Usage);
-await Console.Error.WriteLineAsync(WorkbooksBenchmark.Usage);
-await Console.Error.WriteLineAsync(WebBenchmark.Usage);
-await Console.Error.WriteLineAsync(UploadsBenchmark.Usage);
-await Console.Error.WriteLineAsync(RecoveryBenchmark.Usage);
 return 2;

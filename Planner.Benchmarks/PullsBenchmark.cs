@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Dapper;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Planner.Api.ReferenceData;
 using Planner.Api.Sources;
@@ -35,9 +34,6 @@ public static class PullsBenchmark
         from /usr/lib/postgresql/*/bin.
         """;
 
-    /// <summary>The environment variable naming a PostgreSQL server to use instead of a throwaway cluster.</summary>
-    public const string PostgresVariable = "PLANNER_BENCH_POSTGRES";
-
     private const double TargetRowsPerSecond = 100_000;
 
     private static readonly string[] Scenarios =
@@ -63,106 +59,82 @@ public static class PullsBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (rows, repeat, seed, write) = (100_000, 3, 20200210, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--rows":
-                    rows = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--repeat":
-                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--seed":
-                    seed = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage)
+            .Int("--rows", v => rows = v)
+            .Int("--repeat", v => repeat = v)
+            .Int("--seed", v => seed = v)
+            .Text("--write", v => write = v)
+            .ParseOrThrow(args);
         var data = (
             Planner.Api.Storage.StorageOptions.FindDataDirectory()
             ?? throw new InvalidOperationException("No data folder found.")
         );
-
         var sqlite = new List<Timing[]>();
         for (var r = 0; r <= repeat; r++)
         {
-            var directory = Directory.CreateTempSubdirectory("planner-bench-pulls-");
-            try
-            {
-                sqlite.Add(
-                    await MeasureAsync(
-                        Database.Sqlite(Path.Combine(directory.FullName, "planner.db")),
-                        Database.Sqlite(Path.Combine(directory.FullName, "production.db")),
-                        data,
-                        rows,
-                        seed,
-                        log
-                    )
-                );
-            }
-            finally
-            {
-                directory.Delete(recursive: true);
-            }
+            sqlite.Add(await OnSqliteAsync(data, rows, seed, log));
             Log(log, r == 0 ? "SQLite warm-up" : "SQLite", sqlite[^1]);
         }
-
         var postgres = new List<Timing[]>();
-        var configured = Environment.GetEnvironmentVariable(PostgresVariable);
-        using (var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null)
+        bool throwaway;
+        using (var server = BenchmarkPostgres.Open())
         {
-            var admin = cluster?.ConnectionString ?? configured!;
+            throwaway = server.Cluster is not null;
             for (var r = 0; r <= repeat; r++)
             {
-                var name = "planner_bench_pulls_" + Guid.NewGuid().ToString("N")[..12];
-                await AdminAsync(admin, $"CREATE DATABASE {name}");
-                try
-                {
-                    var planner = new NpgsqlConnectionStringBuilder(admin) { Database = name };
-                    var source = new NpgsqlConnectionStringBuilder(admin)
-                    {
-                        Database = name,
-                        SearchPath = "src_production",
-                    };
-                    postgres.Add(
-                        await MeasureAsync(
-                            Database.Postgres(planner.ConnectionString),
-                            Database.Postgres(source.ConnectionString),
-                            data,
-                            rows,
-                            seed,
-                            log
-                        )
-                    );
-                }
-                finally
-                {
-                    NpgsqlConnection.ClearAllPools();
-                    await AdminAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                }
+                postgres.Add(await OnPostgresAsync(server.Admin, data, rows, seed, log));
                 Log(log, r == 0 ? "PostgreSQL warm-up" : "PostgreSQL", postgres[^1]);
             }
         }
-
-        var md = Markdown(
-            args,
-            rows,
-            repeat,
-            seed,
-            string.IsNullOrWhiteSpace(configured),
-            [("SQLite", sqlite), ("PostgreSQL", postgres)]
-        );
-        output.Write(md);
-        if (write is not null)
-            Report.WriteSection(write, md, Heading);
+        var md = Markdown(args, rows, repeat, seed, throwaway, [("SQLite", sqlite), ("PostgreSQL", postgres)]);
+        Section.Publish(md, Heading, write, output);
         return 0;
+    }
+
+    /// <summary>One measurement on two fresh SQLite files, the planner's and the source's.</summary>
+    private static async Task<Timing[]> OnSqliteAsync(string data, int rows, int seed, TextWriter log)
+    {
+        var directory = Directory.CreateTempSubdirectory("planner-bench-pulls-");
+        try
+        {
+            return await MeasureAsync(
+                Database.Sqlite(Path.Combine(directory.FullName, "planner.db")),
+                Database.Sqlite(Path.Combine(directory.FullName, "production.db")),
+                data,
+                rows,
+                seed,
+                log
+            );
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>One measurement on a fresh PostgreSQL database, the source in a schema of its own.</summary>
+    private static async Task<Timing[]> OnPostgresAsync(string admin, string data, int rows, int seed, TextWriter log)
+    {
+        var name = "planner_bench_pulls_" + Guid.NewGuid().ToString("N")[..12];
+        await AdminAsync(admin, $"CREATE DATABASE {name}");
+        try
+        {
+            var planner = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+            var source = new NpgsqlConnectionStringBuilder(admin) { Database = name, SearchPath = "src_production" };
+            return await MeasureAsync(
+                Database.Postgres(planner.ConnectionString),
+                Database.Postgres(source.ConnectionString),
+                data,
+                rows,
+                seed,
+                log
+            );
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await AdminAsync(admin, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        }
     }
 
     /// <summary>Prepares a planner database and a production source as <c>PlanPipeline.PrepareAsync</c> and the seeder
@@ -259,14 +231,18 @@ public static class PullsBenchmark
         for (var i = 0; i < runs.Length; i++)
         {
             log.WriteLine(
-                FormattableString.Invariant(
+                string.Create(
+                    CultureInfo.InvariantCulture,
                     $"pulls: {database}, {Scenarios[i]}: {runs[i].Read:N0} read, {runs[i].Changed:N0} changed in "
-                ) + FormattableString.Invariant($"{runs[i].Seconds:0.000} s ({RowsPerSecond(runs[i]):N0} rows/s)")
+                        + $"{runs[i].Seconds:0.000} s ({RowsPerSecond(runs[i]):N0} rows/s)"
+                )
             );
         }
     }
 
     private static double RowsPerSecond(Timing t) => t.Read / t.Seconds;
+
+    private static string Seconds(double seconds) => seconds.ToString("0.000", CultureInfo.InvariantCulture);
 
     /// <summary>Writes the report; the first of each database's runs is its warm-up, the rest are timed.</summary>
     private static string Markdown(
@@ -279,18 +255,7 @@ public static class PullsBenchmark
     )
     {
         var results = measured.Select(m => (m.Database, Runs: m.Runs.Skip(1).ToList())).ToList();
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
-        var md = new StringBuilder();
-        md.Append(Heading).Append("\n\n");
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
-                + $"Release build of commit {commit}{dirty}.\n\n"
-        );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- pulls ")
-            .Append(string.Join(' ', args))
-            .Append("\n```\n\n");
+        var md = Section.Start(Heading, "pulls", args);
         md.Append(
             CultureInfo.InvariantCulture,
             $"The production feed (`PullsBenchmark`, seed {seed}): the sample enterprises and {rows:N0} valid "
@@ -303,7 +268,7 @@ public static class PullsBenchmark
         md.Append(
             throwaway
                 ? "(a throwaway local cluster, fsync and synchronous commit off, as in the tests). "
-                : $"(the server in {PostgresVariable}). "
+                : $"(the server in {BenchmarkPostgres.Variable}). "
         );
         md.Append(
             "Time is the whole `PullAsync` call (read through Dapper, check, write, commit); rows/s is rows read ÷ "
@@ -311,17 +276,33 @@ public static class PullsBenchmark
         );
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Each database was measured {repeat} times on fresh databases, after one warm-up measurement in the "
-                + $"same process (SQLite first, then PostgreSQL): "
+            $"Each database was measured {repeat} times on fresh databases, after one warm-up measurement in the same "
+                + $"process (SQLite first, then PostgreSQL): "
         );
         md.Append(
             "the pulls run in long-lived worker processes, where their code has long been compiled, whereas this "
                 + "process's first pull also waits for the JIT. "
         );
         md.Append(
-            "The table gives the median and every timed run, and the warm-up on its own rows, left out of the "
-                + "medians and targets.\n\n"
+            "The table gives the median and every timed run, and the warm-up on its own rows, left out of the medians "
+                + "and targets.\n\n"
         );
+        Timings(md, results, measured);
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"\nPeak memory of the benchmark process (both databases, all runs): {Measure.PeakMegabytes():N0} MiB.\n\n"
+        );
+        Targets(md, results);
+        return md.ToString();
+    }
+
+    /// <summary>The timed runs (median, every run) and then the warm-ups, one row per database and pull.</summary>
+    private static void Timings(
+        StringBuilder md,
+        IReadOnlyList<(string Database, List<Timing[]> Runs)> results,
+        IReadOnlyList<(string Database, List<Timing[]> Runs)> measured
+    )
+    {
         md.Append(
             "| database | pull | rows read | rows changed | seconds (median) | rows/s (median) | runs, seconds |\n"
         );
@@ -337,15 +318,12 @@ public static class PullsBenchmark
                         : Report
                             .Median(timings.Select(RowsPerSecond).ToList())
                             .ToString("N0", CultureInfo.InvariantCulture);
-                var all = string.Join(
-                    ", ",
-                    timings.Select(t => t.Seconds.ToString("0.000", CultureInfo.InvariantCulture))
-                );
                 md.Append(
                     CultureInfo.InvariantCulture,
                     $"| {database} | {Scenarios[s]} | {timings[0].Read:N0} | {timings[0].Changed:N0} | "
                         + $"{Report.Median(timings.Select(t => t.Seconds).ToList()):0.000} | {rate} | "
-                        + $"{all} |\n"
+                        + $"{string.Join(", ", timings.Select(t => Seconds(t.Seconds)))} "
+                        + $"|\n"
                 );
             }
         }
@@ -362,10 +340,10 @@ public static class PullsBenchmark
                 );
             }
         }
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"\nPeak memory of the benchmark process (both databases, all runs): {Measure.PeakMegabytes():N0} MiB.\n\n"
-        );
+    }
+
+    private static void Targets(StringBuilder md, IReadOnlyList<(string Database, List<Timing[]> Runs)> results)
+    {
         md.Append("### Targets (issue 5)\n\n");
         md.Append("| target | measured (median) | met |\n|---|---:|---|\n");
         foreach (var (database, runs) in results)
@@ -380,6 +358,5 @@ public static class PullsBenchmark
                 );
             }
         }
-        return md.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -58,6 +59,12 @@ public static class RecoveryBenchmark
         ORDER BY started_at LIMIT 1
         """;
 
+    /// <summary>The killed worker's pull run: its status, and the kind of error it ended with.</summary>
+    private const string KilledRunSql = """
+        SELECT status || COALESCE(' (' || split_part(error, ':', 1) || ')', '') FROM pull_runs
+        WHERE source = 'production' AND started_at < @killedAt ORDER BY started_at DESC LIMIT 1
+        """;
+
     /// <summary>A plan run request, its end in seconds from <c>@since</c>.</summary>
     private const string RunStateSql = """
         SELECT status AS Status, attempts::bigint AS Attempts,
@@ -109,35 +116,39 @@ public static class RecoveryBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (repeat, lease, before, write) = (3, (double?)null, (string?)null, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--repeat":
-                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--lease":
-                    lease = double.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--before":
-                    before = Next();
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage)
+            .Int("--repeat", v => repeat = v)
+            .Double("--lease", v => lease = v)
+            .Text("--before", v => before = v)
+            .Text("--write", v => write = v)
+            .ParseOrThrow(args);
         var loadAtStart = LoadAverage();
         string[] settings = lease is { } seconds ? [Invariant($"--Planner:Jobs:LeaseSeconds={seconds}")] : [];
         var leaseSeconds = lease ?? Shipped.Lease.TotalSeconds;
-        var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
-        using var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null;
-        var admin = cluster?.ConnectionString ?? configured!;
+        using var postgres = BenchmarkPostgres.Open();
+        var (cluster, admin) = (postgres.Cluster, postgres.Admin);
 
+        var (kills, old) = await KilledPullsAsync(admin, repeat, before, settings, leaseSeconds, log);
+        var restarts = await RestartsAsync(cluster, repeat, settings, log);
+        var md = Markdown(args, cluster is not null, leaseSeconds, (loadAtStart, LoadAverage()), kills, old, restarts);
+        Section.Publish(md, Heading, write, output);
+        var recovered =
+            kills.All(k => k.PullStarted is not null && k.PlanStatus == "succeeded")
+            && restarts.All(r => r.Status == "succeeded" && r.Succeeded == 1 && r.FilesIntact);
+        return recovered ? 0 : 1;
+    }
+
+    /// <summary>The killed pull <paramref name="repeat"/> times, then once with the workers of
+    /// <paramref name="before"/> if given.</summary>
+    private static async Task<(List<KilledPull> Kills, KilledPull? Old)> KilledPullsAsync(
+        string admin,
+        int repeat,
+        string? before,
+        string[] settings,
+        double leaseSeconds,
+        TextWriter log
+    )
+    {
         // The other commit is built first, so that a build that fails stops the benchmark before it measures.
         var build = before is null ? null : await BuildAsync(before, log);
         var kills = new List<KilledPull>();
@@ -164,11 +175,22 @@ public static class RecoveryBenchmark
         {
             build?.Delete(recursive: true);
         }
+        return (kills, old);
+    }
+
+    /// <summary>The database restart <paramref name="repeat"/> times, on this benchmark's own cluster only.</summary>
+    private static async Task<List<Restart>> RestartsAsync(
+        ThrowawayPostgres? cluster,
+        int repeat,
+        string[] settings,
+        TextWriter log
+    )
+    {
         var restarts = new List<Restart>();
         if (cluster is null)
         {
             await log.WriteLineAsync(
-                $"[recovery] not restarting the server in {PullsBenchmark.PostgresVariable}: "
+                $"[recovery] not restarting the server in {BenchmarkPostgres.Variable}: "
                     + "it is not this benchmark's own"
             );
         }
@@ -178,14 +200,7 @@ public static class RecoveryBenchmark
             restarts.Add(await RestartMidRunAsync(cluster, settings, log));
             await log.WriteLineAsync($"[recovery] {restarts[^1]}");
         }
-        var md = Markdown(args, cluster is not null, leaseSeconds, (loadAtStart, LoadAverage()), kills, old, restarts);
-        await output.WriteAsync(md);
-        if (write is not null)
-            Report.WriteSection(write, md, Heading);
-        var recovered =
-            kills.All(k => k.PullStarted is not null && k.PlanStatus == "succeeded")
-            && restarts.All(r => r.Status == "succeeded" && r.Succeeded == 1 && r.FilesIntact);
-        return recovered ? 0 : 1;
+        return restarts;
     }
 
     /// <summary>
@@ -203,16 +218,7 @@ public static class RecoveryBenchmark
     )
     {
         await using var database = await ServerModeDatabase.CreateAsync(admin, "planner_recovery_kill");
-        await using (var source = await database.Settings.Source(Feed.Production).Database.OpenAsync())
-        {
-            // Every report and stock count changes at the source, so that the pull rewrites both tables.
-            foreach (var table in new[] { "daily_output", "stock_on_hand" })
-            {
-                await source.ExecuteAsync(
-                    $"UPDATE {table} SET quantity = quantity + 1, row_version = row_version + 1000000000"
-                );
-            }
-        }
+        await ChangeEveryProductionRowAsync(database);
         await using var db = await database.Settings.Planner.OpenAsync();
         var client = new BackgroundJobClient(database.Storage);
         await using var blocker = await database.Settings.Planner.OpenAsync();
@@ -239,8 +245,49 @@ public static class RecoveryBenchmark
             "SELECT EXTRACT(EPOCH FROM heartbeat_at - @killedAt)::float8 FROM feed_claims WHERE source = 'production'",
             new { killedAt }
         );
-        // What the pull schedule (or an operator) would ask for next; the plan run once B has taken that pull, so that
-        // it comes after the pull as in the issue (queued together, Hangfire.PostgreSql would hand B the plan first).
+        var (id, planQueued) = await QueuePullThenPlanAsync(database, client, db, b, killedAt);
+        var (pull, claimed, plan) = await WatchAfterKillAsync(db, b, id, killedAt, log);
+        var killedRun = await db.ExecuteScalarAsync<string>(KilledRunSql, new { killedAt });
+        var putOff = b.Output.Split('\n').Count(l => l.Contains(PutOffLine, StringComparison.Ordinal));
+        return new KilledPull(
+            workers,
+            lease + heartbeatAge,
+            putOff,
+            pull?.Started,
+            pull?.Finished,
+            planQueued,
+            claimed,
+            plan.Finished,
+            plan.Status,
+            killedRun ?? "?"
+        );
+    }
+
+    /// <summary>Every report and stock count changes at the source, so that the pull rewrites both tables.</summary>
+    private static async Task ChangeEveryProductionRowAsync(ServerModeDatabase database)
+    {
+        await using var source = await database.Settings.Source(Feed.Production).Database.OpenAsync();
+        foreach (var table in new[] { "daily_output", "stock_on_hand" })
+        {
+            await source.ExecuteAsync(
+                $"UPDATE {table} SET quantity = quantity + 1, row_version = row_version + 1000000000"
+            );
+        }
+    }
+
+    /// <summary>
+    /// What the pull schedule (or an operator) would ask for next; the plan run once B has taken that pull, so that
+    /// it comes after the pull as in the issue (queued together, Hangfire.PostgreSql would hand B the plan first).
+    /// Returns the run request and when it was queued, in seconds from the kill.
+    /// </summary>
+    private static async Task<(string Id, double Queued)> QueuePullThenPlanAsync(
+        ServerModeDatabase database,
+        BackgroundJobClient client,
+        DbConnection db,
+        WorkerProcess b,
+        DateTimeOffset killedAt
+    )
+    {
         var pullJob = client.Enqueue<PullJobs>(j => j.PullAsync(Feed.Production, CancellationToken.None));
         await WaitAsync(
             () => Task.FromResult(StateOf(database.Storage, pullJob) != EnqueuedState.StateName),
@@ -249,8 +296,19 @@ public static class RecoveryBenchmark
         );
         var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
         RunJobs.Enqueue(client, id, "daily");
-        var planQueued = (DateTimeOffset.UtcNow - killedAt).TotalSeconds;
+        return (id, (DateTimeOffset.UtcNow - killedAt).TotalSeconds);
+    }
 
+    /// <summary>Polls until the next pull has succeeded and the plan run has ended, or <see cref="GiveUp"/>; logs
+    /// progress every minute.</summary>
+    private static async Task<(PullTimes? Pull, double? Claimed, RunState Plan)> WatchAfterKillAsync(
+        DbConnection db,
+        WorkerProcess b,
+        string id,
+        DateTimeOffset killedAt,
+        TextWriter log
+    )
+    {
         PullTimes? pull = null;
         double? claimed = null;
         RunState plan;
@@ -275,26 +333,7 @@ public static class RecoveryBenchmark
             }
             await Task.Delay(100);
         }
-        var killedRun = await db.ExecuteScalarAsync<string>(
-            """
-            SELECT status || COALESCE(' (' || split_part(error, ':', 1) || ')', '') FROM pull_runs
-            WHERE source = 'production' AND started_at < @killedAt ORDER BY started_at DESC LIMIT 1
-            """,
-            new { killedAt }
-        );
-        var putOff = b.Output.Split('\n').Count(l => l.Contains(PutOffLine, StringComparison.Ordinal));
-        return new KilledPull(
-            workers,
-            lease + heartbeatAge,
-            putOff,
-            pull?.Started,
-            pull?.Finished,
-            planQueued,
-            claimed,
-            plan.Finished,
-            plan.Status,
-            killedRun ?? "?"
-        );
+        return (pull, claimed, plan);
     }
 
     /// <summary>Both workers up, the daily plan solving on one, <c>pg_ctl restart -m fast</c>, until it ends.</summary>
@@ -316,28 +355,7 @@ public static class RecoveryBenchmark
         {
             Pooling = false,
         }.ToString();
-        string id;
-        (string? Worker, long Attempts) solving;
-        await using (var db = new NpgsqlConnection(unpooled))
-        {
-            await db.OpenAsync();
-            id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
-            RunJobs.Enqueue(new BackgroundJobClient(database.Storage), id, "daily");
-            await WaitAsync(
-                async () =>
-                    await db.ExecuteScalarAsync<long>(
-                        "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
-                        new { id }
-                    ) == 1,
-                "a worker solving the plan run",
-                a,
-                b
-            );
-            solving = await db.QuerySingleAsync<(string?, long)>(
-                "SELECT worker, attempts::bigint FROM run_requests WHERE id = @id",
-                new { id }
-            );
-        }
+        var (id, solving) = await PlanUntilSolvingAsync(unpooled, database, a, b);
 
         var restartedAt = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
@@ -364,6 +382,52 @@ public static class RecoveryBenchmark
                 // Still starting.
             }
         }
+        return await RestartAsync(unpooled, id, solving.Worker, (restart, claimedAgain, state), a, b, log);
+    }
+
+    /// <summary>Queues the daily plan and waits until a worker is solving it; the request, and the worker and
+    /// attempt count then.</summary>
+    private static async Task<(string Id, (string? Worker, long Attempts) Solving)> PlanUntilSolvingAsync(
+        string unpooled,
+        ServerModeDatabase database,
+        WorkerProcess a,
+        WorkerProcess b
+    )
+    {
+        await using var db = new NpgsqlConnection(unpooled);
+        await db.OpenAsync();
+        var id = await RunRequests.CreateAsync(db, "daily", new PlanRequest(), null, DateTimeOffset.UtcNow);
+        RunJobs.Enqueue(new BackgroundJobClient(database.Storage), id, "daily");
+        await WaitAsync(
+            async () =>
+                await db.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM plan_runs WHERE request_id = @id AND status = 'running'",
+                    new { id }
+                ) == 1,
+            "a worker solving the plan run",
+            a,
+            b
+        );
+        var solving = await db.QuerySingleAsync<(string?, long)>(
+            "SELECT worker, attempts::bigint FROM run_requests WHERE id = @id",
+            new { id }
+        );
+        return (id, solving);
+    }
+
+    /// <summary>The restart's measurement: what the run ended as, its plan runs and files, the workers' reconnect
+    /// lines (logged).</summary>
+    private static async Task<Restart> RestartAsync(
+        string unpooled,
+        string id,
+        string? solvingWorker,
+        (double Seconds, double? ClaimedAgain, RunState? State) seen,
+        WorkerProcess a,
+        WorkerProcess b,
+        TextWriter log
+    )
+    {
+        var state = seen.State;
         await using var after = new NpgsqlConnection(unpooled);
         await after.OpenAsync();
         var worker = await after.ExecuteScalarAsync<string?>(
@@ -382,12 +446,12 @@ public static class RecoveryBenchmark
         foreach (var line in lost)
             await log.WriteLineAsync($"[recovery] worker: {line.Trim()}");
         return new Restart(
-            restart,
-            claimedAgain,
+            seen.Seconds,
+            seen.ClaimedAgain,
             state?.Finished,
             state?.Status ?? "?",
             (int)(state?.Attempts ?? 0),
-            worker == solving.Worker,
+            worker == solvingWorker,
             succeeded.Count,
             runs.Count(r => r.Status == "failed"),
             succeeded.Sum(r => r.Files),
@@ -469,15 +533,10 @@ public static class RecoveryBenchmark
         IReadOnlyList<Restart> restarts
     )
     {
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty =
-            Report.Run("git", "status --porcelain --untracked-files=no").Trim().Length > 0
-                ? " with uncommitted changes"
-                : "";
         var leaseSet = lease == Shipped.Lease.TotalSeconds ? "" : Invariant($" the lease ({lease:0} s, `--lease`) and");
         var server = ownCluster
             ? "a throwaway local cluster, fsync and synchronous commit off"
-            : $"the server in {PullsBenchmark.PostgresVariable}";
+            : $"the server in {BenchmarkPostgres.Variable}";
         var md = new StringBuilder();
         md.Append(Heading).Append("\n\n");
         md.Append(
@@ -485,17 +544,15 @@ public static class RecoveryBenchmark
                 Invariant(
                     $"""
                     Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version},
-                    Release build of commit {commit}{dirty}. Load average (1 minute, `/proc/loadavg`): {load.Start} at
-                    the start, {load.End} at the end, on {Environment.ProcessorCount} cores; above the core count, other
-                    processes were competing for them, which lengthens the plan runs, not the waits that the lease and
-                    the polling set.
+                    Release build of commit {Section.Commit(untracked: false)}. Load average (1 minute,
+                    `/proc/loadavg`): {load.Start} at the start, {load.End} at the end, on {Environment.ProcessorCount}
+                    cores; above the core count, other processes were competing for them, which lengthens the plan runs,
+                    not the waits that the lease and the polling set.
                     """
                 )
             )
         );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- recovery ")
-            .Append(string.Join(' ', args))
-            .Append("\n```\n\n");
+        md.Append("```sh\n").Append(Section.Command("recovery", args)).Append("\n```\n\n");
         md.Append(
             Paragraph(
                 Invariant(
@@ -529,14 +586,13 @@ public static class RecoveryBenchmark
                 let go. Right after the kill a pull of production is queued (as the next firing of the pull schedule, or
                 an operator, would); once B has taken it (its Hangfire state no longer `Enqueued`), the daily plan (14
                 days, every workbook), so that the plan comes after the pull as in the issue. Queued together, the plan
-                would go first: Hangfire.PostgreSql hands out queued jobs by queue name
-                (`ORDER BY fetchedat NULLS FIRST, queue, jobid`), `plans` before `pulls`, whatever order
-                `Planner:Jobs:Queues` gives. Times are seconds from the kill, read from the database
-                (`pull_runs.started_at` and `finished_at` of the first successful production pull after the kill;
-                `run_requests.finished_at`), except 'plan queued' and 'plan claimed', on the benchmark's own clock (it
-                polls every 0.1 s). 'Lease left' is how long A's claim on the feed still ran at the kill (A's last
-                heartbeat plus the lease): no other worker may pull the feed before then. 'Put off' counts B's log lines
-                saying that the feed is held and when the pull will be tried again.
+                would go first: Hangfire.PostgreSql hands out queued jobs by queue name (`ORDER BY fetchedat NULLS
+                FIRST, queue, jobid`), `plans` before `pulls`, whatever order `Planner:Jobs:Queues` gives. Times are
+                seconds from the kill, read from the database (`pull_runs.started_at` and `finished_at` of the first
+                successful production pull after the kill; `run_requests.finished_at`), except 'plan queued' and 'plan
+                claimed', on the benchmark's own clock (it polls every 0.1 s). 'Lease left' is how long A's claim on the
+                feed still ran at the kill (A's last heartbeat plus the lease): no other worker may pull the feed before
+                then. 'Put off' counts B's log lines saying that the feed is held and when the pull will be tried again.
                 """
             )
         );
@@ -559,6 +615,13 @@ public static class RecoveryBenchmark
         if (old is not null)
             KillRow(md, "before issue 17", old);
         md.Append('\n');
+        AfterTheKills(md, kills);
+        BeforeIssue17(md, old);
+    }
+
+    /// <summary>What the measurements show: how long B put the pull off, and what the plan run waited for.</summary>
+    private static void AfterTheKills(StringBuilder md, IReadOnlyList<KilledPull> kills)
+    {
         var pulled = kills.Where(k => k.PullStarted is not null && k.LeaseLeft is not null).ToList();
         if (pulled.Count > 0)
         {
@@ -582,13 +645,11 @@ public static class RecoveryBenchmark
                         $"""
                         B put the queued pull off {howOften}: the feed was held by A, so the pull was scheduled again
                         for when A's lease ends, plus 1 s, and B was free for the plan run meanwhile. The next pull
-                        started {Range(
-                            afterLease
-                        )} s after A's lease ran out. Hangfire's schedule poll and B's queue poll ({poll:0} s
-                        each) account for up to {polls:0} s of that. B has one Hangfire worker (a plan run keeps both
-                        cores busy), so a pull that falls due while B is planning waits for the plan to finish{waited}.
-                        So the next pull comes once what is left of A's lease and B's current plan run are over, plus
-                        the polls.
+                        started {Range(afterLease)} s after A's lease ran out. Hangfire's schedule poll and B's queue
+                        poll ({poll:0} s each) account for up to {polls:0} s of that. B has one Hangfire worker (a plan
+                        run keeps both cores busy), so a pull that falls due while B is planning waits for the plan to
+                        finish{waited}. So the next pull comes once what is left of A's lease and B's current plan run
+                        are over, plus the polls.
                         """
                     )
                 )
@@ -604,6 +665,11 @@ public static class RecoveryBenchmark
                 )
             );
         }
+    }
+
+    /// <summary>The killed pull before issue 17: measured with <c>--before</c>, or what the issue reported.</summary>
+    private static void BeforeIssue17(StringBuilder md, KilledPull? old)
+    {
         if (old is null)
         {
             md.Append(
@@ -652,9 +718,8 @@ public static class RecoveryBenchmark
             md.Append(
                 Paragraph(
                     $"""
-                    Not measured: the server in {PullsBenchmark.PostgresVariable} is not this benchmark's own, and
-                    restarting it would end every other session on it. Unset the variable to measure on a throwaway
-                    cluster.
+                    Not measured: the server in {BenchmarkPostgres.Variable} is not this benchmark's own, and restarting
+                    it would end every other session on it. Unset the variable to measure on a throwaway cluster.
                     """
                 )
             );
@@ -698,6 +763,12 @@ public static class RecoveryBenchmark
                     + "| | | | | | | |\n"
             );
         }
+        StartedOver(md, restarts);
+    }
+
+    /// <summary>How the worker that was solving started the run over, where it did.</summary>
+    private static void StartedOver(StringBuilder md, IReadOnlyList<Restart> restarts)
+    {
         var again = restarts
             .Where(r => r.ClaimedAgain is not null && r.SameWorker)
             .Select(r => r.ClaimedAgain!.Value)
@@ -713,12 +784,10 @@ public static class RecoveryBenchmark
                             run over in-process. It finds its connection gone when the run next uses it (the run holds
                             one connection from reading its inputs to publishing its results; solving and writing the
                             workbooks do not touch the database), clears Npgsql's pools, gives the run back and claims
-                            it again after 1 s (then 3 s and 10 s while the server is not back): {Range(
-                                again
-                            )} s after the restart began, that is, the rest of the solve
-                            and the workbooks, plus that second. The rest of 'succeeded' is the whole run done again
-                            (pulls, care plan, solve, the workbooks) under the load above: what the first attempt had
-                            done is not kept.
+                            it again after 1 s (then 3 s and 10 s while the server is not back): {Range(again)} s
+                            after the restart began, that is, the rest of the solve and the workbooks, plus that second.
+                            The rest of 'succeeded' is the whole run done again (pulls, care plan, solve, the workbooks)
+                            under the load above: what the first attempt had done is not kept.
                             """
                         )
                     )

@@ -24,33 +24,7 @@ public static class Report
     {
         ArgumentNullException.ThrowIfNull(runs);
         var md = new MarkdownText();
-        md.Line(Heading);
-        md.Line();
-        var commit = Run("git", "rev-parse --short HEAD").Trim();
-        var dirty =
-            Run("git", "status --porcelain --untracked-files=no").Trim().Length > 0 ? " plus uncommitted changes" : "";
-        md.Line(
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Machine()}; .NET {Environment.Version}, OR-Tools "
-                + $"{typeof(Google.OrTools.LinearSolver.Solver).Assembly.GetName().Version}, Release build of "
-                + $"commit {(commit.Length > 0 ? commit : "?")}{dirty}."
-        );
-        md.Line();
-        md.Line("```sh");
-        md.Line(runs.Command);
-        md.Line("```");
-        md.Line();
-        md.Line(
-            "Each instance runs in a child process of its own (the benchmark re-launches itself), so its peak "
-                + "memory (VmHWM, the process's peak resident set) is its own."
-        );
-        md.Line(
-            "All solves use the model's default settings (`new AllocationSettings()`: optimized policy, its stages "
-                + "solved as network flows and CLP for any stage that is not one, fairness cost measured, transfers "
-                + "minimised, 60 s per LP stage, products in parallel on both cores) unless a table says otherwise. "
-                + "A solver named FLOW is those defaults; any other name (CLP, GLOP, HIGHS_LP, PDLP) is that LP "
-                + "solver for every stage (`NetworkFlow = false`)."
-        );
-        md.Line();
+        Opening(md, runs.Command);
         Targets(md, runs);
         if (runs.Zhejiang is { } z)
             Zhejiang(md, z);
@@ -61,26 +35,7 @@ public static class Report
         if (runs.National.Count > 0)
             National(md, runs.National);
         if (runs.SolverLogs.Count > 0)
-        {
-            md.Line("### OR-Tools log");
-            md.Line();
-            md.Line(
-                "Native log lines the solver wrote to stderr (counted, not shown), per child process. "
-                    + "\"The model has been changed since the solution was last computed\" means a variable's value "
-                    + "was read after the model changed; OR-Tools then returns 0 for it. "
-                    + "On Zhejiang it is 1,430 lines per product and solve: one per city-to-city transfer variable "
-                    + "(110 lanes × 13 days)."
-            );
-            md.Line();
-            md.Line("| run | lines | message |");
-            md.Line("|---|---:|---|");
-            foreach (var (job, messages) in runs.SolverLogs)
-            {
-                foreach (var (message, count) in messages.OrderByDescending(m => m.Value))
-                    md.Line($"| {job} | {count:N0} | `{message}` |");
-            }
-            md.Line();
-        }
+            SolverLogs(md, runs.SolverLogs);
         if (runs.Failures.Count > 0)
         {
             md.Line("### Runs that did not finish");
@@ -90,6 +45,64 @@ public static class Report
             md.Line();
         }
         return md.ToString();
+    }
+
+    /// <summary>The heading, when and where, the command, and what every table shares.</summary>
+    private static void Opening(MarkdownText md, string command)
+    {
+        md.Line(Heading);
+        md.Line();
+        var commit = Run("git", "rev-parse --short HEAD").Trim();
+        var dirty =
+            Run("git", "status --porcelain --untracked-files=no").Trim().Length > 0 ? " plus uncommitted changes" : "";
+        md.Line(
+            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Machine()}; .NET {Environment.Version}, OR-Tools "
+                + $"{typeof(Google.OrTools.LinearSolver.Solver).Assembly.GetName().Version}, Release build of commit "
+                + $"{(commit.Length > 0 ? commit : "?")}{dirty}."
+        );
+        md.Line();
+        md.Line("```sh");
+        md.Line(command);
+        md.Line("```");
+        md.Line();
+        md.Line(
+            "Each instance runs in a child process of its own (the benchmark re-launches itself), so its peak memory "
+                + "(VmHWM, the process's peak resident set) is its own."
+        );
+        md.Line(
+            "All solves use the model's default settings (`new AllocationSettings()`: optimized policy, its stages "
+                + "solved as network flows and CLP for any stage that is not one, fairness cost measured, transfers "
+                + "minimised, 60 s per LP stage, products in parallel on both cores) unless a table says otherwise. A "
+                + "solver named FLOW is those defaults; any other name (CLP, GLOP, HIGHS_LP, PDLP) is that LP solver "
+                + "for every stage (`NetworkFlow = false`)."
+        );
+        md.Line();
+    }
+
+    /// <summary>OR-Tools' native log lines, counted per child process and message.</summary>
+    private static void SolverLogs(
+        MarkdownText md,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> solverLogs
+    )
+    {
+        md.Line("### OR-Tools log");
+        md.Line();
+        md.Line(
+            "Native log lines the solver wrote to stderr (counted, not shown), per child process. "
+                + "\"The model has been changed since the solution was last computed\" means a variable's value "
+                + "was read after the model changed; OR-Tools then returns 0 for it. "
+                + "On Zhejiang it is 1,430 lines per product and solve: one per city-to-city transfer variable "
+                + "(110 lanes × 13 days)."
+        );
+        md.Line();
+        md.Line("| run | lines | message |");
+        md.Line("|---|---:|---|");
+        foreach (var (job, messages) in solverLogs)
+        {
+            foreach (var (message, count) in messages.OrderByDescending(m => m.Value))
+                md.Line($"| {job} | {count:N0} | `{message}` |");
+        }
+        md.Line();
     }
 
     /// <summary>Replaces the section from its heading to the next level-2 heading, or adds it at the end.</summary>
@@ -183,6 +196,30 @@ public static class Report
                 + $"Largest product LP before the stages add rows: {Size(z.LargestModel)}."
         );
         md.Line();
+        ZhejiangTimes(md, z);
+        md.Line();
+        md.Line(
+            $"Status {z.First.Status}, {z.First.Stages} LP stages over {z.Products} products, {z.First.Transfers} "
+                + $"city-to-city transfers, transport cost {z.First.TransportCost:N0} unit-km. "
+                + $"Peak memory of the process (build and all solves): **{z.PeakMb:0} MiB**."
+        );
+        md.Line();
+        if (z.Stages.Count > 0)
+        {
+            md.Line(
+                $"Where the time goes (one more warm solve, {z.StagedSolveSeconds:0.00} s wall; "
+                    + $"{z.AfterLastStageSeconds:0.00} s after the last stage, reading back and explaining the plan):"
+            );
+            md.Line();
+            StageTable(md, z.Stages, "0.000");
+            md.Line();
+        }
+        ZhejiangSupply(md, z);
+    }
+
+    /// <summary>The problem build step by step, then the solves.</summary>
+    private static void ZhejiangTimes(MarkdownText md, ZhejiangRun z)
+    {
         md.Line("| step | seconds |");
         md.Line("|---|---:|");
         md.Line($"| migrate + import reference data | {z.Build.Prepare:0.00} |");
@@ -203,28 +240,15 @@ public static class Report
                     + $"({Min(z.LeanRepeatSeconds):0.00} … {Max(z.LeanRepeatSeconds):0.00}) |"
             );
         }
-        md.Line();
-        md.Line(
-            $"Status {z.First.Status}, {z.First.Stages} LP stages over {z.Products} products, {z.First.Transfers} "
-                + $"city-to-city transfers, transport cost {z.First.TransportCost:N0} unit-km. "
-                + $"Peak memory of the process (build and all solves): **{z.PeakMb:0} MiB**."
-        );
-        md.Line();
-        if (z.Stages.Count > 0)
-        {
-            md.Line(
-                $"Where the time goes (one more warm solve, {z.StagedSolveSeconds:0.00} s wall; "
-                    + $"{z.AfterLastStageSeconds:0.00} s after the last stage, reading back and explaining the plan):"
-            );
-            md.Line();
-            StageTable(md, z.Stages, "0.000");
-            md.Line();
-        }
+    }
+
+    private static void ZhejiangSupply(MarkdownText md, ZhejiangRun z)
+    {
         md.Line("Supply and service with the default settings (what the stress scenario starts from):");
         md.Line();
         md.Line(
-            "| product | supply over horizon | demand | supply ÷ demand | served tier 1 | tier 2 | tier 3 | tier 4 "
-                + "| tier 5 |"
+            "| product | supply over horizon | demand | supply ÷ demand | served tier 1 | tier 2 | tier 3 | tier 4 | "
+                + "tier 5 |"
         );
         md.Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var product in z.Supply.Select(s => s.Product))
@@ -245,17 +269,17 @@ public static class Report
         md.Line("### Solvers on the Zhejiang problem");
         md.Line();
         md.Line(
-            $"Same problem, default settings except `Solver` (and a stage limit of the comparison's). Each solver "
-                + $"runs in its own process: a first solve (loading the solver), then the timed second one, which "
-                + $"the other columns describe (if the first took 20 s or more, there is no second and they "
-                + $"describe the first). "
-                + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" "
-                + $"the transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest "
+            $"Same problem, default settings except `Solver` (and a stage limit of the comparison's). Each solver runs "
+                + $"in its own process: a first solve (loading the solver), then the timed second one, which the other "
+                + $"columns describe (if the first took 20 s or more, there is no second and they describe the first). "
+                + $""
+                + $"\"Served\" compares every product's served total per tier with {reference.Solver}'s, \"cost\" the "
+                + $"transport cost recomputed from the shipments (Σ quantity × lane cost), both as the largest "
                 + $"relative difference; they agree when it is ≤ {Agreement:0e0} for served and ≤ "
                 + $"{CostAgreement:0e0} for cost (the transfer rounds may give up to 1e-6 of the least cost for "
                 + $"fewer transfers). "
-                + "\"Served below own stage optimum\" checks each plan against itself: the largest relative amount "
-                + "by which a product's served total in a tier ends below that tier's `tierN_served` stage optimum, "
+                + "\"Served below own stage optimum\" checks each plan against itself: the largest relative amount by "
+                + "which a product's served total in a tier ends below that tier's `tierN_served` stage optimum, "
                 + "which later stages keep (up to a 1e-7 slack)."
         );
         md.Line();
@@ -265,22 +289,7 @@ public static class Report
         );
         md.Line("|---|---|---|---:|---:|---|---:|---:|---:|---|---:|---:|");
         foreach (var r in runs)
-        {
-            var served = Relative(r.Outcome.Served, reference.Outcome.Served);
-            var cost = RelativeDiff(r.Outcome.TransportCost, reference.Outcome.TransportCost);
-            var agrees = r.Outcome.Status != "Failed" && served <= Agreement && cost <= CostAgreement;
-            var odd =
-                r.Outcome.NonOptimalStages.Count == 0
-                    ? "none"
-                    : string.Join("; ", r.Outcome.NonOptimalStages.Take(4))
-                        + (r.Outcome.NonOptimalStages.Count > 4 ? $"; … ({r.Outcome.NonOptimalStages.Count})" : "");
-            md.Line(
-                $"| {r.Solver} | {r.FirstStatus}, {r.FirstSeconds:0.00} | {r.Outcome.Status} | "
-                    + $"{r.Outcome.Seconds:0.00} | {r.Outcome.Stages} | {odd} | {served:0.0e0} | "
-                    + $"{r.Outcome.TransportCost:N0} | {cost:0.0e0} | {(agrees ? "yes" : "**no**")} | "
-                    + $"{r.Outcome.ServedBelowStageOptimum():0.0e0} | {r.PeakMb:0} |"
-            );
-        }
+            SolverRow(md, r, reference.Outcome);
         var fastest = runs.Where(r => r.Outcome.Status != "Failed").MinBy(r => r.Outcome.Seconds);
         if (fastest is not null)
         {
@@ -296,13 +305,34 @@ public static class Report
         {
             md.Line();
             md.Line(
-                $"Note: `AllocationResult.Objective` is {objective.ResultObjective:N0}, the `transport_cost` stage "
-                    + $"of the last product only; the products' stages sum to {stageSum:N0} (and the shipments cost "
+                $"Note: `AllocationResult.Objective` is {objective.ResultObjective:N0}, the `transport_cost` stage of "
+                    + $"the last product only; the products' stages sum to {stageSum:N0} (and the shipments cost "
                     + $"{objective.TransportCost:N0})."
             );
         }
         md.Line();
     }
+
+    /// <summary>One solver's row, compared with the reference solver's plan.</summary>
+    private static void SolverRow(MarkdownText md, SolverRun r, SolveOutcome reference)
+    {
+        var served = Relative(r.Outcome.Served, reference.Served);
+        var cost = RelativeDiff(r.Outcome.TransportCost, reference.TransportCost);
+        var agrees = r.Outcome.Status != "Failed" && served <= Agreement && cost <= CostAgreement;
+        md.Line(
+            $"| {r.Solver} | {r.FirstStatus}, {r.FirstSeconds:0.00} | {r.Outcome.Status} | "
+                + $"{r.Outcome.Seconds:0.00} | {r.Outcome.Stages} | {NonOptimal(r.Outcome, 4)} | {served:0.0e0} | "
+                + $"{r.Outcome.TransportCost:N0} | {cost:0.0e0} | {(agrees ? "yes" : "**no**")} | "
+                + $"{r.Outcome.ServedBelowStageOptimum():0.0e0} | {r.PeakMb:0} |"
+        );
+    }
+
+    /// <summary>The stages not solved to optimality, the first <paramref name="shown"/> named.</summary>
+    private static string NonOptimal(SolveOutcome outcome, int shown) =>
+        outcome.NonOptimalStages.Count == 0
+            ? "none"
+            : string.Join("; ", outcome.NonOptimalStages.Take(shown))
+                + (outcome.NonOptimalStages.Count > shown ? $"; … ({outcome.NonOptimalStages.Count})" : "");
 
     private static void Stress(MarkdownText md, StressRun s)
     {
@@ -312,8 +342,8 @@ public static class Report
         md.Line(
             $"The Zhejiang problem with {s.Description}. Factors: "
                 + $"{string.Join(", ", s.Factors.Select(f => $"{f.Product} × {f.Amount:0.000}"))}. "
-                + $"Each policy is solved with the default settings ({solver}) and `Policy` set. Shortfall is "
-                + $"summed over products (units of different products added up) and over destinations and days. "
+                + $"Each policy is solved with the default settings ({solver}) and `Policy` set. Shortfall is summed "
+                + $"over products (units of different products added up) and over destinations and days. "
                 + "Minimum fill rate: for each product and tier, every destination's served ÷ demand over the whole "
                 + "horizon, the lowest over destinations with demand in the tier; the table gives the lowest over "
                 + "products. "
@@ -321,8 +351,8 @@ public static class Report
         );
         md.Line();
         md.Line(
-            "| policy | status | solve s | demand t1 | shortfall t1 | t2 | t3 | t4 | t5 | min fill t1 | t2 | t3 | "
-                + "t4 | t5 |"
+            "| policy | status | solve s | demand t1 | shortfall t1 | t2 | t3 | t4 | t5 | min fill t1 | t2 | t3 | t4 | "
+                + "t5 |"
         );
         md.Line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in s.Policies)
@@ -330,8 +360,8 @@ public static class Report
             if (p.Status == "Failed")
             {
                 md.Line(
-                    $"| {p.Policy} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | {p.Seconds:0.00} | | | | "
-                        + $"| | | | | | | |"
+                    $"| {p.Policy} | **Failed**: {string.Join("; ", p.NonOptimalStages)} | {p.Seconds:0.00} | | | | | "
+                        + $"| | | | | | |"
                 );
                 continue;
             }
@@ -343,6 +373,14 @@ public static class Report
             );
         }
         md.Line();
+        StressPerProduct(md, s);
+        FairnessCost(md, s);
+        TierOneCheck(md, s);
+        CrossCheck(md, s);
+    }
+
+    private static void StressPerProduct(MarkdownText md, StressRun s)
+    {
         md.Line("Shortfall per product (units), tiers 1–5, and the tier-1 minimum fill rate:");
         md.Line();
         md.Line("| product | policy | t1 | t2 | t3 | t4 | t5 | min fill t1 |");
@@ -351,24 +389,19 @@ public static class Report
         {
             foreach (var p in s.Policies.Where(p => p.Status != "Failed"))
             {
-                var fill = p
-                    .MinFill.Where(m => m.Product == product && m.Tier == 1)
-                    .Select(m => m.Amount)
-                    .DefaultIfEmpty(double.NaN)
-                    .First();
                 md.Line(
                     $"| {product} | {p.Policy} | "
-                        + string.Join(
-                            " | ",
-                            Tiers.Select(t =>
-                                $"{p.Shortfall.Where(x => x.Product == product && x.Tier == t).Sum(x => x.Amount):N0}"
-                            )
-                        )
-                        + $" | {Percent(fill)} |"
+                        + $"{string.Join(" | ", Tiers.Select(t => $"{ShortfallOf(p, product, t):N0}"))} "
+                        + $"| {Percent(TierOneFill(p, product))} |"
                 );
             }
         }
         md.Line();
+    }
+
+    /// <summary>What fairness cost under the optimized policy, if it solved.</summary>
+    private static void FairnessCost(MarkdownText md, StressRun s)
+    {
         if (s.Policies.FirstOrDefault(p => p.Policy == "Optimized" && p.Status != "Failed") is { } opt)
         {
             md.Line(
@@ -389,6 +422,12 @@ public static class Report
             );
             md.Line();
         }
+    }
+
+    /// <summary>The tier-1 targets, and what bounds tier-1 shortfall: demand no lane reaches in time, cities' own
+    /// supply.</summary>
+    private static void TierOneCheck(MarkdownText md, StressRun s)
+    {
         var check = TierOneChecks(s);
         md.Line(
             $"Tier-1 check: {check.Text}. Optimized ≤ every other policy: **{Met(check.AtMost)}**; strictly below "
@@ -399,13 +438,13 @@ public static class Report
         var unreachable = s.SelfSufficiency.Sum(x => x.UnreachableTierOne);
         md.Line(
             $"The least tier-1 shortfall any plan can have is the tier-1 demand no lane delivers in time: "
-                + $"{unreachable:N0} units (demand on days before the shortest lead time into its destination: day "
-                + $"0 at the Hubei sites, a day's drive or more from every depot). "
-                + "Under no-sharing a city still draws on its own supply and on the provincial depot, and every "
-                + "depot still delivers to the Hubei sites (only city ↔ city transfers close). "
-                + "Per product, the cities whose own supply over the horizon covers their counties' tier-1 demand, "
-                + "and what is left for the provincial depot and the transfers (the other cities' gaps plus the "
-                + "Hubei sites):"
+                + $"{unreachable:N0} units (demand on days before the shortest lead time into its destination: day 0 "
+                + $"at the Hubei sites, a day's drive or more from every depot). "
+                + "Under no-sharing a city still draws on its own supply and on the provincial depot, and every depot "
+                + "still delivers to the Hubei sites (only city ↔ city transfers close). "
+                + "Per product, the cities whose own supply over the horizon covers their counties' tier-1 demand, and "
+                + "what is left for the provincial depot and the transfers (the other cities' gaps plus the Hubei "
+                + "sites):"
         );
         md.Line();
         md.Line(
@@ -422,13 +461,18 @@ public static class Report
             );
         }
         md.Line();
+    }
+
+    /// <summary>The spreadsheet policies solved with other LP solvers, if any were.</summary>
+    private static void CrossCheck(MarkdownText md, StressRun s)
+    {
         if (s.CrossCheck.Count > 0)
         {
             var products = s.Factors.Select(f => f.Product).ToList();
             md.Line(
-                "Cross-check: pro-rata and no-sharing solved with other LP solvers. Pro-rata maximises one fill "
-                    + "rate f per product, a unique optimum, yet the solvers return different f while all report "
-                    + "OPTIMAL (f per product is the tier-1 minimum fill rate below):"
+                "Cross-check: pro-rata and no-sharing solved with other LP solvers. Pro-rata maximises one fill rate f "
+                    + "per product, a unique optimum, yet the solvers return different f while all report OPTIMAL (f "
+                    + "per product is the tier-1 minimum fill rate below):"
             );
             md.Line();
             md.Line(
@@ -451,22 +495,23 @@ public static class Report
                     );
                     continue;
                 }
-                var fills = products.Select(product =>
-                    Percent(
-                        p.MinFill.Where(m => m.Product == product && m.Tier == 1)
-                            .Select(m => m.Amount)
-                            .DefaultIfEmpty(double.NaN)
-                            .First()
-                    )
-                );
+                var fills = products.Select(product => Percent(TierOneFill(p, product)));
                 md.Line(
-                    $"| {p.Policy} | {p.Solver} | {p.Status} | {p.ShortfallOf(1):N0} | "
-                        + $"{Tiers.Sum(p.ShortfallOf):N0} | {string.Join(" | ", fills)} |"
+                    $"| {p.Policy} | {p.Solver} | {p.Status} | {p.ShortfallOf(1):N0} | {Tiers.Sum(p.ShortfallOf):N0} | "
+                        + $"{string.Join(" | ", fills)} |"
                 );
             }
             md.Line();
         }
     }
+
+    /// <summary>The policy's tier-1 minimum fill rate for the product (NaN when it has no tier-1 demand).</summary>
+    private static double TierOneFill(PolicyRun p, string product) =>
+        p
+            .MinFill.Where(m => m.Product == product && m.Tier == 1)
+            .Select(m => m.Amount)
+            .DefaultIfEmpty(double.NaN)
+            .First();
 
     private static void National(MarkdownText md, IReadOnlyList<NationalRun> runs)
     {
@@ -487,32 +532,33 @@ public static class Report
         );
         md.Line();
         md.Line(
-            "| run | solver | fairness cost | transfers stage | stage limit | status | solve s | peak MiB | stages "
-                + "| stages not OPTIMAL | served below own stage optimum | read-back after last stage s |"
+            "| run | solver | fairness cost | transfers stage | stage limit | status | solve s | peak MiB | stages | "
+                + "stages not OPTIMAL | served below own stage optimum | read-back after last stage s |"
         );
         md.Line("|---|---|---|---|---:|---|---:|---:|---:|---|---:|---:|");
         foreach (var n in runs)
         {
-            var odd =
-                n.Outcome.NonOptimalStages.Count == 0
-                    ? "none"
-                    : string.Join("; ", n.Outcome.NonOptimalStages.Take(3))
-                        + (n.Outcome.NonOptimalStages.Count > 3 ? $"; … ({n.Outcome.NonOptimalStages.Count})" : "");
             md.Line(
                 $"| {n.Variant} | {n.Solver} | {(n.MeasureFairnessCost ? "measured" : "off")} | "
                     + $"{(n.MinimizeTransfers ? "on" : "off")} | {n.StageLimitSeconds:0} s | {n.Outcome.Status} | "
-                    + $"{n.Outcome.Seconds:0.0} | {n.PeakMb:0} | {n.Outcome.Stages} | {odd} | "
+                    + $"{n.Outcome.Seconds:0.0} | {n.PeakMb:0} | {n.Outcome.Stages} | {NonOptimal(n.Outcome, 3)} | "
                     + $"{n.Outcome.ServedBelowStageOptimum():0.0e0} | {n.AfterLastStageSeconds:0.0} |"
             );
         }
         md.Line();
         md.Line(
-            "\"Served below own stage optimum\" is the check described under the solver comparison. A stage "
-                + "reported FEASIBLE stopped at the stage time limit; "
-                + "the plan read back after such a stage need not keep the earlier stages' optima, which this "
-                + "column shows."
+            "\"Served below own stage optimum\" is the check described under the solver comparison. A stage reported "
+                + "FEASIBLE stopped at the stage time limit; "
+                + "the plan read back after such a stage need not keep the earlier stages' optima, which this column "
+                + "shows."
         );
         md.Line();
+        NationalSupply(md, runs);
+        NationalStages(md, runs);
+    }
+
+    private static void NationalSupply(MarkdownText md, IReadOnlyList<NationalRun> runs)
+    {
         md.Line(
             "Supply against demand (supply sized to tiers 1–3 plus half of tier 4) and the share of each tier served:"
         );
@@ -534,6 +580,10 @@ public static class Report
             }
         }
         md.Line();
+    }
+
+    private static void NationalStages(MarkdownText md, IReadOnlyList<NationalRun> runs)
+    {
         foreach (var n in runs)
         {
             md.Line($"Where the time goes ({n.Variant} settings, {n.Solver}; {n.Outcome.Seconds:0.0} s wall):");
@@ -541,15 +591,13 @@ public static class Report
             StageTable(md, n.Stages, "0.0");
             if (n.FailedStages.Count > 0)
                 md.Line(
-                    $"Failed stages: {string.Join(", ", n.FailedStages)}; a failed product fails the whole result "
-                        + $"(no allocation is returned)."
+                    $"Failed stages: {string.Join(", ", n.FailedStages)}; a failed product fails the whole result (no "
+                        + $"allocation is returned)."
                 );
             md.Line();
         }
     }
 
-    /// <summary>Optimized against the others on tier-1 shortfall, within 1e-6 of the tier-1 demand; failed solves
-    /// cannot count.</summary>
     /// <summary>Seconds per stage name, summed over products; a product's first stage includes building its
     /// model.</summary>
     private static void StageTable(MarkdownText md, IReadOnlyList<StageTime> stages, string format)
@@ -557,8 +605,8 @@ public static class Report
         md.Line(
             "Seconds per stage, summed over the products (two run at a time, so the sum can exceed the wall time), "
                 + "from the `OnStage` callback: each interval runs from the previous callback on the same thread. "
-                + "A product's first stage (`+ model build`) also holds building its LP and reading back the plan "
-                + "of the product solved before it on that thread."
+                + "A product's first stage (`+ model build`) also holds building its LP and reading back the plan of "
+                + "the product solved before it on that thread."
         );
         md.Line();
         md.Line("| stage | products | total s | slowest s | objective returned |");
@@ -574,6 +622,8 @@ public static class Report
         );
     }
 
+    /// <summary>Optimized against the others on tier-1 shortfall, within 1e-6 of the tier-1 demand; failed solves
+    /// cannot count.</summary>
     private static (bool AtMost, bool StrictProRata, bool StrictNoSharing, string Text) TierOneChecks(StressRun s)
     {
         var opt = s.Policies.FirstOrDefault(p => p.Policy == "Optimized");
@@ -610,13 +660,12 @@ public static class Report
     }
 
     private static string Size(ModelSize m) =>
-        FormattableString.Invariant(
+        string.Create(
+            CultureInfo.InvariantCulture,
             $"{m.Variables:N0} variables ({m.ShipVariables:N0} shipments, {m.ServedVariables:N0} served, "
-        )
-        + FormattableString.Invariant(
-            $"{m.StockVariables:N0} stock, {m.BelowFloorVariables:N0} below-floor) and about "
-        )
-        + FormattableString.Invariant($"{m.BalanceRows:N0} balance rows");
+                + $"{m.StockVariables:N0} stock, {m.BelowFloorVariables:N0} below-floor) and about {m.BalanceRows:N0} "
+                + $"balance rows"
+        );
 
     private static double Relative(IReadOnlyList<TierAmount> values, IReadOnlyList<TierAmount> reference)
     {
@@ -631,6 +680,9 @@ public static class Report
         double.IsNaN(value) ? double.PositiveInfinity : Math.Abs(value - reference) / Math.Max(1, Math.Abs(reference));
 
     private static string Met(bool met) => met ? "yes" : "no";
+
+    private static double ShortfallOf(PolicyRun p, string product, int tier) =>
+        p.Shortfall.Where(x => x.Product == product && x.Tier == tier).Sum(x => x.Amount);
 
     private static string Percent(double share) =>
         double.IsNaN(share) ? "–" : share.ToString("0.0%", CultureInfo.InvariantCulture);
@@ -692,16 +744,7 @@ public static class Report
     /// <summary>Runs a program and waits for it; throws with the end of its output when it fails.</summary>
     internal static void RunChecked(string file, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var info = ApiProcess.Redirected(file, arguments);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Cannot start {file}.");
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();

@@ -4,7 +4,6 @@ using Dapper;
 using Hangfire;
 using Npgsql;
 using Planner.Api.Jobs;
-using Planner.Api.Planning;
 using Planner.Api.Runs;
 
 namespace Planner.Benchmarks;
@@ -119,32 +118,19 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// </summary>
     public static WorkerProcess Start(string apiDirectory, ServerModeDatabase db, IEnumerable<string> settings)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (
-            var arg in new[]
-            {
-                Path.Combine(apiDirectory, "Planner.Api.dll"),
-                "worker",
-                $"--ConnectionStrings:Planner={db.Settings.Planner.ConnectionString}",
-                $"--Planner:LocalDirectory={db.LocalDirectory}",
-                $"--Planner:DataDirectory={db.Settings.DataDirectory}",
-                $"--Planner:WorkDirectory={db.WorkDirectory}",
-                "--Logging:LogLevel:Default=Warning",
-                // Once a year, on 1 January.
-                "--Planner:Jobs:PullCron=0 0 1 1 *",
-                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
-                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-            }.Concat(settings)
-        )
-        {
-            info.ArgumentList.Add(arg);
-        }
-        var process = new Process { StartInfo = info };
+        string[] arguments =
+        [
+            Path.Combine(apiDirectory, "Planner.Api.dll"),
+            "worker",
+            $"--ConnectionStrings:Planner={db.Settings.Planner.ConnectionString}",
+            $"--Planner:LocalDirectory={db.LocalDirectory}",
+            $"--Planner:DataDirectory={db.Settings.DataDirectory}",
+            $"--Planner:WorkDirectory={db.WorkDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+            .. ApiProcess.RecurringJobsOff,
+            .. settings,
+        ];
+        var process = new Process { StartInfo = ApiProcess.Redirected("dotnet", arguments) };
         var worker = new WorkerProcess(process);
         process.OutputDataReceived += (_, e) => worker.Append(e.Data);
         process.ErrorDataReceived += (_, e) => worker.Append(e.Data);

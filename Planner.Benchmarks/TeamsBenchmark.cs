@@ -35,104 +35,76 @@ public static class TeamsBenchmark
             new[] { 1, 2 },
             (string?)null
         );
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--teams":
-                    teams = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--needs":
-                    needs = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--weeks":
-                    weeks = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--seed":
-                    seed = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--limit":
-                    limit = double.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--workers":
-                    workers = Next().Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage)
+            .Int("--teams", v => teams = v)
+            .Int("--needs", v => needs = v)
+            .Int("--weeks", v => weeks = v)
+            .Int("--seed", v => seed = v)
+            .Double("--limit", v => limit = v)
+            .Text("--workers", v =>
+                workers = v.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray()
+            )
+            .Text("--write", v => write = v)
+            .ParseOrThrow(args);
         var build = Stopwatch.StartNew();
         var problem = Instance(teams, needs, weeks, seed);
         build.Stop();
-        var rows = new List<string>();
-        foreach (var w in workers)
-        {
-            var settings = new TeamSettings { TimeLimit = TimeSpan.FromSeconds(limit), Workers = w };
-            var watch = Stopwatch.StartNew();
-            var plan = TeamDeployment.Solve(problem, settings);
-            watch.Stop();
-            log.WriteLine(
-                FormattableString.Invariant(
-                    $"teams: {w} worker(s): {plan.Status} in {watch.Elapsed.TotalSeconds:0.00} s, coverage "
-                ) + FormattableString.Invariant($"{plan.Coverage} of bound {plan.CoverageBound}, gap {plan.Gap:0.####}")
-            );
-            rows.Add(
-                FormattableString.Invariant(
-                    $"| {w} | {watch.Elapsed.TotalSeconds:0.00} | {plan.Status} | {plan.Coverage:N0} | "
-                )
-                    + FormattableString.Invariant(
-                        $"{plan.CoverageBound:N0} | {plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} "
-                    )
-                    + FormattableString.Invariant($"| {plan.Travel:N0} | {Met(watch.Elapsed.TotalSeconds < 10)} |")
-            );
-        }
-
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
-        var md = new StringBuilder();
-        md.Append(Heading).Append("\n\n");
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
-                + $"Release build of commit {commit}{dirty}.\n\n"
-        );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- teams ")
-            .Append(string.Join(' ', args))
-            .Append("\n```\n\n");
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"Synthetic instance (`TeamsBenchmark.Instance`, seed {seed}): {problem.Teams.Count} teams in 11 cities "
-                + $"({problem.Teams.Count(t => t.CurrentSite is not null)} already on deployment), "
-        );
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"{problem.Needs.Count} needs ({problem.Needs.Count(n => n.Kind == NeedKind.Hubei)} Hubei, "
-                + $"{problem.Needs.Count(n => n.Kind == NeedKind.Critical)} critical, "
-                + $"{problem.Needs.Count(n => n.Kind == NeedKind.Severe)} severe), {weeks} weeks; generated in "
-                + $"{build.Elapsed.TotalSeconds:0.00} s. "
-        );
-        md.Append(
-            "Settings are the model's defaults (home-city floor 50 %, 8-week longest deployment, teams on "
-                + "deployment kept) except the worker count; the time limit covers both phases (coverage, then "
-                + "travel and change). "
-        );
-        md.Append("Gap is (bound − coverage) ÷ bound on the weighted coverage, as CP-SAT proves it.\n\n");
-        md.Append(
-            "| workers | seconds | status | weighted coverage | bound | gap | assignments | uncovered "
-                + "specialty-weeks | travel km | under 10 s |\n"
-        );
+        var rows = workers.Select(w => Measure(problem, w, limit, log)).ToList();
+        var md = Section.Start(Heading, "teams", args);
+        Describe(md, problem, seed, weeks, build.Elapsed.TotalSeconds);
+        md.Append("| workers | seconds | status | weighted coverage | bound | gap | assignments ")
+            .Append("| uncovered specialty-weeks | travel km | under 10 s |\n");
         md.Append("|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
         foreach (var r in rows)
             md.Append(r).Append('\n');
-        output.Write(md.ToString());
-        if (write is not null)
-            Report.WriteSection(write, md.ToString(), Heading);
+        Section.Publish(md.ToString(), Heading, write, output);
         return 0;
+    }
+
+    /// <summary>Solves with <paramref name="workers"/> CP-SAT workers; the table row.</summary>
+    private static string Measure(TeamProblem problem, int workers, double limit, TextWriter log)
+    {
+        var settings = new TeamSettings { TimeLimit = TimeSpan.FromSeconds(limit), Workers = workers };
+        var watch = Stopwatch.StartNew();
+        var plan = TeamDeployment.Solve(problem, settings);
+        watch.Stop();
+        var seconds = watch.Elapsed.TotalSeconds;
+        log.WriteLine(
+            FormattableString.Invariant($"teams: {workers} worker(s): {plan.Status} in {seconds:0.00} s, ")
+                + FormattableString.Invariant(
+                    $"coverage {plan.Coverage} of bound {plan.CoverageBound}, gap {plan.Gap:0.####}"
+                )
+        );
+        return FormattableString.Invariant(
+                $"| {workers} | {seconds:0.00} | {plan.Status} | {plan.Coverage:N0} | {plan.CoverageBound:N0} | "
+            )
+            + string.Create(
+                CultureInfo.InvariantCulture,
+                $"{plan.Gap:P2} | {plan.Assignments.Count} | {plan.Unmet.Count} | {plan.Travel:N0} | "
+                    + $"{Met(seconds < 10)} |"
+            );
+    }
+
+    private static void Describe(StringBuilder md, TeamProblem problem, int seed, int weeks, double buildSeconds)
+    {
+        var deployed = problem.Teams.Count(t => t.CurrentSite is not null);
+        int Needs(NeedKind kind) => problem.Needs.Count(n => n.Kind == kind);
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"Synthetic instance (`TeamsBenchmark.Instance`, seed {seed}): {problem.Teams.Count} teams in 11 cities "
+                + $"({deployed} already on deployment), "
+        );
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"{problem.Needs.Count} needs ({Needs(NeedKind.Hubei)} Hubei, {Needs(NeedKind.Critical)} critical, "
+                + $"{Needs(NeedKind.Severe)} severe), {weeks} weeks; generated in {buildSeconds:0.00} s. "
+        );
+        md.Append(
+            "Settings are the model's defaults (home-city floor 50 %, 8-week longest deployment, teams on deployment "
+                + "kept) except the worker count; the time limit covers both phases (coverage, then travel and "
+                + "change). "
+        );
+        md.Append("Gap is (bound − coverage) ÷ bound on the weighted coverage, as CP-SAT proves it.\n\n");
     }
 
     /// <summary>A seeded instance: teams with 2–4 specialties, windows of 5–8 weeks, some on deployment; Hubei needs
@@ -152,10 +124,32 @@ public static class TeamsBenchmark
         string[] Pick(int n) =>
             Specialties.All.OrderBy(_ => random.Next()).Take(n).Order(StringComparer.Ordinal).ToArray();
 
+        var teams = Teams(random, Pick, cities, sites, teamCount, weeks);
+        var needs = Needs(random, Pick, cities, sites, needCount, weeks);
+        return new TeamProblem
+        {
+            Weeks = weeks,
+            Teams = teams,
+            Needs = needs,
+            Km = (a, b) =>
+                Math.Round(Math.Sqrt(Math.Pow(places[a].X - places[b].X, 2) + Math.Pow(places[a].Y - places[b].Y, 2))),
+        };
+    }
+
+    /// <summary>Teams with 2–4 specialties, windows of 5–8 weeks, about 15 % on deployment.</summary>
+    private static List<MedicalTeam> Teams(
+        Random random,
+        Func<int, string[]> pick,
+        List<string> cities,
+        string[] sites,
+        int teamCount,
+        int weeks
+    )
+    {
         var teams = new List<MedicalTeam>();
         for (var i = 0; i < teamCount; i++)
         {
-            var members = Pick(random.Next(2, 5)).ToDictionary(s => s, _ => random.Next(2, 13), StringComparer.Ordinal);
+            var members = pick(random.Next(2, 5)).ToDictionary(s => s, _ => random.Next(2, 13), StringComparer.Ordinal);
             var from = 7 * random.Next(0, 3);
             var to = Math.Min(7 * weeks, from + 7 * random.Next(5, 9)) - 1;
             var deployed = random.NextDouble() < 0.15;
@@ -172,6 +166,19 @@ public static class TeamsBenchmark
                 )
             );
         }
+        return teams;
+    }
+
+    /// <summary>A quarter Hubei needs over a few weeks, the rest hospitals' needs over the horizon.</summary>
+    private static List<StaffNeed> Needs(
+        Random random,
+        Func<int, string[]> pick,
+        List<string> cities,
+        string[] sites,
+        int needCount,
+        int weeks
+    )
+    {
         var needs = new List<StaffNeed>();
         for (var i = 0; i < needCount; i++)
         {
@@ -188,7 +195,7 @@ public static class TeamsBenchmark
                         NeedKind.Hubei,
                         start,
                         7 * random.Next(2, 7),
-                        Pick(random.Next(3, 6)).ToDictionary(s => s, _ => random.Next(10, 61), StringComparer.Ordinal)
+                        pick(random.Next(3, 6)).ToDictionary(s => s, _ => random.Next(10, 61), StringComparer.Ordinal)
                     )
                 );
             }
@@ -205,19 +212,12 @@ public static class TeamsBenchmark
                         kind,
                         0,
                         7 * weeks,
-                        Pick(random.Next(1, 4)).ToDictionary(s => s, _ => random.Next(4, 25), StringComparer.Ordinal)
+                        pick(random.Next(1, 4)).ToDictionary(s => s, _ => random.Next(4, 25), StringComparer.Ordinal)
                     )
                 );
             }
         }
-        return new TeamProblem
-        {
-            Weeks = weeks,
-            Teams = teams,
-            Needs = needs,
-            Km = (a, b) =>
-                Math.Round(Math.Sqrt(Math.Pow(places[a].X - places[b].X, 2) + Math.Pow(places[a].Y - places[b].Y, 2))),
-        };
+        return needs;
     }
 
     private static string Met(bool met) => met ? "yes" : "no";

@@ -38,7 +38,27 @@ public sealed class ThrowawayPostgres : IDisposable
     /// off).</summary>
     public static ThrowawayPostgres Start()
     {
-        var bin = Directory.Exists("/usr/lib/postgresql")
+        var cluster = new ThrowawayPostgres(
+            NewestBin()
+                ?? throw new InvalidOperationException(
+                    "No /usr/lib/postgresql/*/bin/initdb; set PLANNER_BENCH_POSTGRES to an admin connection string."
+                )
+        );
+        try
+        {
+            cluster.InitAndStart();
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The bin folder of the newest PostgreSQL installed, if any.</summary>
+    private static string? NewestBin() =>
+        Directory.Exists("/usr/lib/postgresql")
             ? Directory
                 .EnumerateDirectories("/usr/lib/postgresql")
                 .Select(d => Path.Combine(d, "bin"))
@@ -55,52 +75,30 @@ public sealed class ThrowawayPostgres : IDisposable
                 )
                 .FirstOrDefault()
             : null;
-        var cluster = new ThrowawayPostgres(
-            bin
-                ?? throw new InvalidOperationException(
-                    "No /usr/lib/postgresql/*/bin/initdb; set PLANNER_BENCH_POSTGRES to an admin connection string."
-                )
+
+    private void InitAndStart()
+    {
+        Directory.CreateDirectory(root);
+        if (asPostgres)
+            Run("chown", ["postgres:postgres", root], asPostgres: false);
+        Run(
+            Path.Combine(bin, "initdb"),
+            ["-D", DataDirectory, "-A", "trust", "-U", "postgres", "--encoding=UTF8", "--no-locale", "--no-sync"]
         );
-        try
-        {
-            Directory.CreateDirectory(cluster.root);
-            if (cluster.asPostgres)
-                Run("chown", ["postgres:postgres", cluster.root], asPostgres: false);
-            cluster.Run(
-                Path.Combine(bin, "initdb"),
-                [
-                    "-D",
-                    cluster.DataDirectory,
-                    "-A",
-                    "trust",
-                    "-U",
-                    "postgres",
-                    "--encoding=UTF8",
-                    "--no-locale",
-                    "--no-sync",
-                ]
-            );
-            var port = FreePort();
-            cluster.options = string.Create(
-                CultureInfo.InvariantCulture,
-                $"-p {port} -k {cluster.root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                    + $"-c full_page_writes=off"
-            );
-            cluster.Run(
-                Path.Combine(bin, "pg_ctl"),
-                ["-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "30", "-o", cluster.options, "start"]
-            );
-            cluster.ConnectionString = string.Create(
-                CultureInfo.InvariantCulture,
-                $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres"
-            );
-            return cluster;
-        }
-        catch
-        {
-            cluster.Dispose();
-            throw;
-        }
+        var port = FreePort();
+        options = string.Create(
+            CultureInfo.InvariantCulture,
+            $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c "
+                + $"full_page_writes=off"
+        );
+        Run(
+            Path.Combine(bin, "pg_ctl"),
+            ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", options, "start"]
+        );
+        ConnectionString = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres"
+        );
     }
 
     /// <summary>

@@ -1,13 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
-using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using ClosedXML.Excel;
-using Microsoft.Extensions.Configuration;
 using Planner.Api.Access;
-using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Uploads;
 
@@ -23,7 +19,7 @@ public sealed record UploadChildRun(string Outcome, double Seconds, double CpuSe
 /// every row is validated and nothing written); ClosedXML 0.95.4 reading two of them, as the old guard let it;
 /// and 20 hostile uploads at once against the web app, with its peak memory.
 /// </summary>
-public static partial class UploadsBenchmark
+public static class UploadsBenchmark
 {
     public const string Heading = "## Uploads: hostile files (issue 17)";
 
@@ -34,6 +30,11 @@ public static partial class UploadsBenchmark
         """;
 
     private const int Burst = 20;
+
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    private const string Types = "application/vnd.openxmlformats-officedocument.spreadsheetml";
+    private const string OfficeDocument = $"{Relationships}/officeDocument";
 
     private static readonly (string Name, string Label)[] Files =
     [
@@ -48,22 +49,7 @@ public static partial class UploadsBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (repeat, write) = (3, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--repeat":
-                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage).Int("--repeat", v => repeat = v).Text("--write", v => write = v).ParseOrThrow(args);
         // The children read uploads with the server garbage collector, as Planner.Api (a web project) does.
         Environment.SetEnvironmentVariable("DOTNET_gcServer", "1");
         var folder = Directory.CreateTempSubdirectory("planner-bench-uploads-");
@@ -81,25 +67,13 @@ public static partial class UploadsBenchmark
                 await File.WriteAllBytesAsync(path, Make(name));
                 sizes[name] = new FileInfo(path).Length;
             }
-
-            var runs = new Dictionary<string, List<UploadChildRun>>(StringComparer.Ordinal);
-            foreach (var (name, _) in Files)
-            {
-                runs[name] = [];
-                for (var r = 0; r < repeat; r++)
-                {
-                    var path = Path.Combine(folder.FullName, name + ".xlsx");
-                    runs[name].Add(await ChildAsync("upload", [path, local], log));
-                    log.WriteLine(FormattableString.Invariant($"uploads: {name} {runs[name][^1]}"));
-                }
-            }
+            var runs = await UploadsAsync(folder, local, repeat, log);
             var closedXml = new Dictionary<string, UploadChildRun>(StringComparer.Ordinal);
             foreach (var name in new[] { "at-limits", "rows-300k" })
             {
                 closedXml[name] = await ChildAsync("closedxml", [Path.Combine(folder.FullName, name + ".xlsx")], log);
                 log.WriteLine(FormattableString.Invariant($"uploads: ClosedXML {name} {closedXml[name]}"));
             }
-
             var hostile = await File.ReadAllBytesAsync(Path.Combine(folder.FullName, "rows-300k.xlsx"));
             var web = new List<WebBurst>();
             foreach (var permits in new[] { Environment.ProcessorCount, Burst })
@@ -107,17 +81,35 @@ public static partial class UploadsBenchmark
                 web.Add(await WebBurstAsync(Path.Combine(folder.FullName, $"web-{permits}"), permits, hostile, log));
                 log.WriteLine(FormattableString.Invariant($"uploads: web {web[^1]}"));
             }
-
-            var md = Markdown(args, repeat, sizes, runs, closedXml, web);
-            output.Write(md);
-            if (write is not null)
-                Report.WriteSection(write, md, Heading);
+            Section.Publish(Markdown(args, repeat, sizes, runs, closedXml, web), Heading, write, output);
             return 0;
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Each file uploaded <paramref name="repeat"/> times, each time in a fresh process.</summary>
+    private static async Task<Dictionary<string, List<UploadChildRun>>> UploadsAsync(
+        DirectoryInfo folder,
+        string local,
+        int repeat,
+        TextWriter log
+    )
+    {
+        var runs = new Dictionary<string, List<UploadChildRun>>(StringComparer.Ordinal);
+        foreach (var (name, _) in Files)
+        {
+            runs[name] = [];
+            for (var r = 0; r < repeat; r++)
+            {
+                var path = Path.Combine(folder.FullName, name + ".xlsx");
+                runs[name].Add(await ChildAsync("upload", [path, local], log));
+                log.WriteLine(FormattableString.Invariant($"uploads: {name} {runs[name][^1]}"));
+            }
+        }
+        return runs;
     }
 
     /// <summary>The child jobs: "upload FILE LOCALDIR" (<see cref="CapacityUpload"/>), "closedxml FILE".</summary>
@@ -252,9 +244,6 @@ public static partial class UploadsBenchmark
     /// <summary>A one-sheet workbook (Capacity) whose rows, and shared strings if any, the actions write.</summary>
     private static byte[] Workbook(Action<TextWriter> rows, Action<TextWriter>? sharedStrings)
     {
-        const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-        const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-        const string Types = "application/vnd.openxmlformats-officedocument.spreadsheetml";
         using var output = new MemoryStream();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -263,55 +252,8 @@ public static partial class UploadsBenchmark
                 using var writer = new StreamWriter(zip.CreateEntry(name).Open(), new UTF8Encoding(false), 1 << 16);
                 write(writer);
             }
-            var strings = sharedStrings is null
-                ? ""
-                : $"""<Override PartName="/xl/sharedStrings.xml" ContentType="{Types}.sharedStrings+xml"/>""";
-            Part("[Content_Types].xml", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-                    <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-                    <Default Extension="xml" ContentType="application/xml"/>
-                    <Override PartName="/xl/workbook.xml" ContentType="{Types}.sheet.main+xml"/>
-                    <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{Types}.worksheet+xml"/>
-                    <Override PartName="/xl/styles.xml" ContentType="{Types}.styles+xml"/>{strings}</Types>
-                    """
-                ));
-            Part("_rels/.rels", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                    <Relationship Id="rId1" Type="{Relationships}/officeDocument"
-                    Target="xl/workbook.xml"/></Relationships>
-                    """
-                ));
-            Part("xl/workbook.xml", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="{Relationships}">
-                    <sheets><sheet name="Capacity" sheetId="1" r:id="rId1"/></sheets></workbook>
-                    """
-                ));
-            var stringsRelationship = sharedStrings is null
-                ? ""
-                : $"""<Relationship Id="rId2" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>""";
-            Part("xl/_rels/workbook.xml.rels", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-                    <Relationship Id="rId1" Type="{Relationships}/worksheet" Target="worksheets/sheet1.xml"/>
-                    <Relationship Id="rId3" Type="{Relationships}/styles" Target="styles.xml"/>{stringsRelationship}
-                    </Relationships>
-                    """
-                ));
-            // A styles part, without which ClosedXML reads numbers as empty cells (the comparison would flatter it).
-            Part("xl/styles.xml", w => w.Write(
-                    $"""
-                    <?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><fonts count="1"><font/></fonts>
-                    <fills count="1"><fill/></fills><borders count="1"><border/></borders>
-                    <cellStyleXfs count="1"><xf/></cellStyleXfs>
-                    <cellXfs count="1"><xf/></cellXfs></styleSheet>
-                    """
-                ));
+            foreach (var (name, text) in PackageParts(sharedStrings is not null))
+                Part(name, writer => writer.Write(text));
             Part("xl/worksheets/sheet1.xml", w =>
             {
                 w.Write($"""<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{Main}"><sheetData>""");
@@ -329,6 +271,65 @@ public static partial class UploadsBenchmark
             }
         }
         return output.ToArray();
+    }
+
+    /// <summary>The parts of the package besides the sheet and the shared strings, which they name if there are
+    /// any.</summary>
+    private static IEnumerable<(string Name, string Text)> PackageParts(bool sharedStrings)
+    {
+        var (strings, stringsRelationship) = sharedStrings
+            ? (
+                $"""<Override PartName="/xl/sharedStrings.xml" ContentType="{Types}.sharedStrings+xml"/>""",
+                $"""<Relationship Id="rId2" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>"""
+            )
+            : ("", "");
+        yield return (
+            "[Content_Types].xml",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+            <Default Extension="xml" ContentType="application/xml"/>
+            <Override PartName="/xl/workbook.xml" ContentType="{Types}.sheet.main+xml"/>
+            <Override PartName="/xl/worksheets/sheet1.xml" ContentType="{Types}.worksheet+xml"/>
+            <Override PartName="/xl/styles.xml" ContentType="{Types}.styles+xml"/>{strings}</Types>
+            """
+        );
+        yield return (
+            "_rels/.rels",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+            <Relationship Id="rId1" Type="{OfficeDocument}" Target="xl/workbook.xml"/></Relationships>
+            """
+        );
+        yield return (
+            "xl/workbook.xml",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="{Relationships}">
+            <sheets><sheet name="Capacity" sheetId="1" r:id="rId1"/></sheets></workbook>
+            """
+        );
+        yield return (
+            "xl/_rels/workbook.xml.rels",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+            <Relationship Id="rId1" Type="{Relationships}/worksheet" Target="worksheets/sheet1.xml"/>
+            <Relationship Id="rId3" Type="{Relationships}/styles" Target="styles.xml"/>{stringsRelationship}
+            </Relationships>
+            """
+        );
+        // A styles part, without which ClosedXML reads numbers as empty cells (the comparison would flatter it).
+        yield return (
+            "xl/styles.xml",
+            $"""
+            <?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><fonts count="1"><font/></fonts>
+            <fills count="1"><fill/></fills><borders count="1"><border/></borders>
+            <cellStyleXfs count="1"><xf/></cellStyleXfs>
+            <cellXfs count="1"><xf/></cellXfs></styleSheet>
+            """
+        );
     }
 
     /// <summary>20 hostile uploads at once against one server: answers, latency, the server's memory.</summary>
@@ -350,7 +351,16 @@ public static partial class UploadsBenchmark
 
     private static async Task<WebBurst> WebBurstAsync(string local, int permits, byte[] file, TextWriter log)
     {
-        var server = StartServer(local, permits, out var address, log);
+        var server = ApiProcess.StartWeb(
+            [
+                $"--Planner:LocalDirectory={local}",
+                $"--Planner:Uploads:MaxConcurrent={permits}",
+                "--Logging:LogLevel:Default=Warning",
+                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
+            ],
+            out var address
+        );
+        log.WriteLine($"uploads: Planner listening on {address} with {permits} upload permits");
         try
         {
             await using var db = await Node.Create(("Planner:LocalDirectory", local)).Planner.OpenAsync();
@@ -386,9 +396,7 @@ public static partial class UploadsBenchmark
         }
         finally
         {
-            if (!server.HasExited)
-                server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            await ApiProcess.StopAsync(server);
         }
     }
 
@@ -405,54 +413,6 @@ public static partial class UploadsBenchmark
         return double.Parse(status[line.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
     }
 
-    private static Process StartServer(string local, int permits, out Uri address, TextWriter log)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (
-            var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"),
-                "--urls=http://127.0.0.1:0",
-                $"--Planner:LocalDirectory={local}",
-                $"--Planner:Uploads:MaxConcurrent={permits}",
-                "--Planner:Jobs:PullCron=0 0 1 1 *",
-                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
-                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-                "--Logging:LogLevel:Default=Warning",
-                "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
-            }
-        )
-        {
-            info.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (process.StandardOutput.ReadLine() is { } line)
-        {
-            if (Listening().Match(line) is { Success: true } m)
-            {
-                address = new Uri(m.Groups[1].Value);
-                log.WriteLine($"uploads: Planner listening on {address} with {permits} upload permits");
-                _ = Task.Run(async () =>
-                {
-                    while (await process.StandardOutput.ReadLineAsync() is not null) { }
-                });
-                return process;
-            }
-            if (DateTime.UtcNow > deadline)
-                break;
-        }
-        process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException("Planner did not start listening within 2 minutes.");
-    }
-
     private static string Markdown(
         IReadOnlyList<string> args,
         int repeat,
@@ -462,87 +422,98 @@ public static partial class UploadsBenchmark
         List<WebBurst> web
     )
     {
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
-        var md = new StringBuilder();
-        void Line(string text) => md.Append(text).Append('\n');
-        Line(Heading);
-        Line("");
+        var md = Section.Start(Heading, "uploads", args);
+        FileTable(md, repeat, sizes, runs);
+        ClosedXmlTable(md, closedXml);
+        WebTable(md, sizes, web);
+        return md.ToString();
+    }
+
+    private static void FileTable(
+        StringBuilder md,
+        int repeat,
+        Dictionary<string, long> sizes,
+        Dictionary<string, List<UploadChildRun>> runs
+    )
+    {
         Line(
-            Inv($"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, ")
-                + Inv($"Release build of commit {commit}{dirty}.")
-        );
-        Line("");
-        Line("```sh");
-        Line("dotnet run -c Release --project Planner.Benchmarks -- uploads " + string.Join(' ', args));
-        Line("```");
-        Line("");
-        Line(
+            md,
             Inv($"Each file is uploaded {repeat} times, each time in a fresh process (server garbage collector, as ")
-                + "Planner.Api runs) through `CapacityUpload.UploadAsync` against an embedded planner database "
-                + "holding the "
+                + "Planner.Api runs) through `CapacityUpload.UploadAsync` against an embedded planner database holding "
+                + "the "
                 + "sample hospitals, with the default limits (10 MB, 20,000 rows, 1,000,000 cells, 20,000,000 "
                 + "characters). "
                 + "Seconds and CPU seconds are the upload call's; peak is the process's VmHWM at the end, start is its "
                 + "VmHWM before the call (the runtime and the loaded assemblies). "
                 + Inv($"Medians of {repeat}; the outcome is the last run's.")
         );
-        Line("");
-        Line("| file | size MB | outcome | seconds | CPU s | start MB | peak MB |");
-        Line("|---|---:|---|---:|---:|---:|---:|");
+        Line(md, "");
+        Line(md, "| file | size MB | outcome | seconds | CPU s | start MB | peak MB |");
+        Line(md, "|---|---:|---|---:|---:|---:|---:|");
         foreach (var (name, label) in Files)
         {
             var r = runs[name];
             double Median(Func<UploadChildRun, double> value) => Report.Median(r.Select(value).ToList());
             Line(
+                md,
                 Inv($"| {label} | {sizes[name] / 1048576.0:0.0} | {Short(r[^1].Outcome)} | ")
                     + Inv($"{Median(x => x.Seconds):0.00} | {Median(x => x.CpuSeconds):0.00} | ")
                     + Inv($"{Median(x => x.StartMb):0} | {Median(x => x.PeakMb):0} |")
             );
         }
-        Line("");
+        Line(md, "");
+    }
+
+    private static void ClosedXmlTable(StringBuilder md, Dictionary<string, UploadChildRun> closedXml)
+    {
         Line(
+            md,
             "For comparison, ClosedXML 0.95.4 opening the same files in a fresh process (`new XLWorkbook(path)`), "
                 + "which is what the upload did before issue 17, once the old guard had checked only the package:"
         );
-        Line("");
-        Line("| file | outcome | seconds | CPU s | start MB | peak MB |");
-        Line("|---|---|---:|---:|---:|---:|");
+        Line(md, "");
+        Line(md, "| file | outcome | seconds | CPU s | start MB | peak MB |");
+        Line(md, "|---|---|---:|---:|---:|---:|");
         foreach (var (name, run) in closedXml)
         {
             var label = Files.Single(f => f.Name == name).Label;
             Line(
+                md,
                 Inv($"| {label} | {Short(run.Outcome)} | {run.Seconds:0.00} | {run.CpuSeconds:0.00} | ")
                     + Inv($"{run.StartMb:0} | {run.PeakMb:0} |")
             );
         }
-        Line("");
+        Line(md, "");
+    }
+
+    private static void WebTable(StringBuilder md, Dictionary<string, long> sizes, List<WebBurst> web)
+    {
         Line(
+            md,
             Inv($"{Burst} uploads at once of the 300,000-row file ({sizes["rows-300k"] / 1048576.0:0.0} MB) against ")
                 + "Planner in its own process on loopback (embedded mode, API key of the sample planner), after one "
                 + "upload "
-                + "to warm it up; its resident memory before the burst (VmRSS) and its peak (VmHWM) after it. "
-                + "Permits are "
+                + "to warm it up; its resident memory before the burst (VmRSS) and its peak (VmHWM) after it. Permits "
+                + "are "
                 + "Planner:Uploads:MaxConcurrent: the default (the number of cores) and one per upload."
         );
-        Line("");
-        Line("| permits | answers | wall s | p50 s | max s | server MB before | server peak MB |");
-        Line("|---:|---|---:|---:|---:|---:|---:|");
+        Line(md, "");
+        Line(md, "| permits | answers | wall s | p50 s | max s | server MB before | server peak MB |");
+        Line(md, "|---:|---|---:|---:|---:|---:|---:|");
         foreach (var b in web)
         {
             Line(
+                md,
                 Inv($"| {b.Permits} | {b.Answers} | {b.Wall:0.00} | {b.P50:0.000} | {b.Max:0.000} | {b.IdleMb:0} | ")
                     + Inv($"{b.PeakMb:0} |")
             );
         }
-        return md.ToString();
-
-        static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-        static string Short(string text) =>
-            (text.Length <= 140 ? text : text[..137] + "...").Replace("|", "\\|", StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
+    private static void Line(StringBuilder md, string text) => md.Append(text).Append('\n');
+
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Short(string text) =>
+        (text.Length <= 140 ? text : text[..137] + "...").Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ClosedXML.Excel;
-using Microsoft.Extensions.Configuration;
 using Planner.Api.Access;
 using Planner.Api.Uploads;
 
@@ -16,7 +13,7 @@ namespace Planner.Benchmarks;
 /// one Zhejiang plan published, then rounds of 50 concurrent workbook downloads and of 10 concurrent capacity
 /// uploads; latency p50/p95 and errors.
 /// </summary>
-public static partial class WebBenchmark
+public static class WebBenchmark
 {
     public const string Heading = "## Web (issue 7)";
 
@@ -32,100 +29,96 @@ public static partial class WebBenchmark
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (rounds, write) = (3, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--rounds":
-                    rounds = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage).Int("--rounds", v => rounds = v).Text("--write", v => write = v).ParseOrThrow(args);
         var folder = Directory.CreateTempSubdirectory("planner-bench-web-");
-        var server = StartServer(folder.FullName, out var address, log);
+        var server = ApiProcess.StartWeb(
+            [
+                $"--Planner:LocalDirectory={folder.FullName}",
+                // Every upload of a burst is read, to measure their latency; by default past the number of cores they
+                // get 429.
+                $"--Planner:Uploads:MaxConcurrent={Uploads}",
+            ],
+            out var address
+        );
+        log.WriteLine($"web: Planner listening on {address}");
         try
         {
             var settings = Node.Create(("Planner:LocalDirectory", folder.FullName));
             using var planner = await ClientAsync(settings, address, "planner");
             using var officer = await ClientAsync(settings, address, "hangzhou");
-
-            // One published plan (the sample, default horizon): pull, solve, publish the province and city workbooks.
-            var queued = await (
-                await planner.PostAsJsonAsync("/api/runs", new { })
-            ).Content.ReadFromJsonAsync<JsonElement>();
-            var run = queued.GetProperty("id").GetString()!;
-            string status;
-            do
-            {
-                await Task.Delay(500);
-                status = (await planner.GetFromJsonAsync<JsonElement>($"/api/runs/{run}"))
-                    .GetProperty("status")
-                    .GetString()!;
-            } while (status is "queued" or "running");
-            if (status != "succeeded")
-                throw new InvalidOperationException($"the plan run ended {status}");
-            log.WriteLine($"web: plan {run} published");
-
+            var run = await PublishPlanAsync(planner, log);
             var template = await planner.GetByteArrayAsync(new Uri("/api/uploads/capacity/template", UriKind.Relative));
             var downloads = new List<Burst>();
             var uploads = new List<Burst>();
             for (var r = 0; r < rounds; r++)
             {
-                // Half the downloads are the province workbook (planner), half Hangzhou's (its officer).
-                downloads.Add(
-                    await BurstAsync(Downloads, i =>
-                        (i % 2 == 0 ? planner : officer).GetAsync(
-                            new Uri(
-                                $"/api/runs/{run}/files/{(i % 2 == 0 ? "province" : "city-330100")}",
-                                UriKind.Relative
-                            )
-                        )
-                    )
-                );
-                log.WriteLine(
-                    FormattableString.Invariant($"web: downloads round {r + 1}: p50 {downloads[^1].P50:0.000} s, p95 ")
-                        + FormattableString.Invariant($"{downloads[^1].P95:0.000} s, errors {downloads[^1].Errors}")
-                );
-                // Every upload is another file (another report date), made before the clock starts.
-                var files = Enumerable
-                    .Range(0, Uploads)
-                    .Select(i => Dated(template, new DateTime(2020, 1, 1).AddDays(r * Uploads + i)))
-                    .ToList();
-                uploads.Add(await BurstAsync(Uploads, i =>
-                    {
-                        var form = new MultipartFormDataContent
-                        {
-                            { new ByteArrayContent(files[i]), "file", $"capacity-{r}-{i}.xlsx" },
-                        };
-                        return planner.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form);
-                    }));
-                log.WriteLine(
-                    FormattableString.Invariant(
-                        $"web: uploads round {r + 1}: p50 {uploads[^1].P50:0.000} s, p95 {uploads[^1].P95:0.000} s, "
-                    ) + FormattableString.Invariant($"errors {uploads[^1].Errors}")
-                );
+                downloads.Add(await DownloadsAsync(planner, officer, run));
+                Log(log, "downloads", r, downloads[^1]);
+                uploads.Add(await UploadsAsync(planner, template, r));
+                Log(log, "uploads", r, uploads[^1]);
             }
-            var md = Markdown(args, template.Length, downloads, uploads);
-            output.Write(md);
-            if (write is not null)
-                Report.WriteSection(write, md, Heading);
+            Section.Publish(Markdown(args, template.Length, downloads, uploads), Heading, write, output);
             return 0;
         }
         finally
         {
-            if (!server.HasExited)
-                server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            await ApiProcess.StopAsync(server);
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>One published plan (the sample, default horizon): pull, solve, publish the province and city
+    /// workbooks. Returns the run's id.</summary>
+    private static async Task<string> PublishPlanAsync(HttpClient planner, TextWriter log)
+    {
+        var queued = await (
+            await planner.PostAsJsonAsync("/api/runs", new { })
+        ).Content.ReadFromJsonAsync<JsonElement>();
+        var run = queued.GetProperty("id").GetString()!;
+        string status;
+        do
+        {
+            await Task.Delay(500);
+            status = (await planner.GetFromJsonAsync<JsonElement>($"/api/runs/{run}"))
+                .GetProperty("status")
+                .GetString()!;
+        } while (status is "queued" or "running");
+        if (status != "succeeded")
+            throw new InvalidOperationException($"the plan run ended {status}");
+        log.WriteLine($"web: plan {run} published");
+        return run;
+    }
+
+    /// <summary>Half the downloads are the province workbook (planner), half Hangzhou's (its officer).</summary>
+    private static Task<Burst> DownloadsAsync(HttpClient planner, HttpClient officer, string run) =>
+        BurstAsync(Downloads, i =>
+            (i % 2 == 0 ? planner : officer).GetAsync(
+                new Uri($"/api/runs/{run}/files/{(i % 2 == 0 ? "province" : "city-330100")}", UriKind.Relative)
+            )
+        );
+
+    /// <summary>Every upload is another file (another report date), made before the clock starts.</summary>
+    private static Task<Burst> UploadsAsync(HttpClient planner, byte[] template, int round)
+    {
+        var files = Enumerable
+            .Range(0, Uploads)
+            .Select(i => Dated(template, new DateTime(2020, 1, 1).AddDays(round * Uploads + i)))
+            .ToList();
+        return BurstAsync(Uploads, i =>
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new ByteArrayContent(files[i]), "file", $"capacity-{round}-{i}.xlsx" },
+            };
+            return planner.PostAsync(new Uri("/api/uploads/capacity", UriKind.Relative), form);
+        });
+    }
+
+    private static void Log(TextWriter log, string burst, int round, Burst b) =>
+        log.WriteLine(
+            FormattableString.Invariant($"web: {burst} round {round + 1}: p50 {b.P50:0.000} s, p95 {b.P95:0.000} s, ")
+                + FormattableString.Invariant($"errors {b.Errors}")
+        );
 
     /// <summary>Latencies (seconds, sorted) and failed requests of one burst of concurrent requests.</summary>
     private sealed record Burst(IReadOnlyList<double> Seconds, int Errors, double Wall)
@@ -187,55 +180,6 @@ public static partial class WebBenchmark
         return client;
     }
 
-    private static Process StartServer(string folder, out Uri address, TextWriter log)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (
-            var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "Planner.Api.dll"),
-                "--urls=http://127.0.0.1:0",
-                $"--Planner:LocalDirectory={folder}",
-                "--Planner:Jobs:PullCron=0 0 1 1 *",
-                "--Planner:Jobs:DailyPlanCron=0 0 1 1 *",
-                "--Planner:Jobs:RecoverCron=0 0 1 1 *",
-                // Every upload of a burst is read, to measure their latency; by default past the number of cores they
-                // get 429.
-                $"--Planner:Uploads:MaxConcurrent={Uploads}",
-            }
-        )
-        {
-            info.ArgumentList.Add(arg);
-        }
-        var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (process.StandardOutput.ReadLine() is { } line)
-        {
-            if (Listening().Match(line) is { Success: true } m)
-            {
-                address = new Uri(m.Groups[1].Value);
-                log.WriteLine($"web: Planner listening on {address}");
-                // Keep draining its output so that it never blocks on a full pipe.
-                _ = Task.Run(async () =>
-                {
-                    while (await process.StandardOutput.ReadLineAsync() is not null) { }
-                });
-                return process;
-            }
-            if (DateTime.UtcNow > deadline)
-                break;
-        }
-        process.Kill(entireProcessTree: true);
-        throw new InvalidOperationException("Planner did not start listening within 2 minutes.");
-    }
-
     private static string Markdown(
         IReadOnlyList<string> args,
         long templateBytes,
@@ -243,29 +187,18 @@ public static partial class WebBenchmark
         List<Burst> uploads
     )
     {
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
-        var md = new StringBuilder();
-        md.Append(Heading).Append("\n\n");
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
-                + $"Release build of commit {commit}{dirty}.\n\n"
-        );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- web")
-            .Append(args.Count > 0 ? " " + string.Join(" ", args) : "")
-            .Append("\n```\n\n");
+        var md = Section.Start(Heading, "web", args);
         md.Append(
             CultureInfo.InvariantCulture,
             $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users), "
                 + $"one Zhejiang daily plan published (province workbook and 11 city workbooks). Each round: "
                 + $"{Downloads} downloads at once through the API (half the province workbook as the planner, half "
-                + $"Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all "
-                + $"read (`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has "
-                + $"cores and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, "
-                + $"{templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is "
-                + $"from sending the request to the last byte of the answer; an error is any answer other than 2xx, "
-                + $"or no answer.\n\n"
+                + $"Hangzhou's workbook as its officer, API keys), then {Uploads} capacity uploads at once, all read "
+                + $"(`Planner:Uploads:MaxConcurrent={Uploads}`; by default the server reads as many as it has cores "
+                + $"and answers 429 to the rest, see \"Uploads (issue 17)\") (the 200-hospital template, "
+                + $"{templateBytes / 1024.0:0} KB, each with another report date, so each is written). Latency is from "
+                + $"sending the request to the last byte of the answer; an error is any answer other than 2xx, or no "
+                + $"answer.\n\n"
         );
         md.Append(
             "| burst | round | requests | wall s | p50 s | p95 s | max s | errors "
@@ -288,7 +221,4 @@ public static partial class WebBenchmark
         md.Append('\n');
         return md.ToString();
     }
-
-    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
-    private static partial Regex Listening();
 }

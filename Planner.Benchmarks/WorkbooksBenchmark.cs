@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClosedXML.Excel;
-using Microsoft.Extensions.Configuration;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Uploads;
@@ -25,77 +24,30 @@ public static class WorkbooksBenchmark
           --write FILE     replace (or add) the "## Workbooks and uploads (issue 6)" section of FILE
         """;
 
+    private static readonly string[] Databases = ["SQLite", "PostgreSQL"];
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter log)
     {
         var (repeat, write) = (3, (string?)null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            string Next() =>
-                i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-            switch (args[i])
-            {
-                case "--repeat":
-                    repeat = int.Parse(Next(), CultureInfo.InvariantCulture);
-                    break;
-                case "--write":
-                    write = Next();
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
-            }
-        }
+        new Options(Usage).Int("--repeat", v => repeat = v).Text("--write", v => write = v).ParseOrThrow(args);
         var folder = Directory.CreateTempSubdirectory("planner-bench-workbooks-");
         try
         {
             var settings = Node.Create(("Planner:LocalDirectory", folder.FullName));
             await settings.PrepareAsync();
             var outcome = await settings.PlanAsync(new PlanRequest(Path.Combine(folder.FullName, "out")));
-            var (info, snapshot, report) = outcome.Published!.Value;
-            var cities = snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList();
             var afterPlan = Measure.PeakMegabytes();
             log.WriteLine(
                 FormattableString.Invariant($"workbooks: planned run {outcome.RunId}; peak so far {afterPlan:0} MiB")
             );
-
-            var publish = new List<(double Province, double Cities)>();
-            long bytes = 0;
-            for (var r = 0; r < repeat; r++)
-            {
-                var dir = Directory.CreateDirectory(Path.Combine(folder.FullName, $"publish-{r}"));
-                var watch = Stopwatch.StartNew();
-                ProvinceWorkbook.Write(
-                    Path.Combine(dir.FullName, "province.xlsx"),
-                    info,
-                    snapshot,
-                    report,
-                    outcome.Result,
-                    outcome.Care
-                );
-                var province = watch.Elapsed.TotalSeconds;
-                foreach (var city in cities)
-                    CityWorkbook.Write(
-                        Path.Combine(dir.FullName, $"{city}.xlsx"),
-                        city,
-                        info,
-                        snapshot,
-                        report,
-                        outcome.Result
-                    );
-                publish.Add((province, watch.Elapsed.TotalSeconds - province));
-                bytes = dir.GetFiles().Sum(f => f.Length);
-                log.WriteLine(
-                    FormattableString.Invariant(
-                        $"workbooks: province {province:0.00} s, 11 cities {publish[^1].Cities:0.00} s"
-                    )
-                );
-            }
+            var (publish, bytes) = Publish(outcome, folder, repeat, log);
             var afterPublish = Measure.PeakMegabytes();
 
-            var hospitals = snapshot.Care.Hospitals.Count;
+            var hospitals = outcome.Published!.Value.Snapshot.Care.Hospitals.Count;
             var (template, _) = await CapacityTemplate.BuildAsync(settings.Planner, [], new DateOnly(2020, 2, 10));
             var good = UploadRows(template, hospitals, 50, breakLast: false);
             var bad = UploadRows(template, hospitals, 50, breakLast: true);
-            var (validate, upload) = await MeasureUploadsAsync(
+            var sqlite = await MeasureUploadsAsync(
                 new CapacityUpload(settings.Planner, settings.Uploads, TimeProvider.System),
                 good,
                 bad,
@@ -105,63 +57,109 @@ public static class WorkbooksBenchmark
                 log
             );
             var afterUpload = Measure.PeakMegabytes();
-
-            // The same uploads on PostgreSQL (server mode): a throwaway local cluster, or the server in
-            // PLANNER_BENCH_POSTGRES.
-            List<double> pgValidate,
-                pgUpload;
-            var configured = Environment.GetEnvironmentVariable(PullsBenchmark.PostgresVariable);
-            using (var cluster = string.IsNullOrWhiteSpace(configured) ? ThrowawayPostgres.Start() : null)
-            {
-                var admin = cluster?.ConnectionString ?? configured!;
-                var name = "planner_bench_uploads_" + Guid.NewGuid().ToString("N")[..12];
-                await using (var connection = new Npgsql.NpgsqlConnection(admin))
-                {
-                    await connection.OpenAsync();
-                    await new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
-                }
-                var pgSettings = Node.Create(
-                    ("Planner:LocalDirectory", folder.FullName),
-                    (
-                        "ConnectionStrings:Planner",
-                        new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString
-                    )
-                );
-                await pgSettings.PrepareAsync();
-                await pgSettings.PullAsync(Api.Sources.Feed.Hospitals);
-                (pgValidate, pgUpload) = await MeasureUploadsAsync(
-                    new CapacityUpload(pgSettings.Planner, pgSettings.Uploads, TimeProvider.System),
-                    good,
-                    bad,
-                    repeat,
-                    100,
-                    "PostgreSQL",
-                    log
-                );
-                Npgsql.NpgsqlConnection.ClearAllPools();
-            }
+            var postgres = await PostgresUploadsAsync(folder, good, bad, repeat, log);
 
             var md = Markdown(
                 args,
                 repeat,
                 publish,
                 bytes,
-                validate,
-                upload,
-                pgValidate,
-                pgUpload,
+                [sqlite, postgres],
                 good.Length,
                 (afterPlan, afterPublish, afterUpload)
             );
-            output.Write(md);
-            if (write is not null)
-                Report.WriteSection(write, md, Heading);
+            Section.Publish(md, Heading, write, output);
             return 0;
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The plan's workbooks written again <paramref name="repeat"/> times: seconds for the province and
+    /// for the cities each time, and the bytes of the last time's files.</summary>
+    private static (List<(double Province, double Cities)> Seconds, long Bytes) Publish(
+        PlanOutcome outcome,
+        DirectoryInfo folder,
+        int repeat,
+        TextWriter log
+    )
+    {
+        var (info, snapshot, report) = outcome.Published!.Value;
+        var cities = snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList();
+        var publish = new List<(double Province, double Cities)>();
+        long bytes = 0;
+        for (var r = 0; r < repeat; r++)
+        {
+            var dir = Directory.CreateDirectory(Path.Combine(folder.FullName, $"publish-{r}"));
+            var watch = Stopwatch.StartNew();
+            ProvinceWorkbook.Write(
+                Path.Combine(dir.FullName, "province.xlsx"),
+                info,
+                snapshot,
+                report,
+                outcome.Result,
+                outcome.Care
+            );
+            var province = watch.Elapsed.TotalSeconds;
+            foreach (var city in cities)
+                CityWorkbook.Write(
+                    Path.Combine(dir.FullName, $"{city}.xlsx"),
+                    city,
+                    info,
+                    snapshot,
+                    report,
+                    outcome.Result
+                );
+            publish.Add((province, watch.Elapsed.TotalSeconds - province));
+            bytes = dir.GetFiles().Sum(f => f.Length);
+            log.WriteLine(
+                FormattableString.Invariant(
+                    $"workbooks: province {province:0.00} s, 11 cities {publish[^1].Cities:0.00} s"
+                )
+            );
+        }
+        return (publish, bytes);
+    }
+
+    /// <summary>The same uploads on PostgreSQL (server mode): a throwaway local cluster, or the server in
+    /// PLANNER_BENCH_POSTGRES.</summary>
+    private static async Task<(List<double> Validate, List<double> Upload)> PostgresUploadsAsync(
+        DirectoryInfo folder,
+        byte[] good,
+        byte[] bad,
+        int repeat,
+        TextWriter log
+    )
+    {
+        using var server = BenchmarkPostgres.Open();
+        var name = "planner_bench_uploads_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new Npgsql.NpgsqlConnection(server.Admin))
+        {
+            await connection.OpenAsync();
+            await new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
+        }
+        var pgSettings = Node.Create(
+            ("Planner:LocalDirectory", folder.FullName),
+            (
+                "ConnectionStrings:Planner",
+                new Npgsql.NpgsqlConnectionStringBuilder(server.Admin) { Database = name }.ConnectionString
+            )
+        );
+        await pgSettings.PrepareAsync();
+        await pgSettings.PullAsync(Api.Sources.Feed.Hospitals);
+        var measured = await MeasureUploadsAsync(
+            new CapacityUpload(pgSettings.Planner, pgSettings.Uploads, TimeProvider.System),
+            good,
+            bad,
+            repeat,
+            100,
+            "PostgreSQL",
+            log
+        );
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        return measured;
     }
 
     /// <summary>The template's columns with every hospital reported on <paramref name="days"/> days (its held numbers);
@@ -245,9 +243,11 @@ public static class WorkbooksBenchmark
             var result = await uploader.UploadAsync($"good-{copy + r}.xlsx", file, null);
             upload.Add(watch.Elapsed.TotalSeconds);
             log.WriteLine(
-                FormattableString.Invariant(
+                string.Create(
+                    CultureInfo.InvariantCulture,
                     $"workbooks: {database} validate {validate[^1]:0.00} s, upload {upload[^1]:0.00} s "
-                ) + FormattableString.Invariant($"({result.RowsRead} rows, {result.RowsChanged} changed)")
+                        + $"({result.RowsRead} rows, {result.RowsChanged} changed)"
+                )
             );
         }
         return (validate, upload);
@@ -267,84 +267,51 @@ public static class WorkbooksBenchmark
         int repeat,
         List<(double Province, double Cities)> publish,
         long bytes,
-        List<double> validate,
-        List<double> upload,
-        List<double> pgValidate,
-        List<double> pgUpload,
+        (List<double> Validate, List<double> Upload)[] uploads,
         long uploadBytes,
         (double Plan, double Publish, double Upload) peaks
     )
     {
-        var commit = Report.Run("git", "rev-parse --short HEAD").Trim();
-        var dirty = Report.Run("git", "status --porcelain").Trim().Length > 0 ? " with uncommitted changes" : "";
         var total = publish.Select(p => p.Province + p.Cities).ToList();
-        var md = new StringBuilder();
-        md.Append(Heading).Append("\n\n");
+        var md = Section.Start(Heading, "workbooks", args, ", ClosedXML 0.95.4");
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Measured {DateTime.UtcNow:yyyy-MM-dd} (UTC) on {Report.Machine()}; .NET {Environment.Version}, "
-                + $"ClosedXML 0.95.4, Release build of commit {commit}{dirty}.\n\n"
-        );
-        md.Append("```sh\ndotnet run -c Release --project Planner.Benchmarks -- workbooks ")
-            .Append(string.Join(' ', args))
-            .Append("\n```\n\n");
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"One Zhejiang plan (the sample, embedded SQLite planner database, default settings), then its "
-                + $"workbooks written again {repeat} times in the same process: the province workbook and the 11 "
-                + $"city workbooks (their villages: about 25,600 rows in all), {bytes / 1024.0 / 1024.0:0.0} MB of "
-                + $"files each time. "
+            $"One Zhejiang plan (the sample, embedded SQLite planner database, default settings), then its workbooks "
+                + $"written again {repeat} times in the same process: the province workbook and the 11 city workbooks "
+                + $"(their villages: about 25,600 rows in all), {bytes / 1024.0 / 1024.0:0.0} MB of files each time. "
         );
         md.Append(
             CultureInfo.InvariantCulture,
             $"Then a capacity upload of 10,000 rows (the 200 sample hospitals on 50 days, "
                 + $"{uploadBytes / 1024.0 / 1024.0:0.0} MB): validation alone (the last row broken, so every row is "
-                + $"read and the file refused, nothing written) and a full upload (guard, read, validate, write in "
-                + $"one transaction), on the SQLite database and on PostgreSQL (a throwaway local cluster, fsync "
-                + $"off). Median of {repeat}, every run listed.\n\n"
+                + $"read and the file refused, nothing written) and a full upload (guard, read, validate, write in one "
+                + $"transaction), on the SQLite database and on PostgreSQL (a throwaway local cluster, fsync off). "
+                + $"Median of {repeat}, every run listed.\n\n"
         );
         md.Append("| measurement | seconds (median) | runs | target | met |\n|---|---:|---|---|---|\n");
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"| province workbook | {Report.Median(publish.Select(p => p.Province).ToList()):0.00} | "
-                + $"{Runs(publish.Select(p => p.Province))} | | |\n"
-        );
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"| 11 city workbooks | {Report.Median(publish.Select(p => p.Cities).ToList()):0.00} | "
-                + $"{Runs(publish.Select(p => p.Cities))} | | |\n"
-        );
-        md.Append(
-            CultureInfo.InvariantCulture,
-            $"| all workbooks | {Report.Median(total):0.00} | {Runs(total)} | < 15 s | "
-                + $"{(Report.Median(total) < 15 ? "yes" : "no")} |\n"
-        );
-        foreach (
-            var (label, values) in new[]
-            {
-                ("validate a 10,000-row upload, SQLite", validate),
-                ("upload 10,000 rows (validate and write), SQLite", upload),
-                ("validate a 10,000-row upload, PostgreSQL", pgValidate),
-                ("upload 10,000 rows (validate and write), PostgreSQL", pgUpload),
-            }
-        )
+        Row(md, "province workbook", publish.Select(p => p.Province).ToList(), null);
+        Row(md, "11 city workbooks", publish.Select(p => p.Cities).ToList(), null);
+        Row(md, "all workbooks", total, 15);
+        foreach (var (database, (validate, upload)) in Databases.Zip(uploads))
         {
-            md.Append(
-                CultureInfo.InvariantCulture,
-                $"| {label} | {Report.Median(values):0.00} | {Runs(values)} | < 5 s | "
-                    + $"{(Report.Median(values) < 5 ? "yes" : "no")} |\n"
-            );
+            Row(md, $"validate a 10,000-row upload, {database}", validate, 5);
+            Row(md, $"upload 10,000 rows (validate and write), {database}", upload, 5);
         }
         md.Append('\n');
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Peak memory of the process (VmHWM): {peaks.Plan:0} MiB after the plan (pull, solve, first "
-                + $"publication), {peaks.Publish:0} MiB after the {repeat} publications, {peaks.Upload:0} MiB after "
-                + $"the uploads.\n"
+            $"Peak memory of the process (VmHWM): {peaks.Plan:0} MiB after the plan (pull, solve, first publication), "
+                + $"{peaks.Publish:0} MiB after the {repeat} publications, {peaks.Upload:0} MiB after the uploads.\n"
         );
         return md.ToString();
+    }
 
-        static string Runs(IEnumerable<double> values) =>
-            string.Join(", ", values.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
+    /// <summary>A measurement's median and every run, and its target (under so many seconds) if it has one.</summary>
+    private static void Row(StringBuilder md, string label, List<double> values, double? target)
+    {
+        var median = Report.Median(values);
+        var runs = string.Join(", ", values.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
+        var met = target is { } t ? FormattableString.Invariant($"< {t} s | {(median < t ? "yes" : "no")}") : "|";
+        md.Append(CultureInfo.InvariantCulture, $"| {label} | {median:0.00} | {runs} | {met} |\n");
     }
 }

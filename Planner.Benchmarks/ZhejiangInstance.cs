@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.Extensions.Configuration;
 using Planner.Api.Planning;
-using Planner.Api.Runs;
 using Planner.Solver.Allocation;
 
 namespace Planner.Benchmarks;

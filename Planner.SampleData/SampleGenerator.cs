@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Planner.Api.ReferenceData;
+using Planner.Solver.Care;
 
 namespace Planner.SampleData;
 
@@ -30,16 +31,6 @@ public static class SampleGenerator
     // Centrally allocated items in Feb 2020 were medical-grade PPE, not everyday masks or gloves.
     private static readonly string[] NationalProducts = ["N95", "COVERALL", "GOGGLES"];
 
-    private static readonly string[] Specialties =
-    [
-        "critical_care",
-        "respiratory",
-        "infectious_disease",
-        "icu_nursing",
-        "general_nursing",
-        "infection_control",
-    ];
-
     private static readonly string[] Grades = ["三级甲等", "三级乙等", "二级甲等", "二级乙等"];
 
     private static readonly string[] ExtraHospitalNames =
@@ -52,33 +43,25 @@ public static class SampleGenerator
         "骨伤医院",
     ];
 
-    // Confirmed patients in hospital on the last report day, by city: shaped on the public daily reports
-    // (about 1,100 cumulative cases by 2020-02-10, Wenzhou first); approximate, not official figures.
-    private static readonly Dictionary<string, int> ConfirmedInHospital = new(StringComparer.Ordinal)
+    // Per city: confirmed patients in hospital on the last report day, shaped on the public daily reports (about
+    // 1,100 cumulative cases by 2020-02-10, Wenzhou first; approximate, not official figures), and the weight by which
+    // factories are placed there (textile and medical-supply industry is concentrated in Shaoxing, Hangzhou, Ningbo,
+    // Huzhou and Taizhou).
+    private static readonly Dictionary<string, (int ConfirmedInHospital, double IndustryWeight)> CityFigures = new(
+        StringComparer.Ordinal
+    )
     {
-        ["330100"] = 150,
-        ["330200"] = 135,
-        ["330300"] = 410,
-        ["330400"] = 35,
-        ["330500"] = 9,
-        ["330600"] = 37,
-        ["330700"] = 45,
-        ["330800"] = 18,
-        ["330900"] = 9,
-        ["331000"] = 125,
-        ["331100"] = 15,
-    };
-
-    // Where factories are: textile and medical-supply industry is concentrated in these cities.
-    private static readonly Dictionary<string, double> IndustryWeight = new(StringComparer.Ordinal)
-    {
-        ["330600"] = 3,
-        ["330100"] = 3,
-        ["330200"] = 2.5,
-        ["330500"] = 2,
-        ["331000"] = 2,
-        ["330400"] = 1.5,
-        ["330700"] = 1.5,
+        ["330100"] = (150, 3), // Hangzhou
+        ["330200"] = (135, 2.5), // Ningbo
+        ["330300"] = (410, 0.5), // Wenzhou
+        ["330400"] = (35, 1.5), // Jiaxing
+        ["330500"] = (9, 2), // Huzhou
+        ["330600"] = (37, 3), // Shaoxing
+        ["330700"] = (45, 1.5), // Jinhua
+        ["330800"] = (18, 0.5), // Quzhou
+        ["330900"] = (9, 0.5), // Zhoushan
+        ["331000"] = (125, 2), // Taizhou
+        ["331100"] = (15, 0.5), // Lishui
     };
 
     private sealed record Division(string Code, string Name, string Level, string Parent);
@@ -116,6 +99,17 @@ public static class SampleGenerator
         public int Staff => Values[12];
         public int OtherInpatients => Values[1] + Values[3] - Values[6] - Values[7];
     }
+
+    // COVID patients in each hospital on each of the report days: confirmed (all), and of them severe and critical.
+    private sealed record Patients(
+        int Days,
+        Dictionary<Hospital, int[]> Confirmed,
+        Dictionary<Hospital, int[]> Severe,
+        Dictionary<Hospital, int[]> Critical
+    );
+
+    // A hospital's beds and machines, the same on each report day, and its suspected patients (in isolation beds).
+    private sealed record Beds(int General, int[] Suspected, int Isolation, int Icu, int Ventilators, int Ecmo);
 
     private sealed record Request(
         string Code,
@@ -159,36 +153,65 @@ public static class SampleGenerator
         var regions = LoadRegions(dataDir);
         var assumptions = LoadAssumptions(Path.Combine(dataDir, "reference"));
         var rng = new Random(seed);
-        var written = new List<string>();
-        void Save(string name, string header, IEnumerable<string> rows) =>
-            written.Add(WriteCsv(Path.Combine(outDir, name), header, rows));
+        var files = new CsvFiles(outDir);
 
         // The order of the calls below is the order the random stream is consumed in: do not reorder.
+        var counties = WriteRegions(files, rng, regions);
+        var (reports, requests) = WriteCare(files, rng, regions, counties, scale, assumptions);
+        var demand = HorizonDemandByTier(assumptions, counties, reports, requests);
+        WriteSupply(files, rng, regions, scale, demand, assumptions);
+        return files.Written;
+    }
+
+    /// <summary>The files written so far, in order.</summary>
+    private sealed class CsvFiles(string outDir)
+    {
+        public List<string> Written { get; } = [];
+
+        public void Save(string name, string header, IEnumerable<string> rows) =>
+            Written.Add(WriteCsv(Path.Combine(outDir, name), header, rows));
+    }
+
+    /// <summary>populations.csv and county-drivers.csv.</summary>
+    private static List<County> WriteRegions(CsvFiles files, Random rng, Regions regions)
+    {
         var population = EstimatePopulations(regions);
-        Save(
+        files.Save(
             "populations.csv",
             "code,level,population",
             population.Select(p => Row(p.Key, p.Value.Level, p.Value.Population))
         );
 
         var counties = CountyDrivers(rng, regions, population);
-        Save(
+        files.Save(
             "county-drivers.csv",
             "county_code,risk_level,employees,key_population,fever_clinic_visits,checkpoints",
             counties.Select(c =>
                 Row(c.Division.Code, c.Risk, c.Employees, c.KeyPopulation, c.FeverVisits, c.Checkpoints)
             )
         );
+        return counties;
+    }
 
+    /// <summary>hospitals.csv, capacity.csv, teams.csv, team-members.csv and assistance-requests.csv.</summary>
+    private static (List<Report> Reports, List<Request> Requests) WriteCare(
+        CsvFiles files,
+        Random rng,
+        Regions regions,
+        List<County> counties,
+        double scale,
+        Assumptions assumptions
+    )
+    {
         var hospitals = Hospitals(rng, regions, counties, scale);
-        Save(
+        files.Save(
             "hospitals.csv",
             "code,name,county_code,designated,grade",
             hospitals.Select(h => Row(h.Code, h.Name, h.County.Division.Code, h.Designated ? 1 : 0, h.Grade))
         );
 
         var reports = CapacityReports(rng, hospitals, assumptions.PlanStart);
-        Save(
+        files.Save(
             "capacity.csv",
             "hospital_code,report_date,beds_general_total,beds_general_occupied,beds_isolation_total,"
                 + "beds_isolation_occupied,beds_icu_total,beds_icu_occupied,severe_patients,critical_patients,"
@@ -197,41 +220,55 @@ public static class SampleGenerator
         );
 
         var (teams, members) = Teams(rng, regions, scale, assumptions);
-        Save("teams.csv", "code,name,home_city_code,level,available_from,available_to,rest_days,current_site", teams);
-        Save("team-members.csv", "team_code,specialty,members", members);
+        files.Save(
+            "teams.csv",
+            "code,name,home_city_code,level,available_from,available_to,rest_days,current_site",
+            teams
+        );
+        files.Save("team-members.csv", "team_code,specialty,members", members);
 
         var requests = AssistanceRequests(rng, assumptions);
-        Save(
+        files.Save(
             "assistance-requests.csv",
             "code,site_code,kind,product_code,specialty,quantity,start_date,duration_days",
             requests.Select(q => Row(q.Code, q.Site, q.Kind, q.Product, q.Specialty, q.Quantity, Date(q.Start), q.Days))
         );
+        return (reports, requests);
+    }
 
-        var demand = HorizonDemandByTier(assumptions, counties, reports, requests);
+    /// <summary>suppliers.csv, supplier-products.csv, production.csv and stock.csv, calibrated on the demand.</summary>
+    private static void WriteSupply(
+        CsvFiles files,
+        Random rng,
+        Regions regions,
+        double scale,
+        Dictionary<(string Product, int Tier), double> demand,
+        Assumptions assumptions
+    )
+    {
         var suppliers = Suppliers(rng, regions, scale);
-        Save(
+        files.Save(
             "suppliers.csv",
             "code,name,county_code,kind",
             suppliers.Select(s => Row(s.Code, s.Name, s.County, s.Kind))
         );
 
         var capacity = DailyCapacities(rng, suppliers, demand, assumptions);
-        Save(
+        files.Save(
             "supplier-products.csv",
             "supplier_code,product_code,daily_capacity",
             capacity.Select(c => Row(c.Key.Supplier, c.Key.Product, c.Value))
         );
-        Save(
+        files.Save(
             "production.csv",
             "supplier_code,product_code,report_date,output",
             Production(rng, suppliers, capacity, assumptions)
         );
-        Save(
+        files.Save(
             "stock.csv",
             "supplier_code,product_code,as_of,quantity",
             Stock(regions, suppliers, capacity, demand, assumptions)
         );
-        return written;
     }
 
     /// <summary>Counties (without the statistics-only zone), towns and villages, each with an estimated
@@ -359,10 +396,25 @@ public static class SampleGenerator
     private static List<Report> CapacityReports(Random rng, List<Hospital> hospitals, DateOnly planStart)
     {
         double[] dayFactor = [0.94, 0.97, 1.0]; // cases were still rising slowly
+        var patients = CovidPatients(rng, hospitals, dayFactor);
+        var result = new List<Report>();
+        foreach (var h in hospitals)
+        {
+            result.AddRange(HospitalReports(rng, h, patients, planStart));
+        }
+
+        return result;
+    }
+
+    private static Patients CovidPatients(Random rng, List<Hospital> hospitals, double[] dayFactor)
+    {
         var days = dayFactor.Length;
-        var confirmed = hospitals.ToDictionary(h => h, _ => new int[days]);
-        var severe = hospitals.ToDictionary(h => h, _ => new int[days]);
-        var critical = hospitals.ToDictionary(h => h, _ => new int[days]);
+        var patients = new Patients(
+            days,
+            hospitals.ToDictionary(h => h, _ => new int[days]),
+            hospitals.ToDictionary(h => h, _ => new int[days]),
+            hospitals.ToDictionary(h => h, _ => new int[days])
+        );
         foreach (
             var group in hospitals
                 .Where(h => h.Designated)
@@ -377,7 +429,7 @@ public static class SampleGenerator
             var sickWeights = list.Select(h => h.Hub ? Math.Max(1, 3 * others) : h.County.Risk).ToList();
             for (var d = 0; d < days; d++)
             {
-                var total = (long)Math.Round(ConfirmedInHospital[group.Key] * dayFactor[d]);
+                var total = (long)Math.Round(CityFigures[group.Key].ConfirmedInHospital * dayFactor[d]);
                 var sev = Round(total * (0.10 + (0.05 * rng.NextDouble())));
                 var crit = Round(total * (0.02 + (0.02 * rng.NextDouble())));
                 var sevSplit = Split(sev, sickWeights);
@@ -385,80 +437,88 @@ public static class SampleGenerator
                 var mildSplit = Split(total - sev - crit, caseWeights);
                 for (var i = 0; i < list.Count; i++)
                 {
-                    severe[list[i]][d] = (int)sevSplit[i];
-                    critical[list[i]][d] = (int)critSplit[i];
-                    confirmed[list[i]][d] = (int)(sevSplit[i] + critSplit[i] + mildSplit[i]);
+                    patients.Severe[list[i]][d] = (int)sevSplit[i];
+                    patients.Critical[list[i]][d] = (int)critSplit[i];
+                    patients.Confirmed[list[i]][d] = (int)(sevSplit[i] + critSplit[i] + mildSplit[i]);
                 }
             }
         }
 
-        var result = new List<Report>();
-        foreach (var h in hospitals)
+        return patients;
+    }
+
+    private static Beds HospitalBeds(Random rng, Hospital h, int grade, Patients patients)
+    {
+        int Between(int lo, int hi) => rng.Next(lo, hi + 1);
+        var general = grade switch
         {
-            var grade = Array.IndexOf(Grades, h.Grade);
-            int Between(int lo, int hi) => rng.Next(lo, hi + 1);
-            var general = grade switch
+            0 => Between(800, 2500),
+            1 => Between(400, 1000),
+            2 => Between(200, 600),
+            _ => Between(80, 250),
+        };
+        var suspected = Enumerable
+            .Range(0, patients.Days)
+            .Select(_ => h.Designated ? Between(2, 15) : Between(0, 5))
+            .ToArray();
+        var isolationNeed = Enumerable.Range(0, patients.Days).Max(d => patients.Confirmed[h][d] + suspected[d]);
+        var isolation = Math.Max(
+            h.Hub ? Between(100, 300)
+                : h.Designated ? Between(40, 150)
+                : Between(4, 20),
+            isolationNeed + 5
+        );
+        var icuNeed = patients.Critical[h].Max() + 2;
+        var icu = Math.Max(
+            grade switch
             {
-                0 => Between(800, 2500),
-                1 => Between(400, 1000),
-                2 => Between(200, 600),
-                _ => Between(80, 250),
-            };
-            var suspected = Enumerable
-                .Range(0, days)
-                .Select(_ => h.Designated ? Between(2, 15) : Between(0, 5))
-                .ToArray();
-            var isolationNeed = Enumerable.Range(0, days).Max(d => confirmed[h][d] + suspected[d]);
-            var isolation = Math.Max(
-                h.Hub ? Between(100, 300)
-                    : h.Designated ? Between(40, 150)
-                    : Between(4, 20),
-                isolationNeed + 5
-            );
-            var icuNeed = critical[h].Max() + 2;
-            var icu = Math.Max(
-                grade switch
-                {
-                    0 => Between(30, 100),
-                    1 => Between(15, 40),
-                    2 => Between(6, 20),
-                    _ => Between(2, 8),
-                },
-                icuNeed
-            );
-            var ventilators = (int)Math.Max(Round(icu * (0.8 + (0.4 * rng.NextDouble()))), icuNeed);
-            var ecmo =
-                h.Hub ? Between(2, 6)
-                : grade == 0 ? Between(0, 3)
-                : 0;
-            var occupancy = 0.55 + (0.2 * rng.NextDouble()); // elective care was postponed
-            var icuOccupancy = 0.4 + (0.3 * rng.NextDouble());
-            var staffPerBed = 0.45 + (0.15 * rng.NextDouble());
-            for (var d = 0; d < days; d++)
-            {
-                var jitter = 0.97 + (0.06 * rng.NextDouble());
-                var crit = critical[h][d];
-                var icuOther = Round((icu - crit) * icuOccupancy * jitter);
-                var ventInUse = (int)Math.Min(ventilators, crit + Round(icuOther * 0.5));
-                var staff = Round((general + isolation + icu) * staffPerBed * jitter) + (confirmed[h][d] * 3 / 2);
-                int[] values =
-                [
-                    general,
-                    (int)Math.Min(general, Round(general * occupancy * jitter)),
-                    isolation,
-                    confirmed[h][d] + suspected[d],
-                    icu,
-                    crit + (int)icuOther,
-                    severe[h][d],
-                    crit,
-                    ventilators,
-                    ventInUse,
-                    ecmo,
-                    Math.Min(ecmo, crit / 5),
-                    (int)staff,
-                ];
-                result.Add(new Report(h, planStart.AddDays(d - days), values));
-            }
+                0 => Between(30, 100),
+                1 => Between(15, 40),
+                2 => Between(6, 20),
+                _ => Between(2, 8),
+            },
+            icuNeed
+        );
+        var ventilators = (int)Math.Max(Round(icu * (0.8 + (0.4 * rng.NextDouble()))), icuNeed);
+        var ecmo =
+            h.Hub ? Between(2, 6)
+            : grade == 0 ? Between(0, 3)
+            : 0;
+        return new Beds(general, suspected, isolation, icu, ventilators, ecmo);
+    }
+
+    private static List<Report> HospitalReports(Random rng, Hospital h, Patients patients, DateOnly planStart)
+    {
+        var b = HospitalBeds(rng, h, Array.IndexOf(Grades, h.Grade), patients);
+        var occupancy = 0.55 + (0.2 * rng.NextDouble()); // elective care was postponed
+        var icuOccupancy = 0.4 + (0.3 * rng.NextDouble());
+        var staffPerBed = 0.45 + (0.15 * rng.NextDouble());
+        var result = new List<Report>();
+        for (var d = 0; d < patients.Days; d++)
+        {
+            var jitter = 0.97 + (0.06 * rng.NextDouble());
+            var confirmed = patients.Confirmed[h][d];
+            var crit = patients.Critical[h][d];
+            var icuOther = Round((b.Icu - crit) * icuOccupancy * jitter);
+            var ventInUse = (int)Math.Min(b.Ventilators, crit + Round(icuOther * 0.5));
+            var staff = Round((b.General + b.Isolation + b.Icu) * staffPerBed * jitter) + (confirmed * 3 / 2);
+            int[] values =
+            [
+                b.General,
+                (int)Math.Min(b.General, Round(b.General * occupancy * jitter)),
+                b.Isolation,
+                confirmed + b.Suspected[d],
+                b.Icu,
+                crit + (int)icuOther,
+                patients.Severe[h][d],
+                crit,
+                b.Ventilators,
+                ventInUse,
+                b.Ecmo,
+                Math.Min(b.Ecmo, crit / 5),
+                (int)staff,
+            ];
+            result.Add(new Report(h, planStart.AddDays(d - patients.Days), values));
         }
 
         return result;
@@ -494,14 +554,15 @@ public static class SampleGenerator
             var from =
                 site.Length > 0 ? new DateOnly(2020, 1, 25).AddDays(2 * i) : a.PlanStart.AddDays(rng.Next(-7, 4));
             teams.Add(Row(code, name, city.Code, level, Date(from), Date(new DateOnly(2020, 4, 30)), 14, site));
+            // Members per specialty, from lo to hi, in the order of Specialties.All.
             int[] lo = level == "provincial" ? [3, 2, 2, 10, 5, 1] : [0, 1, 0, 3, 3, 0];
             int[] hi = level == "provincial" ? [8, 6, 5, 30, 20, 3] : [3, 3, 2, 10, 10, 1];
-            for (var s = 0; s < Specialties.Length; s++)
+            for (var s = 0; s < Specialties.All.Count; s++)
             {
                 var count = rng.Next(lo[s], hi[s] + 1);
                 if (count > 0)
                 {
-                    members.Add(Row(code, Specialties[s], count));
+                    members.Add(Row(code, Specialties.All[s], count));
                 }
             }
         }
@@ -524,30 +585,11 @@ public static class SampleGenerator
             {
                 var week1 = basePerDay[p] * siteFactor * (0.9 + (0.2 * rng.NextDouble()));
                 var week2 = week1 * (1.0 + (0.3 * rng.NextDouble()));
-                result.Add(
-                    new Request(
-                        NextCode(),
-                        a.Sites[s],
-                        "supply",
-                        Products[p],
-                        "",
-                        (int)Math.Round(week1 / 100) * 100,
-                        a.PlanStart,
-                        7
-                    )
-                );
-                result.Add(
-                    new Request(
-                        NextCode(),
-                        a.Sites[s],
-                        "supply",
-                        Products[p],
-                        "",
-                        (int)Math.Round(week2 / 100) * 100,
-                        a.PlanStart.AddDays(7),
-                        7
-                    )
-                );
+                foreach (var (perDay, start) in new[] { (week1, a.PlanStart), (week2, a.PlanStart.AddDays(7)) })
+                {
+                    var quantity = (int)Math.Round(perDay / 100) * 100;
+                    result.Add(new Request(NextCode(), a.Sites[s], "supply", Products[p], "", quantity, start, 7));
+                }
             }
         }
 
@@ -656,7 +698,7 @@ public static class SampleGenerator
             ("手套厂", ["GLOVES"]),
         ];
         double[] lineWeights = [0.2, 0.25, 0.25, 0.15, 0.15];
-        var cityWeights = regions.Cities.Select(c => IndustryWeight.GetValueOrDefault(c.Code, 0.5)).ToArray();
+        var cityWeights = regions.Cities.Select(c => CityFigures[c.Code].IndustryWeight).ToArray();
         var factories = Math.Max(lines.Length, (int)Math.Round(40 * scale));
         for (var i = 0; i < factories; i++)
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Planner.Api.Access;
-using Planner.Api.Startup;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
@@ -12,31 +11,22 @@ internal static class ApiKeyCommand
     {
         var name = new Argument<string>("NAME") { Description = "the user" };
         var label = new Option<string?>("--label") { Description = "where it will be used (default: api)" };
-        var command = new Command(
+        return cli.DatabaseCommand(
             "api-key",
-            "make an API key for a user and print it (shown once; send it as X-Api-Key)"
-        )
-        {
-            name,
-            label,
-        };
-        command.SetAction(
-            async (r, ct) =>
+            "make an API key for a user and print it (shown once; send it as X-Api-Key)",
+            [name, label],
+            async (r, services, ct) =>
             {
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
                 await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
-                await cli.Out.WriteLineAsync(
-                    await Users.CreateApiKeyAsync(
-                        db,
-                        r.GetValue(name)!,
-                        r.GetValue(label) ?? "api",
-                        DateTimeOffset.UtcNow
-                    )
+                var key = await Users.CreateApiKeyAsync(
+                    db,
+                    r.GetValue(name)!,
+                    r.GetValue(label) ?? "api",
+                    DateTimeOffset.UtcNow
                 );
+                await cli.Out.WriteLineAsync(key);
                 return 0;
             }
         );
-        return command;
     }
 }

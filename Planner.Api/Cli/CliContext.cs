@@ -27,6 +27,14 @@ public sealed class CliContext(
     /// <summary>Progress lines go to stderr, so that stdout keeps only results.</summary>
     public void Progress(string message) => Error.WriteLine(message);
 
+    /// <summary>Writes a file the command made and prints its full path on stdout.</summary>
+    public async Task WriteFileAsync(string path, byte[] content, CancellationToken ct)
+    {
+        var fullPath = Path.GetFullPath(path);
+        await File.WriteAllBytesAsync(fullPath, content, ct);
+        await Out.WriteLineAsync(fullPath);
+    }
+
     /// <summary>appsettings.json beside the program, environment variables, then the switches (<paramref name="extra"/>
     /// last).</summary>
     public IConfiguration Configuration(params string[] extra) =>
@@ -39,4 +47,18 @@ public sealed class CliContext(
     /// <summary>The services of a node, every option checked (a wrong setting stops the command naming its
     /// key).</summary>
     public ServiceProvider Services() => PlannerServices.BuildProvider(Configuration());
+
+    /// <summary>A command that works on the planner database: its action gets the node's services once the database
+    /// is created or upgraded and the reference data imported.</summary>
+    internal Command DatabaseCommand(
+        string name,
+        string description,
+        Symbol[] symbols,
+        Func<ParseResult, ServiceProvider, CancellationToken, Task<int>> action
+    ) => CliCommand.Create(name, description, symbols, async (r, ct) =>
+        {
+            await using var services = Services();
+            await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(Progress, ct);
+            return await action(r, services, ct);
+        });
 }

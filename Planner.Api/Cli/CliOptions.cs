@@ -9,10 +9,10 @@ namespace Planner.Api.Cli;
 /// <summary>Options more than one command takes, with their parsing and the messages a wrong value gets.</summary>
 internal static class CliOptions
 {
-    public static Option<string?> Scenario() =>
+    private static Option<string?> Scenario() =>
         new("--scenario") { Description = "the scenario to plan (default: baseline)" };
 
-    public static Option<DateOnly?> Start() =>
+    private static Option<DateOnly?> Start() =>
         new("--start")
         {
             Description = "first planned day, yyyy-MM-dd (default: planning parameter plan_start)",
@@ -28,7 +28,7 @@ internal static class CliOptions
                     : Error<DateOnly?>(r, $"--start '{Token(r)}' is not a date (yyyy-MM-dd)."),
         };
 
-    public static Option<int?> Days() =>
+    private static Option<int?> Days() =>
         new("--days")
         {
             Description = "horizon in days, 1 to 366 (default: planning parameter horizon_days)",
@@ -39,7 +39,7 @@ internal static class CliOptions
                     : Error<int?>(r, $"--days '{Token(r)}' must be a whole number from 1 to 366."),
         };
 
-    public static Option<string?> Policy() =>
+    private static Option<string?> Policy() =>
         new("--policy")
         {
             Description =
@@ -66,22 +66,12 @@ internal static class CliOptions
 
     public static Option<string?> Out(string description) => new("--out") { Description = description };
 
-    /// <summary>The plan request the scenario, start, days and policy options describe.</summary>
-    public static PlanRequest Request(
-        ParseResult r,
-        Option<string?> scenario,
-        Option<DateOnly?> start,
-        Option<int?> days,
-        Option<string?> policy
-    ) =>
-        new(
-            Scenario: r.GetValue(scenario) ?? ScenarioOverrides.Baseline,
-            PlanStart: r.GetValue(start),
-            HorizonDays: r.GetValue(days)
-        )
-        {
-            Policy = r.GetValue(policy) is { } p ? Policies.Parse(p) : null,
-        };
+    /// <summary>The scenario, start, days and policy options, which describe a plan request.</summary>
+    public static PlanRequestOptions PlanRequest() => new(Scenario(), Start(), Days(), Policy());
+
+    /// <summary>An option's comma-separated values (none when it is not given).</summary>
+    public static string[] List(ParseResult r, Option<string?> option) =>
+        (r.GetValue(option) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public static string Token(SymbolResult r) => r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
 
@@ -90,4 +80,27 @@ internal static class CliOptions
         r.AddError(message);
         return default!;
     }
+}
+
+/// <summary>The options that describe a plan request, as <c>plan</c> and <c>enqueue</c> take them.</summary>
+internal sealed record PlanRequestOptions(
+    Option<string?> Scenario,
+    Option<DateOnly?> Start,
+    Option<int?> Days,
+    Option<string?> Policy
+)
+{
+    /// <summary>The four options, in help order.</summary>
+    public Option[] All => [Scenario, Start, Days, Policy];
+
+    /// <summary>The plan request the options describe.</summary>
+    public PlanRequest Request(ParseResult r) =>
+        new(
+            Scenario: r.GetValue(Scenario) ?? ScenarioOverrides.Baseline,
+            PlanStart: r.GetValue(Start),
+            HorizonDays: r.GetValue(Days)
+        )
+        {
+            Policy = r.GetValue(Policy) is { } p ? Policies.Parse(p) : null,
+        };
 }

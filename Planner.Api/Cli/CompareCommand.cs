@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Planner.Api.Startup;
 using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 
@@ -13,32 +12,21 @@ internal static class CompareCommand
         var first = new Argument<string>("A") { Description = "the first run (run or request id), e.g. the baseline" };
         var second = new Argument<string>("B") { Description = "the second run (run or request id)" };
         var output = CliOptions.Out("where to write it (default: compare-A-B.xlsx)");
-        var command = new Command(
+        return cli.DatabaseCommand(
             "compare",
-            "a workbook comparing plan run B with plan run A (run or request ids), region by region"
-        )
-        {
-            first,
-            second,
-            output,
-        };
-        command.SetAction(
-            async (r, ct) =>
+            "a workbook comparing plan run B with plan run A (run or request ids), region by region",
+            [first, second, output],
+            async (r, services, ct) =>
             {
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
                 var (content, name) = await ComparisonWorkbook.BuildAsync(
                     services.GetRequiredService<Database>(),
                     r.GetValue(first)!,
                     r.GetValue(second)!,
                     ct
                 );
-                var path = Path.GetFullPath(r.GetValue(output) ?? name);
-                await File.WriteAllBytesAsync(path, content, ct);
-                await cli.Out.WriteLineAsync(path);
+                await cli.WriteFileAsync(r.GetValue(output) ?? name, content, ct);
                 return 0;
             }
         );
-        return command;
     }
 }

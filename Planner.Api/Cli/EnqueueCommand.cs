@@ -11,26 +11,14 @@ internal static class EnqueueCommand
 {
     public static Command Create(CliContext cli)
     {
-        var (scenario, start, days, policy) = (
-            CliOptions.Scenario(),
-            CliOptions.Start(),
-            CliOptions.Days(),
-            CliOptions.Policy()
-        );
-        var command = new Command(
+        var plan = CliOptions.PlanRequest();
+        return CliCommand.Create(
             "enqueue",
-            "queue a plan run for the workers (server mode); prints the run's request id"
-        )
-        {
-            scenario,
-            start,
-            days,
-            policy,
-        };
-        command.SetAction(
+            "queue a plan run for the workers (server mode); prints the run's request id",
+            [.. plan.All],
             async (r, ct) =>
             {
-                var request = CliOptions.Request(r, scenario, start, days, policy);
+                var request = plan.Request(r);
                 await using var services = cli.Services();
                 var planner = services.GetRequiredService<Database>();
                 if (planner.Provider != DatabaseProvider.Postgres)
@@ -42,17 +30,12 @@ internal static class EnqueueCommand
                 }
                 await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
                 await using var db = await planner.OpenAsync(ct);
+                var jobs = services.GetRequiredService<IBackgroundJobClient>();
                 await cli.Out.WriteLineAsync(
-                    await RunJobs.QueueAsync(
-                        db,
-                        services.GetRequiredService<IBackgroundJobClient>(),
-                        request,
-                        TimeProvider.System.GetUtcNow()
-                    )
+                    await RunJobs.QueueAsync(db, jobs, request, TimeProvider.System.GetUtcNow())
                 );
                 return 0;
             }
         );
-        return command;
     }
 }

@@ -14,12 +14,7 @@ internal static class PlanCommand
     public static Command Create(CliContext cli)
     {
         var output = CliOptions.Out("the parent of the run's output folder (default: out)");
-        var (scenario, start, days, policy) = (
-            CliOptions.Scenario(),
-            CliOptions.Start(),
-            CliOptions.Days(),
-            CliOptions.Policy()
-        );
+        var plan = CliOptions.PlanRequest();
         var export = new Option<string?>("--export-model")
         {
             Description = "write every LP stage as DIR/<stage>.mps and DIR/stages.json",
@@ -28,7 +23,32 @@ internal static class PlanCommand
         {
             Description = "re-plan against an earlier run: keep its dispatched shipments, change little",
         };
-        var through = new Option<int?>("--dispatched-through")
+        var through = DispatchedThrough();
+        return CliCommand.Create(
+            "plan",
+            "migrate, seed the sample sources when empty, pull, solve and publish",
+            [output, .. plan.All, export, replan, through],
+            async (r, ct) =>
+            {
+                var request = plan.Request(r) with
+                {
+                    OutputDirectory = r.GetValue(output) ?? "out",
+                    ExportModelDirectory = r.GetValue(export),
+                    ReplanRunId = r.GetValue(replan),
+                    DispatchedThroughDay = r.GetValue(through) ?? -1,
+                };
+                PlanPipeline.PrepareOutput(request.OutputDirectory);
+                await using var services = cli.Services();
+                await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
+                var outcome = await services.GetRequiredService<RunExecutor>().RunHereAsync(request, cli.Progress, ct);
+                await ReportAsync(cli, outcome);
+                return 0;
+            }
+        );
+    }
+
+    private static Option<int?> DispatchedThrough() =>
+        new("--dispatched-through")
         {
             Description = "last day (0-based) of that run whose shipments have left (default: none)",
             CustomParser = r =>
@@ -40,46 +60,22 @@ internal static class PlanCommand
                             + $"day)."
                     ),
         };
-        var command = new Command("plan", "migrate, seed the sample sources when empty, pull, solve and publish")
-        {
-            output,
-            scenario,
-            start,
-            days,
-            policy,
-            export,
-            replan,
-            through,
-        };
-        command.SetAction(
-            async (r, ct) =>
-            {
-                var request = CliOptions.Request(r, scenario, start, days, policy) with
-                {
-                    OutputDirectory = r.GetValue(output) ?? "out",
-                    ExportModelDirectory = r.GetValue(export),
-                    ReplanRunId = r.GetValue(replan),
-                    DispatchedThroughDay = r.GetValue(through) ?? -1,
-                };
-                PlanPipeline.PrepareOutput(request.OutputDirectory);
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
-                var outcome = await services.GetRequiredService<RunExecutor>().RunHereAsync(request, cli.Progress, ct);
-                await cli.Out.WriteLineAsync(outcome.WorkbookPath);
-                foreach (var city in outcome.CityWorkbookPaths)
-                    await cli.Out.WriteLineAsync(city);
-                await cli.Out.WriteLineAsync(outcome.SummaryPath);
-                foreach (var warning in outcome.Warnings)
-                    await cli.Error.WriteLineAsync($"warning: {warning}");
-                await cli.Error.WriteLineAsync(
-                    $"""
-                    Done. The province's workbook: {outcome.WorkbookPath}
-                    The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
-                    """
-                );
-                return 0;
-            }
+
+    /// <summary>The files on stdout (province, cities, summary.json), warnings and where to see the run on
+    /// stderr.</summary>
+    private static async Task ReportAsync(CliContext cli, PlanOutcome outcome)
+    {
+        await cli.Out.WriteLineAsync(outcome.WorkbookPath);
+        foreach (var city in outcome.CityWorkbookPaths)
+            await cli.Out.WriteLineAsync(city);
+        await cli.Out.WriteLineAsync(outcome.SummaryPath);
+        foreach (var warning in outcome.Warnings)
+            await cli.Error.WriteLineAsync($"warning: {warning}");
+        await cli.Error.WriteLineAsync(
+            $"""
+            Done. The province's workbook: {outcome.WorkbookPath}
+            The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
+            """
         );
-        return command;
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Planner.Api.Sources;
-using Planner.Api.Startup;
 
 namespace Planner.Api.Cli;
 
@@ -11,12 +10,12 @@ internal static class PullCommand
     public static Command Create(CliContext cli)
     {
         var feed = CliOptions.Feed();
-        var command = new Command("pull", "pull the feeds into the planner database") { feed };
-        command.SetAction(
-            async (r, ct) =>
+        return cli.DatabaseCommand(
+            "pull",
+            "pull the feeds into the planner database",
+            [feed],
+            async (r, services, ct) =>
             {
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
                 var pulls = await services
                     .GetRequiredService<SourcePulls>()
                     .PullAsync(r.GetValue(feed), cli.Progress, ct);
@@ -27,6 +26,5 @@ internal static class PullCommand
                 return pulls.Any(p => p.Error is not null) ? 1 : 0;
             }
         );
-        return command;
     }
 }

@@ -6,10 +6,11 @@ namespace Planner.Api.Cli;
 /// <summary><c>seed-sources</c>: fill the sample source databases from data/sample when they are empty.</summary>
 internal static class SeedSourcesCommand
 {
-    public static Command Create(CliContext cli)
-    {
-        var command = new Command("seed-sources", "fill the sample source databases from data/sample when empty");
-        command.SetAction(
+    public static Command Create(CliContext cli) =>
+        CliCommand.Create(
+            "seed-sources",
+            "fill the sample source databases from data/sample when empty",
+            [],
             async (_, ct) =>
             {
                 await using var services = cli.Services();
@@ -17,6 +18,4 @@ internal static class SeedSourcesCommand
                 return 0;
             }
         );
-        return command;
-    }
 }

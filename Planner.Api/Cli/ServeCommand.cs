@@ -5,10 +5,8 @@ namespace Planner.Api.Cli;
 /// <summary><c>serve</c> (or no command): the web application, a web and worker node by default.</summary>
 internal static class ServeCommand
 {
-    public static Command Create(CliContext cli)
-    {
-        var command = new Command("serve", "run the web application (the default without a command)");
-        command.SetAction((_, _) => cli.ServeAsync());
-        return command;
-    }
+    public static Command Create(CliContext cli) =>
+        CliCommand.Create("serve", "run the web application (the default without a command)", [], (_, _) =>
+            cli.ServeAsync()
+        );
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Planner.Api.Sources;
-using Planner.Api.Startup;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
@@ -9,27 +8,19 @@ namespace Planner.Api.Cli;
 /// <summary><c>sources</c>: each feed's freshness and its last attempt.</summary>
 internal static class SourcesCommand
 {
-    public static Command Create(CliContext cli)
-    {
-        var command = new Command("sources", "each feed's freshness and the recent pull runs");
-        command.SetAction(
-            async (_, ct) =>
+    public static Command Create(CliContext cli) =>
+        cli.DatabaseCommand("sources", "each feed's freshness and the recent pull runs", [], async (_, services, ct) =>
+        {
+            await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
+            var freshness = services.GetRequiredService<IOptions<FreshnessOptions>>().Value;
+            foreach (var age in await SourceFreshness.ReadAsync(db, freshness, TimeProvider.System.GetUtcNow()))
             {
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-                await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
-                var freshness = services.GetRequiredService<IOptions<FreshnessOptions>>().Value;
-                foreach (var age in await SourceFreshness.ReadAsync(db, freshness, TimeProvider.System.GetUtcNow()))
-                {
-                    await cli.Out.WriteLineAsync(
-                        $"{(age.Fresh ? "fresh" : "STALE")}\t{SourceFreshness.Describe(age)}\tlast attempt "
-                            + $"{age.LastAttemptId ?? "none"} "
-                            + $"{age.LastAttemptStatus}{(age.LastAttemptError is { } e ? ": " + e : "")}"
-                    );
-                }
-                return 0;
+                await cli.Out.WriteLineAsync(
+                    $"{(age.Fresh ? "fresh" : "STALE")}\t{SourceFreshness.Describe(age)}\tlast attempt "
+                        + $"{age.LastAttemptId ?? "none"} "
+                        + $"{age.LastAttemptStatus}{(age.LastAttemptError is { } e ? ": " + e : "")}"
+                );
             }
-        );
-        return command;
-    }
+            return 0;
+        });
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
-using Planner.Api.Startup;
 using Planner.Api.Storage;
 using Planner.Api.Uploads;
 
@@ -16,36 +15,22 @@ internal static class TemplateCommand
             Description = "only these hospitals, comma-separated (default: every hospital)",
         };
         var output = CliOptions.Out("where to write it (default: capacity-template-<date>.xlsx)");
-        var command = new Command(
+        return cli.DatabaseCommand(
             "template",
-            "write the hospital capacity template (every hospital, or --hospitals A,B)"
-        )
-        {
-            hospitals,
-            output,
-        };
-        command.SetAction(
-            async (r, ct) =>
+            "write the hospital capacity template (every hospital, or --hospitals A,B)",
+            [hospitals, output],
+            async (r, services, ct) =>
             {
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-                var codes = (r.GetValue(hospitals) ?? "").Split(
-                    ',',
-                    StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
-                );
                 var (template, name) = await CapacityTemplate.BuildAsync(
                     services.GetRequiredService<Database>(),
-                    codes,
+                    CliOptions.List(r, hospitals),
                     DateOnly.FromDateTime(DateTime.UtcNow),
                     services.GetRequiredService<IOptions<UploadLimits>>().Value,
                     ct
                 );
-                var path = Path.GetFullPath(r.GetValue(output) ?? name);
-                await File.WriteAllBytesAsync(path, template, ct);
-                await cli.Out.WriteLineAsync(path);
+                await cli.WriteFileAsync(r.GetValue(output) ?? name, template, ct);
                 return 0;
             }
         );
-        return command;
     }
 }

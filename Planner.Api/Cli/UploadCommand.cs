@@ -15,14 +15,10 @@ internal static class UploadCommand
     public static Command Create(CliContext cli)
     {
         var file = new Argument<string>("FILE") { Description = "the filled template (.xlsx)" };
-        var command = new Command(
+        return CliCommand.Create(
             "upload",
-            "upload a filled capacity template: every problem is listed; nothing is saved unless all is right"
-        )
-        {
-            file,
-        };
-        command.SetAction(
+            "upload a filled capacity template: every problem is listed; nothing is saved unless all is right",
+            [file],
             async (r, ct) =>
             {
                 await using var services = cli.Services();
@@ -55,7 +51,6 @@ internal static class UploadCommand
                 }
             }
         );
-        return command;
     }
 
     private static async Task<byte[]> ReadAsync(string path, UploadLimits limits, CancellationToken ct)

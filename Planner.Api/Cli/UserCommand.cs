@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Planner.Api.Access;
-using Planner.Api.Startup;
 using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
@@ -22,32 +21,19 @@ internal static class UserCommand
             Description = "a hospital administrator's hospitals, comma-separated",
         };
         var display = new Option<string?>("--name") { Description = "the name shown on the pages (default: NAME)" };
-        var command = new Command(
+        return cli.DatabaseCommand(
             "user",
-            "add a user or replace one (role, scope, password); the password is read from stdin"
-        )
-        {
-            name,
-            role,
-            city,
-            hospitals,
-            display,
-        };
-        command.SetAction(
-            async (r, ct) =>
+            "add a user or replace one (role, scope, password); the password is read from stdin",
+            [name, role, city, hospitals, display],
+            async (r, services, ct) =>
             {
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
                 var userName = r.GetValue(name)!;
                 var user = new PlannerUser(
                     userName,
                     r.GetValue(display) ?? userName,
                     r.GetValue(role)!,
                     r.GetValue(city),
-                    (r.GetValue(hospitals) ?? "").Split(
-                        ',',
-                        StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
-                    )
+                    CliOptions.List(r, hospitals)
                 );
                 var password = await cli.In.ReadLineAsync(ct)
                     ?? throw new PlannerException("Give the password on stdin (one line).");
@@ -61,6 +47,5 @@ internal static class UserCommand
                 return 0;
             }
         );
-        return command;
     }
 }

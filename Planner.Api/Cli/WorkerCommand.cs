@@ -7,13 +7,11 @@ namespace Planner.Api.Cli;
 /// mode).</summary>
 internal static class WorkerCommand
 {
-    public static Command Create(CliContext cli)
-    {
-        var command = new Command(
+    public static Command Create(CliContext cli) =>
+        CliCommand.Create(
             "worker",
-            "run a worker node: process the pulls, plans and scenarios queues (server mode)"
-        );
-        command.SetAction(
+            "run a worker node: process the pulls, plans and scenarios queues (server mode)",
+            [],
             async (_, ct) =>
             {
                 var builder = Host.CreateApplicationBuilder(
@@ -27,8 +25,7 @@ internal static class WorkerCommand
                 {
                     throw new PlannerException(
                         "A separate worker needs server mode (ConnectionStrings:Planner, PostgreSQL): in embedded "
-                            + "mode the "
-                            + "web process runs the jobs itself."
+                            + "mode the web process runs the jobs itself."
                     );
                 }
                 builder.Services.AddPlanner(builder.Configuration);
@@ -36,6 +33,4 @@ internal static class WorkerCommand
                 return 0;
             }
         );
-        return command;
-    }
 }

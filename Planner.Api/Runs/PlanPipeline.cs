@@ -192,7 +192,7 @@ public sealed class PlanPipeline(
         };
     }
 
-    /// <summary>What the published files say of the run.</summary>
+    /// <summary>What the run record, the workbooks and <c>summary.json</c> say about the run.</summary>
     private static PlanRunInfo Info(Run run, AllocationResult result) =>
         new(
             run.Id,

@@ -17,6 +17,27 @@ public static class AllocationModel
     {
         ArgumentNullException.ThrowIfNull(problem);
         settings ??= new AllocationSettings();
+        Check(problem, settings);
+
+        var products = problem.Products.Order(StringComparer.Ordinal).ToList();
+        var parts = new AllocationResult[products.Count];
+        var order = LargestFirst(problem, products);
+        Parallel.ForEach(
+            Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
+            new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Math.Max(1, settings.Parallelism),
+                CancellationToken = settings.Cancellation,
+            },
+            i => parts[i] = SolveProduct(problem, products[i], settings)
+        );
+
+        return Assemble(parts, settings.Policy);
+    }
+
+    /// <summary>Every data error at once, and a solver that exists here.</summary>
+    private static void Check(AllocationProblem problem, AllocationSettings settings)
+    {
         var errors = problem.Validate();
         if (errors.Count > 0)
         {
@@ -33,11 +54,14 @@ public static class AllocationModel
             );
         }
         probe.Dispose();
+    }
 
-        var products = problem.Products.Order(StringComparer.Ordinal).ToList();
-        var parts = new AllocationResult[products.Count];
-        // Largest first, each thread taking the next product when it is free: five products on two cores otherwise
-        // leave one core idle at the end. Sizes are demand rows (distinct tiers weigh most in the stage count).
+    /// <summary>
+    /// Largest first, each thread taking the next product when it is free: five products on two cores otherwise
+    /// leave one core idle at the end. Sizes are demand rows (distinct tiers weigh most in the stage count).
+    /// </summary>
+    private static List<int> LargestFirst(AllocationProblem problem, List<string> products)
+    {
         var size = problem
             .Demands.GroupBy(d => d.Product, StringComparer.Ordinal)
             .ToDictionary(
@@ -45,30 +69,24 @@ public static class AllocationModel
                 g => (Tiers: g.Select(d => d.Tier).Distinct().Count(), Rows: g.Count()),
                 StringComparer.Ordinal
             );
-        var order = Enumerable
+        return Enumerable
             .Range(0, products.Count)
             .OrderByDescending(i => size.GetValueOrDefault(products[i]).Tiers)
             .ThenByDescending(i => size.GetValueOrDefault(products[i]).Rows)
             .ThenBy(i => i)
             .ToList();
-        Parallel.ForEach(
-            Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
-            new ParallelOptions
-            {
-                MaxDegreeOfParallelism = Math.Max(1, settings.Parallelism),
-                CancellationToken = settings.Cancellation,
-            },
-            i => parts[i] = SolveProduct(problem, products[i], settings)
-        );
+    }
 
+    private static AllocationResult Assemble(AllocationResult[] parts, Policy policy)
+    {
         var status = parts.Select(p => p.Status).DefaultIfEmpty(PlanStatus.Optimal).Max();
         if (status == PlanStatus.Failed)
         {
-            return new AllocationResult(status, settings.Policy, parts.SelectMany(p => p.Stages).ToList(), [], [], []);
+            return new AllocationResult(status, policy, parts.SelectMany(p => p.Stages).ToList(), [], [], []);
         }
         return new AllocationResult(
             status,
-            settings.Policy,
+            policy,
             parts.SelectMany(p => p.Stages).ToList(),
             parts.SelectMany(p => p.Allocations).ToList(),
             parts.SelectMany(p => p.Shipments).ToList(),
@@ -100,20 +118,7 @@ public static class AllocationModel
         var stock = model
             .Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(model.Value(kv.Value) * scale)))
             .ToList();
-        var allocations = model
-            .ServedVars.Select(s => new Allocation(
-                s.Destination,
-                product,
-                s.Day,
-                s.Tier,
-                s.Need,
-                Math.Min(s.Need, Clean(model.Value(s.Var) * scale))
-            ))
-            .ToList();
-        if (settings.Policy != Policy.ProRata)
-        {
-            allocations = InTierOrder(allocations);
-        }
+        var allocations = Allocations(model, product, settings.Policy);
         var below = model
             .BelowFloor.Select(b => (b.Floor, b.Day, Quantity: Clean(model.Value(b.Var) * scale)))
             .ToList();
@@ -142,6 +147,23 @@ public static class AllocationModel
             FairnessCosts = stages.Fairness,
             Transfers = stages.Transfers,
         };
+    }
+
+    /// <summary>What each destination gets per day and tier (in tier order unless pro-rata).</summary>
+    private static List<Allocation> Allocations(ProductModel model, string product, Policy policy)
+    {
+        var scale = model.Scale;
+        var allocations = model
+            .ServedVars.Select(s => new Allocation(
+                s.Destination,
+                product,
+                s.Day,
+                s.Tier,
+                s.Need,
+                Math.Min(s.Need, Clean(model.Value(s.Var) * scale))
+            ))
+            .ToList();
+        return policy != Policy.ProRata ? InTierOrder(allocations) : allocations;
     }
 
     /// <summary>

@@ -49,47 +49,90 @@ public sealed record AllocationProblem
         {
             errors.Add($"Days must be at least 1 (got {Days}).");
         }
-        var products = Products.ToHashSet(StringComparer.Ordinal);
-        var depots = Depots.ToHashSet(StringComparer.Ordinal);
-        var destinations = Destinations.ToHashSet(StringComparer.Ordinal);
+        var known = new Known(
+            Products.ToHashSet(StringComparer.Ordinal),
+            Depots.ToHashSet(StringComparer.Ordinal),
+            Destinations.ToHashSet(StringComparer.Ordinal)
+        );
         Duplicates(Products, "product", errors);
         Duplicates(Depots.Concat(Destinations), "node", errors);
+        ValidateSupplies(known, errors);
+        ValidateDemands(known, errors);
+        ValidateLanes(known, errors);
+        ValidateFloorsAndPopulation(known, errors);
+        ValidatePrevious(known, errors);
+        return errors;
+    }
 
+    /// <summary>The products, depots and destinations the records may name.</summary>
+    private sealed record Known(HashSet<string> Products, HashSet<string> Depots, HashSet<string> Destinations);
+
+    private void ValidateSupplies(Known known, List<string> errors)
+    {
         foreach (var s in Supplies)
         {
-            if (!products.Contains(s.Product))
-                errors.Add($"Supply at {s.Depot} names unknown product {s.Product}.");
-            if (!depots.Contains(s.Depot))
-                errors.Add($"Supply of {s.Product} names unknown depot {s.Depot}.");
-            if (s.Day < 0 || s.Day >= Days)
-                errors.Add($"Supply of {s.Product} at {s.Depot} is on day {s.Day}, outside 0..{Days - 1}.");
-            if (!NonNegative(s.Quantity))
-                errors.Add(
-                    $"Supply of {s.Product} at {s.Depot} on day {s.Day} is {s.Quantity}; quantities must be finite "
-                        + $"and ≥ 0."
-                );
+            ValidateDated(
+                new Dated("Supply", "of", s.Product, "depot", s.Depot, s.Day, null, s.Quantity),
+                known.Products,
+                known.Depots,
+                errors
+            );
         }
+    }
+
+    private void ValidateDemands(Known known, List<string> errors)
+    {
         foreach (var d in Demands)
         {
-            if (!products.Contains(d.Product))
-                errors.Add($"Demand at {d.Destination} names unknown product {d.Product}.");
-            if (!destinations.Contains(d.Destination))
-                errors.Add($"Demand for {d.Product} names unknown destination {d.Destination}.");
-            if (d.Day < 0 || d.Day >= Days)
-                errors.Add($"Demand for {d.Product} at {d.Destination} is on day {d.Day}, outside 0..{Days - 1}.");
-            if (d.Tier < 1)
-                errors.Add($"Demand for {d.Product} at {d.Destination} has tier {d.Tier}; tiers start at 1.");
-            if (!NonNegative(d.Quantity))
-                errors.Add(
-                    $"Demand for {d.Product} at {d.Destination} on day {d.Day} is {d.Quantity}; quantities must be "
-                        + $"finite and ≥ 0."
-                );
+            ValidateDated(
+                new Dated("Demand", "for", d.Product, "destination", d.Destination, d.Day, d.Tier, d.Quantity),
+                known.Products,
+                known.Destinations,
+                errors
+            );
         }
+    }
+
+    /// <summary>A supply or a demand, as their checks see it: "Supply of N95 at A", "Demand for N95 at X".</summary>
+    private readonly record struct Dated(
+        string Kind,
+        string Of,
+        string Product,
+        string PlaceKind,
+        string Place,
+        int Day,
+        int? Tier,
+        double Quantity
+    );
+
+    /// <summary>
+    /// The checks a supply and a demand share: a known product and place, a day inside the horizon, a tier from 1
+    /// (demands only), a finite quantity ≥ 0.
+    /// </summary>
+    private void ValidateDated(Dated r, HashSet<string> products, HashSet<string> places, List<string> errors)
+    {
+        if (!products.Contains(r.Product))
+            errors.Add($"{r.Kind} at {r.Place} names unknown product {r.Product}.");
+        if (!places.Contains(r.Place))
+            errors.Add($"{r.Kind} {r.Of} {r.Product} names unknown {r.PlaceKind} {r.Place}.");
+        if (r.Day < 0 || r.Day >= Days)
+            errors.Add($"{r.Kind} {r.Of} {r.Product} at {r.Place} is on day {r.Day}, outside 0..{Days - 1}.");
+        if (r.Tier < 1)
+            errors.Add($"{r.Kind} {r.Of} {r.Product} at {r.Place} has tier {r.Tier}; tiers start at 1.");
+        if (!NonNegative(r.Quantity))
+            errors.Add(
+                $"{r.Kind} {r.Of} {r.Product} at {r.Place} on day {r.Day} is {r.Quantity}; quantities must be finite "
+                    + $"and ≥ 0."
+            );
+    }
+
+    private void ValidateLanes(Known known, List<string> errors)
+    {
         foreach (var l in Lanes)
         {
-            if (!depots.Contains(l.From))
+            if (!known.Depots.Contains(l.From))
                 errors.Add($"Lane {l.From} → {l.To} starts at {l.From}, which is not a depot.");
-            if (!(depots.Contains(l.To) || destinations.Contains(l.To)))
+            if (!(known.Depots.Contains(l.To) || known.Destinations.Contains(l.To)))
                 errors.Add($"Lane {l.From} → {l.To} ends at unknown node {l.To}.");
             if (l.From == l.To)
                 errors.Add($"Lane {l.From} → {l.To} is a loop.");
@@ -104,22 +147,30 @@ public sealed record AllocationProblem
         {
             errors.Add($"Lane {lane.Key.From} → {lane.Key.To} is listed {lane.Count()} times.");
         }
+    }
+
+    private void ValidateFloorsAndPopulation(Known known, List<string> errors)
+    {
         foreach (var f in ReserveFloors)
         {
-            if (!depots.Contains(f.Depot))
+            if (!known.Depots.Contains(f.Depot))
                 errors.Add($"Reserve floor of {f.Product} names unknown depot {f.Depot}.");
-            if (!products.Contains(f.Product))
+            if (!known.Products.Contains(f.Product))
                 errors.Add($"Reserve floor at {f.Depot} names unknown product {f.Product}.");
             if (!NonNegative(f.Floor))
                 errors.Add($"Reserve floor of {f.Product} at {f.Depot} is {f.Floor}; it must be finite and ≥ 0.");
         }
         foreach (var (code, population) in Population)
         {
-            if (!destinations.Contains(code))
+            if (!known.Destinations.Contains(code))
                 errors.Add($"Population names unknown destination {code}.");
             if (!NonNegative(population))
                 errors.Add($"Population of {code} is {population}; it must be finite and ≥ 0.");
         }
+    }
+
+    private void ValidatePrevious(Known known, List<string> errors)
+    {
         if (Previous is { } previous)
         {
             var lanes = Lanes.Select(l => (l.From, l.To)).ToHashSet();
@@ -127,7 +178,7 @@ public sealed record AllocationProblem
             {
                 if (!lanes.Contains((s.From, s.To)))
                     errors.Add($"Previous shipment {s.From} → {s.To} uses a lane that does not exist.");
-                if (!products.Contains(s.Product))
+                if (!known.Products.Contains(s.Product))
                     errors.Add($"Previous shipment {s.From} → {s.To} names unknown product {s.Product}.");
                 if (!NonNegative(s.Quantity))
                     errors.Add(
@@ -136,7 +187,6 @@ public sealed record AllocationProblem
                     );
             }
         }
-        return errors;
     }
 
     private static bool NonNegative(double value) => value >= 0 && double.IsFinite(value);

@@ -25,8 +25,18 @@ internal static class MpsWriter
         var text = new StringBuilder();
         text.Append("NAME ").Append(name).Append('\n');
         text.Append("OBJSENSE\n    ").Append(sense == "max" ? "MAX" : "MIN").Append('\n');
-
         var rowNames = Unique(model.Rows.Select(r => r.Name));
+        var varNames = Unique(model.Variables.Select(v => v.Name()));
+        Rows(text, model, rowNames);
+        Columns(text, model, objective, rowNames, varNames);
+        RightHandSides(text, model, rowNames);
+        Bounds(text, model, varNames);
+        text.Append("ENDATA\n");
+        return text.ToString();
+    }
+
+    private static void Rows(StringBuilder text, ProductModel model, List<string> rowNames)
+    {
         text.Append("ROWS\n N  OBJ\n");
         for (var i = 0; i < model.Rows.Count; i++)
         {
@@ -37,7 +47,16 @@ internal static class MpsWriter
                 : "G";
             text.Append(' ').Append(type).Append("  ").Append(rowNames[i]).Append('\n');
         }
+    }
 
+    private static void Columns(
+        StringBuilder text,
+        ProductModel model,
+        IReadOnlyList<(Variable Var, double Coef)> objective,
+        List<string> rowNames,
+        List<string> varNames
+    )
+    {
         var columns = new Dictionary<Variable, List<(string Row, double Coef)>>();
         foreach (var v in model.Variables)
             columns[v] = [];
@@ -51,7 +70,6 @@ internal static class MpsWriter
             foreach (var (v, coef) in model.Rows[i].Terms.Where(t => t.Coef != 0))
                 columns[v].Add((rowNames[i], coef));
         }
-        var varNames = Unique(model.Variables.Select(v => v.Name()));
         text.Append("COLUMNS\n");
         for (var j = 0; j < model.Variables.Count; j++)
         {
@@ -60,7 +78,6 @@ internal static class MpsWriter
             if (entries.Count == 0)
                 entries.Add(("OBJ", 0));
             foreach (var (row, coef) in entries)
-            {
                 text.Append("    ")
                     .Append(varNames[j])
                     .Append(' ')
@@ -68,9 +85,11 @@ internal static class MpsWriter
                     .Append(' ')
                     .Append(Number(coef))
                     .Append('\n');
-            }
         }
+    }
 
+    private static void RightHandSides(StringBuilder text, ProductModel model, List<string> rowNames)
+    {
         text.Append("RHS\n");
         var ranges = new StringBuilder();
         for (var i = 0; i < model.Rows.Count; i++)
@@ -84,7 +103,10 @@ internal static class MpsWriter
         }
         if (ranges.Length > 0)
             text.Append("RANGES\n").Append(ranges);
+    }
 
+    private static void Bounds(StringBuilder text, ProductModel model, List<string> varNames)
+    {
         text.Append("BOUNDS\n");
         for (var j = 0; j < model.Variables.Count; j++)
         {
@@ -107,8 +129,6 @@ internal static class MpsWriter
             if (double.IsFinite(ub))
                 Bound("UP", n, ub);
         }
-        text.Append("ENDATA\n");
-        return text.ToString();
 
         void Bound(string kind, string variable, double value) =>
             text.Append(' ')

@@ -102,6 +102,15 @@ internal sealed class ProductModel : IDisposable
             .Depots.Concat(Problem.Destinations.Where(holding.Contains))
             .Order(StringComparer.Ordinal)
             .ToList();
+        AddStock(nodes);
+        AddServed();
+        AddShips(holding);
+        AddBalance();
+        AddReserveFloors();
+    }
+
+    private void AddStock(List<string> nodes)
+    {
         foreach (var node in nodes)
         {
             for (var day = 0; day < Problem.Days; day++)
@@ -109,7 +118,11 @@ internal sealed class ProductModel : IDisposable
                 Stock[(node, day)] = NewVar(0, double.PositiveInfinity, $"stock[{node},{day}]");
             }
         }
+    }
 
+    /// <summary>One served variable per destination, day and tier, at most the demand.</summary>
+    private void AddServed()
+    {
         var demands = Problem
             .Demands.Where(d => d.Product == Product)
             .GroupBy(d => (d.Destination, d.Day, d.Tier))
@@ -134,7 +147,11 @@ internal sealed class ProductModel : IDisposable
             entry.Item2.Add(served.Var);
             ByDestinationTier[key] = (entry.Item1 + quantity, entry.Item2);
         }
+    }
 
+    /// <summary>One shipment per lane and day that arrives within the horizon (dispatched ones fixed).</summary>
+    private void AddShips(HashSet<string> holding)
+    {
         var servedAt = ServedVars.ToLookup(s => (s.Destination, s.Day), s => s.Var);
         var folds = Folds(holding);
         var previous = Problem
@@ -172,9 +189,6 @@ internal sealed class ProductModel : IDisposable
                 }
             }
         }
-
-        AddBalance();
-        AddReserveFloors();
     }
 
     /// <summary>

@@ -58,6 +58,16 @@ internal sealed class ProductNetwork
     {
         var hub = _network.AddNode();
         var ends = new Dictionary<Variable, (int From, int To)>();
+        if (!AddBalanceNodes(hub, ends))
+            return false;
+        var servedInto = AddDemandNodes(hub);
+        return AddVariableArcs(hub, ends, servedInto);
+    }
+
+    /// <summary>A node per balance row, with its supply from the hub; each variable's tail and head among them
+    /// (false if a variable is not an arc).</summary>
+    private bool AddBalanceNodes(int hub, Dictionary<Variable, (int From, int To)> ends)
+    {
         foreach (var row in _model.BalanceRows)
         {
             var node = _network.AddNode();
@@ -77,7 +87,13 @@ internal sealed class ProductNetwork
                 ends[v] = (from, to);
             }
         }
+        return true;
+    }
 
+    /// <summary>A node per tier and per destination and tier, with the arcs that carry the fill rates; returns the
+    /// node each served variable flows into (−1 where there is no demand).</summary>
+    private Dictionary<Variable, int> AddDemandNodes(int hub)
+    {
         var tierNode = new Dictionary<int, int>();
         foreach (var tier in _model.ServedVars.Select(s => s.Tier).Distinct().Order())
         {
@@ -93,11 +109,19 @@ internal sealed class ProductNetwork
             destinationNode[(destination, tier)] = node;
             _fillArc[(destination, tier)] = (_network.AddArc(node, tierNode[tier], 0, demand), demand);
         }
-        var servedInto = _model.ServedVars.ToDictionary(
+        return _model.ServedVars.ToDictionary(
             s => s.Var,
             s => destinationNode.GetValueOrDefault((s.Destination, s.Tier), -1)
         );
+    }
 
+    /// <summary>An arc per variable, and the reserve arcs beside the stock arcs they draw on.</summary>
+    private bool AddVariableArcs(
+        int hub,
+        Dictionary<Variable, (int From, int To)> ends,
+        Dictionary<Variable, int> servedInto
+    )
+    {
         var belowVars = _model.BelowFloor.Select(b => b.Var).ToHashSet();
         for (var index = 0; index < _model.Variables.Count; index++)
         {

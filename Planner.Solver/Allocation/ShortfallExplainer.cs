@@ -161,60 +161,61 @@ internal sealed class ShortfallExplainer
     }
 
     /// <summary>The constraints at their limits, grouped into day ranges.</summary>
-    public IReadOnlyList<BindingConstraint> Binding()
+    public IReadOnlyList<BindingConstraint> Binding() =>
+        FullLanes().Concat(FloorsHeld()).Concat(OutOfReach()).Concat(SupplyExhausted()).ToList();
+
+    /// <summary>Lanes full on some days.</summary>
+    private IEnumerable<BindingConstraint> FullLanes() =>
+        SaturatedLanes()
+            .GroupBy(s => s.Lane)
+            .Select(g => new BindingConstraint(
+                "lane_capacity",
+                $"{g.Key.From}>{g.Key.To}",
+                _product,
+                g.Min(s => s.Day),
+                g.Max(s => s.Day),
+                $"full ({g.Key.DailyCapacity:0.##} a day) on {g.Count()} day(s)"
+            ));
+
+    /// <summary>Reserves at (or below) their floors, and what they released for tier 1.</summary>
+    private IEnumerable<BindingConstraint> FloorsHeld()
     {
-        var binding = new List<BindingConstraint>();
-        foreach (var g in SaturatedLanes().GroupBy(s => s.Lane))
-        {
-            binding.Add(
-                new(
-                    "lane_capacity",
-                    $"{g.Key.From}>{g.Key.To}",
-                    _product,
-                    g.Min(s => s.Day),
-                    g.Max(s => s.Day),
-                    $"full ({g.Key.DailyCapacity:0.##} a day) on {g.Count()} day(s)"
-                )
-            );
-        }
         foreach (var g in _below.Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps).GroupBy(b => b.Floor))
         {
             var released = g.Sum(Released);
-            binding.Add(
-                new(
-                    "reserve_floor",
-                    g.Key.Depot,
-                    _product,
-                    g.Min(b => b.Day),
-                    g.Max(b => b.Day),
-                    released > Eps
-                        ? $"at or below its floor of {g.Key.Floor:0.##}; {released:0.##} unit-days released for tier 1"
-                        : $"held at its floor of {g.Key.Floor:0.##}"
-                )
+            yield return new(
+                "reserve_floor",
+                g.Key.Depot,
+                _product,
+                g.Min(b => b.Day),
+                g.Max(b => b.Day),
+                released > Eps
+                    ? $"at or below its floor of {g.Key.Floor:0.##}; {released:0.##} unit-days released for tier 1"
+                    : $"held at its floor of {g.Key.Floor:0.##}"
             );
         }
-        foreach (
-            var g in _allocations
-                .Where(a =>
-                    _anySupply && a.Demand > 0 && (!_earliest.TryGetValue(a.Destination, out var e) || a.Day < e)
-                )
-                .GroupBy(a => a.Destination)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-        )
-        {
-            binding.Add(
-                new(
-                    _earliest.ContainsKey(g.Key) ? "lead_time" : "no_route",
-                    g.Key,
-                    _product,
-                    g.Min(a => a.Day),
-                    g.Max(a => a.Day),
-                    _earliest.TryGetValue(g.Key, out var first)
-                        ? $"nothing can arrive before day {first}"
-                        : "no lane reaches it from any supply"
-                )
-            );
-        }
+    }
+
+    /// <summary>Destinations with needs before anything can arrive, or that no lane reaches.</summary>
+    private IEnumerable<BindingConstraint> OutOfReach() =>
+        _allocations
+            .Where(a => _anySupply && a.Demand > 0 && (!_earliest.TryGetValue(a.Destination, out var e) || a.Day < e))
+            .GroupBy(a => a.Destination)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new BindingConstraint(
+                _earliest.ContainsKey(g.Key) ? "lead_time" : "no_route",
+                g.Key,
+                _product,
+                g.Min(a => a.Day),
+                g.Max(a => a.Day),
+                _earliest.TryGetValue(g.Key, out var first)
+                    ? $"nothing can arrive before day {first}"
+                    : "no lane reaches it from any supply"
+            ));
+
+    /// <summary>The days with unmet needs and no free stock left at any depot, as one range.</summary>
+    private IEnumerable<BindingConstraint> SupplyExhausted()
+    {
         var exhausted = Enumerable
             .Range(0, _problem.Days)
             .Where(d =>
@@ -226,18 +227,15 @@ internal sealed class ShortfallExplainer
             .ToList();
         if (exhausted.Count > 0)
         {
-            binding.Add(
-                new(
-                    "supply_exhausted",
-                    "province",
-                    _product,
-                    exhausted.Min(),
-                    exhausted.Max(),
-                    $"no free stock left at any depot on {exhausted.Count} day(s) with unmet needs"
-                )
+            yield return new(
+                "supply_exhausted",
+                "province",
+                _product,
+                exhausted.Min(),
+                exhausted.Max(),
+                $"no free stock left at any depot on {exhausted.Count} day(s) with unmet needs"
             );
         }
-        return binding;
     }
 
     private double StockAt(string node, int day) => _stockIndex.GetValueOrDefault((node, day));

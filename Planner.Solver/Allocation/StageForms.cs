@@ -68,6 +68,14 @@ internal sealed class StageForms(ProductModel model)
     }
 
     /// <summary>
+    /// A minimised stage's optimum: Σ terms at most <paramref name="upper"/>, on the LP. The network holds a least
+    /// reserve draw through <see cref="HoldReserves"/>; a locked deficit only arises when re-planning, which has no
+    /// network.
+    /// </summary>
+    public void FixAtMost(string stage, IEnumerable<(Variable Var, double Coef)> terms, double upper) =>
+        model.Fix($"fix_{stage}", terms, double.NegativeInfinity, upper);
+
+    /// <summary>
     /// After a least reserve draw has been fixed on the LP: the network holds each reserve as it is, or, where a draw
     /// could be spread over the days in other ways (which a network cannot keep open), the LP goes on alone.
     /// </summary>

@@ -71,56 +71,7 @@ internal sealed class Stages(ProductModel model)
                     return;
                 foreach (var tier in Tiers)
                 {
-                    _forms.OpenThrough(tier);
-                    var demand = Served(tier).Sum(x => x.Demand);
-                    var served = Solve(
-                        $"tier{tier}_served",
-                        "max",
-                        Served(tier).Select(x => (x.Var, 1.0)).ToList(),
-                        network: n => n.MaxServed(tier)
-                    );
-                    if (served is null)
-                        return;
-                    // Read before anything changes the model (a change discards the solution).
-                    var drawn = model.BelowFloor.Sum(b => model.Value(b.Var));
-                    // A tier served in full is fair already (every fill rate is 1): no probe, no min-fill stage.
-                    var full = served.Value >= demand - Slack(demand);
-                    double? provenFill = null,
-                        fairest = null;
-                    if (!full && model.Settings.MeasureFairnessCost)
-                    {
-                        var fair = MeasureFairness(tier, served.Value);
-                        if (fair is null)
-                            return;
-                        // The fairest point serving the maximum also solves the min-fill stage below (its fixings hold
-                        // there); below tier 1 nothing comes between, and in tier 1 only when no reserve can be drawn.
-                        if (fair.Value.AtMaximum && (tier != 1 || model.BelowFloor.Count == 0))
-                            provenFill = fair.Value.Fill;
-                        // Otherwise it bounds the min-fill stage from above (that stage only adds constraints).
-                        fairest = fair.Value.Fill;
-                        _fairness.Add(
-                            new FairnessCost(
-                                model.Product,
-                                tier,
-                                Round((demand - served.Value) * model.Scale),
-                                Round((demand - fair.Value.Served) * model.Scale),
-                                Math.Round(fair.Value.Fill, 9)
-                            )
-                        );
-                    }
-                    var least = served.Value - Slack(served.Value);
-                    _forms.FixServed(tier, Served(tier).Select(x => (x.Var, 1.0)), least);
-                    if (tier == 1 && model.BelowFloor.Count > 0)
-                    {
-                        if (
-                            !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn, n =>
-                                n.MinReserveDraw()
-                            )
-                        )
-                            return;
-                        _forms.HoldReserves(Slack(0));
-                    }
-                    if (!full && !MaximizeMinFill(tier, provenFill, fairest))
+                    if (!SolveTier(tier))
                         return;
                 }
                 break;
@@ -132,6 +83,61 @@ internal sealed class Stages(ProductModel model)
             return;
         if (model.Settings.MinimizeTransfers && model.TransfersAllowed)
             ReduceTransfers(cost, costValue.Value);
+    }
+
+    /// <summary>
+    /// One tier under the optimized and no-sharing policies: the most served, the cost of fairness if measured, the
+    /// least reserve draw (tier 1), then the best minimum fill rate. False if a stage failed.
+    /// </summary>
+    private bool SolveTier(int tier)
+    {
+        _forms.OpenThrough(tier);
+        var demand = Served(tier).Sum(x => x.Demand);
+        var served = Solve($"tier{tier}_served", "max", Served(tier).Select(x => (x.Var, 1.0)).ToList(), network: n =>
+            n.MaxServed(tier)
+        );
+        if (served is null)
+            return false;
+        // Read before anything changes the model (a change discards the solution).
+        var drawn = model.BelowFloor.Sum(b => model.Value(b.Var));
+        // A tier served in full is fair already (every fill rate is 1): no probe, no min-fill stage.
+        var full = served.Value >= demand - Slack(demand);
+        double? provenFill = null,
+            fairest = null;
+        if (!full && model.Settings.MeasureFairnessCost)
+        {
+            var fair = MeasureFairness(tier, served.Value);
+            if (fair is null)
+                return false;
+            // The fairest point serving the maximum also solves the min-fill stage below (its fixings hold
+            // there); below tier 1 nothing comes between, and in tier 1 only when no reserve can be drawn.
+            if (fair.Value.AtMaximum && (tier != 1 || model.BelowFloor.Count == 0))
+                provenFill = fair.Value.Fill;
+            // Otherwise it bounds the min-fill stage from above (that stage only adds constraints).
+            fairest = fair.Value.Fill;
+            _fairness.Add(
+                new FairnessCost(
+                    model.Product,
+                    tier,
+                    Round((demand - served.Value) * model.Scale),
+                    Round((demand - fair.Value.Served) * model.Scale),
+                    Math.Round(fair.Value.Fill, 9)
+                )
+            );
+        }
+        var least = served.Value - Slack(served.Value);
+        _forms.FixServed(tier, Served(tier).Select(x => (x.Var, 1.0)), least);
+        if (tier == 1 && model.BelowFloor.Count > 0)
+        {
+            if (
+                !Minimize("reserve_release", model.BelowFloor.Select(b => (b.Var, 1.0)), drawn, n => n.MinReserveDraw())
+            )
+                return false;
+            _forms.HoldReserves(Slack(0));
+        }
+        if (!full && !MaximizeMinFill(tier, provenFill, fairest))
+            return false;
+        return true;
     }
 
     /// <summary>
@@ -369,7 +375,7 @@ internal sealed class Stages(ProductModel model)
         var value = Solve(stage, "min", list, proven: current <= Tolerance ? current : null, network: network);
         if (value is null)
             return false;
-        model.Fix($"fix_{stage}", list, double.NegativeInfinity, value.Value + Slack(value.Value));
+        _forms.FixAtMost(stage, list, value.Value + Slack(value.Value));
         return true;
     }
 
@@ -444,23 +450,7 @@ internal sealed class Stages(ProductModel model)
             // LP takes over.
             _forms.DropNetwork();
         }
-        var objective = model.Solver.Objective();
-        objective.Clear();
-        foreach (var (v, coef) in terms)
-            objective.SetCoefficient(v, objective.GetCoefficient(v) + coef);
-        if (sense == "max")
-            objective.SetMaximization();
-        else
-            objective.SetMinimization();
-        model.Solver.SetTimeLimit((long)model.Settings.StageTimeLimit.TotalMilliseconds);
-        var status = model.Solver.Solve(Parameters(stage));
-        model.ClearValues();
-        _lpSolved = true;
-        if (!Ok(status))
-        {
-            // A warm primal start can stall where CLP's own choice (with presolve) finishes: try that first.
-            status = model.Solver.Solve(new MPSolverParameters());
-        }
+        var (objective, status) = SolveLp(stage, sense, terms);
         var note = "";
         foreach (var relax in new[] { 1e-5, 1e-3 })
         {
@@ -478,10 +468,38 @@ internal sealed class Stages(ProductModel model)
             return null;
         }
         return Record(stage, sense, terms, perUnit, objective.Value(), status + note);
+    }
 
-        // Only a proven optimum is used: an LP stopped at its time limit reports FEASIBLE for a point that may break
-        // the earlier stages' optima (seen on the national benchmark), so it fails the plan instead.
-        static bool Ok(LpSolver.ResultStatus s) => s is LpSolver.ResultStatus.OPTIMAL;
+    // Only a proven optimum is used: an LP stopped at its time limit reports FEASIBLE for a point that may break
+    // the earlier stages' optima (seen on the national benchmark), so it fails the plan instead.
+    private static bool Ok(LpSolver.ResultStatus s) => s is LpSolver.ResultStatus.OPTIMAL;
+
+    /// <summary>The stage on the LP: its objective set, solved from the previous optimum, retried with CLP's own
+    /// choices if that stalls.</summary>
+    private (Objective Objective, LpSolver.ResultStatus Status) SolveLp(
+        string stage,
+        string sense,
+        IReadOnlyList<(Variable Var, double Coef)> terms
+    )
+    {
+        var objective = model.Solver.Objective();
+        objective.Clear();
+        foreach (var (v, coef) in terms)
+            objective.SetCoefficient(v, objective.GetCoefficient(v) + coef);
+        if (sense == "max")
+            objective.SetMaximization();
+        else
+            objective.SetMinimization();
+        model.Solver.SetTimeLimit((long)model.Settings.StageTimeLimit.TotalMilliseconds);
+        var status = model.Solver.Solve(Parameters(stage));
+        model.ClearValues();
+        _lpSolved = true;
+        if (!Ok(status))
+        {
+            // A warm primal start can stall where CLP's own choice (with presolve) finishes: try that first.
+            status = model.Solver.Solve(new MPSolverParameters());
+        }
+        return (objective, status);
     }
 
     private double Record(

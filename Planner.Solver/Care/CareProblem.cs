@@ -108,43 +108,53 @@ public sealed record TeamProblem
         var errors = new List<string>();
         if (Weeks < 1)
             errors.Add($"weeks is {Weeks}: the horizon needs at least one week.");
-        foreach (var g in Teams.GroupBy(t => t.Code).Where(g => g.Count() > 1))
-        {
+        foreach (var (code, count) in Repeated(Teams.Select(t => t.Code)))
             errors.Add(
-                $"team {g.Key} is listed {g.Count()} times; its availability windows overlap. Keep one row per team."
+                $"team {code} is listed {count} times; its availability windows overlap. Keep one row per team."
             );
-        }
         foreach (var t in Teams)
-        {
-            if (t.Size <= 0)
-                errors.Add($"team {t.Code} has no members.");
-            if (t.Members.Any(m => m.Value < 0))
-                errors.Add($"team {t.Code} has a negative member count.");
-            if (t.Members.Keys.Any(s => !Specialties.All.Contains(s)))
-                errors.Add(
-                    $"team {t.Code} has an unknown specialty: "
-                        + $"{string.Join(", ", t.Members.Keys.Where(s => !Specialties.All.Contains(s)))}."
-                );
-            if (t.AvailableTo < t.AvailableFrom)
-                errors.Add(
-                    $"team {t.Code} is available to day {t.AvailableTo}, before day {t.AvailableFrom} it starts."
-                );
-            if (t.RestDays < 0)
-                errors.Add($"team {t.Code} has negative rest days.");
-        }
-        foreach (var g in Needs.GroupBy(n => n.Code).Where(g => g.Count() > 1))
-            errors.Add($"need {g.Key} is listed {g.Count()} times.");
+            ValidateTeam(t, errors);
+        foreach (var (code, count) in Repeated(Needs.Select(n => n.Code)))
+            errors.Add($"need {code} is listed {count} times.");
         foreach (var n in Needs)
-        {
-            if (n.Days <= 0)
-                errors.Add($"need {n.Code} lasts {n.Days} days.");
-            if (n.Required.Any(r => r.Value < 0))
-                errors.Add($"need {n.Code} asks for a negative number of staff.");
-            if (n.Required.Keys.Any(s => !Specialties.All.Contains(s)))
-                errors.Add($"need {n.Code} asks for an unknown specialty.");
-        }
+            ValidateNeed(n, errors);
         return errors;
     }
+
+    private static void ValidateTeam(MedicalTeam t, List<string> errors)
+    {
+        var (negative, unknown) = Counts(t.Members);
+        if (t.Size <= 0)
+            errors.Add($"team {t.Code} has no members.");
+        if (negative)
+            errors.Add($"team {t.Code} has a negative member count.");
+        if (unknown.Count > 0)
+            errors.Add($"team {t.Code} has an unknown specialty: {string.Join(", ", unknown)}.");
+        if (t.AvailableTo < t.AvailableFrom)
+            errors.Add($"team {t.Code} is available to day {t.AvailableTo}, before day {t.AvailableFrom} it starts.");
+        if (t.RestDays < 0)
+            errors.Add($"team {t.Code} has negative rest days.");
+    }
+
+    private static void ValidateNeed(StaffNeed n, List<string> errors)
+    {
+        var (negative, unknown) = Counts(n.Required);
+        if (n.Days <= 0)
+            errors.Add($"need {n.Code} lasts {n.Days} days.");
+        if (negative)
+            errors.Add($"need {n.Code} asks for a negative number of staff.");
+        if (unknown.Count > 0)
+            errors.Add($"need {n.Code} asks for an unknown specialty.");
+    }
+
+    /// <summary>Codes listed more than once, with how often.</summary>
+    private static IEnumerable<(string Code, int Count)> Repeated(IEnumerable<string> codes) =>
+        codes.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => (g.Key, g.Count()));
+
+    /// <summary>What is wrong with staff counts per specialty (a team's members, a need's requirement): a negative
+    /// count, specialties not in <see cref="Specialties.All"/>.</summary>
+    private static (bool Negative, List<string> Unknown) Counts(IReadOnlyDictionary<string, int> counts) =>
+        (counts.Any(c => c.Value < 0), counts.Keys.Where(s => !Specialties.All.Contains(s)).ToList());
 }
 
 /// <summary>How to deploy teams.</summary>

@@ -73,6 +73,48 @@ public static class PatientTransfers
         ArgumentNullException.ThrowIfNull(km);
         settings ??= new TransferSettings();
         var flags = new List<string>();
+        var flagged = Flag(hospitals, flags);
+        var usable = hospitals
+            .Where(h => !flagged.Contains(h.Code))
+            .OrderBy(h => h.Code, StringComparer.Ordinal)
+            .ToList();
+        var senders = usable.Where(h => h.Overflow > 0).ToList();
+        var receivers = usable.Where(h => h.Free > 0).ToList();
+        if (senders.Count == 0)
+        {
+            return new TransferPlan([], [], hospitals, flags);
+        }
+        var (flow, arcs) = Route(senders, receivers, km, settings);
+        var transfers = arcs.Where(a => flow.Flow(a.Arc) > 0)
+            .Select(a => new PatientTransfer(
+                senders[a.Sender].Code,
+                receivers[a.Receiver].Code,
+                (int)flow.Flow(a.Arc),
+                Math.Round(a.Km, 1)
+            ))
+            .OrderBy(t => t.From, StringComparer.Ordinal)
+            .ThenBy(t => t.To, StringComparer.Ordinal)
+            .ToList();
+        var moved = transfers
+            .GroupBy(t => t.From)
+            .ToDictionary(g => g.Key, g => g.Sum(t => t.Patients), StringComparer.Ordinal);
+        var unplaced = senders
+            .Where(s => s.Overflow > moved.GetValueOrDefault(s.Code))
+            .Select(s => new Unplaced(
+                s.Code,
+                s.Overflow - moved.GetValueOrDefault(s.Code),
+                arcs.Any(a => senders[a.Sender] == s)
+                    ? $"designated ICU beds within {settings.MaxKm:0} km are full"
+                    : $"no designated hospital with a free ICU bed within {settings.MaxKm:0} km"
+            ))
+            .ToList();
+        return new TransferPlan(transfers, unplaced, After(hospitals, transfers, moved), flags);
+    }
+
+    /// <summary>Reports set aside (a negative count, more critical patients than beds), each with a flag saying
+    /// why.</summary>
+    private static HashSet<string> Flag(IReadOnlyList<HospitalCensus> hospitals, List<string> flags)
+    {
         var flagged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in hospitals)
         {
@@ -102,19 +144,20 @@ public static class PatientTransfers
                 flagged.Add(h.Code);
             }
         }
-        var usable = hospitals
-            .Where(h => !flagged.Contains(h.Code))
-            .OrderBy(h => h.Code, StringComparer.Ordinal)
-            .ToList();
-        var senders = usable.Where(h => h.Overflow > 0).ToList();
-        var receivers = usable.Where(h => h.Free > 0).ToList();
-        if (senders.Count == 0)
-        {
-            return new TransferPlan([], [], hospitals, flags);
-        }
+        return flagged;
+    }
 
-        // Nodes: senders, receivers, one sink. Arcs: sender → receiver in reach; sender → sink (stays); receiver → sink
-        // (free beds).
+    /// <summary>
+    /// The min-cost flow, solved. Nodes: senders, receivers, one sink. Arcs: sender → receiver in reach; sender → sink
+    /// (stays); receiver → sink (free beds). Returns the flow and the sender → receiver arcs.
+    /// </summary>
+    private static (MinCostFlow Flow, List<(int Arc, int Sender, int Receiver, double Km)> Arcs) Route(
+        List<HospitalCensus> senders,
+        List<HospitalCensus> receivers,
+        Func<HospitalCensus, HospitalCensus, double> km,
+        TransferSettings settings
+    )
+    {
         var flow = new MinCostFlow();
         var sink = senders.Count + receivers.Count;
         const long Stay = 1_000_000;
@@ -149,34 +192,21 @@ public static class PatientTransfers
                 $"The patient-transfer flow returned {status}; it is feasible by construction."
             );
         }
+        return (flow, arcs);
+    }
 
-        var transfers = arcs.Where(a => flow.Flow(a.Arc) > 0)
-            .Select(a => new PatientTransfer(
-                senders[a.Sender].Code,
-                receivers[a.Receiver].Code,
-                (int)flow.Flow(a.Arc),
-                Math.Round(a.Km, 1)
-            ))
-            .OrderBy(t => t.From, StringComparer.Ordinal)
-            .ThenBy(t => t.To, StringComparer.Ordinal)
-            .ToList();
-        var moved = transfers
-            .GroupBy(t => t.From)
-            .ToDictionary(g => g.Key, g => g.Sum(t => t.Patients), StringComparer.Ordinal);
+    /// <summary>The census after the transfers: patients moved out and in, the receivers' ICU beds and ventilators
+    /// taken.</summary>
+    private static List<HospitalCensus> After(
+        IReadOnlyList<HospitalCensus> hospitals,
+        List<PatientTransfer> transfers,
+        Dictionary<string, int> moved
+    )
+    {
         var received = transfers
             .GroupBy(t => t.To)
             .ToDictionary(g => g.Key, g => g.Sum(t => t.Patients), StringComparer.Ordinal);
-        var unplaced = senders
-            .Where(s => s.Overflow > moved.GetValueOrDefault(s.Code))
-            .Select(s => new Unplaced(
-                s.Code,
-                s.Overflow - moved.GetValueOrDefault(s.Code),
-                arcs.Any(a => senders[a.Sender] == s)
-                    ? $"designated ICU beds within {settings.MaxKm:0} km are full"
-                    : $"no designated hospital with a free ICU bed within {settings.MaxKm:0} km"
-            ))
-            .ToList();
-        var census = hospitals
+        return hospitals
             .Select(h =>
                 h with
                 {
@@ -186,6 +216,5 @@ public static class PatientTransfers
                 }
             )
             .ToList();
-        return new TransferPlan(transfers, unplaced, census, flags);
     }
 }

@@ -76,34 +76,17 @@ public static class TeamDeployment
         private IReadOnlyList<StaffNeed> Needs => problem.Needs;
         private int W => problem.Weeks;
 
+        /// <summary>Road distance from the team's home city to the need's city.</summary>
+        private double Km(MedicalTeam team, StaffNeed need) => problem.Km(team.HomeCity, need.City);
+
         public TeamPlan Solve()
         {
             Build();
             // Phase 1: coverage, from a greedy plan that keeps every rule (a feasible start for CP-SAT's search).
-            var greedy = Greedy();
-            foreach (var (key, x) in _x)
-                _cp.AddHint(x, greedy.Contains(key));
-            var busy = greedy.Select(g => (g.Team, g.Week)).ToHashSet();
-            foreach (var ((t, w), d) in _deployed)
-                _cp.AddHint(d, busy.Contains((t, w)));
-            foreach (var ((n, specialty, w), cov) in _cov)
-            {
-                var covered = (_byNeedWeek.GetValueOrDefault((n, w)) ?? [])
-                    .Where(h => greedy.Contains((h.Team, n, w)))
-                    .Sum(h => (long)Teams[h.Team].Members.GetValueOrDefault(specialty));
-                _cp.AddHint(cov, Math.Min(covered, Needs[n].Required[specialty]));
-            }
+            HintGreedy(new GreedyStart(this, settings).Plan());
             // The time limit covers everything from the call: building, the greedy start and both phases, coverage
             // getting up to 60 % of it.
-            var solver = new CpSolver
-            {
-                StringParameters = Parameters(
-                    Math.Max(
-                        0.25 * settings.TimeLimit.TotalSeconds,
-                        0.6 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds
-                    )
-                ),
-            };
+            var solver = new CpSolver { StringParameters = Parameters(SecondsUpTo(0.6)) };
             _cp.Maximize(Sum(_coverage));
             var status = solver.Solve(_cp);
             if (status is not (CpSolverStatus.Optimal or CpSolverStatus.Feasible))
@@ -121,26 +104,53 @@ public static class TeamDeployment
             Hint(solver);
             _cp.Add(Sum(_coverage) >= coverage);
             _cp.Minimize(Sum(_cost));
-            solver.StringParameters = Parameters(
-                Math.Max(
-                    0.25 * settings.TimeLimit.TotalSeconds,
-                    0.9 * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds
-                )
-            );
+            solver.StringParameters = Parameters(SecondsUpTo(0.9));
             var second = solver.Solve(_cp);
             // Without a travel solution in the time left (CP-SAT still presolving), phase 1's plan stands.
             var travelled = second is CpSolverStatus.Optimal or CpSolverStatus.Feasible;
-            var chosen = travelled ? Chosen(solver) : first;
-            var assignments = Assignments(chosen);
-            coverage = _cov.Keys.Sum(c =>
-                settings.Weight(Needs[c.Need].Kind) * (long)Covered(chosen, c.Need, c.Specialty, c.Week)
-            );
-            var gap = bound > 0 ? Math.Max(0, (bound - coverage) / bound) : 0;
             var label =
                 !optimal ? "Feasible"
                 : second == CpSolverStatus.Optimal ? "Optimal"
                 : travelled ? "Optimal coverage; travel feasible"
                 : "Optimal coverage; travel not improved";
+            return Plan(label, travelled ? Chosen(solver) : first, bound);
+        }
+
+        /// <summary>The greedy plan as the hint of the coverage phase: its assignments, the weeks each team is out,
+        /// and the coverage they bring.</summary>
+        private void HintGreedy(HashSet<(int Team, int Need, int Week)> greedy)
+        {
+            foreach (var (key, x) in _x)
+                _cp.AddHint(x, greedy.Contains(key));
+            var busy = greedy.Select(g => (g.Team, g.Week)).ToHashSet();
+            foreach (var ((t, w), d) in _deployed)
+                _cp.AddHint(d, busy.Contains((t, w)));
+            foreach (var ((n, specialty, w), cov) in _cov)
+            {
+                var covered = (_byNeedWeek.GetValueOrDefault((n, w)) ?? [])
+                    .Where(h => greedy.Contains((h.Team, n, w)))
+                    .Sum(h => (long)Teams[h.Team].Members.GetValueOrDefault(specialty));
+                _cp.AddHint(cov, Math.Min(covered, Needs[n].Required[specialty]));
+            }
+        }
+
+        /// <summary>A phase's time: up to <paramref name="share"/> of the limit from the call, less what has gone, but
+        /// at least a quarter of it.</summary>
+        private double SecondsUpTo(double share) =>
+            Math.Max(
+                0.25 * settings.TimeLimit.TotalSeconds,
+                share * settings.TimeLimit.TotalSeconds - watch.Elapsed.TotalSeconds
+            );
+
+        /// <summary>The chosen assignments as the plan, its coverage counted from them (the coverage phase's cov may
+        /// sit below what the teams bring).</summary>
+        private TeamPlan Plan(string label, HashSet<(int Team, int Need, int Week)> chosen, double bound)
+        {
+            var assignments = Assignments(chosen);
+            var coverage = _cov.Keys.Sum(c =>
+                settings.Weight(Needs[c.Need].Kind) * (long)Covered(chosen, c.Need, c.Specialty, c.Week)
+            );
+            var gap = bound > 0 ? Math.Max(0, (bound - coverage) / bound) : 0;
             return new TeamPlan(
                 label,
                 coverage,
@@ -167,7 +177,19 @@ public static class TeamDeployment
 
         private void Build()
         {
+            AddAssignments();
             var maxWeeks = MaxWeeks(settings);
+            for (var t = 0; t < Teams.Count; t++)
+                AddRotation(t, maxWeeks);
+
+            AddHomeFloors();
+            AddCoverage();
+        }
+
+        /// <summary>x[team, need, week] wherever the team brings a specialty the need asks for, inside the need's
+        /// weeks and the team's availability; indexed by team and week and by need and week.</summary>
+        private void AddAssignments()
+        {
             for (var t = 0; t < Teams.Count; t++)
             {
                 var team = Teams[t];
@@ -189,51 +211,58 @@ public static class TeamDeployment
                 (_byTeamWeek.TryGetValue((t, w), out var here) ? here : _byTeamWeek[(t, w)] = []).Add((n, x));
                 (_byNeedWeek.TryGetValue((n, w), out var there) ? there : _byNeedWeek[(n, w)] = []).Add((t, x));
             }
-            for (var t = 0; t < Teams.Count; t++)
-            {
-                var team = Teams[t];
-                // d[w] = 1 when the team is deployed in week w (at one need at most).
-                var deployed = new LinearExpr[W];
-                for (var w = 0; w < W; w++)
-                {
-                    var here = _byTeamWeek.GetValueOrDefault((t, w)) ?? [];
-                    if (here.Count == 0)
-                    {
-                        deployed[w] = LinearExpr.Constant(0);
-                        continue;
-                    }
-                    var d = _cp.NewBoolVar($"d[{team.Code},{w}]");
-                    _cp.Add(Sum(here.Select(h => ((IntVar)h.X, 1L))) == d);
-                    _deployed[(t, w)] = d;
-                    deployed[w] = d;
-                }
-                var served = WeeksServed(team);
-                // At most maxWeeks deployed in any maxWeeks + 1 consecutive weeks, the weeks served before day 0
-                // included.
-                for (var start = -served; start + maxWeeks < W; start++)
-                {
-                    var window = Enumerable.Range(start, maxWeeks + 1);
-                    var before = window.Count(w => w < 0);
-                    // A team already out longer than the longest deployment comes home at once (never an infeasible
-                    // plan).
-                    _cp.Add(Sum(window.Where(w => w >= 0).Select(w => deployed[w])) <= Math.Max(0, maxWeeks - before));
-                }
-                // Rest: home at the end of week w (deployed in w, not in w + 1) means not deployed in w + 2 … w + R.
-                var rest = RestWeeks(team);
-                for (var w = served > 0 ? -1 : 0; w + 1 < W; w++)
-                {
-                    for (var k = 2; k <= rest && w + k < W; k++)
-                    {
-                        var now = w < 0 ? LinearExpr.Constant(1) : deployed[w];
-                        _cp.Add(now - deployed[w + 1] + deployed[w + k] <= 1);
-                    }
-                }
-                if (settings.KeepCurrent && team.CurrentSite is { } site)
-                    KeepAtSite(t, site, served, maxWeeks);
-            }
+        }
 
-            AddHomeFloors();
-            AddCoverage();
+        /// <summary>A team's rotation: one place a week, the longest deployment, rest after coming home, and (if
+        /// kept) its current site.</summary>
+        private void AddRotation(int t, int maxWeeks)
+        {
+            var team = Teams[t];
+            var deployed = AddDeployed(t);
+            var served = WeeksServed(team);
+            // At most maxWeeks deployed in any maxWeeks + 1 consecutive weeks, the weeks served before day 0
+            // included.
+            for (var start = -served; start + maxWeeks < W; start++)
+            {
+                var window = Enumerable.Range(start, maxWeeks + 1);
+                var before = window.Count(w => w < 0);
+                // A team already out longer than the longest deployment comes home at once (never an infeasible
+                // plan).
+                _cp.Add(Sum(window.Where(w => w >= 0).Select(w => deployed[w])) <= Math.Max(0, maxWeeks - before));
+            }
+            // Rest: home at the end of week w (deployed in w, not in w + 1) means not deployed in w + 2 … w + R.
+            var rest = RestWeeks(team);
+            for (var w = served > 0 ? -1 : 0; w + 1 < W; w++)
+            {
+                for (var k = 2; k <= rest && w + k < W; k++)
+                {
+                    var now = w < 0 ? LinearExpr.Constant(1) : deployed[w];
+                    _cp.Add(now - deployed[w + 1] + deployed[w + k] <= 1);
+                }
+            }
+            if (settings.KeepCurrent && team.CurrentSite is { } site)
+                KeepAtSite(t, site, served, maxWeeks);
+        }
+
+        /// <summary>d[w] = 1 when the team is deployed in week w (at one need at most); a constant 0 in weeks it
+        /// cannot be.</summary>
+        private LinearExpr[] AddDeployed(int t)
+        {
+            var deployed = new LinearExpr[W];
+            for (var w = 0; w < W; w++)
+            {
+                var here = _byTeamWeek.GetValueOrDefault((t, w)) ?? [];
+                if (here.Count == 0)
+                {
+                    deployed[w] = LinearExpr.Constant(0);
+                    continue;
+                }
+                var d = _cp.NewBoolVar($"d[{Teams[t].Code},{w}]");
+                _cp.Add(Sum(here.Select(h => ((IntVar)h.X, 1L))) == d);
+                _deployed[(t, w)] = d;
+                deployed[w] = d;
+            }
+            return deployed;
         }
 
         /// <summary>A team on deployment stays at its site for each week the site needs it, until its rotation
@@ -318,8 +347,6 @@ public static class TeamDeployment
             }
         }
 
-        /// <summary>Travel: km from home for each arrival at a need (a week there not preceded by a week there);
-        /// change: team-weeks unlike the previous plan.</summary>
         /// <summary>
         /// Travel: km from home for each team sent to a need it is not already at (one trip per team and need, through
         /// trip[t, n] ≥ x[t, n, w]); change: team-weeks unlike the previous plan. Added after the coverage phase, which
@@ -365,28 +392,98 @@ public static class TeamDeployment
         /// order of weight takes the team that covers most of what it still lacks (nearer first on ties), as long as
         /// the team's rotation and its city's floor allow.
         /// </summary>
-        private HashSet<(int Team, int Need, int Week)> Greedy()
+        private sealed class GreedyStart(Model model, TeamSettings settings)
         {
-            var chosen = new HashSet<(int Team, int Need, int Week)>();
-            var on = new HashSet<(int Team, int Week)>();
-            var away = new Dictionary<(string City, int Week), long>();
-            var maxWeeks = MaxWeeks(settings);
-            bool On(int t, int w) => w < 0 ? WeeksServed(Teams[t]) >= -w : on.Contains((t, w));
-            void Take(int t, int n, int w)
+            private readonly HashSet<(int Team, int Need, int Week)> _chosen = [];
+            private readonly HashSet<(int Team, int Week)> _on = [];
+            private readonly Dictionary<(string City, int Week), long> _away = [];
+            private readonly int _maxWeeks = MaxWeeks(settings);
+
+            private IReadOnlyList<MedicalTeam> Teams => model.Teams;
+            private IReadOnlyList<StaffNeed> Needs => model.Needs;
+
+            public HashSet<(int Team, int Need, int Week)> Plan()
             {
-                chosen.Add((t, n, w));
-                on.Add((t, w));
-                if (Away(Teams[t], Needs[n]))
-                    away[(Teams[t].HomeCity, w)] = away.GetValueOrDefault((Teams[t].HomeCity, w)) + Teams[t].IcuCapable;
+                for (var w = 0; w < model.W; w++)
+                {
+                    foreach (var (t, _) in model._forced.Where(f => f.Week == w).Order())
+                    {
+                        var n = model._byTeamWeek[(t, w)].First(h => Needs[h.Need].Site == Teams[t].CurrentSite).Need;
+                        Take(t, n, w);
+                    }
+                    foreach (
+                        var n in Enumerable
+                            .Range(0, Needs.Count)
+                            .OrderByDescending(n => settings.Weight(Needs[n].Kind))
+                            .ThenBy(n => n)
+                    )
+                    {
+                        Fill(n, w);
+                    }
+                }
+                return _chosen;
             }
-            bool Allowed(int t, int n, int w)
+
+            /// <summary>The need takes the team that covers most of what it still lacks, nearer first on ties, as
+            /// long as one is allowed and brings anything.</summary>
+            private void Fill(int n, int w)
             {
-                if (on.Contains((t, w)))
+                var options = model._byNeedWeek.GetValueOrDefault((n, w)) ?? [];
+                var lacking = Needs[n]
+                    .Required.ToDictionary(
+                        r => r.Key,
+                        r =>
+                            r.Value
+                            - _chosen
+                                .Where(c => c.Need == n && c.Week == w)
+                                .Sum(c => Teams[c.Team].Members.GetValueOrDefault(r.Key)),
+                        StringComparer.Ordinal
+                    );
+                while (true)
+                {
+                    var best = options
+                        .Where(o => Allowed(o.Team, n, w))
+                        .Select(o =>
+                            (
+                                o.Team,
+                                Gain: lacking.Sum(l =>
+                                    Math.Min(Math.Max(0, l.Value), Teams[o.Team].Members.GetValueOrDefault(l.Key))
+                                ),
+                                Km: model.Km(Teams[o.Team], Needs[n])
+                            )
+                        )
+                        .Where(o => o.Gain > 0)
+                        .OrderByDescending(o => o.Gain)
+                        .ThenBy(o => o.Km)
+                        .ThenBy(o => o.Team)
+                        .FirstOrDefault();
+                    if (best.Gain <= 0)
+                        break;
+                    Take(best.Team, n, w);
+                    foreach (var key in lacking.Keys.ToList())
+                        lacking[key] -= Teams[best.Team].Members.GetValueOrDefault(key);
+                }
+            }
+
+            private bool On(int t, int w) => w < 0 ? WeeksServed(Teams[t]) >= -w : _on.Contains((t, w));
+
+            private void Take(int t, int n, int w)
+            {
+                _chosen.Add((t, n, w));
+                _on.Add((t, w));
+                if (Away(Teams[t], Needs[n]))
+                    _away[(Teams[t].HomeCity, w)] =
+                        _away.GetValueOrDefault((Teams[t].HomeCity, w)) + Teams[t].IcuCapable;
+            }
+
+            private bool Allowed(int t, int n, int w)
+            {
+                if (_on.Contains((t, w)))
                     return false;
                 var run = 0;
                 for (var k = w - 1; On(t, k); k--)
                     run++;
-                if (run + 1 > maxWeeks)
+                if (run + 1 > _maxWeeks)
                     return false;
                 for (var k = w - 2; k >= -1; k--)
                 {
@@ -400,62 +497,9 @@ public static class TeamDeployment
                 var team = Teams[t];
                 return !Away(team, Needs[n])
                     || team.IcuCapable == 0
-                    || !_floors.TryGetValue((team.HomeCity, w), out var limit)
-                    || away.GetValueOrDefault((team.HomeCity, w)) + team.IcuCapable <= limit;
+                    || !model._floors.TryGetValue((team.HomeCity, w), out var limit)
+                    || _away.GetValueOrDefault((team.HomeCity, w)) + team.IcuCapable <= limit;
             }
-
-            for (var w = 0; w < W; w++)
-            {
-                foreach (var (t, _) in _forced.Where(f => f.Week == w).Order())
-                {
-                    var n = _byTeamWeek[(t, w)].First(h => Needs[h.Need].Site == Teams[t].CurrentSite).Need;
-                    Take(t, n, w);
-                }
-                foreach (
-                    var n in Enumerable
-                        .Range(0, Needs.Count)
-                        .OrderByDescending(n => settings.Weight(Needs[n].Kind))
-                        .ThenBy(n => n)
-                )
-                {
-                    var options = _byNeedWeek.GetValueOrDefault((n, w)) ?? [];
-                    var lacking = Needs[n]
-                        .Required.ToDictionary(
-                            r => r.Key,
-                            r =>
-                                r.Value
-                                - chosen
-                                    .Where(c => c.Need == n && c.Week == w)
-                                    .Sum(c => Teams[c.Team].Members.GetValueOrDefault(r.Key)),
-                            StringComparer.Ordinal
-                        );
-                    while (true)
-                    {
-                        var best = options
-                            .Where(o => Allowed(o.Team, n, w))
-                            .Select(o =>
-                                (
-                                    o.Team,
-                                    Gain: lacking.Sum(l =>
-                                        Math.Min(Math.Max(0, l.Value), Teams[o.Team].Members.GetValueOrDefault(l.Key))
-                                    ),
-                                    Km: problem.Km(Teams[o.Team].HomeCity, Needs[n].City)
-                                )
-                            )
-                            .Where(o => o.Gain > 0)
-                            .OrderByDescending(o => o.Gain)
-                            .ThenBy(o => o.Km)
-                            .ThenBy(o => o.Team)
-                            .FirstOrDefault();
-                        if (best.Gain <= 0)
-                            break;
-                        Take(best.Team, n, w);
-                        foreach (var key in lacking.Keys.ToList())
-                            lacking[key] -= Teams[best.Team].Members.GetValueOrDefault(key);
-                    }
-                }
-            }
-            return chosen;
         }
 
         /// <summary>Phase 1's plan as the hint of phase 2, trips included (a trip wherever the team works at the

@@ -121,26 +121,8 @@ internal sealed partial class FlowNetwork
         int source
     )
     {
-        var arcs = tail.Count;
-        var outStart = new int[nodes + 1];
-        var inStart = new int[nodes + 1];
-        for (var i = 0; i < arcs; i++)
-        {
-            outStart[tail[i] + 1]++;
-            inStart[head[i] + 1]++;
-        }
-        for (var v = 0; v < nodes; v++)
-        {
-            outStart[v + 1] += outStart[v];
-            inStart[v + 1] += inStart[v];
-        }
-        var (outArcs, inArcs) = (new int[arcs], new int[arcs]);
-        var (outFill, inFill) = ((int[])outStart.Clone(), (int[])inStart.Clone());
-        for (var i = 0; i < arcs; i++)
-        {
-            outArcs[outFill[tail[i]]++] = i;
-            inArcs[inFill[head[i]]++] = i;
-        }
+        var (outStart, outArcs) = ByNode(nodes, tail, null);
+        var (inStart, inArcs) = ByNode(nodes, head, null);
         var seen = new bool[nodes];
         var queue = new Queue<int>();
         seen[source] = true;

@@ -71,12 +71,8 @@ internal sealed partial class FlowNetwork(double unit)
         return true;
     }
 
-    /// <summary>
-    /// The bounds in grains, with the rated arcs at the rate, and which arcs are live: an arc whose tail nothing can
-    /// flow into, or whose head nothing can flow out of, carries nothing in any feasible flow (unless its lower
-    /// bound says otherwise, which is then infeasible anyway); the solvers are spared those, such as every served arc
-    /// of a tier held at zero.
-    /// </summary>
+    /// <summary>The bounds in grains, with the rated arcs at the rate, and which arcs are live (see
+    /// <see cref="Live"/>).</summary>
     private (long[] Lo, long[] Hi, bool[] Live) Bounds(
         IReadOnlyList<int>? rated,
         double rate,
@@ -106,7 +102,16 @@ internal sealed partial class FlowNetwork(double unit)
             // that binds in the real network, and the rate it returns is that cut's, not a grain below it.
             lo[e] = Math.Min(hi[e], Down(rate * weights![i]));
         }
+        return (lo, hi, Live(lo, hi));
+    }
 
+    /// <summary>
+    /// Which arcs are live: an arc whose tail nothing can flow into, or whose head nothing can flow out of, carries
+    /// nothing in any feasible flow (unless its lower bound says otherwise, which is then infeasible anyway); the
+    /// solvers are spared those, such as every served arc of a tier held at zero.
+    /// </summary>
+    private bool[] Live(long[] lo, long[] hi)
+    {
         var live = new bool[Arcs];
         var (outLive, inLive) = (new int[Nodes], new int[Nodes]);
         for (var e = 0; e < Arcs; e++)
@@ -124,7 +129,7 @@ internal sealed partial class FlowNetwork(double unit)
             if (outLive[v] == 0 || inLive[v] == 0)
                 Kill(v);
         }
-        _incident ??= Incidence();
+        _incident ??= ByNode(Nodes, _tail, _head);
         var (start, incident) = _incident.Value;
         while (dead.TryDequeue(out var v))
         {
@@ -140,7 +145,7 @@ internal sealed partial class FlowNetwork(double unit)
                     Kill(_head[e]);
             }
         }
-        return (lo, hi, live);
+        return live;
 
         void Kill(int v)
         {
@@ -151,26 +156,32 @@ internal sealed partial class FlowNetwork(double unit)
         }
     }
 
-    private (int[] Start, int[] Arcs)? _incident;
-
     /// <summary>The arcs at each node (in and out), grouped by node: node v's are Arcs[Start[v] .. Start[v +
     /// 1]).</summary>
-    private (int[] Start, int[] Arcs) Incidence()
+    private (int[] Start, int[] Arcs)? _incident;
+
+    /// <summary>
+    /// The arcs grouped by the node at one end (<paramref name="head"/> null) or at both: node v's are
+    /// Arcs[Start[v] .. Start[v + 1]), in arc order (at both ends, an arc's tail before its head).
+    /// </summary>
+    private static (int[] Start, int[] Arcs) ByNode(int nodes, List<int> tail, List<int>? head)
     {
-        var start = new int[Nodes + 1];
-        for (var e = 0; e < Arcs; e++)
+        var start = new int[nodes + 1];
+        for (var e = 0; e < tail.Count; e++)
         {
-            start[_tail[e] + 1]++;
-            start[_head[e] + 1]++;
+            start[tail[e] + 1]++;
+            if (head is not null)
+                start[head[e] + 1]++;
         }
-        for (var v = 0; v < Nodes; v++)
+        for (var v = 0; v < nodes; v++)
             start[v + 1] += start[v];
         var fill = (int[])start.Clone();
-        var arcs = new int[2 * Arcs];
-        for (var e = 0; e < Arcs; e++)
+        var arcs = new int[start[nodes]];
+        for (var e = 0; e < tail.Count; e++)
         {
-            arcs[fill[_tail[e]]++] = e;
-            arcs[fill[_head[e]]++] = e;
+            arcs[fill[tail[e]]++] = e;
+            if (head is not null)
+                arcs[fill[head[e]]++] = e;
         }
         return (start, arcs);
     }

@@ -47,14 +47,15 @@ internal sealed class NetworkSimplex
     private int _nextArc;
     private readonly int _blockSize;
 
+    /// <summary>The largest cost in absolute value: a cold start's artificial arcs cost more than any path.</summary>
+    private readonly long _largestCost;
+
     private NetworkSimplex(
         int nodes,
         IReadOnlyList<int> tail,
         IReadOnlyList<int> head,
         IReadOnlyList<long> capacity,
-        IReadOnlyList<long> cost,
-        IReadOnlyList<long> supply,
-        IReadOnlyList<long>? start
+        IReadOnlyList<long> cost
     )
     {
         _nodes = nodes;
@@ -96,10 +97,7 @@ internal sealed class NetworkSimplex
             _cap[e] = Unbounded;
         _parent[_root] = -1;
         _pred[_root] = -1;
-        if (start is null)
-            ColdStart(supply, checked((largest + 1) * (nodes + 1)));
-        else
-            WarmStart(start, supply);
+        _largestCost = largest;
     }
 
     /// <summary>
@@ -367,7 +365,11 @@ internal sealed class NetworkSimplex
     {
         if (supply.Sum() != 0)
             throw new ArgumentException("Supplies must add up to zero.", nameof(supply));
-        var simplex = new NetworkSimplex(nodes, tail, head, capacity, cost, supply, start);
+        var simplex = new NetworkSimplex(nodes, tail, head, capacity, cost);
+        if (start is null)
+            simplex.ColdStart(supply, checked((simplex._largestCost + 1) * (nodes + 1)));
+        else
+            simplex.WarmStart(start, supply);
         if (!simplex.Run())
             return null;
         var reduced = new long[simplex._arcs];

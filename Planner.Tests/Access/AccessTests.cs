@@ -1,17 +1,10 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Dapper;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Planner.Api;
 using Planner.Api.Access;
 using Planner.Api.Cli;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Access;
@@ -21,8 +14,6 @@ namespace Planner.Tests.Access;
 [Collection(HangfireState.Name)]
 public class AccessTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>The callers of the matrix, in the order of its expectation strings.</summary>
     private static readonly string?[] Callers = [null, "planner", "province", "hangzhou", "hospital"];
 

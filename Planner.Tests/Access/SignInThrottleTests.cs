@@ -1,9 +1,7 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Planner.Api;
 using Planner.Api.Access;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Access;
 

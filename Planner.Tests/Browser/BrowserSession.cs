@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Browser;
 
@@ -77,10 +76,7 @@ internal sealed partial class BrowserSession : IAsyncDisposable
         session._server.Start();
         session._server.BeginOutputReadLine();
         session._server.BeginErrorReadLine();
-        var started = await Task.WhenAny(
-            listening.Task,
-            Task.Delay(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken)
-        );
+        var started = await Task.WhenAny(listening.Task, Task.Delay(TimeSpan.FromMinutes(2), Ct));
         if (started != listening.Task)
             throw new InvalidOperationException($"Planner did not start in 2 minutes:\n{session.Output}");
         session.BaseAddress = await listening.Task;

@@ -1,7 +1,5 @@
 using ClosedXML.Excel;
 using OpenQA.Selenium;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 using Planner.Tests.Jobs;
 using Planner.Tests.Uploads;
 
@@ -21,10 +19,7 @@ public class BrowserTests
         browser.SignIn("hospital", "hospital-2020");
         browser.Go("/uploads");
         browser.Driver.FindElement(By.LinkText("capacity template")).Click();
-        var template = await File.ReadAllBytesAsync(
-            browser.Downloaded("capacity-template"),
-            TestContext.Current.CancellationToken
-        );
+        var template = await File.ReadAllBytesAsync(browser.Downloaded("capacity-template"), Ct);
         using (var book = new XLWorkbook(new MemoryStream(template)))
         {
             var sheet = book.Worksheet("Capacity");
@@ -38,14 +33,14 @@ public class BrowserTests
         await File.WriteAllBytesAsync(
             good,
             UploadFiles.Edit(template, wb => UploadFiles.Report(wb, new DateTime(2020, 2, 10))),
-            TestContext.Current.CancellationToken
+            Ct
         );
         await File.WriteAllBytesAsync(
             bad,
-            UploadFiles.Edit(await File.ReadAllBytesAsync(good, TestContext.Current.CancellationToken), wb =>
+            UploadFiles.Edit(await File.ReadAllBytesAsync(good, Ct), wb =>
                 wb.Worksheet("Capacity").Cell(3, 9).SetValue(-4)
             ),
-            TestContext.Current.CancellationToken
+            Ct
         );
 
         Upload(good);

@@ -15,6 +15,10 @@ public class CommandLineTests
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs a command with the test database's folder as the local directory.</summary>
+    private static Task<(int Code, string Out, string Err)> RunAsync(TestDatabase db, params string[] args) =>
+        RunAsync([.. args, $"--Planner:LocalDirectory={db.Directory}"]);
+
     private static string LastLine(string text) => text.TrimEnd().Split('\n')[^1];
 
     [Fact]
@@ -39,7 +43,7 @@ public class CommandLineTests
             stderr,
             TestContext.Current.CancellationToken
         );
-        var (keyCode, keyOut, _) = await RunAsync("api-key", "wenzhou", "--label", "dispatch", config);
+        var (keyCode, keyOut, _) = await RunAsync(db, "api-key", "wenzhou", "--label", "dispatch");
 
         Assert.Equal(0, added);
         Assert.Contains("wenzhou\tlogistics\t330300", stdout.ToString(), StringComparison.Ordinal);
@@ -65,14 +69,7 @@ public class CommandLineTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var outDir = Path.Combine(db.Directory, "out");
 
-        var (code, stdout, stderr) = await RunAsync(
-            "plan",
-            "--out",
-            outDir,
-            "--days",
-            "3",
-            $"--Planner:LocalDirectory={db.Directory}"
-        );
+        var (code, stdout, stderr) = await RunAsync(db, "plan", "--out", outDir, "--days", "3");
 
         Assert.Equal(0, code);
         var paths = stdout.TrimEnd().Split('\n');
@@ -116,32 +113,13 @@ public class CommandLineTests
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         var outDir = Path.Combine(db.Directory, "out");
-        string[] config =
-        [
-            $"--Planner:LocalDirectory={db.Directory}",
-            .. provider == DatabaseProvider.Postgres
-                ? [$"--ConnectionStrings:Planner={db.ConnectionString}"]
-                : Array.Empty<string>(),
-        ];
+        string[] server =
+            provider == DatabaseProvider.Postgres ? [$"--ConnectionStrings:Planner={db.ConnectionString}"] : [];
+        Task<(int Code, string Out, string Err)> PlanAsync(string days) =>
+            RunAsync(db, ["plan", "--out", outDir, "--days", days, "--Planner:Workbooks:Cities=false", .. server]);
 
-        var first = await RunAsync([
-            "plan",
-            "--out",
-            outDir,
-            "--days",
-            "2",
-            "--Planner:Workbooks:Cities=false",
-            .. config,
-        ]);
-        var second = await RunAsync([
-            "plan",
-            "--out",
-            outDir,
-            "--days",
-            "3",
-            "--Planner:Workbooks:Cities=false",
-            .. config,
-        ]);
+        var first = await PlanAsync("2");
+        var second = await PlanAsync("3");
 
         Assert.Equal((0, 0), (first.Code, second.Code));
         var summaries = new[] { first.Out, second.Out }.Select(o => o.TrimEnd().Split('\n')[^1]).ToList();
@@ -177,17 +155,16 @@ public class CommandLineTests
     public async Task TemplateUploadAndCompare_WorkFromTheCommandLine()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var local = $"--Planner:LocalDirectory={db.Directory}";
-        var first = await RunAsync("plan", "--out", Path.Combine(db.Directory, "a"), "--days", "2", local);
+        var first = await RunAsync(db, "plan", "--out", Path.Combine(db.Directory, "a"), "--days", "2");
         var second = await RunAsync(
+            db,
             "plan",
             "--out",
             Path.Combine(db.Directory, "b"),
             "--days",
             "2",
             "--policy",
-            "pro-rata",
-            local
+            "pro-rata"
         );
         Assert.Equal((0, 0), (first.Code, second.Code));
         // plan-province-<date>-<run id>.xlsx
@@ -195,7 +172,7 @@ public class CommandLineTests
             Path.GetFileNameWithoutExtension(stdout.Split('\n')[0].Trim())["plan-province-20200210-".Length..];
 
         var comparison = Path.Combine(db.Directory, "compare.xlsx");
-        var compare = await RunAsync("compare", RunId(first.Out), RunId(second.Out), "--out", comparison, local);
+        var compare = await RunAsync(db, "compare", RunId(first.Out), RunId(second.Out), "--out", comparison);
         Assert.Equal(0, compare.Code);
         using (var workbook = new ClosedXML.Excel.XLWorkbook(comparison))
         {
@@ -203,34 +180,12 @@ public class CommandLineTests
         }
 
         var template = Path.Combine(db.Directory, "template.xlsx");
-        Assert.Equal(
-            (0, template),
-            (
-                (await RunAsync("template", "--hospitals", "H-0001", "--out", template, local)) is var t
-                    ? (t.Code, t.Out.Trim())
-                    : default
-            )
-        );
-        var filled = Path.Combine(db.Directory, "filled.xlsx");
-        await File.WriteAllBytesAsync(
-            filled,
-            Uploads.UploadFiles.Edit(
-                await File.ReadAllBytesAsync(template, TestContext.Current.CancellationToken),
-                wb => Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10))
-            ),
-            TestContext.Current.CancellationToken
-        );
-        var broken = Path.Combine(db.Directory, "broken.xlsx");
-        await File.WriteAllBytesAsync(
-            broken,
-            Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(filled, TestContext.Current.CancellationToken), wb =>
-                wb.Worksheet("Capacity").Cell(2, 9).SetValue("many")
-            ),
-            TestContext.Current.CancellationToken
-        );
+        var written = await RunAsync(db, "template", "--hospitals", "H-0001", "--out", template);
+        Assert.Equal((0, template), (written.Code, written.Out.Trim()));
+        var (filled, broken) = await FillAsync(template);
 
-        var refused = await RunAsync("upload", broken, local);
-        var accepted = await RunAsync("upload", filled, local);
+        var refused = await RunAsync(db, "upload", broken);
+        var accepted = await RunAsync(db, "upload", filled);
 
         Assert.Equal(1, refused.Code);
         Assert.Contains("error: The upload has 1 problem; nothing was saved.", refused.Err, StringComparison.Ordinal);
@@ -243,18 +198,37 @@ public class CommandLineTests
         Assert.Matches(@"^upload-\d{14}-[0-9a-f]{8}\t1 rows\t1 changed$", accepted.Out.Trim());
     }
 
+    /// <summary>The template filled with one report (filled.xlsx), and the same with a word for a number
+    /// (broken.xlsx), beside it.</summary>
+    private static async Task<(string Filled, string Broken)> FillAsync(string template)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var filled = Path.Combine(Path.GetDirectoryName(template)!, "filled.xlsx");
+        await File.WriteAllBytesAsync(
+            filled,
+            Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(template, ct), wb =>
+                Uploads.UploadFiles.Report(wb, new DateTime(2020, 2, 10))
+            ),
+            ct
+        );
+        var broken = Path.Combine(Path.GetDirectoryName(template)!, "broken.xlsx");
+        await File.WriteAllBytesAsync(
+            broken,
+            Uploads.UploadFiles.Edit(await File.ReadAllBytesAsync(filled, ct), wb =>
+                wb.Worksheet("Capacity").Cell(2, 9).SetValue("many")
+            ),
+            ct
+        );
+        return (filled, broken);
+    }
+
     [Fact]
     public async Task Plan_FailsWithOneLine_WhenPostgresIsUnreachable()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var unreachable = "--ConnectionStrings:Planner=Host=127.0.0.1;Port=1;Username=planner;Timeout=3";
 
-        var (code, stdout, stderr) = await RunAsync(
-            "plan",
-            "--out",
-            db.Directory,
-            "--ConnectionStrings:Planner=Host=127.0.0.1;Port=1;Username=planner;Timeout=3",
-            $"--Planner:LocalDirectory={db.Directory}"
-        );
+        var (code, stdout, stderr) = await RunAsync(db, "plan", "--out", db.Directory, unreachable);
 
         Assert.Equal(1, code);
         Assert.Empty(stdout);
@@ -273,12 +247,7 @@ public class CommandLineTests
         var file = Path.Combine(db.Directory, "a-file");
         await File.WriteAllTextAsync(file, "not a folder", TestContext.Current.CancellationToken);
 
-        var (code, _, stderr) = await RunAsync(
-            "plan",
-            "--out",
-            Path.Combine(file, "out"),
-            $"--Planner:LocalDirectory={db.Directory}"
-        );
+        var (code, _, stderr) = await RunAsync(db, "plan", "--out", Path.Combine(file, "out"));
 
         Assert.Equal(1, code);
         Assert.StartsWith(
@@ -299,11 +268,11 @@ public class CommandLineTests
         File.Copy(Path.Combine(real, "zhejiang-divisions.csv"), Path.Combine(data, "zhejiang-divisions.csv"));
 
         var (code, _, stderr) = await RunAsync(
+            db,
             "plan",
             "--out",
             Path.Combine(db.Directory, "out"),
-            $"--Planner:DataDirectory={data}",
-            $"--Planner:LocalDirectory={db.Directory}"
+            $"--Planner:DataDirectory={data}"
         );
 
         Assert.Equal(1, code);
@@ -392,10 +361,10 @@ public class CommandLineTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
 
         var (code, _, stderr) = await RunAsync(
+            db,
             "sources",
             "--Planner:Jobs:LeaseSeconds=1",
-            "--Planner:Freshness:Mode=maybe",
-            $"--Planner:LocalDirectory={db.Directory}"
+            "--Planner:Freshness:Mode=maybe"
         );
 
         Assert.Equal(1, code);

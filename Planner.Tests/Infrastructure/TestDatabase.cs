@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Planner.Api.Storage;
-using Xunit;
 
 namespace Planner.Tests.Infrastructure;
 
@@ -87,7 +85,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public static async Task<TestDatabase> CreateOnAsync(string admin)
     {
         var name = "planner_t_" + Guid.NewGuid().ToString("N");
-        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"", TestContext.Current.CancellationToken);
+        await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"", Ct);
         var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
         return new TestDatabase(DatabaseProvider.Postgres, builder.ConnectionString, CreateDirectory(), name, admin);
     }

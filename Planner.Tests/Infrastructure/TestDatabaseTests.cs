@@ -1,9 +1,6 @@
 using System.Data.Common;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Planner.Api.Storage;
-using Xunit;
 
 namespace Planner.Tests.Infrastructure;
 
@@ -20,7 +17,7 @@ public sealed class TestDatabaseTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CreateAsync_OpensAnEmptyDatabase_ForEachProvider(DatabaseProvider provider)
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
+        var cancellationToken = Ct;
         await using var database = await TestDatabase.CreateAsync(provider);
         Assert.Equal(provider, database.Provider);
         Assert.True(
@@ -77,7 +74,7 @@ public sealed class TestDatabaseTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task CreateAsync_GivesEachTestItsOwnDatabase(DatabaseProvider provider)
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
+        var cancellationToken = Ct;
         await using var first = await TestDatabase.CreateAsync(provider);
         await using var second = await TestDatabase.CreateAsync(provider);
         Assert.NotEqual(first.ConnectionString, second.ConnectionString);
@@ -113,7 +110,7 @@ public sealed class TestDatabaseTests
     [Theory, MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task DisposeAsync_RemovesTheDatabaseAndItsDirectory(DatabaseProvider provider)
     {
-        var cancellationToken = TestContext.Current.CancellationToken;
+        var cancellationToken = Ct;
         var database = await TestDatabase.CreateAsync(provider);
         await using (var connection = Connect(database))
         {

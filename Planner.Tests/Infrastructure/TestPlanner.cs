@@ -6,7 +6,6 @@ using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
 using Planner.Api.Startup;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
 using Planner.Solver.Care;
 

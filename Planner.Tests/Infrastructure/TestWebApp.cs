@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 
 namespace Planner.Tests.Infrastructure;
 

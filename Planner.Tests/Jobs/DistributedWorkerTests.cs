@@ -1,12 +1,9 @@
-using Dapper;
 using Hangfire;
 using Npgsql;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Jobs;
 
@@ -15,8 +12,6 @@ namespace Planner.Tests.Jobs;
 [Collection(HangfireState.Name)]
 public class DistributedWorkerTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static async Task<(TestNode Settings, JobStorage Storage)> PrepareAsync(TestDatabase db)
     {
         var settings = TestPlanner.Node(db);

@@ -1,9 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using ClosedXML.Excel;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Jobs;
 
@@ -12,8 +7,6 @@ namespace Planner.Tests.Jobs;
 [Collection(HangfireState.Name)]
 public class OperationsTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Operations_TriggerARun_FollowIt_AndDownloadWhatItPublished()
     {

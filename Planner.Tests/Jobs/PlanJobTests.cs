@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Dapper;
 using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.Storage;
@@ -10,8 +9,6 @@ using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
 using Planner.Api.Startup;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Jobs;
 
@@ -20,8 +17,6 @@ namespace Planner.Tests.Jobs;
 [Collection(HangfireState.Name)]
 public class PlanJobTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static readonly DateTimeOffset Noon = new(2020, 2, 10, 4, 0, 0, TimeSpan.Zero);
 
     /// <summary>A short horizon and a short team-plan limit: these tests are about the run, not the plan.</summary>

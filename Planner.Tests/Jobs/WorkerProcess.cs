@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Jobs;
 

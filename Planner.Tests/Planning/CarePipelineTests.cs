@@ -1,11 +1,8 @@
 using ClosedXML.Excel;
-using Dapper;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 using Planner.Solver.Care;
-using Planner.Tests.Infrastructure;
 using Planner.Tests.Solver;
 
 namespace Planner.Tests.Planning;
@@ -14,8 +11,6 @@ namespace Planner.Tests.Planning;
 /// the workbook.</summary>
 public class CarePipelineTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>Seeds the sample sources, changes one of them with <paramref name="sql"/>, then runs the daily plan
     /// (which pulls it).</summary>
     private static async Task<(TestNode Settings, PlanOutcome Outcome)> PlanAfterAsync(

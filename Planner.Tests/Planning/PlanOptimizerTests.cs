@@ -1,12 +1,8 @@
-using System.Text.Json;
 using ClosedXML.Excel;
-using Dapper;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Planning;
 
@@ -14,8 +10,6 @@ namespace Planner.Tests.Planning;
 /// determinism, policies, re-planning.</summary>
 public class PlanOptimizerTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static readonly DateTimeOffset Noon = new(2020, 2, 9, 12, 0, 0, TimeSpan.Zero);
 
     private static Task<PlanOutcome> RunAsync(

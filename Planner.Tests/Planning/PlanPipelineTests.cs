@@ -1,10 +1,7 @@
 using ClosedXML.Excel;
-using Dapper;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 using Planner.Solver.Allocation;
-using Planner.Tests.Infrastructure;
 using Planner.Tests.Solver;
 
 namespace Planner.Tests.Planning;
@@ -12,8 +9,6 @@ namespace Planner.Tests.Planning;
 /// <summary>The whole daily plan on the shipped Zhejiang sample: real databases, real solver, real workbook.</summary>
 public class PlanPipelineTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static async Task<PlanOutcome> RunAsync(TestDatabase db) =>
         await TestPlanner.Node(db).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct);
 

@@ -1,12 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Dapper;
 using Planner.Api.Planning;
 using Planner.Api.Scenarios;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Scenarios;
@@ -16,8 +10,6 @@ namespace Planner.Tests.Scenarios;
 [Collection(HangfireState.Name)]
 public class ScenarioTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Overrides_ScaleProductionDemandAndHubei_TakeTeamsOut_AndSetTheHorizon()
     {

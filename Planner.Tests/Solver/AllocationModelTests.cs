@@ -9,14 +9,7 @@ public class AllocationModelTests
     public void Solve_ServesHigherTierFirst_WhenSupplyIsShort()
     {
         // 10 units; X needs 6 at tier 1, Y needs 10 at tier 2: X gets 6, Y the remaining 4.
-        var problem = Problem(
-            1,
-            ["A"],
-            ["X", "Y"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 6), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
-        );
+        var problem = TwoDestinations(10, x: (1, 6), y: (2, 10));
 
         var result = SolveChecked(problem);
 
@@ -32,13 +25,12 @@ public class AllocationModelTests
     public void Solve_LeavesDemandUnmet_WhenLeadTimeMakesItUnreachable()
     {
         // Lane takes a day: day-0 demand cannot be served, day-1 demand can.
-        var problem = Problem(
+        var problem = OneLane(
             2,
-            ["A"],
-            ["X"],
-            [new Supply("A", "N95", 0, 5)],
-            [new Demand("X", "N95", 0, 1, 5), new Demand("X", "N95", 1, 1, 5)],
-            [new Lane("A", "X", 1, 2)]
+            new Lane("A", "X", 1, 2),
+            [Supplied("A", 0, 5)],
+            Needed("X", 0, 1, 5),
+            Needed("X", 1, 1, 5)
         );
 
         var result = SolveChecked(problem);
@@ -59,8 +51,8 @@ public class AllocationModelTests
             2,
             ["A", "B", "C"],
             ["X"],
-            [new Supply("A", "N95", 0, 10), new Supply("C", "N95", 0, 3)],
-            [new Demand("X", "N95", 1, 1, 4)],
+            [Supplied("A", 0, 10), Supplied("C", 0, 3)],
+            [Needed("X", 1, 1, 4)],
             [new Lane("A", "B", 1, 3), new Lane("B", "X", 0, 1), new Lane("C", "X", 0, 2)]
         );
 
@@ -75,13 +67,11 @@ public class AllocationModelTests
     [Fact]
     public void Solve_CarriesStockForward_ToServeLaterDays()
     {
-        var problem = Problem(
+        var problem = OneLane(
             3,
-            ["A"],
-            ["X"],
-            [new Supply("A", "N95", 0, 9)],
-            [new Demand("X", "N95", 0, 1, 3), new Demand("X", "N95", 1, 1, 3), new Demand("X", "N95", 2, 1, 3)],
-            [new Lane("A", "X", 0, 1)]
+            new Lane("A", "X", 0, 1),
+            [Supplied("A", 0, 9)],
+            [.. Enumerable.Range(0, 3).Select(day => Needed("X", day, 1, 3))]
         );
 
         var result = SolveChecked(problem);
@@ -97,14 +87,7 @@ public class AllocationModelTests
     [InlineData("HIGHS_LP")]
     public void Solve_GivesTheSameOptimum_WithEveryBundledLpSolver(string solver)
     {
-        var problem = Problem(
-            1,
-            ["A"],
-            ["X", "Y"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 6), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
-        );
+        var problem = TwoDestinations(10, x: (1, 6), y: (2, 10));
 
         var result = AllocationModel.Solve(problem, new AllocationSettings { Solver = solver, NetworkFlow = false });
 
@@ -121,14 +104,7 @@ public class AllocationModelTests
     {
         // R's floor is 10 but it only ever receives 6 (on day 1); tier 2 is the highest tier, so nothing may be drawn
         // for it: R keeps all it has, 10 below the floor on day 0 and 4 below on day 1.
-        var problem = Problem(
-            2,
-            ["R"],
-            ["X"],
-            [new Supply("R", "N95", 1, 6)],
-            [new Demand("X", "N95", 1, 2, 5)],
-            [new Lane("R", "X", 0, 1)]
-        ) with
+        var problem = OneLane(2, new Lane("R", "X", 0, 1), [Supplied("R", 1, 6)], Needed("X", 1, 2, 5)) with
         {
             ReserveFloors = [new ReserveFloor("R", "N95", 10)],
             Population = new Dictionary<string, double> { ["X"] = 100 },
@@ -144,7 +120,7 @@ public class AllocationModelTests
     [Fact]
     public void Solve_ReturnsAValidPlan_WithZeroSupply()
     {
-        var problem = Problem(2, ["A"], ["X"], [], [new Demand("X", "N95", 0, 1, 7)], [new Lane("A", "X", 0, 1)]);
+        var problem = OneLane(2, new Lane("A", "X", 0, 1), [], Needed("X", 0, 1, 7));
 
         var result = SolveChecked(problem);
 
@@ -156,7 +132,7 @@ public class AllocationModelTests
     [Fact]
     public void Solve_ReturnsAValidPlan_WithZeroDemandAndNoLanes()
     {
-        var problem = Problem(3, ["A"], ["X"], [new Supply("A", "N95", 0, 7)], [], []);
+        var problem = Problem(3, ["A"], ["X"], [Supplied("A", 0, 7)], [], []);
 
         var result = SolveChecked(problem);
 
@@ -171,16 +147,16 @@ public class AllocationModelTests
             1,
             ["A"],
             ["X"],
-            [new Supply("A", "N95", 0, -1)],
-            [new Demand("Nowhere", "N95", 0, 1, 5), new Demand("X", "FFP2", 0, 1, 1)],
+            [Supplied("A", 0, -1)],
+            [Needed("Nowhere", 0, 1, 5), new Demand("X", "FFP2", 0, 1, 1)],
             [new Lane("A", "X", 0, 1)]
         );
 
         var e = Assert.Throws<ArgumentException>(() => AllocationModel.Solve(problem));
 
-        Assert.Contains("is -1", e.Message, StringComparison.Ordinal);
-        Assert.Contains("unknown destination Nowhere", e.Message, StringComparison.Ordinal);
-        Assert.Contains("unknown product FFP2", e.Message, StringComparison.Ordinal);
+        Assert.All(["is -1", "unknown destination Nowhere", "unknown product FFP2"], part =>
+            Assert.Contains(part, e.Message, StringComparison.Ordinal)
+        );
     }
 
     [Fact]

@@ -12,14 +12,7 @@ public class AllocationPoliciesTests
     public void Solve_GivesEqualNeedsEqualFillRates()
     {
         // 10 units for two destinations needing 10 each at the same tier: 5 each, not 10 and 0.
-        var problem = Problem(
-            1,
-            ["A"],
-            ["X", "Y"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 10), new Demand("Y", "N95", 0, 1, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
-        );
+        var problem = TwoDestinations(10, x: (1, 10), y: (1, 10));
 
         var result = SolveChecked(problem);
 
@@ -34,19 +27,8 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_KeepsTheReserveFloor_ForLowerTiers()
     {
-        // P holds 10 with a floor of 6: 4 are free. X (tier 1) needs 3, Y (tier 2) needs 5: Y gets the 1 left, not the
-        // reserve.
-        var problem = Problem(
-            1,
-            ["P"],
-            ["X", "Y"],
-            [new Supply("P", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 3), new Demand("Y", "N95", 0, 2, 5)],
-            [new Lane("P", "X", 0, 1), new Lane("P", "Y", 0, 1)]
-        ) with
-        {
-            ReserveFloors = [new ReserveFloor("P", "N95", 6)],
-        };
+        // X (tier 1) needs 3 of the 4 free units; Y (tier 2) gets the 1 left, not the reserve.
+        var problem = ReserveOfSix(tierOne: 3);
 
         var result = SolveChecked(problem);
 
@@ -61,17 +43,7 @@ public class AllocationPoliciesTests
     public void Solve_DrawsOnTheReserve_OnlyAsFarAsTierOneNeeds()
     {
         // X (tier 1) needs 7: the 4 free units and 3 from below the floor; Y (tier 2) gets nothing more.
-        var problem = Problem(
-            1,
-            ["P"],
-            ["X", "Y"],
-            [new Supply("P", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 7), new Demand("Y", "N95", 0, 2, 5)],
-            [new Lane("P", "X", 0, 1), new Lane("P", "Y", 0, 1)]
-        ) with
-        {
-            ReserveFloors = [new ReserveFloor("P", "N95", 6)],
-        };
+        var problem = ReserveOfSix(tierOne: 7);
 
         var result = SolveChecked(problem);
 
@@ -85,13 +57,12 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_RespectsLaneCapacity_AndSaysSo()
     {
-        var problem = Problem(
+        var problem = OneLane(
             2,
-            ["A"],
-            ["X"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 5), new Demand("X", "N95", 1, 1, 5)],
-            [new Lane("A", "X", 0, 1, DailyCapacity: 2)]
+            new Lane("A", "X", 0, 1, DailyCapacity: 2),
+            [Supplied("A", 0, 10)],
+            Needed("X", 0, 1, 5),
+            Needed("X", 1, 1, 5)
         );
 
         var result = SolveChecked(problem);
@@ -105,14 +76,7 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_GivesEveryoneTheSameFillRate_UnderProRata()
     {
-        var problem = Problem(
-            1,
-            ["A"],
-            ["X", "Y"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 10), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
-        );
+        var problem = TwoDestinations(10, x: (1, 10), y: (2, 10));
 
         var result = SolveChecked(problem, new AllocationSettings { Policy = Policy.ProRata });
 
@@ -125,14 +89,7 @@ public class AllocationPoliciesTests
     public void Solve_CapsEachCountyAtItsPopulationShare()
     {
         // 8 units, X has a quarter of the people: a quota of 2 for X (tier 1) and 6 for Y (tier 2).
-        var problem = Problem(
-            1,
-            ["A"],
-            ["X", "Y"],
-            [new Supply("A", "N95", 0, 8)],
-            [new Demand("X", "N95", 0, 1, 10), new Demand("Y", "N95", 0, 2, 10)],
-            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
-        ) with
+        var problem = TwoDestinations(8, x: (1, 10), y: (2, 10)) with
         {
             Population = new Dictionary<string, double> { ["X"] = 100, ["Y"] = 300 },
         };
@@ -151,8 +108,8 @@ public class AllocationPoliciesTests
             2,
             ["A", "B"],
             ["X"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 1, 1, 4)],
+            [Supplied("A", 0, 10)],
+            [Needed("X", 1, 1, 4)],
             [new Lane("A", "B", 1, 5, Kind: LaneKind.Transfer), new Lane("B", "X", 0, 1)]
         );
 
@@ -173,8 +130,8 @@ public class AllocationPoliciesTests
             3,
             ["A", "B"],
             ["X"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 1, 1, 5), new Demand("X", "N95", 2, 1, 5)],
+            [Supplied("A", 0, 10)],
+            [Needed("X", 1, 1, 5), Needed("X", 2, 1, 5)],
             [new Lane("A", "B", 1, 5, Kind: LaneKind.Transfer), new Lane("B", "X", 0, 1)]
         );
 
@@ -197,8 +154,8 @@ public class AllocationPoliciesTests
             2,
             ["A", "B"],
             ["X"],
-            [new Supply("A", "N95", 0, 10), new Supply("B", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 3), new Demand("X", "N95", 1, 1, 3)],
+            [Supplied("A", 0, 10), Supplied("B", 0, 10)],
+            [Needed("X", 0, 1, 3), Needed("X", 1, 1, 3)],
             [new Lane("A", "X", 0, 1), new Lane("B", "X", 0, 1)]
         ) with
         {
@@ -241,14 +198,8 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_ReportsNoRoute_ForADestinationWithoutLanes()
     {
-        var problem = Problem(
-            1,
-            ["A"],
-            ["X", "Y"],
-            [new Supply("A", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 4), new Demand("Y", "N95", 0, 1, 4)],
-            [new Lane("A", "X", 0, 1)]
-        );
+        // Y has no lane at all.
+        var problem = TwoDestinations(10, x: (1, 4), y: (1, 4)) with { Lanes = [new Lane("A", "X", 0, 1)] };
 
         var result = SolveChecked(problem);
 
@@ -260,13 +211,12 @@ public class AllocationPoliciesTests
     [Fact]
     public void Solve_PlansASingleRegion()
     {
-        var problem = Problem(
+        var problem = OneLane(
             3,
-            ["A"],
-            ["X"],
-            [new Supply("A", "N95", 1, 4)],
-            [new Demand("X", "N95", 0, 1, 2), new Demand("X", "N95", 2, 2, 5)],
-            [new Lane("A", "X", 0, 1)]
+            new Lane("A", "X", 0, 1),
+            [Supplied("A", 1, 4)],
+            Needed("X", 0, 1, 2),
+            Needed("X", 2, 2, 5)
         );
 
         var result = SolveChecked(problem);
@@ -274,6 +224,14 @@ public class AllocationPoliciesTests
         Assert.Equal(ShortfallReason.LeadTime, result.Allocations.Single(a => a.Day == 0).Reason);
         Assert.Equal(4, result.Allocations.Single(a => a.Day == 2).Served, 5);
     }
+
+    /// <summary>P holds 10 with a floor of 6, so 4 are free; X needs <paramref name="tierOne"/> at tier 1, Y 5 at
+    /// tier 2.</summary>
+    private static AllocationProblem ReserveOfSix(double tierOne) =>
+        TwoDestinations(10, x: (1, tierOne), y: (2, 5), depot: "P") with
+        {
+            ReserveFloors = [new ReserveFloor("P", "N95", 6)],
+        };
 
     /// <summary>A seeded network of 3 depots and 6 destinations over 5 days with 3 tiers and scarce supply.</summary>
     internal static AllocationProblem SyntheticProblem(int seed)
@@ -293,15 +251,13 @@ public class AllocationPoliciesTests
             lanes.Add(new Lane(depots[i % 3], destinations[i], 0, 30, DailyCapacity: i == 5 ? 40 : null));
         }
         var supplies = depots
-            .SelectMany(d => Enumerable.Range(0, 5).Select(day => new Supply(d, "N95", day, random.Next(0, 120))))
+            .SelectMany(d => Enumerable.Range(0, 5).Select(day => Supplied(d, day, random.Next(0, 120))))
             .ToList();
         var demands = destinations
             .SelectMany(c =>
                 Enumerable
                     .Range(0, 5)
-                    .SelectMany(day =>
-                        Enumerable.Range(1, 3).Select(tier => new Demand(c, "N95", day, tier, random.Next(5, 60)))
-                    )
+                    .SelectMany(day => Enumerable.Range(1, 3).Select(tier => Needed(c, day, tier, random.Next(5, 60))))
             )
             .ToList();
         return Problem(5, depots, destinations, [.. supplies], [.. demands], [.. lanes]) with

@@ -218,6 +218,27 @@ public class CareTests
     [InlineData(7)]
     public void Solve_KeepsEveryRule_OnASeededInstance(int seed)
     {
+        var problem = SeededProblem(seed);
+        var settings = new TeamSettings
+        {
+            HomeFloorShare = 0.6,
+            MaxDeploymentDays = 28,
+            TimeLimit = TimeSpan.FromSeconds(3),
+        };
+
+        var plan = TeamDeployment.Solve(problem, settings);
+
+        TeamPlanChecker.Check(problem, settings, plan);
+        Assert.True(plan.Status is "Optimal" or "Optimal coverage; travel feasible" or "Feasible", plan.Status);
+        Assert.InRange(plan.Gap, 0, 1);
+        Assert.True(plan.Coverage <= plan.CoverageBound + 1e-9);
+        Assert.NotEmpty(plan.Unmet);
+    }
+
+    /// <summary>40 teams in three cities (one in five on deployment in Hubei) and 12 needs (4 in Hubei) over six
+    /// weeks.</summary>
+    private static TeamProblem SeededProblem(int seed)
+    {
         var random = new Random(seed);
         var cities = new[] { "C1", "C2", "C3" };
         var teams = Enumerable
@@ -265,27 +286,13 @@ public class CareTests
                     )
             )
             .ToList();
-        var problem = new TeamProblem
+        return new TeamProblem
         {
             Weeks = 6,
             Km = Km,
             Teams = teams,
             Needs = needs,
         };
-        var settings = new TeamSettings
-        {
-            HomeFloorShare = 0.6,
-            MaxDeploymentDays = 28,
-            TimeLimit = TimeSpan.FromSeconds(3),
-        };
-
-        var plan = TeamDeployment.Solve(problem, settings);
-
-        TeamPlanChecker.Check(problem, settings, plan);
-        Assert.True(plan.Status is "Optimal" or "Optimal coverage; travel feasible" or "Feasible", plan.Status);
-        Assert.InRange(plan.Gap, 0, 1);
-        Assert.True(plan.Coverage <= plan.CoverageBound + 1e-9);
-        Assert.NotEmpty(plan.Unmet);
     }
 
     [Fact]
@@ -308,9 +315,10 @@ public class CareTests
 
         var error = Assert.Throws<ArgumentException>(() => TeamDeployment.Solve(problem));
 
-        Assert.Contains("team A has no members", error.Message, StringComparison.Ordinal);
-        Assert.Contains("team B is listed 2 times", error.Message, StringComparison.Ordinal);
-        Assert.Contains("team B is available to day 5, before day 10", error.Message, StringComparison.Ordinal);
+        Assert.All(
+            ["team A has no members", "team B is listed 2 times", "team B is available to day 5, before day 10"],
+            part => Assert.Contains(part, error.Message, StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -358,16 +366,19 @@ public class CareTests
             _ => 1000,
         };
 
+    /// <summary>H1: 5 critical, 2 ICU beds → 3 over. H2 (50 km from H1) has 2 free, H3 (150 km) 5 free.</summary>
+    private static readonly HospitalCensus[] ThreeHospitals =
+    [
+        Hospital("H1", "C1", true, 2, 2, 5),
+        Hospital("H2", "C1", true, 6, 4, 4),
+        Hospital("H3", "C2", true, 10, 5, 5),
+    ];
+
     [Fact]
     public void Transfers_MoveOverflowToTheNearestFreeBeds()
     {
-        // H1: 5 critical, 2 ICU beds → 3 over. H2 (50 km) has 2 free, H3 (150 km) 5 free: 2 to H2, 1 to H3.
-        var hospitals = new[]
-        {
-            Hospital("H1", "C1", true, 2, 2, 5),
-            Hospital("H2", "C1", true, 6, 4, 4),
-            Hospital("H3", "C2", true, 10, 5, 5),
-        };
+        // H1's 3 over: 2 to H2, the nearest, and 1 to H3.
+        var hospitals = ThreeHospitals;
 
         var plan = PatientTransfers.Solve(hospitals, HospitalKm);
 
@@ -381,14 +392,8 @@ public class CareTests
     [Fact]
     public void Transfers_LeavePatients_BeyondTheDistanceLimit_WithTheReason()
     {
-        var hospitals = new[]
-        {
-            Hospital("H1", "C1", true, 2, 2, 5),
-            Hospital("H2", "C1", true, 6, 4, 4),
-            Hospital("H3", "C2", true, 10, 5, 5),
-        };
-
-        var plan = PatientTransfers.Solve(hospitals, HospitalKm, new TransferSettings { MaxKm = 100 });
+        // Only H2 is within 100 km: 2 go there, 1 stays.
+        var plan = PatientTransfers.Solve(ThreeHospitals, HospitalKm, new TransferSettings { MaxKm = 100 });
 
         Assert.Equal(("H1", "H2", 2), plan.Transfers.Select(t => (t.From, t.To, t.Patients)).Single());
         var left = Assert.Single(plan.Unplaced);

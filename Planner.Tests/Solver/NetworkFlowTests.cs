@@ -207,14 +207,8 @@ public class NetworkFlowTests
     {
         // The reserve R holds 10 with a floor of 8; tier 1 at X needs 4 on day 0, which only R can send: R is 2 below
         // its floor on day 0 and on day 1, a draw of 4 depot-days.
-        var problem = Problem(
-            2,
-            ["R"],
-            ["X"],
-            [new Supply("R", "N95", 0, 10)],
-            [new Demand("X", "N95", 0, 1, 4), new Demand("X", "N95", 1, 2, 3)],
-            [new Lane("R", "X", 0, 1)]
-        ) with
+        var lane = new Lane("R", "X", 0, 1);
+        var problem = OneLane(2, lane, [Supplied("R", 0, 10)], Needed("X", 0, 1, 4), Needed("X", 1, 2, 3)) with
         {
             ReserveFloors = [new ReserveFloor("R", "N95", 8)],
         };

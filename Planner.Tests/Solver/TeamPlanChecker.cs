@@ -14,6 +14,52 @@ public static class TeamPlanChecker
     {
         var teams = problem.Teams.ToDictionary(t => t.Code);
         var needs = problem.Needs.ToDictionary(n => n.Code);
+        var at = Weeks(problem, plan, teams, needs);
+        var maxWeeks = Math.Max(1, settings.MaxDeploymentDays / 7);
+        foreach (var team in problem.Teams)
+            CheckRotation(problem, team, maxWeeks, at);
+        CheckHomeFloors(problem, settings, needs, at);
+
+        // Covered staff of the specialty at the need in the week, capped at what it asks for.
+        int Covered(StaffNeed need, string specialty, int required, int w) =>
+            Math.Min(
+                required,
+                at.Where(kv => kv.Key.Week == w && kv.Value == need.Code)
+                    .Sum(kv => teams[kv.Key.Team].Members.GetValueOrDefault(specialty))
+            );
+        // Every specialty-week a need asks for, with what the assignments cover of it.
+        var asked = (
+            from n in problem.Needs
+            from w in Enumerable.Range(0, problem.Weeks).Where(w => Active(n, w))
+            from r in n.Required.Where(r => r.Value > 0)
+            select (Need: n, Week: w, Specialty: r.Key, Required: r.Value, Covered: Covered(n, r.Key, r.Value, w))
+        ).ToList();
+        Assert.Equal(
+            asked
+                .Where(e => e.Covered < e.Required)
+                .Select(e => (e.Need.Code, e.Specialty, e.Week, e.Required, e.Covered))
+                .OrderBy(e => e.Code)
+                .ThenBy(e => e.Week)
+                .ThenBy(e => e.Specialty),
+            plan.Unmet.Select(u => (u.Need, u.Specialty, u.Week, u.Required, u.Covered))
+                .OrderBy(e => e.Need)
+                .ThenBy(e => e.Week)
+                .ThenBy(e => e.Specialty)
+        );
+        Assert.Equal(asked.Sum(e => settings.Weight(e.Need.Kind) * (long)e.Covered), plan.Coverage);
+    }
+
+    /// <summary>Whether the need is active in the week (its days overlap it).</summary>
+    private static bool Active(StaffNeed need, int w) => need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w;
+
+    /// <summary>Each assignment's integrity, and where each team is in each week.</summary>
+    private static Dictionary<(string Team, int Week), string> Weeks(
+        TeamProblem problem,
+        TeamPlan plan,
+        Dictionary<string, MedicalTeam> teams,
+        Dictionary<string, StaffNeed> needs
+    )
+    {
         var at = new Dictionary<(string Team, int Week), string>();
         foreach (var a in plan.Assignments)
         {
@@ -34,41 +80,54 @@ public static class TeamPlanChecker
                     team.AvailableFrom <= 7 * w && team.AvailableTo >= 7 * w + 6,
                     $"{a.Team} deployed in week {w} outside its availability"
                 );
-                Assert.True(
-                    need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w,
-                    $"{a.Team} at {a.Need} in week {w}, outside the need's dates"
+                Assert.True(Active(need, w), $"{a.Team} at {a.Need} in week {w}, outside the need's dates");
+            }
+        }
+        return at;
+    }
+
+    /// <summary>The longest deployment (weeks served before day 0 included) and rest after coming home.</summary>
+    private static void CheckRotation(
+        TeamProblem problem,
+        MedicalTeam team,
+        int maxWeeks,
+        Dictionary<(string Team, int Week), string> at
+    )
+    {
+        var served = team.CurrentSite is null ? 0 : Math.Max(1, (int)Math.Ceiling(-team.DeployedSince / 7.0));
+        bool On(int w) => w < 0 ? served >= -w : at.ContainsKey((team.Code, w));
+        var run = 0;
+        for (var w = -served; w < problem.Weeks; w++)
+        {
+            run = On(w) ? run + 1 : 0;
+            // Weeks before day 0 are history: a team already past the limit must not stay on.
+            Assert.True(run <= maxWeeks || w < 0, $"{team.Code} deployed {run} weeks in a row by week {w}");
+        }
+        var rest = (int)Math.Ceiling(team.RestDays / 7.0);
+        for (var w = -1; w + 1 < problem.Weeks; w++)
+        {
+            if (!On(w) || On(w + 1))
+                continue;
+            for (var k = 2; k <= rest && w + k < problem.Weeks; k++)
+            {
+                Assert.False(
+                    On(w + k),
+                    $"{team.Code} back at week {w + 1} and out again in week {w + k}, within its "
+                        + $"{team.RestDays} rest days"
                 );
             }
         }
+    }
 
-        var maxWeeks = Math.Max(1, settings.MaxDeploymentDays / 7);
-        foreach (var team in problem.Teams)
-        {
-            var served = team.CurrentSite is null ? 0 : Math.Max(1, (int)Math.Ceiling(-team.DeployedSince / 7.0));
-            bool On(int w) => w < 0 ? served >= -w : at.ContainsKey((team.Code, w));
-            var run = 0;
-            for (var w = -served; w < problem.Weeks; w++)
-            {
-                run = On(w) ? run + 1 : 0;
-                // Weeks before day 0 are history: a team already past the limit must not stay on.
-                Assert.True(run <= maxWeeks || w < 0, $"{team.Code} deployed {run} weeks in a row by week {w}");
-            }
-            var rest = (int)Math.Ceiling(team.RestDays / 7.0);
-            for (var w = -1; w + 1 < problem.Weeks; w++)
-            {
-                if (!On(w) || On(w + 1))
-                    continue;
-                for (var k = 2; k <= rest && w + k < problem.Weeks; k++)
-                {
-                    Assert.False(
-                        On(w + k),
-                        $"{team.Code} back at week {w + 1} and out again in week {w + k}, within its "
-                            + $"{team.RestDays} rest days"
-                    );
-                }
-            }
-        }
-
+    /// <summary>Each home city keeps its share of ICU-capable staff at home, teams kept on deployment
+    /// excepted.</summary>
+    private static void CheckHomeFloors(
+        TeamProblem problem,
+        TeamSettings settings,
+        Dictionary<string, StaffNeed> needs,
+        Dictionary<(string Team, int Week), string> at
+    )
+    {
         foreach (var city in problem.Teams.Select(t => t.HomeCity).Distinct())
         {
             var members = problem.Teams.Where(t => t.HomeCity == city).ToList();
@@ -85,50 +144,5 @@ public static class TeamPlanChecker
                 );
             }
         }
-
-        var expected = new List<(string Need, string Specialty, int Week, int Required, int Covered)>();
-        foreach (var need in problem.Needs)
-        {
-            for (var w = 0; w < problem.Weeks; w++)
-            {
-                if (!(need.StartDay < 7 * w + 7 && need.StartDay + need.Days > 7 * w))
-                    continue;
-                foreach (var (specialty, required) in need.Required.Where(r => r.Value > 0))
-                {
-                    var covered = Math.Min(
-                        required,
-                        at.Where(kv => kv.Key.Week == w && kv.Value == need.Code)
-                            .Sum(kv => teams[kv.Key.Team].Members.GetValueOrDefault(specialty))
-                    );
-                    if (covered < required)
-                        expected.Add((need.Code, specialty, w, required, covered));
-                }
-            }
-        }
-        Assert.Equal(
-            expected.OrderBy(e => e.Need).ThenBy(e => e.Week).ThenBy(e => e.Specialty),
-            plan.Unmet.Select(u => (u.Need, u.Specialty, u.Week, u.Required, u.Covered))
-                .OrderBy(e => e.Need)
-                .ThenBy(e => e.Week)
-                .ThenBy(e => e.Specialty)
-        );
-        var coverage = problem.Needs.Sum(n =>
-            Enumerable
-                .Range(0, problem.Weeks)
-                .Where(w => n.StartDay < 7 * w + 7 && n.StartDay + n.Days > 7 * w)
-                .Sum(w =>
-                    n.Required.Where(r => r.Value > 0)
-                        .Sum(r =>
-                            settings.Weight(n.Kind)
-                            * (long)
-                                Math.Min(
-                                    r.Value,
-                                    at.Where(kv => kv.Key.Week == w && kv.Value == n.Code)
-                                        .Sum(kv => teams[kv.Key.Team].Members.GetValueOrDefault(r.Key))
-                                )
-                        )
-                )
-        );
-        Assert.Equal(coverage, plan.Coverage);
     }
 }

@@ -25,6 +25,36 @@ internal static class TinyProblems
             Lanes = lanes,
         };
 
+    /// <summary>
+    /// One day: <paramref name="depot"/> holds <paramref name="supply"/> and delivers the same day, at a cost of 1, to
+    /// X and Y, which need <paramref name="x"/> and <paramref name="y"/>.
+    /// </summary>
+    public static AllocationProblem TwoDestinations(
+        double supply,
+        (int Tier, double Quantity) x,
+        (int Tier, double Quantity) y,
+        string depot = "A"
+    ) =>
+        Problem(
+            1,
+            [depot],
+            ["X", "Y"],
+            [Supplied(depot, 0, supply)],
+            [Needed("X", 0, x.Tier, x.Quantity), Needed("Y", 0, y.Tier, y.Quantity)],
+            [new Lane(depot, "X", 0, 1), new Lane(depot, "Y", 0, 1)]
+        );
+
+    /// <summary>Over <paramref name="days"/> days, one depot serving one destination through one lane.</summary>
+    public static AllocationProblem OneLane(int days, Lane lane, Supply[] supplies, params Demand[] demands) =>
+        Problem(days, [lane.From], [lane.To], supplies, demands, [lane]);
+
+    /// <summary>N95 becoming available at a depot on a day.</summary>
+    public static Supply Supplied(string depot, int day, double quantity) => new(depot, "N95", day, quantity);
+
+    /// <summary>An N95 need at a destination on a day, at a tier.</summary>
+    public static Demand Needed(string destination, int day, int tier, double quantity) =>
+        new(destination, "N95", day, tier, quantity);
+
     /// <summary>Solves, asserts a proven optimum, and runs the independent checker.</summary>
     public static AllocationResult SolveChecked(AllocationProblem problem, AllocationSettings? settings = null)
     {

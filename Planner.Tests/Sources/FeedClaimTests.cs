@@ -1,9 +1,6 @@
-using Dapper;
 using Npgsql;
 using Planner.Api;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Sources;
 
@@ -13,8 +10,6 @@ namespace Planner.Tests.Sources;
 /// </summary>
 public class FeedClaimTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private static readonly PullLease Lease = new(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(10));
     private static readonly DateTimeOffset Now = new(2020, 2, 10, 6, 0, 0, TimeSpan.Zero);
 

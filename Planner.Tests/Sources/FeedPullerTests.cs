@@ -1,8 +1,5 @@
-using Dapper;
 using Planner.Api;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Sources;
 
@@ -10,8 +7,6 @@ namespace Planner.Tests.Sources;
 /// database.</summary>
 public class FeedPullerTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>A migrated planner database with the sample sources seeded, and a puller for it.</summary>
     internal static async Task<(TestNode Settings, FeedPuller Puller)> SeededAsync(TestDatabase db)
     {

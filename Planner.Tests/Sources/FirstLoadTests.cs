@@ -1,9 +1,6 @@
-using Dapper;
 using Npgsql;
 using Planner.Api;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Sources;
 
@@ -14,8 +11,6 @@ namespace Planner.Tests.Sources;
 /// </summary>
 public class FirstLoadTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     private const string FeedTablesSql =
         "('suppliers', 'supplier_products', 'production_reports', 'stock_reports', 'hospitals', 'capacity_reports', "
         + "'medical_teams', 'team_members')";

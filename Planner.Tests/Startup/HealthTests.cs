@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Planner.Tests.Infrastructure;
 using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Startup;
@@ -10,8 +6,6 @@ namespace Planner.Tests.Startup;
 [Collection(HangfireState.Name)]
 public class HealthTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Health_IsOk_WhenBothAnswer_And503NamingTheDatabase_WhenItIsDown()
     {

@@ -1,10 +1,6 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Dapper;
 using DbUp;
 using DbUp.Engine;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Storage;
 
@@ -14,8 +10,6 @@ namespace Planner.Tests.Storage;
 /// </summary>
 public partial class SchemaTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>
     /// What SQLite's schema has and PostgreSQL's deliberately lacks, with the migration and why. Facts are written
     /// as <see cref="SqliteFactsAsync"/> writes them.

@@ -1,12 +1,9 @@
 using System.IO.Compression;
 using ClosedXML.Excel;
-using Dapper;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Uploads;
 
@@ -23,9 +20,9 @@ public sealed class HospitalsDatabase : IAsyncLifetime
     {
         var settings = TestPlanner.Node(db);
         var pipeline = settings;
-        await pipeline.PrepareAsync(TestContext.Current.CancellationToken);
-        await pipeline.SeedSourcesAsync(TestContext.Current.CancellationToken);
-        await pipeline.PullAsync(Feed.Hospitals, TestContext.Current.CancellationToken);
+        await pipeline.PrepareAsync(Ct);
+        await pipeline.SeedSourcesAsync(Ct);
+        await pipeline.PullAsync(Feed.Hospitals, Ct);
         return settings;
     }
 
@@ -51,8 +48,6 @@ public sealed class HospitalsDatabase : IAsyncLifetime
 public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<HospitalsDatabase>
 {
     private static readonly DateTime ReportDate = new(2020, 2, 9);
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private CapacityUpload Uploader(UploadLimits? limits = null) =>
         new(hospitals.Settings.Planner, limits ?? new UploadLimits(), TimeProvider.System);

@@ -1,10 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using ClosedXML.Excel;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Uploads;
 
@@ -15,8 +10,6 @@ namespace Planner.Tests.Uploads;
 [Collection(Jobs.HangfireState.Name)]
 public class EveryProblemAtOnceTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>The mistakes, one per row unless said otherwise: (row, column, what the message says).</summary>
     private static readonly (int Row, string? Column, string Message)[] Mistakes =
     [

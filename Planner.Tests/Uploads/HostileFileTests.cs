@@ -1,5 +1,3 @@
-using Planner.Tests.Infrastructure;
-
 namespace Planner.Tests.Uploads;
 
 /// <summary>
@@ -35,7 +33,7 @@ public class HostileFileTests
                     "100,000 rows of 10 cells (4.5 MB)" => UploadFiles.ManyRows(100_000, 10),
                     _ => UploadFiles.HugeSharedStrings(95L * 1024 * 1024),
                 },
-                TestContext.Current.CancellationToken
+                Ct
             );
             var local = Path.Combine(folder.FullName, "local");
             var data = TestPlanner.DataDirectory;

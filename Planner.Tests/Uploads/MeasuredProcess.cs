@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Planner.Tests.Uploads;

@@ -1,5 +1,4 @@
 using System.Text;
-using Dapper;
 using Planner.Api.Uploads;
 
 namespace Planner.Tests.Uploads;
@@ -19,7 +18,7 @@ public class UploadGuardTests(HospitalsDatabase hospitals) : IClassFixture<Hospi
     /// <summary>Checks and validates a file as an upload does, up to writing it: how many reports are valid.</summary>
     private async Task<int> ValidateAsync(byte[] file, UploadLimits? limits = null)
     {
-        await using var db = await hospitals.Settings.Planner.OpenAsync(TestContext.Current.CancellationToken);
+        await using var db = await hospitals.Settings.Planner.OpenAsync(Ct);
         var codes = (await db.QueryAsync<string>("SELECT code FROM hospitals")).ToHashSet(StringComparer.Ordinal);
         limits ??= new UploadLimits();
         using var package = UploadGuard.Open(file, limits);

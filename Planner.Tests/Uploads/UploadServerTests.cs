@@ -1,10 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Uploads;
 
@@ -15,8 +10,6 @@ namespace Planner.Tests.Uploads;
 [Collection(Jobs.HangfireState.Name)]
 public class UploadServerTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task PastMaxConcurrentUploads_TheServerAnswers429WithRetryAfter_AndTakesTheNextOnceOneEnds()
     {

@@ -2,10 +2,8 @@ using ClosedXML.Excel;
 using Planner.Api;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Workbooks;
 
@@ -13,8 +11,6 @@ namespace Planner.Tests.Workbooks;
 /// plans.</summary>
 public class ComparisonWorkbookTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Comparison_ShowsBothRunsAndTheirDifferences_ByProductTierAndRegion()
     {

@@ -1,8 +1,6 @@
 using ClosedXML.Excel;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
-using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Workbooks;
 
@@ -26,10 +24,7 @@ public sealed class PublishedPlan : IAsyncLifetime
 
     /// <summary>The daily plan at a fixed clock, so that two databases give the same run and pull ids.</summary>
     public static Task<PlanOutcome> Publish(TestDatabase db, string output) =>
-        TestPlanner
-            .Node(db)
-            .At(new FixedClock(Noon))
-            .RunAsync(new PlanRequest(output), ct: TestContext.Current.CancellationToken);
+        TestPlanner.Node(db).At(new FixedClock(Noon)).RunAsync(new PlanRequest(output), ct: Ct);
 
     public async ValueTask DisposeAsync()
     {
