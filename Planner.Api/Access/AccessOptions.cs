@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Planner.Api.Access;
 
 /// <summary>Sign-in settings (<c>Planner:Access:*</c>).</summary>

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 

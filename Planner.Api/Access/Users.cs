@@ -1,10 +1,7 @@
-using System.Data.Common;
 using System.Security.Cryptography;
-using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 

@@ -1,9 +1,6 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Dapper;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 using ResultTable = (string Table, string[] Columns, System.Collections.Generic.IEnumerable<object?[]> Rows);

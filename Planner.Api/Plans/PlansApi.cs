@@ -1,8 +1,6 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 
 namespace Planner.Api.Plans;

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;

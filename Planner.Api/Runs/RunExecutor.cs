@@ -1,8 +1,5 @@
-using System.Data.Common;
-using Microsoft.Extensions.Options;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 

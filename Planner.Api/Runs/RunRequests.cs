@@ -1,9 +1,6 @@
-using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 

@@ -2,7 +2,6 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Scenarios;

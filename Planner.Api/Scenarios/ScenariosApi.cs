@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Scenarios;
 

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Planner.Api.Storage;
-
 namespace Planner.Api.Sources;
 
 /// <summary>How long a pull's hold on its feed lasts without a heartbeat, and how often the holder renews it.</summary>

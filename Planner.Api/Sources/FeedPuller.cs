@@ -1,12 +1,8 @@
-using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
 

@@ -1,4 +1,3 @@
-using Planner.Api.Storage;
 using Planner.Solver.Care;
 
 namespace Planner.Api.Sources;

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Planner.Api.Jobs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
 

@@ -1,8 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
 

@@ -1,8 +1,4 @@
-using System.Data.Common;
-using System.Globalization;
 using ClosedXML.Excel;
-using Dapper;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Care;
 

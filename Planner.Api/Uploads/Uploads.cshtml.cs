@@ -1,10 +1,7 @@
-using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
 
 namespace Planner.Api.Uploads;

@@ -1,8 +1,5 @@
-using System.Globalization;
 using ClosedXML.Excel;
-using Dapper;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 using static Planner.Api.Workbooks.Sheet;
 using RegionInfo = Planner.Api.Planning.RegionInfo;
 

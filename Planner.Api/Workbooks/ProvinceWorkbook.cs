@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClosedXML.Excel;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
