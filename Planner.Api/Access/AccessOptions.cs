@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Planner.Api.Access;
 
 /// <summary>Sign-in settings (<c>Planner:Access:*</c>).</summary>
@@ -44,8 +42,8 @@ public sealed class AccessOptions
                 failures.Add(
                     $"{Section}:SignInAttemptsPerMinute is no longer read: sign-in now counts failures only, per user "
                         + $"name and per address; remove it and set {Section}:SignInFailuresPerUser, "
-                        + $"SignInFailuresPerAddress and "
-                        + "SignInFailureWindowSeconds instead if the defaults (5, 30, 300) do not suit."
+                        + "SignInFailuresPerAddress and SignInFailureWindowSeconds instead if the defaults "
+                        + "(5, 30, 300) do not suit."
                 );
             }
             foreach (

@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.Options;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 

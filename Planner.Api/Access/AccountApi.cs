@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 
@@ -12,10 +11,8 @@ public static class AccountApi
     {
         var api = app.MapGroup("/api/me").RequireAuthorization().WithTags("Account");
 
-        api.MapGet("/", GetMe).WithName("GetMe").WithSummary("Who you are: user, role, city, hospitals");
-        api.MapPost("/keys", CreateKey)
-            .WithName("CreateApiKey")
-            .WithSummary("Make an API key for yourself (shown once)");
+        api.Get("/", GetMe, "Who you are: user, role, city, hospitals");
+        api.Post("/keys", CreateApiKey, "Make an API key for yourself (shown once)");
         return api;
     }
 
@@ -45,7 +42,7 @@ public static class AccountApi
             )
         );
 
-    public static async Task<Ok<NewKey>> CreateKey(
+    public static async Task<Ok<NewKey>> CreateApiKey(
         KeyOrder? order,
         ClaimsPrincipal user,
         Database planner,

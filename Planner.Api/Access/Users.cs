@@ -1,10 +1,7 @@
-using System.Data.Common;
 using System.Security.Cryptography;
-using Dapper;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Access;
 
@@ -157,8 +154,8 @@ public static class Users
                 ? $"A user whose name differs from {userName} only in case already exists; user names are matched "
                     + "without regard to case."
                 : $"There is already a user {existing}; user names are matched without regard to case, so "
-                    + $"{userName} would be "
-                    + $"the same user. To change that user's role, scope or password, give the name as {existing}."
+                    + $"{userName} would be the same user. To change that user's role, scope or password, give the "
+                    + $"name as {existing}."
         );
 
     /// <summary>The unique index on lower(user_name) refused a row (SQLITE_CONSTRAINT_UNIQUE, or 23505).</summary>
@@ -179,8 +176,8 @@ public static class Users
         var user = await FindAsync(db, userName) ?? throw new PlannerException($"There is no user {userName}.");
         var key = "pk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         await db.ExecuteAsync(
-            "INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) VALUES (@id, @userName, @sha, "
-                + "@label, @now)",
+            "INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) "
+                + "VALUES (@id, @userName, @sha, @label, @now)",
             new
             {
                 id = "key-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)),

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Planner.Api.Jobs;
 
 /// <summary>
@@ -100,8 +98,8 @@ public sealed class JobOptions
             {
                 failures.Add(
                     "Embedded mode keeps its job queue in memory, so one process must be both web and worker "
-                        + $"({Section}:Roles=web,worker); separate worker nodes need ConnectionStrings:Planner "
-                        + $"(PostgreSQL)."
+                        + $"({Section}:Roles=web,worker); "
+                        + "separate worker nodes need ConnectionStrings:Planner (PostgreSQL)."
                 );
             }
             if (o.RoleList.Count == 0 || o.RoleList.FirstOrDefault(r => r is not ("web" or "worker")) is { } role)

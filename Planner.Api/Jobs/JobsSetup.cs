@@ -2,8 +2,6 @@ using Hangfire;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
-using Microsoft.Extensions.Options;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Jobs;
 

@@ -1,7 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
-using Dapper;
-
 namespace Planner.Api.Planning;
 
 /// <summary>
@@ -61,8 +57,9 @@ public static class InputsReader
     private const string HospitalDriversSql = """
         SELECT h.county_code AS county,
                SUM(r.severe_patients + r.critical_patients) AS severe_critical,
-               SUM(r.beds_general_occupied + r.beds_isolation_occupied - r.severe_patients - r.critical_patients) AS
-               other_inpatients, SUM(r.staff_on_duty) AS staff
+               SUM(r.beds_general_occupied + r.beds_isolation_occupied - r.severe_patients - r.critical_patients)
+                   AS other_inpatients,
+               SUM(r.staff_on_duty) AS staff
         FROM capacity_reports r
         JOIN hospitals h ON h.code = r.hospital_code
         WHERE r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2

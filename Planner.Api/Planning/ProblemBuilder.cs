@@ -1,4 +1,3 @@
-using System.Globalization;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 using Planner.Solver.Care;

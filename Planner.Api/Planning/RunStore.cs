@@ -1,9 +1,6 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Dapper;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 using ResultTable = (string Table, string[] Columns, System.Collections.Generic.IEnumerable<object?[]> Rows);
@@ -27,8 +24,10 @@ public sealed class RunStore(Database planner, TimeProvider clock)
 {
     private const string StartSql = """
         INSERT INTO plan_runs (id, scenario_id, scenario_version, status, policy, solver, plan_start, horizon_days,
-        input_digest, started_at, request_id, attempt) VALUES (@id, @scenario, @scenarioVersion, 'running', @policy,
-        @solver, @start, @days, @digest, @at, @request, @attempt) ON CONFLICT (id) DO NOTHING
+                               input_digest, started_at, request_id, attempt)
+        VALUES (@id, @scenario, @scenarioVersion, 'running', @policy, @solver, @start, @days, @digest, @at, @request,
+                @attempt)
+        ON CONFLICT (id) DO NOTHING
         """;
 
     /// <summary>The uploads behind the capacity reports a plan reads (each hospital's latest before the plan
@@ -38,12 +37,12 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         SELECT DISTINCT @run, r.upload_id FROM capacity_reports r
         WHERE r.upload_id IS NOT NULL
           AND r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
-          WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
+                               WHERE r2.hospital_code = r.hospital_code AND r2.report_date < @start)
         """;
 
     private const string SucceededSql = """
         UPDATE plan_runs SET status = 'succeeded', solver_status = @status, objective = @objective,
-        transfers = @transfers, finished_at = @at,
+            transfers = @transfers, finished_at = @at,
             snapshot_seconds = @snapshot, solve_seconds = @solve, publish_seconds = @publish, warnings = @warnings
         WHERE id = @id
         """;
@@ -262,8 +261,8 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         {
             await using var db = await planner.OpenAsync();
             await db.ExecuteAsync(
-                "UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error WHERE id = @id AND "
-                    + "status = 'running'",
+                "UPDATE plan_runs SET status = 'failed', finished_at = @at, error = @error "
+                    + "WHERE id = @id AND status = 'running'",
                 new
                 {
                     id = runId,

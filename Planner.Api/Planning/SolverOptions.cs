@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 
 namespace Planner.Api.Plans;

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Plans;
 

@@ -1,8 +1,6 @@
 using System.Security.Claims;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 
 namespace Planner.Api.Plans;
@@ -18,21 +16,15 @@ public static class PlansApi
     public static RouteGroupBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").RequireAuthorization(AccessSetup.PlansReaders).WithTags("Plans");
-        api.MapGet("/plans", GetPlans)
-            .WithName("GetPlans")
-            .WithSummary("The latest published plans with the files you may download");
-        api.MapGet("/plans/{id}", GetPlan)
-            .WithName("GetPlan")
-            .WithSummary("One published plan (by its run's request id) with the files you may download");
-        api.MapGet("/runs/compare", Compare)
-            .WithName("CompareRuns")
-            .RequireAuthorization(AccessSetup.Planners)
-            .WithSummary("The comparison workbook of two runs (run or request ids); planners");
-        api.MapGet("/runs/{id}/files/{kind}", GetFile)
-            .WithName("GetPlanFile")
-            .WithSummary(
-                "Download a published file: province, city-<code> (a city officer: their city only) or summary"
-            );
+        api.Get("/plans", GetPlans, "The latest published plans with the files you may download");
+        api.Get("/plans/{id}", GetPlan, "One published plan (by its run's request id) with the files you may download");
+        api.Get("/runs/compare", CompareRuns, "The comparison workbook of two runs (run or request ids); planners")
+            .RequireAuthorization(AccessSetup.Planners);
+        api.Get(
+            "/runs/{id}/files/{kind}",
+            GetPlanFile,
+            "Download a published file: province, city-<code> (a city officer: their city only) or summary"
+        );
         return api;
     }
 
@@ -63,7 +55,7 @@ public static class PlansApi
             );
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Compare(
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CompareRuns(
         string? first,
         string? second,
         Database planner,
@@ -88,7 +80,7 @@ public static class PlansApi
         }
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPlanFile(
         string id,
         string kind,
         ClaimsPrincipal user,
@@ -115,9 +107,8 @@ public static class PlansApi
         return file?.Content is { } content
             ? TypedResults.File(content, kind == "summary" ? "application/json" : Xlsx, file.FileName)
             : TypedResults.Problem(
-                $"Run {id} has published no '{kind}' file (yet); kinds are province, city-<city code> (e.g. "
-                    + $"city-330100) "
-                    + "and summary.",
+                $"Run {id} has published no '{kind}' file (yet); "
+                    + "kinds are province, city-<city code> (e.g. city-330100) and summary.",
                 statusCode: StatusCodes.Status404NotFound
             );
     }

@@ -1,6 +1,4 @@
-using System.Data.Common;
 using System.Security.Claims;
-using Dapper;
 using Planner.Api.Access;
 
 namespace Planner.Api.Plans;

@@ -1,6 +1,3 @@
-using Dapper;
-using Planner.Api.Storage;
-
 namespace Planner.Api.ReferenceData;
 
 /// <summary>

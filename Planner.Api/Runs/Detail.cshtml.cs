@@ -1,9 +1,7 @@
-using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 

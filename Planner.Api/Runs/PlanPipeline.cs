@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Options;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
@@ -74,8 +72,7 @@ public sealed class PlanPipeline(
         var problem = await WithPreviousPlanAsync(request, snapshot.WithCare(care), snapshot);
         progress(
             $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, "
-                + $"{problem.Products.Count} products, "
-                + $"{problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}"
+                + $"{problem.Products.Count} products, {problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}"
         );
         ct.ThrowIfCancellationRequested();
 
@@ -236,8 +233,8 @@ public sealed class PlanPipeline(
         );
         progress(
             $"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, "
-                + $"{care.Teams.Assignments.Count} team "
-                + $"assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) in {care.Teams.Seconds:0.00} s"
+                + $"{care.Teams.Assignments.Count} team assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) "
+                + $"in {care.Teams.Seconds:0.00} s"
         );
         foreach (var flag in care.Flags)
             progress($"warning: {flag}");
@@ -289,8 +286,7 @@ public sealed class PlanPipeline(
         var flows = result.Stages.Count(s => s.SolverStatus.EndsWith("(network flow)", StringComparison.Ordinal));
         progress(
             $"Solved with {settings.Solver} ({Policies.Name(settings.Policy)}): {result.Status} in "
-                + $"{watch.Elapsed.TotalSeconds:0.00} s, "
-                + $"{result.Stages.Count} stages, {flows} of them as network flows"
+                + $"{watch.Elapsed.TotalSeconds:0.00} s, {result.Stages.Count} stages, {flows} of them as network flows"
         );
         if (result.Status == PlanStatus.Failed)
         {

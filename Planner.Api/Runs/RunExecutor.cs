@@ -1,8 +1,5 @@
-using System.Data.Common;
-using Microsoft.Extensions.Options;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 
@@ -144,8 +141,8 @@ public sealed class RunExecutor(
                     ReconnectDelays[retry].TotalSeconds
                 );
                 progress(
-                    $"warning: the database connection was lost ({Database.FirstLine(e.Message)}); starting the run "
-                        + $"again"
+                    $"warning: the database connection was lost ({Database.FirstLine(e.Message)}); "
+                        + "starting the run again"
                 );
                 await Task.Delay(ReconnectDelays[retry], stopping);
             }

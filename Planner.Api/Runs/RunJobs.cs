@@ -1,9 +1,7 @@
 using Hangfire;
-using Microsoft.Extensions.Options;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 

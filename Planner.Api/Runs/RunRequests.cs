@@ -1,9 +1,6 @@
-using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Dapper;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 
@@ -63,9 +60,9 @@ public static class RunRequests
 
     private const string ClaimSql = """
         UPDATE run_requests SET status = 'running', attempts = attempts + 1, worker = @worker, heartbeat_at = @now,
-        step = 'claimed'
-        WHERE id = @id AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL
-        OR heartbeat_at < @stale)))
+            step = 'claimed'
+        WHERE id = @id
+          AND (status = 'queued' OR (status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < @stale)))
         """;
 
     private const string HeartbeatSql = """
@@ -75,9 +72,9 @@ public static class RunRequests
 
     private const string StateSql = """
         SELECT id AS Id, kind AS Kind, scenario_id AS ScenarioId, request_json AS RequestJson, status AS Status,
-        attempts AS Attempts, worker AS Worker,
-               heartbeat_at AS HeartbeatAt, cancel_requested AS CancelRequested, step AS Step, run_id AS RunId,
-               created_at AS CreatedAt, finished_at AS FinishedAt, error AS Error, origin AS Origin
+               attempts AS Attempts, worker AS Worker, heartbeat_at AS HeartbeatAt, cancel_requested AS CancelRequested,
+               step AS Step, run_id AS RunId, created_at AS CreatedAt, finished_at AS FinishedAt, error AS Error,
+               origin AS Origin
         FROM run_requests
         """;
 
@@ -161,8 +158,8 @@ public static class RunRequests
     ) =>
         (
             await db.QueryAsync<(string, string)>(
-                "SELECT id, kind FROM run_requests WHERE (status = 'queued' AND created_at < @stale) OR (status = "
-                    + "'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
+                "SELECT id, kind FROM run_requests WHERE (status = 'queued' AND created_at < @stale) "
+                    + "OR (status = 'running' AND heartbeat_at < @stale) ORDER BY created_at, id",
                 new { stale = now - lease }
             )
         ).ToList();
@@ -308,8 +305,8 @@ public static class RunRequests
     {
         await using var db = await planner.OpenAsync();
         await db.ExecuteAsync(
-            "UPDATE run_requests SET status = 'queued', heartbeat_at = NULL WHERE id = @id AND attempts = @attempt "
-                + "AND status = 'running'",
+            "UPDATE run_requests SET status = 'queued', heartbeat_at = NULL "
+                + "WHERE id = @id AND attempts = @attempt AND status = 'running'",
             new { id = claim.RequestId, attempt = claim.Attempt }
         );
     }
@@ -322,8 +319,8 @@ public static class RunRequests
     public static async Task<RunRequestState?> CancelAsync(DbConnection db, string id, DateTimeOffset now)
     {
         await db.ExecuteAsync(
-            "UPDATE run_requests SET status = 'cancelled', finished_at = @now, error = 'cancelled before it "
-                + "started' WHERE id = @id AND status = 'queued'",
+            "UPDATE run_requests SET status = 'cancelled', finished_at = @now, "
+                + "error = 'cancelled before it started' WHERE id = @id AND status = 'queued'",
             new { id, now }
         );
         await db.ExecuteAsync(

@@ -2,7 +2,6 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Runs;
 
@@ -16,18 +15,16 @@ public static class RunsApi
     {
         var api = app.MapGroup("/api").RequireAuthorization(AccessSetup.PlansReaders).WithTags("Runs");
 
-        api.MapPost("/runs", QueueRun)
-            .WithName("QueueRun")
-            .RequireAuthorization(AccessSetup.Planners)
-            .WithSummary("Queue a plan run (scenario, start, days, policy); planners");
-        api.MapGet("/runs", GetRuns).WithName("GetRuns").WithSummary("Recent runs, newest first");
-        api.MapGet("/runs/{id}", GetRun)
-            .WithName("GetRun")
-            .WithSummary("A run's status, step (progress), attempts, worker and plan run");
-        api.MapPost("/runs/{id}/cancel", CancelRun)
-            .WithName("CancelRun")
-            .RequireAuthorization(AccessSetup.Planners)
-            .WithSummary("Cancel a run: a queued one at once, a running one at its next heartbeat; planners");
+        api.Post("/runs", QueueRun, "Queue a plan run (scenario, start, days, policy); planners")
+            .RequireAuthorization(AccessSetup.Planners);
+        api.Get("/runs", GetRuns, "Recent runs, newest first");
+        api.Get("/runs/{id}", GetRun, "A run's status, step (progress), attempts, worker and plan run");
+        api.Post(
+                "/runs/{id}/cancel",
+                CancelRun,
+                "Cancel a run: a queued one at once, a running one at its next heartbeat; planners"
+            )
+            .RequireAuthorization(AccessSetup.Planners);
         return api;
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using Dapper;
 using Hangfire;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Scenarios;
 

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Scenarios;
 

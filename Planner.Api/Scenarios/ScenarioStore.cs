@@ -1,5 +1,3 @@
-using System.Data.Common;
-using Dapper;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Scenarios;
@@ -36,8 +34,8 @@ public static class ScenarioStore
     public const string Baseline = ScenarioOverrides.Baseline;
 
     private const string ScenarioSql =
-        "SELECT id AS Id, name AS Name, description AS Description, overrides_json AS OverridesJson, version AS "
-        + "Version FROM scenarios";
+        "SELECT id AS Id, name AS Name, description AS Description, overrides_json AS OverridesJson, "
+        + "version AS Version FROM scenarios";
 
     public static async Task<IReadOnlyList<Scenario>> ListAsync(DbConnection db) =>
         (await db.QueryAsync<ScenarioRow>($"{ScenarioSql} ORDER BY id")).Select(r => r.Scenario()).ToList();
@@ -94,10 +92,10 @@ public static class ScenarioStore
         await using var tx = await db.BeginTransactionAsync();
         await db.ExecuteAsync(
             create
-                ? "INSERT INTO scenarios (id, name, description, overrides_json, created_at, version) VALUES (@id, "
-                    + "@name, @description, @json, @now, @version)"
-                : "UPDATE scenarios SET name = @name, description = @description, overrides_json = @json, version = "
-                    + "@version WHERE id = @id",
+                ? "INSERT INTO scenarios (id, name, description, overrides_json, created_at, version) "
+                    + "VALUES (@id, @name, @description, @json, @now, @version)"
+                : "UPDATE scenarios SET name = @name, description = @description, overrides_json = @json, "
+                    + "version = @version WHERE id = @id",
             new
             {
                 id,

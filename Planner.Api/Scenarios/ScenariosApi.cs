@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Scenarios;
 
@@ -19,23 +18,16 @@ public static class ScenariosApi
     {
         var api = app.MapGroup("/api/scenarios").RequireAuthorization(AccessSetup.Planners).WithTags("Scenarios");
 
-        api.MapGet("/", GetScenarios)
-            .WithName("GetScenarios")
-            .WithSummary("Every scenario with its overrides and version");
-        api.MapGet("/{id}", GetScenario)
-            .WithName("GetScenario")
-            .WithSummary("A scenario and every saved version of it, newest first");
-        api.MapPost("/", CreateScenario)
-            .WithName("CreateScenario")
-            .WithSummary(
-                "Create a scenario: production multipliers by product and city, demand multipliers by county and "
-                    + "tier, Hubei quota, "
-                    + "unavailable teams, horizon, policy"
-            );
-        api.MapPut("/{id}", SaveScenario).WithName("SaveScenario").WithSummary("Save a new version of a scenario");
-        api.MapPost("/{id}/runs", RunScenario)
-            .WithName("RunScenario")
-            .WithSummary("Queue a run of the scenario; follow it at the Location");
+        api.Get("/", GetScenarios, "Every scenario with its overrides and version");
+        api.Get("/{id}", GetScenario, "A scenario and every saved version of it, newest first");
+        api.Post(
+            "/",
+            CreateScenario,
+            "Create a scenario: production multipliers by product and city, demand multipliers by county and tier, "
+                + "Hubei quota, unavailable teams, horizon, policy"
+        );
+        api.Put("/{id}", SaveScenario, "Save a new version of a scenario");
+        api.Post("/{id}/runs", RunScenario, "Queue a run of the scenario; follow it at the Location");
         return api;
     }
 

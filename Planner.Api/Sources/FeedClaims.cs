@@ -1,7 +1,3 @@
-using System.Data.Common;
-using Dapper;
-using Planner.Api.Storage;
-
 namespace Planner.Api.Sources;
 
 /// <summary>How long a pull's hold on its feed lasts without a heartbeat, and how often the holder renews it.</summary>
@@ -34,8 +30,8 @@ public sealed class FeedBusyException(string feed, string holder, DateTimeOffset
 public sealed class FeedClaim : IAsyncDisposable
 {
     private const string ClaimSql = """
-        INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at) VALUES (@source, @token, @worker,
-        @now, @now)
+        INSERT INTO feed_claims (source, token, worker, claimed_at, heartbeat_at)
+        VALUES (@source, @token, @worker, @now, @now)
         ON CONFLICT (source) DO UPDATE SET token = excluded.token, worker = excluded.worker, pull_run_id = NULL,
             claimed_at = excluded.claimed_at, heartbeat_at = excluded.heartbeat_at
         WHERE feed_claims.heartbeat_at < @stale
@@ -155,8 +151,8 @@ public sealed class FeedClaim : IAsyncDisposable
     public async Task FenceAsync(DbConnection db, DbTransaction tx, string pullRunId)
     {
         var held = await db.ExecuteAsync(
-            "UPDATE feed_claims SET heartbeat_at = @now, pull_run_id = @pullRunId WHERE source = @source AND token "
-                + "= @token",
+            "UPDATE feed_claims SET heartbeat_at = @now, pull_run_id = @pullRunId "
+                + "WHERE source = @source AND token = @token",
             new
             {
                 now = _clock.GetUtcNow(),

@@ -1,12 +1,8 @@
-using System.Data.Common;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
 
@@ -49,8 +45,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
 
     private const string FinishRunSql = """
         UPDATE pull_runs SET finished_at = @finished_at, status = @status, rows_read = @rows_read,
-        rows_changed = @rows_changed,
-            rows_rejected = @rows_rejected, watermark = @watermark, error = @error
+            rows_changed = @rows_changed, rows_rejected = @rows_rejected, watermark = @watermark, error = @error
         WHERE id = @id
         """;
 

@@ -1,4 +1,3 @@
-using Planner.Api.Storage;
 using Planner.Solver.Care;
 
 namespace Planner.Api.Sources;
@@ -19,8 +18,8 @@ internal static class Feeds
     [
         new(
             "enterprises",
-            "SELECT code, name, county_code, kind, row_version FROM enterprises WHERE row_version > @watermark "
-                + "ORDER BY row_version",
+            "SELECT code, name, county_code, kind, row_version FROM enterprises "
+                + "WHERE row_version > @watermark ORDER BY row_version",
             Target: "suppliers",
             Keys: ["code"],
             Values: ["name", "county_code", "kind"],
@@ -44,8 +43,8 @@ internal static class Feeds
         ),
         new(
             "enterprise_products",
-            "SELECT enterprise_code, product_code, daily_capacity, row_version FROM enterprise_products WHERE "
-                + "row_version > @watermark ORDER BY row_version",
+            "SELECT enterprise_code, product_code, daily_capacity, row_version FROM enterprise_products "
+                + "WHERE row_version > @watermark ORDER BY row_version",
             Target: "supplier_products",
             Keys: ["supplier_code", "product_code"],
             Values: ["daily_capacity"],
@@ -55,8 +54,8 @@ internal static class Feeds
         ),
         new(
             "daily_output",
-            "SELECT enterprise_code, product_code, report_date, quantity, row_version FROM daily_output WHERE "
-                + "row_version > @watermark ORDER BY row_version",
+            "SELECT enterprise_code, product_code, report_date, quantity, row_version FROM daily_output "
+                + "WHERE row_version > @watermark ORDER BY row_version",
             Target: "production_reports",
             Keys: ["supplier_code", "product_code", "report_date"],
             Values: ["output"],
@@ -68,8 +67,8 @@ internal static class Feeds
         ),
         new(
             "stock_on_hand",
-            "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand WHERE "
-                + "row_version > @watermark ORDER BY row_version",
+            "SELECT enterprise_code, product_code, as_of, quantity, row_version FROM stock_on_hand "
+                + "WHERE row_version > @watermark ORDER BY row_version",
             Target: "stock_reports",
             Keys: ["supplier_code", "product_code", "as_of"],
             Values: ["quantity"],
@@ -83,8 +82,8 @@ internal static class Feeds
     [
         new(
             "hospitals",
-            "SELECT code, name, county_code, designated, grade, row_version FROM hospitals WHERE row_version > "
-                + "@watermark ORDER BY row_version",
+            "SELECT code, name, county_code, designated, grade, row_version FROM hospitals "
+                + "WHERE row_version > @watermark ORDER BY row_version",
             Target: "hospitals",
             Keys: ["code"],
             Values: ["name", "county_code", "designated", "grade"],
@@ -202,8 +201,8 @@ internal static class Feeds
         ),
         new(
             "team_members",
-            "SELECT team_code, specialty, members, row_version FROM team_members WHERE row_version > @watermark "
-                + "ORDER BY row_version",
+            "SELECT team_code, specialty, members, row_version FROM team_members "
+                + "WHERE row_version > @watermark ORDER BY row_version",
             Target: "team_members",
             Keys: ["team_code", "specialty"],
             Values: ["members"],

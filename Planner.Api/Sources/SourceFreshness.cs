@@ -1,6 +1,3 @@
-using System.Data.Common;
-using Dapper;
-
 namespace Planner.Api.Sources;
 
 /// <summary>How old one feed's data is: its last successful pull, and its last attempt whatever the outcome.</summary>

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Planner.Api.Jobs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
 
@@ -35,8 +33,8 @@ public sealed class SourcePulls(Database planner, FeedSources sources, IOptions<
                 var run = await puller.PullAsync(source, ct);
                 progress(
                     $"Pulled {source.Feed.ToString().ToLowerInvariant()}: {run.RowsRead:N0} rows read, "
-                        + $"{run.RowsChanged:N0} changed, "
-                        + $"{run.RowsRejected:N0} rejected ({run.Duration.TotalSeconds:0.0} s)"
+                        + $"{run.RowsChanged:N0} changed, {run.RowsRejected:N0} rejected "
+                        + $"({run.Duration.TotalSeconds:0.0} s)"
                 );
                 attempts.Add(new PullAttempt(source.Feed, run, null));
             }

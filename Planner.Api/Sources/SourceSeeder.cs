@@ -1,6 +1,4 @@
-using Dapper;
 using Planner.Api.ReferenceData;
-using Planner.Api.Storage;
 using SeedTable = (string Table, string[] Columns, System.Collections.Generic.List<object?[]> Rows);
 
 namespace Planner.Api.Sources;

@@ -1,8 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Sources;
 
@@ -16,23 +14,17 @@ public static class SourcesApi
     {
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Sources");
 
-        api.MapGet("/sources", GetFreshness)
-            .WithName("GetSourceFreshness")
-            .WithSummary("Each feed's last good pull and its age against its limit");
-        api.MapGet("/sources/pulls", GetPullRuns)
-            .WithName("GetPullRuns")
-            .WithSummary("Recent pull runs: rows read, changed, rejected, status, error");
-        api.MapPost("/sources/{feed}/pull", Pull)
-            .WithName("PullFeed")
-            .RequireAuthorization(AccessSetup.Planners)
-            .WithSummary("Pull a feed now (production, hospitals or teams); planners");
+        api.Get("/sources", GetSourceFreshness, "Each feed's last good pull and its age against its limit");
+        api.Get("/sources/pulls", GetPullRuns, "Recent pull runs: rows read, changed, rejected, status, error");
+        api.Post("/sources/{feed}/pull", PullFeed, "Pull a feed now (production, hospitals or teams); planners")
+            .RequireAuthorization(AccessSetup.Planners);
         return api;
     }
 
     /// <summary>A queued pull: the Hangfire job's id.</summary>
     public sealed record QueuedPull(string Job);
 
-    public static async Task<Ok<IReadOnlyList<SourceAge>>> GetFreshness(
+    public static async Task<Ok<IReadOnlyList<SourceAge>>> GetSourceFreshness(
         Database planner,
         IOptions<FreshnessOptions> freshness,
         TimeProvider clock,
@@ -53,7 +45,7 @@ public static class SourcesApi
         return TypedResults.Ok(await SourceFreshness.RecentPullRunsAsync(db, Math.Clamp(limit ?? 20, 1, 500)));
     }
 
-    public static Results<Accepted<QueuedPull>, ProblemHttpResult> Pull(string feed, IBackgroundJobClient jobs) =>
+    public static Results<Accepted<QueuedPull>, ProblemHttpResult> PullFeed(string feed, IBackgroundJobClient jobs) =>
         Enum.TryParse<Feed>(feed, ignoreCase: true, out var f) && Enum.IsDefined(f)
             ? TypedResults.Accepted(
                 (string?)null,

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Options;
-using Planner.Api.Storage;
-
 namespace Planner.Api.Sources;
 
 /// <summary>Where one feed is pulled from (<c>Planner:Sources:&lt;Feed&gt;:*</c>).</summary>

@@ -1,5 +1,3 @@
-using Planner.Api.Storage;
-
 namespace Planner.Api.Sources;
 
 /// <summary>The feeds' settings, where each feed lives, and pulling them.</summary>

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Planner.Api.Jobs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Startup;
 

@@ -1,11 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
 using Planner.Api.Jobs;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
 using Planner.Api.Workbooks;
 

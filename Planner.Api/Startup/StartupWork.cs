@@ -1,13 +1,9 @@
-using System.Data.Common;
-using Dapper;
 using Hangfire;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
 using Planner.Api.Jobs;
 using Planner.Api.ReferenceData;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Startup;
 

@@ -1,7 +1,4 @@
-using System.Data.Common;
-using System.Globalization;
 using System.Text;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 

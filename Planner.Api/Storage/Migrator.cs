@@ -1,4 +1,3 @@
-using Dapper;
 using DbUp;
 using DbUp.Engine;
 using DbUp.Engine.Output;

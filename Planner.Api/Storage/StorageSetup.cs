@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Planner.Api.Storage;
 
 /// <summary>The storage options and the planner database, injected as a connection factory

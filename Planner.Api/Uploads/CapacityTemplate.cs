@@ -1,8 +1,4 @@
-using System.Data.Common;
-using System.Globalization;
 using ClosedXML.Excel;
-using Dapper;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 using Planner.Solver.Care;
 
@@ -86,27 +82,26 @@ public static class CapacityTemplate
     /// <summary>Per hospital the latest report held (any source), to pre-fill the template.</summary>
     private const string LatestSql = """
         SELECT r.hospital_code AS hospital_code, r.beds_general_total, r.beds_general_occupied, r.beds_isolation_total,
-        r.beds_isolation_occupied,
-               r.beds_icu_total, r.beds_icu_occupied, r.severe_patients, r.critical_patients, r.ventilators_total,
-               r.ventilators_in_use, r.ecmo_total, r.ecmo_in_use, r.staff_on_duty, r.notes
+               r.beds_isolation_occupied, r.beds_icu_total, r.beds_icu_occupied, r.severe_patients, r.critical_patients,
+               r.ventilators_total, r.ventilators_in_use, r.ecmo_total, r.ecmo_in_use, r.staff_on_duty, r.notes
         FROM capacity_reports r
         WHERE r.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
-        WHERE r2.hospital_code = r.hospital_code)
+                               WHERE r2.hospital_code = r.hospital_code)
         """;
 
     private const string LatestDetailsSql = """
         SELECT s.hospital_code AS Hospital, 'staff:' || s.specialty AS Field, CAST(s.staff AS bigint) AS Value
         FROM capacity_staff s
         WHERE s.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r
-        WHERE r.hospital_code = s.hospital_code)
+                               WHERE r.hospital_code = s.hospital_code)
         UNION ALL
         SELECT p.hospital_code, 'days:' || p.product_code, CAST(p.days_on_hand AS bigint) FROM capacity_supplies p
         WHERE p.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r
-        WHERE r.hospital_code = p.hospital_code)
+                               WHERE r.hospital_code = p.hospital_code)
         UNION ALL
         SELECT p.hospital_code, 'obtain:' || p.product_code, CAST(p.can_obtain AS bigint) FROM capacity_supplies p
         WHERE p.report_date = (SELECT MAX(r.report_date) FROM capacity_reports r
-        WHERE r.hospital_code = p.hospital_code)
+                               WHERE r.hospital_code = p.hospital_code)
         """;
 
     /// <summary>The template for <paramref name="hospitalCodes"/> (all when empty), with the default limits.</summary>

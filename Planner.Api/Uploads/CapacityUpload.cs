@@ -1,7 +1,4 @@
-using System.Data.Common;
 using System.Security.Cryptography;
-using Dapper;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Uploads;
 
@@ -107,14 +104,7 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
         CancellationToken ct
     )
     {
-        if (file.Length > limits.MaxBytes)
-        {
-            throw new UploadRejected(
-                $"The file is {UploadLimits.Megabytes(file.Length)}; the limit is "
-                    + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
-                StatusCodes.Status413PayloadTooLarge
-            );
-        }
+        limits.CheckFileSize(file.Length);
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
         return await new CapacityUpload(planner, limits, clock)

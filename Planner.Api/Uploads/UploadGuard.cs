@@ -110,14 +110,7 @@ public static class UploadGuard
     /// all, is refused.</summary>
     private static void CheckFile(byte[] content, UploadLimits limits)
     {
-        if (content.LongLength > limits.MaxBytes)
-        {
-            throw new UploadRejected(
-                $"The file is {UploadLimits.Megabytes(content.LongLength)}; the limit is "
-                    + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
-                StatusCodes.Status413PayloadTooLarge
-            );
-        }
+        limits.CheckFileSize(content.LongLength);
         if (content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0]))
         {
             throw new UploadRejected(

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Planner.Api.Uploads;
 
 /// <summary>
@@ -45,6 +43,24 @@ public sealed record UploadLimits
     /// beyond it the server answers 429 with Retry-After.
     /// </summary>
     public int MaxConcurrent { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// The largest request body that may carry a file: the file limit, and room for the multipart form around it
+    /// (boundaries, headers, the anti-forgery token).
+    /// </summary>
+    public long MaxRequestBytes => MaxBytes + 64 * 1024;
+
+    /// <summary>Refuses a file of <paramref name="bytes"/> bytes over <see cref="MaxBytes"/> (413).</summary>
+    public void CheckFileSize(long bytes)
+    {
+        if (bytes > MaxBytes)
+        {
+            throw new UploadRejected(
+                $"The file is {Megabytes(bytes)}; the limit is {Megabytes(MaxBytes)} ({Section}:MaxBytes).",
+                StatusCodes.Status413PayloadTooLarge
+            );
+        }
+    }
 
     /// <summary>
     /// The limits of <paramref name="configuration"/> as bound, for the registrations that need them (the web

@@ -1,10 +1,7 @@
-using Dapper;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
 
 namespace Planner.Api.Uploads;
@@ -31,7 +28,7 @@ public sealed class UploadsModel(Database planner, IOptions<UploadLimits> option
     public async Task<IActionResult> OnPostAsync(IFormFile? file)
     {
         var status = StatusCodes.Status400BadRequest;
-        if (Request.ContentLength > options.Value.MaxBytes + 64 * 1024)
+        if (Request.ContentLength > options.Value.MaxRequestBytes)
         {
             // The server stopped reading the form at its cap: say why rather than "choose a file".
             (Refused, status) = (

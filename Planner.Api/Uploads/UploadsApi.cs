@@ -1,14 +1,10 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Uploads;
 
@@ -30,9 +26,6 @@ public static class UploadsApi
     /// 2-core machine (1.8 s; docs/benchmarks.md, "Uploads: hostile files"), so that a permit is likely free again.
     /// </summary>
     public const int RetryAfterSeconds = 5;
-
-    /// <summary>Room for the multipart form around the file (boundaries, headers, the anti-forgery token).</summary>
-    private const long FormOverhead = 64 * 1024;
 
     /// <summary>The concurrency limit on uploads (the API's POST and the /uploads page's): 429 beyond it.</summary>
     public static IServiceCollection AddUploads(this IServiceCollection services, IConfiguration configuration)
@@ -77,11 +70,9 @@ public static class UploadsApi
             o.Conventions.AddPageApplicationModelConvention("/Uploads/Uploads", page =>
             {
                 page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
-                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
-                page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead));
-                page.Filters.Add(
-                    new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxBytes + FormOverhead }
-                );
+                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxRequestBytes });
             })
         );
         return services;
@@ -92,28 +83,24 @@ public static class UploadsApi
         var limits = app.ServiceProvider.GetRequiredService<IOptions<UploadLimits>>().Value;
         var api = app.MapGroup("/api/uploads").RequireAuthorization(AccessSetup.CapacityReporters).WithTags("Uploads");
 
-        api.MapGet("/capacity/template", GetTemplate)
-            .WithName("GetCapacityTemplate")
-            .WithSummary("The capacity template (your hospitals, or ?hospitals=A,B)");
-        api.MapPost("/capacity", UploadCapacity)
-            .WithName("UploadCapacity")
+        api.Get("/capacity/template", GetCapacityTemplate, "The capacity template (your hospitals, or ?hospitals=A,B)");
+        api.Post(
+                "/capacity",
+                UploadCapacity,
+                "Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed"
+            )
             // Forms posted by the pages carry an anti-forgery token; API clients send a key, and the sign-in cookie is
             // SameSite=Strict, so no other site can post here in a user's name.
             .DisableAntiforgery()
             // Kestrel stops reading a body past this (chunked bodies have no length to check first).
-            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxBytes + FormOverhead))
-            .WithFormOptions(multipartBodyLengthLimit: limits.MaxBytes + FormOverhead)
-            .RequireRateLimiting(ConcurrencyPolicy)
-            .WithSummary(
-                "Upload a filled capacity template (multipart field 'file'): all or nothing, every problem listed"
-            );
-        api.MapGet("/", GetUploads)
-            .WithName("GetUploads")
-            .WithSummary("Recent accepted uploads (a hospital administrator: their own)");
+            .WithMetadata(new RequestSizeLimitAttribute(limits.MaxRequestBytes))
+            .WithFormOptions(multipartBodyLengthLimit: limits.MaxRequestBytes)
+            .RequireRateLimiting(ConcurrencyPolicy);
+        api.Get("/", GetUploads, "Recent accepted uploads (a hospital administrator: their own)");
         return api;
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetTemplate(
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetCapacityTemplate(
         string? hospitals,
         ClaimsPrincipal user,
         Database planner,
@@ -169,7 +156,7 @@ public static class UploadsApi
     )
     {
         var limits = options.Value;
-        if (request.ContentLength > limits.MaxBytes + FormOverhead)
+        if (request.ContentLength > limits.MaxRequestBytes)
             return TooLarge(request.ContentLength, limits);
         IFormFile? file;
         try
@@ -252,9 +239,8 @@ public static class UploadsApi
 
     private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) =>
         TypedResults.Problem(
-            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; a file may be "
-                + $"at most "
-                + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; "
+                + $"a file may be at most {UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "The file was refused"
         );

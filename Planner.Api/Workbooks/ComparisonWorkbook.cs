@@ -1,8 +1,5 @@
-using System.Globalization;
 using ClosedXML.Excel;
-using Dapper;
 using Planner.Api.Planning;
-using Planner.Api.Storage;
 using static Planner.Api.Workbooks.Sheet;
 using RegionInfo = Planner.Api.Planning.RegionInfo;
 
@@ -18,10 +15,9 @@ public static class ComparisonWorkbook
 {
     private const string RunSql = """
         SELECT id AS Id, scenario_id AS Scenario, policy AS Policy, solver AS Solver, solver_status AS SolverStatus,
-        plan_start AS PlanStart,
-               horizon_days AS Days, objective AS Objective
+               plan_start AS PlanStart, horizon_days AS Days, objective AS Objective
         FROM plan_runs WHERE id = COALESCE((SELECT run_id FROM run_requests WHERE id = @id), @id)
-        AND status = 'succeeded'
+          AND status = 'succeeded'
         """;
 
     private const string TotalsSql = """

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using Planner.Solver.Allocation;

@@ -1,10 +1,8 @@
-using System.Globalization;
 using ClosedXML.Excel;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 using static Planner.Api.Workbooks.Sheet;
-using RegionInfo = Planner.Api.Planning.RegionInfo;
 
 namespace Planner.Api.Workbooks;
 
@@ -478,7 +476,7 @@ public static class ProvinceWorkbook
 
     /// <summary>The places a town or village lies in, from column 1: the city's code, then the county's and (for a
     /// village) the town's code and name, with the city's name for a town. Returns the next column.</summary>
-    private static int Places(IXLWorksheet ws, int row, string level, List<RegionInfo> chain)
+    private static int Places(IXLWorksheet ws, int row, string level, List<Planning.RegionInfo> chain)
     {
         var city = chain[^1];
         var c = 1;
@@ -503,7 +501,10 @@ public static class ProvinceWorkbook
     }
 
     /// <summary>The regions above <paramref name="region"/>, nearest first, up to its city.</summary>
-    private static IEnumerable<RegionInfo> Ancestors(Dictionary<string, RegionInfo> byCode, RegionInfo region)
+    private static IEnumerable<Planning.RegionInfo> Ancestors(
+        Dictionary<string, Planning.RegionInfo> byCode,
+        Planning.RegionInfo region
+    )
     {
         for (
             var p = region.ParentCode;
