@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Planner.Api.Access;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Planner.Api.Storage;
 using Planner.Api.Workbooks;
 
 namespace Planner.Api.Cli;

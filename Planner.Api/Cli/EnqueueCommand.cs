@@ -2,7 +2,6 @@ using System.CommandLine;
 using Hangfire;
 using Planner.Api.Runs;
 using Planner.Api.Startup;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
 

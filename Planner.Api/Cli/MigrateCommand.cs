@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
 

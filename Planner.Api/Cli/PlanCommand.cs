@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Planner.Api.Runs;
 using Planner.Api.Startup;
 

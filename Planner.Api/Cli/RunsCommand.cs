@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Planner.Api.Runs;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
 

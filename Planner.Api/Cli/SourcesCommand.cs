@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Options;
 using Planner.Api.Sources;
-using Planner.Api.Storage;
 
 namespace Planner.Api.Cli;
 

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Options;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
 
 namespace Planner.Api.Cli;

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.Options;
 using Planner.Api.Startup;
-using Planner.Api.Storage;
 using Planner.Api.Uploads;
 
 namespace Planner.Api.Cli;
