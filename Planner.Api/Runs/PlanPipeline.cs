@@ -70,31 +70,47 @@ public sealed class PlanPipeline(
         var snapshot = ProblemBuilder.Build(inputs);
         var care = await PlanCareAsync(request, snapshot, progress);
         var problem = await WithPreviousPlanAsync(request, snapshot.WithCare(care), snapshot);
-        progress(
-            $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, "
-                + $"{problem.Products.Count} products, {problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}"
-        );
+        progress(Described(problem, snapshot));
         ct.ThrowIfCancellationRequested();
 
         var exporter = request.ExportModelDirectory is { } exportTo ? new ModelExporter(PrepareOutput(exportTo)) : null;
         var settings = Settings(request, inputs, exporter, ct);
         var digest = RunStore.InputDigest(problem, settings, request.Scenario);
-        var run = new Run(
-            await store.StartAsync(inputs, settings, digest, lineage, fence, ct),
-            request,
-            snapshot,
-            care,
-            problem,
-            settings,
-            digest,
-            lineage,
-            warnings,
-            watch.Elapsed.TotalSeconds
-        );
+        // The run's folder exists before the run is recorded as running, so a worker killed at any point after that
+        // leaves a folder the next worker can find and remove.
         var work = WorkFolders.CreateRunFolder(storage.Value.WorkDirectory);
         try
         {
-            return await SolveAndPublishAsync(run, exporter, work.FullName, output, fence, progress, ct);
+            var id = await store.StartAsync(inputs, settings, digest, lineage, fence, ct);
+            var seconds = watch.Elapsed.TotalSeconds;
+            var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, warnings, seconds);
+            return await SolveOrFailAsync(run, exporter, work.FullName, output, fence, progress, ct);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static string Described(AllocationProblem problem, PlanSnapshot snapshot) =>
+        $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, "
+        + $"{problem.Products.Count} products, {problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}";
+
+    /// <summary>Solves and publishes a started run; one that fails or is cancelled is recorded as failed, with the
+    /// reason.</summary>
+    private async Task<PlanOutcome> SolveOrFailAsync(
+        Run run,
+        ModelExporter? exporter,
+        string work,
+        string? output,
+        IRunFence? fence,
+        Action<string> progress,
+        CancellationToken ct
+    )
+    {
+        try
+        {
+            return await SolveAndPublishAsync(run, exporter, work, output, fence, progress, ct);
         }
         catch (Exception e)
         {
@@ -107,10 +123,6 @@ public sealed class PlanPipeline(
             if (e is AggregateException { InnerException: OperationCanceledException cancelled })
                 throw cancelled;
             throw;
-        }
-        finally
-        {
-            work.Delete(recursive: true);
         }
     }
 
