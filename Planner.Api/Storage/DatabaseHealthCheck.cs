@@ -16,10 +16,16 @@ public sealed class DatabaseHealthCheck(Database planner) : IHealthCheck
             await db.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
             return HealthCheckResult.Healthy(planner.Describe());
         }
-        catch (Exception e) when (e is PlannerException or System.Data.Common.DbException)
+        catch (Exception e) when (e is PlannerException or DbException)
         {
             Database.ForgetBrokenConnections(e);
-            return HealthCheckResult.Unhealthy(Database.FirstLine(e.Message));
+            // Opening fails when the server is away; a pooled connection opened before it went fails on the query.
+            // The answer names the database either way.
+            return HealthCheckResult.Unhealthy(
+                e is PlannerException
+                    ? Database.FirstLine(e.Message)
+                    : $"The {planner.Describe()} does not answer: {Database.FirstLine(e.Message)}"
+            );
         }
     }
 }
