@@ -84,7 +84,9 @@ public sealed class PlanPipeline(
             var id = await store.StartAsync(inputs, settings, digest, lineage, fence, ct);
             var seconds = watch.Elapsed.TotalSeconds;
             var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, warnings, seconds);
-            return await SolveOrFailAsync(run, exporter, work.FullName, output, fence, progress, ct);
+            return await FailedWhenThrowsAsync(id, () =>
+                SolveAndPublishAsync(run, exporter, work.FullName, output, fence, progress, ct)
+            );
         }
         finally
         {
@@ -96,26 +98,18 @@ public sealed class PlanPipeline(
         $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, "
         + $"{problem.Products.Count} products, {problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}";
 
-    /// <summary>Solves and publishes a started run; one that fails or is cancelled is recorded as failed, with the
+    /// <summary>Runs the rest of a started run; one that fails or is cancelled is recorded as failed, with the
     /// reason.</summary>
-    private async Task<PlanOutcome> SolveOrFailAsync(
-        Run run,
-        ModelExporter? exporter,
-        string work,
-        string? output,
-        IRunFence? fence,
-        Action<string> progress,
-        CancellationToken ct
-    )
+    private async Task<PlanOutcome> FailedWhenThrowsAsync(string runId, Func<Task<PlanOutcome>> rest)
     {
         try
         {
-            return await SolveAndPublishAsync(run, exporter, work, output, fence, progress, ct);
+            return await rest();
         }
         catch (Exception e)
         {
             await store.FailAsync(
-                run.Id,
+                runId,
                 e is OperationCanceledException or AggregateException { InnerException: OperationCanceledException }
                     ? "cancelled"
                     : Database.FirstLine(e.Message)
