@@ -12,9 +12,18 @@ internal static class CliOptions
         new("--scenario") { Description = "the scenario to plan (default: baseline)" };
 
     private static Option<DateOnly?> Start() =>
-        new("--start")
+        Date("--start", "first planned day, yyyy-MM-dd (default: the day after --as-of)");
+
+    private static Option<DateOnly?> AsOf() =>
+        Date(
+            "--as-of",
+            "plan with the data known on this day, yyyy-MM-dd, from the next day (default: the latest data)"
+        );
+
+    private static Option<DateOnly?> Date(string name, string description) =>
+        new(name)
         {
-            Description = "first planned day, yyyy-MM-dd (default: planning parameter plan_start)",
+            Description = description,
             CustomParser = r =>
                 DateOnly.TryParseExact(
                     Token(r),
@@ -24,7 +33,7 @@ internal static class CliOptions
                     out var d
                 )
                     ? d
-                    : Error<DateOnly?>(r, $"--start '{Token(r)}' is not a date (yyyy-MM-dd)."),
+                    : Error<DateOnly?>(r, $"{name} '{Token(r)}' is not a date (yyyy-MM-dd)."),
         };
 
     private static Option<int?> Days() =>
@@ -65,8 +74,8 @@ internal static class CliOptions
 
     public static Option<string?> Out(string description) => new("--out") { Description = description };
 
-    /// <summary>The scenario, start, days and policy options, which describe a plan request.</summary>
-    public static PlanRequestOptions PlanRequest() => new(Scenario(), Start(), Days(), Policy());
+    /// <summary>The scenario, as-of, start, days and policy options, which describe a plan request.</summary>
+    public static PlanRequestOptions PlanRequest() => new(Scenario(), AsOf(), Start(), Days(), Policy());
 
     /// <summary>An option's comma-separated values (none when it is not given).</summary>
     public static string[] List(ParseResult r, Option<string?> option) =>
@@ -84,13 +93,14 @@ internal static class CliOptions
 /// <summary>The options that describe a plan request, as <c>plan</c> and <c>enqueue</c> take them.</summary>
 internal sealed record PlanRequestOptions(
     Option<string?> Scenario,
+    Option<DateOnly?> AsOf,
     Option<DateOnly?> Start,
     Option<int?> Days,
     Option<string?> Policy
 )
 {
-    /// <summary>The four options, in help order.</summary>
-    public Option[] All => [Scenario, Start, Days, Policy];
+    /// <summary>The five options, in help order.</summary>
+    public Option[] All => [Scenario, AsOf, Start, Days, Policy];
 
     /// <summary>The plan request the options describe.</summary>
     public PlanRequest Request(ParseResult r) =>
@@ -100,6 +110,7 @@ internal sealed record PlanRequestOptions(
             HorizonDays: r.GetValue(Days)
         )
         {
+            AsOf = r.GetValue(AsOf),
             Policy = r.GetValue(Policy) is { } p ? Policies.Parse(p) : null,
         };
 }

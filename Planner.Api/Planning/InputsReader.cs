@@ -114,12 +114,12 @@ public static class InputsReader
         return new PlanScenario(id, (int)row.Version, ScenarioOverrides.Parse(row.OverridesJson));
     }
 
-    /// <summary>The inputs of a plan of <paramref name="scenario"/> from <paramref name="start"/> for
-    /// <paramref name="days"/> days.</summary>
+    /// <summary>The inputs of a plan of <paramref name="scenario"/> for the request's days (<see
+    /// cref="PlanDates"/>), for <paramref name="days"/> days.</summary>
     public static async Task<PlanInputs> ReadAsync(
         DbConnection db,
         PlanScenario scenario,
-        DateOnly? start = null,
+        PlanRequest? request = null,
         int? days = null
     )
     {
@@ -127,8 +127,7 @@ public static class InputsReader
             await db.QueryAsync<ParameterRow>("SELECT name, value FROM planning_parameters")
         ).ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
         var overrides = scenario.Overrides;
-        var planStart = start
-            ?? DateOnly.ParseExact(Parameter(parameters, "plan_start"), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var planStart = await PlanDates.StartAsync(db, request ?? new PlanRequest(), parameters);
         var horizon = days
             ?? overrides.HorizonDays
             ?? int.Parse(Parameter(parameters, "horizon_days"), CultureInfo.InvariantCulture);

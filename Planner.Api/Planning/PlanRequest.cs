@@ -10,6 +10,12 @@ public sealed record PlanRequest(
     int? HorizonDays = null
 )
 {
+    /// <summary>
+    /// Plan with the data known on this day (reports dated on or before it), from the next day. Null: from
+    /// <see cref="PlanStart"/> if given, else as of the latest data (<see cref="Planning.PlanDates"/>).
+    /// </summary>
+    public DateOnly? AsOf { get; init; }
+
     /// <summary>The allocation rule; null means the scenario's, else the configured one.</summary>
     public Policy? Policy { get; init; }
 

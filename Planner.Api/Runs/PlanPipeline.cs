@@ -222,7 +222,7 @@ public sealed class PlanPipeline(
         await using var db = await planner.OpenAsync(ct);
         var (lineage, warnings) = await SourceFreshness.GateAsync(db, freshness.Value, clock.GetUtcNow(), progress);
         var scenario = await InputsReader.ScenarioAsync(db, request.Scenario);
-        return (lineage, warnings, await InputsReader.ReadAsync(db, scenario, request.PlanStart, request.HorizonDays));
+        return (lineage, warnings, await InputsReader.ReadAsync(db, scenario, request, request.HorizonDays));
     }
 
     /// <summary>Patient transfers, staffing needs and the team plan (against the earlier run's teams when

@@ -13,6 +13,7 @@ public sealed class RunJobs(
     Database planner,
     IOptions<JobOptions> options,
     IOptions<StorageOptions> storage,
+    IOptions<PlanningOptions> planning,
     TimeProvider clock,
     RunExecutor executor,
     IBackgroundJobClient jobs,
@@ -24,7 +25,8 @@ public sealed class RunJobs(
 
     /// <summary>
     /// The daily plan: one request per calendar day in the configured time zone (a second firing the same day
-    /// finds it and does nothing), run at once on this worker: pull, solve, publish.
+    /// finds it and does nothing), run at once on this worker: pull, solve, publish. It plans as of the latest data,
+    /// or, following the clock (<see cref="PlanningOptions.AsOf"/>), as of the clock's day, from the next.
     /// </summary>
     [Queue("plans")]
     [AutomaticRetry(Attempts = 10, DelaysInSeconds = [30, 60, 120, 300, 600])]
@@ -37,7 +39,7 @@ public sealed class RunJobs(
             id = await RunRequests.CreateAsync(
                 db,
                 "daily",
-                new PlanRequest(),
+                new PlanRequest { AsOf = planning.Value.FollowsClock ? today : null },
                 $"daily-{today:yyyy-MM-dd}",
                 clock.GetUtcNow()
             );

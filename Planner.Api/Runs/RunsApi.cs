@@ -29,7 +29,7 @@ public static class RunsApi
     }
 
     /// <summary>What a planner may ask for when queueing a run.</summary>
-    public sealed record RunOrder(string? Scenario, DateOnly? Start, int? Days, string? Policy);
+    public sealed record RunOrder(string? Scenario, DateOnly? Start, int? Days, string? Policy, DateOnly? AsOf = null);
 
     public static async Task<Results<Accepted<RunRequestState>, ProblemHttpResult>> QueueRun(
         RunOrder? order,
@@ -49,6 +49,7 @@ public static class RunsApi
                 HorizonDays: order?.Days
             )
             {
+                AsOf = order?.AsOf,
                 Policy = order?.Policy is { } p ? Policies.Parse(p) : null,
             };
             await using var db = await planner.OpenAsync(ct);

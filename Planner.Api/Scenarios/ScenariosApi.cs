@@ -34,9 +34,9 @@ public static class ScenariosApi
     /// <summary>A scenario as sent to create or edit it.</summary>
     public sealed record ScenarioForm(string? Id, string? Name, string? Description, ScenarioOverrides? Overrides);
 
-    /// <summary>What a scenario run may set: the first day and the horizon (the scenario's own horizon
-    /// otherwise).</summary>
-    public sealed record ScenarioRunOrder(DateOnly? Start, int? Days);
+    /// <summary>What a scenario run may set: the as-of date or the first day, and the horizon (the scenario's own
+    /// horizon otherwise).</summary>
+    public sealed record ScenarioRunOrder(DateOnly? Start, int? Days, DateOnly? AsOf = null);
 
     /// <summary>A scenario and its saved versions.</summary>
     public sealed record ScenarioWithHistory(Scenario Scenario, IReadOnlyList<ScenarioVersion> History);
@@ -103,7 +103,7 @@ public static class ScenariosApi
         var request = await RunJobs.QueueAsync(
             db,
             jobs,
-            new PlanRequest(Scenario: id, PlanStart: order?.Start, HorizonDays: order?.Days),
+            new PlanRequest(Scenario: id, PlanStart: order?.Start, HorizonDays: order?.Days) { AsOf = order?.AsOf },
             clock.GetUtcNow()
         );
         return TypedResults.Accepted($"/api/runs/{request}", await RunRequests.GetAsync(db, request));

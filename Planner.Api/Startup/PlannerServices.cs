@@ -18,7 +18,7 @@ public static class PlannerServices
 {
     public static IServiceCollection AddPlanner(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Clock(configuration));
         services.AddStorage();
         services.AddValidatedOptions<AccessOptions, AccessOptions.Validator>(AccessOptions.Section);
         services.AddValidatedOptions<UploadLimits, UploadLimits.Validator>(UploadLimits.Section);
@@ -26,6 +26,7 @@ public static class PlannerServices
 
         services.AddValidatedOptions<SolverOptions, SolverOptions.Validator>(SolverOptions.Section);
         services.AddValidatedOptions<TeamOptions, TeamOptions.Validator>(TeamOptions.Section);
+        services.AddValidatedOptions<PlanningOptions, PlanningOptions.Validator>(PlanningOptions.Section);
         services.AddOptions<WorkbookOptions>().BindConfiguration(WorkbookOptions.Section);
         services.AddSingleton<RunStore>();
         services.AddSingleton<PlanPublisher>();
@@ -39,6 +40,19 @@ public static class PlannerServices
         services.AddHostedService<StartupWork.Service>();
         services.AddJobs(configuration);
         return services;
+    }
+
+    /// <summary>The real clock, or the replay of <see cref="PlanningOptions.ReplayFrom"/>.</summary>
+    private static TimeProvider Clock(IConfiguration configuration)
+    {
+        var planning = configuration.GetSection(PlanningOptions.Section).Get<PlanningOptions>() ?? new();
+        return planning.ReplayFrom is { } from
+            ? new ReplayClock(
+                from,
+                TimeSpan.FromDays(1) / TimeSpan.FromMinutes(planning.ReplayDayMinutes),
+                TimeProvider.System
+            )
+            : TimeProvider.System;
     }
 
     /// <summary>

@@ -57,6 +57,7 @@ public sealed class TestNode
             Planner,
             Get<IOptions<JobOptions>>(),
             Get<IOptions<StorageOptions>>(),
+            Get<IOptions<Planner.Api.Planning.PlanningOptions>>(),
             Get<TimeProvider>(),
             Get<RunExecutor>(),
             client,

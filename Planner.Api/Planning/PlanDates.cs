@@ -1,0 +1,57 @@
+namespace Planner.Api.Planning;
+
+/// <summary>
+/// Which days a plan is about. A plan is made <em>as of</em> a day, with the data known on it (reports dated on or
+/// before it), and plans from the next day. The as-of day is the request's, else the day before its start, else the
+/// latest day on which both daily feeds (hospital capacity and production) have reported: the newest day everything
+/// is known for. Without any report, the planning parameter <c>plan_start</c> stands in.
+/// </summary>
+public static class PlanDates
+{
+    private const string ReportDatesSql = """
+        SELECT (SELECT MIN(report_date) FROM capacity_reports) AS FirstCapacity,
+               (SELECT MAX(report_date) FROM capacity_reports) AS LastCapacity,
+               (SELECT MAX(report_date) FROM production_reports) AS LastProduction
+        """;
+
+    /// <summary>The first planned day of <paramref name="request"/>, or a one-line error naming the dates.</summary>
+    public static async Task<DateOnly> StartAsync(
+        DbConnection db,
+        PlanRequest request,
+        IReadOnlyDictionary<string, string> parameters
+    )
+    {
+        if (request is { AsOf: { } asOf, PlanStart: { } start } && start != asOf.AddDays(1))
+        {
+            throw new PlannerException(
+                $"Plan start {start:yyyy-MM-dd} and as-of date {asOf:yyyy-MM-dd} disagree: a plan starts the day "
+                    + "after its as-of date; give one of them."
+            );
+        }
+        var dates = await db.QuerySingleAsync<ReportDates>(ReportDatesSql);
+        var chosen = request.AsOf ?? request.PlanStart?.AddDays(-1);
+        if (chosen is { } day && dates.FirstCapacity is { } first && day < first)
+        {
+            throw new PlannerException(
+                $"As-of date {day:yyyy-MM-dd} is before the first hospital capacity report ({first:yyyy-MM-dd}): "
+                    + "nothing is known on it yet."
+            );
+        }
+        if (chosen is { } given)
+            return given.AddDays(1);
+        if (dates is { LastCapacity: { } capacity, LastProduction: { } production })
+            return (capacity < production ? capacity : production).AddDays(1);
+        return DateOnly.ParseExact(
+            InputsReader.Parameter(parameters, "plan_start"),
+            "yyyy-MM-dd",
+            CultureInfo.InvariantCulture
+        );
+    }
+
+    private sealed class ReportDates
+    {
+        public DateOnly? FirstCapacity { get; set; }
+        public DateOnly? LastCapacity { get; set; }
+        public DateOnly? LastProduction { get; set; }
+    }
+}
