@@ -21,6 +21,10 @@ public sealed record AllocationProblem
     /// <summary>Quantities becoming available at a depot on a day (opening stock is supply on day 0).</summary>
     public required IReadOnlyList<Supply> Supplies { get; init; }
 
+    /// <summary>Goods already on the road when the plan starts (earlier plans' shipments), arriving at a depot or a
+    /// destination on a day of this plan.</summary>
+    public IReadOnlyList<Arrival> Arrivals { get; init; } = [];
+
     /// <summary>Needs per destination, product, day and priority tier (1 = highest).</summary>
     public required IReadOnlyList<Demand> Demands { get; init; }
 
@@ -57,6 +61,7 @@ public sealed record AllocationProblem
         Duplicates(Products, "product", errors);
         Duplicates(Depots.Concat(Destinations), "node", errors);
         ValidateSupplies(known, errors);
+        ValidateArrivals(known, errors);
         ValidateDemands(known, errors);
         ValidateLanes(known, errors);
         ValidateFloorsAndPopulation(known, errors);
@@ -75,6 +80,20 @@ public sealed record AllocationProblem
                 new Dated("Supply", "of", s.Product, "depot", s.Depot, s.Day, null, s.Quantity),
                 known.Products,
                 known.Depots,
+                errors
+            );
+        }
+    }
+
+    private void ValidateArrivals(Known known, List<string> errors)
+    {
+        var nodes = known.Depots.Concat(known.Destinations).ToHashSet(StringComparer.Ordinal);
+        foreach (var a in Arrivals)
+        {
+            ValidateDated(
+                new Dated("Arrival", "of", a.Product, "node", a.Node, a.Day, null, a.Quantity),
+                known.Products,
+                nodes,
                 errors
             );
         }
@@ -202,6 +221,10 @@ public sealed record AllocationProblem
 
 /// <summary>Units of a product that become available at a depot on a day.</summary>
 public sealed record Supply(string Depot, string Product, int Day, double Quantity);
+
+/// <summary>Units of a product on the road when the plan starts, arriving at a depot or a destination on a
+/// day.</summary>
+public sealed record Arrival(string Node, string Product, int Day, double Quantity);
 
 /// <summary>Units of a product a destination needs on a day, at a priority tier (1 = highest).</summary>
 public sealed record Demand(

@@ -61,6 +61,7 @@ internal sealed class ProductModel : IDisposable
         var largest = problem
             .Supplies.Where(s => s.Product == product)
             .Select(s => s.Quantity)
+            .Concat(problem.Arrivals.Where(a => a.Product == product).Select(a => a.Quantity))
             .Concat(problem.Demands.Where(d => d.Product == product).Select(d => d.Quantity))
             .Concat(problem.ReserveFloors.Where(f => f.Product == product).Select(f => f.Floor))
             .Concat(problem.Lanes.Where(l => l.DailyCapacity is not null).Select(l => l.DailyCapacity!.Value))
@@ -94,9 +95,12 @@ internal sealed class ProductModel : IDisposable
     {
         // Destinations hold stock too, but where every lane in is same-day and uncapped the depot can hold for
         // them at no difference in what can be served; leaving those out removes many equivalent optima.
+        // A destination that goods on the road arrive at holds what it does not use on the day.
         var holding = Problem
             .Lanes.Where(l => l.LeadDays > 0 || l.DailyCapacity is not null)
             .Select(l => l.To)
+            .Concat(Problem.Arrivals.Where(a => a.Product == Product).Select(a => a.Node))
+            .Where(n => !Problem.Depots.Contains(n))
             .ToHashSet(StringComparer.Ordinal);
         var nodes = Problem
             .Depots.Concat(Problem.Destinations.Where(holding.Contains))
@@ -208,6 +212,7 @@ internal sealed class ProductModel : IDisposable
         var senders = Problem
             .Lanes.Select(l => l.From)
             .Concat(Problem.Supplies.Select(s => s.Depot))
+            .Concat(Problem.Arrivals.Select(a => a.Node))
             .Concat(Problem.Depots)
             .ToHashSet(StringComparer.Ordinal);
         return Problem
@@ -229,7 +234,9 @@ internal sealed class ProductModel : IDisposable
     {
         var supply = Problem
             .Supplies.Where(s => s.Product == Product)
-            .GroupBy(s => (s.Depot, s.Day))
+            .Select(s => (Node: s.Depot, s.Day, s.Quantity))
+            .Concat(Problem.Arrivals.Where(a => a.Product == Product).Select(a => (a.Node, a.Day, a.Quantity)))
+            .GroupBy(s => (s.Node, s.Day))
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Quantity) / Scale);
         var arrivals = Ships.ToLookup(s => (s.Lane.To, s.Day + s.Lane.LeadDays));
         var departures = Ships.ToLookup(s => (s.Lane.From, s.Day));

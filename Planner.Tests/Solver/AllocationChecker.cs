@@ -17,9 +17,11 @@ public static class AllocationChecker
     private sealed class Replay(AllocationProblem problem, AllocationResult result)
     {
         private readonly List<string> _errors = [];
-        private readonly ILookup<(string, string, int), Supply> _supplies = problem.Supplies.ToLookup(s =>
-            (s.Depot, s.Product, s.Day)
-        );
+
+        // Goods on the road from earlier plans arrive like supply, at depots or destinations.
+        private readonly ILookup<(string, string, int), Supply> _supplies = problem
+            .Supplies.Concat(problem.Arrivals.Select(a => new Supply(a.Node, a.Product, a.Day, a.Quantity)))
+            .ToLookup(s => (s.Depot, s.Product, s.Day));
         private readonly ILookup<(string, string, int), Shipment> _arrivals = result.Shipments.ToLookup(s =>
             (s.To, s.Product, s.ArrivalDay)
         );

@@ -81,6 +81,47 @@ public class AllocationModelTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Solve_CountsGoodsOnTheRoad_AtTheNodeTheyArriveAt(bool networkFlow)
+    {
+        // A 2-day lane from A to the site X: without goods on the road, X's 5 on day 0 and day 1 cannot be served.
+        // Yesterday's convoy brings 7 on day 0 (5 used, 2 held) and the day before's 4 more on day 1: day 1 needs 5,
+        // has 2 + 4 and keeps 1. Day 2 needs 5: the 1 held and 4 of A's 10, sent on day 0. Transport is paid only on
+        // what A sends: 4 × 2.
+        var problem = OneLane(
+            3,
+            new Lane("A", "X", 2, 2),
+            [Supplied("A", 0, 10)],
+            [.. Enumerable.Range(0, 3).Select(day => Needed("X", day, 1, 5))]
+        ) with
+        {
+            Arrivals = [new Arrival("X", "N95", 0, 7), new Arrival("X", "N95", 1, 4)],
+        };
+
+        var result = SolveChecked(problem, new AllocationSettings { NetworkFlow = networkFlow });
+
+        Assert.All(result.Allocations, a => Assert.Equal(5, a.Served, 5));
+        Assert.Equal(1, result.Stock.Where(s => s.Node == "X" && s.Day == 1).Sum(s => s.Quantity), 5);
+        Assert.Equal(8, result.Objective, 4);
+        Assert.Equal(4, result.Shipments.Sum(x => x.Quantity), 5);
+    }
+
+    [Fact]
+    public void Validate_NamesAnArrivalAtAnUnknownNode_OrOutsideTheHorizon()
+    {
+        var problem = OneLane(2, new Lane("A", "X", 0, 1), [Supplied("A", 0, 1)]) with
+        {
+            Arrivals = [new Arrival("Q", "N95", 0, 1), new Arrival("X", "N95", 2, 1)],
+        };
+
+        Assert.Equal(
+            ["Arrival of N95 names unknown node Q.", "Arrival of N95 at X is on day 2, outside 0..1."],
+            problem.Validate()
+        );
+    }
+
+    [Theory]
     [InlineData("GLOP")]
     [InlineData("PDLP")]
     [InlineData("CLP")]
