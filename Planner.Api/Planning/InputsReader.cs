@@ -36,7 +36,7 @@ public static class InputsReader
 
     /// <summary>Each supplier's latest stock report before the first planned day.</summary>
     private const string OpeningStockSql = $"""
-        SELECT {DepotOfSupplier} AS depot, k.product_code AS product, SUM(k.quantity) AS quantity
+        SELECT {DepotOfSupplier} AS depot, k.product_code AS product, MAX(k.as_of) AS day, SUM(k.quantity) AS quantity
         FROM stock_reports k
         JOIN suppliers s ON s.code = k.supplier_code
         JOIN regions c ON c.code = s.county_code
@@ -45,6 +45,32 @@ public static class InputsReader
                          AND k2.as_of < @start)
         GROUP BY 1, 2
         ORDER BY 1, 2
+        """;
+
+    /// <summary>Each supplier's production reported after its latest stock report, up to the as-of day.</summary>
+    private const string ProductionSinceStockSql = $"""
+        SELECT {DepotOfSupplier} AS depot, p.product_code AS product, SUM(p.output) AS quantity
+        FROM production_reports p
+        JOIN suppliers s ON s.code = p.supplier_code
+        JOIN regions c ON c.code = s.county_code
+        WHERE p.report_date < @start
+          AND p.report_date > (SELECT MAX(k.as_of) FROM stock_reports k
+                               WHERE k.supplier_code = p.supplier_code AND k.product_code = p.product_code
+                               AND k.as_of < @start)
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        """;
+
+    private const string EarlierRunsSql = """
+        SELECT id, plan_start, horizon_days, finished_at FROM plan_runs
+        WHERE status = 'succeeded' AND scenario_id = @baseline AND plan_start < @start
+        ORDER BY plan_start, id
+        """;
+
+    private const string EarlierShipmentsSql = """
+        SELECT from_code, to_code, product_code AS product, quantity FROM plan_shipments
+        WHERE run_id = @run AND day = @day
+        ORDER BY from_code, to_code, product_code
         """;
 
     /// <summary>The city whose depot hosts the provincial reserve (the reserve supplier's city).</summary>
@@ -161,7 +187,35 @@ public static class InputsReader
                 await db.QueryAsync<AssistanceRequestRow>(HubeiRequestsSql, new { kind = "supply" })
             ).ToList(),
             Care = await CareAsync(db, planStart),
+            ProductionSinceStock = (await db.QueryAsync<SupplyRow>(ProductionSinceStockSql, window)).ToList(),
+            EarlierShipments = await EarlierShipmentsAsync(db, planStart),
         };
+    }
+
+    /// <summary>What the baseline plans in force sent on each day before <paramref name="start"/>.</summary>
+    private static async Task<List<EarlierShipment>> EarlierShipmentsAsync(DbConnection db, DateOnly start)
+    {
+        var runs = (
+            await db.QueryAsync<EarlierRun>(EarlierRunsSql, new { baseline = ScenarioOverrides.Baseline, start })
+        ).ToList();
+        var shipments = new List<EarlierShipment>();
+        foreach (var (day, run, runStart) in EarlierPlans.InForce(runs, start))
+        {
+            var rows = await db.QueryAsync<ShipmentRow>(
+                EarlierShipmentsSql,
+                new { run, day = day.DayNumber - runStart.DayNumber }
+            );
+            shipments.AddRange(rows.Select(r => new EarlierShipment(day, r.FromCode, r.ToCode, r.Product, r.Quantity)));
+        }
+        return shipments;
+    }
+
+    private sealed class ShipmentRow
+    {
+        public string FromCode { get; set; } = "";
+        public string ToCode { get; set; } = "";
+        public string Product { get; set; } = "";
+        public double Quantity { get; set; }
     }
 
     private static async Task<CareRows> CareAsync(DbConnection db, DateOnly planStart) =>

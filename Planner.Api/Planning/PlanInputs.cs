@@ -159,7 +159,16 @@ public sealed record PlanInputs
     public required IReadOnlyList<TierInfo> Tiers { get; init; }
     public required IReadOnlyDictionary<int, double> RiskMultipliers { get; init; }
     public required IReadOnlyList<SupplyRow> Production { get; init; }
+
+    /// <summary>Each depot's stock on its latest report on or before the as-of day (<see cref="SupplyRow.Day"/>
+    /// the report's date).</summary>
     public required IReadOnlyList<SupplyRow> OpeningStock { get; init; }
+
+    /// <summary>Production reported after each stock report, up to the as-of day.</summary>
+    public IReadOnlyList<SupplyRow> ProductionSinceStock { get; init; } = [];
+
+    /// <summary>What the plans in force sent on the days before the start (<see cref="EarlierPlans"/>).</summary>
+    public IReadOnlyList<EarlierShipment> EarlierShipments { get; init; } = [];
     public required string? ReserveCity { get; init; }
     public required IReadOnlyList<HospitalDriverRow> HospitalDrivers { get; init; }
     public required IReadOnlyList<CountyDriverRow> CountyDrivers { get; init; }

@@ -23,6 +23,9 @@ public sealed record PlanSnapshot(
     /// <summary>The segment whose driver is the severe and critical census, which patient transfers change.</summary>
     public const string CriticalCareSegment = "critical_care";
 
+    /// <summary>What the inputs made the builder assume (e.g. earlier plans sent more than a depot held).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The segment of deployed teams' PPE kits.</summary>
     public const string TeamKitSegment = "team_kit";
 

@@ -20,17 +20,21 @@ public static class ProblemBuilder
         var cities = regions.Where(r => r.Level == "city").ToList();
         var counties = regions.Where(r => r.Level == "county").ToList();
         var sites = regions.Where(r => r.Level == "external").ToList();
-        var (supplies, floors) = Supplies(inputs, province.Code);
         var reserveCity = inputs.ReserveCity ?? cities[0].Code;
+        var lanes = Lanes(province, cities.Single(c => c.Code == reserveCity), cities, counties, sites);
+        List<string> depots = [province.Code, .. cities.Select(c => c.Code)];
+        var (opening, arrivals, warnings) = EarlierPlans.CarryOver(inputs, depots, lanes);
+        var (supplies, floors) = Supplies(inputs, province.Code, opening);
         var problem = new AllocationProblem
         {
             Days = inputs.HorizonDays,
             Products = inputs.Products.Select(p => p.Code).ToList(),
-            Depots = [province.Code, .. cities.Select(c => c.Code)],
+            Depots = depots,
             Destinations = counties.Concat(sites).Select(r => r.Code).ToList(),
             Supplies = supplies,
+            Arrivals = arrivals,
             Demands = [.. CountyDemands(inputs, counties), .. HubeiDemands(inputs)],
-            Lanes = Lanes(province, cities.Single(c => c.Code == reserveCity), cities, counties, sites),
+            Lanes = lanes,
             ReserveFloors = floors,
             Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
@@ -53,7 +57,10 @@ public static class ProblemBuilder
             tree,
             Care(inputs),
             criticalCare
-        );
+        )
+        {
+            Warnings = warnings,
+        };
     }
 
     /// <summary>
@@ -61,7 +68,11 @@ public static class ProblemBuilder
     /// depot's opening stock on day 0; the provincial reserve keeps a share of its opening stock as a floor that only
     /// tier-1 needs may breach.
     /// </summary>
-    private static (List<Supply> Supplies, List<ReserveFloor> Floors) Supplies(PlanInputs inputs, string province)
+    private static (List<Supply> Supplies, List<ReserveFloor> Floors) Supplies(
+        PlanInputs inputs,
+        string province,
+        List<Supply> opening
+    )
     {
         var supplies = new List<Supply>();
         foreach (var s in inputs.Production)
@@ -73,9 +84,9 @@ public static class ProblemBuilder
             supplies.Add(new Supply(s.Depot, s.Product, s.Day.DayNumber - inputs.PlanStart.DayNumber, quantity));
         }
         var openingReserve = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var s in inputs.OpeningStock)
+        foreach (var s in opening)
         {
-            supplies.Add(new Supply(s.Depot, s.Product, 0, s.Quantity));
+            supplies.Add(s);
             if (s.Depot == province)
                 openingReserve[s.Product] = s.Quantity;
         }

@@ -83,7 +83,8 @@ public sealed class PlanPipeline(
         {
             var id = await store.StartAsync(inputs, settings, digest, lineage, fence, ct);
             var seconds = watch.Elapsed.TotalSeconds;
-            var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, warnings, seconds);
+            IReadOnlyList<string> all = [.. warnings, .. snapshot.Warnings];
+            var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, all, seconds);
             return await FailedWhenThrowsAsync(id, () =>
                 SolveAndPublishAsync(run, exporter, work.FullName, output, fence, progress, ct)
             );
