@@ -4,8 +4,9 @@ namespace Planner.SampleData;
 
 /// <summary>
 /// The county five-colour map (risk-map.csv), a level for every county on each map date: the province's real counts
-/// per colour and the counties the press named; the other counties ranked by their cases of the last 14 days (then
-/// cumulative cases, then population) fill the colours left, from red down.
+/// per colour and the counties the press named; the other counties fill the colours left from red down, ranked by their
+/// level on the previous map, then by their cumulative cases plus those of the last 14 days (recent cases count twice),
+/// then recent cases, then population.
 /// </summary>
 internal static class RiskMap
 {
@@ -82,13 +83,16 @@ internal static class RiskMap
                 (double)(day.DayNumber - from.DayNumber) / (to.DayNumber - from.DayNumber)
             );
         var result = new SortedDictionary<(string, DateOnly), int>(Comparer<(string, DateOnly)>.Create(Compare));
+        var previous = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (day, levels) in counts.OrderBy(kv => kv.Key))
         {
             var fixedHere = named
                 .Where(n => n.Day == day)
                 .ToDictionary(n => n.Code, n => n.Level, StringComparer.Ordinal);
-            foreach (var (code, level) in Fill(h.IndexOf(day), counties, cases, levels, fixedHere))
+            var map = Fill(h.IndexOf(day), counties, cases, levels, fixedHere, previous).ToList();
+            foreach (var (code, level) in map)
                 result[(code, day)] = level;
+            previous = map.ToDictionary(m => m.Code, m => m.Level, StringComparer.Ordinal);
         }
 
         return result;
@@ -106,13 +110,16 @@ internal static class RiskMap
         return Enumerable.Range(0, 6).Select(l => l == 0 ? 0 : atLeast[l] - atLeast[l + 1]).ToArray();
     }
 
-    /// <summary>The named counties keep their level; the others, ranked, take the levels left from red down.</summary>
+    /// <summary>The named counties keep their level; the others take the levels left from red down, ranked by their
+    /// level on the previous map (a map changes gradually: no county passes one that was above it), then by their
+    /// cases.</summary>
     private static IEnumerable<(string Code, int Level)> Fill(
         int i,
         IReadOnlyList<SampleCounty> counties,
         Cases cases,
         int[] levels,
-        Dictionary<string, int> named
+        Dictionary<string, int> named,
+        Dictionary<string, int> previous
     )
     {
         var left = levels.ToArray();
@@ -124,8 +131,9 @@ internal static class RiskMap
 
         var ranked = counties
             .Where(c => !named.ContainsKey(c.Code))
-            .OrderByDescending(c => cases.Recent(c.Code, i))
-            .ThenByDescending(c => cases.Cumulative[c.Code][i])
+            .OrderByDescending(c => previous.GetValueOrDefault(c.Code))
+            .ThenByDescending(c => cases.Recent(c.Code, i) + cases.Cumulative[c.Code][i])
+            .ThenByDescending(c => cases.Recent(c.Code, i))
             .ThenByDescending(c => c.Population)
             .ThenBy(c => c.Code, StringComparer.Ordinal)
             .ToList();
