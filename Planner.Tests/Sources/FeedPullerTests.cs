@@ -105,14 +105,15 @@ public class FeedPullerTests
                 new { v = first.Watermark + 1 }
             );
         }
-        // The newer version of the report comes first, so keeping the last row read would keep the older one.
+        // The newer version of the report comes first, so keeping the last row read would keep the older one. The two
+        // quantities are above any day's output of the sample, so no other report has them.
         var twice = source.WithQuery(
             "daily_output",
             """
-            SELECT enterprise_code, product_code, report_date, 222 AS quantity, row_version + 1 AS row_version
+            SELECT enterprise_code, product_code, report_date, 222222222 AS quantity, row_version + 1 AS row_version
             FROM daily_output WHERE row_version > @watermark
             UNION ALL
-            SELECT enterprise_code, product_code, report_date, 111 AS quantity, row_version FROM daily_output
+            SELECT enterprise_code, product_code, report_date, 111111111 AS quantity, row_version FROM daily_output
             WHERE row_version > @watermark
             """
         );
@@ -122,8 +123,10 @@ public class FeedPullerTests
         AssertReadTwoChangedOne(first, second);
         await using var planner = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(
-            [222L],
-            await planner.QueryAsync<long>("SELECT output FROM production_reports WHERE output IN (111, 222)")
+            [222_222_222L],
+            await planner.QueryAsync<long>(
+                "SELECT output FROM production_reports WHERE output IN (111111111, 222222222)"
+            )
         );
     }
 

@@ -12,10 +12,11 @@ public class EveryProblemAtOnceTests : Jobs.HangfireTests
     /// <summary>The mistakes, one per row unless said otherwise: (row, column, what the message says).</summary>
     private static readonly (int Row, string? Column, string Message)[] Mistakes =
     [
-        // The row: a formula, a date typed 2020/02/10 and ICU occupied 200 against 93 beds; one upload.
+        // The row: a formula, a date typed 2020/02/10 and ICU occupied 200 against H-0001's 75 beds; one
+        // upload.
         (2, "K", "The cell holds a formula (=5+5)"),
         (2, "D", "This is not a date; type it as yyyy-mm-dd"),
-        (2, "J", "ICU beds occupied exceed the ICU beds. (200 > 93)"),
+        (2, "J", "ICU beds occupied exceed the ICU beds. (200 > 75)"),
         (3, "E", "The cell holds the error #N/A; type the value."),
         (4, "O", "The cell is empty; a whole number (0 or more) is needed."),
         (5, "F", "This is not a whole number."),

@@ -3,7 +3,10 @@ using Planner.Api.Uploads;
 
 namespace Planner.Tests.Uploads;
 
-/// <summary>A planner database with the sample hospitals pulled, and the capacity template for all of them.</summary>
+/// <summary>A planner database with the sample hospitals pulled, and the capacity template for all of them. The
+/// hospitals feed is pulled as it stood on the morning of the plan's first day, 2020-02-10: its reports up to
+/// 2020-02-09, so the template holds those and an upload for 2020-02-10 is a day the feed has not reported (the
+/// sample's reports go on to 2020-03-10).</summary>
 public sealed class HospitalsDatabase : IAsyncLifetime
 {
     private TestDatabase? _db;
@@ -15,6 +18,10 @@ public sealed class HospitalsDatabase : IAsyncLifetime
     public static async Task<TestNode> PrepareAsync(TestDatabase db)
     {
         var settings = await TestPlanner.SeededAsync(db);
+        await using (var source = await settings.Source(Feed.Hospitals).Database.OpenAsync(Ct))
+        {
+            await source.ExecuteAsync("DELETE FROM capacity_reports WHERE report_date >= '2020-02-10'");
+        }
         await settings.PullAsync(Feed.Hospitals, Ct);
         return settings;
     }

@@ -34,9 +34,11 @@ public class ComparisonWorkbookTests
             var (product, tier) = (row.Field("Product").GetString(), (int)row.Field("Tier").GetDouble());
             var a = optimized.Result.Allocations.Where(x => x.Product == product && x.Tier == tier).Sum(x => x.Served);
             var b = proRata.Result.Allocations.Where(x => x.Product == product && x.Tier == tier).Sum(x => x.Served);
-            Assert.Equal(a, row.Field("Served (first)").GetDouble(), 1);
-            Assert.Equal(b, row.Field("Served (second)").GetDouble(), 1);
-            Assert.Equal(b - a, row.Field("Served Δ").GetDouble(), 1);
+            // Within 0.05 rather than equal at one decimal: tens of millions of masks put some differences a hair
+            // from a rounding boundary (-1436590.94996 against the workbook's -1436590.95).
+            Assert.Equal(a, row.Field("Served (first)").GetDouble(), 0.05);
+            Assert.Equal(b, row.Field("Served (second)").GetDouble(), 0.05);
+            Assert.Equal(b - a, row.Field("Served Δ").GetDouble(), 0.05);
         }
         // Tier 1 is served better under the optimized plan than under pro-rata: the comparison shows it.
         Assert.Contains(summary, r => (int)r.Field("Tier").GetDouble() == 1 && r.Field("Shortfall Δ").GetDouble() > 0);
