@@ -15,11 +15,14 @@ namespace Planner.Benchmarks;
 /// settings.</summary>
 internal sealed class Node(ServiceProvider services)
 {
+    /// <summary>The benchmarks plan as of 9 February 2020, the plan of 10 February they were measured on.</summary>
+    public static readonly (string Key, string? Value) AsOf = ("Planner:Planning:AsOf", "2020-02-09");
+
     public static Node Create(params (string Key, string? Value)[] values) =>
         new(
             PlannerServices.BuildProvider(
                 new ConfigurationBuilder()
-                    .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value)))
+                    .AddInMemoryCollection(values.Prepend(AsOf).Select(v => KeyValuePair.Create(v.Key, v.Value)))
                     .Build()
             )
         );

@@ -126,6 +126,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             $"--Planner:LocalDirectory={db.LocalDirectory}",
             $"--Planner:DataDirectory={db.Settings.DataDirectory}",
             $"--Planner:WorkDirectory={db.WorkDirectory}",
+            $"--{Node.AsOf.Key}={Node.AsOf.Value}",
             "--Logging:LogLevel:Default=Warning",
             .. ApiProcess.RecurringJobsOff,
             .. settings,

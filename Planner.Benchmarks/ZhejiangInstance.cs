@@ -34,7 +34,13 @@ public static class ZhejiangInstance
             await pipeline.PullAsync();
             var pull = Lap(watch);
             await using var connection = await settings.Planner.OpenAsync();
-            var snapshot = ProblemBuilder.Build(await InputsReader.ReadAsync(connection, PlanScenario.Baseline));
+            var snapshot = ProblemBuilder.Build(
+                await InputsReader.ReadAsync(
+                    connection,
+                    PlanScenario.Baseline,
+                    new PlanRequest { AsOf = new DateOnly(2020, 2, 9) }
+                )
+            );
             var read = Lap(watch);
             return (snapshot.Problem, new BuildTimes(prepare, seed, pull, read));
         }

@@ -4,7 +4,8 @@ namespace Planner.Api.Planning;
 /// Which day the daily plan is made as of, and the clock it reads (<c>Planner:Planning:*</c>).
 /// <list type="bullet">
 /// <item><c>AsOf</c>: <c>latest</c> (the default) plans as of the latest data (<see cref="PlanDates"/>); <c>clock</c>
-/// as of the clock's date in the jobs' time zone, from its next day.</item>
+/// as of the clock's date in the jobs' time zone, from its next day; a date (yyyy-MM-dd) as of that day, unless a
+/// request says otherwise (to reproduce the plans of one day).</item>
 /// <item><c>ReplayFrom</c> (e.g. <c>2020-02-10T06:00:00+08:00</c>) runs the clock from that moment, one replayed day
 /// every <c>ReplayDayMinutes</c> real minutes (1440 by default: real speed), so that the daily job replays February
 /// 2020 a day at a time.</item>
@@ -14,7 +15,7 @@ public sealed class PlanningOptions
 {
     public const string Section = "Planner:Planning";
 
-    /// <summary><c>latest</c> or <c>clock</c>.</summary>
+    /// <summary><c>latest</c>, <c>clock</c> or a date.</summary>
     public string AsOf { get; set; } = "latest";
 
     /// <summary>Where a replayed clock starts; null: the real clock.</summary>
@@ -26,13 +27,23 @@ public sealed class PlanningOptions
     /// <summary>Whether the daily plan follows the clock.</summary>
     public bool FollowsClock => AsOf.Equals("clock", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The fixed as-of date, when <see cref="AsOf"/> is one.</summary>
+    public DateOnly? FixedAsOf =>
+        DateOnly.TryParseExact(AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : null;
+
+    /// <summary><paramref name="request"/> with the fixed as-of date when it names no day of its own.</summary>
+    public PlanRequest Dated(PlanRequest request) =>
+        request is { AsOf: null, PlanStart: null } ? request with { AsOf = FixedAsOf } : request;
+
     internal sealed class Validator : IValidateOptions<PlanningOptions>
     {
         public ValidateOptionsResult Validate(string? name, PlanningOptions o)
         {
             var failures = new List<string>();
-            if (!o.FollowsClock && !o.AsOf.Equals("latest", StringComparison.OrdinalIgnoreCase))
-                failures.Add($"{Section}:AsOf is '{o.AsOf}'; use latest or clock.");
+            if (!o.FollowsClock && o.FixedAsOf is null && !o.AsOf.Equals("latest", StringComparison.OrdinalIgnoreCase))
+                failures.Add($"{Section}:AsOf is '{o.AsOf}'; use latest, clock or a date (yyyy-MM-dd).");
             if (o.ReplayDayMinutes <= 0)
                 failures.Add($"{Section}:ReplayDayMinutes is {o.ReplayDayMinutes}; it must be more than 0.");
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

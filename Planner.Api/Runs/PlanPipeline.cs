@@ -48,6 +48,7 @@ public sealed class PlanPipeline(
     IOptions<SolverOptions> solver,
     IOptions<TeamOptions> teams,
     IOptions<StorageOptions> storage,
+    IOptions<PlanningOptions> planning,
     TimeProvider clock
 )
 {
@@ -223,7 +224,11 @@ public sealed class PlanPipeline(
         await using var db = await planner.OpenAsync(ct);
         var (lineage, warnings) = await SourceFreshness.GateAsync(db, freshness.Value, clock.GetUtcNow(), progress);
         var scenario = await InputsReader.ScenarioAsync(db, request.Scenario);
-        return (lineage, warnings, await InputsReader.ReadAsync(db, scenario, request, request.HorizonDays));
+        return (
+            lineage,
+            warnings,
+            await InputsReader.ReadAsync(db, scenario, planning.Value.Dated(request), request.HorizonDays)
+        );
     }
 
     /// <summary>Patient transfers, staffing needs and the team plan (against the earlier run's teams when

@@ -34,6 +34,9 @@ public static class TestPlanner
         ("Planner:Jobs:RecoverCron", "0 0 1 1 *"),
     ];
 
+    /// <summary>The day the tests' plans are made as of (the sample replays 23 January to 10 March 2020).</summary>
+    public static readonly DateOnly SampleAsOf = new(2020, 2, 9);
+
     /// <summary>The configuration of a node on <paramref name="db"/>: its database and local folder, then
     /// <paramref name="extra"/>.</summary>
     public static Dictionary<string, string?> Values(TestDatabase db, params (string Key, string Value)[] extra)
@@ -43,6 +46,8 @@ public static class TestPlanner
             // SQLite: the planner database is LocalDirectory/planner.db, the very file the TestDatabase names.
             ["Planner:LocalDirectory"] = db.Directory,
             ["Planner:WorkDirectory"] = Path.Combine(db.Directory, "work"),
+            // The tests' plans are made as of 9 February 2020, the day the province's plan of 10 February used.
+            ["Planner:Planning:AsOf"] = SampleAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
         if (db.Provider == DatabaseProvider.Postgres)
             values["ConnectionStrings:Planner"] = db.ConnectionString;
@@ -62,7 +67,8 @@ public static class TestPlanner
             await InputsReader.ReadAsync(
                 db,
                 overrides is null ? PlanScenario.Baseline : PlanScenario.Baseline with { Overrides = overrides },
-                days: days
+                new PlanRequest { AsOf = SampleAsOf },
+                days
             )
         );
 

@@ -16,9 +16,8 @@ public class PlanDatesTests : HangfireTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var node = await TestPlanner.PulledAsync(db);
         await using var connection = await node.Planner.OpenAsync(Ct);
-        // The sample's capacity reports end on 9 February, its production reports on 23 February: 9 February is the
-        // latest day both are known for.
-        Assert.Equal(new DateOnly(2020, 2, 10), await StartAsync(connection, new PlanRequest()));
+        // The sample replays 23 January to 10 March: both daily feeds report to 10 March.
+        Assert.Equal(new DateOnly(2020, 3, 11), await StartAsync(connection, new PlanRequest()));
         Assert.Equal(new DateOnly(2020, 2, 17), await StartAsync(connection, new() { AsOf = new(2020, 2, 16) }));
         Assert.Equal(new DateOnly(2020, 2, 20), await StartAsync(connection, new(PlanStart: new(2020, 2, 20))));
         Assert.Equal(
@@ -26,12 +25,17 @@ public class PlanDatesTests : HangfireTests
             await StartAsync(connection, new(PlanStart: new(2020, 2, 20)) { AsOf = new(2020, 2, 19) })
         );
 
-        // A capacity report dated later moves the latest day only once production has reported that day too.
+        // Production reported only to 20 February: that is the latest day both are known for.
         await connection.ExecuteAsync(
-            "UPDATE capacity_reports SET report_date = @late WHERE report_date = @last",
-            new { late = new DateOnly(2020, 2, 12), last = new DateOnly(2020, 2, 9) }
+            "DELETE FROM production_reports WHERE report_date > @last",
+            new { last = new DateOnly(2020, 2, 20) }
         );
-        Assert.Equal(new DateOnly(2020, 2, 13), await StartAsync(connection, new PlanRequest()));
+        Assert.Equal(new DateOnly(2020, 2, 21), await StartAsync(connection, new PlanRequest()));
+        // A configured day stands in for a request that names none (PlanningOptions.AsOf).
+        var fixedDay = new PlanningOptions { AsOf = "2020-02-09" };
+        Assert.Equal(new DateOnly(2020, 2, 9), fixedDay.Dated(new PlanRequest()).AsOf);
+        Assert.Equal(new DateOnly(2020, 2, 16), fixedDay.Dated(new() { AsOf = new(2020, 2, 16) }).AsOf);
+        Assert.Null(fixedDay.Dated(new(PlanStart: new(2020, 2, 20))).AsOf);
     }
 
     [Fact]
@@ -49,7 +53,7 @@ public class PlanDatesTests : HangfireTests
         );
 
         Assert.Equal(
-            "As-of date 2020-01-01 is before the first hospital capacity report (2020-02-07): nothing is known on "
+            "As-of date 2020-01-01 is before the first hospital capacity report (2020-01-23): nothing is known on "
                 + "it yet.",
             early.Message
         );
@@ -67,6 +71,7 @@ public class PlanDatesTests : HangfireTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var node = TestPlanner.Node(
             db,
+            // Following the clock (the tests' default is a fixed day).
             ("Planner:Planning:AsOf", "clock"),
             ("Planner:Teams:TimeLimitSeconds", "2"),
             ("Planner:Solver:StageTimeLimitSeconds", "30")

@@ -9,6 +9,8 @@ public class RollingPlanTests
 {
     private const string Wuhan = "HB-WUHAN";
 
+    private static readonly PlanRequest Sample = new() { AsOf = TestPlanner.SampleAsOf };
+
     [Fact]
     public async Task NextDaysPlan_StartsFromTheStockYesterdaysPlanLeft_AndCountsItsGoodsOnTheRoad()
     {
@@ -67,10 +69,10 @@ public class RollingPlanTests
         await node.PrepareWithSourcesAsync(Ct);
         await node.PullAsync(ct: Ct);
         await using var connection = await node.Planner.OpenAsync(Ct);
-        var before = await InputsReader.ReadAsync(connection, PlanScenario.Baseline, days: 7);
+        var before = await InputsReader.ReadAsync(connection, PlanScenario.Baseline, Sample, 7);
 
-        await node.RunAsync(new PlanRequest(HorizonDays: 7), ct: Ct);
-        var after = await InputsReader.ReadAsync(connection, PlanScenario.Baseline, days: 7);
+        await node.RunAsync(Sample with { HorizonDays = 7 }, ct: Ct);
+        var after = await InputsReader.ReadAsync(connection, PlanScenario.Baseline, Sample, 7);
 
         // The published plan starts on the same day: nothing of it was sent before the new plan's start.
         Assert.Empty(after.EarlierShipments);
