@@ -43,6 +43,7 @@ public static class EarlierPlans
     /// <summary>Opening stock per depot and product as supply on day 0, the arrivals, and warnings.</summary>
     public static (List<Supply> Opening, List<Arrival> Arrivals, List<string> Warnings) CarryOver(
         PlanInputs inputs,
+        IReadOnlyDictionary<(string Depot, string Product), double> releasedSinceStock,
         IReadOnlyList<string> depots,
         IReadOnlyList<Lane> lanes
     )
@@ -51,8 +52,8 @@ public static class EarlierPlans
         var asOf = inputs.PlanStart.AddDays(-1);
         var stockDate = inputs.OpeningStock.ToDictionary(s => (s.Depot, s.Product), s => s.Day);
         var opening = inputs.OpeningStock.ToDictionary(s => (s.Depot, s.Product), s => (double)s.Quantity);
-        foreach (var p in inputs.ProductionSinceStock)
-            opening[(p.Depot, p.Product)] = opening.GetValueOrDefault((p.Depot, p.Product)) + p.Quantity;
+        foreach (var (key, quantity) in releasedSinceStock)
+            opening[key] = opening.GetValueOrDefault(key) + quantity;
         var arrivals = new List<Arrival>();
         foreach (var s in inputs.EarlierShipments.Where(s => lead.ContainsKey((s.From, s.To))))
         {

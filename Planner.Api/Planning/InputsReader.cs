@@ -24,15 +24,31 @@ public static class InputsReader
         WHERE r.level = 'province') ELSE c.parent_code END
         """;
 
-    private const string ProductionSql = $"""
-        SELECT {DepotOfSupplier} AS depot, p.product_code AS product, p.report_date AS day, SUM(p.output) AS quantity
+    /// <summary>Each supplier's reported daily output over the <see cref="HistoryDays"/> days up to the as-of day:
+    /// what production is forecast from. Nothing dated later is read.</summary>
+    private const string ProductionHistorySql = $"""
+        SELECT p.supplier_code AS supplier, {DepotOfSupplier} AS depot, p.product_code AS product,
+               p.report_date AS day, p.output AS quantity
         FROM production_reports p
         JOIN suppliers s ON s.code = p.supplier_code
         JOIN regions c ON c.code = s.county_code
-        WHERE p.report_date >= @start AND p.report_date < @end
-        GROUP BY 1, 2, 3
-        ORDER BY 1, 2, 3
+        WHERE p.report_date < @start AND p.report_date >= @historyFrom
+        ORDER BY 1, 3, 4
         """;
+
+    /// <summary>Each supplier's declared daily capacity per product.</summary>
+    private const string ProductionLinesSql = $"""
+        SELECT p.supplier_code AS supplier, {DepotOfSupplier} AS depot, p.product_code AS product,
+               p.daily_capacity AS capacity
+        FROM supplier_products p
+        JOIN suppliers s ON s.code = p.supplier_code
+        JOIN regions c ON c.code = s.county_code
+        ORDER BY 1, 3
+        """;
+
+    /// <summary>Days of reported output read before the as-of day: the trend's window and the longest release lag,
+    /// with room for gaps.</summary>
+    public const int HistoryDays = 28;
 
     /// <summary>Each supplier's latest stock report before the first planned day.</summary>
     private const string OpeningStockSql = $"""
@@ -43,20 +59,6 @@ public static class InputsReader
         WHERE k.as_of = (SELECT MAX(k2.as_of) FROM stock_reports k2
                          WHERE k2.supplier_code = k.supplier_code AND k2.product_code = k.product_code
                          AND k2.as_of < @start)
-        GROUP BY 1, 2
-        ORDER BY 1, 2
-        """;
-
-    /// <summary>Each supplier's production reported after its latest stock report, up to the as-of day.</summary>
-    private const string ProductionSinceStockSql = $"""
-        SELECT {DepotOfSupplier} AS depot, p.product_code AS product, SUM(p.output) AS quantity
-        FROM production_reports p
-        JOIN suppliers s ON s.code = p.supplier_code
-        JOIN regions c ON c.code = s.county_code
-        WHERE p.report_date < @start
-          AND p.report_date > (SELECT MAX(k.as_of) FROM stock_reports k
-                               WHERE k.supplier_code = p.supplier_code AND k.product_code = p.product_code
-                               AND k.as_of < @start)
         GROUP BY 1, 2
         ORDER BY 1, 2
         """;
@@ -157,7 +159,12 @@ public static class InputsReader
         var horizon = days
             ?? overrides.HorizonDays
             ?? int.Parse(Parameter(parameters, "horizon_days"), CultureInfo.InvariantCulture);
-        var window = new { start = planStart, end = planStart.AddDays(horizon) };
+        var window = new
+        {
+            start = planStart,
+            end = planStart.AddDays(horizon),
+            historyFrom = planStart.AddDays(-HistoryDays),
+        };
         return new PlanInputs
         {
             PlanStart = planStart,
@@ -177,7 +184,8 @@ public static class InputsReader
                 r => r.Level,
                 r => r.Multiplier
             ),
-            Production = (await db.QueryAsync<SupplyRow>(ProductionSql, window)).ToList(),
+            ProductionHistory = (await db.QueryAsync<OutputRow>(ProductionHistorySql, window)).ToList(),
+            ProductionLines = (await db.QueryAsync<LineRow>(ProductionLinesSql)).ToList(),
             OpeningStock = (await db.QueryAsync<SupplyRow>(OpeningStockSql, window)).ToList(),
             ReserveCity = await db.ExecuteScalarAsync<string?>(ReserveCitySql),
             HospitalDrivers = (await db.QueryAsync<HospitalDriverRow>(HospitalDriversSql, window)).ToList(),
@@ -187,7 +195,6 @@ public static class InputsReader
                 await db.QueryAsync<AssistanceRequestRow>(HubeiRequestsSql, new { kind = "supply" })
             ).ToList(),
             Care = await CareAsync(db, planStart),
-            ProductionSinceStock = (await db.QueryAsync<SupplyRow>(ProductionSinceStockSql, window)).ToList(),
             EarlierShipments = await EarlierShipmentsAsync(db, planStart),
         };
     }

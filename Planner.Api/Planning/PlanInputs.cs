@@ -32,6 +32,25 @@ public sealed record TierInfo
     public string NameEn { get; init; } = "";
 }
 
+/// <summary>A supplier's reported output of a product on a day, and the depot it enters the network at.</summary>
+public sealed record OutputRow
+{
+    public string Supplier { get; init; } = "";
+    public string Depot { get; init; } = "";
+    public string Product { get; init; } = "";
+    public DateOnly Day { get; init; }
+    public long Quantity { get; init; }
+}
+
+/// <summary>A supplier's line: the product it makes, its declared daily capacity, and its depot.</summary>
+public sealed record LineRow
+{
+    public string Supplier { get; init; } = "";
+    public string Depot { get; init; } = "";
+    public string Product { get; init; } = "";
+    public long Capacity { get; init; }
+}
+
 /// <summary>Production (or, for opening stock, the stock held) of a product entering the network at a depot on a
 /// date.</summary>
 public sealed record SupplyRow
@@ -158,14 +177,17 @@ public sealed record PlanInputs
     public required IReadOnlyList<ProductInfo> Products { get; init; }
     public required IReadOnlyList<TierInfo> Tiers { get; init; }
     public required IReadOnlyDictionary<int, double> RiskMultipliers { get; init; }
-    public required IReadOnlyList<SupplyRow> Production { get; init; }
+
+    /// <summary>Each supplier's reported daily output up to the as-of day (<see cref="InputsReader.HistoryDays"/>
+    /// days).</summary>
+    public required IReadOnlyList<OutputRow> ProductionHistory { get; init; }
+
+    /// <summary>Each supplier's lines: product and declared daily capacity.</summary>
+    public required IReadOnlyList<LineRow> ProductionLines { get; init; }
 
     /// <summary>Each depot's stock on its latest report on or before the as-of day (<see cref="SupplyRow.Day"/>
     /// the report's date).</summary>
     public required IReadOnlyList<SupplyRow> OpeningStock { get; init; }
-
-    /// <summary>Production reported after each stock report, up to the as-of day.</summary>
-    public IReadOnlyList<SupplyRow> ProductionSinceStock { get; init; } = [];
 
     /// <summary>What the plans in force sent on the days before the start (<see cref="EarlierPlans"/>).</summary>
     public IReadOnlyList<EarlierShipment> EarlierShipments { get; init; } = [];

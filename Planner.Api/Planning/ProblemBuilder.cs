@@ -23,8 +23,12 @@ public static class ProblemBuilder
         var reserveCity = inputs.ReserveCity ?? cities[0].Code;
         var lanes = Lanes(province, cities.Single(c => c.Code == reserveCity), cities, counties, sites);
         List<string> depots = [province.Code, .. cities.Select(c => c.Code)];
-        var (opening, arrivals, warnings) = EarlierPlans.CarryOver(inputs, depots, lanes);
-        var (supplies, floors) = Supplies(inputs, province.Code, opening);
+        var production = ProductionSupply.Build(
+            inputs,
+            inputs.OpeningStock.ToDictionary(s => (s.Depot, s.Product), s => s.Day)
+        );
+        var (opening, arrivals, carried) = EarlierPlans.CarryOver(inputs, production.ReleasedSinceStock, depots, lanes);
+        var (supplies, floors) = Supplies(inputs, province.Code, opening, production.Planned);
         var problem = new AllocationProblem
         {
             Days = inputs.HorizonDays,
@@ -59,29 +63,36 @@ public static class ProblemBuilder
             criticalCare
         )
         {
-            Warnings = warnings,
+            Warnings = [.. carried, .. production.Warnings],
         };
     }
 
     /// <summary>
-    /// Production in the window (a scenario's factor applies to production, not to stock already held) and each
-    /// depot's opening stock on day 0; the provincial reserve keeps a share of its opening stock as a floor that only
-    /// tier-1 needs may breach.
+    /// Forecast production (<see cref="ProductionSupply"/>; a scenario's factor applies to production, not to stock
+    /// held) and each depot's opening stock on day 0; the provincial reserve keeps a share of its opening stock as a
+    /// floor that only tier-1 needs may breach.
     /// </summary>
     private static (List<Supply> Supplies, List<ReserveFloor> Floors) Supplies(
         PlanInputs inputs,
         string province,
-        List<Supply> opening
+        List<Supply> opening,
+        List<(string Depot, string Product, int Day, double Quantity)> production
     )
     {
         var supplies = new List<Supply>();
-        foreach (var s in inputs.Production)
+        foreach (
+            var s in production
+                .OrderBy(p => p.Depot, StringComparer.Ordinal)
+                .ThenBy(p => p.Product, StringComparer.Ordinal)
+                .ThenBy(p => p.Day)
+        )
         {
             var quantity = Math.Round(
                 s.Quantity * inputs.Overrides.Production(s.Product, s.Depot),
                 MidpointRounding.AwayFromZero
             );
-            supplies.Add(new Supply(s.Depot, s.Product, s.Day.DayNumber - inputs.PlanStart.DayNumber, quantity));
+            if (quantity > 0)
+                supplies.Add(new Supply(s.Depot, s.Product, s.Day, quantity));
         }
         var openingReserve = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var s in opening)

@@ -62,14 +62,20 @@ public static class TestPlanner
         System.Data.Common.DbConnection db,
         int? days = null,
         ScenarioOverrides? overrides = null
+    ) => ProblemBuilder.Build(await InputsAsync(db, days, overrides));
+
+    /// <summary>The inputs of a plan of the baseline (or of <paramref name="overrides"/>) as of
+    /// <see cref="SampleAsOf"/>, read from <paramref name="db"/>.</summary>
+    public static Task<PlanInputs> InputsAsync(
+        System.Data.Common.DbConnection db,
+        int? days = null,
+        ScenarioOverrides? overrides = null
     ) =>
-        ProblemBuilder.Build(
-            await InputsReader.ReadAsync(
-                db,
-                overrides is null ? PlanScenario.Baseline : PlanScenario.Baseline with { Overrides = overrides },
-                new PlanRequest { AsOf = SampleAsOf },
-                days
-            )
+        InputsReader.ReadAsync(
+            db,
+            overrides is null ? PlanScenario.Baseline : PlanScenario.Baseline with { Overrides = overrides },
+            new PlanRequest { AsOf = SampleAsOf },
+            days
         );
 
     /// <summary>The repository's data folder.</summary>

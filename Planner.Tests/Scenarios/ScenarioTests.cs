@@ -13,12 +13,7 @@ public class ScenarioTests : HangfireTests
         var settings = await TestPlanner.PulledAsync(db);
         await using var connection = await settings.Planner.OpenAsync(Ct);
         // Read once; the overrides are applied by the problem builder alone, without the database.
-        var inputs = await InputsReader.ReadAsync(
-            connection,
-            PlanScenario.Baseline,
-            new PlanRequest { AsOf = TestPlanner.SampleAsOf },
-            7
-        );
+        var inputs = await TestPlanner.InputsAsync(connection, days: 7);
         var baseline = ProblemBuilder.Build(inputs);
         var county = baseline.Problem.Demands.First(d => d.Tier == 2 && d.Segment != "hubei").Destination;
         var team = baseline.Care.Teams[0].Code;

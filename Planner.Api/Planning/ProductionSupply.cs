@@ -1,0 +1,87 @@
+using Planner.Solver.Forecasting;
+
+namespace Planner.Api.Planning;
+
+/// <summary>
+/// Production in a plan is forecast, not read: nothing reported after the as-of day is used. Each supplier's line
+/// (<see cref="Production.Forecast"/>: recent output at its recent ramp, capped by the declared capacity) gives what
+/// becomes available on each planned day, the median (P50) entering the plan. Products sterilised with ethylene oxide
+/// are released <c>release_lag_days:PRODUCT</c> days (a planning parameter) after they are made: their first planned
+/// days get the output already reported, and the output a stock report could not yet hold counts from its release.
+/// </summary>
+public static class ProductionSupply
+{
+    /// <summary>A depot's production of a product on a planned day (0-based), and its released output between its
+    /// stock report and the as-of day.</summary>
+    public sealed record Result(
+        List<(string Depot, string Product, int Day, double Quantity)> Planned,
+        Dictionary<(string Depot, string Product), double> ReleasedSinceStock,
+        List<string> Warnings
+    );
+
+    public static Result Build(PlanInputs inputs, IReadOnlyDictionary<(string, string), DateOnly> stockDates)
+    {
+        var asOf = inputs.PlanStart.AddDays(-1);
+        var history = inputs.ProductionHistory.ToLookup(r => (r.Supplier, r.Product));
+        var planned = new Dictionary<(string, string, int), double>();
+        var released = new Dictionary<(string, string), double>();
+        var warnings = new List<string>();
+        foreach (var line in Lines(inputs))
+        {
+            var lag = Lag(inputs.Parameters, line.Product);
+            var rows = history[(line.Supplier, line.Product)].ToList();
+            var series = new DailySeries(
+                $"{line.Supplier} {line.Product}",
+                rows.Select(r => new DailyPoint(r.Day, r.Quantity)),
+                asOf
+            );
+            var forecast = Production.Forecast(
+                new ProductionLine(line.Supplier, line.Product, line.Capacity, lag),
+                series,
+                asOf,
+                inputs.HorizonDays
+            );
+            warnings.AddRange(forecast.Available.Warnings.Select(w => w.Message));
+            foreach (var day in forecast.Available.Days)
+            {
+                var key = (line.Depot, line.Product, day.Horizon - 1);
+                planned[key] = planned.GetValueOrDefault(key) + day.P50;
+            }
+            // Released after the depot's stock report, up to the as-of day: made lag days before.
+            var counted = stockDates.GetValueOrDefault((line.Depot, line.Product), DateOnly.MaxValue);
+            var since = rows.Where(r => r.Day.AddDays(lag) > counted && r.Day.AddDays(lag) <= asOf)
+                .Sum(r => r.Quantity);
+            if (since > 0)
+                released[(line.Depot, line.Product)] = released.GetValueOrDefault((line.Depot, line.Product)) + since;
+        }
+        return new Result(
+            planned.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).ToList(),
+            released,
+            warnings
+        );
+    }
+
+    /// <summary>Days from making to release of <paramref name="product"/>: planning parameter
+    /// <c>release_lag_days:PRODUCT</c>, 0 when absent.</summary>
+    public static int Lag(IReadOnlyDictionary<string, string> parameters, string product) =>
+        parameters.TryGetValue($"release_lag_days:{product}", out var days)
+            ? int.Parse(days, CultureInfo.InvariantCulture)
+            : 0;
+
+    /// <summary>The declared lines, and any supplier-product that reported output without one (uncapped).</summary>
+    private static IEnumerable<LineRow> Lines(PlanInputs inputs)
+    {
+        var declared = inputs.ProductionLines.Select(l => (l.Supplier, l.Product)).ToHashSet();
+        var undeclared = inputs
+            .ProductionHistory.Where(r => !declared.Contains((r.Supplier, r.Product)))
+            .GroupBy(r => (r.Supplier, r.Product, r.Depot))
+            .Select(g => new LineRow
+            {
+                Supplier = g.Key.Supplier,
+                Product = g.Key.Product,
+                Depot = g.Key.Depot,
+                Capacity = long.MaxValue,
+            });
+        return inputs.ProductionLines.Concat(undeclared);
+    }
+}
