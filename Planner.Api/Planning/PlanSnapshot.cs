@@ -26,6 +26,9 @@ public sealed record PlanSnapshot(
     /// <summary>What the inputs made the builder assume (e.g. earlier plans sent more than a depot held).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The forecast the plan is made on.</summary>
+    public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);
+
     /// <summary>The segment of deployed teams' PPE kits.</summary>
     public const string TeamKitSegment = "team_kit";
 

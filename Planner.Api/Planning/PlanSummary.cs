@@ -36,6 +36,9 @@ public sealed record PlanSummary(
     /// <summary>Warnings the run was published with (stale feeds under <c>Planner:Freshness:Mode=warn</c>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The forecast the plan is made on (<see cref="PlanForecast"/>).</summary>
+    public PlanForecast? Forecast { get; init; }
+
     /// <summary>
     /// The care plan: the team plan's status (Optimal, or Feasible with the proven relative gap), weighted coverage and
     /// CP-SAT's bound, travel (km) and changes against the previous plan; assignments, uncovered needs with reasons,

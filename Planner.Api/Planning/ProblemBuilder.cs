@@ -64,6 +64,7 @@ public static class ProblemBuilder
         )
         {
             Warnings = [.. carried, .. production.Warnings],
+            Forecast = new PlanForecast(inputs.PlanStart.AddDays(-1), production.Forecasts),
         };
     }
 

@@ -17,7 +17,11 @@ public static class ProductionSupply
         List<(string Depot, string Product, int Day, double Quantity)> Planned,
         Dictionary<(string Depot, string Product), double> ReleasedSinceStock,
         List<string> Warnings
-    );
+    )
+    {
+        /// <summary>What is made, observed and forecast, per depot and product and for the province.</summary>
+        public List<DriverForecast> Forecasts { get; init; } = [];
+    }
 
     public static Result Build(PlanInputs inputs, IReadOnlyDictionary<(string, string), DateOnly> stockDates)
     {
@@ -26,6 +30,7 @@ public static class ProductionSupply
         var planned = new Dictionary<(string, string, int), double>();
         var released = new Dictionary<(string, string), double>();
         var warnings = new List<string>();
+        var made = new List<(LineRow Line, Forecast Output)>();
         foreach (var line in Lines(inputs))
         {
             var lag = Lag(inputs.Parameters, line.Product);
@@ -42,6 +47,7 @@ public static class ProductionSupply
                 inputs.HorizonDays
             );
             warnings.AddRange(forecast.Available.Warnings.Select(w => w.Message));
+            made.Add((line, forecast.Output));
             foreach (var day in forecast.Available.Days)
             {
                 var key = (line.Depot, line.Product, day.Horizon - 1);
@@ -58,8 +64,64 @@ public static class ProductionSupply
             planned.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value)).ToList(),
             released,
             warnings
-        );
+        )
+        {
+            Forecasts = Forecasts(inputs, made, inputs.Regions.Single(r => r.Level == "province").Code),
+        };
     }
+
+    /// <summary>Output made per depot and product, and the province's per product: the last
+    /// <see cref="PlanForecast.ObservedDays"/> reported days, then the forecast.</summary>
+    private static List<DriverForecast> Forecasts(
+        PlanInputs inputs,
+        List<(LineRow Line, Forecast Output)> made,
+        string province
+    )
+    {
+        var asOf = inputs.PlanStart.AddDays(-1);
+        var from = asOf.AddDays(1 - PlanForecast.ObservedDays);
+        var history = inputs.ProductionHistory.Where(r => r.Day >= from).ToList();
+        var groups = made.Select(m => (Region: m.Line.Depot, m.Line.Product, m.Output))
+            .Concat(made.Select(m => (Region: province, m.Line.Product, m.Output)))
+            .GroupBy(m => (m.Region, m.Product));
+        return groups
+            .OrderBy(g => g.Key.Region, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Product, StringComparer.Ordinal)
+            .Select(g => new DriverForecast(
+                "production",
+                g.Key.Region,
+                g.Key.Product,
+                Enumerable
+                    .Range(0, PlanForecast.ObservedDays)
+                    .Select(i => from.AddDays(i))
+                    .Select(d => new ObservedDay(
+                        d,
+                        history
+                            .Where(r =>
+                                r.Day == d
+                                && r.Product == g.Key.Product
+                                && (g.Key.Region == province || r.Depot == g.Key.Region)
+                            )
+                            .Sum(r => (double)r.Quantity)
+                    ))
+                    .ToList(),
+                Summed(g.Select(m => m.Output).ToList())
+            ))
+            .ToList();
+    }
+
+    private static List<ForecastDay> Summed(List<Forecast> forecasts) =>
+        forecasts[0]
+            .Days.Select(
+                (day, i) =>
+                    day with
+                    {
+                        P10 = Math.Round(forecasts.Sum(f => f.Days[i].P10), 1),
+                        P50 = Math.Round(forecasts.Sum(f => f.Days[i].P50), 1),
+                        P90 = Math.Round(forecasts.Sum(f => f.Days[i].P90), 1),
+                    }
+            )
+            .ToList();
 
     /// <summary>Days from making to release of <paramref name="product"/>: planning parameter
     /// <c>release_lag_days:PRODUCT</c>, 0 when absent.</summary>

@@ -62,6 +62,12 @@ public static class CityWorkbook
         ProvinceWorkbook.Shipments(workbook.Worksheets.Add("Inbound"), "Inbound", run, snapshot, inbound);
         ProvinceWorkbook.Shipments(workbook.Worksheets.Add("Outbound"), "Outbound", run, snapshot, outbound);
         ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, shortfalls);
+        ForecastSheet.Write(
+            workbook.Worksheets.Add("Forecast"),
+            run,
+            snapshot,
+            new HashSet<string>(StringComparer.Ordinal) { cityCode }
+        );
         workbook.SaveAs(path);
     }
 

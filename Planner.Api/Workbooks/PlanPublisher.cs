@@ -48,6 +48,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
         ) with
         {
             Warnings = warnings,
+            Forecast = snapshot.Forecast,
         };
 
         var files = new List<PublishedFile>();

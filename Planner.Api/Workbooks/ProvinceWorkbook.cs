@@ -49,6 +49,12 @@ public static class ProvinceWorkbook
         CareSheets.Transfers(workbook.Worksheets.Add("Transfers"), run, snapshot, care);
         Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, report.Shortfalls);
         Inputs(workbook.Worksheets.Add("Inputs"), run, snapshot);
+        ForecastSheet.Write(
+            workbook.Worksheets.Add("Forecast"),
+            run,
+            snapshot,
+            snapshot.Forecast.Drivers.Select(d => d.Region).ToHashSet(StringComparer.Ordinal)
+        );
         workbook.SaveAs(path);
     }
 

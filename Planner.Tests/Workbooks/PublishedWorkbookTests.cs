@@ -51,6 +51,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Transfers",
         "Shortfalls",
         "Inputs",
+        "Forecast",
     ];
     private static readonly string[] CitySheets =
     [
@@ -61,6 +62,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Inbound",
         "Outbound",
         "Shortfalls",
+        "Forecast",
     ];
 
     /// <summary>The province workbook's tables, as sheet!table in order.</summary>
@@ -68,6 +70,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [
         "Cities!Cities",
         "Daily!Daily",
+        "Forecast!Forecast",
         "Hubei!HubeiSupplies",
         "Hubei!HubeiTeams",
         "Inputs!DemandBySegment",
@@ -409,7 +412,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             var sheets = zip
                 .Entries.Where(e => e.FullName.StartsWith("xl/worksheets/sheet", StringComparison.Ordinal))
                 .ToList();
-            Assert.Equal(11, sheets.Count);
+            Assert.Equal(ProvinceSheets.Length, sheets.Count);
             Assert.All(sheets, e =>
             {
                 using var reader = new StreamReader(e.Open());
