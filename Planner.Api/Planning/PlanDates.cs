@@ -1,3 +1,5 @@
+using Planner.Api.Sources;
+
 namespace Planner.Api.Planning;
 
 /// <summary>
@@ -46,6 +48,47 @@ public static class PlanDates
             "yyyy-MM-dd",
             CultureInfo.InvariantCulture
         );
+    }
+
+    private const string LatestReportsSql = """
+        SELECT (SELECT MAX(report_date) FROM capacity_reports WHERE report_date <= @asOf) AS LastCapacity,
+               (SELECT MAX(report_date) FROM production_reports WHERE report_date <= @asOf) AS LastProduction
+        """;
+
+    /// <summary>
+    /// The freshness gate on the dates the data are about: each daily feed's latest report on or before the as-of
+    /// day may be at most <see cref="FreshnessOptions.MaxDataAge"/> days older than it. An older one refuses the run
+    /// (or, with <c>Planner:Freshness:Mode=warn</c>, gives a warning), naming the dates.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> GateAsync(DbConnection db, DateOnly asOf, FreshnessOptions options)
+    {
+        var dates = await db.QuerySingleAsync<ReportDates>(LatestReportsSql, new { asOf });
+        var stale = new[]
+        {
+            Stale("hospital capacity reports", dates.LastCapacity, options.MaxDataAge(Feed.Hospitals)),
+            Stale("production reports", dates.LastProduction, options.MaxDataAge(Feed.Production)),
+        }
+            .OfType<string>()
+            .ToList();
+        if (stale.Count > 0 && options.Refuse)
+        {
+            throw new PlannerException(
+                $"Data too old for a plan as of {asOf:yyyy-MM-dd}: {string.Join("; ", stale)}. Plan as of an earlier "
+                    + "day, or raise Planner:Freshness:MaxDataAgeDays (Planner:Freshness:Mode=warn publishes with a "
+                    + "warning)."
+            );
+        }
+        return stale.Select(s => $"stale data: {s}").ToList();
+
+        string? Stale(string what, DateOnly? last, int limit) =>
+            last switch
+            {
+                null => $"no {what} on or before {asOf:yyyy-MM-dd}",
+                { } day when asOf.DayNumber - day.DayNumber > limit =>
+                    $"{what} end on {day:yyyy-MM-dd}, {asOf.DayNumber - day.DayNumber} days before "
+                        + $"{asOf:yyyy-MM-dd} (limit {limit})",
+                _ => null,
+            };
     }
 
     private sealed class ReportDates

@@ -214,7 +214,8 @@ public sealed class PlanPipeline(
             SourceFreshness.Lineage(run.Lineage)
         );
 
-    /// <summary>The freshness gate and lineage, then the inputs, on one connection.</summary>
+    /// <summary>The freshness gates (when the feeds were pulled; the days their reports are about) and lineage, then
+    /// the inputs, on one connection.</summary>
     private async Task<(IReadOnlyList<PullRun> Lineage, IReadOnlyList<string> Warnings, PlanInputs Inputs)> ReadAsync(
         PlanRequest request,
         Action<string> progress,
@@ -224,11 +225,11 @@ public sealed class PlanPipeline(
         await using var db = await planner.OpenAsync(ct);
         var (lineage, warnings) = await SourceFreshness.GateAsync(db, freshness.Value, clock.GetUtcNow(), progress);
         var scenario = await InputsReader.ScenarioAsync(db, request.Scenario);
-        return (
-            lineage,
-            warnings,
-            await InputsReader.ReadAsync(db, scenario, planning.Value.Dated(request), request.HorizonDays)
-        );
+        var inputs = await InputsReader.ReadAsync(db, scenario, planning.Value.Dated(request), request.HorizonDays);
+        var dated = await PlanDates.GateAsync(db, inputs.PlanStart.AddDays(-1), freshness.Value);
+        foreach (var warning in dated)
+            progress($"warning: {warning}");
+        return (lineage, [.. warnings, .. dated], inputs);
     }
 
     /// <summary>Patient transfers, staffing needs and the team plan (against the earlier run's teams when

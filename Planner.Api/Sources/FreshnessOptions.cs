@@ -16,6 +16,13 @@ public sealed class FreshnessOptions
     /// pull.</summary>
     public Dictionary<string, double> MaxAgeMinutes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Largest gap in days per daily feed (<c>hospitals</c>, <c>production</c>) between its latest report
+    /// and the plan's as-of day (default 2).</summary>
+    public Dictionary<string, int> MaxDataAgeDays { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The gap allowed between <paramref name="feed"/>'s latest report and the as-of day.</summary>
+    public int MaxDataAge(Feed feed) => MaxDataAgeDays.TryGetValue(feed.ToString(), out var days) ? days : 2;
+
     /// <summary>Refuse the run (true) or publish it with a warning (false).</summary>
     public bool Refuse => !Mode.Equals("warn", StringComparison.OrdinalIgnoreCase);
 
@@ -48,6 +55,11 @@ public sealed class FreshnessOptions
                 {
                     failures.Add($"{Section}:MaxAgeMinutes:{feed} is {minutes}; it must be more than 0.");
                 }
+            }
+            foreach (var (feed, days) in o.MaxDataAgeDays)
+            {
+                if (!Enum.TryParse<Feed>(feed, ignoreCase: true, out _) || days < 0)
+                    failures.Add($"{Section}:MaxDataAgeDays:{feed} must name a feed and be 0 or more (got {days}).");
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

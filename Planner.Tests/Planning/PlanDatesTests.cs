@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.InMemory;
 using Microsoft.Extensions.Logging.Abstractions;
 using Planner.Api;
+using Planner.Api.Sources;
 using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Planning;
@@ -66,6 +67,43 @@ public class PlanDatesTests : HangfireTests
     }
 
     [Fact]
+    public async Task DataAboutDaysLongBeforeTheAsOfDay_RefuseThePlan_OrWarn_NamingTheDates()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var node = await TestPlanner.PulledAsync(db);
+        await using var connection = await node.Planner.OpenAsync(Ct);
+        var refuse = new FreshnessOptions();
+        var warn = new FreshnessOptions { Mode = "warn", MaxDataAgeDays = { ["production"] = 30 } };
+
+        // The replay reports to 10 March: as of 12 March both feeds are 2 days behind, within the limit.
+        Assert.Empty(await PlanDates.GateAsync(connection, new(2020, 3, 12), refuse));
+        var refused = await Assert.ThrowsAsync<PlannerException>(() =>
+            PlanDates.GateAsync(connection, new(2020, 3, 20), refuse)
+        );
+        var warned = await PlanDates.GateAsync(connection, new(2020, 3, 20), warn);
+        var none = await PlanDates.GateAsync(connection, new(2020, 1, 1), warn);
+
+        Assert.Equal(
+            "Data too old for a plan as of 2020-03-20: hospital capacity reports end on 2020-03-10, 10 days before "
+                + "2020-03-20 (limit 2); production reports end on 2020-03-10, 10 days before 2020-03-20 (limit 2). "
+                + "Plan as of an earlier day, or raise Planner:Freshness:MaxDataAgeDays (Planner:Freshness:Mode=warn "
+                + "publishes with a warning).",
+            refused.Message
+        );
+        Assert.Equal(
+            ["stale data: hospital capacity reports end on 2020-03-10, 10 days before 2020-03-20 (limit 2)"],
+            warned
+        );
+        Assert.Equal(
+            [
+                "stale data: no hospital capacity reports on or before 2020-01-01",
+                "stale data: no production reports on or before 2020-01-01",
+            ],
+            none
+        );
+    }
+
+    [Fact]
     public async Task DailyPlan_FollowingTheClock_PlansAsOfTheClocksDay_FromTheNext()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
@@ -111,6 +149,7 @@ public class PlanDatesTests : HangfireTests
     [Theory]
     [InlineData("Planner:Planning:AsOf", "yesterday")]
     [InlineData("Planner:Planning:ReplayDayMinutes", "0")]
+    [InlineData("Planner:Freshness:MaxDataAgeDays:hospitals", "-1")]
     public void PlanningOptions_BadValues_StopStartUp_NamingTheKey(string key, string value) =>
         Assert.Contains(key, TestOptions.StartupError((key, value)), StringComparison.Ordinal);
 
