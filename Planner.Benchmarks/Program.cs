@@ -8,6 +8,7 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- web [options]          (see WebBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- uploads [options]      (see UploadsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- recovery [options]     (see RecoveryBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- forecast [options]     (see ForecastBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var upload, .. var uploadArgs] && upload.StartsWith("uploads-", StringComparison.Ordinal))
 {
@@ -31,6 +32,7 @@ if (args is ["--child", var job, .. var rest])
     ("web", WebBenchmark.RunAsync, WebBenchmark.Usage),
     ("uploads", UploadsBenchmark.RunAsync, UploadsBenchmark.Usage),
     ("recovery", RecoveryBenchmark.RunAsync, RecoveryBenchmark.Usage),
+    ("forecast", ForecastBenchmark.RunAsync, ForecastBenchmark.Usage),
 ];
 if (args is [var name, .. var options] && benchmarks.FirstOrDefault(b => b.Name == name) is { RunAsync: { } run })
 {
