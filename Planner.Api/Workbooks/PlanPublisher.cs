@@ -28,21 +28,11 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
     {
         var province = $"plan-province-{snapshot.PlanStart:yyyyMMdd}-{info.RunId}.xlsx";
         var cities = options.Value.Cities ? snapshot.Regions.Where(r => r.Level == "city").ToList() : [];
-        var sources = lineage
-            .Select(p => new PlanSummary.SourceEntry(
-                p.Feed.ToString().ToLowerInvariant(),
-                p.Id,
-                p.RowsRead,
-                p.RowsChanged,
-                p.RowsRejected,
-                p.Watermark
-            ))
-            .ToList();
         var summary = PlanSummary.From(
             info,
             result,
             report,
-            sources,
+            Sources(lineage),
             [province, .. cities.Select(c => CityWorkbook.FileName(c.Code, info))],
             care
         ) with
@@ -74,6 +64,18 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
         files.Add(Published("summary", json, _ => { }));
         return (summary, files);
     }
+
+    private static List<PlanSummary.SourceEntry> Sources(IReadOnlyList<PullRun> lineage) =>
+        lineage
+            .Select(p => new PlanSummary.SourceEntry(
+                p.Feed.ToString().ToLowerInvariant(),
+                p.Id,
+                p.RowsRead,
+                p.RowsChanged,
+                p.RowsRejected,
+                p.Watermark
+            ))
+            .ToList();
 
     private static PublishedFile Published(string kind, string path, Action<string> write)
     {
