@@ -153,7 +153,7 @@ public static class JobsBenchmark
                 + "worker`, one Hangfire worker each, default settings) are started and, once registered, "
         );
         md.Append(
-            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the three feeds, plans "
+            "the Zhejiang daily plan is queued as many times as the table says (each run pulls the four feeds, plans "
                 + "care with CP-SAT, solves the allocation with CLP on both cores, writes the workbook and records "
                 + "it). "
         );

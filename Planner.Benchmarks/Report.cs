@@ -224,7 +224,7 @@ public static class Report
         md.Line("|---|---:|");
         md.Line($"| migrate + import reference data | {z.Build.Prepare:0.00} |");
         md.Line($"| seed the three sample sources | {z.Build.Seed:0.00} |");
-        md.Line($"| pull the three feeds | {z.Build.Pull:0.00} |");
+        md.Line($"| pull the four feeds | {z.Build.Pull:0.00} |");
         md.Line($"| snapshot → `AllocationProblem` | {z.Build.Snapshot:0.00} |");
         md.Line($"| **problem build, total** | **{z.Build.Total:0.00}** |");
         md.Line($"| solve, first in the process (loads OR-Tools, JIT) | {z.First.Seconds:0.00} |");

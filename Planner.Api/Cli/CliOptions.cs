@@ -65,11 +65,14 @@ internal static class CliOptions
     public static Option<Feed?> Feed() =>
         new("--feed")
         {
-            Description = "only this feed: production, hospitals or teams",
+            Description = "only this feed: production, hospitals, teams or situation",
             CustomParser = r =>
                 Enum.TryParse<Feed>(Token(r), ignoreCase: true, out var f) && Enum.IsDefined(f)
                     ? f
-                    : Error<Feed?>(r, $"--feed '{Token(r)}' is not a feed; use production, hospitals or teams."),
+                    : Error<Feed?>(
+                        r,
+                        $"--feed '{Token(r)}' is not a feed; use production, hospitals, teams or situation."
+                    ),
         };
 
     public static Option<string?> Out(string description) => new("--out") { Description = description };

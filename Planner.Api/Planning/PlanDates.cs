@@ -52,7 +52,8 @@ public static class PlanDates
 
     private const string LatestReportsSql = """
         SELECT (SELECT MAX(report_date) FROM capacity_reports WHERE report_date <= @asOf) AS LastCapacity,
-               (SELECT MAX(report_date) FROM production_reports WHERE report_date <= @asOf) AS LastProduction
+               (SELECT MAX(report_date) FROM production_reports WHERE report_date <= @asOf) AS LastProduction,
+               (SELECT MAX(report_date) FROM situation_reports WHERE report_date <= @asOf) AS LastSituation
         """;
 
     /// <summary>
@@ -67,6 +68,7 @@ public static class PlanDates
         {
             Stale("hospital capacity reports", dates.LastCapacity, options.MaxDataAge(Feed.Hospitals)),
             Stale("production reports", dates.LastProduction, options.MaxDataAge(Feed.Production)),
+            Stale("case bulletins", dates.LastSituation, options.MaxDataAge(Feed.Situation)),
         }
             .OfType<string>()
             .ToList();
@@ -96,5 +98,6 @@ public static class PlanDates
         public DateOnly? FirstCapacity { get; set; }
         public DateOnly? LastCapacity { get; set; }
         public DateOnly? LastProduction { get; set; }
+        public DateOnly? LastSituation { get; set; }
     }
 }

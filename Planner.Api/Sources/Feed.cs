@@ -1,11 +1,14 @@
 namespace Planner.Api.Sources;
 
-/// <summary>The three source feeds the planner pulls.</summary>
+/// <summary>The four source feeds the planner pulls.</summary>
 public enum Feed
 {
     Production,
     Hospitals,
     Teams,
+
+    /// <summary>The epidemic situation by county: case bulletins, risk levels, employees on post.</summary>
+    Situation,
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ internal static class Feeds
             Feed.Production => Production,
             Feed.Hospitals => Hospitals,
             Feed.Teams => Teams,
+            Feed.Situation => Situation,
             _ => throw new ArgumentOutOfRangeException(nameof(feed)),
         };
 
@@ -221,6 +222,64 @@ internal static class Feeds
             r => $"team {r.OptionalText("team_code")} {r.OptionalText("specialty")}"
         ),
     ];
+
+    private static readonly FeedTable[] Situation =
+    [
+        new(
+            "case_bulletins",
+            "SELECT county_code, report_date, confirmed_cumulative, new_confirmed, under_observation, row_version "
+                + "FROM case_bulletins WHERE row_version > @watermark ORDER BY row_version",
+            Target: "situation_reports",
+            Keys: ["county_code", "report_date"],
+            Values: ["confirmed_cumulative", "new_confirmed", "under_observation"],
+            StampsPullRun: true,
+            (r, known) =>
+                [
+                    County(r, known),
+                    r.Date("report_date"),
+                    r.Count("confirmed_cumulative"),
+                    r.Count("new_confirmed"),
+                    r.Count("under_observation"),
+                ],
+            r => $"bulletin {r.OptionalText("county_code")} {r.OptionalText("report_date")}"
+        ),
+        new(
+            "risk_map",
+            "SELECT county_code, effective_date, risk_level, row_version FROM risk_map "
+                + "WHERE row_version > @watermark ORDER BY row_version",
+            Target: "county_risk_levels",
+            Keys: ["county_code", "effective_date"],
+            Values: ["risk_level"],
+            StampsPullRun: true,
+            (r, known) =>
+            {
+                var county = County(r, known);
+                var date = r.Date("effective_date");
+                var level = r.Count("risk_level");
+                r.Require(level is >= 1 and <= 5, $"risk_level is {level}; it must be 1 (low) to 5 (high)");
+                return [county, date, level];
+            },
+            r => $"risk {r.OptionalText("county_code")} {r.OptionalText("effective_date")}"
+        ),
+        new(
+            "workforce",
+            "SELECT county_code, report_date, employees_on_post, row_version FROM workforce "
+                + "WHERE row_version > @watermark ORDER BY row_version",
+            Target: "workforce_reports",
+            Keys: ["county_code", "report_date"],
+            Values: ["employees_on_post"],
+            StampsPullRun: true,
+            (r, known) => [County(r, known), r.Date("report_date"), r.Count("employees_on_post")],
+            r => $"workforce {r.OptionalText("county_code")} {r.OptionalText("report_date")}"
+        ),
+    ];
+
+    private static string County(SourceRow r, KnownCodes known)
+    {
+        var code = r.Text("county_code");
+        r.Require(known.Counties.TryGetValue(code, out var held), $"county_code {code} is not a Zhejiang county");
+        return held ?? code;
+    }
 
     // Both return the known set's own copy of a code, so that the many rows kept until the pull's end share a few
     // strings instead of each holding the one just read (fewer objects for the garbage collector to move).

@@ -16,8 +16,8 @@ public sealed class FreshnessOptions
     /// pull.</summary>
     public Dictionary<string, double> MaxAgeMinutes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Largest gap in days per daily feed (<c>hospitals</c>, <c>production</c>) between its latest report
-    /// and the plan's as-of day (default 2).</summary>
+    /// <summary>Largest gap in days per daily feed (<c>hospitals</c>, <c>production</c>, <c>situation</c>) between
+    /// its latest report and the plan's as-of day (default 2).</summary>
     public Dictionary<string, int> MaxDataAgeDays { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The gap allowed between <paramref name="feed"/>'s latest report and the as-of day.</summary>

@@ -149,7 +149,7 @@ public sealed class PullRunRecord
     /// <summary>Pull run id.</summary>
     public string Id { get; set; } = "";
 
-    /// <summary>production, hospitals or teams.</summary>
+    /// <summary>production, hospitals, teams or situation.</summary>
     public string Source { get; set; } = "";
 
     /// <summary>running, succeeded or failed.</summary>

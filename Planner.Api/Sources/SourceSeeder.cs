@@ -4,7 +4,7 @@ using SeedTable = (string Table, string[] Columns, System.Collections.Generic.Li
 namespace Planner.Api.Sources;
 
 /// <summary>
-/// Fills the three source databases from <c>data/sample</c> so the sample runs end to end; in production these
+/// Fills the four source databases from <c>data/sample</c> so the sample runs end to end; in production these
 /// databases belong to other systems and this step is not used. Each row gets a growing <c>row_version</c>,
 /// the watermark the planner pulls by.
 /// </summary>
@@ -75,6 +75,7 @@ public static class SourceSeeder
             Feed.Production => ProductionTables(files),
             Feed.Hospitals => HospitalTables(files),
             Feed.Teams => TeamTables(files),
+            Feed.Situation => SituationTables(files),
             _ => throw new ArgumentOutOfRangeException(nameof(feed)),
         };
 
@@ -168,6 +169,37 @@ public static class SourceSeeder
                 ["team_code", "specialty", "members"],
                 Rows(files, "sample/team-members.csv", r =>
                     [r.Text("team_code"), r.Text("specialty"), r.WholeNumber("members")]
+                )
+            ),
+        ];
+
+    private static List<SeedTable> SituationTables(DataFiles files) =>
+        [
+            (
+                "case_bulletins",
+                ["county_code", "report_date", "confirmed_cumulative", "new_confirmed", "under_observation"],
+                Rows(files, "sample/case-bulletins.csv", r =>
+                    [
+                        r.Text("county_code"),
+                        r.Text("report_date"),
+                        r.WholeNumber("confirmed_cumulative"),
+                        r.WholeNumber("new_confirmed"),
+                        r.WholeNumber("under_observation"),
+                    ]
+                )
+            ),
+            (
+                "risk_map",
+                ["county_code", "effective_date", "risk_level"],
+                Rows(files, "sample/risk-map.csv", r =>
+                    [r.Text("county_code"), r.Text("effective_date"), r.WholeNumber("risk_level")]
+                )
+            ),
+            (
+                "workforce",
+                ["county_code", "report_date", "employees_on_post"],
+                Rows(files, "sample/workforce.csv", r =>
+                    [r.Text("county_code"), r.Text("report_date"), r.WholeNumber("employees_on_post")]
                 )
             ),
         ];

@@ -16,7 +16,11 @@ public static class SourcesApi
 
         api.Get("/sources", GetSourceFreshness, "Each feed's last good pull and its age against its limit");
         api.Get("/sources/pulls", GetPullRuns, "Recent pull runs: rows read, changed, rejected, status, error");
-        api.Post("/sources/{feed}/pull", PullFeed, "Pull a feed now (production, hospitals or teams); planners")
+        api.Post(
+                "/sources/{feed}/pull",
+                PullFeed,
+                "Pull a feed now (production, hospitals, teams or situation); planners"
+            )
             .RequireAuthorization(AccessSetup.Planners);
         return api;
     }

@@ -23,6 +23,7 @@ public sealed class SourcesOptions
     public FeedOptions Production { get; set; } = new();
     public FeedOptions Hospitals { get; set; } = new();
     public FeedOptions Teams { get; set; } = new();
+    public FeedOptions Situation { get; set; } = new();
 
     public FeedOptions Of(Feed feed) =>
         feed switch
@@ -30,6 +31,7 @@ public sealed class SourcesOptions
             Feed.Production => Production,
             Feed.Hospitals => Hospitals,
             Feed.Teams => Teams,
+            Feed.Situation => Situation,
             _ => throw new ArgumentOutOfRangeException(nameof(feed), feed, null),
         };
 

@@ -14,6 +14,7 @@ public static class RecurringJobs
         "pull-production",
         "pull-hospitals",
         "pull-teams",
+        "pull-situation",
         "daily-plan",
         "recover-runs",
     ];

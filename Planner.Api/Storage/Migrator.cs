@@ -43,14 +43,21 @@ public static class Migrator
         ("blob", "BLOB", "bytea"),
     ];
 
-    public static async Task MigrateAsync(Database database, CancellationToken ct = default)
+    public static Task MigrateAsync(Database database, CancellationToken ct = default) =>
+        MigrateAsync(database, before: null, ct);
+
+    /// <summary>Applies the scripts named before <paramref name="before"/> (all when null): a database as an earlier
+    /// version left it, for upgrade tests.</summary>
+    internal static async Task MigrateAsync(Database database, string? before, CancellationToken ct)
     {
         var sqlite = database.Provider == DatabaseProvider.Sqlite;
         var builder = sqlite
-            ? DeployChanges.To.SqliteDatabase(database.ConnectionString)
+            ? DeployChanges.To.SqliteDatabase(WithoutForeignKeys(database.ConnectionString))
             : DeployChanges.To.PostgresqlDatabase(database.ConnectionString);
         var upgrader = builder
-            .WithScripts(Scripts(database.Provider))
+            .WithScripts(
+                Scripts(database.Provider).Where(s => before is null || string.CompareOrdinal(s.Name, before) < 0)
+            )
             .WithVariables(Types.ToDictionary(t => t.Variable, t => sqlite ? t.Sqlite : t.Postgres))
             .WithTransactionPerScript()
             .LogTo(new QuietLog())
@@ -81,6 +88,14 @@ public static class Migrator
     /// The scripts for <paramref name="provider"/>, each named by its file name without the dialect: the
     /// shared ones, and those named for this dialect.
     /// </summary>
+    /// <summary>
+    /// SQLite migrations run with foreign keys off, as SQLite's own procedure for remaking a table asks (a table
+    /// others refer to is made anew, copied, dropped and renamed: 0013); a pragma cannot turn them off inside the
+    /// script's transaction.
+    /// </summary>
+    private static string WithoutForeignKeys(string connectionString) =>
+        new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString) { ForeignKeys = false }.ToString();
+
     internal static List<SqlScript> Scripts(DatabaseProvider provider)
     {
         var own = provider == DatabaseProvider.Sqlite ? ".sqlite.sql" : ".postgres.sql";

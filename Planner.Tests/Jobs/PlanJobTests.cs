@@ -362,7 +362,7 @@ public class PlanJobTests : HangfireTests
                 new { id = outcome.RunId }
             )
         ).ToList();
-        Assert.Equal(["hospitals", "production", "teams"], inputs.Select(i => i.Source));
+        Assert.Equal(["hospitals", "production", "situation", "teams"], inputs.Select(i => i.Source));
         Assert.Equal(hospitalsPull, inputs[0].Id);
         Assert.Equal(
             1,

@@ -73,9 +73,9 @@ public class PlanDatesTests : HangfireTests
         var node = await TestPlanner.PulledAsync(db);
         await using var connection = await node.Planner.OpenAsync(Ct);
         var refuse = new FreshnessOptions();
-        var warn = new FreshnessOptions { Mode = "warn", MaxDataAgeDays = { ["production"] = 30 } };
+        var warn = new FreshnessOptions { Mode = "warn", MaxDataAgeDays = { ["production"] = 30, ["situation"] = 30 } };
 
-        // The replay reports to 10 March: as of 12 March both feeds are 2 days behind, within the limit.
+        // The replay reports to 10 March: as of 12 March the daily feeds are 2 days behind, within the limit.
         Assert.Empty(await PlanDates.GateAsync(connection, new(2020, 3, 12), refuse));
         var refused = await Assert.ThrowsAsync<PlannerException>(() =>
             PlanDates.GateAsync(connection, new(2020, 3, 20), refuse)
@@ -85,7 +85,8 @@ public class PlanDatesTests : HangfireTests
 
         Assert.Equal(
             "Data too old for a plan as of 2020-03-20: hospital capacity reports end on 2020-03-10, 10 days before "
-                + "2020-03-20 (limit 2); production reports end on 2020-03-10, 10 days before 2020-03-20 (limit 2). "
+                + "2020-03-20 (limit 2); production reports end on 2020-03-10, 10 days before 2020-03-20 (limit 2); "
+                + "case bulletins end on 2020-03-10, 10 days before 2020-03-20 (limit 2). "
                 + "Plan as of an earlier day, or raise Planner:Freshness:MaxDataAgeDays (Planner:Freshness:Mode=warn "
                 + "publishes with a warning).",
             refused.Message
@@ -98,6 +99,7 @@ public class PlanDatesTests : HangfireTests
             [
                 "stale data: no hospital capacity reports on or before 2020-01-01",
                 "stale data: no production reports on or before 2020-01-01",
+                "stale data: no case bulletins on or before 2020-01-01",
             ],
             none
         );
