@@ -101,6 +101,36 @@ public static class InputsReader
         ORDER BY county_code
         """;
 
+    /// <summary>Each county's severe and critical patients per day over the history window.</summary>
+    private const string CensusHistorySql = """
+        SELECT h.county_code AS county, r.report_date AS day, SUM(r.severe_patients) AS severe,
+               SUM(r.critical_patients) AS critical
+        FROM capacity_reports r JOIN hospitals h ON h.code = r.hospital_code
+        WHERE r.report_date < @start AND r.report_date >= @historyFrom
+        GROUP BY h.county_code, r.report_date
+        ORDER BY 1, 2
+        """;
+
+    private const string BulletinsSql = """
+        SELECT county_code AS county, report_date AS day, confirmed_cumulative, under_observation
+        FROM situation_reports WHERE report_date < @start AND report_date >= @historyFrom
+        ORDER BY 1, 2
+        """;
+
+    /// <summary>Every colour reported before the start: the rule that lowers a colour counts days from the
+    /// last.</summary>
+    private const string RiskLevelsSql = """
+        SELECT county_code AS county, effective_date AS day, risk_level AS value
+        FROM county_risk_levels WHERE effective_date < @start
+        ORDER BY 1, 2
+        """;
+
+    private const string OnPostSql = """
+        SELECT county_code AS county, report_date AS day, employees_on_post AS value
+        FROM workforce_reports WHERE report_date < @start AND report_date >= @historyFrom
+        ORDER BY 1, 2
+        """;
+
     private const string RatesSql = """
         SELECT r.segment_code AS segment, r.product_code AS product, r.rate, s.tier, s.driver, s.risk_scaled
         FROM consumption_rates r JOIN demand_segments s ON s.code = r.segment_code
@@ -190,6 +220,7 @@ public static class InputsReader
             ReserveCity = await db.ExecuteScalarAsync<string?>(ReserveCitySql),
             HospitalDrivers = (await db.QueryAsync<HospitalDriverRow>(HospitalDriversSql, window)).ToList(),
             CountyDrivers = (await db.QueryAsync<CountyDriverRow>(CountyDriversSql)).ToList(),
+            Situation = await SituationAsync(db, window),
             Rates = (await db.QueryAsync<RateRow>(RatesSql)).ToList(),
             HubeiSupplyRequests = (
                 await db.QueryAsync<AssistanceRequestRow>(HubeiRequestsSql, new { kind = "supply" })
@@ -198,6 +229,14 @@ public static class InputsReader
             EarlierShipments = await EarlierShipmentsAsync(db, planStart),
         };
     }
+
+    private static async Task<SituationRows> SituationAsync(DbConnection db, object window) =>
+        new(
+            (await db.QueryAsync<CensusRow>(CensusHistorySql, window)).ToList(),
+            (await db.QueryAsync<BulletinRow>(BulletinsSql, window)).ToList(),
+            (await db.QueryAsync<CountyDayValue>(RiskLevelsSql, window)).ToList(),
+            (await db.QueryAsync<CountyDayValue>(OnPostSql, window)).ToList()
+        );
 
     /// <summary>What the baseline plans in force sent on each day before <paramref name="start"/>.</summary>
     private static async Task<List<EarlierShipment>> EarlierShipmentsAsync(DbConnection db, DateOnly start)

@@ -106,6 +106,47 @@ public sealed record CountyDriverRow
     public long Checkpoints { get; init; }
 }
 
+/// <summary>A county's severe and critical patients on a day, summed over its hospitals' reports.</summary>
+public sealed record CensusRow
+{
+    public string County { get; init; } = "";
+    public DateOnly Day { get; init; }
+    public long Severe { get; init; }
+    public long Critical { get; init; }
+}
+
+/// <summary>A county's case bulletin of a day: confirmed cases so far and people under medical observation.</summary>
+public sealed record BulletinRow
+{
+    public string County { get; init; } = "";
+    public DateOnly Day { get; init; }
+    public long ConfirmedCumulative { get; init; }
+    public long UnderObservation { get; init; }
+}
+
+/// <summary>A county's value on a day: its risk colour from that day, or its employees on post.</summary>
+public sealed record CountyDayValue
+{
+    public string County { get; init; } = "";
+    public DateOnly Day { get; init; }
+    public long Value { get; init; }
+}
+
+/// <summary>
+/// What the demand drivers are forecast from, all dated before the first planned day: the hospitals' census by
+/// county and day, the case bulletins, the risk colours and the employees on post (the situation feed).
+/// </summary>
+public sealed record SituationRows(
+    IReadOnlyList<CensusRow> Census,
+    IReadOnlyList<BulletinRow> Bulletins,
+    IReadOnlyList<CountyDayValue> RiskLevels,
+    IReadOnlyList<CountyDayValue> OnPost
+)
+{
+    /// <summary>Nothing reported: every driver holds its last value.</summary>
+    public static SituationRows None { get; } = new([], [], [], []);
+}
+
 /// <summary>A hospital's latest capacity report before the plan.</summary>
 public sealed record HospitalRow
 {
@@ -194,6 +235,9 @@ public sealed record PlanInputs
     public required string? ReserveCity { get; init; }
     public required IReadOnlyList<HospitalDriverRow> HospitalDrivers { get; init; }
     public required IReadOnlyList<CountyDriverRow> CountyDrivers { get; init; }
+
+    /// <summary>The history the demand drivers are forecast from (<see cref="DemandDrivers"/>).</summary>
+    public SituationRows Situation { get; init; } = SituationRows.None;
     public required IReadOnlyList<RateRow> Rates { get; init; }
     public required IReadOnlyList<AssistanceRequestRow> HubeiSupplyRequests { get; init; }
     public required CareRows Care { get; init; }

@@ -29,12 +29,18 @@ public sealed record PlanSnapshot(
     /// <summary>The forecast the plan is made on.</summary>
     public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);
 
+    /// <summary>Each county's severe and critical patients on each planned day (the forecast's median) that its
+    /// critical-care demand was made from.</summary>
+    public IReadOnlyDictionary<string, List<double>> CriticalCareCensus { get; init; } =
+        new Dictionary<string, List<double>>();
+
     /// <summary>The segment of deployed teams' PPE kits.</summary>
     public const string TeamKitSegment = "team_kit";
 
     /// <summary>
     /// The allocation problem with the care plan in it: critical-care demand recomputed from the census after the
-    /// patient transfers (for the counties whose census changed) and the teams' PPE kits added as tier-1 demand.
+    /// patient transfers (for the counties whose census changed: the forecast scaled by the census after over the
+    /// census before) and the teams' PPE kits added as tier-1 demand.
     /// </summary>
     public AllocationProblem WithCare(CareOutcome care)
     {
@@ -52,11 +58,16 @@ public sealed record PlanSnapshot(
         {
             foreach (var (product, rate, tier) in CriticalCareRates)
             {
-                var daily = Math.Round(after.GetValueOrDefault(county) * rate, MidpointRounding.AwayFromZero);
-                if (daily <= 0)
-                    continue;
                 for (var day = 0; day < HorizonDays; day++)
-                    demands.Add(new Demand(county, product, day, tier, daily, CriticalCareSegment));
+                {
+                    var daily = Math.Round(
+                        CensusAfter(county, day, before.GetValueOrDefault(county), after.GetValueOrDefault(county))
+                            * rate,
+                        MidpointRounding.AwayFromZero
+                    );
+                    if (daily > 0)
+                        demands.Add(new Demand(county, product, day, tier, daily, CriticalCareSegment));
+                }
             }
         }
         demands.AddRange(
@@ -64,6 +75,9 @@ public sealed record PlanSnapshot(
                 .Select(d => d with { Segment = TeamKitSegment })
         );
         return Problem with { Demands = demands };
+
+        double CensusAfter(string county, int day, long before, long after) =>
+            before > 0 && CriticalCareCensus.TryGetValue(county, out var path) ? path[day] * after / before : after;
 
         static Dictionary<string, long> Census(IEnumerable<HospitalCensus> hospitals) =>
             hospitals

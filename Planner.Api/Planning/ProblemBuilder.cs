@@ -29,6 +29,9 @@ public static class ProblemBuilder
         );
         var (opening, arrivals, carried) = EarlierPlans.CarryOver(inputs, production.ReleasedSinceStock, depots, lanes);
         var (supplies, floors) = Supplies(inputs, province.Code, opening, production.Planned);
+        var drivers = DemandDrivers.Build(inputs, counties);
+        var countyDemands = CountyDemands(inputs, counties, drivers);
+        var hubei = HubeiDemands(inputs);
         var problem = new AllocationProblem
         {
             Days = inputs.HorizonDays,
@@ -37,16 +40,11 @@ public static class ProblemBuilder
             Destinations = counties.Concat(sites).Select(r => r.Code).ToList(),
             Supplies = supplies,
             Arrivals = arrivals,
-            Demands = [.. CountyDemands(inputs, counties), .. HubeiDemands(inputs)],
+            Demands = [.. countyDemands, .. hubei],
             Lanes = lanes,
             ReserveFloors = floors,
             Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
-        // The whole five-level tree, weighted by population, for breaking county plans down to villages.
-        var tree = regions
-            .Where(r => r.Level != "external")
-            .Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0))
-            .ToList();
         var criticalCare = inputs
             .Rates.Where(r => r.Segment == PlanSnapshot.CriticalCareSegment)
             .Select(r => (r.Product, r.Rate, r.Tier))
@@ -58,15 +56,29 @@ public static class ProblemBuilder
             inputs.Products,
             inputs.Tiers,
             problem,
-            tree,
+            Tree(regions),
             Care(inputs),
             criticalCare
         )
         {
-            Warnings = [.. carried, .. production.Warnings],
-            Forecast = new PlanForecast(inputs.PlanStart.AddDays(-1), production.Forecasts),
+            Warnings = [.. carried, .. production.Warnings, .. drivers.Warnings],
+            Forecast = new PlanForecast(
+                inputs.PlanStart.AddDays(-1),
+                [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]
+            ),
+            CriticalCareCensus = drivers
+                .Drivers.Where(d => d.Key.Segment == PlanSnapshot.CriticalCareSegment)
+                .ToDictionary(d => d.Key.County, d => d.Value.Select(v => v.P50).ToList(), StringComparer.Ordinal),
         };
     }
+
+    /// <summary>The whole five-level tree, weighted by population, for breaking county plans down to
+    /// villages.</summary>
+    private static List<RegionNode> Tree(IReadOnlyList<RegionInfo> regions) =>
+        regions
+            .Where(r => r.Level != "external")
+            .Select(r => new RegionNode(r.Code, r.ParentCode, r.Population ?? 0))
+            .ToList();
 
     /// <summary>
     /// Forecast production (<see cref="ProductionSupply"/>; a scenario's factor applies to production, not to stock
@@ -113,68 +125,35 @@ public static class ProblemBuilder
         return (supplies, floors);
     }
 
-    /// <summary>Every county's daily demand per segment and product: its driver × the rate × risk × the scenario's
-    /// factor.</summary>
-    private static List<Demand> CountyDemands(PlanInputs inputs, List<RegionInfo> counties)
+    /// <summary>Every county's daily demand per segment and product: its driver's median on the day × the rate × the
+    /// multiplier of the day's risk colour (risk-scaled segments) × the scenario's factor.</summary>
+    private static List<Demand> CountyDemands(
+        PlanInputs inputs,
+        List<RegionInfo> counties,
+        DemandDrivers.Result drivers
+    )
     {
-        var returnShare = double.Parse(
-            InputsReader.Parameter(inputs.Parameters, "return_to_work_share"),
-            CultureInfo.InvariantCulture
-        );
-        var drivers = Drivers(inputs, counties, returnShare);
         var demands = new List<Demand>();
         foreach (var rate in inputs.Rates)
         {
             foreach (var county in counties)
             {
-                var driver = drivers.GetValueOrDefault((county.Code, rate.Segment));
-                var scale = rate.RiskScaled
-                    ? inputs.RiskMultipliers.GetValueOrDefault(county.RiskLevel ?? 3, 1.0)
-                    : 1.0;
-                var daily = Math.Round(
-                    driver * rate.Rate * scale * inputs.Overrides.Demand(county.Code, rate.Tier),
-                    MidpointRounding.AwayFromZero
-                );
-                if (daily <= 0)
+                if (!drivers.Drivers.TryGetValue((county.Code, rate.Segment), out var path))
                     continue;
+                var risk = drivers.Risk[county.Code];
                 for (var day = 0; day < inputs.HorizonDays; day++)
                 {
-                    demands.Add(new Demand(county.Code, rate.Product, day, rate.Tier, daily, rate.Segment));
+                    var daily = Math.Round(
+                        DemandForecast.Daily(inputs, rate, path[day].P50, risk[day].P50)
+                            * inputs.Overrides.Demand(county.Code, rate.Tier),
+                        MidpointRounding.AwayFromZero
+                    );
+                    if (daily > 0)
+                        demands.Add(new Demand(county.Code, rate.Product, day, rate.Tier, daily, rate.Segment));
                 }
             }
         }
         return demands;
-    }
-
-    /// <summary>
-    /// The driver of every segment in every county: hospital census and staff from capacity reports, the rest from the
-    /// county drivers, return-to-work employees at the target share, residents for the public.
-    /// </summary>
-    private static Dictionary<(string County, string Segment), double> Drivers(
-        PlanInputs inputs,
-        List<RegionInfo> counties,
-        double returnShare
-    )
-    {
-        var drivers = new Dictionary<(string, string), double>();
-        foreach (var h in inputs.HospitalDrivers)
-        {
-            drivers[(h.County, "critical_care")] = h.SevereCritical;
-            drivers[(h.County, "inpatient")] = Math.Max(0, h.OtherInpatients);
-            drivers[(h.County, "staff")] = h.Staff;
-        }
-        foreach (var c in inputs.CountyDrivers)
-        {
-            drivers[(c.County, "fever_clinic")] = c.FeverClinicVisits;
-            drivers[(c.County, "small_gates")] = c.Checkpoints;
-            drivers[(c.County, "key_population")] = c.KeyPopulation;
-            drivers[(c.County, "return_to_work")] = c.Employees * returnShare;
-        }
-        foreach (var county in counties)
-        {
-            drivers[(county.Code, "public")] = county.Population ?? 0;
-        }
-        return drivers;
     }
 
     /// <summary>The Hubei sites' supply requests on the days they cover, scaled by the scenario's quota, in the first

@@ -47,8 +47,9 @@ public static class ProductionSupply
                 inputs.HorizonDays
             );
             warnings.AddRange(forecast.Available.Warnings.Select(w => w.Message));
-            made.Add((line, forecast.Output));
-            foreach (var day in forecast.Available.Days)
+            var delay = inputs.Overrides.ProductionDelayDays ?? 0;
+            made.Add((line, Delayed(forecast.Output, delay)));
+            foreach (var day in Delayed(forecast.Available, delay).Days)
             {
                 var key = (line.Depot, line.Product, day.Horizon - 1);
                 planned[key] = planned.GetValueOrDefault(key) + day.P50;
@@ -122,6 +123,24 @@ public static class ProductionSupply
                     }
             )
             .ToList();
+
+    /// <summary>A scenario's delayed ramp: day h gets the forecast of day h − <paramref name="days"/> (the first
+    /// day's for the days before it).</summary>
+    private static Forecast Delayed(Forecast forecast, int days) =>
+        days <= 0
+            ? forecast
+            : forecast with
+            {
+                Days = forecast
+                    .Days.Select(
+                        (d, i) =>
+                        {
+                            var from = forecast.Days[Math.Max(0, i - days)];
+                            return d with { P10 = from.P10, P50 = from.P50, P90 = from.P90 };
+                        }
+                    )
+                    .ToList(),
+            };
 
     /// <summary>Days from making to release of <paramref name="product"/>: planning parameter
     /// <c>release_lag_days:PRODUCT</c>, 0 when absent.</summary>

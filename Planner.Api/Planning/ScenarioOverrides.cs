@@ -21,6 +21,9 @@ public sealed record ProductionMultiplier(string? Product, string? City, double 
 /// <summary>Demand of one county (or all) in one tier (or all), times a factor.</summary>
 public sealed record DemandMultiplier(string? County, int? Tier, double Multiplier);
 
+/// <summary>The risk colour (1 green … 5 red) every county of a city is held at over the horizon.</summary>
+public sealed record RiskHold(string City, int Level);
+
 /// <summary>
 /// What a scenario changes against the baseline (stored as <c>scenarios.overrides_json</c>): production by product
 /// and city, demand by county and tier, the Hubei assistance quota (a factor on Hubei's requests, supplies and
@@ -49,6 +52,24 @@ public sealed record ScenarioOverrides
 
     /// <summary>optimized, pro-rata, population-share or no-sharing.</summary>
     public string? Policy { get; init; }
+
+    /// <summary>Every demand driver held at its last report instead of forecast: the plan as it was made before
+    /// forecasts (the baseline they were chosen against).</summary>
+    public bool? HoldDrivers { get; init; }
+
+    /// <summary>Growth per week of the severe and critical census and of people under observation, on top of the
+    /// forecast (0.2: 20 % more each week; −0.2: 20 % fewer).</summary>
+    public double? CensusGrowthPerWeek { get; init; }
+
+    /// <summary>Days by which every factory's forecast ramp is delayed: the output it was to reach on a day comes
+    /// that many days later.</summary>
+    public int? ProductionDelayDays { get; init; }
+
+    /// <summary>The share of employees to be on post by the target date, instead of the planning parameter.</summary>
+    public double? ReturnToWorkShare { get; init; }
+
+    /// <summary>Cities whose counties are held at a risk colour.</summary>
+    public IReadOnlyList<RiskHold> RiskHolds { get; init; } = [];
 
     public static ScenarioOverrides Parse(string json) =>
         JsonSerializer.Deserialize<ScenarioOverrides>(json, Json) ?? new ScenarioOverrides();

@@ -146,7 +146,7 @@ public class PlanPipelineTests
             published.Sha
         );
         Assert.Equal(
-            3,
+            4,
             await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM plan_run_inputs WHERE run_id = @id",
                 new { id = outcome.RunId }
