@@ -31,6 +31,12 @@ public static class DemandDrivers
         List<string> Warnings
     );
 
+    /// <summary>The warning code of days missing from a feed.</summary>
+    public const string MissingDays = "missing-days";
+
+    /// <summary>The warning code of a county without reports of a kind, whose reference value stands in.</summary>
+    public const string NoReports = "no-reports";
+
     public static Result Build(PlanInputs inputs, IReadOnlyList<RegionInfo> counties)
     {
         var context = new Context(inputs);
@@ -52,9 +58,13 @@ public static class DemandDrivers
         return new Result(drivers, risk, Regional(inputs, published), warnings);
     }
 
-    /// <summary>One line for many warnings of a kind: how many series, and the first.</summary>
-    private static string Summary(string code, List<ForecastWarning> warnings) =>
-        $"{warnings.Count} county series: {code} (e.g. {warnings[0].Message})";
+    /// <summary>One line for many warnings of a kind: the first, and which other series had the same.</summary>
+    private static string Summary(string code, List<ForecastWarning> warnings)
+    {
+        var others = warnings.Select(w => w.Series).Distinct().Where(x => x != warnings[0].Series).ToList();
+        var named = string.Join(", ", others.Take(8)) + (others.Count > 8 ? ", …" : "");
+        return $"{warnings[0].Message} The same ({code}) for {others.Count} more: {named}.";
+    }
 
     /// <summary>The published drivers summed per city and for the province: the last observed days, then the
     /// forecast (the sum of the counties' percentiles).</summary>
@@ -187,11 +197,16 @@ internal sealed class CountyDrivers
         );
         var (newCases, revisions) = DailySeries.DailyFromCumulative(cumulative);
         c.Warnings.AddRange(revisions);
-        var caseForecast = EpidemicForecasts.NewCases(newCases, c.AsOf, c.Horizon);
+        if (Gap(c, code, cumulative.Points) is { } gap)
+            c.Warnings.Add(gap);
+        var caseForecast =
+            cumulative.Points.Count == 0
+                ? c.Constant($"{code} new cases", 0)
+                : EpidemicForecasts.NewCases(newCases, c.AsOf, c.Horizon);
         Risk = RiskColour(c, county, newCases, caseForecast, held);
         if (hospitals is not null)
         {
-            var census = Census(c, code, newCases, held);
+            var census = Census(c, code, newCases, hospitals.SevereCritical, held);
             Add("critical_care", census.Forecast, census.Observed, "severe_critical");
             _segments.Add(
                 ("inpatient", c.Constant($"{code} other inpatients", Math.Max(0, hospitals.OtherInpatients)))
@@ -237,16 +252,22 @@ internal sealed class CountyDrivers
 
     private static DailyPoint Point(DateOnly day, double value) => new(day, value);
 
-    /// <summary>Severe + critical patients: each census forecast from the new cases, summed; grown by the
-    /// scenario.</summary>
+    /// <summary>Severe + critical patients: each census forecast from the new cases, summed; grown by the scenario.
+    /// Without a census in the history window, the hospitals' latest one (<paramref name="latest"/>) holds.</summary>
     private static (Forecast Forecast, List<DailyPoint> Observed) Census(
         DemandDrivers.Context c,
         string code,
         DailySeries newCases,
+        long latest,
         bool held
     )
     {
         var rows = c.Census(code).ToList();
+        if (rows.Count == 0)
+        {
+            c.Warnings.Add(NoReports(c, code, "census in the last 28 days", "its hospitals' latest census"));
+            return (c.Constant($"{code} severe + critical", latest), []);
+        }
         var severe = c.Series($"{code} severe", rows.Select(r => Point(r.Day, r.Severe)));
         var critical = c.Series($"{code} critical", rows.Select(r => Point(r.Day, r.Critical)));
         var observed = rows.Select(r => Point(r.Day, r.Severe + r.Critical)).ToList();
@@ -256,7 +277,7 @@ internal sealed class CountyDrivers
             EpidemicForecasts.Census(severe, newCases, c.AsOf, c.Horizon),
             EpidemicForecasts.Census(critical, newCases, c.AsOf, c.Horizon)
         );
-        c.Warnings.AddRange(s.Warnings);
+        c.Warnings.AddRange(s.Warnings.Where(w => w.Series != newCases.Name));
         var sum = new Forecast($"{code} severe + critical", c.AsOf, s.Method, DemandDrivers.Sum([s.Days, k.Days]), []);
         return (Grown(c, sum), observed);
     }
@@ -280,7 +301,7 @@ internal sealed class CountyDrivers
             return (c.Constant($"{code} under observation", observed[^1].Value), observed);
         var series = c.Series($"{code} under observation", observed);
         var forecast = EpidemicForecasts.UnderObservation(series, newCases, c.AsOf, c.Horizon);
-        c.Warnings.AddRange(forecast.Warnings);
+        c.Warnings.AddRange(forecast.Warnings.Where(w => w.Series != newCases.Name));
         return (Grown(c, forecast), observed);
     }
 
@@ -361,9 +382,37 @@ internal sealed class CountyDrivers
         };
     }
 
+    /// <summary>Days without a bulletin between the county's first in the window and the as-of day: named, since the
+    /// cases reported after a gap are spread over its days.</summary>
+    private static ForecastWarning? Gap(DemandDrivers.Context c, string code, IReadOnlyList<DailyPoint> points)
+    {
+        if (points.Count == 0)
+            return null;
+        var reported = points.Select(p => p.Date).ToHashSet();
+        var missing = Enumerable
+            .Range(0, c.AsOf.DayNumber - points[0].Date.DayNumber + 1)
+            .Select(i => points[0].Date.AddDays(i))
+            .Where(d => !reported.Contains(d))
+            .ToList();
+        if (missing.Count == 0)
+            return null;
+        var days = string.Join(
+            ", ",
+            missing.Take(5).Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+        );
+        return new(
+            DemandDrivers.MissingDays,
+            code,
+            missing[0],
+            missing[^1],
+            $"County {code} has no case bulletin on {missing.Count} day(s) ({days}{(missing.Count > 5 ? ", …" : "")}); "
+                + "the cases reported after a gap are spread over its days."
+        );
+    }
+
     private static ForecastWarning NoReports(DemandDrivers.Context c, string code, string what, string instead) =>
         new(
-            ForecastWarnings.NoHistory,
+            DemandDrivers.NoReports,
             code,
             c.AsOf,
             c.AsOf,

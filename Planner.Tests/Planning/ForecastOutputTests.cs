@@ -39,10 +39,7 @@ public class ForecastOutputTests
         foreach (var driver in new[] { "severe_critical", "under_observation" })
         {
             var d = Province(drivers, driver, null);
-            Assert.True(
-                Value(Observed(d)[^1]) < Observed(d).Max(Value),
-                $"{driver} did not turn before 16 February"
-            );
+            Assert.True(Value(Observed(d)[^1]) < Observed(d).Max(Value), $"{driver} did not turn before 16 February");
             Assert.True(P(Days(d)[0], "p50") < Value(Observed(d)[^1]) * 1.05, $"{driver} jumps on the first day");
             Assert.True(P(Days(d)[^1], "p50") < P(Days(d)[0], "p50") * 0.8, $"{driver} does not fall by a fifth");
         }
