@@ -56,6 +56,25 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
     [BindProperty]
     public string? Policy { get; set; }
 
+    /// <summary>Every demand driver held at its last report (no forecast).</summary>
+    [BindProperty]
+    public bool HoldDrivers { get; set; }
+
+    /// <summary>Census growth per week, in per cent.</summary>
+    [BindProperty]
+    public double? CensusGrowthPercent { get; set; }
+
+    [BindProperty]
+    public int? ProductionDelayDays { get; set; }
+
+    /// <summary>Return-to-work target, in per cent of employees.</summary>
+    [BindProperty]
+    public double? ReturnToWorkPercent { get; set; }
+
+    /// <summary>Code: city; Scope: colour 1–5.</summary>
+    [BindProperty]
+    public List<MultiplierRow> RiskHolds { get; set; } = [];
+
     public IReadOnlyList<ScenarioError> Errors { get; private set; } = [];
 
     public IReadOnlyList<(string Code, string Name)> Products { get; private set; } = [];
@@ -63,6 +82,16 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
     public IReadOnlyList<(string Code, string Name)> Counties { get; private set; } = [];
     public IReadOnlyList<(string Code, string Name)> Tiers { get; private set; } = [];
     public IReadOnlyList<(string Code, string Name)> Teams { get; private set; } = [];
+
+    /// <summary>The five risk colours, green (low) to red (high).</summary>
+    public static readonly (string Level, string Colour)[] Colours =
+    [
+        ("1", "green (low)"),
+        ("2", "blue"),
+        ("3", "yellow"),
+        ("4", "orange"),
+        ("5", "red (high)"),
+    ];
 
     public static readonly string[] Policies = ["optimized", "pro-rata", "population-share", "no-sharing"];
 
@@ -97,6 +126,7 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
                 o.HorizonDays,
                 o.Policy
             );
+            ShowForecast(o);
         }
         await LoadChoicesAsync(db);
         return Page();
@@ -125,6 +155,14 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
             UnavailableTeams = UnavailableTeams,
             HorizonDays = HorizonDays,
             Policy = Empty(Policy),
+            HoldDrivers = HoldDrivers ? true : null,
+            CensusGrowthPerWeek = CensusGrowthPercent / 100,
+            ProductionDelayDays = ProductionDelayDays,
+            ReturnToWorkShare = ReturnToWorkPercent / 100,
+            RiskHolds = RiskHolds
+                .Where(r => Empty(r.Code) is not null && Empty(r.Scope) is not null)
+                .Select(r => new RiskHold(r.Code!.Trim(), int.Parse(r.Scope!, CultureInfo.InvariantCulture)))
+                .ToList(),
         };
         try
         {
@@ -163,6 +201,22 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
         );
     }
 
+    /// <summary>The overrides that act on the forecast, as the form shows them (shares in per cent).</summary>
+    private void ShowForecast(ScenarioOverrides o)
+    {
+        HoldDrivers = o.HoldDrivers == true;
+        CensusGrowthPercent = o.CensusGrowthPerWeek * 100;
+        ProductionDelayDays = o.ProductionDelayDays;
+        ReturnToWorkPercent = o.ReturnToWorkShare * 100;
+        RiskHolds = o
+            .RiskHolds.Select(h => new MultiplierRow
+            {
+                Code = h.City,
+                Scope = h.Level.ToString(CultureInfo.InvariantCulture),
+            })
+            .ToList();
+    }
+
     private async Task LoadChoicesAsync(System.Data.Common.DbConnection db)
     {
         IsNew = Id is null;
@@ -179,6 +233,8 @@ public sealed class EditModel(Database planner, TimeProvider clock, IBackgroundJ
             Production.Add(new MultiplierRow());
         while (Demand.Count < Rows)
             Demand.Add(new MultiplierRow());
+        while (RiskHolds.Count < 3)
+            RiskHolds.Add(new MultiplierRow());
     }
 
     private static string? Empty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -44,6 +44,21 @@ public sealed class IndexModel(Database planner) : PageModel
             parts.Add($"{d} days");
         if (o.Policy is { } p)
             parts.Add(p);
+        parts.AddRange(Forecast(o));
         return parts.Count == 0 ? "no overrides" : string.Join("; ", parts);
+    }
+
+    private static IEnumerable<string> Forecast(ScenarioOverrides o)
+    {
+        if (o.HoldDrivers == true)
+            yield return "drivers held at their last report";
+        if (o.CensusGrowthPerWeek is { } g)
+            yield return $"census {g:+0.#%;-0.#%} a week";
+        if (o.ProductionDelayDays is { } d)
+            yield return $"production ramp {d} days late";
+        if (o.ReturnToWorkShare is { } s)
+            yield return $"return to work {s:0.#%}";
+        foreach (var h in o.RiskHolds)
+            yield return $"{h.City} held at risk colour {h.Level}";
     }
 }

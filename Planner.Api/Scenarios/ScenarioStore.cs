@@ -151,6 +151,7 @@ public static class ScenarioStore
         var known = await KnownAsync(db);
         CheckProduction(errors, o, known);
         CheckDemand(errors, o, known);
+        CheckForecast(errors, o, known);
         if (o.HubeiQuota is { } quota)
             CheckFactor(errors, "hubeiQuota", quota);
         foreach (var team in o.UnavailableTeams.Where(t => !known.Teams.Contains(t)))
@@ -227,6 +228,26 @@ public static class ScenarioStore
                     )
                 );
             CheckFactor(errors, $"{field}.multiplier", m.Multiplier);
+        }
+    }
+
+    /// <summary>The overrides that act on the forecast: growth, delayed ramp, return-to-work target, colours
+    /// held.</summary>
+    private static void CheckForecast(List<ScenarioError> errors, ScenarioOverrides o, KnownCodes known)
+    {
+        if (o.CensusGrowthPerWeek is { } growth && (!double.IsFinite(growth) || growth <= -1 || growth > 10))
+            errors.Add(new("censusGrowthPerWeek", $"{growth} is not a weekly growth above -1 (-100 %) and up to 10."));
+        if (o.ProductionDelayDays is { } delay and (< 0 or > 366))
+            errors.Add(new("productionDelayDays", $"{delay} days; the delay is 0 to 366 days."));
+        if (o.ReturnToWorkShare is { } share && (!double.IsFinite(share) || share < 0 || share > 1))
+            errors.Add(new("returnToWorkShare", $"{share} is not a share from 0 to 1."));
+        for (var i = 0; i < o.RiskHolds.Count; i++)
+        {
+            var h = o.RiskHolds[i];
+            if (!known.Cities.Contains(h.City) || h.City.EndsWith("0000", StringComparison.Ordinal))
+                errors.Add(new($"riskHolds[{i}].city", $"There is no city '{h.City}' (a city code such as 330100)."));
+            if (h.Level is < 1 or > 5)
+                errors.Add(new($"riskHolds[{i}].level", $"{h.Level} is not a risk colour: 1 (green) to 5 (red)."));
         }
     }
 

@@ -71,7 +71,8 @@ public class ScenarioTests : HangfireTests
         s.Problem.Demands.Where(which).Sum(d => d.Quantity);
 
     /// <summary>A scenario the API refuses, field by field: no name, an unknown product, a tier and a multiplier out
-    /// of range, no horizon, an unknown policy.</summary>
+    /// of range, forecast overrides out of range (a fall of more than 100 % a week, a negative delay, a share above
+    /// 1, the province held at colour 9), no horizon, an unknown policy.</summary>
     private static readonly object InvalidSurge = new
     {
         id = "surge",
@@ -96,6 +97,10 @@ public class ScenarioTests : HangfireTests
                     multiplier = -1.0,
                 },
             },
+            censusGrowthPerWeek = -2.0,
+            productionDelayDays = -1,
+            returnToWorkShare = 1.5,
+            riskHolds = new[] { new { city = "330000", level = 9 } },
             horizonDays = 0,
             policy = "greedy",
         },
@@ -173,6 +178,11 @@ public class ScenarioTests : HangfireTests
                 "productionMultipliers[0].product",
                 "demandMultipliers[0].tier",
                 "demandMultipliers[0].multiplier",
+                "censusGrowthPerWeek",
+                "productionDelayDays",
+                "returnToWorkShare",
+                "riskHolds[0].city",
+                "riskHolds[0].level",
                 "horizonDays",
                 "policy",
             ],
