@@ -158,10 +158,10 @@ public class PlanDatesTests : HangfireTests
     private static Task<DateOnly> StartAsync(System.Data.Common.DbConnection db, PlanRequest request) =>
         PlanDates.StartAsync(db, request, new Dictionary<string, string> { ["plan_start"] = "2020-02-10" });
 
-    private static Microsoft.Extensions.Hosting.Internal.ApplicationLifetime Lifetime() =>
+    internal static Microsoft.Extensions.Hosting.Internal.ApplicationLifetime Lifetime() =>
         new(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance);
 
-    private sealed class SteppedClock(DateTimeOffset now) : TimeProvider
+    internal sealed class SteppedClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
 

@@ -63,6 +63,50 @@ public class RollingPlanTests
         Assert.Empty(AllocationChecker.Check(next.Problem, AllocationModel.Solve(next.Problem, new())));
     }
 
+    /// <summary>Issue 19's acceptance: the daily job on a replayed clock (a day every 10 minutes from 06:00 on 10
+    /// February 2020) publishes a plan a day, each from the clock's next day and counting what the one before sent on
+    /// its first day.</summary>
+    [Fact]
+    public async Task TheDailyJob_OnAReplayedClock_PublishesSuccessivePlans_EachCarryingTheLastForward()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var node = TestPlanner.Node(
+            db,
+            ("Planner:Planning:AsOf", "clock"),
+            ("Planner:Teams:TimeLimitSeconds", "2"),
+            ("Planner:Solver:StageTimeLimitSeconds", "30")
+        );
+        var real = new PlanDatesTests.SteppedClock(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
+        var replay = new ReplayClock(new DateTimeOffset(2020, 2, 10, 6, 0, 0, TimeSpan.FromHours(8)), 144, real);
+        await node.At(replay).PrepareAsync(Ct);
+        await node.SeedSourcesAsync(Ct);
+        Jobs.HangfireState.ResetLogging();
+        using var storage = new Hangfire.InMemory.InMemoryStorage();
+        var jobs = node.At(replay).RunJobs(new Hangfire.BackgroundJobClient(storage), PlanDatesTests.Lifetime());
+
+        await jobs.DailyPlanAsync(Ct);
+        real.Now += TimeSpan.FromMinutes(10);
+        await jobs.DailyPlanAsync(Ct);
+
+        await using var connection = await node.Planner.OpenAsync(Ct);
+        var runs = (
+            await connection.QueryAsync<(string Key, string Run, DateOnly Start)>(
+                "SELECT q.request_key, r.id, r.plan_start FROM run_requests q JOIN plan_runs r ON r.id = q.run_id "
+                    + "WHERE r.status = 'succeeded' ORDER BY r.plan_start"
+            )
+        ).ToList();
+        Assert.Equal(
+            [("daily-2020-02-10", new DateOnly(2020, 2, 11)), ("daily-2020-02-11", new DateOnly(2020, 2, 12))],
+            runs.Select(r => (r.Key, r.Start))
+        );
+        var sent = await SentOnDayAsync(connection, runs[0].Run, 0);
+        var carried = (
+            await InputsReader.ReadAsync(connection, PlanScenario.Baseline, new PlanRequest { AsOf = new(2020, 2, 11) })
+        ).EarlierShipments;
+        Assert.NotEmpty(sent);
+        Assert.Equal(sent.Sum(s => s.Quantity), carried.Sum(s => s.Quantity), 3);
+    }
+
     [Fact]
     public async Task APlanFromTheSameStart_LeavesItsOwnInputsAlone()
     {
