@@ -106,23 +106,10 @@ public static class ProductionSupply
                             .Sum(r => (double)r.Quantity)
                     ))
                     .ToList(),
-                Summed(g.Select(m => m.Output).ToList())
+                DemandDrivers.Sum(g.Select(m => m.Output.Days))
             ))
             .ToList();
     }
-
-    private static List<ForecastDay> Summed(List<Forecast> forecasts) =>
-        forecasts[0]
-            .Days.Select(
-                (day, i) =>
-                    day with
-                    {
-                        P10 = Math.Round(forecasts.Sum(f => f.Days[i].P10), 1),
-                        P50 = Math.Round(forecasts.Sum(f => f.Days[i].P50), 1),
-                        P90 = Math.Round(forecasts.Sum(f => f.Days[i].P90), 1),
-                    }
-            )
-            .ToList();
 
     /// <summary>A scenario's delayed ramp: day h gets the forecast of day h − <paramref name="days"/> (the first
     /// day's for the days before it).</summary>

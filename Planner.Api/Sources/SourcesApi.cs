@@ -56,7 +56,7 @@ public static class SourcesApi
                 new QueuedPull(jobs.Enqueue<PullJobs>(j => j.PullAsync(f, CancellationToken.None)))
             )
             : TypedResults.Problem(
-                $"There is no feed '{feed}'; the feeds are production, hospitals and teams.",
+                $"There is no feed '{feed}'; the feeds are production, hospitals, teams and situation.",
                 statusCode: StatusCodes.Status404NotFound
             );
 }

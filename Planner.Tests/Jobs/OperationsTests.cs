@@ -47,7 +47,7 @@ public class OperationsTests : HangfireTests
     private static async Task AssertSourcesAndRefusalsAsync(HttpClient client)
     {
         var sources = await client.GetFromJsonAsync<JsonElement>("/api/sources", Ct);
-        Assert.Equal(3, sources.GetArrayLength());
+        Assert.Equal(4, sources.GetArrayLength());
         Assert.All(sources.EnumerateArray(), s => Assert.True(s.GetProperty("fresh").GetBoolean()));
         var pulls = await client.GetFromJsonAsync<JsonElement>("/api/sources/pulls?limit=3", Ct);
         Assert.Equal(3, pulls.GetArrayLength());
@@ -56,7 +56,7 @@ public class OperationsTests : HangfireTests
             (await client.PostAsync(new Uri("/api/sources/production/pull", UriKind.Relative), null, Ct)).StatusCode
         );
         var unknownFeed = await client.PostAsync(new Uri("/api/sources/masks/pull", UriKind.Relative), null, Ct);
-        await Answer.AssertSaysAsync(unknownFeed, HttpStatusCode.NotFound, "production, hospitals and teams");
+        await Answer.AssertSaysAsync(unknownFeed, HttpStatusCode.NotFound, "production, hospitals, teams and situation");
         var unknownRun = await client.PostAsync(new Uri("/api/runs/req-nope/cancel", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknownRun.StatusCode);
         var badDays = await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);

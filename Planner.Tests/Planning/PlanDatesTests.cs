@@ -109,13 +109,7 @@ public class PlanDatesTests : HangfireTests
     public async Task DailyPlan_FollowingTheClock_PlansAsOfTheClocksDay_FromTheNext()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var node = TestPlanner.Node(
-            db,
-            // Following the clock (the tests' default is a fixed day).
-            ("Planner:Planning:AsOf", "clock"),
-            ("Planner:Teams:TimeLimitSeconds", "2"),
-            ("Planner:Solver:StageTimeLimitSeconds", "30")
-        );
+        var node = ClockNode(db);
         // 04:00 UTC on 12 February is noon in Shanghai: the clock's day is 12 February.
         var clock = new FixedClock(new DateTimeOffset(2020, 2, 12, 4, 0, 0, TimeSpan.Zero));
         await node.At(clock).PrepareAsync(Ct);
@@ -157,6 +151,15 @@ public class PlanDatesTests : HangfireTests
 
     private static Task<DateOnly> StartAsync(System.Data.Common.DbConnection db, PlanRequest request) =>
         PlanDates.StartAsync(db, request, new Dictionary<string, string> { ["plan_start"] = "2020-02-10" });
+
+    /// <summary>A node whose daily plan follows the clock (the tests' default is a fixed day).</summary>
+    internal static TestNode ClockNode(TestDatabase db) =>
+        TestPlanner.Node(
+            db,
+            ("Planner:Planning:AsOf", "clock"),
+            ("Planner:Teams:TimeLimitSeconds", "2"),
+            ("Planner:Solver:StageTimeLimitSeconds", "30")
+        );
 
     internal static Microsoft.Extensions.Hosting.Internal.ApplicationLifetime Lifetime() =>
         new(NullLogger<Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>.Instance);

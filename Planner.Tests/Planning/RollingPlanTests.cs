@@ -70,12 +70,7 @@ public class RollingPlanTests
     public async Task TheDailyJob_OnAReplayedClock_PublishesSuccessivePlans_EachCarryingTheLastForward()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var node = TestPlanner.Node(
-            db,
-            ("Planner:Planning:AsOf", "clock"),
-            ("Planner:Teams:TimeLimitSeconds", "2"),
-            ("Planner:Solver:StageTimeLimitSeconds", "30")
-        );
+        var node = PlanDatesTests.ClockNode(db);
         var real = new PlanDatesTests.SteppedClock(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
         var replay = new ReplayClock(new DateTimeOffset(2020, 2, 10, 6, 0, 0, TimeSpan.FromHours(8)), 144, real);
         await node.At(replay).PrepareAsync(Ct);
