@@ -149,7 +149,7 @@ public static class PullsBenchmark
     )
     {
         await Migrator.MigrateAsync(planner);
-        await ReferenceImporter.ImportIfEmptyAsync(planner, data);
+        await ReferenceImporter.ImportAsync(planner, data, DateTimeOffset.UtcNow);
         var source = new FeedSource(Feed.Production, sourceDatabase, new Dictionary<string, string>());
         await SourceSeeder.SeedIfEmptyAsync(source, data);
         await FillSourceAsync(planner, sourceDatabase, rows, seed);

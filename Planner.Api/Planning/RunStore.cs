@@ -24,9 +24,9 @@ public sealed class RunStore(Database planner, TimeProvider clock)
 {
     private const string StartSql = """
         INSERT INTO plan_runs (id, scenario_id, scenario_version, status, policy, solver, plan_start, horizon_days,
-                               input_digest, started_at, request_id, attempt)
+                               input_digest, started_at, request_id, attempt, reference_version)
         VALUES (@id, @scenario, @scenarioVersion, 'running', @policy, @solver, @start, @days, @digest, @at, @request,
-                @attempt)
+                @attempt, (SELECT MAX(version) FROM reference_versions))
         ON CONFLICT (id) DO NOTHING
         """;
 

@@ -21,7 +21,8 @@ public sealed class CsvFile
     /// <summary>The header's column names, in file order.</summary>
     public IReadOnlyList<string> Columns => _columns.OrderBy(c => c.Value).Select(c => c.Key).ToList();
 
-    public static CsvFile Read(string path)
+    /// <summary>Throws the one-line error that names a missing data file.</summary>
+    public static void EnsureExists(string path)
     {
         if (!File.Exists(path))
         {
@@ -29,6 +30,11 @@ public sealed class CsvFile
                 $"Missing data file {path}; restore it from the repository or set Planner:DataDirectory."
             );
         }
+    }
+
+    public static CsvFile Read(string path)
+    {
+        EnsureExists(path);
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0)
         {

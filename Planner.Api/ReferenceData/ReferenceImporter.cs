@@ -1,9 +1,12 @@
 namespace Planner.Api.ReferenceData;
 
 /// <summary>
-/// Loads <c>data/</c> into the planner database on first start: the real Zhejiang divisions, census populations and
-/// city coordinates; the estimated lower-level populations; products, tiers, segments, consumption rates and other
-/// planning assumptions; Hubei assistance sites and requests. One transaction: a bad file leaves the database empty.
+/// Loads <c>data/</c> into the planner database: the real Zhejiang divisions, census populations and city coordinates;
+/// the estimated lower-level populations; products, tiers, segments, consumption rates and other planning assumptions;
+/// Hubei assistance sites and requests. Again whenever a file it reads changes: the files' sha256 are kept with each
+/// import as a numbered reference version (<c>reference_versions</c>), which every plan run records. One transaction,
+/// every file read and checked before anything is written: a bad file, or one that drops a code other data still
+/// refers to, leaves the previous version in place.
 /// </summary>
 public static class ReferenceImporter
 {
@@ -11,77 +14,79 @@ public static class ReferenceImporter
     /// divisions.</summary>
     private const string StatisticsOnlyZone = "330371";
 
-    /// <summary>Imports unless regions are already there; returns whether it imported. Care reference data added later
-    /// is imported into a database that lacks it.</summary>
-    public static async Task<bool> ImportIfEmptyAsync(
+    /// <summary>What an import found: the version now in force, the files that changed since the one before (all on
+    /// a first import), and whether it wrote anything.</summary>
+    public sealed record Outcome(int Version, IReadOnlyList<string> Changed, bool Imported);
+
+    /// <summary>Imports when the files differ from the latest version's (or there is none); else changes
+    /// nothing.</summary>
+    public static async Task<Outcome> ImportAsync(
         Database database,
         string dataDirectory,
+        DateTimeOffset now,
         CancellationToken ct = default
     )
     {
-        var imported = await ImportCoreIfEmptyAsync(database, dataDirectory, ct);
-        await ImportCareIfEmptyAsync(database, dataDirectory, ct);
-        return imported;
-    }
-
-    private static async Task<bool> ImportCoreIfEmptyAsync(
-        Database database,
-        string dataDirectory,
-        CancellationToken ct
-    )
-    {
+        var hashes = ReferenceVersions.Hash(dataDirectory, RegionFiles.Concat(Tables.Select(t => t.File)));
         await using var connection = await database.OpenAsync(ct);
-        if (!await IsEmptyAsync(connection, "regions"))
-        {
-            return false;
-        }
+        var latest = await ReferenceVersions.LatestAsync(connection);
+        if (latest is not null && latest.Files.Count == hashes.Count && !latest.Files.Except(hashes).Any())
+            return new Outcome(latest.Version, [], false);
 
         // Read and check everything before writing anything.
         var files = new DataFiles(dataDirectory);
-        var regions = Regions(files);
-
+        var rows = Tables.Select(t => (Table: t, Rows: t.Rows(files))).ToList();
+        var version = (latest?.Version ?? 0) + 1;
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await database.BulkInsertAsync(connection, tx, "regions", RegionColumns, regions, ct);
-        foreach (var table in CoreTables)
-            await database.BulkInsertAsync(connection, tx, table.Table, table.Columns, table.Rows(files), ct);
+        foreach (var (table, tableRows) in rows)
+            await ReferenceVersions.UpsertAsync(database, connection, tx, table, tableRows, ct);
+        foreach (var (table, _) in Enumerable.Reverse(rows))
+            await ReferenceVersions.DeleteRemovedAsync(connection, tx, table, latest?.Version);
+        foreach (var (table, _) in rows)
+            await Database.DropStagingTableAsync(connection, tx, ReferenceVersions.Staging(table));
+        await ReferenceVersions.RecordAsync(connection, tx, version, hashes, now);
         await tx.CommitAsync(ct);
-        return true;
+        var changed = hashes.Where(h => latest?.Files.GetValueOrDefault(h.Key) != h.Value).Select(h => h.Key).ToList();
+        return new Outcome(version, changed, true);
     }
+
+    /// <summary>The files behind <c>regions</c> besides <c>sample/county-drivers.csv</c> (a table's own).</summary>
+    private static readonly string[] RegionFiles =
+    [
+        "zhejiang-divisions.csv",
+        "zhejiang-population.csv",
+        "sample/populations.csv",
+        "city-coordinates.csv",
+        "reference/external-sites.csv",
+    ];
 
     /// <summary>
-    /// Staffing ratios and team PPE kits, and planning parameters the database does not have yet (a database created
-    /// before care planning existed gets them on its next start). One transaction.
+    /// A table filled from the data folder: each row of <see cref="File"/> mapped to the table's columns, or read
+    /// by <see cref="Read"/> from several files (the regions). The key is the first column (the first two for
+    /// consumption rates).
     /// </summary>
-    private static async Task ImportCareIfEmptyAsync(Database database, string dataDirectory, CancellationToken ct)
+    internal sealed record CsvTable(
+        string File,
+        string Table,
+        string[] Columns,
+        Func<CsvRow, object?[]> Map,
+        Func<DataFiles, List<object?[]>>? Read = null
+    )
     {
-        await using var connection = await database.OpenAsync(ct);
-        var files = new DataFiles(dataDirectory);
-        var known = (await connection.QueryAsync<string>("SELECT name FROM planning_parameters")).ToHashSet(
-            StringComparer.Ordinal
-        );
-        var parameters = PlanningParameters.Rows(files, r => !known.Contains(r.Text("name")));
-        var ratios = await IsEmptyAsync(connection, StaffingRatios.Table) ? StaffingRatios.Rows(files) : [];
-        var kits = await IsEmptyAsync(connection, TeamKits.Table) ? TeamKits.Rows(files) : [];
-        if (parameters.Count + ratios.Count + kits.Count == 0)
-            return;
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        foreach (
-            var (table, rows) in new[] { (PlanningParameters, parameters), (StaffingRatios, ratios), (TeamKits, kits) }
-        )
-            await database.BulkInsertAsync(connection, tx, table.Table, table.Columns, rows, ct);
-        await tx.CommitAsync(ct);
+        public string[] Keys => Table == "consumption_rates" ? Columns[..2] : Columns[..1];
+
+        public List<object?[]> Rows(DataFiles files) =>
+            Read?.Invoke(files) ?? files.Read(File).Rows.Select(Map).ToList();
     }
 
-    private static async Task<bool> IsEmptyAsync(System.Data.Common.DbConnection connection, string table) =>
-        await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}") == 0;
-
-    /// <summary>A table filled from one CSV file of the data folder, each row mapped to the table's columns.</summary>
-    private sealed record CsvTable(string File, string Table, string[] Columns, Func<CsvRow, object?[]> Map)
-    {
-        /// <summary>The file's rows (those <paramref name="where"/> keeps) as the table's values.</summary>
-        public List<object?[]> Rows(DataFiles files, Func<CsvRow, bool>? where = null) =>
-            files.Read(File).Rows.Where(where ?? (_ => true)).Select(Map).ToList();
-    }
+    /// <summary>Every table, parents before children.</summary>
+    private static CsvTable[] Tables =>
+        [
+            new("zhejiang-divisions.csv", "regions", RegionColumns, _ => [], Regions),
+            .. CoreTables,
+            StaffingRatios,
+            TeamKits,
+        ];
 
     private static readonly CsvTable PlanningParameters = new(
         "reference/planning-parameters.csv",

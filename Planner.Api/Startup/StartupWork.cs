@@ -36,9 +36,13 @@ public sealed class StartupWork(
         await using var setup = await SetupLockAsync(ct);
         progress($"Migrating the {planner.Describe()}");
         await Migrator.MigrateAsync(planner, ct);
-        if (await ReferenceImporter.ImportIfEmptyAsync(planner, storage.Value.DataDirectory, ct))
+        var import = await ReferenceImporter.ImportAsync(planner, storage.Value.DataDirectory, clock.GetUtcNow(), ct);
+        if (import.Imported)
         {
-            progress($"Imported reference data from {storage.Value.DataDirectory}");
+            progress(
+                $"Imported reference data from {storage.Value.DataDirectory} as version {import.Version}"
+                    + (import.Version > 1 ? $" ({string.Join(", ", import.Changed)} changed)" : "")
+            );
         }
     }
 

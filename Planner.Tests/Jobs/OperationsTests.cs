@@ -56,7 +56,11 @@ public class OperationsTests : HangfireTests
             (await client.PostAsync(new Uri("/api/sources/production/pull", UriKind.Relative), null, Ct)).StatusCode
         );
         var unknownFeed = await client.PostAsync(new Uri("/api/sources/masks/pull", UriKind.Relative), null, Ct);
-        await Answer.AssertSaysAsync(unknownFeed, HttpStatusCode.NotFound, "production, hospitals, teams and situation");
+        await Answer.AssertSaysAsync(
+            unknownFeed,
+            HttpStatusCode.NotFound,
+            "production, hospitals, teams and situation"
+        );
         var unknownRun = await client.PostAsync(new Uri("/api/runs/req-nope/cancel", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknownRun.StatusCode);
         var badDays = await client.PostAsJsonAsync("/api/runs", new { days = 400 }, Ct);
