@@ -1,3 +1,4 @@
+using System.Globalization;
 using ClosedXML.Excel;
 using OpenQA.Selenium;
 using Planner.Tests.Jobs;
@@ -106,7 +107,30 @@ public class BrowserTests : HangfireTests
         Assert.Equal(10, driver.FindElements(By.CssSelector("svg[role=img] rect title")).Count);
         Assert.Contains("(surge)", driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
 
+        AssertTheForecastIsDrawn(browser, baselineRun);
         AssertHangzhouGetsItsCityOnly(browser, baselineRun);
+    }
+
+    /// <summary>The run's forecast page from its link, a city chosen from the region list: eight charts, drawn by
+    /// Chromium.</summary>
+    private static void AssertTheForecastIsDrawn(BrowserSession browser, string run)
+    {
+        var driver = browser.Driver;
+        browser.Go($"/runs/{run}");
+        driver.FindElement(By.LinkText("Forecast the plan was made on")).Click();
+        driver.FindElement(By.LinkText("宁波市 Ningbo")).Click();
+        var boxes = Assert.IsAssignableFrom<IReadOnlyCollection<object>>(
+            ((IJavaScriptExecutor)driver).ExecuteScript(
+                "return [...document.querySelectorAll('svg polygon.fan')]"
+                    + ".map(p => { const b = p.getBoundingClientRect(); return b.width * b.height; })"
+            )
+        );
+        Assert.Equal(8, boxes.Count);
+        // Severe and critical patients' fan, the first, is laid out with an area (employees' may be a line).
+        Assert.True(Convert.ToDouble(boxes.First(), CultureInfo.InvariantCulture) > 1000);
+        Assert.All(driver.FindElements(By.CssSelector("section.chart h2")), h =>
+            Assert.EndsWith("宁波市 Ningbo", h.Text, StringComparison.Ordinal)
+        );
     }
 
     /// <summary>Hangzhou's logistics officer: their city's workbook of the latest plan, and no other city's.</summary>
@@ -122,6 +146,11 @@ public class BrowserTests : HangfireTests
         {
             Assert.Contains(book.Worksheets, w => w.Name == "Villages");
         }
+        browser.Go($"/runs/{run}/forecast");
+        Assert.Empty(driver.FindElements(By.CssSelector("nav.regions")));
+        Assert.All(driver.FindElements(By.CssSelector("section.chart h2")), h =>
+            Assert.EndsWith("杭州市 Hangzhou", h.Text, StringComparison.Ordinal)
+        );
         browser.Go($"/api/runs/{run}/files/city-330200");
         Assert.Contains("city 330100 only", driver.PageSource, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(browser.Downloads, "plan-city-330200-*"));

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Planner.Tests.Forecasts;
+
+/// <summary>The forecast page of a real run as of 16 February 2020: the province's and each city's charts for a
+/// planner, their own city only for a city's logistics officer.</summary>
+public class ForecastPageTests
+{
+    [Fact]
+    public async Task APlanner_SeesTheProvinceAndEveryCity_ACityOfficer_TheirCityOnly()
+    {
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
+        using var planner = await app.SignedInAsync("planner");
+        using var api = await app.WithApiKeyAsync("planner");
+        using var queued = await api.PostAsJsonAsync("/api/runs", new { asOf = "2020-02-16", days = 3 }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        Assert.Equal("succeeded", await TestWebApp.FinishedRunStatusAsync(api, id));
+
+        var province = await planner.GetStringAsync(new Uri($"/runs/{id}/forecast", UriKind.Relative), Ct);
+        // Three counts (severe + critical, observation, employees) and five products' production against demand.
+        Assert.Equal(8, Count(province, "<svg role=\"img\""));
+        Assert.Equal(5, Count(province, "class=\"against\""));
+        Assert.Contains("Data known on 2020-02-16", province, StringComparison.Ordinal);
+        Assert.Contains("Severe and critical patients in hospital, 浙江省", province, StringComparison.Ordinal);
+        Assert.Contains("<td>73</td>", province, StringComparison.Ordinal);
+        Assert.Equal(12, Count(province, "href=\"?region="));
+        var city = await planner.GetStringAsync(new Uri($"/runs/{id}/forecast?region=330100", UriKind.Relative), Ct);
+        Assert.Contains("Severe and critical patients in hospital, 杭州市 Hangzhou", city, StringComparison.Ordinal);
+        Assert.Contains(
+            $"<a href=\"/runs/{id}/forecast\">",
+            await planner.GetStringAsync(new Uri($"/runs/{id}", UriKind.Relative), Ct),
+            StringComparison.Ordinal
+        );
+
+        using var officer = await app.SignedInAsync("hangzhou");
+        var own = await officer.GetStringAsync(new Uri($"/runs/{id}/forecast", UriKind.Relative), Ct);
+        Assert.Contains("Severe and critical patients in hospital, 杭州市 Hangzhou", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("浙江省", own, StringComparison.Ordinal);
+        Assert.Equal(0, Count(own, "href=\"?region="));
+        using var other = await officer.GetAsync(new Uri($"/runs/{id}/forecast?region=330200", UriKind.Relative), Ct);
+        Assert.NotEqual(HttpStatusCode.OK, other.StatusCode);
+        using var unknown = await planner.GetAsync(new Uri("/runs/req-nope/forecast", UriKind.Relative), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var noRegion = await planner.GetAsync(
+            new Uri($"/runs/{id}/forecast?region=999999", UriKind.Relative),
+            Ct
+        );
+        Assert.Equal(HttpStatusCode.NotFound, noRegion.StatusCode);
+    }
+
+    private static int Count(string text, string what) =>
+        (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
+}
