@@ -1,12 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Forecasts;
 
 /// <summary>The forecast page of a real run as of 16 February 2020: the province's and each city's charts for a
 /// planner, their own city only for a city's logistics officer.</summary>
-public class ForecastPageTests
+public class ForecastPageTests : HangfireTests
 {
     [Fact]
     public async Task APlanner_SeesTheProvinceAndEveryCity_ACityOfficer_TheirCityOnly()
