@@ -67,7 +67,8 @@ public static class DemandDrivers
     }
 
     /// <summary>The published drivers summed per city and for the province: the last observed days, then the
-    /// forecast (the sum of the counties' percentiles).</summary>
+    /// forecast (the counties' medians added up, their bands as <see cref="Aggregate.CountyCorrelation"/>
+    /// says).</summary>
     private static List<DriverForecast> Regional(
         PlanInputs inputs,
         List<(string County, string Driver, Forecast Forecast, List<DailyPoint> Observed)> published
@@ -97,26 +98,9 @@ public static class DemandDrivers
                     g.Key.Region,
                     null,
                     observed,
-                    Sum(members.Select(m => m.Forecast.Days))
+                    Aggregate.Sum(members.Select(m => m.Forecast.Days), Aggregate.CountyCorrelation)
                 );
             })
-            .ToList();
-    }
-
-    /// <summary>Day by day, the sum of each percentile, to one decimal.</summary>
-    public static List<ForecastDay> Sum(IEnumerable<IReadOnlyList<ForecastDay>> paths)
-    {
-        var all = paths.ToList();
-        return all[0]
-            .Select(
-                (day, i) =>
-                    day with
-                    {
-                        P10 = Math.Round(all.Sum(p => p[i].P10), 1),
-                        P50 = Math.Round(all.Sum(p => p[i].P50), 1),
-                        P90 = Math.Round(all.Sum(p => p[i].P90), 1),
-                    }
-            )
             .ToList();
     }
 
@@ -278,7 +262,7 @@ internal sealed class CountyDrivers
             EpidemicForecasts.Census(critical, newCases, c.AsOf, c.Horizon)
         );
         c.Warnings.AddRange(s.Warnings.Where(w => w.Series != newCases.Name));
-        var sum = new Forecast($"{code} severe + critical", c.AsOf, s.Method, DemandDrivers.Sum([s.Days, k.Days]), []);
+        var sum = new Forecast($"{code} severe + critical", c.AsOf, s.Method, Aggregate.Sum([s.Days, k.Days]), []);
         return (Grown(c, sum), observed);
     }
 

@@ -5,8 +5,9 @@ namespace Planner.Api.Planning;
 
 /// <summary>
 /// The demand a plan is made on, as a forecast: per city and for the province, per product and planned day, the
-/// P10, P50 and P90 of the counties' demand (each driver's percentile × its rate × the multiplier of the risk colour
-/// at the same percentile), the province's with Hubei's pledges. The plan itself meets the P50 (rounded per county,
+/// P10, P50 and P90 of the counties' demand (in a county, each driver's percentile × its rate × the multiplier of the
+/// risk colour at the same percentile, added up; across counties, <see cref="Aggregate"/> with the counties'
+/// correlation), the province's with Hubei's pledges. The plan itself meets the P50 (rounded per county,
 /// segment and day, so the two may differ by a few units).
 /// </summary>
 public static class DemandForecast
@@ -23,7 +24,8 @@ public static class DemandForecast
         var parent = inputs.Regions.ToDictionary(r => r.Code, r => r.ParentCode, StringComparer.Ordinal);
         var province = inputs.Regions.Single(r => r.Level == "province").Code;
         var asOf = inputs.PlanStart.AddDays(-1);
-        var sums = new Dictionary<(string Region, string Product), double[,]>();
+        var days = inputs.HorizonDays;
+        var counties = new Dictionary<(string County, string Product), double[,]>();
         foreach (var rate in inputs.Rates)
         {
             foreach (var ((county, segment), path) in drivers.Drivers)
@@ -31,50 +33,55 @@ public static class DemandForecast
                 if (segment != rate.Segment)
                     continue;
                 var risk = drivers.Risk[county];
-                foreach (var region in new[] { parent[county] ?? province, province })
+                if (!counties.TryGetValue((county, rate.Product), out var sum))
+                    counties[(county, rate.Product)] = sum = new double[days, 3];
+                var factor = inputs.Overrides.Demand(county, rate.Tier);
+                for (var day = 0; day < days; day++)
                 {
-                    var sum = Sums(sums, region, rate.Product, inputs.HorizonDays);
-                    for (var day = 0; day < inputs.HorizonDays; day++)
-                    {
-                        var factor = inputs.Overrides.Demand(county, rate.Tier);
-                        sum[day, 0] += Daily(inputs, rate, path[day].P10, risk[day].P10) * factor;
-                        sum[day, 1] += Daily(inputs, rate, path[day].P50, risk[day].P50) * factor;
-                        sum[day, 2] += Daily(inputs, rate, path[day].P90, risk[day].P90) * factor;
-                    }
+                    sum[day, 0] += Daily(inputs, rate, path[day].P10, risk[day].P10) * factor;
+                    sum[day, 1] += Daily(inputs, rate, path[day].P50, risk[day].P50) * factor;
+                    sum[day, 2] += Daily(inputs, rate, path[day].P90, risk[day].P90) * factor;
                 }
             }
         }
-        foreach (var d in hubei)
-        {
-            var sum = Sums(sums, province, d.Product, inputs.HorizonDays);
-            for (var q = 0; q < 3; q++)
-                sum[d.Day, q] += d.Quantity;
-        }
-        return sums.OrderBy(s => s.Key.Region, StringComparer.Ordinal)
-            .ThenBy(s => s.Key.Product, StringComparer.Ordinal)
-            .Select(s => new DriverForecast(
+        // Hubei's pledges are exact: a part of the province's demand with no spread.
+        var pledged = hubei
+            .GroupBy(d => d.Product)
+            .Select(g =>
+            {
+                var sum = new double[days, 3];
+                foreach (var d in g)
+                    for (var q = 0; q < 3; q++)
+                        sum[d.Day, q] += d.Quantity;
+                return (Region: province, Product: g.Key, Sum: sum);
+            });
+        return counties
+            .SelectMany(c =>
+                new[] { parent[c.Key.County] ?? province, province }.Select(r =>
+                    (Region: r, c.Key.Product, Sum: c.Value)
+                )
+            )
+            .Concat(pledged)
+            .GroupBy(c => (c.Region, c.Product))
+            .OrderBy(g => g.Key.Region, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Product, StringComparer.Ordinal)
+            .Select(g => new DriverForecast(
                 "demand",
-                s.Key.Region,
-                s.Key.Product,
+                g.Key.Region,
+                g.Key.Product,
                 [],
-                Enumerable
-                    .Range(0, inputs.HorizonDays)
-                    .Select(day => new ForecastDay(
-                        asOf.AddDays(day + 1),
-                        day + 1,
-                        Math.Round(s.Value[day, 0], 1),
-                        Math.Round(s.Value[day, 1], 1),
-                        Math.Round(s.Value[day, 2], 1)
-                    ))
-                    .ToList()
+                Aggregate.Sum(
+                    g.Select(c => Path(c.Sum, asOf)).ToList<IReadOnlyList<ForecastDay>>(),
+                    Aggregate.CountyCorrelation
+                )
             ))
             .ToList();
     }
 
-    private static double[,] Sums(Dictionary<(string, string), double[,]> sums, string region, string product, int days)
-    {
-        if (!sums.TryGetValue((region, product), out var sum))
-            sums[(region, product)] = sum = new double[days, 3];
-        return sum;
-    }
+    /// <summary>A part's P10, P50 and P90 per planned day as forecast days.</summary>
+    private static List<ForecastDay> Path(double[,] sum, DateOnly asOf) =>
+        Enumerable
+            .Range(0, sum.GetLength(0))
+            .Select(day => new ForecastDay(asOf.AddDays(day + 1), day + 1, sum[day, 0], sum[day, 1], sum[day, 2]))
+            .ToList();
 }

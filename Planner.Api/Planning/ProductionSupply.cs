@@ -106,7 +106,7 @@ public static class ProductionSupply
                             .Sum(r => (double)r.Quantity)
                     ))
                     .ToList(),
-                DemandDrivers.Sum(g.Select(m => m.Output.Days))
+                Aggregate.Sum(g.Select(m => m.Output.Days))
             ))
             .ToList();
     }
