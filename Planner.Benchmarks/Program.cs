@@ -9,6 +9,7 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- uploads [options]      (see UploadsBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- recovery [options]     (see RecoveryBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- forecast [options]     (see ForecastBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- forecast-plans [options] (see ForecastPlansBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var upload, .. var uploadArgs] && upload.StartsWith("uploads-", StringComparison.Ordinal))
 {
@@ -33,6 +34,7 @@ if (args is ["--child", var job, .. var rest])
     ("uploads", UploadsBenchmark.RunAsync, UploadsBenchmark.Usage),
     ("recovery", RecoveryBenchmark.RunAsync, RecoveryBenchmark.Usage),
     ("forecast", ForecastBenchmark.RunAsync, ForecastBenchmark.Usage),
+    ("forecast-plans", ForecastPlansBenchmark.RunAsync, ForecastPlansBenchmark.Usage),
 ];
 if (args is [var name, .. var options] && benchmarks.FirstOrDefault(b => b.Name == name) is { RunAsync: { } run })
 {
