@@ -1,6 +1,7 @@
 using Planner.Api.Access;
 using Planner.Api.Cli;
 using Planner.Api.Jobs;
+using Planner.Api.Localization;
 using Planner.Api.Plans;
 using Planner.Api.Runs;
 using Planner.Api.Scenarios;
@@ -16,23 +17,28 @@ static async Task<int> ServeAsync(string[] args)
     var builder = WebApplication.CreateBuilder(args);
     builder.Services.AddPlanner(builder.Configuration); // options, the database, jobs, the plan pipeline, start-up work
     builder.Services.AddPlannerAccess();
+    builder.Services.AddPlannerLocalization();
     builder.Services.AddPlannerApiDocs();
     builder.Services.AddPlannerHealthChecks();
     builder.Services.AddProblemDetails();
-    builder.Services.AddRazorPages(o =>
-    {
-        // Pages live in the folder of the resource they show, beside its endpoints.
-        o.RootDirectory = "/";
-        o.Conventions.AuthorizeFolder("/")
-            .AllowAnonymousToPage("/Access/SignIn")
-            .AllowAnonymousToPage("/Access/Denied");
-    });
+    builder
+        .Services.AddRazorPages(o =>
+        {
+            // Pages live in the folder of the resource they show, beside its endpoints.
+            o.RootDirectory = "/";
+            o.Conventions.AuthorizeFolder("/")
+                .AllowAnonymousToPage("/Access/SignIn")
+                .AllowAnonymousToPage("/Access/Denied")
+                .AllowAnonymousToPage("/Access/Language");
+        })
+        .AddViewLocalization();
     builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
 
     var app = builder.Build();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
     app.UsePlannerAccess();
+    app.UsePlannerLocalization();
     app.UseRateLimiter();
     app.UsePlannerDashboard();
     app.MapPlannerApiDocs();

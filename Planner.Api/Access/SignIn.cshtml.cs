@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace Planner.Api.Access;
 
@@ -9,7 +10,12 @@ namespace Planner.Api.Access;
 /// Cookie sign-in with a user name (in any case) and password; failed attempts are limited per user name and per
 /// address (<see cref="SignInThrottle"/>).
 /// </summary>
-public sealed class SignInModel(Database planner, IOptions<AccessOptions> options, SignInThrottle throttle) : PageModel
+public sealed class SignInModel(
+    Database planner,
+    IOptions<AccessOptions> options,
+    SignInThrottle throttle,
+    IStringLocalizer<SignInModel> text
+) : PageModel
 {
     [BindProperty]
     public string UserName { get; set; } = "";
@@ -39,11 +45,13 @@ public sealed class SignInModel(Database planner, IOptions<AccessOptions> option
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         if (await Users.VerifyPasswordAsync(db, userName, Password) is not { } user)
         {
-            Error = "The user name or password is wrong.";
+            Error = text["Wrong"];
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
         throttle.Succeeded(userName, address);
+        if (user.Language is { } language)
+            Localization.LocalizationSetup.Remember(Response, language);
         await HttpContext.SignInAsync(
             CookieAuthenticationDefaults.AuthenticationScheme,
             AccessSetup.Principal(user, CookieAuthenticationDefaults.AuthenticationScheme)
@@ -56,16 +64,14 @@ public sealed class SignInModel(Database planner, IOptions<AccessOptions> option
         var access = options.Value;
         var window =
             access.SignInFailureWindow.TotalSeconds % 60 == 0
-                ? Plural((int)access.SignInFailureWindow.TotalMinutes, "minute")
-                : Plural((int)access.SignInFailureWindow.TotalSeconds, "second");
-        var wait = Plural(refusal.WaitSeconds, "second");
+                ? Plural((int)access.SignInFailureWindow.TotalMinutes, "Minute")
+                : Plural((int)access.SignInFailureWindow.TotalSeconds, "Second");
+        var wait = Plural(refusal.WaitSeconds, "Second");
         return refusal.Limit == SignInLimit.UserName
-            ? $"Too many failed sign-ins for the user name {userName} ({access.SignInFailuresPerUser} within "
-                + $"{window}): wait {wait} before trying it again. Other user names can still sign in from here."
-            : $"Too many failed sign-ins from your address ({access.SignInFailuresPerAddress} within {window}, "
-                + $"counting everyone who signs in from it): wait {wait} and try again.";
+            ? text["TooManyForUser", userName, window, access.SignInFailuresPerUser, wait]
+            : text["TooManyForAddress", access.SignInFailuresPerAddress, window, wait];
     }
 
-    private static string Plural(int count, string unit) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count} {unit}{(count == 1 ? "" : "s")}");
+    private string Plural(int count, string unit) =>
+        text[count == 1 ? unit : unit + "s", count.ToString(CultureInfo.InvariantCulture)];
 }

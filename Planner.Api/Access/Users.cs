@@ -25,7 +25,11 @@ public sealed record PlannerUser(
     string Role,
     string? CityCode,
     IReadOnlyList<string> Hospitals
-);
+)
+{
+    /// <summary>The language the user chose (zh-CN or en); null until they choose.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>Users, their passwords (ASP.NET Core's PBKDF2 password hasher) and their API keys.</summary>
 public static class Users
@@ -34,7 +38,7 @@ public static class Users
 
     private const string UserSql = """
         SELECT user_name AS UserName, display_name AS DisplayName, role AS Role, city_code AS CityCode, password_hash AS
-        PasswordHash FROM users
+        PasswordHash, language AS Language FROM users
         """;
 
     /// <summary>
@@ -56,6 +60,10 @@ public static class Users
             ? await WithHospitalsAsync(db, row)
             : null;
     }
+
+    /// <summary>Saves the language the user chose with the switch.</summary>
+    public static Task SaveLanguageAsync(DbConnection db, string userName, string language) =>
+        db.ExecuteAsync($"UPDATE users SET language = @language {ByName}", new { userName, language });
 
     /// <summary>The user holding an API key that is not revoked, or null.</summary>
     public static async Task<PlannerUser?> FindByApiKeyAsync(DbConnection db, string key)
@@ -272,7 +280,10 @@ public static class Users
                 new { row.UserName }
             )
         ).ToList();
-        return new PlannerUser(row.UserName, row.DisplayName, row.Role, row.CityCode, hospitals);
+        return new PlannerUser(row.UserName, row.DisplayName, row.Role, row.CityCode, hospitals)
+        {
+            Language = row.Language,
+        };
     }
 
     private static string Sha256(string key) =>
@@ -294,5 +305,6 @@ public static class Users
         public string Role { get; set; } = "";
         public string? CityCode { get; set; }
         public string PasswordHash { get; set; } = "";
+        public string? Language { get; set; }
     }
 }

@@ -54,6 +54,8 @@ public class AccessTests : HangfireTests
         ("PAGE signin", "POST", "/signin", "AAAAA"),
         ("PAGE SignOut", "POST", "/SignOut", "UAAAA"),
         ("PAGE denied", "GET", "/denied", "FFFFF"),
+        ("PAGE language", "GET", "/language", "AAAAA"),
+        ("PAGE language", "POST", "/language", "AAAAA"),
         ("PAGE uploads", "GET", "/uploads", "UADDA"),
         ("PAGE uploads", "POST", "/uploads", "UADDA"),
         ("PAGE scenarios", "GET", "/scenarios", "UADDD"),

@@ -97,18 +97,24 @@ internal sealed partial class BrowserSession : IAsyncDisposable
     public void Go(string path) => Driver.Navigate().GoToUrl(new Uri(BaseAddress, path));
 
     /// <summary>Signs in on the sign-in page as a user would.</summary>
-    public void SignIn(string user, string password)
+    public void SignIn(string user, string password, string language = "en")
     {
         Go("/signin");
+        // The pages are Chinese until a language is chosen; the tests that read English choose it first.
+        if (language != "zh-CN")
+        {
+            Driver.FindElement(By.CssSelector($"header form.language button[value='{language}']")).Click();
+            Until(d => d.FindElement(By.TagName("html")).GetAttribute("lang") == language, "the page in " + language);
+        }
         Driver.FindElement(By.Id("UserName")).SendKeys(user);
         Driver.FindElement(By.Id("Password")).SendKeys(password);
-        Driver.FindElement(By.CssSelector("form button[type=submit]")).Click();
+        Driver.FindElement(By.CssSelector("main form button[type=submit]")).Click();
         Until(d => d.Url.TrimEnd('/') == BaseAddress.ToString().TrimEnd('/'), "the plans page after signing in");
     }
 
     public void SignOut()
     {
-        Driver.FindElement(By.CssSelector("header form button")).Click();
+        Driver.FindElement(By.CssSelector("header form.signout button")).Click();
         Until(
             d =>
                 d.Url.Contains("/signin", StringComparison.OrdinalIgnoreCase)

@@ -1,6 +1,10 @@
+using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Planner.Api.Access;
+using Planner.Api.Localization;
 
 namespace Planner.Tests.Infrastructure;
 
@@ -70,9 +74,26 @@ public sealed partial class TestWebApp : IAsyncDisposable
         }
     }
 
-    /// <summary>A client that is not signed in and does not follow redirects.</summary>
-    public HttpClient Anonymous() =>
-        _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    /// <summary>
+    /// A client that is not signed in and does not follow redirects, with its cookies, reading the pages in
+    /// <paramref name="language"/> (the language switch's cookie; English unless a test asks otherwise) or, with
+    /// null, as a new browser does (in Chinese).
+    /// </summary>
+    public HttpClient Anonymous(string? language = LocalizationSetup.English)
+    {
+        var cookies = new CookieContainer();
+        if (language is not null)
+            cookies.Add(
+                Localhost,
+                new Cookie(
+                    CookieRequestCultureProvider.DefaultCookieName,
+                    CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(language))
+                )
+            );
+        return _factory.CreateDefaultClient(Localhost, new CookieContainerHandler(cookies));
+    }
+
+    private static readonly Uri Localhost = new("http://localhost");
 
     /// <summary>A client sending a new API key of the user (one of <see cref="Users.Samples"/>, or any saved
     /// user).</summary>
@@ -90,13 +111,17 @@ public sealed partial class TestWebApp : IAsyncDisposable
 
     /// <summary>A client signed in through the sign-in page (its anti-forgery token and cookie), as a browser
     /// does.</summary>
-    public async Task<HttpClient> SignedInAsync(string userName, string? password = null)
+    public async Task<HttpClient> SignedInAsync(
+        string userName,
+        string? password = null,
+        string? language = LocalizationSetup.English
+    )
     {
         await using (var db = await Planner.OpenAsync())
         {
             await EnsureSampleAsync(db, userName);
         }
-        var client = Anonymous();
+        var client = Anonymous(language);
         var response = await SignInAsync(
             client,
             userName,
