@@ -12,7 +12,19 @@ public sealed class DetailModel(Database planner, TimeProvider clock) : PageMode
 {
     public RunRequestState? Run { get; private set; }
 
-    public IReadOnlyList<string> Files { get; private set; } = [];
+    public IReadOnlyList<PublishedFile> Files { get; private set; } = [];
+
+    /// <summary>A file the run published, with what it is: its kind (province, city-CODE, summary), the city's names
+    /// for a city's, the plan's first day and days, and its size.</summary>
+    public sealed class PublishedFile
+    {
+        public string Kind { get; set; } = "";
+        public string? Name { get; set; }
+        public string? NameEn { get; set; }
+        public DateOnly PlanStart { get; set; }
+        public int HorizonDays { get; set; }
+        public long Bytes { get; set; }
+    }
 
     public bool Running => Run?.Status is "queued" or "running";
 
@@ -22,16 +34,21 @@ public sealed class DetailModel(Database planner, TimeProvider clock) : PageMode
         Run = await RunRequests.GetAsync(db, id);
         if (Run is null)
             return NotFound();
-        Files = (
-            await db.QueryAsync<string>(
-                "SELECT kind FROM published_workbooks WHERE run_id = @run ORDER BY kind",
-                new { run = Run.RunId }
-            )
-        )
-            .Where(User.MaySee)
+        Files = (await db.QueryAsync<PublishedFile>(FilesSql, new { run = Run.RunId }))
+            .Where(f => User.MaySee(f.Kind))
             .ToList();
         return Page();
     }
+
+    private const string FilesSql = """
+        SELECT w.kind AS Kind, r.name AS Name, r.name_en AS NameEn, p.plan_start AS PlanStart,
+               p.horizon_days AS HorizonDays, w.bytes AS Bytes
+        FROM published_workbooks w
+        JOIN plan_runs p ON p.id = w.run_id
+        LEFT JOIN regions r ON w.kind = 'city-' || r.code
+        WHERE w.run_id = @run
+        ORDER BY w.kind
+        """;
 
     /// <summary>Planners only (the page itself is open to logistics officers too).</summary>
     public async Task<IActionResult> OnPostCancelAsync(string id)

@@ -167,7 +167,7 @@ public class BrowserTests : HangfireTests
         var status = browser.Until(
             d =>
                 ((IJavaScriptExecutor)d).ExecuteScript(
-                    "return document.getElementById('run-status')?.textContent ?? null"
+                    "return document.getElementById('run-status')?.dataset.status ?? null"
                 )
                     is string s
                 && s is "succeeded" or "failed" or "cancelled"

@@ -36,6 +36,15 @@ public class ForecastPageTests : HangfireTests
             StringComparison.Ordinal
         );
 
+        // The run's page names its files by what they are, in the reader's language.
+        using var chinese = await app.SignedInAsync("planner", language: "zh-CN");
+        var runPage = await chinese.GetStringAsync(new Uri($"/runs/{id}", UriKind.Relative), Ct);
+        Assert.Contains("杭州市物资调拨计划（Excel）", runPage, StringComparison.Ordinal);
+        Assert.Contains("全省物资调拨计划（Excel）", runPage, StringComparison.Ordinal);
+        Assert.Contains("自 2020-02-17 起 3 天", runPage, StringComparison.Ordinal);
+        Assert.Contains(">已完成</td>", runPage, StringComparison.Ordinal);
+        Assert.Contains("本计划所依据的预测", runPage, StringComparison.Ordinal);
+
         using var officer = await app.SignedInAsync("hangzhou");
         var own = await officer.GetStringAsync(new Uri($"/runs/{id}/forecast", UriKind.Relative), Ct);
         Assert.Contains("Severe and critical patients in hospital, 杭州市 Hangzhou", own, StringComparison.Ordinal);
