@@ -23,8 +23,22 @@ public static class FanChart
     /// <summary>A series drawn against the fan (e.g. demand), as its P50 per day.</summary>
     public sealed record Comparison(string Label, IReadOnlyList<ForecastDay> Days);
 
-    public static XElement Draw(string title, DateOnly asOf, DriverForecast driver, Comparison? against = null)
+    /// <summary>The words a chart shows in the reader's language: the legend's, its tooltips' "observed" and the
+    /// unit of days ahead, and the as-of rule's label (<c>{0}</c>: the day).</summary>
+    public sealed record Labels(string Observed, string Forecast, string Band, string DaysAhead, string AsOf)
     {
+        public static readonly Labels English = new("observed", "forecast P50", "P10–P90", "d", "as of {0}");
+    }
+
+    public static XElement Draw(
+        string title,
+        DateOnly asOf,
+        DriverForecast driver,
+        Comparison? against = null,
+        Labels? labels = null
+    )
+    {
+        labels ??= Labels.English;
         var days = driver.Observed.Select(o => o.Date).Concat(driver.Days.Select(d => d.Date)).ToList();
         if (against is not null)
             days.AddRange(against.Days.Select(d => d.Date));
@@ -49,14 +63,14 @@ public static class FanChart
             new XAttribute("font-size", 11),
             new XElement(Svg + "title", title)
         );
-        svg.Add(Axes(scale, asOf));
+        svg.Add(Axes(scale, asOf, labels));
         svg.Add(Fan(scale, driver));
         if (against is not null)
             svg.Add(Polyline(scale, against.Days.Select(d => (d.Date, d.P50)), "#9b1c1c", "against", null));
         svg.Add(Polyline(scale, driver.Days.Select(d => (d.Date, d.P50)), "#1f4e79", "p50", "6 4"));
         svg.Add(Polyline(scale, driver.Observed.Select(o => (o.Date, o.Value)), "#1f2933", "observed", null));
-        svg.Add(Points(scale, driver, against));
-        svg.Add(Legend(against));
+        svg.Add(Points(scale, driver, against, labels));
+        svg.Add(Legend(against, labels));
         return svg;
     }
 
@@ -79,7 +93,7 @@ public static class FanChart
         public double Y(double value) => Top + (1 - Math.Max(0, value) / Max) * (Height - Top - Bottom);
     }
 
-    private static IEnumerable<XElement> Axes(Scale scale, DateOnly asOf)
+    private static IEnumerable<XElement> Axes(Scale scale, DateOnly asOf, Labels labels)
     {
         for (var i = 0; i <= 4; i++)
         {
@@ -101,7 +115,12 @@ public static class FanChart
         }
         var rule = scale.X(asOf);
         yield return Line(rule, Top - 4, rule, Height - Bottom, "#7b8794", "as-of", "2 3");
-        yield return Text(rule + 4, Top + 8, $"as of {asOf.ToString("MM-dd", CultureInfo.InvariantCulture)}", "start");
+        var label = string.Format(
+            CultureInfo.InvariantCulture,
+            labels.AsOf,
+            asOf.ToString("MM-dd", CultureInfo.InvariantCulture)
+        );
+        yield return Text(rule + 4, Top + 8, label, "start");
     }
 
     /// <summary>The P10–P90 band, opening from the last observation when it is the day before the forecast.</summary>
@@ -153,15 +172,21 @@ public static class FanChart
     }
 
     /// <summary>A dot per day with the day's figures as its tooltip.</summary>
-    private static IEnumerable<XElement> Points(Scale scale, DriverForecast driver, Comparison? against)
+    private static IEnumerable<XElement> Points(Scale scale, DriverForecast driver, Comparison? against, Labels labels)
     {
         var demand = against?.Days.ToDictionary(d => d.Date, d => d.P50) ?? [];
         foreach (var o in driver.Observed)
-            yield return Dot(scale, o.Date, o.Value, "#1f2933", $"{Day(o.Date)}: {Quantity(o.Value)} observed");
+            yield return Dot(
+                scale,
+                o.Date,
+                o.Value,
+                "#1f2933",
+                $"{Day(o.Date)}: {Quantity(o.Value)} {labels.Observed}"
+            );
         foreach (var d in driver.Days)
         {
             var tip =
-                $"{Day(d.Date)} (+{d.Horizon} d): P50 {Quantity(d.P50)}, "
+                $"{Day(d.Date)} (+{d.Horizon} {labels.DaysAhead}): P50 {Quantity(d.P50)}, "
                 + $"P10–P90 {Quantity(d.P10)}–{Quantity(d.P90)}";
             if (demand.TryGetValue(d.Date, out var need))
                 tip += $"; {against!.Label} {Quantity(need)}";
@@ -179,13 +204,13 @@ public static class FanChart
             new XElement(Svg + "title", tip)
         );
 
-    private static XElement Legend(Comparison? against)
+    private static XElement Legend(Comparison? against, Labels labels)
     {
         var items = new List<(string Label, string Colour, string? Dash, bool Band)>
         {
-            ("observed", "#1f2933", null, false),
-            ("forecast P50", "#1f4e79", "6 4", false),
-            ("P10–P90", "#1f4e79", null, true),
+            (labels.Observed, "#1f2933", null, false),
+            (labels.Forecast, "#1f4e79", "6 4", false),
+            (labels.Band, "#1f4e79", null, true),
         };
         if (against is not null)
             items.Add((against.Label, "#9b1c1c", null, false));
@@ -207,7 +232,8 @@ public static class FanChart
                     : Line(x, 13, x + 22, 13, colour, "key", dash)
             );
             legend.Add(Text(x + 27, 17, label, "start"));
-            x += 40 + label.Length * 6.5;
+            // A Chinese character is about twice as wide as a Latin letter at this size.
+            x += 40 + label.Sum(c => c > '\u2e80' ? 11.0 : 6.5);
         }
         return legend;
     }

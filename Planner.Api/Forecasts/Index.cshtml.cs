@@ -2,7 +2,9 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Planner.Api.Access;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Solver.Forecasting;
@@ -15,7 +17,7 @@ namespace Planner.Api.Forecasts;
 /// from the run's published <c>summary.json</c>; a city's logistics officer sees their city only.
 /// </summary>
 [Authorize(Policy = AccessSetup.PlansReaders)]
-public sealed class IndexModel(Database planner) : PageModel
+public sealed class IndexModel(Database planner, IStringLocalizer<IndexModel> text) : PageModel
 {
     /// <summary>A region the user may look at.</summary>
     public sealed record Region(string Code, string Name);
@@ -31,12 +33,9 @@ public sealed class IndexModel(Database planner) : PageModel
 
     public static readonly int[] Horizons = [1, 7, 14];
 
-    private static readonly (string Driver, string Title)[] CountDrivers =
-    [
-        ("severe_critical", "Severe and critical patients in hospital"),
-        ("under_observation", "People under medical observation"),
-        ("employees_on_post", "Employees on post"),
-    ];
+    private static readonly string[] CountDrivers = ["severe_critical", "under_observation", "employees_on_post"];
+
+    private static bool English => CultureInfo.CurrentUICulture.Name == LocalizationSetup.English;
 
     public RunRequestState Run { get; private set; } = null!;
 
@@ -60,10 +59,7 @@ public sealed class IndexModel(Database planner) : PageModel
         var forecast = await ForecastAsync(db, run.RunId);
         if (forecast is null)
         {
-            Missing =
-                run.Status == "succeeded"
-                    ? "This run published no forecast (it was made before forecasts were published)."
-                    : $"Run {run.Id} is {run.Status}; its forecast is shown once it has published.";
+            Missing = run.Status == "succeeded" ? text["NoForecast"] : text["NotYet", run.Id, run.Status];
             return Page();
         }
         var city = User.City();
@@ -100,7 +96,7 @@ public sealed class IndexModel(Database planner) : PageModel
         );
         return names
             .Where(n => wanted.Contains(n.Code))
-            .Select(n => new Region(n.Code, n.NameEn is null ? n.Name : $"{n.Name} {n.NameEn}"))
+            .Select(n => new Region(n.Code, n.NameEn is null || !English ? n.Name : $"{n.Name} {n.NameEn}"))
             .ToList();
     }
 
@@ -108,10 +104,10 @@ public sealed class IndexModel(Database planner) : PageModel
     {
         var here = forecast.Drivers.Where(d => d.Region == region).ToList();
         var charts = new List<Chart>();
-        foreach (var (driver, title) in CountDrivers)
+        foreach (var driver in CountDrivers)
         {
             if (here.FirstOrDefault(d => d.Driver == driver) is { } series)
-                charts.Add(Build($"{title}, {Shown!.Name}", series, null));
+                charts.Add(Build(text["ChartTitle", text[$"Driver.{driver}"], Shown!.Name], series, null));
         }
         var products = await db.QueryAsync<(string Code, string Name, string NameEn)>(
             "SELECT code, name, name_en FROM products ORDER BY code"
@@ -122,10 +118,9 @@ public sealed class IndexModel(Database planner) : PageModel
             var demand = here.FirstOrDefault(d => d.Driver == "demand" && d.Product == code);
             if (production is null)
                 continue;
-            var against = demand is null ? null : new FanChart.Comparison("demand P50", demand.Days);
-            charts.Add(
-                Build($"{name} {nameEn}: production against demand per day, {Shown!.Name}", production, against)
-            );
+            var against = demand is null ? null : new FanChart.Comparison(text["DemandP50"], demand.Days);
+            var product = English ? $"{name} {nameEn}" : name;
+            charts.Add(Build(text["Production", product, Shown!.Name], production, against));
         }
         return charts;
     }
@@ -133,7 +128,13 @@ public sealed class IndexModel(Database planner) : PageModel
     private Chart Build(string title, DriverForecast series, FanChart.Comparison? against) =>
         new(
             title,
-            FanChart.Draw(title, AsOf, series, against),
+            FanChart.Draw(
+                title,
+                AsOf,
+                series,
+                against,
+                new FanChart.Labels(text["Observed"], text["Forecast"], text["Band"], text["DaysAhead"], text["AsOf"])
+            ),
             series.Observed.Count == 0 ? null : series.Observed[^1],
             series.Days.Where(d => Horizons.Contains(d.Horizon)).ToList(),
             against?.Days.ToDictionary(d => d.Date, d => d.P50) ?? []

@@ -44,6 +44,11 @@ public class ForecastPageTests : HangfireTests
         Assert.Contains("自 2020-02-17 起 3 天", runPage, StringComparison.Ordinal);
         Assert.Contains(">已完成</td>", runPage, StringComparison.Ordinal);
         Assert.Contains("本计划所依据的预测", runPage, StringComparison.Ordinal);
+        var chineseForecast = await chinese.GetStringAsync(new Uri($"/runs/{id}/forecast", UriKind.Relative), Ct);
+        Assert.Contains("住院重症和危重症患者，浙江省", chineseForecast, StringComparison.Ordinal);
+        Assert.Contains("数据截至 2020-02-16", chineseForecast, StringComparison.Ordinal);
+        Assert.Contains(">实测</text>", chineseForecast, StringComparison.Ordinal);
+        Assert.Contains("医用防护口罩：每日产量与需求，浙江省", chineseForecast, StringComparison.Ordinal);
 
         using var officer = await app.SignedInAsync("hangzhou");
         var own = await officer.GetStringAsync(new Uri($"/runs/{id}/forecast", UriKind.Relative), Ct);

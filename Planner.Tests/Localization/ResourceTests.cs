@@ -42,8 +42,9 @@ public partial class ResourceTests
             problems.AddRange(
                 z.Concat(e).Where(p => string.IsNullOrWhiteSpace(p.Value)).Select(p => $"{p.Key} is empty in {zh}")
             );
+            // A Chinese text has Chinese in it, unless it is only placeholders and punctuation ("{0}，{1}").
             problems.AddRange(
-                z.Where(p => !Han().IsMatch(p.Value))
+                z.Where(p => !Han().IsMatch(p.Value) && Latin().IsMatch(Placeholder().Replace(p.Value, "")))
                     .Select(p => $"{Path.GetRelativePath(Api, zh)}: {p.Key} has no Chinese")
             );
         }
@@ -78,6 +79,12 @@ public partial class ResourceTests
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
     private static partial Regex Han();
+
+    [GeneratedRegex("[A-Za-z]")]
+    private static partial Regex Latin();
+
+    [GeneratedRegex(@"\{\d+\}")]
+    private static partial Regex Placeholder();
 
     [GeneratedRegex(@"\bL\[""([^""{}]+)""")]
     private static partial Regex Key();
