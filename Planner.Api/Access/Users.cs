@@ -216,20 +216,20 @@ public static class Users
     /// <summary>The sample users and their passwords (README, "Signing in").</summary>
     public static readonly (PlannerUser User, string Password)[] Samples =
     [
-        (new PlannerUser("planner", "Provincial planner (sample)", Roles.Planner, null, []), "planner-2020"),
+        (new PlannerUser("planner", "省指挥部计划员（示例）", Roles.Planner, null, []), "planner-2020"),
         (
-            new PlannerUser("province", "Provincial logistics officer (sample)", Roles.Logistics, null, []),
+            new PlannerUser("province", "省物资保障组调度员（示例）", Roles.Logistics, null, []),
             "province-2020"
         ),
         (
-            new PlannerUser("hangzhou", "Hangzhou logistics officer (sample)", Roles.Logistics, "330100", []),
+            new PlannerUser("hangzhou", "杭州市物资保障组调度员（示例）", Roles.Logistics, "330100", []),
             "hangzhou-2020"
         ),
-        (new PlannerUser("ningbo", "Ningbo logistics officer (sample)", Roles.Logistics, "330200", []), "ningbo-2020"),
+        (new PlannerUser("ningbo", "宁波市物资保障组调度员（示例）", Roles.Logistics, "330200", []), "ningbo-2020"),
         (
             new PlannerUser(
                 "hospital",
-                "Hospital administrator, H-0001 and H-0002 (sample)",
+                "医院管理员，H-0001、H-0002（示例）",
                 Roles.Hospital,
                 null,
                 ["H-0001", "H-0002"]
