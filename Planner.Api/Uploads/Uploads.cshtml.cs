@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Planner.Api.Access;
 using Planner.Api.Uploads;
 
@@ -11,7 +12,12 @@ namespace Planner.Api.Uploads;
 /// refused file in one table, and their recent uploads.
 /// </summary>
 [Authorize(Policy = AccessSetup.CapacityReporters)]
-public sealed class UploadsModel(Database planner, IOptions<UploadLimits> options, TimeProvider clock) : PageModel
+public sealed class UploadsModel(
+    Database planner,
+    IOptions<UploadLimits> options,
+    TimeProvider clock,
+    IStringLocalizer<UploadsModel> text
+) : PageModel
 {
     public UploadResult? Accepted { get; private set; }
 
@@ -32,14 +38,13 @@ public sealed class UploadsModel(Database planner, IOptions<UploadLimits> option
         {
             // The server stopped reading the form at its cap: say why rather than "choose a file".
             (Refused, status) = (
-                $"The file is larger than the {UploadLimits.Megabytes(options.Value.MaxBytes)} an upload may be "
-                    + $"({UploadLimits.Section}:MaxBytes); nothing was read or saved.",
+                text["TooLarge", UploadLimits.Megabytes(options.Value.MaxBytes), UploadLimits.Section].Value,
                 StatusCodes.Status413PayloadTooLarge
             );
         }
         else if (file is null || file.Length == 0)
         {
-            Refused = "Choose the filled template to upload.";
+            Refused = text["Choose"];
         }
         else
         {
