@@ -2,6 +2,7 @@ using Planner.Api.Access;
 using Planner.Api.Cli;
 using Planner.Api.Jobs;
 using Planner.Api.Localization;
+using Planner.Api.Maps;
 using Planner.Api.Plans;
 using Planner.Api.Runs;
 using Planner.Api.Scenarios;
@@ -18,6 +19,7 @@ static async Task<int> ServeAsync(string[] args)
     builder.Services.AddPlanner(builder.Configuration); // options, the database, jobs, the plan pipeline, start-up work
     builder.Services.AddPlannerAccess();
     builder.Services.AddPlannerLocalization();
+    builder.Services.AddCountyMap();
     builder.Services.AddPlannerApiDocs();
     builder.Services.AddPlannerHealthChecks();
     builder.Services.AddProblemDetails();

@@ -1,23 +1,72 @@
+using System.Xml.Linq;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
+using Planner.Api.Maps;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 
 namespace Planner.Api.Plans;
 
 /// <summary>The latest published plans with the files this user may download, and how fresh the feeds are.</summary>
-public sealed class IndexModel(Database planner, IOptions<FreshnessOptions> freshness, TimeProvider clock) : PageModel
+public sealed class IndexModel(
+    Database planner,
+    IOptions<FreshnessOptions> freshness,
+    TimeProvider clock,
+    SituationMap map
+) : PageModel
 {
+    /// <summary>What the map shows (<c>?measure=fill|shortfall|risk&amp;tier=N&amp;product=CODE</c>).</summary>
+    public SituationMap.Choice Choice { get; private set; } = new("fill", null, "N95");
+
+    /// <summary>The latest plan's county map, or null when there is no plan.</summary>
+    public XElement? Map { get; private set; }
+
+    /// <summary>The plan the map is drawn for.</summary>
+    public PublishedPlan? Mapped { get; private set; }
+
+    /// <summary>The products by code, with their names in Chinese and English.</summary>
+    public IReadOnlyList<(string Code, string Name, string NameEn)> Products { get; private set; } = [];
+
+    /// <summary>The cities' names by code, for naming their workbooks.</summary>
+    public IReadOnlyDictionary<string, (string Name, string? NameEn)> Cities { get; private set; } =
+        new Dictionary<string, (string, string?)>();
+
     public IReadOnlyList<PublishedPlan> Plans { get; private set; } = [];
 
     public IReadOnlyList<SourceAge> Sources { get; private set; } = [];
 
-    public async Task OnGetAsync()
+    public async Task OnGetAsync(string? measure, int? tier, string? product)
     {
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         Sources = await SourceFreshness.ReadAsync(db, freshness.Value, clock.GetUtcNow());
         if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics))
             return;
         Plans = await PublishedPlans.LatestAsync(db, User, 10);
+        Products = (
+            await db.QueryAsync<(string, string, string)>("SELECT code, name, name_en FROM products ORDER BY code")
+        ).ToList();
+        Cities = (
+            await db.QueryAsync<(string Code, string Name, string? NameEn)>(
+                "SELECT code, name, name_en FROM regions WHERE level = 'city'"
+            )
+        ).ToDictionary(c => c.Code, c => (c.Name, c.NameEn), StringComparer.Ordinal);
+        var codes = Products.Select(p => p.Code).ToList();
+        Choice = new SituationMap.Choice(
+            SituationMap.Measures.Contains(measure) ? measure! : "fill",
+            tier is >= 1 and <= 5 ? tier : null,
+            product is not null && codes.Contains(product) ? product : codes.FirstOrDefault(p => p == "N95") ?? codes[0]
+        );
+        if (Plans.Count > 0)
+        {
+            Mapped = Plans[0];
+            Map = await map.DrawAsync(
+                db,
+                Mapped.RequestId,
+                Mapped.RunId,
+                Mapped.PlanStart.AddDays(-1),
+                User.City(),
+                Choice
+            );
+        }
     }
 }

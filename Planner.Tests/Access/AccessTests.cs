@@ -65,6 +65,7 @@ public class AccessTests : HangfireTests
         ("PAGE runs/{id}", "GET", "/runs/req-nope", "UAAAD"),
         ("PAGE runs/{id}", "POST", "/runs/req-nope?handler=Cancel", "UADDD"),
         ("PAGE runs/{id}/forecast", "GET", "/runs/req-nope/forecast", "UAAAD"),
+        ("PAGE runs/{id}/counties/{code}", "GET", "/runs/req-nope/counties/330102", "UAAAD"),
         ("PAGE compare", "GET", "/compare", "UADDD"),
         ("GET /openapi/{documentName}.json", "GET", "/openapi/v1.json", "AAAAA"),
         ("DASHBOARD /hangfire", "GET", "/hangfire", "UADDD"),

@@ -1,0 +1,150 @@
+using System.Xml.Linq;
+using Microsoft.Extensions.Localization;
+
+namespace Planner.Api.Maps;
+
+/// <summary>
+/// The plans page's map: the counties of a published plan (a city officer: their city's), coloured by the plan's fill
+/// rate (all tiers or one), by what it leaves unmet of a product, or by the risk colour on the plan's as-of day; each
+/// county links to its plan lines.
+/// </summary>
+public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<SituationMap> text)
+{
+    public static readonly string[] Measures = ["fill", "shortfall", "risk"];
+
+    /// <summary>What the map shows: the measure, the tier (fill; null: all), the product (shortfall).</summary>
+    public sealed record Choice(string Measure, int? Tier, string Product);
+
+    /// <summary>The official five colours, level 1 (green, low) … 5 (red, high).</summary>
+    private static readonly string[] RiskColours = ["#2e7d32", "#1e63b5", "#f2c200", "#f57c00", "#c62828"];
+
+    private static readonly (double From, string Colour)[] FillColours =
+    [
+        (0.99, "#15803d"),
+        (0.9, "#86c57a"),
+        (0.75, "#facc15"),
+        (0.5, "#f97316"),
+        (0, "#b91c1c"),
+    ];
+
+    private static readonly (double From, string Colour)[] ShortfallColours =
+    [
+        (100_000, "#7f1d1d"),
+        (10_000, "#c2410c"),
+        (1_000, "#f97316"),
+        (1, "#fdba74"),
+        (0, "#e7f5e4"),
+    ];
+
+    /// <summary>The map of run <paramref name="runId"/> (request <paramref name="requestId"/>) for
+    /// <paramref name="city"/> (null: the province).</summary>
+    public async Task<XElement> DrawAsync(
+        DbConnection db,
+        string requestId,
+        string runId,
+        DateOnly asOf,
+        string? city,
+        Choice choice
+    )
+    {
+        var counties = shapes.Counties.Where(c => city is null || c.City == city).ToList();
+        var names = counties.ToDictionary(c => c.Code, c => c.Name, StringComparer.Ordinal);
+        Dictionary<string, CountyMap.Shade> shades;
+        IReadOnlyList<(string, string)> legend;
+        string title;
+        if (choice.Measure == "risk")
+        {
+            var levels = await db.QueryAsync<(string County, long Level)>(RiskSql, new { asOf });
+            shades = levels
+                .Where(l => names.ContainsKey(l.County))
+                .ToDictionary(
+                    l => l.County,
+                    l => new CountyMap.Shade(
+                        RiskColours[l.Level - 1],
+                        $"{names[l.County]}: {text[$"Risk.{l.Level}"]}",
+                        Href(requestId, l.County)
+                    ),
+                    StringComparer.Ordinal
+                );
+            legend = Enumerable.Range(1, 5).Select(l => (RiskColours[l - 1], text[$"Risk.{l}"].Value)).ToList();
+            title = text["RiskTitle", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
+        }
+        else
+        {
+            var lines = (await db.QueryAsync<Line>(LinesSql, new { runId, tier = choice.Tier })).ToList();
+            shades = lines
+                .Where(l => names.ContainsKey(l.County))
+                .GroupBy(l => l.County)
+                .ToDictionary(
+                    g => g.Key,
+                    g => Shade(choice, names[g.Key], g.ToList(), requestId),
+                    StringComparer.Ordinal
+                );
+            legend =
+                choice.Measure == "fill"
+                    ? FillColours.Reverse().Select(c => (c.Colour, text[$"Fill.{c.From}"].Value)).ToList()
+                    : ShortfallColours.Reverse().Select(c => (c.Colour, text[$"Short.{c.From}"].Value)).ToList();
+            title =
+                choice.Measure == "fill"
+                    ? text["FillTitle", choice.Tier is { } t ? text["Tier", t].Value : text["AllTiers"].Value]
+                    : text["ShortTitle", choice.Product];
+        }
+        return CountyMap.Draw(title, counties, shades, legend, text["NoData"]);
+    }
+
+    /// <summary>Counties without a shape of their own in the boundaries file, to list beside the map.</summary>
+    public static readonly string[] Unshaped = ["330383"];
+
+    private CountyMap.Shade Shade(Choice choice, string name, List<Line> lines, string requestId)
+    {
+        var products = lines.Select(l => l.Product).Distinct().Order(StringComparer.Ordinal);
+        if (choice.Measure == "fill")
+        {
+            var fills = lines
+                .Where(l => l.Demand > 0)
+                .GroupBy(l => l.Product)
+                .ToDictionary(g => g.Key, g => g.Sum(l => l.Served) / g.Sum(l => l.Demand));
+            var mean = fills.Count == 0 ? 1 : fills.Values.Average();
+            var figures = string.Join("\n", fills.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value:P1}"));
+            return new CountyMap.Shade(
+                FillColours.First(c => mean >= c.From).Colour,
+                $"{name}: {text["FillOf", mean.ToString("P1", CultureInfo.InvariantCulture)]}\n{figures}",
+                Href(requestId, lines[0].County)
+            );
+        }
+        var unmet = lines.Where(l => l.Product == choice.Product).Sum(l => Math.Max(0, l.Demand - l.Served));
+        var all = string.Join(
+            "\n",
+            products.Select(p =>
+                $"{p} {lines.Where(l => l.Product == p).Sum(l => Math.Max(0, l.Demand - l.Served)):#,0}"
+            )
+        );
+        return new CountyMap.Shade(
+            ShortfallColours.First(c => unmet >= c.From).Colour,
+            $"{name}: {text["Unmet", choice.Product, unmet.ToString("#,0", CultureInfo.InvariantCulture)]}\n{all}",
+            Href(requestId, lines[0].County)
+        );
+    }
+
+    private static string Href(string requestId, string county) => $"/runs/{requestId}/counties/{county}";
+
+    private sealed class Line
+    {
+        public string County { get; set; } = "";
+        public string Product { get; set; } = "";
+        public double Demand { get; set; }
+        public double Served { get; set; }
+    }
+
+    private const string LinesSql = """
+        SELECT destination_code AS County, product_code AS Product, SUM(demand) AS Demand, SUM(served) AS Served
+        FROM plan_allocations WHERE run_id = @runId AND (@tier IS NULL OR tier = @tier)
+        GROUP BY destination_code, product_code
+        """;
+
+    private const string RiskSql = """
+        SELECT r.county_code AS County, r.risk_level AS Level FROM county_risk_levels r
+        WHERE r.effective_date = (SELECT MAX(x.effective_date) FROM county_risk_levels x
+                                  WHERE x.county_code = r.county_code AND x.effective_date <= @asOf)
+        """;
+}
