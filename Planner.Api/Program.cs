@@ -6,6 +6,7 @@ using Planner.Api.Maps;
 using Planner.Api.Plans;
 using Planner.Api.Runs;
 using Planner.Api.Scenarios;
+using Planner.Api.Errors;
 using Planner.Api.Sources;
 using Planner.Api.Startup;
 using Planner.Api.Uploads;
@@ -31,14 +32,17 @@ static async Task<int> ServeAsync(string[] args)
             o.Conventions.AuthorizeFolder("/")
                 .AllowAnonymousToPage("/Access/SignIn")
                 .AllowAnonymousToPage("/Access/Denied")
-                .AllowAnonymousToPage("/Access/Language");
+                .AllowAnonymousToPage("/Access/Language")
+            .AllowAnonymousToPage("/Errors/Error");
         })
         .AddViewLocalization();
     builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too
 
     var app = builder.Build();
     app.UseExceptionHandler();
-    app.UseStatusCodePages();
+    app.UseStatusCodePages(); // ProblemDetails for the API
+    app.UseWhen(ErrorModel.IsPage, page => page.UseStatusCodePagesWithReExecute("/error/{0}"));
+    app.UseRouting(); // after the re-execution, so that /error/{code} is routed
     app.UsePlannerAccess();
     app.UsePlannerLocalization();
     app.UseRateLimiter();

@@ -55,6 +55,7 @@ public class AccessTests : HangfireTests
         ("PAGE SignOut", "POST", "/SignOut", "UAAAA"),
         ("PAGE denied", "GET", "/denied", "FFFFF"),
         ("PAGE language", "GET", "/language", "AAAAA"),
+        ("PAGE error/{code:int}", "GET", "/error/404", "AAAAA"),
         ("PAGE language", "POST", "/language", "AAAAA"),
         ("PAGE uploads", "GET", "/uploads", "UADDA"),
         ("PAGE uploads", "POST", "/uploads", "UADDA"),
