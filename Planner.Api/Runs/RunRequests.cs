@@ -137,9 +137,15 @@ public static class RunRequests
         return id;
     }
 
-    /// <summary>The request, or null when there is none with that id.</summary>
+    /// <summary>The request, found by its own id or by the id of the plan run it published (the one printed in the
+    /// workbooks), or null when there is none.</summary>
     public static async Task<RunRequestState?> GetAsync(DbConnection db, string id) =>
-        (await db.QuerySingleOrDefaultAsync<RequestRow>($"{StateSql} WHERE id = @id", new { id }))?.State();
+        (
+            await db.QuerySingleOrDefaultAsync<RequestRow>(
+                $"{StateSql} WHERE id = @id OR run_id = @id",
+                new { id }
+            )
+        )?.State();
 
     /// <summary>The most recent requests, newest first.</summary>
     public static async Task<IReadOnlyList<RunRequestState>> RecentAsync(DbConnection db, int limit) =>

@@ -40,6 +40,7 @@ public partial class ForecastPageTests : HangfireTests
         // The run's page names its files by what they are, in the reader's language.
         using var chinese = await app.SignedInAsync("planner", language: "zh-CN");
         await AssertInChineseAsync(chinese, id);
+        await AssertFoundByPlanRunIdAsync(api, planner, id);
         await AssertTheCountyMapAsync(planner, chinese, id);
 
         using var officer = await app.SignedInAsync("hangzhou");
@@ -65,6 +66,17 @@ public partial class ForecastPageTests : HangfireTests
         Assert.NotEqual(HttpStatusCode.OK, ningbo.StatusCode);
         using var own330102 = await officer.GetAsync(new Uri($"/runs/{id}/counties/330102", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, own330102.StatusCode);
+    }
+
+    /// <summary>The run is found by the plan-run id printed in its workbooks too.</summary>
+    private static async Task AssertFoundByPlanRunIdAsync(HttpClient api, HttpClient planner, string id)
+    {
+        var runId = (await api.GetFromJsonAsync<JsonElement>($"/api/runs/{id}", Ct)).GetProperty("runId").GetString();
+        Assert.Contains(
+            $"<h1>Run {id}</h1>",
+            await planner.GetStringAsync(new Uri($"/runs/{runId}", UriKind.Relative), Ct),
+            StringComparison.Ordinal
+        );
     }
 
     /// <summary>The run's page names its files by what they are, and the forecast page speaks Chinese.</summary>
