@@ -35,10 +35,21 @@ public sealed class IndexModel(
 
     public IReadOnlyList<SourceAge> Sources { get; private set; } = [];
 
+    /// <summary>A hospital administrator's hospitals: name (once the feed has brought it) and last report.</summary>
+    public IReadOnlyList<HospitalReport> Reports { get; private set; } = [];
+
+    /// <summary>Today in Beijing, the day a report is due for.</summary>
+    public DateOnly Today { get; private set; }
+
+    public sealed record HospitalReport(string Code, string? Name, DateOnly? LastReport);
+
     public async Task OnGetAsync(string? measure, int? tier, string? product)
     {
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         Sources = await SourceFreshness.ReadAsync(db, freshness.Value, clock.GetUtcNow());
+        Today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+        if (User.IsInRole(Roles.Hospital))
+            Reports = await ReportsAsync(db);
         if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics))
             return;
         Plans = await PublishedPlans.LatestAsync(db, User, 10);
@@ -68,5 +79,30 @@ public sealed class IndexModel(
                 Choice
             );
         }
+    }
+
+    private async Task<IReadOnlyList<HospitalReport>> ReportsAsync(DbConnection db)
+    {
+        var codes = User.Hospitals()?.Order(StringComparer.Ordinal).ToList() ?? [];
+        var known = (
+            await db.QueryAsync<ReportRow>(
+                """
+                SELECT h.code AS Code, h.name AS Name,
+                       (SELECT MAX(c.report_date) FROM capacity_reports c WHERE c.hospital_code = h.code) AS Last
+                FROM hospitals h WHERE h.code IN @codes
+                """,
+                new { codes }
+            )
+        ).ToDictionary(h => h.Code, StringComparer.Ordinal);
+        return codes
+            .Select(c => known.TryGetValue(c, out var h) ? new HospitalReport(c, h.Name, h.Last) : new(c, null, null))
+            .ToList();
+    }
+
+    private sealed class ReportRow
+    {
+        public string Code { get; set; } = "";
+        public string Name { get; set; } = "";
+        public DateOnly? Last { get; set; }
     }
 }

@@ -71,6 +71,21 @@ public class LanguageTests : HangfireTests
     }
 
     [Fact]
+    public async Task AHospitalAdministrator_SeesTheirHospitalsReports_NotTheFeeds()
+    {
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
+        using var hospital = await app.SignedInAsync("hospital", language: "zh-CN");
+
+        var home = await hospital.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
+
+        Assert.Contains("本院收治能力上报", home, StringComparison.Ordinal);
+        Assert.Contains("<td>H-0001 </td>", home, StringComparison.Ordinal);
+        Assert.Contains("<td>尚无报告</td>", home, StringComparison.Ordinal);
+        Assert.Contains("<td>待上报</td>", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("数据时效", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BeijingTime_IsUtcPlusEight()
     {
         Assert.Equal("2020-02-10 06:30", BeijingTime.Format(new DateTimeOffset(2020, 2, 9, 22, 30, 0, TimeSpan.Zero)));
