@@ -27,6 +27,17 @@ internal sealed class Node(ServiceProvider services)
             )
         );
 
+    /// <summary>A new planner database in <paramref name="folder"/>: migrated, the reference data imported, the sample
+    /// sources seeded and pulled.</summary>
+    public static async Task<Node> SampleAsync(string folder)
+    {
+        var node = Create(("Planner:LocalDirectory", folder));
+        await node.PrepareDatabaseAsync();
+        await node.SeedSourcesAsync();
+        await node.PullAsync();
+        return node;
+    }
+
     public Database Planner => Get<Database>();
 
     public string DataDirectory => Get<IOptions<StorageOptions>>().Value.DataDirectory;

@@ -67,10 +67,7 @@ internal static class PlanReplay
         var folder = Directory.CreateTempSubdirectory("planner-replay-");
         try
         {
-            var node = Node.Create(("Planner:LocalDirectory", folder.FullName));
-            await node.PrepareDatabaseAsync();
-            await node.SeedSourcesAsync();
-            await node.PullAsync();
+            var node = await Node.SampleAsync(folder.FullName);
             await using var connection = await node.Planner.OpenAsync();
             var build = Stopwatch.StartNew();
             var realised = new Dictionary<DateOnly, ILookup<(string, string), Demand>>();

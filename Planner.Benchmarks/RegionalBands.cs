@@ -30,10 +30,7 @@ internal static class RegionalBands
         var folder = Directory.CreateTempSubdirectory("planner-bands-");
         try
         {
-            var node = Node.Create(("Planner:LocalDirectory", folder.FullName));
-            await node.PrepareDatabaseAsync();
-            await node.SeedSourcesAsync();
-            await node.PullAsync();
+            var node = await Node.SampleAsync(folder.FullName);
             await using var connection = await node.Planner.OpenAsync();
             var held = new PlanScenario("held", 1, new ScenarioOverrides { HoldDrivers = true });
             var came = new Dictionary<DateOnly, Dictionary<(string, string), List<ForecastDay>>>();
