@@ -92,9 +92,6 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
         return CountyMap.Draw(title, counties, shades, legend, text["NoData"]);
     }
 
-    /// <summary>Counties without a shape of their own in the boundaries file, to list beside the map.</summary>
-    public static readonly string[] Unshaped = ["330383"];
-
     private CountyMap.Shade Shade(Choice choice, string name, List<Line> lines, string requestId)
     {
         var products = lines.Select(l => l.Product).Distinct().Order(StringComparer.Ordinal);
