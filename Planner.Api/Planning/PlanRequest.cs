@@ -29,6 +29,10 @@ public sealed record PlanRequest(
 
     /// <summary>Last day (of this plan) whose shipments of the earlier run have left; −1 when none has.</summary>
     public int DispatchedThroughDay { get; init; } = -1;
+
+    /// <summary>The language of the person who queued the run (<c>zh-CN</c> or <c>en</c>): its progress steps are
+    /// written in it. Null: the process's (the command line's <c>--lang</c>).</summary>
+    public string? Language { get; init; }
 }
 
 /// <summary>

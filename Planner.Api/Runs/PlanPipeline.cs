@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Localization;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using Planner.Api.Workbooks;
@@ -52,6 +54,9 @@ public sealed class PlanPipeline(
     TimeProvider clock
 )
 {
+    /// <summary>What it tells people as it goes, in the run's language.</summary>
+    private static readonly IStringLocalizer Text = Texts.For<PlanPipeline>();
+
     /// <summary>
     /// Runs the plan. With a <paramref name="fence"/> (a queued run a worker holds), the run is published only while
     /// the fence holds, in the same transaction as its results; files go to the request's output folder, if any,
@@ -97,8 +102,14 @@ public sealed class PlanPipeline(
     }
 
     private static string Described(AllocationProblem problem, PlanSnapshot snapshot) =>
-        $"Built the problem: {problem.Destinations.Count} destinations, {problem.Depots.Count} depots, "
-        + $"{problem.Products.Count} products, {problem.Days} days from {snapshot.PlanStart:yyyy-MM-dd}";
+        Text[
+            "Built",
+            problem.Destinations.Count,
+            problem.Depots.Count,
+            problem.Products.Count,
+            problem.Days,
+            snapshot.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        ];
 
     /// <summary>Runs the rest of a started run; one that fails or is cancelled is recorded as failed, with the
     /// reason.</summary>
@@ -180,10 +191,13 @@ public sealed class PlanPipeline(
             ct
         );
         var placed = Place(files, output, run.Id, progress);
+        // The paths the caller reads are the workbooks in its language (English where none is set).
+        var language = LocalizationSetup.Known(CultureInfo.CurrentUICulture.Name) ?? LocalizationSetup.English;
+        var mine = placed.Where((_, i) => files[i].Language == language).ToList();
         return new PlanOutcome(
             run.Id,
             result.Status,
-            placed.FirstOrDefault(),
+            mine.FirstOrDefault(),
             placed.LastOrDefault(),
             summary,
             run.Problem,
@@ -193,7 +207,7 @@ public sealed class PlanPipeline(
         {
             RequestId = fence?.RequestId,
             Warnings = run.Warnings,
-            CityWorkbookPaths = placed.Count == 0 ? [] : placed.Skip(1).SkipLast(1).ToList(),
+            CityWorkbookPaths = mine.Skip(1).ToList(),
             Published = (info, snapshot, report),
         };
     }
@@ -228,7 +242,7 @@ public sealed class PlanPipeline(
         var inputs = await InputsReader.ReadAsync(db, scenario, planning.Value.Dated(request), request.HorizonDays);
         var dated = await PlanDates.GateAsync(db, inputs.PlanStart.AddDays(-1), freshness.Value);
         foreach (var warning in dated)
-            progress($"warning: {warning}");
+            progress(Text["Warning", warning]);
         return (lineage, [.. warnings, .. dated], inputs);
     }
 
@@ -245,12 +259,17 @@ public sealed class PlanPipeline(
             previous
         );
         progress(
-            $"Planned care: {care.Transfers.Transfers.Sum(t => t.Patients)} critical patients moved, "
-                + $"{care.Teams.Assignments.Count} team assignments ({care.Teams.Status}, gap {care.Teams.Gap:0.####}) "
-                + $"in {care.Teams.Seconds:0.00} s"
+            Text[
+                "Care",
+                care.Transfers.Transfers.Sum(t => t.Patients),
+                care.Teams.Assignments.Count,
+                care.Teams.Status,
+                care.Teams.Gap,
+                care.Teams.Seconds
+            ]
         );
         foreach (var flag in care.Flags)
-            progress($"warning: {flag}");
+            progress(Text["Warning", flag]);
         return care;
     }
 
@@ -298,8 +317,15 @@ public sealed class PlanPipeline(
         var result = AllocationModel.Solve(problem, settings);
         var flows = result.Stages.Count(s => s.SolverStatus.EndsWith("(network flow)", StringComparison.Ordinal));
         progress(
-            $"Solved with {settings.Solver} ({Policies.Name(settings.Policy)}): {result.Status} in "
-                + $"{watch.Elapsed.TotalSeconds:0.00} s, {result.Stages.Count} stages, {flows} of them as network flows"
+            Text[
+                "Solved",
+                settings.Solver,
+                Policies.Name(settings.Policy),
+                result.Status,
+                watch.Elapsed.TotalSeconds,
+                result.Stages.Count,
+                flows
+            ]
         );
         if (result.Status == PlanStatus.Failed)
         {
@@ -308,14 +334,13 @@ public sealed class PlanPipeline(
                 && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal)
             );
             throw new PlannerException(
-                $"The solver failed at stage {stage?.Stage} ({stage?.Product}): {stage?.SolverStatus}; a longer "
-                    + "Planner:Solver:StageTimeLimitSeconds or another Planner:Solver:Name may help."
+                Text["SolverFailed", stage?.Stage ?? "", stage?.Product ?? "", stage?.SolverStatus ?? ""]
             );
         }
         if (exporter is not null)
         {
             await exporter.FinishAsync(ct);
-            progress($"Exported {exporter.Count} LP stages to {exporter.Directory}");
+            progress(Text["Exported", exporter.Count, exporter.Directory]);
         }
         return result;
     }
@@ -333,12 +358,12 @@ public sealed class PlanPipeline(
     {
         if (output is null)
         {
-            progress($"Published {files.Count - 1} workbooks and summary.json (run {runId})");
+            progress(Text["Published", files.Count - 1, runId]);
             return [];
         }
         var folder = Directory.CreateDirectory(Path.Combine(output, runId)).FullName;
         var placed = files.Select(f => Place(f.Path, folder)).ToList();
-        progress($"Published run {runId} and wrote its {placed.Count - 1} workbooks and summary.json to {folder}");
+        progress(Text["PublishedTo", runId, placed.Count - 1, folder]);
         return placed;
     }
 
@@ -374,7 +399,7 @@ public sealed class PlanPipeline(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PlannerException($"Cannot write to the output folder {full}: {e.Message}", e);
+            throw new PlannerException(Text["OutputFolder", full, e.Message], e);
         }
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Localization;
 using Planner.Api.Jobs;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Runs;
@@ -25,6 +27,9 @@ public sealed class RunExecutor(
     ILogger<RunExecutor> logger
 )
 {
+    /// <summary>What it tells people as it goes, in the run's language.</summary>
+    private static readonly IStringLocalizer Text = Texts.For<RunExecutor>();
+
     /// <summary>Waits before each in-process retry after the database connection was lost (a restart takes about a
     /// second).</summary>
     private static readonly TimeSpan[] ReconnectDelays =
@@ -74,7 +79,7 @@ public sealed class RunExecutor(
                 RunRequests.FromCommandLine
             );
         }
-        progress($"Run {id} recorded: it is listed in the web app while it runs and after");
+        progress(Text["Recorded", id]);
         var end = await ExecuteAsync(id, request, progress, ct, ct);
         return end.Outcome
             ?? throw (
@@ -140,10 +145,7 @@ public sealed class RunExecutor(
                     Database.FirstLine(e.Message),
                     ReconnectDelays[retry].TotalSeconds
                 );
-                progress(
-                    $"warning: the database connection was lost ({Database.FirstLine(e.Message)}); "
-                        + "starting the run again"
-                );
+                progress(Text["Reconnect", Database.FirstLine(e.Message)]);
                 await Task.Delay(ReconnectDelays[retry], stopping);
             }
         }
@@ -152,6 +154,7 @@ public sealed class RunExecutor(
     private async Task<RunEnd> RunClaimedAsync(RunClaim claim, Action<string> progress, CancellationToken stopping)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var language = claim.Request.Language is { } chosen ? Texts.Use(chosen) : null;
         string? step = null;
         var heartbeat = HeartbeatAsync(claim, () => Volatile.Read(ref step), cts);
         void Report(string message)

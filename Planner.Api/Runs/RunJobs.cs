@@ -1,5 +1,6 @@
 using Hangfire;
 using Planner.Api.Jobs;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 
@@ -103,7 +104,17 @@ public sealed class RunJobs(
     )
     {
         var kind = KindOf(request);
-        var id = await RunRequests.CreateAsync(db, kind, request, null, now);
+        // The run speaks the language of the page or API call that queued it.
+        var id = await RunRequests.CreateAsync(
+            db,
+            kind,
+            request with
+            {
+                Language = request.Language ?? LocalizationSetup.Known(CultureInfo.CurrentUICulture.Name),
+            },
+            null,
+            now
+        );
         Enqueue(client, id, kind);
         return id;
     }
