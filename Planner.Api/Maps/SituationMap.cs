@@ -5,12 +5,13 @@ namespace Planner.Api.Maps;
 
 /// <summary>
 /// The plans page's map: the counties of a published plan (a city officer: their city's), coloured by the plan's fill
-/// rate (all tiers or one), by what it leaves unmet of a product, or by the risk colour on the plan's as-of day; each
+/// rate (all tiers or one), by what it leaves unmet of a product, by the risk colour on the plan's as-of day, or by
+/// the trend of the forecast demand over the plan; each
 /// county links to its plan lines.
 /// </summary>
 public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<SituationMap> text)
 {
-    public static readonly string[] Measures = ["fill", "shortfall", "risk"];
+    public static readonly string[] Measures = ["fill", "shortfall", "risk", "trend"];
 
     /// <summary>What the map shows: the measure, the tier (fill; null: all), the product (shortfall).</summary>
     public sealed record Choice(string Measure, int? Tier, string Product);
@@ -34,6 +35,16 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
         (1_000, "#f97316"),
         (1, "#fdba74"),
         (0, "#e7f5e4"),
+    ];
+
+    /// <summary>The forecast's trend: demand on the plan's last day against its first, falling to rising.</summary>
+    private static readonly (double From, string Colour)[] TrendColours =
+    [
+        (0.2, "#b91c1c"),
+        (0.05, "#f97316"),
+        (-0.05, "#facc15"),
+        (-0.2, "#86c57a"),
+        (double.NegativeInfinity, "#15803d"),
     ];
 
     /// <summary>The map of run <paramref name="runId"/> (request <paramref name="requestId"/>) for
@@ -68,6 +79,10 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
                 );
             legend = Enumerable.Range(1, 5).Select(l => (RiskColours[l - 1], text[$"Risk.{l}"].Value)).ToList();
             title = text["RiskTitle", asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)];
+        }
+        else if (choice.Measure == "trend")
+        {
+            (shades, legend, title) = await TrendAsync(db, requestId, runId, names);
         }
         else
         {
@@ -123,6 +138,44 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
         );
     }
 
+    /// <summary>Each county's demand (all products, all tiers) on the plan's last day against its first, as the
+    /// forecast the plan is made on has it.</summary>
+    private async Task<(Dictionary<string, CountyMap.Shade>, IReadOnlyList<(string, string)>, string)> TrendAsync(
+        DbConnection db,
+        string requestId,
+        string runId,
+        Dictionary<string, string> names
+    )
+    {
+        var days = (await db.QueryAsync<(string County, long Day, double Demand)>(TrendSql, new { runId }))
+            .Where(d => names.ContainsKey(d.County))
+            .GroupBy(d => d.County)
+            .ToDictionary(g => g.Key, g => (First: g.MinBy(d => d.Day), Last: g.MaxBy(d => d.Day)));
+        var shades = days.Where(d => d.Value.First.Demand > 0)
+            .ToDictionary(
+                d => d.Key,
+                d =>
+                {
+                    var change = d.Value.Last.Demand / d.Value.First.Demand - 1;
+                    return new CountyMap.Shade(
+                        TrendColours.First(c => change >= c.From).Colour,
+                        $"{names[d.Key]}: "
+                            + text[
+                                "TrendOf",
+                                change.ToString("+0.0%;-0.0%;0.0%", CultureInfo.InvariantCulture),
+                                d.Value.First.Day + 1,
+                                d.Value.Last.Day + 1
+                            ],
+                        Href(requestId, d.Key)
+                    );
+                },
+                StringComparer.Ordinal
+            );
+        // Falling first: Trend.0 (falling more than 20 %) … Trend.4 (rising more than 20 %).
+        var legend = TrendColours.Reverse().Select((c, i) => (c.Colour, text[$"Trend.{i}"].Value)).ToList();
+        return (shades, legend, text["TrendTitle"]);
+    }
+
     private static string Href(string requestId, string county) => $"/runs/{requestId}/counties/{county}";
 
     private sealed class Line
@@ -137,6 +190,12 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
         SELECT destination_code AS County, product_code AS Product, SUM(demand) AS Demand, SUM(served) AS Served
         FROM plan_allocations WHERE run_id = @runId AND (@tier IS NULL OR tier = @tier)
         GROUP BY destination_code, product_code
+        """;
+
+    private const string TrendSql = """
+        SELECT destination_code AS County, day AS Day, SUM(demand) AS Demand
+        FROM plan_allocations WHERE run_id = @runId
+        GROUP BY destination_code, day
         """;
 
     private const string RiskSql = """

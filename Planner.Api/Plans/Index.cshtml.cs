@@ -15,17 +15,9 @@ public sealed class IndexModel(
     SituationMap map
 ) : PageModel
 {
-    /// <summary>What the map shows (<c>?measure=fill|shortfall|risk&amp;tier=N&amp;product=CODE</c>).</summary>
-    public SituationMap.Choice Choice { get; private set; } = new("fill", null, "N95");
-
-    /// <summary>The latest plan's county map, or null when there is no plan.</summary>
-    public XElement? Map { get; private set; }
-
-    /// <summary>The plan the map is drawn for.</summary>
-    public PublishedPlan? Mapped { get; private set; }
-
-    /// <summary>The products by code, with their names in Chinese and English.</summary>
-    public IReadOnlyList<(string Code, string Name, string NameEn)> Products { get; private set; } = [];
+    /// <summary>The latest plan's county map (<c>?measure=fill|shortfall|risk|trend&amp;tier=N&amp;product=CODE</c>),
+    /// or null when there is no plan.</summary>
+    public MapPanel? Map { get; private set; }
 
     /// <summary>The cities' names by code, for naming their workbooks.</summary>
     public IReadOnlyDictionary<string, (string Name, string? NameEn)> Cities { get; private set; } =
@@ -53,31 +45,25 @@ public sealed class IndexModel(
         if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics))
             return;
         Plans = await PublishedPlans.LatestAsync(db, User, 10);
-        Products = (
-            await db.QueryAsync<(string, string, string)>("SELECT code, name, name_en FROM products ORDER BY code")
-        ).ToList();
+        var products = (await db.QueryAsync<(string Code, string Name, string NameEn)>(MapPanel.ProductsSql)).ToList();
         Cities = (
             await db.QueryAsync<(string Code, string Name, string? NameEn)>(
                 "SELECT code, name, name_en FROM regions WHERE level = 'city'"
             )
         ).ToDictionary(c => c.Code, c => (c.Name, c.NameEn), StringComparer.Ordinal);
-        var codes = Products.Select(p => p.Code).ToList();
-        Choice = new SituationMap.Choice(
-            SituationMap.Measures.Contains(measure) ? measure! : "fill",
-            tier is >= 1 and <= 5 ? tier : null,
-            product is not null && codes.Contains(product) ? product : codes.FirstOrDefault(p => p == "N95") ?? codes[0]
-        );
+        var choice = MapPanel.Choose(measure, tier, product, products.Select(p => p.Code).ToList());
         if (Plans.Count > 0)
         {
-            Mapped = Plans[0];
-            Map = await map.DrawAsync(
+            var mapped = Plans[0];
+            var drawn = await map.DrawAsync(
                 db,
-                Mapped.RequestId,
-                Mapped.RunId,
-                Mapped.PlanStart.AddDays(-1),
+                mapped.RequestId,
+                mapped.RunId,
+                mapped.PlanStart.AddDays(-1),
                 User.City(),
-                Choice
+                choice
             );
+            Map = new MapPanel(drawn, choice, products, mapped.RunId, mapped.PlanStart);
         }
     }
 
