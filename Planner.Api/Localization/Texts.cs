@@ -23,6 +23,9 @@ public static class Texts
     /// <summary>The texts beside <typeparamref name="T"/>.</summary>
     public static IStringLocalizer For<T>() => Factory.Create(typeof(T));
 
+    /// <summary>The texts beside <paramref name="type"/> (a static class, say).</summary>
+    public static IStringLocalizer For(Type type) => Factory.Create(type);
+
     /// <summary>Whether the current UI culture is Chinese.</summary>
     public static bool Chinese => CultureInfo.CurrentUICulture.Name == LocalizationSetup.Chinese;
 

@@ -205,7 +205,9 @@ public static class InputsReader
             Parameters = parameters,
             Regions = (await db.QueryAsync<RegionInfo>(RegionsSql)).ToList(),
             Products = (
-                await db.QueryAsync<ProductInfo>("SELECT code, name, name_en, unit FROM products ORDER BY code")
+                await db.QueryAsync<ProductInfo>(
+                    "SELECT code, name, name_en, unit, unit_zh FROM products ORDER BY code"
+                )
             ).ToList(),
             Tiers = (
                 await db.QueryAsync<TierInfo>("SELECT tier, name, name_en FROM priority_tiers ORDER BY tier")

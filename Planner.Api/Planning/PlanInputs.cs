@@ -23,6 +23,9 @@ public sealed record ProductInfo
     public string Name { get; init; } = "";
     public string NameEn { get; init; } = "";
     public string Unit { get; init; } = "";
+
+    /// <summary>The unit in Chinese: 只, 件, 副, 双.</summary>
+    public string UnitZh { get; init; } = "";
 }
 
 public sealed record TierInfo

@@ -9,7 +9,11 @@ namespace Planner.Api.Planning;
 
 /// <summary>A file a run publishes: its kind (province, city-CODE, summary), where it was written, its sha256 and
 /// size.</summary>
-public sealed record PublishedFile(string Kind, string Path, string Sha256, long Bytes);
+public sealed record PublishedFile(string Kind, string Path, string Sha256, long Bytes)
+{
+    /// <summary>The workbook's language (<c>zh-CN</c> or <c>en</c>); none for summary.json.</summary>
+    public string? Language { get; init; }
+}
 
 /// <summary>How long a run took to read its inputs, to solve and to publish.</summary>
 public sealed record RunTimings(double SnapshotSeconds, double SolveSeconds, double PublishSeconds);
@@ -142,14 +146,16 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         {
             await db.ExecuteAsync(
                 """
-                INSERT INTO published_workbooks (id, run_id, kind, file_name, sha256, bytes, created_at, content)
-                VALUES (@id, @run, @kind, @file, @sha, @bytes, @at, @content)
+                INSERT INTO published_workbooks
+                    (id, run_id, kind, language, file_name, sha256, bytes, created_at, content)
+                VALUES (@id, @run, @kind, @language, @file, @sha, @bytes, @at, @content)
                 """,
                 new
                 {
                     id = Guid.NewGuid().ToString("N"),
                     run = runId,
                     kind = file.Kind,
+                    language = file.Language,
                     file = Path.GetFileName(file.Path),
                     sha = file.Sha256,
                     bytes = file.Bytes,

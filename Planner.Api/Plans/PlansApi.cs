@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
+using Planner.Api.Localization;
 using Planner.Api.Workbooks;
 
 namespace Planner.Api.Plans;
@@ -80,9 +81,12 @@ public static class PlansApi
         }
     }
 
+    /// <summary>A published file; a workbook in the language asked for (<c>?lang=zh-CN|en</c>), else the request's
+    /// (the page's language, or <c>Accept-Language</c>).</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPlanFile(
         string id,
         string kind,
+        string? lang,
         ClaimsPrincipal user,
         Database planner,
         CancellationToken ct
@@ -101,8 +105,15 @@ public static class PlansApi
             SELECT w.file_name AS FileName, w.content AS Content FROM published_workbooks w
             JOIN run_requests r ON r.run_id = w.run_id
             WHERE r.id = @id AND w.kind = @kind
+            ORDER BY CASE WHEN w.language = @language THEN 0 WHEN w.language IS NULL THEN 1 ELSE 2 END
+            LIMIT 1
             """,
-            new { id, kind }
+            new
+            {
+                id,
+                kind,
+                language = LocalizationSetup.Known(lang) ?? CultureInfo.CurrentUICulture.Name,
+            }
         );
         return file?.Content is { } content
             ? TypedResults.File(content, kind == "summary" ? "application/json" : Xlsx, file.FileName)

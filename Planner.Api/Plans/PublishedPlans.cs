@@ -23,7 +23,7 @@ public sealed record PublishedPlan(
 public static class PublishedPlans
 {
     private const string PlansSql = """
-        SELECT q.id AS RequestId, q.run_id AS RunId, r.scenario_id AS Scenario, r.plan_start AS PlanStart,
+        SELECT DISTINCT q.id AS RequestId, q.run_id AS RunId, r.scenario_id AS Scenario, r.plan_start AS PlanStart,
         r.horizon_days AS HorizonDays,
                q.finished_at AS FinishedAt, w.kind AS Kind, q.origin AS Origin
         FROM run_requests q JOIN plan_runs r ON r.id = q.run_id JOIN published_workbooks w ON w.run_id = q.run_id
@@ -47,7 +47,7 @@ public static class PublishedPlans
                 g.Key.PlanStart,
                 (int)g.Key.HorizonDays,
                 g.Key.FinishedAt,
-                g.Select(f => f.Kind).Where(user.MaySee).ToList()
+                g.Select(f => f.Kind).Distinct().Where(user.MaySee).ToList()
             )
             {
                 FromCommandLine = g.Key.Origin == Planner.Api.Runs.RunRequests.FromCommandLine,

@@ -23,7 +23,20 @@ internal static class CareSheets
             .Regions.Where(r => r.Level == "external")
             .Select(r => r.Code)
             .ToHashSet(StringComparer.Ordinal);
-        Header(ws, 1, ["Site", "Name", "Name (EN)", "Product", "Requested", "Planned", "Short", "Fill rate"]);
+        Header(
+            ws,
+            1,
+            [
+                T("SiteCode"),
+                T("Name"),
+                T("NameEn"),
+                T("ProductCode"),
+                T("Hubei.Requested"),
+                T("Hubei.Planned"),
+                T("Hubei.Short"),
+                T("FillRate"),
+            ]
+        );
         var row = 1;
         foreach (
             var d in report
@@ -40,7 +53,7 @@ internal static class CareSheets
             ws.Cell(row, 5).SetValue(d.Totals.Demand).Style.NumberFormat.Format = Count;
             ws.Cell(row, 6).SetValue(d.Totals.Served).Style.NumberFormat.Format = Count;
             ws.Cell(row, 7).SetValue(d.Totals.Shortfall).Style.NumberFormat.Format = Count;
-            ws.Cell(row, 8).SetValue(d.Totals.FillRate).Style.NumberFormat.Format = "0.0%";
+            ws.Cell(row, 8).SetValue(d.Totals.FillRate).Style.NumberFormat.Format = Percent;
         }
         ws.Range(1, 1, Math.Max(row, 2), 8).CreateTable("HubeiSupplies");
 
@@ -48,7 +61,20 @@ internal static class CareSheets
         var teams = care.TeamProblem.Teams.ToDictionary(t => t.Code, StringComparer.Ordinal);
         var hubei = care.Teams.Assignments.Where(a => sites.Contains(a.Site)).ToList();
         var first = row;
-        Header(ws, row, ["Site", "Team", "Home city", "From", "To", "Members", "Specialties", ""]);
+        Header(
+            ws,
+            row,
+            [
+                T("SiteCode"),
+                T("Team"),
+                T("HomeCity"),
+                T("Short.From"),
+                T("Short.To"),
+                T("Members"),
+                T("Specialties"),
+                "",
+            ]
+        );
         foreach (var a in hubei)
         {
             row++;
@@ -76,17 +102,17 @@ internal static class CareSheets
             ws,
             1,
             [
-                "Team",
-                "Home city",
-                "Home city name",
-                "Need",
-                "Kind",
-                "Site",
-                "Site area",
-                "From",
-                "To",
-                "Members",
-                "Specialties covered",
+                T("Team"),
+                T("HomeCity"),
+                T("HomeCityName"),
+                T("Need"),
+                T("NeedKind"),
+                T("SiteCode"),
+                T("SiteArea"),
+                T("Short.From"),
+                T("Short.To"),
+                T("Members"),
+                T("SpecialtiesCovered"),
             ]
         );
         var row = 1;
@@ -98,7 +124,7 @@ internal static class CareSheets
             Text(ws.Cell(row, 2), teams[a.Team].HomeCity);
             ws.Cell(row, 3).SetValue(names.GetValueOrDefault(teams[a.Team].HomeCity, ""));
             Text(ws.Cell(row, 4), a.Need);
-            ws.Cell(row, 5).SetValue(need.Kind.ToString());
+            ws.Cell(row, 5).SetValue(T("NeedKind." + need.Kind));
             Text(ws.Cell(row, 6), a.Site);
             ws.Cell(row, 7).SetValue(names.GetValueOrDefault(need.Destination, ""));
             Date(ws.Cell(row, 8), run, a.FromDay);
@@ -110,12 +136,25 @@ internal static class CareSheets
 
         row += 2;
         var first = row;
-        Header(ws, row, ["Need", "Kind", "Site", "Specialty", "Week from", "Required", "Covered", "Reason"]);
+        Header(
+            ws,
+            row,
+            [
+                T("Need"),
+                T("NeedKind"),
+                T("SiteCode"),
+                T("Specialty"),
+                T("WeekFrom"),
+                T("Required"),
+                T("Covered"),
+                T("Care.Reason"),
+            ]
+        );
         foreach (var u in care.Teams.Unmet)
         {
             row++;
             Text(ws.Cell(row, 1), u.Need);
-            ws.Cell(row, 2).SetValue(u.Kind.ToString());
+            ws.Cell(row, 2).SetValue(T("NeedKind." + u.Kind));
             Text(ws.Cell(row, 3), u.Site);
             ws.Cell(row, 4).SetValue(u.Specialty);
             Date(ws.Cell(row, 5), run, 7 * u.Week);
@@ -134,7 +173,7 @@ internal static class CareSheets
     {
         var hospitals = snapshot.Care.Hospitals.ToDictionary(h => h.Code, StringComparer.Ordinal);
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
-        Header(ws, 1, ["From hospital", "From county", "To hospital", "To county", "Patients", "km"]);
+        Header(ws, 1, [T("FromHospital"), T("FromCounty"), T("ToHospital"), T("ToCounty"), T("Patients"), T("Km")]);
         var row = 1;
         foreach (var t in care.Transfers.Transfers)
         {
@@ -149,19 +188,19 @@ internal static class CareSheets
         ws.Range(1, 1, Math.Max(row, 2), 6).CreateTable("PatientTransfers");
         row += 2;
         var first = row;
-        Header(ws, row, ["Hospital", "Patients left over capacity", "Reason"]);
+        Header(ws, row, [T("Hospital"), T("PatientsLeftOver"), T("Care.Reason")]);
         foreach (var u in care.Transfers.Unplaced)
         {
             row++;
             Text(ws.Cell(row, 1), u.Hospital);
             ws.Cell(row, 2).SetValue(u.Patients);
-            ws.Cell(row, 3).SetValue(u.Reason);
+            ws.Cell(row, 3).SetValue(T("Unplaced." + u.Reason, u.WithinKm));
         }
         ws.Range(first, 1, Math.Max(row, first + 1), 3).CreateTable("Unplaced");
         foreach (var flag in care.Flags)
         {
             row += 2;
-            ws.Cell(row, 1).SetValue("Data flag: " + flag);
+            ws.Cell(row, 1).SetValue(T("DataFlag", flag));
         }
         Widths(ws, 14, 16, 14, 16, 24, 40);
         Finish(ws, run);
@@ -170,10 +209,9 @@ internal static class CareSheets
     private static string Explain(UnmetReason reason) =>
         reason switch
         {
-            UnmetReason.NoTeamAvailable => "No team with this specialty is available that week",
-            UnmetReason.HomeCityFloor =>
-                "Teams that could go must stay: their city keeps its share of ICU-capable staff",
-            UnmetReason.RestRule => "Teams that could go are resting after a deployment or at their longest deployment",
-            _ => "The teams that could go serve needs of higher or equal priority",
+            UnmetReason.NoTeamAvailable => T("Unmet.NoTeamAvailable"),
+            UnmetReason.HomeCityFloor => T("Unmet.HomeCityFloor"),
+            UnmetReason.RestRule => T("Unmet.RestRule"),
+            _ => T("Unmet.Priority"),
         };
 }

@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
 using static Planner.Api.Workbooks.Sheet;
@@ -14,9 +15,10 @@ namespace Planner.Api.Workbooks;
 /// </summary>
 public static class CityWorkbook
 {
-    /// <summary>The file name: level, city code, plan start and run id, so that downloads never collide.</summary>
-    public static string FileName(string cityCode, PlanRunInfo run) =>
-        $"plan-city-{cityCode}-{run.PlanStart:yyyyMMdd}-{run.RunId}.xlsx";
+    /// <summary>The file name: level, city code, plan start, run id and language, so that downloads never
+    /// collide.</summary>
+    public static string FileName(string cityCode, PlanRunInfo run, string language) =>
+        $"plan-city-{cityCode}-{run.PlanStart:yyyyMMdd}-{run.RunId}-{language}.xlsx";
 
     public static void Write(
         string path,
@@ -39,31 +41,32 @@ public static class CityWorkbook
         var inbound = result.Shipments.Where(s => s.To == cityCode || (counties.Contains(s.To) && s.From != cityCode));
         var outbound = result.Shipments.Where(s => s.From == cityCode);
 
-        using var workbook = ProvinceWorkbook.NewWorkbook(run, $"{city.Name} {city.NameEn}".Trim());
+        var name = Texts.Chinese ? city.Name : city.NameEn ?? city.Code;
+        using var workbook = ProvinceWorkbook.NewWorkbook(run, name);
         ProvinceWorkbook.Summary(
-            workbook.Worksheets.Add("Summary"),
+            workbook.Worksheets.Add(T("Sheet.Summary")),
             run,
             snapshot,
             report,
-            $"{city.Name} medical supplies allocation plan · {city.NameEn ?? city.Code}",
+            T("Title.City", name),
             products,
             shortfalls
         );
         ProvinceWorkbook.Counties(
-            workbook.Worksheets.Add("Counties"),
+            workbook.Worksheets.Add(T("Sheet.Counties")),
             run,
             snapshot,
             report,
             [cityCode],
             withSites: false
         );
-        ProvinceWorkbook.Towns(workbook.Worksheets.Add("Towns"), run, snapshot, report, cityCode);
-        ProvinceWorkbook.Villages(workbook.Worksheets.Add("Villages"), run, snapshot, report, cityCode);
-        ProvinceWorkbook.Shipments(workbook.Worksheets.Add("Inbound"), "Inbound", run, snapshot, inbound);
-        ProvinceWorkbook.Shipments(workbook.Worksheets.Add("Outbound"), "Outbound", run, snapshot, outbound);
-        ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, shortfalls);
+        ProvinceWorkbook.Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode);
+        ProvinceWorkbook.Villages(workbook.Worksheets.Add(T("Sheet.Villages")), run, snapshot, report, cityCode);
+        ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Inbound")), "Inbound", run, snapshot, inbound);
+        ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Outbound")), "Outbound", run, snapshot, outbound);
+        ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, shortfalls);
         ForecastSheet.Write(
-            workbook.Worksheets.Add("Forecast"),
+            workbook.Worksheets.Add(T("Sheet.Forecast")),
             run,
             snapshot,
             new HashSet<string>(StringComparer.Ordinal) { cityCode }

@@ -14,7 +14,21 @@ internal static class ForecastSheet
     public static void Write(IXLWorksheet ws, PlanRunInfo run, PlanSnapshot snapshot, IReadOnlySet<string> regions)
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
-        Header(ws, 1, ["Driver", "Region", "Region name", "Product", "Date", "Observed", "P10", "P50", "P90"]);
+        Header(
+            ws,
+            1,
+            [
+                T("Driver"),
+                T("RegionCode"),
+                T("Region"),
+                T("ProductCode"),
+                T("Date"),
+                T("Observed"),
+                T("P10"),
+                T("P50"),
+                T("P90"),
+            ]
+        );
         var row = 1;
         foreach (var d in snapshot.Forecast.Drivers.Where(d => regions.Contains(d.Region)))
         {
@@ -46,7 +60,7 @@ internal static class ForecastSheet
         DateOnly date
     )
     {
-        ws.Cell(row, 1).SetValue(d.Driver);
+        ws.Cell(row, 1).SetValue(T("Driver." + d.Driver));
         Text(ws.Cell(row, 2), d.Region);
         ws.Cell(row, 3).SetValue(names.GetValueOrDefault(d.Region, ""));
         Text(ws.Cell(row, 4), d.Product);

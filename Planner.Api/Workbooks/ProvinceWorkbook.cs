@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
@@ -23,34 +24,34 @@ public static class ProvinceWorkbook
         CareOutcome care
     )
     {
-        using var workbook = NewWorkbook(run, "Zhejiang province");
+        using var workbook = NewWorkbook(run, T("Level.Province"));
         Summary(
-            workbook.Worksheets.Add("Summary"),
+            workbook.Worksheets.Add(T("Sheet.Summary")),
             run,
             snapshot,
             report,
-            "Zhejiang medical supplies allocation plan · 浙江省医疗物资调配方案",
+            T("Title.Province"),
             report.Products
         );
-        Regions(workbook.Worksheets.Add("Cities"), run, snapshot, report.Cities);
+        Regions(workbook.Worksheets.Add(T("Sheet.Cities")), run, snapshot, report.Cities);
         Counties(
-            workbook.Worksheets.Add("Counties"),
+            workbook.Worksheets.Add(T("Sheet.Counties")),
             run,
             snapshot,
             report,
             snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList(),
             withSites: true
         );
-        Towns(workbook.Worksheets.Add("Towns"), run, snapshot, report, cityCode: null);
-        Shipments(workbook.Worksheets.Add("Shipments"), "Shipments", run, snapshot, result.Shipments);
-        Daily(workbook.Worksheets.Add("Daily"), run, snapshot, result);
-        CareSheets.Hubei(workbook.Worksheets.Add("Hubei"), run, snapshot, report, care);
-        CareSheets.Teams(workbook.Worksheets.Add("Teams"), run, snapshot, care);
-        CareSheets.Transfers(workbook.Worksheets.Add("Transfers"), run, snapshot, care);
-        Shortfalls(workbook.Worksheets.Add("Shortfalls"), run, report.Shortfalls);
-        Inputs(workbook.Worksheets.Add("Inputs"), run, snapshot);
+        Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode: null);
+        Shipments(workbook.Worksheets.Add(T("Sheet.Shipments")), "Shipments", run, snapshot, result.Shipments);
+        Daily(workbook.Worksheets.Add(T("Sheet.Daily")), run, snapshot, result);
+        CareSheets.Hubei(workbook.Worksheets.Add(T("Sheet.Hubei")), run, snapshot, report, care);
+        CareSheets.Teams(workbook.Worksheets.Add(T("Sheet.Teams")), run, snapshot, care);
+        CareSheets.Transfers(workbook.Worksheets.Add(T("Sheet.Transfers")), run, snapshot, care);
+        Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, report.Shortfalls);
+        Inputs(workbook.Worksheets.Add(T("Sheet.Inputs")), run, snapshot);
         ForecastSheet.Write(
-            workbook.Worksheets.Add("Forecast"),
+            workbook.Worksheets.Add(T("Sheet.Forecast")),
             run,
             snapshot,
             snapshot.Forecast.Drivers.Select(d => d.Region).ToHashSet(StringComparer.Ordinal)
@@ -62,12 +63,11 @@ public static class ProvinceWorkbook
     internal static XLWorkbook NewWorkbook(PlanRunInfo run, string level)
     {
         var workbook = new XLWorkbook();
-        workbook.Properties.Title = $"Planner allocation plan {run.RunId} · {level}";
-        workbook.Properties.Subject =
-            $"Scenario {run.Scenario}, plan start {run.PlanStart:yyyy-MM-dd}, {run.HorizonDays} days";
+        workbook.Properties.Title = T("Properties.Title", run.RunId, level);
+        workbook.Properties.Subject = T("Properties.Subject", run.Scenario, Day(run.PlanStart), run.HorizonDays);
         workbook.Properties.Author = "Planner";
         workbook.Properties.Keywords = $"run {run.RunId}; scenario {run.Scenario}";
-        workbook.Properties.Comments = $"Data: {run.DataFreshness}";
+        workbook.Properties.Comments = T("Properties.Comments", run.DataFreshness);
         // Fixed, so that identical runs give identical files; the run's own time is in plan_runs.
         workbook.Properties.Created = run.PlanStart.ToDateTime(TimeOnly.MinValue);
         workbook.Properties.Modified = run.PlanStart.ToDateTime(TimeOnly.MinValue);
@@ -93,26 +93,26 @@ public static class ProvinceWorkbook
         row = ProductTotalsList(ws, row + 1, snapshot, products);
 
         row += 2;
-        ws.Cell(row, 1).SetValue("Tiers").Style.Font.Bold = true;
+        ws.Cell(row, 1).SetValue(T("Tiers")).Style.Font.Bold = true;
         foreach (var t in snapshot.Tiers)
         {
             row++;
-            ws.Cell(row, 1).SetValue($"Tier {t.Tier}");
-            ws.Cell(row, 2).SetValue($"{t.NameEn} · {t.Name}");
+            ws.Cell(row, 1).SetValue(T("Tier", t.Tier));
+            ws.Cell(row, 2).SetValue(TierName(t));
         }
 
         var top = (shortfalls ?? report.Shortfalls).Take(5).ToList();
         if (top.Count > 0)
         {
             row += 2;
-            ws.Cell(row, 1).SetValue("Largest shortfalls (highest tier first; all in Shortfalls)").Style.Font.Bold =
-                true;
+            ws.Cell(row, 1).SetValue(T("LargestShortfalls")).Style.Font.Bold = true;
             foreach (var s in top)
             {
                 row++;
                 ws.Cell(row, 1).SetValue($"{s.Name} ({s.Destination})");
-                ws.Cell(row, 2).SetValue($"{s.Product}, tier {s.Tier}: {ShortfallReasons.Explain(s.Reason)}");
-                Number(ws.Cell(row, 6), s.Shortfall);
+                ws.Cell(row, 2)
+                    .SetValue(T("ShortfallLine", ProductName(snapshot, s.Product), s.Tier, Reason(s.Reason)));
+                Number(ws.Cell(row, 6), s.Shortfall, Headline);
             }
         }
         var lastColumn = 7 + snapshot.Tiers.Count;
@@ -131,16 +131,16 @@ public static class ProvinceWorkbook
     {
         var facts = new (string Label, object Value)[]
         {
-            ("Run", run.RunId),
-            ("Scenario", run.Scenario),
-            ("Plan start", run.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            ("Horizon (days)", run.HorizonDays),
-            ("Policy", run.Policy),
-            ("Solver", run.Solver),
-            ("Solver status", run.SolverStatus),
-            ("Objective (transport, unit-km)", run.Objective),
-            ("City-to-city transfers", run.Transfers),
-            ("Data pulled", run.DataFreshness),
+            (T("Fact.Run"), run.RunId),
+            (T("Fact.Scenario"), run.Scenario),
+            (T("Fact.PlanStart"), Day(run.PlanStart)),
+            (T("Fact.Horizon"), run.HorizonDays),
+            (T("Fact.Policy"), run.Policy),
+            (T("Fact.Solver"), run.Solver),
+            (T("Fact.SolverStatus"), run.SolverStatus),
+            (T("Fact.Objective"), run.Objective),
+            (T("Fact.Transfers"), run.Transfers),
+            (T("Fact.DataPulled"), run.DataFreshness),
         };
         var row = 3;
         foreach (var (label, value) in facts)
@@ -169,15 +169,22 @@ public static class ProvinceWorkbook
         Header(
             ws,
             row,
-            ["Product", "Name", "Unit", .. TotalsTitles, .. snapshot.Tiers.Select(t => $"Tier {t.Tier} fill")]
+            [
+                T("ProductCode"),
+                T("ProductName"),
+                T("Unit"),
+                .. TotalsTitles,
+                .. snapshot.Tiers.Select(t => T("TierFill", t.Tier)),
+            ]
         );
+        var byCode = snapshot.Products.ToDictionary(p => p.Code, StringComparer.Ordinal);
         foreach (var p in products)
         {
             row++;
             Text(ws.Cell(row, 1), p.Product);
-            ws.Cell(row, 2).SetValue(p.Name);
-            ws.Cell(row, 3).SetValue(p.Unit);
-            Totals(ws, row, 4, p.Totals);
+            ws.Cell(row, 2).SetValue(ProductName(byCode[p.Product]));
+            ws.Cell(row, 3).SetValue(Unit(byCode[p.Product]));
+            Totals(ws, row, 4, p.Totals, Headline);
             for (var i = 0; i < p.Tiers.Count; i++)
             {
                 Number(ws.Cell(row, 8 + i), p.Tiers[i].Totals.FillRate, Percent);
@@ -213,12 +220,12 @@ public static class ProvinceWorkbook
     /// <summary>The titles of the columns <see cref="RegionColumns"/> writes.</summary>
     private static string[] RegionTitles(PlanSnapshot snapshot) =>
         [
-            "Code",
-            "Name",
-            "Name (EN)",
-            "Product",
+            T("Code"),
+            T("Name"),
+            T("NameEn"),
+            T("ProductCode"),
             .. TotalsTitles,
-            .. snapshot.Tiers.Select(t => $"Tier {t.Tier} shortfall"),
+            .. snapshot.Tiers.Select(t => T("TierShortfall", t.Tier)),
         ];
 
     /// <summary>A region's code and names, the product, its totals and its shortfall per tier, from
@@ -258,7 +265,7 @@ public static class ProvinceWorkbook
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
         var lastColumn = 11 + snapshot.Tiers.Count;
-        Header(ws, 1, ["Level", "City code", "City", .. RegionTitles(snapshot)]);
+        Header(ws, 1, [T("Level"), T("CityCode"), T("City"), .. RegionTitles(snapshot)]);
         ws.Outline.SummaryVLocation = XLOutlineSummaryVLocation.Top;
         var byCity = report.Destinations.Where(d => d.CityCode is not null).ToLookup(d => (d.CityCode!, d.Product));
         var cityTotals = report.Cities.ToDictionary(c => (c.Code, c.Product));
@@ -269,13 +276,13 @@ public static class ProvinceWorkbook
             {
                 row++;
                 var total = cityTotals[(city, product)];
-                Line(row, "city", city, city, names[city].Name, names[city].NameEn, total);
+                Line(row, T("Level.city"), city, city, names[city].Name, names[city].NameEn, total);
                 Subtotal(ws.Range(row, 1, row, lastColumn));
                 var first = row + 1;
                 foreach (var county in byCity[(city, product)])
                 {
                     row++;
-                    Line(row, "county", city, county.Code, county.Name, county.NameEn, county);
+                    Line(row, T("Level.county"), city, county.Code, county.Name, county.NameEn, county);
                 }
                 if (row >= first)
                     ws.Rows(first, row).Group();
@@ -288,7 +295,7 @@ public static class ProvinceWorkbook
             )
             {
                 row++;
-                Line(row, "site", null, site.Code, site.Name, site.NameEn, site);
+                Line(row, T("Level.site"), null, site.Code, site.Name, site.NameEn, site);
             }
         }
         var list = ws.Range(1, 1, Math.Max(row, 2), lastColumn);
@@ -302,7 +309,7 @@ public static class ProvinceWorkbook
         {
             Text(ws.Cell(r, 1), level);
             Text(ws.Cell(r, 2), cityCode);
-            ws.Cell(r, 3).SetValue(cityCode is null ? "湖北 (assistance)" : names[cityCode].Name);
+            ws.Cell(r, 3).SetValue(cityCode is null ? T("HubeiAssistance") : names[cityCode].Name);
             RegionColumns(ws, r, 4, code, name, nameEn, totals);
         }
     }
@@ -323,16 +330,16 @@ public static class ProvinceWorkbook
             ws,
             1,
             [
-                "From",
-                "From name",
-                "To",
-                "To name",
-                "Lane",
-                "Lead days",
-                "Product",
-                "Ship date",
-                "Arrival date",
-                "Quantity",
+                T("Ship.From"),
+                T("Ship.FromName"),
+                T("Ship.To"),
+                T("Ship.ToName"),
+                T("Ship.Lane"),
+                T("Ship.LeadDays"),
+                T("ProductCode"),
+                T("Ship.ShipDate"),
+                T("Ship.ArrivalDate"),
+                T("Ship.Quantity"),
             ]
         );
         var row = 1;
@@ -367,9 +374,9 @@ public static class ProvinceWorkbook
     private static string LaneName(LaneKind kind) =>
         kind switch
         {
-            LaneKind.Transfer => "transfer",
-            LaneKind.Delivery => "delivery",
-            _ => "provincial",
+            LaneKind.Transfer => T("Lane.transfer"),
+            LaneKind.Delivery => T("Lane.delivery"),
+            _ => T("Lane.provincial"),
         };
 
     /// <summary>Per day and product: demand, served, shortfall, fill rate, units shipped and transferred, stock held at
@@ -386,7 +393,7 @@ public static class ProvinceWorkbook
         Header(
             ws,
             1,
-            ["Date", "Product", .. TotalsTitles, "Shipped", "Transferred between cities", "Stock at end of day"]
+            [T("Date"), T("ProductCode"), .. TotalsTitles, T("Daily.Shipped"), T("Daily.Transferred"), T("Daily.Stock")]
         );
         var row = 1;
         for (var day = 0; day < run.HorizonDays; day++)
@@ -446,9 +453,18 @@ public static class ProvinceWorkbook
         var products = snapshot.Products.Select(p => p.Code).ToList();
         string[] identity =
             level == "village"
-                ? ["City code", "County code", "County", "Town code", "Town", "Village code", "Village"]
-                : ["City code", "City", "County code", "County", "Town code", "Town"];
-        Header(ws, 1, [.. identity, .. products]);
+                ?
+                [
+                    T("CityCode"),
+                    T("CountyCode"),
+                    T("County"),
+                    T("TownCode"),
+                    T("Town"),
+                    T("VillageCode"),
+                    T("Village"),
+                ]
+                : [T("CityCode"), T("City"), T("CountyCode"), T("County"), T("TownCode"), T("Town")];
+        Header(ws, 1, [.. identity, .. snapshot.Products.Select(ProductColumn)]);
         var row = 1;
         foreach (var region in snapshot.Regions.Where(r => r.Level == level))
         {
@@ -473,8 +489,10 @@ public static class ProvinceWorkbook
         Widths(
             ws,
             [
-                .. identity.Select(h => h.EndsWith("code", StringComparison.Ordinal) ? 14.0 : 18.0),
-                .. products.Select(_ => 13.0),
+                .. identity.Select(
+                    (_, i) => (level == "village" ? i is 0 or 1 or 3 or 5 : i is 0 or 2 or 4) ? 14.0 : 18.0
+                ),
+                .. products.Select(_ => Texts.Chinese ? 16.0 : 13.0),
             ]
         );
         Finish(ws, run);
@@ -522,24 +540,29 @@ public static class ProvinceWorkbook
         }
     }
 
-    internal static void Shortfalls(IXLWorksheet ws, PlanRunInfo run, IEnumerable<ShortfallGroup> shortfalls)
+    internal static void Shortfalls(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        IEnumerable<ShortfallGroup> shortfalls
+    )
     {
         Header(
             ws,
             1,
             [
-                "Code",
-                "Name",
-                "Name (EN)",
-                "Product",
-                "Tier",
-                "Reason",
-                "Explanation",
-                "From",
-                "To",
-                "Demand",
-                "Shortfall",
-                "Share short",
+                T("Code"),
+                T("Name"),
+                T("NameEn"),
+                T("ProductCode"),
+                T("Tier.Column"),
+                T("Short.Reason"),
+                T("Short.Explanation"),
+                T("Short.From"),
+                T("Short.To"),
+                T("Demand"),
+                T("Shortfall"),
+                T("Short.Share"),
             ]
         );
         var row = 1;
@@ -552,7 +575,7 @@ public static class ProvinceWorkbook
             Text(ws.Cell(row, 4), s.Product);
             ws.Cell(row, 5).SetValue(s.Tier);
             Text(ws.Cell(row, 6), ShortfallReasons.Code(s.Reason));
-            ws.Cell(row, 7).SetValue(ShortfallReasons.Explain(s.Reason));
+            ws.Cell(row, 7).SetValue(Reason(s.Reason));
             Date(ws.Cell(row, 8), run, s.FirstDay);
             Date(ws.Cell(row, 9), run, s.LastDay);
             Number(ws.Cell(row, 10), s.Demand);
@@ -578,19 +601,19 @@ public static class ProvinceWorkbook
     /// <summary>The run's settings as a list from row 1; returns its last row.</summary>
     private static int RunSettings(IXLWorksheet ws, PlanRunInfo run)
     {
-        Header(ws, 1, ["Setting", "Value"]);
+        Header(ws, 1, [T("Setting"), T("Value")]);
         var row = 1;
         foreach (
             var (label, value) in new (string, string)[]
             {
-                ("Run", run.RunId),
-                ("Scenario", run.Scenario),
-                ("Plan start", run.PlanStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                ("Horizon (days)", run.HorizonDays.ToString(CultureInfo.InvariantCulture)),
-                ("Policy", run.Policy),
-                ("Solver", run.Solver),
-                ("Input digest (sha256)", run.InputDigest),
-                ("Data pulled", run.DataFreshness),
+                (T("Fact.Run"), run.RunId),
+                (T("Fact.Scenario"), run.Scenario),
+                (T("Fact.PlanStart"), Day(run.PlanStart)),
+                (T("Fact.Horizon"), run.HorizonDays.ToString(CultureInfo.InvariantCulture)),
+                (T("Fact.Policy"), run.Policy),
+                (T("Fact.Solver"), run.Solver),
+                (T("Fact.InputDigest"), run.InputDigest),
+                (T("Fact.DataPulled"), run.DataFreshness),
             }
         )
         {
@@ -609,7 +632,7 @@ public static class ProvinceWorkbook
         var problem = snapshot.Problem;
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
         var row = first;
-        Header(ws, row, ["Depot", "Depot name", "Product", "Supply over the horizon", "Reserve floor"]);
+        Header(ws, row, [T("Depot"), T("DepotName"), T("ProductCode"), T("SupplyOverHorizon"), T("ReserveFloor")]);
         var floors = problem.ReserveFloors.ToDictionary(f => (f.Depot, f.Product), f => f.Floor);
         foreach (
             var g in problem
@@ -634,7 +657,7 @@ public static class ProvinceWorkbook
     private static int DemandList(IXLWorksheet ws, int first, AllocationProblem problem)
     {
         var row = first;
-        Header(ws, row, ["Segment", "Tier", "Product", "Demand over the horizon"]);
+        Header(ws, row, [T("Segment"), T("Tier.Column"), T("ProductCode"), T("DemandOverHorizon")]);
         foreach (
             var g in problem
                 .Demands.GroupBy(d => (d.Segment, d.Tier, d.Product))

@@ -1,5 +1,7 @@
 using ClosedXML.Excel;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
+using Planner.Solver.Allocation;
 
 namespace Planner.Api.Workbooks;
 
@@ -50,6 +52,9 @@ internal static class Sheet
         return cell;
     }
 
+    /// <summary>A date as people read it in text: <c>yyyy-MM-dd</c>.</summary>
+    public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     public static IXLCell Date(IXLCell cell, PlanRunInfo run, int day)
     {
         cell.SetValue(run.PlanStart.AddDays(day).ToDateTime(TimeOnly.MinValue));
@@ -57,15 +62,47 @@ internal static class Sheet
         return cell;
     }
 
+    /// <summary>A quantity in the Summary's headline figures: 万 (ten thousands, one decimal) from 100,000 up for
+    /// Chinese readers, as officials write them; thousands separators otherwise.</summary>
+    public static string Headline => Texts.Chinese ? "[>=100000]0!.0,\"万\";#,##0" : Count;
+
+    /// <summary>The text of <paramref name="key"/> in the current language (<c>WorkbookText.*.resx</c>).</summary>
+    public static string T(string key) => WorkbookText.Localizer[key];
+
+    /// <summary>The text of <paramref name="key"/> with its placeholders filled.</summary>
+    public static string T(string key, params object[] values) => WorkbookText.Localizer[key, values];
+
+    /// <summary>A tier's name in the current language.</summary>
+    public static string TierName(TierInfo tier) => Texts.Chinese ? tier.Name : tier.NameEn;
+
+    /// <summary>A product's name in the current language.</summary>
+    public static string ProductName(ProductInfo product) => Texts.Chinese ? product.Name : product.NameEn;
+
+    /// <summary>The name of the product with code <paramref name="code"/>.</summary>
+    public static string ProductName(PlanSnapshot snapshot, string code) =>
+        snapshot.Products.FirstOrDefault(p => p.Code == code) is { } p ? ProductName(p) : code;
+
+    /// <summary>A product's counting unit: 只, 件, 副, 双 in Chinese.</summary>
+    public static string Unit(ProductInfo product) =>
+        Texts.Chinese && product.UnitZh.Length > 0 ? product.UnitZh : product.Unit;
+
+    /// <summary>The header of a column of a product's units: its code in English, its name and unit in Chinese
+    /// (医用防护口罩（只）).</summary>
+    public static string ProductColumn(ProductInfo product) =>
+        Texts.Chinese ? $"{product.Name}（{Unit(product)}）" : product.Code;
+
+    /// <summary>Why a need went short, in a sentence.</summary>
+    public static string Reason(ShortfallReason reason) => T("Reason." + ShortfallReasons.Code(reason));
+
     /// <summary>The titles of the columns <see cref="Totals"/> writes.</summary>
-    public static readonly string[] TotalsTitles = ["Demand", "Served", "Shortfall", "Fill rate"];
+    public static string[] TotalsTitles => [T("Demand"), T("Served"), T("Shortfall"), T("FillRate")];
 
     /// <summary>Demand, served, shortfall and fill rate in four cells from <paramref name="column"/>.</summary>
-    public static void Totals(IXLWorksheet ws, int row, int column, Totals totals)
+    public static void Totals(IXLWorksheet ws, int row, int column, Totals totals, string format = Count)
     {
-        Number(ws.Cell(row, column), totals.Demand);
-        Number(ws.Cell(row, column + 1), totals.Served);
-        Number(ws.Cell(row, column + 2), totals.Shortfall);
+        Number(ws.Cell(row, column), totals.Demand, format);
+        Number(ws.Cell(row, column + 1), totals.Served, format);
+        Number(ws.Cell(row, column + 2), totals.Shortfall, format);
         Number(ws.Cell(row, column + 3), totals.FillRate, Percent);
     }
 
@@ -121,8 +158,8 @@ internal static class Sheet
         ws.PageSetup.FitToPages(1, onePage ? 1 : 0);
         if (area is not null)
             ws.PageSetup.PrintAreas.Add(area);
-        ws.PageSetup.Footer.Left.AddText($"Run {run.RunId}");
-        ws.PageSetup.Footer.Center.AddText($"{ws.Name} · page &P of &N");
-        ws.PageSetup.Footer.Right.AddText($"Plan start {run.PlanStart:yyyy-MM-dd}");
+        ws.PageSetup.Footer.Left.AddText(T("Footer.Run", run.RunId));
+        ws.PageSetup.Footer.Center.AddText(T("Footer.Page", ws.Name));
+        ws.PageSetup.Footer.Right.AddText(T("Footer.PlanStart", Day(run.PlanStart)));
     }
 }

@@ -31,8 +31,19 @@ public sealed record HospitalCensus(
 /// <summary>Critical patients moved from one hospital to another.</summary>
 public sealed record PatientTransfer(string From, string To, int Patients, double Km);
 
-/// <summary>Critical patients who stay in a hospital over its capacity, and why.</summary>
-public sealed record Unplaced(string Hospital, int Patients, string Reason);
+/// <summary>Critical patients who stay in a hospital over its capacity, and why: every designated ICU bed within
+/// <see cref="WithinKm"/> is full, or there is none within that distance.</summary>
+public sealed record Unplaced(string Hospital, int Patients, UnplacedReason Reason, double WithinKm);
+
+/// <summary>Why critical patients stay over capacity.</summary>
+public enum UnplacedReason
+{
+    /// <summary>Designated hospitals are within reach, but their ICU beds are full.</summary>
+    BedsFull,
+
+    /// <summary>No designated hospital with a free ICU bed is within reach.</summary>
+    NoBedInReach,
+}
 
 /// <summary>The transfers, the patients left over capacity, the census after the transfers, and reports set aside as
 /// implausible.</summary>
@@ -103,9 +114,8 @@ public static class PatientTransfers
             .Select(s => new Unplaced(
                 s.Code,
                 s.Overflow - moved.GetValueOrDefault(s.Code),
-                arcs.Any(a => senders[a.Sender] == s)
-                    ? $"designated ICU beds within {settings.MaxKm:0} km are full"
-                    : $"no designated hospital with a free ICU bed within {settings.MaxKm:0} km"
+                arcs.Any(a => senders[a.Sender] == s) ? UnplacedReason.BedsFull : UnplacedReason.NoBedInReach,
+                settings.MaxKm
             ))
             .ToList();
         return new TransferPlan(transfers, unplaced, After(hospitals, transfers, moved), flags);

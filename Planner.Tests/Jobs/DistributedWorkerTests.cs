@@ -83,7 +83,7 @@ public class DistributedWorkerTests : HangfireTests
         ).ToList();
         Assert.Equal(50, runs.Count);
         Assert.Equal(50, runs.Select(r => r.RequestId).Distinct().Count());
-        Assert.All(runs, r => Assert.Equal(("succeeded", 2L), (r.Status, r.Files)));
+        Assert.All(runs, r => Assert.Equal(("succeeded", 3L), (r.Status, r.Files)));
         Assert.Equal(
             requests.Select(r => r.RunId).Order(StringComparer.Ordinal),
             (await connection.QueryAsync<string>("SELECT id FROM plan_runs")).Order(StringComparer.Ordinal)
@@ -137,10 +137,10 @@ public class DistributedWorkerTests : HangfireTests
             )
         ).ToList();
         Assert.Equal(2, runs.Count);
-        // The killed attempt published nothing and says why; the second published one workbook and one summary.
+        // The killed attempt published nothing and says why; the second published one workbook (in Chinese and English) and one summary.
         Assert.Equal((1L, "failed", 0L), (runs[0].Attempt, runs[0].Status, runs[0].Files));
         Assert.StartsWith("abandoned", runs[0].Error, StringComparison.Ordinal);
-        Assert.Equal((2L, "succeeded", 2L), (runs[1].Attempt, runs[1].Status, runs[1].Files));
+        Assert.Equal((2L, "succeeded", 3L), (runs[1].Attempt, runs[1].Status, runs[1].Files));
         Assert.Equal(
             0,
             await connection.ExecuteScalarAsync<long>(
@@ -312,7 +312,7 @@ public class DistributedWorkerTests : HangfireTests
                 + "WHERE r.request_id = @id",
             new { id }
         );
-        Assert.Equal([("succeeded", 2L)], published.Where(p => p.Status == "succeeded"));
+        Assert.Equal([("succeeded", 3L)], published.Where(p => p.Status == "succeeded"));
         Assert.All(published.Where(p => p.Status != "succeeded"), p => Assert.Equal(("failed", 0L), p));
     }
 

@@ -61,8 +61,9 @@ public class PlanJobTests : HangfireTests
         ).ToList();
         Assert.Equal([request.RunId!], runs);
         var files = (
-            await connection.QueryAsync<(string Kind, string Sha, byte[] Content)>(
-                "SELECT kind, sha256, content FROM published_workbooks WHERE run_id = @run ORDER BY kind",
+            await connection.QueryAsync<(string Kind, string? Language, string Sha, byte[] Content)>(
+                "SELECT kind, language, sha256, content FROM published_workbooks WHERE run_id = @run "
+                    + "ORDER BY kind, language",
                 new { run = request.RunId }
             )
         ).ToList();
@@ -82,12 +83,16 @@ public class PlanJobTests : HangfireTests
                 "province",
                 "summary",
             ],
-            files.Select(f => f.Kind)
+            files.Select(f => f.Kind).Distinct()
+        );
+        // Every workbook in Chinese and in English; summary.json once.
+        Assert.All(files.Where(f => f.Kind != "summary").GroupBy(f => f.Kind), g =>
+            Assert.Equal(["en", "zh-CN"], g.Select(f => f.Language))
         );
         Assert.All(files, f => Assert.Equal(f.Sha, Convert.ToHexStringLower(SHA256.HashData(f.Content))));
         // The published workbook is a real workbook.
         using var workbook = new ClosedXML.Excel.XLWorkbook(
-            new MemoryStream(files.Single(f => f.Kind == "province").Content)
+            new MemoryStream(files.Single(f => f.Kind == "province" && f.Language == "en").Content)
         );
         Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");
     }
@@ -126,7 +131,7 @@ public class PlanJobTests : HangfireTests
             )
         );
         Assert.Equal(
-            13,
+            25,
             await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM published_workbooks w JOIN plan_runs r ON r.id = w.run_id WHERE r.request_id "
                     + "= @id",
@@ -251,7 +256,7 @@ public class PlanJobTests : HangfireTests
         var request = await RunRequests.GetAsync(connection, id);
         Assert.Equal(("succeeded", 1), (request!.Status, request.Attempts));
         Assert.Equal(
-            [("succeeded", 13L)],
+            [("succeeded", 25L)],
             await connection.QueryAsync<(string, long)>(
                 "SELECT r.status, (SELECT COUNT(*) FROM published_workbooks w WHERE w.run_id = r.id) FROM plan_runs "
                     + "r WHERE r.request_id = @id",
@@ -290,7 +295,7 @@ public class PlanJobTests : HangfireTests
                 new { id }
             )
         );
-        Assert.Equal(13, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
+        Assert.Equal(25, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM published_workbooks"));
     }
 
     [Theory]

@@ -135,7 +135,8 @@ public class PlanPipelineTests
     )
     {
         var published = await connection.QuerySingleAsync<(string File, string Sha)>(
-            "SELECT file_name, sha256 FROM published_workbooks WHERE run_id = @id AND kind = 'province'",
+            "SELECT file_name, sha256 FROM published_workbooks "
+                + "WHERE run_id = @id AND kind = 'province' AND language = 'en'",
             new { id = outcome.RunId }
         );
         Assert.Equal(Path.GetFileName(outcome.WorkbookPath), published.File);

@@ -397,7 +397,7 @@ public class CareTests
 
         Assert.Equal(("H1", "H2", 2), plan.Transfers.Select(t => (t.From, t.To, t.Patients)).Single());
         var left = Assert.Single(plan.Unplaced);
-        Assert.Equal((1, "designated ICU beds within 100 km are full"), (left.Patients, left.Reason));
+        Assert.Equal((1, UnplacedReason.BedsFull, 100.0), (left.Patients, left.Reason, left.WithinKm));
     }
 
     [Fact]

@@ -150,19 +150,27 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     /// <c>PLANNER_UPDATE_GOLDEN=1</c> and review the diff of the golden files.
     /// </summary>
     [Theory]
-    [InlineData("province")]
-    [InlineData("city-330300")]
-    public void Workbooks_MatchTheirGoldenStructure(string which)
+    [InlineData("province", "en")]
+    [InlineData("city-330300", "en")]
+    [InlineData("province", "zh-CN")]
+    [InlineData("city-330300", "zh-CN")]
+    public void Workbooks_MatchTheirGoldenStructure(string which, string language)
     {
-        var path =
+        var path = InLanguage(
             which == "province"
                 ? Outcome.WorkbookPath!
                 : Outcome.CityWorkbookPaths.Single(p =>
                     Path.GetFileName(p).StartsWith("plan-" + which + "-", StringComparison.Ordinal)
-                );
+                ),
+            language
+        );
         using var workbook = new XLWorkbook(path);
         var actual = Structure(workbook);
-        var golden = Path.Combine(SourceDirectory(), "Golden", which + ".txt");
+        var golden = Path.Combine(
+            SourceDirectory(),
+            "Golden",
+            which + (language == "en" ? "" : "." + language) + ".txt"
+        );
         if (Environment.GetEnvironmentVariable("PLANNER_UPDATE_GOLDEN") == "1")
             File.WriteAllText(golden, actual);
         Assert.True(File.Exists(golden), $"no golden file {golden}; run with PLANNER_UPDATE_GOLDEN=1 to write it");
@@ -212,6 +220,10 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         return string.Join("\n", lines) + "\n";
     }
 
+    /// <summary>The same workbook in <paramref name="language"/>: published beside the English one.</summary>
+    internal static string InLanguage(string englishPath, string language) =>
+        englishPath.Replace("-en.xlsx", $"-{language}.xlsx", StringComparison.Ordinal);
+
     private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
         Path.GetDirectoryName(file)!;
 
@@ -221,12 +233,18 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         Assert.Equal(11, Outcome.CityWorkbookPaths.Count);
         Assert.All(Outcome.CityWorkbookPaths, path =>
         {
-            Assert.Matches($@"^plan-city-33\d{{4}}-20200210-{Outcome.RunId}\.xlsx$", Path.GetFileName(path));
+            Assert.Matches($@"^plan-city-33\d{{4}}-20200210-{Outcome.RunId}-en\.xlsx$", Path.GetFileName(path));
             using var workbook = new XLWorkbook(path);
             Assert.Equal(CitySheets, workbook.Worksheets.Select(w => w.Name));
         });
+        string[] english =
+        [
+            Path.GetFileName(Outcome.WorkbookPath)!,
+            .. Outcome.CityWorkbookPaths.Select(p => Path.GetFileName(p)!),
+        ];
+        // Chinese first, then English: the same workbooks.
         Assert.Equal(
-            [Path.GetFileName(Outcome.WorkbookPath)!, .. Outcome.CityWorkbookPaths.Select(p => Path.GetFileName(p))],
+            [.. english.Select(f => f.Replace("-en.xlsx", "-zh-CN.xlsx", StringComparison.Ordinal)), .. english],
             Outcome.Summary.Outputs
         );
     }

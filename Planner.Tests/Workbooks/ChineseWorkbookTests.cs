@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using ClosedXML.Excel;
+
+namespace Planner.Tests.Workbooks;
+
+/// <summary>
+/// The Chinese workbooks a run publishes beside the English ones: Chinese sheet names and headers (no English word
+/// in any header of any zh-CN workbook), the title, the units 只/件/副/双, 万 in the headline figures, the reasons
+/// and footers; and a province workbook printed by LibreOffice with its Chinese intact.
+/// </summary>
+public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<PublishedPlan>
+{
+    private PlanOutcome Outcome => plan.Outcome;
+
+    private IEnumerable<string> ChineseWorkbooks =>
+        new[] { Outcome.WorkbookPath! }
+            .Concat(Outcome.CityWorkbookPaths)
+            .Select(p => PublishedWorkbookTests.InLanguage(p, "zh-CN"));
+
+    [Fact]
+    public void EveryChineseWorkbook_HasChineseSheetNamesAndHeaders_NoEnglishWord()
+    {
+        var english = new List<string>();
+        foreach (var path in ChineseWorkbooks)
+        {
+            using var workbook = new XLWorkbook(path);
+            var file = Path.GetFileName(path);
+            foreach (var ws in workbook.Worksheets)
+            {
+                if (!Han().IsMatch(ws.Name))
+                    english.Add($"{file}: sheet name {ws.Name}");
+                // The headers of every list, and the labels of the Summary's and the run settings' rows.
+                IEnumerable<IXLCell> labels =
+                    ws.Tables.FirstOrDefault(t => t.Name == "RunSettings") is { } settings
+                        ? settings.DataRange.Column(1).Cells()
+                    : ws.Position == 1 ? ws.Column(1).CellsUsed()
+                    : [];
+                var headers = ws
+                    .Tables.SelectMany(t => t.Fields.Select(f => f.Name))
+                    .Concat(labels.Select(c => c.GetString()).Where(t => !Code().IsMatch(t)));
+                english.AddRange(
+                    headers.Where(h => EnglishWord().IsMatch(h)).Select(h => $"{file[..14]}: {ws.Name} has '{h}'")
+                );
+            }
+        }
+        Assert.True(english.Count == 0, string.Join("\n", english.Distinct().Take(30)));
+    }
+
+    [Fact]
+    public void ChineseProvinceSummary_HasTheTitle_UnitsInChinese_AndWanInTheHeadlineFigures()
+    {
+        using var workbook = new XLWorkbook(PublishedWorkbookTests.InLanguage(Outcome.WorkbookPath!, "zh-CN"));
+        var summary = workbook.Worksheet("汇总");
+        Assert.Equal("浙江省医疗物资调拨计划", summary.Cell(1, 1).GetString());
+        var rows = summary.Table("SummaryByProduct").DataRange.Rows().ToList();
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["COVERALL"] = "件",
+                ["GLOVES"] = "双",
+                ["GOGGLES"] = "副",
+                ["N95"] = "只",
+                ["SURGICAL"] = "只",
+            },
+            rows.ToDictionary(r => r.Field("物资代码").GetString(), r => r.Field("单位").GetString())
+        );
+        Assert.Contains(rows, r => r.Field("物资名称").GetString() == "医用防护服");
+        // 1,234,567 reads 123.5万; below 100,000 the figure is written out with separators.
+        var demand = rows.First().Field("需求量");
+        Assert.Equal("[>=100000]0!.0,\"万\";#,##0", demand.Style.NumberFormat.Format);
+        var shortfalls = workbook.Worksheet("缺口").Table("Shortfalls").DataRange.Rows().ToList();
+        Assert.NotEmpty(shortfalls);
+        Assert.All(shortfalls, r => Assert.Matches(Han(), r.Field("原因").GetString()));
+        Assert.Contains("运行编号", Footer(PublishedWorkbookTests.InLanguage(Outcome.WorkbookPath!, "zh-CN")));
+    }
+
+    [Fact]
+    public void ChineseCityWorkbook_IsTitledWithTheCity_AndHasItsVillagesUnderChineseHeaders()
+    {
+        var wenzhou = Outcome.CityWorkbookPaths.Single(p =>
+            Path.GetFileName(p).StartsWith("plan-city-330300-", StringComparison.Ordinal)
+        );
+        using var workbook = new XLWorkbook(PublishedWorkbookTests.InLanguage(wenzhou, "zh-CN"));
+        Assert.Equal("温州市医疗物资调拨计划", workbook.Worksheet("汇总").Cell(1, 1).GetString());
+        var villages = workbook.Worksheet("村（社区）").Table("Villages");
+        Assert.Contains("医用防护服（件）", villages.Fields.Select(f => f.Name));
+        using var english = new XLWorkbook(wenzhou);
+        Assert.Equal(
+            english.Worksheet("Villages").Table("Villages").DataRange.RowCount(),
+            villages.DataRange.RowCount()
+        );
+    }
+
+    /// <summary>LibreOffice prints the Chinese province workbook; the PDF's text has the Chinese headings (a missing
+    /// CJK font would print boxes: .ci/run installs fonts-noto-cjk).</summary>
+    [Fact]
+    public void ChineseProvinceWorkbook_PrintsToPdf_WithItsChineseHeadings()
+    {
+        var (soffice, pdftotext) = (Require("soffice", "libreoffice-calc"), Require("pdftotext", "poppler-utils"));
+        var folder = Directory.CreateTempSubdirectory("planner-pdf-");
+        try
+        {
+            var workbook = PublishedWorkbookTests.InLanguage(Outcome.WorkbookPath!, "zh-CN");
+            Run(
+                soffice,
+                "--headless",
+                $"-env:UserInstallation=file://{folder.FullName}/profile",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                folder.FullName,
+                workbook
+            );
+            var pdf = Path.Combine(folder.FullName, Path.GetFileNameWithoutExtension(workbook) + ".pdf");
+            Assert.True(File.Exists(pdf), $"LibreOffice wrote no {pdf}");
+            var text = Run(pdftotext, "-f", "1", "-l", "3", pdf, "-");
+            foreach (var heading in new[] { "浙江省医疗物资调拨计划", "保障优先级", "满足率", "运行编号" })
+                Assert.Contains(heading, text, StringComparison.Ordinal);
+            Assert.Contains(Outcome.RunId, text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static string Footer(string path)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        using var reader = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+        return Regex.Match(reader.ReadToEnd(), "<x:oddFooter>([^<]*)</x:oddFooter>").Groups[1].Value;
+    }
+
+    private static string Require(string tool, string package)
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
+        {
+            if (File.Exists(Path.Combine(dir, tool)))
+                return Path.Combine(dir, tool);
+        }
+        var reason = $"{tool} is not installed (apt-get install {package})";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"{reason}; on CI it must be, .ci/run installs it.");
+        Assert.Skip(reason);
+        return "";
+    }
+
+    private static string Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(program)} failed ({process.ExitCode}): {error.Result}");
+        return output;
+    }
+
+    [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
+    private static partial Regex Han();
+
+    /// <summary>An English word: two or more lower-case Latin letters (codes such as N95, P10, SHA-256 are not).</summary>
+    [GeneratedRegex("[a-z]{2,}")]
+    private static partial Regex EnglishWord();
+
+    /// <summary>A cell that is a code or a number, not a label: 330100, N95, COVERALL, 2020-02-10.</summary>
+    [GeneratedRegex(@"^[A-Z0-9_\-:. ]*$")]
+    private static partial Regex Code();
+}
