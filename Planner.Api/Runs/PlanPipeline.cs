@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using Planner.Api.Workbooks;
@@ -308,8 +309,7 @@ public sealed class PlanPipeline(
                 && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal)
             );
             throw new PlannerException(
-                $"The solver failed at stage {stage?.Stage} ({stage?.Product}): {stage?.SolverStatus}; a longer "
-                    + "Planner:Solver:StageTimeLimitSeconds or another Planner:Solver:Name may help."
+                Messages.Get("SolverFailed", stage?.Stage ?? "", stage?.Product ?? "", stage?.SolverStatus ?? "")
             );
         }
         if (exporter is not null)
@@ -374,7 +374,7 @@ public sealed class PlanPipeline(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PlannerException($"Cannot write to the output folder {full}: {e.Message}", e);
+            throw new PlannerException(Messages.Get("CannotWriteOutput", full, e.Message), e);
         }
     }
 }

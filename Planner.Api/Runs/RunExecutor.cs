@@ -1,4 +1,5 @@
 using Planner.Api.Jobs;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Runs;
@@ -80,7 +81,7 @@ public sealed class RunExecutor(
             ?? throw (
                 end.Status == "cancelled"
                     ? new OperationCanceledException($"Run {id} was cancelled; nothing was published.")
-                    : new PlannerException(end.Error ?? $"Run {id} ended {end.Status}.")
+                    : new PlannerException(end.Error ?? Messages.Get("RunEnded", id, end.Status))
             );
     }
 
