@@ -120,7 +120,7 @@ public static class AccessSetup
     /// middleware has set it); <paramref name="detail"/> is a key of <see cref="Messages"/>.</summary>
     internal static async Task WriteProblemAsync(HttpContext context, int status, string detail)
     {
-        using var language = await Messages.UseRequestLanguageAsync(context);
+        using var language = Texts.Use(await Messages.RequestLanguageAsync(context));
         context.Response.StatusCode = status;
         await context
             .RequestServices.GetRequiredService<IProblemDetailsService>()

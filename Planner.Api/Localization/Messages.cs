@@ -34,10 +34,10 @@ public sealed class Messages
 
     /// <summary>
     /// The language of a request that the localization middleware has not reached (a 401 or 403 from authorization
-    /// comes before it), found by the same providers (the switch's cookie, <c>Accept-Language</c> on the API) and in
-    /// use until the result is disposed.
+    /// comes before it), found by the same providers (the switch's cookie, <c>Accept-Language</c> on the API). The
+    /// caller puts it to use (<see cref="Texts.Use"/>): a culture set inside an async method ends with it.
     /// </summary>
-    public static async Task<IDisposable> UseRequestLanguageAsync(HttpContext context)
+    public static async Task<string> RequestLanguageAsync(HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value;
         foreach (var provider in options.RequestCultureProviders)
@@ -47,11 +47,11 @@ public sealed class Messages
                 foreach (var asked in result.UICultures)
                 {
                     if (Supported(asked.Value) is { } language)
-                        return Texts.Use(language);
+                        return language;
                 }
             }
         }
-        return Texts.Use(LocalizationSetup.Chinese);
+        return LocalizationSetup.Chinese;
     }
 
     /// <summary>The language Planner speaks for <paramref name="name"/> or one of its parents (en-US is en), or

@@ -75,7 +75,7 @@ public sealed class RunExecutor(
                 RunRequests.FromCommandLine
             );
         }
-        progress($"Run {id} recorded: it is listed in the web app while it runs and after");
+        progress(Messages.Get("RunRecorded", id));
         var end = await ExecuteAsync(id, request, progress, ct, ct);
         return end.Outcome
             ?? throw (

@@ -82,7 +82,7 @@ public static class SourceFreshness
         }
         var warnings = stale.Select(s => Messages.Get("StaleData", s)).ToList();
         foreach (var warning in warnings)
-            progress($"warning: {warning}");
+            progress(Messages.Get("Warning", warning));
         var inputs = new List<PullRun>();
         foreach (var age in ages)
         {
