@@ -98,10 +98,10 @@ public static class CommandLine
         CancellationToken ct = default
     )
     {
-        var (language, rest) = Language(args, Environment.GetEnvironmentVariable(LanguageVariable));
+        var (language, rest, problem) = Language(args, Environment.GetEnvironmentVariable(LanguageVariable));
         if (language is null)
         {
-            await stderr.WriteLineAsync($"error: {rest[0]}");
+            await stderr.WriteLineAsync($"error: {problem}");
             return UsageError;
         }
         using var chosen = Texts.Use(language);
@@ -138,10 +138,10 @@ public static class CommandLine
     /// <summary>
     /// The language of a run: <c>--lang</c> (<c>zh-CN</c>, <c>zh</c> or <c>en</c>, in any case; also
     /// <c>--lang=en</c>), else <paramref name="environment"/> (<c>PLANNER_LANG</c>), else Chinese; and the arguments
-    /// without <c>--lang</c>. A language Planner does not speak gives null and, as the only argument, a one-line
-    /// message in both languages (no language is known yet to say it in).
+    /// without <c>--lang</c>. A language Planner does not speak gives null and a one-line problem in both languages (no
+    /// language is known yet to say it in).
     /// </summary>
-    public static (string? Language, string[] Others) Language(string[] args, string? environment)
+    public static (string? Language, string[] Others, string? Problem) Language(string[] args, string? environment)
     {
         var rest = new List<string>();
         (string Source, string Value)? asked = null;
@@ -157,18 +157,17 @@ public static class CommandLine
         if (asked is null && !string.IsNullOrWhiteSpace(environment))
             asked = (LanguageVariable, environment.Trim());
         if (asked is not { } given)
-            return (LocalizationSetup.Chinese, [.. rest]);
+            return (LocalizationSetup.Chinese, [.. rest], null);
         var language = string.Equals(given.Value, "zh", StringComparison.OrdinalIgnoreCase)
             ? LocalizationSetup.Chinese
             : LocalizationSetup.Known(given.Value);
         return language is not null
-            ? (language, [.. rest])
+            ? (language, [.. rest], null)
             : (
                 null,
-                [
-                    $"{given.Source} '{given.Value}': 不支持该语言，请选择 zh-CN（简体中文）或 en（英文）/ "
-                        + "not a language Planner speaks; choose zh-CN (Simplified Chinese) or en (English).",
-                ]
+                [.. rest],
+                $"{given.Source} '{given.Value}': 不支持该语言，请选择 zh-CN（简体中文）或 en（英文）/ "
+                    + "not a language Planner speaks; choose zh-CN (Simplified Chinese) or en (English)."
             );
     }
 

@@ -180,19 +180,19 @@ public partial class CommandLineLanguageTests
     [InlineData(new[] { "--lang=En" }, "zh-CN", "en")]
     public void Language_IsLang_ElsePlannerLang_ElseChinese(string[] args, string? environment, string expected)
     {
-        var (language, others) = CommandLine.Language(["plan", .. args, "--days", "3"], environment);
+        var (language, others, problem) = CommandLine.Language(["plan", .. args, "--days", "3"], environment);
 
-        Assert.Equal(expected, language);
+        Assert.Equal((expected, null), (language, problem));
         Assert.Equal(["plan", "--days", "3"], others);
     }
 
     [Fact]
     public void Language_FromPlannerLang_ThatPlannerDoesNotSpeak_NamesTheVariable()
     {
-        var (language, others) = CommandLine.Language(["plan"], "fr");
+        var (language, _, problem) = CommandLine.Language(["plan"], "fr");
 
         Assert.Null(language);
-        Assert.StartsWith("PLANNER_LANG 'fr': ", Assert.Single(others), StringComparison.Ordinal);
+        Assert.StartsWith("PLANNER_LANG 'fr': ", problem, StringComparison.Ordinal);
     }
 
     /// <summary>What a command builds (workbooks, the template) follows the language, because the run's culture is
