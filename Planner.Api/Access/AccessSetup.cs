@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Access;
 
@@ -50,13 +51,9 @@ public static class AccessSetup
                 o.SlidingExpiration = true;
                 // The API answers 401/403 with ProblemDetails; only pages are sent to the sign-in page.
                 o.Events.OnRedirectToLogin = context =>
-                    ApiOrRedirect(
-                        context,
-                        StatusCodes.Status401Unauthorized,
-                        "Sign in first: send an API key (X-Api-Key) or sign in at /signin."
-                    );
+                    ApiOrRedirect(context, StatusCodes.Status401Unauthorized, "SignInFirst");
                 o.Events.OnRedirectToAccessDenied = context =>
-                    ApiOrRedirect(context, StatusCodes.Status403Forbidden, "Your role does not allow this.");
+                    ApiOrRedirect(context, StatusCodes.Status403Forbidden, "RoleNotAllowed");
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyScheme, null);
 
@@ -103,24 +100,42 @@ public static class AccessSetup
         user.IsInRole(Roles.Planner)
         || (user.IsInRole(Roles.Logistics) && (user.City() is not { } city || kind == $"city-{city}"));
 
-    private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string detail)
+    /// <summary>A page is sent on; the API gets a problem whose text (<paramref name="detail"/>, a key of
+    /// <see cref="Messages"/>) is in the request's language.</summary>
+    private static async Task ApiOrRedirect(
+        RedirectContext<CookieAuthenticationOptions> context,
+        int status,
+        string detail
+    )
     {
         if (!context.Request.Path.StartsWithSegments("/api"))
         {
             context.Response.Redirect(context.RedirectUri);
-            return Task.CompletedTask;
+            return;
         }
+        await WriteProblemAsync(context.HttpContext, status, detail);
+    }
+
+    /// <summary>Writes a 401 or 403 problem in the request's language (authorization answers before the localization
+    /// middleware has set it); <paramref name="detail"/> is a key of <see cref="Messages"/>.</summary>
+    internal static async Task WriteProblemAsync(HttpContext context, int status, string detail)
+    {
+        using var language = Texts.Use(await Messages.RequestLanguageAsync(context));
         context.Response.StatusCode = status;
-        return context
-            .HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>()
+        await context
+            .RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(
                 new ProblemDetailsContext
                 {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = status, Detail = detail },
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = status,
+                        Title = Messages.Title(status),
+                        Detail = Messages.Get(detail),
+                    },
                 }
-            )
-            .AsTask();
+            );
     }
 
     /// <summary>The Hangfire dashboard: planners only.</summary>
@@ -162,23 +177,8 @@ public sealed class ApiKeyHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        Problem(StatusCodes.Status401Unauthorized, "The API key is missing, unknown or revoked.");
+        AccessSetup.WriteProblemAsync(Context, StatusCodes.Status401Unauthorized, "ApiKeyMissing");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problem(StatusCodes.Status403Forbidden, "Your role does not allow this.");
-
-    private Task Problem(int status, string detail)
-    {
-        Response.StatusCode = status;
-        return Context
-            .RequestServices.GetRequiredService<IProblemDetailsService>()
-            .WriteAsync(
-                new ProblemDetailsContext
-                {
-                    HttpContext = Context,
-                    ProblemDetails = { Status = status, Detail = detail },
-                }
-            )
-            .AsTask();
-    }
+        AccessSetup.WriteProblemAsync(Context, StatusCodes.Status403Forbidden, "RoleNotAllowed");
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Access;
 
@@ -98,10 +99,7 @@ public static class Users
                 new { code = user.CityCode }
             ) == 1;
         if (!cityKnown)
-            throw new PlannerException(
-                $"There is no city {user.CityCode}; a logistics officer's scope is a city code such as 330100, or "
-                    + $"none for the province."
-            );
+            throw new PlannerException(Messages.Get("NoCity", user.CityCode!));
         await using var tx = await db.BeginTransactionAsync();
         var existing = await db.QuerySingleOrDefaultAsync<string>(
             $"SELECT user_name FROM users {ByName}",
@@ -159,11 +157,8 @@ public static class Users
     private static PlannerException CaseClash(string userName, string? existing) =>
         new(
             existing is null
-                ? $"A user whose name differs from {userName} only in case already exists; user names are matched "
-                    + "without regard to case."
-                : $"There is already a user {existing}; user names are matched without regard to case, so "
-                    + $"{userName} would be the same user. To change that user's role, scope or password, give the "
-                    + $"name as {existing}."
+                ? Messages.Get("CaseClashUnknown", userName)
+                : Messages.Get("CaseClash", existing, userName)
         );
 
     /// <summary>The unique index on lower(user_name) refused a row (SQLITE_CONSTRAINT_UNIQUE, or 23505).</summary>
@@ -181,7 +176,7 @@ public static class Users
     )
     {
         // The key belongs to the name as stored (the one api_keys refers to), whatever case it was asked for in.
-        var user = await FindAsync(db, userName) ?? throw new PlannerException($"There is no user {userName}.");
+        var user = await FindAsync(db, userName) ?? throw new PlannerException(Messages.Get("NoUser", userName));
         var key = "pk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
         await db.ExecuteAsync(
             "INSERT INTO api_keys (id, user_name, key_sha256, label, created_at) "
@@ -217,14 +212,8 @@ public static class Users
     public static readonly (PlannerUser User, string Password)[] Samples =
     [
         (new PlannerUser("planner", "省指挥部计划员（示例）", Roles.Planner, null, []), "planner-2020"),
-        (
-            new PlannerUser("province", "省物资保障组调度员（示例）", Roles.Logistics, null, []),
-            "province-2020"
-        ),
-        (
-            new PlannerUser("hangzhou", "杭州市物资保障组调度员（示例）", Roles.Logistics, "330100", []),
-            "hangzhou-2020"
-        ),
+        (new PlannerUser("province", "省物资保障组调度员（示例）", Roles.Logistics, null, []), "province-2020"),
+        (new PlannerUser("hangzhou", "杭州市物资保障组调度员（示例）", Roles.Logistics, "330100", []), "hangzhou-2020"),
         (new PlannerUser("ningbo", "宁波市物资保障组调度员（示例）", Roles.Logistics, "330200", []), "ningbo-2020"),
         (
             new PlannerUser(
@@ -247,7 +236,7 @@ public static class Users
             string.IsNullOrWhiteSpace(user.UserName)
             || user.UserName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
         )
-            throw new PlannerException("A user name must not be empty or contain spaces.");
+            throw new PlannerException(Messages.Get("UserNameEmpty"));
         // Names are matched without regard to case, and SQLite's lower() folds A-Z only: another letter with a
         // case would match one way on SQLite and another on PostgreSQL. Letters without case (Chinese) are fine.
         var cased = user
@@ -255,21 +244,17 @@ public static class Users
             .Distinct()
             .ToList();
         if (cased.Count > 0)
-            throw new PlannerException(
-                $"The user name {user.UserName} has {string.Join(", ", cased)}: letters "
-                    + "that have upper and lower case must be A-Z in a user name (names are matched without regard to "
-                    + "case)."
-            );
+            throw new PlannerException(Messages.Get("UserNameCased", user.UserName, string.Join(", ", cased)));
         if (!Roles.All.Contains(user.Role))
-            throw new PlannerException($"The role is '{user.Role}'; it must be planner, logistics or hospital.");
+            throw new PlannerException(Messages.Get("BadRole", user.Role));
         if (user.CityCode is not null && user.Role != Roles.Logistics)
-            throw new PlannerException("Only a logistics officer has a city.");
+            throw new PlannerException(Messages.Get("CityOnlyLogistics"));
         if (user.Hospitals.Count > 0 && user.Role != Roles.Hospital)
-            throw new PlannerException("Only a hospital administrator has hospitals.");
+            throw new PlannerException(Messages.Get("HospitalsOnlyHospital"));
         if (user.Role == Roles.Hospital && user.Hospitals.Count == 0)
-            throw new PlannerException("A hospital administrator needs at least one hospital.");
+            throw new PlannerException(Messages.Get("HospitalNeedsOne"));
         if (password.Length < 10)
-            throw new PlannerException("The password must have at least 10 characters.");
+            throw new PlannerException(Messages.Get("PasswordShort"));
     }
 
     private static async Task<PlannerUser> WithHospitalsAsync(DbConnection db, UserRow row)

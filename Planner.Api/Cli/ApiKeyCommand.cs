@@ -8,24 +8,19 @@ internal static class ApiKeyCommand
 {
     public static Command Create(CliContext cli)
     {
-        var name = new Argument<string>("NAME") { Description = "the user" };
-        var label = new Option<string?>("--label") { Description = "where it will be used (default: api)" };
-        return cli.DatabaseCommand(
-            "api-key",
-            "make an API key for a user and print it (shown once; send it as X-Api-Key)",
-            [name, label],
-            async (r, services, ct) =>
-            {
-                await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
-                var key = await Users.CreateApiKeyAsync(
-                    db,
-                    r.GetValue(name)!,
-                    r.GetValue(label) ?? "api",
-                    DateTimeOffset.UtcNow
-                );
-                await cli.Out.WriteLineAsync(key);
-                return 0;
-            }
-        );
+        var name = new Argument<string>("NAME") { Description = CliText.Get("ApiKeyUser") };
+        var label = new Option<string?>("--label") { Description = CliText.Get("ApiKeyLabel") };
+        return cli.DatabaseCommand("api-key", CliText.Get("ApiKeyCommand"), [name, label], async (r, services, ct) =>
+        {
+            await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
+            var key = await Users.CreateApiKeyAsync(
+                db,
+                r.GetValue(name)!,
+                r.GetValue(label) ?? "api",
+                DateTimeOffset.UtcNow
+            );
+            await cli.Out.WriteLineAsync(key);
+            return 0;
+        });
     }
 }

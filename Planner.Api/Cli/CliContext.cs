@@ -22,7 +22,7 @@ public sealed class CliContext(
 
     /// <summary>Starts the web application with the configuration switches (the default without a command).</summary>
     public Task<int> ServeAsync() =>
-        serve?.Invoke(ConfigArgs) ?? throw new PlannerException("This program cannot serve the web application.");
+        serve?.Invoke(ConfigArgs) ?? throw new PlannerException(CliText.Get("CannotServe"));
 
     /// <summary>Progress lines go to stderr, so that stdout keeps only results.</summary>
     public void Progress(string message) => Error.WriteLine(message);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 
@@ -8,17 +9,11 @@ namespace Planner.Api.Cli;
 /// <summary>Options more than one command takes, with their parsing and the messages a wrong value gets.</summary>
 internal static class CliOptions
 {
-    private static Option<string?> Scenario() =>
-        new("--scenario") { Description = "the scenario to plan (default: baseline)" };
+    private static Option<string?> Scenario() => new("--scenario") { Description = CliText.Get("ScenarioOption") };
 
-    private static Option<DateOnly?> Start() =>
-        Date("--start", "first planned day, yyyy-MM-dd (default: the day after --as-of)");
+    private static Option<DateOnly?> Start() => Date("--start", CliText.Get("StartOption"));
 
-    private static Option<DateOnly?> AsOf() =>
-        Date(
-            "--as-of",
-            "plan with the data known on this day, yyyy-MM-dd, from the next day (default: the latest data)"
-        );
+    private static Option<DateOnly?> AsOf() => Date("--as-of", CliText.Get("AsOfOption"));
 
     private static Option<DateOnly?> Date(string name, string description) =>
         new(name)
@@ -33,31 +28,30 @@ internal static class CliOptions
                     out var d
                 )
                     ? d
-                    : Error<DateOnly?>(r, $"{name} '{Token(r)}' is not a date (yyyy-MM-dd)."),
+                    : Error<DateOnly?>(r, CliText.Get("NotADate", name, Token(r))),
         };
 
     private static Option<int?> Days() =>
         new("--days")
         {
-            Description = "horizon in days, 1 to 366 (default: planning parameter horizon_days)",
+            Description = CliText.Get("DaysOption"),
             CustomParser = r =>
                 int.TryParse(Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d)
                 && d is >= 1 and <= 366
                     ? d
-                    : Error<int?>(r, $"--days '{Token(r)}' must be a whole number from 1 to 366."),
+                    : Error<int?>(r, CliText.Get("DaysBad", Token(r))),
         };
 
     private static Option<string?> Policy() =>
         new("--policy")
         {
-            Description =
-                $"the allocation rule: {Policies.Names} (default: the scenario's, else Planner:Solver:Policy)",
+            Description = CliText.Get("PolicyOption", Messages.Get("PolicyNames")),
             Validators =
             {
                 r =>
                 {
                     if (r.Tokens.Count > 0 && !Policies.TryParse(Token(r), out _))
-                        r.AddError($"Unknown policy '{Token(r)}'; use {Policies.Names}.");
+                        r.AddError(Messages.Get("UnknownPolicy", Token(r), Messages.Get("PolicyNames")));
                 },
             },
         };
@@ -65,14 +59,11 @@ internal static class CliOptions
     public static Option<Feed?> Feed() =>
         new("--feed")
         {
-            Description = "only this feed: production, hospitals, teams or situation",
+            Description = CliText.Get("FeedOption"),
             CustomParser = r =>
                 Enum.TryParse<Feed>(Token(r), ignoreCase: true, out var f) && Enum.IsDefined(f)
                     ? f
-                    : Error<Feed?>(
-                        r,
-                        $"--feed '{Token(r)}' is not a feed; use production, hospitals, teams or situation."
-                    ),
+                    : Error<Feed?>(r, CliText.Get("FeedBad", Token(r))),
         };
 
     public static Option<string?> Out(string description) => new("--out") { Description = description };

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Cli;
 
@@ -7,20 +9,34 @@ namespace Planner.Api.Cli;
 /// generated from the commands below, a misspelt command or option is an error with a suggestion, and every usage
 /// error exits with <see cref="UsageError"/>. Configuration switches (<c>--Key=value</c>, any token with an '=') are
 /// taken out first and go to the configuration. Progress goes to stderr, results to stdout; a failure is one line
-/// starting with <c>error:</c> and exit code 1. Without a command the web application starts.
+/// starting with <c>error:</c> and exit code 1. Without a command the web application starts. Everything is said in
+/// the language of <c>--lang</c> (else <c>PLANNER_LANG</c>, else Chinese), which is also the culture of the whole run,
+/// so that the files a command makes (workbooks, the template) are in it too.
 /// </summary>
 public static class CommandLine
 {
     /// <summary>The exit code of a command line that cannot be understood.</summary>
     public const int UsageError = 2;
 
+    /// <summary>The option that chooses the language, read before the commands are built so that their help is in
+    /// it.</summary>
+    public const string LanguageOption = "--lang";
+
+    /// <summary>The environment variable that sets the language where <c>--lang</c> is not given.</summary>
+    public const string LanguageVariable = "PLANNER_LANG";
+
     /// <summary>The commands, as help lists them (the README's command table lists the same).</summary>
     public static RootCommand Build(CliContext cli)
     {
-        var root = new RootCommand(
-            "Planner: medical supplies and treatment resources for a province fighting an epidemic. Without a command, "
-                + "the web application starts. Configuration switches: --Key=value (e.g. "
-                + "--ConnectionStrings:Planner=...)."
+        var root = new RootCommand(CliText.Get("RootDescription"));
+        // Read (and taken out of the arguments) before parsing; declared so that help shows it on every command.
+        root.Options.Add(
+            new Option<string>(LanguageOption)
+            {
+                Description = CliText.Get("LangOption"),
+                HelpName = "zh-CN|en",
+                Recursive = true,
+            }
         );
         Command[] commands =
         [
@@ -42,7 +58,10 @@ public static class CommandLine
         ];
         foreach (var command in commands)
             root.Subcommands.Add(command);
-        var help = new Command("help", "list the commands and their options (the same as --help)");
+        // System.CommandLine's own texts follow the culture, but not all have a Chinese translation.
+        foreach (var option in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+            option.Description = CliText.Get("HelpOption");
+        var help = new Command("help", CliText.Get("HelpCommand"));
         help.SetAction(_ =>
             root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = cli.Out, Error = cli.Error })
         );
@@ -79,10 +98,17 @@ public static class CommandLine
         CancellationToken ct = default
     )
     {
-        var configArgs = args.Where(IsConfiguration).ToArray();
+        var (language, rest, problem) = Language(args, Environment.GetEnvironmentVariable(LanguageVariable));
+        if (language is null)
+        {
+            await stderr.WriteLineAsync($"error: {problem}");
+            return UsageError;
+        }
+        using var chosen = Texts.Use(language);
+        var configArgs = rest.Where(IsConfiguration).ToArray();
         var cli = new CliContext(configArgs, stdin, stdout, stderr, serve);
         var root = Build(cli);
-        var result = root.Parse(args.Where(a => !IsConfiguration(a)).ToArray());
+        var result = root.Parse(rest.Where(a => !IsConfiguration(a)).ToArray());
         if (result.Errors.Count > 0)
             return await ReportUsageErrorsAsync(result, stderr);
         try
@@ -99,14 +125,50 @@ public static class CommandLine
         }
         catch (PlannerException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            await stderr.WriteLineAsync(CliText.Get("ErrorLine", e.Message));
             return 1;
         }
         catch (Exception e) when (SettingFailures(e) is { } failures)
         {
-            await stderr.WriteLineAsync($"error: {failures}");
+            await stderr.WriteLineAsync(CliText.Get("ErrorLine", failures));
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The language of a run: <c>--lang</c> (<c>zh-CN</c>, <c>zh</c> or <c>en</c>, in any case; also
+    /// <c>--lang=en</c>), else <paramref name="environment"/> (<c>PLANNER_LANG</c>), else Chinese; and the arguments
+    /// without <c>--lang</c>. A language Planner does not speak gives null and a one-line problem in both languages (no
+    /// language is known yet to say it in).
+    /// </summary>
+    public static (string? Language, string[] Others, string? Problem) Language(string[] args, string? environment)
+    {
+        var rest = new List<string>();
+        (string Source, string Value)? asked = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == LanguageOption)
+                asked = (LanguageOption, i + 1 < args.Length ? args[++i] : "");
+            else if (args[i].StartsWith(LanguageOption + "=", StringComparison.Ordinal))
+                asked = (LanguageOption, args[i][(LanguageOption.Length + 1)..]);
+            else
+                rest.Add(args[i]);
+        }
+        if (asked is null && !string.IsNullOrWhiteSpace(environment))
+            asked = (LanguageVariable, environment.Trim());
+        if (asked is not { } given)
+            return (LocalizationSetup.Chinese, [.. rest], null);
+        var language = string.Equals(given.Value, "zh", StringComparison.OrdinalIgnoreCase)
+            ? LocalizationSetup.Chinese
+            : LocalizationSetup.Known(given.Value);
+        return language is not null
+            ? (language, [.. rest], null)
+            : (
+                null,
+                [.. rest],
+                $"{given.Source} '{given.Value}': 不支持该语言，请选择 zh-CN（简体中文）或 en（英文）/ "
+                    + "not a language Planner speaks; choose zh-CN (Simplified Chinese) or en (English)."
+            );
     }
 
     /// <summary>
@@ -118,10 +180,13 @@ public static class CommandLine
         foreach (var error in result.Errors)
         {
             await stderr.WriteLineAsync(
-                $"error: {error.Message}{Suggestion(result, error.Message)}{Arguments(result, error.Message)}"
+                CliText.Get(
+                    "ErrorLine",
+                    $"{error.Message}{Suggestion(result, error.Message)}{Arguments(result, error)}"
+                )
             );
         }
-        await stderr.WriteLineAsync("Run with --help for the commands and their options.");
+        await stderr.WriteLineAsync(CliText.Get("RunWithHelp"));
         return UsageError;
     }
 
@@ -162,15 +227,24 @@ public static class CommandLine
             .OrderBy(n => n.Distance)
             .ThenBy(n => n.Name, StringComparer.Ordinal)
             .FirstOrDefault();
-        return best.Name is null ? "" : $" Did you mean '{best.Name}'?";
+        return best.Name is null ? "" : CliText.Get("DidYouMean", best.Name);
     }
 
-    /// <summary>" It takes FILE." when an argument is missing.</summary>
-    private static string Arguments(ParseResult result, string message) =>
-        message.StartsWith("Required argument missing", StringComparison.Ordinal)
-        && result.CommandResult.Command.Arguments.Count > 0
-            ? $" It takes {string.Join(" ", result.CommandResult.Command.Arguments.Select(a => a.Name))}."
+    /// <summary>" It takes FILE." when an argument of the command is missing (found by the error's symbol, not its
+    /// message, which is in the language of the run).</summary>
+    private static string Arguments(ParseResult result, ParseError error)
+    {
+        var command = result.CommandResult.Command;
+        var missing = error.SymbolResult switch
+        {
+            ArgumentResult a => a.Tokens.Count == 0 && command.Arguments.Contains(a.Argument),
+            CommandResult c => c.Command == command && c.Tokens.Count == 0,
+            _ => false,
+        };
+        return missing && command.Arguments.Count > 0
+            ? CliText.Get("ItTakes", string.Join(" ", command.Arguments.Select(a => a.Name)))
             : "";
+    }
 
     /// <summary>Edit distance (insertions, deletions, substitutions).</summary>
     private static int Distance(string a, string b)

@@ -8,12 +8,12 @@ internal static class CompareCommand
 {
     public static Command Create(CliContext cli)
     {
-        var first = new Argument<string>("A") { Description = "the first run (run or request id), e.g. the baseline" };
-        var second = new Argument<string>("B") { Description = "the second run (run or request id)" };
-        var output = CliOptions.Out("where to write it (default: compare-A-B.xlsx)");
+        var first = new Argument<string>("A") { Description = CliText.Get("CompareA") };
+        var second = new Argument<string>("B") { Description = CliText.Get("CompareB") };
+        var output = CliOptions.Out(CliText.Get("CompareOut"));
         return cli.DatabaseCommand(
             "compare",
-            "a workbook comparing plan run B with plan run A (run or request ids), region by region",
+            CliText.Get("CompareCommand"),
             [first, second, output],
             async (r, services, ct) =>
             {

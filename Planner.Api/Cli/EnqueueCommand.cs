@@ -11,30 +11,20 @@ internal static class EnqueueCommand
     public static Command Create(CliContext cli)
     {
         var plan = CliOptions.PlanRequest();
-        return CliCommand.Create(
-            "enqueue",
-            "queue a plan run for the workers (server mode); prints the run's request id",
-            [.. plan.All],
-            async (r, ct) =>
+        return CliCommand.Create("enqueue", CliText.Get("EnqueueCommand"), [.. plan.All], async (r, ct) =>
+        {
+            var request = plan.Request(r);
+            await using var services = cli.Services();
+            var planner = services.GetRequiredService<Database>();
+            if (planner.Provider != DatabaseProvider.Postgres)
             {
-                var request = plan.Request(r);
-                await using var services = cli.Services();
-                var planner = services.GetRequiredService<Database>();
-                if (planner.Provider != DatabaseProvider.Postgres)
-                {
-                    throw new PlannerException(
-                        "Queueing from the command line needs server mode (ConnectionStrings:Planner, PostgreSQL); in "
-                            + "embedded mode use POST /api/runs, or plan."
-                    );
-                }
-                await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
-                await using var db = await planner.OpenAsync(ct);
-                var jobs = services.GetRequiredService<IBackgroundJobClient>();
-                await cli.Out.WriteLineAsync(
-                    await RunJobs.QueueAsync(db, jobs, request, TimeProvider.System.GetUtcNow())
-                );
-                return 0;
+                throw new PlannerException(CliText.Get("EnqueueNeedsServer"));
             }
-        );
+            await services.GetRequiredService<StartupWork>().PrepareDatabaseAsync(cli.Progress, ct);
+            await using var db = await planner.OpenAsync(ct);
+            var jobs = services.GetRequiredService<IBackgroundJobClient>();
+            await cli.Out.WriteLineAsync(await RunJobs.QueueAsync(db, jobs, request, TimeProvider.System.GetUtcNow()));
+            return 0;
+        });
     }
 }

@@ -6,14 +6,9 @@ namespace Planner.Api.Cli;
 internal static class MigrateCommand
 {
     public static Command Create(CliContext cli) =>
-        cli.DatabaseCommand(
-            "migrate",
-            "create or upgrade the planner database and import reference data",
-            [],
-            async (_, services, _) =>
-            {
-                await cli.Out.WriteLineAsync(services.GetRequiredService<Database>().Describe());
-                return 0;
-            }
-        );
+        cli.DatabaseCommand("migrate", CliText.Get("MigrateCommand"), [], async (_, services, _) =>
+        {
+            await cli.Out.WriteLineAsync(services.GetRequiredService<Database>().Describe());
+            return 0;
+        });
 }

@@ -12,20 +12,14 @@ internal static class PlanCommand
 {
     public static Command Create(CliContext cli)
     {
-        var output = CliOptions.Out("the parent of the run's output folder (default: out)");
+        var output = CliOptions.Out(CliText.Get("PlanOut"));
         var plan = CliOptions.PlanRequest();
-        var export = new Option<string?>("--export-model")
-        {
-            Description = "write every LP stage as DIR/<stage>.mps and DIR/stages.json",
-        };
-        var replan = new Option<string?>("--replan")
-        {
-            Description = "re-plan against an earlier run: keep its dispatched shipments, change little",
-        };
+        var export = new Option<string?>("--export-model") { Description = CliText.Get("ExportModel") };
+        var replan = new Option<string?>("--replan") { Description = CliText.Get("Replan") };
         var through = DispatchedThrough();
         return CliCommand.Create(
             "plan",
-            "migrate, seed the sample sources when empty, pull, solve and publish",
+            CliText.Get("PlanCommand"),
             [output, .. plan.All, export, replan, through],
             async (r, ct) =>
             {
@@ -49,15 +43,11 @@ internal static class PlanCommand
     private static Option<int?> DispatchedThrough() =>
         new("--dispatched-through")
         {
-            Description = "last day (0-based) of that run whose shipments have left (default: none)",
+            Description = CliText.Get("DispatchedThrough"),
             CustomParser = r =>
                 int.TryParse(CliOptions.Token(r), NumberStyles.None, CultureInfo.InvariantCulture, out var d)
                     ? d
-                    : CliOptions.Error<int?>(
-                        r,
-                        $"--dispatched-through '{CliOptions.Token(r)}' must be a day number (0 = the first planned "
-                            + $"day)."
-                    ),
+                    : CliOptions.Error<int?>(r, CliText.Get("DispatchedThroughBad", CliOptions.Token(r))),
         };
 
     /// <summary>The files on stdout (province, cities, summary.json), warnings and where to see the run on
@@ -69,12 +59,8 @@ internal static class PlanCommand
             await cli.Out.WriteLineAsync(city);
         await cli.Out.WriteLineAsync(outcome.SummaryPath);
         foreach (var warning in outcome.Warnings)
-            await cli.Error.WriteLineAsync($"warning: {warning}");
-        await cli.Error.WriteLineAsync(
-            $"""
-            Done. The province's workbook: {outcome.WorkbookPath}
-            The plan in the web app (dotnet run --project Planner.Api, then sign in): /runs/{outcome.RequestId}
-            """
-        );
+            await cli.Error.WriteLineAsync(CliText.Get("WarningLine", warning));
+        await cli.Error.WriteLineAsync(CliText.Get("PlanDone", outcome.WorkbookPath ?? ""));
+        await cli.Error.WriteLineAsync(CliText.Get("PlanInWebApp", outcome.RequestId ?? ""));
     }
 }

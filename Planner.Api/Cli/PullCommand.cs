@@ -10,21 +10,14 @@ internal static class PullCommand
     public static Command Create(CliContext cli)
     {
         var feed = CliOptions.Feed();
-        return cli.DatabaseCommand(
-            "pull",
-            "pull the feeds into the planner database",
-            [feed],
-            async (r, services, ct) =>
-            {
-                var pulls = await services
-                    .GetRequiredService<SourcePulls>()
-                    .PullAsync(r.GetValue(feed), cli.Progress, ct);
-                foreach (var pull in pulls.Where(p => p.Run is not null))
-                    await cli.Out.WriteLineAsync(pull.Run!.Id);
-                foreach (var failed in pulls.Where(p => p.Error is not null))
-                    await cli.Error.WriteLineAsync($"error: {failed.Error}");
-                return pulls.Any(p => p.Error is not null) ? 1 : 0;
-            }
-        );
+        return cli.DatabaseCommand("pull", CliText.Get("PullCommand"), [feed], async (r, services, ct) =>
+        {
+            var pulls = await services.GetRequiredService<SourcePulls>().PullAsync(r.GetValue(feed), cli.Progress, ct);
+            foreach (var pull in pulls.Where(p => p.Run is not null))
+                await cli.Out.WriteLineAsync(pull.Run!.Id);
+            foreach (var failed in pulls.Where(p => p.Error is not null))
+                await cli.Error.WriteLineAsync(CliText.Get("ErrorLine", failed.Error!));
+            return pulls.Any(p => p.Error is not null) ? 1 : 0;
+        });
     }
 }

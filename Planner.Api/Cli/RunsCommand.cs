@@ -7,14 +7,23 @@ namespace Planner.Api.Cli;
 internal static class RunsCommand
 {
     public static Command Create(CliContext cli) =>
-        cli.DatabaseCommand("runs", "the recent queued runs and their state", [], async (_, services, ct) =>
+        cli.DatabaseCommand("runs", CliText.Get("RunsCommand"), [], async (_, services, ct) =>
         {
             await using var db = await services.GetRequiredService<Database>().OpenAsync(ct);
             foreach (var r in await RunRequests.RecentAsync(db, 20))
             {
                 await cli.Out.WriteLineAsync(
-                    $"{r.Id}\t{r.Kind}\t{r.ScenarioId}\t{r.Status}\tattempts "
-                        + $"{r.Attempts}\t{r.Worker}\t{r.RunId}\t{r.Step ?? r.Error}"
+                    CliText.Get(
+                        "RunsLine",
+                        r.Id,
+                        r.Kind,
+                        r.ScenarioId,
+                        r.Status,
+                        r.Attempts,
+                        r.Worker ?? "",
+                        r.RunId ?? "",
+                        r.Step ?? r.Error ?? ""
+                    )
                 );
             }
             return 0;

@@ -7,15 +7,10 @@ namespace Planner.Api.Cli;
 internal static class SeedSourcesCommand
 {
     public static Command Create(CliContext cli) =>
-        CliCommand.Create(
-            "seed-sources",
-            "fill the sample source databases from data/sample when empty",
-            [],
-            async (_, ct) =>
-            {
-                await using var services = cli.Services();
-                await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
-                return 0;
-            }
-        );
+        CliCommand.Create("seed-sources", CliText.Get("SeedSourcesCommand"), [], async (_, ct) =>
+        {
+            await using var services = cli.Services();
+            await services.GetRequiredService<StartupWork>().PrepareAsync(cli.Progress, ct);
+            return 0;
+        });
 }

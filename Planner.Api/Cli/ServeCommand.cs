@@ -6,7 +6,5 @@ namespace Planner.Api.Cli;
 internal static class ServeCommand
 {
     public static Command Create(CliContext cli) =>
-        CliCommand.Create("serve", "run the web application (the default without a command)", [], (_, _) =>
-            cli.ServeAsync()
-        );
+        CliCommand.Create("serve", CliText.Get("ServeCommand"), [], (_, _) => cli.ServeAsync());
 }

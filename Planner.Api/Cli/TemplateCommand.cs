@@ -8,14 +8,11 @@ internal static class TemplateCommand
 {
     public static Command Create(CliContext cli)
     {
-        var hospitals = new Option<string?>("--hospitals")
-        {
-            Description = "only these hospitals, comma-separated (default: every hospital)",
-        };
-        var output = CliOptions.Out("where to write it (default: capacity-template-<date>.xlsx)");
+        var hospitals = new Option<string?>("--hospitals") { Description = CliText.Get("TemplateHospitals") };
+        var output = CliOptions.Out(CliText.Get("TemplateOut"));
         return cli.DatabaseCommand(
             "template",
-            "write the hospital capacity template (every hospital, or --hospitals A,B)",
+            CliText.Get("TemplateCommand"),
             [hospitals, output],
             async (r, services, ct) =>
             {

@@ -12,10 +12,10 @@ internal static class UploadCommand
 {
     public static Command Create(CliContext cli)
     {
-        var file = new Argument<string>("FILE") { Description = "the filled template (.xlsx)" };
+        var file = new Argument<string>("FILE") { Description = CliText.Get("UploadFile") };
         return CliCommand.Create(
             "upload",
-            "upload a filled capacity template: every problem is listed; nothing is saved unless all is right",
+            CliText.Get("UploadCommand"),
             [file],
             async (r, ct) =>
             {
@@ -33,18 +33,18 @@ internal static class UploadCommand
                         TimeProvider.System
                     ).UploadAsync(path, package, Environment.UserName, ct);
                     await cli.Out.WriteLineAsync(
-                        $"{result.UploadId}\t{result.RowsRead} rows\t{result.RowsChanged} changed"
-                            + (result.AlreadyUploaded ? "\t(already uploaded: nothing written)" : "")
+                        CliText.Get("UploadDone", result.UploadId, result.RowsRead, result.RowsChanged)
+                            + (result.AlreadyUploaded ? CliText.Get("AlreadyUploaded") : "")
                     );
                     return 0;
                 }
                 catch (UploadInvalid e)
                 {
-                    await cli.Error.WriteLineAsync($"error: {e.Message}");
+                    await cli.Error.WriteLineAsync(CliText.Get("ErrorLine", e.Message));
                     foreach (var error in e.Errors)
                         await cli.Error.WriteLineAsync("  " + UploadInvalid.Describe(error));
                     if (e.NotListed > 0)
-                        await cli.Error.WriteLineAsync($"  ... and {e.NotListed:N0} more");
+                        await cli.Error.WriteLineAsync(CliText.Get("MoreProblems", e.NotListed));
                     return 1;
                 }
             }
@@ -59,15 +59,19 @@ internal static class UploadCommand
             if (length > limits.MaxBytes)
             {
                 throw new UploadRejected(
-                    $"The file is {UploadLimits.Megabytes(length)}; the limit is "
-                        + $"{UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes)."
+                    CliText.Get(
+                        "FileTooLarge",
+                        UploadLimits.Megabytes(length),
+                        UploadLimits.Megabytes(limits.MaxBytes),
+                        UploadLimits.Section
+                    )
                 );
             }
             return await File.ReadAllBytesAsync(path, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PlannerException($"Cannot read {path}: {e.Message}", e);
+            throw new PlannerException(CliText.Get("CannotRead", path, e.Message), e);
         }
     }
 }

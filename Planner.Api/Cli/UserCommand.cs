@@ -9,20 +9,14 @@ internal static class UserCommand
 {
     public static Command Create(CliContext cli)
     {
-        var name = new Argument<string>("NAME") { Description = "the user name (matched without regard to case)" };
-        var role = new Option<string>("--role") { Description = "planner, logistics or hospital", Required = true };
-        var city = new Option<string?>("--city")
-        {
-            Description = "a logistics officer's city (e.g. 330100); none = the province",
-        };
-        var hospitals = new Option<string?>("--hospitals")
-        {
-            Description = "a hospital administrator's hospitals, comma-separated",
-        };
-        var display = new Option<string?>("--name") { Description = "the name shown on the pages (default: NAME)" };
-        return cli.DatabaseCommand(
+        var name = new Argument<string>("NAME") { Description = CliText.Get("UserName") };
+        var role = new Option<string>("--role") { Description = CliText.Get("UserRole") };
+        var city = new Option<string?>("--city") { Description = CliText.Get("UserCity") };
+        var hospitals = new Option<string?>("--hospitals") { Description = CliText.Get("UserHospitals") };
+        var display = new Option<string?>("--name") { Description = CliText.Get("UserDisplay") };
+        var command = cli.DatabaseCommand(
             "user",
-            "add a user or replace one (role, scope, password); the password is read from stdin",
+            CliText.Get("UserCommand"),
             [name, role, city, hospitals, display],
             async (r, services, ct) =>
             {
@@ -35,7 +29,7 @@ internal static class UserCommand
                     CliOptions.List(r, hospitals)
                 );
                 var password = await cli.In.ReadLineAsync(ct)
-                    ?? throw new PlannerException("Give the password on stdin (one line).");
+                    ?? throw new PlannerException(CliText.Get("PasswordOnStdin"));
                 await using (var db = await services.GetRequiredService<Database>().OpenAsync(ct))
                 {
                     await Users.SaveAsync(db, user, password, DateTimeOffset.UtcNow);
@@ -46,5 +40,12 @@ internal static class UserCommand
                 return 0;
             }
         );
+        // Checked here rather than with Required, whose message has no Chinese.
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(role) is null)
+                r.AddError(CliText.Get("RoleRequired"));
+        });
+        return command;
     }
 }

@@ -8,29 +8,21 @@ namespace Planner.Api.Cli;
 internal static class WorkerCommand
 {
     public static Command Create(CliContext cli) =>
-        CliCommand.Create(
-            "worker",
-            "run a worker node: process the pulls, plans and scenarios queues (server mode)",
-            [],
-            async (_, ct) =>
-            {
-                var builder = Host.CreateApplicationBuilder(
-                    new HostApplicationBuilderSettings
-                    {
-                        Args = [.. cli.ConfigArgs, "--Planner:Jobs:Roles=worker"],
-                        ContentRootPath = AppContext.BaseDirectory,
-                    }
-                );
-                if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Planner")))
+        CliCommand.Create("worker", CliText.Get("WorkerCommand"), [], async (_, ct) =>
+        {
+            var builder = Host.CreateApplicationBuilder(
+                new HostApplicationBuilderSettings
                 {
-                    throw new PlannerException(
-                        "A separate worker needs server mode (ConnectionStrings:Planner, PostgreSQL): in embedded "
-                            + "mode the web process runs the jobs itself."
-                    );
+                    Args = [.. cli.ConfigArgs, "--Planner:Jobs:Roles=worker"],
+                    ContentRootPath = AppContext.BaseDirectory,
                 }
-                builder.Services.AddPlanner(builder.Configuration);
-                await builder.Build().RunAsync(ct);
-                return 0;
+            );
+            if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Planner")))
+            {
+                throw new PlannerException(CliText.Get("WorkerNeedsServer"));
             }
-        );
+            builder.Services.AddPlanner(builder.Configuration);
+            await builder.Build().RunAsync(ct);
+            return 0;
+        });
 }

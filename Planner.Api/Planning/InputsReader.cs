@@ -1,3 +1,5 @@
+using Planner.Api.Localization;
+
 namespace Planner.Api.Planning;
 
 /// <summary>
@@ -291,9 +293,7 @@ public static class InputsReader
     public static string Parameter(IReadOnlyDictionary<string, string> parameters, string name) =>
         parameters.TryGetValue(name, out var value)
             ? value
-            : throw new PlannerException(
-                $"Planning parameter {name} is missing from data/reference/planning-parameters.csv."
-            );
+            : throw new PlannerException(Messages.Get("ParameterMissing", name));
 
     private sealed class ParameterRow
     {

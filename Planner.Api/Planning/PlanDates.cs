@@ -1,3 +1,4 @@
+using Planner.Api.Localization;
 using Planner.Api.Sources;
 
 namespace Planner.Api.Planning;
@@ -25,19 +26,13 @@ public static class PlanDates
     {
         if (request is { AsOf: { } asOf, PlanStart: { } start } && start != asOf.AddDays(1))
         {
-            throw new PlannerException(
-                $"Plan start {start:yyyy-MM-dd} and as-of date {asOf:yyyy-MM-dd} disagree: a plan starts the day "
-                    + "after its as-of date; give one of them."
-            );
+            throw new PlannerException(Messages.Get("StartAsOfDisagree", start, asOf));
         }
         var dates = await db.QuerySingleAsync<ReportDates>(ReportDatesSql);
         var chosen = request.AsOf ?? request.PlanStart?.AddDays(-1);
         if (chosen is { } day && dates.FirstCapacity is { } first && day < first)
         {
-            throw new PlannerException(
-                $"As-of date {day:yyyy-MM-dd} is before the first hospital capacity report ({first:yyyy-MM-dd}): "
-                    + "nothing is known on it yet."
-            );
+            throw new PlannerException(Messages.Get("AsOfBeforeFirstReport", day, first));
         }
         if (chosen is { } given)
             return given.AddDays(1);
@@ -66,29 +61,32 @@ public static class PlanDates
         var dates = await db.QuerySingleAsync<ReportDates>(LatestReportsSql, new { asOf });
         var stale = new[]
         {
-            Stale("hospital capacity reports", dates.LastCapacity, options.MaxDataAge(Feed.Hospitals)),
-            Stale("production reports", dates.LastProduction, options.MaxDataAge(Feed.Production)),
-            Stale("case bulletins", dates.LastSituation, options.MaxDataAge(Feed.Situation)),
+            Stale(Messages.Get("CapacityReports"), dates.LastCapacity, options.MaxDataAge(Feed.Hospitals)),
+            Stale(Messages.Get("ProductionReports"), dates.LastProduction, options.MaxDataAge(Feed.Production)),
+            Stale(Messages.Get("CaseBulletins"), dates.LastSituation, options.MaxDataAge(Feed.Situation)),
         }
             .OfType<string>()
             .ToList();
         if (stale.Count > 0 && options.Refuse)
         {
             throw new PlannerException(
-                $"Data too old for a plan as of {asOf:yyyy-MM-dd}: {string.Join("; ", stale)}. Plan as of an earlier "
-                    + "day, or raise Planner:Freshness:MaxDataAgeDays (Planner:Freshness:Mode=warn publishes with a "
-                    + "warning)."
+                Messages.Get("DataTooOldForPlan", asOf, string.Join(Messages.Get("ListSeparator"), stale))
             );
         }
-        return stale.Select(s => $"stale data: {s}").ToList();
+        return stale.Select(s => Messages.Get("StaleData", s)).ToList();
 
         string? Stale(string what, DateOnly? last, int limit) =>
             last switch
             {
-                null => $"no {what} on or before {asOf:yyyy-MM-dd}",
-                { } day when asOf.DayNumber - day.DayNumber > limit =>
-                    $"{what} end on {day:yyyy-MM-dd}, {asOf.DayNumber - day.DayNumber} days before "
-                        + $"{asOf:yyyy-MM-dd} (limit {limit})",
+                null => Messages.Get("ReportsNone", what, asOf),
+                { } day when asOf.DayNumber - day.DayNumber > limit => Messages.Get(
+                    "ReportsEnd",
+                    what,
+                    day,
+                    asOf.DayNumber - day.DayNumber,
+                    asOf,
+                    limit
+                ),
                 _ => null,
             };
     }

@@ -1,3 +1,4 @@
+using Planner.Api.Localization;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 using Planner.Solver.Care;
@@ -200,7 +201,7 @@ public static class ProblemBuilder
         }
         catch (ArgumentException e)
         {
-            throw new PlannerException($"{e.Message} Add the coordinates to data/city-coordinates.csv.", e);
+            throw new PlannerException(Messages.Get("CoordinatesMissing", e.Message), e);
         }
     }
 

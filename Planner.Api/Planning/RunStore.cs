@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Planner.Api.Localization;
 using Planner.Api.Sources;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
@@ -342,7 +343,7 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         var start = await db.QuerySingleOrDefaultAsync<DateOnly?>(
             "SELECT plan_start FROM plan_runs WHERE id = @runId AND status = 'succeeded'",
             new { runId }
-        ) ?? throw new PlannerException($"There is no succeeded plan run {runId} to re-plan against.");
+        ) ?? throw new PlannerException(Messages.Get("NoSucceededRun", runId));
         return snapshot.PlanStart.DayNumber - start.DayNumber;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Planner.Api.Localization;
 using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
@@ -12,7 +13,7 @@ public sealed record PlanScenario(string Id, int Version, ScenarioOverrides Over
 }
 
 /// <summary>There is no scenario of that id.</summary>
-public sealed class ScenarioNotFound(string id) : PlannerException($"There is no scenario '{id}'.");
+public sealed class ScenarioNotFound(string id) : PlannerException(Messages.Get("NoScenario", id));
 
 /// <summary>Production at one city's depot (or all, when <see cref="City"/> is null) of one product (or all), times a
 /// factor.</summary>

@@ -1,3 +1,4 @@
+using Planner.Api.Localization;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 
@@ -105,7 +106,9 @@ public static class Policies
         ) && Enum.IsDefined(policy);
 
     public static Policy Parse(string text) =>
-        TryParse(text, out var policy) ? policy : throw new PlannerException($"Unknown policy '{text}'; use {Names}.");
+        TryParse(text, out var policy)
+            ? policy
+            : throw new PlannerException(Messages.Get("UnknownPolicy", text, Messages.Get("PolicyNames")));
 
     public static string Name(Policy policy) =>
         policy switch

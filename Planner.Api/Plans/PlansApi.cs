@@ -50,10 +50,7 @@ public static class PlansApi
         await using var db = await planner.OpenAsync(ct);
         return await PublishedPlans.LatestAsync(db, user, 1, id) is [var plan]
             ? TypedResults.Ok(plan)
-            : TypedResults.Problem(
-                $"There is no published plan of run {id}.",
-                statusCode: StatusCodes.Status404NotFound
-            );
+            : Messages.Problem(Messages.Get("NoPublishedPlan", id), StatusCodes.Status404NotFound);
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> CompareRuns(
@@ -65,10 +62,7 @@ public static class PlansApi
     {
         if (first is null || second is null)
         {
-            return TypedResults.Problem(
-                "Give the two runs to compare: ?first=RUN&second=RUN (run or request ids).",
-                statusCode: StatusCodes.Status400BadRequest
-            );
+            return Messages.Problem(Messages.Get("GiveTwoRuns"), StatusCodes.Status400BadRequest);
         }
         try
         {
@@ -77,7 +71,7 @@ public static class PlansApi
         }
         catch (PlannerException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+            return Messages.Problem(e.Message, StatusCodes.Status404NotFound);
         }
     }
 
@@ -94,9 +88,9 @@ public static class PlansApi
     {
         if (!user.MaySee(kind))
         {
-            return TypedResults.Problem(
-                $"You may download the workbook of city {user.City()} only (city-{user.City()}), not '{kind}'.",
-                statusCode: StatusCodes.Status403Forbidden
+            return Messages.Problem(
+                Messages.Get("CityFileOnly", user.City() ?? "", kind),
+                StatusCodes.Status403Forbidden
             );
         }
         await using var db = await planner.OpenAsync(ct);
@@ -117,11 +111,7 @@ public static class PlansApi
         );
         return file?.Content is { } content
             ? TypedResults.File(content, kind == "summary" ? "application/json" : Xlsx, file.FileName)
-            : TypedResults.Problem(
-                $"Run {id} has published no '{kind}' file (yet); "
-                    + "kinds are province, city-<city code> (e.g. city-330100) and summary.",
-                statusCode: StatusCodes.Status404NotFound
-            );
+            : Messages.Problem(Messages.Get("NoFileOfKind", id, kind), StatusCodes.Status404NotFound);
     }
 
     private sealed class PublishedFileRow

@@ -1,3 +1,5 @@
+using Planner.Api.Localization;
+
 namespace Planner.Api.ReferenceData;
 
 /// <summary>
@@ -26,9 +28,7 @@ public sealed class CsvFile
     {
         if (!File.Exists(path))
         {
-            throw new PlannerException(
-                $"Missing data file {path}; restore it from the repository or set Planner:DataDirectory."
-            );
+            throw new PlannerException(Messages.Get("MissingDataFile", path));
         }
     }
 
@@ -38,7 +38,7 @@ public sealed class CsvFile
         var lines = File.ReadAllLines(path);
         if (lines.Length == 0)
         {
-            throw new PlannerException($"Data file {path} is empty; it needs a header row.");
+            throw new PlannerException(Messages.Get("EmptyDataFile", path));
         }
         var header = lines[0].TrimStart('\uFEFF').Split(',');
         var columns = header.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i, StringComparer.Ordinal);
@@ -51,8 +51,7 @@ public sealed class CsvFile
             if (fields.Length != header.Length)
             {
                 throw new PlannerException(
-                    $"{path}:{i + 1}: expected {header.Length} fields ({string.Join(",", header)}), found "
-                        + $"{fields.Length}."
+                    Messages.Get("FieldCount", path, i + 1, header.Length, string.Join(",", header), fields.Length)
                 );
             }
             rows.Add(fields);
@@ -64,7 +63,9 @@ public sealed class CsvFile
     public IEnumerable<CsvRow> Rows => _rows.Select((fields, i) => new CsvRow(this, fields, i + 2));
 
     internal int Column(string name) =>
-        _columns.TryGetValue(name, out var i) ? i : throw new PlannerException($"{Path}: missing column '{name}'.");
+        _columns.TryGetValue(name, out var i)
+            ? i
+            : throw new PlannerException(Messages.Get("MissingColumn", Path, name));
 }
 
 /// <summary>One row of a <see cref="CsvFile"/> with typed accessors that name the place of a bad value.</summary>
@@ -77,20 +78,20 @@ public readonly record struct CsvRow(CsvFile File, string[] Fields, int Line)
     public long WholeNumber(string column) =>
         long.TryParse(Text(column), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw Bad(column, "a whole number");
+            : throw Bad(column, "ExpectWholeNumber");
 
     public double Number(string column) =>
         double.TryParse(Text(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw Bad(column, "a number");
+            : throw Bad(column, "ExpectNumber");
 
     public double? OptionalNumber(string column) => OptionalText(column) is null ? null : Number(column);
 
     public DateOnly Date(string column) =>
         DateOnly.TryParseExact(Text(column), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v)
             ? v
-            : throw Bad(column, "a date (yyyy-MM-dd)");
+            : throw Bad(column, "ExpectDate");
 
     private PlannerException Bad(string column, string expected) =>
-        new($"{File.Path}:{Line}, column {column}: '{Text(column)}' is not {expected}.");
+        new(Messages.Get("BadValue", File.Path, Line, column, Text(column), Messages.Get(expected)));
 }

@@ -1,3 +1,5 @@
+using Planner.Api.Localization;
+
 namespace Planner.Api.ReferenceData;
 
 /// <summary>
@@ -276,10 +278,7 @@ public static class ReferenceImporter
             : null;
         if (population is null)
         {
-            throw new PlannerException(
-                $"{r.File.Path}:{r.Line}: no population for {code} {r.Text("name")} in zhejiang-population.csv "
-                    + $"or sample/populations.csv."
-            );
+            throw new PlannerException(Messages.Get("NoPopulation", r.File.Path, r.Line, code, r.Text("name")));
         }
         return population;
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Planner.Api.Localization;
 
 namespace Planner.Api.ReferenceData;
 
@@ -110,10 +111,13 @@ internal static class ReferenceVersions
         catch (DbException e)
         {
             throw new PlannerException(
-                $"data/{table.File} no longer has {string.Join(", ", removed.Take(10))}"
-                    + $"{(removed.Count > 10 ? $" and {removed.Count - 10} more" : "")}, which other data still refers "
-                    + $"to; nothing was imported{(version is { } v ? $" and reference version {v} stays" : "")}. Put "
-                    + "them back, or remove what refers to them first.",
+                Messages.Get(
+                    "StillReferred",
+                    table.File,
+                    string.Join(", ", removed.Take(10)),
+                    removed.Count > 10 ? Messages.Get("AndMore", removed.Count - 10) : "",
+                    version is { } v ? Messages.Get("VersionStays", v) : ""
+                ),
                 e
             );
         }

@@ -334,7 +334,7 @@ public sealed class PlanPipeline(
                 && !s.SolverStatus.StartsWith("FEASIBLE", StringComparison.Ordinal)
             );
             throw new PlannerException(
-                Text["SolverFailed", stage?.Stage ?? "", stage?.Product ?? "", stage?.SolverStatus ?? ""]
+                Messages.Get("SolverFailed", stage?.Stage ?? "", stage?.Product ?? "", stage?.SolverStatus ?? "")
             );
         }
         if (exporter is not null)
@@ -399,7 +399,7 @@ public sealed class PlanPipeline(
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new PlannerException(Text["OutputFolder", full, e.Message], e);
+            throw new PlannerException(Messages.Get("CannotWriteOutput", full, e.Message), e);
         }
     }
 }

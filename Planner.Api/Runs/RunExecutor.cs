@@ -85,7 +85,7 @@ public sealed class RunExecutor(
             ?? throw (
                 end.Status == "cancelled"
                     ? new OperationCanceledException($"Run {id} was cancelled; nothing was published.")
-                    : new PlannerException(end.Error ?? $"Run {id} ended {end.Status}.")
+                    : new PlannerException(end.Error ?? Messages.Get("RunEnded", id, end.Status))
             );
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Runs;
@@ -106,7 +107,7 @@ public static class RunRequests
             ) == 0
         )
         {
-            throw new PlannerException($"There is no scenario '{request.Scenario}'.");
+            throw new PlannerException(Messages.Get("NoScenario", request.Scenario));
         }
         var id = $"req-{now:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
         var stored = request with { OutputDirectory = null, ExportModelDirectory = null };
@@ -132,7 +133,7 @@ public static class RunRequests
             return await db.ExecuteScalarAsync<string>(
                 "SELECT id FROM run_requests WHERE request_key = @key",
                 new { key }
-            ) ?? throw new PlannerException($"Cannot queue the run {key}.");
+            ) ?? throw new PlannerException(Messages.Get("CannotQueue", key));
         }
         return id;
     }
@@ -141,10 +142,7 @@ public static class RunRequests
     /// workbooks), or null when there is none.</summary>
     public static async Task<RunRequestState?> GetAsync(DbConnection db, string id) =>
         (
-            await db.QuerySingleOrDefaultAsync<RequestRow>(
-                $"{StateSql} WHERE id = @id OR run_id = @id",
-                new { id }
-            )
+            await db.QuerySingleOrDefaultAsync<RequestRow>($"{StateSql} WHERE id = @id OR run_id = @id", new { id })
         )?.State();
 
     /// <summary>The most recent requests, newest first.</summary>
@@ -195,7 +193,7 @@ public static class RunRequests
             tx
         );
         var row = await db.QuerySingleOrDefaultAsync<RequestRow>($"{StateSql} WHERE id = @id", new { id }, tx)
-            ?? throw new PlannerException($"There is no queued run {id}.");
+            ?? throw new PlannerException(Messages.Get("NoQueuedRun", id));
         if (claimed == 0)
         {
             await tx.RollbackAsync();
@@ -213,7 +211,7 @@ public static class RunRequests
         );
         await tx.CommitAsync();
         var request = JsonSerializer.Deserialize<PlanRequest>(row.RequestJson, Json)
-            ?? throw new PlannerException($"Run {id} has no request.");
+            ?? throw new PlannerException(Messages.Get("RunHasNoRequest", id));
         return (new RunClaim(id, (int)row.Attempts, worker, request), false);
     }
 
@@ -279,10 +277,7 @@ public static class RunRequests
             {
                 throw new OperationCanceledException($"Run {claim.RequestId} was cancelled; nothing was published.");
             }
-            throw new PlannerException(
-                $"Run {claim.RequestId} attempt {claim.Attempt} no longer holds its request (taken over or "
-                    + $"cancelled); nothing was published."
-            );
+            throw new PlannerException(Messages.Get("NoLongerHolds", claim.RequestId, claim.Attempt));
         }
     }
 

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Runs;
@@ -42,7 +43,7 @@ public static class RunsApi
         try
         {
             if (order?.Days is { } d and (< 1 or > 366))
-                throw new PlannerException($"days is {d}; it must be from 1 to 366.");
+                throw new PlannerException(Messages.Get("DaysRange", d));
             var request = new PlanRequest(
                 Scenario: order?.Scenario ?? ScenarioOverrides.Baseline,
                 PlanStart: order?.Start,
@@ -58,7 +59,7 @@ public static class RunsApi
         }
         catch (PlannerException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            return Messages.Problem(e.Message, StatusCodes.Status400BadRequest);
         }
     }
 
@@ -96,5 +97,5 @@ public static class RunsApi
     }
 
     private static ProblemHttpResult NoRun(string id) =>
-        TypedResults.Problem($"There is no run {id}.", statusCode: StatusCodes.Status404NotFound);
+        Messages.Problem(Messages.Get("NoRun", id), StatusCodes.Status404NotFound);
 }

@@ -1,3 +1,5 @@
+using Planner.Api.Localization;
+
 namespace Planner.Api.Sources;
 
 /// <summary>How long a pull's hold on its feed lasts without a heartbeat, and how often the holder renews it.</summary>
@@ -10,10 +12,7 @@ public sealed record PullLease(TimeSpan Lease, TimeSpan Heartbeat)
 /// <summary>Another process is pulling the feed and its lease has not run out: try again after
 /// <see cref="RetryAfter"/>.</summary>
 public sealed class FeedBusyException(string feed, string holder, DateTimeOffset leaseEnds, DateTimeOffset now)
-    : PlannerException(
-        $"The {feed} feed is being pulled by {holder}; the data held is used meanwhile (its claim is held until "
-            + $"{leaseEnds:HH:mm:ss} UTC unless renewed)."
-    )
+    : PlannerException(Messages.Get("FeedBusy", feed, holder, leaseEnds, leaseEnds.ToOffset(TimeSpan.FromHours(8))))
 {
     /// <summary>When the holder's lease runs out if it stops renewing it (at least one second from now).</summary>
     public TimeSpan RetryAfter { get; } =
@@ -164,10 +163,7 @@ public sealed class FeedClaim : IAsyncDisposable
         );
         if (held != 1)
         {
-            throw new PlannerException(
-                $"The pull of the {Source} feed lost its claim (it stalled longer than the lease and another "
-                    + $"process took the feed); nothing was written."
-            );
+            throw new PlannerException(Messages.Get("LostClaim", Source));
         }
     }
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Sources;
 
@@ -102,7 +103,8 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         }
         catch (Exception e) when (e is PlannerException or DbException)
         {
-            var message = e is PlannerException ? e.Message : $"Pulling {name} failed: {Database.FirstLine(e.Message)}";
+            var message =
+                e is PlannerException ? e.Message : Messages.Get("PullFailed", name, Database.FirstLine(e.Message));
             await RecordFailureAsync(connection, totals.Failed(runId, clock.GetUtcNow(), message));
             Database.ForgetBrokenConnections(e);
             throw new PlannerException(message, e);
@@ -501,7 +503,7 @@ public sealed class FeedPuller(Database planner, TimeProvider clock, PullLease? 
         }
         catch (DbException e)
         {
-            throw new PlannerException($"The {table.Name} query failed: {Database.FirstLine(e.Message)}", e);
+            throw new PlannerException(Messages.Get("QueryFailed", table.Name, Database.FirstLine(e.Message)), e);
         }
         if (chunk.Count > 0)
             await chunks.WriteAsync(chunk, ct);

@@ -1,3 +1,5 @@
+using Planner.Api.Localization;
+
 namespace Planner.Api.Sources;
 
 /// <summary>How old one feed's data is: its last successful pull, and its last attempt whatever the outcome.</summary>
@@ -75,13 +77,12 @@ public static class SourceFreshness
         if (stale.Count > 0 && (options.Refuse || ages.Any(a => a.PullRunId is null)))
         {
             throw new PlannerException(
-                $"Data too old to plan with: {string.Join("; ", stale)}. Pull the feeds again, or raise "
-                    + "Planner:Freshness:MaxAgeMinutes (Planner:Freshness:Mode=warn publishes with a warning)."
+                Messages.Get("DataTooOldToPlan", string.Join(Messages.Get("ListSeparator"), stale))
             );
         }
-        var warnings = stale.Select(s => $"stale data: {s}").ToList();
+        var warnings = stale.Select(s => Messages.Get("StaleData", s)).ToList();
         foreach (var warning in warnings)
-            progress($"warning: {warning}");
+            progress(Messages.Get("Warning", warning));
         var inputs = new List<PullRun>();
         foreach (var age in ages)
         {
@@ -121,13 +122,15 @@ public static class SourceFreshness
     /// successfully".</summary>
     public static string Describe(SourceAge age) =>
         age.Age is { } a
-            ? $"{age.Source}: last good pull {Span(a)} ago ({age.PullRunId}; limit {Span(age.MaxAge)})"
-            : $"{age.Source}: never pulled successfully";
+            ? Messages.Get("SourceAge", age.Source, Span(a), age.PullRunId ?? "", Span(age.MaxAge))
+            : Messages.Get("SourceNeverPulled", age.Source);
 
     private static string Span(TimeSpan t) =>
         t.TotalMinutes < 60
-            ? $"{Math.Floor(t.TotalMinutes):0} min"
-            : $"{Math.Floor(t.TotalHours):0} h {t.Minutes:00} min";
+            ? Messages.Get("Minutes", Whole(t.TotalMinutes))
+            : Messages.Get("HoursMinutes", Whole(t.TotalHours), t.Minutes.ToString("00", CultureInfo.InvariantCulture));
+
+    private static string Whole(double value) => Math.Floor(value).ToString("0", CultureInfo.InvariantCulture);
 
     private sealed class LastAttempt
     {

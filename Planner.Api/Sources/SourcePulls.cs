@@ -1,4 +1,5 @@
 using Planner.Api.Jobs;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Sources;
 
@@ -32,15 +33,20 @@ public sealed class SourcePulls(Database planner, FeedSources sources, IOptions<
             {
                 var run = await puller.PullAsync(source, ct);
                 progress(
-                    $"Pulled {source.Feed.ToString().ToLowerInvariant()}: {run.RowsRead:N0} rows read, "
-                        + $"{run.RowsChanged:N0} changed, {run.RowsRejected:N0} rejected "
-                        + $"({run.Duration.TotalSeconds:0.0} s)"
+                    Messages.Get(
+                        "Pulled",
+                        source.Feed.ToString().ToLowerInvariant(),
+                        run.RowsRead,
+                        run.RowsChanged,
+                        run.RowsRejected,
+                        run.Duration.TotalSeconds
+                    )
                 );
                 attempts.Add(new PullAttempt(source.Feed, run, null));
             }
             catch (PlannerException e)
             {
-                progress($"warning: {e.Message}");
+                progress(Messages.Get("Warning", e.Message));
                 attempts.Add(new PullAttempt(source.Feed, null, e.Message));
             }
         }

@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Planner.Api.Access;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Sources;
 
@@ -55,8 +56,5 @@ public static class SourcesApi
                 (string?)null,
                 new QueuedPull(jobs.Enqueue<PullJobs>(j => j.PullAsync(f, CancellationToken.None)))
             )
-            : TypedResults.Problem(
-                $"There is no feed '{feed}'; the feeds are production, hospitals, teams and situation.",
-                statusCode: StatusCodes.Status404NotFound
-            );
+            : Messages.Problem(Messages.Get("NoFeed", feed), StatusCodes.Status404NotFound);
 }

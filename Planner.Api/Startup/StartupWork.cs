@@ -1,6 +1,7 @@
 using Hangfire;
 using Planner.Api.Access;
 using Planner.Api.Jobs;
+using Planner.Api.Localization;
 using Planner.Api.ReferenceData;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
@@ -34,14 +35,14 @@ public sealed class StartupWork(
         if (planner.Provider == DatabaseProvider.Sqlite)
             Directory.CreateDirectory(storage.Value.LocalDirectory);
         await using var setup = await SetupLockAsync(ct);
-        progress($"Migrating the {planner.Describe()}");
+        progress(Messages.Get("Migrating", planner.Describe()));
         await Migrator.MigrateAsync(planner, ct);
         var import = await ReferenceImporter.ImportAsync(planner, storage.Value.DataDirectory, clock.GetUtcNow(), ct);
         if (import.Imported)
         {
             progress(
-                $"Imported reference data from {storage.Value.DataDirectory} as version {import.Version}"
-                    + (import.Version > 1 ? $" ({string.Join(", ", import.Changed)} changed)" : "")
+                Messages.Get("ImportedReference", storage.Value.DataDirectory, import.Version)
+                    + (import.Version > 1 ? Messages.Get("ImportedChanged", string.Join(", ", import.Changed)) : "")
             );
         }
     }
@@ -55,8 +56,7 @@ public sealed class StartupWork(
             var rows = await SourceSeeder.SeedIfEmptyAsync(source, storage.Value.DataDirectory, ct);
             if (rows > 0)
                 progress(
-                    $"Seeded the {source.Feed.ToString().ToLowerInvariant()} source ({source.Database.Describe()}) "
-                        + $"with {rows:N0} rows"
+                    Messages.Get("Seeded", source.Feed.ToString().ToLowerInvariant(), source.Database.Describe(), rows)
                 );
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Storage;
 
@@ -43,7 +44,7 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
             when (e is NpgsqlException or SqliteException or ArgumentException or InvalidOperationException)
         {
             await connection.DisposeAsync();
-            throw new PlannerException($"Cannot open the {Describe()}: {FirstLine(e.Message)}", e);
+            throw new PlannerException(Messages.Get("CannotOpen", Describe(), FirstLine(e.Message)), e);
         }
     }
 
@@ -89,10 +90,10 @@ public sealed record Database(DatabaseProvider Provider, string ConnectionString
     {
         if (Provider == DatabaseProvider.Sqlite)
         {
-            return $"SQLite database {new SqliteConnectionStringBuilder(ConnectionString).DataSource}";
+            return Messages.Get("DatabaseSqlite", new SqliteConnectionStringBuilder(ConnectionString).DataSource);
         }
         var b = new NpgsqlConnectionStringBuilder(ConnectionString);
-        return $"PostgreSQL database {b.Database ?? b.Username} on {b.Host}:{b.Port}";
+        return Messages.Get("DatabasePostgres", b.Database ?? b.Username ?? "", b.Host ?? "", b.Port);
     }
 
     /// <summary>

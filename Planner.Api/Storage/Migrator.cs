@@ -1,6 +1,7 @@
 using DbUp;
 using DbUp.Engine;
 using DbUp.Engine.Output;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Storage;
 
@@ -72,13 +73,18 @@ public static class Migrator
         }
         catch (Exception e) when (e is not PlannerException)
         {
-            throw new PlannerException($"Cannot migrate the {database.Describe()}: {Database.FirstLine(e.Message)}", e);
+            throw new PlannerException(
+                Messages.Get("CannotMigrate", database.Describe(), Database.FirstLine(e.Message)),
+                e
+            );
         }
         if (!result.Successful)
         {
-            var what = result.ErrorScript is { } script ? $"Migration {script.Name} failed on" : "Cannot migrate";
+            var error = Database.FirstLine(result.Error.Message);
             throw new PlannerException(
-                $"{what} the {database.Describe()}: {Database.FirstLine(result.Error.Message)}",
+                result.ErrorScript is { } script
+                    ? Messages.Get("MigrationFailed", script.Name, database.Describe(), error)
+                    : Messages.Get("CannotMigrate", database.Describe(), error),
                 result.Error
             );
         }

@@ -347,7 +347,7 @@ public class AccessTests : HangfireTests
                 ? [$"--Planner:LocalDirectory={db.Directory}", $"--ConnectionStrings:Planner={db.ConnectionString}"]
                 : [$"--Planner:LocalDirectory={db.Directory}"];
         var exit = await CommandLine.RunAsync(
-            ["user", userName, "--role", role, .. config],
+            ["user", userName, "--role", role, "--lang", "en", .. config],
             new StringReader(password + "\n"),
             stdout,
             stderr,

@@ -4,6 +4,8 @@ using Planner.Tests.Infrastructure;
 
 namespace Planner.Tests.Cli;
 
+/// <summary>The commands, in English (<c>--lang en</c>); <see cref="CommandLineLanguageTests"/> has the
+/// languages.</summary>
 [Collection(Jobs.HangfireState.Name)]
 public class CommandLineTests
 {
@@ -11,9 +13,16 @@ public class CommandLineTests
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await CommandLine.RunAsync(args, stdout, stderr, TestContext.Current.CancellationToken);
+        var code = await CommandLine.RunAsync(
+            [.. English, .. args],
+            stdout,
+            stderr,
+            TestContext.Current.CancellationToken
+        );
         return (code, stdout.ToString(), stderr.ToString());
     }
+
+    private static readonly string[] English = ["--lang", "en"];
 
     /// <summary>Runs a command with the test database's folder as the local directory.</summary>
     private static Task<(int Code, string Out, string Err)> RunAsync(TestDatabase db, params string[] args) =>
@@ -30,14 +39,25 @@ public class CommandLineTests
         using var stderr = new StringWriter();
 
         var added = await CommandLine.RunAsync(
-            ["user", "wenzhou", "--role", "logistics", "--city", "330300", "--name", "温州物资保障组", config],
+            [
+                "user",
+                "wenzhou",
+                "--role",
+                "logistics",
+                "--city",
+                "330300",
+                "--name",
+                "温州物资保障组",
+                config,
+                .. English,
+            ],
             new StringReader("a long enough password\n"),
             stdout,
             stderr,
             TestContext.Current.CancellationToken
         );
         var badCity = await CommandLine.RunAsync(
-            ["user", "x", "--role", "logistics", "--city", "999999", config],
+            ["user", "x", "--role", "logistics", "--city", "999999", config, .. English],
             new StringReader("a long enough password\n"),
             stdout,
             stderr,
@@ -313,7 +333,7 @@ public class CommandLineTests
         using var stderr = new StringWriter();
 
         var code = await CommandLine.RunAsync(
-            [.. args, "--Planner:LocalDirectory=/nonexistent/never-created"],
+            [.. args, "--Planner:LocalDirectory=/nonexistent/never-created", .. English],
             TextReader.Null,
             stdout,
             stderr,

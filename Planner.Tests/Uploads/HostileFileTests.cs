@@ -40,7 +40,14 @@ public class HostileFileTests
 
             var run = await MeasuredProcess.RunAsync(
                 Path.Combine(AppContext.BaseDirectory, "Planner.Api"),
-                ["upload", path, $"--Planner:LocalDirectory={local}", $"--Planner:DataDirectory={data}"],
+                [
+                    "upload",
+                    path,
+                    "--lang",
+                    "en",
+                    $"--Planner:LocalDirectory={local}",
+                    $"--Planner:DataDirectory={data}",
+                ],
                 folder.FullName,
                 TimeSpan.FromMinutes(2)
             );
