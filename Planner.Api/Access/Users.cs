@@ -215,6 +215,7 @@ public static class Users
         (new PlannerUser("province", "省物资保障组调度员（示例）", Roles.Logistics, null, []), "province-2020"),
         (new PlannerUser("hangzhou", "杭州市物资保障组调度员（示例）", Roles.Logistics, "330100", []), "hangzhou-2020"),
         (new PlannerUser("ningbo", "宁波市物资保障组调度员（示例）", Roles.Logistics, "330200", []), "ningbo-2020"),
+        (new PlannerUser("wenzhou", "温州市物资保障组调度员（示例）", Roles.Logistics, "330300", []), "wenzhou-2020"),
         (
             new PlannerUser(
                 "hospital",

@@ -1,0 +1,129 @@
+using System.Text.RegularExpressions;
+using ClosedXML.Excel;
+using OpenQA.Selenium;
+using Planner.Tests.Jobs;
+using Planner.Tests.Uploads;
+
+namespace Planner.Tests.Browser;
+
+/// <summary>
+/// Issue 20's acceptance, in a real browser: with a new browser (no language chosen) each role does its task end to
+/// end in Chinese, and the same after switching to English. Screenshots of each step are saved under the test output
+/// folder (<c>screenshots/</c> beside the test assembly).
+/// </summary>
+public partial class AcceptanceTests : HangfireTests
+{
+    public static readonly TheoryData<string> Languages = ["zh-CN", "en"];
+
+    private static string Screenshots =>
+        Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    private static void Shot(BrowserSession browser, string language, string name) =>
+        ((ITakesScreenshot)browser.Driver)
+            .GetScreenshot()
+            .SaveAsFile(Path.Combine(Screenshots, $"{language}-{name}.png"));
+
+    private static bool Chinese(string language) => language == "zh-CN";
+
+    /// <summary>The Wenzhou officer: the map of their city's counties, a click on a county (its plan lines), then
+    /// their city's workbook in the page's language.</summary>
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public async Task WenzhouOfficer_OpensTheMap_ClicksACounty_AndDownloadsTheirWorkbook(string language)
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await TestPlanner.Node(db).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out"), HorizonDays: 3), ct: Ct);
+        await using var browser = await BrowserSession.StartAsync(db);
+        var driver = browser.Driver;
+
+        browser.SignIn("wenzhou", "wenzhou-2020", language);
+        Assert.Equal(language, driver.FindElement(By.TagName("html")).GetAttribute("lang"));
+        var counties = driver.FindElements(By.CssSelector("figure.map svg a"));
+        // Wenzhou's 12 counties (Longgang lies inside Cangnan's shape), no other city's.
+        Assert.InRange(counties.Count, 11, 12);
+        Assert.All(counties, a => Assert.Contains("/counties/3303", a.GetAttribute("href"), StringComparison.Ordinal));
+        Shot(browser, language, "wenzhou-map");
+
+        var lucheng = driver.FindElement(By.CssSelector("figure.map svg a[href$='/counties/330302']"));
+        ((IJavaScriptExecutor)driver).ExecuteScript("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", lucheng);
+        browser.Until(d => d.Url.EndsWith("/counties/330302", StringComparison.Ordinal), "the county's page");
+        var main = driver.FindElement(By.TagName("main")).Text;
+        Assert.Contains(Chinese(language) ? "鹿城区" : "Lucheng", main, StringComparison.Ordinal);
+        Shot(browser, language, "wenzhou-county");
+
+        browser.Go("/");
+        driver.FindElement(By.CssSelector("a[href*='/files/city-330300']")).Click();
+        using var book = new XLWorkbook(browser.Downloaded("plan-city-330300-"));
+        Assert.Equal(Chinese(language) ? "汇总" : "Summary", book.Worksheets.First().Name);
+        Assert.Equal(
+            Chinese(language) ? "温州市医疗物资调拨计划" : "Wenzhou medical supplies allocation plan",
+            book.Worksheets.First().Cell(1, 1).GetString()
+        );
+    }
+
+    /// <summary>Every page a planner and an officer read, rendered in Chinese, shows no English words outside codes
+    /// and proper names.</summary>
+    [Fact]
+    public async Task PagesInChinese_ShowNoEnglishWords()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var plan = await TestPlanner.Node(db).RunAsync(new PlanRequest(HorizonDays: 3), ct: Ct);
+        await using var browser = await BrowserSession.StartAsync(db);
+        var driver = browser.Driver;
+        browser.SignIn("planner", "planner-2020", "zh-CN");
+        var run = driver.FindElement(By.CssSelector("a[href^='/runs/req-']")).GetAttribute("href")!;
+        var id = run[(run.LastIndexOf('/') + 1)..];
+        var english = new List<string>();
+        foreach (
+            var page in new[]
+            {
+                "/",
+                "/?measure=risk",
+                "/?measure=trend",
+                $"/runs/{id}",
+                $"/runs/{id}/counties/330302",
+                $"/runs/{id}/forecast",
+                "/scenarios",
+                "/scenarios/edit",
+                "/no-such-page",
+            }
+        )
+        {
+            browser.Go(page);
+            var text = (string)((IJavaScriptExecutor)driver).ExecuteScript("return document.body.innerText")!;
+            english.AddRange(EnglishWords(text).Select(w => $"{page}: {w}"));
+        }
+        Shot(browser, "zh-CN", "planner-run");
+        Assert.True(english.Count == 0, string.Join("\n", english.Distinct()));
+        Assert.NotNull(plan.RunId);
+    }
+
+    /// <summary>Words of two or more Latin letters that are not codes (upper case: N95, COVERALL, CLP), ids
+    /// (req-…, baseline) or the names of things that have no Chinese (Planner, English, the solvers).</summary>
+    internal static IEnumerable<string> EnglishWords(string text) =>
+        Word()
+            .Matches(text)
+            .Select(m => m.Value)
+            .Where(w => !Code().IsMatch(w) && !Allowed.Contains(w))
+            .Distinct();
+
+    private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
+    {
+        "Planner",
+        "English",
+        "baseline",
+        "req",
+        "KB",
+        "json",
+        "summary",
+        "xlsx",
+        "Optimal",
+        "optimized",
+    };
+
+    [GeneratedRegex(@"[A-Za-z][A-Za-z]+")]
+    private static partial Regex Word();
+
+    [GeneratedRegex("^[A-Z0-9]+$")]
+    private static partial Regex Code();
+}
