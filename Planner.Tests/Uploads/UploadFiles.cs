@@ -39,7 +39,7 @@ internal static class UploadFiles
     /// held ones).</summary>
     public static void Report(XLWorkbook workbook, DateTime date, int? rows = null)
     {
-        var ws = workbook.Worksheet("Capacity");
+        var ws = workbook.Worksheet(1);
         var last = ws.LastRowUsed()!.RowNumber();
         for (var row = 2; row <= (rows is { } n ? Math.Min(last, 1 + n) : last); row++)
         {
@@ -65,7 +65,7 @@ internal static class UploadFiles
     public static List<string> Hospitals(byte[] template)
     {
         using var book = new XLWorkbook(new MemoryStream(template));
-        var sheet = book.Worksheet("Capacity");
+        var sheet = book.Worksheet(1);
         return Enumerable
             .Range(2, sheet.LastRowUsed()!.RowNumber() - 1)
             .Select(r => sheet.Cell(r, 1).GetString())
