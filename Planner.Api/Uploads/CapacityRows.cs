@@ -1,5 +1,3 @@
-using Planner.Api.Localization;
-
 namespace Planner.Api.Uploads;
 
 /// <summary>A valid row of a capacity upload: counts by field, staff by specialty, supplies by product, note.</summary>

@@ -339,7 +339,7 @@ public static class CapacityTemplate
         params object[] args
     )
     {
-        var title = column.Title.Length <= 32 ? column.Title : column.Title[..32];
+        var title = column.Title.Length <= 32 ? column.Title : column.Title[..31] + "…";
         validation.InputTitle = title;
         validation.InputMessage = UploadText.Get(prompt, args);
         validation.ShowInputMessage = true;

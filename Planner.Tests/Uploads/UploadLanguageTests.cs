@@ -4,10 +4,10 @@ using Planner.Api.Uploads;
 namespace Planner.Tests.Uploads;
 
 /// <summary>
-/// The upload API in the language the client asks for (<c>Accept-Language</c>): a Chinese template, and problem
-/// details whose titles, details and listed errors are Chinese.
+/// Uploads in the language the client reads: over the API as <c>Accept-Language</c> asks (a Chinese template, and
+/// problem details whose titles, details and listed errors are Chinese), on the page as the language switch chose.
 /// </summary>
-public class UploadsApiLanguageTests : Jobs.HangfireTests
+public class UploadLanguageTests : Jobs.HangfireTests
 {
     [Fact]
     public async Task AcceptLanguageChinese_GetsAChineseTemplate_AndChineseProblemDetails()
@@ -50,6 +50,36 @@ public class UploadsApiLanguageTests : Jobs.HangfireTests
         Assert.StartsWith(
             "该文件不是 Excel 工作簿",
             refusedFile.GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
+    public async Task UploadPageInChinese_ListsTheProblemsInChinese()
+    {
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite, HospitalsDatabase.PrepareAsync);
+        using var admin = await app.SignedInAsync("hospital", language: "zh-CN");
+        var template = await UploadFiles.TemplateAsync(admin);
+        var bad = UploadFiles.Edit(UploadFiles.Reported(template, new DateTime(2020, 2, 10)), wb =>
+            wb.Worksheet(CapacityTemplate.ChineseSheetName).Cell(2, 4).SetValue("2020/02/10")
+        );
+
+        using var refused = await TestWebApp.PostFileAsync(
+            admin,
+            "/uploads",
+            bad,
+            "bad.xlsx",
+            await TestWebApp.TokenAsync(admin, "/uploads")
+        );
+        var page = await refused.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("上传文件有 1 处问题，未保存任何内容。", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>收治能力填报</td>", page, StringComparison.Ordinal);
+        Assert.Contains(
+            "<td>2</td><td>D</td><td>填报日期</td><td>2020/02/10</td>"
+                + "<td>“2020/02/10”不是有效日期，请按 yyyy-mm-dd 格式填写，如 2020-02-10。</td>",
+            page,
             StringComparison.Ordinal
         );
     }
