@@ -216,7 +216,7 @@ public static class UploadsBenchmark
         string Text(string text) => $" t=\"inlineStr\"><is><t>{System.Security.SecurityElement.Escape(text)}</t></is>";
         sheet.Write("<row r=\"1\">");
         for (var c = 0; c < columns.Count; c++)
-            Cell(1, c + 1, Text(columns[c].Title));
+            Cell(1, c + 1, Text(columns[c].English)); // the sheet is the English template's, "Capacity"
         sheet.Write("</row>");
         var row = 1;
         for (var day = 0; day < 100; day++)

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ClosedXML.Excel;
 using Planner.Api.Access;
-using Planner.Api.Uploads;
 
 namespace Planner.Benchmarks;
 
@@ -161,7 +160,8 @@ public static class WebBenchmark
     private static byte[] Dated(byte[] template, DateTime date)
     {
         using var workbook = new XLWorkbook(new MemoryStream(template));
-        var ws = workbook.Worksheet(CapacityTemplate.SheetName);
+        // The data sheet is the first, whichever language the server wrote the template in.
+        var ws = workbook.Worksheet(1);
         for (var row = 2; row <= ws.LastRowUsed()!.RowNumber(); row++)
             ws.Cell(row, 4).SetValue(date);
         using var stream = new MemoryStream();

@@ -185,7 +185,7 @@ public static class WorkbooksBenchmark
     private static byte[] UploadRows(byte[] template, int hospitals, int days, bool breakLast)
     {
         using var workbook = new XLWorkbook(new MemoryStream(template));
-        var ws = workbook.Worksheet(CapacityTemplate.SheetName);
+        var ws = workbook.Worksheet(1); // the data sheet, in either language
         var columns = ws.LastColumnUsed()!.ColumnNumber();
         // The template's own rows (identity and held numbers), repeated for each day.
         var held = Enumerable

@@ -55,18 +55,8 @@ internal static class UploadCommand
     {
         try
         {
-            var length = new FileInfo(path).Length;
-            if (length > limits.MaxBytes)
-            {
-                throw new UploadRejected(
-                    CliText.Get(
-                        "FileTooLarge",
-                        UploadLimits.Megabytes(length),
-                        UploadLimits.Megabytes(limits.MaxBytes),
-                        UploadLimits.Section
-                    )
-                );
-            }
+            // Refused before it is read, in the same words (and language) as an upload over the web.
+            limits.CheckFileSize(new FileInfo(path).Length);
             return await File.ReadAllBytesAsync(path, ct);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

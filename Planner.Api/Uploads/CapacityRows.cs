@@ -41,9 +41,10 @@ internal static class CapacityRows
 {
     public const int Listed = 1_000;
 
-    private const string SeeWhatYouUpload = "so that what is uploaded is what you see.";
-
-    /// <summary>The valid reports of the sheet, or an <see cref="UploadInvalid"/> with every problem.</summary>
+    /// <summary>
+    /// The valid reports of the data sheet, or an <see cref="UploadInvalid"/> with every problem. The template may be
+    /// the English or the Chinese one, told by its sheets' names; its headers must then be that language's.
+    /// </summary>
     public static List<CapacityReport> Read(
         UploadPackage package,
         IReadOnlyList<CapacityColumn> columns,
@@ -55,52 +56,60 @@ internal static class CapacityRows
     {
         var layout = new ProblemList(Listed);
         var rows = new ProblemList(Listed);
-        const string Capacity = CapacityTemplate.SheetName;
-        foreach (var extra in package.Sheets.Where(s => s is not (Capacity or CapacityTemplate.InstructionsSheet)))
+        var chinese = CapacityTemplate.IsChinese(package.Sheets);
+        var capacity = CapacityTemplate.SheetNameIn(chinese);
+        var instructions = CapacityTemplate.InstructionsSheetIn(chinese);
+        foreach (var extra in package.Sheets.Where(s => s != capacity && s != instructions))
+        {
+            layout.Add(
+                Layout(extra, null, null, null, UploadText.Get("UnexpectedSheet", extra, capacity, instructions))
+            );
+        }
+        if (!package.Sheets.Contains(capacity))
         {
             layout.Add(
                 Layout(
-                    extra,
+                    capacity,
                     null,
                     null,
                     null,
-                    $"Unexpected sheet '{extra}'; the template has "
-                        + $"the sheets {Capacity} and {CapacityTemplate.InstructionsSheet} only: remove it."
+                    UploadText.Get("NoSheet", capacity, CapacityTemplate.SheetNameIn(!chinese))
                 )
-            );
-        }
-        if (!package.Sheets.Contains(Capacity))
-        {
-            layout.Add(
-                Layout(Capacity, null, null, null, $"There is no sheet '{Capacity}': upload the capacity template.")
             );
             throw Invalid(layout, rows);
         }
 
-        using var sheet = package.OpenSheet(Capacity);
+        using var sheet = package.OpenSheet(capacity);
+        var template = new Template(capacity, columns, chinese);
         var reports = ReadRows(
             sheet,
-            columns,
-            new RowRules(Capacity, columns, hospitals, allowed, today, limits, rows),
+            template,
+            new RowRules(template, hospitals, allowed, today, limits, rows),
             layout
         );
-        MergedAndHidden(sheet, layout);
+        MergedAndHidden(sheet, capacity, layout);
         if (layout.Count + rows.Count == 0 && reports.Count == 0)
         {
             rows.Add(
                 new UploadError(
-                    Capacity,
+                    capacity,
                     null,
                     "D",
-                    columns[3].Title,
+                    columns[3].TitleIn(chinese),
                     null,
-                    "No row has a report date, so there is nothing to upload."
+                    UploadText.Get("NothingReported")
                 )
             );
         }
         if (layout.Count + rows.Count > 0)
             throw Invalid(layout, rows);
         return reports;
+    }
+
+    /// <summary>The data sheet's name, its columns and whether its headers are the Chinese ones.</summary>
+    private sealed record Template(string Sheet, IReadOnlyList<CapacityColumn> Columns, bool Chinese)
+    {
+        public string Title(int i) => Columns[i].TitleIn(Chinese);
     }
 
     /// <summary>A problem with the file's layout (sheets, header, hidden or merged cells), not with a
@@ -112,7 +121,7 @@ internal static class CapacityRows
     /// holding data are problems.</summary>
     private static List<CapacityReport> ReadRows(
         SheetReader sheet,
-        IReadOnlyList<CapacityColumn> columns,
+        Template template,
         RowRules rules,
         ProblemList layout
     )
@@ -123,94 +132,92 @@ internal static class CapacityRows
         {
             if (row.Hidden && row.HasData)
             {
-                layout.Add(
-                    Layout(
-                        CapacityTemplate.SheetName,
-                        row.Number,
-                        null,
-                        null,
-                        $"Row {row.Number} is hidden; unhide it (or delete it) {SeeWhatYouUpload}"
-                    )
-                );
+                layout.Add(Layout(template.Sheet, row.Number, null, null, UploadText.Get("HiddenRow", row.Number)));
             }
-            readable ??= Header(row.Number == 1 ? row : null, columns, layout);
+            readable ??= Header(row.Number == 1 ? row : null, template, layout);
             if (row.Number == 1 || readable == false)
                 continue;
             if (rules.Check(row) is { } report)
                 reports.Add(report);
         }
-        readable ??= Header(null, columns, layout);
+        readable ??= Header(null, template, layout);
         return reports;
     }
 
     /// <summary>Merged cells and hidden columns, once the sheet has been read through.</summary>
-    private static void MergedAndHidden(SheetReader sheet, ProblemList layout)
+    private static void MergedAndHidden(SheetReader sheet, string capacity, ProblemList layout)
     {
-        const string Capacity = CapacityTemplate.SheetName;
         foreach (var merged in sheet.Merged)
         {
             var (row, column) = TopLeft(merged);
-            layout.Add(
-                Layout(Capacity, row, column, merged, $"Cells {merged} are merged; unmerge them, one value per cell.")
-            );
+            layout.Add(Layout(capacity, row, column, merged, UploadText.Get("Merged", merged)));
         }
         foreach (var letters in sheet.HiddenColumns.Select(SheetReader.ColumnLetters))
-            layout.Add(
-                Layout(Capacity, null, letters, null, $"Column {letters} is hidden; unhide it {SeeWhatYouUpload}")
-            );
+            layout.Add(Layout(capacity, null, letters, null, UploadText.Get("HiddenColumn", letters)));
     }
 
     private static UploadInvalid Invalid(ProblemList layout, ProblemList rows) =>
         new([.. layout.Listed.Concat(rows.Listed).Take(Listed)], layout.Count + rows.Count);
 
     /// <summary>
-    /// The header row against the template's titles; true when the rows can be read by column (the template's
-    /// columns have its titles: an extra column after them is a problem, but not one that moves the others).
+    /// The header row against the template's titles in its language; true when the rows can be read by column (the
+    /// template's columns have its titles: an extra column after them is a problem, but not one that moves the
+    /// others). A header of the other language, or one the template does not have, is named with its column.
     /// </summary>
-    private static bool Header(SheetRow? header, IReadOnlyList<CapacityColumn> columns, ProblemList problems)
+    private static bool Header(SheetRow? header, Template template, ProblemList problems)
     {
+        var columns = template.Columns;
         var titles = (header?.Cells ?? []).Where(c => !c.IsEmpty).ToDictionary(c => c.Column, c => c.Text.Trim());
         var readable = true;
         var last = Math.Max(columns.Count, titles.Count == 0 ? 0 : titles.Keys.Max());
         for (var c = 1; c <= last; c++)
         {
             var actual = titles.GetValueOrDefault(c, "");
-            var expected = c <= columns.Count ? columns[c - 1].Title : "";
+            var expected = c <= columns.Count ? template.Title(c - 1) : "";
             if (string.Equals(actual, expected, StringComparison.Ordinal))
                 continue;
             readable &= c > columns.Count;
-            var message =
-                expected.Length == 0 ? $"Unexpected column '{actual}' after the template's last column; remove it."
-                : actual.Length == 0 ? $"The header '{expected}' is missing here."
-                : columns.Any(x => x.Title == actual)
-                    ? $"The header here is '{actual}', but the template has '{expected}' in this column: "
-                        + "columns were moved."
-                : $"The header here is '{actual}'; the template has '{expected}'.";
             problems.Add(
                 new UploadError(
-                    CapacityTemplate.SheetName,
+                    template.Sheet,
                     1,
                     SheetReader.ColumnLetters(c),
                     expected.Length > 0 ? expected : null,
                     actual,
-                    message
+                    HeaderMessage(template, c, actual, expected)
                 )
             );
         }
-        var missing = columns.Select(c => c.Title).Where(t => !titles.ContainsValue(t)).ToList();
+        var missing = columns.Select((_, i) => template.Title(i)).Where(t => !titles.ContainsValue(t)).ToList();
         if (!readable && missing.Count > 0)
         {
             problems.Add(
-                Layout(
-                    CapacityTemplate.SheetName,
-                    1,
-                    null,
-                    null,
-                    $"Missing columns: {string.Join(", ", missing)}. Download a fresh template."
-                )
+                Layout(template.Sheet, 1, null, null, UploadText.Get("MissingColumns", string.Join(", ", missing)))
             );
         }
         return readable;
+    }
+
+    /// <summary>What is wrong with the header <paramref name="actual"/> in column <paramref name="c"/>.</summary>
+    private static string HeaderMessage(Template template, int c, string actual, string expected)
+    {
+        var columns = template.Columns;
+        if (expected.Length == 0)
+            return UploadText.Get("ExtraColumn", actual);
+        if (actual.Length == 0)
+            return UploadText.Get("HeaderMissing", expected);
+        if (columns.Any(x => x.TitleIn(!template.Chinese) == actual))
+        {
+            return UploadText.Get(
+                template.Chinese ? "HeaderEnglish" : "HeaderChinese",
+                actual,
+                template.Sheet,
+                expected
+            );
+        }
+        return columns.Select((_, i) => template.Title(i)).Contains(actual)
+            ? UploadText.Get("HeaderMoved", actual, expected)
+            : UploadText.Get("HeaderUnknown", actual, expected);
     }
 
     /// <summary>The top-left cell of a range such as E3:F3 (row 3, column E); nulls when it is not a range.</summary>
@@ -242,8 +249,7 @@ internal static class CapacityRows
 
     /// <summary>Every rule of one row; the hospitals and dates seen so far, for duplicates.</summary>
     private sealed class RowRules(
-        string sheet,
-        IReadOnlyList<CapacityColumn> columns,
+        Template template,
         IReadOnlySet<string> hospitals,
         IReadOnlySet<string>? allowed,
         DateOnly today,
@@ -253,11 +259,17 @@ internal static class CapacityRows
     {
         private readonly Dictionary<(string, DateOnly), int> _seen = [];
 
-        private readonly Dictionary<string, int> _index = columns
-            .Select((c, i) => (c.Field, i))
+        private readonly IReadOnlyList<CapacityColumn> columns = template.Columns;
+
+        private readonly Dictionary<string, int> _index = template
+            .Columns.Select((c, i) => (c.Field, i))
             .ToDictionary(x => x.Field, x => x.i, StringComparer.Ordinal);
 
-        private readonly string[] _products = columns.Select(c => c.Product).OfType<string>().Distinct().ToArray();
+        private readonly string[] _products = template
+            .Columns.Select(c => c.Product)
+            .OfType<string>()
+            .Distinct()
+            .ToArray();
 
         /// <summary>The row being checked, and its cells by column (null where the sheet has none).</summary>
         private SheetRow _row = null!;
@@ -285,8 +297,13 @@ internal static class CapacityRows
             {
                 Error(
                     0,
-                    $"Hospital {hospital} is reported for {day:yyyy-MM-dd} twice "
-                        + $"(rows {_seen[(hospital, day)]} and {row.Number}); keep one row."
+                    UploadText.Get(
+                        "Twice",
+                        hospital,
+                        day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        _seen[(hospital, day)],
+                        row.Number
+                    )
                 );
             }
             if (problems.Count > before)
@@ -309,8 +326,8 @@ internal static class CapacityRows
             {
                 if (_cells[i]?.Formula is not { } formula)
                     continue;
-                var shown = formula.Length > 0 ? Shorten("=" + formula) : "shared with another cell";
-                Error(i, $"The cell holds a formula ({shown}); type the value itself (copy and paste as values).");
+                var shown = formula.Length > 0 ? Shorten("=" + formula) : UploadText.Get("SharedFormula");
+                Error(i, UploadText.Get("Formula", shown));
             }
         }
 
@@ -361,10 +378,12 @@ internal static class CapacityRows
                 )
             )
             {
-                var missing = days.ContainsKey(product) ? CapacityKind.YesNo : CapacityKind.Count;
+                var list = columns.ToList();
+                var daysAt = list.FindIndex(c => c.Product == product && c.Kind == CapacityKind.Count);
+                var obtainAt = list.FindIndex(c => c.Product == product && c.Kind == CapacityKind.YesNo);
                 Error(
-                    columns.ToList().FindIndex(c => c.Product == product && c.Kind == missing),
-                    $"Give both {product} days on hand and whether it can be obtained, or neither."
+                    days.ContainsKey(product) ? obtainAt : daysAt,
+                    UploadText.Get("BothOrNeither", product, template.Title(daysAt), template.Title(obtainAt))
                 );
             }
         }
@@ -373,29 +392,16 @@ internal static class CapacityRows
         private void AcrossFields(RowValues values)
         {
             var counts = values.Counts;
-            Rule(
-                counts,
-                "beds_general_occupied",
-                "beds_general_total",
-                "General beds occupied exceed the general beds."
-            );
-            Rule(
-                counts,
-                "beds_isolation_occupied",
-                "beds_isolation_total",
-                "Isolation beds occupied exceed the isolation beds."
-            );
-            Rule(counts, "beds_icu_occupied", "beds_icu_total", "ICU beds occupied exceed the ICU beds.");
-            Rule(counts, "ventilators_in_use", "ventilators_total", "Ventilators in use exceed the ventilators.");
-            Rule(counts, "ecmo_in_use", "ecmo_total", "ECMO in use exceed the ECMO machines.");
+            Rule(counts, "beds_general_occupied", "beds_general_total", "GeneralExceed");
+            Rule(counts, "beds_isolation_occupied", "beds_isolation_total", "IsolationExceed");
+            Rule(counts, "beds_icu_occupied", "beds_icu_total", "IcuExceed");
+            Rule(counts, "ventilators_in_use", "ventilators_total", "VentilatorsExceed");
+            Rule(counts, "ecmo_in_use", "ecmo_total", "EcmoExceed");
             var occupied =
                 counts["beds_general_occupied"] + counts["beds_isolation_occupied"] + counts["beds_icu_occupied"];
             if (counts["severe_patients"] + counts["critical_patients"] is { } patients && patients > occupied)
             {
-                Error(
-                    _index["critical_patients"],
-                    $"Severe plus critical patients ({patients:N0}) exceed the occupied beds ({occupied:N0})."
-                );
+                Error(_index["critical_patients"], UploadText.Get("PatientsExceed", patients, occupied ?? 0));
             }
             var staff = values.Staff;
             if (
@@ -404,10 +410,7 @@ internal static class CapacityRows
                 && staff.Values.Sum() > onDuty
             )
             {
-                Error(
-                    _index["staff_on_duty"],
-                    $"Staff by specialty add up to {staff.Values.Sum():N0}, more than the {onDuty:N0} on duty."
-                );
+                Error(_index["staff_on_duty"], UploadText.Get("StaffExceed", staff.Values.Sum(), onDuty));
             }
         }
 
@@ -418,17 +421,17 @@ internal static class CapacityRows
         {
             if (counts[part] is { } p && counts[whole] is { } w && p > w)
             {
-                Error(_index[part], $"{message} ({p:N0} > {w:N0})");
+                Error(_index[part], UploadText.Get(message, p, w));
             }
         }
 
         private void Error(int i, string message) =>
             problems.Add(
                 new UploadError(
-                    sheet,
+                    template.Sheet,
                     _row.Number,
                     SheetReader.ColumnLetters(i + 1),
-                    columns[i].Title,
+                    template.Title(i),
                     Shorten(_cells[i]?.Text ?? ""),
                     message
                 )
@@ -443,7 +446,7 @@ internal static class CapacityRows
                 return true;
             if (cell.Kind == CellKind.Error)
             {
-                Error(i, $"The cell holds the error {cell.Text}; type the value.");
+                Error(i, UploadText.Get("ErrorValue", cell.Text));
                 return true;
             }
             if (!cell.IsEmpty)
@@ -455,21 +458,21 @@ internal static class CapacityRows
 
         private string? Hospital()
         {
-            if (Unusable(0, out var cell, "The hospital code is empty."))
+            if (Unusable(0, out var cell, UploadText.Get("NoHospital")))
                 return null;
             var code = cell.Text.Trim();
             if (code.Length == 0)
             {
-                Error(0, "The hospital code is empty.");
+                Error(0, UploadText.Get("NoHospital"));
             }
             else if (!hospitals.Contains(code))
             {
-                Error(0, $"There is no hospital {code}; use the codes the template came with.");
+                Error(0, UploadText.Get("UnknownHospital", code));
             }
             else if (allowed is not null && !allowed.Contains(code))
             {
                 var own = string.Join(", ", allowed.Order(StringComparer.Ordinal));
-                Error(0, $"Hospital {code} is not one of yours; you report for {own}.");
+                Error(0, UploadText.Get("NotYours", code, own));
             }
             else
             {
@@ -480,7 +483,7 @@ internal static class CapacityRows
 
         private long? Count(int i)
         {
-            var required = columns[i].Required ? "The cell is empty; a whole number (0 or more) is needed." : null;
+            var required = columns[i].Required ? UploadText.Get("EmptyCount") : null;
             if (Unusable(i, out var cell, required))
                 return null;
             const NumberStyles Decimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
@@ -494,12 +497,12 @@ internal static class CapacityRows
             };
             if (value is not { } v || v != Math.Floor(v) || double.IsInfinity(v))
             {
-                Error(i, "This is not a whole number.");
+                Error(i, UploadText.Get("NotWhole", cell.Text));
                 return null;
             }
             if (v < 0 || v > int.MaxValue)
             {
-                Error(i, v < 0 ? "The number is negative; it must be 0 or more." : "The number is implausibly large.");
+                Error(i, UploadText.Get(v < 0 ? "Negative" : "TooLarge", cell.Text));
                 return null;
             }
             return (long)v;
@@ -518,7 +521,7 @@ internal static class CapacityRows
                 case "NO" or "N" or "否":
                     return false;
                 default:
-                    Error(i, "Answer Yes or No.");
+                    Error(i, UploadText.Get("NotYesNo", cell.Text));
                     return null;
             }
         }
@@ -529,11 +532,7 @@ internal static class CapacityRows
                 return null;
             if (cell.Text.Length > limits.MaxNoteLength)
             {
-                Error(
-                    i,
-                    $"The note is {cell.Text.Length:N0} characters; the limit is {limits.MaxNoteLength:N0} "
-                        + $"({UploadLimits.Section}:MaxNoteLength)."
-                );
+                Error(i, UploadText.Get("LongNote", cell.Text.Length, limits.MaxNoteLength, UploadLimits.Section));
             }
             return cell.Text;
         }
@@ -562,12 +561,15 @@ internal static class CapacityRows
 
             if (date is null)
             {
-                Error(i, "This is not a date; type it as yyyy-mm-dd, e.g. 2020-02-10.");
+                Error(i, UploadText.Get("NotDate", cell.Text));
                 return null;
             }
             if (date < new DateOnly(2019, 12, 1) || date > today.AddDays(1))
             {
-                Error(i, $"The report date must be from 2019-12-01 to {today.AddDays(1):yyyy-MM-dd}.");
+                Error(
+                    i,
+                    UploadText.Get("DateRange", today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+                );
                 return null;
             }
             return date;

@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using Planner.Api.Localization;
 using Planner.Api.Workbooks;
 using Planner.Solver.Care;
 
@@ -15,63 +16,125 @@ public enum CapacityKind
     Notes,
 }
 
-/// <summary>One column of the capacity template: its header, its database field and its kind.</summary>
+/// <summary>
+/// One column of the capacity template: its header in English and in Chinese (a template in either language is
+/// read back), its database field and its kind.
+/// </summary>
 public sealed record CapacityColumn(
-    string Title,
+    string English,
+    string Chinese,
     string Field,
     CapacityKind Kind,
     bool Required = true,
     string? Product = null,
     string? Specialty = null
-);
+)
+{
+    /// <summary>The header in the current UI language.</summary>
+    public string Title => TitleIn(Texts.Chinese);
+
+    /// <summary>The header in the Chinese template or the English one.</summary>
+    public string TitleIn(bool chinese) => chinese ? Chinese : English;
+}
 
 /// <summary>
 /// The hospital capacity template a hospital administrator downloads: one row per hospital they may update,
 /// identity columns pre-filled and locked, every input column validated by Excel (whole numbers ≥ 0, dates,
 /// Yes/No lists), pre-filled with the latest report held so that only what changed needs typing, and an
-/// <c>Instructions</c> sheet. <see cref="CapacityUpload"/> reads it back with the same <see cref="Columns"/>.
+/// instructions sheet. It is written in the current UI language (sheet names, headers, instructions, Excel's
+/// prompts and error messages); <see cref="CapacityUpload"/> reads either language back with the same
+/// <see cref="Columns"/>.
 /// </summary>
 public static class CapacityTemplate
 {
     public const string SheetName = "Capacity";
     public const string InstructionsSheet = "Instructions";
+    public const string ChineseSheetName = "收治能力填报";
+    public const string ChineseInstructionsSheet = "填报说明";
 
-    /// <summary>The columns for the given PPE products, in template order.</summary>
-    public static IReadOnlyList<CapacityColumn> Columns(IEnumerable<string> products) =>
+    /// <summary>The data sheet's name in the Chinese template or the English one.</summary>
+    public static string SheetNameIn(bool chinese) => chinese ? ChineseSheetName : SheetName;
+
+    /// <summary>The instructions sheet's name in the Chinese template or the English one.</summary>
+    public static string InstructionsSheetIn(bool chinese) => chinese ? ChineseInstructionsSheet : InstructionsSheet;
+
+    /// <summary>
+    /// Whether a workbook with these sheets is the Chinese template: it has the Chinese data sheet, or no data sheet
+    /// and the Chinese instructions (or neither, read in Chinese), so that its problems name the sheet it should have.
+    /// </summary>
+    public static bool IsChinese(IReadOnlyList<string> sheets) =>
+        sheets.Contains(ChineseSheetName)
+        || !sheets.Contains(SheetName)
+            && (sheets.Contains(ChineseInstructionsSheet) || !sheets.Contains(InstructionsSheet) && Texts.Chinese);
+
+    /// <summary>The specialties as a Chinese hospital names its departments.</summary>
+    private static readonly Dictionary<string, string> ChineseSpecialties = new(StringComparer.Ordinal)
+    {
+        ["critical_care"] = "重症医学科",
+        ["respiratory"] = "呼吸内科",
+        ["infectious_disease"] = "感染科",
+        ["icu_nursing"] = "重症监护护理",
+        ["general_nursing"] = "普通护理",
+        ["infection_control"] = "院感防控",
+    };
+
+    /// <summary>
+    /// The columns for the given PPE products, in template order; the Chinese headers name each product by its
+    /// Chinese name in <paramref name="chineseNames"/> (the products table's), or by its code without one.
+    /// </summary>
+    public static IReadOnlyList<CapacityColumn> Columns(
+        IEnumerable<string> products,
+        IReadOnlyDictionary<string, string>? chineseNames = null
+    ) =>
         [
-            new("Hospital code", "hospital_code", CapacityKind.Identity),
-            new("Hospital", "hospital_name", CapacityKind.Identity),
-            new("County", "county_name", CapacityKind.Identity),
-            new("Report date", "report_date", CapacityKind.Date),
-            new("General beds total", "beds_general_total", CapacityKind.Count),
-            new("General beds occupied", "beds_general_occupied", CapacityKind.Count),
-            new("Isolation beds total", "beds_isolation_total", CapacityKind.Count),
-            new("Isolation beds occupied", "beds_isolation_occupied", CapacityKind.Count),
-            new("ICU beds total", "beds_icu_total", CapacityKind.Count),
-            new("ICU beds occupied", "beds_icu_occupied", CapacityKind.Count),
-            new("Severe patients", "severe_patients", CapacityKind.Count),
-            new("Critical patients", "critical_patients", CapacityKind.Count),
-            new("Ventilators total", "ventilators_total", CapacityKind.Count),
-            new("Ventilators in use", "ventilators_in_use", CapacityKind.Count),
-            new("ECMO total", "ecmo_total", CapacityKind.Count),
-            new("ECMO in use", "ecmo_in_use", CapacityKind.Count),
-            new("Staff on duty", "staff_on_duty", CapacityKind.Count),
+            new("Hospital code", "医院编码", "hospital_code", CapacityKind.Identity),
+            new("Hospital", "医院名称", "hospital_name", CapacityKind.Identity),
+            new("County", "所在县（市、区）", "county_name", CapacityKind.Identity),
+            new("Report date", "填报日期", "report_date", CapacityKind.Date),
+            new("General beds total", "普通床位总数", "beds_general_total", CapacityKind.Count),
+            new("General beds occupied", "普通床位已占用", "beds_general_occupied", CapacityKind.Count),
+            new("Isolation beds total", "隔离床位总数", "beds_isolation_total", CapacityKind.Count),
+            new("Isolation beds occupied", "隔离床位已占用", "beds_isolation_occupied", CapacityKind.Count),
+            new("ICU beds total", "重症监护床位总数", "beds_icu_total", CapacityKind.Count),
+            new("ICU beds occupied", "重症监护床位已占用", "beds_icu_occupied", CapacityKind.Count),
+            new("Severe patients", "在院重症患者", "severe_patients", CapacityKind.Count),
+            new("Critical patients", "在院危重症患者", "critical_patients", CapacityKind.Count),
+            new("Ventilators total", "呼吸机总数", "ventilators_total", CapacityKind.Count),
+            new("Ventilators in use", "呼吸机在用", "ventilators_in_use", CapacityKind.Count),
+            new("ECMO total", "体外膜肺氧合设备总数", "ecmo_total", CapacityKind.Count),
+            new("ECMO in use", "体外膜肺氧合设备在用", "ecmo_in_use", CapacityKind.Count),
+            new("Staff on duty", "在岗医护人员", "staff_on_duty", CapacityKind.Count),
             .. Specialties.All.Select(s => new CapacityColumn(
                 $"Staff on duty: {s.Replace('_', ' ')}",
+                $"在岗人员：{ChineseSpecialties.GetValueOrDefault(s, s)}",
                 $"staff:{s}",
                 CapacityKind.Count,
                 Required: false,
                 Specialty: s
             )),
             .. products.SelectMany(p =>
-                new CapacityColumn[]
+            {
+                var name = chineseNames?.GetValueOrDefault(p) ?? p;
+                return new CapacityColumn[]
                 {
-                    new($"{p} days on hand", $"days:{p}", CapacityKind.Count, Required: false, Product: p),
-                    new($"{p} can obtain", $"obtain:{p}", CapacityKind.YesNo, Required: false, Product: p),
-                }
-            ),
-            new("Notes", "notes", CapacityKind.Notes, Required: false),
+                    new($"{p} days on hand", $"{name}可用天数", $"days:{p}", CapacityKind.Count, false, p),
+                    new($"{p} can obtain", $"{name}能否补充", $"obtain:{p}", CapacityKind.YesNo, false, p),
+                };
+            }),
+            new("Notes", "备注", "notes", CapacityKind.Notes, Required: false),
         ];
+
+    /// <summary>The products' codes and Chinese names, in code order, for the template's columns.</summary>
+    internal static async Task<(List<string> Codes, Dictionary<string, string> Chinese)> ProductsAsync(DbConnection db)
+    {
+        var products = (
+            await db.QueryAsync<(string Code, string Name)>("SELECT code, name FROM products ORDER BY code")
+        ).ToList();
+        return (
+            products.Select(p => p.Code).ToList(),
+            products.ToDictionary(p => p.Code, p => p.Name, StringComparer.Ordinal)
+        );
+    }
 
     private const string HospitalsSql = """
         SELECT h.code AS Code, h.name AS Name, c.name AS County
@@ -126,23 +189,24 @@ public static class CapacityTemplate
     {
         await using var db = await database.OpenAsync(ct);
         var hospitals = await HospitalsAsync(db, hospitalCodes);
-        var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
+        var (products, names) = await ProductsAsync(db);
         var latest = await LatestAsync(db);
 
-        var columns = Columns(products);
+        var chinese = Texts.Chinese;
+        var columns = Columns(products, names);
         using var workbook = new XLWorkbook();
-        workbook.Properties.Title = "Hospital capacity report · 医院收治能力填报";
+        workbook.Properties.Title = UploadText.Get("TemplateTitle");
         workbook.Properties.Author = "Planner";
         workbook.Properties.Created = today.ToDateTime(TimeOnly.MinValue);
         workbook.Properties.Modified = today.ToDateTime(TimeOnly.MinValue);
-        var ws = workbook.Worksheets.Add(SheetName);
-        Sheet.Header(ws, 1, columns.Select(c => c.Title).ToList());
+        var ws = workbook.Worksheets.Add(SheetNameIn(chinese));
+        Sheet.Header(ws, 1, columns.Select(c => c.TitleIn(chinese)).ToList());
         var last = Math.Max(Rows(ws, columns, hospitals, latest), 2);
         Validation(ws, columns, last, today, limits);
         Layout(ws, columns, last);
 
-        Instructions(workbook.Worksheets.Add(InstructionsSheet), columns, limits);
-        workbook.Worksheet(SheetName).SetTabActive();
+        Instructions(workbook.Worksheets.Add(InstructionsSheetIn(chinese)), columns, limits);
+        ws.SetTabActive();
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
         return (stream.ToArray(), $"capacity-template-{today:yyyyMMdd}.xlsx");
@@ -157,7 +221,7 @@ public static class CapacityTemplate
         var hospitals = (await db.QueryAsync<(string Code, string Name, string County)>(HospitalsSql)).ToList();
         var unknown = hospitalCodes.Except(hospitals.Select(h => h.Code), StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
-            throw new PlannerException($"Unknown hospital code(s): {string.Join(", ", unknown)}.");
+            throw new PlannerException(UploadText.Get("UnknownHospitals", string.Join(", ", unknown)));
         if (hospitalCodes.Count > 0)
             hospitals = hospitals.Where(h => hospitalCodes.Contains(h.Code)).ToList();
         return hospitals;
@@ -206,7 +270,9 @@ public static class CapacityTemplate
                 else if (column.Kind == CapacityKind.YesNo)
                 {
                     ws.Cell(row, i + 1)
-                        .SetValue(Convert.ToInt64(value, CultureInfo.InvariantCulture) == 1 ? "Yes" : "No");
+                        .SetValue(
+                            UploadText.Get(Convert.ToInt64(value, CultureInfo.InvariantCulture) == 1 ? "Yes" : "No")
+                        );
                 }
                 else if (column.Kind == CapacityKind.Notes && value is string notes)
                 {
@@ -217,7 +283,8 @@ public static class CapacityTemplate
         return row;
     }
 
-    /// <summary>Each column's Excel validation, format and lock, over rows 2 to <paramref name="last"/>.</summary>
+    /// <summary>Each column's Excel validation (with its prompt and error message), format and lock, over rows 2 to
+    /// <paramref name="last"/>.</summary>
     private static void Validation(
         IXLWorksheet ws,
         IReadOnlyList<CapacityColumn> columns,
@@ -228,45 +295,56 @@ public static class CapacityTemplate
     {
         for (var i = 0; i < columns.Count; i++)
         {
+            var column = columns[i];
             var range = ws.Range(2, i + 1, last, i + 1);
-            switch (columns[i].Kind)
+            if (column.Kind == CapacityKind.Identity)
             {
-                case CapacityKind.Identity:
-                    range.Style.Fill.BackgroundColor = XLColor.FromHtml("#F2F2F2");
-                    break;
+                range.Style.Fill.BackgroundColor = XLColor.FromHtml("#F2F2F2");
+                continue;
+            }
+            range.Style.Protection.Locked = false;
+            var validation = range.SetDataValidation();
+            switch (column.Kind)
+            {
                 case CapacityKind.Date:
-                    range.Style.Protection.Locked = false;
                     range.Style.DateFormat.Format = Sheet.DateFormat;
-                    var date = range.SetDataValidation();
-                    date.Date.Between(new DateTime(2019, 12, 1), today.AddDays(1).ToDateTime(TimeOnly.MinValue));
-                    date.ErrorTitle = "Report date";
-                    date.ErrorMessage = "A date from 2019-12-01 to tomorrow, as yyyy-mm-dd.";
+                    validation.Date.Between(new DateTime(2019, 12, 1), today.AddDays(1).ToDateTime(TimeOnly.MinValue));
+                    Explain(validation, column, "DatePrompt", "DateError");
                     break;
                 case CapacityKind.Count:
-                    range.Style.Protection.Locked = false;
                     range.Style.NumberFormat.Format = Sheet.Count;
-                    var count = range.SetDataValidation();
-                    count.WholeNumber.EqualOrGreaterThan(0);
-                    count.ErrorTitle = columns[i].Title;
-                    count.ErrorMessage = "A whole number, 0 or more.";
+                    validation.WholeNumber.EqualOrGreaterThan(0);
+                    Explain(validation, column, column.Required ? "CountPrompt" : "CountOptionalPrompt", "CountError");
                     break;
                 case CapacityKind.YesNo:
-                    range.Style.Protection.Locked = false;
-                    var yesNo = range.SetDataValidation();
-                    yesNo.List("\"Yes,No\"");
-                    yesNo.ErrorTitle = columns[i].Title;
-                    yesNo.ErrorMessage = "Yes or No.";
+                    validation.List($"\"{UploadText.Get("Yes")},{UploadText.Get("No")}\"");
+                    Explain(validation, column, "YesNoPrompt", "YesNoError");
                     break;
                 case CapacityKind.Notes:
-                    range.Style.Protection.Locked = false;
                     range.Style.NumberFormat.Format = "@";
-                    var note = range.SetDataValidation();
-                    note.TextLength.EqualOrLessThan(limits.MaxNoteLength);
-                    note.ErrorTitle = columns[i].Title;
-                    note.ErrorMessage = $"At most {limits.MaxNoteLength:N0} characters.";
+                    validation.TextLength.EqualOrLessThan(limits.MaxNoteLength);
+                    Explain(validation, column, "NotePrompt", "NoteError", limits.MaxNoteLength);
                     break;
             }
         }
+    }
+
+    /// <summary>What Excel shows on entering a cell of the column and on a value it refuses, in the template's
+    /// language (titles are cut at Excel's 32 characters).</summary>
+    private static void Explain(
+        IXLDataValidation validation,
+        CapacityColumn column,
+        string prompt,
+        string error,
+        params object[] args
+    )
+    {
+        var title = column.Title.Length <= 32 ? column.Title : column.Title[..31] + "…";
+        validation.InputTitle = title;
+        validation.InputMessage = UploadText.Get(prompt, args);
+        validation.ShowInputMessage = true;
+        validation.ErrorTitle = title;
+        validation.ErrorMessage = UploadText.Get(error, args);
     }
 
     /// <summary>The filter, the sheet's protection, frozen identity columns, widths and the print set-up.</summary>
@@ -287,36 +365,40 @@ public static class CapacityTemplate
         ws.PageSetup.SetRowsToRepeatAtTop(1, 1);
     }
 
+    /// <summary>What the keys of the instructions say, a numbered point each (lines split on new lines).</summary>
+    private static readonly string[] InstructionKeys =
+    [
+        "InstructionRows",
+        "InstructionDate",
+        "InstructionNumbers",
+        "InstructionOptional",
+        "InstructionValues",
+        "InstructionLayout",
+        "InstructionUpload",
+        "InstructionLimits",
+    ];
+
     private static void Instructions(IXLWorksheet ws, IReadOnlyList<CapacityColumn> columns, UploadLimits limits)
     {
-        string[] lines =
+        object[] args =
         [
-            "Hospital capacity report · 医院收治能力填报",
+            CapacityRows.Listed,
+            UploadLimits.Megabytes(limits.MaxBytes),
+            limits.MaxRows,
+            limits.MaxCells,
+            limits.MaxCharacters,
+            limits.MaxNoteLength,
+            limits.MaxConcurrent,
+        ];
+        List<string> lines =
+        [
+            UploadText.Get("TemplateTitle"),
             "",
-            "1. One row per hospital. The grey columns (code, hospital, county) are filled in for you and locked.",
-            "2. Type the report date (yyyy-mm-dd) on every row you report. Rows without a report date are skipped.",
-            "3. Numbers are whole numbers, 0 or more. Occupied beds cannot exceed the beds, devices in use cannot "
-                + "exceed the devices,",
-            "   and severe plus critical patients cannot exceed the occupied beds. The numbers shown are the latest "
-                + "report Planner holds.",
-            "4. Staff on duty by specialty, days on hand and can obtain may be left empty. Days on hand: how many "
-                + "days the",
-            "   hospital's stock of each product lasts at today's use. Can obtain: Yes or No. Specialties cannot "
-                + "add up to more than the staff on duty.",
-            "5. Type values, not formulas: a cell with a formula is refused (copy and paste as values instead).",
-            "   A cell showing an error (#N/A, #DIV/0!, ...) is refused too: type the value.",
-            "   Dates typed as text are yyyy-mm-dd (2020-02-10, not 2020/02/10).",
-            "6. Do not add, remove, rename, reorder, merge or hide rows, columns or sheets.",
-            "7. Upload the file as it is (.xlsx). Every problem is reported at once with its sheet, row and column",
-            $"   (the first {CapacityRows.Listed:N0} listed, the others counted); nothing is saved until the whole",
-            "   file is right. Uploading the same file again changes nothing.",
-            $"8. Limits: a file of at most {UploadLimits.Megabytes(limits.MaxBytes)}; at most {limits.MaxRows:N0} rows",
-            $"   under the header, {limits.MaxCells:N0} cells and {limits.MaxCharacters:N0} characters of text in all;",
-            $"   notes of at most {limits.MaxNoteLength:N0} characters. A file past a limit is refused whole:",
-            $"   split it. Planner reads {limits.MaxConcurrent} upload(s) at a time; when it is busy, try again",
-            "   a few seconds later.",
+            .. InstructionKeys.SelectMany(
+                (key, i) => $"{i + 1}. {UploadText.Get(key, args)}".Split('\n').Select((l, j) => j == 0 ? l : "   " + l)
+            ),
             "",
-            "Columns:",
+            UploadText.Get("InstructionColumns"),
         ];
         var row = 0;
         foreach (var line in lines)
@@ -331,14 +413,16 @@ public static class CapacityTemplate
             Sheet.Text(ws.Cell(row, 1), c.Title);
             ws.Cell(row, 2)
                 .SetValue(
-                    c.Kind switch
-                    {
-                        CapacityKind.Identity => "filled in, locked",
-                        CapacityKind.Date => "date, yyyy-mm-dd",
-                        CapacityKind.Count => c.Required ? "whole number ≥ 0" : "whole number ≥ 0, or empty",
-                        CapacityKind.YesNo => "Yes or No, or empty",
-                        _ => "free text, stored as typed",
-                    }
+                    UploadText.Get(
+                        c.Kind switch
+                        {
+                            CapacityKind.Identity => "KindIdentity",
+                            CapacityKind.Date => "KindDate",
+                            CapacityKind.Count => c.Required ? "KindCount" : "KindCountOptional",
+                            CapacityKind.YesNo => "KindYesNo",
+                            _ => "KindNotes",
+                        }
+                    )
                 );
         }
         Sheet.Widths(ws, 44, 30);

@@ -12,13 +12,9 @@ public sealed record UploadError(string Sheet, int? Row, string? Column, string?
 /// </summary>
 public sealed class UploadInvalid(IReadOnlyList<UploadError> errors, int total)
     : PlannerException(
-        $"The upload has {total:N0} problem{(total == 1 ? "" : "s")}; nothing was saved."
-            + (
-                total > errors.Count
-                    ? $" The first {errors.Count:N0} are listed, and {total - errors.Count:N0} more."
-                    : ""
-            )
-            + $" First: {Describe(errors[0])}"
+        UploadText.Get(total == 1 ? "InvalidOne" : "InvalidMany", total)
+            + (total > errors.Count ? UploadText.Get("NotAllListed", errors.Count, total - errors.Count) : "")
+            + UploadText.Get("First", Describe(errors[0]))
     )
 {
     public UploadInvalid(IReadOnlyList<UploadError> errors)
@@ -29,13 +25,21 @@ public sealed class UploadInvalid(IReadOnlyList<UploadError> errors, int total)
     /// <summary>Problems found beyond those listed.</summary>
     public int NotListed { get; } = total - errors.Count;
 
-    public static string Describe(UploadError e) =>
-        e.Sheet
-        + (e.Row is { } r ? $" row {r}" : "")
-        + (e.Column is { } c ? $" column {c}" : "")
-        + (e.Field is { } f ? $" ({f})" : "")
-        + (e.Value is { Length: > 0 } v ? $" '{v}'" : "")
-        + $": {e.Message}";
+    /// <summary>
+    /// One problem on a line, in the current language: where (sheet, row, column, header), what was there (unless
+    /// the message already quotes it), and what is wrong.
+    /// </summary>
+    public static string Describe(UploadError e)
+    {
+        var where =
+            UploadText.Get("DescribeSheet", e.Sheet)
+            + (e.Row is { } r ? UploadText.Get("DescribeRow", r) : "")
+            + (e.Column is { } c ? UploadText.Get("DescribeColumn", c) : "")
+            + (e.Field is { } f ? UploadText.Get("DescribeField", f) : "");
+        var quoted = e.Value is { Length: > 0 } v ? UploadText.Get("Quoted", v) : "";
+        var value = quoted.Length > 0 && !e.Message.Contains(quoted, StringComparison.Ordinal) ? quoted : "";
+        return UploadText.Get(value.Length > 0 ? "DescribeWithValue" : "Describe", where, value, e.Message);
+    }
 }
 
 /// <summary>What an accepted upload did; <see cref="AlreadyUploaded"/> when the same file had been accepted before
@@ -175,9 +179,9 @@ public sealed class CapacityUpload(Database planner, UploadLimits limits, TimePr
     private async Task<List<CapacityReport>> CheckAsync(DbConnection db, UploadPackage package)
     {
         var hospitals = (await db.QueryAsync<string>("SELECT code FROM hospitals")).ToHashSet(StringComparer.Ordinal);
-        var products = (await db.QueryAsync<string>("SELECT code FROM products ORDER BY code")).ToList();
+        var (products, names) = await CapacityTemplate.ProductsAsync(db);
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var columns = CapacityTemplate.Columns(products);
+        var columns = CapacityTemplate.Columns(products, names);
         return CapacityRows.Read(package, columns, hospitals, Hospitals, today, limits);
     }
 

@@ -39,10 +39,7 @@ internal static class SafeXml
             return false;
         if (reader.Depth > MaxDepth)
         {
-            throw new UploadRejected(
-                $"The part {part} nests elements more than {MaxDepth} deep; a workbook never "
-                    + "does. The file is refused."
-            );
+            throw new UploadRejected(UploadText.Get("TooDeep", part, MaxDepth));
         }
         return true;
     }
@@ -110,10 +107,7 @@ internal static class SafeXml
         }
         catch (Exception e) when (UploadGuard.IsReadFailure(e))
         {
-            throw new UploadRejected(
-                $"The file cannot be read: {part} is damaged "
-                    + $"({Storage.Database.FirstLine(e.Message)}); save it again from Excel."
-            );
+            throw new UploadRejected(UploadText.Get("Unreadable", part, Storage.Database.FirstLine(e.Message)));
         }
     }
 
@@ -126,13 +120,8 @@ internal static class SafeXml
     /// <summary>What an XML failure says, with the part it happened in.</summary>
     private static UploadRejected Refusal(XmlException e, string part) =>
         e.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase)
-            ? new UploadRejected(
-                $"The part {part} declares a document type (DTD), which workbooks never need; " + "the file is refused."
-            )
-            : new UploadRejected(
-                $"The part {part} is not well-formed XML ({e.Message}); the file is damaged: "
-                    + "save it again from Excel."
-            );
+            ? new UploadRejected(UploadText.Get("Dtd", part))
+            : new UploadRejected(UploadText.Get("NotWellFormed", part, e.Message));
 
     /// <summary>
     /// The unpacked bytes of a part: refused past the size it declares (a part lying about its size is caught
@@ -152,8 +141,7 @@ internal static class SafeXml
             if (_read > declared || (n == 0 && buffer.Length > 0 && _read < declared))
             {
                 throw new UploadRejected(
-                    $"The part {part} unpacks to {(_read > declared ? "more" : "less")} than the "
-                        + $"{declared:N0} bytes it declares; the file is damaged or crafted."
+                    UploadText.Get(_read > declared ? "UnpacksMore" : "UnpacksLess", part, declared)
                 );
             }
             var chunk = buffer[..n];
@@ -188,11 +176,7 @@ internal static class SafeXml
             return Math.Max(longest, chunk.Length);
         }
 
-        private UploadRejected LongRun() =>
-            new(
-                $"The part {part} holds a run of over {MaxRun / 1024 / 1024} MB without markup; no workbook part does. "
-                    + "The file is refused."
-            );
+        private UploadRejected LongRun() => new(UploadText.Get("LongRun", part, MaxRun / 1024 / 1024));
 
         public override bool CanRead => true;
         public override bool CanSeek => false;
@@ -239,10 +223,7 @@ internal static class SafeXml
         {
             if (++_count > MaxNames)
             {
-                throw new UploadRejected(
-                    $"The part {part} uses more than {MaxNames:N0} different element or attribute "
-                        + "names; a workbook uses a few dozen. The file is refused."
-                );
+                throw new UploadRejected(UploadText.Get("TooManyNames", part, MaxNames));
             }
             return name;
         }

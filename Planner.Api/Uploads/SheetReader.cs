@@ -91,8 +91,8 @@ internal sealed class SheetReader : IDisposable
                 case 2 when _section == "sheetData" && _reader.LocalName == "row":
                     return ReadRow();
                 case 2 when _section == "cols" && _reader.LocalName == "col" && Hidden():
-                    var min = Number(_reader.GetAttribute("min"), 1, MaxColumn, "a column number");
-                    _hiddenColumns.Add((min, Number(_reader.GetAttribute("max"), min, MaxColumn, "a column number")));
+                    var min = Number(_reader.GetAttribute("min"), 1, MaxColumn, "WhatColumnNumber");
+                    _hiddenColumns.Add((min, Number(_reader.GetAttribute("max"), min, MaxColumn, "WhatColumnNumber")));
                     Count(1);
                     break;
                 case 2 when _section == "mergeCells" && _reader.LocalName == "mergeCell":
@@ -107,9 +107,9 @@ internal sealed class SheetReader : IDisposable
 
     private SheetRow ReadRow()
     {
-        var number = _reader.GetAttribute("r") is { } r ? Number(r, 1, MaxRowNumber, "a row number") : _lastRow + 1;
+        var number = _reader.GetAttribute("r") is { } r ? Number(r, 1, MaxRowNumber, "WhatRowNumber") : _lastRow + 1;
         if (number <= _lastRow)
-            throw Damaged($"lists row {number:N0} after row {_lastRow:N0}");
+            throw Damaged("RowAfterRow", number, _lastRow);
         _lastRow = number;
         var hidden = Hidden();
         var cells = new List<SheetCell>();
@@ -123,7 +123,7 @@ internal sealed class SheetReader : IDisposable
                     var cell = ReadCell(number, cells.Count > 0 ? cells[^1].Column : 0);
                     if (cells.Count > 0 && cell.Column <= cells[^1].Column)
                     {
-                        throw Damaged($"lists the cells of row {number:N0} out of order");
+                        throw Damaged("CellsOutOfOrder", number);
                     }
                     cells.Add(cell);
                     if (!cell.IsEmpty)
@@ -135,8 +135,7 @@ internal sealed class SheetReader : IDisposable
         if (row.HasData && number > 1 && (++_rowsWithData > _limits.MaxRows || number - 1 > _limits.MaxRows))
         {
             throw new UploadRejected(
-                $"The sheet {Sheet} has data in row {number:N0}: more than {_limits.MaxRows:N0} "
-                    + $"rows under its header, the limit ({UploadLimits.Section}:MaxRows). Split the upload.",
+                UploadText.Get("TooManyRows", Sheet, number, _limits.MaxRows, UploadLimits.Section),
                 StatusCodes.Status413PayloadTooLarge
             );
         }
@@ -148,9 +147,9 @@ internal sealed class SheetReader : IDisposable
         Count(1);
         var column = _reader.GetAttribute("r") is { } reference ? Column(reference, row) : previousColumn + 1;
         if (column > MaxColumn)
-            throw Damaged($"has a cell past column XFD in row {row:N0}");
+            throw Damaged("PastXfd", row);
         var type = _reader.GetAttribute("t") ?? "n";
-        var style = _reader.GetAttribute("s") is { } s ? Number(s, 0, int.MaxValue, "a style number") : 0;
+        var style = _reader.GetAttribute("s") is { } s ? Number(s, 0, int.MaxValue, "WhatStyleNumber") : 0;
         var (value, inline, formula) = ReadCellContent();
         return type switch
         {
@@ -261,10 +260,7 @@ internal sealed class SheetReader : IDisposable
         var count = _package.SharedStrings.Count;
         if (!int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) || i >= count)
         {
-            throw Damaged(
-                $"refers in cell {ColumnLetters(column)}{row} to shared string {index}, "
-                    + $"but the shared strings hold {count:N0}"
-            );
+            throw Damaged("SharedStringMissing", $"{ColumnLetters(column)}{row}", index, count);
         }
         return _package.SharedStrings[i];
     }
@@ -284,9 +280,7 @@ internal sealed class SheetReader : IDisposable
         if (_cells > _limits.MaxCells)
         {
             throw new UploadRejected(
-                $"The sheet {Sheet} holds more than {_limits.MaxCells:N0} cells, the limit "
-                    + $"({UploadLimits.Section}:MaxCells); remove what the template does not have, or split the "
-                    + $"upload.",
+                UploadText.Get("TooManyCells", Sheet, _limits.MaxCells, UploadLimits.Section),
                 StatusCodes.Status413PayloadTooLarge
             );
         }
@@ -295,7 +289,7 @@ internal sealed class SheetReader : IDisposable
     private int Number(string? text, int min, int max, string what) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
-            : throw Damaged($"has '{text}' where {what} belongs");
+            : throw Damaged("Misplaced", text ?? "", UploadText.Get(what));
 
     /// <summary>The column of a cell reference such as AB12, whose row must be the row it is in.</summary>
     private int Column(string reference, int row)
@@ -314,7 +308,7 @@ internal sealed class SheetReader : IDisposable
             || r != row
         )
         {
-            throw Damaged($"has the cell reference '{reference}' in row {row:N0}");
+            throw Damaged("BadReference", reference, row);
         }
         return column;
     }
@@ -327,8 +321,10 @@ internal sealed class SheetReader : IDisposable
         return letters;
     }
 
-    private UploadRejected Damaged(string what) =>
-        new($"The part {_part} (the sheet {Sheet}) {what}; the file is damaged: save it again from Excel.");
+    /// <summary>The sheet's XML is not what Excel writes: the file is refused, naming the part and what it
+    /// has.</summary>
+    private UploadRejected Damaged(string what, params object[] args) =>
+        new(UploadText.Get("Damaged", _part, Sheet, UploadText.Get(what, args)));
 
     public void Dispose() => _reader.Dispose();
 }

@@ -23,21 +23,21 @@ public static class UploadGuard
     private const string ContentTypesPart = "/[Content_Types].xml";
     private const long RatioFloor = 1024 * 1024;
     private const int MaxParts = 10_000;
-    private const string SaveAgain = "the file is damaged: save it again from Excel.";
 
-    /// <summary>What a part must never be, by the last segment of a relationship type pointing at it.</summary>
+    /// <summary>What a part must never be (the key of its words in <see cref="UploadText"/>), by the last segment of a
+    /// relationship type pointing at it.</summary>
     private static readonly Dictionary<string, string> ForbiddenRelationships = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["vbaProject"] = "macros (a VBA project)",
-        ["vbaProjectSignature"] = "macros (a VBA project's signature)",
-        ["xlMacrosheet"] = "macros (an Excel 4 macro sheet)",
-        ["xlIntlMacrosheet"] = "macros (an Excel 4 macro sheet)",
-        ["dialogsheet"] = "macros (a dialog sheet)",
-        ["attachedToolbars"] = "macros (attached toolbars)",
-        ["control"] = "ActiveX controls",
-        ["activeXControlBinary"] = "ActiveX controls",
-        ["oleObject"] = "embedded objects (OLE)",
-        ["package"] = "embedded documents",
+        ["vbaProject"] = "ForbiddenVba",
+        ["vbaProjectSignature"] = "ForbiddenVbaSignature",
+        ["xlMacrosheet"] = "ForbiddenMacroSheet",
+        ["xlIntlMacrosheet"] = "ForbiddenMacroSheet",
+        ["dialogsheet"] = "ForbiddenDialogSheet",
+        ["attachedToolbars"] = "ForbiddenToolbars",
+        ["control"] = "ForbiddenActiveX",
+        ["activeXControlBinary"] = "ForbiddenActiveX",
+        ["oleObject"] = "ForbiddenOle",
+        ["package"] = "ForbiddenPackage",
     };
 
     /// <summary>Programs a part could be declared as; a capacity report embeds none.</summary>
@@ -55,24 +55,26 @@ public static class UploadGuard
         "application/hta",
     };
 
-    /// <summary>What a part declared as <paramref name="contentType"/> is, when no upload may carry it.</summary>
+    /// <summary>What a part declared as <paramref name="contentType"/> is (the key of its words), when no upload may
+    /// carry it.</summary>
     private static string? Forbidden(string contentType)
     {
         var t = MediaType(contentType).ToLowerInvariant();
         return t switch
         {
-            _ when t.Contains("macroenabled", StringComparison.Ordinal) => "macros (a macro-enabled workbook, .xlsm)",
-            _ when t.StartsWith("application/vnd.ms-office.vbaproject", StringComparison.Ordinal) =>
-                "macros (a VBA project)",
-            _ when t.Contains("macrosheet", StringComparison.Ordinal) => "macros (an Excel 4 macro sheet)",
-            _ when t.EndsWith("dialogsheet+xml", StringComparison.Ordinal) => "macros (a dialog sheet)",
-            "application/vnd.ms-excel.attachedtoolbars" => "macros (attached toolbars)",
-            _ when t.StartsWith("application/vnd.ms-office.activex", StringComparison.Ordinal) => "ActiveX controls",
-            "application/vnd.openxmlformats-officedocument.oleobject" => "embedded objects (OLE)",
-            _ when Programs.Contains(t) => "an embedded program",
+            _ when t.Contains("macroenabled", StringComparison.Ordinal) => MacroEnabled,
+            _ when t.StartsWith("application/vnd.ms-office.vbaproject", StringComparison.Ordinal) => "ForbiddenVba",
+            _ when t.Contains("macrosheet", StringComparison.Ordinal) => "ForbiddenMacroSheet",
+            _ when t.EndsWith("dialogsheet+xml", StringComparison.Ordinal) => "ForbiddenDialogSheet",
+            "application/vnd.ms-excel.attachedtoolbars" => "ForbiddenToolbars",
+            _ when t.StartsWith("application/vnd.ms-office.activex", StringComparison.Ordinal) => "ForbiddenActiveX",
+            "application/vnd.openxmlformats-officedocument.oleobject" => "ForbiddenOle",
+            _ when Programs.Contains(t) => "ForbiddenProgram",
             _ => null,
         };
     }
+
+    private const string MacroEnabled = "ForbiddenXlsm";
 
     /// <summary>The checked package of <paramref name="content"/>, or an <see cref="UploadRejected"/>.</summary>
     public static UploadPackage Open(byte[] content, UploadLimits limits)
@@ -96,7 +98,7 @@ public static class UploadGuard
 
             var workbook = Workbook(relationships.GetValueOrDefault("/") ?? [], parts, types);
             var package = UploadPackage.Read(content, zip, parts, types, relationships, workbook, limits);
-            package.Measure(CapacityTemplate.SheetName);
+            package.Measure(CapacityTemplate.SheetNameIn(CapacityTemplate.IsChinese(package.Sheets)));
             return package;
         }
         catch
@@ -113,16 +115,11 @@ public static class UploadGuard
         limits.CheckFileSize(content.LongLength);
         if (content.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xD0, 0xCF, 0x11, 0xE0]))
         {
-            throw new UploadRejected(
-                "The file is an old-style .xls workbook or a password-protected one; "
-                    + "save it as an Excel workbook (.xlsx) without a password."
-            );
+            throw new UploadRejected(UploadText.Get("OldXls"));
         }
         if (!content.AsSpan().StartsWith("PK\u0003\u0004"u8))
         {
-            throw new UploadRejected(
-                "The file is not an Excel workbook (.xlsx): use the capacity template and save it as .xlsx."
-            );
+            throw new UploadRejected(UploadText.Get("NotXlsx"));
         }
     }
 
@@ -131,19 +128,13 @@ public static class UploadGuard
     {
         foreach (var name in parts.Keys)
         {
-            var type = types.Of(name)
-                ?? throw new UploadRejected(
-                    $"The part {name} has no content type in [Content_Types].xml, so it is no part of a workbook; "
-                        + "the file is damaged or was altered: save it again from Excel."
-                );
+            var type = types.Of(name) ?? throw new UploadRejected(UploadText.Get("NoContentType", name));
             if (Forbidden(type) is { } what)
             {
                 throw new UploadRejected(
-                    what.StartsWith("macros (a macro-enabled", StringComparison.Ordinal)
-                        ? $"The workbook is macro-enabled (.xlsm: {name} is declared {type}); "
-                            + "save it as an Excel workbook (.xlsx) without macros."
-                        : $"The workbook contains {what}: the part {name} is declared {type}. "
-                            + "Save it as an Excel workbook (.xlsx) without them."
+                    what == MacroEnabled
+                        ? UploadText.Get("MacroEnabled", name, type)
+                        : UploadText.Get("ContainsPart", UploadText.Get(what), name, type)
                 );
             }
         }
@@ -164,9 +155,14 @@ public static class UploadGuard
             {
                 var what = ForbiddenRelationships[LastSegment(forbidden.Type)];
                 throw new UploadRejected(
-                    $"The workbook contains {what}: {name} relates "
-                        + $"{(source == "/" ? "the package" : source)} to {forbidden.Target} as {forbidden.Type}. "
-                        + "Save it as an Excel workbook (.xlsx) without them."
+                    UploadText.Get(
+                        "ContainsRelationship",
+                        UploadText.Get(what),
+                        name,
+                        source == "/" ? UploadText.Get("ThePackage") : source,
+                        forbidden.Target,
+                        forbidden.Type
+                    )
                 );
             }
             relationships[source] = read;
@@ -193,22 +189,15 @@ public static class UploadGuard
     )
     {
         var officeDocument = root.FirstOrDefault(r => LastSegment(r.Type) == "officeDocument" && !r.External)
-            ?? throw new UploadRejected(
-                "The file is not an Excel workbook (.xlsx): its /_rels/.rels names no main document. Save as .xlsx."
-            );
+            ?? throw new UploadRejected(UploadText.Get("NoMainDocument"));
         if (officeDocument.Part is not { } workbook || !parts.ContainsKey(workbook))
         {
-            throw new UploadRejected(
-                $"The file's main document {officeDocument.Target} (in /_rels/.rels) is not in the file; {SaveAgain}"
-            );
+            throw new UploadRejected(UploadText.Get("MainDocumentMissing", officeDocument.Target));
         }
         var type = types.Of(workbook)!;
         if (!string.Equals(MediaType(type), WorkbookType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new UploadRejected(
-                "The file is not an Excel workbook (.xlsx) (a template, add-in or other document "
-                    + $"type: {type}); save it as .xlsx."
-            );
+            throw new UploadRejected(UploadText.Get("NotWorkbookType", type));
         }
         return workbook;
     }
@@ -218,10 +207,7 @@ public static class UploadGuard
     {
         if (zip.Entries.Count > MaxParts)
         {
-            throw new UploadRejected(
-                $"The workbook has {zip.Entries.Count:N0} parts; a capacity report has a few "
-                    + $"dozen, and more than {MaxParts:N0} are refused."
-            );
+            throw new UploadRejected(UploadText.Get("TooManyParts", zip.Entries.Count, MaxParts));
         }
         var parts = new Dictionary<string, ZipArchiveEntry>(StringComparer.OrdinalIgnoreCase);
         long total = 0;
@@ -235,10 +221,8 @@ public static class UploadGuard
             {
                 throw new UploadRejected(
                     string.Equals(other.FullName, entry.FullName, StringComparison.Ordinal)
-                        ? $"The file holds the part {name} twice; it is damaged or crafted."
-                        : $"The parts /{other.FullName} and /{entry.FullName} differ only in case, which makes them "
-                            + $"one "
-                            + "name in a workbook package; the file is refused."
+                        ? UploadText.Get("PartTwice", name)
+                        : UploadText.Get("PartsCase", other.FullName, entry.FullName)
                 );
             }
             parts[name] = entry;
@@ -247,8 +231,7 @@ public static class UploadGuard
             if (entry.Length > RatioFloor && ratio > limits.MaxRatio)
             {
                 throw new UploadRejected(
-                    $"The part {name} unpacks {ratio:0}-fold; more than {limits.MaxRatio:0} "
-                        + $"({UploadLimits.Section}:MaxRatio) is refused as a zip bomb.",
+                    UploadText.Get("ZipBomb", name, ratio, limits.MaxRatio, UploadLimits.Section),
                     StatusCodes.Status413PayloadTooLarge
                 );
             }
@@ -256,17 +239,18 @@ public static class UploadGuard
         if (total > limits.MaxUncompressedBytes)
         {
             throw new UploadRejected(
-                $"The workbook unpacks to {UploadLimits.Megabytes(total)}; the limit is "
-                    + $"{UploadLimits.Megabytes(limits.MaxUncompressedBytes)} "
-                    + $"({UploadLimits.Section}:MaxUncompressedBytes).",
+                UploadText.Get(
+                    "Unpacked",
+                    UploadLimits.Megabytes(total),
+                    UploadLimits.Megabytes(limits.MaxUncompressedBytes),
+                    UploadLimits.Section
+                ),
                 StatusCodes.Status413PayloadTooLarge
             );
         }
         if (!parts.ContainsKey(ContentTypesPart))
         {
-            throw new UploadRejected(
-                "The file is a zip archive but not an Excel workbook (.xlsx): it has no [Content_Types].xml."
-            );
+            throw new UploadRejected(UploadText.Get("NoContentTypes"));
         }
         return parts;
     }
@@ -314,9 +298,7 @@ public static class UploadGuard
             }
             if (types.Defaults.Count + types.Overrides.Count > 2 * MaxParts)
             {
-                throw new UploadRejected(
-                    $"The part {ContentTypesPart} declares more types than a workbook has parts; the file is refused."
-                );
+                throw new UploadRejected(UploadText.Get("TooManyTypes", ContentTypesPart));
             }
         }
         return types;
@@ -346,10 +328,7 @@ public static class UploadGuard
             );
             if (list.Count > MaxParts)
             {
-                throw new UploadRejected(
-                    $"The part {name} holds more than {MaxParts:N0} relationships; a workbook has "
-                        + "a few dozen. The file is refused."
-                );
+                throw new UploadRejected(UploadText.Get("TooManyRelationships", name, MaxParts));
             }
         }
         return list;

@@ -56,7 +56,7 @@ public sealed record UploadLimits
         if (bytes > MaxBytes)
         {
             throw new UploadRejected(
-                $"The file is {Megabytes(bytes)}; the limit is {Megabytes(MaxBytes)} ({Section}:MaxBytes).",
+                UploadText.Get("FileTooLarge", Megabytes(bytes), Megabytes(MaxBytes), Section),
                 StatusCodes.Status413PayloadTooLarge
             );
         }

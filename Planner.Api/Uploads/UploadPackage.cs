@@ -21,8 +21,6 @@ internal enum NumberShown
 /// </summary>
 public sealed class UploadPackage : IDisposable
 {
-    private const string SaveAgain = "the file is damaged: save it again from Excel.";
-
     private readonly ZipArchive _zip;
     private readonly Dictionary<string, ZipArchiveEntry> _parts;
     private readonly DeclaredTypes _types;
@@ -103,10 +101,7 @@ public sealed class UploadPackage : IDisposable
             return null;
         if (r.External || r.Part is null || !_parts.ContainsKey(r.Part))
         {
-            throw new UploadRejected(
-                $"The workbook's relationship {r.Id} to its {type} ({r.Target}, in the "
-                    + $"relationships of {source}) points at no part of the file; {SaveAgain}"
-            );
+            throw new UploadRejected(UploadText.Get("BrokenRelationship", r.Id, type, r.Target, source));
         }
         return r.Part;
     }
@@ -115,15 +110,10 @@ public sealed class UploadPackage : IDisposable
     internal SheetReader OpenSheet(string name)
     {
         var r = _sheetRelationships.GetValueOrDefault(name)
-            ?? throw new UploadRejected(
-                $"The workbook lists the sheet {name} without a relationship to its part; {SaveAgain}"
-            );
+            ?? throw new UploadRejected(UploadText.Get("SheetNoRelationship", name));
         if (r.External || r.Part is null || !_parts.TryGetValue(r.Part, out var entry))
         {
-            throw new UploadRejected(
-                $"The workbook's relationship {r.Id} to the sheet {name} points at {r.Target}, "
-                    + $"which is not a part of the file; {SaveAgain}"
-            );
+            throw new UploadRejected(UploadText.Get("SheetRelationshipBroken", r.Id, name, r.Target));
         }
         var type = _types.Of(r.Part)!;
         if (
@@ -131,9 +121,7 @@ public sealed class UploadPackage : IDisposable
             || !string.Equals(MediaType(type), WorksheetType, StringComparison.OrdinalIgnoreCase)
         )
         {
-            throw new UploadRejected(
-                $"The sheet {name} ({r.Part}, {type}) is not a worksheet; upload the capacity template."
-            );
+            throw new UploadRejected(UploadText.Get("NotWorksheet", name, r.Part, type));
         }
         return new SheetReader(entry, r.Part, name, this, _limits);
     }
@@ -145,9 +133,7 @@ public sealed class UploadPackage : IDisposable
         if (Characters > _limits.MaxCharacters)
         {
             throw new UploadRejected(
-                "The workbook's text (the data sheet's cells and the shared strings) runs past "
-                    + $"{_limits.MaxCharacters:N0} characters, the limit ({UploadLimits.Section}:MaxCharacters); "
-                    + "shorten the notes or split the upload.",
+                UploadText.Get("TooManyCharacters", _limits.MaxCharacters, UploadLimits.Section),
                 StatusCodes.Status413PayloadTooLarge
             );
         }
@@ -193,7 +179,7 @@ public sealed class UploadPackage : IDisposable
                 sheets.Add((reader.GetAttribute("name") ?? "", RelationshipId(reader)));
                 if (sheets.Count > 1000)
                 {
-                    throw new UploadRejected($"The part {part} lists more than 1,000 sheets; the template has two.");
+                    throw new UploadRejected(UploadText.Get("TooManySheets", part));
                 }
             }
         }
@@ -241,9 +227,7 @@ public sealed class UploadPackage : IDisposable
                     xfs.Add(id);
                 if (formats.Count + xfs.Count > 130_000)
                 {
-                    throw new UploadRejected(
-                        $"The part {part} holds more cell formats than Excel allows (64,000); the file is refused."
-                    );
+                    throw new UploadRejected(UploadText.Get("TooManyFormats", part));
                 }
             }
         }
@@ -355,8 +339,7 @@ public sealed class UploadPackage : IDisposable
             if (strings.Count > _limits.MaxCells)
             {
                 throw new UploadRejected(
-                    $"The shared strings ({part}) hold more than {_limits.MaxCells:N0} strings, "
-                        + $"more than the cells allowed ({UploadLimits.Section}:MaxCells); the file is refused.",
+                    UploadText.Get("TooManyStrings", part, _limits.MaxCells, UploadLimits.Section),
                     StatusCodes.Status413PayloadTooLarge
                 );
             }

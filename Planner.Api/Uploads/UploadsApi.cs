@@ -45,7 +45,6 @@ public static class UploadsApi
             {
                 var http = rejected.HttpContext;
                 http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                var uploads = $"{limits.MaxConcurrent} upload{(limits.MaxConcurrent == 1 ? "" : "s")}";
                 var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
                 await problems.WriteAsync(
                     new ProblemDetailsContext
@@ -54,10 +53,13 @@ public static class UploadsApi
                         ProblemDetails = new ProblemDetails
                         {
                             Status = StatusCodes.Status429TooManyRequests,
-                            Title = "Too many uploads at once",
-                            Detail =
-                                $"Planner reads {uploads} at a time ({UploadLimits.Section}:MaxConcurrent) and all "
-                                + $"are busy; nothing was read or saved. Try again in {RetryAfterSeconds} seconds.",
+                            Title = UploadText.Get("BusyTitle"),
+                            Detail = UploadText.Get(
+                                limits.MaxConcurrent == 1 ? "BusyOne" : "Busy",
+                                limits.MaxConcurrent,
+                                UploadLimits.Section,
+                                RetryAfterSeconds
+                            ),
                         },
                     }
                 );
@@ -119,16 +121,17 @@ public static class UploadsApi
             if (own.Count == 0)
             {
                 return TypedResults.Problem(
-                    "You report for no hospital; ask a planner to add yours to your user.",
-                    statusCode: StatusCodes.Status403Forbidden
+                    UploadText.Get("NoHospitals"),
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: UploadText.Get("ForbiddenTitle")
                 );
             }
             if (codes.FirstOrDefault(c => !own.Contains(c)) is { } other)
             {
                 return TypedResults.Problem(
-                    $"Hospital {other} is not one of yours; you report for "
-                        + $"{string.Join(", ", own.Order(StringComparer.Ordinal))}.",
-                    statusCode: StatusCodes.Status403Forbidden
+                    UploadText.Get("NotYours", other, string.Join(", ", own.Order(StringComparer.Ordinal))),
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: UploadText.Get("ForbiddenTitle")
                 );
             }
             if (codes.Count == 0)
@@ -142,7 +145,11 @@ public static class UploadsApi
         }
         catch (PlannerException e)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+            return TypedResults.Problem(
+                e.Message,
+                statusCode: StatusCodes.Status404NotFound,
+                title: UploadText.Get("NotFoundTitle")
+            );
         }
     }
 
@@ -172,15 +179,17 @@ public static class UploadsApi
         {
             // The form reader's own limits (FormOptions), the multipart body's among them.
             return TypedResults.Problem(
-                $"The form cannot be read: {e.Message}",
-                statusCode: StatusCodes.Status400BadRequest
+                UploadText.Get("FormUnreadable", e.Message),
+                statusCode: StatusCodes.Status400BadRequest,
+                title: UploadText.Get("RefusedTitle")
             );
         }
         if (file is null)
         {
             return TypedResults.Problem(
-                "Send the filled template as the multipart form field 'file'.",
-                statusCode: StatusCodes.Status400BadRequest
+                UploadText.Get("NoFile"),
+                statusCode: StatusCodes.Status400BadRequest,
+                title: UploadText.Get("RefusedTitle")
             );
         }
         try
@@ -192,13 +201,13 @@ public static class UploadsApi
             return TypedResults.Problem(
                 e.Message,
                 statusCode: StatusCodes.Status400BadRequest,
-                title: "The upload has problems",
+                title: UploadText.Get("ProblemsTitle"),
                 extensions: new Dictionary<string, object?> { ["errors"] = e.Errors, ["errorsNotListed"] = e.NotListed }
             );
         }
         catch (UploadRejected e)
         {
-            return TypedResults.Problem(e.Message, statusCode: e.Status, title: "The file was refused");
+            return TypedResults.Problem(e.Message, statusCode: e.Status, title: UploadText.Get("RefusedTitle"));
         }
     }
 
@@ -239,10 +248,14 @@ public static class UploadsApi
 
     private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) =>
         TypedResults.Problem(
-            $"The request is {(bytes is { } b ? UploadLimits.Megabytes(b) : "larger than allowed")}; "
-                + $"a file may be at most {UploadLimits.Megabytes(limits.MaxBytes)} ({UploadLimits.Section}:MaxBytes).",
+            UploadText.Get(
+                bytes is null ? "RequestTooLargeUnknown" : "RequestTooLarge",
+                bytes is { } b ? UploadLimits.Megabytes(b) : "",
+                UploadLimits.Megabytes(limits.MaxBytes),
+                UploadLimits.Section
+            ),
             statusCode: StatusCodes.Status413PayloadTooLarge,
-            title: "The file was refused"
+            title: UploadText.Get("RefusedTitle")
         );
 
     /// <summary>An accepted upload as listed.</summary>

@@ -16,9 +16,9 @@ internal static class UploadFiles
     /// <summary>The sample's PPE products, the template's product columns.</summary>
     public static readonly string[] Products = ["COVERALL", "GLOVES", "GOGGLES", "N95", "SURGICAL"];
 
-    /// <summary>The template's header row, for a workbook written by hand.</summary>
+    /// <summary>The English template's header row, for a workbook written by hand (its sheet is "Capacity").</summary>
     public static List<object?> HeaderRow() =>
-        CapacityTemplate.Columns(Products).Select(c => (object?)c.Title).ToList();
+        CapacityTemplate.Columns(Products).Select(c => (object?)c.English).ToList();
 
     /// <summary>H-0001's report as a row of a workbook written by hand: its identity, <paramref name="date"/>, then
     /// its counts as numbers (ICU beds occupied at index 9); the template's later columns are left empty.</summary>
@@ -39,7 +39,7 @@ internal static class UploadFiles
     /// held ones).</summary>
     public static void Report(XLWorkbook workbook, DateTime date, int? rows = null)
     {
-        var ws = workbook.Worksheet("Capacity");
+        var ws = workbook.Worksheet(1);
         var last = ws.LastRowUsed()!.RowNumber();
         for (var row = 2; row <= (rows is { } n ? Math.Min(last, 1 + n) : last); row++)
         {
@@ -65,7 +65,7 @@ internal static class UploadFiles
     public static List<string> Hospitals(byte[] template)
     {
         using var book = new XLWorkbook(new MemoryStream(template));
-        var sheet = book.Worksheet("Capacity");
+        var sheet = book.Worksheet(1);
         return Enumerable
             .Range(2, sheet.LastRowUsed()!.RowNumber() - 1)
             .Select(r => sheet.Cell(r, 1).GetString())
