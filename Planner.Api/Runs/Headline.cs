@@ -29,108 +29,115 @@ public sealed record Headline(IReadOnlyList<Headline.Product> Products, IReadOnl
         string ProductNameEn,
         int Tier,
         double Demand,
-        double Served
+        double Served,
+        bool InProvince
     )
     {
         public double Shortfall => Demand - Served;
     }
 
-    private const string TiersSql = """
-        SELECT a.product_code AS Code, p.name AS Name, p.name_en AS NameEn, p.unit AS Unit, p.unit_zh AS UnitZh,
-               a.tier AS Number, t.name AS TierName, t.name_en AS TierNameEn,
-               SUM(a.demand) AS Demand, SUM(a.served) AS Served
-        FROM plan_allocations a
-        JOIN products p ON p.code = a.product_code
-        JOIN priority_tiers t ON t.tier = a.tier
-        JOIN regions r ON r.code = a.destination_code
-        WHERE a.run_id = @runId AND (@city IS NULL OR r.parent_code = @city)
-        GROUP BY a.product_code, p.name, p.name_en, p.unit, p.unit_zh, a.tier, t.name, t.name_en
-        ORDER BY a.product_code, a.tier
+    // One pass over the run's allocations (about 23,000 rows for 14 days), grouped by county, product and tier;
+    // the names come from the small tables.
+    private const string LinesSql = """
+        SELECT destination_code AS County, product_code AS Product, tier AS Tier,
+               SUM(demand) AS Demand, SUM(served) AS Served
+        FROM plan_allocations WHERE run_id = @runId
+        GROUP BY destination_code, product_code, tier
         """;
 
-    private const string GapsSql = """
-        SELECT a.destination_code AS County, r.name AS Name, r.name_en AS NameEn, a.product_code AS Product,
-               p.name AS ProductName, p.name_en AS ProductNameEn, a.tier AS Tier,
-               SUM(a.demand) AS Demand, SUM(a.served) AS Served
-        FROM plan_allocations a
-        JOIN products p ON p.code = a.product_code
-        JOIN regions r ON r.code = a.destination_code
-        WHERE a.run_id = @runId AND (@city IS NULL OR r.parent_code = @city)
-        GROUP BY a.destination_code, r.name, r.name_en, a.product_code, p.name, p.name_en, a.tier
-        HAVING SUM(a.demand) - SUM(a.served) >= 1
-        ORDER BY a.tier, SUM(a.demand) - SUM(a.served) DESC, a.destination_code, a.product_code
-        LIMIT @limit
+    private const string NamesSql = """
+        SELECT code AS Code, name AS Name, name_en AS NameEn, parent_code AS Parent FROM regions
+        WHERE level IN ('county', 'external');
+        SELECT code AS Code, name AS Name, name_en AS NameEn, unit AS Unit, unit_zh AS UnitZh FROM products;
+        SELECT tier AS Number, name AS Name, name_en AS NameEn FROM priority_tiers ORDER BY tier;
         """;
 
     /// <summary>The figures of run <paramref name="runId"/>, for one city or (null) the whole plan.</summary>
     public static async Task<Headline> ReadAsync(DbConnection db, string runId, string? city, int gaps = 10)
     {
-        var rows = await db.QueryAsync<Row>(TiersSql, new { runId, city });
-        var products = rows.GroupBy(r => r.Code)
+        using var names = await db.QueryMultipleAsync(NamesSql);
+        var regions = (await names.ReadAsync<Place>()).ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var products = (await names.ReadAsync<Item>()).ToDictionary(p => p.Code, StringComparer.Ordinal);
+        var tiers = (await names.ReadAsync<TierRow>()).ToList();
+        var lines = (await db.QueryAsync<Line>(LinesSql, new { runId }))
+            .Where(l => regions.TryGetValue(l.County, out var r) && (city is null || r.Parent == city))
+            .ToList();
+        var byProduct = lines
+            .GroupBy(l => l.Product)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
             {
-                var first = g.First();
-                var unit = Localization.Texts.Chinese && first.UnitZh.Length > 0 ? first.UnitZh : first.Unit;
-                return new Product(
-                    g.Key,
-                    first.Name,
-                    first.NameEn,
-                    unit,
-                    g.Select(r => new Tier((int)r.Number, r.TierName, r.TierNameEn, r.Demand, r.Served)).ToList()
-                );
+                var p = products[g.Key];
+                var unit = Localization.Texts.Chinese && p.UnitZh.Length > 0 ? p.UnitZh : p.Unit;
+                var byTier = tiers
+                    .Select(t =>
+                    {
+                        var rows = g.Where(l => l.Tier == t.Number).ToList();
+                        return new Tier(
+                            (int)t.Number,
+                            t.Name,
+                            t.NameEn,
+                            rows.Sum(l => l.Demand),
+                            rows.Sum(l => l.Served)
+                        );
+                    })
+                    .ToList();
+                return new Product(g.Key, p.Name, p.NameEn, unit, byTier);
             })
             .ToList();
-        var largest = await db.QueryAsync<GapRow>(
-            GapsSql,
-            new
-            {
-                runId,
-                city,
-                limit = gaps,
-            }
-        );
-        return new Headline(
-            products,
-            largest
-                .Select(g => new Gap(
-                    g.County,
-                    g.Name,
-                    g.NameEn,
-                    g.Product,
-                    g.ProductName,
-                    g.ProductNameEn,
-                    (int)g.Tier,
-                    g.Demand,
-                    g.Served
-                ))
-                .ToList()
-        );
+        var largest = lines
+            .Where(l => l.Demand - l.Served >= 1)
+            .OrderBy(l => l.Tier)
+            .ThenByDescending(l => l.Demand - l.Served)
+            .ThenBy(l => l.County, StringComparer.Ordinal)
+            .ThenBy(l => l.Product, StringComparer.Ordinal)
+            .Take(gaps)
+            .Select(l => new Gap(
+                l.County,
+                regions[l.County].Name,
+                regions[l.County].NameEn,
+                l.Product,
+                products[l.Product].Name,
+                products[l.Product].NameEn,
+                (int)l.Tier,
+                l.Demand,
+                l.Served,
+                regions[l.County].Parent is not null
+            ))
+            .ToList();
+        return new Headline(byProduct, largest);
     }
 
-    private sealed class Row
+    private sealed class Line
+    {
+        public string County { get; set; } = "";
+        public string Product { get; set; } = "";
+        public long Tier { get; set; }
+        public double Demand { get; set; }
+        public double Served { get; set; }
+    }
+
+    private sealed class Place
+    {
+        public string Code { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string? NameEn { get; set; }
+        public string? Parent { get; set; }
+    }
+
+    private sealed class Item
     {
         public string Code { get; set; } = "";
         public string Name { get; set; } = "";
         public string NameEn { get; set; } = "";
         public string Unit { get; set; } = "";
         public string UnitZh { get; set; } = "";
-        public long Number { get; set; }
-        public string TierName { get; set; } = "";
-        public string TierNameEn { get; set; } = "";
-        public double Demand { get; set; }
-        public double Served { get; set; }
     }
 
-    private sealed class GapRow
+    private sealed class TierRow
     {
-        public string County { get; set; } = "";
+        public long Number { get; set; }
         public string Name { get; set; } = "";
-        public string? NameEn { get; set; }
-        public string Product { get; set; } = "";
-        public string ProductName { get; set; } = "";
-        public string ProductNameEn { get; set; } = "";
-        public long Tier { get; set; }
-        public double Demand { get; set; }
-        public double Served { get; set; }
+        public string NameEn { get; set; } = "";
     }
 }

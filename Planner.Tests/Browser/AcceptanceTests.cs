@@ -25,6 +25,15 @@ public partial class AcceptanceTests : HangfireTests
 
     private static bool Chinese(string language) => language == "zh-CN";
 
+    /// <summary>A 3-day plan recorded as a run (as the <c>plan</c> command makes it), listed on the plans
+    /// page.</summary>
+    private static async Task<PlanOutcome> PublishAsync(TestDatabase db)
+    {
+        var node = TestPlanner.Node(db);
+        await node.Get<Planner.Api.Startup.StartupWork>().PrepareAsync(_ => { }, Ct);
+        return await node.Executor().RunHereAsync(new PlanRequest(HorizonDays: 3), _ => { }, Ct);
+    }
+
     /// <summary>The Wenzhou officer: the map of their city's counties, a click on a county (its plan lines), then
     /// their city's workbook in the page's language.</summary>
     [Theory]
@@ -32,7 +41,7 @@ public partial class AcceptanceTests : HangfireTests
     public async Task WenzhouOfficer_OpensTheMap_ClicksACounty_AndDownloadsTheirWorkbook(string language)
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await TestPlanner.Node(db).RunAsync(new PlanRequest(Path.Combine(db.Directory, "out"), HorizonDays: 3), ct: Ct);
+        await PublishAsync(db);
         await using var browser = await BrowserSession.StartAsync(db);
         var driver = browser.Driver;
 
@@ -45,7 +54,10 @@ public partial class AcceptanceTests : HangfireTests
         Shot(browser, language, "wenzhou-map");
 
         var lucheng = driver.FindElement(By.CssSelector("figure.map svg a[href$='/counties/330302']"));
-        ((IJavaScriptExecutor)driver).ExecuteScript("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", lucheng);
+        ((IJavaScriptExecutor)driver).ExecuteScript(
+            "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))",
+            lucheng
+        );
         browser.Until(d => d.Url.EndsWith("/counties/330302", StringComparison.Ordinal), "the county's page");
         var main = driver.FindElement(By.TagName("main")).Text;
         Assert.Contains(Chinese(language) ? "鹿城区" : "Lucheng", main, StringComparison.Ordinal);
@@ -67,7 +79,7 @@ public partial class AcceptanceTests : HangfireTests
     public async Task PagesInChinese_ShowNoEnglishWords()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var plan = await TestPlanner.Node(db).RunAsync(new PlanRequest(HorizonDays: 3), ct: Ct);
+        var plan = await PublishAsync(db);
         await using var browser = await BrowserSession.StartAsync(db);
         var driver = browser.Driver;
         browser.SignIn("planner", "planner-2020", "zh-CN");
@@ -101,11 +113,7 @@ public partial class AcceptanceTests : HangfireTests
     /// <summary>Words of two or more Latin letters that are not codes (upper case: N95, COVERALL, CLP), ids
     /// (req-…, baseline) or the names of things that have no Chinese (Planner, English, the solvers).</summary>
     internal static IEnumerable<string> EnglishWords(string text) =>
-        Word()
-            .Matches(text)
-            .Select(m => m.Value)
-            .Where(w => !Code().IsMatch(w) && !Allowed.Contains(w))
-            .Distinct();
+        Word().Matches(text).Select(m => m.Value).Where(w => !Code().IsMatch(w) && !Allowed.Contains(w)).Distinct();
 
     private static readonly HashSet<string> Allowed = new(StringComparer.Ordinal)
     {
