@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using System.Xml.Linq;
+using Dapper;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Planner.Api.Access;
@@ -36,7 +37,8 @@ public static partial class PagesBenchmark
     private const double PageTarget = 300;
     private const double MapTarget = 200;
 
-    /// <summary>A sample user (README, "Signing in") and, for the city page, an officer of Wenzhou made for it.</summary>
+    /// <summary>The sample users (README, "Signing in") have no city officer of Wenzhou: one made for its
+    /// pages.</summary>
     private static readonly PlannerUser Wenzhou = new(
         "wenzhou",
         "温州市物资保障组调度员（基准测试）",
@@ -71,9 +73,10 @@ public static partial class PagesBenchmark
             var settings = Node.Create(("Planner:LocalDirectory", folder.FullName));
             var (requestId, pages) = await MeasurePagesAsync(settings, folder.FullName, requests, warmup, log);
             var maps = await MeasureMapsAsync(settings, requestId, requests, warmup, log);
+            var headline = await MeasureHeadlineAsync(settings, requestId, requests, warmup, log);
             var loadAfter = LoadAverage();
             log.WriteLine($"pages: load average after {loadAfter}");
-            var md = Markdown(args, requests, warmup, requestId, pages, maps, (loadBefore, loadAfter));
+            var md = Markdown(args, requests, warmup, requestId, pages, maps, headline, (loadBefore, loadAfter));
             Section.Publish(md, Heading, write, output);
             return 0;
         }
@@ -194,7 +197,8 @@ public static partial class PagesBenchmark
         return new Timing(clientMs.Order().ToList(), serverMs.Order().ToList(), bytes);
     }
 
-    /// <summary>What the server logged for the request to <paramref name="uri"/> (Hosting's "Request finished").</summary>
+    /// <summary>What the server logged for the request to <paramref name="uri"/> (Hosting's "Request
+    /// finished").</summary>
     private static async Task<double> ServerMsAsync(ChannelReader<(string Url, double Ms)> finished, Uri uri)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -221,6 +225,44 @@ public static partial class PagesBenchmark
 
     /// <summary>The map of the published plan, drawn for the province (90 counties) in this process, for each
     /// measure and language.</summary>
+    /// <summary>The run page's other reads: its headline figures (fill by product and tier, the largest gaps), for
+    /// the province and for Wenzhou, in Chinese; and how many allocation rows the plan has.</summary>
+    private static async Task<(long, List<(string, IReadOnlyList<double>)>)> MeasureHeadlineAsync(
+        Node settings,
+        string requestId,
+        int requests,
+        int warmup,
+        TextWriter log
+    )
+    {
+        await using var db = await settings.Planner.OpenAsync();
+        var plan = (
+            await PublishedPlans.LatestAsync(db, AccessSetup.Principal(Users.Samples[0].User, "bench"), 1)
+        ).Single(p => p.RequestId == requestId);
+        var allocations = await db.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM plan_allocations WHERE run_id = @run",
+            new { run = plan.RunId }
+        );
+        using var _ = Texts.Use(LocalizationSetup.Chinese);
+        var rows = new List<(string, IReadOnlyList<double>)>();
+        foreach (var city in new[] { null, Wenzhou.CityCode })
+        {
+            var ms = new List<double>();
+            for (var i = 0; i < warmup + requests; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await Planner.Api.Runs.Headline.ReadAsync(db, plan.RunId, city);
+                if (i >= warmup)
+                    ms.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            rows.Add((city is null ? "the province" : $"Wenzhou ({city})", ms.Order().ToList()));
+            log.WriteLine(
+                FormattableString.Invariant($"pages: headline {city ?? "province"}: median {Median(ms):0.0} ms")
+            );
+        }
+        return (allocations, rows);
+    }
+
     private static async Task<List<MapRow>> MeasureMapsAsync(
         Node settings,
         string requestId,
@@ -384,6 +426,7 @@ public static partial class PagesBenchmark
         string requestId,
         List<Row> pages,
         List<MapRow> maps,
+        (long Allocations, List<(string City, IReadOnlyList<double> Ms)> Rows) headline,
         (string Before, string After) load
     )
     {
@@ -432,6 +475,15 @@ public static partial class PagesBenchmark
                     + $"| {(P95(m.Ms) < MapTarget ? "yes" : "**no**")} |\n"
             );
         }
+        md.Append(
+            CultureInfo.InvariantCulture,
+            $"\nWhat else the run page reads: its headline figures (`Headline.ReadAsync`: fill by product and tier, "
+                + $"the 10 largest gaps; two aggregate queries over the plan's {headline.Allocations:N0} allocation "
+                + $"rows), in the same way, in Chinese.\n\n"
+                + $"| headline figures for | median ms | p95 ms |\n|---|---:|---:|\n"
+        );
+        foreach (var (city, ms) in headline.Rows)
+            md.Append(CultureInfo.InvariantCulture, $"| {city} | {Median(ms):0.0} | {P95(ms):0.0} |\n");
         md.Append('\n');
         return md.ToString();
     }
