@@ -442,20 +442,7 @@ public static partial class PagesBenchmark
                 + $"\"Request finished … ms\", switched on for this run). Target: under {PageTarget:0} ms. "
                 + $"Load average (1 / 5 / 15 min) before: {load.Before}; after: {load.After}.\n\n"
         );
-        md.Append(
-            "| page | user | language | KB | last byte median ms | last byte p95 ms | server median ms "
-                + "| server p95 ms | p95 under 300 ms |\n|---|---|---|---:|---:|---:|---:|---:|---|\n"
-        );
-        foreach (var (page, language, t) in pages)
-        {
-            var met = Math.Max(P95(t.Client), P95(t.Server)) < PageTarget ? "yes" : "**no**";
-            md.Append(
-                CultureInfo.InvariantCulture,
-                $"| {page.Name} (`{page.Path.Replace(requestId, "{id}", StringComparison.Ordinal)}`) "
-                    + $"| {page.User ?? "(anonymous)"} | {language} | {t.Bytes / 1024.0:0} | {Median(t.Client):0} "
-                    + $"| {P95(t.Client):0} | {Median(t.Server):0} | {P95(t.Server):0} | {met} |\n"
-            );
-        }
+        PageTable(md, requestId, pages);
         md.Append(
             CultureInfo.InvariantCulture,
             $"\nThe map alone: `SituationMap.DrawAsync` in the benchmark's process against the same database (the "
@@ -486,6 +473,25 @@ public static partial class PagesBenchmark
             md.Append(CultureInfo.InvariantCulture, $"| {city} | {Median(ms):0.0} | {P95(ms):0.0} |\n");
         md.Append('\n');
         return md.ToString();
+    }
+
+    /// <summary>Each page's times, <paramref name="requestId"/> shown as {id}.</summary>
+    private static void PageTable(StringBuilder md, string requestId, List<Row> pages)
+    {
+        md.Append(
+            "| page | user | language | KB | last byte median ms | last byte p95 ms | server median ms "
+                + "| server p95 ms | p95 under 300 ms |\n|---|---|---|---:|---:|---:|---:|---:|---|\n"
+        );
+        foreach (var (page, language, t) in pages)
+        {
+            var met = Math.Max(P95(t.Client), P95(t.Server)) < PageTarget ? "yes" : "**no**";
+            md.Append(
+                CultureInfo.InvariantCulture,
+                $"| {page.Name} (`{page.Path.Replace(requestId, "{id}", StringComparison.Ordinal)}`) "
+                    + $"| {page.User ?? "(anonymous)"} | {language} | {t.Bytes / 1024.0:0} | {Median(t.Client):0} "
+                    + $"| {P95(t.Client):0} | {Median(t.Server):0} | {P95(t.Server):0} | {met} |\n"
+            );
+        }
     }
 
     /// <summary>The load average over 1, 5 and 15 minutes (Linux), or "unknown".</summary>
