@@ -9,34 +9,33 @@ namespace Planner.Tests.Scenarios;
 /// names over their columns. The what-if plans from its own start date.</summary>
 public class CompareTests : HangfireTests
 {
+    /// <summary>Tier-1 demand in Shangcheng tripled, planned from 8 February for two days.</summary>
+    private static readonly object Surge = new
+    {
+        id = "surge",
+        name = "上城区危重症激增",
+        overrides = new
+        {
+            planStart = "2020-02-08",
+            demandMultipliers = new[]
+            {
+                new
+                {
+                    county = "330102",
+                    tier = 1,
+                    multiplier = 3.0,
+                },
+            },
+            horizonDays = 2,
+        },
+    };
+
     [Fact]
     public async Task ComparePage_ByDefault_TheLatestBaselineAgainstTheLatestWhatIf_InPercentagePoints()
     {
         await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
         using var api = await app.WithApiKeyAsync("planner");
-        using var created = await api.PostAsJsonAsync(
-            "/api/scenarios",
-            new
-            {
-                id = "surge",
-                name = "上城区危重症激增",
-                overrides = new
-                {
-                    planStart = "2020-02-08",
-                    demandMultipliers = new[]
-                    {
-                        new
-                        {
-                            county = "330102",
-                            tier = 1,
-                            multiplier = 3.0,
-                        },
-                    },
-                    horizonDays = 2,
-                },
-            },
-            Ct
-        );
+        using var created = await api.PostAsJsonAsync("/api/scenarios", Surge, Ct);
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var baseline = await RunAsync(app, api, "/api/scenarios/baseline/runs", new { days = 2 });
         var surge = await RunAsync(app, api, "/api/scenarios/surge/runs", new { });

@@ -61,33 +61,8 @@ public partial class ScenarioEditorTests : HangfireTests
         await using var app = await PulledAppAsync();
         using var planner = await app.SignedInAsync("planner", language: LocalizationSetup.Chinese);
         var token = await TestWebApp.TokenAsync(planner, "/scenarios/edit");
-        var cities = new[] { "330100", "330200", "330300", "330400", "330500", "330600", "330700" };
-        var counties = new[] { "330102", "330103", "330104", "330105", "330106", "330108" };
-        var fields = new List<KeyValuePair<string, string>>
-        {
-            new("__RequestVerificationToken", token),
-            new("NewId", "many"),
-            new("Name", "多地调整"),
-            new("PlanStart", "2020-02-05"),
-            new("UnavailableTeams", "T-001"),
-            new("UnavailableTeams", "T-004"),
-        };
-        for (var i = 0; i < cities.Length; i++)
-        {
-            fields.Add(new($"Production[{i}].Code", "N95"));
-            fields.Add(new($"Production[{i}].Scope", cities[i]));
-            fields.Add(new($"Production[{i}].Multiplier", $"0.{i + 1}"));
-        }
-        for (var i = 0; i < counties.Length; i++)
-        {
-            fields.Add(new($"Demand[{i}].Code", counties[i]));
-            fields.Add(new($"Demand[{i}].Scope", "1"));
-            fields.Add(new($"Demand[{i}].Multiplier", $"{i + 2}"));
-        }
-        // A blank row in the middle, as a form with a row left empty sends it, is dropped.
-        fields.Add(new($"Demand[{counties.Length}].Multiplier", ""));
-        fields.Add(new($"Demand[{counties.Length + 1}].Code", "330109"));
-        fields.Add(new($"Demand[{counties.Length + 1}].Multiplier", "1.5"));
+        var (cities, counties) = (ManyCities, ManyCounties);
+        var fields = ManyRows(token);
 
         using var added = await PostAsync(planner, [.. fields, new("add", "demand")]);
         var withRow = await added.Content.ReadAsStringAsync(Ct);
@@ -243,6 +218,52 @@ public partial class ScenarioEditorTests : HangfireTests
         Assert.Equal("自 2020-02-05 起；330102 第1级需求 ×3；计划期 3 天；按需求比例分配", chinese);
         using (Texts.Use(LocalizationSetup.Chinese))
             Assert.Equal("无调整", IndexModel.Describe(new ScenarioOverrides()));
+    }
+
+    private static readonly string[] ManyCities =
+    [
+        "330100",
+        "330200",
+        "330300",
+        "330400",
+        "330500",
+        "330600",
+        "330700",
+    ];
+    private static readonly string[] ManyCounties = ["330102", "330103", "330104", "330105", "330106", "330108"];
+
+    /// <summary>A new scenario with a row per city of <see cref="ManyCities"/> (N95 at 0.1, 0.2, …), a row per county
+    /// of <see cref="ManyCounties"/> (tier 1 at 2, 3, …), a blank row, then 330109 at 1.5; two teams out.</summary>
+    private static List<KeyValuePair<string, string>> ManyRows(string token)
+    {
+        var (cities, counties) = (ManyCities, ManyCounties);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("__RequestVerificationToken", token),
+            new("NewId", "many"),
+            new("Name", "多地调整"),
+            new("PlanStart", "2020-02-05"),
+            new("UnavailableTeams", "T-001"),
+            new("UnavailableTeams", "T-004"),
+        };
+        for (var i = 0; i < cities.Length; i++)
+        {
+            fields.Add(new($"Production[{i}].Code", "N95"));
+            fields.Add(new($"Production[{i}].Scope", cities[i]));
+            fields.Add(new($"Production[{i}].Multiplier", $"0.{i + 1}"));
+        }
+        for (var i = 0; i < counties.Length; i++)
+        {
+            fields.Add(new($"Demand[{i}].Code", counties[i]));
+            fields.Add(new($"Demand[{i}].Scope", "1"));
+            fields.Add(new($"Demand[{i}].Multiplier", $"{i + 2}"));
+        }
+        // A blank row in the middle, as a form with a row left empty sends it, is dropped.
+        fields.Add(new($"Demand[{counties.Length}].Multiplier", ""));
+        fields.Add(new($"Demand[{counties.Length + 1}].Code", "330109"));
+        fields.Add(new($"Demand[{counties.Length + 1}].Multiplier", "1.5"));
+
+        return fields;
     }
 
     /// <summary>The web app on a database whose feeds were pulled (the teams, and the reports a start date
