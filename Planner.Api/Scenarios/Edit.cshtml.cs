@@ -162,7 +162,7 @@ public sealed partial class EditModel(
         }
         catch (ScenarioInvalid e)
         {
-            Errors = e.Errors;
+            Errors = InFormOrder(e.Errors);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             ModelState.Clear();
             await LoadChoicesAsync(db, add: null);
@@ -316,6 +316,33 @@ public sealed partial class EditModel(
                 int.Parse(m.Groups["row"].Value, CultureInfo.InvariantCulture) + 1
             ]
             : text[$"Field.{field}"];
+
+    /// <summary>The fields in the order the form shows them.</summary>
+    private static readonly string[] FormOrder =
+    [
+        "id",
+        "name",
+        "planStart",
+        "productionMultipliers",
+        "demandMultipliers",
+        "censusGrowthPerWeek",
+        "productionDelayDays",
+        "returnToWorkShare",
+        "riskHolds",
+        "hubeiQuota",
+        "unavailableTeams",
+        "horizonDays",
+        "policy",
+    ];
+
+    /// <summary>Problems as a reader meets their fields going down the form: by field, then row.</summary>
+    private static List<ScenarioError> InFormOrder(IEnumerable<ScenarioError> errors) =>
+        errors
+            .Select(e => (Error: e, Path: FieldPath().Match(e.Field)))
+            .OrderBy(e => Array.IndexOf(FormOrder, e.Path.Success ? e.Path.Groups["list"].Value : e.Error.Field))
+            .ThenBy(e => e.Path.Success ? int.Parse(e.Path.Groups["row"].Value, CultureInfo.InvariantCulture) : 0)
+            .Select(e => e.Error)
+            .ToList();
 
     /// <summary>Whether a field has a problem (its input is marked invalid).</summary>
     public bool Invalid(string field) => Errors.Any(e => e.Field == field);

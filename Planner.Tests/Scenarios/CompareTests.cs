@@ -45,6 +45,7 @@ public class CompareTests : HangfireTests
         var zh = WebUtility.HtmlDecode(await chinese.GetStringAsync(new Uri("/compare", UriKind.Relative), Ct));
         var en = WebUtility.HtmlDecode(await english.GetStringAsync(new Uri("/compare", UriKind.Relative), Ct));
 
+        Assert.Empty(ScenarioEditorTests.LatinWords(zh).Except(["English", "baseline", "surge"]));
         // Two different runs: the baseline first, the what-if second, each under its scenario's name.
         Assert.Matches($"<select id=\"first\"[^>]*>(?:(?!</select>).)*value=\"{baseline}\" selected", Oneline(zh));
         Assert.Matches($"<select id=\"second\"[^>]*>(?:(?!</select>).)*value=\"{surge}\" selected", Oneline(zh));
