@@ -143,7 +143,7 @@ public sealed partial class EditModel(
         var overrides = Read(errors);
         try
         {
-            // What the page could not read is left out; the rest is checked as saving would, and nothing saved.
+            // What the page could not read stands in as a neutral value; all is checked as saving would, nothing saved.
             if (errors.Count > 0)
                 throw new ScenarioInvalid([
                     .. errors,
