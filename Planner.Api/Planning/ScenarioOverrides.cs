@@ -40,6 +40,10 @@ public sealed record ScenarioOverrides
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The first planned day: the plan is made as of the day before, with the data known on it. Null: as
+    /// of the latest data. A run that names its own day plans from that day instead.</summary>
+    public DateOnly? PlanStart { get; init; }
+
     public IReadOnlyList<ProductionMultiplier> ProductionMultipliers { get; init; } = [];
 
     public IReadOnlyList<DemandMultiplier> DemandMultipliers { get; init; } = [];
@@ -71,6 +75,16 @@ public sealed record ScenarioOverrides
 
     /// <summary>Cities whose counties are held at a risk colour.</summary>
     public IReadOnlyList<RiskHold> RiskHolds { get; init; } = [];
+
+    /// <summary>The request, from the scenario's first day when the request names no day of its own (before the
+    /// configured as-of day applies).</summary>
+    public PlanRequest Dated(PlanRequest request) =>
+        request is { AsOf: null, PlanStart: null } && PlanStart is { } start
+            ? request with
+            {
+                PlanStart = start,
+            }
+            : request;
 
     public static ScenarioOverrides Parse(string json) =>
         JsonSerializer.Deserialize<ScenarioOverrides>(json, Json) ?? new ScenarioOverrides();

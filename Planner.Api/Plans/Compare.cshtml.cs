@@ -2,48 +2,218 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
-using Planner.Api.Workbooks;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Plans;
 
-/// <summary>Two runs side by side: demand, service and fill rate by tier with the differences, and a chart of fill by
-/// tier.</summary>
+/// <summary>
+/// Two runs side by side, by tier, by product and by city: demand, service and fill rate of each, the change in fill
+/// in percentage points and the change in shortfall (the second run minus the first). Without a choice, the latest
+/// baseline run against the latest run of another scenario (else the two latest runs): two different runs.
+/// </summary>
 [Authorize(Policy = AccessSetup.Planners)]
 public sealed class CompareModel(Database planner) : PageModel
 {
+    private const string RunColumns = """
+        SELECT r.id AS Id, r.scenario_id AS Scenario, COALESCE(v.name, s.name) AS ScenarioName,
+               r.plan_start AS PlanStart, r.horizon_days AS Days, r.started_at AS StartedAt
+        FROM plan_runs r JOIN scenarios s ON s.id = r.scenario_id
+        LEFT JOIN scenario_versions v ON v.scenario_id = r.scenario_id AND v.version = r.scenario_version
+        WHERE r.status = 'succeeded'
+        """;
+
+    private const string TotalsSql = """
+        SELECT destination_code AS Destination, product_code AS Product, tier AS Tier, SUM(demand) AS Demand,
+        SUM(served) AS Served FROM plan_allocations WHERE run_id = @run
+        GROUP BY destination_code, product_code, tier
+        """;
+
+    /// <summary>The code the cities' table gives to destinations outside the province (Hubei's sites).</summary>
+    public const string Outside = "external";
+
     [BindProperty(SupportsGet = true)]
     public string? First { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? Second { get; set; }
 
-    public (
-        string A,
-        string ScenarioA,
-        string B,
-        string ScenarioB,
-        IReadOnlyList<ComparisonWorkbook.TierComparison> Tiers
-    )? Comparison { get; private set; }
+    /// <summary>A succeeded run, with the name its scenario had in the version it ran.</summary>
+    public sealed class RunChoice
+    {
+        public string Id { get; set; } = "";
+        public string Scenario { get; set; } = "";
+        public string ScenarioName { get; set; } = "";
+        public DateOnly PlanStart { get; set; }
+        public long Days { get; set; }
+        public DateTimeOffset StartedAt { get; set; }
+    }
 
-    public string? Error { get; private set; }
+    /// <summary>Demand and service of one line in one run.</summary>
+    public sealed record Side(double Demand, double Served)
+    {
+        public double Fill => Demand <= 0 ? 1 : Served / Demand;
+        public double Shortfall => Math.Max(0, Demand - Served);
+    }
+
+    /// <summary>A tier, product or city in both runs, with its tiers' sides when the table shows them.</summary>
+    public sealed record Line(string Code, string Name, Side A, Side B)
+    {
+        /// <summary>The change in fill rate, in percentage points.</summary>
+        public double Points => (B.Fill - A.Fill) * 100;
+
+        public double ShortfallChange => B.Shortfall - A.Shortfall;
+
+        public IReadOnlyDictionary<long, (Side A, Side B)> Tiers { get; init; } = new Dictionary<long, (Side, Side)>();
+    }
+
+    /// <summary>Succeeded runs, newest first: what the pickers offer.</summary>
+    public IReadOnlyList<RunChoice> Runs { get; private set; } = [];
+
+    public RunChoice? A { get; private set; }
+    public RunChoice? B { get; private set; }
+
+    public IReadOnlyList<(long Tier, string Name)> TierNames { get; private set; } = [];
+    public IReadOnlyList<Line> Tiers { get; private set; } = [];
+    public IReadOnlyList<Line> Products { get; private set; } = [];
+    public IReadOnlyList<Line> Cities { get; private set; } = [];
+
+    /// <summary>What keeps the page from comparing: a resource key of the page and its argument.</summary>
+    public (string Key, string? Argument)? Error { get; private set; }
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (First is null || Second is null)
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
+        Runs = (
+            await db.QueryAsync<RunChoice>($"{RunColumns} ORDER BY r.started_at DESC, r.id DESC LIMIT 50")
+        ).ToList();
+        var (first, second) = Defaults(Runs);
+        foreach (var (given, side) in new[] { (First, 'A'), (Second, 'B') })
         {
-            Error = "Choose two runs to compare on the scenarios page.";
+            if (given is null)
+                continue;
+            var run = await db.QueryFirstOrDefaultAsync<RunChoice>(
+                $"{RunColumns} AND (r.id = @given OR r.request_id = @given)",
+                new { given }
+            );
+            if (run is null)
+            {
+                Error = ("NoRun", given);
+                Response.StatusCode = StatusCodes.Status404NotFound;
+                return Page();
+            }
+            (first, second) = side == 'A' ? (run, second) : (first, run);
+        }
+        if (first is null || second is null)
+        {
+            Error = ("NeedTwo", null);
             return Page();
         }
-        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
-        try
-        {
-            Comparison = await ComparisonWorkbook.ByTierAsync(db, First, Second);
-        }
-        catch (PlannerException e)
-        {
-            Error = e.Message;
-            Response.StatusCode = StatusCodes.Status404NotFound;
-        }
+        (A, B, First, Second) = (first, second, first.Id, second.Id);
+        await CompareAsync(db);
         return Page();
     }
+
+    /// <summary>The latest baseline run and the latest run of another scenario; else the two latest runs (the older
+    /// first). Null where there are not two runs.</summary>
+    public static (RunChoice? First, RunChoice? Second) Defaults(IReadOnlyList<RunChoice> newestFirst)
+    {
+        var baseline = newestFirst.FirstOrDefault(r => r.Scenario == Planning.ScenarioOverrides.Baseline);
+        var other = newestFirst.FirstOrDefault(r => r.Scenario != Planning.ScenarioOverrides.Baseline);
+        if (baseline is not null && other is not null)
+            return (baseline, other);
+        return newestFirst.Count >= 2 ? (newestFirst[1], newestFirst[0]) : (null, null);
+    }
+
+    private sealed class TotalRow
+    {
+        public string Destination { get; set; } = "";
+        public string Product { get; set; } = "";
+        public long Tier { get; set; }
+        public double Demand { get; set; }
+        public double Served { get; set; }
+    }
+
+    private sealed class NameRow
+    {
+        public string Code { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string? NameEn { get; set; }
+        public string? Level { get; set; }
+        public string? Parent { get; set; }
+
+        /// <summary>The name in the reader's language (the Chinese one where there is no English one).</summary>
+        public string Shown => Texts.Chinese || string.IsNullOrEmpty(NameEn) ? Name : NameEn;
+    }
+
+    private async Task CompareAsync(DbConnection db)
+    {
+        var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = A!.Id })).ToList();
+        var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = B!.Id })).ToList();
+        var tiers = (
+            await db.QueryAsync<NameRow>(
+                "SELECT CAST(tier AS TEXT) AS Code, name AS Name, name_en AS NameEn FROM priority_tiers ORDER BY tier"
+            )
+        ).ToList();
+        var products = (
+            await db.QueryAsync<NameRow>("SELECT code AS Code, name AS Name, name_en AS NameEn FROM products")
+        ).ToDictionary(p => p.Code, StringComparer.Ordinal);
+        var regions = (
+            await db.QueryAsync<NameRow>(
+                "SELECT code AS Code, name AS Name, name_en AS NameEn, level AS Level, parent_code AS Parent "
+                    + "FROM regions WHERE level IN ('province', 'city', 'county', 'external')"
+            )
+        ).ToDictionary(r => r.Code, StringComparer.Ordinal);
+        TierNames = tiers.Select(t => (long.Parse(t.Code, CultureInfo.InvariantCulture), t.Shown)).ToList();
+        var tierName = TierNames.ToDictionary(t => t.Tier.ToString(CultureInfo.InvariantCulture), t => t.Name);
+
+        Tiers = Lines(totalsA, totalsB, t => t.Tier.ToString(CultureInfo.InvariantCulture), tierName.GetValueOrDefault)
+            .OrderBy(l => long.Parse(l.Code, CultureInfo.InvariantCulture))
+            .ToList();
+        Products = Lines(totalsA, totalsB, t => t.Product, code => products.GetValueOrDefault(code)?.Shown)
+            .OrderBy(l => l.Code, StringComparer.Ordinal)
+            .ToList();
+        Cities = Lines(totalsA, totalsB, t => CityOf(t.Destination), code => regions.GetValueOrDefault(code)?.Shown)
+            .OrderBy(l => l.Code == Outside)
+            .ThenBy(l => l.Code, StringComparer.Ordinal)
+            .ToList();
+
+        string CityOf(string destination) =>
+            regions.GetValueOrDefault(destination) switch
+            {
+                { Level: "external" } => Outside,
+                { Level: "county", Parent: { } city } => city,
+                _ => destination,
+            };
+    }
+
+    /// <summary>The totals of both runs by <paramref name="key"/>, each line with its tiers' sides.</summary>
+    private static IEnumerable<Line> Lines(
+        List<TotalRow> a,
+        List<TotalRow> b,
+        Func<TotalRow, string> key,
+        Func<string, string?> name
+    )
+    {
+        var (byA, byB) = (a.ToLookup(key), b.ToLookup(key));
+        return byA.Select(g => g.Key)
+            .Union(byB.Select(g => g.Key))
+            .Select(code => new Line(code, name(code) ?? code, Of(byA[code]), Of(byB[code]))
+            {
+                Tiers = byA[code]
+                    .Concat(byB[code])
+                    .Select(t => t.Tier)
+                    .Distinct()
+                    .ToDictionary(
+                        tier => tier,
+                        tier => (Of(byA[code].Where(t => t.Tier == tier)), Of(byB[code].Where(t => t.Tier == tier)))
+                    ),
+            });
+    }
+
+    private static Side Of(IEnumerable<TotalRow> rows) =>
+        rows.Aggregate(new Side(0, 0), (s, r) => new Side(s.Demand + r.Demand, s.Served + r.Served));
+
+    /// <summary>A change in percentage points as the page writes it: signed, one decimal.</summary>
+    public static string Points(double points) =>
+        Math.Round(points, 1).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);
 }

@@ -239,7 +239,8 @@ public sealed class PlanPipeline(
         await using var db = await planner.OpenAsync(ct);
         var (lineage, warnings) = await SourceFreshness.GateAsync(db, freshness.Value, clock.GetUtcNow(), progress);
         var scenario = await InputsReader.ScenarioAsync(db, request.Scenario);
-        var inputs = await InputsReader.ReadAsync(db, scenario, planning.Value.Dated(request), request.HorizonDays);
+        var days = planning.Value.Dated(scenario.Overrides.Dated(request));
+        var inputs = await InputsReader.ReadAsync(db, scenario, days, request.HorizonDays);
         var dated = await PlanDates.GateAsync(db, inputs.PlanStart.AddDays(-1), freshness.Value);
         foreach (var warning in dated)
             progress(Text["Warning", warning]);

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using Planner.Api.Access;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 
@@ -21,44 +23,58 @@ public sealed class IndexModel(Database planner) : PageModel
         Runs = await RunRequests.RecentAsync(db, 20);
     }
 
-    /// <summary>The overrides in a few words.</summary>
+    /// <summary>The overrides in a few words, in the current UI culture (the texts beside this class).</summary>
     public static string Describe(ScenarioOverrides o)
     {
+        var text = Texts.For<IndexModel>();
         var parts = new List<string>();
+        if (o.PlanStart is { } start)
+            parts.Add(text["D.From", start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)]);
         parts.AddRange(
             o.ProductionMultipliers.Select(m =>
-                $"production {m.Product ?? "all products"} in {m.City ?? "all cities"} ×{m.Multiplier:0.##}"
+                text[
+                    "D.Production",
+                    m.Product ?? text["D.AllProducts"],
+                    m.City ?? text["D.AllCities"],
+                    F(m.Multiplier)
+                ].Value
             )
         );
         parts.AddRange(
             o.DemandMultipliers.Select(m =>
-                $"demand {(m.Tier is { } t ? $"tier {t}" : "all tiers")} in {m.County ?? "all counties"} "
-                + $"×{m.Multiplier:0.##}"
+                text[
+                    "D.Demand",
+                    m.Tier is { } t ? text["D.Tier", t] : text["D.AllTiers"],
+                    m.County ?? text["D.AllCounties"],
+                    F(m.Multiplier)
+                ].Value
             )
         );
         if (o.HubeiQuota is { } q)
-            parts.Add($"Hubei quota ×{q:0.##}");
+            parts.Add(text["D.Hubei", F(q)]);
         if (o.UnavailableTeams.Count > 0)
-            parts.Add($"{o.UnavailableTeams.Count} team(s) unavailable");
+            parts.Add(text["D.Teams", o.UnavailableTeams.Count]);
         if (o.HorizonDays is { } d)
-            parts.Add($"{d} days");
+            parts.Add(text["D.Days", d]);
         if (o.Policy is { } p)
-            parts.Add(p);
-        parts.AddRange(Forecast(o));
-        return parts.Count == 0 ? "no overrides" : string.Join("; ", parts);
+            parts.Add(text[$"D.Policy.{p}"] is { ResourceNotFound: false } policy ? policy : p);
+        parts.AddRange(Forecast(o, text));
+        return parts.Count == 0 ? text["D.None"] : string.Join(text["D.Separator"], parts);
     }
 
-    private static IEnumerable<string> Forecast(ScenarioOverrides o)
+    private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> Forecast(ScenarioOverrides o, IStringLocalizer text)
     {
         if (o.HoldDrivers == true)
-            yield return "drivers held at their last report";
+            yield return text["D.Held"];
         if (o.CensusGrowthPerWeek is { } g)
-            yield return $"census {g:+0.#%;-0.#%} a week";
+            yield return text["D.Census", g.ToString("+0.#%;-0.#%;0%", CultureInfo.InvariantCulture)];
         if (o.ProductionDelayDays is { } d)
-            yield return $"production ramp {d} days late";
+            yield return text["D.Delay", d];
         if (o.ReturnToWorkShare is { } s)
-            yield return $"return to work {s:0.#%}";
+            yield return text["D.ReturnToWork", s.ToString("0.#%", CultureInfo.InvariantCulture)];
         foreach (var h in o.RiskHolds)
-            yield return $"{h.City} held at risk colour {h.Level}";
+            yield return text["D.RiskHold", h.City, h.Level];
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Localization;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 
 namespace Planner.Api.Scenarios;
@@ -15,14 +17,23 @@ public sealed record ScenarioVersion(
     DateTimeOffset SavedAt
 );
 
-/// <summary>A problem with a scenario's fields: the field (as in the JSON) and what is wrong.</summary>
-public sealed record ScenarioError(string Field, string Message);
+/// <summary>A problem with a scenario's fields: the field (as in the JSON) and what is wrong, in the reader's
+/// language (the texts beside this record, <c>ScenarioError.*.resx</c>, which the scenarios API also answers
+/// with).</summary>
+public sealed record ScenarioError(string Field, string Message)
+{
+    /// <summary>The scenario texts in the current UI culture.</summary>
+    public static IStringLocalizer Text => Texts.For<ScenarioError>();
+}
 
 /// <summary>The scenario cannot be saved as given; every problem is listed.</summary>
 public sealed class ScenarioInvalid(IReadOnlyList<ScenarioError> errors)
     : PlannerException(
-        $"The scenario has {errors.Count} problem{(errors.Count == 1 ? "" : "s")}: "
-            + $"{string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"))}"
+        ScenarioError.Text[
+            "Problems",
+            errors.Count,
+            string.Join(ScenarioError.Text["Separator"], errors.Select(e => $"{e.Field}: {e.Message}"))
+        ]
     )
 {
     public IReadOnlyList<ScenarioError> Errors { get; } = errors;
@@ -79,12 +90,12 @@ public static class ScenarioStore
         DateTimeOffset now
     )
     {
-        var errors = await CheckAsync(db, id, name, overrides, create);
+        var errors = await ProblemsAsync(db, id, name, overrides, create);
         if (errors.Count > 0)
             throw new ScenarioInvalid(errors);
         var existing = await GetAsync(db, id);
         if (create && existing is not null)
-            throw new ScenarioInvalid([new("id", $"There is already a scenario '{id}'; edit it instead.")]);
+            throw new ScenarioInvalid([new("id", Text["Exists", id])]);
         if (!create && existing is null)
             throw new ScenarioNotFound(id);
         var version = (existing?.Version ?? 0) + 1;
@@ -128,7 +139,9 @@ public static class ScenarioStore
         return new Scenario(id, name!, description ?? "", overrides, version);
     }
 
-    private static async Task<List<ScenarioError>> CheckAsync(
+    /// <summary>Every problem with the fields of a scenario to save, in the reader's language; none: it can be
+    /// saved.</summary>
+    public static async Task<List<ScenarioError>> ProblemsAsync(
         DbConnection db,
         string id,
         string? name,
@@ -138,48 +151,49 @@ public static class ScenarioStore
     {
         var errors = new List<ScenarioError>();
         if (id == Baseline)
-            errors.Add(
-                new(
-                    "id",
-                    "The baseline is the daily plan without overrides and cannot be changed; save a new scenario."
-                )
-            );
+            errors.Add(new("id", Text["BaselineFixed"]));
         if (create && (id.Length is 0 or > 40 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-            errors.Add(new("id", $"'{id}' is not a scenario id: 1 to 40 letters, digits, '-' or '_'."));
+            errors.Add(new("id", Text["BadId", id]));
         if (string.IsNullOrWhiteSpace(name))
-            errors.Add(new("name", "Give the scenario a name."));
+            errors.Add(new("name", Text["NoName"]));
         var known = await KnownAsync(db);
+        if (o.PlanStart is { } start && known.FirstReport is { } first && start <= first)
+            errors.Add(new("planStart", Text["EarlyStart", Day(start), Day(first), Day(first.AddDays(1))]));
         CheckProduction(errors, o, known);
         CheckDemand(errors, o, known);
         CheckForecast(errors, o, known);
         if (o.HubeiQuota is { } quota)
             CheckFactor(errors, "hubeiQuota", quota);
         foreach (var team in o.UnavailableTeams.Where(t => !known.Teams.Contains(t)))
-            errors.Add(new("unavailableTeams", $"There is no medical team '{team}'."));
+            errors.Add(new("unavailableTeams", Text["NoTeam", team]));
         if (o.HorizonDays is { } days and (< 1 or > 366))
-            errors.Add(new("horizonDays", $"{days} days; the horizon is 1 to 366 days."));
-        if (o.Policy is { } policy)
-        {
-            try
-            {
-                Policies.Parse(policy);
-            }
-            catch (PlannerException e)
-            {
-                errors.Add(new("policy", e.Message));
-            }
-        }
+            errors.Add(new("horizonDays", Text["BadHorizon", days]));
+        if (o.Policy is { } policy && !Policies.TryParse(policy, out _))
+            errors.Add(new("policy", Text["BadPolicy", policy]));
         return errors;
     }
 
-    /// <summary>The codes an override may name.</summary>
+    private static IStringLocalizer Text => ScenarioError.Text;
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>The codes an override may name, and the first day hospitals reported capacity on (a plan is made
+    /// as of a day with data: from the day after it at the earliest).</summary>
     private sealed record KnownCodes(
         HashSet<string> Products,
         HashSet<string> Cities,
         HashSet<string> Counties,
         HashSet<int> Tiers,
-        HashSet<string> Teams
+        HashSet<string> Teams,
+        DateOnly? FirstReport
     );
+
+    private sealed class FirstReportRow
+    {
+        public DateOnly? Day { get; set; }
+    }
 
     private static async Task<KnownCodes> KnownAsync(DbConnection db)
     {
@@ -190,7 +204,8 @@ public static class ScenarioStore
         var counties = await Codes("SELECT code FROM regions WHERE level = 'county'");
         var tiers = (await db.QueryAsync<long>("SELECT tier FROM priority_tiers")).Select(t => (int)t).ToHashSet();
         var teams = await Codes("SELECT code FROM medical_teams");
-        return new KnownCodes(products, cities, counties, tiers, teams);
+        var first = await db.QuerySingleAsync<FirstReportRow>("SELECT MIN(report_date) AS Day FROM capacity_reports");
+        return new KnownCodes(products, cities, counties, tiers, teams, first.Day);
     }
 
     private static void CheckProduction(List<ScenarioError> errors, ScenarioOverrides o, KnownCodes known)
@@ -200,14 +215,9 @@ public static class ScenarioStore
             var m = o.ProductionMultipliers[i];
             var field = $"productionMultipliers[{i}]";
             if (m.Product is not null && !known.Products.Contains(m.Product))
-                errors.Add(new($"{field}.product", $"There is no product '{m.Product}'."));
+                errors.Add(new($"{field}.product", Text["NoProduct", m.Product]));
             if (m.City is not null && !known.Cities.Contains(m.City))
-                errors.Add(
-                    new(
-                        $"{field}.city",
-                        $"There is no city '{m.City}' (a city code such as 330100, or the province 330000)."
-                    )
-                );
+                errors.Add(new($"{field}.city", Text["NoCity", m.City]));
             CheckFactor(errors, $"{field}.multiplier", m.Multiplier);
         }
     }
@@ -219,14 +229,9 @@ public static class ScenarioStore
             var m = o.DemandMultipliers[i];
             var field = $"demandMultipliers[{i}]";
             if (m.County is not null && !known.Counties.Contains(m.County))
-                errors.Add(new($"{field}.county", $"There is no county '{m.County}'."));
+                errors.Add(new($"{field}.county", Text["NoCounty", m.County]));
             if (m.Tier is { } tier && !known.Tiers.Contains(tier))
-                errors.Add(
-                    new(
-                        $"{field}.tier",
-                        $"There is no tier {tier}; the tiers are {string.Join(", ", known.Tiers.Order())}."
-                    )
-                );
+                errors.Add(new($"{field}.tier", Text["NoTier", tier, string.Join(", ", known.Tiers.Order())]));
             CheckFactor(errors, $"{field}.multiplier", m.Multiplier);
         }
     }
@@ -236,25 +241,25 @@ public static class ScenarioStore
     private static void CheckForecast(List<ScenarioError> errors, ScenarioOverrides o, KnownCodes known)
     {
         if (o.CensusGrowthPerWeek is { } growth && (!double.IsFinite(growth) || growth <= -1 || growth > 10))
-            errors.Add(new("censusGrowthPerWeek", $"{growth} is not a weekly growth above -1 (-100 %) and up to 10."));
+            errors.Add(new("censusGrowthPerWeek", Text["BadGrowth", Number(growth)]));
         if (o.ProductionDelayDays is { } delay and (< 0 or > 366))
-            errors.Add(new("productionDelayDays", $"{delay} days; the delay is 0 to 366 days."));
+            errors.Add(new("productionDelayDays", Text["BadDelay", delay]));
         if (o.ReturnToWorkShare is { } share && (!double.IsFinite(share) || share < 0 || share > 1))
-            errors.Add(new("returnToWorkShare", $"{share} is not a share from 0 to 1."));
+            errors.Add(new("returnToWorkShare", Text["BadShare", Number(share)]));
         for (var i = 0; i < o.RiskHolds.Count; i++)
         {
             var h = o.RiskHolds[i];
             if (!known.Cities.Contains(h.City) || h.City.EndsWith("0000", StringComparison.Ordinal))
-                errors.Add(new($"riskHolds[{i}].city", $"There is no city '{h.City}' (a city code such as 330100)."));
+                errors.Add(new($"riskHolds[{i}].city", Text["NoHoldCity", h.City]));
             if (h.Level is < 1 or > 5)
-                errors.Add(new($"riskHolds[{i}].level", $"{h.Level} is not a risk colour: 1 (green) to 5 (red)."));
+                errors.Add(new($"riskHolds[{i}].level", Text["BadLevel", h.Level]));
         }
     }
 
     private static void CheckFactor(List<ScenarioError> errors, string field, double value)
     {
         if (!double.IsFinite(value) || value < 0 || value > 100)
-            errors.Add(new(field, $"{value} is not a factor from 0 to 100."));
+            errors.Add(new(field, Text["BadFactor", Number(value)]));
     }
 
     private sealed class ScenarioRow

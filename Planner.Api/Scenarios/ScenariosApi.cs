@@ -10,7 +10,8 @@ namespace Planner.Api.Scenarios;
 /// <summary>
 /// Scenarios for planners: list, read with history, create, edit (each save is a new version), and run. A run of
 /// a scenario goes through the same pipeline as the daily plan and records the scenario version it used; two
-/// runs compare with <c>GET /api/runs/compare</c>.
+/// runs compare with <c>GET /api/runs/compare</c>. Problems are in the request's language (<c>Accept-Language</c>;
+/// Chinese by default).
 /// </summary>
 public static class ScenariosApi
 {
@@ -93,8 +94,9 @@ public static class ScenariosApi
         if (order?.Days is { } d and (< 1 or > 366))
         {
             return TypedResults.Problem(
-                $"days is {d}; it must be from 1 to 366.",
-                statusCode: StatusCodes.Status400BadRequest
+                ScenarioError.Text["BadDays", d],
+                statusCode: StatusCodes.Status400BadRequest,
+                title: ScenarioError.Text["BadRunTitle"]
             );
         }
         await using var db = await planner.OpenAsync(ct);
@@ -149,16 +151,21 @@ public static class ScenariosApi
             return TypedResults.Problem(
                 e.Message,
                 statusCode: StatusCodes.Status400BadRequest,
-                title: "The scenario has problems",
+                title: ScenarioError.Text["ProblemsTitle"],
                 extensions: new Dictionary<string, object?> { ["errors"] = e.Errors }
             );
         }
-        catch (ScenarioNotFound e)
+        catch (ScenarioNotFound)
         {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound);
+            return NoScenario(save.Id);
         }
     }
 
+    /// <summary>No such scenario, in the request's language (<c>Accept-Language</c>).</summary>
     private static ProblemHttpResult NoScenario(string id) =>
-        TypedResults.Problem($"There is no scenario '{id}'.", statusCode: StatusCodes.Status404NotFound);
+        TypedResults.Problem(
+            ScenarioError.Text["NoScenario", id],
+            statusCode: StatusCodes.Status404NotFound,
+            title: ScenarioError.Text["NotFoundTitle"]
+        );
 }
