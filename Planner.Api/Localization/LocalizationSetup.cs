@@ -31,9 +31,24 @@ public static class LocalizationSetup
         return services;
     }
 
-    /// <summary>The language of a request, after authentication (whose redirects need none).</summary>
+    /// <summary>The language of a request, after authentication (whose redirects need none). A page served to a
+    /// browser that has not chosen a language keeps its language (Chinese) in the cookie, so that the files it links
+    /// to (workbooks, the template: API requests, which otherwise follow <c>Accept-Language</c>) come in the language
+    /// of the page.</summary>
     public static IApplicationBuilder UsePlannerLocalization(this IApplicationBuilder app) =>
-        app.UseRequestLocalization();
+        app.UseRequestLocalization()
+            .Use(
+                (context, next) =>
+                {
+                    if (
+                        !context.Request.Path.StartsWithSegments("/api")
+                        && HttpMethods.IsGet(context.Request.Method)
+                        && !context.Request.Cookies.ContainsKey(CookieRequestCultureProvider.DefaultCookieName)
+                    )
+                        Remember(context.Response, CultureInfo.CurrentUICulture.Name);
+                    return next(context);
+                }
+            );
 
     /// <summary>The cookie that remembers the language in this browser.</summary>
     public static void Remember(HttpResponse response, string language) =>

@@ -191,9 +191,7 @@ public sealed class PlanPipeline(
             ct
         );
         var placed = Place(files, output, run.Id, progress);
-        // The paths the caller reads are the workbooks in its language (English where none is set).
-        var language = LocalizationSetup.Known(CultureInfo.CurrentUICulture.Name) ?? LocalizationSetup.English;
-        var mine = placed.Where((_, i) => files[i].Language == language).ToList();
+        var mine = Mine(files, placed);
         return new PlanOutcome(
             run.Id,
             result.Status,
@@ -210,6 +208,14 @@ public sealed class PlanPipeline(
             CityWorkbookPaths = mine.Skip(1).ToList(),
             Published = (info, snapshot, report),
         };
+    }
+
+    /// <summary>The placed workbooks in the caller's language (English where none is set): the paths it
+    /// reads.</summary>
+    private static List<string> Mine(IReadOnlyList<PublishedFile> files, List<string> placed)
+    {
+        var language = LocalizationSetup.Known(CultureInfo.CurrentUICulture.Name) ?? LocalizationSetup.English;
+        return placed.Where((_, i) => files[i].Language == language).ToList();
     }
 
     /// <summary>What the run record, the workbooks and <c>summary.json</c> say about the run.</summary>

@@ -56,11 +56,17 @@ internal static class CareSheets
             ws.Cell(row, 8).SetValue(d.Totals.FillRate).Style.NumberFormat.Format = Percent;
         }
         ws.Range(1, 1, Math.Max(row, 2), 8).CreateTable("HubeiSupplies");
+        HubeiTeams(ws, run, care, sites, row + 2);
+        Widths(ws, 12, 12, 12, 12, 14, 14, 40, 10);
+        Finish(ws, run);
+    }
 
-        row += 2;
+    /// <summary>The teams sent to the Hubei sites, under a header on <paramref name="first"/>.</summary>
+    private static void HubeiTeams(IXLWorksheet ws, PlanRunInfo run, CareOutcome care, HashSet<string> sites, int first)
+    {
+        var row = first;
         var teams = care.TeamProblem.Teams.ToDictionary(t => t.Code, StringComparer.Ordinal);
         var hubei = care.Teams.Assignments.Where(a => sites.Contains(a.Site)).ToList();
-        var first = row;
         Header(
             ws,
             row,
@@ -87,8 +93,6 @@ internal static class CareSheets
             ws.Cell(row, 7).SetValue(string.Join(", ", a.Specialties));
         }
         ws.Range(first, 1, Math.Max(row, first + 1), 7).CreateTable("HubeiTeams");
-        Widths(ws, 12, 12, 12, 12, 14, 14, 40, 10);
-        Finish(ws, run);
     }
 
     /// <summary>Every assignment (team, destination, dates, specialties), then every uncovered specialty-week with its
@@ -133,9 +137,15 @@ internal static class CareSheets
             ws.Cell(row, 11).SetValue(string.Join(", ", a.Specialties));
         }
         ws.Range(1, 1, Math.Max(row, 2), 11).CreateTable("TeamAssignments");
+        Unmet(ws, run, care, row + 2);
+        Widths(ws, 10, 10, 14, 22, 10, 12, 14, 12, 12, 10, 44);
+        Finish(ws, run);
+    }
 
-        row += 2;
-        var first = row;
+    /// <summary>Every uncovered specialty-week with its reason, under a header on <paramref name="first"/>.</summary>
+    private static void Unmet(IXLWorksheet ws, PlanRunInfo run, CareOutcome care, int first)
+    {
+        var row = first;
         Header(
             ws,
             row,
@@ -163,8 +173,6 @@ internal static class CareSheets
             ws.Cell(row, 8).SetValue(Explain(u.Reason));
         }
         ws.Range(first, 1, Math.Max(row, first + 1), 8).CreateTable("UnmetNeeds");
-        Widths(ws, 10, 10, 14, 22, 10, 12, 14, 12, 12, 10, 44);
-        Finish(ws, run);
     }
 
     /// <summary>Critical patients moved (from, to, patients, km), those left over capacity, and reports set

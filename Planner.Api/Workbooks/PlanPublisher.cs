@@ -51,6 +51,26 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
             Forecast = snapshot.Forecast,
         };
 
+        var files = await WriteWorkbooksAsync(folder, workbooks, info, snapshot, report, result, care, progress, ct);
+        var json = Path.Combine(folder, "summary.json");
+        await File.WriteAllTextAsync(json, summary.ToJson(), ct);
+        return (summary, [.. files, Published("summary", json, null)]);
+    }
+
+    /// <summary>Writes the workbooks two at a time (one per core), each in its language; progress in the
+    /// caller's.</summary>
+    private static async Task<PublishedFile[]> WriteWorkbooksAsync(
+        string folder,
+        List<Planned> workbooks,
+        PlanRunInfo info,
+        PlanSnapshot snapshot,
+        PlanReport report,
+        AllocationResult result,
+        CareOutcome care,
+        Action<string> progress,
+        CancellationToken ct
+    )
+    {
         var written = 0;
         // Progress in the caller's language, whatever language the workbook is being written in.
         var (culture, ui) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
@@ -80,9 +100,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
                 return ValueTask.CompletedTask;
             }
         );
-        var json = Path.Combine(folder, "summary.json");
-        await File.WriteAllTextAsync(json, summary.ToJson(), ct);
-        return (summary, [.. files, Published("summary", json, null)]);
+        return files;
     }
 
     private static readonly IStringLocalizer Text = Texts.For<PlanPublisher>();

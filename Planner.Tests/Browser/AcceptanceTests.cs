@@ -50,7 +50,9 @@ public partial class AcceptanceTests : HangfireTests
         var counties = driver.FindElements(By.CssSelector("figure.map svg a"));
         // Wenzhou's 12 counties (Longgang lies inside Cangnan's shape), no other city's.
         Assert.InRange(counties.Count, 11, 12);
-        Assert.All(counties, a => Assert.Contains("/counties/3303", a.GetAttribute("href"), StringComparison.Ordinal));
+        Assert.All(counties, a =>
+            Assert.Contains("/counties/3303", a.GetDomAttribute("href"), StringComparison.Ordinal)
+        );
         Shot(browser, language, "wenzhou-map");
 
         var lucheng = driver.FindElement(By.CssSelector("figure.map svg a[href$='/counties/330302']"));
@@ -71,6 +73,86 @@ public partial class AcceptanceTests : HangfireTests
             Chinese(language) ? "温州市医疗物资调拨计划" : "Wenzhou medical supplies allocation plan",
             book.Worksheets.First().Cell(1, 1).GetString()
         );
+    }
+
+    /// <summary>The hospital administrator: the template in the page's language, filled with one mistake, uploaded;
+    /// the error names the sheet, row, column, header and value in that language.</summary>
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public async Task HospitalAdministrator_UploadsTheTemplateWithOneMistake_AndReadsTheError(string language)
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await HospitalsDatabase.PrepareAsync(db);
+        await using var browser = await BrowserSession.StartAsync(db);
+        var driver = browser.Driver;
+
+        browser.SignIn("hospital", "hospital-2020", language);
+        browser.Go("/uploads");
+        driver.FindElement(By.CssSelector("a[href*='/api/uploads/capacity/template']")).Click();
+        var template = await File.ReadAllBytesAsync(browser.Downloaded("capacity-template"), Ct);
+        var sheet = Chinese(language) ? "收治能力填报" : "Capacity";
+        using (var book = new XLWorkbook(new MemoryStream(template)))
+            Assert.Equal(sheet, book.Worksheet(1).Name);
+        var bad = Path.Combine(db.Directory, "bad.xlsx");
+        await File.WriteAllBytesAsync(
+            bad,
+            UploadFiles.Edit(UploadFiles.Reported(template, new DateTime(2020, 2, 10)), wb =>
+                wb.Worksheet(1).Cell(3, 9).SetValue(-4)
+            ),
+            Ct
+        );
+        driver.FindElement(By.Id("file")).SendKeys(bad);
+        driver.FindElement(By.CssSelector("form[enctype] button[type=submit]")).Click();
+        var error = browser.Until(
+            d => d.FindElements(By.CssSelector("#upload-errors tbody tr")).Select(r => r.Text).SingleOrDefault(),
+            "the error table"
+        )!;
+        Shot(browser, language, "hospital-upload-error");
+
+        Assert.Contains(sheet, error, StringComparison.Ordinal);
+        Assert.Contains(" I ", $" {error} ", StringComparison.Ordinal);
+        Assert.Contains("-4", error, StringComparison.Ordinal);
+        if (Chinese(language))
+            Assert.Empty(EnglishWords(error));
+        else
+            Assert.Contains("Capacity 3 I ICU beds total -4", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The planner: a scenario made in the editor and run, then compared with the baseline by
+    /// default.</summary>
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public async Task Planner_EditsAScenario_RunsIt_AndCompares(string language)
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await PublishAsync(db);
+        await using var browser = await BrowserSession.StartAsync(db);
+        var driver = browser.Driver;
+
+        browser.SignIn("planner", "planner-2020", language);
+        browser.Go("/scenarios/edit");
+        driver.FindElement(By.Id("NewId")).SendKeys("surge");
+        driver.FindElement(By.Id("Name")).SendKeys(Chinese(language) ? "上城区需求激增" : "Surge in Shangcheng");
+        driver.FindElement(By.CssSelector("select[name='Demand[0].Code'] option[value='330102']")).Click();
+        driver.FindElement(By.CssSelector("select[name='Demand[0].Scope'] option[value='1']")).Click();
+        driver.FindElement(By.Name("Demand[0].Multiplier")).SendKeys("3");
+        driver.FindElement(By.Id("HorizonDays")).SendKeys("3");
+        Shot(browser, language, "planner-editor");
+        driver.FindElement(By.CssSelector("button[name=run][value=true]")).Click();
+        BrowserTests.Finished(browser);
+        Shot(browser, language, "planner-run");
+
+        browser.Go("/compare");
+        var main = browser.Until(
+            d =>
+                d.FindElement(By.TagName("main")).Text is var t && t.Contains("surge", StringComparison.Ordinal)
+                    ? t
+                    : null,
+            "the comparison of the two runs"
+        )!;
+        Shot(browser, language, "planner-compare");
+        Assert.Contains(Chinese(language) ? "个百分点" : " pp", main, StringComparison.Ordinal);
+        Assert.Contains(Chinese(language) ? "上城区需求激增" : "Surge in Shangcheng", main, StringComparison.Ordinal);
     }
 
     /// <summary>Every page a planner and an officer read, rendered in Chinese, shows no English words outside codes
@@ -127,9 +209,16 @@ public partial class AcceptanceTests : HangfireTests
         "xlsx",
         "Optimal",
         "optimized",
+        "Excel",
+        // The example in the scenario id's hint (如 surge-hz).
+        "surge",
+        "hz",
+        // The plan command's name, and the machine that ran it ("命令行 plan 命令（host:pid）").
+        "plan",
+        Environment.MachineName,
     };
 
-    [GeneratedRegex(@"[A-Za-z][A-Za-z]+")]
+    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")]
     private static partial Regex Word();
 
     [GeneratedRegex("^[A-Z0-9]+$")]

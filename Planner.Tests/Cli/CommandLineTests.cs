@@ -188,9 +188,9 @@ public class CommandLineTests
             "pro-rata"
         );
         Assert.Equal((0, 0), (first.Code, second.Code));
-        // plan-province-<date>-<run id>.xlsx
+        // plan-province-<date>-<run id>-en.xlsx
         string RunId(string stdout) =>
-            Path.GetFileNameWithoutExtension(stdout.Split('\n')[0].Trim())["plan-province-20200210-".Length..];
+            Path.GetFileNameWithoutExtension(stdout.Split('\n')[0].Trim())["plan-province-20200210-".Length..^3];
 
         var comparison = Path.Combine(db.Directory, "compare.xlsx");
         var compare = await RunAsync(db, "compare", RunId(first.Out), RunId(second.Out), "--out", comparison);

@@ -137,7 +137,8 @@ public class DistributedWorkerTests : HangfireTests
             )
         ).ToList();
         Assert.Equal(2, runs.Count);
-        // The killed attempt published nothing and says why; the second published one workbook (in Chinese and English) and one summary.
+        // The killed attempt published nothing and says why; the second published one workbook (in Chinese and
+        // English) and one summary.
         Assert.Equal((1L, "failed", 0L), (runs[0].Attempt, runs[0].Status, runs[0].Files));
         Assert.StartsWith("abandoned", runs[0].Error, StringComparison.Ordinal);
         Assert.Equal((2L, "succeeded", 3L), (runs[1].Attempt, runs[1].Status, runs[1].Files));

@@ -163,7 +163,8 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
     private static partial Regex Han();
 
-    /// <summary>An English word: two or more lower-case Latin letters (codes such as N95, P10, SHA-256 are not).</summary>
+    /// <summary>An English word: two or more lower-case Latin letters (codes such as N95, P10, SHA-256 are
+    /// not).</summary>
     [GeneratedRegex("[a-z]{2,}")]
     private static partial Regex EnglishWord();
 
