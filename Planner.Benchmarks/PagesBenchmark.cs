@@ -423,8 +423,8 @@ public static partial class PagesBenchmark
         var md = Section.Start(Heading, "pages", args);
         md.Append(
             CultureInfo.InvariantCulture,
-            $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users and "
-                + $"a Wenzhou officer made for this), one Zhejiang daily plan published through the API. Each page is "
+            $"Planner in its own process on loopback (embedded mode: SQLite, in-memory Hangfire, the sample users, "
+                + $"among them the Wenzhou officer), one Zhejiang daily plan published through the API. Each page is "
                 + $"read as the user who uses it, signed in with the sign-in form (cookie), in Chinese and in English "
                 + $"(cookie `.AspNetCore.Culture`): {warmup} requests to warm up, then {requests} sequential requests. "
                 + $"*Last byte* is from sending the request to the last byte of the answer (the client, in another "
@@ -455,7 +455,7 @@ public static partial class PagesBenchmark
         md.Append(
             CultureInfo.InvariantCulture,
             $"\nWhat else the run page reads: its headline figures (`Headline.ReadAsync`: fill by product and tier, "
-                + $"the 10 largest gaps; two aggregate queries over the plan's {headline.Allocations:N0} allocation "
+                + $"the 10 largest gaps; one aggregate query over the plan's {headline.Allocations:N0} allocation "
                 + $"rows), in the same way, in Chinese.\n\n"
                 + $"| headline figures for | median ms | p95 ms |\n|---|---:|---:|\n"
         );
