@@ -14,6 +14,5 @@ public sealed class CliText
     private CliText() { }
 
     /// <summary>The text <paramref name="key"/>, its placeholders filled with <paramref name="args"/>.</summary>
-    public static string Get(string key, params object[] args) =>
-        args.Length == 0 ? Localizer[key].Value : Localizer[key, args].Value;
+    public static string Get(string key, params object[] args) => Localizer.Get(key, args);
 }

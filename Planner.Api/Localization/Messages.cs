@@ -17,8 +17,7 @@ public sealed class Messages
     private Messages() { }
 
     /// <summary>The message <paramref name="key"/>, its placeholders filled with <paramref name="args"/>.</summary>
-    public static string Get(string key, params object[] args) =>
-        args.Length == 0 ? Localizer[key].Value : Localizer[key, args].Value;
+    public static string Get(string key, params object[] args) => Localizer.Get(key, args);
 
     /// <summary>A problem (ProblemDetails) with its title and <paramref name="detail"/> in the current
     /// language.</summary>

@@ -26,6 +26,11 @@ public static class Texts
     /// <summary>The texts beside <paramref name="type"/> (a static class, say).</summary>
     public static IStringLocalizer For(Type type) => Factory.Create(type);
 
+    /// <summary>The text <paramref name="key"/> of <paramref name="localizer"/>, its placeholders filled with
+    /// <paramref name="args"/> (none: the text as it stands, braces and all).</summary>
+    public static string Get(this IStringLocalizer localizer, string key, params object[] args) =>
+        args.Length == 0 ? localizer[key].Value : localizer[key, args].Value;
+
     /// <summary>Whether the current UI culture is Chinese.</summary>
     public static bool Chinese => CultureInfo.CurrentUICulture.Name == LocalizationSetup.Chinese;
 

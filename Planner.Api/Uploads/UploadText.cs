@@ -16,6 +16,5 @@ public sealed class UploadText
     private UploadText() { }
 
     /// <summary>The text of <paramref name="key"/>, its placeholders filled in the current culture.</summary>
-    public static string Get(string key, params object[] args) =>
-        args.Length == 0 ? Localizer[key].Value : Localizer[key, args].Value;
+    public static string Get(string key, params object[] args) => Localizer.Get(key, args);
 }

@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using Planner.Api.Localization;
 using Planner.Api.Planning;
 using static Planner.Api.Workbooks.Sheet;
 using RegionInfo = Planner.Api.Planning.RegionInfo;
@@ -60,42 +61,10 @@ public static class ComparisonWorkbook
             rows.Aggregate(new Side(0, 0), (s, r) => new Side(s.Demand + r.Demand, s.Served + r.Served));
     }
 
-    /// <summary>One tier's demand and service in two runs.</summary>
-    public sealed record TierComparison(long Tier, double DemandA, double ServedA, double DemandB, double ServedB)
-    {
-        public double FillA => DemandA <= 0 ? 1 : ServedA / DemandA;
-        public double FillB => DemandB <= 0 ? 1 : ServedB / DemandB;
-    }
-
-    /// <summary>The two runs' plan run ids and scenarios, and their totals by tier (for the comparison page).</summary>
-    public static async Task<(
-        string A,
-        string ScenarioA,
-        string B,
-        string ScenarioB,
-        IReadOnlyList<TierComparison> Tiers
-    )> ByTierAsync(System.Data.Common.DbConnection db, string first, string second)
-    {
-        var (a, b) = (await RunAsync(db, first), await RunAsync(db, second));
-        var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = a.Id })).ToLookup(t => t.Tier);
-        var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = b.Id })).ToLookup(t => t.Tier);
-        var tiers = totalsA
-            .Select(g => g.Key)
-            .Union(totalsB.Select(g => g.Key))
-            .Order()
-            .Select(tier =>
-            {
-                var (sideA, sideB) = (Side.Of(totalsA[tier]), Side.Of(totalsB[tier]));
-                return new TierComparison(tier, sideA.Demand, sideA.Served, sideB.Demand, sideB.Served);
-            })
-            .ToList();
-        return (a.Id, a.Scenario, b.Id, b.Scenario, tiers);
-    }
-
     /// <summary>A succeeded plan run by its id or its request's id.</summary>
     private static async Task<RunRow> RunAsync(System.Data.Common.DbConnection db, string id) =>
         await db.QuerySingleOrDefaultAsync<RunRow>(RunSql, new { id })
-        ?? throw new PlannerException($"There is no succeeded plan run {id}.");
+        ?? throw new PlannerException(Messages.Get("NoRunToCompare", id));
 
     /// <summary>The workbook comparing run <paramref name="first"/> with run <paramref name="second"/> (plan run ids or
     /// run request ids).</summary>
