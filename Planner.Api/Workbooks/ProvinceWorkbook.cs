@@ -112,7 +112,7 @@ public static class ProvinceWorkbook
                 ws.Cell(row, 1).SetValue($"{s.Name} ({s.Destination})");
                 ws.Cell(row, 2)
                     .SetValue(T("ShortfallLine", ProductName(snapshot, s.Product), s.Tier, Reason(s.Reason)));
-                Number(ws.Cell(row, 6), s.Shortfall, Headline);
+                Headline(ws.Cell(row, 6), s.Shortfall);
             }
         }
         var lastColumn = 7 + snapshot.Tiers.Count;
@@ -184,7 +184,7 @@ public static class ProvinceWorkbook
             Text(ws.Cell(row, 1), p.Product);
             ws.Cell(row, 2).SetValue(ProductName(byCode[p.Product]));
             ws.Cell(row, 3).SetValue(Unit(byCode[p.Product]));
-            Totals(ws, row, 4, p.Totals, Headline);
+            Totals(ws, row, 4, p.Totals, headline: true);
             for (var i = 0; i < p.Tiers.Count; i++)
             {
                 Number(ws.Cell(row, 8 + i), p.Tiers[i].Totals.FillRate, Percent);

@@ -62,9 +62,18 @@ internal static class Sheet
         return cell;
     }
 
-    /// <summary>A quantity in the Summary's headline figures: 万 (ten thousands, one decimal) from 100,000 up for
-    /// Chinese readers, as officials write them; thousands separators otherwise.</summary>
-    public static string Headline => Texts.Chinese ? "[>=100000]0!.0,\"万\";#,##0" : Count;
+    /// <summary>The format of a quantity written in 万 (<see cref="Headline"/>).</summary>
+    public const string Wan = "#,##0.0\"万\"";
+
+    /// <summary>
+    /// A quantity in the Summary's headline figures: for Chinese readers from 100,000 up in 万 (ten thousands, one
+    /// decimal), as officials write them, with thousands separators otherwise. The cell holds the figure in 万: Excel's
+    /// scaling trick (<c>0!.0,"万"</c>) prints as 134!.8万 in LibreOffice.
+    /// </summary>
+    public static IXLCell Headline(IXLCell cell, double value) =>
+        Texts.Chinese && Math.Abs(value) >= 100_000
+            ? Number(cell, Math.Round(value / 10_000, 1), Wan)
+            : Number(cell, value);
 
     /// <summary>The text of <paramref name="key"/> in the current language (<c>WorkbookText.*.resx</c>).</summary>
     public static string T(string key) => WorkbookText.Localizer[key];
@@ -98,11 +107,12 @@ internal static class Sheet
     public static string[] TotalsTitles => [T("Demand"), T("Served"), T("Shortfall"), T("FillRate")];
 
     /// <summary>Demand, served, shortfall and fill rate in four cells from <paramref name="column"/>.</summary>
-    public static void Totals(IXLWorksheet ws, int row, int column, Totals totals, string format = Count)
+    public static void Totals(IXLWorksheet ws, int row, int column, Totals totals, bool headline = false)
     {
-        Number(ws.Cell(row, column), totals.Demand, format);
-        Number(ws.Cell(row, column + 1), totals.Served, format);
-        Number(ws.Cell(row, column + 2), totals.Shortfall, format);
+        Func<IXLCell, double, IXLCell> write = headline ? Headline : (cell, value) => Number(cell, value);
+        write(ws.Cell(row, column), totals.Demand);
+        write(ws.Cell(row, column + 1), totals.Served);
+        write(ws.Cell(row, column + 2), totals.Shortfall);
         Number(ws.Cell(row, column + 3), totals.FillRate, Percent);
     }
 

@@ -67,9 +67,26 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
             rows.ToDictionary(r => r.Field("物资代码").GetString(), r => r.Field("单位").GetString())
         );
         Assert.Contains(rows, r => r.Field("物资名称").GetString() == "医用防护服");
-        // 1,234,567 reads 123.5万; below 100,000 the figure is written out with separators.
-        var demand = rows.First().Field("需求量");
-        Assert.Equal("[>=100000]0!.0,\"万\";#,##0", demand.Style.NumberFormat.Format);
+        // From 100,000 up a figure is in 万 (one decimal, the cell holds it so: LibreOffice and WPS print it too);
+        // below, written out with separators. The English workbook has the same figures in units.
+        using var english = new XLWorkbook(Outcome.WorkbookPath!);
+        var units = english
+            .Worksheet("Summary")
+            .Table("SummaryByProduct")
+            .DataRange.Rows()
+            .ToDictionary(r => r.Field("Product").GetString(), r => r.Field("Demand").GetDouble());
+        Assert.All(rows, r =>
+        {
+            var (demand, inUnits) = (r.Field("需求量"), units[r.Field("物资代码").GetString()]);
+            if (inUnits >= 100_000)
+                Assert.Equal(
+                    (Math.Round(inUnits / 10_000, 1), "#,##0.0\"万\""),
+                    (demand.GetDouble(), demand.Style.NumberFormat.Format)
+                );
+            else
+                Assert.Equal((inUnits, "#,##0"), (demand.GetDouble(), demand.Style.NumberFormat.Format));
+        });
+        Assert.Contains(units.Values, u => u >= 100_000);
         var shortfalls = workbook.Worksheet("缺口").Table("Shortfalls").DataRange.Rows().ToList();
         Assert.NotEmpty(shortfalls);
         Assert.All(shortfalls, r => Assert.Matches(Han(), r.Field("原因").GetString()));
@@ -119,6 +136,9 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
             foreach (var heading in new[] { "浙江省医疗物资调拨计划", "保障优先级", "满足率", "运行编号" })
                 Assert.Contains(heading, text, StringComparison.Ordinal);
             Assert.Contains(Outcome.RunId, text, StringComparison.Ordinal);
+            // The headline figures print in 万 as written (no Excel-only format trick showing as "134!.8万").
+            Assert.Contains("万", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("!.", text, StringComparison.Ordinal);
         }
         finally
         {
