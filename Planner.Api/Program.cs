@@ -1,12 +1,12 @@
 using Planner.Api.Access;
 using Planner.Api.Cli;
+using Planner.Api.Errors;
 using Planner.Api.Jobs;
 using Planner.Api.Localization;
 using Planner.Api.Maps;
 using Planner.Api.Plans;
 using Planner.Api.Runs;
 using Planner.Api.Scenarios;
-using Planner.Api.Errors;
 using Planner.Api.Sources;
 using Planner.Api.Startup;
 using Planner.Api.Uploads;
@@ -20,7 +20,6 @@ static async Task<int> ServeAsync(string[] args)
     builder.Services.AddPlanner(builder.Configuration); // options, the database, jobs, the plan pipeline, start-up work
     builder.Services.AddPlannerAccess();
     builder.Services.AddPlannerLocalization();
-    builder.Services.AddCountyMap();
     builder.Services.AddPlannerApiDocs();
     builder.Services.AddPlannerHealthChecks();
     builder.Services.AddProblemDetails();
@@ -33,7 +32,7 @@ static async Task<int> ServeAsync(string[] args)
                 .AllowAnonymousToPage("/Access/SignIn")
                 .AllowAnonymousToPage("/Access/Denied")
                 .AllowAnonymousToPage("/Access/Language")
-            .AllowAnonymousToPage("/Errors/Error");
+                .AllowAnonymousToPage("/Errors/Error");
         })
         .AddViewLocalization();
     builder.Services.AddUploads(builder.Configuration); // after AddRazorPages: it limits the /uploads page too

@@ -40,7 +40,7 @@ public static class WorkbooksBenchmark
             log.WriteLine(
                 FormattableString.Invariant($"workbooks: planned run {outcome.RunId}; peak so far {afterPlan:0} MiB")
             );
-            var (publish, bytes) = await PublishAsync(outcome, folder, repeat, log);
+            var (publish, bytes) = await PublishAsync(outcome, settings.Get<PlanPublisher>(), folder, repeat, log);
             var afterPublish = Measure.PeakMegabytes();
 
             var hospitals = outcome.Published!.Value.Snapshot.Care.Hospitals.Count;
@@ -83,6 +83,7 @@ public static class WorkbooksBenchmark
     /// language.</summary>
     private static async Task<(List<(double Province, double Cities, double Both)> Seconds, long Bytes)> PublishAsync(
         PlanOutcome outcome,
+        PlanPublisher publisher,
         DirectoryInfo folder,
         int repeat,
         TextWriter log
@@ -91,7 +92,6 @@ public static class WorkbooksBenchmark
         var (info, snapshot, report) = outcome.Published!.Value;
         var cityCodes = snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList();
         var publish = new List<(double Province, double Cities, double Both)>();
-        var publisher = new PlanPublisher(Microsoft.Extensions.Options.Options.Create(new WorkbookOptions()));
         long bytes = 0;
         for (var r = 0; r < repeat; r++)
         {

@@ -21,7 +21,7 @@ public static class Texts
     );
 
     /// <summary>The texts beside <typeparamref name="T"/>.</summary>
-    public static IStringLocalizer For<T>() => Factory.Create(typeof(T));
+    public static IStringLocalizer<T> For<T>() => new StringLocalizer<T>(Factory);
 
     /// <summary>The texts beside <paramref name="type"/> (a static class, say).</summary>
     public static IStringLocalizer For(Type type) => Factory.Create(type);

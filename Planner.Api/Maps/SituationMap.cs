@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Microsoft.Extensions.Localization;
+using Planner.Solver.Allocation;
 
 namespace Planner.Api.Maps;
 
@@ -87,27 +88,55 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
         else
         {
             var lines = (await db.QueryAsync<Line>(LinesSql, new { runId, tier = choice.Tier })).ToList();
-            shades = lines
-                .Where(l => names.ContainsKey(l.County))
-                .GroupBy(l => l.County)
-                .ToDictionary(
-                    g => g.Key,
-                    g => Shade(choice, names[g.Key], g.ToList(), requestId),
-                    StringComparer.Ordinal
-                );
-            legend =
-                choice.Measure == "fill"
-                    ? FillColours.Reverse().Select(c => (c.Colour, text[$"Fill.{c.From}"].Value)).ToList()
-                    : ShortfallColours.Reverse().Select(c => (c.Colour, text[$"Short.{c.From}"].Value)).ToList();
-            title =
-                choice.Measure == "fill"
-                    ? text["FillTitle", choice.Tier is { } t ? text["Tier", t].Value : text["AllTiers"].Value]
-                    : text["ShortTitle", choice.Product];
+            (shades, legend, title) = Measured(names, lines, choice, requestId);
         }
         return CountyMap.Draw(title, counties, shades, legend, text["NoData"]);
     }
 
-    private CountyMap.Shade Shade(Choice choice, string name, List<Line> lines, string requestId)
+    /// <summary>The province's counties coloured by the fill rate of all tiers, from a plan's allocations: the
+    /// picture on the province workbook's Summary (no links there).</summary>
+    public XElement DrawFill(IEnumerable<Allocation> allocations)
+    {
+        var names = shapes.Counties.ToDictionary(c => c.Code, c => c.Name, StringComparer.Ordinal);
+        var lines = allocations
+            .Where(a => names.ContainsKey(a.Destination))
+            .GroupBy(a => (a.Destination, a.Product))
+            .Select(g => new Line
+            {
+                County = g.Key.Destination,
+                Product = g.Key.Product,
+                Demand = g.Sum(a => a.Demand),
+                Served = g.Sum(a => a.Served),
+            })
+            .ToList();
+        var (shades, legend, title) = Measured(names, lines, new Choice("fill", null, ""), requestId: null);
+        return CountyMap.Draw(title, shapes.Counties, shades, legend, text["NoData"]);
+    }
+
+    /// <summary>The shades, legend and title of a measure over plan lines (fill or shortfall).</summary>
+    private (Dictionary<string, CountyMap.Shade>, IReadOnlyList<(string, string)>, string) Measured(
+        Dictionary<string, string> names,
+        List<Line> lines,
+        Choice choice,
+        string? requestId
+    )
+    {
+        var shades = lines
+            .Where(l => names.ContainsKey(l.County))
+            .GroupBy(l => l.County)
+            .ToDictionary(g => g.Key, g => Shade(choice, names[g.Key], g.ToList(), requestId), StringComparer.Ordinal);
+        IReadOnlyList<(string, string)> legend =
+            choice.Measure == "fill"
+                ? FillColours.Reverse().Select(c => (c.Colour, text[$"Fill.{c.From}"].Value)).ToList()
+                : ShortfallColours.Reverse().Select(c => (c.Colour, text[$"Short.{c.From}"].Value)).ToList();
+        var title =
+            choice.Measure == "fill"
+                ? text["FillTitle", choice.Tier is { } t ? text["Tier", t].Value : text["AllTiers"].Value]
+                : text["ShortTitle", choice.Product];
+        return (shades, legend, title);
+    }
+
+    private CountyMap.Shade Shade(Choice choice, string name, List<Line> lines, string? requestId)
     {
         var products = lines.Select(l => l.Product).Distinct().Order(StringComparer.Ordinal);
         if (choice.Measure == "fill")
@@ -176,7 +205,8 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
         return (shades, legend, text["TrendTitle"]);
     }
 
-    private static string Href(string requestId, string county) => $"/runs/{requestId}/counties/{county}";
+    private static string? Href(string? requestId, string county) =>
+        requestId is null ? null : $"/runs/{requestId}/counties/{county}";
 
     private sealed class Line
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Planner.Api.Access;
 using Planner.Api.Jobs;
+using Planner.Api.Maps;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Api.Sources;
@@ -29,6 +30,7 @@ public static class PlannerServices
         services.AddValidatedOptions<PlanningOptions, PlanningOptions.Validator>(PlanningOptions.Section);
         services.AddOptions<WorkbookOptions>().BindConfiguration(WorkbookOptions.Section);
         services.AddSingleton<RunStore>();
+        services.AddCountyMap(); // the pages' map and the province workbook's picture
         services.AddSingleton<PlanPublisher>();
         services.AddSingleton<PlanPipeline>();
         services.AddSingleton<RunExecutor>();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Localization;
 using Planner.Api.Localization;
+using Planner.Api.Maps;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 using Planner.Solver.Allocation;
@@ -13,7 +14,7 @@ namespace Planner.Api.Workbooks;
 /// The workbooks are written two at a time (one per core on the 2-core machines the budget was set on): both
 /// languages together take about the time one language took one at a time (docs/benchmarks.md).
 /// </summary>
-public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
+public sealed class PlanPublisher(IOptions<WorkbookOptions> options, CountyShapes shapes)
 {
     /// <summary>The files, in the order the summary lists them (Chinese, then English, province first), then the
     /// summary; progress is reported per workbook.</summary>
@@ -59,7 +60,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
 
     /// <summary>Writes the workbooks two at a time (one per core), each in its language; progress in the
     /// caller's.</summary>
-    private static async Task<PublishedFile[]> WriteWorkbooksAsync(
+    private async Task<PublishedFile[]> WriteWorkbooksAsync(
         string folder,
         List<Planned> workbooks,
         PlanRunInfo info,
@@ -86,7 +87,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
                 using (Texts.Use(w.Language))
                 {
                     if (w.City is null)
-                        ProvinceWorkbook.Write(path, info, snapshot, report, result, care);
+                        ProvinceWorkbook.Write(path, info, snapshot, report, result, care, Map(result));
                     else
                         CityWorkbook.Write(path, w.City, info, snapshot, report, result);
                 }
@@ -104,6 +105,10 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options)
     }
 
     private static readonly IStringLocalizer Text = Texts.For<PlanPublisher>();
+
+    /// <summary>The province's counties coloured by fill rate, in the current language, for the Summary.</summary>
+    private MapPicture.Picture Map(AllocationResult result) =>
+        MapPicture.Paint(new SituationMap(shapes, Texts.For<SituationMap>()).DrawFill(result.Allocations));
 
     /// <summary>A workbook to write: what it is (<c>province</c> or <c>city-CODE</c>), its city's code and name,
     /// language and file name.</summary>

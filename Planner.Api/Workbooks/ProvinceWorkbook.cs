@@ -1,5 +1,6 @@
 using ClosedXML.Excel;
 using Planner.Api.Localization;
+using Planner.Api.Maps;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
@@ -21,18 +22,14 @@ public static class ProvinceWorkbook
         PlanSnapshot snapshot,
         PlanReport report,
         AllocationResult result,
-        CareOutcome care
+        CareOutcome care,
+        MapPicture.Picture? map = null
     )
     {
         using var workbook = NewWorkbook(run, T("Level.Province"));
-        Summary(
-            workbook.Worksheets.Add(T("Sheet.Summary")),
-            run,
-            snapshot,
-            report,
-            T("Title.Province"),
-            report.Products
-        );
+        var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
+        Summary(summary, run, snapshot, report, T("Title.Province"), report.Products);
+        var place = map is null ? default : MapSpace(summary, map);
         Regions(workbook.Worksheets.Add(T("Sheet.Cities")), run, snapshot, report.Cities);
         Counties(
             workbook.Worksheets.Add(T("Sheet.Counties")),
@@ -57,6 +54,27 @@ public static class ProvinceWorkbook
             snapshot.Forecast.Drivers.Select(d => d.Region).ToHashSet(StringComparer.Ordinal)
         );
         workbook.SaveAs(path);
+        if (map is not null)
+            SheetPicture.Add(path, summary.Name, map.Png, place.Width, place.Height, place.Row, map.Title);
+    }
+
+    /// <summary>
+    /// Room for the county map below the Summary, on a printed page of its own: the map's title, the rows the picture
+    /// covers (20 pixels each), the print area over both pages. Returns the row the picture starts at and its size on
+    /// the sheet: 1.3 times the page's map, which fills the second page about as the Summary fills the first.
+    /// (LibreOffice keeps the page break only when the height is not fitted: one page wide, as tall as needed.)
+    /// </summary>
+    private static (int Row, int Width, int Height) MapSpace(IXLWorksheet ws, MapPicture.Picture map)
+    {
+        var (width, height) = ((int)(map.Width * 1.3), (int)(map.Height * 1.3));
+        var heading = ws.LastRowUsed().RowNumber() + 2;
+        var lastColumn = ws.PageSetup.PrintAreas.First().RangeAddress.LastAddress.ColumnNumber;
+        ws.Cell(heading, 1).SetValue(map.Title).Style.Font.Bold = true;
+        ws.PageSetup.AddHorizontalPageBreak(heading - 1);
+        ws.PageSetup.PrintAreas.Clear();
+        ws.PageSetup.PrintAreas.Add(1, 1, heading + (height + 19) / 20, lastColumn);
+        ws.PageSetup.FitToPages(1, 0);
+        return (heading + 1, width, height);
     }
 
     /// <summary>A workbook whose properties carry the run id, scenario and data freshness.</summary>

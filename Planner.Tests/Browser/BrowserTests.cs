@@ -142,7 +142,7 @@ public class BrowserTests : HangfireTests
         Assert.Empty(driver.FindElements(By.CssSelector("a[href*='/files/city-330200']")));
         Assert.Empty(driver.FindElements(By.CssSelector("a[href*='/files/province']")));
         driver.FindElement(By.CssSelector($"a[href^='/api/runs/{run}/files/city-330100']")).Click();
-        using (var book = new XLWorkbook(browser.Downloaded("plan-city-330100-")))
+        using (var book = Xlsx.Open(browser.Downloaded("plan-city-330100-")))
         {
             Assert.Contains(book.Worksheets, w => w.Name == "Villages");
         }

@@ -29,7 +29,7 @@ public class OperationsTests : HangfireTests
     {
         var workbook = await client.GetAsync(new Uri($"/api/runs/{id}/files/province", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, workbook.StatusCode);
-        using (var book = new XLWorkbook(await workbook.Content.ReadAsStreamAsync(Ct)))
+        using (var book = Xlsx.Open(await workbook.Content.ReadAsStreamAsync(Ct)))
         {
             Assert.Equal(5, book.Worksheet("Summary").Table("SummaryByProduct").DataRange.RowCount());
         }
@@ -82,7 +82,7 @@ public class OperationsTests : HangfireTests
         Assert.Equal(13, Assert.Single(all.EnumerateArray()).GetProperty("files").GetArrayLength());
         using var own = await officer.GetAsync(new Uri($"/api/runs/{id}/files/city-330100", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        using (var book = new XLWorkbook(await own.Content.ReadAsStreamAsync(Ct)))
+        using (var book = Xlsx.Open(await own.Content.ReadAsStreamAsync(Ct)))
         {
             Assert.Contains(book.Worksheets, w => w.Name == "Villages");
         }

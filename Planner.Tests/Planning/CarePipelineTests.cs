@@ -162,7 +162,7 @@ public class CarePipelineTests
                 new { id = outcome.RunId }
             )
         );
-        using var workbook = new XLWorkbook(outcome.WorkbookPath);
+        using var workbook = Xlsx.Open(outcome.WorkbookPath);
         Assert.Equal(
             care.Teams.Assignments.Count,
             workbook.Worksheet("Teams").Table("TeamAssignments").DataRange.Rows().Count(r => !r.Field("Team").IsEmpty())

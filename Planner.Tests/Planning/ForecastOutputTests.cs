@@ -50,14 +50,14 @@ public class ForecastOutputTests
         Assert.Contains(drivers, d => Driver(d) == "demand" && Region(d) == "330000");
 
         // The province's Forecast sheet holds the same numbers, a row per day; a city's only its own regions.
-        using var workbook = new XLWorkbook(outcome.WorkbookPath!);
+        using var workbook = Xlsx.Open(outcome.WorkbookPath!);
         var rows = workbook.Worksheet("Forecast").Table("Forecast").DataRange.Rows().ToList();
         var n95Rows = rows.Where(r => Is(r, "production", "330000", "N95")).ToList();
         Assert.Equal(observed.Count + days.Count, n95Rows.Count);
         Assert.Equal(P(days[^1], "p50"), n95Rows[^1].Cell(8).GetDouble(), 3);
         var census = rows.Where(r => Is(r, "severe_critical", "330000", "")).ToList();
         Assert.Equal(P(Days(Province(drivers, "severe_critical", null))[^1], "p50"), census[^1].Cell(8).GetDouble(), 3);
-        using var city = new XLWorkbook(outcome.CityWorkbookPaths[0]);
+        using var city = Xlsx.Open(outcome.CityWorkbookPaths[0]);
         Assert.All(city.Worksheet("Forecast").Table("Forecast").DataRange.Rows(), r =>
             Assert.Equal(Path.GetFileName(outcome.CityWorkbookPaths[0])[10..16], r.Cell(2).GetString())
         );

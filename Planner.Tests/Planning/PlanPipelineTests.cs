@@ -20,7 +20,7 @@ public class PlanPipelineTests
         Assert.Equal(outcome.RunId, summary.Run.RunId);
         Assert.Equal("Optimal", summary.Run.SolverStatus);
         Assert.Equal(5, summary.Products.Count);
-        using var workbook = new XLWorkbook(outcome.WorkbookPath);
+        using var workbook = Xlsx.Open(outcome.WorkbookPath);
         Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");
         Assert.Contains(workbook.Worksheets, w => w.Name == "Counties");
 

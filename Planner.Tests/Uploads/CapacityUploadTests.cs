@@ -60,7 +60,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     [Fact]
     public void Template_LocksIdentity_ValidatesEveryInputColumn_AndExplains()
     {
-        using var workbook = new XLWorkbook(new MemoryStream(hospitals.Template));
+        using var workbook = Xlsx.Open(new MemoryStream(hospitals.Template));
         var ws = workbook.Worksheet("Capacity");
 
         Assert.Equal(["Capacity", "Instructions"], workbook.Worksheets.Select(w => w.Name));
@@ -174,7 +174,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
     private static async Task AssertTheNextTemplateHasTheNotesAsTextAsync(TestNode settings)
     {
         var again = await HospitalsDatabase.TemplateAsync(settings, ["H-0001"], new DateOnly(2020, 2, 10));
-        using var workbook = new XLWorkbook(new MemoryStream(again));
+        using var workbook = Xlsx.Open(new MemoryStream(again));
         var ws = workbook.Worksheet("Capacity");
         var notes = ws.Cell(2, UploadFiles.Column(ws, "Notes"));
         Assert.False(notes.HasFormula);
@@ -203,7 +203,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
                 }), null, Ct);
 
         var again = await HospitalsDatabase.TemplateAsync(settings, ["H-0003"], new DateOnly(2020, 2, 11));
-        using var workbook = new XLWorkbook(new MemoryStream(again));
+        using var workbook = Xlsx.Open(new MemoryStream(again));
         var ws = workbook.Worksheet("Capacity");
         var cell = ws.Cell(2, UploadFiles.Column(ws, "Notes"));
         Assert.False(cell.HasFormula);
@@ -242,7 +242,7 @@ public class CapacityUploadTests(HospitalsDatabase hospitals) : IClassFixture<Ho
         Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM uploads"));
         // The next template starts from the uploaded reports.
         var next = await HospitalsDatabase.TemplateAsync(settings, ["H-0001"], new DateOnly(2020, 2, 11));
-        using var workbook = new XLWorkbook(new MemoryStream(next));
+        using var workbook = Xlsx.Open(new MemoryStream(next));
         Assert.Equal(2, workbook.Worksheet("Capacity").LastRowUsed()!.RowNumber());
     }
 

@@ -28,7 +28,7 @@ internal static class UploadFiles
     /// <summary>The template with <paramref name="edit"/> applied to the workbook, saved again.</summary>
     public static byte[] Edit(byte[] template, Action<XLWorkbook> edit)
     {
-        using var workbook = new XLWorkbook(new MemoryStream(template));
+        using var workbook = Xlsx.Open(new MemoryStream(template));
         edit(workbook);
         using var output = new MemoryStream();
         workbook.SaveAs(output);
@@ -64,7 +64,7 @@ internal static class UploadFiles
     /// <summary>The hospitals of a template's rows, in order.</summary>
     public static List<string> Hospitals(byte[] template)
     {
-        using var book = new XLWorkbook(new MemoryStream(template));
+        using var book = Xlsx.Open(new MemoryStream(template));
         var sheet = book.Worksheet(1);
         return Enumerable
             .Range(2, sheet.LastRowUsed()!.RowNumber() - 1)

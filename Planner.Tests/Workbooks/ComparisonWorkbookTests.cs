@@ -26,7 +26,7 @@ public class ComparisonWorkbookTests
         var (content, name) = await ComparisonWorkbook.BuildAsync(settings.Planner, optimized.RunId, proRata.RunId, Ct);
 
         Assert.Equal($"compare-{optimized.RunId}-{proRata.RunId}.xlsx", name);
-        using var workbook = new XLWorkbook(new MemoryStream(content));
+        using var workbook = Xlsx.Open(new MemoryStream(content));
         Assert.Equal(["Summary", "Cities", "Counties"], workbook.Worksheets.Select(w => w.Name));
         var summary = workbook.Worksheet("Summary").Table("ComparisonByProductTier").DataRange.Rows().ToList();
         foreach (var row in summary)

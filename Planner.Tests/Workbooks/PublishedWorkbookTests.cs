@@ -1,4 +1,9 @@
 using ClosedXML.Excel;
+using DocumentFormat.OpenXml.Packaging;
+using Planner.Api.Localization;
+using Planner.Api.Maps;
+using SkiaSharp;
+using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
 
 namespace Planner.Tests.Workbooks;
 
@@ -124,10 +129,44 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
 
     private PlanOutcome Outcome => plan.Outcome;
 
+    /// <summary>The county map (coloured by fill rate, as on the run page) is a picture on the Summary, on its own
+    /// printed page below the figures; its colours are the counties' colours of the page's map.</summary>
+    [Fact]
+    public void ProvinceSummary_CarriesTheCountyMap()
+    {
+        using var document = SpreadsheetDocument.Open(Outcome.WorkbookPath!, isEditable: false);
+        var summary = document.WorkbookPart!.WorksheetParts.Single(p => p.DrawingsPart is not null);
+        var anchor = Assert.Single(summary.DrawingsPart!.WorksheetDrawing.Elements<Xdr.OneCellAnchor>());
+        var image = Assert.Single(summary.DrawingsPart.ImageParts);
+        Assert.Equal("image/png", image.ContentType);
+        using var bitmap = SKBitmap.Decode(image.GetStream());
+        Assert.Equal(2 * CountyMap.Width, bitmap.Width);
+
+        using var workbook = Xlsx.Open(Outcome.WorkbookPath);
+        var sheet = workbook.Worksheet("Summary");
+        var row = int.Parse(anchor.FromMarker!.RowId!.Text, CultureInfo.InvariantCulture) + 1;
+        var map = new SituationMap(
+            CountyShapes.Read(Path.Combine(StorageOptions.FindDataDirectory()!, CountyShapes.File)),
+            Texts.For<SituationMap>()
+        ).DrawFill(Outcome.Result.Allocations);
+        var title = map.Elements().First(e => e.Name.LocalName == "title").Value;
+        Assert.Equal(title, sheet.Cell(row - 1, 1).GetString());
+        Assert.Equal([row - 2], sheet.PageSetup.RowBreaks);
+        Assert.True(sheet.PageSetup.PrintAreas.Single().RangeAddress.LastAddress.RowNumber >= row + 30);
+
+        var counties = map.Descendants()
+            .Where(e => e.Attribute("data-county") is not null)
+            .Select(e => SKColor.Parse((string)e.Attribute("fill")!))
+            .ToHashSet();
+        var pixels = bitmap.Pixels.GroupBy(p => p).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(counties.Count >= 2, "the sample's counties are not all one colour");
+        Assert.All(counties, c => Assert.True(pixels.GetValueOrDefault(c) > 500, $"{c} painted"));
+    }
+
     [Fact]
     public void ProvinceWorkbook_HasTheDesignedSheetsTablesAndHeaders()
     {
-        using var workbook = new XLWorkbook(Outcome.WorkbookPath);
+        using var workbook = Xlsx.Open(Outcome.WorkbookPath);
 
         Assert.Equal(ProvinceSheets, workbook.Worksheets.Select(w => w.Name));
         var tables = workbook
@@ -164,7 +203,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
                 ),
             language
         );
-        using var workbook = new XLWorkbook(path);
+        using var workbook = Xlsx.Open(path);
         var actual = Structure(workbook);
         var golden = Path.Combine(
             SourceDirectory(),
@@ -234,7 +273,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         Assert.All(Outcome.CityWorkbookPaths, path =>
         {
             Assert.Matches($@"^plan-city-33\d{{4}}-20200210-{Outcome.RunId}-en\.xlsx$", Path.GetFileName(path));
-            using var workbook = new XLWorkbook(path);
+            using var workbook = Xlsx.Open(path);
             Assert.Equal(CitySheets, workbook.Worksheets.Select(w => w.Name));
         });
         string[] english =
@@ -252,7 +291,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [Fact]
     public void ProvinceWorkbook_NumbersReconcile_ProvinceCitiesCountiesAndPlan()
     {
-        using var workbook = new XLWorkbook(Outcome.WorkbookPath);
+        using var workbook = Xlsx.Open(Outcome.WorkbookPath);
         var summary = workbook
             .Worksheet("Summary")
             .Table("SummaryByProduct")
@@ -312,7 +351,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [Fact]
     public void FiveLevels_ReconcileExactly_FromProvinceToVillages()
     {
-        using var province = new XLWorkbook(Outcome.WorkbookPath);
+        using var province = Xlsx.Open(Outcome.WorkbookPath);
         var towns = province.Worksheet("Towns").Table("Towns").DataRange.Rows().ToList();
         var products = Outcome.Summary.Products.Select(p => p.Product).ToList();
         var countyServed = Outcome
@@ -322,7 +361,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
 
         foreach (var path in Outcome.CityWorkbookPaths)
         {
-            using var city = new XLWorkbook(path);
+            using var city = Xlsx.Open(path);
             var cityTowns = city.Worksheet("Towns").Table("Towns").DataRange.Rows().ToList();
             var villages = city.Worksheet("Villages").Table("Villages").DataRange.Rows().ToList();
             villageCount += villages.Count;
@@ -369,7 +408,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         var path = Outcome.CityWorkbookPaths.Single(p =>
             Path.GetFileName(p).StartsWith("plan-city-330300-", StringComparison.Ordinal)
         );
-        using var workbook = new XLWorkbook(path);
+        using var workbook = Xlsx.Open(path);
         var outbound = workbook.Worksheet("Outbound").Table("Outbound").DataRange.Rows().ToList();
         var inbound = workbook.Worksheet("Inbound").Table("Inbound").DataRange.Rows().ToList();
 
@@ -393,7 +432,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [Fact]
     public void Codes_StayText_EvenTwelveDigitVillageCodes()
     {
-        using var workbook = new XLWorkbook(Outcome.CityWorkbookPaths[0]);
+        using var workbook = Xlsx.Open(Outcome.CityWorkbookPaths[0]);
         var villages = workbook.Worksheet("Villages").Table("Villages").DataRange.Rows().ToList();
 
         Assert.All(villages, r =>
@@ -402,7 +441,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             Assert.Equal(XLDataType.Text, cell.DataType);
             Assert.Matches(@"^\d{12}$", cell.GetString());
         });
-        using var province = new XLWorkbook(Outcome.WorkbookPath);
+        using var province = Xlsx.Open(Outcome.WorkbookPath);
         Assert.All(province.Worksheet("Shipments").Table("Shipments").DataRange.Rows(), r =>
             Assert.Equal(XLDataType.Text, r.Field("From").DataType)
         );
@@ -411,7 +450,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [Fact]
     public void Sheets_AreReadyToPrintAndToRead()
     {
-        using var workbook = new XLWorkbook(Outcome.WorkbookPath);
+        using var workbook = Xlsx.Open(Outcome.WorkbookPath);
 
         foreach (var ws in workbook.Worksheets)
         {
@@ -423,7 +462,9 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             if (ws.Name != "Summary")
                 Assert.Equal(1, ws.SheetView.SplitRow);
         }
-        Assert.Equal(1, workbook.Worksheet("Summary").PageSetup.PagesTall);
+        // The figures on the first page, the county map on the second (ProvinceSummary_CarriesTheCountyMap).
+        Assert.Equal(0, workbook.Worksheet("Summary").PageSetup.PagesTall);
+        Assert.Single(workbook.Worksheet("Summary").PageSetup.RowBreaks);
         // ClosedXML does not read footers back; the sheets' XML has them: run id left, page number centre.
         using (var zip = System.IO.Compression.ZipFile.OpenRead(Outcome.WorkbookPath!))
         {
@@ -478,7 +519,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
 
     private static List<string> Cells(string path)
     {
-        using var workbook = new XLWorkbook(path);
+        using var workbook = Xlsx.Open(path);
         return workbook
             .Worksheets.SelectMany(ws =>
                 ws.CellsUsed().Select(c => $"{ws.Name}!{c.Address}={c.DataType}:{c.GetString()}")
