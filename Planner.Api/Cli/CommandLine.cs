@@ -105,6 +105,7 @@ public static class CommandLine
             return UsageError;
         }
         using var chosen = Texts.Use(language);
+        stdout = new HelpHeadings(stdout);
         var configArgs = rest.Where(IsConfiguration).ToArray();
         var cli = new CliContext(configArgs, stdin, stdout, stderr, serve);
         var root = Build(cli);

@@ -44,6 +44,8 @@ public partial class CommandLineLanguageTests
         Assert.Contains("生成医院床位容量填报模板", chinese.Out, StringComparison.Ordinal);
         Assert.Contains("--lang <zh-CN|en>", chinese.Out, StringComparison.Ordinal);
         Assert.Contains("显示帮助和用法", chinese.Out, StringComparison.Ordinal);
+        Assert.StartsWith("说明：", chinese.Out, StringComparison.Ordinal);
+        Assert.StartsWith("说明：", planChinese.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("migrate, seed the sample sources", chinese.Out, StringComparison.Ordinal);
         Assert.Contains(
             "migrate, seed the sample sources when empty, pull, solve and publish",
@@ -51,6 +53,7 @@ public partial class CommandLineLanguageTests
             StringComparison.Ordinal
         );
         Assert.Contains("Usage:", english.Out, StringComparison.Ordinal);
+        Assert.StartsWith("Description:", english.Out, StringComparison.Ordinal);
         Assert.DoesNotMatch(Han(), english.Out);
         Assert.Contains("计划天数，1 到 366", planChinese.Out, StringComparison.Ordinal);
         Assert.Contains("the environment variable PLANNER_LANG", planEnglish.Out, StringComparison.Ordinal);
