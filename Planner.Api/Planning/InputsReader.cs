@@ -208,7 +208,7 @@ public static class InputsReader
             Regions = (await db.QueryAsync<RegionInfo>(RegionsSql)).ToList(),
             Products = (
                 await db.QueryAsync<ProductInfo>(
-                    "SELECT code, name, name_en, unit, unit_zh FROM products ORDER BY code"
+                    "SELECT code, name, name_en, unit, unit_zh, pack_size FROM products ORDER BY code"
                 )
             ).ToList(),
             Tiers = (

@@ -26,6 +26,9 @@ public sealed record ProductInfo
 
     /// <summary>The unit in Chinese: 只, 件, 副, 双.</summary>
     public string UnitZh { get; init; } = "";
+
+    /// <summary>Units per carton: depots ship whole cartons.</summary>
+    public int PackSize { get; init; } = 1;
 }
 
 public sealed record TierInfo

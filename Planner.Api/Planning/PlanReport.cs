@@ -24,7 +24,11 @@ public sealed record Totals(double Demand, double Served)
     }
 }
 
-public sealed record TierTotals(int Tier, string Name, Totals Totals, double MinFillRate);
+public sealed record TierTotals(int Tier, string Name, Totals Totals, double MinFillRate)
+{
+    /// <summary>Units the optimum served that the plan in whole packs and units does not (negative: more).</summary>
+    public double RoundingCost { get; init; }
+}
 
 public sealed record ProductTotals(
     string Product,
@@ -98,7 +102,10 @@ public sealed record PlanReport(
                             .Select(g => Totals.Of(g).FillRate)
                             .DefaultIfEmpty(1)
                             .Min();
-                        return new TierTotals(t.Tier, t.NameEn, Totals.Of(tierRows), Math.Round(minFill, 6));
+                        return new TierTotals(t.Tier, t.NameEn, Totals.Of(tierRows), Math.Round(minFill, 6))
+                        {
+                            RoundingCost = Math.Round(tierRows.Sum(a => (a.Optimal ?? a.Served) - a.Served), 3),
+                        };
                     })
                     .ToList();
                 return new ProductTotals(p.Code, p.NameEn, p.Unit, Totals.Of(rows), tierTotals);

@@ -73,7 +73,12 @@ public sealed record PlanSummary(
         double MinFillRate,
         double? ShortfallIfFairFirst,
         double? CostOfFairness
-    );
+    )
+    {
+        /// <summary>Units the optimum served that the plan in whole packs and units does not (negative:
+        /// more).</summary>
+        public double RoundingCost { get; init; }
+    }
 
     public sealed record ProductEntry(
         string Product,
@@ -154,7 +159,10 @@ public sealed record PlanSummary(
                             t.MinFillRate,
                             f is null ? null : Math.Round(f.ShortfallIfFairFirst, 3),
                             f is null ? null : Math.Round(f.Cost, 3)
-                        );
+                        )
+                        {
+                            RoundingCost = t.RoundingCost,
+                        };
                     })
                     .ToList()
             ))

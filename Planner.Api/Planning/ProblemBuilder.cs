@@ -44,6 +44,7 @@ public static class ProblemBuilder
             Demands = [.. countyDemands, .. hubei],
             Lanes = lanes,
             ReserveFloors = floors,
+            PackSizes = inputs.Products.ToDictionary(p => p.Code, p => (double)Math.Max(1, p.PackSize)),
             Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
         var criticalCare = inputs

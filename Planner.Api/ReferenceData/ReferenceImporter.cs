@@ -100,15 +100,20 @@ public static class ReferenceImporter
     /// <summary>The tables filled with the regions on first start, in this order.</summary>
     private static readonly CsvTable[] CoreTables =
     [
-        new("reference/products.csv", "products", ["code", "name", "name_en", "unit", "unit_zh", "durable"], r =>
-            [
-                r.Text("code"),
-                r.Text("name"),
-                r.Text("name_en"),
-                r.Text("unit"),
-                r.Text("unit_zh"),
-                r.WholeNumber("durable"),
-            ]
+        new(
+            "reference/products.csv",
+            "products",
+            ["code", "name", "name_en", "unit", "unit_zh", "durable", "pack_size"],
+            r =>
+                [
+                    r.Text("code"),
+                    r.Text("name"),
+                    r.Text("name_en"),
+                    r.Text("unit"),
+                    r.Text("unit_zh"),
+                    r.WholeNumber("durable"),
+                    r.WholeNumber("pack_size"),
+                ]
         ),
         new("reference/priority-tiers.csv", "priority_tiers", ["tier", "name", "name_en", "description"], r =>
             [r.WholeNumber("tier"), r.Text("name"), r.Text("name_en"), r.Text("description")]

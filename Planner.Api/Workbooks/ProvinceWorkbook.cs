@@ -117,6 +117,7 @@ public static class ProvinceWorkbook
             row++;
             ws.Cell(row, 1).SetValue(T("Tier", t.Tier));
             ws.Cell(row, 2).SetValue(TierName(t));
+            ws.Cell(row, 3).SetValue(RoundingCosts(snapshot, products, t.Tier));
         }
 
         var top = (shortfalls ?? report.Shortfalls).Take(5).ToList();
@@ -142,6 +143,24 @@ public static class ProvinceWorkbook
             area: $"A1:{XLHelper.GetColumnLetterFromNumber(lastColumn)}{row}",
             onePage: true
         );
+    }
+
+    /// <summary>What rounding to whole cartons and units cost the tier, per product ("" when nothing).</summary>
+    private static string RoundingCosts(PlanSnapshot snapshot, IReadOnlyList<ProductTotals> products, int tier)
+    {
+        var costs = products
+            .Select(p => (p.Product, Cost: p.Tiers.FirstOrDefault(t => t.Tier == tier)?.RoundingCost ?? 0))
+            .Where(c => Math.Abs(c.Cost) >= 0.5)
+            .Select(c =>
+                T(
+                    "RoundingCost",
+                    ProductName(snapshot, c.Product),
+                    c.Cost.ToString("#,0", CultureInfo.CurrentCulture),
+                    Unit(snapshot.Products.First(p => p.Code == c.Product))
+                )
+            )
+            .ToList();
+        return costs.Count == 0 ? "" : T("RoundingCosts", string.Join(T("ListSeparator"), costs));
     }
 
     /// <summary>The run's facts, a row each from row 3; returns the row after them.</summary>

@@ -96,6 +96,7 @@ public static class AllocationModel
             ReserveReleases = parts.SelectMany(p => p.ReserveReleases).ToList(),
             Binding = parts.SelectMany(p => p.Binding).ToList(),
             FairnessCosts = parts.SelectMany(p => p.FairnessCosts).ToList(),
+            RoundingCosts = parts.SelectMany(p => p.RoundingCosts).ToList(),
             Transfers = parts.Sum(p => p.Transfers),
         };
     }
@@ -118,7 +119,17 @@ public static class AllocationModel
         var stock = model
             .Stock.Select(kv => new StockLevel(kv.Key.Node, product, kv.Key.Day, Clean(model.Value(kv.Value) * scale)))
             .ToList();
-        var allocations = Allocations(model, product, settings.Policy);
+        var optimum = Allocations(model, product, settings.Policy);
+        var allocations = optimum;
+        if (settings.WholePacks)
+            (shipments, stock, allocations) = PackRounding.Round(
+                problem,
+                product,
+                shipments,
+                stock,
+                optimum,
+                settings.Policy
+            );
         var below = model
             .BelowFloor.Select(b => (b.Floor, b.Day, Quantity: Clean(model.Value(b.Var) * scale)))
             .ToList();
@@ -145,6 +156,7 @@ public static class AllocationModel
             ReserveReleases = explainer.ReserveReleases(),
             Binding = explainer.Binding(),
             FairnessCosts = stages.Fairness,
+            RoundingCosts = PackRounding.Costs(optimum, allocations),
             Transfers = stages.Transfers,
         };
     }

@@ -34,6 +34,10 @@ public sealed record AllocationProblem
     /// <summary>Stock a depot keeps untouched unless a tier-1 need would otherwise go unmet.</summary>
     public IReadOnlyList<ReserveFloor> ReserveFloors { get; init; } = [];
 
+    /// <summary>Units per pack (carton) of each product: shipments are whole packs. A product missing here ships in
+    /// whole units.</summary>
+    public IReadOnlyDictionary<string, double> PackSizes { get; init; } = new Dictionary<string, double>();
+
     /// <summary>Residents per destination, for the population-share policy (destinations missing here are served
     /// without a quota).</summary>
     public IReadOnlyDictionary<string, double> Population { get; init; } = new Dictionary<string, double>();

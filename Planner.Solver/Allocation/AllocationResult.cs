@@ -63,6 +63,10 @@ public sealed record AllocationResult(
     /// over products.</summary>
     public double Objective => Stages.Where(s => s.Stage == "transport_cost").Sum(s => s.Objective);
 
+    /// <summary>Per product and tier: units the optimum served against units the plan serves in whole packs and
+    /// units.</summary>
+    public IReadOnlyList<RoundingCost> RoundingCosts { get; init; } = [];
+
     /// <summary>City-to-city transfers (lane-days with a positive shipment).</summary>
     public int Transfers { get; init; }
 }
@@ -84,6 +88,10 @@ public sealed record Allocation(
 {
     /// <summary>Unmet demand.</summary>
     public double Shortfall => Math.Max(0, Demand - Served);
+
+    /// <summary>What the optimum served, before the plan was rounded to whole packs and units (null: not
+    /// rounded).</summary>
+    public double? Optimal { get; init; }
 }
 
 /// <summary>Units leaving <see cref="From"/> on <see cref="Day"/> and arriving on <see cref="ArrivalDay"/>.</summary>

@@ -35,6 +35,10 @@ public sealed record AllocationSettings
     /// <summary>The allocation rule.</summary>
     public Policy Policy { get; init; } = Policy.Optimized;
 
+    /// <summary>Round the optimum to whole packs and units (<see cref="PackRounding"/>); off, the result is the
+    /// optimum as the solver left it (for tests that compare optima).</summary>
+    public bool WholePacks { get; init; } = true;
+
     /// <summary>Cost per unit moved differently from the previous plan, in unit-km (re-planning only).</summary>
     public double ChangePenalty { get; init; } = 100;
 

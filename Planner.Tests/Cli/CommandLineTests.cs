@@ -195,7 +195,7 @@ public class CommandLineTests
         var comparison = Path.Combine(db.Directory, "compare.xlsx");
         var compare = await RunAsync(db, "compare", RunId(first.Out), RunId(second.Out), "--out", comparison);
         Assert.Equal(0, compare.Code);
-        using (var workbook = new ClosedXML.Excel.XLWorkbook(comparison))
+        using (var workbook = Xlsx.Open(comparison))
         {
             Assert.Equal(["Summary", "Cities", "Counties"], workbook.Worksheets.Select(w => w.Name));
         }

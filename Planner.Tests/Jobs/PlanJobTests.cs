@@ -91,7 +91,7 @@ public class PlanJobTests : HangfireTests
         );
         Assert.All(files, f => Assert.Equal(f.Sha, Convert.ToHexStringLower(SHA256.HashData(f.Content))));
         // The published workbook is a real workbook.
-        using var workbook = new ClosedXML.Excel.XLWorkbook(
+        using var workbook = Xlsx.Open(
             new MemoryStream(files.Single(f => f.Kind == "province" && f.Language == "en").Content)
         );
         Assert.Contains(workbook.Worksheets, w => w.Name == "Summary");

@@ -250,7 +250,9 @@ public class PlanOptimizerTests
             var errors = Solver.AllocationChecker.Check(stress, result);
             Assert.True(errors.Count == 0, $"{policy}: " + string.Join("\n", errors.Take(10)));
         }
-        double TierOne(Policy p) => results[p].Allocations.Where(a => a.Tier == 1).Sum(a => a.Shortfall);
+        // The policies' optima compared (rounding to whole cartons moves each plan by up to a carton a destination).
+        double TierOne(Policy p) =>
+            results[p].Allocations.Where(a => a.Tier == 1).Sum(a => Math.Max(0, a.Demand - (a.Optimal ?? a.Served)));
         Assert.All(results.Keys, p =>
             Assert.True(
                 TierOne(Policy.Optimized) <= TierOne(p) + 1,

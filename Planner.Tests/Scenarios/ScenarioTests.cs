@@ -218,7 +218,7 @@ public class ScenarioTests : HangfireTests
             Ct
         );
         Assert.Equal(HttpStatusCode.OK, comparison.StatusCode);
-        using var book = new ClosedXML.Excel.XLWorkbook(await comparison.Content.ReadAsStreamAsync(Ct));
+        using var book = Xlsx.Open(await comparison.Content.ReadAsStreamAsync(Ct));
         Assert.NotEmpty(book.Worksheets);
 
         async Task<string> RunAsync(string url, object body)

@@ -68,6 +68,7 @@ public static class AllocationChecker
                         CheckServed(product, destination, day);
                 }
             }
+            CheckWholePacks();
             var keys = problem.Demands.Select(d => (d.Destination, d.Product, d.Day, d.Tier)).Distinct().Count();
             if (result.Status != PlanStatus.Failed && result.Allocations.Count != keys)
             {
@@ -98,6 +99,40 @@ public static class AllocationChecker
                     _errors.Add($"{s.Product}: {s.From} → {s.To} day {s.Day} carries {s.Quantity}, capacity {cap}.");
                 if (result.Policy == Policy.NoSharing && lane.Kind == LaneKind.Transfer)
                     _errors.Add($"{s.Product}: no-sharing plan transfers {s.From} → {s.To}.");
+            }
+        }
+
+        /// <summary>
+        /// A rounded plan (its rows carry the optimum's served quantity): shipments in whole packs, served quantities
+        /// in whole units, and no destination's tier served less than the optimum (its whole units) by more than one
+        /// pack.
+        /// </summary>
+        private void CheckWholePacks()
+        {
+            if (result.Allocations.Count == 0 || result.Allocations.Any(a => a.Optimal is null))
+                return;
+            foreach (var s in result.Shipments)
+            {
+                var pack = problem.PackSizes.GetValueOrDefault(s.Product, 1);
+                if (Math.Abs(s.Quantity / pack - Math.Round(s.Quantity / pack)) > 1e-9)
+                    _errors.Add($"{s.Product}: {s.From} → {s.To} day {s.Day} ships {s.Quantity}, not packs of {pack}.");
+            }
+            foreach (var a in result.Allocations.Where(a => a.Served != Math.Round(a.Served)))
+                _errors.Add($"{a.Product}: {a.Destination} day {a.Day} tier {a.Tier} serves {a.Served} units.");
+            // The bound is the optimized plans' guarantee; the spreadsheet rules, rounded the same way, are only compared
+            // (the stress scenario's population-share plan loses up to 1.5 packs at a destination).
+            if (result.Policy is Policy.ProRata or Policy.PopulationShare)
+                return;
+            foreach (var g in result.Allocations.GroupBy(a => (a.Product, a.Destination, a.Tier)))
+            {
+                var pack = problem.PackSizes.GetValueOrDefault(g.Key.Product, 1);
+                // Whole units can match only the whole part of what the optimum served.
+                var loss = Math.Floor(g.Sum(a => a.Optimal!.Value) + 1e-6) - g.Sum(a => a.Served);
+                if (loss > pack + Eps)
+                    _errors.Add(
+                        $"{g.Key.Product}: {g.Key.Destination} tier {g.Key.Tier} gets {loss} less than the optimum, "
+                            + $"more than a pack ({pack})."
+                    );
             }
         }
 

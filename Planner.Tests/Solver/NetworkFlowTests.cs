@@ -140,12 +140,18 @@ public class NetworkFlowTests
                 NetworkFlow = false,
                 MeasureFairnessCost = fairnessCost,
                 MinimizeTransfers = false,
+                WholePacks = false, // the optima themselves
             }
         );
 
         var flow = SolveChecked(
             problem,
-            new AllocationSettings { MeasureFairnessCost = fairnessCost, MinimizeTransfers = false }
+            new AllocationSettings
+            {
+                MeasureFairnessCost = fairnessCost,
+                MinimizeTransfers = false,
+                WholePacks = false,
+            }
         );
 
         Assert.Equal(lp.Stages.Select(s => (s.Product, s.Stage)), flow.Stages.Select(s => (s.Product, s.Stage)));
@@ -179,7 +185,7 @@ public class NetworkFlowTests
         // Without reserve floors, so that no draw hands the stages over to the LP.
         var problem = RandomProblem(seed) with { ReserveFloors = [] };
 
-        var result = SolveChecked(problem);
+        var result = SolveChecked(problem, new AllocationSettings { WholePacks = false });
 
         var lanes = problem.Lanes.ToDictionary(l => (l.From, l.To));
         foreach (var product in problem.Products)

@@ -107,11 +107,15 @@ public class ReferenceImportTests
         return (planner, CopyOfData(db));
     }
 
-    /// <summary>A copy of the files the importer reads, in the test's own folder.</summary>
+    /// <summary>A copy of the files the importer reads (and the county shapes a plan's map is drawn from), in the
+    /// test's own folder.</summary>
     private static string CopyOfData(TestDatabase db)
     {
         var data = Path.Combine(db.Directory, "data");
-        foreach (var file in Directory.EnumerateFiles(TestPlanner.DataDirectory, "*.csv", SearchOption.AllDirectories))
+        var files = Directory
+            .EnumerateFiles(TestPlanner.DataDirectory, "*.csv", SearchOption.AllDirectories)
+            .Append(Path.Combine(TestPlanner.DataDirectory, Planner.Api.Maps.CountyShapes.File));
+        foreach (var file in files)
         {
             var relative = Path.GetRelativePath(TestPlanner.DataDirectory, file);
             if (relative.StartsWith("local", StringComparison.Ordinal))
