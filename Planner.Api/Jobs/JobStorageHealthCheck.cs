@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Jobs;
 
@@ -15,7 +16,9 @@ public sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
         {
             var servers = storage.GetMonitoringApi().Servers().Count;
             return Task.FromResult(
-                HealthCheckResult.Healthy($"{servers} worker{(servers == 1 ? "" : "s")} registered")
+                HealthCheckResult.Healthy(
+                    Messages.Get(servers == 1 ? "WorkerRegistered" : "WorkersRegistered", servers)
+                )
             );
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -22,7 +22,7 @@ public sealed record CareOutcome(
     TeamProblem TeamProblem,
     TeamPlan Teams,
     IReadOnlyList<Demand> KitDemands,
-    IReadOnlyList<string> Flags
+    IReadOnlyList<DataFlag> Flags
 );
 
 /// <summary>
@@ -32,8 +32,8 @@ public static class CarePlanning
 {
     /// <summary>
     /// Transfers, then needs from the census after them, then teams; the kit demand is tier <paramref name="tier"/>.
-    /// Bad team data (no members, a window that ends before it starts, a team listed twice) is left out with a flag,
-    /// so one bad row cannot stop the plan.
+    /// Bad team data (no members, a window that ends before it starts, a team listed twice) is left out with a flag
+    /// (worded by <see cref="CareFlags"/>), so one bad row cannot stop the plan.
     /// </summary>
     public static CareOutcome Run(
         CareInputs inputs,
@@ -66,7 +66,7 @@ public static class CarePlanning
             var problems = new TeamProblem { Weeks = 1, Teams = [.. group] }.Validate();
             if (problems.Count > 0)
             {
-                flags.AddRange(problems.Select(p => $"{p} Left out of the team plan."));
+                flags.AddRange(problems);
                 continue;
             }
             teams.Add(group.Single());

@@ -1,12 +1,15 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Planner.Api.Sources;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
 
-/// <summary>What a run was: identity, scenario, solver outcome and the freshness of its data.</summary>
+/// <summary>What a run was: identity, scenario, solver outcome and the freshness of its data
+/// (<see cref="DataFreshness"/> for machines, <see cref="Pulls"/> for the workbooks to word in their
+/// language).</summary>
 public sealed record PlanRunInfo(
     string RunId,
     string Scenario,
@@ -19,7 +22,13 @@ public sealed record PlanRunInfo(
     int Transfers,
     string InputDigest,
     string DataFreshness
-);
+)
+{
+    /// <summary>The pull runs the data comes from; not in <c>summary.json</c>, which has
+    /// <see cref="DataFreshness"/>.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<PullRun> Pulls { get; init; } = [];
+}
 
 /// <summary>The machine-readable <c>summary.json</c> written beside the workbooks.</summary>
 public sealed record PlanSummary(
@@ -42,7 +51,8 @@ public sealed record PlanSummary(
     /// <summary>
     /// The care plan: the team plan's status (Optimal, or Feasible with the proven relative gap), weighted coverage and
     /// CP-SAT's bound, travel (km) and changes against the previous plan; assignments, uncovered needs with reasons,
-    /// critical-patient transfers, patients left over capacity, and data flagged before solving.
+    /// critical-patient transfers, patients left over capacity, and data flagged before solving (in English, the
+    /// sentences the flags always had; the workbooks and the run's progress word them in their language).
     /// </summary>
     public sealed record CareEntry(
         string TeamStatus,
@@ -183,7 +193,7 @@ public sealed record PlanSummary(
             teams.Unmet,
             care.Transfers.Transfers,
             care.Transfers.Unplaced,
-            care.Flags
+            care.Flags.Select(CareFlags.English).ToList()
         );
     }
 

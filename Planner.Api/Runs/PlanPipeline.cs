@@ -232,7 +232,10 @@ public sealed class PlanPipeline(
             result.Transfers,
             run.Digest,
             SourceFreshness.Lineage(run.Lineage)
-        );
+        )
+        {
+            Pulls = run.Lineage,
+        };
 
     /// <summary>The freshness gates (when the feeds were pulled; the days their reports are about) and lineage, then
     /// the inputs, on one connection.</summary>
@@ -276,7 +279,7 @@ public sealed class PlanPipeline(
             ]
         );
         foreach (var flag in care.Flags)
-            progress(Text["Warning", flag]);
+            progress(Text["Warning", CareFlags.Say(flag)]);
         return care;
     }
 

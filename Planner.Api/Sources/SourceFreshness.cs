@@ -91,11 +91,29 @@ public static class SourceFreshness
         return (inputs, warnings);
     }
 
-    /// <summary>The lineage as the workbooks print it: each feed's watermark and pull run.</summary>
+    /// <summary>The lineage for machines (<c>summary.json</c>): each feed's watermark and pull run, "production
+    /// watermark 1234 (pull-production-20200210040000-1); …".</summary>
     public static string Lineage(IReadOnlyList<PullRun> pulls) =>
         string.Join(
             "; ",
-            pulls.Select(p => $"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})")
+            pulls.Select(p =>
+                FormattableString.Invariant($"{p.Feed.ToString().ToLowerInvariant()} watermark {p.Watermark} ({p.Id})")
+            )
+        );
+
+    /// <summary>The lineage as a person reads it in the current language (the workbooks): each feed by its name, the
+    /// version its data reaches (the watermark) and its pull run, "生产数据截至版本 1234（拉取批次 pull-…）；…".</summary>
+    public static string LineageText(IReadOnlyList<PullRun> pulls) =>
+        string.Join(
+            Messages.Get("ListSeparator"),
+            pulls.Select(p =>
+                Messages.Get(
+                    "Lineage",
+                    Messages.Get("Feed." + p.Feed),
+                    p.Watermark.ToString(CultureInfo.InvariantCulture),
+                    p.Id
+                )
+            )
         );
 
     private const string PullRunSql = """

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Storage;
 
@@ -24,7 +25,7 @@ public sealed class DatabaseHealthCheck(Database planner) : IHealthCheck
             return HealthCheckResult.Unhealthy(
                 e is PlannerException
                     ? Database.FirstLine(e.Message)
-                    : $"The {planner.Describe()} does not answer: {Database.FirstLine(e.Message)}"
+                    : Messages.Get("DatabaseNoAnswer", planner.Describe(), Database.FirstLine(e.Message))
             );
         }
     }

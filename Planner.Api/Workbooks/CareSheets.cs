@@ -208,7 +208,7 @@ internal static class CareSheets
         foreach (var flag in care.Flags)
         {
             row += 2;
-            ws.Cell(row, 1).SetValue(T("DataFlag", flag));
+            ws.Cell(row, 1).SetValue(T("DataFlag", CareFlags.Say(flag)));
         }
         Widths(ws, 14, 16, 14, 16, 24, 40);
         Finish(ws, run);

@@ -2,6 +2,7 @@ using ClosedXML.Excel;
 using Planner.Api.Localization;
 using Planner.Api.Maps;
 using Planner.Api.Planning;
+using Planner.Api.Sources;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 using static Planner.Api.Workbooks.Sheet;
@@ -85,7 +86,7 @@ public static class ProvinceWorkbook
         workbook.Properties.Subject = T("Properties.Subject", run.Scenario, Day(run.PlanStart), run.HorizonDays);
         workbook.Properties.Author = "Planner";
         workbook.Properties.Keywords = $"run {run.RunId}; scenario {run.Scenario}";
-        workbook.Properties.Comments = T("Properties.Comments", run.DataFreshness);
+        workbook.Properties.Comments = T("Properties.Comments", SourceFreshness.LineageText(run.Pulls));
         // Fixed, so that identical runs give identical files; the run's own time is in plan_runs.
         workbook.Properties.Created = run.PlanStart.ToDateTime(TimeOnly.MinValue);
         workbook.Properties.Modified = run.PlanStart.ToDateTime(TimeOnly.MinValue);
@@ -177,7 +178,7 @@ public static class ProvinceWorkbook
             (T("Fact.SolverStatus"), run.SolverStatus),
             (T("Fact.Objective"), run.Objective),
             (T("Fact.Transfers"), run.Transfers),
-            (T("Fact.DataPulled"), run.DataFreshness),
+            (T("Fact.DataPulled"), SourceFreshness.LineageText(run.Pulls)),
         };
         var row = 3;
         foreach (var (label, value) in facts)
@@ -650,7 +651,7 @@ public static class ProvinceWorkbook
                 (T("Fact.Policy"), run.Policy),
                 (T("Fact.Solver"), run.Solver),
                 (T("Fact.InputDigest"), run.InputDigest),
-                (T("Fact.DataPulled"), run.DataFreshness),
+                (T("Fact.DataPulled"), SourceFreshness.LineageText(run.Pulls)),
             }
         )
         {

@@ -103,48 +103,46 @@ public sealed record TeamProblem
     public IReadOnlyList<TeamAssignment> Previous { get; init; } = [];
 
     /// <summary>Data errors that make the instance unusable; empty when it can be solved.</summary>
-    public IReadOnlyList<string> Validate()
+    public IReadOnlyList<DataFlag> Validate()
     {
-        var errors = new List<string>();
+        var errors = new List<DataFlag>();
         if (Weeks < 1)
-            errors.Add($"weeks is {Weeks}: the horizon needs at least one week.");
+            errors.Add(new DataFlag(DataFlagKind.NoWeeks, "", Weeks));
         foreach (var (code, count) in Repeated(Teams.Select(t => t.Code)))
-            errors.Add(
-                $"team {code} is listed {count} times; its availability windows overlap. Keep one row per team."
-            );
+            errors.Add(new DataFlag(DataFlagKind.TeamRepeated, code, count));
         foreach (var t in Teams)
             ValidateTeam(t, errors);
         foreach (var (code, count) in Repeated(Needs.Select(n => n.Code)))
-            errors.Add($"need {code} is listed {count} times.");
+            errors.Add(new DataFlag(DataFlagKind.NeedRepeated, code, count));
         foreach (var n in Needs)
             ValidateNeed(n, errors);
         return errors;
     }
 
-    private static void ValidateTeam(MedicalTeam t, List<string> errors)
+    private static void ValidateTeam(MedicalTeam t, List<DataFlag> errors)
     {
         var (negative, unknown) = Counts(t.Members);
         if (t.Size <= 0)
-            errors.Add($"team {t.Code} has no members.");
+            errors.Add(new DataFlag(DataFlagKind.TeamNoMembers, t.Code));
         if (negative)
-            errors.Add($"team {t.Code} has a negative member count.");
+            errors.Add(new DataFlag(DataFlagKind.TeamNegativeMembers, t.Code));
         if (unknown.Count > 0)
-            errors.Add($"team {t.Code} has an unknown specialty: {string.Join(", ", unknown)}.");
+            errors.Add(new DataFlag(DataFlagKind.TeamUnknownSpecialty, t.Code, string.Join(", ", unknown)));
         if (t.AvailableTo < t.AvailableFrom)
-            errors.Add($"team {t.Code} is available to day {t.AvailableTo}, before day {t.AvailableFrom} it starts.");
+            errors.Add(new DataFlag(DataFlagKind.TeamEndsBeforeStart, t.Code, t.AvailableTo, t.AvailableFrom));
         if (t.RestDays < 0)
-            errors.Add($"team {t.Code} has negative rest days.");
+            errors.Add(new DataFlag(DataFlagKind.TeamNegativeRest, t.Code));
     }
 
-    private static void ValidateNeed(StaffNeed n, List<string> errors)
+    private static void ValidateNeed(StaffNeed n, List<DataFlag> errors)
     {
         var (negative, unknown) = Counts(n.Required);
         if (n.Days <= 0)
-            errors.Add($"need {n.Code} lasts {n.Days} days.");
+            errors.Add(new DataFlag(DataFlagKind.NeedNoDays, n.Code, n.Days));
         if (negative)
-            errors.Add($"need {n.Code} asks for a negative number of staff.");
+            errors.Add(new DataFlag(DataFlagKind.NeedNegativeStaff, n.Code));
         if (unknown.Count > 0)
-            errors.Add($"need {n.Code} asks for an unknown specialty.");
+            errors.Add(new DataFlag(DataFlagKind.NeedUnknownSpecialty, n.Code));
     }
 
     /// <summary>Codes listed more than once, with how often.</summary>

@@ -46,12 +46,12 @@ public enum UnplacedReason
 }
 
 /// <summary>The transfers, the patients left over capacity, the census after the transfers, and reports set aside as
-/// implausible.</summary>
+/// implausible (<see cref="DataFlagKind.NegativeCount"/>, <see cref="DataFlagKind.CriticalOverBeds"/>).</summary>
 public sealed record TransferPlan(
     IReadOnlyList<PatientTransfer> Transfers,
     IReadOnlyList<Unplaced> Unplaced,
     IReadOnlyList<HospitalCensus> Census,
-    IReadOnlyList<string> Flags
+    IReadOnlyList<DataFlag> Flags
 );
 
 /// <summary>How far and at what price critical patients are moved.</summary>
@@ -83,7 +83,7 @@ public static class PatientTransfers
         ArgumentNullException.ThrowIfNull(hospitals);
         ArgumentNullException.ThrowIfNull(km);
         settings ??= new TransferSettings();
-        var flags = new List<string>();
+        var flags = new List<DataFlag>();
         var flagged = Flag(hospitals, flags);
         var usable = hospitals
             .Where(h => !flagged.Contains(h.Code))
@@ -123,7 +123,7 @@ public static class PatientTransfers
 
     /// <summary>Reports set aside (a negative count, more critical patients than beds), each with a flag saying
     /// why.</summary>
-    private static HashSet<string> Flag(IReadOnlyList<HospitalCensus> hospitals, List<string> flags)
+    private static HashSet<string> Flag(IReadOnlyList<HospitalCensus> hospitals, List<DataFlag> flags)
     {
         var flagged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var h in hospitals)
@@ -142,15 +142,12 @@ public static class PatientTransfers
                 }.Any(v => v < 0)
             )
             {
-                flags.Add($"hospital {h.Code}: a negative count in its report; left out of the transfers.");
+                flags.Add(new DataFlag(DataFlagKind.NegativeCount, h.Code));
                 flagged.Add(h.Code);
             }
             else if (h.Critical > h.Beds)
             {
-                flags.Add(
-                    $"hospital {h.Code}: reports {h.Critical} critical patients but has {h.Beds} beds; left out of "
-                        + $"the transfers until corrected."
-                );
+                flags.Add(new DataFlag(DataFlagKind.CriticalOverBeds, h.Code, h.Critical, h.Beds));
                 flagged.Add(h.Code);
             }
         }

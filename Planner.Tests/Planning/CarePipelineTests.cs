@@ -1,4 +1,5 @@
 using ClosedXML.Excel;
+using Planner.Api.Localization;
 using Planner.Api.Sources;
 using Planner.Solver.Care;
 using Planner.Tests.Solver;
@@ -14,7 +15,8 @@ public class CarePipelineTests
     private static async Task<(TestNode Settings, PlanOutcome Outcome)> PlanAfterAsync(
         TestDatabase db,
         Feed feed,
-        string sql
+        string sql,
+        List<string>? log = null
     )
     {
         var settings = await TestPlanner.SeededAsync(db);
@@ -22,7 +24,10 @@ public class CarePipelineTests
         {
             await source.ExecuteAsync(sql);
         }
-        return (settings, await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), ct: Ct));
+        return (
+            settings,
+            await settings.RunAsync(new PlanRequest(Path.Combine(db.Directory, "out")), log: log, ct: Ct)
+        );
     }
 
     /// <summary>
@@ -186,22 +191,46 @@ public class CarePipelineTests
         );
     }
 
+    /// <summary>A team with no members is left out with a flag, worded in the run's language (Chinese here) in its
+    /// progress and in each workbook's own language; summary.json keeps the English sentence.</summary>
     [Fact]
-    public async Task Run_FlagsATeamWithNoMembers_AndPlansTheRest()
+    public async Task Run_FlagsATeamWithNoMembers_InTheReadersLanguage_AndPlansTheRest()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var (_, outcome) = await PlanAfterAsync(
-            db,
-            Feed.Teams,
-            """
-            INSERT INTO teams (code, name, home_city_code, level, available_from, available_to, rest_days, current_site,
-            row_version) VALUES ('T-999', '空队', '330100', 'city', '2020-02-01', '2020-04-30', 14, NULL, 900000)
-            """
-        );
+        var log = new List<string>();
+        PlanOutcome outcome;
+        using (Texts.Use(LocalizationSetup.Chinese))
+        {
+            (_, outcome) = await PlanAfterAsync(
+                db,
+                Feed.Teams,
+                """
+                INSERT INTO teams (code, name, home_city_code, level, available_from, available_to, rest_days,
+                current_site, row_version)
+                VALUES ('T-999', '空队', '330100', 'city', '2020-02-01', '2020-04-30', 14, NULL, 900000)
+                """,
+                log
+            );
+        }
 
         Assert.Contains("team T-999 has no members. Left out of the team plan.", outcome.Summary.Care.Flags);
+        Assert.Contains("警告：医疗队 T-999 无队员。未纳入医疗队调派计划。", log);
+        Assert.Contains(
+            "数据提示：医疗队 T-999 无队员。未纳入医疗队调派计划。",
+            SheetTexts(outcome.WorkbookPath!, "患者转运")
+        );
+        Assert.Contains(
+            "Data flag: team T-999 has no members. Left out of the team plan.",
+            SheetTexts(outcome.WorkbookPath!.Replace("-zh-CN.xlsx", "-en.xlsx", StringComparison.Ordinal), "Transfers")
+        );
         Assert.DoesNotContain(outcome.Care.TeamProblem.Teams, t => t.Code == "T-999");
         Assert.NotEmpty(outcome.Care.Teams.Assignments);
         Assert.Equal(Planner.Solver.Allocation.PlanStatus.Optimal, outcome.Status);
+    }
+
+    private static List<string> SheetTexts(string path, string sheet)
+    {
+        using var workbook = Xlsx.Open(path);
+        return workbook.Worksheet(sheet).Column(1).CellsUsed().Select(c => c.GetString()).ToList();
     }
 }

@@ -315,9 +315,8 @@ public class CareTests
 
         var error = Assert.Throws<ArgumentException>(() => TeamDeployment.Solve(problem));
 
-        Assert.All(
-            ["team A has no members", "team B is listed 2 times", "team B is available to day 5, before day 10"],
-            part => Assert.Contains(part, error.Message, StringComparison.Ordinal)
+        Assert.All(["TeamNoMembers A", "TeamRepeated B 2", "TeamEndsBeforeStart B 5 10"], part =>
+            Assert.Contains(part, error.Message, StringComparison.Ordinal)
         );
     }
 
@@ -408,11 +407,9 @@ public class CareTests
         var plan = PatientTransfers.Solve(hospitals, HospitalKm);
 
         Assert.Empty(plan.Transfers);
-        Assert.Contains(
-            "hospital H1: reports 500 critical patients but has 100 beds",
-            Assert.Single(plan.Flags),
-            StringComparison.Ordinal
-        );
+        var flag = Assert.Single(plan.Flags);
+        Assert.Equal((DataFlagKind.CriticalOverBeds, "H1"), (flag.Kind, flag.Code));
+        Assert.Equal(new object[] { 500, 100 }, flag.Values);
     }
 
     [Fact]

@@ -36,6 +36,34 @@ public class HealthTests : HangfireTests
         Assert.Contains("PostgreSQL database", detail, StringComparison.Ordinal);
     }
 
+    /// <summary>The details are in the reader's language: Chinese for a caller that has chosen none (a load balancer,
+    /// a new browser), English on the language switch's cookie; the status words stay the same for machines.</summary>
+    [Fact]
+    public async Task Health_WordsItsDetailsInTheReadersLanguage_NotItsStatus()
+    {
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite);
+        using var chineseClient = app.Anonymous(null);
+        using var englishClient = app.Anonymous();
+
+        var chinese = await chineseClient.GetFromJsonAsync<JsonElement>(new Uri("/health", UriKind.Relative), Ct);
+        var english = await englishClient.GetFromJsonAsync<JsonElement>(new Uri("/health", UriKind.Relative), Ct);
+
+        Assert.All(new[] { chinese, english }, r => Assert.Equal("ok", r.GetProperty("status").GetString()));
+        Assert.Equal(Checks(english), Checks(chinese));
+        Assert.StartsWith("SQLite 数据库 ", Detail(chinese, "database"), StringComparison.Ordinal);
+        Assert.Matches(@"^已登记 \d+ 个作业进程$", Detail(chinese, "jobs"));
+        Assert.StartsWith("SQLite database ", Detail(english, "database"), StringComparison.Ordinal);
+        Assert.Matches(@"^\d+ workers? registered$", Detail(english, "jobs"));
+    }
+
+    private static string? Detail(JsonElement report, string check) =>
+        report
+            .GetProperty("checks")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == check)
+            .GetProperty("detail")
+            .GetString();
+
     private static List<(string, string)> Checks(JsonElement report) =>
         report
             .GetProperty("checks")

@@ -110,6 +110,27 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
         );
     }
 
+    /// <summary>Where the plan's data comes from, in Chinese on the Summary (数据采集) and in the properties: each
+    /// feed by its name, the version its data reaches and its pull run.</summary>
+    [Fact]
+    public void ChineseProvinceWorkbook_NamesItsDataFeedsInChinese()
+    {
+        using var workbook = Xlsx.Open(PublishedWorkbookTests.InLanguage(Outcome.WorkbookPath!, "zh-CN"));
+        var pulled = workbook
+            .Worksheet("汇总")
+            .Column(1)
+            .CellsUsed()
+            .Single(c => c.GetString() == "数据采集")
+            .CellRight()
+            .GetString();
+        Assert.Matches(
+            @"^生产数据截至版本 \d+（拉取批次 pull-production-[^）]+）；医院数据截至版本 \d+（拉取批次 pull-hospitals-[^）]+）；"
+                + @"医疗队数据截至版本 \d+（拉取批次 pull-teams-[^）]+）；疫情数据截至版本 \d+（拉取批次 pull-situation-[^）]+）$",
+            pulled
+        );
+        Assert.Equal("数据：" + pulled, workbook.Properties.Comments);
+    }
+
     /// <summary>LibreOffice prints the Chinese province workbook; the PDF's text has the Chinese headings (a missing
     /// CJK font would print boxes: .ci/run installs fonts-noto-cjk).</summary>
     [Fact]

@@ -179,7 +179,9 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         Assert.Equal(CountiesHeaders, workbook.Worksheet("Counties").Row(1).CellsUsed().Select(c => c.GetString()));
         Assert.Contains(Outcome.RunId, workbook.Properties.Title, StringComparison.Ordinal);
         Assert.Contains("baseline", workbook.Properties.Subject, StringComparison.Ordinal);
-        Assert.Contains("production watermark", workbook.Properties.Comments, StringComparison.Ordinal);
+        // The properties name the data in words; summary.json keeps the machine form.
+        Assert.StartsWith("Data: production data to version ", workbook.Properties.Comments, StringComparison.Ordinal);
+        Assert.StartsWith("production watermark ", Outcome.Summary.Run.DataFreshness, StringComparison.Ordinal);
     }
 
     /// <summary>
