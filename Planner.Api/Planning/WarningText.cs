@@ -120,5 +120,5 @@ public sealed class WarningText
             ? FormattableString.Invariant($"{day.Month}月{day.Day}日")
             : day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Number(double value) => value.ToString("#,0.##", CultureInfo.CurrentCulture);
+    private static string Number(double value) => value.ToString("0.##", CultureInfo.CurrentCulture);
 }
