@@ -23,7 +23,8 @@ namespace Planner.Api.Planning;
 public static class DemandDrivers
 {
     /// <summary>The drivers per county and segment and the risk colour per county, each per planned day; what is
-    /// published of them (<see cref="DriverForecast"/> per city and the province); warnings.</summary>
+    /// published of them (<see cref="DriverForecast"/> per city and the province); warnings, as sentences in the
+    /// current language (<see cref="WarningText"/>).</summary>
     public sealed record Result(
         Dictionary<(string County, string Segment), List<ForecastDay>> Drivers,
         Dictionary<string, List<ForecastDay>> Risk,
@@ -53,17 +54,16 @@ public static class DemandDrivers
         }
         var warnings = context
             .Warnings.GroupBy(w => w.Code)
-            .SelectMany(g => g.Count() <= 3 ? g.Select(w => w.Message) : [Summary(g.Key, g.ToList())])
+            .SelectMany(g => g.Count() <= 3 ? g.Select(context.Sentence) : [Summary(context, g.Key, g.ToList())])
             .ToList();
         return new Result(drivers, risk, Regional(inputs, published), warnings);
     }
 
     /// <summary>One line for many warnings of a kind: the first, and which other series had the same.</summary>
-    private static string Summary(string code, List<ForecastWarning> warnings)
+    private static string Summary(Context c, string code, List<ForecastWarning> warnings)
     {
         var others = warnings.Select(w => w.Series).Distinct().Where(x => x != warnings[0].Series).ToList();
-        var named = string.Join(", ", others.Take(8)) + (others.Count > 8 ? ", …" : "");
-        return $"{warnings[0].Message} The same ({code}) for {others.Count} more: {named}.";
+        return WarningText.More(c.Sentence(warnings[0]), code, others.Select(c.Named).ToList());
     }
 
     /// <summary>The published drivers summed per city and for the province: the last observed days, then the
@@ -125,6 +125,11 @@ public static class DemandDrivers
             StringComparer.Ordinal
         );
 
+        private readonly Dictionary<string, RegionInfo> _regions = inputs.Regions.ToDictionary(
+            r => r.Code,
+            StringComparer.Ordinal
+        );
+
         public DateOnly AsOf { get; } = inputs.PlanStart.AddDays(-1);
         public int Horizon { get; } = inputs.HorizonDays;
         public PlanInputs Inputs { get; } = inputs;
@@ -149,6 +154,12 @@ public static class DemandDrivers
         public IEnumerable<CountyDayValue> OnPost(string county) => _onPost[county];
 
         public string? City(string county) => _city.GetValueOrDefault(county);
+
+        /// <summary>A series (or a county, by its code) as people read it, in the current language.</summary>
+        public string Named(string series) => WarningText.Series(series, _regions);
+
+        /// <summary>A warning's sentence in the current language.</summary>
+        public string Sentence(ForecastWarning warning) => WarningText.Sentence(warning, Named(warning.Series));
 
         public double Parameter(string name) =>
             double.Parse(InputsReader.Parameter(Inputs.Parameters, name), CultureInfo.InvariantCulture);
@@ -249,7 +260,7 @@ internal sealed class CountyDrivers
         var rows = c.Census(code).ToList();
         if (rows.Count == 0)
         {
-            c.Warnings.Add(NoReports(c, code, "census in the last 28 days", "its hospitals' latest census"));
+            c.Warnings.Add(NoReports(c, code, "NoCensus"));
             return (c.Constant($"{code} severe + critical", latest), []);
         }
         var severe = c.Series($"{code} severe", rows.Select(r => Point(r.Day, r.Severe)));
@@ -278,7 +289,7 @@ internal sealed class CountyDrivers
         var observed = c.Bulletins(code).Select(b => Point(b.Day, b.UnderObservation)).ToList();
         if (observed.Count == 0)
         {
-            c.Warnings.Add(NoReports(c, code, "case bulletins", "county_drivers.key_population"));
+            c.Warnings.Add(NoReports(c, code, "NoBulletins"));
             return (c.Constant($"{code} under observation", fixedValues?.KeyPopulation ?? 0), observed);
         }
         if (held)
@@ -302,7 +313,7 @@ internal sealed class CountyDrivers
         var observed = c.OnPost(code).Select(r => Point(r.Day, r.Value)).ToList();
         if (observed.Count == 0)
         {
-            c.Warnings.Add(NoReports(c, code, "workforce reports", "employees × return_to_work_share"));
+            c.Warnings.Add(NoReports(c, code, "NoWorkforce"));
             return (c.Constant($"{code} employees on post", employees * share), observed);
         }
         if (held)
@@ -380,26 +391,20 @@ internal sealed class CountyDrivers
             .ToList();
         if (missing.Count == 0)
             return null;
-        var days = string.Join(
-            ", ",
-            missing.Take(5).Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
-        );
         return new(
             DemandDrivers.MissingDays,
             code,
             missing[0],
             missing[^1],
-            $"County {code} has no case bulletin on {missing.Count} day(s) ({days}{(missing.Count > 5 ? ", …" : "")}); "
-                + "the cases reported after a gap are spread over its days."
-        );
+            WarningText.MissingDays(c.Named(code), missing)
+        )
+        {
+            Count = missing.Count,
+        };
     }
 
-    private static ForecastWarning NoReports(DemandDrivers.Context c, string code, string what, string instead) =>
-        new(
-            DemandDrivers.NoReports,
-            code,
-            c.AsOf,
-            c.AsOf,
-            $"County {code} has no {what} on or before {c.AsOf:yyyy-MM-dd}; {instead} is used instead."
-        );
+    /// <summary>A county without reports of a kind (<paramref name="kind"/>: the text saying which and what stands
+    /// in), its sentence made here in the current language.</summary>
+    private static ForecastWarning NoReports(DemandDrivers.Context c, string code, string kind) =>
+        new(DemandDrivers.NoReports, code, c.AsOf, c.AsOf, WarningText.NoReports(kind, c.Named(code), c.AsOf));
 }

@@ -71,8 +71,11 @@ public static class EarlierPlans
             .OrderBy(o => o.Key.Depot, StringComparer.Ordinal)
             .ThenBy(o => o.Key.Product, StringComparer.Ordinal)
             .Select(o =>
-                $"Depot {o.Key.Depot}, {o.Key.Product}: earlier plans sent {-o.Value:N0} more than its stock report "
-                + "and the production since; its opening stock is taken as 0."
+                WarningText.Overdrawn(
+                    WarningText.Region(inputs.Regions.FirstOrDefault(r => r.Code == o.Key.Depot), o.Key.Depot),
+                    ProductionSupply.Product(inputs, o.Key.Product),
+                    -o.Value
+                )
             )
             .ToList();
         var supplies = opening

@@ -23,7 +23,8 @@ public sealed record PlanSnapshot(
     /// <summary>The segment whose driver is the severe and critical census, which patient transfers change.</summary>
     public const string CriticalCareSegment = "critical_care";
 
-    /// <summary>What the inputs made the builder assume (e.g. earlier plans sent more than a depot held).</summary>
+    /// <summary>What the inputs made the builder assume (e.g. earlier plans sent more than a depot held), as
+    /// sentences in the language current when it was built (<see cref="WarningText"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>The forecast the plan is made on.</summary>

@@ -42,7 +42,9 @@ public sealed record PlanSummary(
     PlanSummary.CareEntry Care
 )
 {
-    /// <summary>Warnings the run was published with (stale feeds under <c>Planner:Freshness:Mode=warn</c>).</summary>
+    /// <summary>Warnings the run was published with (stale feeds under <c>Planner:Freshness:Mode=warn</c>, what the
+    /// inputs made the plan assume), as sentences in the run's language, as the command line and the run record
+    /// have them.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>The forecast the plan is made on (<see cref="PlanForecast"/>).</summary>

@@ -1,3 +1,4 @@
+using Planner.Api.Localization;
 using Planner.Solver.Forecasting;
 
 namespace Planner.Api.Planning;
@@ -46,7 +47,8 @@ public static class ProductionSupply
                 asOf,
                 inputs.HorizonDays
             );
-            warnings.AddRange(forecast.Available.Warnings.Select(w => w.Message));
+            var output = WarningText.Output(line.Supplier, Product(inputs, line.Product));
+            warnings.AddRange(forecast.Available.Warnings.Select(w => WarningText.Sentence(w, output)));
             var delay = inputs.Overrides.ProductionDelayDays ?? 0;
             made.Add((line, Delayed(forecast.Output, delay)));
             foreach (var day in Delayed(forecast.Available, delay).Days)
@@ -70,6 +72,12 @@ public static class ProductionSupply
             Forecasts = Forecasts(inputs, made, inputs.Regions.Single(r => r.Level == "province").Code),
         };
     }
+
+    /// <summary>A product's name in the current language (its code when it is not known).</summary>
+    internal static string Product(PlanInputs inputs, string code) =>
+        inputs.Products.FirstOrDefault(p => p.Code == code) is { } product
+            ? (Texts.Chinese ? product.Name : product.NameEn)
+            : code;
 
     /// <summary>Output made per depot and product, and the province's per product: the last
     /// <see cref="PlanForecast.ObservedDays"/> reported days, then the forecast.</summary>

@@ -2,9 +2,27 @@ namespace Planner.Solver.Forecasting;
 
 /// <summary>
 /// Something about the input a forecast had to work around, as data for the plan's report: a code from
-/// <see cref="ForecastWarnings"/>, the series, the days concerned and a sentence naming them.
+/// <see cref="ForecastWarnings"/>, the series, the days concerned, the numbers the warning is about and an English
+/// sentence naming them (for logs and machine files: a reader's sentence is made from the data, in their language,
+/// where the plan is shown).
 /// </summary>
-public sealed record ForecastWarning(string Code, string Series, DateOnly From, DateOnly To, string Message);
+public sealed record ForecastWarning(string Code, string Series, DateOnly From, DateOnly To, string Message)
+{
+    /// <summary>The value before: the higher cumulative count of a <see cref="ForecastWarnings.NegativeRevision"/>
+    /// (on <see cref="From"/>).</summary>
+    public double Before { get; init; }
+
+    /// <summary>The value after: the lower cumulative count of a <see cref="ForecastWarnings.NegativeRevision"/>
+    /// (on <see cref="To"/>).</summary>
+    public double After { get; init; }
+
+    /// <summary>How many values: the negative values read as zero of a
+    /// <see cref="ForecastWarnings.NegativeValue"/>.</summary>
+    public int Count { get; init; }
+
+    /// <summary>The value a <see cref="ForecastWarnings.NoHistory"/> forecast starts from.</summary>
+    public double Fallback { get; init; }
+}
 
 /// <summary>The warning codes and the sentences that go with them.</summary>
 public static class ForecastWarnings
@@ -32,7 +50,10 @@ public static class ForecastWarnings
             asOf,
             asOf,
             $"Series '{series}' has no data on or before {asOf:yyyy-MM-dd}; forecast from {Format(fallback)}."
-        );
+        )
+        {
+            Fallback = fallback,
+        };
 
     internal static ForecastWarning Stale(string series, DateOnly last, DateOnly asOf) =>
         new(
@@ -52,7 +73,11 @@ public static class ForecastWarnings
             after.Date,
             $"Series '{series}' went down from {Format(before.Value)} on {before.Date:yyyy-MM-dd} to "
                 + $"{Format(after.Value)} on {after.Date:yyyy-MM-dd}; new count on {after.Date:yyyy-MM-dd} taken as 0."
-        );
+        )
+        {
+            Before = before.Value,
+            After = after.Value,
+        };
 
     internal static ForecastWarning Negative(string series, DateOnly from, DateOnly to, int count) =>
         new(
@@ -62,7 +87,10 @@ public static class ForecastWarnings
             to,
             $"Series '{series}' has {count} negative value(s) between {from:yyyy-MM-dd} and {to:yyyy-MM-dd}; "
                 + "read as 0."
-        );
+        )
+        {
+            Count = count,
+        };
 
     internal static ForecastWarning Clamped(string series, DateOnly from, DateOnly to) =>
         new(

@@ -226,6 +226,34 @@ public partial class CommandLineLanguageTests
         Assert.Equal(before, CultureInfo.CurrentUICulture.Name);
     }
 
+    /// <summary>A plan made in Chinese says what it had to work around in Chinese: the county and what its series
+    /// counts by name, the days as officials write them; summary.json carries the run's sentences.</summary>
+    [Fact]
+    public async Task Plan_WithoutALanguage_PrintsItsDataWarningsInChinese()
+    {
+        SkipWhenTheEnvironmentChoosesALanguage();
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var outDir = Path.Combine(db.Directory, "out");
+
+        var (code, stdout, stderr) = await RunAsync(
+            "plan",
+            "--out",
+            outDir,
+            "--days",
+            "3",
+            $"--Planner:LocalDirectory={db.Directory}"
+        );
+
+        Assert.Equal(0, code);
+        const string Revision = "龙游县确诊病例累计数由2月19日的10降至2月20日的3，2月20日新增按0计。";
+        Assert.Contains($"警告：{Revision}", Lines(stderr));
+        Assert.DoesNotContain("went down", stderr, StringComparison.Ordinal);
+        var summary = Planner.Api.Planning.PlanSummary.FromJson(
+            await File.ReadAllTextAsync(Lines(stdout)[^1], TestContext.Current.CancellationToken)
+        );
+        Assert.Contains(Revision, summary.Warnings);
+    }
+
     private static string[] Lines(string text) => text.TrimEnd().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]

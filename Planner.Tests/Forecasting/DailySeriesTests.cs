@@ -67,6 +67,8 @@ public class DailySeriesTests
         var warning = Assert.Single(warnings);
         Assert.Equal(ForecastWarnings.NegativeRevision, warning.Code);
         Assert.Equal(("Hangzhou confirmed", Feb8, Feb8.AddDays(1)), (warning.Series, warning.From, warning.To));
+        // The numbers, for a sentence in the reader's language.
+        Assert.Equal((165.0, 155.0), (warning.Before, warning.After));
         Assert.Equal(
             "Series 'Hangzhou confirmed' went down from 165 on 2020-02-08 to 155 on 2020-02-09; "
                 + "new count on 2020-02-09 taken as 0.",

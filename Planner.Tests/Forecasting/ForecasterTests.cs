@@ -132,7 +132,8 @@ public class ForecasterTests
         var forecast = new Forecaster(new HoldLast()).Forecast(series, Series.Feb1.AddDays(1), 1);
 
         Assert.Equal(0, forecast.Day(1).P50);
-        Assert.Equal(ForecastWarnings.NegativeValue, Assert.Single(forecast.Warnings).Code);
+        var warning = Assert.Single(forecast.Warnings);
+        Assert.Equal((ForecastWarnings.NegativeValue, 1), (warning.Code, warning.Count));
     }
 
     [Fact]

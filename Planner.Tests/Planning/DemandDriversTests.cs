@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Planner.Api.Localization;
 
 namespace Planner.Tests.Planning;
 
@@ -113,8 +114,62 @@ public class DemandDriversTests
     public async Task HolesInTheSituationFeed_GiveAPlanWithNamedWarnings_NeverASilentZero()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await using var connection = await (await TestPlanner.PulledAsync(db)).Planner.OpenAsync(Ct);
-        // Shangcheng misses two bulletins; Lishui's counties (a whole city) report nothing at all.
+        await using var connection = await WithHolesAsync(db);
+
+        var snapshot = ProblemBuilder.Build(await ReadAsync(connection));
+
+        var warnings = string.Join("\n", snapshot.Warnings);
+        Assert.Contains(
+            "Shangcheng District has no case bulletin on 2 day(s) (2020-02-12, 2020-02-13); the cases reported after "
+                + "a gap are spread over its days.",
+            warnings
+        );
+        Assert.Contains(
+            "Liandu District has no case bulletins on or before 2020-02-16; its reference key population "
+                + "(county_drivers.key_population) is used instead. The same (no-reports) for 8 more: Qingtian County, "
+                + "Jinyun County, Suichang County, Songyang County, Yunhe County, Qingyuan County, "
+                + "Jingning She Autonomous County, Longquan City.",
+            warnings
+        );
+        // Hangzhou's 9 February revision of its cumulative count (in the replay, Jianggan's).
+        Assert.Contains(
+            "Jianggan District cumulative confirmed cases went down from 51 on 2020-02-08 to 41 on 2020-02-09; "
+                + "new count on 2020-02-09 taken as 0.",
+            warnings
+        );
+        var lishui = snapshot.Problem.Demands.Where(d => d.Destination.StartsWith("3311", StringComparison.Ordinal));
+        Assert.Contains(lishui, d => d.Segment == "key_population" && d.Quantity > 0);
+        Assert.Contains(lishui, d => d.Segment == "return_to_work" && d.Quantity > 0);
+    }
+
+    /// <summary>A run in Chinese names the counties and what their series count in Chinese, and its days as
+    /// officials write them.</summary>
+    [Fact]
+    public async Task TheWarnings_AreInTheRunsLanguage_Chinese()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var connection = await WithHolesAsync(db);
+        var inputs = await ReadAsync(connection);
+
+        IReadOnlyList<string> warnings;
+        using (Texts.Use("zh-CN"))
+            warnings = ProblemBuilder.Build(inputs).Warnings;
+
+        Assert.Equal(
+            [
+                "上城区有2天无病例通报（2月12日、2月13日），缺报后通报的病例分摊到所缺各日。",
+                "江干区确诊病例累计数由2月8日的51降至2月9日的41，2月9日新增按0计。",
+                "莲都区在2月16日及以前无病例通报，改用基础数据中的重点人群数（county_drivers.key_population）。"
+                    + "另有8项同类情况：青田县、缙云县、遂昌县、松阳县、云和县、庆元县、景宁畲族自治县、龙泉市。",
+            ],
+            warnings
+        );
+    }
+
+    /// <summary>Shangcheng misses two bulletins; Lishui's counties (a whole city) report nothing at all.</summary>
+    private static async Task<DbConnection> WithHolesAsync(TestDatabase db)
+    {
+        var connection = await (await TestPlanner.PulledAsync(db)).Planner.OpenAsync(Ct);
         await connection.ExecuteAsync(
             """
             DELETE FROM situation_reports WHERE county_code = '330102' AND report_date IN ('2020-02-12', '2020-02-13');
@@ -122,26 +177,7 @@ public class DemandDriversTests
             DELETE FROM workforce_reports WHERE county_code LIKE '3311%';
             """
         );
-
-        var snapshot = ProblemBuilder.Build(await ReadAsync(connection));
-
-        var warnings = string.Join("\n", snapshot.Warnings);
-        Assert.Contains(
-            "County 330102 has no case bulletin on 2 day(s) (2020-02-12, 2020-02-13); the cases reported after a gap "
-                + "are spread over its days.",
-            warnings
-        );
-        Assert.Contains(
-            "County 331102 has no case bulletins on or before 2020-02-16; county_drivers.key_population is used "
-                + "instead. The same (no-reports) for 8 more: 331121, 331122, 331123, 331124, 331125, 331126, 331127, "
-                + "331181.",
-            warnings
-        );
-        // Hangzhou's 9 February revision of its cumulative count (in the replay, Xiacheng's).
-        Assert.Contains("went down from 51 on 2020-02-08 to 41 on 2020-02-09", warnings);
-        var lishui = snapshot.Problem.Demands.Where(d => d.Destination.StartsWith("3311", StringComparison.Ordinal));
-        Assert.Contains(lishui, d => d.Segment == "key_population" && d.Quantity > 0);
-        Assert.Contains(lishui, d => d.Segment == "return_to_work" && d.Quantity > 0);
+        return connection;
     }
 
     private static readonly (string Table, string Date)[] Dated =
