@@ -47,17 +47,32 @@ public static class PublishedPlans
         int limit,
         string? requestId = null,
         string? kind = null
-    ) => (
-            await db.QueryAsync<Row>(
-                PlansSql,
-                new
-                {
-                    id = requestId,
-                    limit,
-                    kind,
-                }
+    )
+    {
+        var rows = await db.QueryAsync<Row>(
+            PlansSql,
+            new
+            {
+                id = requestId,
+                limit,
+                kind,
+            }
+        );
+        return rows.GroupBy(r => (r.RequestId, r.RunId, r.Scenario, r.PlanStart, r.HorizonDays, r.FinishedAt, r.Origin))
+            .Select(g => new PublishedPlan(
+                g.Key.RequestId,
+                g.Key.RunId,
+                g.Key.Scenario,
+                g.Key.PlanStart,
+                (int)g.Key.HorizonDays,
+                g.Key.FinishedAt,
+                g.Select(f => f.Kind).Distinct().Where(user.MaySee).ToList()
             )
-        ).GroupBy(r => (r.RequestId, r.RunId, r.Scenario, r.PlanStart, r.HorizonDays, r.FinishedAt, r.Origin)).Select(g => new PublishedPlan(g.Key.RequestId, g.Key.RunId, g.Key.Scenario, g.Key.PlanStart, (int)g.Key.HorizonDays, g.Key.FinishedAt, g.Select(f => f.Kind).Distinct().Where(user.MaySee).ToList()) { FromCommandLine = g.Key.Origin == Planner.Api.Runs.RunRequests.FromCommandLine }).ToList();
+            {
+                FromCommandLine = g.Key.Origin == Planner.Api.Runs.RunRequests.FromCommandLine,
+            })
+            .ToList();
+    }
 
     private sealed class Row
     {
