@@ -69,8 +69,25 @@ public partial class ApprovalTests : HangfireTests
 
         await ApproveOnThePageAsync(app, runs.Latest);
         await AssertSupersededAsync(planner, officer, runs);
+        await AssertOnlyAFinishedRunIsApprovedAsync(planner);
+    }
+
+    /// <summary>No such run: 404; a run that published nothing (cancelled): 409 saying why; either way the plan in
+    /// force stays.</summary>
+    private static async Task AssertOnlyAFinishedRunIsApprovedAsync(HttpClient planner)
+    {
         using var unknown = await planner.PostAsync(new Uri("/api/runs/req-nope/approve", UriKind.Relative), null, Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var queued = await planner.PostAsJsonAsync("/api/runs", new { days = 2 }, Ct);
+        var id = (await queued.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetString()!;
+        using var cancel = await planner.PostAsync(new Uri($"/api/runs/{id}/cancel", UriKind.Relative), null, Ct);
+        Assert.Equal("cancelled", await TestWebApp.FinishedRunStatusAsync(planner, id));
+        var before = await planner.GetStringAsync(new Uri("/api/approvals", UriKind.Relative), Ct);
+
+        using var refused = await planner.PostAsync(new Uri($"/api/runs/{id}/approve", UriKind.Relative), null, Ct);
+
+        await Answer.AssertSaysAsync(refused, HttpStatusCode.Conflict, $"Run {id} has not finished successfully");
+        Assert.Equal(before, await planner.GetStringAsync(new Uri("/api/approvals", UriKind.Relative), Ct));
     }
 
     /// <summary>A logistics officer may not approve: 403 with ProblemDetails over the API, the refusal page on the
