@@ -1,4 +1,5 @@
 using Planner.Api.Access;
+using Planner.Api.Approvals;
 using Planner.Api.Cli;
 using Planner.Api.Errors;
 using Planner.Api.Jobs;
@@ -52,6 +53,7 @@ static async Task<int> ServeAsync(string[] args)
     app.MapSourcesApi();
     app.MapRunsApi();
     app.MapPlansApi();
+    app.MapApprovalsApi();
     app.MapScenariosApi();
     app.MapUploadsApi();
     app.MapRazorPages();

@@ -1,13 +1,19 @@
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
+using Planner.Api.Approvals;
 using Planner.Api.Maps;
 using Planner.Api.Planning;
 using Planner.Api.Sources;
 
 namespace Planner.Api.Plans;
 
-/// <summary>The latest published plans with the files this user may download, and how fresh the feeds are.</summary>
+/// <summary>
+/// The home page. Logistics officers and planners: the plan to dispatch from first (the approved one, or while none
+/// is approved the latest baseline plan, marked as not approved), then the other baseline plans, and what-if runs
+/// apart under their own heading; the dispatch plan's map; how fresh the feeds are. Hospital administrators: their
+/// hospitals' reports.
+/// </summary>
 public sealed class IndexModel(
     Database planner,
     IOptions<FreshnessOptions> freshness,
@@ -23,7 +29,18 @@ public sealed class IndexModel(
     public IReadOnlyDictionary<string, (string Name, string? NameEn)> Cities { get; private set; } =
         new Dictionary<string, (string, string?)>();
 
+    /// <summary>The approval in force, or null when no plan has been approved.</summary>
+    public Approval? Approval { get; private set; }
+
+    /// <summary>The plan to dispatch from: the approved one, or while none is approved the latest baseline plan (not
+    /// approved); null when there is neither.</summary>
+    public PublishedPlan? Dispatch { get; private set; }
+
+    /// <summary>The other latest baseline plans, newest first.</summary>
     public IReadOnlyList<PublishedPlan> Plans { get; private set; } = [];
+
+    /// <summary>The latest what-if (scenario) runs, newest first: not for dispatch.</summary>
+    public IReadOnlyList<PublishedPlan> WhatIf { get; private set; } = [];
 
     public IReadOnlyList<SourceAge> Sources { get; private set; } = [];
 
@@ -44,7 +61,15 @@ public sealed class IndexModel(
             Reports = await ReportsAsync(db);
         if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics))
             return;
-        Plans = await PublishedPlans.LatestAsync(db, User, 10);
+        Approval = await PlanApprovals.CurrentAsync(db);
+        var baseline = await PublishedPlans.LatestAsync(db, User, 10, kind: PublishedPlans.Daily);
+        Dispatch = Approval is { } approval
+            ? (await PublishedPlans.LatestAsync(db, User, 1, approval.RequestId)).SingleOrDefault()
+            : baseline.Count > 0 ? baseline[0] : null;
+        Plans = baseline.Where(p => p.RequestId != Dispatch?.RequestId).ToList();
+        WhatIf = (await PublishedPlans.LatestAsync(db, User, 10, kind: PublishedPlans.WhatIf))
+            .Where(p => p.RequestId != Dispatch?.RequestId)
+            .ToList();
         var products = (await db.QueryAsync<(string Code, string Name, string NameEn)>(MapPanel.ProductsSql)).ToList();
         Cities = (
             await db.QueryAsync<(string Code, string Name, string? NameEn)>(
@@ -52,9 +77,8 @@ public sealed class IndexModel(
             )
         ).ToDictionary(c => c.Code, c => (c.Name, c.NameEn), StringComparer.Ordinal);
         var choice = MapPanel.Choose(measure, tier, product, products.Select(p => p.Code).ToList());
-        if (Plans.Count > 0)
+        if (Dispatch is { } mapped)
         {
-            var mapped = Plans[0];
             var drawn = await map.DrawAsync(
                 db,
                 mapped.RequestId,

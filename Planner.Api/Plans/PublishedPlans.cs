@@ -28,18 +28,37 @@ public static class PublishedPlans
                q.finished_at AS FinishedAt, w.kind AS Kind, q.origin AS Origin
         FROM run_requests q JOIN plan_runs r ON r.id = q.run_id JOIN published_workbooks w ON w.run_id = q.run_id
         WHERE q.id IN (SELECT id FROM run_requests WHERE status = 'succeeded' AND (@id IS NULL OR id = @id)
-        ORDER BY finished_at DESC, id DESC LIMIT @limit)
+        AND (@kind IS NULL OR kind = @kind) ORDER BY finished_at DESC, id DESC LIMIT @limit)
         ORDER BY q.finished_at DESC, q.id DESC, w.kind
         """;
 
+    /// <summary>The kind of run of daily (baseline) plans, the plans to dispatch from once approved.</summary>
+    public const string Daily = "daily";
+
+    /// <summary>The kind of run of what-if scenarios: never a plan to dispatch from unless a planner approves
+    /// one.</summary>
+    public const string WhatIf = "scenario";
+
+    /// <summary>The latest <paramref name="limit"/> published plans (one, by its request id; of one kind of run,
+    /// <see cref="Daily"/> or <see cref="WhatIf"/>), newest first.</summary>
     public static async Task<IReadOnlyList<PublishedPlan>> LatestAsync(
         DbConnection db,
         ClaimsPrincipal user,
         int limit,
-        string? requestId = null
-    ) =>
-        (await db.QueryAsync<Row>(PlansSql, new { id = requestId, limit }))
-            .GroupBy(r => (r.RequestId, r.RunId, r.Scenario, r.PlanStart, r.HorizonDays, r.FinishedAt, r.Origin))
+        string? requestId = null,
+        string? kind = null
+    )
+    {
+        var rows = await db.QueryAsync<Row>(
+            PlansSql,
+            new
+            {
+                id = requestId,
+                limit,
+                kind,
+            }
+        );
+        return rows.GroupBy(r => (r.RequestId, r.RunId, r.Scenario, r.PlanStart, r.HorizonDays, r.FinishedAt, r.Origin))
             .Select(g => new PublishedPlan(
                 g.Key.RequestId,
                 g.Key.RunId,
@@ -53,6 +72,7 @@ public static class PublishedPlans
                 FromCommandLine = g.Key.Origin == Planner.Api.Runs.RunRequests.FromCommandLine,
             })
             .ToList();
+    }
 
     private sealed class Row
     {

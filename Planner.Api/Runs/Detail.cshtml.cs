@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Planner.Api.Access;
+using Planner.Api.Approvals;
 using Planner.Api.Maps;
 
 namespace Planner.Api.Runs;
@@ -18,6 +19,12 @@ public sealed class DetailModel(Database planner, TimeProvider clock, SituationM
     public MapPanel? Map { get; private set; }
 
     public RunRequestState? Run { get; private set; }
+
+    /// <summary>This run's latest approval as the dispatch plan (in force or superseded), or null.</summary>
+    public Approval? Approval { get; private set; }
+
+    /// <summary>The approval in force, when it is another run's.</summary>
+    public Approval? Current { get; private set; }
 
     public IReadOnlyList<PublishedFile> Files { get; private set; } = [];
 
@@ -42,6 +49,8 @@ public sealed class DetailModel(Database planner, TimeProvider clock, SituationM
         Run = await RunRequests.GetAsync(db, id);
         if (Run is null)
             return NotFound();
+        Approval = await PlanApprovals.OfRunAsync(db, Run.Id);
+        Current = Approval is { InForce: true } ? Approval : await PlanApprovals.CurrentAsync(db);
         // One file of each kind, in the page's language where the run has it (runs before issue 20: English only).
         Files = (await db.QueryAsync<PublishedFile>(FilesSql, new { run = Run.RunId }))
             .Where(f => User.MaySee(f.Kind))
@@ -79,5 +88,24 @@ public sealed class DetailModel(Database planner, TimeProvider clock, SituationM
             return Forbid();
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         return await RunRequests.CancelAsync(db, id, clock.GetUtcNow()) is null ? NotFound() : Redirect($"/runs/{id}");
+    }
+
+    /// <summary>Approves (签发) this run as the dispatch plan: planners only.</summary>
+    public async Task<IActionResult> OnPostApproveAsync(string id)
+    {
+        if (!User.IsInRole(Roles.Planner))
+            return Forbid();
+        await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
+        try
+        {
+            return await PlanApprovals.ApproveAsync(db, id, User, clock.GetUtcNow()) is null
+                ? NotFound()
+                : Redirect($"/runs/{id}");
+        }
+        catch (PlannerException)
+        {
+            // Only a finished run shows the button: a run that is not is a stale page.
+            return StatusCode(StatusCodes.Status409Conflict);
+        }
     }
 }

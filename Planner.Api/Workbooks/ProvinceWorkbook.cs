@@ -402,6 +402,11 @@ public static class ProvinceWorkbook
             ws.Cell(row, 9).SetValue(run.PlanStart.AddDays(s.ArrivalDay).ToDateTime(TimeOnly.MinValue));
             ws.Cell(row, 10).SetValue(Math.Round(s.Quantity, 3));
         }
+        // Lead days as a whole number centred in its column: in General format the number sat flush right against
+        // the product code beside it, and a printed page read "0 COVERALL".
+        var leadDays = ws.Range(2, 6, Math.Max(row, 2), 6).Style;
+        leadDays.NumberFormat.Format = Days;
+        leadDays.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
         ws.Range(2, 8, Math.Max(row, 2), 9).Style.DateFormat.Format = DateFormat;
         ws.Range(2, 10, Math.Max(row, 2), 10).Style.NumberFormat.Format = Count;
         List(ws, table, 1, row, 10);

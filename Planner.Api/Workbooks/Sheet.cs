@@ -16,6 +16,7 @@ internal static class Sheet
     public const string Count = "#,##0";
     public const string Percent = "0.0%";
     public const string DateFormat = "yyyy-mm-dd";
+    public const string Days = "0";
 
     private static readonly XLColor HeaderFill = XLColor.FromHtml("#1F4E79");
     private static readonly XLColor SubtotalFill = XLColor.FromHtml("#DDEBF7");

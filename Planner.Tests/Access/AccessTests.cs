@@ -36,6 +36,8 @@ public class AccessTests : HangfireTests
         ("GET /api/runs", "GET", "/api/runs", "UAAAD"),
         ("GET /api/runs/{id}", "GET", "/api/runs/req-nope", "UAAAD"),
         ("POST /api/runs/{id}/cancel", "POST", "/api/runs/req-nope/cancel", "UADDD"),
+        ("POST /api/runs/{id}/approve", "POST", "/api/runs/req-nope/approve", "UADDD"),
+        ("GET /api/approvals", "GET", "/api/approvals", "UAAAD"),
         ("GET /api/runs/compare", "GET", "/api/runs/compare", "UADDD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/province", "UAADD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/city-330100", "UAAAD"),
@@ -65,6 +67,7 @@ public class AccessTests : HangfireTests
         ("PAGE scenarios/edit/{id?}", "POST", "/scenarios/edit/nope?handler=Run", "UADDD"),
         ("PAGE runs/{id}", "GET", "/runs/req-nope", "UAAAD"),
         ("PAGE runs/{id}", "POST", "/runs/req-nope?handler=Cancel", "UADDD"),
+        ("PAGE runs/{id}", "POST", "/runs/req-nope?handler=Approve", "UADDD"),
         ("PAGE runs/{id}/forecast", "GET", "/runs/req-nope/forecast", "UAAAD"),
         ("PAGE runs/{id}/counties/{code}", "GET", "/runs/req-nope/counties/330102", "UAAAD"),
         ("PAGE compare", "GET", "/compare", "UADDD"),
@@ -621,8 +624,12 @@ public class AccessTests : HangfireTests
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(url, UriKind.Relative));
         if (method == "POST" && url == "/api/me/keys")
             request.Content = JsonContent.Create(new { label = "matrix" });
-        // The cancel button's handler checks the role itself: the form carries its anti-forgery token to get there.
-        if (url.EndsWith("handler=Cancel", StringComparison.Ordinal))
+        // The cancel and approve buttons' handlers check the role themselves: the form carries its anti-forgery token
+        // to get there.
+        if (
+            url.EndsWith("handler=Cancel", StringComparison.Ordinal)
+            || url.EndsWith("handler=Approve", StringComparison.Ordinal)
+        )
             request.Content = new FormUrlEncodedContent([
                 new("__RequestVerificationToken", await TestWebApp.TokenAsync(client)),
             ]);

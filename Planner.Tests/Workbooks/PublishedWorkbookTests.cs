@@ -431,6 +431,35 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         );
     }
 
+    /// <summary>Printed, a General-format lead-days number sat flush against the product code and read as
+    /// "0 COVERALL"; each dispatch list keeps the two apart: a whole number, formatted and centred, then the
+    /// product.</summary>
+    [Fact]
+    public void DispatchLists_LeadDaysAreNumbersApartFromTheProduct()
+    {
+        var lanes = Outcome.Problem.Lanes.ToLookup(l => (l.From, l.To), l => l.LeadDays);
+        var products = Outcome.Summary.Products.Select(p => p.Product).ToHashSet(StringComparer.Ordinal);
+        var city = Outcome.CityWorkbookPaths[0];
+        foreach (
+            var (path, table) in new[] { (Outcome.WorkbookPath!, "Shipments"), (city, "Inbound"), (city, "Outbound") }
+        )
+        {
+            using var workbook = Xlsx.Open(path);
+            var rows = workbook.Worksheet(table).Table(table).DataRange.Rows().ToList();
+            Assert.NotEmpty(rows);
+            Assert.All(rows, r =>
+            {
+                var lead = r.Field("Lead days");
+                Assert.Equal(XLDataType.Number, lead.DataType);
+                Assert.Equal("0", lead.Style.NumberFormat.Format);
+                Assert.Equal(XLAlignmentHorizontalValues.Center, lead.Style.Alignment.Horizontal);
+                var days = lanes[(r.Field("From").GetString(), r.Field("To").GetString())];
+                Assert.Contains((int)lead.GetDouble(), days);
+                Assert.Contains(r.Field("Product").GetString(), products);
+            });
+        }
+    }
+
     [Fact]
     public void Codes_StayText_EvenTwelveDigitVillageCodes()
     {
