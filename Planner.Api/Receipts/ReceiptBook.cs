@@ -7,7 +7,7 @@ namespace Planner.Api.Receipts;
 /// <summary>A batch with problems: every one found (see <see cref="ReceiptRules"/>); nothing was written.</summary>
 public sealed class ReceiptsRefused(IReadOnlyList<ReceiptProblem> problems)
     : PlannerException(
-        ReceiptText.Get(problems.Count == 1 ? "RefusedOne" : "RefusedMany", problems.Count) + " " + problems[0].Message
+        ReceiptText.Get(problems.Count == 1 ? "RefusedOne" : "RefusedMany", problems.Count, problems[0].Message)
     )
 {
     public IReadOnlyList<ReceiptProblem> Problems { get; } = problems;
