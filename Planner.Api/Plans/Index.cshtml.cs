@@ -30,6 +30,10 @@ public sealed class IndexModel(
     /// <summary>A hospital administrator's hospitals: name (once the feed has brought it) and last report.</summary>
     public IReadOnlyList<HospitalReport> Reports { get; private set; } = [];
 
+    /// <summary>The lines of the baseline's latest run into the officer's area not confirmed by the day after they
+    /// arrived (<see cref="Receipts.ShipmentLines.OverdueAsync"/>).</summary>
+    public int OverdueReceipts { get; private set; }
+
     /// <summary>Today in Beijing, the day a report is due for.</summary>
     public DateOnly Today { get; private set; }
 
@@ -45,6 +49,8 @@ public sealed class IndexModel(
         if (!User.IsInRole(Roles.Planner) && !User.IsInRole(Roles.Logistics))
             return;
         Plans = await PublishedPlans.LatestAsync(db, User, 10);
+        if (await Receipts.ShipmentLines.LatestRunAsync(db) is { } latest)
+            OverdueReceipts = (await Receipts.ShipmentLines.OverdueAsync(db, latest, User.City(), Today)).Count;
         var products = (await db.QueryAsync<(string Code, string Name, string NameEn)>(MapPanel.ProductsSql)).ToList();
         Cities = (
             await db.QueryAsync<(string Code, string Name, string? NameEn)>(

@@ -95,6 +95,16 @@ public static class ShipmentLines
         ORDER BY x.day, x.to_code, x.from_code, x.product_code
         """;
 
+    /// <summary>The baseline's latest run that succeeded, the one officers dispatch from until a plan is approved
+    /// (issue 21 item 7); null when there is none.</summary>
+    public static async Task<string?> LatestRunAsync(DbConnection db) =>
+        await db.QueryFirstOrDefaultAsync<string>(
+            """
+            SELECT id FROM plan_runs WHERE status = 'succeeded' AND scenario_id = 'baseline'
+            ORDER BY started_at DESC, id DESC LIMIT 1
+            """
+        );
+
     /// <summary>The first day of the run's plan; null when there is no such run that succeeded.</summary>
     public static async Task<DateOnly?> PlanStartAsync(DbConnection db, string run, DbTransaction? tx = null) =>
         (await db.QueryAsync<DateOnly>(RunSql, new { run }, tx)).Select(d => (DateOnly?)d).FirstOrDefault();

@@ -68,15 +68,19 @@ public static class UploadsApi
         // The /uploads page posts files too. Registered before AddRazorPages, this convention never ran (seen in
         // the tests): Program.cs calls AddUploads after it.
         // Its body is capped like the API's: past the file limit the server stops reading.
-        services.Configure<RazorPagesOptions>(o =>
-            o.Conventions.AddPageApplicationModelConvention("/Uploads/Uploads", page =>
-            {
-                page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
-                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
-                page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
-                page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxRequestBytes });
-            })
-        );
+        // The receipts page posts workbooks the same way.
+        foreach (var name in new[] { "/Uploads/Uploads", "/Receipts/Index" })
+        {
+            services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention(name, page =>
+                {
+                    page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
+                    page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                    page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                    page.Filters.Add(
+                        new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxRequestBytes }
+                    );
+                }));
+        }
         return services;
     }
 

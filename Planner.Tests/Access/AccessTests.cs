@@ -64,6 +64,8 @@ public class AccessTests : HangfireTests
         ("PAGE language", "POST", "/language", "AAAAA"),
         ("PAGE uploads", "GET", "/uploads", "UADDA"),
         ("PAGE uploads", "POST", "/uploads", "UADDA"),
+        ("PAGE receipts", "GET", "/receipts", "UAAAD"),
+        ("PAGE receipts", "POST", "/receipts?handler=Confirm", "UAAAD"),
         ("PAGE scenarios", "GET", "/scenarios", "UADDD"),
         ("PAGE scenarios/edit/{id?}", "GET", "/scenarios/edit", "UADDD"),
         ("PAGE scenarios/edit/{id?}", "POST", "/scenarios/edit", "UADDD"),
