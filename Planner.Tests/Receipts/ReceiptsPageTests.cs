@@ -45,6 +45,21 @@ public class ReceiptsPageTests
         );
     }
 
+    [Fact]
+    public async Task Page_InChinese_NamesEverythingInChinese()
+    {
+        await using var app = await TestWebApp.StartAsync(DatabaseProvider.Sqlite, PrepareAsync);
+        using var client = await app.SignedInAsync("hangzhou", language: null);
+
+        var page = await client.GetStringAsync(new Uri("/receipts", UriKind.Relative), Ct);
+        var home = await client.GetStringAsync(new Uri("/", UriKind.Relative), Ct);
+
+        Assert.Contains("<h1>到货签收</h1>", page, StringComparison.Ordinal);
+        Assert.Contains("逾期未签收（7条）", page, StringComparison.Ordinal);
+        Assert.Contains("<td>杭州市</td><td>医用防护口罩</td><td>浙江省</td>", page, StringComparison.Ordinal);
+        Assert.Contains("有 7 条调拨明细到达日次日仍未签收", home, StringComparison.Ordinal);
+    }
+
     /// <summary>Posts the confirm form with the page's hidden line fields for rows 0 to 6, and what was typed in
     /// <paramref name="typed"/> (row, received, date received).</summary>
     private static async Task<HttpResponseMessage> PostAsync(
