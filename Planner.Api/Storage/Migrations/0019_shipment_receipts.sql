@@ -1,5 +1,5 @@
 -- The day each shipment line arrives (departure day + the lane's lead days), as the run planned it; null for runs
--- stored before, whose lines count as arriving the day they leave (so they are never overdue later than they are).
+-- stored before, whose lines count as arriving the day they leave: overdue a lead time early rather than never.
 ALTER TABLE plan_shipments ADD COLUMN arrival_day INTEGER;
 
 -- What a city or county officer confirmed arrived against a shipment line of a run. A line is the row of
