@@ -6,6 +6,7 @@ using Planner.Api.Jobs;
 using Planner.Api.Localization;
 using Planner.Api.Maps;
 using Planner.Api.Plans;
+using Planner.Api.Receipts;
 using Planner.Api.Runs;
 using Planner.Api.Scenarios;
 using Planner.Api.Sources;
@@ -56,6 +57,7 @@ static async Task<int> ServeAsync(string[] args)
     app.MapApprovalsApi();
     app.MapScenariosApi();
     app.MapUploadsApi();
+    app.MapReceiptsApi();
     app.MapRazorPages();
     await app.RunAsync();
     return 0;

@@ -220,8 +220,10 @@ public sealed class RunStore(Database planner, TimeProvider clock)
             ),
             (
                 "plan_shipments",
-                ["run_id", "from_code", "to_code", "product_code", "day", "quantity"],
-                result.Shipments.Select(s => new object?[] { runId, s.From, s.To, s.Product, s.Day, s.Quantity })
+                ["run_id", "from_code", "to_code", "product_code", "day", "arrival_day", "quantity"],
+                result.Shipments.Select(s =>
+                    new object?[] { runId, s.From, s.To, s.Product, s.Day, s.ArrivalDay, s.Quantity }
+                )
             ),
         ];
 

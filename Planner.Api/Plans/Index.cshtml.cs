@@ -47,6 +47,10 @@ public sealed class IndexModel(
     /// <summary>A hospital administrator's hospitals: name (once the feed has brought it) and last report.</summary>
     public IReadOnlyList<HospitalReport> Reports { get; private set; } = [];
 
+    /// <summary>The lines of the baseline's latest run into the officer's area not confirmed by the day after they
+    /// arrived (<see cref="Receipts.ShipmentLines.OverdueAsync"/>).</summary>
+    public int OverdueReceipts { get; private set; }
+
     /// <summary>Today in Beijing, the day a report is due for.</summary>
     public DateOnly Today { get; private set; }
 
@@ -70,6 +74,9 @@ public sealed class IndexModel(
         WhatIf = (await PublishedPlans.LatestAsync(db, User, 10, kind: PublishedPlans.WhatIf))
             .Where(p => p.RequestId != Dispatch?.RequestId)
             .ToList();
+        // Receipts are confirmed against the plan officers dispatch from (the approved one, else the latest baseline).
+        if (Dispatch?.RunId ?? await Receipts.ShipmentLines.LatestRunAsync(db) is { } run)
+            OverdueReceipts = (await Receipts.ShipmentLines.OverdueAsync(db, run, User.City(), Today)).Count;
         var products = (await db.QueryAsync<(string Code, string Name, string NameEn)>(MapPanel.ProductsSql)).ToList();
         Cities = (
             await db.QueryAsync<(string Code, string Name, string? NameEn)>(

@@ -76,8 +76,15 @@ public static class UploadGuard
 
     private const string MacroEnabled = "ForbiddenXlsm";
 
-    /// <summary>The checked package of <paramref name="content"/>, or an <see cref="UploadRejected"/>.</summary>
-    public static UploadPackage Open(byte[] content, UploadLimits limits)
+    /// <summary>The checked package of a capacity upload, or an <see cref="UploadRejected"/>.</summary>
+    public static UploadPackage Open(byte[] content, UploadLimits limits) =>
+        Open(content, limits, sheets => CapacityTemplate.SheetNameIn(CapacityTemplate.IsChinese(sheets)));
+
+    /// <summary>
+    /// The checked package of <paramref name="content"/>, or an <see cref="UploadRejected"/>; the data sheet, named
+    /// by <paramref name="dataSheet"/> from the workbook's sheets, is measured against the limits.
+    /// </summary>
+    public static UploadPackage Open(byte[] content, UploadLimits limits, Func<IReadOnlyList<string>, string> dataSheet)
     {
         CheckFile(content, limits);
         var zip = SafeXml.Reading("the zip directory", () =>
@@ -98,7 +105,7 @@ public static class UploadGuard
 
             var workbook = Workbook(relationships.GetValueOrDefault("/") ?? [], parts, types);
             var package = UploadPackage.Read(content, zip, parts, types, relationships, workbook, limits);
-            package.Measure(CapacityTemplate.SheetNameIn(CapacityTemplate.IsChinese(package.Sheets)));
+            package.Measure(dataSheet(package.Sheets));
             return package;
         }
         catch

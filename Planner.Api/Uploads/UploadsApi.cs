@@ -68,15 +68,19 @@ public static class UploadsApi
         // The /uploads page posts files too. Registered before AddRazorPages, this convention never ran (seen in
         // the tests): Program.cs calls AddUploads after it.
         // Its body is capped like the API's: past the file limit the server stops reading.
-        services.Configure<RazorPagesOptions>(o =>
-            o.Conventions.AddPageApplicationModelConvention("/Uploads/Uploads", page =>
-            {
-                page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
-                page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
-                page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
-                page.Filters.Add(new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxRequestBytes });
-            })
-        );
+        // The receipts page posts workbooks the same way.
+        foreach (var name in new[] { "/Uploads/Uploads", "/Receipts/Index" })
+        {
+            services.Configure<RazorPagesOptions>(o => o.Conventions.AddPageApplicationModelConvention(name, page =>
+                {
+                    page.EndpointMetadata.Add(new EnableRateLimitingAttribute(ConcurrencyPolicy));
+                    page.EndpointMetadata.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                    page.Filters.Add(new RequestSizeLimitAttribute(limits.MaxRequestBytes));
+                    page.Filters.Add(
+                        new RequestFormLimitsAttribute { MultipartBodyLengthLimit = limits.MaxRequestBytes }
+                    );
+                }));
+        }
         return services;
     }
 
@@ -163,8 +167,35 @@ public static class UploadsApi
     )
     {
         var limits = options.Value;
+        var (file, refused) = await FormFileAsync(request, limits, ct);
+        if (file is null)
+            return refused!;
+        try
+        {
+            return TypedResults.Ok(await CapacityUpload.FromFormAsync(file, planner, limits, clock, user, ct));
+        }
+        catch (UploadInvalid e)
+        {
+            return Invalid(e);
+        }
+        catch (UploadRejected e)
+        {
+            return Rejected(e);
+        }
+    }
+
+    /// <summary>
+    /// The file posted as the multipart field <c>file</c>, or the problem to answer instead: a request over the size
+    /// limit (413, before it is read), a form that cannot be read, or no file.
+    /// </summary>
+    internal static async Task<(IFormFile? File, ProblemHttpResult? Problem)> FormFileAsync(
+        HttpRequest request,
+        UploadLimits limits,
+        CancellationToken ct
+    )
+    {
         if (request.ContentLength > limits.MaxRequestBytes)
-            return TooLarge(request.ContentLength, limits);
+            return (null, TooLarge(request.ContentLength, limits));
         IFormFile? file;
         try
         {
@@ -173,43 +204,46 @@ public static class UploadsApi
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TooLarge(null, limits);
+            return (null, TooLarge(null, limits));
         }
         catch (InvalidDataException e)
         {
             // The form reader's own limits (FormOptions), the multipart body's among them.
-            return TypedResults.Problem(
-                UploadText.Get("FormUnreadable", e.Message),
-                statusCode: StatusCodes.Status400BadRequest,
-                title: UploadText.Get("RefusedTitle")
+            return (
+                null,
+                TypedResults.Problem(
+                    UploadText.Get("FormUnreadable", e.Message),
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: UploadText.Get("RefusedTitle")
+                )
             );
         }
         if (file is null)
         {
-            return TypedResults.Problem(
-                UploadText.Get("NoFile"),
-                statusCode: StatusCodes.Status400BadRequest,
-                title: UploadText.Get("RefusedTitle")
+            return (
+                null,
+                TypedResults.Problem(
+                    UploadText.Get("NoFile"),
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: UploadText.Get("RefusedTitle")
+                )
             );
         }
-        try
-        {
-            return TypedResults.Ok(await CapacityUpload.FromFormAsync(file, planner, limits, clock, user, ct));
-        }
-        catch (UploadInvalid e)
-        {
-            return TypedResults.Problem(
-                e.Message,
-                statusCode: StatusCodes.Status400BadRequest,
-                title: UploadText.Get("ProblemsTitle"),
-                extensions: new Dictionary<string, object?> { ["errors"] = e.Errors, ["errorsNotListed"] = e.NotListed }
-            );
-        }
-        catch (UploadRejected e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: e.Status, title: UploadText.Get("RefusedTitle"));
-        }
+        return (file, null);
     }
+
+    /// <summary>An upload whose rows have problems: 400, every problem in <c>errors</c>.</summary>
+    internal static ProblemHttpResult Invalid(UploadInvalid e) =>
+        TypedResults.Problem(
+            e.Message,
+            statusCode: StatusCodes.Status400BadRequest,
+            title: UploadText.Get("ProblemsTitle"),
+            extensions: new Dictionary<string, object?> { ["errors"] = e.Errors, ["errorsNotListed"] = e.NotListed }
+        );
+
+    /// <summary>A file refused as a whole, with its status.</summary>
+    internal static ProblemHttpResult Rejected(UploadRejected e) =>
+        TypedResults.Problem(e.Message, statusCode: e.Status, title: UploadText.Get("RefusedTitle"));
 
     public static async Task<Ok<IReadOnlyList<UploadRecord>>> GetUploads(
         ClaimsPrincipal user,
@@ -244,7 +278,7 @@ public static class UploadsApi
             )
         ).ToList();
 
-    private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    internal const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     private static ProblemHttpResult TooLarge(long? bytes, UploadLimits limits) =>
         TypedResults.Problem(

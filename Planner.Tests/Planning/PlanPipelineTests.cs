@@ -103,6 +103,17 @@ public class PlanPipelineTests
                 new { id = outcome.RunId }
             )
         );
+        // Each line's arrival day is stored with it: receipts fall overdue by it.
+        Assert.Equal(
+            outcome.Result.Shipments.Select(s => $"{s.From} {s.To} {s.Product} {s.Day} {s.ArrivalDay}").Order(),
+            (
+                await connection.QueryAsync<string>(
+                    "SELECT from_code || ' ' || to_code || ' ' || product_code || ' ' || day || ' ' || arrival_day "
+                        + "FROM plan_shipments WHERE run_id = @id",
+                    new { id = outcome.RunId }
+                )
+            ).Order()
+        );
         var run = await connection.QuerySingleAsync<(string Status, string SolverStatus)>(
             "SELECT status, solver_status FROM plan_runs WHERE id = @id",
             new { id = outcome.RunId }
