@@ -75,7 +75,7 @@ public sealed class IndexModel(
             .Where(p => p.RequestId != Dispatch?.RequestId)
             .ToList();
         // Receipts are confirmed against the plan officers dispatch from (the approved one, else the latest baseline).
-        if (Dispatch?.RunId ?? await Receipts.ShipmentLines.LatestRunAsync(db) is { } run)
+        if ((Dispatch?.RunId ?? await Receipts.ShipmentLines.LatestRunAsync(db)) is { } run)
             OverdueReceipts = (await Receipts.ShipmentLines.OverdueAsync(db, run, User.City(), Today)).Count;
         var products = (await db.QueryAsync<(string Code, string Name, string NameEn)>(MapPanel.ProductsSql)).ToList();
         Cities = (

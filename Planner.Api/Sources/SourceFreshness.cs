@@ -109,7 +109,7 @@ public static class SourceFreshness
             pulls.Select(p =>
                 Messages.Get(
                     "Lineage",
-                    Messages.Get("Feed." + p.Feed),
+                    Messages.Get($"Feed.{p.Feed}"),
                     p.Watermark.ToString(CultureInfo.InvariantCulture),
                     p.Id
                 )

@@ -119,8 +119,8 @@ public static class AllocationChecker
             }
             foreach (var a in result.Allocations.Where(a => a.Served != Math.Round(a.Served)))
                 _errors.Add($"{a.Product}: {a.Destination} day {a.Day} tier {a.Tier} serves {a.Served} units.");
-            // The bound is the optimized plans' guarantee; the spreadsheet rules, rounded the same way, are only compared
-            // (the stress scenario's population-share plan loses up to 1.5 packs at a destination).
+            // The bound is the optimized plans' guarantee; the spreadsheet rules, rounded the same way, are only
+            // compared (the stress scenario's population-share plan loses up to 1.5 packs at a destination).
             if (result.Policy is Policy.ProRata or Policy.PopulationShare)
                 return;
             foreach (var g in result.Allocations.GroupBy(a => (a.Product, a.Destination, a.Tier)))
