@@ -1,3 +1,5 @@
+using Planner.Api.Startup;
+
 namespace Planner.Api.Access;
 
 /// <summary>Sign-in settings (<c>Planner:Access:*</c>).</summary>
@@ -39,12 +41,7 @@ public sealed class AccessOptions
             var failures = new List<string>();
             if (o.SignInAttemptsPerMinute is not null)
             {
-                failures.Add(
-                    $"{Section}:SignInAttemptsPerMinute is no longer read: sign-in now counts failures only, per user "
-                        + $"name and per address; remove it and set {Section}:SignInFailuresPerUser, "
-                        + "SignInFailuresPerAddress and SignInFailureWindowSeconds instead if the defaults "
-                        + "(5, 30, 300) do not suit."
-                );
+                failures.Add(SettingErrors.Get("SignInAttempts", Section));
             }
             foreach (
                 var (key, value) in new[]
@@ -56,7 +53,7 @@ public sealed class AccessOptions
             )
             {
                 if (value < 1)
-                    failures.Add($"{Section}:{key} is {value}; it must be a whole number, at least 1.");
+                    failures.Add(SettingErrors.Get("WholeNumber", $"{Section}:{key}", value));
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

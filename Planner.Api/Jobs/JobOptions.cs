@@ -1,3 +1,5 @@
+using Planner.Api.Startup;
+
 namespace Planner.Api.Jobs;
 
 /// <summary>
@@ -96,22 +98,18 @@ public sealed class JobOptions
             var failures = new List<string>();
             if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Planner")) && !(o.Web && o.Worker))
             {
-                failures.Add(
-                    "Embedded mode keeps its job queue in memory, so one process must be both web and worker "
-                        + $"({Section}:Roles=web,worker); "
-                        + "separate worker nodes need ConnectionStrings:Planner (PostgreSQL)."
-                );
+                failures.Add(SettingErrors.Get("EmbeddedRoles", Section));
             }
             if (o.RoleList.Count == 0 || o.RoleList.FirstOrDefault(r => r is not ("web" or "worker")) is { } role)
             {
-                failures.Add($"{Section}:Roles is '{o.Roles}'; use web, worker or both (comma-separated).");
+                failures.Add(SettingErrors.Get("Roles", Section, o.Roles));
             }
             if (o.QueueList.FirstOrDefault(q => !AllQueues.Contains(q)) is { } queue)
             {
-                failures.Add($"{Section}:Queues contains '{queue}'; the queues are {string.Join(", ", AllQueues)}.");
+                failures.Add(SettingErrors.Get("UnknownQueue", Section, queue, string.Join(", ", AllQueues)));
             }
             if (o.WorkerCount < 1)
-                failures.Add($"{Section}:WorkerCount is {o.WorkerCount}; it must be at least 1.");
+                failures.Add(SettingErrors.Get("AtLeastOne", $"{Section}:WorkerCount", o.WorkerCount));
             foreach (
                 var (key, value) in new[]
                 {
@@ -123,14 +121,11 @@ public sealed class JobOptions
             )
             {
                 if (value <= 0)
-                    failures.Add($"{Section}:{key} is {value}; it must be more than 0.");
+                    failures.Add(SettingErrors.Get("MoreThanZero", $"{Section}:{key}", value));
             }
             if (o.LeaseSeconds <= o.HeartbeatSeconds)
             {
-                failures.Add(
-                    $"{Section}:LeaseSeconds ({o.LeaseSeconds}) must be longer than {Section}:HeartbeatSeconds "
-                        + $"({o.HeartbeatSeconds})."
-                );
+                failures.Add(SettingErrors.Get("Lease", Section, o.LeaseSeconds, o.HeartbeatSeconds));
             }
             try
             {
@@ -138,10 +133,7 @@ public sealed class JobOptions
             }
             catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
             {
-                failures.Add(
-                    $"{Section}:TimeZone '{o.TimeZone}' is not a known time zone (use an IANA id such as "
-                        + $"Asia/Shanghai)."
-                );
+                failures.Add(SettingErrors.Get("TimeZone", Section, o.TimeZone));
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

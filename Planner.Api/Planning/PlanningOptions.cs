@@ -1,3 +1,5 @@
+using Planner.Api.Startup;
+
 namespace Planner.Api.Planning;
 
 /// <summary>
@@ -43,9 +45,9 @@ public sealed class PlanningOptions
         {
             var failures = new List<string>();
             if (!o.FollowsClock && o.FixedAsOf is null && !o.AsOf.Equals("latest", StringComparison.OrdinalIgnoreCase))
-                failures.Add($"{Section}:AsOf is '{o.AsOf}'; use latest, clock or a date (yyyy-MM-dd).");
+                failures.Add(SettingErrors.Get("AsOf", Section, o.AsOf));
             if (o.ReplayDayMinutes <= 0)
-                failures.Add($"{Section}:ReplayDayMinutes is {o.ReplayDayMinutes}; it must be more than 0.");
+                failures.Add(SettingErrors.Get("MoreThanZero", $"{Section}:ReplayDayMinutes", o.ReplayDayMinutes));
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

@@ -1,4 +1,5 @@
 using Planner.Api.Localization;
+using Planner.Api.Startup;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 
@@ -41,12 +42,14 @@ public sealed class SolverOptions
             var failures = new List<string>();
             if (!LpSolvers.Contains(o.Name, StringComparer.Ordinal))
             {
-                failures.Add($"{Section}:Name is '{o.Name}'; use {string.Join(", ", LpSolvers)}.");
+                failures.Add(SettingErrors.Get("OneOf", $"{Section}:Name", o.Name, string.Join(", ", LpSolvers)));
             }
             if (o.StageTimeLimitSeconds <= 0)
-                failures.Add($"{Section}:StageTimeLimitSeconds is {o.StageTimeLimitSeconds}; it must be more than 0.");
+                failures.Add(
+                    SettingErrors.Get("MoreThanZero", $"{Section}:StageTimeLimitSeconds", o.StageTimeLimitSeconds)
+                );
             if (!Policies.TryParse(o.Policy, out _))
-                failures.Add($"{Section}:Policy is '{o.Policy}'; use {Policies.Names}.");
+                failures.Add(SettingErrors.Get("OneOf", $"{Section}:Policy", o.Policy, Policies.Names));
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
@@ -84,9 +87,9 @@ public sealed class TeamOptions
         {
             var failures = new List<string>();
             if (o.TimeLimitSeconds <= 0)
-                failures.Add($"{Section}:TimeLimitSeconds is {o.TimeLimitSeconds}; it must be more than 0.");
+                failures.Add(SettingErrors.Get("MoreThanZero", $"{Section}:TimeLimitSeconds", o.TimeLimitSeconds));
             if (o.Workers < 1)
-                failures.Add($"{Section}:Workers is {o.Workers}; it must be at least 1.");
+                failures.Add(SettingErrors.Get("AtLeastOne", $"{Section}:Workers", o.Workers));
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }

@@ -1,3 +1,5 @@
+using Planner.Api.Startup;
+
 namespace Planner.Api.Sources;
 
 /// <summary>
@@ -40,26 +42,29 @@ public sealed class FreshnessOptions
                 && !o.Mode.Equals("warn", StringComparison.OrdinalIgnoreCase)
             )
             {
-                failures.Add($"{Section}:Mode is '{o.Mode}'; use refuse or warn.");
+                failures.Add(SettingErrors.Get("FreshnessMode", Section, o.Mode));
             }
             foreach (var (feed, minutes) in o.MaxAgeMinutes)
             {
                 if (!Enum.TryParse<Feed>(feed, ignoreCase: true, out _))
                 {
                     failures.Add(
-                        $"{Section}:MaxAgeMinutes:{feed} names no feed; the feeds are "
-                            + $"{string.Join(", ", Enum.GetNames<Feed>().Select(n => n.ToLowerInvariant()))}."
+                        SettingErrors.Get(
+                            "UnknownFeed",
+                            $"{Section}:MaxAgeMinutes:{feed}",
+                            string.Join(", ", Enum.GetNames<Feed>().Select(n => n.ToLowerInvariant()))
+                        )
                     );
                 }
                 else if (minutes <= 0)
                 {
-                    failures.Add($"{Section}:MaxAgeMinutes:{feed} is {minutes}; it must be more than 0.");
+                    failures.Add(SettingErrors.Get("MoreThanZero", $"{Section}:MaxAgeMinutes:{feed}", minutes));
                 }
             }
             foreach (var (feed, days) in o.MaxDataAgeDays)
             {
                 if (!Enum.TryParse<Feed>(feed, ignoreCase: true, out _) || days < 0)
-                    failures.Add($"{Section}:MaxDataAgeDays:{feed} must name a feed and be 0 or more (got {days}).");
+                    failures.Add(SettingErrors.Get("DataAgeDays", $"{Section}:MaxDataAgeDays:{feed}", days));
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

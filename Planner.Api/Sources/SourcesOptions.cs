@@ -1,3 +1,5 @@
+using Planner.Api.Startup;
+
 namespace Planner.Api.Sources;
 
 /// <summary>Where one feed is pulled from (<c>Planner:Sources:&lt;Feed&gt;:*</c>).</summary>
@@ -51,7 +53,7 @@ public sealed class SourcesOptions
                     && !p.Equals("Postgres", StringComparison.OrdinalIgnoreCase)
                 )
                 {
-                    failures.Add($"{Section}:{feed}:Provider is '{p}'; use Sqlite or Postgres.");
+                    failures.Add(SettingErrors.Get("UnknownProvider", $"{Section}:{feed}", p));
                 }
                 if (
                     f.Provider?.Equals("Postgres", StringComparison.OrdinalIgnoreCase) == true
@@ -59,9 +61,7 @@ public sealed class SourcesOptions
                     && StorageOptions.ConnectionStringProblem(cs) is { } problem
                 )
                 {
-                    failures.Add(
-                        $"{Section}:{feed}:ConnectionString is not a valid PostgreSQL connection string: {problem}"
-                    );
+                    failures.Add(SettingErrors.Get("BadPostgres", $"{Section}:{feed}:ConnectionString", problem));
                 }
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

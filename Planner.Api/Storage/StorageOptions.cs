@@ -1,4 +1,5 @@
 using Npgsql;
+using Planner.Api.Startup;
 
 namespace Planner.Api.Storage;
 
@@ -76,21 +77,15 @@ public sealed class StorageOptions
             var failures = new List<string>();
             if (o.DataDirectory.Length == 0)
             {
-                failures.Add(
-                    "Planner:DataDirectory is not set and no data folder (data/zhejiang-divisions.csv) was found above "
-                        + "the working directory; run from the repository or set it."
-                );
+                failures.Add(SettingErrors.Get("NoDataFolder"));
             }
             else if (!File.Exists(Path.Combine(o.DataDirectory, "zhejiang-divisions.csv")))
             {
-                failures.Add(
-                    $"Planner:DataDirectory is {o.DataDirectory}, which has no zhejiang-divisions.csv; point it at the "
-                        + "repository's data folder."
-                );
+                failures.Add(SettingErrors.Get("NoDivisions", o.DataDirectory));
             }
             if (o.IsServer && ConnectionStringProblem(o.ConnectionString!) is { } problem)
             {
-                failures.Add($"ConnectionStrings:Planner is not a valid PostgreSQL connection string: {problem}");
+                failures.Add(SettingErrors.Get("BadPostgres", "ConnectionStrings:Planner", problem));
             }
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

@@ -1,3 +1,5 @@
+using Planner.Api.Startup;
+
 namespace Planner.Api.Uploads;
 
 /// <summary>
@@ -96,7 +98,7 @@ public sealed record UploadLimits
             };
             var failures = values
                 .Where(v => v.Value < 1)
-                .Select(v => $"{Section}:{v.Key} is {v.Value}; it must be 1 or more.")
+                .Select(v => SettingErrors.Get("OneOrMore", $"{Section}:{v.Key}", v.Value))
                 .ToList();
             return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }

@@ -26,6 +26,30 @@ public partial class CommandLineLanguageTests
         );
 
     [Fact]
+    public async Task Settings_AWrongOne_IsExplainedInChinese_UnderLangZhCn()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+        var (code, _, stderr) = await RunAsync(
+            "sources",
+            "--lang",
+            "zh-CN",
+            "--Planner:Jobs:LeaseSeconds=1",
+            "--Planner:Teams:Workers=0",
+            $"--Planner:LocalDirectory={db.Directory}"
+        );
+
+        Assert.Equal(1, code);
+        Assert.Contains(
+            "配置项 Planner:Jobs:LeaseSeconds（1）应大于 Planner:Jobs:HeartbeatSeconds（10）。",
+            stderr,
+            StringComparison.Ordinal
+        );
+        Assert.Contains("配置项 Planner:Teams:Workers 的值为 0，应不小于 1。", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("must be longer than", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_IsChinese_WithoutALanguage_AndEnglish_WithLangEn()
     {
         SkipWhenTheEnvironmentChoosesALanguage();
