@@ -1,4 +1,4 @@
-using Planner.Api.Startup;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Planning;
 

@@ -1,5 +1,4 @@
 using Planner.Api.Localization;
-using Planner.Api.Startup;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
 

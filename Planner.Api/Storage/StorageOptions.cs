@@ -1,5 +1,5 @@
 using Npgsql;
-using Planner.Api.Startup;
+using Planner.Api.Localization;
 
 namespace Planner.Api.Storage;
 

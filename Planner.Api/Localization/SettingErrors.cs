@@ -1,4 +1,4 @@
-namespace Planner.Api.Startup;
+namespace Planner.Api.Localization;
 
 /// <summary>The texts of the settings checks made at start (<c>SettingErrors.zh-CN.resx</c> / <c>.en.resx</c>),
 /// in the current UI culture; setting names stay as they are written in configuration.</summary>
