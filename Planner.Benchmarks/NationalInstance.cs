@@ -52,7 +52,9 @@ public static class NationalInstance
         StringComparer.Ordinal
     )
     {
-        ["severe_critical_patients"] = 162 / 64.6e6,
+        // 162 severe and critical patients, split as the sample's census of 2020-02-09 (24 critical of 80).
+        ["critical_patients"] = 162 * 0.3 / 64.6e6,
+        ["severe_patients"] = 162 * 0.7 / 64.6e6,
         ["other_inpatients"] = 103_098 / 64.6e6,
         ["staff_on_duty"] = 92_379 / 64.6e6,
         ["fever_clinic_visits"] = 10_974 / 64.6e6,
@@ -225,7 +227,8 @@ public static class NationalInstance
                 d => population[county.Code] * d.Value * (d.Key == "population" ? 1 : LogNormal(random, 0.3)),
                 StringComparer.Ordinal
             );
-            drivers["severe_critical_patients"] = Math.Round(drivers["severe_critical_patients"] * multipliers[risk]);
+            foreach (var census in new[] { "critical_patients", "severe_patients" })
+                drivers[census] = Math.Round(drivers[census] * multipliers[risk]);
             var daily = rates
                 .Select(r =>
                     (
@@ -250,7 +253,7 @@ public static class NationalInstance
                     demands.Add(new Demand(county.Code, g.Key.Product, day, g.Key.Tier, quantity));
             }
         }
-        var hubeiTier = segments.Values.Min(s => s.Tier);
+        var hubeiTier = segments.TryGetValue("hubei", out var hubei) ? hubei.Tier : segments.Values.Min(s => s.Tier);
         foreach (var site in sites)
         {
             foreach (var product in products)

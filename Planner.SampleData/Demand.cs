@@ -106,7 +106,8 @@ internal static class Demand
     private static double Driver(Assumptions a, string segment, CountyDrivers c, List<Report> reports) =>
         segment switch
         {
-            "critical_care" => reports.Sum(r => r.Severe + r.Critical),
+            "critical_care" => reports.Sum(r => r.Critical),
+            "severe_care" => reports.Sum(r => r.Severe),
             "inpatient" => reports.Sum(r => r.OtherInpatients),
             "staff" => reports.Sum(r => r.Staff),
             "fever_clinic" => c.FeverVisits,

@@ -37,11 +37,13 @@ internal static class Supply
     // The national allocation point delivers a flat rate: this share of the factories' mean output over the horizon.
     private const double NationalShare = 0.15;
 
-    // Goggles and gloves: supply over the horizon = tiers 1-3 + half of tier 4, of which this share is opening stock.
+    // Goggles and gloves: supply over the horizon = every tier before return to work + half of return to work, of which
+    // this share is opening stock.
     private const double StockShare = 0.35;
-    private const double Tier4CoverShare = 0.5;
+    private const double ReturnToWorkCoverShare = 0.5;
 
-    // Every product: the reserves hold at least this many days of tiers 1-2 demand when the plan starts.
+    // Every product: the reserves hold at least this many days of hospital and Hubei demand (the tiers up to frontline
+    // hospital care) when the plan starts.
     private const int MinimumStockDays = 5;
 
     public static List<Supplier> Suppliers(Random rng, Regions regions, double scale)
@@ -149,7 +151,8 @@ internal static class Supply
         foreach (var product in new[] { "GOGGLES", "GLOVES" })
         {
             var national = NationalProducts.Contains(product) ? NationalShare : 0;
-            var scale = SupplyTarget(demand, product) * (1 - StockShare) / (1 + national) / horizon.Sum(i => shape[i]);
+            var scale =
+                SupplyTarget(demand, product, a) * (1 - StockShare) / (1 + national) / horizon.Sum(i => shape[i]);
             result[product] = shape.Select(v => v * scale).ToArray();
         }
 
@@ -227,14 +230,21 @@ internal static class Supply
         SortedDictionary<(string Supplier, string Product), long[]> production
     ) => production.SelectMany(p => h.Days.Select((d, i) => Row(p.Key.Supplier, p.Key.Product, Date(d), p.Value[i])));
 
-    // Calibration target: tiers 1-3 in full plus half of tier 4 (see data/README.md).
-    public static double SupplyTarget(Dictionary<(string Product, int Tier), double> demand, string product) =>
-        Enumerable.Range(1, 3).Sum(t => demand.GetValueOrDefault((product, t)))
-        + (Tier4CoverShare * demand.GetValueOrDefault((product, 4)));
+    // Calibration target: every tier before return to work in full plus half of return to work (see data/README.md).
+    public static double SupplyTarget(
+        Dictionary<(string Product, int Tier), double> demand,
+        string product,
+        Assumptions a
+    )
+    {
+        var returnToWork = a.Segments["return_to_work"].Tier;
+        return demand.Where(d => d.Key.Product == product && d.Key.Tier < returnToWork).Sum(d => d.Value)
+            + (ReturnToWorkCoverShare * demand.GetValueOrDefault((product, returnToWork)));
+    }
 
     /// <summary>The reserves' stock of every product on the last count before the plan starts: what the target
     /// needs beyond the horizon's output and the factories' stock, and never less than
-    /// <see cref="MinimumStockDays"/> days of tiers 1-2 demand.</summary>
+    /// <see cref="MinimumStockDays"/> days of the hospitals' and Hubei's demand.</summary>
     public static long ReserveStock(
         string product,
         Dictionary<(string Product, int Tier), double> demand,
@@ -243,10 +253,11 @@ internal static class Supply
         double factoryStock
     )
     {
+        var frontline = a.Segments["fever_clinic"].Tier;
         var minimum =
             MinimumStockDays
-            * (demand.GetValueOrDefault((product, 1)) + demand.GetValueOrDefault((product, 2)))
+            * demand.Where(d => d.Key.Product == product && d.Key.Tier <= frontline).Sum(d => d.Value)
             / a.HorizonDays;
-        return Round(Math.Max(minimum, SupplyTarget(demand, product) - horizonSupply - factoryStock));
+        return Round(Math.Max(minimum, SupplyTarget(demand, product, a) - horizonSupply - factoryStock));
     }
 }

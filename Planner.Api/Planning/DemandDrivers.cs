@@ -6,8 +6,8 @@ namespace Planner.Api.Planning;
 /// Each county's demand drivers on each planned day, forecast from what was reported before the first planned day
 /// (<see cref="SituationRows"/>), each with P10, P50 and P90; the plan is made on the P50.
 /// <list type="bullet">
-/// <item><c>critical_care</c>: severe and critical patients, each a census fed by the county's new cases
-/// (<see cref="EpidemicForecasts.Census"/>), summed.</item>
+/// <item><c>critical_care</c> (intensive care) and <c>severe_care</c> (ward): critical and severe patients, each a
+/// census fed by the county's new cases (<see cref="EpidemicForecasts.Census"/>); their sum is published.</item>
 /// <item><c>key_population</c>: people under medical observation, the same way with a week's stay.</item>
 /// <item>the risk colour (<see cref="RiskLevels.Forecast"/>: a week without cases lowers it one colour): it scales the
 /// fever-clinic visits (their reported number is at the colour of the as-of day) and, as before, the risk-scaled
@@ -201,8 +201,10 @@ internal sealed class CountyDrivers
         Risk = RiskColour(c, county, newCases, caseForecast, held);
         if (hospitals is not null)
         {
-            var census = Census(c, code, newCases, hospitals.SevereCritical, held);
-            Add("critical_care", census.Forecast, census.Observed, "severe_critical");
+            var census = Census(c, code, newCases, hospitals, held);
+            _segments.Add((PlanSnapshot.CriticalCareSegment, census.Critical));
+            _segments.Add((PlanSnapshot.SevereCareSegment, census.Severe));
+            Published.Add(("severe_critical", census.Sum, census.Observed));
             _segments.Add(
                 ("inpatient", c.Constant($"{code} other inpatients", Math.Max(0, hospitals.OtherInpatients)))
             );
@@ -247,13 +249,13 @@ internal sealed class CountyDrivers
 
     private static DailyPoint Point(DateOnly day, double value) => new(day, value);
 
-    /// <summary>Severe + critical patients: each census forecast from the new cases, summed; grown by the scenario.
-    /// Without a census in the history window, the hospitals' latest one (<paramref name="latest"/>) holds.</summary>
-    private static (Forecast Forecast, List<DailyPoint> Observed) Census(
+    /// <summary>Critical and severe patients: each census forecast from the new cases, grown by the scenario; their
+    /// sum as published. Without a census in the history window, the hospitals' latest one holds.</summary>
+    private static (Forecast Critical, Forecast Severe, Forecast Sum, List<DailyPoint> Observed) Census(
         DemandDrivers.Context c,
         string code,
         DailySeries newCases,
-        long latest,
+        HospitalDriverRow latest,
         bool held
     )
     {
@@ -261,20 +263,52 @@ internal sealed class CountyDrivers
         if (rows.Count == 0)
         {
             c.Warnings.Add(NoReports(c, code, "NoCensus"));
-            return (c.Constant($"{code} severe + critical", latest), []);
+            return Census(
+                c,
+                code,
+                c.Constant($"{code} critical", latest.Critical),
+                c.Constant($"{code} severe", latest.Severe),
+                []
+            );
         }
         var severe = c.Series($"{code} severe", rows.Select(r => Point(r.Day, r.Severe)));
         var critical = c.Series($"{code} critical", rows.Select(r => Point(r.Day, r.Critical)));
         var observed = rows.Select(r => Point(r.Day, r.Severe + r.Critical)).ToList();
         if (held)
-            return (c.Constant($"{code} severe + critical", observed.LastOrDefault().Value), observed);
+        {
+            var last = rows[^1];
+            return Census(
+                c,
+                code,
+                c.Constant($"{code} critical", last.Critical),
+                c.Constant($"{code} severe", last.Severe),
+                observed
+            );
+        }
         var (s, k) = (
             EpidemicForecasts.Census(severe, newCases, c.AsOf, c.Horizon),
             EpidemicForecasts.Census(critical, newCases, c.AsOf, c.Horizon)
         );
         c.Warnings.AddRange(s.Warnings.Where(w => w.Series != newCases.Name));
-        var sum = new Forecast($"{code} severe + critical", c.AsOf, s.Method, Aggregate.Sum([s.Days, k.Days]), []);
-        return (Grown(c, sum), observed);
+        return Census(c, code, Grown(c, k), Grown(c, s), observed);
+    }
+
+    private static (Forecast Critical, Forecast Severe, Forecast Sum, List<DailyPoint> Observed) Census(
+        DemandDrivers.Context c,
+        string code,
+        Forecast critical,
+        Forecast severe,
+        List<DailyPoint> observed
+    )
+    {
+        var sum = new Forecast(
+            $"{code} severe + critical",
+            c.AsOf,
+            severe.Method,
+            Aggregate.Sum([severe.Days, critical.Days]),
+            []
+        );
+        return (critical, severe, sum, observed);
     }
 
     /// <summary>People under observation, from the bulletins (the static key population when there are none).</summary>

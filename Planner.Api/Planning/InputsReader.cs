@@ -86,7 +86,7 @@ public static class InputsReader
     /// <summary>Each hospital's latest capacity report before the first planned day, summed per county.</summary>
     private const string HospitalDriversSql = """
         SELECT h.county_code AS county,
-               SUM(r.severe_patients + r.critical_patients) AS severe_critical,
+               SUM(r.severe_patients) AS severe, SUM(r.critical_patients) AS critical,
                SUM(r.beds_general_occupied + r.beds_isolation_occupied - r.severe_patients - r.critical_patients)
                    AS other_inpatients,
                SUM(r.staff_on_duty) AS staff
@@ -132,6 +132,14 @@ public static class InputsReader
         FROM workforce_reports WHERE report_date < @start AND report_date >= @historyFrom
         ORDER BY 1, 2
         """;
+
+    private const string ProductsSql =
+        "SELECT code, name, name_en, unit, unit_zh, pack_size FROM products ORDER BY code";
+
+    private const string TiersSql = "SELECT tier, name, name_en FROM priority_tiers ORDER BY tier";
+
+    /// <summary>The demand segments and the tier each is served in: the priority order.</summary>
+    private const string SegmentsSql = "SELECT code, name, name_en, tier FROM demand_segments ORDER BY tier, code";
 
     private const string RatesSql = """
         SELECT r.segment_code AS segment, r.product_code AS product, r.rate, s.tier, s.driver, s.risk_scaled
@@ -206,14 +214,9 @@ public static class InputsReader
             Overrides = overrides,
             Parameters = parameters,
             Regions = (await db.QueryAsync<RegionInfo>(RegionsSql)).ToList(),
-            Products = (
-                await db.QueryAsync<ProductInfo>(
-                    "SELECT code, name, name_en, unit, unit_zh, pack_size FROM products ORDER BY code"
-                )
-            ).ToList(),
-            Tiers = (
-                await db.QueryAsync<TierInfo>("SELECT tier, name, name_en FROM priority_tiers ORDER BY tier")
-            ).ToList(),
+            Products = (await db.QueryAsync<ProductInfo>(ProductsSql)).ToList(),
+            Tiers = (await db.QueryAsync<TierInfo>(TiersSql)).ToList(),
+            Segments = (await db.QueryAsync<SegmentInfo>(SegmentsSql)).ToList(),
             RiskMultipliers = (await db.QueryAsync<RiskRow>("SELECT level, multiplier FROM risk_levels")).ToDictionary(
                 r => r.Level,
                 r => r.Multiplier

@@ -38,6 +38,15 @@ public sealed record TierInfo
     public string NameEn { get; init; } = "";
 }
 
+/// <summary>A demand segment and the priority tier its needs are served in (<c>segments.csv</c>).</summary>
+public sealed record SegmentInfo
+{
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string NameEn { get; init; } = "";
+    public int Tier { get; init; }
+}
+
 /// <summary>A supplier's reported output of a product on a day, and the depot it enters the network at.</summary>
 public sealed record OutputRow
 {
@@ -97,7 +106,8 @@ public sealed record AssistanceRequestRow
 public sealed record HospitalDriverRow
 {
     public string County { get; init; } = "";
-    public long SevereCritical { get; init; }
+    public long Severe { get; init; }
+    public long Critical { get; init; }
     public long OtherInpatients { get; init; }
     public long Staff { get; init; }
 }
@@ -223,6 +233,9 @@ public sealed record PlanInputs
     public required IReadOnlyList<RegionInfo> Regions { get; init; }
     public required IReadOnlyList<ProductInfo> Products { get; init; }
     public required IReadOnlyList<TierInfo> Tiers { get; init; }
+
+    /// <summary>The demand segments and their tiers: the priority order a run uses.</summary>
+    public IReadOnlyList<SegmentInfo> Segments { get; init; } = [];
     public required IReadOnlyDictionary<int, double> RiskMultipliers { get; init; }
 
     /// <summary>Each supplier's reported daily output up to the as-of day (<see cref="InputsReader.HistoryDays"/>

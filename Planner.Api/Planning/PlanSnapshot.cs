@@ -17,31 +17,41 @@ public sealed record PlanSnapshot(
     AllocationProblem Problem,
     IReadOnlyList<RegionNode> Tree,
     CareInputs Care,
-    IReadOnlyList<(string Product, double Rate, int Tier)> CriticalCareRates
+    IReadOnlyList<(string Segment, string Product, double Rate, int Tier)> CareRates
 )
 {
-    /// <summary>The segment whose driver is the severe and critical census, which patient transfers change.</summary>
+    /// <summary>The intensive-care segment, whose driver is the critical census, which patient transfers
+    /// change.</summary>
     public const string CriticalCareSegment = "critical_care";
+
+    /// <summary>The ward segment, whose driver is the severe census, which patient transfers change.</summary>
+    public const string SevereCareSegment = "severe_care";
+
+    /// <summary>The segments whose demand follows the hospitals' census.</summary>
+    public static readonly string[] CareSegments = [CriticalCareSegment, SevereCareSegment];
 
     /// <summary>What the inputs made the builder assume (e.g. earlier plans sent more than a depot held), as
     /// sentences in the language current when it was built (<see cref="WarningText"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The demand segments and the tier each is served in: the priority order the run used.</summary>
+    public IReadOnlyList<SegmentInfo> Segments { get; init; } = [];
+
     /// <summary>The forecast the plan is made on.</summary>
     public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);
 
-    /// <summary>Each county's severe and critical patients on each planned day (the forecast's median) that its
-    /// critical-care demand was made from.</summary>
-    public IReadOnlyDictionary<string, List<double>> CriticalCareCensus { get; init; } =
-        new Dictionary<string, List<double>>();
+    /// <summary>Each county's critical (<see cref="CriticalCareSegment"/>) and severe (<see cref="SevereCareSegment"/>)
+    /// patients on each planned day (the forecast's median) that its care demand was made from.</summary>
+    public IReadOnlyDictionary<(string County, string Segment), List<double>> CareCensus { get; init; } =
+        new Dictionary<(string, string), List<double>>();
 
     /// <summary>The segment of deployed teams' PPE kits.</summary>
     public const string TeamKitSegment = "team_kit";
 
     /// <summary>
-    /// The allocation problem with the care plan in it: critical-care demand recomputed from the census after the
-    /// patient transfers (for the counties whose census changed: the forecast scaled by the census after over the
-    /// census before) and the teams' PPE kits added as tier-1 demand.
+    /// The allocation problem with the care plan in it: intensive-care and ward demand recomputed from the census after
+    /// the patient transfers (for the counties whose critical or severe census changed: the forecast scaled by the
+    /// census after over the census before) and the teams' PPE kits added as tier-1 demand.
     /// </summary>
     public AllocationProblem WithCare(CareOutcome care)
     {
@@ -51,23 +61,21 @@ public sealed record PlanSnapshot(
             .Where(kv => before.GetValueOrDefault(kv.Key) != kv.Value)
             .Select(kv => kv.Key)
             .Concat(before.Keys.Where(k => !after.ContainsKey(k)))
-            .ToHashSet(StringComparer.Ordinal);
-        var demands = Problem
-            .Demands.Where(d => !(d.Segment == CriticalCareSegment && changed.Contains(d.Destination)))
-            .ToList();
-        foreach (var county in changed.Order(StringComparer.Ordinal))
+            .ToHashSet();
+        var demands = Problem.Demands.Where(d => !changed.Contains((d.Destination, d.Segment ?? ""))).ToList();
+        foreach (var (county, segment) in changed.OrderBy(k => k.County, StringComparer.Ordinal).ThenBy(k => k.Segment))
         {
-            foreach (var (product, rate, tier) in CriticalCareRates)
+            var key = (county, segment);
+            foreach (var (_, product, rate, tier) in CareRates.Where(r => r.Segment == segment))
             {
                 for (var day = 0; day < HorizonDays; day++)
                 {
                     var daily = Math.Round(
-                        CensusAfter(county, day, before.GetValueOrDefault(county), after.GetValueOrDefault(county))
-                            * rate,
+                        CensusAfter(key, day, before.GetValueOrDefault(key), after.GetValueOrDefault(key)) * rate,
                         MidpointRounding.AwayFromZero
                     );
                     if (daily > 0)
-                        demands.Add(new Demand(county, product, day, tier, daily, CriticalCareSegment));
+                        demands.Add(new Demand(county, product, day, tier, daily, segment));
                 }
             }
         }
@@ -77,12 +85,20 @@ public sealed record PlanSnapshot(
         );
         return Problem with { Demands = demands };
 
-        double CensusAfter(string county, int day, long before, long after) =>
-            before > 0 && CriticalCareCensus.TryGetValue(county, out var path) ? path[day] * after / before : after;
-
-        static Dictionary<string, long> Census(IEnumerable<HospitalCensus> hospitals) =>
-            hospitals
-                .GroupBy(h => h.County, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Sum(h => (long)h.Severe + h.Critical), StringComparer.Ordinal);
+        double CensusAfter((string, string) key, int day, long before, long after) =>
+            before > 0 && CareCensus.TryGetValue(key, out var path) ? path[day] * after / before : after;
     }
+
+    /// <summary>Each county's critical and severe patients in the hospitals' census.</summary>
+    private static Dictionary<(string County, string Segment), long> Census(IEnumerable<HospitalCensus> hospitals) =>
+        hospitals
+            .GroupBy(h => h.County, StringComparer.Ordinal)
+            .SelectMany(g =>
+                new[]
+                {
+                    ((g.Key, CriticalCareSegment), g.Sum(h => (long)h.Critical)),
+                    ((g.Key, SevereCareSegment), g.Sum(h => (long)h.Severe)),
+                }
+            )
+            .ToDictionary(x => x.Item1, x => x.Item2);
 }

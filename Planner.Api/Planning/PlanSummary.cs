@@ -50,6 +50,25 @@ public sealed record PlanSummary(
     /// <summary>The forecast the plan is made on (<see cref="PlanForecast"/>).</summary>
     public PlanForecast? Forecast { get; init; }
 
+    /// <summary>The priority order the run used: each tier, served before the next, with its demand
+    /// segments.</summary>
+    public IReadOnlyList<PriorityEntry> Priority { get; init; } = [];
+
+    /// <summary>A tier of the priority order and the segments it serves (<c>segments.csv</c>).</summary>
+    public sealed record PriorityEntry(int Tier, string Name, string NameEn, IReadOnlyList<string> Segments);
+
+    /// <summary>The priority order of a plan: its tiers in order, each with its segments.</summary>
+    public static IReadOnlyList<PriorityEntry> PriorityOf(PlanSnapshot snapshot) =>
+        snapshot
+            .Tiers.OrderBy(t => t.Tier)
+            .Select(t => new PriorityEntry(
+                t.Tier,
+                t.Name,
+                t.NameEn,
+                snapshot.Segments.Where(s => s.Tier == t.Tier).Select(s => s.Code).ToList()
+            ))
+            .ToList();
+
     /// <summary>
     /// The care plan: the team plan's status (Optimal, or Feasible with the proven relative gap), weighted coverage and
     /// CP-SAT's bound, travel (km) and changes against the previous plan; assignments, uncovered needs with reasons,

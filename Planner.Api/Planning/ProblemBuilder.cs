@@ -12,6 +12,9 @@ namespace Planner.Api.Planning;
 /// </summary>
 public static class ProblemBuilder
 {
+    /// <summary>The segment of the supplies promised to the Hubei sites.</summary>
+    public const string HubeiSegment = "hubei";
+
     /// <summary>The plan's problem, its context (regions, products, tiers, the five-level tree) and the care
     /// inputs.</summary>
     public static PlanSnapshot Build(PlanInputs inputs)
@@ -47,9 +50,9 @@ public static class ProblemBuilder
             PackSizes = inputs.Products.ToDictionary(p => p.Code, p => (double)Math.Max(1, p.PackSize)),
             Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
-        var criticalCare = inputs
-            .Rates.Where(r => r.Segment == PlanSnapshot.CriticalCareSegment)
-            .Select(r => (r.Product, r.Rate, r.Tier))
+        var careRates = inputs
+            .Rates.Where(r => PlanSnapshot.CareSegments.Contains(r.Segment))
+            .Select(r => (r.Segment, r.Product, r.Rate, r.Tier))
             .ToList();
         return new PlanSnapshot(
             inputs.PlanStart,
@@ -60,17 +63,18 @@ public static class ProblemBuilder
             problem,
             Tree(regions),
             Care(inputs),
-            criticalCare
+            careRates
         )
         {
             Warnings = [.. carried, .. production.Warnings, .. drivers.Warnings],
+            Segments = inputs.Segments,
             Forecast = new PlanForecast(
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]
             ),
-            CriticalCareCensus = drivers
-                .Drivers.Where(d => d.Key.Segment == PlanSnapshot.CriticalCareSegment)
-                .ToDictionary(d => d.Key.County, d => d.Value.Select(v => v.P50).ToList(), StringComparer.Ordinal),
+            CareCensus = drivers
+                .Drivers.Where(d => PlanSnapshot.CareSegments.Contains(d.Key.Segment))
+                .ToDictionary(d => d.Key, d => d.Value.Select(v => v.P50).ToList()),
         };
     }
 
@@ -158,11 +162,11 @@ public static class ProblemBuilder
         return demands;
     }
 
-    /// <summary>The Hubei sites' supply requests on the days they cover, scaled by the scenario's quota, in the first
-    /// tier.</summary>
+    /// <summary>The Hubei sites' supply requests on the days they cover, scaled by the scenario's quota, in the tier
+    /// <c>segments.csv</c> gives the <c>hubei</c> segment (the first tier if it has none).</summary>
     private static List<Demand> HubeiDemands(PlanInputs inputs)
     {
-        var tier = inputs.Tiers.Min(t => t.Tier);
+        var tier = inputs.Segments.FirstOrDefault(s => s.Code == HubeiSegment)?.Tier ?? inputs.Tiers.Min(t => t.Tier);
         var demands = new List<Demand>();
         foreach (var r in inputs.HubeiSupplyRequests)
         {
@@ -176,7 +180,7 @@ public static class ProblemBuilder
                     MidpointRounding.AwayFromZero
                 );
                 if (quantity > 0)
-                    demands.Add(new Demand(r.Site, r.Product!, day, tier, quantity, "hubei"));
+                    demands.Add(new Demand(r.Site, r.Product!, day, tier, quantity, HubeiSegment));
             }
         }
         return demands;

@@ -118,7 +118,10 @@ public static class ProvinceWorkbook
             row++;
             ws.Cell(row, 1).SetValue(T("Tier", t.Tier));
             ws.Cell(row, 2).SetValue(TierName(t));
-            ws.Cell(row, 3).SetValue(RoundingCosts(snapshot, products, t.Tier));
+            ws.Cell(row, 3).SetValue(SegmentNames(snapshot, t.Tier));
+            ws.Cell(row + 1, 3).SetValue(RoundingCosts(snapshot, products, t.Tier));
+            if (ws.Cell(row + 1, 3).GetString().Length > 0)
+                row++;
         }
 
         var top = (shortfalls ?? report.Shortfalls).Take(5).ToList();
@@ -145,6 +148,13 @@ public static class ProvinceWorkbook
             onePage: true
         );
     }
+
+    /// <summary>The demand segments served in the tier, in the current language.</summary>
+    private static string SegmentNames(PlanSnapshot snapshot, int tier) =>
+        string.Join(
+            T("ListSeparator"),
+            snapshot.Segments.Where(s => s.Tier == tier).Select(s => Texts.Chinese ? s.Name : s.NameEn)
+        );
 
     /// <summary>What rounding to whole cartons and units cost the tier, per product ("" when nothing).</summary>
     private static string RoundingCosts(PlanSnapshot snapshot, IReadOnlyList<ProductTotals> products, int tier)

@@ -86,30 +86,31 @@ public class CarePipelineTests
     private static void AssertCriticalCareDemandFollowsTheCensus(PlanOutcome outcome, List<PatientTransfer> moved)
     {
         var care = outcome.Care;
-        var snapshotRates = new Dictionary<string, double> { ["N95"] = 6 };
         var snapshot = outcome.Published!.Value.Snapshot;
-        var census = care
-            .Transfers.Census.GroupBy(h => h.County)
-            .ToDictionary(g => g.Key, g => g.Sum(h => (double)h.Severe + h.Critical));
-        foreach (
-            var county in moved
-                .Select(t => care.Transfers.Census.Single(h => h.Code == t.To).County)
-                .Append("330102")
-                .Distinct()
-        )
+        foreach (var segment in PlanSnapshot.CareSegments)
         {
-            var n95 = outcome
-                .Problem.Demands.Where(d =>
-                    d.Destination == county
-                    && d.Product == "N95"
-                    && d.Day == 0
-                    && d.Segment == PlanSnapshot.CriticalCareSegment
-                )
-                .Sum(d => d.Quantity);
-            // The forecast census of the first planned day, scaled by what the transfers did to the county's.
-            var before = snapshot.Care.Hospitals.Where(h => h.County == county).Sum(h => (double)h.Severe + h.Critical);
-            var day0 = before > 0 ? snapshot.CriticalCareCensus[county][0] * census[county] / before : census[county];
-            Assert.Equal(Math.Round(day0 * snapshotRates["N95"], MidpointRounding.AwayFromZero), n95);
+            var rate = snapshot.CareRates.Single(r => r.Segment == segment && r.Product == "N95").Rate;
+            Func<HospitalCensus, double> patients =
+                segment == PlanSnapshot.CriticalCareSegment ? h => h.Critical : h => h.Severe;
+            var census = care.Transfers.Census.GroupBy(h => h.County).ToDictionary(g => g.Key, g => g.Sum(patients));
+            foreach (
+                var county in moved
+                    .Select(t => care.Transfers.Census.Single(h => h.Code == t.To).County)
+                    .Append("330102")
+                    .Distinct()
+            )
+            {
+                var n95 = outcome
+                    .Problem.Demands.Where(d =>
+                        d.Destination == county && d.Product == "N95" && d.Day == 0 && d.Segment == segment
+                    )
+                    .Sum(d => d.Quantity);
+                // The forecast census of the first planned day, scaled by what the transfers did to the county's.
+                var before = snapshot.Care.Hospitals.Where(h => h.County == county).Sum(patients);
+                var day0 =
+                    before > 0 ? snapshot.CareCensus[(county, segment)][0] * census[county] / before : census[county];
+                Assert.Equal(Math.Round(day0 * rate, MidpointRounding.AwayFromZero), n95);
+            }
         }
     }
 

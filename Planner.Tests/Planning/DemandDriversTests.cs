@@ -38,21 +38,23 @@ public class DemandDriversTests
         var forecast = await DriversAsync(connection, new ScenarioOverrides());
         var held = await DriversAsync(connection, new ScenarioOverrides { HoldDrivers = true });
         var census = (
-            await connection.QueryAsync<(string County, long Patients)>(
+            await connection.QueryAsync<(string County, long Critical, long Severe)>(
                 """
-                SELECT h.county_code, SUM(r.severe_patients + r.critical_patients) FROM capacity_reports r
+                SELECT h.county_code, SUM(r.critical_patients), SUM(r.severe_patients) FROM capacity_reports r
                 JOIN hospitals h ON h.code = r.hospital_code WHERE r.report_date = @AsOf GROUP BY h.county_code
                 """,
                 new { AsOf }
             )
-        ).ToDictionary(r => r.County, r => (double)r.Patients);
+        ).ToList();
 
         foreach (var ((county, segment), path) in held.Drivers)
             Assert.All(path, d => Assert.Equal((path[0].P50, path[0].P50, path[0].P50), (d.P10, d.P50, d.P90)));
-        Assert.All(census, c => Assert.Equal(c.Value, held.Drivers[(c.Key, "critical_care")][0].P50));
-        // The province's census fell after 11 February and its observation count with it: forecast, both go on
-        // falling; held, both stay where they were on the 16th.
-        foreach (var segment in new[] { "critical_care", "key_population" })
+        // Intensive care follows the critical patients, the wards the severe ones.
+        Assert.All(census, c => Assert.Equal(c.Critical, held.Drivers[(c.County, "critical_care")][0].P50));
+        Assert.All(census, c => Assert.Equal(c.Severe, held.Drivers[(c.County, "severe_care")][0].P50));
+        // The province's census fell after 11 February and its observation count with it: forecast, they go on
+        // falling; held, they stay where they were on the 16th.
+        foreach (var segment in new[] { "critical_care", "severe_care", "key_population" })
         {
             Assert.True(Total(forecast, segment, 13) < 0.8 * Total(held, segment, 13), segment);
             Assert.Equal(Total(held, segment, 0), Total(held, segment, 13));
@@ -79,6 +81,7 @@ public class DemandDriversTests
 
         // Growth: day h × 1.5^(h / 7), so 1.5² on the 14th day.
         Assert.Equal(2.25 * Total(baseline, "critical_care", 13), Total(changed, "critical_care", 13), 0);
+        Assert.Equal(2.25 * Total(baseline, "severe_care", 13), Total(changed, "severe_care", 13), 0);
         Assert.Equal(1.5 * Total(baseline, "key_population", 6), Total(changed, "key_population", 6), 0);
         // Half the target share: half the employees on post once the target date (29 February) is reached.
         Assert.Equal(Total(baseline, "return_to_work", 13) / 2, Total(changed, "return_to_work", 13), 0);

@@ -23,7 +23,7 @@ public class ReferenceImportTests
         var first = await ReferenceImporter.ImportAsync(planner, data, Now, Ct);
         var again = await ReferenceImporter.ImportAsync(planner, data, Now, Ct);
         Edit(data, "reference/planning-parameters.csv", "return_to_work_share,0.7,", "return_to_work_share,0.6,");
-        Edit(data, "reference/consumption-rates.csv", "critical_care,N95,6,", "critical_care,N95,8,");
+        Edit(data, "reference/consumption-rates.csv", "critical_care,N95,8,", "critical_care,N95,9,");
         var changed = await ReferenceImporter.ImportAsync(planner, data, Now, Ct);
 
         Assert.Equal((1, true), (first.Version, first.Imported));
@@ -39,7 +39,7 @@ public class ReferenceImportTests
             )
         );
         Assert.Equal(
-            8.0,
+            9.0,
             await connection.ExecuteScalarAsync<double>(
                 "SELECT rate FROM consumption_rates WHERE segment_code = 'critical_care' AND product_code = 'N95'"
             )
@@ -55,11 +55,11 @@ public class ReferenceImportTests
         await ReferenceImporter.ImportAsync(planner, data, Now, Ct);
         var products = File.ReadAllText(Path.Combine(data, "reference/products.csv"));
 
-        Edit(data, "reference/consumption-rates.csv", "critical_care,N95,6,", "critical_care,N95,six,");
+        Edit(data, "reference/consumption-rates.csv", "critical_care,N95,8,", "critical_care,N95,six,");
         var bad = await Assert.ThrowsAsync<PlannerException>(() =>
             ReferenceImporter.ImportAsync(planner, data, Now, Ct)
         );
-        Edit(data, "reference/consumption-rates.csv", "critical_care,N95,six,", "critical_care,N95,6,");
+        Edit(data, "reference/consumption-rates.csv", "critical_care,N95,six,", "critical_care,N95,8,");
         var n95 = products.Split('\n').Single(l => l.StartsWith("N95,", StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(data, "reference/products.csv"), products.Replace(n95 + "\n", ""));
         var dropped = await Assert.ThrowsAsync<PlannerException>(() =>

@@ -154,7 +154,7 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
             var pdf = Path.Combine(folder.FullName, Path.GetFileNameWithoutExtension(workbook) + ".pdf");
             Assert.True(File.Exists(pdf), $"LibreOffice wrote no {pdf}");
             var text = Run(pdftotext, "-f", "1", "-l", "3", pdf, "-");
-            foreach (var heading in new[] { "浙江省医疗物资调拨计划", "保障优先级", "满足率", "运行编号" })
+            foreach (var heading in new[] { "浙江省医疗物资调拨计划", "保障优先顺序", "满足率", "运行编号" })
                 Assert.Contains(heading, text, StringComparison.Ordinal);
             Assert.Contains(Outcome.RunId, text, StringComparison.Ordinal);
             // The headline figures print in 万 as written (no Excel-only format trick showing as "134!.8万").

@@ -125,6 +125,8 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Tier 3 shortfall",
         "Tier 4 shortfall",
         "Tier 5 shortfall",
+        "Tier 6 shortfall",
+        "Tier 7 shortfall",
     ];
 
     private PlanOutcome Outcome => plan.Outcome;
@@ -161,6 +163,36 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         var pixels = bitmap.Pixels.GroupBy(p => p).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(counties.Count >= 2, "the sample's counties are not all one colour");
         Assert.All(counties, c => Assert.True(pixels.GetValueOrDefault(c) > 500, $"{c} painted"));
+    }
+
+    /// <summary>The priority order the run used (docs/decisions/0010): intensive care, the wards, the Hubei pledges,
+    /// then the rest; on the Summary tier by tier with its segments, and in summary.json.</summary>
+    [Fact]
+    public void Summary_SaysWhichPriorityOrderTheRunUsed()
+    {
+        var priority = Outcome.Summary.Priority;
+        Assert.Equal(Outcome.Published!.Value.Snapshot.Tiers.Count, priority.Count);
+        Assert.Equal(["critical_care"], priority[0].Segments);
+        Assert.Equal(["severe_care"], priority[1].Segments);
+        Assert.Equal(["hubei"], priority[2].Segments);
+        Assert.Equal(priority.Select(p => p.Tier).Order(), priority.Select(p => p.Tier));
+
+        using var workbook = Xlsx.Open(Outcome.WorkbookPath);
+        var sheet = workbook.Worksheet("Summary");
+        var heading = sheet
+            .ColumnsUsed()
+            .First()
+            .CellsUsed()
+            .Single(c => c.GetString().StartsWith("Priority order", StringComparison.Ordinal));
+        var rows = sheet
+            .Rows(heading.Address.RowNumber + 1, heading.Address.RowNumber + 12)
+            .Where(r => r.Cell(1).GetString().StartsWith("Tier ", StringComparison.Ordinal))
+            .Select(r => (r.Cell(1).GetString(), r.Cell(2).GetString(), r.Cell(3).GetString()))
+            .ToList();
+        Assert.Equal(("Tier 1", "Critical care", "Critical care (ICU)"), rows[0]);
+        Assert.Equal(("Tier 2", "Severe care", "Severe care (ward)"), rows[1]);
+        Assert.Equal(("Tier 3", "Hubei commitments", "Hubei assistance"), rows[2]);
+        Assert.Equal(priority.Count, rows.Count);
     }
 
     [Fact]
