@@ -98,6 +98,22 @@ public static class InputsReader
         ORDER BY 1
         """;
 
+    /// <summary>What each hospital reported on hand (days of each product) with its latest capacity report before the
+    /// first planned day, and that report's census and staff.</summary>
+    private const string HospitalStockSql = """
+        SELECT h.county_code AS county, h.code AS hospital, s.product_code AS product, s.days_on_hand AS days,
+               r.critical_patients AS critical, r.severe_patients AS severe,
+               r.beds_general_occupied + r.beds_isolation_occupied - r.severe_patients - r.critical_patients
+                   AS other_inpatients,
+               r.staff_on_duty AS staff
+        FROM capacity_supplies s
+        JOIN hospitals h ON h.code = s.hospital_code
+        JOIN capacity_reports r ON r.hospital_code = s.hospital_code AND r.report_date = s.report_date
+        WHERE s.report_date = (SELECT MAX(r2.report_date) FROM capacity_reports r2
+                               WHERE r2.hospital_code = s.hospital_code AND r2.report_date < @start)
+        ORDER BY 1, 2, 3
+        """;
+
     private const string CountyDriversSql = """
         SELECT county_code AS county, employees, key_population, fever_clinic_visits, checkpoints FROM county_drivers
         ORDER BY county_code
@@ -226,6 +242,7 @@ public static class InputsReader
             OpeningStock = (await db.QueryAsync<SupplyRow>(OpeningStockSql, window)).ToList(),
             ReserveCity = await db.ExecuteScalarAsync<string?>(ReserveCitySql),
             HospitalDrivers = (await db.QueryAsync<HospitalDriverRow>(HospitalDriversSql, window)).ToList(),
+            HospitalStock = (await db.QueryAsync<HospitalStockRow>(HospitalStockSql, window)).ToList(),
             CountyDrivers = (await db.QueryAsync<CountyDriverRow>(CountyDriversSql)).ToList(),
             Situation = await SituationAsync(db, window),
             Rates = (await db.QueryAsync<RateRow>(RatesSql)).ToList(),

@@ -112,6 +112,19 @@ public sealed record HospitalDriverRow
     public long Staff { get; init; }
 }
 
+/// <summary>A hospital's days on hand of a product, with the census and staff of the same report.</summary>
+public sealed record HospitalStockRow
+{
+    public string County { get; init; } = "";
+    public string Hospital { get; init; } = "";
+    public string Product { get; init; } = "";
+    public long Days { get; init; }
+    public long Critical { get; init; }
+    public long Severe { get; init; }
+    public long OtherInpatients { get; init; }
+    public long Staff { get; init; }
+}
+
 /// <summary>A county's drivers other than its hospitals.</summary>
 public sealed record CountyDriverRow
 {
@@ -253,6 +266,10 @@ public sealed record PlanInputs
     public IReadOnlyList<EarlierShipment> EarlierShipments { get; init; } = [];
     public required string? ReserveCity { get; init; }
     public required IReadOnlyList<HospitalDriverRow> HospitalDrivers { get; init; }
+
+    /// <summary>Days on hand each hospital reported per product with its latest report
+    /// (<see cref="NetRequirements"/>).</summary>
+    public IReadOnlyList<HospitalStockRow> HospitalStock { get; init; } = [];
     public required IReadOnlyList<CountyDriverRow> CountyDrivers { get; init; }
 
     /// <summary>The history the demand drivers are forecast from (<see cref="DemandDrivers"/>).</summary>

@@ -34,6 +34,10 @@ public sealed record PlanSnapshot(
     /// sentences in the language current when it was built (<see cref="WarningText"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>What each county's hospitals hold above their safety cover, per product, which the plan's hospital
+    /// demand is net of (<see cref="NetRequirements"/>).</summary>
+    public IReadOnlyList<NetRequirements.Held> HospitalHeld { get; init; } = [];
+
     /// <summary>The demand segments and the tier each is served in: the priority order the run used.</summary>
     public IReadOnlyList<SegmentInfo> Segments { get; init; } = [];
 
@@ -51,7 +55,8 @@ public sealed record PlanSnapshot(
     /// <summary>
     /// The allocation problem with the care plan in it: intensive-care and ward demand recomputed from the census after
     /// the patient transfers (for the counties whose critical or severe census changed: the forecast scaled by the
-    /// census after over the census before) and the teams' PPE kits added as tier-1 demand.
+    /// census after over the census before) and the teams' PPE kits added as tier-1 demand; then the hospitals'
+    /// demand net of the stock they hold above their safety cover (<see cref="HospitalHeld"/>).
     /// </summary>
     public AllocationProblem WithCare(CareOutcome care)
     {
@@ -83,7 +88,7 @@ public sealed record PlanSnapshot(
             care.KitDemands.Where(d => Problem.Products.Contains(d.Product))
                 .Select(d => d with { Segment = TeamKitSegment })
         );
-        return Problem with { Demands = demands };
+        return Problem with { Demands = NetRequirements.Net(demands, HospitalHeld) };
 
         double CensusAfter((string, string) key, int day, long before, long after) =>
             before > 0 && CareCensus.TryGetValue(key, out var path) ? path[day] * after / before : after;

@@ -54,6 +54,10 @@ public sealed record PlanSummary(
     /// segments.</summary>
     public IReadOnlyList<PriorityEntry> Priority { get; init; } = [];
 
+    /// <summary>Per county and product, the hospitals' stock above their safety cover that the plan's hospital demand
+    /// is net of (<see cref="NetRequirements"/>).</summary>
+    public IReadOnlyList<NetRequirements.Held> HeldAboveCover { get; init; } = [];
+
     /// <summary>A tier of the priority order and the segments it serves (<c>segments.csv</c>).</summary>
     public sealed record PriorityEntry(int Tier, string Name, string NameEn, IReadOnlyList<string> Segments);
 

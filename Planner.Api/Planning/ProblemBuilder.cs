@@ -27,10 +27,8 @@ public static class ProblemBuilder
         var reserveCity = inputs.ReserveCity ?? cities[0].Code;
         var lanes = Lanes(province, cities.Single(c => c.Code == reserveCity), cities, counties, sites);
         List<string> depots = [province.Code, .. cities.Select(c => c.Code)];
-        var production = ProductionSupply.Build(
-            inputs,
-            inputs.OpeningStock.ToDictionary(s => (s.Depot, s.Product), s => s.Day)
-        );
+        var stockDays = inputs.OpeningStock.ToDictionary(s => (s.Depot, s.Product), s => s.Day);
+        var production = ProductionSupply.Build(inputs, stockDays);
         var (opening, arrivals, carried) = EarlierPlans.CarryOver(inputs, production.ReleasedSinceStock, depots, lanes);
         var (supplies, floors) = Supplies(inputs, province.Code, opening, production.Planned);
         var drivers = DemandDrivers.Build(inputs, counties);
@@ -68,6 +66,7 @@ public static class ProblemBuilder
         {
             Warnings = [.. carried, .. production.Warnings, .. drivers.Warnings],
             Segments = inputs.Segments,
+            HospitalHeld = NetRequirements.HeldAboveCover(inputs),
             Forecast = new PlanForecast(
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]

@@ -51,6 +51,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options, CountyShape
             Warnings = warnings,
             Forecast = snapshot.Forecast,
             Priority = PlanSummary.PriorityOf(snapshot),
+            HeldAboveCover = snapshot.HospitalHeld,
         };
 
         var files = await WriteWorkbooksAsync(folder, workbooks, info, snapshot, report, result, care, progress, ct);

@@ -124,6 +124,13 @@ public static class ProvinceWorkbook
                 row++;
         }
 
+        if (snapshot.HospitalHeld.Count > 0)
+        {
+            row += 2;
+            ws.Cell(row, 1).SetValue(T("HeldAboveCover")).Style.Font.Bold = true;
+            ws.Cell(row, 2).SetValue(HeldAboveCover(snapshot));
+        }
+
         var top = (shortfalls ?? report.Shortfalls).Take(5).ToList();
         if (top.Count > 0)
         {
@@ -148,6 +155,16 @@ public static class ProvinceWorkbook
             onePage: true
         );
     }
+
+    /// <summary>Per product, the hospitals' stock above their safety cover that their need is net of.</summary>
+    private static string HeldAboveCover(PlanSnapshot snapshot) =>
+        string.Join(
+            T("ListSeparator"),
+            snapshot
+                .HospitalHeld.GroupBy(h => h.Product)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => T("HeldProduct", ProductName(snapshot, g.Key), g.Sum(h => h.Quantity), g.Count()))
+        );
 
     /// <summary>The demand segments served in the tier, in the current language.</summary>
     private static string SegmentNames(PlanSnapshot snapshot, int tier) =>
