@@ -27,6 +27,9 @@ public sealed record PlanSnapshot(
     /// sentences in the language current when it was built (<see cref="WarningText"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The dispatch plan's lines overdue for a receipt on the first planned day.</summary>
+    public IReadOnlyList<OverdueLine> OverdueReceipts { get; init; } = [];
+
     /// <summary>The forecast the plan is made on.</summary>
     public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);
 

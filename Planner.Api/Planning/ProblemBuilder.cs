@@ -64,6 +64,7 @@ public static class ProblemBuilder
         )
         {
             Warnings = [.. carried, .. production.Warnings, .. drivers.Warnings],
+            OverdueReceipts = inputs.OverdueReceipts,
             Forecast = new PlanForecast(
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]

@@ -50,6 +50,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options, CountyShape
         {
             Warnings = warnings,
             Forecast = snapshot.Forecast,
+            OverdueReceipts = snapshot.OverdueReceipts,
         };
 
         var files = await WriteWorkbooksAsync(folder, workbooks, info, snapshot, report, result, care, progress, ct);
