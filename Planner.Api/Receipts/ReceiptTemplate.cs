@@ -174,7 +174,7 @@ public static class ReceiptTemplate
         ws.Cell(1, 1).Style.Font.Bold = true;
         ws.Cell(1, 1).Style.Font.FontSize = 14;
         var row = 2;
-        object[] args = [limits.MaxRows, UploadLimits.Megabytes(limits.MaxBytes), limits.MaxNoteLength];
+        object[] args = [limits.MaxReceiptRows, UploadLimits.Megabytes(limits.MaxBytes), limits.MaxNoteLength];
         foreach (var (key, i) in InstructionKeys.Select((k, i) => (k, i)))
             ws.Cell(++row, 1).SetValue($"{i + 1}. {ReceiptText.Get(key, args)}");
         Sheet.Widths(ws, 120);

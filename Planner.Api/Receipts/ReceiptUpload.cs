@@ -19,7 +19,7 @@ public sealed class ReceiptUpload(Database planner, UploadLimits limits, TimePro
     public async Task<int> UploadAsync(string run, string? city, byte[] content, string user, CancellationToken ct)
     {
         var sheets = ReceiptTemplate.Sheets;
-        using var package = UploadGuard.Open(content, limits, s => sheets.DataIn(sheets.IsChinese(s)));
+        using var package = UploadGuard.Open(content, limits.ForReceipts(), s => sheets.DataIn(sheets.IsChinese(s)));
         var (sheet, chinese, inputs, errors) = Read(package, run);
         if (inputs is not { Count: > 0 })
             throw new UploadInvalid([.. errors.Listed], errors.Count);
