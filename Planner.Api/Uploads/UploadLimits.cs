@@ -23,7 +23,8 @@ public sealed record UploadLimits
     /// </summary>
     public int MaxReceiptRows { get; init; } = 50_000;
 
-    /// <summary>The setting <see cref="MaxRows"/> holds for the sheet being read, for the message that names it.</summary>
+    /// <summary>The setting <see cref="MaxRows"/> holds for the sheet being read, for the message that names
+    /// it.</summary>
     internal string RowsSetting { get; private init; } = nameof(MaxRows);
 
     /// <summary>The limits of a receipts upload: its rows counted against <see cref="MaxReceiptRows"/>.</summary>
