@@ -31,27 +31,14 @@ public class ReceivedStockTests
         var planned = toWuhan.ArrivalDay - 1;
         var received = planned == 1 ? 2 : 1;
 
-        var recorded = await new ReceiptBook(node.Planner, TimeProvider.System).RecordAsync(
+        var recorded = await RecordAsync(
+            node,
             first.RunId,
-            null,
-            [
-                new(0, toDepot.From, toDepot.To, toDepot.Product, Feb(10), (decimal)toDepot.Quantity - 7, Feb(10), 7),
-                new(
-                    1,
-                    toWuhan.From,
-                    Wuhan,
-                    toWuhan.Product,
-                    Feb(10),
-                    (decimal)toWuhan.Quantity - 3,
-                    Feb(11 + received),
-                    0,
-                    3
-                ),
-            ],
-            ("api", "test", 1000),
-            ReceiptBook.ItemPlace,
-            [],
-            Ct
+            new(0, toDepot.From, toDepot.To, toDepot.Product, Feb(10), (decimal)toDepot.Quantity - 7, Feb(10), 7),
+            new(1, toWuhan.From, Wuhan, toWuhan.Product, Feb(10), (decimal)toWuhan.Quantity - 3, Feb(11 + received))
+            {
+                Damaged = 3,
+            }
         );
         var after = await NextProblemAsync(connection);
 
@@ -74,7 +61,18 @@ public class ReceivedStockTests
             3
         );
 
-        // The next day's plan (from 12 February): the lines due to arrive on the 10th and not confirmed are overdue.
+        await NextPlanListsOverdueLinesAsync(node, db, lines, toDepot);
+    }
+
+    /// <summary>The next day's plan (from 12 February): the lines due to arrive on the 10th and not confirmed are
+    /// overdue, in summary.json and on the province workbook's Summary in both languages.</summary>
+    private static async Task NextPlanListsOverdueLinesAsync(
+        TestNode node,
+        TestDatabase db,
+        List<Line> lines,
+        Line toDepot
+    )
+    {
         var next = await node.RunAsync(
             new PlanRequest(Path.Combine(db.Directory, "next"), HorizonDays: 7) { AsOf = new(2020, 2, 11) },
             ct: Ct
@@ -98,6 +96,17 @@ public class ReceivedStockTests
         var chinese = Directory.GetFiles(Path.GetDirectoryName(next.WorkbookPath)!, "plan-province-*-zh-CN.xlsx");
         AssertListed(Assert.Single(chinese), "汇总", "逾期未签收的调拨明细", "应签收日期", shown);
     }
+
+    private static Task<int> RecordAsync(TestNode node, string run, params ReceiptInput[] receipts) =>
+        new ReceiptBook(node.Planner, TimeProvider.System).RecordAsync(
+            run,
+            null,
+            receipts,
+            ("api", "test", 1000),
+            ReceiptBook.ItemPlace,
+            [],
+            Ct
+        );
 
     private static DateOnly Feb(int day) => new(2020, 2, day);
 
