@@ -11,6 +11,7 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- forecast [options]     (see ForecastBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- forecast-plans [options] (see ForecastPlansBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- pages [options]        (see PagesBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- receipts [options]     (see ReceiptsBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var upload, .. var uploadArgs] && upload.StartsWith("uploads-", StringComparison.Ordinal))
 {
@@ -37,6 +38,7 @@ if (args is ["--child", var job, .. var rest])
     ("forecast", ForecastBenchmark.RunAsync, ForecastBenchmark.Usage),
     ("forecast-plans", ForecastPlansBenchmark.RunAsync, ForecastPlansBenchmark.Usage),
     ("pages", PagesBenchmark.RunAsync, PagesBenchmark.Usage),
+    ("receipts", ReceiptsBenchmark.RunAsync, ReceiptsBenchmark.Usage),
 ];
 if (args is [var name, .. var options] && benchmarks.FirstOrDefault(b => b.Name == name) is { RunAsync: { } run })
 {

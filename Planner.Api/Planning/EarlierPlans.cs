@@ -12,7 +12,14 @@ namespace Planner.Api.Planning;
 /// the as-of day; never below 0 (a warning names the depot when the dispatches exceed it);</item>
 /// <item>a shipment sent on or before the as-of day that arrives on a planned day is an <see cref="Arrival"/>.</item>
 /// </list>
-/// There is no dispatch confirmation feed: the plans are assumed to have been carried out as published.
+/// The plans are assumed to have been dispatched as published (there is no dispatch feed: what left a depot is the
+/// line's quantity). What arrived is what the consignee confirmed (<see cref="EarlierShipment.Received"/>, issue 21
+/// item 5): a line with a receipt arrives on the day it was received with the quantity received in good order, so
+/// that a shortage or damage is missing from the next plan's stock and the plan can make up for it. A line without
+/// a receipt (not confirmed yet, overdue or not) counts as published: its whole quantity, on its planned arrival
+/// day. Officers confirm a day or more after goods arrive, so most of the latest lines are unconfirmed while on
+/// the road or just unloaded; counting them as lost would ship the same goods twice, and nothing would tell the
+/// lost from the merely unconfirmed. The overdue list (in the next plan's Summary) is where those lines are chased.
 /// </summary>
 public static class EarlierPlans
 {
@@ -57,14 +64,16 @@ public static class EarlierPlans
         var arrivals = new List<Arrival>();
         foreach (var s in inputs.EarlierShipments.Where(s => lead.ContainsKey((s.From, s.To))))
         {
-            var arrival = s.Dispatched.AddDays(lead[(s.From, s.To)]);
+            // Confirmed: the day and quantity received; unconfirmed: as published (see above).
+            var arrival = s.ReceivedOn ?? s.Dispatched.AddDays(lead[(s.From, s.To)]);
+            var arrived = s.Received ?? s.Quantity;
             if (s.Dispatched > stockDate.GetValueOrDefault((s.From, s.Product), DateOnly.MinValue))
                 opening[(s.From, s.Product)] = opening.GetValueOrDefault((s.From, s.Product)) - s.Quantity;
             var counted = stockDate.GetValueOrDefault((s.To, s.Product), DateOnly.MinValue);
             if (arrival <= asOf && arrival > counted && depots.Contains(s.To))
-                opening[(s.To, s.Product)] = opening.GetValueOrDefault((s.To, s.Product)) + s.Quantity;
+                opening[(s.To, s.Product)] = opening.GetValueOrDefault((s.To, s.Product)) + arrived;
             else if (arrival > asOf && arrival.DayNumber - inputs.PlanStart.DayNumber < inputs.HorizonDays)
-                arrivals.Add(new Arrival(s.To, s.Product, arrival.DayNumber - inputs.PlanStart.DayNumber, s.Quantity));
+                arrivals.Add(new Arrival(s.To, s.Product, arrival.DayNumber - inputs.PlanStart.DayNumber, arrived));
         }
         var warnings = opening
             .Where(o => o.Value < -0.5)
@@ -106,4 +115,12 @@ public sealed record EarlierRun
 }
 
 /// <summary>A shipment the plan in force sent on a day before this plan starts.</summary>
-public sealed record EarlierShipment(DateOnly Dispatched, string From, string To, string Product, double Quantity);
+public sealed record EarlierShipment(DateOnly Dispatched, string From, string To, string Product, double Quantity)
+{
+    /// <summary>What the consignee confirmed receiving in good order (shortage and damage left out); null while the
+    /// line has no receipt.</summary>
+    public long? Received { get; init; }
+
+    /// <summary>The day the consignee received it; null while the line has no receipt.</summary>
+    public DateOnly? ReceivedOn { get; init; }
+}

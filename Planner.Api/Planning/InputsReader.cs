@@ -71,10 +71,14 @@ public static class InputsReader
         ORDER BY plan_start, id
         """;
 
+    /// <summary>A run's lines of one day, each with its receipt when it has one (<see cref="EarlierPlans"/>).</summary>
     private const string EarlierShipmentsSql = """
-        SELECT from_code, to_code, product_code AS product, quantity FROM plan_shipments
-        WHERE run_id = @run AND day = @day
-        ORDER BY from_code, to_code, product_code
+        SELECT s.from_code, s.to_code, s.product_code AS product, s.quantity, x.received, x.received_on
+        FROM plan_shipments s
+        LEFT JOIN shipment_receipts x ON x.run_id = s.run_id AND x.from_code = s.from_code
+            AND x.to_code = s.to_code AND x.product_code = s.product_code AND x.day = s.day
+        WHERE s.run_id = @run AND s.day = @day
+        ORDER BY s.from_code, s.to_code, s.product_code
         """;
 
     /// <summary>The city whose depot hosts the provincial reserve (the reserve supplier's city).</summary>
@@ -251,6 +255,7 @@ public static class InputsReader
             ).ToList(),
             Care = await CareAsync(db, planStart),
             EarlierShipments = await EarlierShipmentsAsync(db, planStart),
+            OverdueReceipts = await OverdueLines.ReadAsync(db, planStart),
         };
     }
 
@@ -275,7 +280,13 @@ public static class InputsReader
                 EarlierShipmentsSql,
                 new { run, day = day.DayNumber - runStart.DayNumber }
             );
-            shipments.AddRange(rows.Select(r => new EarlierShipment(day, r.FromCode, r.ToCode, r.Product, r.Quantity)));
+            shipments.AddRange(
+                rows.Select(r => new EarlierShipment(day, r.FromCode, r.ToCode, r.Product, r.Quantity)
+                {
+                    Received = r.Received,
+                    ReceivedOn = r.ReceivedOn,
+                })
+            );
         }
         return shipments;
     }
@@ -286,6 +297,8 @@ public static class InputsReader
         public string ToCode { get; set; } = "";
         public string Product { get; set; } = "";
         public double Quantity { get; set; }
+        public long? Received { get; set; }
+        public DateOnly? ReceivedOn { get; set; }
     }
 
     private static async Task<CareRows> CareAsync(DbConnection db, DateOnly planStart) =>

@@ -264,6 +264,10 @@ public sealed record PlanInputs
 
     /// <summary>What the plans in force sent on the days before the start (<see cref="EarlierPlans"/>).</summary>
     public IReadOnlyList<EarlierShipment> EarlierShipments { get; init; } = [];
+
+    /// <summary>The dispatch plan's lines not confirmed by the day after they arrived, as of the first planned day
+    /// (<see cref="OverdueLines"/>).</summary>
+    public IReadOnlyList<OverdueLine> OverdueReceipts { get; init; } = [];
     public required string? ReserveCity { get; init; }
     public required IReadOnlyList<HospitalDriverRow> HospitalDrivers { get; init; }
 

@@ -41,6 +41,9 @@ public sealed record PlanSnapshot(
     /// <summary>The demand segments and the tier each is served in: the priority order the run used.</summary>
     public IReadOnlyList<SegmentInfo> Segments { get; init; } = [];
 
+    /// <summary>The dispatch plan's lines overdue for a receipt on the first planned day.</summary>
+    public IReadOnlyList<OverdueLine> OverdueReceipts { get; init; } = [];
+
     /// <summary>The forecast the plan is made on.</summary>
     public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);
 

@@ -47,6 +47,11 @@ public sealed record PlanSummary(
     /// have them.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The dispatch plan's lines not confirmed by the day after they arrived, as of the first planned day
+    /// (<see cref="OverdueLines"/>): depot, consignee and product codes, quantity, the day the receipt was
+    /// due.</summary>
+    public IReadOnlyList<OverdueLine> OverdueReceipts { get; init; } = [];
+
     /// <summary>The forecast the plan is made on (<see cref="PlanForecast"/>).</summary>
     public PlanForecast? Forecast { get; init; }
 

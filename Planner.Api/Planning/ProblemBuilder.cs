@@ -67,6 +67,7 @@ public static class ProblemBuilder
             Warnings = [.. carried, .. production.Warnings, .. drivers.Warnings],
             Segments = inputs.Segments,
             HospitalHeld = NetRequirements.HeldAboveCover(inputs),
+            OverdueReceipts = inputs.OverdueReceipts,
             Forecast = new PlanForecast(
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]

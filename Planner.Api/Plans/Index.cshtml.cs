@@ -67,15 +67,17 @@ public sealed class IndexModel(
             return;
         Approval = await PlanApprovals.CurrentAsync(db);
         var baseline = await PublishedPlans.LatestAsync(db, User, 10, kind: PublishedPlans.Daily);
-        Dispatch = Approval is { } approval
-            ? (await PublishedPlans.LatestAsync(db, User, 1, approval.RequestId)).SingleOrDefault()
-            : baseline.Count > 0 ? baseline[0] : null;
+        Dispatch =
+            Approval is { } approval
+                ? (await PublishedPlans.LatestAsync(db, User, 1, approval.RequestId)).SingleOrDefault()
+            : baseline.Count > 0 ? baseline[0]
+            : null;
         Plans = baseline.Where(p => p.RequestId != Dispatch?.RequestId).ToList();
         WhatIf = (await PublishedPlans.LatestAsync(db, User, 10, kind: PublishedPlans.WhatIf))
             .Where(p => p.RequestId != Dispatch?.RequestId)
             .ToList();
         // Receipts are confirmed against the plan officers dispatch from (the approved one, else the latest baseline).
-        if ((Dispatch?.RunId ?? await Receipts.ShipmentLines.LatestRunAsync(db)) is { } run)
+        if ((Dispatch?.RunId ?? await Planning.OverdueLines.LatestBaselineAsync(db)) is { } run)
             OverdueReceipts = (await Receipts.ShipmentLines.OverdueAsync(db, run, User.City(), Today)).Count;
         var products = (await db.QueryAsync<(string Code, string Name, string NameEn)>(MapPanel.ProductsSql)).ToList();
         Cities = (

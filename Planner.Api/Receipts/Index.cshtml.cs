@@ -130,21 +130,21 @@ public sealed class ReceiptsModel(Database planner, IOptions<UploadLimits> optio
     private async Task<string?> LatestRunAsync()
     {
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
-        return await ShipmentLines.LatestRunAsync(db);
+        return await Planning.OverdueLines.LatestBaselineAsync(db);
     }
 
     private async Task LoadAsync(string? run)
     {
         await using var db = await planner.OpenAsync(HttpContext.RequestAborted);
         Today = BeijingTime.Today(clock);
-        Run = run ?? await ShipmentLines.LatestRunAsync(db);
+        Run = run ?? await Planning.OverdueLines.LatestBaselineAsync(db);
         if (Run is null || await ShipmentLines.PlanStartAsync(db, Run) is not { } start)
         {
             Run = null;
             return;
         }
         var city = User.City();
-        Confirmed = await ShipmentLines.ReceiptsAsync(db, Run, start, city);
+        Confirmed = await ShipmentLines.ReceiptsAsync(db, Run, city);
         var confirmed = Confirmed.Select(r => r.Key).ToHashSet();
         var open = (await ShipmentLines.LinesAsync(db, Run, city)).Where(l => !confirmed.Contains(l.Key)).ToList();
         Unconfirmed = open.Count;
@@ -170,9 +170,18 @@ public sealed class ReceiptsModel(Database planner, IOptions<UploadLimits> optio
             new[] { Received, ReceivedOn, Shortage, Damaged, Note }.Any(t => !string.IsNullOrWhiteSpace(t));
 
         internal ReceiptInput Input(int i) =>
-            new(i, From, To, Product, Date(Departure), Number(Received), Date(ReceivedOn), Number(Shortage))
+            new(
+                i,
+                From,
+                To,
+                Product,
+                CellValues.IsoDate(Departure),
+                CellValues.Number(Received),
+                CellValues.IsoDate(ReceivedOn),
+                CellValues.Number(Shortage)
+            )
             {
-                Damaged = Number(Damaged),
+                Damaged = CellValues.Number(Damaged),
                 Note = string.IsNullOrWhiteSpace(Note) ? null : Note,
                 Unreadable = Problems(i).Select(p => p.Field).ToHashSet(),
             };
@@ -182,11 +191,11 @@ public sealed class ReceiptsModel(Database planner, IOptions<UploadLimits> optio
         {
             (ReceiptField Field, string? Text, bool Read)[] fields =
             [
-                (ReceiptField.Line, Departure, Date(Departure) is not null),
-                (ReceiptField.ReceivedOn, ReceivedOn, Date(ReceivedOn) is not null),
-                (ReceiptField.Received, Received, Number(Received) is not null),
-                (ReceiptField.Shortage, Shortage, Number(Shortage) is not null),
-                (ReceiptField.Damaged, Damaged, Number(Damaged) is not null),
+                (ReceiptField.Line, Departure, CellValues.IsoDate(Departure) is not null),
+                (ReceiptField.ReceivedOn, ReceivedOn, CellValues.IsoDate(ReceivedOn) is not null),
+                (ReceiptField.Received, Received, CellValues.Number(Received) is not null),
+                (ReceiptField.Shortage, Shortage, CellValues.Number(Shortage) is not null),
+                (ReceiptField.Damaged, Damaged, CellValues.Number(Damaged) is not null),
             ];
             foreach (var (field, text, read) in fields.Where(f => !string.IsNullOrWhiteSpace(f.Text) && !f.Read))
             {
@@ -194,26 +203,5 @@ public sealed class ReceiptsModel(Database planner, IOptions<UploadLimits> optio
                 yield return new ReceiptProblem(i, field, text, UploadText.Get(message));
             }
         }
-
-        private static DateOnly? Date(string? text) =>
-            DateOnly.TryParseExact(
-                text?.Trim(),
-                "yyyy-MM-dd",
-                CultureInfo.InvariantCulture,
-                DateTimeStyles.None,
-                out var d
-            )
-                ? d
-                : null;
-
-        private static decimal? Number(string? text) =>
-            decimal.TryParse(
-                text?.Trim(),
-                NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint,
-                CultureInfo.InvariantCulture,
-                out var n
-            )
-                ? n
-                : null;
     }
 }

@@ -107,7 +107,7 @@ public sealed class ReceiptBook(Database planner, TimeProvider clock)
         var mine = city is null
             ? lines.Select(l => l.Key).ToHashSet()
             : (await ShipmentLines.LinesAsync(db, run, city, tx)).Select(l => l.Key).ToHashSet();
-        var stored = await ShipmentLines.ReceiptsAsync(db, run, start, null, tx);
+        var stored = await ShipmentLines.ReceiptsAsync(db, run, null, tx);
         var rules = new ReceiptRules(lines, mine, stored, BeijingTime.Today(clock), maxNoteLength, place);
         if (inputs.Count == 0)
             throw new ReceiptsRefused([new ReceiptProblem(0, ReceiptField.Line, null, ReceiptText.Get("Nothing"))]);

@@ -3,7 +3,7 @@ using Planner.Api.Uploads;
 namespace Planner.Api.Receipts;
 
 /// <summary>
-/// Reads the receipts sheet's header and rows into <see cref="ReceiptInput"/>s, reporting what a cell itself gets
+/// Reads the receipts sheet's rows into <see cref="ReceiptInput"/>s, reporting what a cell itself gets
 /// wrong (a formula, an error value, text where a number or date belongs, another run's line); what the values
 /// mean together is for <see cref="ReceiptRules"/>. The cell rules are the capacity upload's: formulas are refused
 /// (their cached values never used), dates are date cells, Excel serials or yyyy-mm-dd text, text is taken as typed.
@@ -15,34 +15,6 @@ internal sealed class ReceiptRowReader(string sheet, bool chinese, string run, P
     private SheetCell?[] _cells = [];
     private int _row;
     private HashSet<ReceiptField> _unreadable = [];
-
-    public bool HeaderSeen { get; private set; }
-
-    /// <summary>Checks the header (null when the sheet has no first row); true when the rows can be read by
-    /// column.</summary>
-    public bool Header(SheetRow? header)
-    {
-        HeaderSeen = true;
-        var titles = (header?.Cells ?? []).Where(c => !c.IsEmpty).ToDictionary(c => c.Column, c => c.Text.Trim());
-        var readable = true;
-        var last = Math.Max(Columns.Count, titles.Count == 0 ? 0 : titles.Keys.Max());
-        for (var c = 1; c <= last; c++)
-        {
-            var actual = titles.GetValueOrDefault(c, "");
-            var expected = c <= Columns.Count ? Columns[c - 1].TitleIn(chinese) : "";
-            if (actual == expected)
-                continue;
-            readable &= c > Columns.Count;
-            var message =
-                expected.Length == 0 ? UploadText.Get("ExtraColumn", actual)
-                : actual.Length == 0 ? UploadText.Get("HeaderMissing", expected)
-                : UploadText.Get("HeaderUnknown", actual, expected);
-            errors.Add(
-                new(sheet, 1, SheetReader.ColumnLetters(c), expected.Length > 0 ? expected : null, actual, message)
-            );
-        }
-        return readable;
-    }
 
     /// <summary>The receipt of a row; null when nothing is typed in the receipt's columns (not confirmed this
     /// time).</summary>
@@ -109,16 +81,8 @@ internal sealed class ReceiptRowReader(string sheet, bool chinese, string run, P
     {
         if (Usable(i, field) is not { } cell)
             return null;
-        const NumberStyles Decimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
-        if (cell.Kind == CellKind.Number && Math.Abs(cell.Number) < 1e15)
-            return (decimal)cell.Number;
-        if (
-            cell.Kind == CellKind.Text
-            && decimal.TryParse(cell.Text.Trim(), Decimal, CultureInfo.InvariantCulture, out var parsed)
-        )
-        {
-            return parsed;
-        }
+        if (CellValues.Number(cell) is { } n && Math.Abs(n) < 1e15)
+            return (decimal)n;
         Error(i, UploadText.Get(cell.Kind == CellKind.Number ? "TooLarge" : "NotWhole"));
         _unreadable.Add(field);
         return null;
@@ -128,21 +92,7 @@ internal sealed class ReceiptRowReader(string sheet, bool chinese, string run, P
     {
         if (Usable(i, field) is not { } cell)
             return null;
-        var serial = cell.Number;
-        DateOnly? date = cell.Kind switch
-        {
-            CellKind.Date when serial is > 0 and < 2958466 => FromSerial(serial),
-            CellKind.Number when serial == Math.Floor(serial) && serial is > 0 and < 2958466 => FromSerial(serial),
-            CellKind.Text
-                when DateOnly.TryParseExact(
-                    cell.Text.Trim(),
-                    "yyyy-MM-dd",
-                    CultureInfo.InvariantCulture,
-                    DateTimeStyles.None,
-                    out var parsed
-                ) => parsed,
-            _ => null,
-        };
+        var date = CellValues.Date(cell);
         if (date is null)
         {
             Error(i, UploadText.Get("NotDate"));
@@ -150,8 +100,6 @@ internal sealed class ReceiptRowReader(string sheet, bool chinese, string run, P
         }
         return date;
     }
-
-    private static DateOnly FromSerial(double serial) => DateOnly.FromDateTime(DateTime.FromOADate(serial));
 
     private void Error(int i, string message)
     {

@@ -46,16 +46,13 @@ public static class ReceiptTemplate
         new("Note", "备注", true, ReceiptField.Note),
     ];
 
-    public static string SheetNameIn(bool chinese) => chinese ? ChineseSheetName : SheetName;
-
-    public static string InstructionsSheetIn(bool chinese) => chinese ? ChineseInstructionsSheet : InstructionsSheet;
-
-    /// <summary>Whether a workbook with these sheets is the Chinese template (as <see cref="CapacityTemplate"/>
-    /// tells).</summary>
-    public static bool IsChinese(IReadOnlyList<string> sheets) =>
-        sheets.Contains(ChineseSheetName)
-        || !sheets.Contains(SheetName)
-            && (sheets.Contains(ChineseInstructionsSheet) || !sheets.Contains(InstructionsSheet) && Texts.Chinese);
+    /// <summary>The template's sheets in either language.</summary>
+    public static readonly TemplateSheets Sheets = new(
+        SheetName,
+        ChineseSheetName,
+        InstructionsSheet,
+        ChineseInstructionsSheet
+    );
 
     /// <summary>The template of <paramref name="run"/> for the lines into <paramref name="city"/> (every line when
     /// null) that have no receipt yet.</summary>
@@ -70,14 +67,14 @@ public static class ReceiptTemplate
     {
         await using var db = await planner.OpenAsync(ct);
         var start = await ShipmentLines.PlanStartAsync(db, run) ?? throw new NoSuchRun(run);
-        var confirmed = (await ShipmentLines.ReceiptsAsync(db, run, start, city)).Select(r => r.Key).ToHashSet();
+        var confirmed = (await ShipmentLines.ReceiptsAsync(db, run, city)).Select(r => r.Key).ToHashSet();
         var lines = (await ShipmentLines.LinesAsync(db, run, city)).Where(l => !confirmed.Contains(l.Key)).ToList();
 
         var chinese = Texts.Chinese;
         using var workbook = new XLWorkbook();
         workbook.Properties.Title = ReceiptText.Get("TemplateTitle");
         workbook.Properties.Author = "Planner";
-        var ws = workbook.Worksheets.Add(SheetNameIn(chinese));
+        var ws = workbook.Worksheets.Add(Sheets.DataIn(chinese));
         Sheet.Header(ws, 1, Columns.Select(c => c.TitleIn(chinese)).ToList());
         var row = 1;
         foreach (var line in lines)
@@ -94,7 +91,7 @@ public static class ReceiptTemplate
         ws.SheetView.Freeze(1, 5);
         Sheet.Widths(ws, 16, 11, 16, 11, 16, 13, 22, 12, 12, 12, 12, 12, 10, 10, 40);
         ws.Row(1).Height = 30;
-        Instructions(workbook.Worksheets.Add(InstructionsSheetIn(chinese)), run, limits);
+        Instructions(workbook.Worksheets.Add(Sheets.InstructionsIn(chinese)), run, limits);
         ws.SetTabActive();
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);
@@ -177,7 +174,7 @@ public static class ReceiptTemplate
         ws.Cell(1, 1).Style.Font.Bold = true;
         ws.Cell(1, 1).Style.Font.FontSize = 14;
         var row = 2;
-        object[] args = [limits.MaxRows, UploadLimits.Megabytes(limits.MaxBytes), limits.MaxNoteLength];
+        object[] args = [limits.MaxReceiptRows, UploadLimits.Megabytes(limits.MaxBytes), limits.MaxNoteLength];
         foreach (var (key, i) in InstructionKeys.Select((k, i) => (k, i)))
             ws.Cell(++row, 1).SetValue($"{i + 1}. {ReceiptText.Get(key, args)}");
         Sheet.Widths(ws, 120);

@@ -18,9 +18,8 @@ public sealed class ReceiptUpload(Database planner, UploadLimits limits, TimePro
     /// when null); returns how many.</summary>
     public async Task<int> UploadAsync(string run, string? city, byte[] content, string user, CancellationToken ct)
     {
-        using var package = UploadGuard.Open(content, limits, sheets =>
-            ReceiptTemplate.SheetNameIn(ReceiptTemplate.IsChinese(sheets))
-        );
+        var sheets = ReceiptTemplate.Sheets;
+        using var package = UploadGuard.Open(content, limits.ForReceipts(), s => sheets.DataIn(sheets.IsChinese(s)));
         var (sheet, chinese, inputs, errors) = Read(package, run);
         if (inputs is not { Count: > 0 })
             throw new UploadInvalid([.. errors.Listed], errors.Count);
@@ -75,40 +74,32 @@ public sealed class ReceiptUpload(Database planner, UploadLimits limits, TimePro
     )
     {
         var errors = new ProblemList(CapacityRows.Listed);
-        var chinese = ReceiptTemplate.IsChinese(package.Sheets);
-        var name = ReceiptTemplate.SheetNameIn(chinese);
-        var instructions = ReceiptTemplate.InstructionsSheetIn(chinese);
-        foreach (var extra in package.Sheets.Where(s => s != name && s != instructions))
-            errors.Add(
-                new(extra, null, null, null, null, UploadText.Get("UnexpectedSheet", extra, name, instructions))
-            );
-        if (!package.Sheets.Contains(name))
-        {
-            var other = ReceiptTemplate.SheetNameIn(!chinese);
-            errors.Add(new(name, null, null, null, null, ReceiptText.Get("NoSheet", name, other)));
+        var (name, chinese, found) = ReceiptTemplate.Sheets.Find(package, errors, (sheet, other) =>
+            ReceiptText.Get("NoSheet", sheet, other)
+        );
+        if (!found)
             return (name, chinese, null, errors);
-        }
         using var reader = package.OpenSheet(name);
+        var header = new TemplateHeader(
+            name,
+            chinese,
+            [.. Columns.Select(c => c.TitleIn(chinese))],
+            [.. Columns.Select(c => c.TitleIn(!chinese))]
+        );
         var rows = new ReceiptRowReader(name, chinese, run, errors);
         var inputs = new List<ReceiptInput>();
-        var readable = true;
+        bool? readable = null;
         while (reader.Next() is { } row)
         {
-            if (row.Hidden && row.HasData)
-                errors.Add(new(name, row.Number, null, null, null, UploadText.Get("HiddenRow", row.Number)));
-            if (row.Number == 1)
-                readable = rows.Header(row);
-            else if (readable && rows.Read(row) is { } input)
+            SheetLayout.HiddenRow(reader, row, errors);
+            readable ??= header.Check(row.Number == 1 ? row : null, errors);
+            if (row.Number > 1 && readable == true && rows.Read(row) is { } input)
                 inputs.Add(input);
         }
-        foreach (var merged in reader.Merged)
-            errors.Add(new(name, null, null, null, merged, UploadText.Get("Merged", merged)));
-        foreach (var letters in reader.HiddenColumns.Select(SheetReader.ColumnLetters))
-            errors.Add(new(name, null, letters, null, null, UploadText.Get("HiddenColumn", letters)));
-        if (!rows.HeaderSeen)
-            readable = rows.Header(null);
-        if (readable && inputs.Count == 0 && errors.Count == 0)
+        SheetLayout.MergedAndHidden(reader, errors);
+        readable ??= header.Check(null, errors);
+        if (readable == true && inputs.Count == 0 && errors.Count == 0)
             errors.Add(new(name, null, "K", Columns[10].TitleIn(chinese), null, ReceiptText.Get("NothingConfirmed")));
-        return (name, chinese, readable ? inputs : null, errors);
+        return (name, chinese, readable == true ? inputs : null, errors);
     }
 }

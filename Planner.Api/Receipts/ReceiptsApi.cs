@@ -50,7 +50,7 @@ public static class ReceiptsApi
         await using var db = await planner.OpenAsync(ct);
         if (await ShipmentLines.PlanStartAsync(db, runId) is not { } start)
             return NotFound(runId);
-        return TypedResults.Ok(await ShipmentLines.ReceiptsAsync(db, runId, start, user.City()));
+        return TypedResults.Ok(await ShipmentLines.ReceiptsAsync(db, runId, user.City()));
     }
 
     public static async Task<Results<Ok<List<LineView>>, ProblemHttpResult>> GetOverdue(
@@ -231,7 +231,18 @@ public static class ReceiptsApi
         /// <summary>The receipt to check; a date given but not as yyyy-MM-dd is unreadable (see
         /// <see cref="DateProblems"/>).</summary>
         internal ReceiptInput Input(int item) =>
-            new(item, From, To, Product, Date(Departure), Received, Date(ReceivedOn), Shortage, Damaged, Note)
+            new(
+                item,
+                From,
+                To,
+                Product,
+                CellValues.IsoDate(Departure),
+                Received,
+                CellValues.IsoDate(ReceivedOn),
+                Shortage,
+                Damaged,
+                Note
+            )
             {
                 Unreadable = DateProblems(item).Select(p => p.Field).ToHashSet(),
             };
@@ -239,22 +250,11 @@ public static class ReceiptsApi
         /// <summary>The dates given that are not yyyy-MM-dd.</summary>
         internal IEnumerable<ReceiptProblem> DateProblems(int item)
         {
-            if (Departure is { Length: > 0 } && Date(Departure) is null)
+            if (Departure is { Length: > 0 } && CellValues.IsoDate(Departure) is null)
                 yield return new(item, ReceiptField.Line, Departure, UploadText.Get("NotDate"));
-            if (ReceivedOn is { Length: > 0 } && Date(ReceivedOn) is null)
+            if (ReceivedOn is { Length: > 0 } && CellValues.IsoDate(ReceivedOn) is null)
                 yield return new(item, ReceiptField.ReceivedOn, ReceivedOn, UploadText.Get("NotDate"));
         }
-
-        private static DateOnly? Date(string? text) =>
-            DateOnly.TryParseExact(
-                text?.Trim(),
-                "yyyy-MM-dd",
-                CultureInfo.InvariantCulture,
-                DateTimeStyles.None,
-                out var d
-            )
-                ? d
-                : null;
     }
 
     /// <summary>How many receipts were written.</summary>

@@ -1,4 +1,6 @@
+using System.Text.Json.Serialization;
 using Planner.Api.Localization;
+using Planner.Api.Planning;
 
 namespace Planner.Api.Receipts;
 
@@ -49,7 +51,15 @@ public sealed class StoredReceipt
     public string FromCode { get; set; } = "";
     public string ToCode { get; set; } = "";
     public string ProductCode { get; set; } = "";
-    public DateOnly Departure { get; set; }
+
+    /// <summary>The line's departure as the run's day (as stored) and the run's first day.</summary>
+    [JsonIgnore]
+    public int Day { get; set; }
+
+    [JsonIgnore]
+    public DateOnly PlanStart { get; set; }
+
+    public DateOnly Departure => PlanStart.AddDays(Day);
     public long Received { get; set; }
     public long Shortage { get; set; }
     public long Damaged { get; set; }
@@ -86,24 +96,13 @@ public static class ShipmentLines
         ORDER BY s.day, s.to_code, s.from_code, s.product_code
         """;
 
-    /// <summary>Departure dates come back as days of the run; the caller adds the plan's start.</summary>
     private const string ReceiptsSql = """
-        SELECT x.from_code, x.to_code, x.product_code, x.day, x.received, x.shortage, x.damaged, x.received_on,
-            x.note, x.source, x.recorded_by, x.recorded_at
-        FROM shipment_receipts x JOIN regions t ON t.code = x.to_code
+        SELECT x.from_code, x.to_code, x.product_code, x.day, r.plan_start, x.received, x.shortage, x.damaged,
+            x.received_on, x.note, x.source, x.recorded_by, x.recorded_at
+        FROM shipment_receipts x JOIN regions t ON t.code = x.to_code JOIN plan_runs r ON r.id = x.run_id
         WHERE x.run_id = @run AND (@everywhere OR x.to_code = @city OR t.parent_code = @city)
         ORDER BY x.day, x.to_code, x.from_code, x.product_code
         """;
-
-    /// <summary>The baseline's latest run that succeeded, the one officers dispatch from until a plan is approved
-    /// (issue 21 item 7); null when there is none.</summary>
-    public static async Task<string?> LatestRunAsync(DbConnection db) =>
-        await db.QueryFirstOrDefaultAsync<string>(
-            """
-            SELECT id FROM plan_runs WHERE status = 'succeeded' AND scenario_id = 'baseline'
-            ORDER BY started_at DESC, id DESC LIMIT 1
-            """
-        );
 
     /// <summary>The first day of the run's plan; null when there is no such run that succeeded.</summary>
     public static async Task<DateOnly?> PlanStartAsync(DbConnection db, string run, DbTransaction? tx = null) =>
@@ -121,14 +120,9 @@ public static class ShipmentLines
     public static async Task<List<StoredReceipt>> ReceiptsAsync(
         DbConnection db,
         string run,
-        DateOnly planStart,
         string? city,
         DbTransaction? tx = null
-    )
-    {
-        var rows = await db.QueryAsync<ReceiptRow>(ReceiptsSql, Scope(run, city), tx);
-        return rows.Select(r => r.Stored(planStart)).ToList();
-    }
+    ) => (await db.QueryAsync<StoredReceipt>(ReceiptsSql, Scope(run, city), tx)).ToList();
 
     /// <summary>
     /// The lines not confirmed by the day after they arrive: unconfirmed lines whose arrival day + 1 is before
@@ -139,8 +133,8 @@ public static class ShipmentLines
         var lines = await LinesAsync(db, run, city);
         if (lines.Count == 0)
             return lines;
-        var confirmed = (await ReceiptsAsync(db, run, lines[0].PlanStart, city)).Select(r => r.Key).ToHashSet();
-        return lines.Where(l => l.Arrival.AddDays(1) < today && !confirmed.Contains(l.Key)).ToList();
+        var confirmed = (await ReceiptsAsync(db, run, city)).Select(r => r.Key).ToHashSet();
+        return lines.Where(l => OverdueLines.IsOverdue(l.Arrival, today) && !confirmed.Contains(l.Key)).ToList();
     }
 
     private static object Scope(string run, string? city) =>
@@ -150,37 +144,4 @@ public static class ShipmentLines
             everywhere = city is null,
             city = city ?? "",
         };
-
-    private sealed class ReceiptRow
-    {
-        public string FromCode { get; set; } = "";
-        public string ToCode { get; set; } = "";
-        public string ProductCode { get; set; } = "";
-        public int Day { get; set; }
-        public long Received { get; set; }
-        public long Shortage { get; set; }
-        public long Damaged { get; set; }
-        public DateOnly ReceivedOn { get; set; }
-        public string? Note { get; set; }
-        public string Source { get; set; } = "";
-        public string RecordedBy { get; set; } = "";
-        public DateTimeOffset RecordedAt { get; set; }
-
-        public StoredReceipt Stored(DateOnly planStart) =>
-            new()
-            {
-                FromCode = FromCode,
-                ToCode = ToCode,
-                ProductCode = ProductCode,
-                Departure = planStart.AddDays(Day),
-                Received = Received,
-                Shortage = Shortage,
-                Damaged = Damaged,
-                ReceivedOn = ReceivedOn,
-                Note = Note,
-                Source = Source,
-                RecordedBy = RecordedBy,
-                RecordedAt = RecordedAt,
-            };
-    }
 }

@@ -56,28 +56,11 @@ internal static class CapacityRows
     {
         var layout = new ProblemList(Listed);
         var rows = new ProblemList(Listed);
-        var chinese = CapacityTemplate.IsChinese(package.Sheets);
-        var capacity = CapacityTemplate.SheetNameIn(chinese);
-        var instructions = CapacityTemplate.InstructionsSheetIn(chinese);
-        foreach (var extra in package.Sheets.Where(s => s != capacity && s != instructions))
-        {
-            layout.Add(
-                Layout(extra, null, null, null, UploadText.Get("UnexpectedSheet", extra, capacity, instructions))
-            );
-        }
-        if (!package.Sheets.Contains(capacity))
-        {
-            layout.Add(
-                Layout(
-                    capacity,
-                    null,
-                    null,
-                    null,
-                    UploadText.Get("NoSheet", capacity, CapacityTemplate.SheetNameIn(!chinese))
-                )
-            );
+        var (capacity, chinese, found) = CapacityTemplate.Sheets.Find(package, layout, (name, other) =>
+            UploadText.Get("NoSheet", name, other)
+        );
+        if (!found)
             throw Invalid(layout, rows);
-        }
 
         using var sheet = package.OpenSheet(capacity);
         var template = new Template(capacity, columns, chinese);
@@ -87,7 +70,7 @@ internal static class CapacityRows
             new RowRules(template, hospitals, allowed, today, limits, rows),
             layout
         );
-        MergedAndHidden(sheet, capacity, layout);
+        SheetLayout.MergedAndHidden(sheet, layout);
         if (layout.Count + rows.Count == 0 && reports.Count == 0)
         {
             rows.Add(
@@ -110,12 +93,15 @@ internal static class CapacityRows
     private sealed record Template(string Sheet, IReadOnlyList<CapacityColumn> Columns, bool Chinese)
     {
         public string Title(int i) => Columns[i].TitleIn(Chinese);
-    }
 
-    /// <summary>A problem with the file's layout (sheets, header, hidden or merged cells), not with a
-    /// field.</summary>
-    private static UploadError Layout(string sheet, int? row, string? column, string? value, string message) =>
-        new(sheet, row, column, null, value, message);
+        public TemplateHeader Header { get; } =
+            new(
+                Sheet,
+                Chinese,
+                [.. Columns.Select(c => c.TitleIn(Chinese))],
+                [.. Columns.Select(c => c.TitleIn(!Chinese))]
+            );
+    }
 
     /// <summary>The header, then the reports of the rows under it when it lets them be read by column; hidden rows
     /// holding data are problems.</summary>
@@ -130,107 +116,19 @@ internal static class CapacityRows
         bool? readable = null;
         while (sheet.Next() is { } row)
         {
-            if (row.Hidden && row.HasData)
-            {
-                layout.Add(Layout(template.Sheet, row.Number, null, null, UploadText.Get("HiddenRow", row.Number)));
-            }
-            readable ??= Header(row.Number == 1 ? row : null, template, layout);
+            SheetLayout.HiddenRow(sheet, row, layout);
+            readable ??= template.Header.Check(row.Number == 1 ? row : null, layout);
             if (row.Number == 1 || readable == false)
                 continue;
             if (rules.Check(row) is { } report)
                 reports.Add(report);
         }
-        readable ??= Header(null, template, layout);
+        readable ??= template.Header.Check(null, layout);
         return reports;
-    }
-
-    /// <summary>Merged cells and hidden columns, once the sheet has been read through.</summary>
-    private static void MergedAndHidden(SheetReader sheet, string capacity, ProblemList layout)
-    {
-        foreach (var merged in sheet.Merged)
-        {
-            var (row, column) = TopLeft(merged);
-            layout.Add(Layout(capacity, row, column, merged, UploadText.Get("Merged", merged)));
-        }
-        foreach (var letters in sheet.HiddenColumns.Select(SheetReader.ColumnLetters))
-            layout.Add(Layout(capacity, null, letters, null, UploadText.Get("HiddenColumn", letters)));
     }
 
     private static UploadInvalid Invalid(ProblemList layout, ProblemList rows) =>
         new([.. layout.Listed.Concat(rows.Listed).Take(Listed)], layout.Count + rows.Count);
-
-    /// <summary>
-    /// The header row against the template's titles in its language; true when the rows can be read by column (the
-    /// template's columns have its titles: an extra column after them is a problem, but not one that moves the
-    /// others). A header of the other language, or one the template does not have, is named with its column.
-    /// </summary>
-    private static bool Header(SheetRow? header, Template template, ProblemList problems)
-    {
-        var columns = template.Columns;
-        var titles = (header?.Cells ?? []).Where(c => !c.IsEmpty).ToDictionary(c => c.Column, c => c.Text.Trim());
-        var readable = true;
-        var last = Math.Max(columns.Count, titles.Count == 0 ? 0 : titles.Keys.Max());
-        for (var c = 1; c <= last; c++)
-        {
-            var actual = titles.GetValueOrDefault(c, "");
-            var expected = c <= columns.Count ? template.Title(c - 1) : "";
-            if (string.Equals(actual, expected, StringComparison.Ordinal))
-                continue;
-            readable &= c > columns.Count;
-            problems.Add(
-                new UploadError(
-                    template.Sheet,
-                    1,
-                    SheetReader.ColumnLetters(c),
-                    expected.Length > 0 ? expected : null,
-                    actual,
-                    HeaderMessage(template, c, actual, expected)
-                )
-            );
-        }
-        var missing = columns.Select((_, i) => template.Title(i)).Where(t => !titles.ContainsValue(t)).ToList();
-        if (!readable && missing.Count > 0)
-        {
-            problems.Add(
-                Layout(template.Sheet, 1, null, null, UploadText.Get("MissingColumns", string.Join(", ", missing)))
-            );
-        }
-        return readable;
-    }
-
-    /// <summary>What is wrong with the header <paramref name="actual"/> in column <paramref name="c"/>.</summary>
-    private static string HeaderMessage(Template template, int c, string actual, string expected)
-    {
-        var columns = template.Columns;
-        if (expected.Length == 0)
-            return UploadText.Get("ExtraColumn", actual);
-        if (actual.Length == 0)
-            return UploadText.Get("HeaderMissing", expected);
-        if (columns.Any(x => x.TitleIn(!template.Chinese) == actual))
-        {
-            return UploadText.Get(
-                template.Chinese ? "HeaderEnglish" : "HeaderChinese",
-                actual,
-                template.Sheet,
-                expected
-            );
-        }
-        return columns.Select((_, i) => template.Title(i)).Contains(actual)
-            ? UploadText.Get("HeaderMoved", actual, expected)
-            : UploadText.Get("HeaderUnknown", actual, expected);
-    }
-
-    /// <summary>The top-left cell of a range such as E3:F3 (row 3, column E); nulls when it is not a range.</summary>
-    private static (int? Row, string? Column) TopLeft(string range)
-    {
-        var first = range.Split(':')[0];
-        var letters = first.TakeWhile(char.IsAsciiLetterUpper).Count();
-        return
-            letters > 0
-            && int.TryParse(first.AsSpan(letters), NumberStyles.None, CultureInfo.InvariantCulture, out var row)
-            ? (row, first[..letters])
-            : (null, null);
-    }
 
     /// <summary>What a row gives, as its cells are checked.</summary>
     private sealed class RowValues
@@ -486,16 +384,7 @@ internal static class CapacityRows
             var required = columns[i].Required ? UploadText.Get("EmptyCount") : null;
             if (Unusable(i, out var cell, required))
                 return null;
-            const NumberStyles Decimal = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint;
-            double? value = cell.Kind switch
-            {
-                CellKind.Number => cell.Number,
-                CellKind.Text
-                    when double.TryParse(cell.Text.Trim(), Decimal, CultureInfo.InvariantCulture, out var parsed) =>
-                    parsed,
-                _ => null,
-            };
-            if (value is not { } v || v != Math.Floor(v) || double.IsInfinity(v))
+            if (CellValues.Number(cell) is not { } v || v != Math.Floor(v) || double.IsInfinity(v))
             {
                 Error(i, UploadText.Get("NotWhole", cell.Text));
                 return null;
@@ -541,24 +430,7 @@ internal static class CapacityRows
         {
             if (Unusable(i, out var cell, null))
                 return null;
-            // A date cell, an Excel date serial typed as a number, or yyyy-mm-dd text.
-            var serial = cell.Number;
-            DateOnly? date = cell.Kind switch
-            {
-                CellKind.Date when serial is > -657435 and < 2958466 => FromSerial(serial),
-                CellKind.Number when serial == Math.Floor(serial) && serial is > 0 and < 2958466 => FromSerial(serial),
-                CellKind.Text
-                    when DateOnly.TryParseExact(
-                        cell.Text.Trim(),
-                        "yyyy-MM-dd",
-                        CultureInfo.InvariantCulture,
-                        DateTimeStyles.None,
-                        out var parsed
-                    ) => parsed,
-
-                _ => null,
-            };
-
+            var date = CellValues.Date(cell);
             if (date is null)
             {
                 Error(i, UploadText.Get("NotDate", cell.Text));
@@ -574,8 +446,6 @@ internal static class CapacityRows
             }
             return date;
         }
-
-        private static DateOnly FromSerial(double serial) => DateOnly.FromDateTime(DateTime.FromOADate(serial));
 
         private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
     }

@@ -52,20 +52,13 @@ public static class CapacityTemplate
     public const string ChineseSheetName = "收治能力填报";
     public const string ChineseInstructionsSheet = "填报说明";
 
-    /// <summary>The data sheet's name in the Chinese template or the English one.</summary>
-    public static string SheetNameIn(bool chinese) => chinese ? ChineseSheetName : SheetName;
-
-    /// <summary>The instructions sheet's name in the Chinese template or the English one.</summary>
-    public static string InstructionsSheetIn(bool chinese) => chinese ? ChineseInstructionsSheet : InstructionsSheet;
-
-    /// <summary>
-    /// Whether a workbook with these sheets is the Chinese template: it has the Chinese data sheet, or no data sheet
-    /// and the Chinese instructions (or neither, read in Chinese), so that its problems name the sheet it should have.
-    /// </summary>
-    public static bool IsChinese(IReadOnlyList<string> sheets) =>
-        sheets.Contains(ChineseSheetName)
-        || !sheets.Contains(SheetName)
-            && (sheets.Contains(ChineseInstructionsSheet) || !sheets.Contains(InstructionsSheet) && Texts.Chinese);
+    /// <summary>The template's sheets in either language.</summary>
+    public static readonly TemplateSheets Sheets = new(
+        SheetName,
+        ChineseSheetName,
+        InstructionsSheet,
+        ChineseInstructionsSheet
+    );
 
     /// <summary>The specialties as a Chinese hospital names its departments.</summary>
     private static readonly Dictionary<string, string> ChineseSpecialties = new(StringComparer.Ordinal)
@@ -199,13 +192,13 @@ public static class CapacityTemplate
         workbook.Properties.Author = "Planner";
         workbook.Properties.Created = today.ToDateTime(TimeOnly.MinValue);
         workbook.Properties.Modified = today.ToDateTime(TimeOnly.MinValue);
-        var ws = workbook.Worksheets.Add(SheetNameIn(chinese));
+        var ws = workbook.Worksheets.Add(Sheets.DataIn(chinese));
         Sheet.Header(ws, 1, columns.Select(c => c.TitleIn(chinese)).ToList());
         var last = Math.Max(Rows(ws, columns, hospitals, latest), 2);
         Validation(ws, columns, last, today, limits);
         Layout(ws, columns, last);
 
-        Instructions(workbook.Worksheets.Add(InstructionsSheetIn(chinese)), columns, limits);
+        Instructions(workbook.Worksheets.Add(Sheets.InstructionsIn(chinese)), columns, limits);
         ws.SetTabActive();
         using var stream = new MemoryStream();
         workbook.SaveAs(stream);

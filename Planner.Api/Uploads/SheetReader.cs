@@ -135,7 +135,13 @@ internal sealed class SheetReader : IDisposable
         if (row.HasData && number > 1 && (++_rowsWithData > _limits.MaxRows || number - 1 > _limits.MaxRows))
         {
             throw new UploadRejected(
-                UploadText.Get("TooManyRows", Sheet, number, _limits.MaxRows, UploadLimits.Section),
+                UploadText.Get(
+                    "TooManyRows",
+                    Sheet,
+                    number,
+                    _limits.MaxRows,
+                    $"{UploadLimits.Section}:{_limits.RowsSetting}"
+                ),
                 StatusCodes.Status413PayloadTooLarge
             );
         }

@@ -78,7 +78,7 @@ public static class UploadGuard
 
     /// <summary>The checked package of a capacity upload, or an <see cref="UploadRejected"/>.</summary>
     public static UploadPackage Open(byte[] content, UploadLimits limits) =>
-        Open(content, limits, sheets => CapacityTemplate.SheetNameIn(CapacityTemplate.IsChinese(sheets)));
+        Open(content, limits, sheets => CapacityTemplate.Sheets.DataIn(CapacityTemplate.Sheets.IsChinese(sheets)));
 
     /// <summary>
     /// The checked package of <paramref name="content"/>, or an <see cref="UploadRejected"/>; the data sheet, named

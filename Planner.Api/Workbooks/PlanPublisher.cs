@@ -52,6 +52,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options, CountyShape
             Forecast = snapshot.Forecast,
             Priority = PlanSummary.PriorityOf(snapshot),
             HeldAboveCover = snapshot.HospitalHeld,
+            OverdueReceipts = snapshot.OverdueReceipts,
         };
 
         var files = await WriteWorkbooksAsync(folder, workbooks, info, snapshot, report, result, care, progress, ct);

@@ -30,6 +30,7 @@ public static class ProvinceWorkbook
         using var workbook = NewWorkbook(run, T("Level.Province"));
         var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
         Summary(summary, run, snapshot, report, T("Title.Province"), report.Products);
+        OverdueReceiptsSection.Write(summary, snapshot);
         var place = map is null ? default : MapSpace(summary, map);
         Regions(workbook.Worksheets.Add(T("Sheet.Cities")), run, snapshot, report.Cities);
         Counties(

@@ -189,12 +189,13 @@ public class ReceiptUploadTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var node = await PrepareAsync(db);
         var file = Filled(await TemplateAsync(node), (2, [1000.0, Feb11]));
-        var upload = new ReceiptUpload(node.Planner, new UploadLimits { MaxRows = 3 }, Clock);
+        var upload = new ReceiptUpload(node.Planner, new UploadLimits { MaxReceiptRows = 3 }, Clock);
 
         var e = await Assert.ThrowsAsync<UploadRejected>(() => upload.UploadAsync(Run, Hangzhou, file, "x", Ct));
 
         Assert.Equal(413, e.Status);
         Assert.Contains("The sheet Receipts has data in row 5", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(Planner:Uploads:MaxReceiptRows)", e.Message, StringComparison.Ordinal);
         Assert.Equal("", await StateAsync(node));
     }
 
