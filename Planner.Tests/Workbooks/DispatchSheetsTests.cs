@@ -123,17 +123,7 @@ public class DispatchSheetsTests(PublishedPlan plan) : IClassFixture<PublishedPl
                 .GroupBy(s => (s.Day, s.To))
                 .ToList();
             Assert.Equal(expected.Count, notes.Count);
-            // A page break after each note: the row before the next note's title, and after the last note.
-            Assert.Equal(
-                [.. notes.Skip(1).Select(r => r - 1), NoteEnd(ws, notes[^1], receiver)],
-                ws.PageSetup.RowBreaks
-            );
-            Assert.Equal(1, ws.PageSetup.PagesWide);
-            Assert.Equal(XLPageOrientation.Portrait, ws.PageSetup.PageOrientation);
-            Assert.Equal(
-                ws.PageSetup.RowBreaks[^1],
-                ws.PageSetup.PrintAreas.Single().RangeAddress.LastAddress.RowNumber
-            );
+            AssertOneNoteAPage(ws, notes, receiver);
 
             var lines = new Dictionary<(string Number, string Product), long>();
             foreach (var (top, i) in notes.Select((t, i) => (t, i)))
@@ -169,6 +159,16 @@ public class DispatchSheetsTests(PublishedPlan plan) : IClassFixture<PublishedPl
         Assert.NotEmpty(lines);
         Assert.Equal(lines.Sum(l => l.Item2), (long)ws.Cell(totalRow, 8).GetDouble());
         return lines;
+    }
+
+    /// <summary>A page break after each note (the row before the next note's title, and after the last note),
+    /// the print area ending with the last, portrait and one page wide.</summary>
+    private static void AssertOneNoteAPage(IXLWorksheet ws, List<int> notes, string receiver)
+    {
+        Assert.Equal([.. notes.Skip(1).Select(r => r - 1), NoteEnd(ws, notes[^1], receiver)], ws.PageSetup.RowBreaks);
+        Assert.Equal(1, ws.PageSetup.PagesWide);
+        Assert.Equal(XLPageOrientation.Portrait, ws.PageSetup.PageOrientation);
+        Assert.Equal(ws.PageSetup.RowBreaks[^1], ws.PageSetup.PrintAreas.Single().RangeAddress.LastAddress.RowNumber);
     }
 
     /// <summary>The row after the last signature line of the note that starts at <paramref name="top"/>.</summary>
