@@ -43,6 +43,7 @@ public static class CityWorkbook
 
         var name = Texts.Chinese ? city.Name : city.NameEn ?? city.Code;
         using var workbook = ProvinceWorkbook.NewWorkbook(run, name);
+        DispatchSheets.Write(workbook, cityCode, run, snapshot, result.Shipments);
         ProvinceWorkbook.Summary(
             workbook.Worksheets.Add(T("Sheet.Summary")),
             run,
@@ -62,6 +63,7 @@ public static class CityWorkbook
         );
         ProvinceWorkbook.Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode);
         ProvinceWorkbook.Villages(workbook.Worksheets.Add(T("Sheet.Villages")), run, snapshot, report, cityCode);
+        DailyUnitsSheets.Write(workbook, cityCode, run, snapshot, report, result);
         ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Inbound")), "Inbound", run, snapshot, inbound);
         ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Outbound")), "Outbound", run, snapshot, outbound);
         ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, shortfalls);

@@ -28,6 +28,7 @@ public static class ProvinceWorkbook
     )
     {
         using var workbook = NewWorkbook(run, T("Level.Province"));
+        DispatchSheets.Write(workbook, DispatchSheets.ProvinceDepot(snapshot), run, snapshot, result.Shipments);
         var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
         Summary(summary, run, snapshot, report, T("Title.Province"), report.Products);
         OverdueReceiptsSection.Write(summary, snapshot);

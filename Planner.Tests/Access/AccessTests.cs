@@ -77,6 +77,8 @@ public class AccessTests : HangfireTests
         ("PAGE runs/{id}", "POST", "/runs/req-nope?handler=Approve", "UADDD"),
         ("PAGE runs/{id}/forecast", "GET", "/runs/req-nope/forecast", "UAAAD"),
         ("PAGE runs/{id}/counties/{code}", "GET", "/runs/req-nope/counties/330102", "UAAAD"),
+        ("PAGE runs/{id}/dispatch/{kind}", "GET", "/runs/req-nope/dispatch/province", "UAADD"),
+        ("PAGE runs/{id}/dispatch/{kind}", "GET", "/runs/req-nope/dispatch/city-330100", "UAAAD"),
         ("PAGE compare", "GET", "/compare", "UADDD"),
         ("GET /openapi/{documentName}.json", "GET", "/openapi/v1.json", "AAAAA"),
         ("DASHBOARD /hangfire", "GET", "/hangfire", "UADDD"),

@@ -35,7 +35,7 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
                 IEnumerable<IXLCell> labels =
                     ws.Tables.FirstOrDefault(t => t.Name == "RunSettings") is { } settings
                         ? settings.DataRange.Column(1).Cells()
-                    : ws.Position == 1 ? ws.Column(1).CellsUsed()
+                    : ws.Name is "汇总" or "今日调拨" ? ws.Column(1).CellsUsed()
                     : [];
                 var headers = ws
                     .Tables.SelectMany(t => t.Fields.Select(f => f.Name))
@@ -153,13 +153,32 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
             );
             var pdf = Path.Combine(folder.FullName, Path.GetFileNameWithoutExtension(workbook) + ".pdf");
             Assert.True(File.Exists(pdf), $"LibreOffice wrote no {pdf}");
-            var text = Run(pdftotext, "-f", "1", "-l", "3", pdf, "-");
+            var text = Run(pdftotext, pdf, "-");
             foreach (var heading in new[] { "浙江省医疗物资调拨计划", "保障优先顺序", "满足率", "运行编号" })
                 Assert.Contains(heading, text, StringComparison.Ordinal);
             Assert.Contains(Outcome.RunId, text, StringComparison.Ordinal);
             // The headline figures print in 万 as written (no Excel-only format trick showing as "134!.8万").
             Assert.Contains("万", text, StringComparison.Ordinal);
             Assert.DoesNotContain("!.", text, StringComparison.Ordinal);
+            // The depot's dispatch notes come first, after today's list: one note to a printed page, each with its
+            // three signature lines.
+            var pages = text.Split('\f');
+            var notes = pages.Where(p => p.Contains("医疗物资调拨单", StringComparison.Ordinal)).ToList();
+            Assert.Equal(
+                Outcome
+                    .Result.Shipments.Where(s => s.From == "330000" && Math.Round(s.Quantity) > 0)
+                    .Select(s => (s.Day, s.To))
+                    .Distinct()
+                    .Count(),
+                notes.Count
+            );
+            Assert.All(notes, page =>
+            {
+                Assert.Single(Regex.Matches(page, "医疗物资调拨单"));
+                Assert.Contains("发货人（签字）", page, StringComparison.Ordinal);
+                Assert.Contains("承运人（签字）", page, StringComparison.Ordinal);
+                Assert.Contains("收货人（签字）", page, StringComparison.Ordinal);
+            });
         }
         finally
         {

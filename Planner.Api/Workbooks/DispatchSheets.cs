@@ -1,0 +1,268 @@
+using ClosedXML.Excel;
+using Planner.Api.Localization;
+using Planner.Api.Planning;
+using Planner.Solver.Allocation;
+using static Planner.Api.Workbooks.DispatchText;
+using static Planner.Api.Workbooks.Sheet;
+using RegionInfo = Planner.Api.Planning.RegionInfo;
+
+namespace Planner.Api.Workbooks;
+
+/// <summary>
+/// A depot's work, first in its workbook (issue 21 item 7): <c>Today's dispatch</c> (the lines leaving the depot on
+/// the plan's first day, per consignee, in units and cartons), <c>Dispatch notes</c> (one 调拨单 per consignee and
+/// day, one to a printed page, with the shipper's, carrier's and consignee's signature lines) and <c>Dispatch by
+/// day</c> (the lines of the following days).
+/// </summary>
+public static class DispatchSheets
+{
+    /// <summary>The columns of the dispatch lists.</summary>
+    private const int ListColumns = 12;
+
+    /// <summary>The columns of a printed note.</summary>
+    private const int NoteColumns = 9;
+
+    /// <summary>Adds the depot's three sheets to <paramref name="workbook"/> (call it first: they lead the
+    /// workbook).</summary>
+    public static void Write(
+        XLWorkbook workbook,
+        string depot,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        IEnumerable<Shipment> shipments
+    )
+    {
+        var packs = snapshot.Products.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal);
+        var notes = DispatchNotes.Of(depot, run.PlanStart, shipments, packs);
+        var places = new Places(snapshot, depot);
+        var today = workbook.Worksheets.Add(D("Sheet.Today"));
+        List(today, "TodayDispatch", D("Today.Title", places.Depot), run, places, [.. notes.Where(n => n.Day == 0)]);
+        Notes(workbook.Worksheets.Add(D("Sheet.Notes")), run, places, notes);
+        var later = workbook.Worksheets.Add(D("Sheet.Later"));
+        List(later, "LaterDispatch", D("Later.Title", places.Depot), run, places, [.. notes.Where(n => n.Day > 0)]);
+        today.SetTabActive();
+    }
+
+    /// <summary>The keys of the three signature lines of a note: shipper, carrier, consignee.</summary>
+    public static readonly IReadOnlyList<string> Signers = ["Note.Shipper", "Note.Carrier", "Note.Receiver"];
+
+    /// <summary>The provincial reserve depot: the node with the province's code.</summary>
+    public static string ProvinceDepot(PlanSnapshot snapshot) =>
+        snapshot.Regions.Single(r => r.Level == "province").Code;
+
+    /// <summary>The depot's name as people call it: the provincial reserve depot, or the city's depot.</summary>
+    public static string DepotName(RegionInfo depot) =>
+        D(depot.Level == "province" ? "Depot.Province" : "Depot.City", Name(depot));
+
+    /// <summary>A region's name in the current language.</summary>
+    public static string Name(RegionInfo region) => Texts.Chinese ? region.Name : region.NameEn ?? region.Name;
+
+    /// <summary>Names of the depot, the consignees and the products, in the current language.</summary>
+    private sealed class Places(PlanSnapshot snapshot, string depot)
+    {
+        private readonly Dictionary<string, RegionInfo> _regions = snapshot.Regions.ToDictionary(
+            r => r.Code,
+            StringComparer.Ordinal
+        );
+
+        public readonly Dictionary<string, ProductInfo> Products = snapshot.Products.ToDictionary(
+            p => p.Code,
+            StringComparer.Ordinal
+        );
+
+        public string DepotCode => depot;
+
+        public string Depot => _regions.TryGetValue(depot, out var r) ? DepotName(r) : depot;
+
+        public string Region(string code) => _regions.TryGetValue(code, out var r) ? Name(r) : code;
+    }
+
+    /// <summary>A dispatch list: title, the day's facts, then one row per note line under a header on row 4.</summary>
+    private static void List(
+        IXLWorksheet ws,
+        string table,
+        string title,
+        PlanRunInfo run,
+        Places places,
+        IReadOnlyList<DispatchNote> notes
+    )
+    {
+        ws.Cell(1, 1).SetValue(title).Style.Font.SetBold().Font.FontSize = 14;
+        ws.Cell(2, 1).SetValue(Facts(table == "TodayDispatch" ? "Today" : "Later", run, notes));
+        ws.Cell(2, 8).SetValue(D("Today.Plan")).Style.Font.Bold = true;
+        Text(ws.Cell(2, 9), run.RunId);
+        Header(ws, 4, ListTitles());
+        var row = 4;
+        foreach (var note in notes)
+        {
+            foreach (var line in note.Lines)
+            {
+                row++;
+                Text(ws.Cell(row, 1), note.Number);
+                Date(ws.Cell(row, 2), run, note.Day);
+                Text(ws.Cell(row, 3), note.To);
+                ws.Cell(row, 4).SetValue(places.Region(note.To));
+                Text(ws.Cell(row, 5), line.Product);
+                ws.Cell(row, 6).SetValue(ProductName(places.Products[line.Product]));
+                ws.Cell(row, 7).SetValue(Unit(places.Products[line.Product]));
+                ws.Cell(row, 8).SetValue(line.Quantity);
+                ws.Cell(row, 9).SetValue(line.PackSize);
+                ws.Cell(row, 10).SetValue(line.Cartons);
+                ws.Cell(row, 11).SetValue(line.Loose);
+                Date(ws.Cell(row, 12), run, line.ArrivalDay);
+            }
+        }
+        ws.Range(5, 8, Math.Max(row, 5), 11).Style.NumberFormat.Format = Count;
+        Sheet.List(ws, table, 4, row, ListColumns);
+        Widths(ws, 22, 12, 13, 16, 11, 18, 7, 12, 10, 10, 10, 13);
+        Finish(ws, run, headerRows: 4);
+    }
+
+    /// <summary>What the list holds: its days, notes, lines and cartons (or that it is empty).</summary>
+    private static string Facts(string list, PlanRunInfo run, IReadOnlyList<DispatchNote> notes) =>
+        notes.Count == 0
+            ? D(list + ".None")
+            : D(
+                list + ".Facts",
+                Day(run.PlanStart.AddDays(notes[0].Day)),
+                Day(run.PlanStart.AddDays(notes[^1].Day)),
+                notes.Count,
+                notes.Sum(n => n.Lines.Count),
+                notes.Sum(n => n.Cartons).ToString("#,0", CultureInfo.CurrentCulture)
+            );
+
+    private static string[] ListTitles() =>
+        [
+            D("Col.NoteNumber"),
+            D("Col.ShipDate"),
+            D("Col.ConsigneeCode"),
+            D("Col.Consignee"),
+            D("Col.ProductCode"),
+            D("Col.ProductName"),
+            D("Col.Unit"),
+            D("Col.Quantity"),
+            D("Col.PackSize"),
+            D("Col.Cartons"),
+            D("Col.Loose"),
+            D("Col.ArrivalDate"),
+        ];
+
+    /// <summary>Every note of the depot, one below the other with a page break after each, portrait, one page
+    /// wide.</summary>
+    private static void Notes(IXLWorksheet ws, PlanRunInfo run, Places places, List<DispatchNote> notes)
+    {
+        var row = 1;
+        if (notes.Count == 0)
+            ws.Cell(1, 1).SetValue(D("Note.None"));
+        foreach (var note in notes)
+        {
+            var last = Note(ws, row, run, places, note);
+            ws.PageSetup.AddHorizontalPageBreak(last);
+            row = last + 1;
+        }
+        Widths(ws, 6, 11, 22, 7, 10, 9, 9, 12, 13);
+        Finish(ws, run, headerRows: 0, area: $"A1:I{Math.Max(row - 1, 1)}");
+        ws.PageSetup.PageOrientation = XLPageOrientation.Portrait;
+        ws.PageSetup.Margins.Top = 0.6;
+        ws.PageSetup.CenterHorizontally = true;
+    }
+
+    /// <summary>One note from <paramref name="top"/>: heading, from/to, lines with their total, the remarks and the
+    /// three signature lines. Returns its last row.</summary>
+    private static int Note(IXLWorksheet ws, int top, PlanRunInfo run, Places places, DispatchNote note)
+    {
+        var title = Merged(ws, top, 1, NoteColumns, D("Note.Title"));
+        title.Style.Font.SetBold().Font.FontSize = 16;
+        title.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        ws.Row(top).Height = 30;
+        var arrivals = note.Lines.Select(l => Day(run.PlanStart.AddDays(l.ArrivalDay))).Distinct().ToList();
+        Pair(top + 1, D("Note.Number", note.Number), D("Note.Date", Day(run.PlanStart.AddDays(note.Day))));
+        Pair(top + 2, D("Note.From", places.Depot, places.DepotCode), D("Note.To", places.Region(note.To), note.To));
+        Merged(ws, top + 3, 1, NoteColumns, D("Note.Arrival", string.Join(" ~ ", arrivals)));
+        // The plan on a line of its own: beside the arrival it ran into it in print.
+        Merged(ws, top + 4, 1, NoteColumns, D("Note.Plan", run.RunId, Day(run.PlanStart)));
+        var row = NoteLines(ws, top + 5, run, places, note);
+        row += 2;
+        Merged(ws, row, 1, NoteColumns, D("Note.Remark")).Style.Alignment.WrapText = true;
+        ws.Row(row).Height = 30;
+        Merged(ws, ++row, 1, NoteColumns, D("Note.Copies"));
+        foreach (var signer in Signers)
+        {
+            row += 2;
+            Signature(ws, row, D(signer));
+        }
+        return row + 1;
+
+        void Pair(int r, string left, string right)
+        {
+            Merged(ws, r, 1, 4, left);
+            Merged(ws, r, 5, NoteColumns, right);
+        }
+    }
+
+    /// <summary>The note's table: header at <paramref name="header"/>, a row per product, the total. Returns the
+    /// total's row.</summary>
+    private static int NoteLines(IXLWorksheet ws, int header, PlanRunInfo run, Places places, DispatchNote note)
+    {
+        Header(
+            ws,
+            header,
+            [
+                D("Col.Line"),
+                D("Col.ProductCode"),
+                D("Col.ProductName"),
+                D("Col.Unit"),
+                D("Col.PackSize"),
+                D("Col.Cartons"),
+                D("Col.Loose"),
+                D("Col.Quantity"),
+                D("Col.ArrivalDate"),
+            ]
+        );
+        var row = header;
+        foreach (var (line, i) in note.Lines.Select((l, i) => (l, i)))
+        {
+            row++;
+            ws.Cell(row, 1).SetValue(i + 1);
+            Text(ws.Cell(row, 2), line.Product);
+            ws.Cell(row, 3).SetValue(ProductName(places.Products[line.Product]));
+            ws.Cell(row, 4).SetValue(Unit(places.Products[line.Product]));
+            ws.Cell(row, 5).SetValue(line.PackSize);
+            ws.Cell(row, 6).SetValue(line.Cartons);
+            ws.Cell(row, 7).SetValue(line.Loose);
+            ws.Cell(row, 8).SetValue(line.Quantity);
+            Date(ws.Cell(row, 9), run, line.ArrivalDay);
+        }
+        row++;
+        ws.Cell(row, 1).SetValue(D("Note.Total"));
+        ws.Range(row, 1, row, 5).Merge();
+        ws.Cell(row, 6).SetValue(note.Cartons);
+        ws.Cell(row, 7).SetValue(note.Loose);
+        ws.Cell(row, 8).SetValue(note.Quantity);
+        Subtotal(ws.Range(row, 1, row, NoteColumns));
+        ws.Range(header + 1, 5, row, 8).Style.NumberFormat.Format = Count;
+        // Centred, so the line's number never reads as part of the product code beside it ("1 COVERALL").
+        ws.Range(header, 1, row - 1, 1).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        var table = ws.Range(header, 1, row, NoteColumns).Style.Border;
+        table.OutsideBorder = XLBorderStyleValues.Thin;
+        table.InsideBorder = XLBorderStyleValues.Thin;
+        return row;
+    }
+
+    /// <summary>A signature line: who signs, a line to sign on, the date and a line for it.</summary>
+    private static void Signature(IXLWorksheet ws, int row, string who)
+    {
+        Merged(ws, row, 1, 3, who).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+        ws.Range(row, 4, row, 6).Merge().Style.Border.BottomBorder = XLBorderStyleValues.Thin;
+        ws.Cell(row, 7).SetValue(D("Note.SignDate")).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+        ws.Range(row, 8, row, 9).Merge().Style.Border.BottomBorder = XLBorderStyleValues.Thin;
+        ws.Row(row).Height = 28;
+        ws.Range(row, 1, row, NoteColumns).Style.Alignment.Vertical = XLAlignmentVerticalValues.Bottom;
+    }
+
+    private static IXLRange Merged(IXLWorksheet ws, int row, int first, int last, string text)
+    {
+        ws.Cell(row, first).SetValue(text);
+        return ws.Range(row, first, row, last).Merge();
+    }
+}
