@@ -82,6 +82,22 @@ internal sealed class ShortfallExplainer
             .Select(a => a.Tier)
             .DefaultIfEmpty(int.MaxValue)
             .Min();
+        // The floor can be blamed for at most what it holds: the first short tier's rows take the reason day by day
+        // until their shortfall reaches the floors' total; the rest are short for the reasons below it.
+        var blamed = new HashSet<Allocation>(ReferenceEqualityComparer.Instance);
+        var budget = floors;
+        foreach (
+            var a in _allocations
+                .Where(a => a.Tier == firstShortTier && Short(a) && firstFloorDay <= a.Day)
+                .OrderBy(a => a.Day)
+                .ThenByDescending(a => a.Shortfall)
+        )
+        {
+            if (budget < HalfUnit)
+                break;
+            blamed.Add(a);
+            budget -= a.Shortfall;
+        }
         return _allocations.Select(a => Short(a) ? a with { Reason = Reason(a) } : a).ToList();
 
         ShortfallReason Reason(Allocation a)
@@ -94,7 +110,7 @@ internal sealed class ShortfallExplainer
                 return ShortfallReason.LeadTime;
             if (Saturated(a))
                 return ShortfallReason.LaneCapacity;
-            if (a.Tier == firstShortTier && firstFloorDay <= a.Day)
+            if (blamed.Contains(a))
                 return ShortfallReason.ReserveFloor;
             if (_policy is Policy.ProRata or Policy.PopulationShare && unused.GetValueOrDefault(a.Day) > Eps)
                 return ShortfallReason.PolicyRule;
