@@ -27,6 +27,10 @@ public sealed record PlanSnapshot(
     /// sentences in the language current when it was built (<see cref="WarningText"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Each hospital's latest capacity report before the plan, with its name: the consignees of the
+    /// hospital segments (<see cref="ConsigneeRoutes"/>).</summary>
+    public IReadOnlyList<HospitalRow> HospitalReports { get; init; } = [];
+
     /// <summary>The forecast the plan is made on.</summary>
     public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);
 

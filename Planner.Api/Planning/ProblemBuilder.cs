@@ -64,6 +64,7 @@ public static class ProblemBuilder
         )
         {
             Warnings = [.. carried, .. production.Warnings, .. drivers.Warnings],
+            HospitalReports = inputs.Care.Hospitals,
             Forecast = new PlanForecast(
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]
