@@ -45,11 +45,7 @@ public static class ConsigneeSheets
     )
     {
         var hospitals = lines.Where(l => l.Kind == ConsigneeKind.Hospitals).ToList();
-        var present = hospitals.Select(l => l.Segment).ToHashSet(StringComparer.Ordinal);
-        var segments = ConsigneeRoutes
-            .HospitalOrder.Where(present.Contains)
-            .Concat(present.Where(s => !ConsigneeRoutes.IsHospital(s)).Order(StringComparer.Ordinal))
-            .ToList();
+        var segments = Segments(hospitals);
         var names = snapshot.HospitalReports.ToDictionary(h => h.Code, h => h.Name, StringComparer.Ordinal);
         string[] identity =
         [
@@ -60,15 +56,7 @@ public static class ConsigneeSheets
             Text["Product"],
             Text["Unit"],
         ];
-        Header(
-            ws,
-            1,
-            [
-                .. identity,
-                .. segments.Select(s => Text["Segment." + s].ResourceNotFound ? s : Text["Segment." + s].Value),
-                Text["Total"],
-            ]
-        );
+        Header(ws, 1, [.. identity, .. segments.Select(SegmentTitle), Text["Total"]]);
         var row = 1;
         foreach (
             var g in hospitals
@@ -97,6 +85,21 @@ public static class ConsigneeSheets
         Widths(ws, [14, 16, 12, 26, 22, 8, .. segments.Select(_ => 14.0), 14]);
         Finish(ws, run);
     }
+
+    /// <summary>The hospital segments the lines carry, in the order of <see cref="ConsigneeRoutes.HospitalOrder"/>
+    /// (any other after them by code).</summary>
+    private static List<string> Segments(List<ConsigneeLine> hospitals)
+    {
+        var present = hospitals.Select(l => l.Segment).ToHashSet(StringComparer.Ordinal);
+        return ConsigneeRoutes
+            .HospitalOrder.Where(present.Contains)
+            .Concat(present.Where(s => !ConsigneeRoutes.IsHospital(s)).Order(StringComparer.Ordinal))
+            .ToList();
+    }
+
+    /// <summary>A segment's column title: its name in the current language, its code when it has none.</summary>
+    private static string SegmentTitle(string segment) =>
+        Text["Segment." + segment] is { ResourceNotFound: false } title ? title.Value : segment;
 
     /// <summary>One row per county and product: what the county's enterprises back at work receive.</summary>
     private static void Enterprises(

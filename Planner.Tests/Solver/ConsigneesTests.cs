@@ -150,6 +150,24 @@ public class ConsigneesTests
         Assert.Equal(0, whole["COVERALL"]["C"]);
     }
 
+    /// <summary>A province P over <paramref name="counties"/>, three towns each, three villages a town, random
+    /// populations.</summary>
+    private static List<RegionNode> RandomTree(Random random, List<string> counties)
+    {
+        var tree = new List<RegionNode> { new("P", null, 0) };
+        foreach (var c in counties)
+        {
+            tree.Add(new(c, "P", 0));
+            for (var t = 0; t < 3; t++)
+            {
+                tree.Add(new($"{c}-t{t}", c, random.Next(1, 1000)));
+                for (var v = 0; v < 3; v++)
+                    tree.Add(new($"{c}-t{t}-v{v}", $"{c}-t{t}", random.Next(0, 1000)));
+            }
+        }
+        return tree;
+    }
+
     /// <summary>The checker's property on random counties: the hospital lines add up to each county's hospital
     /// segments served, every line is whole and non-negative, all lines add up to what was served, and the village
     /// breakdown adds up at every level.</summary>
@@ -180,17 +198,7 @@ public class ConsigneesTests
             var served = counties
                 .SelectMany(c => segments.Select(s => (c, "N95", s, (long)random.Next(0, 1000))))
                 .ToList();
-            var tree = new List<RegionNode> { new("P", null, 0) };
-            foreach (var c in counties)
-            {
-                tree.Add(new(c, "P", 0));
-                for (var t = 0; t < 3; t++)
-                {
-                    tree.Add(new($"{c}-t{t}", c, random.Next(1, 1000)));
-                    for (var v = 0; v < 3; v++)
-                        tree.Add(new($"{c}-t{t}-v{v}", $"{c}-t{t}", random.Next(0, 1000)));
-                }
-            }
+            var tree = RandomTree(random, counties);
 
             var lines = Consignees.Split(served, Routes, hospitals);
             var whole = Consignees.Villages(tree, ["N95"], lines)["N95"];
