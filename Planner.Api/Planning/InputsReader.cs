@@ -176,8 +176,9 @@ public static class InputsReader
 
     /// <summary>Each hospital's latest capacity report before the first planned day.</summary>
     private const string HospitalsSql = """
-        SELECT h.code, h.county_code AS county, c.parent_code AS city, h.designated,
+        SELECT h.code, h.name, h.county_code AS county, c.parent_code AS city, h.designated,
                r.beds_general_total + r.beds_isolation_total + r.beds_icu_total AS beds,
+               r.beds_general_occupied + r.beds_isolation_occupied AS occupied_beds,
                r.beds_icu_total AS icu_beds, r.beds_icu_occupied AS icu_occupied,
                r.ventilators_total AS ventilators, r.ventilators_in_use,
                r.severe_patients AS severe, r.critical_patients AS critical, r.staff_on_duty

@@ -180,10 +180,14 @@ public sealed record SituationRows(
 public sealed record HospitalRow
 {
     public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
     public string County { get; init; } = "";
     public string City { get; init; } = "";
     public long Designated { get; init; }
     public long Beds { get; init; }
+
+    /// <summary>General and isolation beds occupied (the county's other-inpatients driver counts the same).</summary>
+    public long OccupiedBeds { get; init; }
     public long IcuBeds { get; init; }
     public long IcuOccupied { get; init; }
     public long Ventilators { get; init; }

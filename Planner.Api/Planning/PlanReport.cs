@@ -1,5 +1,6 @@
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
+using Planner.Solver.Care;
 
 namespace Planner.Api.Planning;
 
@@ -74,14 +75,57 @@ public sealed record PlanReport(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Breakdown
 )
 {
-    public static PlanReport From(PlanSnapshot snapshot, AllocationResult result)
+    /// <summary>Each county's consignees and what each receives (whole units): its hospitals, its enterprises and
+    /// (one line per segment) its villages, whose share <see cref="Breakdown"/> takes down the five levels.</summary>
+    public IReadOnlyList<ConsigneeLine> Consignees { get; init; } = [];
+
+    /// <param name="solved">The problem solved (with the care plan's demand); the snapshot's when null.</param>
+    /// <param name="care">The care plan, whose census after transfers shares the care segments among
+    /// hospitals.</param>
+    public static PlanReport From(
+        PlanSnapshot snapshot,
+        AllocationResult result,
+        AllocationProblem? solved = null,
+        CareOutcome? care = null
+    )
     {
         var regions = snapshot.Regions.ToDictionary(r => r.Code);
         var products = ProductsOf(snapshot, result);
         var destinations = DestinationsOf(snapshot, result, regions);
         var cities = CitiesOf(snapshot, result);
         var shortfalls = ShortfallsOf(result, regions);
-        return new PlanReport(products, cities, destinations, shortfalls, BreakdownOf(snapshot, result, regions));
+        var consignees = ConsigneesOf(snapshot, result, solved ?? snapshot.Problem, care);
+        return new PlanReport(
+            products,
+            cities,
+            destinations,
+            shortfalls,
+            Solver.Breakdown.Consignees.Villages(snapshot.Tree, snapshot.Products.Select(p => p.Code), consignees)
+        )
+        {
+            Consignees = consignees,
+        };
+    }
+
+    /// <summary>Each county's served units per product and segment, shared among its consignees
+    /// (<see cref="ConsigneeRoutes"/>).</summary>
+    private static List<ConsigneeLine> ConsigneesOf(
+        PlanSnapshot snapshot,
+        AllocationResult result,
+        AllocationProblem solved,
+        CareOutcome? care
+    )
+    {
+        var counties = snapshot
+            .Regions.Where(r => r.Level == "county")
+            .Select(r => r.Code)
+            .ToHashSet(StringComparer.Ordinal);
+        var served = ConsigneeRoutes.Served(solved, result, counties);
+        return Solver.Breakdown.Consignees.Split(
+            served,
+            ConsigneeRoutes.For(served.Select(s => s.Segment)),
+            ConsigneeRoutes.Figures(snapshot.HospitalReports, care?.Transfers.Census)
+        );
     }
 
     /// <summary>Per product its totals, and per tier its totals and its worst-served destination's fill rate.</summary>
@@ -190,25 +234,4 @@ public sealed record PlanReport(
             .ThenBy(s => s.Product, StringComparer.Ordinal)
             .ThenBy(s => s.Reason)
             .ToList();
-
-    /// <summary>Whole units served over the horizon at every level, province down to village, per product.</summary>
-    private static Dictionary<string, IReadOnlyDictionary<string, long>> BreakdownOf(
-        PlanSnapshot snapshot,
-        AllocationResult result,
-        Dictionary<string, RegionInfo> regions
-    ) =>
-        snapshot.Products.ToDictionary(
-            p => p.Code,
-            p =>
-            {
-                var planned = result
-                    .Allocations.Where(a =>
-                        a.Product == p.Code && regions.TryGetValue(a.Destination, out var r) && r.Level == "county"
-                    )
-                    .GroupBy(a => a.Destination)
-                    .ToDictionary(g => g.Key, g => g.Sum(a => a.Served), StringComparer.Ordinal);
-                return FiveLevelBreakdown.Build(snapshot.Tree, planned);
-            },
-            StringComparer.Ordinal
-        );
 }

@@ -44,6 +44,10 @@ public sealed record PlanSnapshot(
     /// <summary>The dispatch plan's lines overdue for a receipt on the first planned day.</summary>
     public IReadOnlyList<OverdueLine> OverdueReceipts { get; init; } = [];
 
+    /// <summary>Each hospital's latest capacity report before the plan, with its name: the consignees of the
+    /// hospital segments (<see cref="ConsigneeRoutes"/>).</summary>
+    public IReadOnlyList<HospitalRow> HospitalReports { get; init; } = [];
+
     /// <summary>The forecast the plan is made on.</summary>
     public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);
 

@@ -68,6 +68,7 @@ public static class ProblemBuilder
             Segments = inputs.Segments,
             HospitalHeld = NetRequirements.HeldAboveCover(inputs),
             OverdueReceipts = inputs.OverdueReceipts,
+            HospitalReports = inputs.Care.Hospitals,
             Forecast = new PlanForecast(
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]

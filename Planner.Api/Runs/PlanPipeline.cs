@@ -164,7 +164,7 @@ public sealed class PlanPipeline(
         var solveSeconds = watch.Elapsed.TotalSeconds;
         watch.Restart();
         var snapshot = run.Snapshot;
-        var report = PlanReport.From(snapshot, result);
+        var report = PlanReport.From(snapshot, result, run.Problem, run.Care);
         var info = Info(run, result);
         var (summary, files) = await publisher.WriteAsync(
             work,

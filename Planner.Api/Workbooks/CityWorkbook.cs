@@ -9,7 +9,8 @@ namespace Planner.Api.Workbooks;
 /// <summary>
 /// The workbook for one city's logistics office: its plan down to the villages. <c>Summary</c> (the city's totals
 /// per product and tier), <c>Counties</c> (grouped under the city subtotal), <c>Towns</c>, <c>Villages</c> (whole
-/// units that add up exactly to their town, county and city), <c>Inbound</c> and <c>Outbound</c> (its
+/// units of the needs that go down to the villages, adding up exactly to their town, county and city),
+/// <c>Hospitals</c> and <c>Enterprises</c> (the counties' other consignees), <c>Inbound</c> and <c>Outbound</c> (its
 /// consignments: from suppliers' depots, the provincial depot and other cities; to its counties, other cities
 /// and the Hubei sites) and <c>Shortfalls</c>.
 /// </summary>
@@ -64,6 +65,7 @@ public static class CityWorkbook
         ProvinceWorkbook.Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode);
         ProvinceWorkbook.Villages(workbook.Worksheets.Add(T("Sheet.Villages")), run, snapshot, report, cityCode);
         DailyUnitsSheets.Write(workbook, cityCode, run, snapshot, report, result);
+        ConsigneeSheets.Add(workbook, run, snapshot, report, cityCode);
         ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Inbound")), "Inbound", run, snapshot, inbound);
         ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Outbound")), "Outbound", run, snapshot, outbound);
         ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, shortfalls);

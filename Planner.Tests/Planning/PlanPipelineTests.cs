@@ -64,6 +64,15 @@ public class PlanPipelineTests
             row.Cell(row.Worksheet.Row(1).CellsUsed().Single(c => c.GetString() == header).Address.ColumnNumber);
     }
 
+    /// <summary>The consignee lines pass their checker, and the hospitals have some.</summary>
+    private static void AssertConsigneesAddUp(PlanOutcome outcome)
+    {
+        var (_, snapshot, report) = outcome.Published!.Value;
+        var errors = ConsigneeChecker.Check(outcome.Problem, outcome.Result, snapshot, report);
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Take(20)));
+        Assert.Contains(report.Consignees, l => l.Kind == Planner.Solver.Breakdown.ConsigneeKind.Hospitals);
+    }
+
     [Fact]
     public async Task Run_RecordsAPlanThatPassesTheIndependentChecker()
     {
@@ -74,6 +83,7 @@ public class PlanPipelineTests
 
         var errors = AllocationChecker.Check(outcome.Problem, outcome.Result);
         Assert.True(errors.Count == 0, string.Join("\n", errors.Take(20)));
+        AssertConsigneesAddUp(outcome);
         await using var connection = await settings.Planner.OpenAsync(Ct);
         Assert.Equal(
             Rows(

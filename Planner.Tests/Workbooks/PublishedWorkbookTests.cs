@@ -61,6 +61,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Inputs",
         "Forecast",
     ];
+    private static readonly string[] ConsigneeTables = ["Hospitals", "Enterprises"];
     private static readonly string[] CitySheets =
     [
         "Today's dispatch",
@@ -72,6 +73,8 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Villages",
         "Towns by day",
         "Villages by day",
+        "Hospitals",
+        "Enterprises",
         "Inbound",
         "Outbound",
         "Shortfalls",
@@ -402,6 +405,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             .Result.Allocations.GroupBy(a => (a.Destination, a.Product))
             .ToDictionary(g => g.Key, g => g.Sum(a => a.Served));
         var villageCount = 0;
+        var provinceOthers = new Dictionary<string, long>();
 
         foreach (var path in Outcome.CityWorkbookPaths)
         {
@@ -421,10 +425,12 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
                 {
                     Assert.Equal(townUnits[g.Key], g.Sum(r => Whole(r.Field(product))));
                 }
-                // Towns add up to their county, within one unit of what the plan serves the county.
+                // Towns, hospitals and enterprises add up to what the plan serves the county, exactly.
                 foreach (var g in cityTowns.GroupBy(r => r.Field("County code").GetString()))
                 {
-                    Assert.InRange(g.Sum(r => Whole(r.Field(product))) - countyServed[(g.Key, product)], -1, 1);
+                    var others = Consignees(city, g.Key, product);
+                    Assert.Equal(countyServed[(g.Key, product)], g.Sum(r => Whole(r.Field(product))) + others);
+                    provinceOthers[product] = provinceOthers.GetValueOrDefault(product) + others;
                 }
                 // The city workbook's towns are the province workbook's towns of that city.
                 Assert.Equal(
@@ -442,8 +448,67 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
                     a.Product == product && a.Destination.StartsWith("33", StringComparison.Ordinal)
                 )
                 .Sum(a => a.Served);
-            Assert.InRange(towns.Sum(r => Whole(r.Field(product))) - counties, -1, 1);
+            Assert.Equal(counties, towns.Sum(r => Whole(r.Field(product))) + provinceOthers[product]);
         }
+    }
+
+    /// <summary>What a county's hospitals and enterprises receive of a product, as the city workbook lists
+    /// them.</summary>
+    private long Consignees(XLWorkbook city, string county, string product)
+    {
+        var name = Outcome.Published!.Value.Snapshot.Products.Single(p => p.Code == product).NameEn;
+        return ConsigneeTables
+            .SelectMany(t => city.Worksheet(t).Table(t).DataRange.Rows())
+            .Where(r => r.Field("County code").GetString() == county && r.Field("Product").GetString() == name)
+            .Sum(r => Whole(r.Field("Total")));
+    }
+
+    /// <summary>
+    /// Wenzhou's hospital needs go to its hospitals, each by its own figures: the Hospitals sheet's lines add up to
+    /// the consignee lines of the plan's report, every hospital is one of the county's, and no village carries a
+    /// hospital segment (the villages' total is only what the report sends down).
+    /// </summary>
+    [Fact]
+    public void CityWorkbook_Hospitals_ListEachCountysHospitalsAndAddUpToItsHospitalNeeds()
+    {
+        var (_, snapshot, report) = Outcome.Published!.Value;
+        var path = Outcome.CityWorkbookPaths.Single(p =>
+            Path.GetFileName(p).StartsWith("plan-city-330300-", StringComparison.Ordinal)
+        );
+        using var workbook = Xlsx.Open(path);
+        var rows = workbook.Worksheet("Hospitals").Table("Hospitals").DataRange.Rows().ToList();
+        var hospitals = snapshot.HospitalReports.ToDictionary(h => h.Code);
+
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r =>
+        {
+            var hospital = hospitals[r.Field("Hospital code").GetString()];
+            Assert.Equal(hospital.County, r.Field("County code").GetString());
+            Assert.Equal(hospital.Name, r.Field("Hospital").GetString());
+            Assert.StartsWith("3303", hospital.County, StringComparison.Ordinal);
+        });
+        foreach (var product in snapshot.Products)
+        {
+            var lines = report
+                .Consignees.Where(l =>
+                    l.County.StartsWith("3303", StringComparison.Ordinal)
+                    && l.Product == product.Code
+                    && l.Kind == Planner.Solver.Breakdown.ConsigneeKind.Hospitals
+                )
+                .ToList();
+            var mine = rows.Where(r => r.Field("Product").GetString() == product.NameEn).ToList();
+            Assert.Equal(lines.Sum(l => l.Quantity), mine.Sum(r => Whole(r.Field("Total"))));
+            Assert.Equal(
+                lines.Where(l => l.Segment == "staff").Sum(l => l.Quantity),
+                mine.Sum(r => Whole(r.Field("Medical staff on duty")))
+            );
+        }
+        var coveralls = report.Consignees.Where(l => l.Product == "COVERALL").ToList();
+        Assert.Contains(coveralls, l => l.Kind == Planner.Solver.Breakdown.ConsigneeKind.Hospitals);
+        Assert.DoesNotContain(coveralls, l =>
+            l.Kind == Planner.Solver.Breakdown.ConsigneeKind.Villages
+            && Api.Planning.ConsigneeRoutes.IsHospital(l.Segment)
+        );
     }
 
     [Fact]
