@@ -32,7 +32,6 @@ public static class ProblemBuilder
         var (opening, arrivals, carried) = EarlierPlans.CarryOver(inputs, production.ReleasedSinceStock, depots, lanes);
         var (supplies, floors) = Supplies(inputs, province.Code, opening, production.Planned);
         var drivers = DemandDrivers.Build(inputs, counties);
-        var countyDemands = CountyDemands(inputs, counties, drivers);
         var hubei = HubeiDemands(inputs);
         var problem = new AllocationProblem
         {
@@ -42,7 +41,7 @@ public static class ProblemBuilder
             Destinations = counties.Concat(sites).Select(r => r.Code).ToList(),
             Supplies = supplies,
             Arrivals = arrivals,
-            Demands = [.. countyDemands, .. hubei],
+            Demands = [.. CountyDemands(inputs, counties, drivers), .. hubei],
             Lanes = lanes,
             ReserveFloors = floors,
             PackSizes = inputs.Products.ToDictionary(p => p.Code, p => (double)Math.Max(1, p.PackSize)),

@@ -60,20 +60,18 @@ internal sealed class ShortfallExplainer
     {
         var saturated = SaturatedLanes().ToLookup(s => s.Lane.To);
         var deliveredBy = _lanes.Where(l => l.Kind == LaneKind.Delivery).ToLookup(l => l.To, l => l.From);
-        var floorDays = _below
+        var firstFloorDay = _below
             .Where(b => StockAt(b.Floor.Depot, b.Day) <= b.Floor.Floor + Eps)
             .Select(b => b.Day)
-            .ToList();
-        var firstFloorDay = floorDays.Count > 0 ? floorDays.Min() : int.MaxValue;
+            .DefaultIfEmpty(int.MaxValue)
+            .Min();
         var topTier = _allocations.Select(a => a.Tier).DefaultIfEmpty(1).Min();
         var higherServedFrom = _allocations
             .Where(a => a.Served > Eps)
             .GroupBy(a => a.Tier)
             .ToDictionary(g => g.Key, g => g.Min(a => a.Day));
         var floors = _problem.ReserveFloors.Where(f => f.Product == _product).Sum(f => f.Floor);
-        var unused = Enumerable
-            .Range(0, _problem.Days)
-            .ToDictionary(d => d, d => _problem.Depots.Sum(n => StockAt(n, d)) - floors);
+        var unused = Unused(floors);
 
         // The reserve floor holds back units from the first tier below tier 1 that runs short; tiers under that one
         // are short because it comes first.
@@ -82,22 +80,10 @@ internal sealed class ShortfallExplainer
             .Select(a => a.Tier)
             .DefaultIfEmpty(int.MaxValue)
             .Min();
-        // The floor can be blamed for at most what it holds: the first short tier's rows take the reason day by day
-        // until their shortfall reaches the floors' total; the rest are short for the reasons below it.
-        var blamed = new HashSet<Allocation>(ReferenceEqualityComparer.Instance);
-        var budget = floors;
-        foreach (
-            var a in _allocations
-                .Where(a => a.Tier == firstShortTier && Short(a) && firstFloorDay <= a.Day)
-                .OrderBy(a => a.Day)
-                .ThenByDescending(a => a.Shortfall)
-        )
-        {
-            if (budget < HalfUnit)
-                break;
-            blamed.Add(a);
-            budget -= a.Shortfall;
-        }
+        var blamed = BlamedOnTheFloor(
+            _allocations.Where(a => a.Tier == firstShortTier && Short(a) && firstFloorDay <= a.Day),
+            floors
+        );
         return _allocations.Select(a => Short(a) ? a with { Reason = Reason(a) } : a).ToList();
 
         ShortfallReason Reason(Allocation a)
@@ -129,6 +115,27 @@ internal sealed class ShortfallExplainer
                 .Append(a.Destination)
                 .SelectMany(n => saturated[n])
                 .Any(s => s.Day + s.Lane.LeadDays <= a.Day);
+    }
+
+    /// <summary>Per day, the stock the depots hold above the reserve floors.</summary>
+    private Dictionary<int, double> Unused(double floors) =>
+        Enumerable.Range(0, _problem.Days).ToDictionary(d => d, d => _problem.Depots.Sum(n => StockAt(n, d)) - floors);
+
+    /// <summary>The floor can be blamed for at most what it holds: the first short tier's rows take the reason day by
+    /// day, the largest shortfall first, until their shortfall reaches the floors' total; the rest are short for the
+    /// reasons below it.</summary>
+    private static HashSet<Allocation> BlamedOnTheFloor(IEnumerable<Allocation> candidates, double floors)
+    {
+        var blamed = new HashSet<Allocation>(ReferenceEqualityComparer.Instance);
+        var budget = floors;
+        foreach (var a in candidates.OrderBy(a => a.Day).ThenByDescending(a => a.Shortfall))
+        {
+            if (budget < HalfUnit)
+                break;
+            blamed.Add(a);
+            budget -= a.Shortfall;
+        }
+        return blamed;
     }
 
     /// <summary>
