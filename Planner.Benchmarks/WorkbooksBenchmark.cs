@@ -113,7 +113,8 @@ public static class WorkbooksBenchmark
                     info,
                     snapshot,
                     report,
-                    outcome.Result
+                    outcome.Result,
+                    new WorkbookOptions().VillageDays
                 );
             var cities = watch.Elapsed.TotalSeconds - province;
             bytes = dir.GetFiles().Sum(f => f.Length);

@@ -27,7 +27,8 @@ public static class CityWorkbook
         PlanRunInfo run,
         PlanSnapshot snapshot,
         PlanReport report,
-        AllocationResult result
+        AllocationResult result,
+        int villageDays
     )
     {
         var city = snapshot.Regions.Single(r => r.Code == cityCode && r.Level == "city");
@@ -37,14 +38,11 @@ public static class CityWorkbook
             .ToHashSet(StringComparer.Ordinal);
         var products = Products(snapshot, report, cityCode);
         var shortfalls = report.Shortfalls.Where(s => counties.Contains(s.Destination)).ToList();
-        // The city's depot is the node with the city's code; its consignments are the lanes into and out of it or its
-        // counties.
-        var inbound = result.Shipments.Where(s => s.To == cityCode || (counties.Contains(s.To) && s.From != cityCode));
-        var outbound = result.Shipments.Where(s => s.From == cityCode);
 
         var name = Texts.Chinese ? city.Name : city.NameEn ?? city.Code;
         using var workbook = ProvinceWorkbook.NewWorkbook(run, name);
-        DispatchSheets.Write(workbook, cityCode, run, snapshot, result.Shipments);
+        var lists = new LongLists();
+        DispatchSheets.Write(workbook, cityCode, run, snapshot, result.Shipments, lists);
         ProvinceWorkbook.Summary(
             workbook.Worksheets.Add(T("Sheet.Summary")),
             run,
@@ -62,12 +60,11 @@ public static class CityWorkbook
             [cityCode],
             withSites: false
         );
-        ProvinceWorkbook.Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode);
-        ProvinceWorkbook.Villages(workbook.Worksheets.Add(T("Sheet.Villages")), run, snapshot, report, cityCode);
-        DailyUnitsSheets.Write(workbook, cityCode, run, snapshot, report, result);
+        ProvinceWorkbook.Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode, lists);
+        ProvinceWorkbook.Villages(workbook.Worksheets.Add(T("Sheet.Villages")), run, snapshot, report, cityCode, lists);
+        DailyUnitsSheets.Write(workbook, cityCode, run, snapshot, report, result, villageDays, lists);
         ConsigneeSheets.Add(workbook, run, snapshot, report, cityCode);
-        ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Inbound")), "Inbound", run, snapshot, inbound);
-        ProvinceWorkbook.Shipments(workbook.Worksheets.Add(T("Sheet.Outbound")), "Outbound", run, snapshot, outbound);
+        Consignments(workbook, run, snapshot, result, cityCode, counties, lists);
         ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, shortfalls);
         ForecastSheet.Write(
             workbook.Worksheets.Add(T("Sheet.Forecast")),
@@ -76,6 +73,26 @@ public static class CityWorkbook
             new HashSet<string>(StringComparer.Ordinal) { cityCode }
         );
         workbook.SaveAs(path);
+        lists.Fill(path);
+    }
+
+    /// <summary>The city's consignments, <c>Inbound</c> and <c>Outbound</c>: its depot is the node with the city's
+    /// code, its consignments the lanes into and out of it or its counties.</summary>
+    private static void Consignments(
+        XLWorkbook workbook,
+        PlanRunInfo run,
+        PlanSnapshot snapshot,
+        AllocationResult result,
+        string cityCode,
+        HashSet<string> counties,
+        LongLists lists
+    )
+    {
+        var inbound = result.Shipments.Where(s => s.To == cityCode || (counties.Contains(s.To) && s.From != cityCode));
+        var outbound = result.Shipments.Where(s => s.From == cityCode);
+        var sheets = workbook.Worksheets;
+        ProvinceWorkbook.Shipments(sheets.Add(T("Sheet.Inbound")), "Inbound", run, snapshot, inbound, lists);
+        ProvinceWorkbook.Shipments(sheets.Add(T("Sheet.Outbound")), "Outbound", run, snapshot, outbound, lists);
     }
 
     /// <summary>The city's totals per product and tier, and the worst-served county's fill rate in each tier.</summary>

@@ -29,17 +29,34 @@ public static class DispatchSheets
         string depot,
         PlanRunInfo run,
         PlanSnapshot snapshot,
-        IEnumerable<Shipment> shipments
+        IEnumerable<Shipment> shipments,
+        LongLists lists
     )
     {
         var packs = snapshot.Products.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal);
         var notes = DispatchNotes.Of(depot, run.PlanStart, shipments, packs);
         var places = new Places(snapshot, depot);
         var today = workbook.Worksheets.Add(D("Sheet.Today"));
-        List(today, "TodayDispatch", D("Today.Title", places.Depot), run, places, [.. notes.Where(n => n.Day == 0)]);
+        List(
+            today,
+            "TodayDispatch",
+            D("Today.Title", places.Depot),
+            run,
+            places,
+            [.. notes.Where(n => n.Day == 0)],
+            lists
+        );
         Notes(workbook.Worksheets.Add(D("Sheet.Notes")), run, places, notes);
         var later = workbook.Worksheets.Add(D("Sheet.Later"));
-        List(later, "LaterDispatch", D("Later.Title", places.Depot), run, places, [.. notes.Where(n => n.Day > 0)]);
+        List(
+            later,
+            "LaterDispatch",
+            D("Later.Title", places.Depot),
+            run,
+            places,
+            [.. notes.Where(n => n.Day > 0)],
+            lists
+        );
         today.SetTabActive();
     }
 
@@ -84,7 +101,8 @@ public static class DispatchSheets
         string title,
         PlanRunInfo run,
         Places places,
-        IReadOnlyList<DispatchNote> notes
+        IReadOnlyList<DispatchNote> notes,
+        LongLists lists
     )
     {
         ws.Cell(1, 1).SetValue(title).Style.Font.SetBold().Font.FontSize = 14;
@@ -92,28 +110,35 @@ public static class DispatchSheets
         ws.Cell(2, 8).SetValue(D("Today.Plan")).Style.Font.Bold = true;
         Text(ws.Cell(2, 9), run.RunId);
         Header(ws, 4, ListTitles());
-        var row = 4;
-        foreach (var note in notes)
-        {
-            foreach (var line in note.Lines)
-            {
-                row++;
-                Text(ws.Cell(row, 1), note.Number);
-                Date(ws.Cell(row, 2), run, note.Day);
-                Text(ws.Cell(row, 3), note.To);
-                ws.Cell(row, 4).SetValue(places.Region(note.To));
-                Text(ws.Cell(row, 5), line.Product);
-                ws.Cell(row, 6).SetValue(ProductName(places.Products[line.Product]));
-                ws.Cell(row, 7).SetValue(Unit(places.Products[line.Product]));
-                ws.Cell(row, 8).SetValue(line.Quantity);
-                ws.Cell(row, 9).SetValue(line.PackSize);
-                ws.Cell(row, 10).SetValue(line.Cartons);
-                ws.Cell(row, 11).SetValue(line.Loose);
-                Date(ws.Cell(row, 12), run, line.ArrivalDay);
-            }
-        }
-        ws.Range(5, 8, Math.Max(row, 5), 11).Style.NumberFormat.Format = Count;
-        Sheet.List(ws, table, 4, row, ListColumns);
+        DateTime Date(int day) => run.PlanStart.AddDays(day).ToDateTime(TimeOnly.MinValue);
+        var rows = notes
+            .SelectMany(note =>
+                note.Lines.Select(line =>
+                    new object[]
+                    {
+                        note.Number,
+                        Date(note.Day),
+                        note.To,
+                        places.Region(note.To),
+                        line.Product,
+                        ProductName(places.Products[line.Product]),
+                        Unit(places.Products[line.Product]),
+                        line.Quantity,
+                        line.PackSize,
+                        line.Cartons,
+                        line.Loose,
+                        Date(line.ArrivalDay),
+                    }
+                )
+            )
+            .ToList();
+        lists.Start(ws, rows, top: 5);
+        foreach (var c in new[] { 1, 3, 5 })
+            ws.Cell(5, c).DataType = XLDataType.Text;
+        ws.Cell(5, 2).Style.DateFormat.Format = DateFormat;
+        ws.Cell(5, 12).Style.DateFormat.Format = DateFormat;
+        ws.Range(5, 8, 5, 11).Style.NumberFormat.Format = Count;
+        Sheet.List(ws, table, 4, 5, ListColumns);
         Widths(ws, 22, 12, 13, 16, 11, 18, 7, 12, 10, 10, 10, 13);
         Finish(ws, run, headerRows: 4);
     }
@@ -168,24 +193,25 @@ public static class DispatchSheets
     }
 
     /// <summary>One note from <paramref name="top"/>: heading, from/to, lines with their total, the remarks and the
-    /// three signature lines. Returns its last row.</summary>
+    /// three signature lines. Returns its last row. Texts run on into the empty cells beside them rather than into
+    /// merged cells: ClosedXML checks every merge against all the others, and 3,000 merges took seconds a
+    /// workbook.</summary>
     private static int Note(IXLWorksheet ws, int top, PlanRunInfo run, Places places, DispatchNote note)
     {
-        var title = Merged(ws, top, 1, NoteColumns, D("Note.Title"));
-        title.Style.Font.SetBold().Font.FontSize = 16;
-        title.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        ws.Cell(top, 1).SetValue(D("Note.Title")).Style.Font.SetBold().Font.FontSize = 16;
+        ws.Range(top, 1, top, NoteColumns).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.CenterContinuous;
         ws.Row(top).Height = 30;
         var arrivals = note.Lines.Select(l => Day(run.PlanStart.AddDays(l.ArrivalDay))).Distinct().ToList();
         Pair(top + 1, D("Note.Number", note.Number), D("Note.Date", Day(run.PlanStart.AddDays(note.Day))));
         Pair(top + 2, D("Note.From", places.Depot, places.DepotCode), D("Note.To", places.Region(note.To), note.To));
-        Merged(ws, top + 3, 1, NoteColumns, D("Note.Arrival", string.Join(" ~ ", arrivals)));
+        ws.Cell(top + 3, 1).SetValue(D("Note.Arrival", string.Join(" ~ ", arrivals)));
         // The plan on a line of its own: beside the arrival it ran into it in print.
-        Merged(ws, top + 4, 1, NoteColumns, D("Note.Plan", run.RunId, Day(run.PlanStart)));
+        ws.Cell(top + 4, 1).SetValue(D("Note.Plan", run.RunId, Day(run.PlanStart)));
         var row = NoteLines(ws, top + 5, run, places, note);
         row += 2;
         Merged(ws, row, 1, NoteColumns, D("Note.Remark")).Style.Alignment.WrapText = true;
         ws.Row(row).Height = 30;
-        Merged(ws, ++row, 1, NoteColumns, D("Note.Copies"));
+        ws.Cell(++row, 1).SetValue(D("Note.Copies"));
         foreach (var signer in Signers)
         {
             row += 2;
@@ -195,8 +221,8 @@ public static class DispatchSheets
 
         void Pair(int r, string left, string right)
         {
-            Merged(ws, r, 1, 4, left);
-            Merged(ws, r, 5, NoteColumns, right);
+            ws.Cell(r, 1).SetValue(left);
+            ws.Cell(r, 5).SetValue(right);
         }
     }
 
@@ -235,7 +261,6 @@ public static class DispatchSheets
         }
         row++;
         ws.Cell(row, 1).SetValue(D("Note.Total"));
-        ws.Range(row, 1, row, 5).Merge();
         ws.Cell(row, 6).SetValue(note.Cartons);
         ws.Cell(row, 7).SetValue(note.Loose);
         ws.Cell(row, 8).SetValue(note.Quantity);
@@ -243,19 +268,20 @@ public static class DispatchSheets
         ws.Range(header + 1, 5, row, 8).Style.NumberFormat.Format = Count;
         // Centred, so the line's number never reads as part of the product code beside it ("1 COVERALL").
         ws.Range(header, 1, row - 1, 1).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
-        var table = ws.Range(header, 1, row, NoteColumns).Style.Border;
-        table.OutsideBorder = XLBorderStyleValues.Thin;
-        table.InsideBorder = XLBorderStyleValues.Thin;
+        ws.Range(header, 1, row - 1, NoteColumns).Style.Border.InsideBorder = XLBorderStyleValues.Thin;
+        ws.Range(header, 1, row, NoteColumns).Style.Border.OutsideBorder = XLBorderStyleValues.Thin;
+        // The total's label runs on over the first five columns (no lines between them), the sums ruled apart.
+        ws.Range(row, 5, row, NoteColumns).Style.Border.InsideBorder = XLBorderStyleValues.Thin;
         return row;
     }
 
     /// <summary>A signature line: who signs, a line to sign on, the date and a line for it.</summary>
     private static void Signature(IXLWorksheet ws, int row, string who)
     {
-        Merged(ws, row, 1, 3, who).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
-        ws.Range(row, 4, row, 6).Merge().Style.Border.BottomBorder = XLBorderStyleValues.Thin;
+        ws.Cell(row, 3).SetValue(who).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+        ws.Range(row, 4, row, 6).Style.Border.BottomBorder = XLBorderStyleValues.Thin;
         ws.Cell(row, 7).SetValue(D("Note.SignDate")).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
-        ws.Range(row, 8, row, 9).Merge().Style.Border.BottomBorder = XLBorderStyleValues.Thin;
+        ws.Range(row, 8, row, 9).Style.Border.BottomBorder = XLBorderStyleValues.Thin;
         ws.Row(row).Height = 28;
         ws.Range(row, 1, row, NoteColumns).Style.Alignment.Vertical = XLAlignmentVerticalValues.Bottom;
     }

@@ -92,7 +92,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options, CountyShape
                     if (w.City is null)
                         ProvinceWorkbook.Write(path, info, snapshot, report, result, care, Map(result));
                     else
-                        CityWorkbook.Write(path, w.City, info, snapshot, report, result);
+                        CityWorkbook.Write(path, w.City, info, snapshot, report, result, options.Value.VillageDays);
                 }
                 files[i] = Published(w.Kind, path, w.Language);
                 var n = Interlocked.Increment(ref written);

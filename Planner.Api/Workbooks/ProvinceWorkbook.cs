@@ -28,7 +28,8 @@ public static class ProvinceWorkbook
     )
     {
         using var workbook = NewWorkbook(run, T("Level.Province"));
-        DispatchSheets.Write(workbook, DispatchSheets.ProvinceDepot(snapshot), run, snapshot, result.Shipments);
+        var lists = new LongLists();
+        DispatchSheets.Write(workbook, DispatchSheets.ProvinceDepot(snapshot), run, snapshot, result.Shipments, lists);
         var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
         Summary(summary, run, snapshot, report, T("Title.Province"), report.Products);
         OverdueReceiptsSection.Write(summary, snapshot);
@@ -42,8 +43,8 @@ public static class ProvinceWorkbook
             snapshot.Regions.Where(r => r.Level == "city").Select(r => r.Code).ToList(),
             withSites: true
         );
-        Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode: null);
-        Shipments(workbook.Worksheets.Add(T("Sheet.Shipments")), "Shipments", run, snapshot, result.Shipments);
+        Towns(workbook.Worksheets.Add(T("Sheet.Towns")), run, snapshot, report, cityCode: null, lists);
+        Shipments(workbook.Worksheets.Add(T("Sheet.Shipments")), "Shipments", run, snapshot, result.Shipments, lists);
         Daily(workbook.Worksheets.Add(T("Sheet.Daily")), run, snapshot, result);
         CareSheets.Hubei(workbook.Worksheets.Add(T("Sheet.Hubei")), run, snapshot, report, care);
         CareSheets.Teams(workbook.Worksheets.Add(T("Sheet.Teams")), run, snapshot, care);
@@ -57,6 +58,7 @@ public static class ProvinceWorkbook
             snapshot.Forecast.Drivers.Select(d => d.Region).ToHashSet(StringComparer.Ordinal)
         );
         workbook.SaveAs(path);
+        lists.Fill(path);
         if (map is not null)
             SheetPicture.Add(path, summary.Name, map.Png, place.Width, place.Height, place.Row, map.Title);
     }
@@ -388,7 +390,8 @@ public static class ProvinceWorkbook
         string table,
         PlanRunInfo run,
         PlanSnapshot snapshot,
-        IEnumerable<Shipment> shipments
+        IEnumerable<Shipment> shipments,
+        LongLists lists
     )
     {
         var names = snapshot.Regions.ToDictionary(r => r.Code, r => r.Name, StringComparer.Ordinal);
@@ -409,39 +412,52 @@ public static class ProvinceWorkbook
                 T("Ship.Quantity"),
             ]
         );
-        var row = 1;
-        foreach (
-            var s in shipments
-                .OrderBy(s => s.Day)
-                .ThenBy(s => s.From, StringComparer.Ordinal)
-                .ThenBy(s => s.To, StringComparer.Ordinal)
-                .ThenBy(s => s.Product, StringComparer.Ordinal)
-        )
-        {
-            row++;
-            var lane = lanes.GetValueOrDefault((s.From, s.To));
-            Text(ws.Cell(row, 1), s.From);
-            ws.Cell(row, 2).SetValue(names[s.From]);
-            Text(ws.Cell(row, 3), s.To);
-            ws.Cell(row, 4).SetValue(names[s.To]);
-            ws.Cell(row, 5).SetValue(lane is null ? "" : LaneName(lane.Kind));
-            ws.Cell(row, 6).SetValue(s.ArrivalDay - s.Day);
-            Text(ws.Cell(row, 7), s.Product);
-            ws.Cell(row, 8).SetValue(run.PlanStart.AddDays(s.Day).ToDateTime(TimeOnly.MinValue));
-            ws.Cell(row, 9).SetValue(run.PlanStart.AddDays(s.ArrivalDay).ToDateTime(TimeOnly.MinValue));
-            ws.Cell(row, 10).SetValue(Math.Round(s.Quantity, 3));
-        }
+        var rows = ShipmentRows(run, names, lanes, shipments);
+        lists.Start(ws, rows);
+        foreach (var c in new[] { 1, 3, 7 })
+            ws.Cell(2, c).DataType = XLDataType.Text;
         // Lead days as a whole number centred in its column: in General format the number sat flush right against
         // the product code beside it, and a printed page read "0 COVERALL".
-        var leadDays = ws.Range(2, 6, Math.Max(row, 2), 6).Style;
+        var leadDays = ws.Cell(2, 6).Style;
         leadDays.NumberFormat.Format = Days;
         leadDays.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
-        ws.Range(2, 8, Math.Max(row, 2), 9).Style.DateFormat.Format = DateFormat;
-        ws.Range(2, 10, Math.Max(row, 2), 10).Style.NumberFormat.Format = Count;
-        List(ws, table, 1, row, 10);
+        ws.Range(2, 8, 2, 9).Style.DateFormat.Format = DateFormat;
+        ws.Cell(2, 10).Style.NumberFormat.Format = Count;
+        List(ws, table, 1, 2, 10);
         Widths(ws, 10, 16, 12, 16, 12, 8, 11, 12, 12, 15);
         Finish(ws, run);
     }
+
+    /// <summary>A sheet's consignments in day, origin, destination and product order.</summary>
+    private static List<object[]> ShipmentRows(
+        PlanRunInfo run,
+        Dictionary<string, string> names,
+        Dictionary<(string From, string To), Lane> lanes,
+        IEnumerable<Shipment> shipments
+    ) =>
+        shipments
+            .OrderBy(s => s.Day)
+            .ThenBy(s => s.From, StringComparer.Ordinal)
+            .ThenBy(s => s.To, StringComparer.Ordinal)
+            .ThenBy(s => s.Product, StringComparer.Ordinal)
+            .Select(s =>
+            {
+                var lane = lanes.GetValueOrDefault((s.From, s.To));
+                return new object[]
+                {
+                    s.From,
+                    names[s.From],
+                    s.To,
+                    names[s.To],
+                    lane is null ? "" : LaneName(lane.Kind),
+                    s.ArrivalDay - s.Day,
+                    s.Product,
+                    run.PlanStart.AddDays(s.Day).ToDateTime(TimeOnly.MinValue),
+                    run.PlanStart.AddDays(s.ArrivalDay).ToDateTime(TimeOnly.MinValue),
+                    Math.Round(s.Quantity, 3),
+                };
+            })
+            .ToList();
 
     private static string LaneName(LaneKind kind) =>
         kind switch
@@ -498,18 +514,18 @@ public static class ProvinceWorkbook
         PlanRunInfo run,
         PlanSnapshot snapshot,
         PlanReport report,
-        string? cityCode
-    ) => Units(ws, run, snapshot, report, "town", cityCode, "Towns");
+        string? cityCode,
+        LongLists lists
+    ) => Units(ws, run, snapshot, report, "town", cityCode, "Towns", lists);
 
-    /// <summary>Whole units per village over the horizon (a city's workbook only: about 25,600 in the
-    /// province).</summary>
     internal static void Villages(
         IXLWorksheet ws,
         PlanRunInfo run,
         PlanSnapshot snapshot,
         PlanReport report,
-        string cityCode
-    ) => Units(ws, run, snapshot, report, "village", cityCode, "Villages");
+        string cityCode,
+        LongLists lists
+    ) => Units(ws, run, snapshot, report, "village", cityCode, "Villages", lists);
 
     private static void Units(
         IXLWorksheet ws,
@@ -518,7 +534,8 @@ public static class ProvinceWorkbook
         PlanReport report,
         string level,
         string? cityCode,
-        string table
+        string table,
+        LongLists lists
     )
     {
         var byCode = snapshot.Regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
@@ -537,27 +554,25 @@ public static class ProvinceWorkbook
                 ]
                 : [T("CityCode"), T("City"), T("CountyCode"), T("County"), T("TownCode"), T("Town")];
         Header(ws, 1, [.. identity, .. snapshot.Products.Select(ProductColumn)]);
-        var row = 1;
+        var rows = new List<object[]>();
         foreach (var region in snapshot.Regions.Where(r => r.Level == level))
         {
             // [county, city] for a town; [town, county, city] for a village
             var chain = Ancestors(byCode, region).ToList();
-            var city = chain[^1];
-            if (cityCode is not null && city.Code != cityCode)
+            if (cityCode is not null && chain[^1].Code != cityCode)
                 continue;
-            row++;
-            var c = Places(ws, row, level, chain);
-            Text(ws.Cell(row, c++), region.Code);
-            ws.Cell(row, c++).SetValue(region.Name);
-            foreach (var product in products)
-            {
-                ws.Cell(row, c++).SetValue(report.Breakdown[product].GetValueOrDefault(region.Code));
-            }
+            rows.Add([
+                .. Places(level, chain),
+                region.Code,
+                region.Name,
+                .. products.Select(p => (object)report.Breakdown[p].GetValueOrDefault(region.Code)),
+            ]);
         }
-        // One style for the whole block: a style per cell made the villages sheet several times slower to write.
-        ws.Range(2, identity.Length + 1, Math.Max(row, 2), identity.Length + products.Count).Style.NumberFormat.Format =
-            Count;
-        List(ws, table, 1, row, identity.Length + products.Count);
+        lists.Start(ws, rows);
+        foreach (var c in level == "village" ? new[] { 1, 2, 4, 6 } : [1, 3, 5])
+            ws.Cell(2, c).DataType = XLDataType.Text;
+        ws.Range(2, identity.Length + 1, 2, identity.Length + products.Count).Style.NumberFormat.Format = Count;
+        List(ws, table, 1, 2, identity.Length + products.Count);
         Widths(
             ws,
             [
@@ -570,30 +585,17 @@ public static class ProvinceWorkbook
         Finish(ws, run);
     }
 
-    /// <summary>The places a town or village lies in, from column 1: the city's code, then the county's and (for a
-    /// village) the town's code and name, with the city's name for a town. Returns the next column.</summary>
-    private static int Places(IXLWorksheet ws, int row, string level, List<Planning.RegionInfo> chain)
+    /// <summary>The places a town or village lies in: the city's code, then the county's and (for a village) the
+    /// town's code and name, with the city's name for a town.</summary>
+    private static object[] Places(string level, List<Planning.RegionInfo> chain)
     {
         var city = chain[^1];
-        var c = 1;
         if (level == "village")
         {
             var (town, county) = (chain[0], chain[1]);
-            Text(ws.Cell(row, c++), city.Code);
-            Text(ws.Cell(row, c++), county.Code);
-            ws.Cell(row, c++).SetValue(county.Name);
-            Text(ws.Cell(row, c++), town.Code);
-            ws.Cell(row, c++).SetValue(town.Name);
+            return [city.Code, county.Code, county.Name, town.Code, town.Name];
         }
-        else
-        {
-            var county = chain[0];
-            Text(ws.Cell(row, c++), city.Code);
-            ws.Cell(row, c++).SetValue(city.Name);
-            Text(ws.Cell(row, c++), county.Code);
-            ws.Cell(row, c++).SetValue(county.Name);
-        }
-        return c;
+        return [city.Code, city.Name, chain[0].Code, chain[0].Name];
     }
 
     /// <summary>The regions above <paramref name="region"/>, nearest first, up to its city.</summary>

@@ -173,7 +173,7 @@ public class DispatchSheetsTests(PublishedPlan plan) : IClassFixture<PublishedPl
 
     /// <summary>The row after the last signature line of the note that starts at <paramref name="top"/>.</summary>
     private static int NoteEnd(IXLWorksheet ws, int top, string receiver) =>
-        ws.Column(1).CellsUsed().First(c => c.Address.RowNumber > top && c.GetString() == receiver).Address.RowNumber
+        ws.Column(3).CellsUsed().First(c => c.Address.RowNumber > top && c.GetString() == receiver).Address.RowNumber
         + 1;
 
     [Fact]
@@ -212,23 +212,31 @@ public class DispatchSheetsTests(PublishedPlan plan) : IClassFixture<PublishedPl
         var towns = Table(workbook, "Towns by day", "TownsByDay");
         var villages = Table(workbook, "Villages by day", "VillagesByDay");
         var horizonVillages = Table(workbook, "Villages", "Villages");
+        var horizonTowns = Table(workbook, "Towns", "Towns");
         Assert.NotEmpty(villages);
         var start = Outcome.Summary.Run.PlanStart;
+        var horizon = Outcome.Summary.Run.HorizonDays;
+        // Villages one by one for the first days (3 by default), then one line each for the rest of the horizon.
+        var spans = villages.Select(r => (Day(r["Date"]), Day(r["Through"]))).Distinct().Order().ToList();
+        List<(DateOnly, DateOnly)> expected =
+        [
+            .. Enumerable.Range(0, 3).Select(d => (start.AddDays(d), start.AddDays(d))),
+            (start.AddDays(3), start.AddDays(horizon - 1)),
+        ];
+        Assert.Equal(expected, spans);
+        Assert.All(towns, r => Assert.Equal(Day(r["Date"]), Day(r["Through"])));
         foreach (var product in products)
         {
-            // Each county's day: what the plan serves it that day.
-            var countyDays = Outcome
-                .Result.Allocations.Where(a => a.Product == product)
-                .GroupBy(a => (a.Destination, start.AddDays(a.Day)))
-                .ToDictionary(g => g.Key, g => (long)Math.Round(g.Sum(a => a.Served)));
-            var townsOfCounty = towns.GroupBy(r => (r["County code"].GetString(), Day(r["Date"])));
-            Assert.All(townsOfCounty, g => Assert.Equal(countyDays[g.Key], g.Sum(r => Whole(r[product]))));
-            var townDays = towns.ToDictionary(
-                r => (r["Town code"].GetString(), Day(r["Date"])),
-                r => Whole(r[product])
-            );
-            Assert.All(villages.GroupBy(r => (r["Town code"].GetString(), Day(r["Date"]))), g =>
-                Assert.Equal(townDays[g.Key], g.Sum(r => Whole(r[product])))
+            AssertTownsFollowTheirCountysDays(product, towns, horizonTowns);
+            // A village line adds up with its town's days from its date through its last.
+            var townDays = towns.ToLookup(r => r["Town code"].GetString());
+            Assert.All(villages.GroupBy(r => (r["Town code"].GetString(), Day(r["Date"]), Day(r["Through"]))), g =>
+                Assert.Equal(
+                    townDays[g.Key.Item1]
+                        .Where(t => Day(t["Date"]) >= g.Key.Item2 && Day(t["Date"]) <= g.Key.Item3)
+                        .Sum(t => Whole(t[product])),
+                    g.Sum(r => Whole(r[product]))
+                )
             );
             var overDays = villages
                 .GroupBy(r => r["Village code"].GetString())
@@ -237,7 +245,37 @@ public class DispatchSheetsTests(PublishedPlan plan) : IClassFixture<PublishedPl
                 Assert.Equal(Whole(v[product]), overDays.GetValueOrDefault(v["Village code"].GetString()))
             );
         }
-        Assert.Equal(XLDataType.Text, villages[0]["Village code"].DataType);
+        Assert.Equal(XLDataType.Text, villages[^1]["Village code"].DataType);
+        Assert.Equal(XLDataType.Text, horizonVillages[^1]["Village code"].DataType);
+    }
+
+    /// <summary>What goes down to a county's towns over the horizon (the Towns sheet; hospitals and enterprises take
+    /// the rest) is spread over the days as the plan serves the county: each day within a unit of its share.</summary>
+    private void AssertTownsFollowTheirCountysDays(
+        string product,
+        List<Dictionary<string, IXLCell>> towns,
+        List<Dictionary<string, IXLCell>> horizonTowns
+    )
+    {
+        var (start, horizon) = (Outcome.Summary.Run.PlanStart, Outcome.Summary.Run.HorizonDays);
+        var served = Outcome
+            .Result.Allocations.Where(a => a.Product == product && a.Day >= 0 && a.Day < horizon)
+            .GroupBy(a => (a.Destination, start.AddDays(a.Day)))
+            .ToDictionary(g => g.Key, g => g.Sum(a => a.Served));
+        var townsHorizon = horizonTowns
+            .GroupBy(r => r["County code"].GetString())
+            .ToDictionary(g => g.Key, g => g.Sum(r => Whole(r[product])));
+        var townsOfCounty = towns.GroupBy(r => (r["County code"].GetString(), Day(r["Date"]))).ToList();
+        Assert.NotEmpty(townsOfCounty);
+        Assert.All(townsOfCounty, g =>
+        {
+            var county = served.Where(s => s.Key.Destination == g.Key.Item1).Sum(s => s.Value);
+            var share = townsHorizon[g.Key.Item1] * served.GetValueOrDefault(g.Key) / county;
+            Assert.InRange(g.Sum(r => Whole(r[product])), share - 1, share + 1);
+        });
+        Assert.All(townsHorizon, c =>
+            Assert.Equal(c.Value, towns.Where(r => r["County code"].GetString() == c.Key).Sum(r => Whole(r[product])))
+        );
     }
 
     private static List<Dictionary<string, IXLCell>> Table(XLWorkbook workbook, string sheet, string table)
