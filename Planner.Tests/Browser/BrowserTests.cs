@@ -103,8 +103,8 @@ public class BrowserTests : HangfireTests
         driver.FindElement(By.CssSelector($"#second option[value='{scenarioRun}']")).Click();
         driver.FindElement(By.XPath("//button[text()='Compare']")).Click();
         browser.Until(d => d.FindElements(By.CssSelector("#compare-tiers tbody tr")).Count > 0, "the comparison");
-        Assert.Equal(5, driver.FindElements(By.CssSelector("#compare-tiers tbody tr")).Count);
-        Assert.Equal(10, driver.FindElements(By.CssSelector("svg[role=img] rect title")).Count);
+        Assert.Equal(6, driver.FindElements(By.CssSelector("#compare-tiers tbody tr")).Count);
+        Assert.Equal(12, driver.FindElements(By.CssSelector("svg[role=img] rect title")).Count);
         Assert.Contains("(surge)", driver.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
 
         AssertTheForecastIsDrawn(browser, baselineRun);

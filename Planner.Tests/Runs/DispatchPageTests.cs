@@ -50,7 +50,14 @@ public partial class DispatchPageTests : HangfireTests
         foreach (var other in new[] { "province", "city-330200" })
         {
             using var refused = await officer.GetAsync(new Uri($"/runs/{id}/dispatch/{other}", UriKind.Relative), Ct);
-            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            // Pages send a refused reader to the access-denied page, as every page does.
+            Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+            var to = refused.Headers.Location!;
+            Assert.StartsWith(
+                "/denied",
+                to.IsAbsoluteUri ? to.AbsolutePath : to.OriginalString,
+                StringComparison.Ordinal
+            );
         }
         using var unknown = await planner.GetAsync(new Uri($"/runs/{id}/dispatch/city-999999", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
