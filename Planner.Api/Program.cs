@@ -2,6 +2,7 @@ using Planner.Api.Access;
 using Planner.Api.Approvals;
 using Planner.Api.Cli;
 using Planner.Api.Errors;
+using Planner.Api.Gaps;
 using Planner.Api.Jobs;
 using Planner.Api.Localization;
 using Planner.Api.Maps;
@@ -54,6 +55,7 @@ static async Task<int> ServeAsync(string[] args)
     app.MapSourcesApi();
     app.MapRunsApi();
     app.MapPlansApi();
+    app.MapGapsApi();
     app.MapApprovalsApi();
     app.MapScenariosApi();
     app.MapUploadsApi();

@@ -79,6 +79,10 @@ public sealed record PlanReport(
     /// (one line per segment) its villages, whose share <see cref="Breakdown"/> takes down the five levels.</summary>
     public IReadOnlyList<ConsigneeLine> Consignees { get; init; } = [];
 
+    /// <summary>The gap list (<see cref="GapList"/>): each unmet need, and where and when supply would close
+    /// it.</summary>
+    public IReadOnlyList<Gap> Gaps { get; init; } = [];
+
     /// <param name="solved">The problem solved (with the care plan's demand); the snapshot's when null.</param>
     /// <param name="care">The care plan, whose census after transfers shares the care segments among
     /// hospitals.</param>
@@ -104,6 +108,7 @@ public sealed record PlanReport(
         )
         {
             Consignees = consignees,
+            Gaps = GapList.Of(solved ?? snapshot.Problem, result),
         };
     }
 

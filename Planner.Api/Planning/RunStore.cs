@@ -130,6 +130,7 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         string runId,
         PlanRunInfo info,
         AllocationResult result,
+        IReadOnlyList<Gap> gaps,
         CareOutcome care,
         IReadOnlyList<PublishedFile> files,
         RunTimings timings,
@@ -142,7 +143,7 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         await using var tx = await db.BeginTransactionAsync(ct);
         if (fence is not null)
             await fence.HoldAsync(db, tx, runId, clock.GetUtcNow());
-        await ResultsAsync(db, tx, runId, result, care, ct);
+        await ResultsAsync(db, tx, runId, result, gaps, care, ct);
         foreach (var file in files)
         {
             await db.ExecuteAsync(
@@ -190,17 +191,49 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         DbTransaction tx,
         string runId,
         AllocationResult result,
+        IReadOnlyList<Gap> gaps,
         CareOutcome care,
         CancellationToken ct
     )
     {
-        foreach (var (table, columns, rows) in AllocationTables(runId, result).Concat(CareTables(runId, care)))
+        foreach (var (table, columns, rows) in AllocationTables(runId, result, gaps).Concat(CareTables(runId, care)))
             await planner.BulkInsertAsync(db, tx, table, columns, rows, ct);
     }
 
-    /// <summary>The allocation plan's rows: what each destination was given, and the shipments.</summary>
-    private static ResultTable[] AllocationTables(string runId, AllocationResult result) =>
+    /// <summary>The allocation plan's rows: what each destination was given, the shipments and the gap
+    /// list.</summary>
+    private static ResultTable[] AllocationTables(string runId, AllocationResult result, IReadOnlyList<Gap> gaps) =>
         [
+            (
+                "plan_gaps",
+                [
+                    "run_id",
+                    "destination_code",
+                    "product_code",
+                    "day",
+                    "tier",
+                    "unmet",
+                    "reason",
+                    "closable",
+                    "depot_code",
+                    "supply_by",
+                ],
+                gaps.Select(g =>
+                    new object?[]
+                    {
+                        runId,
+                        g.Destination,
+                        g.Product,
+                        g.Day,
+                        g.Tier,
+                        g.Unmet,
+                        ShortfallReasons.Code(g.Reason),
+                        g.Closable,
+                        g.Depot,
+                        g.SupplyBy,
+                    }
+                )
+            ),
             (
                 "plan_allocations",
                 ["run_id", "destination_code", "product_code", "day", "tier", "demand", "served", "reason"],

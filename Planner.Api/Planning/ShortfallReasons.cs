@@ -18,4 +18,7 @@ public static class ShortfallReasons
             ShortfallReason.NoRoute => "no_route",
             _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
         };
+
+    /// <summary>The reason written as <paramref name="code"/>.</summary>
+    public static ShortfallReason Parse(string code) => Enum.GetValues<ShortfallReason>().Single(r => Code(r) == code);
 }

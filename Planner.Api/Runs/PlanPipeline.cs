@@ -163,13 +163,12 @@ public sealed class PlanPipeline(
         var result = await SolveAsync(run.Problem, run.Settings, exporter, progress, ct);
         var solveSeconds = watch.Elapsed.TotalSeconds;
         watch.Restart();
-        var snapshot = run.Snapshot;
-        var report = PlanReport.From(snapshot, result, run.Problem, run.Care);
+        var report = PlanReport.From(run.Snapshot, result, run.Problem, run.Care);
         var info = Info(run, result);
         var (summary, files) = await publisher.WriteAsync(
             work,
             info,
-            snapshot,
+            run.Snapshot,
             report,
             result,
             run.Care,
@@ -183,6 +182,7 @@ public sealed class PlanPipeline(
             run.Id,
             info,
             result,
+            report.Gaps,
             run.Care,
             files,
             new RunTimings(run.SnapshotSeconds, solveSeconds, watch.Elapsed.TotalSeconds),
@@ -206,7 +206,7 @@ public sealed class PlanPipeline(
             RequestId = fence?.RequestId,
             Warnings = run.Warnings,
             CityWorkbookPaths = mine.Skip(1).ToList(),
-            Published = (info, snapshot, report),
+            Published = (info, run.Snapshot, report),
         };
     }
 

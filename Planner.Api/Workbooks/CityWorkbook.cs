@@ -66,6 +66,7 @@ public static class CityWorkbook
         ConsigneeSheets.Add(workbook, run, snapshot, report, cityCode);
         Consignments(workbook, run, snapshot, result, cityCode, counties, lists);
         ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, shortfalls);
+        GapsSheet.Add(workbook, run, snapshot, report, cityCode, lists);
         ForecastSheet.Write(
             workbook.Worksheets.Add(T("Sheet.Forecast")),
             run,

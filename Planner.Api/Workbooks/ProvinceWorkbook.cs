@@ -50,6 +50,7 @@ public static class ProvinceWorkbook
         CareSheets.Teams(workbook.Worksheets.Add(T("Sheet.Teams")), run, snapshot, care);
         CareSheets.Transfers(workbook.Worksheets.Add(T("Sheet.Transfers")), run, snapshot, care);
         Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, report.Shortfalls);
+        GapsSheet.Add(workbook, run, snapshot, report, cityCode: null, lists);
         Inputs(workbook.Worksheets.Add(T("Sheet.Inputs")), run, snapshot);
         ForecastSheet.Write(
             workbook.Worksheets.Add(T("Sheet.Forecast")),

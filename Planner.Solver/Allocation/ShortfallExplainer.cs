@@ -122,8 +122,9 @@ internal sealed class ShortfallExplainer
         Enumerable.Range(0, _problem.Days).ToDictionary(d => d, d => _problem.Depots.Sum(n => StockAt(n, d)) - floors);
 
     /// <summary>The floor can be blamed for at most what it holds: the first short tier's rows take the reason day by
-    /// day, the largest shortfall first, until their shortfall reaches the floors' total; the rest are short for the
-    /// reasons below it.</summary>
+    /// day, the largest shortfall first, each only if its whole shortfall fits in what the floors hold beyond the
+    /// rows blamed before it; the rest are short for the reasons below it. (A row has one reason: one larger than
+    /// the floors is not the floor's doing alone, and releasing the floor would not recover it.)</summary>
     private static HashSet<Allocation> BlamedOnTheFloor(IEnumerable<Allocation> candidates, double floors)
     {
         var blamed = new HashSet<Allocation>(ReferenceEqualityComparer.Instance);
@@ -132,6 +133,8 @@ internal sealed class ShortfallExplainer
         {
             if (budget < HalfUnit)
                 break;
+            if (a.Shortfall > budget + Eps)
+                continue;
             blamed.Add(a);
             budget -= a.Shortfall;
         }

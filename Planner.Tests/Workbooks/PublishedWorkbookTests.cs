@@ -58,6 +58,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Teams",
         "Transfers",
         "Shortfalls",
+        "Gaps",
         "Inputs",
         "Forecast",
     ];
@@ -78,6 +79,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Inbound",
         "Outbound",
         "Shortfalls",
+        "Gaps",
         "Forecast",
     ];
 
@@ -88,6 +90,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Daily!Daily",
         "Dispatch by day!LaterDispatch",
         "Forecast!Forecast",
+        "Gaps!Gaps",
         "Hubei!HubeiSupplies",
         "Hubei!HubeiTeams",
         "Inputs!DemandBySegment",
