@@ -123,7 +123,9 @@ public static class DailyUnitsSheets
         lists.Start(ws, rows);
         foreach (var c in Enumerable.Range(3, identity.Length - 2).Where(c => c % 2 == 1))
             ws.Cell(2, c).DataType = XLDataType.Text;
-        ws.Range(2, 1, 2, 2).Style.DateFormat.Format = DateFormat;
+        // Centred: flush right, a date ran into the code beside it in print ("2020-02-17 330302").
+        ws.Range(2, 1, 2, 2).Style.DateFormat.SetFormat(DateFormat).Alignment.Horizontal =
+            XLAlignmentHorizontalValues.Center;
         ws.Range(2, identity.Length + 1, 2, identity.Length + products.Count).Style.NumberFormat.Format = Count;
         Sheet.List(ws, table, 1, 2, identity.Length + products.Count);
         Widths(

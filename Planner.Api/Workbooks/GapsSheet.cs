@@ -66,9 +66,14 @@ public static class GapsSheet
         lists.Start(ws, rows);
         foreach (var c in new[] { 1, 3, 10 })
             ws.Cell(2, c).DataType = XLDataType.Text;
-        ws.Cell(2, 5).Style.DateFormat.Format = DateFormat;
-        ws.Cell(2, 12).Style.DateFormat.Format = DateFormat;
         ws.Range(2, 8, 2, 9).Style.NumberFormat.Format = Count;
+        // Centred or indented where a number or date would otherwise run into the text beside it in print.
+        foreach (var c in new[] { 5, 12 })
+            ws.Cell(2, c).Style.DateFormat.SetFormat(DateFormat).Alignment.Horizontal =
+                XLAlignmentHorizontalValues.Center;
+        ws.Cell(2, 6).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        foreach (var c in new[] { 10, 13 })
+            ws.Cell(2, c).Style.Alignment.Indent = 1;
         List(ws, "Gaps", 1, 2, Columns.Length);
         Widths(ws, 11, 18, 10, 14, 12, 6, 16, 12, 14, 11, 20, 13, 60);
         Finish(ws, run);
