@@ -63,6 +63,21 @@ public sealed record PlanSummary(
     /// is net of (<see cref="NetRequirements"/>).</summary>
     public IReadOnlyList<NetRequirements.Held> HeldAboveCover { get; init; } = [];
 
+    /// <summary>The gap list in short (<see cref="GapList"/>; the lines are on the <c>Gaps</c> sheets and
+    /// <c>GET /api/runs/{id}/gaps</c>): per product and tier, the units unmet and those extra supply closes.</summary>
+    public IReadOnlyList<GapTotal> Gaps { get; init; } = [];
+
+    /// <summary>A product's tier in <see cref="Gaps"/>.</summary>
+    public sealed record GapTotal(string Product, int Tier, double Unmet, double Closable);
+
+    /// <summary>The gap list's totals per product and tier.</summary>
+    public static IReadOnlyList<GapTotal> GapsOf(IEnumerable<Gap> gaps) =>
+        gaps.GroupBy(g => (g.Product, g.Tier))
+            .OrderBy(g => g.Key.Product, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Tier)
+            .Select(g => new GapTotal(g.Key.Product, g.Key.Tier, g.Sum(x => x.Unmet), g.Sum(x => x.Closable)))
+            .ToList();
+
     /// <summary>A tier of the priority order and the segments it serves (<c>segments.csv</c>).</summary>
     public sealed record PriorityEntry(int Tier, string Name, string NameEn, IReadOnlyList<string> Segments);
 

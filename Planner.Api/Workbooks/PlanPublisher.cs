@@ -53,6 +53,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options, CountyShape
             Priority = PlanSummary.PriorityOf(snapshot),
             HeldAboveCover = snapshot.HospitalHeld,
             OverdueReceipts = snapshot.OverdueReceipts,
+            Gaps = PlanSummary.GapsOf(report.Gaps),
         };
 
         var files = await WriteWorkbooksAsync(folder, workbooks, info, snapshot, report, result, care, progress, ct);

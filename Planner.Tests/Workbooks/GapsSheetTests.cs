@@ -35,6 +35,9 @@ public class GapsSheetTests(PublishedPlan plan) : IClassFixture<PublishedPlan>
         Assert.Equal(shortfall, lines.Sum(l => l.Field(unmet).GetDouble()), 3);
         Assert.Equal(Gaps.Sum(g => g.Closable), lines.Sum(l => l.Field(closable).GetDouble()), 3);
         Assert.All(lines, l => Assert.InRange(l.Field(closable).GetDouble(), 0, l.Field(unmet).GetDouble()));
+        // summary.json has the totals per product and tier.
+        Assert.Equal(shortfall, Outcome.Summary.Gaps.Sum(g => g.Unmet), 3);
+        Assert.Equal(Gaps.Sum(g => g.Closable), Outcome.Summary.Gaps.Sum(g => g.Closable), 3);
 
         using var wenzhou = Xlsx.Open(PublishedWorkbookTests.InLanguage(CityPath("330300"), language));
         var counties = Outcome.Problem.Destinations.Where(d => d.StartsWith("3303", StringComparison.Ordinal));
