@@ -56,8 +56,11 @@ public sealed class LongLists
         var children = part.Worksheet.ChildElements.Select(c => c.CloneNode(true)).ToList();
         var data = children.OfType<SheetData>().Single();
         var first = data.Elements<Row>().Single(r => r.RowIndex?.Value == top);
-        var styles = first.Elements<Cell>().Select(c => c.StyleIndex?.Value).ToList();
-        var columns = styles.Count;
+        // By column: ClosedXML leaves out an empty cell with no style of its own, so the first row may have gaps.
+        var styles = first
+            .Elements<Cell>()
+            .ToDictionary(c => ColumnNumber(c.CellReference!.Value!), c => c.StyleIndex?.Value);
+        var columns = Math.Max(rows.Max(r => r.Length), styles.Keys.DefaultIfEmpty(0).Max());
         var end = $"{Column(columns)}{rows.Count + top}";
         foreach (var dimension in children.OfType<SheetDimension>())
             dimension.Reference = "A1:" + end;
@@ -97,7 +100,7 @@ public sealed class LongLists
 
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
-    private static void WriteRow(XmlWriter xml, int index, object[] values, List<uint?> styles)
+    private static void WriteRow(XmlWriter xml, int index, object[] values, Dictionary<int, uint?> styles)
     {
         var number = index.ToString(CultureInfo.InvariantCulture);
         xml.WriteStartElement("row", Main);
@@ -106,7 +109,7 @@ public sealed class LongLists
         {
             xml.WriteStartElement("c", Main);
             xml.WriteAttributeString("r", Letters[c] + number);
-            if (c < styles.Count && styles[c] is { } style)
+            if (styles.GetValueOrDefault(c + 1) is { } style)
                 xml.WriteAttributeString("s", style.ToString(CultureInfo.InvariantCulture));
             if (values[c] is string text)
             {
@@ -121,6 +124,10 @@ public sealed class LongLists
         }
         xml.WriteEndElement();
     }
+
+    /// <summary>The column of a cell reference (A1: 1, AB7: 28).</summary>
+    private static int ColumnNumber(string reference) =>
+        reference.TakeWhile(char.IsAsciiLetter).Aggregate(0, (n, c) => n * 26 + char.ToUpperInvariant(c) - 'A' + 1);
 
     /// <summary>The letters of the first columns (A, B, … AZ).</summary>
     private static readonly string[] Letters = [.. Enumerable.Range(1, 52).Select(Column)];
