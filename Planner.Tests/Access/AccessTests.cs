@@ -39,6 +39,8 @@ public class AccessTests : HangfireTests
         ("POST /api/runs/{id}/approve", "POST", "/api/runs/req-nope/approve", "UADDD"),
         ("GET /api/approvals", "GET", "/api/approvals", "UAAAD"),
         ("GET /api/runs/compare", "GET", "/api/runs/compare", "UADDD"),
+        ("GET /api/runs/{id}/gaps", "GET", "/api/runs/req-nope/gaps", "UAAAD"),
+        ("GET /api/runs/{id}/gaps", "GET", "/api/runs/req-nope/gaps?city=330200", "UAADD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/province", "UAADD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/city-330100", "UAAAD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/city-330200", "UAADD"),
