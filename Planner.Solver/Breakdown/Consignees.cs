@@ -1,3 +1,5 @@
+using Planner.Solver.Allocation;
+
 namespace Planner.Solver.Breakdown;
 
 /// <summary>Who receives a segment's supplies in a county.</summary>
@@ -68,6 +70,18 @@ public sealed record ConsigneeLine(
     string Segment,
     long Quantity
 );
+
+/// <summary>Who signs for part of a shipment into a county: a hospital (<see cref="Hospital"/> its code, null for the
+/// county's health commission), the enterprises, the villages, or — <see cref="Kind"/> null — the county's own store
+/// (units beyond what its consignees are given in the horizon).</summary>
+public sealed record Receiver(ConsigneeKind? Kind, string? Hospital = null)
+{
+    /// <summary>The county's own store.</summary>
+    public static readonly Receiver Store = new(Kind: null);
+}
+
+/// <summary>Whole units of a shipment line for one receiver.</summary>
+public sealed record Delivery(Receiver Receiver, long Quantity);
 
 /// <summary>
 /// The right consignee for each need below the county. A county's served quantity of a product in a tier is first
@@ -187,5 +201,80 @@ public static class Consignees
                 ),
             StringComparer.Ordinal
         );
+    }
+
+    /// <summary>
+    /// Each shipment into a county, split among the county's receivers of its product: whole units in proportion to
+    /// what each receiver still has to get of its horizon quantity (<paramref name="lines"/>), shipments taken by
+    /// day, arrival, depot and product. A receiver never gets more than its horizon quantity, so when the shipments
+    /// into a county carry exactly what its consignees are given, each receiver's deliveries add up to its line;
+    /// units beyond that go to the county's <see cref="Receiver.Store"/>. Shipments to places not in
+    /// <paramref name="counties"/> (depots, Hubei sites) and of no whole unit have no deliveries.
+    /// </summary>
+    public static Dictionary<Shipment, IReadOnlyList<Delivery>> Deliveries(
+        IEnumerable<Shipment> shipments,
+        IEnumerable<ConsigneeLine> lines,
+        IReadOnlySet<string> counties
+    )
+    {
+        ArgumentNullException.ThrowIfNull(shipments);
+        ArgumentNullException.ThrowIfNull(counties);
+        var left = Receivers(lines);
+        var result = new Dictionary<Shipment, IReadOnlyList<Delivery>>();
+        foreach (
+            var s in shipments
+                .Where(s => counties.Contains(s.To))
+                .OrderBy(s => s.Day)
+                .ThenBy(s => s.ArrivalDay)
+                .ThenBy(s => s.From, StringComparer.Ordinal)
+                .ThenBy(s => s.To, StringComparer.Ordinal)
+                .ThenBy(s => s.Product, StringComparer.Ordinal)
+        )
+        {
+            var quantity = (long)Math.Round(s.Quantity, MidpointRounding.AwayFromZero);
+            if (quantity <= 0 || result.ContainsKey(s))
+                continue;
+            var receivers = left.GetValueOrDefault((s.To, s.Product)) ?? [];
+            var given = Math.Min(quantity, receivers.Sum(r => r.Left));
+            var shares = FiveLevelBreakdown.Apportion(given, [.. receivers.Select(r => (double)r.Left)]);
+            var deliveries = new List<Delivery>();
+            for (var i = 0; i < receivers.Length; i++)
+            {
+                var share = Math.Min(shares.ElementAtOrDefault(i), receivers[i].Left);
+                receivers[i].Left -= share;
+                if (share > 0)
+                    deliveries.Add(new Delivery(receivers[i].Receiver, share));
+            }
+            if (quantity > deliveries.Sum(d => d.Quantity))
+                deliveries.Add(new Delivery(Receiver.Store, quantity - deliveries.Sum(d => d.Quantity)));
+            result[s] = deliveries;
+        }
+        return result;
+    }
+
+    /// <summary>Each county's receivers of each product with their horizon quantity: hospitals by code (the
+    /// health commission after them), then the villages, then the enterprises.</summary>
+    private static Dictionary<(string County, string Product), Remaining[]> Receivers(IEnumerable<ConsigneeLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        return lines
+            .GroupBy(l => (l.County, l.Product))
+            .ToDictionary(
+                g => g.Key,
+                g =>
+                    g.GroupBy(l => new Receiver(l.Kind, l.Hospital))
+                        .OrderBy(r => r.Key.Kind)
+                        .ThenBy(r => r.Key.Hospital is null)
+                        .ThenBy(r => r.Key.Hospital, StringComparer.Ordinal)
+                        .Select(r => new Remaining(r.Key, r.Sum(l => l.Quantity)))
+                        .ToArray()
+            );
+    }
+
+    private sealed class Remaining(Receiver receiver, long left)
+    {
+        public Receiver Receiver { get; } = receiver;
+
+        public long Left { get; set; } = left;
     }
 }

@@ -8,7 +8,9 @@ namespace Planner.Tests.Solver;
 /// Checks a plan's consignee lines without the code that made them: per county, product and tier the lines of the
 /// tier's segments add up exactly to the whole units served, each segment within one unit of its share by demand;
 /// hospital lines name hospitals of their county; and the five-level breakdown adds up at every level to the
-/// counties' village lines. Returns every violation found.
+/// counties' village lines; each shipment into a county is split among its receivers to the unit, no receiver gets
+/// more than its line over the horizon, and where the shipments carry at least the county's lines every receiver
+/// gets exactly its line. Returns every violation found.
 /// </summary>
 public static class ConsigneeChecker
 {
@@ -52,7 +54,39 @@ public static class ConsigneeChecker
         }
         errors.AddRange(Hospitals(snapshot, report));
         errors.AddRange(Breakdown(snapshot, report, counties));
+        errors.AddRange(Deliveries(result, report, counties));
         return errors;
+    }
+
+    /// <summary>The split of the shipments into counties among their receivers.</summary>
+    private static IEnumerable<string> Deliveries(AllocationResult result, PlanReport report, HashSet<string> counties)
+    {
+        var deliveries = Consignees.Deliveries(result.Shipments, report.Consignees, counties);
+        foreach (var s in result.Shipments.Where(s => counties.Contains(s.To) && Math.Round(s.Quantity) > 0))
+        {
+            var split = deliveries.GetValueOrDefault(s)?.Sum(d => d.Quantity) ?? 0;
+            if (split != (long)Math.Round(s.Quantity))
+                yield return $"{s}: deliveries carry {split}";
+        }
+        var delivered = deliveries
+            .SelectMany(kv => kv.Value.Select(d => (kv.Key.To, kv.Key.Product, d.Receiver, d.Quantity)))
+            .GroupBy(d => (d.To, d.Product, d.Receiver))
+            .ToDictionary(g => g.Key, g => g.Sum(d => d.Quantity));
+        var shipped = result
+            .Shipments.Where(s => counties.Contains(s.To))
+            .GroupBy(s => (s.To, s.Product))
+            .ToDictionary(g => g.Key, g => g.Sum(s => (long)Math.Round(s.Quantity)));
+        foreach (var county in report.Consignees.GroupBy(l => (l.County, l.Product)))
+        {
+            var covered = shipped.GetValueOrDefault(county.Key) >= county.Sum(l => l.Quantity);
+            foreach (var receiver in county.GroupBy(l => new Receiver(l.Kind, l.Hospital)))
+            {
+                var got = delivered.GetValueOrDefault((county.Key.County, county.Key.Product, receiver.Key));
+                var line = receiver.Sum(l => l.Quantity);
+                if (got > line || (covered && got != line))
+                    yield return $"{county.Key} {receiver.Key}: delivered {got}, its line {line}";
+            }
+        }
     }
 
     /// <summary>Every hospital line names a hospital of its county.</summary>

@@ -1,3 +1,4 @@
+using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 
 namespace Planner.Tests.Solver;
@@ -224,5 +225,66 @@ public class ConsigneesTests
                     Assert.Equal(whole[node.Code], kids.Sum(k => whole[k.Code]));
             }
         }
+    }
+
+    // County C's horizon lines of COVERALL: H1 7, H2 3, its villages 5 (15 in all).
+    private static readonly ConsigneeLine[] CountyLines =
+    [
+        new("C", ConsigneeKind.Villages, null, "COVERALL", "small_gates", 5),
+        new("C", ConsigneeKind.Hospitals, "H2", "COVERALL", "inpatient", 3),
+        new("C", ConsigneeKind.Hospitals, "H1", "COVERALL", "critical_care", 4),
+        new("C", ConsigneeKind.Hospitals, "H1", "COVERALL", "staff", 3),
+    ];
+
+    private static readonly Receiver H1 = new(ConsigneeKind.Hospitals, "H1");
+    private static readonly Receiver H2 = new(ConsigneeKind.Hospitals, "H2");
+    private static readonly Receiver Villages = new(ConsigneeKind.Villages);
+
+    [Fact]
+    public void Deliveries_SplitEachShipmentByWhatEachReceiverStillHasToGet()
+    {
+        var first = new Shipment("P", "C", "COVERALL", 0, 1, 10);
+        var second = new Shipment("D", "C", "COVERALL", 1, 1, 5);
+        var third = new Shipment("D", "C", "COVERALL", 2, 2, 3);
+        var toDepot = new Shipment("P", "D", "COVERALL", 0, 1, 8);
+
+        // Given in another order: the split follows the days.
+        var deliveries = Consignees.Deliveries(
+            [third, toDepot, second, first],
+            CountyLines,
+            new HashSet<string> { "C" }
+        );
+
+        // Day 0, 10 units by 7 : 3 : 5 → 4.67, 2, 3.33 → 4, 2, 3 and the spare unit to H1: 5, 2, 3.
+        Assert.Equal([new(H1, 5), new(H2, 2), new(Villages, 3)], deliveries[first]);
+        // Day 1, 5 units by what is left, 2 : 1 : 2 → exactly that; every receiver now has its line.
+        Assert.Equal([new(H1, 2), new(H2, 1), new(Villages, 2)], deliveries[second]);
+        // Day 2: nothing left to give — the 3 units go to the county's store.
+        Assert.Equal([new Delivery(Receiver.Store, 3)], deliveries[third]);
+        Assert.False(deliveries.ContainsKey(toDepot));
+    }
+
+    [Fact]
+    public void Deliveries_LessThanTheLinesSharesByTheLinesAndNeverGivesAReceiverMore()
+    {
+        // The county holds stock: one shipment of 6 against lines of 15. 7 : 3 : 5 → 2.8, 1.2, 2 → 2, 1, 2 and the
+        // spare unit to H1 (remainder .8).
+        var only = new Shipment("D", "C", "COVERALL", 0, 0, 6);
+        var fractional = new Shipment("D", "C", "COVERALL", 1, 1, 0.4);
+
+        var deliveries = Consignees.Deliveries([only, fractional], CountyLines, new HashSet<string> { "C" });
+
+        Assert.Equal([new(H1, 3), new(H2, 1), new(Villages, 2)], deliveries[only]);
+        Assert.False(deliveries.ContainsKey(fractional));
+    }
+
+    [Fact]
+    public void Deliveries_ToACountyWithNoLinesForTheProductGoToItsStore()
+    {
+        var gloves = new Shipment("D", "C", "GLOVES", 0, 0, 40);
+
+        var deliveries = Consignees.Deliveries([gloves], CountyLines, new HashSet<string> { "C" });
+
+        Assert.Equal([new Delivery(Receiver.Store, 40)], deliveries[gloves]);
     }
 }
