@@ -3,6 +3,7 @@ using System.Text.Json;
 using Planner.Api.Localization;
 using Planner.Api.Sources;
 using Planner.Solver.Allocation;
+using Planner.Solver.Breakdown;
 using Planner.Solver.Care;
 using ResultTable = (string Table, string[] Columns, System.Collections.Generic.IEnumerable<object?[]> Rows);
 
@@ -130,7 +131,7 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         string runId,
         PlanRunInfo info,
         AllocationResult result,
-        IReadOnlyList<Gap> gaps,
+        PlanReport report,
         CareOutcome care,
         IReadOnlyList<PublishedFile> files,
         RunTimings timings,
@@ -143,7 +144,7 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         await using var tx = await db.BeginTransactionAsync(ct);
         if (fence is not null)
             await fence.HoldAsync(db, tx, runId, clock.GetUtcNow());
-        await ResultsAsync(db, tx, runId, result, gaps, care, ct);
+        await ResultsAsync(db, tx, runId, result, report, care, ct);
         foreach (var file in files)
         {
             await db.ExecuteAsync(
@@ -191,14 +192,36 @@ public sealed class RunStore(Database planner, TimeProvider clock)
         DbTransaction tx,
         string runId,
         AllocationResult result,
-        IReadOnlyList<Gap> gaps,
+        PlanReport report,
         CareOutcome care,
         CancellationToken ct
     )
     {
-        foreach (var (table, columns, rows) in AllocationTables(runId, result, gaps).Concat(CareTables(runId, care)))
+        var tables = AllocationTables(runId, result, report.Gaps)
+            .Append(Consignees(runId, report.Consignees))
+            .Concat(CareTables(runId, care));
+        foreach (var (table, columns, rows) in tables)
             await planner.BulkInsertAsync(db, tx, table, columns, rows, ct);
     }
+
+    /// <summary>Who receives what each county is served (<see cref="PlanReport.Consignees"/>).</summary>
+    private static ResultTable Consignees(string runId, IReadOnlyList<ConsigneeLine> lines) =>
+        (
+            "plan_consignees",
+            ["run_id", "county_code", "kind", "hospital_code", "product_code", "segment", "quantity"],
+            lines.Select(l =>
+                new object?[]
+                {
+                    runId,
+                    l.County,
+                    l.Kind.ToString().ToLowerInvariant(),
+                    l.Hospital,
+                    l.Product,
+                    l.Segment,
+                    l.Quantity,
+                }
+            )
+        );
 
     /// <summary>The allocation plan's rows: what each destination was given, the shipments and the gap
     /// list.</summary>

@@ -5,6 +5,7 @@ using Planner.Api.Access;
 using Planner.Api.Planning;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
+using Planner.Solver.Breakdown;
 using RegionInfo = Planner.Api.Planning.RegionInfo;
 
 namespace Planner.Api.Runs;
@@ -13,7 +14,8 @@ namespace Planner.Api.Runs;
 /// A depot's dispatch notes (调拨单) of one day of a run, to print in the browser one note to a page: the same notes,
 /// numbers and words as the depot's workbook (<see cref="DispatchSheets"/>). The depot is named as the run's files
 /// are (<c>province</c>: the provincial reserve; <c>city-330300</c>: Wenzhou's depot); a city's officer sees their
-/// own city's depot only.
+/// own city's depot only. A note to a county says who signs for each line there, split as the workbook splits it
+/// (<see cref="Consignees.Deliveries"/> over all the run's shipments and its consignee lines).
 /// </summary>
 [Authorize(Policy = AccessSetup.PlansReaders)]
 public sealed class DispatchModel(Database planner) : PageModel
@@ -38,6 +40,9 @@ public sealed class DispatchModel(Database planner) : PageModel
 
     public IReadOnlyDictionary<string, ProductInfo> Products { get; private set; } =
         new Dictionary<string, ProductInfo>();
+
+    /// <summary>Hospitals' names by code.</summary>
+    public IReadOnlyDictionary<string, string> Hospitals { get; private set; } = new Dictionary<string, string>();
 
     public async Task<IActionResult> OnGetAsync(string id, string kind, int? day)
     {
@@ -64,12 +69,19 @@ public sealed class DispatchModel(Database planner) : PageModel
         Products = (
             await db.QueryAsync<ProductInfo>("SELECT code, name, name_en, unit, unit_zh, pack_size FROM products")
         ).ToDictionary(p => p.Code, StringComparer.Ordinal);
-        var lines = await db.QueryAsync<Line>(LinesSql, new { runId, depot = depot.Code });
+        var shipments = (await db.QueryAsync<Line>(LinesSql, new { runId })).Select(l => l.Shipment()).ToList();
+        var consignees = await db.QueryAsync<ConsigneeRow>(ConsigneesSql, new { runId });
+        Hospitals = (await db.QueryAsync<(string Code, string Name)>("SELECT code, name FROM hospitals")).ToDictionary(
+            h => h.Code,
+            h => h.Name,
+            StringComparer.Ordinal
+        );
         var notes = DispatchNotes.Of(
             depot.Code,
             start.Value,
-            lines.Select(l => l.Shipment(depot.Code)),
-            Products.Values.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal)
+            shipments,
+            Products.Values.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal),
+            Consignees.Deliveries(shipments, consignees.Select(c => c.Line()), DispatchSheets.Counties(Regions.Values))
         );
         (Run, Kind, Depot, PlanStart, Day) = (run, kind, depot, start.Value, Math.Max(0, day ?? 0));
         Days = notes.GroupBy(n => n.Day).Select(g => (g.Key, g.Count())).ToList();
@@ -83,18 +95,37 @@ public sealed class DispatchModel(Database planner) : PageModel
     public string Date(int day) => Sheet.Day(PlanStart.AddDays(day));
 
     private const string LinesSql = """
-        SELECT to_code, product_code, day, COALESCE(arrival_day, day) AS arrival_day, quantity
-        FROM plan_shipments WHERE run_id = @runId AND from_code = @depot
+        SELECT from_code, to_code, product_code, day, COALESCE(arrival_day, day) AS arrival_day, quantity
+        FROM plan_shipments WHERE run_id = @runId
         """;
+
+    private const string ConsigneesSql = """
+        SELECT county_code, kind, hospital_code, product_code, segment, quantity
+        FROM plan_consignees WHERE run_id = @runId
+        """;
+
+    private sealed class ConsigneeRow
+    {
+        public string CountyCode { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string? HospitalCode { get; set; }
+        public string ProductCode { get; set; } = "";
+        public string Segment { get; set; } = "";
+        public long Quantity { get; set; }
+
+        public ConsigneeLine Line() =>
+            new(CountyCode, Enum.Parse<ConsigneeKind>(Kind, true), HospitalCode, ProductCode, Segment, Quantity);
+    }
 
     private sealed class Line
     {
+        public string FromCode { get; set; } = "";
         public string ToCode { get; set; } = "";
         public string ProductCode { get; set; } = "";
         public int Day { get; set; }
         public int ArrivalDay { get; set; }
         public double Quantity { get; set; }
 
-        public Shipment Shipment(string from) => new(from, ToCode, ProductCode, Day, ArrivalDay, Quantity);
+        public Shipment Shipment() => new(FromCode, ToCode, ProductCode, Day, ArrivalDay, Quantity);
     }
 }

@@ -182,7 +182,7 @@ public sealed class PlanPipeline(
             run.Id,
             info,
             result,
-            report.Gaps,
+            report,
             run.Care,
             files,
             new RunTimings(run.SnapshotSeconds, solveSeconds, watch.Elapsed.TotalSeconds),

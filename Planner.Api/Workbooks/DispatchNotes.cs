@@ -1,11 +1,15 @@
 using Planner.Solver.Allocation;
+using Planner.Solver.Breakdown;
 
 namespace Planner.Api.Workbooks;
 
 /// <summary>One product on a dispatch note: whole units, and the cartons they fill (with any units that do not fill
-/// one: none on the depot-to-depot and depot-to-county lines, which the plan makes in whole packs).</summary>
+/// one: none on the depot-to-depot and depot-to-county lines, which the plan makes in whole packs). A line into a
+/// county says who signs for its units there (<see cref="Consignees.Deliveries"/>).</summary>
 public sealed record DispatchLine(string Product, long Quantity, int PackSize, int ArrivalDay)
 {
+    public IReadOnlyList<Delivery> Deliveries { get; init; } = [];
+
     public long Cartons => Quantity / PackSize;
 
     public long Loose => Quantity % PackSize;
@@ -31,13 +35,15 @@ public static class DispatchNotes
     /// <summary>
     /// The notes for the lines leaving <paramref name="depot"/>, by day and then consignee code, each with its
     /// products in code order. Quantities are whole units (the plan's lines are; a fraction left by an older plan is
-    /// rounded to the nearest unit). Pack sizes missing or below 1 count as 1.
+    /// rounded to the nearest unit). Pack sizes missing or below 1 count as 1. A line's receivers come from
+    /// <paramref name="deliveries"/> (the plan's, for every depot at once).
     /// </summary>
     public static List<DispatchNote> Of(
         string depot,
         DateOnly planStart,
         IEnumerable<Shipment> shipments,
-        IReadOnlyDictionary<string, int> packSizes
+        IReadOnlyDictionary<string, int> packSizes,
+        IReadOnlyDictionary<Shipment, IReadOnlyList<Delivery>>? deliveries = null
     )
     {
         var notes = new List<DispatchNote>();
@@ -59,7 +65,10 @@ public static class DispatchNotes
                         (long)Math.Round(s.Quantity, MidpointRounding.AwayFromZero),
                         Math.Max(1, packSizes.GetValueOrDefault(s.Product, 1)),
                         s.ArrivalDay
-                    ))
+                    )
+                    {
+                        Deliveries = deliveries?.GetValueOrDefault(s) ?? [],
+                    })
                     .ToList();
                 notes.Add(
                     new DispatchNote(

@@ -2,6 +2,7 @@ using ClosedXML.Excel;
 using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Solver.Allocation;
+using Planner.Solver.Breakdown;
 using static Planner.Api.Workbooks.DispatchText;
 using static Planner.Api.Workbooks.Sheet;
 using RegionInfo = Planner.Api.Planning.RegionInfo;
@@ -11,8 +12,9 @@ namespace Planner.Api.Workbooks;
 /// <summary>
 /// A depot's work, first in its workbook (issue 21 item 7): <c>Today's dispatch</c> (the lines leaving the depot on
 /// the plan's first day, per consignee, in units and cartons), <c>Dispatch notes</c> (one 调拨单 per consignee and
-/// day, one to a printed page, with the shipper's, carrier's and consignee's signature lines) and <c>Dispatch by
-/// day</c> (the lines of the following days).
+/// day, one to a printed page, with the shipper's, carrier's and consignee's signature lines; a note to a county
+/// also says who signs for each line there), <c>Dispatch by day</c> (the lines of the following days) and
+/// <c>Deliveries</c> (every line into a county split among its hospitals, enterprises and villages: item 2).
 /// </summary>
 public static class DispatchSheets
 {
@@ -29,12 +31,14 @@ public static class DispatchSheets
         string depot,
         PlanRunInfo run,
         PlanSnapshot snapshot,
-        IEnumerable<Shipment> shipments,
+        IReadOnlyList<Shipment> shipments,
+        IReadOnlyList<ConsigneeLine> consignees,
         LongLists lists
     )
     {
         var packs = snapshot.Products.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal);
-        var notes = DispatchNotes.Of(depot, run.PlanStart, shipments, packs);
+        var deliveries = Consignees.Deliveries(shipments, consignees, Counties(snapshot.Regions));
+        var notes = DispatchNotes.Of(depot, run.PlanStart, shipments, packs, deliveries);
         var places = new Places(snapshot, depot);
         var today = workbook.Worksheets.Add(D("Sheet.Today"));
         List(
@@ -57,8 +61,38 @@ public static class DispatchSheets
             [.. notes.Where(n => n.Day > 0)],
             lists
         );
+        DeliveryList(workbook.Worksheets.Add(D("Sheet.Deliveries")), run, places, notes, lists);
         today.SetTabActive();
     }
+
+    /// <summary>The codes of the counties: the places whose lines are split among receivers.</summary>
+    public static HashSet<string> Counties(IEnumerable<RegionInfo> regions) =>
+        regions.Where(r => r.Level == "county").Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>A receiver's type (医疗机构, 复工复产企业, …) in the current language.</summary>
+    public static string ReceiverKind(Receiver receiver) =>
+        D(
+            "Receiver."
+                + receiver.Kind switch
+                {
+                    ConsigneeKind.Hospitals => "Hospitals",
+                    ConsigneeKind.Enterprises => "Enterprises",
+                    ConsigneeKind.Villages => "Villages",
+                    _ => "Store",
+                }
+        );
+
+    /// <summary>Who signs for a receiver's units: the hospital by name (its code when unnamed), or the county's
+    /// body that hands them on.</summary>
+    public static string ReceiverName(Receiver receiver, IReadOnlyDictionary<string, string> hospitals) =>
+        receiver switch
+        {
+            { Hospital: { } code } => hospitals.GetValueOrDefault(code, code),
+            { Kind: ConsigneeKind.Hospitals } => D("Receiver.HealthCommission"),
+            { Kind: ConsigneeKind.Enterprises } => D("Receiver.EnterprisesName"),
+            { Kind: ConsigneeKind.Villages } => D("Receiver.VillagesName"),
+            _ => D("Receiver.StoreName"),
+        };
 
     /// <summary>The keys of the three signature lines of a note: shipper, carrier, consignee.</summary>
     public static readonly IReadOnlyList<string> Signers = ["Note.Shipper", "Note.Carrier", "Note.Receiver"];
@@ -77,6 +111,10 @@ public static class DispatchSheets
     /// <summary>Names of the depot, the consignees and the products, in the current language.</summary>
     private sealed class Places(PlanSnapshot snapshot, string depot)
     {
+        public readonly Dictionary<string, string> Hospitals = snapshot
+            .HospitalReports.GroupBy(h => h.Code, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+
         private readonly Dictionary<string, RegionInfo> _regions = snapshot.Regions.ToDictionary(
             r => r.Code,
             StringComparer.Ordinal
@@ -140,6 +178,54 @@ public static class DispatchSheets
         ws.Range(5, 8, 5, 11).Style.NumberFormat.Format = Count;
         Sheet.List(ws, table, 4, 5, ListColumns);
         Widths(ws, 22, 12, 13, 16, 11, 18, 7, 12, 10, 10, 10, 13);
+        Finish(ws, run, headerRows: 4);
+    }
+
+    /// <summary>Every line into a county, one row per receiver, under a header on row 4.</summary>
+    private static void DeliveryList(
+        IXLWorksheet ws,
+        PlanRunInfo run,
+        Places places,
+        IReadOnlyList<DispatchNote> notes,
+        LongLists lists
+    )
+    {
+        DateTime Date(int day) => run.PlanStart.AddDays(day).ToDateTime(TimeOnly.MinValue);
+        var rows = notes
+            .SelectMany(note =>
+                note.Lines.SelectMany(line =>
+                    line.Deliveries.Select(d =>
+                        new object[]
+                        {
+                            note.Number,
+                            Date(note.Day),
+                            note.To,
+                            places.Region(note.To),
+                            ReceiverKind(d.Receiver),
+                            d.Receiver.Hospital ?? "",
+                            ReceiverName(d.Receiver, places.Hospitals),
+                            line.Product,
+                            ProductName(places.Products[line.Product]),
+                            Unit(places.Products[line.Product]),
+                            d.Quantity,
+                            Date(line.ArrivalDay),
+                        }
+                    )
+                )
+            )
+            .ToList();
+        ws.Cell(1, 1).SetValue(D("Deliveries.Title", places.Depot)).Style.Font.SetBold().Font.FontSize = 14;
+        ws.Cell(2, 1).SetValue(rows.Count == 0 ? D("Deliveries.None") : D("Deliveries.Facts", rows.Count));
+        var t = ListTitles();
+        Header(ws, 4, [.. t[..4], D("Col.ReceiverKind"), D("Col.ReceiverCode"), D("Col.Receiver"), .. t[4..8], t[^1]]);
+        lists.Start(ws, rows, top: 5);
+        foreach (var c in new[] { 1, 3, 6, 8 })
+            ws.Cell(5, c).DataType = XLDataType.Text;
+        ws.Cell(5, 2).Style.DateFormat.Format = DateFormat;
+        ws.Cell(5, 12).Style.DateFormat.Format = DateFormat;
+        ws.Cell(5, 11).Style.NumberFormat.Format = Count;
+        Sheet.List(ws, "Deliveries", 4, 5, ListColumns);
+        Widths(ws, 22, 12, 13, 16, 12, 14, 30, 11, 18, 7, 12, 13);
         Finish(ws, run, headerRows: 4);
     }
 
@@ -208,6 +294,8 @@ public static class DispatchSheets
         // The plan on a line of its own: beside the arrival it ran into it in print.
         ws.Cell(top + 4, 1).SetValue(D("Note.Plan", run.RunId, Day(run.PlanStart)));
         var row = NoteLines(ws, top + 5, run, places, note);
+        if (note.Lines.Any(l => l.Deliveries.Count > 0))
+            row = DeliveryLines(ws, row + 2, places, note);
         row += 2;
         Merged(ws, row, 1, NoteColumns, D("Note.Remark")).Style.Alignment.WrapText = true;
         ws.Row(row).Height = 30;
@@ -272,6 +360,38 @@ public static class DispatchSheets
         ws.Range(header, 1, row, NoteColumns).Style.Border.OutsideBorder = XLBorderStyleValues.Thin;
         // The total's label runs on over the first five columns (no lines between them), the sums ruled apart.
         ws.Range(row, 5, row, NoteColumns).Style.Border.InsideBorder = XLBorderStyleValues.Thin;
+        return row;
+    }
+
+    /// <summary>The note's deliveries in the county from <paramref name="top"/>: its title, a header and a row per
+    /// line and receiver (the line's number, product, receiver's type and name, units, and a column for what the
+    /// receiver counts on arrival). Returns the last row. The name runs on over three empty cells: no merges.</summary>
+    private static int DeliveryLines(IXLWorksheet ws, int top, Places places, DispatchNote note)
+    {
+        ws.Cell(top, 1).SetValue(D("Note.Deliveries")).Style.Font.Bold = true;
+        var header = top + 1;
+        string[] titles = [D("Col.Line"), D("Col.ProductCode"), D("Col.ReceiverKind"), D("Col.Receiver")];
+        Header(ws, header, [.. titles, "", "", "", D("Col.Quantity"), D("Col.Received")]);
+        var row = header;
+        foreach (var (line, i) in note.Lines.Select((l, i) => (l, i + 1)))
+        {
+            foreach (var delivery in line.Deliveries)
+            {
+                row++;
+                ws.Cell(row, 1).SetValue(i);
+                Text(ws.Cell(row, 2), line.Product);
+                ws.Cell(row, 3).SetValue(ReceiverKind(delivery.Receiver));
+                ws.Cell(row, 4).SetValue(ReceiverName(delivery.Receiver, places.Hospitals));
+                ws.Cell(row, 8).SetValue(delivery.Quantity);
+            }
+        }
+        var table = ws.Range(header, 1, row, NoteColumns);
+        table.Style.Border.OutsideBorder = XLBorderStyleValues.Thin;
+        table.Style.Border.BottomBorder = XLBorderStyleValues.Thin;
+        foreach (var c in new[] { 2, 3, 4, 8, 9 })
+            ws.Range(header, c, row, c).Style.Border.LeftBorder = XLBorderStyleValues.Thin;
+        ws.Range(header + 1, 1, row, 1).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+        ws.Range(header + 1, 8, row, 8).Style.NumberFormat.Format = Count;
         return row;
     }
 

@@ -29,7 +29,15 @@ public static class ProvinceWorkbook
     {
         using var workbook = NewWorkbook(run, T("Level.Province"));
         var lists = new LongLists();
-        DispatchSheets.Write(workbook, DispatchSheets.ProvinceDepot(snapshot), run, snapshot, result.Shipments, lists);
+        DispatchSheets.Write(
+            workbook,
+            DispatchSheets.ProvinceDepot(snapshot),
+            run,
+            snapshot,
+            result.Shipments,
+            report.Consignees,
+            lists
+        );
         var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
         Summary(summary, run, snapshot, report, T("Title.Province"), report.Products);
         OverdueReceiptsSection.Write(summary, snapshot);

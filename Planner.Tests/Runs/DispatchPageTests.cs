@@ -34,6 +34,11 @@ public partial class DispatchPageTests : HangfireTests
             var workbook = await TodaysNotesAsync(api, id, kind);
             Assert.NotEmpty(workbook);
             Assert.Equal(workbook, Notes(page));
+            // Who signs for each line in the county: the workbook's Deliveries of today's notes, on the page.
+            var deliveries = await DeliveriesAsync(api, id, kind, workbook.Keys);
+            Assert.Equal(deliveries, Deliveries(page));
+            if (kind == "city-330300")
+                Assert.Contains(deliveries.Values, d => d.Contains("Hospital", StringComparison.Ordinal));
             Assert.Equal(workbook.Count, Count(page, "Received by (signature):"));
             Assert.Contains("page-break-after: always", page, StringComparison.Ordinal);
         }
@@ -90,6 +95,73 @@ public partial class DispatchPageTests : HangfireTests
             StringComparer.Ordinal
         );
     }
+
+    /// <summary>The workbook's deliveries of the given notes: number → product, receiver type and name →
+    /// units.</summary>
+    private static async Task<SortedDictionary<string, string>> DeliveriesAsync(
+        HttpClient api,
+        string id,
+        string kind,
+        IEnumerable<string> notes
+    )
+    {
+        using var file = await api.GetAsync(new Uri($"/api/runs/{id}/files/{kind}?lang=en", UriKind.Relative), Ct);
+        using var workbook = Xlsx.Open(await file.Content.ReadAsStreamAsync(Ct));
+        var today = notes.ToHashSet(StringComparer.Ordinal);
+        return new SortedDictionary<string, string>(
+            workbook
+                .Worksheet("Deliveries")
+                .Table("Deliveries")
+                .DataRange.Rows()
+                .Where(r => today.Contains(r.Field("Note no.").GetString()))
+                .GroupBy(r => r.Field("Note no.").GetString())
+                .ToDictionary(
+                    g => g.Key,
+                    g =>
+                        string.Join(
+                            ";",
+                            g.Select(r =>
+                                    $"{r.Field("Product").GetString()}/{r.Field("Receiver type").GetString()}/"
+                                    + $"{r.Field("Receiver").GetString()}="
+                                    + ((long)r.Field("Quantity").GetDouble()).ToString(CultureInfo.InvariantCulture)
+                                )
+                                .Order(StringComparer.Ordinal)
+                        )
+                ),
+            StringComparer.Ordinal
+        );
+    }
+
+    /// <summary>The page's deliveries: number → product, receiver type and name → units.</summary>
+    private static SortedDictionary<string, string> Deliveries(string page) =>
+        new(
+            Article()
+                .Matches(page)
+                .Select(m =>
+                    (
+                        Number: m.Groups[1].Value,
+                        Rows: Delivery()
+                            .Matches(m.Groups[2].Value)
+                            .Select(d =>
+                                $"{d.Groups[1].Value}/{WebUtility.HtmlDecode(d.Groups[3].Value)}/"
+                                + $"{WebUtility.HtmlDecode(d.Groups[2].Value)}="
+                                + d.Groups[4].Value.Replace(",", "", StringComparison.Ordinal)
+                            )
+                            .Order(StringComparer.Ordinal)
+                            .ToList()
+                    )
+                )
+                .Where(n => n.Rows.Count > 0)
+                .ToDictionary(n => n.Number, n => string.Join(";", n.Rows)),
+            StringComparer.Ordinal
+        );
+
+    [GeneratedRegex(
+        "<tr class=\"delivery\" data-product=\"([^\"]+)\" data-receiver=\"([^\"]*)\">.*?<td>[^<]*</td>"
+            + "<td>([^<]*)</td>.*?<td class=\"num delivered\">([0-9,]+)</td>",
+        RegexOptions.Singleline
+    )]
+    private static partial Regex Delivery();
 
     /// <summary>The page's notes: number → product → quantity.</summary>
     private static SortedDictionary<string, string> Notes(string page) =>

@@ -147,6 +147,53 @@ public class DispatchSheetsTests(PublishedPlan plan) : IClassFixture<PublishedPl
         }
     }
 
+    [Fact]
+    public void Deliveries_SplitEveryLineIntoACountyAmongItsReceivers_OnTheSheetAndOnEachNote()
+    {
+        using var workbook = Xlsx.Open(CityPath(Wenzhou));
+        var counties = Outcome.Published!.Value.Snapshot.Regions.Where(r => r.Level == "county").Select(r => r.Code);
+        var countySet = counties.ToHashSet(StringComparer.Ordinal);
+        var lists = new[] { ("Today's dispatch", "TodayDispatch"), ("Dispatch by day", "LaterDispatch") }
+            .SelectMany(l => workbook.Worksheet(l.Item1).Table(l.Item2).DataRange.Rows())
+            .Where(r => countySet.Contains(r.Field("Consignee code").GetString()))
+            .GroupBy(r => (r.Field("Note no.").GetString(), r.Field("Product").GetString()))
+            .ToDictionary(g => g.Key, g => g.Sum(r => (long)r.Field("Quantity").GetDouble()));
+        var rows = workbook.Worksheet("Deliveries").Table("Deliveries").DataRange.Rows().ToList();
+        var deliveries = rows.GroupBy(r => (r.Field("Note no.").GetString(), r.Field("Product").GetString()))
+            .ToDictionary(g => g.Key, g => g.Sum(r => (long)r.Field("Quantity").GetDouble()));
+        Assert.NotEmpty(lists);
+        Assert.Equal(lists.OrderBy(kv => kv.Key), deliveries.OrderBy(kv => kv.Key));
+        // A hospital receiver is one of the county's hospitals, by its code on the Hospitals sheet.
+        var hospitals = workbook
+            .Worksheet("Hospitals")
+            .Table("Hospitals")
+            .DataRange.Rows()
+            .Select(r => (r.Field("County code").GetString(), r.Field("Hospital code").GetString()))
+            .ToHashSet();
+        var named = rows.Where(r => r.Field("Receiver code").GetString() != "").ToList();
+        Assert.NotEmpty(named);
+        Assert.All(named, r =>
+            Assert.Contains((r.Field("Consignee code").GetString(), r.Field("Receiver code").GetString()), hospitals)
+        );
+
+        // Each printed note to a county carries the same split, adding up to its total.
+        var notes = workbook.Worksheet("Dispatch notes");
+        var titles = notes
+            .Column(1)
+            .CellsUsed()
+            .Where(c => c.GetString() == "Deliveries in the county (each receiver signs for its units)");
+        Assert.NotEmpty(titles);
+        foreach (var title in titles)
+        {
+            var first = title.Address.RowNumber + 2;
+            var last = Enumerable.Range(first, 500).First(r => notes.Cell(r + 1, 1).IsEmpty());
+            var total = Enumerable.Range(first, last - first + 1).Sum(r => (long)notes.Cell(r, 8).GetDouble());
+            var totalRow = notes.Column(1).CellsUsed().Last(c => c.Address.RowNumber < title.Address.RowNumber);
+            Assert.Equal("Total", totalRow.GetString());
+            Assert.Equal((long)notes.Cell(totalRow.Address.RowNumber, 8).GetDouble(), total);
+        }
+    }
+
     /// <summary>The products and quantities of the note from <paramref name="top"/> to <paramref name="end"/>: the
     /// rows between its header (row top + 5) and its total, which they add up to.</summary>
     private static List<(string Product, long Quantity)> NoteLines(IXLWorksheet ws, int top, int end, string total)

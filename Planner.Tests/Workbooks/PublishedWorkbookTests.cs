@@ -48,6 +48,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Today's dispatch",
         "Dispatch notes",
         "Dispatch by day",
+        "Deliveries",
         "Summary",
         "Cities",
         "Counties",
@@ -68,6 +69,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         "Today's dispatch",
         "Dispatch notes",
         "Dispatch by day",
+        "Deliveries",
         "Summary",
         "Counties",
         "Towns",
@@ -88,6 +90,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
     [
         "Cities!Cities",
         "Daily!Daily",
+        "Deliveries!Deliveries",
         "Dispatch by day!LaterDispatch",
         "Forecast!Forecast",
         "Gaps!Gaps",
@@ -599,8 +602,9 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
             Assert.All(ws.ColumnsUsed(), c =>
                 Assert.True(c.Width > 5, $"{ws.Name} column {c.ColumnNumber()} has no width set")
             );
-            // The depot's sheets have a title above their list, and the notes print portrait (DispatchSheetsTests).
-            if (ws.Position <= 3)
+            // The depot's four sheets have a title above their list, and the notes print portrait
+            // (DispatchSheetsTests).
+            if (ws.Position <= 4)
                 continue;
             Assert.Equal(XLPageOrientation.Landscape, ws.PageSetup.PageOrientation);
             if (ws.Name != "Summary")
