@@ -28,7 +28,7 @@ public static class PlannerServices
         services.AddValidatedOptions<SolverOptions, SolverOptions.Validator>(SolverOptions.Section);
         services.AddValidatedOptions<TeamOptions, TeamOptions.Validator>(TeamOptions.Section);
         services.AddValidatedOptions<PlanningOptions, PlanningOptions.Validator>(PlanningOptions.Section);
-        services.AddOptions<WorkbookOptions>().BindConfiguration(WorkbookOptions.Section).ValidateDataAnnotations();
+        services.AddValidatedOptions<WorkbookOptions, WorkbookOptions.Validator>(WorkbookOptions.Section);
         services.AddSingleton<RunStore>();
         services.AddCountyMap(); // the pages' map and the province workbook's picture
         services.AddSingleton<PlanPublisher>();

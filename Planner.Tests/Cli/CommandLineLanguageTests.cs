@@ -36,6 +36,7 @@ public partial class CommandLineLanguageTests
             "zh-CN",
             "--Planner:Jobs:LeaseSeconds=1",
             "--Planner:Teams:Workers=0",
+            "--Planner:Workbooks:VillageDays=0",
             $"--Planner:LocalDirectory={db.Directory}"
         );
 
@@ -46,6 +47,11 @@ public partial class CommandLineLanguageTests
             StringComparison.Ordinal
         );
         Assert.Contains("配置项 Planner:Teams:Workers 的值为 0，应不小于 1。", stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "配置项 Planner:Workbooks:VillageDays 的值为 0，应在 1 到 60 之间。",
+            stderr,
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("must be longer than", stderr, StringComparison.Ordinal);
     }
 
