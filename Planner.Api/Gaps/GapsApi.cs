@@ -5,6 +5,7 @@ using Planner.Api.Localization;
 using Planner.Api.Planning;
 using Planner.Api.Runs;
 using Planner.Solver.Allocation;
+using RegionInfo = Planner.Api.Planning.RegionInfo;
 
 namespace Planner.Api.Gaps;
 
@@ -60,15 +61,19 @@ public static class GapsApi
         var run = await db.QuerySingleOrDefaultAsync<(string RunId, DateOnly PlanStart)>(RunSql, new { id });
         if (run.RunId is null)
             return Messages.Problem(Messages.Get("NoPublishedPlan", id), StatusCodes.Status404NotFound);
-        var rows = (await db.QueryAsync<Row>(GapsSql, new { runId = run.RunId, city })).ToList();
-        var names = rows.DistinctBy(r => r.City).ToDictionary(r => r.City, r => r.Name());
-        var cities = rows.DistinctBy(r => r.Destination).ToDictionary(r => r.Destination, r => r.City);
+        var regions = (
+            await db.QueryAsync<RegionInfo>(
+                "SELECT code, name, name_en, level, parent_code FROM regions WHERE level NOT IN ('town', 'village')"
+            )
+        ).ToDictionary(r => r.Code, StringComparer.Ordinal);
+        var rows = await db.QueryAsync<Row>(GapsSql, new { runId = run.RunId });
         var lines = GapLine
-            .Group(rows.Select(r => r.Gap()), code => cities[code])
+            .Group(rows.Select(r => r.Gap()), code => RegionInfo.CityOf(regions, code))
+            .Where(l => city is null || l.City == city)
             .Select(l => new Line(
                 l.Product,
                 l.City,
-                names[l.City],
+                regions.TryGetValue(l.City, out var c) ? (Texts.Chinese ? c.Name : c.NameEn ?? c.Name) : l.City,
                 run.PlanStart.AddDays(l.Day),
                 l.Tier,
                 l.Unmet,
@@ -88,16 +93,10 @@ public static class GapsApi
         LIMIT 1
         """;
 
-    // A county's city is its parent; a Hubei site is its own line.
     private const string GapsSql = """
-        SELECT g.destination_code AS Destination, g.product_code AS Product, g.day AS Day, g.tier AS Tier,
-               g.unmet AS Unmet, g.reason AS Reason, g.closable AS Closable, g.depot_code AS Depot,
-               g.supply_by AS SupplyBy, COALESCE(c.code, d.code) AS City, COALESCE(c.name, d.name) AS CityName,
-               COALESCE(c.name_en, d.name_en) AS CityNameEn
-        FROM plan_gaps g
-        JOIN regions d ON d.code = g.destination_code
-        LEFT JOIN regions c ON c.code = d.parent_code AND c.level = 'city'
-        WHERE g.run_id = @runId AND (CAST(@city AS TEXT) IS NULL OR c.code = @city)
+        SELECT destination_code AS Destination, product_code AS Product, day AS Day, tier AS Tier, unmet AS Unmet,
+               reason AS Reason, closable AS Closable, depot_code AS Depot, supply_by AS SupplyBy
+        FROM plan_gaps WHERE run_id = @runId
         """;
 
     private sealed class Row
@@ -111,11 +110,6 @@ public static class GapsApi
         public double Closable { get; set; }
         public string? Depot { get; set; }
         public int? SupplyBy { get; set; }
-        public string City { get; set; } = "";
-        public string CityName { get; set; } = "";
-        public string? CityNameEn { get; set; }
-
-        public string Name() => Texts.Chinese ? CityName : CityNameEn ?? CityName;
 
         public Gap Gap() =>
             new(Product, Destination, Day, Tier, Unmet, ShortfallReasons.Parse(Reason), Depot, SupplyBy, Closable);

@@ -15,6 +15,16 @@ public sealed record RegionInfo
     public int? RiskLevel { get; init; }
     public double? Lat { get; init; }
     public double? Lon { get; init; }
+
+    /// <summary>The city a destination belongs to: a county's parent city; a place with no city above it (a Hubei
+    /// site) stands for itself. The gap list groups by it in its sheet and its API.</summary>
+    public static string CityOf(IReadOnlyDictionary<string, RegionInfo> regions, string code) =>
+        regions.TryGetValue(code, out var r)
+        && r.ParentCode is { } parent
+        && regions.TryGetValue(parent, out var p)
+        && p.Level == "city"
+            ? parent
+            : code;
 }
 
 public sealed record ProductInfo

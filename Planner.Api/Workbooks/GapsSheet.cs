@@ -34,7 +34,7 @@ public static class GapsSheet
         var products = snapshot.Products.ToDictionary(p => p.Code, StringComparer.Ordinal);
         var tiers = snapshot.Tiers.ToDictionary(t => t.Tier);
         var lines = GapLine
-            .Group(report.Gaps, code => CityOf(regions, code))
+            .Group(report.Gaps, code => RegionInfo.CityOf(regions, code))
             .Where(l => cityCode is null || l.City == cityCode)
             .ToList();
         Header(ws, 1, [.. Columns.Select(c => Text[c].Value)]);
@@ -95,13 +95,4 @@ public static class GapsSheet
         "Col.SupplyBy",
         "Col.Reasons",
     ];
-
-    /// <summary>A county's city; a Hubei site (or any destination not under a city) stands for itself.</summary>
-    private static string CityOf(Dictionary<string, RegionInfo> regions, string code) =>
-        regions.TryGetValue(code, out var r)
-        && r.ParentCode is { } parent
-        && regions.TryGetValue(parent, out var p)
-        && p.Level == "city"
-            ? parent
-            : code;
 }
