@@ -39,6 +39,7 @@ if (args is ["--child", var job, .. var rest])
     ("forecast-plans", ForecastPlansBenchmark.RunAsync, ForecastPlansBenchmark.Usage),
     ("pages", PagesBenchmark.RunAsync, PagesBenchmark.Usage),
     ("receipts", ReceiptsBenchmark.RunAsync, ReceiptsBenchmark.Usage),
+    ("breakdown", BreakdownBenchmark.RunAsync, BreakdownBenchmark.Usage),
 ];
 if (args is [var name, .. var options] && benchmarks.FirstOrDefault(b => b.Name == name) is { RunAsync: { } run })
 {
