@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ClosedXML.Excel;
 using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Runs;
@@ -68,32 +69,19 @@ public partial class DispatchPageTests : HangfireTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
-    /// <summary>The notes of the depot's workbook's today's list: number → product → quantity.</summary>
-    private static async Task<SortedDictionary<string, string>> TodaysNotesAsync(HttpClient api, string id, string kind)
+    /// <summary>The depot's workbook in English.</summary>
+    private static async Task<XLWorkbook> WorkbookAsync(HttpClient api, string id, string kind)
     {
         using var file = await api.GetAsync(new Uri($"/api/runs/{id}/files/{kind}?lang=en", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
-        using var workbook = Xlsx.Open(await file.Content.ReadAsStreamAsync(Ct));
-        return new SortedDictionary<string, string>(
-            workbook
-                .Worksheet("Today's dispatch")
-                .Table("TodayDispatch")
-                .DataRange.Rows()
-                .GroupBy(r => r.Field("Note no.").GetString())
-                .ToDictionary(
-                    g => g.Key,
-                    g =>
-                        string.Join(
-                            ";",
-                            g.Select(r =>
-                                    $"{r.Field("Product").GetString()}="
-                                    + ((long)r.Field("Quantity").GetDouble()).ToString(CultureInfo.InvariantCulture)
-                                )
-                                .Order(StringComparer.Ordinal)
-                        )
-                ),
-            StringComparer.Ordinal
-        );
+        return Xlsx.Open(await file.Content.ReadAsStreamAsync(Ct));
+    }
+
+    /// <summary>The notes of the depot's workbook's today's list: number → product → quantity.</summary>
+    private static async Task<SortedDictionary<string, string>> TodaysNotesAsync(HttpClient api, string id, string kind)
+    {
+        using var workbook = await WorkbookAsync(api, id, kind);
+        return ByNote(workbook.Worksheet("Today's dispatch").Table("TodayDispatch").DataRange.Rows(), _ => "");
     }
 
     /// <summary>The workbook's deliveries of the given notes: number → product, receiver type and name →
@@ -105,24 +93,32 @@ public partial class DispatchPageTests : HangfireTests
         IEnumerable<string> notes
     )
     {
-        using var file = await api.GetAsync(new Uri($"/api/runs/{id}/files/{kind}?lang=en", UriKind.Relative), Ct);
-        using var workbook = Xlsx.Open(await file.Content.ReadAsStreamAsync(Ct));
+        using var workbook = await WorkbookAsync(api, id, kind);
         var today = notes.ToHashSet(StringComparer.Ordinal);
-        return new SortedDictionary<string, string>(
+        return ByNote(
             workbook
                 .Worksheet("Deliveries")
                 .Table("Deliveries")
                 .DataRange.Rows()
-                .Where(r => today.Contains(r.Field("Note no.").GetString()))
-                .GroupBy(r => r.Field("Note no.").GetString())
+                .Where(r => today.Contains(r.Field("Note no.").GetString())),
+            r => $"/{r.Field("Receiver type").GetString()}/{r.Field("Receiver").GetString()}"
+        );
+    }
+
+    /// <summary>Rows by note number: each row's product, <paramref name="who"/> and quantity, in order.</summary>
+    private static SortedDictionary<string, string> ByNote(
+        IEnumerable<IXLTableRow> rows,
+        Func<IXLTableRow, string> who
+    ) =>
+        new(
+            rows.GroupBy(r => r.Field("Note no.").GetString())
                 .ToDictionary(
                     g => g.Key,
                     g =>
                         string.Join(
                             ";",
                             g.Select(r =>
-                                    $"{r.Field("Product").GetString()}/{r.Field("Receiver type").GetString()}/"
-                                    + $"{r.Field("Receiver").GetString()}="
+                                    $"{r.Field("Product").GetString()}{who(r)}="
                                     + ((long)r.Field("Quantity").GetDouble()).ToString(CultureInfo.InvariantCulture)
                                 )
                                 .Order(StringComparer.Ordinal)
@@ -130,7 +126,6 @@ public partial class DispatchPageTests : HangfireTests
                 ),
             StringComparer.Ordinal
         );
-    }
 
     /// <summary>The page's deliveries: number → product, receiver type and name → units.</summary>
     private static SortedDictionary<string, string> Deliveries(string page) =>
