@@ -34,14 +34,14 @@ public partial class AcceptanceTests : HangfireTests
         return await node.Executor().RunHereAsync(new PlanRequest(HorizonDays: 3), _ => { }, Ct);
     }
 
-    /// <summary>The Wenzhou officer: the map of their city's counties, a click on a county (its plan lines), then
-    /// their city's workbook in the page's language.</summary>
+    /// <summary>The Wenzhou officer: the map of their city's counties, a click on a county (its plan lines), their
+    /// depot's dispatch notes for today, then their city's workbook in the page's language.</summary>
     [Theory]
     [MemberData(nameof(Languages))]
     public async Task WenzhouOfficer_OpensTheMap_ClicksACounty_AndDownloadsTheirWorkbook(string language)
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        await PublishAsync(db);
+        var outcome = await PublishAsync(db);
         await using var browser = await BrowserSession.StartAsync(db);
         var driver = browser.Driver;
 
@@ -64,6 +64,16 @@ public partial class AcceptanceTests : HangfireTests
         var main = driver.FindElement(By.TagName("main")).Text;
         Assert.Contains(Chinese(language) ? "鹿城区" : "Lucheng", main, StringComparison.Ordinal);
         Shot(browser, language, "wenzhou-county");
+
+        // Today's dispatch notes of the city's depot: who signs for each line in the county, by name.
+        browser.Go($"/runs/{outcome.RunId}/dispatch/city-330300");
+        var deliveries = driver.FindElements(By.CssSelector("table.deliveries tbody tr"));
+        Assert.NotEmpty(deliveries);
+        Assert.Contains(deliveries, d =>
+            d.Text.Contains(Chinese(language) ? "医疗机构" : "Hospital", StringComparison.Ordinal)
+        );
+        ((IJavaScriptExecutor)driver).ExecuteScript("arguments[0].scrollIntoView()", deliveries[0]);
+        Shot(browser, language, "wenzhou-dispatch");
 
         browser.Go("/");
         driver.FindElement(By.CssSelector("a[href*='/files/city-330300']")).Click();
