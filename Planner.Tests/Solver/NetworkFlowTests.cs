@@ -232,6 +232,57 @@ public class NetworkFlowTests
     }
 
     [Fact]
+    public void NetworkFlow_KeepsTheStages_WhenEveryLeastDrawPlanDrawsTheSameEachDay()
+    {
+        // The reserve R has a floor of 8 and never receives anything: every plan is 8 below it every day. Tier 1 at X
+        // is served from S; that draw is no choice, so the network holds it and goes on.
+        var problem = Problem(
+            3,
+            ["R", "S"],
+            ["X"],
+            [Supplied("S", 0, 10), Supplied("S", 1, 5)],
+            [Needed("X", 0, 1, 4), Needed("X", 1, 1, 3), Needed("X", 1, 2, 6), Needed("X", 2, 2, 4)],
+            [new Lane("R", "X", 0, 1), new Lane("S", "X", 0, 2)]
+        ) with
+        {
+            ReserveFloors = [new ReserveFloor("R", "N95", 8)],
+        };
+        var settings = new AllocationSettings { WholePacks = false };
+
+        var lp = SolveChecked(problem, settings with { NetworkFlow = false });
+        var flow = SolveChecked(problem, settings);
+
+        Assert.Equal(24, flow.Stages.Single(s => s.Stage == "reserve_release").Objective, 5);
+        Assert.All(flow.Stages, s => Assert.StartsWith("OPTIMAL (", s.SolverStatus, StringComparison.Ordinal));
+        Assert.Equal(lp.Stages.Select(s => s.Stage), flow.Stages.Select(s => s.Stage));
+        foreach (var (a, b) in lp.Stages.Zip(flow.Stages))
+            Assert.True(
+                Math.Abs(a.Objective - b.Objective) <= 1e-6,
+                $"{b.Stage}: LP {a.Objective}, network {b.Objective}"
+            );
+    }
+
+    [Fact]
+    public void HoldReserves_CountsWholeGrains_SoAFloorThatIsNoWholeNumberOfGrainsIsNotDrawnOn()
+    {
+        // R receives more than its floor of 7.3 units, which is no whole number of grains: the network carries it
+        // rounded down, less than a grain short of the floor every day, and that is no draw.
+        var problem = OneLane(3, new Lane("R", "X", 0, 1), [Supplied("R", 0, 20)], Needed("X", 0, 1, 4)) with
+        {
+            ReserveFloors = [new ReserveFloor("R", "N95", 7.3)],
+        };
+        using var model = new ProductModel(problem, "N95", new AllocationSettings(), "CLP");
+        var network = ProductNetwork.For(model)!;
+        network.OpenThrough(1);
+        network.FixServed(1, network.MaxServed(1)!.Value);
+
+        Assert.NotNull(network.MinReserveDraw());
+
+        Assert.InRange(model.BelowFloor.Sum(b => model.Value(b.Var)), double.Epsilon, 1e-9);
+        Assert.True(network.HoldReserves(tolerance: 0));
+    }
+
+    [Fact]
     public void NetworkFlow_IsNotUsed_ForThePolicyRulesOrWhenReplanning()
     {
         var problem = RandomProblem(21);
