@@ -78,7 +78,7 @@ public static class BreakdownBenchmark
     /// levels, and the deliveries of every shipment into a county.</summary>
     private static void Consignees(PlanSnapshot snapshot, PlanOutcome outcome)
     {
-        var counties = DispatchSheets.Counties(snapshot.Regions);
+        var counties = RegionInfo.Counties(snapshot.Regions);
         var served = ConsigneeRoutes.Served(outcome.Problem, outcome.Result, counties);
         var lines = Solver.Breakdown.Consignees.Split(
             served,

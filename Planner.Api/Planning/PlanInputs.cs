@@ -16,6 +16,10 @@ public sealed record RegionInfo
     public double? Lat { get; init; }
     public double? Lon { get; init; }
 
+    /// <summary>The codes of the counties among <paramref name="regions"/>.</summary>
+    public static HashSet<string> Counties(IEnumerable<RegionInfo> regions) =>
+        regions.Where(r => r.Level == "county").Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The city a destination belongs to: a county's parent city; a place with no city above it (a Hubei
     /// site) stands for itself. The gap list groups by it in its sheet and its API.</summary>
     public static string CityOf(IReadOnlyDictionary<string, RegionInfo> regions, string code) =>

@@ -83,6 +83,11 @@ public sealed record PlanReport(
     /// it.</summary>
     public IReadOnlyList<Gap> Gaps { get; init; } = [];
 
+    /// <summary>Every shipment into a county split among its receivers
+    /// (<see cref="Solver.Breakdown.Consignees.Deliveries"/>), made once for every depot's dispatch sheets.</summary>
+    public IReadOnlyDictionary<Shipment, IReadOnlyList<Delivery>> Deliveries { get; init; } =
+        new Dictionary<Shipment, IReadOnlyList<Delivery>>();
+
     /// <param name="solved">The problem solved (with the care plan's demand); the snapshot's when null.</param>
     /// <param name="care">The care plan, whose census after transfers shares the care segments among
     /// hospitals.</param>
@@ -109,6 +114,11 @@ public sealed record PlanReport(
         {
             Consignees = consignees,
             Gaps = GapList.Of(solved ?? snapshot.Problem, result),
+            Deliveries = Solver.Breakdown.Consignees.Deliveries(
+                result.Shipments,
+                consignees,
+                RegionInfo.Counties(snapshot.Regions)
+            ),
         };
     }
 
@@ -121,11 +131,7 @@ public sealed record PlanReport(
         CareOutcome? care
     )
     {
-        var counties = snapshot
-            .Regions.Where(r => r.Level == "county")
-            .Select(r => r.Code)
-            .ToHashSet(StringComparer.Ordinal);
-        var served = ConsigneeRoutes.Served(solved, result, counties);
+        var served = ConsigneeRoutes.Served(solved, result, RegionInfo.Counties(snapshot.Regions));
         return Solver.Breakdown.Consignees.Split(
             served,
             ConsigneeRoutes.For(served.Select(s => s.Segment)),

@@ -81,7 +81,7 @@ public sealed class DispatchModel(Database planner) : PageModel
             start.Value,
             shipments,
             Products.Values.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal),
-            Consignees.Deliveries(shipments, consignees.Select(c => c.Line()), DispatchSheets.Counties(Regions.Values))
+            Consignees.Deliveries(shipments, consignees.Select(c => c.Line()), RegionInfo.Counties(Regions.Values))
         );
         (Run, Kind, Depot, PlanStart, Day) = (run, kind, depot, start.Value, Math.Max(0, day ?? 0));
         Days = notes.GroupBy(n => n.Day).Select(g => (g.Key, g.Count())).ToList();

@@ -42,7 +42,7 @@ public static class CityWorkbook
         var name = Texts.Chinese ? city.Name : city.NameEn ?? city.Code;
         using var workbook = ProvinceWorkbook.NewWorkbook(run, name);
         var lists = new LongLists();
-        DispatchSheets.Write(workbook, cityCode, run, snapshot, result.Shipments, report.Consignees, lists);
+        DispatchSheets.Write(workbook, cityCode, run, snapshot, result.Shipments, report.Deliveries, lists);
         ProvinceWorkbook.Summary(
             workbook.Worksheets.Add(T("Sheet.Summary")),
             run,

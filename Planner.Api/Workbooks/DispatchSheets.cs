@@ -32,12 +32,11 @@ public static class DispatchSheets
         PlanRunInfo run,
         PlanSnapshot snapshot,
         IReadOnlyList<Shipment> shipments,
-        IReadOnlyList<ConsigneeLine> consignees,
+        IReadOnlyDictionary<Shipment, IReadOnlyList<Delivery>> deliveries,
         LongLists lists
     )
     {
         var packs = snapshot.Products.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal);
-        var deliveries = Consignees.Deliveries(shipments, consignees, Counties(snapshot.Regions));
         var notes = DispatchNotes.Of(depot, run.PlanStart, shipments, packs, deliveries);
         var places = new Places(snapshot, depot);
         var today = workbook.Worksheets.Add(D("Sheet.Today"));
@@ -64,10 +63,6 @@ public static class DispatchSheets
         DeliveryList(workbook.Worksheets.Add(D("Sheet.Deliveries")), run, places, notes, lists);
         today.SetTabActive();
     }
-
-    /// <summary>The codes of the counties: the places whose lines are split among receivers.</summary>
-    public static HashSet<string> Counties(IEnumerable<RegionInfo> regions) =>
-        regions.Where(r => r.Level == "county").Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>A receiver's type (医疗机构, 复工复产企业, …) in the current language.</summary>
     public static string ReceiverKind(Receiver receiver) =>
@@ -294,8 +289,13 @@ public static class DispatchSheets
         // The plan on a line of its own: beside the arrival it ran into it in print.
         ws.Cell(top + 4, 1).SetValue(D("Note.Plan", run.RunId, Day(run.PlanStart)));
         var row = NoteLines(ws, top + 5, run, places, note);
+        // Today's notes carry who signs for what in the county; later days' point to the Deliveries sheet: the plan
+        // is re-run daily, and a table on every note of the horizon made publishing a third slower.
         if (note.Lines.Any(l => l.Deliveries.Count > 0))
-            row = DeliveryLines(ws, row + 2, places, note);
+            row =
+                note.Day == 0
+                    ? DeliveryLines(ws, row + 2, places, note)
+                    : ws.Cell(row + 2, 1).SetValue(D("Note.DeliveriesElsewhere", note.Number)).Address.RowNumber;
         row += 2;
         Merged(ws, row, 1, NoteColumns, D("Note.Remark")).Style.Alignment.WrapText = true;
         ws.Row(row).Height = 30;

@@ -35,7 +35,7 @@ public static class ProvinceWorkbook
             run,
             snapshot,
             result.Shipments,
-            report.Consignees,
+            report.Deliveries,
             lists
         );
         var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
