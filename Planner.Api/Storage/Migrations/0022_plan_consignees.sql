@@ -9,6 +9,6 @@ CREATE TABLE plan_consignees (
     hospital_code TEXT,
     product_code  TEXT    NOT NULL REFERENCES products (code),
     segment       TEXT    NOT NULL,
-    quantity      BIGINT  NOT NULL CHECK (quantity > 0)
+    quantity      INTEGER NOT NULL CHECK (quantity > 0)
 );
 CREATE INDEX plan_consignees_run ON plan_consignees (run_id, county_code);
