@@ -70,7 +70,7 @@ public sealed class DispatchModel(Database planner) : PageModel
             await db.QueryAsync<ProductInfo>("SELECT code, name, name_en, unit, unit_zh, pack_size FROM products")
         ).ToDictionary(p => p.Code, StringComparer.Ordinal);
         var shipments = (await db.QueryAsync<Line>(LinesSql, new { runId })).Select(l => l.Shipment()).ToList();
-        var consignees = await db.QueryAsync<ConsigneeRow>(ConsigneesSql, new { runId });
+        var consignees = (await db.QueryAsync<ConsigneeRow>(ConsigneesSql, new { runId })).ToList();
         Hospitals = (await db.QueryAsync<(string Code, string Name)>("SELECT code, name FROM hospitals")).ToDictionary(
             h => h.Code,
             h => h.Name,
@@ -81,7 +81,14 @@ public sealed class DispatchModel(Database planner) : PageModel
             start.Value,
             shipments,
             Products.Values.ToDictionary(p => p.Code, p => p.PackSize, StringComparer.Ordinal),
-            Consignees.Deliveries(shipments, consignees.Select(c => c.Line()), RegionInfo.Counties(Regions.Values))
+            // A run recorded before its consignees were stored has none: no split, rather than all to the store.
+            consignees.Count == 0
+                ? null
+                : Consignees.Deliveries(
+                    shipments,
+                    consignees.Select(c => c.Line()),
+                    RegionInfo.Counties(Regions.Values)
+                )
         );
         (Run, Kind, Depot, PlanStart, Day) = (run, kind, depot, start.Value, Math.Max(0, day ?? 0));
         Days = notes.GroupBy(n => n.Day).Select(g => (g.Key, g.Count())).ToList();

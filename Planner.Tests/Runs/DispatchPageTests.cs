@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
+using Dapper;
 using Planner.Tests.Jobs;
 
 namespace Planner.Tests.Runs;
@@ -65,8 +66,26 @@ public partial class DispatchPageTests : HangfireTests
                 StringComparison.Ordinal
             );
         }
+        await AssertAnOlderRunHasNoSplitAsync(app, planner, api, id);
+
         using var unknown = await planner.GetAsync(new Uri($"/runs/{id}/dispatch/city-999999", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    /// <summary>A run recorded before its consignees were stored: its notes, with no split (not all to the county's
+    /// store).</summary>
+    private static async Task AssertAnOlderRunHasNoSplitAsync(
+        TestWebApp app,
+        HttpClient planner,
+        HttpClient api,
+        string id
+    )
+    {
+        await using (var db = await app.Planner.OpenAsync(Ct))
+            await db.ExecuteAsync("DELETE FROM plan_consignees");
+        var older = await planner.GetStringAsync(new Uri($"/runs/{id}/dispatch/city-330300", UriKind.Relative), Ct);
+        Assert.Equal(await TodaysNotesAsync(api, id, "city-330300"), Notes(older));
+        Assert.DoesNotContain("class=\"deliveries\"", older, StringComparison.Ordinal);
     }
 
     /// <summary>The depot's workbook in English.</summary>
