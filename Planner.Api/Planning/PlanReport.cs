@@ -1,6 +1,7 @@
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 using Planner.Solver.Care;
+using Planner.Solver.Risk;
 
 namespace Planner.Api.Planning;
 
@@ -87,6 +88,10 @@ public sealed record PlanReport(
     /// (<see cref="Solver.Breakdown.Consignees.Deliveries"/>), made once for every depot's dispatch sheets.</summary>
     public IReadOnlyDictionary<Shipment, IReadOnlyList<Delivery>> Deliveries { get; init; } =
         new Dictionary<Shipment, IReadOnlyList<Delivery>>();
+
+    /// <summary>The plan's risk of running out on held-out forecast paths (<see cref="RiskPlanning"/>); null for a
+    /// report made without it.</summary>
+    public RiskReport? Risk { get; init; }
 
     /// <param name="solved">The problem solved (with the care plan's demand); the snapshot's when null.</param>
     /// <param name="care">The care plan, whose census after transfers shares the care segments among

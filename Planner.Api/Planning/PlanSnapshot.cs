@@ -1,6 +1,7 @@
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 using Planner.Solver.Care;
+using Planner.Solver.Risk;
 
 namespace Planner.Api.Planning;
 
@@ -47,6 +48,13 @@ public sealed record PlanSnapshot(
     /// <summary>Each hospital's latest capacity report before the plan, with its name: the consignees of the
     /// hospital segments (<see cref="ConsigneeRoutes"/>).</summary>
     public IReadOnlyList<HospitalRow> HospitalReports { get; init; } = [];
+
+    /// <summary>The forecasts the risk paths are drawn from: each county's demand drivers (grouped by city) and each
+    /// depot's production (<see cref="PathDemand"/> keys).</summary>
+    public IReadOnlyList<UncertainSeries> Uncertain { get; init; } = [];
+
+    /// <summary>The production supplies in the problem (its other supplies are stock on hand).</summary>
+    public IReadOnlyList<Supply> Production { get; init; } = [];
 
     /// <summary>The forecast the plan is made on.</summary>
     public PlanForecast Forecast { get; init; } = new(PlanStart.AddDays(-1), []);

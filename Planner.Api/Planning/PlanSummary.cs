@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Planner.Api.Sources;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
+using Planner.Solver.Risk;
 
 namespace Planner.Api.Planning;
 
@@ -66,6 +67,43 @@ public sealed record PlanSummary(
     /// <summary>The gap list in short (<see cref="GapList"/>; the lines are on the <c>Gaps</c> sheets and
     /// <c>GET /api/runs/{id}/gaps</c>): per product and tier, the units unmet and those extra supply closes.</summary>
     public IReadOnlyList<GapTotal> Gaps { get; init; } = [];
+
+    /// <summary>The plan's risk of running out on held-out forecast paths (<see cref="RiskPlanning"/>), rounded: per
+    /// destination, product and tier the stockout probability and the expected and 95th-percentile shortfall; per
+    /// product and tier the same over all destinations; each depot's days of cover.</summary>
+    public RiskReport? Risk { get; init; }
+
+    /// <summary>A report's figures rounded for the file (probabilities to 4 places, units to 1).</summary>
+    public static RiskReport? RiskOf(RiskReport? risk) =>
+        risk is null
+            ? null
+            : risk with
+            {
+                Destinations = risk
+                    .Destinations.Select(d =>
+                        d with
+                        {
+                            ExpectedNeed = Math.Round(d.ExpectedNeed, 1),
+                            StockoutProbability = Math.Round(d.StockoutProbability, 4),
+                            StandardError = Math.Round(d.StandardError, 4),
+                            ExpectedShortfall = Math.Round(d.ExpectedShortfall, 1),
+                        }
+                    )
+                    .ToList(),
+                Tiers = risk
+                    .Tiers.Select(t =>
+                        t with
+                        {
+                            ExpectedShortfall = Math.Round(t.ExpectedShortfall, 1),
+                            ExpectedNeed = Math.Round(t.ExpectedNeed, 1),
+                            ExpectedFill = Math.Round(t.ExpectedFill, 6),
+                        }
+                    )
+                    .ToList(),
+                Depots = risk
+                    .Depots.Select(d => d with { Days = d.Days is { } days ? Math.Round(days, 2) : null })
+                    .ToList(),
+            };
 
     /// <summary>A product's tier in <see cref="Gaps"/>.</summary>
     public sealed record GapTotal(string Product, int Tier, double Unmet, double Closable);

@@ -2,6 +2,7 @@ using Planner.Api.Localization;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 using Planner.Solver.Care;
+using Planner.Solver.Risk;
 
 namespace Planner.Api.Planning;
 
@@ -31,6 +32,8 @@ public static class ProblemBuilder
         var production = ProductionSupply.Build(inputs, stockDays);
         var (opening, arrivals, carried) = EarlierPlans.CarryOver(inputs, production.ReleasedSinceStock, depots, lanes);
         var (supplies, floors) = Supplies(inputs, province.Code, opening, production.Planned);
+        var made = supplies.Take(supplies.Count - opening.Count).ToList();
+        var cityOf = counties.ToDictionary(c => c.Code, c => c.ParentCode ?? province.Code, StringComparer.Ordinal);
         var drivers = DemandDrivers.Build(inputs, counties);
         var hubei = HubeiDemands(inputs);
         var problem = new AllocationProblem
@@ -72,6 +75,16 @@ public static class ProblemBuilder
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]
             ),
+            Production = made,
+            Uncertain =
+            [
+                .. drivers.Drivers.Select(d => new UncertainSeries(
+                    PathDemand.Key(d.Key.County, d.Key.Segment),
+                    cityOf[d.Key.County],
+                    d.Value
+                )),
+                .. production.Series,
+            ],
             CareCensus = drivers
                 .Drivers.Where(d => PlanSnapshot.CareSegments.Contains(d.Key.Segment))
                 .ToDictionary(d => d.Key, d => d.Value.Select(v => v.P50).ToList()),
@@ -89,7 +102,7 @@ public static class ProblemBuilder
     /// <summary>
     /// Forecast production (<see cref="ProductionSupply"/>; a scenario's factor applies to production, not to stock
     /// held) and each depot's opening stock on day 0; the provincial reserve keeps a share of its opening stock as a
-    /// floor that only tier-1 needs may breach.
+    /// floor that only tier-1 needs may breach. The production lines come first, then the stock.
     /// </summary>
     private static (List<Supply> Supplies, List<ReserveFloor> Floors) Supplies(
         PlanInputs inputs,

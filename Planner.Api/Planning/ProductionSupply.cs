@@ -1,5 +1,6 @@
 using Planner.Api.Localization;
 using Planner.Solver.Forecasting;
+using Planner.Solver.Risk;
 
 namespace Planner.Api.Planning;
 
@@ -22,6 +23,10 @@ public static class ProductionSupply
     {
         /// <summary>What is made, observed and forecast, per depot and product and for the province.</summary>
         public List<DriverForecast> Forecasts { get; init; } = [];
+
+        /// <summary>What becomes available per depot and product on each planned day, as a forecast band (its lines'
+        /// percentiles added up: one depot's suppliers are read as going wrong together), for the risk paths.</summary>
+        public List<UncertainSeries> Series { get; init; } = [];
     }
 
     public static Result Build(PlanInputs inputs, IReadOnlyDictionary<(string, string), DateOnly> stockDates)
@@ -32,6 +37,7 @@ public static class ProductionSupply
         var released = new Dictionary<(string, string), double>();
         var warnings = new List<string>();
         var made = new List<(LineRow Line, Forecast Output)>();
+        var available = new List<(string Depot, string Product, Forecast Available)>();
         foreach (var line in Lines(inputs))
         {
             var lag = Lag(inputs.Parameters, line.Product);
@@ -51,6 +57,7 @@ public static class ProductionSupply
             warnings.AddRange(forecast.Available.Warnings.Select(w => WarningText.Sentence(w, output)));
             var delay = inputs.Overrides.ProductionDelayDays ?? 0;
             made.Add((line, Delayed(forecast.Output, delay)));
+            available.Add((line.Depot, line.Product, Delayed(forecast.Available, delay)));
             foreach (var day in Delayed(forecast.Available, delay).Days)
             {
                 var key = (line.Depot, line.Product, day.Horizon - 1);
@@ -70,6 +77,14 @@ public static class ProductionSupply
         )
         {
             Forecasts = Forecasts(inputs, made, inputs.Regions.Single(r => r.Level == "province").Code),
+            Series = available
+                .GroupBy(a => (a.Depot, a.Product))
+                .Select(g => new UncertainSeries(
+                    PathDemand.SupplyKey(g.Key.Depot, g.Key.Product),
+                    PathDemand.SupplyKey(g.Key.Depot, g.Key.Product),
+                    Aggregate.Sum(g.Select(a => a.Available.Days))
+                ))
+                .ToList(),
         };
     }
 

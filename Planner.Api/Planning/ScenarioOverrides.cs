@@ -73,6 +73,14 @@ public sealed record ScenarioOverrides
     /// <summary>The share of employees to be on post by the target date, instead of the planning parameter.</summary>
     public double? ReturnToWorkShare { get; init; }
 
+    /// <summary>The highest chance of a tier-1 or tier-2 stockout over the horizon the plan hedges each county
+    /// against (0.05: 5 %), instead of the planning parameter <c>stockout_target</c>.</summary>
+    public double? StockoutTarget { get; init; }
+
+    /// <summary>The number of forecast paths the plan hedges on, instead of the planning parameter
+    /// <c>risk_paths</c>.</summary>
+    public int? RiskPaths { get; init; }
+
     /// <summary>Cities whose counties are held at a risk colour.</summary>
     public IReadOnlyList<RiskHold> RiskHolds { get; init; } = [];
 

@@ -6,6 +6,7 @@ using Planner.Api.Sources;
 using Planner.Api.Workbooks;
 using Planner.Solver.Allocation;
 using Planner.Solver.Care;
+using Planner.Solver.Risk;
 
 namespace Planner.Api.Runs;
 
@@ -90,7 +91,10 @@ public sealed class PlanPipeline(
             var id = await store.StartAsync(inputs, settings, digest, lineage, fence, ct);
             var seconds = watch.Elapsed.TotalSeconds;
             IReadOnlyList<string> all = [.. warnings, .. snapshot.Warnings];
-            var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, all, seconds);
+            var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, all, seconds)
+            {
+                Risk = RiskSettings.Of(inputs),
+            };
             return await FailedWhenThrowsAsync(id, () =>
                 SolveAndPublishAsync(run, exporter, work.FullName, output, fence, progress, ct)
             );
@@ -145,7 +149,11 @@ public sealed class PlanPipeline(
         IReadOnlyList<PullRun> Lineage,
         IReadOnlyList<string> Warnings,
         double SnapshotSeconds
-    );
+    )
+    {
+        /// <summary>How the plan hedges.</summary>
+        public RiskSettings Risk { get; init; } = RiskSettings.Default;
+    }
 
     /// <summary>Solve, write the files into <paramref name="work"/>, record the run (fenced), then place the
     /// files.</summary>
@@ -160,10 +168,14 @@ public sealed class PlanPipeline(
     )
     {
         var watch = Stopwatch.StartNew();
-        var result = await SolveAsync(run.Problem, run.Settings, exporter, progress, ct);
+        var (paths, heldOut) = RiskPlanning.Paths(run.Snapshot, run.Risk);
+        var buffers = RiskPlanning.Buffers(run.Problem, paths, run.Risk);
+        var result = await SolveAsync(run.Problem, buffers, run.Settings, exporter, progress, ct);
         var solveSeconds = watch.Elapsed.TotalSeconds;
         watch.Restart();
-        var report = PlanReport.From(run.Snapshot, result, run.Problem, run.Care);
+        var risk = RiskPlanning.Evaluate(run.Snapshot, run.Problem, result, heldOut, run.Risk);
+        progress(Risked(risk, buffers));
+        var report = PlanReport.From(run.Snapshot, result, run.Problem, run.Care) with { Risk = risk };
         var info = Info(run, result);
         var (summary, files) = await publisher.WriteAsync(
             work,
@@ -315,8 +327,25 @@ public sealed class PlanPipeline(
         };
     }
 
+    /// <summary>What the hedge came to: buffer units per tier and counties at or under the target.</summary>
+    private static string Risked(RiskReport risk, IReadOnlyList<Demand> buffers)
+    {
+        var tierOne = risk.Destinations.Where(d => d.Tier == 1 && d.ExpectedNeed > 0).ToList();
+        return Text[
+            "Risk",
+            buffers.Where(b => b.Tier == 1).Sum(b => b.Quantity),
+            buffers.Where(b => b.Tier == 2).Sum(b => b.Quantity),
+            tierOne.Count(d => d.StockoutProbability <= risk.Target),
+            tierOne.Count,
+            risk.Target,
+            risk.Paths,
+            tierOne.Count(d => d.Unpositioned > 0)
+        ];
+    }
+
     private static async Task<AllocationResult> SolveAsync(
         AllocationProblem problem,
+        IReadOnlyList<Demand> buffers,
         AllocationSettings settings,
         ModelExporter? exporter,
         Action<string> progress,
@@ -324,7 +353,7 @@ public sealed class PlanPipeline(
     )
     {
         var watch = Stopwatch.StartNew();
-        var result = AllocationModel.Solve(problem, settings);
+        var result = HedgedAllocation.Solve(problem, buffers, settings);
         var flows = result.Stages.Count(s => s.SolverStatus.EndsWith("(network flow)", StringComparison.Ordinal));
         progress(
             Text[

@@ -54,6 +54,7 @@ public sealed class PlanPublisher(IOptions<WorkbookOptions> options, CountyShape
             HeldAboveCover = snapshot.HospitalHeld,
             OverdueReceipts = snapshot.OverdueReceipts,
             Gaps = PlanSummary.GapsOf(report.Gaps),
+            Risk = PlanSummary.RiskOf(report.Risk),
         };
 
         var files = await WriteWorkbooksAsync(folder, workbooks, info, snapshot, report, result, care, progress, ct);

@@ -69,6 +69,11 @@ public sealed record AllocationResult(
 
     /// <summary>City-to-city transfers (lane-days with a positive shipment).</summary>
     public int Transfers { get; init; }
+
+    /// <summary>The safety buffers a hedged plan positions at destinations on top of their needs (tier: the tier
+    /// each protects; <see cref="Risk.HedgedAllocation"/>), served after that tier and not counted among the
+    /// needs. None in a plan made on the median alone.</summary>
+    public IReadOnlyList<Allocation> Buffers { get; init; } = [];
 }
 
 /// <summary>One lexicographic stage: its name, product, sense ("min" or "max"), optimal value and the solver's

@@ -11,8 +11,31 @@ public static class AllocationChecker
 {
     private const double Eps = 1e-4;
 
-    public static IReadOnlyList<string> Check(AllocationProblem problem, AllocationResult result) =>
-        new Replay(problem, result).Errors();
+    /// <summary>A hedged plan's buffers (<see cref="AllocationResult.Buffers"/>) are checked as the needs they were
+    /// solved as: tier t becomes 2t − 1 and its buffers 2t, so their order after their tier is checked too.</summary>
+    public static IReadOnlyList<string> Check(AllocationProblem problem, AllocationResult result)
+    {
+        if (result.Buffers.Count == 0)
+            return new Replay(problem, result).Errors();
+        var needs = problem with
+        {
+            Demands =
+            [
+                .. problem.Demands.Select(d => d with { Tier = 2 * d.Tier - 1 }),
+                .. result.Buffers.Select(b => new Demand(b.Destination, b.Product, b.Day, 2 * b.Tier, b.Demand)),
+            ],
+        };
+        var served = result with
+        {
+            Allocations =
+            [
+                .. result.Allocations.Select(a => a with { Tier = 2 * a.Tier - 1 }),
+                .. result.Buffers.Select(b => b with { Tier = 2 * b.Tier }),
+            ],
+            Buffers = [],
+        };
+        return new Replay(needs, served).Errors();
+    }
 
     private sealed class Replay(AllocationProblem problem, AllocationResult result)
     {
