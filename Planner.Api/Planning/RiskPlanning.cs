@@ -49,10 +49,13 @@ public static class RiskPlanning
     public static readonly IReadOnlySet<int> ProtectedTiers = new HashSet<int> { 1, 2 };
 
     /// <summary>The paths the plan is made on, and the held-out paths it is judged on.</summary>
-    public static (ScenarioPaths Plan, ScenarioPaths HeldOut) Paths(PlanSnapshot snapshot, RiskSettings risk) =>
+    public static (ScenarioPaths Plan, ScenarioPaths HeldOut) Paths(
+        IReadOnlyList<UncertainSeries> series,
+        RiskSettings risk
+    ) =>
         (
-            ScenarioPaths.Draw(snapshot.Uncertain, risk.Paths, risk.Seed, Aggregate.CountyCorrelation),
-            ScenarioPaths.Draw(snapshot.Uncertain, risk.Paths, risk.EvaluationSeed, Aggregate.CountyCorrelation)
+            ScenarioPaths.Draw(series, risk.Paths, risk.Seed, Aggregate.CountyCorrelation),
+            ScenarioPaths.Draw(series, risk.Paths, risk.EvaluationSeed, Aggregate.CountyCorrelation)
         );
 
     /// <summary>The buffers for <paramref name="problem"/> on the plan's paths.</summary>

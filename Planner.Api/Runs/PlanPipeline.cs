@@ -168,7 +168,7 @@ public sealed class PlanPipeline(
     )
     {
         var watch = Stopwatch.StartNew();
-        var (paths, heldOut) = RiskPlanning.Paths(run.Snapshot, run.Risk);
+        var (paths, heldOut) = RiskPlanning.Paths(run.Snapshot.Uncertain, run.Risk);
         var buffers = RiskPlanning.Buffers(run.Problem, paths, run.Risk);
         var result = await SolveAsync(run.Problem, buffers, run.Settings, exporter, progress, ct);
         var solveSeconds = watch.Elapsed.TotalSeconds;
