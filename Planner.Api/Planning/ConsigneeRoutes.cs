@@ -22,12 +22,21 @@ public static class ConsigneeRoutes
     private static readonly Dictionary<string, HospitalDriver> HospitalSegments = new(StringComparer.Ordinal)
     {
         [PlanSnapshot.CriticalCareSegment] = HospitalDriver.SevereAndCritical,
+        [CriticalCareBuffer] = HospitalDriver.SevereAndCritical,
         [SevereCare] = HospitalDriver.Severe,
+        [SevereCareBuffer] = HospitalDriver.Severe,
         ["inpatient"] = HospitalDriver.OtherInpatients,
         ["staff"] = HospitalDriver.StaffOnDuty,
         ["fever_clinic"] = HospitalDriver.FeverClinicVisits,
         [PlanSnapshot.TeamKitSegment] = HospitalDriver.SevereAndCritical,
     };
+
+    /// <summary>The safety buffer a hedged plan positions for intensive care (tier 1), held at the hospitals that
+    /// treat critical patients.</summary>
+    public const string CriticalCareBuffer = "critical_care_buffer";
+
+    /// <summary>The safety buffer for the wards (tier 2), held at the hospitals with severe patients.</summary>
+    public const string SevereCareBuffer = "severe_care_buffer";
 
     /// <summary>The segments the county's enterprises receive.</summary>
     private static readonly HashSet<string> EnterpriseSegments = new(StringComparer.Ordinal) { "return_to_work" };
@@ -50,7 +59,9 @@ public static class ConsigneeRoutes
                 HospitalSegments.TryGetValue(s, out var driver)
                     ? new ConsigneeRoute(
                         ConsigneeKind.Hospitals,
-                        s == PlanSnapshot.CriticalCareSegment && severeSplit ? HospitalDriver.Critical : driver
+                        s is PlanSnapshot.CriticalCareSegment or CriticalCareBuffer && severeSplit
+                            ? HospitalDriver.Critical
+                            : driver
                     )
                 : EnterpriseSegments.Contains(s) ? new ConsigneeRoute(ConsigneeKind.Enterprises)
                 : new ConsigneeRoute(ConsigneeKind.Villages),

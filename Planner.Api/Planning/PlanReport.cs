@@ -136,7 +136,25 @@ public sealed record PlanReport(
         CareOutcome? care
     )
     {
-        var served = ConsigneeRoutes.Served(solved, result, RegionInfo.Counties(snapshot.Regions));
+        var counties = RegionInfo.Counties(snapshot.Regions);
+        var served = ConsigneeRoutes.Served(solved, result, counties);
+        // A hedged plan's buffers are held at the hospitals of the tier they protect.
+        served.AddRange(
+            result
+                .Buffers.Where(b => counties.Contains(b.Destination) && b.Tier is 1 or 2)
+                .GroupBy(b => (b.Destination, b.Product, b.Tier))
+                .Select(g =>
+                    (
+                        g.Key.Destination,
+                        g.Key.Product,
+                        g.Key.Tier == 1 ? ConsigneeRoutes.CriticalCareBuffer : ConsigneeRoutes.SevereCareBuffer,
+                        (long)Math.Round(g.Sum(b => b.Served))
+                    )
+                )
+                .Where(l => l.Item4 > 0)
+                .OrderBy(l => l.Destination, StringComparer.Ordinal)
+                .ThenBy(l => l.Product, StringComparer.Ordinal)
+        );
         return Solver.Breakdown.Consignees.Split(
             served,
             ConsigneeRoutes.For(served.Select(s => s.Segment)),
