@@ -57,6 +57,46 @@ public class PlanPipelineTests
         Assert.Equal("330102", counties[0].Field("Code").GetString());
     }
 
+    [Fact]
+    public async Task Run_HedgesTiersOneAndTwo_AndReportsTheRiskOnHeldOutPaths()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+        var outcome = await RunAsync(db);
+
+        var (_, snapshot, report) = outcome.Published!.Value;
+        var risk = report.Risk!;
+        var settings = RiskSettings.Default;
+        Assert.Equal((settings.Paths, settings.Target), (risk.Paths, risk.Target));
+        // Buffers for both protected tiers, at counties, and the checker (run above) accepts them after their tier.
+        Assert.Contains(outcome.Result.Buffers, b => b.Tier == 1 && b.Served > 0);
+        Assert.Contains(outcome.Result.Buffers, b => b.Tier == 2 && b.Served > 0);
+        Assert.All(outcome.Result.Buffers, b => Assert.InRange(b.Tier, 1, 2));
+        // Where the plan positioned the need and its buffer, the chance of running out is at most the target, within
+        // sampling error (1,000 held-out paths: 3 standard errors).
+        var positioned = risk
+            .Destinations.Where(d => d.Tier <= 2 && d.ExpectedNeed > 0 && d.Unpositioned == 0 && d.Buffer > 0)
+            .ToList();
+        Assert.True(positioned.Count >= 100, $"{positioned.Count} lines positioned");
+        Assert.All(positioned, d =>
+            Assert.True(d.StockoutProbability <= risk.Target + 3 * d.StandardError, d.ToString())
+        );
+        // The buffers are held at the hospitals of the tier they protect.
+        Assert.Contains(report.Consignees, l => l.Segment == ConsigneeRoutes.CriticalCareBuffer && l.Hospital != null);
+        // summary.json carries the same figures, rounded.
+        var summary = PlanSummary.FromJson(await File.ReadAllTextAsync(outcome.SummaryPath!, Ct));
+        Assert.Equal(risk.Destinations.Count, summary.Risk!.Destinations.Count);
+        var first = positioned[0];
+        var written = summary.Risk.Destinations.Single(d =>
+            (d.Destination, d.Product, d.Tier) == (first.Destination, first.Product, first.Tier)
+        );
+        Assert.Equal(first.StockoutProbability, written.StockoutProbability, 4);
+        Assert.Equal(first.P95Shortfall, written.P95Shortfall);
+        Assert.NotEmpty(summary.Risk.Depots);
+        // Production is uncertain too: every depot that makes a product has a series.
+        Assert.Contains(snapshot.Uncertain, u => u.Key.StartsWith("supply:", StringComparison.Ordinal));
+    }
+
     /// <summary>A row of the Counties list, its cells found by the header above.</summary>
     private sealed class CountyRow(IXLRangeRow row)
     {
