@@ -1,3 +1,4 @@
+using Planner.Api.Localization;
 using Planner.Solver.Allocation;
 using Planner.Solver.Forecasting;
 using Planner.Solver.Risk;
@@ -19,21 +20,35 @@ public sealed record RiskSettings(double Target, int Paths, int Seed, BufferMeth
     /// <summary>The seed of the held-out paths: never the paths the plan was made on.</summary>
     public int EvaluationSeed => Seed + 1;
 
+    /// <summary>The run's settings: the scenario's, else the planning parameters', else <see cref="Default"/>; a
+    /// parameter out of its range is refused with a message naming it.</summary>
     public static RiskSettings Of(PlanInputs inputs)
     {
-        double Number(string name, double fallback) =>
-            inputs.Parameters.TryGetValue(name, out var text)
-                ? double.Parse(text, CultureInfo.InvariantCulture)
-                : fallback;
         var d = Default;
-        return new RiskSettings(
-            inputs.Overrides.StockoutTarget ?? Number("stockout_target", d.Target),
-            inputs.Overrides.RiskPaths ?? (int)Number("risk_paths", d.Paths),
-            (int)Number("risk_seed", d.Seed),
-            inputs.Parameters.TryGetValue("risk_method", out var method)
-                ? Enum.Parse<BufferMethod>(method, ignoreCase: true)
-                : d.Method
-        );
+        var target = inputs.Overrides.StockoutTarget ?? Number(inputs, "stockout_target", d.Target, 1e-6, 0.5);
+        var paths = inputs.Overrides.RiskPaths ?? (int)Number(inputs, "risk_paths", d.Paths, 100, 100_000);
+        var seed = (int)Number(inputs, "risk_seed", d.Seed, 0, int.MaxValue - 1);
+        var method = d.Method;
+        if (
+            inputs.Parameters.TryGetValue("risk_method", out var text)
+            && !Enum.TryParse(text, ignoreCase: true, out method)
+        )
+            throw new PlannerException(Messages.Get("ParameterInvalid", "risk_method", text, "quantile, sample"));
+        return new RiskSettings(target, paths, seed, method);
+    }
+
+    private static double Number(PlanInputs inputs, string name, double fallback, double min, double max)
+    {
+        if (!inputs.Parameters.TryGetValue(name, out var text))
+            return fallback;
+        if (
+            !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !(value >= min && value <= max)
+        )
+            throw new PlannerException(
+                Messages.Get("ParameterInvalid", name, text, $"{min.ToString(CultureInfo.InvariantCulture)} – {max}")
+            );
+        return value;
     }
 }
 

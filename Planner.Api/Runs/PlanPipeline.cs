@@ -74,6 +74,7 @@ public sealed class PlanPipeline(
         await pulls.PullAsync(null, progress, ct);
         var watch = Stopwatch.StartNew();
         var (lineage, warnings, inputs) = await ReadAsync(request, progress, ct);
+        var risk = RiskSettings.Of(inputs);
         var snapshot = ProblemBuilder.Build(inputs);
         var care = await PlanCareAsync(request, snapshot, progress);
         var problem = await WithPreviousPlanAsync(request, snapshot.WithCare(care), snapshot);
@@ -93,7 +94,7 @@ public sealed class PlanPipeline(
             IReadOnlyList<string> all = [.. warnings, .. snapshot.Warnings];
             var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, all, seconds)
             {
-                Risk = RiskSettings.Of(inputs),
+                Risk = risk,
             };
             return await FailedWhenThrowsAsync(id, () =>
                 SolveAndPublishAsync(run, exporter, work.FullName, output, fence, progress, ct)
