@@ -32,8 +32,6 @@ public static class ProblemBuilder
         var production = ProductionSupply.Build(inputs, stockDays);
         var (opening, arrivals, carried) = EarlierPlans.CarryOver(inputs, production.ReleasedSinceStock, depots, lanes);
         var (supplies, floors) = Supplies(inputs, province.Code, opening, production.Planned);
-        var made = supplies.Take(supplies.Count - opening.Count).ToList();
-        var cityOf = counties.ToDictionary(c => c.Code, c => c.ParentCode ?? province.Code, StringComparer.Ordinal);
         var drivers = DemandDrivers.Build(inputs, counties);
         var hubei = HubeiDemands(inputs);
         var problem = new AllocationProblem
@@ -50,10 +48,6 @@ public static class ProblemBuilder
             PackSizes = inputs.Products.ToDictionary(p => p.Code, p => (double)Math.Max(1, p.PackSize)),
             Population = counties.ToDictionary(c => c.Code, c => (double)(c.Population ?? 0), StringComparer.Ordinal),
         };
-        var careRates = inputs
-            .Rates.Where(r => PlanSnapshot.CareSegments.Contains(r.Segment))
-            .Select(r => (r.Segment, r.Product, r.Rate, r.Tier))
-            .ToList();
         return new PlanSnapshot(
             inputs.PlanStart,
             inputs.HorizonDays,
@@ -63,7 +57,7 @@ public static class ProblemBuilder
             problem,
             Tree(regions),
             Care(inputs),
-            careRates
+            CareRates(inputs)
         )
         {
             Warnings = [.. carried, .. production.Warnings, .. drivers.Warnings],
@@ -75,20 +69,35 @@ public static class ProblemBuilder
                 inputs.PlanStart.AddDays(-1),
                 [.. production.Forecasts, .. drivers.Forecasts, .. DemandForecast.Build(inputs, drivers, hubei)]
             ),
-            Production = made,
-            Uncertain =
-            [
-                .. drivers.Drivers.Select(d => new UncertainSeries(
-                    PathDemand.Key(d.Key.County, d.Key.Segment),
-                    cityOf[d.Key.County],
-                    d.Value
-                )),
-                .. production.Series,
-            ],
+            Production = supplies.Take(supplies.Count - opening.Count).ToList(),
+            Uncertain = [.. DriverSeries(drivers, counties, province.Code), .. production.Series],
             CareCensus = drivers
                 .Drivers.Where(d => PlanSnapshot.CareSegments.Contains(d.Key.Segment))
                 .ToDictionary(d => d.Key, d => d.Value.Select(v => v.P50).ToList()),
         };
+    }
+
+    /// <summary>The consumption rates of the care segments, whose demand the care plan recomputes.</summary>
+    private static List<(string Segment, string Product, double Rate, int Tier)> CareRates(PlanInputs inputs) =>
+        inputs
+            .Rates.Where(r => PlanSnapshot.CareSegments.Contains(r.Segment))
+            .Select(r => (r.Segment, r.Product, r.Rate, r.Tier))
+            .ToList();
+
+    /// <summary>Each county's drivers as forecast series for the risk paths, grouped by city (counties of a city move
+    /// together).</summary>
+    private static IEnumerable<UncertainSeries> DriverSeries(
+        DemandDrivers.Result drivers,
+        List<RegionInfo> counties,
+        string province
+    )
+    {
+        var cityOf = counties.ToDictionary(c => c.Code, c => c.ParentCode ?? province, StringComparer.Ordinal);
+        return drivers.Drivers.Select(d => new UncertainSeries(
+            PathDemand.Key(d.Key.County, d.Key.Segment),
+            cityOf[d.Key.County],
+            d.Value
+        ));
     }
 
     /// <summary>The whole five-level tree, weighted by population, for breaking county plans down to

@@ -92,10 +92,7 @@ public sealed class PlanPipeline(
             var id = await store.StartAsync(inputs, settings, digest, lineage, fence, ct);
             var seconds = watch.Elapsed.TotalSeconds;
             IReadOnlyList<string> all = [.. warnings, .. snapshot.Warnings];
-            var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, all, seconds)
-            {
-                Risk = risk,
-            };
+            var run = new Run(id, request, snapshot, care, problem, settings, digest, lineage, all, seconds, risk);
             return await FailedWhenThrowsAsync(id, () =>
                 SolveAndPublishAsync(run, exporter, work.FullName, output, fence, progress, ct)
             );
@@ -149,12 +146,9 @@ public sealed class PlanPipeline(
         string Digest,
         IReadOnlyList<PullRun> Lineage,
         IReadOnlyList<string> Warnings,
-        double SnapshotSeconds
-    )
-    {
-        /// <summary>How the plan hedges.</summary>
-        public RiskSettings Risk { get; init; } = RiskSettings.Default;
-    }
+        double SnapshotSeconds,
+        RiskSettings Risk
+    );
 
     /// <summary>Solve, write the files into <paramref name="work"/>, record the run (fenced), then place the
     /// files.</summary>
@@ -169,13 +163,9 @@ public sealed class PlanPipeline(
     )
     {
         var watch = Stopwatch.StartNew();
-        var (paths, heldOut) = RiskPlanning.Paths(run.Snapshot.Uncertain, run.Risk);
-        var buffers = RiskPlanning.Buffers(run.Problem, paths, run.Risk);
-        var result = await SolveAsync(run.Problem, buffers, run.Settings, exporter, progress, ct);
+        var (result, risk) = await SolveHedgedAsync(run, exporter, progress, ct);
         var solveSeconds = watch.Elapsed.TotalSeconds;
         watch.Restart();
-        var risk = RiskPlanning.Evaluate(run.Snapshot, run.Problem, result, heldOut, run.Risk);
-        progress(Risked(risk, buffers));
         var report = PlanReport.From(run.Snapshot, result, run.Problem, run.Care) with { Risk = risk };
         var info = Info(run, result);
         var (summary, files) = await publisher.WriteAsync(
@@ -326,6 +316,22 @@ public sealed class PlanPipeline(
             Parallelism = exporter is null ? configured.Parallelism : 1,
             Cancellation = ct,
         };
+    }
+
+    /// <summary>The plan with its buffers (<see cref="RiskPlanning"/>), and its risk on the held-out paths.</summary>
+    private static async Task<(AllocationResult, RiskReport)> SolveHedgedAsync(
+        Run run,
+        ModelExporter? exporter,
+        Action<string> progress,
+        CancellationToken ct
+    )
+    {
+        var (paths, heldOut) = RiskPlanning.Paths(run.Snapshot.Uncertain, run.Risk);
+        var buffers = RiskPlanning.Buffers(run.Problem, paths, run.Risk);
+        var result = await SolveAsync(run.Problem, buffers, run.Settings, exporter, progress, ct);
+        var risk = RiskPlanning.Evaluate(run.Snapshot, run.Problem, result, heldOut, run.Risk);
+        progress(Risked(risk, buffers));
+        return (result, risk);
     }
 
     /// <summary>What the hedge came to: buffer units per tier and counties at or under the target.</summary>

@@ -84,26 +84,11 @@ public static class RiskEvaluation
             var need = PathDemand.Daily(line, paths, days);
             if (!totals.TryGetValue((line.Product, line.Tier), out var total))
                 totals[(line.Product, line.Tier)] = total = (new double[paths.Count], new double[paths.Count]);
-            var (shortfalls, stockouts) = (new double[paths.Count], 0);
-            for (var p = 0; p < paths.Count; p++)
-            {
-                var keep = protectedTiers.Contains(line.Tier)
-                    ? cuts.Keep(p, line.Product, line.Tier)
-                    : (Served: 1.0, Buffer: 1.0);
-                var (stock, shortfall, needed) = (0.0, 0.0, 0.0);
-                for (var day = 0; day < days; day++)
-                {
-                    stock += units[day] * keep.Served + buffer[day] * keep.Buffer;
-                    var use = Math.Min(stock, need[p, day]);
-                    stock -= use;
-                    shortfall += need[p, day] - use;
-                    needed += need[p, day];
-                }
-                shortfalls[p] = shortfall;
-                stockouts += shortfall > 1e-6 ? 1 : 0;
-                total.Short[p] += shortfall;
-                total.Need[p] += needed;
-            }
+            var keep = protectedTiers.Contains(line.Tier)
+                ? Enumerable.Range(0, paths.Count).Select(p => cuts.Keep(p, line.Product, line.Tier)).ToArray()
+                : null;
+            var shortfalls = Shortfalls(units, buffer, need, keep, total);
+            var stockouts = shortfalls.Count(s => s > 1e-6);
             var probability = (double)stockouts / paths.Count;
             destinations.Add(
                 new DestinationRisk(
@@ -121,7 +106,46 @@ public static class RiskEvaluation
                 )
             );
         }
-        var tiers = totals
+        return new RiskReport(paths.Count, target, destinations, Totals(totals), Cover(problem, plan));
+    }
+
+    /// <summary>Each path's units short over the horizon: the units (cut to the shares kept on the path, when
+    /// <paramref name="keep"/> is given) meet the path's need day by day, the rest carried; added to the tier's
+    /// totals.</summary>
+    private static double[] Shortfalls(
+        double[] units,
+        double[] buffer,
+        double[,] need,
+        (double Served, double Buffer)[]? keep,
+        (double[] Short, double[] Need) total
+    )
+    {
+        var (count, days) = (need.GetLength(0), need.GetLength(1));
+        var shortfalls = new double[count];
+        for (var p = 0; p < count; p++)
+        {
+            var (served, buffered) = keep?[p] ?? (1.0, 1.0);
+            var (stock, shortfall, needed) = (0.0, 0.0, 0.0);
+            for (var day = 0; day < days; day++)
+            {
+                stock += units[day] * served + buffer[day] * buffered;
+                var use = Math.Min(stock, need[p, day]);
+                stock -= use;
+                shortfall += need[p, day] - use;
+                needed += need[p, day];
+            }
+            shortfalls[p] = shortfall;
+            total.Short[p] += shortfall;
+            total.Need[p] += needed;
+        }
+        return shortfalls;
+    }
+
+    /// <summary>Per product and tier, over all destinations.</summary>
+    private static List<TierRisk> Totals(
+        Dictionary<(string Product, int Tier), (double[] Short, double[] Need)> totals
+    ) =>
+        totals
             .OrderBy(t => t.Key.Product, StringComparer.Ordinal)
             .ThenBy(t => t.Key.Tier)
             .Select(t => new TierRisk(
@@ -133,8 +157,6 @@ public static class RiskEvaluation
                 t.Value.Need.Sum() > 0 ? 1 - t.Value.Short.Sum() / t.Value.Need.Sum() : 1
             ))
             .ToList();
-        return new RiskReport(paths.Count, target, destinations, tiers, Cover(problem, plan));
-    }
 
     /// <summary>Units per destination, product and tier on each day.</summary>
     private static Dictionary<(string, string, int), double[]> Positioned(

@@ -138,7 +138,7 @@ public static class PathDemand
         return need;
     }
 
-    /// <summary>A line's need by each day (cumulative) with every series at normal score <paramref name="z"/>.</summary>
+    /// <summary>A line's need by each day (cumulative), every series at normal score <paramref name="z"/>.</summary>
     public static double[] CumulativeAt(NeedLine line, ScenarioPaths paths, int days, double z)
     {
         var need = new double[days];
