@@ -94,6 +94,18 @@ public sealed partial class EditModel(
     [BindProperty]
     public List<Row> RiskHolds { get; set; } = [];
 
+    /// <summary>The highest chance of a tier-1 or tier-2 stockout the plan hedges against, in per cent.</summary>
+    [BindProperty]
+    public string? StockoutTargetPercent { get; set; }
+
+    /// <summary>The number of forecast paths the plan's risk is measured on.</summary>
+    [BindProperty]
+    public string? RiskPaths { get; set; }
+
+    /// <summary>The planning parameters a blank stockout target and number of paths stand for (the target in per
+    /// cent).</summary>
+    public (string TargetPercent, string Paths) RiskDefaults { get; private set; } = ("", "");
+
     public IReadOnlyList<ScenarioError> Errors { get; private set; } = [];
 
     /// <summary>Codes and names in the reader's language.</summary>
@@ -207,6 +219,7 @@ public sealed partial class EditModel(
         );
         var growth = form.Number("censusGrowthPerWeek", CensusGrowthPercent);
         var share = form.Number("returnToWorkShare", ReturnToWorkPercent);
+        var target = form.Number("stockoutTarget", StockoutTargetPercent);
         return new ScenarioOverrides
         {
             PlanStart = form.Day("planStart", PlanStart),
@@ -217,10 +230,12 @@ public sealed partial class EditModel(
             HorizonDays = form.Whole("horizonDays", HorizonDays),
             Policy = Empty(Policy),
             HoldDrivers = HoldDrivers ? true : null,
-            CensusGrowthPerWeek = form.Percent("censusGrowthPerWeek", growth, above: -100, upTo: 1000) / 100,
+            CensusGrowthPerWeek = form.Percent("censusGrowthPerWeek", growth, (-100, 1000), "BadGrowthPercent") / 100,
             ProductionDelayDays = form.Whole("productionDelayDays", ProductionDelayDays),
-            ReturnToWorkShare = form.Percent("returnToWorkShare", share, above: null, upTo: 100) / 100,
+            ReturnToWorkShare = form.Percent("returnToWorkShare", share, (null, 100), "BadPercent") / 100,
             RiskHolds = RiskHolds.Select((r, i) => form.Hold(i, r)).ToList(),
+            StockoutTarget = form.Percent("stockoutTarget", target, (0, 50), "BadStockoutPercent") / 100,
+            RiskPaths = form.Whole("riskPaths", RiskPaths),
         };
     }
 
@@ -274,23 +289,20 @@ public sealed partial class EditModel(
             return Number(field, row.Multiplier);
         }
 
-        /// <summary>A percentage within its range (the store checks the share it becomes, with the API's
-        /// words).</summary>
-        public double? Percent(string field, double? value, double? above, double upTo)
+        /// <summary>A percentage within its range: above <c>Above</c> (or from 0 when null) and up to <c>UpTo</c>;
+        /// otherwise <paramref name="problem"/> says so in per cent, as typed (the store checks the share it becomes,
+        /// with the API's words).</summary>
+        public double? Percent(string field, double? value, (double? Above, double UpTo) range, string problem)
         {
             if (value is not { } percent)
                 return null;
-            if (double.IsFinite(percent) && (above is { } low ? percent > low : percent >= 0) && percent <= upTo)
+            if (
+                double.IsFinite(percent)
+                && (range.Above is { } low ? percent > low : percent >= 0)
+                && percent <= range.UpTo
+            )
                 return percent;
-            errors.Add(
-                new(
-                    field,
-                    text[
-                        above is null ? "BadPercent" : "BadGrowthPercent",
-                        percent.ToString("0.##", CultureInfo.InvariantCulture)
-                    ]
-                )
-            );
+            errors.Add(new(field, text[problem, percent.ToString("0.##", CultureInfo.InvariantCulture)]));
             return null;
         }
 
@@ -329,6 +341,8 @@ public sealed partial class EditModel(
         "productionDelayDays",
         "returnToWorkShare",
         "riskHolds",
+        "stockoutTarget",
+        "riskPaths",
         "hubeiQuota",
         "unavailableTeams",
         "horizonDays",
@@ -381,6 +395,8 @@ public sealed partial class EditModel(
         CensusGrowthPercent = Invariant(o.CensusGrowthPerWeek * 100);
         ProductionDelayDays = o.ProductionDelayDays?.ToString(CultureInfo.InvariantCulture);
         ReturnToWorkPercent = Invariant(o.ReturnToWorkShare * 100);
+        StockoutTargetPercent = Invariant(o.StockoutTarget * 100);
+        RiskPaths = o.RiskPaths?.ToString(CultureInfo.InvariantCulture);
         RiskHolds = o
             .RiskHolds.Select(h => new Row { Code = h.City, Scope = h.Level.ToString(CultureInfo.InvariantCulture) })
             .ToList();
@@ -433,6 +449,7 @@ public sealed partial class EditModel(
                     + "ORDER BY t.code"
             )
         ).ToList();
+        RiskDefaults = await RiskDefaultsAsync(db);
         foreach (var table in Tables)
         {
             var rows = Rows(table)!;
@@ -441,6 +458,28 @@ public sealed partial class EditModel(
             if (table == add)
                 rows.Add(new Row());
         }
+    }
+
+    /// <summary>The planning parameters <c>stockout_target</c> (in per cent) and <c>risk_paths</c>, or the defaults a
+    /// plan uses when they are missing.</summary>
+    private static async Task<(string TargetPercent, string Paths)> RiskDefaultsAsync(DbConnection db)
+    {
+        var values = (
+            await db.QueryAsync<(string Name, string Value)>(
+                "SELECT name, value FROM planning_parameters WHERE name IN ('stockout_target', 'risk_paths')"
+            )
+        ).ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+        double Value(string name, double fallback) =>
+            values.TryGetValue(name, out var text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : fallback;
+        var percent = Value("stockout_target", RiskSettings.Default.Target) * 100;
+        var paths = Value("risk_paths", RiskSettings.Default.Paths);
+        return (
+            percent.ToString("0.##", CultureInfo.InvariantCulture),
+            paths.ToString("0", CultureInfo.InvariantCulture)
+        );
     }
 
     private static string? Empty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

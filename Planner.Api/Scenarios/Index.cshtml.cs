@@ -59,6 +59,10 @@ public sealed class IndexModel(Database planner) : PageModel
         if (o.Policy is { } p)
             parts.Add(text[$"D.Policy.{p}"] is { ResourceNotFound: false } policy ? policy : p);
         parts.AddRange(Forecast(o, text));
+        if (o.StockoutTarget is { } target)
+            parts.Add(text["D.StockoutTarget", target.ToString("0.##%", CultureInfo.InvariantCulture)]);
+        if (o.RiskPaths is { } paths)
+            parts.Add(text["D.RiskPaths", paths]);
         return parts.Count == 0 ? text["D.None"] : string.Join(text["D.Separator"], parts);
     }
 

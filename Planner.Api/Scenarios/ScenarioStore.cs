@@ -44,6 +44,12 @@ public static class ScenarioStore
 {
     public const string Baseline = ScenarioOverrides.Baseline;
 
+    /// <summary>The fewest forecast paths a plan's risk is measured on: a 5 % chance is 5 stockouts in 100.</summary>
+    public const int MinRiskPaths = 100;
+
+    /// <summary>The most forecast paths: each is drawn, and the plan checked on it, for every county and day.</summary>
+    public const int MaxRiskPaths = 10000;
+
     private const string ScenarioSql =
         "SELECT id AS Id, name AS Name, description AS Description, overrides_json AS OverridesJson, "
         + "version AS Version FROM scenarios";
@@ -162,6 +168,7 @@ public static class ScenarioStore
         CheckProduction(errors, o, known);
         CheckDemand(errors, o, known);
         CheckForecast(errors, o, known);
+        CheckRisk(errors, o);
         if (o.HubeiQuota is { } quota)
             CheckFactor(errors, "hubeiQuota", quota);
         foreach (var team in o.UnavailableTeams.Where(t => !known.Teams.Contains(t)))
@@ -254,6 +261,17 @@ public static class ScenarioStore
             if (h.Level is < 1 or > 5)
                 errors.Add(new($"riskHolds[{i}].level", Text["BadLevel", h.Level]));
         }
+    }
+
+    /// <summary>The hedge against the forecast's spread: a chance of running out the plan can be sized for (none at
+    /// all would need an endless reserve), and enough forecast paths to see such a chance happen, but not so many
+    /// that a run drags.</summary>
+    private static void CheckRisk(List<ScenarioError> errors, ScenarioOverrides o)
+    {
+        if (o.StockoutTarget is { } target && (!double.IsFinite(target) || target <= 0 || target > 0.5))
+            errors.Add(new("stockoutTarget", Text["BadStockoutTarget", Number(target)]));
+        if (o.RiskPaths is { } paths and (< MinRiskPaths or > MaxRiskPaths))
+            errors.Add(new("riskPaths", Text["BadRiskPaths", paths, MinRiskPaths, MaxRiskPaths]));
     }
 
     private static void CheckFactor(List<ScenarioError> errors, string field, double value)
