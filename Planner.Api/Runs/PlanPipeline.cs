@@ -342,7 +342,7 @@ public sealed class PlanPipeline(
             "Risk",
             buffers.Where(b => b.Tier == 1).Sum(b => b.Quantity),
             buffers.Where(b => b.Tier == 2).Sum(b => b.Quantity),
-            tierOne.Count(d => d.StockoutProbability <= risk.Target),
+            tierOne.Count(d => d.StockoutProbability <= risk.Target + 2 * d.StandardError),
             tierOne.Count,
             risk.Target,
             risk.Paths,
