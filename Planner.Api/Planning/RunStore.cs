@@ -5,6 +5,7 @@ using Planner.Api.Sources;
 using Planner.Solver.Allocation;
 using Planner.Solver.Breakdown;
 using Planner.Solver.Care;
+using Planner.Solver.Risk;
 using ResultTable = (string Table, string[] Columns, System.Collections.Generic.IEnumerable<object?[]> Rows);
 
 namespace Planner.Api.Planning;
@@ -199,10 +200,81 @@ public sealed class RunStore(Database planner, TimeProvider clock)
     {
         var tables = AllocationTables(runId, result, report.Gaps)
             .Append(Consignees(runId, report.Consignees))
-            .Concat(CareTables(runId, care));
+            .Concat(CareTables(runId, care))
+            .Concat(report.Risk is { } risk ? RiskTables(runId, risk) : []);
         foreach (var (table, columns, rows) in tables)
             await planner.BulkInsertAsync(db, tx, table, columns, rows, ct);
+        if (report.Risk is { } measured)
+            await db.ExecuteAsync(
+                "UPDATE plan_runs SET stockout_target = @target, risk_paths = @paths WHERE id = @runId",
+                new
+                {
+                    runId,
+                    target = measured.Target,
+                    paths = measured.Paths,
+                },
+                tx
+            );
     }
+
+    /// <summary>The plan's risk (<see cref="PlanReport.Risk"/>): per destination, product and tier, and per product
+    /// and tier over all destinations.</summary>
+    private static ResultTable[] RiskTables(string runId, RiskReport risk) =>
+        [RiskDestinations(runId, risk.Destinations), RiskTiers(runId, risk.Tiers)];
+
+    private static ResultTable RiskDestinations(string runId, IReadOnlyList<DestinationRisk> lines) =>
+        (
+            "plan_risk",
+            [
+                "run_id",
+                "destination_code",
+                "product_code",
+                "tier",
+                "expected_need",
+                "positioned",
+                "buffer",
+                "unpositioned",
+                "stockout_probability",
+                "standard_error",
+                "expected_shortfall",
+                "p95_shortfall",
+            ],
+            lines.Select(d =>
+                new object?[]
+                {
+                    runId,
+                    d.Destination,
+                    d.Product,
+                    d.Tier,
+                    d.ExpectedNeed,
+                    d.Positioned,
+                    d.Buffer,
+                    d.Unpositioned,
+                    d.StockoutProbability,
+                    d.StandardError,
+                    d.ExpectedShortfall,
+                    d.P95Shortfall,
+                }
+            )
+        );
+
+    private static ResultTable RiskTiers(string runId, IReadOnlyList<TierRisk> tiers) =>
+        (
+            "plan_risk_tiers",
+            ["run_id", "product_code", "tier", "expected_shortfall", "p95_shortfall", "expected_need", "expected_fill"],
+            tiers.Select(t =>
+                new object?[]
+                {
+                    runId,
+                    t.Product,
+                    t.Tier,
+                    t.ExpectedShortfall,
+                    t.P95Shortfall,
+                    t.ExpectedNeed,
+                    t.ExpectedFill,
+                }
+            )
+        );
 
     /// <summary>Who receives what each county is served (<see cref="PlanReport.Consignees"/>).</summary>
     private static ResultTable Consignees(string runId, IReadOnlyList<ConsigneeLine> lines) =>
