@@ -11,6 +11,9 @@ public static class CountyMap
     public const int Width = 640;
     private const int Margin = 8;
     private const int LegendHeight = 28;
+
+    /// <summary>The height a legend line takes when the legend does not fit on one.</summary>
+    private const int LegendLine = 16;
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
     /// <summary>How a county is drawn: its colour, its tooltip and where a click goes (null: nowhere).</summary>
@@ -30,7 +33,9 @@ public static class CountyMap
     )
     {
         var projection = Projection.Fit(counties);
-        var height = (int)Math.Ceiling(projection.Height) + 2 * Margin + LegendHeight;
+        var places = LegendPlaces(legend);
+        var legendHeight = LegendHeight + (places.Count == 0 ? 0 : places[^1].Line * LegendLine);
+        var height = (int)Math.Ceiling(projection.Height) + 2 * Margin + legendHeight;
         var svg = new XElement(
             Svg + "svg",
             new XAttribute("role", "img"),
@@ -67,7 +72,7 @@ public static class CountyMap
                 new XAttribute("pointer-events", "none")
             )
         );
-        svg.Add(Legend(legend, height - LegendHeight + 6));
+        svg.Add(Legend(legend, places, height - legendHeight + 6));
         return svg;
     }
 
@@ -99,12 +104,42 @@ public static class CountyMap
         return edges.Where(e => e.Value.Count > 1 || count[e.Key] == 1).Select(e => e.Key).ToList();
     }
 
-    private static XElement Legend(IReadOnlyList<(string Colour, string Label)> legend, int y)
+    /// <summary>Where each legend entry goes: its x and its line, a new line where the next entry would pass the
+    /// map's width.</summary>
+    private static List<(double X, int Line)> LegendPlaces(IReadOnlyList<(string Colour, string Label)> legend)
+    {
+        var places = new List<(double X, int Line)>();
+        var (x, line) = ((double)Margin, 0);
+        foreach (var (_, label) in legend)
+        {
+            // A Chinese character is about twice as wide as a Latin letter at this size, a per cent sign half as
+            // wide again.
+            var width =
+                18
+                + label.Sum(c =>
+                    c > '\u2e80' ? 11.0
+                    : c == '%' ? 9.5
+                    : 6.6
+                );
+            if (x > Margin && x + width > Width - Margin)
+                (x, line) = (Margin, line + 1);
+            places.Add((x, line));
+            x += width + 12;
+        }
+        return places;
+    }
+
+    private static XElement Legend(
+        IReadOnlyList<(string Colour, string Label)> legend,
+        List<(double X, int Line)> places,
+        int top
+    )
     {
         var g = new XElement(Svg + "g", new XAttribute("class", "legend"));
-        double x = Margin;
-        foreach (var (colour, label) in legend)
+        for (var i = 0; i < legend.Count; i++)
         {
+            var (colour, label) = legend[i];
+            var (x, y) = (places[i].X, top + places[i].Line * LegendLine);
             g.Add(
                 new XElement(
                     Svg + "rect",
@@ -112,12 +147,13 @@ public static class CountyMap
                     new XAttribute("y", y),
                     new XAttribute("width", 14),
                     new XAttribute("height", 10),
-                    new XAttribute("fill", colour)
+                    new XAttribute("fill", colour),
+                    // A pale colour's box is still seen on the white page.
+                    new XAttribute("stroke", "#9aa5b1"),
+                    new XAttribute("stroke-width", "0.5")
                 ),
                 new XElement(Svg + "text", new XAttribute("x", Format(x + 18)), new XAttribute("y", y + 9), label)
             );
-            // A Chinese character is about twice as wide as a Latin letter at this size.
-            x += 30 + label.Sum(c => c > '\u2e80' ? 11.0 : 6.2);
         }
         return g;
     }

@@ -185,6 +185,7 @@ public partial class AcceptanceTests : HangfireTests
                 "/",
                 "/?measure=risk",
                 "/?measure=trend",
+                "/?measure=stockout&product=N95",
                 $"/runs/{id}",
                 $"/runs/{id}/counties/330302",
                 $"/runs/{id}/forecast",
@@ -197,6 +198,11 @@ public partial class AcceptanceTests : HangfireTests
             browser.Go(page);
             var text = (string)((IJavaScriptExecutor)driver).ExecuteScript("return document.body.innerText")!;
             english.AddRange(EnglishWords(text).Select(w => $"{page}: {w}"));
+            if (page.Contains("stockout", StringComparison.Ordinal))
+            {
+                ((IJavaScriptExecutor)driver).ExecuteScript("document.querySelector('figure.map').scrollIntoView()");
+                Shot(browser, "zh-CN", "planner-stockout-map");
+            }
         }
         Shot(browser, "zh-CN", "planner-run");
         Assert.True(english.Count == 0, string.Join("\n", english.Distinct()));
