@@ -8,8 +8,10 @@ namespace Planner.Api.Plans;
 
 /// <summary>
 /// Two runs side by side, by tier, by product and by city: demand, service and fill rate of each, the change in fill
-/// in percentage points and the change in shortfall (the second run minus the first). Without a choice, the latest
-/// baseline run against the latest run of another scenario (else the two latest runs): two different runs.
+/// in percentage points and the change in shortfall (the second run minus the first); then each run's risk of running
+/// out of each product for critical and severe care (tiers 1 and 2), and each destination's chance of running out
+/// for critical care in both, the ones that got worse first. Without a choice, the latest baseline run against the
+/// latest run of another scenario (else the two latest runs): two different runs.
 /// </summary>
 [Authorize(Policy = AccessSetup.Planners)]
 public sealed class CompareModel(Database planner) : PageModel
@@ -26,6 +28,25 @@ public sealed class CompareModel(Database planner) : PageModel
         SELECT destination_code AS Destination, product_code AS Product, tier AS Tier, SUM(demand) AS Demand,
         SUM(served) AS Served FROM plan_allocations WHERE run_id = @run
         GROUP BY destination_code, product_code, tier
+        """;
+
+    private const string RiskRunSql = $"""
+        SELECT stockout_target AS {nameof(RiskRun.Target)}, risk_paths AS {nameof(RiskRun.Paths)}
+        FROM plan_runs WHERE id = @run
+        """;
+
+    /// <summary>The tiers' shortfall over all destinations: the 95th percentile of the total, not a sum.</summary>
+    private const string RiskTiersSql = $"""
+        SELECT product_code AS {nameof(RiskTierRow.Product)}, tier AS {nameof(RiskTierRow.Tier)},
+               expected_shortfall AS {nameof(RiskTierRow.Expected)}, p95_shortfall AS {nameof(RiskTierRow.P95)}
+        FROM plan_risk_tiers WHERE run_id = @run AND tier IN (1, 2)
+        """;
+
+    private const string RiskLinesSql = $"""
+        SELECT destination_code AS {nameof(RiskLineRow.Destination)}, product_code AS {nameof(RiskLineRow.Product)},
+               tier AS {nameof(RiskLineRow.Tier)}, stockout_probability AS {nameof(RiskLineRow.Probability)},
+               unpositioned AS {nameof(RiskLineRow.Unpositioned)}
+        FROM plan_risk WHERE run_id = @run AND tier IN (1, 2)
         """;
 
     /// <summary>The code the cities' table gives to destinations outside the province (Hubei's sites).</summary>
@@ -65,6 +86,54 @@ public sealed class CompareModel(Database planner) : PageModel
 
         public IReadOnlyDictionary<long, (Side A, Side B)> Tiers { get; init; } = new Dictionary<long, (Side, Side)>();
     }
+
+    /// <summary>A tier's units short over all destinations: their mean and 95th percentile over the forecast
+    /// paths.</summary>
+    public sealed record Shortfall(double Expected, double P95);
+
+    /// <summary>
+    /// One run's risk of running out of a product: the target it was made for and the paths it was measured on;
+    /// tiers 1 and 2's shortfall (null: no need in that tier); of the destinations with a need in either, those
+    /// whose chance of running out is at or under the target in both, and those where supply or lead times leave
+    /// the need or buffer short (the target cannot hold there).
+    /// </summary>
+    public sealed record ProductRisk(
+        double Target,
+        long Paths,
+        Shortfall? Critical,
+        Shortfall? Severe,
+        int AtTarget,
+        int CannotReach,
+        int Destinations
+    );
+
+    /// <summary>A product's risk in both runs (null: the run's risk was not measured).</summary>
+    public sealed record RiskLine(string Product, string Name, ProductRisk? A, ProductRisk? B);
+
+    /// <summary>A destination's chance of running out of a product for critical care in both runs (null: no
+    /// critical-care need there, or the run not measured), and whether supply leaves it short.</summary>
+    public sealed record CountyRisk(
+        string Code,
+        string Name,
+        string Product,
+        double? A,
+        double? B,
+        bool ShortA,
+        bool ShortB
+    )
+    {
+        /// <summary>The change in percentage points, no need counting as no chance; null when a run was not
+        /// measured.</summary>
+        public double? Points { get; init; }
+    }
+
+    /// <summary>Whether each run's risk was measured (runs recorded before it was are not).</summary>
+    public (bool A, bool B) RiskMeasured { get; private set; }
+
+    public IReadOnlyList<RiskLine> Risks { get; private set; } = [];
+
+    /// <summary>Tier-1 chances of running out, the destinations that got worse first.</summary>
+    public IReadOnlyList<CountyRisk> CountyRisks { get; private set; } = [];
 
     /// <summary>Succeeded runs, newest first: what the pickers offer.</summary>
     public IReadOnlyList<RunChoice> Runs { get; private set; } = [];
@@ -177,6 +246,8 @@ public sealed class CompareModel(Database planner) : PageModel
             .ThenBy(l => l.Code, StringComparer.Ordinal)
             .ToList();
 
+        await CompareRiskAsync(db, products, regions);
+
         string CityOf(string destination) =>
             regions.GetValueOrDefault(destination) switch
             {
@@ -184,6 +255,125 @@ public sealed class CompareModel(Database planner) : PageModel
                 { Level: "county", Parent: { } city } => city,
                 _ => destination,
             };
+    }
+
+    private sealed class RiskRun
+    {
+        public double? Target { get; set; }
+        public long? Paths { get; set; }
+    }
+
+    private sealed class RiskTierRow
+    {
+        public string Product { get; set; } = "";
+        public long Tier { get; set; }
+        public double Expected { get; set; }
+        public double P95 { get; set; }
+    }
+
+    private sealed class RiskLineRow
+    {
+        public string Destination { get; set; } = "";
+        public string Product { get; set; } = "";
+        public long Tier { get; set; }
+        public double Probability { get; set; }
+        public double Unpositioned { get; set; }
+    }
+
+    /// <summary>A run's stored risk: its target and paths, its tiers and its destinations' lines; null when it was
+    /// not measured.</summary>
+    private sealed record StoredRisk(double Target, long Paths, List<RiskTierRow> Tiers, List<RiskLineRow> Lines);
+
+    private static async Task<StoredRisk?> RiskOfAsync(DbConnection db, string run)
+    {
+        var measured = await db.QuerySingleAsync<RiskRun>(RiskRunSql, new { run });
+        if (measured is not { Target: { } target, Paths: { } paths })
+            return null;
+        return new StoredRisk(
+            target,
+            paths,
+            (await db.QueryAsync<RiskTierRow>(RiskTiersSql, new { run })).ToList(),
+            (await db.QueryAsync<RiskLineRow>(RiskLinesSql, new { run })).ToList()
+        );
+    }
+
+    private async Task CompareRiskAsync(
+        DbConnection db,
+        Dictionary<string, NameRow> products,
+        Dictionary<string, NameRow> regions
+    )
+    {
+        var (a, b) = (await RiskOfAsync(db, A!.Id), await RiskOfAsync(db, B!.Id));
+        RiskMeasured = (a is not null, b is not null);
+        Risks = products
+            .Keys.Order(StringComparer.Ordinal)
+            .Select(p => new RiskLine(p, products[p].Shown, ProductRiskOf(a, p), ProductRiskOf(b, p)))
+            .Where(r => r.A is { Destinations: > 0 } || r.B is { Destinations: > 0 })
+            .ToList();
+        CountyRisks = CountyRisksOf(a, b, code => regions.GetValueOrDefault(code)?.Shown ?? code);
+    }
+
+    /// <summary>A run's risk of running out of <paramref name="product"/> (null: not measured).</summary>
+    private static ProductRisk? ProductRiskOf(StoredRisk? risk, string product)
+    {
+        if (risk is null)
+            return null;
+        Shortfall? Of(int tier) =>
+            risk.Tiers.FirstOrDefault(t => t.Product == product && t.Tier == tier) is { } t
+                ? new Shortfall(t.Expected, t.P95)
+                : null;
+        var destinations = risk
+            .Lines.Where(l => l.Product == product)
+            .GroupBy(l => l.Destination)
+            .Select(g =>
+                (
+                    // A probability is a count of paths over their number: equal to the target is at it.
+                    AtTarget: g.All(l => l.Probability <= risk.Target + 1e-9),
+                    Short: g.Any(l => l.Unpositioned > 0)
+                )
+            )
+            .ToList();
+        return new ProductRisk(
+            risk.Target,
+            risk.Paths,
+            Of(1),
+            Of(2),
+            destinations.Count(d => d.AtTarget),
+            destinations.Count(d => d.Short),
+            destinations.Count
+        );
+    }
+
+    /// <summary>Each destination and product with a critical-care need in either run: its chance of running out in
+    /// both, the largest rise first (the measured run's largest chance first when the other was not
+    /// measured).</summary>
+    private static List<CountyRisk> CountyRisksOf(StoredRisk? a, StoredRisk? b, Func<string, string> name)
+    {
+        static Dictionary<(string, string), RiskLineRow> Critical(StoredRisk? risk) =>
+            (risk?.Lines ?? []).Where(l => l.Tier == 1).ToDictionary(l => (l.Destination, l.Product));
+        var (byA, byB) = (Critical(a), Critical(b));
+        return byA
+            .Keys.Union(byB.Keys)
+            .Select(k =>
+            {
+                var (la, lb) = (byA.GetValueOrDefault(k), byB.GetValueOrDefault(k));
+                return new CountyRisk(
+                    k.Item1,
+                    name(k.Item1),
+                    k.Item2,
+                    la?.Probability,
+                    lb?.Probability,
+                    la?.Unpositioned > 0,
+                    lb?.Unpositioned > 0
+                )
+                {
+                    Points = a is null || b is null ? null : ((lb?.Probability ?? 0) - (la?.Probability ?? 0)) * 100,
+                };
+            })
+            .OrderByDescending(c => c.Points ?? Math.Max(c.A ?? 0, c.B ?? 0))
+            .ThenBy(c => c.Code, StringComparer.Ordinal)
+            .ThenBy(c => c.Product, StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>The totals of both runs by <paramref name="key"/>, each line with its tiers' sides.</summary>

@@ -11,12 +11,16 @@ namespace Planner.Api.Workbooks;
 /// (both runs' settings, then per product and tier demand, served, shortfall and fill rate of each and the
 /// differences), <c>Cities</c> and <c>Counties</c> (per region and product: served, shortfall and fill rate of
 /// each, the differences, and the shortfall difference per tier). Differences are the second run minus the first.
+/// Below the Summary's totals, both runs' risk of running out per product in tiers 1 and 2 (where a run measured it):
+/// the mean and 95th-percentile shortfall over all destinations, the destinations at or under the run's stockout
+/// target and those where supply or lead times leave the target out of reach.
 /// </summary>
 public static class ComparisonWorkbook
 {
     private const string RunSql = """
         SELECT id AS Id, scenario_id AS Scenario, policy AS Policy, solver AS Solver, solver_status AS SolverStatus,
-               plan_start AS PlanStart, horizon_days AS Days, objective AS Objective
+               plan_start AS PlanStart, horizon_days AS Days, objective AS Objective,
+               stockout_target AS StockoutTarget, risk_paths AS RiskPaths
         FROM plan_runs WHERE id = COALESCE((SELECT run_id FROM run_requests WHERE id = @id), @id)
           AND status = 'succeeded'
         """;
@@ -25,6 +29,23 @@ public static class ComparisonWorkbook
         SELECT destination_code AS Destination, product_code AS Product, tier AS Tier, SUM(demand) AS Demand,
         SUM(served) AS Served FROM plan_allocations WHERE run_id = @run
         GROUP BY destination_code, product_code, tier
+        """;
+
+    /// <summary>Per product and protected tier: the shortfall over all destinations (the 95th percentile of the total,
+    /// not a sum), and of the destinations with a need in that tier those at or under the target (a probability is
+    /// a count of paths over their number: equal to the target is at it) and those supply leaves short.</summary>
+    private const string RiskSql = $"""
+        SELECT t.product_code AS {nameof(RiskRow.Product)}, t.tier AS {nameof(RiskRow.Tier)},
+               t.expected_shortfall AS {nameof(RiskRow.Expected)}, t.p95_shortfall AS {nameof(RiskRow.P95)},
+               (SELECT COUNT(*) FROM plan_risk d WHERE d.run_id = t.run_id AND d.product_code = t.product_code
+                  AND d.tier = t.tier) AS {nameof(RiskRow.Destinations)},
+               (SELECT COUNT(*) FROM plan_risk d WHERE d.run_id = t.run_id AND d.product_code = t.product_code
+                  AND d.tier = t.tier AND d.stockout_probability <= r.stockout_target + 1e-9)
+                  AS {nameof(RiskRow.AtTarget)},
+               (SELECT COUNT(*) FROM plan_risk d WHERE d.run_id = t.run_id AND d.product_code = t.product_code
+                  AND d.tier = t.tier AND d.unpositioned > 0) AS {nameof(RiskRow.CannotReach)}
+        FROM plan_risk_tiers t JOIN plan_runs r ON r.id = t.run_id
+        WHERE t.run_id = @run AND t.tier IN (1, 2)
         """;
 
     private const string RegionsSql =
@@ -41,6 +62,19 @@ public static class ComparisonWorkbook
         public DateOnly PlanStart { get; set; }
         public long Days { get; set; }
         public double? Objective { get; set; }
+        public double? StockoutTarget { get; set; }
+        public long? RiskPaths { get; set; }
+    }
+
+    private sealed class RiskRow
+    {
+        public string Product { get; set; } = "";
+        public long Tier { get; set; }
+        public double Expected { get; set; }
+        public double P95 { get; set; }
+        public long Destinations { get; set; }
+        public long AtTarget { get; set; }
+        public long CannotReach { get; set; }
     }
 
     private sealed class TotalRow
@@ -80,7 +114,11 @@ public static class ComparisonWorkbook
         var totalsA = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = a.Id })).ToList();
         var totalsB = (await db.QueryAsync<TotalRow>(TotalsSql, new { run = b.Id })).ToList();
         var regions = (await db.QueryAsync<RegionInfo>(RegionsSql)).ToDictionary(r => r.Code, StringComparer.Ordinal);
-        var compared = new Compared(a, b, totalsA, totalsB, regions);
+        var compared = new Compared(a, b, totalsA, totalsB, regions)
+        {
+            RiskA = (await db.QueryAsync<RiskRow>(RiskSql, new { run = a.Id })).ToList(),
+            RiskB = (await db.QueryAsync<RiskRow>(RiskSql, new { run = b.Id })).ToList(),
+        };
 
         using var workbook = new XLWorkbook();
         workbook.Properties.Title = $"Planner comparison: {b.Id} against {a.Id}";
@@ -123,6 +161,11 @@ public static class ComparisonWorkbook
             TotalsA.Concat(TotalsB).Select(t => t.Product).Distinct().Order(StringComparer.Ordinal).ToList();
 
         public List<long> Tiers { get; } = TotalsA.Concat(TotalsB).Select(t => t.Tier).Distinct().Order().ToList();
+
+        /// <summary>Each run's risk per product and protected tier (none: the run did not measure it).</summary>
+        public List<RiskRow> RiskA { get; init; } = [];
+
+        public List<RiskRow> RiskB { get; init; } = [];
 
         public PlanRunInfo Footer { get; } =
             new(
@@ -179,6 +222,7 @@ public static class ComparisonWorkbook
         }
         List(ws, "ComparisonByProductTier", header, row, 13);
         DeltaScale(ws.Range(header + 1, 11, Math.Max(row, header + 1), 11));
+        Risk(ws, Math.Max(row, header + 1) + 3, compared);
         Widths(ws, 16, 30, 30, 14, 14, 10, 14, 14, 14, 10, 14, 14, 9);
         Finish(ws, compared.Footer, headerRows: 0, onePage: true);
     }
@@ -187,6 +231,7 @@ public static class ComparisonWorkbook
     private static int Settings(IXLWorksheet ws, RunRow a, RunRow b)
     {
         Header(ws, 3, ["", "First run", "Second run"]);
+        var inv = CultureInfo.InvariantCulture;
         var facts = new (string Label, string A, string B)[]
         {
             ("Run", a.Id, b.Id),
@@ -204,6 +249,12 @@ public static class ComparisonWorkbook
                 a.Days.ToString(CultureInfo.InvariantCulture),
                 b.Days.ToString(CultureInfo.InvariantCulture)
             ),
+            (
+                "Stockout target",
+                Measured(a, a.StockoutTarget?.ToString("0.##%", inv)),
+                Measured(b, b.StockoutTarget?.ToString("0.##%", inv))
+            ),
+            ("Risk paths", Measured(a, a.RiskPaths?.ToString(inv)), Measured(b, b.RiskPaths?.ToString(inv))),
         };
         var row = 3;
         foreach (var (label, va, vb) in facts)
@@ -266,6 +317,71 @@ public static class ComparisonWorkbook
         DeltaScale(ws.Range(2, 13, Math.Max(row, 2), 13));
         Widths(ws, [11, 14, 20, 11, 14, 14, 14, 9, 14, 14, 14, 9, 13, 13, 9, .. tiers.Select(_ => 13.0)]);
         Finish(ws, compared.Footer);
+    }
+
+    private const string NotMeasured = "not measured for this run · 本次计划未评估断供风险";
+
+    private static string Measured(RunRow run, string? value) => run.RiskPaths is null ? NotMeasured : value ?? "";
+
+    /// <summary>The titles of the columns <see cref="RiskSide"/> writes.</summary>
+    private static string[] RiskTitles(string side) =>
+        [
+            $"Destinations ({side})",
+            $"At target ({side})",
+            $"Cannot reach ({side})",
+            $"Expected shortfall ({side})",
+            $"P95 shortfall ({side})",
+        ];
+
+    /// <summary>Both runs' risk of running out per product in tiers 1 and 2, as a list from row
+    /// <paramref name="title"/>; a run that did not measure it has no figures.</summary>
+    private static void Risk(IXLWorksheet ws, int title, Compared compared)
+    {
+        ws.Cell(title, 1).SetValue("Stockout risk, tiers 1 and 2 · 断供风险（第 1、2 级）").Style.Font.Bold = true;
+        ws.Cell(title + 1, 1)
+            .SetValue(
+                "P95: the 95th percentile of the shortfall summed over all destinations, on forecast paths the plan "
+                    + "was not made on · P95 为全部收货地合计缺口的第 95 百分位"
+            );
+        var header = title + 2;
+        Header(ws, header, ["Product", "Tier", .. RiskTitles("first"), .. RiskTitles("second"), "Expected Δ", "P95 Δ"]);
+        var byA = compared.RiskA.ToDictionary(r => (r.Product, r.Tier));
+        var byB = compared.RiskB.ToDictionary(r => (r.Product, r.Tier));
+        var row = header;
+        foreach (
+            var key in byA.Keys.Union(byB.Keys).OrderBy(k => k.Product, StringComparer.Ordinal).ThenBy(k => k.Tier)
+        )
+        {
+            row++;
+            Text(ws.Cell(row, 1), key.Product);
+            ws.Cell(row, 2).SetValue(key.Tier);
+            var (a, b) = (byA.GetValueOrDefault(key), byB.GetValueOrDefault(key));
+            RiskSide(ws, row, 3, a);
+            RiskSide(ws, row, 8, b);
+            if (a is not null && b is not null)
+            {
+                Number(ws.Cell(row, 13), Math.Round(b.Expected - a.Expected, 1));
+                Number(ws.Cell(row, 14), Math.Round(b.P95 - a.P95, 1));
+            }
+        }
+        List(ws, "ComparisonRisk", header, row, 14);
+        var note = Math.Max(row, header + 1) + 1;
+        foreach (var (run, label) in new[] { (compared.A, "First run"), (compared.B, "Second run") })
+        {
+            if (run.RiskPaths is null)
+                ws.Cell(note++, 1).SetValue($"{label}: {NotMeasured}");
+        }
+    }
+
+    private static void RiskSide(IXLWorksheet ws, int row, int column, RiskRow? risk)
+    {
+        if (risk is null)
+            return;
+        ws.Cell(row, column).SetValue(risk.Destinations);
+        ws.Cell(row, column + 1).SetValue(risk.AtTarget);
+        ws.Cell(row, column + 2).SetValue(risk.CannotReach);
+        Number(ws.Cell(row, column + 3), Math.Round(risk.Expected, 1));
+        Number(ws.Cell(row, column + 4), Math.Round(risk.P95, 1));
     }
 
     private static void Sides(IXLWorksheet ws, int row, int column, Side a, Side b)

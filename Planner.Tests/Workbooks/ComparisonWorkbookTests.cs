@@ -43,11 +43,43 @@ public class ComparisonWorkbookTests
         // Tier 1 is served better under the optimized plan than under pro-rata: the comparison shows it.
         Assert.Contains(summary, r => (int)r.Field("Tier").GetDouble() == 1 && r.Field("Shortfall Δ").GetDouble() > 0);
         AssertRegionsAddUpToTheFirstPlan(workbook, optimized);
+        AssertTheRiskIsBothPlans(workbook, optimized, proRata);
 
         var missing = await Assert.ThrowsAsync<PlannerException>(() =>
             ComparisonWorkbook.BuildAsync(settings.Planner, optimized.RunId, "no-such-run", Ct)
         );
         Assert.Contains("no succeeded plan run no-such-run", missing.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Below the totals, each product's tiers 1 and 2: both plans' shortfall over all destinations and their
+    /// destinations at the target and short of supply, as each plan's report has them.</summary>
+    private static void AssertTheRiskIsBothPlans(XLWorkbook workbook, PlanOutcome first, PlanOutcome second)
+    {
+        var rows = workbook.Worksheet("Summary").Table("ComparisonRisk").DataRange.Rows().ToList();
+        foreach (var (outcome, side) in new[] { (first, "first"), (second, "second") })
+        {
+            var risk = outcome.Published!.Value.Report.Risk!;
+            var tiers = risk.Tiers.Where(t => t.Tier is 1 or 2).ToList();
+            Assert.Equal(tiers.Count, rows.Count);
+            foreach (var tier in tiers)
+            {
+                var row = rows.Single(r =>
+                    r.Field("Product").GetString() == tier.Product && (int)r.Field("Tier").GetDouble() == tier.Tier
+                );
+                var lines = risk.Destinations.Where(d => d.Product == tier.Product && d.Tier == tier.Tier).ToList();
+                Assert.Equal(
+                    Math.Round(tier.ExpectedShortfall, 1),
+                    row.Field($"Expected shortfall ({side})").GetDouble()
+                );
+                Assert.Equal(Math.Round(tier.P95Shortfall, 1), row.Field($"P95 shortfall ({side})").GetDouble());
+                Assert.Equal(lines.Count, row.Field($"Destinations ({side})").GetDouble());
+                Assert.Equal(
+                    lines.Count(d => d.StockoutProbability <= risk.Target + 1e-9),
+                    row.Field($"At target ({side})").GetDouble()
+                );
+                Assert.Equal(lines.Count(d => d.Unpositioned > 0), row.Field($"Cannot reach ({side})").GetDouble());
+            }
+        }
     }
 
     /// <summary>Per product, the counties (with the Hubei sites) add up to the first plan's served total, and the
