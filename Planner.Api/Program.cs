@@ -3,6 +3,7 @@ using Planner.Api.Approvals;
 using Planner.Api.Cli;
 using Planner.Api.Errors;
 using Planner.Api.Gaps;
+using Planner.Api.Risk;
 using Planner.Api.Jobs;
 using Planner.Api.Localization;
 using Planner.Api.Maps;
@@ -56,6 +57,7 @@ static async Task<int> ServeAsync(string[] args)
     app.MapRunsApi();
     app.MapPlansApi();
     app.MapGapsApi();
+    app.MapRiskApi();
     app.MapApprovalsApi();
     app.MapScenariosApi();
     app.MapUploadsApi();
