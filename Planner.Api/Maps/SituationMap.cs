@@ -299,8 +299,11 @@ public sealed class SituationMap(CountyShapes shapes, IStringLocalizer<Situation
         string requestId
     )
     {
-        // A probability is a count of paths over their number: equal to the target is at it, not over.
-        var band = bands.First(b => line.Probability <= b.Upper + 1e-9);
+        // A probability is a count of paths over their number: equal to the target is at it, not over; and within two
+        // standard errors of it a measured chance does not tell a county over the target from one at it.
+        var measured =
+            line.Probability <= target + 2 * line.StandardError ? Math.Min(line.Probability, target) : line.Probability;
+        var band = bands.First(b => measured <= b.Upper + 1e-9);
         var tooltip =
             $"{name}: "
             + text["StockoutOf", Percent(line.Probability), Percent(line.StandardError), Percent(target)]

@@ -35,7 +35,9 @@ public partial class StockoutMapTests : HangfireTests
             counties.Count
         );
         Assert.NotEmpty(stored);
-        Assert.All(stored, s => Assert.Equal(Band(s.Probability, s.Unpositioned), counties[s.County].Fill));
+        Assert.All(stored, s =>
+            Assert.Equal(Band(s.Probability, s.StandardError, s.Unpositioned), counties[s.County].Fill)
+        );
         Assert.All(counties.Keys.Except(stored.Select(s => s.County)), c => Assert.Equal(NoNeed, counties[c].Fill));
         var first = counties[stored[0].County].Tooltip;
         Assert.Contains($": 断供概率 {Percent(stored[0].Probability)} ± ", first, StringComparison.Ordinal);
@@ -46,7 +48,7 @@ public partial class StockoutMapTests : HangfireTests
             StringComparison.Ordinal
         );
         Assert.Contains(">供应不足，无法达标</text>", zh, StringComparison.Ordinal);
-        Assert.Contains(">≤ 5%（目标）</text>", zh, StringComparison.Ordinal);
+        Assert.Contains(">≤ 5%（目标，含抽样误差）</text>", zh, StringComparison.Ordinal);
         Assert.Contains("aria-current=\"page\">医用防护口罩 断供风险</a>", zh, StringComparison.Ordinal);
 
         await AssertTheStoredFiguresDecideAsync(app, chinese, url, stored);
@@ -138,10 +140,11 @@ public partial class StockoutMapTests : HangfireTests
         Assert.Contains(": stockout risk not measured for this run</title>", en, StringComparison.Ordinal);
     }
 
-    /// <summary>The band of the run's target (5 %): at or under it, up to twice it, 25 %, 50 %, over.</summary>
-    private static string Band(double probability, double unpositioned) =>
+    /// <summary>The band of the run's target (5 %): at or under it (or within two standard errors of it), up to twice
+    /// it, 25 %, 50 %, over.</summary>
+    private static string Band(double probability, double error, double unpositioned) =>
         unpositioned > 0 ? CannotHold
-        : probability <= 0.05 + 1e-9 ? "#15803d"
+        : probability <= 0.05 + 2 * error + 1e-9 ? "#15803d"
         : probability <= 0.10 + 1e-9 ? "#86c57a"
         : probability <= 0.25 ? "#facc15"
         : probability <= 0.5 ? "#f97316"
@@ -149,7 +152,7 @@ public partial class StockoutMapTests : HangfireTests
 
     private static string Percent(double share) => share.ToString("0.#%", CultureInfo.InvariantCulture);
 
-    private sealed record Line(string County, double Probability, double Unpositioned);
+    private sealed record Line(string County, double Probability, double StandardError, double Unpositioned);
 
     /// <summary>The tier-1 N95 lines of the run's Zhejiang counties, as stored.</summary>
     private static async Task<List<Line>> StoredAsync(TestWebApp app)
@@ -158,7 +161,8 @@ public partial class StockoutMapTests : HangfireTests
         return (
             await db.QueryAsync<Line>(
                 """
-                SELECT destination_code AS County, stockout_probability AS Probability, unpositioned AS Unpositioned
+                SELECT destination_code AS County, stockout_probability AS Probability,
+                       standard_error AS StandardError, unpositioned AS Unpositioned
                 FROM plan_risk WHERE product_code = 'N95' AND tier = 1 AND destination_code LIKE '33%'
                 ORDER BY destination_code
                 """
