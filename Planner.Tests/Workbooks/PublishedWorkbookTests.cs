@@ -407,8 +407,10 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         using var province = Xlsx.Open(Outcome.WorkbookPath);
         var towns = province.Worksheet("Towns").Table("Towns").DataRange.Rows().ToList();
         var products = Outcome.Summary.Products.Select(p => p.Product).ToList();
+        // What the plan serves a county, and the buffers it holds at the county's hospitals.
         var countyServed = Outcome
-            .Result.Allocations.GroupBy(a => (a.Destination, a.Product))
+            .Result.Allocations.Concat(Outcome.Result.Buffers)
+            .GroupBy(a => (a.Destination, a.Product))
             .ToDictionary(g => g.Key, g => g.Sum(a => a.Served));
         var villageCount = 0;
         var provinceOthers = new Dictionary<string, long>();
@@ -431,7 +433,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
                 {
                     Assert.Equal(townUnits[g.Key], g.Sum(r => Whole(r.Field(product))));
                 }
-                // Towns, hospitals and enterprises add up to what the plan serves the county, exactly.
+                // Towns, hospitals and enterprises add up to what the plan delivers the county, exactly.
                 foreach (var g in cityTowns.GroupBy(r => r.Field("County code").GetString()))
                 {
                     var others = Consignees(city, g.Key, product);
@@ -450,7 +452,8 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         foreach (var product in products)
         {
             var counties = Outcome
-                .Result.Allocations.Where(a =>
+                .Result.Allocations.Concat(Outcome.Result.Buffers)
+                .Where(a =>
                     a.Product == product && a.Destination.StartsWith("33", StringComparison.Ordinal)
                 )
                 .Sum(a => a.Served);
