@@ -15,6 +15,9 @@ public sealed class DetailModel(Database planner, TimeProvider clock, SituationM
     /// <summary>The plan's headline figures once it is published (a city officer's: their city's).</summary>
     public Headline? Figures { get; private set; }
 
+    /// <summary>The run's risk of running out (null: not measured for this run, or not finished).</summary>
+    public RiskSummary? Risk { get; private set; }
+
     /// <summary>The plan's county map once it is published.</summary>
     public MapPanel? Map { get; private set; }
 
@@ -60,6 +63,7 @@ public sealed class DetailModel(Database planner, TimeProvider clock, SituationM
         if (Run.Status == "succeeded" && Run.RunId is { } runId && Files.Count > 0)
         {
             Figures = await Headline.ReadAsync(db, runId, User.City());
+            Risk = await RiskSummary.ReadAsync(db, runId, User.City());
             var products = (
                 await db.QueryAsync<(string Code, string Name, string NameEn)>(MapPanel.ProductsSql)
             ).ToList();

@@ -51,6 +51,7 @@ public partial class StockoutMapTests : HangfireTests
         Assert.Contains(">≤ 5%（目标，含抽样误差）</text>", zh, StringComparison.Ordinal);
         Assert.Contains("aria-current=\"page\">医用防护口罩 断供风险</a>", zh, StringComparison.Ordinal);
 
+        AssertTheRunPageSumsTheRisk(zh, await StoredProtectedAsync(app));
         await AssertTheStoredFiguresDecideAsync(app, chinese, url, stored);
         var en = WebUtility.HtmlDecode(await english.GetStringAsync(url, Ct));
         Assert.Contains(
@@ -136,8 +137,10 @@ public partial class StockoutMapTests : HangfireTests
         Assert.All(Counties(zh).Values, c =>
             Assert.EndsWith(": 本次计划未评估断供风险", c.Tooltip, StringComparison.Ordinal)
         );
+        Assert.Contains("<p>本次计划未评估断供风险。</p>", zh, StringComparison.Ordinal);
         var en = WebUtility.HtmlDecode(await english.GetStringAsync(url, Ct));
         Assert.Contains(": stockout risk not measured for this run</title>", en, StringComparison.Ordinal);
+        Assert.Contains("<p>The risk of running out was not measured for this run.</p>", en, StringComparison.Ordinal);
     }
 
     /// <summary>The band of the run's target (5 %): at or under it (or within two standard errors of it), up to twice
@@ -169,6 +172,53 @@ public partial class StockoutMapTests : HangfireTests
             )
         ).ToList();
     }
+
+    /// <summary>The run page's risk table: a row per product and protected tier whose counts are the stored lines'
+    /// (over the target beyond two standard errors; short of supply).</summary>
+    private static void AssertTheRunPageSumsTheRisk(
+        string page,
+        List<(string Product, long Tier, double P, double E, double U)> lines
+    )
+    {
+        Assert.Contains("<h2>断供风险（一级、二级需求）</h2>", page, StringComparison.Ordinal);
+        var rows = RiskRow().Matches(page).ToList();
+        Assert.Equal(lines.Select(l => (l.Product, l.Tier)).Distinct().Count(), rows.Count);
+        foreach (var row in rows)
+        {
+            var mine = lines
+                .Where(l =>
+                    l.Product == row.Groups[1].Value
+                    && l.Tier == long.Parse(row.Groups[2].Value, CultureInfo.InvariantCulture)
+                )
+                .ToList();
+            Assert.Equal(mine.Count, int.Parse(row.Groups[3].Value, CultureInfo.InvariantCulture));
+            Assert.Equal(
+                mine.Count(l => l.U <= 0 && l.P > 0.05 + 2 * l.E),
+                int.Parse(row.Groups[4].Value, CultureInfo.InvariantCulture)
+            );
+            Assert.Equal(mine.Count(l => l.U > 0), int.Parse(row.Groups[5].Value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>The stored tier-1 and tier-2 lines with need: product, tier, probability, its error, unpositioned.</summary>
+    private static async Task<List<(string, long, double, double, double)>> StoredProtectedAsync(TestWebApp app)
+    {
+        await using var db = await app.Planner.OpenAsync(Ct);
+        return (
+            await db.QueryAsync<(string, long, double, double, double)>(
+                """
+                SELECT product_code, tier, stockout_probability, standard_error, unpositioned FROM plan_risk
+                WHERE tier <= 2 AND expected_need > 0
+                """
+            )
+        ).ToList();
+    }
+
+    [GeneratedRegex(
+        "<tr class=\"risk\" data-product=\"([^\"]+)\" data-tier=\"(\\d+)\">(?:.|\\n)*?<td class=\"num\">(\\d+)</td>\\s*"
+            + "<td class=\"num over\">(\\d+)</td>\\s*<td class=\"num\">(\\d+)</td></tr>"
+    )]
+    private static partial Regex RiskRow();
 
     /// <summary>Each county's fill and tooltip on the page.</summary>
     private static Dictionary<string, (string Fill, string Tooltip)> Counties(string page) =>
