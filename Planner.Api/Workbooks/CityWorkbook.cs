@@ -12,7 +12,8 @@ namespace Planner.Api.Workbooks;
 /// units of the needs that go down to the villages, adding up exactly to their town, county and city),
 /// <c>Hospitals</c> and <c>Enterprises</c> (the counties' other consignees), <c>Inbound</c> and <c>Outbound</c> (its
 /// consignments: from suppliers' depots, the provincial depot and other cities; to its counties, other cities
-/// and the Hubei sites) and <c>Shortfalls</c>.
+/// and the Hubei sites), <c>Shortfalls</c>, <c>Gaps</c> and <c>Risk</c> (its counties' and its depot's,
+/// <see cref="RiskSheet"/>).
 /// </summary>
 public static class CityWorkbook
 {
@@ -43,15 +44,9 @@ public static class CityWorkbook
         using var workbook = ProvinceWorkbook.NewWorkbook(run, name);
         var lists = new LongLists();
         DispatchSheets.Write(workbook, cityCode, run, snapshot, result.Shipments, report.Deliveries, lists);
-        ProvinceWorkbook.Summary(
-            workbook.Worksheets.Add(T("Sheet.Summary")),
-            run,
-            snapshot,
-            report,
-            T("Title.City", name),
-            products,
-            shortfalls
-        );
+        var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
+        ProvinceWorkbook.Summary(summary, run, snapshot, report, T("Title.City", name), products, shortfalls);
+        RiskSheet.AddToSummary(summary, snapshot, report, cityCode);
         ProvinceWorkbook.Counties(
             workbook.Worksheets.Add(T("Sheet.Counties")),
             run,
@@ -67,6 +62,7 @@ public static class CityWorkbook
         Consignments(workbook, run, snapshot, result, cityCode, counties, lists);
         ProvinceWorkbook.Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, shortfalls);
         GapsSheet.Add(workbook, run, snapshot, report, cityCode, lists);
+        RiskSheet.Add(workbook, run, snapshot, report, cityCode);
         ForecastSheet.Write(
             workbook.Worksheets.Add(T("Sheet.Forecast")),
             run,

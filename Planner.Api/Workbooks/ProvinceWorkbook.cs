@@ -12,7 +12,8 @@ namespace Planner.Api.Workbooks;
 /// <summary>
 /// The province plan workbook the provincial logistics office downloads (DESIGN §7): <c>Summary</c>, <c>Cities</c>,
 /// <c>Counties</c> (grouped under their city, with subtotals), <c>Towns</c>, <c>Shipments</c> (the dispatch list),
-/// <c>Daily</c>, <c>Hubei</c>, <c>Teams</c>, <c>Transfers</c>, <c>Shortfalls</c> (with reasons) and <c>Inputs</c>,
+/// <c>Daily</c>, <c>Hubei</c>, <c>Teams</c>, <c>Transfers</c>, <c>Shortfalls</c> (with reasons), <c>Gaps</c>,
+/// <c>Risk</c> (<see cref="RiskSheet"/>) and <c>Inputs</c>,
 /// written from the same <see cref="PlanReport"/> as <c>summary.json</c>.
 /// </summary>
 public static class ProvinceWorkbook
@@ -40,6 +41,7 @@ public static class ProvinceWorkbook
         );
         var summary = workbook.Worksheets.Add(T("Sheet.Summary"));
         Summary(summary, run, snapshot, report, T("Title.Province"), report.Products);
+        RiskSheet.AddToSummary(summary, snapshot, report, cityCode: null);
         OverdueReceiptsSection.Write(summary, snapshot);
         var place = map is null ? default : MapSpace(summary, map);
         Regions(workbook.Worksheets.Add(T("Sheet.Cities")), run, snapshot, report.Cities);
@@ -59,6 +61,7 @@ public static class ProvinceWorkbook
         CareSheets.Transfers(workbook.Worksheets.Add(T("Sheet.Transfers")), run, snapshot, care);
         Shortfalls(workbook.Worksheets.Add(T("Sheet.Shortfalls")), run, snapshot, report.Shortfalls);
         GapsSheet.Add(workbook, run, snapshot, report, cityCode: null, lists);
+        RiskSheet.Add(workbook, run, snapshot, report, cityCode: null);
         Inputs(workbook.Worksheets.Add(T("Sheet.Inputs")), run, snapshot);
         ForecastSheet.Write(
             workbook.Worksheets.Add(T("Sheet.Forecast")),

@@ -200,7 +200,8 @@ public partial class StockoutMapTests : HangfireTests
         }
     }
 
-    /// <summary>The stored tier-1 and tier-2 lines with need: product, tier, probability, its error, unpositioned.</summary>
+    /// <summary>The stored tier-1 and tier-2 lines with need: product, tier, probability, error,
+    /// unpositioned.</summary>
     private static async Task<List<(string, long, double, double, double)>> StoredProtectedAsync(TestWebApp app)
     {
         await using var db = await app.Planner.OpenAsync(Ct);
