@@ -12,6 +12,7 @@ using Planner.Benchmarks;
 // dotnet run -c Release --project Planner.Benchmarks -- forecast-plans [options] (see ForecastPlansBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- pages [options]        (see PagesBenchmark.Usage)
 // dotnet run -c Release --project Planner.Benchmarks -- receipts [options]     (see ReceiptsBenchmark.Usage)
+// dotnet run -c Release --project Planner.Benchmarks -- risk [options]         (see RiskBenchmark.Usage)
 // The benchmark re-launches itself with "--child JOB ..." so that each instance is measured in its own process.
 if (args is ["--child", var upload, .. var uploadArgs] && upload.StartsWith("uploads-", StringComparison.Ordinal))
 {
@@ -40,6 +41,7 @@ if (args is ["--child", var job, .. var rest])
     ("pages", PagesBenchmark.RunAsync, PagesBenchmark.Usage),
     ("receipts", ReceiptsBenchmark.RunAsync, ReceiptsBenchmark.Usage),
     ("breakdown", BreakdownBenchmark.RunAsync, BreakdownBenchmark.Usage),
+    ("risk", RiskBenchmark.RunAsync, RiskBenchmark.Usage),
 ];
 if (args is [var name, .. var options] && benchmarks.FirstOrDefault(b => b.Name == name) is { RunAsync: { } run })
 {
