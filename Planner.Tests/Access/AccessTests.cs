@@ -41,6 +41,8 @@ public class AccessTests : HangfireTests
         ("GET /api/runs/compare", "GET", "/api/runs/compare", "UADDD"),
         ("GET /api/runs/{id}/gaps", "GET", "/api/runs/req-nope/gaps", "UAAAD"),
         ("GET /api/runs/{id}/gaps", "GET", "/api/runs/req-nope/gaps?city=330200", "UAADD"),
+        ("GET /api/runs/{id}/risk", "GET", "/api/runs/req-nope/risk", "UAAAD"),
+        ("GET /api/runs/{id}/risk", "GET", "/api/runs/req-nope/risk?city=330200", "UAADD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/province", "UAADD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/city-330100", "UAAAD"),
         ("GET /api/runs/{id}/files/{kind}", "GET", "/api/runs/req-nope/files/city-330200", "UAADD"),
