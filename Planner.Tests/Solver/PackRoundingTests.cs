@@ -58,6 +58,46 @@ public class PackRoundingTests
         Assert.Equal(5, result.RoundingCosts.Single().Cost);
     }
 
+    /// <summary>
+    /// A holds 100, packs of 50. The optimum sends X 9 a day for its critical care (tier 1) and Y 10 a day for a
+    /// lower tier (3), four days. By running totals alone X's lane wants 0.18, 0.36, … packs and Y's 0.2, 0.4, …:
+    /// nothing on the first day, so X's first day of critical care would go unmet and its pack come a day late. The
+    /// care tiers get their pack on the day they need it: X gets 50 on day 0 and serves 9 a day (14 stay there),
+    /// Y's pack goes on day 2 (running total 0.6) and serves days 2 and 3. The lower tier pays: 20 units, under a pack.
+    /// </summary>
+    [Fact]
+    public void ACareTiersNeed_GetsItsPackOnTheDay_AndALowerTierPaysTheRounding()
+    {
+        var days = Enumerable.Range(0, 4).ToArray();
+        var problem = Problem(
+            4,
+            ["A"],
+            ["X", "Y"],
+            [Supplied("A", 0, 100)],
+            [.. days.SelectMany(d => new[] { Needed("X", d, 1, 9), Needed("Y", d, 3, 10) })],
+            [new Lane("A", "X", 0, 1), new Lane("A", "Y", 0, 1)]
+        ) with
+        {
+            PackSizes = new Dictionary<string, double> { ["N95"] = 50 },
+        };
+        var optimum = days.SelectMany(d =>
+                new[] { new Allocation("X", "N95", d, 1, 9, 9), new Allocation("Y", "N95", d, 3, 10, 10) }
+            )
+            .ToList();
+        var shipments = days.SelectMany(d =>
+                new[] { new Shipment("A", "X", "N95", d, d, 9), new Shipment("A", "Y", "N95", d, d, 10) }
+            )
+            .ToList();
+        var stock = days.Select(d => new StockLevel("A", "N95", d, 100 - 19 * (d + 1))).ToList();
+
+        var (rounded, _, served) = PackRounding.Round(problem, "N95", shipments, stock, optimum, Policy.Optimized);
+
+        Assert.Equal([("X", 0, 50.0), ("Y", 2, 50.0)], rounded.Select(s => (s.To, s.Day, s.Quantity)));
+        Assert.Equal([9.0, 9, 9, 9], served.Where(a => a.Destination == "X").Select(a => a.Served));
+        Assert.Equal([0.0, 0, 10, 10], served.Where(a => a.Destination == "Y").Select(a => a.Served));
+        Assert.Equal([(1, 0.0), (3, 20.0)], PackRounding.Costs(optimum, served).Select(c => (c.Tier, c.Cost)));
+    }
+
     /// <summary>Without pack sizes a plan is still in whole units: 10 split over three equal needs of a tier is
     /// 4, 3, 3 in some order, never 3⅓.</summary>
     [Fact]
