@@ -93,9 +93,7 @@ public static class ReceiptTemplate
         ws.Row(1).Height = 30;
         Instructions(workbook.Worksheets.Add(Sheets.InstructionsIn(chinese)), run, limits);
         ws.SetTabActive();
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        return (stream.ToArray(), $"receipts-{run}{(city is null ? "" : "-" + city)}.xlsx");
+        return (PrintTitles.Bytes(workbook), $"receipts-{run}{(city is null ? "" : "-" + city)}.xlsx");
     }
 
     private static void Line(IXLWorksheet ws, int row, string run, ShipmentLine line)

@@ -200,9 +200,7 @@ public static class CapacityTemplate
 
         Instructions(workbook.Worksheets.Add(Sheets.InstructionsIn(chinese)), columns, limits);
         ws.SetTabActive();
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        return (stream.ToArray(), $"capacity-template-{today:yyyyMMdd}.xlsx");
+        return (PrintTitles.Bytes(workbook), $"capacity-template-{today:yyyyMMdd}.xlsx");
     }
 
     /// <summary>The hospitals asked for (every hospital when none are named); an unknown code is refused.</summary>

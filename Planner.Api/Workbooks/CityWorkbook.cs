@@ -69,7 +69,7 @@ public static class CityWorkbook
             snapshot,
             new HashSet<string>(StringComparer.Ordinal) { cityCode }
         );
-        workbook.SaveAs(path);
+        PrintTitles.Save(workbook, path);
         lists.Fill(path);
     }
 

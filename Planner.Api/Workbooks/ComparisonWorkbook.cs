@@ -142,9 +142,7 @@ public static class ComparisonWorkbook
             totalsA.Concat(totalsB).Select(t => t.Destination).Distinct().Order(StringComparer.Ordinal).ToList(),
             code => [code]
         );
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        return (stream.ToArray(), $"compare-{a.Id}-{b.Id}.xlsx");
+        return (PrintTitles.Bytes(workbook), $"compare-{a.Id}-{b.Id}.xlsx");
     }
 
     /// <summary>The two runs and their totals, with what every sheet of the comparison is laid out by: the products

@@ -172,6 +172,11 @@ public partial class ChineseWorkbookTests(PublishedPlan plan) : IClassFixture<Pu
                     .Count(),
                 notes.Count
             );
+            // A long sheet's header prints on every page: each page of the Risk sheet's lines (a stockout
+            // probability ± its standard error) has the column headers.
+            var risk = pages.Where(p => p.Contains('±', StringComparison.Ordinal)).ToList();
+            Assert.True(risk.Count >= 2, $"{risk.Count} pages of risk lines");
+            Assert.All(risk, page => Assert.Contains("断供概率", page, StringComparison.Ordinal));
             Assert.All(notes, page =>
             {
                 Assert.Single(Regex.Matches(page, "医疗物资调拨单"));

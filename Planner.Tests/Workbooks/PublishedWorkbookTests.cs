@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using DocumentFormat.OpenXml.Packaging;
 using Planner.Api.Localization;
@@ -187,6 +188,31 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         var pixels = bitmap.Pixels.GroupBy(p => p).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(counties.Count >= 2, "the sample's counties are not all one colour");
         Assert.All(counties, c => Assert.True(pixels.GetValueOrDefault(c) > 500, $"{c} painted"));
+    }
+
+    /// <summary>Every sheet's header rows print on every page: each workbook's print titles are absolute rows of their
+    /// own sheet, its name quoted (ClosedXML writes <c>Sheet!1:4</c>, which LibreOffice prints once, and leaves the
+    /// apostrophe of "Today's dispatch" unescaped).</summary>
+    [Fact]
+    public void PrintTitles_AreAbsoluteRowsOfTheirOwnSheet()
+    {
+        foreach (var path in Outcome.CityWorkbookPaths.Prepend(Outcome.WorkbookPath!))
+        {
+            using var document = SpreadsheetDocument.Open(path, isEditable: false);
+            var workbook = document.WorkbookPart!.Workbook;
+            var sheets = workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().ToList();
+            var titles = workbook
+                .DefinedNames!.Elements<DocumentFormat.OpenXml.Spreadsheet.DefinedName>()
+                .Where(n => n.Name == "_xlnm.Print_Titles")
+                .ToList();
+            Assert.True(titles.Count >= 10, $"{Path.GetFileName(path)}: {titles.Count} print titles");
+            Assert.All(titles, t =>
+                Assert.Matches(
+                    $@"^'{Regex.Escape(sheets[(int)t.LocalSheetId!.Value].Name!.Value!.Replace("'", "''", StringComparison.Ordinal))}'!\$\d+:\$\d+$",
+                    t.Text
+                )
+            );
+        }
     }
 
     /// <summary>The priority order the run used (docs/decisions/0010): intensive care, the wards, the Hubei pledges,
@@ -458,9 +484,7 @@ public class PublishedWorkbookTests(PublishedPlan plan) : IClassFixture<Publishe
         {
             var counties = Outcome
                 .Result.Allocations.Concat(Outcome.Result.Buffers)
-                .Where(a =>
-                    a.Product == product && a.Destination.StartsWith("33", StringComparison.Ordinal)
-                )
+                .Where(a => a.Product == product && a.Destination.StartsWith("33", StringComparison.Ordinal))
                 .Sum(a => a.Served);
             Assert.Equal(counties, towns.Sum(r => Whole(r.Field(product))) + provinceOthers[product]);
         }
