@@ -258,11 +258,12 @@ public static class DispatchSheets
     private static void Notes(IXLWorksheet ws, PlanRunInfo run, Places places, List<DispatchNote> notes)
     {
         var row = 1;
+        var kinds = new Kinds();
         if (notes.Count == 0)
             ws.Cell(1, 1).SetValue(D("Note.None"));
         foreach (var note in notes)
         {
-            var last = Note(ws, row, run, places, note);
+            var last = Note(ws, row, run, places, note, kinds);
             ws.PageSetup.AddHorizontalPageBreak(last);
             row = last + 1;
         }
@@ -277,10 +278,18 @@ public static class DispatchSheets
     /// three signature lines. Returns its last row. Texts run on into the empty cells beside them rather than into
     /// merged cells: ClosedXML checks every merge against all the others, and 3,000 merges took seconds a
     /// workbook.</summary>
-    private static int Note(IXLWorksheet ws, int top, PlanRunInfo run, Places places, DispatchNote note)
+    private static int Note(IXLWorksheet ws, int top, PlanRunInfo run, Places places, DispatchNote note, Kinds kinds)
     {
-        ws.Cell(top, 1).SetValue(D("Note.Title")).Style.Font.SetBold().Font.FontSize = 16;
-        ws.Range(top, 1, top, NoteColumns).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.CenterContinuous;
+        ws.Cell(top, 1).SetValue(D("Note.Title"));
+        for (var c = 1; c <= NoteColumns; c++)
+        {
+            kinds.Apply(ws.Cell(top, c), "title", style =>
+            {
+                style.Alignment.Horizontal = XLAlignmentHorizontalValues.CenterContinuous;
+                if (c == 1)
+                    style.Font.SetBold().Font.FontSize = 16;
+            });
+        }
         ws.Row(top).Height = 30;
         var arrivals = note.Lines.Select(l => Day(run.PlanStart.AddDays(l.ArrivalDay))).Distinct().ToList();
         Pair(top + 1, D("Note.Number", note.Number), D("Note.Date", Day(run.PlanStart.AddDays(note.Day))));
@@ -288,7 +297,7 @@ public static class DispatchSheets
         ws.Cell(top + 3, 1).SetValue(D("Note.Arrival", string.Join(" ~ ", arrivals)));
         // The plan on a line of its own: beside the arrival it ran into it in print.
         ws.Cell(top + 4, 1).SetValue(D("Note.Plan", run.RunId, Day(run.PlanStart)));
-        var row = NoteLines(ws, top + 5, run, places, note);
+        var row = NoteLines(ws, top + 5, run, places, note, kinds);
         // Today's notes carry who signs for what in the county; later days' point to the Deliveries sheet: the plan
         // is re-run daily, and a table on every note of the horizon made publishing a third slower.
         if (note.Lines.Any(l => l.Deliveries.Count > 0))
@@ -297,13 +306,15 @@ public static class DispatchSheets
                     ? DeliveryLines(ws, row + 2, places, note)
                     : ws.Cell(row + 2, 1).SetValue(D("Note.DeliveriesElsewhere", note.Number)).Address.RowNumber;
         row += 2;
-        Merged(ws, row, 1, NoteColumns, D("Note.Remark")).Style.Alignment.WrapText = true;
-        ws.Row(row).Height = 30;
+        // Each sentence on a row of its own, running on over the empty cells: no merged cell (ClosedXML checks every
+        // merge against all the others on the sheet, and one a note cost a depot's notes a third of their time).
+        ws.Cell(row, 1).SetValue(D("Note.Remark.Count"));
+        ws.Cell(++row, 1).SetValue(D("Note.Remark.Confirm"));
         ws.Cell(++row, 1).SetValue(D("Note.Copies"));
         foreach (var signer in Signers)
         {
             row += 2;
-            Signature(ws, row, D(signer));
+            Signature(ws, row, D(signer), kinds);
         }
         return row + 1;
 
@@ -316,7 +327,14 @@ public static class DispatchSheets
 
     /// <summary>The note's table: header at <paramref name="header"/>, a row per product, the total. Returns the
     /// total's row.</summary>
-    private static int NoteLines(IXLWorksheet ws, int header, PlanRunInfo run, Places places, DispatchNote note)
+    private static int NoteLines(
+        IXLWorksheet ws,
+        int header,
+        PlanRunInfo run,
+        Places places,
+        DispatchNote note,
+        Kinds kinds
+    )
     {
         Header(
             ws,
@@ -333,6 +351,8 @@ public static class DispatchSheets
                 D("Col.ArrivalDate"),
             ]
         );
+        // Two lines for the titles that wrap ("Units per carton" printed as "carton" in a row of one).
+        ws.Row(header).Height = 30;
         var row = header;
         foreach (var (line, i) in note.Lines.Select((l, i) => (l, i)))
         {
@@ -352,15 +372,66 @@ public static class DispatchSheets
         ws.Cell(row, 6).SetValue(note.Cartons);
         ws.Cell(row, 7).SetValue(note.Loose);
         ws.Cell(row, 8).SetValue(note.Quantity);
-        Subtotal(ws.Range(row, 1, row, NoteColumns));
-        ws.Range(header + 1, 5, row, 8).Style.NumberFormat.Format = Count;
-        // Centred, so the line's number never reads as part of the product code beside it ("1 COVERALL").
-        ws.Range(header, 1, row - 1, 1).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
-        ws.Range(header, 1, row - 1, NoteColumns).Style.Border.InsideBorder = XLBorderStyleValues.Thin;
-        ws.Range(header, 1, row, NoteColumns).Style.Border.OutsideBorder = XLBorderStyleValues.Thin;
-        // The total's label runs on over the first five columns (no lines between them), the sums ruled apart.
-        ws.Range(row, 5, row, NoteColumns).Style.Border.InsideBorder = XLBorderStyleValues.Thin;
+        Rules(ws, header, row, kinds);
         return row;
+    }
+
+    /// <summary>The note's table ruled: every line boxed, the line numbers centred, the quantities counted; the
+    /// total's label runs on over the first five columns (no lines between them), the sums ruled apart.</summary>
+    private static void Rules(IXLWorksheet ws, int header, int total, Kinds kinds)
+    {
+        for (var r = header; r <= total; r++)
+        {
+            var part =
+                r == header ? "header"
+                : r < total ? "line"
+                : "total";
+            for (var c = 1; c <= NoteColumns; c++)
+            {
+                kinds.Apply(ws.Cell(r, c), part, style =>
+                {
+                    if (part != "total" || c >= 5)
+                        style.Border.OutsideBorder = XLBorderStyleValues.Thin;
+                    else
+                    {
+                        style.Border.TopBorder = XLBorderStyleValues.Thin;
+                        style.Border.BottomBorder = XLBorderStyleValues.Thin;
+                        if (c == 1)
+                            style.Border.LeftBorder = XLBorderStyleValues.Thin;
+                    }
+                    if (part != "header" && c is >= 5 and <= 8)
+                        style.NumberFormat.Format = Count;
+                    if (part != "total" && c == 1)
+                        style.Alignment.Horizontal = XLAlignmentHorizontalValues.Center;
+                    if (part == "total")
+                        style.Font.SetBold().Fill.BackgroundColor = SubtotalFill;
+                });
+            }
+        }
+    }
+
+    /// <summary>
+    /// The styles of a sheet's notes, each kind of cell (a kind, a column) styled once and its style copied whole to
+    /// the others: ClosedXML 0.95 restyles a cell for every property set, and styling each note's ranges took most
+    /// of a depot's notes' time (11 s of 15 for a run's notes in both languages).
+    /// </summary>
+    private sealed class Kinds
+    {
+        private readonly Dictionary<(string Kind, int Column), IXLStyle> _styles = [];
+
+        /// <summary>Gives <paramref name="cell"/> the style of its kind; the first cell of a kind is styled by
+        /// <paramref name="make"/> from the style it has.</summary>
+        public void Apply(IXLCell cell, string kind, Action<IXLStyle> make)
+        {
+            var key = (kind, cell.Address.ColumnNumber);
+            if (_styles.TryGetValue(key, out var style))
+            {
+                cell.Style = style;
+                return;
+            }
+            make(cell.Style);
+            _styles[key] = cell.Style;
+        }
     }
 
     /// <summary>The note's deliveries in the county from <paramref name="top"/>: its title, a header and a row per
@@ -372,6 +443,11 @@ public static class DispatchSheets
         var header = top + 1;
         string[] titles = [D("Col.Line"), D("Col.ProductCode"), D("Col.ReceiverKind"), D("Col.Receiver")];
         Header(ws, header, [.. titles, "", "", "", D("Col.Quantity"), D("Col.Received")]);
+        // The receiver's title runs on over the three empty header cells, as the names below it do (wrapped in its
+        // narrow column, English printed only its last letter).
+        ws.Cell(header, 4).Style.Alignment.WrapText = false;
+        for (var c = 5; c <= 7; c++)
+            ws.Cell(header, c).Clear(XLClearOptions.Contents);
         var row = header;
         foreach (var (line, i) in note.Lines.Select((l, i) => (l, i + 1)))
         {
@@ -396,19 +472,21 @@ public static class DispatchSheets
     }
 
     /// <summary>A signature line: who signs, a line to sign on, the date and a line for it.</summary>
-    private static void Signature(IXLWorksheet ws, int row, string who)
+    private static void Signature(IXLWorksheet ws, int row, string who, Kinds kinds)
     {
-        ws.Cell(row, 3).SetValue(who).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
-        ws.Range(row, 4, row, 6).Style.Border.BottomBorder = XLBorderStyleValues.Thin;
-        ws.Cell(row, 7).SetValue(D("Note.SignDate")).Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
-        ws.Range(row, 8, row, 9).Style.Border.BottomBorder = XLBorderStyleValues.Thin;
+        ws.Cell(row, 3).SetValue(who);
+        ws.Cell(row, 7).SetValue(D("Note.SignDate"));
         ws.Row(row).Height = 28;
-        ws.Range(row, 1, row, NoteColumns).Style.Alignment.Vertical = XLAlignmentVerticalValues.Bottom;
-    }
-
-    private static IXLRange Merged(IXLWorksheet ws, int row, int first, int last, string text)
-    {
-        ws.Cell(row, first).SetValue(text);
-        return ws.Range(row, first, row, last).Merge();
+        for (var c = 1; c <= NoteColumns; c++)
+        {
+            kinds.Apply(ws.Cell(row, c), "signature", style =>
+            {
+                style.Alignment.Vertical = XLAlignmentVerticalValues.Bottom;
+                if (c is 3 or 7)
+                    style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+                if (c is >= 4 and <= 6 or >= 8)
+                    style.Border.BottomBorder = XLBorderStyleValues.Thin;
+            });
+        }
     }
 }

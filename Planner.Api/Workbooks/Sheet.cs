@@ -19,7 +19,7 @@ internal static class Sheet
     public const string Days = "0";
 
     private static readonly XLColor HeaderFill = XLColor.FromHtml("#1F4E79");
-    private static readonly XLColor SubtotalFill = XLColor.FromHtml("#DDEBF7");
+    internal static readonly XLColor SubtotalFill = XLColor.FromHtml("#DDEBF7");
 
     /// <summary>A bold white-on-blue header row.</summary>
     public static void Header(IXLWorksheet ws, int row, IReadOnlyList<string> titles)
