@@ -69,8 +69,7 @@ public static class CityWorkbook
             snapshot,
             new HashSet<string>(StringComparer.Ordinal) { cityCode }
         );
-        PrintTitles.Save(workbook, path);
-        lists.Fill(path);
+        lists.Save(workbook, path);
     }
 
     /// <summary>The city's consignments, <c>Inbound</c> and <c>Outbound</c>: its depot is the node with the city's

@@ -443,11 +443,9 @@ public static class DispatchSheets
         var header = top + 1;
         string[] titles = [D("Col.Line"), D("Col.ProductCode"), D("Col.ReceiverKind"), D("Col.Receiver")];
         Header(ws, header, [.. titles, "", "", "", D("Col.Quantity"), D("Col.Received")]);
-        // The receiver's title runs on over the three empty header cells, as the names below it do (wrapped in its
+        // The receiver's title runs on over the three blank header cells, as the names below it do (wrapped in its
         // narrow column, English printed only its last letter).
         ws.Cell(header, 4).Style.Alignment.WrapText = false;
-        for (var c = 5; c <= 7; c++)
-            ws.Cell(header, c).Clear(XLClearOptions.Contents);
         var row = header;
         foreach (var (line, i) in note.Lines.Select((l, i) => (l, i + 1)))
         {

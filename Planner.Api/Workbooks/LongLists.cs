@@ -10,7 +10,7 @@ namespace Planner.Api.Workbooks;
 /// <summary>
 /// Lists too long for ClosedXML's cells (a city's villages by day: tens of thousands of rows). ClosedXML writes the
 /// sheet with its header and first row, so the sheet has its table, styles, widths, frozen header and print set-up
-/// like every other; once the workbook is saved, <see cref="Fill"/> streams the other rows into it in the first row's
+/// like every other; once the workbook is saved, <see cref="Save"/> streams the other rows into it in the first row's
 /// styles and stretches the table over them. ClosedXML holds every cell in memory and spent most of a city
 /// workbook's time on these rows (14 s for the 11 city workbooks of one language, against 2.4 s before the
 /// lists by day).
@@ -20,7 +20,7 @@ public sealed class LongLists
     private readonly List<(string Sheet, int Top, List<object[]> Rows)> _rest = [];
 
     /// <summary>Writes the first of <paramref name="rows"/> (if any) on row <paramref name="top"/> of
-    /// <paramref name="ws"/>, the list's first below its header, and keeps the others for <see cref="Fill"/>; style
+    /// <paramref name="ws"/>, the list's first below its header, and keeps the others for <see cref="Save"/>; style
     /// that row's cells and make the table end on it. A row's values are text (written as text, never read as a
     /// number), whole or real numbers, or dates.</summary>
     public void Start(IXLWorksheet ws, List<object[]> rows, int top = 2)
@@ -31,19 +31,20 @@ public sealed class LongLists
             _rest.Add((ws.Name, top, rows[1..]));
     }
 
-    /// <summary>Adds the kept rows to the workbook saved at <paramref name="path"/>.</summary>
-    public void Fill(string path)
+    /// <summary>Saves <paramref name="workbook"/> at <paramref name="path"/>, then, in one opening of the package,
+    /// adds the kept rows and makes the print titles absolute (<see cref="PrintTitles"/>).</summary>
+    public void Save(XLWorkbook workbook, string path)
     {
-        if (_rest.Count == 0)
-            return;
+        workbook.SaveAs(path);
         using var document = SpreadsheetDocument.Open(path, true, new OpenSettings { AutoSave = false });
-        var workbook = document.WorkbookPart!;
+        PrintTitles.Fix(document);
+        var part = document.WorkbookPart!;
         foreach (var (name, top, rows) in _rest)
         {
-            var sheet = workbook
+            var sheet = part
                 .Workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>()
                 .Single(s => s.Name == name);
-            Append((WorksheetPart)workbook.GetPartById(sheet.Id!), top, rows);
+            Append((WorksheetPart)part.GetPartById(sheet.Id!), top, rows);
         }
     }
 

@@ -13,15 +13,6 @@ namespace Planner.Api.Workbooks;
 /// </summary>
 public static partial class PrintTitles
 {
-    /// <summary>Saves <paramref name="workbook"/> at <paramref name="path"/> with its print titles made
-    /// absolute.</summary>
-    public static void Save(XLWorkbook workbook, string path)
-    {
-        workbook.SaveAs(path);
-        using var document = SpreadsheetDocument.Open(path, true);
-        Fix(document);
-    }
-
     /// <summary>The package of <paramref name="workbook"/>, its print titles made absolute.</summary>
     public static byte[] Bytes(XLWorkbook workbook)
     {
@@ -32,7 +23,9 @@ public static partial class PrintTitles
         return stream.ToArray();
     }
 
-    private static void Fix(SpreadsheetDocument document)
+    /// <summary>Rewrites the print titles of the open <paramref name="document"/> and saves its workbook
+    /// part.</summary>
+    internal static void Fix(SpreadsheetDocument document)
     {
         var workbook = document.WorkbookPart!.Workbook;
         var sheets = workbook.Sheets!.Elements<DocumentFormat.OpenXml.Spreadsheet.Sheet>().ToList();

@@ -69,8 +69,7 @@ public static class ProvinceWorkbook
             snapshot,
             snapshot.Forecast.Drivers.Select(d => d.Region).ToHashSet(StringComparer.Ordinal)
         );
-        PrintTitles.Save(workbook, path);
-        lists.Fill(path);
+        lists.Save(workbook, path);
         if (map is not null)
             SheetPicture.Add(path, summary.Name, map.Png, place.Width, place.Height, place.Row, map.Title);
     }

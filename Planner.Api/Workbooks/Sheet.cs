@@ -27,7 +27,9 @@ internal static class Sheet
         for (var i = 0; i < titles.Count; i++)
         {
             var cell = ws.Cell(row, i + 1);
-            cell.SetValue(titles[i]);
+            // An empty title leaves the cell blank, so the title before it may run on over it.
+            if (titles[i].Length > 0)
+                cell.SetValue(titles[i]);
             cell.Style.Font.Bold = true;
             cell.Style.Font.FontColor = XLColor.White;
             cell.Style.Fill.BackgroundColor = HeaderFill;

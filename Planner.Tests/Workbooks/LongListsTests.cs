@@ -33,9 +33,8 @@ public class LongListsTests
                 ws.Cell(2, 3).Style.DateFormat.Format = "yyyy-mm-dd";
                 ws.Cell(2, 4).Style.NumberFormat.Format = "#,##0";
                 ws.Range(1, 1, 2, 4).CreateTable("List");
-                workbook.SaveAs(path);
+                lists.Save(workbook, path);
             }
-            lists.Fill(path);
 
             using var back = new XLWorkbook(path);
             var table = back.Worksheet("List").Table("List");
